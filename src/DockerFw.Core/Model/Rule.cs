@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Model;
+
+/// <summary>
+/// One <c>-A CHAIN ...</c> line: its 1-based position in the chain, where it was read, its counters
+/// (when the dump had them), its match blocks in order, and its target (null: the rule only counts).
+/// </summary>
+public sealed record Rule(
+    string Chain,
+    int Number,
+    SourceSpan Span,
+    Counters? Counters,
+    ImmutableArray<MatchBlock> Blocks,
+    Target? Target)
+{
+    /// <summary>All conditions of the rule, core first, in the order they are tested.</summary>
+    public IEnumerable<Match> Matches => Blocks.SelectMany(b => b.Matches);
+
+    /// <summary>The rule as written by the reader's input, when it came from text.</summary>
+    public string? SourceText { get; init; }
+}

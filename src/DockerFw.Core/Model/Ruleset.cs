@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Model;
+
+/// <summary>Which iptables back end wrote a dump, when its header says so.</summary>
+public enum Backend
+{
+    Unknown,
+    Legacy,
+    Nft,
+}
+
+/// <summary>
+/// What one <c>iptables-save</c> or <c>ip6tables-save</c> printed: the tables in order, plus the
+/// facts its comment lines carry (other back end present, tables it could not print).
+/// </summary>
+public sealed record Ruleset(IpFamily Family, ImmutableArray<Table> Tables)
+{
+    public Backend Backend { get; init; } = Backend.Unknown;
+
+    /// <summary><c># Warning: iptables-legacy tables present</c>: half the firewall is elsewhere.</summary>
+    public bool LegacyTablesPresent { get; init; }
+
+    /// <summary>Tables iptables-nft-save could not print (<c># Table `filter' is incompatible</c>).</summary>
+    public ImmutableArray<string> IncompatibleTables { get; init; } = [];
+
+    /// <summary>Tables with base chains only nft can list (<c># Table `nat' contains incompatible base-chains</c>).</summary>
+    public ImmutableArray<string> TablesWithForeignBaseChains { get; init; } = [];
+
+    public static Ruleset Empty(IpFamily family) => new(family, []);
+
+    /// <summary>The last block of a table wins, as a restore without --noflush flushes on each <c>*name</c>.</summary>
+    public Table? this[string table] => Tables.LastOrDefault(t => t.Name == table);
+
+    public IEnumerable<Rule> Rules => Tables.SelectMany(t => t.Rules);
+}

@@ -1,0 +1,56 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DockerFw.Core.Model.Values;
+
+/// <summary>
+/// Addresses as unsigned integers of their family's width, so that masks, ranges and header-space
+/// arithmetic are plain integer operations.
+/// </summary>
+public static class IpAddressValue
+{
+    public static bool TryParse(string text, IpFamily family, out UInt128 value)
+    {
+        value = 0;
+        if (family == IpFamily.V4)
+        {
+            // IPAddress.TryParse accepts "10" or "10.1" (inet_aton forms); iptables does not.
+            if (text.Count(c => c == '.') != 3) return false;
+            if (!IPAddress.TryParse(text, out var v4) || v4.AddressFamily != AddressFamily.InterNetwork) return false;
+            Span<byte> b = stackalloc byte[4];
+            v4.TryWriteBytes(b, out _);
+            value = BinaryPrimitives.ReadUInt32BigEndian(b);
+            return true;
+        }
+
+        if (!text.Contains(':') || !IPAddress.TryParse(text, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
+            return false;
+        if (v6.ScopeId != 0) return false;
+        Span<byte> b6 = stackalloc byte[16];
+        v6.TryWriteBytes(b6, out _);
+        value = BinaryPrimitives.ReadUInt128BigEndian(b6);
+        return true;
+    }
+
+    public static UInt128 Parse(string text, IpFamily family) =>
+        TryParse(text, family, out var v) ? v : throw new FormatException($"not an {family} address: '{text}'");
+
+    public static string Format(UInt128 value, IpFamily family)
+    {
+        if (family == IpFamily.V4)
+        {
+            var v = (uint)value;
+            return $"{v >> 24}.{(v >> 16) & 0xff}.{(v >> 8) & 0xff}.{v & 0xff}";
+        }
+
+        Span<byte> b = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt128BigEndian(b, value);
+        return new IPAddress(b).ToString();
+    }
+
+    public static IpFamily? FamilyOf(string text) =>
+        TryParse(text, IpFamily.V4, out _) ? IpFamily.V4
+        : TryParse(text, IpFamily.V6, out _) ? IpFamily.V6
+        : null;
+}

@@ -1,0 +1,31 @@
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics;
+
+/// <summary>
+/// One concrete packet as the rules see it. Ports apply to tcp/udp/sctp/udplite/dccp, the ICMP type
+/// and code to icmp/ipv6-icmp. Interfaces are null where the hook has none (no input interface on
+/// OUTPUT, no output interface on PREROUTING). <see cref="PhysIn"/>/<see cref="PhysOut"/> are the bridge
+/// ports when the packet was bridged and br_netfilter handed it to iptables.
+/// </summary>
+public sealed record Packet(
+    IpFamily Family,
+    UInt128 Source,
+    UInt128 Destination,
+    int Protocol,
+    int? SourcePort = null,
+    int? DestinationPort = null,
+    int? IcmpType = null,
+    int? IcmpCode = null,
+    string? InInterface = null,
+    string? OutInterface = null,
+    ConntrackStates State = ConntrackStates.New,
+    uint Mark = 0,
+    uint ConnMark = 0,
+    TcpFlags TcpFlags = TcpFlags.Syn,
+    bool Fragment = false,
+    string? PhysIn = null,
+    string? PhysOut = null)
+{
+    public bool Bridged => PhysIn is not null && PhysOut is not null;
+}

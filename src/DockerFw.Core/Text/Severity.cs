@@ -1,0 +1,7 @@
+namespace DockerFw.Core.Text;
+
+public enum Severity
+{
+    Warning,
+    Error,
+}
