@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Docker;
+
+/// <summary>A container's attachment to one network.</summary>
+public sealed record DockerEndpoint(string Network, string? NetworkId, UInt128? Ipv4, UInt128? Ipv6, ImmutableArray<string> Aliases);
+
+/// <summary>A published port: host address and port to the container port.</summary>
+public sealed record PortBinding(string Protocol, int ContainerPort, string? HostIp, int? HostPort);
+
+/// <summary>A legacy <c>--link</c>: this container reaches <see cref="Target"/> under <see cref="Alias"/>.</summary>
+public sealed record ContainerLink(string Target, string Alias);
+
+/// <summary>
+/// A container as <c>docker inspect</c> shows it. <see cref="NetworkMode"/> is <c>bridge</c>, a network
+/// name, <c>host</c>, <c>none</c> or <c>container:ID</c>.
+/// </summary>
+public sealed record DockerContainer(
+    string Name,
+    string Id,
+    bool Running,
+    string NetworkMode,
+    ImmutableArray<DockerEndpoint> Endpoints,
+    ImmutableArray<string> ExposedPorts,
+    ImmutableArray<PortBinding> Ports,
+    ImmutableArray<ContainerLink> Links)
+{
+    public bool UsesHostNetwork => NetworkMode == "host";
+
+    /// <summary>The container whose network namespace this one shares, for <c>container:X</c>.</summary>
+    public string? SharesNamespaceWith =>
+        NetworkMode.StartsWith("container:", StringComparison.Ordinal) ? NetworkMode["container:".Length..] : null;
+}
