@@ -1,0 +1,71 @@
+namespace DockerFw.Kernel.Tests.Harness;
+
+/// <summary>
+/// A network namespace of our own, named <c>dfwk-PID-N</c>. Everything the kernel tests run goes
+/// through <see cref="Exec"/>, so the root namespace's firewall is never touched. Disposing kills
+/// the processes left inside and deletes the namespace.
+/// </summary>
+internal sealed class Netns : IDisposable
+{
+    public const string Prefix = "dfwk-";
+
+    private static int _counter;
+    private static readonly Lazy<bool> StaleSwept = new(SweepStale);
+    private bool _disposed;
+
+    public string Name { get; }
+
+    private Netns(string name) => Name = name;
+
+    public static Netns Create()
+    {
+        _ = StaleSwept.Value;
+        var name = $"{Prefix}{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
+        Command.Run("ip", ["netns", "add", name]).EnsureSuccess();
+        var netns = new Netns(name);
+        netns.Exec("ip", "link", "set", "lo", "up").EnsureSuccess();
+        return netns;
+    }
+
+    public CommandResult Exec(params string[] command) => ExecWithInput(null, command);
+
+    public CommandResult ExecWithInput(string? stdin, params string[] command) =>
+        Command.Run("ip", ["netns", "exec", Name, .. command], stdin);
+
+    public CommandResult ExecBounded(TimeSpan timeout, params string[] command) =>
+        Command.Run("ip", ["netns", "exec", Name, .. command], timeout: timeout);
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Delete(Name);
+    }
+
+    private static void Delete(string name)
+    {
+        var pids = Command.Run("ip", ["netns", "pids", name]).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var pid in pids) Command.Run("kill", ["-KILL", pid]);
+        Command.Run("ip", ["netns", "del", name]);
+    }
+
+    /// <summary>
+    /// Namespaces left by an earlier run that was killed before it could clean up: ours by prefix,
+    /// and stale because the process whose id they carry is gone (a concurrent run keeps its own).
+    /// </summary>
+    private static bool SweepStale()
+    {
+        var names = Command.Run("ip", ["netns", "list"]).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ')[0])
+            .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal));
+        foreach (var name in names)
+        {
+            var owner = name[Prefix.Length..].Split('-')[0];
+            var alive = int.TryParse(owner, out var pid) && pid != Environment.ProcessId && Directory.Exists($"/proc/{pid}");
+            if (!alive) Delete(name);
+        }
+        return true;
+    }
+}
