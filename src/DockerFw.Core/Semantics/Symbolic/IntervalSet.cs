@@ -1,0 +1,212 @@
+using System.Text;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// A set of unsigned integers as sorted, disjoint, non-adjacent inclusive intervals. Every header
+/// dimension but the mark is one of these (addresses, protocol, ports, ICMP type, conntrack state,
+/// interface symbols). Immutable; operations are linear merges of the two interval lists.
+/// </summary>
+public sealed class IntervalSet : IEquatable<IntervalSet>
+{
+    // Flattened [lo0, hi0, lo1, hi1, ...]: one allocation per set, cache friendly on the hot path.
+    private readonly UInt128[] _bounds;
+
+    private IntervalSet(UInt128[] bounds) => _bounds = bounds;
+
+    public static IntervalSet Empty { get; } = new([]);
+
+    public static IntervalSet Range(UInt128 first, UInt128 last) =>
+        first > last ? Empty : new([first, last]);
+
+    public static IntervalSet Single(UInt128 value) => new([value, value]);
+
+    /// <summary>Any ranges, in any order, overlapping or not.</summary>
+    public static IntervalSet FromRanges(IEnumerable<(UInt128 First, UInt128 Last)> ranges)
+    {
+        var sorted = ranges.Where(r => r.First <= r.Last).OrderBy(r => r.First).ToList();
+        var b = new List<UInt128>(sorted.Count * 2);
+        foreach (var (lo, hi) in sorted)
+        {
+            if (b.Count > 0 && (b[^1] == UInt128.MaxValue || lo <= b[^1] + 1))
+            {
+                if (hi > b[^1]) b[^1] = hi;
+            }
+            else
+            {
+                b.Add(lo);
+                b.Add(hi);
+            }
+        }
+
+        return b.Count == 0 ? Empty : new(b.ToArray());
+    }
+
+    public static IntervalSet FromValues(IEnumerable<UInt128> values) => FromRanges(values.Select(v => (v, v)));
+
+    public int Count => _bounds.Length / 2;
+
+    public bool IsEmpty => _bounds.Length == 0;
+
+    public (UInt128 First, UInt128 Last) this[int index] => (_bounds[2 * index], _bounds[2 * index + 1]);
+
+    public IEnumerable<(UInt128 First, UInt128 Last)> Ranges
+    {
+        get
+        {
+            for (var i = 0; i < _bounds.Length; i += 2) yield return (_bounds[i], _bounds[i + 1]);
+        }
+    }
+
+    /// <summary>The lowest member; the set must not be empty.</summary>
+    public UInt128 Min => _bounds[0];
+
+    /// <summary>Number of members (saturates at UInt128.MaxValue for the whole IPv6 space).</summary>
+    public UInt128 Cardinality
+    {
+        get
+        {
+            UInt128 n = 0;
+            for (var i = 0; i < _bounds.Length; i += 2)
+            {
+                var width = _bounds[i + 1] - _bounds[i];
+                if (width == UInt128.MaxValue || n > UInt128.MaxValue - width - 1) return UInt128.MaxValue;
+                n += width + 1;
+            }
+
+            return n;
+        }
+    }
+
+    public bool Contains(UInt128 value)
+    {
+        int lo = 0, hi = Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (value < _bounds[2 * mid]) hi = mid - 1;
+            else if (value > _bounds[2 * mid + 1]) lo = mid + 1;
+            else return true;
+        }
+
+        return false;
+    }
+
+    public bool Overlaps(IntervalSet other)
+    {
+        var a = _bounds;
+        var b = other._bounds;
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (a[i + 1] < b[j]) i += 2;
+            else if (b[j + 1] < a[i]) j += 2;
+            else return true;
+        }
+
+        return false;
+    }
+
+    public bool IsSubsetOf(IntervalSet other) => ReferenceEquals(this, other) || Subtract(other).IsEmpty;
+
+    public IntervalSet Intersect(IntervalSet other)
+    {
+        if (ReferenceEquals(this, other)) return this;
+        var a = _bounds;
+        var b = other._bounds;
+        if (a.Length == 0 || b.Length == 0) return Empty;
+        // The common case on the hot path: one side lies inside a single interval of the other.
+        if (b.Length == 2 && b[0] <= a[0] && a[^1] <= b[1]) return this;
+        if (a.Length == 2 && a[0] <= b[0] && b[^1] <= a[1]) return other;
+        var result = new List<UInt128>();
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            var lo = UInt128.Max(a[i], b[j]);
+            var hi = UInt128.Min(a[i + 1], b[j + 1]);
+            if (lo <= hi)
+            {
+                result.Add(lo);
+                result.Add(hi);
+            }
+
+            if (a[i + 1] < b[j + 1]) i += 2;
+            else j += 2;
+        }
+
+        return Make(result);
+    }
+
+    public IntervalSet Subtract(IntervalSet other)
+    {
+        var a = _bounds;
+        var b = other._bounds;
+        if (a.Length == 0 || b.Length == 0 || !Overlaps(other)) return this;
+        var result = new List<UInt128>();
+        var j = 0;
+        for (var i = 0; i < a.Length; i += 2)
+        {
+            var lo = a[i];
+            var hi = a[i + 1];
+            var open = true;
+            while (j < b.Length && b[j + 1] < lo) j += 2;
+            var k = j;
+            while (open && k < b.Length && b[k] <= hi)
+            {
+                if (b[k] > lo)
+                {
+                    result.Add(lo);
+                    result.Add(b[k] - 1);
+                }
+
+                if (b[k + 1] >= hi) open = false;
+                else lo = b[k + 1] + 1;
+                k += 2;
+            }
+
+            if (open)
+            {
+                result.Add(lo);
+                result.Add(hi);
+            }
+        }
+
+        return Make(result);
+    }
+
+    public IntervalSet Union(IntervalSet other)
+    {
+        if (other.IsEmpty || ReferenceEquals(this, other)) return this;
+        if (IsEmpty) return other;
+        return FromRanges(Ranges.Concat(other.Ranges));
+    }
+
+    /// <summary>Everything from 0 to <paramref name="max"/> not in this set.</summary>
+    public IntervalSet Complement(UInt128 max) => Range(0, max).Subtract(this);
+
+    private static IntervalSet Make(List<UInt128> bounds) => bounds.Count == 0 ? Empty : new(bounds.ToArray());
+
+    public bool Equals(IntervalSet? other) =>
+        other is not null && (ReferenceEquals(this, other) || _bounds.AsSpan().SequenceEqual(other._bounds));
+
+    public override bool Equals(object? obj) => Equals(obj as IntervalSet);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var v in _bounds) h.Add(v);
+        return h.ToHashCode();
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder("{");
+        foreach (var (lo, hi) in Ranges)
+        {
+            if (sb.Length > 1) sb.Append(',');
+            sb.Append(lo == hi ? $"{lo}" : $"{lo}-{hi}");
+        }
+
+        return sb.Append('}').ToString();
+    }
+}

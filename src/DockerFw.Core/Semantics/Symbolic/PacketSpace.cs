@@ -1,0 +1,101 @@
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// The space packets live in for one family and one interface alphabet: the range of every
+/// dimension, the whole space for a path, and the mapping between concrete packets and points.
+/// </summary>
+public sealed class PacketSpace
+{
+    /// <summary>Protocols with ports (tcp, udp, dccp, sctp, udplite).</summary>
+    public static IntervalSet PortProtocols { get; } = IntervalSet.FromValues([6, 17, 33, 132, 136]);
+
+    /// <summary>Conntrack states a packet can arrive with; the SNAT/DNAT bits are added by NAT on the way.</summary>
+    public static IntervalSet ArrivalStates { get; } = IntervalSet.FromValues(
+        [(int)ConntrackStates.Invalid, (int)ConntrackStates.New, (int)ConntrackStates.Related,
+         (int)ConntrackStates.Established, (int)ConntrackStates.Untracked]);
+
+    public PacketSpace(IpFamily family, InterfaceAlphabet interfaces)
+    {
+        Family = family;
+        Interfaces = interfaces;
+    }
+
+    public IpFamily Family { get; }
+
+    public InterfaceAlphabet Interfaces { get; }
+
+    public int IcmpProtocol => Family == IpFamily.V4 ? Protocol.Icmp : Protocol.IcmpV6;
+
+    public UInt128 MaxOf(Dimension d) => d switch
+    {
+        Dimension.Src or Dimension.Dst => Family.AllOnes(),
+        Dimension.Proto or Dimension.IcmpType => 255,
+        Dimension.Sport or Dimension.Dport => 65535,
+        Dimension.State => 127,
+        _ => Interfaces.MaxSymbol,
+    };
+
+    public IntervalSet Full(Dimension d) => IntervalSet.Range(0, MaxOf(d));
+
+    /// <summary>
+    /// Every packet that can take the path: ported protocols with any ports, ICMP with any type, the
+    /// rest with neither; arriving in any state; interfaces present exactly where the path has them.
+    /// </summary>
+    public PacketSet Universe(PacketPath path)
+    {
+        var none = IntervalSet.Single((UInt128)Interfaces.NoInterface);
+        var some = Full(Dimension.In).Subtract(none);
+        var (inSet, outSet) = path switch
+        {
+            PacketPath.Forward => (some, some),
+            PacketPath.Input => (some, none),
+            _ => (none, some),
+        };
+        var zero = IntervalSet.Single(0);
+        var icmp = IntervalSet.Single((UInt128)IcmpProtocol);
+        var others = Full(Dimension.Proto).Subtract(PortProtocols).Subtract(icmp);
+        Box Make(IntervalSet proto, IntervalSet ports, IntervalSet icmpType) => new(
+            [Full(Dimension.Src), Full(Dimension.Dst), proto, ports, ports, icmpType, ArrivalStates, inSet, outSet],
+            BitCubeSet.All);
+        return new PacketSet([
+            Make(PortProtocols, Full(Dimension.Sport), zero),
+            Make(icmp, zero, Full(Dimension.IcmpType)),
+            Make(others, zero, zero),
+        ]);
+    }
+
+    public (UInt128[] Point, uint Mark) PointOf(Packet packet)
+    {
+        var ported = PortProtocols.Contains((UInt128)packet.Protocol);
+        var icmp = packet.Protocol == IcmpProtocol;
+        UInt128[] point =
+        [
+            packet.Source, packet.Destination, (UInt128)packet.Protocol,
+            ported ? (UInt128)(packet.SourcePort ?? 0) : 0, ported ? (UInt128)(packet.DestinationPort ?? 0) : 0,
+            icmp ? (UInt128)(packet.IcmpType ?? 0) : 0, (UInt128)(int)packet.State,
+            (UInt128)Interfaces.SymbolOf(packet.InInterface ?? ""), (UInt128)Interfaces.SymbolOf(packet.OutInterface ?? ""),
+        ];
+        return (point, packet.Mark);
+    }
+
+    /// <summary>A concrete packet for a point (ICMP code 0, no bridge ports, not a fragment).</summary>
+    public Packet PacketAt(UInt128[] point, uint mark)
+    {
+        var proto = (int)point[(int)Dimension.Proto];
+        var ported = PortProtocols.Contains((UInt128)proto);
+        var icmp = proto == IcmpProtocol;
+        string? Name(Dimension d) => Interfaces.SampleName((int)point[(int)d]) is { Length: > 0 } n ? n : null;
+        return new Packet(
+            Family, point[(int)Dimension.Src], point[(int)Dimension.Dst], proto,
+            SourcePort: ported ? (int)point[(int)Dimension.Sport] : null,
+            DestinationPort: ported ? (int)point[(int)Dimension.Dport] : null,
+            IcmpType: icmp ? (int)point[(int)Dimension.IcmpType] : null,
+            IcmpCode: icmp ? 0 : null,
+            InInterface: Name(Dimension.In),
+            OutInterface: Name(Dimension.Out),
+            State: (ConntrackStates)(int)point[(int)Dimension.State],
+            Mark: mark);
+    }
+}
