@@ -2,5 +2,6 @@ namespace DockerFw.Cli;
 
 internal static class Program
 {
-    public static int Main(string[] args) => 0;
+    // The only place that knows about the real console.
+    public static int Main(string[] args) => DockerFwApp.Run(args, StandardStreams.FromConsole());
 }

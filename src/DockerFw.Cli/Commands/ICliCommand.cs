@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// One `dockerfw` subcommand. Each is a class registered in the container
+/// (<see cref="Composition.CliServiceCollectionExtensions"/>); the root command collects them all.
+/// </summary>
+internal interface ICliCommand
+{
+    /// <summary>Builds the System.CommandLine command, its options and its action.</summary>
+    Command Create();
+}

@@ -1,0 +1,25 @@
+using DockerFw.Cli.Commands;
+using DockerFw.Cli.Input;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DockerFw.Cli.Composition;
+
+/// <summary>Everything `dockerfw` is made of. A new command is one class and one line here.</summary>
+internal static class CliServiceCollectionExtensions
+{
+    public static IServiceCollection AddDockerFwCli(this IServiceCollection services, StandardStreams streams)
+    {
+        services.AddSingleton(streams);
+        services.AddSingleton<IHostCommandRunner, ProcessCommandRunner>();
+        services.AddSingleton<LiveFirewallReader>();
+        services.AddSingleton<DumpLoader>();
+        services.AddSingleton<RootCommandFactory>();
+
+        services.AddCliCommand<FmtCommand>();
+        return services;
+    }
+
+    public static IServiceCollection AddCliCommand<TCommand>(this IServiceCollection services)
+        where TCommand : class, ICliCommand =>
+        services.AddSingleton<ICliCommand, TCommand>();
+}

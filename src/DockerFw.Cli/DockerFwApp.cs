@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using DockerFw.Cli.Commands;
+using DockerFw.Cli.Composition;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DockerFw.Cli;
+
+/// <summary>
+/// The composition root: builds the container, the command tree, parses and runs, and maps every
+/// outcome to an exit code. Nothing escapes as an exception or a stack trace.
+/// </summary>
+internal static class DockerFwApp
+{
+    /// <param name="configure">Extra registrations applied last (tests replace the process runner here).</param>
+    public static int Run(string[] args, StandardStreams streams, Action<IServiceCollection>? configure = null)
+    {
+        try
+        {
+            var services = new ServiceCollection().AddDockerFwCli(streams);
+            configure?.Invoke(services);
+            using var provider = services.BuildServiceProvider(new ServiceProviderOptions
+            {
+                ValidateOnBuild = true,
+                ValidateScopes = true,
+            });
+            var root = provider.GetRequiredService<RootCommandFactory>().Create();
+            return Invoke(root, args, streams);
+        }
+        catch (Exception e)
+        {
+            return ReportFailure(e, streams.Error);
+        }
+    }
+
+    private static int Invoke(Command root, string[] args, StandardStreams streams)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            foreach (var error in parsed.Errors)
+                streams.Error.WriteLine($"dockerfw: usage: {OneLine(error.Message, " ")}");
+            streams.Error.WriteLine("Run 'dockerfw --help' (or 'dockerfw COMMAND --help') for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parsed.Invoke(new InvocationConfiguration
+        {
+            Output = streams.Out,
+            Error = streams.Error,
+            // Our handler below prints one line instead of the library's stack trace.
+            EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    private static int ReportFailure(Exception e, TextWriter error)
+    {
+        var message = e switch
+        {
+            CliFailure failure => failure.Message,
+            _ => $"unexpected {e.GetType().Name}: {e.Message}",
+        };
+        error.WriteLine($"dockerfw: error: {OneLine(message, " | ")}");
+        return ExitCodes.Error;
+    }
+
+    private static string OneLine(string text, string separator) =>
+        string.Join(separator, text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

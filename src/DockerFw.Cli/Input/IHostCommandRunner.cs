@@ -1,0 +1,14 @@
+namespace DockerFw.Cli.Input;
+
+/// <summary>What a finished program left behind.</summary>
+internal sealed record CommandOutcome(int ExitCode, string Stdout, string Stderr);
+
+/// <summary>
+/// Runs a program on this host and captures its output. Behind an interface so tests can stand in
+/// for a host that is not root or has no iptables.
+/// </summary>
+internal interface IHostCommandRunner
+{
+    /// <summary>Runs <paramref name="program"/> to completion. Throws <see cref="CliFailure"/> when it cannot start.</summary>
+    CommandOutcome Run(string program, IReadOnlyList<string> arguments);
+}

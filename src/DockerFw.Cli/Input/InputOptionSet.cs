@@ -1,0 +1,59 @@
+using System.CommandLine;
+
+namespace DockerFw.Cli.Input;
+
+/// <summary>
+/// The command-line options behind <see cref="InputOptions"/>: a command adds them with
+/// <see cref="AddTo"/> and folds them with <see cref="Bind"/>, so every command spells them alike.
+/// </summary>
+internal sealed class InputOptionSet
+{
+    public Option<string?> Iptables { get; } = new("--iptables")
+    {
+        Description = "Read an iptables-save dump (- for stdin) instead of the live firewall",
+        HelpName = "FILE|-",
+    };
+
+    public Option<string?> Ip6tables { get; } = new("--ip6tables")
+    {
+        Description = "Read an ip6tables-save dump (- for stdin)",
+        HelpName = "FILE|-",
+    };
+
+    public Option<string?> Nft { get; } = new("--nft")
+    {
+        Description = "Read the JSON of 'nft -j list ruleset'",
+        HelpName = "FILE",
+    };
+
+    public Option<string[]> Docker { get; } = new("--docker")
+    {
+        Description = "Read Docker's view: the JSON of 'docker network inspect' and/or 'docker inspect' (repeatable)",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> Netns { get; } = CreateNetnsOption();
+
+    /// <summary>The live-mode namespace option on its own, for commands that take no dump options.</summary>
+    public static Option<string?> CreateNetnsOption() => new("--netns")
+    {
+        Description = "Live mode inside this network namespace (ip netns exec NAME iptables-save)",
+        HelpName = "NAME",
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Iptables);
+        command.Options.Add(Ip6tables);
+        command.Options.Add(Nft);
+        command.Options.Add(Docker);
+        command.Options.Add(Netns);
+    }
+
+    public InputOptions Bind(ParseResult parsed) => new(
+        parsed.GetValue(Iptables),
+        parsed.GetValue(Ip6tables),
+        parsed.GetValue(Nft),
+        [.. parsed.GetValue(Docker) ?? []],
+        parsed.GetValue(Netns));
+}

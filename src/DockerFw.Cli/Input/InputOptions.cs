@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Cli.Input;
+
+/// <summary>
+/// What a command reads, shared by every command that looks at a host: dump files, or (when no
+/// ruleset file is named) the live firewall of this host or of the network namespace <see cref="Netns"/>.
+/// </summary>
+/// <param name="Iptables">An iptables-save dump, or <c>-</c> for stdin.</param>
+/// <param name="Ip6tables">An ip6tables-save dump, or <c>-</c> for stdin.</param>
+/// <param name="Nft">The JSON of <c>nft -j list ruleset</c>.</param>
+/// <param name="Docker">The JSON of <c>docker network inspect</c> and/or <c>docker inspect</c>, in any order.</param>
+/// <param name="Netns">Live mode inside this network namespace (<c>ip netns exec NAME ...</c>).</param>
+internal sealed record InputOptions(
+    string? Iptables,
+    string? Ip6tables,
+    string? Nft,
+    ImmutableArray<string> Docker,
+    string? Netns)
+{
+    public static InputOptions Live { get; } = new(null, null, null, [], null);
+
+    /// <summary>No ruleset file is named: read the firewall of the running host (or namespace).</summary>
+    public bool IsLive => Iptables is null && Ip6tables is null && Nft is null;
+
+    /// <summary>Usage errors, empty when the combination makes sense. Checked before any work.</summary>
+    public ImmutableArray<string> Validate()
+    {
+        var errors = ImmutableArray.CreateBuilder<string>();
+        if (Netns is not null && !IsLive)
+            errors.Add("--netns reads a live namespace; it cannot be combined with --iptables, --ip6tables or --nft");
+        if (Netns is not null && !IsValidNamespaceName(Netns))
+            errors.Add($"--netns '{Netns}' is not a network namespace name");
+
+        var fromStdin = new[] { Iptables, Ip6tables, Nft }.Concat(Docker).Count(p => p == "-");
+        if (fromStdin > 1)
+            errors.Add("only one input can be read from stdin ('-')");
+        return errors.ToImmutable();
+    }
+
+    // The same rule as `ip netns`: a file name under /var/run/netns.
+    private static bool IsValidNamespaceName(string name) =>
+        name.Length > 0 && name != "." && name != ".." && !name.Contains('/') && !name.Contains('\0');
+}

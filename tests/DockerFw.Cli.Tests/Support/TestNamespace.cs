@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace DockerFw.Cli.Tests.Support;
+
+/// <summary>
+/// A network namespace of our own (prefix <c>dfwcli-test-</c>), deleted on dispose. Rules are only
+/// ever loaded inside it, never into the root namespace's firewall.
+/// </summary>
+internal sealed class TestNamespace : IDisposable
+{
+    private static int counter;
+
+    public string Name { get; } = $"dfwcli-test-{Environment.ProcessId}-{Interlocked.Increment(ref counter)}";
+
+    public TestNamespace() => Run("ip", ["netns", "add", Name]);
+
+    /// <summary>Loads a dump with <c>iptables-restore</c> (or ip6tables-restore) inside the namespace.</summary>
+    public void Restore(string dump, string tool = "iptables-restore") =>
+        Run("ip", ["netns", "exec", Name, tool], dump);
+
+    public void Dispose() => Run("ip", ["netns", "delete", Name]);
+
+    private static void Run(string program, string[] arguments, string? stdin = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(stdin ?? "");
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: exit {process.ExitCode}: {stderr.Result}");
+    }
+}
