@@ -28,4 +28,10 @@ public sealed record Packet(
     string? PhysOut = null)
 {
     public bool Bridged => PhysIn is not null && PhysOut is not null;
+
+    /// <summary>
+    /// For a packet of a connection conntrack already knows (not NEW): the NAT binding it applies
+    /// in place of the nat tables. Null: none.
+    /// </summary>
+    public ConntrackNat? ConntrackNat { get; init; }
 }

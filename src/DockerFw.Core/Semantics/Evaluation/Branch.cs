@@ -1,0 +1,93 @@
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Evaluation;
+
+/// <summary>
+/// One packet on one possible way through the rules: its header as the rules see it now, what the
+/// engine no longer knows about it, and what happened so far. Mutable for speed on the certain
+/// path; a doubt clones it (the trails are shared, so a clone is a few words).
+/// </summary>
+internal sealed class Branch
+{
+    public Branch(Packet packet, bool bridgeInfo)
+    {
+        Family = packet.Family;
+        Source = packet.Source;
+        Destination = packet.Destination;
+        Protocol = packet.Protocol;
+        SourcePort = packet.SourcePort;
+        DestinationPort = packet.DestinationPort;
+        IcmpType = packet.IcmpType;
+        IcmpCode = packet.IcmpCode;
+        InInterface = packet.InInterface;
+        OutInterface = packet.OutInterface;
+        State = packet.State;
+        Mark = packet.Mark;
+        ConnMark = packet.ConnMark;
+        TcpFlags = packet.TcpFlags;
+        Fragment = packet.Fragment;
+        PhysIn = packet.PhysIn;
+        PhysOut = packet.PhysOut;
+        ConntrackNat = packet.ConntrackNat;
+        BridgeInfo = bridgeInfo;
+        if (SourcePort is null && ProtocolNumbers.HasPorts(packet.Protocol)) Unknown |= PacketFields.SourcePort;
+        if (DestinationPort is null && ProtocolNumbers.HasPorts(packet.Protocol)) Unknown |= PacketFields.DestinationPort;
+    }
+
+    public IpFamily Family;
+    public UInt128 Source, Destination;
+    public int Protocol;
+    public int? SourcePort, DestinationPort, IcmpType, IcmpCode;
+    public string? InInterface, OutInterface, PhysIn, PhysOut;
+    public ConntrackStates State;
+    public uint Mark, ConnMark;
+    public TcpFlags TcpFlags;
+    public bool Fragment;
+    public ConntrackNat? ConntrackNat;
+    public PacketFields Unknown;
+
+    /// <summary>br_netfilter attached bridge-port information (the packet entered through a bridge port).</summary>
+    public bool BridgeInfo;
+
+    // What the current hook shows the rules: the kernel passes no device where the hook has none,
+    // and an absent device compares as the empty name.
+    public Hook Hook;
+    public string InView = "", OutView = "";
+    public string? PhysOutView;
+
+    public Trail<RuleRef>? Matched;
+    public Trail<Doubt>? Doubts;
+    public Trail<NatRewrite>? Nat;
+    public RuleRef? AcceptedBy;
+
+    public bool Knows(PacketFields field) => (Unknown & field) == 0;
+
+    public bool HasConntrack => (State & (ConntrackStates.Invalid | ConntrackStates.Untracked)) == 0;
+
+    public void EnterHook(Hook hook)
+    {
+        Hook = hook;
+        InView = hook is Hook.Prerouting or Hook.Input or Hook.Forward ? InInterface ?? "" : "";
+        OutView = hook is Hook.Forward or Hook.Output or Hook.Postrouting ? OutInterface ?? "" : "";
+        PhysOutView = hook is Hook.Forward or Hook.Postrouting ? PhysOut : null;
+    }
+
+    public void Count(RuleRef rule) => Matched = new Trail<RuleRef>(rule, Matched);
+
+    public void AddDoubt(Doubt doubt) => Doubts = new Trail<Doubt>(doubt, Doubts);
+
+    public void AddNat(NatRewrite rewrite) => Nat = new Trail<NatRewrite>(rewrite, Nat);
+
+    public Branch Clone() => (Branch)MemberwiseClone();
+
+    public Packet ToPacket(Packet original) => original with
+    {
+        Source = Source,
+        Destination = Destination,
+        SourcePort = SourcePort,
+        DestinationPort = DestinationPort,
+        State = State,
+        Mark = Mark,
+        ConnMark = ConnMark,
+    };
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Evaluation;
+
+/// <summary>
+/// <c>--ctstate</c> / <c>--state</c>: holds when the packet's state shares a bit with the list. The
+/// state module knows only the five base states; SNAT and DNAT are conntrack's "virtual" states.
+/// </summary>
+internal sealed class ConntrackStateCondition(ConntrackStates states, bool negated, bool stateModule) : Condition
+{
+    private const ConntrackStates Virtual = ConntrackStates.Snat | ConntrackStates.Dnat;
+
+    public override Truth Test(Branch p, EvaluationContext context)
+    {
+        var packet = stateModule ? p.State & ~Virtual : p.State;
+        return TruthExtensions.From((packet & states) != 0).NegateIf(negated);
+    }
+}
+
+/// <summary>
+/// <c>-m mark --mark</c> / <c>-m connmark --mark</c>. Without a connection (INVALID, UNTRACKED)
+/// connmark is false whether negated or not, as in connmark_mt.
+/// </summary>
+internal sealed class MarkCondition(MarkMask value, bool negated, bool connection) : Condition
+{
+    public override Truth Test(Branch p, EvaluationContext context)
+    {
+        if (connection && !p.HasConntrack) return Truth.False;
+        if (!p.Knows(connection ? PacketFields.ConnMark : PacketFields.Mark)) return Truth.Maybe;
+        return TruthExtensions.From(value.Matches(connection ? p.ConnMark : p.Mark)).NegateIf(negated);
+    }
+
+    public override string Doubt => connection ? "connection mark unknown" : "packet mark unknown";
+}
+
+/// <summary><c>-m set --match-set NAME DIRS</c>: exact when the context lists the set's members.</summary>
+internal sealed class SetCondition(SetMatch match) : Condition
+{
+    public override Truth Test(Branch p, EvaluationContext context)
+    {
+        if (match.Directions.Length != 1 || !context.IpSets.TryGetValue(match.SetName, out var members)) return Truth.Maybe;
+        var source = match.Directions[0] == AddressField.Source;
+        if (!p.Knows(source ? PacketFields.Source : PacketFields.Destination)) return Truth.Maybe;
+        var address = source ? p.Source : p.Destination;
+        var found = false;
+        foreach (var m in members)
+        {
+            if (m.Family == p.Family && m.Contains(address))
+            {
+                found = true;
+                break;
+            }
+        }
+
+        return TruthExtensions.From(found).NegateIf(match.Negated);
+    }
+
+    public override string Doubt => match.Directions.Length == 1
+        ? $"members of ipset '{match.SetName}' unknown"
+        : $"ipset '{match.SetName}' has {match.Directions.Length} dimensions ({match.FormatDirections()}); not evaluated";
+}
+
+/// <summary>
+/// <c>-m physdev</c>, following physdev_mt: without bridge-port information every option is false
+/// (so a negated one holds); with it, <c>--physdev-in</c> holds when no input port is known and
+/// <c>--physdev-out</c> when no output port is known yet (before the bridge decided), negated or not.
+/// </summary>
+internal sealed class PhysdevCondition(Match match) : Condition
+{
+    public override Truth Test(Branch p, EvaluationContext context)
+    {
+        if (!p.BridgeInfo) return Truth.False.NegateIf(match.Negated);
+        var inPort = p.PhysIn;
+        var outPort = p.PhysOutView;
+        return match switch
+        {
+            PhysdevFlagMatch { Flag: PhysdevFlag.IsBridged } => TruthExtensions.From(outPort is not null).NegateIf(match.Negated),
+            PhysdevFlagMatch { Flag: PhysdevFlag.IsIn } => TruthExtensions.From(inPort is not null).NegateIf(match.Negated),
+            PhysdevFlagMatch => TruthExtensions.From(outPort is not null).NegateIf(match.Negated),
+            PhysdevInterfaceMatch { Direction: Direction.In } m =>
+                inPort is null ? Truth.True : TruthExtensions.From(m.Value.Matches(inPort)).NegateIf(m.Negated),
+            PhysdevInterfaceMatch m =>
+                outPort is null ? Truth.True : TruthExtensions.From(m.Value.Matches(outPort)).NegateIf(m.Negated),
+            _ => Truth.Maybe,
+        };
+    }
+}

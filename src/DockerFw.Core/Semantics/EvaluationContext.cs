@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics;
+
+/// <summary>
+/// What an iptables dump cannot tell and the host can: its addresses, the members of its ipsets,
+/// whether br_netfilter hands bridged frames to iptables. Whatever is left unknown makes the
+/// conditions that depend on it "may match"; the engine never guesses it.
+/// </summary>
+public sealed record EvaluationContext
+{
+    public static EvaluationContext Unknown { get; } = new();
+
+    /// <summary>
+    /// Every address of the host, by interface; null when unknown. When given it is taken as
+    /// complete: an address not listed (outside 127.0.0.0/8 and ::1) is not local.
+    /// </summary>
+    public ImmutableArray<InterfaceAddress>? Addresses { get; init; }
+
+    /// <summary>ipset members by set name (single-dimension sets: hash:ip, hash:net, bitmap:ip...).</summary>
+    public ImmutableDictionary<string, ImmutableArray<AddressMask>> IpSets { get; init; } =
+        ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty;
+
+    /// <summary>
+    /// <c>net.bridge.bridge-nf-call-iptables</c> (or the bridge's own <c>nf_call_iptables</c>):
+    /// null when unknown.
+    /// </summary>
+    public bool? BridgeNetfilter { get; init; }
+
+    public bool AddressesKnown => Addresses is not null;
+
+    public IEnumerable<InterfaceAddress> AddressesOf(string interfaceName, IpFamily family) =>
+        (Addresses ?? []).Where(a => a.Interface == interfaceName && a.Family == family);
+}
