@@ -115,6 +115,13 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
         var a = _bounds;
         var b = other._bounds;
         if (a.Length == 0 || b.Length == 0) return Empty;
+        if (a.Length == 2 && b.Length == 2)
+        {
+            var lo = UInt128.Max(a[0], b[0]);
+            var hi = UInt128.Min(a[1], b[1]);
+            return lo > hi ? Empty : lo == a[0] && hi == a[1] ? this : lo == b[0] && hi == b[1] ? other : new([lo, hi]);
+        }
+
         // The common case on the hot path: one side lies inside a single interval of the other.
         if (b.Length == 2 && b[0] <= a[0] && a[^1] <= b[1]) return this;
         if (a.Length == 2 && a[0] <= b[0] && b[^1] <= a[1]) return other;

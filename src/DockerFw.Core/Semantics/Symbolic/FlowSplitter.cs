@@ -1,0 +1,115 @@
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>Cuts a flow into the part a rule matches and the part it does not.</summary>
+internal static class FlowSplitter
+{
+    public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched)
+    {
+        var shapes = rule.Shapes;
+        var doubtful = rule.Doubt is not null;
+        if (!flow.View.IsIdentity) shapes = Pull(shapes, flow.View, ref doubtful);
+
+        if (shapes.Length == 1)
+        {
+            // The hot path: one box, usually rejected by its first constraint without allocating.
+            var shape = shapes[0];
+            if (shape.Constraints.Length > 0 && !flow.Box[shape.Constraints[0].Dimension].Overlaps(shape.Constraints[0].Set))
+            {
+                unmatched.Add(flow);
+                return;
+            }
+        }
+
+        var rest = new List<Box> { flow.Box };
+        var inside = new List<Box>();
+        foreach (var shape in shapes)
+        {
+            var next = new List<Box>();
+            foreach (var box in rest) Cut(box, shape, inside, next);
+            rest = next;
+        }
+
+        foreach (var box in inside)
+        {
+            matched.Add(flow.Matched(rule, box, doubtful));
+            if (doubtful) unmatched.Add(flow.Unmatched(rule, box, true));
+        }
+
+        foreach (var box in rest) unmatched.Add(flow.Unmatched(rule, box, false));
+    }
+
+    /// <summary>Cuts a flow by a condition that is not a rule (the trails stay as they are).</summary>
+    public static void Partition(Flow flow, RuleShape shape, List<Flow> inside, List<Flow> outside)
+    {
+        var doubtful = false;
+        var shapes = flow.View.IsIdentity ? [shape] : Pull([shape], flow.View, ref doubtful);
+        var ins = new List<Box>();
+        var outs = new List<Box>();
+        if (shapes.Length == 0) outs.Add(flow.Box);
+        else Cut(flow.Box, shapes[0], ins, outs);
+        inside.AddRange(ins.Select(b => flow with { Box = b }));
+        outside.AddRange(outs.Select(b => flow with { Box = b }));
+    }
+
+    /// <summary>Splits one box by one shape: the inside, and up to one piece per constraint outside.</summary>
+    public static void Cut(Box box, RuleShape shape, List<Box> inside, List<Box> outside)
+    {
+        var current = box;
+        foreach (var (d, set) in shape.Constraints)
+        {
+            var values = current[d];
+            if (!values.Overlaps(set))
+            {
+                outside.Add(current);
+                return;
+            }
+
+            var left = values.Subtract(set);
+            if (left.IsEmpty) continue;
+            outside.Add(current.With(d, left));
+            current = current.With(d, values.Intersect(set));
+        }
+
+        if (shape.Mark is { } mark)
+        {
+            var marks = current.Mark;
+            if (!marks.Overlaps(mark))
+            {
+                outside.Add(current);
+                return;
+            }
+
+            var left = marks.Subtract(mark);
+            if (!left.IsEmpty)
+            {
+                outside.Add(current.WithMark(left));
+                current = current.WithMark(marks.Intersect(mark));
+            }
+        }
+
+        inside.Add(current);
+    }
+
+    private static RuleShape[] Pull(RuleShape[] shapes, FlowView view, ref bool doubtful)
+    {
+        var pulled = new List<RuleShape>(shapes.Length);
+        foreach (var shape in shapes)
+        {
+            var never = false;
+            var constraints = new List<(Dimension, IntervalSet)>(shape.Constraints.Length);
+            foreach (var (d, set) in shape.Constraints)
+            {
+                var pre = view.Pull(d, set, ref doubtful);
+                if (pre is null) continue;
+                if (pre.IsEmpty) never = true;
+                constraints.Add((d, pre));
+            }
+
+            var mark = shape.Mark is null ? null : view.PullMark(shape.Mark, ref doubtful);
+            never |= mark is { IsEmpty: true };
+            if (!never) pulled.Add(new RuleShape(constraints.ToArray(), mark));
+        }
+
+        return pulled.ToArray();
+    }
+}

@@ -1,0 +1,72 @@
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// How the packets of a flow look now compared with how they arrived: DNAT/REDIRECT replaced the
+/// destination and port by one of a set of values, MARK rewrote the mark as <c>(m &amp; Keep) ^ Flip</c>
+/// (bits in <see cref="MarkUnknown"/> came from the connection mark and are not known), and NAT or
+/// NOTRACK changed the conntrack state. Boxes stay in arrival terms; a rule's condition is pulled back
+/// through the view, so regions always partition the query itself.
+/// </summary>
+internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkKeep, uint MarkFlip, uint MarkUnknown, byte[]? StateMap)
+{
+    public static FlowView Identity { get; } = new(null, null, uint.MaxValue, 0, 0, null);
+
+    public bool IsIdentity => ReferenceEquals(this, Identity);
+
+    public FlowView WithMark(uint value, uint mask) => this with
+    {
+        MarkKeep = MarkKeep & ~mask,
+        MarkFlip = (MarkFlip & ~mask) ^ value,
+        MarkUnknown = MarkUnknown & ~mask,
+    };
+
+    public FlowView WithUnknownMark(uint mask) => this with { MarkUnknown = MarkUnknown | mask };
+
+    public FlowView WithState(Func<int, int> change)
+    {
+        var map = new byte[128];
+        for (var v = 0; v < 128; v++) map[v] = (byte)change(StateMap is null ? v : StateMap[v]);
+        return this with { StateMap = map };
+    }
+
+    /// <summary>
+    /// The arrival-time condition equivalent to <paramref name="set"/> on dimension <paramref name="d"/>
+    /// now: null when it always holds; <see cref="IntervalSet.Empty"/> when it never does. A condition
+    /// on a NAT-chosen value that holds for some choices only is undecidable (<paramref name="doubt"/>).
+    /// </summary>
+    public IntervalSet? Pull(Dimension d, IntervalSet set, ref bool doubt)
+    {
+        switch (d)
+        {
+            case Dimension.Dst when Dst is not null:
+                return Chosen(Dst, set, ref doubt);
+            case Dimension.Dport when Dport is not null:
+                return Chosen(Dport, set, ref doubt);
+            case Dimension.State when StateMap is not null:
+                var map = StateMap;
+                return IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => set.Contains(map[v])).Select(v => (UInt128)v));
+            default:
+                return set;
+        }
+    }
+
+    public BitCubeSet? PullMark(BitCubeSet set, ref bool doubt)
+    {
+        if (set.IsAll) return null;
+        if (MarkUnknown != 0 && set.Cubes.Any(c => (c.Mask & MarkUnknown) != 0))
+        {
+            doubt = true;
+            return null;
+        }
+
+        return MarkKeep == uint.MaxValue && MarkFlip == 0 ? set : set.Preimage(MarkKeep, MarkFlip);
+    }
+
+    private static IntervalSet? Chosen(IntervalSet chosen, IntervalSet set, ref bool doubt)
+    {
+        if (!chosen.Overlaps(set)) return IntervalSet.Empty;
+        if (chosen.IsSubsetOf(set)) return null;
+        doubt = true;
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// Packets of a query that meet the same fate: the verdict, the packets (disjoint boxes in arrival
+/// terms), the rules whose matches held on their way (in order, as a trace lists them), and the
+/// rules the dump cannot decide that their way depends on. A region with doubts and a verdict other
+/// than MAYBE has that verdict whichever way those rules go.
+/// </summary>
+public sealed record ReachRegion(
+    ReachVerdict Verdict,
+    PacketSet Packets,
+    ImmutableArray<ResponsibleRule> Rules,
+    ImmutableArray<ResponsibleRule> Doubts);
+
+/// <summary>The partition of a query by verdict: every packet of the query lies in exactly one region.</summary>
+public sealed record ReachResult(
+    PacketSpace Space,
+    PacketPath Path,
+    PacketSet Query,
+    ImmutableArray<ReachRegion> Regions,
+    IReadOnlyDictionary<ResponsibleRule, string> DoubtReasons)
+{
+    /// <summary>The region holding a packet, or null when the packet is outside the query.</summary>
+    public ReachRegion? RegionOf(Packet packet)
+    {
+        var (point, mark) = Space.PointOf(packet);
+        return Regions.FirstOrDefault(r => r.Packets.Contains(point, mark));
+    }
+}

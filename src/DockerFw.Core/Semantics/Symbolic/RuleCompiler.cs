@@ -1,0 +1,168 @@
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// Turns a rule's conditions into boxes of the packet space. Each condition constrains one dimension
+/// (negation is the complement within the dimension), so their conjunction is one box, except
+/// multiport <c>--ports</c> (source or destination), which needs two. Conditions the dump cannot decide
+/// leave their dimension free and record why: the rule then "may match" inside its boxes.
+/// </summary>
+internal static class RuleCompiler
+{
+    // A non-contiguous address mask with more holes than this becomes "may match" rather than
+    // thousands of intervals.
+    private const int MaxMaskHoleBits = 12;
+
+    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, IntervalSet? localAddresses = null)
+    {
+        var sets = new IntervalSet?[Dimensions.Count];
+        BitCubeSet? mark = null;
+        string? doubt = null;
+        var never = false;
+        IntervalSet? eitherPorts = null;
+
+        void Constrain(Dimension d, IntervalSet set, bool negated)
+        {
+            var s = negated ? set.Complement(space.MaxOf(d)) : set;
+            sets[(int)d] = sets[(int)d] is { } old ? old.Intersect(s) : s;
+        }
+
+        void Doubt(string why) => doubt ??= why;
+
+        foreach (var match in rule.Matches)
+        {
+            switch (match)
+            {
+                case AddressMatch a when a.Value.Family == space.Family:
+                    if (Intervals(a.Value) is { } addrs) Constrain(Field(a.Field), addrs, a.Negated);
+                    else Doubt($"the mask {a.Value} has too many holes to enumerate");
+                    break;
+                case InterfaceMatch i:
+                    Constrain(i.Direction == Direction.In ? Dimension.In : Dimension.Out, space.Interfaces.Matching(i.Value), i.Negated);
+                    break;
+                case ProtocolMatch p when p.Value.IsAll:
+                    never |= p.Negated;
+                    break;
+                case ProtocolMatch p:
+                    Constrain(Dimension.Proto, IntervalSet.Single((UInt128)p.Value.Number), p.Negated);
+                    break;
+                case FragmentMatch f:
+                    // The packets reach reasons about are whole or first fragments.
+                    never |= !f.Negated;
+                    break;
+                case PortMatch pm:
+                    Constrain(pm.Field == AddressField.Source ? Dimension.Sport : Dimension.Dport, Ports([pm.Range]), pm.Negated);
+                    break;
+                case MultiportMatch mp when mp.Field == MultiportField.Either && !mp.Negated:
+                    eitherPorts = eitherPorts is null ? Ports(mp.Ranges) : eitherPorts.Intersect(Ports(mp.Ranges));
+                    break;
+                case MultiportMatch mp when mp.Field == MultiportField.Either:
+                    Constrain(Dimension.Sport, Ports(mp.Ranges), true);
+                    Constrain(Dimension.Dport, Ports(mp.Ranges), true);
+                    break;
+                case MultiportMatch mp:
+                    Constrain(mp.Field == MultiportField.Source ? Dimension.Sport : Dimension.Dport, Ports(mp.Ranges), mp.Negated);
+                    break;
+                case IcmpTypeMatch icmp when icmp.Type is null:
+                    never |= icmp.Negated;
+                    break;
+                case IcmpTypeMatch { Type: int type, Code: null } icmp:
+                    Constrain(Dimension.IcmpType, IntervalSet.Single((UInt128)type), icmp.Negated);
+                    break;
+                case IcmpTypeMatch icmp:
+                    if (!icmp.Negated) Constrain(Dimension.IcmpType, IntervalSet.Single((UInt128)icmp.Type!.Value), false);
+                    Doubt("ICMP codes are not a dimension of reach");
+                    break;
+                case ConntrackStateMatch cs:
+                    Constrain(Dimension.State, States(cs.States), cs.Negated);
+                    break;
+                case MarkMatch m when !m.Connection:
+                    // The kernel compares (mark & mask) with the value as given: bits outside the mask never match.
+                    var cubes = (m.Value.Value & ~m.Value.Mask) != 0 ? BitCubeSet.Empty : BitCubeSet.Of(m.Value.Value, m.Value.Mask);
+                    var s = m.Negated ? cubes.Complement() : cubes;
+                    mark = mark is null ? s : mark.Intersect(s);
+                    break;
+                case IpRangeMatch r when r.Family == space.Family:
+                    Constrain(Field(r.Field), IntervalSet.Range(r.First, r.Last), r.Negated);
+                    break;
+                case AddrTypeMatch at when localAddresses is not null && at.Types is ["LOCAL"]:
+                    Constrain(Field(at.Field), localAddresses, at.Negated);
+                    break;
+                case CommentMatch:
+                    break;
+                default:
+                    Doubt(Undecidable(match));
+                    break;
+            }
+        }
+
+        var action = TargetCompiler.Compile(table, rule.Target, space);
+        var reference = ResponsibleRule.Of(table, rule);
+        if (never || sets.Any(s => s is { IsEmpty: true }) || mark is { IsEmpty: true })
+            return new CompiledRule(reference, rule, [], null, action);
+
+        // Interfaces first: on a Docker host they tell most rules apart, so a miss costs one test.
+        var constraints = Dimensions.All.Where(d => sets[(int)d] is not null)
+            .OrderBy(d => d is Dimension.In or Dimension.Out ? 0 : 1)
+            .Select(d => (d, sets[(int)d]!)).ToArray();
+        RuleShape[] shapes = eitherPorts is null
+            ? [new RuleShape(constraints, mark)]
+            : [Extend(constraints, mark, Dimension.Sport, eitherPorts),
+               Extend(Extend(constraints, mark, Dimension.Sport, eitherPorts.Complement(65535)).Constraints, mark, Dimension.Dport, eitherPorts)];
+        shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).ToArray();
+        return new CompiledRule(reference, rule, shapes, doubt, action);
+    }
+
+    private static RuleShape Extend((Dimension, IntervalSet)[] constraints, BitCubeSet? mark, Dimension d, IntervalSet set)
+    {
+        var existing = constraints.Where(c => c.Item1 == d).Select(c => c.Item2).FirstOrDefault();
+        var merged = existing is null ? set : existing.Intersect(set);
+        return new RuleShape(constraints.Where(c => c.Item1 != d).Append((d, merged)).ToArray(), mark);
+    }
+
+    private static Dimension Field(AddressField f) => f == AddressField.Source ? Dimension.Src : Dimension.Dst;
+
+    private static IntervalSet Ports(IEnumerable<PortRange> ranges) =>
+        IntervalSet.FromRanges(ranges.Select(r => ((UInt128)r.First, (UInt128)r.Last)));
+
+    /// <summary>The state values (a packet's state bits) that share a bit with the match's set.</summary>
+    public static IntervalSet States(ConntrackStates states) =>
+        IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => (v & (int)states) != 0).Select(v => (UInt128)v));
+
+    /// <summary>An address mask as intervals: one per combination of the mask's holes.</summary>
+    public static IntervalSet? Intervals(AddressMask mask)
+    {
+        var all = mask.Family.AllOnes();
+        if (mask.Mask == 0) return IntervalSet.Range(0, all);
+        var low = (UInt128.One << (int)UInt128.TrailingZeroCount(mask.Mask)) - 1;
+        var holes = ~mask.Mask & all & ~low;
+        var holeBits = Enumerable.Range(0, mask.Family.Bits()).Where(b => ((holes >> b) & 1) == 1).ToArray();
+        if (holeBits.Length > MaxMaskHoleBits) return null;
+        var ranges = new List<(UInt128, UInt128)>(1 << holeBits.Length);
+        for (var combo = 0; combo < 1 << holeBits.Length; combo++)
+        {
+            var start = mask.Address;
+            for (var i = 0; i < holeBits.Length; i++)
+                if ((combo >> i & 1) == 1) start |= UInt128.One << holeBits[i];
+            ranges.Add((start, start | low));
+        }
+
+        return IntervalSet.FromRanges(ranges);
+    }
+
+    private static string Undecidable(Match match) => match switch
+    {
+        AddrTypeMatch => "address types depend on the host's addresses",
+        SetMatch s => $"the members of ipset {s.SetName} are not in the dump",
+        MarkMatch => "connection marks are not a dimension of reach",
+        TcpFlagsMatch => "TCP flags are not a dimension of reach",
+        PhysdevInterfaceMatch or PhysdevFlagMatch => "bridge ports are not a dimension of reach",
+        ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",
+        OpaqueMatch o => $"-m {o.Module} {o.Option} is not understood",
+        AddressMatch or IpRangeMatch => "an address of the other family",
+        _ => $"{match.Option} is not modelled",
+    };
+}

@@ -1,0 +1,50 @@
+using DockerFw.Core.Model;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>One box a rule's conditions describe, stored sparsely: only the dimensions it constrains.</summary>
+internal sealed record RuleShape((Dimension Dimension, IntervalSet Set)[] Constraints, BitCubeSet? Mark)
+{
+    public static RuleShape Anything { get; } = new([], null);
+}
+
+/// <summary>
+/// A rule ready for the symbolic walk: the packets it matches as disjoint <see cref="RuleShape"/>s
+/// (none: it never matches), the reason when some condition cannot be decided from the dump (then the
+/// shapes bound where it may match), and what its target does.
+/// </summary>
+internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[] Shapes, string? Doubt, TargetAction Action);
+
+internal enum ActionKind
+{
+    Continue,
+    Accept,
+    Drop,
+    Reject,
+    Return,
+    Jump,
+    Goto,
+    Mark,
+    MarkFromConnection,
+    Untrack,
+    Dnat,
+    Snat,
+    Undecided,
+}
+
+/// <summary>A target reduced to what the walk needs.</summary>
+internal sealed record TargetAction(ActionKind Kind)
+{
+    public string? Chain { get; init; }
+
+    public uint Value { get; init; }
+
+    public uint Mask { get; init; }
+
+    /// <summary>DNAT/REDIRECT: the destinations and ports it may choose; null keeps the field.</summary>
+    public IntervalSet? NatDestination { get; init; }
+
+    public IntervalSet? NatPort { get; init; }
+
+    public string? Reason { get; init; }
+}

@@ -1,0 +1,59 @@
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>What each target does to the packets that reach it, as the walk needs it.</summary>
+internal static class TargetCompiler
+{
+    public static TargetAction Compile(string table, Target? target, PacketSpace space) => target switch
+    {
+        null or LogTarget => new(ActionKind.Continue),
+        VerdictTarget { Verdict: Verdict.Accept } => new(ActionKind.Accept),
+        VerdictTarget { Verdict: Verdict.Drop } => new(ActionKind.Drop),
+        VerdictTarget { Verdict: Verdict.Return } => new(ActionKind.Return),
+        VerdictTarget => Undecided("QUEUE hands the packet to a user-space program"),
+        RejectTarget => new(ActionKind.Reject),
+        JumpTarget j => new(j.IsGoto ? ActionKind.Goto : ActionKind.Jump) { Chain = j.Chain },
+        MarkTarget m => new(ActionKind.Mark) { Value = m.Value, Mask = m.Mask },
+        DnatTarget d when table == "nat" && d.To is not null => new(ActionKind.Dnat)
+        {
+            NatDestination = d.To.First is { } first ? IntervalSet.Range(first, d.To.Last ?? first) : null,
+            NatPort = Ports(d.To.Ports),
+        },
+        // REDIRECT sends to an address of the incoming interface, which the dump does not hold.
+        RedirectTarget r when table == "nat" => new(ActionKind.Dnat)
+        {
+            NatDestination = IntervalSet.Range(0, space.Family.AllOnes()),
+            NatPort = Ports(r.ToPorts),
+        },
+        SnatTarget or MasqueradeTarget when table == "nat" => new(ActionKind.Snat),
+        ExtensionTarget e => Extension(e),
+        _ => Undecided($"{target.Name} is not valid in the {table} table"),
+    };
+
+    private static TargetAction Extension(ExtensionTarget e)
+    {
+        bool Has(string option) => e.Options.Any(o => o.Name == option);
+        return e.ExtensionName switch
+        {
+            "NOTRACK" => new(ActionKind.Untrack),
+            "CT" when Has("--notrack") => new(ActionKind.Untrack),
+            "CONNMARK" when Has("--restore-mark") => new(ActionKind.MarkFromConnection) { Mask = NfMask(e) },
+            _ when e.Known && !e.IsTerminating => new(ActionKind.Continue),
+            _ when e.Known => Undecided($"the verdict of {e.ExtensionName} is decided outside the ruleset"),
+            _ => Undecided($"the target {e.ExtensionName} is not understood"),
+        };
+    }
+
+    private static uint NfMask(ExtensionTarget e)
+    {
+        var text = e.Options.FirstOrDefault(o => o.Name == "--nfmask")?.Arguments.FirstOrDefault();
+        return text is not null && MarkMask.TryParse(text, out var m) && m is not null ? m.Value : uint.MaxValue;
+    }
+
+    private static IntervalSet? Ports(PortRange? range) =>
+        range is null ? null : IntervalSet.Range((UInt128)range.First, (UInt128)range.Last);
+
+    private static TargetAction Undecided(string reason) => new(ActionKind.Undecided) { Reason = reason };
+}
