@@ -62,7 +62,7 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                 var reason = rule.DoubtFor(b, context);
                 if (!engine.TryFork())
                 {
-                    engine.GiveUp(b, $"more than {TraceEngine.MaxForks} undecidable rules on the way; stopped at: {reason}", Hook, table.Name);
+                    engine.GiveUp(b, $"more than {TraceEngine.MaxForks} branches of undecidable rules; stopped at: {reason}", Hook, table.Name);
                     return;
                 }
 
