@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
@@ -11,6 +12,117 @@ public static class IptablesSaveReader
     /// Reads a whole dump. <paramref name="family"/> null: decided by the header
     /// (<c>ip6tables-save</c>) or else IPv4.
     /// </summary>
-    public static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family = null) =>
-        throw new NotImplementedException("IptablesSaveReader: in progress");
+    public static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family = null)
+    {
+        var resolved = family ?? HeaderFacts.SniffFamily(text) ?? IpFamily.V4;
+        var diagnostics = new List<Diagnostic>();
+        var facts = new HeaderFacts();
+        var tables = ImmutableArray.CreateBuilder<Table>();
+        TableBuilder? open = null;
+        var skipping = false;
+        var outsideReported = false;
+        var lineNumber = 0;
+        var start = 0;
+        while (start < text.Length)
+        {
+            lineNumber++;
+            var end = text.IndexOf('\n', start);
+            var hadLineFeed = end >= 0;
+            var line = hadLineFeed ? text[start..end] : text[start..];
+            start = hadLineFeed ? end + 1 : text.Length;
+            var at = new SourceSpan(fileName, lineNumber, 1);
+
+            if (line.EndsWith('\r'))
+            {
+                // Every line would fail the same way; one error says it all.
+                diagnostics.Add(Messages.CrLf(at.AtColumn(line.Length)));
+                return new ParseResult<Ruleset>(null, [.. diagnostics]);
+            }
+
+            if (line.Length == 0) continue;
+            if (line[0] == '#')
+            {
+                facts.Read(line);
+                continue;
+            }
+
+            if (line[0] == '*')
+            {
+                outsideReported = false;
+                if (open is not null) diagnostics.Add(Messages.MissingCommit(at, open.Name, open.Span.Line, $"'{line}'"));
+                // Restore takes the name with strtok, so trailing blanks are allowed here (not after COMMIT).
+                var name = line[1..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+                open = new TableBuilder(name, at);
+                skipping = !Table.KnownNames.Contains(name);
+                if (skipping) diagnostics.Add(Messages.UnknownTable(at.AtColumn(2), name));
+                continue;
+            }
+
+            if (line == "COMMIT" || line.TrimEnd(' ', '\t') == "COMMIT")
+            {
+                if (line != "COMMIT") diagnostics.Add(Messages.CommitWithBlanks(at, line));
+                if (open is null) ReportOutside(line, at);
+                else if (!skipping) tables.Add(open.Build(diagnostics));
+                open = null;
+                skipping = false;
+                continue;
+            }
+
+            if (open is null)
+            {
+                ReportOutside(line, at);
+                continue;
+            }
+
+            if (skipping) continue;
+            if (line[0] == ':') open.DeclareChain(line, at, diagnostics);
+            else ReadRule(line, hadLineFeed, at, open, resolved, diagnostics);
+        }
+
+        // Restore stops at the first line outside a table; one error per run of such lines says it.
+        void ReportOutside(string line, SourceSpan at)
+        {
+            if (!outsideReported) diagnostics.Add(Messages.OutsideTable(at, line));
+            outsideReported = true;
+        }
+
+        if (open is not null)
+        {
+            var eof = new SourceSpan(fileName, lineNumber + 1, 1);
+            diagnostics.Add(Messages.MissingCommit(eof, open.Name, open.Span.Line, "the end of the input"));
+        }
+
+        var ruleset = facts.Apply(new Ruleset(resolved, tables.ToImmutable()));
+        return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
+    }
+
+    private static void ReadRule(string line, bool hadLineFeed, SourceSpan at, TableBuilder table, IpFamily family, List<Diagnostic> diagnostics)
+    {
+        var start = 0;
+        Counters? counters = null;
+        if (line[0] == '[')
+        {
+            var close = line.IndexOf(']');
+            if (close < 0 || !ValueGrammar.Counters.TryParse(line[..(close + 1)], out counters))
+            {
+                var end = line.IndexOfAny([' ', '\t']);
+                diagnostics.Add(Messages.BadCounters(at, end < 0 ? line : line[..end]));
+                return;
+            }
+
+            start = close + 1;
+            while (start < line.Length && line[start] is ' ' or '\t') start++;
+        }
+
+        var tokens = RuleTokenizer.Tokenize(line, start, hadLineFeed);
+        if (tokens.Count == 0)
+        {
+            diagnostics.Add(start == 0 ? Messages.BlankLine(at) : Messages.NoCommand(at.AtColumn(start + 1)));
+            return;
+        }
+
+        var context = new RuleContext(family, table.Name, table.DeclaredChains, at, diagnostics);
+        var draft = RuleBinder.Bind(tokens, context, counters, at.AtColumn(start + 1), line[start..]);
+        if (draft is not null) table.Add(draft);
+    }
 }

@@ -1,0 +1,36 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>The values of the core options: addresses, interfaces, protocols.</summary>
+internal static class CoreValues
+{
+    public static AddressMask? Address(Token token, RuleContext context)
+    {
+        var family = context.Family;
+        if (AddressMask.TryParse(token.Text, family, out var value)) return value;
+        var other = family == IpFamily.V4 ? IpFamily.V6 : IpFamily.V4;
+        if (AddressMask.TryParse(token.Text, other, out _))
+        {
+            context.Report(Messages.WrongFamily(context.At(token),
+                $"an {MatchBinders.FamilyName(family)} address ({(family == IpFamily.V4 ? "iptables" : "ip6tables")})", token.Text));
+            return null;
+        }
+
+        return context.Bad<AddressMask>(token, $"an {MatchBinders.FamilyName(family)} address ADDR[/LEN or /MASK]");
+    }
+
+    public static InterfacePattern? Interface(Token token, RuleContext context)
+    {
+        var text = token.Text;
+        var valid = text.Length is > 0 and <= InterfacePattern.MaxLength
+            && !text.Any(c => c is ' ' or '\t' or '\n' or '/' or '\0');
+        return valid ? new InterfacePattern(text) : context.Bad<InterfacePattern>(token, "an interface name of 1-15 characters (a trailing + is a wildcard)");
+    }
+
+    public static Protocol? ProtocolOf(Token token, RuleContext context) =>
+        Protocol.TryParse(token.Text, out var protocol)
+            ? protocol
+            : context.Bad<Protocol>(token, "a protocol name or number (tcp, udp, icmp, 47, ...)");
+}

@@ -1,0 +1,130 @@
+using System.Collections.Frozen;
+using DockerFw.Core.Model.Matches;
+using static DockerFw.Core.Syntax.IptablesSave.MatchBinders;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// The match modules dockerfw knows, each with its option table (formats.md §1.7). Typed binders for
+/// what Docker, Kubernetes and ordinary hosts test; <see cref="MatchBinders.Keep"/> for the rest.
+/// </summary>
+internal static class MatchModules
+{
+    private static OptionSpec Opt(string name, int arity, MatchBinder? bind = null, bool invertible = true) =>
+        new(name, arity, invertible, bind ?? Keep);
+
+    private static OptionSpec Alias(string name, OptionSpec of) => of with { Name = name, Canonical = of.Name };
+
+    private static OptionTable Module(string name, bool complete, params OptionSpec[] options) => new(name, complete, options);
+
+    private static OptionTable Kept(string name, bool complete, params (string Name, int Arity)[] options) =>
+        new(name, complete, options.Select(o => Opt(o.Name, o.Arity)));
+
+    private static OptionSpec[] Ports(params OptionSpec[] extra)
+    {
+        var sport = Opt("--sport", 1, Port(AddressField.Source));
+        var dport = Opt("--dport", 1, Port(AddressField.Destination));
+        return [sport, dport, .. extra, Alias("--source-port", sport), Alias("--destination-port", dport)];
+    }
+
+    private static readonly OptionSpec MatchSet = Opt("--match-set", 2, Set);
+
+    private static readonly OptionSpec Sports = Opt("--sports", 1, Multiport(MultiportField.Source));
+
+    private static readonly OptionSpec Dports = Opt("--dports", 1, Multiport(MultiportField.Destination));
+
+    private static readonly FrozenDictionary<string, OptionTable> Known = new OptionTable[]
+    {
+        Module("tcp", true, Ports(Opt("--tcp-flags", 2, TcpFlags), Opt("--syn", 0, Syn), Opt("--tcp-option", 1))),
+        Module("udp", true, Ports()),
+        Module("udplite", true, Ports()),
+        Module("sctp", true, Ports(Opt("--chunk-types", 2))),
+        Module("dccp", true, Ports(Opt("--dccp-types", 1), Opt("--dccp-option", 1))),
+        Module("multiport", true, Sports, Dports, Opt("--ports", 1, Multiport(MultiportField.Either)),
+            Alias("--source-ports", Sports), Alias("--destination-ports", Dports)),
+        Module("icmp", true, Opt("--icmp-type", 1, Icmp)),
+        Module("icmp6", true, Opt("--icmpv6-type", 1, Icmp)),
+        Module("conntrack", true, Opt("--ctstate", 1, States), Opt("--ctproto", 1), Opt("--ctorigsrc", 1),
+            Opt("--ctorigdst", 1), Opt("--ctreplsrc", 1), Opt("--ctrepldst", 1), Opt("--ctorigsrcport", 1),
+            Opt("--ctorigdstport", 1), Opt("--ctreplsrcport", 1), Opt("--ctrepldstport", 1), Opt("--ctstatus", 1),
+            Opt("--ctexpire", 1), Opt("--ctdir", 1, invertible: false)),
+        Module("state", true, Opt("--state", 1, States)),
+        Module("addrtype", true, Opt("--src-type", 1, AddrType(AddressField.Source)),
+            Opt("--dst-type", 1, AddrType(AddressField.Destination)), Opt("--limit-iface-in", 0, invertible: false),
+            Opt("--limit-iface-out", 0, invertible: false)),
+        Module("comment", true, Opt("--comment", 1, Comment, invertible: false)),
+        Module("mark", true, Opt("--mark", 1, Mark)),
+        Module("connmark", true, Opt("--mark", 1, Mark)),
+        Module("set", true, MatchSet, Alias("--set", MatchSet), Opt("--return-nomatch", 0),
+            Opt("--update-counters", 0), Opt("--update-subcounters", 0), Opt("--packets-eq", 1), Opt("--packets-lt", 1),
+            Opt("--packets-gt", 1), Opt("--bytes-eq", 1), Opt("--bytes-lt", 1), Opt("--bytes-gt", 1)),
+        Module("physdev", true, Opt("--physdev-in", 1, PhysdevInterface(Direction.In)),
+            Opt("--physdev-out", 1, PhysdevInterface(Direction.Out)), Opt("--physdev-is-in", 0, PhysdevFlag(Model.Matches.PhysdevFlag.IsIn)),
+            Opt("--physdev-is-out", 0, PhysdevFlag(Model.Matches.PhysdevFlag.IsOut)),
+            Opt("--physdev-is-bridged", 0, PhysdevFlag(Model.Matches.PhysdevFlag.IsBridged))),
+        Module("iprange", true, Opt("--src-range", 1, IpRange(AddressField.Source)), Opt("--dst-range", 1, IpRange(AddressField.Destination))),
+        Kept("limit", true, ("--limit", 1), ("--limit-burst", 1)),
+        Kept("recent", true, ("--set", 0), ("--rcheck", 0), ("--update", 0), ("--remove", 0), ("--seconds", 1),
+            ("--reap", 0), ("--hitcount", 1), ("--rttl", 0), ("--name", 1), ("--rsource", 0), ("--rdest", 0), ("--mask", 1)),
+        Kept("owner", true, ("--uid-owner", 1), ("--gid-owner", 1), ("--socket-exists", 0), ("--suppl-groups", 0)),
+        Kept("statistic", true, ("--mode", 1), ("--probability", 1), ("--every", 1), ("--packet", 1)),
+        Kept("string", true, ("--algo", 1), ("--from", 1), ("--to", 1), ("--string", 1), ("--hex-string", 1), ("--icase", 0)),
+        Kept("hashlimit", false, ("--hashlimit-upto", 1), ("--hashlimit-above", 1), ("--hashlimit-burst", 1),
+            ("--hashlimit-mode", 1), ("--hashlimit-srcmask", 1), ("--hashlimit-dstmask", 1), ("--hashlimit-name", 1),
+            ("--hashlimit-htable-size", 1), ("--hashlimit-htable-max", 1), ("--hashlimit-htable-expire", 1),
+            ("--hashlimit-htable-gcinterval", 1), ("--hashlimit-rate-match", 0), ("--hashlimit-rate-interval", 1),
+            ("--hashlimit", 1)),
+        Kept("length", true, ("--length", 1)),
+        Kept("ttl", true, ("--ttl-eq", 1), ("--ttl-gt", 1), ("--ttl-lt", 1)),
+        Kept("hl", true, ("--hl-eq", 1), ("--hl-gt", 1), ("--hl-lt", 1)),
+        Kept("frag", true, ("--fragid", 1), ("--fraglen", 1), ("--fragres", 0), ("--fragfirst", 0), ("--fragmore", 0), ("--fraglast", 0)),
+        Kept("ipv6header", true, ("--header", 1), ("--soft", 0)),
+        Kept("helper", true, ("--helper", 1)),
+        Kept("pkttype", true, ("--pkt-type", 1)),
+        Kept("mac", true, ("--mac-source", 1)),
+        Kept("policy", false, ("--dir", 1), ("--pol", 1), ("--strict", 0), ("--reqid", 1), ("--spi", 1), ("--proto", 1),
+            ("--mode", 1), ("--tunnel-src", 1), ("--tunnel-dst", 1), ("--next", 0)),
+        Kept("rt", true, ("--rt-type", 1), ("--rt-segsleft", 1), ("--rt-len", 1), ("--rt-0-res", 0), ("--rt-0-addrs", 1), ("--rt-0-not-strict", 0)),
+        Kept("tos", true, ("--tos", 1)),
+        Kept("dscp", true, ("--dscp", 1), ("--dscp-class", 1)),
+        Kept("ecn", true, ("--ecn-tcp-cwr", 0), ("--ecn-tcp-ece", 0), ("--ecn-ip-ect", 1)),
+        Kept("connlimit", true, ("--connlimit-upto", 1), ("--connlimit-above", 1), ("--connlimit-mask", 1),
+            ("--connlimit-saddr", 0), ("--connlimit-daddr", 0)),
+        Kept("time", false, ("--datestart", 1), ("--datestop", 1), ("--timestart", 1), ("--timestop", 1), ("--monthdays", 1),
+            ("--weekdays", 1), ("--kerneltz", 0), ("--utc", 0), ("--localtz", 0), ("--contiguous", 0)),
+        Kept("socket", true, ("--transparent", 0), ("--nowildcard", 0), ("--restore-skmark", 0)),
+        Kept("quota", true, ("--quota", 1)),
+        Kept("devgroup", true, ("--src-group", 1), ("--dst-group", 1)),
+        Kept("cgroup", true, ("--path", 1), ("--cgroup", 1)),
+        Kept("u32", true, ("--u32", 1)),
+        Kept("esp", true, ("--espspi", 1)),
+        Kept("ah", true, ("--ahspi", 1), ("--ahlen", 1), ("--ahres", 0)),
+        Kept("realm", true, ("--realm", 1)),
+        Kept("connbytes", true, ("--connbytes", 1), ("--connbytes-dir", 1), ("--connbytes-mode", 1)),
+        Kept("nfacct", true, ("--nfacct-name", 1)),
+        Kept("tcpmss", true, ("--mss", 1)),
+        Kept("mh", true, ("--mh-type", 1)),
+        Kept("cpu", true, ("--cpu", 1)),
+        Kept("rpfilter", true, ("--loose", 0), ("--validmark", 0), ("--accept-local", 0), ("--invert", 0)),
+        Kept("eui64", true),
+        Kept("hbh", false, ("--hbh-len", 1), ("--hbh-opts", 1)),
+        Kept("dst", false, ("--dst-len", 1), ("--dst-opts", 1)),
+        Kept("condition", true, ("--condition", 1)),
+        Kept("bpf", true, ("--bytecode", 1), ("--object-pinned", 1)),
+    }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+
+    public static OptionTable? Find(string module) => Known.GetValueOrDefault(module);
+
+    /// <summary>The module a <c>-p</c> protocol loads implicitly, as <c>-p tcp --dport 80</c> loads tcp.</summary>
+    public static OptionTable? ImplicitFor(Model.Values.Protocol protocol, Model.Values.IpFamily family) => protocol.Number switch
+    {
+        Model.Values.Protocol.Tcp => Known["tcp"],
+        Model.Values.Protocol.Udp => Known["udp"],
+        Model.Values.Protocol.Sctp => Known["sctp"],
+        Model.Values.Protocol.UdpLite => Known["udplite"],
+        33 => Known["dccp"],
+        Model.Values.Protocol.Icmp when family == Model.Values.IpFamily.V4 => Known["icmp"],
+        Model.Values.Protocol.IcmpV6 when family == Model.Values.IpFamily.V6 => Known["icmp6"],
+        _ => null,
+    };
+}

@@ -1,0 +1,53 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Matches;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>One use of a match option on a rule line: the option token, its arguments, its <c>!</c>.</summary>
+internal readonly record struct OptionUse(string Module, string Name, Token Option, Token[] Args, bool Negated, RuleContext Context)
+{
+    public Token Arg => Args[0];
+
+    public ImmutableArray<string> ArgTexts => [.. Args.Select(a => a.Text)];
+}
+
+/// <summary>Turns one option use into a condition, or reports why not and returns null.</summary>
+internal delegate Match? MatchBinder(OptionUse use);
+
+/// <summary>
+/// An option of a match module or target: its name, how many arguments it takes (0, 1 or 2, whatever
+/// they look like), whether it can carry <c>!</c>, and (for matches) how it becomes a condition.
+/// <see cref="Canonical"/> is the name save prints when this spec is a long alias.
+/// </summary>
+internal sealed record OptionSpec(string Name, int Arity, bool Invertible = true, MatchBinder? Bind = null, string? Canonical = null)
+{
+    public string SaveName => Canonical ?? Name;
+}
+
+/// <summary>
+/// A named set of options: a match module or an extension target. <see cref="Complete"/> says the
+/// table lists every option the real extension has, so an unknown one is an error, as in iptables.
+/// </summary>
+internal sealed class OptionTable
+{
+    private readonly FrozenDictionary<string, OptionSpec> byName;
+
+    public OptionTable(string name, bool complete, IEnumerable<OptionSpec> options)
+    {
+        Name = name;
+        Complete = complete;
+        var list = options.ToList();
+        byName = list.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
+        Expected = [.. list.Where(o => o.Canonical is null).Select(o => o.Name)];
+    }
+
+    public string Name { get; }
+
+    public bool Complete { get; }
+
+    /// <summary>The canonical option names, for "expected one of ..." messages.</summary>
+    public ImmutableArray<string> Expected { get; }
+
+    public OptionSpec? Find(string option) => byName.GetValueOrDefault(option);
+}

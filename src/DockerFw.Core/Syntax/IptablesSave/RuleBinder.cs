@@ -1,0 +1,356 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// Binds the arguments of one rule line to the model, like iptables' option parser: core options,
+/// <c>-m MODULE</c> blocks whose options follow their own arity table, <c>-j</c>/<c>-g</c> and the
+/// target's options, <c>!</c> before any option. An option that no loaded module knows is tried on
+/// the earlier modules and on the module <c>-p</c> loads implicitly before it is an error.
+/// </summary>
+internal sealed class RuleBinder
+{
+    private sealed record Block(OptionTable? Table, string Module, Token At, List<Match> Matches);
+
+    private static readonly string[] CoreOrder = ["-s", "-d", "-i", "-o", "-p", "-f"];
+
+    private readonly List<Token> tokens;
+    private readonly RuleContext context;
+    private readonly List<Match> core = [];
+    private readonly List<Block> blocks = [];
+    private readonly List<TargetArg> targetArgs = [];
+    private int position;
+    private Token? bang;
+    private Token? chain;
+    private Counters? counters;
+    private Token? targetName;
+    private bool isGoto;
+    private TargetSpec? targetSpec;
+
+    private RuleBinder(List<Token> tokens, RuleContext context, Counters? counters)
+    {
+        this.tokens = tokens;
+        this.context = context;
+        this.counters = counters;
+    }
+
+    public static RuleDraft? Bind(List<Token> tokens, RuleContext context, Counters? counters, SourceSpan span, string sourceText) =>
+        new RuleBinder(tokens, context, counters).Run(span, sourceText);
+
+    private RuleDraft? Run(SourceSpan span, string sourceText)
+    {
+        while (position < tokens.Count && !context.Failed)
+        {
+            var token = tokens[position++];
+            if (token.IsBang)
+            {
+                if (bang is not null) context.Report(Messages.DoubleNegation(context.At(token)));
+                bang = token;
+            }
+            else if (token.LooksLikeOption) Option(token);
+            else context.Report(Messages.UnexpectedArgument(context.At(token), token.Text));
+        }
+
+        if (context.Failed) return null;
+        if (bang is { } dangling) return Fail(Messages.DanglingNegation(context.At(dangling)));
+        if (chain is not { } chainToken) return Fail(Messages.NoCommand(span));
+        var target = BuildTarget();
+        CheckProtocolModules();
+        if (context.Failed) return null;
+
+        var built = ImmutableArray.CreateBuilder<MatchBlock>(blocks.Count + 1);
+        if (core.Count > 0) built.Add(new MatchBlock(null, [.. core.OrderBy(m => Array.IndexOf(CoreOrder, m.Option))]));
+        foreach (var block in blocks) built.Add(new MatchBlock(block.Module, [.. block.Matches]));
+        var targetSpan = targetName is { } name ? context.At(name) : span;
+        return new RuleDraft(chainToken.Text, context.At(chainToken), counters, built.ToImmutable(), target, targetSpan, span, sourceText);
+    }
+
+    private RuleDraft? Fail(Diagnostic diagnostic)
+    {
+        context.Report(diagnostic);
+        return null;
+    }
+
+    private void Option(Token option)
+    {
+        switch (option.Text)
+        {
+            case "-A" or "--append":
+                if (NotNegated(option) && Take(option, 1, false) is [var name])
+                {
+                    if (chain is not null) context.Report(Messages.OptionTwice(context.At(option), "-A"));
+                    chain = name;
+                }
+
+                break;
+            case "-s" or "--source" or "--src":
+                Core(option, "-s", a => CoreValues.Address(a, context) is { } v ? new AddressMatch(AddressField.Source, v, Negated()) : null);
+                break;
+            case "-d" or "--destination" or "--dst":
+                Core(option, "-d", a => CoreValues.Address(a, context) is { } v ? new AddressMatch(AddressField.Destination, v, Negated()) : null);
+                break;
+            case "-i" or "--in-interface":
+                Core(option, "-i", a => CoreValues.Interface(a, context) is { } v ? new InterfaceMatch(Direction.In, v, Negated()) : null);
+                break;
+            case "-o" or "--out-interface":
+                Core(option, "-o", a => CoreValues.Interface(a, context) is { } v ? new InterfaceMatch(Direction.Out, v, Negated()) : null);
+                break;
+            case "-p" or "--protocol":
+                Core(option, "-p", a => CoreValues.ProtocolOf(a, context) is { } v ? Protocol(v) : null);
+                break;
+            case "-f" or "--fragment":
+                if (context.Family == IpFamily.V6) context.Report(Messages.FragmentInV6(context.At(option)));
+                else Core(option, "-f", null);
+                break;
+            case "-m" or "--match":
+                if (NotNegated(option) && Take(option, 1, false) is [var module]) LoadModule(module);
+                break;
+            case "-j" or "--jump" or "-g" or "--goto":
+                if (NotNegated(option) && Take(option, 1, false) is [var target]) SetTarget(option, target);
+                break;
+            case "-c" or "--set-counters":
+                if (NotNegated(option) && Take(option, 2, false) is [var packets, var bytes]) InlineCounters(packets, bytes);
+                break;
+            case "-I" or "--insert" or "-D" or "--delete" or "-R" or "--replace" or "-N" or "--new-chain" or "-X"
+                or "--delete-chain" or "-F" or "--flush" or "-P" or "--policy" or "-Z" or "--zero" or "-E"
+                or "--rename-chain" or "-L" or "--list" or "-S" or "--list-rules" or "-t" or "--table":
+                context.Report(Messages.NotSaveOutput(context.At(option), option.Text));
+                break;
+            default:
+                ExtensionOption(option);
+                break;
+        }
+    }
+
+    private Match Protocol(Protocol protocol)
+    {
+        context.Protocol = protocol;
+        context.ProtocolNegated = bang is not null;
+        return new ProtocolMatch(protocol, Negated());
+    }
+
+    private void Core(Token option, string canonical, Func<Token, Match?>? bind)
+    {
+        if (core.Any(m => m.Option == canonical))
+        {
+            context.Report(Messages.OptionTwice(context.At(option), canonical));
+            return;
+        }
+
+        if (bind is null)
+        {
+            core.Add(new FragmentMatch(Negated()));
+            return;
+        }
+
+        if (Take(option, 1, true) is [var value] && bind(value) is { } match) core.Add(match);
+    }
+
+    private void LoadModule(Token module)
+    {
+        var table = MatchModules.Find(module.Text);
+        if (table is null) context.Report(Messages.UnknownModule(context.At(module), module.Text));
+        blocks.Add(new Block(table, module.Text, module, []));
+    }
+
+    private void SetTarget(Token option, Token name)
+    {
+        if (targetName is not null)
+        {
+            context.Report(Messages.OptionTwice(context.At(option), "-j/-g"));
+            return;
+        }
+
+        targetName = name;
+        isGoto = option.Text is "-g" or "--goto";
+        if (!isGoto) targetSpec = TargetCatalog.Find(name.Text);
+    }
+
+    private void InlineCounters(Token packets, Token bytes)
+    {
+        if (!ValueGrammar.U64.TryParse(packets.Text, out var p)) context.Bad<Counters>(packets, "a packet count");
+        else if (!ValueGrammar.U64.TryParse(bytes.Text, out var b)) context.Bad<Counters>(bytes, "a byte count");
+        else counters = new Counters(p, b);
+    }
+
+    private bool NotNegated(Token option)
+    {
+        if (bang is null) return true;
+        context.Report(Messages.NegationNotAllowed(context.At(bang.Value), option.Text));
+        return false;
+    }
+
+    /// <summary>Consumes the pending <c>!</c>.</summary>
+    private bool Negated()
+    {
+        var negated = bang is not null;
+        bang = null;
+        return negated;
+    }
+
+    /// <summary>
+    /// The next <paramref name="arity"/> arguments, whatever they look like; a bare <c>!</c> right
+    /// after an invertible option is the old <c>-s ! x</c> negation, read as <c>! -s x</c>.
+    /// </summary>
+    private Token[]? Take(Token option, int arity, bool invertible)
+    {
+        if (arity > 0 && invertible && position < tokens.Count && tokens[position].IsBang)
+        {
+            if (bang is not null)
+            {
+                context.Report(Messages.DoubleNegation(context.At(tokens[position])));
+                return null;
+            }
+
+            context.Report(Messages.IntrapositionedNegation(context.At(tokens[position]), option.Text));
+            bang = tokens[position++];
+        }
+
+        if (position + arity > tokens.Count)
+        {
+            context.Report(Messages.MissingValue(context.At(option), option.Text, arity));
+            return null;
+        }
+
+        var args = tokens.GetRange(position, arity).ToArray();
+        position += arity;
+        return args;
+    }
+
+    /// <summary>The values an unknown option seems to take: what follows until the next option or <c>!</c>.</summary>
+    private Token[] TakeGuessed()
+    {
+        var start = position;
+        while (position < tokens.Count && !tokens[position].LooksLikeOption && !tokens[position].IsBang) position++;
+        return tokens.GetRange(start, position - start).ToArray();
+    }
+
+    private void ExtensionOption(Token option)
+    {
+        if (targetName is { } target && !isGoto && !TargetCatalog.Verdicts.ContainsKey(target.Text))
+        {
+            if (targetSpec?.Options.Find(option.Text) is { } spec)
+            {
+                if (NotNegated(option) && Take(option, spec.Arity, false) is { } args) targetArgs.Add(new TargetArg(option, args));
+                return;
+            }
+
+            if (targetSpec is null)
+            {
+                // An unknown extension target (or a chain given options, reported when the target is built).
+                if (NotNegated(option)) targetArgs.Add(new TargetArg(option, TakeGuessed()));
+                return;
+            }
+        }
+
+        if (MatchOption(option)) return;
+        if (targetSpec is not null && targetName is { } t)
+            context.Report(Messages.UnknownOption(context.At(option), option.Text, $"target '{t.Text}'", targetSpec.Options.Expected));
+        else if (blocks.Count > 0 && blocks[^1].Table is { } last)
+            context.Report(Messages.UnknownOption(context.At(option), option.Text, $"module '{last.Name}'", last.Expected));
+        else context.Report(Messages.UnknownCoreOption(context.At(option), option.Text));
+    }
+
+    private bool MatchOption(Token option)
+    {
+        var last = blocks.Count > 0 ? blocks[^1] : null;
+        if (last is { Table: null })
+        {
+            last.Matches.Add(new OpaqueMatch(last.Module, option.Text, [.. TakeGuessed().Select(a => a.Text)], Negated()));
+            return true;
+        }
+
+        for (var i = blocks.Count - 1; i >= 0; i--)
+        {
+            if (blocks[i].Table?.Find(option.Text) is { } spec)
+            {
+                Bind(blocks[i], spec, option);
+                return true;
+            }
+        }
+
+        if (context.Protocol is { } protocol && !context.ProtocolNegated
+            && MatchModules.ImplicitFor(protocol, context.Family) is { } implicitTable
+            && implicitTable.Find(option.Text) is { } implicitSpec)
+        {
+            var block = new Block(implicitTable, implicitTable.Name, option, []);
+            blocks.Add(block);
+            Bind(block, implicitSpec, option);
+            return true;
+        }
+
+        if (last is { Table.Complete: false })
+        {
+            context.Report(Messages.UnknownModuleOption(context.At(option), last.Module, option.Text));
+            last.Matches.Add(new OpaqueMatch(last.Module, option.Text, [.. TakeGuessed().Select(a => a.Text)], Negated()));
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Bind(Block block, OptionSpec spec, Token option)
+    {
+        if (!spec.Invertible && !NotNegated(option)) return;
+        if (Take(option, spec.Arity, spec.Invertible) is not { } args) return;
+        var use = new OptionUse(block.Module, spec.SaveName, option, args, Negated(), context);
+        if (spec.Bind!(use) is { } match) block.Matches.Add(match);
+    }
+
+    private Target? BuildTarget()
+    {
+        if (targetName is not { } name) return null;
+        if (isGoto)
+        {
+            return TargetCatalog.IsKnown(name.Text)
+                ? context.Bad<Target>(name, "a user chain after -g")
+                : new JumpTarget(name.Text, IsGoto: true);
+        }
+
+        if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict)) return new VerdictTarget(verdict);
+        if (targetSpec is not null)
+        {
+            if (targetSpec.NatOnly && context.Table != "nat")
+                context.Report(Messages.NatOutsideNat(context.At(name), name.Text, context.Table));
+            return targetSpec.Build(new TargetUse(name, targetArgs, context));
+        }
+
+        if (targetArgs.Count == 0) return new JumpTarget(name.Text);
+        if (context.DeclaredChains.Contains(name.Text))
+        {
+            context.Report(Messages.ChainTargetWithOptions(context.At(targetArgs[0].Option), name.Text, targetArgs[0].Name));
+            return null;
+        }
+
+        context.Report(Messages.UnknownTarget(context.At(name), name.Text));
+        return new ExtensionTarget(name.Text, [.. targetArgs.Select(a => a.ToModel())], Known: false);
+    }
+
+    /// <summary>The kernel refuses a port match whose protocol is not fixed by <c>-p</c> (xt_tcpudp checkentry).</summary>
+    private void CheckProtocolModules()
+    {
+        foreach (var block in blocks)
+        {
+            var required = block.Module switch
+            {
+                "tcp" => Model.Values.Protocol.Tcp,
+                "udp" => Model.Values.Protocol.Udp,
+                "sctp" => Model.Values.Protocol.Sctp,
+                "dccp" => 33,
+                "udplite" => Model.Values.Protocol.UdpLite,
+                "icmp" => Model.Values.Protocol.Icmp,
+                "icmp6" => Model.Values.Protocol.IcmpV6,
+                "multiport" => -1,
+                _ => 0,
+            };
+            if (required == 0) continue;
+            var given = context.ProtocolNegated ? null : context.Protocol;
+            var ok = required == -1 ? given is { HasPorts: true } : given?.Number == required;
+            if (!ok) context.Report(Messages.ModuleNeedsProtocol(context.At(block.At), block.Module, given?.Name));
+        }
+    }
+}

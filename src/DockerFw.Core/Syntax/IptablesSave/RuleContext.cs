@@ -1,0 +1,41 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>What binding one rule line needs to know and where it reports: the family, the table,
+/// the protocol given with <c>-p</c> so far, and the diagnostics of the whole read.</summary>
+internal sealed class RuleContext(
+    IpFamily family, string table, IReadOnlySet<string> declaredChains, SourceSpan line, List<Diagnostic> diagnostics)
+{
+    public IpFamily Family { get; } = family;
+
+    public string Table { get; } = table;
+
+    /// <summary>The chains of the table declared so far (save prints every chain line before the rules).</summary>
+    public IReadOnlySet<string> DeclaredChains { get; } = declaredChains;
+
+    public Protocol? Protocol { get; set; }
+
+    public bool ProtocolNegated { get; set; }
+
+    /// <summary>True once this rule had an error; the rule is then dropped from the model.</summary>
+    public bool Failed { get; private set; }
+
+    public SourceSpan At(Token token) => line.AtColumn(token.Column);
+
+    public SourceSpan At(int column) => line.AtColumn(column);
+
+    public void Report(Diagnostic diagnostic)
+    {
+        diagnostics.Add(diagnostic);
+        if (diagnostic.IsError) Failed = true;
+    }
+
+    /// <summary>Reports a value error and returns null, so binders can end with it.</summary>
+    public T? Bad<T>(Token token, string expected) where T : class
+    {
+        Report(Messages.BadValue(At(token), expected, token.Text));
+        return null;
+    }
+}

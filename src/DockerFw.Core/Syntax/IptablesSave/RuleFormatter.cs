@@ -1,0 +1,139 @@
+using System.Text;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// Writes one rule in save's field order: <c>-A CHAIN</c>, the core options (<c>-s -d -i -o -p -f</c>),
+/// each <c>-m MODULE</c> block, then <c>-j</c>/<c>-g</c> with the target's options.
+/// </summary>
+internal static class RuleFormatter
+{
+    private static readonly string[] CoreOrder = ["-s", "-d", "-i", "-o", "-p", "-f"];
+
+    /// <summary>Option names whose values iptables-save prints with xtables_save_string.</summary>
+    private static readonly HashSet<string> SaveStringOptions =
+        ["--comment", "--log-prefix", "--nflog-prefix", "--helper", "--nfacct-name"];
+
+    public static void Append(StringBuilder text, Rule rule, bool includeCounters)
+    {
+        if (includeCounters && rule.Counters is { } counters)
+            text.Append('[').Append(counters.Packets).Append(':').Append(counters.Bytes).Append("] ");
+        text.Append("-A ").Append(rule.Chain);
+        foreach (var match in rule.Blocks.Where(b => b.IsCore).SelectMany(b => b.Matches).OrderBy(m => Array.IndexOf(CoreOrder, m.Option)))
+            AppendMatch(text, match, null);
+        foreach (var block in rule.Blocks.Where(b => !b.IsCore))
+        {
+            text.Append(" -m ").Append(block.Module);
+            foreach (var match in block.Matches) AppendMatch(text, match, block.Module);
+        }
+
+        if (rule.Target is { } target) AppendTarget(text, target);
+    }
+
+    private static void AppendMatch(StringBuilder text, Match match, string? module)
+    {
+        if (match.Negated) text.Append(" !");
+        text.Append(' ').Append(match.Option);
+        var value = match switch
+        {
+            AddressMatch a => a.Value.ToString(),
+            InterfaceMatch i => i.Value.Text,
+            ProtocolMatch p => p.Value.Name,
+            FragmentMatch => null,
+            PortMatch p => p.Range.Format(':'),
+            TcpFlagsMatch f => $"{TcpFlagsText.Format(f.Mask)} {TcpFlagsText.Format(f.Compare)}",
+            MultiportMatch m => string.Join(',', m.Ranges.Select(r => r.Format(':'))),
+            IcmpTypeMatch i => i.FormatValue(),
+            ConntrackStateMatch c => ConntrackStatesText.Format(c.States),
+            MarkMatch m => m.Value.FormatMatch(),
+            AddrTypeMatch a => string.Join(',', a.Types),
+            SetMatch s => $"{s.SetName} {s.FormatDirections()}",
+            IpRangeMatch r => r.FormatValue(),
+            PhysdevInterfaceMatch p => p.Value.Text,
+            PhysdevFlagMatch => null,
+            CommentMatch c => Comment(c.Text),
+            ModuleOptionMatch m => Arguments(m.Module, m.Name, m.Arguments),
+            OpaqueMatch o => Arguments(o.Module, o.Name, o.Arguments),
+            _ => throw new ArgumentOutOfRangeException(nameof(match), match, "a match type the writer does not know"),
+        };
+        if (!string.IsNullOrEmpty(value)) text.Append(' ').Append(value);
+    }
+
+    /// <summary>
+    /// A comment that ends in the line feed an unterminated quote swallowed (formats.md §1.5) is
+    /// written unterminated again: restore accepts only that form, and it can only end a rule.
+    /// </summary>
+    private static string Comment(string value) =>
+        value.EndsWith('\n') && value.IndexOf('\n') == value.Length - 1
+            ? SaveQuoting.Unterminated(value[..^1])
+            : SaveQuoting.SaveString(value);
+
+    private static string Arguments(string? module, string option, IEnumerable<string> arguments) =>
+        string.Join(' ', arguments.Select(a => Value(module, option, a)));
+
+    private static string Value(string? module, string option, string value) =>
+        module == "string" && option is "--string" or "--hex-string" ? SaveQuoting.StringMatch(value)
+        : SaveStringOptions.Contains(option) ? SaveQuoting.SaveString(value)
+        : SaveQuoting.Plain(value);
+
+    private static void AppendTarget(StringBuilder text, Target target)
+    {
+        if (target is JumpTarget { IsGoto: true } jump)
+        {
+            text.Append(" -g ").Append(jump.Chain);
+            return;
+        }
+
+        text.Append(" -j ").Append(target.Name);
+        switch (target)
+        {
+            case RejectTarget r:
+                text.Append(" --reject-with ").Append(r.With);
+                break;
+            case DnatTarget d:
+                Nat(text, "--to-destination", d.To, d.Flags);
+                break;
+            case SnatTarget s:
+                Nat(text, "--to-source", s.To, s.Flags);
+                break;
+            case MasqueradeTarget m:
+                Ports(text, m.ToPorts, m.Flags);
+                break;
+            case RedirectTarget r:
+                Ports(text, r.ToPorts, r.Flags);
+                break;
+            case MarkTarget m:
+                text.Append(" --set-xmark ").Append(new MarkMask(m.Value, m.Mask).FormatTarget());
+                break;
+            case LogTarget l:
+                if (l.Prefix is { } prefix) text.Append(" --log-prefix ").Append(SaveQuoting.SaveString(prefix));
+                if (l.Level is { } level and not 4) text.Append(" --log-level ").Append(level);
+                foreach (var flag in l.Flags) text.Append(' ').Append(flag);
+                break;
+            case ExtensionTarget e:
+                foreach (var option in e.Options)
+                {
+                    text.Append(' ').Append(option.Name);
+                    foreach (var a in option.Arguments) text.Append(' ').Append(Value(null, option.Name, a));
+                }
+
+                break;
+        }
+    }
+
+    private static void Nat(StringBuilder text, string option, NatRange? range, IEnumerable<string> flags)
+    {
+        if (range is not null) text.Append(' ').Append(option).Append(' ').Append(range.Format());
+        foreach (var flag in flags) text.Append(' ').Append(flag);
+    }
+
+    private static void Ports(StringBuilder text, PortRange? ports, IEnumerable<string> flags)
+    {
+        if (ports is not null) text.Append(" --to-ports ").Append(ports.Format('-'));
+        foreach (var flag in flags) text.Append(' ').Append(flag);
+    }
+}

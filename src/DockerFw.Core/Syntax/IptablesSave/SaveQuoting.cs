@@ -1,0 +1,42 @@
+using System.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>How iptables-save quotes values, so restore's tokenizer gives them back unchanged.</summary>
+internal static class SaveQuoting
+{
+    /// <summary>
+    /// <c>xtables_save_string</c> (comment, log and nflog prefixes, helper): bare when non-empty and
+    /// only <c>[A-Za-z0-9_-]</c>, else quoted with <c>"</c>, <c>\</c> and <c>'</c> escaped.
+    /// </summary>
+    public static string SaveString(string value)
+    {
+        if (value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) return value;
+        return Quote(value, "\"\\'");
+    }
+
+    /// <summary><c>-m string --string</c>: always quoted, only <c>"</c> and <c>\</c> escaped (libxt_string.c).</summary>
+    public static string StringMatch(string value) => Quote(value, "\"\\");
+
+    /// <summary>Any other value: bare unless restore would split or unquote it.</summary>
+    public static string Plain(string value)
+    {
+        if (value.Length > 0 && !value.Any(c => c is ' ' or '\t' or '\n' or '"')) return value;
+        return Quote(value, "\"\\");
+    }
+
+    /// <summary>An opening quote that the line feed ends: restore keeps the line feed in the value.</summary>
+    public static string Unterminated(string value) => Quote(value, "\"\\'", close: false);
+
+    private static string Quote(string value, string escaped, bool close = true)
+    {
+        var text = new StringBuilder(value.Length + 4).Append('"');
+        foreach (var c in value)
+        {
+            if (escaped.Contains(c)) text.Append('\\');
+            text.Append(c);
+        }
+
+        return close ? text.Append('"').ToString() : text.ToString();
+    }
+}

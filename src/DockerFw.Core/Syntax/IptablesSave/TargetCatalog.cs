@@ -1,0 +1,120 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>An extension target dockerfw knows: its option table and how it becomes a model target.</summary>
+internal sealed record TargetSpec(OptionTable Options, TargetBuilder Build, bool NatOnly = false);
+
+/// <summary>The targets dockerfw knows (formats.md §1.8); verdicts are not here, they take no options.</summary>
+internal static class TargetCatalog
+{
+    private static OptionTable Table(string name, params (string Name, int Arity)[] options) =>
+        new(name, true, options.Select(o => new OptionSpec(o.Name, o.Arity, Invertible: false)));
+
+    private static TargetSpec Extension(string name, bool terminating, params (string Name, int Arity)[] options) =>
+        new(Table(name, options), u => new ExtensionTarget(name, [.. u.Options.Select(o => o.ToModel())], Known: true, terminating));
+
+    private static readonly FrozenDictionary<string, TargetSpec> Known = new Dictionary<string, TargetSpec>
+    {
+        ["REJECT"] = new(Table("REJECT", ("--reject-with", 1)), NatAndReject.Reject),
+        ["DNAT"] = new(Table("DNAT", ("--to-destination", 1), ("--random", 0), ("--persistent", 0), ("--random-fully", 0)), NatAndReject.Dnat, NatOnly: true),
+        ["SNAT"] = new(Table("SNAT", ("--to-source", 1), ("--random", 0), ("--random-fully", 0), ("--persistent", 0)), NatAndReject.Snat, NatOnly: true),
+        ["MASQUERADE"] = new(Table("MASQUERADE", ("--to-ports", 1), ("--random", 0), ("--random-fully", 0)), NatAndReject.Masquerade, NatOnly: true),
+        ["REDIRECT"] = new(Table("REDIRECT", ("--to-ports", 1), ("--random", 0)), NatAndReject.Redirect, NatOnly: true),
+        ["MARK"] = new(Table("MARK", ("--set-xmark", 1), ("--set-mark", 1), ("--and-mark", 1), ("--or-mark", 1), ("--xor-mark", 1)), Mark),
+        ["LOG"] = new(Table("LOG", ("--log-level", 1), ("--log-prefix", 1), ("--log-tcp-sequence", 0), ("--log-tcp-options", 0),
+            ("--log-ip-options", 0), ("--log-uid", 0), ("--log-macdecode", 0)), Log),
+        ["CONNMARK"] = Extension("CONNMARK", false, ("--set-xmark", 1), ("--set-mark", 1), ("--save-mark", 0), ("--restore-mark", 0),
+            ("--and-mark", 1), ("--or-mark", 1), ("--xor-mark", 1), ("--mask", 1), ("--nfmask", 1), ("--ctmask", 1)),
+        ["CT"] = Extension("CT", false, ("--notrack", 0), ("--helper", 1), ("--ctevents", 1), ("--expevents", 1), ("--zone", 1),
+            ("--zone-orig", 1), ("--zone-reply", 1), ("--timeout", 1)),
+        ["NOTRACK"] = Extension("NOTRACK", false),
+        ["TRACE"] = Extension("TRACE", false),
+        ["TCPMSS"] = Extension("TCPMSS", false, ("--set-mss", 1), ("--clamp-mss-to-pmtu", 0)),
+        ["CHECKSUM"] = Extension("CHECKSUM", false, ("--checksum-fill", 0)),
+        ["NFLOG"] = Extension("NFLOG", false, ("--nflog-group", 1), ("--nflog-prefix", 1), ("--nflog-range", 1),
+            ("--nflog-size", 1), ("--nflog-threshold", 1)),
+        ["ULOG"] = Extension("ULOG", false, ("--ulog-nlgroup", 1), ("--ulog-prefix", 1), ("--ulog-cprange", 1), ("--ulog-qthreshold", 1)),
+        ["NFQUEUE"] = Extension("NFQUEUE", true, ("--queue-num", 1), ("--queue-balance", 1), ("--queue-bypass", 0),
+            ("--fail-open", 0), ("--queue-cpu-fanout", 0)),
+        ["CLASSIFY"] = Extension("CLASSIFY", false, ("--set-class", 1)),
+        ["DSCP"] = Extension("DSCP", false, ("--set-dscp", 1), ("--set-dscp-class", 1)),
+        ["TOS"] = Extension("TOS", false, ("--set-tos", 1), ("--and-tos", 1), ("--or-tos", 1), ("--xor-tos", 1)),
+        ["TTL"] = Extension("TTL", false, ("--ttl-set", 1), ("--ttl-dec", 1), ("--ttl-inc", 1)),
+        ["HL"] = Extension("HL", false, ("--hl-set", 1), ("--hl-dec", 1), ("--hl-inc", 1)),
+        ["SET"] = Extension("SET", false, ("--add-set", 2), ("--del-set", 2), ("--map-set", 2), ("--timeout", 1), ("--exist", 0),
+            ("--map-mark", 0), ("--map-prio", 0), ("--map-queue", 0)),
+        ["AUDIT"] = Extension("AUDIT", false, ("--type", 1)),
+        ["TEE"] = Extension("TEE", false, ("--gateway", 1), ("--oif", 1)),
+        ["SECMARK"] = Extension("SECMARK", false, ("--selctx", 1)),
+        ["CONNSECMARK"] = Extension("CONNSECMARK", false, ("--save", 0), ("--restore", 0)),
+        ["IDLETIMER"] = Extension("IDLETIMER", false, ("--timeout", 1), ("--label", 1), ("--alarm", 0)),
+        ["TPROXY"] = Extension("TPROXY", true, ("--on-port", 1), ("--on-ip", 1), ("--tproxy-mark", 1)),
+        ["NETMAP"] = Extension("NETMAP", true, ("--to", 1)),
+        ["SYNPROXY"] = Extension("SYNPROXY", false, ("--mss", 1), ("--wscale", 1), ("--sack-perm", 0), ("--timestamp", 0), ("--ecn", 0)),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    public static TargetSpec? Find(string name) => Known.GetValueOrDefault(name);
+
+    public static bool IsKnown(string name) => Known.ContainsKey(name) || Verdicts.ContainsKey(name);
+
+    public static readonly FrozenDictionary<string, Verdict> Verdicts = new Dictionary<string, Verdict>
+    {
+        ["ACCEPT"] = Verdict.Accept, ["DROP"] = Verdict.Drop, ["RETURN"] = Verdict.Return, ["QUEUE"] = Verdict.Queue,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Every MARK form as the <c>--set-xmark V/M</c> it means (libxt_MARK.c mark_parse_v2).</summary>
+    private static Target? Mark(TargetUse u)
+    {
+        if (u.Options.Count != 1)
+            return Fail(u, u.Options.Count == 0 ? u.Name : u.Options[1].Option, "exactly one of --set-xmark, --set-mark, --and-mark, --or-mark, --xor-mark");
+        var option = u.Options[0];
+        var arg = option.Args[0];
+        var withMask = option.Name is "--set-xmark" or "--set-mark";
+        if (!MarkMask.TryParse(arg.Text, out var m) || (!withMask && arg.Text.Contains('/')))
+            return Fail(u, arg, withMask ? "a mark VALUE[/MASK]" : "a mark VALUE");
+        var (value, mask) = (m!.Value, m.Mask);
+        return option.Name switch
+        {
+            "--set-xmark" => new MarkTarget(value, mask),
+            "--set-mark" => new MarkTarget(value, value | mask),
+            "--and-mark" => new MarkTarget(0, ~value),
+            "--or-mark" => new MarkTarget(value, value),
+            _ => new MarkTarget(value, 0),
+        };
+    }
+
+    private static readonly FrozenDictionary<string, int> LogLevels = new Dictionary<string, int>
+    {
+        ["emerg"] = 0, ["alert"] = 1, ["crit"] = 2, ["error"] = 3, ["err"] = 3, ["warning"] = 4, ["warn"] = 4,
+        ["notice"] = 5, ["info"] = 6, ["debug"] = 7, ["panic"] = 0,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
+    private static Target? Log(TargetUse u)
+    {
+        int? level = null;
+        if (u.Single("--log-level") is { } l)
+        {
+            var text = l.Args[0].Text;
+            if (LogLevels.TryGetValue(text, out var named)) level = named;
+            else if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 7) level = n;
+            else return Fail(u, l.Args[0], "a log level 0-7 or a name (emerg, alert, crit, error, warning, notice, info, debug)");
+        }
+
+        var prefix = u.Single("--log-prefix")?.Args[0].Text;
+        return u.Context.Failed ? null : new LogTarget(prefix, level, u.Flags(LogFlagOrder));
+    }
+
+    public static readonly string[] LogFlagOrder =
+        ["--log-tcp-sequence", "--log-tcp-options", "--log-ip-options", "--log-uid", "--log-macdecode"];
+
+    public static Target? Fail(TargetUse u, Token at, string expected)
+    {
+        u.Context.Report(Messages.BadValue(u.Context.At(at), expected, at.Text));
+        return null;
+    }
+}
