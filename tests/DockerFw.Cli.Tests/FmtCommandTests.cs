@@ -115,4 +115,16 @@ public sealed class FmtCommandTests
         Assert.Equal(3, run.ExitCode);
         Assert.StartsWith($"dockerfw: usage: {message}\n", run.Error);
     }
+
+    [Theory]
+    [InlineData("iptables-save")]
+    [InlineData("ip6tables-save")]
+    public void The_bundled_sample_host_of_the_readme_is_read_without_a_diagnostic(string dump)
+    {
+        var run = Dockerfw.Run("fmt", Path.Combine(Corpus.RepoRoot, "samples", "lab-host", dump));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("", run.Error);
+        Assert.Contains("-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP\n", run.Out);
+    }
 }
