@@ -34,4 +34,7 @@ public sealed record Packet(
     /// in place of the nat tables. Null: none.
     /// </summary>
     public ConntrackNat? ConntrackNat { get; init; }
+
+    /// <summary>Fields whose value is not known (e.g. the masqueraded address a reply is sent to).</summary>
+    public PacketFields UnknownFields { get; init; }
 }

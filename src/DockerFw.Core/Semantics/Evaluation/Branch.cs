@@ -30,6 +30,7 @@ internal sealed class Branch
         PhysOut = packet.PhysOut;
         ConntrackNat = packet.ConntrackNat;
         BridgeInfo = bridgeInfo;
+        Unknown = packet.UnknownFields;
         if (SourcePort is null && ProtocolNumbers.HasPorts(packet.Protocol)) Unknown |= PacketFields.SourcePort;
         if (DestinationPort is null && ProtocolNumbers.HasPorts(packet.Protocol)) Unknown |= PacketFields.DestinationPort;
     }
@@ -89,5 +90,7 @@ internal sealed class Branch
         State = State,
         Mark = Mark,
         ConnMark = ConnMark,
+        UnknownFields = Unknown,
+        ConntrackNat = null,
     };
 }

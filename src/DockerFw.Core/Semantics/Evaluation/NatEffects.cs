@@ -68,15 +68,15 @@ internal static class NatEffects
         if (b.ConntrackNat is not { } nat) return;
         if (hook.IsDestinationNatPoint())
         {
-            if (nat.Destination is { } d) b.Destination = d;
-            if (nat.DestinationPort is { } dp) b.DestinationPort = dp;
+            if (nat.Destination is { } d) (b.Destination, b.Unknown) = (d, b.Unknown & ~PacketFields.Destination);
+            if (nat.DestinationPort is { } dp) (b.DestinationPort, b.Unknown) = (dp, b.Unknown & ~PacketFields.DestinationPort);
             if (nat.Destination is not null || nat.DestinationPort is not null)
                 b.AddNat(new NatRewrite(NatKind.Conntrack, AddressField.Destination, nat.Destination, nat.DestinationPort, null));
         }
         else
         {
-            if (nat.Source is { } s) b.Source = s;
-            if (nat.SourcePort is { } sp) b.SourcePort = sp;
+            if (nat.Source is { } s) (b.Source, b.Unknown) = (s, b.Unknown & ~PacketFields.Source);
+            if (nat.SourcePort is { } sp) (b.SourcePort, b.Unknown) = (sp, b.Unknown & ~PacketFields.SourcePort);
             if (nat.Source is not null || nat.SourcePort is not null)
                 b.AddNat(new NatRewrite(NatKind.Conntrack, AddressField.Source, nat.Source, nat.SourcePort, null));
         }

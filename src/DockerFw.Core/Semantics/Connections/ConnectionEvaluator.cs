@@ -1,0 +1,103 @@
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Connections;
+
+/// <summary>
+/// Connection semantics: "A can reach B" means the first packet (NEW, A to B) is accepted and so
+/// are B's replies (ESTABLISHED, B to A), which conntrack un-NATs on their way back: a reply to a
+/// DNATed connection leaves the real server and gets the published address as its source again.
+/// </summary>
+public static class ConnectionEvaluator
+{
+    public static ConnectionResult Evaluate(Ruleset ruleset, Packet first, PacketPath path, EvaluationContext? context = null)
+    {
+        var request = PacketTracer.Trace(ruleset, first with { State = ConntrackStates.New }, path, context);
+        var outcomes = new List<ConnectionOutcome>();
+        foreach (var sent in request.Outcomes)
+        {
+            if (sent.Verdict != PacketVerdict.Accept)
+            {
+                outcomes.Add(new ConnectionOutcome(Reachability.Blocked, sent, null));
+                continue;
+            }
+
+            var reply = PacketTracer.Trace(ruleset, ReplyTo(first, sent.Packet), ReplyPath(path), context);
+            foreach (var back in reply.Outcomes)
+            {
+                var reachability = back.Verdict == PacketVerdict.Accept ? Reachability.Reachable : Reachability.OneWay;
+                outcomes.Add(new ConnectionOutcome(reachability, sent, back));
+            }
+        }
+
+        return new ConnectionResult(request, [.. outcomes]);
+    }
+
+    /// <summary>The way back: forwarded replies are forwarded; a local service answers from OUTPUT, and the other way round.</summary>
+    public static PacketPath ReplyPath(PacketPath path) => path switch
+    {
+        PacketPath.Input => PacketPath.Output,
+        PacketPath.Output => PacketPath.Input,
+        _ => PacketPath.Forward,
+    };
+
+    /// <summary>
+    /// The reply as it arrives: from the address the first packet reached (after DNAT) to the
+    /// address it came from (after SNAT), with conntrack's binding that undoes both on the way.
+    /// </summary>
+    public static Packet ReplyTo(Packet first, Packet left)
+    {
+        var unknown = left.UnknownFields;
+        var path = (In: first.OutInterface, Out: first.InInterface);
+        var sourceChanged = left.Source != first.Source || unknown.HasFlag(PacketFields.Source)
+            || left.SourcePort != first.SourcePort || unknown.HasFlag(PacketFields.SourcePort);
+        var destinationChanged = left.Destination != first.Destination || unknown.HasFlag(PacketFields.Destination)
+            || left.DestinationPort != first.DestinationPort || unknown.HasFlag(PacketFields.DestinationPort);
+        return new Packet(
+            first.Family,
+            left.Destination,
+            left.Source,
+            first.Protocol,
+            left.DestinationPort,
+            left.SourcePort,
+            ReplyIcmpType(first),
+            first.IcmpType is null ? null : 0,
+            path.In,
+            path.Out,
+            ConntrackStates.Established | (left.State & (ConntrackStates.Snat | ConntrackStates.Dnat)),
+            Mark: 0,
+            ConnMark: left.ConnMark,
+            TcpFlags: first.Protocol == Protocol.Tcp ? (first.TcpFlags.HasFlag(TcpFlags.Syn) ? TcpFlags.Syn | TcpFlags.Ack : TcpFlags.Ack) : TcpFlags.None,
+            PhysIn: first.PhysOut,
+            PhysOut: first.PhysIn)
+        {
+            UnknownFields = Swap(unknown),
+            ConntrackNat = new ConntrackNat(
+                Destination: sourceChanged ? first.Source : null,
+                DestinationPort: sourceChanged ? first.SourcePort : null,
+                Source: destinationChanged ? first.Destination : null,
+                SourcePort: destinationChanged ? first.DestinationPort : null),
+        };
+    }
+
+    private static int? ReplyIcmpType(Packet first) => (first.Family, first.IcmpType) switch
+    {
+        (_, null) => null,
+        (IpFamily.V4, 8) => 0,
+        (IpFamily.V4, 13) => 14,
+        (IpFamily.V4, 15) => 16,
+        (IpFamily.V4, 17) => 18,
+        (IpFamily.V6, 128) => 129,
+        _ => null,
+    };
+
+    private static PacketFields Swap(PacketFields f)
+    {
+        var swapped = f & (PacketFields.Mark | PacketFields.ConnMark);
+        if (f.HasFlag(PacketFields.Source)) swapped |= PacketFields.Destination;
+        if (f.HasFlag(PacketFields.Destination)) swapped |= PacketFields.Source;
+        if (f.HasFlag(PacketFields.SourcePort)) swapped |= PacketFields.DestinationPort;
+        if (f.HasFlag(PacketFields.DestinationPort)) swapped |= PacketFields.SourcePort;
+        return swapped & ~PacketFields.Mark;
+    }
+}
