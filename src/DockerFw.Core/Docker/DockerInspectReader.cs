@@ -79,7 +79,10 @@ public static class DockerInspectReader
             HostBindingIpv4: options.GetValueOrDefault("com.docker.network.bridge.host_binding_ipv4"),
             GatewayModeIpv4: options.GetValueOrDefault("com.docker.network.bridge.gateway_mode_ipv4"),
             BridgeOption: options.GetValueOrDefault("com.docker.network.bridge.name"),
-            IsDefaultBridge: string.Equals(options.GetValueOrDefault("com.docker.network.bridge.default_bridge"), "true", StringComparison.OrdinalIgnoreCase));
+            IsDefaultBridge: string.Equals(options.GetValueOrDefault("com.docker.network.bridge.default_bridge"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            SnatTo = options.GetValueOrDefault("com.docker.network.host_ipv4"),
+        };
     }
 
     private static DockerContainer ReadContainer(JsonElement c)

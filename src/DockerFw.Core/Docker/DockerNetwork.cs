@@ -28,6 +28,9 @@ public sealed record DockerNetwork(
         ? null
         : BridgeOption ?? (IsDefaultBridge ? "docker0" : "br-" + Id[..Math.Min(12, Id.Length)]);
 
+    /// <summary>The address outbound traffic is SNATed to (<c>com.docker.network.host_ipv4</c>), if any.</summary>
+    public string? SnatTo { get; init; }
+
     public IEnumerable<DockerSubnet> SubnetsOf(IpFamily family) => Subnets.Where(s => s.Network.Family == family);
 }
 

@@ -1,0 +1,8 @@
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// A rule that decided a finding, located as a person would look it up: table, chain, 1-based rule
+/// number and the line of the dump, with the rule's text. <see cref="Role"/> says what it did
+/// ("accepts", "drops", "never reached", ...).
+/// </summary>
+public sealed record Evidence(string Table, string Chain, int Rule, int Line, string Text, string Role);

@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// One problem the audit found: what is wrong (problem first, remedy second in <see cref="Message"/>),
+/// which networks and containers it concerns, and the rules that make it so.
+/// </summary>
+public sealed record Finding(
+    FindingCode Code,
+    FindingSeverity Severity,
+    string Message,
+    ImmutableArray<string> Networks,
+    ImmutableArray<string> Containers,
+    ImmutableArray<Evidence> Evidence)
+{
+    public static Finding Of(FindingCode code, string message, IEnumerable<string>? networks = null,
+        IEnumerable<string>? containers = null, IEnumerable<Evidence>? evidence = null) =>
+        new(code, code.Severity, message, [.. networks ?? []], [.. containers ?? []], [.. evidence ?? []]);
+}

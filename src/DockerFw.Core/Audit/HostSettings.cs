@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// Kernel settings that decide whether rules apply at all, which no dump shows: given with
+/// <c>--sysctl KEY=VALUE</c> offline, read from /proc and /sys live. Unknown settings stay null.
+/// </summary>
+public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
+{
+    public static HostSettings Unknown { get; } = new(ImmutableDictionary<string, string>.Empty);
+
+    public bool? IpForward => Flag("net.ipv4.ip_forward");
+
+    public bool? BridgeNfCallIptables => Flag("net.bridge.bridge-nf-call-iptables");
+
+    public bool? BridgeNfCallIp6tables => Flag("net.bridge.bridge-nf-call-ip6tables");
+
+    /// <summary>
+    /// Whether bridged IPv4 traffic on <paramref name="bridge"/> reaches iptables: the global switch,
+    /// or the bridge's own <c>nf_call_iptables</c>, which can only add (moby/moby#47127).
+    /// </summary>
+    public bool? BridgedTrafficFiltered(string bridge) =>
+        BridgeNfCallIptables == true || Flag($"bridge.{bridge}.nf_call_iptables") == true ? true
+        : BridgeNfCallIptables is null ? null
+        : Flag($"bridge.{bridge}.nf_call_iptables") ?? false;
+
+    public HostSettings With(string key, string value) => new(Sysctls.SetItem(Normalize(key), value.Trim()));
+
+    private bool? Flag(string key) => Sysctls.TryGetValue(key, out var v) ? v == "1" : null;
+
+    // sysctl accepts both net.ipv4.ip_forward and net/ipv4/ip_forward.
+    private static string Normalize(string key) => key.Trim().Replace('/', '.');
+}

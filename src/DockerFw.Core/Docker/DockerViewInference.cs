@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Docker;
+
+/// <summary>
+/// Reconstructs the Docker networks and published ports a ruleset was written for, when no Engine
+/// data is at hand. Docker's rule templates (docs/docker-inference.md) name each bridge in the
+/// chains it owns and each subnet in its NAT or internal-network rules; that is all that can be
+/// known. Network names are the bridge names, and a subnet Docker never wrote stays unknown.
+/// </summary>
+public static class DockerViewInference
+{
+    public static DockerView Infer(Ruleset ruleset)
+    {
+        var filter = ruleset["filter"];
+        var nat = ruleset["nat"];
+        var bridges = BridgesOf(filter, nat);
+        var networks = bridges.Select(b => NetworkFor(b, ruleset.Family, filter, nat)).ToImmutableArray();
+        var containers = PublishedContainers(ruleset.Family, nat, networks);
+        return new DockerView(networks, containers, Inferred: true);
+    }
+
+    private static IReadOnlyList<string> BridgesOf(Table? filter, Table? nat)
+    {
+        var names = new List<string>();
+        void Add(InterfaceMatch? m)
+        {
+            if (m is not null && m.Value.Text != "lo" && !names.Contains(m.Value.Text)) names.Add(m.Value.Text);
+        }
+
+        foreach (var rule in filter?.Rules ?? [])
+        {
+            var dockerOwned = RuleShape.IsDockerChain(rule.Chain);
+            var forwardToDocker = rule.Chain == "FORWARD"
+                && (rule.Target is JumpTarget { Chain: var c } && RuleShape.IsDockerChain(c)
+                    || rule.In()?.Value == rule.Out()?.Value && rule.In() is not null
+                    || rule.Matches.OfType<ConntrackStateMatch>().Any() && rule.Out() is not null && !rule.Out()!.Negated);
+            if (!dockerOwned && !forwardToDocker) continue;
+            Add(rule.In());
+            Add(rule.Out());
+        }
+
+        foreach (var rule in nat?.Rules ?? [])
+        {
+            if (rule.Chain == "DOCKER" && rule.Is(Verdict.Return)) Add(rule.In());
+            if (rule.Chain == "POSTROUTING" && rule.Target is MasqueradeTarget or SnatTarget && rule.Out() is { Negated: true } o) Add(o);
+        }
+
+        // FORWARD jumps for other hosts' uplinks (e.g. -i eth0 -o docker0) would add eth0: keep only
+        // interfaces that Docker also names in a chain of its own or a NAT rule.
+        return names.Where(n => NamedByDocker(n, filter, nat)).ToList();
+    }
+
+    private static bool NamedByDocker(string bridge, Table? filter, Table? nat) =>
+        (filter?.Rules ?? []).Any(r => RuleShape.IsDockerChain(r.Chain) && (r.In()?.Value.Text == bridge || r.Out()?.Value.Text == bridge))
+        || (filter?.Rules ?? []).Any(r => r.Chain == "FORWARD" && r.In()?.Value.Text == bridge && r.Out()?.Value.Text == bridge)
+        || (filter?.Rules ?? []).Any(r => r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge)
+        || (nat?.Rules ?? []).Any(r => (r.Chain == "DOCKER" || r.Chain == "POSTROUTING") && (r.In()?.Value.Text == bridge || r.Out()?.Value.Text == bridge));
+
+    private static DockerNetwork NetworkFor(string bridge, IpFamily family, Table? filter, Table? nat)
+    {
+        var outbound = (nat?.Rules ?? []).FirstOrDefault(r => r.Chain == "POSTROUTING"
+            && r.Target is MasqueradeTarget or SnatTarget
+            && r.Out() is { Negated: true } o && o.Value.Text == bridge
+            && r.Address(AddressField.Source) is { Negated: false });
+        var internalDrop = (filter?.Rules ?? []).FirstOrDefault(r => RuleShape.IsDockerChain(r.Chain) && r.Is(Verdict.Drop)
+            && r.Out() is { Negated: false } o && o.Value.Text == bridge
+            && r.Address(AddressField.Source) is { Negated: true });
+        var subnet = outbound?.Address(AddressField.Source)?.Value ?? internalDrop?.Address(AddressField.Source)?.Value;
+        var iccDrop = (filter?.Rules ?? []).Any(r => r.Is(Verdict.Drop) && r.In() is { Negated: false } i && i.Value.Text == bridge
+            && r.Out() is { Negated: false } o && o.Value.Text == bridge);
+        var unprotected = (filter?.Rules ?? []).Any(r => r.Chain == "DOCKER" && r.Is(Verdict.Accept) && r.In() is { Negated: true } i
+            && i.Value.Text == bridge && r.Out() is { Negated: false } o && o.Value.Text == bridge && r.ProtocolOf() is null);
+        var routed = (filter?.Rules ?? []).Any(r => r.Chain == "DOCKER" && r.Is(Verdict.Accept) && r.Out()?.Value.Text == bridge
+            && r.ProtocolOf()?.Value.Number is Protocol.Icmp or Protocol.IcmpV6 && r.In() is null);
+
+        return new DockerNetwork(
+            Name: bridge,
+            Id: "",
+            Driver: "bridge",
+            Subnets: subnet is null ? [] : [new DockerSubnet(subnet, null)],
+            Internal: internalDrop is not null,
+            EnableIcc: !iccDrop,
+            EnableIpMasquerade: outbound is not null,
+            HostBindingIpv4: null,
+            GatewayModeIpv4: routed ? "routed" : unprotected ? "nat-unprotected" : "nat",
+            BridgeOption: bridge,
+            IsDefaultBridge: bridge == "docker0")
+        {
+            SnatTo = outbound?.Target is SnatTarget { To: { } to } ? to.Format() : null,
+        };
+    }
+
+    private static ImmutableArray<DockerContainer> PublishedContainers(IpFamily family, Table? nat, ImmutableArray<DockerNetwork> networks)
+    {
+        var bindings = new List<(UInt128 Ip, string? Bridge, PortBinding Port)>();
+        foreach (var rule in nat?.Rules ?? [])
+        {
+            if (rule.Target is not DnatTarget { To: { First: { } ip } to }) continue;
+            var proto = rule.ProtocolOf()?.Value.Name ?? "tcp";
+            var hostPort = rule.Port(AddressField.Destination)?.Range.First;
+            var hostIp = rule.Address(AddressField.Destination) is { Negated: false } d ? IpAddressValue.Format(d.Value.Address, family) : "0.0.0.0";
+            var bridge = networks.FirstOrDefault(n => n.Subnets.Any(s => s.Network.Contains(ip)))?.Bridge
+                ?? (rule.In() is { Negated: true } i ? i.Value.Text : null);
+            bindings.Add((ip, bridge, new PortBinding(proto, to.Ports?.First ?? hostPort ?? 0, hostIp, hostPort)));
+        }
+
+        return bindings.GroupBy(b => b.Ip).Select(g =>
+        {
+            var name = IpAddressValue.Format(g.Key, family);
+            var bridge = g.First().Bridge;
+            DockerEndpoint endpoint = family == IpFamily.V4
+                ? new(bridge ?? "", null, g.Key, null, [])
+                : new(bridge ?? "", null, null, g.Key, []);
+            return new DockerContainer(name, name, true, bridge ?? "default", [endpoint], [], g.Select(b => b.Port).ToImmutableArray(), []);
+        }).ToImmutableArray();
+    }
+}

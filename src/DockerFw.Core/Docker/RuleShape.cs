@@ -1,0 +1,34 @@
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+
+namespace DockerFw.Core.Docker;
+
+/// <summary>
+/// Reads the parts of a rule that Docker's templates vary: which interface is named in or out (and
+/// whether negated), which addresses, which target. Used only to recover the Docker configuration a
+/// ruleset encodes when the Engine's view is missing; checks never use it, they ask the semantics engine.
+/// </summary>
+internal static class RuleShape
+{
+    public static InterfaceMatch? In(this Rule rule) =>
+        rule.Matches.OfType<InterfaceMatch>().FirstOrDefault(m => m.Direction == Direction.In && !m.Value.IsWildcard);
+
+    public static InterfaceMatch? Out(this Rule rule) =>
+        rule.Matches.OfType<InterfaceMatch>().FirstOrDefault(m => m.Direction == Direction.Out && !m.Value.IsWildcard);
+
+    public static AddressMatch? Address(this Rule rule, AddressField field) =>
+        rule.Matches.OfType<AddressMatch>().FirstOrDefault(m => m.Field == field);
+
+    public static PortMatch? Port(this Rule rule, AddressField field) =>
+        rule.Matches.OfType<PortMatch>().FirstOrDefault(m => m.Field == field && !m.Negated);
+
+    public static ProtocolMatch? ProtocolOf(this Rule rule) =>
+        rule.Matches.OfType<ProtocolMatch>().FirstOrDefault(m => !m.Negated);
+
+    public static bool Is(this Rule rule, Verdict verdict) => rule.Target is VerdictTarget v && v.Verdict == verdict;
+
+    public static bool JumpsTo(this Rule rule, string chain) => rule.Target is JumpTarget j && j.Chain == chain;
+
+    public static bool IsDockerChain(string chain) => chain.StartsWith("DOCKER", StringComparison.Ordinal) && chain != "DOCKER-USER";
+}
