@@ -50,16 +50,16 @@ public static class DockerViewInference
             if (rule.Chain == "POSTROUTING" && rule.Target is MasqueradeTarget or SnatTarget && rule.Out() is { Negated: true } o) Add(o);
         }
 
-        // FORWARD jumps for other hosts' uplinks (e.g. -i eth0 -o docker0) would add eth0: keep only
-        // interfaces that Docker also names in a chain of its own or a NAT rule.
+        // An admin's FORWARD rule (e.g. -i eth0 -o eth0 -j ACCEPT) looks like an ICC rule: keep only
+        // interfaces that Docker also names in a chain of its own or in its NAT rules.
         return names.Where(n => NamedByDocker(n, filter, nat)).ToList();
     }
 
     private static bool NamedByDocker(string bridge, Table? filter, Table? nat) =>
         (filter?.Rules ?? []).Any(r => RuleShape.IsDockerChain(r.Chain) && (r.In()?.Value.Text == bridge || r.Out()?.Value.Text == bridge))
-        || (filter?.Rules ?? []).Any(r => r.Chain == "FORWARD" && r.In()?.Value.Text == bridge && r.Out()?.Value.Text == bridge)
         || (filter?.Rules ?? []).Any(r => r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge)
-        || (nat?.Rules ?? []).Any(r => (r.Chain == "DOCKER" || r.Chain == "POSTROUTING") && (r.In()?.Value.Text == bridge || r.Out()?.Value.Text == bridge));
+        || (nat?.Rules ?? []).Any(r => r.Chain == "DOCKER" && r.In()?.Value.Text == bridge)
+        || (nat?.Rules ?? []).Any(r => r.Chain == "POSTROUTING" && r.Target is MasqueradeTarget or SnatTarget && r.Out() is { Negated: true } o && o.Value.Text == bridge);
 
     private static DockerNetwork NetworkFor(string bridge, IpFamily family, Table? filter, Table? nat)
     {

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Syntax.IptablesSave;
+
+namespace DockerFw.Tests.Docker;
+
+public sealed class DockerViewInferenceTests
+{
+    public static TheoryData<string> IptablesDumps()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Corpus.Files("docker", "*.iptables-save")) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(IptablesDumps))]
+    public void The_bridges_and_subnets_a_dump_encodes_are_the_ones_its_scenario_created(string dump)
+    {
+        var (view, expect) = Load(dump);
+        var bridges = expect.GetProperty("bridges");
+
+        Assert.Equal(
+            bridges.EnumerateObject().Select(b => b.Name).Order(),
+            view.Networks.Select(n => n.Bridge!).Order());
+        foreach (var bridge in bridges.EnumerateObject())
+        {
+            var network = view.NetworkByBridge(bridge.Name)!;
+            var subnet = bridge.Value.GetProperty("subnet");
+            Assert.Equal(subnet.ValueKind == JsonValueKind.Null ? null : subnet.GetString(), network.Subnets.FirstOrDefault()?.Network.ToString());
+            Assert.Equal(bridge.Value.GetProperty("internal").GetBoolean(), network.Internal);
+            Assert.Equal(bridge.Value.GetProperty("gateway_mode").GetString(), network.GatewayModeIpv4);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(IptablesDumps))]
+    public void Published_ports_are_recovered_from_the_DNAT_rules(string dump)
+    {
+        var (view, expect) = Load(dump);
+        var expected = expect.GetProperty("published_ports").EnumerateArray()
+            .Where(p => !p.TryGetProperty("dnat", out var d) || d.GetBoolean())
+            .Where(p => p.GetProperty("host_port").ValueKind != JsonValueKind.Null)
+            .Select(p => $"{p.GetProperty("proto").GetString()} {p.GetProperty("host_ip").GetString()}:{p.GetProperty("host_port").GetInt32()} -> {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}")
+            .Order();
+        var actual = view.Containers.SelectMany(c => c.Ports.Select(p => $"{p.Protocol} {p.HostIp}:{p.HostPort} -> {c.Name}:{p.ContainerPort}")).Distinct().Order();
+
+        Assert.Equal(expected, actual);
+    }
+
+    private static (DockerView View, JsonElement Expect) Load(string dump)
+    {
+        var path = Corpus.PathOf("docker", dump);
+        var read = IptablesSaveReader.Read(File.ReadAllText(path), path);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+        var expectPath = Path.ChangeExtension(path, null) + ".expect.json";
+        var expect = JsonDocument.Parse(File.ReadAllText(expectPath)).RootElement;
+        return (DockerViewInference.Infer(read.Value!), expect);
+    }
+}
