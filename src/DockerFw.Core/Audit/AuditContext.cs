@@ -1,0 +1,10 @@
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// What an audit looks at: the IPv4 and IPv6 rulesets (either may be empty), the Docker view (from
+/// the Engine, or inferred), and the host settings no dump shows.
+/// </summary>
+public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostSettings Host);

@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// Everything an audit says about a host: each network with what it declares and what the rules
+/// effectively do, the network-by-network reachability matrix, published ports, legacy links, the
+/// DOCKER-USER hook, and the findings. Formatters render it; they decide nothing.
+/// </summary>
+public sealed record AuditReport(
+    ImmutableArray<NetworkReport> Networks,
+    ImmutableArray<ReachabilityEntry> Reachability,
+    ImmutableArray<PublishedPortReport> PublishedPorts,
+    ImmutableArray<LinkReport> Links,
+    DockerUserReport? DockerUser,
+    ImmutableArray<Finding> Findings,
+    ImmutableArray<string> Notices)
+{
+    /// <summary>True when no Engine data was given and the networks were read out of the ruleset.</summary>
+    public bool ViewInferred { get; init; }
+
+    public FindingSeverity? WorstSeverity => Findings.IsEmpty ? null : Findings.Max(f => f.Severity);
+}
+
+/// <summary>A setting as Docker declares it and as the rules make it; null where it cannot be known.</summary>
+public sealed record Setting(bool? Declared, bool? Effective)
+{
+    public bool Drifted => Declared is { } d && Effective is { } e && d != e;
+}
+
+public sealed record NetworkReport(
+    string Name,
+    string? Bridge,
+    ImmutableArray<string> Subnets,
+    bool Internal,
+    string GatewayMode,
+    Setting Icc,
+    Setting Masquerade);
+
+public enum ReachabilityVerdict
+{
+    Allowed,
+    Denied,
+    Partial,
+}
+
+/// <summary>
+/// A set of new connections the rules let through: protocol, destination ports and addresses (null:
+/// any), whether replies come back (<c>connection</c>) or die (<c>one-way</c>), and whether it only may
+/// pass because it depends on something the dump cannot decide.
+/// </summary>
+public sealed record AllowedFlow(string Protocol, string? Ports, string? Destinations, string Kind, bool Possible = false);
+
+/// <summary>New connections from containers of one network to containers of another (or the same).</summary>
+public sealed record ReachabilityEntry(string From, string To, ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows);
+
+public sealed record PublishedPortReport(
+    string Protocol,
+    string? HostIp,
+    int? HostPort,
+    string ContainerIp,
+    int ContainerPort,
+    string? Network,
+    string? Container,
+    bool? FilterAccepts);
+
+public sealed record LinkReport(string Network, string ClientIp, string ServerIp, string Protocol, int Port);
+
+/// <summary>Where the admin's DOCKER-USER chain is hooked in, if at all.</summary>
+public sealed record DockerUserReport(bool ChainPresent, int? JumpFromForwardPosition, bool JumpIsFirst, ImmutableArray<string> Rules);
