@@ -29,13 +29,14 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
         return dumps.ToImmutable();
     }
 
-    /// <summary>Reads a dump file, or stdin for <c>-</c>.</summary>
+    /// <summary>Reads a dump file, or stdin for <c>-</c>. <paramref name="family"/> null: the header, the file name, else IPv4.</summary>
     public DumpText ReadFile(string path, IpFamily? family)
     {
         if (path == "-") return new DumpText(streams.In.ReadToEnd(), StdinName, family);
         try
         {
-            return new DumpText(File.ReadAllText(path), path, family);
+            var text = File.ReadAllText(path);
+            return new DumpText(text, path, family ?? FamilyFromFileName.Guess(text, path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
