@@ -36,7 +36,7 @@ public sealed class HarnessTests
         var saved = KernelTables.Save(netns, dump);
 
         Assert.Equal(
-            new Dictionary<RuleRef, ulong>
+            new Dictionary<CountedRule, ulong>
             {
                 [new("filter", "INPUT", 1)] = 3,
                 [new("filter", "INPUT", 2)] = 0,

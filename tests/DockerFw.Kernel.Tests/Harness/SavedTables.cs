@@ -25,7 +25,7 @@ internal static class SavedTables
 }
 
 /// <summary>A rule as iptables numbers it: table, chain, 1-based position.</summary>
-internal sealed record RuleRef(string Table, string Chain, int Number)
+internal sealed record CountedRule(string Table, string Chain, int Number)
 {
     public override string ToString() => $"{Table}/{Chain}#{Number}";
 }
@@ -33,9 +33,9 @@ internal sealed record RuleRef(string Table, string Chain, int Number)
 /// <summary>The rule counters of an <c>iptables-save -c</c> output.</summary>
 internal static class RuleCounters
 {
-    public static IReadOnlyDictionary<RuleRef, ulong> PacketsOf(string saved)
+    public static IReadOnlyDictionary<CountedRule, ulong> PacketsOf(string saved)
     {
-        var packets = new Dictionary<RuleRef, ulong>();
+        var packets = new Dictionary<CountedRule, ulong>();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var table = "";
         foreach (var line in saved.Split('\n'))
@@ -51,12 +51,12 @@ internal static class RuleCounters
             if (close < 0) continue;
             var chain = line[(close + 5)..].Split(' ')[0];
             var number = positions[chain] = positions.GetValueOrDefault(chain) + 1;
-            packets[new RuleRef(table, chain, number)] = ulong.Parse(line[1..close].Split(':')[0]);
+            packets[new CountedRule(table, chain, number)] = ulong.Parse(line[1..close].Split(':')[0]);
         }
         return packets;
     }
 
     /// <summary>The rules whose packet counter is not zero, in save order.</summary>
-    public static IReadOnlyList<RuleRef> Moved(string saved) =>
+    public static IReadOnlyList<CountedRule> Moved(string saved) =>
         PacketsOf(saved).Where(kv => kv.Value > 0).Select(kv => kv.Key).ToList();
 }
