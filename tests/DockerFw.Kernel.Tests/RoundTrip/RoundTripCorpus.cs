@@ -26,6 +26,7 @@ internal static partial class RoundTripCorpus
         ["real-world/configs_chair_for_Network_Architectures_and_Services/iptables_20.10.2013"] = "censored MAC addresses",
         ["real-world/configs_chair_for_Network_Architectures_and_Services/iptables_25.07.2014"] = "censored MAC addresses",
         ["real-world/expected/Iptables_Semantics/iptables-save-2015-05-15_15-23-41_cheating"] = "censored MAC addresses",
+        ["real-world/configs_corny_docker/docker.txt"] = "a session log: docker version, ps and inspect around the dump",
         ["real-world/configs_corny_docker/dfwfw/fffuu.out.txt"] = "fffuu's report, not a dump",
         ["real-world/expected/Iptables_Semantics/sqrl_2015_aug_iptables-save-spoofing-protection"] = "fffuu's report, not a dump",
         ["real-world/expected/Iptables_Semantics/synology_iptables-save_jun_2015_cleanup"] = "fffuu's report, not a dump",
