@@ -140,15 +140,18 @@ public sealed class FmtCommandTests
         Assert.Contains("(ip6tables)", run.Error);
     }
 
-    [Fact]
-    public void Every_invalid_corpus_dump_exits_2_with_a_line_number_under_strict()
-    {
-        foreach (var dump in Corpus.Files("syntax", "*.invalid.*").Where(f => !f.EndsWith(".txt")))
-        {
-            var run = Dockerfw.Run("fmt", "--strict", dump);
+    public static TheoryData<string> InvalidDumps() =>
+        new(Corpus.Files("syntax", "*.invalid.*").Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)).Select(Path.GetFileName)!);
 
-            Assert.True(run.ExitCode == 2, $"{dump}: {run}");
-            Assert.Matches($@"^{Regex.Escape(dump)}:[1-9]\d*:\d+: error: ", run.Error);
-        }
+    [Theory]
+    [MemberData(nameof(InvalidDumps))]
+    public void Every_invalid_corpus_dump_exits_2_with_a_line_number_under_strict(string name)
+    {
+        var dump = Corpus.PathOf("syntax", name);
+
+        var run = Dockerfw.Run("fmt", "--strict", dump);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Matches($@"^{Regex.Escape(dump)}:[1-9]\d*:\d+: error: ", run.Error);
     }
 }
