@@ -40,16 +40,24 @@ internal static partial class KernelProbe
         var load = topology.Router.ExecWithInput(ruleset, "iptables-restore");
         if (!load.Succeeded)
             throw new InvalidOperationException($"iptables-restore refused the ruleset: {load.Stderr.Trim()}\n{ruleset}");
+        topology.LastTransmitted = Snapshot(topology).Transmitted;
     }
 
     public static ProbeOutcome Send(Topology topology, Probe probe)
     {
-        Command.Run("sh", ["-e", "-c", ZeroScript(topology)]).EnsureSuccess();
         var sender = probe.From?.Netns ?? topology.Router;
         sender.ExecBounded(TimeSpan.FromSeconds(5), SendCommand(probe));
         // A datagram can still be on its way through the veth queues when the sender returns.
         Thread.Sleep(30);
-        return Read(topology, Command.Run("sh", ["-e", "-c", ReadScript(topology)]).EnsureSuccess().Stdout, probe.Protocol);
+        var (counted, delivered, transmitted) = Snapshot(topology);
+        var arrivedAt = topology.Endpoints
+            .Where(e => transmitted[e.RouterPort] > topology.LastTransmitted[e.RouterPort])
+            .Select(e => e.Label)
+            .Prepend(delivered ? ProbeOutcome.Router : null)
+            .OfType<string>()
+            .ToList();
+        topology.LastTransmitted = transmitted;
+        return new ProbeOutcome(counted, arrivedAt.Count == 0 ? null : string.Join('+', arrivedAt));
     }
 
     private static string[] SendCommand(Probe probe)
@@ -66,28 +74,29 @@ internal static partial class KernelProbe
         };
     }
 
-    private static string ZeroScript(Topology topology) =>
-        $"ip netns exec {topology.Router.Name} sh -c 'for t in raw mangle nat filter; do iptables -t $t -Z; done; nft reset counter ip dfwk delivered >/dev/null'\n" +
-        string.Join('\n', topology.Endpoints.Select(e => $"ip netns exec {e.Netns.Name} iptables -t raw -Z"));
-
-    private static string ReadScript(Topology topology) =>
-        $"ip netns exec {topology.Router.Name} iptables-save -c\necho {Section}\n" +
-        $"ip netns exec {topology.Router.Name} nft list counter ip dfwk delivered\n" +
-        string.Join('\n', topology.Endpoints.Select(e => $"echo {Section}\nip netns exec {e.Netns.Name} iptables-save -c -t raw"));
-
-    private static ProbeOutcome Read(Topology topology, string output, string protocol)
+    /// <summary>
+    /// One look at the router, all from inside it: the rules counted since the last look (counters
+    /// are zeroed right after reading), whether anything was delivered locally, and how many packets
+    /// each port has sent to its endpoint (a veth hands every packet it sends to its peer).
+    /// </summary>
+    private static (IReadOnlySet<CountedRule> Counted, bool Delivered, IReadOnlyDictionary<string, ulong> Transmitted) Snapshot(Topology topology)
     {
-        var sections = output.Split(Section + "\n");
+        var ports = string.Join(' ', topology.Endpoints.Select(e => e.RouterPort));
+        var script = $"""
+            iptables-save -c
+            echo {Section}
+            nft reset counter ip dfwk delivered
+            echo {Section}
+            for port in {ports}; do echo $port $(cat /sys/class/net/$port/statistics/tx_packets); done
+            for table in raw mangle nat filter; do iptables -t $table -Z; done
+            """;
+        var sections = topology.Router.Exec("sh", "-e", "-c", script).EnsureSuccess().Stdout.Split(Section + "\n");
         var counted = RuleCounters.PacketsOf(sections[0]).Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet();
-        var arrivedAt = ulong.Parse(CounterPackets().Match(sections[1]).Groups[1].Value) > 0 ? ProbeOutcome.Router : null;
-        for (var i = 0; i < topology.Endpoints.Count; i++)
-        {
-            // The endpoint's raw PREROUTING counts tcp, udp, icmp in rules 1, 2, 3.
-            var rule = new CountedRule("raw", "PREROUTING", protocol switch { "tcp" => 1, "udp" => 2, _ => 3 });
-            if (RuleCounters.PacketsOf(sections[i + 2]).GetValueOrDefault(rule) > 0)
-                arrivedAt = arrivedAt is null ? topology.Endpoints[i].Label : $"{arrivedAt}+{topology.Endpoints[i].Label}";
-        }
-        return new ProbeOutcome(counted, arrivedAt);
+        var delivered = ulong.Parse(CounterPackets().Match(sections[1]).Groups[1].Value) > 0;
+        var transmitted = sections[2].Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .ToDictionary(p => p[0], p => ulong.Parse(p[1]));
+        return (counted, delivered, transmitted);
     }
 
     [GeneratedRegex(@"packets (\d+)")]

@@ -5,8 +5,8 @@ namespace DockerFw.Kernel.Tests.Harness;
 /// <summary>
 /// A router namespace with two routed links (<c>r1</c> to a, <c>r2</c> to b) and a bridge
 /// (<c>br0</c>, ports <c>vb1</c>..<c>vb3</c> to c, d, e) whose same-bridge traffic br_netfilter hands
-/// to iptables. Every endpoint drops whatever reaches it in raw PREROUTING after counting it, so a
-/// probe is exactly one packet and nothing answers it; the router cannot send anything of its own
+/// to iptables. Every endpoint drops whatever reaches it in raw PREROUTING, so a probe is exactly
+/// one packet and nothing answers it; the router cannot send anything of its own
 /// either (a policy route makes its locally generated traffic unroutable), except probes sent from
 /// <see cref="RouterProbeSource"/>. So the only counters that move are the probe's.
 /// </summary>
@@ -16,6 +16,9 @@ internal sealed class Topology : IDisposable
     public static readonly IPAddress RouterProbeSource = IPAddress.Parse("10.201.9.1");
 
     private int _nextPort = 20000;
+
+    /// <summary>Packets each router port had sent at the last look (see <see cref="KernelProbe"/>).</summary>
+    internal IReadOnlyDictionary<string, ulong> LastTransmitted { get; set; } = new Dictionary<string, ulong>();
 
     public Netns Router { get; }
     public IReadOnlyList<Endpoint> Endpoints { get; }
@@ -112,9 +115,6 @@ internal sealed class Topology : IDisposable
                 ip link set eth0 up
                 ip route add default via {gateway}
                 ip neigh replace {gateway} lladdr {MacOf(IPAddress.Parse(gateway))} dev eth0 nud permanent
-                iptables -t raw -A PREROUTING -p tcp
-                iptables -t raw -A PREROUTING -p udp
-                iptables -t raw -A PREROUTING -p icmp
                 iptables -t raw -A PREROUTING -j DROP
                 """);
             return new Endpoint(label, netns, IPAddress.Parse(address), port, bridged);
