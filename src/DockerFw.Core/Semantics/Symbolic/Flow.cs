@@ -6,8 +6,8 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// </summary>
 internal sealed record Flow(Box Box, FlowView View, Trail? Trail, Trail? Doubts)
 {
-    public Flow Matched(CompiledRule rule, Box box, bool doubtful) =>
-        new(box, View, new Trail(rule.Ref, Trail), doubtful ? new Trail(rule.Ref, Doubts) : Doubts);
+    public Flow Matched(CompiledRule rule, Box box, bool doubtful, bool trackRules) =>
+        new(box, View, trackRules ? new Trail(rule.Ref, Trail) : null, doubtful ? new Trail(rule.Ref, Doubts) : Doubts);
 
     public Flow Unmatched(CompiledRule rule, Box box, bool doubtful) =>
         doubtful ? new(box, View, Trail, new Trail(rule.Ref, Doubts)) : ReferenceEquals(box, Box) ? this : this with { Box = box };

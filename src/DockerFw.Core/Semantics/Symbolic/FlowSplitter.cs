@@ -3,21 +3,32 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>Cuts a flow into the part a rule matches and the part it does not.</summary>
 internal static class FlowSplitter
 {
-    public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched)
+    public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched, bool trackRules = true)
     {
         var shapes = rule.Shapes;
-        var doubtful = rule.Doubt is not null;
-        if (!flow.View.IsIdentity) shapes = Pull(shapes, flow.View, ref doubtful);
-
         if (shapes.Length == 1)
         {
-            // The hot path: one box, usually rejected by its first constraint without allocating.
+            // The hot path: one box, usually rejected by its first constraint (an interface, which no
+            // target rewrites) without allocating.
             var shape = shapes[0];
-            if (shape.Constraints.Length > 0 && !flow.Box[shape.Constraints[0].Dimension].Overlaps(shape.Constraints[0].Set))
+            if (shape.Constraints.Length > 0 && shape.Constraints[0].Dimension is Dimension.In or Dimension.Out
+                && !flow.Box[shape.Constraints[0].Dimension].Overlaps(shape.Constraints[0].Set))
             {
                 unmatched.Add(flow);
                 return;
             }
+        }
+
+        var doubtful = rule.Doubt is not null;
+        if (!flow.View.IsIdentity)
+        {
+            if (!shapes.Any(shape => MayOverlap(flow.Box, shape)))
+            {
+                unmatched.Add(flow);
+                return;
+            }
+
+            shapes = Pull(shapes, flow.View, ref doubtful);
         }
 
         var rest = new List<Box> { flow.Box };
@@ -31,7 +42,7 @@ internal static class FlowSplitter
 
         foreach (var box in inside)
         {
-            matched.Add(flow.Matched(rule, box, doubtful));
+            matched.Add(flow.Matched(rule, box, doubtful, trackRules));
             if (doubtful) unmatched.Add(flow.Unmatched(rule, box, true));
         }
 
@@ -88,6 +99,14 @@ internal static class FlowSplitter
         }
 
         inside.Add(current);
+    }
+
+    /// <summary>False when a dimension no target rewrites already rules the shape out.</summary>
+    private static bool MayOverlap(Box box, RuleShape shape)
+    {
+        foreach (var (d, set) in shape.Constraints)
+            if (d is not (Dimension.Dst or Dimension.Dport or Dimension.State) && !box[d].Overlaps(set)) return false;
+        return true;
     }
 
     private static RuleShape[] Pull(RuleShape[] shapes, FlowView view, ref bool doubtful)

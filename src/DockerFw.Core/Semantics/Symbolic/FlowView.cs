@@ -7,7 +7,7 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// NOTRACK changed the conntrack state. Boxes stay in arrival terms; a rule's condition is pulled back
 /// through the view, so regions always partition the query itself.
 /// </summary>
-internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkKeep, uint MarkFlip, uint MarkUnknown, byte[]? StateMap)
+internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkKeep, uint MarkFlip, uint MarkUnknown, StateMap? States)
 {
     public static FlowView Identity { get; } = new(null, null, uint.MaxValue, 0, 0, null);
 
@@ -22,12 +22,7 @@ internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkK
 
     public FlowView WithUnknownMark(uint mask) => this with { MarkUnknown = MarkUnknown | mask };
 
-    public FlowView WithState(Func<int, int> change)
-    {
-        var map = new byte[128];
-        for (var v = 0; v < 128; v++) map[v] = (byte)change(StateMap is null ? v : StateMap[v]);
-        return this with { StateMap = map };
-    }
+    public FlowView WithState(Func<int, int> change) => this with { States = StateMap.Of(change, States) };
 
     /// <summary>
     /// The arrival-time condition equivalent to <paramref name="set"/> on dimension <paramref name="d"/>
@@ -42,9 +37,8 @@ internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkK
                 return Chosen(Dst, set, ref doubt);
             case Dimension.Dport when Dport is not null:
                 return Chosen(Dport, set, ref doubt);
-            case Dimension.State when StateMap is not null:
-                var map = StateMap;
-                return IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => set.Contains(map[v])).Select(v => (UInt128)v));
+            case Dimension.State when States is not null:
+                return States.Preimage(set);
             default:
                 return set;
         }

@@ -185,7 +185,36 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
     {
         if (other.IsEmpty || ReferenceEquals(this, other)) return this;
         if (IsEmpty) return other;
-        return FromRanges(Ranges.Concat(other.Ranges));
+        var a = _bounds;
+        var b = other._bounds;
+        var result = new List<UInt128>(a.Length + b.Length);
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            UInt128 lo, hi;
+            if (j == b.Length || (i < a.Length && a[i] <= b[j]))
+            {
+                (lo, hi) = (a[i], a[i + 1]);
+                i += 2;
+            }
+            else
+            {
+                (lo, hi) = (b[j], b[j + 1]);
+                j += 2;
+            }
+
+            if (result.Count > 0 && (result[^1] == UInt128.MaxValue || lo <= result[^1] + 1))
+            {
+                if (hi > result[^1]) result[^1] = hi;
+            }
+            else
+            {
+                result.Add(lo);
+                result.Add(hi);
+            }
+        }
+
+        return Make(result);
     }
 
     /// <summary>Everything from 0 to <paramref name="max"/> not in this set.</summary>

@@ -1,13 +1,9 @@
 using System.Collections.Frozen;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
-using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Semantics.Symbolic;
-
-/// <summary>A chain of compiled rules; built-in chains carry their policy.</summary>
-internal sealed record CompiledChain(string Table, string Name, Verdict? Policy, CompiledRule[] Rules);
 
 /// <summary>
 /// A ruleset compiled once for many symbolic walks: its packet space (the interface alphabet of every
@@ -17,8 +13,9 @@ public sealed class SymbolicRuleset
 {
     private readonly FrozenDictionary<(string Table, string Chain), CompiledChain> _chains;
 
-    private SymbolicRuleset(Ruleset source, PacketSpace space, FrozenDictionary<(string, string), CompiledChain> chains)
+    private SymbolicRuleset(Ruleset source, PacketSpace space, FrozenDictionary<(string, string), CompiledChain> chains, ReachDetail detail)
     {
+        Detail = detail;
         Source = source;
         Space = space;
         _chains = chains;
@@ -31,12 +28,21 @@ public sealed class SymbolicRuleset
 
     public PacketSpace Space { get; }
 
+    public ReachDetail Detail { get; }
+
     /// <summary>
     /// Compiles <paramref name="ruleset"/>. <paramref name="interfaces"/> are names or <c>+</c> patterns
     /// a query will use beyond those in the rules; <paramref name="localAddresses"/>, when known, make
     /// <c>-m addrtype --dst-type LOCAL</c> exact (they must be every address of the host).
     /// </summary>
-    public static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces = null, IntervalSet? localAddresses = null)
+    /// <remarks>
+    /// With <paramref name="detail"/> <see cref="ReachDetail.Verdicts"/> the regions carry no rules, and
+    /// runs of neighbouring rules that differ in one dimension only (Docker's per-bridge
+    /// <c>-o br-X -j DROP</c>) are merged into one, which makes matrices over many bridges cheap.
+    /// </remarks>
+    public static SymbolicRuleset Compile(
+        Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces = null, IntervalSet? localAddresses = null,
+        ReachDetail detail = ReachDetail.Rules)
     {
         var patterns = ruleset.Rules.SelectMany(r => r.Matches).OfType<InterfaceMatch>().Select(m => m.Value)
             .Concat(interfaces ?? []);
@@ -49,15 +55,23 @@ public sealed class SymbolicRuleset
             foreach (var chain in table.Chains)
             {
                 var rules = chain.Rules.Select(r => RuleCompiler.Compile(table.Name, r, space, localAddresses)).ToArray();
-                chains[(table.Name, chain.Name)] = new CompiledChain(table.Name, chain.Name, chain.Policy, rules);
+                if (detail == ReachDetail.Verdicts) rules = RuleRuns.Merge(rules);
+                chains[(table.Name, chain.Name)] = new CompiledChain(table.Name, chain.Name, chain.Policy, rules, space.Interfaces.Count);
             }
         }
 
-        return new SymbolicRuleset(ruleset, space, chains.ToFrozenDictionary());
+        return new SymbolicRuleset(ruleset, space, chains.ToFrozenDictionary(), detail);
     }
 
     internal CompiledChain? Chain(string table, string chain) => _chains.GetValueOrDefault((table, chain));
 
     /// <summary>Why each rule that cannot be decided from the dump may or may not match.</summary>
     public IReadOnlyDictionary<ResponsibleRule, string> Doubts { get; }
+}
+
+/// <summary>How much a walk records: the rules behind every region, or only the verdicts.</summary>
+public enum ReachDetail
+{
+    Rules,
+    Verdicts,
 }

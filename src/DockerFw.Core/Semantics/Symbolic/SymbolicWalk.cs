@@ -64,72 +64,104 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
 
     private void RunChain(CompiledChain chain, List<Flow> flows, List<Flow> accepted, List<Flow> returned, int depth)
     {
-        var active = flows;
-        foreach (var rule in chain.Rules)
+        foreach (var flow in flows) RunChain(chain, flow, accepted, returned, depth);
+    }
+
+    /// <summary>
+    /// Walks one flow through a chain. Every piece a split makes is a subset of the flow, so the rules
+    /// that can match it are among the flow's candidates; pieces wait on a stack with their position.
+    /// </summary>
+    private void RunChain(CompiledChain chain, Flow start, List<Flow> accepted, List<Flow> returned, int depth)
+    {
+        var pending = new Stack<(Flow Flow, Candidates Candidates)>();
+        pending.Push((start, chain.Candidates(start.Box)));
+        var matched = new List<Flow>();
+        var rest = new List<Flow>();
+        var continuing = new List<Flow>();
+        while (pending.Count > 0)
         {
-            if (active.Count == 0) return;
-            var matched = new List<Flow>();
-            var rest = new List<Flow>(active.Count);
-            foreach (var flow in active) FlowSplitter.Split(flow, rule, matched, rest);
-            active = rest;
-            if (matched.Count == 0) continue;
-            var action = rule.Action;
-            switch (action.Kind)
+            var (flow, candidates) = pending.Pop();
+            var done = false;
+            for (var index = candidates.Next(); index >= 0; index = candidates.Next())
             {
-                case ActionKind.Continue:
-                    active.AddRange(matched);
+                var rule = chain.Rules[index];
+                matched.Clear();
+                rest.Clear();
+                FlowSplitter.Split(flow, rule, matched, rest, rules.Detail == ReachDetail.Rules);
+                if (matched.Count == 0) continue;
+                continuing.Clear();
+                Apply(chain, rule.Action, matched, accepted, returned, continuing, depth);
+                // A flow back from a jump is usually much smaller (isolation dropped most of it): its
+                // own candidates are far fewer than the flow's it came from.
+                foreach (var next in continuing) pending.Push((next, chain.Candidates(next.Box, after: index)));
+                if (rest.Count == 0)
+                {
+                    done = true;
                     break;
-                case ActionKind.Accept:
-                    accepted.AddRange(matched);
-                    break;
-                case ActionKind.Drop:
-                    Finish(matched, ReachVerdict.Drop);
-                    break;
-                case ActionKind.Reject:
-                    Finish(matched, ReachVerdict.Reject);
-                    break;
-                case ActionKind.Return:
-                    returned.AddRange(matched);
-                    break;
-                case ActionKind.Jump or ActionKind.Goto:
-                    var target = rules.Chain(chain.Table, action.Chain!);
-                    if (target is null || target.Policy is not null || depth >= MaxDepth)
-                    {
-                        Finish(matched, ReachVerdict.Maybe);
-                        break;
-                    }
+                }
 
-                    RunChain(target, matched, accepted, action.Kind == ActionKind.Jump ? active : returned, depth + 1);
-                    break;
-                case ActionKind.Mark:
-                    active.AddRange(matched.Select(f => f with { View = f.View.WithMark(action.Value, action.Mask) }));
-                    break;
-                case ActionKind.MarkFromConnection:
-                    active.AddRange(matched.Select(f => f with { View = f.View.WithUnknownMark(action.Mask) }));
-                    break;
-                case ActionKind.Untrack:
-                    active.AddRange(matched.Select(f => f with { View = f.View.WithState(_ => (int)ConntrackStates.Untracked) }));
-                    break;
-                case ActionKind.Dnat:
-                    accepted.AddRange(matched.Select(f => f with
-                    {
-                        View = f.View.WithState(s => s | (int)ConntrackStates.Dnat) with
-                        {
-                            Dst = action.NatDestination ?? f.View.Dst,
-                            Dport = action.NatPort ?? f.View.Dport,
-                        },
-                    }));
-                    break;
-                case ActionKind.Snat:
-                    accepted.AddRange(matched.Select(f => f with { View = f.View.WithState(s => s | (int)ConntrackStates.Snat) }));
-                    break;
-                default:
-                    Finish(matched, ReachVerdict.Maybe);
-                    break;
+                flow = rest[0];
+                for (var i = 1; i < rest.Count; i++) pending.Push((rest[i], candidates));
             }
-        }
 
-        returned.AddRange(active);
+            if (!done) returned.Add(flow);
+        }
+    }
+
+    /// <summary>What a target does with the flows that matched; those that go on land in <paramref name="continuing"/>.</summary>
+    private void Apply(CompiledChain chain, TargetAction action, List<Flow> matched, List<Flow> accepted, List<Flow> returned,
+        List<Flow> continuing, int depth)
+    {
+        switch (action.Kind)
+        {
+            case ActionKind.Continue:
+                continuing.AddRange(matched);
+                break;
+            case ActionKind.Accept:
+                accepted.AddRange(matched);
+                break;
+            case ActionKind.Drop:
+                Finish(matched, ReachVerdict.Drop);
+                break;
+            case ActionKind.Reject:
+                Finish(matched, ReachVerdict.Reject);
+                break;
+            case ActionKind.Return:
+                returned.AddRange(matched);
+                break;
+            case ActionKind.Jump or ActionKind.Goto:
+                var target = rules.Chain(chain.Table, action.Chain!);
+                if (target is null || target.Policy is not null || depth >= MaxDepth)
+                    Finish(matched, ReachVerdict.Maybe);
+                else
+                    RunChain(target, [.. matched], accepted, action.Kind == ActionKind.Jump ? continuing : returned, depth + 1);
+                break;
+            case ActionKind.Mark:
+                continuing.AddRange(matched.Select(f => f with { View = f.View.WithMark(action.Value, action.Mask) }));
+                break;
+            case ActionKind.MarkFromConnection:
+                continuing.AddRange(matched.Select(f => f with { View = f.View.WithUnknownMark(action.Mask) }));
+                break;
+            case ActionKind.Untrack:
+                continuing.AddRange(matched.Select(f => f with { View = f.View.WithState(_ => (int)ConntrackStates.Untracked) }));
+                break;
+            case ActionKind.Dnat:
+                accepted.AddRange(matched.Select(f => f with
+                {
+                    View = f.View.WithState(s => s | (int)ConntrackStates.Dnat) with
+                    {
+                        Dst = action.NatDestination ?? f.View.Dst,
+                        Dport = action.NatPort ?? f.View.Dport,
+                    },
+                }));
+                break;
+            case ActionKind.Snat:
+                accepted.AddRange(matched.Select(f => f with { View = f.View.WithState(s => s | (int)ConntrackStates.Snat) }));
+                break;
+            default:
+                Finish(matched, ReachVerdict.Maybe);
+                break;
+        }
     }
 
     private void Finish(IEnumerable<Flow> flows, ReachVerdict verdict)

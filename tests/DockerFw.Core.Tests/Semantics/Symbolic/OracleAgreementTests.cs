@@ -26,7 +26,8 @@ public sealed class OracleAgreementTests
             var random = new Random(seed + round);
             var ruleset = RandomRuleset(random);
             var local = random.Next(2) == 0 ? new HashSet<UInt128> { Ip("10.0.0.1") } : null;
-            var compiled = SymbolicRuleset.Compile(ruleset, null, local is null ? null : IntervalSet.FromValues(local));
+            var detail = random.Next(2) == 0 ? ReachDetail.Rules : ReachDetail.Verdicts;
+            var compiled = SymbolicRuleset.Compile(ruleset, null, local is null ? null : IntervalSet.FromValues(local), detail);
             var result = SymbolicEngine.Reach(compiled, PacketPath.Forward, TinyWorld(compiled.Space));
             var oracle = new BruteForceOracle(ruleset, local);
             for (var i = 0; i < 300; i++)
@@ -34,7 +35,7 @@ public sealed class OracleAgreementTests
                 var packet = RandomPacket(random);
                 var (point, mark) = compiled.Space.PointOf(packet);
                 var holders = result.Regions.SelectMany(r => r.Packets.Boxes.Where(b => b.Contains(point, mark)).Select(_ => r)).ToList();
-                var context = $"seed {seed + round}: {packet}\n{Describe(ruleset)}";
+                var context = $"seed {seed + round} ({detail}): {packet}\n{Describe(ruleset)}";
                 var region = Assert.Single(holders);
                 var allowed = oracle.Verdicts(packet, PacketPath.Forward);
                 if (region.Verdict == ReachVerdict.Maybe) Assert.True(allowed.Count > 1 || allowed.Contains(ReachVerdict.Maybe), context);

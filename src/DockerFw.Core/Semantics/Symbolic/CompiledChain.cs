@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using DockerFw.Core.Model.Targets;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// A chain of compiled rules (built-in chains carry their policy), indexed on the dimensions Docker's
+/// per-bridge rules tell apart: input and output interface and source address. A rule is "narrow" on
+/// one of them when it names a few interfaces or one source range, else "wide". A flow that is itself
+/// narrow there can only meet the narrow rules that fit it plus the rules wide on all those
+/// dimensions, which on a host with a thousand bridges is a handful instead of thousands.
+/// </summary>
+internal sealed class CompiledChain
+{
+    private static readonly Dimension[] Indexed = [Dimension.In, Dimension.Out, Dimension.Src];
+
+    private readonly ChainIndex[] _indexes;
+    private readonly int[] _all;
+    private readonly ConcurrentDictionary<int, int[]> _wideOn = new();
+
+    public CompiledChain(string table, string name, Verdict? policy, CompiledRule[] rules, int symbols)
+    {
+        Table = table;
+        Name = name;
+        Policy = policy;
+        Rules = rules;
+        _all = Enumerable.Range(0, rules.Length).ToArray();
+        _indexes = Indexed.Select(d => new ChainIndex(rules, d, symbols)).ToArray();
+    }
+
+    public string Table { get; }
+
+    public string Name { get; }
+
+    public Verdict? Policy { get; }
+
+    public CompiledRule[] Rules { get; }
+
+    /// <summary>
+    /// The rules after rule index <paramref name="after"/>, in order, that can match some packet of the
+    /// box (a superset): the cached rules wide on every dimension where the box is narrow, merged with
+    /// the narrow rules that fit the box.
+    /// </summary>
+    public Candidates Candidates(Box box, int after = -1)
+    {
+        var mask = 0;
+        for (var i = 0; i < _indexes.Length; i++)
+            if (_indexes[i].IsNarrow(box)) mask |= 1 << i;
+        if (mask == 0) return new Candidates(_all, [], after);
+        var pool = _wideOn.GetOrAdd(mask, m => _all.Where(r => Enumerable.Range(0, _indexes.Length)
+            .All(i => (m >> i & 1) == 0 || _indexes[i].IsWide(r))).ToArray());
+        List<int>? narrow = null;
+        for (var i = 0; i < _indexes.Length; i++)
+        {
+            if ((mask >> i & 1) == 0) continue;
+            foreach (var r in _indexes[i].NarrowRules(box))
+            {
+                if (r <= after) continue;
+                var fits = true;
+                for (var j = 0; j < _indexes.Length && fits; j++)
+                    if (j != i && (mask >> j & 1) == 1) fits = _indexes[j].Admits(r, box);
+                if (fits) (narrow ??= []).Add(r);
+            }
+        }
+
+        if (narrow is null) return new Candidates(pool, [], after);
+        narrow.Sort();
+        return new Candidates(pool, [.. narrow.Distinct()], after);
+    }
+}
+
+/// <summary>
+/// A cursor over the merge of two sorted rule lists, starting after a rule index. A struct: copying it
+/// is how a piece of a split flow resumes where its parent was.
+/// </summary>
+internal struct Candidates
+{
+    private readonly int[] _a;
+    private readonly int[] _b;
+    private int _i;
+    private int _j;
+
+    public Candidates(int[] a, int[] b, int after)
+    {
+        _a = a;
+        _b = b;
+        _i = Start(a, after);
+        _j = Start(b, after);
+    }
+
+    /// <summary>The next rule index, or -1 at the end.</summary>
+    public int Next()
+    {
+        var x = _i < _a.Length ? _a[_i] : int.MaxValue;
+        var y = _j < _b.Length ? _b[_j] : int.MaxValue;
+        if (x == int.MaxValue && y == int.MaxValue) return -1;
+        if (x <= y) _i++;
+        if (y <= x) _j++;
+        return Math.Min(x, y);
+    }
+
+    private static int Start(int[] sorted, int after)
+    {
+        var at = Array.BinarySearch(sorted, after + 1);
+        return at < 0 ? ~at : at;
+    }
+}
