@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 
@@ -7,4 +8,11 @@ namespace DockerFw.Core.Audit;
 /// What an audit looks at: the IPv4 and IPv6 rulesets (either may be empty), the Docker view (from
 /// the Engine, or inferred), and the host settings no dump shows.
 /// </summary>
-public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostSettings Host);
+public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostSettings Host)
+{
+    /// <summary>
+    /// IPv4 rules of the other iptables back end (iptables-legacy beside iptables-nft, or the
+    /// reverse), when both hold tables: the kernel runs both for every packet.
+    /// </summary>
+    public ImmutableArray<Ruleset> OtherBackendsV4 { get; init; } = [];
+}

@@ -35,7 +35,11 @@ public sealed record NetworkReport(
     bool Internal,
     string GatewayMode,
     Setting Icc,
-    Setting Masquerade);
+    Setting Masquerade)
+{
+    /// <summary>The address outbound traffic is SNATed to (rather than masqueraded), when the rules say so.</summary>
+    public string? SnatTo { get; init; }
+}
 
 public enum ReachabilityVerdict
 {

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// The audit's inputs prepared once: the IPv4 ruleset and its nat table alone, the Docker view
+/// (inferred from the rules when no Engine data was given), the bridge networks to probe, and the
+/// host model the probes run against.
+/// </summary>
+public sealed class AuditInputs
+{
+    public AuditInputs(AuditContext context)
+    {
+        Context = context;
+        Ruleset = context.V4;
+        NatOnly = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat")] };
+        ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
+        View = ViewInferred ? DockerViewInference.Infer(Ruleset) : context.View;
+        Networks = [.. View.Networks.Select(AuditedNetwork.Of).OfType<AuditedNetwork>()];
+        var hostIps = View.Containers.SelectMany(c => c.Ports)
+            .Select(p => p.HostIp is { } ip && IpAddressValue.TryParse(ip, IpFamily.V4, out var a) && a != 0 ? a : (UInt128?)null)
+            .OfType<UInt128>();
+        HostModel = new HostModel(Networks, hostIps);
+    }
+
+    public AuditContext Context { get; }
+
+    public Ruleset Ruleset { get; }
+
+    public Ruleset NatOnly { get; }
+
+    public DockerView View { get; }
+
+    public bool ViewInferred { get; }
+
+    public ImmutableArray<AuditedNetwork> Networks { get; }
+
+    public HostModel HostModel { get; }
+
+    public HostSettings Host => Context.Host;
+
+    public AuditedNetwork? NetworkOfBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
+
+    /// <summary>The network whose subnet holds an address, if any.</summary>
+    public AuditedNetwork? NetworkOfAddress(UInt128 address) => Networks.FirstOrDefault(n => n.Subnet?.Contains(address) == true);
+
+    /// <summary>The container with an endpoint at this address, by name.</summary>
+    public DockerContainer? ContainerAt(UInt128 address) =>
+        View.Containers.FirstOrDefault(c => c.Endpoints.Any(e => e.Ipv4 == address));
+}

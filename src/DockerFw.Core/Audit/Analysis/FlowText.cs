@@ -1,0 +1,44 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>How a box of allowed packets is written in a report: protocols, destination ports, destinations.</summary>
+public static class FlowText
+{
+    public static string Protocols(IntervalSet protos, PacketSpace space)
+    {
+        if (protos.Equals(space.Full(Dimension.Proto))) return "all";
+        if (protos.Cardinality > 6) return "other";
+        return string.Join(",", protos.Ranges.SelectMany(r => Values(r.First, r.Last)).Select(p => Protocol.FromNumber((int)p).Name));
+    }
+
+    /// <summary>Null when every port (or the protocol has none).</summary>
+    public static string? Ports(Box box, PacketSpace space)
+    {
+        var ports = box[Dimension.Dport];
+        if (ports.Equals(space.Full(Dimension.Dport)) || !box[Dimension.Proto].Overlaps(PacketSpace.PortProtocols)) return null;
+        return string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
+    }
+
+    /// <summary>Null when the box covers every address the question was about.</summary>
+    public static string? Addresses(IntervalSet addresses, IntervalSet whole)
+    {
+        if (whole.IsSubsetOf(addresses)) return null;
+        return string.Join(",", addresses.Ranges.Select(r => r.First == r.Last
+            ? IpAddressValue.Format(r.First, IpFamily.V4)
+            : AsPrefix(r.First, r.Last) ?? $"{IpAddressValue.Format(r.First, IpFamily.V4)}-{IpAddressValue.Format(r.Last, IpFamily.V4)}"));
+    }
+
+    private static string? AsPrefix(UInt128 first, UInt128 last)
+    {
+        var size = last - first + 1;
+        if (!UInt128.IsPow2(size) || (first & (size - 1)) != 0) return null;
+        return $"{IpAddressValue.Format(first, IpFamily.V4)}/{32 - (int)UInt128.Log2(size)}";
+    }
+
+    private static IEnumerable<UInt128> Values(UInt128 first, UInt128 last)
+    {
+        for (var v = first; v <= last; v++) yield return v;
+    }
+}

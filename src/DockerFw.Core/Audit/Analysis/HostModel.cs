@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// The host as the audit's probes see it. A dump does not say which addresses are local, and
+/// <c>-m addrtype --dst-type LOCAL</c> (Docker's DNAT hook) depends on it, so the audit states one
+/// model and keeps to it: an uplink interface with a name no rule mentions and a documentation
+/// address (plus every host address a port is published on), loopback, and each bridge's gateway.
+/// Container addresses are never local, which is all the reachability questions depend on.
+/// </summary>
+public sealed class HostModel
+{
+    public const string Uplink = "dfw-uplink0";
+
+    public static readonly UInt128 UplinkAddress = IpAddressValue.Parse("198.18.0.1", IpFamily.V4);
+
+    /// <summary>A client out on the uplink side, and a destination on the internet.</summary>
+    public static readonly UInt128 RemoteClient = IpAddressValue.Parse("198.18.0.100", IpFamily.V4);
+
+    public static readonly UInt128 InternetAddress = IpAddressValue.Parse("198.19.7.7", IpFamily.V4);
+
+    public HostModel(IReadOnlyList<AuditedNetwork> networks, IEnumerable<UInt128> publishedHostAddresses)
+    {
+        var addresses = ImmutableArray.CreateBuilder<InterfaceAddress>();
+        addresses.Add(new InterfaceAddress(Uplink, IpFamily.V4, UplinkAddress, 24));
+        foreach (var extra in publishedHostAddresses.Distinct().Where(a => a != UplinkAddress && a >> 24 != 127))
+            addresses.Add(new InterfaceAddress(Uplink, IpFamily.V4, extra, 32));
+        addresses.Add(new InterfaceAddress("lo", IpFamily.V4, IpAddressValue.Parse("127.0.0.1", IpFamily.V4), 8));
+        foreach (var n in networks)
+            addresses.Add(new InterfaceAddress(n.Bridge, IpFamily.V4, n.Gateway, n.Subnet?.PrefixLength ?? 24));
+        Addresses = addresses.ToImmutable();
+
+        // Everything outside the container subnets may be local; inside them only the gateways are.
+        var containers = IntervalSet.Empty;
+        foreach (var n in networks.Where(n => n.Subnet is not null))
+        {
+            var (first, last) = n.Subnet!.Bounds;
+            containers = containers.Union(IntervalSet.Range(first, last).Subtract(IntervalSet.Single(n.Gateway)));
+        }
+
+        LocalAddresses = containers.Complement(IpFamily.V4.AllOnes());
+    }
+
+    public ImmutableArray<InterfaceAddress> Addresses { get; }
+
+    /// <summary>The addresses <c>--dst-type LOCAL</c> holds for in symbolic queries.</summary>
+    public IntervalSet LocalAddresses { get; }
+
+    public EvaluationContext Context(bool? bridgeNetfilter) => new() { Addresses = Addresses, BridgeNetfilter = bridgeNetfilter };
+}

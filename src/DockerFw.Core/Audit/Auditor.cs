@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Audit.Checks;
+
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// Runs an audit: the facts every report carries (networks declared vs effective, the reachability
+/// matrix, published ports, links, DOCKER-USER) and the findings of each check, in a stable order.
+/// </summary>
+public static class Auditor
+{
+    public static AuditReport Run(AuditContext context) => Run(context, Checks.Checks.All);
+
+    public static AuditReport Run(AuditContext context, IEnumerable<IAuditCheck> checks)
+    {
+        var analysis = context.Analysis();
+        var notices = ImmutableArray.CreateBuilder<string>();
+        if (analysis.Inputs.ViewInferred)
+            notices.Add("view inferred from the ruleset: networks are named after their bridges, and only what Docker's rules show is known");
+        if (analysis.Inputs.Host.BridgeNfCallIptables is null && analysis.Networks.Any(n => n.BridgedTrafficFiltered is null))
+            notices.Add("bridge-nf-call-iptables unknown: traffic inside a bridge is judged as if br_netfilter hands it to iptables");
+        if (!context.V6.Tables.IsEmpty)
+            notices.Add("IPv6 rules were read but the audit judges IPv4 only");
+
+        var networks = analysis.Networks.Select(f => new NetworkReport(
+            f.Network.Name, f.Network.Bridge,
+            [.. f.Network.Network.Subnets.Select(s => s.Network.ToString())],
+            f.Network.Network.Internal,
+            f.Network.Network.GatewayModeIpv4 ?? "nat",
+            new Setting(f.Network.Network.EnableIcc, f.IccEffective),
+            new Setting(f.Network.Network.EnableIpMasquerade && !f.Network.Network.Internal, f.MasqueradeEffective))
+        {
+            SnatTo = f.SnatTo,
+        }).ToImmutableArray();
+
+        var findings = checks.SelectMany(c => c.Run(context))
+            .OrderByDescending(f => f.Severity).ThenBy(f => f.Code.Code, StringComparer.Ordinal)
+            .ThenBy(f => string.Join(",", f.Networks), StringComparer.Ordinal).ThenBy(f => f.Message, StringComparer.Ordinal)
+            .ToImmutableArray();
+
+        return new AuditReport(
+            networks,
+            [.. analysis.Pairs.Select(p => p.ToEntry())],
+            [.. analysis.Ports.Select(p => p.Report)],
+            [.. analysis.Links.Select(l => l.Report).Distinct()],
+            analysis.DockerUser,
+            findings,
+            notices.ToImmutable())
+        {
+            ViewInferred = analysis.Inputs.ViewInferred,
+        };
+    }
+}

@@ -1,0 +1,115 @@
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Checks;
+
+/// <summary>
+/// Host-wide conditions: FORWARD policy, DOCKER-USER present and met first, ip_forward, rules split
+/// across back ends (and the other back end dropping container traffic), what the engine could only
+/// approximate, and networks whose subnet the rules do not show.
+/// </summary>
+public sealed class HostCheck : IAuditCheck
+{
+    public string Name => "host";
+
+    public IEnumerable<Finding> Run(AuditContext context)
+    {
+        var analysis = context.Analysis();
+        var inputs = analysis.Inputs;
+        var dockerHost = !inputs.Networks.IsEmpty;
+        var forward = inputs.Ruleset["filter"]?["FORWARD"];
+        if (dockerHost && forward?.Policy == Verdict.Accept)
+            yield return Finding.Of(FindingCodes.ForwardPolicyAccept,
+                "filter FORWARD accepts what no rule decides: traffic between the host's other interfaces is routed freely. Set the policy to DROP (iptables -P FORWARD DROP) unless the host is meant to route.",
+                evidence: [new Evidence("filter", "FORWARD", 0, forward.Span.Line, $":FORWARD {forward.Policy.ToString()!.ToUpperInvariant()}", "policy")]);
+
+        var user = analysis.DockerUser;
+        if (dockerHost && user.JumpFromForwardPosition is null)
+            yield return Finding.Of(FindingCodes.DockerUserNotHooked,
+                user.ChainPresent
+                    ? "DOCKER-USER exists but nothing in FORWARD jumps to it: its rules never run (the chains were flushed or reordered by another tool). Restart dockerd, or restore -I FORWARD -j DOCKER-USER."
+                    : "there is no DOCKER-USER chain: the admin has no place Docker keeps before its own rules. Restart dockerd to recreate it.");
+
+        var forwardDecisions = ForwardDecisions(analysis);
+        if (user.JumpFromForwardPosition is > 1 && forwardDecisions.Before.Count > 0)
+            yield return Finding.Of(FindingCodes.DockerUserNotFirst,
+                $"FORWARD decides some traffic before its jump to DOCKER-USER (rule {user.JumpFromForwardPosition}): DOCKER-USER rules never see that traffic. Move those rules into DOCKER-USER, or put the jump first.",
+                evidence: forwardDecisions.Before.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "decides before DOCKER-USER")));
+        if (forwardDecisions.UserAcceptsAll)
+            yield return Finding.Of(FindingCodes.DockerUserAcceptsAll,
+                "DOCKER-USER accepts every new forwarded connection that reaches it, before Docker's isolation, icc and port rules: no network is isolated. Narrow the ACCEPT (match interfaces, addresses, ports) or end DOCKER-USER with RETURN instead.",
+                inputs.Networks.Select(n => n.Name), evidence: forwardDecisions.UserAccepts.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "accepts everything")));
+
+        if (inputs.Host.IpForward == false && dockerHost)
+            yield return Finding.Of(FindingCodes.IpForwardOff,
+                "net.ipv4.ip_forward is 0: the host routes nothing, so containers have no outbound traffic and published ports reach no container. Set net.ipv4.ip_forward=1 (dockerd does it at start unless told not to).");
+
+        if (context.V4.LegacyTablesPresent || !context.OtherBackendsV4.IsEmpty)
+            yield return Finding.Of(FindingCodes.SplitBackends,
+                "rules are split across iptables-legacy and iptables-nft: both run for every packet, and a packet must pass both. Audit both (iptables-legacy-save and iptables-nft-save), and keep one back end.");
+        foreach (var f in OtherBackendDrops(context, inputs)) yield return f;
+
+        var doubts = analysis.Passes.Rules.Doubts;
+        if (doubts.Count > 0)
+            yield return Finding.Of(FindingCodes.Approximated,
+                $"{doubts.Count} rule(s) depend on something the dump does not show (ipset members, marks, rates...); results that depend on them are reported as possible. See the evidence for where.",
+                evidence: doubts.OrderBy(d => d.Key.Line).Take(20).Select(d => EvidenceOf.Rule(inputs.Ruleset, d.Key, d.Value)));
+        foreach (var n in inputs.Networks.Where(n => n.Subnet is null))
+            yield return Finding.Of(FindingCodes.SubnetUnknown,
+                $"the subnet of {n.Name} is not visible in the rules, so facts about its containers are judged for any address. Give the audit Docker's data (--docker) for exact answers.",
+                [n.Name]);
+    }
+
+    private sealed record Decisions(List<ResponsibleRule> Before, List<ResponsibleRule> UserAccepts, bool UserAcceptsAll);
+
+    /// <summary>Every NEW forwarded packet, partitioned: who decides before DOCKER-USER, and whether DOCKER-USER accepts all the rest.</summary>
+    private static Decisions ForwardDecisions(AuditAnalysis analysis)
+    {
+        var hook = analysis.DockerUser;
+        if (hook.JumpFromForwardPosition is not { } jump) return new([], [], false);
+        var result = SymbolicEngine.Reach(analysis.Passes.Rules, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New });
+        var before = new List<ResponsibleRule>();
+        var userAccepts = new List<ResponsibleRule>();
+        var rest = PacketSet.Empty;
+        foreach (var region in result.Regions)
+        {
+            var deciding = EvidenceOf.Deciding(region);
+            if (region.Verdict != ReachVerdict.Maybe && deciding is { Table: "filter", Chain: "FORWARD" } d && d.Number < jump)
+            {
+                before.Add(d);
+                continue;
+            }
+
+            if (region.Verdict == ReachVerdict.Accept && deciding is { Table: "filter", Chain: "DOCKER-USER" } user)
+                userAccepts.Add(user);
+            else if (region.Rules.Any(r => r is { Table: "filter", Chain: "FORWARD" } && r.Number >= jump))
+                rest = rest.Union(region.Packets);
+        }
+
+        return new(before.Distinct().ToList(), userAccepts.Distinct().ToList(), userAccepts.Count > 0 && rest.IsEmpty);
+    }
+
+    /// <summary>Outbound container traffic one back end accepts and the other drops: the kernel runs both.</summary>
+    private static IEnumerable<Finding> OtherBackendDrops(AuditContext context, AuditInputs inputs)
+    {
+        if (context.OtherBackendsV4.IsEmpty) yield break;
+        Model.Ruleset[] backends = [inputs.Ruleset, .. context.OtherBackendsV4];
+        var networks = inputs.Networks.IsEmpty
+            ? context.OtherBackendsV4.SelectMany(o => Docker.DockerViewInference.Infer(o).Networks).Select(AuditedNetwork.Of).OfType<AuditedNetwork>().ToList()
+            : [.. inputs.Networks];
+        foreach (var n in networks.Where(n => !n.Network.Internal))
+        {
+            var packet = new Packet(IpFamily.V4, n.ProbeA, HostModel.InternetAddress, Protocol.Tcp, 40000, 443, InInterface: n.Bridge, OutInterface: HostModel.Uplink);
+            var traces = backends.Select(b => PacketTracer.Trace(b, packet, PacketPath.Forward, inputs.HostModel.Context(null))).ToList();
+            if (!traces.Any(t => t.Verdict == PacketVerdict.Accept)) continue;
+            var drops = traces.Where(t => t.Verdict is PacketVerdict.Drop or PacketVerdict.Reject).Select(t => t.Single).OfType<TraceOutcome>().ToList();
+            if (drops.Count > 0)
+                yield return Finding.Of(FindingCodes.OtherBackendDrops,
+                    $"one iptables back end accepts new outbound traffic from {n.Name} and the other drops it: both run, so containers lose their outbound connections. Remove the other back end's rules, or allow the traffic there.",
+                    [n.Name], evidence: drops.Select(o => EvidenceOf.Decision(o, "drops container traffic in one back end")));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Checks;
+
+/// <summary>
+/// No new connection from one bridge network into another, and none from outside into container
+/// ports that are not published. Published ports reached through the host's address are another
+/// class (published-port). Every answer is the symbolic engine's partition of the packet set.
+/// </summary>
+public sealed class IsolationCheck : IAuditCheck
+{
+    public string Name => "isolation";
+
+    public IEnumerable<Finding> Run(AuditContext context)
+    {
+        var analysis = context.Analysis();
+        foreach (var pair in analysis.Pairs)
+        {
+            var names = new[] { pair.From.Name, pair.To.Name };
+            if (pair.Verdict == ReachabilityVerdict.Allowed)
+                yield return Finding.Of(FindingCodes.NetworksNotIsolated,
+                    $"containers of {pair.From.Name} can open any connection to containers of {pair.To.Name}: the networks are not isolated. Remove or narrow the rules that accept this traffic (evidence), or restore Docker's isolation rules (restart dockerd).",
+                    names, evidence: pair.Opening);
+            else if (pair.Verdict == ReachabilityVerdict.Partial)
+                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
+                    $"containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",
+                    names, evidence: pair.Opening);
+        }
+
+        foreach (var (bridge, flows, evidence) in FromOutside(analysis))
+        {
+            var network = analysis.Inputs.NetworkOfBridge(bridge)!;
+            yield return Finding.Of(FindingCodes.UnpublishedPortsReachable,
+                $"hosts outside can open connections to containers of {network.Name} that no published port allows ({Describe(flows)}), by routing to the container addresses. Drop new traffic into the bridge except published ports (e.g. in DOCKER-USER), or remove the rules that accept it (evidence).",
+                [network.Name], evidence: evidence);
+        }
+    }
+
+    private static IEnumerable<(string Bridge, List<AllowedFlow> Flows, IEnumerable<Evidence> Evidence)> FromOutside(AuditAnalysis analysis)
+    {
+        var passes = analysis.Passes;
+        foreach (var (bridge, pieces) in passes.FromOutside())
+        {
+            var network = analysis.Inputs.NetworkOfBridge(bridge)!;
+            // Routed networks are reachable by design; nat-unprotected ones are not.
+            if (network.Network.GatewayModeIpv4 == "routed") continue;
+            var published = analysis.Ports.Where(p => p.Network == network && p.Report.ContainerIp is { } ip)
+                .Select(p => PublishedBox(passes, p)).ToList();
+            var open = new List<(Piece Piece, PacketSet Left)>();
+            foreach (var piece in passes.ToContainersOf(pieces, network).Where(p => p.Verdict == ReachVerdict.Accept))
+            {
+                var rest = published.Aggregate(PacketSet.Of(piece.Box), (s, b) => s.Subtract(b));
+                if (!rest.IsEmpty) open.Add((piece, rest));
+            }
+
+            if (open.Count == 0) continue;
+            var whole = passes.ContainerAddresses(network);
+            var flows = PairReach.Merge(open.SelectMany(o => o.Left.Boxes).Select(b =>
+                (FlowText.Protocols(b[Dimension.Proto], passes.Space), FlowText.Ports(b, passes.Space), "connection", false, b[Dimension.Dst])), whole).ToList();
+            var evidence = open.Select(o => EvidenceOf.Deciding(o.Piece.Region)).OfType<ResponsibleRule>().Distinct()
+                .Select(r => EvidenceOf.Rule(analysis.Inputs.Ruleset, r, "accepts traffic from outside"));
+            yield return (bridge, flows, evidence);
+        }
+    }
+
+    private static Box PublishedBox(SymbolicPasses passes, PortFacts port)
+    {
+        var ip = Model.Values.IpAddressValue.Parse(port.Report.ContainerIp, Model.Values.IpFamily.V4);
+        var proto = Model.Values.Protocol.TryParse(port.Report.Protocol, out var p) ? p!.Number : 6;
+        return passes.Whole().With(Dimension.Dst, IntervalSet.Single(ip)).With(Dimension.Proto, IntervalSet.Single((UInt128)proto))
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)port.Report.ContainerPort));
+    }
+
+    internal static string Describe(IEnumerable<AllowedFlow> flows) =>
+        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : "")}"))
+        + (flows.Count() > 8 ? $"; and {flows.Count() - 8} more" : "");
+}

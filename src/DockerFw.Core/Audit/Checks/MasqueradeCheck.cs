@@ -1,0 +1,75 @@
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Checks;
+
+/// <summary>
+/// Each masquerading network is NATed when leaving by another interface and not when staying on its
+/// bridge; internal and masquerade-off networks are not NATed; a source NAT covering a subnet no
+/// network owns is reported. Probes are traced through the nat table by the engine.
+/// </summary>
+public sealed class MasqueradeCheck : IAuditCheck
+{
+    public string Name => "masquerade";
+
+    public IEnumerable<Finding> Run(AuditContext context)
+    {
+        var analysis = context.Analysis();
+        foreach (var f in analysis.Networks)
+        {
+            var n = f.Network.Network;
+            var name = f.Network.Name;
+            var wanted = n.EnableIpMasquerade && !n.Internal && n.GatewayModeIpv4 is null or "nat" or "nat-unprotected";
+            if (wanted && f.MasqueradeEffective == false && !analysis.Inputs.ViewInferred)
+                yield return Finding.Of(FindingCodes.MasqueradeMissing,
+                    $"{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add -A POSTROUTING -s SUBNET ! -o {f.Network.Bridge} -j MASQUERADE.",
+                    [name]);
+            else if (f.MasqueradeEffective == false && !n.Internal && n.GatewayModeIpv4 is null or "nat" && analysis.Inputs.ViewInferred)
+                yield return Finding.Of(FindingCodes.NoOutboundNat,
+                    $"{name} is in NAT mode but no rule NATs its outbound traffic: its containers reach outside with their own addresses, which replies cannot find. If the network was created with masquerade on, restore Docker's POSTROUTING rules (restart dockerd).",
+                    [name]);
+            if (!wanted && f.MasqueradeEffective == true)
+                yield return Finding.Of(FindingCodes.MasqueradeUnwanted,
+                    $"{name} is {(n.Internal ? "internal" : "not meant to be masqueraded")}, but its outbound traffic is NATed. Remove the NAT rule (evidence).",
+                    [name], evidence: f.MasqueradeEvidence);
+            if (f.NatsOwnBridge)
+                yield return Finding.Of(FindingCodes.NatInsideBridge,
+                    $"traffic between containers of {name} is NATed, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",
+                    [name], evidence: f.OwnBridgeNatEvidence);
+        }
+
+        foreach (var finding in UnownedSources(analysis)) yield return finding;
+    }
+
+    /// <summary>Sources the nat table rewrites on the way out that lie in no network's subnet.</summary>
+    private static IEnumerable<Finding> UnownedSources(AuditAnalysis analysis)
+    {
+        var nat = SymbolicRuleset.Compile(analysis.Inputs.NatOnly,
+            analysis.Inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
+            analysis.Inputs.HostModel.LocalAddresses);
+        var query = SymbolicPasses.NewFromOutside(nat.Space, analysis.Inputs, Dimension.Out);
+        var owned = analysis.Inputs.Networks.Where(n => n.Subnet is not null)
+            .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
+        var byRule = new Dictionary<ResponsibleRule, IntervalSet>();
+        foreach (var region in SymbolicEngine.Reach(nat, Semantics.PacketPath.Forward, query).Regions)
+        {
+            var natRule = region.Rules.LastOrDefault(r => EvidenceOf.Source(analysis.Inputs.Ruleset, r)?.Target is Model.Targets.MasqueradeTarget or Model.Targets.SnatTarget);
+            if (natRule is null) continue;
+            foreach (var box in region.Packets.Boxes)
+            {
+                var src = box[Dimension.Src].Subtract(owned);
+                if (!src.IsEmpty) byRule[natRule] = byRule.TryGetValue(natRule, out var s) ? s.Union(src) : src;
+            }
+        }
+
+        foreach (var (rule, sources) in byRule)
+        {
+            var everything = IntervalSet.Range(0, IpFamily.V4.AllOnes());
+            var text = everything.IsSubsetOf(sources.Union(owned)) ? "any address" : FlowText.Addresses(sources, everything);
+            yield return Finding.Of(FindingCodes.NatForUnknownSubnet,
+                $"the nat table rewrites outbound traffic from {text}, which belongs to no Docker network. If it is not another service's (a VPN, a VM bridge), remove the rule (evidence).",
+                evidence: [EvidenceOf.Rule(analysis.Inputs.Ruleset, rule, "NATs outbound traffic")]);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Core.Audit;
+
+/// <summary>
+/// Every finding code the audit raises, grouped like shellcheck's: DFW2xx isolation, DFW3xx icc,
+/// DFW4xx NAT and masquerade, DFW5xx links and published ports, DFW6xx host, DFW7xx containers.
+/// Codes are stable: a code is never reused for another meaning. Each has a page in docs/findings/.
+/// </summary>
+public static class FindingCodes
+{
+    public static readonly FindingCode NetworksNotIsolated = new("DFW201", "isolation", FindingSeverity.High, "new connections pass from one bridge network into another");
+    public static readonly FindingCode NetworksPartlyOpen = new("DFW202", "isolation", FindingSeverity.Medium, "some new connections pass from one bridge network into another");
+    public static readonly FindingCode UnpublishedPortsReachable = new("DFW203", "isolation", FindingSeverity.Medium, "container ports that are not published are reachable from outside the host");
+
+    public static readonly FindingCode IccNotEnforced = new("DFW301", "icc", FindingSeverity.High, "icc is off but containers of the network still reach each other");
+    public static readonly FindingCode IccBlocked = new("DFW302", "icc", FindingSeverity.Low, "icc is on but the rules block traffic between containers of the network");
+    public static readonly FindingCode IccAssumesBrNetfilter = new("DFW303", "icc", FindingSeverity.Info, "icc=false depends on bridge-nf-call-iptables, which is unknown");
+
+    public static readonly FindingCode MasqueradeMissing = new("DFW401", "masquerade", FindingSeverity.Medium, "outbound traffic of a masquerading network is not NATed");
+    public static readonly FindingCode MasqueradeUnwanted = new("DFW402", "masquerade", FindingSeverity.Medium, "outbound traffic of an internal or non-masquerading network is NATed");
+    public static readonly FindingCode NatInsideBridge = new("DFW403", "masquerade", FindingSeverity.Medium, "traffic that stays on its bridge is NATed");
+    public static readonly FindingCode NatForUnknownSubnet = new("DFW404", "masquerade", FindingSeverity.Low, "a MASQUERADE or SNAT rule covers a subnet no network owns");
+    public static readonly FindingCode NoOutboundNat = new("DFW405", "masquerade", FindingSeverity.Low, "a NAT-mode network has no outbound NAT");
+
+    public static readonly FindingCode LinkMismatch = new("DFW501", "link", FindingSeverity.Medium, "a legacy link does not allow exactly the exposed ports both ways");
+    public static readonly FindingCode StaleLink = new("DFW502", "link", FindingSeverity.Low, "link rules for a container that no longer exists");
+    public static readonly FindingCode DnatWithoutContainer = new("DFW510", "published-port", FindingSeverity.Medium, "a DNAT rule forwards to an address no container has");
+    public static readonly FindingCode PublishedPortBlocked = new("DFW511", "published-port", FindingSeverity.Medium, "a published port is NATed but the filter does not let it in");
+    public static readonly FindingCode PublishedOnAllAddresses = new("DFW512", "published-port", FindingSeverity.Info, "a port is published on every host address");
+    public static readonly FindingCode PublishedPortBypassesInput = new("DFW513", "published-port", FindingSeverity.High, "a published port is reachable although INPUT blocks it");
+    public static readonly FindingCode LoopbackPortReachable = new("DFW514", "published-port", FindingSeverity.Medium, "a port published on 127.0.0.1 is reachable from the network");
+
+    public static readonly FindingCode ForwardPolicyAccept = new("DFW601", "host", FindingSeverity.Low, "filter FORWARD policy is ACCEPT");
+    public static readonly FindingCode DockerUserNotHooked = new("DFW602", "host", FindingSeverity.Medium, "DOCKER-USER is missing or not jumped to from FORWARD");
+    public static readonly FindingCode DockerUserNotFirst = new("DFW603", "host", FindingSeverity.Medium, "FORWARD decides some traffic before DOCKER-USER sees it");
+    public static readonly FindingCode IpForwardOff = new("DFW604", "host", FindingSeverity.Medium, "net.ipv4.ip_forward is 0");
+    public static readonly FindingCode SplitBackends = new("DFW605", "host", FindingSeverity.Medium, "rules are split across iptables-legacy and iptables-nft");
+    public static readonly FindingCode DockerUserAcceptsAll = new("DFW606", "host", FindingSeverity.High, "DOCKER-USER accepts every new forwarded connection");
+    public static readonly FindingCode Approximated = new("DFW607", "host", FindingSeverity.Info, "rules the engine can only approximate");
+    public static readonly FindingCode SubnetUnknown = new("DFW608", "host", FindingSeverity.Info, "a network's subnet is not visible");
+    public static readonly FindingCode OtherBackendDrops = new("DFW609", "host", FindingSeverity.High, "the other iptables back end drops container traffic");
+
+    public static readonly FindingCode HostNetworkMode = new("DFW701", "container", FindingSeverity.Low, "a container uses the host's network namespace");
+    public static readonly FindingCode SharedNamespace = new("DFW702", "container", FindingSeverity.Info, "a container shares another container's network namespace");
+    public static readonly FindingCode MultiNetwork = new("DFW703", "container", FindingSeverity.Info, "a container is attached to several networks and joins them");
+
+    public static ImmutableArray<FindingCode> All { get; } =
+    [
+        NetworksNotIsolated, NetworksPartlyOpen, UnpublishedPortsReachable,
+        IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
+        MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
+        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable,
+        ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
+        HostNetworkMode, SharedNamespace, MultiNetwork,
+    ];
+}
