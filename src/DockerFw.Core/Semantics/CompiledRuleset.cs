@@ -15,8 +15,8 @@ public sealed class CompiledRuleset
     private CompiledRuleset(Ruleset ruleset)
     {
         Ruleset = ruleset;
-        foreach (var name in ruleset.Tables.Select(t => t.Name).Distinct())
-            _tables[name] = CompileTable(ruleset[name]!);
+        // A repeated *table block replaces the earlier one, as restore flushes on each.
+        foreach (var table in ruleset.Tables) _tables[table.Name] = CompileTable(table);
     }
 
     public Ruleset Ruleset { get; }
@@ -27,14 +27,19 @@ public sealed class CompiledRuleset
 
     private static CompiledTable CompileTable(Table table)
     {
+        // Table's own indexer searches linearly; a kube-proxy table has tens of thousands of chains.
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var chain in table.Chains) index.TryAdd(chain.Name, index.Count);
-        var chains = index.Keys.Select(name =>
+        var declared = new List<Chain>();
+        foreach (var chain in table.Chains)
         {
-            var chain = table[name]!;
+            if (index.TryAdd(chain.Name, index.Count)) declared.Add(chain);
+        }
+
+        var chains = declared.Select(chain =>
+        {
             var rules = chain.Rules.Select(rule => new CompiledRule(
+                table.Name,
                 rule,
-                RuleRef.Of(table.Name, rule),
                 ConditionCompiler.Compile(rule),
                 ActionCompiler.Compile(rule.Target, n => index.TryGetValue(n, out var i) ? i : -1))).ToArray();
             return new CompiledChain(chain.Name, chain.Policy, rules);

@@ -28,6 +28,7 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
     private void Run(Branch b, CompiledChain chain, int i, Frame? stack)
     {
         var context = engine.Context;
+        var prefiltered = false;
         for (var steps = 0; ; steps++)
         {
             if (steps > MaxSteps)
@@ -49,6 +50,14 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                 continue;
             }
 
+            if (!prefiltered)
+            {
+                i = SkipRejected(chain, i, b);
+                prefiltered = true;
+                continue;
+            }
+
+            prefiltered = false;
             var rule = chain.Rules[i];
             var truth = rule.Test(b, context);
             if (truth == Truth.False)
@@ -140,6 +149,16 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
 
             i++;
         }
+    }
+
+    /// <summary>The next rule at or after <paramref name="i"/> the prefilter admits (all of them when a header field is unknown).</summary>
+    private static int SkipRejected(CompiledChain chain, int i, Branch b)
+    {
+        if (!b.Knows(PacketFields.Source | PacketFields.Destination)) return i;
+        var filters = chain.Prefilters;
+        var (source, destination, protocol) = (b.Source, b.Destination, b.Protocol);
+        while (i < filters.Length && !filters[i].Admits(source, destination, protocol)) i++;
+        return i;
     }
 
     /// <summary>Ends a copy of the branch with a verdict, marked with the doubt that allows it.</summary>

@@ -4,6 +4,9 @@ namespace DockerFw.Core.Semantics.Evaluation;
 
 internal sealed class CompiledChain(string name, Verdict? policy, CompiledRule[] rules)
 {
+    /// <summary>One per rule, in order: see <see cref="Prefilter"/>.</summary>
+    public Prefilter[] Prefilters { get; } = [.. rules.Select(r => Prefilter.Of(r.Rule))];
+
     public string Name { get; } = name;
 
     /// <summary>ACCEPT or DROP for a built-in chain; null for a user chain.</summary>

@@ -3,11 +3,14 @@ using DockerFw.Core.Model;
 namespace DockerFw.Core.Semantics.Evaluation;
 
 /// <summary>A rule ready to be tested: its conditions in kernel order and its action.</summary>
-internal sealed class CompiledRule(Rule rule, RuleRef reference, Condition[] conditions, RuleAction action)
+internal sealed class CompiledRule(string table, Rule rule, Condition[] conditions, RuleAction action)
 {
+    private RuleRef? _ref;
+
     public Rule Rule { get; } = rule;
 
-    public RuleRef Ref { get; } = reference;
+    // Formatted on first use: a trace names a handful of rules, a load would format all of them.
+    public RuleRef Ref => _ref ??= RuleRef.Of(table, Rule);
 
     public RuleAction Action { get; } = action;
 
