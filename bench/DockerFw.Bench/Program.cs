@@ -1,3 +1,27 @@
+using System.Diagnostics;
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using DockerFw.Bench;
+using DockerFw.Core.Syntax.IptablesSave;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// generate FILE N: writes the kube-proxy-like dump. roundtrip FILE OUT: reads and writes it once, as a
+// whole process to time next to iptables-restore --test. Anything else goes to BenchmarkDotNet.
+switch (args)
+{
+    case ["generate", var file, var count]:
+        File.WriteAllText(file, KubeProxyDump.Generate(int.Parse(count, CultureInfo.InvariantCulture)));
+        return 0;
+    case ["roundtrip", var file, var output]:
+        var clock = Stopwatch.StartNew();
+        var result = IptablesSaveReader.Read(File.ReadAllText(file), file);
+        var read = clock.Elapsed;
+        File.WriteAllText(output, IptablesSaveWriter.Write(result.Value!));
+        Console.Error.WriteLine(
+            $"read {read.TotalMilliseconds:F0} ms, read+write {clock.Elapsed.TotalMilliseconds:F0} ms, " +
+            $"{result.Value!.Rules.Count()} rules, {result.Diagnostics.Length} diagnostics, " +
+            $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MB");
+        return result.Succeeded ? 0 : 2;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+}

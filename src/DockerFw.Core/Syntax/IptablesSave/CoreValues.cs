@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
 
@@ -6,10 +7,16 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <summary>The values of the core options: addresses, interfaces, protocols.</summary>
 internal static class CoreValues
 {
+    private static readonly Memo<AddressMask> V4Addresses = new((string text, [MaybeNullWhen(false)] out AddressMask value) =>
+        AddressMask.TryParse(text, IpFamily.V4, out value));
+
+    private static readonly Memo<AddressMask> V6Addresses = new((string text, [MaybeNullWhen(false)] out AddressMask value) =>
+        AddressMask.TryParse(text, IpFamily.V6, out value));
+
     public static AddressMask? Address(Token token, RuleContext context)
     {
         var family = context.Family;
-        if (AddressMask.TryParse(token.Text, family, out var value)) return value;
+        if ((family == IpFamily.V4 ? V4Addresses : V6Addresses).TryParse(token.Text, out var value)) return value;
         var other = family == IpFamily.V4 ? IpFamily.V6 : IpFamily.V4;
         if (AddressMask.TryParse(token.Text, other, out _))
         {

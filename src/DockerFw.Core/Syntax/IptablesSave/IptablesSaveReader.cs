@@ -16,6 +16,7 @@ public static class IptablesSaveReader
     {
         var resolved = family ?? HeaderFacts.SniffFamily(text) ?? IpFamily.V4;
         var diagnostics = new List<Diagnostic>();
+        var session = new ReadSession(resolved, diagnostics);
         var facts = new HeaderFacts();
         var tables = ImmutableArray.CreateBuilder<Table>();
         TableBuilder? open = null;
@@ -62,7 +63,7 @@ public static class IptablesSaveReader
             {
                 if (line != "COMMIT") diagnostics.Add(Messages.CommitWithBlanks(at, line));
                 if (open is null) ReportOutside(line, at);
-                else if (!skipping) tables.Add(open.Build(diagnostics));
+                else if (!skipping) tables.Add(open.Build());
                 open = null;
                 skipping = false;
                 continue;
@@ -76,7 +77,7 @@ public static class IptablesSaveReader
 
             if (skipping) continue;
             if (line[0] == ':') open.DeclareChain(line, at, diagnostics);
-            else ReadRule(line, hadLineFeed, at, open, resolved, diagnostics);
+            else ReadRule(line, hadLineFeed, at, open, session);
         }
 
         // Restore stops at the first line outside a table; one error per run of such lines says it.
@@ -96,14 +97,15 @@ public static class IptablesSaveReader
         return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
     }
 
-    private static void ReadRule(string line, bool hadLineFeed, SourceSpan at, TableBuilder table, IpFamily family, List<Diagnostic> diagnostics)
+    private static void ReadRule(string line, bool hadLineFeed, SourceSpan at, TableBuilder table, ReadSession session)
     {
+        var diagnostics = session.Diagnostics;
         var start = 0;
         Counters? counters = null;
         if (line[0] == '[')
         {
             var close = line.IndexOf(']');
-            if (close < 0 || !ValueGrammar.Counters.TryParse(line[..(close + 1)], out counters))
+            if (close < 0 || !ValueGrammar.CachedCounters.TryParse(line[..(close + 1)], out counters))
             {
                 var end = line.IndexOfAny([' ', '\t']);
                 diagnostics.Add(Messages.BadCounters(at, end < 0 ? line : line[..end]));
@@ -114,15 +116,15 @@ public static class IptablesSaveReader
             while (start < line.Length && line[start] is ' ' or '\t') start++;
         }
 
-        var tokens = RuleTokenizer.Tokenize(line, start, hadLineFeed);
+        var tokens = RuleTokenizer.Tokenize(line, start, hadLineFeed, session.Strings, session.Tokens);
         if (tokens.Count == 0)
         {
             diagnostics.Add(start == 0 ? Messages.BlankLine(at) : Messages.NoCommand(at.AtColumn(start + 1)));
             return;
         }
 
-        var context = new RuleContext(family, table.Name, table.DeclaredChains, at, diagnostics);
-        var draft = RuleBinder.Bind(tokens, context, counters, at.AtColumn(start + 1), line[start..]);
-        if (draft is not null) table.Add(draft);
+        var context = new RuleContext(session.Family, table, at, diagnostics);
+        var rule = session.Binder.Bind(tokens, context, counters, at.AtColumn(start + 1), start == 0 ? line : line[start..]);
+        if (rule is not null) table.Add(rule);
     }
 }

@@ -14,7 +14,7 @@ public static class IptablesSaveWriter
     /// </summary>
     public static string Write(Ruleset ruleset, bool includeCounters = true)
     {
-        var text = new StringBuilder(64 + ruleset.Tables.Sum(t => t.Chains.Sum(c => 32 + c.Rules.Length * 96)));
+        var text = new StringBuilder(64 + ruleset.Tables.Sum(t => t.Chains.Sum(c => 32 + c.Rules.Length * 160)));
         if (ruleset.LegacyTablesPresent)
             text.Append("# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n");
         foreach (var table in ruleset.IncompatibleTables) text.Append("# Table `").Append(table).Append("' is incompatible, use 'nft' tool.\n");

@@ -13,7 +13,7 @@ internal static class MatchBinders
 
     public static MatchBinder Port(AddressField field) => u =>
     {
-        if (ValueGrammar.ColonPortRange.TryParse(u.Arg.Text, out var range)) return new PortMatch(field, range, u.Negated);
+        if (ValueGrammar.CachedColonPortRange.TryParse(u.Arg.Text, out var range)) return new PortMatch(field, range, u.Negated);
         if (!ValueGrammar.ReversedColonRange.TryParse(u.Arg.Text, out _)) return u.Context.Bad<Match>(u.Arg, "a port or range (P, P:Q, P:, :Q)");
         u.Context.Report(Messages.ReversedPortRange(u.Context.At(u.Arg), u.Arg.Text));
         return Keep(u);
@@ -34,7 +34,7 @@ internal static class MatchBinders
             Model.Values.TcpFlags.Syn, u.Negated);
 
     public static MatchBinder Multiport(MultiportField field) => u =>
-        ValueGrammar.PortList.TryParse(u.Arg.Text, out var ranges) && ranges.Length <= 15
+        ValueGrammar.CachedPortList.TryParse(u.Arg.Text, out var ranges) && ranges.Length <= 15
             ? new MultiportMatch(field, ranges, u.Negated)
             : u.Context.Bad<Match>(u.Arg, "a list of up to 15 ports or ranges (80,443,8000:8080)");
 

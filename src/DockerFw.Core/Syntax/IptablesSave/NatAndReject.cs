@@ -20,8 +20,7 @@ internal static class NatAndReject
         NatRange? range = null;
         if (u.Single(option) is { } to)
         {
-            var grammar = u.Context.Family == IpFamily.V4 ? ValueGrammar.V4NatRange : ValueGrammar.V6NatRange;
-            if (!grammar.TryParse(to.Args[0].Text, out var parsed) || !InOrder(parsed))
+            if (!ValueGrammar.TryParseNatRange(to.Args[0].Text, u.Context.Family, out var parsed) || !InOrder(parsed))
                 return Fail(u, to.Args[0], u.Context.Family == IpFamily.V4
                     ? "an IPv4 range A[-B][:P[-Q]]"
                     : "an IPv6 range A[-B] or [A[-B]]:P[-Q]");

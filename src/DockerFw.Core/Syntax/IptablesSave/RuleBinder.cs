@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
@@ -16,11 +17,7 @@ internal sealed class RuleBinder
 {
     private sealed record Block(OptionTable? Table, string Module, Token At, List<Match> Matches);
 
-    private static readonly string[] CoreOrder = ["-s", "-d", "-i", "-o", "-p", "-f"];
-
-    private readonly List<Token> tokens;
-    private readonly RuleContext context;
-    private readonly List<Match> core = [];
+    private readonly Match?[] core = new Match?[CoreNames.Length];
     private readonly List<Block> blocks = [];
     private readonly List<TargetArg> targetArgs = [];
     private int position;
@@ -30,19 +27,27 @@ internal sealed class RuleBinder
     private Token? targetName;
     private bool isGoto;
     private TargetSpec? targetSpec;
+    private List<Token> tokens = [];
+    private RuleContext context = null!;
 
-    private RuleBinder(List<Token> tokens, RuleContext context, Counters? counters)
+    /// <summary>
+    /// The rule, or null after reporting why not. Like restore, it checks <c>-A</c> and <c>-j</c>/<c>-g</c>
+    /// against the chains declared so far, so a rule gets its number in its chain right here.
+    /// </summary>
+    /// <remarks>One binder serves a whole read, line after line, so its buffers are allocated once.</remarks>
+    public Model.Rule? Bind(List<Token> tokens, RuleContext context, Counters? counters, SourceSpan span, string sourceText)
     {
         this.tokens = tokens;
         this.context = context;
         this.counters = counters;
-    }
+        Array.Clear(core);
+        blocks.Clear();
+        targetArgs.Clear();
+        position = 0;
+        bang = chain = targetName = null;
+        isGoto = false;
+        targetSpec = null;
 
-    public static RuleDraft? Bind(List<Token> tokens, RuleContext context, Counters? counters, SourceSpan span, string sourceText) =>
-        new RuleBinder(tokens, context, counters).Run(span, sourceText);
-
-    private RuleDraft? Run(SourceSpan span, string sourceText)
-    {
         while (position < tokens.Count && !context.Failed)
         {
             var token = tokens[position++];
@@ -58,18 +63,33 @@ internal sealed class RuleBinder
         if (context.Failed) return null;
         if (bang is { } dangling) return Fail(Messages.DanglingNegation(context.At(dangling)));
         if (chain is not { } chainToken) return Fail(Messages.NoCommand(span));
+        var table = context.Table;
+        if (!table.HasChain(chainToken.Text)) return Fail(Messages.UndeclaredChain(context.At(chainToken), chainToken.Text, table.Name));
         var target = BuildTarget();
         CheckProtocolModules();
+        if (target is JumpTarget jump && targetName is { } jumpName && table.TargetProblem(jump) is { } problem)
+            context.Report(problem(context.At(jumpName)));
         if (context.Failed) return null;
 
-        var built = ImmutableArray.CreateBuilder<MatchBlock>(blocks.Count + 1);
-        if (core.Count > 0) built.Add(new MatchBlock(null, [.. core.OrderBy(m => Array.IndexOf(CoreOrder, m.Option))]));
-        foreach (var block in blocks) built.Add(new MatchBlock(block.Module, [.. block.Matches]));
-        var targetSpan = targetName is { } name ? context.At(name) : span;
-        return new RuleDraft(chainToken.Text, context.At(chainToken), counters, built.ToImmutable(), target, targetSpan, span, sourceText);
+        var coreCount = core.Count(m => m is not null);
+        var built = new MatchBlock[blocks.Count + (coreCount > 0 ? 1 : 0)];
+        var next = 0;
+        if (coreCount > 0)
+        {
+            var coreMatches = new Match[coreCount];
+            var i = 0;
+            foreach (var match in core) if (match is not null) coreMatches[i++] = match;
+            built[next++] = new MatchBlock(null, ImmutableCollectionsMarshal.AsImmutableArray(coreMatches));
+        }
+
+        foreach (var block in blocks) built[next++] = new MatchBlock(block.Module, [.. block.Matches]);
+        return new Model.Rule(chainToken.Text, table.NextNumber(chainToken.Text), span, counters, ImmutableCollectionsMarshal.AsImmutableArray(built), target)
+        {
+            SourceText = sourceText,
+        };
     }
 
-    private RuleDraft? Fail(Diagnostic diagnostic)
+    private Model.Rule? Fail(Diagnostic diagnostic)
     {
         context.Report(diagnostic);
         return null;
@@ -88,23 +108,23 @@ internal sealed class RuleBinder
 
                 break;
             case "-s" or "--source" or "--src":
-                Core(option, "-s", a => CoreValues.Address(a, context) is { } v ? new AddressMatch(AddressField.Source, v, Negated()) : null);
+                Core(option, CoreOption.Source);
                 break;
             case "-d" or "--destination" or "--dst":
-                Core(option, "-d", a => CoreValues.Address(a, context) is { } v ? new AddressMatch(AddressField.Destination, v, Negated()) : null);
+                Core(option, CoreOption.Destination);
                 break;
             case "-i" or "--in-interface":
-                Core(option, "-i", a => CoreValues.Interface(a, context) is { } v ? new InterfaceMatch(Direction.In, v, Negated()) : null);
+                Core(option, CoreOption.InInterface);
                 break;
             case "-o" or "--out-interface":
-                Core(option, "-o", a => CoreValues.Interface(a, context) is { } v ? new InterfaceMatch(Direction.Out, v, Negated()) : null);
+                Core(option, CoreOption.OutInterface);
                 break;
             case "-p" or "--protocol":
-                Core(option, "-p", a => CoreValues.ProtocolOf(a, context) is { } v ? Protocol(v) : null);
+                Core(option, CoreOption.Protocol);
                 break;
             case "-f" or "--fragment":
                 if (context.Family == IpFamily.V6) context.Report(Messages.FragmentInV6(context.At(option)));
-                else Core(option, "-f", null);
+                else Core(option, CoreOption.Fragment);
                 break;
             case "-m" or "--match":
                 if (NotNegated(option) && Take(option, 1, false) is [var module]) LoadModule(module);
@@ -126,28 +146,52 @@ internal sealed class RuleBinder
         }
     }
 
-    private Match Protocol(Protocol protocol)
+    /// <summary>The core options in save's order; a rule holds each at most once.</summary>
+    private enum CoreOption
     {
-        context.Protocol = protocol;
-        context.ProtocolNegated = bang is not null;
-        return new ProtocolMatch(protocol, Negated());
+        Source,
+        Destination,
+        InInterface,
+        OutInterface,
+        Protocol,
+        Fragment,
     }
 
-    private void Core(Token option, string canonical, Func<Token, Match?>? bind)
+    private static readonly string[] CoreNames = ["-s", "-d", "-i", "-o", "-p", "-f"];
+
+    private void Core(Token option, CoreOption which)
     {
-        if (core.Any(m => m.Option == canonical))
+        if (core[(int)which] is not null)
         {
-            context.Report(Messages.OptionTwice(context.At(option), canonical));
+            context.Report(Messages.OptionTwice(context.At(option), CoreNames[(int)which]));
             return;
         }
 
-        if (bind is null)
+        if (which == CoreOption.Fragment)
         {
-            core.Add(new FragmentMatch(Negated()));
+            core[(int)which] = new FragmentMatch(Negated());
             return;
         }
 
-        if (Take(option, 1, true) is [var value] && bind(value) is { } match) core.Add(match);
+        if (Take(option, 1, true) is [var value]) core[(int)which] = BindCore(which, value);
+    }
+
+    private Match? BindCore(CoreOption which, Token value)
+    {
+        switch (which)
+        {
+            case CoreOption.Source or CoreOption.Destination:
+                var field = which == CoreOption.Source ? AddressField.Source : AddressField.Destination;
+                return CoreValues.Address(value, context) is { } address ? new AddressMatch(field, address, Negated()) : null;
+            case CoreOption.InInterface or CoreOption.OutInterface:
+                var direction = which == CoreOption.InInterface ? Direction.In : Direction.Out;
+                return CoreValues.Interface(value, context) is { } name ? new InterfaceMatch(direction, name, Negated()) : null;
+            default:
+                if (CoreValues.ProtocolOf(value, context) is not { } protocol) return null;
+                context.Protocol = protocol;
+                context.ProtocolNegated = bang is not null;
+                return new ProtocolMatch(protocol, Negated());
+        }
     }
 
     private void LoadModule(Token module)
@@ -216,7 +260,7 @@ internal sealed class RuleBinder
             return null;
         }
 
-        var args = tokens.GetRange(position, arity).ToArray();
+        var args = arity == 0 ? [] : CollectionsMarshal.AsSpan(tokens).Slice(position, arity).ToArray();
         position += arity;
         return args;
     }
@@ -226,7 +270,7 @@ internal sealed class RuleBinder
     {
         var start = position;
         while (position < tokens.Count && !tokens[position].LooksLikeOption && !tokens[position].IsBang) position++;
-        return tokens.GetRange(start, position - start).ToArray();
+        return CollectionsMarshal.AsSpan(tokens)[start..position].ToArray();
     }
 
     private void ExtensionOption(Token option)
@@ -314,13 +358,13 @@ internal sealed class RuleBinder
         if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict)) return new VerdictTarget(verdict);
         if (targetSpec is not null)
         {
-            if (targetSpec.NatOnly && context.Table != "nat")
-                context.Report(Messages.NatOutsideNat(context.At(name), name.Text, context.Table));
+            if (targetSpec.NatOnly && context.Table.Name != "nat")
+                context.Report(Messages.NatOutsideNat(context.At(name), name.Text, context.Table.Name));
             return targetSpec.Build(new TargetUse(name, targetArgs, context));
         }
 
         if (targetArgs.Count == 0) return new JumpTarget(name.Text);
-        if (context.DeclaredChains.Contains(name.Text))
+        if (context.Table.HasChain(name.Text))
         {
             context.Report(Messages.ChainTargetWithOptions(context.At(targetArgs[0].Option), name.Text, targetArgs[0].Name));
             return null;

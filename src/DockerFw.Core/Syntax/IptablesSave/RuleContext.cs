@@ -3,17 +3,14 @@ using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
 
-/// <summary>What binding one rule line needs to know and where it reports: the family, the table,
+/// <summary>What binding one rule line needs to know and where it reports: the family, the table block,
 /// the protocol given with <c>-p</c> so far, and the diagnostics of the whole read.</summary>
-internal sealed class RuleContext(
-    IpFamily family, string table, IReadOnlySet<string> declaredChains, SourceSpan line, List<Diagnostic> diagnostics)
+internal sealed class RuleContext(IpFamily family, TableBuilder table, SourceSpan line, List<Diagnostic> diagnostics)
 {
     public IpFamily Family { get; } = family;
 
-    public string Table { get; } = table;
-
-    /// <summary>The chains of the table declared so far (save prints every chain line before the rules).</summary>
-    public IReadOnlySet<string> DeclaredChains { get; } = declaredChains;
+    /// <summary>The table block being read, with the chains declared so far (save prints them before the rules).</summary>
+    public TableBuilder Table { get; } = table;
 
     public Protocol? Protocol { get; set; }
 

@@ -23,10 +23,20 @@ internal static class RuleFormatter
         if (includeCounters && rule.Counters is { } counters)
             text.Append('[').Append(counters.Packets).Append(':').Append(counters.Bytes).Append("] ");
         text.Append("-A ").Append(rule.Chain);
-        foreach (var match in rule.Blocks.Where(b => b.IsCore).SelectMany(b => b.Matches).OrderBy(m => Array.IndexOf(CoreOrder, m.Option)))
-            AppendMatch(text, match, null);
-        foreach (var block in rule.Blocks.Where(b => !b.IsCore))
+        // Core options in save's order wherever a model built by hand put them.
+        foreach (var option in CoreOrder)
         {
+            foreach (var block in rule.Blocks)
+            {
+                if (!block.IsCore) continue;
+                foreach (var match in block.Matches)
+                    if (match.Option == option) AppendMatch(text, match, null);
+            }
+        }
+
+        foreach (var block in rule.Blocks)
+        {
+            if (block.IsCore) continue;
             text.Append(" -m ").Append(block.Module);
             foreach (var match in block.Matches) AppendMatch(text, match, block.Module);
         }

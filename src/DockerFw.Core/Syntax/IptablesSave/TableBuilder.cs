@@ -18,15 +18,15 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     private readonly Dictionary<string, ChainLine> chains = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
     private readonly HashSet<string> declared = new(StringComparer.Ordinal);
-    private readonly List<RuleDraft> rules = [];
+    private readonly Dictionary<string, ImmutableArray<Rule>.Builder> rules = new(StringComparer.Ordinal);
+
+    private readonly ImmutableArray<string> builtIns = Model.Table.BuiltInChainsOf(name);
 
     public string Name { get; } = name;
 
     public SourceSpan Span { get; } = span;
 
-    public IReadOnlySet<string> DeclaredChains => declared;
-
-    public bool IsBuiltIn(string chain) => Model.Table.BuiltInChainsOf(Name).Contains(chain);
+    public bool IsBuiltIn(string chain) => builtIns.Contains(chain);
 
     /// <summary>A chain line, <c>:NAME POLICY [p:b]</c>; the fields are split on blanks as restore's strtok does.</summary>
     public void DeclareChain(string line, SourceSpan at, List<Diagnostic> diagnostics)
@@ -64,7 +64,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         }
 
         var counters = Counters.Zero;
-        if (fields.Count == 3 && !ValueGrammar.Counters.TryParse(fields[2].Text, out counters!))
+        if (fields.Count == 3 && !ValueGrammar.CachedCounters.TryParse(fields[2].Text, out counters))
         {
             diagnostics.Add(Messages.BadCounters(at.AtColumn(fields[2].Column), fields[2].Text));
             return;
@@ -107,55 +107,51 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         return fields;
     }
 
-    public void Add(RuleDraft rule) => rules.Add(rule);
+    /// <summary>A built-in chain of this table, or a chain declared so far.</summary>
+    public bool HasChain(string chain) => declared.Contains(chain) || IsBuiltIn(chain);
 
-    /// <summary>
-    /// Checks every reference and builds the table. Built-in chains the block never declared still
-    /// exist in the kernel, so they are added with the default ACCEPT policy.
-    /// </summary>
-    public Table Build(List<Diagnostic> diagnostics)
+    /// <summary>The number the next rule of <paramref name="chain"/> gets (1-based).</summary>
+    public int NextNumber(string chain) => rules.TryGetValue(chain, out var list) ? list.Count + 1 : 1;
+
+    public void Add(Rule rule)
     {
-        var byChain = new Dictionary<string, ImmutableArray<Rule>.Builder>(StringComparer.Ordinal);
-        foreach (var builtIn in Model.Table.BuiltInChainsOf(Name)) byChain[builtIn] = ImmutableArray.CreateBuilder<Rule>();
-        foreach (var chain in order) byChain.TryAdd(chain, ImmutableArray.CreateBuilder<Rule>());
-
-        foreach (var rule in rules)
-        {
-            if (!byChain.TryGetValue(rule.Chain, out var list))
-            {
-                diagnostics.Add(Messages.UndeclaredChain(rule.ChainSpan, rule.Chain, Name));
-                continue;
-            }
-
-            if (rule.Target is JumpTarget jump && TargetProblem(jump, rule.TargetSpan) is { } problem)
-            {
-                diagnostics.Add(problem);
-                continue;
-            }
-
-            list.Add(rule.ToRule(list.Count + 1));
-        }
-
-        var built = ImmutableArray.CreateBuilder<Chain>(byChain.Count);
-        foreach (var builtIn in Model.Table.BuiltInChainsOf(Name))
-        {
-            var line = chains.GetValueOrDefault(builtIn);
-            built.Add(new Chain(builtIn, line?.Policy ?? Verdict.Accept, line?.Counters ?? Counters.Zero, byChain[builtIn].ToImmutable(), line?.Span ?? Span));
-        }
-
-        foreach (var chain in order.Where(c => !IsBuiltIn(c)))
-        {
-            var line = chains[chain];
-            built.Add(new Chain(chain, null, line.Counters, byChain[chain].ToImmutable(), line.Span));
-        }
-
-        return new Table(Name, built.MoveToImmutable(), Span);
+        if (!rules.TryGetValue(rule.Chain, out var list)) rules[rule.Chain] = list = ImmutableArray.CreateBuilder<Rule>();
+        list.Add(rule);
     }
 
-    private Diagnostic? TargetProblem(JumpTarget jump, SourceSpan at)
+    /// <summary>
+    /// The table. Built-in chains the block never declared still exist in the kernel, so they are
+    /// there with the default ACCEPT policy.
+    /// </summary>
+    public Table Build()
     {
-        if (IsBuiltIn(jump.Chain)) return Messages.JumpToBuiltIn(at, jump.IsGoto ? "-g" : "-j", jump.Chain);
+        var builtIns = Model.Table.BuiltInChainsOf(Name);
+        var built = ImmutableArray.CreateBuilder<Chain>(builtIns.Length + order.Count);
+        foreach (var builtIn in builtIns)
+        {
+            var line = chains.GetValueOrDefault(builtIn);
+            built.Add(new Chain(builtIn, line?.Policy ?? Verdict.Accept, line?.Counters ?? Counters.Zero, RulesOf(builtIn), line?.Span ?? Span));
+        }
+
+        foreach (var chain in order)
+        {
+            if (IsBuiltIn(chain)) continue;
+            var line = chains[chain];
+            built.Add(new Chain(chain, null, line.Counters, RulesOf(chain), line.Span));
+        }
+
+        return new Table(Name, built.ToImmutable(), Span);
+    }
+
+    private ImmutableArray<Rule> RulesOf(string chain) => rules.TryGetValue(chain, out var list) ? list.ToImmutable() : [];
+
+    /// <summary>Why a jump or goto cannot go to its chain (given where to report it), or null when it can.</summary>
+    public Func<SourceSpan, Diagnostic>? TargetProblem(JumpTarget jump)
+    {
+        if (IsBuiltIn(jump.Chain)) return at => Messages.JumpToBuiltIn(at, jump.IsGoto ? "-g" : "-j", jump.Chain);
         if (declared.Contains(jump.Chain)) return null;
-        return jump.IsGoto ? Messages.UndeclaredChain(at, jump.Chain, Name) : Messages.UndeclaredTarget(at, jump.Chain, Name);
+        return jump.IsGoto
+            ? at => Messages.UndeclaredChain(at, jump.Chain, Name)
+            : at => Messages.UndeclaredTarget(at, jump.Chain, Name);
     }
 }

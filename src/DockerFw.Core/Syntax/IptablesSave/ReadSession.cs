@@ -1,0 +1,20 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>What stays the same for every line of one read: the family, where diagnostics
+/// go, and the buffers reused from line to line.</summary>
+internal sealed class ReadSession(IpFamily family, List<Diagnostic> diagnostics)
+{
+    public IpFamily Family { get; } = family;
+
+    public List<Diagnostic> Diagnostics { get; } = diagnostics;
+
+    public StringPool Strings { get; } = new();
+
+    /// <summary>The argument list of the line being read; the binder copies what it keeps.</summary>
+    public List<Token> Tokens { get; } = new(32);
+
+    public RuleBinder Binder { get; } = new();
+}
