@@ -19,7 +19,7 @@ internal static class AuditFixture
     public static AuditContext Context(string dump, HostSettings? host = null, DockerView? view = null) =>
         new(Read(dump), Ruleset.Empty(IpFamily.V6), view ?? DockerView.Empty, host ?? HostSettings.Unknown);
 
-    public static AuditReport Audit(string dump, HostSettings? host = null, DockerView? view = null) => Auditor.Run(Context(dump, host, view));
+    public static AuditReport Report(string dump, HostSettings? host = null, DockerView? view = null) => Auditor.Run(Context(dump, host, view));
 
     /// <summary>The codes one check raises on a dump, sorted.</summary>
     public static string[] Codes(IAuditCheck check, string dump, HostSettings? host = null, DockerView? view = null) =>

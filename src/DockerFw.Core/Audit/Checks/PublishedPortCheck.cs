@@ -1,4 +1,8 @@
 using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Checks;
 
@@ -36,6 +40,33 @@ public sealed class PublishedPortCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.LoopbackPortReachable,
                     $"port {what} is bound to loopback, but a host on the same network that routes 127.0.0.1 (or the container address) through this one reaches it: nothing drops such packets arriving on other interfaces (Docker 28 adds a raw PREROUTING drop). Upgrade Docker or add -t raw -A PREROUTING -d 127.0.0.1 ! -i lo -p {r.Protocol} --dport {r.HostPort} -j DROP.",
                     networks, containers, port.Path);
+        }
+    
+        foreach (var finding in DnatsWithoutContainer(analysis)) yield return finding;
+    }
+
+    /// <summary>
+    /// The DNAT rules new connections from outside meet (a symbolic pass over the nat table), whose
+    /// target no container has. Only with the Engine's data: an inferred view takes its containers
+    /// from those very rules.
+    /// </summary>
+    private static IEnumerable<Finding> DnatsWithoutContainer(AuditAnalysis analysis)
+    {
+        var inputs = analysis.Inputs;
+        if (inputs.ViewInferred) yield break;
+        var nat = SymbolicRuleset.Compile(inputs.NatOnly,
+            inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses);
+        var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(HostModel.Uplink), State = ConntrackStates.New };
+        var dnats = SymbolicEngine.Reach(nat, query).Regions.SelectMany(r => r.Rules).Distinct()
+            .Select(r => (Rule: r, Target: EvidenceOf.Source(inputs.Ruleset, r)?.Target as DnatTarget))
+            .Where(d => d.Target?.To?.First is { } to && inputs.ContainerAt(to) is null);
+        foreach (var (rule, target) in dnats)
+        {
+            var to = IpAddressValue.Format(target!.To!.First!.Value, IpFamily.V4);
+            var network = inputs.NetworkOfAddress(target.To.First!.Value);
+            yield return Finding.Of(FindingCodes.DnatWithoutContainer,
+                $"a DNAT rule forwards connections to {to}, which no container has: a stale port mapping, which a new container given that address would inherit. Remove the rule (evidence) or restart dockerd.",
+                network is null ? null : [network.Name], evidence: [EvidenceOf.Rule(inputs.Ruleset, rule, "forwards to a missing container")]);
         }
     }
 }

@@ -1,0 +1,48 @@
+using DockerFw.Core.Audit;
+using static DockerFw.Tests.Audit.AuditFixture;
+
+namespace DockerFw.Tests.Audit;
+
+/// <summary>The whole audit, end to end: every check over one ruleset, the codes sorted.</summary>
+public sealed class AuditorTests
+{
+    private static string[] AllCodes(string dump, HostSettings? host = null) =>
+        [.. Report(dump, host).Findings.Select(f => f.Code.Code).Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void A_classic_docker_host_reports_only_its_public_port() =>
+        Assert.Equal(["DFW512"], AllCodes(new DockerHost().ToString(), Sysctl("net.ipv4.ip_forward=1", "net.bridge.bridge-nf-call-iptables=1")));
+
+    [Fact]
+    public void An_accept_all_in_DOCKER_USER_breaks_every_promise_at_once() =>
+        Assert.Equal(["DFW201", "DFW201", "DFW203", "DFW203", "DFW301", "DFW512", "DFW606"], AllCodes(new DockerHost(Bridge2IccOff: true, User: """
+            # every new forwarded connection is accepted before Docker's rules
+            -A DOCKER-USER -j ACCEPT
+            """).ToString(), Sysctl("net.bridge.bridge-nf-call-iptables=1")));
+
+    [Fact]
+    public void Docker_s_FORWARD_rules_flushed_leave_dead_ports_and_silent_bridges() =>
+        Assert.Equal(["DFW302", "DFW302", "DFW511"], AllCodes(new DockerHost().ToString()
+            .Replace("-A FORWARD -j DOCKER-ISOLATION-STAGE-1", "")
+            .Replace("-A FORWARD -o bridge2 -j DOCKER", "").Replace("-A FORWARD -o bridge1 -j DOCKER", "")
+            .Replace("-A FORWARD -i bridge1 ! -o bridge1 -j ACCEPT", "").Replace("-A FORWARD -i bridge2 ! -o bridge2 -j ACCEPT", "")
+            .Replace("-A FORWARD -i bridge1 -o bridge1 -j ACCEPT", "").Replace("-A FORWARD -i bridge2 -o bridge2 -j ACCEPT", "")));
+
+    [Fact]
+    public void The_report_lists_the_matrix_for_every_ordered_pair_and_says_the_view_was_inferred()
+    {
+        var report = Report(new DockerHost().ToString());
+
+        Assert.Equal(["bridge1->bridge2 Denied", "bridge2->bridge1 Denied"], report.Reachability.Select(r => $"{r.From}->{r.To} {r.Verdict}").Order());
+        Assert.True(report.ViewInferred);
+        Assert.Contains(report.Notices, n => n.StartsWith("view inferred from the ruleset", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Findings_come_worst_first()
+    {
+        var report = Report(new DockerHost(User: "-A DOCKER-USER -j ACCEPT").ToString());
+
+        Assert.Equal(report.Findings.Select(f => f.Severity).OrderDescending(), report.Findings.Select(f => f.Severity));
+    }
+}

@@ -1,0 +1,43 @@
+using DockerFw.Core.Audit.Checks;
+using static DockerFw.Tests.Audit.AuditFixture;
+
+namespace DockerFw.Tests.Audit;
+
+public sealed class MasqueradeCheckTests
+{
+    private static readonly MasqueradeCheck Check = new();
+
+    [Fact]
+    public void Docker_s_masquerade_raises_nothing() =>
+        Assert.Empty(Codes(Check, new DockerHost().ToString()));
+
+    [Fact]
+    public void A_masquerade_for_a_subnet_no_network_owns_is_reported() =>
+        Assert.Equal(["DFW404"], Codes(Check, new DockerHost(Nat: """
+            # must raise DFW404: 10.8.0.0/24 (a VPN?) belongs to no Docker network
+            -A POSTROUTING -s 10.8.0.0/24 -o eth0 -j MASQUERADE
+            """).ToString()));
+
+    [Fact]
+    public void A_masquerade_that_also_catches_traffic_staying_on_the_bridge_is_reported() =>
+        Assert.Equal(["DFW403"], Codes(Check, new DockerHost(Nat: """
+            # must raise DFW403: bridge1's containers would see each other as coming from the gateway
+            -A POSTROUTING -s 192.0.2.0/24 -j MASQUERADE
+            """).ToString()));
+
+    [Fact]
+    public void A_masquerading_network_left_without_nat_is_reported_from_engine_data() =>
+        Assert.Equal(["DFW401"], Codes(Check, new DockerHost().ToString().Replace("-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE", "# the rule is gone: must raise DFW401"),
+            view: EngineView.TwoBridges()));
+
+    [Fact]
+    public void The_report_shows_the_outbound_nat_and_its_snat_address()
+    {
+        var report = Report(new DockerHost().ToString().Replace(
+            "-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE",
+            "-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j SNAT --to-source 10.0.2.15"));
+
+        var bridge1 = Assert.Single(report.Networks, n => n.Name == "bridge1");
+        Assert.Equal((true, "10.0.2.15"), (bridge1.Masquerade.Effective, bridge1.SnatTo));
+    }
+}
