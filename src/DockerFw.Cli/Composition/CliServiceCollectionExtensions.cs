@@ -16,6 +16,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();
+        services.AddCliCommand<TraceCommand>();
         return services;
     }
 

@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using DockerFw.Cli.Input;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>`dockerfw trace`, folded from the command line.</summary>
+internal sealed record TraceOptions(
+    InputOptions Input,
+    string? Hook,
+    PacketRequest Packet,
+    ImmutableArray<string> HostAddresses,
+    string? BridgeNetfilter,
+    bool Connection,
+    string Format)
+{
+    /// <summary>Without --hook: both interfaces forwarded, only --in delivered locally, only --out sent locally.</summary>
+    public PacketPath Path => Hook?.ToUpperInvariant() switch
+    {
+        "INPUT" => PacketPath.Input,
+        "OUTPUT" => PacketPath.Output,
+        "FORWARD" => PacketPath.Forward,
+        _ => Packet.In is not null && Packet.Out is null ? PacketPath.Input
+            : Packet.Out is not null && Packet.In is null ? PacketPath.Output
+            : PacketPath.Forward,
+    };
+
+    public ImmutableArray<string> Validate()
+    {
+        var errors = ImmutableArray.CreateBuilder<string>();
+        errors.AddRange(Input.Validate());
+        if (Connection && Packet.State is { } state && !state.Equals("NEW", StringComparison.OrdinalIgnoreCase))
+            errors.Add("--connection follows a connection from its first packet: leave --state out (or NEW)");
+        if (Input.Nft is not null) errors.Add("trace reads iptables rules (--iptables/--ip6tables or live); --nft is not supported yet");
+        foreach (var address in HostAddresses)
+        {
+            if (ParseHostAddress(address) is null)
+                errors.Add($"--host-address: expected IF=ADDRESS/PREFIX (e.g. eth0=192.0.2.10/24), but got '{address}'");
+        }
+
+        return errors.ToImmutable();
+    }
+
+    /// <summary>What the dump cannot tell, from --host-address and --bridge-nf; the rest stays unknown.</summary>
+    public EvaluationContext Context => new()
+    {
+        Addresses = HostAddresses.IsEmpty ? null : [.. HostAddresses.Select(a => ParseHostAddress(a)!)],
+        BridgeNetfilter = BridgeNetfilter switch { "on" => true, "off" => false, _ => null },
+    };
+
+    private static InterfaceAddress? ParseHostAddress(string text)
+    {
+        var equals = text.IndexOf('=');
+        if (equals <= 0) return null;
+        var cidr = text[(equals + 1)..];
+        var slash = cidr.IndexOf('/');
+        if (slash < 0 || IpAddressValue.FamilyOf(cidr[..slash]) is not { } family) return null;
+        if (!int.TryParse(cidr[(slash + 1)..], out var prefix) || prefix < 0 || prefix > family.Bits()) return null;
+        return new InterfaceAddress(text[..equals], family, IpAddressValue.Parse(cidr[..slash], family), prefix);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using DockerFw.Cli.Tests.Support;
+using DockerFw.Tests;
+
+namespace DockerFw.Cli.Tests;
+
+/// <summary>`dockerfw trace` over a real Docker capture: published port 8080 -> 172.17.0.2:80 on docker0.</summary>
+public sealed class TraceCommandTests
+{
+    private static readonly string Docker = Corpus.PathOf("docker", "docker20.10-default-bridge-ports.iptables-save");
+
+    private static readonly string[] PublishedPort =
+    [
+        "trace", "--iptables", Docker, "--in", "eth0", "--out", "docker0", "--src", "203.0.113.50", "--dst", "10.0.2.15",
+        "--proto", "tcp", "--sport", "40000", "--dport", "8080",
+        "--host-address", "eth0=10.0.2.15/24", "--host-address", "docker0=172.17.0.1/16",
+    ];
+
+    [Fact]
+    public void Text_output_names_the_verdict_every_counted_rule_and_the_packet_after_dnat()
+    {
+        var run = Dockerfw.Run(PublishedPort);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.StartsWith("verdict: ACCEPT\n", run.Out);
+        Assert.Contains("  nat/DOCKER#4 line 45: -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n", run.Out);
+        Assert.Contains("decided by: filter/DOCKER#3 (line 21)\n", run.Out);
+        Assert.Contains("packet as it left: tcp 203.0.113.50:40000 -> 172.17.0.2:80 in eth0 out docker0 state NEW,DNAT mark 0x0\n", run.Out);
+    }
+
+    [Fact]
+    public void Json_output_follows_the_documented_contract()
+    {
+        var run = Dockerfw.Run([.. PublishedPort, "--format", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var root = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal("ACCEPT", root.GetProperty("verdict").GetString());
+        Assert.True(root.GetProperty("certain").GetBoolean());
+        var matched = root.GetProperty("matched").EnumerateArray()
+            .Select(m => $"{m.GetProperty("table").GetString()}/{m.GetProperty("chain").GetString()}#{m.GetProperty("rule").GetInt32()}@{m.GetProperty("line").GetInt32()}")
+            .ToList();
+        Assert.Equal(["nat/PREROUTING#1@35", "nat/DOCKER#4@45", "filter/FORWARD#1@13", "filter/DOCKER-USER#1@27", "filter/FORWARD#2@14",
+            "filter/DOCKER-ISOLATION-STAGE-1#2@24", "filter/FORWARD#4@16", "filter/DOCKER#3@21"], matched);
+        Assert.Equal("-A FORWARD -j DOCKER-USER", root.GetProperty("matched")[2].GetProperty("text").GetString());
+        var packet = root.GetProperty("packet");
+        Assert.Equal("172.17.0.2", packet.GetProperty("dst").GetString());
+        Assert.Equal(80, packet.GetProperty("dport").GetInt32());
+        Assert.Equal("NEW,DNAT", packet.GetProperty("state").GetString());
+        Assert.Equal("DNAT", packet.GetProperty("nat")[0].GetProperty("kind").GetString());
+        Assert.False(root.TryGetProperty("possible", out _));
+    }
+
+    [Fact]
+    public void Without_the_hosts_addresses_the_answer_is_uncertain_and_json_lists_each_possibility_with_its_assumption()
+    {
+        var run = Dockerfw.Run([.. PublishedPort[..^4], "--format", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var root = JsonDocument.Parse(run.Out).RootElement;
+        Assert.Equal("MAYBE", root.GetProperty("verdict").GetString());
+        Assert.False(root.GetProperty("certain").GetBoolean());
+        var possible = root.GetProperty("possible").EnumerateArray().ToList();
+        Assert.Equal(["ACCEPT", "DROP"], possible.Select(p => p.GetProperty("verdict").GetString()).Order());
+        Assert.All(possible, p => Assert.Equal(35, p.GetProperty("assumptions")[0].GetProperty("line").GetInt32()));
+    }
+
+    [Fact]
+    public void Connection_mode_traces_the_reply_and_says_reachable()
+    {
+        var run = Dockerfw.Run([.. PublishedPort, "--connection"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("connection: reachable\n", run.Out);
+        Assert.Contains("packet as it left: tcp 10.0.2.15:8080 -> 203.0.113.50:40000", run.Out);
+    }
+
+    [Fact]
+    public void Icmp_defaults_to_an_echo_request()
+    {
+        var run = Dockerfw.Run("trace", "--iptables", Docker, "--in", "docker0", "--out", "eth0", "--src", "172.17.0.2", "--dst", "198.51.100.1",
+            "--proto", "icmp", "--host-address", "eth0=10.0.2.15/24", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var packet = JsonDocument.Parse(run.Out).RootElement.GetProperty("packet");
+        Assert.Equal(8, packet.GetProperty("icmpType").GetInt32());
+        Assert.Equal("10.0.2.15", packet.GetProperty("src").GetString()); // masqueraded
+    }
+
+    [Theory]
+    [InlineData("--src", "300.1.2.3", "--src: expected an IPv4 or IPv6 address, but got '300.1.2.3'")]
+    [InlineData("--proto", "tpc", "--proto: expected a protocol name or number (tcp, udp, icmp, 47...), but got 'tpc'")]
+    [InlineData("--state", "NEWISH", "--state: expected INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED, SNAT, DNAT, but got 'NEWISH'")]
+    public void A_bad_packet_description_is_a_usage_error(string option, string value, string message)
+    {
+        var args = new List<string> { "trace", "--iptables", Docker, "--src", "10.0.0.1", "--dst", "10.0.0.2", "--proto", "tcp" };
+        var at = args.IndexOf(option);
+        if (at >= 0) args[at + 1] = value;
+        else args.AddRange([option, value]);
+
+        var run = Dockerfw.Run([.. args]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal($"dockerfw: usage: {message}\n", run.Error);
+    }
+
+    [Fact]
+    public void An_unreadable_dump_is_exit_2_with_its_diagnostic()
+    {
+        var run = Dockerfw.Run(["trace", "--iptables", "-", "--src", "10.0.0.1", "--dst", "10.0.0.2", "--proto", "udp"], stdin: "*filter\n-A NOPE -j ACCEPT\nCOMMIT\n");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("<stdin>:2:", run.Error);
+    }
+}
