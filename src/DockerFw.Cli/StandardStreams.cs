@@ -6,5 +6,24 @@ namespace DockerFw.Cli;
 /// </summary>
 internal sealed record StandardStreams(TextReader In, TextWriter Out, TextWriter Error)
 {
-    public static StandardStreams FromConsole() => new(Console.In, Console.Out, Console.Error);
+    /// <summary>The width of the terminal <see cref="Out"/> writes to; null when it is a file or a pipe.</summary>
+    public int? TerminalWidth { get; init; }
+
+    public static StandardStreams FromConsole() => new(Console.In, Console.Out, Console.Error)
+    {
+        TerminalWidth = Console.IsOutputRedirected ? null : TerminalWidthOrDefault(),
+    };
+
+    // A terminal that does not report its size (some CI consoles) is taken as 120 columns wide.
+    private static int TerminalWidthOrDefault()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 120;
+        }
+        catch (IOException)
+        {
+            return 120;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using DockerFw.Cli.Commands;
 using DockerFw.Cli.Input;
+using DockerFw.Cli.Output;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DockerFw.Cli.Composition;
@@ -13,10 +14,16 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IHostCommandRunner, ProcessCommandRunner>();
         services.AddSingleton<LiveFirewallReader>();
         services.AddSingleton<DumpLoader>();
+        services.AddSingleton<DockerViewLoader>();
+        services.AddSingleton(_ => OutputEnvironment.FromProcess());
+        services.AddSingleton<IAuditFormatter, AuditTextFormatter>();
+        services.AddSingleton<IAuditFormatter, AuditJsonFormatter>();
+        services.AddSingleton<IAuditFormatter, AuditSarifFormatter>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();
         services.AddCliCommand<TraceCommand>();
+        services.AddCliCommand<AuditCommand>();
         return services;
     }
 

@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using DockerFw.Cli.Input;
+using DockerFw.Cli.Output;
+using DockerFw.Core.Audit;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// `dockerfw audit`: reads the rulesets and Docker's view (or infers it), runs every check and renders
+/// the report; exits 1 when a finding reaches <c>--fail-on</c>.
+/// </summary>
+internal sealed class AuditCommand(
+    DumpLoader dumps,
+    DockerViewLoader docker,
+    IEnumerable<IAuditFormatter> formatters,
+    OutputEnvironment environment,
+    StandardStreams streams) : ICliCommand
+{
+    public Command Create()
+    {
+        var input = new InputOptionSet();
+        var sysctl = new Option<string[]>("--sysctl")
+        {
+            Description = "A kernel setting no dump shows, e.g. net.bridge.bridge-nf-call-iptables=1 (repeatable)",
+            HelpName = "KEY=VALUE",
+        };
+        var names = formatters.Select(f => f.Name).ToArray();
+        var format = new Option<string>("--format")
+        {
+            Description = "Report format",
+            HelpName = string.Join('|', names),
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong(names);
+        var output = new Option<string?>("--output")
+        {
+            Description = "Write the report to FILE instead of stdout",
+            HelpName = "FILE",
+        };
+        var failOn = new Option<string>("--fail-on")
+        {
+            Description = "Exit 1 when a finding of this severity or worse exists",
+            HelpName = string.Join('|', ReportWords.Severities),
+            DefaultValueFactory = _ => "high",
+        };
+        failOn.AcceptOnlyFromAmong([.. ReportWords.Severities]);
+        var strict = new Option<bool>("--strict") { Description = "Treat warnings about the input as errors" };
+
+        var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports")
+        {
+            sysctl, format, output, failOn, strict,
+        };
+        input.AddTo(command);
+        command.SetAction(parsed => Run(new AuditOptions(
+            input.Bind(parsed),
+            [.. parsed.GetValue(sysctl) ?? []],
+            parsed.GetValue(format)!,
+            parsed.GetValue(output),
+            ReportWords.SeverityOf(parsed.GetValue(failOn)!)!.Value,
+            parsed.GetValue(strict))));
+        return command;
+    }
+
+    private int Run(AuditOptions options)
+    {
+        var problems = options.Validate();
+        if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
+        if (options.Input.Nft is not null)
+            throw new CliFailure("--nft: reading nftables JSON is not supported yet; give the iptables-save dumps");
+
+        var texts = dumps.ReadIptables(options.Input);
+        var rules = DumpLoader.Parse(texts, options.Strict);
+        var view = docker.Load(options.Input.Docker, options.Strict);
+        foreach (var diagnostic in rules.Diagnostics.Concat(view.Diagnostics)) streams.Error.WriteLine(diagnostic.Render());
+        if (!rules.Succeeded || !view.Succeeded) return ExitCodes.Error;
+
+        var context = new AuditContext(
+            Of(rules, IpFamily.V4),
+            Of(rules, IpFamily.V6),
+            // No Engine data: the auditor reads the networks out of the ruleset and says so.
+            view.View ?? DockerView.Empty,
+            options.Host());
+        var report = Auditor.Run(context);
+        var run = new AuditRun(
+            report,
+            Inputs(options, texts),
+            options.Host().Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            options.Input.Iptables switch { null => null, "-" => DumpLoader.StdinName, var file => environment.Display(file) },
+            RootCommandFactory.Version);
+
+        Write(run, options);
+        return report.Findings.Any(f => f.Severity >= options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    private static Ruleset Of(LoadedRulesets loaded, IpFamily family) =>
+        loaded.Rulesets.FirstOrDefault(r => r.Family == family) ?? Ruleset.Empty(family);
+
+    private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<DumpText> texts)
+    {
+        var inputs = ImmutableArray.CreateBuilder<AuditInput>();
+        if (options.Input.IsLive)
+            inputs.AddRange(texts.Select(t => new AuditInput("live", t.Name)));
+        if (options.Input.Iptables is { } v4) inputs.Add(new AuditInput("iptables", environment.Display(v4)));
+        if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
+        inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));
+        return inputs.ToImmutable();
+    }
+
+    private void Write(AuditRun run, AuditOptions options)
+    {
+        var formatter = formatters.Single(f => f.Name == options.Format);
+        if (options.Output is null)
+        {
+            formatter.Write(run, streams.Out, TerminalOf(streams));
+            return;
+        }
+
+        var text = new StringWriter { NewLine = "\n" };
+        formatter.Write(run, text, TerminalProfile.Plain);
+        try
+        {
+            File.WriteAllText(options.Output, text.ToString());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure($"cannot write {options.Output}: {e.Message}");
+        }
+    }
+
+    private TerminalProfile TerminalOf(StandardStreams standard) =>
+        standard.TerminalWidth is { } width ? new TerminalProfile(!environment.NoColor, width) : TerminalProfile.Plain;
+}

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using DockerFw.Cli.Input;
+using DockerFw.Core.Audit;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>`dockerfw audit`, folded from the command line.</summary>
+/// <param name="Sysctls">The raw <c>--sysctl KEY=VALUE</c> values, checked by <see cref="Validate"/>.</param>
+/// <param name="Output">Write the report to this file instead of stdout.</param>
+internal sealed record AuditOptions(
+    InputOptions Input,
+    ImmutableArray<string> Sysctls,
+    string Format,
+    string? Output,
+    FindingSeverity FailOn,
+    bool Strict)
+{
+    /// <summary>Usage errors, empty when the combination makes sense. Checked before any work.</summary>
+    public ImmutableArray<string> Validate()
+    {
+        var errors = Input.Validate().ToBuilder();
+        foreach (var sysctl in Sysctls.Where(s => SplitSysctl(s) is null))
+            errors.Add($"--sysctl '{sysctl}' is not KEY=VALUE (e.g. net.bridge.bridge-nf-call-iptables=1)");
+        if (Output is { Length: 0 })
+            errors.Add("--output needs a file name");
+        return errors.ToImmutable();
+    }
+
+    /// <summary>The host settings given with --sysctl; a later value for the same key wins, as with sysctl -w.</summary>
+    public HostSettings Host() => Sysctls
+        .Select(SplitSysctl).OfType<(string Key, string Value)>()
+        .Aggregate(HostSettings.Unknown, (host, kv) => host.With(kv.Key, kv.Value));
+
+    private static (string Key, string Value)? SplitSysctl(string text)
+    {
+        var equals = text.IndexOf('=');
+        if (equals <= 0 || text[..equals].Trim().Length == 0) return null;
+        return (text[..equals].Trim(), text[(equals + 1)..].Trim());
+    }
+}

@@ -1,0 +1,231 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using DockerFw.Core.Audit;
+
+namespace DockerFw.Cli.Output;
+
+/// <summary>
+/// <c>--format json</c>: the documented contract of docs/audit-json.md (schema docs/audit.schema.json).
+/// snake_case keys in a fixed order; absent values are null, never left out.
+/// </summary>
+internal sealed class AuditJsonFormatter : IAuditFormatter
+{
+    /// <summary>Bumped when a key is renamed or removed or its meaning changes; adding keys keeps it.</summary>
+    public const string Schema = "dockerfw.audit/v1";
+
+    public string Name => "json";
+
+    public void Write(AuditRun run, TextWriter output, TerminalProfile terminal)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = true,
+            NewLine = "\n",
+            // Rule text is full of ! < > ' that the default encoder would write as \u0021 and friends.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
+        {
+            WriteRun(json, run);
+        }
+
+        output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
+        output.Write('\n');
+    }
+
+    private static void WriteRun(Utf8JsonWriter json, AuditRun run)
+    {
+        var report = run.Report;
+        json.WriteStartObject();
+        json.WriteString("schema", Schema);
+        json.WriteStartObject("tool");
+        json.WriteString("name", "dockerfw");
+        json.WriteString("version", run.ToolVersion);
+        json.WriteEndObject();
+        json.WriteStartArray("inputs");
+        foreach (var input in run.Inputs)
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", input.Kind);
+            json.WriteString("name", input.Name);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("sysctls");
+        foreach (var (key, value) in run.Sysctls) json.WriteString(key, value);
+        json.WriteEndObject();
+        json.WriteBoolean("inferred", report.ViewInferred);
+        WriteSummary(json, report);
+        json.WriteStartArray("networks");
+        foreach (var network in report.Networks) WriteNetwork(json, network);
+        json.WriteEndArray();
+        json.WriteStartArray("reachability");
+        foreach (var entry in report.Reachability) WriteReachability(json, entry);
+        json.WriteEndArray();
+        json.WriteStartArray("published_ports");
+        foreach (var port in report.PublishedPorts) WritePort(json, port);
+        json.WriteEndArray();
+        json.WriteStartArray("links");
+        foreach (var link in report.Links) WriteLink(json, link);
+        json.WriteEndArray();
+        WriteDockerUser(json, report.DockerUser);
+        json.WriteStartArray("findings");
+        foreach (var finding in report.Findings) WriteFinding(json, finding, run.RulesFile);
+        json.WriteEndArray();
+        Strings(json, "notices", report.Notices);
+        json.WriteEndObject();
+    }
+
+    private static void WriteSummary(Utf8JsonWriter json, AuditReport report)
+    {
+        json.WriteStartObject("summary");
+        json.WriteNumber("findings", report.Findings.Length);
+        NullableString(json, "worst", report.WorstSeverity is { } worst ? ReportWords.Of(worst) : null);
+        json.WriteStartObject("by_severity");
+        foreach (var severity in Enum.GetValues<FindingSeverity>().Reverse())
+            json.WriteNumber(ReportWords.Of(severity), report.Findings.Count(f => f.Severity == severity));
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNetwork(Utf8JsonWriter json, NetworkReport network)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", network.Name);
+        NullableString(json, "bridge", network.Bridge);
+        Strings(json, "subnets", network.Subnets);
+        json.WriteBoolean("internal", network.Internal);
+        json.WriteString("gateway_mode", network.GatewayMode);
+        WriteSetting(json, "icc", network.Icc);
+        WriteSetting(json, "masquerade", network.Masquerade);
+        NullableString(json, "snat_to", network.SnatTo);
+        json.WriteEndObject();
+    }
+
+    private static void WriteSetting(Utf8JsonWriter json, string name, Setting setting)
+    {
+        json.WriteStartObject(name);
+        NullableBool(json, "declared", setting.Declared);
+        NullableBool(json, "effective", setting.Effective);
+        json.WriteBoolean("drifted", setting.Drifted);
+        json.WriteEndObject();
+    }
+
+    private static void WriteReachability(Utf8JsonWriter json, ReachabilityEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("from", entry.From);
+        json.WriteString("to", entry.To);
+        json.WriteString("verdict", ReportWords.Of(entry.Verdict));
+        json.WriteStartArray("flows");
+        foreach (var flow in entry.Flows)
+        {
+            json.WriteStartObject();
+            json.WriteString("protocol", flow.Protocol);
+            NullableString(json, "ports", flow.Ports);
+            NullableString(json, "destinations", flow.Destinations);
+            json.WriteString("kind", flow.Kind);
+            json.WriteBoolean("possible", flow.Possible);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WritePort(Utf8JsonWriter json, PublishedPortReport port)
+    {
+        json.WriteStartObject();
+        json.WriteString("protocol", port.Protocol);
+        NullableString(json, "host_ip", port.HostIp);
+        NullableNumber(json, "host_port", port.HostPort);
+        json.WriteString("container_ip", port.ContainerIp);
+        json.WriteNumber("container_port", port.ContainerPort);
+        NullableString(json, "network", port.Network);
+        NullableString(json, "container", port.Container);
+        NullableBool(json, "filter_accepts", port.FilterAccepts);
+        json.WriteEndObject();
+    }
+
+    private static void WriteLink(Utf8JsonWriter json, LinkReport link)
+    {
+        json.WriteStartObject();
+        json.WriteString("network", link.Network);
+        json.WriteString("client_ip", link.ClientIp);
+        json.WriteString("server_ip", link.ServerIp);
+        json.WriteString("protocol", link.Protocol);
+        json.WriteNumber("port", link.Port);
+        json.WriteEndObject();
+    }
+
+    private static void WriteDockerUser(Utf8JsonWriter json, DockerUserReport? user)
+    {
+        if (user is null)
+        {
+            json.WriteNull("docker_user");
+            return;
+        }
+
+        json.WriteStartObject("docker_user");
+        json.WriteBoolean("chain_present", user.ChainPresent);
+        NullableNumber(json, "jump_from_forward_position", user.JumpFromForwardPosition);
+        json.WriteBoolean("jump_is_first", user.JumpIsFirst);
+        Strings(json, "rules", user.Rules);
+        json.WriteEndObject();
+    }
+
+    private static void WriteFinding(Utf8JsonWriter json, Finding finding, string? rulesFile)
+    {
+        json.WriteStartObject();
+        json.WriteString("code", finding.Code.Code);
+        json.WriteString("check", finding.Code.Check);
+        json.WriteString("severity", ReportWords.Of(finding.Severity));
+        json.WriteString("title", finding.Code.Title);
+        json.WriteString("message", finding.Message);
+        Strings(json, "networks", finding.Networks);
+        Strings(json, "containers", finding.Containers);
+        json.WriteStartArray("evidence");
+        foreach (var evidence in finding.Evidence)
+        {
+            json.WriteStartObject();
+            json.WriteString("table", evidence.Table);
+            json.WriteString("chain", evidence.Chain);
+            json.WriteNumber("rule", evidence.Rule);
+            json.WriteNumber("line", evidence.Line);
+            json.WriteString("text", evidence.Text);
+            json.WriteString("role", evidence.Role);
+            NullableString(json, "file", rulesFile);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values) json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+
+    private static void NullableString(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null) json.WriteNull(name);
+        else json.WriteString(name, value);
+    }
+
+    private static void NullableBool(Utf8JsonWriter json, string name, bool? value)
+    {
+        if (value is { } v) json.WriteBoolean(name, v);
+        else json.WriteNull(name);
+    }
+
+    private static void NullableNumber(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } v) json.WriteNumber(name, v);
+        else json.WriteNull(name);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Audit;
+
+namespace DockerFw.Cli.Output;
+
+/// <summary>One input an audit read, as the user named it (<see cref="Kind"/>: iptables, ip6tables, docker, live).</summary>
+internal sealed record AuditInput(string Kind, string Name);
+
+/// <summary>
+/// What a formatter renders: the report and the facts about the run that the report itself does not
+/// carry (which files were read, the host settings given, the tool's version). Formatters decide nothing.
+/// </summary>
+/// <param name="RulesFile">The IPv4 dump the evidence lines point into; null in live mode.</param>
+internal sealed record AuditRun(
+    AuditReport Report,
+    ImmutableArray<AuditInput> Inputs,
+    ImmutableSortedDictionary<string, string> Sysctls,
+    string? RulesFile,
+    string ToolVersion)
+{
+    /// <summary>The Docker JSON files read; empty when the view was inferred.</summary>
+    public IEnumerable<string> DockerFiles => Inputs.Where(i => i.Kind == "docker").Select(i => i.Name);
+}
