@@ -72,6 +72,12 @@ public sealed class MatchTests
     [InlineData("-m owner --uid-owner 0", "MAYBE")]
     [InlineData("-m string --string secret", "MAYBE")]
     [InlineData("-m opaque --whatever x", "MAYBE")]
+    [InlineData("-m socket", "MAYBE")] // a module loaded without options still tests something
+    [InlineData("-m set --match-set blocked src --return-nomatch", "MAYBE")]
+    [InlineData("-p tcp -m tcp --tcp-option 2", "MAYBE")]
+    [InlineData("-m conntrack --ctstate NEW --ctorigdst 10.96.0.1", "MAYBE")]
+    [InlineData("-m conntrack --ctstate ESTABLISHED --ctorigdst 10.96.0.1", "DROP")]
+    [InlineData("-m addrtype --dst-type LOCAL --limit-iface-in", "MAYBE")]
     [InlineData("-p udp -m limit --limit 5/min", "DROP")] // a false condition outweighs an unknown one
     public void A_condition_on_a_routed_tcp_packet(string condition, string expected) =>
         Assert.Equal(expected, Verdict(condition, Web));
@@ -90,6 +96,8 @@ public sealed class MatchTests
     [InlineData("-p tcp -m tcp --dport 80", "DROP")] // a later fragment carries no ports: never matches
     [InlineData("-p tcp -m tcp ! --dport 22", "DROP")]
     [InlineData("-f", "ACCEPT")]
+    [InlineData("-p tcp -m tcp", "DROP")] // -m tcp alone still needs the TCP header
+    [InlineData("-p tcp", "ACCEPT")]
     public void A_condition_on_a_later_fragment(string condition, string expected) =>
         Assert.Equal(expected, Verdict(condition, Web with { Fragment = true }));
 

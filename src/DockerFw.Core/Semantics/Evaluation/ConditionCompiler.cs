@@ -16,8 +16,25 @@ internal static class ConditionCompiler
         return [.. conditions];
     }
 
+    // Modules whose every option the engine evaluates (recent only for --set).
+    private static readonly HashSet<string> Modelled =
+    [
+        "tcp", "udp", "udplite", "sctp", "dccp", "multiport", "icmp", "icmp6", "conntrack", "state", "addrtype",
+        "comment", "mark", "connmark", "set", "physdev", "iprange",
+    ];
+
+    // The kernel's matches for these headers never hold for a fragment after the first.
+    private static readonly HashSet<string> NeedTransportHeader = ["tcp", "udp", "udplite", "sctp", "dccp", "multiport", "icmp", "icmp6"];
+
     private static void AddBlock(MatchBlock block, List<Condition> conditions)
     {
+        if (block.Module is { } module && NeedTransportHeader.Contains(module)) conditions.Add(new FragmentCondition(negated: true));
+        if (block.Module is { } bare && block.Matches.IsEmpty && !Modelled.Contains(bare))
+        {
+            conditions.Add(new ConstantCondition(Truth.Maybe, ReasonFor(bare, [])));
+            return;
+        }
+
         var untyped = block.Matches.Where(m => m is ModuleOptionMatch or OpaqueMatch).ToList();
         if (block.Module == "recent" && RecentSetOnly(block) is { } set)
         {
@@ -92,8 +109,8 @@ internal static class ConditionCompiler
             "conntrack" => "depends on conntrack details the engine does not track",
             _ => "is not modelled",
         };
-        var text = string.Join(' ', options.Select(o => o.Option));
+        var text = string.Join("", options.Select(o => " " + o.Option));
         var opaque = options.Any(o => o is OpaqueMatch) ? " (unknown module)" : "";
-        return $"-m {module} {text}{opaque} {what}";
+        return $"-m {module}{text}{opaque} {what}";
     }
 }
