@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DockerFw.Core.Audit;
+using DockerFw.Tests;
+
+namespace DockerFw.Cli.Tests.Audit;
+
+/// <summary>docs/audit.schema.json describes what `dockerfw audit --format json` really prints.</summary>
+public sealed class AuditJsonSchemaTests
+{
+    private static readonly JsonElement Schema =
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "docs", "audit.schema.json"))).RootElement;
+
+    private static readonly JsonSchemaCheck Checker = new(Schema);
+
+    public static TheoryData<string> Audits() => new()
+    {
+        "lab-host with Docker's JSON",
+        "lab-host inferred from its rules",
+        "lab-host with an icc hole and sysctls",
+    };
+
+    public static TheoryData<string> CorpusDumps()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Corpus.Files("docker", "*.iptables-save")) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Audits))]
+    public void The_json_output_conforms_to_the_documented_schema(string audit)
+    {
+        var run = Run(audit);
+
+        Assert.True(run.ExitCode is 0 or 1, run.ToString());
+        var errors = Checker.Validate(JsonDocument.Parse(run.Out).RootElement);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusDumps))]
+    public void The_json_output_of_every_Docker_corpus_dump_conforms_to_the_documented_schema(string dump)
+    {
+        var run = LabHost.Run(["audit", "--iptables", Corpus.PathOf("docker", dump), "--format", "json"]);
+
+        Assert.True(run.ExitCode is 0 or 1, run.ToString());
+        var errors = Checker.Validate(JsonDocument.Parse(run.Out).RootElement);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Theory]
+    [InlineData("findings")]
+    [InlineData("reachability")]
+    public void The_checker_rejects_output_that_breaks_the_contract(string array)
+    {
+        var document = JsonNode.Parse(Run("lab-host with Docker's JSON").Out)!.AsObject();
+        var first = document[array]!.AsArray()[0]!.AsObject();
+        if (array == "findings") first.Remove("code");
+        else first["verdict"] = "maybe";
+
+        var errors = Checker.Validate(JsonDocument.Parse(document.ToJsonString()).RootElement);
+
+        Assert.Single(errors);
+        Assert.StartsWith($"$.{array}[0]", errors[0]);
+    }
+
+    [Fact]
+    public void The_schema_names_every_check_and_severity_the_audit_can_report()
+    {
+        var checks = Schema.GetProperty("$defs").GetProperty("finding").GetProperty("properties").GetProperty("check").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString()!).Order(StringComparer.Ordinal);
+        var severities = Schema.GetProperty("$defs").GetProperty("severity").GetProperty("enum")
+            .EnumerateArray().Select(e => e.GetString()!);
+
+        Assert.Equal(FindingCodes.All.Select(c => c.Check).Distinct().Order(StringComparer.Ordinal), checks);
+        Assert.Equal(Enum.GetNames<FindingSeverity>().Select(n => n.ToLowerInvariant()), severities);
+    }
+
+    private static Support.CliRun Run(string audit) => audit switch
+    {
+        "lab-host with Docker's JSON" => LabHost.Audit("--format", "json"),
+        "lab-host inferred from its rules" => LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--format", "json"]),
+        "lab-host with an icc hole and sysctls" => LabHost.Run(
+            ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--format", "json",
+             "--sysctl", "net.bridge.bridge-nf-call-iptables=1", "--sysctl", "net.ipv4.ip_forward=0"],
+            stdin: File.ReadAllText(LabHost.PathOf("iptables-save")).Replace(
+                "-A FORWARD -j DOCKER-USER\n", "-A FORWARD -i br-9c93ba76092b -o br-9c93ba76092b -j ACCEPT\n-A FORWARD -j DOCKER-USER\n")),
+        _ => throw new ArgumentException(audit),
+    };
+}
