@@ -1,6 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Syntax.IptablesSave;
@@ -22,6 +23,8 @@ public class TraceBenchmarks
     private Packet _toLastService = null!;
     private Packet _toNothing = null!;
     private Packet _toLastContainer = null!;
+    private CompiledRuleset _kubeProxy = null!;
+    private Packet _toLastKubeService = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,7 +37,18 @@ public class TraceBenchmarks
         _toLastService = Tcp("10.244.0.9", lastService.Address, lastService.Port, "eth0", "cni0");
         _toNothing = Tcp("198.51.100.7", "203.0.113.1", 443, "eth0", "eth1");
         _toLastContainer = Tcp("198.51.100.7", lastContainer, 80, "eth0", "docker0");
+
+        // The reader's kube-proxy dump (the 100,000-rule benchmark input), aimed at its last service.
+        var kube = IptablesSaveReader.Read(KubeProxyDump.Generate(Rules), "kube-proxy.rules").Value!;
+        _kubeProxy = CompiledRuleset.Compile(kube);
+        var last = kube["nat"]!["KUBE-SERVICES"]!.Rules.Last(r => r.Matches.OfType<AddressMatch>().Any());
+        var service = last.Matches.OfType<AddressMatch>().Single().Value.Address;
+        var port = last.Matches.OfType<PortMatch>().Single().Range.First;
+        _toLastKubeService = Tcp("10.244.0.9", IpAddressValue.Format(service, IpFamily.V4), port, "eth0", "cni0");
     }
+
+    [Benchmark(Description = "trace: kube-proxy dump (KubeProxyDump), packet to its last service")]
+    public TraceResult KubeProxyLastService() => PacketTracer.Trace(_kubeProxy, _toLastKubeService, PacketPath.Forward);
 
     [Benchmark(Description = "trace: packet to the last of 6,000 services (walks KUBE-SERVICES, forks per endpoint)")]
     public TraceResult LastService() => PacketTracer.Trace(_compiled, _toLastService, PacketPath.Forward);
