@@ -50,11 +50,9 @@ internal sealed class AuditCommand(
         failOn.AcceptOnlyFromAmong([.. ReportWords.Severities]);
         var strict = new Option<bool>("--strict") { Description = "Treat warnings about the input as errors" };
 
-        var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports")
-        {
-            sysctl, format, output, failOn, strict,
-        };
+        var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports");
         input.AddTo(command);
+        foreach (var option in new Option[] { sysctl, format, output, failOn, strict }) command.Options.Add(option);
         command.SetAction(parsed => Run(new AuditOptions(
             input.Bind(parsed),
             [.. parsed.GetValue(sysctl) ?? []],

@@ -170,7 +170,7 @@ internal sealed class AuditTextFormatter : IAuditFormatter
 
     private static void Finding(IAnsiConsole console, Finding finding)
     {
-        console.MarkupLine($"  [bold]{Esc(finding.Code.Code)}[/] [dim]{Esc(finding.Code.Check)}[/] {Esc(finding.Message)}");
+        console.MarkupLine($"  [bold]{Esc(finding.Code.Code)}[/] [dim]{Esc(finding.Code.Check)}:[/] {Esc(finding.Message)}");
         var concerns = new List<string>();
         if (!finding.Networks.IsEmpty) concerns.Add($"networks: {string.Join(", ", finding.Networks)}");
         if (!finding.Containers.IsEmpty) concerns.Add($"containers: {string.Join(", ", finding.Containers)}");

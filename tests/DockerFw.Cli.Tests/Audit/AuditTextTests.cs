@@ -47,7 +47,7 @@ public sealed class AuditTextTests
         var backend = Assert.Single(run.Out.Split('\n'), l => l.StartsWith("│ backend ", StringComparison.Ordinal) && l.Contains("br-9c93ba76092b", StringComparison.Ordinal));
         Assert.Contains("off / on  DRIFT", backend);
         Assert.Contains("HIGH (1)", run.Out);
-        Assert.Contains("  DFW301 icc ", run.Out);
+        Assert.Contains("  DFW301 icc: ", run.Out);
     }
 
     private static string OnTerminal(bool noColor)

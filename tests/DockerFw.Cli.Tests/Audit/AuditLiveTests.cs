@@ -1,0 +1,30 @@
+using System.Text.Json;
+using DockerFw.Cli.Tests.Support;
+
+namespace DockerFw.Cli.Tests.Audit;
+
+/// <summary>Live mode: the audit of rules loaded into a namespace equals the audit of the dump they came from.</summary>
+public sealed class AuditLiveTests
+{
+    [RootFact]
+    public void Auditing_the_lab_host_rules_live_in_a_namespace_reports_what_the_dump_reports()
+    {
+        using var netns = new TestNamespace();
+        netns.Restore(File.ReadAllText(LabHost.PathOf("iptables-save")));
+        string[] docker = ["--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json")];
+
+        var live = LabHost.Run(["audit", "--netns", netns.Name, .. docker, "--format", "json"]);
+        var dump = LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), .. docker, "--format", "json"]);
+
+        Assert.True(live.ExitCode == 0, live.ToString());
+        var fromLive = JsonDocument.Parse(live.Out).RootElement;
+        var fromDump = JsonDocument.Parse(dump.Out).RootElement;
+        Assert.Equal(["live", "live", "docker", "docker"], fromLive.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("kind").GetString()));
+        foreach (var part in new[] { "networks", "reachability", "published_ports", "links", "docker_user" })
+            Assert.True(JsonElement.DeepEquals(fromDump.GetProperty(part), fromLive.GetProperty(part)), part);
+        Assert.Equal(Codes(fromDump), Codes(fromLive));
+    }
+
+    private static IEnumerable<string?> Codes(JsonElement report) =>
+        report.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString());
+}
