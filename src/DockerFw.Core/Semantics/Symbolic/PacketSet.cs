@@ -25,12 +25,37 @@ public sealed record PacketSet(ImmutableArray<Box> Boxes)
 
     public PacketSet Intersect(Box box) => Intersect(Of(box));
 
-    public PacketSet Subtract(PacketSet other)
+    public PacketSet Subtract(PacketSet other) => Subtract(other.Boxes);
+
+    /// <summary>This set minus every box given; the boxes may overlap each other.</summary>
+    public PacketSet Subtract(IReadOnlyList<Box> boxes)
     {
-        if (other.IsEmpty) return this;
-        IEnumerable<Box> rest = Boxes;
-        foreach (var b in other.Boxes) rest = rest.SelectMany(a => a.Subtract(b)).ToList();
-        return new([.. rest]);
+        if (boxes.Count == 0 || IsEmpty) return this;
+        List<Box>? rest = null;
+        foreach (var b in boxes)
+        {
+            var current = (IReadOnlyList<Box>?)rest ?? Boxes;
+            var touched = false;
+            foreach (var a in current)
+            {
+                if (!a.Overlaps(b)) continue;
+                touched = true;
+                break;
+            }
+
+            if (!touched) continue;
+            var next = new List<Box>(current.Count + 2);
+            foreach (var a in current)
+            {
+                if (a.Overlaps(b)) next.AddRange(a.Subtract(b));
+                else next.Add(a);
+            }
+
+            rest = next;
+            if (rest.Count == 0) return Empty;
+        }
+
+        return rest is null ? this : new([.. rest]);
     }
 
     public PacketSet Subtract(Box box) => Subtract(Of(box));

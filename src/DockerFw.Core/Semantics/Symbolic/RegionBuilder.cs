@@ -32,19 +32,19 @@ internal static class RegionBuilder
 
         if (doubtful.Count > 0)
         {
-            var byVerdict = doubtful.GroupBy(f => f.Verdict)
-                .ToDictionary(g => g.Key, g => g.Aggregate(PacketSet.Empty, (s, f) => s.Union(PacketSet.Of(f.Flow.Box))));
-            var othersOf = byVerdict.Keys.ToDictionary(v => v, v => byVerdict.Where(kv => kv.Key != v)
-                .Aggregate(PacketSet.Empty, (s, kv) => s.Union(kv.Value)));
-            var covered = PacketSet.Empty;
+            // Subtracting overlapping boxes one after the other is exact, so "every flow with another
+            // verdict" needs no disjoint union.
+            var othersOf = doubtful.Select(f => f.Verdict).Distinct().ToDictionary(v => v,
+                v => doubtful.Where(f => f.Verdict != v).Select(f => f.Flow.Box).ToList());
+            var covered = new List<Box>();
             foreach (var final in doubtful)
             {
                 var piece = PacketSet.Of(final.Flow.Box).Subtract(covered);
                 if (piece.IsEmpty) continue;
-                covered = new PacketSet(covered.Boxes.AddRange(piece.Boxes));
-                var others = othersOf[final.Verdict];
-                Add(final.Verdict, final.Flow, piece.Subtract(others).Boxes);
-                Add(ReachVerdict.Maybe, final.Flow, piece.Intersect(others).Boxes);
+                covered.AddRange(piece.Boxes);
+                var agreed = piece.Subtract(othersOf[final.Verdict]);
+                Add(final.Verdict, final.Flow, agreed.Boxes);
+                Add(ReachVerdict.Maybe, final.Flow, piece.Subtract(agreed).Boxes);
             }
         }
 
