@@ -3,7 +3,7 @@ using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
-using DockerFw.Core.Semantics.Symbolic;
+using DockerFw.Core.Semantics;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Bench;
@@ -21,11 +21,12 @@ public static class ReachDockerHost
     public static AddressMask Subnet(int i) =>
         AddressMask.FromPrefix(IpFamily.V4, (UInt128)((10u << 24) | ((uint)(i / 256) << 16) | ((uint)(i % 256) << 8)), 24);
 
-    /// <summary>The host's own addresses: eth0's, loopback, and every bridge's gateway (.1).</summary>
-    public static IntervalSet LocalAddresses(int bridges) => IntervalSet.FromRanges(
-        Enumerable.Range(0, bridges).Select(i => (Subnet(i).Address + 1, Subnet(i).Address + 1))
-            .Append((IpAddressValue.Parse("192.0.2.10", IpFamily.V4), IpAddressValue.Parse("192.0.2.10", IpFamily.V4)))
-            .Append((IpAddressValue.Parse("127.0.0.0", IpFamily.V4), IpAddressValue.Parse("127.255.255.255", IpFamily.V4))));
+    /// <summary>The host's own addresses: eth0's and every bridge's gateway (.1).</summary>
+    public static EvaluationContext Addresses(int bridges) => new()
+    {
+        Addresses = [.. Enumerable.Range(0, bridges).Select(i => new InterfaceAddress(Bridge(i), IpFamily.V4, Subnet(i).Address + 1, 24))
+            .Append(new InterfaceAddress("eth0", IpFamily.V4, IpAddressValue.Parse("192.0.2.10", IpFamily.V4), 24))],
+    };
 
     public static Ruleset Build(int bridges)
     {

@@ -27,15 +27,15 @@ public class ReachMatrixBenchmark
     public void Setup() => _ruleset = ReachDockerHost.Build(Bridges);
 
     [Benchmark]
-    public int Matrix() => ReachMatrix.Compute(_ruleset, Bridges, AddressesKnown ? ReachDockerHost.LocalAddresses(Bridges) : null).Cells;
+    public int Matrix() => ReachMatrix.Compute(_ruleset, Bridges, AddressesKnown ? ReachDockerHost.Addresses(Bridges) : null).Cells;
 }
 
 /// <summary>The matrix itself: verdict bits (1 accept, 2 drop/reject, 4 maybe) per (from bridge, out symbol).</summary>
 public sealed record ReachMatrix(byte[,] Verdicts, int Cells)
 {
-    public static ReachMatrix Compute(Core.Model.Ruleset ruleset, int bridges, IntervalSet? local)
+    public static ReachMatrix Compute(Core.Model.Ruleset ruleset, int bridges, EvaluationContext? context)
     {
-        var compiled = SymbolicRuleset.Compile(ruleset, [new InterfacePattern("eth0")], local, ReachDetail.Verdicts);
+        var compiled = SymbolicRuleset.Compile(ruleset, [new InterfacePattern("eth0")], context, ReachDetail.Verdicts);
         var alphabet = compiled.Space.Interfaces;
         var verdicts = new byte[bridges, alphabet.Count];
         var cells = 0;

@@ -41,11 +41,12 @@ internal sealed class CompiledChain
     /// box (a superset): the cached rules wide on every dimension where the box is narrow, merged with
     /// the narrow rules that fit the box.
     /// </summary>
-    public Candidates Candidates(Box box, int after = -1)
+    /// <remarks>The hook's hidden interface is compared as the empty name, so it narrows nothing.</remarks>
+    public Candidates Candidates(Box box, Dimension? hidden, int after = -1)
     {
         var mask = 0;
         for (var i = 0; i < _indexes.Length; i++)
-            if (_indexes[i].IsNarrow(box)) mask |= 1 << i;
+            if (Indexed[i] != hidden && _indexes[i].IsNarrow(box)) mask |= 1 << i;
         if (mask == 0) return new Candidates(_all, [], after);
         var pool = _wideOn.GetOrAdd(mask, m => _all.Where(r => Enumerable.Range(0, _indexes.Length)
             .All(i => (m >> i & 1) == 0 || _indexes[i].IsWide(r))).ToArray());

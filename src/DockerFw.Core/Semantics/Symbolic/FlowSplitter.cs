@@ -3,9 +3,16 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>Cuts a flow into the part a rule matches and the part it does not.</summary>
 internal static class FlowSplitter
 {
-    public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched, bool trackRules = true)
+    /// <param name="hidden">
+    /// The interface the hook does not know (PREROUTING and INPUT have no output interface yet,
+    /// OUTPUT and POSTROUTING no input one): the kernel compares the empty name there.
+    /// </param>
+    public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched, bool trackRules = true,
+        Dimension? hidden = null, int noInterface = -1)
     {
         var shapes = rule.Shapes;
+        if (hidden is { } h && shapes.Any(s => s.Constraints.Any(c => c.Dimension == h)))
+            shapes = Hide(shapes, h, (UInt128)noInterface);
         if (shapes.Length == 1)
         {
             // The hot path: one box, usually rejected by its first constraint (an interface, which no
@@ -100,6 +107,11 @@ internal static class FlowSplitter
 
         inside.Add(current);
     }
+
+    private static RuleShape[] Hide(RuleShape[] shapes, Dimension hidden, UInt128 noInterface) =>
+        shapes.Where(s => s.Constraints.All(c => c.Dimension != hidden || c.Set.Contains(noInterface)))
+            .Select(s => s with { Constraints = s.Constraints.Where(c => c.Dimension != hidden).ToArray() })
+            .ToArray();
 
     /// <summary>False when a dimension no target rewrites already rules the shape out.</summary>
     private static bool MayOverlap(Box box, RuleShape shape)

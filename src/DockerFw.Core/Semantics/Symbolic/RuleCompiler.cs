@@ -16,7 +16,7 @@ internal static class RuleCompiler
     // thousands of intervals.
     private const int MaxMaskHoleBits = 12;
 
-    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, IntervalSet? localAddresses = null)
+    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, HostKnowledge host)
     {
         var sets = new IntervalSet?[Dimensions.Count];
         BitCubeSet? mark = null;
@@ -88,8 +88,11 @@ internal static class RuleCompiler
                 case IpRangeMatch r when r.Family == space.Family:
                     Constrain(Field(r.Field), IntervalSet.Range(r.First, r.Last), r.Negated);
                     break;
-                case AddrTypeMatch at when localAddresses is not null && at.Types is ["LOCAL"]:
-                    Constrain(Field(at.Field), localAddresses, at.Negated);
+                case AddrTypeMatch at when host.LocalAddresses is { } local && at.Types is ["LOCAL"]:
+                    Constrain(Field(at.Field), local, at.Negated);
+                    break;
+                case SetMatch set when set.Directions.Length == 1 && host.IpSets.TryGetValue(set.SetName, out var members):
+                    Constrain(Field(set.Directions[0]), members, set.Negated);
                     break;
                 case CommentMatch:
                     break;
@@ -99,7 +102,7 @@ internal static class RuleCompiler
             }
         }
 
-        var action = TargetCompiler.Compile(table, rule.Target, space);
+        var action = TargetCompiler.Compile(table, rule.Target, space, host);
         var reference = ResponsibleRule.Of(table, rule);
         if (never || sets.Any(s => s is { IsEmpty: true }) || mark is { IsEmpty: true })
             return new CompiledRule(reference, rule, [], null, action);

@@ -46,5 +46,8 @@ internal sealed record TargetAction(ActionKind Kind)
 
     public IntervalSet? NatPort { get; init; }
 
+    /// <summary>MASQUERADE (output) and REDIRECT (input): the interfaces with an address; null when unknown.</summary>
+    public IntervalSet? Interfaces { get; init; }
+
     public string? Reason { get; init; }
 }

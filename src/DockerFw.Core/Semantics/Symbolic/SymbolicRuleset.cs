@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
@@ -32,8 +33,8 @@ public sealed class SymbolicRuleset
 
     /// <summary>
     /// Compiles <paramref name="ruleset"/>. <paramref name="interfaces"/> are names or <c>+</c> patterns
-    /// a query will use beyond those in the rules; <paramref name="localAddresses"/>, when known, make
-    /// <c>-m addrtype --dst-type LOCAL</c> exact (they must be every address of the host).
+    /// a query will use beyond those in the rules; what <paramref name="context"/> knows (the host's
+    /// addresses, ipset members) makes <c>-m addrtype LOCAL</c> and <c>-m set</c> exact.
     /// </summary>
     /// <remarks>
     /// With <paramref name="detail"/> <see cref="ReachDetail.Verdicts"/> the regions carry no rules, and
@@ -41,12 +42,23 @@ public sealed class SymbolicRuleset
     /// <c>-o br-X -j DROP</c>) are merged into one, which makes matrices over many bridges cheap.
     /// </remarks>
     public static SymbolicRuleset Compile(
-        Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces = null, IntervalSet? localAddresses = null,
-        ReachDetail detail = ReachDetail.Rules)
+        Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces = null, EvaluationContext? context = null,
+        ReachDetail detail = ReachDetail.Rules) =>
+        Compile(ruleset, interfaces, HostKnowledge.From(context ?? EvaluationContext.Unknown, ruleset.Family), detail);
+
+    /// <summary>
+    /// As above, with the host's addresses (loopback included) given directly as a set of the address
+    /// dimension; null when unknown.
+    /// </summary>
+    public static SymbolicRuleset Compile(
+        Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, IntervalSet? localAddresses, ReachDetail detail = ReachDetail.Rules) =>
+        Compile(ruleset, interfaces, new HostKnowledge(localAddresses, ImmutableDictionary<string, IntervalSet>.Empty), detail);
+
+    private static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, HostKnowledge knowledge, ReachDetail detail)
     {
         var patterns = ruleset.Rules.SelectMany(r => r.Matches).OfType<InterfaceMatch>().Select(m => m.Value)
             .Concat(interfaces ?? []);
-        var space = new PacketSpace(ruleset.Family, InterfaceAlphabet.Of(patterns, []));
+        var space = new PacketSpace(ruleset.Family, InterfaceAlphabet.Of(patterns, knowledge.AddressedInterfaces ?? []));
         var chains = new Dictionary<(string, string), CompiledChain>();
         foreach (var table in ruleset.Tables)
         {
@@ -54,7 +66,7 @@ public sealed class SymbolicRuleset
             if (!ReferenceEquals(ruleset[table.Name], table)) continue;
             foreach (var chain in table.Chains)
             {
-                var rules = chain.Rules.Select(r => RuleCompiler.Compile(table.Name, r, space, localAddresses)).ToArray();
+                var rules = chain.Rules.Select(r => RuleCompiler.Compile(table.Name, r, space, knowledge)).ToArray();
                 if (detail == ReachDetail.Verdicts) rules = RuleRuns.Merge(rules);
                 chains[(table.Name, chain.Name)] = new CompiledChain(table.Name, chain.Name, chain.Policy, rules, space.Interfaces.Count);
             }

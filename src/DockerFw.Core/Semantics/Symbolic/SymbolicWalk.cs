@@ -17,6 +17,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
     private static readonly RuleShape NewOnly = new([(Dimension.State, RuleCompiler.States(ConntrackStates.New))], null);
 
     private readonly List<FinalFlow> _finals = [];
+    private Dimension? _hidden;
 
     public IReadOnlyList<FinalFlow> Finals => _finals;
 
@@ -42,6 +43,12 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
 
     private List<Flow> RunTable(string table, string hook, List<Flow> flows)
     {
+        _hidden = hook switch
+        {
+            "PREROUTING" or "INPUT" => Dimension.Out,
+            "OUTPUT" or "POSTROUTING" => Dimension.In,
+            _ => null,
+        };
         var chain = rules.Chain(table, hook);
         if (chain is null || flows.Count == 0) return flows;
         var skipping = new List<Flow>();
@@ -74,7 +81,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
     private void RunChain(CompiledChain chain, Flow start, List<Flow> accepted, List<Flow> returned, int depth)
     {
         var pending = new Stack<(Flow Flow, Candidates Candidates)>();
-        pending.Push((start, chain.Candidates(start.Box)));
+        pending.Push((start, chain.Candidates(start.Box, _hidden)));
         var matched = new List<Flow>();
         var rest = new List<Flow>();
         var continuing = new List<Flow>();
@@ -87,13 +94,13 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
                 var rule = chain.Rules[index];
                 matched.Clear();
                 rest.Clear();
-                FlowSplitter.Split(flow, rule, matched, rest, rules.Detail == ReachDetail.Rules);
+                FlowSplitter.Split(flow, rule, matched, rest, rules.Detail == ReachDetail.Rules, _hidden, rules.Space.Interfaces.NoInterface);
                 if (matched.Count == 0) continue;
                 continuing.Clear();
                 Apply(chain, rule.Action, matched, accepted, returned, continuing, depth);
                 // A flow back from a jump is usually much smaller (isolation dropped most of it): its
                 // own candidates are far fewer than the flow's it came from.
-                foreach (var next in continuing) pending.Push((next, chain.Candidates(next.Box, after: index)));
+                foreach (var next in continuing) pending.Push((next, chain.Candidates(next.Box, _hidden, after: index)));
                 if (rest.Count == 0)
                 {
                     done = true;
@@ -145,15 +152,21 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
             case ActionKind.Untrack:
                 continuing.AddRange(matched.Select(f => f with { View = f.View.WithState(_ => (int)ConntrackStates.Untracked) }));
                 break;
+            case ActionKind.Dnat or ActionKind.Snat when action.Interfaces is { } usable:
+                var (can, cannot) = (new List<Flow>(), new List<Flow>());
+                var side = action.Kind == ActionKind.Dnat ? Dimension.In : Dimension.Out;
+                foreach (var flow in matched) FlowSplitter.Partition(flow, new RuleShape([(side, usable)], null), can, cannot);
+                Finish(cannot, ReachVerdict.Drop);
+                Apply(chain, action with { Interfaces = null }, can, accepted, returned, continuing, depth);
+                break;
             case ActionKind.Dnat:
-                accepted.AddRange(matched.Select(f => f with
-                {
-                    View = f.View.WithState(s => s | (int)ConntrackStates.Dnat) with
+                foreach (var flow in matched)
+                    foreach (var (part, changed) in ByChange(flow, action))
                     {
-                        Dst = action.NatDestination ?? f.View.Dst,
-                        Dport = action.NatPort ?? f.View.Dport,
-                    },
-                }));
+                        var view = changed ? part.View.WithState(s => s | (int)ConntrackStates.Dnat) : part.View;
+                        accepted.Add(part with { View = view with { Dst = action.NatDestination ?? view.Dst, Dport = action.NatPort ?? view.Dport } });
+                    }
+
                 break;
             case ActionKind.Snat:
                 accepted.AddRange(matched.Select(f => f with { View = f.View.WithState(s => s | (int)ConntrackStates.Snat) }));
@@ -162,6 +175,33 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
                 Finish(matched, ReachVerdict.Maybe);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Conntrack marks a connection DNAT only when the translation changed its tuple: a flow already
+    /// at the one address and port chosen keeps its state. A choice among several is a change.
+    /// </summary>
+    private IEnumerable<(Flow Flow, bool Changed)> ByChange(Flow flow, TargetAction dnat)
+    {
+        var to = dnat.NatDestination;
+        var port = dnat.NatPort;
+        if ((to is not null && to.Cardinality != 1) || (port is not null && port.Cardinality != 1)) return [(flow, true)];
+        var same = new List<(Dimension, IntervalSet)>();
+        if (to is not null) same.Add((Dimension.Dst, to));
+        RuleShape[] unchanged = port is null
+            ? [new RuleShape([.. same], null)]
+            : [new RuleShape([.. same, (Dimension.Proto, PacketSpace.PortProtocols), (Dimension.Dport, port)], null),
+               new RuleShape([.. same, (Dimension.Proto, PacketSpace.PortProtocols.Complement(255))], null)];
+        var kept = new List<Flow>();
+        var rest = new List<Flow> { flow };
+        foreach (var shape in unchanged)
+        {
+            var outside = new List<Flow>();
+            foreach (var f in rest) FlowSplitter.Partition(f, shape, kept, outside);
+            rest = outside;
+        }
+
+        return kept.Select(f => (f, false)).Concat(rest.Select(f => (f, true)));
     }
 
     private void Finish(IEnumerable<Flow> flows, ReachVerdict verdict)

@@ -6,7 +6,7 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>What each target does to the packets that reach it, as the walk needs it.</summary>
 internal static class TargetCompiler
 {
-    public static TargetAction Compile(string table, Target? target, PacketSpace space) => target switch
+    public static TargetAction Compile(string table, Target? target, PacketSpace space, HostKnowledge host) => target switch
     {
         null or LogTarget => new(ActionKind.Continue),
         VerdictTarget { Verdict: Verdict.Accept } => new(ActionKind.Accept),
@@ -26,8 +26,10 @@ internal static class TargetCompiler
         {
             NatDestination = IntervalSet.Range(0, space.Family.AllOnes()),
             NatPort = Ports(r.ToPorts),
+            Interfaces = Addressed(space, host),
         },
-        SnatTarget or MasqueradeTarget when table == "nat" => new(ActionKind.Snat),
+        SnatTarget when table == "nat" => new(ActionKind.Snat),
+        MasqueradeTarget when table == "nat" => new(ActionKind.Snat) { Interfaces = Addressed(space, host) },
         ExtensionTarget e => Extension(e),
         _ => Undecided($"{target.Name} is not valid in the {table} table"),
     };
@@ -51,6 +53,15 @@ internal static class TargetCompiler
         var text = e.Options.FirstOrDefault(o => o.Name == "--nfmask")?.Arguments.FirstOrDefault();
         return text is not null && MarkMask.TryParse(text, out var m) && m is not null ? m.Value : uint.MaxValue;
     }
+
+    /// <summary>
+    /// The interfaces MASQUERADE and REDIRECT can take an address from; null when the host's addresses
+    /// are unknown. The kernel drops a packet on an interface without one.
+    /// </summary>
+    private static IntervalSet? Addressed(PacketSpace space, HostKnowledge host) =>
+        host.AddressedInterfaces is { } names
+            ? IntervalSet.FromValues(names.Select(n => (UInt128)space.Interfaces.SymbolOf(n)))
+            : null;
 
     private static IntervalSet? Ports(PortRange? range) =>
         range is null ? null : IntervalSet.Range((UInt128)range.First, (UInt128)range.Last);

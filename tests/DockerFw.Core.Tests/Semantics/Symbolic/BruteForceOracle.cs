@@ -16,6 +16,8 @@ internal sealed class BruteForceOracle(Ruleset ruleset, IReadOnlySet<UInt128>? l
 {
     private sealed record State(Packet Packet, bool Finished, ReachVerdict Verdict);
 
+    private Direction? _hidden;
+
     public IReadOnlySet<ReachVerdict> Verdicts(Packet packet, PacketPath path)
     {
         var states = new List<State> { new(packet, false, ReachVerdict.Accept) };
@@ -30,7 +32,9 @@ internal sealed class BruteForceOracle(Ruleset ruleset, IReadOnlySet<UInt128>? l
         if (table == "nat" && (s.Packet.State & ConntrackStates.New) == 0) return [s];
         var chain = ruleset[table]?[hook];
         if (chain is null) return [s];
-        return Run(table, chain, s.Packet, 0).Select(o => o.Kind switch
+        // The kernel compares the empty name for the interface a hook does not know yet (or any more).
+        _hidden = hook switch { "PREROUTING" or "INPUT" => Direction.Out, "OUTPUT" or "POSTROUTING" => Direction.In, _ => null };
+        return Run(table, chain, s.Packet, 0).ToList().Select(o => o.Kind switch
         {
             "return" => chain.Policy == Verdict.Drop ? new State(o.Packet, true, ReachVerdict.Drop) : new State(o.Packet, false, ReachVerdict.Accept),
             "accept" => new State(o.Packet, false, ReachVerdict.Accept),
@@ -66,12 +70,12 @@ internal sealed class BruteForceOracle(Ruleset ruleset, IReadOnlySet<UInt128>? l
             case RejectTarget: return [("reject", p)];
             case MarkTarget m: return Next(p with { Mark = m.Apply(p.Mark) });
             case DnatTarget d:
-                return [("accept", p with
-                {
-                    Destination = d.To!.First ?? p.Destination,
-                    DestinationPort = d.To.Ports?.First ?? p.DestinationPort,
-                    State = p.State | ConntrackStates.Dnat,
-                })];
+                var ported = p.Protocol is 6 or 17;
+                var after = p with { Destination = d.To!.First ?? p.Destination, DestinationPort = ported ? d.To.Ports?.First ?? p.DestinationPort : null };
+                // Conntrack calls it DNAT only when the tuple changed.
+                return [("accept", after == p ? p : after with { State = p.State | ConntrackStates.Dnat })];
+            // With the host's addresses known only eth0 has one; MASQUERADE drops on the others.
+            case MasqueradeTarget when localAddresses is not null && p.OutInterface != "eth0": return [("drop", p)];
             case MasqueradeTarget: return [("accept", p with { State = p.State | ConntrackStates.Snat })];
             case JumpTarget j:
                 var callee = ruleset[table]![j.Chain]!;
@@ -85,7 +89,7 @@ internal sealed class BruteForceOracle(Ruleset ruleset, IReadOnlySet<UInt128>? l
     {
         bool? result = m switch
         {
-            InterfaceMatch i => i.Value.Matches((i.Direction == Direction.In ? p.InInterface : p.OutInterface) ?? ""),
+            InterfaceMatch i => i.Value.Matches(i.Direction == _hidden ? "" : (i.Direction == Direction.In ? p.InInterface : p.OutInterface) ?? ""),
             AddressMatch a => a.Value.Contains(a.Field == AddressField.Source ? p.Source : p.Destination),
             ProtocolMatch pr => pr.Value.IsAll || pr.Value.Number == p.Protocol,
             PortMatch pm => (pm.Field == AddressField.Source ? p.SourcePort : p.DestinationPort) is { } port && pm.Range.Contains(port),

@@ -41,10 +41,13 @@ public sealed class SymbolicWalkTests
             .Rule("nat", "DOCKER", Dnat("172.19.0.2", 80), In("br-b", not: true), Proto("tcp"), Dport(8080));
     }
 
-    private static readonly IntervalSet HostAddresses =
-        IntervalSet.FromValues([Ip("192.0.2.10"), Ip("172.18.0.1"), Ip("172.19.0.1")]);
+    private static readonly EvaluationContext HostAddresses = new()
+    {
+        Addresses = [new("eth0", IpFamily.V4, Ip("192.0.2.10"), 24), new("br-a", IpFamily.V4, Ip("172.18.0.1"), 16),
+                     new("br-b", IpFamily.V4, Ip("172.19.0.1"), 16)],
+    };
 
-    private static ReachResult Reach(ReachQuery query, IntervalSet? local = null) =>
+    private static ReachResult Reach(ReachQuery query, EvaluationContext? local = null) =>
         SymbolicEngine.Reach(SymbolicRuleset.Compile(TwoBridges().Build(), query.Interfaces, local), query);
 
     private static Packet Tcp(string src, string dst, int dport, string @in, string @out, ConntrackStates state = ConntrackStates.New) =>
