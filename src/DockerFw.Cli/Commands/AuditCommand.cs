@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using DockerFw.Cli.Input;
+using DockerFw.Cli.Live;
 using DockerFw.Cli.Output;
 using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
@@ -16,6 +17,7 @@ namespace DockerFw.Cli.Commands;
 internal sealed class AuditCommand(
     DumpLoader dumps,
     DockerViewLoader docker,
+    LiveHostReader liveHost,
     IEnumerable<IAuditFormatter> formatters,
     OutputEnvironment environment,
     StandardStreams streams) : ICliCommand
@@ -52,6 +54,7 @@ internal sealed class AuditCommand(
 
         var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports");
         input.AddTo(command);
+        input.AddEngineTo(command);
         foreach (var option in new Option[] { sysctl, format, output, failOn, strict }) command.Options.Add(option);
         command.SetAction(parsed => Run(new AuditOptions(
             input.Bind(parsed),
@@ -70,23 +73,31 @@ internal sealed class AuditCommand(
         if (options.Input.Nft is not null)
             throw new CliFailure("--nft: reading nftables JSON is not supported yet; give the iptables-save dumps");
 
-        var texts = dumps.ReadIptables(options.Input);
+        // Live: the host's rules, kernel settings and (unless --docker files are named) the Engine's view.
+        var live = options.Input.IsLive ? liveHost.Read(options.Input, readEngine: options.Input.Docker.IsEmpty) : null;
+        var texts = live?.Dumps ?? dumps.ReadIptables(options.Input);
         var rules = DumpLoader.Parse(texts, options.Strict);
-        var view = docker.Load(options.Input.Docker, options.Strict);
-        foreach (var diagnostic in rules.Diagnostics.Concat(view.Diagnostics)) streams.Error.WriteLine(diagnostic.Render());
-        if (!rules.Succeeded || !view.Succeeded) return ExitCodes.Error;
+        var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], options.Strict);
+        var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(options.Input.Docker, options.Strict);
+        foreach (var diagnostic in rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics)) streams.Error.WriteLine(diagnostic.Render());
+        if (!rules.Succeeded || !otherBackends.Succeeded || !view.Succeeded) return ExitCodes.Error;
 
+        var host = options.Host(live?.Settings ?? HostSettings.Unknown);
         var context = new AuditContext(
             Of(rules, IpFamily.V4),
             Of(rules, IpFamily.V6),
             // No Engine data: the auditor reads the networks out of the ruleset and says so.
             view.View ?? DockerView.Empty,
-            options.Host());
+            host)
+        {
+            OtherBackendsV4 = [.. otherBackends.Rulesets.Where(r => r.Family == IpFamily.V4)],
+        };
         var report = Auditor.Run(context);
+        if (live is not null) report = report with { Notices = [.. live.Notices, .. report.Notices] };
         var run = new AuditRun(
             report,
-            Inputs(options, texts),
-            options.Host().Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            Inputs(options, [.. texts, .. live?.OtherBackends ?? []], live?.Engine),
+            host.Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
             options.Input.Iptables switch { null => null, "-" => DumpLoader.StdinName, var file => environment.Display(file) },
             RootCommandFactory.Version);
 
@@ -97,11 +108,12 @@ internal sealed class AuditCommand(
     private static Ruleset Of(LoadedRulesets loaded, IpFamily family) =>
         loaded.Rulesets.FirstOrDefault(r => r.Family == family) ?? Ruleset.Empty(family);
 
-    private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<DumpText> texts)
+    private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<DumpText> texts, DockerEngineAddress? engine)
     {
         var inputs = ImmutableArray.CreateBuilder<AuditInput>();
         if (options.Input.IsLive)
             inputs.AddRange(texts.Select(t => new AuditInput("live", t.Name)));
+        if (engine is not null) inputs.Add(new AuditInput("live", "docker-engine " + engine.Uri));
         if (options.Input.Iptables is { } v4) inputs.Add(new AuditInput("iptables", environment.Display(v4)));
         if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
         inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));

@@ -27,9 +27,12 @@ internal sealed record AuditOptions(
     }
 
     /// <summary>The host settings given with --sysctl; a later value for the same key wins, as with sysctl -w.</summary>
-    public HostSettings Host() => Sysctls
+    public HostSettings Host() => Host(HostSettings.Unknown);
+
+    /// <summary>The settings read from the live host, with --sysctl values overriding them.</summary>
+    public HostSettings Host(HostSettings read) => Sysctls
         .Select(SplitSysctl).OfType<(string Key, string Value)>()
-        .Aggregate(HostSettings.Unknown, (host, kv) => host.With(kv.Key, kv.Value));
+        .Aggregate(read, (host, kv) => host.With(kv.Key, kv.Value));
 
     private static (string Key, string Value)? SplitSysctl(string text)
     {

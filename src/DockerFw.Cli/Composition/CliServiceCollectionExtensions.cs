@@ -1,5 +1,6 @@
 using DockerFw.Cli.Commands;
 using DockerFw.Cli.Input;
+using DockerFw.Cli.Live;
 using DockerFw.Cli.Output;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +15,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IHostCommandRunner, ProcessCommandRunner>();
         services.AddSingleton<LiveFirewallReader>();
         services.AddSingleton<DumpLoader>();
+        services.AddSingleton<IPrivilege, ProcessPrivilege>();
+        services.AddSingleton<LiveHostReader>();
         services.AddSingleton<DockerViewLoader>();
         services.AddSingleton(_ => OutputEnvironment.FromProcess());
         services.AddSingleton<IAuditFormatter, AuditTextFormatter>();

@@ -11,4 +11,7 @@ internal interface IHostCommandRunner
 {
     /// <summary>Runs <paramref name="program"/> to completion. Throws <see cref="CliFailure"/> when it cannot start.</summary>
     CommandOutcome Run(string program, IReadOnlyList<string> arguments);
+
+    /// <summary>Whether <paramref name="program"/> is on this host's PATH (or in /usr/sbin, /sbin, where root's tools live).</summary>
+    bool IsInstalled(string program) => ProgramPath.Find(program) is not null;
 }

@@ -34,6 +34,12 @@ internal sealed class InputOptionSet
 
     public Option<string?> Netns { get; } = CreateNetnsOption();
 
+    public Option<string?> DockerHost { get; } = new("--docker-host")
+    {
+        Description = "Live mode: the Docker Engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock)",
+        HelpName = "unix:///PATH",
+    };
+
     /// <summary>The live-mode namespace option on its own, for commands that take no dump options.</summary>
     public static Option<string?> CreateNetnsOption() => new("--netns")
     {
@@ -50,10 +56,16 @@ internal sealed class InputOptionSet
         command.Options.Add(Netns);
     }
 
+    /// <summary>Adds <c>--docker-host</c>, for the commands that ask the Docker Engine in live mode.</summary>
+    public void AddEngineTo(Command command) => command.Options.Add(DockerHost);
+
     public InputOptions Bind(ParseResult parsed) => new(
         parsed.GetValue(Iptables),
         parsed.GetValue(Ip6tables),
         parsed.GetValue(Nft),
         [.. parsed.GetValue(Docker) ?? []],
-        parsed.GetValue(Netns));
+        parsed.GetValue(Netns))
+    {
+        DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
+    };
 }

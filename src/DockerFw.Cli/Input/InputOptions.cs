@@ -20,6 +20,9 @@ internal sealed record InputOptions(
 {
     public static InputOptions Live { get; } = new(null, null, null, [], null);
 
+    /// <summary>The Docker Engine's socket for live mode (<c>unix:///path</c>); null: DOCKER_HOST, else /var/run/docker.sock.</summary>
+    public string? DockerHost { get; init; }
+
     /// <summary>No ruleset file is named: read the firewall of the running host (or namespace).</summary>
     public bool IsLive => Iptables is null && Ip6tables is null && Nft is null;
 
@@ -31,6 +34,13 @@ internal sealed record InputOptions(
             errors.Add("--netns reads a live namespace; it cannot be combined with --iptables, --ip6tables or --nft");
         if (Netns is not null && !IsValidNamespaceName(Netns))
             errors.Add($"--netns '{Netns}' is not a network namespace name");
+
+        if (DockerHost is not null && !IsLive)
+            errors.Add("--docker-host reads a live Docker Engine; give --docker FILE with dump files instead");
+        if (DockerHost is not null && !Docker.IsEmpty)
+            errors.Add("--docker-host and --docker both name Docker's view; give one of them");
+        if (DockerHost is not null && DockerFw.Cli.Live.DockerEngineAddress.Check(DockerHost) is { } badHost)
+            errors.Add(badHost);
 
         var fromStdin = new[] { Iptables, Ip6tables, Nft }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)

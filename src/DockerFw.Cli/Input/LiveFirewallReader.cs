@@ -15,6 +15,23 @@ internal sealed class LiveFirewallReader(IHostCommandRunner runner)
         Save("ip6tables-save", IpFamily.V6, netns),
     ];
 
+    /// <summary>
+    /// The other back end's dumps when both hold tables: iptables-nft-save warns
+    /// <c>iptables-legacy tables present</c>, and the kernel runs both for every packet.
+    /// </summary>
+    public ImmutableArray<DumpText> ReadOtherBackends(string? netns, IEnumerable<DumpText> primary)
+    {
+        var other = ImmutableArray.CreateBuilder<DumpText>();
+        foreach (var dump in primary)
+        {
+            if (!dump.Text.Contains("iptables-legacy tables present", StringComparison.Ordinal)) continue;
+            var tool = dump.Family == IpFamily.V6 ? "ip6tables-legacy-save" : "iptables-legacy-save";
+            other.Add(Save(tool, dump.Family ?? IpFamily.V4, netns));
+        }
+
+        return other.ToImmutable();
+    }
+
     private DumpText Save(string tool, IpFamily family, string? netns)
     {
         var (program, arguments) = netns is null
@@ -39,7 +56,7 @@ internal sealed class LiveFirewallReader(IHostCommandRunner runner)
         return string.Concat(comments) + outcome.Stdout;
     }
 
-    private static string FailureMessage(string command, CommandOutcome outcome)
+    public static string FailureMessage(string command, CommandOutcome outcome)
     {
         var stderr = outcome.Stderr.Trim();
         var needsRoot = NeedsPrivilege(stderr) ? " (reading the firewall needs root: run dockerfw as root)" : "";

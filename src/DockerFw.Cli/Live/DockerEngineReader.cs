@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using DockerFw.Core.Docker;
+
+namespace DockerFw.Cli.Live;
+
+/// <summary>What the Engine said (or why it said nothing: a notice), and the raw JSON it was read from.</summary>
+internal sealed record EngineReading(DockerView? View, ImmutableArray<string> Notices);
+
+/// <summary>
+/// Reads Docker's view from the Engine API: <c>GET /networks</c>, <c>/networks/{id}</c>,
+/// <c>/containers/json?all=1</c> and <c>/containers/{id}/json</c>, the same JSON <c>docker network
+/// inspect</c> and <c>docker inspect</c> print, so <see cref="DockerInspectReader"/> reads it.
+/// </summary>
+internal static class DockerEngineReader
+{
+    public static EngineReading Read(DockerEngineAddress endpoint, ImmutableArray<HostBridge> bridges)
+    {
+        if (!File.Exists(endpoint.SocketPath))
+            return new(null, [$"no Docker Engine socket at {endpoint.SocketPath} ({Origin(endpoint)}): auditing the ruleset alone; name the socket with --docker-host unix:///path"]);
+
+        string json;
+        using (var client = new DockerEngineClient(endpoint))
+        {
+            try
+            {
+                json = ReadAll(client);
+            }
+            catch (DockerEngineException e) when (e.Failure == DockerEngineFailure.NotListening)
+            {
+                return new(null, [$"{e.Message}: auditing the ruleset alone"]);
+            }
+            catch (DockerEngineException e) when (e.Failure == DockerEngineFailure.NotPermitted)
+            {
+                throw new CliFailure($"{e.Message} (reading the Docker Engine needs root or membership of the docker group)");
+            }
+            catch (DockerEngineException e)
+            {
+                throw new CliFailure(e.Message);
+            }
+        }
+
+        var read = DockerInspectReader.Read(json, $"docker-engine {endpoint.Uri}");
+        if (read.Value is null || read.Diagnostics.Any(d => d.IsError))
+            throw new CliFailure($"the Docker Engine at {endpoint.Uri} answered JSON dockerfw cannot read: {string.Join("; ", read.Diagnostics.Select(d => d.Message))}");
+        return ForThisHost(read.Value, endpoint, bridges);
+    }
+
+    /// <summary>
+    /// The Engine must be the one that made these bridges: an Engine of another namespace (the host's
+    /// own /var/run/docker.sock while auditing <c>--netns</c>) would name networks that are not here.
+    /// </summary>
+    private static EngineReading ForThisHost(DockerView view, DockerEngineAddress endpoint, ImmutableArray<HostBridge> bridges)
+    {
+        var expected = view.Networks.Select(n => n.Bridge).OfType<string>().ToList();
+        var present = bridges.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+        if (expected.Count > 0 && !expected.Any(present.Contains))
+            return new(null, [$"the Docker Engine at {endpoint.Uri} manages bridges ({string.Join(", ", expected)}) none of which is on this host: it belongs to another network namespace; auditing the ruleset alone"]);
+
+        var missing = expected.Where(b => !present.Contains(b)).ToList();
+        return new(view, missing.Count == 0 ? [] : [$"bridges the Engine names but this host lacks: {string.Join(", ", missing)}"]);
+    }
+
+    private static string ReadAll(DockerEngineClient client)
+    {
+        var items = new List<string>();
+        foreach (var id in Ids(client.Get("networks")))
+            items.Add(client.Get($"networks/{Uri.EscapeDataString(id)}"));
+        foreach (var id in Ids(client.Get("containers/json?all=1")))
+            items.Add(client.Get($"containers/{Uri.EscapeDataString(id)}/json"));
+        return "[" + string.Join(",\n", items) + "]";
+    }
+
+    private static List<string> Ids(string listJson)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(listJson);
+            return document.RootElement.EnumerateArray()
+                .Select(item => item.TryGetProperty("Id", out var id) ? id.GetString() : null)
+                .OfType<string>()
+                .ToList();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new DockerEngineException(DockerEngineFailure.Other, $"the Docker Engine's list is not the JSON array it should be: {e.Message}");
+        }
+    }
+
+    private static string Origin(DockerEngineAddress endpoint) => endpoint.Origin switch
+    {
+        "default" => "the default",
+        var origin => "from " + origin,
+    };
+}

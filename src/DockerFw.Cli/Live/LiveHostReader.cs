@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using DockerFw.Cli.Input;
+using DockerFw.Core.Docker;
+
+namespace DockerFw.Cli.Live;
+
+/// <summary>
+/// Live mode for the audit: reads the host (or <c>--netns NAME</c>) with read-only tools and GET
+/// requests. Missing pieces degrade to notices (no Engine: the ruleset alone); what cannot be read
+/// at all is a <see cref="CliFailure"/> quoting the tool's stderr.
+/// </summary>
+internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallReader firewall, IPrivilege privilege)
+{
+    /// <param name="readEngine">False when Docker's view comes from <c>--docker</c> files instead.</param>
+    public LiveHost Read(InputOptions input, bool readEngine)
+    {
+        if (!privilege.IsRoot)
+            throw new CliFailure(NeedsRoot(input));
+
+        var shell = new HostShell(runner, input.Netns);
+        var dumps = firewall.Read(input.Netns);
+        var other = firewall.ReadOtherBackends(input.Netns, dumps);
+        var nft = shell.IsInstalled("nft") ? shell.Read("nft", "-j", "list", "ruleset") : null;
+        var bridges = HostBridge.Parse(shell.Read("ip", "-d", "-j", "addr", "show"));
+        var (settings, notices) = KernelSettingsReader.Read(shell, bridges);
+
+        var all = notices.ToBuilder();
+        if (!other.IsEmpty)
+            all.Add($"both iptables back ends hold tables: read {string.Join(", ", other.Select(d => d.Name))} too");
+        if (nft is null)
+            all.Add("nft is not installed: native nftables tables, if any, were not read");
+
+        DockerView? view = null;
+        DockerEngineAddress? engine = null;
+        if (readEngine)
+        {
+            var (endpoint, error) = DockerEngineAddress.Resolve(input.DockerHost, Environment.GetEnvironmentVariable("DOCKER_HOST"));
+            if (endpoint is null) throw new CliFailure(error!);
+            var reading = DockerEngineReader.Read(endpoint, bridges);
+            all.AddRange(reading.Notices);
+            view = reading.View;
+            engine = view is null ? null : endpoint;
+        }
+
+        return new LiveHost(dumps, other, nft, settings, bridges, view, engine, all.ToImmutable());
+    }
+
+    private static string NeedsRoot(InputOptions input) =>
+        "live mode needs root: iptables-save and ip6tables-save read the firewall through netlink"
+        + (input.Netns is null ? "" : $", 'ip netns exec {input.Netns}' enters the namespace")
+        + ", and the Docker socket is root's; run dockerfw as root, or audit saved dumps with --iptables FILE";
+}

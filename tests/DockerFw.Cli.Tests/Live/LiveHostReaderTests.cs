@@ -1,0 +1,188 @@
+using DockerFw.Cli.Input;
+using DockerFw.Cli.Live;
+using DockerFw.Cli.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DockerFw.Cli.Tests.Live;
+
+public sealed class LiveHostReaderTests
+{
+    private const string Bridges =
+        """
+        [{"ifindex":1,"ifname":"lo","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8}]},
+         {"ifindex":3,"ifname":"docker0","linkinfo":{"info_kind":"bridge"},"addr_info":[{"family":"inet","local":"172.17.0.1","prefixlen":16}]},
+         {"ifindex":4,"ifname":"br-0123456789ab","linkinfo":{"info_kind":"bridge"},"addr_info":[]},
+         {"ifindex":5,"ifname":"veth1","linkinfo":{"info_kind":"veth"},"addr_info":[]}]
+        """;
+
+    private const string Sysctls =
+        """
+        /proc/sys/net/ipv4/ip_forward:1
+        /proc/sys/net/bridge/bridge-nf-call-iptables:0
+        /sys/class/net/docker0/bridge/nf_call_iptables:1
+
+        """;
+
+    private static Dictionary<string, CommandOutcome> Host(string v4Stderr = "") => new()
+    {
+        ["iptables-save"] = ScriptedHost.Ok("*filter\n:FORWARD DROP [0:0]\nCOMMIT\n", v4Stderr),
+        ["ip6tables-save"] = ScriptedHost.Ok("*filter\nCOMMIT\n"),
+        ["iptables-legacy-save"] = ScriptedHost.Ok("*nat\nCOMMIT\n"),
+        ["nft -j list ruleset"] = ScriptedHost.Ok("{\"nftables\": []}"),
+        ["ip -d -j addr show"] = ScriptedHost.Ok(Bridges),
+        ["grep"] = new CommandOutcome(2, Sysctls, ""),
+    };
+
+    private static LiveHost Read(ScriptedHost host, string? netns = "lab") =>
+        new LiveHostReader(host, new LiveFirewallReader(host), new FixedPrivilege(true))
+            .Read(InputOptions.Live with { Netns = netns }, readEngine: false);
+
+    [Fact]
+    public void Every_tool_runs_inside_the_namespace_through_ip_netns_exec()
+    {
+        var host = new ScriptedHost(Host());
+
+        Read(host);
+
+        Assert.All(host.Commands, c => Assert.StartsWith("ip netns exec lab ", c));
+        Assert.Equal(
+            ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show"],
+            host.Commands.Take(4).Select(c => c["ip netns exec lab ".Length..]));
+    }
+
+    [Fact]
+    public void The_sysctls_and_each_bridges_own_nf_call_iptables_are_read_in_one_grep_into_host_settings()
+    {
+        var host = new ScriptedHost(Host());
+
+        var live = Read(host);
+
+        var grep = host.Commands.Single(c => c.Contains("grep", StringComparison.Ordinal));
+        Assert.Contains(" /proc/sys/net/ipv4/ip_forward", grep);
+        Assert.Contains(" /proc/sys/net/bridge/bridge-nf-call-iptables", grep);
+        Assert.Contains(" /sys/class/net/docker0/bridge/nf_call_iptables", grep);
+        Assert.Contains(" /sys/class/net/br-0123456789ab/bridge/nf_call_iptables", grep);
+        Assert.DoesNotContain("veth1", grep);
+        Assert.True(live.Settings.IpForward);
+        Assert.False(live.Settings.BridgeNfCallIptables);
+        Assert.True(live.Settings.BridgedTrafficFiltered("docker0"));
+        Assert.False(live.Settings.BridgedTrafficFiltered("br-0123456789ab"));
+        Assert.Null(live.Settings.BridgeNfCallIp6tables);
+    }
+
+    [Fact]
+    public void The_bridges_and_their_addresses_are_kept()
+    {
+        var live = Read(new ScriptedHost(Host()));
+
+        Assert.Equal(
+            [new HostBridge("docker0", ["172.17.0.1/16"]), new HostBridge("br-0123456789ab", [])],
+            live.Bridges.ToArray(), HostBridgeComparer.Instance);
+    }
+
+    [Fact]
+    public void The_nftables_ruleset_is_kept_as_text_and_its_absence_is_a_notice()
+    {
+        Assert.Equal("{\"nftables\": []}", Read(new ScriptedHost(Host())).NftJson);
+
+        var without = Read(new ScriptedHost(Host(), nftInstalled: false));
+
+        Assert.Null(without.NftJson);
+        Assert.Contains(without.Notices, n => n.StartsWith("nft is not installed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Legacy_tables_present_makes_the_legacy_back_end_read_too()
+    {
+        var host = new ScriptedHost(Host("# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n"));
+
+        var live = Read(host, netns: null);
+
+        Assert.Contains("iptables-legacy-save", host.Commands);
+        Assert.DoesNotContain("ip6tables-legacy-save", host.Commands);
+        Assert.Equal(["iptables-legacy-save"], live.OtherBackends.Select(d => d.Name));
+        Assert.Contains(live.Notices, n => n.Contains("both iptables back ends hold tables", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_br_netfilter_bridged_traffic_is_known_not_to_reach_iptables()
+    {
+        var answers = Host();
+        answers["grep"] = new CommandOutcome(2, "/proc/sys/net/ipv4/ip_forward:1\n", "");
+
+        var live = Read(new ScriptedHost(answers));
+
+        Assert.False(live.Settings.BridgeNfCallIptables);
+        Assert.Contains(live.Notices, n => n.StartsWith("br_netfilter is not loaded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_failing_command_is_an_error_quoting_its_stderr()
+    {
+        var answers = Host();
+        answers["ip -d -j addr show"] = new CommandOutcome(1, "", "Cannot open netlink socket: Protocol not supported\n");
+
+        var failure = Assert.Throws<CliFailure>(() => Read(new ScriptedHost(answers)));
+
+        Assert.Equal("'ip netns exec lab ip -d -j addr show' failed with exit code 1: Cannot open netlink socket: Protocol not supported", failure.Message);
+    }
+
+    [Fact]
+    public void Not_root_is_an_error_naming_what_needs_privilege_before_anything_runs()
+    {
+        var host = new ScriptedHost(Host());
+        Action<IServiceCollection> services = s => s
+            .AddSingleton<IHostCommandRunner>(host)
+            .AddSingleton<IPrivilege>(new FixedPrivilege(false));
+
+        var run = Dockerfw.Run(["audit", "--netns", "lab"], stdin: "", services);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(host.Commands);
+        Assert.Equal(
+            "dockerfw: error: live mode needs root: iptables-save and ip6tables-save read the firewall through netlink, "
+            + "'ip netns exec lab' enters the namespace, and the Docker socket is root's; run dockerfw as root, or audit saved dumps with --iptables FILE\n",
+            run.Error);
+    }
+
+    [Fact]
+    public void Without_a_docker_socket_the_audit_uses_the_ruleset_alone_and_says_so()
+    {
+        var host = new ScriptedHost(Host());
+        var missing = $"/tmp/dfwlive-no-such-socket-{Environment.ProcessId}.sock";
+        Action<IServiceCollection> services = s => s
+            .AddSingleton<IHostCommandRunner>(host)
+            .AddSingleton<IPrivilege>(new FixedPrivilege(true));
+
+        var run = Dockerfw.Run(["audit", "--netns", "lab", "--docker-host", "unix://" + missing, "--format", "json"], stdin: "", services);
+
+        Assert.True(run.ExitCode is 0 or 1, run.ToString());
+        Assert.Contains($"no Docker Engine socket at {missing} (from --docker-host): auditing the ruleset alone", run.Out);
+        Assert.Contains("\"inferred\": true", run.Out);
+        Assert.Contains("\"net.ipv4.ip_forward\": \"1\"", run.Out);
+    }
+
+    [Fact]
+    public void A_sysctl_given_on_the_command_line_overrides_the_one_read_live()
+    {
+        Action<IServiceCollection> services = s => s
+            .AddSingleton<IHostCommandRunner>(new ScriptedHost(Host()))
+            .AddSingleton<IPrivilege>(new FixedPrivilege(true));
+
+        var run = Dockerfw.Run(["audit", "--netns", "lab", "--docker-host", "unix:///nonexistent.sock", "--format", "json",
+            "--sysctl", "net.ipv4.ip_forward=0"], stdin: "", services);
+
+        Assert.Contains("\"net.ipv4.ip_forward\": \"0\"", run.Out);
+        Assert.Contains("\"net.bridge.bridge-nf-call-iptables\": \"0\"", run.Out);
+    }
+
+    private sealed class HostBridgeComparer : IEqualityComparer<HostBridge>
+    {
+        public static HostBridgeComparer Instance { get; } = new();
+
+        public bool Equals(HostBridge? x, HostBridge? y) =>
+            x!.Name == y!.Name && x.Addresses.SequenceEqual(y.Addresses);
+
+        public int GetHashCode(HostBridge obj) => obj.Name.GetHashCode(StringComparison.Ordinal);
+    }
+}
