@@ -11,7 +11,9 @@ public sealed class AuditLiveTests
     {
         using var netns = new TestNamespace();
         netns.Restore(File.ReadAllText(LabHost.PathOf("iptables-save")));
-        string[] docker = ["--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json")];
+        // Live mode reads the namespace's own sysctls (a fresh one has ip_forward=0); the dump is given the same ones.
+        string[] docker = ["--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
+            "--sysctl", "net.ipv4.ip_forward=1", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"];
 
         var live = LabHost.Run(["audit", "--netns", netns.Name, .. docker, "--format", "json"]);
         var dump = LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), .. docker, "--format", "json"]);
