@@ -35,11 +35,11 @@ internal sealed class RuleBinder
     /// against the chains declared so far, so a rule gets its number in its chain right here.
     /// </summary>
     /// <remarks>One binder serves a whole read, line after line, so its buffers are allocated once.</remarks>
-    public Model.Rule? Bind(List<Token> tokens, RuleContext context, Counters? counters, SourceSpan span, string sourceText)
+    public Model.Rule? Bind(List<Token> lineTokens, RuleContext lineContext, Counters? prefixCounters, SourceSpan span, string sourceText)
     {
-        this.tokens = tokens;
-        this.context = context;
-        this.counters = counters;
+        tokens = lineTokens;
+        context = lineContext;
+        counters = prefixCounters;
         Array.Clear(core);
         blocks.Clear();
         targetArgs.Clear();
@@ -196,6 +196,12 @@ internal sealed class RuleBinder
 
     private void LoadModule(Token module)
     {
+        if (!IsExtensionName(module.Text))
+        {
+            context.Bad<Match>(module, "a match module name (letters, digits, _ and -, at most 28)");
+            return;
+        }
+
         var table = MatchModules.Find(module.Text);
         if (table is null) context.Report(Messages.UnknownModule(context.At(module), module.Text));
         blocks.Add(new Block(table, module.Text, module, []));
@@ -206,6 +212,12 @@ internal sealed class RuleBinder
         if (targetName is not null)
         {
             context.Report(Messages.OptionTwice(context.At(option), "-j/-g"));
+            return;
+        }
+
+        if (name.Text.Length == 0 || name.Text.AsSpan().IndexOfAny(" \t\n") >= 0)
+        {
+            context.Bad<Target>(name, "a chain or target name");
             return;
         }
 
@@ -370,9 +382,14 @@ internal sealed class RuleBinder
             return null;
         }
 
+        if (!IsExtensionName(name.Text)) return context.Bad<Target>(name, "a target name (letters, digits, _ and -, at most 28)");
         context.Report(Messages.UnknownTarget(context.At(name), name.Text));
         return new ExtensionTarget(name.Text, [.. targetArgs.Select(a => a.ToModel())], Known: false);
     }
+
+    /// <summary>An extension name as xtables loads it: a library file name of at most 28 bytes.</summary>
+    private static bool IsExtensionName(string name) =>
+        name.Length is > 0 and <= 28 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>The kernel refuses a port match whose protocol is not fixed by <c>-p</c> (xt_tcpudp checkentry).</summary>
     private void CheckProtocolModules()

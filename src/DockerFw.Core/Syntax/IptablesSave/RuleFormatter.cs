@@ -22,7 +22,7 @@ internal static class RuleFormatter
     {
         if (includeCounters && rule.Counters is { } counters)
             text.Append('[').Append(counters.Packets).Append(':').Append(counters.Bytes).Append("] ");
-        text.Append("-A ").Append(rule.Chain);
+        text.Append("-A ").Append(SaveQuoting.Plain(rule.Chain));
         // Core options in save's order wherever a model built by hand put them.
         foreach (var option in CoreOrder)
         {
@@ -37,7 +37,7 @@ internal static class RuleFormatter
         foreach (var block in rule.Blocks)
         {
             if (block.IsCore) continue;
-            text.Append(" -m ").Append(block.Module);
+            text.Append(" -m ").Append(SaveQuoting.Plain(block.Module!));
             foreach (var match in block.Matches) AppendMatch(text, match, block.Module);
         }
 
@@ -51,7 +51,7 @@ internal static class RuleFormatter
         var value = match switch
         {
             AddressMatch a => a.Value.ToString(),
-            InterfaceMatch i => i.Value.Text,
+            InterfaceMatch i => SaveQuoting.Plain(i.Value.Text),
             ProtocolMatch p => p.Value.Name,
             FragmentMatch => null,
             PortMatch p => p.Range.Format(':'),
@@ -61,26 +61,17 @@ internal static class RuleFormatter
             ConntrackStateMatch c => ConntrackStatesText.Format(c.States),
             MarkMatch m => m.Value.FormatMatch(),
             AddrTypeMatch a => string.Join(',', a.Types),
-            SetMatch s => $"{s.SetName} {s.FormatDirections()}",
+            SetMatch s => $"{SaveQuoting.Plain(s.SetName)} {s.FormatDirections()}",
             IpRangeMatch r => r.FormatValue(),
-            PhysdevInterfaceMatch p => p.Value.Text,
+            PhysdevInterfaceMatch p => SaveQuoting.Plain(p.Value.Text),
             PhysdevFlagMatch => null,
-            CommentMatch c => Comment(c.Text),
+            CommentMatch c => SaveQuoting.SaveString(c.Text),
             ModuleOptionMatch m => Arguments(m.Module, m.Name, m.Arguments),
             OpaqueMatch o => Arguments(o.Module, o.Name, o.Arguments),
             _ => throw new ArgumentOutOfRangeException(nameof(match), match, "a match type the writer does not know"),
         };
         if (!string.IsNullOrEmpty(value)) text.Append(' ').Append(value);
     }
-
-    /// <summary>
-    /// A comment that ends in the line feed an unterminated quote swallowed (formats.md §1.5) is
-    /// written unterminated again: restore accepts only that form, and it can only end a rule.
-    /// </summary>
-    private static string Comment(string value) =>
-        value.EndsWith('\n') && value.IndexOf('\n') == value.Length - 1
-            ? SaveQuoting.Unterminated(value[..^1])
-            : SaveQuoting.SaveString(value);
 
     private static string Arguments(string? module, string option, IEnumerable<string> arguments) =>
         string.Join(' ', arguments.Select(a => Value(module, option, a)));
@@ -94,11 +85,11 @@ internal static class RuleFormatter
     {
         if (target is JumpTarget { IsGoto: true } jump)
         {
-            text.Append(" -g ").Append(jump.Chain);
+            text.Append(" -g ").Append(SaveQuoting.Plain(jump.Chain));
             return;
         }
 
-        text.Append(" -j ").Append(target.Name);
+        text.Append(" -j ").Append(SaveQuoting.Plain(target.Name));
         switch (target)
         {
             case RejectTarget r:

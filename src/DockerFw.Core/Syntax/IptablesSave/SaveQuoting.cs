@@ -18,18 +18,25 @@ internal static class SaveQuoting
     /// <summary><c>-m string --string</c>: always quoted, only <c>"</c> and <c>\</c> escaped (libxt_string.c).</summary>
     public static string StringMatch(string value) => Quote(value, "\"\\");
 
-    /// <summary>Any other value: bare unless restore would split or unquote it.</summary>
+    /// <summary>
+    /// Any other value or name: bare unless restore would split or unquote it (save prints names raw,
+    /// which is the same for every name restore can read back).
+    /// </summary>
     public static string Plain(string value)
     {
         if (value.Length > 0 && !value.Any(c => c is ' ' or '\t' or '\n' or '"')) return value;
         return Quote(value, "\"\\");
     }
 
-    /// <summary>An opening quote that the line feed ends: restore keeps the line feed in the value.</summary>
-    public static string Unterminated(string value) => Quote(value, "\"\\'", close: false);
-
-    private static string Quote(string value, string escaped, bool close = true)
+    /// <summary>
+    /// A value that ends in the line feed an unterminated quote swallowed (formats.md §1.5) is written
+    /// unterminated again: restore accepts only that form. The reader makes such a value only from
+    /// the last argument of a line, and the writer keeps it last.
+    /// </summary>
+    private static string Quote(string value, string escaped)
     {
+        var close = !(value.EndsWith('\n') && value.IndexOf('\n') == value.Length - 1);
+        if (!close) value = value[..^1];
         var text = new StringBuilder(value.Length + 4).Append('"');
         foreach (var c in value)
         {

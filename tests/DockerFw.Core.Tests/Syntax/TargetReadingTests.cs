@@ -1,0 +1,89 @@
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using static DockerFw.Core.Tests.Syntax.AssertReader;
+
+namespace DockerFw.Core.Tests.Syntax;
+
+public class TargetReadingTests
+{
+    [Theory]
+    [InlineData("-A INPUT -j ACCEPT")]
+    [InlineData("-A INPUT -j QUEUE")]
+    [InlineData("-A INPUT -j USER")]
+    [InlineData("-A INPUT -g USER")]
+    [InlineData("-A INPUT -m comment --comment \"counts only\"")]
+    [InlineData("-A INPUT -j REJECT --reject-with tcp-reset")]
+    [InlineData("-A INPUT -j LOG --log-prefix \"fw drop: \" --log-level 6 --log-uid")]
+    [InlineData("-A INPUT -j NFLOG --nflog-prefix \"nf log\" --nflog-group 5")]
+    [InlineData("-A INPUT -j CT --notrack")]
+    [InlineData("-A INPUT -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff")]
+    [InlineData("-A INPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu")]
+    public void Targets_are_written_back_as_read(string line) => SucceedsWith(line);
+
+    [Theory]
+    [InlineData("-A INPUT -j REJECT", "-A INPUT -j REJECT --reject-with icmp-port-unreachable")]
+    [InlineData("-A INPUT -j REJECT --reject-with host-prohib", "-A INPUT -j REJECT --reject-with icmp-host-prohibited")]
+    [InlineData("-A INPUT -j LOG --log-level warning --log-prefix x", "-A INPUT -j LOG --log-prefix x")]
+    [InlineData("-A INPUT -j LOG --log-level debug --log-tcp-options --log-tcp-sequence", "-A INPUT -j LOG --log-level 7 --log-tcp-sequence --log-tcp-options")]
+    [InlineData("-A INPUT -j MARK --set-mark 0x2", "-A INPUT -j MARK --set-xmark 0x2/0xffffffff")]
+    [InlineData("-A INPUT -j MARK --or-mark 0x4000", "-A INPUT -j MARK --set-xmark 0x4000/0x4000")]
+    [InlineData("-A INPUT -j MARK --xor-mark 0x4000", "-A INPUT -j MARK --set-xmark 0x4000/0x0")]
+    [InlineData("-A INPUT -j MARK --and-mark 0xffff00ff", "-A INPUT -j MARK --set-xmark 0x0/0xff00")]
+    [InlineData("-A INPUT -j MARK --set-mark 0x1/0x3", "-A INPUT -j MARK --set-xmark 0x1/0x3")]
+    public void Targets_are_canonicalized_as_save_prints_them(string line, string canonical) => SucceedsWith(line, canonical);
+
+    [Fact]
+    public void The_default_reject_type_depends_on_the_family() =>
+        SucceedsWith("-A INPUT -j REJECT", "-A INPUT -j REJECT --reject-with icmp6-port-unreachable", IpFamily.V6);
+
+    [Theory]
+    [InlineData("-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80")]
+    [InlineData("-A PREROUTING -j DNAT --to-destination 172.17.0.3")]
+    [InlineData("-A POSTROUTING -j SNAT --to-source 192.0.2.1-192.0.2.10:1024-2048 --persistent")]
+    [InlineData("-A POSTROUTING -p tcp -j MASQUERADE --to-ports 1024-65535 --random-fully")]
+    [InlineData("-A PREROUTING -p tcp -m tcp --dport 3128 -j REDIRECT --to-ports 3129")]
+    public void Nat_targets_keep_their_ranges_and_flags(string line) => SucceedsWith(line, line, table: "nat");
+
+    [Fact]
+    public void Nat_flags_are_written_in_save_order() =>
+        SucceedsWith("-A POSTROUTING -j MASQUERADE --random-fully --random", "-A POSTROUTING -j MASQUERADE --random --random-fully", table: "nat");
+
+    [Fact]
+    public void A_dnat_range_is_typed()
+    {
+        var rule = SucceedsWith("-A PREROUTING -j DNAT --to-destination 10.0.0.1-10.0.0.3:80-81", table: "nat");
+        var dnat = Assert.IsType<DnatTarget>(rule.Target);
+
+        Assert.Equal(IpAddressValue.Parse("10.0.0.3", IpFamily.V4), dnat.To!.Last);
+        Assert.Equal(new PortRange(80, 81), dnat.To.Ports);
+    }
+
+    [Theory]
+    [InlineData("-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination [fd00:dead:beef::2]:80")]
+    [InlineData("-A PREROUTING -j DNAT --to-destination fd00:dead:beef::3")]
+    [InlineData("-A POSTROUTING -j SNAT --to-source 2001:db8::1-2001:db8::5")]
+    public void Ipv6_nat_ranges_use_brackets_when_a_port_follows(string line) =>
+        SucceedsWith(line, line, IpFamily.V6, "nat");
+
+    [Fact]
+    public void A_known_extension_target_is_marked_known()
+    {
+        var rule = SucceedsWith("-A INPUT -j NFQUEUE --queue-num 3 --queue-bypass");
+        var target = Assert.IsType<ExtensionTarget>(rule.Target);
+
+        Assert.True(target.Known);
+        Assert.True(target.IsTerminating);
+        Assert.Equal(["--queue-num", "--queue-bypass"], target.Options.Select(o => o.Name));
+    }
+
+    [Fact]
+    public void An_unknown_target_with_options_is_kept_with_a_warning()
+    {
+        var rule = WarnsWith(
+            "-A INPUT -j FUTURE --level 3 --fast",
+            "-A INPUT -j FUTURE --level 3 --fast",
+            "t:4:13: warning: unknown target 'FUTURE': its options are kept verbatim but not understood [DFW153]");
+
+        Assert.False(Assert.IsType<ExtensionTarget>(rule.Target).Known);
+    }
+}
