@@ -83,16 +83,19 @@ internal sealed class AuditCommand(
         if (!rules.Succeeded || !otherBackends.Succeeded || !view.Succeeded) return ExitCodes.Error;
 
         var host = options.Host(live?.Settings ?? HostSettings.Unknown);
+        var v4 = Of(rules, IpFamily.V4);
+        var (dockerView, networksInferred) = WithNetworks(view.View, v4);
         var context = new AuditContext(
-            Of(rules, IpFamily.V4),
+            v4,
             Of(rules, IpFamily.V6),
-            // No Engine data: the auditor reads the networks out of the ruleset and says so.
-            view.View ?? DockerView.Empty,
+            // No Engine data at all: the auditor reads the networks out of the ruleset and says so.
+            dockerView ?? DockerView.Empty,
             host)
         {
             OtherBackendsV4 = [.. otherBackends.Rulesets.Where(r => r.Family == IpFamily.V4)],
         };
         var report = Auditor.Run(context);
+        if (networksInferred) report = report with { Notices = report.Notices.Insert(0, NetworksInferredNotice), ViewInferred = true };
         if (live is not null) report = report with { Notices = [.. live.Notices, .. report.Notices] };
         var run = new AuditRun(
             report,
@@ -104,6 +107,18 @@ internal sealed class AuditCommand(
         Write(run, options);
         return report.Findings.Any(f => f.Severity >= options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
     }
+
+    private const string NetworksInferredNotice =
+        "the Docker JSON describes containers but no networks: networks inferred from the ruleset and named after their bridges (add the JSON of 'docker network inspect $(docker network ls -q)')";
+
+    /// <summary>
+    /// <c>docker inspect</c> alone names containers but not the networks they sit on; without
+    /// networks every bridge would look foreign. The ruleset's own networks fill the gap.
+    /// </summary>
+    private static (DockerView? View, bool NetworksInferred) WithNetworks(DockerView? view, Ruleset v4) =>
+        view is { Networks.IsEmpty: true, Containers.IsEmpty: false }
+            ? (view with { Networks = DockerViewInference.Infer(v4).Networks }, true)
+            : (view, false);
 
     private static Ruleset Of(LoadedRulesets loaded, IpFamily family) =>
         loaded.Rulesets.FirstOrDefault(r => r.Family == family) ?? Ruleset.Empty(family);

@@ -41,7 +41,7 @@ internal sealed class AuditTextFormatter : IAuditFormatter
         foreach (var input in run.Inputs)
             console.MarkupLine($"  {Esc(input.Kind),-9} {Esc(input.Name)}");
         console.MarkupLine(report.ViewInferred
-            ? "  [yellow]view      inferred from the ruleset (no --docker): networks are named after their bridges[/]"
+            ? "  [yellow]view      networks inferred from the ruleset and named after their bridges[/]"
             : "  view      from Docker's JSON");
         console.MarkupLine(run.Sysctls.IsEmpty
             ? "  sysctls   none given"

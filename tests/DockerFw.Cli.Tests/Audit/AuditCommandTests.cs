@@ -73,6 +73,22 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
+    public void Containers_without_networks_are_audited_on_the_networks_the_ruleset_shows_and_the_report_says_so()
+    {
+        var run = LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--docker", LabHost.PathOf("docker-containers.json"), "--format", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var root = JsonDocument.Parse(run.Out).RootElement;
+        Assert.True(root.GetProperty("inferred").GetBoolean());
+        Assert.Equal(3, root.GetProperty("networks").GetArrayLength());
+        Assert.DoesNotContain(Findings(run), f => f.GetProperty("code").GetString() == "DFW404");
+        var port = root.GetProperty("published_ports")[0];
+        Assert.Equal("web", port.GetProperty("container").GetString());
+        Assert.Equal("br-e727bbbf1ba4", port.GetProperty("network").GetString());
+        Assert.StartsWith("the Docker JSON describes containers but no networks", root.GetProperty("notices")[0].GetString());
+    }
+
+    [Fact]
     public void Docker_json_that_does_not_parse_is_a_diagnostic_and_exit_2_without_a_report()
     {
         var bad = Path.Combine(Path.GetTempPath(), $"dfw-report-bad-{Guid.NewGuid():N}.json");
