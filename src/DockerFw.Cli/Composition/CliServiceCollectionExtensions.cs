@@ -26,6 +26,7 @@ internal static class CliServiceCollectionExtensions
 
         services.AddCliCommand<FmtCommand>();
         services.AddCliCommand<TraceCommand>();
+        services.AddCliCommand<ReachCommand>();
         services.AddCliCommand<AuditCommand>();
         return services;
     }

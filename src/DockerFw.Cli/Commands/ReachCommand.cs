@@ -1,0 +1,77 @@
+using System.CommandLine;
+using DockerFw.Cli.Input;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// `dockerfw reach`: the exact partition of a set of packets into what the rules accept, drop,
+/// reject, and cannot decide from the dump, each part with the rules responsible.
+/// </summary>
+internal sealed class ReachCommand(DumpLoader loader, StandardStreams streams) : ICliCommand
+{
+    public Command Create()
+    {
+        var input = new InputOptionSet();
+        var hook = Choice("--hook", "The filter hook that decides: FORWARD (routed), INPUT (to this host), OUTPUT (from it); default from --in/--out", "FORWARD", "INPUT", "OUTPUT");
+        var @in = new Option<string?>("--in") { Description = "Input interface or prefix+ (default: any)", HelpName = "IF" };
+        var @out = new Option<string?>("--out") { Description = "Output interface or prefix+ (default: any)", HelpName = "IF" };
+        var src = new Option<string?>("--src") { Description = "Source addresses (default: any)", HelpName = "CIDR" };
+        var dst = new Option<string?>("--dst") { Description = "Destination addresses (default: any)", HelpName = "CIDR" };
+        var proto = new Option<string?>("--proto") { Description = "Protocol: tcp, udp, icmp, a name or a number (default: any)", HelpName = "P" };
+        var state = new Option<string?>("--state") { Description = "Conntrack states on arrival, e.g. NEW or RELATED,ESTABLISHED (default: any)", HelpName = "S" };
+        var hostAddress = new Option<string[]>("--host-address")
+        {
+            Description = "An address of this host, repeatable; when given, the list is taken as complete (addrtype, MASQUERADE, REDIRECT)",
+            HelpName = "IF=ADDR/LEN",
+        };
+        var format = Choice("--format", "Output format (default text)", "text", "json");
+
+        var command = new Command("reach", "Partition a set of packets by verdict: accepted, dropped, rejected, undecidable, with the rules responsible")
+        {
+            hook, @in, @out, src, dst, proto, state, hostAddress, format,
+        };
+        input.AddTo(command);
+        command.SetAction(parsed => Run(new ReachOptions(
+            input.Bind(parsed),
+            parsed.GetValue(hook),
+            parsed.GetValue(@in),
+            parsed.GetValue(@out),
+            parsed.GetValue(src),
+            parsed.GetValue(dst),
+            parsed.GetValue(proto),
+            parsed.GetValue(state),
+            [.. parsed.GetValue(hostAddress) ?? []],
+            parsed.GetValue(format) ?? "text")));
+        return command;
+    }
+
+    private static Option<string?> Choice(string name, string description, params string[] values)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', values) };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+
+    private int Run(ReachOptions options)
+    {
+        var problems = options.Validate();
+        if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
+
+        var loaded = loader.Load(options.Input, strict: false);
+        foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
+        if (!loaded.Succeeded) return ExitCodes.Error;
+        var ruleset = loaded.Rulesets.LastOrDefault(r => r.Family == options.Family);
+        if (ruleset is null)
+        {
+            streams.Error.WriteLine($"dockerfw: error: no {(options.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables)" : "IPv6 (--ip6tables)")} rules were read for this query");
+            return ExitCodes.Error;
+        }
+
+        var query = options.Query;
+        var rules = SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context);
+        var result = SymbolicEngine.Reach(rules, query);
+        streams.Out.Write(options.Format == "json" ? ReachJson.Render(result) : ReachText.Render(result));
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>`dockerfw reach --format json`: the contract documented in docs/reach-json.md.</summary>
+internal static class ReachJson
+{
+    public static string Render(ReachResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("regions");
+            foreach (var region in ReachText.Ordered(result))
+            {
+                json.WriteStartObject();
+                json.WriteString("verdict", region.Verdict.ToString().ToUpperInvariant());
+                json.WriteStartArray("boxes");
+                foreach (var box in region.Packets.Boxes)
+                {
+                    json.WriteStartObject();
+                    foreach (var (name, values) in ReachBoxText.Constrained(box, result))
+                    {
+                        json.WriteStartArray(name);
+                        foreach (var v in values) json.WriteStringValue(v);
+                        json.WriteEndArray();
+                    }
+
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("rules");
+                foreach (var rule in region.Rules.Concat(region.Doubts.Except(region.Rules)))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("table", rule.Table);
+                    json.WriteString("chain", rule.Chain);
+                    json.WriteNumber("rule", rule.Number);
+                    json.WriteNumber("line", rule.Line);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+}

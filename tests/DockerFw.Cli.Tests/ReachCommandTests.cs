@@ -1,0 +1,85 @@
+using System.Text.Json;
+using DockerFw.Cli.Tests.Support;
+using DockerFw.Tests;
+
+namespace DockerFw.Cli.Tests;
+
+/// <summary>`dockerfw reach` over a real Docker capture: ports 8080, 9000, 9001 published to 172.17.0.2 on docker0.</summary>
+public sealed class ReachCommandTests
+{
+    private static readonly string Docker = Corpus.PathOf("docker", "docker20.10-default-bridge-ports.iptables-save");
+
+    private static readonly string[] FromOutsideToDocker0 =
+    [
+        "reach", "--iptables", Docker, "--hook", "FORWARD", "--in", "eth0", "--out", "docker0", "--proto", "tcp", "--state", "NEW",
+        "--host-address", "eth0=10.0.2.15/24", "--host-address", "docker0=172.17.0.1/16",
+    ];
+
+    private static readonly string[] Dimensions = ["src", "dst", "proto", "sport", "dport", "icmpType", "state", "mark", "in", "out"];
+
+    [Fact]
+    public void Json_output_follows_the_documented_contract()
+    {
+        var run = Dockerfw.Run([.. FromOutsideToDocker0, "--format", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var regions = JsonDocument.Parse(run.Out).RootElement.GetProperty("regions").EnumerateArray().ToList();
+        Assert.NotEmpty(regions);
+        foreach (var region in regions)
+        {
+            Assert.Equal(["boxes", "rules", "verdict"], region.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Contains(region.GetProperty("verdict").GetString(), new[] { "ACCEPT", "DROP", "REJECT", "MAYBE" });
+            foreach (var box in region.GetProperty("boxes").EnumerateArray())
+                foreach (var dimension in box.EnumerateObject())
+                {
+                    Assert.Contains(dimension.Name, Dimensions);
+                    Assert.All(dimension.Value.EnumerateArray(), v => Assert.Equal(JsonValueKind.String, v.ValueKind));
+                }
+
+            foreach (var rule in region.GetProperty("rules").EnumerateArray())
+                Assert.Equal(["chain", "line", "rule", "table"], rule.EnumerateObject().Select(p => p.Name).Order());
+        }
+    }
+
+    [Fact]
+    public void The_published_port_reached_at_the_hosts_address_is_accepted_through_its_DNAT_rule()
+    {
+        // The container itself reaching its own published port (hairpin) is a region of its own: it is
+        // also masqueraded.
+        var run = Dockerfw.Run([.. FromOutsideToDocker0, "--format", "json"]);
+
+        var regions = JsonDocument.Parse(run.Out).RootElement.GetProperty("regions").EnumerateArray();
+        var published = regions.Single(r => r.GetProperty("boxes").EnumerateArray().Any(b =>
+            b.TryGetProperty("dport", out var dport) && dport.EnumerateArray().Select(v => v.GetString()).SequenceEqual(["8080"])
+            && b.GetProperty("dst").EnumerateArray().Any(v => v.GetString() == "10.0.2.15")
+            && !(b.TryGetProperty("src", out var src) && src.EnumerateArray().Select(v => v.GetString()).SequenceEqual(["172.17.0.2"]))));
+        Assert.Equal("ACCEPT", published.GetProperty("verdict").GetString());
+        var rules = published.GetProperty("rules").EnumerateArray()
+            .Select(r => $"{r.GetProperty("table").GetString()}/{r.GetProperty("chain").GetString()}#{r.GetProperty("rule").GetInt32()}@{r.GetProperty("line").GetInt32()}");
+        Assert.Equal(["nat/PREROUTING#1@35", "nat/DOCKER#4@45", "filter/FORWARD#1@13", "filter/DOCKER-USER#1@27", "filter/FORWARD#2@14",
+            "filter/DOCKER-ISOLATION-STAGE-1#2@24", "filter/FORWARD#4@16", "filter/DOCKER#3@21"], rules);
+    }
+
+    [Fact]
+    public void Without_the_hosts_addresses_the_published_port_is_only_possibly_reachable_and_text_says_why()
+    {
+        var run = Dockerfw.Run(FromOutsideToDocker0[..^4]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.StartsWith("FORWARD: ", run.Out);
+        Assert.Contains("\nMAYBE\n", run.Out);
+        Assert.Contains("  undecided: nat/PREROUTING#1 (line 35): address types depend on the host's addresses\n", run.Out);
+    }
+
+    [Theory]
+    [InlineData("--src", "10.0.0.0/33", "--src: expected an address or CIDR of one family (e.g. 172.18.0.0/16), but got '10.0.0.0/33'")]
+    [InlineData("--proto", "tcpp", "--proto: expected tcp, udp, icmp, a protocol name or a number 0-255, but got 'tcpp'")]
+    [InlineData("--state", "NEW,OLD", "--state: expected states among INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED,SNAT,DNAT, but got 'NEW,OLD'")]
+    public void A_bad_query_is_a_usage_error_that_says_what_was_expected(string option, string value, string message)
+    {
+        var run = Dockerfw.Run("reach", "--iptables", Docker, option, value);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Equal($"dockerfw: usage: {message}\n", run.Error);
+    }
+}
