@@ -101,7 +101,14 @@ internal sealed class AuditTextFormatter : IAuditFormatter
         console.Write(table);
         foreach (var entry in report.Reachability.Where(r => r.Verdict != ReachabilityVerdict.Denied))
         {
-            console.MarkupLine($"  {Esc(entry.From)} -> {Esc(entry.To)}: {ReportWords.Of(entry.Verdict)}");
+            var head = $"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}";
+            if (entry.Flows.Length == 1)
+            {
+                console.MarkupLine(Esc($"{head}, {FlowText(entry.Flows[0])}"));
+                continue;
+            }
+
+            console.MarkupLine(Esc(head));
             foreach (var flow in entry.Flows)
                 console.MarkupLine($"    {Esc(FlowText(flow))}");
         }
@@ -119,7 +126,8 @@ internal sealed class AuditTextFormatter : IAuditFormatter
         var ports = flow.Ports is null ? "" : $" port {flow.Ports}";
         var to = flow.Destinations is null ? "" : $" to {flow.Destinations}";
         var possible = flow.Possible ? ", only possibly (depends on what the dump cannot show)" : "";
-        return $"{flow.Protocol}{ports}{to} ({flow.Kind}{possible})";
+        var protocol = flow.Protocol == "all" ? "every protocol" : flow.Protocol;
+        return $"{protocol}{ports}{to} ({flow.Kind}{possible})";
     }
 
     private static void PublishedPorts(IAnsiConsole console, AuditReport report)

@@ -19,6 +19,18 @@ public sealed class AuditSnapshotTests
     }
 
     [Fact]
+    public void A_host_whose_isolation_is_gone_shows_the_open_matrix_and_high_findings()
+    {
+        // Docker's FORWARD jump to DOCKER-ISOLATION-STAGE-1 is missing: every network reaches every other.
+        var dump = File.ReadAllText(Corpus.PathOf("docker", "docker20.10-sim-isolation-jump-missing.iptables-save"));
+
+        var run = LabHost.Run(["audit", "--iptables", "-", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"], stdin: dump);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Snapshots.Verify(LabHost.WithoutVersion(run.Out), "isolation-jump-missing.audit.text");
+    }
+
+    [Fact]
     public void The_inferred_lab_host_audit_matches_its_approved_output()
     {
         var run = LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save")]);
