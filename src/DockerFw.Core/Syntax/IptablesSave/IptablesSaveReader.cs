@@ -124,7 +124,7 @@ public static class IptablesSaveReader
         }
 
         var context = new RuleContext(session.Family, table, at, diagnostics);
-        var rule = session.Binder.Bind(tokens, context, counters, at.AtColumn(start + 1), start == 0 ? line : line[start..]);
+        var rule = session.Binder.Bind(tokens, context, counters, start == 0 ? at : at.AtColumn(start + 1), start == 0 ? line : line[start..]);
         if (rule is not null) table.Add(rule);
     }
 }

@@ -67,8 +67,8 @@ internal sealed class RuleBinder
         if (!table.HasChain(chainToken.Text)) return Fail(Messages.UndeclaredChain(context.At(chainToken), chainToken.Text, table.Name));
         var target = BuildTarget();
         CheckProtocolModules();
-        if (target is JumpTarget jump && targetName is { } jumpName && table.TargetProblem(jump) is { } problem)
-            context.Report(problem(context.At(jumpName)));
+        if (target is JumpTarget jump && targetName is { } jumpName && !table.CanJumpTo(jump))
+            context.Report(table.TargetProblem(jump, context.At(jumpName)));
         if (context.Failed) return null;
 
         var coreCount = core.Count(m => m is not null);

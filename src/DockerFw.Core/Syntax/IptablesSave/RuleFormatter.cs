@@ -22,7 +22,7 @@ internal static class RuleFormatter
     {
         if (includeCounters && rule.Counters is { } counters)
             text.Append('[').Append(counters.Packets).Append(':').Append(counters.Bytes).Append("] ");
-        text.Append("-A ").Append(SaveQuoting.Plain(rule.Chain));
+        text.Append("-A ").AppendPlain(rule.Chain);
         // Core options in save's order wherever a model built by hand put them.
         foreach (var option in CoreOrder)
         {
@@ -37,7 +37,7 @@ internal static class RuleFormatter
         foreach (var block in rule.Blocks)
         {
             if (block.IsCore) continue;
-            text.Append(" -m ").Append(SaveQuoting.Plain(block.Module!));
+            text.Append(" -m ").AppendPlain(block.Module!);
             foreach (var match in block.Matches) AppendMatch(text, match, block.Module);
         }
 
@@ -48,48 +48,69 @@ internal static class RuleFormatter
     {
         if (match.Negated) text.Append(" !");
         text.Append(' ').Append(match.Option);
+        switch (match)
+        {
+            case CommentMatch c:
+                text.Append(' ').AppendSaveString(c.Text);
+                return;
+            case ModuleOptionMatch m:
+                Arguments(text, m.Module, m.Name, m.Arguments);
+                return;
+            case OpaqueMatch o:
+                Arguments(text, o.Module, o.Name, o.Arguments);
+                return;
+            case InterfaceMatch i:
+                text.Append(' ').AppendPlain(i.Value.Text);
+                return;
+            case PhysdevInterfaceMatch p:
+                text.Append(' ').AppendPlain(p.Value.Text);
+                return;
+            case SetMatch set:
+                text.Append(' ').AppendPlain(set.SetName).Append(' ').Append(set.FormatDirections());
+                return;
+            case PortMatch { Range: var range }:
+                text.Append(' ').Append(range.First);
+                if (range.Last != range.First) text.Append(':').Append(range.Last);
+                return;
+        }
+
         var value = match switch
         {
             AddressMatch a => a.Value.ToString(),
-            InterfaceMatch i => SaveQuoting.Plain(i.Value.Text),
             ProtocolMatch p => p.Value.Name,
             FragmentMatch => null,
-            PortMatch p => p.Range.Format(':'),
             TcpFlagsMatch f => $"{TcpFlagsText.Format(f.Mask)} {TcpFlagsText.Format(f.Compare)}",
             MultiportMatch m => string.Join(',', m.Ranges.Select(r => r.Format(':'))),
             IcmpTypeMatch i => i.FormatValue(),
             ConntrackStateMatch c => ConntrackStatesText.Format(c.States),
             MarkMatch m => m.Value.FormatMatch(),
             AddrTypeMatch a => string.Join(',', a.Types),
-            SetMatch s => $"{SaveQuoting.Plain(s.SetName)} {s.FormatDirections()}",
             IpRangeMatch r => r.FormatValue(),
-            PhysdevInterfaceMatch p => SaveQuoting.Plain(p.Value.Text),
             PhysdevFlagMatch => null,
-            CommentMatch c => SaveQuoting.SaveString(c.Text),
-            ModuleOptionMatch m => Arguments(m.Module, m.Name, m.Arguments),
-            OpaqueMatch o => Arguments(o.Module, o.Name, o.Arguments),
             _ => throw new ArgumentOutOfRangeException(nameof(match), match, "a match type the writer does not know"),
         };
         if (!string.IsNullOrEmpty(value)) text.Append(' ').Append(value);
     }
 
-    private static string Arguments(string? module, string option, IEnumerable<string> arguments) =>
-        string.Join(' ', arguments.Select(a => Value(module, option, a)));
+    private static void Arguments(StringBuilder text, string? module, string option, IEnumerable<string> arguments)
+    {
+        foreach (var argument in arguments) Value(text.Append(' '), module, option, argument);
+    }
 
-    private static string Value(string? module, string option, string value) =>
-        module == "string" && option is "--string" or "--hex-string" ? SaveQuoting.StringMatch(value)
-        : SaveStringOptions.Contains(option) ? SaveQuoting.SaveString(value)
-        : SaveQuoting.Plain(value);
+    private static StringBuilder Value(StringBuilder text, string? module, string option, string value) =>
+        module == "string" && option is "--string" or "--hex-string" ? text.AppendStringMatch(value)
+        : SaveStringOptions.Contains(option) ? text.AppendSaveString(value)
+        : text.AppendPlain(value);
 
     private static void AppendTarget(StringBuilder text, Target target)
     {
         if (target is JumpTarget { IsGoto: true } jump)
         {
-            text.Append(" -g ").Append(SaveQuoting.Plain(jump.Chain));
+            text.Append(" -g ").AppendPlain(jump.Chain);
             return;
         }
 
-        text.Append(" -j ").Append(SaveQuoting.Plain(target.Name));
+        text.Append(" -j ").AppendPlain(target.Name);
         switch (target)
         {
             case RejectTarget r:
@@ -111,7 +132,7 @@ internal static class RuleFormatter
                 text.Append(" --set-xmark ").Append(new MarkMask(m.Value, m.Mask).FormatTarget());
                 break;
             case LogTarget l:
-                if (l.Prefix is { } prefix) text.Append(" --log-prefix ").Append(SaveQuoting.SaveString(prefix));
+                if (l.Prefix is { } prefix) text.Append(" --log-prefix ").AppendSaveString(prefix);
                 if (l.Level is { } level and not 4) text.Append(" --log-level ").Append(level);
                 foreach (var flag in l.Flags) text.Append(' ').Append(flag);
                 break;
@@ -119,7 +140,7 @@ internal static class RuleFormatter
                 foreach (var option in e.Options)
                 {
                     text.Append(' ').Append(option.Name);
-                    foreach (var a in option.Arguments) text.Append(' ').Append(Value(null, option.Name, a));
+                    Arguments(text, null, option.Name, option.Arguments);
                 }
 
                 break;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -5,45 +6,44 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <summary>How iptables-save quotes values, so restore's tokenizer gives them back unchanged.</summary>
 internal static class SaveQuoting
 {
+    private static readonly SearchValues<char> BareSafe =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    private static readonly SearchValues<char> Splitting = SearchValues.Create(" \t\n\"");
+
     /// <summary>
     /// <c>xtables_save_string</c> (comment, log and nflog prefixes, helper): bare when non-empty and
     /// only <c>[A-Za-z0-9_-]</c>, else quoted with <c>"</c>, <c>\</c> and <c>'</c> escaped.
     /// </summary>
-    public static string SaveString(string value)
-    {
-        if (value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')) return value;
-        return Quote(value, "\"\\'");
-    }
+    public static StringBuilder AppendSaveString(this StringBuilder text, string value) =>
+        value.Length > 0 && !value.AsSpan().ContainsAnyExcept(BareSafe) ? text.Append(value) : Quote(text, value, "\"\\'");
 
     /// <summary><c>-m string --string</c>: always quoted, only <c>"</c> and <c>\</c> escaped (libxt_string.c).</summary>
-    public static string StringMatch(string value) => Quote(value, "\"\\");
+    public static StringBuilder AppendStringMatch(this StringBuilder text, string value) => Quote(text, value, "\"\\");
 
     /// <summary>
     /// Any other value or name: bare unless restore would split or unquote it (save prints names raw,
     /// which is the same for every name restore can read back).
     /// </summary>
-    public static string Plain(string value)
-    {
-        if (value.Length > 0 && !value.Any(c => c is ' ' or '\t' or '\n' or '"')) return value;
-        return Quote(value, "\"\\");
-    }
+    public static StringBuilder AppendPlain(this StringBuilder text, string value) =>
+        value.Length > 0 && !value.AsSpan().ContainsAny(Splitting) ? text.Append(value) : Quote(text, value, "\"\\");
 
     /// <summary>
     /// A value that ends in the line feed an unterminated quote swallowed (formats.md §1.5) is written
     /// unterminated again: restore accepts only that form. The reader makes such a value only from
     /// the last argument of a line, and the writer keeps it last.
     /// </summary>
-    private static string Quote(string value, string escaped)
+    private static StringBuilder Quote(StringBuilder text, string value, string escaped)
     {
         var close = !(value.EndsWith('\n') && value.IndexOf('\n') == value.Length - 1);
         if (!close) value = value[..^1];
-        var text = new StringBuilder(value.Length + 4).Append('"');
+        text.Append('"');
         foreach (var c in value)
         {
             if (escaped.Contains(c)) text.Append('\\');
             text.Append(c);
         }
 
-        return close ? text.Append('"').ToString() : text.ToString();
+        return close ? text.Append('"') : text;
     }
 }

@@ -145,13 +145,12 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
     private ImmutableArray<Rule> RulesOf(string chain) => rules.TryGetValue(chain, out var list) ? list.ToImmutable() : [];
 
-    /// <summary>Why a jump or goto cannot go to its chain (given where to report it), or null when it can.</summary>
-    public Func<SourceSpan, Diagnostic>? TargetProblem(JumpTarget jump)
-    {
-        if (IsBuiltIn(jump.Chain)) return at => Messages.JumpToBuiltIn(at, jump.IsGoto ? "-g" : "-j", jump.Chain);
-        if (declared.Contains(jump.Chain)) return null;
-        return jump.IsGoto
-            ? at => Messages.UndeclaredChain(at, jump.Chain, Name)
-            : at => Messages.UndeclaredTarget(at, jump.Chain, Name);
-    }
+    /// <summary>True when a jump or goto can go to its chain: a user chain declared so far.</summary>
+    public bool CanJumpTo(JumpTarget jump) => declared.Contains(jump.Chain) && !IsBuiltIn(jump.Chain);
+
+    /// <summary>Why a jump or goto cannot go to its chain.</summary>
+    public Diagnostic TargetProblem(JumpTarget jump, SourceSpan at) =>
+        IsBuiltIn(jump.Chain) ? Messages.JumpToBuiltIn(at, jump.IsGoto ? "-g" : "-j", jump.Chain)
+        : jump.IsGoto ? Messages.UndeclaredChain(at, jump.Chain, Name)
+        : Messages.UndeclaredTarget(at, jump.Chain, Name);
 }
