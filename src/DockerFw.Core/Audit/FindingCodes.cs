@@ -36,7 +36,7 @@ public static class FindingCodes
     public static readonly FindingCode DockerUserNotFirst = new("DFW603", "host", FindingSeverity.Medium, "FORWARD decides some traffic before DOCKER-USER sees it");
     public static readonly FindingCode IpForwardOff = new("DFW604", "host", FindingSeverity.Medium, "net.ipv4.ip_forward is 0");
     public static readonly FindingCode SplitBackends = new("DFW605", "host", FindingSeverity.Medium, "rules are split across iptables-legacy and iptables-nft");
-    public static readonly FindingCode DockerUserAcceptsAll = new("DFW606", "host", FindingSeverity.High, "DOCKER-USER accepts every new forwarded connection");
+    public static readonly FindingCode DockerUserAcceptsAll = new("DFW606", "host", FindingSeverity.High, "DOCKER-USER accepts every new connection of the bridges");
     public static readonly FindingCode Approximated = new("DFW607", "host", FindingSeverity.Info, "rules the engine can only approximate");
     public static readonly FindingCode SubnetUnknown = new("DFW608", "host", FindingSeverity.Info, "a network's subnet is not visible");
     public static readonly FindingCode OtherBackendDrops = new("DFW609", "host", FindingSeverity.High, "the other iptables back end drops container traffic");

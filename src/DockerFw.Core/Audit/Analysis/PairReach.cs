@@ -5,30 +5,29 @@ namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
 /// New connections from the containers of one network to those of another: the verdict, the flows
-/// allowed (and whether their replies come back), and the rules that open or close the way.
+/// allowed (and whether their replies come back), and the rules that open the way.
 /// </summary>
 public sealed record PairReach(
     AuditedNetwork From,
     AuditedNetwork To,
     ReachabilityVerdict Verdict,
     ImmutableArray<AllowedFlow> Flows,
-    ImmutableArray<Evidence> Opening,
-    ImmutableArray<Evidence> Closing)
+    ImmutableArray<Evidence> Opening)
 {
     public static PairReach Of(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes, AuditInputs inputs)
     {
         var pieces = passes.From(from).TryGetValue(to.Bridge, out var all) ? passes.ToContainersOf(all, to) : [];
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
-        var closed = pieces.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
+        var closed = pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject);
         var verdict = open.Count == 0 ? ReachabilityVerdict.Denied
-            : closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) ? ReachabilityVerdict.Allowed
+            : !closed && open.All(p => p.Verdict == ReachVerdict.Accept) ? ReachabilityVerdict.Allowed
             : ReachabilityVerdict.Partial;
         var whole = passes.ContainerAddresses(to);
         var flows = verdict == ReachabilityVerdict.Allowed
             ? [new AllowedFlow("all", null, null, Kind(open, from, to, passes))]
             : Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
                 Kind([p], from, to, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), whole);
-        return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"), Deciding(closed, inputs, "closes the way"));
+        return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"));
     }
 
     /// <summary>One flow per protocol, ports and kind, its destinations merged (the walk splits them freely).</summary>

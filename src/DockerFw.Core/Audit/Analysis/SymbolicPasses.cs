@@ -21,19 +21,38 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     private readonly Dictionary<string, Dictionary<string, List<Piece>>> _repliesTo = [];
     private Dictionary<string, List<Piece>>? _fromOutside;
 
-    public SymbolicRuleset Rules { get; } = SymbolicRuleset.Compile(
-        inputs.Ruleset,
-        inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
-        inputs.HostModel.LocalAddresses);
+    private readonly Lazy<SymbolicRuleset> _verdicts = new(() => Compile(inputs, ReachDetail.Verdicts));
+
+    public SymbolicRuleset Rules { get; } = Compile(inputs, ReachDetail.Rules);
 
     public PacketSpace Space => Rules.Space;
 
-    /// <summary>NEW packets from a network's containers, by the bridge they leave on.</summary>
+    private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => SymbolicRuleset.Compile(
+        inputs.Ruleset,
+        inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
+        inputs.HostModel.LocalAddresses,
+        detail);
+
+    /// <summary>
+    /// NEW packets from a network's containers, by the bridge they leave on. A verdict-only walk
+    /// answers for every bridge at once; only the bridges it finds open (to other networks, or partly
+    /// to its own, as links are) are walked again with the rules recorded, for the evidence. On a
+    /// host whose networks are isolated that second walk never happens.
+    /// </summary>
     public IReadOnlyDictionary<string, List<Piece>> From(AuditedNetwork a)
     {
         if (_fromBridge.TryGetValue(a.Bridge, out var cached)) return cached;
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
-        return _fromBridge[a.Bridge] = ByInterface(SymbolicEngine.Reach(Rules, query), Dimension.Out);
+        var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.Out);
+        var open = quick.Where(kv => kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
+                && (kv.Key != a.Bridge || kv.Value.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)))
+            .Select(kv => kv.Key).ToList();
+        if (open.Count == 0) return _fromBridge[a.Bridge] = quick;
+        var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
+        var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs));
+        foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, detailed), Dimension.Out))
+            quick[bridge] = pieces;
+        return _fromBridge[a.Bridge] = quick;
     }
 
     /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>
@@ -41,22 +60,35 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     {
         if (_repliesTo.TryGetValue(a.Bridge, out var cached)) return cached;
         var query = new ReachQuery(PacketPath.Forward) { Out = new InterfacePattern(a.Bridge), Destination = a.Subnet, State = ConntrackStates.Established };
-        return _repliesTo[a.Bridge] = ByInterface(SymbolicEngine.Reach(Rules, query), Dimension.In);
+        return _repliesTo[a.Bridge] = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.In);
     }
 
     /// <summary>NEW packets arriving on any interface that is not a known bridge, by the bridge they leave on.</summary>
     public IReadOnlyDictionary<string, List<Piece>> FromOutside()
     {
         if (_fromOutside is not null) return _fromOutside;
-        return _fromOutside = ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, NewFromOutside(Space, inputs, Dimension.In)), Dimension.Out);
+        var intoBridges = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)));
+        return _fromOutside = ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, intoBridges), Dimension.Out);
     }
+
+    /// <summary>NEW forwarded packets that enter or leave by a bridge: the traffic Docker's rules are about.</summary>
+    public PacketSet DockerTraffic()
+    {
+        var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(Space);
+        var bridges = Bridges(Space, inputs);
+        var leaving = Whole().With(Dimension.Out, bridges);
+        var entering = Whole().With(Dimension.In, bridges).With(Dimension.Out, bridges.Complement(Space.MaxOf(Dimension.Out)));
+        return query.Intersect(new PacketSet([leaving, entering]));
+    }
+
+    private static IntervalSet Bridges(PacketSpace space, AuditInputs inputs) =>
+        inputs.Networks.Aggregate(IntervalSet.Empty, (s, n) => s.Union(space.Interfaces.Matching(new InterfacePattern(n.Bridge))));
 
     /// <summary>NEW forwarded packets whose given interface is none of the bridges.</summary>
     public static PacketSet NewFromOutside(PacketSpace space, AuditInputs inputs, Dimension side)
     {
         var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space);
-        var bridges = inputs.Networks.Aggregate(IntervalSet.Single((UInt128)space.Interfaces.NoInterface),
-            (s, n) => s.Union(space.Interfaces.Matching(new InterfacePattern(n.Bridge))));
+        var bridges = Bridges(space, inputs).Union(IntervalSet.Single((UInt128)space.Interfaces.NoInterface));
         return query.Intersect(Whole(space).With(side, bridges.Complement(space.MaxOf(side))));
     }
 

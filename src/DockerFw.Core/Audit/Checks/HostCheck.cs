@@ -40,7 +40,7 @@ public sealed class HostCheck : IAuditCheck
                 evidence: forwardDecisions.Before.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "decides before DOCKER-USER")));
         if (forwardDecisions.UserAcceptsAll)
             yield return Finding.Of(FindingCodes.DockerUserAcceptsAll,
-                "DOCKER-USER accepts every new forwarded connection that reaches it, before Docker's isolation, icc and port rules: no network is isolated. Narrow the ACCEPT (match interfaces, addresses, ports) or end DOCKER-USER with RETURN instead.",
+                "DOCKER-USER accepts every new connection into or out of the bridges that reaches it, before Docker's isolation, icc and port rules: no network is isolated. Narrow the ACCEPT (match interfaces, addresses, ports) or end DOCKER-USER with RETURN instead.",
                 inputs.Networks.Select(n => n.Name), evidence: forwardDecisions.UserAccepts.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "accepts everything")));
 
         if (inputs.Host.IpForward == false && dockerHost)
@@ -65,12 +65,12 @@ public sealed class HostCheck : IAuditCheck
 
     private sealed record Decisions(List<ResponsibleRule> Before, List<ResponsibleRule> UserAccepts, bool UserAcceptsAll);
 
-    /// <summary>Every NEW forwarded packet, partitioned: who decides before DOCKER-USER, and whether DOCKER-USER accepts all the rest.</summary>
+    /// <summary>NEW forwarded Docker traffic, partitioned: who decides before DOCKER-USER, and whether DOCKER-USER accepts all the rest.</summary>
     private static Decisions ForwardDecisions(AuditAnalysis analysis)
     {
         var hook = analysis.DockerUser;
-        if (hook.JumpFromForwardPosition is not { } jump) return new([], [], false);
-        var result = SymbolicEngine.Reach(analysis.Passes.Rules, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New });
+        if (hook.JumpFromForwardPosition is not { } jump || analysis.Inputs.Networks.IsEmpty) return new([], [], false);
+        var result = SymbolicEngine.Reach(analysis.Passes.Rules, PacketPath.Forward, analysis.Passes.DockerTraffic());
         var before = new List<ResponsibleRule>();
         var userAccepts = new List<ResponsibleRule>();
         var rest = PacketSet.Empty;

@@ -39,7 +39,9 @@ public sealed class MasqueradeCheck : IAuditCheck
                     [name], evidence: f.OwnBridgeNatEvidence);
         }
 
-        foreach (var finding in UnownedSources(analysis)) yield return finding;
+        // On a host without Docker networks every NAT rule is someone else's business.
+        if (!analysis.Inputs.Networks.IsEmpty)
+            foreach (var finding in UnownedSources(analysis)) yield return finding;
     }
 
     /// <summary>Sources the nat table rewrites on the way out that lie in no network's subnet.</summary>
