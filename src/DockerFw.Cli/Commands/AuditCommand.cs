@@ -101,7 +101,7 @@ internal sealed class AuditCommand(
             report,
             Inputs(options, [.. texts, .. live?.OtherBackends ?? []], live?.Engine),
             host.Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            options.Input.Iptables switch { null => null, "-" => DumpLoader.StdinName, var file => environment.Display(file) },
+            options.Input.Iptables is { } file ? environment.Display(file) : null,
             RootCommandFactory.Version);
 
         Write(run, options);

@@ -109,18 +109,22 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     /// <summary>
     /// The evidence rules, one location each. A finding without a rule line (a chain policy, a
     /// container setting) points at the file it comes from as a whole: code scanning shows no
-    /// result that has no location.
+    /// result that has no location. Rules read from stdin or the live host have no file to point at.
     /// </summary>
     private static IEnumerable<JsonNode> Locations(Finding finding, AuditRun run)
     {
-        var file = run.RulesFile;
+        var file = FileOrNull(run.RulesFile);
         var lines = finding.Evidence.Where(e => e.Line > 0).DistinctBy(e => e.Line).Take(MaxLocations).ToList();
         if (file is not null && lines.Count > 0)
             return lines.Select(e => Location(file, e));
 
-        var whole = finding.Code.Check == "container" ? run.DockerFiles.FirstOrDefault() ?? file : file ?? run.DockerFiles.FirstOrDefault();
+        var docker = run.DockerFiles.Select(FileOrNull).FirstOrDefault(f => f is not null);
+        var whole = finding.Code.Check == "container" ? docker ?? file : file ?? docker;
         return whole is null ? [] : [Location(whole, null)];
     }
+
+    // Standard input (<stdin>) is no file a viewer can open.
+    private static string? FileOrNull(string? name) => name is null || name.StartsWith('<') ? null : name;
 
     private static JsonNode Location(string file, Evidence? evidence)
     {

@@ -1,3 +1,5 @@
+using DockerFw.Cli.Input;
+
 namespace DockerFw.Cli.Output;
 
 /// <summary>
@@ -12,11 +14,12 @@ internal sealed record OutputEnvironment(string WorkingDirectory, bool NoColor)
 
     /// <summary>
     /// A path as reports show it: relative to <see cref="WorkingDirectory"/> with forward slashes when
-    /// it lies below it, else as given. Keeps reports (and SARIF uris) the same on every machine.
+    /// it lies below it, <c>&lt;stdin&gt;</c> for <c>-</c>, else absolute. Keeps reports (and SARIF uris) the same on every machine.
     /// </summary>
     public string Display(string path)
     {
-        if (path == "-" || path.StartsWith('<')) return path;
+        if (path == "-") return DumpLoader.StdinName;
+        if (path.StartsWith('<')) return path;
         var full = Path.GetFullPath(path, WorkingDirectory);
         var relative = Path.GetRelativePath(WorkingDirectory, full);
         var below = relative != "." && !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
