@@ -1,0 +1,45 @@
+using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Checks;
+
+namespace DockerFw.Tests.Audit;
+
+public sealed class FindingCodeTests
+{
+    private static readonly Dictionary<char, string> Groups = new()
+    {
+        ['2'] = "isolation", ['3'] = "icc", ['4'] = "masquerade", ['6'] = "host", ['7'] = "container",
+    };
+
+    [Fact]
+    public void Codes_are_unique_and_grouped_by_check()
+    {
+        Assert.Equal(FindingCodes.All.Length, FindingCodes.All.Select(c => c.Code).Distinct().Count());
+        foreach (var code in FindingCodes.All)
+        {
+            var expected = code.Code[3] == '5' ? (code.Code[4] == '0' ? "link" : "published-port") : Groups[code.Code[3]];
+            Assert.True(expected == code.Check, $"{code.Code} belongs to {expected}, not {code.Check}");
+        }
+    }
+
+    [Fact]
+    public void Every_code_has_its_page_in_docs_findings_with_title_check_and_severity()
+    {
+        foreach (var code in FindingCodes.All)
+        {
+            var page = Path.Combine(Corpus.RepoRoot, "docs", "findings", code.Code + ".md");
+            Assert.True(File.Exists(page), $"missing {page}");
+            var text = File.ReadAllText(page);
+            Assert.StartsWith($"# {code.Code}: ", text, StringComparison.Ordinal);
+            Assert.Contains($"**Check:** `{code.Check}` · **Severity:** {code.Severity.ToString().ToLowerInvariant()}", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Every_check_has_a_distinct_name_and_raises_only_its_own_codes()
+    {
+        Assert.Equal(["container", "host", "icc", "isolation", "link", "masquerade", "published-port"], Checks.All.Select(c => c.Name).Order());
+        var host = new DockerHost(User: "-A DOCKER-USER -j ACCEPT", Input: "-A INPUT -p tcp --dport 8080 -j DROP").ToString();
+        foreach (var check in Checks.All)
+            Assert.All(check.Run(AuditFixture.Context(host)), f => Assert.Equal(check.Name, f.Code.Check));
+    }
+}
