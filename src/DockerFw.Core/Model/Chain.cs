@@ -13,6 +13,9 @@ public sealed record Chain(string Name, Verdict? Policy, Counters Counters, Immu
 {
     public bool IsBuiltIn => Policy is not null;
 
+    /// <summary>For an nftables chain attached to a hook: its type, hook and priority; null otherwise.</summary>
+    public BaseChain? Base { get; init; }
+
     public static readonly ImmutableArray<string> BuiltInNames =
         ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
 

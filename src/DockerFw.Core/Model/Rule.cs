@@ -23,4 +23,10 @@ public sealed record Rule(
 
     /// <summary>The rule as written by the reader's input, when it came from text.</summary>
     public string? SourceText { get; init; }
+
+    /// <summary>
+    /// nft's handle of the rule this one was read from. Rules desugared from one nft rule (one per
+    /// element of a verdict map) share it, which leads evidence back to the rule as written.
+    /// </summary>
+    public long? Handle { get; init; }
 }

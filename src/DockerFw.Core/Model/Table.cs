@@ -19,6 +19,21 @@ public sealed record Table(string Name, ImmutableArray<Chain> Chains, SourceSpan
         _ => [],
     };
 
+    /// <summary>
+    /// The nftables family (ip, ip6, inet, arp, bridge, netdev) of a table read from nft; null for a
+    /// table read from iptables-save, whose family is the ruleset's.
+    /// </summary>
+    public string? Family { get; init; }
+
+    /// <summary>True for a table read from nft rather than from iptables-save.</summary>
+    public bool IsNative { get; init; }
+
+    /// <summary>
+    /// An nft table holding iptables-nft compat (xt) statements: nft lists it without the options of
+    /// those statements, so its iptables-save view is the one to evaluate.
+    /// </summary>
+    public bool ManagedByIptablesNft { get; init; }
+
     // A linear search: the model stays a plain value (a cached index would survive `with`), and
     // the semantics engine compiles its own indexed form.
     public Chain? this[string chain] => Chains.FirstOrDefault(c => c.Name == chain);
