@@ -63,22 +63,27 @@ internal static class DockerEngineReader
 
     private static string ReadAll(DockerEngineClient client)
     {
+        // The Engine lists in no stable order, and the default bridge gets a new id at every start: by
+        // name, the same host always gives the same report.
         var items = new List<string>();
-        foreach (var id in Ids(client.Get("networks")))
+        foreach (var id in Ids(client.Get("networks"), "Name"))
             items.Add(client.Get($"networks/{Uri.EscapeDataString(id)}"));
-        foreach (var id in Ids(client.Get("containers/json?all=1")))
+        foreach (var id in Ids(client.Get("containers/json?all=1"), "Names"))
             items.Add(client.Get($"containers/{Uri.EscapeDataString(id)}/json"));
         return "[" + string.Join(",\n", items) + "]";
     }
 
-    private static List<string> Ids(string listJson)
+    /// <summary>The ids of a list, ordered by <paramref name="nameProperty"/> (a string, or an array whose first string counts).</summary>
+    private static List<string> Ids(string listJson, string nameProperty)
     {
         try
         {
             using var document = JsonDocument.Parse(listJson);
             return document.RootElement.EnumerateArray()
-                .Select(item => item.TryGetProperty("Id", out var id) ? id.GetString() : null)
-                .OfType<string>()
+                .Where(item => item.TryGetProperty("Id", out _))
+                .Select(item => (Id: item.GetProperty("Id").GetString() ?? "", Name: NameOf(item, nameProperty)))
+                .OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal)
+                .Select(i => i.Id)
                 .ToList();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -86,6 +91,12 @@ internal static class DockerEngineReader
             throw new DockerEngineException(DockerEngineFailure.Other, $"the Docker Engine's list is not the JSON array it should be: {e.Message}");
         }
     }
+
+    private static string NameOf(JsonElement item, string property) =>
+        !item.TryGetProperty(property, out var name) ? ""
+        : name.ValueKind == JsonValueKind.String ? name.GetString() ?? ""
+        : name.ValueKind == JsonValueKind.Array && name.GetArrayLength() > 0 ? name[0].GetString() ?? ""
+        : "";
 
     private static string Origin(DockerEngineAddress endpoint) => endpoint.Origin switch
     {

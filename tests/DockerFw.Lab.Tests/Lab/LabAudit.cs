@@ -54,6 +54,11 @@ public sealed class LabAudit
             ? r.GetProperty("verdict").GetString()!
             : throw new Xunit.Sdk.XunitException($"the audit reports nothing from {from} to {to}:\n{Json}");
 
+    public IEnumerable<JsonElement> Flows(string from, string to) =>
+        Root.GetProperty("reachability").EnumerateArray()
+            .Single(r => r.GetProperty("from").GetString() == from && r.GetProperty("to").GetString() == to)
+            .GetProperty("flows").EnumerateArray();
+
     public IEnumerable<JsonElement> Findings(string code) =>
         Root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("code").GetString() == code);
 

@@ -1,0 +1,76 @@
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests;
+
+/// <summary>Scenario 2a: a network created with <c>com.docker.network.bridge.enable_icc=false</c>.</summary>
+[Collection(DefaultLabCollection.Name)]
+public sealed class IccScenarioTests
+{
+    private readonly DefaultLab lab;
+    private readonly Traffic traffic;
+
+    public IccScenarioTests(DefaultLab lab)
+    {
+        this.lab = lab;
+        traffic = new Traffic(lab);
+        if (LabDaemon.IsRoot) lab.Reset();
+    }
+
+    [LabFact]
+    public void Containers_of_an_icc_false_network_do_not_reach_each_other_and_the_audit_says_icc_is_off()
+    {
+        lab.CreateNetwork("quiet", "--subnet", "172.31.30.0/24", "-o", "com.docker.network.bridge.enable_icc=false");
+        traffic.EchoServer("q1", ["--network", "quiet"], 80);
+        traffic.EchoServer("q2", ["--network", "quiet"], 80);
+
+        var audit = LabAudit.Of(lab);
+
+        Assert.False(audit.Declared("quiet", "icc"));
+        Assert.False(audit.Effective("quiet", "icc"));
+        Assert.Empty(audit.Findings("DFW301"));
+        var probes = Traffic.All(
+            () => traffic.Connects("q2", traffic.Ip("q1", "quiet"), 80),
+            () => traffic.Pings("q1", traffic.Ip("q2", "quiet")),
+            () => traffic.ReachesOutside("q1"));
+        Assert.Equal([false, false, true], probes);
+    }
+}
+
+/// <summary>
+/// Scenario 2b: a daemon started with <c>--icc=false</c>, and <c>--link db:db</c> where db exposes a
+/// port: exactly that port between the two, both ways, nothing else.
+/// </summary>
+public sealed class LinkScenarioTests(IccOffLab lab) : IClassFixture<IccOffLab>
+{
+    private readonly Traffic traffic = new(lab);
+
+    [LabFact]
+    public void A_legacy_link_opens_exactly_the_exposed_port_between_the_two_containers()
+    {
+        traffic.EchoServer("db", ["--expose", "5432"], 5432, 6000);
+        traffic.EchoServer("web", ["--link", "db:db"], 80);
+        traffic.EchoServer("other", [], 80);
+        var db = traffic.Ip("db", "bridge");
+        var web = traffic.Ip("web", "bridge");
+
+        var audit = LabAudit.Of(lab);
+
+        Assert.False(audit.Declared("bridge", "icc"));
+        Assert.False(audit.Effective("bridge", "icc"));
+        var link = Assert.Single(audit.Links);
+        Assert.Equal(("tcp", 5432, web, db), (link.GetProperty("protocol").GetString(), link.GetProperty("port").GetInt32(),
+            link.GetProperty("client_ip").GetString(), link.GetProperty("server_ip").GetString()));
+        Assert.Empty(audit.Findings("DFW501"));
+        Assert.Empty(audit.Findings("DFW502"));
+        Assert.Empty(audit.Findings("DFW301"));
+
+        var probes = Traffic.All(
+            () => traffic.Connects("web", db, 5432),
+            () => traffic.Connects("web", "db", 5432),
+            () => traffic.Connects("web", db, 6000),
+            () => traffic.Connects("db", web, 80),
+            () => traffic.Connects("other", db, 5432),
+            () => traffic.Pings("web", db));
+        Assert.Equal([true, true, false, false, false, false], probes);
+    }
+}
