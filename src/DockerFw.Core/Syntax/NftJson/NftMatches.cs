@@ -1,0 +1,193 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Syntax.NftJson;
+
+/// <summary>
+/// Maps one nft <c>match</c> (left op right) to the typed conditions of the model where the meaning is
+/// exactly the same; returns null where it is not, and the caller keeps the expression opaque.
+/// </summary>
+internal sealed class NftMatches(Func<string, NftSet?> findSet)
+{
+    public ImmutableArray<MatchBlock>? Map(string op, JsonElement left, JsonElement right)
+    {
+        var negated = op == "!=";
+        if (op is not ("==" or "!=" or "in")) return null;
+        var blocks = Typed(left, right, negated, op);
+        return blocks is null ? null : [.. blocks];
+    }
+
+    private IEnumerable<MatchBlock>? Typed(JsonElement left, JsonElement right, bool negated, string op)
+    {
+        if (Key(left, "meta") is { } meta) return Meta(meta, right, negated);
+        if (left.TryGetProperty("payload", out var payload)) return Payload(payload, null, right, negated);
+        if (Key(left, "ct") is "state" && States(right) is { } states)
+            return [Block("conntrack", new ConntrackStateMatch(states, negated))];
+        if (Key(left, "ct") is "status" && Strings(right) is { } status)
+            return [Block("conntrack", new ModuleOptionMatch("conntrack", "--ctstatus", [string.Join(',', status.Select(s => s.ToUpperInvariant()))], negated))];
+        if (left.TryGetProperty("fib", out var fib)) return Fib(fib, right, negated);
+        if (left.TryGetProperty("&", out var and) && and.GetArrayLength() == 2) return Masked(and[0], and[1], right, negated, op);
+        return null;
+    }
+
+    private static IEnumerable<MatchBlock>? Meta(string key, JsonElement right, bool negated)
+    {
+        switch (key)
+        {
+            case "iifname" or "oifname" when right.ValueKind == JsonValueKind.String:
+                var dir = key == "iifname" ? Direction.In : Direction.Out;
+                return [Block(null, new InterfaceMatch(dir, Interface(right.GetString()!), negated))];
+            case "l4proto" when ProtocolOf(right) is { } p:
+                return [Block(null, new ProtocolMatch(p, negated))];
+            case "mark" when right.ValueKind == JsonValueKind.Number:
+                return [Block("mark", new MarkMatch(new MarkMask(right.GetUInt32(), uint.MaxValue), negated))];
+            default:
+                return null;
+        }
+    }
+
+    private IEnumerable<MatchBlock>? Payload(JsonElement payload, UInt128? mask, JsonElement right, bool negated)
+    {
+        var protocol = payload.TryGetProperty("protocol", out var pr) ? pr.GetString() : null;
+        var field = payload.TryGetProperty("field", out var f) ? f.GetString() : null;
+        var side = field switch { "saddr" => AddressField.Source, "daddr" => AddressField.Destination, _ => (AddressField?)null };
+        var portSide = field switch { "sport" => AddressField.Source, "dport" => AddressField.Destination, _ => (AddressField?)null };
+        if (protocol is "ip" or "ip6" && side is { } s)
+        {
+            var family = protocol == "ip" ? IpFamily.V4 : IpFamily.V6;
+            return Address(family, s, mask, right, negated);
+        }
+
+        if (protocol is "ip" && field == "protocol" || protocol is "ip6" && field == "nexthdr")
+            return ProtocolOf(right) is { } p ? [Block(null, new ProtocolMatch(p, negated))] : null;
+        if (protocol is "tcp" or "udp" && portSide is { } ps && mask is null)
+        {
+            var proto = Block(null, new ProtocolMatch(Protocol.FromNumber(protocol == "tcp" ? Protocol.Tcp : Protocol.Udp), false));
+            if (Port(right) is { } range) return [proto, Block(protocol, new PortMatch(ps, range, negated))];
+            var ranges = Members(right)?.Select(Port).ToList();
+            if (ranges is null || ranges.Any(r => r is null)) return null;
+            var field2 = ps == AddressField.Source ? MultiportField.Source : MultiportField.Destination;
+            return [proto, Block("multiport", new MultiportMatch(field2, [.. ranges!], negated))];
+        }
+
+        return null;
+    }
+
+    private IEnumerable<MatchBlock>? Address(IpFamily family, AddressField side, UInt128? mask, JsonElement right, bool negated)
+    {
+        if (mask is { } m)
+        {
+            if (right.ValueKind != JsonValueKind.String || !IpAddressValue.TryParse(right.GetString()!, family, out var a)) return null;
+            return [Block(null, new AddressMatch(side, new AddressMask(family, a & m, m), negated))];
+        }
+
+        if (right.ValueKind == JsonValueKind.Object && right.TryGetProperty("range", out var r))
+        {
+            if (!IpAddressValue.TryParse(r[0].GetString() ?? "", family, out var first) ||
+                !IpAddressValue.TryParse(r[1].GetString() ?? "", family, out var last)) return null;
+            return [Block("iprange", new IpRangeMatch(side, family, first, last, negated))];
+        }
+
+        if (AddressOf(family, right) is { } one) return [Block(null, new AddressMatch(side, one, negated))];
+        var name = right.ValueKind == JsonValueKind.String && right.GetString()!.StartsWith('@') ? right.GetString()![1..] : null;
+        var members = Members(right)?.Select(e => AddressOf(family, e)).ToList();
+        if (members is null || members.Any(x => x is null)) return null;
+        return [Block(null, new AddressSetMatch(side, name, [.. members!], negated))];
+    }
+
+    private IEnumerable<MatchBlock>? Fib(JsonElement fib, JsonElement right, bool negated)
+    {
+        var flags = fib.TryGetProperty("flags", out var fl) ? Strings(fl) : null;
+        if (fib.GetProperty("result").GetString() != "type" || flags is null || flags.Length != 1) return null;
+        var side = flags[0] switch { "daddr" => AddressField.Destination, "saddr" => AddressField.Source, _ => (AddressField?)null };
+        if (side is null || Strings(right) is not { } types) return null;
+        return [Block("addrtype", new AddrTypeMatch(side.Value, [.. types.Select(t => t.ToUpperInvariant())], negated))];
+    }
+
+    private IEnumerable<MatchBlock>? Masked(JsonElement inner, JsonElement mask, JsonElement right, bool negated, string op)
+    {
+        if (Key(inner, "meta") is "mark" && mask.ValueKind == JsonValueKind.Number && right.ValueKind == JsonValueKind.Number)
+            return [Block("mark", new MarkMatch(new MarkMask(right.GetUInt32(), mask.GetUInt32()), negated))];
+        if (!inner.TryGetProperty("payload", out var payload)) return null;
+        var protocol = payload.TryGetProperty("protocol", out var p) ? p.GetString() : null;
+        var field = payload.TryGetProperty("field", out var f) ? f.GetString() : null;
+        if (protocol == "tcp" && field == "flags" && op != "in" && Flags(mask) is { } m && Flags(right) is { } c)
+            return [Block(null, new ProtocolMatch(Protocol.FromNumber(Protocol.Tcp), false)), Block("tcp", new TcpFlagsMatch(m, c, negated))];
+        var family = protocol switch { "ip" => IpFamily.V4, "ip6" => IpFamily.V6, _ => (IpFamily?)null };
+        if (family is { } fam && mask.ValueKind == JsonValueKind.String && IpAddressValue.TryParse(mask.GetString()!, fam, out var bits))
+            return Payload(payload, bits, right, negated);
+        return null;
+    }
+
+    private IEnumerable<JsonElement>? Members(JsonElement right)
+    {
+        if (right.ValueKind == JsonValueKind.String && right.GetString()!.StartsWith('@'))
+            return findSet(right.GetString()![1..]) is { DataType: null } set ? set.Elements.Select(e => e.Key) : null;
+        if (right.ValueKind == JsonValueKind.Object && right.TryGetProperty("set", out var s))
+            return s.ValueKind == JsonValueKind.Array ? s.EnumerateArray().ToList() : [s];
+        return null;
+    }
+
+    internal static MatchBlock Block(string? module, Match match) => new(module, [match]);
+
+    internal static string? Key(JsonElement e, string kind) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(kind, out var k) && k.ValueKind == JsonValueKind.Object &&
+        k.TryGetProperty("key", out var key) ? key.GetString() : null;
+
+    // nft's wildcard is a trailing '*', iptables' a trailing '+'; "\*" is a literal star.
+    internal static InterfacePattern Interface(string name) =>
+        new(name.EndsWith('*') && !name.EndsWith("\\*") ? name[..^1] + "+" : name.Replace("\\*", "*"));
+
+    private static AddressMask? AddressOf(IpFamily family, JsonElement e)
+    {
+        if (e.ValueKind == JsonValueKind.String && e.GetString() is { } text && !text.StartsWith('@'))
+            return AddressMask.TryParse(text, family, out var v) ? v : null;
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("prefix", out var p) &&
+            IpAddressValue.TryParse(p.GetProperty("addr").GetString() ?? "", family, out var a))
+            return AddressMask.FromPrefix(family, a, p.GetProperty("len").GetInt32());
+        return null;
+    }
+
+    private static PortRange? Port(JsonElement e)
+    {
+        if (e.ValueKind == JsonValueKind.Number) return PortRange.Single(e.GetInt32());
+        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("range", out var r) &&
+            r[0].ValueKind == JsonValueKind.Number && r[1].ValueKind == JsonValueKind.Number && r[0].GetInt32() <= r[1].GetInt32())
+            return new PortRange(r[0].GetInt32(), r[1].GetInt32());
+        return null;
+    }
+
+    private static Protocol? ProtocolOf(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number => Protocol.FromNumber(e.GetInt32()),
+        JsonValueKind.String => Protocol.TryParse(e.GetString()!, out var p) ? p : null,
+        _ => null,
+    };
+
+    private static ConntrackStates? States(JsonElement e)
+    {
+        if (Strings(e) is not { } names) return null;
+        var states = ConntrackStates.None;
+        foreach (var n in names)
+        {
+            if (!ConntrackStatesText.TryParseOne(n, out var s)) return null;
+            states |= s;
+        }
+
+        return states;
+    }
+
+    private static TcpFlags? Flags(JsonElement e) =>
+        Strings(e) is { } names && TcpFlagsText.TryParse(string.Join(',', names), out var f) ? f : null;
+
+    // ct state and similar fields are a bare string for one flag and an array for several.
+    internal static string[]? Strings(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => [e.GetString()!],
+        JsonValueKind.Array when e.EnumerateArray().All(x => x.ValueKind == JsonValueKind.String) =>
+            [.. e.EnumerateArray().Select(x => x.GetString()!)],
+        _ => null,
+    };
+}
