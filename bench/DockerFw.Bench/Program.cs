@@ -19,7 +19,8 @@ switch (args)
         Console.Error.WriteLine(
             $"read {read.TotalMilliseconds:F0} ms, read+write {clock.Elapsed.TotalMilliseconds:F0} ms, " +
             $"{result.Value!.Rules.Count()} rules, {result.Diagnostics.Length} diagnostics, " +
-            $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MB");
+            $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms), " +
+            $"allocated {GC.GetTotalAllocatedBytes() >> 20} MB, JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
         return result.Succeeded ? 0 : 2;
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
