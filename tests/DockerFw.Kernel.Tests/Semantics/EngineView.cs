@@ -43,8 +43,10 @@ internal static class EngineView
         var path = probe.From is null ? PacketPath.Output : local ? PacketPath.Input : PacketPath.Forward;
         var target = topology.Endpoints.FirstOrDefault(e => ValueOf(e.Address) == destination);
         var outInterface = local ? null : target?.RouterInterface ?? SubnetInterface(destination);
-        // physdev-out is known in FORWARD only for frames switched between two ports of the bridge.
-        var bridged = probe.From is { Bridged: true } && target is { Bridged: true };
+        // br_netfilter records the port a frame came in on even when the router then routes it;
+        // the port it leaves by is known only for frames switched between two ports of the bridge.
+        var fromPort = probe.From is { Bridged: true } ? probe.From.RouterPort : null;
+        var bridged = fromPort is not null && target is { Bridged: true } && !local;
         var protocol = probe.Protocol switch { "tcp" => Protocol.Tcp, "udp" => Protocol.Udp, _ => Protocol.Icmp };
         var ports = protocol != Protocol.Icmp;
         var packet = new Packet(
@@ -58,7 +60,7 @@ internal static class EngineView
             IcmpCode: ports ? null : 0,
             InInterface: probe.From?.RouterInterface,
             OutInterface: outInterface,
-            PhysIn: bridged ? probe.From!.RouterPort : null,
+            PhysIn: fromPort,
             PhysOut: bridged ? target!.RouterPort : null);
         return (packet, path);
     }
