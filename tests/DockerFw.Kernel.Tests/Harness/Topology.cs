@@ -61,8 +61,22 @@ internal sealed class Topology : IDisposable
         }
     }
 
+    private readonly HashSet<int> _claimedPorts = [];
+
     /// <summary>A fresh source port per probe, so each probe is a new conntrack entry (state NEW).</summary>
-    public int NextSourcePort() => Interlocked.Increment(ref _nextPort);
+    public int NextSourcePort()
+    {
+        int port;
+        do port = Interlocked.Increment(ref _nextPort);
+        while (!ClaimSourcePort(port));
+        return port;
+    }
+
+    /// <summary>Reserves a source port chosen elsewhere; false when a probe already used it.</summary>
+    public bool ClaimSourcePort(int port)
+    {
+        lock (_claimedPorts) return _claimedPorts.Add(port);
+    }
 
     private static void ConfigureRouter(Netns router)
     {

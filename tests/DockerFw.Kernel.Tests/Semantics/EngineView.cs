@@ -36,6 +36,10 @@ internal static class EngineView
         return result;
     }
 
+    /// <summary>The probe as the engine takes it, routed to its own destination.</summary>
+    public static (Packet Packet, PacketPath Path) PacketOf(Topology topology, Probe probe) =>
+        Route(topology, probe, ValueOf(probe.To));
+
     /// <summary>The packet on its way to <paramref name="destination"/> and the router's path for it.</summary>
     private static (Packet Packet, PacketPath Path) Route(Topology topology, Probe probe, UInt128 destination)
     {
