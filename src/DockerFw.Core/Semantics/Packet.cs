@@ -35,6 +35,12 @@ public sealed record Packet(
     /// </summary>
     public ConntrackNat? ConntrackNat { get; init; }
 
+    /// <summary>
+    /// The packet travels in the reply direction of its connection (conntrack's <c>--ctdir REPLY</c>);
+    /// its original tuple is then the reversed one, before the NAT that <see cref="ConntrackNat"/> undoes.
+    /// </summary>
+    public bool IsReply { get; init; }
+
     /// <summary>Fields whose value is not known (e.g. the masqueraded address a reply is sent to).</summary>
     public PacketFields UnknownFields { get; init; }
 }

@@ -103,6 +103,26 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public void A_reply_travels_in_the_reply_direction_of_the_original_connection()
+    {
+        var result = ConnectionEvaluator.Evaluate(Dump.Read("""
+            *filter
+            :FORWARD DROP [0:0]
+            -A FORWARD -m conntrack --ctdir ORIGINAL --ctorigdst 192.0.2.10 -j ACCEPT
+            # the reply comes from 172.17.0.2 but belongs to the connection the client opened to 192.0.2.10:8080
+            -A FORWARD -m conntrack --ctdir REPLY --ctorigdst 192.0.2.10 --ctorigdstport 8080 -j ACCEPT
+            COMMIT
+            *nat
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -d 192.0.2.10/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+            COMMIT
+            """), Tcp("198.51.100.7:40000", "192.0.2.10:8080", "eth0", "docker0"), PacketPath.Forward);
+
+        Assert.Equal(Reachability.Reachable, result.Reachability);
+        Assert.Equal("filter/FORWARD#2", TraceText.Counted(result.Outcomes[0].Reply!));
+    }
+
+    [Fact]
     public void A_ping_is_answered_by_an_echo_reply()
     {
         var reply = ConnectionEvaluator.ReplyTo(Ping("10.0.0.1", "10.0.0.2", "eth0", "eth1"), Ping("10.0.0.1", "10.0.0.2", "eth0", "eth1"));

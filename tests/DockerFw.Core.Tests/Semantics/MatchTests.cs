@@ -75,8 +75,13 @@ public sealed class MatchTests
     [InlineData("-m socket", "MAYBE")] // a module loaded without options still tests something
     [InlineData("-m set --match-set blocked src --return-nomatch", "MAYBE")]
     [InlineData("-p tcp -m tcp --tcp-option 2", "MAYBE")]
-    [InlineData("-m conntrack --ctstate NEW --ctorigdst 10.96.0.1", "MAYBE")]
-    [InlineData("-m conntrack --ctstate ESTABLISHED --ctorigdst 10.96.0.1", "DROP")]
+    [InlineData("-m conntrack --ctstate NEW --ctorigdst 172.17.0.2", "ACCEPT")]
+    [InlineData("-m conntrack --ctorigdst 10.96.0.0/12", "DROP")]
+    [InlineData("-m conntrack ! --ctorigsrc 10.0.0.0/8", "DROP")]
+    [InlineData("-m conntrack --ctproto tcp --ctorigdstport 80", "ACCEPT")]
+    [InlineData("-m conntrack --ctorigsrcport 1:1023", "DROP")]
+    [InlineData("-m conntrack --ctdir ORIGINAL", "ACCEPT")]
+    [InlineData("-m conntrack --ctstatus ASSURED", "MAYBE")]
     [InlineData("-m addrtype --dst-type LOCAL --limit-iface-in", "MAYBE")]
     [InlineData("-p udp -m limit --limit 5/min", "DROP")] // a false condition outweighs an unknown one
     public void A_condition_on_a_routed_tcp_packet(string condition, string expected) =>

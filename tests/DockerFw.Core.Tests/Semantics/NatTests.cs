@@ -51,6 +51,41 @@ public sealed class NatTests
     }
 
     [Fact]
+    public void Conntrack_remembers_the_original_destination_after_dnat()
+    {
+        var result = Trace("""
+            *nat
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -d 192.0.2.10/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+            COMMIT
+            *filter
+            :FORWARD DROP [0:0]
+            # the header now says 172.17.0.2:80; the connection still knows what the client asked for
+            -A FORWARD -m conntrack --ctorigdst 192.0.2.10 --ctorigdstport 8080 -j ACCEPT
+            COMMIT
+            """, Tcp("198.51.100.7:40000", "192.0.2.10:8080", "eth0", "docker0"));
+
+        Assert.Equal(PacketVerdict.Accept, result.Verdict);
+    }
+
+    [Fact]
+    public void Without_a_connection_conntrack_tuple_options_fail_unless_a_state_is_tested_too()
+    {
+        const string dump = """
+            *filter
+            :FORWARD DROP [0:0]
+            -A FORWARD -m conntrack ! --ctorigdst 10.9.9.9
+            -A FORWARD -m conntrack --ctstate UNTRACKED ! --ctorigdst 192.0.2.10 -j ACCEPT
+            COMMIT
+            """;
+
+        var result = Trace(dump, Tcp("198.51.100.7:40000", "192.0.2.10:8080", "eth0", "docker0") with { State = ConntrackStates.Untracked });
+
+        Assert.Equal(PacketVerdict.Accept, result.Verdict);
+        Assert.Equal("filter/FORWARD#2", result.Counted());
+    }
+
+    [Fact]
     public void Nat_tables_see_only_the_first_packet_of_a_connection()
     {
         var established = Tcp("198.51.100.7:40000", "192.0.2.10:8080", "eth0", "docker0") with { State = ConntrackStates.Established };

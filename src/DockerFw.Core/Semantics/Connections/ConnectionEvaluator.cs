@@ -71,6 +71,7 @@ public static class ConnectionEvaluator
             PhysIn: first.PhysOut,
             PhysOut: first.PhysIn)
         {
+            IsReply = true,
             UnknownFields = Swap(unknown),
             ConntrackNat = new ConntrackNat(
                 Destination: sourceChanged ? first.Source : null,

@@ -31,6 +31,8 @@ internal sealed class Branch
         ConntrackNat = packet.ConntrackNat;
         BridgeInfo = bridgeInfo;
         Unknown = packet.UnknownFields;
+        IsReply = packet.IsReply;
+        Original = ConnectionTuple.Of(packet);
         if (SourcePort is null && ProtocolNumbers.HasPorts(packet.Protocol)) Unknown |= PacketFields.SourcePort;
         if (DestinationPort is null && ProtocolNumbers.HasPorts(packet.Protocol)) Unknown |= PacketFields.DestinationPort;
     }
@@ -46,6 +48,10 @@ internal sealed class Branch
     public bool Fragment;
     public ConntrackNat? ConntrackNat;
     public PacketFields Unknown;
+    public bool IsReply;
+
+    /// <summary>The connection's original-direction tuple, fixed when conntrack first saw it.</summary>
+    public ConnectionTuple Original;
 
     /// <summary>br_netfilter attached bridge-port information (the packet entered through a bridge port).</summary>
     public bool BridgeInfo;

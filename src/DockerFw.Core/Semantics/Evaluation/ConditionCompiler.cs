@@ -36,6 +36,17 @@ internal static class ConditionCompiler
         }
 
         var untyped = block.Matches.Where(m => m is ModuleOptionMatch or OpaqueMatch).ToList();
+        if (block.Module == "conntrack")
+        {
+            var hasState = block.Matches.Any(m => m is ConntrackStateMatch);
+            foreach (var option in untyped.OfType<ModuleOptionMatch>().ToList())
+            {
+                if (ConntrackTupleCondition.Of(option, hasState) is not { } tuple) continue;
+                conditions.Add(tuple);
+                untyped.Remove(option);
+            }
+        }
+
         if (block.Module == "recent" && RecentSetOnly(block) is { } set)
         {
             // --set records the source and always matches; only --rcheck/--update/--remove ask the list.
