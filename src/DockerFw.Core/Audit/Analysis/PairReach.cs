@@ -16,7 +16,9 @@ public sealed record PairReach(
 {
     public static PairReach Of(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes, AuditInputs inputs)
     {
-        var pieces = passes.From(from).TryGetValue(to.Bridge, out var all) ? passes.ToContainersOf(all, to) : [];
+        if (!passes.From(from).TryGetValue(to.Bridge, out var all) || !all.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
+            return new PairReach(from, to, ReachabilityVerdict.Denied, [], []);
+        var pieces = passes.ToContainersOf(all, to);
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject);
         var verdict = open.Count == 0 ? ReachabilityVerdict.Denied

@@ -19,6 +19,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 {
     private readonly Dictionary<string, Dictionary<string, List<Piece>>> _fromBridge = [];
     private readonly Dictionary<string, Dictionary<string, List<Piece>>> _repliesTo = [];
+    private readonly Dictionary<string, IntervalSet> _containerAddresses = [];
     private Dictionary<string, List<Piece>>? _fromOutside;
 
     private readonly Lazy<SymbolicRuleset> _verdicts = new(() => Compile(inputs, ReachDetail.Verdicts));
@@ -63,21 +64,31 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         return _repliesTo[a.Bridge] = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.In);
     }
 
-    /// <summary>NEW packets arriving on any interface that is not a known bridge, by the bridge they leave on.</summary>
+    /// <summary>
+    /// NEW packets arriving on any interface that is not a known bridge, by the bridge they leave on.
+    /// Verdicts first; bridges with anything accepted are walked again with the rules recorded.
+    /// </summary>
     public IReadOnlyDictionary<string, List<Piece>> FromOutside()
     {
         if (_fromOutside is not null) return _fromOutside;
-        var intoBridges = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)));
-        return _fromOutside = ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, intoBridges), Dimension.Out);
+        var outside = NewFromOutside(Space, inputs, Dimension.In);
+        var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward,
+            outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out);
+        var open = quick.Where(kv => kv.Value.Any(p => p.Verdict == ReachVerdict.Accept))
+            .Aggregate(IntervalSet.Empty, (s, kv) => s.Union(Space.Interfaces.Matching(new InterfacePattern(kv.Key))));
+        if (!open.IsEmpty)
+            foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, outside.Intersect(Whole().With(Dimension.Out, open))), Dimension.Out))
+                quick[bridge] = pieces;
+        return _fromOutside = quick;
     }
 
     /// <summary>NEW forwarded packets that enter or leave by a bridge: the traffic Docker's rules are about.</summary>
-    public PacketSet DockerTraffic()
+    public static PacketSet DockerTraffic(PacketSpace space, AuditInputs inputs)
     {
-        var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(Space);
-        var bridges = Bridges(Space, inputs);
-        var leaving = Whole().With(Dimension.Out, bridges);
-        var entering = Whole().With(Dimension.In, bridges).With(Dimension.Out, bridges.Complement(Space.MaxOf(Dimension.Out)));
+        var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space);
+        var bridges = Bridges(space, inputs);
+        var leaving = Whole(space).With(Dimension.Out, bridges);
+        var entering = Whole(space).With(Dimension.In, bridges).With(Dimension.Out, bridges.Complement(space.MaxOf(Dimension.Out)));
         return query.Intersect(new PacketSet([leaving, entering]));
     }
 
@@ -98,9 +109,12 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     public static Box Whole(PacketSpace space) => new([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
 
     /// <summary>The destinations a query about a network's containers covers: its subnet but the gateway, or anything.</summary>
-    public IntervalSet ContainerAddresses(AuditedNetwork n) =>
-        n.Subnet is null ? Space.Full(Dimension.Dst)
-        : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
+    public IntervalSet ContainerAddresses(AuditedNetwork n)
+    {
+        if (_containerAddresses.TryGetValue(n.Bridge, out var cached)) return cached;
+        return _containerAddresses[n.Bridge] = n.Subnet is null ? Space.Full(Dimension.Dst)
+            : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
+    }
 
     /// <summary>The pieces restricted to packets addressed to a network's containers.</summary>
     public List<Piece> ToContainersOf(IEnumerable<Piece> pieces, AuditedNetwork n, Dimension field = Dimension.Dst)

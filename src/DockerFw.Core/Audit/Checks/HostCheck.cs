@@ -70,10 +70,21 @@ public sealed class HostCheck : IAuditCheck
     {
         var hook = analysis.DockerUser;
         if (hook.JumpFromForwardPosition is not { } jump || analysis.Inputs.Networks.IsEmpty) return new([], [], false);
-        var result = SymbolicEngine.Reach(analysis.Passes.Rules, PacketPath.Forward, analysis.Passes.DockerTraffic());
+        // Only what happens up to the jump matters: FORWARD cut after it, with a DROP policy so that
+        // what DOCKER-USER returns is told apart from what it accepts. The walk stays small however
+        // many bridges Docker's own chains hold.
+        var inputs = analysis.Inputs;
+        var filter = inputs.Ruleset["filter"]!;
+        var cut = filter with
+        {
+            Chains = [.. filter.Chains.Select(c => c.Name == "FORWARD" ? c with { Policy = Verdict.Drop, Rules = [.. c.Rules.Take(jump)] } : c)],
+        };
+        var rules = SymbolicRuleset.Compile(inputs.Ruleset with { Tables = [cut] },
+            inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses);
+        var result = SymbolicEngine.Reach(rules, PacketPath.Forward, SymbolicPasses.DockerTraffic(rules.Space, inputs));
         var before = new List<ResponsibleRule>();
         var userAccepts = new List<ResponsibleRule>();
-        var rest = PacketSet.Empty;
+        var passesThrough = false;
         foreach (var region in result.Regions)
         {
             var deciding = EvidenceOf.Deciding(region);
@@ -85,11 +96,11 @@ public sealed class HostCheck : IAuditCheck
 
             if (region.Verdict == ReachVerdict.Accept && deciding is { Table: "filter", Chain: "DOCKER-USER" } user)
                 userAccepts.Add(user);
-            else if (region.Rules.Any(r => r is { Table: "filter", Chain: "FORWARD" } && r.Number >= jump))
-                rest = rest.Union(region.Packets);
+            else if (region.Rules.Any(r => r is { Table: "filter", Chain: "FORWARD" } && r.Number == jump))
+                passesThrough = true;
         }
 
-        return new(before.Distinct().ToList(), userAccepts.Distinct().ToList(), userAccepts.Count > 0 && rest.IsEmpty);
+        return new(before.Distinct().ToList(), userAccepts.Distinct().ToList(), userAccepts.Count > 0 && !passesThrough);
     }
 
     /// <summary>Outbound container traffic one back end accepts and the other drops: the kernel runs both.</summary>

@@ -50,9 +50,11 @@ public sealed class MasqueradeCheck : IAuditCheck
         var nat = SymbolicRuleset.Compile(analysis.Inputs.NatOnly,
             analysis.Inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
             analysis.Inputs.HostModel.LocalAddresses);
-        var query = SymbolicPasses.NewFromOutside(nat.Space, analysis.Inputs, Dimension.Out);
         var owned = analysis.Inputs.Networks.Where(n => n.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
+        // Only sources outside the networks: Docker's own rules then never split the walk.
+        var query = SymbolicPasses.NewFromOutside(nat.Space, analysis.Inputs, Dimension.Out)
+            .Intersect(SymbolicPasses.Whole(nat.Space).With(Dimension.Src, owned.Complement(IpFamily.V4.AllOnes())));
         var byRule = new Dictionary<ResponsibleRule, IntervalSet>();
         foreach (var region in SymbolicEngine.Reach(nat, Semantics.PacketPath.Forward, query).Regions)
         {
