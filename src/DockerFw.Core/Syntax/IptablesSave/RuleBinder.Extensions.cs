@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// The extension half of the binder: options of <c>-m</c> modules and of targets, found by name in
+/// their tables (the latest module first, then earlier ones, then the module <c>-p</c> loads
+/// implicitly), and the target built from them.
+/// </summary>
+internal sealed partial class RuleBinder
+{
+    private void ExtensionOption(Token option)
+    {
+        if (targetName is { } target && !isGoto && !TargetCatalog.Verdicts.ContainsKey(target.Text))
+        {
+            if (targetSpec?.Options.Find(option.Text) is { } spec)
+            {
+                if (NotNegated(option) && Take(option, spec.Arity, false) is { } args) targetArgs.Add(new TargetArg(option, args));
+                return;
+            }
+
+            if (targetSpec is null)
+            {
+                // An unknown extension target (or a chain given options, reported when the target is built).
+                if (NotNegated(option)) targetArgs.Add(new TargetArg(option, TakeGuessed()));
+                return;
+            }
+        }
+
+        if (MatchOption(option)) return;
+        if (targetSpec is not null && targetName is { } t)
+            context.Report(Messages.UnknownOption(context.At(option), option.Text, $"target '{t.Text}'", targetSpec.Options.Expected));
+        else if (blocks.Count > 0 && blocks[^1].Table is { } last)
+            context.Report(Messages.UnknownOption(context.At(option), option.Text, $"module '{last.Name}'", last.Expected));
+        else context.Report(Messages.UnknownCoreOption(context.At(option), option.Text));
+    }
+
+    private bool MatchOption(Token option)
+    {
+        var last = blocks.Count > 0 ? blocks[^1] : null;
+        if (last is { Table: null })
+        {
+            last.Matches.Add(new OpaqueMatch(last.Module, option.Text, [.. TakeGuessed().Select(a => a.Text)], Negated()));
+            return true;
+        }
+
+        for (var i = blocks.Count - 1; i >= 0; i--)
+        {
+            if (blocks[i].Table?.Find(option.Text) is { } spec)
+            {
+                Bind(blocks[i], spec, option);
+                return true;
+            }
+        }
+
+        if (context.Protocol is { } protocol && !context.ProtocolNegated
+            && MatchModules.ImplicitFor(protocol, context.Family) is { } implicitTable
+            && implicitTable.Find(option.Text) is { } implicitSpec)
+        {
+            var block = new Block(implicitTable, implicitTable.Name, option, []);
+            blocks.Add(block);
+            Bind(block, implicitSpec, option);
+            return true;
+        }
+
+        if (last is { Table.Complete: false })
+        {
+            context.Report(Messages.UnknownModuleOption(context.At(option), last.Module, option.Text));
+            last.Matches.Add(new OpaqueMatch(last.Module, option.Text, [.. TakeGuessed().Select(a => a.Text)], Negated()));
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Bind(Block block, OptionSpec spec, Token option)
+    {
+        if (!spec.Invertible && !NotNegated(option)) return;
+        if (Take(option, spec.Arity, spec.Invertible) is not { } args) return;
+        var use = new OptionUse(block.Module, spec.SaveName, option, args, Negated(), context);
+        if (spec.Bind!(use) is { } match) block.Matches.Add(match);
+    }
+
+    private Target? BuildTarget()
+    {
+        if (targetName is not { } name) return null;
+        if (isGoto)
+        {
+            return TargetCatalog.IsKnown(name.Text)
+                ? context.Bad<Target>(name, "a user chain after -g")
+                : new JumpTarget(name.Text, IsGoto: true);
+        }
+
+        if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict)) return new VerdictTarget(verdict);
+        if (targetSpec is not null)
+        {
+            if (targetSpec.NatOnly && context.Table.Name != "nat")
+                context.Report(Messages.NatOutsideNat(context.At(name), name.Text, context.Table.Name));
+            return targetSpec.Build(new TargetUse(name, targetArgs, context));
+        }
+
+        if (targetArgs.Count == 0) return new JumpTarget(name.Text);
+        if (context.Table.HasChain(name.Text))
+        {
+            context.Report(Messages.ChainTargetWithOptions(context.At(targetArgs[0].Option), name.Text, targetArgs[0].Name));
+            return null;
+        }
+
+        if (!IsExtensionName(name.Text)) return context.Bad<Target>(name, "a target name (letters, digits, _ and -, at most 28)");
+        context.Report(Messages.UnknownTarget(context.At(name), name.Text));
+        return new ExtensionTarget(name.Text, [.. targetArgs.Select(a => a.ToModel())], Known: false);
+    }
+
+    /// <summary>An extension name as xtables loads it: a library file name of at most 28 bytes.</summary>
+    private static bool IsExtensionName(string name) =>
+        name.Length is > 0 and <= 28 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    /// <summary>The kernel refuses a port match whose protocol is not fixed by <c>-p</c> (xt_tcpudp checkentry).</summary>
+    private void CheckProtocolModules()
+    {
+        foreach (var block in blocks)
+        {
+            var required = block.Module switch
+            {
+                "tcp" => Model.Values.Protocol.Tcp,
+                "udp" => Model.Values.Protocol.Udp,
+                "sctp" => Model.Values.Protocol.Sctp,
+                "dccp" => 33,
+                "udplite" => Model.Values.Protocol.UdpLite,
+                "icmp" => Model.Values.Protocol.Icmp,
+                "icmp6" => Model.Values.Protocol.IcmpV6,
+                "multiport" => -1,
+                _ => 0,
+            };
+            if (required == 0) continue;
+            var given = context.ProtocolNegated ? null : context.Protocol;
+            var ok = required == -1 ? given is { HasPorts: true } : given?.Number == required;
+            if (!ok) context.Report(Messages.ModuleNeedsProtocol(context.At(block.At), block.Module, given?.Name));
+        }
+    }
+}
