@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Semantics.Evaluation;
@@ -108,6 +107,4 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
         foreach (var verdict in Enum.GetValues<PacketVerdict>())
             Finish(b, verdict, verdict == PacketVerdict.Reject ? "unknown" : null, null, hook, table);
     }
-
-    public ImmutableArray<TraceOutcome> Outcomes => [.. _outcomes];
 }
