@@ -13,9 +13,8 @@ public sealed class AuditAnalysis
     private static readonly ConditionalWeakTable<AuditContext, AuditAnalysis> Cache = new();
 
     private readonly Lazy<ImmutableArray<NetworkFacts>> _networks;
-    private readonly Lazy<ImmutableArray<PairReach>> _pairs;
+    private readonly Lazy<(ImmutableArray<PairReach> Pairs, ImmutableArray<LinkFacts> Links)> _sweep;
     private readonly Lazy<ImmutableArray<PortFacts>> _ports;
-    private readonly Lazy<ImmutableArray<LinkFacts>> _links;
     private readonly Lazy<SymbolicPasses> _passes;
 
     private AuditAnalysis(AuditContext context)
@@ -23,9 +22,8 @@ public sealed class AuditAnalysis
         Inputs = new AuditInputs(context);
         _passes = new(() => new SymbolicPasses(Inputs));
         _networks = new(() => [.. Inputs.Networks.Select(n => NetworkFacts.Probe(n, Inputs))]);
-        _pairs = new(() => [.. Inputs.Networks.SelectMany(a => Inputs.Networks.Where(b => b != a).Select(b => PairReach.Of(a, b, Passes, Inputs)))]);
+        _sweep = new(Sweep);
         _ports = new(() => [.. PortFacts.Probe(Inputs)]);
-        _links = new(() => [.. LinkFacts.Find(Inputs, Passes, Networks)]);
         DockerUser = DockerUserFacts.Of(Inputs.Ruleset);
     }
 
@@ -38,13 +36,28 @@ public sealed class AuditAnalysis
     public ImmutableArray<NetworkFacts> Networks => _networks.Value;
 
     /// <summary>Every ordered pair of distinct bridge networks.</summary>
-    public ImmutableArray<PairReach> Pairs => _pairs.Value;
+    public ImmutableArray<PairReach> Pairs => _sweep.Value.Pairs;
 
     public ImmutableArray<PortFacts> Ports => _ports.Value;
 
-    public ImmutableArray<LinkFacts> Links => _links.Value;
+    public ImmutableArray<LinkFacts> Links => _sweep.Value.Links;
 
     public DockerUserReport DockerUser { get; }
+
+    /// <summary>One walk per source network answers both its row of the matrix and its links.</summary>
+    private (ImmutableArray<PairReach>, ImmutableArray<LinkFacts>) Sweep()
+    {
+        var pairs = ImmutableArray.CreateBuilder<PairReach>();
+        var links = ImmutableArray.CreateBuilder<LinkFacts>();
+        foreach (var facts in Networks)
+        {
+            var a = facts.Network;
+            pairs.AddRange(Inputs.Networks.Where(b => b != a).Select(b => PairReach.Of(a, b, Passes, Inputs)));
+            links.AddRange(LinkFacts.Find(Inputs, Passes, facts));
+        }
+
+        return (pairs.ToImmutable(), links.ToImmutable());
+    }
 }
 
 public static class AuditContextAnalysis

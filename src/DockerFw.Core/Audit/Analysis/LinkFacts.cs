@@ -9,22 +9,19 @@ namespace DockerFw.Core.Audit.Analysis;
 /// </summary>
 public sealed record LinkFacts(LinkReport Report, AuditedNetwork Network, Evidence? Rule)
 {
-    public static IEnumerable<LinkFacts> Find(AuditInputs inputs, SymbolicPasses passes, IReadOnlyList<NetworkFacts> facts)
+    public static IEnumerable<LinkFacts> Find(AuditInputs inputs, SymbolicPasses passes, NetworkFacts f)
     {
-        foreach (var f in facts.Where(f => f.IccEffective == false))
+        var n = f.Network;
+        if (f.IccEffective != false || !passes.From(n).TryGetValue(n.Bridge, out var pieces)) yield break;
+        foreach (var p in passes.ToContainersOf(pieces, n).Where(p => p.Verdict == ReachVerdict.Accept))
         {
-            var n = f.Network;
-            if (!passes.From(n).TryGetValue(n.Bridge, out var pieces)) continue;
-            foreach (var p in passes.ToContainersOf(pieces, n).Where(p => p.Verdict == ReachVerdict.Accept))
-            {
-                var b = p.Box;
-                if (b[Dimension.Src].Cardinality != 1 || b[Dimension.Dst].Cardinality != 1
-                    || b[Dimension.Proto].Cardinality != 1 || b[Dimension.Dport].Cardinality != 1) continue;
-                var report = new LinkReport(n.Name, n.Format(b[Dimension.Src].Min), n.Format(b[Dimension.Dst].Min),
-                    Protocol.FromNumber((int)b[Dimension.Proto].Min).Name, (int)b[Dimension.Dport].Min);
-                var rule = EvidenceOf.Deciding(p.Region) is { } d ? EvidenceOf.Rule(inputs.Ruleset, d, "accepts the link") : null;
-                yield return new LinkFacts(report, n, rule);
-            }
+            var b = p.Box;
+            if (b[Dimension.Src].Cardinality != 1 || b[Dimension.Dst].Cardinality != 1
+                || b[Dimension.Proto].Cardinality != 1 || b[Dimension.Dport].Cardinality != 1) continue;
+            var report = new LinkReport(n.Name, n.Format(b[Dimension.Src].Min), n.Format(b[Dimension.Dst].Min),
+                Protocol.FromNumber((int)b[Dimension.Proto].Min).Name, (int)b[Dimension.Dport].Min);
+            var rule = EvidenceOf.Deciding(p.Region) is { } d ? EvidenceOf.Rule(inputs.Ruleset, d, "accepts the link") : null;
+            yield return new LinkFacts(report, n, rule);
         }
     }
 }

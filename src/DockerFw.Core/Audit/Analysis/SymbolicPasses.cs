@@ -43,17 +43,25 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     public IReadOnlyDictionary<string, List<Piece>> From(AuditedNetwork a)
     {
         if (_fromBridge.TryGetValue(a.Bridge, out var cached)) return cached;
+        var answer = Walk(a);
+        // Kept only for the last network asked: a host with N bridges would otherwise hold N² pieces.
+        _fromBridge.Clear();
+        return _fromBridge[a.Bridge] = answer;
+    }
+
+    private Dictionary<string, List<Piece>> Walk(AuditedNetwork a)
+    {
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
         var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.Out);
         var open = quick.Where(kv => kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
                 && (kv.Key != a.Bridge || kv.Value.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)))
             .Select(kv => kv.Key).ToList();
-        if (open.Count == 0) return _fromBridge[a.Bridge] = quick;
+        if (open.Count == 0) return quick;
         var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
         var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs));
         foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, detailed), Dimension.Out))
             quick[bridge] = pieces;
-        return _fromBridge[a.Bridge] = quick;
+        return quick;
     }
 
     /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>
