@@ -11,7 +11,7 @@ internal static class FlowSplitter
         Dimension? hidden = null, int noInterface = -1)
     {
         var shapes = rule.Shapes;
-        if (hidden is { } h && shapes.Any(s => s.Constraints.Any(c => c.Dimension == h)))
+        if (hidden is { } h && rule.Tests(h))
             shapes = Hide(shapes, h, (UInt128)noInterface);
         if (shapes.Length == 1)
         {
@@ -72,6 +72,20 @@ internal static class FlowSplitter
     /// <summary>Splits one box by one shape: the inside, and up to one piece per constraint outside.</summary>
     public static void Cut(Box box, RuleShape shape, List<Box> inside, List<Box> outside)
     {
+        // A shape that misses the box on one dimension must not cut it on the others.
+        foreach (var (d, set) in shape.Constraints)
+        {
+            if (box[d].Overlaps(set)) continue;
+            outside.Add(box);
+            return;
+        }
+
+        if (shape.Mark is { } m && !box.Mark.Overlaps(m))
+        {
+            outside.Add(box);
+            return;
+        }
+
         var current = box;
         foreach (var (d, set) in shape.Constraints)
         {

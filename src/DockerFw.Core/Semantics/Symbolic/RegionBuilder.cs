@@ -11,12 +11,13 @@ internal static class RegionBuilder
 {
     public static ImmutableArray<ReachRegion> Build(IReadOnlyList<FinalFlow> finals)
     {
+        finals = [.. finals.GroupBy(f => f.Verdict).SelectMany(g => Siblings.Merge([.. g.Select(f => f.Flow)]).Select(f => new FinalFlow(f, g.Key)))];
         var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, ResponsibleRule[] Rules, ResponsibleRule[] Doubts)>();
 
         void Add(ReachVerdict verdict, Flow flow, IEnumerable<Box> boxes)
         {
-            var rules = Trail.OldestFirst(flow.Trail).ToArray();
-            var doubts = Trail.OldestFirst(flow.Doubts).Distinct().ToArray();
+            var rules = Trail<ResponsibleRule>.OldestFirst(flow.Trail).ToArray();
+            var doubts = Trail<Assumption>.OldestFirst(flow.Doubts).Select(a => a.Rule).Distinct().ToArray();
             var key = $"{verdict}|{string.Join(",", rules)}|{string.Join(",", doubts)}";
             if (!groups.TryGetValue(key, out var group))
                 groups[key] = group = (verdict, [], rules, doubts);

@@ -13,7 +13,14 @@ internal sealed record RuleShape((Dimension Dimension, IntervalSet Set)[] Constr
 /// (none: it never matches), the reason when some condition cannot be decided from the dump (then the
 /// shapes bound where it may match), and what its target does.
 /// </summary>
-internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[] Shapes, string? Doubt, TargetAction Action);
+internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[] Shapes, string? Doubt, TargetAction Action)
+{
+    /// <summary>Whether some shape tests the dimension (In, Out): hooks without that interface compare the empty name.</summary>
+    public bool Tests(Dimension d) => d == Dimension.In ? _testsIn : _testsOut;
+
+    private readonly bool _testsIn = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.In));
+    private readonly bool _testsOut = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.Out));
+}
 
 internal enum ActionKind
 {

@@ -66,7 +66,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
         if (chain.Policy == Verdict.Drop) Finish(returned, ReachVerdict.Drop);
         else accepted.AddRange(returned);
         accepted.AddRange(skipping);
-        return accepted;
+        return Siblings.Merge(accepted);
     }
 
     private void RunChain(CompiledChain chain, List<Flow> flows, List<Flow> accepted, List<Flow> returned, int depth)
