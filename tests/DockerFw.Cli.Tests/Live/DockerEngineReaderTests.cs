@@ -1,0 +1,141 @@
+using System.Net.Sockets;
+using System.Text;
+using DockerFw.Cli.Live;
+
+namespace DockerFw.Cli.Tests.Live;
+
+/// <summary>The Engine client against a stand-in Engine on a unix socket of the test's own, answering canned JSON.</summary>
+public sealed class DockerEngineReaderTests
+{
+    private const string Networks = """[{"Name":"zeta","Id":"bbbbbbbbbbbb0000"},{"Name":"alpha","Id":"aaaaaaaaaaaa0000"}]""";
+
+    private static string Network(string name, string id) =>
+        $$$"""{"Name":"{{{name}}}","Id":"{{{id}}}","Driver":"bridge","IPAM":{"Config":[{"Subnet":"172.31.{{{(name == "alpha" ? 1 : 2)}}}.0/24"}]},"Options":{}}""";
+
+    [Fact]
+    public void Networks_and_containers_are_read_with_GET_only_and_in_name_order()
+    {
+        using var engine = new FakeEngine(new()
+        {
+            ["/networks"] = (200, Networks),
+            ["/networks/aaaaaaaaaaaa0000"] = (200, Network("alpha", "aaaaaaaaaaaa0000")),
+            ["/networks/bbbbbbbbbbbb0000"] = (200, Network("zeta", "bbbbbbbbbbbb0000")),
+            ["/containers/json?all=1"] = (200, """[{"Id":"c1","Names":["/web"]}]"""),
+            ["/containers/c1/json"] = (200, """{"Id":"c1","Name":"/web","NetworkSettings":{"Networks":{}},"HostConfig":{"NetworkMode":"alpha"},"Config":{}}"""),
+        });
+
+        var reading = DockerEngineReader.Read(engine.Address, [new HostBridge("br-aaaaaaaaaaaa", []), new HostBridge("br-bbbbbbbbbbbb", [])]);
+
+        Assert.Equal(["alpha", "zeta"], reading.View!.Networks.Select(n => n.Name));
+        Assert.Equal(["web"], reading.View.Containers.Select(c => c.Name));
+        Assert.Empty(reading.Notices);
+        Assert.All(engine.Requests, r => Assert.StartsWith("GET ", r));
+    }
+
+    [Fact]
+    public void An_engine_whose_bridges_are_all_absent_belongs_to_another_namespace_and_is_ignored()
+    {
+        using var engine = new FakeEngine(new()
+        {
+            ["/networks"] = (200, """[{"Name":"alpha","Id":"aaaaaaaaaaaa0000"}]"""),
+            ["/networks/aaaaaaaaaaaa0000"] = (200, Network("alpha", "aaaaaaaaaaaa0000")),
+            ["/containers/json?all=1"] = (200, "[]"),
+        });
+
+        var reading = DockerEngineReader.Read(engine.Address, [new HostBridge("docker0", [])]);
+
+        Assert.Null(reading.View);
+        Assert.Equal($"the Docker Engine at {engine.Address.Uri} manages bridges (br-aaaaaaaaaaaa) none of which is on this host: it belongs to another network namespace; auditing the ruleset alone",
+            Assert.Single(reading.Notices));
+    }
+
+    [Fact]
+    public void An_engine_error_is_a_failure_quoting_the_engines_message()
+    {
+        using var engine = new FakeEngine(new() { ["/networks"] = (500, """{"message":"boom"}""") });
+
+        var failure = Assert.Throws<CliFailure>(() => DockerEngineReader.Read(engine.Address, []));
+
+        Assert.Equal($"GET networks from the Docker Engine at {engine.Address.Uri} answered 500 Internal Server Error: {{\"message\":\"boom\"}}", failure.Message);
+    }
+
+    [Fact]
+    public void A_socket_nobody_listens_on_degrades_to_the_ruleset_alone()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"dfwlive-dead-{Environment.ProcessId}.sock");
+        // Bound but not listening: what a crashed daemon leaves behind answers connect() with ECONNREFUSED.
+        using var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        dead.Bind(new UnixDomainSocketEndPoint(path));
+        try
+        {
+            var reading = DockerEngineReader.Read(new DockerEngineAddress(path, "--docker-host"), []);
+
+            Assert.Null(reading.View);
+            Assert.EndsWith(": auditing the ruleset alone", Assert.Single(reading.Notices));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A one-request-per-connection HTTP/1.1 server on a unix socket, answering from a table by path.</summary>
+    private sealed class FakeEngine : IDisposable
+    {
+        private readonly Socket listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        private readonly Dictionary<string, (int Status, string Body)> answers;
+        private readonly string path = Path.Combine(Path.GetTempPath(), $"dfwlive-engine-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+        private readonly Task serving;
+
+        public FakeEngine(Dictionary<string, (int Status, string Body)> answers)
+        {
+            this.answers = answers;
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(8);
+            serving = Task.Run(Serve);
+        }
+
+        public DockerEngineAddress Address => new(path, "--docker-host");
+
+        public List<string> Requests { get; } = [];
+
+        private async Task Serve()
+        {
+            while (true)
+            {
+                Socket client;
+                try
+                {
+                    client = await listener.AcceptAsync();
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return;
+                }
+
+                using (client)
+                await using (var stream = new NetworkStream(client))
+                {
+                    var reader = new StreamReader(stream, Encoding.ASCII);
+                    var requestLine = await reader.ReadLineAsync() ?? "";
+                    while (!string.IsNullOrEmpty(await reader.ReadLineAsync())) { }
+                    lock (Requests) Requests.Add(requestLine);
+                    var target = requestLine.Split(' ')[1];
+                    var (status, body) = answers.TryGetValue(target, out var a) ? a : (404, """{"message":"no such thing"}""");
+                    var reason = status switch { 200 => "OK", 404 => "Not Found", _ => "Internal Server Error" };
+                    var bytes = Encoding.UTF8.GetBytes(body);
+                    var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+                    await stream.WriteAsync(bytes);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            listener.Dispose();
+            serving.Wait(TimeSpan.FromSeconds(5));
+            File.Delete(path);
+        }
+    }
+}
