@@ -121,7 +121,7 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                     (chain, i) = (table.Chains[jump.Target], 0);
                     continue;
                 case NatAction nat:
-                    if (table.Name != "nat" || NatEffects.Apply(b, nat, engine.Context, rule.Ref)) Accept(b, rule.Ref);
+                    if (!table.IsNat || NatEffects.Apply(b, nat, engine.Context, rule.Ref)) Accept(b, rule.Ref);
                     else engine.Finish(b, PacketVerdict.Drop, null, rule.Ref, Hook, table.Name);
                     return;
                 case QueueAction queue:

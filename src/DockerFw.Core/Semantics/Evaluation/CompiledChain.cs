@@ -15,9 +15,15 @@ internal sealed class CompiledChain(string name, Verdict? policy, CompiledRule[]
     public CompiledRule[] Rules { get; } = rules;
 }
 
-internal sealed class CompiledTable(string name, CompiledChain[] chains, Dictionary<string, int> index)
+internal sealed class CompiledTable(string name, CompiledChain[] chains, Dictionary<string, int> index, bool? isNat = null)
 {
     public string Name { get; } = name;
+
+    /// <summary>NAT targets rewrite here: iptables' nat table, or an nft table seen through its nat base chains.</summary>
+    public bool IsNat { get; } = isNat ?? name == "nat";
+
+    /// <summary>The same chains with NAT on or off: an nft table's base chains have each their own type.</summary>
+    public CompiledTable AsNat(bool nat) => nat == IsNat ? this : new CompiledTable(Name, Chains, index, nat);
 
     public CompiledChain[] Chains { get; } = chains;
 

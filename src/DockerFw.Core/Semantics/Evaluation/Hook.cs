@@ -21,6 +21,9 @@ internal static class HookPlan
         _ => "POSTROUTING",
     };
 
+    /// <summary>The hook's name in nft (<c>type filter hook forward</c>).</summary>
+    public static string NftName(this Hook hook) => hook.ChainName().ToLowerInvariant();
+
     // Table order within a hook follows the priorities in formats.md §4 (raw -300, mangle -150,
     // nat DNAT -100, filter 0, security 50, nat SNAT 100).
     private static readonly (Hook, string[])[] Forward =

@@ -52,20 +52,22 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
         foreach (var (hook, tables) in HookPlan.Of(path))
         {
             foreach (var b in live) b.EnterHook(hook);
-            foreach (var tableName in tables)
+            // A conntrack binding is applied once per hook, however many nat chains sit on it.
+            var bindingApplied = false;
+            foreach (var stage in rules.StagesOf(hook, tables, original.Family))
             {
                 var next = new List<Branch>(live.Count);
+                var applyBinding = stage.IsNat && !bindingApplied;
+                bindingApplied |= stage.IsNat;
                 foreach (var b in live)
                 {
-                    var table = rules[tableName];
-                    var chain = table?[hook.ChainName()];
-                    if (tableName == "nat" && !IsFirstPacket(b))
+                    if (stage.IsNat && !IsFirstPacket(b))
                     {
-                        NatEffects.ApplyConntrack(b, hook);
+                        if (applyBinding) NatEffects.ApplyConntrack(b, hook);
                         next.Add(b);
                     }
-                    else if (table is null || chain is null) next.Add(b);
-                    else new ChainWalker(this, table, chain, next).Walk(b);
+                    else if (stage.Table is null || stage.Chain is null) next.Add(b);
+                    else new ChainWalker(this, stage.Table, stage.Chain, next).Walk(b);
                 }
 
                 live = next;
