@@ -7,6 +7,7 @@ using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Syntax.NftJson;
 
 namespace DockerFw.Cli.Commands;
 
@@ -70,8 +71,6 @@ internal sealed class AuditCommand(
     {
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-        if (options.Input.Nft is not null)
-            throw new CliFailure("--nft: reading nftables JSON is not supported yet; give the iptables-save dumps");
 
         // Live: the host's rules, kernel settings and (unless --docker files are named) the Engine's view.
         var live = options.Input.IsLive ? liveHost.Read(options.Input, readEngine: options.Input.Docker.IsEmpty) : null;
@@ -79,15 +78,21 @@ internal sealed class AuditCommand(
         var rules = DumpLoader.Parse(texts, options.Strict);
         var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], options.Strict);
         var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(options.Input.Docker, options.Strict);
-        foreach (var diagnostic in rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics)) streams.Error.WriteLine(diagnostic.Render());
-        if (!rules.Succeeded || !otherBackends.Succeeded || !view.Succeeded) return ExitCodes.Error;
+        var nftText = options.Input.Nft is { } nftFile ? dumps.ReadFile(nftFile, null)
+            : live?.NftJson is { } json ? new DumpText(json, "nft -j list ruleset", null) : null;
+        var nft = nftText is null ? null : DumpLoader.ParseNft(nftText, options.Strict);
+        foreach (var diagnostic in rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []))
+            streams.Error.WriteLine(diagnostic.Render());
+        if (!rules.Succeeded || !otherBackends.Succeeded || !view.Succeeded || nft is { Succeeded: false }) return ExitCodes.Error;
 
         var host = options.Host(live?.Settings ?? HostSettings.Unknown);
-        var v4 = Of(rules, IpFamily.V4);
+        // Native nft tables (Docker 29's nftables backend, firewalld, a hand-written inet table) run on
+        // the same hooks as iptables' tables, so both families' rulesets carry them.
+        var v4 = WithNative(Of(rules, IpFamily.V4), nft?.Value);
         var (dockerView, networksInferred) = WithNetworks(view.View, v4);
         var context = new AuditContext(
             v4,
-            Of(rules, IpFamily.V6),
+            WithNative(Of(rules, IpFamily.V6), nft?.Value),
             // No Engine data at all: the auditor reads the networks out of the ruleset and says so.
             dockerView ?? DockerView.Empty,
             host)
@@ -120,6 +125,8 @@ internal sealed class AuditCommand(
             ? (view with { Networks = DockerViewInference.Infer(v4).Networks }, true)
             : (view, false);
 
+    private static Ruleset WithNative(Ruleset iptables, Ruleset? nft) => nft is null ? iptables : HostRuleset.Merge(iptables, nft);
+
     private static Ruleset Of(LoadedRulesets loaded, IpFamily family) =>
         loaded.Rulesets.FirstOrDefault(r => r.Family == family) ?? Ruleset.Empty(family);
 
@@ -131,6 +138,7 @@ internal sealed class AuditCommand(
         if (engine is not null) inputs.Add(new AuditInput("live", "docker-engine " + engine.Uri));
         if (options.Input.Iptables is { } v4) inputs.Add(new AuditInput("iptables", environment.Display(v4)));
         if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
+        if (options.Input.Nft is { } nft) inputs.Add(new AuditInput("nft", environment.Display(nft)));
         inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));
         return inputs.ToImmutable();
     }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Cli.Input;
@@ -58,6 +59,13 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
         }
 
         return new LoadedRulesets(rulesets.ToImmutable(), diagnostics.ToImmutable());
+    }
+
+    /// <summary>The JSON of <c>nft -j list ruleset</c>: native tables to merge with the iptables view.</summary>
+    public static ParseResult<Ruleset> ParseNft(DumpText json, bool strict)
+    {
+        var result = NftJsonReader.Read(json.Text, json.Name);
+        return strict ? result.Strict() : result;
     }
 
     public LoadedRulesets Load(InputOptions input, bool strict) => Parse(ReadIptables(input), strict);
