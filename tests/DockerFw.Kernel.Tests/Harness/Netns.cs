@@ -17,10 +17,11 @@ internal sealed class Netns : IDisposable
 
     private Netns(string name) => Name = name;
 
-    public static Netns Create()
+    /// <param name="prefix">Another suite's own prefix (the nft suite uses <c>dfwn-</c>).</param>
+    public static Netns Create(string prefix = Prefix)
     {
         _ = StaleSwept.Value;
-        var name = $"{Prefix}{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
+        var name = $"{prefix}{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
         Command.Run("ip", ["netns", "add", name]).EnsureSuccess();
         var netns = new Netns(name);
         netns.Exec("ip", "link", "set", "lo", "up").EnsureSuccess();

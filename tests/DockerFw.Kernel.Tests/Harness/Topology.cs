@@ -37,18 +37,20 @@ internal sealed class Topology : IDisposable
 
     public Endpoint this[string label] => Endpoints.Single(e => e.Label == label);
 
-    public static Topology Create()
+    public static Topology Create() => Create(Netns.Prefix);
+
+    public static Topology Create(string prefix)
     {
-        var router = Netns.Create();
+        var router = Netns.Create(prefix);
         var endpoints = new List<Endpoint>();
         try
         {
             ConfigureRouter(router);
-            endpoints.Add(Attach(router, "a", "r1", "10.201.1.2", "10.201.1.1", bridged: false));
-            endpoints.Add(Attach(router, "b", "r2", "10.201.2.2", "10.201.2.1", bridged: false));
-            endpoints.Add(Attach(router, "c", "vb1", "10.201.3.2", "10.201.3.1", bridged: true));
-            endpoints.Add(Attach(router, "d", "vb2", "10.201.3.3", "10.201.3.1", bridged: true));
-            endpoints.Add(Attach(router, "e", "vb3", "10.201.3.4", "10.201.3.1", bridged: true));
+            endpoints.Add(Attach(router, prefix, "a", "r1", "10.201.1.2", "10.201.1.1", bridged: false));
+            endpoints.Add(Attach(router, prefix, "b", "r2", "10.201.2.2", "10.201.2.1", bridged: false));
+            endpoints.Add(Attach(router, prefix, "c", "vb1", "10.201.3.2", "10.201.3.1", bridged: true));
+            endpoints.Add(Attach(router, prefix, "d", "vb2", "10.201.3.3", "10.201.3.1", bridged: true));
+            endpoints.Add(Attach(router, prefix, "e", "vb3", "10.201.3.4", "10.201.3.1", bridged: true));
             var topology = new Topology(router, endpoints);
             topology.Settle();
             return topology;
@@ -110,9 +112,9 @@ internal sealed class Topology : IDisposable
             """);
     }
 
-    private static Endpoint Attach(Netns router, string label, string port, string address, string gateway, bool bridged)
+    private static Endpoint Attach(Netns router, string prefix, string label, string port, string address, string gateway, bool bridged)
     {
-        var netns = Netns.Create();
+        var netns = Netns.Create(prefix);
         try
         {
             var mac = MacOf(IPAddress.Parse(address));

@@ -1,0 +1,91 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Core.Syntax.NftJson;
+using DockerFw.Kernel.Tests.Harness;
+using DockerFw.Kernel.Tests.Semantics;
+
+namespace DockerFw.Kernel.Tests.Nft;
+
+/// <summary>
+/// Native nft tables loaded with <c>nft -f</c> beside iptables(-nft) rules in the router, one real
+/// probe each; the engine, given the iptables-save text and the router's own <c>nft -j list ruleset</c>,
+/// must agree with the kernel on whether the packet got through.
+/// </summary>
+public sealed class NftAgreementTests(NftTopologyFixture fixture) : IClassFixture<NftTopologyFixture>
+{
+    private const string Accepting = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+    private const string ForwardDrop = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+
+    public static TheoryData<string, string, string, string, bool> Cases() => new()
+    {
+        {
+            "an nft accept does not overrule iptables' FORWARD policy drop", ForwardDrop,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority -5; policy accept; counter accept; }; }",
+            "udp a->b:53", false
+        },
+        {
+            "an nft drop at a later priority is final after iptables accepts", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 10; policy accept; udp dport 53 counter drop; }; }",
+            "udp a->b:53", false
+        },
+        {
+            "an earlier chain's accept does not stop a later chain's drop", Accepting,
+            "table ip dfwn_a { chain late { type filter hook forward priority 20; policy accept; counter drop; }; }\n" +
+            "table ip dfwn_b { chain early { type filter hook forward priority -20; policy accept; counter accept; }; }",
+            "udp a->b:53", false
+        },
+        {
+            "accepting chains on every priority let the packet through", Accepting,
+            "table ip dfwn_a { chain late { type filter hook forward priority 20; policy accept; counter accept; }; }\n" +
+            "table ip dfwn_b { chain early { type filter hook forward priority -20; policy accept; counter accept; }; }",
+            "udp a->b:53", true
+        },
+        {
+            "a base chain's drop policy drops what its rules do not accept", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy drop; udp dport 54 accept; }; }",
+            "udp a->b:53", false
+        },
+        {
+            "a verdict map jumps to the chain of the outgoing interface", ForwardDrop.Replace(":FORWARD DROP", ":FORWARD ACCEPT"),
+            "table ip dfwn_a { map out { type ifname : verdict; elements = { \"r2\" : jump to_b }; }\n" +
+            " chain forward_c { type filter hook forward priority 0; policy accept; oifname vmap @out; }\n" +
+            " chain to_b { udp dport 53 counter drop; }; }",
+            "udp a->b:53", false
+        },
+        {
+            "a native dnat publishes a port on the router to b", Accepting,
+            "table ip dfwn_a { chain pre { type nat hook prerouting priority dstnat; policy accept; udp dport 5353 counter dnat to 10.201.2.2:53; }; }",
+            "udp a->router:5353", true
+        },
+    };
+
+    [KernelTheory]
+    [MemberData(nameof(Cases))]
+    public void The_engine_agrees_with_the_kernel_on_native_and_mixed_tables(string name, string iptables, string nft, string probeSpec, bool arrives)
+    {
+        var topology = fixture.Topology;
+        KernelProbe.Load(topology, iptables);
+        var reset = "table ip dfwn_a {}\ndelete table ip dfwn_a\ntable ip dfwn_b {}\ndelete table ip dfwn_b\n";
+        var load = topology.Router.ExecWithInput(reset + nft + "\n", "nft", "-f", "-");
+        Assert.True(load.Succeeded, $"{name}: nft -f refused the ruleset: {load.Stderr}");
+        try
+        {
+            var probe = ProbeSpec.Parse(topology, probeSpec);
+            var kernel = KernelProbe.Send(topology, probe);
+            var listed = topology.Router.Exec("nft", "-j", "list", "ruleset");
+            listed.EnsureSuccess();
+            var native = NftJsonReader.Read(listed.Stdout, "nft -j list ruleset");
+            Assert.Empty(native.Errors);
+            var rules = HostRuleset.Merge(IptablesSaveReader.Read(iptables, "iptables", IpFamily.V4).Value!, native.Value!);
+            var trace = EngineView.Trace(rules, topology, probe);
+
+            Assert.True(kernel.Arrived == arrives, $"{name}: the kernel did not do as the case says: {kernel}");
+            Assert.True(trace.Verdict == (arrives ? PacketVerdict.Accept : PacketVerdict.Drop), $"{name}: engine {string.Join(",", trace.PossibleVerdicts)}, kernel {kernel}");
+        }
+        finally
+        {
+            topology.Router.ExecWithInput(reset, "nft", "-f", "-");
+        }
+    }
+}
