@@ -16,7 +16,8 @@ internal static class RuleCompiler
     // thousands of intervals.
     private const int MaxMaskHoleBits = 12;
 
-    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, HostKnowledge host)
+    /// <param name="nat">For an nft chain: whether it runs under a nat base chain (NAT targets act); null: the iptables table says.</param>
+    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, HostKnowledge host, bool? nat = null)
     {
         var sets = new IntervalSet?[Dimensions.Count];
         BitCubeSet? mark = null;
@@ -102,7 +103,8 @@ internal static class RuleCompiler
             }
         }
 
-        var action = TargetCompiler.Compile(table, rule.Target, space, host);
+        // TargetCompiler lets NAT targets act in the table called nat; an nft chain is nat by its base chain.
+        var action = TargetCompiler.Compile(nat is { } n ? (n ? "nat" : "") : table, rule.Target, space, host);
         var reference = ResponsibleRule.Of(table, rule);
         if (never || sets.Any(s => s is { IsEmpty: true }) || mark is { IsEmpty: true })
             return new CompiledRule(reference, rule, [], null, action);

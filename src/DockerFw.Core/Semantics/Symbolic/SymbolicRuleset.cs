@@ -60,8 +60,15 @@ public sealed class SymbolicRuleset
             .Concat(interfaces ?? []);
         var space = new PacketSpace(ruleset.Family, InterfaceAlphabet.Of(patterns, knowledge.AddressedInterfaces ?? []));
         var chains = new Dictionary<(string, string), CompiledChain>();
+        var native = new List<NativeBaseChain>();
         foreach (var table in ruleset.Tables)
         {
+            if (table.IsNative)
+            {
+                CompileNative(table, ruleset.Family, space, knowledge, detail, chains, native);
+                continue;
+            }
+
             // A repeated table block replaces the earlier one, as restore does.
             if (!ReferenceEquals(ruleset[table.Name], table)) continue;
             foreach (var chain in table.Chains)
@@ -72,7 +79,37 @@ public sealed class SymbolicRuleset
             }
         }
 
-        return new SymbolicRuleset(ruleset, space, chains.ToFrozenDictionary(), detail);
+        return new SymbolicRuleset(ruleset, space, chains.ToFrozenDictionary(), detail) { NativeBaseChains = [.. native] };
+    }
+
+    /// <summary>nft base chains of the ruleset's family, keyed by <c>"family table"</c> (nft tables may share iptables' names).</summary>
+    internal ImmutableArray<NativeBaseChain> NativeBaseChains { get; private init; } = [];
+
+    private static void CompileNative(Table table, IpFamily family, PacketSpace space, HostKnowledge knowledge, ReachDetail detail,
+        Dictionary<(string, string), CompiledChain> chains, List<NativeBaseChain> native)
+    {
+        var seen = table.Family switch { "inet" => true, "ip" => family == IpFamily.V4, "ip6" => family == IpFamily.V6, _ => false };
+        if (!seen) return;
+        var key = $"{table.Family} {table.Name}";
+        var nat = NatChains(table);
+        foreach (var chain in table.Chains)
+        {
+            var rules = chain.Rules.Select(r => RuleCompiler.Compile(key, r, space, knowledge, nat.Contains(chain.Name))).ToArray();
+            if (detail == ReachDetail.Verdicts) rules = RuleRuns.Merge(rules);
+            chains[(key, chain.Name)] = new CompiledChain(key, chain.Name, chain.Policy, rules, space.Interfaces.Count);
+            if (chain.Base is { } hooked) native.Add(new NativeBaseChain(key, chain.Name, hooked));
+        }
+    }
+
+    // The chains a nat base chain reaches by jumps and gotos: NAT statements act there.
+    private static HashSet<string> NatChains(Table table)
+    {
+        var nat = table.Chains.Where(c => c.Base?.Type == "nat").Select(c => c.Name).ToHashSet();
+        var work = new Stack<string>(nat);
+        while (work.TryPop(out var name))
+            foreach (var jump in table[name]?.Rules.Select(r => r.Target).OfType<Model.Targets.JumpTarget>() ?? [])
+                if (nat.Add(jump.Chain)) work.Push(jump.Chain);
+        return nat;
     }
 
     internal CompiledChain? Chain(string table, string chain) => _chains.GetValueOrDefault((table, chain));

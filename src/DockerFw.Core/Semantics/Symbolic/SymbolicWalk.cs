@@ -36,12 +36,22 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
     {
         var alive = flows.ToList();
         foreach (var (hook, tables) in Stages(path))
-            foreach (var table in tables)
-                alive = RunTable(table, hook, alive);
+            foreach (var (table, chain, nat) in OnHook(hook, tables))
+                alive = RunTable(table, chain, nat, hook, alive);
         foreach (var flow in alive) _finals.Add(new FinalFlow(flow, ReachVerdict.Accept));
     }
 
-    private List<Flow> RunTable(string table, string hook, List<Flow> flows)
+    /// <summary>iptables' tables and the nft base chains on a hook, by priority (on a tie iptables first), as the concrete engine orders them.</summary>
+    private IEnumerable<(string Table, string Chain, bool Nat)> OnHook(string hook, string[] tables)
+    {
+        var iptables = tables.Select(t => (Table: t, Chain: hook, Nat: t == "nat", Priority: Evaluation.HookStage.PriorityOf(t, Enum.Parse<Evaluation.Hook>(hook, ignoreCase: true))));
+        if (rules.NativeBaseChains.IsEmpty) return iptables.Select(s => (s.Table, s.Chain, s.Nat));
+        var nft = rules.NativeBaseChains.Where(c => c.Base.Hook == hook.ToLowerInvariant())
+            .Select(c => (c.Table, c.Chain, Nat: c.Base.Type == "nat", c.Base.Priority));
+        return iptables.Concat(nft).OrderBy(s => s.Priority).Select(s => (s.Table, s.Chain, s.Nat));
+    }
+
+    private List<Flow> RunTable(string table, string chainName, bool nat, string hook, List<Flow> flows)
     {
         _hidden = hook switch
         {
@@ -49,10 +59,10 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
             "OUTPUT" or "POSTROUTING" => Dimension.In,
             _ => null,
         };
-        var chain = rules.Chain(table, hook);
+        var chain = rules.Chain(table, chainName);
         if (chain is null || flows.Count == 0) return flows;
         var skipping = new List<Flow>();
-        if (table == "nat")
+        if (nat)
         {
             // nat decides once per connection, on its first packet; later ones reuse the binding.
             var fresh = new List<Flow>();
