@@ -1,0 +1,54 @@
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Policy;
+
+/// <summary>
+/// Every message about a policy file, with its stable code (DFW8xx): 800-829 what the file says,
+/// 830-849 what the plan cannot do.
+/// </summary>
+internal static class PolicyMessages
+{
+    public static Diagnostic Syntax(SourceSpan at, IReadOnlyList<string> expected, string? got) =>
+        Error("DFW801", at, $"expected {OneOf(expected)}, but got {(got is null ? "the end of the file" : $"'{Printable(got)}'")}");
+
+    public static Diagnostic UnknownNetwork(SourceSpan at, string name, IEnumerable<string> known) =>
+        Error("DFW802", at, $"expected a Docker bridge network ({List(known)}), but got '{name}'");
+
+    public static Diagnostic UnknownContainer(SourceSpan at, string name, string? network, IEnumerable<string> known) =>
+        Error("DFW803", at, network is null
+            ? $"expected a container ({List(known)}), but got '{name}'"
+            : $"expected a container on network '{network}' ({List(known)}), but got '{name}'");
+
+    public static Diagnostic RepeatedSetting(SourceSpan at, string network) =>
+        Error("DFW804", at, $"expected each setting once in network '{network}', but got it again");
+
+    public static Diagnostic RepeatedNetwork(SourceSpan at, string network, int firstLine) =>
+        Error("DFW805", at, $"expected one block per network, but network '{network}' already has one at line {firstLine}");
+
+    public static Diagnostic UnpublishedPort(SourceSpan at, string container, string port, IEnumerable<string> published) =>
+        Error("DFW806", at, $"expected a port that container '{container}' publishes ({List(published)}), but got '{port}'");
+
+    public static Diagnostic SameNetwork(SourceSpan at, string network) =>
+        Error("DFW807", at, $"expected two different networks, but got '{network}' twice (traffic inside a network is icc's business: use a network block)");
+
+    public static Diagnostic RepeatedDockerUser(SourceSpan at, int firstLine) =>
+        Error("DFW808", at, $"expected one 'docker-user default', but got another (first at line {firstLine})");
+
+    private static string OneOf(IReadOnlyList<string> expected) => expected.Count switch
+    {
+        0 => "a statement",
+        1 => expected[0],
+        _ => "one of " + string.Join(", ", expected),
+    };
+
+    private static string List(IEnumerable<string> items)
+    {
+        var list = items.ToList();
+        return list.Count == 0 ? "none known" : string.Join(", ", list);
+    }
+
+    private static Diagnostic Error(string code, SourceSpan at, string message) => new(Severity.Error, code, message, at);
+
+    private static string Printable(string text) =>
+        text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}

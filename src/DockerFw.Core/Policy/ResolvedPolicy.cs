@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Policy;
+
+/// <summary>A container on one network: the address it has there now.</summary>
+public sealed record ContainerOnNetwork(DockerContainer Container, DockerNetwork Network, UInt128 Address);
+
+/// <summary>An isolation exception: <see cref="From"/>'s containers may open connections to <see cref="To"/>'s.</summary>
+public sealed record NetworkException(DockerNetwork From, DockerNetwork To, PortSpec? Port);
+
+/// <summary>An icc exception on one network: one container may open connections to another.</summary>
+public sealed record ContainerException(ContainerOnNetwork From, ContainerOnNetwork To, PortSpec? Port);
+
+/// <summary>What the policy says about one network; a null setting leaves Docker's own.</summary>
+public sealed record NetworkPolicy(DockerNetwork Network, bool? Icc, bool? Masquerade, ImmutableArray<ContainerException> Exceptions);
+
+/// <summary>A published port restricted to host addresses or client sources.</summary>
+public sealed record PublishPolicy(
+    DockerContainer Container,
+    PortBinding Binding,
+    ImmutableArray<UInt128> ContainerAddresses,
+    PublishRestriction Restriction,
+    ImmutableArray<AddressMask> Addresses);
+
+/// <summary>
+/// A policy whose names are resolved against a Docker view: networks, containers, bridges and addresses
+/// as they are now. Every bridge network is isolated from every other except <see cref="Exceptions"/>.
+/// </summary>
+public sealed record ResolvedPolicy(
+    string File,
+    ImmutableArray<DockerNetwork> Bridges,
+    ImmutableArray<NetworkException> Exceptions,
+    ImmutableArray<NetworkPolicy> Networks,
+    ImmutableArray<PublishPolicy> Publishes,
+    DockerUserDefault DockerUserDefault)
+{
+    public NetworkPolicy? PolicyOf(DockerNetwork network) => Networks.FirstOrDefault(n => n.Network.Id == network.Id);
+}
