@@ -63,7 +63,7 @@ public sealed class TamperingScenarioTests
     }
 
     // docs/audit-json.md defines "allowed" as "every new connection passes"; real traffic shows none does.
-    [LabFact(Skip = "AUDIT BUG (reported to the lead): a pair whose only flows are one-way is reported \"allowed\" and DFW201 says it \"can open any connection\"; real TCP connections fail because the replies are dropped in the other bridge's isolation chain")]
+    [LabFact]
     public void An_accept_without_its_replies_is_not_reported_as_allowed()
     {
         var (a, b) = TwoNetworks();
@@ -73,6 +73,9 @@ public sealed class TamperingScenarioTests
 
         Assert.False(traffic.Connects("a1", traffic.Ip("b1", "beta"), 80));
         Scenario.AssertTrafficAgrees(audit, "alpha", "beta", connected: false, "a1 -> b1:80");
+        Assert.Equal("partial", audit.Reach("alpha", "beta"));
+        Assert.Equal(["alpha", "beta"], LabAudit.Names(Assert.Single(audit.Findings("DFW202")), "networks"));
+        Assert.Empty(audit.Findings("DFW201"));
     }
 
     [LabFact]

@@ -39,8 +39,6 @@ internal static class ExpectedFindings
     /// </summary>
     private static readonly (string Dump, string Code, string Reason)[] Gaps =
     [
-        ("docker20.10-sim-legacy-nft-mix.nft", "DFW605",
-            "the corpus keeps iptables-nft-save's stderr warning inside a trailing comment (\"# stderr of ...: # Warning: iptables-legacy tables present\"); the reader recognises only the line as iptables-nft-save prints it, so Ruleset.LegacyTablesPresent is false and the dump alone gives the audit no sign of the other back end"),
     ];
 
     public static string? GapReason(string dump, string code)

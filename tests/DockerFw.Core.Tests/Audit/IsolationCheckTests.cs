@@ -1,3 +1,4 @@
+using DockerFw.Core.Audit;
 using DockerFw.Core.Audit.Checks;
 using static DockerFw.Tests.Audit.AuditFixture;
 
@@ -12,11 +13,26 @@ public sealed class IsolationCheckTests
         Assert.Empty(Codes(Check, new DockerHost().ToString()));
 
     [Fact]
-    public void An_admin_ACCEPT_from_one_bridge_to_another_breaks_isolation() =>
+    public void An_admin_ACCEPT_from_one_bridge_to_another_with_its_replies_breaks_isolation() =>
         Assert.Equal(["DFW201"], Codes(Check, new DockerHost(User: """
-            # must raise DFW201 once: bridge1 reaches all of bridge2, bridge2 still cannot reach bridge1
+            # must raise DFW201 once: bridge1 reaches all of bridge2 and the replies come back;
+            # bridge2 still cannot open connections to bridge1
             -A DOCKER-USER -i bridge1 -o bridge2 -j ACCEPT
+            -A DOCKER-USER -i bridge2 -o bridge1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
             """).ToString()));
+
+    [Fact]
+    public void An_admin_ACCEPT_whose_replies_die_in_the_isolation_chain_is_a_one_way_opening_not_a_breach()
+    {
+        // Confirmed by real traffic in the Docker lab: no TCP connection completes, yet UDP gets in.
+        var host = new DockerHost(User: """
+            # must raise DFW202, not DFW201: the replies from bridge2 die in DOCKER-ISOLATION-STAGE-2
+            -A DOCKER-USER -i bridge1 -o bridge2 -j ACCEPT
+            """).ToString();
+
+        Assert.Equal(["DFW202"], Codes(Check, host));
+        Assert.Equal(ReachabilityVerdict.Partial, Assert.Single(Report(host).Reachability, r => r is { From: "bridge1", To: "bridge2" }).Verdict);
+    }
 
     [Fact]
     public void An_ACCEPT_for_one_port_opens_the_pair_partly() =>

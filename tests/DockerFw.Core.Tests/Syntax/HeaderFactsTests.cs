@@ -32,6 +32,16 @@ public class HeaderFactsTests
     }
 
     [Fact]
+    public void A_legacy_warning_kept_as_a_note_after_the_dump_is_noticed()
+    {
+        // The Docker corpus keeps iptables-nft-save's stderr as a trailing comment.
+        var path = Corpus.PathOf("docker", "docker20.10-sim-legacy-nft-mix.nft.iptables-save");
+        var read = DockerFw.Core.Syntax.IptablesSave.IptablesSaveReader.Read(File.ReadAllText(path), path);
+
+        Assert.True(read.Value!.LegacyTablesPresent);
+    }
+
+    [Fact]
     public void Tables_nft_could_not_print_are_named()
     {
         var ruleset = Read("incompatible-table.nft.iptables-save");

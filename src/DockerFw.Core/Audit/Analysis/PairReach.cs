@@ -29,6 +29,9 @@ public sealed record PairReach(
             ? [new AllowedFlow("all", null, null, Kind(open, from, to, passes))]
             : Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
                 Kind([p], from, to, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), whole);
+        // Packets that get in but whose replies die complete no connection: the pair is open one
+        // way only, which is not "allowed" (every new connection passes).
+        if (verdict == ReachabilityVerdict.Allowed && flows.All(f => f.Kind == "one-way")) verdict = ReachabilityVerdict.Partial;
         return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"));
     }
 

@@ -22,6 +22,10 @@ public sealed class IsolationCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.NetworksNotIsolated,
                     $"containers of {pair.From.Name} can open any connection to containers of {pair.To.Name}: the networks are not isolated. Remove or narrow the rules that accept this traffic (evidence), or restore Docker's isolation rules (restart dockerd).",
                     names, evidence: pair.Opening);
+            else if (pair.Verdict == ReachabilityVerdict.Partial && pair.Flows.All(f => f.Kind == "one-way"))
+                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
+                    $"packets from containers of {pair.From.Name} get into containers of {pair.To.Name} ({Describe(pair.Flows)}) but the replies are dropped: no connection completes, yet one-way traffic (UDP, ICMP) gets through. Remove the rule that lets them in (evidence), or open the replies too if the traffic is intended.",
+                    names, evidence: pair.Opening);
             else if (pair.Verdict == ReachabilityVerdict.Partial)
                 yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
                     $"containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",

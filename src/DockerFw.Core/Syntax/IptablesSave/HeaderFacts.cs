@@ -53,7 +53,9 @@ internal sealed partial class HeaderFacts
                 : generated.Groups[2].Value == "-legacy" || (!dockerfw && line.Contains(" v", StringComparison.Ordinal)) ? Backend.Legacy
                 : Backend.Unknown;
         }
-        else if (line.StartsWith("# Warning: iptables-legacy tables present", StringComparison.Ordinal)) LegacyTablesPresent = true;
+        // iptables-nft-save prints the warning on stderr: captured with 2>&1 it is a line of its own,
+        // but people also keep it as a note after the dump ("# stderr of ...: # Warning: ...").
+        else if (line.Contains("# Warning: iptables-legacy tables present", StringComparison.Ordinal)) LegacyTablesPresent = true;
         else if (Incompatible().Match(line) is { Success: true } i) incompatible.Add(i.Groups[1].Value);
         else if (ForeignBaseChains().Match(line) is { Success: true } f) foreign.Add(f.Groups[1].Value);
     }
