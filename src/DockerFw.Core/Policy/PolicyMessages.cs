@@ -34,6 +34,15 @@ internal static class PolicyMessages
     public static Diagnostic RepeatedDockerUser(SourceSpan at, int firstLine) =>
         Error("DFW808", at, $"expected one 'docker-user default', but got another (first at line {firstLine})");
 
+    public static Diagnostic MasqueradeNotInDockerUser(SourceSpan at, string network, bool wanted) =>
+        Error("DFW830", at, $"expected masquerade {(wanted ? "on" : "off")} on network '{network}', but Docker runs it {(wanted ? "off" : "on")} and masquerade is decided in nat POSTROUTING, which dockerfw does not edit; set com.docker.network.bridge.enable_ip_masquerade={(wanted ? "true" : "false")} on the network");
+
+    public static Diagnostic PlanDisproved(SourceSpan at, string what) =>
+        Error("DFW831", at, $"expected the host to satisfy the policy after the plan, but {what}");
+
+    public static Diagnostic NoDockerUser(SourceSpan at) =>
+        Error("DFW832", at, "expected a DOCKER-USER chain in table filter (Docker creates it), but the ruleset has none");
+
     private static string OneOf(IReadOnlyList<string> expected) => expected.Count switch
     {
         0 => "a statement",

@@ -47,7 +47,10 @@ public static class PolicyResolver
                         errors.Add(PolicyMessages.RepeatedNetwork(block.Network.At, block.Network.Text, firstLine));
                     blockLines.TryAdd(block.Network.Text, block.At.Line);
                     if (Network(block.Network) is { } network)
-                        networks.Add(new NetworkPolicy(network, block.Icc?.On, block.Masquerade?.On, ContainerExceptions(block, network, view, errors)));
+                        networks.Add(new NetworkPolicy(network, block.Icc?.On, block.Masquerade?.On, ContainerExceptions(block, network, view, errors))
+                        {
+                            At = block.Masquerade?.At ?? block.At,
+                        });
                     break;
 
                 case PublishStatement publish:

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Policy;
 
@@ -14,7 +15,11 @@ public sealed record NetworkException(DockerNetwork From, DockerNetwork To, Port
 public sealed record ContainerException(ContainerOnNetwork From, ContainerOnNetwork To, PortSpec? Port);
 
 /// <summary>What the policy says about one network; a null setting leaves Docker's own.</summary>
-public sealed record NetworkPolicy(DockerNetwork Network, bool? Icc, bool? Masquerade, ImmutableArray<ContainerException> Exceptions);
+public sealed record NetworkPolicy(DockerNetwork Network, bool? Icc, bool? Masquerade, ImmutableArray<ContainerException> Exceptions)
+{
+    /// <summary>Where the masquerade setting (else the block) was written, for conflicts the plan reports.</summary>
+    public SourceSpan At { get; init; } = SourceSpan.None;
+}
 
 /// <summary>A published port restricted to host addresses or client sources.</summary>
 public sealed record PublishPolicy(

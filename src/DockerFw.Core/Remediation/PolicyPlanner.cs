@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using System.Text;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Remediation;
+
+/// <summary>
+/// Plans a policy onto an IPv4 ruleset. Docker flushes and rebuilds its own chains on restart but
+/// leaves DOCKER-USER alone, so the rules live in a chain dockerfw owns, reached by one jump placed
+/// first in DOCKER-USER; nothing else of the host is touched.
+/// </summary>
+public static class PolicyPlanner
+{
+    public const string Chain = "DOCKERFW-POLICY";
+
+    public const string DockerUser = "DOCKER-USER";
+
+    private static readonly string JumpText = $"-A {DockerUser} -j {Chain}";
+
+    public static ParseResult<PolicyPlan> Plan(Ruleset before, ResolvedPolicy policy)
+    {
+        var filter = before["filter"];
+        if (filter?[DockerUser] is not { } dockerUser)
+            return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1)));
+
+        var (lines, conflicts) = PolicyRules.For(policy);
+        if (conflicts.Length > 0) return new ParseResult<PolicyPlan>(null, conflicts);
+
+        var fragment = IptablesSaveReader.Read(Fragment(lines), "plan", IpFamily.V4);
+        if (!fragment.Succeeded) return new ParseResult<PolicyPlan>(null, fragment.Diagnostics);
+        var built = fragment.Value!["filter"]!;
+        var ownChain = built[Chain]!;
+
+        var addsJump = !dockerUser.Rules.Any(r => IptablesSaveWriter.FormatRule(r) == JumpText);
+        var chains = filter.Chains
+            .Where(c => c.Name != Chain)
+            .Select(c => c.Name == DockerUser && addsJump ? c with { Rules = c.Rules.Insert(0, built[DockerUser]!.Rules[0]) } : c)
+            .Append(filter[Chain] is { } existing ? existing with { Rules = ownChain.Rules } : ownChain);
+        var after = before with
+        {
+            Tables = before.Tables.Select(t => t == filter ? t with { Chains = Ordered(filter, chains) } : t).ToImmutableArray(),
+        };
+
+        var diff = UnifiedDiff.Of(IptablesSaveWriter.Write(before, includeCounters: false), IptablesSaveWriter.Write(after, includeCounters: false));
+        return new ParseResult<PolicyPlan>(new PolicyPlan(before, after, lines, addsJump, RestoreInput(lines, addsJump), diff), []);
+    }
+
+    /// <summary>The chain keeps its place when it exists; a new one goes last, where iptables-restore creates it.</summary>
+    private static ImmutableArray<Chain> Ordered(Table filter, IEnumerable<Chain> chains)
+    {
+        var list = chains.ToList();
+        var index = filter.Chains.IndexOf(filter[Chain]!);
+        if (index < 0) return [.. list];
+        var own = list[^1];
+        list.RemoveAt(list.Count - 1);
+        list.Insert(index, own);
+        return [.. list];
+    }
+
+    private static string Fragment(ImmutableArray<string> lines)
+    {
+        var text = new StringBuilder($"*filter\n:{DockerUser} - [0:0]\n:{Chain} - [0:0]\n{JumpText}\n");
+        foreach (var line in lines) text.Append(line).Append('\n');
+        return text.Append("COMMIT\n").ToString();
+    }
+
+    /// <summary>
+    /// With <c>--noflush</c>, declaring the chain flushes only it, so the input replaces dockerfw's
+    /// rules in one transaction and leaves every other chain as it is.
+    /// </summary>
+    private static string RestoreInput(ImmutableArray<string> lines, bool addsJump)
+    {
+        var text = new StringBuilder($"*filter\n:{Chain} - [0:0]\n");
+        if (addsJump) text.Append($"-I {DockerUser} 1 -j {Chain}\n");
+        foreach (var line in lines) text.Append(line).Append('\n');
+        return text.Append("COMMIT\n").ToString();
+    }
+
+    private static ParseResult<PolicyPlan> Refused(Diagnostic diagnostic) => new(null, [diagnostic]);
+}

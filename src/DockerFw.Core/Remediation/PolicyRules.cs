@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Remediation;
+
+/// <summary>
+/// The rules of <see cref="PolicyPlanner.Chain"/> that make Docker's own rules say what the policy
+/// says, as <c>-A</c> lines keyed to today's bridges and addresses. Only differences from Docker's
+/// behaviour produce a rule (an icc-off network Docker already runs with icc off needs no DROP).
+/// Accepts run before Docker's isolation and icc drops, which see a reply too, so each exception
+/// also accepts its own replies.
+/// </summary>
+internal static class PolicyRules
+{
+    private const string Established = "-m conntrack --ctstate RELATED,ESTABLISHED";
+
+    public static (ImmutableArray<string> Lines, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy)
+    {
+        var lines = ImmutableArray.CreateBuilder<string>();
+        var conflicts = ImmutableArray.CreateBuilder<Diagnostic>();
+
+        foreach (var exception in policy.Exceptions)
+        {
+            var (from, to) = (exception.From.Bridge!, exception.To.Bridge!);
+            lines.Add(Rule($"-i {to} -o {from} {Established} -j ACCEPT"));
+            lines.Add(Rule($"-i {from} -o {to}{Port(exception.Port)} -j ACCEPT"));
+        }
+
+        foreach (var network in policy.Networks)
+        {
+            var bridge = network.Network.Bridge!;
+            foreach (var pair in network.Exceptions)
+            {
+                var (a, b) = (Host(pair.From.Address), Host(pair.To.Address));
+                lines.Add(Rule($"-s {b} -d {a} -i {bridge} -o {bridge} {Established} -j ACCEPT"));
+                lines.Add(Rule($"-s {a} -d {b} -i {bridge} -o {bridge}{Port(pair.Port)} -j ACCEPT"));
+            }
+
+            if (network.Icc == false && network.Network.EnableIcc) lines.Add(Rule($"-i {bridge} -o {bridge} -j DROP"));
+            if (network.Icc == true && !network.Network.EnableIcc) lines.Add(Rule($"-i {bridge} -o {bridge} -j ACCEPT"));
+            if (network.Masquerade is { } masquerade && masquerade != network.Network.EnableIpMasquerade)
+                conflicts.Add(PolicyMessages.MasqueradeNotInDockerUser(network.At, network.Network.Name, masquerade));
+        }
+
+        foreach (var publish in policy.Publishes) lines.AddRange(Publish(publish));
+
+        switch (policy.DockerUserDefault)
+        {
+            case DockerUserDefault.Accept: lines.Add(Rule("-j ACCEPT")); break;
+            case DockerUserDefault.Drop: lines.Add(Rule("-j DROP")); break;
+        }
+
+        return (lines.ToImmutable(), conflicts.ToImmutable());
+    }
+
+    /// <summary>
+    /// DOCKER-USER sees a published port after DNAT, so the host port and address are conntrack's
+    /// original destination; allowed addresses return to Docker's rules, the rest of that port drops.
+    /// </summary>
+    private static IEnumerable<string> Publish(PublishPolicy publish)
+    {
+        var binding = publish.Binding;
+        var proto = binding.Protocol;
+        var addresses = publish.Addresses.Where(a => a.Family == IpFamily.V4).ToList();
+        foreach (var container in publish.ContainerAddresses)
+        {
+            var toContainer = $"-d {Host(container)} -p {proto} -m conntrack --ctorigdstport {binding.HostPort} -m {proto} --dport {binding.ContainerPort}";
+            foreach (var address in addresses)
+            {
+                yield return publish.Restriction == PublishRestriction.FromSources
+                    ? Rule($"-s {address} {toContainer} -j RETURN")
+                    : Rule($"{toContainer} -m conntrack --ctorigdst {address} -j RETURN");
+            }
+
+            yield return Rule($"{toContainer} -j DROP");
+        }
+    }
+
+    private static string Rule(string body) => $"-A {PolicyPlanner.Chain} {body}";
+
+    private static string Port(PortSpec? port) =>
+        port is null ? "" : $" -p {port.Protocol.Name} -m {port.Protocol.Name} --dport {port.Ports.Format(':')}";
+
+    private static string Host(UInt128 address) => $"{IpAddressValue.Format(address, IpFamily.V4)}/32";
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Tests.Policy;
+
+namespace DockerFw.Tests.Remediation;
+
+/// <summary>Plans over samples/lab-host, whose backend already runs with icc off.</summary>
+public sealed class PolicyPlannerTests
+{
+    private static readonly Ruleset LabHost = IptablesSaveReader.Read(
+        File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save")), "iptables-save", IpFamily.V4).Value!;
+
+    [Fact]
+    public void An_allowed_pair_on_an_icc_off_network_gets_its_connections_and_their_replies_and_nothing_more()
+    {
+        var plan = Plan("network backend { icc off; allow api -> db tcp/5432 }");
+        var (api, db) = (Address("api", "backend"), Address("db", "backend"));
+        var bridge = PolicyResolverTests.LabHost.NetworkByName("backend")!.Bridge;
+
+        Assert.Equal(
+        [
+            $"-A DOCKERFW-POLICY -s {db}/32 -d {api}/32 -i {bridge} -o {bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+            $"-A DOCKERFW-POLICY -s {api}/32 -d {db}/32 -i {bridge} -o {bridge} -p tcp -m tcp --dport 5432 -j ACCEPT",
+        ], plan.Rules.AsEnumerable());
+        Assert.True(plan.AddsJump);
+        Assert.Equal("-A DOCKER-USER -j DOCKERFW-POLICY", IptablesSaveWriter.FormatRule(plan.After["filter"]!["DOCKER-USER"]!.Rules[0]));
+    }
+
+    [Fact]
+    public void Icc_off_on_a_network_Docker_runs_with_icc_on_drops_its_bridge_traffic()
+    {
+        var bridge = PolicyResolverTests.LabHost.NetworkByName("frontend")!.Bridge;
+
+        Assert.Equal([$"-A DOCKERFW-POLICY -i {bridge} -o {bridge} -j DROP"], Plan("network frontend { icc off }").Rules.AsEnumerable());
+    }
+
+    [Fact]
+    public void Planning_again_on_the_planned_state_changes_nothing()
+    {
+        var first = Plan("network backend { icc off; allow api -> db tcp/5432 }");
+
+        var second = PolicyPlanner.Plan(first.After, Resolve("network backend { icc off; allow api -> db tcp/5432 }")).Value!;
+
+        Assert.True(second.ChangesNothing);
+        Assert.False(second.AddsJump);
+        Assert.False(first.ChangesNothing);
+    }
+
+    [Fact]
+    public void A_masquerade_setting_Docker_does_not_run_is_refused_with_the_remedy()
+    {
+        var result = PolicyPlanner.Plan(LabHost, Resolve("network backend {\n  masquerade off\n}"));
+
+        Assert.Null(result.Value);
+        Assert.Equal(
+            "p.policy:2:3: error: expected masquerade off on network 'backend', but Docker runs it on and masquerade is decided in nat POSTROUTING, which dockerfw does not edit; set com.docker.network.bridge.enable_ip_masquerade=false on the network [DFW830]",
+            Assert.Single(result.Diagnostics).Render());
+    }
+
+    [Fact]
+    public void The_diff_turns_the_before_state_into_the_after_state_with_patch()
+    {
+        var plan = Plan("allow frontend -> backend tcp/5432\ndocker-user default drop");
+        var folder = Directory.CreateTempSubdirectory("dfw-plan-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "iptables-save"), IptablesSaveWriter.Write(plan.Before, includeCounters: false));
+            File.WriteAllText(Path.Combine(folder, "plan.diff"), plan.Diff);
+            using var patch = Process.Start(new ProcessStartInfo("patch", ["-p1", "-i", "plan.diff"]) { WorkingDirectory = folder, RedirectStandardOutput = true })!;
+            patch.StandardOutput.ReadToEnd();
+            patch.WaitForExit();
+
+            Assert.Equal(0, patch.ExitCode);
+            Assert.Equal(IptablesSaveWriter.Write(plan.After, includeCounters: false), File.ReadAllText(Path.Combine(folder, "iptables-save")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PolicyReaderTests.ExamplePolicies), MemberType = typeof(PolicyReaderTests))]
+    public void Each_example_policy_plans_the_approved_rules_and_diff_on_the_lab_host(string file)
+    {
+        var policy = PolicyResolver.Resolve(PolicyReader.Read(File.ReadAllText(file), "rules/" + Path.GetFileName(file)).Value!, PolicyResolverTests.LabHost);
+        var plan = PolicyPlanner.Plan(LabHost, policy.Value!).Value!;
+
+        Snapshots.Verify($"{plan.RestoreInput}\n{plan.Diff}", $"lab-host.{Path.GetFileNameWithoutExtension(file)}");
+    }
+
+    private static PolicyPlan Plan(string text)
+    {
+        var result = PolicyPlanner.Plan(LabHost, Resolve(text));
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        return result.Value!;
+    }
+
+    private static ResolvedPolicy Resolve(string text) =>
+        PolicyResolver.Resolve(PolicyReader.Read(text, "p.policy").Value!, PolicyResolverTests.LabHost).Value!;
+
+    private static string Address(string container, string network) => IpAddressValue.Format(
+        PolicyResolverTests.LabHost.ContainerByName(container)!.Endpoints.Single(e => e.Network == network).Ipv4!.Value, IpFamily.V4);
+}
