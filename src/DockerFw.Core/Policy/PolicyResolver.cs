@@ -65,19 +65,17 @@ public static class PolicyResolver
         }
 
         var policy = new ResolvedPolicy(document.File, bridges, exceptions.ToImmutable(), networks.ToImmutable(),
-            publishes.ToImmutable(), userDefault?.Default ?? DockerUserDefault.Return);
+            publishes.ToImmutable(), userDefault?.Default ?? DockerUserDefault.Return)
+        {
+            Members = bridges.SelectMany(b => MembersOf(b, view)).Where(m => m.Container.Running).ToImmutableArray(),
+        };
         return new ParseResult<ResolvedPolicy>(errors.Count == 0 ? policy : null, errors.ToImmutable());
     }
 
     private static ImmutableArray<ContainerException> ContainerExceptions(
         NetworkBlock block, DockerNetwork network, DockerView view, ImmutableArray<Diagnostic>.Builder errors)
     {
-        var members = view.Containers
-            .Select(c => (Container: c, Endpoint: c.Endpoints.FirstOrDefault(e => e.Network == network.Name && e.Ipv4 is not null)))
-            .Where(m => m.Endpoint is not null)
-            .OrderBy(m => m.Container.Name, StringComparer.Ordinal)
-            .Select(m => new ContainerOnNetwork(m.Container, network, m.Endpoint!.Ipv4!.Value))
-            .ToList();
+        var members = MembersOf(network, view).ToList();
 
         ContainerOnNetwork? Member(PolicyName name)
         {
@@ -96,6 +94,13 @@ public static class PolicyResolver
 
         return result.ToImmutable();
     }
+
+    /// <summary>The containers on a network with the IPv4 address each has there, by name.</summary>
+    public static IEnumerable<ContainerOnNetwork> MembersOf(DockerNetwork network, DockerView view) => view.Containers
+        .Select(c => (Container: c, Endpoint: c.Endpoints.FirstOrDefault(e => e.Network == network.Name && e.Ipv4 is not null)))
+        .Where(m => m.Endpoint is not null)
+        .OrderBy(m => m.Container.Name, StringComparer.Ordinal)
+        .Select(m => new ContainerOnNetwork(m.Container, network, m.Endpoint!.Ipv4!.Value));
 
     private static PublishPolicy? Publish(PublishStatement publish, DockerView view, ImmutableArray<Diagnostic>.Builder errors)
     {

@@ -41,5 +41,8 @@ public sealed record ResolvedPolicy(
     ImmutableArray<PublishPolicy> Publishes,
     DockerUserDefault DockerUserDefault)
 {
+    /// <summary>Every running container on a bridge network, once per network it is on.</summary>
+    public ImmutableArray<ContainerOnNetwork> Members { get; init; } = [];
+
     public NetworkPolicy? PolicyOf(DockerNetwork network) => Networks.FirstOrDefault(n => n.Network.Id == network.Id);
 }

@@ -11,7 +11,8 @@ namespace DockerFw.Core.Remediation;
 /// <summary>
 /// Plans a policy onto an IPv4 ruleset. Docker flushes and rebuilds its own chains on restart but
 /// leaves DOCKER-USER alone, so the rules live in a chain dockerfw owns, reached by one jump placed
-/// first in DOCKER-USER; nothing else of the host is touched.
+/// first in DOCKER-USER; nothing else of the host is touched. A plan the semantics engine does not
+/// confirm on the after-state is refused (<see cref="PlanProof"/>).
 /// </summary>
 public static class PolicyPlanner
 {
@@ -44,6 +45,9 @@ public static class PolicyPlanner
         {
             Tables = before.Tables.Select(t => t == filter ? t with { Chains = Ordered(filter, chains) } : t).ToImmutableArray(),
         };
+
+        var disproved = PlanProof.Check(after, policy);
+        if (disproved.Length > 0) return new ParseResult<PolicyPlan>(null, disproved);
 
         var diff = UnifiedDiff.Of(IptablesSaveWriter.Write(before, includeCounters: false), IptablesSaveWriter.Write(after, includeCounters: false));
         return new ParseResult<PolicyPlan>(new PolicyPlan(before, after, lines, addsJump, RestoreInput(lines, addsJump), diff), []);

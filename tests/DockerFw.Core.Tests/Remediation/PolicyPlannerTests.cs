@@ -62,6 +62,20 @@ public sealed class PolicyPlannerTests
     }
 
     [Fact]
+    public void A_forward_accept_above_docker_user_makes_the_plan_refuse_and_name_the_rule()
+    {
+        var text = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"))
+            .Replace("-A FORWARD -j DOCKER-USER", "-A FORWARD -j ACCEPT\n-A FORWARD -j DOCKER-USER", StringComparison.Ordinal);
+        var host = IptablesSaveReader.Read(text, "iptables-save", IpFamily.V4).Value!;
+
+        var result = PolicyPlanner.Plan(host, Resolve("network backend { icc off; allow api -> db tcp/5432 }"));
+
+        Assert.Null(result.Value);
+        Assert.All(result.Diagnostics, d => Assert.Equal("DFW831", d.Code));
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("'db' on 'backend' -> 'api' on 'backend' tcp/1 is reachable, not blocked (decided by filter/FORWARD#1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_diff_turns_the_before_state_into_the_after_state_with_patch()
     {
         var plan = Plan("allow frontend -> backend tcp/5432\ndocker-user default drop");
