@@ -28,6 +28,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<TraceCommand>();
         services.AddCliCommand<ReachCommand>();
         services.AddCliCommand<AuditCommand>();
+        services.AddCliCommand<PlanCommand>();
         return services;
     }
 

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using DockerFw.Cli.Input;
+using DockerFw.Cli.Apply;
+using DockerFw.Cli.Live;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// `dockerfw plan --policy FILE`: the rules that make the host satisfy the policy, as iptables-restore
+/// <c>--noflush</c> input, and the unified diff of iptables-save before and after. Exits 2 when the
+/// policy is bad or the plan cannot be proved (the conflict is named).
+/// </summary>
+internal sealed class PlanCommand(DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, StandardStreams streams) : ICliCommand
+{
+    public Command Create()
+    {
+        var input = new InputOptionSet();
+        var policy = new Option<string>("--policy") { Description = "The policy file (docs/policy.md)", HelpName = "FILE", Required = true };
+        var command = new Command("plan", "Plan the rules that make the host satisfy a policy: iptables-restore --noflush input and a diff") { policy };
+        input.AddTo(command);
+        input.AddEngineTo(command);
+        command.SetAction(parsed => Run(input.Bind(parsed), parsed.GetValue(policy)!));
+        return command;
+    }
+
+    private int Run(InputOptions input, string policyFile)
+    {
+        var problems = input.Validate();
+        if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
+
+        var plan = PolicyPlanning.Plan(input, policyFile, dumps, docker, liveHost, streams.Error);
+        if (plan is null) return ExitCodes.Error;
+
+        if (plan.ChangesNothing)
+        {
+            streams.Out.WriteLine($"dockerfw: the host already runs the plan of {policyFile}; nothing to change");
+            return ExitCodes.Ok;
+        }
+
+        streams.Out.Write(plan.RestoreInput);
+        streams.Out.WriteLine();
+        streams.Out.Write(plan.Diff);
+        return ExitCodes.Ok;
+    }
+}
