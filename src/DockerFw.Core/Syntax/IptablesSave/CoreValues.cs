@@ -32,7 +32,7 @@ internal static class CoreValues
     {
         var text = token.Text;
         var valid = text.Length is > 0 and <= InterfacePattern.MaxLength
-            && !text.Any(c => c is ' ' or '\t' or '\n' or '/' or '\0');
+            && text.AsSpan().IndexOfAny(" \t\n/\0") < 0;
         return valid ? new InterfacePattern(text) : context.Bad<InterfacePattern>(token, "an interface name of 1-15 characters (a trailing + is a wildcard)");
     }
 

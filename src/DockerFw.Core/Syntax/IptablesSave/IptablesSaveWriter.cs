@@ -14,7 +14,18 @@ public static class IptablesSaveWriter
     /// </summary>
     public static string Write(Ruleset ruleset, bool includeCounters = true)
     {
-        var text = new StringBuilder(64 + ruleset.Tables.Sum(t => t.Chains.Sum(c => 32 + c.Rules.Length * 160)));
+        var text = new StringWriter(new StringBuilder(64 + ruleset.Tables.Sum(t => t.Chains.Sum(c => 32 + c.Rules.Length * 160))));
+        Write(ruleset, text, includeCounters);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The same text as <see cref="Write(Ruleset, bool)"/>, handed to <paramref name="output"/> in pieces
+    /// of about <see cref="ChunkChars"/> characters, so a large ruleset is never one string in memory.
+    /// </summary>
+    public static void Write(Ruleset ruleset, TextWriter output, bool includeCounters = true)
+    {
+        var text = new StringBuilder(ChunkChars + 1024);
         if (ruleset.LegacyTablesPresent)
             text.Append("# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n");
         foreach (var table in ruleset.IncompatibleTables) text.Append("# Table `").Append(table).Append("' is incompatible, use 'nft' tool.\n");
@@ -23,10 +34,18 @@ public static class IptablesSaveWriter
         {
             if (ruleset.TablesWithForeignBaseChains.Contains(table.Name))
                 text.Append("# Table `").Append(table.Name).Append("' contains incompatible base-chains, use 'nft' tool to list them.\n");
-            WriteTable(text, table, includeCounters);
+            WriteTable(text, output, table, includeCounters);
         }
 
-        return text.ToString();
+        Flush(text, output);
+    }
+
+    private const int ChunkChars = 64 * 1024;
+
+    private static void Flush(StringBuilder text, TextWriter output)
+    {
+        output.Write(text);
+        text.Clear();
     }
 
     /// <summary>One rule as the canonical <c>-A CHAIN ...</c> line, with a <c>[p:b] </c> prefix if asked and known.</summary>
@@ -48,7 +67,7 @@ public static class IptablesSaveWriter
         };
     }
 
-    private static void WriteTable(StringBuilder text, Table table, bool includeCounters)
+    private static void WriteTable(StringBuilder text, TextWriter output, Table table, bool includeCounters)
     {
         text.Append('*').Append(table.Name).Append('\n');
         foreach (var chain in table.Chains)
@@ -65,6 +84,7 @@ public static class IptablesSaveWriter
             {
                 RuleFormatter.Append(text, rule, includeCounters);
                 text.Append('\n');
+                if (text.Length >= ChunkChars) Flush(text, output);
             }
         }
 

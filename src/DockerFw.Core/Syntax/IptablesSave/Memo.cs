@@ -22,13 +22,16 @@ internal sealed class Memo<T>(Memo<T>.Parser parse)
 
     private readonly ConcurrentDictionary<string, (bool Ok, T? Value)> seen = new(StringComparer.Ordinal);
 
+    // ConcurrentDictionary.Count takes every lock; on a dump of distinct addresses it ran on every miss.
+    private int count;
+
     public bool TryParse(string text, out T value)
     {
         if (!seen.TryGetValue(text, out var entry))
         {
             var ok = parse(text, out var parsed);
             entry = (ok, parsed);
-            if (seen.Count < Capacity) seen.TryAdd(text, entry);
+            if (Volatile.Read(ref count) < Capacity && seen.TryAdd(text, entry)) Interlocked.Increment(ref count);
         }
 
         value = entry.Value!;
