@@ -16,6 +16,8 @@ public static class DockerViewInference
 {
     public static DockerView Infer(Ruleset ruleset)
     {
+        // Docker 29 with firewall-backend nftables writes its own table instead of iptables rules.
+        if (NftLayoutInference.DockerTable(ruleset) is { } native) return NftLayoutInference.Infer(native, ruleset.Family);
         var filter = ruleset["filter"];
         var nat = ruleset["nat"];
         var bridges = BridgesOf(filter, nat);

@@ -54,7 +54,7 @@ public sealed class CompiledRuleset
             {
                 if (chain.Base is not { } hooked || hooked.Hook != hook.NftName()) continue;
                 var table = compiled.AsNat(hooked.Type == "nat");
-                stages.Add(new HookStage(table, table[chain.Name], table.IsNat, hooked.Priority));
+                stages.Add(new HookStage(table, table[chain.Name], table.IsNat, hooked.Priority, Native: true));
             }
         }
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using DockerFw.Core.Audit;
+using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
@@ -53,6 +55,52 @@ public sealed class DockerNftCorpusTests
 
             Assert.True(PacketTracer.Trace(rules, packet, PacketPath.Forward, context).Verdict == expected, $"{file}: icc on {bridge.Name}");
         }
+    }
+
+    [KernelTheory]
+    [MemberData(nameof(Files))]
+    public void The_audit_of_the_kernel_listing_reports_the_expected_networks_ports_and_isolation(string file)
+    {
+        var rules = NftJsonReader.Read(KernelListing(File.ReadAllText(Corpus.PathOf("docker", file))), file).Value!;
+        using var expect = JsonDocument.Parse(File.ReadAllText(Corpus.PathOf("docker", Path.ChangeExtension(file, ".expect.json"))));
+        var report = Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown));
+        var failures = new List<string>();
+        void Check<T>(string what, T expected, T actual)
+        {
+            if (!EqualityComparer<T>.Default.Equals(expected, actual)) failures.Add($"{what}: expected {expected}, got {actual}");
+        }
+
+        string Set(IEnumerable<string> items) => string.Join(" | ", items.Order(StringComparer.Ordinal));
+        var bridges = expect.RootElement.GetProperty("bridges").EnumerateObject().ToList();
+        Check("bridges", Set(bridges.Select(b => b.Name)), Set(report.Networks.Select(n => n.Bridge ?? n.Name)));
+        foreach (var b in bridges)
+        {
+            if (report.Networks.FirstOrDefault(x => x.Bridge == b.Name) is not { } n) continue;
+            var e = b.Value;
+            Check($"{b.Name}.subnet", e.GetProperty("subnet").GetString(), n.Subnets.FirstOrDefault());
+            Check($"{b.Name}.internal", e.GetProperty("internal").GetBoolean(), n.Internal);
+            Check($"{b.Name}.icc", (bool?)e.GetProperty("icc").GetBoolean(), n.Icc.Effective);
+            Check($"{b.Name}.masquerade", (bool?)e.GetProperty("masquerade").GetBoolean(), n.Masquerade.Effective);
+            Check($"{b.Name}.snat_to", e.GetProperty("snat_to").GetString(), n.SnatTo);
+            Check($"{b.Name}.gateway_mode", e.GetProperty("gateway_mode").GetString(), n.GatewayMode);
+        }
+
+        Check("published_ports",
+            Set(expect.RootElement.GetProperty("published_ports").EnumerateArray().Where(p => p.GetProperty("host_port").ValueKind != JsonValueKind.Null)
+                .Select(p => $"{p.GetProperty("proto").GetString()} {p.GetProperty("host_ip").GetString()}:{p.GetProperty("host_port").GetInt32()} -> {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}")),
+            Set(report.PublishedPorts.Select(p => $"{p.Protocol} {p.HostIp}:{p.HostPort} -> {p.ContainerIp}:{p.ContainerPort}")));
+        var names = report.Networks.Select(n => n.Name).ToList();
+        var isolated = from a in names
+                       from b in names
+                       where string.CompareOrdinal(a, b) < 0
+                       where report.Reachability.Single(r => r.From == a && r.To == b).Verdict != ReachabilityVerdict.Allowed
+                             && report.Reachability.Single(r => r.From == b && r.To == a).Verdict != ReachabilityVerdict.Allowed
+                       select $"{a}+{b}";
+        Check("isolated_pairs",
+            Set(expect.RootElement.GetProperty("isolated_pairs").EnumerateArray().Select(p => string.Join("+", new[] { p[0].GetString()!, p[1].GetString()! }.Order(StringComparer.Ordinal)))),
+            Set(isolated));
+
+        Assert.True(failures.Count == 0, $"{file}:\n  " + string.Join("\n  ", failures));
     }
 
     private static EvaluationContext Context(List<JsonProperty> bridges) => new()

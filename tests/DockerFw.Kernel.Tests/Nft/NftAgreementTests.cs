@@ -54,6 +54,11 @@ public sealed class NftAgreementTests(NftTopologyFixture fixture) : IClassFixtur
             "udp a->b:53", false
         },
         {
+            "postrouting sees the interface a forwarded packet came in by", Accepting,
+            "table ip dfwn_a { chain post { type filter hook postrouting priority 0; policy accept; iifname \"r1\" udp dport 53 counter drop; }; }",
+            "udp a->b:53", false
+        },
+        {
             "a native dnat publishes a port on the router to b", Accepting,
             "table ip dfwn_a { chain pre { type nat hook prerouting priority dstnat; policy accept; udp dport 5353 counter dnat to 10.201.2.2:53; }; }",
             "udp a->router:5353", true

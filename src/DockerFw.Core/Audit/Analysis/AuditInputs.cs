@@ -16,7 +16,7 @@ public sealed class AuditInputs
     {
         Context = context;
         Ruleset = context.V4;
-        NatOnly = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat")] };
+        NatOnly = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat" && !t.IsNative).Concat(Ruleset.Tables.Where(t => t.IsNative).Select(NatChainsOnly))] };
         ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
         View = ViewInferred ? DockerViewInference.Infer(Ruleset) : context.View;
         Networks = [.. View.Networks.Select(AuditedNetwork.Of).OfType<AuditedNetwork>()];
@@ -31,6 +31,10 @@ public sealed class AuditInputs
     public Ruleset Ruleset { get; }
 
     public Ruleset NatOnly { get; }
+
+    // An nft table mixes base chains of every type: only its nat ones stay hooked.
+    private static Table NatChainsOnly(Table table) =>
+        table with { Chains = [.. table.Chains.Select(c => c.Base is { Type: not "nat" } ? c with { Base = null, Policy = null } : c)] };
 
     public DockerView View { get; }
 

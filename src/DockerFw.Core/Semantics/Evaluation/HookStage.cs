@@ -7,7 +7,7 @@ namespace DockerFw.Core.Semantics.Evaluation;
 /// priority that orders it among the others. <see cref="Table"/> is null for an iptables table the
 /// ruleset lacks (its nat stage still applies conntrack bindings).
 /// </summary>
-internal sealed record HookStage(CompiledTable? Table, CompiledChain? Chain, bool IsNat, int Priority)
+internal sealed record HookStage(CompiledTable? Table, CompiledChain? Chain, bool IsNat, int Priority, bool Native = false)
 {
     /// <summary>iptables registers nat at -100 where it rewrites the destination and at 100 where the source.</summary>
     public static int PriorityOf(string iptablesTable, Hook hook) =>

@@ -67,7 +67,13 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
                         next.Add(b);
                     }
                     else if (stage.Table is null || stage.Chain is null) next.Add(b);
-                    else new ChainWalker(this, stage.Table, stage.Chain, next).Walk(b);
+                    else
+                    {
+                        // ip_output hands POSTROUTING the device a forwarded packet came in by; nft's
+                        // iifname sees it (Docker 29 relies on it), iptables refuses -i there.
+                        if (hook == Hook.Postrouting) b.InView = stage.Native ? b.InInterface ?? "" : "";
+                        new ChainWalker(this, stage.Table, stage.Chain, next).Walk(b);
+                    }
                 }
 
                 live = next;

@@ -18,6 +18,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
 
     private readonly List<FinalFlow> _finals = [];
     private Dimension? _hidden;
+    private PacketPath _path;
 
     public IReadOnlyList<FinalFlow> Finals => _finals;
 
@@ -35,27 +36,32 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
     public void Run(PacketPath path, IEnumerable<Flow> flows)
     {
         var alive = flows.ToList();
+        _path = path;
         foreach (var (hook, tables) in Stages(path))
-            foreach (var (table, chain, nat) in OnHook(hook, tables))
-                alive = RunTable(table, chain, nat, hook, alive);
+            foreach (var (table, chain, nat, native) in OnHook(hook, tables))
+                alive = RunTable(table, chain, nat, native, hook, alive);
         foreach (var flow in alive) _finals.Add(new FinalFlow(flow, ReachVerdict.Accept));
     }
 
     /// <summary>iptables' tables and the nft base chains on a hook, by priority (on a tie iptables first), as the concrete engine orders them.</summary>
-    private IEnumerable<(string Table, string Chain, bool Nat)> OnHook(string hook, string[] tables)
+    private IEnumerable<(string Table, string Chain, bool Nat, bool Native)> OnHook(string hook, string[] tables)
     {
-        var iptables = tables.Select(t => (Table: t, Chain: hook, Nat: t == "nat", Priority: Evaluation.HookStage.PriorityOf(t, Enum.Parse<Evaluation.Hook>(hook, ignoreCase: true))));
-        if (rules.NativeBaseChains.IsEmpty) return iptables.Select(s => (s.Table, s.Chain, s.Nat));
+        var iptables = tables.Select(t => (Table: t, Chain: hook, Nat: t == "nat", Native: false,
+            Priority: Evaluation.HookStage.PriorityOf(t, Enum.Parse<Evaluation.Hook>(hook, ignoreCase: true))));
+        if (rules.NativeBaseChains.IsEmpty) return iptables.Select(s => (s.Table, s.Chain, s.Nat, s.Native));
         var nft = rules.NativeBaseChains.Where(c => c.Base.Hook == hook.ToLowerInvariant())
-            .Select(c => (c.Table, c.Chain, Nat: c.Base.Type == "nat", c.Base.Priority));
-        return iptables.Concat(nft).OrderBy(s => s.Priority).Select(s => (s.Table, s.Chain, s.Nat));
+            .Select(c => (c.Table, c.Chain, Nat: c.Base.Type == "nat", Native: true, c.Base.Priority));
+        return iptables.Concat(nft).OrderBy(s => s.Priority).Select(s => (s.Table, s.Chain, s.Nat, s.Native));
     }
 
-    private List<Flow> RunTable(string table, string chainName, bool nat, string hook, List<Flow> flows)
+    private List<Flow> RunTable(string table, string chainName, bool nat, bool native, string hook, List<Flow> flows)
     {
         _hidden = hook switch
         {
             "PREROUTING" or "INPUT" => Dimension.Out,
+            // ip_output hands POSTROUTING the device a forwarded packet came in by; nft's iifname
+            // sees it (Docker 29 relies on it), iptables refuses -i in POSTROUTING.
+            "POSTROUTING" when _path == PacketPath.Forward && native => null,
             "OUTPUT" or "POSTROUTING" => Dimension.In,
             _ => null,
         };
