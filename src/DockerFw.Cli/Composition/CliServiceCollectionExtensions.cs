@@ -29,6 +29,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<ReachCommand>();
         services.AddCliCommand<AuditCommand>();
         services.AddCliCommand<PlanCommand>();
+        services.AddCliCommand<SnapshotCommand>();
         return services;
     }
 
