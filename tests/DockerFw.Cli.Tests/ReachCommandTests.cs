@@ -42,6 +42,20 @@ public sealed class ReachCommandTests
     }
 
     [Fact]
+    public void A_region_that_is_the_whole_query_is_written_as_one_unconstrained_box()
+    {
+        // Two bridges isolated from each other: every new packet from one to the other is dropped.
+        var two = Corpus.PathOf("docker", "docker20.10-two-networks.iptables-save");
+        var run = Dockerfw.Run(["reach", "--iptables", two, "--in", "bridge1", "--out", "bridge2", "--src", "192.0.2.0/24", "--state", "NEW", "--format", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var region = Assert.Single(JsonDocument.Parse(run.Out).RootElement.GetProperty("regions").EnumerateArray());
+        Assert.Equal("DROP", region.GetProperty("verdict").GetString());
+        var box = Assert.Single(region.GetProperty("boxes").EnumerateArray());
+        Assert.Empty(box.EnumerateObject());
+    }
+
+    [Fact]
     public void The_published_port_reached_at_the_hosts_address_is_accepted_through_its_DNAT_rule()
     {
         // The container itself reaching its own published port (hairpin) is a region of its own: it is

@@ -9,6 +9,21 @@ namespace DockerFw.Cli.Commands;
 /// </summary>
 internal static class ReachBoxText
 {
+    /// <summary>
+    /// The boxes of a region as they are written, each once. The query itself is several boxes (a
+    /// path's universe is), so a region can hold several boxes that differ only in which part of the
+    /// query they fill; written relative to the query they read the same, and one of them says it.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<(string Name, IReadOnlyList<string> Values)>> Distinct(ReachRegion region, ReachResult result)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var box in region.Packets.Boxes)
+        {
+            var parts = Constrained(box, result).ToList();
+            if (seen.Add(string.Join(";", parts.Select(p => p.Name + "=" + string.Join(",", p.Values))))) yield return parts;
+        }
+    }
+
     /// <summary>The dimensions where the box is narrower than the part of the query it lies in.</summary>
     public static IEnumerable<(string Name, IReadOnlyList<string> Values)> Constrained(Box box, ReachResult result)
     {

@@ -20,10 +20,10 @@ internal static class ReachJson
                 json.WriteStartObject();
                 json.WriteString("verdict", region.Verdict.ToString().ToUpperInvariant());
                 json.WriteStartArray("boxes");
-                foreach (var box in region.Packets.Boxes)
+                foreach (var box in ReachBoxText.Distinct(region, result))
                 {
                     json.WriteStartObject();
-                    foreach (var (name, values) in ReachBoxText.Constrained(box, result))
+                    foreach (var (name, values) in box)
                     {
                         json.WriteStartArray(name);
                         foreach (var v in values) json.WriteStringValue(v);

@@ -14,9 +14,9 @@ internal static class ReachText
         foreach (var region in regions)
         {
             text.Append('\n').Append(region.Verdict.ToString().ToUpperInvariant()).Append('\n');
-            foreach (var box in region.Packets.Boxes)
+            foreach (var box in ReachBoxText.Distinct(region, result))
             {
-                var parts = ReachBoxText.Constrained(box, result).Select(p => $"{p.Name} {string.Join(",", p.Values)}").ToList();
+                var parts = box.Select(p => $"{p.Name} {string.Join(",", p.Values)}").ToList();
                 text.Append("  packets: ").Append(parts.Count == 0 ? "all of the query" : string.Join("  ", parts)).Append('\n');
             }
 
