@@ -11,7 +11,7 @@ namespace DockerFw.Kernel.Tests.Semantics;
 public sealed class KernelCaseTests(TopologyFixture fixture) : IClassFixture<TopologyFixture>
 {
     [KernelTheory]
-    [MemberData(nameof(KernelCases.EveryName), MemberType = typeof(KernelCases))]
+    [MemberData(nameof(KernelCases.Names), MemberType = typeof(KernelCases))]
     public void The_kernel_counts_and_delivers_as_the_case_says(string name)
     {
         var @case = KernelCases.Named(name);
@@ -30,16 +30,6 @@ public sealed class KernelCaseTests(TopologyFixture fixture) : IClassFixture<Top
         var (kernel, trace, context) = Judge(name);
 
         TraceAgreement.Assert(kernel, trace, context);
-    }
-
-    [KernelTheory]
-    [MemberData(nameof(KernelCases.GapNames), MemberType = typeof(KernelCases))]
-    public void Known_engine_gaps_still_disagree_with_the_kernel(string name)
-    {
-        var (kernel, trace, context) = Judge(name);
-
-        Assert.False(TraceAgreement.Agrees(kernel, trace),
-            $"the trace now agrees with the kernel: move \"{name}\" from KernelCases.EngineGaps to KernelCases.All\n{context}");
     }
 
     private (ProbeOutcome Kernel, DockerFw.Core.Semantics.TraceResult Trace, string Context) Judge(string name)

@@ -90,14 +90,13 @@ internal sealed class RandomRuleset(Random random)
             if (protocol == "icmp" && !parts[^1].StartsWith('!') && Chance(0.4))
                 parts.Add($"--icmp-type {Pick("echo-request", "echo-reply", "8/0", "destination-unreachable")}");
         }
-        // Not in raw: see KernelCases.EngineGaps (the engine takes raw's INVALID for NEW).
-        if (Chance(0.2) && table != "raw") parts.Add($"-m conntrack {Not()}--ctstate {Pick(States)}");
-        if (Chance(0.1) && table != "raw") parts.Add($"-m state --state {Pick("NEW", "ESTABLISHED,RELATED")}");
+        // In raw these see the packet before conntrack (INVALID): KernelCases pins that.
+        if (Chance(0.2)) parts.Add($"-m conntrack {Not()}--ctstate {Pick(States)}");
+        if (Chance(0.1)) parts.Add($"-m state --state {Pick("NEW", "ESTABLISHED,RELATED", "INVALID")}");
         if (Chance(0.15)) parts.Add($"-m mark {Not()}--mark {Pick(Marks)}");
         if (Chance(0.1)) parts.Add($"-m connmark {Not()}--mark {Pick(Marks)}");
-        // --physdev-out only with --physdev-is-bridged: see KernelCases.EngineGaps.
         if (Chance(0.15) && hook == "FORWARD")
-            parts.Add($"-m physdev {Pick("--physdev-in vb1", "--physdev-out vb2 --physdev-is-bridged", "--physdev-is-bridged", "! --physdev-is-bridged", "--physdev-in vb3 --physdev-out vb1 --physdev-is-bridged", "--physdev-is-in")}");
+            parts.Add($"-m physdev {Pick("--physdev-in vb1", "--physdev-out vb2", "! --physdev-out vb2", "--physdev-out vb2 --physdev-is-bridged", "--physdev-is-bridged", "! --physdev-is-bridged", "--physdev-in vb3 --physdev-out vb1 --physdev-is-bridged", "--physdev-is-in")}");
         if (Chance(0.1)) parts.Add($"-m addrtype {Not()}{Pick("--dst-type", "--src-type")} {Pick("LOCAL", "UNICAST", "BROADCAST", "MULTICAST")}");
         if (Chance(0.1)) parts.Add($"-m iprange {Pick("--src-range", "--dst-range")} {Pick("10.201.1.0-10.201.2.255", "10.201.3.3-10.201.3.9", "10.201.2.2-10.201.2.2")}");
         if (Chance(0.05)) parts.Add("-m comment --comment \"random rule\"");

@@ -67,7 +67,24 @@ internal sealed class Branch
     public Trail<NatRewrite>? Nat;
     public RuleRef? AcceptedBy;
 
+    // The state conntrack will give the packet, kept aside while chains that run before conntrack
+    // (raw, priority below -200) see the packet without a conntrack entry.
+    private ConntrackStates _trackedState;
+
     public bool Knows(PacketFields field) => (Unknown & field) == 0;
+
+    /// <summary>Before conntrack the packet has no entry: its state reads INVALID (UNTRACKED after NOTRACK).</summary>
+    public void EnterBeforeConntrack()
+    {
+        _trackedState = State;
+        if (State != ConntrackStates.Untracked) State = ConntrackStates.Invalid;
+    }
+
+    /// <summary>Conntrack has run: the packet has its state again, unless NOTRACK made it untracked.</summary>
+    public void LeaveBeforeConntrack()
+    {
+        if (State != ConntrackStates.Untracked) State = _trackedState;
+    }
 
     public bool HasConntrack => (State & (ConntrackStates.Invalid | ConntrackStates.Untracked)) == 0;
 

@@ -64,8 +64,9 @@ internal sealed class SetCondition(SetMatch match) : Condition
 
 /// <summary>
 /// <c>-m physdev</c>, following physdev_mt: without bridge-port information every option is false
-/// (so a negated one holds); with it, <c>--physdev-in</c> holds when no input port is known and
-/// <c>--physdev-out</c> when no output port is known yet (before the bridge decided), negated or not.
+/// (so a negated one holds); with it, <c>--physdev-in</c> holds when no input port is known, and
+/// <c>--physdev-out</c> never holds without an output port (a frame routed out of the bridge, or
+/// before the bridge decided), negated or not — as the kernel showed (KernelCases).
 /// </summary>
 internal sealed class PhysdevCondition(Match match) : Condition
 {
@@ -82,7 +83,7 @@ internal sealed class PhysdevCondition(Match match) : Condition
             PhysdevInterfaceMatch { Direction: Direction.In } m =>
                 inPort is null ? Truth.True : TruthExtensions.From(m.Value.Matches(inPort)).NegateIf(m.Negated),
             PhysdevInterfaceMatch m =>
-                outPort is null ? Truth.True : TruthExtensions.From(m.Value.Matches(outPort)).NegateIf(m.Negated),
+                outPort is null ? Truth.False : TruthExtensions.From(m.Value.Matches(outPort)).NegateIf(m.Negated),
             _ => Truth.Maybe,
         };
     }

@@ -11,6 +11,9 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
     /// <summary>Beyond this many undecidable forks the engine stops and says anything is possible.</summary>
     public const int MaxForks = 512;
 
+    /// <summary>NF_IP_PRI_CONNTRACK: chains on PREROUTING and OUTPUT with a lower priority (raw) run before conntrack.</summary>
+    private const int ConntrackPriority = -200;
+
     private readonly List<TraceOutcome> _outcomes = [];
     private int _forks;
 
@@ -57,6 +60,8 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
             foreach (var stage in rules.StagesOf(hook, tables, original.Family))
             {
                 var next = new List<Branch>(live.Count);
+                var beforeConntrack = hook is Hook.Prerouting or Hook.Output && stage.Priority < ConntrackPriority;
+                if (beforeConntrack) foreach (var b in live) b.EnterBeforeConntrack();
                 var applyBinding = stage.IsNat && !bindingApplied;
                 bindingApplied |= stage.IsNat;
                 foreach (var b in live)
@@ -76,6 +81,7 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
                     }
                 }
 
+                if (beforeConntrack) foreach (var b in next) b.LeaveBeforeConntrack();
                 live = next;
             }
         }

@@ -77,6 +77,9 @@ internal static class RuleCompiler
                     if (!icmp.Negated) Constrain(Dimension.IcmpType, IntervalSet.Single((UInt128)icmp.Type!.Value), false);
                     Doubt("ICMP codes are not a dimension of reach");
                     break;
+                case ConntrackStateMatch cs when table == "raw":
+                    Constrain(Dimension.State, BeforeConntrack(cs.States, space), cs.Negated);
+                    break;
                 case ConntrackStateMatch cs:
                     Constrain(Dimension.State, States(cs.States), cs.Negated);
                     break;
@@ -134,6 +137,17 @@ internal static class RuleCompiler
         IntervalSet.FromRanges(ranges.Select(r => ((UInt128)r.First, (UInt128)r.Last)));
 
     /// <summary>The state values (a packet's state bits) that share a bit with the match's set.</summary>
+    /// <summary>
+    /// raw runs before conntrack: a packet has no entry yet and reads INVALID whatever its state will
+    /// be, or UNTRACKED once NOTRACK ran (which the flow's view maps the state dimension to).
+    /// </summary>
+    private static IntervalSet BeforeConntrack(ConntrackStates states, PacketSpace space)
+    {
+        var untracked = IntervalSet.Single((UInt128)(int)ConntrackStates.Untracked);
+        var set = states.HasFlag(ConntrackStates.Untracked) ? untracked : IntervalSet.Empty;
+        return states.HasFlag(ConntrackStates.Invalid) ? set.Union(untracked.Complement(space.MaxOf(Dimension.State))) : set;
+    }
+
     public static IntervalSet States(ConntrackStates states) =>
         IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => (v & (int)states) != 0).Select(v => (UInt128)v));
 
