@@ -100,6 +100,11 @@ public sealed class DockerNftCorpusTests
             Set(expect.RootElement.GetProperty("isolated_pairs").EnumerateArray().Select(p => string.Join("+", new[] { p[0].GetString()!, p[1].GetString()! }.Order(StringComparer.Ordinal)))),
             Set(isolated));
 
+        var expectedFindings = expect.RootElement.GetProperty("findings").GetArrayLength();
+        if (expectedFindings == 0)
+            foreach (var f in report.Findings.Where(f => f.Severity == FindingSeverity.High))
+                failures.Add($"unexpected {f.Code.Code}: {f.Message}");
+
         Assert.True(failures.Count == 0, $"{file}:\n  " + string.Join("\n  ", failures));
     }
 

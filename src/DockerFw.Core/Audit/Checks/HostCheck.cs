@@ -27,7 +27,9 @@ public sealed class HostCheck : IAuditCheck
                 evidence: [new Evidence("filter", "FORWARD", 0, forward.Span.Line, $":FORWARD {forward.Policy.ToString()!.ToUpperInvariant()}", "policy")]);
 
         var user = analysis.DockerUser;
-        if (dockerHost && user.JumpFromForwardPosition is null)
+        // Docker's nftables backend has no DOCKER-USER: user policy goes in the admin's own base chain.
+        var nftBackend = Docker.NftLayoutInference.DockerTable(inputs.Ruleset) is not null;
+        if (dockerHost && !nftBackend && user.JumpFromForwardPosition is null)
             yield return Finding.Of(FindingCodes.DockerUserNotHooked,
                 user.ChainPresent
                     ? "DOCKER-USER exists but nothing in FORWARD jumps to it: its rules never run (the chains were flushed or reordered by another tool). Restart dockerd, or restore -I FORWARD -j DOCKER-USER."
