@@ -30,6 +30,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<AuditCommand>();
         services.AddCliCommand<PlanCommand>();
         services.AddCliCommand<SnapshotCommand>();
+        services.AddCliCommand<ApplyCommand>();
         return services;
     }
 

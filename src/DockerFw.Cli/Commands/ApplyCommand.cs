@@ -1,0 +1,71 @@
+using System.CommandLine;
+using DockerFw.Cli.Apply;
+using DockerFw.Cli.Input;
+using DockerFw.Cli.Live;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// `dockerfw apply --policy FILE`: plans on the live host (or <c>--netns</c>), shows the plan and asks
+/// unless <c>--yes</c>, then applies it safely (<see cref="PolicyApplier"/>). A second apply of the
+/// same policy reports no change and changes nothing.
+/// </summary>
+internal sealed class ApplyCommand(
+    DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, IHostCommandRunner runner, StandardStreams streams) : ICliCommand
+{
+    public Command Create()
+    {
+        var policy = new Option<string>("--policy") { Description = "The policy file (docs/policy.md)", HelpName = "FILE", Required = true };
+        var netns = InputOptionSet.CreateNetnsOption();
+        var dockerFiles = new Option<string[]>("--docker") { Description = "Docker JSON instead of asking the Engine (docker network inspect / docker inspect)", HelpName = "FILE" };
+        var yes = new Option<bool>("--yes") { Description = "Apply without showing the plan and asking" };
+        var timeout = new Option<int?>("--confirm-timeout") { Description = "Roll back unless a line is typed within this many seconds", HelpName = "SECONDS" };
+        var backups = new Option<string>("--backup-dir") { Description = "Where backups go (default /var/lib/dockerfw)", HelpName = "DIR", DefaultValueFactory = _ => "/var/lib/dockerfw" };
+        var command = new Command("apply", "Apply a policy: backup, atomic iptables-restore --noflush, read-back verification, rollback on failure")
+        {
+            policy, netns, dockerFiles, yes, timeout, backups,
+        };
+        command.SetAction(parsed => Run(
+            new InputOptions(null, null, null, [.. parsed.GetValue(dockerFiles) ?? []], parsed.GetValue(netns)),
+            parsed.GetValue(policy)!, parsed.GetValue(yes), parsed.GetValue(timeout), parsed.GetValue(backups)!));
+        return command;
+    }
+
+    private int Run(InputOptions input, string policyFile, bool yes, int? confirmTimeout, string backupDirectory)
+    {
+        var problems = input.Validate();
+        if (confirmTimeout is <= 0) problems = problems.Add("--confirm-timeout must be a positive number of seconds");
+        if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
+
+        var plan = PolicyPlanning.Plan(input, policyFile, dumps, docker, liveHost, streams.Error);
+        if (plan is null) return ExitCodes.Error;
+        if (plan.ChangesNothing)
+        {
+            streams.Out.WriteLine($"dockerfw: no change: the host already runs the plan of {policyFile}");
+            return ExitCodes.Ok;
+        }
+
+        if (!yes)
+        {
+            streams.Out.Write(plan.Diff);
+            streams.Out.Write("Apply this plan? [y/N] ");
+            if (streams.In.ReadLine()?.Trim() is not ("y" or "yes"))
+            {
+                streams.Out.WriteLine("dockerfw: nothing applied");
+                return ExitCodes.Ok;
+            }
+        }
+
+        var applier = new PolicyApplier(runner, streams.Error);
+        return applier.Apply(plan, input.Netns, backupDirectory, () => Confirmed(confirmTimeout)) ? ExitCodes.Ok : ExitCodes.Error;
+    }
+
+    /// <summary>Any line typed in time confirms; the end of input or the timeout does not.</summary>
+    private bool Confirmed(int? seconds)
+    {
+        if (seconds is not { } timeout) return true;
+        streams.Out.WriteLine($"Type a line within {timeout} s to keep the new rules; otherwise they are rolled back.");
+        var line = Task.Run(streams.In.ReadLine);
+        return line.Wait(TimeSpan.FromSeconds(timeout)) && line.Result is not null;
+    }
+}
