@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using DockerFw.Cli.Input;
 using DockerFw.Cli.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests.Apply;
@@ -56,6 +58,21 @@ public sealed class ApplyCommandTests : IDisposable
     }
 
     [RootFact]
+    public void A_read_back_that_differs_from_the_plan_restores_the_previous_rules_exactly()
+    {
+        var before = Save();
+
+        var run = Dockerfw.Run(
+            ["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--backup-dir", backups, .. Docker],
+            stdin: "",
+            services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name)));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("the rules read back differ from the plan in chain(s) DOCKERFW-POLICY; the previous rules were restored from", run.Error, StringComparison.Ordinal);
+        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+    }
+
+    [RootFact]
     public void A_confirmation_keeps_the_new_rules()
     {
         var run = Dockerfw.Run(["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--confirm-timeout", "5", "--backup-dir", backups, .. Docker], stdin: "ok\n");
@@ -91,6 +108,20 @@ public sealed class ApplyCommandTests : IDisposable
         var text = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return text;
+    }
+
+    /// <summary>Someone else edits dockerfw's chain right after the transaction: the read-back must catch it.</summary>
+    private sealed class TamperingRunner(string netns) : IHostCommandRunner
+    {
+        private readonly ProcessCommandRunner inner = new();
+
+        public CommandOutcome Run(string program, IReadOnlyList<string> arguments)
+        {
+            var outcome = inner.Run(program, arguments);
+            if (arguments.Contains("--noflush"))
+                inner.Run("ip", ["netns", "exec", netns, "iptables", "-A", "DOCKERFW-POLICY", "-j", "DROP"]);
+            return outcome;
+        }
     }
 
     private static string WithoutCounters(string save) => string.Join('\n', save.Split('\n')
