@@ -13,7 +13,7 @@ internal sealed class ReachCommand(DumpLoader loader, StandardStreams streams) :
     public Command Create()
     {
         var input = new InputOptionSet();
-        var hook = Choice("--hook", "The filter hook that decides: FORWARD (routed), INPUT (to this host), OUTPUT (from it); default from --in/--out", "FORWARD", "INPUT", "OUTPUT");
+        var hook = SharedOptions.Choice("--hook", "The filter hook that decides: FORWARD (routed), INPUT (to this host), OUTPUT (from it); default from --in/--out", "FORWARD", "INPUT", "OUTPUT");
         var @in = new Option<string?>("--in") { Description = "Input interface or prefix+ (default: any)", HelpName = "IF" };
         var @out = new Option<string?>("--out") { Description = "Output interface or prefix+ (default: any)", HelpName = "IF" };
         var src = new Option<string?>("--src") { Description = "Source addresses (default: any)", HelpName = "CIDR" };
@@ -25,7 +25,7 @@ internal sealed class ReachCommand(DumpLoader loader, StandardStreams streams) :
             Description = "An address of this host, repeatable; when given, the list is taken as complete (addrtype, MASQUERADE, REDIRECT)",
             HelpName = "IF=ADDR/LEN",
         };
-        var format = Choice("--format", "Output format (default text)", "text", "json");
+        var format = SharedOptions.Choice("--format", "Output format (default text)", "text", "json");
 
         var command = new Command("reach", "Partition a set of packets by verdict: accepted, dropped, rejected, undecidable, with the rules responsible")
         {
@@ -44,13 +44,6 @@ internal sealed class ReachCommand(DumpLoader loader, StandardStreams streams) :
             [.. parsed.GetValue(hostAddress) ?? []],
             parsed.GetValue(format) ?? "text")));
         return command;
-    }
-
-    private static Option<string?> Choice(string name, string description, params string[] values)
-    {
-        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', values) };
-        option.AcceptOnlyFromAmong(values);
-        return option;
     }
 
     private int Run(ReachOptions options)

@@ -53,7 +53,7 @@ internal sealed record ReachOptions(
         if (State is not null && States is null)
             errors.Add($"--state: expected states among {string.Join(",", ConntrackStatesText.Names)}, but got '{State}'");
         foreach (var address in HostAddresses)
-            if (HostAddress(address) is null)
+            if (SharedOptions.HostAddress(address) is null)
                 errors.Add($"--host-address: expected IF=ADDRESS/PREFIX (e.g. eth0=192.0.2.10/24), but got '{address}'");
         return errors.ToImmutable();
     }
@@ -71,7 +71,7 @@ internal sealed record ReachOptions(
     /// <summary>What the dump cannot tell, from --host-address; the rest stays unknown.</summary>
     public EvaluationContext Context => new()
     {
-        Addresses = HostAddresses.IsEmpty ? null : [.. HostAddresses.Select(a => HostAddress(a)!)],
+        Addresses = HostAddresses.IsEmpty ? null : [.. HostAddresses.Select(a => SharedOptions.HostAddress(a)!)],
     };
 
     private ConntrackStates? States
@@ -91,15 +91,4 @@ internal sealed record ReachOptions(
 
     private static AddressMask? Cidr(string text) =>
         IpAddressValue.FamilyOf(text.Split('/')[0]) is { } family && AddressMask.TryParse(text, family, out var mask) ? mask : null;
-
-    private static InterfaceAddress? HostAddress(string text)
-    {
-        var equals = text.IndexOf('=');
-        if (equals <= 0) return null;
-        var cidr = text[(equals + 1)..];
-        var slash = cidr.IndexOf('/');
-        if (slash < 0 || IpAddressValue.FamilyOf(cidr[..slash]) is not { } family) return null;
-        if (!int.TryParse(cidr[(slash + 1)..], out var prefix) || prefix < 0 || prefix > family.Bits()) return null;
-        return new InterfaceAddress(text[..equals], family, IpAddressValue.Parse(cidr[..slash], family), prefix);
-    }
 }

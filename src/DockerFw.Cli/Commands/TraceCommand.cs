@@ -14,7 +14,7 @@ internal sealed class TraceCommand(DumpLoader loader, StandardStreams streams) :
     public Command Create()
     {
         var input = new InputOptionSet();
-        var hook = Choice("--hook", "The filter hook that decides: FORWARD (routed), INPUT (to this host), OUTPUT (from it); default from --in/--out", "FORWARD", "INPUT", "OUTPUT");
+        var hook = SharedOptions.Choice("--hook", "The filter hook that decides: FORWARD (routed), INPUT (to this host), OUTPUT (from it); default from --in/--out", "FORWARD", "INPUT", "OUTPUT");
         var @in = new Option<string?>("--in") { Description = "Input interface (a bridge for bridged traffic)", HelpName = "IF" };
         var @out = new Option<string?>("--out") { Description = "Output interface", HelpName = "IF" };
         var src = new Option<string>("--src") { Description = "Source address", HelpName = "IP", Required = true };
@@ -32,9 +32,9 @@ internal sealed class TraceCommand(DumpLoader loader, StandardStreams streams) :
             Description = "An address of this host, repeatable; when given, the list is taken as complete (addrtype, MASQUERADE, REDIRECT)",
             HelpName = "IF=ADDR/LEN",
         };
-        var bridgeNf = Choice("--bridge-nf", "Whether br_netfilter hands bridged frames to iptables (default: unknown, both are traced)", "on", "off");
+        var bridgeNf = SharedOptions.Choice("--bridge-nf", "Whether br_netfilter hands bridged frames to iptables (default: unknown, both are traced)", "on", "off");
         var connection = new Option<bool>("--connection") { Description = "Also trace the reply: reachable, one-way or blocked" };
-        var format = Choice("--format", "Output format (default text)", "text", "json");
+        var format = SharedOptions.Choice("--format", "Output format (default text)", "text", "json");
 
         var command = new Command("trace", "Trace one packet through the rules: verdict, counted rules, the packet as it left")
         {
@@ -61,13 +61,6 @@ internal sealed class TraceCommand(DumpLoader loader, StandardStreams streams) :
             parsed.GetValue(connection),
             parsed.GetValue(format) ?? "text")));
         return command;
-    }
-
-    private static Option<string?> Choice(string name, string description, params string[] values)
-    {
-        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', values) };
-        option.AcceptOnlyFromAmong(values);
-        return option;
     }
 
     private int Run(TraceOptions options)

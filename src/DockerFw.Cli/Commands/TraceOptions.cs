@@ -35,7 +35,7 @@ internal sealed record TraceOptions(
         if (Input.Nft is not null) errors.Add("trace reads iptables rules (--iptables/--ip6tables or live); --nft is not supported yet");
         foreach (var address in HostAddresses)
         {
-            if (ParseHostAddress(address) is null)
+            if (SharedOptions.HostAddress(address) is null)
                 errors.Add($"--host-address: expected IF=ADDRESS/PREFIX (e.g. eth0=192.0.2.10/24), but got '{address}'");
         }
 
@@ -45,18 +45,7 @@ internal sealed record TraceOptions(
     /// <summary>What the dump cannot tell, from --host-address and --bridge-nf; the rest stays unknown.</summary>
     public EvaluationContext Context => new()
     {
-        Addresses = HostAddresses.IsEmpty ? null : [.. HostAddresses.Select(a => ParseHostAddress(a)!)],
+        Addresses = HostAddresses.IsEmpty ? null : [.. HostAddresses.Select(a => SharedOptions.HostAddress(a)!)],
         BridgeNetfilter = BridgeNetfilter switch { "on" => true, "off" => false, _ => null },
     };
-
-    private static InterfaceAddress? ParseHostAddress(string text)
-    {
-        var equals = text.IndexOf('=');
-        if (equals <= 0) return null;
-        var cidr = text[(equals + 1)..];
-        var slash = cidr.IndexOf('/');
-        if (slash < 0 || IpAddressValue.FamilyOf(cidr[..slash]) is not { } family) return null;
-        if (!int.TryParse(cidr[(slash + 1)..], out var prefix) || prefix < 0 || prefix > family.Bits()) return null;
-        return new InterfaceAddress(text[..equals], family, IpAddressValue.Parse(cidr[..slash], family), prefix);
-    }
 }
