@@ -16,17 +16,18 @@ internal sealed class ApplyCommand(
     public Command Create()
     {
         var policy = new Option<string>("--policy") { Description = "The policy file (docs/policy.md)", HelpName = "FILE", Required = true };
-        var netns = InputOptionSet.CreateNetnsOption();
+        var inputs = new InputOptionSet();
+        var netns = inputs.Netns;
         var dockerFiles = new Option<string[]>("--docker") { Description = "Docker JSON instead of asking the Engine (docker network inspect / docker inspect)", HelpName = "FILE" };
         var yes = new Option<bool>("--yes") { Description = "Apply without showing the plan and asking" };
         var timeout = new Option<int?>("--confirm-timeout") { Description = "Roll back unless a line is typed within this many seconds", HelpName = "SECONDS" };
         var backups = new Option<string>("--backup-dir") { Description = "Where backups go (default /var/lib/dockerfw)", HelpName = "DIR", DefaultValueFactory = _ => "/var/lib/dockerfw" };
         var command = new Command("apply", "Apply a policy: backup, atomic iptables-restore --noflush, read-back verification, rollback on failure")
         {
-            policy, netns, dockerFiles, yes, timeout, backups,
+            policy, netns, dockerFiles, inputs.DockerHost, yes, timeout, backups,
         };
         command.SetAction(parsed => Run(
-            new InputOptions(null, null, null, [.. parsed.GetValue(dockerFiles) ?? []], parsed.GetValue(netns)),
+            new InputOptions(null, null, null, [.. parsed.GetValue(dockerFiles) ?? []], parsed.GetValue(netns)) { DockerHost = parsed.GetValue(inputs.DockerHost) },
             parsed.GetValue(policy)!, parsed.GetValue(yes), parsed.GetValue(timeout), parsed.GetValue(backups)!));
         return command;
     }
