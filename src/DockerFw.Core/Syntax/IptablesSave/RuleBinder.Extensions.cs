@@ -86,6 +86,10 @@ internal sealed partial class RuleBinder
         if (spec.Bind!(use) is { } match) block.Matches.Add(match);
     }
 
+    // Records compare by value, so every -j ACCEPT can be the same immutable object.
+    private static readonly VerdictTarget[] SharedVerdicts =
+        [.. Enum.GetValues<Verdict>().Select(verdict => new VerdictTarget(verdict))];
+
     private Target? BuildTarget()
     {
         if (targetName is not { } name) return null;
@@ -96,7 +100,7 @@ internal sealed partial class RuleBinder
                 : new JumpTarget(name.Text, IsGoto: true);
         }
 
-        if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict)) return new VerdictTarget(verdict);
+        if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict)) return SharedVerdicts[(int)verdict];
         if (targetSpec is not null)
         {
             if (targetSpec.NatOnly && context.Table.Name != "nat")

@@ -71,7 +71,8 @@ internal sealed partial class RuleBinder
             context.Report(table.TargetProblem(jump, context.At(jumpName)));
         if (context.Failed) return null;
 
-        var coreCount = core.Count(m => m is not null);
+        var coreCount = 0;
+        foreach (var match in core) if (match is not null) coreCount++;
         var built = new MatchBlock[blocks.Count + (coreCount > 0 ? 1 : 0)];
         var next = 0;
         if (coreCount > 0)
@@ -100,7 +101,7 @@ internal sealed partial class RuleBinder
         switch (option.Text)
         {
             case "-A" or "--append":
-                if (NotNegated(option) && Take(option, 1, false) is [var name])
+                if (NotNegated(option) && TakeOne(option, false) is { } name)
                 {
                     if (chain is not null) context.Report(Messages.OptionTwice(context.At(option), "-A"));
                     chain = name;
@@ -127,10 +128,10 @@ internal sealed partial class RuleBinder
                 else Core(option, CoreOption.Fragment);
                 break;
             case "-m" or "--match":
-                if (NotNegated(option) && Take(option, 1, false) is [var module]) LoadModule(module);
+                if (NotNegated(option) && TakeOne(option, false) is { } module) LoadModule(module);
                 break;
             case "-j" or "--jump" or "-g" or "--goto":
-                if (NotNegated(option) && Take(option, 1, false) is [var target]) SetTarget(option, target);
+                if (NotNegated(option) && TakeOne(option, false) is { } target) SetTarget(option, target);
                 break;
             case "-c" or "--set-counters":
                 if (NotNegated(option) && Take(option, 2, false) is [var packets, var bytes]) InlineCounters(packets, bytes);
@@ -173,7 +174,7 @@ internal sealed partial class RuleBinder
             return;
         }
 
-        if (Take(option, 1, true) is [var value]) core[(int)which] = BindCore(which, value);
+        if (TakeOne(option, true) is { } value) core[(int)which] = BindCore(which, value);
     }
 
     private Match? BindCore(CoreOption which, Token value)
@@ -254,17 +255,7 @@ internal sealed partial class RuleBinder
     /// </summary>
     private Token[]? Take(Token option, int arity, bool invertible)
     {
-        if (arity > 0 && invertible && position < tokens.Count && tokens[position].IsBang)
-        {
-            if (bang is not null)
-            {
-                context.Report(Messages.DoubleNegation(context.At(tokens[position])));
-                return null;
-            }
-
-            context.Report(Messages.IntrapositionedNegation(context.At(tokens[position]), option.Text));
-            bang = tokens[position++];
-        }
+        if (arity > 0 && invertible && !TakeIntrapositionedBang(option)) return null;
 
         if (position + arity > tokens.Count)
         {
@@ -275,6 +266,35 @@ internal sealed partial class RuleBinder
         var args = arity == 0 ? [] : CollectionsMarshal.AsSpan(tokens).Slice(position, arity).ToArray();
         position += arity;
         return args;
+    }
+
+    /// <summary><see cref="Take"/> of one argument, without an array: most options take one.</summary>
+    private Token? TakeOne(Token option, bool invertible)
+    {
+        if (invertible && !TakeIntrapositionedBang(option)) return null;
+
+        if (position + 1 > tokens.Count)
+        {
+            context.Report(Messages.MissingValue(context.At(option), option.Text, 1));
+            return null;
+        }
+
+        return tokens[position++];
+    }
+
+    /// <summary>Takes a bare <c>!</c> right after <paramref name="option"/> as its negation; false after a double one.</summary>
+    private bool TakeIntrapositionedBang(Token option)
+    {
+        if (position >= tokens.Count || !tokens[position].IsBang) return true;
+        if (bang is not null)
+        {
+            context.Report(Messages.DoubleNegation(context.At(tokens[position])));
+            return false;
+        }
+
+        context.Report(Messages.IntrapositionedNegation(context.At(tokens[position]), option.Text));
+        bang = tokens[position++];
+        return true;
     }
 
     /// <summary>The values an unknown option seems to take: what follows until the next option or <c>!</c>.</summary>

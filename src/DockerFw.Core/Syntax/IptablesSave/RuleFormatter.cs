@@ -110,7 +110,8 @@ internal static class RuleFormatter
             return;
         }
 
-        text.Append(" -j ").AppendPlain(target.Name);
+        // VerdictTarget.Name builds its text on every call; the writer's table does not.
+        text.Append(" -j ").AppendPlain(target is VerdictTarget v ? IptablesSaveWriter.VerdictName(v.Verdict) : target.Name);
         switch (target)
         {
             case RejectTarget r:
