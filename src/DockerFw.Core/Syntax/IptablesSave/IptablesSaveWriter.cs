@@ -37,16 +37,10 @@ public static class IptablesSaveWriter
             WriteTable(text, output, table, includeCounters);
         }
 
-        Flush(text, output);
+        RuleLines.Flush(text, output);
     }
 
     private const int ChunkChars = 64 * 1024;
-
-    private static void Flush(StringBuilder text, TextWriter output)
-    {
-        output.Write(text);
-        text.Clear();
-    }
 
     /// <summary>One rule as the canonical <c>-A CHAIN ...</c> line, with a <c>[p:b] </c> prefix if asked and known.</summary>
     public static string FormatRule(Rule rule, bool includeCounters = false)
@@ -78,15 +72,7 @@ public static class IptablesSaveWriter
             text.Append(" [").Append(counters.Packets).Append(':').Append(counters.Bytes).Append("]\n");
         }
 
-        foreach (var chain in table.Chains)
-        {
-            foreach (var rule in chain.Rules)
-            {
-                RuleFormatter.Append(text, rule, includeCounters);
-                text.Append('\n');
-                if (text.Length >= ChunkChars) Flush(text, output);
-            }
-        }
+        RuleLines.Write(text, output, [.. table.Chains.SelectMany(chain => chain.Rules)], includeCounters, ChunkChars);
 
         text.Append("COMMIT\n");
     }
