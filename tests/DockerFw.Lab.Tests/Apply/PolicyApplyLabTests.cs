@@ -46,6 +46,33 @@ public sealed class PolicyApplyLabTests
         Assert.Contains("no change", second.Output, StringComparison.Ordinal);
     }
 
+    [LabFact]
+    public void A_daemon_restart_keeps_the_jump_and_a_reapply_restores_the_policy_for_the_new_addresses()
+    {
+        lab.CreateNetwork("shop", "--subnet", "172.31.41.0/24");
+        traffic.EchoServer("api", ["--network", "shop"], 5432);
+        traffic.EchoServer("db", ["--network", "shop"], 5432);
+        traffic.EchoServer("other", ["--network", "shop"], 5432);
+        var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
+        var policy = Path.Combine(folder, "shop.policy");
+        File.WriteAllText(policy, "network shop {\n  icc off;\n  allow api -> db tcp/5432;\n}\n");
+        var first = Apply(policy, folder);
+
+        lab.Restart();
+        lab.MustDocker("start", "db", "other", "api");
+        var dockerUser = lab.MustInLab("iptables", "-S", "DOCKER-USER");
+        var reapplied = Apply(policy, folder);
+        var probes = Traffic.All(
+            () => traffic.Connects("api", traffic.Ip("db", "shop"), 5432),
+            () => traffic.Connects("other", traffic.Ip("db", "shop"), 5432));
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(first.Exit == 0, first.Output);
+        Assert.Contains("-A DOCKER-USER -j DOCKERFW-POLICY", dockerUser, StringComparison.Ordinal);
+        Assert.True(reapplied.Exit == 0, reapplied.Output);
+        Assert.Equal([true, false], probes);
+    }
+
     private (int Exit, string Output) Apply(string policy, string backups)
     {
         var output = new StringWriter { NewLine = "\n" };
