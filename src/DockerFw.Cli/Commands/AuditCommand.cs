@@ -52,18 +52,22 @@ internal sealed class AuditCommand(
         };
         failOn.AcceptOnlyFromAmong([.. ReportWords.Severities]);
         var strict = new Option<bool>("--strict") { Description = "Treat warnings about the input as errors" };
+        var containers = new Option<bool>("--containers") { Description = "Add a container-by-container reachability matrix to the report" };
 
         var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports");
         input.AddTo(command);
         input.AddEngineTo(command);
-        foreach (var option in new Option[] { sysctl, format, output, failOn, strict }) command.Options.Add(option);
+        foreach (var option in new Option[] { sysctl, format, output, failOn, strict, containers }) command.Options.Add(option);
         command.SetAction(parsed => Run(new AuditOptions(
             input.Bind(parsed),
             [.. parsed.GetValue(sysctl) ?? []],
             parsed.GetValue(format)!,
             parsed.GetValue(output),
             ReportWords.SeverityOf(parsed.GetValue(failOn)!)!.Value,
-            parsed.GetValue(strict))));
+            parsed.GetValue(strict))
+        {
+            Containers = parsed.GetValue(containers),
+        }));
         return command;
     }
 
@@ -98,6 +102,7 @@ internal sealed class AuditCommand(
             host)
         {
             OtherBackendsV4 = [.. otherBackends.Rulesets.Where(r => r.Family == IpFamily.V4)],
+            ContainerMatrix = options.Containers,
         };
         var report = Auditor.Run(context);
         if (networksInferred) report = report with { Notices = report.Notices.Insert(0, NetworksInferredNotice), ViewInferred = true };

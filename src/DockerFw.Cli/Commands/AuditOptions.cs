@@ -15,6 +15,9 @@ internal sealed record AuditOptions(
     FindingSeverity FailOn,
     bool Strict)
 {
+    /// <summary><c>--containers</c>: add the container-by-container matrix to the report.</summary>
+    public bool Containers { get; init; }
+
     /// <summary>Usage errors, empty when the combination makes sense. Checked before any work.</summary>
     public ImmutableArray<string> Validate()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -64,6 +65,7 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("reachability");
         foreach (var entry in report.Reachability) WriteReachability(json, entry);
         json.WriteEndArray();
+        WriteContainers(json, report.ContainersReachability);
         json.WriteStartArray("published_ports");
         foreach (var port in report.PublishedPorts) WritePort(json, port);
         json.WriteEndArray();
@@ -119,8 +121,41 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         json.WriteString("from", entry.From);
         json.WriteString("to", entry.To);
         json.WriteString("verdict", ReportWords.Of(entry.Verdict));
+        WriteFlows(json, entry.Flows);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Null when <c>--containers</c> was not given, so "not asked" differs from "no containers".</summary>
+    private static void WriteContainers(Utf8JsonWriter json, ImmutableArray<ContainerReachabilityEntry>? entries)
+    {
+        if (entries is not { } all)
+        {
+            json.WriteNull("containers_reachability");
+            return;
+        }
+
+        json.WriteStartArray("containers_reachability");
+        foreach (var entry in all)
+        {
+            json.WriteStartObject();
+            json.WriteString("from", entry.From);
+            json.WriteString("from_network", entry.FromNetwork);
+            json.WriteString("from_address", entry.FromAddress);
+            json.WriteString("to", entry.To);
+            json.WriteString("to_network", entry.ToNetwork);
+            json.WriteString("to_address", entry.ToAddress);
+            json.WriteString("verdict", ReportWords.Of(entry.Verdict));
+            WriteFlows(json, entry.Flows);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteFlows(Utf8JsonWriter json, ImmutableArray<AllowedFlow> flows)
+    {
         json.WriteStartArray("flows");
-        foreach (var flow in entry.Flows)
+        foreach (var flow in flows)
         {
             json.WriteStartObject();
             json.WriteString("protocol", flow.Protocol);
@@ -132,7 +167,6 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     private static void WritePort(Utf8JsonWriter json, PublishedPortReport port)

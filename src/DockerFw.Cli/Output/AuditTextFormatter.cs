@@ -29,6 +29,7 @@ internal sealed class AuditTextFormatter : IAuditFormatter
         Header(console, run);
         Networks(console, run.Report);
         Reachability(console, run.Report);
+        Containers(console, run.Report);
         PublishedPorts(console, run.Report);
         Findings(console, run.Report);
         Notices(console, run.Report);
@@ -112,6 +113,28 @@ internal sealed class AuditTextFormatter : IAuditFormatter
             foreach (var flow in entry.Flows)
                 console.MarkupLine($"    {Esc(FlowText(flow))}");
         }
+    }
+
+    /// <summary>Only with <c>--containers</c>: one row per ordered pair of container endpoints.</summary>
+    private static void Containers(IAnsiConsole console, AuditReport report)
+    {
+        if (report.ContainersReachability is not { } entries) return;
+        Heading(console, "Containers", "new connections from a container (at its address on a network) to another");
+        if (entries.IsEmpty)
+        {
+            console.MarkupLine("  (no containers with an address on a bridge network)");
+            return;
+        }
+
+        var table = NewTable("from", "to", "verdict", "flows");
+        foreach (var e in entries)
+        {
+            table.AddRow(
+                new Markup(Esc($"{e.From} ({e.FromNetwork} {e.FromAddress})")), new Markup(Esc($"{e.To} ({e.ToNetwork} {e.ToAddress})")),
+                VerdictCell(e.Verdict), new Markup(Esc(e.Verdict == ReachabilityVerdict.Denied ? "-" : string.Join("; ", e.Flows.Select(FlowText)))));
+        }
+
+        console.Write(table);
     }
 
     private static Markup VerdictCell(ReachabilityVerdict verdict) => verdict switch

@@ -15,4 +15,7 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
     /// reverse), when both hold tables: the kernel runs both for every packet.
     /// </summary>
     public ImmutableArray<Ruleset> OtherBackendsV4 { get; init; } = [];
+
+    /// <summary>Whether the report carries the container-by-container matrix (costlier on big hosts).</summary>
+    public bool ContainerMatrix { get; init; }
 }

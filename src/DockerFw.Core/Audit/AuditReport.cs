@@ -19,6 +19,9 @@ public sealed record AuditReport(
     /// <summary>True when no Engine data was given and the networks were read out of the ruleset.</summary>
     public bool ViewInferred { get; init; }
 
+    /// <summary>The container-by-container matrix, when asked for (null otherwise).</summary>
+    public ImmutableArray<ContainerReachabilityEntry>? ContainersReachability { get; init; }
+
     public FindingSeverity? WorstSeverity => Findings.IsEmpty ? null : Findings.Max(f => f.Severity);
 }
 
@@ -57,6 +60,17 @@ public sealed record AllowedFlow(string Protocol, string? Ports, string? Destina
 
 /// <summary>New connections from containers of one network to containers of another (or the same).</summary>
 public sealed record ReachabilityEntry(string From, string To, ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows);
+
+/// <summary>New connections from one container endpoint (its address on a network) to another.</summary>
+public sealed record ContainerReachabilityEntry(
+    string From,
+    string FromNetwork,
+    string FromAddress,
+    string To,
+    string ToNetwork,
+    string ToAddress,
+    ReachabilityVerdict Verdict,
+    ImmutableArray<AllowedFlow> Flows);
 
 public sealed record PublishedPortReport(
     string Protocol,

@@ -49,6 +49,7 @@ public static class Auditor
             notices.ToImmutable())
         {
             ViewInferred = analysis.Inputs.ViewInferred,
+            ContainersReachability = context.ContainerMatrix ? ContainerReach.Matrix(analysis) : null,
         };
     }
 }

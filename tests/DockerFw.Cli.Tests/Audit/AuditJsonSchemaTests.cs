@@ -18,6 +18,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host with Docker's JSON",
         "lab-host inferred from its rules",
         "lab-host with an icc hole and sysctls",
+        "lab-host with the container matrix",
     };
 
     public static TheoryData<string> CorpusDumps()
@@ -80,6 +81,7 @@ public sealed class AuditJsonSchemaTests
     private static Support.CliRun Run(string audit) => audit switch
     {
         "lab-host with Docker's JSON" => LabHost.Audit("--format", "json"),
+        "lab-host with the container matrix" => LabHost.Audit("--containers", "--format", "json"),
         "lab-host inferred from its rules" => LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--format", "json"]),
         "lab-host with an icc hole and sysctls" => LabHost.Run(
             ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--format", "json",

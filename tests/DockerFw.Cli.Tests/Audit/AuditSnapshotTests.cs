@@ -18,6 +18,19 @@ public sealed class AuditSnapshotTests
         Snapshots.Verify(LabHost.WithoutVersion(run.Out), $"lab-host.audit.{format}");
     }
 
+    [Theory]
+    [InlineData("text")]
+    [InlineData("json")]
+    public void The_lab_host_container_matrix_matches_its_approved_output(string format)
+    {
+        // web and api share frontend (icc on): they connect; backend has icc off and the networks are isolated.
+        var run = LabHost.Audit("--containers", "--format", format);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("", run.Error);
+        Snapshots.Verify(LabHost.WithoutVersion(run.Out), $"lab-host.containers.audit.{format}");
+    }
+
     [Fact]
     public void A_host_whose_isolation_is_gone_shows_the_open_matrix_and_high_findings()
     {

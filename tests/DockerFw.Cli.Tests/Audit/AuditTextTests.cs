@@ -27,6 +27,17 @@ public sealed class AuditTextTests
     }
 
     [Fact]
+    public void The_container_table_appears_only_with_the_containers_option()
+    {
+        var plain = LabHost.Audit();
+        var asked = LabHost.Audit("--containers");
+
+        Assert.DoesNotContain("\nContainers", plain.Out);
+        Assert.Contains("\nContainers", asked.Out);
+        Assert.Contains("web (frontend 172.30.1.2)", asked.Out);
+    }
+
+    [Fact]
     public void Text_to_a_pipe_or_a_file_has_no_escape_sequences()
     {
         var run = LabHost.Audit();

@@ -48,7 +48,7 @@ public sealed record PairReach(
             .Select(r => EvidenceOf.Rule(inputs.Ruleset, r, role))];
 
     /// <summary><c>connection</c> when every reply to the allowed packets is accepted on its way back, else <c>one-way</c>.</summary>
-    private static string Kind(IEnumerable<Piece> open, AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
+    public static string Kind(IEnumerable<Piece> open, AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
     {
         var replies = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r)
             ? new PacketSet([.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)])
