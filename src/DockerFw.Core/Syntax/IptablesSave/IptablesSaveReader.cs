@@ -12,7 +12,11 @@ public static class IptablesSaveReader
     /// Reads a whole dump. <paramref name="family"/> null: decided by the header
     /// (<c>ip6tables-save</c>) or else IPv4.
     /// </summary>
-    public static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family = null)
+    public static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family = null) =>
+        Read(text, fileName, family, DumpLines.ParallelFrom);
+
+    /// <summary><see cref="Read(string, string, IpFamily?)"/> with the size from which lines are prepared on a second core.</summary>
+    internal static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family, int parallelFrom)
     {
         var resolved = family ?? HeaderFacts.SniffFamily(text) ?? IpFamily.V4;
         var diagnostics = new List<Diagnostic>();
@@ -23,14 +27,12 @@ public static class IptablesSaveReader
         var skipping = false;
         var outsideReported = false;
         var lineNumber = 0;
-        var start = 0;
-        while (start < text.Length)
+        using var lines = new DumpLines(text, parallelFrom);
+        while (lines.MoveNext())
         {
             lineNumber++;
-            var end = text.IndexOf('\n', start);
-            var hadLineFeed = end >= 0;
-            var line = hadLineFeed ? text[start..end] : text[start..];
-            start = hadLineFeed ? end + 1 : text.Length;
+            var line = lines.Line;
+            var hadLineFeed = lines.HadLineFeed;
             var at = new SourceSpan(fileName, lineNumber, 1);
 
             if (line.EndsWith('\r'))
@@ -77,7 +79,7 @@ public static class IptablesSaveReader
 
             if (skipping) continue;
             if (line[0] == ':') open.DeclareChain(line, at, diagnostics);
-            else ReadRule(line, hadLineFeed, at, open, session);
+            else ReadRule(line, hadLineFeed, at, open, session, lines);
         }
 
         // Restore stops at the first line outside a table; one error per run of such lines says it.
@@ -97,7 +99,7 @@ public static class IptablesSaveReader
         return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
     }
 
-    private static void ReadRule(string line, bool hadLineFeed, SourceSpan at, TableBuilder table, ReadSession session)
+    private static void ReadRule(string line, bool hadLineFeed, SourceSpan at, TableBuilder table, ReadSession session, DumpLines lines)
     {
         var diagnostics = session.Diagnostics;
         var start = 0;
@@ -116,7 +118,9 @@ public static class IptablesSaveReader
             while (start < line.Length && line[start] is ' ' or '\t') start++;
         }
 
-        var tokens = RuleTokenizer.Tokenize(line, start, hadLineFeed, session.Strings, session.Tokens);
+        var tokens = lines.TryTokens(start, session.Tokens)
+            ? session.Tokens
+            : RuleTokenizer.Tokenize(line, start, hadLineFeed, session.Strings, session.Tokens);
         if (tokens.Count == 0)
         {
             diagnostics.Add(start == 0 ? Messages.BlankLine(at) : Messages.NoCommand(at.AtColumn(start + 1)));
