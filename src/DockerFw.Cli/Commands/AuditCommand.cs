@@ -112,7 +112,10 @@ internal sealed class AuditCommand(
             Inputs(options, [.. texts, .. live?.OtherBackends ?? []], live?.Engine),
             host.Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
             options.Input.Iptables is { } file ? environment.Display(file) : null,
-            RootCommandFactory.Version);
+            RootCommandFactory.Version)
+        {
+            Rules6File = options.Input.Ip6tables is { } file6 ? environment.Display(file6) : null,
+        };
 
         Write(run, options);
         return report.Findings.Any(f => f.Severity >= options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;

@@ -65,6 +65,17 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("reachability");
         foreach (var entry in report.Reachability) WriteReachability(json, entry);
         json.WriteEndArray();
+        if (report.ReachabilityV6 is { } six)
+        {
+            json.WriteStartArray("reachability_v6");
+            foreach (var entry in six) WriteReachability(json, entry);
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("reachability_v6");
+        }
+
         WriteContainers(json, report.ContainersReachability);
         json.WriteStartArray("published_ports");
         foreach (var port in report.PublishedPorts) WritePort(json, port);
@@ -74,7 +85,7 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         json.WriteEndArray();
         WriteDockerUser(json, report.DockerUser);
         json.WriteStartArray("findings");
-        foreach (var finding in report.Findings) WriteFinding(json, finding, run.RulesFile);
+        foreach (var finding in report.Findings) WriteFinding(json, finding, run);
         json.WriteEndArray();
         Strings(json, "notices", report.Notices);
         json.WriteEndObject();
@@ -210,7 +221,7 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         json.WriteEndObject();
     }
 
-    private static void WriteFinding(Utf8JsonWriter json, Finding finding, string? rulesFile)
+    private static void WriteFinding(Utf8JsonWriter json, Finding finding, AuditRun run)
     {
         json.WriteStartObject();
         json.WriteString("code", finding.Code.Code);
@@ -230,7 +241,7 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
             json.WriteNumber("line", evidence.Line);
             json.WriteString("text", evidence.Text);
             json.WriteString("role", evidence.Role);
-            NullableString(json, "file", rulesFile);
+            NullableString(json, "file", run.FileOf(evidence));
             json.WriteEndObject();
         }
 

@@ -18,6 +18,12 @@ internal sealed record AuditRun(
     string? RulesFile,
     string ToolVersion)
 {
+    /// <summary>The IPv6 dump the evidence lines of IPv6 findings point into; null in live mode.</summary>
+    public string? Rules6File { get; init; }
+
+    /// <summary>The dump an evidence line points into.</summary>
+    public string? FileOf(Evidence evidence) => evidence.Family == Core.Model.Values.IpFamily.V6 ? Rules6File : RulesFile;
+
     /// <summary>The Docker JSON files read; empty when the view was inferred.</summary>
     public IEnumerable<string> DockerFiles => Inputs.Where(i => i.Kind == "docker").Select(i => i.Name);
 }

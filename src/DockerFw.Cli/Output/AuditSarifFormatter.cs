@@ -114,9 +114,9 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     private static IEnumerable<JsonNode> Locations(Finding finding, AuditRun run)
     {
         var file = FileOrNull(run.RulesFile);
-        var lines = finding.Evidence.Where(e => e.Line > 0).DistinctBy(e => e.Line).Take(MaxLocations).ToList();
-        if (file is not null && lines.Count > 0)
-            return lines.Select(e => Location(file, e));
+        var lines = finding.Evidence.Where(e => e.Line > 0 && FileOrNull(run.FileOf(e)) is not null).DistinctBy(e => (e.Family, e.Line)).Take(MaxLocations).ToList();
+        if (lines.Count > 0)
+            return lines.Select(e => Location(FileOrNull(run.FileOf(e))!, e));
 
         var docker = run.DockerFiles.Select(FileOrNull).FirstOrDefault(f => f is not null);
         var whole = finding.Code.Check == "container" ? docker ?? file : file ?? docker;

@@ -29,6 +29,7 @@ internal sealed class AuditTextFormatter : IAuditFormatter
         Header(console, run);
         Networks(console, run.Report);
         Reachability(console, run.Report);
+        ReachabilityV6(console, run.Report);
         Containers(console, run.Report);
         PublishedPorts(console, run.Report);
         Findings(console, run.Report);
@@ -113,6 +114,32 @@ internal sealed class AuditTextFormatter : IAuditFormatter
             foreach (var flow in entry.Flows)
                 console.MarkupLine($"    {Esc(FlowText(flow))}");
         }
+    }
+
+    /// <summary>Only when an IPv6 ruleset was read: the networks with an IPv6 subnet, as ip6tables treats them.</summary>
+    private static void ReachabilityV6(IAnsiConsole console, AuditReport report)
+    {
+        if (report.ReachabilityV6 is not { } entries) return;
+        Heading(console, "Reachability over IPv6", "the same matrix in the ip6tables rules, between networks with an IPv6 subnet");
+        if (entries.IsEmpty)
+        {
+            console.MarkupLine("  (fewer than two networks with an IPv6 subnet)");
+            return;
+        }
+
+        var names = entries.Select(e => e.From).Distinct().ToList();
+        var table = NewTable(["from \\ to", .. names]);
+        foreach (var from in names)
+        {
+            var cells = names.Select(to => from == to
+                ? new Markup("-")
+                : entries.FirstOrDefault(r => r.From == from && r.To == to) is { } entry ? VerdictCell(entry.Verdict) : new Markup("?"));
+            table.AddRow([new Markup(Esc(from)), .. cells]);
+        }
+
+        console.Write(table);
+        foreach (var entry in entries.Where(r => r.Verdict != ReachabilityVerdict.Denied))
+            console.MarkupLine(Esc($"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}, {string.Join("; ", entry.Flows.Select(FlowText))}"));
     }
 
     /// <summary>Only with <c>--containers</c>: one row per ordered pair of container endpoints.</summary>

@@ -19,6 +19,9 @@ public sealed record AuditReport(
     /// <summary>True when no Engine data was given and the networks were read out of the ruleset.</summary>
     public bool ViewInferred { get; init; }
 
+    /// <summary>The network matrix over the IPv6 ruleset (null when there is none): ip6tables isolates on its own.</summary>
+    public ImmutableArray<ReachabilityEntry>? ReachabilityV6 { get; init; }
+
     /// <summary>The container-by-container matrix, when asked for (null otherwise).</summary>
     public ImmutableArray<ContainerReachabilityEntry>? ContainersReachability { get; init; }
 

@@ -20,8 +20,10 @@ public static class Auditor
             notices.Add("view inferred from the ruleset: networks are named after their bridges, and only what Docker's rules show is known");
         if (analysis.Inputs.Host.BridgeNfCallIptables is null && analysis.Networks.Any(n => n.BridgedTrafficFiltered is null))
             notices.Add("bridge-nf-call-iptables unknown: traffic inside a bridge is judged as if br_netfilter hands it to iptables");
-        if (!context.V6.Tables.IsEmpty)
-            notices.Add("IPv6 rules were read but the audit judges IPv4 only");
+        if (analysis.V6 is { } v6)
+            notices.Add(v6.Inputs.Networks.Length < 2
+                ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation to judge; icc, masquerade, published ports and links are judged for IPv4 only"
+                : "IPv6: network isolation is judged (reachability_v6); icc, masquerade, published ports and links are judged for IPv4 only");
 
         var networks = analysis.Networks.Select(f => new NetworkReport(
             f.Network.Name, f.Network.Bridge,
@@ -50,6 +52,7 @@ public static class Auditor
         {
             ViewInferred = analysis.Inputs.ViewInferred,
             ContainersReachability = context.ContainerMatrix ? ContainerReach.Matrix(analysis) : null,
+            ReachabilityV6 = analysis.V6 is { } six ? [.. six.Pairs.Select(p => p.ToEntry())] : null,
         };
     }
 }

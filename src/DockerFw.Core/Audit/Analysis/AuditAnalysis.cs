@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Audit.Analysis;
 
@@ -17,9 +18,12 @@ public sealed class AuditAnalysis
     private readonly Lazy<ImmutableArray<PortFacts>> _ports;
     private readonly Lazy<SymbolicPasses> _passes;
 
-    private AuditAnalysis(AuditContext context)
+    private readonly Lazy<AuditAnalysis?> _v6;
+
+    private AuditAnalysis(AuditContext context, IpFamily family)
     {
-        Inputs = new AuditInputs(context);
+        Inputs = new AuditInputs(context, family);
+        _v6 = new(() => family == IpFamily.V4 && !context.V6.Tables.IsEmpty ? new AuditAnalysis(context, IpFamily.V6) : null);
         _passes = new(() => new SymbolicPasses(Inputs));
         _networks = new(() => [.. Inputs.Networks.Select(n => NetworkFacts.Probe(n, Inputs))]);
         _sweep = new(Sweep);
@@ -27,7 +31,13 @@ public sealed class AuditAnalysis
         DockerUser = DockerUserFacts.Of(Inputs.Ruleset);
     }
 
-    public static AuditAnalysis Of(AuditContext context) => Cache.GetValue(context, c => new AuditAnalysis(c));
+    public static AuditAnalysis Of(AuditContext context) => Cache.GetValue(context, c => new AuditAnalysis(c, IpFamily.V4));
+
+    /// <summary>
+    /// The same questions over the IPv6 ruleset, null when there is none. Only the network matrix
+    /// (<see cref="Pairs"/>) is asked of it: icc, NAT, ports and links are IPv4 facts so far.
+    /// </summary>
+    public AuditAnalysis? V6 => _v6.Value;
 
     public AuditInputs Inputs { get; }
 
@@ -49,11 +59,11 @@ public sealed class AuditAnalysis
     {
         var pairs = ImmutableArray.CreateBuilder<PairReach>();
         var links = ImmutableArray.CreateBuilder<LinkFacts>();
-        foreach (var facts in Networks)
+        foreach (var a in Inputs.Networks)
         {
-            var a = facts.Network;
             pairs.AddRange(Inputs.Networks.Where(b => b != a).Select(b => PairReach.Of(a, b, Passes, Inputs)));
-            links.AddRange(LinkFacts.Find(Inputs, Passes, facts));
+            // Links are IPv4 openings (Docker writes them from the containers' IPv4 addresses).
+            if (Inputs.Family == IpFamily.V4) links.AddRange(LinkFacts.Find(Inputs, Passes, Networks.First(f => f.Network == a)));
         }
 
         return (pairs.ToImmutable(), links.ToImmutable());

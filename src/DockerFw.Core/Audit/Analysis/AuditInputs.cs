@@ -6,27 +6,30 @@ using DockerFw.Core.Model.Values;
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// The audit's inputs prepared once: the IPv4 ruleset and its nat table alone, the Docker view
+/// The audit's inputs for one family, prepared once: the ruleset of that family and its nat table alone, the Docker view
 /// (inferred from the rules when no Engine data was given), the bridge networks to probe, and the
 /// host model the probes run against.
 /// </summary>
 public sealed class AuditInputs
 {
-    public AuditInputs(AuditContext context)
+    public AuditInputs(AuditContext context, IpFamily family = IpFamily.V4)
     {
         Context = context;
-        Ruleset = context.V4;
+        Family = family;
+        Ruleset = family == IpFamily.V4 ? context.V4 : context.V6;
         NatOnly = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat" && !t.IsNative).Concat(Ruleset.Tables.Where(t => t.IsNative).Select(NatChainsOnly))] };
         ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
         View = ViewInferred ? DockerViewInference.Infer(Ruleset) : context.View;
-        Networks = [.. View.Networks.Select(AuditedNetwork.Of).OfType<AuditedNetwork>()];
+        Networks = [.. View.Networks.Select(n => AuditedNetwork.Of(n, family)).OfType<AuditedNetwork>()];
         var hostIps = View.Containers.SelectMany(c => c.Ports)
-            .Select(p => p.HostIp is { } ip && IpAddressValue.TryParse(ip, IpFamily.V4, out var a) && a != 0 ? a : (UInt128?)null)
+            .Select(p => p.HostIp is { } ip && IpAddressValue.TryParse(ip, family, out var a) && a != 0 ? a : (UInt128?)null)
             .OfType<UInt128>();
-        HostModel = new HostModel(Networks, hostIps);
+        HostModel = new HostModel(Networks, hostIps, family);
     }
 
     public AuditContext Context { get; }
+
+    public IpFamily Family { get; }
 
     public Ruleset Ruleset { get; }
 

@@ -13,7 +13,7 @@ public static class EvidenceOf
     {
         var source = ruleset[rule.Table]?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
         var text = source is null ? $"-A {rule.Chain} (rule {rule.Number})" : RuleText.Of(source);
-        return new(rule.Table, rule.Chain, rule.Number, rule.Line, text, role);
+        return new(rule.Table, rule.Chain, rule.Number, rule.Line, text, role) { Family = ruleset.Family };
     }
 
     /// <summary>The rule that decided a trace, or the chain policy when none did.</summary>

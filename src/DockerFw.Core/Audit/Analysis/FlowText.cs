@@ -22,19 +22,21 @@ public static class FlowText
     }
 
     /// <summary>Null when the box covers every address the question was about.</summary>
-    public static string? Addresses(IntervalSet addresses, IntervalSet whole)
+    public static string? Addresses(IntervalSet addresses, IntervalSet whole, IpFamily family = IpFamily.V4)
     {
         if (whole.IsSubsetOf(addresses)) return null;
         return string.Join(",", addresses.Ranges.Select(r => r.First == r.Last
-            ? IpAddressValue.Format(r.First, IpFamily.V4)
-            : AsPrefix(r.First, r.Last) ?? $"{IpAddressValue.Format(r.First, IpFamily.V4)}-{IpAddressValue.Format(r.Last, IpFamily.V4)}"));
+            ? IpAddressValue.Format(r.First, family)
+            : AsPrefix(r.First, r.Last, family) ?? $"{IpAddressValue.Format(r.First, family)}-{IpAddressValue.Format(r.Last, family)}"));
     }
 
-    private static string? AsPrefix(UInt128 first, UInt128 last)
+    private static string? AsPrefix(UInt128 first, UInt128 last, IpFamily family)
     {
+        // The whole IPv6 space is one more than UInt128 holds.
+        if (first == 0 && last == family.AllOnes()) return family == IpFamily.V4 ? "0.0.0.0/0" : "::/0";
         var size = last - first + 1;
         if (!UInt128.IsPow2(size) || (first & (size - 1)) != 0) return null;
-        return $"{IpAddressValue.Format(first, IpFamily.V4)}/{32 - (int)UInt128.Log2(size)}";
+        return $"{IpAddressValue.Format(first, family)}/{family.Bits() - (int)UInt128.Log2(size)}";
     }
 
     private static IEnumerable<UInt128> Values(UInt128 first, UInt128 last)

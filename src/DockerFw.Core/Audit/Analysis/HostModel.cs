@@ -23,15 +23,29 @@ public sealed class HostModel
 
     public static readonly UInt128 InternetAddress = IpAddressValue.Parse("198.19.7.7", IpFamily.V4);
 
-    public HostModel(IReadOnlyList<AuditedNetwork> networks, IEnumerable<UInt128> publishedHostAddresses)
+    /// <summary>The uplink's address in IPv6: the documentation prefix.</summary>
+    public static readonly UInt128 UplinkAddressV6 = IpAddressValue.Parse("2001:db8::1", IpFamily.V6);
+
+    public HostModel(IReadOnlyList<AuditedNetwork> networks, IEnumerable<UInt128> publishedHostAddresses, IpFamily family = IpFamily.V4)
     {
         var addresses = ImmutableArray.CreateBuilder<InterfaceAddress>();
-        addresses.Add(new InterfaceAddress(Uplink, IpFamily.V4, UplinkAddress, 24));
-        foreach (var extra in publishedHostAddresses.Distinct().Where(a => a != UplinkAddress && a >> 24 != 127))
-            addresses.Add(new InterfaceAddress(Uplink, IpFamily.V4, extra, 32));
-        addresses.Add(new InterfaceAddress("lo", IpFamily.V4, IpAddressValue.Parse("127.0.0.1", IpFamily.V4), 8));
+        if (family == IpFamily.V6)
+        {
+            addresses.Add(new InterfaceAddress(Uplink, IpFamily.V6, UplinkAddressV6, 64));
+            foreach (var extra in publishedHostAddresses.Distinct().Where(a => a != UplinkAddressV6 && a != 1))
+                addresses.Add(new InterfaceAddress(Uplink, IpFamily.V6, extra, 128));
+            addresses.Add(new InterfaceAddress("lo", IpFamily.V6, 1, 128));
+        }
+        else
+        {
+            addresses.Add(new InterfaceAddress(Uplink, IpFamily.V4, UplinkAddress, 24));
+            foreach (var extra in publishedHostAddresses.Distinct().Where(a => a != UplinkAddress && a >> 24 != 127))
+                addresses.Add(new InterfaceAddress(Uplink, IpFamily.V4, extra, 32));
+            addresses.Add(new InterfaceAddress("lo", IpFamily.V4, IpAddressValue.Parse("127.0.0.1", IpFamily.V4), 8));
+        }
+
         foreach (var n in networks)
-            addresses.Add(new InterfaceAddress(n.Bridge, IpFamily.V4, n.Gateway, n.Subnet?.PrefixLength ?? 24));
+            addresses.Add(new InterfaceAddress(n.Bridge, family, n.Gateway, n.Subnet?.PrefixLength ?? 24));
         Addresses = addresses.ToImmutable();
 
         // Everything outside the container subnets may be local; inside them only the gateways are.
@@ -42,7 +56,7 @@ public sealed class HostModel
             containers = containers.Union(IntervalSet.Range(first, last).Subtract(IntervalSet.Single(n.Gateway)));
         }
 
-        LocalAddresses = containers.Complement(IpFamily.V4.AllOnes());
+        LocalAddresses = containers.Complement(family.AllOnes());
     }
 
     public ImmutableArray<InterfaceAddress> Addresses { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
@@ -28,7 +29,7 @@ public sealed record PairReach(
         var flows = verdict == ReachabilityVerdict.Allowed
             ? [new AllowedFlow("all", null, null, Kind(open, from, to, passes))]
             : Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
-                Kind([p], from, to, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), whole);
+                Kind([p], from, to, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), whole, from.Family);
         // Packets that get in but whose replies die complete no connection: the pair is open one
         // way only, which is not "allowed" (every new connection passes).
         if (verdict == ReachabilityVerdict.Allowed && flows.All(f => f.Kind == "one-way")) verdict = ReachabilityVerdict.Partial;
@@ -36,10 +37,10 @@ public sealed record PairReach(
     }
 
     /// <summary>One flow per protocol, ports and kind, its destinations merged (the walk splits them freely).</summary>
-    public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(string Proto, string? Ports, string Kind, bool Possible, IntervalSet Dst)> flows, IntervalSet whole) =>
+    public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(string Proto, string? Ports, string Kind, bool Possible, IntervalSet Dst)> flows, IntervalSet whole, IpFamily family = IpFamily.V4) =>
         [.. flows.GroupBy(f => (f.Proto, f.Ports, f.Kind, f.Possible))
             .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
-                FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Dst)), whole), g.Key.Kind, g.Key.Possible))];
+                FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Dst)), whole, family), g.Key.Kind, g.Key.Possible))];
 
     public ReachabilityEntry ToEntry() => new(From.Name, To.Name, Verdict, Flows);
 

@@ -111,7 +111,7 @@ public sealed class HostCheck : IAuditCheck
         if (context.OtherBackendsV4.IsEmpty) yield break;
         Model.Ruleset[] backends = [inputs.Ruleset, .. context.OtherBackendsV4];
         var networks = inputs.Networks.IsEmpty
-            ? context.OtherBackendsV4.SelectMany(o => Docker.DockerViewInference.Infer(o).Networks).Select(AuditedNetwork.Of).OfType<AuditedNetwork>().ToList()
+            ? context.OtherBackendsV4.SelectMany(o => Docker.DockerViewInference.Infer(o).Networks).Select(n => AuditedNetwork.Of(n)).OfType<AuditedNetwork>().ToList()
             : [.. inputs.Networks];
         foreach (var n in networks.Where(n => !n.Network.Internal))
         {

@@ -15,22 +15,10 @@ public sealed class IsolationCheck : IAuditCheck
     public IEnumerable<Finding> Run(AuditContext context)
     {
         var analysis = context.Analysis();
-        foreach (var pair in analysis.Pairs)
-        {
-            var names = new[] { pair.From.Name, pair.To.Name };
-            if (pair.Verdict == ReachabilityVerdict.Allowed)
-                yield return Finding.Of(FindingCodes.NetworksNotIsolated,
-                    $"containers of {pair.From.Name} can open any connection to containers of {pair.To.Name}: the networks are not isolated. Remove or narrow the rules that accept this traffic (evidence), or restore Docker's isolation rules (restart dockerd).",
-                    names, evidence: pair.Opening);
-            else if (pair.Verdict == ReachabilityVerdict.Partial && pair.Flows.All(f => f.Kind == "one-way"))
-                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
-                    $"packets from containers of {pair.From.Name} get into containers of {pair.To.Name} ({Describe(pair.Flows)}) but the replies are dropped: no connection completes, yet one-way traffic (UDP, ICMP) gets through. Remove the rule that lets them in (evidence), or open the replies too if the traffic is intended.",
-                    names, evidence: pair.Opening);
-            else if (pair.Verdict == ReachabilityVerdict.Partial)
-                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
-                    $"containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",
-                    names, evidence: pair.Opening);
-        }
+        foreach (var finding in Between(analysis.Pairs, "")) yield return finding;
+        // ip6tables is a ruleset of its own: isolation kept in IPv4 says nothing about IPv6.
+        if (analysis.V6 is { } v6)
+            foreach (var finding in Between(v6.Pairs, "over IPv6 (ip6tables), ")) yield return finding;
 
         foreach (var (bridge, flows, evidence) in FromOutside(analysis))
         {
@@ -38,6 +26,26 @@ public sealed class IsolationCheck : IAuditCheck
             yield return Finding.Of(FindingCodes.UnpublishedPortsReachable,
                 $"hosts outside can open connections to containers of {network.Name} that no published port allows ({Describe(flows)}), by routing to the container addresses. Drop new traffic into the bridge except published ports (e.g. in DOCKER-USER), or remove the rules that accept it (evidence).",
                 [network.Name], evidence: evidence);
+        }
+    }
+
+    private static IEnumerable<Finding> Between(IEnumerable<PairReach> pairs, string family)
+    {
+        foreach (var pair in pairs)
+        {
+            var names = new[] { pair.From.Name, pair.To.Name };
+            if (pair.Verdict == ReachabilityVerdict.Allowed)
+                yield return Finding.Of(FindingCodes.NetworksNotIsolated,
+                    $"{family}containers of {pair.From.Name} can open any connection to containers of {pair.To.Name}: the networks are not isolated. Remove or narrow the rules that accept this traffic (evidence), or restore Docker's isolation rules (restart dockerd).",
+                    names, evidence: pair.Opening);
+            else if (pair.Verdict == ReachabilityVerdict.Partial && pair.Flows.All(f => f.Kind == "one-way"))
+                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
+                    $"{family}packets from containers of {pair.From.Name} get into containers of {pair.To.Name} ({Describe(pair.Flows)}) but the replies are dropped: no connection completes, yet one-way traffic (UDP, ICMP) gets through. Remove the rule that lets them in (evidence), or open the replies too if the traffic is intended.",
+                    names, evidence: pair.Opening);
+            else if (pair.Verdict == ReachabilityVerdict.Partial)
+                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
+                    $"{family}containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",
+                    names, evidence: pair.Opening);
         }
     }
 
