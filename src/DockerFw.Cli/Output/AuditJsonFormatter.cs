@@ -114,11 +114,19 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         WriteSetting(json, "icc", network.Icc);
         WriteSetting(json, "masquerade", network.Masquerade);
         NullableString(json, "snat_to", network.SnatTo);
+        WriteSetting(json, "icc_v6", network.IccV6);
+        WriteSetting(json, "masquerade_v6", network.MasqueradeV6);
         json.WriteEndObject();
     }
 
-    private static void WriteSetting(Utf8JsonWriter json, string name, Setting setting)
+    private static void WriteSetting(Utf8JsonWriter json, string name, Setting? setting)
     {
+        if (setting is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
         json.WriteStartObject(name);
         NullableBool(json, "declared", setting.Declared);
         NullableBool(json, "effective", setting.Effective);

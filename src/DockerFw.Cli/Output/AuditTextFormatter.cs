@@ -62,19 +62,27 @@ internal sealed class AuditTextFormatter : IAuditFormatter
             return;
         }
 
-        var table = NewTable("network", "bridge", "subnets", "internal", "icc", "masquerade");
+        // IPv6 columns only when an IPv6 ruleset was judged: an IPv4-only report keeps its shape.
+        var six = report.ReachabilityV6 is not null;
+        var table = six
+            ? NewTable("network", "bridge", "subnets", "internal", "icc", "masquerade", "icc v6", "masquerade v6")
+            : NewTable("network", "bridge", "subnets", "internal", "icc", "masquerade");
         foreach (var n in report.Networks)
         {
-            table.AddRow(
+            IRenderable[] cells =
+            [
                 new Markup(Esc(n.Name)), new Markup(Esc(n.Bridge ?? "-")), new Markup(Esc(n.Subnets.IsEmpty ? "?" : string.Join(", ", n.Subnets))),
-                new Markup(n.Internal ? "yes" : "no"), SettingCell(n.Icc), SettingCell(n.Masquerade));
+                new Markup(n.Internal ? "yes" : "no"), SettingCell(n.Icc), SettingCell(n.Masquerade),
+            ];
+            table.AddRow(six ? [.. cells, SettingCell(n.IccV6), SettingCell(n.MasqueradeV6)] : cells);
         }
 
         console.Write(table);
     }
 
-    private static IRenderable SettingCell(Setting setting)
+    private static IRenderable SettingCell(Setting? setting)
     {
+        if (setting is null) return new Markup("-");
         var text = $"{Word(setting.Declared)} / {Word(setting.Effective)}";
         return new Markup(setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text);
     }

@@ -45,6 +45,12 @@ public sealed record NetworkReport(
 {
     /// <summary>The address outbound traffic is SNATed to (rather than masqueraded), when the rules say so.</summary>
     public string? SnatTo { get; init; }
+
+    /// <summary>icc in the IPv6 rules; null when no IPv6 ruleset was read or the network has no IPv6 subnet.</summary>
+    public Setting? IccV6 { get; init; }
+
+    /// <summary>Masquerade in the IPv6 rules; null as <see cref="IccV6"/>.</summary>
+    public Setting? MasqueradeV6 { get; init; }
 }
 
 public enum ReachabilityVerdict

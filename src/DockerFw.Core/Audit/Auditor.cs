@@ -20,11 +20,14 @@ public static class Auditor
             notices.Add("view inferred from the ruleset: networks are named after their bridges, and only what Docker's rules show is known");
         if (analysis.Inputs.Host.BridgeNfCallIptables is null && analysis.Networks.Any(n => n.BridgedTrafficFiltered is null))
             notices.Add("bridge-nf-call-iptables unknown: traffic inside a bridge is judged as if br_netfilter hands it to iptables");
+        if (analysis.V6 is null && !context.V6.Tables.IsEmpty)
+            notices.Add("IPv6 rules were read but hold none of Docker's chains (dockerd with ip6tables=false?): IPv6 is not judged");
         if (analysis.V6 is { } v6)
             notices.Add(v6.Inputs.Networks.Length < 2
-                ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation to judge; icc, masquerade, published ports and links are judged for IPv4 only"
-                : "IPv6: network isolation is judged (reachability_v6); icc, masquerade, published ports and links are judged for IPv4 only");
+                ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation to judge; icc and masquerade are judged in the ip6tables rules, published ports and links for IPv4 only"
+                : "IPv6: isolation (reachability_v6), icc and masquerade are judged in the ip6tables rules; published ports and links are judged for IPv4 only");
 
+        var v6Facts = analysis.V6?.Networks.ToDictionary(f => f.Network.Bridge) ?? [];
         var networks = analysis.Networks.Select(f => new NetworkReport(
             f.Network.Name, f.Network.Bridge,
             [.. f.Network.Network.Subnets.Select(s => s.Network.ToString())],
@@ -34,6 +37,9 @@ public static class Auditor
             new Setting(f.Network.Network.EnableIpMasquerade && !f.Network.Network.Internal, f.MasqueradeEffective))
         {
             SnatTo = f.SnatTo,
+            IccV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six) ? new Setting(six.Network.Network.EnableIcc, six.IccEffective) : null,
+            MasqueradeV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six6)
+                ? new Setting(six6.Network.Network.EnableIpMasquerade && !six6.Network.Network.Internal, six6.MasqueradeEffective) : null,
         }).ToImmutableArray();
 
         var findings = checks.SelectMany(c => c.Run(context))

@@ -25,6 +25,14 @@ public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
         : BridgeNfCallIptables is null ? null
         : Flag($"bridge.{bridge}.nf_call_iptables") ?? false;
 
+    /// <summary>The same for a family: bridged IPv6 traffic reaches ip6tables by the <c>ip6tables</c> switches.</summary>
+    public bool? BridgedTrafficFiltered(string bridge, Model.Values.IpFamily family)
+    {
+        if (family == Model.Values.IpFamily.V4) return BridgedTrafficFiltered(bridge);
+        var own = Flag($"bridge.{bridge}.nf_call_ip6tables");
+        return BridgeNfCallIp6tables == true || own == true ? true : BridgeNfCallIp6tables is null ? null : own ?? false;
+    }
+
     public HostSettings With(string key, string value) => new(Sysctls.SetItem(Normalize(key), value.Trim()));
 
     private bool? Flag(string key) => Sysctls.TryGetValue(key, out var v) ? v == "1" : null;

@@ -103,6 +103,39 @@ public sealed class Ipv6IsolationTests
     }
 
     [Fact]
+    public void Icc_off_kept_in_iptables_but_not_in_ip6tables_raises_the_icc_finding_naming_IPv6()
+    {
+        var view = DualStack with { Networks = [DualStack.Networks[0], DualStack.Networks[1] with { EnableIcc = false }] };
+        var host = Sysctl("net.bridge.bridge-nf-call-iptables=1", "net.bridge.bridge-nf-call-ip6tables=1");
+
+        // The IPv6 fixture still accepts bridge2 -> bridge2 (dockerd wrote it with icc on).
+        var report = Auditor.Run(new AuditContext(Read(new DockerHost(Bridge2IccOff: true).ToString()), V6(), view, host));
+
+        var finding = Assert.Single(report.Findings, f => f.Code == FindingCodes.IccNotEnforced);
+        Assert.StartsWith("over IPv6 (ip6tables), bridge2 has icc disabled", finding.Message);
+        var bridge2 = Assert.Single(report.Networks, n => n.Name == "bridge2");
+        Assert.Equal((false, false), (bridge2.Icc.Declared, bridge2.Icc.Effective));
+        Assert.Equal((false, true), (bridge2.IccV6!.Declared, bridge2.IccV6.Effective));
+    }
+
+    [Fact]
+    public void An_ip6tables_ruleset_without_Docker_chains_is_not_judged_and_the_report_says_so()
+    {
+        var report = Audit(Read6("""
+            *filter
+            :INPUT ACCEPT [0:0]
+            :FORWARD ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            COMMIT
+
+            """));
+
+        Assert.Null(report.ReachabilityV6);
+        Assert.DoesNotContain(report.Findings, f => f.Message.Contains("IPv6"));
+        Assert.Contains(report.Notices, n => n.Contains("IPv6 is not judged"));
+    }
+
+    [Fact]
     public void Without_an_ip6tables_ruleset_there_is_no_IPv6_matrix_nor_notice()
     {
         var report = Audit(Ruleset.Empty(IpFamily.V6));

@@ -23,7 +23,7 @@ public sealed class AuditAnalysis
     private AuditAnalysis(AuditContext context, IpFamily family)
     {
         Inputs = new AuditInputs(context, family);
-        _v6 = new(() => family == IpFamily.V4 && !context.V6.Tables.IsEmpty ? new AuditAnalysis(context, IpFamily.V6) : null);
+        _v6 = new(() => family == IpFamily.V4 && DockerManages(context.V6) ? new AuditAnalysis(context, IpFamily.V6) : null);
         _passes = new(() => new SymbolicPasses(Inputs));
         _networks = new(() => [.. Inputs.Networks.Select(n => NetworkFacts.Probe(n, Inputs))]);
         _sweep = new(Sweep);
@@ -34,10 +34,18 @@ public sealed class AuditAnalysis
     public static AuditAnalysis Of(AuditContext context) => Cache.GetValue(context, c => new AuditAnalysis(c, IpFamily.V4));
 
     /// <summary>
-    /// The same questions over the IPv6 ruleset, null when there is none. Only the network matrix
-    /// (<see cref="Pairs"/>) is asked of it: icc, NAT, ports and links are IPv4 facts so far.
+    /// The same questions over the IPv6 ruleset, null when there is none. The network matrix
+    /// (<see cref="Pairs"/>) and the per-network facts (icc, masquerade) are asked of it; published
+    /// ports, links and DOCKER-USER are IPv4 facts so far.
     /// </summary>
     public AuditAnalysis? V6 => _v6.Value;
+
+    /// <summary>
+    /// This analysis and the IPv6 one when there is one, each with the words its findings start
+    /// with: a finding about one family must say which dump it is about.
+    /// </summary>
+    public IEnumerable<(AuditAnalysis Analysis, string Prefix)> Families =>
+        V6 is { } v6 ? [(this, ""), (v6, "over IPv6 (ip6tables), ")] : [(this, "")];
 
     public AuditInputs Inputs { get; }
 
@@ -53,6 +61,16 @@ public sealed class AuditAnalysis
     public ImmutableArray<LinkFacts> Links => _sweep.Value.Links;
 
     public DockerUserReport DockerUser { get; }
+
+    /// <summary>
+    /// Whether dockerd writes this ruleset: with ip6tables=false (the default before Docker 27) it
+    /// leaves ip6tables alone, and judging Docker's networks by rules it never wrote would report
+    /// every IPv6 network as broken.
+    /// </summary>
+    public static bool DockerManages(Model.Ruleset ruleset) =>
+        ruleset.Tables.Any(t => t.IsNative
+            ? t.Name.StartsWith("docker", StringComparison.Ordinal)
+            : t.Chains.Any(c => c.Name.StartsWith("DOCKER", StringComparison.Ordinal)));
 
     /// <summary>One walk per source network answers both its row of the matrix and its links.</summary>
     private (ImmutableArray<PairReach>, ImmutableArray<LinkFacts>) Sweep()

@@ -23,6 +23,10 @@ public sealed class HostModel
 
     public static readonly UInt128 InternetAddress = IpAddressValue.Parse("198.19.7.7", IpFamily.V4);
 
+    /// <summary>A destination on the internet in either family (IPv6: documentation space off the uplink's /64).</summary>
+    public static UInt128 InternetAddressOf(IpFamily family) =>
+        family == IpFamily.V4 ? InternetAddress : IpAddressValue.Parse("2001:db8:7::7", IpFamily.V6);
+
     /// <summary>The uplink's address in IPv6: the documentation prefix.</summary>
     public static readonly UInt128 UplinkAddressV6 = IpAddressValue.Parse("2001:db8::1", IpFamily.V6);
 

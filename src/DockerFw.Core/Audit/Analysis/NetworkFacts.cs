@@ -24,31 +24,35 @@ public sealed record NetworkFacts(
     // Ports an application between containers would use; ICMP echo stands for ping.
     private static readonly (int Proto, int? Port, int? Icmp)[] IccProbes = [(Protocol.Tcp, 80, null), (Protocol.Udp, 53, null), (Protocol.Icmp, null, 8)];
 
+    private static readonly (int Proto, int? Port, int? Icmp)[] IccProbesV6 = [(Protocol.Tcp, 80, null), (Protocol.Udp, 53, null), (Protocol.IcmpV6, null, 128)];
+
     public static NetworkFacts Probe(AuditedNetwork n, AuditInputs inputs)
     {
         var (icc, filtered, iccEvidence) = Icc(n, inputs);
-        var outbound = TraceNat(inputs, n, HostModel.InternetAddress, HostModel.Uplink);
+        var outbound = TraceNat(inputs, n, HostModel.InternetAddressOf(n.Family), HostModel.Uplink);
         var snat = outbound?.Nat.FirstOrDefault(r => r.Kind is NatKind.Snat or NatKind.Masquerade && r.Field == Model.Matches.AddressField.Source);
         var staying = TraceNat(inputs, n, n.ProbeB, n.Bridge);
         var ownNat = staying?.Nat.FirstOrDefault(r => r.Kind is NatKind.Snat or NatKind.Masquerade);
+        // Traces name no family: the evidence points into the dump of the network's family.
+        ImmutableArray<Evidence> Of(IEnumerable<Evidence> evidence) => [.. evidence.Select(e => e with { Family = n.Family })];
         return new NetworkFacts(
-            n, icc, filtered, iccEvidence,
+            n, icc, filtered, Of(iccEvidence),
             outbound is null ? null : snat is not null,
-            snat is { Kind: NatKind.Snat, Address: { } to } ? IpAddressValue.Format(to, IpFamily.V4) : null,
-            snat?.Rule is { } r ? [EvidenceOf.Rule(r, snat.Kind == NatKind.Snat ? "SNATs outbound traffic" : "masquerades outbound traffic")] : [],
+            snat is { Kind: NatKind.Snat, Address: { } to } ? IpAddressValue.Format(to, n.Family) : null,
+            snat?.Rule is { } r ? Of([EvidenceOf.Rule(r, snat.Kind == NatKind.Snat ? "SNATs outbound traffic" : "masquerades outbound traffic")]) : [],
             ownNat is not null,
-            ownNat?.Rule is { } o ? [EvidenceOf.Rule(o, "NATs traffic that stays on the bridge")] : []);
+            ownNat?.Rule is { } o ? Of([EvidenceOf.Rule(o, "NATs traffic that stays on the bridge")]) : []);
     }
 
     private static (bool?, bool?, ImmutableArray<Evidence>) Icc(AuditedNetwork n, AuditInputs inputs)
     {
-        var filtered = inputs.Host.BridgedTrafficFiltered(n.Bridge);
+        var filtered = inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family);
         // Frames switched inside a bridge never reach iptables without br_netfilter.
         if (filtered == false) return (true, false, []);
         // Unknown: judge the rules as if br_netfilter were on, as Docker loads it whenever icc is off.
         var context = inputs.HostModel.Context(true);
-        var results = IccProbes.Select(p => ConnectionEvaluator.Evaluate(inputs.Ruleset, new Packet(
-            IpFamily.V4, n.ProbeA, n.ProbeB, p.Proto, p.Port is null ? null : 40000, p.Port, p.Icmp, p.Icmp is null ? null : 0,
+        var results = (n.Family == IpFamily.V4 ? IccProbes : IccProbesV6).Select(p => ConnectionEvaluator.Evaluate(inputs.Ruleset, new Packet(
+            n.Family, n.ProbeA, n.ProbeB, p.Proto, p.Port is null ? null : 40000, p.Port, p.Icmp, p.Icmp is null ? null : 0,
             n.Bridge, n.Bridge, PhysIn: "dfw-veth-a", PhysOut: "dfw-veth-b"), PacketPath.Forward, context)).ToList();
         if (results.Any(r => !r.Certain)) return (null, filtered, []);
         var all = results.All(r => r.Reachability == Reachability.Reachable);
@@ -63,8 +67,8 @@ public sealed record NetworkFacts(
     /// </summary>
     private static TraceOutcome? TraceNat(AuditInputs inputs, AuditedNetwork n, UInt128 destination, string outInterface)
     {
-        var packet = new Packet(IpFamily.V4, n.ProbeA, destination, Protocol.Tcp, 40000, 443, InInterface: n.Bridge, OutInterface: outInterface);
-        var result = PacketTracer.Trace(inputs.NatOnly, packet, PacketPath.Forward, inputs.HostModel.Context(inputs.Host.BridgedTrafficFiltered(n.Bridge)));
+        var packet = new Packet(n.Family, n.ProbeA, destination, Protocol.Tcp, 40000, 443, InInterface: n.Bridge, OutInterface: outInterface);
+        var result = PacketTracer.Trace(inputs.NatOnly, packet, PacketPath.Forward, inputs.HostModel.Context(inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family)));
         return result.Single;
     }
 }

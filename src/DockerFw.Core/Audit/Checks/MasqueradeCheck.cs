@@ -16,6 +16,16 @@ public sealed class MasqueradeCheck : IAuditCheck
     public IEnumerable<Finding> Run(AuditContext context)
     {
         var analysis = context.Analysis();
+        foreach (var (family, prefix) in analysis.Families)
+            foreach (var finding in Judge(family, prefix)) yield return finding;
+
+        // On a host without Docker networks every NAT rule is someone else's business.
+        if (!analysis.Inputs.Networks.IsEmpty)
+            foreach (var finding in UnownedSources(analysis)) yield return finding;
+    }
+
+    private static IEnumerable<Finding> Judge(AuditAnalysis analysis, string prefix)
+    {
         foreach (var f in analysis.Networks)
         {
             var n = f.Network.Network;
@@ -23,25 +33,21 @@ public sealed class MasqueradeCheck : IAuditCheck
             var wanted = n.EnableIpMasquerade && !n.Internal && n.GatewayModeIpv4 is null or "nat" or "nat-unprotected";
             if (wanted && f.MasqueradeEffective == false && !analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.MasqueradeMissing,
-                    $"{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add -A POSTROUTING -s SUBNET ! -o {f.Network.Bridge} -j MASQUERADE.",
+                    $"{prefix}{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add -A POSTROUTING -s SUBNET ! -o {f.Network.Bridge} -j MASQUERADE.",
                     [name]);
             else if (f.MasqueradeEffective == false && !n.Internal && n.GatewayModeIpv4 is null or "nat" && analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.NoOutboundNat,
-                    $"{name} is in NAT mode but no rule NATs its outbound traffic: its containers reach outside with their own addresses, which replies cannot find. If the network was created with masquerade on, restore Docker's POSTROUTING rules (restart dockerd).",
+                    $"{prefix}{name} is in NAT mode but no rule NATs its outbound traffic: its containers reach outside with their own addresses, which replies cannot find. If the network was created with masquerade on, restore Docker's POSTROUTING rules (restart dockerd).",
                     [name]);
             if (!wanted && f.MasqueradeEffective == true)
                 yield return Finding.Of(FindingCodes.MasqueradeUnwanted,
-                    $"{name} is {(n.Internal ? "internal" : "not meant to be masqueraded")}, but its outbound traffic is NATed. Remove the NAT rule (evidence).",
+                    $"{prefix}{name} is {(n.Internal ? "internal" : "not meant to be masqueraded")}, but its outbound traffic is NATed. Remove the NAT rule (evidence).",
                     [name], evidence: f.MasqueradeEvidence);
             if (f.NatsOwnBridge)
                 yield return Finding.Of(FindingCodes.NatInsideBridge,
-                    $"traffic between containers of {name} is NATed, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",
+                    $"{prefix}traffic between containers of {name} is NATed, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",
                     [name], evidence: f.OwnBridgeNatEvidence);
         }
-
-        // On a host without Docker networks every NAT rule is someone else's business.
-        if (!analysis.Inputs.Networks.IsEmpty)
-            foreach (var finding in UnownedSources(analysis)) yield return finding;
     }
 
     /// <summary>Sources the nat table rewrites on the way out that lie in no network's subnet.</summary>
