@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,7 +9,7 @@ namespace DockerFw.Cli.Output;
 /// <c>--format json</c>: the documented contract of docs/audit-json.md (schema docs/audit.schema.json).
 /// snake_case keys in a fixed order; absent values are null, never left out.
 /// </summary>
-internal sealed class AuditJsonFormatter : IAuditFormatter
+internal sealed partial class AuditJsonFormatter : IAuditFormatter
 {
     /// <summary>Bumped when a key is renamed or removed or its meaning changes; adding keys keeps it.</summary>
     public const string Schema = "dockerfw.audit/v1";
@@ -132,60 +131,6 @@ internal sealed class AuditJsonFormatter : IAuditFormatter
         NullableBool(json, "effective", setting.Effective);
         json.WriteBoolean("drifted", setting.Drifted);
         json.WriteEndObject();
-    }
-
-    private static void WriteReachability(Utf8JsonWriter json, ReachabilityEntry entry)
-    {
-        json.WriteStartObject();
-        json.WriteString("from", entry.From);
-        json.WriteString("to", entry.To);
-        json.WriteString("verdict", ReportWords.Of(entry.Verdict));
-        WriteFlows(json, entry.Flows);
-        json.WriteEndObject();
-    }
-
-    /// <summary>Null when <c>--containers</c> was not given, so "not asked" differs from "no containers".</summary>
-    private static void WriteContainers(Utf8JsonWriter json, ImmutableArray<ContainerReachabilityEntry>? entries)
-    {
-        if (entries is not { } all)
-        {
-            json.WriteNull("containers_reachability");
-            return;
-        }
-
-        json.WriteStartArray("containers_reachability");
-        foreach (var entry in all)
-        {
-            json.WriteStartObject();
-            json.WriteString("from", entry.From);
-            json.WriteString("from_network", entry.FromNetwork);
-            json.WriteString("from_address", entry.FromAddress);
-            json.WriteString("to", entry.To);
-            json.WriteString("to_network", entry.ToNetwork);
-            json.WriteString("to_address", entry.ToAddress);
-            json.WriteString("verdict", ReportWords.Of(entry.Verdict));
-            WriteFlows(json, entry.Flows);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
-
-    private static void WriteFlows(Utf8JsonWriter json, ImmutableArray<AllowedFlow> flows)
-    {
-        json.WriteStartArray("flows");
-        foreach (var flow in flows)
-        {
-            json.WriteStartObject();
-            json.WriteString("protocol", flow.Protocol);
-            NullableString(json, "ports", flow.Ports);
-            NullableString(json, "destinations", flow.Destinations);
-            json.WriteString("kind", flow.Kind);
-            json.WriteBoolean("possible", flow.Possible);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
     }
 
     private static void WritePort(Utf8JsonWriter json, PublishedPortReport port)

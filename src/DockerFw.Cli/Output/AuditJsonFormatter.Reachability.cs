@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using DockerFw.Core.Audit;
+
+namespace DockerFw.Cli.Output;
+
+/// <summary>The matrices: <c>reachability</c>, <c>reachability_v6</c> and <c>containers_reachability</c>.</summary>
+internal sealed partial class AuditJsonFormatter
+{
+    private static void WriteReachability(Utf8JsonWriter json, ReachabilityEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("from", entry.From);
+        json.WriteString("to", entry.To);
+        json.WriteString("verdict", ReportWords.Of(entry.Verdict));
+        WriteFlows(json, entry.Flows);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Null when <c>--containers</c> was not given, so "not asked" differs from "no containers".</summary>
+    private static void WriteContainers(Utf8JsonWriter json, ImmutableArray<ContainerReachabilityEntry>? entries)
+    {
+        if (entries is not { } all)
+        {
+            json.WriteNull("containers_reachability");
+            return;
+        }
+
+        json.WriteStartArray("containers_reachability");
+        foreach (var entry in all)
+        {
+            json.WriteStartObject();
+            json.WriteString("from", entry.From);
+            json.WriteString("from_network", entry.FromNetwork);
+            json.WriteString("from_address", entry.FromAddress);
+            json.WriteString("to", entry.To);
+            json.WriteString("to_network", entry.ToNetwork);
+            json.WriteString("to_address", entry.ToAddress);
+            json.WriteString("verdict", ReportWords.Of(entry.Verdict));
+            WriteFlows(json, entry.Flows);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteFlows(Utf8JsonWriter json, ImmutableArray<AllowedFlow> flows)
+    {
+        json.WriteStartArray("flows");
+        foreach (var flow in flows)
+        {
+            json.WriteStartObject();
+            json.WriteString("protocol", flow.Protocol);
+            NullableString(json, "ports", flow.Ports);
+            NullableString(json, "destinations", flow.Destinations);
+            json.WriteString("kind", flow.Kind);
+            json.WriteBoolean("possible", flow.Possible);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+}

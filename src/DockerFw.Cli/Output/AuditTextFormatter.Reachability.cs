@@ -1,0 +1,107 @@
+using DockerFw.Core.Audit;
+using Spectre.Console;
+
+namespace DockerFw.Cli.Output;
+
+/// <summary>The matrices: network by network (IPv4, then IPv6), and container by container on request.</summary>
+internal sealed partial class AuditTextFormatter
+{
+    private static void Reachability(IAnsiConsole console, AuditReport report)
+    {
+        Heading(console, "Reachability", "new connections from a network (row) to another (column)");
+        var names = report.Networks.Select(n => n.Name).ToList();
+        if (names.Count < 2)
+        {
+            console.MarkupLine("  (fewer than two networks)");
+            return;
+        }
+
+        var table = NewTable(["from \\ to", .. names]);
+        foreach (var from in names)
+        {
+            var cells = names.Select(to => from == to
+                ? new Markup("-")
+                : report.Reachability.FirstOrDefault(r => r.From == from && r.To == to) is { } entry ? VerdictCell(entry.Verdict) : new Markup("?"));
+            table.AddRow([new Markup(Esc(from)), .. cells]);
+        }
+
+        console.Write(table);
+        foreach (var entry in report.Reachability.Where(r => r.Verdict != ReachabilityVerdict.Denied))
+        {
+            var head = $"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}";
+            if (entry.Flows.Length == 1)
+            {
+                console.MarkupLine(Esc($"{head}, {FlowText(entry.Flows[0])}"));
+                continue;
+            }
+
+            console.MarkupLine(Esc(head));
+            foreach (var flow in entry.Flows)
+                console.MarkupLine($"    {Esc(FlowText(flow))}");
+        }
+    }
+
+    /// <summary>Only when an IPv6 ruleset was read: the networks with an IPv6 subnet, as ip6tables treats them.</summary>
+    private static void ReachabilityV6(IAnsiConsole console, AuditReport report)
+    {
+        if (report.ReachabilityV6 is not { } entries) return;
+        Heading(console, "Reachability over IPv6", "the same matrix in the ip6tables rules, between networks with an IPv6 subnet");
+        if (entries.IsEmpty)
+        {
+            console.MarkupLine("  (fewer than two networks with an IPv6 subnet)");
+            return;
+        }
+
+        var names = entries.Select(e => e.From).Distinct().ToList();
+        var table = NewTable(["from \\ to", .. names]);
+        foreach (var from in names)
+        {
+            var cells = names.Select(to => from == to
+                ? new Markup("-")
+                : entries.FirstOrDefault(r => r.From == from && r.To == to) is { } entry ? VerdictCell(entry.Verdict) : new Markup("?"));
+            table.AddRow([new Markup(Esc(from)), .. cells]);
+        }
+
+        console.Write(table);
+        foreach (var entry in entries.Where(r => r.Verdict != ReachabilityVerdict.Denied))
+            console.MarkupLine(Esc($"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}, {string.Join("; ", entry.Flows.Select(FlowText))}"));
+    }
+
+    /// <summary>Only with <c>--containers</c>: one row per ordered pair of container endpoints.</summary>
+    private static void Containers(IAnsiConsole console, AuditReport report)
+    {
+        if (report.ContainersReachability is not { } entries) return;
+        Heading(console, "Containers", "new connections from a container (at its address on a network) to another");
+        if (entries.IsEmpty)
+        {
+            console.MarkupLine("  (no containers with an address on a bridge network)");
+            return;
+        }
+
+        var table = NewTable("from", "to", "verdict", "flows");
+        foreach (var e in entries)
+        {
+            table.AddRow(
+                new Markup(Esc($"{e.From} ({e.FromNetwork} {e.FromAddress})")), new Markup(Esc($"{e.To} ({e.ToNetwork} {e.ToAddress})")),
+                VerdictCell(e.Verdict), new Markup(Esc(e.Verdict == ReachabilityVerdict.Denied ? "-" : string.Join("; ", e.Flows.Select(FlowText)))));
+        }
+
+        console.Write(table);
+    }
+
+    private static Markup VerdictCell(ReachabilityVerdict verdict) => verdict switch
+    {
+        ReachabilityVerdict.Allowed => new Markup("[bold red]allowed[/]"),
+        ReachabilityVerdict.Partial => new Markup("[yellow]partial[/]"),
+        _ => new Markup("[green]denied[/]"),
+    };
+
+    private static string FlowText(AllowedFlow flow)
+    {
+        var ports = flow.Ports is null ? "" : $" port {flow.Ports}";
+        var to = flow.Destinations is null ? "" : $" to {flow.Destinations}";
+        var possible = flow.Possible ? ", only possibly (depends on what the dump cannot show)" : "";
+        var protocol = flow.Protocol == "all" ? "every protocol" : flow.Protocol;
+        return $"{protocol}{ports}{to} ({flow.Kind}{possible})";
+    }
+}
