@@ -19,16 +19,8 @@ public sealed class DockerCorpusAuditTests
         return data;
     }
 
-    public static TheoryData<string> NftDumps()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Corpus.Files("docker", "*.nft")) data.Add(Path.GetFileName(file));
-        return data;
-    }
-
-    [Theory(Skip = "nft text has no reader in Core: tests/DockerFw.Kernel.Tests/Nft/DockerNftCorpusTests audits each file through nft -f in a namespace")]
-    [MemberData(nameof(NftDumps))]
-    public void An_nft_dump_audits_to_its_expected_facts(string dump) => Assert.Fail(dump);
+    // The .nft dumps are nft text, which Core has no reader for: DockerNftCorpusTests (kernel tests)
+    // loads each into a namespace with nft -f and audits its JSON listing against the same facts.
 
     [Theory]
     [MemberData(nameof(IptablesDumps))]
