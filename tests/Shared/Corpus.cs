@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace DockerFw.Tests;
 
 /// <summary>Finds the repository root and the shared corpus beside it (../shared in CI).</summary>
@@ -21,6 +23,20 @@ internal static class Corpus
         var files = Directory.EnumerateFiles(dir, pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         return files.Count > 0 ? files : throw new FileNotFoundException($"no {pattern} under {dir}");
     }
+
+    /// <summary>The Docker corpus's iptables dumps, by file name, as theory rows.</summary>
+    public static TheoryData<string> DockerIptablesDumps()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Files("docker", "*.iptables-save")) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    /// <summary>Where the expected audit facts of a Docker corpus dump are: X.iptables-save (or X.nft) -> X.expect.json.</summary>
+    public static string ExpectPathOf(string dumpPath) => Path.ChangeExtension(dumpPath, null) + ".expect.json";
+
+    /// <summary>The expected audit facts of a Docker corpus dump (schema in the corpus's README).</summary>
+    public static JsonElement ExpectOf(string dumpPath) => JsonSerializer.Deserialize<JsonElement>(File.ReadAllText(ExpectPathOf(dumpPath)));
 
     private static string FindRepoRoot()
     {

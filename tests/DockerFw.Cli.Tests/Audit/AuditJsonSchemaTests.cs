@@ -21,13 +21,6 @@ public sealed class AuditJsonSchemaTests
         "lab-host with the container matrix",
     };
 
-    public static TheoryData<string> CorpusDumps()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Corpus.Files("docker", "*.iptables-save")) data.Add(Path.GetFileName(file));
-        return data;
-    }
-
     [Theory]
     [MemberData(nameof(Audits))]
     public void The_json_output_conforms_to_the_documented_schema(string audit)
@@ -40,7 +33,7 @@ public sealed class AuditJsonSchemaTests
     }
 
     [Theory]
-    [MemberData(nameof(CorpusDumps))]
+    [MemberData(nameof(Corpus.DockerIptablesDumps), MemberType = typeof(Corpus))]
     public void The_json_output_of_every_Docker_corpus_dump_conforms_to_the_documented_schema(string dump)
     {
         var run = LabHost.Run(["audit", "--iptables", Corpus.PathOf("docker", dump), "--format", "json"]);

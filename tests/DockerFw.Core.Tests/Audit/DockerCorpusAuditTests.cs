@@ -12,18 +12,11 @@ namespace DockerFw.Tests.Audit;
 /// </summary>
 public sealed class DockerCorpusAuditTests
 {
-    public static TheoryData<string> IptablesDumps()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Corpus.Files("docker", "*.iptables-save")) data.Add(Path.GetFileName(file));
-        return data;
-    }
-
     // The .nft dumps are nft text, which Core has no reader for: DockerNftCorpusTests (kernel tests)
     // loads each into a namespace with nft -f and audits its JSON listing against the same facts.
 
     [Theory]
-    [MemberData(nameof(IptablesDumps))]
+    [MemberData(nameof(Corpus.DockerIptablesDumps), MemberType = typeof(Corpus))]
     public void A_dump_audits_to_the_facts_its_scenario_expects(string dump)
     {
         var (report, expect) = Audit(dump);
@@ -99,8 +92,7 @@ public sealed class DockerCorpusAuditTests
         {
             OtherBackendsV4 = [.. ExpectedFindings.CompanionOf(dump).Select(c => AuditFixture.Read(File.ReadAllText(Corpus.PathOf("docker", c)), c))],
         };
-        var expect = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(path, null) + ".expect.json")).RootElement;
-        return (Auditor.Run(context), expect);
+        return (Auditor.Run(context), Corpus.ExpectOf(path));
     }
 
     private static IEnumerable<string> ExpectedPorts(string dump, JsonElement expect) => expect.GetProperty("published_ports").EnumerateArray()

@@ -6,15 +6,8 @@ namespace DockerFw.Tests.Docker;
 
 public sealed class DockerViewInferenceTests
 {
-    public static TheoryData<string> IptablesDumps()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Corpus.Files("docker", "*.iptables-save")) data.Add(Path.GetFileName(file));
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(IptablesDumps))]
+    [MemberData(nameof(Corpus.DockerIptablesDumps), MemberType = typeof(Corpus))]
     public void The_bridges_and_subnets_a_dump_encodes_are_the_ones_its_scenario_created(string dump)
     {
         var (view, expect) = Load(dump);
@@ -34,7 +27,7 @@ public sealed class DockerViewInferenceTests
     }
 
     [Theory]
-    [MemberData(nameof(IptablesDumps))]
+    [MemberData(nameof(Corpus.DockerIptablesDumps), MemberType = typeof(Corpus))]
     public void Published_ports_are_recovered_from_the_DNAT_rules(string dump)
     {
         var (view, expect) = Load(dump);
@@ -53,8 +46,6 @@ public sealed class DockerViewInferenceTests
         var path = Corpus.PathOf("docker", dump);
         var read = IptablesSaveReader.Read(File.ReadAllText(path), path);
         Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
-        var expectPath = Path.ChangeExtension(path, null) + ".expect.json";
-        var expect = JsonDocument.Parse(File.ReadAllText(expectPath)).RootElement;
-        return (DockerViewInference.Infer(read.Value!), expect);
+        return (DockerViewInference.Infer(read.Value!), Corpus.ExpectOf(path));
     }
 }

@@ -16,7 +16,7 @@ public sealed class DockerCorpusTests
     private const string HostAddress = "10.0.2.15";
 
     public static TheoryData<string> Dumps() =>
-        [.. Corpus.Files("docker", "*.iptables-save").Where(f => File.Exists(ExpectOf(f))).Select(f => Path.GetFileName(f))];
+        [.. Corpus.Files("docker", "*.iptables-save").Where(f => File.Exists(Corpus.ExpectPathOf(f))).Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(Dumps))]
@@ -24,7 +24,7 @@ public sealed class DockerCorpusTests
     {
         var path = Corpus.PathOf("docker", dump);
         var ruleset = IptablesSaveReader.Read(File.ReadAllText(path), dump).Value!;
-        using var expect = JsonDocument.Parse(File.ReadAllText(ExpectOf(path)));
+        using var expect = JsonDocument.Parse(File.ReadAllText(Corpus.ExpectPathOf(path)));
         var bridges = Bridges(expect.RootElement);
         var context = new EvaluationContext
         {
@@ -94,7 +94,6 @@ public sealed class DockerCorpusTests
 
     private static int ProtocolNumber(string name) => name == "udp" ? Protocol.Udp : Protocol.Tcp;
 
-    private static string ExpectOf(string dump) => Path.ChangeExtension(dump, null) + ".expect.json";
 
     private static string Describe(ConnectionResult result) =>
         string.Join(" or ", result.Possible) + " (" + string.Join("; ", result.Outcomes.Select(o =>
