@@ -4,12 +4,16 @@ using BenchmarkDotNet.Running;
 using DockerFw.Bench;
 using DockerFw.Core.Syntax.IptablesSave;
 
-// generate FILE N: writes the kube-proxy-like dump. roundtrip FILE OUT: reads and writes it once, as a
+// generate FILE N: writes the kube-proxy-like dump. docker-host FILE N: writes the N-bridge Docker
+// host of the matrix benchmark as iptables-save text (the audit's performance input). roundtrip FILE OUT: reads and writes it once, as a
 // whole process to time next to iptables-restore --test. Anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["generate", var file, var count]:
         File.WriteAllText(file, KubeProxyDump.Generate(int.Parse(count, CultureInfo.InvariantCulture)));
+        return 0;
+    case ["docker-host", var file, var count]:
+        File.WriteAllText(file, IptablesSaveWriter.Write(ReachDockerHost.Build(int.Parse(count, CultureInfo.InvariantCulture)), includeCounters: false));
         return 0;
     case ["roundtrip", var file, var output]:
         var clock = Stopwatch.StartNew();

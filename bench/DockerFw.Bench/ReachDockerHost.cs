@@ -71,7 +71,7 @@ public static class ReachDockerHost
         Table MakeTable(string name, Dictionary<string, List<(Match[], Target)>> chains, Func<string, Verdict?> policy) =>
             new(name, [.. Table.BuiltInChainsOf(name).Concat(chains.Keys).Distinct().Select(c => new Chain(c, policy(c), Counters.Zero,
                 [.. chains.GetValueOrDefault(c, []).Select((r, n) =>
-                    new Rule(c, n + 1, new SourceSpan("generated", ++line, 1), null, [new MatchBlock(null, [.. r.Item1])], r.Item2))],
+                    new Rule(c, n + 1, new SourceSpan("generated", ++line, 1), null, Blocks(r.Item1), r.Item2))],
                 SourceSpan.None))], SourceSpan.None);
         Verdict? Builtin(string c, Verdict v) => Chain.BuiltInNames.Contains(c) ? v : null;
         return new Ruleset(IpFamily.V4, [
@@ -80,4 +80,19 @@ public static class ReachDockerHost
     }
 
     private static VerdictTarget V(Verdict v) => new(v);
+
+    // Each match in the block of the module that loads it, as the reader builds rules: the writer
+    // prints a core block's core options only, so a conntrack match left there would vanish from
+    // the iptables-save rendering (`docker-host`).
+    private static ImmutableArray<MatchBlock> Blocks(Match[] matches) =>
+    [
+        new MatchBlock(null, [.. matches.Where(m => m is AddressMatch or InterfaceMatch or ProtocolMatch)]),
+        .. matches.Where(m => m is not (AddressMatch or InterfaceMatch or ProtocolMatch)).Select(m => new MatchBlock(m switch
+        {
+            ConntrackStateMatch => "conntrack",
+            AddrTypeMatch => "addrtype",
+            PortMatch => "tcp",
+            _ => throw new ArgumentException($"no module for {m.GetType().Name} in the generated host"),
+        }, [m])),
+    ];
 }

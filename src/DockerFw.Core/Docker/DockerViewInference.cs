@@ -20,18 +20,20 @@ public static class DockerViewInference
         if (NftLayoutInference.DockerTable(ruleset) is { } native) return NftLayoutInference.Infer(native, ruleset.Family);
         var filter = ruleset["filter"];
         var nat = ruleset["nat"];
-        var bridges = BridgesOf(filter, nat);
-        var networks = bridges.Select(b => NetworkFor(b, ruleset.Family, filter, nat)).ToImmutableArray();
+        var byInterface = RulesByInterface.Of(filter, nat);
+        var bridges = BridgesOf(filter, nat, byInterface);
+        var networks = bridges.Select(b => NetworkFor(b, byInterface.Filter(b), byInterface.Nat(b))).ToImmutableArray();
         var containers = PublishedContainers(ruleset.Family, nat, networks);
         return new DockerView(networks, containers, Inferred: true);
     }
 
-    private static IReadOnlyList<string> BridgesOf(Table? filter, Table? nat)
+    private static IReadOnlyList<string> BridgesOf(Table? filter, Table? nat, RulesByInterface byInterface)
     {
         var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         void Add(InterfaceMatch? m)
         {
-            if (m is not null && m.Value.Text != "lo" && !names.Contains(m.Value.Text)) names.Add(m.Value.Text);
+            if (m is not null && m.Value.Text != "lo" && seen.Add(m.Value.Text)) names.Add(m.Value.Text);
         }
 
         foreach (var rule in filter?.Rules ?? [])
@@ -54,30 +56,32 @@ public static class DockerViewInference
 
         // An admin's FORWARD rule (e.g. -i eth0 -o eth0 -j ACCEPT) looks like an ICC rule: keep only
         // interfaces that Docker also names in a chain of its own or in its NAT rules.
-        return names.Where(n => NamedByDocker(n, filter, nat)).ToList();
+        return names.Where(n => NamedByDocker(n, byInterface)).ToList();
     }
 
-    private static bool NamedByDocker(string bridge, Table? filter, Table? nat) =>
-        (filter?.Rules ?? []).Any(r => RuleShape.IsDockerChain(r.Chain) && (r.In()?.Value.Text == bridge || r.Out()?.Value.Text == bridge))
-        || (filter?.Rules ?? []).Any(r => r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge)
-        || (nat?.Rules ?? []).Any(r => r.Chain == "DOCKER" && r.In()?.Value.Text == bridge)
-        || (nat?.Rules ?? []).Any(r => r.Chain == "POSTROUTING" && r.Target is MasqueradeTarget or SnatTarget && r.Out() is { Negated: true } o && o.Value.Text == bridge);
+    // Every condition names the bridge as -i or -o, so only the rules that mention it are looked at.
+    private static bool NamedByDocker(string bridge, RulesByInterface byInterface) =>
+        byInterface.Filter(bridge).Any(r => RuleShape.IsDockerChain(r.Chain) || (r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge))
+        || byInterface.Nat(bridge).Any(r => (r.Chain == "DOCKER" && r.In()?.Value.Text == bridge)
+            || (r.Chain == "POSTROUTING" && r.Target is MasqueradeTarget or SnatTarget && r.Out() is { Negated: true } o && o.Value.Text == bridge));
 
-    private static DockerNetwork NetworkFor(string bridge, IpFamily family, Table? filter, Table? nat)
+    /// <param name="filter">The filter rules that name <paramref name="bridge"/> as -i or -o, in order.</param>
+    /// <param name="nat">The nat rules that name it, in order.</param>
+    private static DockerNetwork NetworkFor(string bridge, IReadOnlyList<Rule> filter, IReadOnlyList<Rule> nat)
     {
-        var outbound = (nat?.Rules ?? []).FirstOrDefault(r => r.Chain == "POSTROUTING"
+        var outbound = nat.FirstOrDefault(r => r.Chain == "POSTROUTING"
             && r.Target is MasqueradeTarget or SnatTarget
             && r.Out() is { Negated: true } o && o.Value.Text == bridge
             && r.Address(AddressField.Source) is { Negated: false });
-        var internalDrop = (filter?.Rules ?? []).FirstOrDefault(r => RuleShape.IsDockerChain(r.Chain) && r.Is(Verdict.Drop)
+        var internalDrop = filter.FirstOrDefault(r => RuleShape.IsDockerChain(r.Chain) && r.Is(Verdict.Drop)
             && r.Out() is { Negated: false } o && o.Value.Text == bridge
             && r.Address(AddressField.Source) is { Negated: true });
         var subnet = outbound?.Address(AddressField.Source)?.Value ?? internalDrop?.Address(AddressField.Source)?.Value;
-        var iccDrop = (filter?.Rules ?? []).Any(r => r.Is(Verdict.Drop) && r.In() is { Negated: false } i && i.Value.Text == bridge
+        var iccDrop = filter.Any(r => r.Is(Verdict.Drop) && r.In() is { Negated: false } i && i.Value.Text == bridge
             && r.Out() is { Negated: false } o && o.Value.Text == bridge);
-        var unprotected = (filter?.Rules ?? []).Any(r => r.Chain == "DOCKER" && r.Is(Verdict.Accept) && r.In() is { Negated: true } i
+        var unprotected = filter.Any(r => r.Chain == "DOCKER" && r.Is(Verdict.Accept) && r.In() is { Negated: true } i
             && i.Value.Text == bridge && r.Out() is { Negated: false } o && o.Value.Text == bridge && r.ProtocolOf() is null);
-        var routed = (filter?.Rules ?? []).Any(r => r.Chain == "DOCKER" && r.Is(Verdict.Accept) && r.Out()?.Value.Text == bridge
+        var routed = filter.Any(r => r.Chain == "DOCKER" && r.Is(Verdict.Accept) && r.Out()?.Value.Text == bridge
             && r.ProtocolOf()?.Value.Number is Protocol.Icmp or Protocol.IcmpV6 && r.In() is null);
 
         return new DockerNetwork(
