@@ -1,3 +1,4 @@
+using System.Globalization;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Live;
 using DockerFw.Core.Model;
@@ -12,7 +13,7 @@ namespace DockerFw.Cli.Apply;
 /// <c>iptables-restore --noflush --wait</c> transaction, a read-back that must equal the plan, and on
 /// any failure (or no confirmation in time) a full restore of the backup. Messages go to <c>log</c>.
 /// </summary>
-internal sealed class PolicyApplier(IHostCommandRunner runner, TextWriter log)
+internal sealed class PolicyApplier(IHostCommandRunner runner, TextWriter log, TimeProvider? clock = null)
 {
     // --wait takes an optional value: written apart, it would swallow the file name and read stdin.
     private const string Wait = "--wait=10";
@@ -27,10 +28,11 @@ internal sealed class PolicyApplier(IHostCommandRunner runner, TextWriter log)
             return false;
         }
 
-        var backup = WriteDurably(backupDirectory, $"iptables-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.save", current.Stdout);
+        var stamp = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss.ffffff'Z'", CultureInfo.InvariantCulture);
+        var backup = WriteDurably(backupDirectory, $"iptables-{stamp}", ".save", current.Stdout);
         log.WriteLine($"dockerfw: backup of the current rules: {backup}");
 
-        var input = WriteDurably(backupDirectory, $"plan-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}.restore", plan.RestoreInput);
+        var input = WriteDurably(backupDirectory, $"plan-{stamp}", ".restore", plan.RestoreInput);
         var applied = shell.Run("iptables-restore", "--noflush", Wait, input);
         if (applied.ExitCode != 0)
             return RollBack(shell, backup, $"iptables-restore refused the plan: {applied.Stderr.Trim()}");
@@ -73,18 +75,35 @@ internal sealed class PolicyApplier(IHostCommandRunner runner, TextWriter log)
         return false;
     }
 
-    private static string WriteDurably(string directory, string name, string text)
+    /// <summary>
+    /// A new file named after the moment, never an existing one: two applies within the same tick (or
+    /// a clock set back) get <c>-1</c>, <c>-2</c>... instead of overwriting a backup a rollback may need.
+    /// </summary>
+    private static string WriteDurably(string directory, string stem, string extension, string text)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
-        using (var writer = new StreamWriter(file))
+        for (var n = 0; ; n++)
         {
-            writer.Write(text);
-            writer.Flush();
-            file.Flush(flushToDisk: true);
-        }
+            var path = Path.Combine(directory, n == 0 ? stem + extension : $"{stem}-{n}{extension}");
+            FileStream file;
+            try
+            {
+                file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                continue;
+            }
 
-        return path;
+            using (file)
+            using (var writer = new StreamWriter(file))
+            {
+                writer.Write(text);
+                writer.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            return path;
+        }
     }
 }
