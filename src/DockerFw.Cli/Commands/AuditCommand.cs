@@ -53,11 +53,16 @@ internal sealed class AuditCommand(
         failOn.AcceptOnlyFromAmong([.. ReportWords.Severities]);
         var strict = new Option<bool>("--strict") { Description = "Treat warnings about the input as errors" };
         var containers = new Option<bool>("--containers") { Description = "Add a container-by-container reachability matrix to the report" };
+        var policy = new Option<string?>("--policy")
+        {
+            Description = "Judge the host against this policy too (docs/policy.md): findings DFW9xx",
+            HelpName = "FILE",
+        };
 
         var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports");
         input.AddTo(command);
         input.AddEngineTo(command);
-        foreach (var option in new Option[] { sysctl, format, output, failOn, strict, containers }) command.Options.Add(option);
+        foreach (var option in new Option[] { sysctl, format, output, failOn, strict, containers, policy }) command.Options.Add(option);
         command.SetAction(parsed => Run(new AuditOptions(
             input.Bind(parsed),
             [.. parsed.GetValue(sysctl) ?? []],
@@ -67,6 +72,7 @@ internal sealed class AuditCommand(
             parsed.GetValue(strict))
         {
             Containers = parsed.GetValue(containers),
+            Policy = parsed.GetValue(policy),
         }));
         return command;
     }
@@ -104,6 +110,12 @@ internal sealed class AuditCommand(
             OtherBackendsV4 = [.. otherBackends.Rulesets.Where(r => r.Family == IpFamily.V4)],
             ContainerMatrix = options.Containers,
         };
+        if (options.Policy is { } policyFile)
+        {
+            if (AuditPolicy.With(context, policyFile, streams.Error) is not { } judged) return ExitCodes.Error;
+            context = judged;
+        }
+
         var report = Auditor.Run(context);
         if (networksInferred) report = report with { Notices = report.Notices.Insert(0, NetworksInferredNotice), ViewInferred = true };
         if (live is not null) report = report with { Notices = [.. live.Notices, .. report.Notices] };
@@ -148,6 +160,7 @@ internal sealed class AuditCommand(
         if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
         if (options.Input.Nft is { } nft) inputs.Add(new AuditInput("nft", environment.Display(nft)));
         inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));
+        if (options.Policy is { } policy) inputs.Add(new AuditInput("policy", environment.Display(policy)));
         return inputs.ToImmutable();
     }
 

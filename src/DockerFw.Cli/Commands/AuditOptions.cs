@@ -18,6 +18,9 @@ internal sealed record AuditOptions(
     /// <summary><c>--containers</c>: add the container-by-container matrix to the report.</summary>
     public bool Containers { get; init; }
 
+    /// <summary><c>--policy FILE</c>: judge the host against this policy as well.</summary>
+    public string? Policy { get; init; }
+
     /// <summary>Usage errors, empty when the combination makes sense. Checked before any work.</summary>
     public ImmutableArray<string> Validate()
     {
@@ -26,6 +29,8 @@ internal sealed record AuditOptions(
             errors.Add($"--sysctl '{sysctl}' is not KEY=VALUE (e.g. net.bridge.bridge-nf-call-iptables=1)");
         if (Output is { Length: 0 })
             errors.Add("--output needs a file name");
+        if (Policy is { Length: 0 })
+            errors.Add("--policy needs a file name");
         return errors.ToImmutable();
     }
 

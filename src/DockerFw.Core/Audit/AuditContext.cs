@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
+using DockerFw.Core.Policy;
 
 namespace DockerFw.Core.Audit;
 
@@ -15,6 +16,12 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
     /// reverse), when both hold tables: the kernel runs both for every packet.
     /// </summary>
     public ImmutableArray<Ruleset> OtherBackendsV4 { get; init; } = [];
+
+    /// <summary>
+    /// The policy the host is judged against as well (<c>audit --policy</c>), resolved through the
+    /// same Docker view the audit uses; null for Docker's own intent alone.
+    /// </summary>
+    public ResolvedPolicy? Policy { get; init; }
 
     /// <summary>Whether the report carries the container-by-container matrix (costlier on big hosts).</summary>
     public bool ContainerMatrix { get; init; }

@@ -4,7 +4,8 @@ namespace DockerFw.Core.Audit;
 
 /// <summary>
 /// Every finding code the audit raises, grouped like shellcheck's: DFW2xx isolation, DFW3xx icc,
-/// DFW4xx NAT and masquerade, DFW5xx links and published ports, DFW6xx host, DFW7xx containers.
+/// DFW4xx NAT and masquerade, DFW5xx links and published ports, DFW6xx host, DFW7xx containers,
+/// DFW9xx the host against a policy (<c>audit --policy</c>; DFW8xx are the policy file's own diagnostics).
 /// Codes are stable: a code is never reused for another meaning. Each has a page in docs/findings/.
 /// </summary>
 public static class FindingCodes
@@ -45,6 +46,10 @@ public static class FindingCodes
     public static readonly FindingCode SharedNamespace = new("DFW702", "container", FindingSeverity.Info, "a container shares another container's network namespace");
     public static readonly FindingCode MultiNetwork = new("DFW703", "container", FindingSeverity.Info, "a container is attached to several networks and joins them");
 
+    public static readonly FindingCode PolicyNotInForce = new("DFW901", "policy", FindingSeverity.High, "the policy is not in force: dockerfw's chain or its jump from DOCKER-USER is missing or never reached");
+    public static readonly FindingCode PolicyForbiddenReachable = new("DFW902", "policy", FindingSeverity.High, "connections the policy forbids get through");
+    public static readonly FindingCode PolicyAllowedBlocked = new("DFW903", "policy", FindingSeverity.Medium, "connections the policy allows are blocked");
+
     public static ImmutableArray<FindingCode> All { get; } =
     [
         NetworksNotIsolated, NetworksPartlyOpen, UnpublishedPortsReachable,
@@ -53,5 +58,6 @@ public static class FindingCodes
         LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
         HostNetworkMode, SharedNamespace, MultiNetwork,
+        PolicyNotInForce, PolicyForbiddenReachable, PolicyAllowedBlocked,
     ];
 }

@@ -47,7 +47,8 @@ internal static class PlanProof
         return problems.ToImmutable();
     }
 
-    private static IEnumerable<(PortSpec Port, Reachability Expected)> Expectations(ResolvedPolicy policy, ContainerOnNetwork from, ContainerOnNetwork to)
+    /// <summary>What the policy says of one ordered pair, port by port; the audit judges a host by the same claims.</summary>
+    internal static IEnumerable<(PortSpec Port, Reachability Expected)> Expectations(ResolvedPolicy policy, ContainerOnNetwork from, ContainerOnNetwork to)
     {
         var tcp = new Protocol(Protocol.Tcp, "tcp");
         var other = new PortSpec(tcp, PortRange.Single(OtherPort));

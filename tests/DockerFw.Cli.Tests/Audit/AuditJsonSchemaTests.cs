@@ -19,6 +19,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host inferred from its rules",
         "lab-host with an icc hole and sysctls",
         "lab-host with the container matrix",
+        "lab-host against a policy it does not run",
     };
 
     [Theory]
@@ -75,6 +76,7 @@ public sealed class AuditJsonSchemaTests
     {
         "lab-host with Docker's JSON" => LabHost.Audit("--format", "json"),
         "lab-host with the container matrix" => LabHost.Audit("--containers", "--format", "json"),
+        "lab-host against a policy it does not run" => LabHost.Audit("--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), "--format", "json"),
         "lab-host inferred from its rules" => LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--format", "json"]),
         "lab-host with an icc hole and sysctls" => LabHost.Run(
             ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--format", "json",

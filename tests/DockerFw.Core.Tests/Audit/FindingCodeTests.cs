@@ -7,7 +7,7 @@ public sealed class FindingCodeTests
 {
     private static readonly Dictionary<char, string> Groups = new()
     {
-        ['2'] = "isolation", ['3'] = "icc", ['4'] = "masquerade", ['6'] = "host", ['7'] = "container",
+        ['2'] = "isolation", ['3'] = "icc", ['4'] = "masquerade", ['6'] = "host", ['7'] = "container", ['9'] = "policy",
     };
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class FindingCodeTests
     [Fact]
     public void Every_check_has_a_distinct_name_and_raises_only_its_own_codes()
     {
-        Assert.Equal(["container", "host", "icc", "isolation", "link", "masquerade", "published-port"], Checks.All.Select(c => c.Name).Order());
+        Assert.Equal(["container", "host", "icc", "isolation", "link", "masquerade", "policy", "published-port"], Checks.All.Select(c => c.Name).Order());
         var host = new DockerHost(User: "-A DOCKER-USER -j ACCEPT", Input: "-A INPUT -p tcp --dport 8080 -j DROP").ToString();
         foreach (var check in Checks.All)
             Assert.All(check.Run(AuditFixture.Context(host)), f => Assert.Equal(check.Name, f.Code.Check));
