@@ -106,6 +106,10 @@ internal static class Messages
     public static Diagnostic ChainTargetWithOptions(SourceSpan at, string chain, string option) =>
         Error("DFW105", at, $"unknown option \"{option}\" for jump to chain '{chain}', expected no options after a chain");
 
+    // Writing: a model iptables-restore could not take back
+    public static Diagnostic NoIptablesForm(SourceSpan at, string chain, int number, string condition) =>
+        Error("DFW130", at, $"rule {number} of chain '{chain}' cannot be written as iptables-restore input: '{Shorten(condition)}' has no iptables form (only nft can express it)");
+
     // Warnings: kept, but only partly understood
     public static Diagnostic IntrapositionedNegation(SourceSpan at, string option) =>
         Warning("DFW150", at, $"old negation '{option} ! VALUE' read as '! {option} VALUE' (removed from iptables in 2011)");

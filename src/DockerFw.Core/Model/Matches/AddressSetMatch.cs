@@ -13,4 +13,7 @@ public sealed record AddressSetMatch(AddressField Field, string? SetName, Immuta
     public override string Option => Field == AddressField.Source ? "saddr" : "daddr";
 
     public bool Contains(UInt128 address) => Members.Any(m => m.Contains(address));
+
+    /// <summary>As nft writes the right-hand side: <c>@name</c>, or the members in braces.</summary>
+    public string FormatValue() => SetName is { } name ? "@" + name : "{ " + string.Join(", ", Members) + " }";
 }

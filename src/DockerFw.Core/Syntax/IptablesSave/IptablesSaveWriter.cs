@@ -1,7 +1,10 @@
+using System.Collections.Immutable;
 using System.Text;
 using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
 
@@ -25,6 +28,8 @@ public static class IptablesSaveWriter
     /// </summary>
     public static void Write(Ruleset ruleset, TextWriter output, bool includeCounters = true)
     {
+        if (Unrestorable(ruleset) is [var first, ..] problems)
+            throw new ArgumentException($"{first.Render()}{(problems.Length > 1 ? $" (and {problems.Length - 1} more)" : "")}", nameof(ruleset));
         var text = new StringBuilder(ChunkChars + 1024);
         if (ruleset.LegacyTablesPresent)
             text.Append("# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n");
@@ -42,7 +47,40 @@ public static class IptablesSaveWriter
 
     private const int ChunkChars = 64 * 1024;
 
-    /// <summary>One rule as the canonical <c>-A CHAIN ...</c> line, with a <c>[p:b] </c> prefix if asked and known.</summary>
+    /// <summary>
+    /// One error per rule that iptables-restore could not take back: a condition only nft can express
+    /// (a model read from nft JSON). <see cref="Write(Ruleset, TextWriter, bool)"/> refuses such a
+    /// ruleset rather than leave the condition out, which would turn the rule into a wider one; a
+    /// caller that may hold one asks here first and reports the diagnostics.
+    /// </summary>
+    public static ImmutableArray<Diagnostic> Unrestorable(Ruleset ruleset)
+    {
+        var problems = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var table in ruleset.Tables)
+            foreach (var chain in table.Chains)
+                foreach (var rule in chain.Rules)
+                    foreach (var block in rule.Blocks)
+                    {
+                        if (block.HasIptablesForm) continue;
+                        var condition = block.Matches.FirstOrDefault();
+                        var text = condition switch
+                        {
+                            AddressSetMatch set => $"{set.Option} {set.FormatValue()}",
+                            OpaqueMatch opaque => $"{opaque.Name} {string.Join(' ', opaque.Arguments)}",
+                            _ => condition?.Option ?? block.Module!,
+                        };
+                        problems.Add(Messages.NoIptablesForm(rule.Span, rule.Chain, rule.Number, text));
+                        break;
+                    }
+
+        return problems.ToImmutable();
+    }
+
+    /// <summary>
+    /// One rule as the canonical <c>-A CHAIN ...</c> line, with a <c>[p:b] </c> prefix if asked and known.
+    /// A rule read from nft shows its nft-only conditions as <c>-m nft daddr @set</c>: text for
+    /// people (evidence, traces), which <see cref="Write(Ruleset, TextWriter, bool)"/> would refuse.
+    /// </summary>
     public static string FormatRule(Rule rule, bool includeCounters = false)
     {
         var text = new StringBuilder(128);

@@ -65,6 +65,10 @@ internal static class RuleFormatter
             case PhysdevInterfaceMatch p:
                 text.Append(' ').AppendPlain(p.Value.Text);
                 return;
+            case AddressSetMatch nftSet:
+                // Only FormatRule gets here (evidence, traces): Write refuses the nft-only block first.
+                text.Append(' ').Append(nftSet.FormatValue());
+                return;
             case SetMatch set:
                 text.Append(' ').AppendPlain(set.SetName).Append(' ').Append(set.FormatDirections());
                 return;

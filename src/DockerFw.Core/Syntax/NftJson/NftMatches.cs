@@ -94,7 +94,8 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         var name = right.ValueKind == JsonValueKind.String && right.GetString()!.StartsWith('@') ? right.GetString()![1..] : null;
         var members = Members(right)?.Select(e => AddressOf(family, e)).ToList();
         if (members is null || members.Any(x => x is null)) return null;
-        return [Block(null, new AddressSetMatch(side, name, [.. members!], negated))];
+        // A set has no iptables form (an ipset is another thing): its own block says so to the writer.
+        return [Block(MatchBlock.NftOnly, new AddressSetMatch(side, name, [.. members!], negated))];
     }
 
     private IEnumerable<MatchBlock>? Fib(JsonElement fib, JsonElement right, bool negated)

@@ -135,7 +135,7 @@ internal sealed class NftRuleReader(NftTableBuilder table, string chain, SourceS
     private MatchBlock Opaque(string what, JsonElement statement, bool negated)
     {
         diagnostics.Add(NftMessages.NotUnderstood(at, $"nft {what} {Shorten(statement.GetRawText())} in chain '{chain}'"));
-        return new MatchBlock("nft", [new OpaqueMatch("nft", what, [statement.GetRawText()], negated)]);
+        return new MatchBlock(MatchBlock.NftOnly, [new OpaqueMatch(MatchBlock.NftOnly, what, [statement.GetRawText()], negated)]);
     }
 
     private Target Unknown(string name, JsonElement statement)

@@ -47,11 +47,36 @@ internal sealed class RulesetBuilder(IpFamily family = IpFamily.V4)
                 .Concat(_chains.Where(c => c.Table == table && !Table.BuiltInChainsOf(table).Contains(c.Chain)))
                 .Select(c => new Chain(c.Item2, c.Item3, Counters.Zero,
                     [.. _rules.Where(r => r.Table == table && r.Chain == c.Item2).Select((r, i) =>
-                        new Rule(c.Item2, i + 1, new SourceSpan("test", ++line, 1), null, [new MatchBlock(null, [.. r.Matches])], r.Target))],
+                        new Rule(c.Item2, i + 1, new SourceSpan("test", ++line, 1), null, Blocks(r.Matches), r.Target))],
                     SourceSpan.None));
             return new Table(table, [.. chains], SourceSpan.None);
         });
         return new Ruleset(family, [.. tables]);
+    }
+
+    // Core options in the core block, each other condition in the block of the module that loads it,
+    // as the reader builds rules (a core block holds core options only).
+    private static ImmutableArray<MatchBlock> Blocks(Match[] matches)
+    {
+        var core = matches.OfType<CoreMatch>().ToArray();
+        var protocol = core.OfType<ProtocolMatch>().FirstOrDefault()?.Value.Name ?? "tcp";
+        IEnumerable<MatchBlock> modules = matches.Where(m => m is not CoreMatch).Select(m => new MatchBlock(m switch
+        {
+            PortMatch or TcpFlagsMatch => protocol,
+            ConntrackStateMatch => "conntrack",
+            MarkMatch => "mark",
+            AddrTypeMatch => "addrtype",
+            IcmpTypeMatch => "icmp",
+            MultiportMatch => "multiport",
+            SetMatch => "set",
+            IpRangeMatch => "iprange",
+            PhysdevInterfaceMatch or PhysdevFlagMatch => "physdev",
+            CommentMatch => "comment",
+            ModuleOptionMatch o => o.Module,
+            OpaqueMatch o => o.Module,
+            _ => throw new ArgumentException($"no module for {m.GetType().Name} in the test builder"),
+        }, [m]));
+        return [.. (core.Length > 0 ? [new MatchBlock(null, [.. core])] : Array.Empty<MatchBlock>()), .. modules];
     }
 }
 
