@@ -95,12 +95,12 @@ public static class PolicyResolver
         return result.ToImmutable();
     }
 
-    /// <summary>The containers on a network with the IPv4 address each has there, by name.</summary>
+    /// <summary>The containers on a network with the IPv4 (and IPv6) address each has there, by name.</summary>
     public static IEnumerable<ContainerOnNetwork> MembersOf(DockerNetwork network, DockerView view) => view.Containers
         .Select(c => (Container: c, Endpoint: c.Endpoints.FirstOrDefault(e => e.Network == network.Name && e.Ipv4 is not null)))
         .Where(m => m.Endpoint is not null)
         .OrderBy(m => m.Container.Name, StringComparer.Ordinal)
-        .Select(m => new ContainerOnNetwork(m.Container, network, m.Endpoint!.Ipv4!.Value));
+        .Select(m => new ContainerOnNetwork(m.Container, network, m.Endpoint!.Ipv4!.Value) { AddressV6 = m.Endpoint.Ipv6 });
 
     private static PublishPolicy? Publish(PublishStatement publish, DockerView view, ImmutableArray<Diagnostic>.Builder errors)
     {

@@ -6,7 +6,14 @@ using DockerFw.Core.Text;
 namespace DockerFw.Core.Policy;
 
 /// <summary>A container on one network: the address it has there now.</summary>
-public sealed record ContainerOnNetwork(DockerContainer Container, DockerNetwork Network, UInt128 Address);
+public sealed record ContainerOnNetwork(DockerContainer Container, DockerNetwork Network, UInt128 Address)
+{
+    /// <summary>Its IPv6 address there, on a dual-stack network.</summary>
+    public UInt128? AddressV6 { get; init; }
+
+    /// <summary>The address of a family, or null when it has none in that family.</summary>
+    public UInt128? AddressOf(IpFamily family) => family == IpFamily.V4 ? Address : AddressV6;
+}
 
 /// <summary>An isolation exception: <see cref="From"/>'s containers may open connections to <see cref="To"/>'s.</summary>
 public sealed record NetworkException(DockerNetwork From, DockerNetwork To, PortSpec? Port);

@@ -39,7 +39,7 @@ public static class PolicyPlanner
         var addsJump = !dockerUser.Rules.Any(r => IptablesSaveWriter.FormatRule(r) == JumpText);
         var chains = filter.Chains
             .Where(c => c.Name != Chain)
-            .Select(c => c.Name == DockerUser && addsJump ? c with { Rules = c.Rules.Insert(0, built[DockerUser]!.Rules[0]) } : c)
+            .Select(c => c.Name == DockerUser && addsJump ? Numbered(c with { Rules = c.Rules.Insert(0, built[DockerUser]!.Rules[0]) }) : c)
             .Append(filter[Chain] is { } existing ? existing with { Rules = ownChain.Rules } : ownChain);
         var after = before with
         {
@@ -64,6 +64,9 @@ public static class PolicyPlanner
         list.Insert(index, own);
         return [.. list];
     }
+
+    /// <summary>Rules numbered by their place in the chain after the plan, as a refusal names them.</summary>
+    private static Chain Numbered(Chain chain) => chain with { Rules = [.. chain.Rules.Select((r, i) => r with { Number = i + 1 })] };
 
     private static string Fragment(ImmutableArray<string> lines)
     {

@@ -59,6 +59,8 @@ internal static class PolicyRules
     /// <summary>
     /// DOCKER-USER sees a published port after DNAT, so the host port and address are conntrack's
     /// original destination; allowed addresses return to Docker's rules, the rest of that port drops.
+    /// Only NEW packets are judged (a refused connection never gets further), which also keeps the
+    /// original tuple exact for the proof: a NEW packet's is the packet as it arrived.
     /// </summary>
     private static IEnumerable<string> Publish(PublishPolicy publish)
     {
@@ -67,15 +69,16 @@ internal static class PolicyRules
         var addresses = publish.Addresses.Where(a => a.Family == IpFamily.V4).ToList();
         foreach (var container in publish.ContainerAddresses)
         {
-            var toContainer = $"-d {Host(container)} -p {proto} -m conntrack --ctorigdstport {binding.HostPort} -m {proto} --dport {binding.ContainerPort}";
+            string ToContainer(string original) =>
+                $"-d {Host(container)} -p {proto} -m conntrack --ctstate NEW{original} --ctorigdstport {binding.HostPort} -m {proto} --dport {binding.ContainerPort}";
             foreach (var address in addresses)
             {
                 yield return publish.Restriction == PublishRestriction.FromSources
-                    ? Rule($"-s {address} {toContainer} -j RETURN")
-                    : Rule($"{toContainer} -m conntrack --ctorigdst {address} -j RETURN");
+                    ? Rule($"-s {address} {ToContainer("")} -j RETURN")
+                    : Rule($"{ToContainer($" --ctorigdst {address}")} -j RETURN");
             }
 
-            yield return Rule($"{toContainer} -j DROP");
+            yield return Rule($"{ToContainer("")} -j DROP");
         }
     }
 

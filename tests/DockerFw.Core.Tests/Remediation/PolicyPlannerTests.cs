@@ -72,7 +72,7 @@ public sealed class PolicyPlannerTests
 
         Assert.Null(result.Value);
         Assert.All(result.Diagnostics, d => Assert.Equal("DFW831", d.Code));
-        Assert.Contains(result.Diagnostics, d => d.Message.Contains("'db' on 'backend' -> 'api' on 'backend' tcp/1 is reachable, not blocked (decided by filter/FORWARD#1", StringComparison.Ordinal));
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("'db' on 'backend' -> 'api' on 'backend' every protocol is reachable, not blocked (decided by filter/FORWARD#1 (line 10): -A FORWARD -j ACCEPT)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -73,7 +73,8 @@ internal static class FlowSplitter
     public static void Cut(Box box, RuleShape shape, List<Box> inside, List<Box> outside)
     {
         // A shape that misses the box on one dimension must not cut it on the others.
-        foreach (var (d, set) in shape.Constraints)
+        var cuts = shape.Cuts;
+        foreach (var (d, set) in cuts)
         {
             if (box[d].Overlaps(set)) continue;
             outside.Add(box);
@@ -87,7 +88,7 @@ internal static class FlowSplitter
         }
 
         var current = box;
-        foreach (var (d, set) in shape.Constraints)
+        foreach (var (d, set) in cuts)
         {
             var values = current[d];
             if (!values.Overlaps(set))
@@ -152,7 +153,7 @@ internal static class FlowSplitter
 
             var mark = shape.Mark is null ? null : view.PullMark(shape.Mark, ref doubtful);
             never |= mark is { IsEmpty: true };
-            if (!never) pulled.Add(new RuleShape(constraints.ToArray(), mark));
+            if (!never) pulled.Add(new RuleShape(constraints.ToArray(), mark) { Arrival = shape.Arrival });
         }
 
         return pulled.ToArray();

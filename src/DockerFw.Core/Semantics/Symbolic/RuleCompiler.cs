@@ -24,6 +24,9 @@ internal static class RuleCompiler
         string? doubt = null;
         var never = false;
         IntervalSet? eitherPorts = null;
+        var arrival = new List<(Dimension, IntervalSet)>();
+        // A NEW packet created its connection: the original tuple is the packet as it arrived.
+        var newOnly = table != "raw" && rule.Matches.OfType<ConntrackStateMatch>().Any(cs => !cs.Negated && cs.States == ConntrackStates.New);
 
         void Constrain(Dimension d, IntervalSet set, bool negated)
         {
@@ -100,6 +103,9 @@ internal static class RuleCompiler
                     break;
                 case CommentMatch:
                     break;
+                case ModuleOptionMatch { Module: "conntrack" } o when newOnly && OriginalTuple(o, space) is { } original:
+                    arrival.Add((original.Dimension, o.Negated ? original.Set.Complement(space.MaxOf(original.Dimension)) : original.Set));
+                    break;
                 default:
                     Doubt(Undecidable(match));
                     break;
@@ -120,7 +126,7 @@ internal static class RuleCompiler
             ? [new RuleShape(constraints, mark)]
             : [Extend(constraints, mark, Dimension.Sport, eitherPorts),
                Extend(Extend(constraints, mark, Dimension.Sport, eitherPorts.Complement(65535)).Constraints, mark, Dimension.Dport, eitherPorts)];
-        shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).ToArray();
+        shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).Select(s => s with { Arrival = [.. arrival] }).ToArray();
         return new CompiledRule(reference, rule, shapes, doubt, action);
     }
 
@@ -129,6 +135,27 @@ internal static class RuleCompiler
         var existing = constraints.Where(c => c.Item1 == d).Select(c => c.Item2).FirstOrDefault();
         var merged = existing is null ? set : existing.Intersect(set);
         return new RuleShape(constraints.Where(c => c.Item1 != d).Append((d, merged)).ToArray(), mark);
+    }
+
+    /// <summary>A <c>--ctorig*</c> option as a condition on one arrival dimension; null for other options or values.</summary>
+    private static (Dimension Dimension, IntervalSet Set)? OriginalTuple(ModuleOptionMatch option, PacketSpace space)
+    {
+        var arg = option.Arguments.Length == 1 ? option.Arguments[0] : "";
+        switch (option.Name)
+        {
+            case "--ctorigsrc" or "--ctorigdst":
+                if (!AddressMask.TryParse(arg, space.Family, out var mask) || Intervals(mask!) is not { } addresses) return null;
+                return (option.Name == "--ctorigsrc" ? Dimension.Src : Dimension.Dst, addresses);
+            case "--ctorigsrcport" or "--ctorigdstport":
+                var parts = arg.Split(':');
+                if (parts.Length > 2 || !int.TryParse(parts[0], out var first)) return null;
+                var last = first;
+                if (parts.Length == 2 && !int.TryParse(parts[1], out last)) return null;
+                if (first < 0 || last > 65535 || first > last) return null;
+                return (option.Name == "--ctorigsrcport" ? Dimension.Sport : Dimension.Dport, IntervalSet.Range((UInt128)first, (UInt128)last));
+            default:
+                return null;
+        }
     }
 
     private static Dimension Field(AddressField f) => f == AddressField.Source ? Dimension.Src : Dimension.Dst;

@@ -24,7 +24,7 @@ internal static class RuleRuns
         if (a.Doubt is not null || b.Doubt is not null || a.Action != b.Action) return null;
         if (a.Shapes.Length != 1 || b.Shapes.Length != 1) return null;
         var (x, y) = (a.Shapes[0], b.Shapes[0]);
-        if (!Equals(x.Mark, y.Mark) || x.Constraints.Length != y.Constraints.Length) return null;
+        if (!Equals(x.Mark, y.Mark) || x.Constraints.Length != y.Constraints.Length || x.Arrival.Length + y.Arrival.Length > 0) return null;
         var differing = -1;
         for (var i = 0; i < x.Constraints.Length; i++)
         {

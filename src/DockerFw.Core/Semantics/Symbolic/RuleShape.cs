@@ -6,6 +6,15 @@ namespace DockerFw.Core.Semantics.Symbolic;
 internal sealed record RuleShape((Dimension Dimension, IntervalSet Set)[] Constraints, BitCubeSet? Mark)
 {
     public static RuleShape Anything { get; } = new([], null);
+
+    /// <summary>
+    /// Conditions on the packet as it arrived, never pulled through NAT: conntrack's original tuple
+    /// (<c>--ctorigdst</c>, <c>--ctorigdstport</c>) of a NEW packet, whose connection it created.
+    /// </summary>
+    public (Dimension Dimension, IntervalSet Set)[] Arrival { get; init; } = [];
+
+    /// <summary>Every condition a cut applies: the pulled ones, then those in arrival terms.</summary>
+    public (Dimension Dimension, IntervalSet Set)[] Cuts => Arrival.Length == 0 ? Constraints : [.. Constraints, .. Arrival];
 }
 
 /// <summary>

@@ -1,0 +1,74 @@
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+using DockerFw.Core.Syntax.IptablesSave;
+
+namespace DockerFw.Core.Remediation;
+
+/// <summary>How a refused proof names packets and the rule that decided their fate.</summary>
+internal static class ProofText
+{
+    // A refusal names the packets; past this many pieces the rest are summed up.
+    private const int MaxPieces = 4;
+
+    /// <summary>Protocols and destination ports of a packet set, as <c>tcp/1-5431, udp, icmp</c>.</summary>
+    public static string Packets(PacketSet packets, PacketSpace space)
+    {
+        var pieces = packets.Boxes.SelectMany(b => Pieces(b, space)).Distinct().ToList();
+        // Every protocol, some perhaps on some ports only: say so rather than list them all.
+        var every = EveryProtocol(space);
+        if (every.All(name => pieces.Any(p => p == name || p.StartsWith(name + "/", StringComparison.Ordinal))))
+        {
+            var partly = pieces.Where(p => p.Contains('/')).ToList();
+            return partly.Count == 0 ? "every protocol" : $"{string.Join(", ", partly)} and every other protocol";
+        }
+
+        return pieces.Count <= MaxPieces
+            ? string.Join(", ", pieces)
+            : string.Join(", ", pieces.Take(MaxPieces)) + $" and {pieces.Count - MaxPieces} more";
+    }
+
+    private static List<string> EveryProtocol(PacketSpace space) =>
+        [.. Values(PacketSpace.PortProtocols).Select(p => Protocol.FromNumber((int)p).Name), Protocol.FromNumber(space.IcmpProtocol).Name, "other protocols"];
+
+    private static IEnumerable<string> Pieces(Box box, PacketSpace space)
+    {
+        var protocols = box[Dimension.Proto];
+        if (!protocols.IsSubsetOf(PacketSpace.PortProtocols))
+        {
+            var ported = protocols.Intersect(PacketSpace.PortProtocols);
+            var rest = protocols.Subtract(PacketSpace.PortProtocols);
+            foreach (var piece in ported.IsEmpty ? [] : Pieces(box.With(Dimension.Proto, ported), space)) yield return piece;
+            var others = space.Full(Dimension.Proto).Subtract(PacketSpace.PortProtocols).Subtract(IntervalSet.Single((UInt128)space.IcmpProtocol));
+            if (rest.Cardinality <= 3) foreach (var p in Values(rest)) yield return Protocol.FromNumber((int)p).Name;
+            else if (others.IsSubsetOf(rest)) yield return "other protocols";
+            else yield return "protocols " + string.Join(",", rest.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
+            yield break;
+        }
+
+        var ports = box[Dimension.Dport];
+        var suffix = ports.Equals(space.Full(Dimension.Dport)) ? "" : "/" + string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
+        foreach (var p in Values(protocols)) yield return Protocol.FromNumber((int)p).Name + suffix;
+    }
+
+    private static IEnumerable<UInt128> Values(IntervalSet set)
+    {
+        foreach (var (first, last) in set.Ranges)
+            for (var v = first; v <= last; v++)
+                yield return v;
+    }
+
+    /// <summary>The last rule with a verdict on the region's way, as <c>filter/FORWARD#1 (line 3): -A FORWARD -j ACCEPT</c>.</summary>
+    public static string? DecidedBy(ReachRegion region, Ruleset ruleset)
+    {
+        foreach (var responsible in region.Rules.Reverse())
+        {
+            var rule = ruleset[responsible.Table]?[responsible.Chain]?.Rules.ElementAtOrDefault(responsible.Number - 1);
+            if (rule?.Target is VerdictTarget { Verdict: Verdict.Accept or Verdict.Drop } or RejectTarget)
+                return $"{responsible}: {IptablesSaveWriter.FormatRule(rule)}";
+        }
+
+        return null;
+    }
+}
