@@ -103,6 +103,15 @@ public sealed class PolicyCheckTests
         Assert.Equal(["DFW901", "DFW903"], report.Findings.Where(f => f.Code.Check == "policy").Select(f => f.Code.Code).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void The_pair_dockerfw_allows_is_not_taken_for_a_legacy_link()
+    {
+        var report = Auditor.Run(Context(Applied(Policy), Resolve(Policy, PolicyResolverTests.LabHost)));
+
+        Assert.DoesNotContain(report.Links, l => l.Network == "backend" && l.Port == 5432);
+        Assert.DoesNotContain(report.Findings, f => f.Code.Check is "link" or "policy");
+    }
+
     private static List<Finding> Findings(string rules, string policy = Policy, DockerView? view = null)
     {
         view ??= PolicyResolverTests.LabHost;

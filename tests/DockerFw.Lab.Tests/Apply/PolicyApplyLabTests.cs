@@ -1,12 +1,20 @@
+using System.Text.Json;
 using DockerFw.Cli;
 using DockerFw.Lab.Tests.Lab;
 
 namespace DockerFw.Lab.Tests.Apply;
 
-/// <summary>The issue's must-show: an icc-off policy with one allowed pair applied to a live icc=true network.</summary>
+/// <summary>
+/// The issue's must-show: an icc-off policy with one allowed pair applied to a live icc=true network,
+/// checked with real traffic and with <c>audit --policy</c> on the live namespace.
+/// </summary>
 [Collection(DefaultLabCollection.Name)]
 public sealed class PolicyApplyLabTests
 {
+    private const string Policy = "network shop {\n  icc off;\n  allow api -> db tcp/5432;\n}\n";
+
+    private static readonly string[] Members = ["api", "db", "other"];
+
     private readonly DefaultLab lab;
     private readonly Traffic traffic;
 
@@ -18,7 +26,7 @@ public sealed class PolicyApplyLabTests
     }
 
     [LabFact]
-    public void After_apply_only_the_allowed_pair_connects_and_only_on_its_port_and_a_second_apply_changes_nothing()
+    public void After_apply_only_the_allowed_pair_connects_and_only_on_its_port_the_audit_is_clean_and_a_second_apply_changes_nothing()
     {
         lab.CreateNetwork("shop", "--subnet", "172.31.40.0/24");
         traffic.EchoServer("api", ["--network", "shop"], 80, 5432);
@@ -26,9 +34,10 @@ public sealed class PolicyApplyLabTests
         traffic.EchoServer("other", ["--network", "shop"], 80, 5432);
         var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
         var policy = Path.Combine(folder, "shop.policy");
-        File.WriteAllText(policy, "network shop {\n  icc off;\n  allow api -> db tcp/5432;\n}\n");
+        File.WriteAllText(policy, Policy);
 
         var before = Traffic.All(() => traffic.Connects("other", traffic.Ip("db", "shop"), 5432));
+        var unapplied = AuditPolicy(policy);
         var first = Apply(policy, folder);
         var probes = Traffic.All(
             () => traffic.Connects("api", traffic.Ip("db", "shop"), 5432),
@@ -36,41 +45,141 @@ public sealed class PolicyApplyLabTests
             () => traffic.Connects("db", traffic.Ip("api", "shop"), 5432),
             () => traffic.Connects("other", traffic.Ip("db", "shop"), 5432),
             () => traffic.Pings("api", traffic.Ip("db", "shop")));
+        var audit = AuditPolicy(policy);
         var second = Apply(policy, folder);
         Directory.Delete(folder, recursive: true);
 
         Assert.Equal([true], before);
+        Assert.True(unapplied.Exit == 1, unapplied.Output);
+        Assert.Contains("DFW901", unapplied.Codes);
         Assert.True(first.Exit == 0, first.Output);
         Assert.Equal([true, false, false, false, false], probes);
+        Assert.True(audit.Exit == 0, audit.Output);
+        Assert.Empty(audit.Codes);
         Assert.True(second.Exit == 0, second.Output);
         Assert.Contains("no change", second.Output, StringComparison.Ordinal);
     }
 
     [LabFact]
-    public void A_daemon_restart_keeps_the_jump_and_a_reapply_restores_the_policy_for_the_new_addresses()
+    public void A_flushed_docker_user_is_reported_as_the_policy_not_in_force_and_a_reapply_makes_the_audit_clean_again()
     {
-        lab.CreateNetwork("shop", "--subnet", "172.31.41.0/24");
-        traffic.EchoServer("api", ["--network", "shop"], 5432);
-        traffic.EchoServer("db", ["--network", "shop"], 5432);
-        traffic.EchoServer("other", ["--network", "shop"], 5432);
+        lab.CreateNetwork("shop", "--subnet", "172.31.42.0/24");
+        foreach (var member in Members) traffic.EchoServer(member, ["--network", "shop"], 5432);
         var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
         var policy = Path.Combine(folder, "shop.policy");
-        File.WriteAllText(policy, "network shop {\n  icc off;\n  allow api -> db tcp/5432;\n}\n");
+        File.WriteAllText(policy, Policy);
         var first = Apply(policy, folder);
 
-        lab.Restart();
-        lab.MustDocker("start", "db", "other", "api");
-        var dockerUser = lab.MustInLab("iptables", "-S", "DOCKER-USER");
+        // What a firewall reload or an admin's flush does to the hook; dockerfw's chain stays, unreached.
+        lab.MustInLab("iptables", "-F", "DOCKER-USER");
+        lab.MustInLab("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
+        var flushed = AuditPolicy(policy);
+        var flushedTraffic = Pairs5432();
         var reapplied = Apply(policy, folder);
-        var probes = Traffic.All(
-            () => traffic.Connects("api", traffic.Ip("db", "shop"), 5432),
-            () => traffic.Connects("other", traffic.Ip("db", "shop"), 5432));
+        var clean = AuditPolicy(policy);
+        var cleanTraffic = Pairs5432();
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(first.Exit == 0, first.Output);
+        Assert.True(flushed.Exit == 1, flushed.Output);
+        var notInForce = Assert.Single(flushed.Findings("DFW901"));
+        Assert.Contains("DOCKER-USER does not jump to DOCKERFW-POLICY", notInForce.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(flushed.Findings("DFW903"));
+        AssertAuditAgreesWithTraffic(flushed, flushedTraffic);
+        Assert.Contains(flushedTraffic, p => p is { From: "other", To: "db", Connects: true });
+        Assert.True(reapplied.Exit == 0, reapplied.Output);
+        Assert.True(clean.Exit == 0, clean.Output);
+        Assert.Empty(clean.Codes);
+        AssertAuditAgreesWithTraffic(clean, cleanTraffic);
+        Assert.Equal(["api -> db"], cleanTraffic.Where(p => p.Connects).Select(p => $"{p.From} -> {p.To}"));
+    }
+
+    [LabFact]
+    public void A_daemon_restart_keeps_the_jump_the_audit_names_each_pair_the_new_addresses_broke_and_a_reapply_restores_the_policy()
+    {
+        lab.CreateNetwork("shop", "--subnet", "172.31.41.0/24");
+        foreach (var member in Members) traffic.EchoServer(member, ["--network", "shop"], 5432);
+        var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
+        var policy = Path.Combine(folder, "shop.policy");
+        File.WriteAllText(policy, Policy);
+        var first = Apply(policy, folder);
+        var addressesBefore = Members.Select(m => traffic.Ip(m, "shop")).ToList();
+
+        lab.Restart();
+        // Another order than at creation, so the containers may come back with each other's addresses.
+        lab.MustDocker("start", "db", "other", "api");
+        var addressesAfter = Members.Select(m => traffic.Ip(m, "shop")).ToList();
+        var dockerUser = lab.MustInLab("iptables", "-S", "DOCKER-USER");
+        var stale = AuditPolicy(policy);
+        var staleTraffic = Pairs5432();
+        var reapplied = Apply(policy, folder);
+        var clean = AuditPolicy(policy);
+        var cleanTraffic = Pairs5432();
         Directory.Delete(folder, recursive: true);
 
         Assert.True(first.Exit == 0, first.Output);
         Assert.Contains("-A DOCKER-USER -j DOCKERFW-POLICY", dockerUser, StringComparison.Ordinal);
+        Assert.Empty(stale.Findings("DFW901"));
+        AssertAuditAgreesWithTraffic(stale, staleTraffic);
+        if (!addressesBefore.SequenceEqual(addressesAfter))
+            Assert.True(stale.Exit == 1 && stale.Codes.Count > 0, $"addresses {string.Join(',', addressesBefore)} -> {string.Join(',', addressesAfter)}\n{stale.Output}");
         Assert.True(reapplied.Exit == 0, reapplied.Output);
-        Assert.Equal([true, false], probes);
+        Assert.True(clean.Exit == 0, clean.Output);
+        Assert.Empty(clean.Codes);
+        Assert.Equal(["api -> db"], cleanTraffic.Where(p => p.Connects).Select(p => $"{p.From} -> {p.To}"));
+    }
+
+    private sealed record Probe(string From, string To, bool Connects);
+
+    /// <summary>Every ordered pair of the network's containers on tcp/5432, with real traffic.</summary>
+    private List<Probe> Pairs5432()
+    {
+        var pairs = Members.SelectMany(a => Members.Where(b => b != a).Select(b => (From: a, To: b))).ToList();
+        var answers = Traffic.All([.. pairs.Select(p => (Func<bool>)(() => traffic.Connects(p.From, traffic.Ip(p.To, "shop"), 5432)))]);
+        return [.. pairs.Select((p, i) => new Probe(p.From, p.To, answers[i]))];
+    }
+
+    /// <summary>
+    /// Claim by claim on tcp/5432, the kernel as the judge: where traffic does what the policy says
+    /// the audit is silent; where it does not, the audit names that pair and port with the right code.
+    /// </summary>
+    private static void AssertAuditAgreesWithTraffic(PolicyAudit audit, List<Probe> probes)
+    {
+        foreach (var probe in probes)
+        {
+            var allowed = probe is { From: "api", To: "db" };
+            var prefix = $"'{probe.From}' on 'shop' -> '{probe.To}' on 'shop' tcp/5432:";
+            var named = audit.Root.GetProperty("findings").EnumerateArray()
+                .Where(f => f.GetProperty("message").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(f => f.GetProperty("code").GetString())
+                .ToList();
+            string?[] expected = probe.Connects == allowed ? [] : [allowed ? "DFW903" : "DFW902"];
+            Assert.True(expected.SequenceEqual(named),
+                $"{prefix} traffic {(probe.Connects ? "connects" : "does not connect")}, the policy {(allowed ? "allows" : "forbids")} it, the audit says [{string.Join(',', named)}]\n{audit.Output}");
+        }
+    }
+
+    private sealed record PolicyAudit(int Exit, string Output, JsonElement Root)
+    {
+        public List<string> Codes => [.. Root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()!).Where(c => c.StartsWith("DFW9", StringComparison.Ordinal))];
+
+        public IEnumerable<JsonElement> Findings(string code) =>
+            Root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("code").GetString() == code);
+    }
+
+    /// <summary>
+    /// <c>audit --policy</c> on the live namespace, failing on what a policy finding is at least
+    /// (medium); the report's other findings are Docker's own intent, judged elsewhere.
+    /// </summary>
+    private PolicyAudit AuditPolicy(string policy)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var exit = DockerFwApp.Run(
+            ["audit", "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--policy", policy, "--format", "json", "--fail-on", "medium"],
+            new StandardStreams(new StringReader(""), output, error));
+        if (exit is not (0 or 1)) throw new InvalidOperationException($"dockerfw audit --policy exited {exit}: {error}\n{output}");
+        return new PolicyAudit(exit, output + error.ToString(), JsonDocument.Parse(output.ToString()).RootElement.Clone());
     }
 
     private (int Exit, string Output) Apply(string policy, string backups)
