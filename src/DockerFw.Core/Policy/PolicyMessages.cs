@@ -1,3 +1,4 @@
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Policy;
@@ -40,8 +41,9 @@ internal static class PolicyMessages
     public static Diagnostic PlanDisproved(SourceSpan at, string what) =>
         Error("DFW831", at, $"expected the host to satisfy the policy after the plan, but {what}");
 
-    public static Diagnostic NoDockerUser(SourceSpan at) =>
-        Error("DFW832", at, "expected a DOCKER-USER chain in table filter (Docker creates it), but the ruleset has none");
+    public static Diagnostic NoDockerUser(SourceSpan at, IpFamily family = IpFamily.V4) => family == IpFamily.V4
+        ? Error("DFW832", at, "expected a DOCKER-USER chain in table filter (Docker creates it), but the ruleset has none")
+        : Error("DFW832", at, "expected a DOCKER-USER chain in the ip6tables filter table (Docker creates it with ip6tables on), but the ruleset has none");
 
     private static string OneOf(IReadOnlyList<string> expected) => expected.Count switch
     {

@@ -123,6 +123,9 @@ public static class PolicyResolver
         }
 
         var addresses = container.Endpoints.Where(e => e.Ipv4 is not null).Select(e => e.Ipv4!.Value).ToImmutableArray();
-        return new PublishPolicy(container, binding, addresses, publish.Restriction, publish.Addresses);
+        return new PublishPolicy(container, binding, addresses, publish.Restriction, publish.Addresses)
+        {
+            ContainerAddressesV6 = [.. container.Endpoints.Where(e => e.Ipv6 is not null).Select(e => e.Ipv6!.Value)],
+        };
     }
 }

@@ -34,7 +34,13 @@ public sealed record PublishPolicy(
     PortBinding Binding,
     ImmutableArray<UInt128> ContainerAddresses,
     PublishRestriction Restriction,
-    ImmutableArray<AddressMask> Addresses);
+    ImmutableArray<AddressMask> Addresses)
+{
+    /// <summary>The container's IPv6 addresses, on dual-stack networks.</summary>
+    public ImmutableArray<UInt128> ContainerAddressesV6 { get; init; } = [];
+
+    public ImmutableArray<UInt128> ContainerAddressesOf(IpFamily family) => family == IpFamily.V4 ? ContainerAddresses : ContainerAddressesV6;
+}
 
 /// <summary>
 /// A policy whose names are resolved against a Docker view: networks, containers, bridges and addresses
@@ -50,6 +56,9 @@ public sealed record ResolvedPolicy(
 {
     /// <summary>Every running container on a bridge network, once per network it is on.</summary>
     public ImmutableArray<ContainerOnNetwork> Members { get; init; } = [];
+
+    /// <summary>Some bridge network has an IPv6 subnet or some container an IPv6 address: the policy has an ip6tables half.</summary>
+    public bool HasIpv6 => Bridges.Any(b => b.SubnetsOf(IpFamily.V6).Any()) || Members.Any(m => m.AddressV6 is not null);
 
     public NetworkPolicy? PolicyOf(DockerNetwork network) => Networks.FirstOrDefault(n => n.Network.Id == network.Id);
 }

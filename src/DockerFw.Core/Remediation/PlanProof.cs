@@ -34,7 +34,8 @@ internal static class PlanProof
             {
                 var problem = Disagreement(rules, family, from, to, PairExpectation.Of(policy, from, to));
                 if (problem is not null)
-                    problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), $"{Describe(from)} -> {Describe(to)} {problem}"));
+                    problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1),
+                        $"{Describe(from)} -> {Describe(to)}{(family == IpFamily.V6 ? " over IPv6" : "")} {problem}"));
             }
         }
 

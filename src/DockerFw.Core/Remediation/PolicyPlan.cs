@@ -4,8 +4,9 @@ using DockerFw.Core.Model;
 namespace DockerFw.Core.Remediation;
 
 /// <summary>
-/// What applying a policy does: the rules of dockerfw's chain, the iptables-restore <c>--noflush</c>
-/// input that installs them, the state before and after, and the unified diff between the two.
+/// What applying a policy does to one family: the rules of dockerfw's chain, the iptables-restore
+/// <c>--noflush</c> input that installs them, the state before and after, and the unified diff
+/// between the two; the IPv4 plan carries the IPv6 one (<see cref="Ipv6"/>).
 /// </summary>
 public sealed record PolicyPlan(
     Ruleset Before,
@@ -15,6 +16,9 @@ public sealed record PolicyPlan(
     string RestoreInput,
     string Diff)
 {
+    /// <summary>The ip6tables half, when the policy's networks have IPv6 and the host's ip6tables rules were read.</summary>
+    public PolicyPlan? Ipv6 { get; init; }
+
     /// <summary>The host already runs exactly this plan: applying it again changes nothing.</summary>
-    public bool ChangesNothing => Diff.Length == 0;
+    public bool ChangesNothing => Diff.Length == 0 && (Ipv6?.ChangesNothing ?? true);
 }

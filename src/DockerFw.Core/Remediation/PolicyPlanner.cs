@@ -9,7 +9,7 @@ using DockerFw.Core.Text;
 namespace DockerFw.Core.Remediation;
 
 /// <summary>
-/// Plans a policy onto an IPv4 ruleset. Docker flushes and rebuilds its own chains on restart but
+/// Plans a policy onto a host's rulesets, IPv4 and IPv6 alike. Docker flushes and rebuilds its own chains on restart but
 /// leaves DOCKER-USER alone, so the rules live in a chain dockerfw owns, reached by one jump placed
 /// first in DOCKER-USER; nothing else of the host is touched. A plan the semantics engine does not
 /// confirm on the after-state is refused (<see cref="PlanProof"/>).
@@ -22,16 +22,18 @@ public static class PolicyPlanner
 
     private static readonly string JumpText = $"-A {DockerUser} -j {Chain}";
 
+    /// <summary>Plans one family: the ruleset's.</summary>
     public static ParseResult<PolicyPlan> Plan(Ruleset before, ResolvedPolicy policy)
     {
+        var family = before.Family;
         var filter = before["filter"];
         if (filter?[DockerUser] is not { } dockerUser)
-            return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1)));
+            return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1), family));
 
-        var (lines, conflicts) = PolicyRules.For(policy);
+        var (lines, conflicts) = PolicyRules.For(policy, family);
         if (conflicts.Length > 0) return new ParseResult<PolicyPlan>(null, conflicts);
 
-        var fragment = IptablesSaveReader.Read(Fragment(lines), "plan", IpFamily.V4);
+        var fragment = IptablesSaveReader.Read(Fragment(lines), "plan", family);
         if (!fragment.Succeeded) return new ParseResult<PolicyPlan>(null, fragment.Diagnostics);
         var built = fragment.Value!["filter"]!;
         var ownChain = built[Chain]!;
@@ -49,8 +51,22 @@ public static class PolicyPlanner
         var disproved = PlanProof.Check(after, policy);
         if (disproved.Length > 0) return new ParseResult<PolicyPlan>(null, disproved);
 
-        var diff = UnifiedDiff.Of(IptablesSaveWriter.Write(before, includeCounters: false), IptablesSaveWriter.Write(after, includeCounters: false));
+        var diff = UnifiedDiff.Of(IptablesSaveWriter.Write(before, includeCounters: false), IptablesSaveWriter.Write(after, includeCounters: false),
+            family == IpFamily.V4 ? "iptables-save" : "ip6tables-save");
         return new ParseResult<PolicyPlan>(new PolicyPlan(before, after, lines, addsJump, RestoreInput(lines, addsJump), diff), []);
+    }
+
+    /// <summary>
+    /// Plans IPv4 and, when the policy's networks have IPv6 and <paramref name="v6"/> (the host's
+    /// ip6tables rules) is given, IPv6 too: both halves must be proved, or neither is planned.
+    /// </summary>
+    public static ParseResult<PolicyPlan> Plan(Ruleset v4, Ruleset? v6, ResolvedPolicy policy)
+    {
+        var ipv4 = Plan(v4, policy);
+        if (v6 is null || !policy.HasIpv6) return ipv4;
+        var ipv6 = Plan(v6, policy);
+        if (ipv4.Value is null || ipv6.Value is null) return new ParseResult<PolicyPlan>(null, [.. ipv4.Diagnostics, .. ipv6.Diagnostics]);
+        return new ParseResult<PolicyPlan>(ipv4.Value with { Ipv6 = ipv6.Value }, []);
     }
 
     /// <summary>The chain keeps its place when it exists; a new one goes last, where iptables-restore creates it.</summary>

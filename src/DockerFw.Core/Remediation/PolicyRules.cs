@@ -11,41 +11,44 @@ namespace DockerFw.Core.Remediation;
 /// says, as <c>-A</c> lines keyed to today's bridges and addresses. Only differences from Docker's
 /// behaviour produce a rule (an icc-off network Docker already runs with icc off needs no DROP).
 /// Accepts run before Docker's isolation and icc drops, which see a reply too, so each exception
-/// also accepts its own replies.
+/// also accepts its own replies. The IPv6 half has the same rules for the networks and containers
+/// that have IPv6; masquerade is judged once, in IPv4.
 /// </summary>
 internal static class PolicyRules
 {
     private const string Established = "-m conntrack --ctstate RELATED,ESTABLISHED";
 
-    public static (ImmutableArray<string> Lines, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy)
+    public static (ImmutableArray<string> Lines, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy, IpFamily family = IpFamily.V4)
     {
+        bool Has(DockerNetwork network) => family == IpFamily.V4 || network.SubnetsOf(family).Any();
+
         var lines = ImmutableArray.CreateBuilder<string>();
         var conflicts = ImmutableArray.CreateBuilder<Diagnostic>();
 
-        foreach (var exception in policy.Exceptions)
+        foreach (var exception in policy.Exceptions.Where(e => Has(e.From) && Has(e.To)))
         {
             var (from, to) = (exception.From.Bridge!, exception.To.Bridge!);
             lines.Add(Rule($"-i {to} -o {from} {Established} -j ACCEPT"));
             lines.Add(Rule($"-i {from} -o {to}{Port(exception.Port)} -j ACCEPT"));
         }
 
-        foreach (var network in policy.Networks)
+        foreach (var network in policy.Networks.Where(n => Has(n.Network)))
         {
             var bridge = network.Network.Bridge!;
-            foreach (var pair in network.Exceptions)
+            foreach (var pair in network.Exceptions.Where(p => p.From.AddressOf(family) is not null && p.To.AddressOf(family) is not null))
             {
-                var (a, b) = (Host(pair.From.Address), Host(pair.To.Address));
+                var (a, b) = (Host(pair.From.AddressOf(family)!.Value, family), Host(pair.To.AddressOf(family)!.Value, family));
                 lines.Add(Rule($"-s {b} -d {a} -i {bridge} -o {bridge} {Established} -j ACCEPT"));
                 lines.Add(Rule($"-s {a} -d {b} -i {bridge} -o {bridge}{Port(pair.Port)} -j ACCEPT"));
             }
 
             if (network.Icc == false && network.Network.EnableIcc) lines.Add(Rule($"-i {bridge} -o {bridge} -j DROP"));
             if (network.Icc == true && !network.Network.EnableIcc) lines.Add(Rule($"-i {bridge} -o {bridge} -j ACCEPT"));
-            if (network.Masquerade is { } masquerade && masquerade != network.Network.EnableIpMasquerade)
+            if (family == IpFamily.V4 && network.Masquerade is { } masquerade && masquerade != network.Network.EnableIpMasquerade)
                 conflicts.Add(PolicyMessages.MasqueradeNotInDockerUser(network.At, network.Network.Name, masquerade));
         }
 
-        foreach (var publish in policy.Publishes) lines.AddRange(Publish(publish));
+        foreach (var publish in policy.Publishes) lines.AddRange(Publish(publish, family));
 
         switch (policy.DockerUserDefault)
         {
@@ -62,15 +65,15 @@ internal static class PolicyRules
     /// Only NEW packets are judged (a refused connection never gets further), which also keeps the
     /// original tuple exact for the proof: a NEW packet's is the packet as it arrived.
     /// </summary>
-    private static IEnumerable<string> Publish(PublishPolicy publish)
+    private static IEnumerable<string> Publish(PublishPolicy publish, IpFamily family)
     {
         var binding = publish.Binding;
         var proto = binding.Protocol;
-        var addresses = publish.Addresses.Where(a => a.Family == IpFamily.V4).ToList();
-        foreach (var container in publish.ContainerAddresses)
+        var addresses = publish.Addresses.Where(a => a.Family == family).ToList();
+        foreach (var container in publish.ContainerAddressesOf(family))
         {
             string ToContainer(string original) =>
-                $"-d {Host(container)} -p {proto} -m conntrack --ctstate NEW{original} --ctorigdstport {binding.HostPort} -m {proto} --dport {binding.ContainerPort}";
+                $"-d {Host(container, family)} -p {proto} -m conntrack --ctstate NEW{original} --ctorigdstport {binding.HostPort} -m {proto} --dport {binding.ContainerPort}";
             foreach (var address in addresses)
             {
                 yield return publish.Restriction == PublishRestriction.FromSources
@@ -87,5 +90,5 @@ internal static class PolicyRules
     private static string Port(PortSpec? port) =>
         port is null ? "" : $" -p {port.Protocol.Name} -m {port.Protocol.Name} --dport {port.Ports.Format(':')}";
 
-    private static string Host(UInt128 address) => $"{IpAddressValue.Format(address, IpFamily.V4)}/32";
+    private static string Host(UInt128 address, IpFamily family) => $"{IpAddressValue.Format(address, family)}/{family.Bits()}";
 }
