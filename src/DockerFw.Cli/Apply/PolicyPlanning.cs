@@ -41,7 +41,8 @@ internal static class PolicyPlanning
         var dockerView = view.View is { Networks.IsEmpty: false } known ? known : DockerViewInference.Infer(v4);
         var resolved = PolicyResolver.Resolve(document.Value, dockerView);
         if (!Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
-        var plan = PolicyPlanner.Plan(v4, resolved.Value);
+        var v6 = rules.Rulesets.LastOrDefault(r => r.Family == IpFamily.V6);
+        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value);
         return Report(plan.Diagnostics, error) ? plan.Value : null;
     }
 

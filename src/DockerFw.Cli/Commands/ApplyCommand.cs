@@ -49,6 +49,7 @@ internal sealed class ApplyCommand(
         if (!yes)
         {
             streams.Out.Write(plan.Diff);
+            streams.Out.Write(plan.Ipv6?.Diff ?? "");
             streams.Out.Write("Apply this plan? [y/N] ");
             if (streams.In.ReadLine()?.Trim() is not ("y" or "yes"))
             {

@@ -7,7 +7,8 @@ namespace DockerFw.Cli.Commands;
 
 /// <summary>
 /// `dockerfw plan --policy FILE`: the rules that make the host satisfy the policy, as iptables-restore
-/// <c>--noflush</c> input, and the unified diff of iptables-save before and after. Exits 2 when the
+/// <c>--noflush</c> input (and ip6tables-restore's for dual-stack networks), and the unified diff of
+/// iptables-save (and ip6tables-save) before and after. Exits 2 when the
 /// policy is bad or the plan cannot be proved (the conflict is named).
 /// </summary>
 internal sealed class PlanCommand(DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, StandardStreams streams) : ICliCommand
@@ -37,9 +38,18 @@ internal sealed class PlanCommand(DumpLoader dumps, DockerViewLoader docker, Liv
             return ExitCodes.Ok;
         }
 
-        streams.Out.Write(plan.RestoreInput);
+        // The restore inputs first (ip6tables' marked, since it goes to another command), then the
+        // diffs, which patch -p1 applies together to iptables-save and ip6tables-save.
+        if (plan.Diff.Length > 0) streams.Out.Write(plan.RestoreInput);
+        if (plan.Ipv6 is { ChangesNothing: false } ipv6)
+        {
+            if (plan.Diff.Length > 0) streams.Out.WriteLine();
+            streams.Out.Write("# ip6tables-restore --noflush\n" + ipv6.RestoreInput);
+        }
+
         streams.Out.WriteLine();
         streams.Out.Write(plan.Diff);
+        streams.Out.Write(plan.Ipv6?.Diff ?? "");
         return ExitCodes.Ok;
     }
 }

@@ -1,4 +1,3 @@
-using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Policy;
@@ -41,9 +40,11 @@ internal static class PolicyMessages
     public static Diagnostic PlanDisproved(SourceSpan at, string what) =>
         Error("DFW831", at, $"expected the host to satisfy the policy after the plan, but {what}");
 
-    public static Diagnostic NoDockerUser(SourceSpan at, IpFamily family = IpFamily.V4) => family == IpFamily.V4
-        ? Error("DFW832", at, "expected a DOCKER-USER chain in table filter (Docker creates it), but the ruleset has none")
-        : Error("DFW832", at, "expected a DOCKER-USER chain in the ip6tables filter table (Docker creates it with ip6tables on), but the ruleset has none");
+    public static Diagnostic NoDockerUser(SourceSpan at) =>
+        Error("DFW832", at, "expected a DOCKER-USER chain in table filter (Docker creates it), but the ruleset has none");
+
+    public static Diagnostic Ipv6NotPlanned(SourceSpan at, IEnumerable<string> networks) =>
+        new(Severity.Warning, "DFW833", $"networks {string.Join(", ", networks.Select(n => $"'{n}'"))} have IPv6, but ip6tables has no DOCKER-USER chain (Docker writes it from version 27 on, with ip6tables on): the plan covers IPv4 only", at);
 
     private static string OneOf(IReadOnlyList<string> expected) => expected.Count switch
     {

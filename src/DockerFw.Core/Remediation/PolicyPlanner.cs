@@ -28,7 +28,7 @@ public static class PolicyPlanner
         var family = before.Family;
         var filter = before["filter"];
         if (filter?[DockerUser] is not { } dockerUser)
-            return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1), family));
+            return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1)));
 
         var (lines, conflicts) = PolicyRules.For(policy, family);
         if (conflicts.Length > 0) return new ParseResult<PolicyPlan>(null, conflicts);
@@ -58,12 +58,20 @@ public static class PolicyPlanner
 
     /// <summary>
     /// Plans IPv4 and, when the policy's networks have IPv6 and <paramref name="v6"/> (the host's
-    /// ip6tables rules) is given, IPv6 too: both halves must be proved, or neither is planned.
+    /// ip6tables rules) has Docker's DOCKER-USER, IPv6 too: both halves must be proved, or neither is
+    /// planned. Without DOCKER-USER in ip6tables (Docker before 27, or ip6tables off) nothing of
+    /// dockerfw's can be reached there; the plan covers IPv4 and a warning says so.
     /// </summary>
     public static ParseResult<PolicyPlan> Plan(Ruleset v4, Ruleset? v6, ResolvedPolicy policy)
     {
         var ipv4 = Plan(v4, policy);
         if (v6 is null || !policy.HasIpv6) return ipv4;
+        if (v6["filter"]?[DockerUser] is null)
+        {
+            var dualStack = policy.Bridges.Where(b => b.SubnetsOf(IpFamily.V6).Any() || policy.Members.Any(m => m.Network.Id == b.Id && m.AddressV6 is not null));
+            return ipv4 with { Diagnostics = [.. ipv4.Diagnostics, PolicyMessages.Ipv6NotPlanned(new SourceSpan(policy.File, 1, 1), dualStack.Select(b => b.Name))] };
+        }
+
         var ipv6 = Plan(v6, policy);
         if (ipv4.Value is null || ipv6.Value is null) return new ParseResult<PolicyPlan>(null, [.. ipv4.Diagnostics, .. ipv6.Diagnostics]);
         return new ParseResult<PolicyPlan>(ipv4.Value with { Ipv6 = ipv6.Value }, []);

@@ -27,6 +27,36 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void A_dual_stack_host_gets_the_ip6tables_restore_input_and_diff_after_the_iptables_ones()
+    {
+        var folder = Directory.CreateTempSubdirectory("dfw-plan6-").FullName;
+        var v6 = Path.Combine(folder, "ip6tables-save");
+        File.WriteAllText(v6, File.ReadAllText(Path.Combine(LabHost, "ip6tables-save"))
+            .Replace(":DOCKER-ISOLATION-STAGE-2 - [0:0]\n", ":DOCKER-ISOLATION-STAGE-2 - [0:0]\n:DOCKER-USER - [0:0]\n", StringComparison.Ordinal)
+            .Replace("-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", "-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", StringComparison.Ordinal));
+
+        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), .. Inputs, "--ip6tables", v6]);
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var (restore6, diff4, diff6) = (run.Out.IndexOf("# ip6tables-restore --noflush\n*filter\n", StringComparison.Ordinal),
+            run.Out.IndexOf("--- a/iptables-save\n", StringComparison.Ordinal), run.Out.IndexOf("--- a/ip6tables-save\n", StringComparison.Ordinal));
+        Assert.True(restore6 > 0 && diff4 > restore6 && diff6 > diff4, run.Out);
+        Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public void Without_docker_user_in_ip6tables_the_plan_warns_that_it_covers_ipv4_only()
+    {
+        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), .. Inputs,
+            "--ip6tables", Path.Combine(LabHost, "ip6tables-save")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("warning: networks 'frontend' have IPv6, but ip6tables has no DOCKER-USER chain", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ip6tables-save", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_name_that_does_not_resolve_exits_2_with_its_position()
     {
         var policy = Path.Combine(Directory.CreateTempSubdirectory("dfw-plan-").FullName, "bad.policy");

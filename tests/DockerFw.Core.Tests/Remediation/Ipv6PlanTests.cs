@@ -46,13 +46,14 @@ public sealed class Ipv6PlanTests
     }
 
     [Fact]
-    public void Without_docker_user_in_ip6tables_a_dual_stack_policy_is_refused_and_says_so()
+    public void Without_docker_user_in_ip6tables_the_plan_covers_ipv4_and_warns_which_networks_have_ipv6()
     {
         var result = PolicyPlanner.Plan(V4, Captured, Resolve("network frontend { icc off }"));
 
-        Assert.Null(result.Value);
+        Assert.True(result.Succeeded);
+        Assert.Null(result.Value!.Ipv6);
         Assert.Equal(
-            "p.policy:1:1: error: expected a DOCKER-USER chain in the ip6tables filter table (Docker creates it with ip6tables on), but the ruleset has none [DFW832]",
+            "p.policy:1:1: warning: networks 'frontend' have IPv6, but ip6tables has no DOCKER-USER chain (Docker writes it from version 27 on, with ip6tables on): the plan covers IPv4 only [DFW833]",
             Assert.Single(result.Diagnostics).Render());
     }
 
