@@ -23,7 +23,7 @@ public static class DockerViewInference
         var byInterface = RulesByInterface.Of(filter, nat);
         var bridges = BridgesOf(filter, nat, byInterface);
         var networks = bridges.Select(b => NetworkFor(b, byInterface.Filter(b), byInterface.Nat(b))).ToImmutableArray();
-        var containers = PublishedContainers(ruleset.Family, nat, networks);
+        var containers = PublishedContainers(ruleset.Family, filter, nat, networks);
         return new DockerView(networks, containers, Inferred: true);
     }
 
@@ -101,7 +101,7 @@ public static class DockerViewInference
         };
     }
 
-    private static ImmutableArray<DockerContainer> PublishedContainers(IpFamily family, Table? nat, ImmutableArray<DockerNetwork> networks)
+    private static ImmutableArray<DockerContainer> PublishedContainers(IpFamily family, Table? filter, Table? nat, ImmutableArray<DockerNetwork> networks)
     {
         var bindings = new List<(UInt128 Ip, string? Bridge, PortBinding Port)>();
         foreach (var rule in nat?.Rules ?? [])
@@ -115,6 +115,12 @@ public static class DockerViewInference
             bindings.Add((ip, bridge, new PortBinding(proto, to.Ports?.First ?? hostPort ?? 0, hostIp, hostPort)));
         }
 
+        // A routed network may have no DNAT: its published ports show as Docker's per-port accepts.
+        foreach (var network in networks.Where(n => n.GatewayModeIpv4 == "routed"))
+            foreach (var rule in filter?["DOCKER"]?.Rules ?? [])
+                if (rule.Out() is { Negated: false } o && o.Value.Text == network.Bridge && rule.OpenContainerPort(family) is { } open)
+                    AddOnce(bindings, open.Ip, network.Bridge, open.Port);
+
         return bindings.GroupBy(b => b.Ip).Select(g =>
         {
             var name = IpAddressValue.Format(g.Key, family);
@@ -124,5 +130,11 @@ public static class DockerViewInference
                 : new(bridge ?? "", null, null, g.Key, []);
             return new DockerContainer(name, name, true, bridge ?? "default", [endpoint], [], g.Select(b => b.Port).ToImmutableArray(), []);
         }).ToImmutableArray();
+    }
+
+    private static void AddOnce(List<(UInt128 Ip, string? Bridge, PortBinding Port)> bindings, UInt128 ip, string? bridge, PortBinding port)
+    {
+        if (!bindings.Any(b => b.Ip == ip && b.Port.Protocol == port.Protocol && b.Port.ContainerPort == port.ContainerPort))
+            bindings.Add((ip, bridge, port));
     }
 }

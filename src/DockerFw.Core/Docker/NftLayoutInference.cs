@@ -71,6 +71,11 @@ public static class NftLayoutInference
             bindings.Add((ip, bridge, new PortBinding(rule.ProtocolOf()?.Value.Name ?? "tcp", to.Ports?.First ?? hostPort ?? 0, hostIp, hostPort)));
         }
 
+        // A routed network may have no DNAT: its published ports show as the per-port accepts of its chain.
+        foreach (var network in networks.Where(n => n.GatewayModeIpv4 == "routed"))
+            foreach (var rule in table[ForwardIn + network.Bridge]?.Rules ?? [])
+                if (rule.OpenContainerPort(family) is { } open) AddOnce(bindings, open.Ip, network.Bridge, open.Port);
+
         return bindings.GroupBy(b => b.Ip).Select(g =>
         {
             var name = IpAddressValue.Format(g.Key, family);
@@ -78,5 +83,11 @@ public static class NftLayoutInference
             DockerEndpoint endpoint = family == IpFamily.V4 ? new(bridge ?? "", null, g.Key, null, []) : new(bridge ?? "", null, null, g.Key, []);
             return new DockerContainer(name, name, true, bridge ?? "default", [endpoint], [], [.. g.Select(b => b.Port)], []);
         }).ToImmutableArray();
+    }
+
+    private static void AddOnce(List<(UInt128 Ip, string? Bridge, PortBinding Port)> bindings, UInt128 ip, string? bridge, PortBinding port)
+    {
+        if (!bindings.Any(b => b.Ip == ip && b.Port.Protocol == port.Protocol && b.Port.ContainerPort == port.ContainerPort))
+            bindings.Add((ip, bridge, port));
     }
 }

@@ -1,6 +1,7 @@
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Docker;
 
@@ -29,6 +30,19 @@ internal static class RuleShape
     public static bool Is(this Rule rule, Verdict verdict) => rule.Target is VerdictTarget v && v.Verdict == verdict;
 
     public static bool JumpsTo(this Rule rule, string chain) => rule.Target is JumpTarget j && j.Chain == chain;
+
+    /// <summary>
+    /// Docker's per-port accept of a routed network (<c>-d CIP/32 ! -i BR -o BR -p P --dport N -j ACCEPT</c>,
+    /// nft <c>ip daddr CIP tcp dport N accept</c>): the container port it opens, which no DNAT shows.
+    /// A rule naming a source (a link) is not one.
+    /// </summary>
+    public static (UInt128 Ip, PortBinding Port)? OpenContainerPort(this Rule rule, IpFamily family)
+    {
+        if (!rule.Is(Verdict.Accept) || rule.Address(AddressField.Source) is not null) return null;
+        if (rule.Address(AddressField.Destination) is not { Negated: false } d || d.Value.Mask != family.AllOnes()) return null;
+        if (rule.Port(AddressField.Destination) is not { Negated: false } p || p.Range.First != p.Range.Last) return null;
+        return (d.Value.Address, new PortBinding(rule.ProtocolOf()?.Value.Name ?? "tcp", p.Range.First, null, null));
+    }
 
     public static bool IsDockerChain(string chain) => chain.StartsWith("DOCKER", StringComparison.Ordinal) && chain != "DOCKER-USER";
 }

@@ -74,4 +74,42 @@ public sealed class IsolationCheckTests
         var entry = Assert.Single(report.Reachability, r => r is { From: "bridge2", To: "bridge1" });
         Assert.Equal("one-way", Assert.Single(entry.Flows).Kind);
     }
+
+    // Docker 29's own rules for a routed network (bridge1, c1 192.0.2.2 with port 80 open) beside docker0.
+    private static string Routed(string user = "") =>
+        File.ReadAllText(Corpus.PathOf("docker", "moby29-routed.iptables-save")).Replace(":DOCKER-USER - [0:0]\n", ":DOCKER-USER - [0:0]\n" + user, StringComparison.Ordinal);
+
+    // One bridge with masquerade off (its subnet shows nowhere), c1 192.168.0.2 with 8080->80/tcp.
+    private static string NoMasquerade(string forward = "") =>
+        File.ReadAllText(Corpus.PathOf("docker", "moby29-unit-no-masquerade.iptables-save")).Replace("-A FORWARD -j DOCKER-FORWARD\n", forward + "-A FORWARD -j DOCKER-FORWARD\n", StringComparison.Ordinal);
+
+    [Fact]
+    public void A_routed_network_s_open_container_ports_and_ICMP_reached_from_another_bridge_are_its_design_not_a_finding()
+    {
+        var report = Report(Routed());
+
+        Assert.Empty(Codes(Check, Routed()));
+        // The fact stays in the matrix: docker0 reaches bridge1's open port and ICMP, nothing else.
+        Assert.Equal(ReachabilityVerdict.Partial, Assert.Single(report.Reachability, r => r is { From: "docker0", To: "bridge1" }).Verdict);
+    }
+
+    [Fact]
+    public void A_routed_network_opened_beyond_its_design_still_raises_DFW202() =>
+        Assert.Equal(["DFW202"], Codes(Check, Routed("""
+            # must raise DFW202: docker0 reaches tcp/5432 of bridge1, which no published port opens
+            -A DOCKER-USER -i docker0 -o bridge1 -p tcp -m tcp --dport 5432 -j ACCEPT
+
+            """)));
+
+    [Fact]
+    public void A_published_port_reached_through_the_host_s_address_is_not_an_unpublished_port_when_the_subnet_is_unknown() =>
+        Assert.Empty(Codes(Check, NoMasquerade()));
+
+    [Fact]
+    public void An_uplink_ACCEPT_into_a_bridge_whose_subnet_is_unknown_still_raises_DFW203() =>
+        Assert.Equal(["DFW203"], Codes(Check, NoMasquerade("""
+            # must raise DFW203: the uplink reaches every port of br-dummy's containers
+            -A FORWARD -i eth0 -o br-dummy -j ACCEPT
+
+            """)));
 }

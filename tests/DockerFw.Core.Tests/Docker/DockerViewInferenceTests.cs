@@ -28,13 +28,15 @@ public sealed class DockerViewInferenceTests
 
     [Theory]
     [MemberData(nameof(Corpus.DockerIptablesDumps), MemberType = typeof(Corpus))]
-    public void Published_ports_are_recovered_from_the_DNAT_rules(string dump)
+    public void Published_ports_are_recovered_from_the_DNAT_rules_and_a_routed_network_s_port_accepts(string dump)
     {
         var (view, expect) = Load(dump);
+        // A routed network's port has no host side (host_port null): Docker opens the container port itself.
         var expected = expect.GetProperty("published_ports").EnumerateArray()
-            .Where(p => !p.TryGetProperty("dnat", out var d) || d.GetBoolean())
-            .Where(p => p.GetProperty("host_port").ValueKind != JsonValueKind.Null)
-            .Select(p => $"{p.GetProperty("proto").GetString()} {p.GetProperty("host_ip").GetString()}:{p.GetProperty("host_port").GetInt32()} -> {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}")
+            .Where(p => p.GetProperty("host_port").ValueKind == JsonValueKind.Null
+                ? expect.GetProperty("bridges").GetProperty(p.GetProperty("bridge").GetString()!).GetProperty("gateway_mode").GetString() == "routed"
+                : !p.TryGetProperty("dnat", out var d) || d.GetBoolean())
+            .Select(p => $"{p.GetProperty("proto").GetString()} {p.GetProperty("host_ip").GetString()}:{(p.GetProperty("host_port").ValueKind == JsonValueKind.Null ? "" : p.GetProperty("host_port").GetInt32())} -> {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}")
             .Order();
         var actual = view.Containers.SelectMany(c => c.Ports.Select(p => $"{p.Protocol} {p.HostIp}:{p.HostPort} -> {c.Name}:{p.ContainerPort}")).Distinct().Order();
 

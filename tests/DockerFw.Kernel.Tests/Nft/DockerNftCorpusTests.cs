@@ -100,9 +100,13 @@ public sealed class DockerNftCorpusTests
             Set(expect.RootElement.GetProperty("isolated_pairs").EnumerateArray().Select(p => string.Join("+", new[] { p[0].GetString()!, p[1].GetString()! }.Order(StringComparer.Ordinal)))),
             Set(isolated));
 
+        // A scenario that expects no finding gets none worth acting on (medium or high). The routed and
+        // no-masquerade scenarios are judged as their iptables twins are (IsolationCheckTests): a routed
+        // network's open ports are its design, and a published port reached through the host's
+        // address is not an unpublished one, known subnet or not.
         var expectedFindings = expect.RootElement.GetProperty("findings").GetArrayLength();
         if (expectedFindings == 0)
-            foreach (var f in report.Findings.Where(f => f.Severity == FindingSeverity.High))
+            foreach (var f in report.Findings.Where(f => f.Severity >= FindingSeverity.Medium))
                 failures.Add($"unexpected {f.Code.Code}: {f.Message}");
 
         Assert.True(failures.Count == 0, $"{file}:\n  " + string.Join("\n  ", failures));

@@ -15,10 +15,9 @@ public sealed class IsolationCheck : IAuditCheck
     public IEnumerable<Finding> Run(AuditContext context)
     {
         var analysis = context.Analysis();
-        foreach (var finding in Between(analysis.Pairs, "")) yield return finding;
         // ip6tables is a ruleset of its own: isolation kept in IPv4 says nothing about IPv6.
-        if (analysis.V6 is { } v6)
-            foreach (var finding in Between(v6.Pairs, "over IPv6 (ip6tables), ")) yield return finding;
+        foreach (var (family, prefix) in analysis.Families)
+            foreach (var finding in Between(family, prefix)) yield return finding;
 
         foreach (var (bridge, flows, evidence) in FromOutside(analysis))
         {
@@ -29,10 +28,11 @@ public sealed class IsolationCheck : IAuditCheck
         }
     }
 
-    private static IEnumerable<Finding> Between(IEnumerable<PairReach> pairs, string family)
+    private static IEnumerable<Finding> Between(AuditAnalysis analysis, string family)
     {
-        foreach (var pair in pairs)
+        foreach (var pair in analysis.Pairs)
         {
+            if (pair.Verdict == ReachabilityVerdict.Partial && OnlyRoutedDesign(pair, analysis)) continue;
             var names = new[] { pair.From.Name, pair.To.Name };
             if (pair.Verdict == ReachabilityVerdict.Allowed)
                 yield return Finding.Of(FindingCodes.NetworksNotIsolated,
@@ -58,7 +58,7 @@ public sealed class IsolationCheck : IAuditCheck
             // Routed networks are reachable by design; nat-unprotected ones are not.
             if (network.Network.GatewayModeIpv4 == "routed") continue;
             var published = analysis.Ports.Where(p => p.Network == network && p.Report.ContainerIp is { } ip)
-                .Select(p => PublishedBox(passes, p)).ToList();
+                .SelectMany(p => new[] { PublishedBox(passes, p), HostSideBox(analysis, p) }).ToList();
             var open = new List<(Piece Piece, PacketSet Left)>();
             foreach (var piece in passes.ToContainersOf(pieces, network).Where(p => p.Verdict == ReachVerdict.Accept))
             {
@@ -76,12 +76,49 @@ public sealed class IsolationCheck : IAuditCheck
         }
     }
 
-    private static Box PublishedBox(SymbolicPasses passes, PortFacts port)
+    /// <summary>
+    /// A routed network (IPv4 gateway mode) is reachable by design, from other bridges too, on its
+    /// containers' open ports and by ICMP (docker-rules.md 4.3, 4.5): a pair into one whose every open
+    /// packet is one of those is a fact of the matrix, not a finding. Anything more still is.
+    /// </summary>
+    private static bool OnlyRoutedDesign(PairReach pair, AuditAnalysis analysis)
     {
-        var ip = Model.Values.IpAddressValue.Parse(port.Report.ContainerIp, Model.Values.IpFamily.V4);
-        var proto = Model.Values.Protocol.TryParse(port.Report.Protocol, out var p) ? p!.Number : 6;
+        if (pair.To.Network.GatewayModeIpv4 != "routed" || pair.To.Family != Model.Values.IpFamily.V4) return false;
+        var passes = analysis.Passes;
+        if (!passes.From(pair.From).TryGetValue(pair.To.Bridge, out var pieces)) return false;
+        // The view's ports, host port or not: a routed network opens the container port itself.
+        var design = analysis.Inputs.View.Containers
+            .SelectMany(c => c.Endpoints.Where(e => e.Ipv4 is { } ip && analysis.Inputs.NetworkOfAddress(ip) is { } n ? n == pair.To : e.Network == pair.To.Name)
+                .SelectMany(e => c.Ports.Select(p => ContainerPortBox(passes, e.Ipv4!.Value, p.Protocol, p.ContainerPort))))
+            .Append(passes.Whole().With(Dimension.Proto, IntervalSet.Single((UInt128)Model.Values.Protocol.Icmp)));
+        return passes.ToContainersOf(pieces, pair.To).Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
+            .All(p => design.Aggregate(PacketSet.Of(p.Box), (rest, b) => rest.Subtract(b)).IsEmpty);
+    }
+
+    private static Box PublishedBox(SymbolicPasses passes, PortFacts port) =>
+        ContainerPortBox(passes, Model.Values.IpAddressValue.Parse(port.Report.ContainerIp, Model.Values.IpFamily.V4), port.Report.Protocol, port.Report.ContainerPort);
+
+    private static Box ContainerPortBox(SymbolicPasses passes, UInt128 ip, string protocol, int port)
+    {
+        var proto = Model.Values.Protocol.TryParse(protocol, out var p) ? p!.Number : 6;
         return passes.Whole().With(Dimension.Dst, IntervalSet.Single(ip)).With(Dimension.Proto, IntervalSet.Single((UInt128)proto))
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)port.Report.ContainerPort));
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)port));
+    }
+
+    /// <summary>
+    /// The same published port as packets reach it through the host: to a host address it is bound to
+    /// (any local address for 0.0.0.0) on the host port, which the DNAT sends to the container. Where a
+    /// subnet is known no container address is local, so this covers nothing extra; where it is not,
+    /// every address may be the container's, and without it the DNATed traffic would count as unpublished.
+    /// </summary>
+    private static Box HostSideBox(AuditAnalysis analysis, PortFacts port)
+    {
+        var proto = Model.Values.Protocol.TryParse(port.Report.Protocol, out var p) ? p!.Number : 6;
+        var bound = !port.BoundToAnyAddress && Model.Values.IpAddressValue.TryParse(port.Report.HostIp!, Model.Values.IpFamily.V4, out var ip)
+            ? IntervalSet.Single(ip)
+            : analysis.Inputs.HostModel.LocalAddresses;
+        return analysis.Passes.Whole().With(Dimension.Dst, bound).With(Dimension.Proto, IntervalSet.Single((UInt128)proto))
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)port.Report.HostPort!.Value));
     }
 
     internal static string Describe(IEnumerable<AllowedFlow> flows) =>
