@@ -76,6 +76,21 @@ public sealed class PolicyPlannerTests
     }
 
     [Fact]
+    public void A_published_port_other_sources_still_reach_is_refused_naming_the_sources_and_the_rule()
+    {
+        var text = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"))
+            .Replace("-A FORWARD -j DOCKER-USER", "-A FORWARD -s 10.0.0.0/8 -j ACCEPT\n-A FORWARD -j DOCKER-USER", StringComparison.Ordinal);
+        var host = IptablesSaveReader.Read(text, "iptables-save", IpFamily.V4).Value!;
+
+        var result = PolicyPlanner.Plan(host, Resolve("publish web tcp/8080 from 192.0.2.0/24"));
+
+        Assert.Null(result.Value);
+        Assert.Equal(
+            $"p.policy:1:1: error: expected the host to satisfy the policy after the plan, but tcp/8080 on 198.18.0.1 from 10.0.0.0-10.255.255.255 reaches 'web' ({Address("web", "frontend")}:80), but the policy says it does not (decided by filter/FORWARD#1 (line 10): -A FORWARD -s 10.0.0.0/8 -j ACCEPT) [DFW831]",
+            Assert.Single(result.Diagnostics).Render());
+    }
+
+    [Fact]
     public void The_diff_turns_the_before_state_into_the_after_state_with_patch()
     {
         var plan = Plan("allow frontend -> backend tcp/5432\ndocker-user default drop");
