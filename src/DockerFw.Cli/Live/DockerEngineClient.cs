@@ -66,7 +66,7 @@ internal sealed class DockerEngineClient : IDisposable
         {
             var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
             if (response.StatusCode != HttpStatusCode.OK)
-                throw new DockerEngineException(DockerEngineFailure.Other,
+                throw new DockerEngineException(response.StatusCode == HttpStatusCode.NotFound ? DockerEngineFailure.NotFound : DockerEngineFailure.Other,
                     $"GET {path} from the Docker Engine at {Endpoint.Uri} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body.Trim()}");
             return body;
         }
@@ -79,6 +79,9 @@ internal enum DockerEngineFailure
 {
     NotListening,
     NotPermitted,
+
+    /// <summary>404: the object asked for does not exist (any more).</summary>
+    NotFound,
     Other,
 }
 

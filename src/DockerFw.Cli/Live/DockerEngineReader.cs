@@ -20,11 +20,12 @@ internal static class DockerEngineReader
             return new(null, [$"no Docker Engine socket at {endpoint.SocketPath} ({Origin(endpoint)}): auditing the ruleset alone; name the socket with --docker-host unix:///path"]);
 
         string json;
+        var gone = new List<string>();
         using (var client = new DockerEngineClient(endpoint))
         {
             try
             {
-                json = ReadAll(client);
+                json = ReadAll(client, gone);
             }
             catch (DockerEngineException e) when (e.Failure == DockerEngineFailure.NotListening)
             {
@@ -43,7 +44,9 @@ internal static class DockerEngineReader
         var read = DockerInspectReader.Read(json, $"docker-engine {endpoint.Uri}");
         if (read.Value is null || read.Diagnostics.Any(d => d.IsError))
             throw new CliFailure($"the Docker Engine at {endpoint.Uri} answered JSON dockerfw cannot read: {string.Join("; ", read.Diagnostics.Select(d => d.Message))}");
-        return ForThisHost(read.Value, endpoint, bridges);
+        var reading = ForThisHost(read.Value, endpoint, bridges);
+        return gone.Count == 0 ? reading
+            : reading with { Notices = [$"removed while dockerfw read the Docker Engine, so left out: {string.Join(", ", gone)}", .. reading.Notices] };
     }
 
     /// <summary>
@@ -61,20 +64,35 @@ internal static class DockerEngineReader
         return new(view, missing.Count == 0 ? [] : [$"bridges the Engine names but this host lacks: {string.Join(", ", missing)}"]);
     }
 
-    private static string ReadAll(DockerEngineClient client)
+    /// <param name="gone">Gets the objects listed but removed before their details were asked (a 404 then).</param>
+    private static string ReadAll(DockerEngineClient client, List<string> gone)
     {
         // The Engine lists in no stable order, and the default bridge gets a new id at every start: by
         // name, the same host always gives the same report.
         var items = new List<string>();
-        foreach (var id in Ids(client.Get("networks"), "Name"))
-            items.Add(client.Get($"networks/{Uri.EscapeDataString(id)}"));
-        foreach (var id in Ids(client.Get("containers/json?all=1"), "Names"))
-            items.Add(client.Get($"containers/{Uri.EscapeDataString(id)}/json"));
+        foreach (var (id, name) in Ids(client.Get("networks"), "Name"))
+            Detail(client, $"networks/{Uri.EscapeDataString(id)}", $"network {name}", items, gone);
+        foreach (var (id, name) in Ids(client.Get("containers/json?all=1"), "Names"))
+            Detail(client, $"containers/{Uri.EscapeDataString(id)}/json", $"container {name.TrimStart('/')}", items, gone);
         return "[" + string.Join(",\n", items) + "]";
     }
 
-    /// <summary>The ids of a list, ordered by <paramref name="nameProperty"/> (a string, or an array whose first string counts).</summary>
-    private static List<string> Ids(string listJson, string nameProperty)
+    // Docker changes while it is read: what the list named and the detail call no longer finds was
+    // removed in between, and is not on the host any more; the rest of the view still holds.
+    private static void Detail(DockerEngineClient client, string path, string what, List<string> items, List<string> gone)
+    {
+        try
+        {
+            items.Add(client.Get(path));
+        }
+        catch (DockerEngineException e) when (e.Failure == DockerEngineFailure.NotFound)
+        {
+            gone.Add(what);
+        }
+    }
+
+    /// <summary>The ids and names of a list, ordered by <paramref name="nameProperty"/> (a string, or an array whose first string counts).</summary>
+    private static List<(string Id, string Name)> Ids(string listJson, string nameProperty)
     {
         try
         {
@@ -83,7 +101,6 @@ internal static class DockerEngineReader
                 .Where(item => item.TryGetProperty("Id", out _))
                 .Select(item => (Id: item.GetProperty("Id").GetString() ?? "", Name: NameOf(item, nameProperty)))
                 .OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Id, StringComparer.Ordinal)
-                .Select(i => i.Id)
                 .ToList();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

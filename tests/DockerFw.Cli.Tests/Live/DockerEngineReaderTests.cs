@@ -50,6 +50,37 @@ public sealed class DockerEngineReaderTests
     }
 
     [Fact]
+    public void A_network_and_a_container_removed_between_the_list_and_their_details_are_left_out_with_a_notice()
+    {
+        // zeta and db are listed, then gone when their details are asked: the Engine answers 404.
+        using var engine = new FakeEngine(new()
+        {
+            ["/networks"] = (200, Networks),
+            ["/networks/aaaaaaaaaaaa0000"] = (200, Network("alpha", "aaaaaaaaaaaa0000")),
+            ["/containers/json?all=1"] = (200, """[{"Id":"c1","Names":["/web"]},{"Id":"c2","Names":["/db"]}]"""),
+            ["/containers/c1/json"] = (200, """{"Id":"c1","Name":"/web","NetworkSettings":{"Networks":{}},"HostConfig":{"NetworkMode":"alpha"},"Config":{}}"""),
+        });
+
+        var reading = DockerEngineReader.Read(engine.Address, [new HostBridge("br-aaaaaaaaaaaa", [])]);
+
+        Assert.Equal(["alpha"], reading.View!.Networks.Select(n => n.Name));
+        Assert.Equal(["web"], reading.View.Containers.Select(c => c.Name));
+        Assert.Equal("removed while dockerfw read the Docker Engine, so left out: network zeta, container db", Assert.Single(reading.Notices));
+        Assert.Contains("GET /networks/bbbbbbbbbbbb0000 HTTP/1.1", engine.Requests);
+    }
+
+    [Fact]
+    public void A_list_call_answered_404_still_fails_the_run()
+    {
+        using var engine = new FakeEngine(new() { ["/networks"] = (200, "[]") });
+
+        var failure = Assert.Throws<CliFailure>(() => DockerEngineReader.Read(engine.Address, []));
+
+        Assert.StartsWith("GET containers/json?all=1 from the Docker Engine at ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("answered 404 Not Found", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_engine_error_is_a_failure_quoting_the_engines_message()
     {
         using var engine = new FakeEngine(new() { ["/networks"] = (500, """{"message":"boom"}""") });
