@@ -122,7 +122,7 @@ internal static class PlanProof
         if (why is not null) text += $": {why}";
         if (region.Verdict == ReachVerdict.Maybe && region.Doubts.FirstOrDefault() is { } doubt)
             return text + $" (the dump cannot decide {doubt}: {result.DoubtReasons.GetValueOrDefault(doubt)})";
-        return ProofText.DecidedBy(region, rules.Source) is { } rule ? text + $" (decided by {rule})" : text + " (decided by a built-in chain's policy)";
+        return ProofText.DecidedBy(region, rules.Source) is { } rule ? text + $" (decided by {rule})" : text;
     }
 
     private static Reachability? Of(ReachVerdict verdict) => verdict switch

@@ -59,7 +59,10 @@ internal static class ProofText
                 yield return v;
     }
 
-    /// <summary>The last rule with a verdict on the region's way, as <c>filter/FORWARD#1 (line 3): -A FORWARD -j ACCEPT</c>.</summary>
+    /// <summary>
+    /// The last rule with a verdict on the region's way, as <c>filter/FORWARD#1 (line 3): -A FORWARD
+    /// -j ACCEPT</c>; without one, the policy of filter FORWARD when it is the region's verdict.
+    /// </summary>
     public static string? DecidedBy(ReachRegion region, Ruleset ruleset)
     {
         foreach (var responsible in region.Rules.Reverse())
@@ -69,6 +72,9 @@ internal static class ProofText
                 return $"{responsible}: {IptablesSaveWriter.FormatRule(rule)}";
         }
 
-        return null;
+        var policy = ruleset["filter"]?["FORWARD"]?.Policy;
+        return (policy, region.Verdict) is (Verdict.Accept, ReachVerdict.Accept) or (Verdict.Drop, ReachVerdict.Drop)
+            ? $"the policy {policy.ToString()!.ToUpperInvariant()} of filter/FORWARD"
+            : null;
     }
 }
