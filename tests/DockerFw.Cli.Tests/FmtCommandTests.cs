@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DockerFw.Cli.Input;
 using DockerFw.Cli.Tests.Support;
 using DockerFw.Tests;
 
@@ -17,6 +18,22 @@ public sealed class FmtCommandTests
         Assert.Contains("*filter\n", run.Out);
         Assert.Contains("COMMIT\n", run.Out);
         Assert.Equal("", run.Error);
+    }
+
+    [Fact]
+    public void A_dump_large_enough_to_pause_the_collector_is_written_back_rule_for_rule_and_the_pause_ends_with_the_command()
+    {
+        var rules = Enumerable.Range(0, 20_000)
+            .Select(i => $"-A INPUT -s 10.0.{i / 256}.{i % 256}/32 -p tcp -m tcp --dport {i % 65536} -j ACCEPT")
+            .ToList();
+        var dump = "*filter\n:INPUT ACCEPT [0:0]\n" + string.Concat(rules.Select(r => r + "\n")) + "COMMIT\n";
+        Assert.True(dump.Length >= CollectionPause.From, "the dump must be large enough for the pause");
+
+        var run = Dockerfw.Run(["fmt", "-"], stdin: dump);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(rules, run.Out.Split('\n').Where(line => line.StartsWith("-A ")));
+        Assert.NotEqual(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
     }
 
     [Fact]

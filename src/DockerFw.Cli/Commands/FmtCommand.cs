@@ -57,6 +57,7 @@ internal sealed class FmtCommand(DumpLoader loader, StandardStreams streams) : I
         var dumps = options.File is null
             ? loader.ReadIptables(InputOptions.Live with { Netns = options.Netns })
             : [loader.ReadFile(options.File, options.Family)];
+        using var pause = CollectionPause.ForInput(dumps.Sum(d => (long)d.Text.Length));
         var loaded = DumpLoader.Parse(dumps, options.Strict);
         foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
         if (!loaded.Succeeded) return ExitCodes.Error;

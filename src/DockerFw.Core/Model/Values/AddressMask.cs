@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text;
 
 namespace DockerFw.Core.Model.Values;
 
@@ -79,6 +80,13 @@ public sealed record AddressMask
         if (!IpAddressValue.TryParse(maskText, family, out var mask)) return false;
         value = new AddressMask(family, address, mask);
         return true;
+    }
+
+    /// <summary>The text of <see cref="ToString"/>, appended.</summary>
+    public StringBuilder AppendTo(StringBuilder text)
+    {
+        IpAddressValue.AppendTo(text, Address, Family).Append('/');
+        return PrefixLength is { } len ? text.Append(len) : IpAddressValue.AppendTo(text, Mask, Family);
     }
 
     public override string ToString()

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace DockerFw.Core.Model.Values;
 
@@ -35,6 +36,14 @@ public static class IpAddressValue
 
     public static UInt128 Parse(string text, IpFamily family) =>
         TryParse(text, family, out var v) ? v : throw new FormatException($"not an {family} address: '{text}'");
+
+    /// <summary><see cref="Format"/> into <paramref name="text"/>; an IPv4 address without a string of its own.</summary>
+    public static StringBuilder AppendTo(StringBuilder text, UInt128 value, IpFamily family)
+    {
+        if (family != IpFamily.V4) return text.Append(Format(value, family));
+        var v = (uint)value;
+        return text.Append(v >> 24).Append('.').Append((v >> 16) & 0xff).Append('.').Append((v >> 8) & 0xff).Append('.').Append(v & 0xff);
+    }
 
     public static string Format(UInt128 value, IpFamily family)
     {

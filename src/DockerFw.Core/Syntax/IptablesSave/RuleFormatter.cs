@@ -72,6 +72,9 @@ internal static class RuleFormatter
             case SetMatch set:
                 text.Append(' ').AppendPlain(set.SetName).Append(' ').Append(set.FormatDirections());
                 return;
+            case AddressMatch a:
+                a.Value.AppendTo(text.Append(' '));
+                return;
             case PortMatch { Range: var range }:
                 text.Append(' ').Append(range.First);
                 if (range.Last != range.First) text.Append(':').Append(range.Last);
@@ -80,7 +83,6 @@ internal static class RuleFormatter
 
         var value = match switch
         {
-            AddressMatch a => a.Value.ToString(),
             ProtocolMatch p => p.Value.Name,
             FragmentMatch => null,
             TcpFlagsMatch f => $"{TcpFlagsText.Format(f.Mask)} {TcpFlagsText.Format(f.Compare)}",

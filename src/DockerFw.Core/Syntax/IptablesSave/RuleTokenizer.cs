@@ -95,8 +95,10 @@ internal static class RuleTokenizer
             var close = line.IndexOf('"', end + 1);
             if (close > 0 && line.AsSpan(end + 1, close - end - 1).IndexOf('\\') < 0)
             {
-                // A closed quote without escapes, the usual comment: the token is its text without the quotes.
-                var text = end == i ? pool.Get(line.AsSpan(end + 1, close - end - 1)) : string.Concat(line.AsSpan(i, end - i), line.AsSpan(end + 1, close - end - 1));
+                // A closed quote without escapes, the usual comment: the token is its text without the
+                // quotes. Not pooled: comments are nearly all distinct, and a pool of 100,000 of them
+                // cost more in lookups and growth than the few repeats it saved.
+                var text = string.Concat(line.AsSpan(i, end - i), line.AsSpan(end + 1, close - end - 1));
                 tokens.Add(new Token(text, i + 1, true));
                 i = close + 1;
                 continue;

@@ -21,6 +21,8 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     private readonly Dictionary<string, ImmutableArray<Rule>.Builder> rules = new(StringComparer.Ordinal);
 
     private readonly ImmutableArray<string> builtIns = Model.Table.BuiltInChainsOf(name);
+    private string? lastChain;
+    private ImmutableArray<Rule>.Builder? lastRules;
 
     public string Name { get; } = name;
 
@@ -108,15 +110,24 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     }
 
     /// <summary>A built-in chain of this table, or a chain declared so far.</summary>
-    public bool HasChain(string chain) => declared.Contains(chain) || IsBuiltIn(chain);
+    public bool HasChain(string chain) => ReferenceEquals(chain, lastChain) || declared.Contains(chain) || IsBuiltIn(chain);
 
     /// <summary>The number the next rule of <paramref name="chain"/> gets (1-based).</summary>
-    public int NextNumber(string chain) => rules.TryGetValue(chain, out var list) ? list.Count + 1 : 1;
+    public int NextNumber(string chain) => RulesFor(chain).Count + 1;
 
-    public void Add(Rule rule)
+    public void Add(Rule rule) => RulesFor(rule.Chain).Add(rule);
+
+    /// <summary>
+    /// The rules of a chain so far. A dump lists each chain's rules together, so the chain of the
+    /// last rule is nearly always the one asked for; the pool gives it the same string instance.
+    /// </summary>
+    private ImmutableArray<Rule>.Builder RulesFor(string chain)
     {
-        if (!rules.TryGetValue(rule.Chain, out var list)) rules[rule.Chain] = list = ImmutableArray.CreateBuilder<Rule>();
-        list.Add(rule);
+        if (ReferenceEquals(chain, lastChain)) return lastRules!;
+        if (!rules.TryGetValue(chain, out var list)) rules[chain] = list = ImmutableArray.CreateBuilder<Rule>();
+        lastChain = chain;
+        lastRules = list;
+        return list;
     }
 
     /// <summary>

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The build to put on hosts: self-contained (no .NET runtime needed on the host) and precompiled as
+# one composite ReadyToRun image together with the framework, so almost nothing is jitted at start
+# and the framework's generic code over dockerfw's types is precompiled too (docs/performance.md).
+# Usage: scripts/publish.sh OUT-DIR        (then run OUT-DIR/dockerfw)
+set -euo pipefail
+
+out=${1:?usage: scripts/publish.sh OUT-DIR}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+# Its own artifacts folder: a composite build's intermediate files must never be picked up by the
+# ordinary framework-dependent build of the same tree (the result aborts at start).
+artifacts=$(mktemp -d)
+trap 'rm -rf "$artifacts"' EXIT
+
+dotnet publish "$repo/src/DockerFw.Cli" -c Release -r linux-x64 --self-contained true \
+    -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
+    --artifacts-path "$artifacts" -o "$out" >/dev/null
+echo "published $out/dockerfw ($(du -sh "$out" | cut -f1))"

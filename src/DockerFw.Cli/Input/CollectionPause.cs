@@ -1,0 +1,60 @@
+using System.Runtime;
+
+namespace DockerFw.Cli.Input;
+
+/// <summary>
+/// Asks the garbage collector to stay idle while a large dump is read and written back. Nearly
+/// everything allocated then is the model, which lives to the end of the process, so a collection
+/// frees next to nothing; yet once the model is promoted, the next allocation set off a full
+/// blocking collection that marked every object of it: about 0.6 s of the 1 s `fmt` spent on a
+/// 100,000-rule dump (docs/performance.md).
+/// </summary>
+/// <remarks>
+/// The pause is a budget, not a promise: if the command allocates more than asked for, the runtime
+/// ends the pause by itself and collects as usual, so a wrong guess costs speed, never memory safety.
+/// </remarks>
+internal sealed class CollectionPause : IDisposable
+{
+    /// <summary>Below this much input the collector is never the cost worth avoiding.</summary>
+    internal const long From = 1 << 20;
+
+    // fmt of the kube-proxy dump allocates about 18.5 bytes per input byte (278 MB for 15 MB).
+    private const long BytesPerInputByte = 24;
+
+    private readonly bool started;
+
+    private CollectionPause(bool started) => this.started = started;
+
+    /// <summary>Pauses collection for a command about to read <paramref name="inputBytes"/> of dumps.</summary>
+    public static CollectionPause ForInput(long inputBytes)
+    {
+        if (inputBytes < From) return new CollectionPause(false);
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        var budget = Math.Min(inputBytes * BytesPerInputByte, available / 4);
+        try
+        {
+            // Never a full collection to make room: that is the cost this avoids.
+            return new CollectionPause(GC.TryStartNoGCRegion(budget, disallowFullBlockingGC: true));
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException)
+        {
+            // More than this runtime can set aside at once, or a pause already running in this
+            // process (commands run side by side in tests): read with the collector as usual.
+            return new CollectionPause(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        // The runtime has already ended the pause if the budget ran out.
+        if (!started || GCSettings.LatencyMode != GCLatencyMode.NoGCRegion) return;
+        try
+        {
+            GC.EndNoGCRegion();
+        }
+        catch (InvalidOperationException)
+        {
+            // Ended by the runtime between the check and here: nothing left to end.
+        }
+    }
+}
