@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Tests.Support;
@@ -34,6 +35,33 @@ public sealed class FmtCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(rules, run.Out.Split('\n').Where(line => line.StartsWith("-A ")));
         Assert.NotEqual(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
+    }
+
+    [Theory]
+    [InlineData("utf-8 with a byte order mark")]
+    [InlineData("utf-16")]
+    [InlineData("utf-32")]
+    public void A_dump_file_with_a_byte_order_mark_reads_as_the_same_dump(string encoding)
+    {
+        var text = File.ReadAllText(FullDump);
+        var withMark = Path.Combine(Path.GetTempPath(), $"dockerfw-bom-{Guid.NewGuid():N}.iptables-save");
+        File.WriteAllText(withMark, text, encoding switch
+        {
+            "utf-16" => Encoding.Unicode,
+            "utf-32" => Encoding.UTF32,
+            _ => new UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
+        });
+        try
+        {
+            var run = Dockerfw.Run("fmt", withMark);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(Dockerfw.Run("fmt", FullDump).Out, run.Out);
+        }
+        finally
+        {
+            File.Delete(withMark);
+        }
     }
 
     [Fact]

@@ -62,7 +62,7 @@ internal sealed partial class RuleBinder
             && MatchModules.ImplicitFor(protocol, context.Family) is { } implicitTable
             && implicitTable.Find(option.Text) is { } implicitSpec)
         {
-            var block = new Block(implicitTable, implicitTable.Name, option, []);
+            var block = NewBlock(implicitTable, implicitTable.Name, option);
             blocks.Add(block);
             Bind(block, implicitSpec, option);
             return true;
@@ -81,7 +81,7 @@ internal sealed partial class RuleBinder
     private void Bind(Block block, OptionSpec spec, Token option)
     {
         if (!spec.Invertible && !NotNegated(option)) return;
-        if (Take(option, spec.Arity, spec.Invertible) is not { } args) return;
+        if (TakeScratch(option, spec.Arity, spec.Invertible) is not { } args) return;
         var use = new OptionUse(block.Module, spec.SaveName, option, args, Negated(), context);
         if (spec.Bind!(use) is { } match) block.Matches.Add(match);
     }

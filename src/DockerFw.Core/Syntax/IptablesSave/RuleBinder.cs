@@ -15,12 +15,25 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal sealed partial class RuleBinder
 {
-    private sealed record Block(OptionTable? Table, string Module, Token At, List<Match> Matches);
+    /// <summary>A <c>-m</c> block being bound; reused from line to line (see <see cref="NewBlock"/>).</summary>
+    private sealed class Block
+    {
+        public OptionTable? Table { get; set; }
+
+        public string Module { get; set; } = "";
+
+        public Token At { get; set; }
+
+        public List<Match> Matches { get; } = new(4);
+    }
+
+    private readonly List<Block> spareBlocks = [];
 
     private readonly Match?[] core = new Match?[CoreNames.Length];
     private readonly List<Block> blocks = [];
     private readonly List<TargetArg> targetArgs = [];
     private int position;
+    private int usedBlocks;
     private Token? bang;
     private Token? chain;
     private Counters? counters;
@@ -42,6 +55,7 @@ internal sealed partial class RuleBinder
         counters = prefixCounters;
         Array.Clear(core);
         blocks.Clear();
+        usedBlocks = 0;
         targetArgs.Clear();
         position = 0;
         bang = chain = targetName = null;
@@ -195,6 +209,18 @@ internal sealed partial class RuleBinder
         }
     }
 
+    /// <summary>A cleared block from the ones earlier lines used: a dump binds hundreds of thousands of them.</summary>
+    private Block NewBlock(OptionTable? table, string module, Token at)
+    {
+        if (usedBlocks == spareBlocks.Count) spareBlocks.Add(new Block());
+        var block = spareBlocks[usedBlocks++];
+        block.Table = table;
+        block.Module = module;
+        block.At = at;
+        block.Matches.Clear();
+        return block;
+    }
+
     private void LoadModule(Token module)
     {
         if (!IsExtensionName(module.Text))
@@ -205,7 +231,7 @@ internal sealed partial class RuleBinder
 
         var table = MatchModules.Find(module.Text);
         if (table is null) context.Report(Messages.UnknownModule(context.At(module), module.Text));
-        blocks.Add(new Block(table, module.Text, module, []));
+        blocks.Add(NewBlock(table, module.Text, module));
     }
 
     private void SetTarget(Token option, Token name)
@@ -247,61 +273,5 @@ internal sealed partial class RuleBinder
         var negated = bang is not null;
         bang = null;
         return negated;
-    }
-
-    /// <summary>
-    /// The next <paramref name="arity"/> arguments, whatever they look like; a bare <c>!</c> right
-    /// after an invertible option is the old <c>-s ! x</c> negation, read as <c>! -s x</c>.
-    /// </summary>
-    private Token[]? Take(Token option, int arity, bool invertible)
-    {
-        if (arity > 0 && invertible && !TakeIntrapositionedBang(option)) return null;
-
-        if (position + arity > tokens.Count)
-        {
-            context.Report(Messages.MissingValue(context.At(option), option.Text, arity));
-            return null;
-        }
-
-        var args = arity == 0 ? [] : CollectionsMarshal.AsSpan(tokens).Slice(position, arity).ToArray();
-        position += arity;
-        return args;
-    }
-
-    /// <summary><see cref="Take"/> of one argument, without an array: most options take one.</summary>
-    private Token? TakeOne(Token option, bool invertible)
-    {
-        if (invertible && !TakeIntrapositionedBang(option)) return null;
-
-        if (position + 1 > tokens.Count)
-        {
-            context.Report(Messages.MissingValue(context.At(option), option.Text, 1));
-            return null;
-        }
-
-        return tokens[position++];
-    }
-
-    /// <summary>Takes a bare <c>!</c> right after <paramref name="option"/> as its negation; false after a double one.</summary>
-    private bool TakeIntrapositionedBang(Token option)
-    {
-        if (position >= tokens.Count || !tokens[position].IsBang) return true;
-        if (bang is not null)
-        {
-            context.Report(Messages.DoubleNegation(context.At(tokens[position])));
-            return false;
-        }
-
-        context.Report(Messages.IntrapositionedNegation(context.At(tokens[position]), option.Text));
-        bang = tokens[position++];
-        return true;
-    }
-
-    /// <summary>The values an unknown option seems to take: what follows until the next option or <c>!</c>.</summary>
-    private Token[] TakeGuessed()
-    {
-        var start = position;
-        while (position < tokens.Count && !tokens[position].LooksLikeOption && !tokens[position].IsBang) position++;
-        return CollectionsMarshal.AsSpan(tokens)[start..position].ToArray();
     }
 }
