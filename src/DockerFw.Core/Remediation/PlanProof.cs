@@ -99,7 +99,7 @@ internal static class PlanProof
     }
 
     /// <summary>The packets of the allowed protocols and ports, from any source port.</summary>
-    private static PacketSet Allowed(PacketSpace space, PairExpectation expected)
+    internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
     {
         var whole = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
         if (expected.AllowsEverything) return PacketSet.Of(whole);
@@ -112,7 +112,7 @@ internal static class PlanProof
     }
 
     /// <summary>Source and destination ports swapped: the replies of a set of requests, or back.</summary>
-    private static PacketSet Mirrored(PacketSet packets) => new([.. packets.Boxes.Select(b =>
+    internal static PacketSet Mirrored(PacketSet packets) => new([.. packets.Boxes.Select(b =>
         b.With(Dimension.Sport, b[Dimension.Dport]).With(Dimension.Dport, b[Dimension.Sport]))]);
 
     private static string Refusal(PacketSet packets, Reachability? actual, Reachability expected, ReachRegion region, ReachResult result,

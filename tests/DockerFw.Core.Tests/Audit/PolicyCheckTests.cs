@@ -75,10 +75,26 @@ public sealed class PolicyCheckTests
         var findings = Findings(bypassed);
 
         Assert.Equal("DFW901", findings[0].Code.Code);
-        Assert.Contains("no connection between the policy's containers reaches the jump from DOCKER-USER to DOCKERFW-POLICY", findings[0].Message, StringComparison.Ordinal);
+        Assert.Contains("no new connection between the policy's containers reaches the jump from DOCKER-USER to DOCKERFW-POLICY", findings[0].Message, StringComparison.Ordinal);
         Assert.Contains(findings[0].Evidence, e => e is { Chain: "FORWARD", Rule: 1, Role: "accepts before dockerfw's jump" });
-        Assert.Contains(findings, f => f.Code.Code == "DFW902" && f.Message.StartsWith("'db' on 'backend' -> 'api' on 'backend' tcp/1 (standing for the ports the policy does not name): new connections get through", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Code.Code == "DFW902" && f.Message.StartsWith("'db' on 'backend' -> 'api' on 'backend' every protocol: new connections get through", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Code.Code == "DFW902" && f.Message.StartsWith("'api' on 'backend' -> 'db' on 'backend' tcp/0-5431,5433-65535 and every other protocol: new connections get through", StringComparison.Ordinal));
         Assert.DoesNotContain(findings, f => f.Code.Code == "DFW903");
+    }
+
+    [Fact]
+    public void A_hole_on_a_port_the_policy_never_names_is_found_with_the_rule_that_opens_it()
+    {
+        var (api, db) = (Address("api"), Address("db"));
+        var holed = Applied(Policy).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+            $"-A DOCKER-USER -s {db}/32 -d {api}/32 -p udp -m udp --dport 53 -j ACCEPT\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal);
+
+        var finding = Assert.Single(Findings(holed));
+
+        Assert.Equal("DFW902", finding.Code.Code);
+        Assert.StartsWith("'db' on 'backend' -> 'api' on 'backend' udp/53: new connections get through, but the policy p.policy blocks them.", finding.Message, StringComparison.Ordinal);
+        var evidence = Assert.Single(finding.Evidence);
+        Assert.Equal(("DOCKER-USER", 1, "accepts"), (evidence.Chain, evidence.Rule, evidence.Role));
     }
 
     [Fact]
@@ -131,6 +147,9 @@ public sealed class PolicyCheckTests
 
     private static ResolvedPolicy Resolve(string text, DockerView view) =>
         PolicyResolver.Resolve(PolicyReader.Read(text, "p.policy").Value!, view).Value!;
+
+    private static string Address(string container) =>
+        IpAddressValue.Format(PolicyResolverTests.LabHost.ContainerByName(container)!.Endpoints.Single(e => e.Network == "backend").Ipv4!.Value, IpFamily.V4);
 
     /// <summary>Two containers trade their addresses on a network, as a restart in another order may do.</summary>
     private static DockerView Swap(DockerView view, string a, string b, string network)
