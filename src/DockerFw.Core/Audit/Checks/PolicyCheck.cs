@@ -1,5 +1,6 @@
 using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
 using DockerFw.Core.Semantics;
@@ -21,19 +22,30 @@ public sealed class PolicyCheck : IAuditCheck
     public IEnumerable<Finding> Run(AuditContext context)
     {
         if (context.Policy is not { } policy) yield break;
-        var analysis = context.Analysis();
-        var judgement = PolicyConformance.Judge(analysis, policy);
-        var differences = judgement.Differences;
-        if (differences.IsEmpty) yield break;
+        foreach (var (analysis, prefix) in context.Analysis().Families.Where(f => Judged(f.Analysis, policy)))
+        {
+            var judgement = PolicyConformance.Judge(analysis, policy);
+            var differences = judgement.Differences;
+            if (differences.IsEmpty) continue;
 
-        if (NotInForce(analysis, policy, judgement) is { } why)
-            yield return Finding.Of(FindingCodes.PolicyNotInForce,
-                $"the policy {policy.File} is not in force: {why.Reason}, so the host does only what Docker's own rules do (the other policy findings list what differs). Apply it again (dockerfw apply --policy {policy.File}); after a flush or a firewall reload, re-apply from the same hook.",
-                differences.SelectMany(d => new[] { d.From.Network.Name, d.To.Network.Name }).Distinct().Order(StringComparer.Ordinal),
-                evidence: why.Evidence);
+            if (NotInForce(analysis, policy, judgement) is { } why)
+                yield return Finding.Of(FindingCodes.PolicyNotInForce,
+                    $"{prefix}the policy {policy.File} is not in force: {why.Reason}, so the host does only what Docker's own rules do (the other policy findings list what differs). Apply it again (dockerfw apply --policy {policy.File}); after a flush or a firewall reload, re-apply from the same hook.",
+                    differences.SelectMany(d => new[] { d.From.Network.Name, d.To.Network.Name }).Distinct().Order(StringComparer.Ordinal),
+                    evidence: why.Evidence);
 
-        foreach (var difference in differences) yield return Difference(difference, policy);
+            foreach (var difference in differences) yield return Difference(difference, policy, prefix);
+        }
     }
+
+    /// <summary>
+    /// IPv4 always; IPv6 where a plan would have an ip6tables half: the policy's networks have IPv6
+    /// and ip6tables has Docker's DOCKER-USER (without it nothing of dockerfw's can be reached there,
+    /// and the plan says so instead).
+    /// </summary>
+    private static bool Judged(AuditAnalysis analysis, ResolvedPolicy policy) =>
+        analysis.Inputs.Family == IpFamily.V4
+        || (policy.HasIpv6 && analysis.Inputs.Ruleset["filter"]?[PolicyPlanner.DockerUser] is not null);
 
     private sealed record Cause(string Reason, IEnumerable<Evidence> Evidence);
 
@@ -57,7 +69,7 @@ public sealed class PolicyCheck : IAuditCheck
         return null;
     }
 
-    private static Finding Difference(PolicyDifference difference, ResolvedPolicy policy)
+    private static Finding Difference(PolicyDifference difference, ResolvedPolicy policy, string prefix)
     {
         var forbidden = difference.Expected == Reachability.Blocked;
         var actual = difference.Actual switch
@@ -72,7 +84,7 @@ public sealed class PolicyCheck : IAuditCheck
             : "Apply the policy again (dockerfw apply --policy FILE): its rules name container addresses, which change when containers restart; or remove the rule that blocks them (see the evidence).";
         return Finding.Of(
             forbidden ? FindingCodes.PolicyForbiddenReachable : FindingCodes.PolicyAllowedBlocked,
-            $"{Describe(difference.From)} -> {Describe(difference.To)} {difference.Packets}: new connections {actual}, but the policy {policy.File} {(forbidden ? "blocks" : "allows")} them. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
+            $"{prefix}{Describe(difference.From)} -> {Describe(difference.To)} {difference.Packets}: new connections {actual}, but the policy {policy.File} {(forbidden ? "blocks" : "allows")} them. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
             new[] { difference.From.Network.Name, difference.To.Network.Name }.Distinct(),
             [difference.From.Container.Name, difference.To.Container.Name],
             difference.Evidence);
