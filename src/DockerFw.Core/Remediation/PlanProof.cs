@@ -28,11 +28,29 @@ internal static class PlanProof
         var containers = members.Aggregate(IntervalSet.Empty, (s, m) => s.Union(IntervalSet.Single(m.AddressOf(family)!.Value)));
         var rules = SymbolicRuleset.Compile(after, policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), containers.Complement(family.AllOnes()));
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
+        var space = rules.Space;
+        var bridges = members.Select(m => m.Network.Bridge!).Distinct()
+            .Aggregate(IntervalSet.Empty, (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
+        var whole = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
         foreach (var from in members)
         {
+            // One walk for everything a container sends to the others and one for everything they
+            // answer it, cut per pair afterwards: 2N walks instead of 2N².
+            var address = IntervalSet.Single(from.AddressOf(family)!.Value);
+            var fromBridge = space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!));
+            var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
+                .ToPacketSet(space).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
+                    .With(Dimension.Dst, containers).With(Dimension.Out, bridges)));
+            var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
+                .ToPacketSet(space).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
+                    .With(Dimension.Src, containers).With(Dimension.In, bridges)));
             foreach (var to in members.Where(m => m != from))
             {
-                var problem = Disagreement(rules, family, from, to, PairExpectation.Of(policy, from, to));
+                var toAddress = IntervalSet.Single(to.AddressOf(family)!.Value);
+                var toBridge = space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!));
+                var problem = Disagreement(rules, PairExpectation.Of(policy, from, to),
+                    (requests, whole.With(Dimension.Dst, toAddress).With(Dimension.Out, toBridge)),
+                    (replies, whole.With(Dimension.Src, toAddress).With(Dimension.In, toBridge)));
                 if (problem is not null)
                     problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1),
                         $"{Describe(from)} -> {Describe(to)}{(family == IpFamily.V6 ? " over IPv6" : "")} {problem}"));
@@ -43,43 +61,31 @@ internal static class PlanProof
         return problems.ToImmutable();
     }
 
-    private static string? Disagreement(SymbolicRuleset rules, IpFamily family, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected)
+    /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
+    /// <param name="replies">ESTABLISHED packets to it, and the box of those from the other.</param>
+    private static string? Disagreement(SymbolicRuleset rules, PairExpectation expected, (ReachResult Result, Box Pair) requests, (ReachResult Result, Box Pair) replies)
     {
         var space = rules.Space;
         var allowed = Allowed(space, expected);
-        var requests = SymbolicEngine.Reach(rules, new ReachQuery(PacketPath.Forward)
+        foreach (var region in requests.Result.Regions)
         {
-            In = new InterfacePattern(from.Network.Bridge!),
-            Out = new InterfacePattern(to.Network.Bridge!),
-            Source = Host(family, from.AddressOf(family)!.Value),
-            Destination = Host(family, to.AddressOf(family)!.Value),
-            State = ConntrackStates.New,
-        });
-        foreach (var region in requests.Regions)
-        {
+            var packets = region.Packets.Intersect(requests.Pair);
+            if (packets.IsEmpty) continue;
             var actual = Of(region.Verdict);
-            var inAllowed = region.Packets.Intersect(allowed);
-            if (!inAllowed.IsEmpty && actual != Reachability.Reachable) return Refusal(inAllowed, actual, Reachability.Reachable, region, requests, rules);
-            var rest = region.Packets.Subtract(allowed);
+            var inAllowed = packets.Intersect(allowed);
+            if (!inAllowed.IsEmpty && actual != Reachability.Reachable) return Refusal(inAllowed, actual, Reachability.Reachable, region, requests.Result, rules);
+            var rest = packets.Subtract(allowed);
             var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
-            if (!rest.IsEmpty && actual != restExpected) return Refusal(rest, actual, restExpected, region, requests, rules);
+            if (!rest.IsEmpty && actual != restExpected) return Refusal(rest, actual, restExpected, region, requests.Result, rules);
         }
 
         // Replies of what should connect: the same ports, the other way, ESTABLISHED.
-        var connecting = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
-        var replies = SymbolicEngine.Reach(rules, new ReachQuery(PacketPath.Forward)
+        var connecting = Mirrored(expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed);
+        foreach (var region in replies.Result.Regions.Where(r => r.Verdict != ReachVerdict.Accept))
         {
-            In = new InterfacePattern(to.Network.Bridge!),
-            Out = new InterfacePattern(from.Network.Bridge!),
-            Source = Host(family, to.AddressOf(family)!.Value),
-            Destination = Host(family, from.AddressOf(family)!.Value),
-            State = ConntrackStates.Established,
-        });
-        foreach (var region in replies.Regions.Where(r => r.Verdict != ReachVerdict.Accept))
-        {
-            var dropped = region.Packets.Intersect(Mirrored(connecting));
+            var dropped = region.Packets.Intersect(replies.Pair).Intersect(connecting);
             if (!dropped.IsEmpty)
-                return Refusal(Mirrored(dropped), Reachability.OneWay, Reachability.Reachable, region, replies, rules, "its replies are not accepted");
+                return Refusal(Mirrored(dropped), Reachability.OneWay, Reachability.Reachable, region, replies.Result, rules, "its replies are not accepted");
         }
 
         return null;
