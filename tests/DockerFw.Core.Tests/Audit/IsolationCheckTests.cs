@@ -112,4 +112,9 @@ public sealed class IsolationCheckTests
             -A FORWARD -i eth0 -o br-dummy -j ACCEPT
 
             """)));
+
+    [Fact]
+    public void An_internal_network_s_only_guard_against_outside_sources_is_enough_since_a_spoofed_container_source_opens_no_connection() =>
+        // Docker 29 keeps outsiders out of an internal network with `! -s SUBNET -o BR -j DROP` alone.
+        Assert.Empty(Codes(Check, File.ReadAllText(Corpus.PathOf("docker", "moby29-internal.iptables-save"))));
 }

@@ -79,7 +79,11 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     public IReadOnlyDictionary<string, List<Piece>> FromOutside()
     {
         if (_fromOutside is not null) return _fromOutside;
-        var outside = NewFromOutside(Space, inputs, Dimension.In);
+        // A host outside holds no container address: a packet from the uplink with one is spoofed, and
+        // the container's replies go to the bridge, never back to it, so no connection is opened.
+        var containers = inputs.Networks.Where(n => n.Subnet is not null)
+            .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
+        var outside = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src))));
         var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward,
             outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out);
         var open = quick.Where(kv => kv.Value.Any(p => p.Verdict == ReachVerdict.Accept))
