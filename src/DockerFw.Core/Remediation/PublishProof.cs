@@ -83,7 +83,7 @@ internal static class PublishProof
     }
 
     /// <summary>Whether the region's way went through a DNAT to the container's address.</summary>
-    private static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container) => region.Rules.Any(r =>
+    internal static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container) => region.Rules.Any(r =>
         ruleset[r.Table]?[r.Chain]?.Rules.ElementAtOrDefault(r.Number - 1)?.Target is DnatTarget { To.First: { } to } && to == container);
 
     private static string Refusal(PacketSet packets, ReachRegion region, ReachResult result, SymbolicRuleset rules, PublishPolicy publish,
@@ -101,7 +101,7 @@ internal static class PublishProof
     }
 
     /// <summary>An address set as its first ranges, <c>0.0.0.0-192.0.1.255</c>.</summary>
-    private static string Addresses(IntervalSet set, IpFamily family)
+    internal static string Addresses(IntervalSet set, IpFamily family)
     {
         string Range((UInt128 First, UInt128 Last) r) => r.First == r.Last
             ? IpAddressValue.Format(r.First, family)
@@ -111,6 +111,6 @@ internal static class PublishProof
     }
 
     /// <summary>The host address the port is bound to, when Docker binds it to one.</summary>
-    private static UInt128? Bound(PublishPolicy publish, IpFamily family) =>
+    internal static UInt128? Bound(PublishPolicy publish, IpFamily family) =>
         publish.Binding.HostIp is { } ip && IpAddressValue.TryParse(ip, family, out var address) && address != 0 ? address : null;
 }

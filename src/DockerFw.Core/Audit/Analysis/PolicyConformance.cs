@@ -111,7 +111,7 @@ public static class PolicyConformance
         };
 
     /// <summary>The rule that decided a region, or the undecidable rules its fate hangs on.</summary>
-    private static ImmutableArray<Evidence> Evidence(AuditInputs inputs, ReachRegion region, ReachResult result, string what = "")
+    internal static ImmutableArray<Evidence> Evidence(AuditInputs inputs, ReachRegion region, ReachResult result, string what = "")
     {
         if (region.Verdict == ReachVerdict.Maybe)
             return [.. region.Doubts.Select(d => EvidenceOf.Rule(inputs.Ruleset, d, "cannot be decided: " + result.DoubtReasons.GetValueOrDefault(d)))];

@@ -26,15 +26,18 @@ public sealed class PolicyCheck : IAuditCheck
         {
             var judgement = PolicyConformance.Judge(analysis, policy);
             var differences = judgement.Differences;
-            if (differences.IsEmpty) continue;
+            var published = PublishConformance.Judge(analysis, policy);
+            if (differences.IsEmpty && published.IsEmpty) continue;
 
             if (NotInForce(analysis, policy, judgement) is { } why)
                 yield return Finding.Of(FindingCodes.PolicyNotInForce,
                     $"{prefix}the policy {policy.File} is not in force: {why.Reason}, so the host does only what Docker's own rules do (the other policy findings list what differs). Apply it again (dockerfw apply --policy {policy.File}); after a flush or a firewall reload, re-apply from the same hook.",
-                    differences.SelectMany(d => new[] { d.From.Network.Name, d.To.Network.Name }).Distinct().Order(StringComparer.Ordinal),
+                    differences.SelectMany(d => new[] { d.From.Network.Name, d.To.Network.Name }).Concat(published.Select(d => d.Member.Network.Name))
+                        .Distinct().Order(StringComparer.Ordinal),
                     evidence: why.Evidence);
 
             foreach (var difference in differences) yield return Difference(difference, policy, prefix);
+            foreach (var difference in published) yield return Published(difference, policy, prefix);
         }
     }
 
@@ -87,6 +90,28 @@ public sealed class PolicyCheck : IAuditCheck
             $"{prefix}{Describe(difference.From)} -> {Describe(difference.To)} {difference.Packets}: new connections {actual}, but the policy {policy.File} {(forbidden ? "blocks" : "allows")} them. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
             new[] { difference.From.Network.Name, difference.To.Network.Name }.Distinct(),
             [difference.From.Container.Name, difference.To.Container.Name],
+            difference.Evidence);
+    }
+
+    private static Finding Published(PublishDifference difference, ResolvedPolicy policy, string prefix)
+    {
+        var binding = difference.Publish.Binding;
+        var member = difference.Member;
+        var actual = difference.Reaches switch
+        {
+            true => "reach",
+            false => "do not reach",
+            null => "may or may not reach (it depends on rules the dump cannot decide)",
+        };
+        var restriction = $"{(difference.Publish.Restriction == PublishRestriction.FromSources ? "from" : "on")} {string.Join(", ", difference.Publish.Addresses)}";
+        var remedy = difference.Allowed
+            ? "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that blocks them (see the evidence)."
+            : "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that lets them in (see the evidence).";
+        return Finding.Of(
+            difference.Allowed ? FindingCodes.PolicyAllowedBlocked : FindingCodes.PolicyForbiddenReachable,
+            $"{prefix}{binding.Protocol}/{binding.HostPort} on {difference.Hosts} from {difference.Sources}: new connections {actual} '{member.Container.Name}' ({binding.ContainerPort}/{binding.Protocol} on '{member.Network.Name}'), but the policy {policy.File} publishes it {(difference.Allowed ? "" : "only ")}{restriction}. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
+            [member.Network.Name],
+            [member.Container.Name],
             difference.Evidence);
     }
 

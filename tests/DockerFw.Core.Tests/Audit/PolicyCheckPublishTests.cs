@@ -1,0 +1,75 @@
+using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Checks;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Tests.Policy;
+
+namespace DockerFw.Tests.Audit;
+
+/// <summary>
+/// samples/lab-host's web, published on 0.0.0.0:8080, against <c>publish web tcp/8080 from|on ...</c>:
+/// connections to the host port followed through Docker's DNAT, from every source.
+/// </summary>
+public sealed class PolicyCheckPublishTests
+{
+    private const string FromOffice = "publish web tcp/8080 from 192.0.2.0/24";
+
+    private static readonly Ruleset LabHost = IptablesSaveReader.Read(
+        File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save")), "iptables-save", IpFamily.V4).Value!;
+
+    [Fact]
+    public void A_port_published_to_everyone_breaks_a_from_restriction_for_every_other_source_with_docker_s_accept_as_evidence()
+    {
+        var findings = Findings(LabHost, FromOffice);
+
+        Assert.Equal(["DFW901", "DFW902"], findings.Select(f => f.Code.Code));
+        var open = findings[1];
+        Assert.StartsWith(
+            "tcp/8080 on 198.18.0.1 from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255: new connections reach 'web' (80/tcp on 'frontend'), but the policy p.policy publishes it only from 192.0.2.0/24.",
+            open.Message, StringComparison.Ordinal);
+        Assert.Equal(["web"], open.Containers.AsEnumerable());
+        Assert.Contains(open.Evidence, e => e is { Table: "filter", Chain: "DOCKER", Role: "accepts" });
+    }
+
+    [Fact]
+    public void The_planned_restriction_satisfies_the_policy()
+    {
+        Assert.Empty(Findings(Applied(FromOffice), FromOffice));
+    }
+
+    [Fact]
+    public void A_drop_of_the_allowed_sources_is_found_as_connections_the_policy_allows_being_blocked()
+    {
+        var blocked = Applied(FromOffice).Replace("-A DOCKER-USER -j DOCKERFW-POLICY", "-A DOCKER-USER -s 192.0.2.0/24 -j DROP\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal);
+
+        var finding = Assert.Single(Findings(blocked, FromOffice));
+
+        Assert.Equal("DFW903", finding.Code.Code);
+        Assert.StartsWith("tcp/8080 on 198.18.0.1 from 192.0.2.0-192.0.2.255: new connections do not reach 'web' (80/tcp on 'frontend'), but the policy p.policy publishes it from 192.0.2.0/24.", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(("DOCKER-USER", 1, "drops"), (finding.Evidence[0].Chain, finding.Evidence[0].Rule, finding.Evidence[0].Role));
+    }
+
+    [Fact]
+    public void An_on_restriction_is_broken_by_every_other_host_address()
+    {
+        var findings = Findings(LabHost, "publish web tcp/8080 on 127.0.0.1");
+
+        Assert.Contains(findings, f => f.Code.Code == "DFW902"
+            && f.Message.StartsWith("tcp/8080 on 198.18.0.1 from 0.0.0.0-255.255.255.255: new connections reach 'web'", StringComparison.Ordinal));
+        Assert.Empty(Findings(Applied("publish web tcp/8080 on 127.0.0.1"), "publish web tcp/8080 on 127.0.0.1"));
+    }
+
+    private static List<Finding> Findings(Ruleset rules, string policy) =>
+        [.. Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown) { Policy = Resolve(policy) }, [new PolicyCheck()]).Findings];
+
+    private static List<Finding> Findings(string rules, string policy) => Findings(AuditFixture.Read(rules, "iptables-save"), policy);
+
+    private static string Applied(string policy) =>
+        IptablesSaveWriter.Write(PolicyPlanner.Plan(LabHost, Resolve(policy)).Value!.After, includeCounters: false);
+
+    private static ResolvedPolicy Resolve(string text) =>
+        PolicyResolver.Resolve(PolicyReader.Read(text, "p.policy").Value!, PolicyResolverTests.LabHost).Value!;
+}
