@@ -10,7 +10,7 @@ namespace DockerFw.Core.Remediation;
 internal static class ProofText
 {
     // A refusal names the packets; past this many pieces the rest are summed up.
-    private const int MaxPieces = 4;
+    private const int MaxPieces = 8;
 
     /// <summary>Protocols and destination ports of a packet set, as <c>tcp/1-5431, udp, icmp</c>.</summary>
     public static string Packets(PacketSet packets, PacketSpace space)
@@ -40,17 +40,28 @@ internal static class ProofText
             var ported = protocols.Intersect(PacketSpace.PortProtocols);
             var rest = protocols.Subtract(PacketSpace.PortProtocols);
             foreach (var piece in ported.IsEmpty ? [] : Pieces(box.With(Dimension.Proto, ported), space)) yield return piece;
-            var others = space.Full(Dimension.Proto).Subtract(PacketSpace.PortProtocols).Subtract(IntervalSet.Single((UInt128)space.IcmpProtocol));
+            var icmp = IntervalSet.Single((UInt128)space.IcmpProtocol);
+            if (rest.Overlaps(icmp))
+            {
+                var types = box[Dimension.IcmpType];
+                yield return Protocol.FromNumber(space.IcmpProtocol).Name + (types.Equals(space.Full(Dimension.IcmpType)) ? "" : "/type " + Ranges(types));
+                rest = rest.Subtract(icmp);
+            }
+
+            var others = space.Full(Dimension.Proto).Subtract(PacketSpace.PortProtocols).Subtract(icmp);
+            if (rest.IsEmpty) yield break;
             if (rest.Cardinality <= 3) foreach (var p in Values(rest)) yield return Protocol.FromNumber((int)p).Name;
             else if (others.IsSubsetOf(rest)) yield return "other protocols";
-            else yield return "protocols " + string.Join(",", rest.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
+            else yield return "protocols " + Ranges(rest);
             yield break;
         }
 
         var ports = box[Dimension.Dport];
-        var suffix = ports.Equals(space.Full(Dimension.Dport)) ? "" : "/" + string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
+        var suffix = ports.Equals(space.Full(Dimension.Dport)) ? "" : "/" + Ranges(ports);
         foreach (var p in Values(protocols)) yield return Protocol.FromNumber((int)p).Name + suffix;
     }
+
+    private static string Ranges(IntervalSet set) => string.Join(",", set.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
 
     private static IEnumerable<UInt128> Values(IntervalSet set)
     {

@@ -90,6 +90,23 @@ public sealed class PolicyPlannerTests
             Assert.Single(result.Diagnostics).Render());
     }
 
+    [Theory]
+    [InlineData("-p icmp -m icmp --icmp-type 8", "icmp/type 8")]
+    [InlineData("-p udp -m udp --dport 53", "udp/53")]
+    [InlineData("! -p tcp", "udp, dccp, sctp, udplite, icmp, other protocols")]
+    public void A_hole_anywhere_in_the_packet_space_is_refused_naming_exactly_those_packets(string hole, string packets)
+    {
+        var text = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"))
+            .Replace("-A FORWARD -j DOCKER-USER", $"-A FORWARD {hole} -j ACCEPT\n-A FORWARD -j DOCKER-USER", StringComparison.Ordinal);
+        var host = IptablesSaveReader.Read(text, "iptables-save", IpFamily.V4).Value!;
+
+        var result = PolicyPlanner.Plan(host, Resolve("network backend { icc off; allow api -> db tcp/5432 }"));
+
+        Assert.Null(result.Value);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains(
+            $"'db' on 'backend' -> 'api' on 'backend' {packets} is reachable, not blocked (decided by filter/FORWARD#1 (line 10): -A FORWARD {hole} -j ACCEPT)", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_diff_turns_the_before_state_into_the_after_state_with_patch()
     {
