@@ -81,9 +81,8 @@ public static class ReachDockerHost
 
     private static VerdictTarget V(Verdict v) => new(v);
 
-    // Each match in the block of the module that loads it, as the reader builds rules: the writer
-    // prints a core block's core options only, so a conntrack match left there would vanish from
-    // the iptables-save rendering (`docker-host`).
+    // Each match in the block of the module that loads it, as the reader builds rules (MatchBlock
+    // refuses a module's match in the core block), so `docker-host` renders every condition.
     private static ImmutableArray<MatchBlock> Blocks(Match[] matches) =>
     [
         new MatchBlock(null, [.. matches.Where(m => m is AddressMatch or InterfaceMatch or ProtocolMatch)]),
