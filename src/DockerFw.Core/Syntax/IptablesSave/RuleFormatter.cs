@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
@@ -23,14 +24,22 @@ internal static class RuleFormatter
         if (includeCounters && rule.Counters is { } counters)
             text.Append('[').Append(counters.Packets).Append(':').Append(counters.Bytes).Append("] ");
         text.Append("-A ").AppendPlain(rule.Chain);
-        // Core options in save's order wherever a model built by hand put them.
-        foreach (var option in CoreOrder)
+        if (CoreInSaveOrder(rule.Blocks) is { } core)
         {
-            foreach (var block in rule.Blocks)
+            // What the reader builds: one core block, first, already in save's order.
+            foreach (var match in core.Matches) AppendMatch(text, match, null);
+        }
+        else
+        {
+            // Core options in save's order wherever a model built by hand put them.
+            foreach (var option in CoreOrder)
             {
-                if (!block.IsCore) continue;
-                foreach (var match in block.Matches)
-                    if (match.Option == option) AppendMatch(text, match, null);
+                foreach (var block in rule.Blocks)
+                {
+                    if (!block.IsCore) continue;
+                    foreach (var match in block.Matches)
+                        if (match.Option == option) AppendMatch(text, match, null);
+                }
             }
         }
 
@@ -42,6 +51,33 @@ internal static class RuleFormatter
         }
 
         if (rule.Target is { } target) AppendTarget(text, target);
+    }
+
+    /// <summary>The only core block when it comes first with its options in <see cref="CoreOrder"/>, each once; else null.</summary>
+    private static MatchBlock? CoreInSaveOrder(ImmutableArray<MatchBlock> blocks)
+    {
+        if (blocks.IsEmpty || !blocks[0].IsCore) return null;
+        for (var i = 1; i < blocks.Length; i++)
+            if (blocks[i].IsCore) return null;
+
+        var last = -1;
+        foreach (var match in blocks[0].Matches)
+        {
+            var rank = match switch
+            {
+                AddressMatch { Field: AddressField.Source } => 0,
+                AddressMatch => 1,
+                InterfaceMatch { Direction: Direction.In } => 2,
+                InterfaceMatch => 3,
+                ProtocolMatch => 4,
+                FragmentMatch => 5,
+                _ => -1,
+            };
+            if (rank <= last) return null;
+            last = rank;
+        }
+
+        return blocks[0];
     }
 
     private static void AppendMatch(StringBuilder text, Match match, string? module)
