@@ -98,6 +98,20 @@ public sealed class PolicyCheckTests
     }
 
     [Fact]
+    public void Replies_dropped_ahead_of_dockerfw_s_chain_make_the_allowed_connection_one_way()
+    {
+        var (api, db) = (Address("api"), Address("db"));
+        var dropped = Applied(Policy).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+            $"-A DOCKER-USER -s {db}/32 -d {api}/32 -m conntrack --ctstate ESTABLISHED -j DROP\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal);
+
+        var finding = Assert.Single(Findings(dropped));
+
+        Assert.Equal("DFW903", finding.Code.Code);
+        Assert.StartsWith("'api' on 'backend' -> 'db' on 'backend' tcp/5432: new connections get their first packet through but not the replies", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(("DOCKER-USER", 1, "drops the reply"), (finding.Evidence[0].Chain, finding.Evidence[0].Rule, finding.Evidence[0].Role));
+    }
+
+    [Fact]
     public void Containers_that_swapped_addresses_break_the_policy_pair_by_pair_though_the_chain_is_in_force()
     {
         var applied = Applied(Policy);

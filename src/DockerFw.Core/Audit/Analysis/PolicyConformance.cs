@@ -39,20 +39,42 @@ public static class PolicyConformance
     {
         var inputs = analysis.Inputs;
         var rules = analysis.Passes.Rules;
+        var space = rules.Space;
+        var family = inputs.Family;
         var jump = JumpToPolicy(inputs.Ruleset);
-        var members = policy.Members.Where(m => m.AddressOf(inputs.Family) is not null).ToList();
+        var members = policy.Members.Where(m => m.AddressOf(family) is not null).ToList();
+        var containers = members.Aggregate(IntervalSet.Empty, (s, m) => s.Union(IntervalSet.Single(m.AddressOf(family)!.Value)));
+        var bridges = members.Select(m => m.Network.Bridge!).Distinct()
+            .Aggregate(IntervalSet.Empty, (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
+        var whole = Whole(space);
         var differences = ImmutableArray.CreateBuilder<PolicyDifference>();
         var passesJump = false;
         foreach (var from in members)
         {
+            // As the plan's proof: one walk for what a container sends to the others and one for what
+            // they answer it, cut per pair afterwards (2N walks instead of 2N²).
+            var address = IntervalSet.Single(from.AddressOf(family)!.Value);
+            var fromBridge = space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!));
+            var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
+                .ToPacketSet(space).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
+                    .With(Dimension.Dst, containers).With(Dimension.Out, bridges)));
+            var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
+                .ToPacketSet(space).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
+                    .With(Dimension.Src, containers).With(Dimension.In, bridges)));
+            passesJump |= jump is not null && requests.Regions.Any(r => r.Rules.Any(x =>
+                x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
+
             foreach (var to in members.Where(m => m != from))
             {
-                var (pieces, passes) = Pair(rules, inputs, from, to, PairExpectation.Of(policy, from, to), jump);
-                passesJump |= passes;
+                var toAddress = IntervalSet.Single(to.AddressOf(family)!.Value);
+                var toBridge = space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!));
+                var pieces = Pair(inputs, space, PairExpectation.Of(policy, from, to),
+                    (requests, whole.With(Dimension.Dst, toAddress).With(Dimension.Out, toBridge)),
+                    (replies, whole.With(Dimension.Src, toAddress).With(Dimension.In, toBridge)));
                 differences.AddRange(pieces
                     .GroupBy(d => (d.Actual, d.Expected, Decided: string.Join(' ', d.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
                     .Select(g => new PolicyDifference(from, to,
-                        ProofText.Packets(g.Select(d => d.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)), rules.Space),
+                        ProofText.Packets(g.Select(d => d.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)), space),
                         g.Key.Actual, g.Key.Expected, g.First().Evidence)));
             }
         }
@@ -66,49 +88,45 @@ public static class PolicyConformance
 
     private sealed record Piece(PacketSet Packets, Reachability? Actual, Reachability Expected, ImmutableArray<Evidence> Evidence);
 
-    private static (List<Piece> Pieces, bool PassesJump) Pair(
-        SymbolicRuleset rules, AuditInputs inputs, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected, Rule? jump)
+    /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
+    /// <param name="replies">ESTABLISHED packets to it, and the box of those from the other.</param>
+    private static List<Piece> Pair(AuditInputs inputs, PacketSpace space, PairExpectation expected,
+        (ReachResult Result, Box Pair) requests, (ReachResult Result, Box Pair) replies)
     {
-        var family = inputs.Family;
-        var allowed = PlanProof.Allowed(rules.Space, expected);
+        var allowed = PlanProof.Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
-        var requests = SymbolicEngine.Reach(rules, Query(from, to, ConntrackStates.New, family));
         var pieces = new List<Piece>();
         var accepted = PacketSet.Empty;
-        foreach (var region in requests.Regions)
+        foreach (var region in requests.Result.Regions)
         {
+            var packets = region.Packets.Intersect(requests.Pair);
+            if (packets.IsEmpty) continue;
             var actual = Of(region.Verdict);
-            if (actual == Reachability.Reachable) accepted = accepted.Union(region.Packets);
-            var inAllowed = region.Packets.Intersect(allowed);
-            if (!inAllowed.IsEmpty && actual != Reachability.Reachable) pieces.Add(new(inAllowed, actual, Reachability.Reachable, Evidence(inputs, region, requests)));
-            var rest = region.Packets.Subtract(allowed);
-            if (!rest.IsEmpty && actual != restExpected) pieces.Add(new(rest, actual, restExpected, Evidence(inputs, region, requests)));
+            if (actual == Reachability.Reachable) accepted = accepted.Union(packets);
+            var inAllowed = packets.Intersect(allowed);
+            if (!inAllowed.IsEmpty && actual != Reachability.Reachable) pieces.Add(new(inAllowed, actual, Reachability.Reachable, Evidence(inputs, region, requests.Result)));
+            var rest = packets.Subtract(allowed);
+            if (!rest.IsEmpty && actual != restExpected) pieces.Add(new(rest, actual, restExpected, Evidence(inputs, region, requests.Result)));
         }
 
-        // Replies of the connections that should work and whose first packet does: the other way, ESTABLISHED.
-        var connecting = (expected.Rest == Reachability.Reachable ? rules.Space.Universe(PacketPath.Forward) : allowed).Intersect(accepted);
-        var replies = SymbolicEngine.Reach(rules, Query(to, from, ConntrackStates.Established, family));
-        foreach (var region in replies.Regions.Where(r => r.Verdict != ReachVerdict.Accept))
+        // Replies of the connections that should work and whose first packet does: the same ports the other way.
+        var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
+        var connecting = PlanProof.Mirrored(Ports(space, accepted.Intersect(should)));
+        foreach (var region in replies.Result.Regions.Where(r => r.Verdict != ReachVerdict.Accept))
         {
-            var dropped = region.Packets.Intersect(PlanProof.Mirrored(connecting));
+            var dropped = region.Packets.Intersect(replies.Pair).Intersect(connecting);
             if (!dropped.IsEmpty)
-                pieces.Add(new(PlanProof.Mirrored(dropped), Reachability.OneWay, Reachability.Reachable, Evidence(inputs, region, replies, " the reply")));
+                pieces.Add(new(PlanProof.Mirrored(dropped), Reachability.OneWay, Reachability.Reachable, Evidence(inputs, region, replies.Result, " the reply")));
         }
 
-        var passes = jump is not null && requests.Regions.Any(r => r.Rules.Any(x =>
-            x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
-        return (pieces, passes);
+        return pieces;
     }
 
-    private static ReachQuery Query(ContainerOnNetwork from, ContainerOnNetwork to, ConntrackStates state, IpFamily family) =>
-        new(PacketPath.Forward)
-        {
-            In = new InterfacePattern(from.Network.Bridge!),
-            Out = new InterfacePattern(to.Network.Bridge!),
-            Source = PlanProof.Host(family, from.AddressOf(family)!.Value),
-            Destination = PlanProof.Host(family, to.AddressOf(family)!.Value),
-            State = state,
-        };
+    /// <summary>Packets reduced to their protocol and ports, every address and interface: what a reply is matched on.</summary>
+    private static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => Whole(space)
+        .With(Dimension.Proto, b[Dimension.Proto]).With(Dimension.Sport, b[Dimension.Sport]).With(Dimension.Dport, b[Dimension.Dport]))]);
+
+    private static Box Whole(PacketSpace space) => new([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
 
     /// <summary>The rule that decided a region, or the undecidable rules its fate hangs on.</summary>
     internal static ImmutableArray<Evidence> Evidence(AuditInputs inputs, ReachRegion region, ReachResult result, string what = "")
