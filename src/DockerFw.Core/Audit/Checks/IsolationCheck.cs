@@ -16,8 +16,8 @@ public sealed class IsolationCheck : IAuditCheck
     {
         var analysis = context.Analysis();
         // ip6tables is a ruleset of its own: isolation kept in IPv4 says nothing about IPv6.
-        foreach (var (family, prefix) in analysis.Families)
-            foreach (var finding in Between(family, prefix)) yield return finding;
+        foreach (var (inFamily, prefix) in analysis.Families)
+            foreach (var finding in Between(inFamily, prefix)) yield return finding;
 
         foreach (var (bridge, flows, evidence) in FromOutside(analysis))
         {
