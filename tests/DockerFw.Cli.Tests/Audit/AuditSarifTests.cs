@@ -30,6 +30,16 @@ public sealed class AuditSarifTests
             l => Assert.StartsWith("samples/lab-host/", Uri(l)));
     }
 
+    [Fact]
+    public void Policy_findings_are_results_located_at_their_evidence_or_at_the_dump()
+    {
+        var run = LabHost.Audit("--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), "--format", "sarif");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var results = CheckLog(run.Out, Corpus.RepoRoot);
+        Assert.Equal(["DFW901", "DFW903"], results.Select(r => r.GetProperty("ruleId").GetString()).Where(id => id!.StartsWith("DFW9", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(Dumps))]
     public void Every_result_is_located_at_the_dump_lines_of_its_evidence(string dump)
