@@ -91,19 +91,6 @@ internal static class PlanProof
         return null;
     }
 
-    /// <summary>
-    /// What the policy says of one ordered pair, port by port: each allowed port, and tcp/1 standing
-    /// for every other port. The audit judges a host by these claims; the plan's proof covers the
-    /// whole space (<see cref="PairExpectation"/>).
-    /// </summary>
-    internal static IEnumerable<(PortSpec Port, Reachability Expected)> Expectations(ResolvedPolicy policy, ContainerOnNetwork from, ContainerOnNetwork to)
-    {
-        var expected = PairExpectation.Of(policy, from, to);
-        var other = new PortSpec(new Protocol(Protocol.Tcp, "tcp"), PortRange.Single(1));
-        foreach (var port in expected.Allowed) yield return (port ?? other, Reachability.Reachable);
-        if (!expected.AllowsEverything) yield return (other, expected.Rest);
-    }
-
     /// <summary>The packets of the allowed protocols and ports, from any source port.</summary>
     internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
     {
