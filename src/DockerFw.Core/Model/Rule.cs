@@ -21,8 +21,20 @@ public sealed record Rule(
     /// <summary>All conditions of the rule, core first, in the order they are tested.</summary>
     public IEnumerable<Match> Matches => Blocks.SelectMany(b => b.Matches);
 
+    private readonly string? sourceText;
+
     /// <summary>The rule as written by the reader's input, when it came from text.</summary>
-    public string? SourceText { get; init; }
+    public string? SourceText
+    {
+        get => sourceText ?? (SourceLine.IsEmpty ? null : SourceLine.ToString());
+        init => sourceText = value;
+    }
+
+    /// <summary>
+    /// Where in the reader's input the rule is written: the text is cut from the dump only when
+    /// <see cref="SourceText"/> is asked for (a 100,000-rule dump's lines are 30 MB of strings).
+    /// </summary>
+    internal ReadOnlyMemory<char> SourceLine { get; init; }
 
     /// <summary>
     /// nft's handle of the rule this one was read from. Rules desugared from one nft rule (one per

@@ -32,17 +32,32 @@ internal sealed class DumpLines : IDisposable
         producer = Task.Run(Produce);
     }
 
-    public string Line { get; private set; } = "";
+    private string? line;
+
+    /// <summary>The whole input; the current line is <see cref="LineStart"/> up to <see cref="LineEnd"/>.</summary>
+    public string Text => text;
+
+    public int LineStart { get; private set; }
+
+    /// <summary>Where the current line ends, before its line feed.</summary>
+    public int LineEnd { get; private set; }
+
+    /// <summary>The current line as a string of its own, cut only when asked for: rule lines never are.</summary>
+    public string Line => line ??= text[LineStart..LineEnd];
+
+    public ReadOnlySpan<char> LineSpan => text.AsSpan(LineStart, LineEnd - LineStart);
 
     public bool HadLineFeed { get; private set; }
 
     /// <summary>Moves to the next line; false at the end of the text.</summary>
     public bool MoveNext()
     {
+        line = null;
         if (ready is null)
         {
             if (next >= text.Length) return false;
-            (Line, HadLineFeed, next) = Cut(text, next);
+            LineStart = next;
+            (LineEnd, HadLineFeed, next) = Cut(text, next);
             return true;
         }
 
@@ -89,7 +104,8 @@ internal sealed class DumpLines : IDisposable
 
     private bool Show()
     {
-        Line = current!.Lines[index];
+        LineStart = current!.Starts[index];
+        LineEnd = current.Ends[index];
         HadLineFeed = current.LineFeeds[index];
         return true;
     }
@@ -109,11 +125,15 @@ internal sealed class DumpLines : IDisposable
                 while (chunk.Count < ChunkLines && at < text.Length)
                 {
                     var i = chunk.Count++;
-                    (chunk.Lines[i], chunk.LineFeeds[i], at) = Cut(text, at);
+                    chunk.Starts[i] = at;
+                    (chunk.Ends[i], chunk.LineFeeds[i], at) = Cut(text, at);
                     chunk.TokenFrom[i] = chunk.Tokens.Count;
-                    chunk.TokenStarts[i] = RuleStart(chunk.Lines[i]);
+                    chunk.TokenStarts[i] = RuleStart(text.AsSpan(chunk.Starts[i], chunk.Ends[i] - chunk.Starts[i]));
                     if (chunk.TokenStarts[i] >= 0)
-                        chunk.Tokens.AddRange(CollectionsMarshal.AsSpan(RuleTokenizer.Tokenize(chunk.Lines[i], chunk.TokenStarts[i], chunk.LineFeeds[i], pool, scratch)));
+                    {
+                        var tokens = RuleTokenizer.Tokenize(text, chunk.Starts[i], chunk.Starts[i] + chunk.TokenStarts[i], chunk.Ends[i], chunk.LineFeeds[i], pool, scratch);
+                        chunk.Tokens.AddRange(CollectionsMarshal.AsSpan(tokens));
+                    }
                     chunk.TokenFrom[i + 1] = chunk.Tokens.Count;
                 }
 
@@ -130,10 +150,10 @@ internal sealed class DumpLines : IDisposable
     /// Where the arguments of a line that may be a rule start (after a <c>[p:b]</c> prefix), or -1
     /// for lines the reader never tokenizes: blank, comment, table, chain, COMMIT, CR LF, no <c>]</c>.
     /// </summary>
-    private static int RuleStart(string line)
+    private static int RuleStart(ReadOnlySpan<char> line)
     {
         if (line.Length == 0 || line[^1] == '\r' || line[0] is '#' or '*' or ':') return -1;
-        if (line.AsSpan().TrimEnd(" \t") is "COMMIT") return -1;
+        if (line.TrimEnd(" \t") is "COMMIT") return -1;
         if (line[0] != '[') return 0;
         var close = line.IndexOf(']');
         if (close < 0) return -1;
@@ -142,15 +162,16 @@ internal sealed class DumpLines : IDisposable
         return start;
     }
 
-    private static (string Line, bool HadLineFeed, int Next) Cut(string text, int start)
+    private static (int End, bool HadLineFeed, int Next) Cut(string text, int start)
     {
         var end = text.IndexOf('\n', start);
-        return end >= 0 ? (text[start..end], true, end + 1) : (text[start..], false, text.Length);
+        return end >= 0 ? (end, true, end + 1) : (text.Length, false, text.Length);
     }
 
     private sealed class Chunk
     {
-        public readonly string[] Lines = new string[ChunkLines];
+        public readonly int[] Starts = new int[ChunkLines];
+        public readonly int[] Ends = new int[ChunkLines];
         public readonly bool[] LineFeeds = new bool[ChunkLines];
         public readonly int[] TokenStarts = new int[ChunkLines];
         public readonly int[] TokenFrom = new int[ChunkLines + 1];

@@ -31,26 +31,27 @@ public static class IptablesSaveReader
         while (lines.MoveNext())
         {
             lineNumber++;
-            var line = lines.Line;
-            var hadLineFeed = lines.HadLineFeed;
+            // Rule lines stay slices of the text; only the other lines get strings of their own.
+            var span = lines.LineSpan;
             var at = new SourceSpan(fileName, lineNumber, 1);
 
-            if (line.EndsWith('\r'))
+            if (span.EndsWith('\r'))
             {
                 // Every line would fail the same way; one error says it all.
-                diagnostics.Add(Messages.CrLf(at.AtColumn(line.Length)));
+                diagnostics.Add(Messages.CrLf(at.AtColumn(span.Length)));
                 return new ParseResult<Ruleset>(null, [.. diagnostics]);
             }
 
-            if (line.Length == 0) continue;
-            if (line[0] == '#')
+            if (span.Length == 0) continue;
+            if (span[0] == '#')
             {
-                facts.Read(line);
+                facts.Read(lines.Line);
                 continue;
             }
 
-            if (line[0] == '*')
+            if (span[0] == '*')
             {
+                var line = lines.Line;
                 outsideReported = false;
                 if (open is not null) diagnostics.Add(Messages.MissingCommit(at, open.Name, open.Span.Line, $"'{line}'"));
                 // Restore takes the name with strtok, so trailing blanks are allowed here (not after COMMIT).
@@ -61,10 +62,10 @@ public static class IptablesSaveReader
                 continue;
             }
 
-            if (line == "COMMIT" || line.TrimEnd(' ', '\t') == "COMMIT")
+            if (span.TrimEnd(" \t") is "COMMIT")
             {
-                if (line != "COMMIT") diagnostics.Add(Messages.CommitWithBlanks(at, line));
-                if (open is null) ReportOutside(line, at);
+                if (span is not "COMMIT") diagnostics.Add(Messages.CommitWithBlanks(at, lines.Line));
+                if (open is null) ReportOutside(lines.Line, at);
                 else if (!skipping) tables.Add(open.Build());
                 open = null;
                 skipping = false;
@@ -73,13 +74,13 @@ public static class IptablesSaveReader
 
             if (open is null)
             {
-                ReportOutside(line, at);
+                ReportOutside(lines.Line, at);
                 continue;
             }
 
             if (skipping) continue;
-            if (line[0] == ':') open.DeclareChain(line, at, diagnostics);
-            else ReadRule(line, hadLineFeed, at, open, session, lines);
+            if (span[0] == ':') open.DeclareChain(lines.Line, at, diagnostics);
+            else ReadRule(at, open, session, lines);
         }
 
         // Restore stops at the first line outside a table; one error per run of such lines says it.
@@ -99,18 +100,19 @@ public static class IptablesSaveReader
         return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
     }
 
-    private static void ReadRule(string line, bool hadLineFeed, SourceSpan at, TableBuilder table, ReadSession session, DumpLines lines)
+    private static void ReadRule(SourceSpan at, TableBuilder table, ReadSession session, DumpLines lines)
     {
         var diagnostics = session.Diagnostics;
+        var line = lines.LineSpan;
         var start = 0;
         Counters? counters = null;
         if (line[0] == '[')
         {
             var close = line.IndexOf(']');
-            if (close < 0 || !ValueGrammar.CachedCounters.TryParse(line[..(close + 1)], out counters))
+            if (close < 0 || !ValueGrammar.CachedCounters.TryParse(line[..(close + 1)].ToString(), out counters))
             {
-                var end = line.IndexOfAny([' ', '\t']);
-                diagnostics.Add(Messages.BadCounters(at, end < 0 ? line : line[..end]));
+                var end = line.IndexOfAny(' ', '\t');
+                diagnostics.Add(Messages.BadCounters(at, (end < 0 ? line : line[..end]).ToString()));
                 return;
             }
 
@@ -120,7 +122,7 @@ public static class IptablesSaveReader
 
         var tokens = lines.TryTokens(start, session.Tokens)
             ? session.Tokens
-            : RuleTokenizer.Tokenize(line, start, hadLineFeed, session.Strings, session.Tokens);
+            : RuleTokenizer.Tokenize(lines.Text, lines.LineStart, lines.LineStart + start, lines.LineEnd, lines.HadLineFeed, session.Strings, session.Tokens);
         if (tokens.Count == 0)
         {
             diagnostics.Add(start == 0 ? Messages.BlankLine(at) : Messages.NoCommand(at.AtColumn(start + 1)));
@@ -128,7 +130,8 @@ public static class IptablesSaveReader
         }
 
         var context = new RuleContext(session.Family, table, at, diagnostics);
-        var rule = session.Binder.Bind(tokens, context, counters, start == 0 ? at : at.AtColumn(start + 1), start == 0 ? line : line[start..]);
+        var source = lines.Text.AsMemory(lines.LineStart + start, lines.LineEnd - lines.LineStart - start);
+        var rule = session.Binder.Bind(tokens, context, counters, start == 0 ? at : at.AtColumn(start + 1), source);
         if (rule is not null) table.Add(rule);
     }
 }

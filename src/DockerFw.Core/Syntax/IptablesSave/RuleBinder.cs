@@ -48,7 +48,7 @@ internal sealed partial class RuleBinder
     /// against the chains declared so far, so a rule gets its number in its chain right here.
     /// </summary>
     /// <remarks>One binder serves a whole read, line after line, so its buffers are allocated once.</remarks>
-    public Model.Rule? Bind(List<Token> lineTokens, RuleContext lineContext, Counters? prefixCounters, SourceSpan span, string sourceText)
+    public Model.Rule? Bind(List<Token> lineTokens, RuleContext lineContext, Counters? prefixCounters, SourceSpan span, ReadOnlyMemory<char> source)
     {
         tokens = lineTokens;
         context = lineContext;
@@ -100,7 +100,7 @@ internal sealed partial class RuleBinder
         foreach (var block in blocks) built[next++] = new MatchBlock(block.Module, [.. block.Matches]);
         return new Model.Rule(chainToken.Text, table.NextNumber(chainToken.Text), span, counters, ImmutableCollectionsMarshal.AsImmutableArray(built), target)
         {
-            SourceText = sourceText,
+            SourceLine = source,
         };
     }
 

@@ -69,46 +69,53 @@ internal static class RuleTokenizer
         Tokenize(line, start, hadLineFeed, new StringPool(), new List<Token>(24));
 
     /// <summary>Tokenizes into <paramref name="tokens"/> (cleared first), taking strings from <paramref name="pool"/>.</summary>
-    public static List<Token> Tokenize(string line, int start, bool hadLineFeed, StringPool pool, List<Token> tokens)
+    public static List<Token> Tokenize(string line, int start, bool hadLineFeed, StringPool pool, List<Token> tokens) =>
+        Tokenize(line, 0, start, line.Length, hadLineFeed, pool, tokens);
+
+    /// <summary>
+    /// Tokenizes the line of <paramref name="text"/> that starts at <paramref name="lineStart"/> and
+    /// ends before <paramref name="end"/>, from <paramref name="start"/>; columns count from the line's start.
+    /// </summary>
+    public static List<Token> Tokenize(string text, int lineStart, int start, int end, bool hadLineFeed, StringPool pool, List<Token> tokens)
     {
         tokens.Clear();
         var i = start;
-        while (i < line.Length)
+        while (i < end)
         {
-            var c = line[i];
+            var c = text[i];
             if (c is ' ' or '\t')
             {
                 i++;
                 continue;
             }
 
-            var end = i;
-            while (end < line.Length && line[end] is not (' ' or '\t' or '"')) end++;
-            if (end == line.Length || line[end] != '"')
+            var stop = i;
+            while (stop < end && text[stop] is not (' ' or '\t' or '"')) stop++;
+            var column = i - lineStart + 1;
+            if (stop == end || text[stop] != '"')
             {
                 // The common case, a run without quotes: no grammar needed to find where it ends.
-                tokens.Add(new Token(pool.Get(line.AsSpan(i, end - i)), i + 1, false));
-                i = end;
+                tokens.Add(new Token(pool.Get(text.AsSpan(i, stop - i)), column, false));
+                i = stop;
                 continue;
             }
 
-            var close = line.IndexOf('"', end + 1);
-            if (close > 0 && line.AsSpan(end + 1, close - end - 1).IndexOf('\\') < 0)
+            var close = text.AsSpan(stop + 1, end - stop - 1).IndexOf('"') is var at and >= 0 ? stop + 1 + at : -1;
+            if (close > 0 && text.AsSpan(stop + 1, close - stop - 1).IndexOf('\\') < 0)
             {
                 // A closed quote without escapes, the usual comment: the token is its text without the
                 // quotes. Not pooled: comments are nearly all distinct, and a pool of 100,000 of them
                 // cost more in lookups and growth than the few repeats it saved.
-                var text = string.Concat(line.AsSpan(i, end - i), line.AsSpan(end + 1, close - end - 1));
-                tokens.Add(new Token(text, i + 1, true));
+                tokens.Add(new Token(string.Concat(text.AsSpan(i, stop - i), text.AsSpan(stop + 1, close - stop - 1)), column, true));
                 i = close + 1;
                 continue;
             }
 
             // Escapes or an open quote: the grammar reads the token. The line feed is part of its
             // input so that an unterminated quote keeps it, as restore does.
-            var input = hadLineFeed ? string.Concat(line.AsSpan(i), "\n") : line[i..];
+            var input = hadLineFeed ? string.Concat(text.AsSpan(i, end - i), "\n") : text[i..end];
             var result = QuotedToken(new Input(input));
-            tokens.Add(new Token(result.Value, i + 1, true));
+            tokens.Add(new Token(result.Value, column, true));
             i += result.Remainder.Position;
         }
 
