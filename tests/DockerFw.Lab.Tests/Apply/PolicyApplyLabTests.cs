@@ -1,5 +1,3 @@
-using System.Text.Json;
-using DockerFw.Cli;
 using DockerFw.Lab.Tests.Lab;
 
 namespace DockerFw.Lab.Tests.Apply;
@@ -37,16 +35,16 @@ public sealed class PolicyApplyLabTests
         File.WriteAllText(policy, Policy);
 
         var before = Traffic.All(() => traffic.Connects("other", traffic.Ip("db", "shop"), 5432));
-        var unapplied = AuditPolicy(policy);
-        var first = Apply(policy, folder);
+        var unapplied = PolicyRuns.Audit(lab, policy);
+        var first = PolicyRuns.Apply(lab, policy, folder);
         var probes = Traffic.All(
             () => traffic.Connects("api", traffic.Ip("db", "shop"), 5432),
             () => traffic.Connects("api", traffic.Ip("db", "shop"), 80),
             () => traffic.Connects("db", traffic.Ip("api", "shop"), 5432),
             () => traffic.Connects("other", traffic.Ip("db", "shop"), 5432),
             () => traffic.Pings("api", traffic.Ip("db", "shop")));
-        var audit = AuditPolicy(policy);
-        var second = Apply(policy, folder);
+        var audit = PolicyRuns.Audit(lab, policy);
+        var second = PolicyRuns.Apply(lab, policy, folder);
         Directory.Delete(folder, recursive: true);
 
         Assert.Equal([true], before);
@@ -68,15 +66,15 @@ public sealed class PolicyApplyLabTests
         var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
         var policy = Path.Combine(folder, "shop.policy");
         File.WriteAllText(policy, Policy);
-        var first = Apply(policy, folder);
+        var first = PolicyRuns.Apply(lab, policy, folder);
 
         // What a firewall reload or an admin's flush does to the hook; dockerfw's chain stays, unreached.
         lab.MustInLab("iptables", "-F", "DOCKER-USER");
         lab.MustInLab("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
-        var flushed = AuditPolicy(policy);
+        var flushed = PolicyRuns.Audit(lab, policy);
         var flushedTraffic = Pairs5432();
-        var reapplied = Apply(policy, folder);
-        var clean = AuditPolicy(policy);
+        var reapplied = PolicyRuns.Apply(lab, policy, folder);
+        var clean = PolicyRuns.Audit(lab, policy);
         var cleanTraffic = Pairs5432();
         Directory.Delete(folder, recursive: true);
 
@@ -102,7 +100,7 @@ public sealed class PolicyApplyLabTests
         var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
         var policy = Path.Combine(folder, "shop.policy");
         File.WriteAllText(policy, Policy);
-        var first = Apply(policy, folder);
+        var first = PolicyRuns.Apply(lab, policy, folder);
         var addressesBefore = Members.Select(m => traffic.Ip(m, "shop")).ToList();
 
         lab.Restart();
@@ -110,10 +108,10 @@ public sealed class PolicyApplyLabTests
         lab.MustDocker("start", "db", "other", "api");
         var addressesAfter = Members.Select(m => traffic.Ip(m, "shop")).ToList();
         var dockerUser = lab.MustInLab("iptables", "-S", "DOCKER-USER");
-        var stale = AuditPolicy(policy);
+        var stale = PolicyRuns.Audit(lab, policy);
         var staleTraffic = Pairs5432();
-        var reapplied = Apply(policy, folder);
-        var clean = AuditPolicy(policy);
+        var reapplied = PolicyRuns.Apply(lab, policy, folder);
+        var clean = PolicyRuns.Audit(lab, policy);
         var cleanTraffic = Pairs5432();
         Directory.Delete(folder, recursive: true);
 
@@ -143,7 +141,7 @@ public sealed class PolicyApplyLabTests
     /// Claim by claim on tcp/5432, the kernel as the judge: where traffic does what the policy says no
     /// policy finding for that pair covers tcp/5432; where it does not, exactly one does, with the right code.
     /// </summary>
-    private static void AssertAuditAgreesWithTraffic(PolicyAudit audit, List<Probe> probes)
+    private static void AssertAuditAgreesWithTraffic(PolicyRuns.PolicyAudit audit, List<Probe> probes)
     {
         foreach (var probe in probes)
         {
@@ -169,37 +167,5 @@ public sealed class PolicyApplyLabTests
             return pieces.Contains("every other protocol") || pieces.Contains("tcp");
         return tcp["tcp/".Length..].Split(',').Select(r => r.Split('-')).Any(r =>
             int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture) <= 5432 && 5432 <= int.Parse(r[^1], System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    private sealed record PolicyAudit(int Exit, string Output, JsonElement Root)
-    {
-        public List<string> Codes => [.. Root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()!).Where(c => c.StartsWith("DFW9", StringComparison.Ordinal))];
-
-        public IEnumerable<JsonElement> Findings(string code) =>
-            Root.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("code").GetString() == code);
-    }
-
-    /// <summary>
-    /// <c>audit --policy</c> on the live namespace, failing on what a policy finding is at least
-    /// (medium); the report's other findings are Docker's own intent, judged elsewhere.
-    /// </summary>
-    private PolicyAudit AuditPolicy(string policy)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-        var exit = DockerFwApp.Run(
-            ["audit", "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--policy", policy, "--format", "json", "--fail-on", "medium"],
-            new StandardStreams(new StringReader(""), output, error));
-        if (exit is not (0 or 1)) throw new InvalidOperationException($"dockerfw audit --policy exited {exit}: {error}\n{output}");
-        return new PolicyAudit(exit, output + error.ToString(), JsonDocument.Parse(output.ToString()).RootElement.Clone());
-    }
-
-    private (int Exit, string Output) Apply(string policy, string backups)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var exit = DockerFwApp.Run(
-            ["apply", "--policy", policy, "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--yes", "--backup-dir", backups],
-            new StandardStreams(new StringReader(""), output, output));
-        return (exit, output.ToString());
     }
 }
