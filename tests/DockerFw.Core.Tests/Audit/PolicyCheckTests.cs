@@ -112,6 +112,18 @@ public sealed class PolicyCheckTests
     }
 
     [Fact]
+    public void With_bridge_netfilter_off_the_bridge_lets_everything_through_whatever_dockerfw_s_chain_says()
+    {
+        var findings = Findings(Applied(Policy), host: AuditFixture.Sysctl("net.bridge.bridge-nf-call-iptables=0"));
+
+        Assert.Equal(["DFW902", "DFW902"], findings.Select(f => f.Code.Code));
+        Assert.Equal(
+            "'db' on 'backend' -> 'api' on 'backend' every protocol: new connections get through (bridge-nf-call-iptables is 0, so frames switched inside the bridge never reach iptables), but the policy p.policy blocks them. Set net.bridge.bridge-nf-call-iptables=1 (and load br_netfilter) so that iptables, and the policy, see them.",
+            findings[1].Message);
+        Assert.StartsWith("'api' on 'backend' -> 'db' on 'backend' tcp/0-5431,5433-65535 and every other protocol: new connections get through (bridge-nf", findings[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Containers_that_swapped_addresses_break_the_policy_pair_by_pair_though_the_chain_is_in_force()
     {
         var applied = Applied(Policy);
@@ -142,14 +154,14 @@ public sealed class PolicyCheckTests
         Assert.DoesNotContain(report.Findings, f => f.Code.Check is "link" or "policy");
     }
 
-    private static List<Finding> Findings(string rules, string policy = Policy, DockerView? view = null)
+    private static List<Finding> Findings(string rules, string policy = Policy, DockerView? view = null, HostSettings? host = null)
     {
         view ??= PolicyResolverTests.LabHost;
-        return [.. Auditor.Run(Context(rules, Resolve(policy, view), view), [new PolicyCheck()]).Findings];
+        return [.. Auditor.Run(Context(rules, Resolve(policy, view), view, host), [new PolicyCheck()]).Findings];
     }
 
-    private static AuditContext Context(string rules, ResolvedPolicy? policy, DockerView? view = null) =>
-        new(AuditFixture.Read(rules, "iptables-save"), Ruleset.Empty(IpFamily.V6), view ?? PolicyResolverTests.LabHost, HostSettings.Unknown) { Policy = policy };
+    private static AuditContext Context(string rules, ResolvedPolicy? policy, DockerView? view = null, HostSettings? host = null) =>
+        new(AuditFixture.Read(rules, "iptables-save"), Ruleset.Empty(IpFamily.V6), view ?? PolicyResolverTests.LabHost, host ?? HostSettings.Unknown) { Policy = policy };
 
     /// <summary>The lab host's rules after the plan, as iptables-save would print them.</summary>
     private static string Applied(string policy)

@@ -20,7 +20,11 @@ public sealed record PolicyDifference(
     string Packets,
     Reachability? Actual,
     Reachability Expected,
-    ImmutableArray<Evidence> Evidence);
+    ImmutableArray<Evidence> Evidence)
+{
+    /// <summary>Why the rules do not decide at all, when they do not (frames switched inside a bridge iptables never sees).</summary>
+    public string? Why { get; init; }
+}
 
 /// <summary>The differences, and whether any new connection between the policy's containers passes dockerfw's jump.</summary>
 public sealed record PolicyJudgement(ImmutableArray<PolicyDifference> Differences, bool AnyPassesJump);
@@ -66,6 +70,12 @@ public static class PolicyConformance
 
             foreach (var to in members.Where(m => m != from))
             {
+                if (to.Network.Bridge == from.Network.Bridge && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge!, family) == false)
+                {
+                    if (Unfiltered(space, from, to, PairExpectation.Of(policy, from, to)) is { } open) differences.Add(open);
+                    continue;
+                }
+
                 var toAddress = IntervalSet.Single(to.AddressOf(family)!.Value);
                 var toBridge = space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!));
                 var pieces = Pair(inputs, space, PairExpectation.Of(policy, from, to),
@@ -80,6 +90,20 @@ public static class PolicyConformance
         }
 
         return new PolicyJudgement(differences.ToImmutable(), passesJump);
+    }
+
+    /// <summary>
+    /// With bridge-nf-call-iptables 0 the bridge switches frames between its ports without iptables:
+    /// whatever the rules say, everything passes, which is a difference wherever the policy blocks.
+    /// </summary>
+    private static PolicyDifference? Unfiltered(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected)
+    {
+        if (expected.Rest == Reachability.Reachable) return null;
+        var forbidden = space.Universe(PacketPath.Forward).Subtract(PlanProof.Allowed(space, expected));
+        return forbidden.IsEmpty ? null : new PolicyDifference(from, to, ProofText.Packets(forbidden, space), Reachability.Reachable, Reachability.Blocked, [])
+        {
+            Why = "bridge-nf-call-iptables is 0, so frames switched inside the bridge never reach iptables",
+        };
     }
 
     /// <summary>The rule of DOCKER-USER that hands traffic to dockerfw's chain, if there is one.</summary>

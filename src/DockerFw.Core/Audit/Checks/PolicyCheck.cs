@@ -82,7 +82,10 @@ public sealed class PolicyCheck : IAuditCheck
             Reachability.Blocked => "are blocked",
             _ => forbidden ? "may get through (it depends on rules the dump cannot decide)" : "may be blocked (it depends on rules the dump cannot decide)",
         };
-        var remedy = forbidden
+        if (difference.Why is not null) actual += $" ({difference.Why})";
+        var remedy = difference.Why is not null
+            ? "Set net.bridge.bridge-nf-call-iptables=1 (and load br_netfilter) so that iptables, and the policy, see them."
+            : forbidden
             ? "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that lets them through (see the evidence)."
             : "Apply the policy again (dockerfw apply --policy FILE): its rules name container addresses, which change when containers restart; or remove the rule that blocks them (see the evidence).";
         return Finding.Of(
