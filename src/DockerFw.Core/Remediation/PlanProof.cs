@@ -29,28 +29,14 @@ internal static class PlanProof
         var rules = SymbolicRuleset.Compile(after, policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), containers.Complement(family.AllOnes()));
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
         var space = rules.Space;
-        var bridges = members.Select(m => m.Network.Bridge!).Distinct()
-            .Aggregate(IntervalSet.Empty, (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
-        var whole = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
+        var bridges = ContainerWalks.BridgesOf(space, members);
         foreach (var from in members)
         {
-            // One walk for everything a container sends to the others and one for everything they
-            // answer it, cut per pair afterwards: 2N walks instead of 2N².
-            var address = IntervalSet.Single(from.AddressOf(family)!.Value);
-            var fromBridge = space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!));
-            var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
-                .ToPacketSet(space).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
-                    .With(Dimension.Dst, containers).With(Dimension.Out, bridges)));
-            var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
-                .ToPacketSet(space).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
-                    .With(Dimension.Src, containers).With(Dimension.In, bridges)));
+            var walks = ContainerWalks.From(rules, from, family, containers, bridges);
             foreach (var to in members.Where(m => m != from))
             {
-                var toAddress = IntervalSet.Single(to.AddressOf(family)!.Value);
-                var toBridge = space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!));
-                var problem = Disagreement(rules, PairExpectation.Of(policy, from, to),
-                    (requests, whole.With(Dimension.Dst, toAddress).With(Dimension.Out, toBridge)),
-                    (replies, whole.With(Dimension.Src, toAddress).With(Dimension.In, toBridge)));
+                var pair = ContainerWalks.PairWith(space, to, family);
+                var problem = Disagreement(rules, PairExpectation.Of(policy, from, to), (walks.Requests, pair.Requests), (walks.Replies, pair.Replies));
                 if (problem is not null)
                     problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1),
                         $"{Describe(from)} -> {Describe(to)}{(family == IpFamily.V6 ? " over IPv6" : "")} {problem}"));

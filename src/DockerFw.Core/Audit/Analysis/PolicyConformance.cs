@@ -48,24 +48,13 @@ public static class PolicyConformance
         var jump = JumpToPolicy(inputs.Ruleset);
         var members = policy.Members.Where(m => m.AddressOf(family) is not null).ToList();
         var containers = members.Aggregate(IntervalSet.Empty, (s, m) => s.Union(IntervalSet.Single(m.AddressOf(family)!.Value)));
-        var bridges = members.Select(m => m.Network.Bridge!).Distinct()
-            .Aggregate(IntervalSet.Empty, (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
-        var whole = Whole(space);
+        var bridges = ContainerWalks.BridgesOf(space, members);
         var differences = ImmutableArray.CreateBuilder<PolicyDifference>();
         var passesJump = false;
         foreach (var from in members)
         {
-            // As the plan's proof: one walk for what a container sends to the others and one for what
-            // they answer it, cut per pair afterwards (2N walks instead of 2N²).
-            var address = IntervalSet.Single(from.AddressOf(family)!.Value);
-            var fromBridge = space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!));
-            var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
-                .ToPacketSet(space).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
-                    .With(Dimension.Dst, containers).With(Dimension.Out, bridges)));
-            var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
-                .ToPacketSet(space).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
-                    .With(Dimension.Src, containers).With(Dimension.In, bridges)));
-            passesJump |= jump is not null && requests.Regions.Any(r => r.Rules.Any(x =>
+            var walks = ContainerWalks.From(rules, from, family, containers, bridges);
+            passesJump |= jump is not null && walks.Requests.Regions.Any(r => r.Rules.Any(x =>
                 x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
 
             foreach (var to in members.Where(m => m != from))
@@ -76,11 +65,8 @@ public static class PolicyConformance
                     continue;
                 }
 
-                var toAddress = IntervalSet.Single(to.AddressOf(family)!.Value);
-                var toBridge = space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!));
-                var pieces = Pair(inputs, space, PairExpectation.Of(policy, from, to),
-                    (requests, whole.With(Dimension.Dst, toAddress).With(Dimension.Out, toBridge)),
-                    (replies, whole.With(Dimension.Src, toAddress).With(Dimension.In, toBridge)));
+                var pair = ContainerWalks.PairWith(space, to, family);
+                var pieces = Pair(inputs, space, PairExpectation.Of(policy, from, to), (walks.Requests, pair.Requests), (walks.Replies, pair.Replies));
                 differences.AddRange(pieces
                     .GroupBy(d => (d.Actual, d.Expected, Decided: string.Join(' ', d.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
                     .Select(g => new PolicyDifference(from, to,
