@@ -79,6 +79,17 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("published_ports");
         foreach (var port in report.PublishedPorts) WritePort(json, port);
         json.WriteEndArray();
+        if (report.PublishedPortsV6 is { } ports6)
+        {
+            json.WriteStartArray("published_ports_v6");
+            foreach (var port in ports6) WritePort(json, port);
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("published_ports_v6");
+        }
+
         json.WriteStartArray("links");
         foreach (var link in report.Links) WriteLink(json, link);
         json.WriteEndArray();

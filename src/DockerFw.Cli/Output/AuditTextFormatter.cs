@@ -31,7 +31,9 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         Reachability(console, run.Report);
         ReachabilityV6(console, run.Report);
         Containers(console, run.Report);
-        PublishedPorts(console, run.Report);
+        PublishedPorts(console, "Published ports", null, run.Report.PublishedPorts);
+        if (run.Report.PublishedPortsV6 is { } six)
+            PublishedPorts(console, "Published ports over IPv6", "the IPv6 bindings, probed in the ip6tables rules", six);
         Findings(console, run.Report);
         Notices(console, run.Report);
     }
@@ -89,23 +91,23 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
 
     private static string Word(bool? value) => value switch { true => "on", false => "off", null => "?" };
 
-    private static void PublishedPorts(IAnsiConsole console, AuditReport report)
+    private static void PublishedPorts(IAnsiConsole console, string title, string? subtitle, IReadOnlyCollection<PublishedPortReport> ports)
     {
-        Heading(console, "Published ports", null);
-        if (report.PublishedPorts.IsEmpty)
+        Heading(console, title, subtitle);
+        if (ports.Count == 0)
         {
             console.MarkupLine("  (none)");
             return;
         }
 
         var table = NewTable("host", "container", "network", "container address", "filter lets it in");
-        foreach (var p in report.PublishedPorts)
+        foreach (var p in ports)
         {
             table.AddRow(
                 Esc($"{HostAddress(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
                 Esc(p.Container ?? "?"),
                 Esc(p.Network ?? "?"),
-                Esc($"{p.ContainerIp}:{p.ContainerPort}"),
+                Esc($"{HostAddress(p.ContainerIp)}:{p.ContainerPort}"),
                 p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" });
         }
 

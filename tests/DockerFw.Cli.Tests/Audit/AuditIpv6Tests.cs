@@ -25,6 +25,35 @@ public sealed class AuditIpv6Tests : IDisposable
     }
 
     [Fact]
+    public void The_real_ip6tables_capture_publishes_web_s_port_over_IPv6_and_the_audit_judges_it_there()
+    {
+        var run = Audit(File.ReadAllText(LabHost.PathOf("ip6tables-save")));
+
+        var report = JsonNode.Parse(run.Out)!;
+        var port = Assert.Single(report["published_ports_v6"]!.AsArray())!;
+        Assert.Equal(("::", 8080, "fd00:d0c:1::2", 80, "web", true),
+            ((string?)port["host_ip"], (int?)port["host_port"], (string?)port["container_ip"], (int?)port["container_port"], (string?)port["container"], (bool?)port["filter_accepts"]));
+        var finding = Assert.Single(report["findings"]!.AsArray(), f => (string?)f!["code"] == "DFW512" && ((string?)f["message"])!.StartsWith("over IPv6 (ip6tables), ", StringComparison.Ordinal))!;
+        Assert.Contains(finding["evidence"]!.AsArray(), e => ((string?)e!["text"])!.Contains("--to-destination [fd00:d0c:1::2]:80", StringComparison.Ordinal));
+        Assert.All(finding["evidence"]!.AsArray(), e => Assert.Equal(Path.Combine(_directory, "ip6tables-save"), (string?)e!["file"]));
+    }
+
+    [Fact]
+    public void A_port_ip6tables_no_longer_forwards_is_dead_over_IPv6_while_IPv4_still_serves_it()
+    {
+        // Docker's IPv6 ACCEPT for web's port removed: the DNAT still sends [::]:8080 to a FORWARD that drops it.
+        var dump = File.ReadAllText(LabHost.PathOf("ip6tables-save")).Replace(
+            "-A DOCKER -d fd00:d0c:1::2/128 ! -i br-e727bbbf1ba4 -o br-e727bbbf1ba4 -p tcp -m tcp --dport 80 -j ACCEPT\n", "");
+
+        var report = JsonNode.Parse(Audit(dump).Out)!;
+
+        Assert.False((bool?)Assert.Single(report["published_ports_v6"]!.AsArray())!["filter_accepts"]);
+        Assert.All(report["published_ports"]!.AsArray(), p => Assert.True((bool?)p!["filter_accepts"]));
+        var dead = Assert.Single(report["findings"]!.AsArray(), f => (string?)f!["code"] == "DFW511")!;
+        Assert.StartsWith("over IPv6 (ip6tables), published port tcp/8080 on :: (to [fd00:d0c:1::2]:80)", (string?)dead["message"]);
+    }
+
+    [Fact]
     public void Isolation_broken_only_in_ip6tables_fails_the_audit_with_a_finding_pointing_into_the_ip6tables_dump()
     {
         var dump = File.ReadAllText(LabHost.PathOf("ip6tables-save")).Replace(

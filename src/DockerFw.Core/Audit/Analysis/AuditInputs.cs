@@ -54,7 +54,7 @@ public sealed class AuditInputs
     /// <summary>The network whose subnet holds an address, if any.</summary>
     public AuditedNetwork? NetworkOfAddress(UInt128 address) => Networks.FirstOrDefault(n => n.Subnet?.Contains(address) == true);
 
-    /// <summary>The container with an endpoint at this address, by name.</summary>
+    /// <summary>The container with an endpoint at this address of the family, by name.</summary>
     public DockerContainer? ContainerAt(UInt128 address) =>
-        View.Containers.FirstOrDefault(c => c.Endpoints.Any(e => e.Ipv4 == address));
+        View.Containers.FirstOrDefault(c => c.Endpoints.Any(e => (Family == IpFamily.V4 ? e.Ipv4 : e.Ipv6) == address));
 }

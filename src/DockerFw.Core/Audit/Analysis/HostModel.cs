@@ -23,6 +23,10 @@ public sealed class HostModel
 
     public static readonly UInt128 InternetAddress = IpAddressValue.Parse("198.19.7.7", IpFamily.V4);
 
+    /// <summary>The client out on the uplink side in either family (IPv6: on the uplink's /64).</summary>
+    public static UInt128 RemoteClientOf(IpFamily family) =>
+        family == IpFamily.V4 ? RemoteClient : IpAddressValue.Parse("2001:db8::100", IpFamily.V6);
+
     /// <summary>A destination on the internet in either family (IPv6: documentation space off the uplink's /64).</summary>
     public static UInt128 InternetAddressOf(IpFamily family) =>
         family == IpFamily.V4 ? InternetAddress : IpAddressValue.Parse("2001:db8:7::7", IpFamily.V6);

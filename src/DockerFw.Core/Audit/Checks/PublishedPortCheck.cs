@@ -10,6 +10,7 @@ namespace DockerFw.Core.Audit.Checks;
 /// Each published port has a container behind it and the filter lets it in; ports bound to every
 /// address are reported; ports that INPUT (ufw, an admin's host firewall) blocks but that DNAT and
 /// FORWARD let through are reported; 127.0.0.1-bound ports reachable from the LAN are reported.
+/// Each family is judged in its own ruleset: IPv6 bindings (::, an IPv6 host address) in ip6tables.
 /// </summary>
 public sealed class PublishedPortCheck : IAuditCheck
 {
@@ -17,32 +18,41 @@ public sealed class PublishedPortCheck : IAuditCheck
 
     public IEnumerable<Finding> Run(AuditContext context)
     {
-        var analysis = context.Analysis();
+        // ip6tables publishes on its own: a port Docker forwards in IPv4 says nothing of IPv6.
+        foreach (var (analysis, prefix) in context.Analysis().Families)
+        {
+            foreach (var finding in Ports(analysis, prefix)) yield return finding;
+            foreach (var finding in DnatsWithoutContainer(analysis, prefix)) yield return finding;
+        }
+    }
+
+    private static IEnumerable<Finding> Ports(AuditAnalysis analysis, string prefix)
+    {
         foreach (var port in analysis.Ports)
         {
             var r = port.Report;
-            var what = $"{r.Protocol}/{r.HostPort} on {r.HostIp} (to {r.ContainerIp}:{r.ContainerPort})";
+            var what = $"{r.Protocol}/{r.HostPort} on {r.HostIp} (to {PortFacts.Bracketed(r.ContainerIp)}:{r.ContainerPort})";
             var networks = port.Network is null ? Array.Empty<string>() : [port.Network.Name];
             var containers = analysis.Inputs.ViewInferred ? Array.Empty<string>() : [port.Container.Name];
             if (r.FilterAccepts == false)
                 yield return Finding.Of(FindingCodes.PublishedPortBlocked,
-                    $"published port {what} is NATed to the container but the filter drops the forwarded packet: the port is dead. Restore Docker's FORWARD rules (restart dockerd) or remove the rule that drops it (evidence).",
+                    $"{prefix}published port {what} is NATed to the container but the filter drops the forwarded packet: the port is dead. Restore Docker's FORWARD rules (restart dockerd) or remove the rule that drops it (evidence).",
                     networks, containers, port.FilterEvidence);
             if (port.Reachable == true && port.InputBlocks == true && !port.BoundToLoopback)
                 yield return Finding.Of(FindingCodes.PublishedPortBypassesInput,
-                    $"published port {what} is reachable from outside although INPUT blocks that port on the host: DNAT sends it through FORWARD, past the host firewall (the \"Docker bypasses ufw\" case). Publish it on 127.0.0.1, or filter it in DOCKER-USER.",
+                    $"{prefix}published port {what} is reachable from outside although INPUT blocks that port on the host: DNAT sends it through FORWARD, past the host firewall (the \"Docker bypasses ufw\" case). Publish it on {(port.Family == IpFamily.V4 ? "127.0.0.1" : "::1")}, or filter it in DOCKER-USER.",
                     networks, containers, [.. port.InputEvidence, .. port.Path]);
             if (port.Reachable == true && port.BoundToAnyAddress)
                 yield return Finding.Of(FindingCodes.PublishedOnAllAddresses,
-                    $"port {what} is published on every host address, so any network the host is on can reach it. Bind it to one address (-p HOST_IP:{r.HostPort}:{r.ContainerPort}) if it is not meant to be public.",
+                    $"{prefix}port {what} is published on every host address, so any network the host is on can reach it. Bind it to one address (-p {(port.Family == IpFamily.V4 ? "HOST_IP" : "[HOST_IP]")}:{r.HostPort}:{r.ContainerPort}) if it is not meant to be public.",
                     networks, containers, port.Path);
-            if (port.BoundToLoopback && port.Reachable == true)
+            // The kernel drops IPv6 packets to ::1 that arrive on any other interface (RFC 4291 2.5.3):
+            // IPv6 has no route_localnet, so only IPv4 loopback bindings leak.
+            if (port.BoundToLoopback && port.Reachable == true && port.Family == IpFamily.V4)
                 yield return Finding.Of(FindingCodes.LoopbackPortReachable,
                     $"port {what} is bound to loopback, but a host on the same network that routes 127.0.0.1 (or the container address) through this one reaches it: nothing drops such packets arriving on other interfaces (Docker 28 adds a raw PREROUTING drop). Upgrade Docker or add -t raw -A PREROUTING -d 127.0.0.1 ! -i lo -p {r.Protocol} --dport {r.HostPort} -j DROP.",
                     networks, containers, port.Path);
         }
-    
-        foreach (var finding in DnatsWithoutContainer(analysis)) yield return finding;
     }
 
     /// <summary>
@@ -50,7 +60,7 @@ public sealed class PublishedPortCheck : IAuditCheck
     /// target no container has. Only with the Engine's data: an inferred view takes its containers
     /// from those very rules.
     /// </summary>
-    private static IEnumerable<Finding> DnatsWithoutContainer(AuditAnalysis analysis)
+    private static IEnumerable<Finding> DnatsWithoutContainer(AuditAnalysis analysis, string prefix)
     {
         var inputs = analysis.Inputs;
         if (inputs.ViewInferred) yield break;
@@ -62,10 +72,10 @@ public sealed class PublishedPortCheck : IAuditCheck
             .Where(d => d.Target?.To?.First is { } to && inputs.ContainerAt(to) is null);
         foreach (var (rule, target) in dnats)
         {
-            var to = IpAddressValue.Format(target!.To!.First!.Value, IpFamily.V4);
+            var to = IpAddressValue.Format(target!.To!.First!.Value, inputs.Family);
             var network = inputs.NetworkOfAddress(target.To.First!.Value);
             yield return Finding.Of(FindingCodes.DnatWithoutContainer,
-                $"a DNAT rule forwards connections to {to}, which no container has: a stale port mapping, which a new container given that address would inherit. Remove the rule (evidence) or restart dockerd.",
+                $"{prefix}a DNAT rule forwards connections to {to}, which no container has: a stale port mapping, which a new container given that address would inherit. Remove the rule (evidence) or restart dockerd.",
                 network is null ? null : [network.Name], evidence: [EvidenceOf.Rule(inputs.Ruleset, rule, "forwards to a missing container")]);
         }
     }
