@@ -4,7 +4,10 @@ using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests;
 
-/// <summary>`dockerfw reach` over a real Docker capture: ports 8080, 9000, 9001 published to 172.17.0.2 on docker0.</summary>
+/// <summary>
+/// `dockerfw reach` over a real Docker capture: ports 8080, 9000, 9001 published to 172.17.0.2 on
+/// docker0; and over Docker 29's nftables backend (moby29-nftables-usernet-portmap).
+/// </summary>
 public sealed class ReachCommandTests
 {
     private static readonly string Docker = Corpus.PathOf("docker", "docker20.10-default-bridge-ports.iptables-save");
@@ -95,5 +98,46 @@ public sealed class ReachCommandTests
 
         Assert.Equal(3, run.ExitCode);
         Assert.Equal($"dockerfw: usage: {message}\n", run.Error);
+    }
+
+    [RootFact]
+    public void Docker_29s_nftables_layout_drops_every_new_packet_from_one_bridge_to_another()
+    {
+        using var netns = new TestNamespace();
+        var nft = NftListing.OfDocker29("moby29-nftables-usernet-portmap.nft", netns);
+        try
+        {
+            var run = Dockerfw.Run(["reach", "--nft", nft, "--in", "bridge1", "--out", "docker0", "--src", "192.0.2.0/24", "--dst", "172.17.0.0/16",
+                "--state", "NEW", "--format", "json"]);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var region = Assert.Single(JsonDocument.Parse(run.Out).RootElement.GetProperty("regions").EnumerateArray());
+            Assert.Equal("DROP", region.GetProperty("verdict").GetString());
+            Assert.Empty(Assert.Single(region.GetProperty("boxes").EnumerateArray()).EnumerateObject());
+            var isolation = Assert.Single(region.GetProperty("rules").EnumerateArray(), r => r.GetProperty("chain").GetString() == "filter-forward-in__docker0");
+            Assert.Equal(("ip docker-bridges", 3), (isolation.GetProperty("table").GetString(), isolation.GetProperty("rule").GetInt32()));
+            Assert.True(isolation.GetProperty("handle").GetInt64() > 0);
+        }
+        finally
+        {
+            File.Delete(nft);
+        }
+    }
+
+    [Fact]
+    public void An_nft_listing_alone_is_read_and_its_rules_are_named_by_family_table_and_handle()
+    {
+        var nft = NftListing.Guard();
+        try
+        {
+            var run = Dockerfw.Run(["reach", "--nft", nft, "--hook", "FORWARD", "--proto", "tcp"]);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal("FORWARD: 2 regions\n\nACCEPT\n  packets: dport 0-79,81-65535\n\nDROP\n  packets: dport 80\n  rule: inet guard/forward#1 (line 4, handle 7)\n", run.Out);
+        }
+        finally
+        {
+            File.Delete(nft);
+        }
     }
 }

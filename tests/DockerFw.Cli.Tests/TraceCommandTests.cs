@@ -4,7 +4,11 @@ using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests;
 
-/// <summary>`dockerfw trace` over a real Docker capture: published port 8080 -> 172.17.0.2:80 on docker0.</summary>
+/// <summary>
+/// `dockerfw trace` over a real Docker capture: published port 8080 -> 172.17.0.2:80 on docker0; and
+/// over Docker 29's nftables backend (moby29-nftables-usernet-portmap: bridge1 192.0.2.0/24 beside
+/// docker0, port 8080 published to 192.0.2.2:80).
+/// </summary>
 public sealed class TraceCommandTests
 {
     private static readonly string Docker = Corpus.PathOf("docker", "docker20.10-default-bridge-ports.iptables-save");
@@ -111,5 +115,93 @@ public sealed class TraceCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("<stdin>:2:", run.Error);
+    }
+
+    private const string Docker29 = "moby29-nftables-usernet-portmap.nft";
+
+    private static readonly string[] Docker29Host =
+        ["--host-address", "eth0=203.0.113.1/24", "--host-address", "docker0=172.17.0.1/16", "--host-address", "bridge1=192.0.2.1/24"];
+
+    [RootFact]
+    public void Docker_29s_nftables_layout_delivers_a_published_port_through_its_DNAT_rule_named_by_family_table_and_handle()
+    {
+        using var netns = new TestNamespace();
+        var nft = NftListing.OfDocker29(Docker29, netns);
+        try
+        {
+            var run = Dockerfw.Run(["trace", "--nft", nft, "--in", "eth0", "--out", "bridge1", "--src", "198.51.100.7", "--dst", "203.0.113.1",
+                "--proto", "tcp", "--sport", "40000", "--dport", "8080", .. Docker29Host, "--format", "json"]);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var root = JsonDocument.Parse(run.Out).RootElement;
+            Assert.Equal("ACCEPT", root.GetProperty("verdict").GetString());
+            var dnat = root.GetProperty("packet").GetProperty("nat")[0];
+            Assert.Equal(("DNAT", "192.0.2.2", 80), (dnat.GetProperty("kind").GetString(), dnat.GetProperty("address").GetString(), dnat.GetProperty("port").GetInt32()));
+            var rule = dnat.GetProperty("rule");
+            Assert.Equal(("ip docker-bridges", "nat-prerouting-and-output", 1), (rule.GetProperty("table").GetString(), rule.GetProperty("chain").GetString(), rule.GetProperty("rule").GetInt32()));
+            Assert.True(rule.GetProperty("handle").GetInt64() > 0);
+        }
+        finally
+        {
+            File.Delete(nft);
+        }
+    }
+
+    [RootFact]
+    public void Docker_29s_nftables_layout_drops_a_packet_from_another_bridge_by_the_rule_that_isolates_the_network()
+    {
+        using var netns = new TestNamespace();
+        var nft = NftListing.OfDocker29(Docker29, netns);
+        try
+        {
+            var run = Dockerfw.Run(["trace", "--nft", nft, "--in", "bridge1", "--out", "docker0", "--src", "192.0.2.2", "--dst", "172.17.0.2",
+                "--proto", "tcp", "--sport", "40000", "--dport", "80", .. Docker29Host]);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.StartsWith("verdict: DROP\n", run.Out);
+            Assert.Matches(@"\n  ip docker-bridges/filter-forward-in__docker0#3 line 1 handle \d+: .*UNPUBLISHED PORT DROP.* -j DROP\n", run.Out);
+            Assert.Matches(@"\ndecided by: ip docker-bridges/filter-forward-in__docker0#3 \(line 1, handle \d+\)\n", run.Out);
+        }
+        finally
+        {
+            File.Delete(nft);
+        }
+    }
+
+    [RootFact]
+    public void Live_mode_reads_the_nft_ruleset_of_the_namespace_as_the_audit_does()
+    {
+        using var netns = new TestNamespace();
+        File.Delete(NftListing.OfDocker29(Docker29, netns));
+
+        var run = Dockerfw.Run(["trace", "--netns", netns.Name, "--in", "eth0", "--out", "bridge1", "--src", "198.51.100.7", "--dst", "203.0.113.1",
+            "--proto", "tcp", "--sport", "40000", "--dport", "8080", .. Docker29Host]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.StartsWith("verdict: ACCEPT\n", run.Out);
+        Assert.Contains("packet as it left: tcp 198.51.100.7:40000 -> 192.0.2.2:80 in eth0 out bridge1", run.Out);
+    }
+
+    [Fact]
+    public void A_native_table_given_with_nft_runs_beside_the_iptables_dump_and_its_later_drop_is_final()
+    {
+        var nft = NftListing.Guard();
+        try
+        {
+            var run = Dockerfw.Run([.. PublishedPort, "--nft", nft, "--format", "json"]);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var root = JsonDocument.Parse(run.Out).RootElement;
+            Assert.Equal("DROP", root.GetProperty("verdict").GetString());
+            var last = root.GetProperty("matched").EnumerateArray().Last();
+            Assert.Equal(("inet guard", "forward", 1, 7L), (last.GetProperty("table").GetString(), last.GetProperty("chain").GetString(),
+                last.GetProperty("rule").GetInt32(), last.GetProperty("handle").GetInt64()));
+            Assert.Contains(root.GetProperty("matched").EnumerateArray(), m => m.GetProperty("table").GetString() == "filter" && m.GetProperty("chain").GetString() == "DOCKER");
+            Assert.All(root.GetProperty("matched").EnumerateArray().Where(m => m.GetProperty("table").GetString() == "filter"), m => Assert.False(m.TryGetProperty("handle", out _)));
+        }
+        finally
+        {
+            File.Delete(nft);
+        }
     }
 }

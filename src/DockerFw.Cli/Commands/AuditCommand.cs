@@ -7,7 +7,6 @@ using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
-using DockerFw.Core.Syntax.NftJson;
 
 namespace DockerFw.Cli.Commands;
 
@@ -88,21 +87,17 @@ internal sealed class AuditCommand(
         var rules = DumpLoader.Parse(texts, options.Strict);
         var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], options.Strict);
         var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(options.Input.Docker, options.Strict);
-        var nftText = options.Input.Nft is { } nftFile ? dumps.ReadFile(nftFile, null)
-            : live?.NftJson is { } json ? new DumpText(json, "nft -j list ruleset", null) : null;
-        var nft = nftText is null ? null : DumpLoader.ParseNft(nftText, options.Strict);
+        var nft = dumps.ReadNft(options.Input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, options.Strict) : null;
         foreach (var diagnostic in rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []))
             streams.Error.WriteLine(diagnostic.Render());
         if (!rules.Succeeded || !otherBackends.Succeeded || !view.Succeeded || nft is { Succeeded: false }) return ExitCodes.Error;
 
         var host = options.Host(live?.Settings ?? HostSettings.Unknown);
-        // Native nft tables (Docker 29's nftables backend, firewalld, a hand-written inet table) run on
-        // the same hooks as iptables' tables, so both families' rulesets carry them.
-        var v4 = WithNative(Of(rules, IpFamily.V4), nft?.Value);
+        var v4 = DumpLoader.WithNative(Of(rules, IpFamily.V4), nft?.Value);
         var (dockerView, networksInferred) = WithNetworks(view.View, v4);
         var context = new AuditContext(
             v4,
-            WithNative(Of(rules, IpFamily.V6), nft?.Value),
+            DumpLoader.WithNative(Of(rules, IpFamily.V6), nft?.Value),
             // No Engine data at all: the auditor reads the networks out of the ruleset and says so.
             dockerView ?? DockerView.Empty,
             host)
@@ -144,8 +139,6 @@ internal sealed class AuditCommand(
         view is { Networks.IsEmpty: true, Containers.IsEmpty: false }
             ? (view with { Networks = DockerViewInference.Infer(v4).Networks }, true)
             : (view, false);
-
-    private static Ruleset WithNative(Ruleset iptables, Ruleset? nft) => nft is null ? iptables : HostRuleset.Merge(iptables, nft);
 
     private static Ruleset Of(LoadedRulesets loaded, IpFamily family) =>
         loaded.Rulesets.FirstOrDefault(r => r.Family == family) ?? Ruleset.Empty(family);

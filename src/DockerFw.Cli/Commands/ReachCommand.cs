@@ -8,7 +8,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw reach`: the exact partition of a set of packets into what the rules accept, drop,
 /// reject, and cannot decide from the dump, each part with the rules responsible.
 /// </summary>
-internal sealed class ReachCommand(DumpLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class ReachCommand(HostFirewallLoader loader, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -51,13 +51,14 @@ internal sealed class ReachCommand(DumpLoader loader, StandardStreams streams) :
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var loaded = loader.Load(options.Input, strict: false);
+        var loaded = loader.Load(options.Input);
         foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
+        foreach (var notice in loaded.Notices) streams.Error.WriteLine($"dockerfw: note: {notice}");
         if (!loaded.Succeeded) return ExitCodes.Error;
-        var ruleset = loaded.Rulesets.LastOrDefault(r => r.Family == options.Family);
+        var ruleset = loaded.Of(options.Family);
         if (ruleset is null)
         {
-            streams.Error.WriteLine($"dockerfw: error: no {(options.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables)" : "IPv6 (--ip6tables)")} rules were read for this query");
+            streams.Error.WriteLine($"dockerfw: error: no {(options.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this query");
             return ExitCodes.Error;
         }
 

@@ -42,6 +42,7 @@ internal static class ReachJson
                     json.WriteString("chain", rule.Chain);
                     json.WriteNumber("rule", rule.Number);
                     json.WriteNumber("line", rule.Line);
+                    if (rule.Handle is { } handle) json.WriteNumber("handle", handle);
                     json.WriteEndObject();
                 }
 

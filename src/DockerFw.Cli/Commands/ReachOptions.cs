@@ -39,7 +39,6 @@ internal sealed record ReachOptions(
     {
         var errors = ImmutableArray.CreateBuilder<string>();
         errors.AddRange(Input.Validate());
-        if (Input.Nft is not null) errors.Add("reach reads iptables rules (--iptables/--ip6tables or live); --nft is not supported yet");
         foreach (var (name, value) in new[] { ("--src", Source), ("--dst", Destination) })
             if (value is not null && Cidr(value) is null)
                 errors.Add($"{name}: expected an address or CIDR of one family (e.g. 172.18.0.0/16), but got '{value}'");

@@ -9,7 +9,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw trace`: what the rules do to one packet, with every rule the kernel would count; with
 /// --connection also whether the replies come back.
 /// </summary>
-internal sealed class TraceCommand(DumpLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class TraceCommand(HostFirewallLoader loader, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -69,13 +69,14 @@ internal sealed class TraceCommand(DumpLoader loader, StandardStreams streams) :
         var problems = options.Validate().AddRange(packetErrors);
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var loaded = loader.Load(options.Input, strict: false);
+        var loaded = loader.Load(options.Input);
         foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
+        foreach (var notice in loaded.Notices) streams.Error.WriteLine($"dockerfw: note: {notice}");
         if (!loaded.Succeeded) return ExitCodes.Error;
-        var ruleset = loaded.Rulesets.LastOrDefault(r => r.Family == packet!.Family);
+        var ruleset = loaded.Of(packet!.Family);
         if (ruleset is null)
         {
-            streams.Error.WriteLine($"dockerfw: error: no {(packet!.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables)" : "IPv6 (--ip6tables)")} rules were read for this packet");
+            streams.Error.WriteLine($"dockerfw: error: no {(packet!.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this packet");
             return ExitCodes.Error;
         }
 

@@ -78,6 +78,7 @@ internal static class TraceJson
         json.WriteString("chain", r.Chain);
         json.WriteNumber("rule", r.Number);
         json.WriteNumber("line", r.Line);
+        if (r.Handle is { } handle) json.WriteNumber("handle", handle);
         json.WriteString("text", r.Text);
     }
 

@@ -32,7 +32,6 @@ internal sealed record TraceOptions(
         errors.AddRange(Input.Validate());
         if (Connection && Packet.State is { } state && !state.Equals("NEW", StringComparison.OrdinalIgnoreCase))
             errors.Add("--connection follows a connection from its first packet: leave --state out (or NEW)");
-        if (Input.Nft is not null) errors.Add("trace reads iptables rules (--iptables/--ip6tables or live); --nft is not supported yet");
         foreach (var address in HostAddresses)
         {
             if (SharedOptions.HostAddress(address) is null)

@@ -49,7 +49,7 @@ internal static class TraceText
     {
         text.Append($"{indent}counted:\n");
         Rules(text, o.Matched, indent + "  ");
-        text.Append($"{indent}decided by: {(o.DecidedBy is { } r ? $"{r.Table}/{r.Chain}#{r.Number} (line {r.Line})" : o.Verdict == PacketVerdict.Accept ? "no DROP on the way" : $"policy of {o.Table}/{o.Hook}")}\n");
+        text.Append($"{indent}decided by: {(o.DecidedBy is { } r ? $"{r.Table}/{r.Chain}#{r.Number} (line {r.Line}{Handle(r, ", ")})" : o.Verdict == PacketVerdict.Accept ? "no DROP on the way" : $"policy of {o.Table}/{o.Hook}")}\n");
         text.Append($"{indent}packet as it left: {OneLine(o.Packet)}\n");
         foreach (var nat in o.Nat)
         {
@@ -63,12 +63,15 @@ internal static class TraceText
         var any = false;
         foreach (var r in rules)
         {
-            text.Append($"{indent}{r.Table}/{r.Chain}#{r.Number} line {r.Line}: {r.Text}\n");
+            text.Append($"{indent}{r.Table}/{r.Chain}#{r.Number} line {r.Line}{Handle(r, " ")}: {r.Text}\n");
             any = true;
         }
 
         if (!any) text.Append($"{indent}(none)\n");
     }
+
+    // nft's handle, as `nft -a list ruleset` shows it; an iptables rule has none.
+    private static string Handle(RuleRef r, string separator) => r.Handle is { } h ? $"{separator}handle {h}" : "";
 
     private static void Connection(StringBuilder text, ConnectionResult c)
     {

@@ -16,7 +16,7 @@ internal sealed record LoadedRulesets(ImmutableArray<Ruleset> Rulesets, Immutabl
 
 /// <summary>
 /// Turns <see cref="InputOptions"/> into dump texts (files, stdin or the live host) and parses them.
-/// Every command that reads iptables rules goes through here.
+/// Every command that reads rules goes through here; <see cref="HostFirewallLoader"/> adds the nft listing for trace and reach.
 /// </summary>
 internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader live)
 {
@@ -77,12 +77,26 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
         return new LoadedRulesets(rulesets.ToImmutable(), diagnostics.ToImmutable());
     }
 
+    /// <summary>What live mode names the nft listing it read from the host.</summary>
+    public const string LiveNftName = "nft -j list ruleset";
+
+    /// <summary>The nft listing to read: <c>--nft FILE</c>, else the one live mode read from the host; null when neither.</summary>
+    public DumpText? ReadNft(InputOptions input, string? liveJson) =>
+        input.Nft is { } file ? ReadFile(file, null)
+        : liveJson is not null ? new DumpText(liveJson, LiveNftName, null)
+        : null;
+
+    /// <summary>
+    /// One family's rules as the kernel runs them. Native nft tables (Docker 29's nftables backend,
+    /// firewalld, a hand-written inet table) run on the same hooks as iptables' tables, so both
+    /// families' rulesets carry them; the engines pick the tables of the packet's family.
+    /// </summary>
+    public static Ruleset WithNative(Ruleset iptables, Ruleset? nft) => nft is null ? iptables : HostRuleset.Merge(iptables, nft);
+
     /// <summary>The JSON of <c>nft -j list ruleset</c>: native tables to merge with the iptables view.</summary>
     public static ParseResult<Ruleset> ParseNft(DumpText json, bool strict)
     {
         var result = NftJsonReader.Read(json.Text, json.Name);
         return strict ? result.Strict() : result;
     }
-
-    public LoadedRulesets Load(InputOptions input, bool strict) => Parse(ReadIptables(input), strict);
 }

@@ -20,9 +20,10 @@ public sealed class CompiledRuleset
         // A repeated *table block replaces the earlier one, as restore flushes on each.
         foreach (var table in ruleset.Tables)
         {
-            // nft tables are named per family and may share a name with an iptables table ("filter").
-            if (table.IsNative) _native.Add((table, CompileTable(table)));
-            else _tables[table.Name] = CompileTable(table);
+            // nft tables are named per family and may share a name with an iptables table ("filter"):
+            // their rules are named "family table", as the symbolic engine names them.
+            if (table.IsNative) _native.Add((table, CompileTable(table, $"{table.Family} {table.Name}")));
+            else _tables[table.Name] = CompileTable(table, table.Name);
         }
     }
 
@@ -69,7 +70,7 @@ public sealed class CompiledRuleset
         _ => false,
     };
 
-    private static CompiledTable CompileTable(Table table)
+    private static CompiledTable CompileTable(Table table, string name)
     {
         // Table's own indexer searches linearly; a kube-proxy table has tens of thousands of chains.
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -82,12 +83,12 @@ public sealed class CompiledRuleset
         var chains = declared.Select(chain =>
         {
             var rules = chain.Rules.Select(rule => new CompiledRule(
-                table.Name,
+                name,
                 rule,
                 ConditionCompiler.Compile(rule),
                 ActionCompiler.Compile(rule.Target, n => index.TryGetValue(n, out var i) ? i : -1))).ToArray();
             return new CompiledChain(chain.Name, chain.Policy, rules);
         }).ToArray();
-        return new CompiledTable(table.Name, chains, index);
+        return new CompiledTable(name, chains, index);
     }
 }

@@ -18,9 +18,19 @@ internal sealed class TestNamespace : IDisposable
     public void Restore(string dump, string tool = "iptables-restore") =>
         Run("ip", ["netns", "exec", Name, tool], dump);
 
+    /// <summary>
+    /// Loads nft text with <c>nft -f</c> inside the namespace and returns <c>nft -j list ruleset</c>:
+    /// the JSON dockerfw reads, as the kernel lists it.
+    /// </summary>
+    public string LoadNft(string text)
+    {
+        Run("ip", ["netns", "exec", Name, "nft", "-f", "-"], text);
+        return Run("ip", ["netns", "exec", Name, "nft", "-j", "list", "ruleset"]);
+    }
+
     public void Dispose() => Run("ip", ["netns", "delete", Name]);
 
-    private static void Run(string program, string[] arguments, string? stdin = null)
+    private static string Run(string program, string[] arguments, string? stdin = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -33,9 +43,10 @@ internal sealed class TestNamespace : IDisposable
         process.StandardInput.Write(stdin ?? "");
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: exit {process.ExitCode}: {stderr.Result}");
+        return stdout;
     }
 }

@@ -38,7 +38,7 @@ public sealed class NftSemanticsTests
         var result = PacketTracer.Trace(HostRuleset.Merge(iptables, nft), Web, PacketPath.Forward);
 
         Assert.Equal(PacketVerdict.Drop, result.Verdict);
-        Assert.Equal("mine/fwd#1", result.Counted());
+        Assert.Equal("ip mine/fwd#1", result.Counted());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class NftSemanticsTests
         var result = PacketTracer.Trace(HostRuleset.Merge(iptables, nft), Web, PacketPath.Forward);
 
         Assert.Equal(PacketVerdict.Drop, result.Verdict);
-        Assert.Equal("mine/fwd#1", result.Counted());
+        Assert.Equal("ip mine/fwd#1", result.Counted());
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class NftSemanticsTests
         var result = PacketTracer.Trace(nft, Web, PacketPath.Forward);
 
         Assert.Equal(PacketVerdict.Accept, result.Verdict);
-        Assert.Equal("early/b#1 mid/c#1 late/a#1", result.Counted());
+        Assert.Equal("ip early/b#1 ip mid/c#1 ip late/a#1", result.Counted());
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class NftSemanticsTests
 
         var result = PacketTracer.Trace(HostRuleset.Merge(iptables, nft), Web, PacketPath.Forward);
 
-        Assert.Equal("mangle/FORWARD#1 mine/x#1 filter/FORWARD#1 mine/y#1", result.Counted());
+        Assert.Equal("mangle/FORWARD#1 ip mine/x#1 filter/FORWARD#1 ip mine/y#1", result.Counted());
     }
 
     [Fact]
@@ -100,6 +100,6 @@ public sealed class NftSemanticsTests
         var result = PacketTracer.Trace(nft, Tcp("10.0.0.1:40000", "192.0.2.10:8080", "eth0", "docker0"), PacketPath.Forward);
 
         Assert.Equal(PacketVerdict.Accept, result.Verdict);
-        Assert.Equal("d/pre#1 d/fwd#1", result.Counted());
+        Assert.Equal("ip d/pre#1 ip d/fwd#1", result.Counted());
     }
 }

@@ -2,12 +2,18 @@ using DockerFw.Core.Model;
 
 namespace DockerFw.Core.Semantics.Symbolic;
 
-/// <summary>A rule as reach names it: table, chain, 1-based number in the chain, line in the dump.</summary>
+/// <summary>
+/// A rule as reach names it: table, chain, 1-based number in the chain, line in the dump; an nft
+/// rule's table is <c>"family table"</c> and it carries nft's handle.
+/// </summary>
 public sealed record ResponsibleRule(string Table, string Chain, int Number, int Line)
 {
-    public static ResponsibleRule Of(string table, Rule rule) => new(table, rule.Chain, rule.Number, rule.Span.Line);
+    /// <summary>nft's handle of the rule; null for an iptables rule.</summary>
+    public long? Handle { get; init; }
 
-    public override string ToString() => $"{Table}/{Chain}#{Number} (line {Line})";
+    public static ResponsibleRule Of(string table, Rule rule) => new(table, rule.Chain, rule.Number, rule.Span.Line) { Handle = rule.Handle };
+
+    public override string ToString() => $"{Table}/{Chain}#{Number} (line {Line}{(Handle is { } h ? $", handle {h}" : "")})";
 }
 
 /// <summary>A persistent list, newest first: the rules a flow has met, or the assumptions it made.</summary>
