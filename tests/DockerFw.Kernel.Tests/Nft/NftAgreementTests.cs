@@ -63,7 +63,25 @@ public sealed class NftAgreementTests(NftTopologyFixture fixture) : IClassFixtur
             "table ip dfwn_a { chain pre { type nat hook prerouting priority dstnat; policy accept; udp dport 5353 counter dnat to 10.201.2.2:53; }; }",
             "udp a->router:5353", true
         },
+        {
+            "Docker 29's layout publishes a port: a dnat, then the bridge's chain by verdict map accepts", Accepting,
+            Docker29Layout, "udp a->router:8053", true
+        },
+        {
+            "Docker 29's layout drops an unpublished port of the bridge's container", Accepting,
+            Docker29Layout, "udp a->b:54", false
+        },
     };
+
+    // The shape of Docker 29's `ip docker-bridges` table (moby29-nftables-*.nft) with r2 as the
+    // bridge and b as its container, port 8053 of the router published to b:53.
+    private const string Docker29Layout =
+        "table ip dfwn_a { map filter-forward-in-jumps { type ifname : verdict; elements = { \"r2\" : jump filter-forward-in__r2 }; }\n" +
+        " chain filter-FORWARD { type filter hook forward priority filter; policy accept; oifname vmap @filter-forward-in-jumps; }\n" +
+        " chain filter-forward-in__r2 { ct state established,related counter accept; iifname \"r2\" counter accept comment \"ICC\";" +
+        " ip daddr 10.201.2.2 udp dport 53 counter accept; counter drop comment \"UNPUBLISHED PORT DROP\"; }\n" +
+        " chain nat-PREROUTING { type nat hook prerouting priority dstnat; policy accept; fib daddr type local counter jump nat-prerouting-and-output; }\n" +
+        " chain nat-prerouting-and-output { iifname != \"r2\" udp dport 8053 counter dnat to 10.201.2.2:53 comment \"DNAT\"; }; }";
 
     [KernelTheory]
     [MemberData(nameof(Cases))]
