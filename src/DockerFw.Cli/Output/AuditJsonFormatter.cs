@@ -97,6 +97,13 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("findings");
         foreach (var finding in report.Findings) WriteFinding(json, finding, run);
         json.WriteEndArray();
+        if (report.Intended is { } intended)
+        {
+            json.WriteStartArray("intended");
+            foreach (var finding in intended) WriteFinding(json, finding, run);
+            json.WriteEndArray();
+        }
+
         Strings(json, "notices", report.Notices);
         json.WriteEndObject();
     }
@@ -210,6 +217,15 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         }
 
         json.WriteEndArray();
+        if (finding.IntendedBy is { } by)
+        {
+            json.WriteStartObject("intended_by");
+            json.WriteString("file", by.File);
+            json.WriteNumber("line", by.Line);
+            json.WriteString("statement", by.Statement);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 

@@ -48,7 +48,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
                         ["rules"] = new JsonArray([.. rules.Select(Rule)]),
                     },
                 },
-                ["results"] = new JsonArray([.. run.Report.Findings.Select(f => Result(f, rules.IndexOf(f.Code), run))]),
+                ["results"] = new JsonArray([.. run.Report.Findings.Concat(run.Report.Intended ?? []).Select(f => Result(f, rules.IndexOf(f.Code), run))]),
                 ["properties"] = new JsonObject
                 {
                     ["inferred"] = run.Report.ViewInferred,
@@ -103,6 +103,14 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
                 ["containers"] = new JsonArray([.. finding.Containers.Select(c => (JsonNode?)c)]),
             },
         };
+        // SARIF's own word for a result that is known and accepted: viewers (code scanning) show it as such, not as an alert.
+        if (finding.IntendedBy is { } by)
+            result["suppressions"] = new JsonArray(new JsonObject
+            {
+                ["kind"] = "external",
+                ["status"] = "accepted",
+                ["justification"] = $"intended by policy {by}: {by.Statement}",
+            });
         return result;
     }
 

@@ -35,6 +35,7 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         if (run.Report.PublishedPortsV6 is { } six)
             PublishedPorts(console, "Published ports over IPv6", "the IPv6 bindings, probed in the ip6tables rules", six);
         Findings(console, run.Report);
+        Intended(console, run.Report);
         Notices(console, run.Report);
     }
 
@@ -53,6 +54,8 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         var counts = string.Join(", ", Enum.GetValues<FindingSeverity>().Reverse()
             .Select(s => $"{report.Findings.Count(f => f.Severity == s)} {ReportWords.Of(s)}"));
         console.MarkupLine($"  findings  {report.Findings.Length} ({counts})");
+        if (report.Intended is { IsEmpty: false } intended)
+            console.MarkupLine($"  intended  {intended.Length} (what the policy asks for: not counted)");
     }
 
     private static void Networks(IAnsiConsole console, AuditReport report)
@@ -134,6 +137,18 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         {
             console.MarkupLine($"[{SeverityStyle(group.Key)}]{ReportWords.Of(group.Key).ToUpperInvariant()} ({group.Count()})[/]");
             foreach (var finding in group) Finding(console, finding);
+        }
+    }
+
+    /// <summary>Findings the policy asks for, apart from the real ones, each with the statement that asks.</summary>
+    private static void Intended(IAnsiConsole console, AuditReport report)
+    {
+        if (report.Intended is not { IsEmpty: false } intended) return;
+        Heading(console, "Intended by the policy", "Docker's intent departed from on purpose; not counted for --fail-on");
+        foreach (var finding in intended)
+        {
+            console.MarkupLine($"  [dim]intended by {Esc(finding.IntendedBy!.ToString())}: {Esc(finding.IntendedBy.Statement)} (would be {ReportWords.Of(finding.Severity)})[/]");
+            Finding(console, finding);
         }
     }
 

@@ -28,6 +28,13 @@ public sealed record AuditReport(
     /// <summary>The container-by-container matrix, when asked for (null otherwise).</summary>
     public ImmutableArray<ContainerReachabilityEntry>? ContainersReachability { get; init; }
 
+    /// <summary>
+    /// Docker-intent findings that are exactly what the policy asks for, each with
+    /// <see cref="Finding.IntendedBy"/>; kept apart from <see cref="Findings"/>, so no exit code counts
+    /// them. Null when no policy was judged (no <c>--policy</c>).
+    /// </summary>
+    public ImmutableArray<Finding>? Intended { get; init; }
+
     public FindingSeverity? WorstSeverity => Findings.IsEmpty ? null : Findings.Max(f => f.Severity);
 }
 

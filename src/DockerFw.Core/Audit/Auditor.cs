@@ -46,6 +46,7 @@ public static class Auditor
             .OrderByDescending(f => f.Severity).ThenBy(f => f.Code.Code, StringComparer.Ordinal)
             .ThenBy(f => string.Join(",", f.Networks), StringComparer.Ordinal).ThenBy(f => f.Message, StringComparer.Ordinal)
             .ToImmutableArray();
+        var (real, intended) = PolicyIntentions.Split(context, findings);
 
         return new AuditReport(
             networks,
@@ -53,13 +54,14 @@ public static class Auditor
             [.. analysis.Ports.Select(p => p.Report)],
             [.. analysis.Links.Select(l => l.Report).Distinct()],
             analysis.DockerUser,
-            findings,
+            real,
             notices.ToImmutable())
         {
             ViewInferred = analysis.Inputs.ViewInferred,
             ContainersReachability = context.ContainerMatrix ? ContainerReach.Matrix(analysis) : null,
             ReachabilityV6 = analysis.V6 is { } six ? [.. six.Pairs.Select(p => p.ToEntry())] : null,
             PublishedPortsV6 = analysis.V6 is { } v6Ports ? [.. v6Ports.Ports.Select(p => p.Report)] : null,
+            Intended = context.Policy is null ? null : intended,
         };
     }
 }

@@ -38,7 +38,7 @@ public static class PolicyResolver
                     var (from, to) = (Network(allow.From), Network(allow.To));
                     if (from is null || to is null) break;
                     if (from.Id == to.Id) errors.Add(PolicyMessages.SameNetwork(allow.To.At, to.Name));
-                    else exceptions.Add(new NetworkException(from, to, allow.Port));
+                    else exceptions.Add(new NetworkException(from, to, allow.Port) { At = allow.At });
                     break;
 
                 case NetworkBlock block:
@@ -50,6 +50,7 @@ public static class PolicyResolver
                         networks.Add(new NetworkPolicy(network, block.Icc?.On, block.Masquerade?.On, ContainerExceptions(block, network, view, errors))
                         {
                             At = block.Masquerade?.At ?? block.At,
+                            IccAt = block.Icc?.At ?? block.At,
                         });
                     break;
 
@@ -68,6 +69,7 @@ public static class PolicyResolver
             publishes.ToImmutable(), userDefault?.Default ?? DockerUserDefault.Return)
         {
             Members = bridges.SelectMany(b => MembersOf(b, view)).Where(m => m.Container.Running).ToImmutableArray(),
+            DockerUserAt = userDefault?.At ?? SourceSpan.None,
         };
         return new ParseResult<ResolvedPolicy>(errors.Count == 0 ? policy : null, errors.ToImmutable());
     }
@@ -126,6 +128,7 @@ public static class PolicyResolver
         return new PublishPolicy(container, binding, addresses, publish.Restriction, publish.Addresses)
         {
             ContainerAddressesV6 = [.. container.Endpoints.Where(e => e.Ipv6 is not null).Select(e => e.Ipv6!.Value)],
+            At = publish.At,
         };
     }
 }

@@ -16,7 +16,11 @@ public sealed record ContainerOnNetwork(DockerContainer Container, DockerNetwork
 }
 
 /// <summary>An isolation exception: <see cref="From"/>'s containers may open connections to <see cref="To"/>'s.</summary>
-public sealed record NetworkException(DockerNetwork From, DockerNetwork To, PortSpec? Port);
+public sealed record NetworkException(DockerNetwork From, DockerNetwork To, PortSpec? Port)
+{
+    /// <summary>Where the <c>allow</c> was written, for the findings it makes intended.</summary>
+    public SourceSpan At { get; init; } = SourceSpan.None;
+}
 
 /// <summary>An icc exception on one network: one container may open connections to another.</summary>
 public sealed record ContainerException(ContainerOnNetwork From, ContainerOnNetwork To, PortSpec? Port);
@@ -26,6 +30,9 @@ public sealed record NetworkPolicy(DockerNetwork Network, bool? Icc, bool? Masqu
 {
     /// <summary>Where the masquerade setting (else the block) was written, for conflicts the plan reports.</summary>
     public SourceSpan At { get; init; } = SourceSpan.None;
+
+    /// <summary>Where <c>icc on|off</c> was written, for the findings it makes intended.</summary>
+    public SourceSpan IccAt { get; init; } = SourceSpan.None;
 }
 
 /// <summary>A published port restricted to host addresses or client sources.</summary>
@@ -40,6 +47,9 @@ public sealed record PublishPolicy(
     public ImmutableArray<UInt128> ContainerAddressesV6 { get; init; } = [];
 
     public ImmutableArray<UInt128> ContainerAddressesOf(IpFamily family) => family == IpFamily.V4 ? ContainerAddresses : ContainerAddressesV6;
+
+    /// <summary>Where the <c>publish</c> was written, for the findings it makes intended.</summary>
+    public SourceSpan At { get; init; } = SourceSpan.None;
 }
 
 /// <summary>
@@ -56,6 +66,9 @@ public sealed record ResolvedPolicy(
 {
     /// <summary>Every running container on a bridge network, once per network it is on.</summary>
     public ImmutableArray<ContainerOnNetwork> Members { get; init; } = [];
+
+    /// <summary>Where <c>docker-user default</c> was written (none: the default <c>return</c>).</summary>
+    public SourceSpan DockerUserAt { get; init; } = SourceSpan.None;
 
     /// <summary>Some bridge network has an IPv6 subnet or some container an IPv6 address: the policy has an ip6tables half.</summary>
     public bool HasIpv6 => Bridges.Any(b => b.SubnetsOf(IpFamily.V6).Any()) || Members.Any(m => m.AddressV6 is not null);

@@ -20,6 +20,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host with an icc hole and sysctls",
         "lab-host with the container matrix",
         "lab-host against a policy it does not run",
+        "lab-host after the plan of a policy, with what it intends",
     };
 
     [Theory]
@@ -83,6 +84,10 @@ public sealed class AuditJsonSchemaTests
              "--sysctl", "net.bridge.bridge-nf-call-iptables=1", "--sysctl", "net.ipv4.ip_forward=0"],
             stdin: File.ReadAllText(LabHost.PathOf("iptables-save")).Replace(
                 "-A FORWARD -j DOCKER-USER\n", "-A FORWARD -i br-9c93ba76092b -o br-9c93ba76092b -j ACCEPT\n-A FORWARD -j DOCKER-USER\n")),
+        "lab-host after the plan of a policy, with what it intends" => LabHost.Run(
+            ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
+             "--policy", Path.Combine(Corpus.RepoRoot, "rules", "isolated-networks.policy"), "--format", "json"],
+            stdin: AuditPolicyTests.PlannedRules(Path.Combine(Corpus.RepoRoot, "rules", "isolated-networks.policy"))),
         _ => throw new ArgumentException(audit),
     };
 }

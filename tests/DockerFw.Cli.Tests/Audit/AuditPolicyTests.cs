@@ -103,12 +103,52 @@ public sealed class AuditPolicyTests : IDisposable
         Assert.Contains("but got 'backend' [DFW802]", run.Error, StringComparison.Ordinal);
     }
 
-    private static string PlannedRules()
+    [Fact]
+    public void What_the_policy_intends_is_reported_apart_with_its_statement_and_does_not_fail_the_audit()
     {
+        var policy = Path.Combine(Corpus.RepoRoot, "rules", "isolated-networks.policy");
+        var after = Path.Combine(folder, "iptables-save");
+        File.WriteAllText(after, PlannedRules(policy));
+        string[] inputs = ["audit", "--iptables", after, "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"), "--fail-on", "medium"];
+
+        var with = LabHost.Run([.. inputs, "--policy", policy, "--format", "json"]);
+        var without = LabHost.Run([.. inputs, "--format", "json"]);
+        var text = LabHost.Run([.. inputs, "--policy", policy]);
+        var sarif = LabHost.Run([.. inputs, "--policy", policy, "--format", "sarif"]);
+
+        Assert.Equal((1, 0), (without.ExitCode, with.ExitCode));
+        Assert.Contains("DFW202", Codes(without.Out));
+        Assert.DoesNotContain("DFW202", Codes(with.Out));
+        var intended = Assert.Single(JsonDocument.Parse(with.Out).RootElement.GetProperty("intended").EnumerateArray());
+        Assert.Equal(("DFW202", "medium"), (intended.GetProperty("code").GetString(), intended.GetProperty("severity").GetString()));
+        var by = intended.GetProperty("intended_by");
+        Assert.Equal((policy, 3, "allow frontend -> backend tcp/5432"),
+            (by.GetProperty("file").GetString(), by.GetProperty("line").GetInt32(), by.GetProperty("statement").GetString()));
+        Assert.NotEqual(0, intended.GetProperty("evidence").GetArrayLength());
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("Intended by the policy", text.Out, StringComparison.Ordinal);
+        Assert.Contains($"intended by {policy}:3: allow frontend -> backend tcp/5432 (would be medium)", text.Out.Replace("\n    ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
+        var suppressed = JsonDocument.Parse(sarif.Out).RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Single(r => r.TryGetProperty("suppressions", out _));
+        Assert.Equal("DFW202", suppressed.GetProperty("ruleId").GetString());
+        Assert.Equal($"intended by policy {policy}:3: allow frontend -> backend tcp/5432", suppressed.GetProperty("suppressions")[0].GetProperty("justification").GetString());
+    }
+
+    [Fact]
+    public void Without_a_policy_the_json_report_has_no_intended_array()
+    {
+        var run = LabHost.Audit("--format", "json");
+
+        Assert.False(JsonDocument.Parse(run.Out).RootElement.TryGetProperty("intended", out _));
+    }
+
+    internal static string PlannedRules(string? policyFile = null)
+    {
+        policyFile ??= Policy;
         var view = DockerInspectReader.Read(File.ReadAllText(LabHost.PathOf("docker-networks.json")), "docker-networks.json").Value!
             .Merge(DockerInspectReader.Read(File.ReadAllText(LabHost.PathOf("docker-containers.json")), "docker-containers.json").Value!);
         var host = IptablesSaveReader.Read(File.ReadAllText(LabHost.PathOf("iptables-save")), "iptables-save", IpFamily.V4).Value!;
-        var policy = PolicyResolver.Resolve(PolicyReader.Read(File.ReadAllText(Policy), Policy).Value!, view).Value!;
+        var policy = PolicyResolver.Resolve(PolicyReader.Read(File.ReadAllText(policyFile), policyFile).Value!, view).Value!;
         return IptablesSaveWriter.Write(PolicyPlanner.Plan(host, policy).Value!.After, includeCounters: false);
     }
 

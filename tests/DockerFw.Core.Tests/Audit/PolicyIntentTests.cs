@@ -1,0 +1,201 @@
+using DockerFw.Core.Audit;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Tests.Policy;
+using DockerFw.Tests.Remediation;
+
+namespace DockerFw.Tests.Audit;
+
+/// <summary>
+/// samples/lab-host after <c>dockerfw apply</c>: what the policy changed on purpose departs from
+/// Docker's declarations, and the audit with <c>--policy</c> reports those findings apart, as intended
+/// by the statement (file:line), while everything beyond the statement stays a real finding.
+/// </summary>
+public sealed class PolicyIntentTests
+{
+    private static readonly Ruleset LabHost = IptablesSaveReader.Read(
+        File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save")), "iptables-save", IpFamily.V4).Value!;
+
+    [Fact]
+    public void Icc_the_policy_turned_off_is_intended_by_its_icc_statement_and_keeps_its_evidence()
+    {
+        const string policy = "# frontend's containers keep to themselves\nnetwork frontend { icc off }";
+
+        var report = Audit(Applied(policy), policy);
+
+        var icc = Assert.Single(report.Intended!.Value);
+        Assert.Equal(("DFW302", "frontend"), (icc.Code.Code, icc.Networks.Single()));
+        Assert.Equal(new PolicyIntent("p.policy", 2, "network frontend { icc off }"), icc.IntendedBy);
+        Assert.Contains(icc.Evidence, e => e.Chain == PolicyPlanner.Chain);
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccBlocked);
+    }
+
+    [Fact]
+    public void Icc_blocked_on_a_network_the_policy_does_not_name_stays_a_finding()
+    {
+        const string policy = "network frontend { icc off }";
+        var blocked = Applied(policy).Replace("-A DOCKER-USER -j DOCKERFW-POLICY", "-A DOCKER-USER -j DOCKERFW-POLICY\n-A DOCKER-USER -i docker0 -o docker0 -j DROP", StringComparison.Ordinal);
+
+        var report = Audit(blocked, policy);
+
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.IccBlocked && f.Networks.SequenceEqual(["bridge"]));
+        Assert.Equal(["frontend"], report.Intended!.Value.SelectMany(f => f.Networks));
+    }
+
+    [Fact]
+    public void Icc_the_policy_turned_on_is_intended_though_Docker_declares_it_off()
+    {
+        const string policy = "network backend { icc on }";
+
+        var report = Audit(Applied(policy), policy);
+
+        var icc = Assert.Single(report.Intended!.Value);
+        Assert.Equal(("DFW301", "network backend { icc on }"), (icc.Code.Code, icc.IntendedBy!.Statement));
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccNotEnforced);
+    }
+
+    [Fact]
+    public void A_pair_of_networks_open_on_exactly_the_allowed_port_is_intended_by_the_allow()
+    {
+        const string policy = "allow frontend -> backend tcp/5432";
+
+        var report = Audit(Applied(policy), policy);
+
+        var open = Assert.Single(report.Intended!.Value);
+        Assert.Equal("DFW202", open.Code.Code);
+        Assert.Equal(["frontend", "backend"], open.Networks.AsEnumerable());
+        Assert.Equal(new PolicyIntent("p.policy", 1, "allow frontend -> backend tcp/5432"), open.IntendedBy);
+        Assert.NotEmpty(open.Evidence);
+        Assert.DoesNotContain(report.Findings, f => f.Code.Check == "isolation");
+    }
+
+    [Fact]
+    public void A_pair_reachable_on_more_ports_than_the_allow_names_stays_a_finding()
+    {
+        const string policy = "allow frontend -> backend tcp/5432";
+        var wider = Applied(policy).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+            "-A DOCKER-USER -i br-e727bbbf1ba4 -o br-9c93ba76092b -p tcp -m tcp --dport 6379 -j ACCEPT\n-A DOCKER-USER -o br-e727bbbf1ba4 -i br-9c93ba76092b -m conntrack --ctstate ESTABLISHED -j ACCEPT\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal);
+
+        var report = Audit(wider, policy);
+
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.NetworksPartlyOpen && f.Networks.SequenceEqual(["frontend", "backend"]));
+        Assert.Empty(report.Intended!.Value);
+    }
+
+    [Fact]
+    public void An_allow_the_other_way_round_does_not_make_the_pair_intended()
+    {
+        var opened = Applied("allow frontend -> backend tcp/5432");
+
+        var report = Audit(opened, "allow backend -> frontend tcp/5432");
+
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.NetworksPartlyOpen);
+        Assert.Empty(report.Intended!.Value);
+    }
+
+    [Fact]
+    public void A_published_port_kept_from_the_clients_a_from_restriction_leaves_out_is_intended_by_the_publish()
+    {
+        const string policy = "publish web tcp/8080 from 192.0.2.0/24";
+
+        var report = Audit(RestrictedByHand, policy);
+
+        // web publishes 8080 on 0.0.0.0 and on ::, both probed from one client outside 192.0.2.0/24.
+        Assert.Equal(2, report.Intended!.Value.Length);
+        Assert.All(report.Intended!.Value, dead =>
+        {
+            Assert.Equal(("DFW511", "publish web tcp/8080 from 192.0.2.0/24", 1), (dead.Code.Code, dead.IntendedBy!.Statement, dead.IntendedBy.Line));
+            Assert.Contains(dead.Evidence, e => e.Chain == "DOCKER-USER");
+        });
+        Assert.DoesNotContain(report.Findings, f => f.Code.Check == "published-port" && f.Severity >= FindingSeverity.Medium);
+    }
+
+    [Fact]
+    public void A_published_port_kept_from_a_client_the_policy_allows_stays_a_finding()
+    {
+        var report = Audit(RestrictedByHand, "publish web tcp/8080 from 198.18.0.0/15");
+
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.PublishedPortBlocked);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.PolicyAllowedBlocked);
+        Assert.Empty(report.Intended!.Value);
+    }
+
+    [Fact]
+    public void Docker_user_default_drop_intends_the_icc_and_published_ports_it_drops()
+    {
+        const string policy = "# nothing the policy does not allow\ndocker-user default drop";
+
+        var report = Audit(Applied(policy), policy);
+
+        Assert.Contains(report.Intended!.Value, f => f.Code == FindingCodes.IccBlocked && f.Networks.SequenceEqual(["bridge"]) && f.IntendedBy!.Line == 2);
+        Assert.Contains(report.Intended!.Value, f => f.Code == FindingCodes.IccBlocked && f.Networks.SequenceEqual(["frontend"]));
+        Assert.Contains(report.Intended!.Value, f => f.Code == FindingCodes.PublishedPortBlocked && f.IntendedBy!.Statement == "docker-user default drop");
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccBlocked || f.Code == FindingCodes.PublishedPortBlocked);
+    }
+
+    [Fact]
+    public void Without_a_policy_nothing_is_intended()
+    {
+        var report = Auditor.Run(new AuditContext(Read(Applied("allow frontend -> backend tcp/5432")), Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown));
+
+        Assert.Null(report.Intended);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.NetworksPartlyOpen);
+    }
+
+    /// <summary>
+    /// Each example policy planned over the lab host and every corpus dump it plans on: whatever the
+    /// audit finds after the plan and not before is intended by the policy, and nothing intended counts
+    /// for --fail-on (a policy finding would say the plan is not satisfied, which its proof rules out).
+    /// </summary>
+    [Fact]
+    public void After_planning_an_example_policy_every_new_finding_is_intended_by_it()
+    {
+        var policies = Directory.GetFiles(Path.Combine(Corpus.RepoRoot, "rules"), "*.policy").Select(f => (Name: "rules/" + Path.GetFileName(f), Text: File.ReadAllText(f))).ToList();
+        var hosts = Corpus.Files("docker", "*.iptables-save")
+            .Select(d => IptablesSaveReader.Read(File.ReadAllText(d), Path.GetFileName(d), IpFamily.V4).Value)
+            .OfType<Ruleset>().Select(r => (Rules: r, CorpusViews.For(r).View))
+            .Prepend((LabHost, PolicyResolverTests.LabHost)).ToList();
+        var intended = 0;
+        foreach (var (before, view) in hosts)
+            foreach (var (name, text) in policies)
+            {
+                var resolved = PolicyResolver.Resolve(PolicyReader.Read(text, name).Value!, view).Value;
+                if (resolved is null || PolicyPlanner.Plan(before, resolved).Value is not { } plan) continue;
+                var was = Run(before, view, resolved).Findings.Select(Key).ToHashSet();
+                var after = Run(Read(IptablesSaveWriter.Write(plan.After, includeCounters: false)), view, resolved);
+
+                Assert.All(after.Findings, f => Assert.True(was.Contains(Key(f)), $"{name}: {f.Code.Code} {f.Message}"));
+                Assert.All(after.Intended!.Value, f => Assert.Equal(name, f.IntendedBy!.File));
+                intended += after.Intended!.Value.Length;
+            }
+
+        Assert.True(intended > 0);
+    }
+
+    /// <summary>The lab host with web's 8080 dropped in DOCKER-USER for every client outside 192.0.2.0/24, as an admin might write it.</summary>
+    private static string RestrictedByHand => IptablesSaveWriter.Write(LabHost, includeCounters: false).Replace("-A DOCKER-USER -j RETURN",
+        "-A DOCKER-USER ! -s 192.0.2.0/24 -d 172.30.1.2/32 -p tcp -m tcp --dport 80 -j DROP\n-A DOCKER-USER -j RETURN", StringComparison.Ordinal);
+
+    private static string Key(Finding f) => $"{f.Code.Code} {string.Join(",", f.Networks)} {f.Message}";
+
+    private static AuditReport Audit(string rules, string policy) => Run(Read(rules), PolicyResolverTests.LabHost, Resolve(policy));
+
+    private static AuditReport Run(Ruleset rules, DockerView view, ResolvedPolicy policy) =>
+        Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), view, HostSettings.Unknown) { Policy = policy });
+
+    private static Ruleset Read(string text) => AuditFixture.Read(text, "iptables-save");
+
+    private static string Applied(string policy)
+    {
+        var plan = PolicyPlanner.Plan(LabHost, Resolve(policy));
+        Assert.True(plan.Value is not null, string.Join('\n', plan.Diagnostics.Select(d => d.Render())));
+        return IptablesSaveWriter.Write(plan.Value.After, includeCounters: false);
+    }
+
+    private static ResolvedPolicy Resolve(string text) =>
+        PolicyResolver.Resolve(PolicyReader.Read(text, "p.policy").Value!, PolicyResolverTests.LabHost).Value!;
+}
