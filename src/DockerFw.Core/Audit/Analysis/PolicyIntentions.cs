@@ -85,15 +85,15 @@ public static class PolicyIntentions
 
     /// <summary>
     /// A published port the filter keeps out of the container, where the policy keeps out the client
-    /// the audit probes with (<see cref="HostModel.RemoteClient"/>, to the address the port is bound to,
-    /// else <see cref="HostModel.UplinkAddress"/>): a <c>publish ... from</c> without that client, a
+    /// the audit probes with in the port's family (<see cref="HostModel.RemoteClientOf"/>, to the address
+    /// the port is bound to, else the uplink's): a <c>publish ... from</c> without that client, a
     /// <c>publish ... on</c> without that address, or <c>docker-user default drop</c> for a port no
     /// <c>publish</c> names. Every port the finding may stand for (same container, same deciding rule) must be so.
     /// </summary>
     private static PolicyIntent? Restriction(Finding finding, ResolvedPolicy policy, AuditAnalysis analysis)
     {
         if (finding.Containers is not [var container]) return null;
-        var ports = analysis.Ports.Where(p => p.Container.Name == container && p.Report.FilterAccepts == false
+        var ports = analysis.Families.SelectMany(f => f.Analysis.Ports).Where(p => p.Container.Name == container && p.Report.FilterAccepts == false
             && p.FilterEvidence.SequenceEqual(finding.Evidence)).ToList();
         if (ports.Count == 0) return null;
         var intents = ports.Select(p => Restriction(p, policy)).ToList();
@@ -107,10 +107,12 @@ public static class PolicyIntentions
         var publish = policy.Publishes.FirstOrDefault(p => p.Container.Name == port.Container.Name
             && p.Binding.Protocol == r.Protocol && p.Binding.HostPort == r.HostPort);
         if (publish is null) return DefaultDrop(policy);
+        var family = port.Family;
         var probe = publish.Restriction == PublishRestriction.FromSources
-            ? HostModel.RemoteClient
-            : IpAddressValue.TryParse(r.HostIp ?? "", IpFamily.V4, out var bound) && bound != 0 ? bound : HostModel.UplinkAddress;
-        var listed = publish.Addresses.Where(a => a.Family == IpFamily.V4).ToList();
+            ? HostModel.RemoteClientOf(family)
+            : IpAddressValue.TryParse(r.HostIp ?? "", family, out var bound) && bound != 0 ? bound
+            : family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
+        var listed = publish.Addresses.Where(a => a.Family == family).ToList();
         if (listed.Any(a => a.Contains(probe))) return null;
         var restriction = publish.Restriction == PublishRestriction.FromSources ? "from" : "on";
         return Intent(policy, publish.At, $"publish {publish.Container.Name} {r.Protocol}/{r.HostPort} {restriction} {string.Join(", ", publish.Addresses)}");
