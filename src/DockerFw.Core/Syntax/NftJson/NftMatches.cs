@@ -21,6 +21,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
 
     private IEnumerable<MatchBlock>? Typed(JsonElement left, JsonElement right, bool negated, string op)
     {
+        if (Key(left, "meta") is "iifname" or "oifname" && Members(right) is { } names) return InterfaceSet(Key(left, "meta")!, names, negated);
         if (Key(left, "meta") is { } meta) return Meta(meta, right, negated);
         if (left.TryGetProperty("payload", out var payload)) return Payload(payload, null, right, negated);
         if (Key(left, "ct") is "state" && States(right) is { } states)
@@ -46,6 +47,21 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// <c>iifname != @set</c> is a name that is none of the members: one negated condition each, all
+    /// holding. <c>iifname == @set</c> (one of them) has no single condition in the model unless the set
+    /// holds one name: otherwise the expression stays opaque, so the engines say they cannot decide
+    /// instead of reading an interface literally named <c>@set</c>.
+    /// </summary>
+    private static IEnumerable<MatchBlock>? InterfaceSet(string key, IEnumerable<JsonElement> members, bool negated)
+    {
+        var names = members.Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null).ToList();
+        if (names.Count == 0 || names.Any(n => n is null)) return null;
+        if (!negated && names.Count > 1) return null;
+        var direction = key == "iifname" ? Direction.In : Direction.Out;
+        return [new MatchBlock(null, [.. names.Select(n => new InterfaceMatch(direction, Interface(n!), negated))])];
     }
 
     private IEnumerable<MatchBlock>? Payload(JsonElement payload, UInt128? mask, JsonElement right, bool negated)
