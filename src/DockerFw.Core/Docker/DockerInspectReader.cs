@@ -82,6 +82,7 @@ public static class DockerInspectReader
             IsDefaultBridge: string.Equals(options.GetValueOrDefault("com.docker.network.bridge.default_bridge"), "true", StringComparison.OrdinalIgnoreCase))
         {
             SnatTo = options.GetValueOrDefault("com.docker.network.host_ipv4"),
+            GatewayModeIpv6 = options.GetValueOrDefault("com.docker.network.bridge.gateway_mode_ipv6"),
         };
     }
 

@@ -31,6 +31,9 @@ public sealed record DockerNetwork(
     /// <summary>The address outbound traffic is SNATed to (<c>com.docker.network.host_ipv4</c>), if any.</summary>
     public string? SnatTo { get; init; }
 
+    /// <summary><c>com.docker.network.bridge.gateway_mode_ipv6</c> (<c>nat</c>, <c>routed</c>, ...), null when not set.</summary>
+    public string? GatewayModeIpv6 { get; init; }
+
     public IEnumerable<DockerSubnet> SubnetsOf(IpFamily family) => Subnets.Where(s => s.Network.Family == family);
 }
 

@@ -14,7 +14,7 @@ public sealed class DockerInspectReaderTests
                        "com.docker.network.bridge.enable_ip_masquerade": "true", "com.docker.network.bridge.name": "docker0"}},
           {"Name": "backend", "Id": "a1b2c3d4e5f6a7b8c9d0", "Driver": "bridge",
            "IPAM": {"Config": [{"Subnet": "192.0.2.0/24", "Gateway": "192.0.2.1"}, {"Subnet": "fd00:db8::/64"}]}, "Internal": true,
-           "Options": {"com.docker.network.bridge.enable_icc": "false"}},
+           "Options": {"com.docker.network.bridge.enable_icc": "false", "com.docker.network.bridge.gateway_mode_ipv6": "routed"}},
           {"Name": "host", "Id": "h0", "Driver": "host", "IPAM": {"Config": []}, "Options": {}}
         ]
         """;
@@ -50,6 +50,15 @@ public sealed class DockerInspectReaderTests
         Assert.False(view.NetworkByName("backend")!.EnableIcc);
         Assert.True(view.NetworkByName("backend")!.EnableIpMasquerade);
         Assert.True(view.NetworkByName("backend")!.Internal);
+    }
+
+    [Fact]
+    public void The_IPv6_gateway_mode_is_read_from_its_option_and_null_without_it()
+    {
+        var view = Read(Networks);
+
+        Assert.Equal("routed", view.NetworkByName("backend")!.GatewayModeIpv6);
+        Assert.Null(view.NetworkByName("bridge")!.GatewayModeIpv6);
     }
 
     [Fact]

@@ -35,9 +35,9 @@ public sealed class AuditAnalysis
 
     /// <summary>
     /// The same questions over the IPv6 ruleset, null when there is none. The network matrix
-    /// (<see cref="Pairs"/>), the per-network facts (icc, masquerade) and the published ports (the
-    /// bindings on IPv6 addresses, to the containers' IPv6 addresses) are asked of it; links and
-    /// DOCKER-USER are IPv4 facts so far.
+    /// (<see cref="Pairs"/>), access from outside, the per-network facts (icc, masquerade) and the
+    /// published ports (the bindings on IPv6 addresses, to the containers' IPv6 addresses) are asked
+    /// of it; links and DOCKER-USER are IPv4 facts so far.
     /// </summary>
     public AuditAnalysis? V6 => _v6.Value;
 

@@ -17,14 +17,15 @@ public sealed class IsolationCheck : IAuditCheck
         var analysis = context.Analysis();
         // ip6tables is a ruleset of its own: isolation kept in IPv4 says nothing about IPv6.
         foreach (var (inFamily, prefix) in analysis.Families)
-            foreach (var finding in Between(inFamily, prefix)) yield return finding;
-
-        foreach (var (bridge, flows, evidence) in FromOutside(analysis))
         {
-            var network = analysis.Inputs.NetworkOfBridge(bridge)!;
-            yield return Finding.Of(FindingCodes.UnpublishedPortsReachable,
-                $"hosts outside can open connections to containers of {network.Name} that no published port allows ({Describe(flows)}), by routing to the container addresses. Drop new traffic into the bridge except published ports (e.g. in DOCKER-USER), or remove the rules that accept it (evidence).",
-                [network.Name], evidence: evidence);
+            foreach (var finding in Between(inFamily, prefix)) yield return finding;
+            foreach (var (bridge, flows, evidence) in FromOutside(inFamily))
+            {
+                var network = inFamily.Inputs.NetworkOfBridge(bridge)!;
+                yield return Finding.Of(FindingCodes.UnpublishedPortsReachable,
+                    $"{prefix}hosts outside can open connections to containers of {network.Name} that no published port allows ({Describe(flows)}), by routing to the container addresses. Drop new traffic into the bridge except published ports (e.g. in DOCKER-USER), or remove the rules that accept it (evidence).",
+                    [network.Name], evidence: evidence);
+            }
         }
     }
 
@@ -56,7 +57,7 @@ public sealed class IsolationCheck : IAuditCheck
         {
             var network = analysis.Inputs.NetworkOfBridge(bridge)!;
             // Routed networks are reachable by design; nat-unprotected ones are not.
-            if (network.Network.GatewayModeIpv4 == "routed") continue;
+            if ((network.Family == Model.Values.IpFamily.V4 ? network.Network.GatewayModeIpv4 : network.Network.GatewayModeIpv6) == "routed") continue;
             var published = analysis.Ports.Where(p => p.Network == network && p.Report.ContainerIp is { } ip)
                 .SelectMany(p => new[] { PublishedBox(passes, p), HostSideBox(analysis, p) }).ToList();
             var open = new List<(Piece Piece, PacketSet Left)>();
@@ -69,7 +70,7 @@ public sealed class IsolationCheck : IAuditCheck
             if (open.Count == 0) continue;
             var whole = passes.ContainerAddresses(network);
             var flows = PairReach.Merge(open.SelectMany(o => o.Left.Boxes).Select(b =>
-                (FlowText.Protocols(b[Dimension.Proto], passes.Space), FlowText.Ports(b, passes.Space), "connection", false, b[Dimension.Dst])), whole).ToList();
+                (FlowText.Protocols(b[Dimension.Proto], passes.Space), FlowText.Ports(b, passes.Space), "connection", false, b[Dimension.Dst])), whole, network.Family).ToList();
             var evidence = open.Select(o => EvidenceOf.Deciding(o.Piece.Region)).OfType<ResponsibleRule>().Distinct()
                 .Select(r => EvidenceOf.Rule(analysis.Inputs.Ruleset, r, "accepts traffic from outside"));
             yield return (bridge, flows, evidence);
@@ -96,7 +97,7 @@ public sealed class IsolationCheck : IAuditCheck
     }
 
     private static Box PublishedBox(SymbolicPasses passes, PortFacts port) =>
-        ContainerPortBox(passes, Model.Values.IpAddressValue.Parse(port.Report.ContainerIp, Model.Values.IpFamily.V4), port.Report.Protocol, port.Report.ContainerPort);
+        ContainerPortBox(passes, Model.Values.IpAddressValue.Parse(port.Report.ContainerIp, port.Family), port.Report.Protocol, port.Report.ContainerPort);
 
     private static Box ContainerPortBox(SymbolicPasses passes, UInt128 ip, string protocol, int port)
     {
@@ -114,7 +115,7 @@ public sealed class IsolationCheck : IAuditCheck
     private static Box HostSideBox(AuditAnalysis analysis, PortFacts port)
     {
         var proto = Model.Values.Protocol.TryParse(port.Report.Protocol, out var p) ? p!.Number : 6;
-        var bound = !port.BoundToAnyAddress && Model.Values.IpAddressValue.TryParse(port.Report.HostIp!, Model.Values.IpFamily.V4, out var ip)
+        var bound = !port.BoundToAnyAddress && Model.Values.IpAddressValue.TryParse(port.Report.HostIp!, port.Family, out var ip)
             ? IntervalSet.Single(ip)
             : analysis.Inputs.HostModel.LocalAddresses;
         return analysis.Passes.Whole().With(Dimension.Dst, bound).With(Dimension.Proto, IntervalSet.Single((UInt128)proto))
