@@ -59,7 +59,7 @@ public static class PolicyPlanner
     /// <summary>
     /// Plans IPv4 and, when the policy's networks have IPv6 and <paramref name="v6"/> (the host's
     /// ip6tables rules) has Docker's DOCKER-USER, IPv6 too: both halves must be proved, or neither is
-    /// planned. Without DOCKER-USER in ip6tables (Docker before 27, or ip6tables off) nothing of
+    /// planned; an IPv6 half with no rule is left out. Without DOCKER-USER in ip6tables (Docker before 27, or ip6tables off) nothing of
     /// dockerfw's can be reached there; the plan covers IPv4 and a warning says so.
     /// </summary>
     public static ParseResult<PolicyPlan> Plan(Ruleset v4, Ruleset? v6, ResolvedPolicy policy)
@@ -74,6 +74,10 @@ public static class PolicyPlanner
 
         var ipv6 = Plan(v6, policy);
         if (ipv4.Value is null || ipv6.Value is null) return new ParseResult<PolicyPlan>(null, [.. ipv4.Diagnostics, .. ipv6.Diagnostics]);
+        // IPv6 is still proved, but where nothing the policy says names an IPv6 address (no network or
+        // container of its statements has one) the half would be an empty chain and its jump: noise.
+        // A chain left by an earlier apply is planned all the same, so that it is emptied.
+        if (ipv6.Value.Rules.IsEmpty && v6["filter"]?[Chain] is null) return ipv4;
         return new ParseResult<PolicyPlan>(ipv4.Value with { Ipv6 = ipv6.Value }, []);
     }
 

@@ -35,7 +35,9 @@ public sealed class PlanCommandTests
             .Replace(":DOCKER-ISOLATION-STAGE-2 - [0:0]\n", ":DOCKER-ISOLATION-STAGE-2 - [0:0]\n:DOCKER-USER - [0:0]\n", StringComparison.Ordinal)
             .Replace("-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", "-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", StringComparison.Ordinal));
 
-        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), .. Inputs, "--ip6tables", v6]);
+        // web, which the policy restricts, is on the dual-stack frontend: the policy has an ip6tables half.
+        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"), .. Inputs, "--ip6tables", v6]);
+        var backendOnly = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), .. Inputs, "--ip6tables", v6]);
         Directory.Delete(folder, recursive: true);
 
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -43,6 +45,8 @@ public sealed class PlanCommandTests
             run.Out.IndexOf("--- a/iptables-save\n", StringComparison.Ordinal), run.Out.IndexOf("--- a/ip6tables-save\n", StringComparison.Ordinal));
         Assert.True(restore6 > 0 && diff4 > restore6 && diff6 > diff4, run.Out);
         Assert.Equal("", run.Error);
+        Assert.True(backendOnly.ExitCode == 0, backendOnly.ToString());
+        Assert.DoesNotContain("ip6tables", backendOnly.Out, StringComparison.Ordinal);
     }
 
     [Fact]

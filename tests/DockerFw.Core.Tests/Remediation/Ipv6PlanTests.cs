@@ -76,14 +76,51 @@ public sealed class Ipv6PlanTests
         Assert.Null(PolicyPlanner.Plan(V4, null, Resolve("network frontend { icc off }")).Value!.Ipv6);
     }
 
+    [Fact]
+    public void A_policy_that_names_no_network_with_ipv6_adds_no_ip6tables_half()
+    {
+        // backend, the only network the policy names, has no IPv6; frontend's does not concern it.
+        var plan = Plan("network backend { icc off; allow api -> db tcp/5432 }", Docker27);
+
+        Assert.Null(plan.Ipv6);
+        Assert.NotEmpty(plan.Rules);
+    }
+
+    [Fact]
+    public void An_ip6tables_chain_left_by_an_earlier_apply_is_emptied_when_the_policy_no_longer_names_ipv6()
+    {
+        var earlier = Plan("network frontend { icc off }", Docker27).Ipv6!.After;
+
+        var ipv6 = Assert.IsType<PolicyPlan>(PolicyPlanner.Plan(V4, earlier, Resolve("network backend { icc off }")).Value!.Ipv6);
+
+        Assert.Empty(ipv6.Rules);
+        Assert.Contains("\n--A DOCKERFW-POLICY -i ", ipv6.Diff, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n+-A DOCKERFW-POLICY", ipv6.Diff, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ipv6_half_left_out_is_still_proved()
+    {
+        // frontend keeps Docker's icc (on) under this policy, but ip6tables drops it ahead of everything.
+        var bridge = PolicyResolverTests.LabHost.NetworkByName("frontend")!.Bridge;
+        var host = IptablesSaveReader.Read(IptablesSaveWriter.Write(Docker27, includeCounters: false)
+            .Replace("-A FORWARD -j DOCKER-USER", $"-A FORWARD -i {bridge} -o {bridge} -j DROP\n-A FORWARD -j DOCKER-USER", StringComparison.Ordinal), "ip6tables-save", IpFamily.V6).Value!;
+
+        var result = PolicyPlanner.Plan(V4, host, Resolve("network backend { icc off }"));
+
+        Assert.Null(result.Value);
+        Assert.Contains(result.Diagnostics, d => d.Message.Contains("over IPv6", StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(PolicyReaderTests.ExamplePolicies), MemberType = typeof(PolicyReaderTests))]
     public void Each_example_policy_plans_the_approved_ipv6_half_on_the_dual_stack_lab_host(string file)
     {
         var policy = PolicyResolver.Resolve(PolicyReader.Read(File.ReadAllText(file), "rules/" + Path.GetFileName(file)).Value!, PolicyResolverTests.LabHost);
-        var ipv6 = PolicyPlanner.Plan(V4, Docker27, policy.Value!).Value!.Ipv6!;
+        var ipv6 = PolicyPlanner.Plan(V4, Docker27, policy.Value!).Value!.Ipv6;
 
-        Snapshots.Verify($"{ipv6.RestoreInput}\n{ipv6.Diff}", $"lab-host-ipv6.{Path.GetFileNameWithoutExtension(file)}");
+        Snapshots.Verify(ipv6 is null ? "no ip6tables half: nothing the policy says names an IPv6 address\n" : $"{ipv6.RestoreInput}\n{ipv6.Diff}",
+            $"lab-host-ipv6.{Path.GetFileNameWithoutExtension(file)}");
     }
 
     private static PolicyPlan Plan(string text, Ruleset v6)
