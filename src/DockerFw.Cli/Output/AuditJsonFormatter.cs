@@ -93,6 +93,17 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("links");
         foreach (var link in report.Links) WriteLink(json, link);
         json.WriteEndArray();
+        if (report.LinksV6 is { } links6)
+        {
+            json.WriteStartArray("links_v6");
+            foreach (var link in links6) WriteLink(json, link);
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("links_v6");
+        }
+
         WriteDockerUser(json, report.DockerUser);
         json.WriteStartArray("findings");
         foreach (var finding in report.Findings) WriteFinding(json, finding, run);

@@ -25,6 +25,9 @@ public sealed record AuditReport(
     /// <summary>The published ports probed in the IPv6 ruleset (null when there is none): the IPv6 bindings, to the containers' IPv6 addresses.</summary>
     public ImmutableArray<PublishedPortReport>? PublishedPortsV6 { get; init; }
 
+    /// <summary>The link openings in the IPv6 ruleset (null when there is none), between IPv6 addresses.</summary>
+    public ImmutableArray<LinkReport>? LinksV6 { get; init; }
+
     /// <summary>The container-by-container matrix, when asked for (null otherwise).</summary>
     public ImmutableArray<ContainerReachabilityEntry>? ContainersReachability { get; init; }
 

@@ -24,7 +24,7 @@ internal static class DualStackHost
         network with { Subnets = [.. network.Subnets, new DockerSubnet(AddressMask.TryParse(subnet, IpFamily.V6, out var s) ? s! : throw new ArgumentException(subnet), null)] };
 
     /// <summary>What dockerd 20.10 writes to ip6tables for bridge1 (IPv6) with c1's 8080->80 on <paramref name="hostMatch"/>.</summary>
-    public static Ruleset V6(string hostMatch = "", string dnat = "", string user = "", string input = "") => Read6($"""
+    public static Ruleset V6(string hostMatch = "", string dnat = "", string user = "", string input = "", string docker = "", bool iccOff = false) => Read6($"""
         *filter
         :INPUT ACCEPT [0:0]
         :FORWARD DROP [0:0]
@@ -39,8 +39,9 @@ internal static class DualStackHost
         -A FORWARD -o bridge1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
         -A FORWARD -o bridge1 -j DOCKER
         -A FORWARD -i bridge1 ! -o bridge1 -j ACCEPT
-        -A FORWARD -i bridge1 -o bridge1 -j ACCEPT
+        -A FORWARD -i bridge1 -o bridge1 -j {(iccOff ? "DROP" : "ACCEPT")}
         -A DOCKER -d 2001:db8:1::2/128 ! -i bridge1 -o bridge1 -p tcp -m tcp --dport 80 -j ACCEPT
+        {docker}
         -A DOCKER-ISOLATION-STAGE-1 -i bridge1 ! -o bridge1 -j DOCKER-ISOLATION-STAGE-2
         -A DOCKER-ISOLATION-STAGE-1 -j RETURN
         -A DOCKER-ISOLATION-STAGE-2 -o bridge1 -j DROP
@@ -77,5 +78,11 @@ internal static class DualStackHost
         Auditor.Run(new AuditContext(Read(new DockerHost().ToString()), v6, view, HostSettings.Unknown));
 
     /// <summary>c1's port published on every address, as Docker lists it: 0.0.0.0 and ::.</summary>
+    /// <summary>A dual-stack container on bridge1 at 192.0.2.N and 2001:db8:1::N.</summary>
+    public static DockerContainer Container(string name, int n, params string[] exposed) =>
+        new(name, name + "-id", true, "bridge1",
+            [new DockerEndpoint("bridge1", "bridge1-id", IpAddressValue.Parse($"192.0.2.{n}", IpFamily.V4), IpAddressValue.Parse($"2001:db8:1::{n}", IpFamily.V6), [])],
+            [.. exposed], [], []);
+
     public static readonly PortBinding EveryAddress = new("tcp", 80, "::", 8080);
 }

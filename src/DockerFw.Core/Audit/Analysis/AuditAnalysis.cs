@@ -35,9 +35,9 @@ public sealed class AuditAnalysis
 
     /// <summary>
     /// The same questions over the IPv6 ruleset, null when there is none. The network matrix
-    /// (<see cref="Pairs"/>), access from outside, the per-network facts (icc, masquerade) and the
-    /// published ports (the bindings on IPv6 addresses, to the containers' IPv6 addresses) are asked
-    /// of it; links and DOCKER-USER are IPv4 facts so far.
+    /// (<see cref="Pairs"/>), access from outside, the per-network facts (icc, masquerade), the
+    /// published ports (the bindings on IPv6 addresses, to the containers' IPv6 addresses) and the
+    /// link openings are asked of it; DOCKER-USER is an IPv4 fact so far.
     /// </summary>
     public AuditAnalysis? V6 => _v6.Value;
 
@@ -81,8 +81,7 @@ public sealed class AuditAnalysis
         foreach (var a in Inputs.Networks)
         {
             pairs.AddRange(Inputs.Networks.Where(b => b != a).Select(b => PairReach.Of(a, b, Passes, Inputs)));
-            // Links are IPv4 openings (Docker writes them from the containers' IPv4 addresses).
-            if (Inputs.Family == IpFamily.V4) links.AddRange(LinkFacts.Find(Inputs, Passes, Networks.First(f => f.Network == a)));
+            links.AddRange(LinkFacts.Find(Inputs, Passes, Networks.First(f => f.Network == a)));
         }
 
         return (pairs.ToImmutable(), links.ToImmutable());
