@@ -54,6 +54,10 @@ public sealed class PolicyApplyLabTests
         Assert.Equal([true, false, false, false, false], probes);
         Assert.True(audit.Exit == 0, audit.Output);
         Assert.Empty(audit.Codes);
+        // shop is declared icc=true and the policy turns it off: intended by line 2, not a finding.
+        Assert.DoesNotContain(audit.Root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "DFW302");
+        var intended = Assert.Single(audit.Root.GetProperty("intended").EnumerateArray(), f => f.GetProperty("code").GetString() == "DFW302");
+        Assert.Equal(2, intended.GetProperty("intended_by").GetProperty("line").GetInt32());
         Assert.True(second.Exit == 0, second.Output);
         Assert.Contains("no change", second.Output, StringComparison.Ordinal);
     }
