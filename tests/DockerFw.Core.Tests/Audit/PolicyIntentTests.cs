@@ -138,6 +138,23 @@ public sealed class PolicyIntentTests
     }
 
     [Fact]
+    public void On_a_dual_stack_network_the_icc_the_policy_turned_off_is_intended_in_both_families()
+    {
+        const string policy = "network frontend { icc off; allow api -> web tcp/80 }";
+        var plan = PolicyPlanner.Plan(LabHost, Ipv6PlanTests.Docker27, Resolve(policy)).Value!;
+        var context = new AuditContext(Read(IptablesSaveWriter.Write(plan.After, includeCounters: false)),
+            AuditFixture.Read(IptablesSaveWriter.Write(plan.Ipv6!.After, includeCounters: false), "ip6tables-save"), PolicyResolverTests.LabHost, HostSettings.Unknown)
+        { Policy = Resolve(policy) };
+
+        var report = Auditor.Run(context);
+
+        var icc = report.Intended!.Value.Where(f => f.Code == FindingCodes.IccBlocked).ToList();
+        Assert.Equal([IpFamily.V4, IpFamily.V6], icc.Select(f => f.Evidence.First().Family).Order());
+        Assert.All(icc, f => Assert.Equal("network frontend { icc off }", f.IntendedBy!.Statement));
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccBlocked || f.Code.Check == "policy");
+    }
+
+    [Fact]
     public void Without_a_policy_nothing_is_intended()
     {
         var report = Auditor.Run(new AuditContext(Read(Applied("allow frontend -> backend tcp/5432")), Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown));
@@ -147,9 +164,10 @@ public sealed class PolicyIntentTests
     }
 
     /// <summary>
-    /// Each example policy planned over the lab host and every corpus dump it plans on: whatever the
-    /// audit finds after the plan and not before is intended by the policy, and nothing intended counts
-    /// for --fail-on (a policy finding would say the plan is not satisfied, which its proof rules out).
+    /// Each example policy planned over the lab host (IPv4, and dual-stack with Docker 27's ip6tables)
+    /// and every corpus dump it plans on: whatever the audit finds after the plan and not before is
+    /// intended by the policy, and nothing intended counts for --fail-on (a policy finding would say the
+    /// plan is not satisfied, which its proof rules out).
     /// </summary>
     [Fact]
     public void After_planning_an_example_policy_every_new_finding_is_intended_by_it()
@@ -157,16 +175,18 @@ public sealed class PolicyIntentTests
         var policies = Directory.GetFiles(Path.Combine(Corpus.RepoRoot, "rules"), "*.policy").Select(f => (Name: "rules/" + Path.GetFileName(f), Text: File.ReadAllText(f))).ToList();
         var hosts = Corpus.Files("docker", "*.iptables-save")
             .Select(d => IptablesSaveReader.Read(File.ReadAllText(d), Path.GetFileName(d), IpFamily.V4).Value)
-            .OfType<Ruleset>().Select(r => (Rules: r, CorpusViews.For(r).View))
-            .Prepend((LabHost, PolicyResolverTests.LabHost)).ToList();
+            .OfType<Ruleset>().Select(r => (V4: r, V6: Ruleset.Empty(IpFamily.V6), CorpusViews.For(r).View))
+            .Prepend((LabHost, Ipv6PlanTests.Docker27, PolicyResolverTests.LabHost))
+            .Prepend((LabHost, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost)).ToList();
         var intended = 0;
-        foreach (var (before, view) in hosts)
+        foreach (var (v4, v6, view) in hosts)
             foreach (var (name, text) in policies)
             {
                 var resolved = PolicyResolver.Resolve(PolicyReader.Read(text, name).Value!, view).Value;
-                if (resolved is null || PolicyPlanner.Plan(before, resolved).Value is not { } plan) continue;
-                var was = Run(before, view, resolved).Findings.Select(Key).ToHashSet();
-                var after = Run(Read(IptablesSaveWriter.Write(plan.After, includeCounters: false)), view, resolved);
+                if (resolved is null || PolicyPlanner.Plan(v4, v6, resolved).Value is not { } plan) continue;
+                var was = Run(v4, v6, view, resolved).Findings.Select(Key).ToHashSet();
+                var after = Run(Read(IptablesSaveWriter.Write(plan.After, includeCounters: false)),
+                    plan.Ipv6 is { } six ? AuditFixture.Read(IptablesSaveWriter.Write(six.After, includeCounters: false), "ip6tables-save") : v6, view, resolved);
 
                 Assert.All(after.Findings, f => Assert.True(was.Contains(Key(f)), $"{name}: {f.Code.Code} {f.Message}"));
                 Assert.All(after.Intended!.Value, f => Assert.Equal(name, f.IntendedBy!.File));
@@ -182,10 +202,10 @@ public sealed class PolicyIntentTests
 
     private static string Key(Finding f) => $"{f.Code.Code} {string.Join(",", f.Networks)} {f.Message}";
 
-    private static AuditReport Audit(string rules, string policy) => Run(Read(rules), PolicyResolverTests.LabHost, Resolve(policy));
+    private static AuditReport Audit(string rules, string policy) => Run(Read(rules), Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, Resolve(policy));
 
-    private static AuditReport Run(Ruleset rules, DockerView view, ResolvedPolicy policy) =>
-        Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), view, HostSettings.Unknown) { Policy = policy });
+    private static AuditReport Run(Ruleset v4, Ruleset v6, DockerView view, ResolvedPolicy policy) =>
+        Auditor.Run(new AuditContext(v4, v6, view, HostSettings.Unknown) { Policy = policy });
 
     private static Ruleset Read(string text) => AuditFixture.Read(text, "iptables-save");
 

@@ -20,7 +20,7 @@ public sealed class Ipv6PlanTests
 
     private static readonly Ruleset Captured = Read("ip6tables-save", IpFamily.V6);
 
-    private static readonly Ruleset Docker27 = IptablesSaveReader.Read(File.ReadAllText(Path.Combine(Folder, "ip6tables-save"))
+    internal static readonly Ruleset Docker27 = IptablesSaveReader.Read(File.ReadAllText(Path.Combine(Folder, "ip6tables-save"))
         .Replace(":DOCKER-ISOLATION-STAGE-2 - [0:0]\n", ":DOCKER-ISOLATION-STAGE-2 - [0:0]\n:DOCKER-USER - [0:0]\n", StringComparison.Ordinal)
         .Replace("-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", "-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", StringComparison.Ordinal)
         .Replace("-A DOCKER-ISOLATION-STAGE-2 -j RETURN\n", "-A DOCKER-ISOLATION-STAGE-2 -j RETURN\n-A DOCKER-USER -j RETURN\n", StringComparison.Ordinal),
