@@ -42,8 +42,8 @@ public sealed class PolicyCheck : IAuditCheck
     }
 
     /// <summary>
-    /// IPv4 always; IPv6 where a plan would have an ip6tables half: the policy's networks have IPv6
-    /// and ip6tables has Docker's DOCKER-USER (without it nothing of dockerfw's can be reached there,
+    /// IPv4 always; IPv6 where a plan proves an ip6tables half (and keeps it when it has rules): the
+    /// policy's networks have IPv6 and ip6tables has Docker's DOCKER-USER (without it nothing of dockerfw's can be reached there,
     /// and the plan says so instead).
     /// </summary>
     private static bool Judged(AuditAnalysis analysis, ResolvedPolicy policy) =>
