@@ -66,7 +66,10 @@ public sealed class PublishedPortCheck : IAuditCheck
         if (inputs.ViewInferred) yield break;
         var nat = SymbolicRuleset.Compile(inputs.NatOnly,
             inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses);
-        var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(HostModel.Uplink), State = ConntrackStates.New };
+        // DNAT happens in PREROUTING, which both paths share; the input path spares the walk nat
+        // POSTROUTING, where every network's masquerade rule would cut the packets by source and
+        // output interface (N x N regions, most of the audit's time on a host with many networks).
+        var query = new ReachQuery(PacketPath.Input) { In = new InterfacePattern(HostModel.Uplink), State = ConntrackStates.New };
         var dnats = SymbolicEngine.Reach(nat, query).Regions.SelectMany(r => r.Rules).Distinct()
             .Select(r => (Rule: r, Target: EvidenceOf.Source(inputs.Ruleset, r)?.Target as DnatTarget))
             .Where(d => d.Target?.To?.First is { } to && inputs.ContainerAt(to) is null);
