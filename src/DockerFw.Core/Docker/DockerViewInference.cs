@@ -109,7 +109,9 @@ public static class DockerViewInference
             if (rule.Target is not DnatTarget { To: { First: { } ip } to }) continue;
             var proto = rule.ProtocolOf()?.Value.Name ?? "tcp";
             var hostPort = rule.Port(AddressField.Destination)?.Range.First;
-            var hostIp = rule.Address(AddressField.Destination) is { Negated: false } d ? IpAddressValue.Format(d.Value.Address, family) : "0.0.0.0";
+            // Without -d the port is bound to every address of the rule's family, as Docker lists it.
+            var hostIp = rule.Address(AddressField.Destination) is { Negated: false } d ? IpAddressValue.Format(d.Value.Address, family)
+                : family == IpFamily.V4 ? "0.0.0.0" : "::";
             var bridge = networks.FirstOrDefault(n => n.Subnets.Any(s => s.Network.Contains(ip)))?.Bridge
                 ?? (rule.In() is { Negated: true } i ? i.Value.Text : null);
             bindings.Add((ip, bridge, new PortBinding(proto, to.Ports?.First ?? hostPort ?? 0, hostIp, hostPort)));

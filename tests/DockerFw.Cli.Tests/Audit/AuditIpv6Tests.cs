@@ -39,6 +39,17 @@ public sealed class AuditIpv6Tests : IDisposable
     }
 
     [Fact]
+    public void Without_Docker_s_JSON_the_IPv6_port_is_read_from_ip6tables_as_bound_to_every_IPv6_address()
+    {
+        var run = LabHost.Run(["audit", "--format", "json", "--iptables", LabHost.PathOf("iptables-save"), "--ip6tables", LabHost.PathOf("ip6tables-save")]);
+
+        var report = JsonNode.Parse(run.Out)!;
+        var port = Assert.Single(report["published_ports_v6"]!.AsArray())!;
+        Assert.Equal(("::", "fd00:d0c:1::2"), ((string?)port["host_ip"], (string?)port["container_ip"]));
+        Assert.Single(report["findings"]!.AsArray(), f => (string?)f!["code"] == "DFW512" && ((string?)f["message"])!.StartsWith("over IPv6 (ip6tables), port tcp/8080 on ::", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_port_ip6tables_no_longer_forwards_is_dead_over_IPv6_while_IPv4_still_serves_it()
     {
         // Docker's IPv6 ACCEPT for web's port removed: the DNAT still sends [::]:8080 to a FORWARD that drops it.

@@ -43,6 +43,26 @@ public sealed class DockerViewInferenceTests
         Assert.Equal(expected, actual);
     }
 
+    [Fact]
+    public void A_port_ip6tables_publishes_without_an_address_is_bound_to_every_IPv6_address()
+    {
+        var read = IptablesSaveReader.Read("""
+            *nat
+            :PREROUTING ACCEPT [0:0]
+            :DOCKER - [0:0]
+            -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+            -A DOCKER ! -i br0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination [fd00:d0c:1::2]:80
+            -A DOCKER -d 2001:db8::5/128 ! -i br0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination [fd00:d0c:1::2]:443
+            COMMIT
+
+            """, "fixture.ip6tables-save", Core.Model.Values.IpFamily.V6);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+
+        var ports = DockerViewInference.Infer(read.Value!).Containers.Single().Ports;
+
+        Assert.Equal(["::", "2001:db8::5"], ports.OrderBy(p => p.HostPort).Select(p => p.HostIp));
+    }
+
     private static (DockerView View, JsonElement Expect) Load(string dump)
     {
         var path = Corpus.PathOf("docker", dump);
