@@ -35,15 +35,10 @@ public sealed class HostCheck : IAuditCheck
                     ? "DOCKER-USER exists but nothing in FORWARD jumps to it: its rules never run (the chains were flushed or reordered by another tool). Restart dockerd, or restore -I FORWARD -j DOCKER-USER."
                     : "there is no DOCKER-USER chain: the admin has no place Docker keeps before its own rules. Restart dockerd to recreate it.");
 
-        var forwardDecisions = ForwardDecisions(analysis);
-        if (user.JumpFromForwardPosition is > 1 && forwardDecisions.Before.Count > 0)
-            yield return Finding.Of(FindingCodes.DockerUserNotFirst,
-                $"FORWARD decides some traffic before its jump to DOCKER-USER (rule {user.JumpFromForwardPosition}): DOCKER-USER rules never see that traffic. Move those rules into DOCKER-USER, or put the jump first.",
-                evidence: forwardDecisions.Before.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "decides before DOCKER-USER")));
-        if (forwardDecisions.UserAcceptsAll)
-            yield return Finding.Of(FindingCodes.DockerUserAcceptsAll,
-                "DOCKER-USER accepts every new connection into or out of the bridges that reaches it, before Docker's isolation, icc and port rules: no network is isolated. Narrow the ACCEPT (match interfaces, addresses, ports) or end DOCKER-USER with RETURN instead.",
-                inputs.Networks.Select(n => n.Name), evidence: forwardDecisions.UserAccepts.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "accepts everything")));
+        // ip6tables has a DOCKER-USER of its own (Docker 27+): what it lets through or never sees is
+        // judged there too. Its absence before Docker 27 is no finding: dockerd never wrote one.
+        foreach (var (family, prefix) in analysis.Families)
+            foreach (var finding in DockerUserOrder(family, prefix)) yield return finding;
 
         if (inputs.Host.IpForward == false && dockerHost)
             yield return Finding.Of(FindingCodes.IpForwardOff,
@@ -63,6 +58,21 @@ public sealed class HostCheck : IAuditCheck
             yield return Finding.Of(FindingCodes.SubnetUnknown,
                 $"the subnet of {n.Name} is not visible in the rules, so facts about its containers are judged for any address. Give the audit Docker's data (--docker) for exact answers.",
                 [n.Name]);
+    }
+
+    private static IEnumerable<Finding> DockerUserOrder(AuditAnalysis analysis, string prefix)
+    {
+        var inputs = analysis.Inputs;
+        var user = analysis.DockerUser;
+        var forwardDecisions = ForwardDecisions(analysis);
+        if (user.JumpFromForwardPosition is > 1 && forwardDecisions.Before.Count > 0)
+            yield return Finding.Of(FindingCodes.DockerUserNotFirst,
+                $"{prefix}FORWARD decides some traffic before its jump to DOCKER-USER (rule {user.JumpFromForwardPosition}): DOCKER-USER rules never see that traffic. Move those rules into DOCKER-USER, or put the jump first.",
+                evidence: forwardDecisions.Before.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "decides before DOCKER-USER")));
+        if (forwardDecisions.UserAcceptsAll)
+            yield return Finding.Of(FindingCodes.DockerUserAcceptsAll,
+                $"{prefix}DOCKER-USER accepts every new connection into or out of the bridges that reaches it, before Docker's isolation, icc and port rules: no network is isolated. Narrow the ACCEPT (match interfaces, addresses, ports) or end DOCKER-USER with RETURN instead.",
+                inputs.Networks.Select(n => n.Name), evidence: forwardDecisions.UserAccepts.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "accepts everything")));
     }
 
     private sealed record Decisions(List<ResponsibleRule> Before, List<ResponsibleRule> UserAccepts, bool UserAcceptsAll);
