@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -61,48 +62,13 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("networks");
         foreach (var network in report.Networks) WriteNetwork(json, network);
         json.WriteEndArray();
-        json.WriteStartArray("reachability");
-        foreach (var entry in report.Reachability) WriteReachability(json, entry);
-        json.WriteEndArray();
-        if (report.ReachabilityV6 is { } six)
-        {
-            json.WriteStartArray("reachability_v6");
-            foreach (var entry in six) WriteReachability(json, entry);
-            json.WriteEndArray();
-        }
-        else
-        {
-            json.WriteNull("reachability_v6");
-        }
-
+        WriteArray(json, "reachability", report.Reachability, WriteReachability);
+        WriteArrayOrNull(json, "reachability_v6", report.ReachabilityV6, WriteReachability);
         WriteContainers(json, report.ContainersReachability);
-        json.WriteStartArray("published_ports");
-        foreach (var port in report.PublishedPorts) WritePort(json, port);
-        json.WriteEndArray();
-        if (report.PublishedPortsV6 is { } ports6)
-        {
-            json.WriteStartArray("published_ports_v6");
-            foreach (var port in ports6) WritePort(json, port);
-            json.WriteEndArray();
-        }
-        else
-        {
-            json.WriteNull("published_ports_v6");
-        }
-
-        json.WriteStartArray("links");
-        foreach (var link in report.Links) WriteLink(json, link);
-        json.WriteEndArray();
-        if (report.LinksV6 is { } links6)
-        {
-            json.WriteStartArray("links_v6");
-            foreach (var link in links6) WriteLink(json, link);
-            json.WriteEndArray();
-        }
-        else
-        {
-            json.WriteNull("links_v6");
-        }
+        WriteArray(json, "published_ports", report.PublishedPorts, WritePort);
+        WriteArrayOrNull(json, "published_ports_v6", report.PublishedPortsV6, WritePort);
+        WriteArray(json, "links", report.Links, WriteLink);
+        WriteArrayOrNull(json, "links_v6", report.LinksV6, WriteLink);
 
         WriteDockerUser(json, report.DockerUser);
         json.WriteStartArray("findings");
@@ -160,6 +126,20 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         NullableBool(json, "effective", setting.Effective);
         json.WriteBoolean("drifted", setting.Drifted);
         json.WriteEndObject();
+    }
+
+    private static void WriteArray<T>(Utf8JsonWriter json, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items) write(json, item);
+        json.WriteEndArray();
+    }
+
+    /// <summary>An IPv6 list is null, not empty, when no IPv6 ruleset was judged.</summary>
+    private static void WriteArrayOrNull<T>(Utf8JsonWriter json, string name, ImmutableArray<T>? items, Action<Utf8JsonWriter, T> write)
+    {
+        if (items is not { } present) json.WriteNull(name);
+        else WriteArray(json, name, present, write);
     }
 
     private static void WritePort(Utf8JsonWriter json, PublishedPortReport port)
