@@ -22,7 +22,7 @@ public static class DockerInspectReader
         catch (JsonException e)
         {
             var span = new SourceSpan(fileName, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1);
-            return new(null, [new Diagnostic(Severity.Error, "DFW150", $"expected the JSON of 'docker inspect' or 'docker network inspect': {FirstSentence(e.Message)}", span)]);
+            return new(null, [DockerMessages.NotJson(span, FirstSentence(e.Message))]);
         }
 
         using (document)
@@ -167,7 +167,7 @@ public static class DockerInspectReader
             : [];
 
     private static Diagnostic Problem(string file, string message, Severity severity = Severity.Error) =>
-        new(severity, "DFW151", message, new SourceSpan(file, 1, 1));
+        severity == Severity.Error ? DockerMessages.BadItem(new SourceSpan(file, 1, 1), message) : DockerMessages.ItemIgnored(new SourceSpan(file, 1, 1), message);
 
     private static string FirstSentence(string message) => message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.');
 }

@@ -100,7 +100,7 @@ public sealed class AuditCommandTests
             Assert.True(run.ExitCode == 2, run.ToString());
             Assert.Equal("", run.Out);
             Assert.StartsWith($"{bad}:3:1: error: expected the JSON of 'docker inspect' or 'docker network inspect'", run.Error);
-            Assert.EndsWith("[DFW150]\n", run.Error);
+            Assert.EndsWith("[DFW170]\n", run.Error);
             Assert.DoesNotContain("   at ", run.Error);
         }
         finally
