@@ -126,6 +126,9 @@ internal static class Messages
     public static Diagnostic ReversedPortRange(SourceSpan at, string range) =>
         Warning("DFW154", at, $"port range '{range}' has its first port above its last, so it matches no packet; kept verbatim");
 
+    public static Diagnostic UnclosedQuote(SourceSpan at) =>
+        Warning("DFW155", at, "expected a closing '\"', but the quote runs to the end of the line: iptables-restore takes the rest of the line, line feed included, as one argument");
+
     private static Diagnostic Error(string code, SourceSpan at, string message) => new(Severity.Error, code, message, at);
 
     private static Diagnostic Warning(string code, SourceSpan at, string message) => new(Severity.Warning, code, message, at);

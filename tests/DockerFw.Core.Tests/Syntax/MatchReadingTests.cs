@@ -132,4 +132,21 @@ public class MatchReadingTests
             "-A INPUT -p tcp -m tcp --dport ! 22 -j ACCEPT",
             "-A INPUT -p tcp -m tcp ! --dport 22 -j ACCEPT",
             "t:4:32: warning: old negation '--dport ! VALUE' read as '! --dport VALUE' (removed from iptables in 2011) [DFW150]");
+
+    [Fact]
+    public void A_comment_whose_quote_never_closes_is_read_as_restore_does_with_a_warning()
+    {
+        var result = Read("-A INPUT -m comment --comment \"open -j ACCEPT");
+
+        Assert.True(result.Succeeded);
+        var rule = result.Value!.Tables.Single().Chains.Single(c => c.Name == "INPUT").Rules.Single();
+        Assert.Equal("open -j ACCEPT\n", Assert.IsType<CommentMatch>(rule.Matches.Single()).Text);
+        Assert.Equal(
+            ["t:4:31: warning: expected a closing '\"', but the quote runs to the end of the line: iptables-restore takes the rest of the line, line feed included, as one argument [DFW155]"],
+            result.Diagnostics.Select(d => d.Render()));
+    }
+
+    [Fact]
+    public void A_closed_quote_gives_no_warning() =>
+        Assert.Empty(Read("-A INPUT -m comment --comment \"a \\\"b\\\" c\" -j ACCEPT").Diagnostics);
 }

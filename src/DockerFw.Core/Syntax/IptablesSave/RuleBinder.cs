@@ -62,6 +62,8 @@ internal sealed partial class RuleBinder
         isGoto = false;
         targetSpec = null;
 
+        // Only the last argument of a line can hold an open quote: it runs to the line's end.
+        if (tokens.Count > 0 && tokens[^1].Unclosed) context.Report(Messages.UnclosedQuote(context.At(tokens[^1])));
         while (position < tokens.Count && !context.Failed)
         {
             var token = tokens[position++];

@@ -21,17 +21,20 @@ internal static class RuleTokenizer
     private static readonly Parser<string> BareText = Parse.CharExcept(" \t\n\"").Many().Text();
 
     /// <summary>A quoted span: the closing quote is optional because restore keeps an open quote to the end.</summary>
-    private static readonly Parser<string> QuotedSpan =
+    private static readonly Parser<(string Body, bool Closed)> QuotedSpan =
         from open in Parse.Char('"')
         from body in QuotedChar.Many().Text()
         from close in Parse.Char('"').Optional()
-        select body;
+        select (body, close.IsDefined);
 
-    /// <summary>A token that holds a quote: bare text, then a quoted span that ends the token.</summary>
-    public static readonly Parser<string> QuotedToken =
+    /// <summary>A token that holds a quote, and whether the quote was closed: bare text, then a quoted span that ends the token.</summary>
+    private static readonly Parser<(string Text, bool Closed)> QuotedTokenClosed =
         from head in BareText
         from quoted in QuotedSpan
-        select head + quoted;
+        select (head + quoted.Body, quoted.Closed);
+
+    /// <summary>A token that holds a quote: bare text, then a quoted span that ends the token.</summary>
+    public static readonly Parser<string> QuotedToken = QuotedTokenClosed.Select(t => t.Text);
 
     private static readonly Parser<char> Blank = Parse.Chars(" \t\n");
 
@@ -44,7 +47,7 @@ internal static class RuleTokenizer
         select new Token(text, column, false);
 
     private static readonly Parser<Token> AnyToken =
-        BareToken.Or(from column in Column from text in QuotedToken select new Token(text, column, true));
+        BareToken.Or(from column in Column from quoted in QuotedTokenClosed select new Token(quoted.Text, column, true) { Unclosed = !quoted.Closed });
 
     /// <summary>
     /// The whole line as one grammar: the reference <see cref="Tokenize"/> must agree with. Its input
@@ -114,8 +117,8 @@ internal static class RuleTokenizer
             // Escapes or an open quote: the grammar reads the token. The line feed is part of its
             // input so that an unterminated quote keeps it, as restore does.
             var input = hadLineFeed ? string.Concat(text.AsSpan(i, end - i), "\n") : text[i..end];
-            var result = QuotedToken(new Input(input));
-            tokens.Add(new Token(result.Value, column, true));
+            var result = QuotedTokenClosed(new Input(input));
+            tokens.Add(new Token(result.Value.Text, column, true) { Unclosed = !result.Value.Closed });
             i += result.Remainder.Position;
         }
 

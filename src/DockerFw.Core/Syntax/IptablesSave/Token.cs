@@ -6,6 +6,12 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal readonly record struct Token(string Text, int Column, bool Quoted)
 {
+    /// <summary>
+    /// Its quote is never closed: restore takes the rest of the line, line feed included, as this one
+    /// argument, which is rarely what the writer meant.
+    /// </summary>
+    public bool Unclosed { get; init; }
+
     public bool IsBang => !Quoted && Text == "!";
 
     public bool LooksLikeOption => !Quoted && Text.Length > 1 && Text[0] == '-';
