@@ -27,6 +27,8 @@ public static class Auditor
                 ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation between networks to judge; access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only"
                 : "IPv6: isolation (reachability_v6), access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only");
 
+        if (UnjudgedNetworks(analysis.Inputs.View) is { } unjudged) notices.Add(unjudged);
+
         var v6Facts = analysis.V6?.Networks.ToDictionary(f => f.Network.Bridge) ?? [];
         var networks = analysis.Networks.Select(f => new NetworkReport(
             f.Network.Name, f.Network.Bridge,
@@ -64,5 +66,18 @@ public static class Auditor
             LinksV6 = analysis.V6 is { } v6Links ? [.. v6Links.Links.Select(l => l.Report).Distinct()] : null,
             Intended = context.Policy is null ? null : intended,
         };
+    }
+
+    /// <summary>
+    /// Networks of drivers the audit does not judge yet, named so that they do not vanish from the
+    /// report: their containers' traffic does not cross the bridge rules the facts are about.
+    /// </summary>
+    private static string? UnjudgedNetworks(Docker.DockerView view)
+    {
+        var unjudged = view.Networks.Where(n => n.Driver is not ("bridge" or "host" or "null"))
+            .OrderBy(n => n.Name, StringComparer.Ordinal)
+            .Select(n => $"{n.Name} ({(n.Driver.Length == 0 ? "no driver" : n.Driver)})").ToList();
+        return unjudged.Count == 0 ? null
+            : $"not judged: {string.Join(", ", unjudged)}: overlay (swarm), ingress, macvlan, ipvlan and other drivers' networks are not audited yet; no isolation, icc, masquerade, link or published-port fact of this report covers their containers' traffic";
     }
 }

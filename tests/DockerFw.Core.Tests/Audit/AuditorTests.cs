@@ -45,4 +45,25 @@ public sealed class AuditorTests
 
         Assert.Equal(report.Findings.Select(f => f.Severity).OrderDescending(), report.Findings.Select(f => f.Severity));
     }
+
+    [Fact]
+    public void Networks_of_drivers_it_does_not_judge_are_named_in_a_notice_instead_of_vanishing()
+    {
+        var view = EngineView.TwoBridges() is var v ? v with
+        {
+            Networks = [.. v.Networks,
+                EngineView.Network("ingress", "10.0.0.0/24") with { Driver = "overlay" },
+                EngineView.Network("lan", "192.168.77.0/24") with { Driver = "macvlan" },
+                EngineView.Network("host", "192.0.2.248/29") with { Driver = "host" }],
+        } : null;
+
+        var report = Report(new DockerHost().ToString(), view: view);
+
+        Assert.Equal(["bridge1", "bridge2"], report.Networks.Select(n => n.Name));
+        Assert.Contains(report.Notices, n => n.StartsWith("not judged: ingress (overlay), lan (macvlan): overlay (swarm), ingress, macvlan, ipvlan", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bridge_networks_alone_need_no_such_notice() =>
+        Assert.DoesNotContain(Report(new DockerHost().ToString(), view: EngineView.TwoBridges()).Notices, n => n.StartsWith("not judged", StringComparison.Ordinal));
 }
