@@ -31,6 +31,13 @@ public sealed class MasqueradeCheckTests
             view: EngineView.TwoBridges()));
 
     [Fact]
+    public void The_remedy_of_a_missing_masquerade_is_the_command_that_restores_it() =>
+        Assert.EndsWith(
+            "Restart dockerd to restore its POSTROUTING rules, or add them: iptables -t nat -A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE.",
+            Assert.Single(Report(new DockerHost().ToString().Replace("-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE", ""), view: EngineView.TwoBridges())
+                .Findings, f => f.Code.Code == "DFW401").Message);
+
+    [Fact]
     public void The_report_shows_the_outbound_nat_and_its_snat_address()
     {
         var report = Report(new DockerHost().ToString().Replace(

@@ -33,7 +33,7 @@ public sealed class MasqueradeCheck : IAuditCheck
             var wanted = n.EnableIpMasquerade && !n.Internal && n.GatewayModeIpv4 is null or "nat" or "nat-unprotected";
             if (wanted && f.MasqueradeEffective == false && !analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.MasqueradeMissing,
-                    $"{prefix}{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add -A POSTROUTING -s SUBNET ! -o {f.Network.Bridge} -j MASQUERADE.",
+                    $"{prefix}{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add them: {MasqueradeCommand(f.Network)}.",
                     [name]);
             else if (f.MasqueradeEffective == false && !n.Internal && n.GatewayModeIpv4 is null or "nat" && analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.NoOutboundNat,
@@ -82,4 +82,8 @@ public sealed class MasqueradeCheck : IAuditCheck
                 evidence: [EvidenceOf.Rule(analysis.Inputs.Ruleset, rule, "NATs outbound traffic")]);
         }
     }
+
+    /// <summary>The rule Docker writes, as a command to run: the network's subnet and the right tool and table.</summary>
+    private static string MasqueradeCommand(AuditedNetwork network) =>
+        $"{(network.Family == IpFamily.V4 ? "iptables" : "ip6tables")} -t nat -A POSTROUTING -s {(network.Subnet is { } subnet ? subnet.ToString() : "SUBNET")} ! -o {network.Bridge} -j MASQUERADE";
 }
