@@ -27,6 +27,8 @@ internal sealed record AuditOptions(
         var errors = Input.Validate().ToBuilder();
         foreach (var sysctl in Sysctls.Where(s => SplitSysctl(s) is null))
             errors.Add($"--sysctl '{sysctl}' is not KEY=VALUE (e.g. net.bridge.bridge-nf-call-iptables=1)");
+        foreach (var (key, value) in Sysctls.Select(SplitSysctl).OfType<(string Key, string Value)>().Where(kv => HostSettings.IsOn(kv.Value) is null))
+            errors.Add($"--sysctl '{key}={value}': expected an integer value (the kernel takes 0 as off and any other number as on)");
         if (Output is { Length: 0 })
             errors.Add("--output needs a file name");
         if (Policy is { Length: 0 })

@@ -35,7 +35,13 @@ public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
 
     public HostSettings With(string key, string value) => new(Sysctls.SetItem(Normalize(key), value.Trim()));
 
-    private bool? Flag(string key) => Sysctls.TryGetValue(key, out var v) ? v == "1" : null;
+    private bool? Flag(string key) => Sysctls.TryGetValue(key, out var v) ? IsOn(v) : null;
+
+    /// <summary>
+    /// A switch as the kernel takes it: any integer but 0 is on (br_netfilter stores 2 as 1, and
+    /// ip_forward counts any non-zero value); text that is no integer is no setting at all.
+    /// </summary>
+    public static bool? IsOn(string value) => long.TryParse(value.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n != 0 : null;
 
     // sysctl accepts both net.ipv4.ip_forward and net/ipv4/ip_forward.
     private static string Normalize(string key) => key.Trim().Replace('/', '.');

@@ -27,66 +27,83 @@ public static class DockerInspectReader
 
         using (document)
         {
-            var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
-            var networks = ImmutableArray.CreateBuilder<DockerNetwork>();
-            var containers = ImmutableArray.CreateBuilder<DockerContainer>();
-            var items = document.RootElement.ValueKind == JsonValueKind.Array
-                ? document.RootElement.EnumerateArray().ToList()
-                : [document.RootElement];
+            var problems = new InspectProblems(json, fileName);
+            var networks = new List<(DockerNetwork, string)>();
+            var containers = new List<(DockerContainer, string)>();
+            var isArray = document.RootElement.ValueKind == JsonValueKind.Array;
+            var items = isArray ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
             foreach (var (item, index) in items.Select((e, i) => (e, i)))
             {
+                var path = isArray ? $"$[{index}]" : "$";
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    diagnostics.Add(Problem(fileName, $"item {index + 1} is not an object; expected a network or a container"));
+                    problems.Error(path, $"expected a network or a container (an object) as item {index + 1}, but got {Kind(item)}");
                     continue;
                 }
 
-                if (item.TryGetProperty("IPAM", out _)) networks.Add(ReadNetwork(item));
-                else if (item.TryGetProperty("NetworkSettings", out _) || item.TryGetProperty("HostConfig", out _)) containers.Add(ReadContainer(item));
-                else diagnostics.Add(Problem(fileName, $"item {index + 1} is neither a network (no \"IPAM\") nor a container (no \"NetworkSettings\"); ignored", Severity.Warning));
+                var fields = new InspectFields(problems);
+                if (item.TryGetProperty("IPAM", out _)) networks.Add((ReadNetwork(item, path, fields), path));
+                else if (item.TryGetProperty("NetworkSettings", out _) || item.TryGetProperty("HostConfig", out _)) containers.Add((ReadContainer(item, path, fields), path));
+                else problems.Warning(path, $"item {index + 1} is neither a network (no \"IPAM\") nor a container (no \"NetworkSettings\"); ignored");
             }
 
-            return new(new DockerView(networks.ToImmutable(), containers.ToImmutable()), diagnostics.ToImmutable());
+            var view = InspectConsistency.Check(networks, containers, problems);
+            return new(view, problems.Diagnostics());
         }
     }
 
-    private static DockerNetwork ReadNetwork(JsonElement n)
+    private static string Kind(JsonElement e) => InspectFields.Kind(e);
+
+    private static DockerNetwork ReadNetwork(JsonElement n, string path, InspectFields f)
     {
-        var options = Strings(n, "Options");
+        var options = f.Strings(n, "Options", path);
         var subnets = ImmutableArray.CreateBuilder<DockerSubnet>();
-        if (n.TryGetProperty("IPAM", out var ipam) && ipam.TryGetProperty("Config", out var configs) && configs.ValueKind == JsonValueKind.Array)
+        if (n.TryGetProperty("IPAM", out var ipam) && ipam.ValueKind == JsonValueKind.Object
+            && ipam.TryGetProperty("Config", out var configs) && configs.ValueKind == JsonValueKind.Array)
         {
-            foreach (var config in configs.EnumerateArray())
+            foreach (var (config, i) in configs.EnumerateArray().Select((c, i) => (c, i)))
             {
-                var subnetText = Str(config, "Subnet");
-                if (subnetText is null) continue;
+                var at = $"{path}.IPAM.Config[{i}]";
+                if (f.Str(config, "Subnet", at) is not { } subnetText) continue;
                 var family = IpAddressValue.FamilyOf(subnetText.Split('/')[0]);
-                if (family is null || !AddressMask.TryParse(subnetText, family.Value, out var subnet)) continue;
-                UInt128? gateway = Str(config, "Gateway") is { } g && IpAddressValue.TryParse(g, family.Value, out var gw) ? gw : null;
+                if (family is null || !AddressMask.TryParse(subnetText, family.Value, out var subnet))
+                {
+                    f.Problems.Error(at + ".Subnet", $"expected a subnet such as 172.18.0.0/16 or fd00::/64 in \"Subnet\", but got '{subnetText}'");
+                    continue;
+                }
+
+                UInt128? gateway = null;
+                if (f.Str(config, "Gateway", at) is { Length: > 0 } g)
+                {
+                    if (IpAddressValue.TryParse(g, family.Value, out var gw)) gateway = gw;
+                    else f.Problems.Error(at + ".Gateway", $"expected an {(family == IpFamily.V4 ? "IPv4" : "IPv6")} address in \"Gateway\" (the subnet is {subnetText}), but got '{g}'");
+                }
+
                 subnets.Add(new DockerSubnet(subnet!, gateway));
             }
         }
 
+        var o = path + ".Options";
         return new DockerNetwork(
-            Name: Str(n, "Name") ?? "",
-            Id: Str(n, "Id") ?? "",
-            Driver: Str(n, "Driver") ?? "",
+            Name: f.Str(n, "Name", path) ?? "",
+            Id: f.Str(n, "Id", path) ?? "",
+            Driver: f.Str(n, "Driver", path) ?? "",
             Subnets: subnets.ToImmutable(),
-            Internal: Bool(n, "Internal") ?? false,
-            // Docker's defaults: icc and masquerade are on unless the option says "false".
-            EnableIcc: !string.Equals(options.GetValueOrDefault("com.docker.network.bridge.enable_icc"), "false", StringComparison.OrdinalIgnoreCase),
-            EnableIpMasquerade: !string.Equals(options.GetValueOrDefault("com.docker.network.bridge.enable_ip_masquerade"), "false", StringComparison.OrdinalIgnoreCase),
-            HostBindingIpv4: options.GetValueOrDefault("com.docker.network.bridge.host_binding_ipv4"),
+            Internal: f.Bool(n, "Internal", path) ?? false,
+            // Docker's defaults: icc and masquerade are on unless the option says otherwise.
+            EnableIcc: f.GoBool(options, "com.docker.network.bridge.enable_icc", o) ?? true,
+            EnableIpMasquerade: f.GoBool(options, "com.docker.network.bridge.enable_ip_masquerade", o) ?? true,
+            HostBindingIpv4: f.Address(options, "com.docker.network.bridge.host_binding_ipv4", o),
             GatewayModeIpv4: options.GetValueOrDefault("com.docker.network.bridge.gateway_mode_ipv4"),
             BridgeOption: options.GetValueOrDefault("com.docker.network.bridge.name"),
-            IsDefaultBridge: string.Equals(options.GetValueOrDefault("com.docker.network.bridge.default_bridge"), "true", StringComparison.OrdinalIgnoreCase))
+            IsDefaultBridge: f.GoBool(options, "com.docker.network.bridge.default_bridge", o) ?? false)
         {
-            SnatTo = options.GetValueOrDefault("com.docker.network.host_ipv4"),
+            SnatTo = f.Address(options, "com.docker.network.host_ipv4", o),
             GatewayModeIpv6 = options.GetValueOrDefault("com.docker.network.bridge.gateway_mode_ipv6"),
         };
     }
 
-    private static DockerContainer ReadContainer(JsonElement c)
+    private static DockerContainer ReadContainer(JsonElement c, string path, InspectFields f)
     {
         var endpoints = ImmutableArray.CreateBuilder<DockerEndpoint>();
         var ports = ImmutableArray.CreateBuilder<PortBinding>();
@@ -95,9 +112,10 @@ public static class DockerInspectReader
         {
             foreach (var net in nets.EnumerateObject())
             {
-                UInt128? v4 = Str(net.Value, "IPAddress") is { Length: > 0 } a && IpAddressValue.TryParse(a, IpFamily.V4, out var x) ? x : null;
-                UInt128? v6 = Str(net.Value, "GlobalIPv6Address") is { Length: > 0 } b && IpAddressValue.TryParse(b, IpFamily.V6, out var y) ? y : null;
-                endpoints.Add(new DockerEndpoint(net.Name, Str(net.Value, "NetworkID"), v4, v6, StringArray(net.Value, "Aliases")));
+                var at = $"{path}.NetworkSettings.Networks.{net.Name}";
+                endpoints.Add(new DockerEndpoint(net.Name, f.Str(net.Value, "NetworkID", at),
+                    f.Ip(net.Value, "IPAddress", IpFamily.V4, at), f.Ip(net.Value, "GlobalIPv6Address", IpFamily.V6, at),
+                    f.StringArray(net.Value, "Aliases", at)));
             }
         }
 
@@ -105,13 +123,29 @@ public static class DockerInspectReader
         {
             foreach (var port in portMap.EnumerateObject())
             {
+                var at = $"{path}.NetworkSettings.Ports.{port.Name}";
                 var (number, proto) = SplitPort(port.Name);
-                if (number is null) continue;
-                if (port.Value.ValueKind != JsonValueKind.Array) continue;
-                foreach (var binding in port.Value.EnumerateArray())
+                if (number is null or < 0 or > 65535 || proto is not ("tcp" or "udp" or "sctp"))
                 {
-                    int? hostPort = int.TryParse(Str(binding, "HostPort"), out var hp) ? hp : null;
-                    ports.Add(new PortBinding(proto, number.Value, Str(binding, "HostIp"), hostPort));
+                    f.Problems.Error(at, $"expected a container port such as \"80/tcp\" in \"Ports\", but got '{port.Name}'");
+                    continue;
+                }
+
+                if (port.Value.ValueKind != JsonValueKind.Array) continue;
+                foreach (var (binding, i) in port.Value.EnumerateArray().Select((b, i) => (b, i)))
+                {
+                    var bindingAt = $"{at}[{i}]";
+                    int? hostPort = null;
+                    if (f.Str(binding, "HostPort", bindingAt) is { Length: > 0 } hp)
+                    {
+                        if (int.TryParse(hp, out var parsed) && parsed is >= 0 and <= 65535) hostPort = parsed;
+                        else f.Problems.Error(bindingAt + ".HostPort", $"expected a port number (0-65535) in \"HostPort\", but got '{hp}'");
+                    }
+
+                    var hostIp = f.Str(binding, "HostIp", bindingAt);
+                    if (hostIp is { Length: > 0 } && IpAddressValue.FamilyOf(hostIp) is null)
+                        f.Problems.Error(bindingAt + ".HostIp", $"expected an IP address in \"HostIp\", but got '{hostIp}'");
+                    ports.Add(new PortBinding(proto, number.Value, hostIp, hostPort));
                 }
             }
         }
@@ -121,14 +155,14 @@ public static class DockerInspectReader
             ? ex.EnumerateObject().Select(p => p.Name).ToImmutableArray()
             : [];
         var hostConfig = c.TryGetProperty("HostConfig", out var hc) ? hc : default;
-        var links = StringArray(hostConfig, "Links").Select(ParseLink).OfType<ContainerLink>().ToImmutableArray();
-        var running = c.TryGetProperty("State", out var state) && state.ValueKind == JsonValueKind.Object && (Bool(state, "Running") ?? false);
+        var links = f.StringArray(hostConfig, "Links", path + ".HostConfig").Select(ParseLink).OfType<ContainerLink>().ToImmutableArray();
+        var running = c.TryGetProperty("State", out var state) && state.ValueKind == JsonValueKind.Object && (f.Bool(state, "Running", path + ".State") ?? false);
 
         return new DockerContainer(
-            Name: (Str(c, "Name") ?? "").TrimStart('/'),
-            Id: Str(c, "Id") ?? "",
+            Name: (f.Str(c, "Name", path) ?? "").TrimStart('/'),
+            Id: f.Str(c, "Id", path) ?? "",
             Running: running,
-            NetworkMode: Str(hostConfig, "NetworkMode") ?? "default",
+            NetworkMode: f.Str(hostConfig, "NetworkMode", path + ".HostConfig") ?? "default",
             Endpoints: endpoints.ToImmutable(),
             ExposedPorts: exposed,
             Ports: ports.ToImmutable(),
@@ -149,25 +183,6 @@ public static class DockerInspectReader
         var proto = slash < 0 ? "tcp" : text[(slash + 1)..];
         return (int.TryParse(slash < 0 ? text : text[..slash], out var p) ? p : null, proto);
     }
-
-    private static string? Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static bool? Bool(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
-
-    private static ImmutableArray<string> StringArray(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
-            ? v.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToImmutableArray()
-            : [];
-
-    private static Dictionary<string, string> Strings(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object
-            ? v.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!)
-            : [];
-
-    private static Diagnostic Problem(string file, string message, Severity severity = Severity.Error) =>
-        severity == Severity.Error ? DockerMessages.BadItem(new SourceSpan(file, 1, 1), message) : DockerMessages.ItemIgnored(new SourceSpan(file, 1, 1), message);
 
     private static string FirstSentence(string message) => message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.');
 }

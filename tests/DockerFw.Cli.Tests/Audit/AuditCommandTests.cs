@@ -132,6 +132,7 @@ public sealed class AuditCommandTests
     [Theory]
     [InlineData("--sysctl", "net.ipv4.ip_forward")]
     [InlineData("--sysctl", "=1")]
+    [InlineData("--sysctl", "net.ipv4.ip_forward=banana")]
     [InlineData("--format", "xml")]
     [InlineData("--fail-on", "critical")]
     public void Bad_option_values_are_usage_errors(string option, string value)

@@ -41,6 +41,15 @@ public sealed class HostCheckTests
             -A DOCKER-USER -j ACCEPT
             """).ToString()));
 
+    [Theory]
+    [InlineData("2")]
+    [InlineData("-1")]
+    public void Any_number_but_zero_turns_a_switch_on_as_in_the_kernel(string value)
+    {
+        Assert.Empty(Codes(Check, new DockerHost().ToString(), Sysctl("net.ipv4.ip_forward=" + value)));
+        Assert.True(Sysctl("net.bridge.bridge-nf-call-iptables=" + value).BridgeNfCallIptables);
+    }
+
     [Fact]
     public void Ip_forward_off_is_reported() =>
         Assert.Equal(["DFW604"], Codes(Check, new DockerHost().ToString(), Sysctl("net.ipv4.ip_forward=0")));
