@@ -28,7 +28,7 @@ internal static class PolicyPlanning
         string text;
         try
         {
-            text = File.ReadAllText(policyFile);
+            text = BoundedRead.Text(policyFile, InputLimits.Policy, "a policy");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

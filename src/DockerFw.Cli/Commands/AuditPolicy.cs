@@ -1,3 +1,4 @@
+using DockerFw.Cli.Input;
 using DockerFw.Core.Audit;
 using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Policy;
@@ -18,7 +19,7 @@ internal static class AuditPolicy
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            text = BoundedRead.Text(file, InputLimits.Policy, "a policy");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -48,7 +48,7 @@ internal sealed class SnapshotCommand(DumpLoader dumps, DockerViewLoader docker,
         string approved;
         try
         {
-            approved = File.ReadAllText(approvedFile).ReplaceLineEndings("\n");
+            approved = BoundedRead.Text(approvedFile, InputLimits.Snapshot, "a snapshot").ReplaceLineEndings("\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

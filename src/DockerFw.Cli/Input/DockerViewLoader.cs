@@ -22,7 +22,7 @@ internal sealed class DockerViewLoader(StandardStreams streams)
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         foreach (var file in files)
         {
-            var (text, name) = file == "-" ? (streams.In.ReadToEnd(), DumpLoader.StdinName) : (ReadFile(file), file);
+            var (text, name) = file == "-" ? (BoundedRead.Text(streams.In, InputLimits.DockerJson, DumpLoader.StdinName, "Docker JSON"), DumpLoader.StdinName) : (ReadFile(file), file);
             var result = DockerInspectReader.Read(text, name);
             if (strict) result = result.Strict();
             diagnostics.AddRange(result.Diagnostics);
@@ -32,15 +32,5 @@ internal sealed class DockerViewLoader(StandardStreams streams)
         return new LoadedDockerView(view, diagnostics.ToImmutable());
     }
 
-    private static string ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliFailure($"cannot read {path}: {e.Message}");
-        }
-    }
+    private static string ReadFile(string path) => BoundedRead.Text(path, InputLimits.DockerJson, "Docker JSON");
 }

@@ -32,18 +32,14 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
     }
 
     /// <summary>Reads a dump file, or stdin for <c>-</c>. <paramref name="family"/> null: the header, the file name, else IPv4.</summary>
-    public DumpText ReadFile(string path, IpFamily? family)
+    public DumpText ReadFile(string path, IpFamily? family) => ReadFile(path, family, InputLimits.Dump, "an iptables dump");
+
+    /// <param name="limit">The most it reads (<see cref="InputLimits"/>); <paramref name="what"/> names the input in the message.</param>
+    private DumpText ReadFile(string path, IpFamily? family, long limit, string what)
     {
-        if (path == "-") return new DumpText(streams.In.ReadToEnd(), StdinName, family);
-        try
-        {
-            var text = ReadText(path);
-            return new DumpText(text, path, family ?? FamilyFromFileName.Guess(text, path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliFailure($"cannot read {path}: {e.Message}");
-        }
+        if (path == "-") return new DumpText(BoundedRead.Text(streams.In, limit, StdinName, what), StdinName, family);
+        var text = ReadText(path, limit, what);
+        return new DumpText(text, path, family ?? FamilyFromFileName.Guess(text, path));
     }
 
     /// <summary>
@@ -51,13 +47,13 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
     /// says otherwise. Decoded from its bytes in one go, which on a 15 MB dump allocates 12 MB less
     /// than the reader's buffers and builder.
     /// </summary>
-    private static string ReadText(string path)
+    private static string ReadText(string path, long limit, string what)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = BoundedRead.Bytes(path, limit, what);
         ReadOnlySpan<byte> utf8Bom = [0xEF, 0xBB, 0xBF];
         if (bytes.AsSpan().StartsWith(utf8Bom)) return Encoding.UTF8.GetString(bytes.AsSpan(utf8Bom.Length));
         // UTF-16 and UTF-32 marks: the rare case, left to the reader that detects them.
-        if (bytes is [0xFE, 0xFF, ..] or [0xFF, 0xFE, ..] or [0, 0, 0xFE, 0xFF, ..]) return File.ReadAllText(path);
+        if (bytes is [0xFE, 0xFF, ..] or [0xFF, 0xFE, ..] or [0, 0, 0xFE, 0xFF, ..]) return BoundedRead.Decode(bytes);
         return Encoding.UTF8.GetString(bytes);
     }
 
@@ -82,7 +78,7 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
 
     /// <summary>The nft listing to read: <c>--nft FILE</c>, else the one live mode read from the host; null when neither.</summary>
     public DumpText? ReadNft(InputOptions input, string? liveJson) =>
-        input.Nft is { } file ? ReadFile(file, null)
+        input.Nft is { } file ? ReadFile(file, null, InputLimits.NftJson, "nft JSON")
         : liveJson is not null ? new DumpText(liveJson, LiveNftName, null)
         : null;
 

@@ -6,6 +6,16 @@ namespace DockerFw.Cli.Input;
 /// <summary>Runs programs with <see cref="Process"/>, reading stdout and stderr concurrently.</summary>
 internal sealed class ProcessCommandRunner : IHostCommandRunner
 {
+    private readonly long outputLimit;
+
+    public ProcessCommandRunner()
+        : this(InputLimits.NftJson)
+    {
+    }
+
+    /// <param name="outputLimit">The most of a program's output read (a test's smaller limit).</param>
+    internal ProcessCommandRunner(long outputLimit) => this.outputLimit = outputLimit;
+
     // iptables-save of a 100,000-rule host takes well under a second; a minute means it hangs
     // (e.g. waiting for the xtables lock).
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
@@ -25,15 +35,41 @@ internal sealed class ProcessCommandRunner : IHostCommandRunner
 
         using var process = StartOrFail(start, program);
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        // Bounded like every input: iptables-save or nft printing without end must not fill memory.
+        var stdout = Task.Run(() => ReadOrKill(process, process.StandardOutput, outputLimit, $"the output of {program}", "a ruleset listing"));
+        var stderr = Task.Run(() => ReadOrKill(process, process.StandardError, InputLimits.MiB, $"the error output of {program}", "messages"));
+        var both = Task.WhenAll(stdout, stderr);
+        bool finished;
+        try
+        {
+            finished = both.Wait(Timeout) && process.WaitForExit(Timeout);
+        }
+        catch (AggregateException e) when (e.InnerException is CliFailure tooLarge)
+        {
+            throw tooLarge;
+        }
+
+        if (!finished)
         {
             process.Kill(entireProcessTree: true);
             throw new CliFailure($"{Describe(program, arguments)} did not finish within {Timeout.TotalSeconds:0} s");
         }
 
         return new CommandOutcome(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    private static string ReadOrKill(Process process, TextReader output, long limit, string name, string what)
+    {
+        try
+        {
+            return BoundedRead.Text(output, limit, name, what);
+        }
+        catch (CliFailure)
+        {
+            // The program would block on a full pipe forever: stop it before saying why.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
     }
 
     public static string Describe(string program, IReadOnlyList<string> arguments) =>

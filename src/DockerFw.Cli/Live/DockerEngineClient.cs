@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using DockerFw.Cli.Input;
 
 namespace DockerFw.Cli.Live;
 
@@ -14,9 +16,20 @@ internal sealed class DockerEngineClient : IDisposable
 
     private readonly HttpClient http;
 
-    public DockerEngineClient(DockerEngineAddress endpoint)
+    // One budget for every request of a run: a slow Engine (15 s an answer) must not stretch a live
+    // audit to minutes, one request at a time.
+    private readonly Stopwatch elapsed = Stopwatch.StartNew();
+
+    private readonly TimeSpan budget;
+    private readonly long answerLimit;
+
+    /// <param name="budget">All requests together, <see cref="InputLimits.EngineBudget"/> unless a test says less.</param>
+    /// <param name="answerLimit">The largest answer read, <see cref="InputLimits.DockerJson"/> unless a test says less.</param>
+    public DockerEngineClient(DockerEngineAddress endpoint, TimeSpan? budget = null, long? answerLimit = null)
     {
         Endpoint = endpoint;
+        this.budget = budget ?? InputLimits.EngineBudget;
+        this.answerLimit = answerLimit ?? InputLimits.DockerJson;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancel) =>
@@ -35,7 +48,12 @@ internal sealed class DockerEngineClient : IDisposable
             },
         };
         // The host name is never resolved: every connection goes to the socket.
-        http = new HttpClient(handler) { BaseAddress = new Uri("http://docker/"), Timeout = Timeout };
+        http = new HttpClient(handler)
+        {
+            BaseAddress = new Uri("http://docker/"),
+            Timeout = Timeout,
+            MaxResponseContentBufferSize = this.answerLimit,
+        };
     }
 
     public DockerEngineAddress Endpoint { get; }
@@ -43,10 +61,14 @@ internal sealed class DockerEngineClient : IDisposable
     /// <summary>The body of <c>GET path</c>. Failures are <see cref="DockerEngineException"/>s saying which.</summary>
     public string Get(string path)
     {
+        var left = budget - elapsed.Elapsed;
+        if (left <= TimeSpan.Zero)
+            throw new DockerEngineException(DockerEngineFailure.Other, $"the Docker Engine at {Endpoint.Uri} did not answer everything a live run asks within {budget.TotalSeconds:0.#} s (the limit for all its requests together); is dockerd overloaded?");
+        using var deadline = new CancellationTokenSource(left < Timeout ? left : Timeout);
         HttpResponseMessage response;
         try
         {
-            response = http.GetAsync(path).GetAwaiter().GetResult();
+            response = http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, deadline.Token).GetAwaiter().GetResult();
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException socket)
         {
@@ -57,6 +79,10 @@ internal sealed class DockerEngineClient : IDisposable
                 _ => DockerEngineFailure.Other,
             }, $"cannot connect to the Docker Engine at {Endpoint.Uri}: {socket.Message}");
         }
+        catch (TaskCanceledException) when (budget - elapsed.Elapsed <= TimeSpan.Zero)
+        {
+            throw new DockerEngineException(DockerEngineFailure.Other, $"the Docker Engine at {Endpoint.Uri} did not answer everything a live run asks within {budget.TotalSeconds:0.#} s (the limit for all its requests together); is dockerd overloaded?");
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             throw new DockerEngineException(DockerEngineFailure.Other, $"GET {path} from the Docker Engine at {Endpoint.Uri} failed: {e.Message}");
@@ -64,11 +90,25 @@ internal sealed class DockerEngineClient : IDisposable
 
         using (response)
         {
-            var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            var body = Body(response, path, deadline.Token);
             if (response.StatusCode != HttpStatusCode.OK)
                 throw new DockerEngineException(response.StatusCode == HttpStatusCode.NotFound ? DockerEngineFailure.NotFound : DockerEngineFailure.Other,
                     $"GET {path} from the Docker Engine at {Endpoint.Uri} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body.Trim()}");
             return body;
+        }
+    }
+
+    /// <summary>The answer's body, read no further than <see cref="InputLimits.DockerJson"/> and the run's deadline.</summary>
+    private string Body(HttpResponseMessage response, string path, CancellationToken deadline)
+    {
+        try
+        {
+            using var stream = response.Content.ReadAsStreamAsync(deadline).GetAwaiter().GetResult();
+            return BoundedRead.Decode(BoundedRead.Bytes(stream, answerLimit, $"the answer to GET {path} from the Docker Engine at {Endpoint.Uri}", "Docker JSON"));
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            throw new DockerEngineException(DockerEngineFailure.Other, $"GET {path} from the Docker Engine at {Endpoint.Uri} failed while reading the answer: {e.Message}");
         }
     }
 

@@ -111,6 +111,34 @@ public sealed class DockerEngineReaderTests
     }
 
     /// <summary>A one-request-per-connection HTTP/1.1 server on a unix socket, answering from a table by path.</summary>
+    [Fact]
+    public void A_slow_engine_ends_the_run_at_its_budget_with_the_reason()
+    {
+        using var engine = new FakeEngine(new() { ["/networks"] = (200, "[]") }) { Delay = TimeSpan.FromMilliseconds(400) };
+        using var client = new DockerEngineClient(engine.Address, budget: TimeSpan.FromSeconds(1));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var failure = Assert.Throws<DockerEngineException>(() =>
+        {
+            for (var i = 0; i < 20; i++) client.Get("/networks");
+        });
+
+        // Twenty answers take 8 s; the budget stops the run after about one (slack for a loaded machine).
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(6));
+        Assert.Contains("did not answer everything a live run asks within 1 s (the limit for all its requests together)", failure.Message);
+    }
+
+    [Fact]
+    public void An_answer_larger_than_the_limit_is_refused_by_name()
+    {
+        using var engine = new FakeEngine(new() { ["/networks"] = (200, "[" + new string(' ', 5000) + "]") });
+        using var client = new DockerEngineClient(engine.Address, answerLimit: 4096);
+
+        var failure = Assert.ThrowsAny<Exception>(() => client.Get("/networks"));
+
+        Assert.Contains("is larger than the 4096 bytes dockerfw reads as Docker JSON", failure.Message);
+    }
+
     private sealed class FakeEngine : IDisposable
     {
         private readonly Socket listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -127,6 +155,9 @@ public sealed class DockerEngineReaderTests
         }
 
         public DockerEngineAddress Address => new(path, "--docker-host");
+
+        /// <summary>How long it thinks before each answer: a slow or hung Engine.</summary>
+        public TimeSpan Delay { get; init; }
 
         public List<string> Requests { get; } = [];
 
@@ -152,12 +183,20 @@ public sealed class DockerEngineReaderTests
                     while (!string.IsNullOrEmpty(await reader.ReadLineAsync())) { }
                     lock (Requests) Requests.Add(requestLine);
                     var target = requestLine.Split(' ')[1];
+                    await Task.Delay(Delay);
                     var (status, body) = answers.TryGetValue(target, out var a) ? a : (404, """{"message":"no such thing"}""");
                     var reason = status switch { 200 => "OK", 404 => "Not Found", _ => "Internal Server Error" };
                     var bytes = Encoding.UTF8.GetBytes(body);
                     var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-                    await stream.WriteAsync(bytes);
+                    try
+                    {
+                        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+                        await stream.WriteAsync(bytes);
+                    }
+                    catch (IOException)
+                    {
+                        // The client gave up (its deadline, or an answer too large to read on).
+                    }
                 }
             }
         }

@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace DockerFw.Cli.Input;
+
+/// <summary>
+/// Reads a whole input, but never more than its limit (<see cref="InputLimits"/>): a device or a pipe
+/// has no length to check first, so the bytes are counted as they come.
+/// </summary>
+internal static class BoundedRead
+{
+    /// <param name="what">What the input is, for the message: "an iptables dump", "a policy".</param>
+    public static byte[] Bytes(string path, long limit, string what)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+            return Bytes(stream, limit, path, what);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailure($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    public static byte[] Bytes(Stream stream, long limit, string name, string what)
+    {
+        // A regular file says its size: refuse it before reading a byte.
+        if (stream.CanSeek && stream.Length > limit) throw TooLarge(name, limit, what);
+        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, limit) : 1 << 16);
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > limit) throw TooLarge(name, limit, what);
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>A whole text file as <see cref="File.ReadAllText(string)"/> reads it (UTF-8 unless a byte order mark says otherwise).</summary>
+    public static string Text(string path, long limit, string what) => Decode(Bytes(path, limit, what));
+
+    /// <summary>Text from a reader (stdin), counted in characters against the byte limit: never fewer bytes than characters.</summary>
+    public static string Text(TextReader reader, long limit, string name, string what)
+    {
+        var text = new StringBuilder();
+        var chunk = new char[1 << 16];
+        int read;
+        while ((read = reader.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (text.Length + read > limit) throw TooLarge(name, limit, what);
+            text.Append(chunk, 0, read);
+        }
+
+        return text.ToString();
+    }
+
+    public static string Decode(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    public static CliFailure TooLarge(string name, long limit, string what) =>
+        new($"{name} is larger than the {InputLimits.Describe(limit)} dockerfw reads as {what} (see docs/cli.md, limits); is it the right file?");
+}
