@@ -168,14 +168,7 @@ internal sealed class AuditCommand(
 
         var text = new StringWriter { NewLine = "\n" };
         formatter.Write(run, text, TerminalProfile.Plain);
-        try
-        {
-            File.WriteAllText(options.Output, text.ToString());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CliFailure($"cannot write {options.Output}: {e.Message}");
-        }
+        ReportFile.Write(options.Output, text.ToString());
     }
 
     private TerminalProfile TerminalOf(StandardStreams standard) =>

@@ -62,8 +62,9 @@ internal sealed class DockerEngineClient : IDisposable
     public string Get(string path)
     {
         var left = budget - elapsed.Elapsed;
-        if (left <= TimeSpan.Zero)
-            throw new DockerEngineException(DockerEngineFailure.Other, $"the Docker Engine at {Endpoint.Uri} did not answer everything a live run asks within {budget.TotalSeconds:0.#} s (the limit for all its requests together); is dockerd overloaded?");
+        if (left <= TimeSpan.Zero) throw OverBudget();
+        // The run's budget, not this request's own timeout, is what stops it: say so.
+        var budgetBound = left < Timeout;
         using var deadline = new CancellationTokenSource(left < Timeout ? left : Timeout);
         HttpResponseMessage response;
         try
@@ -79,9 +80,9 @@ internal sealed class DockerEngineClient : IDisposable
                 _ => DockerEngineFailure.Other,
             }, $"cannot connect to the Docker Engine at {Endpoint.Uri}: {socket.Message}");
         }
-        catch (TaskCanceledException) when (budget - elapsed.Elapsed <= TimeSpan.Zero)
+        catch (OperationCanceledException) when (budgetBound && deadline.IsCancellationRequested)
         {
-            throw new DockerEngineException(DockerEngineFailure.Other, $"the Docker Engine at {Endpoint.Uri} did not answer everything a live run asks within {budget.TotalSeconds:0.#} s (the limit for all its requests together); is dockerd overloaded?");
+            throw OverBudget();
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -90,13 +91,25 @@ internal sealed class DockerEngineClient : IDisposable
 
         using (response)
         {
-            var body = Body(response, path, deadline.Token);
+            string body;
+            try
+            {
+                body = Body(response, path, deadline.Token);
+            }
+            catch (DockerEngineException) when (budgetBound && deadline.IsCancellationRequested)
+            {
+                throw OverBudget();
+            }
+
             if (response.StatusCode != HttpStatusCode.OK)
                 throw new DockerEngineException(response.StatusCode == HttpStatusCode.NotFound ? DockerEngineFailure.NotFound : DockerEngineFailure.Other,
                     $"GET {path} from the Docker Engine at {Endpoint.Uri} answered {(int)response.StatusCode} {response.ReasonPhrase}: {body.Trim()}");
             return body;
         }
     }
+
+    private DockerEngineException OverBudget() => new(DockerEngineFailure.Other,
+        $"the Docker Engine at {Endpoint.Uri} did not answer everything a live run asks within {budget.TotalSeconds:0.#} s (the limit for all its requests together); is dockerd overloaded?");
 
     /// <summary>The answer's body, read no further than <see cref="InputLimits.DockerJson"/> and the run's deadline.</summary>
     private string Body(HttpResponseMessage response, string path, CancellationToken deadline)

@@ -175,6 +175,51 @@ public sealed class AuditCommandTests
         Assert.StartsWith("dockerfw: error: cannot write /nonexistent/dir/report.txt: ", run.Error);
     }
 
+    [Fact]
+    public void An_output_path_that_is_a_symbolic_link_is_refused_and_its_target_left_alone()
+    {
+        var directory = Directory.CreateTempSubdirectory("dfw-output-").FullName;
+        try
+        {
+            var target = Path.Combine(directory, "precious");
+            File.WriteAllText(target, "keep me");
+            var link = Path.Combine(directory, "report.txt");
+            File.CreateSymbolicLink(link, target);
+
+            var run = LabHost.Audit("--output", link);
+
+            Assert.True(run.ExitCode == 2, run.ToString());
+            Assert.Equal($"dockerfw: error: cannot write {link}: it is a symbolic link (to {target}), which dockerfw does not write through; remove it or name a plain file\n", run.Error);
+            Assert.Equal("keep me", File.ReadAllText(target));
+            Assert.Equal(["precious", "report.txt"], Directory.GetFileSystemEntries(directory).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_existing_report_is_replaced_whole_and_no_temporary_file_is_left()
+    {
+        var directory = Directory.CreateTempSubdirectory("dfw-output-").FullName;
+        try
+        {
+            var report = Path.Combine(directory, "report.json");
+            File.WriteAllText(report, new string('x', 100_000));
+
+            var run = LabHost.Audit("--format", "json", "--output", report);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(LabHost.Audit("--format", "json").Out, File.ReadAllText(report));
+            Assert.Equal(["report.json"], Directory.GetFileSystemEntries(directory).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static List<JsonElement> Findings(CliRun run) =>
         [.. JsonDocument.Parse(run.Out).RootElement.GetProperty("findings").EnumerateArray()];
 }
