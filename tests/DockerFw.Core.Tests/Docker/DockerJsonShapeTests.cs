@@ -87,4 +87,15 @@ public sealed class DockerJsonShapeTests
         Assert.Equal(
             ["d.json:1:106: error: expected a port number (0-65535) in \"HostPort\", but got '99999' [DFW171]"],
             Errors("""[{"Name": "/web", "Id": "c1", "NetworkSettings": {"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "99999"}]}}}]"""));
+
+    [Fact]
+    public void A_network_re_created_between_two_captures_is_one_network_the_later_one()
+    {
+        var before = DockerInspectReader.Read(Network(), "before.json").Value!;
+        var after = DockerInspectReader.Read(Network(id: "\"n2\"", subnet: "\"172.19.0.0/16\""), "after.json").Value!;
+
+        var merged = before.Merge(after);
+
+        Assert.Equal(["n2"], merged.Networks.Select(n => n.Id));
+    }
 }

@@ -66,25 +66,54 @@ public static class NftJsonReader
             foreach (var item in o.EnumerateObject())
             {
                 var v = item.Value;
-                switch (item.Name)
+                Guarded(item.Name, at, diagnostics, () =>
                 {
-                    case "table":
-                        var b = new NftTableBuilder(v.GetProperty("family").GetString() ?? "", v.GetProperty("name").GetString() ?? "", at);
-                        if (builders.TryAdd((b.Family, b.Name), b)) order.Add(b);
-                        break;
-                    case "set" or "map":
-                        Find(v, "table", at)?.AddSet(NftSet.Read(v));
-                        break;
-                    case "chain":
-                        Find(v, "table", at)?.AddChain(v, at);
-                        break;
-                }
+                    switch (item.Name)
+                    {
+                        case "table":
+                            var b = new NftTableBuilder(v.GetProperty("family").GetString() ?? "", v.GetProperty("name").GetString() ?? "", at);
+                            if (builders.TryAdd((b.Family, b.Name), b)) order.Add(b);
+                            break;
+                        case "set" or "map":
+                            Find(v, "table", at)?.AddSet(NftSet.Read(v));
+                            break;
+                        case "chain":
+                            Find(v, "table", at)?.AddChain(v, at);
+                            break;
+                    }
+                });
             }
         }
 
         foreach (var (o, at) in objects)
             if (o.ValueKind == JsonValueKind.Object && o.TryGetProperty("rule", out var rule))
-                Find(rule, "table", at)?.AddRule(rule, at, diagnostics);
-        return [.. order.Select(b => b.Build(diagnostics))];
+                Guarded("rule", at, diagnostics, () => Find(rule, "table", at)?.AddRule(rule, at, diagnostics));
+        var tables = new List<Table>(order.Count);
+        foreach (var b in order) Guarded("table", b.At, diagnostics, () => tables.Add(b.Build(diagnostics)));
+        return tables;
+    }
+
+    /// <summary>
+    /// Reads one object of the listing; a field missing or of the wrong type (which nft never
+    /// writes) makes that object an error at its position instead of an exception. The readers
+    /// below ask for the fields nft always writes, and this is where a listing that lacks them stops.
+    /// </summary>
+    private static void Guarded(string kind, SourceSpan at, List<Diagnostic> diagnostics, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException or IndexOutOfRangeException)
+        {
+            var why = e switch
+            {
+                KeyNotFoundException => "a field it needs is missing",
+                InvalidOperationException => $"a field has the wrong type ({e.Message.TrimEnd('.')})",
+                FormatException or OverflowException => "a number is not one nft writes (out of range or not an integer)",
+                _ => $"a value is not one nft writes ({e.Message.TrimEnd('.')})",
+            };
+            diagnostics.Add(NftMessages.Malformed(at, $"a \"{kind}\" object as 'nft -j list ruleset' writes it", $"one where {why}"));
+        }
     }
 }

@@ -19,6 +19,9 @@ internal sealed class NftTableBuilder(string family, string name, SourceSpan spa
 
     public string Name { get; } = name;
 
+    /// <summary>Where the table is listed.</summary>
+    public SourceSpan At => span;
+
     public IpFamily AddressFamily => Family == "ip6" ? IpFamily.V6 : IpFamily.V4;
 
     public void AddSet(NftSet set) => sets[set.Name] = set;

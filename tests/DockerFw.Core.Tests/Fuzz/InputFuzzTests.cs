@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Text;
+using DockerFw.Core.Audit;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Core.Syntax.NftJson;
+using DockerFw.Tests;
+
+namespace DockerFw.Core.Tests.Fuzz;
+
+/// <summary>
+/// Seeded mutants of every structured input (nft JSON, Docker JSON, policies) through their
+/// readers and on into the audit: never an exception, only diagnostics, and never slow. A failure
+/// names the seed and case and prints the mutant. DOCKERFW_FUZZ_CASES runs longer (scripts/fuzz-inputs.sh).
+/// </summary>
+public sealed class InputFuzzTests
+{
+    private const int Seed = 2026_12_04;
+
+    private static int Cases(int ci) =>
+        int.TryParse(Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_CASES"), out var n) && n > 0 ? n : ci;
+
+    private static readonly Lazy<Ruleset> LabRules = new(() =>
+        IptablesSaveReader.Read(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save")), "lab").Value!);
+
+    private static string LabFile(string name) => File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", name));
+
+    [Fact]
+    public void Docker_JSON_mutants_give_diagnostics_and_audits_never_an_exception()
+    {
+        var sources = new[] { LabFile("docker-networks.json"), LabFile("docker-containers.json") };
+        Run(Cases(400), sources, (text, i) =>
+        {
+            var read = DockerInspectReader.Read(text, "m.json");
+            if (read.Value is null || !read.Succeeded) return;
+            var other = DockerInspectReader.Read(sources[(i + 1) % 2], "o.json").Value!;
+            Auditor.Run(new AuditContext(LabRules.Value, Ruleset.Empty(IpFamily.V6), read.Value.Merge(other), HostSettings.Unknown) { ContainerMatrix = true });
+        });
+    }
+
+    [Fact]
+    public void Nft_JSON_mutants_give_diagnostics_and_audits_never_an_exception()
+    {
+        var sources = Corpus.Files("nft", "*.json").Select(File.ReadAllText).ToArray();
+        Run(Cases(400), sources, (text, _) =>
+        {
+            var read = NftJsonReader.Read(text, "m.json");
+            if (read.Value is null || !read.Succeeded) return;
+            Auditor.Run(new AuditContext(HostRuleset.Merge(LabRules.Value, read.Value), Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown));
+        });
+    }
+
+    [Fact]
+    public void Policy_mutants_give_diagnostics_never_an_exception()
+    {
+        var view = DockerInspectReader.Read(LabFile("docker-networks.json"), "n").Value!.Merge(DockerInspectReader.Read(LabFile("docker-containers.json"), "c").Value!);
+        var sources = Directory.GetFiles(Path.Combine(Corpus.RepoRoot, "rules"), "*.policy").Select(File.ReadAllText).ToArray();
+        var random = new Random(Seed);
+        for (var i = 0; i < Cases(2000); i++)
+        {
+            var mutant = MutateWords(sources[random.Next(sources.Length)], random);
+            Guard(i, mutant, () =>
+            {
+                var document = PolicyReader.Read(mutant, "m.policy");
+                if (document.Value is not null) PolicyResolver.Resolve(document.Value, view);
+            });
+        }
+    }
+
+    private static readonly string[] PolicyWords =
+    [
+        "network", "icc", "on", "off", "allow", "publish", "from", "to", "docker-user", "default", "drop", "accept",
+        "{", "}", ";", ",", "#", "\"", "tcp/", "udp/80", "tcp/0", "tcp/65536", "tcp/1-", "web", "backend", "frontend",
+        "10.0.0.0/33", "::/0", "999.1.1.1", "\n", " ", "\u001b[2J", "\u0000", new string('a', 300),
+    ];
+
+    private static string MutateWords(string text, Random random)
+    {
+        var builder = new StringBuilder(text);
+        for (var n = random.Next(1, 5); n > 0; n--)
+        {
+            var at = random.Next(builder.Length + 1);
+            switch (random.Next(3))
+            {
+                case 0: builder.Insert(at, PolicyWords[random.Next(PolicyWords.Length)]); break;
+                case 1: builder.Remove(at, Math.Min(random.Next(1, 12), builder.Length - at)); break;
+                default: builder.Insert(at, builder.ToString(random.Next(at + 1), Math.Min(40, builder.Length - at))); break;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static void Run(int cases, string[] sources, Action<string, int> read)
+    {
+        var random = new Random(Seed);
+        for (var i = 0; i < cases; i++)
+        {
+            var mutant = JsonMutator.Mutate(sources[random.Next(sources.Length)], random);
+            Guard(i, mutant, () => read(mutant, i));
+        }
+    }
+
+    // A mutant must neither throw nor take long: any input of this size is read in milliseconds.
+    private static void Guard(int i, string mutant, Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            var kept = Path.Combine(Path.GetTempPath(), $"dockerfw-fuzz-{Seed}-{i}.txt");
+            File.WriteAllText(kept, mutant);
+            throw new Xunit.Sdk.XunitException($"seed {Seed}, case {i}: {e.GetType().Name}: {e.Message} (the whole mutant: {kept})\n--- mutant ---\n{Shorten(mutant)}\n--- ---\n{e}");
+        }
+
+        if (clock.Elapsed > TimeSpan.FromSeconds(10))
+            throw new Xunit.Sdk.XunitException($"seed {Seed}, case {i}: took {clock.Elapsed.TotalSeconds:0.0} s\n--- mutant ---\n{Shorten(mutant)}");
+    }
+
+    private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000] + $"... ({text.Length} characters)";
+}
