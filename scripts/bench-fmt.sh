@@ -1,35 +1,77 @@
 #!/usr/bin/env bash
-# Issue 2's reader bar: whole-process time of `dockerfw fmt` on a generated 100,000-rule
-# kube-proxy-like dump next to `iptables-legacy-restore --test` on the same file, in one hyperfine run.
-# Needs root (a network namespace for restore), hyperfine, and the crossgen and runtime packs (NuGet).
-# Usage: scripts/bench-fmt.sh [RULES] [RUNS]     (defaults: 100000 10)
+# The reader's bar on every shape of ruleset: whole-process time and peak memory of `dockerfw fmt`
+# (the published build, scripts/publish.sh) next to `iptables-legacy-restore --test` (ip6tables- for
+# IPv6) on the same file, one hyperfine run per shape, one table at the end.
+# Shapes (bench/DockerFw.Bench/Shapes/DumpShapes.cs): kube-proxy, docker-bridges, fail2ban, stateful
+# (conntrack + multiport + negated interfaces, all values distinct), ipset (with its sets created in
+# the namespace, as restore asks the kernel for them), comments, ipv6; and real-world (every dump of
+# ../shared/corpus/real-world that restore accepts, concatenated).
+# Needs root (a network namespace for restore), hyperfine (apt-get install hyperfine), ipset, and the
+# crossgen and runtime packs (NuGet).
+# Usage: scripts/bench-fmt.sh [RULES] [RUNS] [SHAPE...]     (defaults: 100000 10, every shape)
+#        scripts/bench-fmt.sh --quick                        (20000 rules, 3 runs: before you stop)
 set -euo pipefail
 
+if [[ "${1:-}" == "--quick" ]]; then set -- 20000 3; fi
 rules=${1:-100000}
 runs=${2:-10}
+shift $(( $# < 2 ? $# : 2 ))
+shapes=("$@")
+(( ${#shapes[@]} )) || shapes=(kube-proxy docker-bridges fail2ban stateful ipset comments ipv6 real-world)
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 netns=dfwbench-$$
 cleanup() {
+    ip netns exec "$netns" ipset destroy 2>/dev/null || true
     ip netns delete "$netns" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
+command -v hyperfine >/dev/null || { echo "bench-fmt: hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
 
-dump=$work/kube.txt
-dotnet run --project "$repo/bench/DockerFw.Bench" -c Release -- generate "$dump" "$rules"
-echo "dump: $rules rules, $(stat -c %s "$dump") bytes, sha256 $(sha256sum "$dump" | cut -c1-16)"
-
-# The build to put on hosts (scripts/publish.sh): self-contained, composite ReadyToRun, started by its apphost.
-"$repo/scripts/publish.sh" "$work/dockerfw"
-
-# fmt must read the dump without errors and restore must accept it, or the timing means nothing.
-"$work/dockerfw/dockerfw" fmt "$dump" >/dev/null
+dotnet build "$repo/bench/DockerFw.Bench" -c Release -v q -clp:ErrorsOnly >/dev/null
+bench() { dotnet "$repo/bench/DockerFw.Bench/bin/Release/net10.0/DockerFw.Bench.dll" "$@"; }
+"$repo/scripts/publish.sh" "$work/dockerfw" >/dev/null
 ip netns add "$netns"
-ip netns exec "$netns" iptables-legacy-restore --test "$dump"
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
-hyperfine -N --warmup 2 --runs "$runs" --export-markdown "$work/table.md" \
-    --command-name "iptables-legacy-restore --test" "ip netns exec $netns iptables-legacy-restore --test $dump" \
-    --command-name "dockerfw fmt (scripts/publish.sh)" "$work/dockerfw/dockerfw fmt $dump"
+# Peak resident memory of one run, in MB.
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'; }
+
+printf '| shape | rules | bytes | restore --test | dockerfw fmt | fmt / restore | restore peak MB | fmt peak MB |\n|---|---|---|---|---|---|---|---|\n' > "$work/table.md"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+for shape in "${shapes[@]}"; do
+    dump=$work/$shape.txt
+    restore=iptables-legacy-restore
+    if [[ "$shape" == real-world ]]; then
+        : > "$dump"
+        while IFS= read -r -d '' file; do
+            grep -q '^\*filter' "$file" || continue
+            ip netns exec "$netns" iptables-legacy-restore --test "$file" 2>/dev/null && cat "$file" >> "$dump"
+        done < <(find "$repo/../shared/corpus/real-world" -type f -print0 | sort -z)
+    else
+        bench shape "$shape" "$dump" "$rules"
+    fi
+    [[ "$shape" == ipv6 ]] && restore=ip6tables-legacy-restore
+    if [[ "$shape" == ipset ]]; then
+        for set in $(bench ipsets "$rules"); do ip netns exec "$netns" ipset create "$set" hash:ip,port; done
+    fi
+    # Both must accept the dump, or the timing means nothing.
+    family=$([[ $restore == ip6* ]] && echo 6 || echo 4)
+    "$work/dockerfw/dockerfw" fmt --family "$family" "$dump" >/dev/null
+    ip netns exec "$netns" "$restore" --test "$dump"
+    hyperfine -N --warmup 1 --runs "$runs" ${BENCH_SHOW:+--show-output} --export-json "$work/$shape.json" \
+        --command-name restore "ip netns exec $netns $restore --test $dump" \
+        --command-name fmt "$work/dockerfw/dockerfw fmt --family $family $dump" >/dev/null
+    restore_peak=$(peak ip netns exec "$netns" "$restore" --test "$dump")
+    fmt_peak=$(peak "$work/dockerfw/dockerfw" fmt --family "$family" "$dump")
+    python3 - "$work/$shape.json" "$shape" "$(grep -c '^-A' "$dump")" "$(stat -c %s "$dump")" "$restore_peak" "$fmt_peak" >> "$work/table.md" <<'PY'
+import json, sys
+results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+r, f = results["restore"], results["fmt"]
+ms = lambda x: f'{x["mean"] * 1000:.0f} ms ± {x["stddev"] * 1000:.0f}'
+print(f'| {sys.argv[2]} | {sys.argv[3]} | {sys.argv[4]} | {ms(r)} | {ms(f)} | {f["mean"] / r["mean"]:.2f} | {sys.argv[5]} | {sys.argv[6]} |')
+PY
+    ip netns exec "$netns" ipset destroy 2>/dev/null || true
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$work/table.md"

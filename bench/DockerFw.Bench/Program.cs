@@ -4,13 +4,20 @@ using BenchmarkDotNet.Running;
 using DockerFw.Bench;
 using DockerFw.Core.Syntax.IptablesSave;
 
-// generate FILE N: writes the kube-proxy-like dump. docker-host FILE N: writes the N-bridge Docker
+// generate FILE N: writes the kube-proxy-like dump. shape NAME FILE N: one of the timed shapes
+// (Shapes/DumpShapes.cs); ipsets N: the set names the ipset shape of N rules needs. docker-host FILE N: writes the N-bridge Docker
 // host of the matrix benchmark as iptables-save text (the audit's performance input). roundtrip FILE OUT: reads and writes it once, as a
 // whole process to time next to iptables-restore --test. Anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["generate", var file, var count]:
         File.WriteAllText(file, KubeProxyDump.Generate(int.Parse(count, CultureInfo.InvariantCulture)));
+        return 0;
+    case ["shape", var shape, var file, var count]:
+        File.WriteAllText(file, DockerFw.Bench.Shapes.DumpShapes.Generate(shape, int.Parse(count, CultureInfo.InvariantCulture)));
+        return 0;
+    case ["ipsets", var count]:
+        foreach (var set in DockerFw.Bench.Shapes.DumpShapes.SetNames(int.Parse(count, CultureInfo.InvariantCulture))) Console.WriteLine(set);
         return 0;
     case ["docker-host", var file, var count]:
         File.WriteAllText(file, IptablesSaveWriter.Write(ReachDockerHost.Build(int.Parse(count, CultureInfo.InvariantCulture)), includeCounters: false));
