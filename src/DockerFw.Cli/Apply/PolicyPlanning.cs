@@ -1,6 +1,4 @@
 using DockerFw.Cli.Input;
-using DockerFw.Cli.Live;
-using DockerFw.Core.Docker;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
@@ -11,14 +9,13 @@ namespace DockerFw.Cli.Apply;
 /// <summary>Reading a host and a policy into a plan, shared by plan and apply; problems go to stderr.</summary>
 internal static class PolicyPlanning
 {
-    public static PolicyPlan? Plan(InputOptions input, string policyFile, DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, TextWriter error)
+    public static PolicyPlan? Plan(InputOptions input, string policyFile, HostLoader loader, TextWriter error)
     {
-        var live = input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
-        var rules = DumpLoader.Parse(live?.Dumps ?? dumps.ReadIptables(input), strict: false);
-        var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(input.Docker, strict: false);
-        if (!Report(rules.Diagnostics.Concat(view.Diagnostics), error) || !rules.Succeeded || !view.Succeeded) return null;
+        var loaded = loader.Load(input);
+        if (!LoadedHostReport.Write(loaded, error)) return null;
 
-        var v4 = rules.Rulesets.LastOrDefault(r => r.Family == IpFamily.V4);
+        // The plan is made for iptables-restore: the rules as iptables-save shows them.
+        var v4 = loaded.IptablesOf(IpFamily.V4);
         if (v4 is null)
         {
             error.WriteLine("dockerfw: error: no IPv4 rules were read; a plan is made for iptables (IPv4)");
@@ -38,10 +35,9 @@ internal static class PolicyPlanning
 
         var document = PolicyReader.Read(text, policyFile);
         if (!Report(document.Diagnostics, error) || document.Value is null) return null;
-        var dockerView = view.View is { Networks.IsEmpty: false } known ? known : DockerViewInference.Infer(v4);
-        var resolved = PolicyResolver.Resolve(document.Value, dockerView);
+        var resolved = PolicyResolver.Resolve(document.Value, loaded.Docker);
         if (!Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
-        var v6 = rules.Rulesets.LastOrDefault(r => r.Family == IpFamily.V6);
+        var v6 = loaded.IptablesOf(IpFamily.V6);
         var plan = PolicyPlanner.Plan(v4, v6, resolved.Value);
         return Report(plan.Diagnostics, error) ? plan.Value : null;
     }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using DockerFw.Cli.Apply;
 using DockerFw.Cli.Input;
-using DockerFw.Cli.Live;
 
 namespace DockerFw.Cli.Commands;
 
@@ -10,8 +9,7 @@ namespace DockerFw.Cli.Commands;
 /// unless <c>--yes</c>, then applies it safely (<see cref="PolicyApplier"/>). A second apply of the
 /// same policy reports no change and changes nothing.
 /// </summary>
-internal sealed class ApplyCommand(
-    DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, IHostCommandRunner runner, StandardStreams streams) : ICliCommand
+internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -38,7 +36,7 @@ internal sealed class ApplyCommand(
         if (confirmTimeout is <= 0) problems = problems.Add("--confirm-timeout must be a positive number of seconds");
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var plan = PolicyPlanning.Plan(input, policyFile, dumps, docker, liveHost, streams.Error);
+        var plan = PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
         if (plan is null) return ExitCodes.Error;
         if (plan.ChangesNothing)
         {

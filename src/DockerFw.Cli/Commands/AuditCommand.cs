@@ -1,11 +1,8 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using DockerFw.Cli.Input;
-using DockerFw.Cli.Live;
 using DockerFw.Cli.Output;
 using DockerFw.Core.Audit;
-using DockerFw.Core.Docker;
-using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Cli.Commands;
@@ -15,9 +12,7 @@ namespace DockerFw.Cli.Commands;
 /// the report; exits 1 when a finding reaches <c>--fail-on</c>.
 /// </summary>
 internal sealed class AuditCommand(
-    DumpLoader dumps,
-    DockerViewLoader docker,
-    LiveHostReader liveHost,
+    HostLoader loader,
     IEnumerable<IAuditFormatter> formatters,
     OutputEnvironment environment,
     StandardStreams streams) : ICliCommand
@@ -81,28 +76,14 @@ internal sealed class AuditCommand(
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        // Live: the host's rules, kernel settings and (unless --docker files are named) the Engine's view.
-        var live = options.Input.IsLive ? liveHost.Read(options.Input, readEngine: options.Input.Docker.IsEmpty) : null;
-        var texts = live?.Dumps ?? dumps.ReadIptables(options.Input);
-        var rules = DumpLoader.Parse(texts, options.Strict);
-        var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], options.Strict);
-        var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(options.Input.Docker, options.Strict);
-        var nft = dumps.ReadNft(options.Input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, options.Strict) : null;
-        foreach (var diagnostic in rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []))
-            streams.Error.WriteLine(diagnostic.Render());
-        if (!rules.Succeeded || !otherBackends.Succeeded || !view.Succeeded || nft is { Succeeded: false }) return ExitCodes.Error;
+        var loaded = loader.Load(options.Input, options.Strict);
+        foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
+        if (!loaded.Succeeded) return ExitCodes.Error;
 
-        var host = options.Host(live?.Settings ?? HostSettings.Unknown);
-        var v4 = DumpLoader.WithNative(Of(rules, IpFamily.V4), nft?.Value);
-        var (dockerView, networksInferred) = WithNetworks(view.View, v4);
-        var context = new AuditContext(
-            v4,
-            DumpLoader.WithNative(Of(rules, IpFamily.V6), nft?.Value),
-            // No Engine data at all: the auditor reads the networks out of the ruleset and says so.
-            dockerView ?? DockerView.Empty,
-            host)
+        var host = options.Host(loaded.Settings);
+        var context = new AuditContext(loaded.RulesetOrEmpty(IpFamily.V4), loaded.RulesetOrEmpty(IpFamily.V6), loaded.Docker, host)
         {
-            OtherBackendsV4 = [.. otherBackends.Rulesets.Where(r => r.Family == IpFamily.V4)],
+            OtherBackendsV4 = [.. loaded.OtherBackends.Where(r => r.Family == IpFamily.V4)],
             ContainerMatrix = options.Containers,
         };
         if (options.Policy is { } policyFile)
@@ -112,11 +93,11 @@ internal sealed class AuditCommand(
         }
 
         var report = Auditor.Run(context);
-        if (networksInferred) report = report with { Notices = report.Notices.Insert(0, NetworksInferredNotice), ViewInferred = true };
-        if (live is not null) report = report with { Notices = [.. live.Notices, .. report.Notices] };
+        if (loaded.NetworksInferred) report = report with { ViewInferred = true };
+        report = report with { Notices = [.. loaded.Notices, .. report.Notices] };
         var run = new AuditRun(
             report,
-            Inputs(options, [.. texts, .. live?.OtherBackends ?? []], live?.Engine),
+            Inputs(options, loaded.LiveSources),
             host.Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
             options.Input.Iptables is { } file ? environment.Display(file) : null,
             RootCommandFactory.Version)
@@ -128,27 +109,10 @@ internal sealed class AuditCommand(
         return report.Findings.Any(f => f.Severity >= options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    private const string NetworksInferredNotice =
-        "the Docker JSON describes containers but no networks: networks inferred from the ruleset and named after their bridges (add the JSON of 'docker network inspect $(docker network ls -q)')";
-
-    /// <summary>
-    /// <c>docker inspect</c> alone names containers but not the networks they sit on; without
-    /// networks every bridge would look foreign. The ruleset's own networks fill the gap.
-    /// </summary>
-    private static (DockerView? View, bool NetworksInferred) WithNetworks(DockerView? view, Ruleset v4) =>
-        view is { Networks.IsEmpty: true, Containers.IsEmpty: false }
-            ? (view with { Networks = DockerViewInference.Infer(v4).Networks }, true)
-            : (view, false);
-
-    private static Ruleset Of(LoadedRulesets loaded, IpFamily family) =>
-        loaded.Rulesets.FirstOrDefault(r => r.Family == family) ?? Ruleset.Empty(family);
-
-    private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<DumpText> texts, DockerEngineAddress? engine)
+    private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<string> liveSources)
     {
         var inputs = ImmutableArray.CreateBuilder<AuditInput>();
-        if (options.Input.IsLive)
-            inputs.AddRange(texts.Select(t => new AuditInput("live", t.Name)));
-        if (engine is not null) inputs.Add(new AuditInput("live", "docker-engine " + engine.Uri));
+        inputs.AddRange(liveSources.Select(name => new AuditInput("live", name)));
         if (options.Input.Iptables is { } v4) inputs.Add(new AuditInput("iptables", environment.Display(v4)));
         if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
         if (options.Input.Nft is { } nft) inputs.Add(new AuditInput("nft", environment.Display(nft)));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Apply;
-using DockerFw.Cli.Live;
 
 namespace DockerFw.Cli.Commands;
 
@@ -11,7 +10,7 @@ namespace DockerFw.Cli.Commands;
 /// iptables-save (and ip6tables-save) before and after. Exits 2 when the
 /// policy is bad or the plan cannot be proved (the conflict is named).
 /// </summary>
-internal sealed class PlanCommand(DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, StandardStreams streams) : ICliCommand
+internal sealed class PlanCommand(HostLoader loader, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -29,7 +28,7 @@ internal sealed class PlanCommand(DumpLoader dumps, DockerViewLoader docker, Liv
         var problems = input.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var plan = PolicyPlanning.Plan(input, policyFile, dumps, docker, liveHost, streams.Error);
+        var plan = PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
         if (plan is null) return ExitCodes.Error;
 
         if (plan.ChangesNothing)

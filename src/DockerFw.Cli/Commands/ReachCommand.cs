@@ -8,7 +8,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw reach`: the exact partition of a set of packets into what the rules accept, drop,
 /// reject, and cannot decide from the dump, each part with the rules responsible.
 /// </summary>
-internal sealed class ReachCommand(HostFirewallLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -52,9 +52,7 @@ internal sealed class ReachCommand(HostFirewallLoader loader, StandardStreams st
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
         var loaded = loader.Load(options.Input);
-        foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
-        foreach (var notice in loaded.Notices) streams.Error.WriteLine($"dockerfw: note: {notice}");
-        if (!loaded.Succeeded) return ExitCodes.Error;
+        if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
         var ruleset = loaded.Of(options.Family);
         if (ruleset is null)
         {

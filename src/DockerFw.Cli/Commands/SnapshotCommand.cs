@@ -1,8 +1,5 @@
 using System.CommandLine;
 using DockerFw.Cli.Input;
-using DockerFw.Cli.Live;
-using DockerFw.Core.Docker;
-using DockerFw.Core.Model.Values;
 using DockerFw.Core.Remediation;
 using DockerFw.Core.Snapshot;
 
@@ -12,7 +9,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw snapshot`: the host's rules and Docker view in a normalized, stable form for CI.
 /// With <c>--check FILE</c> it compares instead: exit 0 when equal, 1 with a unified diff when the host drifted.
 /// </summary>
-internal sealed class SnapshotCommand(DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost, StandardStreams streams) : ICliCommand
+internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -30,15 +27,11 @@ internal sealed class SnapshotCommand(DumpLoader dumps, DockerViewLoader docker,
         var problems = input.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var live = input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
-        var rules = DumpLoader.Parse(live?.Dumps ?? dumps.ReadIptables(input), strict: false);
-        var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(input.Docker, strict: false);
-        foreach (var diagnostic in rules.Diagnostics.Concat(view.Diagnostics)) streams.Error.WriteLine(diagnostic.Render());
-        if (!rules.Succeeded || !view.Succeeded) return ExitCodes.Error;
+        var loaded = loader.Load(input);
+        if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
 
-        var v4 = rules.Rulesets.LastOrDefault(r => r.Family == IpFamily.V4);
-        var dockerView = view.View ?? (v4 is null ? DockerView.Empty : DockerViewInference.Infer(v4));
-        var snapshot = HostSnapshot.Of(rules.Rulesets, dockerView);
+        // The rules as iptables-save shows them: the snapshot is compared with iptables-save's output.
+        var snapshot = HostSnapshot.Of(loaded.Iptables, loaded.Docker);
         if (approvedFile is null)
         {
             streams.Out.Write(snapshot);

@@ -9,7 +9,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw trace`: what the rules do to one packet, with every rule the kernel would count; with
 /// --connection also whether the replies come back.
 /// </summary>
-internal sealed class TraceCommand(HostFirewallLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -70,9 +70,7 @@ internal sealed class TraceCommand(HostFirewallLoader loader, StandardStreams st
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
         var loaded = loader.Load(options.Input);
-        foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
-        foreach (var notice in loaded.Notices) streams.Error.WriteLine($"dockerfw: note: {notice}");
-        if (!loaded.Succeeded) return ExitCodes.Error;
+        if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
         var ruleset = loaded.Of(packet!.Family);
         if (ruleset is null)
         {

@@ -17,7 +17,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<DumpLoader>();
         services.AddSingleton<IPrivilege, ProcessPrivilege>();
         services.AddSingleton<LiveHostReader>();
-        services.AddSingleton<HostFirewallLoader>();
+        services.AddSingleton<HostLoader>();
         services.AddSingleton<DockerViewLoader>();
         services.AddSingleton(_ => OutputEnvironment.FromProcess());
         services.AddSingleton<IAuditFormatter, AuditTextFormatter>();

@@ -16,7 +16,7 @@ internal sealed record LoadedRulesets(ImmutableArray<Ruleset> Rulesets, Immutabl
 
 /// <summary>
 /// Turns <see cref="InputOptions"/> into dump texts (files, stdin or the live host) and parses them.
-/// Every command that reads rules goes through here; <see cref="HostFirewallLoader"/> adds the nft listing for trace and reach.
+/// Every command that reads rules goes through here, by way of <see cref="HostLoader"/>.
 /// </summary>
 internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader live)
 {

@@ -2,13 +2,14 @@ using System.Collections.Immutable;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
+using DockerFw.Core.Semantics;
 
 namespace DockerFw.Cli.Live;
 
 /// <summary>
 /// Everything live mode read from a host (or a namespace): the rules of both families, the other
 /// iptables back end's rules when it holds tables too, the nftables ruleset as text (JSON of
-/// <c>nft -j list ruleset</c>, kept for the nftables reader), the kernel settings, the bridges, and
+/// <c>nft -j list ruleset</c>, kept for the nftables reader), the kernel settings, the bridges, every address of the host, and
 /// Docker's view from the Engine (null when there is no Engine to ask: see <see cref="Notices"/>).
 /// </summary>
 internal sealed record LiveHost(
@@ -17,6 +18,7 @@ internal sealed record LiveHost(
     string? NftJson,
     HostSettings Settings,
     ImmutableArray<HostBridge> Bridges,
+    ImmutableArray<InterfaceAddress> Addresses,
     DockerView? Docker,
     DockerEngineAddress? Engine,
     ImmutableArray<string> Notices);

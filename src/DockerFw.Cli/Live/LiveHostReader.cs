@@ -21,7 +21,8 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         var dumps = firewall.Read(input.Netns);
         var other = firewall.ReadOtherBackends(input.Netns, dumps);
         var nft = shell.IsInstalled("nft") ? shell.Read("nft", "-j", "list", "ruleset") : null;
-        var bridges = HostBridge.Parse(shell.Read("ip", "-d", "-j", "addr", "show"));
+        var addr = shell.Read("ip", "-d", "-j", "addr", "show");
+        var bridges = HostBridge.Parse(addr);
         var (settings, notices) = KernelSettingsReader.Read(shell, bridges);
 
         var all = notices.ToBuilder();
@@ -42,7 +43,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
             engine = view is null ? null : endpoint;
         }
 
-        return new LiveHost(dumps, other, nft, settings, bridges, view, engine, all.ToImmutable());
+        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), view, engine, all.ToImmutable());
     }
 
     private static string NeedsRoot(InputOptions input) =>

@@ -27,6 +27,19 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void With_docker_inspect_alone_the_containers_stay_and_the_networks_come_from_the_rules_as_in_the_audit()
+    {
+        // docker inspect names web but no networks: the host is completed the one way every command
+        // loads it (networks inferred, containers kept), so the policy's 'web' resolves.
+        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"),
+            "--iptables", Path.Combine(LabHost, "iptables-save"), "--docker", Path.Combine(LabHost, "docker-containers.json")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("-A DOCKERFW-POLICY -s 192.0.2.0/24 -d 172.30.1.2/32 -p tcp -m conntrack --ctstate NEW --ctorigdstport 8080 -m tcp --dport 80 -j RETURN\n", run.Out, StringComparison.Ordinal);
+        Assert.Equal("dockerfw: note: " + DockerFw.Core.Host.DockerViewCompletion.NetworksInferredNotice + "\n", run.Error);
+    }
+
+    [Fact]
     public void A_dual_stack_host_gets_the_ip6tables_restore_input_and_diff_after_the_iptables_ones()
     {
         var folder = Directory.CreateTempSubdirectory("dfw-plan6-").FullName;

@@ -1,0 +1,51 @@
+using System.Collections.Immutable;
+using DockerFw.Cli.Live;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Syntax.NftJson;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Cli.Input;
+
+/// <summary>
+/// Loads a host for every command (audit, trace, reach, plan, apply, snapshot) by one set of rules:
+/// the dump files or the live host (or namespace), the nft listing, Docker's view from the Engine
+/// or the <c>--docker</c> files (completed from the rules when they lack it), the kernel settings.
+/// </summary>
+internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost)
+{
+    /// <param name="strict">--strict: every warning about the input is an error.</param>
+    public LoadedHost Load(InputOptions input, bool strict = false)
+    {
+        // Live: the host's rules, kernel settings and (unless --docker files are named) the Engine's view.
+        var live = input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
+        var texts = live?.Dumps ?? dumps.ReadIptables(input);
+        var rules = DumpLoader.Parse(texts, strict);
+        var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], strict);
+        var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(input.Docker, strict);
+        var nft = dumps.ReadNft(input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, strict) : null;
+        var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []).ToImmutableArray();
+        var notices = live?.Notices ?? [];
+        if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
+
+        // One ruleset per family: a dump of each family is read once (live mode reads both).
+        var iptables = rules.Rulesets.GroupBy(r => r.Family).Select(g => g.First()).ToImmutableArray();
+        var native = nft?.Value;
+        var v4 = native is null ? iptables.FirstOrDefault(r => r.Family == IpFamily.V4) ?? Ruleset.Empty(IpFamily.V4)
+            : HostRuleset.Merge(iptables.FirstOrDefault(r => r.Family == IpFamily.V4) ?? Ruleset.Empty(IpFamily.V4), native);
+        var origin = live?.Docker is not null ? DockerViewOrigin.Engine : DockerViewOrigin.Files;
+        var (dockerView, dockerOrigin, networksInferred) = DockerViewCompletion.Complete(view.View, origin, v4);
+        if (networksInferred) notices = notices.Add(DockerViewCompletion.NetworksInferredNotice);
+
+        return new LoadedHost(iptables, native, dockerView, dockerOrigin, live?.Settings ?? Core.Audit.HostSettings.Unknown, diagnostics, notices)
+        {
+            Addresses = live?.Addresses,
+            OtherBackends = [.. otherBackends.Rulesets],
+            NetworksInferred = networksInferred,
+            LiveSources = live is null ? []
+                : [.. texts.Concat(live.OtherBackends).Select(t => t.Name), .. live.Engine is { } engine ? ["docker-engine " + engine.Uri] : Array.Empty<string>()],
+        };
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Audit;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Syntax.NftJson;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Host;
+
+/// <summary>
+/// One host as every command sees it, loaded once by one set of rules: the iptables rulesets of each
+/// family as iptables-save shows them, the native nft tables, Docker's view completed one way
+/// (<see cref="DockerOrigin"/>), the host's addresses, kernel settings, what was read, and every
+/// diagnostic and notice. Usable only when <see cref="Succeeded"/>.
+/// </summary>
+/// <param name="Iptables">One ruleset per family read (an iptables-save or ip6tables-save dump), without native tables.</param>
+/// <param name="Native">The native tables of <c>nft -j list ruleset</c>; null when no listing was read.</param>
+/// <param name="Docker">Docker's view: the Engine's, the <c>--docker</c> files', or inferred from the IPv4 rules.</param>
+public sealed record LoadedHost(
+    ImmutableArray<Ruleset> Iptables,
+    Ruleset? Native,
+    DockerView Docker,
+    DockerViewOrigin DockerOrigin,
+    HostSettings Settings,
+    ImmutableArray<Diagnostic> Diagnostics,
+    ImmutableArray<string> Notices)
+{
+    /// <summary>A host of which nothing could be read (the diagnostics say why).</summary>
+    public static LoadedHost Failed(ImmutableArray<Diagnostic> diagnostics, ImmutableArray<string> notices) =>
+        new([], null, DockerView.Empty, DockerViewOrigin.Rules, HostSettings.Unknown, diagnostics, notices);
+
+    public bool Succeeded => !Diagnostics.Any(d => d.IsError);
+
+    /// <summary>
+    /// Every address of the host by interface, as live mode read it (<c>ip -j addr</c>); null offline,
+    /// where the engines keep the conditions on local addresses uncertain.
+    /// </summary>
+    public ImmutableArray<InterfaceAddress>? Addresses { get; init; }
+
+    /// <summary>
+    /// Rules of the other iptables back end (iptables-legacy beside iptables-nft, or the reverse), when
+    /// both hold tables: the kernel runs both for every packet.
+    /// </summary>
+    public ImmutableArray<Ruleset> OtherBackends { get; init; } = [];
+
+    /// <summary>
+    /// True when Docker's view named containers but no networks and the networks were inferred from
+    /// the rules (the notice says so); <see cref="DockerOrigin"/> still names where the containers came from.
+    /// </summary>
+    public bool NetworksInferred { get; init; }
+
+    /// <summary>What live mode read, in order (<c>iptables-save@lab</c>, <c>docker-engine unix:///run/docker.sock</c>); empty offline.</summary>
+    public ImmutableArray<string> LiveSources { get; init; } = [];
+
+    /// <summary>The families of which rules were read: a dump of that family, or an nft listing (which may hold both).</summary>
+    public IEnumerable<IpFamily> Families =>
+        Iptables.Select(r => r.Family).Concat(Native is null ? [] : [IpFamily.V4, IpFamily.V6]).Distinct().Order();
+
+    /// <summary>The iptables ruleset of a family as iptables-save shows it; null when none was read.</summary>
+    public Ruleset? IptablesOf(IpFamily family) => Iptables.FirstOrDefault(r => r.Family == family);
+
+    /// <summary>
+    /// A family's rules as the kernel runs them: the iptables ruleset with the native nft tables merged
+    /// in; null when no rules of that family were read.
+    /// </summary>
+    public Ruleset? Of(IpFamily family) => Families.Contains(family) ? RulesetOrEmpty(family) : null;
+
+    /// <summary>Like <see cref="Of"/>, with an empty ruleset for a family of which nothing was read.</summary>
+    public Ruleset RulesetOrEmpty(IpFamily family)
+    {
+        var iptables = IptablesOf(family) ?? Ruleset.Empty(family);
+        return Native is null ? iptables : HostRuleset.Merge(iptables, Native);
+    }
+}
