@@ -2,7 +2,7 @@
 # The build to put on hosts: self-contained (no .NET runtime needed on the host) and precompiled as
 # one composite ReadyToRun image together with the framework, so almost nothing is jitted at start
 # and the framework's generic code over dockerfw's types is precompiled too (docs/performance.md).
-# Usage: scripts/publish.sh OUT-DIR        (then run OUT-DIR/dockerfw)
+# Usage: scripts/publish.sh OUT-DIR        (then run OUT-DIR/dockerfw, or docker fw with OUT-DIR/docker-fw installed as a plugin)
 set -euo pipefail
 
 out=${1:?usage: scripts/publish.sh OUT-DIR}
@@ -15,4 +15,7 @@ trap 'rm -rf "$artifacts"' EXIT
 dotnet publish "$repo/src/DockerFw.Cli" -c Release -r linux-x64 --self-contained true \
     -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
     --artifacts-path "$artifacts" -o "$out" >/dev/null
-echo "published $out/dockerfw ($(du -sh "$out" | cut -f1))"
+# The same program as a docker CLI plugin: link OUT-DIR/docker-fw into ~/.docker/cli-plugins/ or
+# /usr/libexec/docker/cli-plugins/ and `docker fw ...` runs it (docs/cli.md, docker fw).
+ln -sf dockerfw "$out/docker-fw"
+echo "published $out/dockerfw and $out/docker-fw ($(du -sh "$out" | cut -f1))"

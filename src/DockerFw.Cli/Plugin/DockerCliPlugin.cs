@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Text.Json;
+using DockerFw.Cli.Commands;
+using DockerFw.Cli.Composition;
+using DockerFw.Cli.Live;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DockerFw.Cli.Plugin;
+
+/// <summary>
+/// dockerfw as a Docker CLI plugin, <c>docker fw ...</c> (docs/extend/cli_plugins.md of docker/cli):
+/// the binary is named <c>docker-fw</c>; the docker CLI asks it for its metadata, runs it as
+/// <c>docker-fw [GLOBAL OPTIONS] fw ARGS</c> and asks it for completions with <c>__complete</c>. The
+/// Engine it audits is the one docker would talk to (<c>-H</c>, <c>--context</c>, <c>DOCKER_HOST</c>).
+/// </summary>
+internal static class DockerCliPlugin
+{
+    public const string MetadataCommand = "docker-cli-plugin-metadata";
+
+    /// <summary>
+    /// Whether this run is the docker CLI's: asked for metadata or completions, started under the
+    /// name docker-fw, or with the variable the docker CLI sets for every plugin it runs.
+    /// </summary>
+    public static bool IsInvocation(string[] args, string? processPath, Func<string, string?> environment) =>
+        args is [MetadataCommand] || (args is ["__complete", ..] && IsPluginBinary(processPath))
+        || IsPluginBinary(processPath) || environment("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND") is not null;
+
+    private static bool IsPluginBinary(string? processPath) => Path.GetFileName(processPath) == "docker-fw";
+
+    public static int Run(string[] args, StandardStreams streams, Func<string, string?> environment, Action<string, string> setEnvironment)
+    {
+        if (args is [MetadataCommand])
+        {
+            streams.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["SchemaVersion"] = "0.1.0",
+                ["Vendor"] = "dockerfw",
+                ["Version"] = RootCommandFactory.Version,
+                ["ShortDescription"] = "Audit and manage the firewall of this Docker host",
+                // Where the package puts the documentation; dockerfw has no web site of its own.
+                ["URL"] = "file:///usr/share/doc/dockerfw/README.md",
+            }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            return ExitCodes.Ok;
+        }
+
+        if (args is ["__complete", .. var words]) return Complete(words, streams);
+
+        var (options, error) = DockerGlobalOptions.Parse(args);
+        if (options is null)
+        {
+            streams.Error.WriteLine($"dockerfw: usage: {error}");
+            return ExitCodes.Usage;
+        }
+
+        var (host, contextError) = DockerContexts.Resolve(options, environment);
+        if (contextError is not null)
+        {
+            streams.Error.WriteLine($"dockerfw: error: {contextError}");
+            return ExitCodes.Error;
+        }
+
+        if (host is not null)
+        {
+            // dockerfw reads DOCKER_HOST when no --docker-host is given: the Engine docker chose.
+            if (DockerEngineAddress.Check(host) is { } notUnix)
+            {
+                streams.Error.WriteLine($"dockerfw: error: {notUnix.Replace("--docker-host", "the docker CLI's Engine", StringComparison.Ordinal)}");
+                return ExitCodes.Error;
+            }
+
+            setEnvironment("DOCKER_HOST", host);
+        }
+
+        return DockerFwApp.Run([.. options.Rest], streams);
+    }
+
+    /// <summary>
+    /// Completions as cobra prints them for the docker CLI: one candidate a line (a tab before its
+    /// description), then <c>:DIRECTIVE</c> (4: no file completion; 0: the shell's default).
+    /// </summary>
+    private static int Complete(string[] words, StandardStreams streams)
+    {
+        var (options, _) = DockerGlobalOptions.Parse(words);
+        var rest = options?.Rest.ToArray() ?? [];
+        using var provider = new ServiceCollection().AddDockerFwCli(streams).BuildServiceProvider();
+        var root = provider.GetRequiredService<RootCommandFactory>().Create();
+        // The last word is the one being completed ("" for a new word).
+        var typed = rest.Length == 0 ? "" : rest[^1];
+        var line = string.Join(' ', rest.Select(w => w.Contains(' ', StringComparison.Ordinal) ? $"\"{w}\"" : w));
+        var items = root.Parse(line).GetCompletions(line.Length)
+            .Where(c => c.Label.StartsWith(typed, StringComparison.Ordinal))
+            .ToList();
+        foreach (var item in items)
+            streams.Out.WriteLine(string.IsNullOrEmpty(item.Detail) ? item.Label : $"{item.Label}\t{item.Detail}");
+        streams.Out.WriteLine(items.Count > 0 && typed.StartsWith('-') ? ":4" : ":0");
+        return ExitCodes.Ok;
+    }
+}
