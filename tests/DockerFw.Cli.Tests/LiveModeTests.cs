@@ -37,6 +37,26 @@ public sealed class LiveModeTests
     }
 
     [RootFact]
+    public void On_an_iptables_nft_host_the_tables_nft_lists_for_iptables_are_one_note_not_a_warning_each()
+    {
+        // iptables-nft's tables appear in nft's listing too; live mode reads them through iptables-save
+        // already, so there is nothing for the user to do: one note, no DFW161 warning per table.
+        using var netns = new TestNamespace();
+        // addrtype has no native nft form: nft shows it as an xt statement, which marks the table as iptables-nft's.
+        netns.Restore("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m addrtype --dst-type LOCAL -j ACCEPT\nCOMMIT\n"
+            + "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m addrtype --dst-type LOCAL -j DNAT --to-destination 10.9.0.2:80\nCOMMIT\n", "iptables-nft-restore");
+        var docker = Path.Combine(Path.GetTempPath(), $"dfw-empty-docker-{Environment.ProcessId}.json");
+        File.WriteAllText(docker, "[]");
+
+        var run = Dockerfw.Run("reach", "--netns", netns.Name, "--docker", docker);
+        File.Delete(docker);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.DoesNotContain("DFW161", run.Error);
+        Assert.Contains("dockerfw: note: iptables-nft manages table ip filter, table ip nat, which nft lists without the options of their xt matches: read with iptables-save and ip6tables-save instead\n", run.Error);
+    }
+
+    [RootFact]
     public void A_namespace_that_does_not_exist_fails_with_exit_2_and_the_stderr_of_ip()
     {
         var run = Dockerfw.Run("fmt", "--netns", $"dfwcli-test-missing-{Environment.ProcessId}");

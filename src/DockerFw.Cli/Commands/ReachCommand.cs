@@ -32,6 +32,7 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
             hook, @in, @out, src, dst, proto, state, hostAddress, format,
         };
         input.AddTo(command);
+        input.AddEngineTo(command);
         command.SetAction(parsed => Run(new ReachOptions(
             input.Bind(parsed),
             parsed.GetValue(hook),

@@ -41,6 +41,7 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) :
             hook, @in, @out, src, dst, proto, sport, dport, icmpType, state, mark, physIn, physOut, hostAddress, bridgeNf, connection, format,
         };
         input.AddTo(command);
+        input.AddEngineTo(command);
         command.SetAction(parsed => Run(new TraceOptions(
             input.Bind(parsed),
             parsed.GetValue(hook),

@@ -16,6 +16,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<LiveFirewallReader>();
         services.AddSingleton<DumpLoader>();
         services.AddSingleton<IPrivilege, ProcessPrivilege>();
+        services.AddSingleton(_ => DockerEnvironment.FromProcess());
         services.AddSingleton<LiveHostReader>();
         services.AddSingleton<HostLoader>();
         services.AddSingleton<DockerViewLoader>();

@@ -25,9 +25,18 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var rules = DumpLoader.Parse(texts, strict);
         var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], strict);
         var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(input.Docker, strict);
-        var nft = dumps.ReadNft(input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, strict) : null;
-        var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []).ToImmutableArray();
+        var nft = dumps.ReadNft(input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, strict: false) : null;
         var notices = live?.Notices ?? [];
+        if (live is not null && nft?.Value is { } listed && IptablesNftTables(listed) is { Length: > 0 } managed)
+        {
+            // Live mode read both families through iptables-save already: the warning asks for what
+            // was done, so it is said once, as a notice, instead of a warning per table.
+            nft = nft with { Diagnostics = [.. nft.Diagnostics.Where(d => d.Code != IptablesNftCode)] };
+            notices = notices.Add($"iptables-nft manages {managed}, which nft lists without the options of their xt matches: read with iptables-save and ip6tables-save instead");
+        }
+
+        if (strict && nft is not null) nft = nft.Strict();
+        var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []).ToImmutableArray();
         if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
 
         // One ruleset per family: a dump of each family is read once (live mode reads both).
@@ -48,4 +57,10 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
                 : [.. texts.Concat(live.OtherBackends).Select(t => t.Name), .. live.Engine is { } engine ? ["docker-engine " + engine.Uri] : Array.Empty<string>()],
         };
     }
+
+    private const string IptablesNftCode = "DFW161";
+
+    /// <summary>The tables nft lists for iptables-nft (<c>table ip filter, table ip nat</c>); empty when none.</summary>
+    private static string IptablesNftTables(Ruleset listed) =>
+        string.Join(", ", listed.Tables.Where(t => t.ManagedByIptablesNft).Select(t => $"table {t.Family} {t.Name}"));
 }

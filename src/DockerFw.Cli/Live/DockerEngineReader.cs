@@ -16,6 +16,9 @@ internal static class DockerEngineReader
 {
     public static EngineReading Read(DockerEngineAddress endpoint, ImmutableArray<HostBridge> bridges)
     {
+        // A socket the user named is one they expect to be read: its absence is an error, not a quieter audit.
+        if (!File.Exists(endpoint.SocketPath) && endpoint.Origin == "--docker-host")
+            throw new CliFailure($"no Docker Engine socket at {endpoint.SocketPath} (named by --docker-host): is dockerd running, and is this its socket?");
         if (!File.Exists(endpoint.SocketPath))
             return new(null, [$"no Docker Engine socket at {endpoint.SocketPath} ({Origin(endpoint)}): auditing the ruleset alone; name the socket with --docker-host unix:///path"]);
 
@@ -26,6 +29,10 @@ internal static class DockerEngineReader
             try
             {
                 json = ReadAll(client, gone);
+            }
+            catch (DockerEngineException e) when (e.Failure == DockerEngineFailure.NotListening && endpoint.Origin == "--docker-host")
+            {
+                throw new CliFailure($"{e.Message} (named by --docker-host): is dockerd running?");
             }
             catch (DockerEngineException e) when (e.Failure == DockerEngineFailure.NotListening)
             {

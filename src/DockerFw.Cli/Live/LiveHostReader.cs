@@ -9,7 +9,7 @@ namespace DockerFw.Cli.Live;
 /// requests. Missing pieces degrade to notices (no Engine: the ruleset alone); what cannot be read
 /// at all is a <see cref="CliFailure"/> quoting the tool's stderr.
 /// </summary>
-internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallReader firewall, IPrivilege privilege)
+internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallReader firewall, IPrivilege privilege, DockerEnvironment environment)
 {
     /// <param name="readEngine">False when Docker's view comes from <c>--docker</c> files instead.</param>
     public LiveHost Read(InputOptions input, bool readEngine)
@@ -35,7 +35,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         DockerEngineAddress? engine = null;
         if (readEngine)
         {
-            var (endpoint, error) = DockerEngineAddress.Resolve(input.DockerHost, Environment.GetEnvironmentVariable("DOCKER_HOST"));
+            var (endpoint, error) = DockerEngineAddress.Resolve(input.DockerHost, environment.DockerHost);
             if (endpoint is null) throw new CliFailure(error!);
             var reading = DockerEngineReader.Read(endpoint, bridges);
             all.AddRange(reading.Notices);

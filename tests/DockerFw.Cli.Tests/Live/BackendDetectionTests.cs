@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DockerFw.Cli.Input;
+using DockerFw.Cli.Live;
 using DockerFw.Cli.Tests.Support;
 using DockerFw.Tests;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,7 +51,8 @@ public sealed class BackendDetectionTests
     private static JsonElement Audit(TestNamespace netns, Action<IServiceCollection>? configure)
     {
         // No Engine: the view is inferred from the rules, which is all these tests need.
-        var run = Dockerfw.Run(["audit", "--netns", netns.Name, "--docker-host", "unix:///nonexistent/dockerfw-test.sock", "--format", "json"], "", configure);
+        var run = Dockerfw.Run(["audit", "--netns", netns.Name, "--format", "json"], "",
+            services => { services.AddSingleton(new DockerEnvironment("unix:///nonexistent/dockerfw-test.sock")); configure?.Invoke(services); });
         Assert.True(run.ExitCode is 0 or 1, run.ToString());
         return JsonDocument.Parse(run.Out).RootElement.Clone();
     }

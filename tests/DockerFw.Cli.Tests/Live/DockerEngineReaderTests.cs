@@ -90,17 +90,24 @@ public sealed class DockerEngineReaderTests
         Assert.Equal($"GET networks from the Docker Engine at {engine.Address.Uri} answered 500 Internal Server Error: {{\"message\":\"boom\"}}", failure.Message);
     }
 
-    [Fact]
-    public void A_socket_nobody_listens_on_degrades_to_the_ruleset_alone()
+    [Theory]
+    [InlineData("DOCKER_HOST", null)]
+    [InlineData("--docker-host", "cannot connect to the Docker Engine at unix://{0}: Connection refused (named by --docker-host): is dockerd running?")]
+    public void A_socket_nobody_listens_on_degrades_to_the_ruleset_alone_unless_the_user_named_it(string origin, string? error)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"dfwlive-dead-{Environment.ProcessId}.sock");
+        var path = Path.Combine(Path.GetTempPath(), $"dfwlive-dead-{Environment.ProcessId}-{origin.Trim('-')}.sock");
         // Bound but not listening: what a crashed daemon leaves behind answers connect() with ECONNREFUSED.
         using var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         dead.Bind(new UnixDomainSocketEndPoint(path));
         try
         {
-            var reading = DockerEngineReader.Read(new DockerEngineAddress(path, "--docker-host"), []);
+            if (error is not null)
+            {
+                Assert.Equal(string.Format(error, path), Assert.Throws<CliFailure>(() => DockerEngineReader.Read(new DockerEngineAddress(path, origin), [])).Message);
+                return;
+            }
 
+            var reading = DockerEngineReader.Read(new DockerEngineAddress(path, origin), []);
             Assert.Null(reading.View);
             Assert.EndsWith(": auditing the ruleset alone", Assert.Single(reading.Notices));
         }

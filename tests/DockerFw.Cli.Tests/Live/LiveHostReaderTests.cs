@@ -34,7 +34,7 @@ public sealed class LiveHostReaderTests
     };
 
     private static LiveHost Read(ScriptedHost host, string? netns = "lab") =>
-        new LiveHostReader(host, new LiveFirewallReader(host), new FixedPrivilege(true))
+        new LiveHostReader(host, new LiveFirewallReader(host), new FixedPrivilege(true), new DockerEnvironment(null))
             .Read(InputOptions.Live with { Netns = netns }, readEngine: false);
 
     [Fact]
@@ -152,14 +152,36 @@ public sealed class LiveHostReaderTests
         var missing = $"/tmp/dfwlive-no-such-socket-{Environment.ProcessId}.sock";
         Action<IServiceCollection> services = s => s
             .AddSingleton<IHostCommandRunner>(host)
-            .AddSingleton<IPrivilege>(new FixedPrivilege(true));
+            .AddSingleton<IPrivilege>(new FixedPrivilege(true))
+            .AddSingleton(new DockerEnvironment("unix://" + missing));
 
-        var run = Dockerfw.Run(["audit", "--netns", "lab", "--docker-host", "unix://" + missing, "--format", "json"], stdin: "", services);
+        var run = Dockerfw.Run(["audit", "--netns", "lab", "--format", "json"], stdin: "", services);
 
         Assert.True(run.ExitCode is 0 or 1, run.ToString());
-        Assert.Contains($"no Docker Engine socket at {missing} (from --docker-host): auditing the ruleset alone", run.Out);
+        Assert.Contains($"no Docker Engine socket at {missing} (from DOCKER_HOST): auditing the ruleset alone", run.Out);
         Assert.Contains("\"inferred\": true", run.Out);
         Assert.Contains("\"net.ipv4.ip_forward\": \"1\"", run.Out);
+    }
+
+    [Theory]
+    [InlineData("audit")]
+    [InlineData("snapshot")]
+    [InlineData("trace")]
+    [InlineData("reach")]
+    public void A_docker_host_the_user_names_without_a_socket_is_an_error_not_a_quieter_run(string command)
+    {
+        var host = new ScriptedHost(Host());
+        var missing = $"/tmp/dfwlive-no-such-socket-{Environment.ProcessId}.sock";
+        Action<IServiceCollection> services = s => s
+            .AddSingleton<IHostCommandRunner>(host)
+            .AddSingleton<IPrivilege>(new FixedPrivilege(true));
+        string[] packet = command == "trace" ? ["--src", "10.0.0.1", "--dst", "10.0.0.2", "--proto", "tcp"] : [];
+
+        var run = Dockerfw.Run([command, "--netns", "lab", "--docker-host", "unix://" + missing, .. packet], stdin: "", services);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.EndsWith($"dockerfw: error: no Docker Engine socket at {missing} (named by --docker-host): is dockerd running, and is this its socket?\n", run.Error);
     }
 
     [Fact]
@@ -167,9 +189,10 @@ public sealed class LiveHostReaderTests
     {
         Action<IServiceCollection> services = s => s
             .AddSingleton<IHostCommandRunner>(new ScriptedHost(Host()))
-            .AddSingleton<IPrivilege>(new FixedPrivilege(true));
+            .AddSingleton<IPrivilege>(new FixedPrivilege(true))
+            .AddSingleton(new DockerEnvironment("unix:///nonexistent.sock"));
 
-        var run = Dockerfw.Run(["audit", "--netns", "lab", "--docker-host", "unix:///nonexistent.sock", "--format", "json",
+        var run = Dockerfw.Run(["audit", "--netns", "lab", "--format", "json",
             "--sysctl", "net.ipv4.ip_forward=0"], stdin: "", services);
 
         Assert.Contains("\"net.ipv4.ip_forward\": \"0\"", run.Out);
