@@ -36,7 +36,8 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         }
 
         if (strict && nft is not null) nft = nft.Strict();
-        var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? []).ToImmutableArray();
+        var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? [])
+            .Concat(live is null ? EmptyDumps(texts, rules, nft?.Value) : []).ToImmutableArray();
         if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
 
         // One ruleset per family: a dump of each family is read once (live mode reads both).
@@ -63,4 +64,18 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
     /// <summary>The tables nft lists for iptables-nft (<c>table ip filter, table ip nat</c>); empty when none.</summary>
     private static string IptablesNftTables(Ruleset listed) =>
         string.Join(", ", listed.Tables.Where(t => t.ManagedByIptablesNft).Select(t => $"table {t.Family} {t.Name}"));
+
+    /// <summary>
+    /// An IPv4 dump given on the command line that holds no table, when no nft listing brings rules
+    /// either: `iptables-save | dockerfw audit --iptables -` on a host whose rules it cannot see
+    /// would otherwise audit nothing and pass a CI job.
+    /// </summary>
+    private static IEnumerable<Diagnostic> EmptyDumps(ImmutableArray<DumpText> texts, LoadedRulesets rules, Ruleset? native)
+    {
+        if (native is { Tables.IsEmpty: false } || !rules.Succeeded) yield break;
+        // An empty IPv6 dump is an ordinary host: Docker wrote no ip6tables rule before version 27.
+        foreach (var text in texts.Where(t => t.Family != IpFamily.V6))
+            if (Core.Syntax.IptablesSave.EmptyDump.Check(rules.Rulesets.FirstOrDefault(r => r.Family == (text.Family ?? IpFamily.V4)), text.Name) is { } empty)
+                yield return empty;
+    }
 }

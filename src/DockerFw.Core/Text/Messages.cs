@@ -106,6 +106,9 @@ internal static class Messages
     public static Diagnostic ChainTargetWithOptions(SourceSpan at, string chain, string option) =>
         Error("DFW105", at, $"unknown option \"{option}\" for jump to chain '{chain}', expected no options after a chain");
 
+    public static Diagnostic NoTable(SourceSpan at) =>
+        Error("DFW119", at, "expected at least one table ('*filter' ... 'COMMIT'), but the dump holds none: did iptables-save print nothing (no rules loaded, or another back end holds them)? An empty dump is not a clean host");
+
     // Writing: a model iptables-restore could not take back
     public static Diagnostic NoIptablesForm(SourceSpan at, string chain, int number, string condition) =>
         Error("DFW130", at, $"rule {number} of chain '{chain}' cannot be written as iptables-restore input: '{Shorten(condition)}' has no iptables form (only nft can express it)");
