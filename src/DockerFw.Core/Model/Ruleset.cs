@@ -30,8 +30,15 @@ public sealed record Ruleset(IpFamily Family, ImmutableArray<Table> Tables)
 
     public static Ruleset Empty(IpFamily family) => new(family, []);
 
-    /// <summary>The last block of a table wins, as a restore without --noflush flushes on each <c>*name</c>.</summary>
-    public Table? this[string table] => Tables.LastOrDefault(t => t.Name == table);
+    /// <summary>
+    /// iptables' table of that name; the last block wins, as a restore without --noflush flushes on
+    /// each <c>*name</c>. Never a native nft table: the kernel keeps <c>table inet filter</c> apart from
+    /// iptables' filter (<c>ip filter</c>), whatever their names.
+    /// </summary>
+    public Table? this[string table] => Tables.LastOrDefault(t => t.Name == table && !t.IsNative);
+
+    /// <summary>The native nft tables merged into this ruleset (<see cref="Table.IsNative"/>), in the order listed.</summary>
+    public IEnumerable<Table> NativeTables => Tables.Where(t => t.IsNative);
 
     public IEnumerable<Rule> Rules => Tables.SelectMany(t => t.Rules);
 }
