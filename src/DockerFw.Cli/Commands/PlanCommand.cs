@@ -37,18 +37,22 @@ internal sealed class PlanCommand(HostLoader loader, StandardStreams streams) : 
             return ExitCodes.Ok;
         }
 
+        // On a terminal the host's comments are shown with their control characters escaped; a pipe
+        // or a file gets the bytes restore and patch take.
+        var output = streams.TerminalWidth is null ? streams.Out : new Output.PrintableWriter(streams.Out);
         // The restore inputs first (ip6tables' marked, since it goes to another command), then the
         // diffs, which patch -p1 applies together to iptables-save and ip6tables-save.
-        if (plan.Diff.Length > 0) streams.Out.Write(plan.RestoreInput);
+        if (plan.Diff.Length > 0) output.Write(plan.RestoreInput);
         if (plan.Ipv6 is { ChangesNothing: false } ipv6)
         {
-            if (plan.Diff.Length > 0) streams.Out.WriteLine();
-            streams.Out.Write("# ip6tables-restore --noflush\n" + ipv6.RestoreInput);
+            if (plan.Diff.Length > 0) output.WriteLine();
+            output.Write("# ip6tables-restore --noflush\n" + ipv6.RestoreInput);
         }
 
-        streams.Out.WriteLine();
-        streams.Out.Write(plan.Diff);
-        streams.Out.Write(plan.Ipv6?.Diff ?? "");
+        output.WriteLine();
+        output.Write(plan.Diff);
+        output.Write(plan.Ipv6?.Diff ?? "");
+        output.Flush();
         return ExitCodes.Ok;
     }
 }

@@ -1,3 +1,4 @@
+using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Semantics.Symbolic;
@@ -64,7 +65,7 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
         var query = options.Query;
         var rules = SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context);
         var result = SymbolicEngine.Reach(rules, query);
-        streams.Out.Write(options.Format == "json" ? ReachJson.Render(result) : ReachText.Render(result));
+        streams.Out.Write(options.Format == "json" ? ReachJson.Render(result) : Printable.Of(ReachText.Render(result)));
         return ExitCodes.Ok;
     }
 }

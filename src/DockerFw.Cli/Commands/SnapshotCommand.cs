@@ -1,3 +1,4 @@
+using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Remediation;
@@ -34,7 +35,7 @@ internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams
         var snapshot = HostSnapshot.Of(loaded.Iptables, loaded.Docker);
         if (approvedFile is null)
         {
-            streams.Out.Write(snapshot);
+            streams.Out.Write(Printable.ForTerminal(snapshot, streams));
             return ExitCodes.Ok;
         }
 
@@ -56,7 +57,7 @@ internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams
         }
 
         streams.Out.WriteLine($"dockerfw: the host drifted from {approvedFile} (- approved, + now):");
-        streams.Out.Write(UnifiedDiff.Of(approved, snapshot, "snapshot"));
+        streams.Out.Write(Printable.Of(UnifiedDiff.Of(approved, snapshot, "snapshot")));
         return ExitCodes.Findings;
     }
 }

@@ -1,3 +1,4 @@
+using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Semantics;
@@ -81,7 +82,7 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) :
 
         var reach = options.Connection ? ConnectionEvaluator.Evaluate(ruleset, packet!, options.Path, options.Context) : null;
         var trace = reach?.Request ?? PacketTracer.Trace(ruleset, packet!, options.Path, options.Context);
-        streams.Out.Write(options.Format == "json" ? TraceJson.Render(trace, reach) : TraceText.Render(trace, reach, options.Path));
+        streams.Out.Write(options.Format == "json" ? TraceJson.Render(trace, reach) : Printable.Of(TraceText.Render(trace, reach, options.Path)));
         return ExitCodes.Ok;
     }
 }

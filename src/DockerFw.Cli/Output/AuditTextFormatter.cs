@@ -194,5 +194,5 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         return table;
     }
 
-    private static string Esc(string text) => Markup.Escape(text);
+    private static string Esc(string text) => Markup.Escape(Printable.Of(text));
 }
