@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>
+/// Maps each claim of <c>audit --format json --containers</c> to the probes that decide it and compares.
+/// A claim with no probe under it is not counted (nothing was asked).
+/// </summary>
+public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> results)
+{
+    private readonly List<Disagreement> found = [];
+
+    public int Checked { get; private set; }
+
+    public IReadOnlyList<Disagreement> Check()
+    {
+        var between = results.Where(r => r.Probe.From != "outside" && !IsOutside(r.Probe)).ToList();
+        ContainerMatrix(between);
+        foreach (var (key, six) in new[] { ("reachability", false), ("reachability_v6", true) }) NetworkMatrix(key, six, between);
+        foreach (var (key, six) in new[] { ("icc", false), ("icc_v6", true) }) Icc(key, six, between);
+        Masquerade();
+        PublishedPorts("published_ports", six: false);
+        PublishedPorts("published_ports_v6", six: true);
+        return found;
+    }
+
+    private static bool IsOutside(Probe p) => p.Destination.ToString() == LabDaemon.OutsideAddress;
+
+    private void ContainerMatrix(List<ProbeResult> between)
+    {
+        if (audit.GetProperty("containers_reachability") is not { ValueKind: JsonValueKind.Array } matrix) return;
+        foreach (var e in matrix.EnumerateArray())
+        {
+            var from = e.GetProperty("from").GetString();
+            var src = IPAddress.Parse(e.GetProperty("from_address").GetString()!);
+            var dst = IPAddress.Parse(e.GetProperty("to_address").GetString()!);
+            var probes = between.Where(r => r.Probe.From == from && src.Equals(r.Probe.Source) && dst.Equals(r.Probe.Destination)).ToList();
+            var claim = $"{from} ({src}, {e.GetProperty("from_network").GetString()}) -> {e.GetProperty("to").GetString()} ({dst}, {e.GetProperty("to_network").GetString()}) is {e.GetProperty("verdict").GetString()}{Flows(e)}";
+            Verdict("container-matrix", e, probes, claim, exactFlows: true);
+        }
+    }
+
+    private void NetworkMatrix(string key, bool six, List<ProbeResult> between)
+    {
+        if (audit.GetProperty(key) is not { ValueKind: JsonValueKind.Array } matrix) return;
+        foreach (var e in matrix.EnumerateArray())
+        {
+            var from = Subnets(e.GetProperty("from").GetString()!, six);
+            var to = Subnets(e.GetProperty("to").GetString()!, six);
+            var probes = between.Where(r => r.Probe.Source is { } s && from.Any(n => n.Contains(s)) && to.Any(n => n.Contains(r.Probe.Destination))).ToList();
+            var claim = $"network {e.GetProperty("from").GetString()} -> {e.GetProperty("to").GetString()}{(six ? " over IPv6" : "")} is {e.GetProperty("verdict").GetString()}{Flows(e)}";
+            // A network's flows do not name sources: a flow may hold for some containers only, so only "what passed lies in a flow" is decided.
+            Verdict(six ? "network-matrix-v6" : "network-matrix", e, probes, claim, exactFlows: false);
+        }
+    }
+
+    private void Verdict(string kind, JsonElement e, List<ProbeResult> probes, string claim, bool exactFlows)
+    {
+        if (probes.Count == 0) return;
+        Checked++;
+        var verdict = e.GetProperty("verdict").GetString();
+        var flows = e.GetProperty("flows").EnumerateArray().ToList();
+        switch (verdict)
+        {
+            case "denied" when probes.Any(p => p.Reached):
+                Add($"{kind}/denied-but-reached", claim, probes.Where(p => p.Reached));
+                break;
+            case "allowed" when probes.Any(p => !p.Reached):
+                Add($"{kind}/allowed-but-blocked", claim, probes.Where(p => !p.Reached));
+                break;
+            case "partial":
+                // A probe that got its answer back was a connection: a one-way flow does not explain it.
+                var outside = probes.Where(p => p.Reached && !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p.Probe))).ToList();
+                if (outside.Count > 0) Add($"{kind}/partial-reached-outside-flows", claim, outside);
+                if (!exactFlows) break;
+                var missing = probes.Where(p => !p.Reached
+                    && flows.Any(f => FlowMatch.Connection(f) && !FlowMatch.Possible(f) && FlowMatch.Covers(f, p.Probe))).ToList();
+                if (missing.Count > 0) Add($"{kind}/partial-flow-blocked", claim, missing);
+                if (flows.Any(FlowMatch.Possible)) Add($"{kind}/possible-flow", claim, probes.Where(p => flows.Any(f => FlowMatch.Possible(f) && FlowMatch.Covers(f, p.Probe))));
+                break;
+        }
+    }
+
+    private void Icc(string key, bool six, List<ProbeResult> between)
+    {
+        foreach (var n in audit.GetProperty("networks").EnumerateArray())
+        {
+            if (n.GetProperty(key) is not { ValueKind: JsonValueKind.Object } setting) continue;
+            var name = n.GetProperty("name").GetString()!;
+            var subnets = Subnets(name, six);
+            var probes = between.Where(r => r.Probe.Source is { } s && subnets.Any(x => x.Contains(s) && x.Contains(r.Probe.Destination))).ToList();
+            if (probes.Count == 0) continue;
+            Checked++;
+            var effective = setting.GetProperty("effective");
+            var claim = $"{key} of {name} is effectively {effective.GetRawText()}";
+            var reached = probes.Where(p => p.Reached).ToList();
+            var mixed = reached.Count > 0 && reached.Count < probes.Count;
+            if (effective.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
+            else if (effective.GetBoolean() && reached.Count < probes.Count)
+                Add(mixed ? $"{key}/true-but-partly-blocked" : $"{key}/true-but-blocked", claim, probes.Where(p => !p.Reached));
+            else if (!effective.GetBoolean() && reached.Count > 0)
+                Add(mixed ? $"{key}/false-but-partly-reached" : $"{key}/false-but-reached", claim, reached);
+        }
+    }
+
+    private void Masquerade()
+    {
+        foreach (var r in results.Where(r => IsOutside(r.Probe) && r.Probe.Source is not null))
+        {
+            var network = audit.GetProperty("networks").EnumerateArray()
+                .FirstOrDefault(n => n.GetProperty("subnets").EnumerateArray().Any(s => FlowMatch.Contains(s.GetString()!, r.Probe.Source!)));
+            if (network.ValueKind != JsonValueKind.Object) continue;
+            Checked++;
+            var effective = network.GetProperty("masquerade").GetProperty("effective");
+            var claim = $"masquerade of {network.GetProperty("name").GetString()} is effectively {effective.GetRawText()}";
+            if (effective.ValueKind == JsonValueKind.Null) Add("masquerade/unknown", claim, [r]);
+            else if (effective.GetBoolean() != r.Reached) Add(r.Reached ? "masquerade/false-but-got-out" : "masquerade/true-but-no-way-out", claim, [r]);
+        }
+    }
+
+    private void PublishedPorts(string key, bool six)
+    {
+        if (audit.GetProperty(key) is not { ValueKind: JsonValueKind.Array } ports) return;
+        foreach (var p in ports.EnumerateArray())
+        {
+            var hostIp = p.GetProperty("host_ip").GetString();
+            string[] targets = (six, hostIp) switch
+            {
+                (false, "0.0.0.0") => [LabDaemon.UplinkAddress, OracleLab.SecondHostAddress],
+                (false, OracleLab.SecondHostAddress) => [OracleLab.SecondHostAddress],
+                (true, "::") => [OracleLab.UplinkAddress6],
+                _ => [],
+            };
+            var port = p.GetProperty("host_port").GetInt32();
+            var protocol = p.GetProperty("protocol").GetString();
+            var probes = results.Where(r => r.Probe.From == "outside" && r.Probe.Port == port
+                && r.Probe.Transport.ToString().Equals(protocol, StringComparison.OrdinalIgnoreCase)
+                && targets.Contains(r.Probe.Destination.ToString())).ToList();
+            if (probes.Count == 0) continue;
+            Checked++;
+            var accepts = p.GetProperty("filter_accepts");
+            var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}";
+            if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
+            else if (accepts.GetBoolean() && probes.Any(r => !r.Reached)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => !r.Reached));
+            else if (!accepts.GetBoolean() && probes.Any(r => r.Reached)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => r.Reached));
+        }
+    }
+
+    private List<IPNetwork> Subnets(string network, bool six) =>
+        audit.GetProperty("networks").EnumerateArray().Where(n => n.GetProperty("name").GetString() == network)
+            .SelectMany(n => n.GetProperty("subnets").EnumerateArray())
+            .Select(s => IPNetwork.Parse(s.GetString()!))
+            .Where(n => (n.BaseAddress.AddressFamily == AddressFamily.InterNetworkV6) == six).ToList();
+
+    private static string Flows(JsonElement e) =>
+        e.GetProperty("flows").GetArrayLength() == 0 ? "" : " with flows " + string.Join("; ", e.GetProperty("flows").EnumerateArray().Select(Flow));
+
+    private static string Flow(JsonElement f)
+    {
+        static string Or(JsonElement v, string all) => v.ValueKind switch
+        {
+            JsonValueKind.Null => all,
+            JsonValueKind.Array => string.Join(',', v.EnumerateArray().Select(x => x.GetString())),
+            _ => v.ToString(),
+        };
+        return $"{f.GetProperty("protocol").GetString()} ports {Or(f.GetProperty("ports"), "any")} to {Or(f.GetProperty("destinations"), "any")} {f.GetProperty("kind").GetString()}{(FlowMatch.Possible(f) ? " possible" : "")}";
+    }
+
+    private void Add(string kind, string claim, IEnumerable<ProbeResult> traffic) => found.Add(new Disagreement(kind, claim, traffic.ToList()));
+}

@@ -1,0 +1,57 @@
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>
+/// A lab daemon with a scenario's flags, a second IPv4 address on the uplink (for ports published on
+/// one host address) and IPv6 on the uplink (for ports published on <c>::</c>).
+/// </summary>
+public sealed class OracleLab : LabDaemon
+{
+    public const string SecondHostAddress = "198.51.100.3";
+    public const string UplinkAddress6 = "fd00:5100::2";
+    public const string OutsideAddress6 = "fd00:5100::1";
+
+    // The base constructor starts dockerd and reads DaemonFlags: the flags must be set before it runs.
+    [ThreadStatic]
+    private static string[]? pendingFlags;
+
+    private readonly string[] flags;
+
+    private OracleLab()
+    {
+        flags = pendingFlags ?? [];
+        if (!IsRoot) return;
+        try
+        {
+            MustInLab("ip", "addr", "add", SecondHostAddress + "/24", "dev", "uplink0");
+            MustInLab("ip", "-6", "addr", "add", UplinkAddress6 + "/64", "dev", "uplink0", "nodad");
+            MustInLab("ip", "-6", "route", "add", "default", "via", OutsideAddress6);
+            InOutside("ip", "-6", "addr", "add", OutsideAddress6 + "/64", "dev", "uplink1", "nodad");
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    protected override IEnumerable<string> DaemonFlags => pendingFlags ?? flags;
+
+    public string NetnsPath => $"/var/run/netns/{Netns}";
+
+    public string OutsidePath => $"/var/run/netns/{Outside}";
+
+    public static OracleLab Start(IEnumerable<string> daemonFlags)
+    {
+        pendingFlags = [.. daemonFlags];
+        try
+        {
+            return new OracleLab();
+        }
+        finally
+        {
+            pendingFlags = null;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+public enum Transport
+{
+    Tcp,
+    Udp,
+    Icmp,
+}
+
+/// <summary>
+/// One real exchange: from a namespace (a container, the outside client, the host) to an address and
+/// port. <see cref="Listening"/> says whether a server answers there (else the port is the unused one,
+/// where only a refusal can come back). <see cref="Source"/> is the address the kernel's routing picks.
+/// </summary>
+public sealed record Probe(string From, string NetnsPath, IPAddress? Source, IPAddress Destination, Transport Transport, int Port, bool Listening)
+{
+    public override string ToString() =>
+        Transport == Transport.Icmp
+            ? $"{From} ({Source}) -> {Destination} icmp echo"
+            : $"{From} ({Source}) -> {Fmt(Destination)}:{Port}/{Transport.ToString().ToLowerInvariant()}{(Listening ? "" : " (unused port)")}";
+
+    private static string Fmt(IPAddress a) => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{a}]" : a.ToString();
+}
+
+/// <summary>What came back: an echo (or a ping reply), a refusal (the packet got there: RST or port unreachable), or nothing.</summary>
+public enum Outcome
+{
+    Echoed,
+    Refused,
+    Silent,
+}
+
+public sealed record ProbeResult(Probe Probe, Outcome Outcome)
+{
+    /// <summary>The packet got to the destination and its answer came back: what "a connection passes" means.</summary>
+    public bool Reached => Outcome is Outcome.Echoed or Outcome.Refused;
+
+    public override string ToString() => $"{Probe}: {Outcome.ToString().ToLowerInvariant()}";
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>
+/// Every probe of a scenario: from each container's namespace to every endpoint of every other
+/// container (each served TCP and UDP port, one unused port of each, an ICMP echo; IPv4, and IPv6
+/// where both ends have it), from each container to the echo server outside (does it get out and
+/// back: masqueraded), and from the outside client to every published port on each host address.
+/// </summary>
+public static class ProbePlan
+{
+    public const int UnusedTcp = 64999;
+    public const int UnusedUdp = 64998;
+
+    public static IReadOnlyList<Probe> For(BuiltScenario s)
+    {
+        var probes = new List<Probe>();
+        foreach (var (from, path) in s.NetnsPaths)
+        {
+            var targets = s.Endpoints.Where(e => e.Container != from && s.NetnsPaths.ContainsKey(e.Container))
+                .SelectMany(e => new[] { e.Address, e.Address6 }.OfType<IPAddress>().Select(a => (e, a)))
+                .DistinctBy(t => t.a).ToList();
+            foreach (var (e, address) in targets)
+            {
+                var source = NetnsSockets.SourceFor(path, address);
+                if (source is null) continue; // no route there: nothing to ask
+                var target = s.Container(e.Container);
+                foreach (var port in target.TcpPorts) probes.Add(new Probe(from, path, source, address, Transport.Tcp, port, true));
+                probes.Add(new Probe(from, path, source, address, Transport.Tcp, UnusedTcp, false));
+                foreach (var port in target.UdpPorts) probes.Add(new Probe(from, path, source, address, Transport.Udp, port, true));
+                probes.Add(new Probe(from, path, source, address, Transport.Udp, UnusedUdp, false));
+                probes.Add(new Probe(from, path, source, address, Transport.Icmp, 0, true));
+            }
+
+            var outside = IPAddress.Parse(LabDaemon.OutsideAddress);
+            if (NetnsSockets.SourceFor(path, outside) is { } src)
+                probes.Add(new Probe(from, path, src, outside, Transport.Tcp, LabDaemon.OutsidePort, true));
+        }
+
+        var hostAddresses = new[] { LabDaemon.UplinkAddress, OracleLab.SecondHostAddress, OracleLab.UplinkAddress6 }.Select(IPAddress.Parse);
+        foreach (var p in s.Spec.Containers.SelectMany(c => c.Published))
+            foreach (var address in hostAddresses)
+                probes.Add(new Probe("outside", s.Lab.OutsidePath, NetnsSockets.SourceFor(s.Lab.OutsidePath, address), address, p.Transport, p.HostPort, true));
+        return probes;
+    }
+}

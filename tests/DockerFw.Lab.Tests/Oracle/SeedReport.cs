@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>
+/// One seed judged: its disagreements split into known wrong answers and new ones, each new class with
+/// the tamper list shrunk to the fewest edits that still show it, and the fixture written for it.
+/// </summary>
+public sealed record SeedReport(ScenarioOutcome Outcome, IReadOnlyList<(Disagreement D, KnownWrongAnswer K)> Known, IReadOnlyList<ShrunkDisagreement> New)
+{
+    public string Summary() => string.Create(CultureInfo.InvariantCulture,
+        $"ORACLE seed={Outcome.Spec.Seed} checked={Outcome.Checked} probes={Outcome.Probes} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => k.D.Class + "(known)").Concat(New.Select(n => n.D.Class)).Distinct().DefaultIfEmpty("-"))}");
+
+    public string Render()
+    {
+        var text = new StringBuilder();
+        text.Append(Outcome.Spec.Describe());
+        text.AppendLine(Summary());
+        foreach (var g in Known.GroupBy(k => (k.D.Class, k.K)))
+            text.Append("  known (").Append(g.Key.K.Issue).Append(": ").Append(g.Key.K.Why).Append(", ").Append(g.Count()).Append(" claims; the first:) ").Append(g.First().D.Render(3));
+        foreach (var n in New) text.Append(n.Render());
+        return text.ToString();
+    }
+}
+
+/// <summary>A new disagreement, the tamper list it still shows with, and where its fixture went.</summary>
+public sealed record ShrunkDisagreement(Disagreement D, IReadOnlyList<Tamper> Tampers, int Count, string? Fixture)
+{
+    public string Render() =>
+        $"  NEW ({Count} claim{(Count == 1 ? "" : "s")} of this class; the first:) {D.Render()}" +
+        $"    shrunk tamper list: {(Tampers.Count == 0 ? "(none: Docker's own rules)" : string.Join("; ", Tampers))}\n" +
+        (Fixture is null ? "" : $"    fixture: {Fixture}\n");
+}

@@ -1,0 +1,36 @@
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>
+/// One edit an admin (or another program) makes on top of Docker's rules. <see cref="Kind"/> is the
+/// class (what the known-wrong-answer list and the figures count by); the network, container and port
+/// names are resolved to bridges and addresses only when applied, so a shrunk list stays readable.
+/// </summary>
+public sealed record Tamper(string Kind, string? Network = null, string? Other = null, string? Container = null, int Port = 0, bool Conntrack = false)
+{
+    public override string ToString() =>
+        Kind + (Network is null ? "" : " " + Network) + (Other is null ? "" : " -> " + Other) +
+        (Container is null ? "" : " container " + Container) + (Port == 0 ? "" : $" port {Port}") + (Conntrack ? " (conntrack)" : "");
+}
+
+/// <summary>The kinds of tampering the generator draws from.</summary>
+public static class TamperKinds
+{
+    public const string UserDropBetween = "docker-user-drop-between-networks";
+    public const string UserAcceptBetween = "docker-user-accept-between-networks";
+    public const string UserAcceptOneWay = "docker-user-accept-one-way";
+    public const string UserAcceptPortInside = "docker-user-accept-port-inside-network";
+    public const string UserDropContainerPort = "docker-user-drop-container-port";
+    public const string UserDropHostPort = "docker-user-drop-host-port";
+    public const string ForwardInsertAccept = "forward-insert-accept";
+    public const string DeleteMasquerade = "delete-masquerade";
+    public const string DeleteIsolation = "delete-isolation";
+    public const string MoveIsolationReturn = "move-isolation-return";
+    public const string DeleteLink = "delete-link";
+    public const string NftDebianStock = "nft-debian-stock-inet-filter";
+    public const string NftDropOtherPriority = "nft-drop-at-another-priority";
+    public const string NftSetDrop = "nft-set-drop";
+    public const string Ip6FilterLeftover = "ip6-filter-leftover";
+    public const string BridgeNfOff = "sysctl-bridge-nf-call-iptables-0";
+    public const string BridgeNfOffOneBridge = "sysctl-bridge-nf-call-iptables-0-one-bridge";
+    public const string IpForwardOff = "sysctl-ip-forward-0";
+}

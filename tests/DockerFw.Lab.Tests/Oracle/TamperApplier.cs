@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using static DockerFw.Lab.Tests.Oracle.TamperKinds;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>Applies a tamper inside the lab namespace with the tools an admin would use (iptables, nft, sysctl).</summary>
+public static partial class TamperApplier
+{
+    public static void Apply(BuiltScenario s, Tamper t)
+    {
+        var lab = s.Lab;
+        string Br(string? network) => s.Bridges[network!];
+        string Ip(string? container) => s.Ip(container!).ToString();
+        var ct = t.Conntrack ? new[] { "-m", "conntrack", "--ctstate", "NEW" } : [];
+        switch (t.Kind)
+        {
+            case UserDropBetween:
+                lab.MustInLab(["iptables", "-I", "DOCKER-USER", "-i", Br(t.Network), "-o", Br(t.Other), .. ct, "-j", "DROP"]);
+                break;
+            case UserAcceptBetween:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", Br(t.Network), "-o", Br(t.Other), "-j", "ACCEPT");
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", Br(t.Other), "-o", Br(t.Network), "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
+                break;
+            case UserAcceptOneWay:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", Br(t.Network), "-o", Br(t.Other), "-j", "ACCEPT");
+                break;
+            case UserAcceptPortInside:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", Br(t.Network), "-o", Br(t.Network), "-p", "tcp", "--dport", Port(t), "-j", "ACCEPT");
+                break;
+            case UserDropContainerPort:
+                lab.MustInLab(["iptables", "-I", "DOCKER-USER", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), .. ct, "-j", "DROP"]);
+                break;
+            case UserDropHostPort:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--dport", Port(t), "-j", "DROP");
+                break;
+            case ForwardInsertAccept:
+                lab.MustInLab("iptables", "-I", "FORWARD", "-i", Br(t.Network), "-o", Br(t.Other), "-j", "ACCEPT");
+                break;
+            case DeleteMasquerade:
+                DeleteMatching(s, "nat", "POSTROUTING", l => l.Contains(s.Spec.Networks.Single(n => n.Name == t.Network).Subnet, StringComparison.Ordinal) && l.Contains("MASQUERADE", StringComparison.Ordinal));
+                break;
+            case DeleteIsolation:
+                DeleteMatching(s, "filter", null, l => l.Contains("ISOLATION", StringComparison.Ordinal) && l.Contains(Br(t.Network), StringComparison.Ordinal) && l.EndsWith("-j DROP", StringComparison.Ordinal));
+                break;
+            case MoveIsolationReturn:
+                lab.MustInLab("iptables", "-I", "DOCKER-ISOLATION-STAGE-1", "1", "-j", "RETURN");
+                break;
+            case DeleteLink:
+                DeleteMatching(s, "filter", "DOCKER", l => l.Contains("-i docker0 -o docker0", StringComparison.Ordinal) && l.Contains("-j ACCEPT", StringComparison.Ordinal) && l.Contains("--dport", StringComparison.Ordinal));
+                break;
+            case NftDebianStock:
+                Nft(lab, "table inet filter {\n chain input { type filter hook input priority filter; }\n chain forward { type filter hook forward priority filter; }\n chain output { type filter hook output priority filter; }\n}\n");
+                break;
+            case NftDropOtherPriority:
+                Nft(lab, $"table inet guard {{\n chain guard_forward {{ type filter hook forward priority -10; ip daddr {Ip(t.Container)} tcp dport {Port(t)} drop; }}\n}}\n");
+                break;
+            case NftSetDrop:
+                Nft(lab, $"table ip guardset {{\n set blocked {{ type ipv4_addr; elements = {{ {Ip(t.Container)} }} }}\n chain guard_forward {{ type filter hook forward priority 10; ip daddr @blocked ct state new drop; }}\n}}\n");
+                break;
+            case Ip6FilterLeftover:
+                lab.MustInLab("ip6tables", "-N", "DFW-LEFTOVER");
+                lab.MustInLab("ip6tables", "-X", "DFW-LEFTOVER");
+                break;
+            case BridgeNfOff:
+                lab.MustInLab("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0");
+                break;
+            case BridgeNfOffOneBridge:
+                lab.MustInLab("ip", "link", "set", "dev", Br(t.Network), "type", "bridge", "nf_call_iptables", "0");
+                break;
+            case IpForwardOff:
+                lab.MustInLab("sysctl", "-qw", "net.ipv4.ip_forward=0");
+                break;
+            default:
+                throw new InvalidOperationException($"unknown tamper {t.Kind}");
+        }
+    }
+
+    private static string Port(Tamper t) => t.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void Nft(OracleLab lab, string text)
+    {
+        var r = Lab.Sh.Run("ip", ["netns", "exec", lab.Netns, "nft", "-f", "-"], stdin: text);
+        if (!r.Ok) throw new InvalidOperationException($"nft -f: {r}\n{text}");
+    }
+
+    /// <summary>Deletes every rule of the table (one chain, or all) whose <c>-S</c> line matches: iptables -D takes the same spec.</summary>
+    private static void DeleteMatching(BuiltScenario s, string table, string? chain, Func<string, bool> match)
+    {
+        var lines = s.Lab.MustInLab(chain is null ? ["iptables", "-t", table, "-S"] : ["iptables", "-t", table, "-S", chain])
+            .Split('\n').Where(l => l.StartsWith("-A ", StringComparison.Ordinal) && match(l)).ToList();
+        foreach (var line in lines)
+            s.Lab.MustInLab(["iptables", "-t", table, "-D", .. Words().Split(line[3..].Trim())]);
+    }
+
+    [GeneratedRegex(" +")]
+    private static partial Regex Words();
+}

@@ -1,0 +1,48 @@
+using static DockerFw.Lab.Tests.Oracle.TamperKinds;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>Draws 0-3 edits that make sense for a scenario (a network pair for a DOCKER-USER accept, a served port for a drop).</summary>
+public static class TamperCatalogue
+{
+    public static IReadOnlyList<Tamper> Draw(Random random, ScenarioSpec scenario)
+    {
+        var networks = scenario.Networks.Select(n => n.Name).Append("bridge").ToList();
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints).ToList();
+        var tampers = new List<Tamper>();
+        var count = random.Next(0, 4);
+        for (var i = 0; i < count; i++)
+        {
+            var a = networks[random.Next(networks.Count)];
+            var b = networks.Where(n => n != a).ElementAt(random.Next(networks.Count - 1));
+            var c = served.Count == 0 ? null : served[random.Next(served.Count)];
+            var published = scenario.Containers.SelectMany(x => x.Published.Select(p => (x, p))).ToList();
+            Tamper? t = random.Next(18) switch
+            {
+                0 => new Tamper(UserDropBetween, a, b, Conntrack: random.Next(2) == 0),
+                1 => new Tamper(UserAcceptBetween, a, b),
+                2 => new Tamper(UserAcceptOneWay, a, b),
+                3 => scenario.Networks.FirstOrDefault(n => !n.Icc) is { } q && c is not null
+                    ? new Tamper(UserAcceptPortInside, q.Name, Port: c.TcpPorts[0])
+                    : null,
+                4 => c is null ? null : new Tamper(UserDropContainerPort, Container: c.Name, Port: c.TcpPorts[0], Conntrack: random.Next(2) == 0),
+                5 => published.Count == 0 ? null : new Tamper(UserDropHostPort, Container: published[0].x.Name, Port: published[0].p.HostPort),
+                6 => new Tamper(ForwardInsertAccept, a, b),
+                7 => new Tamper(DeleteMasquerade, scenario.Networks[random.Next(scenario.Networks.Count)].Name),
+                8 => new Tamper(DeleteIsolation, a),
+                9 => new Tamper(MoveIsolationReturn),
+                10 => scenario.Containers.Any(x => x.Links.Count > 0) ? new Tamper(DeleteLink) : null,
+                11 => new Tamper(NftDebianStock),
+                12 => c is null ? null : new Tamper(NftDropOtherPriority, Container: c.Name, Port: c.TcpPorts[0]),
+                13 => c is null ? null : new Tamper(NftSetDrop, Container: c.Name),
+                14 => new Tamper(Ip6FilterLeftover),
+                15 => new Tamper(BridgeNfOff),
+                16 => new Tamper(BridgeNfOffOneBridge, scenario.Networks[random.Next(scenario.Networks.Count)].Name),
+                _ => new Tamper(IpForwardOff),
+            };
+            if (t is not null && !tampers.Contains(t)) tampers.Add(t);
+        }
+
+        return tampers;
+    }
+}

@@ -1,0 +1,31 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>The probes of a run and what came back, as a fixture keeps them (traffic.json): the answer the kernel gave.</summary>
+public static class TrafficFile
+{
+    private sealed record Row(
+        [property: JsonPropertyName("from")] string From,
+        [property: JsonPropertyName("source")] string? Source,
+        [property: JsonPropertyName("destination")] string Destination,
+        [property: JsonPropertyName("transport")] string Transport,
+        [property: JsonPropertyName("port")] int Port,
+        [property: JsonPropertyName("listening")] bool Listening,
+        [property: JsonPropertyName("outcome")] string Outcome);
+
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public static string Write(IEnumerable<ProbeResult> results) =>
+        JsonSerializer.Serialize(results.Select(r => new Row(
+            r.Probe.From, r.Probe.Source?.ToString(), r.Probe.Destination.ToString(), r.Probe.Transport.ToString().ToLowerInvariant(),
+            r.Probe.Port, r.Probe.Listening, r.Outcome.ToString().ToLowerInvariant())).ToList(), Options);
+
+    public static IReadOnlyList<ProbeResult> Read(string json) =>
+        JsonSerializer.Deserialize<List<Row>>(json)!.Select(r => new ProbeResult(
+            new Probe(r.From, "", r.Source is null ? null : IPAddress.Parse(r.Source), IPAddress.Parse(r.Destination),
+                Enum.Parse<Transport>(r.Transport, ignoreCase: true), r.Port, r.Listening),
+            Enum.Parse<Outcome>(r.Outcome, ignoreCase: true))).ToList();
+}
