@@ -40,11 +40,11 @@ internal sealed class AuditCommand(
         };
         var failOn = new Option<string>("--fail-on")
         {
-            Description = "Exit 1 when a finding of this severity or worse exists",
-            HelpName = string.Join('|', ReportWords.Severities),
+            Description = "Exit 1 when a finding of this severity or worse exists (never: exit 0 whatever is found)",
+            HelpName = string.Join('|', [.. ReportWords.Severities, "never"]),
             DefaultValueFactory = _ => "high",
         };
-        failOn.AcceptOnlyFromAmong([.. ReportWords.Severities]);
+        failOn.AcceptOnlyFromAmong([.. ReportWords.Severities, "never"]);
         var strict = new Option<bool>("--strict") { Description = "Treat warnings about the input as errors" };
         var containers = new Option<bool>("--containers") { Description = "Add a container-by-container reachability matrix to the report" };
         var policy = new Option<string?>("--policy")
@@ -62,7 +62,7 @@ internal sealed class AuditCommand(
             [.. parsed.GetValue(sysctl) ?? []],
             parsed.GetValue(format)!,
             parsed.GetValue(output),
-            ReportWords.SeverityOf(parsed.GetValue(failOn)!)!.Value,
+            ReportWords.SeverityOf(parsed.GetValue(failOn)!),
             parsed.GetValue(strict))
         {
             Containers = parsed.GetValue(containers),
@@ -102,12 +102,16 @@ internal sealed class AuditCommand(
             options.Input.Iptables is { } file ? environment.Display(file) : null,
             RootCommandFactory.Version)
         {
+            FailOn = options.FailOn,
             Rules6File = options.Input.Ip6tables is { } file6 ? environment.Display(file6) : null,
         };
 
         Write(run, options);
-        return report.Findings.Any(f => f.Severity >= options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
+        return FailsOn(report, options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
     }
+
+    /// <summary>Whether a finding reaches the bar (intended findings are apart and never do).</summary>
+    public static bool FailsOn(AuditReport report, FindingSeverity? bar) => bar is { } least && report.Findings.Any(f => f.Severity >= least);
 
     private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<string> liveSources)
     {

@@ -7,12 +7,13 @@ namespace DockerFw.Cli.Commands;
 /// <summary>`dockerfw audit`, folded from the command line.</summary>
 /// <param name="Sysctls">The raw <c>--sysctl KEY=VALUE</c> values, checked by <see cref="Validate"/>.</param>
 /// <param name="Output">Write the report to this file instead of stdout.</param>
+/// <param name="FailOn">The least severity that makes the exit code 1; null (<c>--fail-on never</c>): none does.</param>
 internal sealed record AuditOptions(
     InputOptions Input,
     ImmutableArray<string> Sysctls,
     string Format,
     string? Output,
-    FindingSeverity FailOn,
+    FindingSeverity? FailOn,
     bool Strict)
 {
     /// <summary><c>--containers</c>: add the container-by-container matrix to the report.</summary>

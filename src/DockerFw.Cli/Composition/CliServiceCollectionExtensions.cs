@@ -24,6 +24,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IAuditFormatter, AuditTextFormatter>();
         services.AddSingleton<IAuditFormatter, AuditJsonFormatter>();
         services.AddSingleton<IAuditFormatter, AuditSarifFormatter>();
+        services.AddSingleton<IAuditFormatter, AuditMarkdownFormatter>();
+        services.AddSingleton<IAuditFormatter, AuditJUnitFormatter>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();

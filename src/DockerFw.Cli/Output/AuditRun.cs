@@ -18,6 +18,9 @@ internal sealed record AuditRun(
     string? RulesFile,
     string ToolVersion)
 {
+    /// <summary><c>--fail-on</c>: the least severity that fails the run; null for never.</summary>
+    public FindingSeverity? FailOn { get; init; } = FindingSeverity.High;
+
     /// <summary>The IPv6 dump the evidence lines of IPv6 findings point into; null in live mode.</summary>
     public string? Rules6File { get; init; }
 

@@ -9,6 +9,8 @@ public sealed class AuditSnapshotTests
     [InlineData("text")]
     [InlineData("json")]
     [InlineData("sarif")]
+    [InlineData("markdown")]
+    [InlineData("junit")]
     public void The_lab_host_audit_matches_its_approved_output(string format)
     {
         var run = LabHost.Audit("--format", format);
