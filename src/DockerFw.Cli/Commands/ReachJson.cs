@@ -47,6 +47,7 @@ internal static class ReachJson
                 }
 
                 json.WriteEndArray();
+                if (region.RulesOmitted > 0) json.WriteNumber("rulesOmitted", region.RulesOmitted);
                 json.WriteEndObject();
             }
 

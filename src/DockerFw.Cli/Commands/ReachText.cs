@@ -21,6 +21,7 @@ internal static class ReachText
             }
 
             foreach (var rule in region.Rules) text.Append($"  rule: {rule}\n");
+            if (region.RulesOmitted > 0) text.Append($"  rule: ... and {region.RulesOmitted} more matches on the way, not listed\n");
             foreach (var doubt in region.Doubts)
                 text.Append($"  undecided: {doubt}: {result.DoubtReasons.GetValueOrDefault(doubt, "not decidable from the dump")}\n");
         }

@@ -21,6 +21,7 @@ internal static class TraceJson
             json.WriteBoolean("certain", trace.Certain);
             if (trace.Certain && trace.Outcomes.Select(o => o.RejectWith).Distinct().ToList() is [{ } with]) json.WriteString("rejectWith", with);
             Rules(json, "matched", trace.Matched);
+            if (trace.Outcomes.Length == 1 && trace.Outcomes[0].MatchedOmitted > 0) json.WriteNumber("matchedOmitted", trace.Outcomes[0].MatchedOmitted);
             var packets = trace.Outcomes.Select(o => o.Packet).Distinct().ToList();
             if (packets.Count == 1) Packet(json, "packet", trace.Outcomes[0]);
             else json.WriteNull("packet");
@@ -44,6 +45,7 @@ internal static class TraceJson
         json.WriteString("verdict", Verdict(o.Verdict));
         if (o.RejectWith is not null) json.WriteString("rejectWith", o.RejectWith);
         Rules(json, "matched", o.Matched);
+        if (o.MatchedOmitted > 0) json.WriteNumber("matchedOmitted", o.MatchedOmitted);
         Packet(json, "packet", o);
         json.WriteStartArray("assumptions");
         foreach (var d in o.Doubts)

@@ -29,6 +29,7 @@ internal static class TraceText
         {
             text.Append("counted for certain:\n");
             Rules(text, trace.Matched, "  ");
+            if (trace.Outcomes.Max(o => o.MatchedOmitted) > 0) text.Append("  ... and more, not listed\n");
             for (var i = 0; i < trace.Outcomes.Length; i++)
             {
                 var o = trace.Outcomes[i];
@@ -49,6 +50,7 @@ internal static class TraceText
     {
         text.Append($"{indent}counted:\n");
         Rules(text, o.Matched, indent + "  ");
+        if (o.MatchedOmitted > 0) text.Append($"{indent}  ... and {o.MatchedOmitted} more rules counted, not listed\n");
         text.Append($"{indent}decided by: {(o.DecidedBy is { } r ? $"{r.Table}/{r.Chain}#{r.Number} (line {r.Line}{Handle(r, ", ")})" : o.Verdict == PacketVerdict.Accept ? "no DROP on the way" : $"policy of {o.Table}/{o.Hook}")}\n");
         text.Append($"{indent}packet as it left: {OneLine(o.Packet)}\n");
         foreach (var nat in o.Nat)

@@ -24,5 +24,12 @@ public sealed record TraceOutcome(
 
     public string Table { get; init; } = "";
 
+    /// <summary>
+    /// Rules counted on the way but left out of <see cref="Matched"/>, which lists the first
+    /// <see cref="Evaluation.Branch.MaxMatched"/>: chains reached by many ways (two jumps to the next,
+    /// 40 levels deep) count 2^40 rules. 0 when the list is whole.
+    /// </summary>
+    public long MatchedOmitted { get; init; }
+
     public bool Masqueraded => Nat.Any(n => n.Kind == NatKind.Masquerade);
 }

@@ -62,7 +62,13 @@ internal sealed class Branch
     public string InView = "", OutView = "";
     public string? PhysOutView;
 
+    /// <summary>The rules listed per outcome; the rest are only counted (<see cref="MatchedCount"/>).</summary>
+    public const int MaxMatched = 1000;
+
     public Trail<RuleRef>? Matched;
+
+    /// <summary>Every rule counted, listed or not.</summary>
+    public long MatchedCount;
     public Trail<Doubt>? Doubts;
     public Trail<NatRewrite>? Nat;
     public RuleRef? AcceptedBy;
@@ -96,7 +102,17 @@ internal sealed class Branch
         PhysOutView = hook is Hook.Forward or Hook.Postrouting ? PhysOut : null;
     }
 
-    public void Count(RuleRef rule) => Matched = new Trail<RuleRef>(rule, Matched);
+    public void Count(RuleRef rule)
+    {
+        if (MatchedCount++ < MaxMatched) Matched = new Trail<RuleRef>(rule, Matched);
+    }
+
+    /// <summary>Counts the rules a chain counted when it was last walked with the same packet (listed up to the bound).</summary>
+    public void Count(IReadOnlyList<RuleRef> listed, long total)
+    {
+        for (var i = 0; i < listed.Count && MatchedCount + i < MaxMatched; i++) Matched = new Trail<RuleRef>(listed[i], Matched);
+        MatchedCount += total;
+    }
 
     public void AddDoubt(Doubt doubt) => Doubts = new Trail<Doubt>(doubt, Doubts);
 

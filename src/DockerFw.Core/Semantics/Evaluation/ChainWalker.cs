@@ -13,7 +13,19 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
     private const int MaxDepth = 1024;
     private const int MaxSteps = 10_000_000;
 
-    private sealed record Frame(CompiledChain Chain, int Resume, Frame? Parent, int Depth);
+    /// <summary>A return point, and what the call it returns from started with (to summarise it).</summary>
+    private sealed record Frame(CompiledChain Chain, int Resume, Frame? Parent, int Depth, int Callee, CallStart Start);
+
+    private readonly record struct CallStart(long Epoch, long Counted, Trail<RuleRef>? Listed);
+
+    /// <summary>
+    /// Calls that returned without changing the packet or forking, by (chain, epoch): the rules they
+    /// counted. An epoch is a stretch of one branch's walk in which the packet did not change, so a
+    /// second jump to the same chain in it would count the same rules and return the same way; it is
+    /// not walked again. Two jumps to the next chain, 40 levels deep, are 2^40 walks without this.
+    /// </summary>
+    private readonly Dictionary<(int Chain, int Depth, long Epoch), (List<RuleRef> Listed, long Total)> _returns = [];
+    private long _epoch;
 
     private readonly Stack<(Branch Branch, CompiledChain Chain, int Index, Frame? Stack)> _pending = new();
 
@@ -27,13 +39,14 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
 
     private void Run(Branch b, CompiledChain chain, int i, Frame? stack)
     {
+        NewEpoch();
         var context = engine.Context;
         var prefiltered = false;
         for (var steps = 0; ; steps++)
         {
             if (steps > MaxSteps)
             {
-                engine.GiveUp(b, "evaluation did not end (a jump loop?)", Hook, table.Name);
+                engine.GiveUp(b, $"trace cut at {MaxSteps:N0} steps: evaluation did not end (a jump loop?)", Hook, table.Name);
                 return;
             }
 
@@ -46,6 +59,7 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                     return;
                 }
 
+                Returned(b, stack);
                 (chain, i, stack) = (stack.Chain, stack.Resume, stack.Parent);
                 continue;
             }
@@ -69,6 +83,7 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
             if (truth == Truth.Maybe)
             {
                 var reason = rule.DoubtFor(b, context);
+                NewEpoch();
                 if (!engine.TryFork())
                 {
                     engine.GiveUp(b, $"more than {TraceEngine.MaxForks} branches of undecidable rules; stopped at: {reason}", Hook, table.Name);
@@ -97,6 +112,7 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                         return;
                     }
 
+                    Returned(b, stack);
                     (chain, i, stack) = (stack.Chain, stack.Resume, stack.Parent);
                     continue;
                 case RejectAction reject:
@@ -115,7 +131,14 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                             return;
                         }
 
-                        stack = new Frame(chain, i + 1, stack, depth);
+                        if (_returns.TryGetValue((jump.Target, depth, _epoch), out var known))
+                        {
+                            b.Count(known.Listed, known.Total);
+                            i++;
+                            continue;
+                        }
+
+                        stack = new Frame(chain, i + 1, stack, depth, jump.Target, new CallStart(_epoch, b.MatchedCount, b.Matched));
                     }
 
                     (chain, i) = (table.Chains[jump.Target], 0);
@@ -141,14 +164,35 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                     accepting.AddDoubt(new Doubt(rule.Ref, doubt + " (assumed to accept)", true));
                     Accept(accepting, rule.Ref);
                     b.Unknown |= unknown.Clobbers;
+                    NewEpoch();
+                    break;
+                case ContinueAction:
                     break;
                 default:
                     PacketEffects.Apply(b, rule.Action);
+                    NewEpoch();
                     break;
             }
 
             i++;
         }
+    }
+
+    /// <summary>The packet may differ from now on: what calls did before is no guide.</summary>
+    private void NewEpoch()
+    {
+        _epoch++;
+        _returns.Clear();
+    }
+
+    /// <summary>A call returns: when nothing changed the packet since it began, remember what it counted.</summary>
+    private void Returned(Branch b, Frame frame)
+    {
+        if (frame.Start.Epoch != _epoch) return;
+        var listed = new List<RuleRef>();
+        for (var t = b.Matched; t is not null && !ReferenceEquals(t, frame.Start.Listed); t = t.Previous) listed.Add(t.Value);
+        listed.Reverse();
+        _returns[(frame.Callee, frame.Depth, _epoch)] = (listed, b.MatchedCount - frame.Start.Counted);
     }
 
     /// <summary>The next rule at or after <paramref name="i"/> the prefilter admits (all of them when a header field is unknown).</summary>

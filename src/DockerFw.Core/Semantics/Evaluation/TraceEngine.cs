@@ -109,6 +109,7 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
             Trail<NatRewrite>.ToArray(b.Nat),
             Trail<Doubt>.ToArray(b.Doubts))
         {
+            MatchedOmitted = b.MatchedCount - Math.Min(b.MatchedCount, Branch.MaxMatched),
             DecidedBy = decidedBy,
             Hook = hook,
             Table = table,

@@ -12,7 +12,14 @@ public sealed record ReachRegion(
     ReachVerdict Verdict,
     PacketSet Packets,
     ImmutableArray<ResponsibleRule> Rules,
-    ImmutableArray<ResponsibleRule> Doubts);
+    ImmutableArray<ResponsibleRule> Doubts)
+{
+    /// <summary>
+    /// Matches on the way left out of <see cref="Rules"/>, which lists the first
+    /// <see cref="RegionBuilder.MaxRules"/>; 0 when the list is whole.
+    /// </summary>
+    public long RulesOmitted { get; init; }
+}
 
 /// <summary>The partition of a query by verdict: every packet of the query lies in exactly one region.</summary>
 public sealed record ReachResult(

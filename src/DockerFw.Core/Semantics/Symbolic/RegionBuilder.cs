@@ -9,18 +9,27 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// </summary>
 internal static class RegionBuilder
 {
+    /// <summary>
+    /// The rules listed per region. A way through chains reached by many jumps can match 2^40 rules;
+    /// past this many the region lists the first ones and counts the rest. Regions whose ways differ
+    /// only after the cut are told apart by the length and a hash of the whole way (<see cref="Trail{T}.Hash"/>).
+    /// </summary>
+    public const int MaxRules = 1000;
+
     public static ImmutableArray<ReachRegion> Build(IReadOnlyList<FinalFlow> finals)
     {
         finals = [.. finals.GroupBy(f => f.Verdict).SelectMany(g => Siblings.Merge([.. g.Select(f => f.Flow)]).Select(f => new FinalFlow(f, g.Key)))];
-        var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, ResponsibleRule[] Rules, ResponsibleRule[] Doubts)>();
+        var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts)>();
 
         void Add(ReachVerdict verdict, Flow flow, IEnumerable<Box> boxes)
         {
-            var rules = Trail<ResponsibleRule>.OldestFirst(flow.Trail).ToArray();
-            var doubts = Trail<Assumption>.OldestFirst(flow.Doubts).Select(a => a.Rule).Distinct().ToArray();
-            var key = $"{verdict}|{string.Join(",", rules)}|{string.Join(",", doubts)}";
+            var rules = Trail<ResponsibleRule>.OldestFirst(flow.Trail, MaxRules).ToArray();
+            var omitted = (flow.Trail?.Count ?? 0) - rules.Length;
+            var doubts = Trail<Assumption>.Distinct(flow.Doubts).Select(a => a.Rule).Distinct().ToArray();
+            var rest = omitted > 0 ? $"{omitted}:{flow.Trail!.Hash}" : "";
+            var key = $"{verdict}|{string.Join(",", rules)}|{rest}|{string.Join(",", doubts)}";
             if (!groups.TryGetValue(key, out var group))
-                groups[key] = group = (verdict, [], rules, doubts);
+                groups[key] = group = (verdict, [], rules, omitted, doubts);
             group.Boxes.AddRange(boxes);
         }
 
@@ -51,6 +60,6 @@ internal static class RegionBuilder
 
         return [.. groups.Values
             .Where(g => g.Boxes.Count > 0)
-            .Select(g => new ReachRegion(g.Verdict, new PacketSet([.. g.Boxes]), [.. g.Rules], [.. g.Doubts]))];
+            .Select(g => new ReachRegion(g.Verdict, new PacketSet([.. g.Boxes]), [.. g.Rules], [.. g.Doubts]) { RulesOmitted = g.Omitted })];
     }
 }

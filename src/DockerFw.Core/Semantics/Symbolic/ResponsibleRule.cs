@@ -16,24 +16,5 @@ public sealed record ResponsibleRule(string Table, string Chain, int Number, int
     public override string ToString() => $"{Table}/{Chain}#{Number} (line {Line}{(Handle is { } h ? $", handle {h}" : "")})";
 }
 
-/// <summary>A persistent list, newest first: the rules a flow has met, or the assumptions it made.</summary>
-internal sealed class Trail<T>(T head, Trail<T>? tail)
-{
-    public T Head { get; } = head;
-
-    public Trail<T>? Tail { get; } = tail;
-
-    public static List<T> OldestFirst(Trail<T>? trail)
-    {
-        var list = new List<T>();
-        for (var t = trail; t is not null; t = t.Tail) list.Add(t.Head);
-        list.Reverse();
-        return list;
-    }
-
-    public static Trail<T>? Of(IEnumerable<T> oldestFirst) =>
-        oldestFirst.Aggregate((Trail<T>?)null, (tail, head) => new Trail<T>(head, tail));
-}
-
 /// <summary>An outcome assumed for a rule the dump cannot decide: it matched, or it did not.</summary>
 internal sealed record Assumption(ResponsibleRule Rule, bool Matched);

@@ -12,6 +12,7 @@ internal static class Siblings
 {
     // The pairwise search is quadratic; past this many doubtful flows it is not worth it.
     private const int MaxDoubtful = 256;
+    private const int MaxAssumptions = 4096;
 
     public static List<Flow> Merge(List<Flow> flows)
     {
@@ -25,7 +26,7 @@ internal static class Siblings
                 for (var j = i + 1; j < doubtful.Count && !changed; j++)
                 {
                     var (a, b) = (doubtful[i], doubtful[j]);
-                    if (a.View != b.View || !SameTrail(a.Trail, b.Trail) || Differing(a.Doubts, b.Doubts) is not { } reduced
+                    if (a.View != b.View || !Trail<ResponsibleRule>.Same(a.Trail, b.Trail) || Differing(a.Doubts, b.Doubts) is not { } reduced
                         || a.Box.Intersect(b.Box) is not { } common) continue;
                     doubtful.RemoveAt(j);
                     doubtful.RemoveAt(i);
@@ -45,6 +46,8 @@ internal static class Siblings
     /// <summary>The common assumptions when the lists differ in the outcome of one rule only.</summary>
     private static (Trail<Assumption>? Trail, bool Found)? Differing(Trail<Assumption>? a, Trail<Assumption>? b)
     {
+        // Assumptions pile up once per pass over an undecidable rule; past a bound no merge is tried.
+        if (a is null || b is null || a.Count != b.Count || a.Count > MaxAssumptions) return null;
         var x = Trail<Assumption>.OldestFirst(a);
         var y = Trail<Assumption>.OldestFirst(b);
         if (x.Count != y.Count) return null;
@@ -59,16 +62,5 @@ internal static class Siblings
         if (differing < 0) return null;
         x.RemoveAt(differing);
         return (Trail<Assumption>.Of(x), true);
-    }
-
-    private static bool SameTrail(Trail<ResponsibleRule>? a, Trail<ResponsibleRule>? b)
-    {
-        for (; a is not null && b is not null; a = a.Tail, b = b.Tail)
-        {
-            if (ReferenceEquals(a, b)) return true;
-            if (a.Head != b.Head) return false;
-        }
-
-        return a is null && b is null;
     }
 }

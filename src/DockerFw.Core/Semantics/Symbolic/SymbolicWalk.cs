@@ -17,6 +17,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
     private static readonly RuleShape NewOnly = new([(Dimension.State, RuleCompiler.States(ConntrackStates.New))], null);
 
     private readonly List<FinalFlow> _finals = [];
+    private readonly Dictionary<SummaryKey, ChainSummary> _summaries = [];
     private Dimension? _hidden;
     private PacketPath _path;
 
@@ -67,6 +68,8 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
         };
         var chain = rules.Chain(table, chainName);
         if (chain is null || flows.Count == 0) return flows;
+        // A summary holds for one hook: the hidden interface differs from one to the next.
+        _summaries.Clear();
         var skipping = new List<Flow>();
         if (nat)
         {
@@ -131,6 +134,24 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
         }
     }
 
+    /// <summary>Walks a flow through a jump's or goto's target by the chain's summary for those packets.</summary>
+    private void Call(CompiledChain target, Flow flow, List<Flow> accepted, List<Flow> returned, int depth)
+    {
+        var key = new SummaryKey(target, flow.Box, flow.View, depth);
+        if (!_summaries.TryGetValue(key, out var summary))
+        {
+            var (inAccepted, inReturned, first) = (new List<Flow>(), new List<Flow>(), _finals.Count);
+            RunChain(target, flow with { Trail = null, Doubts = null }, inAccepted, inReturned, depth);
+            summary = new ChainSummary(inAccepted, inReturned, _finals.GetRange(first, _finals.Count - first));
+            _finals.RemoveRange(first, _finals.Count - first);
+            _summaries[key] = summary;
+        }
+
+        foreach (var f in summary.Accepted) accepted.Add(ChainSummary.Graft(flow, f));
+        foreach (var f in summary.Returned) returned.Add(ChainSummary.Graft(flow, f));
+        foreach (var f in summary.Finals) _finals.Add(f with { Flow = ChainSummary.Graft(flow, f.Flow) });
+    }
+
     /// <summary>What a target does with the flows that matched; those that go on land in <paramref name="continuing"/>.</summary>
     private void Apply(CompiledChain chain, TargetAction action, List<Flow> matched, List<Flow> accepted, List<Flow> returned,
         List<Flow> continuing, int depth)
@@ -157,7 +178,8 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
                 if (target is null || target.Policy is not null || depth >= MaxDepth)
                     Finish(matched, ReachVerdict.Maybe);
                 else
-                    RunChain(target, [.. matched], accepted, action.Kind == ActionKind.Jump ? continuing : returned, depth + 1);
+                    foreach (var flow in matched)
+                        Call(target, flow, accepted, action.Kind == ActionKind.Jump ? continuing : returned, depth + 1);
                 break;
             case ActionKind.Mark:
                 continuing.AddRange(matched.Select(f => f with { View = f.View.WithMark(action.Value, action.Mask) }));

@@ -66,7 +66,7 @@ public sealed class OracleAgreementTests
         return new PacketSet([.. inside]);
     }
 
-    private static Packet RandomPacket(Random random)
+    internal static Packet RandomPacket(Random random)
     {
         var proto = new[] { 1, 6, 17 }[random.Next(3)];
         var ported = proto != 1;
