@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using DockerFw.Cli.Apply;
 using DockerFw.Cli.Input;
 
@@ -36,6 +37,18 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
         if (confirmTimeout is <= 0) problems = problems.Add("--confirm-timeout must be a positive number of seconds");
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
+        var (held, busy) = ApplyLock.Take(input.Netns);
+        if (held is null)
+        {
+            streams.Error.WriteLine($"dockerfw: error: {busy}");
+            return ExitCodes.Error;
+        }
+
+        using (held) return PlanAndApply(input, policyFile, yes, confirmTimeout, backupDirectory);
+    }
+
+    private int PlanAndApply(InputOptions input, string policyFile, bool yes, int? confirmTimeout, string backupDirectory)
+    {
         var plan = PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
         if (plan is null) return ExitCodes.Error;
         if (plan.ChangesNothing)
@@ -57,15 +70,40 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
         }
 
         var applier = new PolicyApplier(runner, streams.Error);
-        return applier.Apply(plan, input.Netns, backupDirectory, () => Confirmed(confirmTimeout)) ? ExitCodes.Ok : ExitCodes.Error;
+        var wait = confirmTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        return applier.Apply(plan, input.Netns, backupDirectory, () => Unconfirmed(confirmTimeout), wait) ? ExitCodes.Ok : ExitCodes.Error;
     }
 
-    /// <summary>Any line typed in time confirms; the end of input or the timeout does not.</summary>
-    private bool Confirmed(int? seconds)
+    /// <summary>
+    /// Null when a line is typed in time; otherwise why not: the timeout, the end of input, or a
+    /// signal (a dropped session's SIGHUP, Ctrl-C, SIGTERM), which is caught so that the rollback runs.
+    /// </summary>
+    private string? Unconfirmed(int? seconds)
     {
-        if (seconds is not { } timeout) return true;
+        if (seconds is not { } timeout) return null;
         streams.Out.WriteLine($"Type a line within {timeout} s to keep the new rules; otherwise they are rolled back.");
-        var line = Task.Run(streams.In.ReadLine);
-        return line.Wait(TimeSpan.FromSeconds(timeout)) && line.Result is not null;
+        var signalled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var registrations = new[] { (PosixSignal.SIGHUP, "SIGHUP"), (PosixSignal.SIGINT, "SIGINT"), (PosixSignal.SIGTERM, "SIGTERM") }
+            .Select(s => PosixSignalRegistration.Create(s.Item1, context =>
+            {
+                context.Cancel = true;
+                signalled.TrySetResult(s.Item2);
+            }))
+            .ToList();
+        try
+        {
+            var line = Task.Run(streams.In.ReadLine);
+            return Task.WaitAny([line, signalled.Task], TimeSpan.FromSeconds(timeout)) switch
+            {
+                -1 => "not confirmed in time",
+                1 => $"{signalled.Task.Result} arrived before the confirmation",
+                _ when line.Result is null => "standard input ended before the confirmation (a line cannot be typed; --confirm-timeout needs a terminal or an open input)",
+                _ => null,
+            };
+        }
+        finally
+        {
+            foreach (var registration in registrations) registration.Dispose();
+        }
     }
 }

@@ -46,14 +46,14 @@ public sealed class ApplyCommandTests : IDisposable
     }
 
     [RootFact]
-    public void No_confirmation_in_time_restores_the_previous_rules_exactly()
+    public void Input_ending_before_the_confirmation_undoes_the_apply_exactly_and_says_so()
     {
         var before = Save();
 
         var run = Dockerfw.Run(["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--confirm-timeout", "1", "--backup-dir", backups, .. Docker], stdin: "");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("not confirmed in time; the previous rules were restored from", run.Error, StringComparison.Ordinal);
+        Assert.Contains("standard input ended before the confirmation", run.Error, StringComparison.Ordinal);
         Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
     }
 
@@ -68,7 +68,7 @@ public sealed class ApplyCommandTests : IDisposable
             services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name)));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("the rules read back differ from the plan in chain(s) DOCKERFW-POLICY; the previous rules were restored from", run.Error, StringComparison.Ordinal);
+        Assert.Contains("the rules read back differ from the plan in chain(s) DOCKERFW-POLICY; dockerfw's changes to the rules were undone: DOCKERFW-POLICY and its jump are as in", run.Error, StringComparison.Ordinal);
         Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
     }
 

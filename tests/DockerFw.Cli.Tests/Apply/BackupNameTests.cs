@@ -51,7 +51,7 @@ public sealed class BackupNameTests : IDisposable
         var plan = new PolicyPlan(rules, rules, [], AddsJump: false, RestoreInput: "*filter\nCOMMIT\n", Diff: "(stand-in)");
         var log = new StringWriter { NewLine = "\n" };
 
-        var applied = new PolicyApplier(new StandInHost(), log, new StillClock()).Apply(plan, netns: null, backups, confirmed: () => true);
+        var applied = new PolicyApplier(new StandInHost(), log, new StillClock()).Apply(plan, netns: null, backups, confirm: () => null);
 
         Assert.True(applied, log.ToString());
         return log.ToString();

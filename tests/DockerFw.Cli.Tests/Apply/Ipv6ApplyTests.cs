@@ -68,7 +68,7 @@ public sealed class Ipv6ApplyTests : IDisposable
             services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name)));
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("the rules read back differ from the plan in chain(s) of ip6tables DOCKERFW-POLICY; the previous rules were restored from", run.Error, StringComparison.Ordinal);
+        Assert.Contains("the rules read back differ from the plan in chain(s) of ip6tables DOCKERFW-POLICY; dockerfw's changes to the IPv6 rules were undone", run.Error, StringComparison.Ordinal);
         Assert.Equal(WithoutCounters(v4), WithoutCounters(Save("iptables-save")));
         Assert.Equal(WithoutCounters(v6), WithoutCounters(Save("ip6tables-save")));
     }

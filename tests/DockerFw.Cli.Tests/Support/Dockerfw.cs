@@ -14,11 +14,14 @@ internal static class Dockerfw
 {
     public static CliRun Run(params string[] args) => Run(args, stdin: "");
 
-    public static CliRun Run(string[] args, string stdin, Action<IServiceCollection>? configure = null)
+    public static CliRun Run(string[] args, string stdin, Action<IServiceCollection>? configure = null) =>
+        Run(args, new StringReader(stdin), configure);
+
+    public static CliRun Run(string[] args, TextReader stdin, Action<IServiceCollection>? configure = null)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = DockerFwApp.Run(args, new StandardStreams(new StringReader(stdin), output, error), configure);
+        var exit = DockerFwApp.Run(args, new StandardStreams(stdin, output, error), configure);
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 }
