@@ -46,7 +46,10 @@ internal static class Messages
         Error("DFW102", at, $"expected policy '-' for user chain '{chain}' (only built-in chains have a policy), but got '{policy}'");
 
     public static Diagnostic ChainDeclaredTwice(SourceSpan at, string chain) =>
-        Error("DFW102", at, $"expected each chain declared once, but '{chain}' is declared again");
+        Error("DFW102", at, $"expected each user chain declared once, but '{Printable(chain)}' is declared again");
+
+    public static Diagnostic MissingPolicyCounters(SourceSpan at, string chain) =>
+        Error("DFW103", at, $"expected counters '[packets:bytes]' after the policy of '{Printable(chain)}' (iptables-restore --counters needs them), but got the end of the line");
 
     public static Diagnostic BadCounters(SourceSpan at, string text) =>
         Error("DFW103", at, $"expected counters '[packets:bytes]', but got '{Shorten(text)}'");
@@ -100,6 +103,14 @@ internal static class Messages
     public static Diagnostic JumpToBuiltIn(SourceSpan at, string flag, string chain) =>
         Error("DFW108", at, $"expected a user chain after {flag}, but got built-in chain '{chain}'");
 
+    public static Diagnostic JumpLoop(SourceSpan at, string table, IReadOnlyList<string> cycle) =>
+        Error("DFW111", at, $"expected no loop of jumps in table '{table}' (the kernel refuses it: ELOOP, 'Too many links'), but this jump closes the loop {Printable(Cycle(cycle))}");
+
+    // A loop through many chains keeps its ends: where it starts and the jump back.
+    private static string Cycle(IReadOnlyList<string> chains) =>
+        chains.Count <= 8 ? string.Join(" -> ", chains)
+        : $"{string.Join(" -> ", chains.Take(4))} -> ({chains.Count - 7} more) -> {string.Join(" -> ", chains.Skip(chains.Count - 3))}";
+
     public static Diagnostic NatOutsideNat(SourceSpan at, string target, string table) =>
         Error("DFW108", at, $"expected {target} in table 'nat', but got it in table '{table}'");
 
@@ -131,6 +142,9 @@ internal static class Messages
 
     public static Diagnostic UnclosedQuote(SourceSpan at) =>
         Warning("DFW155", at, "expected a closing '\"', but the quote runs to the end of the line: iptables-restore takes the rest of the line, line feed included, as one argument");
+
+    public static Diagnostic IgnoredPolicyCounters(SourceSpan at, string chain, string text) =>
+        Warning("DFW156", at, $"counters '{Shorten(text)}' of chain '{Printable(chain)}' are not '[packets:bytes]': read as [0:0], as iptables-restore without --counters ignores them (with --counters it refuses the dump)");
 
     private static Diagnostic Error(string code, SourceSpan at, string message) => new(Severity.Error, code, message, at);
 

@@ -11,7 +11,6 @@ public class InvalidCorpusTests
 {
     public static TheoryData<string, string> Expected => new()
     {
-        { "bad-policy-counters.invalid.iptables-save", "f:2:15: error: expected counters '[packets:bytes]', but got '[0;0]' [DFW103]" },
         { "bad-policy-name.invalid.iptables-save", "f:2:8: error: expected policy ACCEPT or DROP for built-in chain 'INPUT', but got 'REJECT' [DFW102]" },
         { "bad-rule-counters-unclosed.invalid.iptables-save", "f:5:1: error: expected counters '[packets:bytes]', but got '[12:34' [DFW103]" },
         { "bad-rule-counters.invalid.iptables-save", "f:5:1: error: expected counters '[packets:bytes]', but got '[12,34]' [DFW103]" },
@@ -66,10 +65,29 @@ public class InvalidCorpusTests
         Assert.Equal(message.Replace("warning", "error"), result.Strict().Errors.Single().Render());
     }
 
+    /// <summary>
+    /// bad-policy-counters.invalid (<c>:INPUT ACCEPT [0;0]</c>, no rule counters) is refused by restore
+    /// --counters, but restore without it, the way a dump without counters is loaded, never reads the
+    /// field: a warning, refused under strict; with rule counters in the dump it is the error.
+    /// </summary>
+    [Fact]
+    public void Unreadable_policy_counters_warn_in_a_dump_without_counters_and_fail_in_one_with_them()
+    {
+        var text = File.ReadAllText(Corpus.PathOf("syntax", "bad-policy-counters.invalid.iptables-save"));
+        var result = IptablesSaveReader.Read(text, "f");
+        Assert.True(result.Succeeded);
+        Assert.Equal(["f:2:15: warning: counters '[0;0]' of chain 'INPUT' are not '[packets:bytes]': read as [0:0], as iptables-restore without --counters ignores them (with --counters it refuses the dump) [DFW156]"],
+            result.Diagnostics.Select(d => d.Render()));
+        Assert.False(result.Strict().Succeeded);
+
+        var withCounters = IptablesSaveReader.Read(text.Replace("COMMIT", "[1:2] -A INPUT -j ACCEPT\nCOMMIT", StringComparison.Ordinal), "f");
+        Assert.Equal(["f:2:15: error: expected counters '[packets:bytes]', but got '[0;0]' [DFW103]"], withCounters.Errors.Select(d => d.Render()));
+    }
+
     [Fact]
     public void Every_invalid_corpus_input_is_covered_by_a_pinned_case()
     {
-        var pinned = Expected.Select(row => (string)row[0]).Append("intrapositioned-negation.invalid.iptables-save").Order();
+        var pinned = Expected.Select(row => (string)row[0]).Append("intrapositioned-negation.invalid.iptables-save").Append("bad-policy-counters.invalid.iptables-save").Order();
         var present = CorpusFiles.Invalid().Select(Path.GetFileName).Order();
 
         Assert.Equal(present, pinned);

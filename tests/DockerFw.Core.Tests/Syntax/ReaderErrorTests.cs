@@ -56,7 +56,14 @@ public class ReaderErrorTests
     [Theory]
     [InlineData("-A INPUT -s 10.0.0.1 -j ACCEPT", 13)]
     [InlineData("-A INPUT -f -j DROP", 10)]
+    [InlineData("-A INPUT -p icmp -m icmp --icmp-type 8 -j DROP", 21)]
+    [InlineData("-A INPUT -m ttl --ttl-eq 1 -j DROP", 13)]
     public void Ipv4_only_forms_fail_in_ip6tables(string line, int column) => FailsAt(line, column, IpFamily.V6);
+
+    [Theory]
+    [InlineData("-A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j DROP", 26)]
+    [InlineData("-A INPUT -m frag --fragmore -j DROP", 13)]
+    public void Ipv6_only_modules_fail_in_iptables(string line, int column) => FailsAt(line, column, IpFamily.V4);
 
     [Fact]
     public void A_quoted_comment_may_hold_blanks_quotes_and_a_hash()

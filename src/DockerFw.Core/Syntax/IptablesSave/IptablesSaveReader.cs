@@ -24,6 +24,7 @@ public static class IptablesSaveReader
         var facts = new HeaderFacts();
         var tables = ImmutableArray.CreateBuilder<Table>();
         TableBuilder? open = null;
+        var countersProblems = new List<(Diagnostic Error, Diagnostic? Warning)>();
         var skipping = false;
         var outsideReported = false;
         var lineNumber = 0;
@@ -66,7 +67,13 @@ public static class IptablesSaveReader
             {
                 if (span is not "COMMIT") diagnostics.Add(Messages.CommitWithBlanks(at, lines.Line));
                 if (open is null) ReportOutside(lines.Line, at);
-                else if (!skipping) tables.Add(open.Build());
+                else if (!skipping)
+                {
+                    countersProblems.AddRange(open.CountersProblems);
+                    if (open.LoopProblem() is { } loop) diagnostics.Add(loop);
+                    tables.Add(open.Build());
+                }
+
                 open = null;
                 skipping = false;
                 continue;
@@ -96,6 +103,9 @@ public static class IptablesSaveReader
             diagnostics.Add(Messages.MissingCommit(eof, open.Name, open.Span.Line, "the end of the input"));
         }
 
+        // A dump whose rules carry counters is restored with --counters, which reads the policies' counters too.
+        foreach (var (error, warning) in countersProblems)
+            if ((session.SawCounters ? error : warning) is { } problem) diagnostics.Add(problem);
         var ruleset = facts.Apply(new Ruleset(resolved, tables.ToImmutable()));
         return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
     }
@@ -132,6 +142,8 @@ public static class IptablesSaveReader
         var context = new RuleContext(session.Family, table, at, diagnostics);
         var source = lines.Text.AsMemory(lines.LineStart + start, lines.LineEnd - lines.LineStart - start);
         var rule = session.Binder.Bind(tokens, context, counters, start == 0 ? at : at.AtColumn(start + 1), source);
-        if (rule is not null) table.Add(rule);
+        if (rule is null) return;
+        table.Add(rule);
+        if (rule.Counters is not null) session.SawCounters = true;
     }
 }

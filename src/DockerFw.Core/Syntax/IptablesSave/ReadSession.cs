@@ -17,4 +17,7 @@ internal sealed class ReadSession(IpFamily family, List<Diagnostic> diagnostics)
     public List<Token> Tokens { get; } = new(32);
 
     public RuleBinder Binder { get; } = new();
+
+    /// <summary>True once a rule carried counters: the dump is then one restored with --counters.</summary>
+    public bool SawCounters { get; set; }
 }

@@ -100,6 +100,7 @@ internal sealed partial class RuleBinder
         }
 
         foreach (var block in blocks) built[next++] = new MatchBlock(block.Module, [.. block.Matches]);
+        if (target is JumpTarget to && targetName is { } toName) table.NoteJump(chainToken.Text, to.Chain, context.Line, toName.Column);
         return new Model.Rule(chainToken.Text, table.NextNumber(chainToken.Text), span, counters, ImmutableCollectionsMarshal.AsImmutableArray(built), target)
         {
             SourceLine = source,
@@ -228,6 +229,13 @@ internal sealed partial class RuleBinder
         if (!IsExtensionName(module.Text))
         {
             context.Bad<Match>(module, "a match module name (letters, digits, _ and -, at most 28)");
+            return;
+        }
+
+        if (MatchModules.FamilyOnly(module.Text) is { } only && only != context.Family)
+        {
+            // The other family's extension is not there: restore fails with "Couldn't load match".
+            context.Report(Messages.WrongFamily(context.At(module), $"a match module of {(context.Family == Model.Values.IpFamily.V4 ? "iptables" : "ip6tables")}", module.Text));
             return;
         }
 

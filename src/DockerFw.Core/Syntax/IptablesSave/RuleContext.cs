@@ -19,6 +19,9 @@ internal sealed class RuleContext(IpFamily family, TableBuilder table, SourceSpa
     /// <summary>True once this rule had an error; the rule is then dropped from the model.</summary>
     public bool Failed { get; private set; }
 
+    /// <summary>The rule's line, at its first column.</summary>
+    public SourceSpan Line => line;
+
     public SourceSpan At(Token token) => line.AtColumn(token.Column);
 
     public SourceSpan At(int column) => line.AtColumn(column);

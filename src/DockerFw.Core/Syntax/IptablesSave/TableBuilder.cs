@@ -21,6 +21,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     private readonly Dictionary<string, ImmutableArray<Rule>.Builder> rules = new(StringComparer.Ordinal);
 
     private readonly ImmutableArray<string> builtIns = Model.Table.BuiltInChainsOf(name);
+    private readonly JumpLoops jumps = new();
     private string? lastChain;
     private ImmutableArray<Rule>.Builder? lastRules;
 
@@ -28,13 +29,24 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
     public SourceSpan Span { get; } = span;
 
+    /// <summary>
+    /// Policy lines without readable counters: the error if the dump is one restored with --counters,
+    /// else the warning (null: none) for counters that are there but unreadable.
+    /// </summary>
+    public List<(Diagnostic Error, Diagnostic? Warning)> CountersProblems { get; } = [];
+
     public bool IsBuiltIn(string chain) => builtIns.Contains(chain);
 
-    /// <summary>A chain line, <c>:NAME POLICY [p:b]</c>; the fields are split on blanks as restore's strtok does.</summary>
+    /// <summary>
+    /// A chain line, <c>:NAME POLICY [p:b]</c>, read as iptables-restore (legacy, with --counters)
+    /// reads it: the fields are split on blanks by strtok and fields after the counters are ignored;
+    /// the counters are read only for a policy, so <c>:USER -</c> needs none; a built-in chain may be
+    /// declared again (its policy set again), a user chain may not (the chain exists).
+    /// </summary>
     public void DeclareChain(string line, SourceSpan at, List<Diagnostic> diagnostics)
     {
         var fields = Fields(line);
-        if (fields.Count is < 2 or > 3)
+        if (fields.Count < 2)
         {
             diagnostics.Add(Messages.BadChainLine(at, line));
             return;
@@ -48,8 +60,9 @@ internal sealed class TableBuilder(string name, SourceSpan span)
             return;
         }
 
+        var builtIn = IsBuiltIn(chainName);
         Verdict? policy = null;
-        if (IsBuiltIn(chainName))
+        if (builtIn)
         {
             if (policyText is "ACCEPT" or "-") policy = Verdict.Accept;
             else if (policyText == "DROP") policy = Verdict.Drop;
@@ -65,16 +78,26 @@ internal sealed class TableBuilder(string name, SourceSpan span)
             return;
         }
 
+        // Without --counters restore never reads this field; with it, a policy needs readable counters.
+        // Which of the two loads the dump is known only at its end (whether any rule carries counters).
         var counters = Counters.Zero;
-        if (fields.Count == 3 && !ValueGrammar.CachedCounters.TryParse(fields[2].Text, out counters))
-        {
-            diagnostics.Add(Messages.BadCounters(at.AtColumn(fields[2].Column), fields[2].Text));
-            return;
-        }
+        if (policyText != "-" && (fields.Count < 3 || !PolicyCounters.TryParse(fields[2].Text, out counters)))
+            CountersProblems.Add(fields.Count < 3
+                ? (Messages.MissingPolicyCounters(at.AtColumn(line.Length + 1), chainName), null)
+                : (Messages.BadCounters(at.AtColumn(fields[2].Column), fields[2].Text),
+                   Messages.IgnoredPolicyCounters(at.AtColumn(fields[2].Column), chainName, fields[2].Text)));
+        else if (fields.Count >= 3 && PolicyCounters.TryParse(fields[2].Text, out var read)) counters = read;
 
         if (!declared.Add(chainName))
         {
-            diagnostics.Add(Messages.ChainDeclaredTwice(at.AtColumn(nameColumn), chainName));
+            if (!builtIn)
+            {
+                diagnostics.Add(Messages.ChainDeclaredTwice(at.AtColumn(nameColumn), chainName));
+                return;
+            }
+
+            // The later line sets the policy again; the chain keeps its place.
+            chains[chainName] = new ChainLine(chainName, policy, counters, chains[chainName].Span);
             return;
         }
 
@@ -116,6 +139,13 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     public int NextNumber(string chain) => RulesFor(chain).Count + 1;
 
     public void Add(Rule rule) => RulesFor(rule.Chain).Add(rule);
+
+    /// <summary>A jump or goto of a rule that was read, at its chain name; checked for loops at COMMIT.</summary>
+    public void NoteJump(string from, string to, SourceSpan line, int column) => jumps.Add(from, to, line, column);
+
+    /// <summary>The loop a built-in chain reaches, as the kernel refuses it at COMMIT; null when none.</summary>
+    public Diagnostic? LoopProblem() =>
+        jumps.FindReachable(builtIns) is { } loop ? Messages.JumpLoop(loop.At, Name, loop.Cycle) : null;
 
     /// <summary>
     /// The rules of a chain so far. A dump lists each chain's rules together, so the chain of the
