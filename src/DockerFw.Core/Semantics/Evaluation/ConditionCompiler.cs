@@ -80,6 +80,8 @@ internal static class ConditionCompiler
         MultiportMatch m => new MultiportCondition(m.Field, m.Ranges, m.Negated),
         TcpFlagsMatch m => new TcpFlagsCondition(m.Mask, m.Compare, m.Negated),
         IcmpTypeMatch m => new IcmpTypeCondition(m),
+        IcmpTypeSetMatch m => new IcmpTypeSetCondition(m),
+        AddressSetMatch m => new AddressSetCondition(m),
         ConntrackStateMatch m => new ConntrackStateCondition(m.States, m.Negated, m.StateModule),
         MarkMatch m => new MarkCondition(m.Value, m.Negated, m.Connection),
         AddrTypeMatch m => new AddrTypeCondition(m),

@@ -80,6 +80,17 @@ internal static class RuleCompiler
                     if (!icmp.Negated) Constrain(Dimension.IcmpType, IntervalSet.Single((UInt128)icmp.Type!.Value), false);
                     Doubt("ICMP codes are not a dimension of reach");
                     break;
+                case IcmpTypeSetMatch icmp when icmp.Family == space.Family:
+                    Constrain(Dimension.IcmpType, IntervalSet.FromValues(icmp.Types.Select(t => (UInt128)t)), icmp.Negated);
+                    break;
+                case AddressSetMatch set when set.Family == space.Family:
+                    if (SetIntervals(set) is { } listed) Constrain(Field(set.Field), listed, set.Negated);
+                    else Doubt($"a member of {set.FormatValue()} has too many holes to enumerate");
+                    break;
+                case AddressSetMatch or IcmpTypeSetMatch:
+                    // ip saddr / icmp type imply their family: never true for a packet of the other one.
+                    never = true;
+                    break;
                 case ConntrackStateMatch cs when table == "raw":
                     Constrain(Dimension.State, BeforeConntrack(cs.States, space), cs.Negated);
                     break;
@@ -177,6 +188,18 @@ internal static class RuleCompiler
 
     public static IntervalSet States(ConntrackStates states) =>
         IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => (v & (int)states) != 0).Select(v => (UInt128)v));
+
+    private static IntervalSet? SetIntervals(AddressSetMatch set)
+    {
+        var union = IntervalSet.FromRanges(set.Ranges.Select(r => (r.First, r.Last)));
+        foreach (var member in set.Members)
+        {
+            if (Intervals(member) is not { } one) return null;
+            union = union.Union(one);
+        }
+
+        return union;
+    }
 
     /// <summary>An address mask as intervals: one per combination of the mask's holes.</summary>
     public static IntervalSet? Intervals(AddressMask mask)

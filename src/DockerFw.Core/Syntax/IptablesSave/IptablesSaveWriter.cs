@@ -66,6 +66,7 @@ public static class IptablesSaveWriter
                         var text = condition switch
                         {
                             AddressSetMatch set => $"{set.Option} {set.FormatValue()}",
+                            IcmpTypeSetMatch icmp => $"{icmp.Option} {icmp.FormatValue()}",
                             OpaqueMatch opaque => $"{opaque.Name} {string.Join(' ', opaque.Arguments)}",
                             _ => condition?.Option ?? block.Module!,
                         };

@@ -124,6 +124,7 @@ internal static class RuleFormatter
             TcpFlagsMatch f => $"{TcpFlagsText.Format(f.Mask)} {TcpFlagsText.Format(f.Compare)}",
             MultiportMatch m => string.Join(',', m.Ranges.Select(r => r.Format(':'))),
             IcmpTypeMatch i => i.FormatValue(),
+            IcmpTypeSetMatch i => i.FormatValue(),
             ConntrackStateMatch c => ConntrackStatesText.Format(c.States),
             MarkMatch m => m.Value.FormatMatch(),
             AddrTypeMatch a => string.Join(',', a.Types),

@@ -76,6 +76,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
             return Address(family, s, mask, right, negated);
         }
 
+        if (protocol is "icmp" or "icmpv6" && field == "type" && mask is null) return IcmpType(protocol == "icmp" ? IpFamily.V4 : IpFamily.V6, right, negated);
         if (protocol is "ip" && field == "protocol" || protocol is "ip6" && field == "nexthdr")
             return ProtocolOf(right) is { } p ? [Block(null, new ProtocolMatch(p, negated))] : null;
         if (protocol is "tcp" or "udp" && portSide is { } ps && mask is null)
@@ -108,11 +109,33 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
 
         if (AddressOf(family, right) is { } one) return [Block(null, new AddressMatch(side, one, negated))];
         var name = right.ValueKind == JsonValueKind.String && right.GetString()!.StartsWith('@') ? right.GetString()![1..] : null;
-        var members = Members(right)?.Select(e => AddressOf(family, e)).ToList();
-        if (members is null || members.Any(x => x is null)) return null;
+        if (Members(right)?.ToList() is not { } members) return null;
+        var ranges = members.Select(e => RangeOf(family, e)).ToList();
+        var masks = members.Where((_, i) => ranges[i] is null).Select(e => AddressOf(family, e)).ToList();
+        if (masks.Any(x => x is null)) return null;
         // A set has no iptables form (an ipset is another thing): its own block says so to the writer.
-        return [Block(MatchBlock.NftOnly, new AddressSetMatch(side, name, [.. members!], negated))];
+        return [Block(MatchBlock.NftOnly, new AddressSetMatch(side, family, name, [.. masks!], negated) { Ranges = [.. ranges.OfType<(UInt128, UInt128)>()] })];
     }
+
+    /// <summary>
+    /// <c>icmp type echo-request</c>, <c>icmpv6 type { ... }</c>: nft's implicit dependency makes the
+    /// protocol ICMP (ICMPv6) whether the type is compared with <c>==</c> or <c>!=</c>.
+    /// </summary>
+    private IEnumerable<MatchBlock>? IcmpType(IpFamily family, JsonElement right, bool negated)
+    {
+        var protocol = Block(null, new ProtocolMatch(Protocol.FromNumber(family == IpFamily.V4 ? Protocol.Icmp : Protocol.IcmpV6), false));
+        if (NftIcmpTypes.Of(family, right) is { } one)
+            return [protocol, Block(family == IpFamily.V4 ? "icmp" : "icmp6", new IcmpTypeMatch(family, one, null, negated))];
+        var types = Members(right)?.Select(e => NftIcmpTypes.Of(family, e)).ToList();
+        if (types is null || types.Count == 0 || types.Any(t => t is null)) return null;
+        return [protocol, Block(MatchBlock.NftOnly, new IcmpTypeSetMatch(family, [.. types.Select(t => t!.Value).Distinct().Order()], negated))];
+    }
+
+    private static (UInt128, UInt128)? RangeOf(IpFamily family, JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("range", out var r) && r.ValueKind == JsonValueKind.Array && r.GetArrayLength() == 2 &&
+        IpAddressValue.TryParse(r[0].GetString() ?? "", family, out var first) && IpAddressValue.TryParse(r[1].GetString() ?? "", family, out var last) && first <= last
+            ? (first, last)
+            : null;
 
     private IEnumerable<MatchBlock>? Fib(JsonElement fib, JsonElement right, bool negated)
     {
