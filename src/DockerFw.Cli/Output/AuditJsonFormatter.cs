@@ -123,8 +123,11 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
 
         json.WriteStartObject(name);
         NullableBool(json, "declared", setting.Declared);
-        NullableBool(json, "effective", setting.Effective);
+        // "partial" with the flows when the setting holds for some packets only; the key is absent otherwise.
+        if (setting.PartialFlows is not null) json.WriteString("effective", "partial");
+        else NullableBool(json, "effective", setting.Effective);
         json.WriteBoolean("drifted", setting.Drifted);
+        if (setting.PartialFlows is { } partial) WriteFlows(json, partial);
         json.WriteEndObject();
     }
 

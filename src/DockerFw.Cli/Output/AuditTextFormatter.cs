@@ -88,7 +88,10 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
     private static IRenderable SettingCell(Setting? setting)
     {
         if (setting is null) return new Markup("-");
-        var text = $"{Word(setting.Declared)} / {Word(setting.Effective)}";
+        var effective = setting.PartialFlows is { } flows
+            ? $"partial ({Esc(string.Join(", ", flows.Select(DockerFw.Core.Audit.Analysis.FlowWords.Of)))})"
+            : Word(setting.Effective);
+        var text = $"{Word(setting.Declared)} / {effective}";
         return new Markup(setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text);
     }
 

@@ -44,7 +44,14 @@ public sealed record AuditReport(
 /// <summary>A setting as Docker declares it and as the rules make it; null where it cannot be known.</summary>
 public sealed record Setting(bool? Declared, bool? Effective)
 {
-    public bool Drifted => Declared is { } d && Effective is { } e && d != e;
+    /// <summary>
+    /// Set when the setting holds for some packets only (<see cref="Effective"/> is then null): the
+    /// flows it holds for, e.g. icc open on tcp/80 only.
+    /// </summary>
+    public ImmutableArray<AllowedFlow>? PartialFlows { get; init; }
+
+    /// <summary>Effective differs from declared; a partial setting differs from either.</summary>
+    public bool Drifted => Declared is { } d && (PartialFlows is not null || (Effective is { } e && d != e));
 }
 
 public sealed record NetworkReport(

@@ -35,11 +35,11 @@ public static class Auditor
             [.. f.Network.Network.Subnets.Select(s => s.Network.ToString())],
             f.Network.Network.Internal,
             f.Network.Network.GatewayModeIpv4 ?? "nat",
-            new Setting(f.Network.Network.EnableIcc, f.IccEffective),
+            f.Icc.ToSetting(f.Network.Network.EnableIcc),
             new Setting(f.Network.Network.EnableIpMasquerade && !f.Network.Network.Internal, f.MasqueradeEffective))
         {
             SnatTo = f.SnatTo,
-            IccV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six) ? new Setting(six.Network.Network.EnableIcc, six.IccEffective) : null,
+            IccV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six) ? six.Icc.ToSetting(six.Network.Network.EnableIcc) : null,
             MasqueradeV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six6)
                 ? new Setting(six6.Network.Network.EnableIpMasquerade && !six6.Network.Network.Internal, six6.MasqueradeEffective) : null,
         }).ToImmutableArray();

@@ -59,6 +59,10 @@ internal static class ExpectedFindings
         ("moby28.5-swarm-portmap", "DFW203", "as for moby28.0.0-swarm-portmap"),
         ("moby29-swarm-portmap", "DFW202", "as for moby28.0.0-swarm-portmap"),
         ("moby29-swarm-portmap", "DFW203", "as for moby28.0.0-swarm-portmap"),
+        ("moby28.0.0-swarm-portmap", "DFW301", "the same DOCKER-INGRESS rule opens tcp/8080 between containers of docker_gwbridge too (icc=false): its icc is partial"),
+        ("moby28.1-swarm-portmap", "DFW301", "as for moby28.0.0-swarm-portmap"),
+        ("moby28.5-swarm-portmap", "DFW301", "as for moby28.0.0-swarm-portmap"),
+        ("moby29-swarm-portmap", "DFW301", "as for moby28.0.0-swarm-portmap"),
         ("moby29-icc-false", "DFW202", "Docker 29 keeps other bridges off a published container port only in raw PREROUTING, which this dump leaves out (docker-rules.md 4.3, 6.2): the filter table alone lets them in"),
         ("moby29-usernet-portmap-noproxy", "DFW202", "as for moby29-icc-false: the raw table is not in the dump"),
     ];

@@ -45,4 +45,51 @@ public sealed class IccCheckTests
         var bridge2 = Assert.Single(report.Networks, n => n.Name == "bridge2");
         Assert.Equal((false, true, true), (bridge2.Icc.Declared, bridge2.Icc.Effective, bridge2.Icc.Drifted));
     }
+
+    [Fact]
+    public void Icc_off_with_one_port_open_is_partial_and_reported()
+    {
+        // A port no sampled probe used: before the symbolic answer, "off / off" and no finding.
+        var dump = new DockerHost(Bridge2IccOff: true, User: "-A DOCKER-USER -i bridge2 -o bridge2 -p tcp -m tcp --dport 5555 -j ACCEPT").ToString();
+        var report = Report(dump, Sysctl("net.bridge.bridge-nf-call-iptables=1"));
+
+        var icc = Assert.Single(report.Networks, n => n.Name == "bridge2").Icc;
+        Assert.Equal((false, (bool?)null, true), (icc.Declared, icc.Effective, icc.Drifted));
+        var flow = Assert.Single(icc.PartialFlows!.Value);
+        Assert.Equal(("tcp", "5555"), (flow.Protocol, flow.Ports));
+        var finding = Assert.Single(report.Findings, f => f.Code.Code == "DFW301");
+        Assert.Contains("tcp/5555", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(finding.Evidence, e => e.Chain == "DOCKER-USER" && e.Text.Contains("5555", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Icc_off_with_tcp_80_open_is_partial_not_off() =>
+        Assert.Equal(["DFW301"], Codes(Check, new DockerHost(Bridge2IccOff: true,
+            User: "-A DOCKER-USER -i bridge2 -o bridge2 -p tcp -m tcp --dport 80 -j ACCEPT").ToString(), Sysctl("net.bridge.bridge-nf-call-iptables=1")));
+
+    [Fact]
+    public void Icc_off_open_between_two_named_containers_only_is_reported()
+    {
+        // The hole is between the two containers Docker names; made-up probe addresses never met it.
+        var view = EngineView.TwoBridges(bridge2Icc: false,
+            EngineView.Container("a", "bridge2", "198.51.100.2"), EngineView.Container("b", "bridge2", "198.51.100.3"));
+        var dump = new DockerHost(Bridge2IccOff: true, User: "-A DOCKER-USER -s 198.51.100.2/32 -d 198.51.100.3/32 -j ACCEPT").ToString();
+        var report = Report(dump, Sysctl("net.bridge.bridge-nf-call-iptables=1"), view);
+
+        var icc = Assert.Single(report.Networks, n => n.Name == "bridge2").Icc;
+        Assert.NotNull(icc.PartialFlows);
+        Assert.Contains(icc.PartialFlows!.Value, f => f.Destinations == "198.51.100.3");
+        Assert.Contains(report.Findings, f => f.Code.Code == "DFW301");
+    }
+
+    [Fact]
+    public void Icc_off_open_between_two_addresses_no_container_has_is_not_a_hole()
+    {
+        // Judged between the real containers: a rule between addresses nobody holds opens nothing.
+        var view = EngineView.TwoBridges(bridge2Icc: false,
+            EngineView.Container("a", "bridge2", "198.51.100.2"), EngineView.Container("b", "bridge2", "198.51.100.3"));
+        var dump = new DockerHost(Bridge2IccOff: true, User: "-A DOCKER-USER -s 198.51.100.200/32 -d 198.51.100.201/32 -j ACCEPT").ToString();
+
+        Assert.Empty(Codes(Check, dump, Sysctl("net.bridge.bridge-nf-call-iptables=1"), view));
+    }
 }

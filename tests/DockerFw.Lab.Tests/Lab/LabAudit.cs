@@ -44,6 +44,14 @@ public sealed class LabAudit
     public bool? Effective(string network, string setting) =>
         Network(network).GetProperty(setting).GetProperty("effective") is { ValueKind: JsonValueKind.True or JsonValueKind.False } e ? e.GetBoolean() : null;
 
+    /// <summary>The effective value as the JSON writes it: <c>true</c>, <c>false</c>, <c>null</c> or <c>partial</c>.</summary>
+    public string EffectiveWord(string network, string setting) =>
+        Network(network).GetProperty(setting).GetProperty("effective") is var e && e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText();
+
+    /// <summary>The flows of a partial setting (none when it is not partial).</summary>
+    public IEnumerable<JsonElement> SettingFlows(string network, string setting) =>
+        Network(network).GetProperty(setting).TryGetProperty("flows", out var flows) ? flows.EnumerateArray() : [];
+
     public bool? Declared(string network, string setting) =>
         Network(network).GetProperty(setting).GetProperty("declared") is { ValueKind: JsonValueKind.True or JsonValueKind.False } e ? e.GetBoolean() : null;
 

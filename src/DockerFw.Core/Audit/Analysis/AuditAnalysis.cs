@@ -13,8 +13,7 @@ public sealed class AuditAnalysis
     // Keyed by reference: every check of one audit shares one analysis.
     private static readonly ConditionalWeakTable<AuditContext, AuditAnalysis> Cache = new();
 
-    private readonly Lazy<ImmutableArray<NetworkFacts>> _networks;
-    private readonly Lazy<(ImmutableArray<PairReach> Pairs, ImmutableArray<LinkFacts> Links)> _sweep;
+    private readonly Lazy<(ImmutableArray<NetworkFacts> Networks, ImmutableArray<PairReach> Pairs, ImmutableArray<LinkFacts> Links)> _sweep;
     private readonly Lazy<ImmutableArray<PortFacts>> _ports;
     private readonly Lazy<SymbolicPasses> _passes;
 
@@ -25,7 +24,6 @@ public sealed class AuditAnalysis
         Inputs = new AuditInputs(context, family);
         _v6 = new(() => family == IpFamily.V4 && DockerManages(context.V6) ? new AuditAnalysis(context, IpFamily.V6) : null);
         _passes = new(() => new SymbolicPasses(Inputs));
-        _networks = new(() => [.. Inputs.Networks.Select(n => NetworkFacts.Probe(n, Inputs))]);
         _sweep = new(Sweep);
         _ports = new(() => [.. PortFacts.Probe(Inputs)]);
         DockerUser = DockerUserFacts.Of(Inputs.Ruleset);
@@ -52,7 +50,7 @@ public sealed class AuditAnalysis
 
     public SymbolicPasses Passes => _passes.Value;
 
-    public ImmutableArray<NetworkFacts> Networks => _networks.Value;
+    public ImmutableArray<NetworkFacts> Networks => _sweep.Value.Networks;
 
     /// <summary>Every ordered pair of distinct bridge networks.</summary>
     public ImmutableArray<PairReach> Pairs => _sweep.Value.Pairs;
@@ -73,18 +71,21 @@ public sealed class AuditAnalysis
             ? t.Name.StartsWith("docker", StringComparison.Ordinal)
             : t.Chains.Any(c => c.Name.StartsWith("DOCKER", StringComparison.Ordinal)));
 
-    /// <summary>One walk per source network answers both its row of the matrix and its links.</summary>
-    private (ImmutableArray<PairReach>, ImmutableArray<LinkFacts>) Sweep()
+    /// <summary>One walk per source network answers its facts (icc), its row of the matrix and its links.</summary>
+    private (ImmutableArray<NetworkFacts>, ImmutableArray<PairReach>, ImmutableArray<LinkFacts>) Sweep()
     {
+        var networks = ImmutableArray.CreateBuilder<NetworkFacts>();
         var pairs = ImmutableArray.CreateBuilder<PairReach>();
         var links = ImmutableArray.CreateBuilder<LinkFacts>();
         foreach (var a in Inputs.Networks)
         {
+            var facts = NetworkFacts.Probe(a, Inputs, Passes, Passes.From(a));
+            networks.Add(facts);
             pairs.AddRange(Inputs.Networks.Where(b => b != a).Select(b => PairReach.Of(a, b, Passes, Inputs)));
-            links.AddRange(LinkFacts.Find(Inputs, Passes, Networks.First(f => f.Network == a)));
+            links.AddRange(LinkFacts.Find(Inputs, Passes, facts));
         }
 
-        return (pairs.ToImmutable(), links.ToImmutable());
+        return (networks.ToImmutable(), pairs.ToImmutable(), links.ToImmutable());
     }
 }
 

@@ -14,7 +14,7 @@ public sealed record LinkFacts(LinkReport Report, AuditedNetwork Network, Eviden
     public static IEnumerable<LinkFacts> Find(AuditInputs inputs, SymbolicPasses passes, NetworkFacts f)
     {
         var n = f.Network;
-        if (f.IccEffective != false || !passes.From(n).TryGetValue(n.Bridge, out var pieces)) yield break;
+        if (f.Icc.Verdict is not (ReachabilityVerdict.Denied or ReachabilityVerdict.Partial) || !passes.From(n).TryGetValue(n.Bridge, out var pieces)) yield break;
         foreach (var p in passes.ToContainersOf(pieces, n).Where(p => p.Verdict == ReachVerdict.Accept))
         {
             var b = p.Box;

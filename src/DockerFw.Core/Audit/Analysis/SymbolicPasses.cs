@@ -53,8 +53,12 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     {
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
         var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.Out);
-        var open = quick.Where(kv => kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
-                && (kv.Key != a.Bridge || kv.Value.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)))
+        // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
+        // way against the declaration): icc's evidence and the links come from the rules recorded.
+        var open = quick.Where(kv => kv.Key != a.Bridge
+                ? kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
+                : a.Network.EnableIcc ? kv.Value.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
+                : kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
             .Select(kv => kv.Key).ToList();
         if (open.Count == 0) return quick;
         var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));

@@ -3,9 +3,11 @@ using DockerFw.Core.Audit.Analysis;
 namespace DockerFw.Core.Audit.Checks;
 
 /// <summary>
-/// Same-bridge traffic passes exactly when the network says enable_icc=true. Effective icc is a NEW
-/// connection between two container addresses of the subnet, bridged, traced by the engine; when
-/// bridge-nf-call-iptables is 0 for the bridge, no rule sees that traffic and icc is effectively on.
+/// Same-bridge traffic passes exactly when the network says enable_icc=true. Effective icc is every
+/// NEW packet from one container of the network to another, answered by the symbolic engine (on,
+/// off, or partial with the flows); when bridge-nf-call-iptables is 0 for the bridge, no rule sees
+/// that traffic and icc is effectively on. A partial icc on an icc=false network is a hole (DFW301);
+/// a partial icc on an icc=true network is left to the report (admins narrow icc on purpose).
 /// </summary>
 public sealed class IccCheck : IAuditCheck
 {
@@ -17,6 +19,9 @@ public sealed class IccCheck : IAuditCheck
             foreach (var finding in Judge(analysis, prefix)) yield return finding;
     }
 
+    /// <summary>The flows a partial setting holds for, as the report lists them: <c>tcp/80 to 10.0.0.3</c>.</summary>
+    public static string Flows(Effect effect) => string.Join(", ", effect.Flows.Select(FlowWords.Of));
+
     private static IEnumerable<Finding> Judge(AuditAnalysis analysis, string prefix)
     {
         var rules = analysis.Inputs.Family == Model.Values.IpFamily.V4 ? "iptables" : "ip6tables";
@@ -25,19 +30,24 @@ public sealed class IccCheck : IAuditCheck
         {
             var declared = f.Network.Network.EnableIcc;
             var name = f.Network.Name;
-            if (!declared && f.IccEffective == true && f.BridgedTrafficFiltered == false)
+            var effective = f.Icc.Whole;
+            if (!declared && effective == true && f.BridgedTrafficFiltered == false)
                 yield return Finding.Of(FindingCodes.IccNotEnforced,
                     $"{prefix}{name} has icc disabled, but {sysctl} is 0 for {f.Network.Bridge}: traffic between its containers never reaches {rules}, so they all reach each other. Set net.bridge.{sysctl}=1 (and load br_netfilter).",
                     [name]);
-            else if (!declared && f.IccEffective == true)
+            else if (!declared && effective == true)
                 yield return Finding.Of(FindingCodes.IccNotEnforced,
                     $"{prefix}{name} has icc disabled, but its containers can still connect to each other: the rules accept the traffic before Docker's DROP. Remove or narrow the accepting rule (evidence).",
-                    [name], evidence: f.IccEvidence);
-            else if (declared && f.IccEffective == false)
+                    [name], evidence: f.Icc.Evidence);
+            else if (!declared && f.Icc.Partial)
+                yield return Finding.Of(FindingCodes.IccNotEnforced,
+                    $"{prefix}{name} has icc disabled, but some new connections between its containers still pass ({Flows(f.Icc)}): the rules accept them before Docker's DROP. Remove or narrow the accepting rule (evidence).",
+                    [name], evidence: f.Icc.Evidence);
+            else if (declared && effective == false)
                 yield return Finding.Of(FindingCodes.IccBlocked,
                     $"{prefix}{name} has icc enabled, but the rules block new connections between its containers. If that is meant, declare it with com.docker.network.bridge.enable_icc=false; otherwise remove the blocking rule (evidence).",
-                    [name], evidence: f.IccEvidence);
-            else if (!declared && f.IccEffective == false && f.BridgedTrafficFiltered is null)
+                    [name], evidence: f.Icc.Evidence);
+            else if (!declared && effective == false && f.BridgedTrafficFiltered is null)
                 yield return Finding.Of(FindingCodes.IccAssumesBrNetfilter,
                     $"{prefix}{name} has icc disabled, which only works when {sysctl} is 1; the audit assumed it is. Confirm with sysctl net.bridge.{sysctl} (or pass --sysctl).",
                     [name]);

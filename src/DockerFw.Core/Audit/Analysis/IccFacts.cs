@@ -1,0 +1,78 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// Effective icc, proven over every NEW packet from one container of a network to another: the
+/// network's own symbolic pass (the one its row of the matrix is cut from) restricted to the
+/// network's real containers when Docker's view names two or more, else to every address of the
+/// subnet but the gateway. Flows Docker's legacy-link rules open are links, not icc (see
+/// <see cref="LinkFacts"/>); flows dockerfw's policy chain opens are the policy's.
+/// </summary>
+public static class IccFacts
+{
+    public static Effect Judge(AuditedNetwork n, IReadOnlyDictionary<string, List<Piece>> walked, SymbolicPasses passes, AuditInputs inputs)
+    {
+        // Frames switched inside a bridge never reach iptables without br_netfilter.
+        if (inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family) == false) return Effect.On([]);
+        if (!walked.TryGetValue(n.Bridge, out var all)) return Effect.Off([]);
+        var containers = Containers(n, inputs, passes);
+        var pieces = Between(all, containers).Where(p => !OpenedByLinkOrPolicy(p)).ToList();
+        var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
+        var closed = pieces.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
+        if (open.Count == 0) return Effect.Off(Deciding(closed, inputs, "blocks traffic between containers of the bridge"));
+        // Nothing the engine is sure of: as before, the fact is unknown rather than guessed.
+        if (open.All(p => p.Verdict == ReachVerdict.Maybe) && closed.Count == 0) return Effect.Unknown;
+        var evidence = Deciding(open, inputs, "accepts traffic between containers of the bridge");
+        if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && PairReach.Kind(open, n, n, passes) == "connection")
+            return Effect.On(evidence);
+        var flows = PairReach.Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
+            PairReach.Kind([p], n, n, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), containers, n.Family);
+        return new Effect(ReachabilityVerdict.Partial, flows, evidence);
+    }
+
+    /// <summary>
+    /// The addresses icc is about: the network's containers in Docker's view (two or more), else
+    /// every address of the subnet but the gateway.
+    /// </summary>
+    public static IntervalSet Containers(AuditedNetwork n, AuditInputs inputs, SymbolicPasses passes)
+    {
+        if (inputs.ViewInferred) return passes.ContainerAddresses(n);
+        var addresses = inputs.View.Containers
+            .SelectMany(c => c.Endpoints.Where(e => e.Network == n.Name).Select(e => n.Family == IpFamily.V4 ? e.Ipv4 : e.Ipv6))
+            .OfType<UInt128>().Distinct().ToList();
+        return addresses.Count < 2 ? passes.ContainerAddresses(n)
+            : addresses.Aggregate(IntervalSet.Empty, (s, a) => s.Union(IntervalSet.Single(a)));
+    }
+
+    /// <summary>The pieces cut to packets from one of the addresses to another (a container's packets to itself never leave it).</summary>
+    private static IEnumerable<Piece> Between(IEnumerable<Piece> pieces, IntervalSet addresses)
+    {
+        foreach (var p in pieces)
+        {
+            var src = p.Box[Dimension.Src].Intersect(addresses);
+            var dst = p.Box[Dimension.Dst].Intersect(addresses);
+            if (src.IsEmpty || dst.IsEmpty || (src.Cardinality == 1 && src.Equals(dst))) continue;
+            yield return p with { Box = p.Box.With(Dimension.Src, src).With(Dimension.Dst, dst) };
+        }
+    }
+
+    /// <summary>
+    /// Accepted by Docker's own link rule (filter DOCKER, one source, one destination, one protocol)
+    /// or a pair dockerfw's policy chain allows in that shape: judged as links and by <c>audit --policy</c>.
+    /// </summary>
+    private static bool OpenedByLinkOrPolicy(Piece p)
+    {
+        if (p.Verdict != ReachVerdict.Accept || EvidenceOf.Deciding(p.Region) is not { Table: "filter" } rule) return false;
+        var b = p.Box;
+        return rule.Chain is "DOCKER" or PolicyPlanner.Chain
+            && b[Dimension.Src].Cardinality == 1 && b[Dimension.Dst].Cardinality == 1 && b[Dimension.Proto].Cardinality == 1;
+    }
+
+    private static ImmutableArray<Evidence> Deciding(IEnumerable<Piece> pieces, AuditInputs inputs, string role) =>
+        [.. pieces.Select(p => EvidenceOf.Deciding(p.Region)).OfType<ResponsibleRule>().Distinct()
+            .Select(r => EvidenceOf.Rule(inputs.Ruleset, r, role))];
+}
