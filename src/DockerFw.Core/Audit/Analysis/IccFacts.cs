@@ -27,12 +27,20 @@ public static class IccFacts
         // Nothing the engine is sure of: as before, the fact is unknown rather than guessed.
         if (open.All(p => p.Verdict == ReachVerdict.Maybe) && closed.Count == 0) return Effect.Unknown;
         var evidence = Deciding(open, inputs, "accepts traffic between containers of the bridge");
-        if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && PairReach.Kind(open, n, n, passes) == "connection")
+        if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && Kind(open, passes) == "connection")
             return Effect.On(evidence);
         var flows = PairReach.Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
-            PairReach.Kind([p], n, n, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), containers, n.Family);
+            Kind([p], passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), containers, n.Family);
         return new Effect(ReachabilityVerdict.Partial, flows, evidence);
     }
+
+    /// <summary>
+    /// <c>connection</c> when every reply to the packets is accepted, else <c>one-way</c>: asked of
+    /// the replies alone (not of every reply to the network, as the matrix does), so an icc=true
+    /// network costs one small walk.
+    /// </summary>
+    private static string Kind(IEnumerable<Piece> open, SymbolicPasses passes) =>
+        passes.AllAccepted(new PacketSet([.. open.Select(p => PairReach.Mirror(p.Box, passes))])) ? "connection" : "one-way";
 
     /// <summary>
     /// The addresses icc is about: the network's containers in Docker's view (two or more), else

@@ -64,7 +64,8 @@ public sealed record PairReach(
         return "connection";
     }
 
-    private static Box Mirror(Box b, SymbolicPasses passes)
+    /// <summary>The replies to a box of NEW packets: addresses, ports and interfaces swapped, ESTABLISHED.</summary>
+    public static Box Mirror(Box b, SymbolicPasses passes)
     {
         var icmp = b[Dimension.IcmpType].Contains(8) ? IntervalSet.Single(0) : b[Dimension.IcmpType];
         IntervalSet[] sets =
