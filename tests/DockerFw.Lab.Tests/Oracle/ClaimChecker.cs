@@ -99,6 +99,13 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             var reached = probes.Where(p => p.Reached).ToList();
             var mixed = reached.Count > 0 && reached.Count < probes.Count;
             if (effective.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
+            else if (effective.ValueKind == JsonValueKind.String)
+            {
+                // "partial" with flows: what passed must lie in a connection flow (flows name no sources).
+                var flows = setting.GetProperty("flows").EnumerateArray().ToList();
+                var outside = reached.Where(p => !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p.Probe))).ToList();
+                if (outside.Count > 0) Add($"{key}/partial-reached-outside-flows", claim, outside);
+            }
             else if (effective.GetBoolean() && reached.Count < probes.Count)
                 Add(mixed ? $"{key}/true-but-partly-blocked" : $"{key}/true-but-blocked", claim, probes.Where(p => !p.Reached));
             else if (!effective.GetBoolean() && reached.Count > 0)
