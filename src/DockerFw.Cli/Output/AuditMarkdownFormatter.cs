@@ -77,7 +77,8 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
     private static string Setting(Setting s)
     {
         static string Word(bool? v) => v switch { true => "on", false => "off", null => "?" };
-        return s.Drifted ? $"**{Word(s.Declared)} / {Word(s.Effective)} (drift)**" : $"{Word(s.Declared)} / {Word(s.Effective)}";
+        var effective = s.PartialFlows is { } flows ? $"partial ({Cell(string.Join(", ", flows.Select(DockerFw.Core.Audit.Analysis.FlowWords.Of)))})" : Word(s.Effective);
+        return s.Drifted ? $"**{Word(s.Declared)} / {effective} (drift)**" : $"{Word(s.Declared)} / {effective}";
     }
 
     private static string Verdict(ReachabilityVerdict verdict) => verdict switch
