@@ -44,13 +44,17 @@ public sealed class TracerAgreementTests
                             $"{where}\nregion rules: {string.Join(", ", region.Rules)}\n{OracleAgreementTests.Describe(ruleset)}");
                         if (detail == ReachDetail.Rules && region.Doubts.IsEmpty)
                             Assert.True(region.Rules.Select(r => (r.Table, r.Chain, r.Number, r.Line)).SequenceEqual(
-                                trace.Matched.Select(r => (r.Table, r.Chain, r.Number, r.Line))),
+                                trace.Matched.Where(r => !OnlyCounts(compiled, r)).Select(r => (r.Table, r.Chain, r.Number, r.Line))),
                                 $"{where}\nregion rules: {string.Join(", ", region.Rules)}\n{OracleAgreementTests.Describe(ruleset)}");
                     }
         }
     }
 
-    private static (UInt128[] Point, uint Mark) RandomPoint(Box box, Random random)
+    /// <summary>A rule the engine knows changes nothing (no target, LOG): regions do not list it, a trace does.</summary>
+    private static bool OnlyCounts(SymbolicRuleset compiled, RuleRef rule) =>
+        compiled.Chain(rule.Table, rule.Chain)!.Rules[rule.Number - 1] is { Action.Kind: ActionKind.Continue, Doubt: null };
+
+        private static (UInt128[] Point, uint Mark) RandomPoint(Box box, Random random)
     {
         var point = Dimensions.All.Select(d =>
         {
