@@ -1,7 +1,11 @@
 using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Semantics.Connections;
 
 namespace DockerFw.Cli.Commands;
@@ -67,12 +71,16 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) :
 
     private int Run(TraceOptions options)
     {
-        var (packet, packetErrors) = options.Packet.Parse();
+        // Names (web, web@frontend) are resolved once Docker's view is loaded; the rest is checked first.
+        var (packet, packetErrors) = WithPlaceholders(options.Packet).Parse();
         var problems = options.Validate().AddRange(packetErrors);
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
         var loaded = loader.Load(options.Input);
         if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
+        if (Named(options.Packet, loaded) is not { } request) return ExitCodes.Error;
+        (packet, packetErrors) = request.Parse();
+        if (!packetErrors.IsEmpty) return Usage.Fail(streams.Error, packetErrors);
         var ruleset = loaded.Of(packet!.Family);
         if (ruleset is null)
         {
@@ -80,9 +88,62 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) :
             return ExitCodes.Error;
         }
 
-        var reach = options.Connection ? ConnectionEvaluator.Evaluate(ruleset, packet!, options.Path, options.Context) : null;
-        var trace = reach?.Request ?? PacketTracer.Trace(ruleset, packet!, options.Path, options.Context);
-        streams.Out.Write(options.Format == "json" ? TraceJson.Render(trace, reach) : Printable.Of(TraceText.Render(trace, reach, options.Path)));
+        // Live mode knows every address of the host, as does a --routes listing (its local table);
+        // --host-address says so offline.
+        var known = options.HostAddresses.IsEmpty ? loaded.Addresses ?? loaded.Routes.LocalAddresses() : null;
+        var context = known is null ? options.Context : options.Context with { Addresses = known };
+        var (routed, path, route) = Route(options, loaded, ruleset, packet!, context);
+        foreach (var note in route?.Notes ?? []) streams.Error.WriteLine($"dockerfw: note: {note}");
+        if (route is { Dropped: true })
+        {
+            streams.Out.Write(options.Format == "json" ? TraceJson.RenderRoutingDrop(route) : Printable.Of($"verdict: DROP\nroute: {route.Describe()}\n"));
+            return ExitCodes.Ok;
+        }
+
+        var reach = options.Connection ? ConnectionEvaluator.Evaluate(ruleset, routed, path, context) : null;
+        var trace = reach?.Request ?? PacketTracer.Trace(ruleset, routed, path, context);
+        streams.Out.Write(options.Format == "json" ? TraceJson.Render(trace, reach, route) : Printable.Of(TraceText.Render(trace, reach, path, route)));
         return ExitCodes.Ok;
+    }
+
+    // A misspelt address (300.1.2.3, fe80:::1) stays an address, to be refused as one.
+    private static bool IsAddress(string text) =>
+        IpAddressValue.FamilyOf(text) is not null || text.Contains(':') || text.All(c => char.IsAsciiDigit(c) || c == '.');
+
+    private static PacketRequest WithPlaceholders(PacketRequest request)
+    {
+        var family = new[] { request.Source, request.Destination }.Select(IpAddressValue.FamilyOf).FirstOrDefault(f => f is not null);
+        var placeholder = family == IpFamily.V6 ? "::" : "0.0.0.0";
+        return request with
+        {
+            Source = IsAddress(request.Source) ? request.Source : placeholder,
+            Destination = IsAddress(request.Destination) ? request.Destination : placeholder,
+        };
+    }
+
+    /// <summary>The request with container names replaced by their addresses; null (and the reason on stderr) when one names none.</summary>
+    private PacketRequest? Named(PacketRequest request, LoadedHost loaded)
+    {
+        var family = new[] { request.Source, request.Destination }.Select(IpAddressValue.FamilyOf).FirstOrDefault(f => f is not null);
+        var (source, sourceError) = DockerNames.Resolve(request.Source, loaded.Docker, family, single: true);
+        family ??= source is null ? null : IpAddressValue.FamilyOf(source);
+        var (destination, destinationError) = DockerNames.Resolve(request.Destination, loaded.Docker, family, single: true);
+        foreach (var (option, error) in new[] { ("--src", sourceError), ("--dst", destinationError) })
+            if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
+        return source is null || destination is null ? null : request with { Source = source, Destination = destination };
+    }
+
+    /// <summary>
+    /// The packet's path: the one --hook or --in with --out names, else the one the host's routes
+    /// give it (live: the namespace's table; offline: --routes, else the connected subnets of
+    /// --host-address and Docker's bridges).
+    /// </summary>
+    private static (Packet Packet, PacketPath Path, RouteDecision? Route) Route(TraceOptions options, LoadedHost loaded, Ruleset ruleset, Packet packet, EvaluationContext context)
+    {
+        if (options.Hook is not null || packet.OutInterface is not null || packet.PhysIn is not null) return (packet, options.Path, null);
+        var table = loaded.Routes.Complete || options.HostAddresses.IsEmpty ? loaded.Routes
+            : RoutingTable.Connected(context.Addresses ?? [], loaded.Docker);
+        var decision = PacketRouting.Decide(ruleset, packet, table, context, options.Path);
+        return (packet with { InInterface = decision.In, OutInterface = decision.Out }, decision.Path, decision);
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Connections;
+using DockerFw.Core.Semantics.Routing;
 using static DockerFw.Cli.Commands.TracePacketText;
 
 namespace DockerFw.Cli.Commands;
@@ -11,7 +12,40 @@ namespace DockerFw.Cli.Commands;
 /// <summary>`dockerfw trace --format json`: the contract documented in docs/trace-json.md.</summary>
 internal static class TraceJson
 {
-    public static string Render(TraceResult trace, ConnectionResult? connection)
+    /// <summary>Routing dropped the packet before any filter hook: no rule decided.</summary>
+    public static string RenderRoutingDrop(RouteDecision route)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("verdict", "DROP");
+            json.WriteBoolean("certain", true);
+            json.WriteStartArray("matched");
+            json.WriteEndArray();
+            json.WriteNull("packet");
+            Route(json, route);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static void Route(Utf8JsonWriter json, RouteDecision route)
+    {
+        json.WriteStartObject("route");
+        json.WriteString("path", route.Path.ToString().ToUpperInvariant());
+        if (route.In is null) json.WriteNull("in"); else json.WriteString("in", route.In);
+        if (route.Out is null) json.WriteNull("out"); else json.WriteString("out", route.Out);
+        if (route.Route is null) json.WriteNull("by"); else json.WriteString("by", route.Route.ToString());
+        json.WriteBoolean("dropped", route.Dropped);
+        json.WriteStartArray("notes");
+        foreach (var note in route.Notes) json.WriteStringValue(note);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    public static string Render(TraceResult trace, ConnectionResult? connection, RouteDecision? route = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -33,6 +67,7 @@ internal static class TraceJson
             }
 
             if (connection is not null) Connection(json, connection);
+            if (route is not null) Route(json, route);
             json.WriteEndObject();
         }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Connections;
+using DockerFw.Core.Semantics.Routing;
 using static DockerFw.Cli.Commands.TracePacketText;
 
 namespace DockerFw.Cli.Commands;
@@ -8,7 +9,7 @@ namespace DockerFw.Cli.Commands;
 /// <summary>`dockerfw trace --format text`: the verdict first, then the counted rules, then the packet.</summary>
 internal static class TraceText
 {
-    public static string Render(TraceResult trace, ConnectionResult? connection, PacketPath path)
+    public static string Render(TraceResult trace, ConnectionResult? connection, PacketPath path, RouteDecision? route = null)
     {
         var text = new StringBuilder();
         if (trace.Certain)
@@ -21,6 +22,7 @@ internal static class TraceText
         }
 
         text.Append($"path: {path.ToString().ToUpperInvariant()}\n");
+        if (route is not null) text.Append($"route: {route.Describe()}\n");
         if (trace.Outcomes.Length == 1)
         {
             Outcome(text, trace.Outcomes[0], "");

@@ -4,6 +4,7 @@ using DockerFw.Core.Docker;
 using DockerFw.Core.Host;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Core.Text;
 
@@ -27,16 +28,17 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(input.Docker, strict);
         var nft = dumps.ReadNft(input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, strict: false) : null;
         var notices = live?.Notices ?? [];
-        if (live is not null && nft?.Value is { } listed && IptablesNftTables(listed) is { Length: > 0 } managed)
+        if (live is not null && nft is not null)
         {
-            // Live mode read both families through iptables-save already: the warning asks for what
-            // was done, so it is said once, as a notice, instead of a warning per table.
-            nft = nft with { Diagnostics = [.. nft.Diagnostics.Where(d => d.Code != IptablesNftCode)] };
-            notices = notices.Add($"iptables-nft manages {managed}, which nft lists without the options of their xt matches: read with iptables-save and ip6tables-save instead");
+            // Live mode read both families through iptables-save already: one notice, not a warning per table.
+            (nft, var notice) = IptablesNftTables.AsNotice(nft);
+            if (notice is not null) notices = notices.Add(notice);
         }
 
         if (strict && nft is not null) nft = nft.Strict();
+        var routes = input.Routes.Select(file => RouteListReader.Read(dumps.ReadFile(file, null).Text, file)).ToList();
         var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? [])
+            .Concat(routes.SelectMany(r => r.Diagnostics))
             .Concat(live is null ? EmptyDumps(texts, rules, nft?.Value) : []).ToImmutableArray();
         if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
 
@@ -52,18 +54,13 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         return new LoadedHost(iptables, native, dockerView, dockerOrigin, live?.Settings ?? Core.Audit.HostSettings.Unknown, diagnostics, notices)
         {
             Addresses = live?.Addresses,
+            Routes = live?.Routes ?? (routes.Count > 0 ? RouteListReader.Concat(routes.Select(r => r.Value!)) : RoutingTable.Connected([], dockerView)),
             OtherBackends = [.. otherBackends.Rulesets],
             NetworksInferred = networksInferred,
             LiveSources = live is null ? []
                 : [.. texts.Concat(live.OtherBackends).Select(t => t.Name), .. live.Engine is { } engine ? ["docker-engine " + engine.Uri] : Array.Empty<string>()],
         };
     }
-
-    private const string IptablesNftCode = "DFW161";
-
-    /// <summary>The tables nft lists for iptables-nft (<c>table ip filter, table ip nat</c>); empty when none.</summary>
-    private static string IptablesNftTables(Ruleset listed) =>
-        string.Join(", ", listed.Tables.Where(t => t.ManagedByIptablesNft).Select(t => $"table {t.Family} {t.Name}"));
 
     /// <summary>
     /// An IPv4 dump given on the command line that holds no table, when no nft listing brings rules

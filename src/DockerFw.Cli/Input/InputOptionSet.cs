@@ -34,6 +34,12 @@ internal sealed class InputOptionSet
 
     public Option<string?> Netns { get; } = CreateNetnsOption();
 
+    public Option<string[]> Routes { get; } = new("--routes")
+    {
+        Description = "Read the host's routes: the JSON of 'ip -j route show table all' and/or 'ip -6 -j route show table all' (repeatable)",
+        HelpName = "FILE",
+    };
+
     public Option<string?> DockerHost { get; } = new("--docker-host")
     {
         Description = "Live mode: the Docker Engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock)",
@@ -54,6 +60,7 @@ internal sealed class InputOptionSet
         command.Options.Add(Nft);
         command.Options.Add(Docker);
         command.Options.Add(Netns);
+        command.Options.Add(Routes);
     }
 
     /// <summary>Adds <c>--docker-host</c>, for the commands that ask the Docker Engine in live mode.</summary>
@@ -67,5 +74,6 @@ internal sealed class InputOptionSet
         parsed.GetValue(Netns))
     {
         DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
+        Routes = [.. parsed.GetValue(Routes) ?? []],
     };
 }

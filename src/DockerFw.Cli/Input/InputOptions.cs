@@ -23,6 +23,9 @@ internal sealed record InputOptions(
     /// <summary>The Docker Engine's socket for live mode (<c>unix:///path</c>); null: DOCKER_HOST, else /var/run/docker.sock.</summary>
     public string? DockerHost { get; init; }
 
+    /// <summary><c>--routes FILE</c>: the JSON of <c>ip -j route show table all</c> (and <c>ip -6 ...</c>) of a saved host.</summary>
+    public ImmutableArray<string> Routes { get; init; } = [];
+
     /// <summary>No ruleset file is named: read the firewall of the running host (or namespace).</summary>
     public bool IsLive => Iptables is null && Ip6tables is null && Nft is null;
 
@@ -41,6 +44,9 @@ internal sealed record InputOptions(
             errors.Add("--docker-host and --docker both name Docker's view; give one of them");
         if (DockerHost is not null && DockerFw.Cli.Live.DockerEngineAddress.Check(DockerHost) is { } badHost)
             errors.Add(badHost);
+
+        if (!Routes.IsEmpty && IsLive)
+            errors.Add("--routes describes a saved host; live mode reads the host's routes itself");
 
         var fromStdin = new[] { Iptables, Ip6tables, Nft }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)

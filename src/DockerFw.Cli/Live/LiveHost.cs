@@ -3,13 +3,14 @@ using DockerFw.Cli.Input;
 using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Routing;
 
 namespace DockerFw.Cli.Live;
 
 /// <summary>
 /// Everything live mode read from a host (or a namespace): the rules of both families, the other
 /// iptables back end's rules when it holds tables too, the nftables ruleset as text (JSON of
-/// <c>nft -j list ruleset</c>, kept for the nftables reader), the kernel settings, the bridges, every address of the host, and
+/// <c>nft -j list ruleset</c>, kept for the nftables reader), the kernel settings, the bridges, every address of the host, its routes (IPv4 and IPv6, every table), and
 /// Docker's view from the Engine (null when there is no Engine to ask: see <see cref="Notices"/>).
 /// </summary>
 internal sealed record LiveHost(
@@ -19,6 +20,7 @@ internal sealed record LiveHost(
     HostSettings Settings,
     ImmutableArray<HostBridge> Bridges,
     ImmutableArray<InterfaceAddress> Addresses,
+    RoutingTable Routes,
     DockerView? Docker,
     DockerEngineAddress? Engine,
     ImmutableArray<string> Notices);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Docker;
+using DockerFw.Core.Semantics.Routing;
 
 namespace DockerFw.Cli.Live;
 
@@ -23,6 +24,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         var nft = shell.IsInstalled("nft") ? shell.Read("nft", "-j", "list", "ruleset") : null;
         var addr = shell.Read("ip", "-d", "-j", "addr", "show");
         var bridges = HostBridge.Parse(addr);
+        var routes = RouteListReader.Concat([Routes(shell, "-4"), Routes(shell, "-6")]);
         var (settings, notices) = KernelSettingsReader.Read(shell, bridges);
 
         var all = notices.ToBuilder();
@@ -43,7 +45,13 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
             engine = view is null ? null : endpoint;
         }
 
-        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), view, engine, all.ToImmutable());
+        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable());
+    }
+
+    private static RoutingTable Routes(HostShell shell, string family)
+    {
+        var read = RouteListReader.Read(shell.Read("ip", family, "-j", "route", "show", "table", "all"), $"ip {family} -j route show table all");
+        return read.Value ?? throw new CliFailure(string.Join("; ", read.Diagnostics.Select(d => d.Render())));
     }
 
     private static string NeedsRoot(InputOptions input) =>

@@ -4,6 +4,7 @@ using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Core.Text;
 
@@ -38,6 +39,12 @@ public sealed record LoadedHost(
     /// where the engines keep the conditions on local addresses uncertain.
     /// </summary>
     public ImmutableArray<InterfaceAddress>? Addresses { get; init; }
+
+    /// <summary>
+    /// The host's routes: read live (<c>ip -j route show table all</c>, both families) or from
+    /// <c>--routes</c>, complete then; else the connected routes of Docker's bridges, incomplete.
+    /// </summary>
+    public RoutingTable Routes { get; init; } = RoutingTable.Unknown;
 
     /// <summary>
     /// Rules of the other iptables back end (iptables-legacy beside iptables-nft, or the reverse), when

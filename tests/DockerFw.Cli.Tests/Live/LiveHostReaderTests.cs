@@ -30,6 +30,8 @@ public sealed class LiveHostReaderTests
         ["iptables-legacy-save"] = ScriptedHost.Ok("*nat\nCOMMIT\n"),
         ["nft -j list ruleset"] = ScriptedHost.Ok("{\"nftables\": []}"),
         ["ip -d -j addr show"] = ScriptedHost.Ok(Bridges),
+        ["ip -4 -j route show table all"] = ScriptedHost.Ok("""[{"dst":"default","gateway":"192.0.2.1","dev":"eth0"},{"type":"local","dst":"192.0.2.2","dev":"eth0","table":"local"}]"""),
+        ["ip -6 -j route show table all"] = ScriptedHost.Ok("[]"),
         ["grep"] = new CommandOutcome(2, Sysctls, ""),
     };
 
@@ -46,8 +48,8 @@ public sealed class LiveHostReaderTests
 
         Assert.All(host.Commands, c => Assert.StartsWith("ip netns exec lab ", c));
         Assert.Equal(
-            ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show"],
-            host.Commands.Take(4).Select(c => c["ip netns exec lab ".Length..]));
+            ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show", "ip -4 -j route show table all", "ip -6 -j route show table all"],
+            host.Commands.Take(6).Select(c => c["ip netns exec lab ".Length..]));
     }
 
     [Fact]
