@@ -30,7 +30,8 @@ public sealed class LiveModeLabTests
         Assert.Equal("1", sysctls.GetProperty("net.bridge.bridge-nf-call-iptables").GetString());
         Assert.Equal("0", sysctls.GetProperty($"bridge.{bridge}.nf_call_iptables").GetString());
         Assert.Equal("0", sysctls.GetProperty("bridge.docker0.nf_call_iptables").GetString());
-        Assert.Empty(audit.Root.GetProperty("notices").EnumerateArray());
+        // Nothing missing: the one notice an iptables-nft host gets says its tables were read through iptables-save.
+        Assert.All(audit.Root.GetProperty("notices").EnumerateArray(), n => Assert.StartsWith("iptables-nft manages table ip", n.GetString()));
     }
 
     [LabFact]
