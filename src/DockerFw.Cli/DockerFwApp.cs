@@ -25,7 +25,9 @@ internal static class DockerFwApp
                 ValidateScopes = true,
             });
             var root = provider.GetRequiredService<RootCommandFactory>().Create();
-            return Invoke(root, args, streams);
+            var code = Invoke(root, args, streams);
+            streams.Out.Flush();
+            return code;
         }
         catch (Exception e)
         {
@@ -58,6 +60,7 @@ internal static class DockerFwApp
         var message = e switch
         {
             CliFailure failure => failure.Message,
+            OutputFailure output => output.Message,
             _ => $"unexpected {e.GetType().Name}: {e.Message}",
         };
         error.WriteLine($"dockerfw: error: {OneLine(message, " | ")}");

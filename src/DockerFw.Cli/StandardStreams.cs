@@ -9,7 +9,7 @@ internal sealed record StandardStreams(TextReader In, TextWriter Out, TextWriter
     /// <summary>The width of the terminal <see cref="Out"/> writes to; null when it is a file or a pipe.</summary>
     public int? TerminalWidth { get; init; }
 
-    public static StandardStreams FromConsole() => new(Console.In, Console.Out, Console.Error)
+    public static StandardStreams FromConsole() => new(Console.In, OutputStream.OpenStandardOutput(), Console.Error)
     {
         TerminalWidth = Console.IsOutputRedirected ? null : TerminalWidthOrDefault(),
     };

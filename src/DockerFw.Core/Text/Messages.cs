@@ -146,12 +146,27 @@ internal static class Messages
     public static Diagnostic IgnoredPolicyCounters(SourceSpan at, string chain, string text) =>
         Warning("DFW156", at, $"counters '{Shorten(text)}' of chain '{Printable(chain)}' are not '[packets:bytes]': read as [0:0], as iptables-restore without --counters ignores them (with --counters it refuses the dump)");
 
-    private static Diagnostic Error(string code, SourceSpan at, string message) => new(Severity.Error, code, message, at);
+    // Every message passes through Printable: a diagnostic stays one line and sends no terminal escape.
+    private static Diagnostic Error(string code, SourceSpan at, string message) => new(Severity.Error, code, Printable(message), at);
 
-    private static Diagnostic Warning(string code, SourceSpan at, string message) => new(Severity.Warning, code, message, at);
+    private static Diagnostic Warning(string code, SourceSpan at, string message) => new(Severity.Warning, code, Printable(message), at);
 
     private static string Shorten(string text) => Printable(text.Length <= 60 ? text : text[..57] + "...");
 
-    private static string Printable(string text) =>
-        text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    /// <summary>Control characters (C0, DEL, C1) written as <c>\n</c>, <c>\r</c>, <c>\t</c> or <c>\xNN</c>.</summary>
+    private static string Printable(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\x1f') && !text.AsSpan().ContainsAnyInRange('\x7f', '\x9f')) return text;
+        var printable = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c == '\n') printable.Append("\\n");
+            else if (c == '\r') printable.Append("\\r");
+            else if (c == '\t') printable.Append("\\t");
+            else if (c < ' ' || c is >= '\x7f' and <= '\x9f') printable.Append($"\\x{(int)c:x2}");
+            else printable.Append(c);
+        }
+
+        return printable.ToString();
+    }
 }

@@ -66,6 +66,17 @@ public class ReaderErrorTests
     public void Ipv6_only_modules_fail_in_iptables(string line, int column) => FailsAt(line, column, IpFamily.V4);
 
     [Fact]
+    public void A_diagnostic_stays_one_line_and_shows_control_characters_escaped()
+    {
+        // The open quote takes the line feed into the chain name, as restore does.
+        const string dump = "*filter\n:INPUT ACCEPT [0:0]\n-A \"IN\x1b[2J\tPUT -j ACCEPT\nCOMMIT\n";
+        var rendered = IptablesSaveReader.Read(dump, "t").Diagnostics.Select(d => d.Render()).ToList();
+
+        Assert.Contains("t:3:4: error: expected a chain declared in table 'filter', but got 'IN\\x1b[2J\\tPUT -j ACCEPT\\n' (no ':IN\\x1b[2J\\tPUT -j ACCEPT\\n' line) [DFW108]", rendered);
+        Assert.All(rendered, line => Assert.DoesNotContain(line, c => char.IsControl(c)));
+    }
+
+    [Fact]
     public void A_quoted_comment_may_hold_blanks_quotes_and_a_hash()
     {
         var rule = SucceedsWith("-A INPUT -m comment --comment \"not # a \\\"comment\\\"\" -j ACCEPT");

@@ -1,0 +1,60 @@
+namespace DockerFw.Cli;
+
+/// <summary>
+/// Standard output as a stream of its own: Console.Out drops a write to a closed pipe silently
+/// (<c>dockerfw fmt x | head -c1</c> would exit 0 with the output cut), and a full device ends in
+/// an IOException; here both end in <see cref="OutputFailure"/>, one line and exit 2.
+/// </summary>
+internal sealed class OutputStream(Stream inner) : Stream
+{
+    public static TextWriter OpenStandardOutput() =>
+        // Not Console.OpenStandardOutput: its stream ignores EPIPE as well. File descriptor 1 itself.
+        new StreamWriter(
+            new OutputStream(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)),
+            new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = true };
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        try
+        {
+            inner.Write(buffer);
+        }
+        catch (IOException e)
+        {
+            throw new OutputFailure(e.Message);
+        }
+    }
+
+    public override void Flush()
+    {
+        try
+        {
+            inner.Flush();
+        }
+        catch (IOException e)
+        {
+            throw new OutputFailure(e.Message);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
+
+/// <summary>Standard output could not be written: closed (EPIPE) or full (ENOSPC).</summary>
+internal sealed class OutputFailure(string reason) : IOException($"cannot write to standard output: {reason}");
