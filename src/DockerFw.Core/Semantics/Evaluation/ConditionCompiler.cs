@@ -82,6 +82,7 @@ internal static class ConditionCompiler
         IcmpTypeMatch m => new IcmpTypeCondition(m),
         IcmpTypeSetMatch m => new IcmpTypeSetCondition(m),
         AddressSetMatch m => new AddressSetCondition(m),
+        InterfaceSetMatch m => new InterfaceSetCondition(m),
         ConntrackStateMatch m => new ConntrackStateCondition(m.States, m.Negated, m.StateModule),
         MarkMatch m => new MarkCondition(m.Value, m.Negated, m.Connection),
         AddrTypeMatch m => new AddrTypeCondition(m),

@@ -20,6 +20,13 @@ internal sealed class AddressSetCondition(AddressSetMatch match) : Condition
     public override string Doubt => "address unknown after NAT";
 }
 
+/// <summary>nft <c>iifname @set</c> of several names: the device matches one of them.</summary>
+internal sealed class InterfaceSetCondition(InterfaceSetMatch match) : Condition
+{
+    public override Truth Test(Branch p, EvaluationContext context) =>
+        TruthExtensions.From(match.Members.Any(m => m.Matches(match.Direction == Direction.In ? p.InView : p.OutView)));
+}
+
 /// <summary>nft <c>icmp type { a, b }</c> (or <c>icmpv6</c>): the protocol is ICMP of the match's family and the type one of the set.</summary>
 internal sealed class IcmpTypeSetCondition(IcmpTypeSetMatch match) : Condition
 {

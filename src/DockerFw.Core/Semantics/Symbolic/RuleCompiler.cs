@@ -87,6 +87,10 @@ internal static class RuleCompiler
                     if (SetIntervals(set) is { } listed) Constrain(Field(set.Field), listed, set.Negated);
                     else Doubt($"a member of {set.FormatValue()} has too many holes to enumerate");
                     break;
+                case InterfaceSetMatch i:
+                    Constrain(i.Direction == Direction.In ? Dimension.In : Dimension.Out,
+                        i.Members.Aggregate(IntervalSet.Empty, (all, m) => all.Union(space.Interfaces.Matching(m))), false);
+                    break;
                 case AddressSetMatch or IcmpTypeSetMatch:
                     // ip saddr / icmp type imply their family: never true for a packet of the other one.
                     never = true;

@@ -57,6 +57,7 @@ public sealed class SymbolicRuleset
     private static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, HostKnowledge knowledge, ReachDetail detail)
     {
         var patterns = ruleset.Rules.SelectMany(r => r.Matches).OfType<InterfaceMatch>().Select(m => m.Value)
+            .Concat(ruleset.Rules.SelectMany(r => r.Matches).OfType<InterfaceSetMatch>().SelectMany(m => m.Members))
             .Concat(interfaces ?? []);
         var space = new PacketSpace(ruleset.Family, InterfaceAlphabet.Of(patterns, knowledge.AddressedInterfaces ?? []));
         var chains = new Dictionary<(string, string), CompiledChain>();

@@ -67,6 +67,7 @@ public static class IptablesSaveWriter
                         {
                             AddressSetMatch set => $"{set.Option} {set.FormatValue()}",
                             IcmpTypeSetMatch icmp => $"{icmp.Option} {icmp.FormatValue()}",
+                            InterfaceSetMatch names => $"{names.Option} {names.FormatValue()}",
                             OpaqueMatch opaque => $"{opaque.Name} {string.Join(' ', opaque.Arguments)}",
                             _ => condition?.Option ?? block.Module!,
                         };

@@ -125,6 +125,7 @@ internal static class RuleFormatter
             MultiportMatch m => string.Join(',', m.Ranges.Select(r => r.Format(':'))),
             IcmpTypeMatch i => i.FormatValue(),
             IcmpTypeSetMatch i => i.FormatValue(),
+            InterfaceSetMatch i => i.FormatValue(),
             ConntrackStateMatch c => ConntrackStatesText.Format(c.States),
             MarkMatch m => m.Value.FormatMatch(),
             AddrTypeMatch a => string.Join(',', a.Types),

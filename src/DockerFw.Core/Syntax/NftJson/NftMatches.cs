@@ -59,8 +59,8 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
     {
         var names = members.Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : null).ToList();
         if (names.Count == 0 || names.Any(n => n is null)) return null;
-        if (!negated && names.Count > 1) return null;
         var direction = key == "iifname" ? Direction.In : Direction.Out;
+        if (!negated && names.Count > 1) return [Block(MatchBlock.NftOnly, new InterfaceSetMatch(direction, [.. names.Select(n => Interface(n!))]))];
         return [new MatchBlock(null, [.. names.Select(n => new InterfaceMatch(direction, Interface(n!), negated))])];
     }
 
