@@ -60,6 +60,37 @@ public sealed class HostSnapshotTests
         Assert.NotEqual(Of(LabHost), Of(tampered));
     }
 
+    [Fact]
+    public void A_restart_that_reorders_the_per_bridge_blocks_of_forward_and_stage_1_is_not_drift()
+    {
+        var lines = LabHost.Rules.Split('\n').ToList();
+        var backend = lines.FindAll(l => l.StartsWith("-A FORWARD -", StringComparison.Ordinal) && l.Contains("br-9c93ba76092b -", StringComparison.Ordinal) && !l.Contains("-j DROP", StringComparison.Ordinal));
+        var first = lines.IndexOf(backend[0]);
+        lines.RemoveRange(first, backend.Count);
+        lines.InsertRange(lines.IndexOf("-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"), backend);
+        var stage1 = lines.FindIndex(l => l.StartsWith("-A DOCKER-ISOLATION-STAGE-1 -i br-9c93ba76092b", StringComparison.Ordinal));
+        (lines[stage1], lines[stage1 + 1]) = (lines[stage1 + 1], lines[stage1]);
+        var restarted = LabHost with { Rules = string.Join('\n', lines) };
+
+        Assert.NotEqual(LabHost.Rules, restarted.Rules);
+        Assert.Equal(Of(LabHost), Of(restarted));
+    }
+
+    [Fact]
+    public void A_return_moved_above_the_isolation_drops_is_drift()
+    {
+        var open = LabHost with
+        {
+            Rules = LabHost.Rules
+                .Replace("-A DOCKER-ISOLATION-STAGE-2 -j RETURN\n", "", StringComparison.Ordinal)
+                .Replace(":DOCKER-ISOLATION-STAGE-2 - [0:0]\n", ":DOCKER-ISOLATION-STAGE-2 - [0:0]\n", StringComparison.Ordinal)
+                .Replace("-A DOCKER-ISOLATION-STAGE-2 -o br-9c93ba76092b -j DROP", "-A DOCKER-ISOLATION-STAGE-2 -j RETURN\n-A DOCKER-ISOLATION-STAGE-2 -o br-9c93ba76092b -j DROP", StringComparison.Ordinal),
+        };
+
+        Assert.NotEqual(LabHost.Rules, open.Rules);
+        Assert.NotEqual(Of(LabHost), Of(open));
+    }
+
     private static (string Rules, string Networks, string Containers) Replace((string Rules, string Networks, string Containers) host, string from, string to) =>
         (host.Rules.Replace(from, to, StringComparison.Ordinal),
          host.Networks.Replace(from, to, StringComparison.Ordinal),
