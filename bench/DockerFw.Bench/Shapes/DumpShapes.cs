@@ -120,7 +120,8 @@ public static class DumpShapes
         var text = Header(rules, "ip6tables-save", ["DOCKER", "DOCKER-USER"]);
         text.Append("-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER\n");
         for (var i = 0; i < rules - 2; i++)
-            text.Append("-A DOCKER -d fd00:").Append((i >> 16) & 0xffff).Append(':').Append(i & 0xffff).Append("::2/128")
+            text.Append("-A DOCKER -d fd00:").Append(((i >> 16) & 0xffff).ToString("x", CultureInfo.InvariantCulture)).Append(':')
+                .Append((i & 0xffff).ToString("x", CultureInfo.InvariantCulture)).Append("::2/128")
                 .Append(" ! -i br-").Append(i % 4093).Append(" -o br-").Append(i % 4093).Append(" -p tcp -m tcp --dport ").Append(1 + i % 65535)
                 .Append(" -j ACCEPT\n");
         return Commit(text);
