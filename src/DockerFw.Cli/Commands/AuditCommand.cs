@@ -107,11 +107,8 @@ internal sealed class AuditCommand(
         };
 
         Write(run, options);
-        return FailsOn(report, options.FailOn) ? ExitCodes.Findings : ExitCodes.Ok;
+        return run.Failed ? ExitCodes.Findings : ExitCodes.Ok;
     }
-
-    /// <summary>Whether a finding reaches the bar (intended findings are apart and never do).</summary>
-    public static bool FailsOn(AuditReport report, FindingSeverity? bar) => bar is { } least && report.Findings.Any(f => f.Severity >= least);
 
     private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<string> liveSources)
     {

@@ -23,7 +23,7 @@ internal sealed class AuditJUnitFormatter : IAuditFormatter
         var suites = checks.Select(check =>
         {
             var findings = report.Findings.Where(f => f.Code.Check == check).ToList();
-            var testcases = cases.Select(name => Case(check, name, findings.Where(f => ConcernsCase(f, name)).ToList(), run.FailOn)).ToList();
+            var testcases = cases.Select(name => Case(check, name, findings.Where(f => ConcernsCase(f, name)).ToList(), run)).ToList();
             return new XElement("testsuite",
                 new XAttribute("name", check),
                 new XAttribute("tests", testcases.Count),
@@ -44,10 +44,10 @@ internal sealed class AuditJUnitFormatter : IAuditFormatter
     // A finding about no network is about the host; one about several is a case of each.
     private static bool ConcernsCase(Finding f, string name) => name == HostCase ? f.Networks.IsEmpty : f.Networks.Contains(name);
 
-    private static XElement Case(string check, string name, List<Finding> findings, FindingSeverity? bar)
+    private static XElement Case(string check, string name, List<Finding> findings, AuditRun run)
     {
         var element = new XElement("testcase", new XAttribute("classname", "dockerfw." + check), new XAttribute("name", Xml(name)));
-        var failing = findings.Where(f => bar is { } least && f.Severity >= least).ToList();
+        var failing = findings.Where(run.Fails).ToList();
         if (failing.Count > 0)
             element.Add(new XElement("failure",
                 new XAttribute("type", string.Join(",", failing.Select(f => f.Code.Code).Distinct())),

@@ -19,21 +19,21 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
         var md = new StringBuilder();
         var counts = Enum.GetValues<FindingSeverity>().Reverse().Select(s => $"{report.Findings.Count(f => f.Severity == s)} {ReportWords.Of(s)}");
         md.Append(CultureInfo.InvariantCulture, $"## dockerfw audit: {report.Findings.Length} finding{(report.Findings.Length == 1 ? "" : "s")} ({string.Join(", ", counts)})\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"{(run.FailOn is { } bar ? $"Fails on {ReportWords.Of(bar)} or worse: **{(AuditFailing(report, bar) ? "failed" : "passed")}**" : "Fails on nothing (`--fail-on never`)")}. ");
-        md.Append(CultureInfo.InvariantCulture, $"dockerfw {Cell(run.ToolVersion)}; read: {string.Join(", ", run.Inputs.Select(i => $"{i.Kind} `{Code(i.Name)}`"))}.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"{(run.FailOn is { } bar ? $"Fails on {ReportWords.Of(bar)} or worse: **{(run.Failed ? "failed" : "passed")}**" : "Fails on nothing (`--fail-on never`)")}. ");
+        md.Append(CultureInfo.InvariantCulture, $"dockerfw {Text(run.ToolVersion)}; read: {string.Join(", ", run.Inputs.Select(i => $"{i.Kind} `{Code(i.Name)}`"))}.\n\n");
 
         md.Append("### Networks\n\n| network | bridge | subnets | internal | icc (declared / effective) | masquerade (declared / effective) |\n|---|---|---|---|---|---|\n");
         foreach (var n in report.Networks)
-            md.Append(CultureInfo.InvariantCulture, $"| {Cell(n.Name)} | {Cell(n.Bridge ?? "-")} | {Cell(string.Join(", ", n.Subnets))} | {(n.Internal ? "yes" : "no")} | {Setting(n.Icc)} | {Setting(n.Masquerade)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {Text(n.Name)} | {Text(n.Bridge ?? "-")} | {Text(string.Join(", ", n.Subnets))} | {(n.Internal ? "yes" : "no")} | {Setting(n.Icc)} | {Setting(n.Masquerade)} |\n");
 
         if (report.Networks.Length >= 2)
         {
             var names = report.Networks.Select(n => n.Name).ToList();
-            md.Append("\n### Reachability\n\nNew connections from a network (row) to another (column).\n\n| from \\ to | ").Append(string.Join(" | ", names.Select(Cell))).Append(" |\n|---|")
+            md.Append("\n### Reachability\n\nNew connections from a network (row) to another (column).\n\n| from \\ to | ").Append(string.Join(" | ", names.Select(Text))).Append(" |\n|---|")
                 .Append(string.Concat(names.Select(_ => "---|"))).Append('\n');
             foreach (var from in names)
             {
-                md.Append("| ").Append(Cell(from)).Append(" |");
+                md.Append("| ").Append(Text(from)).Append(" |");
                 foreach (var to in names)
                 {
                     var entry = report.Reachability.FirstOrDefault(r => r.From == from && r.To == to);
@@ -72,13 +72,10 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
         output.Write(md.ToString());
     }
 
-    private static bool AuditFailing(AuditReport report, FindingSeverity bar) => report.Findings.Any(f => f.Severity >= bar);
-
     private static string Setting(Setting s)
     {
-        static string Word(bool? v) => v switch { true => "on", false => "off", null => "?" };
-        var effective = s.PartialFlows is { } flows ? $"partial ({Cell(string.Join(", ", flows.Select(DockerFw.Core.Audit.Analysis.FlowWords.Of)))})" : Word(s.Effective);
-        return s.Drifted ? $"**{Word(s.Declared)} / {effective} (drift)**" : $"{Word(s.Declared)} / {effective}";
+        var text = $"{ReportWords.Switch(s.Declared)} / {Text(ReportWords.Effective(s))}";
+        return s.Drifted ? $"**{text} (drift)**" : text;
     }
 
     private static string Verdict(ReachabilityVerdict verdict) => verdict switch
@@ -104,8 +101,6 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
 
         return builder.ToString();
     }
-
-    private static string Cell(string text) => Text(text);
 
     // Inside a code span only a backtick can end it: replace it, keep the rest verbatim.
     private static string Code(string text) => Printable.Of(text).Replace('`', '\'').Replace('\n', ' ').Replace("|", "\\|", StringComparison.Ordinal);

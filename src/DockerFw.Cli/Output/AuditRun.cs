@@ -21,6 +21,12 @@ internal sealed record AuditRun(
     /// <summary><c>--fail-on</c>: the least severity that fails the run; null for never.</summary>
     public FindingSeverity? FailOn { get; init; } = FindingSeverity.High;
 
+    /// <summary>Whether this finding reaches <see cref="FailOn"/> (intended findings are apart and never do).</summary>
+    public bool Fails(Finding finding) => FailOn is { } least && finding.Severity >= least;
+
+    /// <summary>Whether the run fails: exit code 1, the verdict Markdown states, JUnit's failures.</summary>
+    public bool Failed => Report.Findings.Any(Fails);
+
     /// <summary>The IPv6 dump the evidence lines of IPv6 findings point into; null in live mode.</summary>
     public string? Rules6File { get; init; }
 

@@ -88,14 +88,9 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
     private static IRenderable SettingCell(Setting? setting)
     {
         if (setting is null) return new Markup("-");
-        var effective = setting.PartialFlows is { } flows
-            ? $"partial ({Esc(string.Join(", ", flows.Select(DockerFw.Core.Audit.Analysis.FlowWords.Of)))})"
-            : Word(setting.Effective);
-        var text = $"{Word(setting.Declared)} / {effective}";
+        var text = $"{ReportWords.Switch(setting.Declared)} / {Esc(ReportWords.Effective(setting))}";
         return new Markup(setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text);
     }
-
-    private static string Word(bool? value) => value switch { true => "on", false => "off", null => "?" };
 
     private static void PublishedPorts(IAnsiConsole console, string title, string? subtitle, IReadOnlyCollection<PublishedPortReport> ports)
     {

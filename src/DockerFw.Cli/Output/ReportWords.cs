@@ -22,6 +22,13 @@ internal static class ReportWords
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
 
+    /// <summary>A declared or effective switch: on, off, or ? where it cannot be known.</summary>
+    public static string Switch(bool? value) => value switch { true => "on", false => "off", null => "?" };
+
+    /// <summary>What the rules make of a setting: a switch, or partial with the flows that pass.</summary>
+    public static string Effective(Setting setting) =>
+        setting.PartialFlows is { } flows ? $"partial ({string.Join(", ", flows.Select(Core.Audit.Analysis.FlowWords.Of))})" : Switch(setting.Effective);
+
     public static FindingSeverity? SeverityOf(string word) =>
         Enum.GetValues<FindingSeverity>().Select(s => (FindingSeverity?)s).FirstOrDefault(s => Of(s!.Value) == word);
 
