@@ -48,12 +48,7 @@ internal sealed class DockerEngineClient : IDisposable
             },
         };
         // The host name is never resolved: every connection goes to the socket.
-        http = new HttpClient(handler)
-        {
-            BaseAddress = new Uri("http://docker/"),
-            Timeout = Timeout,
-            MaxResponseContentBufferSize = this.answerLimit,
-        };
+        http = new HttpClient(handler) { BaseAddress = new Uri("http://docker/"), Timeout = Timeout };
     }
 
     public DockerEngineAddress Endpoint { get; }

@@ -37,7 +37,7 @@ public static class DockerInspectReader
                 var path = isArray ? $"$[{index}]" : "$";
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    problems.Error(path, $"expected a network or a container (an object) as item {index + 1}, but got {Kind(item)}");
+                    problems.Error(path, $"expected a network or a container (an object) as item {index + 1}, but got {InspectFields.Kind(item)}");
                     continue;
                 }
 
@@ -51,8 +51,6 @@ public static class DockerInspectReader
             return new(view, problems.Diagnostics());
         }
     }
-
-    private static string Kind(JsonElement e) => InspectFields.Kind(e);
 
     private static DockerNetwork ReadNetwork(JsonElement n, string path, InspectFields f)
     {

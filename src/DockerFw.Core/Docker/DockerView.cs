@@ -25,15 +25,17 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
     /// </summary>
     public DockerView Merge(DockerView other)
     {
-        // Keys, not pairwise comparisons: captures of thousands of networks merge in linear time.
-        var networkKeys = other.Networks.SelectMany(n => new[] { "id:" + n.Id, "name:" + n.Name, n.Bridge is null ? "" : "bridge:" + n.Bridge }).ToHashSet();
-        var containerKeys = other.Containers.SelectMany(c => new[] { "id:" + c.Id, "name:" + c.Name }).ToHashSet();
-        // An empty id or name (a hand-written file) names nothing to replace.
-        networkKeys.ExceptWith(["", "id:", "name:"]);
-        containerKeys.ExceptWith(["id:", "name:"]);
+        // Sets, not pairwise comparisons: captures of thousands of networks merge in linear time. An
+        // empty id or name (a hand-written file) names nothing to replace.
+        static HashSet<string> Named(IEnumerable<string?> keys) => [.. keys.Where(k => !string.IsNullOrEmpty(k)).Select(k => k!)];
+        var ids = Named(other.Networks.Select(n => n.Id));
+        var names = Named(other.Networks.Select(n => n.Name));
+        var bridges = Named(other.Networks.Select(n => n.Bridge));
+        var containerIds = Named(other.Containers.Select(c => c.Id));
+        var containerNames = Named(other.Containers.Select(c => c.Name));
         return new(
-            [.. Networks.Where(n => !networkKeys.Contains("id:" + n.Id) && !networkKeys.Contains("name:" + n.Name) && !(n.Bridge is not null && networkKeys.Contains("bridge:" + n.Bridge))), .. other.Networks],
-            [.. Containers.Where(c => !containerKeys.Contains("id:" + c.Id) && !containerKeys.Contains("name:" + c.Name)), .. other.Containers],
+            [.. Networks.Where(n => !ids.Contains(n.Id) && !names.Contains(n.Name) && !(n.Bridge is { } b && bridges.Contains(b))), .. other.Networks],
+            [.. Containers.Where(c => !containerIds.Contains(c.Id) && !containerNames.Contains(c.Name)), .. other.Containers],
             Inferred && other.Inferred);
     }
 }

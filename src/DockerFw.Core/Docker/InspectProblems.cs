@@ -11,8 +11,6 @@ internal sealed class InspectProblems(string json, string file)
 {
     private readonly List<(string Path, bool Error, string Message)> found = [];
 
-    public bool Any => found.Count > 0;
-
     public void Error(string path, string message) => found.Add((path, true, message));
 
     public void Warning(string path, string message) => found.Add((path, false, message));
