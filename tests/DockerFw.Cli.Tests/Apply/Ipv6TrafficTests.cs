@@ -75,6 +75,7 @@ public sealed class Ipv6TrafficTests : IDisposable
 
         if (RootFactAttribute.IsRoot)
             foreach (var ns in new[] { host, web, api }) Run(["ip", "netns", "delete", ns]);
+        File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(host));
         Directory.Delete(folder, recursive: true);
     }
 

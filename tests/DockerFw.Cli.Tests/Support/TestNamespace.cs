@@ -28,7 +28,12 @@ internal sealed class TestNamespace : IDisposable
         return Run("ip", ["netns", "exec", Name, "nft", "-j", "list", "ruleset"]);
     }
 
-    public void Dispose() => Run("ip", ["netns", "delete", Name]);
+    /// <summary>Deletes the namespace and the apply lock file an apply into it left in /run/dockerfw.</summary>
+    public void Dispose()
+    {
+        Run("ip", ["netns", "delete", Name]);
+        File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Name));
+    }
 
     private static string Run(string program, string[] arguments, string? stdin = null)
     {
