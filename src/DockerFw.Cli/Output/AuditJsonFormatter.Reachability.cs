@@ -52,6 +52,8 @@ internal sealed partial class AuditJsonFormatter
             json.WriteStartObject();
             json.WriteString("protocol", flow.Protocol);
             NullableString(json, "ports", flow.Ports);
+            // Written only when the flow holds for some source ports: absent means any.
+            if (flow.SourcePorts is { } sources) json.WriteString("source_ports", sources);
             NullableString(json, "destinations", flow.Destinations);
             json.WriteString("kind", flow.Kind);
             json.WriteBoolean("possible", flow.Possible);

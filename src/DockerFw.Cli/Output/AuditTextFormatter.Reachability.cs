@@ -99,6 +99,7 @@ internal sealed partial class AuditTextFormatter
     private static string FlowText(AllowedFlow flow)
     {
         var ports = flow.Ports is null ? "" : $" port {flow.Ports}";
+        if (flow.SourcePorts is { } sources) ports += " " + Core.Audit.Analysis.FlowWords.SourcePorts(sources);
         var to = flow.Destinations is null ? "" : $" to {flow.Destinations}";
         var possible = flow.Possible ? ", only possibly (depends on what the dump cannot show)" : "";
         var protocol = flow.Protocol == "all" ? "every protocol" : flow.Protocol;

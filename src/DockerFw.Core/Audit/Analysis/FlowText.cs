@@ -13,11 +13,16 @@ public static class FlowText
         return string.Join(",", protos.Ranges.SelectMany(r => Values(r.First, r.Last)).Select(p => Protocol.FromNumber((int)p).Name));
     }
 
-    /// <summary>Null when every port (or the protocol has none).</summary>
-    public static string? Ports(Box box, PacketSpace space)
+    /// <summary>The destination ports; null when every port (or the protocol has none).</summary>
+    public static string? Ports(Box box, PacketSpace space) => PortsOf(box, Dimension.Dport, space);
+
+    /// <summary>The source ports; null when every port (or the protocol has none).</summary>
+    public static string? SourcePorts(Box box, PacketSpace space) => PortsOf(box, Dimension.Sport, space);
+
+    private static string? PortsOf(Box box, Dimension side, PacketSpace space)
     {
-        var ports = box[Dimension.Dport];
-        if (ports.Equals(space.Full(Dimension.Dport)) || !box[Dimension.Proto].Overlaps(PacketSpace.PortProtocols)) return null;
+        var ports = box[side];
+        if (ports.Equals(space.Full(side)) || !box[Dimension.Proto].Overlaps(PacketSpace.PortProtocols)) return null;
         return string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
     }
 

@@ -1,14 +1,22 @@
 namespace DockerFw.Core.Audit.Analysis;
 
-/// <summary>An allowed flow in a finding's words: <c>tcp/80</c>, <c>udp</c>, <c>all</c>, with its destinations when narrowed.</summary>
+/// <summary>
+/// An allowed flow in a finding's words: <c>tcp/80</c>, <c>udp</c>, <c>all</c>, with its source ports
+/// and destinations when narrowed.
+/// </summary>
 public static class FlowWords
 {
     public static string Of(AllowedFlow f)
     {
         var what = f.Ports is null ? f.Protocol : $"{f.Protocol}/{f.Ports}";
         var to = f.Destinations is null ? "" : $" to {f.Destinations}";
+        var from = f.SourcePorts is null ? "" : $" {SourcePorts(f.SourcePorts)}";
         var kind = f.Kind == "one-way" ? " (one-way: replies blocked)" : "";
         var maybe = f.Possible ? " (possibly)" : "";
-        return what + to + kind + maybe;
+        return what + from + to + kind + maybe;
     }
+
+    /// <summary><c>from source port 5432</c>, <c>from source ports 0-20989,20991-65535</c>.</summary>
+    public static string SourcePorts(string ports) =>
+        ports.Contains(',', StringComparison.Ordinal) || ports.Contains('-', StringComparison.Ordinal) ? $"from source ports {ports}" : $"from source port {ports}";
 }
