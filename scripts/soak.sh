@@ -29,11 +29,35 @@ export DOCKERFW_ORACLE_LOG="$log"
 export DOCKERFW_ORACLE_FIXTURES="${DOCKERFW_ORACLE_FIXTURES:-$repo/tests/DockerFw.Lab.Tests/Oracle/Fixtures}"
 echo "soak: seeds $DOCKERFW_ORACLE_SEEDS, report in $log"
 
-dotnet build tests/DockerFw.Lab.Tests -v q -clp:ErrorsOnly >/dev/null
+# A soak stopped with ^C or kill leaves no lab behind: the test run is stopped (its own process
+# group), then scripts/lab-cleanup.sh removes every lab whose test process is gone (daemons, shims,
+# container processes, namespaces), and the figures so far are printed.
+tests=""
+stop() {
+    trap - INT TERM
+    if [[ -n "$tests" ]]; then
+        kill -TERM -- "-$tests" 2>/dev/null
+        for _ in $(seq 1 20); do kill -0 -- "-$tests" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL -- "-$tests" 2>/dev/null
+    fi
+    "$repo/scripts/lab-cleanup.sh"
+    interrupted=1
+}
+interrupted=0
+trap stop INT TERM
+trap '"$repo/scripts/lab-cleanup.sh" >/dev/null' EXIT
+"$repo/scripts/lab-cleanup.sh"
+
+dotnet build tests/DockerFw.Lab.Tests -m:1 -v q -clp:ErrorsOnly >/dev/null
 set +e
-dotnet test tests/DockerFw.Lab.Tests --no-build --filter "FullyQualifiedName~Oracle.OracleSeedTests" >"$log.test" 2>&1
+setsid dotnet test tests/DockerFw.Lab.Tests --no-build -m:1 --filter "FullyQualifiedName~Oracle.OracleSeedTests" >"$log.test" 2>&1 &
+tests=$!
+wait "$tests"
 status=$?
+# wait returns early when a trapped signal arrives: let the trap's cleanup finish first
+while ((interrupted == 0)) && kill -0 "$tests" 2>/dev/null; do wait "$tests"; status=$?; done
 set -e
+((interrupted)) && echo "soak: interrupted; the figures of the scenarios that ended:"
 cat "$log"
 if grep -q "Error Message" "$log.test"; then
     echo "--- test failures (the scenario could not run, or disagreed):"
@@ -49,8 +73,7 @@ grep '^ORACLE ' "$log" | awk '
       printf "soak: %d scenarios, %d claims checked, %d probes, %d disagreements known, %d new, %.1f s per scenario (first run, without shrinking)\n",
              n, checked, probes, known, fresh, n ? secs / n : 0
       for (c in byclass) printf "soak:   %-60s in %d scenarios\n", c, byclass[c] }'
-left="$(ip netns list | grep -E '^dfwlab' || true)"
-[[ -z "$left" ]] || echo "soak: warning: namespaces left behind: $left"
 ran=$(grep -c '^ORACLE ' "$log" || true)
+((interrupted)) && exit 130
 [[ "$ran" == "$count" ]] || { echo "soak: $((count - ran)) scenarios did not run to the end (see $log.test)"; exit 1; }
 exit $status

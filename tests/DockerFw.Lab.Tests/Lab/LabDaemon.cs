@@ -6,8 +6,10 @@ namespace DockerFw.Lab.Tests.Lab;
 /// A real Docker Engine (Debian's docker.io) in a network namespace of its own (<c>dfwlab-PID-N</c>),
 /// with its own data-root, exec-root, pidfile and socket, a busybox image made by <c>docker import</c>,
 /// and an uplink (a veth) to a second namespace of ours that plays "outside": the internet or the LAN.
-/// Everything it starts is stopped by pidfile (dockerd, its containerd) and by namespace (the shims),
-/// and both namespaces and the work directory are deleted on dispose, whatever the tests did.
+/// Everything it starts is stopped by pidfile (dockerd, its containerd), by namespace (the shims) and
+/// by cgroup (the container processes, <see cref="LabLeftovers"/>), and both namespaces and the work
+/// directory are deleted on dispose, whatever the tests did. A run killed before dispose leaves its
+/// labs to scripts/lab-cleanup.sh (the names carry the test process's PID).
 /// </summary>
 public abstract class LabDaemon : IDisposable
 {
@@ -159,6 +161,7 @@ public abstract class LabDaemon : IDisposable
     public void Dispose()
     {
         if (!IsRoot) return;
+        var containers = LabLeftovers.ContainerIds(WorkDir);
         if (File.Exists(Socket))
         {
             var ids = Docker("ps", "-aq").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -167,10 +170,12 @@ public abstract class LabDaemon : IDisposable
 
         StopByPidFile(PidFile, TimeSpan.FromSeconds(20));
         StopByPidFile(ContainerdPidFile, TimeSpan.FromSeconds(10));
-        // Whatever is still in our namespaces (shims, a hung daemon) goes too.
+        // Whatever is still in our namespaces (shims, a hung daemon) goes too, and the container
+        // processes, which live in namespaces of their own: found by their cgroups.
         foreach (var ns in new[] { Netns, Outside })
             foreach (var pid in Sh.Run("ip", ["netns", "pids", ns]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 Sh.Run("kill", ["-9", pid]);
+        LabLeftovers.Kill(WorkDir, [.. containers, .. LabLeftovers.ContainerIds(WorkDir)]);
         if (outsideEcho is { HasExited: false }) outsideEcho.Kill(entireProcessTree: true);
         outsideEcho?.Dispose();
 
