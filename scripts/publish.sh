@@ -3,6 +3,10 @@
 # one composite ReadyToRun image together with the framework, so almost nothing is jitted at start
 # and the framework's generic code over dockerfw's types is precompiled too (docs/performance.md).
 # Usage: scripts/publish.sh OUT-DIR        (then run OUT-DIR/dockerfw, or docker fw with OUT-DIR/docker-fw installed as a plugin)
+# OUT-DIR/dockerfw is a two-line launcher of OUT-DIR/lib/dockerfw that turns the .NET runtime's
+# diagnostic port off: a root tool must not open a socket in /tmp that attaches a debugger to it, and
+# a killed run would leave the socket behind. The runtime takes that switch from the environment only
+# (DOTNET_EnableDiagnostics; runtimeconfig.json has no such property).
 set -euo pipefail
 
 out=${1:?usage: scripts/publish.sh OUT-DIR}
@@ -14,7 +18,13 @@ trap 'rm -rf "$artifacts"' EXIT
 
 dotnet publish "$repo/src/DockerFw.Cli" -c Release -r linux-x64 --self-contained true \
     -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
-    --artifacts-path "$artifacts" -o "$out" >/dev/null
+    --artifacts-path "$artifacts" -o "$out/lib" >/dev/null
+cat >"$out/dockerfw" <<'LAUNCHER'
+#!/bin/sh
+# dockerfw without the .NET diagnostic port (scripts/publish.sh says why).
+DOTNET_EnableDiagnostics=0 exec "$(dirname "$(readlink -f "$0")")/lib/dockerfw" "$@"
+LAUNCHER
+chmod 755 "$out/dockerfw"
 # The same program as a docker CLI plugin: link OUT-DIR/docker-fw into ~/.docker/cli-plugins/ or
 # /usr/libexec/docker/cli-plugins/ and `docker fw ...` runs it (docs/cli.md, docker fw).
 ln -sf dockerfw "$out/docker-fw"
