@@ -42,6 +42,32 @@ internal static class PolicyPlanning
         return Report(plan.Diagnostics, error) ? plan.Value : null;
     }
 
+    /// <summary>The plan that takes dockerfw's chain and its jumps away, in both families.</summary>
+    public static PolicyPlan? Removal(InputOptions input, HostLoader loader, TextWriter error)
+    {
+        var loaded = loader.Load(input);
+        if (!LoadedHostReport.Write(loaded, error)) return null;
+        var v4 = loaded.IptablesOf(IpFamily.V4);
+        if (v4 is null)
+        {
+            error.WriteLine("dockerfw: error: no IPv4 rules were read; nothing can be removed");
+            return null;
+        }
+
+        return PolicyRemoval.Plan(v4, loaded.IptablesOf(IpFamily.V6));
+    }
+
+    /// <summary>
+    /// A line saying that the plan replaces a policy applied earlier (dockerfw's chain already has
+    /// rules, and the plan changes them), or null.
+    /// </summary>
+    public static string? Replaced(PolicyPlan plan)
+    {
+        var earlier = plan.Before["filter"]?[PolicyPlanner.Chain]?.Rules.Length ?? 0;
+        if (earlier == 0 || plan.Diff.Length == 0) return null;
+        return $"This plan replaces the policy applied earlier: {PolicyPlanner.Chain} has {earlier} rule(s) now and will have {plan.Rules.Length}.";
+    }
+
     /// <summary>Writes every diagnostic; true when none is an error.</summary>
     private static bool Report(IEnumerable<Diagnostic> diagnostics, TextWriter error)
     {

@@ -8,13 +8,15 @@ namespace DockerFw.Cli.Commands;
 /// <summary>
 /// `dockerfw apply --policy FILE`: plans on the live host (or <c>--netns</c>), shows the plan and asks
 /// unless <c>--yes</c>, then applies it safely (<see cref="PolicyApplier"/>). A second apply of the
-/// same policy reports no change and changes nothing.
+/// same policy reports no change and changes nothing. <c>--remove</c> instead of a policy takes
+/// dockerfw's chain and its jumps away, the same safe way.
 /// </summary>
 internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
-        var policy = new Option<string>("--policy") { Description = "The policy file (docs/policy.md)", HelpName = "FILE", Required = true };
+        var policy = new Option<string>("--policy") { Description = "The policy file (docs/policy.md)", HelpName = "FILE" };
+        var remove = new Option<bool>("--remove") { Description = "Instead of a policy: take dockerfw's chain and its jumps away" };
         var inputs = new InputOptionSet();
         var netns = inputs.Netns;
         var dockerFiles = new Option<string[]>("--docker") { Description = "Docker JSON instead of asking the Engine (docker network inspect / docker inspect)", HelpName = "FILE" };
@@ -23,17 +25,18 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
         var backups = new Option<string>("--backup-dir") { Description = "Where backups go (default /var/lib/dockerfw)", HelpName = "DIR", DefaultValueFactory = _ => "/var/lib/dockerfw" };
         var command = new Command("apply", "Apply a policy: backup, atomic iptables-restore --noflush, read-back verification, rollback on failure")
         {
-            policy, netns, dockerFiles, inputs.DockerHost, yes, timeout, backups,
+            policy, remove, netns, dockerFiles, inputs.DockerHost, yes, timeout, backups,
         };
         command.SetAction(parsed => Run(
             new InputOptions(null, null, null, [.. parsed.GetValue(dockerFiles) ?? []], parsed.GetValue(netns)) { DockerHost = parsed.GetValue(inputs.DockerHost) },
-            parsed.GetValue(policy)!, parsed.GetValue(yes), parsed.GetValue(timeout), parsed.GetValue(backups)!));
+            parsed.GetValue(policy), parsed.GetValue(remove), parsed.GetValue(yes), parsed.GetValue(timeout), parsed.GetValue(backups)!));
         return command;
     }
 
-    private int Run(InputOptions input, string policyFile, bool yes, int? confirmTimeout, string backupDirectory)
+    private int Run(InputOptions input, string? policyFile, bool remove, bool yes, int? confirmTimeout, string backupDirectory)
     {
         var problems = input.Validate();
+        if ((policyFile is null) == !remove) problems = problems.Add("give either --policy FILE or --remove");
         if (confirmTimeout is <= 0) problems = problems.Add("--confirm-timeout must be a positive number of seconds");
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
@@ -47,18 +50,22 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
         using (held) return PlanAndApply(input, policyFile, yes, confirmTimeout, backupDirectory);
     }
 
-    private int PlanAndApply(InputOptions input, string policyFile, bool yes, int? confirmTimeout, string backupDirectory)
+    /// <param name="policyFile">The policy; null to remove dockerfw's rules.</param>
+    private int PlanAndApply(InputOptions input, string? policyFile, bool yes, int? confirmTimeout, string backupDirectory)
     {
-        var plan = PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
+        var plan = policyFile is null ? PolicyPlanning.Removal(input, loader, streams.Error) : PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
         if (plan is null) return ExitCodes.Error;
         if (plan.ChangesNothing)
         {
-            streams.Out.WriteLine($"dockerfw: no change: the host already runs the plan of {policyFile}");
+            streams.Out.WriteLine(policyFile is null
+                ? "dockerfw: no change: the host has no rules of dockerfw's to remove"
+                : $"dockerfw: no change: the host already runs the plan of {policyFile}");
             return ExitCodes.Ok;
         }
 
         if (!yes)
         {
+            if (policyFile is not null && PolicyPlanning.Replaced(plan) is { } replaced) streams.Out.WriteLine(replaced);
             streams.Out.Write(plan.Diff);
             streams.Out.Write(plan.Ipv6?.Diff ?? "");
             streams.Out.Write("Apply this plan? [y/N] ");

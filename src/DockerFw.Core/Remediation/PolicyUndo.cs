@@ -7,7 +7,7 @@ namespace DockerFw.Core.Remediation;
 /// <summary>
 /// Undoes exactly what an apply changed in one family: dockerfw's chain gets back the rules it had
 /// before (or goes away when it did not exist) and the jumps the apply added to DOCKER-USER are
-/// deleted. Nothing else is named in the <c>iptables-restore --noflush</c> input, so every rule
+/// deleted (or, after a removal, put back first in DOCKER-USER). Nothing else is named in the <c>iptables-restore --noflush</c> input, so every rule
 /// others changed meanwhile (a container Docker started, a dockerd restart) stays as it is now;
 /// restoring the whole backup would erase those.
 /// </summary>
@@ -37,24 +37,27 @@ public static class PolicyUndo
             foreach (var rule in kept) text.Append(rule).Append('\n');
         }
 
+        for (var missing = Jumps(before) - Jumps(now); missing > 0; missing--)
+            text.Append($"-I {PolicyPlanner.DockerUser} 1 -j {PolicyPlanner.Chain}\n");
         return text.Append("COMMIT\n").ToString();
     }
 
     /// <summary>
-    /// Null when <paramref name="now"/> has dockerfw's chain as <paramref name="before"/> had it and no
-    /// more jumps to it than before; otherwise what still differs.
+    /// Null when <paramref name="now"/> has dockerfw's chain as <paramref name="before"/> had it and as
+    /// many jumps to it as before; otherwise what still differs.
     /// </summary>
     public static string? Differs(Ruleset before, Ruleset now)
     {
         var (kept, current) = (OwnRules(before), OwnRules(now));
         var chainDiffers = kept is null ? current is not null : current is null || !kept.SequenceEqual(current);
         var jumps = Jumps(now) - Jumps(before);
-        return (chainDiffers, jumps > 0) switch
+        var jumpWords = jumps > 0 ? $"{jumps} more" : $"{-jumps} fewer";
+        return (chainDiffers, jumps != 0) switch
         {
             (false, false) => null,
             (true, false) => $"{PolicyPlanner.Chain} is not as it was",
-            (false, true) => $"{PolicyPlanner.DockerUser} has {jumps} more jump(s) to {PolicyPlanner.Chain} than before",
-            _ => $"{PolicyPlanner.Chain} is not as it was and {PolicyPlanner.DockerUser} has {jumps} more jump(s) to it than before",
+            (false, true) => $"{PolicyPlanner.DockerUser} has {jumpWords} jump(s) to {PolicyPlanner.Chain} than before",
+            _ => $"{PolicyPlanner.Chain} is not as it was and {PolicyPlanner.DockerUser} has {jumpWords} jump(s) to it than before",
         };
     }
 

@@ -93,6 +93,71 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
     }
 
+    [RootFact]
+    public void Remove_takes_dockerfws_chain_and_jump_away_and_leaves_the_host_as_before_the_apply()
+    {
+        var before = Save();
+        Assert.True(Apply("--yes").ExitCode == 0);
+
+        var removed = Dockerfw.Run(["apply", "--remove", "--netns", netns.Name, "--yes", "--backup-dir", backups, .. Docker]);
+        var again = Dockerfw.Run(["apply", "--remove", "--netns", netns.Name, "--yes", "--backup-dir", backups, .. Docker]);
+
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.Contains("applied and verified", removed.Error, StringComparison.Ordinal);
+        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("no rules of dockerfw's to remove", again.Out, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void An_unconfirmed_remove_puts_the_chain_and_its_jump_back()
+    {
+        Assert.True(Apply("--yes").ExitCode == 0);
+        var applied = Save();
+
+        var run = Dockerfw.Run(["apply", "--remove", "--netns", netns.Name, "--yes", "--confirm-timeout", "1", "--backup-dir", backups, .. Docker], stdin: "");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(WithoutCounters(applied), WithoutCounters(Save()));
+    }
+
+    [RootFact]
+    public void Remove_asks_with_the_diff_of_what_goes()
+    {
+        Assert.True(Apply("--yes").ExitCode == 0);
+
+        var run = Dockerfw.Run(["apply", "--remove", "--netns", netns.Name, "--backup-dir", backups, .. Docker], stdin: "n\n");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("-:DOCKERFW-POLICY - [0:0]", run.Out, StringComparison.Ordinal);
+        Assert.Contains("--A DOCKER-USER -j DOCKERFW-POLICY", run.Out, StringComparison.Ordinal);
+        Assert.Contains("-A DOCKER-USER -j DOCKERFW-POLICY", Save(), StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void Another_policy_over_an_earlier_one_says_it_replaces_it_and_asks()
+    {
+        Assert.True(Apply("--yes").ExitCode == 0);
+        var other = Path.Combine(backups, "other.policy");
+        File.WriteAllText(other, "network backend {\n  icc off;\n}\n");
+
+        var run = Dockerfw.Run(["apply", "--policy", other, "--netns", netns.Name, "--backup-dir", backups, .. Docker], stdin: "n\n");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("This plan replaces the policy applied earlier: DOCKERFW-POLICY has", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Apply this plan? [y/N]", run.Out, StringComparison.Ordinal);
+        Assert.Contains("nothing applied", run.Out, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void Policy_and_remove_together_are_a_usage_error()
+    {
+        var run = Dockerfw.Run(["apply", "--policy", Policy, "--remove", "--netns", netns.Name, "--backup-dir", backups, .. Docker]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("give either --policy FILE or --remove", run.Error, StringComparison.Ordinal);
+    }
+
     private static string Policy => Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy");
 
     private static string[] Docker =>

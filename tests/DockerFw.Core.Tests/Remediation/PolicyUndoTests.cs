@@ -47,6 +47,30 @@ public sealed class PolicyUndoTests
         Assert.Null(PolicyUndo.RestoreInput(before, now));
     }
 
+    [Fact]
+    public void A_removal_deletes_the_chain_and_every_jump_to_it_and_its_undo_puts_both_back()
+    {
+        var applied = Rules(Docker + ":DOCKERFW-POLICY - [0:0]\n-A DOCKER-USER -j DOCKERFW-POLICY\n-A DOCKER-USER -j RETURN\n-A DOCKERFW-POLICY -i br-a -o br-a -j DROP\n");
+
+        var removal = PolicyRemoval.Plan(applied);
+        var undo = PolicyUndo.RestoreInput(applied, removal.After);
+
+        Assert.Equal("*filter\n:DOCKERFW-POLICY - [0:0]\n-D DOCKER-USER -j DOCKERFW-POLICY\n-X DOCKERFW-POLICY\nCOMMIT\n", removal.RestoreInput);
+        Assert.Null(removal.After["filter"]!["DOCKERFW-POLICY"]);
+        Assert.Equal(["-A DOCKER-USER -j RETURN"], removal.After["filter"]!["DOCKER-USER"]!.Rules.Select(r => IptablesSaveWriter.FormatRule(r)));
+        Assert.Equal("*filter\n:DOCKERFW-POLICY - [0:0]\n-A DOCKERFW-POLICY -i br-a -o br-a -j DROP\n-I DOCKER-USER 1 -j DOCKERFW-POLICY\nCOMMIT\n", undo);
+        Assert.Equal("DOCKERFW-POLICY is not as it was and DOCKER-USER has 1 fewer jump(s) to it than before", PolicyUndo.Differs(applied, removal.After));
+    }
+
+    [Fact]
+    public void A_removal_where_dockerfw_never_applied_changes_nothing()
+    {
+        var removal = PolicyRemoval.Plan(Rules(Docker + "-A DOCKER-USER -j RETURN\n"));
+
+        Assert.True(removal.ChangesNothing);
+        Assert.Equal("", removal.RestoreInput);
+    }
+
     private static Ruleset Rules(string filter) =>
         IptablesSaveReader.Read("*filter\n" + filter + "COMMIT\n", "test", IpFamily.V4).Value!;
 }
