@@ -63,6 +63,42 @@ public sealed class PolicyApplyLabTests
     }
 
     [LabFact]
+    public void Remove_gives_the_network_back_to_dockers_own_rules_and_the_audit_sees_the_policy_gone()
+    {
+        lab.CreateNetwork("shop", "--subnet", "172.31.43.0/24");
+        foreach (var member in Members) traffic.EchoServer(member, ["--network", "shop"], 5432);
+        var folder = Directory.CreateTempSubdirectory("dfw-lab-apply-").FullName;
+        var policy = Path.Combine(folder, "shop.policy");
+        File.WriteAllText(policy, Policy);
+        var before = lab.MustInLab("iptables-save", "-t", "filter");
+        var applied = PolicyRuns.Apply(lab, policy, folder);
+        var enforced = ApiAndOtherToDb();
+
+        var removed = PolicyRuns.Remove(lab, folder);
+        var after = lab.MustInLab("iptables-save", "-t", "filter");
+        var freed = ApiAndOtherToDb();
+        var audit = PolicyRuns.Audit(lab, policy);
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(applied.Exit == 0, applied.Output);
+        Assert.Equal([true, false], enforced);
+        Assert.True(removed.Exit == 0, removed.Output);
+        Assert.DoesNotContain("DOCKERFW-POLICY", after, StringComparison.Ordinal);
+        Assert.Equal(Rules(before), Rules(after));
+        Assert.Equal([true, true], freed);
+        Assert.Contains("DFW901", audit.Codes);
+    }
+
+    private bool[] ApiAndOtherToDb() => Traffic.All(
+        () => traffic.Connects("api", traffic.Ip("db", "shop"), 5432),
+        () => traffic.Connects("other", traffic.Ip("db", "shop"), 5432));
+
+    /// <summary>The rule lines of an iptables-save, without its comments and counters.</summary>
+    private static string[] Rules(string save) =>
+        [.. save.Split('\n').Where(l => l.StartsWith("-A", StringComparison.Ordinal) || l.StartsWith(':'))
+            .Select(l => l.StartsWith(':') ? l[..l.LastIndexOf(' ')] : l)];
+
+    [LabFact]
     public void A_flushed_docker_user_is_reported_as_the_policy_not_in_force_and_a_reapply_makes_the_audit_clean_again()
     {
         lab.CreateNetwork("shop", "--subnet", "172.31.42.0/24");

@@ -32,11 +32,17 @@ internal static class PolicyRuns
         return new PolicyAudit(exit, output + error.ToString(), JsonDocument.Parse(output.ToString()).RootElement.Clone());
     }
 
-    public static (int Exit, string Output) Apply(LabDaemon lab, string policy, string backups)
+    public static (int Exit, string Output) Apply(LabDaemon lab, string policy, string backups) =>
+        Run(lab, backups, "--policy", policy);
+
+    /// <summary><c>apply --remove</c>: dockerfw's chain and its jumps taken away.</summary>
+    public static (int Exit, string Output) Remove(LabDaemon lab, string backups) => Run(lab, backups, "--remove");
+
+    private static (int Exit, string Output) Run(LabDaemon lab, string backups, params string[] what)
     {
         var output = new StringWriter { NewLine = "\n" };
         var exit = DockerFwApp.Run(
-            ["apply", "--policy", policy, "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--yes", "--backup-dir", backups],
+            ["apply", .. what, "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--yes", "--backup-dir", backups],
             new StandardStreams(new StringReader(""), output, output));
         return (exit, output.ToString());
     }
