@@ -2,13 +2,16 @@ using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Remediation;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Snapshot;
 
 namespace DockerFw.Cli.Commands;
 
 /// <summary>
 /// `dockerfw snapshot`: the host's rules and Docker view in a normalized, stable form for CI.
-/// With <c>--check FILE</c> it compares instead: exit 0 when equal, 1 with a unified diff when the host drifted.
+/// With <c>--check FILE</c> it compares instead: exit 0 when equal, 1 with a unified diff when the host
+/// drifted, followed by what the drift changes in traffic (<see cref="BehaviourDrift"/>).
 /// </summary>
 internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams) : ICliCommand
 {
@@ -58,6 +61,23 @@ internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams
 
         streams.Out.WriteLine($"dockerfw: the host drifted from {approvedFile} (- approved, + now):");
         streams.Out.Write(Printable.Of(UnifiedDiff.Of(approved, snapshot, "snapshot")));
+        WriteBehaviour(approved, approvedFile, loaded);
         return ExitCodes.Findings;
+    }
+
+    /// <summary>The traffic the drift changes between today's networks and containers (IPv4).</summary>
+    private void WriteBehaviour(string approved, string approvedFile, LoadedHost loaded)
+    {
+        if (loaded.IptablesOf(IpFamily.V4) is not { } now) return;
+        var (changes, unknown) = BehaviourDrift.Compare(approved, approvedFile, now, loaded.Docker, loaded.Settings);
+        if (unknown is not null)
+            streams.Out.WriteLine($"dockerfw: what the drift changes in traffic is not judged: {unknown}");
+        else if (changes.IsEmpty)
+            streams.Out.WriteLine("dockerfw: the drift changes no traffic between networks, no icc, masquerade or published port (IPv4, judged with today's containers)");
+        else
+        {
+            streams.Out.WriteLine("dockerfw: the drift changes traffic (IPv4, approved rules vs now, judged with today's containers):");
+            foreach (var change in changes) streams.Out.WriteLine(Printable.Of($"  {change}"));
+        }
     }
 }
