@@ -22,10 +22,11 @@ public sealed record MarkMask(uint Value, uint Mask)
         return true;
     }
 
+    /// <summary>A value or mask as libxt_mark reads it: a base-0 number (<c>010</c> is 8) of 32 bits.</summary>
     private static bool TryParseNumber(string text, out uint number)
     {
-        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-            return uint.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, null, out number);
-        return uint.TryParse(text, System.Globalization.NumberStyles.None, null, out number);
+        var ok = XtablesNumber.TryParse(text, uint.MaxValue, out var value);
+        number = (uint)value;
+        return ok;
     }
 }

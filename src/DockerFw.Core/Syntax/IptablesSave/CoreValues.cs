@@ -8,17 +8,17 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 internal static class CoreValues
 {
     private static readonly Memo<AddressMask> V4Addresses = new((string text, [MaybeNullWhen(false)] out AddressMask value) =>
-        AddressMask.TryParse(text, IpFamily.V4, out value));
+        XtablesAddress.TryParseMasked(text, IpFamily.V4, out value));
 
     private static readonly Memo<AddressMask> V6Addresses = new((string text, [MaybeNullWhen(false)] out AddressMask value) =>
-        AddressMask.TryParse(text, IpFamily.V6, out value));
+        XtablesAddress.TryParseMasked(text, IpFamily.V6, out value));
 
     public static AddressMask? Address(Token token, RuleContext context)
     {
         var family = context.Family;
         if ((family == IpFamily.V4 ? V4Addresses : V6Addresses).TryParse(token.Text, out var value)) return value;
         var other = family == IpFamily.V4 ? IpFamily.V6 : IpFamily.V4;
-        if (AddressMask.TryParse(token.Text, other, out _))
+        if (XtablesAddress.TryParseMasked(token.Text, other, out _))
         {
             context.Report(Messages.WrongFamily(context.At(token),
                 $"an {MatchBinders.FamilyName(family)} address ({(family == IpFamily.V4 ? "iptables" : "ip6tables")})", token.Text));
@@ -36,8 +36,17 @@ internal static class CoreValues
         return valid ? new InterfacePattern(text) : context.Bad<InterfacePattern>(token, "an interface name of 1-15 characters (a trailing + is a wildcard)");
     }
 
-    public static Protocol? ProtocolOf(Token token, RuleContext context) =>
-        Protocol.TryParse(token.Text, out var protocol)
+    /// <summary>
+    /// xtables_parse_protocol: a number first (<see cref="XtablesNumber"/>: <c>010</c> is 8, egp), then a
+    /// name. A number written otherwise than in decimal is kept as the name save prints.
+    /// </summary>
+    public static Protocol? ProtocolOf(Token token, RuleContext context)
+    {
+        var text = token.Text;
+        if (XtablesNumber.TryParse(text, 255, out var number))
+            return number.ToString(System.Globalization.CultureInfo.InvariantCulture) == text ? new Protocol(number, text) : Protocol.FromNumber(number);
+        return Protocol.TryParse(text, out var protocol) && !char.IsAsciiDigit(text[0])
             ? protocol
             : context.Bad<Protocol>(token, "a protocol name or number (tcp, udp, icmp, 47, ...)");
+    }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using System.Globalization;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -65,6 +64,6 @@ internal static class IcmpTypes
         return true;
     }
 
-    private static bool TryByte(string text, out int value) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value <= 255;
+    /// <summary>A type or code as libxt_icmp reads it: a base-0 number (<c>010</c> is 8) up to 255.</summary>
+    private static bool TryByte(string text, out int value) => XtablesNumber.TryParse(text, 255, out value);
 }

@@ -11,12 +11,20 @@ internal static class MatchBinders
     /// <summary>An option dockerfw knows by name and arity but does not interpret.</summary>
     public static Match Keep(OptionUse u) => new ModuleOptionMatch(u.Module, u.Name, u.ArgTexts, u.Negated);
 
-    public static MatchBinder Port(AddressField field) => u =>
+    /// <summary>
+    /// <c>--sport</c>/<c>--dport</c>, read as the module's extension reads it (<see cref="XtablesPorts"/>).
+    /// A range whose first port is above its last loads in udp and dccp and matches nothing: kept,
+    /// with a warning, in the numbers save prints.
+    /// </summary>
+    public static MatchBinder Port(AddressField field, XtablesPorts.Style style) => u =>
     {
-        if (ValueGrammar.CachedColonPortRange.TryParse(u.Arg.Text, out var range)) return new PortMatch(field, range, u.Negated);
-        if (!ValueGrammar.ReversedColonRange.TryParse(u.Arg.Text, out _)) return u.Context.Bad<Match>(u.Arg, "a port or range (P, P:Q, P:, :Q)");
+        if (!XtablesPorts.TryParseRange(u.Arg.Text, style, out var first, out var last))
+            return u.Context.Bad<Match>(u.Arg, style == XtablesPorts.Style.ParsePort
+                ? "a port or range (P, P:Q, P:, :Q with P <= Q; a number reads as in C, 010 = 8, 0x10 = 16)"
+                : "a port or range (P, P:Q, P:, :Q; a service name or a decimal number)");
+        if (first <= last) return new PortMatch(field, new PortRange(first, last), u.Negated);
         u.Context.Report(Messages.ReversedPortRange(u.Context.At(u.Arg), u.Arg.Text));
-        return Keep(u);
+        return new ModuleOptionMatch(u.Module, u.Name, [$"{first}:{last}"], u.Negated);
     };
 
     public static Match? TcpFlags(OptionUse u)
@@ -33,10 +41,20 @@ internal static class MatchBinders
         new TcpFlagsMatch(Model.Values.TcpFlags.Fin | Model.Values.TcpFlags.Syn | Model.Values.TcpFlags.Rst | Model.Values.TcpFlags.Ack,
             Model.Values.TcpFlags.Syn, u.Negated);
 
+    /// <summary>Up to 15 ports or P:Q ranges, each read by xtables_parse_port (<c>010</c> is 8).</summary>
     public static MatchBinder Multiport(MultiportField field) => u =>
-        ValueGrammar.CachedPortList.TryParse(u.Arg.Text, out var ranges) && ranges.Length <= 15
-            ? new MultiportMatch(field, ranges, u.Negated)
-            : u.Context.Bad<Match>(u.Arg, "a list of up to 15 ports or ranges (80,443,8000:8080)");
+    {
+        var parts = u.Arg.Text.Split(',');
+        var ranges = ImmutableArray.CreateBuilder<PortRange>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (parts.Length > 15 || !XtablesPorts.TryParseRange(part, XtablesPorts.Style.ParsePort, out var first, out var last))
+                return u.Context.Bad<Match>(u.Arg, "a list of up to 15 ports or ranges (80,443,8000:8080)");
+            ranges.Add(new PortRange(first, last));
+        }
+
+        return new MultiportMatch(field, ranges.MoveToImmutable(), u.Negated);
+    };
 
     public static Match? Icmp(OptionUse u) =>
         IcmpTypes.TryParse(u.Arg.Text, u.Context.Family, out var type, out var code)
@@ -97,8 +115,8 @@ internal static class MatchBinders
         var family = u.Context.Family;
         var firstText = dash < 0 ? text : text[..dash];
         var lastText = dash < 0 ? firstText : text[(dash + 1)..];
-        if (IpAddressValue.TryParse(firstText, family, out var first)
-            && IpAddressValue.TryParse(lastText, family, out var last)
+        if (XtablesAddress.TryParseHost(firstText, family, out var first)
+            && XtablesAddress.TryParseHost(lastText, family, out var last)
             && first <= last)
             return new IpRangeMatch(field, family, first, last, u.Negated);
         return u.Context.Bad<Match>(u.Arg, $"an {FamilyName(family)} range FROM-TO");

@@ -20,10 +20,11 @@ internal static class MatchModules
     private static OptionTable Kept(string name, bool complete, params (string Name, int Arity)[] options) =>
         new(name, complete, options.Select(o => Opt(o.Name, o.Arity)));
 
-    private static OptionSpec[] Ports(params OptionSpec[] extra)
+    /// <summary>The port options of tcp, udp, sctp and dccp, each read as its extension reads ports.</summary>
+    private static OptionSpec[] Ports(XtablesPorts.Style style, params OptionSpec[] extra)
     {
-        var sport = Opt("--sport", 1, Port(AddressField.Source));
-        var dport = Opt("--dport", 1, Port(AddressField.Destination));
+        var sport = Opt("--sport", 1, Port(AddressField.Source, style));
+        var dport = Opt("--dport", 1, Port(AddressField.Destination, style));
         return [sport, dport, .. extra, Alias("--source-port", sport), Alias("--destination-port", dport)];
     }
 
@@ -35,11 +36,10 @@ internal static class MatchModules
 
     private static readonly FrozenDictionary<string, OptionTable> Known = new OptionTable[]
     {
-        Module("tcp", true, Ports(Opt("--tcp-flags", 2, TcpFlags), Opt("--syn", 0, Syn), Opt("--tcp-option", 1))),
-        Module("udp", true, Ports()),
-        Module("udplite", true, Ports()),
-        Module("sctp", true, Ports(Opt("--chunk-types", 2))),
-        Module("dccp", true, Ports(Opt("--dccp-types", 1), Opt("--dccp-option", 1))),
+        Module("tcp", true, Ports(XtablesPorts.Style.ParsePort, Opt("--tcp-flags", 2, TcpFlags), Opt("--syn", 0, Syn), Opt("--tcp-option", 1))),
+        Module("udp", true, Ports(XtablesPorts.Style.GetPortByName)),
+        Module("sctp", true, Ports(XtablesPorts.Style.ParsePort, Opt("--chunk-types", 2))),
+        Module("dccp", true, Ports(XtablesPorts.Style.GetPortByName, Opt("--dccp-types", 1), Opt("--dccp-option", 1))),
         Module("multiport", true, Sports, Dports, Opt("--ports", 1, Multiport(MultiportField.Either)),
             Alias("--source-ports", Sports), Alias("--destination-ports", Dports)),
         Module("icmp", true, Opt("--icmp-type", 1, Icmp)),
@@ -129,7 +129,6 @@ internal static class MatchModules
         Model.Values.Protocol.Tcp => Known["tcp"],
         Model.Values.Protocol.Udp => Known["udp"],
         Model.Values.Protocol.Sctp => Known["sctp"],
-        Model.Values.Protocol.UdpLite => Known["udplite"],
         33 => Known["dccp"],
         Model.Values.Protocol.Icmp when family == Model.Values.IpFamily.V4 => Known["icmp"],
         Model.Values.Protocol.IcmpV6 when family == Model.Values.IpFamily.V6 => Known["icmp6"],

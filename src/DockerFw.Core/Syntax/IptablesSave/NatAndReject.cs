@@ -20,9 +20,9 @@ internal static class NatAndReject
         NatRange? range = null;
         if (u.Single(option) is { } to)
         {
-            if (!ValueGrammar.TryParseNatRange(to.Args[0].Text, u.Context.Family, out var parsed) || !InOrder(parsed))
+            if (!NatRangeText.TryParse(to.Args[0].Text, u.Context.Family, out var parsed) || !InOrder(parsed))
                 return Fail(u, to.Args[0], u.Context.Family == IpFamily.V4
-                    ? "an IPv4 range A[-B][:P[-Q]]"
+                    ? "an IPv4 range A[-B][:P[-Q]] (addresses in plain dotted decimal, as inet_pton reads them)"
                     : "an IPv6 range A[-B] or [A[-B]]:P[-Q]");
             range = parsed;
         }
@@ -39,7 +39,7 @@ internal static class NatAndReject
     private static Target? ToPorts(TargetUse u, Func<PortRange?, System.Collections.Immutable.ImmutableArray<string>, Target> make)
     {
         PortRange? ports = null;
-        if (u.Single("--to-ports") is { } to && !ValueGrammar.DashPortRange.TryParse(to.Args[0].Text, out ports))
+        if (u.Single("--to-ports") is { } to && !XtablesPorts.TryParseNatPorts(to.Args[0].Text, out ports))
             return Fail(u, to.Args[0], "a port or range P[-Q]");
         return u.Context.Failed ? null : make(ports, u.Flags(NatFlagOrder));
     }

@@ -1,0 +1,134 @@
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// Addresses as iptables reads them, which depends on where they are written:
+/// <list type="bullet">
+/// <item><c>-s</c>/<c>-d</c> and <c>-m iprange</c>: libxtables' numeric_to_ipaddr, one to four
+/// <see cref="XtablesNumber"/> parts of 0-255 with the missing ones zero (<c>1.2.3</c> is 1.2.3.0,
+/// <c>010.1.2.3</c> is 8.1.2.3); what it refuses goes to getaddrinfo, whose numeric form is inet_aton's
+/// (<c>16909060</c> is 1.2.3.4, <c>1.2.768</c> is 1.2.3.0). Host names would need DNS: refused.</item>
+/// <item>the NAT targets: inet_pton, four decimal parts without leading zeros.</item>
+/// </list>
+/// IPv6 is inet_pton everywhere. Prefix lengths are <see cref="XtablesNumber"/>s (<c>/0x10</c> is /16).
+/// </summary>
+internal static class XtablesAddress
+{
+    /// <summary><c>ADDR[/LEN or /MASK]</c> of <c>-s</c>/<c>-d</c> (xtables_ipparse_any, ip6parse_any).</summary>
+    public static bool TryParseMasked(string text, IpFamily family, out AddressMask? value)
+    {
+        value = null;
+        var slash = text.LastIndexOf('/');
+        var addressText = slash < 0 ? text : text[..slash];
+        if (!TryParseHost(addressText, family, out var address)) return false;
+        var mask = family.AllOnes();
+        if (slash >= 0 && !TryParseMask(text[(slash + 1)..], family, out mask)) return false;
+        value = new AddressMask(family, address, mask);
+        return true;
+    }
+
+    /// <summary>One address of <c>-s</c>/<c>-d</c> or <c>-m iprange</c>.</summary>
+    public static bool TryParseHost(string text, IpFamily family, out UInt128 value)
+    {
+        if (family == IpFamily.V6) return IpAddressValue.TryParse(text, family, out value);
+        value = 0;
+        if (TryParseNumeric(text, isMask: false, out var v4) || TryInetAton(text, out v4))
+        {
+            value = v4;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>parse_ipmask/parse_ip6mask: a dotted (or IPv6) mask, else a prefix length.</summary>
+    private static bool TryParseMask(string text, IpFamily family, out UInt128 mask)
+    {
+        mask = 0;
+        if (family == IpFamily.V4 && TryParseNumeric(text, isMask: true, out var dotted))
+        {
+            mask = dotted;
+            return true;
+        }
+
+        if (family == IpFamily.V6 && text.Contains(':')) return IpAddressValue.TryParse(text, family, out mask);
+        if (!XtablesNumber.TryParse(text, family.Bits(), out int length)) return false;
+        mask = AddressMask.PrefixMask(family, length);
+        return true;
+    }
+
+    /// <summary>
+    /// xtables_numeric_to_ipaddr: up to four dot-separated parts of 0-255, each an
+    /// <see cref="XtablesNumber"/>; fewer parts leave the rest zero, except in a mask, which needs four.
+    /// </summary>
+    private static bool TryParseNumeric(string text, bool isMask, out uint value)
+    {
+        value = 0;
+        var parts = text.Split('.');
+        if (parts.Length > 4 || (isMask && parts.Length != 4)) return false;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!XtablesNumber.TryParse(parts[i], 255UL, out var octet)) return false;
+            value |= (uint)octet << (24 - 8 * i);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// glibc's inet_aton as getaddrinfo uses it (no trailing characters): one to four parts, each
+    /// decimal, 0x-hex or 0-octal without sign or blank, the last filling the remaining bytes.
+    /// </summary>
+    private static bool TryInetAton(string text, out uint value)
+    {
+        value = 0;
+        var parts = text.Split('.');
+        if (parts.Length > 4) return false;
+        var numbers = new ulong[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            if (part.Length == 0 || !char.IsAsciiDigit(part[0])) return false;
+            if (!XtablesNumber.TryParse(part, uint.MaxValue, out numbers[i])) return false;
+        }
+
+        for (var i = 0; i < numbers.Length - 1; i++)
+        {
+            if (numbers[i] > 255) return false;
+            value |= (uint)numbers[i] << (24 - 8 * i);
+        }
+
+        var lastBits = 32 - 8 * (numbers.Length - 1);
+        var last = numbers[^1];
+        if (lastBits < 32 && last >> lastBits != 0) return false;
+        value |= (uint)last;
+        return true;
+    }
+
+    /// <summary>inet_pton(AF_INET): exactly four decimal parts of 0-255, no leading zero, nothing else.</summary>
+    public static bool TryParseStrictV4(ReadOnlySpan<char> text, out uint value)
+    {
+        value = 0;
+        var parts = 0;
+        var i = 0;
+        while (true)
+        {
+            var start = i;
+            var octet = 0;
+            while (i < text.Length && char.IsAsciiDigit(text[i]) && i - start < 4)
+            {
+                octet = octet * 10 + (text[i] - '0');
+                i++;
+            }
+
+            var digits = i - start;
+            if (digits == 0 || digits > 3 || octet > 255 || (digits > 1 && text[start] == '0')) return false;
+            value = (value << 8) | (uint)octet;
+            parts++;
+            if (i == text.Length) return parts == 4;
+            if (text[i] != '.' || parts == 4) return false;
+            i++;
+        }
+    }
+}
