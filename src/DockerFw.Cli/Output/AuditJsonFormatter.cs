@@ -167,6 +167,17 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteString("server_ip", link.ServerIp);
         json.WriteString("protocol", link.Protocol);
         json.WriteNumber("port", link.Port);
+        NullableString(json, "client", link.Client);
+        NullableString(json, "server", link.Server);
+        NullableBool(json, "declared", link.Declared);
+        // As for settings: "partial" with the flows when only some of the link's packets pass.
+        if (link.PartialFlows is { } partial)
+        {
+            json.WriteString("effective", "partial");
+            WriteFlows(json, partial);
+        }
+        else NullableBool(json, "effective", link.Open);
+        json.WriteString("reverse", link.Reverse);
         json.WriteEndObject();
     }
 

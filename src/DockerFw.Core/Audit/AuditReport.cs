@@ -113,7 +113,51 @@ public sealed record PublishedPortReport(
     string? Container,
     bool? FilterAccepts);
 
-public sealed record LinkReport(string Network, string ClientIp, string ServerIp, string Protocol, int Port);
+/// <summary>
+/// A legacy link on one port: declared by Docker (the client's <c>HostConfig.Links</c> names the
+/// server, which exposes the port), or an opening with a link's shape found in the rules, or both.
+/// </summary>
+public sealed record LinkReport(string Network, string ClientIp, string ServerIp, string Protocol, int Port)
+{
+    public string? Client { get; init; }
+
+    public string? Server { get; init; }
+
+    /// <summary>Whether Docker declares this link on this port; null when Docker's view is inferred from the rules, and in IPv6 (Docker writes link rules in IPv4 only).</summary>
+    public bool? Declared { get; init; }
+
+    /// <summary>
+    /// True when every new connection from the client to the server on the port passes and its
+    /// replies come back, false when none passes, null when partial (<see cref="PartialFlows"/>) or
+    /// unknown.
+    /// </summary>
+    public bool? Open { get; init; }
+
+    /// <summary>The flows that pass when only some do.</summary>
+    public ImmutableArray<AllowedFlow>? PartialFlows { get; init; }
+
+    /// <summary>What the rules let the server open to the client (<see cref="LinkReverse"/>).</summary>
+    public string Reverse { get; init; } = LinkReverse.None;
+}
+
+/// <summary>
+/// The words for the way back of a link: new packets from the server to the client. Docker's reply
+/// rule (<c>--sport PORT</c>) accepts those from the exposed port, to any port of the client.
+/// </summary>
+public static class LinkReverse
+{
+    /// <summary>None passes.</summary>
+    public const string None = "none";
+
+    /// <summary>Every one from the exposed source port passes, and no other: the reply rule Docker writes.</summary>
+    public const string SourcePort = "source-port";
+
+    /// <summary>Some of those from the exposed source port pass, and no other.</summary>
+    public const string Partial = "partial";
+
+    /// <summary>Some from other source ports pass too (icc, or another rule).</summary>
+    public const string Wider = "wider";
+}
 
 /// <summary>Where the admin's DOCKER-USER chain is hooked in, if at all.</summary>
 public sealed record DockerUserReport(bool ChainPresent, int? JumpFromForwardPosition, bool JumpIsFirst, ImmutableArray<string> Rules);

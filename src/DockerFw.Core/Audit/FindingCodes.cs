@@ -31,6 +31,8 @@ public static class FindingCodes
     public static readonly FindingCode PublishedOnAllAddresses = new("DFW512", "published-port", FindingSeverity.Info, "a port is published on every host address");
     public static readonly FindingCode PublishedPortBypassesInput = new("DFW513", "published-port", FindingSeverity.High, "a published port is reachable although INPUT blocks it");
     public static readonly FindingCode LoopbackPortReachable = new("DFW514", "published-port", FindingSeverity.Medium, "a port published on 127.0.0.1 is reachable from the network");
+    public static readonly FindingCode DeclaredLinkBlocked = new("DFW530", "link", FindingSeverity.Medium, "a link Docker declares is blocked on its exposed ports");
+    public static readonly FindingCode UndeclaredLink = new("DFW531", "link", FindingSeverity.Medium, "an opening with a link's shape that no link Docker declares explains");
 
     public static readonly FindingCode ForwardPolicyAccept = new("DFW601", "host", FindingSeverity.Low, "filter FORWARD policy is ACCEPT");
     public static readonly FindingCode DockerUserNotHooked = new("DFW602", "host", FindingSeverity.Medium, "DOCKER-USER is missing or not jumped to from FORWARD");
@@ -55,7 +57,7 @@ public static class FindingCodes
         NetworksNotIsolated, NetworksPartlyOpen, UnpublishedPortsReachable,
         IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
-        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable,
+        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
         HostNetworkMode, SharedNamespace, MultiNetwork,
         PolicyNotInForce, PolicyForbiddenReachable, PolicyAllowedBlocked,

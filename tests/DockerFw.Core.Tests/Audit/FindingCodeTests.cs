@@ -16,7 +16,8 @@ public sealed class FindingCodeTests
         Assert.Equal(FindingCodes.All.Length, FindingCodes.All.Select(c => c.Code).Distinct().Count());
         foreach (var code in FindingCodes.All)
         {
-            var expected = code.Code[3] == '5' ? (code.Code[4] == '0' ? "link" : "published-port") : Groups[code.Code[3]];
+            // Links are DFW50x and DFW53x, published ports the rest of DFW5xx.
+            var expected = code.Code[3] == '5' ? (code.Code[4] is '0' or '3' ? "link" : "published-port") : Groups[code.Code[3]];
             Assert.True(expected == code.Check, $"{code.Code} belongs to {expected}, not {code.Check}");
         }
     }

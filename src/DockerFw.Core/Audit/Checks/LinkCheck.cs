@@ -1,14 +1,13 @@
 using DockerFw.Core.Audit.Analysis;
-using DockerFw.Core.Model.Values;
-using DockerFw.Core.Semantics;
-using DockerFw.Core.Semantics.Connections;
 
 namespace DockerFw.Core.Audit.Checks;
 
 /// <summary>
-/// Under icc=false, each legacy link allows exactly the linked container's exposed ports, both ways;
-/// openings for containers that no longer exist are stale. The openings are what the engine accepts
-/// between two containers of a bridge whose containers otherwise cannot talk.
+/// Legacy links judged both ways against what Docker declares: each declared link opens exactly the
+/// server's exposed ports to the client, and every opening with a link's shape is a declared link.
+/// A declared link the rules block is broken (DFW530); an opening no declared link explains is
+/// undeclared (DFW531), stale when a container is gone (DFW502), or on a port the server does not
+/// expose (DFW501); an opening whose replies are dropped works one way only (DFW501).
 /// </summary>
 public sealed class LinkCheck : IAuditCheck
 {
@@ -23,40 +22,52 @@ public sealed class LinkCheck : IAuditCheck
 
     private static IEnumerable<Finding> Judge(AuditAnalysis analysis, string prefix)
     {
-        var family = analysis.Inputs.Family;
         foreach (var link in analysis.Links)
         {
             var r = link.Report;
-            var client = analysis.Inputs.ContainerAt(IpAddressValue.Parse(r.ClientIp, family));
-            var server = analysis.Inputs.ContainerAt(IpAddressValue.Parse(r.ServerIp, family));
-            var evidence = link.Rule is null ? Array.Empty<Evidence>() : [link.Rule];
-            if (!analysis.Inputs.ViewInferred && (client is null || server is null))
+            var names = new[] { r.Client, r.Server }.OfType<string>().ToArray();
+            if (!analysis.Inputs.ViewInferred && (r.Client is null || r.Server is null || r.Declared == false || link.ServerExposes == false))
             {
-                yield return Finding.Of(FindingCodes.StaleLink,
-                    $"{prefix}{r.Network} accepts {r.Protocol}/{r.Port} from {r.ClientIp} to {r.ServerIp}, but no container has {(client is null ? r.ClientIp : r.ServerIp)} any more: a stale link rule, which a new container given that address would inherit. Remove it (evidence) or restart dockerd.",
-                    [r.Network], evidence: evidence);
+                yield return Undeclared(link, prefix);
                 continue;
             }
 
-            if (!analysis.Inputs.ViewInferred && !server!.ExposedPorts.Contains($"{r.Port}/{r.Protocol}"))
-                yield return Finding.Of(FindingCodes.LinkMismatch,
-                    $"{prefix}{r.Network} lets {client!.Name} reach {server.Name} on {r.Protocol}/{r.Port}, which {server.Name} does not expose. Remove the rule (evidence) or expose the port.",
-                    [r.Network], [client.Name, server.Name], evidence);
-            else if (!RepliesPass(analysis, link))
+            if (r.Declared == true && link.Blocked)
+                yield return Finding.Of(FindingCodes.DeclaredLinkBlocked, Blocked(link, prefix), [r.Network], names, [.. link.Blocking, .. link.Opening]);
+            if (link.OneWay)
                 yield return Finding.Of(FindingCodes.LinkMismatch,
                     $"{prefix}{r.Network} lets {r.ClientIp} open {r.Protocol}/{r.Port} to {r.ServerIp}, but the replies are dropped: the link works one way only. Restore the reverse rule Docker writes (--sport {r.Port}).",
-                    [r.Network], [.. new[] { client?.Name, server?.Name }.OfType<string>()], evidence);
+                    [r.Network], names, link.Opening);
         }
     }
 
-    private static bool RepliesPass(AuditAnalysis analysis, LinkFacts link)
+    private static Finding Undeclared(LinkFacts link, string prefix)
     {
         var r = link.Report;
-        var proto = Protocol.TryParse(r.Protocol, out var p) ? p!.Number : Protocol.Tcp;
-        var family = analysis.Inputs.Family;
-        var packet = new Packet(family, IpAddressValue.Parse(r.ClientIp, family), IpAddressValue.Parse(r.ServerIp, family),
-            proto, 40000, r.Port, InInterface: link.Network.Bridge, OutInterface: link.Network.Bridge, PhysIn: "dfw-veth-a", PhysOut: "dfw-veth-b");
-        var result = ConnectionEvaluator.Evaluate(analysis.Inputs.Ruleset, packet, PacketPath.Forward, analysis.Inputs.HostModel.Context(true));
-        return result.Reachability != Reachability.OneWay;
+        if (r.Client is null || r.Server is null)
+            return Finding.Of(FindingCodes.StaleLink,
+                $"{prefix}{r.Network} accepts {r.Protocol}/{r.Port} from {r.ClientIp} to {r.ServerIp}, but no container has {(r.Client is null ? r.ClientIp : r.ServerIp)} any more: a stale link rule, which a new container given that address would inherit. Remove it (evidence) or restart dockerd.",
+                [r.Network], evidence: link.Opening);
+        if (link.PairLinked != false)
+            return Finding.Of(FindingCodes.LinkMismatch,
+                $"{prefix}{r.Network} lets {r.Client} reach {r.Server} on {r.Protocol}/{r.Port}, which {r.Server} does not expose. Remove the rule (evidence) or expose the port.",
+                [r.Network], [r.Client, r.Server], link.Opening);
+        return Finding.Of(FindingCodes.UndeclaredLink,
+            $"{prefix}{r.Network} lets {r.Client} ({r.ClientIp}) open {r.Protocol}/{r.Port} to {r.Server} ({r.ServerIp}), but Docker declares no link from {r.Client} to {r.Server}: an opening with a link's shape that no --link explains. Remove the rule (evidence), or link the containers (docker run --link {r.Server}) if {r.Client} needs {r.Server}.",
+            [r.Network], [r.Client, r.Server], link.Opening);
+    }
+
+    private static string Blocked(LinkFacts link, string prefix)
+    {
+        var r = link.Report;
+        var how = r.Open == false
+            ? $"drops every new connection from {r.Client} ({r.ClientIp}) to {r.Server} ({r.ServerIp}) on {r.Protocol}/{r.Port}"
+            : $"drops some new connections from {r.Client} ({r.ClientIp}) to {r.Server} ({r.ServerIp}) on {r.Protocol}/{r.Port}"
+              + (link.SourcePorts is { } ports ? $": only those from source ports {ports} pass" : "");
+        var reverse = r.Reverse == LinkReverse.SourcePort
+            ? $" The reply rule is still there: {r.Server} can open connections to any port of {r.Client} from source port {r.Port}."
+            : "";
+        return $"{prefix}Docker links {r.Client} to {r.Server} (--link {r.Server}:{link.Alias}), which exposes {r.Protocol}/{r.Port}, but {r.Network} {how}: the link is broken.{reverse} "
+            + $"Remove what drops it (evidence), or restore Docker's rule (-A DOCKER -s {r.ClientIp}/32 -d {r.ServerIp}/32 -i {link.Network.Bridge} -o {link.Network.Bridge} -p {r.Protocol} -m {r.Protocol} --dport {r.Port} -j ACCEPT; restarting {r.Client} writes it again).";
     }
 }
