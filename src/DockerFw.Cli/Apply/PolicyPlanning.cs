@@ -1,4 +1,5 @@
 using DockerFw.Cli.Input;
+using DockerFw.Core.Host;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
@@ -12,8 +13,12 @@ internal static class PolicyPlanning
     public static PolicyPlan? Plan(InputOptions input, string policyFile, HostLoader loader, TextWriter error)
     {
         var loaded = loader.Load(input);
-        if (!LoadedHostReport.Write(loaded, error)) return null;
+        return LoadedHostReport.Write(loaded, error) ? Plan(loaded, policyFile, error) : null;
+    }
 
+    /// <summary>The plan of <paramref name="policyFile"/> on a host already loaded (and reported).</summary>
+    public static PolicyPlan? Plan(LoadedHost loaded, string policyFile, TextWriter error)
+    {
         // The plan is made for iptables-restore: the rules as iptables-save shows them.
         var v4 = loaded.IptablesOf(IpFamily.V4);
         if (v4 is null)

@@ -35,6 +35,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<PlanCommand>();
         services.AddCliCommand<SnapshotCommand>();
         services.AddCliCommand<ApplyCommand>();
+        services.AddCliCommand<EnforceCommand>();
         return services;
     }
 

@@ -30,28 +30,31 @@ internal sealed class DockerEngineClient : IDisposable
         Endpoint = endpoint;
         this.budget = budget ?? InputLimits.EngineBudget;
         this.answerLimit = answerLimit ?? InputLimits.DockerJson;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancel) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.SocketPath), cancel);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = UnixSocketHandler(endpoint);
         // The host name is never resolved: every connection goes to the socket.
         http = new HttpClient(handler) { BaseAddress = new Uri("http://docker/"), Timeout = Timeout };
     }
 
     public DockerEngineAddress Endpoint { get; }
+
+    /// <summary>An HTTP handler whose every connection goes to the Engine's unix socket.</summary>
+    public static SocketsHttpHandler UnixSocketHandler(DockerEngineAddress endpoint) => new()
+    {
+        ConnectCallback = async (_, cancel) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(endpoint.SocketPath), cancel);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>The body of <c>GET path</c>. Failures are <see cref="DockerEngineException"/>s saying which.</summary>
     public string Get(string path)
