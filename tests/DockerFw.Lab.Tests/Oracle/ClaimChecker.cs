@@ -77,7 +77,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 if (outside.Count > 0) Add($"{kind}/partial-reached-outside-flows", claim, outside);
                 if (!exactFlows) break;
                 var missing = probes.Where(p => !p.Reached
-                    && flows.Any(f => FlowMatch.Connection(f) && !FlowMatch.Possible(f) && FlowMatch.Covers(f, p.Probe))).ToList();
+                    && flows.Any(f => FlowMatch.Connection(f) && !FlowMatch.Possible(f) && FlowMatch.SurelyCovers(f, p.Probe))).ToList();
                 if (missing.Count > 0) Add($"{kind}/partial-flow-blocked", claim, missing);
                 if (flows.Any(FlowMatch.Possible)) Add($"{kind}/possible-flow", claim, probes.Where(p => flows.Any(f => FlowMatch.Possible(f) && FlowMatch.Covers(f, p.Probe))));
                 break;
@@ -173,7 +173,8 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             JsonValueKind.Array => string.Join(',', v.EnumerateArray().Select(x => x.GetString())),
             _ => v.ToString(),
         };
-        return $"{f.GetProperty("protocol").GetString()} ports {Or(f.GetProperty("ports"), "any")} to {Or(f.GetProperty("destinations"), "any")} {f.GetProperty("kind").GetString()}{(FlowMatch.Possible(f) ? " possible" : "")}";
+        var sources = f.TryGetProperty("source_ports", out var sp) ? $" from source ports {sp.GetString()}" : "";
+        return $"{f.GetProperty("protocol").GetString()} ports {Or(f.GetProperty("ports"), "any")}{sources} to {Or(f.GetProperty("destinations"), "any")} {f.GetProperty("kind").GetString()}{(FlowMatch.Possible(f) ? " possible" : "")}";
     }
 
     private void Add(string kind, string claim, IEnumerable<ProbeResult> traffic) => found.Add(new Disagreement(kind, claim, traffic.ToList()));

@@ -4,18 +4,50 @@ using System.Text.Json;
 
 namespace DockerFw.Lab.Tests.Oracle;
 
-/// <summary>Whether a probe lies in a flow of the audit's matrix (protocol, destination ports, destinations).</summary>
+/// <summary>
+/// Whether a probe lies in a flow of the audit's matrix (protocol, destination ports, source ports,
+/// destinations). A probe's client port is the kernel's pick from the ephemeral range, so a flow that
+/// holds only for some source ports may cover it (<see cref="Covers"/>: some ephemeral port is among
+/// them) without surely covering it (<see cref="SurelyCovers"/>: every ephemeral port is).
+/// </summary>
 public static class FlowMatch
 {
-    public static bool Covers(JsonElement flow, Probe probe)
+    /// <summary>Linux's default <c>net.ipv4.ip_local_port_range</c>, which the lab's namespaces keep.</summary>
+    public const int EphemeralFirst = 32768, EphemeralLast = 60999;
+
+    /// <summary>Whether the probe may lie in the flow: it does, or does from some ephemeral source port.</summary>
+    public static bool Covers(JsonElement flow, Probe probe) =>
+        CoversAside(flow, probe) && (SourcePorts(flow, probe) is not { } ranges
+            || ranges.Any(r => r.First <= EphemeralLast && EphemeralFirst <= r.Last));
+
+    /// <summary>Whether the probe lies in the flow from whichever ephemeral source port it was sent.</summary>
+    public static bool SurelyCovers(JsonElement flow, Probe probe) =>
+        CoversAside(flow, probe) && (SourcePorts(flow, probe) is not { } ranges
+            || ranges.Any(r => r.First <= EphemeralFirst && EphemeralLast <= r.Last));
+
+    /// <summary>The flow's source ports as ranges, or null when it holds for any; a probe without ports (ICMP) carries port 0, as in the audit's model.</summary>
+    private static List<(int First, int Last)>? SourcePorts(JsonElement flow, Probe probe)
     {
-        var protocol = flow.GetProperty("protocol").GetString();
+        if (!flow.TryGetProperty("source_ports", out var sp) || sp.ValueKind != JsonValueKind.String) return null;
+        var ranges = Ranges(sp.GetString()!);
+        return probe.Transport == Transport.Icmp ? (ranges.Any(r => r.First == 0) ? null : []) : ranges;
+    }
+
+    /// <summary>Protocol, destination port and destination, the source port aside.</summary>
+    private static bool CoversAside(JsonElement flow, Probe probe)
+    {
+        var protocol = flow.GetProperty("protocol").GetString()!;
         var name = probe.Transport switch { Transport.Tcp => "tcp", Transport.Udp => "udp", _ => probe.Destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ipv6-icmp" : "icmp" };
-        var protocols = protocol!.Split(',');
-        if (!protocols.Any(p => p == "all" || p == name || (name == "ipv6-icmp" && p is "icmpv6" or "icmp6" or "58" or "icmp"))) return false;
+        bool Named(string p) => p == name || (name == "ipv6-icmp" && p is "icmpv6" or "icmp6" or "58" or "icmp");
+        // "all but tcp,udp": every protocol the list leaves out.
+        var included = protocol.StartsWith("all but ", StringComparison.Ordinal)
+            ? !protocol["all but ".Length..].Split(',').Any(Named)
+            : protocol.Split(',').Any(p => p == "all" || Named(p));
+        if (!included) return false;
         if (probe.Transport != Transport.Icmp && flow.GetProperty("ports") is { ValueKind: JsonValueKind.String } ports && !InPorts(ports.GetString()!, probe.Port)) return false;
-        if (flow.GetProperty("destinations") is { ValueKind: JsonValueKind.Array } destinations
-            && !destinations.EnumerateArray().Any(d => Contains(d.GetString()!, probe.Destination))) return false;
+        // Destinations are one string of addresses, ranges and CIDRs, comma-separated.
+        if (flow.GetProperty("destinations") is { ValueKind: JsonValueKind.String } destinations
+            && !destinations.GetString()!.Split(',').Any(d => Contains(d, probe.Destination))) return false;
         return true;
     }
 
@@ -23,9 +55,11 @@ public static class FlowMatch
 
     public static bool Connection(JsonElement flow) => flow.GetProperty("kind").GetString() == "connection";
 
-    private static bool InPorts(string ports, int port) =>
-        ports.Split(',').Any(part => part.Split('-') is var r && int.Parse(r[0], CultureInfo.InvariantCulture) <= port
-            && port <= int.Parse(r[^1], CultureInfo.InvariantCulture));
+    private static bool InPorts(string ports, int port) => Ranges(ports).Any(r => r.First <= port && port <= r.Last);
+
+    private static List<(int First, int Last)> Ranges(string ports) =>
+        [.. ports.Split(',').Select(part => part.Split('-') is var r
+            ? (int.Parse(r[0], CultureInfo.InvariantCulture), int.Parse(r[^1], CultureInfo.InvariantCulture)) : default)];
 
     public static bool Contains(string cidrOrAddress, IPAddress address)
     {

@@ -15,12 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-4-container-matrix-partial-reached-outside-flows"] =
-            "a DOCKER-USER drop of a host port turns same-bridge TCP into one-way in the container matrix (oracle finding F1)",
-        ["seed-58-container-matrix-partial-flow-blocked"] =
-            "a link's reply rule reads as the server opening TCP to its client on every port (oracle F2, issue 11 item 3)",
-        ["seed-29-container-matrix-partial-reached-outside-flows"] =
-            "a native nft drop of one container port makes everything from that container one-way (oracle F3)",
         ["seed-42-published_ports-refuses-but-reached"] =
             "a port published on one host address is judged filtered although the outside reaches it (oracle F4, issue 11 item 2)",
     };

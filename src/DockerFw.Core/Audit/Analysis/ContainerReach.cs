@@ -62,20 +62,11 @@ public static class ContainerReach
         return pieces;
     }
 
-    private static (ReachabilityVerdict, ImmutableArray<AllowedFlow>) Judge(List<Piece> pieces, AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes, IntervalSet whole)
-    {
-        var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
-        if (open.Count == 0) return (ReachabilityVerdict.Denied, []);
-        var closed = pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject);
-        var verdict = !closed && open.All(p => p.Verdict == ReachVerdict.Accept) ? ReachabilityVerdict.Allowed : ReachabilityVerdict.Partial;
-        var flows = verdict == ReachabilityVerdict.Allowed
-            ? [new AllowedFlow("all", null, null, PairReach.Kind(open, from, to, passes))]
-            : PairReach.Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
-                PairReach.Kind([p], from, to, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), whole);
-        // As between networks: a way in whose replies die completes no connection.
-        if (verdict == ReachabilityVerdict.Allowed && flows.All(f => f.Kind == "one-way")) verdict = ReachabilityVerdict.Partial;
-        return (verdict, flows);
-    }
+    /// <summary>As between networks (<see cref="PairReach.Judge"/>), cut down to the two addresses.</summary>
+    private static (ReachabilityVerdict, ImmutableArray<AllowedFlow>) Judge(List<Piece> pieces, AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes, IntervalSet whole) =>
+        pieces.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
+            ? PairReach.Judge(pieces, PairReach.AcceptedReplies(from, to, passes), whole, passes.Space)
+            : (ReachabilityVerdict.Denied, []);
 
     private static IEnumerable<Endpoint> EndpointsOn(AuditedNetwork network, DockerView view) =>
         view.Containers

@@ -8,10 +8,16 @@ public static class FlowText
 {
     public static string Protocols(IntervalSet protos, PacketSpace space)
     {
-        if (protos.Equals(space.Full(Dimension.Proto))) return "all";
-        if (protos.Cardinality > 6) return "other";
-        return string.Join(",", protos.Ranges.SelectMany(r => Values(r.First, r.Last)).Select(p => Protocol.FromNumber((int)p).Name));
+        var full = space.Full(Dimension.Proto);
+        if (protos.Equals(full)) return "all";
+        if (protos.Cardinality <= 6) return Names(protos);
+        // Every protocol but a few (what is left of "all" once tcp is cut out): named by what it lacks.
+        var missing = full.Subtract(protos);
+        return missing.Cardinality <= 6 ? $"all but {Names(missing)}" : "other";
     }
+
+    private static string Names(IntervalSet protos) =>
+        string.Join(",", protos.Ranges.SelectMany(r => Values(r.First, r.Last)).Select(p => Protocol.FromNumber((int)p).Name));
 
     /// <summary>The destination ports; null when every port (or the protocol has none).</summary>
     public static string? Ports(Box box, PacketSpace space) => PortsOf(box, Dimension.Dport, space);

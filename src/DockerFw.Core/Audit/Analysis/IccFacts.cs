@@ -27,20 +27,13 @@ public static class IccFacts
         // Nothing the engine is sure of: as before, the fact is unknown rather than guessed.
         if (open.All(p => p.Verdict == ReachVerdict.Maybe) && closed.Count == 0) return Effect.Unknown;
         var evidence = Deciding(open, inputs, "accepts traffic between containers of the bridge");
-        if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && Kind(open, passes) == "connection")
+        // The replies alone are walked (not every reply to the network, as the matrix does), so an
+        // icc=true network costs one small walk.
+        var parts = PairReach.Parts(open, passes.Accepted(new PacketSet([.. open.Select(p => ReplyFate.Mirror(p.Box))])));
+        if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && parts.All(p => p.Kind == ReplyFate.Connection))
             return Effect.On(evidence);
-        var flows = PairReach.Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
-            Kind([p], passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), containers, n.Family);
-        return new Effect(ReachabilityVerdict.Partial, flows, evidence);
+        return new Effect(ReachabilityVerdict.Partial, PairReach.Merge(parts, containers, passes.Space, n.Family), evidence);
     }
-
-    /// <summary>
-    /// <c>connection</c> when every reply to the packets is accepted, else <c>one-way</c>: asked of
-    /// the replies alone (not of every reply to the network, as the matrix does), so an icc=true
-    /// network costs one small walk.
-    /// </summary>
-    private static string Kind(IEnumerable<Piece> open, SymbolicPasses passes) =>
-        passes.AllAccepted(new PacketSet([.. open.Select(p => PairReach.Mirror(p.Box, passes))])) ? "connection" : "one-way";
 
     /// <summary>
     /// The addresses icc is about: the network's containers in Docker's view (two or more), else

@@ -20,23 +20,49 @@ public sealed record PairReach(
         if (!passes.From(from).TryGetValue(to.Bridge, out var all) || !all.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
             return new PairReach(from, to, ReachabilityVerdict.Denied, [], []);
         var pieces = passes.ToContainersOf(all, to);
-        var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
-        var closed = pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject);
-        var verdict = open.Count == 0 ? ReachabilityVerdict.Denied
-            : !closed && open.All(p => p.Verdict == ReachVerdict.Accept) ? ReachabilityVerdict.Allowed
-            : ReachabilityVerdict.Partial;
-        var whole = passes.ContainerAddresses(to);
-        var flows = verdict == ReachabilityVerdict.Allowed
-            ? [new AllowedFlow("all", null, null, Kind(open, from, to, passes))]
-            : Merge(open.Select(p => (FlowText.Protocols(p.Box[Dimension.Proto], passes.Space), FlowText.Ports(p.Box, passes.Space),
-                Kind([p], from, to, passes), p.Verdict == ReachVerdict.Maybe, p.Box[Dimension.Dst])), whole, from.Family);
-        // Packets that get in but whose replies die complete no connection: the pair is open one
-        // way only, which is not "allowed" (every new connection passes).
-        if (verdict == ReachabilityVerdict.Allowed && flows.All(f => f.Kind == "one-way")) verdict = ReachabilityVerdict.Partial;
+        var (verdict, flows) = Judge(pieces, AcceptedReplies(from, to, passes), passes.ContainerAddresses(to), passes.Space, from.Family);
+        var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
         return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"));
     }
 
-    /// <summary>One flow per protocol, ports and kind, its destinations merged (the walk splits them freely).</summary>
+    /// <summary>
+    /// The verdict and flows of the pieces of one question: allowed when every packet passes and every
+    /// reply comes back, else partial with the open pieces cut where the fate of their replies changes
+    /// (see <see cref="ReplyFate"/>), or denied when nothing passes.
+    /// </summary>
+    public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
+        IReadOnlyList<Piece> pieces, IReadOnlyList<Box> acceptedReplies, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4)
+    {
+        var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
+        if (open.Count == 0) return (ReachabilityVerdict.Denied, []);
+        var parts = Parts(open, acceptedReplies);
+        if (!pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject) && open.All(p => p.Verdict == ReachVerdict.Accept))
+        {
+            if (parts.All(p => p.Kind == ReplyFate.Connection)) return (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, ReplyFate.Connection)]);
+            // Packets that get in but whose replies die complete no connection: the pair is open one
+            // way only, which is not "allowed" (every new connection passes).
+            if (parts.All(p => p.Kind == ReplyFate.OneWay)) return (ReachabilityVerdict.Partial, [new AllowedFlow("all", null, null, ReplyFate.OneWay)]);
+        }
+
+        return (ReachabilityVerdict.Partial, Merge(parts, whole, space, family));
+    }
+
+    /// <summary>The open pieces cut by the fate of their replies, each part with its kind and whether it only may pass.</summary>
+    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies) =>
+        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe)))];
+
+    /// <summary>The replies (ESTABLISHED) from a network's bridge to another's containers that the rules accept.</summary>
+    public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes) =>
+        passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? [.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)] : [];
+
+    /// <summary>One flow per protocol, ports both ways, kind and certainty, its destinations merged (the walk splits them freely).</summary>
+    public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(Box Box, string Kind, bool Possible)> parts, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4) =>
+        [.. parts.GroupBy(p => (Proto: FlowText.Protocols(p.Box[Dimension.Proto], space), Ports: FlowText.Ports(p.Box, space),
+                Sources: FlowText.SourcePorts(p.Box, space), p.Kind, p.Possible))
+            .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
+                FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Box[Dimension.Dst])), whole, family), g.Key.Kind, g.Key.Possible, g.Key.Sources))];
+
+    /// <summary>One flow per protocol, destination ports and kind, its destinations merged (the walk splits them freely).</summary>
     public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(string Proto, string? Ports, string Kind, bool Possible, IntervalSet Dst)> flows, IntervalSet whole, IpFamily family = IpFamily.V4) =>
         [.. flows.GroupBy(f => (f.Proto, f.Ports, f.Kind, f.Possible))
             .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
@@ -47,33 +73,4 @@ public sealed record PairReach(
     private static ImmutableArray<Evidence> Deciding(IEnumerable<Piece> pieces, AuditInputs inputs, string role) =>
         [.. pieces.Select(p => EvidenceOf.Deciding(p.Region)).OfType<ResponsibleRule>().Distinct()
             .Select(r => EvidenceOf.Rule(inputs.Ruleset, r, role))];
-
-    /// <summary><c>connection</c> when every reply to the allowed packets is accepted on its way back, else <c>one-way</c>.</summary>
-    public static string Kind(IEnumerable<Piece> open, AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
-    {
-        var replies = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r)
-            ? new PacketSet([.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)])
-            : PacketSet.Empty;
-        foreach (var piece in open)
-        {
-            var mirror = Mirror(piece.Box, passes);
-            var relevant = new PacketSet([.. replies.Boxes.Where(b => b.Overlaps(mirror))]);
-            if (!PacketSet.Of(mirror).Subtract(relevant).IsEmpty) return "one-way";
-        }
-
-        return "connection";
-    }
-
-    /// <summary>The replies to a box of NEW packets: addresses, ports and interfaces swapped, ESTABLISHED.</summary>
-    public static Box Mirror(Box b, SymbolicPasses passes)
-    {
-        var icmp = b[Dimension.IcmpType].Contains(8) ? IntervalSet.Single(0) : b[Dimension.IcmpType];
-        IntervalSet[] sets =
-        [
-            b[Dimension.Dst], b[Dimension.Src], b[Dimension.Proto], b[Dimension.Dport], b[Dimension.Sport], icmp,
-            IntervalSet.Single((UInt128)(int)Model.Values.ConntrackStates.Established),
-            b[Dimension.Out], b[Dimension.In],
-        ];
-        return new Box(sets, BitCubeSet.All);
-    }
 }

@@ -1,0 +1,55 @@
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// Whether the replies to allowed NEW packets come back, packet by packet. A box of allowed packets is
+/// cut where that changes, so each part has one kind: a drop of replies to one port (a DOCKER-USER
+/// drop of a host port, an nft drop of a container port) makes only the connections from that source
+/// port one-way, not every connection the box holds.
+/// </summary>
+public static class ReplyFate
+{
+    public const string Connection = "connection";
+
+    public const string OneWay = "one-way";
+
+    /// <summary>
+    /// The parts of a box of NEW packets, each with its kind: <c>one-way</c> where some reply is not
+    /// among the accepted ones, else <c>connection</c>. Exact on the fields a flow reports (protocol,
+    /// ports both ways, destination); over the others (a network's many sources, ICMP types) a part is
+    /// one-way when the replies die for any of them.
+    /// </summary>
+    public static IEnumerable<(Box Box, string Kind)> Split(Box forward, IReadOnlyList<Box> acceptedReplies)
+    {
+        var mirror = Mirror(forward);
+        var dead = PacketSet.Of(mirror).Subtract([.. acceptedReplies.Where(b => b.Overlaps(mirror))]);
+        if (dead.IsEmpty) return [(forward, Connection)];
+        var oneWay = dead.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward))));
+        return PacketSet.Of(forward).Subtract(oneWay).Boxes.Select(b => (b, Connection))
+            .Concat(oneWay.Boxes.Select(b => (b, OneWay)));
+    }
+
+    /// <summary>The replies to a box of NEW packets: addresses, ports and interfaces swapped, ESTABLISHED.</summary>
+    public static Box Mirror(Box b)
+    {
+        var icmp = b[Dimension.IcmpType].Contains(8) ? IntervalSet.Single(0) : b[Dimension.IcmpType];
+        IntervalSet[] sets =
+        [
+            b[Dimension.Dst], b[Dimension.Src], b[Dimension.Proto], b[Dimension.Dport], b[Dimension.Sport], icmp,
+            IntervalSet.Single((UInt128)(int)Model.Values.ConntrackStates.Established),
+            b[Dimension.Out], b[Dimension.In],
+        ];
+        return new Box(sets, BitCubeSet.All);
+    }
+
+    /// <summary>
+    /// The NEW packets of the box that a box of its replies answers, on the fields a flow reports; the
+    /// others keep the forward box's values, as a flow does not name them.
+    /// </summary>
+    private static Box Answered(Box reply, Box forward) => forward
+        .With(Dimension.Dst, reply[Dimension.Src])
+        .With(Dimension.Proto, reply[Dimension.Proto])
+        .With(Dimension.Sport, reply[Dimension.Dport])
+        .With(Dimension.Dport, reply[Dimension.Sport]);
+}
