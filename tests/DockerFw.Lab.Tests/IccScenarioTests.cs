@@ -40,9 +40,17 @@ public sealed class IccScenarioTests
 /// Scenario 2b: a daemon started with <c>--icc=false</c>, and <c>--link db:db</c> where db exposes a
 /// port: exactly that port between the two, both ways, nothing else.
 /// </summary>
-public sealed class LinkScenarioTests(IccOffLab lab) : IClassFixture<IccOffLab>
+public sealed class LinkScenarioTests : IClassFixture<IccOffLab>
 {
-    private readonly Traffic traffic = new(lab);
+    private readonly IccOffLab lab;
+    private readonly Traffic traffic;
+
+    public LinkScenarioTests(IccOffLab lab)
+    {
+        this.lab = lab;
+        traffic = new Traffic(lab);
+        if (LabDaemon.IsRoot) lab.Reset();
+    }
 
     [LabFact]
     public void A_legacy_link_opens_exactly_the_exposed_port_between_the_two_containers()
@@ -72,5 +80,36 @@ public sealed class LinkScenarioTests(IccOffLab lab) : IClassFixture<IccOffLab>
             () => traffic.Connects("other", db, 5432),
             () => traffic.Pings("web", db));
         Assert.Equal([true, true, false, false, false, false], probes);
+    }
+
+    // Issue 11 item 3: the audit said nothing (links: []) while Docker still declared the link. db
+    // exposes 6000 too but listens on 5432 only, so that its port 6000 is free to connect from.
+    [LabFact]
+    public void A_deleted_link_accept_is_a_broken_declared_link_and_a_reply_rule_lets_the_server_in_from_its_port()
+    {
+        traffic.EchoServer("db", ["--expose", "5432", "--expose", "6000"], 5432);
+        traffic.EchoServer("web", ["--link", "db:db"], 80);
+        var db = traffic.Ip("db", "bridge");
+        var web = traffic.Ip("web", "bridge");
+        Assert.True(traffic.Connects("web", db, 5432), "the link works before the tampering");
+        Assert.All(LabAudit.Of(lab).Links, l => Assert.Equal((true, "true", "source-port"),
+            (l.GetProperty("declared").GetBoolean(), l.GetProperty("effective").GetRawText(), l.GetProperty("reverse").GetString())));
+
+        lab.MustInLab("iptables", "-D", "DOCKER", "-s", web + "/32", "-d", db + "/32", "-i", "docker0", "-o", "docker0",
+            "-p", "tcp", "-m", "tcp", "--dport", "5432", "-j", "ACCEPT");
+        var audit = LabAudit.Of(lab);
+
+        var finding = Assert.Single(audit.Findings("DFW530"));
+        Assert.Equal(["web", "db"], LabAudit.Names(finding, "containers"));
+        Assert.Contains("on tcp/5432", finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var links = audit.Links.ToDictionary(l => l.GetProperty("port").GetInt32(), l => (l.GetProperty("client").GetString(), l.GetProperty("server").GetString(),
+            l.GetProperty("declared").GetBoolean(), l.GetProperty("effective").GetRawText(), l.GetProperty("reverse").GetString()));
+        Assert.Equal(("web", "db", true, "false", "source-port"), links[5432]);
+        Assert.Equal(("web", "db", true, "true", "source-port"), links[6000]);
+        var probes = Traffic.All(
+            () => traffic.Connects("web", db, 5432),
+            () => traffic.ConnectsFrom("db", 6000, web, 80),
+            () => traffic.Connects("db", web, 80));
+        Assert.Equal([false, true, false], probes);
     }
 }

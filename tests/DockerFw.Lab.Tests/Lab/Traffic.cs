@@ -30,6 +30,20 @@ public sealed class Traffic(LabDaemon lab)
         return run.Out.Contains(word, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// As <see cref="Connects"/>, from a fixed source port: what a rule on <c>--sport</c> lets
+    /// through. busybox nc ignores <c>-p</c> when it connects, so the host's netcat-openbsd runs in
+    /// the container's network namespace.
+    /// </summary>
+    public bool ConnectsFrom(string from, int sourcePort, string host, int port)
+    {
+        var word = $"dfw{Random.Shared.Next(100000, 999999)}";
+        var pid = lab.MustDocker("inspect", "-f", "{{.State.Pid}}", from);
+        var run = Sh.Run("nsenter", ["-t", pid, "-n", "timeout", "4", "sh", "-c",
+            $"echo {word} | nc.openbsd -w {ConnectSeconds} -p {sourcePort.ToString(CultureInfo.InvariantCulture)} {host} {port.ToString(CultureInfo.InvariantCulture)}"]);
+        return run.Out.Contains(word, StringComparison.Ordinal);
+    }
+
     public bool Pings(string from, string host) =>
         lab.Docker("exec", from, "ping", "-c", "1", "-W", "1", host).Ok;
 
