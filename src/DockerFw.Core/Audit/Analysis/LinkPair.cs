@@ -48,7 +48,11 @@ public sealed class LinkPair
     }
 
     /// <summary>Whether every reply to the piece's packets is accepted on its way back.</summary>
-    public bool RepliesPass(Piece p) => _passes.AllAccepted(PacketSet.Of(PairReach.Mirror(p.Box, _passes)));
+    public bool RepliesPass(Piece p)
+    {
+        var replies = PacketSet.Of(ReplyFate.Mirror(p.Box));
+        return replies.Subtract([.. _passes.Accepted(replies)]).IsEmpty;
+    }
 
     /// <summary>
     /// How the server may open packets to the client: from the link's ports only (Docker's reply
