@@ -17,17 +17,23 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
 
     public IReadOnlyList<Disagreement> Check()
     {
-        var between = results.Where(r => r.Probe.From != "outside" && !IsOutside(r.Probe)).ToList();
+        var between = results.Where(r => r.Probe.From != "outside" && !IsOutside(r.Probe) && !IsHost(r.Probe)).ToList();
         ContainerMatrix(between);
         foreach (var (key, six) in new[] { ("reachability", false), ("reachability_v6", true) }) NetworkMatrix(key, six, between);
         foreach (var (key, six) in new[] { ("icc", false), ("icc_v6", true) }) Icc(key, six, between);
         Masquerade();
         PublishedPorts("published_ports", six: false);
         PublishedPorts("published_ports_v6", six: true);
+        var findings = new FindingClaims(audit, between);
+        found.AddRange(findings.Check());
+        Checked += findings.Checked;
         return found;
     }
 
     private static bool IsOutside(Probe p) => p.Destination.ToString() == LabDaemon.OutsideAddress;
+
+    /// <summary>A probe to a port published on the host's addresses (from outside or from a container).</summary>
+    private static bool IsHost(Probe p) => p.Destination.ToString() is LabDaemon.UplinkAddress or OracleLab.SecondHostAddress or OracleLab.UplinkAddress6;
 
     private void ContainerMatrix(List<ProbeResult> between)
     {
@@ -151,8 +157,9 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             var accepts = p.GetProperty("filter_accepts");
             var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}";
             if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
-            else if (accepts.GetBoolean() && probes.Any(r => !r.Reached)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => !r.Reached));
-            else if (!accepts.GetBoolean() && probes.Any(r => r.Reached)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => r.Reached));
+            // Only the container's echo counts: a refusal comes from the host (no DNAT, no docker-proxy), not through the filter.
+            else if (accepts.GetBoolean() && probes.Any(r => r.Outcome != Outcome.Echoed)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => r.Outcome != Outcome.Echoed));
+            else if (!accepts.GetBoolean() && probes.Any(r => r.Outcome == Outcome.Echoed)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => r.Outcome == Outcome.Echoed));
         }
     }
 

@@ -32,7 +32,8 @@ public enum Outcome
     Silent,
 }
 
-public sealed record ProbeResult(Probe Probe, Outcome Outcome)
+/// <summary><see cref="SourcePort"/>: the port the probe's socket was bound to (TCP, UDP), for the reply's destination port.</summary>
+public sealed record ProbeResult(Probe Probe, Outcome Outcome, int? SourcePort = null)
 {
     /// <summary>The packet got to the destination and its answer came back: what "a connection passes" means.</summary>
     public bool Reached => Outcome is Outcome.Echoed or Outcome.Refused;

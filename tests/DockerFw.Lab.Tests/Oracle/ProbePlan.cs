@@ -39,10 +39,18 @@ public static class ProbePlan
                 probes.Add(new Probe(from, path, src, outside, Transport.Tcp, LabDaemon.OutsidePort, true));
         }
 
-        var hostAddresses = new[] { LabDaemon.UplinkAddress, OracleLab.SecondHostAddress, OracleLab.UplinkAddress6 }.Select(IPAddress.Parse);
+        var hostAddresses = new[] { LabDaemon.UplinkAddress, OracleLab.SecondHostAddress, OracleLab.UplinkAddress6 }.Select(IPAddress.Parse).ToList();
         foreach (var p in s.Spec.Containers.SelectMany(c => c.Published))
+        {
             foreach (var address in hostAddresses)
                 probes.Add(new Probe("outside", s.Lab.OutsidePath, NetnsSockets.SourceFor(s.Lab.OutsidePath, address), address, p.Transport, p.HostPort, true));
+            // From every container to the host's IPv4 addresses: DNAT, then FORWARD from its bridge (or docker-proxy).
+            foreach (var (from, path) in s.NetnsPaths)
+                foreach (var address in hostAddresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
+                    if (NetnsSockets.SourceFor(path, address) is { } source)
+                        probes.Add(new Probe(from, path, source, address, p.Transport, p.HostPort, true));
+        }
+
         return probes;
     }
 }

@@ -41,6 +41,9 @@ public static class ProbeRunner
         var protocol = probe.Transport == Transport.Tcp ? ProtocolType.Tcp : ProtocolType.Udp;
         using var socket = NetnsSockets.Open(probe.NetnsPath, probe.Destination.AddressFamily, type, protocol);
         using var timeout = new CancellationTokenSource(wait);
+        // Bound before connecting, so that the source port is known whatever happens (the reply's destination port).
+        socket.Bind(new IPEndPoint(probe.Destination.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+        var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         try
         {
             // A connected UDP socket hears the ICMP port unreachable of an unused port as a refusal.
@@ -48,15 +51,15 @@ public static class ProbeRunner
             await socket.SendAsync(word, SocketFlags.None, timeout.Token);
             var buffer = new byte[64];
             var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            return new ProbeResult(probe, buffer.AsSpan(0, n).SequenceEqual(word) ? Outcome.Echoed : Outcome.Silent);
+            return new ProbeResult(probe, buffer.AsSpan(0, n).SequenceEqual(word) ? Outcome.Echoed : Outcome.Silent, port);
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
         {
-            return new ProbeResult(probe, Outcome.Refused);
+            return new ProbeResult(probe, Outcome.Refused, port);
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException)
         {
-            return new ProbeResult(probe, Outcome.Silent);
+            return new ProbeResult(probe, Outcome.Silent, port);
         }
     }
 

@@ -10,7 +10,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed record SeedReport(ScenarioOutcome Outcome, IReadOnlyList<(Disagreement D, KnownWrongAnswer K)> Known, IReadOnlyList<ShrunkDisagreement> New)
 {
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"ORACLE seed={Outcome.Spec.Seed} checked={Outcome.Checked} probes={Outcome.Probes} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => k.D.Class + "(known)").Concat(New.Select(n => n.D.Class)).Distinct().DefaultIfEmpty("-"))}");
+        $"ORACLE seed={Outcome.Spec.Seed} checked={Outcome.Checked} reach={Outcome.ReachChecked} probes={Outcome.Probes} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => k.D.Class + "(known)").Concat(New.Select(n => n.D.Class)).Distinct().DefaultIfEmpty("-"))}");
 
     public string Render()
     {

@@ -33,4 +33,7 @@ public static class TamperKinds
     public const string BridgeNfOff = "sysctl-bridge-nf-call-iptables-0";
     public const string BridgeNfOffOneBridge = "sysctl-bridge-nf-call-iptables-0-one-bridge";
     public const string IpForwardOff = "sysctl-ip-forward-0";
+    public const string LegacyDropBetween = "iptables-legacy-drop-between-networks";
+    public const string LegacyDropContainerPort = "iptables-legacy-drop-container-port";
+    public const string LegacyForwardPolicyDrop = "iptables-legacy-forward-policy-drop";
 }

@@ -70,6 +70,15 @@ public static partial class TamperApplier
             case IpForwardOff:
                 lab.MustInLab("sysctl", "-qw", "net.ipv4.ip_forward=0");
                 break;
+            case LegacyDropBetween:
+                lab.MustInLab("iptables-legacy", "-A", "FORWARD", "-i", Br(t.Network), "-o", Br(t.Other), "-j", "DROP");
+                break;
+            case LegacyDropContainerPort:
+                lab.MustInLab("iptables-legacy", "-A", "FORWARD", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), "-j", "DROP");
+                break;
+            case LegacyForwardPolicyDrop:
+                lab.MustInLab("iptables-legacy", "-P", "FORWARD", "DROP");
+                break;
             default:
                 throw new InvalidOperationException($"unknown tamper {t.Kind}");
         }

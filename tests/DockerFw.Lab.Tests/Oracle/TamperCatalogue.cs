@@ -45,4 +45,26 @@ public static class TamperCatalogue
 
         return tampers;
     }
+
+    /// <summary>
+    /// The edits added after the first soaks (drawn from the generator's second stream, so earlier
+    /// seeds keep their lists): in one scenario in four, a rule in the other iptables back end
+    /// (iptables-legacy beside Docker's iptables-nft): both run for every packet.
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawLater(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return [];
+        var networks = scenario.Networks.Select(n => n.Name).Append("bridge").ToList();
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints).ToList();
+        var a = networks[random.Next(networks.Count)];
+        var b = networks.Where(n => n != a).ElementAt(random.Next(networks.Count - 1));
+        var c = served.Count == 0 ? null : served[random.Next(served.Count)];
+        Tamper? t = random.Next(3) switch
+        {
+            0 => new Tamper(LegacyDropBetween, a, b),
+            1 => c is null ? null : new Tamper(LegacyDropContainerPort, Container: c.Name, Port: c.TcpPorts[0]),
+            _ => new Tamper(LegacyForwardPolicyDrop),
+        };
+        return t is null ? [] : [t];
+    }
 }

@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using DockerFw.Cli;
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests.Oracle;
+
+/// <summary>
+/// <c>dockerfw reach</c> over the same pairs as the container matrix, checked with the same probes:
+/// reach is asked once for every NEW packet of FORWARD and once for every ESTABLISHED or RELATED one,
+/// on the host's dumps with its addresses (host.json), and each probe's packet and its answer (the
+/// echo or RST: ESTABLISHED; an ICMP port unreachable: RELATED) are looked up in the regions. A probe
+/// came back exactly when both are ACCEPT; a MAYBE is a disagreement. reach answers the rules only:
+/// a probe that never meets them (bridged with bridge-nf-call-iptables 0 for its bridge, routed with
+/// ip_forward 0) is not compared. IPv4: between container endpoints, and to the ports published on
+/// the host's addresses (from outside and from the containers) where reach's region shows Docker's
+/// DNAT (the packet then crosses FORWARD to the container; else it is the host's, docker-proxy's).
+/// </summary>
+public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IReadOnlyList<ProbeResult> results)
+{
+    public int Checked { get; private set; }
+
+    public IReadOnlyList<Disagreement> Check()
+    {
+        if (!dumps.TryGetValue("host.json", out var hostJson)) return []; // a fixture from before reach was compared
+        var host = new HostInterfaces(hostJson);
+        var sysctls = Sysctls(dumps.GetValueOrDefault("sysctls", ""));
+        var forwarding = sysctls.GetValueOrDefault("net.ipv4.ip_forward", "1") == "1";
+        var bridgeNf = sysctls.GetValueOrDefault("net.bridge.bridge-nf-call-iptables", "1") == "1";
+        var ports = Published(dumps.GetValueOrDefault("audit.json", ""));
+        var probes = results.Where(r => r.Probe.Source is not null && r.Probe.Destination.AddressFamily == AddressFamily.InterNetwork
+            && r.Probe.Destination.ToString() != LabDaemon.OutsideAddress && (r.Probe.From != "outside" || IsHost(r.Probe))).ToList();
+        if (probes.Count == 0) return [];
+
+        var dir = Directory.CreateTempSubdirectory("dfw-reach-");
+        try
+        {
+            foreach (var file in new[] { "iptables-save", "iptables-legacy-save", "ip6tables-save", "nft.json" })
+                File.WriteAllText(Path.Combine(dir.FullName, file), dumps.GetValueOrDefault(file, ""));
+            // Both iptables back ends run for every packet: reach is asked of each, and a packet passes when both let it.
+            var backends = dumps.GetValueOrDefault("iptables-legacy-save", "").Contains("*filter", StringComparison.Ordinal)
+                ? new[] { "iptables-save", "iptables-legacy-save" } : ["iptables-save"];
+            var fresh = new Backends(backends.Select(b => Reach(dir.FullName, b, host, "NEW")).ToList());
+            var replies = new Backends(backends.Select(b => Reach(dir.FullName, b, host, "ESTABLISHED,RELATED")).ToList());
+            var dump = dumps.GetValueOrDefault("iptables-save", "").Split('\n');
+            var found = new List<(string Class, string Claim, ProbeResult Probe)>();
+            var pairs = new HashSet<(string, string)>();
+            foreach (var r in probes)
+            {
+                var p = r.Probe;
+                var from = host.InterfaceFor(p.Source!);
+                var dnat = IsHost(p) ? ports.FirstOrDefault(x => x.Port == p.Port && x.Transport == p.Transport && (x.HostIp == "0.0.0.0" || x.HostIp == p.Destination.ToString())) : default;
+                if (IsHost(p) && dnat.Ip is null) continue; // not published on that address: nothing is claimed
+                var to = host.InterfaceFor(dnat.Ip ?? p.Destination);
+                if (from is null || to is null) continue;
+                // Bridged traffic meets iptables only with bridge-nf-call-iptables; routed (and DNATed) only with ip_forward.
+                if (from == to && dnat.Ip is null ? !bridgeNf && !host.BridgeCallsIptables(from) : !forwarding) continue;
+                if (p.Transport != Transport.Icmp && r.SourcePort is null) continue;
+                var (forward, reply) = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort));
+                var f = fresh.Of(forward);
+                // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.
+                if (dnat.Ip is not null && f is { } nat && nat.Verdict != ReachRegions.Overlap && !nat.Lines.Any(l => l <= dump.Length && dump[l - 1].Contains(" -j DNAT", StringComparison.Ordinal))) continue;
+                // Hairpin to itself: Docker's MASQUERADE of the container to itself rewrites the answer; not modelled here.
+                if (dnat.Ip is not null && dnat.Ip.Equals(p.Source)) continue;
+                pairs.Add((p.Source!.ToString(), p.Destination.ToString()));
+                var b = replies.Of(reply);
+                // Through DNAT only the container's echo says the packet went the way reach describes.
+                var reached = dnat.Ip is null ? r.Reached : r.Outcome == Outcome.Echoed;
+                var claim = $"reach (FORWARD) says NEW {Describe(forward)} is {Say(f)}, its answer {Describe(reply)} is {Say(b)}";
+                if (f is null || b is null) found.Add(("reach/no-region", claim, r));
+                else if (f.Value.Verdict == ReachRegions.Overlap || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == ReachRegions.Overlap)) found.Add(("reach/overlapping-boxes", claim, r));
+                else if (f.Value.Verdict == "MAYBE" || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == "MAYBE")) found.Add(("reach/maybe", claim, r));
+                else if (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == "ACCEPT" && !reached) found.Add(("reach/accepts-but-blocked", claim, r));
+                else if (!(f.Value.Verdict == "ACCEPT" && b.Value.Verdict == "ACCEPT") && reached) found.Add(("reach/drops-but-reached", claim, r));
+            }
+
+            Checked = pairs.Count;
+            // One disagreement per class and pair of addresses, with the first probe's claim.
+            return found.GroupBy(x => (x.Class, x.Probe.Probe.Source, x.Probe.Probe.Destination))
+                .Select(g => new Disagreement(g.Key.Class, g.First().Claim, g.Select(x => x.Probe).ToList())).ToList();
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The verdict of every back end at once: a drop in either drops, else a MAYBE in either is MAYBE.</summary>
+    private sealed class Backends(List<ReachRegions> each)
+    {
+        /// <summary>The combined verdict, every back end's rules, and the lines of the main back end's (iptables-save's) rules.</summary>
+        public (string Verdict, string Rules, int[] Lines)? Of(IReadOnlyDictionary<string, string> packet)
+        {
+            var all = each.Select(r => r.Of(packet)).ToList();
+            if (all.Any(v => v is null)) return null;
+            var rules = string.Join(" + ", all.Select(v => v!.Value.Rules).Where(r => r.Length > 0));
+            var verdict = all.Select(v => v!.Value.Verdict).OrderBy(v => v switch { ReachRegions.Overlap => 0, "DROP" or "REJECT" => 1, "MAYBE" => 2, _ => 3 }).First();
+            return (verdict, rules, all[0]!.Value.Lines);
+        }
+    }
+
+    private static ReachRegions Reach(string dir, string iptables, HostInterfaces host, string state)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        // The native tables go with the main back end only (nft lists the iptables-nft tables, not legacy's).
+        string[] nft = iptables == "iptables-save" && new FileInfo(Path.Combine(dir, "nft.json")).Length > 0 ? ["--nft", Path.Combine(dir, "nft.json")] : [];
+        var exit = DockerFwApp.Run(
+            ["reach", "--iptables", Path.Combine(dir, iptables), "--ip6tables", Path.Combine(dir, "ip6tables-save"), .. nft,
+             "--hook", "FORWARD", "--state", state, .. host.HostAddressOptions(), "--format", "json"],
+            new StandardStreams(new StringReader(""), output, error));
+        if (exit != 0) throw new InvalidOperationException($"dockerfw reach --state {state} exited {exit}: {error}");
+        return new ReachRegions(JsonDocument.Parse(output.ToString()).RootElement);
+    }
+
+    private static bool IsHost(Probe p) => p.Destination.ToString() is LabDaemon.UplinkAddress or OracleLab.SecondHostAddress;
+
+    /// <summary>The IPv4 published ports of the audit (host_ip, host_port, protocol, container address and port): where DNAT sends a host-address probe.</summary>
+    private static List<(string HostIp, int Port, Transport Transport, System.Net.IPAddress? Ip, int ContainerPort)> Published(string auditJson)
+    {
+        if (auditJson.Length == 0) return [];
+        return JsonDocument.Parse(auditJson).RootElement.GetProperty("published_ports").EnumerateArray()
+            .Where(p => p.GetProperty("container_ip").ValueKind == JsonValueKind.String && p.GetProperty("host_port").ValueKind == JsonValueKind.Number)
+            .Select(p => (p.GetProperty("host_ip").GetString() ?? "0.0.0.0", p.GetProperty("host_port").GetInt32(),
+                p.GetProperty("protocol").GetString() == "udp" ? Transport.Udp : Transport.Tcp,
+                (System.Net.IPAddress?)System.Net.IPAddress.Parse(p.GetProperty("container_ip").GetString()!), p.GetProperty("container_port").GetInt32()))
+            .ToList();
+    }
+
+    /// <summary>
+    /// The probe's first packet (NEW, as it arrives: before DNAT) and the answer that tells it came
+    /// back (from the container, after DNAT), as reach's dimensions.
+    /// </summary>
+    private static (Dictionary<string, string> Forward, Dictionary<string, string> Reply) Packets(ProbeResult r, string from, string to, (System.Net.IPAddress Ip, int Port)? dnat)
+    {
+        var p = r.Probe;
+        string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+        var forward = new Dictionary<string, string> { ["src"] = p.Source!.ToString(), ["dst"] = p.Destination.ToString(), ["state"] = "NEW", ["in"] = from, ["out"] = to, ["mark"] = "0" };
+        var reply = new Dictionary<string, string> { ["src"] = (dnat?.Ip ?? p.Destination).ToString(), ["dst"] = p.Source!.ToString(), ["state"] = "ESTABLISHED", ["in"] = to, ["out"] = from, ["mark"] = "0" };
+        var answerPort = dnat?.Port ?? p.Port;
+        switch (p.Transport)
+        {
+            case Transport.Icmp:
+                (forward["proto"], forward["icmpType"], reply["proto"], reply["icmpType"]) = ("1", "8", "1", "0");
+                break;
+            case Transport.Udp when !p.Listening:
+                (forward["proto"], forward["sport"], forward["dport"]) = ("17", N(r.SourcePort!.Value), N(p.Port));
+                (reply["proto"], reply["icmpType"], reply["state"]) = ("1", "3", "RELATED"); // port unreachable
+                break;
+            default:
+                var proto = p.Transport == Transport.Tcp ? "6" : "17";
+                (forward["proto"], forward["sport"], forward["dport"]) = (proto, N(r.SourcePort!.Value), N(p.Port));
+                (reply["proto"], reply["sport"], reply["dport"]) = (proto, N(answerPort), N(r.SourcePort!.Value));
+                break;
+        }
+
+        return (forward, reply);
+    }
+
+    private static string Describe(Dictionary<string, string> k) =>
+        $"{(k["proto"] switch { "6" => "tcp", "17" => "udp", _ => "icmp" })} {k["src"]}{(k.TryGetValue("sport", out var s) ? ":" + s : "")} -> {k["dst"]}" +
+        $"{(k.TryGetValue("dport", out var d) ? ":" + d : "")}{(k.TryGetValue("icmpType", out var t) ? " type " + t : "")} ({k["in"]} -> {k["out"]}, {k["state"]})";
+
+    private static string Say((string Verdict, string Rules, int[] Lines)? v) => v is null ? "in no region" : $"{v.Value.Verdict} ({v.Value.Rules})";
+
+    private static Dictionary<string, string> Sysctls(string text) =>
+        text.Split('\n').Select(l => l.Split('=', 2, StringSplitOptions.TrimEntries)).Where(kv => kv.Length == 2)
+            .GroupBy(kv => kv[0]).ToDictionary(g => g.Key, g => g.Last()[1]);
+}
