@@ -27,7 +27,13 @@ public abstract record PolicyStatement(SourceSpan At);
 /// </summary>
 public sealed record AllowStatement(PolicyName From, PolicyName To, PortSpec? Port, SourceSpan At) : PolicyStatement(At);
 
-/// <summary><c>network NAME { icc on|off; masquerade on|off; allow ...; }</c>.</summary>
+/// <summary>
+/// <c>link CLIENT -> SERVER</c> inside a network block: keep Docker's legacy link (<c>--link</c>) from
+/// CLIENT to SERVER, the server's exposed ports and the replies from them, as Docker opens it.
+/// </summary>
+public sealed record LinkStatement(PolicyName Client, PolicyName Server, SourceSpan At) : PolicyStatement(At);
+
+/// <summary><c>network NAME { icc on|off; masquerade on|off; allow ...; link ...; }</c>.</summary>
 public sealed record NetworkBlock(
     PolicyName Network,
     Setting? Icc,
@@ -37,6 +43,9 @@ public sealed record NetworkBlock(
 {
     /// <summary>Settings written again after the first, reported as errors by the resolver.</summary>
     public ImmutableArray<Setting> RepeatedSettings { get; init; } = [];
+
+    /// <summary>The legacy links the block keeps.</summary>
+    public ImmutableArray<LinkStatement> Links { get; init; } = [];
 }
 
 /// <summary>An <c>on|off</c> value with where it was written.</summary>

@@ -83,6 +83,14 @@ internal static class PolicyGrammar
             from end in Semicolon
             select new AllowStatement(source, destination, port.GetOrDefault(), At(file, keyword.Start));
 
+        var link =
+            from keyword in Token(Keyword("link").Span())
+            from client in name
+            from arrow in Token(Parse.String("->")).Named("'->'")
+            from server in name
+            from end in Semicolon
+            select new LinkStatement(client, server, At(file, keyword.Start));
+
         var setting = (string keyword) =>
             from word in Token(Keyword(keyword).Span())
             from value in OnOff
@@ -91,6 +99,7 @@ internal static class PolicyGrammar
 
         var blockItem =
             allow.Select(a => (object)a)
+                .Or(link.Select(l => (object)l))
                 .Or(setting("icc").Select(s => (object)s))
                 .Or(setting("masquerade").Select(s => (object)s));
 
@@ -99,7 +108,7 @@ internal static class PolicyGrammar
             from networkName in name
             from open in Token(Parse.Char('{')).Named("'{'")
             from items in blockItem.XMany()
-            from close in Token(Parse.Char('}')).Named("'}', 'allow', 'icc' or 'masquerade'")
+            from close in Token(Parse.Char('}')).Named("'}', 'allow', 'link', 'icc' or 'masquerade'")
             from end in Semicolon
             select Block(networkName, items.ToImmutableArray(), At(file, keyword.Start));
 
@@ -138,7 +147,10 @@ internal static class PolicyGrammar
         Settings(items, "masquerade"),
         items.OfType<AllowStatement>().ToImmutableArray(),
         at)
-    { RepeatedSettings = items.OfType<(string, Setting)>().GroupBy(i => i.Item1).SelectMany(g => g.Skip(1)).Select(i => i.Item2).ToImmutableArray() };
+    {
+        RepeatedSettings = items.OfType<(string, Setting)>().GroupBy(i => i.Item1).SelectMany(g => g.Skip(1)).Select(i => i.Item2).ToImmutableArray(),
+        Links = items.OfType<LinkStatement>().ToImmutableArray(),
+    };
 
     private static Setting? Settings(ImmutableArray<object> items, string keyword) =>
         items.OfType<(string Keyword, Setting Setting)>().Where(i => i.Keyword == keyword).Select(i => i.Setting).FirstOrDefault();

@@ -34,6 +34,12 @@ internal static class PolicyMessages
     public static Diagnostic RepeatedDockerUser(SourceSpan at, int firstLine) =>
         Error("DFW808", at, $"expected one 'docker-user default', but got another (first at line {firstLine})");
 
+    public static Diagnostic UndeclaredLink(SourceSpan at, string client, string server, string network) =>
+        Error("DFW809", at, $"expected a legacy link Docker declares on network '{network}' (docker run --link), but '{client}' has no link to '{server}'");
+
+    public static Diagnostic LinkNotMentioned(SourceSpan at, string network, string client, string server, string ports) =>
+        Error("DFW810", at, $"expected network '{network}''s block to say what happens to Docker's legacy link '{client}' -> '{server}' ({ports}), but it does not: keep it with 'link {client} -> {server};' in the block, or remove the link (re-create '{client}' without --link); dockerfw does not plan against a link Docker keeps opening");
+
     public static Diagnostic MasqueradeNotInDockerUser(SourceSpan at, string network, bool wanted) =>
         Error("DFW830", at, $"expected masquerade {(wanted ? "on" : "off")} on network '{network}', but Docker runs it {(wanted ? "off" : "on")} and masquerade is decided in nat POSTROUTING, which dockerfw does not edit; set com.docker.network.bridge.enable_ip_masquerade={(wanted ? "true" : "false")} on the network");
 

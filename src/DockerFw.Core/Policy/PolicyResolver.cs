@@ -65,10 +65,12 @@ public static class PolicyResolver
             }
         }
 
+        var members = bridges.SelectMany(b => MembersOf(b, view)).Where(m => m.Container.Running).ToImmutableArray();
         var policy = new ResolvedPolicy(document.File, bridges, exceptions.ToImmutable(), networks.ToImmutable(),
             publishes.ToImmutable(), userDefault?.Default ?? DockerUserDefault.Return)
         {
-            Members = bridges.SelectMany(b => MembersOf(b, view)).Where(m => m.Container.Running).ToImmutableArray(),
+            Members = members,
+            Links = PolicyLinks.Kept(document, members, errors),
             DockerUserAt = userDefault?.At ?? SourceSpan.None,
         };
         return new ParseResult<ResolvedPolicy>(errors.Count == 0 ? policy : null, errors.ToImmutable());

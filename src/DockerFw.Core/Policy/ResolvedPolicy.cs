@@ -25,6 +25,13 @@ public sealed record NetworkException(DockerNetwork From, DockerNetwork To, Port
 /// <summary>An icc exception on one network: one container may open connections to another.</summary>
 public sealed record ContainerException(ContainerOnNetwork From, ContainerOnNetwork To, PortSpec? Port);
 
+/// <summary>
+/// A legacy link Docker opens and the policy keeps (stated with <c>link</c>, or on a network the policy
+/// does not mention): <see cref="Client"/> may open the server's exposed <see cref="Ports"/>, and
+/// <see cref="Server"/> may send from them to the client, as Docker's link and reply rules let it.
+/// </summary>
+public sealed record KeptLink(ContainerOnNetwork Client, ContainerOnNetwork Server, ImmutableArray<PortSpec> Ports);
+
 /// <summary>What the policy says about one network; a null setting leaves Docker's own.</summary>
 public sealed record NetworkPolicy(DockerNetwork Network, bool? Icc, bool? Masquerade, ImmutableArray<ContainerException> Exceptions)
 {
@@ -66,6 +73,9 @@ public sealed record ResolvedPolicy(
 {
     /// <summary>Every running container on a bridge network, once per network it is on.</summary>
     public ImmutableArray<ContainerOnNetwork> Members { get; init; } = [];
+
+    /// <summary>Docker's legacy links the policy keeps (every one it declares, unless a network block leaves it out).</summary>
+    public ImmutableArray<KeptLink> Links { get; init; } = [];
 
     /// <summary>Where <c>docker-user default</c> was written (none: the default <c>return</c>).</summary>
     public SourceSpan DockerUserAt { get; init; } = SourceSpan.None;

@@ -77,18 +77,22 @@ internal static class PlanProof
         return null;
     }
 
-    /// <summary>The packets of the allowed protocols and ports, from any source port.</summary>
+    /// <summary>The packets of the allowed protocols and ports, from any source port, and those of kept links.</summary>
     internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
     {
         var whole = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
         if (expected.AllowsEverything) return PacketSet.Of(whole);
         var set = PacketSet.Empty;
         foreach (var port in expected.Allowed)
-            set = set.Union(PacketSet.Of(whole
-                .With(Dimension.Proto, IntervalSet.Single((UInt128)port!.Protocol.Number))
-                .With(Dimension.Dport, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last))));
+            set = set.Union(PacketSet.Of(Ports(whole, port!, Dimension.Dport)));
+        foreach (var (port, fromPort) in expected.Links)
+            set = set.Union(PacketSet.Of(Ports(whole, port, fromPort ? Dimension.Sport : Dimension.Dport)));
         return set;
     }
+
+    private static Box Ports(Box whole, PortSpec port, Dimension side) => whole
+        .With(Dimension.Proto, IntervalSet.Single((UInt128)port.Protocol.Number))
+        .With(side, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last));
 
     /// <summary>Source and destination ports swapped: the replies of a set of requests, or back.</summary>
     internal static PacketSet Mirrored(PacketSet packets) => new([.. packets.Boxes.Select(b =>

@@ -32,6 +32,12 @@ internal static class PolicyRules
             lines.Add(Rule($"-i {from} -o {to}{Port(exception.Port)} -j ACCEPT"));
         }
 
+        // Docker writes link rules in IPv4 only; a DROP of the policy's own, before them, needs the
+        // link's ports accepted first, as Docker's link and reply rules accept them.
+        if (family == IpFamily.V4)
+            foreach (var link in policy.Links.Where(l => DropsInside(policy, l.Client.Network)))
+                lines.AddRange(Link(link));
+
         foreach (var network in policy.Networks.Where(n => Has(n.Network)))
         {
             var bridge = network.Network.Bridge!;
@@ -82,6 +88,23 @@ internal static class PolicyRules
             }
 
             yield return Rule($"{ToContainer("")} -j DROP");
+        }
+    }
+
+    /// <summary>Whether the plan's chain drops traffic inside <paramref name="network"/> (icc turned off, or a dropping default).</summary>
+    private static bool DropsInside(ResolvedPolicy policy, DockerNetwork network) =>
+        policy.DockerUserDefault == DockerUserDefault.Drop || (policy.PolicyOf(network)?.Icc == false && network.EnableIcc);
+
+    /// <summary>Docker's own link rules, before the plan's drops: to the server's ports, and back from them.</summary>
+    private static IEnumerable<string> Link(KeptLink link)
+    {
+        var bridge = link.Client.Network.Bridge!;
+        var (client, server) = (Host(link.Client.Address, IpFamily.V4), Host(link.Server.Address, IpFamily.V4));
+        foreach (var port in link.Ports)
+        {
+            var proto = port.Protocol.Name;
+            yield return Rule($"-s {client} -d {server} -i {bridge} -o {bridge} -p {proto} -m {proto} --dport {port.Ports.Format(':')} -j ACCEPT");
+            yield return Rule($"-s {server} -d {client} -i {bridge} -o {bridge} -p {proto} -m {proto} --sport {port.Ports.Format(':')} -j ACCEPT");
         }
     }
 

@@ -83,7 +83,7 @@ public sealed class PolicyReaderTests
     [InlineData("allow a -> b tcp/70000", "p.policy:1:18: error: expected a port or a range FIRST-LAST of ports 1-65535, but got '70000' [DFW801]")]
     [InlineData("allow a -> b icmp/1", "p.policy:1:14: error: expected 'allow', 'network', 'publish' or 'docker-user', but got 'icmp/1' [DFW801]")]
     [InlineData("network backend {\n  icc maybe;\n}", "p.policy:2:7: error: expected 'on' or 'off', but got 'maybe' [DFW801]")]
-    [InlineData("network backend {\n  icc off;\n", "p.policy:3:1: error: expected '}', 'allow', 'icc' or 'masquerade', but got the end of the file [DFW801]")]
+    [InlineData("network backend {\n  icc off;\n", "p.policy:3:1: error: expected '}', 'allow', 'link', 'icc' or 'masquerade', but got the end of the file [DFW801]")]
     [InlineData("publish web tcp/80 on 300.1.1.1", "p.policy:1:23: error: expected an IPv4 or IPv6 address or CIDR, but got '300.1.1.1' [DFW801]")]
     [InlineData("docker-user default reject", "p.policy:1:21: error: expected 'return', 'accept' or 'drop', but got 'reject' [DFW801]")]
     public void A_syntax_error_says_where_what_was_expected_and_what_came(string text, string message)
