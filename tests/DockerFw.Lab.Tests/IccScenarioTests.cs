@@ -82,6 +82,34 @@ public sealed class LinkScenarioTests : IClassFixture<IccOffLab>
         Assert.Equal([true, true, false, false, false, false], probes);
     }
 
+    // Issue 13 item 5: a link anywhere on the host made every plan fail its proof at 1:1.
+    [LabFact]
+    public void A_policy_about_another_network_applies_and_keeps_the_link_and_a_block_for_the_bridge_must_name_it()
+    {
+        traffic.EchoServer("db", ["--expose", "5432"], 5432);
+        traffic.EchoServer("web", ["--link", "db:db"], 80);
+        lab.CreateNetwork("shop", "--subnet", "172.31.47.0/24");
+        traffic.EchoServer("s1", ["--network", "shop"], 80);
+        traffic.EchoServer("s2", ["--network", "shop"], 80);
+        var folder = Directory.CreateTempSubdirectory("dfw-lab-links-").FullName;
+        var other = Path.Combine(folder, "shop.policy");
+        var bridge = Path.Combine(folder, "bridge.policy");
+        File.WriteAllText(other, "network shop {\n  icc off;\n}\n");
+        File.WriteAllText(bridge, "network bridge {\n  icc off;\n}\n");
+
+        var applied = Apply.PolicyRuns.Apply(lab, other, folder);
+        var probes = Traffic.All(
+            () => traffic.Connects("web", traffic.Ip("db", "bridge"), 5432),
+            () => traffic.Connects("s1", traffic.Ip("s2", "shop"), 80));
+        var refused = Apply.PolicyRuns.Apply(lab, bridge, folder);
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(applied.Exit == 0, applied.Output);
+        Assert.Equal([true, false], probes);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("bridge.policy:1:1: error: expected network 'bridge''s block to say what happens to Docker's legacy link 'web' -> 'db' (tcp/5432)", refused.Output, StringComparison.Ordinal);
+    }
+
     // Issue 11 item 3: the audit said nothing (links: []) while Docker still declared the link. db
     // exposes 6000 too but listens on 5432 only, so that its port 6000 is free to connect from.
     [LabFact]
