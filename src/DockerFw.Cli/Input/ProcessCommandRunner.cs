@@ -14,11 +14,14 @@ internal sealed class ProcessCommandRunner : IHostCommandRunner
     }
 
     /// <param name="outputLimit">The most of a program's output read (a test's smaller limit).</param>
-    internal ProcessCommandRunner(long outputLimit) => this.outputLimit = outputLimit;
+    /// <param name="timeout">How long a program may run (a test's shorter one); a minute by default.</param>
+    internal ProcessCommandRunner(long outputLimit, TimeSpan? timeout = null) => (this.outputLimit, Timeout) = (outputLimit, timeout ?? DefaultTimeout);
 
     // iptables-save of a 100,000-rule host takes well under a second; a minute means it hangs
     // (e.g. waiting for the xtables lock).
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(1);
+
+    private TimeSpan Timeout { get; }
 
     public CommandOutcome Run(string program, IReadOnlyList<string> arguments)
     {

@@ -166,6 +166,24 @@ public sealed class UnconfirmedApplyTests : IDisposable
         Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
     }
 
+    // Issue 13 item 3: a restore or a read-back that hangs past its timeout is a failure after the
+    // first backup: the apply is undone and the message names the backups.
+    [RootTheory]
+    [InlineData("restore")]
+    [InlineData("read-back")]
+    public void A_tool_that_hangs_past_its_timeout_undoes_the_apply_and_names_the_backup(string hanging)
+    {
+        var before = Save();
+
+        var run = Dockerfw.Run(Args(), new StringReader(""), services => services.AddSingleton<IHostCommandRunner>(new Hanging(hanging)));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("did not finish within 3 s", run.Error, StringComparison.Ordinal);
+        Assert.Contains("dockerfw's changes to the rules were undone", run.Error, StringComparison.Ordinal);
+        Assert.Contains(Directory.GetFiles(backups, "iptables-*.save").Single(), run.Error, StringComparison.Ordinal);
+        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+    }
+
     private static bool Pause()
     {
         Thread.Sleep(250);
@@ -204,6 +222,37 @@ public sealed class UnconfirmedApplyTests : IDisposable
         {
             meanwhile();
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The host as it is, with a 3-second limit per tool, except that the plan's iptables-restore
+    /// (<c>restore</c>), or the iptables-save after it (<c>read-back</c>), hangs: what a stuck xtables
+    /// lock or a wedged kernel does. The hanging one runs after the real one, so the rules did change.
+    /// </summary>
+    private sealed class Hanging(string which) : IHostCommandRunner
+    {
+        private readonly ProcessCommandRunner inner = new(InputLimits.NftJson, TimeSpan.FromSeconds(3));
+        private bool restored;
+
+        public CommandOutcome Run(string program, IReadOnlyList<string> arguments)
+        {
+            var plan = arguments.Any(a => a.Contains("/plan-", StringComparison.Ordinal));
+            var save = arguments.Contains("iptables-save");
+            if (which == "restore" && plan)
+            {
+                inner.Run(program, arguments);
+                return inner.Run(program, [.. arguments.TakeWhile(a => a != "iptables-restore"), "sleep", "30"]);
+            }
+
+            if (which == "read-back" && save && restored)
+            {
+                restored = false;
+                return inner.Run(program, [.. arguments.TakeWhile(a => a != "iptables-save"), "sleep", "30"]);
+            }
+
+            restored |= plan;
+            return inner.Run(program, arguments);
         }
     }
 
