@@ -79,13 +79,13 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 break;
             case "partial":
                 // A probe that got its answer back was a connection: a one-way flow does not explain it.
-                var outside = probes.Where(p => p.Reached && !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p.Probe))).ToList();
+                var outside = probes.Where(p => p.Reached && !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p))).ToList();
                 if (outside.Count > 0) Add($"{kind}/partial-reached-outside-flows", claim, outside);
                 if (!exactFlows) break;
                 var missing = probes.Where(p => !p.Reached
-                    && flows.Any(f => FlowMatch.Connection(f) && !FlowMatch.Possible(f) && FlowMatch.SurelyCovers(f, p.Probe))).ToList();
+                    && flows.Any(f => FlowMatch.Connection(f) && !FlowMatch.Possible(f) && FlowMatch.SurelyCovers(f, p))).ToList();
                 if (missing.Count > 0) Add($"{kind}/partial-flow-blocked", claim, missing);
-                if (flows.Any(FlowMatch.Possible)) Add($"{kind}/possible-flow", claim, probes.Where(p => flows.Any(f => FlowMatch.Possible(f) && FlowMatch.Covers(f, p.Probe))));
+                if (flows.Any(FlowMatch.Possible)) Add($"{kind}/possible-flow", claim, probes.Where(p => flows.Any(f => FlowMatch.Possible(f) && FlowMatch.Covers(f, p))));
                 break;
         }
     }
@@ -109,7 +109,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             {
                 // "partial" with flows: what passed must lie in a connection flow (flows name no sources).
                 var flows = setting.GetProperty("flows").EnumerateArray().ToList();
-                var outside = reached.Where(p => !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p.Probe))).ToList();
+                var outside = reached.Where(p => !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p))).ToList();
                 if (outside.Count > 0) Add($"{key}/partial-reached-outside-flows", claim, outside);
             }
             else if (effective.GetBoolean() && reached.Count < probes.Count)

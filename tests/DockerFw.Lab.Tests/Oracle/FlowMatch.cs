@@ -6,24 +6,27 @@ namespace DockerFw.Lab.Tests.Oracle;
 
 /// <summary>
 /// Whether a probe lies in a flow of the audit's matrix (protocol, destination ports, source ports,
-/// destinations). A probe's client port is the kernel's pick from the ephemeral range, so a flow that
-/// holds only for some source ports may cover it (<see cref="Covers"/>: some ephemeral port is among
-/// them) without surely covering it (<see cref="SurelyCovers"/>: every ephemeral port is).
+/// destinations). A probe's client port is exact when the run recorded it; else it is the kernel's
+/// pick from the ephemeral range, so a flow that holds only for some source ports may cover it
+/// (<see cref="Covers"/>: some ephemeral port is among them) without surely covering it
+/// (<see cref="SurelyCovers"/>: every ephemeral port is).
 /// </summary>
 public static class FlowMatch
 {
     /// <summary>Linux's default <c>net.ipv4.ip_local_port_range</c>, which the lab's namespaces keep.</summary>
     public const int EphemeralFirst = 32768, EphemeralLast = 60999;
 
-    /// <summary>Whether the probe may lie in the flow: it does, or does from some ephemeral source port.</summary>
-    public static bool Covers(JsonElement flow, Probe probe) =>
-        CoversAside(flow, probe) && (SourcePorts(flow, probe) is not { } ranges
-            || ranges.Any(r => r.First <= EphemeralLast && EphemeralFirst <= r.Last));
+    /// <summary>Whether the probe may lie in the flow: it does, or does from some ephemeral source port when its own is unknown.</summary>
+    public static bool Covers(JsonElement flow, ProbeResult r) =>
+        CoversAside(flow, r.Probe) && (SourcePorts(flow, r.Probe) is not { } ranges
+            || ranges.Any(x => Sent(r) is { } port ? x.First <= port && port <= x.Last : x.First <= EphemeralLast && EphemeralFirst <= x.Last));
 
-    /// <summary>Whether the probe lies in the flow from whichever ephemeral source port it was sent.</summary>
-    public static bool SurelyCovers(JsonElement flow, Probe probe) =>
-        CoversAside(flow, probe) && (SourcePorts(flow, probe) is not { } ranges
-            || ranges.Any(r => r.First <= EphemeralFirst && EphemeralLast <= r.Last));
+    /// <summary>Whether the probe lies in the flow from its own source port, or from whichever ephemeral one when that is unknown.</summary>
+    public static bool SurelyCovers(JsonElement flow, ProbeResult r) =>
+        CoversAside(flow, r.Probe) && (SourcePorts(flow, r.Probe) is not { } ranges
+            || ranges.Any(x => Sent(r) is { } port ? x.First <= port && port <= x.Last : x.First <= EphemeralFirst && EphemeralLast <= x.Last));
+
+    private static int? Sent(ProbeResult r) => r.Probe.Transport == Transport.Icmp ? null : r.SourcePort;
 
     /// <summary>The flow's source ports as ranges, or null when it holds for any; a probe without ports (ICMP) carries port 0, as in the audit's model.</summary>
     private static List<(int First, int Last)>? SourcePorts(JsonElement flow, Probe probe)
