@@ -89,7 +89,7 @@ public sealed class ReachCommandTests
     }
 
     [Theory]
-    [InlineData("--src", "10.0.0.0/33", "--src: expected an address or CIDR of one family (e.g. 172.18.0.0/16), but got '10.0.0.0/33'")]
+    [InlineData("--src", "10.0.0.0/33", "--src: expected an address or CIDR of one family (e.g. 172.18.0.0/16), or a container (web, web@frontend) or network Docker's view names, but got '10.0.0.0/33'")]
     [InlineData("--proto", "tcpp", "--proto: expected tcp, udp, icmp, a protocol name or a number 0-255, but got 'tcpp'")]
     [InlineData("--state", "NEW,OLD", "--state: expected states among INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED,SNAT,DNAT, but got 'NEW,OLD'")]
     public void A_bad_query_is_a_usage_error_that_says_what_was_expected(string option, string value, string message)
@@ -139,5 +139,33 @@ public sealed class ReachCommandTests
         {
             File.Delete(nft);
         }
+    }
+
+    [Fact]
+    public void Names_of_Docker_s_view_stand_for_their_addresses_a_network_for_its_subnet()
+    {
+        var host = Path.Combine(Corpus.RepoRoot, "samples", "lab-host");
+        string[] inputs = ["--iptables", Path.Combine(host, "iptables-save"), "--docker", Path.Combine(host, "docker-networks.json"), "--docker", Path.Combine(host, "docker-containers.json"),
+            "--proto", "tcp", "--state", "NEW", "--format", "json"];
+        var (frontend, db) = ("172.30.1.0/24", LabHostAddress(host, "db", "backend"));
+
+        var named = Dockerfw.Run(["reach", "--src", "frontend", "--dst", "db@backend", .. inputs]);
+        var numbered = Dockerfw.Run(["reach", "--src", frontend, "--dst", db, .. inputs]);
+        var ambiguous = Dockerfw.Run(["reach", "--src", "api", "--dst", "db", .. inputs]);
+        var unknown = Dockerfw.Run(["reach", "--src", "nosuch", .. inputs]);
+
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Equal(numbered.Out, named.Out);
+        Assert.Equal(2, ambiguous.ExitCode);
+        Assert.Contains("--src: container api is on backend, frontend: name one as api@NETWORK", ambiguous.Error, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--src: 'nosuch' is neither an address nor a container or network Docker's view names", unknown.Error, StringComparison.Ordinal);
+    }
+
+    private static string LabHostAddress(string host, string container, string network)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(host, "docker-containers.json")));
+        var item = json.RootElement.EnumerateArray().Single(c => c.GetProperty("Name").GetString() == "/" + container);
+        return item.GetProperty("NetworkSettings").GetProperty("Networks").GetProperty(network).GetProperty("IPAddress").GetString()!;
     }
 }

@@ -1,6 +1,8 @@
 using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Cli.Commands;
@@ -55,6 +57,8 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
 
         var loaded = loader.Load(options.Input);
         if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
+        if (Named(options, loaded) is not { } named) return ExitCodes.Error;
+        options = named;
         var ruleset = loaded.Of(options.Family);
         if (ruleset is null)
         {
@@ -67,5 +71,34 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
         var result = SymbolicEngine.Reach(rules, query);
         streams.Out.Write(options.Format == "json" ? ReachJson.Render(result) : Printable.Of(ReachText.Render(result)));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The options with container and network names replaced by their addresses and subnets (in the
+    /// family the other side names, else IPv4); null, and the reason on stderr, when one names none.
+    /// </summary>
+    private ReachOptions? Named(ReachOptions options, LoadedHost loaded)
+    {
+        var family = new[] { options.Source, options.Destination }.OfType<string>().Where(ReachOptions.IsCidr)
+            .Select(a => IpAddressValue.FamilyOf(a.Split('/')[0])).FirstOrDefault(f => f is not null);
+        string? Resolve(string? text, string option)
+        {
+            if (text is null || ReachOptions.IsCidr(text)) return text;
+            var (resolved, error) = DockerNames.Resolve(text, loaded.Docker, family, single: false);
+            if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
+            family ??= resolved is null ? null : IpAddressValue.FamilyOf(resolved.Split('/')[0]);
+            return resolved;
+        }
+
+        var (source, destination) = (Resolve(options.Source, "--src"), Resolve(options.Destination, "--dst"));
+        if ((options.Source is not null && source is null) || (options.Destination is not null && destination is null)) return null;
+        var named = options with { Source = source, Destination = destination };
+        if (named.Validate() is { IsEmpty: false } problems)
+        {
+            foreach (var problem in problems) streams.Error.WriteLine($"dockerfw: error: {problem}");
+            return null;
+        }
+
+        return named;
     }
 }

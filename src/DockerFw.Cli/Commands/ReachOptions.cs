@@ -40,8 +40,8 @@ internal sealed record ReachOptions(
         var errors = ImmutableArray.CreateBuilder<string>();
         errors.AddRange(Input.Validate());
         foreach (var (name, value) in new[] { ("--src", Source), ("--dst", Destination) })
-            if (value is not null && Cidr(value) is null)
-                errors.Add($"{name}: expected an address or CIDR of one family (e.g. 172.18.0.0/16), but got '{value}'");
+            if (value is not null && Cidr(value) is null && !IsName(value))
+                errors.Add($"{name}: expected an address or CIDR of one family (e.g. 172.18.0.0/16), or a container (web, web@frontend) or network Docker's view names, but got '{value}'");
         if (Source is not null && Destination is not null && Cidr(Source) is { } s && Cidr(Destination) is { } d && s.Family != d.Family)
             errors.Add("--src and --dst must be of the same family");
         foreach (var (name, value) in new[] { ("--in", In), ("--out", Out) })
@@ -87,6 +87,12 @@ internal sealed record ReachOptions(
             return states;
         }
     }
+
+    /// <summary>What a container or network name (or <c>name@network</c>) may look like; Docker's view decides later whether it names one.</summary>
+    public static bool IsName(string text) =>
+        text.Length is > 0 and <= 255 && !text.Contains('/') && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-' or '@');
+
+    public static bool IsCidr(string text) => Cidr(text) is not null;
 
     private static AddressMask? Cidr(string text) =>
         IpAddressValue.FamilyOf(text.Split('/')[0]) is { } family && AddressMask.TryParse(text, family, out var mask) ? mask : null;
