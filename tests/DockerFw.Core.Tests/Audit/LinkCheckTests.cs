@@ -75,7 +75,7 @@ public sealed class LinkCheckTests
         Assert.Contains("only those from source ports 1024-65535 pass", finding.Message, StringComparison.Ordinal);
         var link = OnlyLink(host.ToString(), WithContainers(Web, Db));
         Assert.Null(link.Open);
-        Assert.Equal([new AllowedFlow("tcp", "5432", null, "connection")], link.PartialFlows!.Value.ToArray());
+        Assert.Equal([new AllowedFlow("tcp", "5432", null, "connection", SourcePorts: "1024-65535")], link.PartialFlows!.Value.ToArray());
     }
 
     [Fact]

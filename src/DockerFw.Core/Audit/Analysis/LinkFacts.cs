@@ -67,14 +67,15 @@ public sealed record LinkFacts(
             Dimension.Dport, IntervalSet.Single((UInt128)report.Port)).ToList();
         var open = toPort.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = toPort.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
-        var oneWay = open.Where(p => p.Verdict == ReachVerdict.Accept && !pair.RepliesPass(p)).ToHashSet();
+        // Cut where the fate of the replies changes, as the matrix's flows are (ReplyFate).
+        var parts = PairReach.Parts(open, pair.AcceptedReplies(open));
+        var oneWay = parts.Any(p => p.Kind == ReplyFate.OneWay);
         bool? whole = open.Count == 0 ? false
-            : closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && oneWay.Count == 0 ? true
+            : closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && !oneWay ? true
             : null;
         var unknown = open.Count > 0 && closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Maybe);
         ImmutableArray<AllowedFlow>? flows = whole is null && !unknown
-            ? [.. open.GroupBy(p => (OneWay: oneWay.Contains(p), Possible: p.Verdict == ReachVerdict.Maybe))
-                .Select(g => new AllowedFlow(report.Protocol, $"{report.Port}", null, g.Key.OneWay ? "one-way" : "connection", g.Key.Possible))]
+            ? PairReach.Merge(parts, IntervalSet.Single(pair.Server), passes.Space, n.Family)
             : null;
         var sources = open.Aggregate(IntervalSet.Empty, (s, p) => s.Union(p.Box[Dimension.Sport]));
         return new LinkFacts(
@@ -83,7 +84,7 @@ public sealed record LinkFacts(
             Undeclarable(inputs) ? null : link is not null,
             exposes,
             closed.Count > 0,
-            oneWay.Count > 0,
+            oneWay,
             open.Count > 0 && !passes.Space.Full(Dimension.Sport).IsSubsetOf(sources) ? Ranges(sources) : null,
             link?.Alias,
             Deciding(open, inputs, "accepts the link"),

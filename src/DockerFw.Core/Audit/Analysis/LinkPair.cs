@@ -17,9 +17,12 @@ public sealed class LinkPair
     public LinkPair(SymbolicPasses passes, AuditedNetwork n, UInt128 client, UInt128 server)
     {
         _passes = passes;
+        Server = server;
         ToServer = Walk(passes, n, client, server);
         ToClient = Walk(passes, n, server, client);
     }
+
+    public UInt128 Server { get; }
 
     /// <summary>NEW packets from the client to the server.</summary>
     public ImmutableArray<Piece> ToServer { get; }
@@ -47,12 +50,9 @@ public sealed class LinkPair
         }
     }
 
-    /// <summary>Whether every reply to the piece's packets is accepted on its way back.</summary>
-    public bool RepliesPass(Piece p)
-    {
-        var replies = PacketSet.Of(ReplyFate.Mirror(p.Box));
-        return replies.Subtract([.. _passes.Accepted(replies)]).IsEmpty;
-    }
+    /// <summary>The replies to the pieces' packets that are accepted on their way back.</summary>
+    public IReadOnlyList<Box> AcceptedReplies(IEnumerable<Piece> open) =>
+        _passes.Accepted(new PacketSet([.. open.Select(p => ReplyFate.Mirror(p.Box))]));
 
     /// <summary>
     /// How the server may open packets to the client: from the link's ports only (Docker's reply
