@@ -68,9 +68,6 @@ public sealed record PairReach(
             .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
                 FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Dst)), whole, family), g.Key.Kind, g.Key.Possible))];
 
-    /// <summary>The replies to a box of NEW packets (see <see cref="ReplyFate.Mirror"/>).</summary>
-    public static Box Mirror(Box b, SymbolicPasses passes) => ReplyFate.Mirror(b);
-
     public ReachabilityEntry ToEntry() => new(From.Name, To.Name, Verdict, Flows);
 
     private static ImmutableArray<Evidence> Deciding(IEnumerable<Piece> pieces, AuditInputs inputs, string role) =>

@@ -68,10 +68,6 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         return quick;
     }
 
-    /// <summary>Whether every packet of the set is accepted on the forward path, by a verdict-only walk of that set alone.</summary>
-    public bool AllAccepted(PacketSet packets) =>
-        packets.IsEmpty || SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, packets).Regions.All(r => r.Verdict == ReachVerdict.Accept || r.Packets.IsEmpty);
-
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
     public IReadOnlyList<Box> Accepted(PacketSet packets) => packets.IsEmpty ? []
         : [.. SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, packets).Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)];
