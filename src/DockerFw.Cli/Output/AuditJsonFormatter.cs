@@ -155,7 +155,14 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteNumber("container_port", port.ContainerPort);
         NullableString(json, "network", port.Network);
         NullableString(json, "container", port.Container);
-        NullableBool(json, "filter_accepts", port.FilterAccepts);
+        // "partial" with the clients and host addresses that get in; those keys are absent otherwise.
+        if (port.Partial is { } partial)
+        {
+            json.WriteString("filter_accepts", "partial");
+            NullableString(json, "reached_from", partial.Sources);
+            NullableString(json, "reached_on", partial.HostAddresses);
+        }
+        else NullableBool(json, "filter_accepts", port.FilterAccepts);
         json.WriteEndObject();
     }
 

@@ -109,7 +109,8 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
                 Esc(p.Container ?? "?"),
                 Esc(p.Network ?? "?"),
                 Esc($"{HostAddress(p.ContainerIp)}:{p.ContainerPort}"),
-                p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" });
+                p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
+                : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" });
         }
 
         console.Write(table);

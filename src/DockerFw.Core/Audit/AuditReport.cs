@@ -103,6 +103,10 @@ public sealed record ContainerReachabilityEntry(
     ReachabilityVerdict Verdict,
     ImmutableArray<AllowedFlow> Flows);
 
+/// <summary>
+/// A published port and whether the filter lets new connections from outside that Docker's DNAT sends
+/// to the container in: true (all), false (none), null when unknown or <see cref="Partial"/>.
+/// </summary>
 public sealed record PublishedPortReport(
     string Protocol,
     string? HostIp,
@@ -111,7 +115,17 @@ public sealed record PublishedPortReport(
     int ContainerPort,
     string? Network,
     string? Container,
-    bool? FilterAccepts);
+    bool? FilterAccepts)
+{
+    /// <summary>Set when the filter lets some of those connections in and not others (<see cref="FilterAccepts"/> is then null).</summary>
+    public PortClients? Partial { get; init; }
+}
+
+/// <summary>
+/// The clients (source addresses) and host addresses from and on which new connections to a published
+/// port reach the container; null where every one the port was judged for does.
+/// </summary>
+public sealed record PortClients(string? Sources, string? HostAddresses);
 
 /// <summary>
 /// A legacy link on one port: declared by Docker (the client's <c>HostConfig.Links</c> names the

@@ -36,12 +36,12 @@ public static class Auditor
             f.Network.Network.Internal,
             f.Network.Network.GatewayModeIpv4 ?? "nat",
             f.Icc.ToSetting(f.Network.Network.EnableIcc),
-            new Setting(f.Network.Network.EnableIpMasquerade && !f.Network.Network.Internal, f.MasqueradeEffective))
+            f.Masquerade)
         {
             SnatTo = f.SnatTo,
             IccV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six) ? six.Icc.ToSetting(six.Network.Network.EnableIcc) : null,
             MasqueradeV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six6)
-                ? new Setting(six6.Network.Network.EnableIpMasquerade && !six6.Network.Network.Internal, six6.MasqueradeEffective) : null,
+                ? six6.Masquerade : null,
         }).ToImmutableArray();
 
         var findings = checks.SelectMany(c => c.Run(context))

@@ -12,6 +12,13 @@ public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
 
     public bool? IpForward => Flag("net.ipv4.ip_forward");
 
+    /// <summary>
+    /// Whether the host routes packets of the family (<c>net.ipv4.ip_forward</c>,
+    /// <c>net.ipv6.conf.all.forwarding</c>); null when not known.
+    /// </summary>
+    public bool? Forwarding(Model.Values.IpFamily family) =>
+        family == Model.Values.IpFamily.V4 ? IpForward : Flag("net.ipv6.conf.all.forwarding");
+
     public bool? BridgeNfCallIptables => Flag("net.bridge.bridge-nf-call-iptables");
 
     public bool? BridgeNfCallIp6tables => Flag("net.bridge.bridge-nf-call-ip6tables");

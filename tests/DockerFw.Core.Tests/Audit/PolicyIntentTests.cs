@@ -104,14 +104,33 @@ public sealed class PolicyIntentTests
 
         var report = Audit(RestrictedByHand, policy);
 
-        // web publishes 8080 on 0.0.0.0 and on ::, both probed from one client outside 192.0.2.0/24.
-        Assert.Equal(2, report.Intended!.Value.Length);
+        // web publishes 8080 on 0.0.0.0 (its :: binding is no IPv4 fact); only clients in 192.0.2.0/24 get in.
+        var dead = Assert.Single(report.Intended!.Value);
+        Assert.Contains("only from 192.0.2.0/24", dead.Message, StringComparison.Ordinal);
         Assert.All(report.Intended!.Value, dead =>
         {
             Assert.Equal(("DFW511", "publish web tcp/8080 from 192.0.2.0/24", 1), (dead.Code.Code, dead.IntendedBy!.Statement, dead.IntendedBy.Line));
             Assert.Contains(dead.Evidence, e => e.Chain == "DOCKER-USER");
         });
         Assert.DoesNotContain(report.Findings, f => f.Code.Check == "published-port" && f.Severity >= FindingSeverity.Medium);
+    }
+
+    [Theory]
+    [InlineData("publish web tcp/8080 from 192.0.2.0/24", "only from 192.0.2.0/24")]
+    [InlineData("publish web tcp/8080 on 203.0.113.5", "only on 203.0.113.5")]
+    public void A_restriction_dockerfw_applies_is_a_partial_port_intended_by_its_publish_line(string policy, string clients)
+    {
+        // apply writes --ctorigdstport/--ctorigdst rules: judged on the connection's original destination.
+        var report = Audit(Applied(policy), policy);
+
+        var port = Assert.Single(report.PublishedPorts);
+        Assert.Null(port.FilterAccepts);
+        Assert.NotNull(port.Partial);
+        var dead = Assert.Single(report.Intended!.Value, f => f.Code == FindingCodes.PublishedPortBlocked);
+        Assert.Contains(clients, dead.Message, StringComparison.Ordinal);
+        Assert.StartsWith(policy, dead.IntendedBy!.Statement, StringComparison.Ordinal);
+        Assert.Equal(1, dead.IntendedBy.Line);
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.PublishedPortBlocked);
     }
 
     [Fact]

@@ -19,8 +19,6 @@ public sealed class OracleFixtureTests
             "iptables-legacy's FORWARD policy DROP is read (DFW605, DFW609) but not applied to the matrices, icc, masquerade or published ports (oracle F7)",
         ["seed-12-finding-v6-DFW201-202-missing"] =
             "Docker without ip6tables: dual-stack networks reach each other over IPv6 unfiltered, and the audit has no IPv6 matrix, icc or finding (oracle F8)",
-        ["seed-42-published_ports-refuses-but-reached"] =
-            "a port published on one host address is judged filtered although the outside reaches it (oracle F4, issue 11 item 2)",
     };
 
     public static TheoryData<string> Names()

@@ -25,7 +25,7 @@ public sealed class AuditAnalysis
         _v6 = new(() => family == IpFamily.V4 && DockerManages(context.V6) ? new AuditAnalysis(context, IpFamily.V6) : null);
         _passes = new(() => new SymbolicPasses(Inputs));
         _sweep = new(Sweep);
-        _ports = new(() => [.. PortFacts.Probe(Inputs)]);
+        _ports = new(() => [.. PortFacts.Probe(Inputs, Passes)]);
         DockerUser = DockerUserFacts.Of(Inputs.Ruleset);
     }
 

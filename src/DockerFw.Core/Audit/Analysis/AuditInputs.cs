@@ -17,14 +17,18 @@ public sealed class AuditInputs
         Context = context;
         Family = family;
         Ruleset = family == IpFamily.V4 ? context.V4 : context.V6;
+        WithoutNat = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name != "nat" || t.IsNative).Select(t => t.IsNative ? WithoutNatChains(t) : t)] };
         NatOnly = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat" && !t.IsNative).Concat(Ruleset.Tables.Where(t => t.IsNative).Select(NatChainsOnly))] };
         ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
         View = ViewInferred ? DockerViewInference.Infer(Ruleset) : context.View;
         Networks = [.. View.Networks.Select(n => AuditedNetwork.Of(n, family)).OfType<AuditedNetwork>()];
         var hostIps = View.Containers.SelectMany(c => c.Ports)
             .Select(p => p.HostIp is { } ip && IpAddressValue.TryParse(ip, family, out var a) && a != 0 ? a : (UInt128?)null)
-            .OfType<UInt128>();
-        HostModel = new HostModel(Networks, hostIps, family);
+            .OfType<UInt128>()
+            // A policy's publish ... on ADDRESS names host addresses too: a port bound to every address is judged on them.
+            .Concat(context.Policy?.Publishes.SelectMany(p => p.Addresses).Where(a => a.Family == family)
+                .Select(a => Semantics.Symbolic.RuleCompiler.Intervals(a)).Where(i => i is not null && i.Cardinality == 1).Select(i => i!.Min) ?? []);
+        HostModel = new HostModel(Networks, hostIps, family, context.Host.Forwarding(family) != false);
     }
 
     public AuditContext Context { get; }
@@ -34,6 +38,12 @@ public sealed class AuditInputs
     public Ruleset Ruleset { get; }
 
     public Ruleset NatOnly { get; }
+
+    /// <summary>The ruleset with no NAT (iptables' nat table, native nat base chains unhooked): what the filter alone decides.</summary>
+    public Ruleset WithoutNat { get; }
+
+    private static Table WithoutNatChains(Table table) =>
+        table with { Chains = [.. table.Chains.Select(c => c.Base is { Type: "nat" } ? c with { Base = null, Policy = null } : c)] };
 
     // An nft table mixes base chains of every type: only its nat ones stay hooked.
     private static Table NatChainsOnly(Table table) =>

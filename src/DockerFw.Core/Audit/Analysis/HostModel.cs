@@ -11,6 +11,9 @@ namespace DockerFw.Core.Audit.Analysis;
 /// model and keeps to it: an uplink interface with a name no rule mentions and a documentation
 /// address (plus every host address a port is published on), loopback, and each bridge's gateway.
 /// Container addresses are never local, which is all the reachability questions depend on.
+/// Its kernel settings are applied here, once, for every symbolic question the audit asks: on a host
+/// that forwards nothing (<c>net.ipv4.ip_forward=0</c>) only what a bridge switches passes FORWARD
+/// (<see cref="Compile"/>), so published ports, outbound traffic, masquerade and the matrices agree.
 /// </summary>
 public sealed class HostModel
 {
@@ -34,8 +37,11 @@ public sealed class HostModel
     /// <summary>The uplink's address in IPv6: the documentation prefix.</summary>
     public static readonly UInt128 UplinkAddressV6 = IpAddressValue.Parse("2001:db8::1", IpFamily.V6);
 
-    public HostModel(IReadOnlyList<AuditedNetwork> networks, IEnumerable<UInt128> publishedHostAddresses, IpFamily family = IpFamily.V4)
+    public HostModel(IReadOnlyList<AuditedNetwork> networks, IEnumerable<UInt128> publishedHostAddresses, IpFamily family = IpFamily.V4,
+        bool forwards = true)
     {
+        Forwards = forwards;
+        Bridges = [.. networks.Select(n => n.Bridge)];
         var addresses = ImmutableArray.CreateBuilder<InterfaceAddress>();
         if (family == IpFamily.V6)
         {
@@ -68,6 +74,25 @@ public sealed class HostModel
     }
 
     public ImmutableArray<InterfaceAddress> Addresses { get; }
+
+    /// <summary>False when the host is known to route nothing of the family (ip_forward=0): bridges still switch.</summary>
+    public bool Forwards { get; }
+
+    public ImmutableArray<string> Bridges { get; }
+
+    /// <summary>The host's addresses on the uplink: where a port bound to every address is reached from outside.</summary>
+    public IntervalSet UplinkAddresses => Addresses.Where(a => a.Interface == Uplink)
+        .Aggregate(IntervalSet.Empty, (s, a) => s.Union(IntervalSet.Single(a.Address)));
+
+    /// <summary>
+    /// A ruleset compiled for the audit's symbolic questions on this host: its bridges and uplink in the
+    /// interface alphabet, its local addresses for <c>addrtype</c>, and its forwarding setting.
+    /// </summary>
+    public SymbolicRuleset Compile(Model.Ruleset ruleset, ReachDetail detail = ReachDetail.Rules)
+    {
+        var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)), LocalAddresses, detail);
+        return Forwards ? rules : rules.WithoutForwarding(Bridges);
+    }
 
     /// <summary>The addresses <c>--dst-type LOCAL</c> holds for in symbolic queries.</summary>
     public IntervalSet LocalAddresses { get; }

@@ -20,24 +20,33 @@ public sealed record NetworkFacts(
     bool NatsOwnBridge,
     ImmutableArray<Evidence> OwnBridgeNatEvidence)
 {
+    /// <summary>Outbound NAT proven over every packet that leaves (<see cref="MasqueradeEffective"/> is its whole answer).</summary>
+    public OutboundNat Outbound { get; init; } = new(true, null, [], null, []);
+
+    /// <summary>Masquerade as a report setting: partial with the flows that are NATed when only some are.</summary>
+    public Setting Masquerade => new(Network.Network.EnableIpMasquerade && !Network.Network.Internal, MasqueradeEffective)
+    {
+        PartialFlows = Outbound.Nated == ReachabilityVerdict.Partial ? Outbound.NatedFlows : null,
+    };
+
     /// <summary>The facts of one network; <paramref name="walked"/> is its symbolic pass (<see cref="SymbolicPasses.From"/>).</summary>
     public static NetworkFacts Probe(AuditedNetwork n, AuditInputs inputs, SymbolicPasses passes, IReadOnlyDictionary<string, List<Piece>> walked)
     {
         var icc = IccFacts.Judge(n, walked, passes, inputs);
         var filtered = inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family);
-        var outbound = TraceNat(inputs, n, HostModel.InternetAddressOf(n.Family), HostModel.Uplink);
-        var snat = outbound?.Nat.FirstOrDefault(r => r.Kind is NatKind.Snat or NatKind.Masquerade && r.Field == Model.Matches.AddressField.Source);
+        var outbound = OutboundNat.Of(n, inputs, passes.Nat);
         var staying = TraceNat(inputs, n, n.ProbeB, n.Bridge);
         var ownNat = staying?.Nat.FirstOrDefault(r => r.Kind is NatKind.Snat or NatKind.Masquerade);
         // Traces name no family: the evidence points into the dump of the network's family.
         ImmutableArray<Evidence> Of(IEnumerable<Evidence> evidence) => [.. evidence.Select(e => e with { Family = n.Family })];
         return new NetworkFacts(
             n, icc, filtered,
-            outbound is null ? null : snat is not null,
-            snat is { Kind: NatKind.Snat, Address: { } to } ? IpAddressValue.Format(to, n.Family) : null,
-            snat?.Rule is { } r ? Of([EvidenceOf.Rule(r, snat.Kind == NatKind.Snat ? "SNATs outbound traffic" : "masquerades outbound traffic")]) : [],
+            outbound.Effective,
+            outbound.SnatTo,
+            Of(outbound.Evidence),
             ownNat is not null,
-            ownNat?.Rule is { } o ? Of([EvidenceOf.Rule(o, "NATs traffic that stays on the bridge")]) : []);
+            ownNat?.Rule is { } o ? Of([EvidenceOf.Rule(o, "NATs traffic that stays on the bridge")]) : [])
+        { Outbound = outbound };
     }
 
     /// <summary>

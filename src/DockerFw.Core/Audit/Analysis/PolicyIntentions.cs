@@ -84,17 +84,17 @@ public static class PolicyIntentions
             .With(Dimension.Dport, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last));
 
     /// <summary>
-    /// A published port the filter keeps out of the container, where the policy keeps out the client
-    /// the audit probes with in the port's family (<see cref="HostModel.RemoteClientOf"/>, to the address
-    /// the port is bound to, else the uplink's): a <c>publish ... from</c> without that client, a
-    /// <c>publish ... on</c> without that address, or <c>docker-user default drop</c> for a port no
-    /// <c>publish</c> names. Every port the finding may stand for (same container, same deciding rule) must be so.
+    /// A published port the filter keeps out of the container, wholly or for some clients, exactly as the
+    /// policy does: of the new connections Docker's DNAT sends to the container, the filter passes those
+    /// from (<c>publish ... from</c>) or to (<c>publish ... on</c>) the policy's addresses and no other
+    /// (<see cref="PortReach"/>); or <c>docker-user default drop</c> keeps out a port no <c>publish</c>
+    /// names. Every port the finding may stand for (same container, same deciding rules) must be so.
     /// </summary>
     private static PolicyIntent? Restriction(Finding finding, ResolvedPolicy policy, AuditAnalysis analysis)
     {
         if (finding.Containers is not [var container]) return null;
-        var ports = analysis.Families.SelectMany(f => f.Analysis.Ports).Where(p => p.Container.Name == container && p.Report.FilterAccepts == false
-            && p.FilterEvidence.SequenceEqual(finding.Evidence)).ToList();
+        var ports = analysis.Families.SelectMany(f => f.Analysis.Ports).Where(p => p.Container.Name == container
+            && (p.Report.FilterAccepts == false || p.Report.Partial is not null) && p.FilterEvidence.SequenceEqual(finding.Evidence)).ToList();
         if (ports.Count == 0) return null;
         var intents = ports.Select(p => Restriction(p, policy)).ToList();
         return intents.All(i => i is not null) ? intents[0] : null;
@@ -106,14 +106,13 @@ public static class PolicyIntentions
         // A publish restricts the host port, on whichever address Docker binds it.
         var publish = policy.Publishes.FirstOrDefault(p => p.Container.Name == port.Container.Name
             && p.Binding.Protocol == r.Protocol && p.Binding.HostPort == r.HostPort);
-        if (publish is null) return DefaultDrop(policy);
-        var family = port.Family;
-        var probe = publish.Restriction == PublishRestriction.FromSources
-            ? HostModel.RemoteClientOf(family)
-            : IpAddressValue.TryParse(r.HostIp ?? "", family, out var bound) && bound != 0 ? bound
-            : family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
-        var listed = publish.Addresses.Where(a => a.Family == family).ToList();
-        if (listed.Any(a => a.Contains(probe))) return null;
+        if (publish is null) return r.FilterAccepts == false ? DefaultDrop(policy) : null;
+        if (port.Reach is not { } reach || !reach.PassedMaybe.IsEmpty) return null;
+        var listed = publish.Addresses.Where(a => a.Family == port.Family)
+            .Aggregate(IntervalSet.Empty, (s, a) => s.Union(RuleCompiler.Intervals(a) ?? IntervalSet.Empty));
+        var side = publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst;
+        var allowed = new PacketSet([.. reach.Judged.Boxes.Select(b => b.With(side, b[side].Intersect(listed))).Where(b => !b.IsEmpty)]);
+        if (!reach.Passed.SameAs(allowed)) return null;
         var restriction = publish.Restriction == PublishRestriction.FromSources ? "from" : "on";
         return Intent(policy, publish.At, $"publish {publish.Container.Name} {r.Protocol}/{r.HostPort} {restriction} {string.Join(", ", publish.Addresses)}");
     }

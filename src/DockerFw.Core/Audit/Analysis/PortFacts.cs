@@ -1,17 +1,18 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Docker;
+using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// One published port probed from outside, in the family of its analysis: whether the filter lets
-/// the DNATed packet in (a NEW connection from a client on the uplink to the container port, as
-/// FORWARD sees it after DNAT); a NEW packet from that client to the host address the port is bound
-/// to (the uplink's address for 0.0.0.0 or ::; 127.0.0.1 stands for a LAN neighbour routing loopback
-/// to the host) through every table; and what INPUT alone would have done to the host port, which is
-/// what a host firewall (ufw) decides.
+/// One published port in the family of its analysis, proven over every new connection from outside
+/// (<see cref="PortReach"/>): whether the filter lets the connections Docker's DNAT sends to the
+/// container in (all, none, or partial with the clients and host addresses that get in), whether any
+/// reaches the container port through every table, and what INPUT alone would have done to the host
+/// port, which is what a host firewall (ufw) decides.
 /// </summary>
 public sealed record PortFacts(
     PublishedPortReport Report,
@@ -25,6 +26,9 @@ public sealed record PortFacts(
 {
     public IpFamily Family { get; init; } = IpFamily.V4;
 
+    /// <summary>The symbolic answer the facts are read from; null when the container is on no audited network.</summary>
+    public PortReach? Reach { get; init; }
+
     public bool BoundToAnyAddress => Report.HostIp is null or "" || Report.HostIp == (Family == IpFamily.V4 ? "0.0.0.0" : "::");
 
     public bool BoundToLoopback => Family == IpFamily.V4 ? Report.HostIp?.StartsWith("127.", StringComparison.Ordinal) == true : Report.HostIp == "::1";
@@ -32,56 +36,79 @@ public sealed record PortFacts(
     /// <summary>An address as a port mapping writes it: IPv6 in brackets, so that a port can follow.</summary>
     public static string Bracketed(string address) => address.Contains(':') ? $"[{address}]" : address;
 
-    public static IEnumerable<PortFacts> Probe(AuditInputs inputs)
+    public static IEnumerable<PortFacts> Probe(AuditInputs inputs, SymbolicPasses passes)
     {
         var family = inputs.Family;
-        var filterOnly = inputs.Ruleset with { Tables = [.. inputs.Ruleset.Tables.Where(t => t.Name == "filter")] };
         foreach (var container in inputs.View.Containers)
         {
-            var endpoint = container.Endpoints.FirstOrDefault(e => AddressOf(e, family) is not null);
-            if (endpoint is null || AddressOf(endpoint, family) is not { } ip) continue;
-            var network = inputs.NetworkOfAddress(ip) ?? inputs.Networks.FirstOrDefault(n => n.Name == endpoint.Network);
+            var endpoints = container.Endpoints.Where(e => AddressOf(e, family) is not null).ToList();
+            if (endpoints.Count == 0) continue;
             foreach (var port in container.Ports.Where(p => p.HostPort is not null && Binds(p, inputs)))
             {
                 var hostIp = port.HostIp is { Length: > 0 } h ? h : family == IpFamily.V4 ? "0.0.0.0" : "::";
                 UInt128 bound = IpAddressValue.TryParse(hostIp, family, out var b) ? b : 0;
-                var destination = bound == 0 ? UplinkOf(family) : bound;
+                var hosts = bound == 0 ? inputs.HostModel.UplinkAddresses : IntervalSet.Single(bound);
                 var proto = Protocol.TryParse(port.Protocol, out var p) ? p!.Number : Protocol.Tcp;
-                var reach = Forward(inputs, destination, proto, port.HostPort!.Value, network);
-                var afterDnat = network is null ? null : PacketTracer.Trace(filterOnly,
-                    Packet(family, ip, proto, port.ContainerPort, network.Bridge) with { State = ConntrackStates.New | ConntrackStates.Dnat },
-                    PacketPath.Forward, inputs.HostModel.Context(null));
-                var input = PacketTracer.Trace(filterOnly, Packet(family, destination, proto, port.HostPort.Value, null), PacketPath.Input, inputs.HostModel.Context(null));
+                // A container on several networks is published through one of its endpoints (the one
+                // with the default gateway): the one Docker's DNAT sends the port to.
+                var answers = endpoints.Select(e => (Endpoint: e, Ip: AddressOf(e, family)!.Value,
+                        Network: inputs.NetworkOfAddress(AddressOf(e, family)!.Value) ?? inputs.Networks.FirstOrDefault(n => n.Name == e.Network)))
+                    .Select(e => (e.Ip, e.Network, Reach: e.Network is null ? null
+                        : PortReach.Of(inputs, passes, e.Network, e.Ip, port.ContainerPort, hosts, proto, port.HostPort!.Value)))
+                    .ToList();
+                var (ip, network, reach) = answers.FirstOrDefault(a => a.Reach?.Nated == true, answers[0]);
+                var input = PacketTracer.Trace(inputs.WithoutNat, Packet(family, bound == 0 ? UplinkOf(family) : bound, proto, port.HostPort!.Value, null),
+                    PacketPath.Input, inputs.HostModel.Context(null));
+                var filter = reach?.Filter;
                 var report = new PublishedPortReport(port.Protocol, hostIp, port.HostPort, IpAddressValue.Format(ip, family), port.ContainerPort,
-                    network?.Name, inputs.ViewInferred ? null : container.Name, afterDnat?.Verdict is null ? null : afterDnat.Verdict == PacketVerdict.Accept);
+                    network?.Name, inputs.ViewInferred ? null : container.Name, filter is null or ReachabilityVerdict.Partial ? null : filter == ReachabilityVerdict.Allowed)
+                {
+                    Partial = filter == ReachabilityVerdict.Partial
+                        ? new PortClients(reach!.Side(Dimension.Src, family), reach.Side(Dimension.Dst, family))
+                        : null,
+                };
                 yield return new PortFacts(
                     report, container, network,
-                    reach?.Verdict is null ? null : reach.Verdict == PacketVerdict.Accept,
-                    reach is null ? [] : [.. reach.Matched.Select(r => EvidenceOf.Rule(r, "on the way in") with { Family = family })],
-                    afterDnat?.Single is { } f ? [EvidenceOf.Decision(f, f.Verdict == PacketVerdict.Accept ? "lets the port in" : "keeps the port out") with { Family = family }] : [],
+                    reach?.Reachable,
+                    reach is null ? [] : PathOf(inputs, reach),
+                    reach is null ? [] : Blocking(inputs, reach),
                     input.Verdict is null ? null : input.Verdict != PacketVerdict.Accept,
                     input.Single is { } i ? [EvidenceOf.Decision(i, "blocks the port in INPUT") with { Family = family }] : [])
-                { Family = family };
+                { Family = family, Reach = reach };
             }
         }
     }
 
+    /// <summary>The rules on the way of the connections that reach the container.</summary>
+    private static ImmutableArray<Evidence> PathOf(AuditInputs inputs, PortReach reach) =>
+        reach.Regions.FirstOrDefault(r => r.Verdict == ReachVerdict.Accept && r.Packets.Intersect(reach.Reached).Boxes.Length > 0) is { } region
+            ? [.. region.Rules.Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "on the way in"))]
+            : [];
+
+    /// <summary>The rule that keeps each blocked part of the NATed connections out, or the FORWARD policy.</summary>
+    private static ImmutableArray<Evidence> Blocking(AuditInputs inputs, PortReach reach) =>
+        [.. reach.Blocking.Select(region =>
+        {
+            var decided = region.Rules.Reverse().FirstOrDefault(r =>
+                PortReach.SourceOf(inputs.Ruleset, r)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget);
+            var role = "keeps the port out";
+            return decided is null
+                ? new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", role) { Family = inputs.Family }
+                : EvidenceOf.Rule(inputs.Ruleset, decided, role);
+        }).Distinct()];
+
     private static UInt128? AddressOf(DockerEndpoint endpoint, IpFamily family) => family == IpFamily.V4 ? endpoint.Ipv4 : endpoint.Ipv6;
 
     /// <summary>
-    /// Whether the family's rules publish this binding. In IPv6: an IPv6 address (<c>::</c> for every
-    /// one) or none. IPv4 keeps every binding, as it always listed them: with ip6tables off, docker-proxy
-    /// serves a <c>::</c> binding from the container's IPv4 address. A view inferred from the
-    /// family's own rules holds nothing else.
+    /// Whether the family's rules publish this binding: an address of the family (<c>0.0.0.0</c> or
+    /// <c>::</c> for every one) or none. A <c>::</c> binding is no IPv4 fact: with ip6tables off only
+    /// docker-proxy serves it, on the host's input path, never through Docker's IPv4 DNAT. A view
+    /// inferred from the family's own rules holds nothing else.
     /// </summary>
     private static bool Binds(PortBinding port, AuditInputs inputs) =>
-        inputs.Family == IpFamily.V4 || inputs.ViewInferred || port.HostIp is null or "" || IpAddressValue.TryParse(port.HostIp, IpFamily.V6, out _);
+        inputs.ViewInferred || port.HostIp is null or "" || IpAddressValue.TryParse(port.HostIp, inputs.Family, out _);
 
     private static UInt128 UplinkOf(IpFamily family) => family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
-
-    private static TraceResult? Forward(AuditInputs inputs, UInt128 destination, int proto, int port, AuditedNetwork? network) =>
-        network is null ? null
-        : PacketTracer.Trace(inputs.Ruleset, Packet(inputs.Family, destination, proto, port, network.Bridge), PacketPath.Forward, inputs.HostModel.Context(null));
 
     private static Packet Packet(IpFamily family, UInt128 destination, int proto, int port, string? outInterface) =>
         new(family, HostModel.RemoteClientOf(family), destination, proto, 40000, port, InInterface: HostModel.Uplink, OutInterface: outInterface);

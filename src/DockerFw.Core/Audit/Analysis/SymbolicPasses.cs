@@ -26,13 +26,14 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     public SymbolicRuleset Rules { get; } = Compile(inputs, ReachDetail.Rules);
 
+    private readonly Lazy<SymbolicRuleset> _nat = new(() => inputs.HostModel.Compile(inputs.NatOnly));
+
+    /// <summary>The nat table alone, on the host model: what NAT does, whatever the filter does.</summary>
+    public SymbolicRuleset Nat => _nat.Value;
+
     public PacketSpace Space => Rules.Space;
 
-    private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => SymbolicRuleset.Compile(
-        inputs.Ruleset,
-        inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
-        inputs.HostModel.LocalAddresses,
-        detail);
+    private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => inputs.HostModel.Compile(inputs.Ruleset, detail);
 
     /// <summary>
     /// NEW packets from a network's containers, by the bridge they leave on. A verdict-only walk

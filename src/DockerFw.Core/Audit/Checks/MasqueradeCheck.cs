@@ -31,11 +31,13 @@ public sealed class MasqueradeCheck : IAuditCheck
             var n = f.Network.Network;
             var name = f.Network.Name;
             var wanted = n.EnableIpMasquerade && !n.Internal && n.GatewayModeIpv4 is null or "nat" or "nat-unprotected";
-            if (wanted && f.MasqueradeEffective == false && !analysis.Inputs.ViewInferred)
+            // Nothing leaves a host that forwards nothing (DFW604): there is no outbound traffic to NAT.
+            var leaves = f.Outbound.Leaves;
+            if (leaves && wanted && f.MasqueradeEffective == false && !analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.MasqueradeMissing,
                     $"{prefix}{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add them: {MasqueradeCommand(f.Network)}.",
                     [name]);
-            else if (f.MasqueradeEffective == false && !n.Internal && n.GatewayModeIpv4 is null or "nat" && analysis.Inputs.ViewInferred)
+            else if (leaves && f.MasqueradeEffective == false && !n.Internal && n.GatewayModeIpv4 is null or "nat" && analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.NoOutboundNat,
                     $"{prefix}{name} is in NAT mode but no rule NATs its outbound traffic: its containers reach outside with their own addresses, which replies cannot find. If the network was created with masquerade on, restore Docker's POSTROUTING rules (restart dockerd).",
                     [name]);

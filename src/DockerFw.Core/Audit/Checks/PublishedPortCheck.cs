@@ -34,9 +34,14 @@ public sealed class PublishedPortCheck : IAuditCheck
             var what = $"{r.Protocol}/{r.HostPort} on {r.HostIp} (to {PortFacts.Bracketed(r.ContainerIp)}:{r.ContainerPort})";
             var networks = port.Network is null ? Array.Empty<string>() : [port.Network.Name];
             var containers = analysis.Inputs.ViewInferred ? Array.Empty<string>() : [port.Container.Name];
-            if (r.FilterAccepts == false)
+            // A host that forwards nothing (DFW604) keeps every port out before the filter is asked.
+            if (r.FilterAccepts == false && analysis.Inputs.HostModel.Forwards)
                 yield return Finding.Of(FindingCodes.PublishedPortBlocked,
                     $"{prefix}published port {what} is NATed to the container but the filter drops the forwarded packet: the port is dead. Restore Docker's FORWARD rules (restart dockerd) or remove the rule that drops it (evidence).",
+                    networks, containers, port.FilterEvidence);
+            if (r.Partial is { } clients && analysis.Inputs.HostModel.Forwards)
+                yield return Finding.Of(FindingCodes.PublishedPortBlocked,
+                    $"{prefix}published port {what} is NATed to the container but the filter lets it in only {Clients(clients)}: every other client is dropped. If that is not intended, remove the rule that drops it (evidence).",
                     networks, containers, port.FilterEvidence);
             if (port.Reachable == true && port.InputBlocks == true && !port.BoundToLoopback)
                 yield return Finding.Of(FindingCodes.PublishedPortBypassesInput,
@@ -54,6 +59,11 @@ public sealed class PublishedPortCheck : IAuditCheck
                     networks, containers, port.Path);
         }
     }
+
+    /// <summary>Where a partly open port gets in: <c>from 203.0.113.0/24 on 198.51.100.3</c>.</summary>
+    public static string Clients(PortClients clients) =>
+        string.Join(" ", new[] { clients.Sources is { } s ? $"from {s}" : null, clients.HostAddresses is { } h ? $"on {h}" : null }.OfType<string>())
+        is { Length: > 0 } text ? text : "for some source ports";
 
     /// <summary>
     /// The DNAT rules new connections from outside meet (a symbolic pass over the nat table), whose

@@ -13,6 +13,17 @@ public static class SymbolicEngine
         return new ReachResult(rules.Space, path, query, RegionBuilder.Build(walk.Finals), rules.Doubts);
     }
 
+    /// <summary>
+    /// Forwarded packets as routing leaves them, destination NAT already applied (their state says
+    /// so): FORWARD and POSTROUTING only. What a filter does to the packets a DNAT makes.
+    /// </summary>
+    public static ReachResult ReachAfterRouting(SymbolicRuleset rules, PacketSet query)
+    {
+        var walk = new SymbolicWalk(rules);
+        walk.Run(PacketPath.Forward, query.Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)), afterRouting: true);
+        return new ReachResult(rules.Space, PacketPath.Forward, query, RegionBuilder.Build(walk.Finals), rules.Doubts);
+    }
+
     public static ReachResult Reach(SymbolicRuleset rules, ReachQuery query) =>
         Reach(rules, query.Path, query.ToPacketSet(rules.Space));
 }

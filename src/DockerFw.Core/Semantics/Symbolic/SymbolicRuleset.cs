@@ -27,6 +27,24 @@ public sealed class SymbolicRuleset
 
     public Ruleset Source { get; }
 
+    /// <summary>
+    /// Null when the host routes (or it is not known that it does not). Else the host forwards nothing
+    /// (<c>net.ipv4.ip_forward=0</c>) and these are the bridges that still switch: on the forward path
+    /// a packet survives the routing decision after PREROUTING only when it leaves by the bridge it came
+    /// in on; every other one is dropped there, after PREROUTING's rules (its DNAT) have run.
+    /// </summary>
+    public IntervalSet? SwitchedOnly { get; private init; }
+
+    /// <summary>
+    /// The same rules on a host that forwards nothing, where only <paramref name="bridges"/> switch
+    /// (<see cref="SwitchedOnly"/>).
+    /// </summary>
+    public SymbolicRuleset WithoutForwarding(IEnumerable<string> bridges) => new(Source, Space, _chains, Detail)
+    {
+        NativeBaseChains = NativeBaseChains,
+        SwitchedOnly = IntervalSet.FromValues(bridges.Select(b => (UInt128)Space.Interfaces.SymbolOf(b))),
+    };
+
     public PacketSpace Space { get; }
 
     public ReachDetail Detail { get; }

@@ -34,13 +34,22 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
         _ => [("OUTPUT", ["raw", "mangle", "nat", "filter", "security"]), ("POSTROUTING", ["mangle", "nat"])],
     };
 
-    public void Run(PacketPath path, IEnumerable<Flow> flows)
+    /// <param name="afterRouting">
+    /// The flows are forwarded packets as routing leaves them (NAT already chosen): PREROUTING is not
+    /// walked, the routing decision still is.
+    /// </param>
+    public void Run(PacketPath path, IEnumerable<Flow> flows, bool afterRouting = false)
     {
         var alive = flows.ToList();
         _path = path;
-        foreach (var (hook, tables) in Stages(path))
+        if (afterRouting && path == PacketPath.Forward && rules.SwitchedOnly is { } routing) alive = Route(alive, routing);
+        foreach (var (hook, tables) in Stages(path).Where(s => !afterRouting || s.Hook != "PREROUTING"))
+        {
             foreach (var (table, chain, nat, native) in OnHook(hook, tables))
                 alive = RunTable(table, chain, nat, native, hook, alive);
+            if (hook == "PREROUTING" && path == PacketPath.Forward && rules.SwitchedOnly is { } switched) alive = Route(alive, switched);
+        }
+
         foreach (var flow in alive) _finals.Add(new FinalFlow(flow, ReachVerdict.Accept));
     }
 
@@ -216,6 +225,27 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
                 Finish(matched, ReachVerdict.Maybe);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The routing decision of a host that forwards nothing: only what a bridge switches (in and out by
+    /// that same bridge) goes on to FORWARD; the rest is dropped, its way through PREROUTING kept.
+    /// </summary>
+    private List<Flow> Route(List<Flow> flows, IntervalSet switched)
+    {
+        var kept = new List<Flow>();
+        foreach (var flow in flows)
+        {
+            var box = flow.Box;
+            var bridged = new List<Box>();
+            foreach (var (first, last) in box[Dimension.In].Intersect(box[Dimension.Out]).Intersect(switched).Ranges)
+                for (var s = first; s <= last; s++)
+                    bridged.Add(box.With(Dimension.In, IntervalSet.Single(s)).With(Dimension.Out, IntervalSet.Single(s)));
+            kept.AddRange(bridged.Select(b => flow with { Box = b }));
+            Finish(PacketSet.Of(box).Subtract(bridged).Boxes.Select(b => flow with { Box = b }), ReachVerdict.Drop);
+        }
+
+        return kept;
     }
 
     /// <summary>

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// Source NAT of one network's outbound traffic, proven over every new packet from its containers
+/// that leaves by an interface that is no bridge, to any address outside the container subnets, by the
+/// nat table alone (whether the filter lets it out is another fact: internal networks), on the host
+/// model (a host that forwards nothing lets nothing leave). <see cref="Leaves"/> is false when no
+/// packet leaves at all; <see cref="Nated"/> says whether all, none or some of those that leave are
+/// NATed, with the flows that are when only some are.
+/// </summary>
+public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, ImmutableArray<AllowedFlow> NatedFlows, string? SnatTo, ImmutableArray<Evidence> Evidence)
+{
+    /// <summary>Masquerade as a setting's effective value: true, false, or null when partial or unknown (the flows say which).</summary>
+    public bool? Effective => Nated switch { ReachabilityVerdict.Allowed => true, ReachabilityVerdict.Denied => false, _ => null };
+
+    public static OutboundNat Of(AuditedNetwork n, AuditInputs inputs, SymbolicRuleset nat)
+    {
+        var space = nat.Space;
+        var subnets = inputs.Networks.Where(x => x.Subnet is not null)
+            .Aggregate(IntervalSet.Empty, (s, x) => s.Union(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)));
+        var own = n.Subnet is null ? IntervalSet.Single(n.ProbeA) : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
+        var query = SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
+            .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
+            .With(Dimension.Src, own)
+            .With(Dimension.Dst, subnets.Complement(space.MaxOf(Dimension.Dst))));
+        var regions = SymbolicEngine.Reach(nat, PacketPath.Forward, query).Regions;
+        var leaving = regions.Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
+        if (leaving.Count == 0) return new OutboundNat(false, ReachabilityVerdict.Denied, [], null, []);
+        var nated = leaving.Where(r => r.Verdict == ReachVerdict.Accept && NatRule(r, inputs) is not null).ToList();
+        var plain = leaving.Where(r => r.Verdict == ReachVerdict.Accept && NatRule(r, inputs) is null).ToList();
+        var verdict = nated.Count == 0 && plain.Count == 0 ? (ReachabilityVerdict?)null
+            : plain.Count == 0 && nated.Count == leaving.Count ? ReachabilityVerdict.Allowed
+            : nated.Count == 0 && plain.Count == leaving.Count ? ReachabilityVerdict.Denied
+            : ReachabilityVerdict.Partial;
+        var rules = nated.Select(r => NatRule(r, inputs)!.Value).Distinct().ToList();
+        var snat = rules.Select(r => r.Target).OfType<SnatTarget>().FirstOrDefault(t => t.To?.First is not null);
+        ImmutableArray<AllowedFlow> flows = verdict == ReachabilityVerdict.Partial
+            ? PairReach.Merge(nated.SelectMany(r => r.Packets.Boxes).Select(b => (FlowText.Protocols(b[Dimension.Proto], space), FlowText.Ports(b, space),
+                "connection", false, b[Dimension.Dst])), subnets.Complement(space.MaxOf(Dimension.Dst)), n.Family)
+            : [];
+        return new OutboundNat(true, verdict, flows,
+            snat is { To.First: { } to } && rules.All(r => r.Target is SnatTarget) ? IpAddressValue.Format(to, n.Family) : null,
+            [.. rules.Select(r => EvidenceOf.Rule(inputs.Ruleset, r.Rule, r.Target is SnatTarget ? "SNATs outbound traffic" : "masquerades outbound traffic"))]);
+    }
+
+    /// <summary>The last SNAT or MASQUERADE on the region's way: the one that NATed it (nat decides once).</summary>
+    private static (ResponsibleRule Rule, Target Target)? NatRule(ReachRegion region, AuditInputs inputs) =>
+        region.Rules.Reverse().Select(r => (Rule: r, Target: PortReach.SourceOf(inputs.Ruleset, r)?.Target))
+            .Where(x => x.Target is SnatTarget or MasqueradeTarget).Select(x => ((ResponsibleRule, Target)?)(x.Rule, x.Target!)).FirstOrDefault();
+}

@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// Every new connection from outside to one published port, followed by the symbolic engine through
+/// every table: from any client on the uplink (any address but the containers'), any source port, to
+/// the host address the port is bound to (the host model's uplink addresses for <c>0.0.0.0</c> or
+/// <c>::</c>). Conntrack's original destination is the packet as it arrived, so <c>--ctorigdst</c>
+/// and <c>--ctorigdstport</c> restrictions are decided exactly. <see cref="Reached"/> are the packets
+/// NATed to the container's address and port and accepted. The filter is judged over the packets
+/// NATed there (<see cref="Judged"/>); when none is (a loopback port behind Docker 28's raw drop, a
+/// missing DNAT), over the packets the DNAT would make, from the same clients to the container port.
+/// </summary>
+public sealed record PortReach(
+    PacketSet Reached,
+    PacketSet ReachedMaybe,
+    PacketSet Judged,
+    PacketSet Passed,
+    PacketSet PassedMaybe,
+    ImmutableArray<ReachRegion> Regions,
+    ImmutableArray<ReachRegion> Blocking)
+{
+    /// <summary>Whether the nat table sends some of the connections to the container's address and port.</summary>
+    public bool Nated { get; init; }
+
+    /// <summary>Whether the filter lets the NATed connections in: all, none, partial (null: unknown).</summary>
+    public ReachabilityVerdict? Filter =>
+        Judged.IsEmpty ? null
+        : Passed.SameAs(Judged) ? ReachabilityVerdict.Allowed
+        : Passed.IsEmpty && PassedMaybe.IsEmpty ? ReachabilityVerdict.Denied
+        : Passed.IsEmpty && PassedMaybe.SameAs(Judged) ? null
+        : ReachabilityVerdict.Partial;
+
+    /// <summary>Some new connection from outside reaches the container port (null: only may).</summary>
+    public bool? Reachable => !Reached.IsEmpty ? true : ReachedMaybe.IsEmpty ? false : null;
+
+    public static PortReach Of(AuditInputs inputs, SymbolicPasses passes, AuditedNetwork network, UInt128 container, int containerPort,
+        IntervalSet hosts, int protocol, int hostPort)
+    {
+        var space = passes.Space;
+        var outside = inputs.Networks.Where(n => n.Subnet is not null)
+            .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)))
+            .Complement(space.MaxOf(Dimension.Src));
+        var query = new ReachQuery(PacketPath.Forward)
+        {
+            In = new InterfacePattern(HostModel.Uplink),
+            Out = new InterfacePattern(network.Bridge),
+            Protocol = Protocol.FromNumber(protocol),
+            State = ConntrackStates.New,
+        }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside));
+        var arriving = query.Intersect(passes.Whole().With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
+        var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, arriving);
+        var nated = result.Regions.Where(r => DnatsTo(r, inputs.Ruleset, container, containerPort)).ToImmutableArray();
+        var (reached, maybe) = Split(nated);
+        if (!nated.IsEmpty)
+            return new PortReach(reached, maybe, Union(nated), reached, maybe, result.Regions, [.. nated.Where(Blocks)]) { Nated = true };
+
+        // Nothing NATed there: the packets the DNAT would make (NEW and DNATed), from where routing leaves them.
+        var made = PacketSet.Of(passes.Whole()
+            .With(Dimension.Src, outside).With(Dimension.Dst, IntervalSet.Single(container))
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)containerPort))
+            .With(Dimension.State, IntervalSet.Single((UInt128)(int)(ConntrackStates.New | ConntrackStates.Dnat))))
+            .Intersect(new PacketSet([.. query.Boxes.Select(b => b.With(Dimension.State, passes.Space.Full(Dimension.State)))]));
+        var filter = SymbolicEngine.ReachAfterRouting(passes.Rules, made).Regions;
+        var (passed, passedMaybe) = Split(filter);
+        return new PortReach(PacketSet.Empty, PacketSet.Empty, made, passed, passedMaybe, result.Regions, [.. filter.Where(Blocks)]);
+    }
+
+    private static bool Blocks(ReachRegion r) => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject;
+
+    private static PacketSet Union(IEnumerable<ReachRegion> regions) => regions.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
+
+    private static (PacketSet Accepted, PacketSet Maybe) Split(IEnumerable<ReachRegion> regions) =>
+        (Union(regions.Where(r => r.Verdict == ReachVerdict.Accept)), Union(regions.Where(r => r.Verdict == ReachVerdict.Maybe)));
+
+    /// <summary>Whether the region's way went through a DNAT to the container's address and port (any port when the DNAT keeps it).</summary>
+    public static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container, int port) => region.Rules.Any(r =>
+        SourceOf(ruleset, r)?.Target is DnatTarget { To: { First: { } first } to }
+        && first <= container && container <= (to.Last ?? first)
+        && (to.Ports is null || (to.Ports.First <= port && port <= to.Ports.Last)));
+
+    /// <summary>The rule a responsible rule stands for, in iptables' tables or a native one (<c>"inet name"</c>).</summary>
+    public static Rule? SourceOf(Ruleset ruleset, ResponsibleRule rule)
+    {
+        var table = rule.Table.Contains(' ')
+            ? ruleset.NativeTables.LastOrDefault(t => $"{t.Family} {t.Name}" == rule.Table)
+            : ruleset[rule.Table];
+        return table?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+    }
+
+    /// <summary>Addresses of one side of the packets the filter passes, as a report writes them; null when they are every one judged.</summary>
+    public string? Side(Dimension side, IpFamily family)
+    {
+        IntervalSet Of(PacketSet set) => set.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[side]));
+        return FlowText.Addresses(Of(Passed), Of(Judged), family);
+    }
+}
