@@ -19,6 +19,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host inferred from its rules",
         "lab-host with an icc hole and sysctls",
         "lab-host with the container matrix",
+        "lab-host whose replies die for one source port",
         "lab-host against a policy it does not run",
         "lab-host after the plan of a policy, with what it intends",
     };
@@ -32,6 +33,16 @@ public sealed class AuditJsonSchemaTests
         Assert.True(run.ExitCode is 0 or 1, run.ToString());
         var errors = Checker.Validate(JsonDocument.Parse(run.Out).RootElement);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public void A_flow_that_holds_for_some_source_ports_names_them_and_one_for_any_does_not()
+    {
+        var flows = JsonDocument.Parse(Run("lab-host whose replies die for one source port").Out).RootElement.GetProperty("containers_reachability")
+            .EnumerateArray().SelectMany(e => e.GetProperty("flows").EnumerateArray()).ToList();
+
+        Assert.Contains(flows, f => f.TryGetProperty("source_ports", out var p) && p.GetString() == "20990" && f.GetProperty("kind").GetString() == "one-way");
+        Assert.Contains(flows, f => !f.TryGetProperty("source_ports", out _) && f.GetProperty("kind").GetString() == "connection");
     }
 
     [Theory]
@@ -84,6 +95,12 @@ public sealed class AuditJsonSchemaTests
              "--sysctl", "net.bridge.bridge-nf-call-iptables=1", "--sysctl", "net.ipv4.ip_forward=0"],
             stdin: File.ReadAllText(LabHost.PathOf("iptables-save")).Replace(
                 "-A FORWARD -j DOCKER-USER\n", "-A FORWARD -i br-9c93ba76092b -o br-9c93ba76092b -j ACCEPT\n-A FORWARD -j DOCKER-USER\n")),
+        // A DOCKER-USER drop of one tcp port: flows from that source port lose their replies (source_ports).
+        "lab-host whose replies die for one source port" => LabHost.Run(
+            ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
+             "--containers", "--format", "json", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"],
+            stdin: File.ReadAllText(LabHost.PathOf("iptables-save")).Replace(
+                "-A DOCKER-USER -j RETURN\n", "-A DOCKER-USER -p tcp -m tcp --dport 20990 -j DROP\n-A DOCKER-USER -j RETURN\n")),
         "lab-host after the plan of a policy, with what it intends" => LabHost.Run(
             ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
              "--policy", Path.Combine(Corpus.RepoRoot, "rules", "isolated-networks.policy"), "--format", "json"],
