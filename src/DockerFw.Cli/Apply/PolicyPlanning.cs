@@ -43,7 +43,7 @@ internal static class PolicyPlanning
         var resolved = PolicyResolver.Resolve(document.Value, loaded.Docker);
         if (!Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
         var v6 = loaded.IptablesOf(IpFamily.V6);
-        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value);
+        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value, loaded.Proxies);
         return Report(plan.Diagnostics, error) ? plan.Value : null;
     }
 

@@ -85,6 +85,8 @@ internal sealed class AuditCommand(
         {
             OtherBackendsV4 = [.. loaded.OtherBackends.Where(r => r.Family == IpFamily.V4)],
             ContainerMatrix = options.Containers,
+            Proxies = loaded.Proxies,
+            Ipv6Read = loaded.Families.Contains(IpFamily.V6),
         };
         if (options.Policy is { } policyFile)
         {

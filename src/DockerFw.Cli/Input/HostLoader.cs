@@ -37,8 +37,9 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
 
         if (strict && nft is not null) nft = nft.Strict();
         var routes = input.Routes.Select(file => RouteListReader.Read(dumps.ReadFile(file, null).Text, file)).ToList();
+        var proxyFile = input.Proxies is { } proxiesPath ? ProxyListingReader.Read(dumps.ReadFile(proxiesPath, null).Text, proxiesPath) : null;
         var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? [])
-            .Concat(routes.SelectMany(r => r.Diagnostics))
+            .Concat(routes.SelectMany(r => r.Diagnostics)).Concat(proxyFile?.Diagnostics ?? [])
             .Concat(live is null ? EmptyDumps(texts, rules, nft?.Value) : []).ToImmutableArray();
         if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
 
@@ -50,6 +51,9 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var origin = live?.Docker is not null ? DockerViewOrigin.Engine : DockerViewOrigin.Files;
         var (dockerView, dockerOrigin, networksInferred) = DockerViewCompletion.Complete(view.View, origin, v4);
         if (networksInferred) notices = notices.Add(DockerViewCompletion.NetworksInferredNotice);
+        var proxies = (live?.Proxies is { } liveRead ? new ProxyListeners(ProxyOrigin.Read, liveRead) : proxyFile?.Value) is { } read
+            ? read.CompletedFrom(dockerView)
+            : dockerOrigin == DockerViewOrigin.Rules ? ProxyListeners.Unknown : ProxyListeners.AssumedFrom(dockerView);
 
         return new LoadedHost(iptables, native, dockerView, dockerOrigin, live?.Settings ?? Core.Audit.HostSettings.Unknown, diagnostics, notices)
         {
@@ -57,6 +61,7 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             Routes = live?.Routes ?? (routes.Count > 0 ? RouteListReader.Concat(routes.Select(r => r.Value!)) : RoutingTable.Connected([], dockerView)),
             OtherBackends = [.. otherBackends.Rulesets],
             NetworksInferred = networksInferred,
+            Proxies = proxies,
             LiveSources = live is null ? []
                 : [.. texts.Concat(live.OtherBackends).Select(t => t.Name), .. live.Engine is { } engine ? ["docker-engine " + engine.Uri] : Array.Empty<string>()],
         };

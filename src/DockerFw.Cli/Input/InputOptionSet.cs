@@ -40,6 +40,12 @@ internal sealed class InputOptionSet
         HelpName = "FILE",
     };
 
+    public Option<string?> Proxies { get; } = new("--proxies")
+    {
+        Description = "Read the host's docker-proxy listeners: the output of 'ss -Hltunp' and/or 'ps -ww -o pid=,args= -C docker-proxy'",
+        HelpName = "FILE",
+    };
+
     public Option<string?> DockerHost { get; } = new("--docker-host")
     {
         Description = "Live mode: the Docker Engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock)",
@@ -61,6 +67,7 @@ internal sealed class InputOptionSet
         command.Options.Add(Docker);
         command.Options.Add(Netns);
         command.Options.Add(Routes);
+        command.Options.Add(Proxies);
     }
 
     /// <summary>Adds <c>--docker-host</c>, for the commands that ask the Docker Engine in live mode.</summary>
@@ -75,5 +82,6 @@ internal sealed class InputOptionSet
     {
         DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
         Routes = [.. parsed.GetValue(Routes) ?? []],
+        Proxies = parsed.GetValue(Proxies),
     };
 }

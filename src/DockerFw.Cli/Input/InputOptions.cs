@@ -26,6 +26,12 @@ internal sealed record InputOptions(
     /// <summary><c>--routes FILE</c>: the JSON of <c>ip -j route show table all</c> (and <c>ip -6 ...</c>) of a saved host.</summary>
     public ImmutableArray<string> Routes { get; init; } = [];
 
+    /// <summary>
+    /// <c>--proxies FILE</c>: the docker-proxy listeners of a saved host (<c>ss -Hltunp</c> and/or
+    /// <c>ps -ww -o pid=,args= -C docker-proxy</c>); without it they are assumed from Docker's view.
+    /// </summary>
+    public string? Proxies { get; init; }
+
     /// <summary>No ruleset file is named: read the firewall of the running host (or namespace).</summary>
     public bool IsLive => Iptables is null && Ip6tables is null && Nft is null;
 
@@ -47,6 +53,9 @@ internal sealed record InputOptions(
 
         if (!Routes.IsEmpty && IsLive)
             errors.Add("--routes describes a saved host; live mode reads the host's routes itself");
+
+        if (Proxies is not null && IsLive)
+            errors.Add("--proxies describes a saved host; live mode reads the host's docker-proxy listeners itself");
 
         var fromStdin = new[] { Iptables, Ip6tables, Nft }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)

@@ -23,4 +23,8 @@ internal sealed record LiveHost(
     RoutingTable Routes,
     DockerView? Docker,
     DockerEngineAddress? Engine,
-    ImmutableArray<string> Notices);
+    ImmutableArray<string> Notices)
+{
+    /// <summary>The docker-proxy listeners of the namespace (<c>ss</c> and <c>ps</c>); null when they could not be read.</summary>
+    public ImmutableArray<Core.Host.ProxyListener>? Proxies { get; init; }
+}

@@ -45,7 +45,9 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
             engine = view is null ? null : endpoint;
         }
 
-        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable());
+        var proxies = LiveProxies.Read(shell);
+        if (proxies is null) all.Add("ss is not installed: docker-proxy listeners were not read, and are assumed from Docker's view");
+        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies };
     }
 
     private static RoutingTable Routes(HostShell shell, string family)

@@ -23,6 +23,12 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
     /// </summary>
     public ResolvedPolicy? Policy { get; init; }
 
+    /// <summary>The host's docker-proxy listeners (read, assumed from Docker's view, or unknown).</summary>
+    public Core.Host.ProxyListeners Proxies { get; init; } = Core.Host.ProxyListeners.Unknown;
+
+    /// <summary>False when no IPv6 rules were read: <see cref="V6"/> is then empty for want of a dump, not because the host has none.</summary>
+    public bool Ipv6Read { get; init; } = true;
+
     /// <summary>Whether the report carries the container-by-container matrix (costlier on big hosts).</summary>
     public bool ContainerMatrix { get; init; }
 }

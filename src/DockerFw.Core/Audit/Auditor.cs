@@ -28,6 +28,7 @@ public static class Auditor
                 : "IPv6: isolation (reachability_v6), access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only");
 
         if (UnjudgedNetworks(analysis.Inputs.View) is { } unjudged) notices.Add(unjudged);
+        if (ProxyFacts.Of(context).Notice(analysis.Ports.IsEmpty) is { } proxies) notices.Add(proxies);
 
         var v6Facts = analysis.V6?.Networks.ToDictionary(f => f.Network.Bridge) ?? [];
         var networks = analysis.Networks.Select(f => new NetworkReport(

@@ -33,6 +33,7 @@ public static class FindingCodes
     public static readonly FindingCode LoopbackPortReachable = new("DFW514", "published-port", FindingSeverity.Medium, "a port published on 127.0.0.1 is reachable from the network");
     public static readonly FindingCode DeclaredLinkBlocked = new("DFW530", "link", FindingSeverity.Medium, "a link Docker declares is blocked on its exposed ports");
     public static readonly FindingCode UndeclaredLink = new("DFW531", "link", FindingSeverity.Medium, "an opening with a link's shape that no link Docker declares explains");
+    public static readonly FindingCode ProxyBypassesRestriction = new("DFW540", "proxy", FindingSeverity.Medium, "docker-proxy serves a published port to clients its forwarded way keeps out");
 
     public static readonly FindingCode ForwardPolicyAccept = new("DFW601", "host", FindingSeverity.Low, "filter FORWARD policy is ACCEPT");
     public static readonly FindingCode DockerUserNotHooked = new("DFW602", "host", FindingSeverity.Medium, "DOCKER-USER is missing or not jumped to from FORWARD");
@@ -57,7 +58,7 @@ public static class FindingCodes
         NetworksNotIsolated, NetworksPartlyOpen, UnpublishedPortsReachable,
         IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
-        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink,
+        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
         HostNetworkMode, SharedNamespace, MultiNetwork,
         PolicyNotInForce, PolicyForbiddenReachable, PolicyAllowedBlocked,

@@ -58,6 +58,12 @@ public sealed record LoadedHost(
     /// </summary>
     public bool NetworksInferred { get; init; }
 
+    /// <summary>
+    /// The docker-proxy listeners: read live or from <c>--proxies</c>, else assumed from Docker's view
+    /// (one per binding, as Docker's default runs them), else unknown (a notice says which).
+    /// </summary>
+    public ProxyListeners Proxies { get; init; } = ProxyListeners.Unknown;
+
     /// <summary>What live mode read, in order (<c>iptables-save@lab</c>, <c>docker-engine unix:///run/docker.sock</c>); empty offline.</summary>
     public ImmutableArray<string> LiveSources { get; init; } = [];
 

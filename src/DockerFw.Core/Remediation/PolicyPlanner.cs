@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Host;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
@@ -62,6 +64,32 @@ public static class PolicyPlanner
     /// planned; an IPv6 half with no rule is left out. Without DOCKER-USER in ip6tables (Docker before 27, or ip6tables off) nothing of
     /// dockerfw's can be reached there; the plan covers IPv4 and a warning says so.
     /// </summary>
+    /// <param name="proxies">
+    /// The host's docker-proxy listeners: the after-state must keep every client the policy does not
+    /// list from reaching a restricted port through them too (<see cref="ProxyConformance"/>), as
+    /// <c>audit --policy</c> judges it. dockerfw's chain hangs off DOCKER-USER, which their connections
+    /// never cross, so a plan that leaves such a way open is refused with the INPUT rules to add.
+    /// </param>
+    public static ParseResult<PolicyPlan> Plan(Ruleset v4, Ruleset? v6, ResolvedPolicy policy, ProxyListeners? proxies)
+    {
+        var plan = Plan(v4, v6, policy);
+        if (plan.Value is not { } planned || proxies is null || policy.Publishes.IsEmpty) return plan;
+        var host = new ProxyHost(planned.After, planned.Ipv6?.After ?? v6, policy.Bridges, proxies);
+        var bypassed = ProxyConformance.Judge(host, policy);
+        if (bypassed.IsEmpty) return plan;
+        return new ParseResult<PolicyPlan>(null, [.. bypassed.Select(d => PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), ProxyRefusal(d)))]);
+    }
+
+    private static string ProxyRefusal(PublishDifference difference)
+    {
+        var binding = difference.Publish.Binding;
+        var decided = difference.Evidence.FirstOrDefault() is { } e
+            ? e.Rule == 0 ? $" (decided by {e.Text})" : $" (decided by {e.Table}/{e.Chain}#{e.Rule} (line {e.Line}): {e.Text})"
+            : "";
+        return $"{binding.Protocol}/{binding.HostPort} on {difference.Hosts} from {difference.Sources} {(difference.Reaches == true ? "reaches" : "may reach")} "
+            + $"'{difference.Member.Container.Name}' {difference.Through}, but the policy says it does not{decided}. {difference.Remedy}";
+    }
+
     public static ParseResult<PolicyPlan> Plan(Ruleset v4, Ruleset? v6, ResolvedPolicy policy)
     {
         var ipv4 = Plan(v4, policy);

@@ -23,8 +23,26 @@ public sealed class LiveHostReaderTests
 
         """;
 
+    // docker-proxy on both families for one published port, and a process of another kind.
+    private const string Sockets =
+        """
+        tcp   LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:(("docker-proxy",pid=4242,fd=4))
+        tcp   LISTEN 0      4096            [::]:8080         [::]:*    users:(("docker-proxy",pid=4250,fd=4))
+        tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*    users:(("sshd",pid=700,fd=3))
+
+        """;
+
+    private const string Processes =
+        """
+           4242 /usr/sbin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.17.0.2 -container-port 80
+           4250 /usr/sbin/docker-proxy -proto tcp -host-ip :: -host-port 8080 -container-ip 172.17.0.2 -container-port 80
+
+        """;
+
     private static Dictionary<string, CommandOutcome> Host(string v4Stderr = "") => new()
     {
+        ["ss -Hltunp"] = ScriptedHost.Ok(Sockets),
+        ["ps -ww"] = ScriptedHost.Ok(Processes),
         ["iptables-save"] = ScriptedHost.Ok("*filter\n:FORWARD DROP [0:0]\nCOMMIT\n", v4Stderr),
         ["ip6tables-save"] = ScriptedHost.Ok("*filter\nCOMMIT\n"),
         ["iptables-legacy-save"] = ScriptedHost.Ok("*nat\nCOMMIT\n"),
@@ -50,6 +68,19 @@ public sealed class LiveHostReaderTests
         Assert.Equal(
             ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show", "ip -4 -j route show table all", "ip -6 -j route show table all"],
             host.Commands.Take(6).Select(c => c["ip netns exec lab ".Length..]));
+    }
+
+    [Fact]
+    public void The_docker_proxy_listeners_are_the_namespaces_sockets_completed_by_their_processes_arguments()
+    {
+        var host = new ScriptedHost(Host());
+
+        var live = Read(host);
+
+        Assert.Contains("ip netns exec lab ss -Hltunp", host.Commands);
+        Assert.Contains("ip netns exec lab ps -ww -o pid=,args= -p 4242,4250", host.Commands);
+        Assert.Equal(["tcp 0.0.0.0:8080 -> 172.17.0.2:80", "tcp [::]:8080 -> 172.17.0.2:80"], live.Proxies!.Value.Select(l => l.ToString()));
+        Assert.Equal([4242, 4250], live.Proxies.Value.Select(l => l.Pid));
     }
 
     [Fact]

@@ -48,10 +48,24 @@ public sealed class PlanCommandTests
             .Replace(":DOCKER-ISOLATION-STAGE-2 - [0:0]\n", ":DOCKER-ISOLATION-STAGE-2 - [0:0]\n:DOCKER-USER - [0:0]\n", StringComparison.Ordinal)
             .Replace("-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", "-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-ISOLATION-STAGE-1\n", StringComparison.Ordinal));
 
+        // A daemon without the userland proxy: no docker-proxy listens (an empty listing).
+        var proxies = Path.Combine(folder, "proxies.txt");
+        File.WriteAllText(proxies, "");
+
         // web, which the policy restricts, is on the dual-stack frontend: the policy has an ip6tables half.
-        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"), .. Inputs, "--ip6tables", v6]);
+        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"), .. Inputs, "--ip6tables", v6, "--proxies", proxies]);
         var backendOnly = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), .. Inputs, "--ip6tables", v6]);
+        // With Docker's default, docker-proxy serves web's port to every network's containers, which
+        // Docker does not DNAT: those ways never cross DOCKER-USER, and the plan is refused naming them.
+        var proxied = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"), .. Inputs, "--ip6tables", v6]);
         Directory.Delete(folder, recursive: true);
+
+        Assert.True(proxied.ExitCode == 2, proxied.ToString());
+        Assert.Equal("", proxied.Out);
+        Assert.Contains(" reaches 'web' through docker-proxy on [::]:8080, from containers of 'frontend' by the host's address (INPUT, then the host's own connection to the container: DOCKER-USER never sees them), but the policy says it does not (decided by policy of filter/INPUT). ",
+            proxied.Error, StringComparison.Ordinal);
+        Assert.Contains("ip6tables -I INPUT -p tcp --dport 8080 ! -i lo -j DROP; ip6tables -I INPUT -s 2001:db8::/32 -p tcp --dport 8080 -j ACCEPT", proxied.Error, StringComparison.Ordinal);
+        Assert.All(proxied.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.EndsWith("[DFW831]", line, StringComparison.Ordinal));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var (restore6, diff4, diff6) = (run.Out.IndexOf("# ip6tables-restore --noflush\n*filter\n", StringComparison.Ordinal),

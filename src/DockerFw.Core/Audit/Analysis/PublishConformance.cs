@@ -19,7 +19,14 @@ public sealed record PublishDifference(
     string Sources,
     bool? Reaches,
     bool Allowed,
-    ImmutableArray<Evidence> Evidence);
+    ImmutableArray<Evidence> Evidence)
+{
+    /// <summary>The way the connections take when it is not Docker's DNAT (docker-proxy's), for the message.</summary>
+    public string? Through { get; init; }
+
+    /// <summary>What to do instead of applying the policy again, when that cannot help.</summary>
+    public string? Remedy { get; init; }
+}
 
 /// <summary>
 /// Judges a host's published ports against the policy's <c>publish ... on|from</c> restrictions the

@@ -39,6 +39,9 @@ public sealed class PolicyCheck : IAuditCheck
             foreach (var difference in differences) yield return Difference(difference, policy, prefix);
             foreach (var difference in published) yield return Published(difference, policy, prefix);
         }
+
+        // docker-proxy's ways never cross DOCKER-USER: judged once, whatever dockerfw's chain does.
+        foreach (var difference in ProxyConformance.Judge(ProxyFacts.Of(context).Host, policy)) yield return Published(difference, policy, "");
     }
 
     /// <summary>
@@ -107,12 +110,13 @@ public sealed class PolicyCheck : IAuditCheck
             null => "may or may not reach (it depends on rules the dump cannot decide)",
         };
         var restriction = $"{(difference.Publish.Restriction == PublishRestriction.FromSources ? "from" : "on")} {string.Join(", ", difference.Publish.Addresses)}";
-        var remedy = difference.Allowed
+        var remedy = difference.Remedy ?? (difference.Allowed
             ? "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that blocks them (see the evidence)."
-            : "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that lets them in (see the evidence).";
+            : "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that lets them in (see the evidence).");
+        var via = difference.Through is null ? "" : " " + difference.Through;
         return Finding.Of(
             difference.Allowed ? FindingCodes.PolicyAllowedBlocked : FindingCodes.PolicyForbiddenReachable,
-            $"{prefix}{binding.Protocol}/{binding.HostPort} on {difference.Hosts} from {difference.Sources}: new connections {actual} '{member.Container.Name}' ({binding.ContainerPort}/{binding.Protocol} on '{member.Network.Name}'), but the policy {policy.File} publishes it {(difference.Allowed ? "" : "only ")}{restriction}. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
+            $"{prefix}{binding.Protocol}/{binding.HostPort} on {difference.Hosts} from {difference.Sources}: new connections {actual} '{member.Container.Name}' ({binding.ContainerPort}/{binding.Protocol} on '{member.Network.Name}'){via}, but the policy {policy.File} publishes it {(difference.Allowed ? "" : "only ")}{restriction}. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
             [member.Network.Name],
             [member.Container.Name],
             difference.Evidence);

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// What the docker-proxy questions need of a host, for the audit and the plan's proof alike: the
+/// rules of each family (IPv6 null when no ip6tables rules were read), Docker's bridge networks, and
+/// the listeners. Each family's rules are compiled once, with the audit's host model (every address
+/// outside the container subnets may be the host's, the gateways are).
+/// </summary>
+public sealed class ProxyHost
+{
+    private readonly Dictionary<IpFamily, (SymbolicRuleset Rules, HostModel Model, ImmutableArray<AuditedNetwork> Networks)?> _compiled = [];
+    private readonly Ruleset _v4;
+    private readonly Ruleset? _v6;
+    private readonly ImmutableArray<DockerNetwork> _networks;
+
+    public ProxyHost(Ruleset v4, Ruleset? v6, IEnumerable<DockerNetwork> networks, ProxyListeners proxies)
+    {
+        _v4 = v4;
+        _v6 = v6;
+        _networks = [.. networks];
+        Proxies = proxies;
+    }
+
+    public ProxyListeners Proxies { get; }
+
+    /// <summary>A family's rules compiled for the proxy questions; null when that family's rules were not read.</summary>
+    public (SymbolicRuleset Rules, HostModel Model, ImmutableArray<AuditedNetwork> Networks)? Of(IpFamily family)
+    {
+        if (_compiled.TryGetValue(family, out var cached)) return cached;
+        var ruleset = family == IpFamily.V4 ? _v4 : _v6;
+        if (ruleset is null) return _compiled[family] = null;
+        ImmutableArray<AuditedNetwork> networks = [.. _networks.Select(n => AuditedNetwork.Of(n, family)).OfType<AuditedNetwork>()];
+        var model = new HostModel(networks, [], family);
+        var rules = SymbolicRuleset.Compile(ruleset,
+            networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), model.LocalAddresses);
+        return _compiled[family] = (rules, model, networks);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Checks;
+
+/// <summary>
+/// docker-proxy against the published port's own restriction: when the forwarded way (Docker's
+/// DNAT, then FORWARD and DOCKER-USER) keeps some clients out of a port, and a docker-proxy of the
+/// same port lets clients in through INPUT (IPv6 clients on <c>[::]</c>, other networks' containers
+/// by the host's address) and reaches the container from the host, the restriction is bypassed:
+/// DFW540. A port nothing restricts is Docker's intent whichever way it is reached, and a port a
+/// policy restricts is judged by the policy (<see cref="ProxyConformance"/>).
+/// </summary>
+public sealed class ProxyCheck : IAuditCheck
+{
+    public string Name => "proxy";
+
+    public IEnumerable<Finding> Run(AuditContext context)
+    {
+        var facts = ProxyFacts.Of(context);
+        foreach (var path in facts.Paths.Where(p => p.Delivered == true && p.Reaches.Any(r => r.Certain)))
+        {
+            var listener = path.Listener;
+            if (context.Policy?.Publishes.Any(p => ProxyConformance.Serves(listener, p)) == true) continue;
+            if (Restriction(listener, facts.Host) is not { } restriction) continue;
+            var container = context.View.Containers.FirstOrDefault(c => c.Endpoints.Any(e =>
+                (listener.Target!.Family == IpFamily.V4 ? e.Ipv4 : e.Ipv6) == listener.Target.Address));
+            var reaches = path.Reaches.Where(r => r.Certain).ToList();
+            var who = string.Join("; ", reaches.Select(r => r.From is null
+                ? $"from outside, sources {PublishProof.Addresses(r.Sources, listener.Family)}"
+                : $"from {r.Who} by the host's address {PublishProof.Addresses(r.Hosts, listener.Family)}"));
+            var name = container is null ? listener.Target!.ToString() : $"'{container.Name}'";
+            yield return Finding.Of(FindingCodes.ProxyBypassesRestriction,
+                $"{listener.Protocol}/{listener.HostPort} of {name} is restricted on its forwarded way (the evidence's first rule keeps clients out), "
+                + $"but docker-proxy also serves it on {listener.Endpoint}{facts.Known}: {who}. These connections reach the container through INPUT and the host's own connection, which FORWARD and DOCKER-USER never see. "
+                + $"Restrict the port in INPUT as well ({Input(listener)}), or run dockerd with \"userland-proxy\": false.",
+                reaches.Select(r => r.From?.Name).Append(path.TargetNetwork?.Name).OfType<string>().Distinct().Order(StringComparer.Ordinal),
+                container is null ? [] : [container.Name],
+                [restriction, .. reaches.SelectMany(r => r.Evidence), .. path.DeliveryEvidence]);
+        }
+    }
+
+    /// <summary>
+    /// The rule that keeps some NEW connections from outside to the port out of the container on the
+    /// forwarded way (after Docker's DNAT to the proxy's target, in the target's family); null when
+    /// every one gets in or the way cannot be followed.
+    /// </summary>
+    private static Evidence? Restriction(ProxyListener listener, ProxyHost host)
+    {
+        if (listener.Target is not { } target || host.Of(target.Family) is not { } compiled) return null;
+        var (rules, model, networks) = compiled;
+        if (networks.FirstOrDefault(n => n.Subnet?.Contains(target.Address) == true) is not { } network) return null;
+        var bound = listener.Family == target.Family && !listener.OnEveryAddress ? listener.HostAddress : model.Addresses[0].Address;
+        var query = new ReachQuery(PacketPath.Forward)
+        {
+            In = new InterfacePattern(HostModel.Uplink),
+            Out = new InterfacePattern(network.Bridge),
+            Protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
+            State = ConntrackStates.New,
+        };
+        var packets = query.ToPacketSet(rules.Space).Intersect(SymbolicPasses.Whole(rules.Space)
+            .With(Dimension.Dst, IntervalSet.Single(bound)).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
+        var result = SymbolicEngine.Reach(rules, PacketPath.Forward, packets);
+        // Only when Docker's DNAT does send some of them to the container is the port published that way at all.
+        if (!result.Regions.Any(r => r.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(r, rules.Source, target.Address))) return null;
+        var kept = result.Regions.FirstOrDefault(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !r.Packets.IsEmpty);
+        if (kept is null) return null;
+        return EvidenceOf.Deciding(kept) is { } rule ? EvidenceOf.Rule(rules.Source, rule, "keeps clients out of the forwarded way") : null;
+    }
+
+    private static string Input(ProxyListener listener)
+    {
+        var tool = listener.Family == IpFamily.V4 ? "iptables" : "ip6tables";
+        return $"{tool} -I INPUT -p {listener.Protocol} --dport {listener.HostPort} ! -i lo -j DROP, with ACCEPT rules inserted before it for the clients to keep";
+    }
+}
