@@ -19,8 +19,6 @@ public sealed class OracleFixtureTests
             "iptables-legacy's FORWARD policy DROP is read (DFW605, DFW609) but not applied to the matrices, icc, masquerade or published ports (oracle F7)",
         ["seed-12-finding-v6-DFW201-202-missing"] =
             "Docker without ip6tables: dual-stack networks reach each other over IPv6 unfiltered, and the audit has no IPv6 matrix, icc or finding (oracle F8)",
-        ["seed-1001-published_ports-refuses-but-reached"] =
-            "a multi-homed container's published port is judged at its endpoint on another network than the one Docker's DNAT sends to (oracle F9)",
         ["seed-1001-container-matrix-partial-flow-blocked"] =
             "a multi-homed server answers through its other network (asymmetric route), where icc=false drops the answer; judged as if it came back the way the request went (oracle F10)",
     };
