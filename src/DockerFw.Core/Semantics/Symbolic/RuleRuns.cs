@@ -3,7 +3,10 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>
 /// Merges neighbouring rules with the same target whose boxes differ on one dimension only: a packet
 /// matching either goes to the same target, so one rule with the union of the two sets is the same
-/// chain. Only used when regions need no rules (the merged rule stands for several).
+/// chain. Only used when regions need no rules (the merged rule stands for several). Only targets
+/// that end the packet's way through the chain merge: after a jump (whose chain may return) or a
+/// MARK the packet goes on, so a packet matching both rules meets the target twice (a mark XORed
+/// twice is back where it was), which one merged rule would do once.
 /// </summary>
 internal static class RuleRuns
 {
@@ -21,7 +24,7 @@ internal static class RuleRuns
 
     private static CompiledRule? TryMerge(CompiledRule a, CompiledRule b)
     {
-        if (a.Doubt is not null || b.Doubt is not null || a.Action != b.Action) return null;
+        if (a.Doubt is not null || b.Doubt is not null || a.Action != b.Action || GoesOn(a.Action.Kind)) return null;
         if (a.Shapes.Length != 1 || b.Shapes.Length != 1) return null;
         var (x, y) = (a.Shapes[0], b.Shapes[0]);
         if (!Equals(x.Mark, y.Mark) || x.Constraints.Length != y.Constraints.Length || x.Arrival.Length + y.Arrival.Length > 0) return null;
@@ -40,4 +43,6 @@ internal static class RuleRuns
         copy[differing] = (copy[differing].Item1, x.Constraints[differing].Set.Union(y.Constraints[differing].Set));
         return a with { Shapes = [new RuleShape(copy, x.Mark)] };
     }
+
+    private static bool GoesOn(ActionKind kind) => kind is ActionKind.Jump or ActionKind.Mark or ActionKind.MarkFromConnection or ActionKind.Untrack;
 }
