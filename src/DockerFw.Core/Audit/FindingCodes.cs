@@ -44,6 +44,9 @@ public static class FindingCodes
     public static readonly FindingCode Approximated = new("DFW607", "host", FindingSeverity.Info, "rules the engine can only approximate");
     public static readonly FindingCode SubnetUnknown = new("DFW608", "host", FindingSeverity.Info, "a network's subnet is not visible");
     public static readonly FindingCode OtherBackendDrops = new("DFW609", "host", FindingSeverity.High, "the other iptables back end drops container traffic");
+    public static readonly FindingCode AdminRuleNeverMatches = new("DFW610", "host", FindingSeverity.Medium, "an admin's rule on the forward path never matches");
+    public static readonly FindingCode AdminRuleShadowed = new("DFW611", "host", FindingSeverity.Low, "an admin's rule on the forward path is shadowed by earlier rules");
+    public static readonly FindingCode AdminRuleMissesDnat = new("DFW612", "host", FindingSeverity.Medium, "an admin's rule matches a published port's host port, which DNAT rewrote before it");
 
     public static readonly FindingCode HostNetworkMode = new("DFW701", "container", FindingSeverity.Low, "a container uses the host's network namespace");
     public static readonly FindingCode SharedNamespace = new("DFW702", "container", FindingSeverity.Info, "a container shares another container's network namespace");
@@ -60,6 +63,7 @@ public static class FindingCodes
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
         LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
+        AdminRuleNeverMatches, AdminRuleShadowed, AdminRuleMissesDnat,
         HostNetworkMode, SharedNamespace, MultiNetwork,
         PolicyNotInForce, PolicyForbiddenReachable, PolicyAllowedBlocked,
     ];

@@ -54,6 +54,7 @@ public sealed class HostCheck : IAuditCheck
             yield return Finding.Of(FindingCodes.Approximated,
                 $"{doubts.Count} rule(s) depend on something the dump does not show (ipset members, marks, rates...); results that depend on them are reported as possible. See the evidence for where.",
                 evidence: doubts.OrderBy(d => d.Key.Line).Take(20).Select(d => EvidenceOf.Rule(inputs.Ruleset, d.Key, d.Value)));
+        foreach (var f in AdminRuleFindings.Of(context, analysis)) yield return f;
         foreach (var n in inputs.Networks.Where(n => n.Subnet is null))
             yield return Finding.Of(FindingCodes.SubnetUnknown,
                 $"the subnet of {n.Name} is not visible in the rules, so facts about its containers are judged for any address. Give the audit Docker's data (--docker) for exact answers.",

@@ -9,7 +9,7 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <c>-g</c> resumes in the caller's caller, or the policy of a built-in chain. nat chains see only
 /// the NEW part of a flow.
 /// </summary>
-internal sealed class SymbolicWalk(SymbolicRuleset rules)
+internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = null)
 {
     // The kernel refuses rulesets nested deeper than this; a deeper walk means a loop.
     private const int MaxDepth = 100;
@@ -108,6 +108,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
     /// </summary>
     private void RunChain(CompiledChain chain, Flow start, List<Flow> accepted, List<Flow> returned, int depth)
     {
+        watch?.Enter(chain, start, _hidden);
         var pending = new Stack<(Flow Flow, Candidates Candidates)>();
         pending.Push((start, chain.Candidates(start.Box, _hidden)));
         var matched = new List<Flow>();
@@ -125,8 +126,10 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules)
                 if (rule.Action.Kind == ActionKind.Continue && rule.Doubt is null) continue;
                 matched.Clear();
                 rest.Clear();
-                FlowSplitter.Split(flow, rule, matched, rest, rules.Detail == ReachDetail.Rules, _hidden, rules.Space.Interfaces.NoInterface);
+                watch?.Step();
+                FlowSplitter.Split(flow, rule, matched, rest, rules.Detail == ReachDetail.Rules && watch is null, _hidden, rules.Space.Interfaces.NoInterface);
                 if (matched.Count == 0) continue;
+                watch?.Hit(rule);
                 continuing.Clear();
                 Apply(chain, rule.Action, matched, accepted, returned, continuing, depth);
                 // A flow back from a jump is usually much smaller (isolation dropped most of it): its

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>What the engine proves of an admin's rule on the forward path.</summary>
+public enum RuleFate
+{
+    /// <summary>No packet that reaches the rule satisfies it.</summary>
+    NeverMatches,
+
+    /// <summary>Packets that satisfy it reach its chain, but earlier rules of the chain decide every one of them.</summary>
+    Shadowed,
+
+    /// <summary>It matches some packets, but misses DNATed ones it would match by their original destination.</summary>
+    MissesDnat,
+}
+
+/// <summary>
+/// One admin rule the engine proves useless or blind to DNAT: the rule, its fate, the earlier rules
+/// that decide its packets (shadowed), the DNAT rules that rewrote the packets it misses, and those
+/// packets as they arrived (their original destination ports and addresses).
+/// </summary>
+public sealed record AdminRuleFact(
+    ResponsibleRule Rule,
+    RuleFate Fate,
+    ImmutableArray<ResponsibleRule> DecidedBy,
+    ImmutableArray<ResponsibleRule> Dnats,
+    PacketSet Missed);
+
+/// <summary>
+/// Finds the admin's rules on the forward path (DOCKER-USER, FORWARD's rules Docker did not write,
+/// the chains they jump to, native nft chains on the forward hook) that never match or are
+/// shadowed, over every packet of every path that reaches their chain: one walk watches them all.
+/// Docker's own chains and rules are Docker's business; rules that only count, that the dump cannot
+/// decide, or that end a chain with RETURN (which does nothing) are never judged, and nothing is
+/// claimed when some packets end where the engine cannot follow them.
+/// </summary>
+public static class AdminRuleFacts
+{
+    public static ImmutableArray<AdminRuleFact> Of(AuditInputs inputs, SymbolicRuleset rules, bool native)
+    {
+        var ruleset = inputs.Ruleset;
+        var bases = AdminChains.Bases(ruleset, native);
+        var watched = AdminChains.Reachable(ruleset, bases.Where(b => b.Path == PacketPath.Forward).Select(b => b.Chain))
+            .Where(c => !AdminChains.Dockers(c)).ToHashSet();
+        if (watched.Count == 0) return [];
+        var paths = bases.Where(b => AdminChains.Reachable(ruleset, [b.Chain]).Overlaps(watched)).Select(b => b.Path).Distinct().ToList();
+        var arrivals = RuleArrivals.Walk(rules, watched, paths);
+        if (arrivals is null || arrivals.SomeUndecided) return [];
+
+        var bridges = inputs.Networks.Select(n => n.Bridge).ToHashSet();
+        var hostAddresses = inputs.HostModel.Addresses.Where(a => a.Family == inputs.Family)
+            .Aggregate(IntervalSet.Empty, (s, a) => s.Union(IntervalSet.Single(a.Address)));
+        var facts = ImmutableArray.CreateBuilder<AdminRuleFact>();
+        foreach (var (table, chainName) in watched.OrderBy(c => c.Table, StringComparer.Ordinal).ThenBy(c => c.Chain, StringComparer.Ordinal))
+        {
+            if (!arrivals.Entered(table, chainName) || AdminChains.Chain(ruleset, table, chainName) is not { } chain) continue;
+            foreach (var source in chain.Rules)
+            {
+                var rule = ResponsibleRule.Of(table, source);
+                if (!arrivals.Decides(rule) || EndsChain(chain, source) || DockerWrote(chain, source, bridges)) continue;
+                var fact = Judge(rule, arrivals, rules, hostAddresses);
+                if (fact is not null) facts.Add(fact);
+            }
+        }
+
+        return facts.ToImmutable();
+    }
+
+    private static AdminRuleFact? Judge(ResponsibleRule rule, RuleArrivals arrivals, SymbolicRuleset rules, IntervalSet hostAddresses)
+    {
+        var missed = arrivals.MissedByDnat(rule, hostAddresses);
+        if (arrivals.Matched(rule))
+            return missed.Count == 0 ? null : new(rule, RuleFate.MissesDnat, [], Dnats(missed, arrivals, rules), Union(missed));
+        var satisfying = arrivals.Satisfying(rule);
+        if (satisfying.Count == 0) return new(rule, RuleFate.NeverMatches, [], Dnats(missed, arrivals, rules), Union(missed));
+        // Packets that satisfy it entered its chain and never reached it: walked again with the rules
+        // recorded, each way names the rule of the chain that took them first.
+        var deciders = new List<ResponsibleRule>();
+        foreach (var (path, packets) in satisfying)
+            foreach (var region in SymbolicEngine.Reach(rules, path, packets).Regions)
+            {
+                if (region.Verdict == ReachVerdict.Maybe || !region.Doubts.IsEmpty) return null;
+                var decider = region.Rules.LastOrDefault(r => r.Table == rule.Table && r.Chain == rule.Chain && r.Number < rule.Number);
+                if (decider is null) return null;
+                deciders.Add(decider);
+            }
+
+        return new(rule, RuleFate.Shadowed, [.. deciders.Distinct().OrderBy(r => r.Number)], [], PacketSet.Empty);
+    }
+
+    private static ImmutableArray<ResponsibleRule> Dnats(IReadOnlyList<(PacketPath Path, PacketSet Packets)> missed, RuleArrivals arrivals, SymbolicRuleset rules) =>
+        [.. missed.SelectMany(m => SymbolicEngine.Reach(rules, m.Path, m.Packets).Regions)
+            .SelectMany(r => r.Rules).Where(arrivals.Dnats).Distinct().OrderBy(r => r.Line)];
+
+    private static PacketSet Union(IReadOnlyList<(PacketPath Path, PacketSet Packets)> sets) =>
+        sets.Aggregate(PacketSet.Empty, (s, m) => s.Union(m.Packets));
+
+    /// <summary>A RETURN as a user chain's last rule changes nothing, matched or not (Docker ends DOCKER-USER so).</summary>
+    private static bool EndsChain(Chain chain, Rule rule) =>
+        chain.Base is null && chain.Policy is null && rule.Target is VerdictTarget { Verdict: Verdict.Return } && ReferenceEquals(rule, chain.Rules[^1]);
+
+    /// <summary>
+    /// Docker's own rules in FORWARD: its jumps to its chains, and its per-bridge rules that name a
+    /// bridge and test nothing but interfaces and conntrack state.
+    /// </summary>
+    private static bool DockerWrote(Chain chain, Rule rule, HashSet<string> bridges)
+    {
+        if (chain.Name != "FORWARD" || chain.Base is not null) return false;
+        if (rule.Target is JumpTarget j && j.Chain.StartsWith("DOCKER", StringComparison.Ordinal)) return true;
+        var interfaces = rule.Matches.OfType<InterfaceMatch>().ToList();
+        return interfaces.Any(m => bridges.Contains(m.Value.Text))
+            && rule.Matches.All(m => m is InterfaceMatch or ConntrackStateMatch or CommentMatch)
+            && rule.Target is VerdictTarget or JumpTarget;
+    }
+}

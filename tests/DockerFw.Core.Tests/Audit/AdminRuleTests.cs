@@ -1,0 +1,119 @@
+using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Checks;
+using static DockerFw.Tests.Audit.AuditFixture;
+
+namespace DockerFw.Tests.Audit;
+
+/// <summary>
+/// DFW610-612: the admin's rules on the forward path that never match, are shadowed, or name a
+/// published port's host port, which DNAT rewrote before FORWARD. The host publishes 8080 to
+/// c1's port 80 (DockerHost).
+/// </summary>
+public sealed class AdminRuleTests
+{
+    private static readonly HostCheck Check = new();
+
+    private static Finding[] Findings(DockerHost host) =>
+        [.. Check.Run(Context(host.ToString())).Where(f => f.Code.Code.StartsWith("DFW61", StringComparison.Ordinal))];
+
+    [Fact]
+    public void A_DOCKER_USER_drop_on_the_published_host_port_misses_it_and_the_remedy_names_the_original_port()
+    {
+        var finding = Assert.Single(Findings(new DockerHost(User: """
+            # must raise DFW612: after DNAT the packets to 8080 carry port 80, this rule never sees them
+            -A DOCKER-USER -p tcp -m tcp --dport 8080 -j DROP
+            """)));
+
+        Assert.Equal("DFW612", finding.Code.Code);
+        Assert.Contains("DOCKER-USER rule 1 never sees new connections to tcp port 8080", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("-m conntrack --ctorigdstport 8080.", finding.Message, StringComparison.Ordinal);
+        Assert.Equal([("DOCKER-USER", 1, "misses the published port"), ("DOCKER", 3, "rewrites the destination first")],
+            finding.Evidence.Select(e => (e.Chain, e.Rule, e.Role)));
+    }
+
+    [Fact]
+    public void The_remedy_form_on_the_original_port_is_no_finding() =>
+        Assert.Empty(Findings(new DockerHost(User: """
+            # the conntrack original destination port sees the published port's packets: no finding
+            -A DOCKER-USER -p tcp -m conntrack --ctorigdstport 8080 -j DROP
+            """)));
+
+    [Fact]
+    public void A_rule_on_the_container_port_after_DNAT_is_no_finding() =>
+        Assert.Empty(Findings(new DockerHost(User: """
+            # matches the DNATed packet as FORWARD sees it: no finding
+            -A DOCKER-USER -d 192.0.2.2/32 -p tcp -m tcp --dport 80 -j DROP
+            """)));
+
+    [Fact]
+    public void A_rule_decided_in_full_by_an_earlier_rule_of_its_chain_is_shadowed_and_names_it()
+    {
+        var finding = Assert.Single(Findings(new DockerHost(User: """
+            -A DOCKER-USER -i eth0 -j ACCEPT
+            # must raise DFW611: everything from eth0 was accepted by rule 1
+            -A DOCKER-USER -i eth0 -p tcp -m tcp --dport 22 -j DROP
+            """)));
+
+        Assert.Equal("DFW611", finding.Code.Code);
+        Assert.Equal([(2, "shadowed"), (1, "decides its packets first")], finding.Evidence.Select(e => (e.Rule, e.Role)));
+    }
+
+    [Fact]
+    public void A_rule_shadowed_by_two_earlier_rules_names_both() =>
+        Assert.Equal([3, 1, 2], Assert.Single(Findings(new DockerHost(User: """
+            -A DOCKER-USER -i eth0 -p tcp -j ACCEPT
+            -A DOCKER-USER -i eth0 ! -p tcp -j DROP
+            # must raise DFW611: rules 1 and 2 together decide all of eth0
+            -A DOCKER-USER -i eth0 -j REJECT
+            """))).Evidence.Select(e => e.Rule));
+
+    [Fact]
+    public void A_rule_no_packet_entering_its_chain_satisfies_never_matches() =>
+        Assert.Equal(["DFW610"], Findings(new DockerHost(Input: ":FROM-ETH0 - [0:0]", User: """
+            -A DOCKER-USER -i eth0 -j FROM-ETH0
+            # must raise DFW610: only packets from eth0 enter FROM-ETH0
+            -A FROM-ETH0 -i eth1 -j DROP
+            -A FROM-ETH0 -p udp -j DROP
+            """)).Select(f => f.Code.Code));
+
+    [Fact]
+    public void A_rule_on_the_host_port_of_DNATed_connections_only_never_matches_and_says_why()
+    {
+        var finding = Assert.Single(Findings(new DockerHost(User: """
+            # must raise DFW610: a DNATed connection reaches FORWARD with port 80, never 8080
+            -A DOCKER-USER -m conntrack --ctstate DNAT -p tcp -m tcp --dport 8080 -j DROP
+            """)));
+
+        Assert.Equal("DFW610", finding.Code.Code);
+        Assert.Contains("-m conntrack --ctorigdstport 8080", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(finding.Evidence, e => e is { Chain: "DOCKER", Role: "rewrites the destination first" });
+    }
+
+    [Fact]
+    public void Counters_docker_s_own_rules_and_the_closing_RETURN_are_never_judged() =>
+        Assert.Empty(Findings(new DockerHost(User: """
+            -A DOCKER-USER -j ACCEPT
+            # only counts, and DOCKER-USER's closing RETURN does nothing: no finding for either
+            -A DOCKER-USER -i eth0
+            -A DOCKER-USER -j LOG
+            """)));
+
+    [Fact]
+    public void A_rule_the_dump_cannot_decide_is_never_called_dead() =>
+        Assert.Empty(Findings(new DockerHost(User: """
+            -A DOCKER-USER -i eth0 -j ACCEPT
+            # the set's members are unknown: whatever it matches, no claim
+            -A DOCKER-USER -i eth0 -m set --match-set blocked src -j DROP
+            """)));
+
+    [Fact]
+    public void A_rule_of_a_chain_INPUT_shares_is_judged_over_both_paths() =>
+        Assert.Empty(Findings(new DockerHost(Input: """
+            :COMMON - [0:0]
+            -A INPUT -j COMMON
+            """, User: """
+            -A DOCKER-USER -i eth0 -j COMMON
+            # never matches a forwarded packet, but loopback traffic enters COMMON from INPUT: no finding
+            -A COMMON -i lo -j ACCEPT
+            """)));
+}
