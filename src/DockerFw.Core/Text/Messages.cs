@@ -111,8 +111,14 @@ internal static class Messages
         chains.Count <= 8 ? string.Join(" -> ", chains)
         : $"{string.Join(" -> ", chains.Take(4))} -> ({chains.Count - 7} more) -> {string.Join(" -> ", chains.Skip(chains.Count - 3))}";
 
-    public static Diagnostic NatOutsideNat(SourceSpan at, string target, string table) =>
-        Error("DFW108", at, $"expected {target} in table 'nat', but got it in table '{table}'");
+    public static Diagnostic TargetOutsideTable(SourceSpan at, string target, IReadOnlyList<string> tables, string table) =>
+        Error("DFW112", at, $"expected {target} only in table {string.Join(" or ", tables.Select(t => $"'{t}'"))} (the kernel refuses it elsewhere: EINVAL), but got it in table '{table}'");
+
+    public static Diagnostic DropInNat(SourceSpan at) =>
+        Error("DFW112", at, "expected no -j DROP in table 'nat' (iptables refuses it: the nat table is not intended for filtering), but got DROP");
+
+    public static Diagnostic TargetOutsideHooks(SourceSpan at, string target, IReadOnlyList<string> hooks, string chain, IReadOnlyList<string> reachedFrom) =>
+        Error("DFW113", at, $"expected {target} only in chains reached from {string.Join(" or ", hooks)} (the kernel refuses it elsewhere on commit: EINVAL), but chain '{Printable(chain)}' is reached from {string.Join(" and ", reachedFrom)}");
 
     public static Diagnostic ChainTargetWithOptions(SourceSpan at, string chain, string option) =>
         Error("DFW105", at, $"unknown option \"{option}\" for jump to chain '{chain}', expected no options after a chain");

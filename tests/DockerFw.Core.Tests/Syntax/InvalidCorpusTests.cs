@@ -16,7 +16,7 @@ public class InvalidCorpusTests
         { "bad-rule-counters.invalid.iptables-save", "f:5:1: error: expected counters '[packets:bytes]', but got '[12,34]' [DFW103]" },
         { "chain-name-too-long.invalid.iptables-save", "f:5:2: error: expected a chain name (1-28 bytes), but got 'THIS-CHAIN-NAME-IS-WAY-TOO-LONG' [DFW102]" },
         { "crlf-line-endings.invalid.iptables-save", "f:1:8: error: expected LF line endings, but got CRLF (iptables-restore reads LF only) [DFW100]" },
-        { "dnat-in-filter-table.invalid.iptables-save", "f:5:38: error: expected DNAT in table 'nat', but got it in table 'filter' [DFW108]" },
+        { "dnat-in-filter-table.invalid.iptables-save", "f:5:38: error: expected DNAT only in table 'nat' (the kernel refuses it elsewhere: EINVAL), but got it in table 'filter' [DFW112]" },
         { "double-negation.invalid.iptables-save", "f:5:12: error: expected an option after '!', but got another '!' (multiple consecutive ! not allowed) [DFW107]" },
         { "goto-builtin.invalid.iptables-save", "f:5:15: error: expected a user chain after -g, but got built-in chain 'INPUT' [DFW108]" },
         { "ipv4-address-in-ip6tables.invalid.ip6tables-save", "f:5:13: error: expected an IPv6 address (ip6tables), but got '10.0.0.1/32' [DFW110]" },

@@ -44,7 +44,7 @@ public class ReaderErrorTests
     [InlineData("-A INPUT -g NOPE", "t:4:13: error: expected a chain declared in table 'filter', but got 'NOPE' (no ':NOPE' line) [DFW108]")]
     [InlineData("-A USER -j INPUT", "t:4:12: error: expected a user chain after -j, but got built-in chain 'INPUT' [DFW108]")]
     [InlineData("-A INPUT -g ACCEPT", "t:4:13: error: expected a user chain after -g, but got 'ACCEPT' [DFW106]")]
-    [InlineData("-A INPUT -j MASQUERADE", "t:4:13: error: expected MASQUERADE in table 'nat', but got it in table 'filter' [DFW108]")]
+    [InlineData("-A INPUT -j MASQUERADE", "t:4:13: error: expected MASQUERADE only in table 'nat' (the kernel refuses it elsewhere: EINVAL), but got it in table 'filter' [DFW112]")]
     [InlineData("[1:2 -A INPUT -j ACCEPT", "t:4:1: error: expected counters '[packets:bytes]', but got '[1:2' [DFW103]")]
     [InlineData("-A INPUT -c 1 x -j ACCEPT", "t:4:15: error: expected a byte count, but got 'x' [DFW106]")]
     public void Bad_rule_lines_fail_with_a_pinned_message(string line, string message)

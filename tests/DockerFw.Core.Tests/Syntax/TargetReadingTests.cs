@@ -1,5 +1,6 @@
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Syntax.IptablesSave;
 using static DockerFw.Core.Tests.Syntax.AssertReader;
 
 namespace DockerFw.Core.Tests.Syntax;
@@ -15,10 +16,17 @@ public class TargetReadingTests
     [InlineData("-A INPUT -j REJECT --reject-with tcp-reset")]
     [InlineData("-A INPUT -j LOG --log-prefix \"fw drop: \" --log-level 6 --log-uid")]
     [InlineData("-A INPUT -j NFLOG --nflog-prefix \"nf log\" --nflog-group 5")]
-    [InlineData("-A INPUT -j CT --notrack")]
     [InlineData("-A INPUT -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff")]
     [InlineData("-A INPUT -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu")]
     public void Targets_are_written_back_as_read(string line) => SucceedsWith(line);
+
+    [Fact]
+    public void A_raw_table_target_is_written_back_as_read()
+    {
+        var result = IptablesSaveReader.Read("*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j CT --notrack\nCOMMIT\n", "t");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("-A PREROUTING -j CT --notrack", IptablesSaveWriter.FormatRule(Assert.Single(result.Value!.Rules)));
+    }
 
     [Theory]
     [InlineData("-A INPUT -j REJECT", "-A INPUT -j REJECT --reject-with icmp-port-unreachable")]

@@ -71,6 +71,7 @@ public static class IptablesSaveReader
                 {
                     countersProblems.AddRange(open.CountersProblems);
                     if (open.LoopProblem() is { } loop) diagnostics.Add(loop);
+                    diagnostics.AddRange(open.HookProblems());
                     tables.Add(open.Build());
                 }
 

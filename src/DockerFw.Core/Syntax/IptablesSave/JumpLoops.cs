@@ -75,4 +75,20 @@ internal sealed class JumpLoops
 
         return null;
     }
+
+    /// <summary>The chains <paramref name="root"/> reaches through jumps and gotos, itself included.</summary>
+    public HashSet<string> ReachableFrom(string root)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { root };
+        var stack = new Stack<string>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            if (edges.GetValueOrDefault(stack.Pop()) is not { } outgoing) continue;
+            foreach (var edge in outgoing)
+                if (seen.Add(edge.To)) stack.Push(edge.To);
+        }
+
+        return seen;
+    }
 }

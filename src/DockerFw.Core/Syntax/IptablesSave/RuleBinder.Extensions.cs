@@ -100,11 +100,17 @@ internal sealed partial class RuleBinder
                 : new JumpTarget(name.Text, IsGoto: true);
         }
 
-        if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict)) return SharedVerdicts[(int)verdict];
+        if (TargetCatalog.Verdicts.TryGetValue(name.Text, out var verdict))
+        {
+            // iptables itself refuses it, before the kernel sees the rule.
+            if (verdict == Verdict.Drop && context.Table.Name == "nat") context.Report(Messages.DropInNat(context.At(name)));
+            return SharedVerdicts[(int)verdict];
+        }
+
         if (targetSpec is not null)
         {
-            if (targetSpec.NatOnly && context.Table.Name != "nat")
-                context.Report(Messages.NatOutsideNat(context.At(name), name.Text, context.Table.Name));
+            if (targetSpec.Tables is { } tables && !tables.Contains(context.Table.Name))
+                context.Report(Messages.TargetOutsideTable(context.At(name), name.Text, tables, context.Table.Name));
             return targetSpec.Build(new TargetUse(name, targetArgs, context));
         }
 

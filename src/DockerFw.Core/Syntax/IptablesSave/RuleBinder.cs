@@ -101,6 +101,8 @@ internal sealed partial class RuleBinder
 
         foreach (var block in blocks) built[next++] = new MatchBlock(block.Module, [.. block.Matches]);
         if (target is JumpTarget to && targetName is { } toName) table.NoteJump(chainToken.Text, to.Chain, context.Line, toName.Column);
+        if (targetSpec?.Hooks is { } hooks && targetName is { } hooked && !(table.IsBuiltIn(chainToken.Text) && hooks.Contains(chainToken.Text)))
+            table.NoteHookedTarget(chainToken.Text, hooked.Text, hooks, context.At(hooked));
         return new Model.Rule(chainToken.Text, table.NextNumber(chainToken.Text), span, counters, ImmutableCollectionsMarshal.AsImmutableArray(built), target)
         {
             SourceLine = source,

@@ -143,6 +143,31 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     /// <summary>A jump or goto of a rule that was read, at its chain name; checked for loops at COMMIT.</summary>
     public void NoteJump(string from, string to, SourceSpan line, int column) => jumps.Add(from, to, line, column);
 
+    /// <summary>
+    /// A rule whose target the kernel takes only from some hooks (DNAT from PREROUTING and OUTPUT...),
+    /// in a chain that is not one of them; checked at COMMIT, when every jump is known.
+    /// </summary>
+    public void NoteHookedTarget(string chain, string target, string[] hooks, SourceSpan at) =>
+        hooked.Add((chain, target, hooks, at));
+
+    private readonly List<(string Chain, string Target, string[] Hooks, SourceSpan At)> hooked = [];
+
+    /// <summary>
+    /// The hooked targets reached from a built-in chain they are not allowed from, as the kernel
+    /// checks them on commit (x_tables' mark_source_chains, nf_tables' chain validation): a user
+    /// chain counts for every built-in chain that reaches it; one no built-in chain reaches is not checked.
+    /// </summary>
+    public IEnumerable<Diagnostic> HookProblems()
+    {
+        if (hooked.Count == 0) yield break;
+        var reach = builtIns.ToDictionary(b => b, jumps.ReachableFrom, StringComparer.Ordinal);
+        foreach (var (chain, target, hooks, at) in hooked)
+        {
+            var wrong = builtIns.Where(b => reach[b].Contains(chain) && !hooks.Contains(b)).ToList();
+            if (wrong.Count > 0) yield return Messages.TargetOutsideHooks(at, target, hooks, chain, wrong);
+        }
+    }
+
     /// <summary>The loop a built-in chain reaches, as the kernel refuses it at COMMIT; null when none.</summary>
     public Diagnostic? LoopProblem() =>
         jumps.FindReachable(builtIns) is { } loop ? Messages.JumpLoop(loop.At, Name, loop.Cycle) : null;

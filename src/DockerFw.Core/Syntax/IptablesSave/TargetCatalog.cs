@@ -6,8 +6,21 @@ using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
 
-/// <summary>An extension target dockerfw knows: its option table and how it becomes a model target.</summary>
-internal sealed record TargetSpec(OptionTable Options, TargetBuilder Build, bool NatOnly = false);
+/// <summary>
+/// An extension target dockerfw knows: its option table, how it becomes a model target, and where
+/// the kernel takes it (the xt_target's <c>.table</c> and <c>.hooks</c>; null: anywhere).
+/// </summary>
+internal sealed record TargetSpec(OptionTable Options, TargetBuilder Build)
+{
+    /// <summary>The tables the kernel takes this target in; a rule elsewhere fails with EINVAL.</summary>
+    public string[]? Tables { get; init; }
+
+    /// <summary>
+    /// The built-in chains from which a rule with this target may be reached; checked at COMMIT
+    /// over the jumps, as the kernel checks it (a chain no hook reaches is not checked).
+    /// </summary>
+    public string[]? Hooks { get; init; }
+}
 
 /// <summary>The targets dockerfw knows (formats.md §1.8); verdicts are not here, they take no options.</summary>
 internal static class TargetCatalog
@@ -18,44 +31,49 @@ internal static class TargetCatalog
     private static TargetSpec Extension(string name, bool terminating, params (string Name, int Arity)[] options) =>
         new(Table(name, options), u => new ExtensionTarget(name, [.. u.Options.Select(o => o.ToModel())], Known: true, terminating));
 
+    // Where the kernel takes each target, as iptables-legacy-restore and iptables-nft-restore 1.8.9
+    // loaded it into a namespace (docs/acceptance.md); a rule elsewhere fails with EINVAL.
+    private static readonly string[] Nat = ["nat"], Raw = ["raw"], Mangle = ["mangle"], Filter = ["filter"];
+
     private static readonly FrozenDictionary<string, TargetSpec> Known = new Dictionary<string, TargetSpec>
     {
-        ["REJECT"] = new(Table("REJECT", ("--reject-with", 1)), NatAndReject.Reject),
-        ["DNAT"] = new(Table("DNAT", ("--to-destination", 1), ("--random", 0), ("--persistent", 0), ("--random-fully", 0)), NatAndReject.Dnat, NatOnly: true),
-        ["SNAT"] = new(Table("SNAT", ("--to-source", 1), ("--random", 0), ("--random-fully", 0), ("--persistent", 0)), NatAndReject.Snat, NatOnly: true),
-        ["MASQUERADE"] = new(Table("MASQUERADE", ("--to-ports", 1), ("--random", 0), ("--random-fully", 0)), NatAndReject.Masquerade, NatOnly: true),
-        ["REDIRECT"] = new(Table("REDIRECT", ("--to-ports", 1), ("--random", 0)), NatAndReject.Redirect, NatOnly: true),
+        ["REJECT"] = new(Table("REJECT", ("--reject-with", 1)), NatAndReject.Reject) { Tables = Filter },
+        ["DNAT"] = new(Table("DNAT", ("--to-destination", 1), ("--random", 0), ("--persistent", 0), ("--random-fully", 0)), NatAndReject.Dnat) { Tables = Nat, Hooks = ["PREROUTING", "OUTPUT"] },
+        ["SNAT"] = new(Table("SNAT", ("--to-source", 1), ("--random", 0), ("--random-fully", 0), ("--persistent", 0)), NatAndReject.Snat) { Tables = Nat, Hooks = ["POSTROUTING", "INPUT"] },
+        ["MASQUERADE"] = new(Table("MASQUERADE", ("--to-ports", 1), ("--random", 0), ("--random-fully", 0)), NatAndReject.Masquerade) { Tables = Nat, Hooks = ["POSTROUTING"] },
+        ["REDIRECT"] = new(Table("REDIRECT", ("--to-ports", 1), ("--random", 0)), NatAndReject.Redirect) { Tables = Nat, Hooks = ["PREROUTING", "OUTPUT"] },
         ["MARK"] = new(Table("MARK", ("--set-xmark", 1), ("--set-mark", 1), ("--and-mark", 1), ("--or-mark", 1), ("--xor-mark", 1)), Mark),
         ["LOG"] = new(Table("LOG", ("--log-level", 1), ("--log-prefix", 1), ("--log-tcp-sequence", 0), ("--log-tcp-options", 0),
             ("--log-ip-options", 0), ("--log-uid", 0), ("--log-macdecode", 0)), Log),
         ["CONNMARK"] = Extension("CONNMARK", false, ("--set-xmark", 1), ("--set-mark", 1), ("--save-mark", 0), ("--restore-mark", 0),
             ("--and-mark", 1), ("--or-mark", 1), ("--xor-mark", 1), ("--mask", 1), ("--nfmask", 1), ("--ctmask", 1)),
         ["CT"] = Extension("CT", false, ("--notrack", 0), ("--helper", 1), ("--ctevents", 1), ("--expevents", 1), ("--zone", 1),
-            ("--zone-orig", 1), ("--zone-reply", 1), ("--timeout", 1)),
-        ["NOTRACK"] = Extension("NOTRACK", false),
-        ["TRACE"] = Extension("TRACE", false),
+            ("--zone-orig", 1), ("--zone-reply", 1), ("--timeout", 1)) with { Tables = Raw },
+        ["NOTRACK"] = Extension("NOTRACK", false) with { Tables = Raw },
+        ["TRACE"] = Extension("TRACE", false) with { Tables = Raw },
         ["TCPMSS"] = Extension("TCPMSS", false, ("--set-mss", 1), ("--clamp-mss-to-pmtu", 0)),
-        ["CHECKSUM"] = Extension("CHECKSUM", false, ("--checksum-fill", 0)),
+        ["CHECKSUM"] = Extension("CHECKSUM", false, ("--checksum-fill", 0)) with { Tables = Mangle },
         ["NFLOG"] = Extension("NFLOG", false, ("--nflog-group", 1), ("--nflog-prefix", 1), ("--nflog-range", 1),
             ("--nflog-size", 1), ("--nflog-threshold", 1)),
         ["ULOG"] = Extension("ULOG", false, ("--ulog-nlgroup", 1), ("--ulog-prefix", 1), ("--ulog-cprange", 1), ("--ulog-qthreshold", 1)),
         ["NFQUEUE"] = Extension("NFQUEUE", true, ("--queue-num", 1), ("--queue-balance", 1), ("--queue-bypass", 0),
             ("--fail-open", 0), ("--queue-cpu-fanout", 0)),
-        ["CLASSIFY"] = Extension("CLASSIFY", false, ("--set-class", 1)),
-        ["DSCP"] = Extension("DSCP", false, ("--set-dscp", 1), ("--set-dscp-class", 1)),
-        ["TOS"] = Extension("TOS", false, ("--set-tos", 1), ("--and-tos", 1), ("--or-tos", 1), ("--xor-tos", 1)),
-        ["TTL"] = Extension("TTL", false, ("--ttl-set", 1), ("--ttl-dec", 1), ("--ttl-inc", 1)),
-        ["HL"] = Extension("HL", false, ("--hl-set", 1), ("--hl-dec", 1), ("--hl-inc", 1)),
+        ["CLASSIFY"] = Extension("CLASSIFY", false, ("--set-class", 1)) with { Hooks = ["FORWARD", "OUTPUT", "POSTROUTING"] },
+        ["DSCP"] = Extension("DSCP", false, ("--set-dscp", 1), ("--set-dscp-class", 1)) with { Tables = Mangle },
+        ["TOS"] = Extension("TOS", false, ("--set-tos", 1), ("--and-tos", 1), ("--or-tos", 1), ("--xor-tos", 1)) with { Tables = Mangle },
+        ["TTL"] = Extension("TTL", false, ("--ttl-set", 1), ("--ttl-dec", 1), ("--ttl-inc", 1)) with { Tables = Mangle },
+        ["HL"] = Extension("HL", false, ("--hl-set", 1), ("--hl-dec", 1), ("--hl-inc", 1)) with { Tables = Mangle },
         ["SET"] = Extension("SET", false, ("--add-set", 2), ("--del-set", 2), ("--map-set", 2), ("--timeout", 1), ("--exist", 0),
             ("--map-mark", 0), ("--map-prio", 0), ("--map-queue", 0)),
         ["AUDIT"] = Extension("AUDIT", false, ("--type", 1)),
         ["TEE"] = Extension("TEE", false, ("--gateway", 1), ("--oif", 1)),
         ["SECMARK"] = Extension("SECMARK", false, ("--selctx", 1)),
-        ["CONNSECMARK"] = Extension("CONNSECMARK", false, ("--save", 0), ("--restore", 0)),
+        ["CONNSECMARK"] = Extension("CONNSECMARK", false, ("--save", 0), ("--restore", 0)) with { Tables = ["mangle", "security"] },
         ["IDLETIMER"] = Extension("IDLETIMER", false, ("--timeout", 1), ("--label", 1), ("--alarm", 0)),
-        ["TPROXY"] = Extension("TPROXY", true, ("--on-port", 1), ("--on-ip", 1), ("--tproxy-mark", 1)),
-        ["NETMAP"] = Extension("NETMAP", true, ("--to", 1)),
-        ["SYNPROXY"] = Extension("SYNPROXY", false, ("--mss", 1), ("--wscale", 1), ("--sack-perm", 0), ("--timestamp", 0), ("--ecn", 0)),
+        ["TPROXY"] = Extension("TPROXY", true, ("--on-port", 1), ("--on-ip", 1), ("--tproxy-mark", 1)) with { Tables = Mangle, Hooks = ["PREROUTING"] },
+        ["NETMAP"] = Extension("NETMAP", true, ("--to", 1)) with { Tables = Nat },
+        ["SYNPROXY"] = Extension("SYNPROXY", false, ("--mss", 1), ("--wscale", 1), ("--sack-perm", 0), ("--timestamp", 0), ("--ecn", 0))
+            with { Hooks = ["INPUT", "FORWARD"] },
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     public static TargetSpec? Find(string name) => Known.GetValueOrDefault(name);
