@@ -11,7 +11,8 @@ internal sealed class OutputStream(Stream inner) : Stream
         // Not Console.OpenStandardOutput: its stream ignores EPIPE as well. File descriptor 1 itself.
         new StreamWriter(
             new OutputStream(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)),
-            new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = true };
+            // UTF-8 that writes a byte read from a name that was no UTF-8 back as that byte.
+            Core.Text.Utf8Escaped.Instance, 1 << 16) { AutoFlush = true };
 
     public override bool CanRead => false;
 

@@ -9,9 +9,16 @@ internal sealed record StandardStreams(TextReader In, TextWriter Out, TextWriter
     /// <summary>The width of the terminal <see cref="Out"/> writes to; null when it is a file or a pipe.</summary>
     public int? TerminalWidth { get; init; }
 
+    /// <summary>
+    /// Standard input as bytes, for the readers of dumps, whose names may hold bytes that are no
+    /// UTF-8 (<see cref="Core.Text.Utf8Escaped"/>); null when <see cref="In"/> is all there is (tests).
+    /// </summary>
+    public Stream? InBytes { get; init; }
+
     public static StandardStreams FromConsole() => new(Console.In, OutputStream.OpenStandardOutput(), Console.Error)
     {
         TerminalWidth = Console.IsOutputRedirected ? null : TerminalWidthOrDefault(),
+        InBytes = Console.OpenStandardInput(),
     };
 
     // A terminal that does not report its size (some CI consoles) is taken as 120 columns wide.

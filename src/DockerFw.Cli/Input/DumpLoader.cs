@@ -37,7 +37,15 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
     /// <param name="limit">The most it reads (<see cref="InputLimits"/>); <paramref name="what"/> names the input in the message.</param>
     private DumpText ReadFile(string path, IpFamily? family, long limit, string what)
     {
-        if (path == "-") return new DumpText(BoundedRead.Text(streams.In, limit, StdinName, what), StdinName, family);
+        if (path == "-")
+        {
+            // The console's stdin as bytes, so that names that are no UTF-8 keep them too.
+            var input = streams.InBytes is { } bytes
+                ? Utf8Escaped.Decode(BoundedRead.Bytes(bytes, limit, StdinName, what))
+                : BoundedRead.Text(streams.In, limit, StdinName, what);
+            return new DumpText(input, StdinName, family);
+        }
+
         var text = ReadText(path, limit, what);
         return new DumpText(text, path, family ?? FamilyFromFileName.Guess(text, path));
     }
@@ -51,10 +59,11 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
     {
         var bytes = BoundedRead.Bytes(path, limit, what);
         ReadOnlySpan<byte> utf8Bom = [0xEF, 0xBB, 0xBF];
-        if (bytes.AsSpan().StartsWith(utf8Bom)) return Encoding.UTF8.GetString(bytes.AsSpan(utf8Bom.Length));
+        // Bytes that are no UTF-8 (a chain or interface name, a comment) are kept, to be written back as they were.
+        if (bytes.AsSpan().StartsWith(utf8Bom)) return Utf8Escaped.Decode(bytes.AsSpan(utf8Bom.Length));
         // UTF-16 and UTF-32 marks: the rare case, left to the reader that detects them.
         if (bytes is [0xFE, 0xFF, ..] or [0xFF, 0xFE, ..] or [0, 0, 0xFE, 0xFF, ..]) return BoundedRead.Decode(bytes);
-        return Encoding.UTF8.GetString(bytes);
+        return Utf8Escaped.Decode(bytes);
     }
 
     /// <param name="strict">--strict: every warning is an error.</param>

@@ -22,7 +22,7 @@ public class ReaderErrorTests
     [InlineData("-A INPUT -p tcp -m tcp --dport nosuchservice -j ACCEPT", "t:4:32: error: expected a port or range (P, P:Q, P:, :Q with P <= Q; a number reads as in C, 010 = 8, 0x10 = 16), but got 'nosuchservice' [DFW106]")]
     [InlineData("-A INPUT -s example.com -j ACCEPT", "t:4:13: error: expected an IPv4 address ADDR[/LEN or /MASK], but got 'example.com' [DFW106]")]
     [InlineData("-A INPUT -s 10.0.0.1/33 -j ACCEPT", "t:4:13: error: expected an IPv4 address ADDR[/LEN or /MASK], but got '10.0.0.1/33' [DFW106]")]
-    [InlineData("-A INPUT -i averyveryverylongname -j ACCEPT", "t:4:13: error: expected an interface name of 1-15 characters (a trailing + is a wildcard), but got 'averyveryverylongname' [DFW106]")]
+    [InlineData("-A INPUT -i averyveryverylongname -j ACCEPT", "t:4:13: error: expected an interface name of 1-15 bytes (a trailing + is a wildcard), but got 'averyveryverylongname' [DFW106]")]
     [InlineData("-A INPUT -p nosuchproto -j ACCEPT", "t:4:13: error: expected a protocol name or number (tcp, udp, icmp, 47, ...), but got 'nosuchproto' [DFW106]")]
     [InlineData("-A INPUT -m conntrack --ctstate NEW,BOGUS -j ACCEPT", "t:4:33: error: expected conntrack states (INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED,SNAT,DNAT), but got 'NEW,BOGUS' [DFW106]")]
     [InlineData("-A INPUT -m set --match-set s sideways -j ACCEPT", "t:4:31: error: expected set directions (src, dst, src,dst, ...), but got 'sideways' [DFW106]")]

@@ -31,9 +31,10 @@ internal static class CoreValues
     public static InterfacePattern? Interface(Token token, RuleContext context)
     {
         var text = token.Text;
-        var valid = text.Length is > 0 and <= InterfacePattern.MaxLength
+        // The kernel's limit is 15 bytes (IFNAMSIZ less its NUL), not 15 characters.
+        var valid = text.Length > 0 && Utf8Escaped.ByteCount(text) <= InterfacePattern.MaxLength
             && text.AsSpan().IndexOfAny(" \t\n/\0") < 0;
-        return valid ? new InterfacePattern(text) : context.Bad<InterfacePattern>(token, "an interface name of 1-15 characters (a trailing + is a wildcard)");
+        return valid ? new InterfacePattern(text) : context.Bad<InterfacePattern>(token, "an interface name of 1-15 bytes (a trailing + is a wildcard)");
     }
 
     /// <summary>

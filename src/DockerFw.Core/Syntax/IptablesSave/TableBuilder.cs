@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
@@ -107,7 +106,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
     /// <summary>Why a name cannot be a chain (formats.md §1.3), or null when it can.</summary>
     public static string? ChainNameProblem(string chain) =>
-        Encoding.UTF8.GetByteCount(chain) is < 1 or > Chain.MaxNameLength ? "1-28 bytes"
+        Utf8Escaped.ByteCount(chain) is < 1 or > Chain.MaxNameLength ? "1-28 bytes"
         : chain[0] is '-' or '!' ? "not starting with - or !"
         : TargetCatalog.IsKnown(chain) ? "not the name of a target"
         : null;

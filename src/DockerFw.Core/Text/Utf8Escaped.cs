@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace DockerFw.Core.Text;
+
+/// <summary>
+/// UTF-8 that keeps the bytes it cannot decode. The kernel's names are bytes (a chain name is up to
+/// 28 of them, an interface name 15), and a dump may hold names and comments that are no UTF-8: each
+/// such byte is read as the lone surrogate U+DC80-U+DCFF (Python's "surrogateescape") and written
+/// back as the same byte, so <c>fmt</c> prints the chain the kernel has, and lengths are counted in
+/// the bytes the kernel counts. Valid UTF-8 reads and writes as usual.
+/// </summary>
+public sealed class Utf8Escaped : Encoding
+{
+    public static Utf8Escaped Instance { get; } = new();
+
+    /// <summary>The text of <paramref name="bytes"/>, each byte that is not part of valid UTF-8 kept as U+DC00 plus the byte.</summary>
+    public static string Decode(ReadOnlySpan<byte> bytes)
+    {
+        // The common case, a dump that is all valid UTF-8, decodes at full speed.
+        if (Utf8.IsValid(bytes)) return UTF8.GetString(bytes);
+        var text = new StringBuilder(bytes.Length);
+        Span<char> one = stackalloc char[2];
+        while (!bytes.IsEmpty)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(bytes, out var rune, out var used);
+            if (status == System.Buffers.OperationStatus.Done)
+            {
+                text.Append(one[..rune.EncodeToUtf16(one)]);
+                bytes = bytes[used..];
+                continue;
+            }
+
+            text.Append((char)(0xDC00 + bytes[0]));
+            bytes = bytes[1..];
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>How many bytes <paramref name="text"/> is written as: what the kernel's length limits count.</summary>
+    public static int ByteCount(ReadOnlySpan<char> text) => Instance.GetByteCount(text);
+
+    private static bool IsEscape(char c) => c is >= '\uDC80' and <= '\uDCFF';
+
+    public override int GetByteCount(char[] chars, int index, int count) => GetByteCount(chars.AsSpan(index, count));
+
+    public override int GetByteCount(ReadOnlySpan<char> chars)
+    {
+        var count = 0;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            var c = chars[i];
+            if (c < 0x80) count++;
+            else if (c < 0x800) count += 2;
+            else if (char.IsHighSurrogate(c) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                count += 4;
+                i++;
+            }
+            else count += IsEscape(c) ? 1 : 3;
+        }
+
+        return count;
+    }
+
+    public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex) =>
+        GetBytes(chars.AsSpan(charIndex, charCount), bytes.AsSpan(byteIndex));
+
+    public override int GetBytes(ReadOnlySpan<char> chars, Span<byte> bytes)
+    {
+        var written = 0;
+        var start = 0;
+        for (var i = 0; i <= chars.Length; i++)
+        {
+            if (i < chars.Length && !IsEscape(chars[i])) continue;
+            // A lone high surrogate before an escape is no pair: UTF-8 writes it as U+FFFD.
+            written += UTF8.GetBytes(chars[start..i], bytes[written..]);
+            if (i < chars.Length) bytes[written++] = (byte)(chars[i] - 0xDC00);
+            start = i + 1;
+        }
+
+        return written;
+    }
+
+    public override int GetCharCount(byte[] bytes, int index, int count) => Decode(bytes.AsSpan(index, count)).Length;
+
+    public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex)
+    {
+        var text = Decode(bytes.AsSpan(byteIndex, byteCount));
+        text.CopyTo(0, chars, charIndex, text.Length);
+        return text.Length;
+    }
+
+    public override int GetMaxByteCount(int charCount) => (charCount + 1) * 3;
+
+    public override int GetMaxCharCount(int byteCount) => byteCount + 1;
+
+    /// <summary>An encoder that keeps a high surrogate a writer's buffer cut from its pair until the next call.</summary>
+    public override Encoder GetEncoder() => new PairKeepingEncoder();
+
+    private sealed class PairKeepingEncoder : Encoder
+    {
+        private char pending;
+
+        public override int GetByteCount(char[] chars, int index, int count, bool flush) =>
+            Instance.GetByteCount(Joined(chars.AsSpan(index, count), flush, out _));
+
+        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex, bool flush)
+        {
+            var text = Joined(chars.AsSpan(charIndex, charCount), flush, out var keep);
+            pending = keep;
+            return Instance.GetBytes(text, bytes.AsSpan(byteIndex));
+        }
+
+        public override void Reset() => pending = '\0';
+
+        // The pending high surrogate first; a high surrogate at the end is held back unless flushing.
+        private string Joined(ReadOnlySpan<char> chars, bool flush, out char keep)
+        {
+            var text = pending == '\0' ? chars.ToString() : pending + chars.ToString();
+            keep = '\0';
+            if (!flush && text.Length > 0 && char.IsHighSurrogate(text[^1]))
+            {
+                keep = text[^1];
+                text = text[..^1];
+            }
+
+            return text;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Tests.Text;
+
+/// <summary>UTF-8 that keeps the bytes it cannot decode: what a dump's names are read and written with.</summary>
+public class Utf8EscapedTests
+{
+    [Fact]
+    public void Any_bytes_are_written_back_as_they_were_read()
+    {
+        var random = new Random(14);
+        for (var i = 0; i < 500; i++)
+        {
+            var bytes = new byte[random.Next(0, 64)];
+            random.NextBytes(bytes);
+            Assert.Equal(bytes, Utf8Escaped.Instance.GetBytes(Utf8Escaped.Decode(bytes)));
+        }
+    }
+
+    [Fact]
+    public void Valid_utf8_reads_as_utf8_and_each_other_byte_as_one_escape()
+    {
+        byte[] bytes = [(byte)'a', 0xC3, 0xA9, 0xFF, (byte)'b', 0xE2, 0x82];
+
+        Assert.Equal("a\u00e9\udcffb\udce2\udc82", Utf8Escaped.Decode(bytes));
+    }
+
+    [Theory]
+    [InlineData("DOCKER", 6)]
+    [InlineData("\u00e9\u00e9", 4)]
+    [InlineData("\U0001F600", 4)]
+    public void Lengths_are_counted_in_the_bytes_written(string text, int bytes) => Assert.Equal(bytes, Utf8Escaped.ByteCount(text));
+
+    [Fact]
+    public void A_byte_kept_from_input_that_is_no_utf8_counts_one() =>
+        Assert.Equal(3, Utf8Escaped.ByteCount(Utf8Escaped.Decode([0xFF, 0xFE, 0xFD])));
+
+    [Fact]
+    public void A_writer_whose_buffer_cuts_a_surrogate_pair_writes_the_pair_whole()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new StreamWriter(stream, Utf8Escaped.Instance, bufferSize: 16, leaveOpen: true))
+        {
+            writer.Write(new string('x', 15) + "\U0001F600" + "\udcff");
+        }
+
+        Assert.Equal([.. Enumerable.Repeat((byte)'x', 15), .. Encoding.UTF8.GetBytes("\U0001F600"), 0xFF], stream.ToArray());
+    }
+}
