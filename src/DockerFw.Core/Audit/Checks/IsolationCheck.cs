@@ -33,21 +33,33 @@ public sealed class IsolationCheck : IAuditCheck
     {
         foreach (var pair in analysis.Pairs)
         {
-            if (pair.Verdict == ReachabilityVerdict.Partial && OnlyRoutedDesign(pair, analysis)) continue;
+            if (pair.Verdict == ReachabilityVerdict.Denied || (pair.Verdict == ReachabilityVerdict.Partial && OnlyRoutedDesign(pair, analysis))) continue;
             var names = new[] { pair.From.Name, pair.To.Name };
+            var evidence = Opening(pair, analysis);
             if (pair.Verdict == ReachabilityVerdict.Allowed)
                 yield return Finding.Of(FindingCodes.NetworksNotIsolated,
                     $"{family}containers of {pair.From.Name} can open any connection to containers of {pair.To.Name}: the networks are not isolated. Remove or narrow the rules that accept this traffic (evidence), or restore Docker's isolation rules (restart dockerd).",
-                    names, evidence: pair.Opening);
+                    names, evidence: evidence);
             else if (pair.Verdict == ReachabilityVerdict.Partial && pair.Flows.All(f => f.Kind == "one-way"))
                 yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
                     $"{family}packets from containers of {pair.From.Name} get into containers of {pair.To.Name} ({Describe(pair.Flows)}) but the replies are dropped: no connection completes, yet one-way traffic (UDP, ICMP) gets through. Remove the rule that lets them in (evidence), or open the replies too if the traffic is intended.",
-                    names, evidence: pair.Opening);
+                    names, evidence: evidence);
             else if (pair.Verdict == ReachabilityVerdict.Partial)
                 yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
                     $"{family}containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",
-                    names, evidence: pair.Opening);
+                    names, evidence: evidence);
         }
+    }
+
+    /// <summary>
+    /// The rules that open a pair: as the matrix names them, except that a region that left an
+    /// isolation chain by an early RETURN names that RETURN (IsolationEscape).
+    /// </summary>
+    private static IEnumerable<Evidence> Opening(PairReach pair, AuditAnalysis analysis)
+    {
+        if (!analysis.Passes.From(pair.From).TryGetValue(pair.To.Bridge, out var all)) return pair.Opening;
+        var open = analysis.Passes.ToContainersOf(all, pair.To).Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
+        return IsolationEscape.Evidence(open, analysis.Inputs.Ruleset).ToList();
     }
 
     private static IEnumerable<(string Bridge, List<AllowedFlow> Flows, IEnumerable<Evidence> Evidence)> FromOutside(AuditAnalysis analysis)
