@@ -131,8 +131,13 @@ public sealed class ProxyPathTests
     private static List<Finding> PolicyFindings(Ruleset v4, Ruleset v6) =>
         [.. Auditor.Run(new AuditContext(v4, v6, PolicyResolverTests.LabHost, HostSettings.Unknown) { Policy = Resolve(FromOffice), Proxies = Proxies }, [new PolicyCheck()]).Findings];
 
-    private static Ruleset WithInput(Ruleset rules) => AuditFixture.Read(
-        IptablesSaveWriter.Write(rules, includeCounters: false).Replace(":INPUT ACCEPT [0:0]\n", ":INPUT ACCEPT [0:0]\n" + InputV4, StringComparison.Ordinal), "iptables-save");
+    /// <summary>The rules with the remedy's INPUT rules in the filter table (nat has an INPUT chain too, where DROP is refused).</summary>
+    private static Ruleset WithInput(Ruleset rules)
+    {
+        var text = IptablesSaveWriter.Write(rules, includeCounters: false);
+        var at = text.IndexOf(":INPUT ACCEPT [0:0]\n", text.IndexOf("*filter\n", StringComparison.Ordinal), StringComparison.Ordinal) + ":INPUT ACCEPT [0:0]\n".Length;
+        return AuditFixture.Read(text.Insert(at, InputV4), "iptables-save");
+    }
 
     private static ProxyHost Host(Ruleset v4, Ruleset? v6) => new(v4, v6, PolicyResolverTests.LabHost.Networks, Proxies);
 

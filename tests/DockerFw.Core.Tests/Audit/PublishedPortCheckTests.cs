@@ -19,6 +19,30 @@ public sealed class PublishedPortCheckTests
             """).ToString()));
 
     [Fact]
+    public void INPUT_admitting_exactly_the_clients_the_forward_path_admits_is_no_bypass() =>
+        Assert.Equal(["DFW511", "DFW512"], Codes(Check, new DockerHost(
+            Input: """
+                # the host port is open to the office only, on the host as through DNAT: nothing bypasses INPUT
+                -A INPUT -s 203.0.113.0/24 -p tcp -m tcp --dport 8080 -j ACCEPT
+                -A INPUT -p tcp -m tcp --dport 8080 -j DROP
+                """,
+            User: """
+                -A DOCKER-USER ! -s 203.0.113.0/24 -d 192.0.2.2/32 -p tcp -m tcp --dport 80 -j DROP
+                """).ToString()));
+
+    [Fact]
+    public void INPUT_admitting_fewer_clients_than_the_forward_path_is_the_ufw_bypass() =>
+        Assert.Equal(["DFW511", "DFW512", "DFW513"], Codes(Check, new DockerHost(
+            Input: """
+                # must raise DFW513: INPUT admits 203.0.113.0/25, the forward path the whole /24
+                -A INPUT -s 203.0.113.0/25 -p tcp -m tcp --dport 8080 -j ACCEPT
+                -A INPUT -p tcp -m tcp --dport 8080 -j DROP
+                """,
+            User: """
+                -A DOCKER-USER ! -s 203.0.113.0/24 -d 192.0.2.2/32 -p tcp -m tcp --dport 80 -j DROP
+                """).ToString()));
+
+    [Fact]
     public void A_published_port_the_filter_drops_is_dead() =>
         Assert.Equal(["DFW511"], Codes(Check, new DockerHost(User: """
             # must raise DFW511: DOCKER-USER drops the DNATed packet

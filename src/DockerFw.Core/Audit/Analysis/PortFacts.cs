@@ -57,8 +57,7 @@ public sealed record PortFacts(
                         : PortReach.Of(inputs, passes, e.Network, e.Ip, port.ContainerPort, hosts, proto, port.HostPort!.Value)))
                     .ToList();
                 var (ip, network, reach) = answers.FirstOrDefault(a => a.Reach?.Nated == true, answers[0]);
-                var input = PacketTracer.Trace(inputs.WithoutNat, Packet(family, bound == 0 ? UplinkOf(family) : bound, proto, port.HostPort!.Value, null),
-                    PacketPath.Input, inputs.HostModel.Context(null));
+                var (bypass, inputEvidence) = reach is null ? (null, []) : Bypass(inputs, passes, reach, hosts, proto, port.HostPort!.Value);
                 var filter = reach?.Filter;
                 var report = new PublishedPortReport(port.Protocol, hostIp, port.HostPort, IpAddressValue.Format(ip, family), port.ContainerPort,
                     network?.Name, inputs.ViewInferred ? null : container.Name, filter is null or ReachabilityVerdict.Partial ? null : filter == ReachabilityVerdict.Allowed)
@@ -72,11 +71,41 @@ public sealed record PortFacts(
                     reach?.Reachable,
                     reach is null ? [] : PathOf(inputs, reach),
                     reach is null ? [] : Blocking(inputs, reach),
-                    input.Verdict is null ? null : input.Verdict != PacketVerdict.Accept,
-                    input.Single is { } i ? [EvidenceOf.Decision(i, "blocks the port in INPUT") with { Family = family }] : [])
+                    bypass,
+                    inputEvidence)
                 { Family = family, Reach = reach };
             }
         }
+    }
+
+    /// <summary>
+    /// Whether some client that INPUT would turn away at the host port (what a host firewall such as
+    /// ufw decides, the nat table aside) reaches the container anyway through DNAT and FORWARD; null
+    /// when only undecidable rules say so. Judged over every client, so an INPUT rule that admits
+    /// exactly the clients the forward path admits is no bypass. The evidence names INPUT's rules.
+    /// </summary>
+    private static (bool? Bypass, ImmutableArray<Evidence> Evidence) Bypass(AuditInputs inputs, SymbolicPasses passes, PortReach reach,
+        IntervalSet hosts, int protocol, int hostPort)
+    {
+        var rules = passes.WithoutNat;
+        var space = rules.Space;
+        var arriving = new ReachQuery(PacketPath.Input)
+        {
+            In = new InterfacePattern(HostModel.Uplink),
+            Protocol = Protocol.FromNumber(protocol),
+            State = ConntrackStates.New,
+        }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
+        var regions = SymbolicEngine.Reach(rules, PacketPath.Input, arriving).Regions;
+        // Both walks keep the packets as they arrived; only the output interface tells them apart.
+        PacketSet Arrival(PacketSet packets) => new([.. packets.Boxes.Select(b => b.With(Dimension.Out, space.Full(Dimension.Out)))]);
+        var (reached, maybe) = (Arrival(reach.Reached), Arrival(reach.ReachedMaybe));
+        var blocking = regions.Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !Arrival(r.Packets).Intersect(reached).IsEmpty).ToList();
+        var evidence = blocking.Select(EvidenceOf.Deciding).OfType<ResponsibleRule>().Distinct()
+            .Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "blocks the port in INPUT") with { Family = inputs.Family }).ToImmutableArray();
+        if (blocking.Count > 0) return (true, evidence);
+        var undecided = regions.Any(r => r.Verdict == ReachVerdict.Maybe && !Arrival(r.Packets).Intersect(reached.Union(maybe)).IsEmpty)
+            || regions.Any(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !Arrival(r.Packets).Intersect(maybe).IsEmpty);
+        return (undecided ? null : false, []);
     }
 
     /// <summary>The rules on the way of the connections that reach the container.</summary>
@@ -107,9 +136,4 @@ public sealed record PortFacts(
     /// </summary>
     private static bool Binds(PortBinding port, AuditInputs inputs) =>
         inputs.ViewInferred || port.HostIp is null or "" || IpAddressValue.TryParse(port.HostIp, inputs.Family, out _);
-
-    private static UInt128 UplinkOf(IpFamily family) => family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
-
-    private static Packet Packet(IpFamily family, UInt128 destination, int proto, int port, string? outInterface) =>
-        new(family, HostModel.RemoteClientOf(family), destination, proto, 40000, port, InInterface: HostModel.Uplink, OutInterface: outInterface);
 }

@@ -31,6 +31,11 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// <summary>The nat table alone, on the host model: what NAT does, whatever the filter does.</summary>
     public SymbolicRuleset Nat => _nat.Value;
 
+    private readonly Lazy<SymbolicRuleset> _withoutNat = new(() => inputs.HostModel.Compile(inputs.WithoutNat));
+
+    /// <summary>Every table but nat, on the host model: what the filter alone does with a packet to the host (a host firewall's view).</summary>
+    public SymbolicRuleset WithoutNat => _withoutNat.Value;
+
     public PacketSpace Space => Rules.Space;
 
     private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => inputs.HostModel.Compile(inputs.Ruleset, detail);
