@@ -132,6 +132,12 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             Checked++;
             var claim = $"masquerade of {network.GetProperty("name").GetString()} is effectively {effective.GetRawText()}";
             if (effective.ValueKind == JsonValueKind.Null) Add("masquerade/unknown", claim, [r]);
+            else if (effective.ValueKind == JsonValueKind.String)
+            {
+                // "partial" with flows (the way out proven over every packet): the probe got out and back iff a connection flow holds it.
+                var flows = network.GetProperty("masquerade").TryGetProperty("flows", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().ToList() : [];
+                if (flows.Any(x => FlowMatch.Connection(x) && FlowMatch.Covers(x, r)) != r.Reached) Add(r.Reached ? "masquerade/partial-but-got-out" : "masquerade/partial-flow-no-way-out", claim, [r]);
+            }
             else if (effective.GetBoolean() != r.Reached) Add(r.Reached ? "masquerade/false-but-got-out" : "masquerade/true-but-no-way-out", claim, [r]);
         }
     }
