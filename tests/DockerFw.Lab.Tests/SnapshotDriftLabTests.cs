@@ -30,6 +30,7 @@ public sealed class SnapshotDriftLabTests
         traffic.EchoServer("db", ["--network", "back", "--restart", "always"], 5432);
         var folder = Directory.CreateTempSubdirectory("dfw-lab-snapshot-").FullName;
         var approved = Path.Combine(folder, "host.verified.txt");
+        var moved = false;
         try
         {
             var (taken, snapshot, _) = Snapshot();
@@ -42,18 +43,26 @@ public sealed class SnapshotDriftLabTests
             // What a hand edit or a tool does: the RETURN moved to the top of STAGE-2.
             lab.MustInLab("iptables", "-D", "DOCKER-ISOLATION-STAGE-2", "-j", "RETURN");
             lab.MustInLab("iptables", "-I", "DOCKER-ISOLATION-STAGE-2", "1", "-j", "RETURN");
-            var moved = Snapshot("--check", approved);
+            moved = true;
+            var check = Snapshot("--check", approved);
             var open = traffic.Connects("web", traffic.Ip("db", "back"), 5432);
 
             Assert.Equal(0, taken);
             Assert.True(afterRestart.Exit == 0, afterRestart.Output);
             Assert.False(isolated);
-            Assert.True(moved.Exit == 1, moved.Output);
-            Assert.Contains("\n  front -> back: denied, now allowed\n", moved.Output, StringComparison.Ordinal);
-            Assert.True(open, moved.Output);
+            Assert.True(check.Exit == 1, check.Output);
+            Assert.Contains("\n  front -> back: denied, now allowed\n", check.Output, StringComparison.Ordinal);
+            Assert.True(open, check.Output);
         }
         finally
         {
+            // The lab is shared and its reset does not rebuild Docker's chains: put the RETURN back last.
+            if (moved)
+            {
+                lab.MustInLab("iptables", "-D", "DOCKER-ISOLATION-STAGE-2", "-j", "RETURN");
+                lab.MustInLab("iptables", "-A", "DOCKER-ISOLATION-STAGE-2", "-j", "RETURN");
+            }
+
             Directory.Delete(folder, recursive: true);
         }
     }
