@@ -183,6 +183,8 @@ public abstract class LabDaemon : IDisposable
             .Where(m => m.StartsWith(WorkDir, StringComparison.Ordinal)).OrderByDescending(m => m.Length);
         foreach (var mount in mounts) Sh.Run("umount", ["-l", mount]);
         Sh.Run("ip", ["netns", "delete", Netns]);
+        // The apply lock file an apply into the lab left (dockerfw keeps it: deleting a flock'd file races).
+        File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Netns));
         Sh.Run("ip", ["netns", "delete", Outside]);
         if (Directory.Exists(WorkDir)) Sh.Run("rm", ["-rf", WorkDir]);
         GC.SuppressFinalize(this);
