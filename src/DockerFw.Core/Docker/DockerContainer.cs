@@ -28,6 +28,20 @@ public sealed record DockerContainer(
 {
     public bool UsesHostNetwork => NetworkMode == "host";
 
+    /// <summary>
+    /// The exposed ports a legacy link opens, <c>5432/tcp</c> read as (tcp, 5432): Docker writes the
+    /// protocol (a bare number is tcp); other protocols and malformed entries open nothing.
+    /// </summary>
+    public IEnumerable<(string Protocol, int Port)> LinkPorts => ExposedPorts.Select(ParseExposed).OfType<(string, int)>().Distinct();
+
+    private static (string, int)? ParseExposed(string exposed)
+    {
+        var slash = exposed.IndexOf('/');
+        var proto = slash < 0 ? "tcp" : exposed[(slash + 1)..];
+        return int.TryParse(slash < 0 ? exposed : exposed[..slash], out var port) && port is >= 0 and <= 65535
+            && proto is "tcp" or "udp" or "sctp" ? (proto, port) : null;
+    }
+
     /// <summary>The container whose network namespace this one shares, for <c>container:X</c>.</summary>
     public string? SharesNamespaceWith =>
         NetworkMode.StartsWith("container:", StringComparison.Ordinal) ? NetworkMode["container:".Length..] : null;

@@ -36,7 +36,9 @@ internal static class PolicyLinks
         {
             foreach (var server in members.Where(m => m.Network.Id == client.Network.Id && m != client && Links(client, m)))
             {
-                var ports = server.Container.ExposedPorts.Select(Exposed).OfType<PortSpec>().Distinct().ToImmutableArray();
+                var ports = server.Container.LinkPorts
+                    .Select(p => Protocol.TryParse(p.Protocol, out var protocol) ? new PortSpec(protocol!, PortRange.Single(p.Port)) : null)
+                    .OfType<PortSpec>().ToImmutableArray();
                 var network = client.Network.Name;
                 if (blocks.TryGetValue(network, out var block) && !stated.Contains((network, client.Container.Name, server.Container.Name)))
                 {
@@ -61,16 +63,5 @@ internal static class PolicyLinks
         var found = members.FirstOrDefault(m => m.Container.Name == name.Text);
         if (found is null) errors.Add(PolicyMessages.UnknownContainer(name.At, name.Text, network, members.Select(m => m.Container.Name)));
         return found;
-    }
-
-    /// <summary><c>5432/tcp</c> as Docker lists an exposed port (a bare number is tcp).</summary>
-    private static PortSpec? Exposed(string exposed)
-    {
-        var slash = exposed.IndexOf('/');
-        var protocol = slash < 0 ? "tcp" : exposed[(slash + 1)..];
-        return int.TryParse(slash < 0 ? exposed : exposed[..slash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-            && port <= 65535 && protocol is "tcp" or "udp" or "sctp" && Protocol.TryParse(protocol, out var p)
-            ? new PortSpec(p!, PortRange.Single(port))
-            : null;
     }
 }

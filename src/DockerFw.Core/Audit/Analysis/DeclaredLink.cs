@@ -35,7 +35,7 @@ public sealed record DeclaredLink(
             {
                 var server = containers.FirstOrDefault(c => c.Name == link.Target || c.Id == link.Target);
                 if (server is not { Running: true } || AddressOn(server, n) is not { } serverIp) continue;
-                var ports = server.ExposedPorts.Select(Parse).OfType<(string, int)>().Distinct().ToImmutableArray();
+                var ports = server.LinkPorts.ToImmutableArray();
                 yield return new DeclaredLink(n, client, server, link.Alias, clientIp, serverIp, ports);
             }
         }
@@ -43,13 +43,4 @@ public sealed record DeclaredLink(
 
     private static UInt128? AddressOn(DockerContainer c, AuditedNetwork n) =>
         c.Endpoints.FirstOrDefault(e => e.Network == n.Name || e.NetworkId == n.Network.Id)?.Ipv4;
-
-    /// <summary>"5432/tcp" (Docker writes the protocol; a bare number is tcp).</summary>
-    private static (string, int)? Parse(string exposed)
-    {
-        var slash = exposed.IndexOf('/');
-        var proto = slash < 0 ? "tcp" : exposed[(slash + 1)..];
-        return int.TryParse(slash < 0 ? exposed : exposed[..slash], out var port) && port is >= 0 and <= 65535
-            && proto is "tcp" or "udp" or "sctp" ? (proto, port) : null;
-    }
 }
