@@ -3,7 +3,6 @@ using DockerFw.Core.Host;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
-using DockerFw.Core.Text;
 
 namespace DockerFw.Cli.Apply;
 
@@ -27,24 +26,12 @@ internal static class PolicyPlanning
             return null;
         }
 
-        string text;
-        try
-        {
-            text = BoundedRead.Text(policyFile, InputLimits.Policy, "a policy");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"dockerfw: error: cannot read {policyFile}: {e.Message}");
-            return null;
-        }
-
-        var document = PolicyReader.Read(text, policyFile);
-        if (!Report(document.Diagnostics, error) || document.Value is null) return null;
-        var resolved = PolicyResolver.Resolve(document.Value, loaded.Docker);
-        if (!Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
+        if (PolicyFile.Read(policyFile, error) is not { } document) return null;
+        var resolved = PolicyResolver.Resolve(document, loaded.Docker);
+        if (!PolicyFile.Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
         var v6 = loaded.IptablesOf(IpFamily.V6);
         var plan = PolicyPlanner.Plan(v4, v6, resolved.Value, loaded.Proxies);
-        return Report(plan.Diagnostics, error) ? plan.Value : null;
+        return PolicyFile.Report(plan.Diagnostics, error) ? plan.Value : null;
     }
 
     /// <summary>The plan that takes dockerfw's chain and its jumps away, in both families.</summary>
@@ -71,18 +58,5 @@ internal static class PolicyPlanning
         var earlier = plan.Before["filter"]?[PolicyPlanner.Chain]?.Rules.Length ?? 0;
         if (earlier == 0 || plan.Diff.Length == 0) return null;
         return $"This plan replaces the policy applied earlier: {PolicyPlanner.Chain} has {earlier} rule(s) now and will have {plan.Rules.Length}.";
-    }
-
-    /// <summary>Writes every diagnostic; true when none is an error.</summary>
-    private static bool Report(IEnumerable<Diagnostic> diagnostics, TextWriter error)
-    {
-        var ok = true;
-        foreach (var diagnostic in diagnostics)
-        {
-            error.WriteLine(diagnostic.Render());
-            ok &= !diagnostic.IsError;
-        }
-
-        return ok;
     }
 }

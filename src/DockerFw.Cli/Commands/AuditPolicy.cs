@@ -16,33 +16,9 @@ internal static class AuditPolicy
     /// <summary>The context with the policy, or null when the file cannot be read or does not resolve.</summary>
     public static AuditContext? With(AuditContext context, string file, TextWriter error)
     {
-        string text;
-        try
-        {
-            text = BoundedRead.Text(file, InputLimits.Policy, "a policy");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"dockerfw: error: cannot read {file}: {e.Message}");
-            return null;
-        }
-
-        var document = PolicyReader.Read(text, file);
-        if (!Report(document.Diagnostics, error) || document.Value is null) return null;
-        var resolved = PolicyResolver.Resolve(document.Value, new AuditInputs(context).View);
-        if (!Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
+        if (PolicyFile.Read(file, error) is not { } document) return null;
+        var resolved = PolicyResolver.Resolve(document, new AuditInputs(context).View);
+        if (!PolicyFile.Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
         return context with { Policy = resolved.Value };
-    }
-
-    private static bool Report(IEnumerable<Core.Text.Diagnostic> diagnostics, TextWriter error)
-    {
-        var ok = true;
-        foreach (var diagnostic in diagnostics)
-        {
-            error.WriteLine(diagnostic.Render());
-            ok &= !diagnostic.IsError;
-        }
-
-        return ok;
     }
 }

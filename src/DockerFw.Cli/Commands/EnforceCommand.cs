@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using DockerFw.Cli.Enforce;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Live;
-using DockerFw.Core.Policy;
 
 namespace DockerFw.Cli.Commands;
 
@@ -35,7 +34,7 @@ internal sealed class EnforceCommand(HostLoader loader, IHostCommandRunner runne
         var problems = input.Validate();
         if (intervalSeconds <= 0) problems = problems.Add("--interval must be a positive number of seconds");
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-        if (!PolicyReads(policyFile)) return ExitCodes.Error;
+        if (PolicyFile.Read(policyFile, streams.Error) is null) return ExitCodes.Error;
         var (endpoint, invalid) = DockerEngineAddress.Resolve(input.DockerHost, environment.DockerHost);
         if (endpoint is null)
         {
@@ -76,23 +75,5 @@ internal sealed class EnforceCommand(HostLoader loader, IHostCommandRunner runne
             context.Cancel = true;
             stop.Cancel();
         }
-    }
-
-    private bool PolicyReads(string policyFile)
-    {
-        string text;
-        try
-        {
-            text = BoundedRead.Text(policyFile, InputLimits.Policy, "a policy");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            streams.Error.WriteLine($"dockerfw: error: cannot read {policyFile}: {e.Message}");
-            return false;
-        }
-
-        var document = PolicyReader.Read(text, policyFile);
-        foreach (var diagnostic in document.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
-        return document.Value is not null && !document.Diagnostics.Any(d => d.IsError);
     }
 }
