@@ -2,7 +2,6 @@ using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Host;
-using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Cli.Commands;
@@ -79,18 +78,9 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
     /// </summary>
     private ReachOptions? Named(ReachOptions options, LoadedHost loaded)
     {
-        var family = new[] { options.Source, options.Destination }.OfType<string>().Where(ReachOptions.IsCidr)
-            .Select(a => IpAddressValue.FamilyOf(a.Split('/')[0])).FirstOrDefault(f => f is not null);
-        string? Resolve(string? text, string option)
-        {
-            if (text is null || ReachOptions.IsCidr(text)) return text;
-            var (resolved, error) = DockerNames.Resolve(text, loaded.Docker, family, single: false);
+        var (source, sourceError, destination, destinationError) = DockerNames.ResolvePair(options.Source, options.Destination, loaded.Docker, single: false);
+        foreach (var (option, error) in new[] { ("--src", sourceError), ("--dst", destinationError) })
             if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
-            family ??= resolved is null ? null : IpAddressValue.FamilyOf(resolved.Split('/')[0]);
-            return resolved;
-        }
-
-        var (source, destination) = (Resolve(options.Source, "--src"), Resolve(options.Destination, "--dst"));
         if ((options.Source is not null && source is null) || (options.Destination is not null && destination is null)) return null;
         var named = options with { Source = source, Destination = destination };
         if (named.Validate() is { IsEmpty: false } problems)

@@ -124,10 +124,7 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) :
     /// <summary>The request with container names replaced by their addresses; null (and the reason on stderr) when one names none.</summary>
     private PacketRequest? Named(PacketRequest request, LoadedHost loaded)
     {
-        var family = new[] { request.Source, request.Destination }.Select(IpAddressValue.FamilyOf).FirstOrDefault(f => f is not null);
-        var (source, sourceError) = DockerNames.Resolve(request.Source, loaded.Docker, family, single: true);
-        family ??= source is null ? null : IpAddressValue.FamilyOf(source);
-        var (destination, destinationError) = DockerNames.Resolve(request.Destination, loaded.Docker, family, single: true);
+        var (source, sourceError, destination, destinationError) = DockerNames.ResolvePair(request.Source, request.Destination, loaded.Docker, single: true);
         foreach (var (option, error) in new[] { ("--src", sourceError), ("--dst", destinationError) })
             if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
         return source is null || destination is null ? null : request with { Source = source, Destination = destination };

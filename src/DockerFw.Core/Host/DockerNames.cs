@@ -10,6 +10,23 @@ namespace DockerFw.Core.Host;
 /// </summary>
 public static class DockerNames
 {
+    /// <summary>
+    /// A source and a destination (either may be absent), each name resolved in the family the other
+    /// side gives (an address or CIDR, else the other name's), else IPv4: the texts, or why a side
+    /// names nothing.
+    /// </summary>
+    public static (string? Source, string? SourceError, string? Destination, string? DestinationError) ResolvePair(
+        string? source, string? destination, DockerView view, bool single)
+    {
+        IpFamily? family = new[] { source, destination }.OfType<string>().Select(FamilyOf).FirstOrDefault(f => f is not null);
+        var (from, fromError) = source is null ? (null, null) : Resolve(source, view, family, single);
+        family ??= from is null ? null : FamilyOf(from);
+        var (to, toError) = destination is null ? (null, null) : Resolve(destination, view, family, single);
+        return (from, fromError, to, toError);
+    }
+
+    private static IpFamily? FamilyOf(string text) => IpAddressValue.FamilyOf(text.Split('/')[0]);
+
     /// <summary>The address or CIDR text a name stands for, or an error saying why it names none.</summary>
     /// <param name="family">The family wanted (the other side's), or null for IPv4 unless only IPv6 is there.</param>
     /// <param name="single">Only one address will do (trace): a network is refused.</param>
