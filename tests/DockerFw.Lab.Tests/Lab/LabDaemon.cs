@@ -88,9 +88,27 @@ public abstract class LabDaemon : IDisposable
         var ids = MustDocker("ps", "-aq").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (ids.Length > 0) MustDocker(["rm", "-f", .. ids]);
         MustDocker("network", "prune", "-f");
+        RemoveContainerRulesLeftBehind();
         MustInLab("iptables", "-F", "DOCKER-USER");
         MustInLab("iptables", "-A", "DOCKER-USER", "-j", "RETURN");
         MustInLab("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1");
+    }
+
+    /// <summary>
+    /// Docker 20.10 writes only per-container rules into filter/DOCKER (link and published-port
+    /// ACCEPTs) and nat/DOCKER (DNATs), and deletes them one by one when a container goes, stopping at
+    /// the first that a test already deleted: the rest stay, and the next scenario, whose containers get
+    /// the same addresses, inherits an opening no one made for it. With no container left, every such
+    /// rule is stale.
+    /// </summary>
+    private void RemoveContainerRulesLeftBehind()
+    {
+        MustInLab("iptables", "-F", "DOCKER");
+        foreach (var rule in MustInLab("iptables", "-t", "nat", "-S", "DOCKER").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!rule.StartsWith("-A ", StringComparison.Ordinal) || !rule.Contains("-j DNAT", StringComparison.Ordinal)) continue;
+            MustInLab(["iptables", "-t", "nat", "-D", .. rule[3..].Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        }
     }
 
     /// <summary>Stops dockerd and starts it again with the same flags: Docker re-creates its chains.</summary>
