@@ -26,6 +26,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IAuditFormatter, AuditSarifFormatter>();
         services.AddSingleton<IAuditFormatter, AuditMarkdownFormatter>();
         services.AddSingleton<IAuditFormatter, AuditJUnitFormatter>();
+        services.AddSingleton<IAuditFormatter, Output.Html.AuditHtmlFormatter>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();

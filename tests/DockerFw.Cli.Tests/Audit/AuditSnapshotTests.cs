@@ -11,6 +11,7 @@ public sealed class AuditSnapshotTests
     [InlineData("sarif")]
     [InlineData("markdown")]
     [InlineData("junit")]
+    [InlineData("html")]
     public void The_lab_host_audit_matches_its_approved_output(string format)
     {
         var run = LabHost.Audit("--format", format);
