@@ -25,6 +25,7 @@ internal sealed class PolicyApplier(IHostCommandRunner runner, TextWriter log, T
     /// </summary>
     public bool Apply(PolicyPlan plan, string? netns, string backupDirectory, Func<string?> confirm, TimeSpan? watchdogAfter = null)
     {
+        if (plan.Nftables) return new NftPolicyApplier(runner, log, clock).Apply(plan, netns, backupDirectory, confirm, watchdogAfter);
         var shell = new HostShell(runner, netns);
         var halves = plan.Ipv6 is { } ipv6 ? new[] { (ApplyFamily.V4, plan), (ApplyFamily.V6, ipv6) } : [(ApplyFamily.V4, plan)];
         var stamp = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss.ffffff'Z'", CultureInfo.InvariantCulture);

@@ -18,6 +18,15 @@ internal static class PolicyPlanning
     /// <summary>The plan of <paramref name="policyFile"/> on a host already loaded (and reported).</summary>
     public static PolicyPlan? Plan(LoadedHost loaded, string policyFile, TextWriter error)
     {
+        if (NftablesHost(loaded) is { } host)
+        {
+            if (PolicyFile.Read(policyFile, error) is not { } nftDocument) return null;
+            var nftResolved = PolicyResolver.Resolve(nftDocument, loaded.Docker);
+            if (!PolicyFile.Report(nftResolved.Diagnostics, error) || nftResolved.Value is null) return null;
+            var nftPlan = NftPolicyPlanner.Plan(host.V4, host.V6, nftResolved.Value);
+            return PolicyFile.Report(nftPlan.Diagnostics, error) ? nftPlan.Value : null;
+        }
+
         // The plan is made for iptables-restore: the rules as iptables-save shows them.
         var v4 = loaded.IptablesOf(IpFamily.V4);
         if (v4 is null)
@@ -39,6 +48,7 @@ internal static class PolicyPlanning
     {
         var loaded = loader.Load(input);
         if (!LoadedHostReport.Write(loaded, error)) return null;
+        if (NftablesHost(loaded) is { } host) return NftPolicyPlanner.Removal(host.V4, host.V6);
         var v4 = loaded.IptablesOf(IpFamily.V4);
         if (v4 is null)
         {
@@ -55,8 +65,26 @@ internal static class PolicyPlanning
     /// </summary>
     public static string? Replaced(PolicyPlan plan)
     {
+        if (plan.Nftables)
+        {
+            var rules = NftPolicyTable.Of(plan.Before, IpFamily.V4)?.Rules.Count() ?? 0;
+            if (rules == 0 || plan.Diff.Length == 0) return null;
+            return $"This plan replaces the policy applied earlier: table ip {NftPolicyTable.Name} has {rules} rule(s) now and will have {plan.Rules.Length}.";
+        }
+
         var earlier = plan.Before["filter"]?[PolicyPlanner.Chain]?.Rules.Length ?? 0;
         if (earlier == 0 || plan.Diff.Length == 0) return null;
         return $"This plan replaces the policy applied earlier: {PolicyPlanner.Chain} has {earlier} rule(s) now and will have {plan.Rules.Length}.";
+    }
+
+    /// <summary>
+    /// Both families' rules as the kernel runs them when Docker writes nftables (docker-rules.md §5):
+    /// plans then go into dockerfw's own nft table; null on an iptables host.
+    /// </summary>
+    private static (Core.Model.Ruleset V4, Core.Model.Ruleset V6)? NftablesHost(LoadedHost loaded)
+    {
+        if (loaded.Native is null) return null;
+        var (v4, v6) = (loaded.RulesetOrEmpty(IpFamily.V4), loaded.RulesetOrEmpty(IpFamily.V6));
+        return NftPolicyPlanner.IsNftablesHost(v4, v6) ? (v4, v6) : null;
     }
 }

@@ -42,6 +42,17 @@ internal sealed class PlanCommand(HostLoader loader, StandardStreams streams) : 
         var output = streams.TerminalWidth is null ? streams.Out : new Output.PrintableWriter(streams.Out);
         // The restore inputs first (ip6tables' marked, since it goes to another command), then the
         // diffs, which patch -p1 applies together to iptables-save and ip6tables-save.
+        if (plan.Nftables)
+        {
+            // One nft -f script holds both families: one transaction.
+            output.Write("# nft -f\n" + plan.RestoreInput);
+            output.WriteLine();
+            output.Write(plan.Diff);
+            output.Write(plan.Ipv6?.Diff ?? "");
+            output.Flush();
+            return ExitCodes.Ok;
+        }
+
         if (plan.Diff.Length > 0) output.Write(plan.RestoreInput);
         if (plan.Ipv6 is { ChangesNothing: false } ipv6)
         {

@@ -52,6 +52,9 @@ internal static class PolicyMessages
     public static Diagnostic Ipv6NotPlanned(SourceSpan at, IEnumerable<string> networks) =>
         new(Severity.Warning, "DFW833", $"networks {string.Join(", ", networks.Select(n => $"'{n}'"))} have IPv6, but ip6tables has no DOCKER-USER chain (Docker writes it from version 27 on, with ip6tables on): the plan covers IPv4 only", at);
 
+    public static Diagnostic NftCannotAccept(SourceSpan at, IEnumerable<string> statements) =>
+        Error("DFW840", at, $"expected dockerfw's nft table to let through what {string.Join(", ", statements)} allow(s), but Docker's nftables table (docker-bridges) drops it and nftables runs every base chain of a hook: an accept in dockerfw's table ends only its own chain, and only a drop is final; on this host dockerfw enforces drops (icc off, published ports kept from other clients, a dropping default) and cannot open what Docker closes (change the network's Docker options instead, or use Docker's --bridge-accept-fwmark)");
+
     private static string OneOf(IReadOnlyList<string> expected) => expected.Count switch
     {
         0 => "a statement",

@@ -19,6 +19,12 @@ public sealed record PolicyPlan(
     /// <summary>The ip6tables half, when the policy's networks have IPv6 and the host's ip6tables rules were read.</summary>
     public PolicyPlan? Ipv6 { get; init; }
 
+    /// <summary>
+    /// A plan of dockerfw's nft table (Docker 29's nftables backend): <see cref="RestoreInput"/> is the
+    /// <c>nft -f</c> script of both families, <see cref="Rules"/> the nft rules, the diff that of the table.
+    /// </summary>
+    public bool Nftables { get; init; }
+
     /// <summary>The host already runs exactly this plan: applying it again changes nothing.</summary>
     public bool ChangesNothing => Diff.Length == 0 && (Ipv6?.ChangesNothing ?? true);
 }

@@ -74,11 +74,19 @@ internal static class ProofText
     /// The last rule with a verdict on the region's way, as <c>filter/FORWARD#1 (line 3): -A FORWARD
     /// -j ACCEPT</c>; without one, the policy of filter FORWARD when it is the region's verdict.
     /// </summary>
+    /// <summary>
+    /// The rule a region names: iptables' tables by name, native nft tables by family and name
+    /// (<c>ip docker-bridges</c>), as the engine names them.
+    /// </summary>
+    internal static Rule? RuleOf(Ruleset ruleset, ResponsibleRule responsible) =>
+        (ruleset[responsible.Table] ?? ruleset.NativeTables.FirstOrDefault(t => $"{t.Family} {t.Name}" == responsible.Table))?[responsible.Chain]?
+            .Rules.ElementAtOrDefault(responsible.Number - 1);
+
     public static string? DecidedBy(ReachRegion region, Ruleset ruleset)
     {
         foreach (var responsible in region.Rules.Reverse())
         {
-            var rule = ruleset[responsible.Table]?[responsible.Chain]?.Rules.ElementAtOrDefault(responsible.Number - 1);
+            var rule = RuleOf(ruleset, responsible);
             if (rule?.Target is VerdictTarget { Verdict: Verdict.Accept or Verdict.Drop } or RejectTarget)
                 return $"{responsible}: {IptablesSaveWriter.FormatRule(rule)}";
         }

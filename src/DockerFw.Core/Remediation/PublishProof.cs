@@ -84,7 +84,7 @@ internal static class PublishProof
 
     /// <summary>Whether the region's way went through a DNAT to the container's address.</summary>
     internal static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container) => region.Rules.Any(r =>
-        ruleset[r.Table]?[r.Chain]?.Rules.ElementAtOrDefault(r.Number - 1)?.Target is DnatTarget { To.First: { } to } && to == container);
+        ProofText.RuleOf(ruleset, r)?.Target is DnatTarget { To.First: { } to } && to == container);
 
     private static string Refusal(PacketSet packets, ReachRegion region, ReachResult result, SymbolicRuleset rules, PublishPolicy publish,
         ContainerOnNetwork member, string actual, string expected)

@@ -28,6 +28,8 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
             return [Block("conntrack", new ConntrackStateMatch(states, negated))];
         if (Key(left, "ct") is "status" && Strings(right) is { } status)
             return [Block("conntrack", new ModuleOptionMatch("conntrack", "--ctstatus", [string.Join(',', status.Select(s => s.ToUpperInvariant()))], negated))];
+        if (left.TryGetProperty("ct", out var ct) && ct.TryGetProperty("dir", out var dir) && dir.GetString() == "original" && op != "in")
+            return Original(ct, right, negated);
         if (left.TryGetProperty("fib", out var fib)) return Fib(fib, right, negated);
         if (left.TryGetProperty("&", out var and) && and.GetArrayLength() == 2) return Masked(and[0], and[1], right, negated, op);
         return null;
@@ -136,6 +138,31 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         IpAddressValue.TryParse(r[0].GetString() ?? "", family, out var first) && IpAddressValue.TryParse(r[1].GetString() ?? "", family, out var last) && first <= last
             ? (first, last)
             : null;
+
+    /// <summary>
+    /// <c>ct original ip daddr A</c>, <c>ct original proto-dst N</c>: conntrack's original tuple, which
+    /// iptables writes <c>-m conntrack --ctorigdst A --ctorigdstport N</c>; the same option in the model,
+    /// so both engines judge it alike (exactly, for a NEW packet). One address, prefix or port (range).
+    /// </summary>
+    private static IEnumerable<MatchBlock>? Original(JsonElement ct, JsonElement right, bool negated)
+    {
+        var key = ct.TryGetProperty("key", out var k) ? k.GetString() : null;
+        var (option, family) = key switch
+        {
+            "ip saddr" => ("--ctorigsrc", IpFamily.V4),
+            "ip daddr" => ("--ctorigdst", IpFamily.V4),
+            "ip6 saddr" => ("--ctorigsrc", IpFamily.V6),
+            "ip6 daddr" => ("--ctorigdst", IpFamily.V6),
+            "proto-src" => ("--ctorigsrcport", (IpFamily?)null),
+            "proto-dst" => ("--ctorigdstport", null),
+            _ => (null, null),
+        };
+        if (option is null) return null;
+        string? value;
+        if (family is { } fam) value = AddressOf(fam, right)?.ToString();
+        else value = Port(right)?.Format(':');
+        return value is null ? null : [Block("conntrack", new ModuleOptionMatch("conntrack", option, [value], negated))];
+    }
 
     private IEnumerable<MatchBlock>? Fib(JsonElement fib, JsonElement right, bool negated)
     {

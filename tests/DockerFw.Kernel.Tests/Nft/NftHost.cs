@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using DockerFw.Cli;
+using DockerFw.Tests;
+
+namespace DockerFw.Kernel.Tests.Nft;
+
+/// <summary>
+/// A Docker 29 nftables host in namespaces of its own: the host namespace gets a corpus layout
+/// (<c>moby29-nftables-*.nft</c>) loaded with <c>nft -f</c> and the bridge it names (<c>bridge1</c>,
+/// 192.0.2.1/24, br_netfilter on), and one namespace per container (web 192.0.2.2, api .3, db .4)
+/// plus a client outside (203.0.113.2, reaching the host's 203.0.113.1 on <c>eth0</c>). Listeners
+/// answer real TCP connections; every namespace and listener is the fixture's and goes at the end.
+/// </summary>
+internal sealed class NftHost : IDisposable
+{
+    public const string Web = "192.0.2.2";
+    public const string Api = "192.0.2.3";
+    public const string Db = "192.0.2.4";
+    public const string HostAddress = "203.0.113.1";
+
+    public static readonly string DockerJson = Path.Combine(Corpus.RepoRoot, "tests", "DockerFw.Kernel.Tests", "Nft", "fixtures", "moby29-nftables-docker.json");
+
+    private readonly string id = $"dfwnp-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    private readonly List<Process> listeners = [];
+
+    public NftHost(string layout)
+    {
+        Folder = Directory.CreateTempSubdirectory("dfw-nft-").FullName;
+        try
+        {
+            Build(File.ReadAllText(Corpus.PathOf("docker", layout)));
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Host => id + "-h";
+
+    public string Folder { get; }
+
+    public string Backups => Path.Combine(Folder, "backups");
+
+    public string Ns(string label) => $"{id}-{label}";
+
+    private IEnumerable<string> All => new[] { "h", "web", "api", "db", "out" }.Select(Ns);
+
+    private void Build(string layout)
+    {
+        foreach (var ns in All) Must("ip", "netns", "add", ns);
+        Must("ip", "-n", Host, "link", "add", "bridge1", "type", "bridge");
+        Must("ip", "-n", Host, "addr", "add", "192.0.2.1/24", "dev", "bridge1");
+        Must("ip", "-n", Host, "link", "set", "bridge1", "up");
+        Must("ip", "-n", Host, "link", "set", "lo", "up");
+        Must("ip", "netns", "exec", Host, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.bridge.bridge-nf-call-iptables=1");
+        foreach (var (label, address) in new[] { ("web", Web), ("api", Api), ("db", Db) })
+        {
+            Must("ip", "-n", Host, "link", "add", "v" + label, "type", "veth", "peer", "name", "eth0", "netns", Ns(label));
+            Must("ip", "-n", Host, "link", "set", "v" + label, "master", "bridge1", "up");
+            Must("ip", "-n", Ns(label), "addr", "add", address + "/24", "dev", "eth0");
+            Must("ip", "-n", Ns(label), "link", "set", "eth0", "up");
+            Must("ip", "-n", Ns(label), "link", "set", "lo", "up");
+            Must("ip", "-n", Ns(label), "route", "add", "default", "via", "192.0.2.1");
+        }
+
+        Must("ip", "-n", Host, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", Ns("out"));
+        Must("ip", "-n", Host, "addr", "add", HostAddress + "/24", "dev", "eth0");
+        Must("ip", "-n", Host, "link", "set", "eth0", "up");
+        Must("ip", "-n", Ns("out"), "addr", "add", "203.0.113.2/24", "dev", "eth0");
+        Must("ip", "-n", Ns("out"), "link", "set", "eth0", "up");
+        Must("ip", "-n", Ns("out"), "link", "set", "lo", "up");
+        // nft 1.0.6 knows the name dstnat only on prerouting; on the output hook it is the number -100.
+        MustWithInput(layout.Replace("hook output priority dstnat", "hook output priority -100", StringComparison.Ordinal), "ip", "netns", "exec", Host, "nft", "-f", "-");
+        Listen("web", "80");
+        Listen("web", "81");
+        Listen("api", "80");
+    }
+
+    /// <summary>Whether a real TCP connection from namespace <paramref name="from"/> to the address and port completes.</summary>
+    public bool Connects(string from, string address, int port) =>
+        Run(null, "ip", "netns", "exec", Ns(from), "nc", "-z", "-w", "1", address, port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode == 0;
+
+    /// <summary>The host namespace's whole ruleset as nft lists it (text, counters included).</summary>
+    public string Ruleset() => Run(null, "ip", "netns", "exec", Host, "nft", "list", "ruleset").Out;
+
+    /// <summary>One table of the host namespace as nft lists it, or "" when it is not there.</summary>
+    public string Table(string family, string name)
+    {
+        var listed = Run(null, "ip", "netns", "exec", Host, "nft", "list", "table", family, name);
+        return listed.ExitCode == 0 ? listed.Out : "";
+    }
+
+    public void Nft(string script) => MustWithInput(script, "ip", "netns", "exec", Host, "nft", "-f", "-");
+
+    /// <summary>dockerfw in-process against the host namespace, with the fixture's Docker JSON standing in for the Engine.</summary>
+    public (int ExitCode, string Out, string Error) Dockerfw(string stdin, params string[] args)
+    {
+        var (output, error) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
+        var exit = DockerFwApp.Run([.. args, "--netns", Host, "--docker", DockerJson], new StandardStreams(new StringReader(stdin), output, error), null);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    public string Policy(string text)
+    {
+        var path = Path.Combine(Folder, $"p{Guid.NewGuid().ToString("N")[..6]}.policy");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        foreach (var listener in listeners)
+        {
+            listener.Kill(entireProcessTree: true);
+            listener.WaitForExit();
+            listener.Dispose();
+        }
+
+        foreach (var ns in All) Run(null, "ip", "netns", "delete", ns);
+        File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Host));
+        Directory.Delete(Folder, recursive: true);
+    }
+
+    private void Listen(string label, string port)
+    {
+        var start = new ProcessStartInfo("ip", ["netns", "exec", Ns(label), "nc", "-l", "-k", port])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        listeners.Add(Process.Start(start)!);
+        // Ready once it answers inside its own namespace, where no firewall stands in the way.
+        for (var i = 0; i < 50 && Run(null, "ip", "netns", "exec", Ns(label), "nc", "-z", "-w", "1", "127.0.0.1", port).ExitCode != 0; i++) Thread.Sleep(100);
+    }
+
+    private static void Must(params string[] command) => MustWithInput(null, command);
+
+    private static void MustWithInput(string? stdin, params string[] command)
+    {
+        var (exitCode, _, error) = Run(stdin, command);
+        if (exitCode != 0) throw new InvalidOperationException($"{string.Join(' ', command)}: exit {exitCode}: {error}");
+    }
+
+    private static (int ExitCode, string Out, string Error) Run(string? stdin, params string[] command)
+    {
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(stdin ?? "");
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
+    }
+}
