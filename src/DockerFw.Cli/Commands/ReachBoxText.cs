@@ -4,37 +4,29 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Cli.Commands;
 
 /// <summary>
-/// A box of a reach region in words: each dimension it constrains beyond the query, as inclusive
-/// ranges <c>lo-hi</c> or single values (docs/reach-json.md).
+/// A box of a reach region in words: each dimension it lists, as inclusive ranges <c>lo-hi</c> or
+/// single values (docs/reach-json.md).
 /// </summary>
 internal static class ReachBoxText
 {
     /// <summary>
-    /// The boxes of a region as they are written, each once. The query itself is several boxes (a
-    /// path's universe is), so a region can hold several boxes that differ only in which part of the
-    /// query they fill; written relative to the query they read the same, and one of them says it.
+    /// The boxes of a region as they are written (<see cref="ReachBoxForms"/>: each lists what makes
+    /// it mean exactly its packets), each once.
     /// </summary>
     public static IEnumerable<IReadOnlyList<(string Name, IReadOnlyList<string> Values)>> Distinct(ReachRegion region, ReachResult result)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var box in region.Packets.Boxes)
+        foreach (var form in ReachBoxForms.Of(region, result))
         {
-            var parts = Constrained(box, result).ToList();
+            var parts = Listed(form, result.Space).ToList();
             if (seen.Add(string.Join(";", parts.Select(p => p.Name + "=" + string.Join(",", p.Values))))) yield return parts;
         }
     }
 
-    /// <summary>The dimensions where the box is narrower than the part of the query it lies in.</summary>
-    public static IEnumerable<(string Name, IReadOnlyList<string> Values)> Constrained(Box box, ReachResult result)
+    private static IEnumerable<(string Name, IReadOnlyList<string> Values)> Listed(WrittenBox form, PacketSpace space)
     {
-        var within = result.Query.Boxes.FirstOrDefault(q => q.Overlaps(box));
-        foreach (var d in Dimensions.All)
-        {
-            if (within is not null && box[d].Equals(within[d])) continue;
-            yield return (d.JsonName(), Values(d, box[d], result.Space));
-        }
-
-        if (within is null || !box.Mark.Equals(within.Mark)) yield return ("mark", Marks(box.Mark));
+        foreach (var d in Dimensions.All.Where(form.Listed.Contains)) yield return (d.JsonName(), Values(d, form.Values[d], space));
+        if (form.ListsMark) yield return ("mark", Marks(form.Values.Mark));
     }
 
     private static IReadOnlyList<string> Values(Dimension d, IntervalSet set, PacketSpace space) => d switch

@@ -53,15 +53,16 @@ public sealed class OracleCheckerTests
     }
 
     [Fact]
-    public void Reach_boxes_overlap_still_oracle_finding_F6()
+    public void Reach_boxes_do_not_overlap_oracle_finding_F6_fixed()
     {
-        // Open wrong answer (docs/oracle-findings.md F6): with one --sport rule, the ACCEPT region has a
-        // box printed as {} ("all of the query") that also holds the DROP box's packets. When reach
-        // keeps the protocols of that box, this fails: turn it into Assert.False (a guard).
+        // Guard for docs/oracle-findings.md F6: with one --sport rule, the ACCEPT region had a box
+        // printed as {} ("all of the query") that also held the DROP box's packets. Each box now lists
+        // what makes it mean exactly its packets: the tcp/80-from packet is in the DROP region only.
         var regions = new ReachRegions(JsonDocument.Parse(ReachJson(Filter("ACCEPT", "-A FORWARD -p tcp -m tcp --sport 80 -j DROP"))).RootElement);
         var verdict = regions.Of(new Dictionary<string, string> { ["src"] = "10.2.0.2", ["dst"] = "10.1.0.2", ["proto"] = "6", ["sport"] = "80", ["dport"] = "40000", ["state"] = "ESTABLISHED", ["in"] = "br-b", ["out"] = "br-a", ["mark"] = "0" });
-        Assert.Equal(ReachRegions.Overlap, verdict?.Verdict);
-        Assert.True(regions.Overlapping, "reach's boxes no longer overlap (F6 fixed): make this test a guard");
+        Assert.Equal("DROP", verdict?.Verdict);
+        Assert.Equal("ACCEPT", regions.Of(new Dictionary<string, string> { ["src"] = "10.2.0.2", ["dst"] = "10.1.0.2", ["proto"] = "1", ["icmpType"] = "8", ["state"] = "NEW", ["in"] = "br-b", ["out"] = "br-a", ["mark"] = "0" })?.Verdict);
+        Assert.False(regions.Overlapping, "reach's boxes overlap again (oracle finding F6)");
     }
 
     private static string ReachJson(string iptables)

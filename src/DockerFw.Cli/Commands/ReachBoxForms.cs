@@ -1,0 +1,94 @@
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// A box as reach writes it: the dimensions it lists (with <see cref="Values"/>' sets on them) and
+/// whether it lists the mark; every other dimension is "any value the query allows".
+/// </summary>
+internal sealed record WrittenBox(Box Values, IReadOnlyList<Dimension> Listed, bool ListsMark);
+
+/// <summary>
+/// Chooses what each box of a region lists, so that what is written means exactly the box's packets
+/// (docs/reach-json.md): the packets of the query whose values lie in every listed dimension, a
+/// packet without ports (ICMP type) lying in no box that lists them.
+/// <para>
+/// The query is several boxes (ported protocols with any ports, ICMP with any type, the rest with
+/// neither), so "the dimensions where the box is narrower than its part of the query" is not enough:
+/// the whole part of the protocols without ports lists nothing and would read as the whole query
+/// (oracle finding F6). Such a box lists its protocols; boxes of one region that read the same apart
+/// from the protocols are written once with the union of their protocols (none when that is every
+/// part the rest allows), which keeps "the whole query" one empty box.
+/// </para>
+/// </summary>
+internal static class ReachBoxForms
+{
+    private static readonly Dimension[] ProtocolParts = [Dimension.Proto, Dimension.Sport, Dimension.Dport, Dimension.IcmpType];
+
+    public static IReadOnlyList<WrittenBox> Of(ReachRegion region, ReachResult result)
+    {
+        // A slot is a finished form, or the index of a group whose protocols are still being gathered.
+        var slots = new List<(WrittenBox? Form, int Group)>();
+        var groups = new List<(WrittenBox Form, List<Box> Boxes, IntervalSet Protocols)>();
+        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var whole in region.Packets.Boxes)
+            foreach (var part in result.Query.Boxes)
+            {
+                if (whole.Intersect(part) is not { } box) continue;
+                var form = new WrittenBox(box, [.. Dimensions.All.Where(d => !box[d].Equals(part[d]))], !box.Mark.Equals(part.Mark));
+                if (Exact(form, [box], result)) slots.Add((form, -1));
+                else if (form.Listed.Intersect(ProtocolParts).Any())
+                {
+                    // Within its part, listing the box's protocols pins it: the parts' protocols are disjoint.
+                    slots.Add((WithProtocols(form, box[Dimension.Proto]), -1));
+                }
+                else
+                {
+                    var key = Key(form);
+                    if (groupOf.TryGetValue(key, out var g))
+                    {
+                        var (f, boxes, protocols) = groups[g];
+                        boxes.Add(box);
+                        groups[g] = (f, boxes, protocols.Union(part[Dimension.Proto]));
+                    }
+                    else
+                    {
+                        groupOf[key] = groups.Count;
+                        slots.Add((null, groups.Count));
+                        groups.Add((form, [box], part[Dimension.Proto]));
+                    }
+                }
+            }
+
+        return [.. slots.Select(s => s.Form ?? Grouped(groups[s.Group], result))];
+    }
+
+    /// <summary>
+    /// The packets a written box stands for: the query's packets with every listed value; listing
+    /// ports keeps the ported protocols only, listing an ICMP type ICMP only.
+    /// </summary>
+    public static PacketSet Meaning(WrittenBox form, ReachResult result)
+    {
+        var space = result.Space;
+        var sets = Dimensions.All.Select(d => form.Listed.Contains(d) ? form.Values[d] : space.Full(d)).ToArray();
+        if (form.Listed.Contains(Dimension.Sport) || form.Listed.Contains(Dimension.Dport))
+            sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(PacketSpace.PortProtocols);
+        if (form.Listed.Contains(Dimension.IcmpType))
+            sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(IntervalSet.Single((UInt128)space.IcmpProtocol));
+        return result.Query.Intersect(new Box(sets, form.ListsMark ? form.Values.Mark : BitCubeSet.All));
+    }
+
+    private static bool Exact(WrittenBox form, IReadOnlyList<Box> boxes, ReachResult result) =>
+        Meaning(form, result).SameAs(new PacketSet([.. boxes]));
+
+    private static WrittenBox WithProtocols(WrittenBox form, IntervalSet protocols) => new(
+        form.Values.With(Dimension.Proto, protocols),
+        [.. Dimensions.All.Where(d => d == Dimension.Proto || form.Listed.Contains(d))],
+        form.ListsMark);
+
+    private static WrittenBox Grouped((WrittenBox Form, List<Box> Boxes, IntervalSet Protocols) group, ReachResult result) =>
+        Exact(group.Form, group.Boxes, result) ? group.Form : WithProtocols(group.Form, group.Protocols);
+
+    private static string Key(WrittenBox form) =>
+        string.Join(";", form.Listed.Select(d => $"{d}={form.Values[d]}")) + (form.ListsMark ? $";mark={form.Values.Mark}" : "");
+}
