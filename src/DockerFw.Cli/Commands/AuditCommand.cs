@@ -106,6 +106,8 @@ internal sealed class AuditCommand(
         {
             FailOn = options.FailOn,
             Rules6File = options.Input.Ip6tables is { } file6 ? environment.Display(file6) : null,
+            LinesOf = InputLines(options),
+            Host = HostName(options),
         };
 
         Write(run, options);
@@ -122,6 +124,28 @@ internal sealed class AuditCommand(
         inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));
         if (options.Policy is { } policy) inputs.Add(new AuditInput("policy", environment.Display(policy)));
         return inputs.ToImmutable();
+    }
+
+    /// <summary>Reads an input file again, only when a format asks (SARIF's regions); stdin and the live host have none.</summary>
+    private Func<string, IReadOnlyList<string>?> InputLines(AuditOptions options)
+    {
+        var files = new[] { options.Input.Iptables, options.Input.Ip6tables }.Concat(options.Input.Docker)
+            .OfType<string>().Where(f => f != "-" && File.Exists(f))
+            .DistinctBy(environment.Display).ToDictionary(environment.Display, f => f, StringComparer.Ordinal);
+        var read = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        return name =>
+        {
+            if (!files.TryGetValue(name, out var path)) return null;
+            if (!read.TryGetValue(name, out var lines)) read[name] = lines = File.ReadAllLines(path);
+            return lines;
+        };
+    }
+
+    private string HostName(AuditOptions options)
+    {
+        if (options.Input.IsLive) return options.Input.Netns is { } netns ? $"{Environment.MachineName}/netns/{netns}" : Environment.MachineName;
+        var file = options.Input.Iptables ?? options.Input.Ip6tables ?? options.Input.Nft ?? options.Input.Docker.FirstOrDefault();
+        return file is null or "-" ? "stdin" : environment.Display(file);
     }
 
     private void Write(AuditRun run, AuditOptions options)

@@ -30,6 +30,19 @@ internal sealed record AuditRun(
     /// <summary>The IPv6 dump the evidence lines of IPv6 findings point into; null in live mode.</summary>
     public string? Rules6File { get; init; }
 
+    /// <summary>
+    /// The lines of an input file named as in <see cref="Inputs"/> (null when it is no file, e.g.
+    /// stdin or the live host): SARIF's regions give exact columns and whole-file extents with them.
+    /// </summary>
+    public Func<string, IReadOnlyList<string>?> LinesOf { get; init; } = _ => null;
+
+    /// <summary>
+    /// Which host this run judged, as a stable name (the machine and namespace when live, the dump's
+    /// path when read from files): SARIF's <c>runAutomationDetails.id</c>, so code scanning keeps one
+    /// analysis per host.
+    /// </summary>
+    public string Host { get; init; } = "host";
+
     /// <summary>The dump an evidence line points into.</summary>
     public string? FileOf(Evidence evidence) => evidence.Family == Core.Model.Values.IpFamily.V6 ? Rules6File : RulesFile;
 

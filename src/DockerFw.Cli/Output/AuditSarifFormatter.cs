@@ -48,6 +48,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
                         ["rules"] = new JsonArray([.. rules.Select(Rule)]),
                     },
                 },
+                ["automationDetails"] = new JsonObject { ["id"] = $"dockerfw-audit/{run.Host.Trim('/')}/" },
                 ["results"] = new JsonArray([.. run.Report.Findings.Concat(run.Report.Intended ?? []).Select(f => Result(f, rules.IndexOf(f.Code), run))]),
                 ["properties"] = new JsonObject
                 {
@@ -68,7 +69,11 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
 
     private static JsonNode Rule(FindingCode code)
     {
-        var properties = new JsonObject { ["tags"] = new JsonArray("security", "docker", "firewall", code.Check) };
+        var properties = new JsonObject
+        {
+            ["tags"] = new JsonArray("security", "docker", "firewall", code.Check),
+            ["precision"] = Precision(code),
+        };
         if (SecuritySeverity.TryGetValue(code.Severity, out var score)) properties["security-severity"] = score;
         return new JsonObject
         {
@@ -76,10 +81,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
             ["name"] = code.Check + "/" + code.Code,
             ["shortDescription"] = new JsonObject { ["text"] = code.Title },
             ["fullDescription"] = new JsonObject { ["text"] = $"{Capitalised(code.Title)} ({code.Check} check, {ReportWords.Of(code.Severity)} severity)." },
-            ["help"] = new JsonObject
-            {
-                ["text"] = $"{Capitalised(code.Title)}. Each result says what is wrong and how to fix it; the locations are the rules that make it so. See docs/findings/{code.Code}.md.",
-            },
+            ["help"] = Help(code),
             ["defaultConfiguration"] = new JsonObject { ["level"] = Level(code.Severity) },
             ["properties"] = properties,
         };
@@ -87,13 +89,16 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
 
     private static JsonNode Result(Finding finding, int ruleIndex, AuditRun run)
     {
+        // Code scanning shows the first location as the alert's place and the related ones as links
+        // from its message: the rule that decided first, the others after it.
+        var locations = Locations(finding, run).ToList();
         var result = new JsonObject
         {
             ["ruleId"] = finding.Code.Code,
             ["ruleIndex"] = ruleIndex,
             ["level"] = Level(finding.Severity),
             ["message"] = new JsonObject { ["text"] = finding.Message },
-            ["locations"] = new JsonArray([.. Locations(finding, run)]),
+            ["locations"] = new JsonArray([.. locations.Take(1)]),
             ["partialFingerprints"] = new JsonObject { ["dockerfwFinding/v1"] = Fingerprint(finding) },
             ["properties"] = new JsonObject
             {
@@ -103,6 +108,15 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
                 ["containers"] = new JsonArray([.. finding.Containers.Select(c => (JsonNode?)c)]),
             },
         };
+        if (locations.Count > 1)
+        {
+            result["relatedLocations"] = new JsonArray([.. locations.Skip(1).Select((l, i) =>
+            {
+                l["id"] = i + 1;
+                return l;
+            })]);
+        }
+
         // SARIF's own word for a result that is known and accepted: viewers (code scanning) show it as such, not as an alert.
         if (finding.IntendedBy is { } by)
             result["suppressions"] = new JsonArray(new JsonObject
@@ -119,32 +133,26 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     /// container setting) points at the file it comes from as a whole: code scanning shows no
     /// result that has no location. Rules read from stdin or the live host have no file to point at.
     /// </summary>
-    private static IEnumerable<JsonNode> Locations(Finding finding, AuditRun run)
+    private static IEnumerable<JsonObject> Locations(Finding finding, AuditRun run)
     {
         var file = FileOrNull(run.RulesFile);
         var lines = finding.Evidence.Where(e => e.Line > 0 && FileOrNull(run.FileOf(e)) is not null).DistinctBy(e => (e.Family, e.Line)).Take(MaxLocations).ToList();
         if (lines.Count > 0)
-            return lines.Select(e => Location(FileOrNull(run.FileOf(e))!, e));
+            return lines.Select(e => Location(FileOrNull(run.FileOf(e))!, e, run.LinesOf(FileOrNull(run.FileOf(e))!)));
 
         var docker = run.DockerFiles.Select(FileOrNull).FirstOrDefault(f => f is not null);
         var whole = finding.Code.Check == "container" ? docker ?? file : file ?? docker;
-        return whole is null ? [] : [Location(whole, null)];
+        return whole is null ? [] : [Location(whole, null, run.LinesOf(whole))];
     }
 
     // Standard input (<stdin>) is no file a viewer can open.
     private static string? FileOrNull(string? name) => name is null || name.StartsWith('<') ? null : name;
 
-    private static JsonNode Location(string file, Evidence? evidence)
+    private static JsonObject Location(string file, Evidence? evidence, IReadOnlyList<string>? lines)
     {
         var physical = new JsonObject { ["artifactLocation"] = new JsonObject { ["uri"] = Uri(file) } };
-        if (evidence is not null)
-        {
-            physical["region"] = new JsonObject
-            {
-                ["startLine"] = evidence.Line,
-                ["snippet"] = new JsonObject { ["text"] = evidence.Text },
-            };
-        }
+        if (evidence is not null) physical["region"] = Region(evidence, lines);
+        else if (lines is { Count: > 0 }) physical["region"] = new JsonObject { ["startLine"] = 1, ["endLine"] = lines.Count };
 
         var location = new JsonObject { ["physicalLocation"] = physical };
         if (evidence is not null)
@@ -162,6 +170,44 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
 
         return location;
     }
+
+    /// <summary>
+    /// The rule's own line, start and end: the rule's text where it sits on the line (a dump's line
+    /// may begin with counters, <c>[0:0] -A ...</c>), else the whole line. Columns count UTF-16 code
+    /// units, SARIF's default <c>columnKind</c>.
+    /// </summary>
+    private static JsonObject Region(Evidence evidence, IReadOnlyList<string>? lines)
+    {
+        var region = new JsonObject { ["startLine"] = evidence.Line, ["endLine"] = evidence.Line };
+        if (lines is not null && evidence.Line <= lines.Count)
+        {
+            var line = lines[evidence.Line - 1].TrimEnd('\r');
+            var at = line.LastIndexOf(evidence.Text, StringComparison.Ordinal);
+            var (start, end) = at >= 0 ? (at + 1, at + evidence.Text.Length + 1) : (1, line.Length + 1);
+            region["startColumn"] = start;
+            region["endColumn"] = end;
+        }
+
+        region["snippet"] = new JsonObject { ["text"] = evidence.Text };
+        return region;
+    }
+
+    /// <summary>The finding's page (docs/findings/CODE.md, built into the tool) as the rule's help: code scanning shows it beside the alert.</summary>
+    private static JsonObject Help(FindingCode code)
+    {
+        var text = $"{Capitalised(code.Title)}. Each result says what is wrong and how to fix it; the locations are the rules that make it so. See docs/findings/{code.Code}.md.";
+        var help = new JsonObject { ["text"] = text };
+        using var page = typeof(AuditSarifFormatter).Assembly.GetManifestResourceStream($"DockerFw.Cli.Findings.{code.Code}.md");
+        if (page is not null) help["markdown"] = new StreamReader(page).ReadToEnd();
+        return help;
+    }
+
+    /// <summary>
+    /// How often a result of the rule is right (GitHub ranks alerts by it): the traffic checks are
+    /// proofs over every packet by the engines; host and container settings rest on kernel settings
+    /// and Docker's view as read or given, which the audit can only take as they are stated.
+    /// </summary>
+    private static string Precision(FindingCode code) => code.Check is "host" or "container" or "proxy" ? "high" : "very-high";
 
     /// <summary>Relative paths stay relative (code scanning resolves them against the checkout); absolute ones become file URIs.</summary>
     private static string Uri(string path) =>

@@ -92,9 +92,12 @@ public sealed class AuditSarifTests
             Assert.Equal(ruleId, rules[result.GetProperty("ruleIndex").GetInt32()].GetProperty("id").GetString());
             Assert.Contains(result.GetProperty("level").GetString(), new[] { "error", "warning", "note" });
             Assert.NotEmpty(result.GetProperty("message").GetProperty("text").GetString()!);
-            var locations = result.GetProperty("locations").EnumerateArray().ToList();
-            Assert.InRange(locations.Count, 1, 10);
-            foreach (var location in locations) CheckLocation(location, baseDirectory);
+            var location = Assert.Single(result.GetProperty("locations").EnumerateArray());
+            CheckLocation(location, baseDirectory);
+            var related = result.TryGetProperty("relatedLocations", out var more) ? more.EnumerateArray().ToList() : [];
+            Assert.InRange(related.Count, 0, 9);
+            Assert.Equal(Enumerable.Range(1, related.Count), related.Select(r => r.GetProperty("id").GetInt32()));
+            foreach (var other in related) CheckLocation(other, baseDirectory);
         }
 
         return results;
@@ -107,11 +110,23 @@ public sealed class AuditSarifTests
         Assert.True(File.Exists(path), $"{uri} is not a file");
         if (!location.GetProperty("physicalLocation").TryGetProperty("region", out var region)) return;
 
+        var lines = File.ReadAllLines(path);
         var line = region.GetProperty("startLine").GetInt32();
-        var text = File.ReadAllLines(path)[line - 1];
-        var snippet = region.GetProperty("snippet").GetProperty("text").GetString()!;
-        // The dump's own line may carry counters ([0:0] -A ...) that the canonical rule text leaves out.
+        if (!region.TryGetProperty("snippet", out var snippetNode))
+        {
+            // A whole file: from its first line to its last.
+            Assert.Equal((1, lines.Length), (line, region.GetProperty("endLine").GetInt32()));
+            return;
+        }
+
+        var text = lines[line - 1];
+        var snippet = snippetNode.GetProperty("text").GetString()!;
+        // The dump's own line may carry counters ([0:0] -A ...) that the canonical rule text leaves out:
+        // the columns pick the rule out of the line.
         Assert.EndsWith(snippet, text.TrimEnd());
+        Assert.Equal(line, region.GetProperty("endLine").GetInt32());
+        var (start, end) = (region.GetProperty("startColumn").GetInt32(), region.GetProperty("endColumn").GetInt32());
+        Assert.Equal(snippet, text[(start - 1)..(end - 1)]);
     }
 
     private static string Uri(JsonElement location) =>

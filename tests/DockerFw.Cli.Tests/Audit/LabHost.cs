@@ -29,5 +29,8 @@ internal static class LabHost
         Dockerfw.Run(args, stdin, services => services.AddSingleton(new OutputEnvironment(Corpus.RepoRoot, NoColor: false)));
 
     /// <summary>The tool's informational version carries the commit; snapshots must not change with each commit.</summary>
-    public static string WithoutVersion(string output) => output.Replace(RootCommandFactory.Version, "VERSION");
+    /// The HTML report's encoder writes its '+' as a character reference.
+    public static string WithoutVersion(string output) => output
+        .Replace(RootCommandFactory.Version, "VERSION")
+        .Replace(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(RootCommandFactory.Version), "VERSION");
 }
