@@ -23,8 +23,20 @@ internal sealed class NftHost : IDisposable
     private readonly string id = $"dfwnp-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
     private readonly List<Process> listeners = [];
 
+    private readonly IReadOnlyList<NftBridge> bridges;
+
+    /// <summary>The usernet-portmap host: bridge1 with web, api and db, web listening on 80 and 81, api on 80.</summary>
     public NftHost(string layout)
+        : this(layout, [new NftBridge("bridge1", "192.0.2.1/24", [("web", Web, ["80", "81"]), ("api", Api, ["80"]), ("db", Db, [])])], DockerJson)
     {
+    }
+
+    /// <param name="bridges">The bridges to make, each with its gateway address and its endpoints (label, address, ports listened on).</param>
+    /// <param name="docker">The Docker JSON that stands in for the Engine.</param>
+    public NftHost(string layout, IReadOnlyList<NftBridge> bridges, string docker)
+    {
+        this.bridges = bridges;
+        Docker = docker;
         Folder = Directory.CreateTempSubdirectory("dfw-nft-").FullName;
         try
         {
@@ -45,24 +57,30 @@ internal sealed class NftHost : IDisposable
 
     public string Ns(string label) => $"{id}-{label}";
 
-    private IEnumerable<string> All => new[] { "h", "web", "api", "db", "out" }.Select(Ns);
+    public string Docker { get; }
+
+    private IEnumerable<string> All => bridges.SelectMany(b => b.Endpoints.Select(e => e.Label)).Prepend("h").Append("out").Select(Ns);
 
     private void Build(string layout)
     {
         foreach (var ns in All) Must("ip", "netns", "add", ns);
-        Must("ip", "-n", Host, "link", "add", "bridge1", "type", "bridge");
-        Must("ip", "-n", Host, "addr", "add", "192.0.2.1/24", "dev", "bridge1");
-        Must("ip", "-n", Host, "link", "set", "bridge1", "up");
         Must("ip", "-n", Host, "link", "set", "lo", "up");
         Must("ip", "netns", "exec", Host, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.bridge.bridge-nf-call-iptables=1");
-        foreach (var (label, address) in new[] { ("web", Web), ("api", Api), ("db", Db) })
+        foreach (var bridge in bridges)
         {
-            Must("ip", "-n", Host, "link", "add", "v" + label, "type", "veth", "peer", "name", "eth0", "netns", Ns(label));
-            Must("ip", "-n", Host, "link", "set", "v" + label, "master", "bridge1", "up");
-            Must("ip", "-n", Ns(label), "addr", "add", address + "/24", "dev", "eth0");
-            Must("ip", "-n", Ns(label), "link", "set", "eth0", "up");
-            Must("ip", "-n", Ns(label), "link", "set", "lo", "up");
-            Must("ip", "-n", Ns(label), "route", "add", "default", "via", "192.0.2.1");
+            var prefix = bridge.Gateway.Split('/')[1];
+            Must("ip", "-n", Host, "link", "add", bridge.Name, "type", "bridge");
+            Must("ip", "-n", Host, "addr", "add", bridge.Gateway, "dev", bridge.Name);
+            Must("ip", "-n", Host, "link", "set", bridge.Name, "up");
+            foreach (var (label, address, _) in bridge.Endpoints)
+            {
+                Must("ip", "-n", Host, "link", "add", "v" + label, "type", "veth", "peer", "name", "eth0", "netns", Ns(label));
+                Must("ip", "-n", Host, "link", "set", "v" + label, "master", bridge.Name, "up");
+                Must("ip", "-n", Ns(label), "addr", "add", $"{address}/{prefix}", "dev", "eth0");
+                Must("ip", "-n", Ns(label), "link", "set", "eth0", "up");
+                Must("ip", "-n", Ns(label), "link", "set", "lo", "up");
+                Must("ip", "-n", Ns(label), "route", "add", "default", "via", bridge.Gateway.Split('/')[0]);
+            }
         }
 
         Must("ip", "-n", Host, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", Ns("out"));
@@ -73,9 +91,8 @@ internal sealed class NftHost : IDisposable
         Must("ip", "-n", Ns("out"), "link", "set", "lo", "up");
         // nft 1.0.6 knows the name dstnat only on prerouting; on the output hook it is the number -100.
         MustWithInput(layout.Replace("hook output priority dstnat", "hook output priority -100", StringComparison.Ordinal), "ip", "netns", "exec", Host, "nft", "-f", "-");
-        Listen("web", "80");
-        Listen("web", "81");
-        Listen("api", "80");
+        foreach (var (label, _, ports) in bridges.SelectMany(b => b.Endpoints))
+            foreach (var port in ports) Listen(label, port);
     }
 
     /// <summary>Whether a real TCP connection from namespace <paramref name="from"/> to the address and port completes.</summary>
@@ -98,7 +115,7 @@ internal sealed class NftHost : IDisposable
     public (int ExitCode, string Out, string Error) Dockerfw(string stdin, params string[] args)
     {
         var (output, error) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
-        var exit = DockerFwApp.Run([.. args, "--netns", Host, "--docker", DockerJson], new StandardStreams(new StringReader(stdin), output, error), null);
+        var exit = DockerFwApp.Run([.. args, "--netns", Host, "--docker", Docker], new StandardStreams(new StringReader(stdin), output, error), null);
         return (exit, output.ToString(), error.ToString());
     }
 
@@ -157,3 +174,6 @@ internal sealed class NftHost : IDisposable
         return (process.ExitCode, output, error.Result);
     }
 }
+
+/// <summary>A bridge of <see cref="NftHost"/>: its device name, gateway address with prefix, and endpoints.</summary>
+internal sealed record NftBridge(string Name, string Gateway, IReadOnlyList<(string Label, string Address, string[] Ports)> Endpoints);
