@@ -83,7 +83,7 @@ internal sealed class AuditCommand(
         var host = options.Host(loaded.Settings);
         var context = new AuditContext(loaded.RulesetOrEmpty(IpFamily.V4), loaded.RulesetOrEmpty(IpFamily.V6), loaded.Docker, host)
         {
-            OtherBackendsV4 = [.. loaded.OtherBackends.Where(r => r.Family == IpFamily.V4)],
+            OtherBackends = loaded.OtherBackends,
             ContainerMatrix = options.Containers,
             Proxies = loaded.Proxies,
             Ipv6Read = loaded.Families.Contains(IpFamily.V6),
@@ -120,6 +120,8 @@ internal sealed class AuditCommand(
         inputs.AddRange(liveSources.Select(name => new AuditInput("live", name)));
         if (options.Input.Iptables is { } v4) inputs.Add(new AuditInput("iptables", environment.Display(v4)));
         if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
+        if (options.Input.IptablesLegacy is { } legacy4) inputs.Add(new AuditInput("iptables-legacy", environment.Display(legacy4)));
+        if (options.Input.Ip6tablesLegacy is { } legacy6) inputs.Add(new AuditInput("ip6tables-legacy", environment.Display(legacy6)));
         if (options.Input.Nft is { } nft) inputs.Add(new AuditInput("nft", environment.Display(nft)));
         inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));
         if (options.Policy is { } policy) inputs.Add(new AuditInput("policy", environment.Display(policy)));

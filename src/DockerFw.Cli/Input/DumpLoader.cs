@@ -31,6 +31,15 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
         return dumps.ToImmutable();
     }
 
+    /// <summary>The other back end's dumps named on the command line (<c>--iptables-legacy</c>, <c>--ip6tables-legacy</c>).</summary>
+    public ImmutableArray<DumpText> ReadOtherBackends(InputOptions input)
+    {
+        var dumps = ImmutableArray.CreateBuilder<DumpText>();
+        if (input.IptablesLegacy is not null) dumps.Add(ReadFile(input.IptablesLegacy, IpFamily.V4));
+        if (input.Ip6tablesLegacy is not null) dumps.Add(ReadFile(input.Ip6tablesLegacy, IpFamily.V6));
+        return dumps.ToImmutable();
+    }
+
     /// <summary>Reads a dump file, or stdin for <c>-</c>. <paramref name="family"/> null: the header, the file name, else IPv4.</summary>
     public DumpText ReadFile(string path, IpFamily? family) => ReadFile(path, family, InputLimits.Dump, "an iptables dump");
 

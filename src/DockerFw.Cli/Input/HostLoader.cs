@@ -24,7 +24,7 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var live = input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
         var texts = live?.Dumps ?? dumps.ReadIptables(input);
         var rules = DumpLoader.Parse(texts, strict);
-        var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? [], strict);
+        var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? dumps.ReadOtherBackends(input), strict);
         var view = live?.Docker is { } engineView ? new LoadedDockerView(engineView, []) : docker.Load(input.Docker, strict);
         var nft = dumps.ReadNft(input, live?.NftJson) is { } nftText ? DumpLoader.ParseNft(nftText, strict: false) : null;
         var notices = live?.Notices ?? [];

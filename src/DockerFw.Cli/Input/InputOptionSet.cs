@@ -20,6 +20,18 @@ internal sealed class InputOptionSet
         HelpName = "FILE|-",
     };
 
+    public Option<string?> IptablesLegacy { get; } = new("--iptables-legacy")
+    {
+        Description = "Read the iptables-legacy-save dump of the same host too (both back ends hold rules; a packet must pass both)",
+        HelpName = "FILE|-",
+    };
+
+    public Option<string?> Ip6tablesLegacy { get; } = new("--ip6tables-legacy")
+    {
+        Description = "Read the ip6tables-legacy-save dump of the same host too",
+        HelpName = "FILE|-",
+    };
+
     public Option<string?> Nft { get; } = new("--nft")
     {
         Description = "Read the JSON of 'nft -j list ruleset'",
@@ -63,6 +75,8 @@ internal sealed class InputOptionSet
     {
         command.Options.Add(Iptables);
         command.Options.Add(Ip6tables);
+        command.Options.Add(IptablesLegacy);
+        command.Options.Add(Ip6tablesLegacy);
         command.Options.Add(Nft);
         command.Options.Add(Docker);
         command.Options.Add(Netns);
@@ -83,5 +97,7 @@ internal sealed class InputOptionSet
         DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
         Routes = [.. parsed.GetValue(Routes) ?? []],
         Proxies = parsed.GetValue(Proxies),
+        IptablesLegacy = parsed.GetValue(IptablesLegacy),
+        Ip6tablesLegacy = parsed.GetValue(Ip6tablesLegacy),
     };
 }

@@ -32,6 +32,15 @@ internal sealed record InputOptions(
     /// </summary>
     public string? Proxies { get; init; }
 
+    /// <summary>
+    /// <c>--iptables-legacy FILE</c>: the iptables-legacy-save dump of a saved host whose other rules are
+    /// in iptables-nft (both back ends hold rules; the kernel runs both). Live mode reads it itself.
+    /// </summary>
+    public string? IptablesLegacy { get; init; }
+
+    /// <summary><c>--ip6tables-legacy FILE</c>: the same for ip6tables-legacy-save.</summary>
+    public string? Ip6tablesLegacy { get; init; }
+
     /// <summary>No ruleset file is named: read the firewall of the running host (or namespace).</summary>
     public bool IsLive => Iptables is null && Ip6tables is null && Nft is null;
 
@@ -57,7 +66,10 @@ internal sealed record InputOptions(
         if (Proxies is not null && IsLive)
             errors.Add("--proxies describes a saved host; live mode reads the host's docker-proxy listeners itself");
 
-        var fromStdin = new[] { Iptables, Ip6tables, Nft }.Concat(Docker).Count(p => p == "-");
+        if ((IptablesLegacy is not null || Ip6tablesLegacy is not null) && IsLive)
+            errors.Add("--iptables-legacy and --ip6tables-legacy go with --iptables, --ip6tables or --nft; live mode reads both back ends itself");
+
+        var fromStdin = new[] { Iptables, Ip6tables, Nft, IptablesLegacy, Ip6tablesLegacy }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)
             errors.Add("only one input can be read from stdin ('-')");
         return errors.ToImmutable();

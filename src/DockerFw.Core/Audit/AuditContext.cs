@@ -12,10 +12,12 @@ namespace DockerFw.Core.Audit;
 public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostSettings Host)
 {
     /// <summary>
-    /// IPv4 rules of the other iptables back end (iptables-legacy beside iptables-nft, or the
-    /// reverse), when both hold tables: the kernel runs both for every packet.
+    /// Rules of the other iptables back end (iptables-legacy beside iptables-nft, or the reverse), when
+    /// both hold tables: the kernel runs both for every packet. <see cref="V4"/> and <see cref="V6"/>
+    /// already hold them hooked in (<see cref="Host.OtherBackendTables"/>), so every fact is judged on
+    /// both; these dumps are kept apart to say which back end decides what.
     /// </summary>
-    public ImmutableArray<Ruleset> OtherBackendsV4 { get; init; } = [];
+    public ImmutableArray<Ruleset> OtherBackends { get; init; } = [];
 
     /// <summary>
     /// The policy the host is judged against as well (<c>audit --policy</c>), resolved through the

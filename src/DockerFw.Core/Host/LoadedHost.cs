@@ -67,16 +67,17 @@ public sealed record LoadedHost(
     /// <summary>What live mode read, in order (<c>iptables-save@lab</c>, <c>docker-engine unix:///run/docker.sock</c>); empty offline.</summary>
     public ImmutableArray<string> LiveSources { get; init; } = [];
 
-    /// <summary>The families of which rules were read: a dump of that family, or an nft listing (which may hold both).</summary>
+    /// <summary>The families of which rules were read: a dump of that family (of either back end), or an nft listing (which may hold both).</summary>
     public IEnumerable<IpFamily> Families =>
-        Iptables.Select(r => r.Family).Concat(Native is null ? [] : [IpFamily.V4, IpFamily.V6]).Distinct().Order();
+        Iptables.Concat(OtherBackends).Select(r => r.Family).Concat(Native is null ? [] : [IpFamily.V4, IpFamily.V6]).Distinct().Order();
 
     /// <summary>The iptables ruleset of a family as iptables-save shows it; null when none was read.</summary>
     public Ruleset? IptablesOf(IpFamily family) => Iptables.FirstOrDefault(r => r.Family == family);
 
     /// <summary>
-    /// A family's rules as the kernel runs them: the iptables ruleset with the native nft tables merged
-    /// in; null when no rules of that family were read.
+    /// A family's rules as the kernel runs them: the iptables ruleset with the native nft tables and
+    /// the other back end's tables merged in (<see cref="OtherBackendTables"/>); null when no rules of
+    /// that family were read. Every fact (audit, trace, reach) is judged on this one ruleset.
     /// </summary>
     public Ruleset? Of(IpFamily family) => Families.Contains(family) ? RulesetOrEmpty(family) : null;
 
@@ -84,6 +85,7 @@ public sealed record LoadedHost(
     public Ruleset RulesetOrEmpty(IpFamily family)
     {
         var iptables = IptablesOf(family) ?? Ruleset.Empty(family);
-        return Native is null ? iptables : HostRuleset.Merge(iptables, Native);
+        var merged = Native is null ? iptables : HostRuleset.Merge(iptables, Native);
+        return OtherBackends.Where(r => r.Family == family).Aggregate(merged, OtherBackendTables.Merge);
     }
 }

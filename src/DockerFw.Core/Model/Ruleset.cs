@@ -37,6 +37,10 @@ public sealed record Ruleset(IpFamily Family, ImmutableArray<Table> Tables)
     /// </summary>
     public Table? this[string table] => Tables.LastOrDefault(t => t.Name == table && !t.IsNative);
 
+    /// <summary>A table by the name the engines give it (<see cref="Table.QualifiedName"/>): <c>filter</c>, <c>inet filter</c>, <c>iptables-legacy filter</c>.</summary>
+    public Table? TableNamed(string qualified) =>
+        qualified.Contains(' ') ? NativeTables.LastOrDefault(t => t.QualifiedName == qualified) : this[qualified];
+
     /// <summary>The native nft tables merged into this ruleset (<see cref="Table.IsNative"/>), in the order listed.</summary>
     public IEnumerable<Table> NativeTables => Tables.Where(t => t.IsNative);
 

@@ -34,6 +34,21 @@ public sealed record Table(string Name, ImmutableArray<Chain> Chains, SourceSpan
     /// </summary>
     public bool ManagedByIptablesNft { get; init; }
 
+    /// <summary>
+    /// The iptables back end of a table hooked in from the other back end (iptables-legacy beside
+    /// iptables-nft, or the reverse): the kernel runs both, so its built-in chains are base chains at
+    /// iptables' priorities beside this family's own. Null for every other table.
+    /// </summary>
+    public Backend? OtherBackend { get; init; }
+
+    /// <summary>
+    /// How the engines name the table in a rule reference: iptables' own by name (<c>filter</c>), an nft
+    /// table by family and name (<c>inet filter</c>), the other back end's by its tool (<c>iptables-legacy filter</c>).
+    /// </summary>
+    public string QualifiedName => OtherBackend is { } backend
+        ? $"{(Family == "ip6" ? "ip6tables" : "iptables")}-{(backend == Backend.Nft ? "nft" : "legacy")} {Name}"
+        : IsNative ? $"{Family} {Name}" : Name;
+
     // A linear search: the model stays a plain value (a cached index would survive `with`), and
     // the semantics engine compiles its own indexed form.
     public Chain? this[string chain] => Chains.FirstOrDefault(c => c.Name == chain);

@@ -22,7 +22,7 @@ public sealed class CompiledRuleset
         {
             // nft tables are named per family and may share a name with an iptables table ("filter"):
             // their rules are named "family table", as the symbolic engine names them.
-            if (table.IsNative) _native.Add((table, CompileTable(table, $"{table.Family} {table.Name}")));
+            if (table.IsNative) _native.Add((table, CompileTable(table, table.QualifiedName)));
             else _tables[table.Name] = CompileTable(table, table.Name);
         }
     }

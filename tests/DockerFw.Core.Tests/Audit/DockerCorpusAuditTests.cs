@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
+using DockerFw.Core.Host;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 
@@ -93,9 +94,11 @@ public sealed class DockerCorpusAuditTests
     {
         var path = Corpus.PathOf("docker", dump);
         var ruleset = AuditFixture.Read(File.ReadAllText(path), path);
-        var context = new AuditContext(ruleset, Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown)
+        // A companion dump is the other back end of the same moment: the kernel runs both.
+        var others = ExpectedFindings.CompanionOf(dump).Select(c => AuditFixture.Read(File.ReadAllText(Corpus.PathOf("docker", c)), c)).ToList();
+        var context = new AuditContext(others.Aggregate(ruleset, OtherBackendTables.Merge), Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown)
         {
-            OtherBackendsV4 = [.. ExpectedFindings.CompanionOf(dump).Select(c => AuditFixture.Read(File.ReadAllText(Corpus.PathOf("docker", c)), c))],
+            OtherBackends = [.. others],
         };
         return (Auditor.Run(context), Corpus.ExpectOf(path));
     }

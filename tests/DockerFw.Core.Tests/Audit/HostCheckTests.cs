@@ -1,6 +1,7 @@
 using DockerFw.Core.Audit;
 using DockerFw.Core.Audit.Checks;
 using DockerFw.Core.Docker;
+using DockerFw.Core.Host;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using static DockerFw.Tests.Audit.AuditFixture;
@@ -65,9 +66,9 @@ public sealed class HostCheckTests
             :OUTPUT ACCEPT [0:0]
             COMMIT
             """);
-        var context = new AuditContext(Read(new DockerHost().ToString()), Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown)
+        var context = new AuditContext(OtherBackendTables.Merge(Read(new DockerHost().ToString()), legacy), Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown)
         {
-            OtherBackendsV4 = [legacy],
+            OtherBackends = [legacy],
         };
 
         Assert.Equal(["DFW605", "DFW609", "DFW609"], Check.Run(context).Select(f => f.Code.Code).Order());

@@ -31,10 +31,10 @@ internal static class AdminChains
     private static bool Seen(Table table, Model.Values.IpFamily family) =>
         table.Family switch { "inet" => true, "ip" => family == Model.Values.IpFamily.V4, "ip6" => family == Model.Values.IpFamily.V6, _ => false };
 
-    public static string Key(Table table) => table.IsNative ? $"{table.Family} {table.Name}" : table.Name;
+    public static string Key(Table table) => table.QualifiedName;
 
     public static Table? TableOf(Ruleset ruleset, string key) =>
-        key.Contains(' ') ? ruleset.NativeTables.LastOrDefault(t => Key(t) == key) : ruleset[key];
+        ruleset.TableNamed(key);
 
     public static Chain? Chain(Ruleset ruleset, string table, string chain) => TableOf(ruleset, table)?[chain];
 
@@ -51,6 +51,6 @@ internal static class AdminChains
 
     /// <summary>Chains Docker writes (all its DOCKER* chains but DOCKER-USER, and its native tables), and dockerfw's own.</summary>
     public static bool Dockers((string Table, string Chain) chain) =>
-        chain.Table.Contains(' ') ? chain.Table.Split(' ')[1].StartsWith("docker", StringComparison.Ordinal)
+        chain.Table.Contains(' ') && !chain.Table.Contains("tables-", StringComparison.Ordinal) ? chain.Table.Split(' ')[1].StartsWith("docker", StringComparison.Ordinal)
         : Docker.RuleShape.IsDockerChain(chain.Chain);
 }

@@ -18,7 +18,13 @@ public sealed class AuditInputs
         Family = family;
         Ruleset = family == IpFamily.V4 ? context.V4 : context.V6;
         WithoutNat = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name != "nat" || t.IsNative).Select(t => t.IsNative ? WithoutNatChains(t) : t)] };
-        NatOnly = Ruleset with { Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat" && !t.IsNative).Concat(Ruleset.Tables.Where(t => t.IsNative).Select(NatChainsOnly))] };
+        // The other iptables back end stays whole: its filter is the host's, like ip_forward, and what
+        // it drops never leaves, NATed or not.
+        NatOnly = Ruleset with
+        {
+            Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat" && !t.IsNative)
+                .Concat(Ruleset.Tables.Where(t => t.IsNative).Select(t => t.OtherBackend is null ? NatChainsOnly(t) : t))],
+        };
         ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
         View = ViewInferred ? DockerViewInference.Infer(Ruleset) : context.View;
         Networks = [.. View.Networks.Select(n => AuditedNetwork.Of(n, family)).OfType<AuditedNetwork>()];

@@ -11,7 +11,7 @@ public static class EvidenceOf
 
     public static Evidence Rule(Ruleset ruleset, ResponsibleRule rule, string role)
     {
-        var source = ruleset[rule.Table]?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+        var source = IptablesTable(ruleset, rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
         var text = source is null ? $"-A {rule.Chain} (rule {rule.Number})" : RuleText.Of(source);
         return new(rule.Table, rule.Chain, rule.Number, rule.Line, text, role) { Family = ruleset.Family };
     }
@@ -32,5 +32,9 @@ public static class EvidenceOf
 
     /// <summary>The source rule a responsible rule stands for.</summary>
     public static Rule? Source(Ruleset ruleset, ResponsibleRule rule) =>
-        ruleset[rule.Table]?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+        IptablesTable(ruleset, rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+
+    // iptables' tables, this back end's or the other's: their rules print as iptables-save prints them.
+    private static Table? IptablesTable(Ruleset ruleset, string table) =>
+        ruleset.TableNamed(table) is { } found && (!found.IsNative || found.OtherBackend is not null) ? found : null;
 }

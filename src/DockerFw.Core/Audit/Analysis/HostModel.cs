@@ -88,9 +88,11 @@ public sealed class HostModel
     /// A ruleset compiled for the audit's symbolic questions on this host: its bridges and uplink in the
     /// interface alphabet, its local addresses for <c>addrtype</c>, and its forwarding setting.
     /// </summary>
-    public SymbolicRuleset Compile(Model.Ruleset ruleset, ReachDetail detail = ReachDetail.Rules)
+    /// <param name="interfaces">Names beyond the host's: two rulesets compiled with the same names share one packet space.</param>
+    public SymbolicRuleset Compile(Model.Ruleset ruleset, ReachDetail detail = ReachDetail.Rules, IEnumerable<InterfacePattern>? interfaces = null)
     {
-        var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)), LocalAddresses, detail);
+        var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)).Concat(interfaces ?? []),
+            LocalAddresses, detail);
         return Forwards ? rules : rules.WithoutForwarding(Bridges);
     }
 

@@ -88,10 +88,7 @@ public sealed record PortReach(
     /// <summary>The rule a responsible rule stands for, in iptables' tables or a native one (<c>"inet name"</c>).</summary>
     public static Rule? SourceOf(Ruleset ruleset, ResponsibleRule rule)
     {
-        var table = rule.Table.Contains(' ')
-            ? ruleset.NativeTables.LastOrDefault(t => $"{t.Family} {t.Name}" == rule.Table)
-            : ruleset[rule.Table];
-        return table?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+        return ruleset.TableNamed(rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
     }
 
     /// <summary>Addresses of one side of the packets the filter passes, as a report writes them; null when they are every one judged.</summary>

@@ -44,10 +44,11 @@ public sealed class HostCheck : IAuditCheck
             yield return Finding.Of(FindingCodes.IpForwardOff,
                 "net.ipv4.ip_forward is 0: the host routes nothing, so containers have no outbound traffic and published ports reach no container. Set net.ipv4.ip_forward=1 (dockerd does it at start unless told not to).");
 
-        if (context.V4.LegacyTablesPresent || !context.OtherBackendsV4.IsEmpty)
+        if (context.V4.LegacyTablesPresent || !context.OtherBackends.IsEmpty)
             yield return Finding.Of(FindingCodes.SplitBackends,
                 "rules are split across iptables-legacy and iptables-nft: both run for every packet, and a packet must pass both. Audit both (iptables-legacy-save and iptables-nft-save), and keep one back end.");
-        foreach (var f in OtherBackendDrops(context, inputs)) yield return f;
+        foreach (var (family, prefix) in analysis.Families)
+            foreach (var f in Audit.Checks.OtherBackendDrops.Of(context, family, prefix)) yield return f;
 
         var doubts = analysis.Passes.Rules.Doubts;
         if (doubts.Count > 0)
@@ -114,26 +115,5 @@ public sealed class HostCheck : IAuditCheck
         }
 
         return new(before.Distinct().ToList(), userAccepts.Distinct().ToList(), userAccepts.Count > 0 && !passesThrough);
-    }
-
-    /// <summary>Outbound container traffic one back end accepts and the other drops: the kernel runs both.</summary>
-    private static IEnumerable<Finding> OtherBackendDrops(AuditContext context, AuditInputs inputs)
-    {
-        if (context.OtherBackendsV4.IsEmpty) yield break;
-        Model.Ruleset[] backends = [inputs.Ruleset, .. context.OtherBackendsV4];
-        var networks = inputs.Networks.IsEmpty
-            ? context.OtherBackendsV4.SelectMany(o => Docker.DockerViewInference.Infer(o).Networks).Select(n => AuditedNetwork.Of(n)).OfType<AuditedNetwork>().ToList()
-            : [.. inputs.Networks];
-        foreach (var n in networks.Where(n => !n.Network.Internal))
-        {
-            var packet = new Packet(IpFamily.V4, n.ProbeA, HostModel.InternetAddress, Protocol.Tcp, 40000, 443, InInterface: n.Bridge, OutInterface: HostModel.Uplink);
-            var traces = backends.Select(b => PacketTracer.Trace(b, packet, PacketPath.Forward, inputs.HostModel.Context(null))).ToList();
-            if (!traces.Any(t => t.Verdict == PacketVerdict.Accept)) continue;
-            var drops = traces.Where(t => t.Verdict is PacketVerdict.Drop or PacketVerdict.Reject).Select(t => t.Single).OfType<TraceOutcome>().ToList();
-            if (drops.Count > 0)
-                yield return Finding.Of(FindingCodes.OtherBackendDrops,
-                    $"one iptables back end accepts new outbound traffic from {n.Name} and the other drops it: both run, so containers lose their outbound connections. Remove the other back end's rules, or allow the traffic there.",
-                    [n.Name], evidence: drops.Select(o => EvidenceOf.Decision(o, "drops container traffic in one back end")));
-        }
     }
 }

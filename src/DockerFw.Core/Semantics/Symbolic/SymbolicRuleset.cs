@@ -109,7 +109,7 @@ public sealed class SymbolicRuleset
     {
         var seen = table.Family switch { "inet" => true, "ip" => family == IpFamily.V4, "ip6" => family == IpFamily.V6, _ => false };
         if (!seen) return;
-        var key = $"{table.Family} {table.Name}";
+        var key = table.QualifiedName;
         var nat = NatChains(table);
         foreach (var chain in table.Chains)
         {
