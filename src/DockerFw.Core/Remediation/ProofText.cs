@@ -76,10 +76,10 @@ internal static class ProofText
     /// </summary>
     /// <summary>
     /// The rule a region names: iptables' tables by name, native nft tables by family and name
-    /// (<c>ip docker-bridges</c>), as the engine names them.
+    /// (<c>ip docker-bridges</c>), the other back end's by its tool, as the engine names them.
     /// </summary>
     internal static Rule? RuleOf(Ruleset ruleset, ResponsibleRule responsible) =>
-        (ruleset[responsible.Table] ?? ruleset.NativeTables.FirstOrDefault(t => $"{t.Family} {t.Name}" == responsible.Table))?[responsible.Chain]?
+        ruleset.TableNamed(responsible.Table)?[responsible.Chain]?
             .Rules.ElementAtOrDefault(responsible.Number - 1);
 
     public static string? DecidedBy(ReachRegion region, Ruleset ruleset)
