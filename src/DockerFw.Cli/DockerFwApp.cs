@@ -37,6 +37,8 @@ internal static class DockerFwApp
 
     private static int Invoke(Command root, string[] args, StandardStreams streams)
     {
+        // The shell scripts of `dockerfw completion` ask this way; it is no command of the tree.
+        if (args is [Completion.Completions.Request, .. var words]) return Completion.Completions.Write(root, words, streams.Out);
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)
         {

@@ -37,6 +37,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<SnapshotCommand>();
         services.AddCliCommand<ApplyCommand>();
         services.AddCliCommand<EnforceCommand>();
+        services.AddCliCommand<CompletionCommand>();
         return services;
     }
 

@@ -74,25 +74,12 @@ internal static class DockerCliPlugin
         return DockerFwApp.Run([.. options.Rest], streams);
     }
 
-    /// <summary>
-    /// Completions as cobra prints them for the docker CLI: one candidate a line (a tab before its
-    /// description), then <c>:DIRECTIVE</c> (4: no file completion; 0: the shell's default).
-    /// </summary>
+    /// <summary>The docker CLI's completion request: the words after its global options, answered as for dockerfw.</summary>
     private static int Complete(string[] words, StandardStreams streams)
     {
         var (options, _) = DockerGlobalOptions.Parse(words);
-        var rest = options?.Rest.ToArray() ?? [];
         using var provider = new ServiceCollection().AddDockerFwCli(streams).BuildServiceProvider();
         var root = provider.GetRequiredService<RootCommandFactory>().Create();
-        // The last word is the one being completed ("" for a new word).
-        var typed = rest.Length == 0 ? "" : rest[^1];
-        var line = string.Join(' ', rest.Select(w => w.Contains(' ', StringComparison.Ordinal) ? $"\"{w}\"" : w));
-        var items = root.Parse(line).GetCompletions(line.Length)
-            .Where(c => c.Label.StartsWith(typed, StringComparison.Ordinal))
-            .ToList();
-        foreach (var item in items)
-            streams.Out.WriteLine(string.IsNullOrEmpty(item.Detail) ? item.Label : $"{item.Label}\t{item.Detail}");
-        streams.Out.WriteLine(items.Count > 0 && typed.StartsWith('-') ? ":4" : ":0");
-        return ExitCodes.Ok;
+        return Completion.Completions.Write(root, options?.Rest.ToArray() ?? [], streams.Out);
     }
 }
