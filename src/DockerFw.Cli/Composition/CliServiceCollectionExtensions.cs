@@ -38,6 +38,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<ApplyCommand>();
         services.AddCliCommand<EnforceCommand>();
         services.AddCliCommand<CompletionCommand>();
+        services.AddCliCommand<CaptureCommand>();
         return services;
     }
 

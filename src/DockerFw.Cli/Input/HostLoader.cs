@@ -21,7 +21,9 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
     public LoadedHost Load(InputOptions input, bool strict = false)
     {
         // Live: the host's rules, kernel settings and (unless --docker files are named) the Engine's view.
-        var live = input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
+        // A bundle is the live reader replayed (docs/capture.md): from here on, exactly the live host.
+        var live = input.Bundle is { } bundle ? Capture.BundleReplay.Read(bundle)
+            : input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
         var texts = live?.Dumps ?? dumps.ReadIptables(input);
         var rules = DumpLoader.Parse(texts, strict);
         var otherBackends = DumpLoader.Parse(live?.OtherBackends ?? dumps.ReadOtherBackends(input), strict);

@@ -58,6 +58,12 @@ internal sealed class InputOptionSet
         HelpName = "FILE",
     };
 
+    public Option<string?> Bundle { get; } = new("--bundle")
+    {
+        Description = "Read a host captured by 'dockerfw capture' (its directory or .tar.gz) instead of the live host",
+        HelpName = "DIR|FILE.tar.gz",
+    };
+
     public Option<string?> DockerHost { get; } = new("--docker-host")
     {
         Description = "Live mode: the Docker Engine's socket (default: DOCKER_HOST, else unix:///var/run/docker.sock)",
@@ -82,6 +88,7 @@ internal sealed class InputOptionSet
         command.Options.Add(Netns);
         command.Options.Add(Routes);
         command.Options.Add(Proxies);
+        command.Options.Add(Bundle);
     }
 
     /// <summary>Adds <c>--docker-host</c>, for the commands that ask the Docker Engine in live mode.</summary>
@@ -99,5 +106,6 @@ internal sealed class InputOptionSet
         Proxies = parsed.GetValue(Proxies),
         IptablesLegacy = parsed.GetValue(IptablesLegacy),
         Ip6tablesLegacy = parsed.GetValue(Ip6tablesLegacy),
+        Bundle = parsed.GetValue(Bundle),
     };
 }

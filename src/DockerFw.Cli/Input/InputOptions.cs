@@ -41,6 +41,9 @@ internal sealed record InputOptions(
     /// <summary><c>--ip6tables-legacy FILE</c>: the same for ip6tables-legacy-save.</summary>
     public string? Ip6tablesLegacy { get; init; }
 
+    /// <summary><c>--bundle DIR|FILE.tar.gz</c>: a capture of a host (docs/capture.md), read in place of the live host.</summary>
+    public string? Bundle { get; init; }
+
     /// <summary>No ruleset file is named: read the firewall of the running host (or namespace).</summary>
     public bool IsLive => Iptables is null && Ip6tables is null && Nft is null;
 
@@ -60,14 +63,17 @@ internal sealed record InputOptions(
         if (DockerHost is not null && DockerFw.Cli.Live.DockerEngineAddress.Check(DockerHost) is { } badHost)
             errors.Add(badHost);
 
-        if (!Routes.IsEmpty && IsLive)
+        if (!Routes.IsEmpty && IsLive && Bundle is null)
             errors.Add("--routes describes a saved host; live mode reads the host's routes itself");
 
-        if (Proxies is not null && IsLive)
+        if (Proxies is not null && IsLive && Bundle is null)
             errors.Add("--proxies describes a saved host; live mode reads the host's docker-proxy listeners itself");
 
         if ((IptablesLegacy is not null || Ip6tablesLegacy is not null) && IsLive)
             errors.Add("--iptables-legacy and --ip6tables-legacy go with --iptables, --ip6tables or --nft; live mode reads both back ends itself");
+
+        if (Bundle is not null && (!IsLive || Netns is not null || DockerHost is not null || !Docker.IsEmpty || !Routes.IsEmpty || Proxies is not null || IptablesLegacy is not null || Ip6tablesLegacy is not null))
+            errors.Add("--bundle holds everything dockerfw reads of a host; it cannot be combined with the other input options");
 
         var fromStdin = new[] { Iptables, Ip6tables, Nft, IptablesLegacy, Ip6tablesLegacy }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)

@@ -9,7 +9,7 @@ namespace DockerFw.Cli.Live;
 /// GET requests to the Docker Engine API over its unix socket. Nothing else: an audit never changes
 /// the host, so this client has no way to send anything but GET.
 /// </summary>
-internal sealed class DockerEngineClient : IDisposable
+internal sealed class DockerEngineClient : IDockerEngine
 {
     // The Engine answers in milliseconds; a socket that accepts and then says nothing is a hung daemon.
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

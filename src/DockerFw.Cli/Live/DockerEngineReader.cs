@@ -14,17 +14,19 @@ internal sealed record EngineReading(DockerView? View, ImmutableArray<string> No
 /// </summary>
 internal static class DockerEngineReader
 {
-    public static EngineReading Read(DockerEngineAddress endpoint, ImmutableArray<HostBridge> bridges)
+    /// <param name="connector">The socket, unless capture records it or a bundle stands in for it.</param>
+    public static EngineReading Read(DockerEngineAddress endpoint, ImmutableArray<HostBridge> bridges, IDockerEngineConnector? connector = null)
     {
+        connector ??= SocketEngineConnector.Instance;
         // A socket the user named is one they expect to be read: its absence is an error, not a quieter audit.
-        if (!File.Exists(endpoint.SocketPath) && endpoint.Origin == "--docker-host")
+        if (!connector.Exists(endpoint) && endpoint.Origin == "--docker-host")
             throw new CliFailure($"no Docker Engine socket at {endpoint.SocketPath} (named by --docker-host): is dockerd running, and is this its socket?");
-        if (!File.Exists(endpoint.SocketPath))
+        if (!connector.Exists(endpoint))
             return new(null, [$"no Docker Engine socket at {endpoint.SocketPath} ({Origin(endpoint)}): auditing the ruleset alone; name the socket with --docker-host unix:///path"]);
 
         string json;
         var gone = new List<string>();
-        using (var client = new DockerEngineClient(endpoint))
+        using (var client = connector.Open(endpoint))
         {
             try
             {
@@ -72,7 +74,7 @@ internal static class DockerEngineReader
     }
 
     /// <param name="gone">Gets the objects listed but removed before their details were asked (a 404 then).</param>
-    private static string ReadAll(DockerEngineClient client, List<string> gone)
+    private static string ReadAll(IDockerEngine client, List<string> gone)
     {
         // The Engine lists in no stable order, and the default bridge gets a new id at every start: by
         // name, the same host always gives the same report.
@@ -86,7 +88,7 @@ internal static class DockerEngineReader
 
     // Docker changes while it is read: what the list named and the detail call no longer finds was
     // removed in between, and is not on the host any more; the rest of the view still holds.
-    private static void Detail(DockerEngineClient client, string path, string what, List<string> items, List<string> gone)
+    private static void Detail(IDockerEngine client, string path, string what, List<string> items, List<string> gone)
     {
         try
         {

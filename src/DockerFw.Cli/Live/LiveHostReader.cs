@@ -10,7 +10,8 @@ namespace DockerFw.Cli.Live;
 /// requests. Missing pieces degrade to notices (no Engine: the ruleset alone); what cannot be read
 /// at all is a <see cref="CliFailure"/> quoting the tool's stderr.
 /// </summary>
-internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallReader firewall, IPrivilege privilege, DockerEnvironment environment)
+/// <param name="engines">The Engine's socket unless capture records it or a bundle replays it.</param>
+internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallReader firewall, IPrivilege privilege, DockerEnvironment environment, IDockerEngineConnector? engines = null)
 {
     /// <param name="readEngine">False when Docker's view comes from <c>--docker</c> files instead.</param>
     public LiveHost Read(InputOptions input, bool readEngine)
@@ -39,7 +40,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         {
             var (endpoint, error) = DockerEngineAddress.Resolve(input.DockerHost, environment.DockerHost);
             if (endpoint is null) throw new CliFailure(error!);
-            var reading = DockerEngineReader.Read(endpoint, bridges);
+            var reading = DockerEngineReader.Read(endpoint, bridges, engines);
             all.AddRange(reading.Notices);
             view = reading.View;
             engine = view is null ? null : endpoint;
