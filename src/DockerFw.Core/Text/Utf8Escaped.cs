@@ -14,6 +14,16 @@ public sealed class Utf8Escaped : Encoding
 {
     public static Utf8Escaped Instance { get; } = new();
 
+    // UTF-8's names: the base class looks them up by code page (0 here) and throws, and Spectre.Console
+    // asks a writer's EncodingName (audit's text output to a pipe ended in NotSupportedException).
+    public override string EncodingName => UTF8.EncodingName;
+
+    public override string WebName => UTF8.WebName;
+
+    public override string BodyName => UTF8.BodyName;
+
+    public override string HeaderName => UTF8.HeaderName;
+
     /// <summary>The text of <paramref name="bytes"/>, each byte that is not part of valid UTF-8 kept as U+DC00 plus the byte.</summary>
     public static string Decode(ReadOnlySpan<byte> bytes)
     {

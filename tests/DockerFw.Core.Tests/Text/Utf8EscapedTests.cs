@@ -47,4 +47,14 @@ public class Utf8EscapedTests
 
         Assert.Equal([.. Enumerable.Repeat((byte)'x', 15), .. Encoding.UTF8.GetBytes("\U0001F600"), 0xFF], stream.ToArray());
     }
+
+    // Spectre.Console asks the writer's EncodingName: the base class looked it up by code page 0 and threw.
+    [Fact]
+    public void Its_names_are_utf8s()
+    {
+        Assert.Equal(Encoding.UTF8.EncodingName, Utf8Escaped.Instance.EncodingName);
+        Assert.Equal("utf-8", Utf8Escaped.Instance.WebName);
+        Assert.Equal("utf-8", Utf8Escaped.Instance.HeaderName);
+        Assert.Equal("utf-8", Utf8Escaped.Instance.BodyName);
+    }
 }
