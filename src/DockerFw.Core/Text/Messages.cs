@@ -23,6 +23,10 @@ internal static class Messages
     public static Diagnostic CommitWithBlanks(SourceSpan at, string line) =>
         Error("DFW101", at, $"expected 'COMMIT' alone on its line, but got '{line}'");
 
+    // iptables-legacy-restore compares the line with "COMMIT\n": without its line feed it is read as a rule ("Bad argument `COMMIT'").
+    public static Diagnostic CommitWithoutLineFeed(SourceSpan at) =>
+        Error("DFW101", at, "expected 'COMMIT' followed by a line feed (restore reads \"COMMIT\\n\"), but the input ends after 'COMMIT'");
+
     public static Diagnostic NotSaveOutput(SourceSpan at, string command) =>
         Error("DFW109", at, $"expected -A (only iptables-save output is read), but got '{command}'");
 

@@ -11,7 +11,8 @@ internal static class AuditFixture
 {
     public static Ruleset Read(string text, string name = "fixture.iptables-save")
     {
-        var read = IptablesSaveReader.Read(text, name);
+        // A raw string literal drops the line feed a dump file ends with, which restore needs after COMMIT.
+        var read = IptablesSaveReader.Read(text.EndsWith('\n') ? text : text + "\n", name);
         Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
         return read.Value!;
     }

@@ -36,7 +36,8 @@ internal static class AcceptanceFuzz
                            && IptablesSaveReader.Read(File.ReadAllText(seed.Path), "seed", seed.Family).Succeeded)
             .ToList();
 
-    public static IEnumerable<Outcome> Run(int seed, int cases, bool withNft)
+    /// <param name="only">When not null, the cases to read and load; the others are drawn (so each case is the same mutant) and skipped.</param>
+    public static IEnumerable<Outcome> Run(int seed, int cases, bool withNft, IReadOnlySet<int>? only = null)
     {
         var seeds = Seeds();
         var random = new Random(seed);
@@ -44,6 +45,7 @@ internal static class AcceptanceFuzz
         {
             var (path, family) = seeds[random.Next(seeds.Count)];
             var mutant = DumpMutator.Mutate(File.ReadAllText(path), random);
+            if (only is not null && !only.Contains(i)) continue;
             var read = IptablesSaveReader.Read(mutant, "m", family);
             var legacy = Load(mutant, family, legacy: true);
             bool? nft = withNft ? Load(mutant, family, legacy: false).Succeeded : null;
@@ -74,6 +76,15 @@ internal static class AcceptanceFuzz
         if (o.OurError is { } ours) text.Append("  dockerfw: ").Append(ours).Append('\n');
         else if (o.OurCodes.Count > 0) text.Append("  dockerfw warns: ").Append(string.Join(", ", o.OurCodes)).Append('\n');
         if (!o.Legacy) text.Append("  kernel: ").Append(o.LegacyError.Replace("\n", " | ", StringComparison.Ordinal)).Append('\n');
+        // Where the mutant departs from its seed, to reproduce the case by hand: the first and last lines that differ.
+        var seedLines = File.ReadAllText(Corpus.PathOf(o.Source)).Split('\n');
+        var mutantLines = o.Mutant.Split('\n');
+        var first = 0;
+        while (first < Math.Min(seedLines.Length, mutantLines.Length) && seedLines[first] == mutantLines[first]) first++;
+        var tail = 0;
+        while (tail < Math.Min(seedLines.Length, mutantLines.Length) - first && seedLines[^(tail + 1)] == mutantLines[^(tail + 1)]) tail++;
+        for (var n = first; n < mutantLines.Length - tail && n < first + 4; n++) text.Append($"  line {n + 1}: {mutantLines[n]}\n");
+        if (mutantLines.Length - tail <= first) text.Append($"  line {first + 1} of the seed dropped: {seedLines[first]}\n");
         return text.ToString();
     }
 }

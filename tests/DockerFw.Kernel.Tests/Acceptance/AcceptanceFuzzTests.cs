@@ -6,7 +6,8 @@ namespace DockerFw.Kernel.Tests.Acceptance;
 /// <summary>
 /// dockerfw accepts what the kernel loads and refuses what it refuses, over seeded mutants of the
 /// corpus. CI runs a bounded number; scripts/fuzz-accept.sh runs more (DOCKERFW_FUZZ_CASES,
-/// DOCKERFW_FUZZ_SEED, DOCKERFW_FUZZ_NFT=1 to load with nft too, DOCKERFW_FUZZ_REPORT=FILE).
+/// DOCKERFW_FUZZ_SEED, DOCKERFW_FUZZ_NFT=1 to load with nft too, DOCKERFW_FUZZ_REPORT=FILE,
+/// DOCKERFW_FUZZ_ONLY=N,M... to run only those cases of the seed).
 /// </summary>
 public sealed class AcceptanceFuzzTests(ITestOutputHelper output)
 {
@@ -19,7 +20,9 @@ public sealed class AcceptanceFuzzTests(ITestOutputHelper output)
         var cases = int.TryParse(Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_CASES"), out var c) ? c : CiCases;
         var seed = int.TryParse(Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_SEED"), out var s) ? s : 2026_12_04;
         var withNft = Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_NFT") == "1";
-        var outcomes = AcceptanceFuzz.Run(seed, cases, withNft).ToList();
+        var only = Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_ONLY") is { Length: > 0 } list
+            ? list.Split(',').Select(int.Parse).ToHashSet() : null;
+        var outcomes = AcceptanceFuzz.Run(seed, cases, withNft, only).ToList();
         var differ = outcomes.Where(o => !o.Agrees).ToList();
         var summary = $"seed {seed}: {outcomes.Count - differ.Count}/{outcomes.Count} agree with iptables-legacy-restore "
             + $"({100.0 * (outcomes.Count - differ.Count) / outcomes.Count:F2}%); dockerfw accepts {differ.Count(o => o.Ours)} it refuses, refuses {differ.Count(o => !o.Ours)} it loads; "

@@ -66,6 +66,7 @@ public static class IptablesSaveReader
             if (span.TrimEnd(" \t") is "COMMIT")
             {
                 if (span is not "COMMIT") diagnostics.Add(Messages.CommitWithBlanks(at, lines.Line));
+                else if (!lines.HadLineFeed) diagnostics.Add(Messages.CommitWithoutLineFeed(at.AtColumn(7)));
                 if (open is null) ReportOutside(lines.Line, at);
                 else if (!skipping)
                 {

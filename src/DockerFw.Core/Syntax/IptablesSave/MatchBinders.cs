@@ -74,6 +74,34 @@ internal static class MatchBinders
         return new ConntrackStateMatch(states, u.Negated, StateModule: u.Module == "state");
     }
 
+    /// <summary>
+    /// <c>--ctorigsrc</c>, <c>--ctorigdst</c>, <c>--ctreplsrc</c>, <c>--ctrepldst</c> as libxt_conntrack reads them
+    /// (<see cref="XtablesAddress.TryParseHostMask"/>), kept in the form save prints: the address as given
+    /// (not masked), then <c>/LEN</c> unless it is the whole address.
+    /// </summary>
+    public static Match? ConntrackAddress(OptionUse u)
+    {
+        var family = u.Context.Family;
+        if (!XtablesAddress.TryParseHostMask(u.Arg.Text, family, out var address, out var mask))
+            return u.Context.Bad<Match>(u.Arg, $"an {FamilyName(family)} address ADDR[/LEN or /MASK] (no host name)");
+        var text = IpAddressValue.Format(address, family);
+        var whole = new AddressMask(family, 0, mask);
+        if (mask != family.AllOnes()) text += "/" + (whole.PrefixLength is { } length ? length.ToString(System.Globalization.CultureInfo.InvariantCulture) : IpAddressValue.Format(mask, family));
+        return new ModuleOptionMatch(u.Module, u.Name, [text], u.Negated);
+    }
+
+    /// <summary>
+    /// <c>--ctorigsrcport</c> and the other three as libxt_conntrack reads them: XTTYPE_PORTRC, one port or
+    /// <c>P:Q</c> through getaddrinfo (<see cref="XtablesPorts.Style.GetPortByName"/>: decimal, <c>65536</c> is 0,
+    /// <c>P:</c> and <c>:Q</c> open). A reversed range loads and matches nothing; it is kept as save prints it.
+    /// </summary>
+    public static Match? ConntrackPorts(OptionUse u)
+    {
+        if (!XtablesPorts.TryParseRange(u.Arg.Text, XtablesPorts.Style.GetPortByName, out var first, out var last))
+            return u.Context.Bad<Match>(u.Arg, "a port or range (P, P:Q, P:, :Q; a service name or a decimal number)");
+        return new ModuleOptionMatch(u.Module, u.Name, [first == last && !u.Arg.Text.Contains(':') ? $"{first}" : $"{first}:{last}"], u.Negated);
+    }
+
     public static Match? Mark(OptionUse u) =>
         MarkMask.TryParse(u.Arg.Text, out var mark)
             ? new MarkMatch(mark!, u.Negated, Connection: u.Module == "connmark")
@@ -128,6 +156,13 @@ internal static class MatchBinders
     public static MatchBinder PhysdevFlag(PhysdevFlag flag) => u => new PhysdevFlagMatch(flag, u.Negated);
 
     public static Match Comment(OptionUse u) => new CommentMatch(u.Arg.Text);
+
+    /// <summary>
+    /// <c>-m string --algo</c>: the kernel's text-search algorithms (lib/ts_*.c); any other name fails the
+    /// rule's check on load ("line N failed"). fsm is taken though few kernels build it: a host that has it loads it.
+    /// </summary>
+    public static Match? StringAlgorithm(OptionUse u) =>
+        u.Arg.Text is "bm" or "kmp" or "fsm" ? Keep(u) : u.Context.Bad<Match>(u.Arg, "a text-search algorithm (bm, kmp)");
 
     public static string FamilyName(IpFamily family) => family == IpFamily.V4 ? "IPv4" : "IPv6";
 }

@@ -50,6 +50,10 @@ internal sealed partial class RuleBinder
     private bool TakeIntrapositionedBang(Token option)
     {
         if (position >= tokens.Count || !tokens[position].IsBang) return true;
+        // restore (1.8) no longer knows the old negation: getopt hands it the `!` as the option's value, so
+        // `-i ! -o docker0` loads an interface named "!". dockerfw reads `-s ! x` the old way (DFW150), but a `!`
+        // with no value after it is the value, as for restore.
+        if (position + 1 >= tokens.Count || tokens[position + 1].LooksLikeOption) return true;
         if (bang is not null)
         {
             context.Report(Messages.DoubleNegation(context.At(tokens[position])));

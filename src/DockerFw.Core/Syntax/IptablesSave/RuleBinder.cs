@@ -160,10 +160,45 @@ internal sealed partial class RuleBinder
                 or "--rename-chain" or "-L" or "--list" or "-S" or "--list-rules" or "-t" or "--table":
                 context.Report(Messages.NotSaveOutput(context.At(option), option.Text));
                 break;
+            case "-v" or "--verbose":
+                // Restore takes it on -A (it only makes restore print the rule).
+                NotNegated(option);
+                break;
             default:
-                ExtensionOption(option);
+                if (!GluedShortOptions(option)) ExtensionOption(option);
                 break;
         }
+    }
+
+    /// <summary>
+    /// getopt's bundled short options, as iptables 1.8 reads them: <c>-vj RETURN</c> is <c>-v -j RETURN</c>.
+    /// A glued value is the rest of the argument for <c>-g</c>, <c>-m</c>, <c>-A</c> and <c>-c</c> (<c>-gX</c>), but
+    /// <c>-s</c>, <c>-d</c>, <c>-i</c>, <c>-o</c>, <c>-p</c> and <c>-j</c> take their value from argv[optind-1], the whole
+    /// argument: <c>-ieth0</c> is the interface "-ieth0", <c>-jRETURN</c> the target "-jRETURN". False when the token is no bundle.
+    /// </summary>
+    private bool GluedShortOptions(Token option, Token? whole = null)
+    {
+        var text = option.Text;
+        if (text.Length < 3 || text[1] == '-') return false;
+        var letter = text[1];
+        var head = new Token("-" + letter, option.Column, option.Quoted);
+        var rest = new Token(text[2..], option.Column + 2, option.Quoted);
+        var family = letter switch { '4' => IpFamily.V4, '6' => IpFamily.V6, _ => (IpFamily?)null };
+        if (letter is 'v' or 'f' || family == context.Family)
+        {
+            if (family is null) Option(head);
+            if (context.Failed) return true;
+            var next = rest with { Text = "-" + rest.Text, Column = rest.Column - 1 };
+            if (next.Text.Length == 2) Option(next);
+            else if (!GluedShortOptions(next, whole ?? option)) ExtensionOption(next);
+            return true;
+        }
+
+        if (letter is 'g' or 'm' or 'A' or 'c') tokens.Insert(position, rest);
+        else if (letter is 's' or 'd' or 'i' or 'o' or 'p' or 'j') tokens.Insert(position, whole ?? option);
+        else return false;
+        Option(head);
+        return true;
     }
 
     /// <summary>The core options in save's order; a rule holds each at most once.</summary>

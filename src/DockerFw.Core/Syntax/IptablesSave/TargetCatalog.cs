@@ -29,7 +29,33 @@ internal static class TargetCatalog
         new(name, true, options.Select(o => new OptionSpec(o.Name, o.Arity, Invertible: false)));
 
     private static TargetSpec Extension(string name, bool terminating, params (string Name, int Arity)[] options) =>
-        new(Table(name, options), u => new ExtensionTarget(name, [.. u.Options.Select(o => o.ToModel())], Known: true, terminating));
+        Numbered(name, terminating, [], options);
+
+    /// <summary>
+    /// An extension target some of whose options take an unsigned number (the guided parser's
+    /// XTTYPE_UINT8/16/32: <see cref="XtablesNumber"/>, at most the given value); out of range is refused, as restore refuses it.
+    /// </summary>
+    private static TargetSpec Numbered(string name, bool terminating, (string Option, ulong Max)[] numbers, params (string Name, int Arity)[] options) =>
+        new(Table(name, options), u =>
+        {
+            var model = new List<TargetOption>(u.Options.Count);
+            foreach (var o in u.Options)
+            {
+                var option = o.ToModel();
+                foreach (var (numbered, max) in numbers)
+                {
+                    if (o.Name != numbered) continue;
+                    if (!XtablesNumber.TryParse(o.Args[0].Text, max, out var value))
+                        return Fail(u, o.Args[0], $"a number 0-{max} (as in C: 010 = 8, 0x10 = 16)");
+                    // Kept as save prints it, in decimal.
+                    option = option with { Arguments = [value.ToString(CultureInfo.InvariantCulture)] };
+                }
+
+                model.Add(option);
+            }
+
+            return new ExtensionTarget(name, [.. model], Known: true, terminating);
+        });
 
     // Where the kernel takes each target, as iptables-legacy-restore and iptables-nft-restore 1.8.9
     // loaded it into a namespace (docs/acceptance.md); a rule elsewhere fails with EINVAL.
@@ -53,10 +79,11 @@ internal static class TargetCatalog
         ["TRACE"] = Extension("TRACE", false) with { Tables = Raw },
         ["TCPMSS"] = Extension("TCPMSS", false, ("--set-mss", 1), ("--clamp-mss-to-pmtu", 0)),
         ["CHECKSUM"] = Extension("CHECKSUM", false, ("--checksum-fill", 0)) with { Tables = Mangle },
-        ["NFLOG"] = Extension("NFLOG", false, ("--nflog-group", 1), ("--nflog-prefix", 1), ("--nflog-range", 1),
+        ["NFLOG"] = Numbered("NFLOG", false, [("--nflog-group", ushort.MaxValue), ("--nflog-range", uint.MaxValue), ("--nflog-size", uint.MaxValue),
+            ("--nflog-threshold", ushort.MaxValue)], ("--nflog-group", 1), ("--nflog-prefix", 1), ("--nflog-range", 1),
             ("--nflog-size", 1), ("--nflog-threshold", 1)),
         ["ULOG"] = Extension("ULOG", false, ("--ulog-nlgroup", 1), ("--ulog-prefix", 1), ("--ulog-cprange", 1), ("--ulog-qthreshold", 1)),
-        ["NFQUEUE"] = Extension("NFQUEUE", true, ("--queue-num", 1), ("--queue-balance", 1), ("--queue-bypass", 0),
+        ["NFQUEUE"] = Numbered("NFQUEUE", true, [("--queue-num", ushort.MaxValue)], ("--queue-num", 1), ("--queue-balance", 1), ("--queue-bypass", 0),
             ("--fail-open", 0), ("--queue-cpu-fanout", 0)),
         ["CLASSIFY"] = Extension("CLASSIFY", false, ("--set-class", 1)) with { Hooks = ["FORWARD", "OUTPUT", "POSTROUTING"] },
         ["DSCP"] = Extension("DSCP", false, ("--set-dscp", 1), ("--set-dscp-class", 1)) with { Tables = Mangle },

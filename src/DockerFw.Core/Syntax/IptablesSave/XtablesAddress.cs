@@ -42,6 +42,40 @@ internal static class XtablesAddress
         return false;
     }
 
+    /// <summary>
+    /// <c>ADDR[/LEN or /MASK]</c> of the guided parser's XTTYPE_HOSTMASK (<c>-m conntrack --ctorigsrc</c> and
+    /// the like): split at the first <c>/</c>; the address through getaddrinfo (inet_aton's numbers:
+    /// <c>1.2.3</c> is 1.2.0.3, <c>010.1.2.3</c> is 8.1.2.3; a host name would need DNS: refused); the
+    /// length an <see cref="XtablesNumber"/> up to the family's bits, else a mask of one to four parts
+    /// (<c>/33</c> is the mask 33.0.0.0). The address is kept unmasked, as the kernel keeps and save prints it.
+    /// </summary>
+    public static bool TryParseHostMask(string text, IpFamily family, out UInt128 address, out UInt128 mask)
+    {
+        address = 0;
+        mask = family.AllOnes();
+        var slash = text.IndexOf('/');
+        var hostText = slash < 0 ? text : text[..slash];
+        if (family == IpFamily.V6)
+        {
+            if (!IpAddressValue.TryParse(hostText, family, out address)) return false;
+        }
+        else if (TryInetAton(hostText, out var v4)) address = v4;
+        else return false;
+
+        if (slash < 0) return true;
+        var maskText = text[(slash + 1)..];
+        if (XtablesNumber.TryParse(maskText, family.Bits(), out int length))
+        {
+            mask = AddressMask.PrefixMask(family, length);
+            return true;
+        }
+
+        if (family == IpFamily.V6) return maskText.Contains(':') && IpAddressValue.TryParse(maskText, family, out mask);
+        if (!TryParseNumeric(maskText, isMask: false, out var dotted)) return false;
+        mask = dotted;
+        return true;
+    }
+
     /// <summary>parse_ipmask/parse_ip6mask: a dotted (or IPv6) mask, else a prefix length.</summary>
     private static bool TryParseMask(string text, IpFamily family, out UInt128 mask)
     {

@@ -1,0 +1,53 @@
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Kernel.Tests.Harness;
+
+namespace DockerFw.Kernel.Tests.Acceptance;
+
+/// <summary>
+/// Forms the acceptance fuzz found dockerfw reading otherwise than iptables-legacy-restore
+/// (docs/acceptance.md): a last COMMIT without its line feed, getopt's bundled short options, a
+/// <c>!</c> with no value after it, extension numbers out of range, an unknown text-search algorithm.
+/// Each dump is loaded into a namespace of our own: dockerfw accepts it exactly when the kernel's
+/// restore does, and prints each rule as the kernel's save prints it back.
+/// </summary>
+public sealed class KernelLineForms
+{
+    public static TheoryData<string> Dumps => new()
+    {
+        // Legacy compares the line with "COMMIT\n": without the line feed it is a rule ("Bad argument `COMMIT'").
+        "*filter\n:X - [0:0]\n-A X -j ACCEPT\nCOMMIT",
+        "*filter\n:X - [0:0]\n-A X -j ACCEPT\nCOMMIT\n",
+        // getopt: -vj is -v -j, -jRETURN is -j RETURN, -ieth0 is -i eth0; -v alone is allowed with -A.
+        "*filter\n:X - [0:0]\n-A X -i br-dummy -vj RETURN\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -jRETURN\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -ieth0 -p tcp -m tcp --dport 80 -v -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -vx -j ACCEPT\nCOMMIT\n",
+        // A `!` with no value after it is the value: an interface named "!".
+        "*filter\n:X - [0:0]\n-A X -i ! -o docker0 -j X2\n:X2 - [0:0]\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -o ! -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -s ! -j ACCEPT\nCOMMIT\n",
+        // NFLOG and NFQUEUE numbers: xtables_strtoui, base 0, 16 or 32 bits.
+        "*filter\n:X - [0:0]\n-A X -p ah -j NFLOG --nflog-group 5r\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-group 65536\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-group 010 --nflog-threshold 0x10\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -j NFQUEUE --queue-num 65536\nCOMMIT\n",
+        // -m string: the kernel knows bm and kmp (fsm only where it is built).
+        "*filter\n:X - [0:0]\n-A X -p tcp -m string --string \"GET /\" --algo [0:0:0] -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -p tcp -m string --string \"GET /\" --algo kmp -j ACCEPT\nCOMMIT\n",
+    };
+
+    [KernelTheory]
+    [MemberData(nameof(Dumps))]
+    public void Dockerfw_accepts_each_line_form_as_legacy_restore_does(string text)
+    {
+        var ours = IptablesSaveReader.Read(text, "t");
+        using var netns = Netns.Create();
+        var kernel = netns.ExecWithInput(text, "iptables-legacy-restore");
+        Assert.True(ours.Succeeded == kernel.Succeeded,
+            $"{text}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Succeeded ? "loads" : $"refuses ({kernel.Stderr.Trim()})")}");
+        if (!kernel.Succeeded) return;
+        var saved = netns.Exec("iptables-legacy-save", "-t", "filter").EnsureSuccess().Stdout
+            .Split('\n').Where(line => line.StartsWith("-A ", StringComparison.Ordinal));
+        Assert.Equal(saved, ours.Value!.Rules.Select(rule => IptablesSaveWriter.FormatRule(rule)));
+    }
+}
