@@ -57,7 +57,8 @@ public sealed class BuiltScenario
         {
             var c = spec.Containers.Single(x => x.Name == name);
             foreach (var port in c.TcpPorts) servers.Tcp(path, port);
-            foreach (var port in c.UdpPorts) servers.Udp(path, port);
+            var addresses = endpoints.Where(e => e.Container == name).SelectMany(e => new[] { e.Address, e.Address6 }).OfType<IPAddress>().ToList();
+            foreach (var port in c.UdpPorts) servers.Udp(path, port, addresses);
         }
 
         return new BuiltScenario { Spec = spec, Lab = lab, Bridges = bridges, Endpoints = endpoints, NetnsPaths = paths };

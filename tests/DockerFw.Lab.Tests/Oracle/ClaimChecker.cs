@@ -152,6 +152,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             {
                 (false, "0.0.0.0") => [LabDaemon.UplinkAddress, OracleLab.SecondHostAddress],
                 (false, OracleLab.SecondHostAddress) => [OracleLab.SecondHostAddress],
+                (false, "127.0.0.1") => ["127.0.0.1"], // a neighbour routing loopback through the host (DFW514)
                 (true, "::") => [OracleLab.UplinkAddress6],
                 _ => [],
             };
@@ -162,6 +163,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 && targets.Contains(r.Probe.Destination.ToString())).ToList();
             if (probes.Count == 0) continue;
             Checked++;
+            if (hostIp == "127.0.0.1") Loopback(port, protocol!, probes);
             var accepts = p.GetProperty("filter_accepts");
             var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}";
             if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
@@ -179,32 +181,20 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
         }
     }
 
-    /// <summary>
-    /// Whether a partial port's address list (<c>"198.51.100.1, 10.0.0.0/8, 10.1.0.1-10.1.0.9"</c>;
-    /// null: every address) holds <paramref name="address"/>.
-    /// </summary>
-    private static bool Holds(JsonElement port, string key, IPAddress? address)
+    /// <summary>DFW514 says a port bound to 127.0.0.1 is reached by a neighbour routing loopback through the host: exactly when the probe's packet got to the container.</summary>
+    private void Loopback(int port, string protocol, List<ProbeResult> probes)
     {
-        if (!port.TryGetProperty(key, out var list) || list.ValueKind != JsonValueKind.String) return true;
-        if (address is null) return false;
-        foreach (var item in list.GetString()!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var dash = item.IndexOf('-');
-            if (dash > 0 && IPAddress.TryParse(item[..dash], out var first) && IPAddress.TryParse(item[(dash + 1)..], out var last))
-            {
-                if (Compare(first, address) <= 0 && Compare(address, last) <= 0) return true;
-            }
-            else if (IPNetwork.TryParse(item.Contains('/') ? item : $"{item}/{(item.Contains(':') ? 128 : 32)}", out var network) && network.Contains(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        Checked++;
+        var reached = probes.Where(r => r.Outcome == Outcome.Echoed).ToList();
+        var said = audit.GetProperty("findings").EnumerateArray().Any(f => f.GetProperty("code").GetString() == "DFW514"
+            && f.GetProperty("message").GetString()!.Contains($"port {protocol}/{port} on 127.0.0.1 ", StringComparison.Ordinal));
+        if (reached.Count > 0 && !said) Add("finding/DFW514-missing", $"nothing about {protocol}/{port} on 127.0.0.1 (no DFW514)", reached);
+        if (reached.Count == 0 && said) Add("finding/DFW514-but-unreached", $"DFW514: {protocol}/{port} on 127.0.0.1 is reached from the network", probes);
     }
 
-    private static int Compare(IPAddress a, IPAddress b) =>
-        a.AddressFamily != b.AddressFamily ? a.AddressFamily.CompareTo(b.AddressFamily) : a.GetAddressBytes().AsSpan().SequenceCompareTo(b.GetAddressBytes());
+    /// <summary>Whether a partial port's address list (null: every address) holds <paramref name="address"/>.</summary>
+    private static bool Holds(JsonElement port, string key, IPAddress? address) =>
+        !port.TryGetProperty(key, out var list) || list.ValueKind != JsonValueKind.String || AddressList.Holds(list.GetString()!, address) != false;
 
     private List<IPNetwork> Subnets(string network, bool six) =>
         audit.GetProperty("networks").EnumerateArray().Where(n => n.GetProperty("name").GetString() == network)

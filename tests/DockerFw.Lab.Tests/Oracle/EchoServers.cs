@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace DockerFw.Lab.Tests.Oracle;
 
 /// <summary>
-/// TCP and UDP echo servers on a container's ports, listening in the container's namespace on every
-/// address (IPv4 and IPv6 in one dual-mode socket) and answering with what they got.
+/// TCP and UDP echo servers on a container's ports, in the container's namespace (TCP on every address,
+/// IPv4 and IPv6 in one dual-mode socket; UDP on each of its addresses), answering with what they got.
 /// </summary>
 public sealed class EchoServers : IDisposable
 {
@@ -44,9 +44,19 @@ public sealed class EchoServers : IDisposable
         });
     }
 
-    public void Udp(string netnsPath, int port)
+    /// <summary>
+    /// One socket per address of the container: an answer leaves from the address the request was
+    /// sent to, as a TCP answer does. (A socket on every address answers from the address its route
+    /// picks, which for a multi-homed container is another network's, and the client's connected
+    /// socket ignores it: a silence no firewall made.)
+    /// </summary>
+    public void Udp(string netnsPath, int port, IEnumerable<IPAddress> addresses)
     {
-        var socket = Bound(netnsPath, SocketType.Dgram, ProtocolType.Udp, port);
+        foreach (var address in addresses) Udp(BoundTo(netnsPath, address, port));
+    }
+
+    private void Udp(Socket socket)
+    {
         _ = Task.Run(async () =>
         {
             var buffer = new byte[256];
@@ -54,7 +64,8 @@ public sealed class EchoServers : IDisposable
             {
                 try
                 {
-                    var got = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.IPv6Any, 0), stop.Token);
+                    var any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+                    var got = await socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(any, 0), stop.Token);
                     await socket.SendToAsync(buffer.AsMemory(0, got.ReceivedBytes), SocketFlags.None, got.RemoteEndPoint, stop.Token);
                 }
                 catch (OperationCanceledException)
@@ -71,6 +82,17 @@ public sealed class EchoServers : IDisposable
                 }
             }
         });
+    }
+
+    private Socket BoundTo(string netnsPath, IPAddress address, int port)
+    {
+        var socket = NetnsSockets.Open(netnsPath, address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // IP_FREEBIND (SOL_IP 0, option 15; honoured by IPv6 sockets too): an IPv6 address still in
+        // duplicate address detection cannot be bound otherwise.
+        socket.SetRawSocketOption(0, 15, BitConverter.GetBytes(1));
+        socket.Bind(new IPEndPoint(address, port));
+        lock (sockets) sockets.Add(socket);
+        return socket;
     }
 
     // Dual-mode where the namespace has IPv6; IPv4 alone where Docker disabled it in the container.

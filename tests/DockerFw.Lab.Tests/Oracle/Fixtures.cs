@@ -12,18 +12,20 @@ public static class Fixtures
     {
         var root = Environment.GetEnvironmentVariable("DOCKERFW_ORACLE_FIXTURES");
         if (string.IsNullOrEmpty(root)) return null;
-        var name = $"seed-{outcome.Spec.Seed}-{d.Class.Replace('/', '-')}";
+        var name = $"seed-{outcome.Spec.Seed}-{(d.Phase is null ? "" : $"policy-{d.Phase}-")}{d.Class.Replace('/', '-')}";
         var dir = Path.Combine(root, name);
         Directory.CreateDirectory(dir);
-        foreach (var (file, text) in outcome.Dumps) File.WriteAllText(Path.Combine(dir, file), text);
+        // A claim of audit --policy keeps the host of its phase and the policy (the replay passes --policy).
+        foreach (var (file, text) in outcome.DumpsOf(d.Phase)) File.WriteAllText(Path.Combine(dir, file), text);
         var readme = new StringBuilder()
             .Append(outcome.Spec.WithTampers(tampers).Describe())
+            .Append(d.Phase is null ? "" : $"  policy {outcome.PolicyNote}, {outcome.PolicyDetail}\n")
             .Append(d.Render(int.MaxValue))
             .AppendLine()
             .AppendLine("rerun: scripts/soak.sh --seed " + outcome.Spec.Seed);
         File.WriteAllText(Path.Combine(dir, "README.txt"), readme.ToString());
         File.WriteAllText(Path.Combine(dir, "fixture.json"), System.Text.Json.JsonSerializer.Serialize(
-            new { seed = outcome.Spec.Seed, @class = d.Class, claim = d.Claim, tampers = tampers.Select(t => t.ToString()) }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            new { seed = outcome.Spec.Seed, @class = d.Class, phase = d.Phase, claim = d.Claim, tampers = tampers.Select(t => t.ToString()), policy = d.Phase is null ? null : outcome.Spec.Policy }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return dir;
     }
 }

@@ -12,6 +12,7 @@ public sealed class HostInterfaces
 {
     private readonly List<(string Interface, IPAddress Address, int Length)> addresses = [];
     private readonly HashSet<string> callIptables = [];
+    private readonly HashSet<string> callIp6tables = [];
 
     public HostInterfaces(string ipAddrJson)
     {
@@ -22,9 +23,11 @@ public sealed class HostInterfaces
                 foreach (var a in infos.EnumerateArray())
                     if (a.TryGetProperty("local", out var local) && IPAddress.TryParse(local.GetString(), out var ip))
                         addresses.Add((name, ip, a.GetProperty("prefixlen").GetInt32()));
-            if (link.TryGetProperty("linkinfo", out var info) && info.TryGetProperty("info_data", out var data)
-                && data.TryGetProperty("nf_call_iptables", out var call) && call.ValueKind == JsonValueKind.Number && call.GetInt32() == 1)
-                callIptables.Add(name);
+            if (link.TryGetProperty("linkinfo", out var info) && info.TryGetProperty("info_data", out var data))
+            {
+                if (data.TryGetProperty("nf_call_iptables", out var call) && call.ValueKind == JsonValueKind.Number && call.GetInt32() == 1) callIptables.Add(name);
+                if (data.TryGetProperty("nf_call_ip6tables", out var call6) && call6.ValueKind == JsonValueKind.Number && call6.GetInt32() == 1) callIp6tables.Add(name);
+            }
         }
     }
 
@@ -37,8 +40,8 @@ public sealed class HostInterfaces
                 && new IPNetwork(Masked(a.Address, a.Length), a.Length).Contains(address))
             .OrderByDescending(a => a.Length).Select(a => a.Interface).FirstOrDefault();
 
-    /// <summary>The bridge's own nf_call_iptables (the kernel passes bridged traffic to iptables when it or the global sysctl is 1).</summary>
-    public bool BridgeCallsIptables(string bridge) => callIptables.Contains(bridge);
+    /// <summary>The bridge's own nf_call_iptables (nf_call_ip6tables for IPv6): the kernel passes bridged traffic to the family's tables when it or the global sysctl is 1.</summary>
+    public bool BridgeCallsIptables(string bridge, bool six = false) => (six ? callIp6tables : callIptables).Contains(bridge);
 
     private static IPAddress Masked(IPAddress a, int length)
     {

@@ -16,11 +16,11 @@ public static class Oracle
         var runs = new Dictionary<string, ScenarioOutcome> { [Key(spec.Tampers)] = outcome };
         var known = new List<(Disagreement, KnownWrongAnswer)>();
         var fresh = new List<ShrunkDisagreement>();
-        foreach (var group in outcome.Disagreements.GroupBy(d => d.Class))
+        foreach (var group in outcome.Disagreements.GroupBy(d => (d.Phase, d.Class)))
         {
             var (tampers, last) = shrink ? Shrink(spec, group.Key, runs) : (spec.Tampers, outcome);
             var shrunkSpec = spec.WithTampers(tampers);
-            var representative = last.Disagreements.FirstOrDefault(x => x.Class == group.Key) ?? group.First();
+            var representative = last.Disagreements.FirstOrDefault(x => (x.Phase, x.Class) == group.Key) ?? group.First();
             if (KnownWrongAnswer.For(representative, shrunkSpec) is { } k) known.AddRange(group.Select(d => (d, k)));
             else fresh.Add(new ShrunkDisagreement(representative, tampers, group.Count(), Fixtures.Write(last, representative, tampers)));
         }
@@ -28,7 +28,7 @@ public static class Oracle
         return new SeedReport(outcome, known, fresh);
     }
 
-    private static (IReadOnlyList<Tamper>, ScenarioOutcome) Shrink(ScenarioSpec spec, string cls, Dictionary<string, ScenarioOutcome> runs)
+    private static (IReadOnlyList<Tamper>, ScenarioOutcome) Shrink(ScenarioSpec spec, (string? Phase, string Class) cls, Dictionary<string, ScenarioOutcome> runs)
     {
         var tampers = spec.Tampers.ToList();
         var last = runs[Key(tampers)];
@@ -36,7 +36,7 @@ public static class Oracle
         {
             var without = tampers.Where((_, j) => j != i).ToList();
             if (!runs.TryGetValue(Key(without), out var rerun)) runs[Key(without)] = rerun = ScenarioRun.Run(spec.WithTampers(without));
-            if (rerun.Disagreements.Any(d => d.Class == cls))
+            if (rerun.Disagreements.Any(d => (d.Phase, d.Class) == cls))
             {
                 tampers = without;
                 last = rerun;

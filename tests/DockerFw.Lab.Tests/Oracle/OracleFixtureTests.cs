@@ -17,6 +17,8 @@ public sealed class OracleFixtureTests
     {
         ["seed-12-finding-v6-DFW201-202-missing"] =
             "Docker without ip6tables: dual-stack networks reach each other over IPv6 unfiltered, and the audit has no IPv6 matrix, icc or finding (oracle F8)",
+        ["seed-3-policy-applied-icc-false-but-partly-reached"] =
+            "after apply, a rule that opens tcp/7465 from one container of the network to another (-s A -d B, as apply writes an allowed pair) leaves icc effectively false instead of partial (oracle F11)",
         ["seed-1001-container-matrix-partial-flow-blocked"] =
             "a multi-homed server answers through its other network (asymmetric route), where icc=false drops the answer; judged as if it came back the way the request went (oracle F10)",
     };
@@ -38,10 +40,14 @@ public sealed class OracleFixtureTests
         var dir = Path.Combine(Root, name);
         var fixture = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "fixture.json"))).RootElement;
         var cls = fixture.GetProperty("class").GetString()!;
-        var audit = OfflineAudit(dir);
+        var policyFile = Path.Combine(dir, "policy");
+        var audit = OfflineAudit(dir, File.Exists(policyFile) ? policyFile : null);
         var traffic = TrafficFile.Read(File.ReadAllText(Path.Combine(dir, "traffic.json")));
         var dumps = Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
         var disagreements = new ClaimChecker(audit, traffic).Check().Concat(new ReachChecker(dumps, traffic).Check()).ToList();
+        // A claim of audit --policy: the policy the oracle wrote, as fixture.json keeps it.
+        if (fixture.TryGetProperty("policy", out var spec) && spec.ValueKind == JsonValueKind.Object)
+            disagreements.AddRange(new PolicyClaims(audit, traffic, spec.Deserialize<PolicySpec>()!, new EndpointView(dumps["docker-networks.json"], dumps["docker-containers.json"])).Check());
         var still = disagreements.Where(d => d.Class == cls).ToList();
         if (Open.TryGetValue(name, out var where))
             Assert.True(still.Count > 0, $"{name} ({where}) agrees with its traffic now: remove it from OracleFixtureTests.Open");
@@ -49,8 +55,9 @@ public sealed class OracleFixtureTests
             Assert.True(still.Count == 0, string.Concat(still.Select(d => d.Render())));
     }
 
-    private static JsonElement OfflineAudit(string dir)
+    private static JsonElement OfflineAudit(string dir, string? policy)
     {
+        string[] policyOption = policy is null ? [] : ["--policy", policy];
         var sysctls = File.ReadAllLines(Path.Combine(dir, "sysctls"))
             .Select(l => l.Split('=', 2, StringSplitOptions.TrimEntries)).Where(kv => kv.Length == 2)
             .SelectMany(kv => new[] { "--sysctl", $"{kv[0]}={kv[1]}" });
@@ -62,7 +69,7 @@ public sealed class OracleFixtureTests
         var exit = DockerFwApp.Run(
             ["audit", "--iptables", Path.Combine(dir, "iptables-save"), "--ip6tables", Path.Combine(dir, "ip6tables-save"),
              "--nft", Path.Combine(dir, "nft.json"), "--docker", Path.Combine(dir, "docker-networks.json"),
-             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. other, .. sysctls],
+             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. other, .. policyOption, .. sysctls],
             new StandardStreams(new StringReader(""), output, error));
         Assert.True(exit is 0 or 1, $"audit exited {exit}: {error}");
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();

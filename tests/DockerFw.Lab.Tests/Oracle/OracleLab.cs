@@ -28,6 +28,12 @@ public sealed class OracleLab : LabDaemon
             MustInLab("ip", "-6", "addr", "add", UplinkAddress6 + "/64", "dev", "uplink0", "nodad");
             MustInLab("ip", "-6", "route", "add", "default", "via", OutsideAddress6);
             InOutside("ip", "-6", "addr", "add", OutsideAddress6 + "/64", "dev", "uplink1", "nodad");
+            // A neighbour that routes 127.0.0.1 through the host (DFW514): outside's own loopback routes
+            // give way to one via the uplink (nothing outside uses its loopback).
+            InOutside("sysctl", "-qw", "net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf.uplink1.route_localnet=1");
+            InOutside("ip", "route", "del", "local", "127.0.0.1", "dev", "lo", "table", "local");
+            InOutside("ip", "route", "del", "local", "127.0.0.0/8", "dev", "lo", "table", "local");
+            InOutside("ip", "route", "add", "127.0.0.1/32", "via", UplinkAddress, "dev", "uplink1");
         }
         catch
         {

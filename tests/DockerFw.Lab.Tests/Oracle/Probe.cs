@@ -16,6 +16,13 @@ public enum Transport
 /// </summary>
 public sealed record Probe(string From, string NetnsPath, IPAddress? Source, IPAddress Destination, Transport Transport, int Port, bool Listening)
 {
+    /// <summary>
+    /// For a probe to 127.0.0.1 from outside (DFW514): the host's namespace, whose conntrack table
+    /// tells whether the container answered (the answer, from 127.0.0.1, never gets back to a
+    /// neighbour: it drops it as a martian).
+    /// </summary>
+    public string? ConntrackNetns { get; init; }
+
     public override string ToString() =>
         Transport == Transport.Icmp
             ? $"{From} ({Source}) -> {Destination} icmp echo"

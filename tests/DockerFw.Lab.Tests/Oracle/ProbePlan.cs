@@ -42,6 +42,10 @@ public static class ProbePlan
         var hostAddresses = new[] { LabDaemon.UplinkAddress, OracleLab.SecondHostAddress, OracleLab.UplinkAddress6 }.Select(IPAddress.Parse).ToList();
         foreach (var p in s.Spec.Containers.SelectMany(c => c.Published))
         {
+            // A neighbour routing 127.0.0.1 through the host to a port bound there (DFW514).
+            if (p.HostIp == "127.0.0.1")
+                probes.Add(new Probe("outside", s.Lab.OutsidePath, IPAddress.Parse(LabDaemon.OutsideAddress), IPAddress.Loopback, p.Transport, p.HostPort, true) { ConntrackNetns = s.Lab.Netns });
+
             foreach (var address in hostAddresses)
                 probes.Add(new Probe("outside", s.Lab.OutsidePath, NetnsSockets.SourceFor(s.Lab.OutsidePath, address), address, p.Transport, p.HostPort, true));
             // From every container to the host's IPv4 addresses: DNAT, then FORWARD from its bridge (or docker-proxy).

@@ -53,6 +53,10 @@ public static class ProbeRunner
             var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
             return new ProbeResult(probe, buffer.AsSpan(0, n).SequenceEqual(word) ? Outcome.Echoed : Outcome.Silent, port);
         }
+        catch (Exception e) when (probe.ConntrackNetns is not null && e is OperationCanceledException or SocketException)
+        {
+            return new ProbeResult(probe, LoopbackProbe.Answered(probe, port) ? Outcome.Echoed : Outcome.Silent, port);
+        }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
         {
             return new ProbeResult(probe, Outcome.Refused, port);

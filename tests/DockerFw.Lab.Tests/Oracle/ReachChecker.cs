@@ -26,11 +26,15 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         if (!dumps.TryGetValue("host.json", out var hostJson)) return []; // a fixture from before reach was compared
         var host = new HostInterfaces(hostJson);
         var sysctls = Sysctls(dumps.GetValueOrDefault("sysctls", ""));
-        var forwarding = sysctls.GetValueOrDefault("net.ipv4.ip_forward", "1") == "1";
-        var bridgeNf = sysctls.GetValueOrDefault("net.bridge.bridge-nf-call-iptables", "1") == "1";
         var ports = Published(dumps.GetValueOrDefault("audit.json", ""));
-        var probes = results.Where(r => r.Probe.Source is not null && r.Probe.Destination.AddressFamily == AddressFamily.InterNetwork
-            && r.Probe.Destination.ToString() != LabDaemon.OutsideAddress && (r.Probe.From != "outside" || IsHost(r.Probe))).ToList();
+        var endpoints = dumps.TryGetValue("docker-networks.json", out var networks) && dumps.TryGetValue("docker-containers.json", out var containers)
+            ? new EndpointView(networks, containers) : null;
+        // IPv4: between containers and to the host's addresses; IPv6: between containers (a port published
+        // on [::] is docker-proxy's where Docker writes no ip6tables rules, the lab's Docker 20.10 default).
+        var probes = results.Where(r => r.Probe.Source is not null && r.Probe.Destination.ToString() != LabDaemon.OutsideAddress
+            && (r.Probe.Destination.AddressFamily == AddressFamily.InterNetwork
+                ? r.Probe.From != "outside" || IsHost(r.Probe)
+                : r.Probe.From != "outside" && !IsHost(r.Probe))).ToList();
         if (probes.Count == 0) return [];
 
         var dir = Directory.CreateTempSubdirectory("dfw-reach-");
@@ -41,33 +45,48 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
             // Both iptables back ends run for every packet: reach is asked of each, and a packet passes when both let it.
             var backends = dumps.GetValueOrDefault("iptables-legacy-save", "").Contains("*filter", StringComparison.Ordinal)
                 ? new[] { "iptables-save", "iptables-legacy-save" } : ["iptables-save"];
-            var fresh = new Backends(backends.Select(b => Reach(dir.FullName, b, host, "NEW")).ToList());
-            var replies = new Backends(backends.Select(b => Reach(dir.FullName, b, host, "ESTABLISHED,RELATED")).ToList());
+            var families = probes.Select(r => r.Probe.Destination.AddressFamily == AddressFamily.InterNetworkV6).Distinct().ToList();
+            // The legacy edits the generator makes are IPv4's (iptables-legacy): IPv6 asks ip6tables' rules only.
+            var fresh = families.ToDictionary(six => six, six => new Backends((six ? ["ip6tables-save"] : backends).Select(b => Reach(dir.FullName, b, host, "NEW", six)).ToList()));
+            var replies = families.ToDictionary(six => six, six => new Backends((six ? ["ip6tables-save"] : backends).Select(b => Reach(dir.FullName, b, host, "ESTABLISHED,RELATED", six)).ToList()));
             var dump = dumps.GetValueOrDefault("iptables-save", "").Split('\n');
+            var dump6 = dumps.GetValueOrDefault("ip6tables-save", "").Split('\n');
             var found = new List<(string Class, string Claim, ProbeResult Probe)>();
             var pairs = new HashSet<(string, string)>();
             foreach (var r in probes)
             {
                 var p = r.Probe;
+                var six = p.Destination.AddressFamily == AddressFamily.InterNetworkV6;
+                var forwarding = sysctls.GetValueOrDefault(six ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward", "1") == "1";
+                var bridgeNf = sysctls.GetValueOrDefault(six ? "net.bridge.bridge-nf-call-ip6tables" : "net.bridge.bridge-nf-call-iptables", "1") == "1";
                 var from = host.InterfaceFor(p.Source!);
                 var dnat = IsHost(p) ? ports.FirstOrDefault(x => x.Port == p.Port && x.Transport == p.Transport && (x.HostIp == "0.0.0.0" || x.HostIp == p.Destination.ToString())) : default;
                 if (IsHost(p) && dnat.Ip is null) continue; // not published on that address: nothing is claimed
                 var to = host.InterfaceFor(dnat.Ip ?? p.Destination);
                 if (from is null || to is null) continue;
                 // Bridged traffic meets iptables only with bridge-nf-call-iptables; routed (and DNATed) only with ip_forward.
-                if (from == to && dnat.Ip is null ? !bridgeNf && !host.BridgeCallsIptables(from) : !forwarding) continue;
+                if (from == to && dnat.Ip is null ? !bridgeNf && !host.BridgeCallsIptables(from, six) : !forwarding) continue;
                 if (p.Transport != Transport.Icmp && r.SourcePort is null) continue;
-                var (forward, reply) = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort));
-                var f = fresh.Of(forward);
+                var (forward, reply) = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), null);
+                var f = fresh[six].Of(forward);
+                // A request masqueraded on its way (nat POSTROUTING) reaches the server from the host's
+                // address, and the answer goes back the way it came; else a multi-homed server may answer on the client's bridge.
+                var rules = six ? dump6 : dump;
+                var masqueraded = f is { } m && m.Lines.Any(l => l <= rules.Length && rules[l - 1].StartsWith("-A POSTROUTING", StringComparison.Ordinal)
+                    && (rules[l - 1].Contains(" -j MASQUERADE", StringComparison.Ordinal) || rules[l - 1].Contains(" -j SNAT", StringComparison.Ordinal)));
+                var replyBridge = masqueraded ? null : ReplyBridge(host, endpoints, dnat.Ip ?? p.Destination, from);
+                if (replyBridge is not null) reply = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), replyBridge).Reply;
                 // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.
                 if (dnat.Ip is not null && f is { } nat && nat.Verdict != ReachRegions.Overlap && !nat.Lines.Any(l => l <= dump.Length && dump[l - 1].Contains(" -j DNAT", StringComparison.Ordinal))) continue;
                 // Hairpin to itself: Docker's MASQUERADE of the container to itself rewrites the answer; not modelled here.
                 if (dnat.Ip is not null && dnat.Ip.Equals(p.Source)) continue;
                 pairs.Add((p.Source!.ToString(), p.Destination.ToString()));
-                var b = replies.Of(reply);
+                // An answer bridged where bridge-nf-call is 0 never meets the rules: it passes.
+                var b = replyBridge is not null && !bridgeNf && !host.BridgeCallsIptables(replyBridge, six)
+                    ? ("ACCEPT", "bridged past iptables", []) : replies[six].Of(reply);
                 // Through DNAT only the container's echo says the packet went the way reach describes.
                 var reached = dnat.Ip is null ? r.Reached : r.Outcome == Outcome.Echoed;
-                var claim = $"reach (FORWARD) says NEW {Describe(forward)} is {Say(f)}, its answer {Describe(reply)} is {Say(b)}";
+                var claim = $"reach (FORWARD{(six ? ", IPv6" : "")}) says NEW {Describe(forward)} is {Say(f)}, its answer {Describe(reply)} is {Say(b)}";
                 if (f is null || b is null) found.Add(("reach/no-region", claim, r));
                 else if (f.Value.Verdict == ReachRegions.Overlap || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == ReachRegions.Overlap)) found.Add(("reach/overlapping-boxes", claim, r));
                 else if (f.Value.Verdict == "MAYBE" || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == "MAYBE")) found.Add(("reach/maybe", claim, r));
@@ -100,15 +119,18 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         }
     }
 
-    private static ReachRegions Reach(string dir, string iptables, HostInterfaces host, string state)
+    private static ReachRegions Reach(string dir, string iptables, HostInterfaces host, string state, bool six)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         // The native tables go with the main back end only (nft lists the iptables-nft tables, not legacy's).
-        string[] nft = iptables == "iptables-save" && new FileInfo(Path.Combine(dir, "nft.json")).Length > 0 ? ["--nft", Path.Combine(dir, "nft.json")] : [];
+        string[] nft = iptables != "iptables-legacy-save" && new FileInfo(Path.Combine(dir, "nft.json")).Length > 0 ? ["--nft", Path.Combine(dir, "nft.json")] : [];
+        // Every IPv6 packet: the addresses name the family reach answers in.
+        string[] family = six ? ["--src", "::/0", "--dst", "::/0"] : [];
+        var main = six ? "iptables-save" : iptables;
         var exit = DockerFwApp.Run(
-            ["reach", "--iptables", Path.Combine(dir, iptables), "--ip6tables", Path.Combine(dir, "ip6tables-save"), .. nft,
-             "--hook", "FORWARD", "--state", state, .. host.HostAddressOptions(), "--format", "json"],
+            ["reach", "--iptables", Path.Combine(dir, main), "--ip6tables", Path.Combine(dir, "ip6tables-save"), .. nft,
+             "--hook", "FORWARD", "--state", state, .. family, .. host.HostAddressOptions(), "--format", "json"],
             new StandardStreams(new StringReader(""), output, error));
         if (exit != 0) throw new InvalidOperationException($"dockerfw reach --state {state} exited {exit}: {error}");
         return new ReachRegions(JsonDocument.Parse(output.ToString()).RootElement);
@@ -132,21 +154,36 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
     /// The probe's first packet (NEW, as it arrives: before DNAT) and the answer that tells it came
     /// back (from the container, after DNAT), as reach's dimensions.
     /// </summary>
-    private static (Dictionary<string, string> Forward, Dictionary<string, string> Reply) Packets(ProbeResult r, string from, string to, (System.Net.IPAddress Ip, int Port)? dnat)
+    /// <summary>
+    /// The bridge a multi-homed server's answer leaves by when it has an address on the client's own
+    /// bridge: its connected route sends the answer there (from the address the request went to), so
+    /// the answer is bridged on the client's bridge, not routed back the way the request came
+    /// (oracle F10). Null when it goes back the way the request came.
+    /// </summary>
+    private static string? ReplyBridge(HostInterfaces host, EndpointView? endpoints, System.Net.IPAddress server, string clientBridge)
+    {
+        if (endpoints?.Owner(server) is not { } owner) return null;
+        return endpoints.Addresses(owner.Container).Any(a => a.AddressFamily == server.AddressFamily && !a.Equals(server) && host.InterfaceFor(a) == clientBridge)
+            ? clientBridge : null;
+    }
+
+    private static (Dictionary<string, string> Forward, Dictionary<string, string> Reply) Packets(ProbeResult r, string from, string to, (System.Net.IPAddress Ip, int Port)? dnat, string? replyBridge)
     {
         var p = r.Probe;
+        var six = p.Destination.AddressFamily == AddressFamily.InterNetworkV6;
         string N(int n) => n.ToString(CultureInfo.InvariantCulture);
         var forward = new Dictionary<string, string> { ["src"] = p.Source!.ToString(), ["dst"] = p.Destination.ToString(), ["state"] = "NEW", ["in"] = from, ["out"] = to, ["mark"] = "0" };
-        var reply = new Dictionary<string, string> { ["src"] = (dnat?.Ip ?? p.Destination).ToString(), ["dst"] = p.Source!.ToString(), ["state"] = "ESTABLISHED", ["in"] = to, ["out"] = from, ["mark"] = "0" };
+        var reply = new Dictionary<string, string> { ["src"] = (dnat?.Ip ?? p.Destination).ToString(), ["dst"] = p.Source!.ToString(), ["state"] = "ESTABLISHED", ["in"] = replyBridge ?? to, ["out"] = from, ["mark"] = "0" };
         var answerPort = dnat?.Port ?? p.Port;
         switch (p.Transport)
         {
+            // ICMPv6: echo request 128, reply 129, destination unreachable 1.
             case Transport.Icmp:
-                (forward["proto"], forward["icmpType"], reply["proto"], reply["icmpType"]) = ("1", "8", "1", "0");
+                (forward["proto"], forward["icmpType"], reply["proto"], reply["icmpType"]) = six ? ("58", "128", "58", "129") : ("1", "8", "1", "0");
                 break;
             case Transport.Udp when !p.Listening:
                 (forward["proto"], forward["sport"], forward["dport"]) = ("17", N(r.SourcePort!.Value), N(p.Port));
-                (reply["proto"], reply["icmpType"], reply["state"]) = ("1", "3", "RELATED"); // port unreachable
+                (reply["proto"], reply["icmpType"], reply["state"]) = (six ? "58" : "1", six ? "1" : "3", "RELATED"); // port unreachable
                 break;
             default:
                 var proto = p.Transport == Transport.Tcp ? "6" : "17";
@@ -159,7 +196,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
     }
 
     private static string Describe(Dictionary<string, string> k) =>
-        $"{(k["proto"] switch { "6" => "tcp", "17" => "udp", _ => "icmp" })} {k["src"]}{(k.TryGetValue("sport", out var s) ? ":" + s : "")} -> {k["dst"]}" +
+        $"{(k["proto"] switch { "6" => "tcp", "17" => "udp", "58" => "icmpv6", _ => "icmp" })} {k["src"]}{(k.TryGetValue("sport", out var s) ? ":" + s : "")} -> {k["dst"]}" +
         $"{(k.TryGetValue("dport", out var d) ? ":" + d : "")}{(k.TryGetValue("icmpType", out var t) ? " type " + t : "")} ({k["in"]} -> {k["out"]}, {k["state"]})";
 
     private static string Say((string Verdict, string Rules, int[] Lines)? v) => v is null ? "in no region" : $"{v.Value.Verdict} ({v.Value.Rules})";

@@ -53,7 +53,8 @@ public static class ScenarioGenerator
 
         var scenario = new ScenarioSpec(seed, daemonIcc, proxy, networks, containers, []);
         scenario = scenario.WithTampers(TamperCatalogue.Draw(random, scenario));
-        return Later(new Random(unchecked((seed * 7919) + 17)), scenario, usedHostPorts);
+        var later = Later(new Random(unchecked((seed * 7919) + 17)), scenario, usedHostPorts);
+        return later with { Policy = PolicyGenerator.Draw(new Random(unchecked((seed * 104729) + 29)), later) };
     }
 
     /// <summary>

@@ -5,9 +5,27 @@ using DockerFw.Lab.Tests.Lab;
 
 namespace DockerFw.Lab.Tests.Oracle;
 
-/// <summary>What one run of a scenario found, and the host as it was (the dumps a fixture keeps).</summary>
-/// <summary><see cref="Checked"/> counts every claim compared; <see cref="ReachChecked"/> those of them that are reach's (pairs of addresses).</summary>
-public sealed record ScenarioOutcome(ScenarioSpec Spec, int Checked, int Probes, IReadOnlyList<Disagreement> Disagreements, double Seconds, IReadOnlyDictionary<string, string> Dumps, int ReachChecked = 0);
+/// <summary>
+/// What one run of a scenario found, and the host as it was (the dumps a fixture keeps).
+/// <see cref="Checked"/> counts every claim compared; <see cref="ReachChecked"/> those of them that are
+/// reach's (pairs of addresses). With a policy, <see cref="PhaseDumps"/> holds the host after apply
+/// (<c>applied</c>) and after the partial undo (<c>undone</c>), and <see cref="PolicyNote"/> says
+/// what happened to it (<c>none</c>, <c>applied</c>, <c>refused</c>).
+/// </summary>
+public sealed record ScenarioOutcome(ScenarioSpec Spec, int Checked, int Probes, IReadOnlyList<Disagreement> Disagreements, double Seconds, IReadOnlyDictionary<string, string> Dumps, int ReachChecked = 0)
+{
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> PhaseDumps { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    public string PolicyNote { get; init; } = "none";
+
+    /// <summary>What apply and the undo did, for the report (the refusal's error, the rule deleted).</summary>
+    public string PolicyDetail { get; init; } = "";
+
+    public IReadOnlyDictionary<string, string> DumpsOf(string? phase) => phase is null ? Dumps : PhaseDumps[phase];
+}
+
+/// <summary>One audit of the scenario's host checked with one round of probes.</summary>
+public sealed record Judged(int Checked, int ReachChecked, int Probes, IReadOnlyList<Disagreement> Disagreements, Dictionary<string, string> Dumps);
 
 /// <summary>
 /// Runs one scenario on a fresh daemon: build, tamper, audit, probe, compare. The daemon, its
@@ -23,26 +41,65 @@ public static class ScenarioRun
         var built = BuiltScenario.Build(spec, lab, servers);
         foreach (var tamper in spec.Tampers) TamperApplier.Apply(built, tamper);
 
-        var (exit, json, error) = Audit(lab);
-        var probes = ProbePlan.For(built);
-        var results = ProbeRunner.Run(probes);
-        var dumps = Dumps(lab, json);
-        dumps["traffic.json"] = TrafficFile.Write(results);
-        if (exit is not (0 or 1))
-            return new ScenarioOutcome(spec, 1, probes.Count, [new Disagreement("audit-error", $"exit {exit}: {error.Trim()}", [])], clock.Elapsed.TotalSeconds, dumps);
+        var first = Judge(built, phase: null, policyFile: null);
+        var outcome = new ScenarioOutcome(spec, first.Checked, first.Probes, first.Disagreements, 0, first.Dumps, first.ReachChecked);
+        if (spec.Policy is { } policy && !first.Disagreements.Any(d => d.Class == "audit-error"))
+        {
+            var round = PolicyRound.Run(built, policy);
+            outcome = outcome with
+            {
+                Checked = outcome.Checked + round.Phases.Sum(p => p.Checked),
+                ReachChecked = outcome.ReachChecked + round.Phases.Sum(p => p.ReachChecked),
+                Probes = outcome.Probes + round.Phases.Sum(p => p.Probes),
+                Disagreements = [.. outcome.Disagreements, .. round.Phases.SelectMany(p => p.Disagreements)],
+                PhaseDumps = round.Dumps,
+                PolicyNote = round.Note,
+                PolicyDetail = round.Detail,
+            };
+        }
 
-        var checker = new ClaimChecker(JsonDocument.Parse(json).RootElement, results);
-        var reach = new ReachChecker(dumps, results);
-        var disagreements = checker.Check().Concat(reach.Check()).ToList();
-        return new ScenarioOutcome(spec, checker.Checked + reach.Checked, probes.Count, disagreements, clock.Elapsed.TotalSeconds, dumps, reach.Checked);
+        return outcome with { Seconds = clock.Elapsed.TotalSeconds };
     }
 
-    private static (int Exit, string Json, string Error) Audit(OracleLab lab)
+    /// <summary>
+    /// Audits the host (with <c>--policy</c> after the policy's apply), probes it, and checks every
+    /// claim: the matrices, icc, masquerade, published ports, the findings, reach, and the policy's
+    /// DFW902/903. Each disagreement is tagged with the phase.
+    /// </summary>
+    public static Judged Judge(BuiltScenario built, string? phase, string? policyFile)
+    {
+        var (exit, json, error) = Audit(built.Lab, policyFile);
+        var probes = ProbePlan.For(built);
+        var results = ProbeRunner.Run(probes);
+        var dumps = Dumps(built.Lab, json);
+        dumps["traffic.json"] = TrafficFile.Write(results);
+        if (policyFile is not null) dumps["policy"] = File.ReadAllText(policyFile);
+        if (exit is not (0 or 1))
+            return new Judged(1, 0, probes.Count, [new Disagreement("audit-error", $"exit {exit}: {error.Trim()}", [], phase)], dumps);
+
+        var audit = JsonDocument.Parse(json).RootElement;
+        var checker = new ClaimChecker(audit, results);
+        var reach = new ReachChecker(dumps, results);
+        var disagreements = checker.Check().Concat(reach.Check()).ToList();
+        var policyChecked = 0;
+        if (policyFile is not null && built.Spec.Policy is { } policy)
+        {
+            var claims = new PolicyClaims(audit, results, policy, new EndpointView(dumps["docker-networks.json"], dumps["docker-containers.json"]));
+            disagreements.AddRange(claims.Check());
+            policyChecked = claims.Checked;
+        }
+
+        return new Judged(checker.Checked + reach.Checked + policyChecked, reach.Checked, probes.Count,
+            disagreements.Select(d => d with { Phase = phase }).ToList(), dumps);
+    }
+
+    private static (int Exit, string Json, string Error) Audit(OracleLab lab, string? policyFile)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
+        string[] policy = policyFile is null ? [] : ["--policy", policyFile];
         var exit = DockerFwApp.Run(
-            ["audit", "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--format", "json", "--containers"],
+            ["audit", "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--format", "json", "--containers", .. policy],
             new StandardStreams(new StringReader(""), output, error));
         return (exit, output.ToString(), error.ToString());
     }
@@ -64,7 +121,7 @@ public static class ScenarioRun
             ["nft.json"] = lab.InLab("nft", "-j", "list", "ruleset").Out,
             ["docker-networks.json"] = lab.MustDocker(["network", "inspect", .. networks]),
             ["docker-containers.json"] = ids.Length == 0 ? "[]" : lab.MustDocker(["inspect", .. ids]),
-            ["sysctls"] = lab.InLab("sysctl", "net.ipv4.ip_forward", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables").Out,
+            ["sysctls"] = lab.InLab("sysctl", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables").Out,
             ["host.json"] = lab.InLab("ip", "-d", "-j", "addr", "show").Out,
             ["audit.json"] = auditJson,
         };

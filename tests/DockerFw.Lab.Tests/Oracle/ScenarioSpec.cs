@@ -73,6 +73,9 @@ public sealed record ScenarioSpec(
     IReadOnlyList<ContainerSpec> Containers,
     IReadOnlyList<Tamper> Tampers)
 {
+    /// <summary>A policy applied (and then partly undone) after the first audit, or none.</summary>
+    public PolicySpec? Policy { get; init; }
+
     public IEnumerable<string> DaemonFlags =>
         (DaemonIcc ? [] : new[] { "--icc=false" }).Concat(UserlandProxy ? [] : ["--userland-proxy=false"]);
 
@@ -82,5 +85,6 @@ public sealed record ScenarioSpec(
         $"seed {Seed}: dockerd{(DaemonIcc ? "" : " --icc=false")}{(UserlandProxy ? "" : " --userland-proxy=false")}\n" +
         string.Concat(Networks.Select(n => $"  network {n}\n")) +
         string.Concat(Containers.Select(c => $"  container {c}\n")) +
-        (Tampers.Count == 0 ? "  no tampering\n" : string.Concat(Tampers.Select((t, i) => $"  tamper {i + 1}: {t}\n")));
+        (Tampers.Count == 0 ? "  no tampering\n" : string.Concat(Tampers.Select((t, i) => $"  tamper {i + 1}: {t}\n"))) +
+        (Policy is null ? "" : $"  policy: {Policy}\n");
 }

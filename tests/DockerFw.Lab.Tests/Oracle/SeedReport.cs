@@ -10,14 +10,25 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed record SeedReport(ScenarioOutcome Outcome, IReadOnlyList<(Disagreement D, KnownWrongAnswer K)> Known, IReadOnlyList<ShrunkDisagreement> New)
 {
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"ORACLE seed={Outcome.Spec.Seed} checked={Outcome.Checked} reach={Outcome.ReachChecked} probes={Outcome.Probes} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => k.D.Class + "(known)").Concat(New.Select(n => n.D.Class)).Distinct().DefaultIfEmpty("-"))}");
+        $"ORACLE seed={Outcome.Spec.Seed} policy={Outcome.PolicyNote} checked={Outcome.Checked} reach={Outcome.ReachChecked} probes={Outcome.Probes} loopback={Loopback()} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => Name(k.D) + "(known)").Concat(New.Select(n => Name(n.D))).Distinct().DefaultIfEmpty("-"))}");
+
+    /// <summary>The DFW514 probes of the first phase: how many got to the container, of how many (<c>1/2</c>).</summary>
+    private string Loopback()
+    {
+        var probes = Outcome.Dumps.TryGetValue("traffic.json", out var t)
+            ? TrafficFile.Read(t).Where(r => r.Probe.Destination.Equals(System.Net.IPAddress.Loopback)).ToList() : [];
+        return $"{probes.Count(r => r.Reached)}/{probes.Count}";
+    }
+
+    private static string Name(Disagreement d) => d.Phase is null ? d.Class : $"{d.Phase}:{d.Class}";
 
     public string Render()
     {
         var text = new StringBuilder();
         text.Append(Outcome.Spec.Describe());
         text.AppendLine(Summary());
-        foreach (var g in Known.GroupBy(k => (k.D.Class, k.K)))
+        if (Outcome.PolicyNote != "none") text.Append("  policy ").Append(Outcome.PolicyNote).Append(": ").AppendLine(Outcome.PolicyDetail);
+        foreach (var g in Known.GroupBy(k => (k.D.Phase, k.D.Class, k.K)))
             text.Append("  known (").Append(g.Key.K.Issue).Append(": ").Append(g.Key.K.Why).Append(", ").Append(g.Count()).Append(" claims; the first:) ").Append(g.First().D.Render(3));
         foreach (var n in New) text.Append(n.Render());
         return text.ToString();
