@@ -97,7 +97,13 @@ public sealed class Box : IEquatable<Box>
 
     public override bool Equals(object? obj) => Equals(obj as Box);
 
-    public override int GetHashCode() => HashCode.Combine(_sets[0], _sets[1], _sets[7], _sets[8]);
+    public override int GetHashCode()
+    {
+        // Every dimension: boxes of one flow's many ways differ on a few of them only.
+        var hash = new HashCode();
+        foreach (var set in _sets) hash.Add(set);
+        return hash.ToHashCode();
+    }
 
     public override string ToString() =>
         string.Join(" ", Dimensions.All.Select(d => $"{d.JsonName()}={this[d]}")) + $" mark={Mark}";
