@@ -26,6 +26,9 @@ internal static class NftExpr
     public static JsonNode Port(PortSpec port, bool destination = true) =>
         Match("==", Payload(port.Protocol.Name, destination ? "dport" : "sport"), PortValue(port.Ports));
 
+    /// <summary><c>icmpv6 type nd-neighbor-solicit</c>.</summary>
+    public static JsonNode Icmpv6Type(string type) => Match("==", Payload("icmpv6", "type"), type);
+
     public static JsonNode State(params string[] states) =>
         Match("in", new JsonObject { ["ct"] = new JsonObject { ["key"] = "state" } },
             states.Length == 1 ? JsonValue.Create(states[0]) : new JsonArray([.. states.Select(s => (JsonNode)JsonValue.Create(s)!)]));

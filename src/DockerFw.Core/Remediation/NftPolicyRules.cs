@@ -27,6 +27,15 @@ internal static class NftPolicyRules
         var conflicts = ImmutableArray.CreateBuilder<Diagnostic>();
         void Add(params JsonNode[] statements) => rules.Add(new JsonArray(statements));
 
+        // IPv6 finds a neighbour with ICMPv6 solicitations and advertisements, which br_netfilter
+        // hands to the forward hook like any bridged packet: a drop inside a bridge would drop them
+        // too, and a pair the policy allows could then never reach its peer's address (the proof
+        // reasons about packets between container addresses, not about finding their links).
+        if (family == IpFamily.V6)
+            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(policy, b)).Select(b => b.Bridge!))
+                foreach (var type in (string[])["nd-neighbor-solicit", "nd-neighbor-advert"])
+                    Add(In(bridge), Out(bridge), NftExpr.Icmpv6Type(type), NftExpr.Verdict("accept"));
+
         foreach (var exception in policy.Exceptions.Where(e => Has(e.From) && Has(e.To)))
         {
             var (from, to) = (exception.From.Bridge!, exception.To.Bridge!);

@@ -95,9 +95,29 @@ internal sealed class NftHost : IDisposable
             foreach (var port in ports) Listen(label, port);
     }
 
+    /// <summary>
+    /// IPv6 on one bridge as well: the gateway (<c>fd00:2::1/64</c>) on the bridge, each endpoint's
+    /// address and default route, forwarding and br_netfilter for IPv6, listeners, and Docker's
+    /// <c>ip6 docker-bridges</c> table (<paramref name="layout"/>) loaded with <c>nft -f</c>.
+    /// </summary>
+    public void AddIpv6(string bridge, string gateway, IEnumerable<(string Label, string Address, string[] Ports)> endpoints, string layout)
+    {
+        Must("ip", "netns", "exec", Host, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1", "net.bridge.bridge-nf-call-ip6tables=1");
+        Must("ip", "-n", Host, "addr", "add", gateway, "dev", bridge, "nodad");
+        foreach (var (label, address, ports) in endpoints)
+        {
+            Must("ip", "-n", Ns(label), "addr", "add", $"{address}/{gateway.Split('/')[1]}", "dev", "eth0", "nodad");
+            Must("ip", "-n", Ns(label), "-6", "route", "add", "default", "via", gateway.Split('/')[0]);
+            foreach (var port in ports) Listen(label, port, ipv6: true);
+        }
+
+        MustWithInput(layout, "ip", "netns", "exec", Host, "nft", "-f", "-");
+    }
+
     /// <summary>Whether a real TCP connection from namespace <paramref name="from"/> to the address and port completes.</summary>
     public bool Connects(string from, string address, int port) =>
-        Run(null, "ip", "netns", "exec", Ns(from), "nc", "-z", "-w", "1", address, port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode == 0;
+        Run(null, ["ip", "netns", "exec", Ns(from), "nc", .. address.Contains(':') ? new[] { "-6" } : [], "-z", "-w", "1", address,
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode == 0;
 
     /// <summary>The host namespace's whole ruleset as nft lists it (text, counters included).</summary>
     public string Ruleset() => Run(null, "ip", "netns", "exec", Host, "nft", "list", "ruleset").Out;
@@ -140,9 +160,9 @@ internal sealed class NftHost : IDisposable
         Directory.Delete(Folder, recursive: true);
     }
 
-    private void Listen(string label, string port)
+    private void Listen(string label, string port, bool ipv6 = false)
     {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", Ns(label), "nc", "-l", "-k", port])
+        var start = new ProcessStartInfo("ip", ["netns", "exec", Ns(label), "nc", .. ipv6 ? new[] { "-6" } : [], "-l", "-k", port])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -150,7 +170,7 @@ internal sealed class NftHost : IDisposable
         };
         listeners.Add(Process.Start(start)!);
         // Ready once it answers inside its own namespace, where no firewall stands in the way.
-        for (var i = 0; i < 50 && Run(null, "ip", "netns", "exec", Ns(label), "nc", "-z", "-w", "1", "127.0.0.1", port).ExitCode != 0; i++) Thread.Sleep(100);
+        for (var i = 0; i < 50 && Run(null, "ip", "netns", "exec", Ns(label), "nc", "-z", "-w", "1", ipv6 ? "::1" : "127.0.0.1", port).ExitCode != 0; i++) Thread.Sleep(100);
     }
 
     private static void Must(params string[] command) => MustWithInput(null, command);
