@@ -13,11 +13,6 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
 
     public static readonly IReadOnlyList<KnownWrongAnswer> All =
     [
-        new("oracle F6", "reach/overlapping-boxes", null,
-            "reach prints a box without its protocol constraint (e.g. {} for the protocols without ports), so it overlaps a box of another verdict"),
-        new("oracle F7", "", null,
-            "the other iptables back end (legacy) is read but its drops are applied to DFW609's outbound check only",
-            (s, d) => LessThanClaimed(d) && !d.Class.StartsWith("reach/", StringComparison.Ordinal) && s.Tampers.Any(t => t.Kind.StartsWith("iptables-legacy-", StringComparison.Ordinal))),
         new("oracle F8", "finding-v6/DFW201-202-missing", null,
             "Docker without ip6tables filters no IPv6: the audit has no IPv6 matrix or finding while dual-stack networks reach each other"),
         new("oracle F10", "container-matrix/partial-flow-blocked", null,
@@ -30,14 +25,6 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
             "icc false instead of partial (F11) on an icc=false network whose policy allows a pair: no DFW301, not even as intended",
             (s, d) => d.Phase is not null),
     ];
-
-    /// <summary>
-    /// A claim of more traffic than passed (F7's only way to be wrong: a legacy drop ignored); a class
-    /// saying traffic passed where the audit closed it is not F7's, whatever the scenario's edits.
-    /// </summary>
-    private static bool LessThanClaimed(Disagreement d) =>
-        d.Class.EndsWith("blocked", StringComparison.Ordinal) || d.Class.Contains("no-way-out", StringComparison.Ordinal)
-        || d.Class.EndsWith("DFW302-missing", StringComparison.Ordinal);
 
     public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) => All.FirstOrDefault(k => k.Explains(d, spec));
 }
