@@ -15,6 +15,8 @@ internal static class KernelSettingsReader
         "net.ipv4.ip_forward",
         "net.bridge.bridge-nf-call-iptables",
         "net.bridge.bridge-nf-call-ip6tables",
+        "net.ipv4.conf.all.rp_filter",
+        "net.ipv4.conf.default.rp_filter",
     ];
 
     public static (HostSettings Settings, ImmutableArray<string> Notices) Read(HostShell shell, IEnumerable<HostBridge> bridges)

@@ -38,6 +38,7 @@ internal sealed partial class AuditJsonFormatter
             json.WriteString("to_address", entry.ToAddress);
             json.WriteString("verdict", ReportWords.Of(entry.Verdict));
             WriteFlows(json, entry.Flows);
+            NullableString(json, "reply_way", entry.ReplyWay);
             json.WriteEndObject();
         }
 

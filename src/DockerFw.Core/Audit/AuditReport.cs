@@ -101,7 +101,14 @@ public sealed record ContainerReachabilityEntry(
     string ToNetwork,
     string ToAddress,
     ReachabilityVerdict Verdict,
-    ImmutableArray<AllowedFlow> Flows);
+    ImmutableArray<AllowedFlow> Flows)
+{
+    /// <summary>
+    /// How the destination's replies go when not back the way the request came (a multi-homed
+    /// destination answers by its own routes): null when they do.
+    /// </summary>
+    public string? ReplyWay { get; init; }
+}
 
 /// <summary>
 /// A published port and whether the filter lets new connections from outside that Docker's DNAT sends

@@ -40,6 +40,17 @@ public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
         return BridgeNfCallIp6tables == true || own == true ? true : BridgeNfCallIp6tables is null ? null : own ?? false;
     }
 
+    /// <summary>
+    /// Whether the reverse-path filter is strict (1) on the interfaces of containers, which start from
+    /// the host's <c>all</c> and <c>default</c> values (a new namespace inherits them, and the kernel
+    /// takes the higher of <c>all</c> and the interface's); null when either is unknown.
+    /// </summary>
+    public bool? StrictReversePath =>
+        Number("net.ipv4.conf.all.rp_filter") is { } all && Number("net.ipv4.conf.default.rp_filter") is { } fallback ? Math.Max(all, fallback) == 1 : null;
+
+    private long? Number(string key) =>
+        Sysctls.TryGetValue(key, out var v) && long.TryParse(v.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+
     public HostSettings With(string key, string value) => new(Sysctls.SetItem(Normalize(key), value.Trim()));
 
     private bool? Flag(string key) => Sysctls.TryGetValue(key, out var v) ? IsOn(v) : null;

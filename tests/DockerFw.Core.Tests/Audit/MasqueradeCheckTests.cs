@@ -26,6 +26,29 @@ public sealed class MasqueradeCheckTests
             """).ToString()));
 
     [Fact]
+    public void A_nat_of_one_port_of_traffic_staying_on_the_bridge_is_reported_with_its_flows()
+    {
+        // No sampled packet (tcp/443 between two made-up addresses) meets this rule: every packet is asked.
+        var finding = Assert.Single(Report(new DockerHost(Nat: """
+            -A POSTROUTING -s 192.0.2.0/24 -o bridge1 -p udp --dport 53 -j MASQUERADE
+            """).ToString()).Findings, f => f.Code.Code == "DFW403");
+
+        Assert.Contains("some traffic between containers of bridge1 is NATed (udp/53", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_nat_between_two_named_containers_is_reported_for_them_only()
+    {
+        var finding = Assert.Single(Report(new DockerHost(Nat: """
+            -A POSTROUTING -s 192.0.2.2/32 -d 192.0.2.3/32 -j MASQUERADE
+            """).ToString()).Findings, f => f.Code.Code == "DFW403");
+
+        // Every protocol, grouped by family as the matrix groups flows, and to c2's address only.
+        Assert.Contains("some traffic between containers of bridge1 is NATed (tcp,udp", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(3, finding.Message.Split(" to 192.0.2.3").Length - 1);
+    }
+
+    [Fact]
     public void A_masquerading_network_left_without_nat_is_reported_from_engine_data() =>
         Assert.Equal(["DFW401"], Codes(Check, new DockerHost().ToString().Replace("-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE", "# the rule is gone: must raise DFW401"),
             view: EngineView.TwoBridges()));

@@ -19,8 +19,6 @@ public sealed class OracleFixtureTests
             "Docker without ip6tables: dual-stack networks reach each other over IPv6 unfiltered, and the audit has no IPv6 matrix, icc or finding (oracle F8)",
         ["seed-3-policy-applied-icc-false-but-partly-reached"] =
             "after apply, a rule that opens tcp/7465 from one container of the network to another (-s A -d B, as apply writes an allowed pair) leaves icc effectively false instead of partial (oracle F11)",
-        ["seed-1001-container-matrix-partial-flow-blocked"] =
-            "a multi-homed server answers through its other network (asymmetric route), where icc=false drops the answer; judged as if it came back the way the request went (oracle F10)",
     };
 
     public static TheoryData<string> Names()

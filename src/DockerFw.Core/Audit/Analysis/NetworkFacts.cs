@@ -1,7 +1,4 @@
 using System.Collections.Immutable;
-using DockerFw.Core.Model.Values;
-using DockerFw.Core.Semantics;
-using DockerFw.Core.Semantics.Connections;
 
 namespace DockerFw.Core.Audit.Analysis;
 
@@ -23,6 +20,9 @@ public sealed record NetworkFacts(
     /// <summary>Outbound NAT proven over every packet that leaves (<see cref="MasqueradeEffective"/> is its whole answer).</summary>
     public OutboundNat Outbound { get; init; } = new(true, null, [], null, []);
 
+    /// <summary>Source NAT of traffic between the network's containers, over every packet (<see cref="NatsOwnBridge"/> is whether any is).</summary>
+    public OutboundNat OwnBridge { get; init; } = new(true, ReachabilityVerdict.Denied, [], null, []);
+
     /// <summary>Masquerade as a report setting: partial with the flows that are NATed when only some are.</summary>
     public Setting Masquerade => new(Network.Network.EnableIpMasquerade && !Network.Network.Internal, MasqueradeEffective)
     {
@@ -35,8 +35,7 @@ public sealed record NetworkFacts(
         var icc = IccFacts.Judge(n, walked, passes, inputs);
         var filtered = inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family);
         var outbound = OutboundNat.Of(n, inputs, passes.Nat);
-        var staying = TraceNat(inputs, n, n.ProbeB, n.Bridge);
-        var ownNat = staying?.Nat.FirstOrDefault(r => r.Kind is NatKind.Snat or NatKind.Masquerade);
+        var staying = OutboundNat.OnOwnBridge(n, inputs, passes.Nat);
         // Traces name no family: the evidence points into the dump of the network's family.
         ImmutableArray<Evidence> Of(IEnumerable<Evidence> evidence) => [.. evidence.Select(e => e with { Family = n.Family })];
         return new NetworkFacts(
@@ -44,19 +43,8 @@ public sealed record NetworkFacts(
             outbound.Effective,
             outbound.SnatTo,
             Of(outbound.Evidence),
-            ownNat is not null,
-            ownNat?.Rule is { } o ? Of([EvidenceOf.Rule(o, "NATs traffic that stays on the bridge")]) : [])
-        { Outbound = outbound };
-    }
-
-    /// <summary>
-    /// Which NAT a NEW packet from a container gets, by the nat table alone: whether the filter lets it
-    /// out is another fact (internal networks), and NAT is what this one is about.
-    /// </summary>
-    private static TraceOutcome? TraceNat(AuditInputs inputs, AuditedNetwork n, UInt128 destination, string outInterface)
-    {
-        var packet = new Packet(n.Family, n.ProbeA, destination, Protocol.Tcp, 40000, 443, InInterface: n.Bridge, OutInterface: outInterface);
-        var result = PacketTracer.Trace(inputs.NatOnly, packet, PacketPath.Forward, inputs.HostModel.Context(inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family)));
-        return result.Single;
+            staying.Nated is ReachabilityVerdict.Allowed or ReachabilityVerdict.Partial,
+            Of(staying.Evidence))
+        { Outbound = outbound, OwnBridge = staying };
     }
 }

@@ -24,13 +24,44 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         var space = nat.Space;
         var subnets = inputs.Networks.Where(x => x.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, x) => s.Union(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)));
-        var own = n.Subnet is null ? IntervalSet.Single(n.ProbeA) : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
         var query = SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
-            .With(Dimension.Src, own)
+            .With(Dimension.Src, Own(n))
             .With(Dimension.Dst, subnets.Complement(space.MaxOf(Dimension.Dst))));
-        var regions = SymbolicEngine.Reach(nat, PacketPath.Forward, query).Regions;
-        var leaving = regions.Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
+        return Judge(query, n, inputs, nat, subnets.Complement(space.MaxOf(Dimension.Dst)),
+            t => t is SnatTarget ? "SNATs outbound traffic" : "masquerades outbound traffic");
+    }
+
+    /// <summary>
+    /// Source NAT of the traffic that stays on the network's bridge (container to container, DFW403),
+    /// proven the same way over every new packet between its containers, in and out on its bridge.
+    /// Frames a bridge switches without br_netfilter never reach the nat table: nothing is NATed.
+    /// </summary>
+    public static OutboundNat OnOwnBridge(AuditedNetwork n, AuditInputs inputs, SymbolicRuleset nat)
+    {
+        if (inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family) == false) return new OutboundNat(true, ReachabilityVerdict.Denied, [], null, []);
+        var space = nat.Space;
+        var bridge = space.Interfaces.Matching(new InterfacePattern(n.Bridge));
+        var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space).Intersect(SymbolicPasses.Whole(space)
+            .With(Dimension.In, bridge).With(Dimension.Out, bridge).With(Dimension.Src, Own(n)).With(Dimension.Dst, Own(n)));
+        return Judge(query, n, inputs, nat, Own(n), _ => "NATs traffic that stays on the bridge");
+    }
+
+    // The network's container addresses: its subnet but the gateway (the probe address when the subnet is unknown).
+    private static IntervalSet Own(AuditedNetwork n) =>
+        n.Subnet is null ? IntervalSet.Single(n.ProbeA) : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
+
+    private static OutboundNat Judge(PacketSet query, AuditedNetwork n, AuditInputs inputs, SymbolicRuleset nat, IntervalSet whole, Func<Target, string> role)
+    {
+        var space = nat.Space;
+        // A container reaching itself (its own published port, which Docker's hairpin MASQUERADE NATs)
+        // is no traffic between two containers: boxes of one address to itself are left out.
+        var leaving = SymbolicEngine.Reach(nat, PacketPath.Forward, query).Regions
+            .Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
+            .Select(r => (Region: r, Boxes: r.Packets.Boxes.Where(b => !ToItself(b)).ToList()))
+            .Where(r => r.Boxes.Count > 0)
+            .Select(r => r.Region with { Packets = new PacketSet([.. r.Boxes]) })
+            .ToList();
         if (leaving.Count == 0) return new OutboundNat(false, ReachabilityVerdict.Denied, [], null, []);
         var nated = leaving.Where(r => r.Verdict == ReachVerdict.Accept && NatRule(r, inputs) is not null).ToList();
         var plain = leaving.Where(r => r.Verdict == ReachVerdict.Accept && NatRule(r, inputs) is null).ToList();
@@ -42,12 +73,15 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         var snat = rules.Select(r => r.Target).OfType<SnatTarget>().FirstOrDefault(t => t.To?.First is not null);
         ImmutableArray<AllowedFlow> flows = verdict == ReachabilityVerdict.Partial
             ? PairReach.Merge(nated.SelectMany(r => r.Packets.Boxes).Select(b => (FlowText.Protocols(b[Dimension.Proto], space), FlowText.Ports(b, space),
-                "connection", false, b[Dimension.Dst])), subnets.Complement(space.MaxOf(Dimension.Dst)), n.Family)
+                "connection", false, b[Dimension.Dst])), whole, n.Family)
             : [];
         return new OutboundNat(true, verdict, flows,
             snat is { To.First: { } to } && rules.All(r => r.Target is SnatTarget) ? IpAddressValue.Format(to, n.Family) : null,
-            [.. rules.Select(r => EvidenceOf.Rule(inputs.Ruleset, r.Rule, r.Target is SnatTarget ? "SNATs outbound traffic" : "masquerades outbound traffic"))]);
+            [.. rules.Select(r => EvidenceOf.Rule(inputs.Ruleset, r.Rule, role(r.Target)))]);
     }
+
+    private static bool ToItself(Box b) =>
+        b[Dimension.Src].Cardinality == 1 && b[Dimension.Src].Equals(b[Dimension.Dst]);
 
     /// <summary>The last SNAT or MASQUERADE on the region's way: the one that NATed it (nat decides once).</summary>
     private static (ResponsibleRule Rule, Target Target)? NatRule(ReachRegion region, AuditInputs inputs) =>

@@ -31,12 +31,17 @@ public sealed record PairReach(
     /// (see <see cref="ReplyFate"/>), or denied when nothing passes.
     /// </summary>
     public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
-        IReadOnlyList<Piece> pieces, IReadOnlyList<Box> acceptedReplies, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4)
+        IReadOnlyList<Piece> pieces, IReadOnlyList<Box> acceptedReplies, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4) =>
+        Judge(pieces, open => Parts(open, acceptedReplies), whole, space, family);
+
+    /// <summary>As above, the open pieces cut into parts by <paramref name="partsOf"/> (replies that go different ways).</summary>
+    public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
+        IReadOnlyList<Piece> pieces, Func<List<Piece>, List<(Box Box, string Kind, bool Possible)>> partsOf, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4)
     {
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         if (open.Count == 0) return (ReachabilityVerdict.Denied, []);
-        var parts = Parts(open, acceptedReplies);
-        if (!pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject) && open.All(p => p.Verdict == ReachVerdict.Accept))
+        var parts = partsOf(open);
+        if (!pieces.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject) && open.All(p => p.Verdict == ReachVerdict.Accept) && !parts.Any(p => p.Possible))
         {
             if (parts.All(p => p.Kind == ReplyFate.Connection)) return (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, ReplyFate.Connection)]);
             // Packets that get in but whose replies die complete no connection: the pair is open one
@@ -47,9 +52,12 @@ public sealed record PairReach(
         return (ReachabilityVerdict.Partial, Merge(parts, whole, space, family));
     }
 
-    /// <summary>The open pieces cut by the fate of their replies, each part with its kind and whether it only may pass.</summary>
-    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies) =>
-        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe)))];
+    /// <summary>
+    /// The open pieces cut by the fate of their replies, each part with its kind and whether it only
+    /// may pass; <paramref name="replyIn"/> is where the replies enter when not the request's way back.
+    /// </summary>
+    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies, IntervalSet? replyIn = null) =>
+        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies, replyIn).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe)))];
 
     /// <summary>The replies (ESTABLISHED) from a network's bridge to another's containers that the rules accept.</summary>
     public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes) =>

@@ -20,9 +20,9 @@ public static class ReplyFate
     /// ports both ways, destination); over the others (a network's many sources, ICMP types) a part is
     /// one-way when the replies die for any of them.
     /// </summary>
-    public static IEnumerable<(Box Box, string Kind)> Split(Box forward, IReadOnlyList<Box> acceptedReplies)
+    public static IEnumerable<(Box Box, string Kind)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, IntervalSet? replyIn = null)
     {
-        var mirror = Mirror(forward);
+        var mirror = Mirror(forward, replyIn);
         var dead = PacketSet.Of(mirror).Subtract([.. acceptedReplies.Where(b => b.Overlaps(mirror))]);
         if (dead.IsEmpty) return [(forward, Connection)];
         var oneWay = dead.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward))));
@@ -30,15 +30,19 @@ public static class ReplyFate
             .Concat(oneWay.Boxes.Select(b => (b, OneWay)));
     }
 
-    /// <summary>The replies to a box of NEW packets: addresses, ports and interfaces swapped, ESTABLISHED.</summary>
-    public static Box Mirror(Box b)
+    /// <summary>
+    /// The replies to a box of NEW packets: addresses, ports and interfaces swapped, ESTABLISHED. A
+    /// reply that enters the host by another interface than the request left by (a multi-homed
+    /// server answering from its other network, <see cref="ReplyWay"/>) has it as <paramref name="replyIn"/>.
+    /// </summary>
+    public static Box Mirror(Box b, IntervalSet? replyIn = null)
     {
         var icmp = b[Dimension.IcmpType].Contains(8) ? IntervalSet.Single(0) : b[Dimension.IcmpType];
         IntervalSet[] sets =
         [
             b[Dimension.Dst], b[Dimension.Src], b[Dimension.Proto], b[Dimension.Dport], b[Dimension.Sport], icmp,
             IntervalSet.Single((UInt128)(int)Model.Values.ConntrackStates.Established),
-            b[Dimension.Out], b[Dimension.In],
+            replyIn ?? b[Dimension.Out], b[Dimension.In],
         ];
         return new Box(sets, BitCubeSet.All);
     }

@@ -7,7 +7,8 @@ namespace DockerFw.Core.Audit.Checks;
 /// <summary>
 /// Each masquerading network is NATed when leaving by another interface and not when staying on its
 /// bridge; internal and masquerade-off networks are not NATed; a source NAT covering a subnet no
-/// network owns is reported. Probes are traced through the nat table by the engine.
+/// network owns is reported. Each is proven over every packet by the symbolic engine in the nat table
+/// (<see cref="OutboundNat"/>), partial with the flows when only some packets are NATed.
 /// </summary>
 public sealed class MasqueradeCheck : IAuditCheck
 {
@@ -47,7 +48,7 @@ public sealed class MasqueradeCheck : IAuditCheck
                     [name], evidence: f.MasqueradeEvidence);
             if (f.NatsOwnBridge)
                 yield return Finding.Of(FindingCodes.NatInsideBridge,
-                    $"{prefix}traffic between containers of {name} is NATed, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",
+                    $"{prefix}{(f.OwnBridge.Nated == ReachabilityVerdict.Partial ? $"some traffic between containers of {name} is NATed ({string.Join("; ", f.OwnBridge.NatedFlows.Select(FlowWords.Of))})" : $"traffic between containers of {name} is NATed")}, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",
                     [name], evidence: f.OwnBridgeNatEvidence);
         }
     }

@@ -1,0 +1,45 @@
+using DockerFw.Core.Docker;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// The way a server container's replies to a client address take. The server answers by its own
+/// routes (<see cref="ContainerRoutes"/>): a server also on the client's network answers from there,
+/// and the reply is switched on that bridge, never routed back through the host the way the request
+/// came. br_netfilter still hands it to iptables in the host's conntrack zone, where it matches the
+/// request's entry: an ESTABLISHED packet in and out on the client's bridge, which the rules judge
+/// there (an internal network has no ESTABLISHED accept, icc=false drops it). The request reaches
+/// the server on an interface its route back does not use, which a strict reverse-path filter (1)
+/// drops: with the filter unknown or strict the connection is only possible.
+/// </summary>
+public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Certain, bool Returns)
+{
+    /// <summary>The replies of <paramref name="server"/>, asked at its address on <paramref name="asked"/>, to <paramref name="client"/>'s address.</summary>
+    public static ReplyWay Of(DockerContainer server, AuditedNetwork asked, AuditedNetwork client, UInt128 clientAddress, AuditInputs inputs)
+    {
+        var route = ContainerRoutes.Leaving(server, clientAddress, inputs);
+        return route.Outcome switch
+        {
+            // No route back: the replies never leave the server.
+            RouteOutcome.None => new ReplyWay(null, true, true, false),
+            RouteOutcome.Unknown => new ReplyWay(null, true, false, true),
+            _ when route.Network == asked => new ReplyWay(asked, false, true, true),
+            _ => new ReplyWay(route.Network, true, inputs.Host.StrictReversePath == false, true),
+        };
+    }
+
+    /// <summary>The interface the replies enter the host by: the server's reply network's bridge (null: the request's way back).</summary>
+    public IntervalSet? In(PacketSpace space) =>
+        Asymmetric && Network is { } n ? space.Interfaces.Matching(new Model.Values.InterfacePattern(n.Bridge)) : null;
+
+    /// <summary>The replies to the client's network that the rules accept on this way.</summary>
+    public IReadOnlyList<Box> Accepted(AuditedNetwork asked, AuditedNetwork client, SymbolicPasses passes, AuditInputs inputs)
+    {
+        if (!Returns) return [];
+        var network = Asymmetric && Network is not null ? Network : asked;
+        // Switched inside the client's bridge without br_netfilter: no rule sees the reply.
+        if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge) == false) return [passes.Whole()];
+        return PairReach.AcceptedReplies(client, network, passes);
+    }
+}
