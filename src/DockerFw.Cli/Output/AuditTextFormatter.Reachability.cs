@@ -67,7 +67,7 @@ internal sealed partial class AuditTextFormatter
             console.MarkupLine(Esc($"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}, {string.Join("; ", entry.Flows.Select(FlowText))}"));
     }
 
-    /// <summary>Only with <c>--containers</c>: one row per ordered pair of container endpoints.</summary>
+    /// <summary>Only with <c>--containers</c>: by source endpoint, the destinations with the same answer on one row.</summary>
     private static void Containers(IAnsiConsole console, AuditReport report)
     {
         if (report.ContainersReachability is not { } entries) return;
@@ -78,12 +78,24 @@ internal sealed partial class AuditTextFormatter
             return;
         }
 
+        // Grouped: one row per source endpoint and answer, its destinations listed together (a flat
+        // list of every pair was 156 rows for 13 containers).
         var table = NewTable("from", "to", "verdict", "flows");
-        foreach (var e in entries)
+        var groups = entries
+            .GroupBy(e => (e.From, e.FromNetwork, e.FromAddress))
+            .OrderBy(g => g.Key.From, StringComparer.Ordinal).ThenBy(g => g.Key.FromNetwork, StringComparer.Ordinal);
+        foreach (var source in groups)
         {
-            table.AddRow(
-                new Markup(Esc($"{e.From} ({e.FromNetwork} {e.FromAddress})")), new Markup(Esc($"{e.To} ({e.ToNetwork} {e.ToAddress})")),
-                VerdictCell(e.Verdict), new Markup(Esc(e.Verdict == ReachabilityVerdict.Denied ? "-" : string.Join("; ", e.Flows.Select(FlowText)))));
+            var first = true;
+            foreach (var same in source.GroupBy(e => (e.Verdict, Flows: e.Verdict == ReachabilityVerdict.Denied ? "-" : string.Join("; ", e.Flows.Select(FlowText)), e.ReplyWay)))
+            {
+                var flows = same.Key.ReplyWay is { } way ? $"{same.Key.Flows}; reply: {way}" : same.Key.Flows;
+                table.AddRow(
+                    new Markup(first ? Esc($"{source.Key.From} ({source.Key.FromNetwork} {source.Key.FromAddress})") : ""),
+                    new Markup(Esc(string.Join("\n", same.Select(e => $"{e.To} ({e.ToNetwork} {e.ToAddress})")))),
+                    VerdictCell(same.Key.Verdict), new Markup(Esc(flows)));
+                first = false;
+            }
         }
 
         console.Write(table);
