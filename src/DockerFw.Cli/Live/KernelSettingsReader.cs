@@ -4,7 +4,8 @@ using DockerFw.Core.Audit;
 namespace DockerFw.Cli.Live;
 
 /// <summary>
-/// Reads the kernel settings that decide whether rules apply at all: <c>net.ipv4.ip_forward</c>,
+/// Reads the kernel settings that decide whether rules apply at all: <c>net.ipv4.ip_forward</c> and
+/// <c>net.ipv6.conf.all.forwarding</c>,
 /// br_netfilter's <c>bridge-nf-call-iptables</c>/<c>-ip6tables</c>, and each bridge's own
 /// <c>nf_call_iptables</c> (stored as <c>bridge.BRIDGE.nf_call_iptables</c>, the key <c>--sysctl</c> takes).
 /// </summary>
@@ -13,6 +14,7 @@ internal static class KernelSettingsReader
     private static readonly string[] Sysctls =
     [
         "net.ipv4.ip_forward",
+        "net.ipv6.conf.all.forwarding",
         "net.bridge.bridge-nf-call-iptables",
         "net.bridge.bridge-nf-call-ip6tables",
         "net.ipv4.conf.all.rp_filter",

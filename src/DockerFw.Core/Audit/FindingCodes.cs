@@ -46,6 +46,7 @@ public static class FindingCodes
     public static readonly FindingCode OtherBackendDrops = new("DFW609", "host", FindingSeverity.High, "the other iptables back end drops container traffic");
     public static readonly FindingCode AdminRuleNeverMatches = new("DFW610", "host", FindingSeverity.Medium, "an admin's rule on the forward path never matches");
     public static readonly FindingCode AdminRuleShadowed = new("DFW611", "host", FindingSeverity.Low, "an admin's rule on the forward path is shadowed by earlier rules");
+    public static readonly FindingCode NoIpv6Rules = new("DFW630", "host", FindingSeverity.Medium, "Docker wrote no IPv6 rules for its dual-stack networks");
     public static readonly FindingCode AdminRuleMissesDnat = new("DFW612", "host", FindingSeverity.Medium, "an admin's rule matches a published port's host port, which DNAT rewrote before it");
 
     public static readonly FindingCode HostNetworkMode = new("DFW701", "container", FindingSeverity.Low, "a container uses the host's network namespace");
@@ -63,7 +64,7 @@ public static class FindingCodes
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
         LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
-        AdminRuleNeverMatches, AdminRuleShadowed, AdminRuleMissesDnat,
+        AdminRuleNeverMatches, AdminRuleShadowed, AdminRuleMissesDnat, NoIpv6Rules,
         HostNetworkMode, SharedNamespace, MultiNetwork,
         PolicyNotInForce, PolicyForbiddenReachable, PolicyAllowedBlocked,
     ];

@@ -15,8 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-12-finding-v6-DFW201-202-missing"] =
-            "Docker without ip6tables: dual-stack networks reach each other over IPv6 unfiltered, and the audit has no IPv6 matrix, icc or finding (oracle F8)",
         ["seed-3-policy-applied-icc-false-but-partly-reached"] =
             "after apply, a rule that opens tcp/7465 from one container of the network to another (-s A -d B, as apply writes an allowed pair) leaves icc effectively false instead of partial (oracle F11)",
     };

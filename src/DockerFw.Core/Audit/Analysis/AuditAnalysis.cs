@@ -22,7 +22,7 @@ public sealed class AuditAnalysis
     private AuditAnalysis(AuditContext context, IpFamily family)
     {
         Inputs = new AuditInputs(context, family);
-        _v6 = new(() => family == IpFamily.V4 && DockerManages(context.V6) ? new AuditAnalysis(context, IpFamily.V6) : null);
+        _v6 = new(() => family == IpFamily.V4 && (DockerManages(context.V6) || WithoutIpv6Rules(context)) ? new AuditAnalysis(context, IpFamily.V6) : null);
         _passes = new(() => new SymbolicPasses(Inputs));
         _sweep = new(Sweep);
         _ports = new(() => [.. PortFacts.Probe(Inputs, Passes)]);
@@ -70,6 +70,16 @@ public sealed class AuditAnalysis
         ruleset.Tables.Any(t => t.IsNative
             ? t.Name.StartsWith("docker", StringComparison.Ordinal)
             : t.Chains.Any(c => c.Name.StartsWith("DOCKER", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// Docker's view names networks with an IPv6 subnet, the IPv6 rules were read, and dockerd wrote
+    /// none of them (its <c>ip6tables</c> option off, the default before Docker 27): the kernel still
+    /// forwards their IPv6 traffic, filtered only by the rules that exist (an empty ruleset accepts
+    /// everything), so IPv6 is judged on those, not skipped.
+    /// </summary>
+    public static bool WithoutIpv6Rules(AuditContext context) =>
+        context.Ipv6Read && !DockerManages(context.V6) && !context.View.Inferred
+        && context.View.Networks.Any(n => AuditedNetwork.Of(n, IpFamily.V6) is not null);
 
     /// <summary>One walk per source network answers its facts (icc), its row of the matrix and its links.</summary>
     private (ImmutableArray<NetworkFacts>, ImmutableArray<PairReach>, ImmutableArray<LinkFacts>) Sweep()

@@ -50,6 +50,8 @@ public sealed class HostCheck : IAuditCheck
         foreach (var (family, prefix) in analysis.Families)
             foreach (var f in Audit.Checks.OtherBackendDrops.Of(context, family, prefix)) yield return f;
 
+        if (AuditAnalysis.WithoutIpv6Rules(context)) yield return NoIpv6Rules(context);
+
         var doubts = analysis.Passes.Rules.Doubts;
         if (doubts.Count > 0)
             yield return Finding.Of(FindingCodes.Approximated,
@@ -115,5 +117,18 @@ public sealed class HostCheck : IAuditCheck
         }
 
         return new(before.Distinct().ToList(), userAccepts.Distinct().ToList(), userAccepts.Count > 0 && !passesThrough);
+    }
+
+    /// <summary>DFW630: dual-stack networks, and no IPv6 rule of Docker's; the IPv6 facts and findings are judged on the rules that exist.</summary>
+    private static Finding NoIpv6Rules(AuditContext context)
+    {
+        var networks = context.View.Networks.Where(n => AuditedNetwork.Of(n, IpFamily.V6) is not null).Select(n => n.Name).ToList();
+        var forwarding = context.Host.Forwarding(IpFamily.V6) == false
+            ? " The host does not route IPv6 (net.ipv6.conf.all.forwarding=0), so only traffic inside one bridge passes."
+            : "";
+        var rules = context.V6.Tables.Any(t => t.Rules.Any()) ? "only the IPv6 rules that are there (none of them Docker's)" : "no IPv6 rule at all, which accepts everything";
+        return Finding.Of(FindingCodes.NoIpv6Rules,
+            $"networks {string.Join(", ", networks)} have IPv6 subnets but Docker wrote no ip6tables rules (its ip6tables option is off, the default before Docker 27): their IPv6 traffic meets {rules}, none of Docker's isolation, icc or published-port rules. The IPv6 facts and findings of this report are judged on that.{forwarding} Turn ip6tables on in daemon.json (\"ip6tables\": true; before Docker 27 also \"experimental\": true) and restart dockerd, or remove the IPv6 subnets.",
+            networks);
     }
 }
