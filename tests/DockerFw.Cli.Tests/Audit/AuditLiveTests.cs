@@ -13,14 +13,16 @@ public sealed class AuditLiveTests
         netns.Restore(File.ReadAllText(LabHost.PathOf("iptables-save")));
         // Live mode reads the namespace's own sysctls (a fresh one has ip_forward=0); the dump is given the same ones.
         string[] docker = ["--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
-            "--sysctl", "net.ipv4.ip_forward=1", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"];
+            "--sysctl", "net.ipv4.ip_forward=1", "--sysctl", "net.bridge.bridge-nf-call-iptables=1", "--sysctl", "net.ipv6.conf.all.forwarding=0"];
 
         var live = LabHost.Run(["audit", "--netns", netns.Name, .. docker, "--format", "json"]);
-        var dump = LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), .. docker, "--format", "json"]);
+        // The namespace's ip6tables is empty, as on a host whose dockerd writes no IPv6 rule: the dump's audit reads the same.
+        var dump = LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--ip6tables", "-", .. docker, "--format", "json"]);
 
         Assert.True(live.ExitCode == 0, live.ToString());
         var fromLive = JsonDocument.Parse(live.Out).RootElement;
         var fromDump = JsonDocument.Parse(dump.Out).RootElement;
+        Assert.True(dump.ExitCode is 0 or 1, dump.ToString());
         Assert.Equal(["live", "live", "docker", "docker"], fromLive.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("kind").GetString()));
         foreach (var part in new[] { "networks", "reachability", "published_ports", "links", "docker_user" })
             Assert.True(JsonElement.DeepEquals(fromDump.GetProperty(part), fromLive.GetProperty(part)), part);

@@ -119,8 +119,10 @@ public sealed class Ipv6IsolationTests
     }
 
     [Fact]
-    public void An_ip6tables_ruleset_without_Docker_chains_is_not_judged_and_the_report_says_so()
+    public void An_ip6tables_ruleset_without_Docker_chains_is_judged_as_it_is_and_DFW630_says_why()
     {
+        // dockerd with ip6tables=false (oracle F8): dual-stack networks, no IPv6 rule of Docker's; the
+        // kernel forwards their IPv6 traffic, and this ruleset accepts it all.
         var report = Audit(Read6("""
             *filter
             :INPUT ACCEPT [0:0]
@@ -130,15 +132,17 @@ public sealed class Ipv6IsolationTests
 
             """));
 
-        Assert.Null(report.ReachabilityV6);
-        Assert.DoesNotContain(report.Findings, f => f.Message.Contains("IPv6"));
-        Assert.Contains(report.Notices, n => n.Contains("IPv6 is not judged"));
+        Assert.NotNull(report.ReachabilityV6);
+        Assert.All(report.ReachabilityV6!.Value, r => Assert.Equal(ReachabilityVerdict.Allowed, r.Verdict));
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.NetworksNotIsolated && f.Message.Contains("IPv6"));
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.NoIpv6Rules);
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.MasqueradeMissing && f.Message.Contains("IPv6"));
     }
 
     [Fact]
     public void Without_an_ip6tables_ruleset_there_is_no_IPv6_matrix_nor_notice()
     {
-        var report = Audit(Ruleset.Empty(IpFamily.V6));
+        var report = Auditor.Run(new AuditContext(Read(new DockerHost().ToString()), Ruleset.Empty(IpFamily.V6), DualStack, HostSettings.Unknown) { Ipv6Read = false });
 
         Assert.Null(report.ReachabilityV6);
         Assert.DoesNotContain(report.Notices, n => n.Contains("IPv6"));

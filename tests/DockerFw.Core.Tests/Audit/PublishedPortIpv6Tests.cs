@@ -91,5 +91,5 @@ public sealed class PublishedPortIpv6Tests
 
     [Fact]
     public void Without_an_IPv6_ruleset_there_are_no_IPv6_port_facts() =>
-        Assert.Null(Auditor.Run(new AuditContext(Read(new DockerHost().ToString()), Ruleset.Empty(IpFamily.V6), View(EveryAddress), HostSettings.Unknown)).PublishedPortsV6);
+        Assert.Null(Auditor.Run(new AuditContext(Read(new DockerHost().ToString()), Ruleset.Empty(IpFamily.V6), View(EveryAddress), HostSettings.Unknown) { Ipv6Read = false }).PublishedPortsV6);
 }

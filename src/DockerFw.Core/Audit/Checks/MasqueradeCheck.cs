@@ -31,7 +31,9 @@ public sealed class MasqueradeCheck : IAuditCheck
         {
             var n = f.Network.Network;
             var name = f.Network.Name;
-            var wanted = n.EnableIpMasquerade && !n.Internal && n.GatewayModeIpv4 is null or "nat" or "nat-unprotected";
+            // dockerd with ip6tables off NATs no IPv6 (it routes it): only its IPv4 masquerade is declared then.
+            var wanted = n.EnableIpMasquerade && !n.Internal && n.GatewayModeIpv4 is null or "nat" or "nat-unprotected"
+                && !(analysis.Inputs.Family == Model.Values.IpFamily.V6 && AuditAnalysis.WithoutIpv6Rules(analysis.Inputs.Context));
             // Nothing leaves a host that forwards nothing (DFW604): there is no outbound traffic to NAT.
             var leaves = f.Outbound.Leaves;
             if (leaves && wanted && f.MasqueradeEffective == false && !analysis.Inputs.ViewInferred)
