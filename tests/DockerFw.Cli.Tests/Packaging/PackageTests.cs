@@ -73,7 +73,8 @@ public sealed class PackageTests : IDisposable
     private static string Audit(string program) => Run(program, SampleAudit, workingDirectory: Corpus.RepoRoot);
 
     /// <summary>What the program under test says: the installed one must say the same, byte for byte.</summary>
-    private static string Expected() => DockerFw.Cli.Tests.Audit.LabHost.Run(SampleAudit).Out;
+    private static string Expected() =>
+        DockerFw.Cli.Tests.Audit.LabHost.Run([.. SampleAudit.Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(Corpus.RepoRoot, a) : a)]).Out;
 
     private static string Run(string program, string[] args, TimeSpan? timeout = null, string? workingDirectory = null)
     {
