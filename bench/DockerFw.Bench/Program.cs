@@ -22,6 +22,17 @@ switch (args)
     case ["docker-host", var file, var count]:
         File.WriteAllText(file, IptablesSaveWriter.Write(ReachDockerHost.Build(int.Parse(count, CultureInfo.InvariantCulture)), includeCounters: false));
         return 0;
+    case ["scale", var kind, var file, var count]:
+        // The scaling table's inputs (docs/performance.md): docker-json N networks, nft-json N bridges, policy N statements (over 200 networks).
+        var n = int.Parse(count, CultureInfo.InvariantCulture);
+        File.WriteAllText(file, kind switch
+        {
+            "docker-json" => DockerFw.Bench.Scaling.ScaleInputs.DockerJson(n),
+            "nft-json" => DockerFw.Bench.Scaling.ScaleInputs.NftJson(n),
+            "policy" => DockerFw.Bench.Scaling.ScaleInputs.Policy(n, 200),
+            _ => throw new ArgumentException($"unknown input kind {kind}"),
+        });
+        return 0;
     case ["roundtrip", var file, var output]:
         var clock = Stopwatch.StartNew();
         var result = IptablesSaveReader.Read(File.ReadAllText(file), file);

@@ -1,5 +1,4 @@
 using System.Text;
-using DiffPlex;
 using DiffPlex.Model;
 
 namespace DockerFw.Core.Remediation;
@@ -14,18 +13,18 @@ public static class UnifiedDiff
 
     public static string Of(string before, string after, string name = "iptables-save")
     {
-        var diff = new Differ().CreateLineDiffs(before, after, false, false);
-        if (diff.DiffBlocks.Count == 0) return "";
+        var a = LineDiff.Lines(before);
+        var b = LineDiff.Lines(after);
+        var blocks = LineDiff.Blocks(a, b);
+        if (blocks.Count == 0) return "";
 
-        var a = diff.PiecesOld.ToList();
-        var b = diff.PiecesNew.ToList();
         var text = new StringBuilder($"--- a/{name}\n+++ b/{name}\n");
-        foreach (var hunk in Hunks(diff.DiffBlocks))
+        foreach (var hunk in Hunks(blocks))
         {
             var first = hunk[0];
             var last = hunk[^1];
             var startA = Math.Max(0, first.DeleteStartA - Context);
-            var endA = Math.Min(a.Count, last.DeleteStartA + last.DeleteCountA + Context);
+            var endA = Math.Min(a.Length, last.DeleteStartA + last.DeleteCountA + Context);
             var startB = first.InsertStartB - (first.DeleteStartA - startA);
             var endB = endA - (last.DeleteStartA + last.DeleteCountA) + last.InsertStartB + last.InsertCountB;
             text.Append($"@@ -{HunkRange(startA, endA - startA)} +{HunkRange(startB, endB - startB)} @@\n");
