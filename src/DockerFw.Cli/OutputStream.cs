@@ -8,9 +8,10 @@ namespace DockerFw.Cli;
 internal sealed class OutputStream(Stream inner) : Stream
 {
     public static TextWriter OpenStandardOutput() =>
-        // Not Console.OpenStandardOutput: its stream ignores EPIPE as well. File descriptor 1 itself.
+        // Not Console.OpenStandardOutput: its stream ignores EPIPE as well. File descriptor 1 itself,
+        // written at its shared offset (DescriptorStream says why not a FileStream).
         new StreamWriter(
-            new OutputStream(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0)),
+            new OutputStream(new DescriptorStream(1)),
             // UTF-8 that writes a byte read from a name that was no UTF-8 back as that byte.
             Core.Text.Utf8Escaped.Instance, 1 << 16) { AutoFlush = true };
 

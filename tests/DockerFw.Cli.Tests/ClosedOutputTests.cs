@@ -45,6 +45,31 @@ public class ClosedOutputTests
         Assert.Equal("dockerfw: error: cannot write to standard output: Broken pipe\nexit 2\n", error);
     }
 
+    // A FileStream over a regular file wrote with pwrite(2) at a position of its own, leaving the
+    // offset it shares with the shell where it was: what came after overwrote the report.
+    [Fact]
+    public void A_file_shared_with_the_shell_keeps_everything_written_to_it_in_order()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"dfw-shared-{Environment.ProcessId}.txt");
+        try
+        {
+            var (exit, error) = Run($"{{ echo first; FMT; echo between; FMT; echo last; }} > '{log}'");
+
+            Assert.True(exit == 0, error);
+            var lines = File.ReadAllLines(log);
+            Assert.Equal("first", lines[0]);
+            Assert.Equal("last", lines[^1]);
+            var between = Array.IndexOf(lines, "between");
+            Assert.True(between > 1, "the shell's line is missing or on top of dockerfw's output");
+            Assert.Equal(lines[1..between], lines[(between + 1)..^1]);
+            Assert.Equal("*filter", lines[between + 2]);
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
+
     [Fact]
     public void A_full_device_is_one_line_and_exit_2()
     {
