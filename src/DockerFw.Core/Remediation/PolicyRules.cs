@@ -25,6 +25,15 @@ internal static class PolicyRules
         var lines = ImmutableArray.CreateBuilder<string>();
         var conflicts = ImmutableArray.CreateBuilder<Diagnostic>();
 
+        // IPv6 finds a neighbour with ICMPv6 solicitations (135) and advertisements (136), which
+        // br_netfilter hands to FORWARD like any bridged packet: a drop inside a bridge would drop
+        // them too, and a pair the policy allows could never reach its peer's address (the proof
+        // leaves them out of what a policy governs, PlanProof.NeighbourDiscovery).
+        if (family == IpFamily.V6)
+            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(policy, b)).Select(b => b.Bridge!))
+                foreach (var type in (int[])[135, 136])
+                    lines.Add(Rule($"-i {bridge} -o {bridge} -p ipv6-icmp -m icmp6 --icmpv6-type {type} -j ACCEPT"));
+
         foreach (var exception in policy.Exceptions.Where(e => Has(e.From) && Has(e.To)))
         {
             var (from, to) = (exception.From.Bridge!, exception.To.Bridge!);

@@ -96,6 +96,23 @@ public sealed class Ipv6TrafficTests : IDisposable
         Assert.False(Connects(web, Api, "80"), "web -> api is not");
     }
 
+    [RootFact]
+    public void After_apply_the_allowed_pair_finds_its_neighbour_through_the_policy()
+    {
+        var policy = Path.Combine(folder, "frontend.policy");
+        File.WriteAllText(policy, "network frontend { icc off; allow api -> web tcp/80 }\n");
+
+        var run = Dockerfw.Run(["apply", "--policy", policy, "--netns", host, "--yes", "--backup-dir", Path.Combine(folder, "backups"),
+            "--docker", Path.Combine(LabHost, "docker-networks.json"), "--docker", Path.Combine(LabHost, "docker-containers.json")]);
+        // No earlier probe may have left the peers' links in the caches: api must solicit web's
+        // link (and web api's) through the bridge, past the policy's drop.
+        foreach (var ns in new[] { web, api }) Must(["ip", "-n", ns, "-6", "neigh", "flush", "all"], null);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(Connects(api, Web, "80"), "api -> web tcp/80 is allowed, neighbour discovery included");
+        Assert.False(Connects(api, Web, "81"), "api -> web tcp/81 is not");
+    }
+
     private static bool Connects(string from, string address, string port) =>
         Run(["ip", "netns", "exec", from, "nc", "-6", "-z", "-w", "1", address, port]).ExitCode == 0;
 

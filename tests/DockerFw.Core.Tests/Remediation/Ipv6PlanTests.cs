@@ -36,6 +36,8 @@ public sealed class Ipv6PlanTests
         var ipv6 = Assert.IsType<PolicyPlan>(plan.Ipv6);
         Assert.Equal(
         [
+            $"-A DOCKERFW-POLICY -i {bridge} -o {bridge} -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j ACCEPT",
+            $"-A DOCKERFW-POLICY -i {bridge} -o {bridge} -p ipv6-icmp -m icmp6 --icmpv6-type 136 -j ACCEPT",
             $"-A DOCKERFW-POLICY -s {web}/128 -d {api}/128 -i {bridge} -o {bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
             $"-A DOCKERFW-POLICY -s {api}/128 -d {web}/128 -i {bridge} -o {bridge} -p tcp -m tcp --dport 80 -j ACCEPT",
             $"-A DOCKERFW-POLICY -i {bridge} -o {bridge} -j DROP",

@@ -20,7 +20,7 @@ public static class IccFacts
         if (inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family) == false) return Effect.On([]);
         if (!walked.TryGetValue(n.Bridge, out var all)) return Effect.Off([]);
         var containers = Containers(n, inputs, passes);
-        var pieces = Between(all, containers).Where(p => !OpenedByLinkOrPolicy(p)).ToList();
+        var pieces = Between(all, containers).Where(p => !OpenedByLinkOrPolicy(p) && !(n.Family == IpFamily.V6 && NeighbourDiscovery(p.Box))).ToList();
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = pieces.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
         if (open.Count == 0) return Effect.Off(Deciding(closed, inputs, "blocks traffic between containers of the bridge"));
@@ -60,6 +60,13 @@ public static class IccFacts
             yield return p with { Box = p.Box.With(Dimension.Src, src).With(Dimension.Dst, dst) };
         }
     }
+
+    /// <summary>
+    /// IPv6 neighbour solicitations and advertisements (ICMPv6 135-136) find a link, they open no
+    /// connection: a policy's plan accepts them inside a bridge it drops in, and icc is not about them.
+    /// </summary>
+    private static bool NeighbourDiscovery(Box b) =>
+        b[Dimension.Proto].IsSubsetOf(IntervalSet.Single((UInt128)Protocol.IcmpV6)) && b[Dimension.IcmpType].IsSubsetOf(IntervalSet.Range(135, 136));
 
     /// <summary>
     /// Accepted by Docker's own link rule (filter DOCKER, one source, one destination, one protocol)
