@@ -34,7 +34,9 @@ public sealed class AuditPolicyTests : IDisposable
     }
 
     [Fact]
-    public void The_host_after_the_plan_gets_no_policy_finding_and_the_same_exit_as_without_the_policy()
+    // Without the policy, the pair it allows on icc=false backend is a real hole (DFW301, oracle F11:
+    // it used to read icc "off"); with it, that finding is set apart as intended and nothing else differs.
+    public void The_host_after_the_plan_gets_no_policy_finding_and_only_the_allowed_pairs_icc_finding_is_set_apart()
     {
         var after = Path.Combine(folder, "iptables-save");
         File.WriteAllText(after, PlannedRules());
@@ -43,10 +45,13 @@ public sealed class AuditPolicyTests : IDisposable
         var with = LabHost.Run([.. inputs, "--policy", Policy, "--fail-on", "medium"]);
         var without = LabHost.Run([.. inputs, "--fail-on", "medium"]);
 
-        Assert.True(with.ExitCode is 0 or 1, with.ToString());
+        Assert.True(with.ExitCode == 0, with.ToString());
+        Assert.True(without.ExitCode == 1, without.ToString());
         Assert.DoesNotContain(Findings(with.Out), f => f.GetProperty("check").GetString() == "policy");
-        Assert.Equal(without.ExitCode, with.ExitCode);
-        Assert.Equal(Codes(without.Out), Codes(with.Out));
+        var intended = JsonDocument.Parse(with.Out).RootElement.GetProperty("intended").EnumerateArray().ToList();
+        var icc = Assert.Single(intended);
+        Assert.Equal("DFW301", icc.GetProperty("code").GetString());
+        Assert.Equal(Codes(without.Out).Order(StringComparer.Ordinal), Codes(with.Out).Append("DFW301").Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -34,6 +34,28 @@ public sealed class PolicyIntentTests
         Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccBlocked);
     }
 
+    // Oracle F11: the pair an icc off block allows passes, so icc is partial (it read "off", and a
+    // hole on an icc=false network went unreported); the policy's block intends exactly that pair.
+    [Fact]
+    public void A_pair_allowed_in_an_icc_off_block_makes_icc_partial_which_is_intended_and_a_wider_hole_is_not()
+    {
+        const string policy = "network backend {\n  icc off;\n  allow api -> db tcp/5432;\n}";
+        var applied = Applied(policy);
+
+        var report = Audit(applied, policy);
+        var without = Auditor.Run(new AuditContext(Read(applied), Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown));
+        var wider = Audit(applied.Replace("-A DOCKER-USER -j DOCKERFW-POLICY", "-A DOCKER-USER -i br-9c93ba76092b -o br-9c93ba76092b -p tcp --dport 22 -j ACCEPT\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal), policy);
+
+        var backend = report.Networks.Single(n => n.Name == "backend");
+        Assert.Null(backend.Icc.Effective);
+        Assert.Equal(("tcp", "5432"), (Assert.Single(backend.Icc.PartialFlows!.Value).Protocol, backend.Icc.PartialFlows!.Value[0].Ports));
+        Assert.Contains(without.Findings, f => f.Code == FindingCodes.IccNotEnforced && f.Networks.SequenceEqual(["backend"]));
+        var intended = Assert.Single(report.Intended!.Value, f => f.Code == FindingCodes.IccNotEnforced);
+        Assert.Equal(new PolicyIntent("p.policy", 2, "network backend { icc off; allow ... }"), intended.IntendedBy);
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccNotEnforced);
+        Assert.Contains(wider.Findings, f => f.Code == FindingCodes.IccNotEnforced && f.Networks.SequenceEqual(["backend"]));
+    }
+
     [Fact]
     public void Icc_blocked_on_a_network_the_policy_does_not_name_stays_a_finding()
     {
@@ -157,7 +179,9 @@ public sealed class PolicyIntentTests
     }
 
     [Fact]
-    public void On_a_dual_stack_network_the_icc_the_policy_turned_off_is_intended_in_both_families()
+    // Oracle F11: icc read "off" here while api reached web on tcp/80. It is partial, in both families,
+    // and a partial icc on a network declared icc on is no finding, real or intended.
+    public void On_a_dual_stack_network_icc_off_with_an_allowed_pair_is_partial_in_both_families_and_no_finding()
     {
         const string policy = "network frontend { icc off; allow api -> web tcp/80 }";
         var plan = PolicyPlanner.Plan(LabHost, Ipv6PlanTests.Docker27, Resolve(policy)).Value!;
@@ -167,10 +191,14 @@ public sealed class PolicyIntentTests
 
         var report = Auditor.Run(context);
 
-        var icc = report.Intended!.Value.Where(f => f.Code == FindingCodes.IccBlocked).ToList();
-        Assert.Equal([IpFamily.V4, IpFamily.V6], icc.Select(f => f.Evidence.First().Family).Order());
-        Assert.All(icc, f => Assert.Equal("network frontend { icc off }", f.IntendedBy!.Statement));
-        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.IccBlocked || f.Code.Check == "policy");
+        var frontend = report.Networks.Single(n => n.Name == "frontend");
+        Assert.All(new[] { frontend.Icc, frontend.IccV6! }, icc =>
+        {
+            Assert.Null(icc.Effective);
+            var flow = Assert.Single(icc.PartialFlows!.Value);
+            Assert.Equal(("tcp", "80", "connection"), (flow.Protocol, flow.Ports, flow.Kind));
+        });
+        Assert.DoesNotContain(report.Findings.AddRange(report.Intended!.Value), f => (f.Code.Check == "icc" && f.Networks.Contains("frontend")) || f.Code.Check == "policy");
     }
 
     [Fact]

@@ -18,12 +18,6 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
         new("oracle F10", "container-matrix/partial-flow-blocked", null,
             "a multi-homed server's answer leaves through its other network (asymmetric route): not modelled",
             (s, d) => s.Containers.Any(c => c.Connected.Count > 0 && d.Claim.Contains($"-> {c.Name} (", StringComparison.Ordinal))),
-        new("oracle F11", "icc/false-but-partly-reached", null,
-            "a rule opening a port from one container of the network to another (-s A -d B, as apply writes a policy's allowed pair) leaves icc false instead of partial",
-            (s, d) => d.Phase is not null),
-        new("oracle F11", "finding/DFW301-missing", null,
-            "icc false instead of partial (F11) on an icc=false network whose policy allows a pair: no DFW301, not even as intended",
-            (s, d) => d.Phase is not null),
     ];
 
     public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) => All.FirstOrDefault(k => k.Explains(d, spec));

@@ -15,8 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-3-policy-applied-icc-false-but-partly-reached"] =
-            "after apply, a rule that opens tcp/7465 from one container of the network to another (-s A -d B, as apply writes an allowed pair) leaves icc effectively false instead of partial (oracle F11)",
     };
 
     public static TheoryData<string> Names()

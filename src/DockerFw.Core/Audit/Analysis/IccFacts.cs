@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
-using DockerFw.Core.Remediation;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
@@ -10,7 +9,9 @@ namespace DockerFw.Core.Audit.Analysis;
 /// network's own symbolic pass (the one its row of the matrix is cut from) restricted to the
 /// network's real containers when Docker's view names two or more, else to every address of the
 /// subnet but the gateway. Flows Docker's legacy-link rules open are links, not icc (see
-/// <see cref="LinkFacts"/>); flows dockerfw's policy chain opens are the policy's.
+/// <see cref="LinkFacts"/>). Flows dockerfw's policy chain opens (an <c>allow A -&gt; B</c> inside
+/// an <c>icc off</c> block) are icc as the kernel sees it, partial: <c>audit --policy</c> sets the
+/// finding apart as intended (<see cref="PolicyIntentions"/>), the fact stays true to the traffic.
 /// </summary>
 public static class IccFacts
 {
@@ -20,7 +21,7 @@ public static class IccFacts
         if (inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family) == false) return Effect.On([]);
         if (!walked.TryGetValue(n.Bridge, out var all)) return Effect.Off([]);
         var containers = Containers(n, inputs, passes);
-        var pieces = Between(all, containers).Where(p => !OpenedByLinkOrPolicy(p) && !(n.Family == IpFamily.V6 && NeighbourDiscovery(p.Box))).ToList();
+        var pieces = Pieces(n, all, containers);
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = pieces.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
         if (open.Count == 0) return Effect.Off(Deciding(closed, inputs, "blocks traffic between containers of the bridge"));
@@ -34,6 +35,13 @@ public static class IccFacts
             return Effect.On(evidence);
         return new Effect(ReachabilityVerdict.Partial, PairReach.Merge(parts, containers, passes.Space, n.Family), evidence);
     }
+
+    /// <summary>
+    /// The network's NEW packets from one of <paramref name="containers"/> to another, cut into the
+    /// pieces of its symbolic pass, without what Docker's link rules decide and IPv6 neighbour discovery.
+    /// </summary>
+    public static List<Piece> Pieces(AuditedNetwork n, IEnumerable<Piece> walked, IntervalSet containers) =>
+        [.. Between(walked, containers).Where(p => !OpenedByLink(p) && !(n.Family == IpFamily.V6 && NeighbourDiscovery(p.Box)))];
 
     /// <summary>
     /// The addresses icc is about: the network's containers in Docker's view (two or more), else
@@ -68,15 +76,12 @@ public static class IccFacts
     private static bool NeighbourDiscovery(Box b) =>
         b[Dimension.Proto].IsSubsetOf(IntervalSet.Single((UInt128)Protocol.IcmpV6)) && b[Dimension.IcmpType].IsSubsetOf(IntervalSet.Range(135, 136));
 
-    /// <summary>
-    /// Accepted by Docker's own link rule (filter DOCKER, one source, one destination, one protocol)
-    /// or a pair dockerfw's policy chain allows in that shape: judged as links and by <c>audit --policy</c>.
-    /// </summary>
-    private static bool OpenedByLinkOrPolicy(Piece p)
+    /// <summary>Accepted by Docker's own link rule (filter DOCKER, one source, one destination, one protocol): judged as links.</summary>
+    private static bool OpenedByLink(Piece p)
     {
         if (p.Verdict != ReachVerdict.Accept || EvidenceOf.Deciding(p.Region) is not { Table: "filter" } rule) return false;
         var b = p.Box;
-        return rule.Chain is "DOCKER" or PolicyPlanner.Chain
+        return rule.Chain is "DOCKER"
             && b[Dimension.Src].Cardinality == 1 && b[Dimension.Dst].Cardinality == 1 && b[Dimension.Proto].Cardinality == 1;
     }
 

@@ -34,7 +34,7 @@ public static class PolicyIntentions
     {
         var code = finding.Code;
         if (code == FindingCodes.IccBlocked) return Icc(finding, policy, on: false);
-        if (code == FindingCodes.IccNotEnforced) return Icc(finding, policy, on: true);
+        if (code == FindingCodes.IccNotEnforced) return Icc(finding, policy, on: true) ?? IccExceptions(finding, policy, analysis);
         if (code == FindingCodes.NetworksNotIsolated || code == FindingCodes.NetworksPartlyOpen) return Exception(finding, policy, analysis);
         if (code == FindingCodes.PublishedPortBlocked) return Restriction(finding, policy, analysis);
         return null;
@@ -51,6 +51,37 @@ public static class PolicyIntentions
         if (network?.Icc == on) return Intent(policy, network.IccAt, $"network {name} {{ icc {(on ? "on" : "off")} }}");
         return !on && network?.Icc is null ? DefaultDrop(policy) : null;
     }
+
+    /// <summary>
+    /// icc partly on where the policy's <c>icc off</c> block allows pairs of its containers: in every
+    /// family, every new connection the rules let between the network's containers is from an
+    /// <c>allow</c>'s client to its server within its ports, and completes.
+    /// </summary>
+    private static PolicyIntent? IccExceptions(Finding finding, ResolvedPolicy policy, AuditAnalysis analysis)
+    {
+        if (finding.Networks is not [var name]) return null;
+        var network = policy.Networks.FirstOrDefault(n => n.Network.Name == name);
+        if (network is not { Icc: false, Exceptions.IsEmpty: false }) return null;
+        foreach (var (family, _) in analysis.Families)
+        {
+            if (family.Networks.FirstOrDefault(f => f.Network.Name == name) is not { } facts || !facts.Icc.Partial) continue;
+            if (facts.Icc.Flows.Any(f => f.Kind != "connection")) return null;
+            var n = facts.Network;
+            var passes = family.Passes;
+            if (!passes.From(n).TryGetValue(n.Bridge, out var walked)) continue;
+            var allowed = network.Exceptions.Select(e => Between(passes, e, n.Family)).OfType<Box>().ToList();
+            var open = IccFacts.Pieces(n, walked, IccFacts.Containers(n, family.Inputs, passes))
+                .Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
+            if (open.Any(p => !allowed.Aggregate(PacketSet.Of(p.Box), (rest, box) => rest.Subtract(box)).IsEmpty)) return null;
+        }
+
+        return Intent(policy, network.IccAt, $"network {name} {{ icc off; allow ... }}");
+    }
+
+    private static Box? Between(SymbolicPasses passes, ContainerException allow, IpFamily family) =>
+        allow.From.AddressOf(family) is { } from && allow.To.AddressOf(family) is { } to
+            ? Allowed(passes, allow.Port).With(Dimension.Src, IntervalSet.Single(from)).With(Dimension.Dst, IntervalSet.Single(to))
+            : null;
 
     /// <summary>
     /// A pair of networks open where the policy allows it: in every family, every new connection the
