@@ -53,6 +53,17 @@ public sealed class AuditNoIpv6RulesTests : IDisposable
         Assert.Equal(["backend", "frontend"], why.GetProperty("networks").EnumerateArray().Select(n => n.GetString()).Order());
     }
 
+    // Oracle seed 3: published_ports_v6 said filter_accepts true for web's [::] binding while an
+    // outside IPv6 client got no answer: without Docker's IPv6 rules there is no IPv6 DNAT at all.
+    [Fact]
+    public void Without_Docker_IPv6_rules_no_IPv6_binding_is_forwarded_so_no_IPv6_port_is_claimed()
+    {
+        var audit = Audit();
+
+        Assert.Empty(audit.GetProperty("published_ports_v6").EnumerateArray());
+        Assert.NotEmpty(audit.GetProperty("published_ports").EnumerateArray());
+    }
+
     [Fact]
     public void A_host_that_routes_no_IPv6_keeps_the_networks_apart_but_not_icc()
     {

@@ -25,7 +25,9 @@ public sealed class AuditAnalysis
         _v6 = new(() => family == IpFamily.V4 && (DockerManages(context.V6) || WithoutIpv6Rules(context)) ? new AuditAnalysis(context, IpFamily.V6) : null);
         _passes = new(() => new SymbolicPasses(Inputs));
         _sweep = new(Sweep);
-        _ports = new(() => [.. PortFacts.Probe(Inputs, Passes)]);
+        // Without Docker's IPv6 rules there is no IPv6 DNAT: no IPv6 binding is forwarded to a container
+        // (docker-proxy alone may serve one, which the proxy facts judge), so there is no port to judge.
+        _ports = new(() => family == IpFamily.V6 && WithoutIpv6Rules(context) ? [] : [.. PortFacts.Probe(Inputs, Passes)]);
         DockerUser = DockerUserFacts.Of(Inputs.Ruleset);
     }
 
