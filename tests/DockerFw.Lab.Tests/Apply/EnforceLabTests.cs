@@ -48,6 +48,9 @@ public sealed class EnforceLabTests
 
             Sh.Must("kill", "-TERM", enforce.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var ended = enforce.Process.WaitForExit(TimeSpan.FromSeconds(30));
+            // With a timeout, WaitForExit does not wait for the redirected output to be read to its
+            // end; without one (the process has exited) it does, so the last log line is there.
+            if (ended) enforce.Process.WaitForExit();
             var log = enforce.Log;
 
             Assert.True(first, log);
