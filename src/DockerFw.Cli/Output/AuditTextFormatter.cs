@@ -105,23 +105,16 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         foreach (var p in ports)
         {
             table.AddRow(
-                Esc($"{HostAddress(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
+                Esc($"{ReportWords.Address(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
                 Esc(p.Container ?? "?"),
                 Esc(p.Network ?? "?"),
-                Esc($"{HostAddress(p.ContainerIp)}:{p.ContainerPort}"),
+                Esc($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"),
                 p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
                 : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" });
         }
 
         console.Write(table);
     }
-
-    private static string HostAddress(string? ip) => ip switch
-    {
-        null => "*",
-        _ when ip.Contains(':') => $"[{ip}]",
-        _ => ip,
-    };
 
     private static void Findings(IAnsiConsole console, AuditReport report)
     {

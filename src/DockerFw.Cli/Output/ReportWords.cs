@@ -29,6 +29,14 @@ internal static class ReportWords
     public static string Effective(Setting setting) =>
         setting.PartialFlows is { } flows ? $"partial ({string.Join(", ", flows.Select(Core.Audit.Analysis.FlowWords.Of))})" : Switch(setting.Effective);
 
+    /// <summary>An address as a port table shows it: <c>*</c> for any, IPv6 in brackets so its port reads apart.</summary>
+    public static string Address(string? ip) => ip switch
+    {
+        null => "*",
+        _ when ip.Contains(':', StringComparison.Ordinal) => $"[{ip}]",
+        _ => ip,
+    };
+
     public static FindingSeverity? SeverityOf(string word) =>
         Enum.GetValues<FindingSeverity>().Select(s => (FindingSeverity?)s).FirstOrDefault(s => Of(s!.Value) == word);
 

@@ -160,16 +160,9 @@ internal static class HtmlReportBuilder
                 ? ($"partial ({PublishedPortCheck.Clients(partial)})", "partial")
                 : p.FilterAccepts switch { true => ("yes", "open"), false => ("no", "closed"), null => ("?", "unknown") };
             return new HtmlPort(
-                Text($"{Address(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
-                Text(p.Container ?? "?"), Text(p.Network ?? "?"), Text($"{Address(p.ContainerIp)}:{p.ContainerPort}"), Text(accepts), css);
+                Text($"{ReportWords.Address(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
+                Text(p.Container ?? "?"), Text(p.Network ?? "?"), Text($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"), Text(accepts), css);
         })];
-
-    private static string Address(string? ip) => ip switch
-    {
-        null => "*",
-        _ when ip.Contains(':', StringComparison.Ordinal) => $"[{ip}]",
-        _ => ip,
-    };
 
     private static HtmlFinding Finding(Finding f, string id) => new(
         id, f.Code.Code, f.Code.Check, ReportWords.Of(f.Severity), Css(f.Severity), Text(f.Message),
