@@ -68,6 +68,47 @@ public sealed class MultiHomedScenarioTests
         }
     }
 
+    [LabFact]
+    public void The_network_matrix_judges_a_multi_homed_servers_replies_where_it_sends_them()
+    {
+        // inner -> back opened both ways in DOCKER-USER: judged on the request's way back, "allowed".
+        // server (back, also on inner) answers inner's containers from its inner endpoint: the reply
+        // is switched on br-inner, where the internal network's isolation and icc=false drop it. other
+        // (back only) answers through back, and the reply comes back the way the request went.
+        lab.CreateNetwork("inner", "--internal", "--subnet", "172.31.40.0/24", "-o", "com.docker.network.bridge.enable_icc=false");
+        lab.CreateNetwork("back", "--subnet", "172.31.42.0/24");
+        var (inner, back) = (lab.BridgeOf("inner"), lab.BridgeOf("back"));
+        traffic.EchoServer("server", ["--network", "back"], 7586);
+        lab.MustDocker("network", "connect", "inner", "server");
+        traffic.EchoServer("other", ["--network", "back"], 7586);
+        traffic.EchoServer("inside", ["--network", "inner"], 80);
+        var serverIp = traffic.Ip("server", "back");
+        var otherIp = traffic.Ip("other", "back");
+        string[] there = ["-i", inner, "-o", back, "-j", "ACCEPT"], andBack = ["-i", back, "-o", inner, "-j", "ACCEPT"];
+        lab.MustInLab(["iptables", "-I", "DOCKER-USER", "1", .. there]);
+        lab.MustInLab(["iptables", "-I", "DOCKER-USER", "2", .. andBack]);
+        try
+        {
+            var audit = LabAudit.Of(lab);
+            var pair = audit.Root.GetProperty("reachability").EnumerateArray()
+                .Single(e => e.GetProperty("from").GetString() == "inner" && e.GetProperty("to").GetString() == "back");
+            var flows = pair.GetProperty("flows").EnumerateArray().ToList();
+            Assert.True(pair.GetProperty("verdict").GetString() == "partial"
+                && flows.Any(f => f.GetProperty("kind").GetString() == "one-way" && f.GetProperty("destinations").GetString() == serverIp)
+                && flows.Any(f => f.GetProperty("kind").GetString() == "connection" && f.GetProperty("destinations").GetString() != serverIp)
+                && pair.TryGetProperty("reply_way", out var way) && way.GetString()?.Contains($"server at {serverIp} answers from its own endpoint on inner", StringComparison.Ordinal) == true,
+                $"inner -> back: one-way to the server at {serverIp}, a connection to the rest\n{pair}\n{lab.MustInLab("iptables", "-S")}");
+
+            var probes = Traffic.All(() => traffic.Connects("inside", serverIp, 7586), () => traffic.Connects("inside", otherIp, 7586));
+            Assert.Equal([false, true], probes);
+        }
+        finally
+        {
+            lab.MustInLab(["iptables", "-D", "DOCKER-USER", .. there]);
+            lab.MustInLab(["iptables", "-D", "DOCKER-USER", .. andBack]);
+        }
+    }
+
     private static JsonElement Row(List<JsonElement> matrix, string from, string to, string json) =>
         matrix.SingleOrDefault(e => e.GetProperty("from").GetString() == from && e.GetProperty("to_address").GetString() == to) is { ValueKind: JsonValueKind.Object } row
             ? row

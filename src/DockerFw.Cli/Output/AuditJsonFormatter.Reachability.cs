@@ -14,6 +14,8 @@ internal sealed partial class AuditJsonFormatter
         json.WriteString("to", entry.To);
         json.WriteString("verdict", ReportWords.Of(entry.Verdict));
         WriteFlows(json, entry.Flows);
+        // Written only when a multi-homed destination answers by its own routes: absent means the request's way back.
+        if (entry.ReplyWay is { } way) json.WriteString("reply_way", way);
         json.WriteEndObject();
     }
 

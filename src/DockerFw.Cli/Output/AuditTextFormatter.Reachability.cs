@@ -29,15 +29,15 @@ internal sealed partial class AuditTextFormatter
         foreach (var entry in report.Reachability.Where(r => r.Verdict != ReachabilityVerdict.Denied))
         {
             var head = $"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}";
-            if (entry.Flows.Length == 1)
+            if (entry.Flows.Length == 1) console.MarkupLine(Esc($"{head}, {FlowText(entry.Flows[0])}"));
+            else
             {
-                console.MarkupLine(Esc($"{head}, {FlowText(entry.Flows[0])}"));
-                continue;
+                console.MarkupLine(Esc(head));
+                foreach (var flow in entry.Flows)
+                    console.MarkupLine($"    {Esc(FlowText(flow))}");
             }
 
-            console.MarkupLine(Esc(head));
-            foreach (var flow in entry.Flows)
-                console.MarkupLine($"    {Esc(FlowText(flow))}");
+            if (entry.ReplyWay is { } way) console.MarkupLine(Esc($"    reply: {way}"));
         }
     }
 

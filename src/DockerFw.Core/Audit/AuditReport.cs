@@ -90,7 +90,14 @@ public enum ReachabilityVerdict
 public sealed record AllowedFlow(string Protocol, string? Ports, string? Destinations, string Kind, bool Possible = false, string? SourcePorts = null);
 
 /// <summary>New connections from containers of one network to containers of another (or the same).</summary>
-public sealed record ReachabilityEntry(string From, string To, ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows);
+public sealed record ReachabilityEntry(string From, string To, ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows)
+{
+    /// <summary>
+    /// How the replies of the destination's multi-homed containers go where they answer by their own
+    /// routes, not back the way the request came: null when every reply comes back that way.
+    /// </summary>
+    public string? ReplyWay { get; init; }
+}
 
 /// <summary>New connections from one container endpoint (its address on a network) to another.</summary>
 public sealed record ContainerReachabilityEntry(

@@ -4,7 +4,14 @@ using DockerFw.Core.Model.Values;
 namespace DockerFw.Core.Docker;
 
 /// <summary>A container's attachment to one network.</summary>
-public sealed record DockerEndpoint(string Network, string? NetworkId, UInt128? Ipv4, UInt128? Ipv6, ImmutableArray<string> Aliases);
+public sealed record DockerEndpoint(string Network, string? NetworkId, UInt128? Ipv4, UInt128? Ipv6, ImmutableArray<string> Aliases)
+{
+    /// <summary>
+    /// Docker 28's gateway priority (<c>--gw-priority</c>, EndpointSettings.GwPriority): the endpoint
+    /// with the highest one gives the container its default route; 0 when not set (and before 28).
+    /// </summary>
+    public long GwPriority { get; init; }
+}
 
 /// <summary>A published port: host address and port to the container port.</summary>
 public sealed record PortBinding(string Protocol, int ContainerPort, string? HostIp, int? HostPort);

@@ -113,7 +113,11 @@ public static class DockerInspectReader
                 var at = $"{path}.NetworkSettings.Networks.{net.Name}";
                 endpoints.Add(new DockerEndpoint(net.Name, f.Str(net.Value, "NetworkID", at),
                     f.Ip(net.Value, "IPAddress", IpFamily.V4, at), f.Ip(net.Value, "GlobalIPv6Address", IpFamily.V6, at),
-                    f.StringArray(net.Value, "Aliases", at)));
+                    f.StringArray(net.Value, "Aliases", at))
+                {
+                    // Docker 28's --gw-priority; absent (older Engines) is 0, as dockerd takes it.
+                    GwPriority = f.Integer(net.Value, "GwPriority", at) ?? 0,
+                });
             }
         }
 

@@ -104,6 +104,15 @@ internal sealed class InspectFields(InspectProblems problems)
         return null;
     }
 
+    /// <summary>A whole number field (Go's int), null when absent or null; any other value is a problem.</summary>
+    public long? Integer(JsonElement e, string name, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n)) return n;
+        problems.Error($"{path}.{name}", $"expected a whole number in \"{name}\", but got {Kind(v)}");
+        return null;
+    }
+
     /// <summary>A container's address on a network; empty means none.</summary>
     public UInt128? Ip(JsonElement e, string name, IpFamily family, string path)
     {

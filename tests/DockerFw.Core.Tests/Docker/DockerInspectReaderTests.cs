@@ -84,6 +84,22 @@ public sealed class DockerInspectReaderTests
     }
 
     [Fact]
+    public void Each_endpoint_carries_its_gateway_priority_and_an_Engine_before_28_none()
+    {
+        // Docker 28's `docker run --network name=front,gw-priority=10 --network back`, as inspect prints it.
+        var view = Read("""
+            [{"Id": "c0ffee000003", "Name": "/api", "State": {"Running": true}, "HostConfig": {"NetworkMode": "front"},
+              "NetworkSettings": {"Networks": {
+                "front": {"NetworkID": "n1", "IPAddress": "192.0.2.5", "GwPriority": 10},
+                "back": {"NetworkID": "n2", "IPAddress": "198.51.100.5", "GwPriority": -1}}}}]
+            """);
+
+        var api = view.ContainerByName("api")!;
+        Assert.Equal([("front", 10L), ("back", -1L)], api.Endpoints.Select(e => (e.Network, e.GwPriority)));
+        Assert.Equal(0, Read(Containers).ContainerByName("web")!.Endpoints.Single().GwPriority);
+    }
+
+    [Fact]
     public void A_container_sharing_another_namespace_names_it()
     {
         var sidecar = Read(Containers).ContainerByName("sidecar")!;

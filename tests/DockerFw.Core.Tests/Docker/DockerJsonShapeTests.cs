@@ -83,6 +83,12 @@ public sealed class DockerJsonShapeTests
             Errors("""[{"Name": "/web", "Id": "c1", "NetworkSettings": {"Networks": {"web": {"NetworkID": "n1", "IPAddress": "172.18.0.300"}}}}]"""));
 
     [Fact]
+    public void A_gateway_priority_that_is_no_whole_number_is_an_error() =>
+        Assert.Equal(
+            ["d.json:1:105: error: expected a whole number in \"GwPriority\", but got a string [DFW171]"],
+            Errors("""[{"Name": "/web", "Id": "c1", "NetworkSettings": {"Networks": {"web": {"NetworkID": "n1", "GwPriority": "high"}}}}]"""));
+
+    [Fact]
     public void A_host_port_that_is_no_port_is_an_error() =>
         Assert.Equal(
             ["d.json:1:106: error: expected a port number (0-65535) in \"HostPort\", but got '99999' [DFW171]"],

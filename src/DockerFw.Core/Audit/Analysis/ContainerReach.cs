@@ -46,31 +46,24 @@ public static class ContainerReach
 
     private static ContainerReachabilityEntry Of(Endpoint from, Endpoint to, IReadOnlyDictionary<string, List<Piece>> walked, SymbolicPasses passes, AuditInputs inputs)
     {
-        var reply = ReplyWay.Of(to.Owner, to.Network, from.Network, from.Address, inputs);
+        // The server answers by its own routes (ServerReplies, as the network matrix judges them).
+        var replies = ServerReplies.Of(to.Owner, to.Address, to.Network, from.Network, from.Address, inputs);
         var pieces = Between(walked, from, to);
+        var back = PairReach.AcceptedReplies(from.Network, to.Network, passes);
         var (verdict, flows) = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge) == false
             // Frames switched inside a bridge never reach iptables without br_netfilter.
             ? (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, "connection")])
-            : Judge(pieces, from.Network, to.Network, passes, IntervalSet.Single(to.Address), reply, inputs);
+            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space);
         // Said only where a request that passes keeps its source: the others are answered the way they came.
-        var ownWay = reply.Asymmetric && verdict != ReachabilityVerdict.Denied
-            && pieces.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && !SourceNated(p, inputs));
+        var own = verdict == ReachabilityVerdict.Denied ? null : replies.Answering(pieces, inputs).FirstOrDefault();
         return new ContainerReachabilityEntry(
             from.Container, from.Network.Name, from.Network.Format(from.Address),
             to.Container, to.Network.Name, to.Network.Format(to.Address),
             verdict, flows)
         {
-            ReplyWay = ownWay ? ReplyWords(reply, to, from) : null,
+            ReplyWay = own?.Words(to.Container, from.Network, from.Network.Format(from.Address)),
         };
     }
-
-    /// <summary>How a reply that does not come back the request's way goes, in a few words.</summary>
-    private static string ReplyWords(ReplyWay reply, Endpoint server, Endpoint client) =>
-        !reply.Returns ? $"{server.Container} has no route back to {client.Network.Format(client.Address)}: replies never leave it"
-        : reply.Network is not { } n ? $"{server.Container} answers {client.Network.Format(client.Address)} by a network the audit does not judge: whether replies come back is unknown"
-        : (n == client.Network ? $"{server.Container} answers from its own endpoint on {n.Name}: replies are switched on {n.Bridge}"
-            : $"{server.Container} answers through {n.Name} (its default route): replies enter the host on {n.Bridge}")
-          + (reply.Certain ? "" : " (a strict rp_filter, 1 or unknown here, would drop the request on arrival: a connection is only possible)");
 
     /// <summary>The pieces of the source network's walk that carry packets from one address to the other.</summary>
     private static List<Piece> Between(IReadOnlyDictionary<string, List<Piece>> walked, Endpoint from, Endpoint to)
@@ -84,35 +77,6 @@ public static class ContainerReach
                 pieces.Add(p with { Box = p.Box.With(Dimension.Src, src).With(Dimension.Dst, dst) });
         return pieces;
     }
-
-    /// <summary>
-    /// As between networks (<see cref="PairReach.Judge"/>), cut down to the two addresses, the replies
-    /// judged on the way the server sends them (<see cref="ReplyWay"/>); a connection whose completion
-    /// that way cannot be known is only possible.
-    /// </summary>
-    private static (ReachabilityVerdict, ImmutableArray<AllowedFlow>) Judge(List<Piece> pieces, AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes, IntervalSet whole, ReplyWay reply, AuditInputs inputs)
-    {
-        var back = PairReach.AcceptedReplies(from, to, passes);
-        if (!reply.Asymmetric) return PairReach.Judge(pieces, back, whole, passes.Space);
-        var own = reply.Accepted(to, from, passes, inputs);
-        var replyIn = reply.In(passes.Space);
-        return PairReach.Judge(pieces, open =>
-        [
-            .. PairReach.Parts(open.Where(p => SourceNated(p, inputs)), back),
-            .. PairReach.Parts(open.Where(p => !SourceNated(p, inputs)), own, replyIn)
-                .Select(x => reply.Certain || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }),
-        ], whole, passes.Space);
-    }
-
-    /// <summary>
-    /// Whether the request is source-NATed on its way (Docker masquerades a network's traffic leaving
-    /// by another interface, so a request to another network arrives from that network's gateway):
-    /// the server then answers the NAT address, on the network the request came in by, and the reply
-    /// comes back the request's way, to be de-NATed. Only a request that keeps its source is answered
-    /// by the server's own route to it.
-    /// </summary>
-    private static bool SourceNated(Piece piece, AuditInputs inputs) =>
-        piece.Region.Rules.Any(r => PortReach.SourceOf(inputs.Ruleset, r)?.Target is Model.Targets.MasqueradeTarget or Model.Targets.SnatTarget);
 
     private static IEnumerable<Endpoint> EndpointsOn(AuditedNetwork network, DockerView view) =>
         view.Containers

@@ -26,8 +26,10 @@ public static class ContainerRoutes
             if (network is not null && network.SubnetsOf(IpFamily.V4).Any(s => s.Network.Contains(destination)))
                 return Of(network, endpoint, inputs);
         // An address no connected subnet holds: the default route, on the endpoint Docker makes the
-        // gateway (libnetwork's order: internal networks last, dual-stack first, then by name).
-        var gateway = endpoints.OrderBy(x => x.Network?.Internal == true)
+        // gateway (libnetwork's order: the highest gw-priority first (Docker 28's --gw-priority, 0
+        // when unset), then internal networks last, dual-stack first, then by name).
+        var gateway = endpoints.OrderByDescending(x => x.Endpoint.GwPriority)
+            .ThenBy(x => x.Network?.Internal == true)
             .ThenBy(x => x.Network is { } n && n.SubnetsOf(IpFamily.V6).Any() ? 0 : 1)
             .ThenBy(x => x.Endpoint.Network, StringComparer.Ordinal)
             .Select(x => x)

@@ -20,10 +20,21 @@ public sealed record PairReach(
         if (!passes.From(from).TryGetValue(to.Bridge, out var all) || !all.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
             return new PairReach(from, to, ReachabilityVerdict.Denied, [], []);
         var pieces = passes.ToContainersOf(all, to);
-        var (verdict, flows) = Judge(pieces, AcceptedReplies(from, to, passes), passes.ContainerAddresses(to), passes.Space, from.Family);
+        // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
+        var replies = ServerReplies.Of(from, to, inputs);
+        var back = AcceptedReplies(from, to, passes);
+        var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs), passes.ContainerAddresses(to), passes.Space, from.Family);
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
-        return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"));
+        var own = verdict == ReachabilityVerdict.Denied ? [] : replies.Answering(pieces, inputs)
+            .Select(s => s.Words($"{s.Server} at {to.Format(s.Address)}", from, $"{from.Name}'s containers")).ToList();
+        return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"))
+        {
+            ReplyWay = own.Count == 0 ? null : string.Join("; ", own),
+        };
     }
+
+    /// <summary>How the replies of the multi-homed servers that answer by their own routes go (null: every reply comes back the request's way).</summary>
+    public string? ReplyWay { get; init; }
 
     /// <summary>
     /// The verdict and flows of the pieces of one question: allowed when every packet passes and every
@@ -76,7 +87,7 @@ public sealed record PairReach(
             .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
                 FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Dst)), whole, family), g.Key.Kind, g.Key.Possible))];
 
-    public ReachabilityEntry ToEntry() => new(From.Name, To.Name, Verdict, Flows);
+    public ReachabilityEntry ToEntry() => new(From.Name, To.Name, Verdict, Flows) { ReplyWay = ReplyWay };
 
     private static ImmutableArray<Evidence> Deciding(IEnumerable<Piece> pieces, AuditInputs inputs, string role) =>
         [.. pieces.Select(p => EvidenceOf.Deciding(p.Region)).OfType<ResponsibleRule>().Distinct()

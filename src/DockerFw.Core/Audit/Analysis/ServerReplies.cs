@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// The servers of a destination network that answer a client network by their own routes, not back
+/// the way the request came (<see cref="ReplyWay"/>: a multi-homed container also on the client's
+/// network, or whose default route is a third network), and the openings of a pair cut by where
+/// their replies go. Shared by the network matrix (every such container of the destination network)
+/// and the container matrix (one server), so that both judge a reply on the way it really takes.
+/// </summary>
+public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
+{
+    public static readonly ServerReplies None = new([]);
+
+    /// <summary>
+    /// The containers of <paramref name="to"/> (at their IPv4 address there) that answer the containers
+    /// of <paramref name="from"/> by another way than <paramref name="to"/>'s bridge. Every address of the
+    /// client subnet takes the same route in a server (a connected subnet, else the default route), so
+    /// one address stands for them. Only IPv4 is routed (<see cref="ContainerRoutes"/>); without Docker's
+    /// view no container is known and the replies are judged the request's way back.
+    /// </summary>
+    public static ServerReplies Of(AuditedNetwork from, AuditedNetwork to, AuditInputs inputs)
+    {
+        if (from.Family != IpFamily.V4 || from.Subnet is not { } subnet || inputs.ViewInferred) return None;
+        var servers = inputs.View.Containers
+            .SelectMany(c => c.Endpoints.Where(e => e.Network == to.Name && e.Ipv4 is not null)
+                .Select(e => new ServerReply(c.Name, e.Ipv4!.Value, ReplyWay.Of(c, to, from, subnet.Bounds.First, inputs))))
+            .Where(s => s.Way.Asymmetric)
+            .OrderBy(s => s.Address);
+        return new ServerReplies([.. servers]);
+    }
+
+    /// <summary>One server, asked at <paramref name="address"/> on <paramref name="asked"/> by one client address.</summary>
+    public static ServerReplies Of(DockerContainer server, UInt128 address, AuditedNetwork asked, AuditedNetwork client, UInt128 clientAddress, AuditInputs inputs) =>
+        ReplyWay.Of(server, asked, client, clientAddress, inputs) is { Asymmetric: true } way ? new([new ServerReply(server.Name, address, way)]) : None;
+
+    /// <summary>
+    /// The open pieces of a pair (<paramref name="from"/> to <paramref name="to"/>) cut by the fate of
+    /// their replies: those to a server of <see cref="Asymmetric"/> that keep their source are judged
+    /// on the server's way, a connection that completes there only if rp_filter lets the request in
+    /// is only possible; the others (a source-NATed request is answered where it came in) on
+    /// <paramref name="back"/>, the replies accepted the request's way.
+    /// </summary>
+    public List<(Box Box, string Kind, bool Possible)> Parts(List<Piece> open, AuditedNetwork from, AuditedNetwork to, IReadOnlyList<Box> back, SymbolicPasses passes, AuditInputs inputs)
+    {
+        if (Asymmetric.IsEmpty) return PairReach.Parts(open, back);
+        var theirs = Asymmetric.Aggregate(IntervalSet.Empty, (s, r) => s.Union(IntervalSet.Single(r.Address)));
+        var parts = PairReach.Parts(Cut(open, d => d.Subtract(theirs)), back);
+        foreach (var server in Asymmetric)
+        {
+            var mine = Cut(open, d => d.Intersect(IntervalSet.Single(server.Address)));
+            parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back));
+            var own = server.Way.Accepted(to, from, passes, inputs);
+            parts.AddRange(PairReach.Parts(mine.Where(p => !SourceNated(p, inputs)), own, server.Way.In(passes.Space))
+                .Select(x => server.Way.Certain || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
+        }
+
+        return parts;
+    }
+
+    /// <summary>The servers to which some request that passes keeps its source: only their replies take their own way.</summary>
+    public IEnumerable<ServerReply> Answering(IEnumerable<Piece> pieces, AuditInputs inputs)
+    {
+        var kept = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && !SourceNated(p, inputs)).ToList();
+        return Asymmetric.Where(s => kept.Any(p => p.Box[Dimension.Dst].Contains(s.Address)));
+    }
+
+    /// <summary>
+    /// Whether the request is source-NATed on its way (Docker masquerades a network's traffic leaving
+    /// by another interface, so a request to another network arrives from that network's gateway):
+    /// the server then answers the NAT address, on the network the request came in by, and the reply
+    /// comes back the request's way, to be de-NATed. Only a request that keeps its source is answered
+    /// by the server's own route to it.
+    /// </summary>
+    private static bool SourceNated(Piece piece, AuditInputs inputs) =>
+        piece.Region.Rules.Any(r => PortReach.SourceOf(inputs.Ruleset, r)?.Target is Model.Targets.MasqueradeTarget or Model.Targets.SnatTarget);
+
+    private static List<Piece> Cut(IEnumerable<Piece> pieces, Func<IntervalSet, IntervalSet> dst) =>
+        [.. pieces.Select(p => (Piece: p, Dst: dst(p.Box[Dimension.Dst]))).Where(x => !x.Dst.IsEmpty)
+            .Select(x => x.Piece with { Box = x.Piece.Box.With(Dimension.Dst, x.Dst) })];
+}
+
+/// <summary>A server container at its address on the asked network, and the way its replies take.</summary>
+public sealed record ServerReply(string Server, UInt128 Address, ReplyWay Way)
+{
+    /// <summary>
+    /// How the replies go, in a few words: <paramref name="server"/> names the server as the report
+    /// does, <paramref name="clientText"/> who is answered, on <paramref name="client"/>.
+    /// </summary>
+    public string Words(string server, AuditedNetwork client, string clientText) =>
+        !Way.Returns ? $"{server} has no route back to {clientText}: replies never leave it"
+        : Way.Network is not { } n ? $"{server} answers {clientText} by a network the audit does not judge: whether replies come back is unknown"
+        : (n == client ? $"{server} answers from its own endpoint on {n.Name}: replies are switched on {n.Bridge}"
+            : $"{server} answers through {n.Name} (its default route): replies enter the host on {n.Bridge}")
+          + (Way.Certain ? "" : " (a strict rp_filter, 1 or unknown here, would drop the request on arrival: a connection is only possible)");
+}
