@@ -142,7 +142,8 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
                 }
 
                 flow = rest[0];
-                for (var i = 1; i < rest.Count; i++) pending.Push((rest[i], candidates));
+                for (var i = 1; i < rest.Count; i++) pending.Push((rest[i], chain.Narrowed(candidates, rest[i].Box, _hidden, index)));
+                candidates = chain.Narrowed(candidates, flow.Box, _hidden, index);
             }
 
             if (!done) returned.Add(flow);
