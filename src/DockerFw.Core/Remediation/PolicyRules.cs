@@ -28,7 +28,7 @@ internal static class PolicyRules
         // IPv6 finds a neighbour with ICMPv6 solicitations (135) and advertisements (136), which
         // br_netfilter hands to FORWARD like any bridged packet: a drop inside a bridge would drop
         // them too, and a pair the policy allows could never reach its peer's address (the proof
-        // leaves them out of what a policy governs, PlanProof.NeighbourDiscovery).
+        // leaves them out of what a policy governs, PairJudge.NeighbourDiscovery).
         if (family == IpFamily.V6)
             foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(policy, b)).Select(b => b.Bridge!))
                 foreach (var type in (int[])[135, 136])

@@ -62,6 +62,19 @@ public sealed class PolicyCheckPublishTests
         Assert.Empty(Findings(Applied("publish web tcp/8080 on 127.0.0.1"), "publish web tcp/8080 on 127.0.0.1"));
     }
 
+    [Fact]
+    public void An_on_restriction_that_lists_the_address_standing_for_the_host_s_others_is_still_judged_on_another_one()
+    {
+        // 198.18.0.1 is the host model's uplink address, which stood for "a host address the policy
+        // does not list": listing it left no unlisted address to judge, and the open port went unseen.
+        const string OnUplink = "publish web tcp/8080 on 198.18.0.1";
+
+        var open = Assert.Single(Findings(LabHost, OnUplink), f => f.Code.Code == "DFW902");
+
+        Assert.StartsWith("tcp/8080 on 198.18.0.2 from 0.0.0.0-255.255.255.255: new connections reach 'web'", open.Message, StringComparison.Ordinal);
+        Assert.Empty(Findings(Applied(OnUplink), OnUplink));
+    }
+
     private static List<Finding> Findings(Ruleset rules, string policy) =>
         [.. Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown) { Policy = Resolve(policy) }, [new PolicyCheck()]).Findings];
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
+using DockerFw.Core.Policy.Judging;
 using DockerFw.Core.Remediation;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
@@ -29,73 +30,24 @@ public sealed record PublishDifference(
 }
 
 /// <summary>
-/// Judges a host's published ports against the policy's <c>publish ... on|from</c> restrictions the
-/// way the plan proves them (<see cref="PublishProof"/>): every new connection from outside to the
-/// host port, from any source and to the policy's host addresses plus one it does not list (or the
-/// bound address), followed by the symbolic engine through Docker's DNAT. From an allowed source (on
-/// an allowed address) it must reach the container; from any other it must not.
+/// <c>audit --policy</c>'s reading of the one publish judge (<see cref="PublishJudge"/>), which the
+/// plan's proof reads too: the audited host's ruleset in its host model, where every address outside
+/// the container subnets may be the host's. One fate by one rule is one difference: the engine cuts
+/// sources at every subnet a rule names.
 /// </summary>
 public static class PublishConformance
 {
     public static ImmutableArray<PublishDifference> Judge(AuditAnalysis analysis, ResolvedPolicy policy)
     {
         var inputs = analysis.Inputs;
-        var rules = analysis.Passes.Rules;
         var family = inputs.Family;
-        var differences = ImmutableArray.CreateBuilder<PublishDifference>();
-        foreach (var publish in policy.Publishes)
-        {
-            var listed = publish.Addresses.Where(a => a.Family == family)
-                .Aggregate(IntervalSet.Empty, (s, a) => s.Union(RuleCompiler.Intervals(a) ?? IntervalSet.Empty));
-            // The host model's uplink address stands for a host address the policy does not list; every
-            // address outside the container subnets is the host's in the audit's model.
-            var uplink = family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
-            var hosts = publish.Restriction == PublishRestriction.OnHostAddresses
-                ? listed.Union(IntervalSet.Single(uplink))
-                : IntervalSet.Single(PublishProof.Bound(publish, family) ?? uplink);
-            foreach (var member in policy.Members.Where(m => m.Container.Id == publish.Container.Id && m.AddressOf(family) is not null))
-                differences.AddRange(Member(inputs, rules, publish, member, hosts, listed));
-        }
-
-        return differences.ToImmutable();
-    }
-
-    private static IEnumerable<PublishDifference> Member(
-        AuditInputs inputs, SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet listed)
-    {
-        var space = rules.Space;
-        var binding = publish.Binding;
-        var query = new ReachQuery(PacketPath.Forward)
-        {
-            In = new InterfacePattern(HostModel.Uplink),
-            Out = new InterfacePattern(member.Network.Bridge!),
-            Protocol = Protocol.TryParse(binding.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
-            State = ConntrackStates.New,
-        };
-        var whole = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
-        var packets = query.ToPacketSet(space).Intersect(whole
-            .With(Dimension.Dst, hosts)
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value)));
-        var allowed = PacketSet.Of(whole.With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
-        var container = member.AddressOf(space.Family)!.Value;
-
-        var result = SymbolicEngine.Reach(rules, query.Path, packets);
-        var pieces = new List<(PacketSet Packets, bool? Reaches, bool Allowed, ImmutableArray<Evidence> Evidence)>();
-        foreach (var region in result.Regions)
-        {
-            var reaches = region.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(region, inputs.Ruleset, container);
-            var should = region.Packets.Intersect(allowed);
-            var shouldNot = region.Packets.Subtract(allowed);
-            var evidence = PolicyConformance.Evidence(inputs, region, result);
-            if (!should.IsEmpty && !reaches) pieces.Add((should, region.Verdict == ReachVerdict.Maybe ? null : false, true, evidence));
-            if (!shouldNot.IsEmpty && (reaches || region.Verdict == ReachVerdict.Maybe)) pieces.Add((shouldNot, reaches ? true : null, false, evidence));
-        }
-
-        // The engine cuts sources at every subnet a rule names; one fate by one rule is one difference.
-        return pieces
-            .GroupBy(d => (d.Reaches, d.Allowed, Decided: string.Join(' ', d.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
-            .Select(g => Difference(publish, member, g.Select(d => d.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)),
-                g.Key.Reaches, g.Key.Allowed, g.First().Evidence, space.Family));
+        var rules = analysis.Passes.Rules;
+        return [.. PublishJudge.Judge(policy, family, _ => rules)
+            .Select(v => (Verdict: v, Evidence: PolicyConformance.Evidence(inputs, v.Region, v.Result)))
+            .GroupBy(d => (d.Verdict.Publish, d.Verdict.Member, d.Verdict.Reaches, d.Verdict.Allowed,
+                Decided: string.Join(' ', d.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
+            .Select(g => Difference(g.Key.Publish, g.Key.Member, g.Select(d => d.Verdict.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)),
+                g.Key.Reaches, g.Key.Allowed, g.First().Evidence, family))];
     }
 
     private static PublishDifference Difference(PublishPolicy publish, ContainerOnNetwork member, PacketSet packets, bool? reaches,

@@ -1,0 +1,157 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Connections;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Policy.Judging;
+
+/// <summary>The verdicts of every pair, in the order of the policy's containers, and whether any new connection between them passes dockerfw's jump.</summary>
+internal sealed record PairJudgement(ImmutableArray<PairVerdict> Verdicts, bool AnyPassesJump);
+
+/// <summary>
+/// The one judge of a policy's pairs, for <c>audit --policy</c> and the plan's proof alike: for every
+/// ordered pair of the policy's containers on bridge networks, the symbolic engine partitions every new
+/// connection between them (all protocols, ports and ICMP types) by fate, and each piece must meet
+/// the policy's (<see cref="PairExpectation"/>); the replies of what should connect, and does, must
+/// come back. Every differing piece is kept, in the order of the walk's regions: the audit reports
+/// them all, the proof refuses with each pair's first.
+/// </summary>
+internal static class PairJudge
+{
+    public static PairJudgement Judge(PolicyView view, ResolvedPolicy policy)
+    {
+        var rules = view.Rules;
+        var space = rules.Space;
+        var family = space.Family;
+        var jump = JumpToPolicy(rules.Source);
+        var members = policy.Members.Where(m => m.AddressOf(family) is not null).ToList();
+        var containers = members.Aggregate(IntervalSet.Empty, (s, m) => s.Union(IntervalSet.Single(m.AddressOf(family)!.Value)));
+        var bridges = ContainerWalks.BridgesOf(space, members);
+        var verdicts = ImmutableArray.CreateBuilder<PairVerdict>();
+        var passesJump = false;
+        foreach (var from in members)
+        {
+            var walks = ContainerWalks.From(rules, from, family, containers, bridges);
+            passesJump |= jump is not null && walks.Requests.Regions.Any(r => r.Rules.Any(x =>
+                x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
+
+            foreach (var to in members.Where(m => m != from))
+            {
+                var expected = PairExpectation.Of(policy, from, to);
+                if (to.Network.Bridge == from.Network.Bridge && view.SwitchesUnfiltered(from.Network.Bridge!))
+                {
+                    if (Unfiltered(space, from, to, expected) is { } open) verdicts.Add(open);
+                    continue;
+                }
+
+                var pair = ContainerWalks.PairWith(space, to, family);
+                // IPv6 neighbour discovery inside a bridge finds a link, it opens no connection.
+                var ignored = family == IpFamily.V6 && from.Network.Id == to.Network.Id ? NeighbourDiscovery(space) : PacketSet.Empty;
+                verdicts.AddRange(Pair(space, from, to, expected, (walks.Requests, pair.Requests), (walks.Replies, pair.Replies), ignored));
+            }
+        }
+
+        return new PairJudgement(verdicts.ToImmutable(), passesJump);
+    }
+
+    /// <summary>The rule of DOCKER-USER that hands traffic to dockerfw's chain, if there is one.</summary>
+    public static Rule? JumpToPolicy(Ruleset ruleset) =>
+        ruleset["filter"]?[PolicyPlanner.DockerUser]?.Rules.FirstOrDefault(r => r.Target is JumpTarget { Chain: PolicyPlanner.Chain });
+
+    /// <summary>
+    /// With bridge-nf-call-iptables 0 the bridge switches frames between its ports without iptables:
+    /// whatever the rules say, everything passes, which differs wherever the policy blocks.
+    /// </summary>
+    private static PairVerdict? Unfiltered(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected)
+    {
+        if (expected.Rest == Reachability.Reachable) return null;
+        var forbidden = space.Universe(PacketPath.Forward).Subtract(Allowed(space, expected));
+        return forbidden.IsEmpty ? null : new PairVerdict(from, to, forbidden, Reachability.Reachable, Reachability.Blocked)
+        {
+            Why = "bridge-nf-call-iptables is 0, so frames switched inside the bridge never reach iptables",
+        };
+    }
+
+    /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
+    /// <param name="replies">ESTABLISHED packets to it, and the box of those from the other.</param>
+    /// <param name="ignored">Packets the policy does not govern, which may go either way.</param>
+    private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
+        (ReachResult Result, Box Pair) requests, (ReachResult Result, Box Pair) replies, PacketSet ignored)
+    {
+        var allowed = Allowed(space, expected);
+        var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
+        var accepted = PacketSet.Empty;
+        foreach (var region in requests.Result.Regions)
+        {
+            var packets = region.Packets.Intersect(requests.Pair).Subtract(ignored);
+            if (packets.IsEmpty) continue;
+            var actual = Of(region.Verdict);
+            if (actual == Reachability.Reachable) accepted = accepted.Union(packets);
+            var inAllowed = packets.Intersect(allowed);
+            if (!inAllowed.IsEmpty && actual != Reachability.Reachable)
+                yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = (region, requests.Result) };
+            var rest = packets.Subtract(allowed);
+            if (!rest.IsEmpty && actual != restExpected)
+                yield return new(from, to, rest, actual, restExpected) { DecidedIn = (region, requests.Result) };
+        }
+
+        // Replies of the connections that should work and whose first packet does (one whose first
+        // packet dies is a verdict already): the same ports the other way, ESTABLISHED.
+        var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
+        var connecting = Mirrored(Ports(space, accepted.Intersect(should)));
+        foreach (var region in replies.Result.Regions.Where(r => r.Verdict != ReachVerdict.Accept))
+        {
+            var dropped = region.Packets.Intersect(replies.Pair).Intersect(connecting);
+            if (!dropped.IsEmpty)
+                yield return new(from, to, Mirrored(dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, replies.Result), Reply = true };
+        }
+    }
+
+    /// <summary>
+    /// IPv6 neighbour solicitations and advertisements (ICMPv6 135, 136): how two containers of one
+    /// bridge find each other's link, not a connection. br_netfilter hands them to the forward hook;
+    /// a plan that lets a pair connect must let them through (dockerfw's nft table does, before its
+    /// drops), and one that blocks a pair need not drop them, so the judge leaves them out.
+    /// </summary>
+    internal static PacketSet NeighbourDiscovery(PacketSpace space) => PacketSet.Of(Whole(space)
+        .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))
+        .With(Dimension.IcmpType, IntervalSet.Range(135, 136)));
+
+    /// <summary>The packets of the allowed protocols and ports, from any source port, and those of kept links.</summary>
+    internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
+    {
+        var whole = Whole(space);
+        if (expected.AllowsEverything) return PacketSet.Of(whole);
+        var set = PacketSet.Empty;
+        foreach (var port in expected.Allowed)
+            set = set.Union(PacketSet.Of(Ports(whole, port!, Dimension.Dport)));
+        foreach (var (port, fromPort) in expected.Links)
+            set = set.Union(PacketSet.Of(Ports(whole, port, fromPort ? Dimension.Sport : Dimension.Dport)));
+        return set;
+    }
+
+    private static Box Ports(Box whole, PortSpec port, Dimension side) => whole
+        .With(Dimension.Proto, IntervalSet.Single((UInt128)port.Protocol.Number))
+        .With(side, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last));
+
+    /// <summary>Packets reduced to their protocol and ports, every address and interface: what a reply is matched on.</summary>
+    private static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => Whole(space)
+        .With(Dimension.Proto, b[Dimension.Proto]).With(Dimension.Sport, b[Dimension.Sport]).With(Dimension.Dport, b[Dimension.Dport]))]);
+
+    /// <summary>Source and destination ports swapped: the replies of a set of requests, or back.</summary>
+    internal static PacketSet Mirrored(PacketSet packets) => new([.. packets.Boxes.Select(b =>
+        b.With(Dimension.Sport, b[Dimension.Dport]).With(Dimension.Dport, b[Dimension.Sport]))]);
+
+    private static Box Whole(PacketSpace space) => new([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
+
+    private static Reachability? Of(ReachVerdict verdict) => verdict switch
+    {
+        ReachVerdict.Accept => Reachability.Reachable,
+        ReachVerdict.Drop or ReachVerdict.Reject => Reachability.Blocked,
+        _ => null,
+    };
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Policy.Judging;
+
+/// <summary>
+/// The one judge of a policy's <c>publish ... on|from</c> restrictions, for <c>audit --policy</c>
+/// and the plan's proof alike: every new connection from outside to the host port, from any source,
+/// followed by the symbolic engine through Docker's DNAT. From an allowed source (on an allowed host
+/// address) it must reach the container; from any other it must not. The host addresses are the
+/// port's bound address, else one the policy does not list standing for every other (a dump does
+/// not say which addresses are the host's), plus the listed ones for an <c>on</c> restriction.
+/// Every differing region is kept, in the walk's order: the audit reports them all, the proof
+/// refuses with each member's first. docker-proxy's ways are <see cref="ProxyConformance"/>'s.
+/// </summary>
+internal static class PublishJudge
+{
+    /// <param name="rulesFor">The ruleset to judge in, given the host addresses the judge asks about (the plan's proof makes them local).</param>
+    public static ImmutableArray<PublishVerdict> Judge(ResolvedPolicy policy, IpFamily family, Func<IntervalSet, SymbolicRuleset> rulesFor)
+    {
+        var verdicts = ImmutableArray.CreateBuilder<PublishVerdict>();
+        foreach (var publish in policy.Publishes)
+        {
+            var listed = Listed(publish, family);
+            var other = Unlisted(listed, family);
+            var hosts = publish.Restriction == PublishRestriction.OnHostAddresses
+                ? listed.Union(IntervalSet.Single(other))
+                : IntervalSet.Single(PublishProof.Bound(publish, family) ?? other);
+            var members = policy.Members.Where(m => m.Container.Id == publish.Container.Id && m.AddressOf(family) is not null).ToList();
+            if (members.Count == 0) continue;
+            var rules = rulesFor(hosts);
+            foreach (var member in members) verdicts.AddRange(Member(rules, publish, member, hosts, listed));
+        }
+
+        return verdicts.ToImmutable();
+    }
+
+    /// <summary>The policy's addresses of a restriction in one family.</summary>
+    public static IntervalSet Listed(PublishPolicy publish, IpFamily family) => publish.Addresses.Where(a => a.Family == family)
+        .Aggregate(IntervalSet.Empty, (s, a) => s.Union(RuleCompiler.Intervals(a) ?? IntervalSet.Empty));
+
+    /// <summary>
+    /// A host address the policy does not list, standing for every such address: the host model's
+    /// uplink address (a benchmarking or documentation address), else the next one off the list. An
+    /// <c>on</c> restriction that lists the stand-in itself must still be judged on another address.
+    /// </summary>
+    public static UInt128 Unlisted(IntervalSet listed, IpFamily family)
+    {
+        var preferred = family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
+        var free = IntervalSet.Range(preferred, family.AllOnes()).Subtract(listed);
+        if (free.IsEmpty) free = listed.Complement(family.AllOnes());
+        // Every address listed: there is no other to judge, and the preferred one is as good as any.
+        return free.IsEmpty ? preferred : free.Ranges.First().First;
+    }
+
+    private static IEnumerable<PublishVerdict> Member(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet listed)
+    {
+        var space = rules.Space;
+        var binding = publish.Binding;
+        var query = new ReachQuery(PacketPath.Forward)
+        {
+            In = new InterfacePattern(HostModel.Uplink),
+            Out = new InterfacePattern(member.Network.Bridge!),
+            Protocol = Protocol.TryParse(binding.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
+            State = ConntrackStates.New,
+        };
+        var whole = SymbolicPasses.Whole(space);
+        var packets = query.ToPacketSet(space).Intersect(whole
+            .With(Dimension.Dst, hosts)
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value)));
+        var allowed = PacketSet.Of(whole.With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
+        var container = member.AddressOf(space.Family)!.Value;
+
+        var result = SymbolicEngine.Reach(rules, query.Path, packets);
+        foreach (var region in result.Regions)
+        {
+            var reaches = region.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(region, rules.Source, container);
+            var maybe = region.Verdict == ReachVerdict.Maybe;
+            var should = region.Packets.Intersect(allowed);
+            var shouldNot = region.Packets.Subtract(allowed);
+            if (!should.IsEmpty && !reaches) yield return new(publish, member, should, maybe ? null : false, true, region, result, rules);
+            if (!shouldNot.IsEmpty && (reaches || maybe)) yield return new(publish, member, shouldNot, reaches ? true : null, false, region, result, rules);
+        }
+    }
+}

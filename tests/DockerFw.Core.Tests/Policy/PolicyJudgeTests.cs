@@ -1,0 +1,117 @@
+using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Checks;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Policy.Judging;
+using DockerFw.Core.Remediation;
+using DockerFw.Core.Semantics.Connections;
+using DockerFw.Core.Semantics.Symbolic;
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Tests.Audit;
+
+namespace DockerFw.Tests.Policy;
+
+/// <summary>
+/// The one judge of a policy (<see cref="PairJudge"/>, <see cref="PublishJudge"/>) on samples/lab-host
+/// with "backend: icc off, api -> db on tcp/5432 only": its verdicts, and <c>audit --policy</c>'s
+/// findings and the plan's refusal read from the same ones.
+/// </summary>
+public sealed class PolicyJudgeTests
+{
+    private const string Text = "network backend { icc off; allow api -> db tcp/5432 }";
+
+    private static readonly Ruleset LabHost = AuditFixture.Read(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save")));
+
+    private static readonly ResolvedPolicy Policy = Resolve(Text);
+
+    [Fact]
+    public void The_planned_after_state_has_no_verdict()
+    {
+        Assert.Empty(PairJudge.Judge(PolicyView.Proving(Applied(), Policy), Policy).Verdicts);
+    }
+
+    [Fact]
+    public void A_hole_is_one_verdict_which_the_audit_reports_and_the_proof_refuses_with_alike()
+    {
+        var holed = Holed("-s DB/32 -d API/32 -p udp -m udp --dport 53 -j ACCEPT");
+
+        var verdict = Assert.Single(PairJudge.Judge(PolicyView.Proving(holed, Policy), Policy).Verdicts);
+
+        Assert.Equal(("db", "api", Reachability.Reachable, Reachability.Blocked, false),
+            (verdict.From.Container.Name, verdict.To.Container.Name, verdict.Actual, verdict.Expected, verdict.Reply));
+        var refusal = Assert.Single(PlanProof.Check(holed, Policy)).Message;
+        Assert.StartsWith("expected the host to satisfy the policy after the plan, but 'db' on 'backend' -> 'api' on 'backend' udp/53 is reachable, not blocked (decided by filter/DOCKER-USER#1", refusal, StringComparison.Ordinal);
+        var finding = Assert.Single(Findings(holed));
+        Assert.StartsWith("'db' on 'backend' -> 'api' on 'backend' udp/53: new connections get through, but the policy p.policy blocks them.", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replies_that_die_are_a_one_way_verdict_on_the_requests_whose_first_packet_passes()
+    {
+        var holed = Holed("-s DB/32 -d API/32 -p tcp -m tcp --sport 5432 -m conntrack --ctstate RELATED,ESTABLISHED -j DROP");
+
+        var verdict = Assert.Single(PairJudge.Judge(PolicyView.Proving(holed, Policy), Policy).Verdicts);
+
+        Assert.Equal(("api", "db", Reachability.OneWay, Reachability.Reachable, true),
+            (verdict.From.Container.Name, verdict.To.Container.Name, verdict.Actual, verdict.Expected, verdict.Reply));
+        Assert.Contains("'api' on 'backend' -> 'db' on 'backend' tcp/5432 is one-way, not reachable: its replies are not accepted (decided by filter/DOCKER-USER#1",
+            Assert.Single(PlanProof.Check(holed, Policy)).Message, StringComparison.Ordinal);
+        Assert.Contains("tcp/5432: new connections get their first packet through but not the replies", Assert.Single(Findings(holed)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bridge_that_switches_unfiltered_is_the_audit_s_view_alone_and_opens_every_pair_of_it()
+    {
+        var proving = PolicyView.Proving(Applied(), Policy);
+
+        var verdicts = PairJudge.Judge(proving with { SwitchesUnfiltered = bridge => true }, Policy).Verdicts;
+
+        Assert.NotEmpty(verdicts);
+        Assert.All(verdicts, v => Assert.Equal((Reachability.Reachable, Reachability.Blocked), (v.Actual, v.Expected)));
+        Assert.All(verdicts, v => Assert.Contains("bridge-nf-call-iptables is 0", v.Why, StringComparison.Ordinal));
+        Assert.All(verdicts, v => Assert.Null(v.DecidedIn));
+    }
+
+    [Theory]
+    [InlineData("", "198.18.0.1")]
+    [InlineData("198.18.0.1/32", "198.18.0.2")]
+    [InlineData("198.18.0.0/16", "198.19.0.0")]
+    [InlineData("0.0.0.0/0", null)]
+    public void The_address_standing_for_the_host_s_unlisted_ones_is_never_a_listed_one(string listed, string? expected)
+    {
+        var set = listed.Length == 0 ? IntervalSet.Empty : RuleCompilerIntervals(listed);
+
+        var other = PublishJudge.Unlisted(set, IpFamily.V4);
+
+        if (expected is null) Assert.True(set.Contains(other), "every address is listed: any will do");
+        else Assert.Equal(expected, IpAddressValue.Format(other, IpFamily.V4));
+    }
+
+    private static IntervalSet RuleCompilerIntervals(string cidr) =>
+        AddressMask.TryParse(cidr, IpFamily.V4, out var mask) ? RuleCompiler.Intervals(mask!)! : throw new ArgumentException(cidr);
+
+    private static Ruleset Holed(string rule)
+    {
+        var text = IptablesSaveWriter.Write(Applied(), includeCounters: false).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+            $"-A DOCKER-USER {rule.Replace("DB", Address("db"), StringComparison.Ordinal).Replace("API", Address("api"), StringComparison.Ordinal)}\n-A DOCKER-USER -j DOCKERFW-POLICY",
+            StringComparison.Ordinal);
+        return AuditFixture.Read(text);
+    }
+
+    private static Ruleset Applied()
+    {
+        var plan = PolicyPlanner.Plan(LabHost, Policy);
+        Assert.True(plan.Value is not null, string.Join('\n', plan.Diagnostics.Select(d => d.Render())));
+        return plan.Value.After;
+    }
+
+    private static List<Finding> Findings(Ruleset rules) =>
+        [.. Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown) { Policy = Policy }, [new PolicyCheck()]).Findings];
+
+    private static ResolvedPolicy Resolve(string text) =>
+        PolicyResolver.Resolve(PolicyReader.Read(text, "p.policy").Value!, PolicyResolverTests.LabHost).Value!;
+
+    private static string Address(string container) =>
+        IpAddressValue.Format(PolicyResolverTests.LabHost.ContainerByName(container)!.Endpoints.Single(e => e.Network == "backend").Ipv4!.Value, IpFamily.V4);
+}
