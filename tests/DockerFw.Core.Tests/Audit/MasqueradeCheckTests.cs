@@ -70,4 +70,16 @@ public sealed class MasqueradeCheckTests
         var bridge1 = Assert.Single(report.Networks, n => n.Name == "bridge1");
         Assert.Equal((true, "10.0.2.15"), (bridge1.Masquerade.Effective, bridge1.SnatTo));
     }
+
+    [Fact]
+    public void A_network_whose_subnet_no_rule_shows_is_judged_for_every_address_not_a_made_up_one()
+    {
+        // bridge2's subnet is unknown: traffic staying on it was judged between one made-up address
+        // (100.127.255.250) and itself, which this NAT misses, though bridge2's containers may well be in 10/8.
+        var finding = Assert.Single(Report(new DockerHost().ToString().Replace(
+            "-A POSTROUTING -s 198.51.100.0/24 ! -o bridge2 -j MASQUERADE",
+            "-A POSTROUTING -s 10.0.0.0/8 -o bridge2 -j MASQUERADE")).Findings, f => f.Code.Code == "DFW403");
+
+        Assert.Contains("some traffic between containers of bridge2 is NATed", finding.Message, StringComparison.Ordinal);
+    }
 }

@@ -1,19 +1,19 @@
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// A bridge network as the audit probes it in one family: its subnet of that family when known, the gateway (the host's
-/// address on the bridge), and two probe addresses taken from the top of the subnet, where Docker's
-/// allocator (which starts at the bottom) rarely puts a container that rules single out.
+/// A bridge network as the audit judges it in one family: its subnet of that family when known, and
+/// the gateway (the host's address on the bridge).
 /// </summary>
-public sealed record AuditedNetwork(DockerNetwork Network, string Bridge, AddressMask? Subnet, UInt128 Gateway, UInt128 ProbeA, UInt128 ProbeB)
+public sealed record AuditedNetwork(DockerNetwork Network, string Bridge, AddressMask? Subnet, UInt128 Gateway)
 {
     public IpFamily Family { get; init; } = IpFamily.V4;
 
-    // Shared address space (RFC 6598) for networks whose subnet the rules never show.
-    private static readonly UInt128 UnknownSubnetProbe = IpAddressValue.Parse("100.127.255.250", IpFamily.V4);
+    // The host's address on a bridge whose subnet the rules never show: shared address space (RFC 6598).
+    private static readonly UInt128 UnknownGateway = IpAddressValue.Parse("100.127.255.249", IpFamily.V4);
 
     public string Name => Network.Name;
 
@@ -26,14 +26,19 @@ public sealed record AuditedNetwork(DockerNetwork Network, string Bridge, Addres
         if (network.Bridge is not { } bridge) return null;
         var subnet = network.SubnetsOf(family).FirstOrDefault();
         if (subnet is null && family == IpFamily.V6) return null;
-        if (subnet is null) return new(network, bridge, null, UnknownSubnetProbe - 1, UnknownSubnetProbe, UnknownSubnetProbe + 1);
-        var (first, last) = subnet.Network.Bounds;
-        var gateway = subnet.Gateway ?? first + 1;
-        // A /30 or smaller has no room for two probes away from the gateway; use what there is.
-        var a = last - first >= 4 ? last - 2 : first + 2;
-        var b = last - first >= 4 ? last - 1 : first + 2;
-        return new(network, bridge, subnet.Network, gateway, a, b) { Family = family };
+        if (subnet is null) return new(network, bridge, null, UnknownGateway);
+        return new(network, bridge, subnet.Network, subnet.Gateway ?? subnet.Network.Bounds.First + 1) { Family = family };
     }
 
     public string Format(UInt128 address) => IpAddressValue.Format(address, Family);
+
+    /// <summary>
+    /// Where its containers may be: the subnet but the gateway; when the subnet is unknown (what
+    /// DFW608 tells the user), every address outside the other networks' known subnets, never one
+    /// made-up address standing for them.
+    /// </summary>
+    public IntervalSet ContainerAddressesAmong(IEnumerable<AuditedNetwork> networks) => Subnet is null
+        ? networks.Where(x => x.Subnet is not null)
+            .Aggregate(IntervalSet.Range(0, Family.AllOnes()), (s, x) => s.Subtract(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)))
+        : IntervalSet.Range(Subnet.Bounds.First, Subnet.Bounds.Last).Subtract(IntervalSet.Single(Gateway));
 }

@@ -26,7 +26,7 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
             .Aggregate(IntervalSet.Empty, (s, x) => s.Union(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)));
         var query = SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
-            .With(Dimension.Src, Own(n))
+            .With(Dimension.Src, n.ContainerAddressesAmong(inputs.Networks))
             .With(Dimension.Dst, subnets.Complement(space.MaxOf(Dimension.Dst))));
         return Judge(query, n, inputs, nat, subnets.Complement(space.MaxOf(Dimension.Dst)),
             t => t is SnatTarget ? "SNATs outbound traffic" : "masquerades outbound traffic");
@@ -42,14 +42,11 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         if (inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family) == false) return new OutboundNat(true, ReachabilityVerdict.Denied, [], null, []);
         var space = nat.Space;
         var bridge = space.Interfaces.Matching(new InterfacePattern(n.Bridge));
+        var own = n.ContainerAddressesAmong(inputs.Networks);
         var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space).Intersect(SymbolicPasses.Whole(space)
-            .With(Dimension.In, bridge).With(Dimension.Out, bridge).With(Dimension.Src, Own(n)).With(Dimension.Dst, Own(n)));
-        return Judge(query, n, inputs, nat, Own(n), _ => "NATs traffic that stays on the bridge");
+            .With(Dimension.In, bridge).With(Dimension.Out, bridge).With(Dimension.Src, own).With(Dimension.Dst, own));
+        return Judge(query, n, inputs, nat, own, _ => "NATs traffic that stays on the bridge");
     }
-
-    // The network's container addresses: its subnet but the gateway (the probe address when the subnet is unknown).
-    private static IntervalSet Own(AuditedNetwork n) =>
-        n.Subnet is null ? IntervalSet.Single(n.ProbeA) : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
 
     private static OutboundNat Judge(PacketSet query, AuditedNetwork n, AuditInputs inputs, SymbolicRuleset nat, IntervalSet whole, Func<Target, string> role)
     {

@@ -70,7 +70,7 @@ internal static class OtherBackendDrops
     {
         var subnets = inputs.Networks.Where(x => x.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, x) => s.Union(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)));
-        var own = n.Subnet is null ? IntervalSet.Single(n.ProbeA) : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
+        var own = n.ContainerAddressesAmong(inputs.Networks);
         return SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
             .With(Dimension.Src, own)
