@@ -39,6 +39,7 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<EnforceCommand>();
         services.AddCliCommand<CompletionCommand>();
         services.AddCliCommand<CaptureCommand>();
+        services.AddCliCommand<FleetCommand>();
         return services;
     }
 

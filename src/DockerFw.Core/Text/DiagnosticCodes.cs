@@ -25,7 +25,8 @@ public static class DiagnosticCodes
         new(170, 179, "Docker/DockerMessages.cs", "Docker JSON input: 170-174 errors, 175-179 warnings"),
         new(180, 189, "Semantics/Routing/RouteMessages.cs", "route listings (ip -j route show table all): errors"),
         new(190, 199, "Host/ProxyMessages.cs", "docker-proxy listings (ss -Hltunp, ps -ww -o pid=,args=): errors"),
-        new(200, 799, "Audit/FindingCodes.cs", "audit findings (2xx isolation, 3xx icc, 4xx NAT, 5xx links and ports, 6xx host, 7xx containers)"),
+        new(200, 769, "Audit/FindingCodes.cs", "audit findings (2xx isolation, 3xx icc, 4xx NAT, 5xx links and ports, 6xx host, 7xx containers)"),
+        new(770, 799, "Fleet/FleetCodes.cs", "fleet findings: what hosts judged together show"),
         new(800, 899, "Policy/PolicyMessages.cs", "policy files (800-829) and plans (830-899)"),
         new(900, 999, "Audit/FindingCodes.cs", "audit findings against a policy"),
     ];

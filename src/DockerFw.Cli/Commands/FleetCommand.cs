@@ -1,0 +1,41 @@
+using System.CommandLine;
+using DockerFw.Cli.Fleet;
+using DockerFw.Cli.Input;
+using DockerFw.Core.Fleet;
+
+namespace DockerFw.Cli.Commands;
+
+/// <summary>
+/// `dockerfw fleet BUNDLE...`: what no single host can tell, judged from the hosts' capture bundles
+/// (docs/fleet.md): overlapping container subnets, the network and container matrices across hosts
+/// through each host's rules and routes, MTUs on the way. One bundle is loaded at a time.
+/// </summary>
+internal sealed class FleetCommand(HostLoader loader, StandardStreams streams) : ICliCommand
+{
+    public Command Create()
+    {
+        var bundles = new Argument<string[]>("BUNDLE") { Description = "Bundles written by dockerfw capture (directories or .tar.gz), or directories of them", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("fleet", "Judge several hosts together from their capture bundles: subnets, reachability across hosts, MTUs")
+        {
+            bundles, format,
+        };
+        command.SetAction(parsed => Run(parsed.GetValue(bundles)!, parsed.GetValue(format)!));
+        return command;
+    }
+
+    private int Run(string[] arguments, string format)
+    {
+        var bundles = FleetBundles.Expand(arguments);
+        if (bundles.Count < 2)
+            return Usage.Fail(streams.Error, [$"fleet needs the bundles of at least two hosts, got {bundles.Count}"]);
+        var hostLoader = new BundleHostLoader(loader);
+        // Notices once, on the first pass; the second pass loads the same bundles again.
+        var passes = new HashSet<string>();
+        var report = FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => hostLoader.Load(b.Name, b.Path, streams.Error, passes.Add(b.Name))))]);
+        if (format == "json") FleetJson.Write(report, streams.Out);
+        else FleetText.Write(report, streams.Out);
+        return report.Findings.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;
+    }
+}

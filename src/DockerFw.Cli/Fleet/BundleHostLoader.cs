@@ -1,0 +1,33 @@
+using DockerFw.Cli.Capture;
+using DockerFw.Cli.Input;
+using DockerFw.Core.Fleet;
+
+namespace DockerFw.Cli.Fleet;
+
+/// <summary>
+/// One host of a fleet from its bundle: the host exactly as <c>--bundle</c> loads it for every
+/// command, and the links capture recorded (<c>ip -d -j link show</c>), which no single-host command reads.
+/// </summary>
+internal sealed class BundleHostLoader(HostLoader loader)
+{
+    private static readonly string[] LinkCommand = ["ip", "-d", "-j", "link", "show"];
+
+    public FleetHost Load(string name, string path, TextWriter error, bool report)
+    {
+        var host = loader.Load(InputOptions.Live with { Bundle = path });
+        if (report)
+        {
+            foreach (var diagnostic in host.Diagnostics) error.WriteLine(diagnostic.Render());
+            foreach (var notice in host.Notices) error.WriteLine($"dockerfw: note: {name}: {notice}");
+        }
+
+        if (!host.Succeeded) throw new CliFailure($"{name}: the bundle {path} could not be read (the diagnostics above say why)");
+        var bundle = BundleReader.Read(path);
+        var captured = bundle.Manifest.Commands.FirstOrDefault(c => c.Command.Length >= LinkCommand.Length && c.Command.TakeLast(LinkCommand.Length).SequenceEqual(LinkCommand));
+        if (captured is null)
+            throw new CliFailure($"{name}: the bundle {path} holds no output of 'ip -d -j link show'; capture the host again with this dockerfw");
+        var (links, problem) = LinkListReader.Read(captured.ExitCode == 0 ? bundle.Text(captured.Stdout) : "[]");
+        if (problem is not null) throw new CliFailure($"{name}: {captured.Stdout} in {path}: {problem}");
+        return new FleetHost(name, host, links);
+    }
+}

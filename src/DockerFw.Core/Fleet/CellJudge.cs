@@ -1,0 +1,115 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>
+/// Puts a cell's legs together: the route first, then the sender's forward leg, the tunnel's outer
+/// packet out of the sender and into the receiver, and the receiver's forward leg, for the source the
+/// receiver sees (the container's, or the sender's after its MASQUERADE). Each packet of the cell ends
+/// in exactly one part: reachable (every leg accepts it), blocked (the first leg that drops it, named),
+/// or uncertain (a leg cannot decide it, or the way leads outside the bundles).
+/// </summary>
+public static class CellJudge
+{
+    public static FleetCell Judge(CellSpec cell, IReadOnlyDictionary<(int Cell, LegKey Key), Leg> legs)
+    {
+        var all = cell.Universe;
+        var way = cell.Way;
+        var route = new Decision(cell.Sender.Name, null, way.Route?.ToString() ?? "no route");
+        if (way.Kind is WayKind.NoRoute or WayKind.OwnBridge)
+            return Done(cell, [new CellPart(CellOutcome.Blocked, all, [route], null, way.Reason)]);
+
+        var parts = new List<CellPart>();
+        if (!legs.TryGetValue((cell.Index, LegKey.SenderForward), out var sender))
+            return Done(cell, [new CellPart(CellOutcome.Uncertain, all, [route], null, way.Reason)]);
+
+        var accepted = new List<(PacketSet Packets, Decision Rule, string? Nat)>();
+        foreach (var piece in sender.Pieces)
+        {
+            var decision = new Decision(sender.Host, LegStage.SenderForward, piece.Rule ?? "no rule decides");
+            if (piece.Verdict == ReachVerdict.Accept) accepted.Add((piece.Packets, decision, piece.Nat));
+            else parts.Add(Unaccepted(piece, decision));
+        }
+
+        if (accepted.Count == 0) return Done(cell, parts);
+        if (way.Kind == WayKind.Elsewhere || way.PeerInDevice is null)
+        {
+            parts.AddRange(accepted.Select(a => new CellPart(CellOutcome.Uncertain, a.Packets, [a.Rule, route], a.Nat, way.Reason)));
+            return Done(cell, parts);
+        }
+
+        // The outer packet carries every inner one: its fate on either host is theirs.
+        var outer = new List<Decision>();
+        foreach (var key in new[] { LegKey.SenderOutput, LegKey.ReceiverInput })
+        {
+            if (!legs.TryGetValue((cell.Index, key), out var leg)) continue;
+            var verdicts = leg.Pieces.Select(p => p.Verdict).Distinct().ToList();
+            var first = leg.Pieces.FirstOrDefault(p => p.Verdict != ReachVerdict.Accept) ?? leg.Pieces.FirstOrDefault();
+            var decision = new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides");
+            if (verdicts.All(v => v == ReachVerdict.Accept)) { outer.Add(decision); continue; }
+            var outcome = verdicts.All(v => v is ReachVerdict.Drop or ReachVerdict.Reject) ? CellOutcome.Blocked : CellOutcome.Uncertain;
+            var reason = outcome == CellOutcome.Blocked
+                ? $"{leg.Host} drops the tunnel's outer packets ({way.Outer!.Display})"
+                : first?.Doubt ?? $"{leg.Host} lets some of the tunnel's outer packets ({way.Outer!.Display}) through and not others";
+            parts.AddRange(accepted.Select(a => new CellPart(outcome, a.Packets, [a.Rule, decision], a.Nat, reason)));
+            return Done(cell, parts);
+        }
+
+        legs.TryGetValue((cell.Index, LegKey.ReceiverForward), out var plain);
+        legs.TryGetValue((cell.Index, LegKey.ReceiverForwardMasqueraded), out var masqueraded);
+        foreach (var (packets, rule, nat) in accepted)
+        {
+            var receiver = nat is null ? plain : masqueraded;
+            if (receiver is null)
+            {
+                parts.Add(new CellPart(CellOutcome.Uncertain, packets, [rule], nat,
+                    $"{cell.Sender.Name} masquerades them out of {way.OutDevice}, which has no address in its bundle"));
+                continue;
+            }
+
+            foreach (var piece in receiver.Pieces)
+            {
+                var common = packets.Intersect(piece.Packets);
+                if (common.IsEmpty) continue;
+                var decision = new Decision(receiver.Host, LegStage.ReceiverForward, piece.Rule ?? "no rule decides");
+                ImmutableArray<Decision> decisions = [rule, .. outer, decision];
+                parts.Add(piece.Verdict == ReachVerdict.Accept
+                    ? Replied(cell, nat is null ? cell.ReplyWay : cell.MasqueradedReplyWay, new CellPart(CellOutcome.Reachable, common, decisions, nat, null))
+                    : Unaccepted(piece, decision, common) with { Decisions = decisions, Nat = nat });
+            }
+        }
+
+        return Done(cell, parts);
+    }
+
+    /// <summary>
+    /// A connection is made only when the replies find their way back: the receiver's route to the
+    /// source it saw must lead to the sender (a receiver without one answers into its default route).
+    /// </summary>
+    private static CellPart Replied(CellSpec cell, UnderlayWay? back, CellPart reached)
+    {
+        if (back is null || back.Reaches) return reached;
+        var decision = new Decision(cell.Receiver.Name, null, back.Route?.ToString() ?? "no route");
+        var outcome = back.Kind == WayKind.Elsewhere ? CellOutcome.Uncertain : CellOutcome.Blocked;
+        return reached with { Outcome = outcome, Decisions = reached.Decisions.Add(decision), Reason = $"the replies do not find their way back: {back.Reason}" };
+    }
+
+    private static CellPart Unaccepted(LegPiece piece, Decision decision, PacketSet? packets = null) =>
+        piece.Verdict == ReachVerdict.Maybe
+            ? new CellPart(CellOutcome.Uncertain, packets ?? piece.Packets, [decision], piece.Nat, piece.Doubt ?? "the rules cannot decide")
+            : new CellPart(CellOutcome.Blocked, packets ?? piece.Packets, [decision], piece.Nat, null);
+
+    private static FleetCell Done(CellSpec cell, IEnumerable<CellPart> parts)
+    {
+        // Parts that say the same thing are one part: their packets together.
+        var merged = parts.GroupBy(p => (p.Outcome, Key: string.Join("\n", p.Decisions), p.Nat, p.Reason))
+            .Select(g => g.First() with { Packets = g.Skip(1).Aggregate(g.First().Packets, (s, p) => s.Union(p.Packets)) })
+            .ToImmutableArray();
+        var outcomes = merged.Select(p => p.Outcome).Distinct().ToList();
+        var outcome = outcomes.Contains(CellOutcome.Uncertain) ? CellOutcome.Uncertain
+            : outcomes.Count == 1 ? outcomes[0]
+            : outcomes.Contains(CellOutcome.Reachable) ? CellOutcome.Partial : CellOutcome.Blocked;
+        return new FleetCell(cell, outcome, merged);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>
+/// Judges a fleet one host at a time: a first pass keeps each host's summary (networks, containers,
+/// addresses, links, routes: no rules), a second loads each host again and keeps only the answers of
+/// the legs it judges (<see cref="HostLegs"/>). Memory is bounded by the largest host, not the fleet.
+/// </summary>
+public static class FleetAuditor
+{
+    /// <param name="hosts">One loader per host, called once per pass; each returns the host read whole.</param>
+    public static FleetReport Run(IReadOnlyList<Func<FleetHost>> hosts)
+    {
+        var summaries = hosts.Select(load => load().Summary()).ToImmutableArray();
+        var plan = new FleetPlan(summaries);
+        var legs = new Dictionary<(int Cell, LegKey Key), Leg>();
+        foreach (var load in hosts)
+            foreach (var (key, leg) in HostLegs.Judge(load(), plan))
+                legs[key] = leg;
+        var cells = plan.Cells.Select(c => CellJudge.Judge(c, legs)).ToImmutableArray();
+        var findings = SubnetOverlaps.Find(plan)
+            .Concat(cells.Where(c => c.Spec.Kind == CellKind.Network).SelectMany(CellFindings))
+            .Concat(plan.Cells.Where(c => c.Kind == CellKind.Network).SelectMany(MtuCheck.Find))
+            .Distinct()
+            .ToImmutableArray();
+        return new FleetReport(summaries, plan.Routed, [.. cells.Where(c => c.Spec.Kind == CellKind.Network)],
+            [.. cells.Where(c => c.Spec.Kind == CellKind.Container)], findings);
+    }
+
+    private static IEnumerable<FleetFinding> CellFindings(FleetCell cell)
+    {
+        var spec = cell.Spec;
+        var way = spec.Way;
+        ImmutableArray<string> hosts = [spec.Sender.Name, spec.Receiver.Name];
+        if (way.Kind == WayKind.NoRoute)
+        {
+            var peer = spec.Receiver.Addresses.FirstOrDefault(a => spec.Receiver.NetworkOnBridge(a.Interface) is null && a.Interface != "lo");
+            var to = spec.Receiver.Networks.FirstOrDefault(n => n.Display == spec.To)?.Subnet;
+            yield return new FleetFinding(FleetCodes.NoRouteToPeer, hosts,
+                $"{way.Reason}: {spec.From} cannot reach {spec.To}; add a route on {spec.Sender.Name}"
+                + (peer is null ? "" : $", e.g. ip route add {to} via {IpAddressValue.Format(peer.Address, IpFamily.V4)}, or through a tunnel to it"));
+        }
+
+        foreach (var part in cell.Parts)
+        {
+            var last = part.Decisions.LastOrDefault();
+            switch (part.Outcome)
+            {
+                case CellOutcome.Blocked when last?.Stage is LegStage.SenderForward or LegStage.ReceiverForward:
+                    var (inDev, outDev) = last.Stage == LegStage.SenderForward ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
+                    yield return new FleetFinding(FleetCodes.CrossHostBlocked, hosts,
+                        $"{spec.From} -> {spec.To}: {last.Host} turns away {part.PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT");
+                    break;
+                case CellOutcome.Blocked when last?.Stage is LegStage.SenderOutput or LegStage.ReceiverInput:
+                    yield return new FleetFinding(FleetCodes.TunnelBlocked, hosts,
+                        $"{spec.From} -> {spec.To}: {part.Reason} (decided by {last.Rule}); accept them in {(last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {last.Host}");
+                    break;
+                case CellOutcome.Reachable when part.Nat is not null:
+                    yield return new FleetFinding(FleetCodes.CrossHostMasqueraded, hosts,
+                        $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {part.PacketsText} on the way out ({part.Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
+                    break;
+                case CellOutcome.Blocked when last is { Stage: null } && way.Kind != WayKind.NoRoute:
+                    yield return new FleetFinding(FleetCodes.NoRouteToPeer, hosts,
+                        $"{spec.From} -> {spec.To}: {part.Reason}; add a route on {last.Host} back to {spec.From}");
+                    break;
+                case CellOutcome.Uncertain:
+                    yield return new FleetFinding(FleetCodes.CrossHostUndecided, hosts,
+                        $"{spec.From} -> {spec.To}: {part.PacketsText} undecided: {part.Reason}");
+                    break;
+            }
+        }
+    }
+
+    // The smallest prefix around a cell's addresses, for a remedy's rule.
+    private static string Range(IntervalSet set)
+    {
+        var (first, last) = (set.Min, set.Ranges.Last().Last);
+        var length = 32;
+        while (length > 0 && (first >> (32 - length)) != (last >> (32 - length))) length--;
+        return AddressMask.FromPrefix(IpFamily.V4, first & AddressMask.PrefixMask(IpFamily.V4, length), length).ToString();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+using DockerFw.Core.Syntax.IptablesSave;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>
+/// One host's IPv4 rules compiled once for every leg fleet judges on it: every device of the host in
+/// the interface alphabet, its addresses for <c>addrtype</c>, its forwarding setting. Each leg is a
+/// symbolic walk over every packet of the leg, so its answer holds for all of them.
+/// </summary>
+public sealed class HostRules
+{
+    private readonly SymbolicRuleset _rules;
+
+    public HostRules(FleetHost host)
+    {
+        Name = host.Name;
+        var ruleset = host.Host.RulesetOrEmpty(IpFamily.V4);
+        var bridges = host.Host.Docker.Networks.Select(n => n.Bridge).OfType<string>().ToList();
+        var devices = host.Links.Select(l => l.Name).Concat(bridges).Distinct().Select(n => new InterfacePattern(n));
+        var rules = SymbolicRuleset.Compile(ruleset, devices, new EvaluationContext { Addresses = host.Host.Addresses });
+        _rules = host.Host.Settings.Forwarding(IpFamily.V4) == false ? rules.WithoutForwarding(bridges) : rules;
+    }
+
+    public string Name { get; }
+
+    /// <summary>
+    /// The leg's packets by fate. <paramref name="seenAs"/>: the source set the leg's answer speaks
+    /// for when the host sees the packets with a NATed source (a receiver after the sender's MASQUERADE).
+    /// </summary>
+    public Leg Judge(LegStage stage, PacketPath path, string? inDevice, string? outDevice, IntervalSet sources, IntervalSet destinations,
+        ConntrackStates state, int? protocol = null, int? port = null, IntervalSet? seenAs = null)
+    {
+        var space = _rules.Space;
+        var box = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All)
+            .With(Dimension.Src, sources).With(Dimension.Dst, destinations)
+            .With(Dimension.State, RuleCompiler.States(state));
+        if (inDevice is not null) box = box.With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(inDevice)));
+        if (outDevice is not null) box = box.With(Dimension.Out, space.Interfaces.Matching(new InterfacePattern(outDevice)));
+        if (protocol is { } p) box = box.With(Dimension.Proto, IntervalSet.Single((UInt128)p));
+        if (port is { } d) box = box.With(Dimension.Dport, IntervalSet.Single((UInt128)d));
+        var query = space.Universe(path).Intersect(box);
+        var result = SymbolicEngine.Reach(_rules, path, query);
+        var pieces = result.Regions.Select(r =>
+        {
+            var packets = Neutral.Of(r.Packets);
+            if (seenAs is not null) packets = Neutral.WithSources(packets, seenAs);
+            var doubt = r.Verdict == ReachVerdict.Maybe && r.Doubts.FirstOrDefault() is { } rule
+                ? $"the rules cannot decide {rule}: {result.DoubtReasons.GetValueOrDefault(rule)}" : null;
+            return new LegPiece(r.Verdict, packets, DecidedBy(r, path), NatOf(r), doubt);
+        });
+        return new Leg(Name, stage, [.. pieces.Where(p => !p.Packets.IsEmpty)]);
+    }
+
+    /// <summary>The last rule with a verdict on the region's way, else the policy of the path's filter chain.</summary>
+    private string? DecidedBy(ReachRegion region, PacketPath path)
+    {
+        foreach (var responsible in region.Rules.Reverse())
+        {
+            if (responsible.Table == "nat") continue;
+            if (RuleOf(responsible) is { Target: VerdictTarget { Verdict: Verdict.Accept or Verdict.Drop } or RejectTarget } rule)
+                return $"{responsible}: {IptablesSaveWriter.FormatRule(rule)}";
+        }
+
+        var chain = path switch { PacketPath.Forward => "FORWARD", PacketPath.Input => "INPUT", _ => "OUTPUT" };
+        var policy = _rules.Source["filter"]?[chain]?.Policy;
+        return (policy, region.Verdict) is (Verdict.Accept, ReachVerdict.Accept) or (Verdict.Drop, ReachVerdict.Drop)
+            ? $"the policy {policy.ToString()!.ToUpperInvariant()} of filter/{chain}"
+            : null;
+    }
+
+    /// <summary>The SNAT or MASQUERADE that rewrote the region's source (nat decides once: the last on the way).</summary>
+    private string? NatOf(ReachRegion region) => region.Rules.Reverse()
+        .Select(r => (Ref: r, Rule: RuleOf(r)))
+        .Where(x => x.Rule?.Target is SnatTarget or MasqueradeTarget)
+        .Select(x => $"{x.Ref}: {IptablesSaveWriter.FormatRule(x.Rule!)}")
+        .FirstOrDefault();
+
+    private Rule? RuleOf(ResponsibleRule responsible) =>
+        _rules.Source.TableNamed(responsible.Table)?[responsible.Chain]?.Rules.ElementAtOrDefault(responsible.Number - 1);
+
+    public static ImmutableArray<Leg> None => [];
+}

@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Routing;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>A bridge network of one host with its IPv4 subnet: what a peer routes to.</summary>
+public sealed record FleetNetwork(string Host, string Name, string Bridge, AddressMask Subnet, UInt128 Gateway, bool IsDefaultBridge)
+{
+    /// <summary>Its container addresses: the subnet but the gateway.</summary>
+    public (UInt128 First, UInt128 Last) Bounds => Subnet.Bounds;
+
+    public string Display => $"{Host}/{Name} ({Subnet})";
+}
+
+/// <summary>A container's address on one bridge network of one host.</summary>
+public sealed record FleetContainer(string Host, string Name, FleetNetwork Network, UInt128 Address)
+{
+    public string Display => $"{Host}/{Name}";
+}
+
+/// <summary>
+/// What the rest of a fleet needs of one host, without its rules (small enough to keep for every
+/// host while one host's rules at a time are judged): its networks and containers, its addresses,
+/// links and routes, and whether it forwards.
+/// </summary>
+public sealed record HostSummary(
+    string Name,
+    ImmutableArray<FleetNetwork> Networks,
+    ImmutableArray<FleetContainer> Containers,
+    ImmutableArray<InterfaceAddress> Addresses,
+    ImmutableArray<HostLink> Links,
+    RoutingTable Routes,
+    bool? Forwards)
+{
+    public static HostSummary Of(FleetHost host)
+    {
+        var view = host.Host.Docker;
+        var networks = view.Networks
+            .Select(n => n.Bridge is { } bridge && n.SubnetsOf(IpFamily.V4).FirstOrDefault() is { } s
+                ? new FleetNetwork(host.Name, n.Name, bridge, s.Network, s.Gateway ?? s.Network.Bounds.First + 1, n.IsDefaultBridge)
+                : null)
+            .OfType<FleetNetwork>().ToImmutableArray();
+        var containers = view.Containers.Where(c => c.Running)
+            .SelectMany(c => c.Endpoints.Select(e => (c, e)))
+            .Select(x => networks.FirstOrDefault(n => n.Name == x.e.Network) is { } n && x.e.Ipv4 is { } a ? new FleetContainer(host.Name, x.c.Name, n, a) : null)
+            .OfType<FleetContainer>().ToImmutableArray();
+        var addresses = host.Host.Addresses ?? host.Host.Routes.LocalAddresses() ?? [];
+        return new HostSummary(host.Name, networks, containers, [.. addresses.Where(a => a.Family == IpFamily.V4)], host.Links,
+            host.Host.Routes, host.Host.Settings.Forwarding(IpFamily.V4));
+    }
+
+    /// <summary>Whether an address is one of this host's own.</summary>
+    public bool Owns(UInt128 address) => Addresses.Any(a => a.Address == address);
+
+    /// <summary>The interface holding one of the host's addresses.</summary>
+    public string? InterfaceOf(UInt128 address) => Addresses.FirstOrDefault(a => a.Address == address)?.Interface;
+
+    public HostLink? Link(string name) => Links.FirstOrDefault(l => l.Name == name);
+
+    /// <summary>A bridge network of the host by its bridge device.</summary>
+    public FleetNetwork? NetworkOnBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
+
+    /// <summary>The MTU of a device, 0 when the links were not read.</summary>
+    public int MtuOf(string device) => Link(device)?.Mtu ?? 0;
+}

@@ -1,0 +1,47 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>Where on a cell's way a host's rules judge the packet.</summary>
+public enum LegStage
+{
+    /// <summary>The sender's FORWARD and POSTROUTING, container to the way out.</summary>
+    SenderForward,
+
+    /// <summary>The sender's OUTPUT and POSTROUTING, for the tunnel's outer packet.</summary>
+    SenderOutput,
+
+    /// <summary>The receiver's PREROUTING and INPUT, for the tunnel's outer packet.</summary>
+    ReceiverInput,
+
+    /// <summary>The receiver's PREROUTING, FORWARD and POSTROUTING, from the way in to its container.</summary>
+    ReceiverForward,
+}
+
+/// <summary>
+/// Packets of one leg that meet one fate on one host: the verdict, the packets in host-neutral terms
+/// (<see cref="Neutral"/>), the rule that decided it, the NAT rule that rewrote their source, and
+/// why the rules cannot decide when the verdict is MAYBE.
+/// </summary>
+public sealed record LegPiece(ReachVerdict Verdict, PacketSet Packets, string? Rule, string? Nat, string? Doubt);
+
+/// <summary>One host's judgement of one leg of a cell: the partition of the leg's packets.</summary>
+public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> Pieces)
+{
+    public PacketSet Where(Func<LegPiece, bool> keep) =>
+        Pieces.Where(keep).Aggregate(PacketSet.Empty, (s, p) => s.Union(p.Packets));
+
+    public PacketSet Accepted => Where(p => p.Verdict == ReachVerdict.Accept);
+
+    /// <summary>Accepted packets whose source a MASQUERADE or SNAT rewrote.</summary>
+    public PacketSet Masqueraded => Where(p => p.Verdict == ReachVerdict.Accept && p.Nat is not null);
+
+    public static string StageName(LegStage stage) => stage switch
+    {
+        LegStage.SenderForward => "forward (sender)",
+        LegStage.SenderOutput => "outer packet out (sender)",
+        LegStage.ReceiverInput => "outer packet in (receiver)",
+        _ => "forward (receiver)",
+    };
+}

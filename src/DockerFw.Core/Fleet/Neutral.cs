@@ -1,0 +1,32 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>
+/// Packets in terms every host of a fleet shares. Interfaces are symbols of one host's alphabet and
+/// the state is one host's conntrack's view, so a leg's answer keeps only the header of the inner
+/// packet as the sender's container sent it (addresses, protocol, ports, ICMP type): the answers of
+/// two hosts about the same packets can then be intersected.
+/// </summary>
+internal static class Neutral
+{
+    private static readonly IntervalSet Zero = IntervalSet.Single(0);
+
+    /// <summary>A space whose non-interface dimensions are those of every IPv4 space.</summary>
+    public static PacketSpace Space { get; } = new(IpFamily.V4, InterfaceAlphabet.Of([], []));
+
+    public static Box Of(Box box) =>
+        new([box[Dimension.Src], box[Dimension.Dst], box[Dimension.Proto], box[Dimension.Sport], box[Dimension.Dport], box[Dimension.IcmpType], Zero, Zero, Zero],
+            BitCubeSet.All);
+
+    public static PacketSet Of(PacketSet set) => set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(Of(b))));
+
+    /// <summary>Every packet from <paramref name="sources"/> to <paramref name="destinations"/>, in neutral terms.</summary>
+    public static PacketSet Between(IntervalSet sources, IntervalSet destinations) =>
+        Of(new PacketSet([.. Space.Universe(Semantics.PacketPath.Forward).Boxes.Select(b => b.With(Dimension.Src, sources).With(Dimension.Dst, destinations))]));
+
+    /// <summary>The same packets with another source set: what a receiver's answer about a NATed source says of the originals.</summary>
+    public static PacketSet WithSources(PacketSet set, IntervalSet sources) =>
+        set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(b.With(Dimension.Src, sources))));
+}

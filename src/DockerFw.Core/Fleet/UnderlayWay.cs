@@ -1,0 +1,108 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Routing;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>How a host's routes send a packet toward a peer's container.</summary>
+public enum WayKind
+{
+    /// <summary>Out of a point-to-point tunnel whose far end is the peer.</summary>
+    Tunnel,
+
+    /// <summary>Out of an underlay device to a gateway that is the peer's address (a host route).</summary>
+    Routed,
+
+    /// <summary>Onto one of the sender's own bridges: the peer's subnet overlaps a local one.</summary>
+    OwnBridge,
+
+    /// <summary>No route, an unroutable one, or one to an address of the sender itself.</summary>
+    NoRoute,
+
+    /// <summary>A route that leads somewhere the bundles do not show (a router, an on-link subnet): undecided.</summary>
+    Elsewhere,
+}
+
+/// <summary>
+/// The underlay step of a cell: the sender's route to the destination, what it leads to, and for a
+/// tunnel the outer packet (its addresses, protocol and port) and the devices it leaves and enters by.
+/// </summary>
+/// <param name="OutDevice">The device the inner packet leaves the sender by (the tunnel, or the underlay device).</param>
+/// <param name="PeerInDevice">The device the inner packet enters the peer by; null when not found.</param>
+/// <param name="MasqueradeSource">The sender's address on <paramref name="OutDevice"/>: the source a MASQUERADE there gives.</param>
+public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, string? PeerInDevice, UInt128? MasqueradeSource, string Reason)
+{
+    public HostLink? Tunnel { get; init; }
+
+    public OuterPacket? Outer { get; init; }
+
+    public bool Reaches => Kind is WayKind.Tunnel or WayKind.Routed;
+
+    public static UnderlayWay Find(HostSummary from, HostSummary to, UInt128 destination)
+    {
+        var ip = IpAddressValue.Format(destination, IpFamily.V4);
+        if (from.Routes.IsEmpty)
+            return new(WayKind.Elsewhere, null, null, null, null, $"{from.Name}'s bundle holds no routes");
+        var route = from.Routes.Lookup(IpFamily.V4, destination);
+        if (route is null)
+            return new(WayKind.NoRoute, null, null, null, null, $"{from.Name} has no route to {ip}");
+        if (route.Type != RouteType.Unicast)
+            return new(WayKind.NoRoute, route, null, null, null, $"{from.Name} routes {ip} by '{route}', which does not send it on");
+        if (route.Device is { } dev && from.NetworkOnBridge(dev) is { } own)
+            return new(WayKind.OwnBridge, route, dev, null, null, $"{from.Name} routes {ip} onto its own network {own.Name} ({own.Subnet}) by '{route}'");
+        var link = route.Device is null ? null : from.Link(route.Device);
+        var source = SourceOn(from, route);
+        if (link is { IsTunnel: true })
+        {
+            if (!to.Owns(link.Remote!.Value))
+                return new(WayKind.Elsewhere, route, link.Name, null, null,
+                    $"{from.Name} routes {ip} into the tunnel {link.Name}, whose far end {IpAddressValue.Format(link.Remote.Value, IpFamily.V4)} is no address of {to.Name}");
+            var outer = OuterPacket.Of(from, link);
+            var peerTunnel = to.Links.FirstOrDefault(l => l.IsTunnel && l.Kind == link.Kind && from.Owns(l.Remote!.Value) && (l.Local is null || l.Local == link.Remote));
+            return new(WayKind.Tunnel, route, link.Name, peerTunnel?.Name, source,
+                peerTunnel is null ? $"{to.Name} has no {link.Kind} tunnel back to {from.Name}: the packets it decapsulates arrive on no device fleet can name" : $"by '{route}'")
+            {
+                Tunnel = link,
+                Outer = outer,
+            };
+        }
+
+        if (route.Gateway is { } gateway && to.Owns(gateway))
+            return new(WayKind.Routed, route, route.Device, to.InterfaceOf(gateway), source, $"by '{route}'");
+        // A connected route to the peer's own address (a reply to a masqueraded source): on the link.
+        if (route.Gateway is null && to.Owns(destination))
+            return new(WayKind.Routed, route, route.Device, to.InterfaceOf(destination), source, $"by '{route}'");
+        return new(WayKind.Elsewhere, route, route.Device, null, source, route.Gateway is { } g
+            ? $"{from.Name} sends {ip} to {IpAddressValue.Format(g, IpFamily.V4)} by '{route}', an address of no host of the fleet: whether it forwards it to {to.Name} is not in the bundles"
+            : $"{from.Name} sends {ip} on the link {route.Device} by '{route}' without a gateway: it reaches {to.Name} only if a host there answers ARP for it");
+    }
+
+    // MASQUERADE takes the out device's address; the one in the gateway's subnet when there are several.
+    private static UInt128? SourceOn(HostSummary from, Route route)
+    {
+        var onDevice = from.Addresses.Where(a => a.Interface == route.Device).ToList();
+        return (route.Gateway is { } g ? onDevice.FirstOrDefault(a => AddressMask.FromPrefix(IpFamily.V4, a.Network, a.PrefixLength).Contains(g)) : null)?.Address
+            ?? onDevice.FirstOrDefault()?.Address;
+    }
+}
+
+/// <summary>
+/// A tunnel's outer packet: from the sender's underlay address to the peer's, GRE (IP protocol 47) or
+/// UDP to the VXLAN port, leaving by <paramref name="Device"/>, the sender's route to the far end.
+/// </summary>
+public sealed record OuterPacket(UInt128 Source, UInt128 Destination, int Protocol, int? Port, string? Device)
+{
+    /// <summary>Linux's VXLAN port when none is given (the IANA port, 4789, must be asked for).</summary>
+    public const int LinuxVxlanPort = 8472;
+
+    public static OuterPacket Of(HostSummary from, HostLink tunnel)
+    {
+        var remote = tunnel.Remote!.Value;
+        var route = from.Routes.Lookup(IpFamily.V4, remote);
+        var source = tunnel.Local ?? from.Addresses.FirstOrDefault(a => a.Interface == route?.Device)?.Address ?? 0;
+        var kind = TunnelKind.Of(tunnel.Kind)!;
+        return new OuterPacket(source, remote, kind.OuterProtocol, kind.OuterProtocol == Model.Values.Protocol.Udp ? tunnel.Port ?? LinuxVxlanPort : null, route?.Device);
+    }
+
+    public string Display =>
+        $"{(Protocol == Model.Values.Protocol.Gre ? "gre" : $"udp/{Port}")} {IpAddressValue.Format(Source, IpFamily.V4)} -> {IpAddressValue.Format(Destination, IpFamily.V4)}";
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests.Fleet;
+
+/// <summary>
+/// `dockerfw fleet` on real hosts (<see cref="FleetLab"/>): both captured with `dockerfw capture
+/// --netns`, judged together, and every claim of every cell checked against a real ping from the
+/// sender's container; the masquerade claim against the source the receiver really saw (a counting
+/// rule in its mangle table, added after the capture). Each tampering is undone in a finally.
+/// </summary>
+public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"dfw-fleet-lab-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    [LabFact]
+    public void The_routed_setup_is_reachable_both_ways_unmasqueraded_and_the_pings_agree()
+    {
+        var fleet = Fleet();
+
+        Assert.Equal(0, fleet.Exit);
+        Assert.Equal(["reachable", "reachable"], Outcomes(fleet, "networks"));
+        Assert.Equal(["reachable", "reachable"], Outcomes(fleet, "containers"));
+        Assert.All(Cells(fleet, "containers"), c => Assert.False(c.GetProperty("masqueraded").GetBoolean()));
+        Assert.Equal("routed", Cells(fleet, "networks")[0].GetProperty("way").GetProperty("kind").GetString());
+        CheckAgainstPings(fleet);
+        Assert.Equal((FromContainers: 1, FromHost: 0), SourcesSeenByB());
+    }
+
+    [LabFact]
+    public void Without_the_nat_exception_a_masquerades_and_b_sees_a_underlay_address()
+    {
+        var letIn = FleetLab.LetIn(FleetLab.SubnetA).Split(' ');
+        var except = FleetLab.Unmasqueraded(FleetLab.SubnetA, FleetLab.SubnetB).Split(' ');
+        lab.A.MustInLab(["iptables", "-t", "nat", "-D", "POSTROUTING", .. except]);
+        lab.B.MustInLab(["iptables", "-R", "DOCKER-USER", "1", "-i", "under0", "-o", "docker0", "-j", "ACCEPT"]);
+        try
+        {
+            var fleet = Fleet();
+
+            Assert.Equal(1, fleet.Exit);
+            var cell = Cells(fleet, "containers").Single(c => c.GetProperty("from_host").GetString() == "a");
+            Assert.Equal("reachable", cell.GetProperty("outcome").GetString());
+            Assert.True(cell.GetProperty("masqueraded").GetBoolean());
+            Assert.Contains("DFW772", Codes(fleet));
+            CheckAgainstPings(fleet);
+            Assert.Equal((FromContainers: 0, FromHost: 1), SourcesSeenByB());
+        }
+        finally
+        {
+            lab.B.MustInLab(["iptables", "-R", "DOCKER-USER", "1", .. letIn]);
+            lab.A.MustInLab(["iptables", "-t", "nat", "-I", "POSTROUTING", .. except]);
+        }
+    }
+
+    [LabFact]
+    public void Without_b_allowing_a_in_b_forward_policy_drop_turns_a_away_and_only_that_way()
+    {
+        var letIn = FleetLab.LetIn(FleetLab.SubnetA).Split(' ');
+        lab.B.MustInLab(["iptables", "-D", "DOCKER-USER", .. letIn]);
+        try
+        {
+            var fleet = Fleet();
+
+            var cell = Cells(fleet, "containers").Single(c => c.GetProperty("from_host").GetString() == "a");
+            Assert.Equal("blocked", cell.GetProperty("outcome").GetString());
+            var decision = cell.GetProperty("parts")[0].GetProperty("decisions").EnumerateArray().Last();
+            Assert.Equal(("b", "receiver_forward", "the policy DROP of filter/FORWARD"),
+                (decision.GetProperty("host").GetString(), decision.GetProperty("stage").GetString(), decision.GetProperty("rule").GetString()));
+            Assert.Equal(["DFW773"], Codes(fleet));
+            CheckAgainstPings(fleet);
+        }
+        finally
+        {
+            lab.B.MustInLab(["iptables", "-I", "DOCKER-USER", .. letIn]);
+        }
+    }
+
+    [LabFact]
+    public void Without_a_route_to_b_a_sends_to_its_default_router_which_is_undecided_and_without_that_nowhere()
+    {
+        lab.A.MustInLab("ip", "route", "del", FleetLab.SubnetB);
+        try
+        {
+            // a's default route leads to its outside namespace, a router no bundle shows.
+            var fleet = Fleet();
+
+            Assert.Equal(["uncertain", "uncertain"], Outcomes(fleet, "containers"));
+            Assert.All(Cells(fleet, "networks"), c => Assert.Contains("198.51.100.1", c.GetProperty("parts")[0].GetProperty("reason").GetString()));
+            Assert.Equal(["DFW776", "DFW776"], Codes(fleet));
+            Assert.False(FleetLab.Ping(lab.A, "web", lab.DbAddress));
+
+            lab.A.MustInLab("ip", "route", "del", "default");
+            fleet = Fleet();
+
+            Assert.Equal(["blocked", "blocked"], Outcomes(fleet, "containers"));
+            Assert.Equal("no_route", Cells(fleet, "networks").Single(c => c.GetProperty("from_host").GetString() == "a").GetProperty("way").GetProperty("kind").GetString());
+            Assert.Equal(["DFW771", "DFW771"], Codes(fleet));
+            CheckAgainstPings(fleet);
+        }
+        finally
+        {
+            if (!lab.A.InLab("ip", "route", "show", "default").Out.Contains("default", StringComparison.Ordinal))
+                lab.A.MustInLab("ip", "route", "add", "default", "via", Lab.LabDaemon.OutsideAddress);
+            lab.A.MustInLab("ip", "route", "add", FleetLab.SubnetB, "via", FleetLab.UnderB, "dev", "under0");
+        }
+    }
+
+    private sealed record FleetRun(int Exit, JsonElement Report, string Text, string Error);
+
+    /// <summary>Captures both hosts into a directory of bundles and runs fleet on it, as JSON and as text.</summary>
+    private FleetRun Fleet()
+    {
+        var bundles = Path.Combine(folder, Guid.NewGuid().ToString("N"));
+        foreach (var (name, host) in new[] { ("a", lab.A), ("b", lab.B) })
+        {
+            var capture = Run("capture", "--netns", host.Netns, "--docker-host", host.DockerHost, Path.Combine(bundles, name));
+            Assert.True(capture.Exit == 0, capture.Error);
+        }
+
+        var json = Run("fleet", "--format", "json", bundles);
+        Assert.True(json.Exit is 0 or 1, json.Error + json.Out);
+        var text = Run("fleet", bundles);
+        Assert.Equal(json.Exit, text.Exit);
+        return new FleetRun(json.Exit, JsonDocument.Parse(json.Out).RootElement.Clone(), text.Out, json.Error);
+    }
+
+    /// <summary>
+    /// Every container cell against a real ping from its sender: reachable claims must answer, blocked
+    /// ones must not; any other outcome in this lab is a wrong answer.
+    /// </summary>
+    private void CheckAgainstPings(FleetRun fleet)
+    {
+        foreach (var cell in Cells(fleet, "containers"))
+        {
+            var (host, container, address) = cell.GetProperty("from_host").GetString() == "a"
+                ? (lab.A, "web", lab.DbAddress) : (lab.B, "db", lab.WebAddress);
+            var outcome = cell.GetProperty("outcome").GetString();
+            Assert.True(outcome is "reachable" or "blocked", $"{cell}\n{fleet.Text}");
+            var answered = FleetLab.Ping(host, container, address) || FleetLab.Ping(host, container, address);
+            Assert.True(answered == (outcome == "reachable"),
+                $"fleet says {cell.GetProperty("from").GetString()} -> {cell.GetProperty("to").GetString()} is {outcome}, but a ping {(answered ? "got" : "got no")} answer\n{fleet.Text}");
+        }
+    }
+
+    /// <summary>Pings web -> db once and counts, on b, the echo requests that arrived from a's containers and from a itself.</summary>
+    private (int FromContainers, int FromHost) SourcesSeenByB()
+    {
+        string[] containers = ["-i", "under0", "-s", FleetLab.SubnetA, "-p", "icmp", "-m", "comment", "--comment", "fleet-from-containers"];
+        string[] host = ["-i", "under0", "-s", FleetLab.UnderA, "-p", "icmp", "-m", "comment", "--comment", "fleet-from-host"];
+        lab.B.MustInLab(["iptables", "-t", "mangle", "-A", "PREROUTING", .. containers]);
+        lab.B.MustInLab(["iptables", "-t", "mangle", "-A", "PREROUTING", .. host]);
+        try
+        {
+            FleetLab.Ping(lab.A, "web", lab.DbAddress);
+            var listing = lab.B.MustInLab("iptables", "-t", "mangle", "-L", "PREROUTING", "-v", "-x", "-n");
+            int Count(string comment) => int.Parse(listing.Split('\n').Single(l => l.Contains(comment, StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+            return (Count("fleet-from-containers"), Count("fleet-from-host"));
+        }
+        finally
+        {
+            lab.B.MustInLab(["iptables", "-t", "mangle", "-D", "PREROUTING", .. containers]);
+            lab.B.MustInLab(["iptables", "-t", "mangle", "-D", "PREROUTING", .. host]);
+        }
+    }
+
+    private static List<JsonElement> Cells(FleetRun fleet, string matrix) => [.. fleet.Report.GetProperty(matrix).EnumerateArray()];
+
+    private static List<string> Outcomes(FleetRun fleet, string matrix) => [.. Cells(fleet, matrix).Select(c => c.GetProperty("outcome").GetString()!)];
+
+    private static List<string> Codes(FleetRun fleet) =>
+        [.. fleet.Report.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()!).Order(StringComparer.Ordinal)];
+
+    private static (int Exit, string Out, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var exit = DockerFw.Cli.DockerFwApp.Run(args, new DockerFw.Cli.StandardStreams(new StringReader(""), output, error));
+        return (exit, output.ToString(), error.ToString());
+    }
+}
