@@ -62,7 +62,7 @@ public static class FleetAuditor
                     yield return new FleetFinding(FleetCodes.CrossHostMasqueraded, hosts,
                         $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {part.PacketsText} on the way out ({part.Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
                     break;
-                case CellOutcome.Blocked when last is { Stage: null } && way.Kind != WayKind.NoRoute:
+                case CellOutcome.Blocked when last is { Stage: null } && way.Reaches:
                     yield return new FleetFinding(FleetCodes.NoRouteToPeer, hosts,
                         $"{spec.From} -> {spec.To}: {part.Reason}; add a route on {last.Host} back to {spec.From}");
                     break;

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using DockerFw.Cli.Tests.Audit;
+using DockerFw.Cli.Tests.Capture;
+using DockerFw.Cli.Tests.Support;
+using DockerFw.Tests;
+
+namespace DockerFw.Cli.Tests.Fleet;
+
+/// <summary>
+/// `dockerfw fleet` on real bundles: two captures of the sample host (a directory and a .tar.gz), which
+/// both keep docker0 on Docker's default 172.17.0.0/16. Its JSON conforms to docs/fleet.schema.json.
+/// </summary>
+public sealed class FleetCommandTests : IDisposable
+{
+    private static readonly JsonSchemaCheck Schema = new(JsonDocument.Parse(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "docs", "fleet.schema.json"))).RootElement);
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"dfw-fleet-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    private string Bundles()
+    {
+        foreach (var name in new[] { "host-a", "host-b.tar.gz" })
+        {
+            var host = new SampleHost();
+            var run = Dockerfw.Run(["capture", Path.Combine(folder, name)], stdin: "", host.Register);
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        return folder;
+    }
+
+    [Fact]
+    public void Two_hosts_on_the_default_subnet_overlap_and_their_packets_stay_home_in_json_that_conforms_to_the_schema()
+    {
+        var run = Dockerfw.Run("fleet", "--format", "json", Bundles());
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        using var report = JsonDocument.Parse(run.Out);
+        var errors = Schema.Validate(report.RootElement);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.Equal(["host-a", "host-b"], report.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
+        Assert.Equal(["DFW770"], report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()));
+        var cells = report.RootElement.GetProperty("networks").EnumerateArray().ToList();
+        Assert.Equal(2, cells.Count);
+        Assert.All(cells, c => Assert.Equal(("blocked", "own_bridge"), (c.GetProperty("outcome").GetString(), c.GetProperty("way").GetProperty("kind").GetString())));
+    }
+
+    [Fact]
+    public void The_text_report_names_the_hosts_the_cells_and_the_findings()
+    {
+        var run = Dockerfw.Run("fleet", Path.Combine(Bundles(), "host-a"), Path.Combine(folder, "host-b.tar.gz"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("dockerfw fleet: 2 hosts\n", run.Out);
+        Assert.Contains("  host-a: backend 172.30.2.0/24 on br-9c93ba76092b, bridge 172.17.0.0/16 on docker0 (routed)", run.Out);
+        Assert.Contains("  host-a/bridge (172.17.0.0/16) -> host-b/bridge (172.17.0.0/16): blocked\n    way: host-a routes 172.17.0.2", run.Out);
+        Assert.Contains("DFW770 high [host-a, host-b] host-a/bridge (172.17.0.0/16) and host-b/bridge (172.17.0.0/16) overlap", run.Out);
+    }
+
+    [Fact]
+    public void One_host_is_a_usage_error_and_a_directory_without_bundles_an_error_naming_it()
+    {
+        var one = Dockerfw.Run("fleet", Path.Combine(Bundles(), "host-a"));
+        Directory.CreateDirectory(Path.Combine(folder, "empty"));
+        var empty = Dockerfw.Run("fleet", Path.Combine(folder, "empty"));
+
+        Assert.Equal((3, "dockerfw: usage: fleet needs the bundles of at least two hosts, got 1\n"), (one.ExitCode, one.Error));
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("empty is neither a bundle nor a directory of bundles", empty.Error);
+    }
+}
