@@ -5,7 +5,10 @@ namespace DockerFw.Lab.Tests.Fleet;
 /// <summary>A dockerd "host" of the fleet lab: docker0 on its own <c>--bip</c>.</summary>
 public sealed class FleetHostDaemon(string bip) : LabDaemon
 {
-    protected override IEnumerable<string> DaemonFlags => ["--bip", bip];
+    /// <summary>docker0's address; a change takes effect at the next <see cref="LabDaemon.Restart"/>.</summary>
+    public string Bip { get; set; } = bip;
+
+    protected override IEnumerable<string> DaemonFlags => ["--bip", Bip];
 }
 
 /// <summary>

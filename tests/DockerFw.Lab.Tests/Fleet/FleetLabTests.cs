@@ -111,6 +111,56 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
         }
     }
 
+    [LabFact]
+    public void Overlapping_bips_keep_each_hosts_packets_home_and_nothing_crosses_the_underlay()
+    {
+        // b restarted on a's subnet; its route to a's subnet would now shadow its own bridge's.
+        lab.B.MustInLab("ip", "route", "del", FleetLab.SubnetA);
+        lab.B.Bip = "10.103.100.1/24";
+        lab.B.Restart();
+        try
+        {
+            lab.B.MustDocker("start", "db");
+            var db = lab.B.MustDocker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db");
+            var fleet = Fleet();
+
+            Assert.Equal(["DFW770"], Codes(fleet));
+            Assert.All(Cells(fleet, "containers"), c => Assert.Equal(("blocked", "own_bridge"),
+                (c.GetProperty("outcome").GetString(), c.GetProperty("way").GetProperty("kind").GetString())));
+            // A ping to the peer's address may well be answered (by a container at home with that
+            // address): what the claim says is that nothing reaches the other host.
+            Assert.Equal(0, ArrivalsOn(lab.B, () => FleetLab.Ping(lab.A, "web", db)));
+            Assert.Equal(0, ArrivalsOn(lab.A, () => FleetLab.Ping(lab.B, "db", lab.WebAddress)));
+        }
+        finally
+        {
+            lab.B.Bip = "10.103.200.1/24";
+            lab.B.Restart();
+            lab.B.MustDocker("start", "db");
+            lab.B.MustInLab("ip", "route", "add", FleetLab.SubnetA, "via", FleetLab.UnderA, "dev", "under0");
+        }
+
+        Assert.Equal(lab.DbAddress, lab.B.MustDocker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db"));
+    }
+
+    /// <summary>The ICMP packets that arrive on a host's underlay device while <paramref name="traffic"/> runs.</summary>
+    private static int ArrivalsOn(FleetHostDaemon host, Action traffic)
+    {
+        string[] rule = ["-i", "under0", "-p", "icmp", "-m", "comment", "--comment", "fleet-arrivals"];
+        host.MustInLab(["iptables", "-t", "mangle", "-A", "PREROUTING", .. rule]);
+        try
+        {
+            traffic();
+            var listing = host.MustInLab("iptables", "-t", "mangle", "-L", "PREROUTING", "-v", "-x", "-n");
+            return int.Parse(listing.Split('\n').Single(l => l.Contains("fleet-arrivals", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            host.MustInLab(["iptables", "-t", "mangle", "-D", "PREROUTING", .. rule]);
+        }
+    }
+
     private sealed record FleetRun(int Exit, JsonElement Report, string Text, string Error);
 
     /// <summary>Captures both hosts into a directory of bundles and runs fleet on it, as JSON and as text.</summary>
