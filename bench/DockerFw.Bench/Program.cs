@@ -7,7 +7,7 @@ using DockerFw.Core.Syntax.IptablesSave;
 // generate FILE N: writes the kube-proxy-like dump. shape NAME FILE N: one of the timed shapes
 // (Shapes/DumpShapes.cs); ipsets N: the set names the ipset shape of N rules needs. docker-host FILE N: writes the N-bridge Docker
 // host of the matrix benchmark as iptables-save text (the audit's performance input). roundtrip FILE OUT: reads and writes it once, as a
-// whole process to time next to iptables-restore --test. reach FILE: the whole FORWARD query, timed by phase, with its counts. Anything else goes to BenchmarkDotNet.
+// whole process to time next to iptables-restore --test. reach FILE: the whole FORWARD query, timed by phase, with its counts. snapshot FILE: the snapshot of a dump, timed by phase. Anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["generate", var file, var count]:
@@ -46,6 +46,8 @@ switch (args)
         return result.Succeeded ? 0 : 2;
     case ["reach", var file]:
         return ReachProfile.Run(file);
+    case ["snapshot", var file]:
+        return SnapshotProfile.Run(file);
     default:
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
