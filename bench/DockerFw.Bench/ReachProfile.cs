@@ -28,7 +28,8 @@ internal static class ReachProfile
         Console.Error.WriteLine(
             $"read {read.TotalMilliseconds:F0} ms, compile {(compile - read).TotalMilliseconds:F0} ms, walk {(walked - compile).TotalMilliseconds:F0} ms, " +
             $"regions {(built - walked).TotalMilliseconds:F0} ms; {ruleset.Rules.Count()} rules, {walk.Finals.Count} final flows, " +
-            $"{regions.Length} regions, {regions.Sum(r => r.Packets.Boxes.Length)} boxes, allocated {GC.GetTotalAllocatedBytes() >> 20} MB");
+            $"{regions.Length} regions, {regions.Sum(r => r.Packets.Boxes.Length)} boxes, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, " +
+            $"CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");
         return 0;
     }
 }
