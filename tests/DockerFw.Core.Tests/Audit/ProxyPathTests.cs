@@ -118,6 +118,20 @@ public sealed class ProxyPathTests
         Assert.Empty(ProxyFindings(LabHost, ToIpv4));
     }
 
+    [Fact]
+    public void A_restriction_on_one_host_address_that_docker_proxy_bypasses_is_DFW540_though_the_uplink_s_address_is_open()
+    {
+        // The forwarded way was asked about one host address (the model's uplink, 198.18.0.1), which
+        // this restriction never meets: docker-proxy's bypass of it went unreported.
+        var restricted = IptablesSaveWriter.Write(LabHost, includeCounters: false).Replace(
+            ":DOCKER-USER - [0:0]\n", ":DOCKER-USER - [0:0]\n-A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.7 --ctorigdstport 8080 -j DROP\n", StringComparison.Ordinal);
+        Assert.Contains("--ctorigdst 203.0.113.7", restricted, StringComparison.Ordinal);
+
+        var findings = ProxyFindings(AuditFixture.Read(restricted, "iptables-save"), ToIpv4);
+
+        Assert.Contains(findings, f => f.Code.Code == "DFW540" && f.Message.Contains("[::]:8080", StringComparison.Ordinal));
+    }
+
     // docker-proxy as dockerd 20.10 runs it for a container without IPv6: both bindings to its IPv4 address.
     private static readonly ProxyListeners ToIpv4 = ProxyListingReader.Read(
         """

@@ -55,7 +55,12 @@ public sealed class ProxyCheck : IAuditCheck
         if (listener.Target is not { } target || host.Of(target.Family) is not { } compiled) return null;
         var (rules, model, networks) = compiled;
         if (networks.FirstOrDefault(n => n.Subnet?.Contains(target.Address) == true) is not { } network) return null;
-        var bound = listener.Family == target.Family && !listener.OnEveryAddress ? listener.HostAddress : model.Addresses[0].Address;
+        // A listener on every address: every address the host may have (not the uplink's alone, which
+        // a restriction to other host addresses never meets); loopback never comes in from outside.
+        var loopback = target.Family == IpFamily.V4 ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1) : IntervalSet.Single(1);
+        var bound = listener.Family == target.Family && !listener.OnEveryAddress
+            ? IntervalSet.Single(listener.HostAddress)
+            : model.LocalAddresses.Subtract(loopback);
         var query = new ReachQuery(PacketPath.Forward)
         {
             In = new InterfacePattern(HostModel.Uplink),
@@ -64,7 +69,7 @@ public sealed class ProxyCheck : IAuditCheck
             State = ConntrackStates.New,
         };
         var packets = query.ToPacketSet(rules.Space).Intersect(SymbolicPasses.Whole(rules.Space)
-            .With(Dimension.Dst, IntervalSet.Single(bound)).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
+            .With(Dimension.Dst, bound).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
         var result = SymbolicEngine.Reach(rules, PacketPath.Forward, packets);
         // Only when Docker's DNAT does send some of them to the container is the port published that way at all.
         if (!result.Regions.Any(r => r.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(r, rules.Source, target.Address))) return null;
