@@ -17,7 +17,7 @@ internal static class FleetText
         foreach (var host in report.Hosts)
         {
             var networks = host.Networks.Select(n => $"{n.Name} {n.Subnet} on {n.Bridge}{(report.Routed.Contains(n) ? " (routed)" : "")}");
-            output.WriteLine(P($"  {host.Name}: {string.Join(", ", networks.DefaultIfEmpty("no bridge network"))}; {host.Containers.Length} containers"));
+            output.WriteLine(P($"  {host.Name}: {string.Join(", ", networks.DefaultIfEmpty("no bridge network"))}; {host.Containers.Length} container{(host.Containers.Length == 1 ? "" : "s")}"));
         }
 
         Matrix(output, "Networks across hosts", report.Networks);
