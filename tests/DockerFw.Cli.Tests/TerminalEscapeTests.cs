@@ -54,7 +54,7 @@ public sealed class TerminalEscapeTests
         DockerFwApp.Run(["audit", "--iptables", Audit.LabHost.PathOf("iptables-save"), "--docker", "-"], streams);
 
         Assert.DoesNotContain('\u001b', output.ToString());
-        Assert.Contains("not judged: \\x1b[2Jhidden (overlay)", output.ToString());
+        Assert.Contains("overlay networks \\x1b[2Jhidden (overlay)", output.ToString());
     }
 
     [Fact]

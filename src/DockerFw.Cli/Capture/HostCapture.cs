@@ -14,7 +14,7 @@ internal sealed record CapturedHost(BundleManifest Manifest, ImmutableSortedDict
 /// <c>dockerfw capture</c>'s work: runs the live reader once with a recording runner and Engine, so
 /// the bundle holds every answer any command reads live, and then asks what no command reads yet but
 /// a reader of the bundle (a person, a fleet audit) needs: the links with their details
-/// (<c>ip -d -j link</c>), <c>docker info</c> (swarm state) and the Engine's version.
+/// (<c>ip -d -j link</c>) and the Engine's version (<c>docker info</c>, the swarm state, is read live).
 /// </summary>
 internal sealed class HostCapture(IHostCommandRunner runner, IPrivilege privilege, DockerEnvironment environment, IDockerEngineConnector engines, TimeProvider clock)
 {
@@ -29,7 +29,8 @@ internal sealed class HostCapture(IHostCommandRunner runner, IPrivilege privileg
         if (DockerEngineAddress.Resolve(input.DockerHost, environment.DockerHost).Endpoint is { } endpoint && engine.Exists(endpoint))
         {
             using var client = engine.Open(endpoint);
-            foreach (var path in new[] { "info", "version" })
+            // docker info is read by the live reader already (the swarm state).
+            foreach (var path in new[] { "version" })
             {
                 try
                 {

@@ -9,7 +9,7 @@ internal sealed record EngineReading(DockerView? View, ImmutableArray<string> No
 
 /// <summary>
 /// Reads Docker's view from the Engine API: <c>GET /networks</c>, <c>/networks/{id}</c>,
-/// <c>/containers/json?all=1</c> and <c>/containers/{id}/json</c>, the same JSON <c>docker network
+/// <c>/containers/json?all=1</c>, <c>/containers/{id}/json</c> and <c>/info</c> (the swarm state), the same JSON <c>docker network
 /// inspect</c> and <c>docker inspect</c> print, so <see cref="DockerInspectReader"/> reads it.
 /// </summary>
 internal static class DockerEngineReader
@@ -83,6 +83,16 @@ internal static class DockerEngineReader
             Detail(client, $"networks/{Uri.EscapeDataString(id)}", $"network {name}", items, gone);
         foreach (var (id, name) in Ids(client.Get("containers/json?all=1"), "Names"))
             Detail(client, $"containers/{Uri.EscapeDataString(id)}/json", $"container {name.TrimStart('/')}", items, gone);
+        try
+        {
+            // The swarm state (docker info's Swarm section), for the overlay facts.
+            items.Add(client.Get("info"));
+        }
+        catch (DockerEngineException)
+        {
+            // An Engine that lists networks but will not say its state leaves the swarm unknown, nothing else.
+        }
+
         return "[" + string.Join(",\n", items) + "]";
     }
 

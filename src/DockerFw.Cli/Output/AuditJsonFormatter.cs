@@ -69,6 +69,7 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         WriteArrayOrNull(json, "published_ports_v6", report.PublishedPortsV6, WritePort);
         WriteArray(json, "links", report.Links, WriteLink);
         WriteArrayOrNull(json, "links_v6", report.LinksV6, WriteLink);
+        WriteOverlay(json, report.Overlay, run);
 
         WriteDockerUser(json, report.DockerUser);
         json.WriteStartArray("findings");

@@ -34,6 +34,7 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         PublishedPorts(console, "Published ports", null, run.Report.PublishedPorts);
         if (run.Report.PublishedPortsV6 is { } six)
             PublishedPorts(console, "Published ports over IPv6", "the IPv6 bindings, probed in the ip6tables rules", six);
+        Overlay(console, run.Report);
         Findings(console, run.Report);
         Intended(console, run.Report);
         Notices(console, run.Report);

@@ -38,6 +38,9 @@ public sealed record AuditReport(
     /// </summary>
     public ImmutableArray<Finding>? Intended { get; init; }
 
+    /// <summary>Swarm mode on this host (<see cref="OverlayReport"/>); null when the host shows nothing of swarm.</summary>
+    public OverlayReport? Overlay { get; init; }
+
     public FindingSeverity? WorstSeverity => Findings.IsEmpty ? null : Findings.Max(f => f.Severity);
 }
 

@@ -27,7 +27,8 @@ public static class Auditor
                 ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation between networks to judge; access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only"
                 : "IPv6: isolation (reachability_v6), access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only");
 
-        if (UnjudgedNetworks(analysis.Inputs.View) is { } unjudged) notices.Add(unjudged);
+        var overlay = OverlayFacts.Of(context);
+        if (UnjudgedNetworks(analysis.Inputs.View, overlay is not null) is { } unjudged) notices.Add(unjudged);
         if (ProxyFacts.Of(context).Notice(analysis.Ports.IsEmpty) is { } proxies) notices.Add(proxies);
 
         var v6Facts = analysis.V6?.Networks.ToDictionary(f => f.Network.Bridge) ?? [];
@@ -66,19 +67,27 @@ public static class Auditor
             PublishedPortsV6 = analysis.V6 is { } v6Ports ? [.. v6Ports.Ports.Select(p => p.Report)] : null,
             LinksV6 = analysis.V6 is { } v6Links ? [.. v6Links.Links.Select(l => l.Report).Distinct()] : null,
             Intended = context.Policy is null ? null : intended,
+            Overlay = overlay,
         };
     }
 
     /// <summary>
-    /// Networks of drivers the audit does not judge yet, named so that they do not vanish from the
-    /// report: their containers' traffic does not cross the bridge rules the facts are about.
+    /// Networks whose containers' traffic no fact of the report covers, named so that they do not
+    /// vanish: macvlan, ipvlan and other drivers' networks, and the traffic between an overlay
+    /// network's containers, which is switched in the overlay's own namespace (its VXLAN between the
+    /// hosts is judged in the overlay section). Overlay networks are said apart when swarm is judged.
     /// </summary>
-    private static string? UnjudgedNetworks(Docker.DockerView view)
+    private static string? UnjudgedNetworks(Docker.DockerView view, bool overlayJudged)
     {
-        var unjudged = view.Networks.Where(n => n.Driver is not ("bridge" or "host" or "null"))
-            .OrderBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n => $"{n.Name} ({(n.Driver.Length == 0 ? "no driver" : n.Driver)})").ToList();
-        return unjudged.Count == 0 ? null
-            : $"not judged: {string.Join(", ", unjudged)}: overlay (swarm), ingress, macvlan, ipvlan and other drivers' networks are not audited yet; no isolation, icc, masquerade, link or published-port fact of this report covers their containers' traffic";
+        static string Named(IEnumerable<Docker.DockerNetwork> networks) => string.Join(", ", networks.OrderBy(n => n.Name, StringComparer.Ordinal)
+            .Select(n => $"{n.Name} ({(n.Driver.Length == 0 ? "no driver" : n.Driver)})"));
+        var other = view.Networks.Where(n => n.Driver is not ("bridge" or "host" or "null") && !(overlayJudged && n.Overlay is not null)).ToList();
+        var overlays = overlayJudged ? view.Networks.Where(n => n.Overlay is not null).ToList() : [];
+        var parts = new List<string>();
+        if (other.Count > 0)
+            parts.Add($"not judged: {Named(other)}: macvlan, ipvlan and other drivers' networks are not audited yet; no isolation, icc, masquerade, link or published-port fact of this report covers their containers' traffic");
+        if (overlays.Count > 0)
+            parts.Add($"overlay networks {Named(overlays)}: their VXLAN between the nodes (and for encrypted ones ESP and the drop of cleartext VXLAN) is judged in the overlay section; traffic between their containers is switched in each overlay's own namespace, which these rules do not see, and is not judged");
+        return parts.Count == 0 ? null : string.Join("; ", parts);
     }
 }

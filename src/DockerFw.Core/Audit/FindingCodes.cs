@@ -3,7 +3,8 @@ using System.Collections.Immutable;
 namespace DockerFw.Core.Audit;
 
 /// <summary>
-/// Every finding code the audit raises, grouped like shellcheck's: DFW2xx isolation, DFW3xx icc,
+/// Every finding code the audit raises, grouped like shellcheck's: DFW2xx isolation (DFW25x swarm and
+/// overlay networks), DFW3xx icc,
 /// DFW4xx NAT and masquerade, DFW5xx links and published ports, DFW6xx host, DFW7xx containers,
 /// DFW9xx the host against a policy (<c>audit --policy</c>; DFW8xx are the policy file's own diagnostics).
 /// Codes are stable: a code is never reused for another meaning. Each has a page in docs/findings/.
@@ -13,6 +14,13 @@ public static class FindingCodes
     public static readonly FindingCode NetworksNotIsolated = new("DFW201", "isolation", FindingSeverity.High, "new connections pass from one bridge network into another");
     public static readonly FindingCode NetworksPartlyOpen = new("DFW202", "isolation", FindingSeverity.Medium, "some new connections pass from one bridge network into another");
     public static readonly FindingCode UnpublishedPortsReachable = new("DFW203", "isolation", FindingSeverity.Medium, "container ports that are not published are reachable from outside the host");
+
+    public static readonly FindingCode SwarmPortBlocked = new("DFW250", "overlay", FindingSeverity.Medium, "a swarm port is blocked between the nodes");
+    public static readonly FindingCode CleartextVxlanAccepted = new("DFW251", "overlay", FindingSeverity.High, "cleartext VXLAN to an encrypted overlay network is not dropped");
+    public static readonly FindingCode EspBlocked = new("DFW252", "overlay", FindingSeverity.Medium, "IPsec ESP between the nodes of an encrypted overlay is blocked");
+    public static readonly FindingCode IngressPortBlocked = new("DFW253", "overlay", FindingSeverity.Medium, "a service port of the routing mesh is NATed but the filter does not let it in");
+    public static readonly FindingCode GwbridgeIccOn = new("DFW254", "overlay", FindingSeverity.Medium, "containers on docker_gwbridge reach each other, which Docker means to prevent");
+    public static readonly FindingCode OverlayUndecided = new("DFW255", "overlay", FindingSeverity.Info, "an overlay fact depends on rules the engine cannot decide");
 
     public static readonly FindingCode IccNotEnforced = new("DFW301", "icc", FindingSeverity.High, "icc is off but containers of the network still reach each other");
     public static readonly FindingCode IccBlocked = new("DFW302", "icc", FindingSeverity.Low, "icc is on but the rules block traffic between containers of the network");
@@ -60,6 +68,7 @@ public static class FindingCodes
     public static ImmutableArray<FindingCode> All { get; } =
     [
         NetworksNotIsolated, NetworksPartlyOpen, UnpublishedPortsReachable,
+        SwarmPortBlocked, CleartextVxlanAccepted, EspBlocked, IngressPortBlocked, GwbridgeIccOn, OverlayUndecided,
         IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
         LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,

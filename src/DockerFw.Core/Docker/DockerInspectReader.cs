@@ -7,8 +7,9 @@ namespace DockerFw.Core.Docker;
 
 /// <summary>
 /// Reads the JSON of <c>docker network inspect ...</c> and/or <c>docker inspect ...</c> (arrays, in any
-/// order, or a single object as the Engine API returns it). Objects are told apart by their shape:
-/// networks have <c>IPAM</c>, containers have <c>NetworkSettings</c>.
+/// order, or a single object as the Engine API returns it), and <c>docker info</c>'s object. Objects are
+/// told apart by their shape: networks have <c>IPAM</c>, containers have <c>NetworkSettings</c>, the
+/// Engine's information has <c>Swarm</c>.
 /// </summary>
 public static class DockerInspectReader
 {
@@ -30,6 +31,7 @@ public static class DockerInspectReader
             var problems = new InspectProblems(json, fileName);
             var networks = new List<(DockerNetwork, string)>();
             var containers = new List<(DockerContainer, string)>();
+            SwarmInfo? swarm = null;
             var isArray = document.RootElement.ValueKind == JsonValueKind.Array;
             var items = isArray ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
             foreach (var (item, index) in items.Select((e, i) => (e, i)))
@@ -44,10 +46,12 @@ public static class DockerInspectReader
                 var fields = new InspectFields(problems);
                 if (item.TryGetProperty("IPAM", out _)) networks.Add((ReadNetwork(item, path, fields), path));
                 else if (item.TryGetProperty("NetworkSettings", out _) || item.TryGetProperty("HostConfig", out _)) containers.Add((ReadContainer(item, path, fields), path));
+                // docker info (GET /info): the Engine's swarm state.
+                else if (item.TryGetProperty("Swarm", out _)) swarm = SwarmReader.Read(item, path, fields) ?? swarm;
                 else problems.Warning(path, $"item {index + 1} is neither a network (no \"IPAM\") nor a container (no \"NetworkSettings\"); ignored");
             }
 
-            var view = InspectConsistency.Check(networks, containers, problems);
+            var view = InspectConsistency.Check(networks, containers, problems) with { Swarm = swarm };
             return new(view, problems.Diagnostics());
         }
     }
@@ -97,6 +101,7 @@ public static class DockerInspectReader
             IsDefaultBridge: f.GoBool(options, "com.docker.network.bridge.default_bridge", o) ?? false)
         {
             SnatTo = f.Address(options, "com.docker.network.host_ipv4", o),
+            Overlay = f.Str(n, "Driver", path) == "overlay" ? SwarmReader.Overlay(n, options, path, f) : null,
             GatewayModeIpv6 = options.GetValueOrDefault("com.docker.network.bridge.gateway_mode_ipv6"),
         };
     }

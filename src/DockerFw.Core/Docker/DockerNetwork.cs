@@ -34,6 +34,15 @@ public sealed record DockerNetwork(
     /// <summary><c>com.docker.network.bridge.gateway_mode_ipv6</c> (<c>nat</c>, <c>routed</c>, ...), null when not set.</summary>
     public string? GatewayModeIpv6 { get; init; }
 
+    /// <summary>The VXLAN settings of an overlay network (driver <c>overlay</c>); null for other drivers.</summary>
+    public OverlaySettings? Overlay
+    {
+        get => overlay ?? (Driver == "overlay" ? OverlaySettings.None : null);
+        init => overlay = value;
+    }
+
+    private readonly OverlaySettings? overlay;
+
     public IEnumerable<DockerSubnet> SubnetsOf(IpFamily family) => Subnets.Where(s => s.Network.Family == family);
 }
 

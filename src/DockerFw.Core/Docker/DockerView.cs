@@ -10,6 +10,9 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
 {
     public static DockerView Empty { get; } = new([], []);
 
+    /// <summary>The Engine's swarm state (<c>docker info</c>), null when it was not read.</summary>
+    public SwarmInfo? Swarm { get; init; }
+
     public DockerNetwork? NetworkByName(string name) => Networks.FirstOrDefault(n => n.Name == name);
 
     public DockerNetwork? NetworkByBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
@@ -36,6 +39,9 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
         return new(
             [.. Networks.Where(n => !ids.Contains(n.Id) && !names.Contains(n.Name) && !(n.Bridge is { } b && bridges.Contains(b))), .. other.Networks],
             [.. Containers.Where(c => !containerIds.Contains(c.Id) && !containerNames.Contains(c.Name)), .. other.Containers],
-            Inferred && other.Inferred);
+            Inferred && other.Inferred)
+        {
+            Swarm = other.Swarm ?? Swarm,
+        };
     }
 }

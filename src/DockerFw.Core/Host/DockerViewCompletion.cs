@@ -18,7 +18,8 @@ public static class DockerViewCompletion
     public static (DockerView View, DockerViewOrigin Origin, bool NetworksInferred) Complete(DockerView? given, DockerViewOrigin givenOrigin, Ruleset v4)
     {
         if (given is null || given.Networks.IsEmpty && given.Containers.IsEmpty)
-            return (DockerViewInference.Infer(v4), DockerViewOrigin.Rules, false);
+            // docker info alone (the swarm state) names no network: the rules do, the swarm state stays.
+            return (DockerViewInference.Infer(v4) with { Swarm = given?.Swarm }, DockerViewOrigin.Rules, false);
         if (given.Networks.IsEmpty)
             return (given with { Networks = DockerViewInference.Infer(v4).Networks }, givenOrigin, true);
         return (given, givenOrigin, false);

@@ -16,8 +16,9 @@ public sealed class FindingCodeTests
         Assert.Equal(FindingCodes.All.Length, FindingCodes.All.Select(c => c.Code).Distinct().Count());
         foreach (var code in FindingCodes.All)
         {
-            // Links are DFW50x and DFW53x, docker-proxy DFW54x, published ports the rest of DFW5xx.
-            var expected = code.Code[3] == '5' ? code.Code[4] switch { '0' or '3' => "link", '4' => "proxy", _ => "published-port" } : Groups[code.Code[3]];
+            // Links are DFW50x and DFW53x, docker-proxy DFW54x, published ports the rest of DFW5xx; swarm and overlay DFW25x.
+            var expected = code.Code[3] == '5' ? code.Code[4] switch { '0' or '3' => "link", '4' => "proxy", _ => "published-port" }
+                : code.Code[3..5] == "25" ? "overlay" : Groups[code.Code[3]];
             Assert.True(expected == code.Check, $"{code.Code} belongs to {expected}, not {code.Check}");
         }
     }
@@ -38,7 +39,7 @@ public sealed class FindingCodeTests
     [Fact]
     public void Every_check_has_a_distinct_name_and_raises_only_its_own_codes()
     {
-        Assert.Equal(["container", "host", "icc", "isolation", "link", "masquerade", "policy", "proxy", "published-port"], Checks.All.Select(c => c.Name).Order());
+        Assert.Equal(["container", "host", "icc", "isolation", "link", "masquerade", "overlay", "policy", "proxy", "published-port"], Checks.All.Select(c => c.Name).Order());
         var host = new DockerHost(User: "-A DOCKER-USER -j ACCEPT", Input: "-A INPUT -p tcp --dport 8080 -j DROP").ToString();
         foreach (var check in Checks.All)
             Assert.All(check.Run(AuditFixture.Context(host)), f => Assert.Equal(check.Name, f.Code.Check));

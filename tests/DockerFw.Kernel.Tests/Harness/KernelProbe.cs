@@ -65,7 +65,9 @@ internal static partial class KernelProbe
         var bind = probe.From is null ? new[] { "-s", probe.Source.ToString() } : [];
         return probe.Protocol switch
         {
-            // With -w0 nc gives up on input that is not there yet: a here-document is there before it starts.
+            // With -w0 nc gives up on input that is not there yet: a here-document (or a file) is there before it starts.
+            "udp" when probe.Payload is { } bytes =>
+                ["sh", "-c", $"f=$(mktemp); printf '{string.Concat(bytes.Select(b => $"\\{Convert.ToString(b, 8).PadLeft(3, '0')}"))}' >$f; nc -u -w0 {string.Join(' ', bind)} -p {probe.SourcePort} {probe.To} {probe.DestinationPort} <$f; rm -f $f"],
             "udp" => ["sh", "-c", $"nc -u -w0 {string.Join(' ', bind)} -p {probe.SourcePort} {probe.To} {probe.DestinationPort} <<EOF\nx\nEOF"],
             // Nothing ever answers the SYN; stopping before the 1 s retransmission keeps it one packet.
             "tcp" => ["timeout", "0.3", "nc", "-w1", .. bind, "-p", probe.SourcePort.ToString(), probe.To.ToString(), probe.DestinationPort.ToString()],

@@ -8,6 +8,9 @@ namespace DockerFw.Kernel.Tests.Harness;
 /// </summary>
 internal sealed record Probe(string Protocol, Endpoint? From, IPAddress To, int SourcePort, int DestinationPort)
 {
+    /// <summary>The bytes a UDP datagram carries (a VXLAN header, say); null: a line of text.</summary>
+    public byte[]? Payload { get; init; }
+
     public IPAddress Source => From?.Address ?? Topology.RouterProbeSource;
 
     public override string ToString() =>

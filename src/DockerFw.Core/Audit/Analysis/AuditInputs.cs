@@ -26,7 +26,7 @@ public sealed class AuditInputs
                 .Concat(Ruleset.Tables.Where(t => t.IsNative).Select(t => t.OtherBackend is null ? NatChainsOnly(t) : t))],
         };
         ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
-        View = ViewInferred ? DockerViewInference.Infer(Ruleset) : context.View;
+        View = ViewInferred ? DockerViewInference.Infer(Ruleset) with { Swarm = context.View.Swarm } : context.View;
         Networks = [.. View.Networks.Select(n => AuditedNetwork.Of(n, family)).OfType<AuditedNetwork>()];
         var hostIps = View.Containers.SelectMany(c => c.Ports)
             .Select(p => p.HostIp is { } ip && IpAddressValue.TryParse(ip, family, out var a) && a != 0 ? a : (UInt128?)null)
