@@ -19,7 +19,10 @@ public sealed record PairReach(
     {
         if (!passes.From(from).TryGetValue(to.Bridge, out var all) || !all.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
             return new PairReach(from, to, ReachabilityVerdict.Denied, [], []);
-        var pieces = passes.ToContainersOf(all, to);
+        // From A's containers only: the host's own address on A's bridge is no container (arriving on
+        // the bridge it is a martian source the kernel drops), and Docker's `--src-type LOCAL`
+        // masquerade would make it a connection beside the containers' one-way flow to the same server.
+        var pieces = passes.ToContainersOf(passes.ToContainersOf(all, to), from, Dimension.Src);
         // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
         var replies = ServerReplies.Of(from, to, inputs);
         var back = AcceptedReplies(from, to, passes);
