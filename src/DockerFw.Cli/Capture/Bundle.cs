@@ -16,4 +16,9 @@ internal sealed record Bundle(string Source, BundleManifest Manifest, IReadOnlyD
         path.EndsWith(Extension, StringComparison.Ordinal) || path.EndsWith(".tgz", StringComparison.Ordinal);
 
     public string Text(string file) => Encoding.UTF8.GetString(Files[file]);
+
+    /// <summary>Where a person (or a SARIF viewer) finds one of its files: on disk in a directory bundle, a member of an archive.</summary>
+    public Input.DumpFile FileOf(string file) => IsArchive(Source)
+        ? new Input.DumpFile(file, 0, Captured: true, Archive: Source)
+        : new Input.DumpFile(Path.Combine(Source, file), 0, Captured: true, Archive: null);
 }

@@ -16,7 +16,8 @@ internal static class BundleReplay
         var runner = new ReplayCommandRunner(bundle);
         var manifest = bundle.Manifest;
         var reader = new LiveHostReader(runner, new LiveFirewallReader(runner), CapturedAsRoot.Instance, new DockerEnvironment(manifest.DockerHostVariable), new ReplayEngineConnector(bundle));
-        return reader.Read(InputOptions.Live with { Netns = manifest.Netns, DockerHost = manifest.DockerHostOption }, readEngine: true);
+        return reader.Read(InputOptions.Live with { Netns = manifest.Netns, DockerHost = manifest.DockerHostOption }, readEngine: true)
+            with { Machine = LiveHost.NameOf(manifest.Host, manifest.Netns) };
     }
 
     // A capture runs as root (live mode refuses otherwise); reading its bundle needs no privilege.

@@ -17,7 +17,10 @@ internal sealed class ReplayCommandRunner(Bundle bundle) : IHostCommandRunner
         IReadOnlyList<string> command = [program, .. arguments];
         if (!commands.TryGetValue(Key(command), out var captured))
             throw Unanswered($"no output of '{ProcessCommandRunner.Describe(program, arguments)}'");
-        return new CommandOutcome(captured.ExitCode, bundle.Text(captured.Stdout), captured.Stderr is { } stderr ? bundle.Text(stderr) : "");
+        return new CommandOutcome(captured.ExitCode, bundle.Text(captured.Stdout), captured.Stderr is { } stderr ? bundle.Text(stderr) : "")
+        {
+            StdoutFile = bundle.FileOf(captured.Stdout),
+        };
     }
 
     public bool IsInstalled(string program) =>

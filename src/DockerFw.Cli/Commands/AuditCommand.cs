@@ -15,7 +15,8 @@ internal sealed class AuditCommand(
     HostLoader loader,
     IEnumerable<IAuditFormatter> formatters,
     OutputEnvironment environment,
-    StandardStreams streams) : ICliCommand
+    StandardStreams streams,
+    Capture.InputSaver saver) : ICliCommand
 {
     public Command Create()
     {
@@ -52,11 +53,16 @@ internal sealed class AuditCommand(
             Description = "Judge the host against this policy too (docs/policy.md): findings DFW9xx",
             HelpName = "FILE",
         };
+        var saveInputs = new Option<string?>("--save-inputs")
+        {
+            Description = "Live: save what is read (rules, Docker, routes, settings) in this new capture bundle and judge it from there; SARIF then points at its files",
+            HelpName = "DIR",
+        };
 
         var command = new Command("audit", "Audit a Docker host's firewall: isolation, icc, masquerade, links, published ports");
         input.AddTo(command);
         input.AddEngineTo(command);
-        foreach (var option in new Option[] { sysctl, format, output, failOn, strict, containers, policy }) command.Options.Add(option);
+        foreach (var option in new Option[] { sysctl, format, output, failOn, strict, containers, policy, saveInputs }) command.Options.Add(option);
         command.SetAction(parsed => Run(new AuditOptions(
             input.Bind(parsed),
             [.. parsed.GetValue(sysctl) ?? []],
@@ -67,6 +73,7 @@ internal sealed class AuditCommand(
         {
             Containers = parsed.GetValue(containers),
             Policy = parsed.GetValue(policy),
+            SaveInputs = parsed.GetValue(saveInputs),
         }));
         return command;
     }
@@ -76,6 +83,7 @@ internal sealed class AuditCommand(
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
+        if (options.SaveInputs is { } saveTo) options = options with { Input = saver.Save(options.Input, saveTo) };
         var loaded = loader.Load(options.Input, options.Strict);
         foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
         if (!loaded.Succeeded) return ExitCodes.Error;
@@ -101,13 +109,12 @@ internal sealed class AuditCommand(
             report,
             Inputs(options, loaded.LiveSources),
             host.Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            options.Input.Iptables is { } file ? environment.Display(file) : null,
+            [.. loaded.DumpOrigins.Select(d => d.Archive is null ? d with { Path = environment.Display(d.Path) } : d with { Archive = environment.Display(d.Archive) })],
             RootCommandFactory.Version)
         {
             FailOn = options.FailOn,
-            Rules6File = options.Input.Ip6tables is { } file6 ? environment.Display(file6) : null,
             LinesOf = InputLines(options),
-            Host = HostName(options),
+            Host = loaded.HostName ?? HostName(options),
         };
 
         Write(run, options);
@@ -128,10 +135,10 @@ internal sealed class AuditCommand(
         return inputs.ToImmutable();
     }
 
-    /// <summary>Reads an input file again, only when a format asks (SARIF's regions); stdin and the live host have none.</summary>
+    /// <summary>Reads a Docker JSON file again, only when a format asks (SARIF's regions); the dumps' lines are in <see cref="AuditRun.Dumps"/>.</summary>
     private Func<string, IReadOnlyList<string>?> InputLines(AuditOptions options)
     {
-        var files = new[] { options.Input.Iptables, options.Input.Ip6tables }.Concat(options.Input.Docker)
+        var files = options.Input.Docker
             .OfType<string>().Where(f => f != "-" && File.Exists(f))
             .DistinctBy(environment.Display).ToDictionary(environment.Display, f => f, StringComparer.Ordinal);
         var read = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -143,9 +150,9 @@ internal sealed class AuditCommand(
         };
     }
 
+    // Offline: the first file read names the host.
     private string HostName(AuditOptions options)
     {
-        if (options.Input.IsLive) return options.Input.Netns is { } netns ? $"{Environment.MachineName}/netns/{netns}" : Environment.MachineName;
         var file = options.Input.Iptables ?? options.Input.Ip6tables ?? options.Input.Nft ?? options.Input.Docker.FirstOrDefault();
         return file is null or "-" ? "stdin" : environment.Display(file);
     }

@@ -22,6 +22,9 @@ internal sealed record AuditOptions(
     /// <summary><c>--policy FILE</c>: judge the host against this policy as well.</summary>
     public string? Policy { get; init; }
 
+    /// <summary><c>--save-inputs DIR</c>: capture the live host into this bundle and judge it from there.</summary>
+    public string? SaveInputs { get; init; }
+
     /// <summary>Usage errors, empty when the combination makes sense. Checked before any work.</summary>
     public ImmutableArray<string> Validate()
     {
@@ -34,6 +37,10 @@ internal sealed record AuditOptions(
             errors.Add("--output needs a file name");
         if (Policy is { Length: 0 })
             errors.Add("--policy needs a file name");
+        if (SaveInputs is { Length: 0 })
+            errors.Add("--save-inputs needs a directory (or a .tar.gz) to write");
+        else if (SaveInputs is not null && (!Input.IsLive || Input.Bundle is not null || !Input.Docker.IsEmpty))
+            errors.Add("--save-inputs saves what a live audit reads from the host and its Engine: it takes neither dump files, --docker files nor --bundle (those files are the inputs already)");
         return errors.ToImmutable();
     }
 

@@ -19,6 +19,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton(_ => DockerEnvironment.FromProcess());
         services.AddSingleton<LiveHostReader>();
         services.AddSingleton<HostLoader>();
+        services.AddSingleton<Capture.InputSaver>();
         services.AddSingleton<DockerViewLoader>();
         services.AddSingleton(_ => OutputEnvironment.FromProcess());
         services.AddSingleton<IAuditFormatter, AuditTextFormatter>();

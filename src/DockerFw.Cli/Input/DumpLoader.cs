@@ -9,7 +9,8 @@ using DockerFw.Core.Text;
 namespace DockerFw.Cli.Input;
 
 /// <summary>Rulesets read and parsed, with every diagnostic; usable only when <see cref="Succeeded"/>.</summary>
-internal sealed record LoadedRulesets(ImmutableArray<Ruleset> Rulesets, ImmutableArray<Diagnostic> Diagnostics)
+/// <param name="Texts">The text each ruleset was read from, in the same order.</param>
+internal sealed record LoadedRulesets(ImmutableArray<Ruleset> Rulesets, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<DumpText> Texts)
 {
     public bool Succeeded => !Diagnostics.Any(d => d.IsError);
 }
@@ -56,7 +57,7 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
         }
 
         var text = ReadText(path, limit, what);
-        return new DumpText(text, path, family ?? FamilyFromFileName.Guess(text, path));
+        return new DumpText(text, path, family ?? FamilyFromFileName.Guess(text, path)) { File = new DumpFile(path, 0, Captured: false, Archive: null) };
     }
 
     /// <summary>
@@ -79,16 +80,21 @@ internal sealed class DumpLoader(StandardStreams streams, LiveFirewallReader liv
     public static LoadedRulesets Parse(IEnumerable<DumpText> dumps, bool strict)
     {
         var rulesets = ImmutableArray.CreateBuilder<Ruleset>();
+        var texts = ImmutableArray.CreateBuilder<DumpText>();
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         foreach (var dump in dumps)
         {
             var result = IptablesSaveReader.Read(dump.Text, dump.Name, dump.Family);
             if (strict) result = result.Strict();
             diagnostics.AddRange(result.Diagnostics);
-            if (result.Succeeded && result.Value is not null) rulesets.Add(result.Value);
+            if (result.Succeeded && result.Value is not null)
+            {
+                rulesets.Add(result.Value);
+                texts.Add(dump);
+            }
         }
 
-        return new LoadedRulesets(rulesets.ToImmutable(), diagnostics.ToImmutable());
+        return new LoadedRulesets(rulesets.ToImmutable(), diagnostics.ToImmutable(), texts.ToImmutable());
     }
 
     /// <summary>What live mode names the nft listing it read from the host.</summary>

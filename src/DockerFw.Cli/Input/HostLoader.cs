@@ -64,10 +64,17 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             OtherBackends = [.. otherBackends.Rulesets],
             NetworksInferred = networksInferred,
             Proxies = proxies,
+            HostName = live?.Machine,
+            DumpOrigins = [.. Origins(rules, otherBackend: false), .. Origins(otherBackends, otherBackend: true)],
             LiveSources = live is null ? []
                 : [.. texts.Concat(live.OtherBackends).Select(t => t.Name), .. live.Engine is { } engine ? ["docker-engine " + engine.Uri] : Array.Empty<string>()],
         };
     }
+
+    private static IEnumerable<DumpOrigin> Origins(LoadedRulesets rules, bool otherBackend) =>
+        rules.Rulesets.Zip(rules.Texts)
+            .Where(pair => pair.Second.File is not null)
+            .Select(pair => new DumpOrigin(pair.First.Family, otherBackend, pair.Second.File!.Path, pair.Second.File.LinesBefore, pair.Second.Text, pair.Second.File.Captured, pair.Second.File.Archive));
 
     /// <summary>
     /// An IPv4 dump given on the command line that holds no table, when no nft listing brings rules

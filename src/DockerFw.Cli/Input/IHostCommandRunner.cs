@@ -1,7 +1,11 @@
 namespace DockerFw.Cli.Input;
 
 /// <summary>What a finished program left behind.</summary>
-internal sealed record CommandOutcome(int ExitCode, string Stdout, string Stderr);
+internal sealed record CommandOutcome(int ExitCode, string Stdout, string Stderr)
+{
+    /// <summary>The file its stdout was kept in, when it was replayed from a capture bundle: reports point into it.</summary>
+    public DumpFile? StdoutFile { get; init; }
+}
 
 /// <summary>
 /// Runs a program on this host and captures its output. Behind an interface so tests can stand in

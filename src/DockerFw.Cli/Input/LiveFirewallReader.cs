@@ -54,18 +54,20 @@ internal sealed class LiveFirewallReader(IHostCommandRunner runner)
             throw new CliFailure(FailureMessage(ProcessCommandRunner.Describe(program, arguments), outcome));
 
         var name = netns is null ? tool : $"{tool}@{netns}";
-        return new DumpText(WithCommentsFromStderr(outcome), name, family);
+        var text = WithCommentsFromStderr(outcome, out var before);
+        return new DumpText(text, name, family) { File = outcome.StdoutFile is { } file ? file with { LinesBefore = before } : null };
     }
 
     /// <summary>
     /// iptables-nft-save prints <c># Warning: iptables-legacy tables present</c> on stderr. Put such
     /// comment lines first, where <c>2&gt;&amp;1</c> puts them, so the reader records that half of
-    /// the firewall is in the other back end.
+    /// the firewall is in the other back end. <paramref name="comments"/>: how many lines came before stdout's.
     /// </summary>
-    private static string WithCommentsFromStderr(CommandOutcome outcome)
+    private static string WithCommentsFromStderr(CommandOutcome outcome, out int comments)
     {
-        var comments = outcome.Stderr.Split('\n').Where(line => line.StartsWith('#')).Select(line => line + "\n");
-        return string.Concat(comments) + outcome.Stdout;
+        var lines = outcome.Stderr.Split('\n').Where(line => line.StartsWith('#')).Select(line => line + "\n").ToList();
+        comments = lines.Count;
+        return string.Concat(lines) + outcome.Stdout;
     }
 
     public static string FailureMessage(string command, CommandOutcome outcome)

@@ -27,4 +27,9 @@ internal sealed record LiveHost(
 {
     /// <summary>The docker-proxy listeners of the namespace (<c>ss</c> and <c>ps</c>); null when they could not be read.</summary>
     public ImmutableArray<Core.Host.ProxyListener>? Proxies { get; init; }
+
+    /// <summary>Which host was read: the machine (the capturing one, for a bundle), and the namespace.</summary>
+    public string Machine { get; init; } = Environment.MachineName;
+
+    public static string NameOf(string machine, string? netns) => netns is null ? machine : $"{machine}/netns/{netns}";
 }

@@ -48,7 +48,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
 
         var proxies = LiveProxies.Read(shell);
         if (proxies is null) all.Add("ss is not installed: docker-proxy listeners were not read, and are assumed from Docker's view");
-        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies };
+        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies, Machine = LiveHost.NameOf(Environment.MachineName, input.Netns) };
     }
 
     private static RoutingTable Routes(HostShell shell, string family)

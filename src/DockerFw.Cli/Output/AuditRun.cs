@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Audit;
+using DockerFw.Core.Host;
 
 namespace DockerFw.Cli.Output;
 
@@ -10,12 +11,12 @@ internal sealed record AuditInput(string Kind, string Name);
 /// What a formatter renders: the report and the facts about the run that the report itself does not
 /// carry (which files were read, the host settings given, the tool's version). Formatters decide nothing.
 /// </summary>
-/// <param name="RulesFile">The IPv4 dump the evidence lines point into; null in live mode.</param>
+/// <param name="Dumps">The files the rules were read from, named for display: the dumps given, or a bundle's files; empty for stdin and the live host.</param>
 internal sealed record AuditRun(
     AuditReport Report,
     ImmutableArray<AuditInput> Inputs,
     ImmutableSortedDictionary<string, string> Sysctls,
-    string? RulesFile,
+    ImmutableArray<DumpOrigin> Dumps,
     string ToolVersion)
 {
     /// <summary><c>--fail-on</c>: the least severity that fails the run; null for never.</summary>
@@ -26,9 +27,6 @@ internal sealed record AuditRun(
 
     /// <summary>Whether the run fails: exit code 1, the verdict Markdown states, JUnit's failures.</summary>
     public bool Failed => Report.Findings.Any(Fails);
-
-    /// <summary>The IPv6 dump the evidence lines of IPv6 findings point into; null in live mode.</summary>
-    public string? Rules6File { get; init; }
 
     /// <summary>
     /// The lines of an input file named as in <see cref="Inputs"/> (null when it is no file, e.g.
@@ -43,8 +41,22 @@ internal sealed record AuditRun(
     /// </summary>
     public string Host { get; init; } = "host";
 
-    /// <summary>The dump an evidence line points into.</summary>
-    public string? FileOf(Evidence evidence) => evidence.Family == Core.Model.Values.IpFamily.V6 ? Rules6File : RulesFile;
+    /// <summary>
+    /// The dump file the user named that an evidence line points into; null when the rules came from
+    /// stdin, the live host or a bundle (whose report is the live one: it names no file).
+    /// </summary>
+    public string? FileOf(Evidence evidence) => DumpOf(evidence) is { Captured: false, Archive: null } dump ? dump.Path : null;
+
+    /// <summary>The file an evidence rule can be looked up in, a bundle's included, and its line there.</summary>
+    public (DumpOrigin Dump, int Line)? Locate(Evidence evidence) =>
+        evidence.Line > 0 && DumpOf(evidence) is { } dump && dump.FileLine(evidence.Line) is { } line ? (dump, line) : null;
+
+    /// <summary>The IPv4 rules' file (else the IPv6 one), where a finding without a rule line points as a whole.</summary>
+    public DumpOrigin? RulesDump =>
+        Dumps.FirstOrDefault(d => !d.OtherBackend && d.Family == Core.Model.Values.IpFamily.V4) ?? Dumps.FirstOrDefault(d => !d.OtherBackend);
+
+    private DumpOrigin? DumpOf(Evidence evidence) =>
+        Dumps.FirstOrDefault(d => d.Family == evidence.Family && d.OtherBackend == evidence.OtherBackend);
 
     /// <summary>The Docker JSON files read; empty when the view was inferred.</summary>
     public IEnumerable<string> DockerFiles => Inputs.Where(i => i.Kind == "docker").Select(i => i.Name);

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DockerFw.Core.Audit;
+using DockerFw.Core.Host;
 
 namespace DockerFw.Cli.Output;
 
@@ -24,6 +25,8 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
         [FindingSeverity.Medium] = "5.0",
         [FindingSeverity.Low] = "2.0",
     };
+
+    private const string BundleBase = "BUNDLE";
 
     // SARIF allows at most ten locations per result before a viewer stops showing them.
     private const int MaxLocations = 10;
@@ -58,6 +61,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
             }),
         };
 
+        if (BaseIds(run) is { } bases) ((JsonObject)log["runs"]![0]!)["originalUriBaseIds"] = bases;
         output.Write(log.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,
@@ -66,6 +70,12 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
         }));
         output.Write('\n');
     }
+
+    // Only when rules came from a bundle archive.
+    private static JsonObject? BaseIds(AuditRun run) =>
+        run.Dumps.FirstOrDefault(d => d.Archive is not null)?.Archive is { } archive
+            ? new JsonObject { [BundleBase] = new JsonObject { ["description"] = new JsonObject { ["text"] = $"the files of the capture bundle {archive}, unpacked (tar -xzf)" } } }
+            : null;
 
     private static JsonNode Rule(FindingCode code)
     {
@@ -129,59 +139,65 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     }
 
     /// <summary>
-    /// The evidence rules, one location each. A finding without a rule line (a chain policy, a
-    /// container setting) points at the file it comes from as a whole: code scanning shows no
-    /// result that has no location. Rules read from stdin or the live host have no file to point at.
+    /// The evidence rules, one location each, in the files the rules were read from (the dumps given,
+    /// or a capture bundle's files). A finding without a rule line (a chain policy, a container
+    /// setting) points at the file it comes from as a whole: code scanning shows no result that has
+    /// no location. Rules read from stdin or the live host have no file to point at.
     /// </summary>
     private static IEnumerable<JsonObject> Locations(Finding finding, AuditRun run)
     {
-        var file = FileOrNull(run.RulesFile);
-        var lines = finding.Evidence.Where(e => e.Line > 0 && FileOrNull(run.FileOf(e)) is not null).DistinctBy(e => (e.Family, e.Line)).Take(MaxLocations).ToList();
-        if (lines.Count > 0)
-            return lines.Select(e => Location(FileOrNull(run.FileOf(e))!, e, run.LinesOf(FileOrNull(run.FileOf(e))!)));
+        var located = finding.Evidence.Select(e => (Evidence: e, At: run.Locate(e))).Where(l => l.At is not null)
+            .DistinctBy(l => (l.At!.Value.Dump, l.At.Value.Line)).Take(MaxLocations).ToList();
+        if (located.Count > 0)
+            return located.Select(l => RuleLocation(l.At!.Value.Dump, l.At.Value.Line, l.Evidence));
 
-        var docker = run.DockerFiles.Select(FileOrNull).FirstOrDefault(f => f is not null);
-        var whole = finding.Code.Check == "container" ? docker ?? file : file ?? docker;
-        return whole is null ? [] : [Location(whole, null, run.LinesOf(whole))];
+        var docker = run.DockerFiles.FirstOrDefault(f => !f.StartsWith('<'));
+        var dump = run.RulesDump;
+        if (finding.Code.Check == "container" && docker is not null || dump is null)
+            return docker is null ? [] : [WholeFile(FileLocation(docker), run.LinesOf(docker))];
+        return [WholeFile(DumpLocation(dump), dump.Lines())];
     }
 
-    // Standard input (<stdin>) is no file a viewer can open.
-    private static string? FileOrNull(string? name) => name is null || name.StartsWith('<') ? null : name;
-
-    private static JsonObject Location(string file, Evidence? evidence, IReadOnlyList<string>? lines)
+    private static JsonObject WholeFile(JsonObject artifact, IReadOnlyList<string>? lines)
     {
-        var physical = new JsonObject { ["artifactLocation"] = new JsonObject { ["uri"] = Uri(file) } };
-        if (evidence is not null) physical["region"] = Region(evidence, lines);
-        else if (lines is { Count: > 0 }) physical["region"] = new JsonObject { ["startLine"] = 1, ["endLine"] = lines.Count };
-
-        var location = new JsonObject { ["physicalLocation"] = physical };
-        if (evidence is not null)
-        {
-            location["logicalLocations"] = new JsonArray(new JsonObject
-            {
-                ["fullyQualifiedName"] = $"{evidence.Table}/{evidence.Chain}",
-                ["kind"] = "module",
-            });
-            location["message"] = new JsonObject
-            {
-                ["text"] = $"{evidence.Role}: {evidence.Table}/{evidence.Chain} rule {evidence.Rule.ToString(CultureInfo.InvariantCulture)}",
-            };
-        }
-
-        return location;
+        var physical = new JsonObject { ["artifactLocation"] = artifact };
+        if (lines is { Count: > 0 }) physical["region"] = new JsonObject { ["startLine"] = 1, ["endLine"] = lines.Count };
+        return new JsonObject { ["physicalLocation"] = physical };
     }
+
+    private static JsonObject RuleLocation(DumpOrigin dump, int line, Evidence evidence) => new()
+    {
+        ["physicalLocation"] = new JsonObject { ["artifactLocation"] = DumpLocation(dump), ["region"] = Region(line, evidence, dump.Lines()) },
+        ["logicalLocations"] = new JsonArray(new JsonObject
+        {
+            ["fullyQualifiedName"] = $"{evidence.Table}/{evidence.Chain}",
+            ["kind"] = "module",
+        }),
+        ["message"] = new JsonObject
+        {
+            ["text"] = $"{evidence.Role}: {evidence.Table}/{evidence.Chain} rule {evidence.Rule.ToString(CultureInfo.InvariantCulture)}",
+        },
+    };
+
+    private static JsonObject FileLocation(string file) => new() { ["uri"] = Uri(file) };
+
+    // A member of a bundle archive is named relative to the archive, which the run's
+    // originalUriBaseIds describes: a viewer finds it once the archive is unpacked.
+    private static JsonObject DumpLocation(DumpOrigin dump) => dump.Archive is null
+        ? FileLocation(dump.Path)
+        : new JsonObject { ["uri"] = Uri(dump.Path), ["uriBaseId"] = BundleBase };
 
     /// <summary>
     /// The rule's own line, start and end: the rule's text where it sits on the line (a dump's line
     /// may begin with counters, <c>[0:0] -A ...</c>), else the whole line. Columns count UTF-16 code
     /// units, SARIF's default <c>columnKind</c>.
     /// </summary>
-    private static JsonObject Region(Evidence evidence, IReadOnlyList<string>? lines)
+    private static JsonObject Region(int lineNumber, Evidence evidence, IReadOnlyList<string> lines)
     {
-        var region = new JsonObject { ["startLine"] = evidence.Line, ["endLine"] = evidence.Line };
-        if (lines is not null && evidence.Line <= lines.Count)
+        var region = new JsonObject { ["startLine"] = lineNumber, ["endLine"] = lineNumber };
+        if (lineNumber <= lines.Count)
         {
-            var line = lines[evidence.Line - 1].TrimEnd('\r');
+            var line = lines[lineNumber - 1];
             var at = line.LastIndexOf(evidence.Text, StringComparison.Ordinal);
             var (start, end) = at >= 0 ? (at + 1, at + evidence.Text.Length + 1) : (1, line.Length + 1);
             region["startColumn"] = start;

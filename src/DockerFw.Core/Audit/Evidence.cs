@@ -9,4 +9,10 @@ public sealed record Evidence(string Table, string Chain, int Rule, int Line, st
 {
     /// <summary>The family of the ruleset the rule is in: which dump its line points into.</summary>
     public Model.Values.IpFamily Family { get; init; } = Model.Values.IpFamily.V4;
+
+    /// <summary>
+    /// Whether the rule is in the other iptables back end's dump, which names its tables by its tool
+    /// (<c>iptables-legacy filter</c>: <see cref="Model.Table.QualifiedName"/>).
+    /// </summary>
+    public bool OtherBackend => Table.StartsWith("iptables-", StringComparison.Ordinal) || Table.StartsWith("ip6tables-", StringComparison.Ordinal);
 }

@@ -67,6 +67,12 @@ public sealed record LoadedHost(
     /// <summary>What live mode read, in order (<c>iptables-save@lab</c>, <c>docker-engine unix:///run/docker.sock</c>); empty offline.</summary>
     public ImmutableArray<string> LiveSources { get; init; } = [];
 
+    /// <summary>The host live mode read (<c>machine</c> or <c>machine/netns/NAME</c>; a bundle's capturing host); null offline.</summary>
+    public string? HostName { get; init; }
+
+    /// <summary>Where each iptables ruleset's lines can be looked up (dump files, a bundle's files); empty for stdin and the live host.</summary>
+    public ImmutableArray<DumpOrigin> DumpOrigins { get; init; } = [];
+
     /// <summary>The families of which rules were read: a dump of that family (of either back end), or an nft listing (which may hold both).</summary>
     public IEnumerable<IpFamily> Families =>
         Iptables.Concat(OtherBackends).Select(r => r.Family).Concat(Native is null ? [] : [IpFamily.V4, IpFamily.V6]).Distinct().Order();

@@ -40,6 +40,22 @@ public sealed class AuditOtherBackendTests
     }
 
     [Fact]
+    public void Evidence_in_the_legacy_dump_names_that_file_and_its_line()
+    {
+        var audit = Audit("--iptables-legacy", Legacy);
+        var lines = File.ReadAllLines(Legacy);
+
+        var evidence = audit.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("code").GetString() == "DFW609")
+            .Select(f => f.GetProperty("evidence")[0]).ToList();
+        Assert.NotEmpty(evidence);
+        Assert.All(evidence, e =>
+        {
+            Assert.Equal(Legacy, e.GetProperty("file").GetString());
+            Assert.Contains(e.GetProperty("text").GetString()!, lines[e.GetProperty("line").GetInt32() - 1]);
+        });
+    }
+
+    [Fact]
     public void Without_the_legacy_dump_the_nft_half_alone_lets_them_through()
     {
         var audit = Audit();

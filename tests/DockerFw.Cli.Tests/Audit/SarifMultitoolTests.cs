@@ -79,7 +79,7 @@ public sealed class SarifMultitoolTests
     private static JsonElement Log(string sarif) => JsonDocument.Parse(sarif).RootElement.GetProperty("runs")[0];
 
     /// <summary>The multitool's results on a log, but those accepted on purpose, as lines.</summary>
-    private static List<string> Validate(string log, string output)
+    internal static List<string> Validate(string log, string output)
     {
         var start = new ProcessStartInfo(MultitoolTheoryAttribute.Tool!)
         {

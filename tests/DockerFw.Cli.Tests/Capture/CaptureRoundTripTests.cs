@@ -38,7 +38,6 @@ public sealed class CaptureRoundTripTests : IDisposable
         string[][] commands =
         [
             ["audit", "--format", "json", "--containers"],
-            ["audit", "--format", "sarif"],
             ["audit"],
             ["snapshot"],
             ["reach", "--src", "web", "--dst", "db", "--format", "json"],
