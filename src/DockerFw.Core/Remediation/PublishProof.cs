@@ -14,7 +14,8 @@ namespace DockerFw.Core.Remediation;
 /// Proves a plan's published-port restrictions on the after-state with the judge
 /// <c>audit --policy</c> uses (<see cref="PublishJudge"/>): a member with any differing verdict
 /// refuses the plan, naming its first. A dump does not say which addresses are the host's, so the
-/// proof makes the ones the judge asks about local (with loopback), and no other.
+/// proof asks about every address the host may have (all but the policy's containers') and makes
+/// them local (with loopback).
 /// </summary>
 internal static class PublishProof
 {
@@ -22,24 +23,25 @@ internal static class PublishProof
     {
         var family = after.Family;
         var loopback = family == IpFamily.V4 ? RuleCompiler.Intervals(AddressMask.FromPrefix(family, (UInt128)127 << 24, 8))! : IntervalSet.Single(1);
-        var verdicts = PublishJudge.Judge(policy, family, hosts => SymbolicRuleset.Compile(after,
+        var possible = PublishJudge.PossibleHosts(policy, family);
+        var verdicts = PublishJudge.Judge(policy, family, possible, hosts => SymbolicRuleset.Compile(after,
             policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)).Append(new InterfacePattern(HostModel.Uplink)), hosts.Union(loopback)));
         return verdicts.GroupBy(v => (v.Publish, v.Member)).Select(g => g.First())
-            .Select(v => PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), Refusal(v)));
+            .Select(v => PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), Refusal(v, possible)));
     }
 
     /// <summary>Whether the region's way went through a DNAT to the container's address.</summary>
     internal static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container) => region.Rules.Any(r =>
         ProofText.RuleOf(ruleset, r)?.Target is DnatTarget { To.First: { } to } && to == container);
 
-    private static string Refusal(PublishVerdict verdict)
+    private static string Refusal(PublishVerdict verdict, IntervalSet possibleHosts)
     {
         var (rules, region, result, publish, member) = (verdict.Rules, verdict.Region, verdict.Result, verdict.Publish, verdict.Member);
         var family = rules.Space.Family;
         var box = verdict.Packets.Boxes[0];
         var binding = publish.Binding;
         var (actual, expected) = verdict.Allowed ? ("does not reach", "does") : (verdict.Reaches == true ? "reaches" : "may reach", "does not");
-        var text = $"{binding.Protocol}/{binding.HostPort} on {Addresses(box[Dimension.Dst], family)} from {Addresses(box[Dimension.Src], family)} "
+        var text = $"{binding.Protocol}/{binding.HostPort} on {HostAddressText.Of(box[Dimension.Dst], possibleHosts, family)} from {Addresses(box[Dimension.Src], family)} "
             + $"{actual} '{member.Container.Name}' ({IpAddressValue.Format(member.AddressOf(family)!.Value, family)}:{binding.ContainerPort}), "
             + $"but the policy says it {expected}";
         if (region.Verdict == ReachVerdict.Maybe && region.Doubts.FirstOrDefault() is { } doubt)

@@ -28,7 +28,7 @@ public sealed class PolicyCheckPublishTests
         Assert.Equal(["DFW901", "DFW902"], findings.Select(f => f.Code.Code));
         var open = findings[1];
         Assert.StartsWith(
-            "tcp/8080 on 198.18.0.1 from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255: new connections reach 'web' (80/tcp on 'frontend'), but the policy p.policy publishes it only from 192.0.2.0/24.",
+            "tcp/8080 on any address of the host from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255: new connections reach 'web' (80/tcp on 'frontend'), but the policy p.policy publishes it only from 192.0.2.0/24.",
             open.Message, StringComparison.Ordinal);
         Assert.Equal(["web"], open.Containers.AsEnumerable());
         Assert.Contains(open.Evidence, e => e is { Table: "filter", Chain: "DOCKER", Role: "accepts" });
@@ -48,7 +48,7 @@ public sealed class PolicyCheckPublishTests
         var finding = Assert.Single(Findings(blocked, FromOffice));
 
         Assert.Equal("DFW903", finding.Code.Code);
-        Assert.StartsWith("tcp/8080 on 198.18.0.1 from 192.0.2.0-192.0.2.255: new connections do not reach 'web' (80/tcp on 'frontend'), but the policy p.policy publishes it from 192.0.2.0/24.", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith("tcp/8080 on any address of the host from 192.0.2.0-192.0.2.255: new connections do not reach 'web' (80/tcp on 'frontend'), but the policy p.policy publishes it from 192.0.2.0/24.", finding.Message, StringComparison.Ordinal);
         Assert.Equal(("DOCKER-USER", 1, "drops"), (finding.Evidence[0].Chain, finding.Evidence[0].Rule, finding.Evidence[0].Role));
     }
 
@@ -58,7 +58,7 @@ public sealed class PolicyCheckPublishTests
         var findings = Findings(LabHost, "publish web tcp/8080 on 127.0.0.1");
 
         Assert.Contains(findings, f => f.Code.Code == "DFW902"
-            && f.Message.StartsWith("tcp/8080 on 198.18.0.1 from 0.0.0.0-255.255.255.255: new connections reach 'web'", StringComparison.Ordinal));
+            && f.Message.StartsWith("tcp/8080 on any address of the host but 127.0.0.1 from 0.0.0.0-255.255.255.255: new connections reach 'web'", StringComparison.Ordinal));
         Assert.Empty(Findings(Applied("publish web tcp/8080 on 127.0.0.1"), "publish web tcp/8080 on 127.0.0.1"));
     }
 
@@ -71,8 +71,25 @@ public sealed class PolicyCheckPublishTests
 
         var open = Assert.Single(Findings(LabHost, OnUplink), f => f.Code.Code == "DFW902");
 
-        Assert.StartsWith("tcp/8080 on 198.18.0.2 from 0.0.0.0-255.255.255.255: new connections reach 'web'", open.Message, StringComparison.Ordinal);
+        Assert.StartsWith("tcp/8080 on any address of the host but 198.18.0.1 from 0.0.0.0-255.255.255.255: new connections reach 'web'", open.Message, StringComparison.Ordinal);
         Assert.Empty(Findings(Applied(OnUplink), OnUplink));
+    }
+
+    [Fact]
+    public void A_hole_on_one_host_address_is_found_and_named_where_one_address_stood_for_them_all()
+    {
+        // An admin's accept of the port's connections to one host address, before the policy's chain:
+        // the judge asked about one made-up address standing for every host address, which this rule
+        // does not name, so the hole went unseen (oracle F13). Now every address the host may have is asked.
+        var applied = Applied(FromOffice).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+            "-A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j ACCEPT\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal);
+
+        var open = Assert.Single(Findings(applied, FromOffice), f => f.Code.Code == "DFW902");
+        var refusal = Assert.Single(PublishProof.Check(AuditFixture.Read(applied, "iptables-save"), Resolve(FromOffice)));
+
+        Assert.StartsWith("tcp/8080 on 203.0.113.5 from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255: new connections reach 'web'", open.Message, StringComparison.Ordinal);
+        Assert.Contains("tcp/8080 on 203.0.113.5 from ", refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Findings(Applied(FromOffice), FromOffice), f => f.Code.Code == "DFW902");
     }
 
     private static List<Finding> Findings(Ruleset rules, string policy) =>

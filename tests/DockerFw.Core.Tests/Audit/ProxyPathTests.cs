@@ -70,7 +70,7 @@ public sealed class ProxyPathTests
         Assert.True(5 == findings.Count, string.Join("\n", findings.Select(f => f.Message)));
         Assert.All(findings, f => Assert.Equal("DFW902", f.Code.Code));
         var six = Assert.Single(findings, f => f.Message.Contains("[::]:8080 (INPUT", StringComparison.Ordinal));
-        Assert.StartsWith("tcp/8080 on 2001:db8::1, fd00:d0c:1::1 from ::-2001:db7:ffff:ffff:ffff:ffff:ffff:ffff, 2001:db9::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff: new connections reach 'web' (80/tcp on 'frontend') through docker-proxy on [::]:8080 (INPUT, then the host's own connection to the container: DOCKER-USER never sees them), but the policy p.policy publishes it only from 192.0.2.0/24, 2001:db8::/32.",
+        Assert.StartsWith("tcp/8080 on any address of the host from ::-2001:db7:ffff:ffff:ffff:ffff:ffff:ffff, 2001:db9::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff: new connections reach 'web' (80/tcp on 'frontend') through docker-proxy on [::]:8080 (INPUT, then the host's own connection to the container: DOCKER-USER never sees them), but the policy p.policy publishes it only from 192.0.2.0/24, 2001:db8::/32.",
             six.Message, StringComparison.Ordinal);
         Assert.Contains("ip6tables -I INPUT -p tcp --dport 8080 ! -i lo -j DROP; ip6tables -I INPUT -s 2001:db8::/32 -p tcp --dport 8080 -j ACCEPT", six.Message, StringComparison.Ordinal);
         Assert.Contains(findings, f => f.Message.Contains("from containers of 'backend' by the host's address", StringComparison.Ordinal));
@@ -96,7 +96,7 @@ public sealed class ProxyPathTests
         Assert.Null(plan.Value);
         Assert.All(plan.Diagnostics, d => Assert.Equal("DFW831", d.Code));
         Assert.Contains(plan.Diagnostics, d => d.Message.StartsWith(
-            "expected the host to satisfy the policy after the plan, but tcp/8080 on 2001:db8::1, fd00:d0c:1::1 from ::-2001:db7:ffff:ffff:ffff:ffff:ffff:ffff, 2001:db9::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff reaches 'web' through docker-proxy on [::]:8080",
+            "expected the host to satisfy the policy after the plan, but tcp/8080 on any address of the host from ::-2001:db7:ffff:ffff:ffff:ffff:ffff:ffff, 2001:db9::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff reaches 'web' through docker-proxy on [::]:8080",
             StringComparison.Ordinal) && d.Message.Contains("(decided by policy of filter/INPUT)", StringComparison.Ordinal));
         // Without the listeners the plan proves what it always did.
         Assert.NotNull(PolicyPlanner.Plan(LabHost, Ruleset.Empty(IpFamily.V6), Resolve(FromOffice), null).Value);

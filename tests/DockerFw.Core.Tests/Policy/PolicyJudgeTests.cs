@@ -73,19 +73,19 @@ public sealed class PolicyJudgeTests
         Assert.All(verdicts, v => Assert.Null(v.DecidedIn));
     }
 
-    [Theory]
-    [InlineData("", "198.18.0.1")]
-    [InlineData("198.18.0.1/32", "198.18.0.2")]
-    [InlineData("198.18.0.0/16", "198.19.0.0")]
-    [InlineData("0.0.0.0/0", null)]
-    public void The_address_standing_for_the_host_s_unlisted_ones_is_never_a_listed_one(string listed, string? expected)
+    [Fact]
+    public void The_host_may_have_every_address_but_its_containers_and_keeps_its_gateways()
     {
-        var set = listed.Length == 0 ? IntervalSet.Empty : RuleCompilerIntervals(listed);
+        var possible = PublishJudge.PossibleHosts(Policy, IpFamily.V4);
 
-        var other = PublishJudge.Unlisted(set, IpFamily.V4);
+        foreach (var bridge in Policy.Bridges)
+            foreach (var subnet in bridge.SubnetsOf(IpFamily.V4))
+            {
+                Assert.False(possible.Contains(subnet.Network.Address + 2), $"{subnet.Network}: a container's address is no host's");
+                if (subnet.Gateway is { } gateway) Assert.True(possible.Contains(gateway), $"{subnet.Network}: the gateway is the host's");
+            }
 
-        if (expected is null) Assert.True(set.Contains(other), "every address is listed: any will do");
-        else Assert.Equal(expected, IpAddressValue.Format(other, IpFamily.V4));
+        Assert.True(possible.Contains(RuleCompilerIntervals("203.0.113.5/32").Ranges.First().First));
     }
 
     private static IntervalSet RuleCompilerIntervals(string cidr) =>

@@ -86,7 +86,7 @@ public sealed class PolicyPlannerTests
 
         Assert.Null(result.Value);
         Assert.Equal(
-            $"p.policy:1:1: error: expected the host to satisfy the policy after the plan, but tcp/8080 on 198.18.0.1 from 10.0.0.0-10.255.255.255 reaches 'web' ({Address("web", "frontend")}:80), but the policy says it does not (decided by filter/FORWARD#1 (line 10): -A FORWARD -s 10.0.0.0/8 -j ACCEPT) [DFW831]",
+            $"p.policy:1:1: error: expected the host to satisfy the policy after the plan, but tcp/8080 on any address of the host from 10.0.0.0-10.255.255.255 reaches 'web' ({Address("web", "frontend")}:80), but the policy says it does not (decided by filter/FORWARD#1 (line 10): -A FORWARD -s 10.0.0.0/8 -j ACCEPT) [DFW831]",
             Assert.Single(result.Diagnostics).Render());
     }
 

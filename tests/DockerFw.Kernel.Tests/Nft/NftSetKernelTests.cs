@@ -45,6 +45,8 @@ public sealed class NftSetKernelTests(NftTopologyFixture fixture) : IClassFixtur
         { "icmp type of a set with echo-request", Table("ip", "", "accept", "icmp type { echo-reply, echo-request } counter drop;"), "icmp a->b", false },
         { "icmpv6 type never matches IPv4", Table("inet", "", "accept", "icmpv6 type echo-request counter drop; meta l4proto icmp counter accept;"), "icmp a->b", true },
         { "an ip6 address set never matches IPv4", Table("inet", "set v6 { type ipv6_addr; flags interval; elements = { fd00::/64 }; }", "accept", "ip6 saddr != @v6 counter drop;"), "udp a->b:53", true },
+        { "an ip6 address never matches IPv4", Table("inet", "", "accept", "ip6 daddr fd00::/64 counter drop;"), "udp a->b:53", true },
+        { "a negated ip6 address never matches IPv4 either", Table("inet", "", "accept", "ip6 saddr != fd00::1 counter drop;"), "udp a->b:53", true },
         { "iifname of an anonymous set of names holding the device", Table("ip", "", "accept", "iifname { \"r9\", \"r1\" } counter drop;"), "udp a->b:53", false },
         { "iifname of a named set of names without the device", Table("ip", "set ifs { type ifname; elements = { \"r2\", \"lo\" }; }", "accept", "iifname @ifs counter drop;"), "udp a->b:53", true },
         { "a port set with a range", Table("ip", "", "accept", "tcp dport { 22, 8000-8080 } counter drop;"), "tcp a->b:8053", false },

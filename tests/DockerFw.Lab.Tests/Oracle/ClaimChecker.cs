@@ -97,7 +97,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             if (n.GetProperty(key) is not { ValueKind: JsonValueKind.Object } setting) continue;
             var name = n.GetProperty("name").GetString()!;
             var subnets = Subnets(name, six);
-            var probes = between.Where(r => r.Probe.Source is { } s && subnets.Any(x => x.Contains(s) && x.Contains(r.Probe.Destination))).ToList();
+            var probes = between.Where(r => r.Probe.Source is { } s && subnets.Any(x => x.Contains(s) && x.Contains(r.Probe.Destination)) && !OnLinkFlow(r.Probe)).ToList();
             if (probes.Count == 0) continue;
             Checked++;
             var effective = setting.GetProperty("effective");
@@ -118,6 +118,17 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 Add(mixed ? $"{key}/false-but-partly-reached" : $"{key}/false-but-reached", claim, reached);
         }
     }
+
+    /// <summary>
+    /// A probe on the flow a legacy link opens (client to the server's exposed port, the link's
+    /// protocol): Docker's link rules, which the audit judges as links, not icc (docs/audit.md). Any
+    /// other probe between the two is icc's.
+    /// </summary>
+    private bool OnLinkFlow(Probe p) =>
+        audit.GetProperty("links") is { ValueKind: JsonValueKind.Array } links && links.EnumerateArray().Any(l =>
+            l.GetProperty("client_ip").GetString() == p.Source?.ToString() && l.GetProperty("server_ip").GetString() == p.Destination.ToString()
+            && l.GetProperty("port").GetInt32() == p.Port
+            && string.Equals(l.GetProperty("protocol").GetString(), p.Transport.ToString(), StringComparison.OrdinalIgnoreCase));
 
     private void Masquerade()
     {

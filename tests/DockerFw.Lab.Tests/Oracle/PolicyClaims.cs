@@ -130,8 +130,21 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
     {
         var at = hostsAndSources.IndexOf(" from ", StringComparison.Ordinal);
         if (at < 0) return null;
-        var (hosts, sources) = (AddressList.Holds(hostsAndSources[..at], p.Destination), AddressList.Holds(hostsAndSources[(at + " from ".Length)..], p.Source));
+        var (hosts, sources) = (HostsHold(hostsAndSources[..at], p.Destination), AddressList.Holds(hostsAndSources[(at + " from ".Length)..], p.Source));
         return hosts == false || sources == false ? false : hosts == true && sources == true ? true : null;
+    }
+
+    /// <summary>
+    /// The host addresses of a published-port finding: a list, or every address of the host (all but
+    /// a list), which holds every address the probes send to the host on.
+    /// </summary>
+    private static bool? HostsHold(string hosts, IPAddress destination)
+    {
+        const string any = "any address of the host";
+        if (hosts == any) return true;
+        if (hosts.StartsWith(any + " but ", StringComparison.Ordinal))
+            return AddressList.Holds(hosts[(any.Length + " but ".Length)..], destination) is { } excepted ? !excepted : null;
+        return AddressList.Holds(hosts, destination);
     }
 
     [GeneratedRegex(@" and \d+ more$")]

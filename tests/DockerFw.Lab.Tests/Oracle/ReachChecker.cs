@@ -42,13 +42,12 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         {
             foreach (var file in new[] { "iptables-save", "iptables-legacy-save", "ip6tables-save", "nft.json" })
                 File.WriteAllText(Path.Combine(dir.FullName, file), dumps.GetValueOrDefault(file, ""));
-            // Both iptables back ends run for every packet: reach is asked of each, and a packet passes when both let it.
-            var backends = dumps.GetValueOrDefault("iptables-legacy-save", "").Contains("*filter", StringComparison.Ordinal)
-                ? new[] { "iptables-save", "iptables-legacy-save" } : ["iptables-save"];
+            // Both iptables back ends run for every packet, the other's tables beside this one's (Docker's DNAT
+            // in one, a drop of the DNATed packet in the other): reach is given both, as a user would.
+            var legacy = dumps.GetValueOrDefault("iptables-legacy-save", "").Contains('*', StringComparison.Ordinal);
             var families = probes.Select(r => r.Probe.Destination.AddressFamily == AddressFamily.InterNetworkV6).Distinct().ToList();
-            // The legacy edits the generator makes are IPv4's (iptables-legacy): IPv6 asks ip6tables' rules only.
-            var fresh = families.ToDictionary(six => six, six => new Backends((six ? ["ip6tables-save"] : backends).Select(b => Reach(dir.FullName, b, host, "NEW", six)).ToList()));
-            var replies = families.ToDictionary(six => six, six => new Backends((six ? ["ip6tables-save"] : backends).Select(b => Reach(dir.FullName, b, host, "ESTABLISHED,RELATED", six)).ToList()));
+            var fresh = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, "NEW", six));
+            var replies = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, "ESTABLISHED,RELATED", six));
             var dump = dumps.GetValueOrDefault("iptables-save", "").Split('\n');
             var dump6 = dumps.GetValueOrDefault("ip6tables-save", "").Split('\n');
             var found = new List<(string Class, string Claim, ProbeResult Probe)>();
@@ -78,6 +77,9 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 if (replyBridge is not null) reply = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), replyBridge).Reply;
                 // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.
                 if (dnat.Ip is not null && f is { } nat && nat.Verdict != ReachRegions.Overlap && !nat.Lines.Any(l => l <= dump.Length && dump[l - 1].Contains(" -j DNAT", StringComparison.Ordinal))) continue;
+                // Hairpin on a bridge that does not call iptables: the answer is switched straight back to
+                // the client, never un-DNATed, and never meets the rules reach speaks of: not compared.
+                if (dnat.Ip is not null && from == to && !bridgeNf && !host.BridgeCallsIptables(from, six)) continue;
                 // Hairpin to itself: Docker's MASQUERADE of the container to itself rewrites the answer; not modelled here.
                 if (dnat.Ip is not null && dnat.Ip.Equals(p.Source)) continue;
                 pairs.Add((p.Source!.ToString(), p.Destination.ToString()));
@@ -105,31 +107,17 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         }
     }
 
-    /// <summary>The verdict of every back end at once: a drop in either drops, else a MAYBE in either is MAYBE.</summary>
-    private sealed class Backends(List<ReachRegions> each)
-    {
-        /// <summary>The combined verdict, every back end's rules, and the lines of the main back end's (iptables-save's) rules.</summary>
-        public (string Verdict, string Rules, int[] Lines)? Of(IReadOnlyDictionary<string, string> packet)
-        {
-            var all = each.Select(r => r.Of(packet)).ToList();
-            if (all.Any(v => v is null)) return null;
-            var rules = string.Join(" + ", all.Select(v => v!.Value.Rules).Where(r => r.Length > 0));
-            var verdict = all.Select(v => v!.Value.Verdict).OrderBy(v => v switch { ReachRegions.Overlap => 0, "DROP" or "REJECT" => 1, "MAYBE" => 2, _ => 3 }).First();
-            return (verdict, rules, all[0]!.Value.Lines);
-        }
-    }
-
-    private static ReachRegions Reach(string dir, string iptables, HostInterfaces host, string state, bool six)
+    private static ReachRegions Reach(string dir, bool legacy, HostInterfaces host, string state, bool six)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        // The native tables go with the main back end only (nft lists the iptables-nft tables, not legacy's).
-        string[] nft = iptables != "iptables-legacy-save" && new FileInfo(Path.Combine(dir, "nft.json")).Length > 0 ? ["--nft", Path.Combine(dir, "nft.json")] : [];
+        string[] nft = new FileInfo(Path.Combine(dir, "nft.json")).Length > 0 ? ["--nft", Path.Combine(dir, "nft.json")] : [];
+        // The legacy edits the generator makes are IPv4's (iptables-legacy).
+        string[] other = legacy ? ["--iptables-legacy", Path.Combine(dir, "iptables-legacy-save")] : [];
         // Every IPv6 packet: the addresses name the family reach answers in.
         string[] family = six ? ["--src", "::/0", "--dst", "::/0"] : [];
-        var main = six ? "iptables-save" : iptables;
         var exit = DockerFwApp.Run(
-            ["reach", "--iptables", Path.Combine(dir, main), "--ip6tables", Path.Combine(dir, "ip6tables-save"), .. nft,
+            ["reach", "--iptables", Path.Combine(dir, "iptables-save"), "--ip6tables", Path.Combine(dir, "ip6tables-save"), .. nft, .. other,
              "--hook", "FORWARD", "--state", state, .. family, .. host.HostAddressOptions(), "--format", "json"],
             new StandardStreams(new StringReader(""), output, error));
         if (exit != 0) throw new InvalidOperationException($"dockerfw reach --state {state} exited {exit}: {error}");

@@ -24,8 +24,11 @@ public sealed class ReachRegions
                 .ToList();
             var rules = string.Join(", ", r.GetProperty("rules").EnumerateArray().Select(x =>
                 $"{x.GetProperty("table").GetString()}/{x.GetProperty("chain").GetString()}#{x.GetProperty("rule").GetInt32()}"));
-            // The dump's line of each iptables rule (an nft rule has a handle and line 1 of the JSON listing).
-            var lines = r.GetProperty("rules").EnumerateArray().Where(x => !x.TryGetProperty("handle", out _)).Select(x => x.GetProperty("line").GetInt32()).ToArray();
+            // The main dump's line of each of its rules (an nft rule has a handle and line 1 of the JSON
+            // listing; the other back end's tables, "iptables-legacy filter", count lines of their own dump).
+            var lines = r.GetProperty("rules").EnumerateArray()
+                .Where(x => !x.TryGetProperty("handle", out _) && !x.GetProperty("table").GetString()!.Contains(' ', StringComparison.Ordinal))
+                .Select(x => x.GetProperty("line").GetInt32()).ToArray();
             regions.Add((r.GetProperty("verdict").GetString()!, boxes, rules, lines));
         }
     }

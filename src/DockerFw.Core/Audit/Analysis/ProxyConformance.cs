@@ -62,7 +62,7 @@ public static class ProxyConformance
             var (hosts, sources) = forbidden.Boxes.Aggregate((IntervalSet.Empty, IntervalSet.Empty),
                 (a, b) => (a.Item1.Union(b[Dimension.Dst]), a.Item2.Union(b[Dimension.Src])));
             var by = reach.From is null ? "" : $", from {reach.Who} by the host's address";
-            yield return new PublishDifference(publish, member, PublishProof.Addresses(hosts, family), PublishProof.Addresses(sources, family),
+            yield return new PublishDifference(publish, member, HostAddressText.Of(hosts, path.HostAddresses, family), PublishProof.Addresses(sources, family),
                 reach.Certain && path.Delivered == true ? true : null, false, [.. reach.Evidence, .. path.DeliveryEvidence])
             {
                 Through = $"through docker-proxy on {listener.Endpoint}{by} (INPUT, then the host's own connection to the container: DOCKER-USER never sees them)",

@@ -38,6 +38,9 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
     /// <summary>The network the target is on, when the target is known.</summary>
     public AuditedNetwork? TargetNetwork { get; init; }
 
+    /// <summary>Every address the host may have in the audit's model: what the reaches' destinations are worded against (<see cref="HostAddressText"/>).</summary>
+    public IntervalSet HostAddresses { get; init; } = IntervalSet.Empty;
+
     /// <summary>Whether connections through the proxy may get to the container at all.</summary>
     public bool MayDeliver => Delivered != false;
 
@@ -55,10 +58,8 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
         var (rules, model, networks) = compiled;
         var space = rules.Space;
         var whole = SymbolicPasses.Whole(space);
-        var uplink = model.Addresses[0].Address;
-        var hosts = listener.OnEveryAddress
-            ? networks.Aggregate(IntervalSet.Single(uplink), (s, n) => s.Union(IntervalSet.Single(n.Gateway)))
-            : IntervalSet.Single(listener.HostAddress);
+        // Every address the host may have, not the uplink's and the gateways' standing for them.
+        var hosts = listener.OnEveryAddress ? model.LocalAddresses : IntervalSet.Single(listener.HostAddress);
         var protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp");
         var reaches = ImmutableArray.CreateBuilder<ProxyReach>();
         foreach (var from in networks.Where(n => n.Subnet is not null).Prepend(null))
@@ -79,7 +80,7 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
         // The engine cuts packets at every rule; one fate by one rule per group of clients is one reach.
         var merged = reaches.GroupBy(r => (r.From, r.Certain, Key: string.Join(' ', r.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
             .Select(g => g.First() with { Packets = g.Select(r => r.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)) });
-        return new(listener, [.. merged], delivered, deliveryEvidence) { TargetNetwork = network };
+        return new(listener, [.. merged], delivered, deliveryEvidence) { TargetNetwork = network, HostAddresses = model.LocalAddresses };
     }
 
     /// <summary>The proxy's own connection: from the host (the bridge's address) to the container, NEW, through OUTPUT.</summary>

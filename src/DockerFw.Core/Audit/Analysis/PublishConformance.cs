@@ -42,18 +42,19 @@ public static class PublishConformance
         var inputs = analysis.Inputs;
         var family = inputs.Family;
         var rules = analysis.Passes.Rules;
-        return [.. PublishJudge.Judge(policy, family, _ => rules)
+        var local = PublishJudge.PossibleHosts(policy, family, inputs.HostModel.LocalAddresses);
+        return [.. PublishJudge.Judge(policy, family, local, _ => rules)
             .Select(v => (Verdict: v, Evidence: PolicyConformance.Evidence(inputs, v.Region, v.Result)))
             .GroupBy(d => (d.Verdict.Publish, d.Verdict.Member, d.Verdict.Reaches, d.Verdict.Allowed,
                 Decided: string.Join(' ', d.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
             .Select(g => Difference(g.Key.Publish, g.Key.Member, g.Select(d => d.Verdict.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)),
-                g.Key.Reaches, g.Key.Allowed, g.First().Evidence, family))];
+                g.Key.Reaches, g.Key.Allowed, g.First().Evidence, family, local))];
     }
 
     private static PublishDifference Difference(PublishPolicy publish, ContainerOnNetwork member, PacketSet packets, bool? reaches,
-        bool allowed, ImmutableArray<Evidence> evidence, IpFamily family)
+        bool allowed, ImmutableArray<Evidence> evidence, IpFamily family, IntervalSet local)
     {
         var (hosts, sources) = packets.Boxes.Aggregate((IntervalSet.Empty, IntervalSet.Empty), (a, b) => (a.Item1.Union(b[Dimension.Dst]), a.Item2.Union(b[Dimension.Src])));
-        return new(publish, member, PublishProof.Addresses(hosts, family), PublishProof.Addresses(sources, family), reaches, allowed, evidence);
+        return new(publish, member, HostAddressText.Of(hosts, local, family), PublishProof.Addresses(sources, family), reaches, allowed, evidence);
     }
 }

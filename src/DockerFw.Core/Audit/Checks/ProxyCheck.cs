@@ -33,7 +33,7 @@ public sealed class ProxyCheck : IAuditCheck
             var reaches = path.Reaches.Where(r => r.Certain).ToList();
             var who = string.Join("; ", reaches.Select(r => r.From is null
                 ? $"from outside, sources {PublishProof.Addresses(r.Sources, listener.Family)}"
-                : $"from {r.Who} by the host's address {PublishProof.Addresses(r.Hosts, listener.Family)}"));
+                : $"from {r.Who} to {HostAddressText.Of(r.Hosts, path.HostAddresses, listener.Family)}"));
             var name = container is null ? listener.Target!.ToString() : $"'{container.Name}'";
             yield return Finding.Of(FindingCodes.ProxyBypassesRestriction,
                 $"{listener.Protocol}/{listener.HostPort} of {name} is restricted on its forwarded way (the evidence's first rule keeps clients out), "

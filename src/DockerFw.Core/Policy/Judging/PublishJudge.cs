@@ -12,24 +12,26 @@ namespace DockerFw.Core.Policy.Judging;
 /// and the plan's proof alike: every new connection from outside to the host port, from any source,
 /// followed by the symbolic engine through Docker's DNAT. From an allowed source (on an allowed host
 /// address) it must reach the container; from any other it must not. The host addresses are the
-/// port's bound address, else one the policy does not list standing for every other (a dump does
-/// not say which addresses are the host's), plus the listed ones for an <c>on</c> restriction.
+/// port's bound address, else every address the host may have (a dump does not say which are the
+/// host's: all but the containers'), not one standing for the rest, which a rule naming another
+/// host address would have split.
 /// Every differing region is kept, in the walk's order: the audit reports them all, the proof
 /// refuses with each member's first. docker-proxy's ways are <see cref="ProxyConformance"/>'s.
 /// </summary>
 internal static class PublishJudge
 {
+    /// <param name="possibleHosts">Every address the host may have (<see cref="PossibleHosts"/>, or the audit's host model's).</param>
     /// <param name="rulesFor">The ruleset to judge in, given the host addresses the judge asks about (the plan's proof makes them local).</param>
-    public static ImmutableArray<PublishVerdict> Judge(ResolvedPolicy policy, IpFamily family, Func<IntervalSet, SymbolicRuleset> rulesFor)
+    public static ImmutableArray<PublishVerdict> Judge(ResolvedPolicy policy, IpFamily family, IntervalSet possibleHosts, Func<IntervalSet, SymbolicRuleset> rulesFor)
     {
         var verdicts = ImmutableArray.CreateBuilder<PublishVerdict>();
         foreach (var publish in policy.Publishes)
         {
             var listed = Listed(publish, family);
-            var other = Unlisted(listed, family);
-            var hosts = publish.Restriction == PublishRestriction.OnHostAddresses
-                ? listed.Union(IntervalSet.Single(other))
-                : IntervalSet.Single(PublishProof.Bound(publish, family) ?? other);
+            // An `on` restriction lists host addresses (the rest are judged too); a `from` one lists sources.
+            var hosts = publish.Restriction == PublishRestriction.OnHostAddresses ? possibleHosts.Union(listed)
+                : PublishProof.Bound(publish, family) is { } bound ? IntervalSet.Single(bound)
+                : possibleHosts;
             var members = policy.Members.Where(m => m.Container.Id == publish.Container.Id && m.AddressOf(family) is not null).ToList();
             if (members.Count == 0) continue;
             var rules = rulesFor(hosts);
@@ -44,17 +46,26 @@ internal static class PublishJudge
         .Aggregate(IntervalSet.Empty, (s, a) => s.Union(RuleCompiler.Intervals(a) ?? IntervalSet.Empty));
 
     /// <summary>
-    /// A host address the policy does not list, standing for every such address: the host model's
-    /// uplink address (a benchmarking or documentation address), else the next one off the list. An
-    /// <c>on</c> restriction that lists the stand-in itself must still be judged on another address.
+    /// Every address the host may have: the audit's host model's (<paramref name="model"/>), else all
+    /// but the policy's networks' container subnets (a gateway is the host's own address on its
+    /// bridge); never a container's address, which a network whose subnet is unknown would leave in.
     /// </summary>
-    public static UInt128 Unlisted(IntervalSet listed, IpFamily family)
+    public static IntervalSet PossibleHosts(ResolvedPolicy policy, IpFamily family, IntervalSet? model = null)
     {
-        var preferred = family == IpFamily.V4 ? HostModel.UplinkAddress : HostModel.UplinkAddressV6;
-        var free = IntervalSet.Range(preferred, family.AllOnes()).Subtract(listed);
-        if (free.IsEmpty) free = listed.Complement(family.AllOnes());
-        // Every address listed: there is no other to judge, and the preferred one is as good as any.
-        return free.IsEmpty ? preferred : free.Ranges.First().First;
+        var possible = model;
+        if (possible is null)
+        {
+            var containers = IntervalSet.Empty;
+            foreach (var subnet in policy.Bridges.SelectMany(b => b.SubnetsOf(family)))
+            {
+                var range = RuleCompiler.Intervals(subnet.Network) ?? IntervalSet.Empty;
+                containers = containers.Union(subnet.Gateway is { } gateway ? range.Subtract(IntervalSet.Single(gateway)) : range);
+            }
+
+            possible = containers.Complement(family.AllOnes());
+        }
+
+        return possible.Subtract(IntervalSet.FromValues(policy.Members.Select(m => m.AddressOf(family)).OfType<UInt128>()));
     }
 
     private static IEnumerable<PublishVerdict> Member(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet listed)

@@ -87,7 +87,7 @@ internal static class ConditionCompiler
         MarkMatch m => new MarkCondition(m.Value, m.Negated, m.Connection),
         AddrTypeMatch m => new AddrTypeCondition(m),
         SetMatch m => new SetCondition(m),
-        IpRangeMatch m => new AddressRangeCondition(m.Field, m.First, m.Last, m.Negated),
+        IpRangeMatch m => new AddressRangeCondition(m.Field, m.Family, m.First, m.Last, m.Negated),
         PhysdevInterfaceMatch or PhysdevFlagMatch => new PhysdevCondition(match),
         CommentMatch => new ConstantCondition(Truth.True, ""),
         _ => new ConstantCondition(Truth.Maybe, $"{match.Option}: not modelled"),

@@ -10,6 +10,9 @@ internal sealed class AddressCondition(AddressField side, AddressMask value, boo
 
     public override Truth Test(Branch p, EvaluationContext context)
     {
+        // nft's `ip daddr` in an inet table carries `meta nfproto ipv4`: a packet of the other family
+        // never matches, negated or not (an iptables rule's addresses are always its table's family).
+        if (p.Family != value.Family) return Truth.False;
         var known = p.Knows(side == AddressField.Source ? PacketFields.Source : PacketFields.Destination);
         if (!known) return _mask == 0 ? Truth.True.NegateIf(negated) : Truth.Maybe;
         var address = side == AddressField.Source ? p.Source : p.Destination;
@@ -20,10 +23,11 @@ internal sealed class AddressCondition(AddressField side, AddressMask value, boo
 }
 
 /// <summary><c>-m iprange --src-range/--dst-range</c>.</summary>
-internal sealed class AddressRangeCondition(AddressField side, UInt128 first, UInt128 last, bool negated) : Condition
+internal sealed class AddressRangeCondition(AddressField side, IpFamily family, UInt128 first, UInt128 last, bool negated) : Condition
 {
     public override Truth Test(Branch p, EvaluationContext context)
     {
+        if (p.Family != family) return Truth.False;
         if (!p.Knows(side == AddressField.Source ? PacketFields.Source : PacketFields.Destination)) return Truth.Maybe;
         var address = side == AddressField.Source ? p.Source : p.Destination;
         return TruthExtensions.From(address >= first && address <= last).NegateIf(negated);

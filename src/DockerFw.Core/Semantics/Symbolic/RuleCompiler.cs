@@ -44,6 +44,11 @@ internal static class RuleCompiler
                     if (Intervals(a.Value) is { } addrs) Constrain(Field(a.Field), addrs, a.Negated);
                     else Doubt($"the mask {a.Value} has too many holes to enumerate");
                     break;
+                case AddressMatch:
+                    // nft's `ip daddr` in an inet table implies `meta nfproto ipv4`: no packet of the
+                    // other family matches, negated or not.
+                    never = true;
+                    break;
                 case InterfaceMatch i:
                     Constrain(i.Direction == Direction.In ? Dimension.In : Dimension.Out, space.Interfaces.Matching(i.Value), i.Negated);
                     break;
@@ -109,6 +114,9 @@ internal static class RuleCompiler
                     break;
                 case IpRangeMatch r when r.Family == space.Family:
                     Constrain(Field(r.Field), IntervalSet.Range(r.First, r.Last), r.Negated);
+                    break;
+                case IpRangeMatch:
+                    never = true;
                     break;
                 case AddrTypeMatch at when host.LocalAddresses is { } local && at.Types is ["LOCAL"]:
                     Constrain(Field(at.Field), local, at.Negated);
@@ -235,7 +243,6 @@ internal static class RuleCompiler
         PhysdevInterfaceMatch or PhysdevFlagMatch => "bridge ports are not a dimension of reach",
         ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",
         OpaqueMatch o => $"-m {o.Module} {o.Option} is not understood",
-        AddressMatch or IpRangeMatch => "an address of the other family",
         _ => $"{match.Option} is not modelled",
     };
 }
