@@ -28,7 +28,7 @@ public sealed class NftNamesakeCommandTests
             Assert.True(beside.ExitCode == alone.ExitCode, beside.ToString());
             var report = JsonDocument.Parse(beside.Out).RootElement;
             Assert.DoesNotContain(report.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "DFW201");
-            var verdicts = report.GetProperty("reachability").EnumerateArray().Select(r => r.GetProperty("verdict").GetString()).ToList();
+            var verdicts = Audit.MatrixVerdicts.Of(report.GetProperty("reachability")).Select(r => r.Verdict).ToList();
             Assert.Equal(6, verdicts.Count);
             Assert.All(verdicts, v => Assert.Equal("denied", v));
         }

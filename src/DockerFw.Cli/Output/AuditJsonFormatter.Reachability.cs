@@ -7,6 +7,25 @@ namespace DockerFw.Cli.Output;
 /// <summary>The matrices: <c>reachability</c>, <c>reachability_v6</c> and <c>containers_reachability</c>.</summary>
 internal sealed partial class AuditJsonFormatter
 {
+    /// <summary>
+    /// A matrix as its networks and the pairs that are not denied; every other ordered pair of distinct
+    /// networks is <c>unlisted</c> (denied, no flows). Null when the family was not judged.
+    /// </summary>
+    private static void WriteMatrix(Utf8JsonWriter json, string name, ReachabilityMatrix? matrix)
+    {
+        if (matrix is null)
+        {
+            json.WriteNull(name);
+            return;
+        }
+
+        json.WriteStartObject(name);
+        Strings(json, "networks", matrix.Networks);
+        json.WriteString("unlisted", ReportWords.Of(ReachabilityVerdict.Denied));
+        WriteArray(json, "pairs", matrix.Listed, WriteReachability);
+        json.WriteEndObject();
+    }
+
     private static void WriteReachability(Utf8JsonWriter json, ReachabilityEntry entry)
     {
         json.WriteStartObject();

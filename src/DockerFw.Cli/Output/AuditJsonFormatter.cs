@@ -12,8 +12,11 @@ namespace DockerFw.Cli.Output;
 /// </summary>
 internal sealed partial class AuditJsonFormatter : IAuditFormatter
 {
-    /// <summary>Bumped when a key is renamed or removed or its meaning changes; adding keys keeps it.</summary>
-    public const string Schema = "dockerfw.audit/v1";
+    /// <summary>
+    /// Bumped when a key is renamed or removed or its meaning changes; adding keys keeps it. v2: the
+    /// matrices are objects listing the pairs that are not denied (docs/audit-json.md).
+    /// </summary>
+    public const string Schema = "dockerfw.audit/v2";
 
     public string Name => "json";
 
@@ -62,8 +65,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteStartArray("networks");
         foreach (var network in report.Networks) WriteNetwork(json, network);
         json.WriteEndArray();
-        WriteArray(json, "reachability", report.Reachability, WriteReachability);
-        WriteArrayOrNull(json, "reachability_v6", report.ReachabilityV6, WriteReachability);
+        WriteMatrix(json, "reachability", report.Reachability);
+        WriteMatrix(json, "reachability_v6", report.ReachabilityV6);
         WriteContainers(json, report.ContainersReachability);
         WriteArray(json, "published_ports", report.PublishedPorts, WritePort);
         WriteArrayOrNull(json, "published_ports_v6", report.PublishedPortsV6, WritePort);

@@ -26,9 +26,18 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
         foreach (var n in report.Networks)
             md.Append(CultureInfo.InvariantCulture, $"| {Text(n.Name)} | {Text(n.Bridge ?? "-")} | {Text(string.Join(", ", n.Subnets))} | {(n.Internal ? "yes" : "no")} | {Setting(n.Icc)} | {Setting(n.Masquerade)} |\n");
 
-        if (report.Networks.Length >= 2)
+        var matrix = report.Reachability;
+        if (matrix.Networks.Length > ReportWords.GridLimit)
         {
-            var names = report.Networks.Select(n => n.Name).ToList();
+            // Past the grid's limit, as the JSON says it: every pair denied but those listed.
+            md.Append("\n### Reachability\n\nNew connections from a network to another: ").Append(Text(ReportWords.GroupedMatrix(matrix))).Append(".\n");
+            if (!matrix.Listed.IsEmpty) md.Append('\n');
+            foreach (var entry in matrix.Listed)
+                md.Append("- ").Append(Text(entry.From)).Append(" -> ").Append(Text(entry.To)).Append(": ").Append(Verdict(entry.Verdict)).Append('\n');
+        }
+        else if (matrix.Networks.Length >= 2)
+        {
+            var names = matrix.Networks;
             md.Append("\n### Reachability\n\nNew connections from a network (row) to another (column).\n\n| from \\ to | ").Append(string.Join(" | ", names.Select(Text))).Append(" |\n|---|")
                 .Append(string.Concat(names.Select(_ => "---|"))).Append('\n');
             foreach (var from in names)
@@ -36,7 +45,7 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
                 md.Append("| ").Append(Text(from)).Append(" |");
                 foreach (var to in names)
                 {
-                    var entry = report.Reachability.FirstOrDefault(r => r.From == from && r.To == to);
+                    var entry = matrix.Of(from, to);
                     md.Append(' ').Append(from == to ? "-" : entry is null ? "?" : Verdict(entry.Verdict)).Append(" |");
                 }
 

@@ -9,24 +9,15 @@ internal sealed partial class AuditTextFormatter
     private static void Reachability(IAnsiConsole console, AuditReport report)
     {
         Heading(console, "Reachability", "new connections from a network (row) to another (column)");
-        var names = report.Networks.Select(n => n.Name).ToList();
-        if (names.Count < 2)
+        var matrix = report.Reachability;
+        if (matrix.Networks.Length < 2)
         {
             console.MarkupLine("  (fewer than two networks)");
             return;
         }
 
-        var table = NewTable(["from \\ to", .. names]);
-        foreach (var from in names)
-        {
-            var cells = names.Select(to => from == to
-                ? new Markup("-")
-                : report.Reachability.FirstOrDefault(r => r.From == from && r.To == to) is { } entry ? VerdictCell(entry.Verdict) : new Markup("?"));
-            table.AddRow([new Markup(Esc(from)), .. cells]);
-        }
-
-        console.Write(table);
-        foreach (var entry in report.Reachability.Where(r => r.Verdict != ReachabilityVerdict.Denied))
+        Grid(console, matrix);
+        foreach (var entry in matrix.Listed)
         {
             var head = $"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}";
             if (entry.Flows.Length == 1) console.MarkupLine(Esc($"{head}, {FlowText(entry.Flows[0])}"));
@@ -41,6 +32,28 @@ internal sealed partial class AuditTextFormatter
         }
     }
 
+    /// <summary>A grid of verdicts for a few networks; past <see cref="ReportWords.GridLimit"/>, the grouped line the JSON's form says.</summary>
+    private static void Grid(IAnsiConsole console, ReachabilityMatrix matrix)
+    {
+        if (matrix.Networks.Length > ReportWords.GridLimit)
+        {
+            console.MarkupLine(Esc($"  {ReportWords.GroupedMatrix(matrix)}"));
+            return;
+        }
+
+        var names = matrix.Networks;
+        var table = NewTable(["from \\ to", .. names]);
+        foreach (var from in names)
+        {
+            var cells = names.Select(to => from == to
+                ? new Markup("-")
+                : matrix.Of(from, to) is { } entry ? VerdictCell(entry.Verdict) : new Markup("?"));
+            table.AddRow([new Markup(Esc(from)), .. cells]);
+        }
+
+        console.Write(table);
+    }
+
     /// <summary>Only when an IPv6 ruleset was read: the networks with an IPv6 subnet, as ip6tables treats them.</summary>
     private static void ReachabilityV6(IAnsiConsole console, AuditReport report)
     {
@@ -52,18 +65,8 @@ internal sealed partial class AuditTextFormatter
             return;
         }
 
-        var names = entries.Select(e => e.From).Distinct().ToList();
-        var table = NewTable(["from \\ to", .. names]);
-        foreach (var from in names)
-        {
-            var cells = names.Select(to => from == to
-                ? new Markup("-")
-                : entries.FirstOrDefault(r => r.From == from && r.To == to) is { } entry ? VerdictCell(entry.Verdict) : new Markup("?"));
-            table.AddRow([new Markup(Esc(from)), .. cells]);
-        }
-
-        console.Write(table);
-        foreach (var entry in entries.Where(r => r.Verdict != ReachabilityVerdict.Denied))
+        Grid(console, entries);
+        foreach (var entry in entries.Listed)
             console.MarkupLine(Esc($"  {entry.From} -> {entry.To}: {ReportWords.Of(entry.Verdict)}, {string.Join("; ", entry.Flows.Select(FlowText))}"));
     }
 

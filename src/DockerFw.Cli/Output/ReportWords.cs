@@ -37,6 +37,19 @@ internal static class ReportWords
         _ => ip,
     };
 
+    /// <summary>
+    /// The most networks a matrix is drawn as a grid for (text, markdown, HTML). Past it a grid is
+    /// unreadable and grows as N²: the formats say what the JSON says instead, every pair denied but
+    /// those listed (<see cref="GroupedMatrix"/>).
+    /// </summary>
+    public const int GridLimit = 30;
+
+    /// <summary>The grouped form of a matrix: how many networks and pairs, and that every pair not listed is denied.</summary>
+    public static string GroupedMatrix(ReachabilityMatrix matrix) =>
+        $"{matrix.Networks.Length} networks, {matrix.Count} ordered pairs: " + (matrix.Listed.IsEmpty
+            ? "every pair denied"
+            : $"every pair denied except the {matrix.Listed.Length} listed");
+
     public static FindingSeverity? SeverityOf(string word) =>
         Enum.GetValues<FindingSeverity>().Select(s => (FindingSeverity?)s).FirstOrDefault(s => Of(s!.Value) == word);
 

@@ -9,7 +9,7 @@ namespace DockerFw.Core.Audit;
 /// </summary>
 public sealed record AuditReport(
     ImmutableArray<NetworkReport> Networks,
-    ImmutableArray<ReachabilityEntry> Reachability,
+    ReachabilityMatrix Reachability,
     ImmutableArray<PublishedPortReport> PublishedPorts,
     ImmutableArray<LinkReport> Links,
     DockerUserReport? DockerUser,
@@ -20,7 +20,7 @@ public sealed record AuditReport(
     public bool ViewInferred { get; init; }
 
     /// <summary>The network matrix over the IPv6 ruleset (null when there is none): ip6tables isolates on its own.</summary>
-    public ImmutableArray<ReachabilityEntry>? ReachabilityV6 { get; init; }
+    public ReachabilityMatrix? ReachabilityV6 { get; init; }
 
     /// <summary>The published ports probed in the IPv6 ruleset (null when there is none): the IPv6 bindings, to the containers' IPv6 addresses.</summary>
     public ImmutableArray<PublishedPortReport>? PublishedPortsV6 { get; init; }

@@ -54,7 +54,7 @@ public static class Auditor
 
         return new AuditReport(
             networks,
-            [.. analysis.Pairs.Select(p => p.ToEntry())],
+            analysis.Matrix,
             [.. analysis.Ports.Select(p => p.Report)],
             [.. analysis.Links.Select(l => l.Report).Distinct()],
             analysis.DockerUser,
@@ -63,7 +63,7 @@ public static class Auditor
         {
             ViewInferred = analysis.Inputs.ViewInferred,
             ContainersReachability = context.ContainerMatrix ? ContainerReach.Matrix(analysis) : null,
-            ReachabilityV6 = analysis.V6 is { } six ? [.. six.Pairs.Select(p => p.ToEntry())] : null,
+            ReachabilityV6 = analysis.V6?.Matrix,
             PublishedPortsV6 = analysis.V6 is { } v6Ports ? [.. v6Ports.Ports.Select(p => p.Report)] : null,
             LinksV6 = analysis.V6 is { } v6Links ? [.. v6Links.Links.Select(l => l.Report).Distinct()] : null,
             Intended = context.Policy is null ? null : intended,

@@ -19,9 +19,9 @@ public sealed class AuditIpv6Tests : IDisposable
         var run = Audit(File.ReadAllText(LabHost.PathOf("ip6tables-save")));
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var six = JsonNode.Parse(run.Out)!["reachability_v6"]!.AsArray();
+        var six = MatrixVerdicts.Of(run.Out, "reachability_v6");
         Assert.Equal(2, six.Count);
-        Assert.All(six, e => Assert.Equal("denied", (string?)e!["verdict"]));
+        Assert.All(six, e => Assert.Equal("denied", e.Verdict));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class AuditIpv6Tests : IDisposable
 
         Assert.True(run.ExitCode == 1, run.ToString());
         var report = JsonNode.Parse(run.Out)!;
-        Assert.All(report["reachability"]!.AsArray(), e => Assert.Equal("denied", (string?)e!["verdict"]));
+        Assert.All(MatrixVerdicts.Of(run.Out, "reachability"), e => Assert.Equal("denied", e.Verdict));
         var finding = Assert.Single(report["findings"]!.AsArray(), f => (string?)f!["code"] == "DFW201")!;
         Assert.StartsWith("over IPv6 (ip6tables), containers of frontend", (string?)finding["message"]);
         var evidence = Assert.Single(finding["evidence"]!.AsArray())!;

@@ -57,19 +57,21 @@ public sealed class AuditJsonSchemaTests
     }
 
     [Theory]
-    [InlineData("findings")]
-    [InlineData("reachability")]
-    public void The_checker_rejects_output_that_breaks_the_contract(string array)
+    [InlineData("findings", "$.findings[0]")]
+    [InlineData("reachability", "$.reachability.pairs[0]")]
+    [InlineData("unlisted", "$.reachability.unlisted")]
+    public void The_checker_rejects_output_that_breaks_the_contract(string part, string where)
     {
         var document = JsonNode.Parse(Run("lab-host with Docker's JSON").Out)!.AsObject();
-        var first = document[array]!.AsArray()[0]!.AsObject();
-        if (array == "findings") first.Remove("code");
-        else first["verdict"] = "maybe";
+        if (part == "findings") document["findings"]!.AsArray()[0]!.AsObject().Remove("code");
+        // A listed pair is never denied: denied pairs are the unlisted ones.
+        else if (part == "reachability") document["reachability"]!["pairs"]!.AsArray().Add(JsonNode.Parse("""{"from":"backend","to":"frontend","verdict":"denied","flows":[]}"""));
+        else document["reachability"]!["unlisted"] = "allowed";
 
         var errors = Checker.Validate(JsonDocument.Parse(document.ToJsonString()).RootElement);
 
         Assert.Single(errors);
-        Assert.StartsWith($"$.{array}[0]", errors[0]);
+        Assert.StartsWith(where, errors[0]);
     }
 
     [Fact]

@@ -66,8 +66,8 @@ public sealed class Ipv6IsolationTests
         var report = Audit(V6());
 
         Assert.Empty(report.Findings.Where(f => f.Code.Check == "isolation"));
-        Assert.All(report.ReachabilityV6!.Value, e => Assert.Equal(ReachabilityVerdict.Denied, e.Verdict));
-        Assert.Equal(2, report.ReachabilityV6!.Value.Length);
+        Assert.All(report.ReachabilityV6!, e => Assert.Equal(ReachabilityVerdict.Denied, e.Verdict));
+        Assert.Equal(2, report.ReachabilityV6!.Length);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class Ipv6IsolationTests
         Assert.NotEmpty(finding.Evidence);
         Assert.All(finding.Evidence, e => Assert.Equal(IpFamily.V6, e.Family));
         Assert.All(report.Reachability, e => Assert.Equal(ReachabilityVerdict.Denied, e.Verdict));
-        Assert.Equal(ReachabilityVerdict.Allowed, Assert.Single(report.ReachabilityV6!.Value, e => e.From == "bridge1").Verdict);
+        Assert.Equal(ReachabilityVerdict.Allowed, Assert.Single(report.ReachabilityV6!, e => e.From == "bridge1").Verdict);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class Ipv6IsolationTests
             -A DOCKER-USER -i bridge2 -o bridge1 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
             """));
 
-        var entry = Assert.Single(report.ReachabilityV6!.Value, e => e.From == "bridge1");
+        var entry = Assert.Single(report.ReachabilityV6!, e => e.From == "bridge1");
         Assert.Equal(ReachabilityVerdict.Partial, entry.Verdict);
         Assert.Equal(new AllowedFlow("tcp", "443", "2001:db8:2::5", "connection"), Assert.Single(entry.Flows));
         Assert.Contains("IPv6", Assert.Single(report.Findings, f => f.Code == FindingCodes.NetworksPartlyOpen).Message);
@@ -133,7 +133,7 @@ public sealed class Ipv6IsolationTests
             """));
 
         Assert.NotNull(report.ReachabilityV6);
-        Assert.All(report.ReachabilityV6!.Value, r => Assert.Equal(ReachabilityVerdict.Allowed, r.Verdict));
+        Assert.All(report.ReachabilityV6!, r => Assert.Equal(ReachabilityVerdict.Allowed, r.Verdict));
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.NetworksNotIsolated && f.Message.Contains("IPv6"));
         Assert.Contains(report.Findings, f => f.Code == FindingCodes.NoIpv6Rules);
         Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.MasqueradeMissing && f.Message.Contains("IPv6"));

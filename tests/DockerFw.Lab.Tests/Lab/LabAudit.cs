@@ -57,13 +57,13 @@ public sealed class LabAudit
 
     /// <summary>The verdict for new connections from one network's containers to another's: allowed, denied or partial.</summary>
     public string Reach(string from, string to) =>
-        Root.GetProperty("reachability").EnumerateArray()
+        Oracle.MatrixJson.Entries(Root.GetProperty("reachability"))
             .SingleOrDefault(r => r.GetProperty("from").GetString() == from && r.GetProperty("to").GetString() == to) is { ValueKind: JsonValueKind.Object } r
             ? r.GetProperty("verdict").GetString()!
             : throw new Xunit.Sdk.XunitException($"the audit reports nothing from {from} to {to}:\n{Json}");
 
     public IEnumerable<JsonElement> Flows(string from, string to) =>
-        Root.GetProperty("reachability").EnumerateArray()
+        Oracle.MatrixJson.Entries(Root.GetProperty("reachability"))
             .Single(r => r.GetProperty("from").GetString() == from && r.GetProperty("to").GetString() == to)
             .GetProperty("flows").EnumerateArray();
 

@@ -51,8 +51,8 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
 
     private void NetworkMatrix(string key, bool six, List<ProbeResult> between)
     {
-        if (audit.GetProperty(key) is not { ValueKind: JsonValueKind.Array } matrix) return;
-        foreach (var e in matrix.EnumerateArray())
+        // Every pair is a claim, the unlisted (denied) ones too.
+        foreach (var e in MatrixJson.Entries(audit.GetProperty(key)))
         {
             var from = Subnets(e.GetProperty("from").GetString()!, six);
             var to = Subnets(e.GetProperty("to").GetString()!, six);

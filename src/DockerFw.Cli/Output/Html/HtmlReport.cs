@@ -37,7 +37,11 @@ internal sealed record HtmlSetting(string Declared, string Effective, bool Drift
 
 /// <summary>A network matrix (IPv4 or IPv6): rows are sources, columns destinations.</summary>
 internal sealed record HtmlMatrix(string Id, string Title, string Caption, IReadOnlyList<string> Names, IReadOnlyList<HtmlMatrixRow> Rows,
-    IReadOnlyList<HtmlPair> Open);
+    IReadOnlyList<HtmlPair> Open)
+{
+    /// <summary>Set instead of a grid for a matrix of many networks: the pairs and that every one not listed is denied.</summary>
+    public string? Grouped { get; init; }
+}
 
 internal sealed record HtmlMatrixRow(string From, IReadOnlyList<HtmlCell> Cells);
 

@@ -22,11 +22,11 @@ internal static class HtmlReportBuilder
             : "fails on nothing (--fail-on never)";
         var matrices = new List<HtmlMatrix>();
         if (Matrix("matrix", "Reachability", "New connections from a network (row) to another (column); the diagonal is icc inside the network.",
-                report.Networks.Select(n => n.Name).ToList(), report.Reachability, report, ids, v6: false) is { } v4)
+                report.Reachability, report, ids, v6: false) is { } v4)
             matrices.Add(v4);
         if (report.ReachabilityV6 is { IsEmpty: false } six
             && Matrix("matrix-v6", "Reachability over IPv6", "The same matrix in the ip6tables rules, between networks with an IPv6 subnet.",
-                six.Select(e => e.From).Distinct().ToList(), six, report, ids, v6: true) is { } v6)
+                six, report, ids, v6: true) is { } v6)
             matrices.Add(v6);
 
         return new HtmlReport(
@@ -56,16 +56,19 @@ internal static class HtmlReportBuilder
 
     private static HtmlSetting Setting(Setting s) => new(ReportWords.Switch(s.Declared), Text(ReportWords.Effective(s)), s.Drifted);
 
-    private static HtmlMatrix? Matrix(string id, string title, string caption, List<string> names, IReadOnlyCollection<ReachabilityEntry> entries,
+    private static HtmlMatrix? Matrix(string id, string title, string caption, ReachabilityMatrix matrix,
         AuditReport report, IReadOnlyDictionary<Finding, string> ids, bool v6)
     {
-        if (names.Count < 2) return null;
+        var names = matrix.Networks;
+        if (names.Length < 2) return null;
         var open = new List<HtmlPair>();
         var rows = new List<HtmlMatrixRow>();
+        // Past the grid's limit the matrix is said as the JSON says it: every pair denied but the open ones listed.
+        var grid = names.Length <= ReportWords.GridLimit;
         foreach (var from in names)
         {
             var cells = new List<HtmlCell>();
-            foreach (var to in names)
+            foreach (var to in grid ? names : [.. matrix.Listed.Where(e => e.From == from).Select(e => e.To)])
             {
                 if (from == to)
                 {
@@ -73,7 +76,7 @@ internal static class HtmlReportBuilder
                     continue;
                 }
 
-                var entry = entries.FirstOrDefault(r => r.From == from && r.To == to);
+                var entry = matrix.Of(from, to);
                 if (entry is null)
                 {
                     cells.Add(new HtmlCell(Text(to), "?", "unknown", "not judged", null, $"{Text(from)} to {Text(to)}: not judged"));
@@ -97,10 +100,13 @@ internal static class HtmlReportBuilder
                 cells.Add(new HtmlCell(Text(to), word, word, flows.Count == 0 ? word : string.Join("; ", flows), href, label));
             }
 
-            rows.Add(new HtmlMatrixRow(Text(from), cells));
+            if (grid) rows.Add(new HtmlMatrixRow(Text(from), cells));
         }
 
-        return new HtmlMatrix(id, title, caption, [.. names.Select(Text)], rows, open);
+        return new HtmlMatrix(id, title, caption, grid ? [.. names.Select(Text)] : [], rows, open)
+        {
+            Grouped = grid ? null : Text(ReportWords.GroupedMatrix(matrix)),
+        };
     }
 
     // The diagonal is icc: what containers of one network do to each other.

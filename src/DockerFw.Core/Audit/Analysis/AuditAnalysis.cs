@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
 
@@ -54,8 +55,15 @@ public sealed class AuditAnalysis
 
     public ImmutableArray<NetworkFacts> Networks => _sweep.Value.Networks;
 
-    /// <summary>Every ordered pair of distinct bridge networks.</summary>
+    /// <summary>
+    /// Every ordered pair of distinct bridge networks whose verdict is not denied; every other pair is
+    /// denied, with no flows (<see cref="PairReach.Of"/>). Isolated pairs are not held: a host of N
+    /// isolated networks would hold N(N-1) of them.
+    /// </summary>
     public ImmutableArray<PairReach> Pairs => _sweep.Value.Pairs;
+
+    /// <summary>The network matrix of the report: <see cref="Pairs"/> over the networks, every other pair denied.</summary>
+    public ReachabilityMatrix Matrix => new(Inputs.Networks.Select(n => n.Name), Pairs.Select(p => p.ToEntry()));
 
     public ImmutableArray<PortFacts> Ports => _ports.Value;
 
@@ -91,9 +99,13 @@ public sealed class AuditAnalysis
         var links = ImmutableArray.CreateBuilder<LinkFacts>();
         foreach (var a in Inputs.Networks)
         {
-            var facts = NetworkFacts.Probe(a, Inputs, Passes, Passes.From(a));
+            var walked = Passes.From(a);
+            var facts = NetworkFacts.Probe(a, Inputs, Passes, walked);
             networks.Add(facts);
-            pairs.AddRange(Inputs.Networks.Where(b => b != a).Select(b => PairReach.Of(a, b, Passes, Inputs)));
+            // Only the bridges the walk finds something open to can be anything but denied: the others
+            // are not asked one by one (PairReach.Of would answer denied for each).
+            pairs.AddRange(Inputs.Networks.Where(b => b != a && walked.TryGetValue(b.Bridge, out var all) && all.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
+                .Select(b => PairReach.Of(a, b, Passes, Inputs)).Where(p => p.Verdict != ReachabilityVerdict.Denied));
             links.AddRange(LinkFacts.Find(Inputs, Passes, facts));
         }
 

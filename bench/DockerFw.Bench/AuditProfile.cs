@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model;
+using DockerFw.Core.Syntax.IptablesSave;
+
+namespace DockerFw.Bench;
+
+/// <summary>
+/// `audit FILE [DOCKER-JSON]`: where an audit of a dump spends its CPU time, phase by phase (read, view,
+/// compile, the per-network facts, the matrix, ports, each check, the report), each phase asked
+/// separately in the order the audit asks it, with the memory allocated so far.
+/// </summary>
+internal static class AuditProfile
+{
+    public static int Run(string file, string? docker)
+    {
+        var clock = new CpuClock();
+        var last = TimeSpan.Zero;
+        void Mark(string phase)
+        {
+            var now = clock.Elapsed;
+            Console.Error.WriteLine($"{phase,-28} {(now - last).TotalMilliseconds,8:F0} ms   allocated {GC.GetTotalAllocatedBytes() >> 20,6} MB");
+            last = now;
+        }
+
+        var ruleset = IptablesSaveReader.Read(File.ReadAllText(file), file).Value!;
+        var view = docker is null ? DockerView.Empty : DockerInspectReader.Read(File.ReadAllText(docker), docker).Value!;
+        Mark("read");
+        var context = new AuditContext(ruleset, new Ruleset(Core.Model.Values.IpFamily.V6, []), view, HostSettings.Unknown) { Ipv6Read = false };
+        var analysis = context.Analysis();
+        var inputs = analysis.Inputs;
+        Mark($"inputs ({inputs.Networks.Length} networks)");
+        var passes = analysis.Passes;
+        Mark("compile (rules)");
+        var facts = new List<NetworkFacts>();
+        var walks = TimeSpan.Zero;
+        var icc = TimeSpan.Zero;
+        var nat = TimeSpan.Zero;
+        var pairs = TimeSpan.Zero;
+        var links = TimeSpan.Zero;
+        var count = 0;
+        foreach (var a in inputs.Networks)
+        {
+            var t0 = clock.Elapsed;
+            var walked = passes.From(a);
+            var t1 = clock.Elapsed;
+            facts.Add(NetworkFacts.Probe(a, inputs, passes, walked));
+            var t2 = clock.Elapsed;
+            foreach (var b in inputs.Networks)
+                if (b != a) { PairReach.Of(a, b, passes, inputs); count++; }
+            var t3 = clock.Elapsed;
+            _ = LinkFacts.Find(inputs, passes, facts[^1]).ToList();
+            var t4 = clock.Elapsed;
+            walks += t1 - t0;
+            icc += t2 - t1;
+            pairs += t3 - t2;
+            links += t4 - t3;
+        }
+
+        Console.Error.WriteLine($"  walks From(a)            {walks.TotalMilliseconds,8:F0} ms");
+        Console.Error.WriteLine($"  network facts            {icc.TotalMilliseconds,8:F0} ms");
+        Console.Error.WriteLine($"  pairs ({count})         {pairs.TotalMilliseconds,8:F0} ms");
+        Console.Error.WriteLine($"  links                    {links.TotalMilliseconds,8:F0} ms");
+        last = clock.Elapsed;
+        _ = analysis.Networks;
+        Mark("sweep (as the audit runs it)");
+        _ = analysis.Ports;
+        Mark("ports");
+        foreach (var check in Core.Audit.Checks.Checks.All)
+        {
+            _ = check.Run(context).ToList();
+            Mark($"check {check.Name}");
+        }
+
+        var admin = AdminRuleFacts.Of(inputs, passes.Rules, native: true);
+        Mark($"admin rule facts again ({admin.Length})");
+        var report = Auditor.Run(context);
+        Mark($"Auditor.Run ({report.Reachability.Length} pairs)");
+        Console.Error.WriteLine($"total {clock.Elapsed.TotalMilliseconds:F0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");
+        return 0;
+    }
+
+    /// <summary>The process's CPU time (user and system, every thread): on a shared machine, wall time is mostly waiting.</summary>
+    private sealed class CpuClock
+    {
+        private readonly TimeSpan _start = Process.GetCurrentProcess().TotalProcessorTime;
+
+        public TimeSpan Elapsed => Process.GetCurrentProcess().TotalProcessorTime - _start;
+    }
+}
