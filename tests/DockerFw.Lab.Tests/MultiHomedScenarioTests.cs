@@ -90,7 +90,7 @@ public sealed class MultiHomedScenarioTests
         try
         {
             var audit = LabAudit.Of(lab);
-            var pair = audit.Root.GetProperty("reachability").EnumerateArray()
+            var pair = Oracle.MatrixJson.Entries(audit.Root.GetProperty("reachability"))
                 .Single(e => e.GetProperty("from").GetString() == "inner" && e.GetProperty("to").GetString() == "back");
             var flows = pair.GetProperty("flows").EnumerateArray().ToList();
             Assert.True(pair.GetProperty("verdict").GetString() == "partial"
