@@ -89,22 +89,5 @@ internal sealed partial class AuditJsonFormatter
         json.WriteEndObject();
     }
 
-    private static void WriteDecidedBy(Utf8JsonWriter json, IEnumerable<Evidence> rules, AuditRun run)
-    {
-        json.WriteStartArray("decided_by");
-        foreach (var evidence in rules)
-        {
-            json.WriteStartObject();
-            json.WriteString("table", evidence.Table);
-            json.WriteString("chain", evidence.Chain);
-            json.WriteNumber("rule", evidence.Rule);
-            json.WriteNumber("line", evidence.Line);
-            json.WriteString("text", evidence.Text);
-            json.WriteString("role", evidence.Role);
-            NullableString(json, "file", run.FileOf(evidence));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-    }
+    private static void WriteDecidedBy(Utf8JsonWriter json, IEnumerable<Evidence> rules, AuditRun run) => Rules(json, "decided_by", rules, run);
 }

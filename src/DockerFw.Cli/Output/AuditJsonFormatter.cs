@@ -218,21 +218,7 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteString("message", finding.Message);
         Strings(json, "networks", finding.Networks);
         Strings(json, "containers", finding.Containers);
-        json.WriteStartArray("evidence");
-        foreach (var evidence in finding.Evidence)
-        {
-            json.WriteStartObject();
-            json.WriteString("table", evidence.Table);
-            json.WriteString("chain", evidence.Chain);
-            json.WriteNumber("rule", evidence.Rule);
-            json.WriteNumber("line", evidence.Line);
-            json.WriteString("text", evidence.Text);
-            json.WriteString("role", evidence.Role);
-            NullableString(json, "file", run.FileOf(evidence));
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        Rules(json, "evidence", finding.Evidence, run);
         if (finding.IntendedBy is { } by)
         {
             json.WriteStartObject("intended_by");
@@ -268,5 +254,25 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
     {
         if (value is { } v) json.WriteNumber(name, v);
         else json.WriteNull(name);
+    }
+
+    /// <summary>Rules as evidence: where each is (table, chain, number, line, file) and what it did.</summary>
+    private static void Rules(Utf8JsonWriter json, string name, IEnumerable<Evidence> rules, AuditRun run)
+    {
+        json.WriteStartArray(name);
+        foreach (var evidence in rules)
+        {
+            json.WriteStartObject();
+            json.WriteString("table", evidence.Table);
+            json.WriteString("chain", evidence.Chain);
+            json.WriteNumber("rule", evidence.Rule);
+            json.WriteNumber("line", evidence.Line);
+            json.WriteString("text", evidence.Text);
+            json.WriteString("role", evidence.Role);
+            NullableString(json, "file", run.FileOf(evidence));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }

@@ -58,6 +58,10 @@ internal static class ProofText
 
         var ports = box[Dimension.Dport];
         var suffix = ports.Equals(space.Full(Dimension.Dport)) ? "" : "/" + Ranges(ports);
+        // Replies that die only for some source ports (a drop of the client's own port) make only the
+        // requests from those ports one-way: say which, or the whole protocol reads as broken.
+        var sources = box[Dimension.Sport];
+        if (!sources.Equals(space.Full(Dimension.Sport))) suffix += $" from source port{(sources.Cardinality == 1 ? "" : "s")} {Ranges(sources)}";
         foreach (var p in Values(protocols)) yield return Protocol.FromNumber((int)p).Name + suffix;
     }
 

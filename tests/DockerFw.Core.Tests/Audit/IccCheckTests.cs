@@ -38,6 +38,25 @@ public sealed class IccCheckTests
             """).ToString(), view: EngineView.TwoBridges()));
 
     [Fact]
+    public void Icc_on_where_only_first_packets_pass_is_blocked()
+    {
+        // Oracle seed 3101: a policy's reply rule deleted left icc "partial" with one-way flows only;
+        // no connection between the containers completed, and DFW302 was missing.
+        var dump = new DockerHost(User: """
+            -A DOCKER-USER -i bridge1 -o bridge1 -m conntrack --ctstate RELATED,ESTABLISHED -j DROP
+            -A DOCKER-USER -i bridge1 -o bridge1 -p tcp -m tcp --dport 5432 -j ACCEPT
+            -A DOCKER-USER -i bridge1 -o bridge1 -j DROP
+            """).ToString();
+
+        var report = Report(dump, view: EngineView.TwoBridges());
+
+        var icc = Assert.Single(report.Networks, n => n.Name == "bridge1").Icc;
+        Assert.All(icc.PartialFlows!.Value, f => Assert.Equal("one-way", f.Kind));
+        var blocked = Assert.Single(report.Findings, f => f.Code.Code == "DFW302");
+        Assert.Contains("only first packets pass, their replies do not: tcp/5432", blocked.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_report_shows_icc_declared_and_effective()
     {
         var report = Report(new DockerHost(Bridge2IccOff: true, User: "-A DOCKER-USER -i bridge2 -o bridge2 -j ACCEPT").ToString());

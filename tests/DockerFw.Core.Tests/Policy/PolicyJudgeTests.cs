@@ -61,6 +61,18 @@ public sealed class PolicyJudgeTests
     }
 
     [Fact]
+    public void Replies_that_die_for_one_source_port_make_only_the_requests_from_it_one_way()
+    {
+        // Oracle seed 3050 (F16): a drop of the client's own port 6291 kills the replies of the
+        // requests it sends from that port, and no other; the finding said "tcp", every request.
+        var holed = Holed("-d API/32 -p tcp -m tcp --dport 6291 -j DROP");
+
+        var finding = Assert.Single(Findings(holed));
+
+        Assert.StartsWith("'api' on 'backend' -> 'db' on 'backend' tcp/5432 from source port 6291: new connections get their first packet through but not the replies", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bridge_that_switches_unfiltered_is_the_audit_s_view_alone_and_opens_every_pair_of_it()
     {
         var proving = PolicyView.Proving(Applied(), Policy);

@@ -7,7 +7,8 @@ namespace DockerFw.Core.Audit.Checks;
 /// NEW packet from one container of the network to another, answered by the symbolic engine (on,
 /// off, or partial with the flows); when bridge-nf-call-iptables is 0 for the bridge, no rule sees
 /// that traffic and icc is effectively on. A partial icc on an icc=false network is a hole (DFW301);
-/// a partial icc on an icc=true network is left to the report (admins narrow icc on purpose).
+/// a partial icc on an icc=true network is left to the report (admins narrow icc on purpose), unless
+/// every flow it holds is one-way: then no connection completes, and it is blocked (DFW302).
 /// </summary>
 public sealed class IccCheck : IAuditCheck
 {
@@ -18,6 +19,12 @@ public sealed class IccCheck : IAuditCheck
         foreach (var (analysis, prefix) in context.Analysis().Families)
             foreach (var finding in Judge(analysis, prefix)) yield return finding;
     }
+
+    /// <summary>
+    /// A partial icc whose every flow is one-way: first packets pass, no reply does, so no connection
+    /// between the network's containers completes: as blocked as "off" for anyone using it.
+    /// </summary>
+    private static bool OnlyOneWay(Effect icc) => icc.Partial && icc.Flows.Length > 0 && icc.Flows.All(flow => flow.Kind == ReplyFate.OneWay);
 
     /// <summary>The flows a partial setting holds for, as the report lists them: <c>tcp/80 to 10.0.0.3</c>.</summary>
     public static string Flows(Effect effect) => string.Join(", ", effect.Flows.Select(FlowWords.Of));
@@ -43,9 +50,9 @@ public sealed class IccCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.IccNotEnforced,
                     $"{prefix}{name} has icc disabled, but some new connections between its containers still pass ({Flows(f.Icc)}): the rules accept them before Docker's DROP. Remove or narrow the accepting rule (evidence).",
                     [name], evidence: f.Icc.Evidence);
-            else if (declared && effective == false)
+            else if (declared && (effective == false || OnlyOneWay(f.Icc)))
                 yield return Finding.Of(FindingCodes.IccBlocked,
-                    $"{prefix}{name} has icc enabled, but the rules block new connections between its containers. If that is meant, declare it with com.docker.network.bridge.enable_icc=false; otherwise remove the blocking rule (evidence).",
+                    $"{prefix}{name} has icc enabled, but the rules block new connections between its containers{(effective == false ? "" : $" (only first packets pass, their replies do not: {Flows(f.Icc)})")}. If that is meant, declare it with com.docker.network.bridge.enable_icc=false; otherwise remove the blocking rule (evidence).",
                     [name], evidence: f.Icc.Evidence);
             else if (!declared && effective == false && f.BridgedTrafficFiltered is null)
                 yield return Finding.Of(FindingCodes.IccAssumesBrNetfilter,
