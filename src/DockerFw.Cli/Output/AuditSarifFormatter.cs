@@ -36,6 +36,10 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     public void Write(AuditRun run, TextWriter output, TerminalProfile terminal)
     {
         var rules = FindingCodes.All;
+        // A dump's lines are split once for every location in it, not once per location; dumps are
+        // told apart by identity (their text is the whole dump: no key to hash or compare).
+        var split = new Dictionary<DumpOrigin, IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
+        IReadOnlyList<string> DumpLines(DumpOrigin dump) => split.TryGetValue(dump, out var lines) ? lines : split[dump] = dump.Lines();
         var log = new JsonObject
         {
             ["$schema"] = SchemaUri,
@@ -52,7 +56,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
                     },
                 },
                 ["automationDetails"] = new JsonObject { ["id"] = $"dockerfw-audit/{run.Host.Trim('/')}/" },
-                ["results"] = new JsonArray([.. run.Report.Findings.Concat(run.Report.Intended ?? []).Select(f => Result(f, rules.IndexOf(f.Code), run))]),
+                ["results"] = new JsonArray([.. run.Report.Findings.Concat(run.Report.Intended ?? []).Select(f => Result(f, rules.IndexOf(f.Code), run, DumpLines))]),
                 ["properties"] = new JsonObject
                 {
                     ["inferred"] = run.Report.ViewInferred,
@@ -97,11 +101,11 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
         };
     }
 
-    private static JsonNode Result(Finding finding, int ruleIndex, AuditRun run)
+    private static JsonNode Result(Finding finding, int ruleIndex, AuditRun run, Func<DumpOrigin, IReadOnlyList<string>> linesOf)
     {
         // Code scanning shows the first location as the alert's place and the related ones as links
         // from its message: the rule that decided first, the others after it.
-        var locations = Locations(finding, run).ToList();
+        var locations = Locations(finding, run, linesOf).ToList();
         var result = new JsonObject
         {
             ["ruleId"] = finding.Code.Code,
@@ -144,18 +148,18 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     /// setting) points at the file it comes from as a whole: code scanning shows no result that has
     /// no location. Rules read from stdin or the live host have no file to point at.
     /// </summary>
-    private static IEnumerable<JsonObject> Locations(Finding finding, AuditRun run)
+    private static IEnumerable<JsonObject> Locations(Finding finding, AuditRun run, Func<DumpOrigin, IReadOnlyList<string>> linesOf)
     {
         var located = finding.Evidence.Select(e => (Evidence: e, At: run.Locate(e))).Where(l => l.At is not null)
-            .DistinctBy(l => (l.At!.Value.Dump, l.At.Value.Line)).Take(MaxLocations).ToList();
+            .DistinctBy(l => (l.At!.Value.Dump.Path, l.At.Value.Dump.Archive, l.At.Value.Line)).Take(MaxLocations).ToList();
         if (located.Count > 0)
-            return located.Select(l => RuleLocation(l.At!.Value.Dump, l.At.Value.Line, l.Evidence));
+            return located.Select(l => RuleLocation(l.At!.Value.Dump, l.At.Value.Line, l.Evidence, linesOf(l.At.Value.Dump)));
 
         var docker = run.DockerFiles.FirstOrDefault(f => !f.StartsWith('<'));
         var dump = run.RulesDump;
         if (finding.Code.Check == "container" && docker is not null || dump is null)
             return docker is null ? [] : [WholeFile(FileLocation(docker), run.LinesOf(docker))];
-        return [WholeFile(DumpLocation(dump), dump.Lines())];
+        return [WholeFile(DumpLocation(dump), linesOf(dump))];
     }
 
     private static JsonObject WholeFile(JsonObject artifact, IReadOnlyList<string>? lines)
@@ -165,9 +169,9 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
         return new JsonObject { ["physicalLocation"] = physical };
     }
 
-    private static JsonObject RuleLocation(DumpOrigin dump, int line, Evidence evidence) => new()
+    private static JsonObject RuleLocation(DumpOrigin dump, int line, Evidence evidence, IReadOnlyList<string> lines) => new()
     {
-        ["physicalLocation"] = new JsonObject { ["artifactLocation"] = DumpLocation(dump), ["region"] = Region(line, evidence, dump.Lines()) },
+        ["physicalLocation"] = new JsonObject { ["artifactLocation"] = DumpLocation(dump), ["region"] = Region(line, evidence, lines) },
         ["logicalLocations"] = new JsonArray(new JsonObject
         {
             ["fullyQualifiedName"] = $"{evidence.Table}/{evidence.Chain}",

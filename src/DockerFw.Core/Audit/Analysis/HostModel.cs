@@ -62,15 +62,24 @@ public sealed class HostModel
             addresses.Add(new InterfaceAddress(n.Bridge, family, n.Gateway, n.Subnet?.PrefixLength ?? 24));
         Addresses = addresses.ToImmutable();
 
-        // Everything outside the container subnets may be local; inside them only the gateways are.
+        LocalAddresses = MayBeLocal(networks.Where(n => n.Subnet is not null).Select(n => (n.Subnet!, (UInt128?)n.Gateway)), family);
+    }
+
+    /// <summary>
+    /// Every address the host may have, given the container subnets: everything outside them may be
+    /// local; inside them only the gateways are (a dump does not say which addresses are the host's).
+    /// </summary>
+    public static IntervalSet MayBeLocal(IEnumerable<(AddressMask Subnet, UInt128? Gateway)> subnets, IpFamily family)
+    {
         var containers = IntervalSet.Empty;
-        foreach (var n in networks.Where(n => n.Subnet is not null))
+        foreach (var (subnet, gateway) in subnets)
         {
-            var (first, last) = n.Subnet!.Bounds;
-            containers = containers.Union(IntervalSet.Range(first, last).Subtract(IntervalSet.Single(n.Gateway)));
+            var (first, last) = subnet.Bounds;
+            var range = IntervalSet.Range(first, last);
+            containers = containers.Union(gateway is { } g ? range.Subtract(IntervalSet.Single(g)) : range);
         }
 
-        LocalAddresses = containers.Complement(family.AllOnes());
+        return containers.Complement(family.AllOnes());
     }
 
     public ImmutableArray<InterfaceAddress> Addresses { get; }

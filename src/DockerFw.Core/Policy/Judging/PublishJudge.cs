@@ -52,19 +52,7 @@ internal static class PublishJudge
     /// </summary>
     public static IntervalSet PossibleHosts(ResolvedPolicy policy, IpFamily family, IntervalSet? model = null)
     {
-        var possible = model;
-        if (possible is null)
-        {
-            var containers = IntervalSet.Empty;
-            foreach (var subnet in policy.Bridges.SelectMany(b => b.SubnetsOf(family)))
-            {
-                var range = RuleCompiler.Intervals(subnet.Network) ?? IntervalSet.Empty;
-                containers = containers.Union(subnet.Gateway is { } gateway ? range.Subtract(IntervalSet.Single(gateway)) : range);
-            }
-
-            possible = containers.Complement(family.AllOnes());
-        }
-
+        var possible = model ?? HostModel.MayBeLocal(policy.Bridges.SelectMany(b => b.SubnetsOf(family)).Select(s => (s.Network, s.Gateway)), family);
         return possible.Subtract(IntervalSet.FromValues(policy.Members.Select(m => m.AddressOf(family)).OfType<UInt128>()));
     }
 
