@@ -11,6 +11,9 @@ public sealed record DockerEndpoint(string Network, string? NetworkId, UInt128? 
     /// with the highest one gives the container its default route; 0 when not set (and before 28).
     /// </summary>
     public long GwPriority { get; init; }
+
+    /// <summary>The endpoint's address of one family (null: none of that family on this network).</summary>
+    public UInt128? Address(IpFamily family) => family == IpFamily.V4 ? Ipv4 : Ipv6;
 }
 
 /// <summary>A published port: host address and port to the container port.</summary>

@@ -235,7 +235,10 @@ public sealed class PolicyIntentTests
                 var after = Run(Read(IptablesSaveWriter.Write(plan.After, includeCounters: false)),
                     plan.Ipv6 is { } six ? AuditFixture.Read(IptablesSaveWriter.Write(six.After, includeCounters: false), "ip6tables-save") : v6, view, resolved);
 
-                Assert.All(after.Findings, f => Assert.True(was.Contains(Key(f)), $"{name}: {f.Code.Code} {f.Message}"));
+                // But for replies no rule can bring back: a server with no route to the client (on
+                // docker20.10-internal both networks are internal, which gives their containers no default
+                // route), which the pair's reply way names and the finding keeps real (oracle F14).
+                Assert.All(after.Findings.Where(f => !Unroutable(after, f)), f => Assert.True(was.Contains(Key(f)), $"{name}: {f.Code.Code} {f.Message}"));
                 Assert.All(after.Intended!.Value, f => Assert.Equal(name, f.IntendedBy!.File));
                 intended += after.Intended!.Value.Length;
             }
@@ -246,6 +249,10 @@ public sealed class PolicyIntentTests
     /// <summary>The lab host with web's 8080 dropped in DOCKER-USER for every client outside 192.0.2.0/24, as an admin might write it.</summary>
     private static string RestrictedByHand => IptablesSaveWriter.Write(LabHost, includeCounters: false).Replace("-A DOCKER-USER -j RETURN",
         "-A DOCKER-USER ! -s 192.0.2.0/24 -d 172.30.1.2/32 -p tcp -m tcp --dport 80 -j DROP\n-A DOCKER-USER -j RETURN", StringComparison.Ordinal);
+
+    private static bool Unroutable(AuditReport report, Finding f) =>
+        f.Networks is [var from, var to] && report.Reachability.Any(e => e.From == from && e.To == to
+            && e.ReplyWay?.Contains("has no route back", StringComparison.Ordinal) == true && e.Flows.Any(x => x.Kind == "one-way"));
 
     private static string Key(Finding f) => $"{f.Code.Code} {string.Join(",", f.Networks)} {f.Message}";
 

@@ -12,6 +12,8 @@ public sealed class EndpointView
 {
     private readonly Dictionary<IPAddress, (string Container, string Network)> owners = [];
     private readonly Dictionary<string, bool> icc = [];
+    private readonly Dictionary<string, bool> isInternal = [];
+    private readonly List<(string Network, IPNetwork Subnet)> subnets = [];
 
     public EndpointView(string networksJson, string containersJson)
     {
@@ -19,7 +21,12 @@ public sealed class EndpointView
         {
             var options = n.TryGetProperty("Options", out var o) && o.ValueKind == JsonValueKind.Object ? o : default;
             var declared = options.ValueKind != JsonValueKind.Object || !options.TryGetProperty("com.docker.network.bridge.enable_icc", out var v) || v.GetString() != "false";
-            icc[n.GetProperty("Name").GetString()!] = declared;
+            var networkName = n.GetProperty("Name").GetString()!;
+            icc[networkName] = declared;
+            isInternal[networkName] = n.TryGetProperty("Internal", out var i) && i.ValueKind == JsonValueKind.True;
+            if (n.TryGetProperty("IPAM", out var ipam) && ipam.TryGetProperty("Config", out var config) && config.ValueKind == JsonValueKind.Array)
+                foreach (var c in config.EnumerateArray())
+                    if (c.TryGetProperty("Subnet", out var subnet) && IPNetwork.TryParse(subnet.GetString(), out var parsed)) subnets.Add((networkName, parsed));
         }
 
         foreach (var c in JsonDocument.Parse(containersJson).RootElement.EnumerateArray())
@@ -42,4 +49,20 @@ public sealed class EndpointView
     public IEnumerable<IPAddress> Addresses(string container) => owners.Where(o => o.Value.Container == container).Select(o => o.Key);
 
     public bool? DeclaredIcc(string network) => icc.TryGetValue(network, out var on) ? on : null;
+
+    /// <summary>
+    /// Whether the container at <paramref name="server"/> has a route of its family to
+    /// <paramref name="client"/>, as Docker sets its routes up (for traffic recorded before the kernel
+    /// was asked, <see cref="Probe.ReplyRoute"/>): a connected subnet of one of its networks holds the
+    /// client, or it has a default route of that family, which only a network that is not internal
+    /// gives (the lab's Docker 20.10 takes it from one gateway endpoint, a dual-stack one first when
+    /// there is one, and every network has IPv4). Null when the server is no known container.
+    /// </summary>
+    public bool? RoutesBack(IPAddress server, IPAddress client)
+    {
+        if (Owner(server) is not { } owner) return null;
+        var mine = owners.Where(o => o.Value.Container == owner.Container && o.Key.AddressFamily == client.AddressFamily).Select(o => o.Value.Network).ToHashSet();
+        return subnets.Any(s => mine.Contains(s.Network) && s.Subnet.Contains(client))
+            || mine.Any(n => isInternal.TryGetValue(n, out var inside) && !inside);
+    }
 }

@@ -13,11 +13,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed class OracleFixtureTests
 {
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
-    {
-        ["seed-3043-network-matrix-v6-allowed-but-blocked"] = "docs/oracle-findings.md F14",
-        ["seed-3043-reach-accepts-but-blocked"] = "docs/oracle-findings.md F14",
-    };
+    public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>();
 
     public static TheoryData<string> Names()
     {

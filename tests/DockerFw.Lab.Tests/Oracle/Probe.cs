@@ -23,6 +23,14 @@ public sealed record Probe(string From, string NetnsPath, IPAddress? Source, IPA
     /// </summary>
     public string? ConntrackNetns { get; init; }
 
+    /// <summary>
+    /// Whether the destination container's own routing table has a route back to <see cref="Source"/>
+    /// (the kernel's answer, asked in its namespace as <see cref="Source"/> is in the client's); null
+    /// where not asked (to a host address, and in traffic recorded before it was). A server with none
+    /// never answers a request that kept its source (oracle F14).
+    /// </summary>
+    public bool? ReplyRoute { get; init; }
+
     public override string ToString() =>
         Transport == Transport.Icmp
             ? $"{From} ({Source}) -> {Destination} icmp echo"

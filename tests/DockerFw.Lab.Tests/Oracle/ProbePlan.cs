@@ -27,11 +27,14 @@ public static class ProbePlan
                 var source = NetnsSockets.SourceFor(path, address);
                 if (source is null) continue; // no route there: nothing to ask
                 var target = s.Container(e.Container);
-                foreach (var port in target.TcpPorts) probes.Add(new Probe(from, path, source, address, Transport.Tcp, port, true));
-                probes.Add(new Probe(from, path, source, address, Transport.Tcp, UnusedTcp, false));
-                foreach (var port in target.UdpPorts) probes.Add(new Probe(from, path, source, address, Transport.Udp, port, true));
-                probes.Add(new Probe(from, path, source, address, Transport.Udp, UnusedUdp, false));
-                probes.Add(new Probe(from, path, source, address, Transport.Icmp, 0, true));
+                // And the server's way back, asked of its kernel the same way.
+                var back = NetnsSockets.SourceFor(s.NetnsPaths[e.Container], source) is not null;
+                Probe To(Transport transport, int port, bool listening) => new(from, path, source, address, transport, port, listening) { ReplyRoute = back };
+                foreach (var port in target.TcpPorts) probes.Add(To(Transport.Tcp, port, true));
+                probes.Add(To(Transport.Tcp, UnusedTcp, false));
+                foreach (var port in target.UdpPorts) probes.Add(To(Transport.Udp, port, true));
+                probes.Add(To(Transport.Udp, UnusedUdp, false));
+                probes.Add(To(Transport.Icmp, 0, true));
             }
 
             var outside = IPAddress.Parse(LabDaemon.OutsideAddress);

@@ -13,7 +13,8 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// echo or RST: ESTABLISHED; an ICMP port unreachable: RELATED) are looked up in the regions. A probe
 /// came back exactly when both are ACCEPT; a MAYBE is a disagreement. reach answers the rules only:
 /// a probe that never meets them (bridged with bridge-nf-call-iptables 0 for its bridge, routed with
-/// ip_forward 0) is not compared. IPv4: between container endpoints, and to the ports published on
+/// ip_forward 0), or whose answer is never sent (the server has no route back to a client whose
+/// address the request kept), is not compared. IPv4: between container endpoints, and to the ports published on
 /// the host's addresses (from outside and from the containers) where reach's region shows Docker's
 /// DNAT (the packet then crosses FORWARD to the container; else it is the host's, docker-proxy's).
 /// </summary>
@@ -73,6 +74,10 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 var rules = six ? dump6 : dump;
                 var masqueraded = f is { } m && m.Lines.Any(l => l <= rules.Length && rules[l - 1].StartsWith("-A POSTROUTING", StringComparison.Ordinal)
                     && (rules[l - 1].Contains(" -j MASQUERADE", StringComparison.Ordinal) || rules[l - 1].Contains(" -j SNAT", StringComparison.Ordinal)));
+                // A request that kept its source is answered only where the server has a route back to it:
+                // one it has none for is never answered, and the answer reach is asked about is never sent.
+                // reach answers the rules, not the server's routes: not compared (oracle F14).
+                if (!masqueraded && (p.ReplyRoute ?? endpoints?.RoutesBack(dnat.Ip ?? p.Destination, p.Source!)) == false) continue;
                 var replyBridge = masqueraded ? null : ReplyBridge(host, endpoints, dnat.Ip ?? p.Destination, from);
                 if (replyBridge is not null) reply = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), replyBridge).Reply;
                 // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.

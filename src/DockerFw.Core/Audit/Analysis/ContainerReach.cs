@@ -50,7 +50,7 @@ public static class ContainerReach
         var replies = ServerReplies.Of(to.Owner, to.Address, to.Network, from.Network, from.Address, inputs);
         var pieces = Between(walked, from, to);
         var back = PairReach.AcceptedReplies(from.Network, to.Network, passes);
-        var (verdict, flows) = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge) == false
+        var (verdict, flows) = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge, from.Network.Family) == false
             // Frames switched inside a bridge never reach iptables without br_netfilter.
             ? (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, "connection")])
             : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space);

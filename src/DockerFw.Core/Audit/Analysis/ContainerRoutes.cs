@@ -4,11 +4,13 @@ using DockerFw.Core.Model.Values;
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// Where a container's own routing table sends an IPv4 packet: out of its interface on the network
-/// whose subnet holds the destination (Docker gives each endpoint a connected route), else out of its
-/// default gateway's network. A multi-homed container therefore answers a client on one of its
+/// Where a container's own routing table sends a packet of the audit's family: out of its interface
+/// on the network whose subnet holds the destination (Docker gives each endpoint of the family a
+/// connected route: the IPv4 subnet, the IPv6 /64), else out of the endpoint that gives it its
+/// default route of that family. A multi-homed container therefore answers a client on one of its
 /// networks from that network, whichever network the question came in on, and a request from it
-/// leaves by one network only, whatever address a report pairs it with.
+/// leaves by one network only, whatever address a report pairs it with. Both families are routed
+/// here, the same way (oracle F10 for IPv4, F14 for IPv6).
 /// </summary>
 public static class ContainerRoutes
 {
@@ -19,20 +21,25 @@ public static class ContainerRoutes
     /// </summary>
     public static Route Leaving(DockerContainer container, UInt128 destination, AuditInputs inputs)
     {
-        var endpoints = container.Endpoints.Where(e => e.Ipv4 is not null)
+        var family = inputs.Family;
+        var endpoints = container.Endpoints.Where(e => e.Address(family) is not null)
             .Select(e => (Endpoint: e, Network: inputs.View.Networks.FirstOrDefault(n => n.Name == e.Network)))
             .ToList();
         foreach (var (endpoint, network) in endpoints)
-            if (network is not null && network.SubnetsOf(IpFamily.V4).Any(s => s.Network.Contains(destination)))
+            if (network is not null && network.SubnetsOf(family).Any(s => s.Network.Contains(destination)))
                 return Of(network, endpoint, inputs);
-        // An address no connected subnet holds: the default route, on the endpoint Docker makes the
-        // gateway (libnetwork's order: the highest gw-priority first (Docker 28's --gw-priority, 0
-        // when unset), then internal networks last, dual-stack first, then by name).
-        var gateway = endpoints.OrderByDescending(x => x.Endpoint.GwPriority)
-            .ThenBy(x => x.Network?.Internal == true)
-            .ThenBy(x => x.Network is { } n && n.SubnetsOf(IpFamily.V6).Any() ? 0 : 1)
+        // An address no connected subnet holds: the default route of the family, which only an endpoint
+        // with a gateway of that family gives. Docker's bridge driver gives an internal network's
+        // endpoints none (so a container whose only IPv6 network is internal has no IPv6 default
+        // route, however its IPv4 one goes), and libnetwork takes the first endpoint with one in its
+        // order: the highest gw-priority first (Docker 28's --gw-priority, 0 when unset), dual-stack
+        // first, then by network name. Docker 28 picks the IPv4 and the IPv6 gateway apart this way;
+        // Docker 20.10 takes both from its one gateway endpoint, which is the same endpoint wherever
+        // every network has IPv4 and no priority is set (a dual-stack one comes first when there is one).
+        var gateway = endpoints.Where(x => x.Network?.Internal != true)
+            .OrderByDescending(x => x.Endpoint.GwPriority)
+            .ThenBy(x => x.Endpoint is { Ipv4: not null, Ipv6: not null } ? 0 : 1)
             .ThenBy(x => x.Endpoint.Network, StringComparer.Ordinal)
-            .Select(x => x)
             .FirstOrDefault();
         if (gateway.Endpoint is null) return new Route(RouteOutcome.None, null, 0);
         if (gateway.Network is null) return new Route(RouteOutcome.Unknown, null, 0);
@@ -41,7 +48,7 @@ public static class ContainerRoutes
 
     private static Route Of(DockerNetwork network, DockerEndpoint endpoint, AuditInputs inputs) =>
         inputs.Networks.FirstOrDefault(n => n.Name == network.Name) is { } audited
-            ? new Route(RouteOutcome.Known, audited, endpoint.Ipv4!.Value)
+            ? new Route(RouteOutcome.Known, audited, endpoint.Address(inputs.Family)!.Value)
             : new Route(RouteOutcome.Unknown, null, 0);
 }
 

@@ -11,7 +11,10 @@ namespace DockerFw.Core.Audit.Analysis;
 /// request's entry: an ESTABLISHED packet in and out on the client's bridge, which the rules judge
 /// there (an internal network has no ESTABLISHED accept, icc=false drops it). The request reaches
 /// the server on an interface its route back does not use, which a strict reverse-path filter (1)
-/// drops: with the filter unknown or strict the connection is only possible.
+/// drops: with the filter unknown or strict the connection is only possible. That filter is IPv4's
+/// alone (<c>net.ipv4.conf.*.rp_filter</c>; IPv6 has no such sysctl), so an IPv6 way is certain. A
+/// server with no route of the family back (an IPv6 client outside its subnets, and no IPv6
+/// default route: its IPv6 networks are all internal) never answers at all.
 /// </summary>
 public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Certain, bool Returns)
 {
@@ -25,7 +28,7 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
             RouteOutcome.None => new ReplyWay(null, true, true, false),
             RouteOutcome.Unknown => new ReplyWay(null, true, false, true),
             _ when route.Network == asked => new ReplyWay(asked, false, true, true),
-            _ => new ReplyWay(route.Network, true, inputs.Host.StrictReversePath == false, true),
+            _ => new ReplyWay(route.Network, true, inputs.Family == Model.Values.IpFamily.V6 || inputs.Host.StrictReversePath == false, true),
         };
     }
 
@@ -39,7 +42,7 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
         if (!Returns) return [];
         var network = Asymmetric && Network is not null ? Network : asked;
         // Switched inside the client's bridge without br_netfilter: no rule sees the reply.
-        if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge) == false) return [passes.Whole()];
+        if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) == false) return [passes.Whole()];
         return PairReach.AcceptedReplies(client, network, passes);
     }
 }

@@ -17,18 +17,19 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
     public static readonly ServerReplies None = new([]);
 
     /// <summary>
-    /// The containers of <paramref name="to"/> (at their IPv4 address there) that answer the containers
-    /// of <paramref name="from"/> by another way than <paramref name="to"/>'s bridge. Every address of the
-    /// client subnet takes the same route in a server (a connected subnet, else the default route), so
-    /// one address stands for them. Only IPv4 is routed (<see cref="ContainerRoutes"/>); without Docker's
-    /// view no container is known and the replies are judged the request's way back.
+    /// The containers of <paramref name="to"/> (at their address of the audit's family there) that answer
+    /// the containers of <paramref name="from"/> by another way than <paramref name="to"/>'s bridge, or
+    /// not at all (no route of the family back). Every address of the client subnet takes the same route
+    /// in a server (a connected subnet, else the default route), so one address stands for them. Both
+    /// families are routed (<see cref="ContainerRoutes"/>); without Docker's view no container is known
+    /// and the replies are judged the request's way back.
     /// </summary>
     public static ServerReplies Of(AuditedNetwork from, AuditedNetwork to, AuditInputs inputs)
     {
-        if (from.Family != IpFamily.V4 || from.Subnet is not { } subnet || inputs.ViewInferred) return None;
+        if (from.Subnet is not { } subnet || inputs.ViewInferred) return None;
         var servers = inputs.View.Containers
-            .SelectMany(c => c.Endpoints.Where(e => e.Network == to.Name && e.Ipv4 is not null)
-                .Select(e => new ServerReply(c.Name, e.Ipv4!.Value, ReplyWay.Of(c, to, from, subnet.Bounds.First, inputs))))
+            .SelectMany(c => c.Endpoints.Where(e => e.Network == to.Name && e.Address(inputs.Family) is not null)
+                .Select(e => new ServerReply(c.Name, e.Address(inputs.Family)!.Value, ReplyWay.Of(c, to, from, subnet.Bounds.First, inputs))))
             .Where(s => s.Way.Asymmetric)
             .OrderBy(s => s.Address);
         return new ServerReplies([.. servers]);
