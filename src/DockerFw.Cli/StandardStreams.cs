@@ -15,10 +15,17 @@ internal sealed record StandardStreams(TextReader In, TextWriter Out, TextWriter
     /// </summary>
     public Stream? InBytes { get; init; }
 
+    /// <summary>
+    /// Standard error is a terminal that can draw in place (not <c>TERM=dumb</c>): only then does a long
+    /// run show its progress there (<see cref="Output.RunProgress"/>). False in tests and pipes.
+    /// </summary>
+    public bool ErrorIsTerminal { get; init; }
+
     public static StandardStreams FromConsole() => new(Console.In, OutputStream.OpenStandardOutput(), Console.Error)
     {
         TerminalWidth = Console.IsOutputRedirected ? null : TerminalWidthOrDefault(),
         InBytes = Console.OpenStandardInput(),
+        ErrorIsTerminal = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb"),
     };
 
     // A terminal that does not report its size (some CI consoles) is taken as 120 columns wide.

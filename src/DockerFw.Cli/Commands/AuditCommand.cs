@@ -16,7 +16,8 @@ internal sealed class AuditCommand(
     IEnumerable<IAuditFormatter> formatters,
     OutputEnvironment environment,
     StandardStreams streams,
-    Capture.InputSaver saver) : ICliCommand
+    Capture.InputSaver saver,
+    RunProgress progress) : ICliCommand
 {
     public Command Create()
     {
@@ -83,8 +84,8 @@ internal sealed class AuditCommand(
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        if (options.SaveInputs is { } saveTo) options = options with { Input = saver.Save(options.Input, saveTo) };
-        var loaded = loader.Load(options.Input, options.Strict);
+        if (options.SaveInputs is { } saveTo) options = options with { Input = progress.Run("saving the inputs", () => saver.Save(options.Input, saveTo)) };
+        var loaded = progress.Run("reading the rules and Docker's view", () => loader.Load(options.Input, options.Strict));
         foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
         if (!loaded.Succeeded) return ExitCodes.Error;
 
@@ -102,7 +103,7 @@ internal sealed class AuditCommand(
             context = judged;
         }
 
-        var report = Auditor.Run(context);
+        var report = progress.Run($"auditing {Counted(context.View.Networks.Length, "network")} and {Counted(context.View.Containers.Length, "container")}", () => Auditor.Run(context));
         if (loaded.NetworksInferred) report = report with { ViewInferred = true };
         report = report with { Notices = [.. loaded.Notices, .. report.Notices] };
         var run = new AuditRun(
@@ -120,6 +121,8 @@ internal sealed class AuditCommand(
         Write(run, options);
         return run.Failed ? ExitCodes.Findings : ExitCodes.Ok;
     }
+
+    private static string Counted(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<string> liveSources)
     {

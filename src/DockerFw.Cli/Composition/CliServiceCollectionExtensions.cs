@@ -22,6 +22,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<Capture.InputSaver>();
         services.AddSingleton<DockerViewLoader>();
         services.AddSingleton(_ => OutputEnvironment.FromProcess());
+        services.AddSingleton<RunProgress>();
         services.AddSingleton<IAuditFormatter, AuditTextFormatter>();
         services.AddSingleton<IAuditFormatter, AuditJsonFormatter>();
         services.AddSingleton<IAuditFormatter, AuditSarifFormatter>();

@@ -46,8 +46,8 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
             engine = view is null ? null : endpoint;
         }
 
-        var proxies = LiveProxies.Read(shell);
-        if (proxies is null) all.Add("ss is not installed: docker-proxy listeners were not read, and are assumed from Docker's view");
+        var (proxies, unread) = LiveProxies.Read(shell);
+        if (unread is not null) all.Add(unread);
         return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies, Machine = LiveHost.NameOf(Environment.MachineName, input.Netns) };
     }
 

@@ -84,6 +84,20 @@ public sealed class LiveHostReaderTests
     }
 
     [Fact]
+    public void Sockets_whose_processes_ss_cannot_see_leave_the_listeners_to_dockers_view_with_a_notice()
+    {
+        // What ss prints in a container without CAP_SYS_PTRACE: the sockets, no process (docs/install.md).
+        var hidden = string.Join('\n', Sockets.Split('\n').Select(l => l.Contains("users:", StringComparison.Ordinal) ? l[..l.IndexOf("users:", StringComparison.Ordinal)] : l));
+        var host = new ScriptedHost(new Dictionary<string, CommandOutcome>(Host()) { ["ss -Hltunp"] = ScriptedHost.Ok(hidden) });
+
+        var live = Read(host);
+
+        Assert.Null(live.Proxies);
+        Assert.Contains(live.Notices, n => n.StartsWith("ss showed no socket's process", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Commands, c => c.Contains("ps -ww", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void The_sysctls_and_each_bridges_own_nf_call_iptables_are_read_in_one_grep_into_host_settings()
     {
         var host = new ScriptedHost(Host());

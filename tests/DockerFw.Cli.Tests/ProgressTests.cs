@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using DockerFw.Cli;
+using DockerFw.Tests;
+
+namespace DockerFw.Cli.Tests;
+
+/// <summary>
+/// A long run's progress (Output/RunProgress) in the real process: drawn on standard error when that
+/// is a terminal (a pseudo-terminal from <c>script</c>), never in a pipe, never on standard output,
+/// whose report is byte for byte the one with no terminal at all.
+/// </summary>
+public sealed class ProgressTests : IDisposable
+{
+    private static readonly string[] SampleAudit =
+    [
+        "audit", "--iptables", "samples/lab-host/iptables-save", "--ip6tables", "samples/lab-host/ip6tables-save",
+        "--docker", "samples/lab-host/docker-networks.json", "--docker", "samples/lab-host/docker-containers.json",
+        "--format", "json", "--fail-on", "never",
+    ];
+
+    private readonly string folder = Directory.CreateTempSubdirectory("dfw-progress-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void A_terminal_on_stderr_shows_each_phase_and_stdout_carries_only_the_report()
+    {
+        var (terminal, report) = OnTerminal("xterm");
+
+        Assert.Contains("reading the rules and Docker's view", terminal, StringComparison.Ordinal);
+        Assert.Contains("auditing 5 networks and 4 containers", terminal, StringComparison.Ordinal);
+        Assert.Contains("\e[", terminal, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"schema\"", terminal, StringComparison.Ordinal);
+        Assert.Equal(Expected(), report);
+    }
+
+    [Fact]
+    public void A_dumb_terminal_gets_no_progress()
+    {
+        var (terminal, report) = OnTerminal("dumb");
+
+        Assert.DoesNotContain("reading", terminal, StringComparison.Ordinal);
+        Assert.DoesNotContain("\e[", terminal, StringComparison.Ordinal);
+        Assert.Equal(Expected(), report);
+    }
+
+    [Fact]
+    public async Task A_pipe_gets_no_progress()
+    {
+        var start = Program("dotnet", [typeof(DockerFwApp).Assembly.Location, .. SampleAudit]);
+        start.Environment["TERM"] = "xterm";
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var report = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Equal("", await error);
+        Assert.Equal(Expected(), report);
+    }
+
+    /// <summary>
+    /// The sample's audit with standard error on a pseudo-terminal of <c>script</c> and standard output
+    /// to a file: what the terminal showed, and the report.
+    /// </summary>
+    private (string Terminal, string Report) OnTerminal(string term)
+    {
+        var report = Path.Combine(folder, "report.json");
+        var transcript = Path.Combine(folder, "terminal.txt");
+        var command = string.Join(' ', ["dotnet", Quoted(typeof(DockerFwApp).Assembly.Location), .. SampleAudit.Select(Quoted), ">" + Quoted(report)]);
+        var start = Program("script", ["-qec", command, transcript]);
+        start.Environment["TERM"] = term;
+        using var process = Process.Start(start)!;
+        process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.True(process.ExitCode == 0, $"script exited {process.ExitCode}: {error}");
+        return (File.ReadAllText(transcript), File.ReadAllText(report));
+    }
+
+    private static ProcessStartInfo Program(string program, string[] arguments)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Corpus.RepoRoot,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    private static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>The same audit in-process, with no terminal anywhere.</summary>
+    private static string Expected()
+    {
+        var run = Audit.LabHost.Run([.. SampleAudit.Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(Corpus.RepoRoot, a) : a)]);
+        Assert.Equal(0, run.ExitCode);
+        return run.Out;
+    }
+}
