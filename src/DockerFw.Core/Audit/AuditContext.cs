@@ -33,4 +33,7 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
 
     /// <summary>Whether the report carries the container-by-container matrix (costlier on big hosts).</summary>
     public bool ContainerMatrix { get; init; }
+
+    /// <summary>flannel's subnet.env when it was read; null: the fabric checks infer flannel from its rules.</summary>
+    public Fabric.FlannelConfig? Flannel { get; init; }
 }

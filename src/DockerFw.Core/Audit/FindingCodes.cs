@@ -4,7 +4,7 @@ namespace DockerFw.Core.Audit;
 
 /// <summary>
 /// Every finding code the audit raises, grouped like shellcheck's: DFW2xx isolation (DFW25x swarm and
-/// overlay networks), DFW3xx icc,
+/// overlay networks, DFW27x-28x third-party fabrics: flannel, Weave Net), DFW3xx icc,
 /// DFW4xx NAT and masquerade, DFW5xx links and published ports, DFW6xx host, DFW7xx containers,
 /// DFW9xx the host against a policy (<c>audit --policy</c>; DFW8xx are the policy file's own diagnostics).
 /// Codes are stable: a code is never reused for another meaning. Each has a page in docs/findings/.
@@ -21,6 +21,13 @@ public static class FindingCodes
     public static readonly FindingCode IngressPortBlocked = new("DFW253", "overlay", FindingSeverity.Medium, "a service port of the routing mesh is NATed but the filter does not let it in");
     public static readonly FindingCode GwbridgeIccOn = new("DFW254", "overlay", FindingSeverity.Medium, "containers on docker_gwbridge reach each other, which Docker means to prevent");
     public static readonly FindingCode OverlayUndecided = new("DFW255", "overlay", FindingSeverity.Info, "an overlay fact depends on rules the engine cannot decide");
+
+    public static readonly FindingCode FlannelBipOutsideLease = new("DFW270", "fabric", FindingSeverity.High, "the default bridge lies outside the subnet flannel leased to this host");
+    public static readonly FindingCode FlannelMasqueraded = new("DFW271", "fabric", FindingSeverity.Medium, "traffic from docker0 to flannel's other subnets is masqueraded");
+    public static readonly FindingCode FlannelForwardBlocked = new("DFW272", "fabric", FindingSeverity.High, "FORWARD turns away new connections between docker0 and flannel's pool");
+    public static readonly FindingCode WeaveReachedFromDocker = new("DFW280", "fabric", FindingSeverity.High, "containers of a Docker bridge reach Weave Net's containers");
+    public static readonly FindingCode WeaveExposeBlocked = new("DFW281", "fabric", FindingSeverity.Medium, "a subnet 'weave expose' opened is turned away from outside");
+    public static readonly FindingCode FabricUndecided = new("DFW289", "fabric", FindingSeverity.Info, "a fabric fact depends on rules the engine cannot decide");
 
     public static readonly FindingCode IccNotEnforced = new("DFW301", "icc", FindingSeverity.High, "icc is off but containers of the network still reach each other");
     public static readonly FindingCode IccBlocked = new("DFW302", "icc", FindingSeverity.Low, "icc is on but the rules block traffic between containers of the network");
@@ -69,6 +76,7 @@ public static class FindingCodes
     [
         NetworksNotIsolated, NetworksPartlyOpen, UnpublishedPortsReachable,
         SwarmPortBlocked, CleartextVxlanAccepted, EspBlocked, IngressPortBlocked, GwbridgeIccOn, OverlayUndecided,
+        FlannelBipOutsideLease, FlannelMasqueraded, FlannelForwardBlocked, WeaveReachedFromDocker, WeaveExposeBlocked, FabricUndecided,
         IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
         LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,

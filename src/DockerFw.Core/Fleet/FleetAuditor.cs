@@ -24,6 +24,7 @@ public static class FleetAuditor
         var findings = SubnetOverlaps.Find(plan)
             .Concat(cells.Where(c => c.Spec.Kind == CellKind.Network).SelectMany(CellFindings))
             .Concat(plan.Cells.Where(c => c.Kind == CellKind.Network).SelectMany(MtuCheck.Find))
+            .Concat(FlannelPools.Find(plan.Hosts))
             .Distinct()
             .ToImmutableArray();
         return new FleetReport(summaries, plan.Routed, [.. cells.Where(c => c.Spec.Kind == CellKind.Network)],

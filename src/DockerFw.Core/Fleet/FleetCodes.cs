@@ -20,8 +20,14 @@ public static class FleetCodes
     public static readonly FindingCode MtuMismatch = new("DFW775", Check, FindingSeverity.Medium, "containers send packets larger than the path between hosts carries");
     public static readonly FindingCode CrossHostUndecided = new("DFW776", Check, FindingSeverity.Info, "the bundles cannot decide whether containers of two hosts reach each other");
 
+    public static readonly FindingCode OutsidePool = new("DFW777", Check, FindingSeverity.High, "a host's docker0 lies outside the flannel pool of the fleet");
+    public static readonly FindingCode LeasesOverlap = new("DFW778", Check, FindingSeverity.High, "the flannel leases of two hosts overlap");
+    public static readonly FindingCode PoolsDiffer = new("DFW779", Check, FindingSeverity.High, "hosts of the fleet run flannel with different pools");
+    public static readonly FindingCode FlannelMtu = new("DFW780", Check, FindingSeverity.Medium, "containers send packets larger than flannel's device carries");
+
     public static ImmutableArray<FindingCode> All { get; } =
-        [SubnetsOverlap, NoRouteToPeer, CrossHostMasqueraded, CrossHostBlocked, TunnelBlocked, MtuMismatch, CrossHostUndecided];
+        [SubnetsOverlap, NoRouteToPeer, CrossHostMasqueraded, CrossHostBlocked, TunnelBlocked, MtuMismatch, CrossHostUndecided,
+         OutsidePool, LeasesOverlap, PoolsDiffer, FlannelMtu];
 }
 
 /// <summary>One fleet finding: the code, the hosts it concerns, and what is wrong and what to do.</summary>

@@ -48,8 +48,14 @@ public sealed record HostSummary(
             .OfType<FleetContainer>().ToImmutableArray();
         var addresses = host.Host.Addresses ?? host.Host.Routes.LocalAddresses() ?? [];
         return new HostSummary(host.Name, networks, containers, [.. addresses.Where(a => a.Family == IpFamily.V4)], host.Links,
-            host.Host.Routes, host.Host.Settings.Forwarding(IpFamily.V4));
+            host.Host.Routes, host.Host.Settings.Forwarding(IpFamily.V4))
+        {
+            Flannel = Audit.Fabric.FlannelConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)),
+        };
     }
+
+    /// <summary>flannel's pool and this host's lease, as flanneld's rules name them; null without flannel.</summary>
+    public Audit.Fabric.FlannelConfig? Flannel { get; init; }
 
     /// <summary>Whether an address is one of this host's own.</summary>
     public bool Owns(UInt128 address) => Addresses.Any(a => a.Address == address);

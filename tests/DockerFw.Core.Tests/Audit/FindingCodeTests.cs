@@ -18,7 +18,7 @@ public sealed class FindingCodeTests
         {
             // Links are DFW50x and DFW53x, docker-proxy DFW54x, published ports the rest of DFW5xx; swarm and overlay DFW25x.
             var expected = code.Code[3] == '5' ? code.Code[4] switch { '0' or '3' => "link", '4' => "proxy", _ => "published-port" }
-                : code.Code[3..5] == "25" ? "overlay" : Groups[code.Code[3]];
+                : code.Code[3..5] == "25" ? "overlay" : code.Code[3..5] is "27" or "28" ? "fabric" : Groups[code.Code[3]];
             Assert.True(expected == code.Check, $"{code.Code} belongs to {expected}, not {code.Check}");
         }
     }
@@ -39,7 +39,7 @@ public sealed class FindingCodeTests
     [Fact]
     public void Every_check_has_a_distinct_name_and_raises_only_its_own_codes()
     {
-        Assert.Equal(["container", "host", "icc", "isolation", "link", "masquerade", "overlay", "policy", "proxy", "published-port"], Checks.All.Select(c => c.Name).Order());
+        Assert.Equal(["container", "fabric", "host", "icc", "isolation", "link", "masquerade", "overlay", "policy", "proxy", "published-port"], Checks.All.Select(c => c.Name).Order());
         var host = new DockerHost(User: "-A DOCKER-USER -j ACCEPT", Input: "-A INPUT -p tcp --dport 8080 -j DROP").ToString();
         foreach (var check in Checks.All)
             Assert.All(check.Run(AuditFixture.Context(host)), f => Assert.Equal(check.Name, f.Code.Check));

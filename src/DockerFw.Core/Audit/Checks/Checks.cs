@@ -8,6 +8,6 @@ public static class Checks
     public static ImmutableArray<IAuditCheck> All { get; } =
     [
         new IsolationCheck(), new IccCheck(), new MasqueradeCheck(), new LinkCheck(),
-        new PublishedPortCheck(), new ProxyCheck(), new ContainerCheck(), new HostCheck(), new OverlayCheck(), new PolicyCheck(),
+        new PublishedPortCheck(), new ProxyCheck(), new ContainerCheck(), new HostCheck(), new OverlayCheck(), new FabricCheck(), new PolicyCheck(),
     ];
 }
