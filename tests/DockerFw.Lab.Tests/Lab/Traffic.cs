@@ -21,6 +21,9 @@ public sealed class Traffic(LabDaemon lab)
     public string Ip(string container, string network) =>
         lab.MustDocker("inspect", "-f", $"{{{{(index .NetworkSettings.Networks \"{network}\").IPAddress}}}}", container);
 
+    public string Ip6(string container, string network) =>
+        lab.MustDocker("inspect", "-f", $"{{{{(index .NetworkSettings.Networks \"{network}\").GlobalIPv6Address}}}}", container);
+
     /// <summary>Whether <paramref name="from"/> gets an echo back from <paramref name="host"/>:<paramref name="port"/> (TCP).</summary>
     public bool Connects(string from, string host, int port)
     {

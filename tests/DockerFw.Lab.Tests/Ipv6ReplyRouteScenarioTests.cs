@@ -1,0 +1,55 @@
+using DockerFw.Lab.Tests.Lab;
+
+namespace DockerFw.Lab.Tests;
+
+/// <summary>
+/// Oracle F14 (seed 3043) with real IPv6 traffic: Docker 20.10 writes no ip6tables rules, so every
+/// IPv6 packet between two dual-stack networks passes the rules; but a server whose only dual-stack
+/// network is internal has no IPv6 default route (an internal network's endpoint gets no gateway),
+/// so it never answers another network's IPv6 clients. The IPv6 matrix says so (one-way to it, and
+/// reply_way why); a server also on the client's network answers from there and connects.
+/// </summary>
+[Collection(DefaultLabCollection.Name)]
+public sealed class Ipv6ReplyRouteScenarioTests
+{
+    private readonly DefaultLab lab;
+    private readonly Traffic traffic;
+
+    public Ipv6ReplyRouteScenarioTests(DefaultLab lab)
+    {
+        this.lab = lab;
+        traffic = new Traffic(lab);
+        if (LabDaemon.IsRoot) lab.Reset();
+    }
+
+    [LabFact]
+    public void A_server_whose_only_IPv6_network_is_internal_never_answers_and_the_IPv6_matrix_says_one_way()
+    {
+        lab.CreateNetwork("front6", "--ipv6", "--subnet", "172.31.80.0/24", "--subnet", "fd00:dfa:80::/64");
+        lab.CreateNetwork("inner6", "--internal", "--ipv6", "--subnet", "172.31.81.0/24", "--subnet", "fd00:dfa:81::/64");
+        lab.CreateNetwork("plain4", "--subnet", "172.31.82.0/24");
+        // lonely: IPv4 default route through plain4, IPv6 only on inner6 (internal): no IPv6 way back.
+        traffic.EchoServer("lonely", ["--network", "plain4"], 7600);
+        lab.MustDocker("network", "connect", "inner6", "lonely");
+        // both: on inner6 and on the client's network, whose connected /64 it answers from.
+        traffic.EchoServer("both", ["--network", "front6"], 7600);
+        lab.MustDocker("network", "connect", "inner6", "both");
+        traffic.EchoServer("client", ["--network", "front6"], 80);
+        var (lonely, both) = (traffic.Ip6("lonely", "inner6"), traffic.Ip6("both", "inner6"));
+        var routes = lab.MustDocker("exec", "lonely", "ip", "-6", "route");
+
+        var audit = LabAudit.Of(lab);
+        var pair = Oracle.MatrixJson.Entries(audit.Root.GetProperty("reachability_v6"))
+            .Single(e => e.GetProperty("from").GetString() == "front6" && e.GetProperty("to").GetString() == "inner6");
+        var flows = pair.GetProperty("flows").EnumerateArray().ToList();
+        var probes = Traffic.All(() => traffic.Connects("client", lonely, 7600), () => traffic.Connects("client", both, 7600));
+
+        Assert.True(pair.GetProperty("verdict").GetString() == "partial"
+            && flows.Where(f => f.GetProperty("kind").GetString() == "one-way").All(f => f.GetProperty("destinations").GetString() == lonely)
+            && flows.Any(f => f.GetProperty("kind").GetString() == "one-way")
+            && pair.GetProperty("reply_way").GetString()?.Contains($"lonely at {lonely} has no route back to front6's containers", StringComparison.Ordinal) == true,
+            $"front6 -> inner6 over IPv6: one-way to lonely at {lonely} only\n{pair}\nlonely's IPv6 routes:\n{routes}");
+        Assert.DoesNotContain("default", routes, StringComparison.Ordinal);
+        Assert.Equal([false, true], probes);
+    }
+}
