@@ -159,12 +159,14 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         json.WriteNumber("container_port", port.ContainerPort);
         NullableString(json, "network", port.Network);
         NullableString(json, "container", port.Container);
-        // "partial" with the clients and host addresses that get in; those keys are absent otherwise.
+        // "partial" with the clients and host addresses that get in (and what they would claim that is
+        // kept out, when they do not say it all); those keys are absent otherwise.
         if (port.Partial is { } partial)
         {
             json.WriteString("filter_accepts", "partial");
             NullableString(json, "reached_from", partial.Sources);
             NullableString(json, "reached_on", partial.HostAddresses);
+            if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
         }
         else NullableBool(json, "filter_accepts", port.FilterAccepts);
         json.WriteEndObject();

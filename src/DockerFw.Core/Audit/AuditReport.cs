@@ -142,7 +142,14 @@ public sealed record PublishedPortReport(
 /// The clients (source addresses) and host addresses from and on which new connections to a published
 /// port reach the container; null where every one the port was judged for does.
 /// </summary>
-public sealed record PortClients(string? Sources, string? HostAddresses);
+public sealed record PortClients(string? Sources, string? HostAddresses)
+{
+    /// <summary>
+    /// The connections from those clients on those addresses that the filter keeps out all the same
+    /// (a rule that drops some clients on one address only, or some source ports); null when none.
+    /// </summary>
+    public string? KeptOut { get; init; }
+}
 
 /// <summary>
 /// A legacy link on one port: declared by Docker (the client's <c>HostConfig.Links</c> names the

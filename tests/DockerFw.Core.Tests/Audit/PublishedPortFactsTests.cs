@@ -29,6 +29,55 @@ public sealed class PublishedPortFactsTests
     }
 
     [Fact]
+    public void A_drop_on_one_host_address_leaves_the_port_open_on_every_other_one()
+    {
+        // Was judged at one made-up uplink address (198.18.0.1): "yes", though 203.0.113.5 drops it.
+        var report = Report(new DockerHost(User: """
+            -A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j DROP
+            """).ToString());
+
+        var port = Assert.Single(report.PublishedPorts);
+        Assert.Null(port.FilterAccepts);
+        Assert.Equal(new PortClients(null, "any address of the host but 203.0.113.5"), port.Partial);
+        var partly = Assert.Single(report.Findings, f => f.Code == FindingCodes.PublishedPortBlocked);
+        Assert.Contains("lets it in only on any address of the host but 203.0.113.5", partly.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_drop_on_the_address_that_stood_for_the_host_does_not_make_the_port_dead()
+    {
+        // Was judged at that very address: "no" and a dead port (DFW511), though every other address lets it in.
+        var port = Port(new DockerHost(User: """
+            -A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 198.18.0.1 --ctorigdstport 8080 -j DROP
+            """).ToString());
+
+        Assert.Null(port.FilterAccepts);
+        Assert.Equal(new PortClients(null, "any address of the host but 198.18.0.1"), port.Partial);
+    }
+
+    [Fact]
+    public void A_drop_of_one_client_on_one_host_address_is_named_as_kept_out()
+    {
+        // Neither side alone says it: every client gets in on some address, and on every address some client does.
+        var port = Port(new DockerHost(User: """
+            -A DOCKER-USER -s 100.64.0.7/32 -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j DROP
+            """).ToString());
+
+        Assert.Null(port.FilterAccepts);
+        Assert.Equal(new PortClients(null, null) { KeptOut = "from 100.64.0.7 on 203.0.113.5" }, port.Partial);
+    }
+
+    [Fact]
+    public void A_drop_of_one_client_names_every_other_client()
+    {
+        var port = Port(new DockerHost(User: """
+            -A DOCKER-USER -s 100.64.0.7/32 -p tcp -m conntrack --ctstate NEW --ctorigdstport 8080 -j DROP
+            """).ToString());
+
+        Assert.Equal(new PortClients("any client but 100.64.0.7", null), port.Partial);
+    }
+
+    [Fact]
     public void A_drop_of_every_client_on_the_original_destination_port_makes_the_port_dead()
     {
         var report = Report(new DockerHost(User: """

@@ -181,13 +181,14 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             else
             {
                 // "partial": the claim names the clients (reached_from) and host addresses (reached_on)
-                // that get in; a probe is expected through when both hold it (null: every one).
-                bool Expected(ProbeResult r) => accepts.ValueKind == JsonValueKind.String
-                    ? Holds(p, "reached_from", r.Probe.Source) && Holds(p, "reached_on", r.Probe.Destination)
+                // that get in; a probe is expected through when both hold it (null: every one) and no
+                // kept_out piece names it (null: a piece the probe cannot be judged against).
+                bool? Expected(ProbeResult r) => accepts.ValueKind == JsonValueKind.String
+                    ? Holds(p, "reached_from", r.Probe.Source) && Holds(p, "reached_on", r.Probe.Destination) ? !PortKeptOut.Names(p, r.Probe) : false
                     : accepts.GetBoolean();
                 // Only the container's echo counts: a refusal comes from the host (no DNAT, no docker-proxy), not through the filter.
-                if (probes.Any(r => Expected(r) && r.Outcome != Outcome.Echoed)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => Expected(r) && r.Outcome != Outcome.Echoed));
-                if (probes.Any(r => !Expected(r) && r.Outcome == Outcome.Echoed)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => !Expected(r) && r.Outcome == Outcome.Echoed));
+                if (probes.Any(r => Expected(r) == true && r.Outcome != Outcome.Echoed)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => Expected(r) == true && r.Outcome != Outcome.Echoed));
+                if (probes.Any(r => Expected(r) == false && r.Outcome == Outcome.Echoed)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => Expected(r) == false && r.Outcome == Outcome.Echoed));
             }
         }
     }
@@ -203,9 +204,19 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
         if (reached.Count == 0 && said) Add("finding/DFW514-but-unreached", $"DFW514: {protocol}/{port} on 127.0.0.1 is reached from the network", probes);
     }
 
-    /// <summary>Whether a partial port's address list (null: every address) holds <paramref name="address"/>.</summary>
-    private static bool Holds(JsonElement port, string key, IPAddress? address) =>
-        !port.TryGetProperty(key, out var list) || list.ValueKind != JsonValueKind.String || AddressList.Holds(list.GetString()!, address) != false;
+    /// <summary>
+    /// Whether a partial port's address list (null: every address; <c>any client but LIST</c>, <c>any
+    /// address of the host but LIST</c>: all but those) holds <paramref name="address"/>.
+    /// </summary>
+    private static bool Holds(JsonElement port, string key, IPAddress? address)
+    {
+        if (!port.TryGetProperty(key, out var list) || list.ValueKind != JsonValueKind.String) return true;
+        var text = list.GetString()!;
+        var but = text.IndexOf(" but ", StringComparison.Ordinal);
+        return text.StartsWith("any ", StringComparison.Ordinal) && but > 0
+            ? AddressList.Holds(text[(but + " but ".Length)..], address) != true
+            : AddressList.Holds(text, address) != false;
+    }
 
     private List<IPNetwork> Subnets(string network, bool six) =>
         audit.GetProperty("networks").EnumerateArray().Where(n => n.GetProperty("name").GetString() == network)

@@ -47,7 +47,9 @@ public sealed record PortFacts(
             {
                 var hostIp = port.HostIp is { Length: > 0 } h ? h : family == IpFamily.V4 ? "0.0.0.0" : "::";
                 UInt128 bound = IpAddressValue.TryParse(hostIp, family, out var b) ? b : 0;
-                var hosts = bound == 0 ? inputs.HostModel.UplinkAddresses : IntervalSet.Single(bound);
+                // Bound to every address: judged on every address the host may have, never one standing for the rest.
+                var everyHost = bound == 0 ? inputs.HostModel.LocalAddresses : null;
+                var hosts = everyHost ?? IntervalSet.Single(bound);
                 var proto = Protocol.TryParse(port.Protocol, out var p) ? p!.Number : Protocol.Tcp;
                 // A container on several networks is published through one of its endpoints (the one
                 // with the default gateway): the one Docker's DNAT sends the port to.
@@ -62,9 +64,7 @@ public sealed record PortFacts(
                 var report = new PublishedPortReport(port.Protocol, hostIp, port.HostPort, IpAddressValue.Format(ip, family), port.ContainerPort,
                     network?.Name, inputs.ViewInferred ? null : container.Name, filter is null or ReachabilityVerdict.Partial ? null : filter == ReachabilityVerdict.Allowed)
                 {
-                    Partial = filter == ReachabilityVerdict.Partial
-                        ? new PortClients(reach!.Side(Dimension.Src, family), reach.Side(Dimension.Dst, family))
-                        : null,
+                    Partial = filter == ReachabilityVerdict.Partial ? PortClientsOf.Of(reach!, passes.Space, everyHost) : null,
                 };
                 yield return new PortFacts(
                     report, container, network,

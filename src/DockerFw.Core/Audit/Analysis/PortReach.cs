@@ -10,8 +10,8 @@ namespace DockerFw.Core.Audit.Analysis;
 /// <summary>
 /// Every new connection from outside to one published port, followed by the symbolic engine through
 /// every table: from any client on the uplink (any address but the containers'), any source port, to
-/// the host address the port is bound to (the host model's uplink addresses for <c>0.0.0.0</c> or
-/// <c>::</c>). Conntrack's original destination is the packet as it arrived, so <c>--ctorigdst</c>
+/// the host address the port is bound to (for <c>0.0.0.0</c> or <c>::</c>, every address the host
+/// may have: <see cref="HostModel.LocalAddresses"/>). Conntrack's original destination is the packet as it arrived, so <c>--ctorigdst</c>
 /// and <c>--ctorigdstport</c> restrictions are decided exactly. <see cref="Reached"/> are the packets
 /// NATed to the container's address and port and accepted. The filter is judged over the packets
 /// NATed there (<see cref="Judged"/>); when none is (a loopback port behind Docker 28's raw drop, a
@@ -89,12 +89,5 @@ public sealed record PortReach(
     public static Rule? SourceOf(Ruleset ruleset, ResponsibleRule rule)
     {
         return ruleset.TableNamed(rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
-    }
-
-    /// <summary>Addresses of one side of the packets the filter passes, as a report writes them; null when they are every one judged.</summary>
-    public string? Side(Dimension side, IpFamily family)
-    {
-        IntervalSet Of(PacketSet set) => set.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[side]));
-        return FlowText.Addresses(Of(Passed), Of(Judged), family);
     }
 }

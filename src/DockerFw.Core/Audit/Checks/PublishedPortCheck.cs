@@ -41,7 +41,7 @@ public sealed class PublishedPortCheck : IAuditCheck
                     networks, containers, port.FilterEvidence);
             if (r.Partial is { } clients && analysis.Inputs.HostModel.Forwards)
                 yield return Finding.Of(FindingCodes.PublishedPortBlocked,
-                    $"{prefix}published port {what} is NATed to the container but the filter lets it in only {Clients(clients)}: every other client is dropped. If that is not intended, remove the rule that drops it (evidence).",
+                    $"{prefix}published port {what} is NATed to the container but the filter lets it in {(clients.KeptOut is null ? "only " : "")}{Clients(clients)}: {(clients.KeptOut is null ? "every other client is" : "those are")} dropped. If that is not intended, remove the rule that drops it (evidence).",
                     networks, containers, port.FilterEvidence);
             if (port.Reachable == true && port.InputBlocks == true && !port.BoundToLoopback)
                 yield return Finding.Of(FindingCodes.PublishedPortBypassesInput,
@@ -60,10 +60,20 @@ public sealed class PublishedPortCheck : IAuditCheck
         }
     }
 
-    /// <summary>Where a partly open port gets in: <c>from 203.0.113.0/24 on 198.51.100.3</c>.</summary>
-    public static string Clients(PortClients clients) =>
-        string.Join(" ", new[] { clients.Sources is { } s ? $"from {s}" : null, clients.HostAddresses is { } h ? $"on {h}" : null }.OfType<string>())
-        is { Length: > 0 } text ? text : "for some source ports";
+    /// <summary>
+    /// Where a partly open port gets in: <c>from 203.0.113.0/24 on any address of the host but
+    /// 198.51.100.3</c>, then <c>except from ... on ...</c> for what those sides would claim and the filter drops.
+    /// </summary>
+    public static string Clients(PortClients clients)
+    {
+        var sides = string.Join(" ", new[] { clients.Sources is { } s ? $"from {s}" : null, clients.HostAddresses is { } h ? $"on {h}" : null }.OfType<string>());
+        return (sides, clients.KeptOut) switch
+        {
+            ("", { } kept) => $"except {kept}",
+            (_, { } kept) => $"{sides}, except {kept}",
+            _ => sides,
+        };
+    }
 
     /// <summary>
     /// The DNAT rules new connections from outside meet (a symbolic pass over the nat table), whose
