@@ -35,6 +35,18 @@ public sealed class ProgressTests : IDisposable
     }
 
     [Fact]
+    public void Reach_shows_its_phases_on_the_terminal_too()
+    {
+        string[] reach = ["reach", "--iptables", "samples/lab-host/iptables-save", "--src", "172.30.1.0/24", "--dst", "172.30.2.0/24"];
+
+        var (terminal, output) = OnTerminal("xterm", reach);
+
+        Assert.Contains("reading the rules and Docker's view", terminal, StringComparison.Ordinal);
+        Assert.Matches("following every packet of the query through [0-9]+ rules", terminal);
+        Assert.Equal(Audit.LabHost.Run([.. reach.Select(InRepository)]).Out, output);
+    }
+
+    [Fact]
     public void A_dumb_terminal_gets_no_progress()
     {
         var (terminal, report) = OnTerminal("dumb");
@@ -63,11 +75,11 @@ public sealed class ProgressTests : IDisposable
     /// The sample's audit with standard error on a pseudo-terminal of <c>script</c> and standard output
     /// to a file: what the terminal showed, and the report.
     /// </summary>
-    private (string Terminal, string Report) OnTerminal(string term)
+    private (string Terminal, string Report) OnTerminal(string term, string[]? arguments = null)
     {
         var report = Path.Combine(folder, "report.json");
         var transcript = Path.Combine(folder, "terminal.txt");
-        var command = string.Join(' ', ["dotnet", Quoted(typeof(DockerFwApp).Assembly.Location), .. SampleAudit.Select(Quoted), ">" + Quoted(report)]);
+        var command = string.Join(' ', ["dotnet", Quoted(typeof(DockerFwApp).Assembly.Location), .. (arguments ?? SampleAudit).Select(Quoted), ">" + Quoted(report)]);
         var start = Program("script", ["-qec", command, transcript]);
         start.Environment["TERM"] = term;
         using var process = Process.Start(start)!;
@@ -92,12 +104,15 @@ public sealed class ProgressTests : IDisposable
         return start;
     }
 
+    private static string InRepository(string argument) =>
+        argument.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(Corpus.RepoRoot, argument) : argument;
+
     private static string Quoted(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>The same audit in-process, with no terminal anywhere.</summary>
     private static string Expected()
     {
-        var run = Audit.LabHost.Run([.. SampleAudit.Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(Corpus.RepoRoot, a) : a)]);
+        var run = Audit.LabHost.Run([.. SampleAudit.Select(InRepository)]);
         Assert.Equal(0, run.ExitCode);
         return run.Out;
     }

@@ -85,7 +85,7 @@ internal sealed class AuditCommand(
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
         if (options.SaveInputs is { } saveTo) options = options with { Input = progress.Run("saving the inputs", () => saver.Save(options.Input, saveTo)) };
-        var loaded = progress.Run("reading the rules and Docker's view", () => loader.Load(options.Input, options.Strict));
+        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input, options.Strict));
         foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
         if (!loaded.Succeeded) return ExitCodes.Error;
 

@@ -10,7 +10,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw reach`: the exact partition of a set of packets into what the rules accept, drop,
 /// reject, and cannot decide from the dump, each part with the rules responsible.
 /// </summary>
-internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class ReachCommand(HostLoader loader, StandardStreams streams, RunProgress progress) : ICliCommand
 {
     public Command Create()
     {
@@ -54,7 +54,7 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var loaded = loader.Load(options.Input);
+        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
         if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
         if (Named(options, loaded) is not { } named) return ExitCodes.Error;
         options = named;
@@ -66,8 +66,8 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams) :
         }
 
         var query = options.Query;
-        var rules = SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context);
-        var result = SymbolicEngine.Reach(rules, query);
+        var result = progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
+            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context), query));
         streams.Out.Write(options.Format == "json" ? ReachJson.Render(result) : Printable.Of(ReachText.Render(result)));
         return ExitCodes.Ok;
     }

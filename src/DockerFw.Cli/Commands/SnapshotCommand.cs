@@ -13,7 +13,7 @@ namespace DockerFw.Cli.Commands;
 /// With <c>--check FILE</c> it compares instead: exit 0 when equal, 1 with a unified diff when the host
 /// drifted, followed by what the drift changes in traffic (<see cref="BehaviourDrift"/>).
 /// </summary>
-internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams, RunProgress progress) : ICliCommand
 {
     public Command Create()
     {
@@ -31,7 +31,7 @@ internal sealed class SnapshotCommand(HostLoader loader, StandardStreams streams
         var problems = input.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var loaded = loader.Load(input);
+        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(input));
         if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
 
         // The rules as iptables-save shows them: the snapshot is compared with iptables-save's output.

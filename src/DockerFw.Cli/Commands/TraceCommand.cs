@@ -14,7 +14,7 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw trace`: what the rules do to one packet, with every rule the kernel would count; with
 /// --connection also whether the replies come back.
 /// </summary>
-internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class TraceCommand(HostLoader loader, StandardStreams streams, RunProgress progress) : ICliCommand
 {
     public Command Create()
     {
@@ -76,7 +76,7 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams) :
         var problems = options.Validate().AddRange(packetErrors);
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        var loaded = loader.Load(options.Input);
+        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
         if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
         if (Named(options.Packet, loaded) is not { } request) return ExitCodes.Error;
         (packet, packetErrors) = request.Parse();

@@ -11,6 +11,9 @@ namespace DockerFw.Cli.Output;
 /// </summary>
 internal sealed class RunProgress(StandardStreams streams)
 {
+    /// <summary>The phase of every command that reads a host: its rules, Docker's view, settings.</summary>
+    public const string Reading = "reading the rules and Docker's view";
+
     /// <summary>
     /// Runs <paramref name="work"/> with <paramref name="phase"/> shown. Nothing may write to standard
     /// error meanwhile (the spinner would be drawn over it): diagnostics are written after.
