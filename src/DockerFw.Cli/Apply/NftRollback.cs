@@ -54,11 +54,11 @@ internal sealed class NftRollback(HostShell shell, TextWriter log)
         foreach (var (listing, family) in listings.Zip(new[] { IpFamily.V4, IpFamily.V6 }))
         {
             var table = new JsonObject { ["family"] = NftPolicyTable.FamilyOf(family), ["name"] = NftPolicyTable.Name };
-            commands.Add(new JsonObject { ["add"] = new JsonObject { ["table"] = table.DeepClone() } });
-            commands.Add(new JsonObject { ["delete"] = new JsonObject { ["table"] = table } });
+            commands.Add((JsonNode)new JsonObject { ["add"] = new JsonObject { ["table"] = table.DeepClone() } });
+            commands.Add((JsonNode)new JsonObject { ["delete"] = new JsonObject { ["table"] = table } });
             var items = JsonNode.Parse(listing)?["nftables"]?.AsArray() ?? [];
             foreach (var item in items.OfType<JsonObject>().Where(i => !i.ContainsKey("metainfo")))
-                commands.Add(new JsonObject { ["add"] = item.DeepClone() });
+                commands.Add((JsonNode)new JsonObject { ["add"] = item.DeepClone() });
         }
 
         return new JsonObject { ["nftables"] = commands }.ToJsonString() + "\n";

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using DockerFw.Cli.Commands;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Live;
@@ -45,7 +46,7 @@ internal static class CliServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddCliCommand<TCommand>(this IServiceCollection services)
+    public static IServiceCollection AddCliCommand<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCommand>(this IServiceCollection services)
         where TCommand : class, ICliCommand =>
         services.AddSingleton<ICliCommand, TCommand>();
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DockerFw.Cli.Commands;
 using DockerFw.Cli.Composition;
 using DockerFw.Cli.Live;
@@ -31,7 +32,8 @@ internal static class DockerCliPlugin
     {
         if (args is [MetadataCommand])
         {
-            streams.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, string>
+            // A JsonObject, not JsonSerializer: serializing a type by reflection is unavailable in the native build.
+            streams.Out.WriteLine(new JsonObject
             {
                 ["SchemaVersion"] = "0.1.0",
                 ["Vendor"] = "dockerfw",
@@ -39,7 +41,7 @@ internal static class DockerCliPlugin
                 ["ShortDescription"] = "Audit and manage the firewall of this Docker host",
                 // Where the package puts the documentation; dockerfw has no web site of its own.
                 ["URL"] = "file:///usr/share/doc/dockerfw/README.md",
-            }, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            }.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             return ExitCodes.Ok;
         }
 

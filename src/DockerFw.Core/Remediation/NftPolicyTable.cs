@@ -37,10 +37,11 @@ public static class NftPolicyTable
     public static string Listing(IpFamily family, IEnumerable<JsonArray> rules)
     {
         var f = FamilyOf(family);
+        // JsonNode-typed elements: JsonArray.Add<T> would need reflection, which a native (AOT) build lacks.
         var items = new JsonArray
         {
-            new JsonObject { ["table"] = new JsonObject { ["family"] = f, ["name"] = Name } },
-            new JsonObject
+            (JsonNode)new JsonObject { ["table"] = new JsonObject { ["family"] = f, ["name"] = Name } },
+            (JsonNode)new JsonObject
             {
                 ["chain"] = new JsonObject
                 {
@@ -49,7 +50,7 @@ public static class NftPolicyTable
             },
         };
         foreach (var rule in rules)
-            items.Add(new JsonObject { ["rule"] = new JsonObject { ["family"] = f, ["table"] = Name, ["chain"] = Chain, ["expr"] = rule.DeepClone() } });
+            items.Add((JsonNode)new JsonObject { ["rule"] = new JsonObject { ["family"] = f, ["table"] = Name, ["chain"] = Chain, ["expr"] = rule.DeepClone() } });
         return new JsonObject { ["nftables"] = items }.ToJsonString();
     }
 
