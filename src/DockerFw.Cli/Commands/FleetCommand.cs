@@ -2,6 +2,8 @@ using System.CommandLine;
 using DockerFw.Cli.Fleet;
 using DockerFw.Cli.Input;
 using DockerFw.Core.Fleet;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Cli.Commands;
 
@@ -15,8 +17,8 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams) :
     public Command Create()
     {
         var bundles = new Argument<string[]>("BUNDLE") { Description = "Bundles written by dockerfw capture (directories or .tar.gz), or directories of them", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = new Option<string>("--format") { Description = "text, json or sarif (one run per host)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "sarif");
         var command = new Command("fleet", "Judge several hosts together from their capture bundles: subnets, reachability across hosts, MTUs")
         {
             bundles, format,
@@ -33,8 +35,18 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams) :
         var hostLoader = new BundleHostLoader(loader);
         // Notices once, on the first pass; the second pass loads the same bundles again.
         var passes = new HashSet<string>();
-        var report = FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => hostLoader.Load(b.Name, b.Path, streams.Error, passes.Add(b.Name))))]);
+        // Where each host's IPv4 rules were read, for SARIF's locations (the path only: no rule text is kept).
+        var dumps = new Dictionary<string, HostDump?>();
+        FleetHost Load((string Name, string Path) b)
+        {
+            var host = hostLoader.Load(b.Name, b.Path, streams.Error, passes.Add(b.Name));
+            dumps[b.Name] = host.Host.DumpOrigins.FirstOrDefault(d => !d.OtherBackend && d.Family == IpFamily.V4) is { } d ? HostDump.Of(d) : null;
+            return host;
+        }
+
+        var report = FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => Load(b)))]);
         if (format == "json") FleetJson.Write(report, streams.Out);
+        else if (format == "sarif") FleetSarif.Write(report, dumps, RootCommandFactory.Version, streams.Out);
         else FleetText.Write(report, streams.Out);
         return report.Findings.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;
     }

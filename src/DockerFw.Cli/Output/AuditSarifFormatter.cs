@@ -81,7 +81,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
             ? new JsonObject { [BundleBase] = new JsonObject { ["description"] = new JsonObject { ["text"] = $"the files of the capture bundle {archive}, unpacked (tar -xzf)" } } }
             : null;
 
-    private static JsonNode Rule(FindingCode code)
+    internal static JsonNode Rule(FindingCode code)
     {
         var properties = new JsonObject
         {
@@ -230,7 +230,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
     private static string Precision(FindingCode code) => code.Check is "host" or "container" or "proxy" ? "high" : "very-high";
 
     /// <summary>Relative paths stay relative (code scanning resolves them against the checkout); absolute ones become file URIs.</summary>
-    private static string Uri(string path) =>
+    internal static string Uri(string path) =>
         Path.IsPathRooted(path) ? new Uri(path).AbsoluteUri : string.Join('/', path.Split('/').Select(System.Uri.EscapeDataString));
 
     // The same problem on the same networks and containers keeps its identity across runs, so code
@@ -241,7 +241,7 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
     }
 
-    private static string Level(FindingSeverity severity) => severity switch
+    internal static string Level(FindingSeverity severity) => severity switch
     {
         FindingSeverity.High => "error",
         FindingSeverity.Medium => "warning",

@@ -27,7 +27,7 @@ public static class CellJudge
         var accepted = new List<(PacketSet Packets, Decision Rule, string? Nat)>();
         foreach (var piece in sender.Pieces)
         {
-            var decision = new Decision(sender.Host, LegStage.SenderForward, piece.Rule ?? "no rule decides");
+            var decision = new Decision(sender.Host, LegStage.SenderForward, piece.Rule ?? "no rule decides") { At = piece.At };
             if (piece.Verdict == ReachVerdict.Accept) accepted.Add((piece.Packets, decision, piece.Nat));
             else parts.Add(Unaccepted(piece, decision));
         }
@@ -46,7 +46,7 @@ public static class CellJudge
             if (!legs.TryGetValue((cell.Index, key), out var leg)) continue;
             var verdicts = leg.Pieces.Select(p => p.Verdict).Distinct().ToList();
             var first = leg.Pieces.FirstOrDefault(p => p.Verdict != ReachVerdict.Accept) ?? leg.Pieces.FirstOrDefault();
-            var decision = new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides");
+            var decision = new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides") { At = first?.At };
             if (verdicts.All(v => v == ReachVerdict.Accept)) { outer.Add(decision); continue; }
             var outcome = verdicts.All(v => v is ReachVerdict.Drop or ReachVerdict.Reject) ? CellOutcome.Blocked : CellOutcome.Uncertain;
             var reason = outcome == CellOutcome.Blocked
@@ -72,7 +72,7 @@ public static class CellJudge
             {
                 var common = packets.Intersect(piece.Packets);
                 if (common.IsEmpty) continue;
-                var decision = new Decision(receiver.Host, LegStage.ReceiverForward, piece.Rule ?? "no rule decides");
+                var decision = new Decision(receiver.Host, LegStage.ReceiverForward, piece.Rule ?? "no rule decides") { At = piece.At };
                 ImmutableArray<Decision> decisions = [rule, .. outer, decision];
                 parts.Add(piece.Verdict == ReachVerdict.Accept
                     ? Replied(cell, nat is null ? cell.ReplyWay : cell.MasqueradedReplyWay, new CellPart(CellOutcome.Reachable, common, decisions, nat, null))

@@ -53,11 +53,13 @@ public static class FleetAuditor
                 case CellOutcome.Blocked when last?.Stage is LegStage.SenderForward or LegStage.ReceiverForward:
                     var (inDev, outDev) = last.Stage == LegStage.SenderForward ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
                     yield return new FleetFinding(FleetCodes.CrossHostBlocked, hosts,
-                        $"{spec.From} -> {spec.To}: {last.Host} turns away {part.PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT");
+                        $"{spec.From} -> {spec.To}: {last.Host} turns away {part.PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT")
+                    { Evidence = [last] };
                     break;
                 case CellOutcome.Blocked when last?.Stage is LegStage.SenderOutput or LegStage.ReceiverInput:
                     yield return new FleetFinding(FleetCodes.TunnelBlocked, hosts,
-                        $"{spec.From} -> {spec.To}: {part.Reason} (decided by {last.Rule}); accept them in {(last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {last.Host}");
+                        $"{spec.From} -> {spec.To}: {part.Reason} (decided by {last.Rule}); accept them in {(last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {last.Host}")
+                    { Evidence = [last] };
                     break;
                 case CellOutcome.Reachable when part.Nat is not null:
                     yield return new FleetFinding(FleetCodes.CrossHostMasqueraded, hosts,

@@ -17,7 +17,11 @@ public enum CellOutcome
 }
 
 /// <summary>A rule of one host that decided part of a cell (or the route that did).</summary>
-public sealed record Decision(string Host, LegStage? Stage, string Rule);
+public sealed record Decision(string Host, LegStage? Stage, string Rule)
+{
+    /// <summary>Where the deciding rule is written in the host's IPv4 rules; null for a policy, a route or no rule.</summary>
+    public ResponsibleRule? At { get; init; }
+}
 
 /// <summary>
 /// Packets of a cell that meet one fate, with every decision on their way: for reachable packets the

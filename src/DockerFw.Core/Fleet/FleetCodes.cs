@@ -31,4 +31,8 @@ public static class FleetCodes
 }
 
 /// <summary>One fleet finding: the code, the hosts it concerns, and what is wrong and what to do.</summary>
-public sealed record FleetFinding(FindingCode Code, ImmutableArray<string> Hosts, string Message);
+public sealed record FleetFinding(FindingCode Code, ImmutableArray<string> Hosts, string Message)
+{
+    /// <summary>The hosts' rules that make it so (where they are written: SARIF locates the finding there); empty when none does.</summary>
+    public ImmutableArray<Decision> Evidence { get; init; } = [];
+}

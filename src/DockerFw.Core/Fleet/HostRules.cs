@@ -52,26 +52,27 @@ public sealed class HostRules
             if (seenAs is not null) packets = Neutral.WithSources(packets, seenAs);
             var doubt = r.Verdict == ReachVerdict.Maybe && r.Doubts.FirstOrDefault() is { } rule
                 ? $"the rules cannot decide {rule}: {result.DoubtReasons.GetValueOrDefault(rule)}" : null;
-            return new LegPiece(r.Verdict, packets, DecidedBy(r, path), NatOf(r), doubt);
+            var (decided, at) = DecidedBy(r, path);
+            return new LegPiece(r.Verdict, packets, decided, NatOf(r), doubt) { At = at };
         });
         return new Leg(Name, stage, [.. pieces.Where(p => !p.Packets.IsEmpty)]);
     }
 
     /// <summary>The last rule with a verdict on the region's way, else the policy of the path's filter chain.</summary>
-    private string? DecidedBy(ReachRegion region, PacketPath path)
+    private (string? Text, ResponsibleRule? At) DecidedBy(ReachRegion region, PacketPath path)
     {
         foreach (var responsible in region.Rules.Reverse())
         {
             if (responsible.Table == "nat") continue;
             if (RuleOf(responsible) is { Target: VerdictTarget { Verdict: Verdict.Accept or Verdict.Drop } or RejectTarget } rule)
-                return $"{responsible}: {IptablesSaveWriter.FormatRule(rule)}";
+                return ($"{responsible}: {IptablesSaveWriter.FormatRule(rule)}", responsible);
         }
 
         var chain = path switch { PacketPath.Forward => "FORWARD", PacketPath.Input => "INPUT", _ => "OUTPUT" };
         var policy = _rules.Source["filter"]?[chain]?.Policy;
-        return (policy, region.Verdict) is (Verdict.Accept, ReachVerdict.Accept) or (Verdict.Drop, ReachVerdict.Drop)
+        return ((policy, region.Verdict) is (Verdict.Accept, ReachVerdict.Accept) or (Verdict.Drop, ReachVerdict.Drop)
             ? $"the policy {policy.ToString()!.ToUpperInvariant()} of filter/{chain}"
-            : null;
+            : null, null);
     }
 
     /// <summary>The SNAT or MASQUERADE that rewrote the region's source (nat decides once: the last on the way).</summary>

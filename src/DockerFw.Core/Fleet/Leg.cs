@@ -24,7 +24,11 @@ public enum LegStage
 /// (<see cref="Neutral"/>), the rule that decided it, the NAT rule that rewrote their source, and
 /// why the rules cannot decide when the verdict is MAYBE.
 /// </summary>
-public sealed record LegPiece(ReachVerdict Verdict, PacketSet Packets, string? Rule, string? Nat, string? Doubt);
+public sealed record LegPiece(ReachVerdict Verdict, PacketSet Packets, string? Rule, string? Nat, string? Doubt)
+{
+    /// <summary>Where <see cref="Rule"/> is written; null when a chain's policy decided.</summary>
+    public ResponsibleRule? At { get; init; }
+}
 
 /// <summary>One host's judgement of one leg of a cell: the partition of the leg's packets.</summary>
 public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> Pieces)

@@ -62,6 +62,41 @@ public sealed class FleetCommandTests : IDisposable
     }
 
     [Fact]
+    public void Sarif_has_one_run_per_host_each_locating_its_results_in_that_host_s_bundle()
+    {
+        var run = Dockerfw.Run("fleet", "--format", "sarif", Bundles());
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        var runs = System.Text.Json.Nodes.JsonNode.Parse(run.Out)!["runs"]!.AsArray();
+        Assert.Equal(["dockerfw-fleet/host-a/", "dockerfw-fleet/host-b/"], runs.Select(r => r!["automationDetails"]!["id"]!.GetValue<string>()));
+        foreach (var hostRun in runs)
+        {
+            var result = Assert.Single(hostRun!["results"]!.AsArray());
+            Assert.Equal("DFW770", result!["ruleId"]!.GetValue<string>());
+            Assert.Equal("DFW770", hostRun["tool"]!["driver"]!["rules"]![result["ruleIndex"]!.GetValue<int>()]!["id"]!.GetValue<string>());
+        }
+
+        // A directory bundle's dump by its path; an archive's member relative to the archive, described per host.
+        var a = runs[0]!["results"]![0]!["locations"]![0]!["physicalLocation"]!["artifactLocation"]!;
+        Assert.EndsWith("host-a/iptables-save.txt", a["uri"]!.GetValue<string>());
+        var b = runs[1]!["results"]![0]!["locations"]![0]!["physicalLocation"]!["artifactLocation"]!;
+        Assert.Equal(("iptables-save.txt", "BUNDLE_HOST_B"), (b["uri"]!.GetValue<string>(), b["uriBaseId"]!.GetValue<string>()));
+        Assert.Contains("host-b.tar.gz", runs[1]!["originalUriBaseIds"]!["BUNDLE_HOST_B"]!["description"]!["text"]!.GetValue<string>());
+    }
+
+    [MultitoolTheory]
+    [InlineData("fleet.sarif")]
+    public void The_sarif_log_passes_the_multitool_with_githubs_ingestion_rules(string name)
+    {
+        var log = Path.Combine(folder, name);
+        var run = Dockerfw.Run("fleet", "--format", "sarif", Bundles());
+        File.WriteAllText(log, run.Out);
+
+        var problems = SarifMultitoolTests.Validate(log, Path.Combine(folder, "validation.sarif"));
+        Assert.True(problems.Count == 0, $"the multitool says\n{string.Join('\n', problems)}");
+    }
+
+    [Fact]
     public void One_host_is_a_usage_error_and_a_directory_without_bundles_an_error_naming_it()
     {
         var one = Dockerfw.Run("fleet", Path.Combine(Bundles(), "host-a"));

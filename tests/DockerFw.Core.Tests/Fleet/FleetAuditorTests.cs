@@ -62,6 +62,19 @@ public sealed class FleetAuditorTests
     }
 
     [Fact]
+    public void A_finding_carries_where_the_deciding_rule_is_written_on_its_host_and_a_policy_has_no_place()
+    {
+        var dropped = Run("routed", Replace("b", "iptables-save.txt", LetAIn, "-A DOCKER-USER -s 10.103.100.0/24 -i under0 -o docker0 -j DROP"));
+        var evidence = Assert.Single(Assert.Single(dropped.Findings).Evidence);
+
+        Assert.Equal(("b", LegStage.ReceiverForward), (evidence.Host, evidence.Stage));
+        Assert.Equal(("filter", "DOCKER-USER", 1, 35), (evidence.At!.Table, evidence.At.Chain, evidence.At.Number, evidence.At.Line));
+
+        var policy = Run("routed", Without("b", LetAIn), Without("a", Exception));
+        Assert.Null(Assert.Single(Assert.Single(policy.Findings).Evidence).At);
+    }
+
+    [Fact]
     public void Masqueraded_traffic_that_b_lets_in_is_reachable_and_reported_as_masqueraded()
     {
         var report = Run("routed", Without("a", Exception),
