@@ -13,15 +13,51 @@ internal static class ReachBoxText
     /// The boxes of a region as they are written (<see cref="ReachBoxForms"/>: each lists what makes
     /// it mean exactly its packets), each once.
     /// </summary>
-    public static IEnumerable<IReadOnlyList<(string Name, IReadOnlyList<string> Values)>> Distinct(ReachRegion region, ReachResult result)
+    public static IEnumerable<IReadOnlyList<(string Name, IReadOnlyList<string> Values)>> Distinct(ReachRegion region, ReachResult result) =>
+        DistinctForms(region, result).Select(form => (IReadOnlyList<(string, IReadOnlyList<string>)>)[.. Listed(form, result.Space)]);
+
+    /// <summary>
+    /// The forms of a region's boxes, each once: two forms are one when they list the same
+    /// dimensions with the same sets (and the same mark cubes), which is when they read the same.
+    /// </summary>
+    public static IEnumerable<WrittenBox> DistinctForms(ReachRegion region, ReachResult result)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<FormKey>();
         foreach (var form in ReachBoxForms.Of(region, result))
-        {
-            var parts = Listed(form, result.Space).ToList();
-            if (seen.Add(string.Join(";", parts.Select(p => p.Name + "=" + string.Join(",", p.Values))))) yield return parts;
-        }
+            if (seen.Add(new FormKey(form))) yield return form;
     }
+
+    /// <summary>
+    /// A box for reach's text: each listed dimension as one phrase, interface sets short
+    /// (<see cref="InterfaceSetText"/>), other lists cut after <see cref="MaxRanges"/> ranges.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Text)> Phrases(WrittenBox form, ReachResult result, InterfaceSetText inputs, InterfaceSetText outputs)
+    {
+        var phrases = new List<(string, string)>();
+        foreach (var d in Dimensions.All.Where(form.Listed.Contains))
+        {
+            var set = form.Values[d];
+            var text = d switch
+            {
+                Dimension.In => inputs.Of(set),
+                Dimension.Out => outputs.Of(set),
+                _ => Bounded(Values(d, Cut(set), result.Space), set.Count),
+            };
+            phrases.Add((d.JsonName(), text));
+        }
+
+        if (form.ListsMark) phrases.Add(("mark", Bounded(Marks(form.Values.Mark), form.Values.Mark.Cubes.Count)));
+        return phrases;
+    }
+
+    /// <summary>The most ranges of one dimension reach's text writes for one box; the JSON writes all.</summary>
+    public const int MaxRanges = 64;
+
+    private static IntervalSet Cut(IntervalSet set) =>
+        set.Count <= MaxRanges ? set : IntervalSet.FromRanges(set.Ranges.Take(MaxRanges));
+
+    private static string Bounded(IReadOnlyList<string> values, int ranges) =>
+        ranges <= MaxRanges ? string.Join(",", values) : $"{string.Join(",", values.Take(MaxRanges))}, ... and {ranges - MaxRanges} more ranges";
 
     private static IEnumerable<(string Name, IReadOnlyList<string> Values)> Listed(WrittenBox form, PacketSpace space)
     {
@@ -47,5 +83,27 @@ internal static class ReachBoxText
     {
         foreach (var (first, last) in set.Ranges)
             for (var v = first; v <= last; v++) yield return v;
+    }
+}
+
+/// <summary>What tells two written boxes apart: the dimensions listed, their sets, the mark's cubes as written.</summary>
+internal sealed class FormKey(WrittenBox form) : IEquatable<FormKey>
+{
+    private readonly Dimension[] _listed = [.. Dimensions.All.Where(form.Listed.Contains)];
+    private readonly IntervalSet[] _sets = [.. Dimensions.All.Where(form.Listed.Contains).Select(d => form.Values[d])];
+    private readonly string? _mark = form.ListsMark ? form.Values.Mark.ToString() : null;
+
+    public bool Equals(FormKey? other) =>
+        other is not null && _listed.AsSpan().SequenceEqual(other._listed) && _sets.AsSpan().SequenceEqual(other._sets) && _mark == other._mark;
+
+    public override bool Equals(object? obj) => Equals(obj as FormKey);
+
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        foreach (var d in _listed) h.Add(d);
+        foreach (var set in _sets) h.Add(set);
+        h.Add(_mark);
+        return h.ToHashCode();
     }
 }

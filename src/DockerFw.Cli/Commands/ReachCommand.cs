@@ -68,7 +68,9 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams, R
         var query = options.Query;
         var result = progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
             () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context), query));
-        streams.Out.Write(options.Format == "json" ? ReachJson.Render(result) : Printable.Of(ReachText.Render(result)));
+        // Piece by piece: a whole answer in one string could pass the 2^31 characters a string holds.
+        foreach (var piece in options.Format == "json" ? ReachJson.Pieces(result) : ReachText.Paragraphs(result).Select(Printable.Of))
+            streams.Out.Write(piece);
         return ExitCodes.Ok;
     }
 

@@ -8,7 +8,10 @@ namespace DockerFw.Cli.Commands;
 /// <summary>`dockerfw reach --format json`: the contract documented in docs/reach-json.md.</summary>
 internal static class ReachJson
 {
-    public static string Render(ReachResult result)
+    public static string Render(ReachResult result) => string.Concat(Pieces(result));
+
+    /// <summary>The JSON in pieces, one per region, so a huge answer is written as it is made.</summary>
+    public static IEnumerable<string> Pieces(ReachResult result)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -31,6 +34,9 @@ internal static class ReachJson
                     }
 
                     json.WriteEndObject();
+                    if (json.BytesPending <= 1 << 20) continue;
+                    json.Flush();
+                    yield return Taken(buffer);
                 }
 
                 json.WriteEndArray();
@@ -49,12 +55,22 @@ internal static class ReachJson
                 json.WriteEndArray();
                 if (region.RulesOmitted > 0) json.WriteNumber("rulesOmitted", region.RulesOmitted);
                 json.WriteEndObject();
+                json.Flush();
+                yield return Taken(buffer);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+        yield return Taken(buffer) + "\n";
+    }
+
+    /// <summary>What the writer has flushed so far, removed from the buffer (the writer does not track the stream's position).</summary>
+    private static string Taken(MemoryStream buffer)
+    {
+        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        buffer.SetLength(0);
+        return text;
     }
 }

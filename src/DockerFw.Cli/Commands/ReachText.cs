@@ -3,31 +3,49 @@ using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Cli.Commands;
 
-/// <summary>`dockerfw reach` for people: one paragraph per region, its boxes, its rules, its doubts.</summary>
+/// <summary>
+/// `dockerfw reach` for people: one paragraph per region, its boxes, its rules, its doubts. Bounded
+/// like trace: a region lists its first <see cref="MaxBoxes"/> boxes and counts the rest, a box
+/// writes interface sets short (<see cref="InterfaceSetText"/>) and at most
+/// <see cref="ReachBoxText.MaxRanges"/> ranges of any other dimension; the JSON lists everything.
+/// </summary>
 internal static class ReachText
 {
-    public static string Render(ReachResult result)
+    public const int MaxBoxes = 1000;
+
+    public static string Render(ReachResult result) => string.Concat(Paragraphs(result));
+
+    /// <summary>The text in pieces (the heading, then one per region), so a huge answer is written as it is made.</summary>
+    public static IEnumerable<string> Paragraphs(ReachResult result)
     {
-        var text = new StringBuilder();
         var regions = Ordered(result).ToList();
-        text.Append($"{result.Path.ToString().ToUpperInvariant()}: {regions.Count} region{(regions.Count == 1 ? "" : "s")}\n");
+        yield return $"{result.Path.ToString().ToUpperInvariant()}: {regions.Count} region{(regions.Count == 1 ? "" : "s")}\n";
+        var inputs = new InterfaceSetText(result.Space.Interfaces, Allowed(result, Dimension.In));
+        var outputs = new InterfaceSetText(result.Space.Interfaces, Allowed(result, Dimension.Out));
         foreach (var region in regions)
         {
+            var text = new StringBuilder();
             text.Append('\n').Append(region.Verdict.ToString().ToUpperInvariant()).Append('\n');
-            foreach (var box in ReachBoxText.Distinct(region, result))
+            var boxes = 0;
+            foreach (var form in ReachBoxText.DistinctForms(region, result))
             {
-                var parts = box.Select(p => $"{p.Name} {string.Join(",", p.Values)}").ToList();
-                text.Append("  packets: ").Append(parts.Count == 0 ? "all of the query" : string.Join("  ", parts)).Append('\n');
+                if (++boxes > MaxBoxes) continue;
+                var parts = ReachBoxText.Phrases(form, result, inputs, outputs);
+                text.Append("  packets: ").Append(parts.Count == 0 ? "all of the query" : string.Join("  ", parts.Select(p => $"{p.Name} {p.Text}"))).Append('\n');
             }
 
+            if (boxes > MaxBoxes) text.Append($"  packets: ... and {boxes - MaxBoxes} more boxes, not listed (--format json lists every one)\n");
             foreach (var rule in region.Rules) text.Append($"  rule: {rule}\n");
             if (region.RulesOmitted > 0) text.Append($"  rule: ... and {region.RulesOmitted} more matches on the way, not listed\n");
             foreach (var doubt in region.Doubts)
                 text.Append($"  undecided: {doubt}: {result.DoubtReasons.GetValueOrDefault(doubt, "not decidable from the dump")}\n");
+            yield return text.ToString();
         }
-
-        return text.ToString();
     }
+
+    /// <summary>The values the query allows on a dimension: what "any" means in a box.</summary>
+    private static IntervalSet Allowed(ReachResult result, Dimension d) =>
+        result.Query.Boxes.Aggregate(IntervalSet.Empty, (all, box) => all.Union(box[d]));
 
     /// <summary>Regions in a stable order: by verdict, then by the rules that decided them.</summary>
     public static IEnumerable<ReachRegion> Ordered(ReachResult result) =>
