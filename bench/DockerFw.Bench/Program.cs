@@ -48,6 +48,8 @@ switch (args)
         return AuditProfile.Run(file, docker.FirstOrDefault());
     case ["reach", var file]:
         return ReachProfile.Run(file);
+    case ["plan", var policy, var file, var docker]:
+        return PlanProfile.Run(policy, file, docker);
     case ["snapshot", var file]:
         return SnapshotProfile.Run(file);
     default:

@@ -36,6 +36,7 @@ internal static class PairJudge
         foreach (var from in members)
         {
             var walks = ContainerWalks.From(rules, from, family, containers, bridges);
+            var (requests, replies) = (new RegionCut(walks.Requests), new RegionCut(walks.Replies));
             passesJump |= jump is not null && walks.Requests.Regions.Any(r => r.Rules.Any(x =>
                 x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
 
@@ -51,7 +52,7 @@ internal static class PairJudge
                 var pair = ContainerWalks.PairWith(space, to, family);
                 // IPv6 neighbour discovery inside a bridge finds a link, it opens no connection.
                 var ignored = family == IpFamily.V6 && from.Network.Id == to.Network.Id ? NeighbourDiscovery(space) : PacketSet.Empty;
-                verdicts.AddRange(Pair(space, from, to, expected, (walks.Requests, pair.Requests), (walks.Replies, pair.Replies), ignored));
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), (replies, pair.Replies), ignored));
             }
         }
 
@@ -80,34 +81,34 @@ internal static class PairJudge
     /// <param name="replies">ESTABLISHED packets to it, and the box of those from the other.</param>
     /// <param name="ignored">Packets the policy does not govern, which may go either way.</param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (ReachResult Result, Box Pair) requests, (ReachResult Result, Box Pair) replies, PacketSet ignored)
+        (RegionCut Walk, Box Pair) requests, (RegionCut Walk, Box Pair) replies, PacketSet ignored)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
         var accepted = PacketSet.Empty;
-        foreach (var region in requests.Result.Regions)
+        foreach (var (region, inPair) in requests.Walk.Within(requests.Pair))
         {
-            var packets = region.Packets.Intersect(requests.Pair).Subtract(ignored);
+            var packets = inPair.Subtract(ignored);
             if (packets.IsEmpty) continue;
             var actual = Of(region.Verdict);
             if (actual == Reachability.Reachable) accepted = accepted.Union(packets);
             var inAllowed = packets.Intersect(allowed);
             if (!inAllowed.IsEmpty && actual != Reachability.Reachable)
-                yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = (region, requests.Result) };
+                yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = (region, requests.Walk.Result) };
             var rest = packets.Subtract(allowed);
             if (!rest.IsEmpty && actual != restExpected)
-                yield return new(from, to, rest, actual, restExpected) { DecidedIn = (region, requests.Result) };
+                yield return new(from, to, rest, actual, restExpected) { DecidedIn = (region, requests.Walk.Result) };
         }
 
         // Replies of the connections that should work and whose first packet does (one whose first
         // packet dies is a verdict already): the same ports the other way, ESTABLISHED.
         var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
         var connecting = Mirrored(Ports(space, accepted.Intersect(should)));
-        foreach (var region in replies.Result.Regions.Where(r => r.Verdict != ReachVerdict.Accept))
+        foreach (var (region, inPair) in replies.Walk.Within(replies.Pair).Where(r => r.Region.Verdict != ReachVerdict.Accept))
         {
-            var dropped = region.Packets.Intersect(replies.Pair).Intersect(connecting);
+            var dropped = inPair.Intersect(connecting);
             if (!dropped.IsEmpty)
-                yield return new(from, to, Mirrored(dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, replies.Result), Reply = true };
+                yield return new(from, to, Mirrored(dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, replies.Walk.Result), Reply = true };
         }
     }
 
