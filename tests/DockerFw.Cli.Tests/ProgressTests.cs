@@ -47,6 +47,20 @@ public sealed class ProgressTests : IDisposable
     }
 
     [Fact]
+    public void Fleet_shows_each_host_it_reads_and_judges()
+    {
+        foreach (var name in new[] { "host-a", "host-b" })
+            Assert.Equal(0, Support.Dockerfw.Run(["capture", Path.Combine(folder, "bundles", name)], stdin: "", new Capture.SampleHost().Register).ExitCode);
+        string[] fleet = ["fleet", "--format", "json", Path.Combine(folder, "bundles")];
+
+        var (terminal, output) = OnTerminal("xterm", fleet, exit: 1);
+
+        Assert.Contains("reading host 2 of 2: host-b", terminal, StringComparison.Ordinal);
+        Assert.Contains("judging host 1 of 2: host-a", terminal, StringComparison.Ordinal);
+        Assert.Equal(Support.Dockerfw.Run(fleet).Out, output);
+    }
+
+    [Fact]
     public void A_dumb_terminal_gets_no_progress()
     {
         var (terminal, report) = OnTerminal("dumb");
@@ -75,7 +89,7 @@ public sealed class ProgressTests : IDisposable
     /// The sample's audit with standard error on a pseudo-terminal of <c>script</c> and standard output
     /// to a file: what the terminal showed, and the report.
     /// </summary>
-    private (string Terminal, string Report) OnTerminal(string term, string[]? arguments = null)
+    private (string Terminal, string Report) OnTerminal(string term, string[]? arguments = null, int exit = 0)
     {
         var report = Path.Combine(folder, "report.json");
         var transcript = Path.Combine(folder, "terminal.txt");
@@ -87,7 +101,7 @@ public sealed class ProgressTests : IDisposable
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
 
-        Assert.True(process.ExitCode == 0, $"script exited {process.ExitCode}: {error}");
+        Assert.True(process.ExitCode == exit, $"script exited {process.ExitCode}: {error}");
         return (File.ReadAllText(transcript), File.ReadAllText(report));
     }
 

@@ -12,7 +12,7 @@ namespace DockerFw.Cli.Commands;
 /// (docs/fleet.md): overlapping container subnets, the network and container matrices across hosts
 /// through each host's rules and routes, MTUs on the way. One bundle is loaded at a time.
 /// </summary>
-internal sealed class FleetCommand(HostLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class FleetCommand(HostLoader loader, StandardStreams streams, Output.RunProgress progress) : ICliCommand
 {
     public Command Create()
     {
@@ -37,14 +37,20 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams) :
         var passes = new HashSet<string>();
         // Where each host's IPv4 rules were read, for SARIF's locations (the path only: no rule text is kept).
         var dumps = new Dictionary<string, HostDump?>();
-        FleetHost Load((string Name, string Path) b)
+        // On a terminal the notices wait for the progress to end (it would be drawn over them).
+        var notices = streams.ErrorIsTerminal ? new StringWriter { NewLine = "\n" } : streams.Error;
+        var loads = 0;
+        FleetHost Load((string Name, string Path) b, Action<string> show)
         {
-            var host = hostLoader.Load(b.Name, b.Path, streams.Error, passes.Add(b.Name));
+            // Every host is loaded twice: for the fleet's plan, then to judge its legs of the plan.
+            show($"{(loads < bundles.Count ? "reading" : "judging")} host {loads++ % bundles.Count + 1} of {bundles.Count}: {b.Name}");
+            var host = hostLoader.Load(b.Name, b.Path, notices, passes.Add(b.Name));
             dumps[b.Name] = host.Host.DumpOrigins.FirstOrDefault(d => !d.OtherBackend && d.Family == IpFamily.V4) is { } d ? HostDump.Of(d) : null;
             return host;
         }
 
-        var report = FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => Load(b)))]);
+        var report = progress.Run($"reading {bundles.Count} bundles", show => FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => Load(b, show)))]));
+        if (notices != streams.Error) streams.Error.Write(notices.ToString());
         if (format == "json") FleetJson.Write(report, streams.Out);
         else if (format == "sarif") FleetSarif.Write(report, dumps, RootCommandFactory.Version, streams.Out);
         else FleetText.Write(report, streams.Out);

@@ -18,9 +18,12 @@ internal sealed class RunProgress(StandardStreams streams)
     /// Runs <paramref name="work"/> with <paramref name="phase"/> shown. Nothing may write to standard
     /// error meanwhile (the spinner would be drawn over it): diagnostics are written after.
     /// </summary>
-    public T Run<T>(string phase, Func<T> work)
+    public T Run<T>(string phase, Func<T> work) => Run(phase, _ => work());
+
+    /// <summary>As above; the work is given an action that changes the phase shown (a fleet's host after host).</summary>
+    public T Run<T>(string phase, Func<Action<string>, T> work)
     {
-        if (!streams.ErrorIsTerminal) return work();
+        if (!streams.ErrorIsTerminal) return work(_ => { });
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             // Decided above: stderr is a terminal. Spectre's own detection would fall back to writing
@@ -35,10 +38,15 @@ internal sealed class RunProgress(StandardStreams streams)
             .Columns(new SpinnerColumn(), new TaskDescriptionColumn { Alignment = Justify.Left }, new ElapsedTimeColumn())
             .Start(context =>
             {
-                context.AddTask(Markup.Escape(phase)).IsIndeterminate = true;
+                var task = context.AddTask(Markup.Escape(phase));
+                task.IsIndeterminate = true;
                 // Drawn now rather than at the first tick: a phase is shown however short it is.
                 context.Refresh();
-                return work();
+                return work(next =>
+                {
+                    task.Description = Markup.Escape(next);
+                    context.Refresh();
+                });
             });
     }
 }
