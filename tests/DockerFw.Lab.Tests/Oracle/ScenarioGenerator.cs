@@ -2,7 +2,8 @@ namespace DockerFw.Lab.Tests.Oracle;
 
 /// <summary>
 /// Draws a scenario from a seed (System.Random with the seed: the same seed gives the same scenario on
-/// every machine running the same .NET). Small on purpose: a scenario should run in 20-40 s.
+/// every machine running the same .NET). Mostly small, so that a scenario runs in 20-40 s; one in four
+/// grows to the full size (6 networks, 12 containers).
 /// </summary>
 public static class ScenarioGenerator
 {
@@ -12,49 +13,81 @@ public static class ScenarioGenerator
         var daemonIcc = random.Next(4) != 0;
         var proxy = random.Next(2) == 0;
 
-        var networks = Enumerable.Range(0, random.Next(2, 5)).Select(i => new NetworkSpec(
-            $"n{i}", 10 + i,
-            Icc: random.Next(3) != 0,
-            Internal: random.Next(6) == 0,
-            Masquerade: random.Next(5) != 0,
-            DualStack: random.Next(3) == 0)).ToList();
-        var names = networks.Select(n => n.Name).ToList();
+        var networks = Enumerable.Range(0, random.Next(2, 5)).Select(i => Network(random, i)).ToList();
 
         var count = random.Next(2, 9);
         var containers = new List<ContainerSpec>();
         var usedHostPorts = new HashSet<int>();
-        for (var i = 0; i < count; i++)
-        {
-            var name = $"c{i}";
-            var mode = Mode(random, names, containers);
-            var connected = names.Contains(mode) && random.Next(4) == 0
-                ? names.Where(n => n != mode).OrderBy(_ => random.Next()).Take(1).ToList()
-                : [];
-            var tcp = Enumerable.Range(0, random.Next(1, 3)).Select(_ => random.Next(1000, 9000)).Distinct().ToList();
-            var udp = random.Next(2) == 0 ? [random.Next(1000, 9000)] : new List<int>();
-            udp.RemoveAll(tcp.Contains);
-            var published = new List<Publish>();
-            if (mode is "bridge" || networks.Any(n => n.Name == mode && !n.Internal))
-            {
-                foreach (var port in tcp.Where(_ => random.Next(3) == 0))
-                {
-                    var hostPort = random.Next(20000, 30000);
-                    if (!usedHostPorts.Add(hostPort)) continue;
-                    string?[] addresses = [null, null, "127.0.0.1", OracleLab.SecondHostAddress, "::"];
-                    published.Add(new Publish(addresses[random.Next(addresses.Length)], hostPort, port, Transport.Tcp));
-                }
-            }
-
-            var links = mode == "bridge"
-                ? containers.Where(c => c.Mode == "bridge" && random.Next(2) == 0).Select(c => c.Name).ToList()
-                : [];
-            containers.Add(new ContainerSpec(name, mode, connected, tcp, udp, published, links));
-        }
+        for (var i = 0; i < count; i++) containers.Add(Container(random, $"c{i}", networks, containers, usedHostPorts));
 
         var scenario = new ScenarioSpec(seed, daemonIcc, proxy, networks, containers, []);
         scenario = scenario.WithTampers(TamperCatalogue.Draw(random, scenario));
         var later = Later(new Random(unchecked((seed * 7919) + 17)), scenario, usedHostPorts);
-        return later with { Policy = PolicyGenerator.Draw(new Random(unchecked((seed * 104729) + 29)), later) };
+        var withPolicy = later with { Policy = PolicyGenerator.Draw(new Random(unchecked((seed * 104729) + 29)), later) };
+        return Larger(new Random(unchecked((seed * 15485863) + 41)), withPolicy, usedHostPorts);
+    }
+
+    /// <summary>
+    /// The full size, from a fourth stream so that every earlier seed keeps its scenario: one
+    /// scenario in four grows to up to 6 user networks and up to 12 containers. The tampers and the
+    /// policy were drawn on the smaller host and stay as they are; the new networks and containers
+    /// meet them (a policy's <c>icc off</c> covers the network's new containers too).
+    /// </summary>
+    private static ScenarioSpec Larger(Random random, ScenarioSpec scenario, HashSet<int> usedHostPorts)
+    {
+        if (random.Next(4) != 0) return scenario;
+        var networks = scenario.Networks.ToList();
+        var networkCount = random.Next(networks.Count, 7);
+        for (var i = networks.Count; i < networkCount; i++) networks.Add(Network(random, i));
+        var containers = scenario.Containers.ToList();
+        var containerCount = random.Next(containers.Count + 1, 13);
+        for (var i = containers.Count; i < containerCount; i++)
+            containers.Add(Container(random, $"c{i}", networks, containers, usedHostPorts, publishUdp: true));
+        return scenario with { Networks = networks, Containers = containers };
+    }
+
+    private static NetworkSpec Network(Random random, int i) => new(
+        $"n{i}", 10 + i,
+        Icc: random.Next(3) != 0,
+        Internal: random.Next(6) == 0,
+        Masquerade: random.Next(5) != 0,
+        DualStack: random.Next(3) == 0);
+
+    // publishUdp: the first draws published TCP only (UDP came later, from Later's stream, which
+    // must keep drawing what it drew); containers added by Larger draw both here.
+    private static ContainerSpec Container(Random random, string name, IReadOnlyList<NetworkSpec> networks, List<ContainerSpec> earlier, HashSet<int> usedHostPorts, bool publishUdp = false)
+    {
+        var names = networks.Select(n => n.Name).ToList();
+        var mode = Mode(random, names, earlier);
+        var connected = names.Contains(mode) && random.Next(4) == 0
+            ? names.Where(n => n != mode).OrderBy(_ => random.Next()).Take(1).ToList()
+            : [];
+        var tcp = Enumerable.Range(0, random.Next(1, 3)).Select(_ => random.Next(1000, 9000)).Distinct().ToList();
+        var udp = random.Next(2) == 0 ? [random.Next(1000, 9000)] : new List<int>();
+        udp.RemoveAll(tcp.Contains);
+        var published = new List<Publish>();
+        if (mode is "bridge" || networks.Any(n => n.Name == mode && !n.Internal))
+        {
+            foreach (var port in tcp.Where(_ => random.Next(3) == 0))
+                if (Publish(random, usedHostPorts, 20000, port, Transport.Tcp) is { } publish) published.Add(publish);
+            if (publishUdp)
+                foreach (var port in udp.Where(_ => random.Next(2) == 0))
+                    if (Publish(random, usedHostPorts, 30000, port, Transport.Udp) is { } publish) published.Add(publish);
+        }
+
+        var links = mode == "bridge"
+            ? earlier.Where(c => c.Mode == "bridge" && random.Next(2) == 0).Select(c => c.Name).ToList()
+            : [];
+        return new ContainerSpec(name, mode, connected, tcp, udp, published, links);
+    }
+
+    // Draws the host port, then the address, in the order the first generator drew them.
+    private static Publish? Publish(Random random, HashSet<int> usedHostPorts, int from, int port, Transport transport)
+    {
+        var hostPort = random.Next(from, from + 10000);
+        if (!usedHostPorts.Add(hostPort)) return null;
+        string?[] addresses = [null, null, "127.0.0.1", OracleLab.SecondHostAddress, "::"];
+        return new Publish(addresses[random.Next(addresses.Length)], hostPort, port, transport);
     }
 
     /// <summary>
@@ -68,12 +101,8 @@ public static class ScenarioGenerator
         var containers = scenario.Containers.Select(c =>
         {
             if (!(c.Mode is "bridge" || scenario.Networks.Any(n => n.Name == c.Mode && !n.Internal))) return c;
-            var udp = c.UdpPorts.Where(_ => random.Next(2) == 0).Select(port =>
-            {
-                var hostPort = random.Next(30000, 40000);
-                string?[] addresses = [null, null, "127.0.0.1", OracleLab.SecondHostAddress, "::"];
-                return usedHostPorts.Add(hostPort) ? new Publish(addresses[random.Next(addresses.Length)], hostPort, port, Transport.Udp) : null;
-            }).OfType<Publish>().ToList();
+            var udp = c.UdpPorts.Where(_ => random.Next(2) == 0)
+                .Select(port => Publish(random, usedHostPorts, 30000, port, Transport.Udp)).OfType<Publish>().ToList();
             return udp.Count == 0 ? c : c with { Published = [.. c.Published, .. udp] };
         }).ToList();
         var later = scenario with { Containers = containers };
