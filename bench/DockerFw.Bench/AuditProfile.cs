@@ -48,8 +48,10 @@ internal static class AuditProfile
             var t1 = clock.Elapsed;
             facts.Add(NetworkFacts.Probe(a, inputs, passes, walked));
             var t2 = clock.Elapsed;
+            // As the audit's sweep asks them: only the bridges the walk finds something open to.
+            var open = walked.Open().ToHashSet();
             foreach (var b in inputs.Networks)
-                if (b != a) { PairReach.Of(a, b, passes, inputs); count++; }
+                if (b != a && open.Contains(b.Bridge)) { PairReach.Of(a, b, passes, inputs); count++; }
             var t3 = clock.Elapsed;
             _ = LinkFacts.Find(inputs, passes, facts[^1]).ToList();
             var t4 = clock.Elapsed;

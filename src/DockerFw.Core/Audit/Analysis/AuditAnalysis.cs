@@ -104,8 +104,10 @@ public sealed class AuditAnalysis
             networks.Add(facts);
             // Only the bridges the walk finds something open to can be anything but denied: the others
             // are not asked one by one (PairReach.Of would answer denied for each).
-            pairs.AddRange(Inputs.Networks.Where(b => b != a && walked.TryGetValue(b.Bridge, out var all) && all.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
-                .Select(b => PairReach.Of(a, b, Passes, Inputs)).Where(p => p.Verdict != ReachabilityVerdict.Denied));
+            var open = walked.Open().ToHashSet();
+            if (open.Count > 0)
+                pairs.AddRange(Inputs.Networks.Where(b => b != a && open.Contains(b.Bridge))
+                    .Select(b => PairReach.Of(a, b, Passes, Inputs)).Where(p => p.Verdict != ReachabilityVerdict.Denied));
             links.AddRange(LinkFacts.Find(Inputs, Passes, facts));
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
 
@@ -64,6 +65,12 @@ public sealed class AuditInputs
     public HostModel HostModel { get; }
 
     public HostSettings Host => Context.Host;
+
+    private IntervalSet? _containerSubnets;
+
+    /// <summary>Every network's subnet (asked once per network by the NAT facts: computed once).</summary>
+    public IntervalSet ContainerSubnets => _containerSubnets ??=
+        IntervalSet.FromRanges(Networks.Where(n => n.Subnet is not null).Select(n => n.Subnet!.Bounds));
 
     public AuditedNetwork? NetworkOfBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
 

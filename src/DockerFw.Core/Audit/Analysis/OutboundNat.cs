@@ -22,8 +22,7 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
     public static OutboundNat Of(AuditedNetwork n, AuditInputs inputs, SymbolicRuleset nat)
     {
         var space = nat.Space;
-        var subnets = inputs.Networks.Where(x => x.Subnet is not null)
-            .Aggregate(IntervalSet.Empty, (s, x) => s.Union(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)));
+        var subnets = inputs.ContainerSubnets;
         var query = SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
             .With(Dimension.Src, n.ContainerAddressesAmong(inputs.Networks))

@@ -17,10 +17,10 @@ public sealed record Piece(ReachRegion Region, Box Box)
 /// </summary>
 public sealed class SymbolicPasses(AuditInputs inputs)
 {
-    private readonly Dictionary<string, Dictionary<string, List<Piece>>> _fromBridge = [];
-    private readonly Dictionary<string, Dictionary<string, List<Piece>>> _repliesTo = [];
+    private readonly Dictionary<string, BridgePieces> _fromBridge = [];
+    private readonly Dictionary<string, BridgePieces> _repliesTo = [];
     private readonly Dictionary<string, IntervalSet> _containerAddresses = [];
-    private Dictionary<string, List<Piece>>? _fromOutside;
+    private BridgePieces? _fromOutside;
 
     private readonly Lazy<SymbolicRuleset> _verdicts = new(() => Compile(inputs, ReachDetail.Verdicts));
 
@@ -38,6 +38,11 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     public PacketSpace Space => Rules.Space;
 
+    private BridgeSymbols? _bridges;
+
+    /// <summary>The networks' bridges in the space's interface alphabet.</summary>
+    public BridgeSymbols BridgeSymbols => _bridges ??= new BridgeSymbols(Space, inputs.Networks);
+
     private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => inputs.HostModel.Compile(inputs.Ruleset, detail);
 
     /// <summary>
@@ -46,7 +51,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// to its own, as links are) are walked again with the rules recorded, for the evidence. On a
     /// host whose networks are isolated that second walk never happens.
     /// </summary>
-    public IReadOnlyDictionary<string, List<Piece>> From(AuditedNetwork a)
+    public BridgePieces From(AuditedNetwork a)
     {
         if (_fromBridge.TryGetValue(a.Bridge, out var cached)) return cached;
         var answer = Walk(a);
@@ -55,22 +60,19 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         return _fromBridge[a.Bridge] = answer;
     }
 
-    private Dictionary<string, List<Piece>> Walk(AuditedNetwork a)
+    private BridgePieces Walk(AuditedNetwork a)
     {
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
-        var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.Out);
+        var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.Out, BridgeSymbols);
         // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
         // way against the declaration): icc's evidence and the links come from the rules recorded.
-        var open = quick.Where(kv => kv.Key != a.Bridge
-                ? kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
-                : a.Network.EnableIcc ? kv.Value.Any(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
-                : kv.Value.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe))
-            .Select(kv => kv.Key).ToList();
+        var open = quick.Open().Where(b => b != a.Bridge).ToList();
+        if (a.Network.EnableIcc ? quick.Closes(a.Bridge) : quick.Opens(a.Bridge)) open.Add(a.Bridge);
         if (open.Count == 0) return quick;
         var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
         var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs));
         foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, detailed), Dimension.Out))
-            quick[bridge] = pieces;
+            quick.Replace(bridge, pieces);
         return quick;
     }
 
@@ -79,18 +81,18 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         : [.. SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, packets).Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)];
 
     /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>
-    public IReadOnlyDictionary<string, List<Piece>> RepliesTo(AuditedNetwork a)
+    public BridgePieces RepliesTo(AuditedNetwork a)
     {
         if (_repliesTo.TryGetValue(a.Bridge, out var cached)) return cached;
         var query = new ReachQuery(PacketPath.Forward) { Out = new InterfacePattern(a.Bridge), Destination = a.Subnet, State = ConntrackStates.Established };
-        return _repliesTo[a.Bridge] = ByInterface(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.In);
+        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.In, BridgeSymbols);
     }
 
     /// <summary>
     /// NEW packets arriving on any interface that is not a known bridge, by the bridge they leave on.
     /// Verdicts first; bridges with anything accepted are walked again with the rules recorded.
     /// </summary>
-    public IReadOnlyDictionary<string, List<Piece>> FromOutside()
+    public BridgePieces FromOutside()
     {
         if (_fromOutside is not null) return _fromOutside;
         // A host outside holds no container address: a packet from the uplink with one is spoofed, and
@@ -98,13 +100,12 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         var containers = inputs.Networks.Where(n => n.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
         var outside = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src))));
-        var quick = ByInterface(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward,
-            outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out);
-        var open = quick.Where(kv => kv.Value.Any(p => p.Verdict == ReachVerdict.Accept))
-            .Aggregate(IntervalSet.Empty, (s, kv) => s.Union(Space.Interfaces.Matching(new InterfacePattern(kv.Key))));
+        var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward,
+            outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out, BridgeSymbols);
+        var open = quick.Accepting().Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
         if (!open.IsEmpty)
             foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, outside.Intersect(Whole().With(Dimension.Out, open))), Dimension.Out))
-                quick[bridge] = pieces;
+                quick.Replace(bridge, pieces);
         return _fromOutside = quick;
     }
 
@@ -118,8 +119,9 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         return query.Intersect(new PacketSet([leaving, entering]));
     }
 
+    // A bridge's exact name matches one symbol: the set is built at once, not by a union per bridge.
     private static IntervalSet Bridges(PacketSpace space, AuditInputs inputs) =>
-        inputs.Networks.Aggregate(IntervalSet.Empty, (s, n) => s.Union(space.Interfaces.Matching(new InterfacePattern(n.Bridge))));
+        IntervalSet.FromValues(inputs.Networks.Select(n => (UInt128)space.Interfaces.SymbolOf(n.Bridge)));
 
     /// <summary>NEW forwarded packets whose given interface is none of the bridges.</summary>
     public static PacketSet NewFromOutside(PacketSpace space, AuditInputs inputs, Dimension side)
@@ -158,16 +160,14 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     private Dictionary<string, List<Piece>> ByInterface(ReachResult result, Dimension dimension)
     {
-        var names = inputs.Networks.ToDictionary(n => Space.Interfaces.SymbolOf(n.Bridge), n => n.Bridge);
         var buckets = new Dictionary<string, List<Piece>>();
         foreach (var region in result.Regions)
             foreach (var box in region.Packets.Boxes)
                 foreach (var (first, last) in box[dimension].Ranges)
-                    for (var s = first; s <= last; s++)
+                    foreach (var bridge in BridgeSymbols.Between(first, last))
                     {
-                        if (!names.TryGetValue((int)s, out var bridge)) continue;
                         if (!buckets.TryGetValue(bridge, out var list)) buckets[bridge] = list = [];
-                        list.Add(new Piece(region, box.With(dimension, IntervalSet.Single(s))));
+                        list.Add(new Piece(region, box.With(dimension, IntervalSet.Single(BridgeSymbols.SymbolOf(bridge)!.Value))));
                     }
 
         return buckets;

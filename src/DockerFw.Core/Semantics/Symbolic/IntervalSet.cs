@@ -227,11 +227,17 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
 
     public override bool Equals(object? obj) => Equals(obj as IntervalSet);
 
+    // Computed once: a walk's summary cache hashes a box (every set of it) at each chain call, and a
+    // set of many ranges (every bridge but some) is shared by many boxes. 0 means not yet computed.
+    private int _hash;
+
     public override int GetHashCode()
     {
+        if (_hash != 0) return _hash;
         var h = new HashCode();
         foreach (var v in _bounds) h.Add(v);
-        return h.ToHashCode();
+        var hash = h.ToHashCode();
+        return _hash = hash == 0 ? 1 : hash;
     }
 
     public override string ToString()
