@@ -58,7 +58,10 @@ public sealed class MasqueradeCheck : IAuditCheck
     /// <summary>Sources the nat table rewrites on the way out that lie in no network's subnet.</summary>
     private static IEnumerable<Finding> UnownedSources(AuditAnalysis analysis)
     {
-        var nat = SymbolicRuleset.Compile(analysis.Inputs.NatOnly,
+        // The nat table as the passes compiled it (the same names and local addresses) unless the host
+        // forwards nothing: the passes' copy then lets only bridged traffic through, and this walk is
+        // about what the rules would rewrite.
+        var nat = analysis.Inputs.HostModel.Forwards ? analysis.Passes.Nat : SymbolicRuleset.Compile(analysis.Inputs.NatOnly,
             analysis.Inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
             analysis.Inputs.HostModel.LocalAddresses);
         var owned = analysis.Inputs.Networks.Where(n => n.Subnet is not null)
