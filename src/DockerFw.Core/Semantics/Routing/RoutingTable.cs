@@ -20,17 +20,19 @@ public sealed record RoutingTable(ImmutableArray<Route> Routes, bool Complete)
 
     public Route? Lookup(IpFamily family, UInt128 destination)
     {
-        foreach (var table in LookupOrder)
-        {
-            var best = Routes
-                .Where(r => r.Table == table && r.Family == family && r.Destination.Contains(destination))
-                .OrderByDescending(r => r.Destination.PrefixLength ?? 0).ThenBy(r => r.Metric)
-                .FirstOrDefault();
-            if (best is not null) return best;
-        }
-
+        foreach (var table in Ordered())
+            foreach (var route in table)
+                if (route.Family == family && route.Destination.Contains(destination)) return route;
         return null;
     }
+
+    // Each table of LookupOrder's routes, longest prefix first, then lowest metric (a stable sort: as
+    // listed among equals), made once per table: a fleet looks up millions of addresses. Kept beside
+    // the record, not in it, so that two tables of the same routes stay equal.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<RoutingTable, Route[][]> OrderedTables = new();
+
+    private Route[][] Ordered() => OrderedTables.GetValue(this, t => [.. LookupOrder.Select(table => t.Routes.Where(r => r.Table == table)
+        .OrderByDescending(r => r.Destination.PrefixLength ?? 0).ThenBy(r => r.Metric).ToArray())]);
 
     /// <summary>
     /// The host's addresses as a complete table knows them: its local routes (table local), each with
