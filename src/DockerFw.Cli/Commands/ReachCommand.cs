@@ -1,16 +1,17 @@
 using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
-using DockerFw.Core.Host;
+using DockerFw.Cli.Workflows;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Cli.Commands;
 
 /// <summary>
 /// `dockerfw reach`: the exact partition of a set of packets into what the rules accept, drop,
-/// reject, and cannot decide from the dump, each part with the rules responsible.
+/// reject, and cannot decide from the dump, each part with the rules responsible. The command binds
+/// and checks its options; <see cref="ReachWorkflow"/> does the work and a formatter writes it.
 /// </summary>
-internal sealed class ReachCommand(HostLoader loader, StandardStreams streams, RunProgress progress) : ICliCommand
+internal sealed class ReachCommand(ReachWorkflow workflow, IEnumerable<IResultFormatter<ReachResult>> formatters, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -53,44 +54,8 @@ internal sealed class ReachCommand(HostLoader loader, StandardStreams streams, R
     {
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-
-        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
-        if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
-        if (Named(options, loaded) is not { } named) return ExitCodes.Error;
-        options = named;
-        var ruleset = loaded.Of(options.Family);
-        if (ruleset is null)
-        {
-            streams.Error.WriteLine($"dockerfw: error: no {(options.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this query");
-            return ExitCodes.Error;
-        }
-
-        var query = options.Query;
-        var result = progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
-            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context), query));
-        // Piece by piece: a whole answer in one string could pass the 2^31 characters a string holds.
-        foreach (var piece in options.Format == "json" ? ReachJson.Pieces(result) : ReachText.Paragraphs(result).Select(Printable.Of))
-            streams.Out.Write(piece);
+        if (workflow.Run(options) is not { } result) return ExitCodes.Error;
+        formatters.Single(f => f.Name == options.Format).Write(result, streams.Out);
         return ExitCodes.Ok;
-    }
-
-    /// <summary>
-    /// The options with container and network names replaced by their addresses and subnets (in the
-    /// family the other side names, else IPv4); null, and the reason on stderr, when one names none.
-    /// </summary>
-    private ReachOptions? Named(ReachOptions options, LoadedHost loaded)
-    {
-        var (source, sourceError, destination, destinationError) = DockerNames.ResolvePair(options.Source, options.Destination, loaded.Docker, single: false);
-        foreach (var (option, error) in new[] { ("--src", sourceError), ("--dst", destinationError) })
-            if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
-        if ((options.Source is not null && source is null) || (options.Destination is not null && destination is null)) return null;
-        var named = options with { Source = source, Destination = destination };
-        if (named.Validate() is { IsEmpty: false } problems)
-        {
-            foreach (var problem in problems) streams.Error.WriteLine($"dockerfw: error: {problem}");
-            return null;
-        }
-
-        return named;
     }
 }

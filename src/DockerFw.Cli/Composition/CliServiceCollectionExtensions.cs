@@ -30,6 +30,9 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IAuditFormatter, AuditMarkdownFormatter>();
         services.AddSingleton<IAuditFormatter, AuditJUnitFormatter>();
         services.AddSingleton<IAuditFormatter, Output.Html.AuditHtmlFormatter>();
+        services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachTextFormatter>();
+        services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachJsonFormatter>();
+        services.AddSingleton<Workflows.ReachWorkflow>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();

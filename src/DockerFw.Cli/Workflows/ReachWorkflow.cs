@@ -1,0 +1,55 @@
+using DockerFw.Cli.Commands;
+using DockerFw.Cli.Input;
+using DockerFw.Cli.Output;
+using DockerFw.Core.Host;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Cli.Workflows;
+
+/// <summary>
+/// <c>dockerfw reach</c>'s work once its options are bound and valid: load the host (one
+/// <see cref="HostLoader"/> for every command), put addresses for container and network names, and
+/// ask the symbolic engine. It returns the result, or null once it has said on stderr why there is
+/// none; rendering is the formatters' (<see cref="IResultFormatter{TResult}"/>).
+/// </summary>
+internal sealed class ReachWorkflow(HostLoader loader, StandardStreams streams, RunProgress progress)
+{
+    public ReachResult? Run(ReachOptions options)
+    {
+        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
+        if (!LoadedHostReport.Write(loaded, streams.Error)) return null;
+        if (Named(options, loaded) is not { } named) return null;
+        options = named;
+        var ruleset = loaded.Of(options.Family);
+        if (ruleset is null)
+        {
+            streams.Error.WriteLine($"dockerfw: error: no {(options.Family == IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this query");
+            return null;
+        }
+
+        var query = options.Query;
+        return progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
+            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context), query));
+    }
+
+    /// <summary>
+    /// The options with container and network names replaced by their addresses and subnets (in the
+    /// family the other side names, else IPv4); null, and the reason on stderr, when one names none.
+    /// </summary>
+    private ReachOptions? Named(ReachOptions options, LoadedHost loaded)
+    {
+        var (source, sourceError, destination, destinationError) = DockerNames.ResolvePair(options.Source, options.Destination, loaded.Docker, single: false);
+        foreach (var (option, error) in new[] { ("--src", sourceError), ("--dst", destinationError) })
+            if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
+        if ((options.Source is not null && source is null) || (options.Destination is not null && destination is null)) return null;
+        var named = options with { Source = source, Destination = destination };
+        if (named.Validate() is { IsEmpty: false } problems)
+        {
+            foreach (var problem in problems) streams.Error.WriteLine($"dockerfw: error: {problem}");
+            return null;
+        }
+
+        return named;
+    }
+}
