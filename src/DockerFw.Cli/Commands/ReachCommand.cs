@@ -54,7 +54,8 @@ internal sealed class ReachCommand(ReachWorkflow workflow, IEnumerable<IResultFo
     {
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-        if (workflow.Run(options) is not { } result) return ExitCodes.Error;
+        var outcome = workflow.Run(options);
+        if (outcome.Result is not { } result) return outcome.ExitCode;
         formatters.Single(f => f.Name == options.Format).Write(result, streams.Out);
         return ExitCodes.Ok;
     }

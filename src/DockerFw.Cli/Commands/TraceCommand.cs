@@ -1,20 +1,18 @@
 using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
-using DockerFw.Core.Host;
-using DockerFw.Core.Model;
+using DockerFw.Cli.Workflows;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
-using DockerFw.Core.Semantics.Routing;
-using DockerFw.Core.Semantics.Connections;
 
 namespace DockerFw.Cli.Commands;
 
 /// <summary>
 /// `dockerfw trace`: what the rules do to one packet, with every rule the kernel would count; with
-/// --connection also whether the replies come back.
+/// --connection also whether the replies come back. The command binds and checks its options;
+/// <see cref="TraceWorkflow"/> does the work and a formatter writes it.
 /// </summary>
-internal sealed class TraceCommand(HostLoader loader, StandardStreams streams, RunProgress progress) : ICliCommand
+internal sealed class TraceCommand(TraceWorkflow workflow, IEnumerable<IResultFormatter<TraceRun>> formatters, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -72,37 +70,12 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams, R
     private int Run(TraceOptions options)
     {
         // Names (web, web@frontend) are resolved once Docker's view is loaded; the rest is checked first.
-        var (packet, packetErrors) = WithPlaceholders(options.Packet).Parse();
+        var (_, packetErrors) = WithPlaceholders(options.Packet).Parse();
         var problems = options.Validate().AddRange(packetErrors);
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-
-        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
-        if (!LoadedHostReport.Write(loaded, streams.Error)) return ExitCodes.Error;
-        if (Named(options.Packet, loaded) is not { } request) return ExitCodes.Error;
-        (packet, packetErrors) = request.Parse();
-        if (!packetErrors.IsEmpty) return Usage.Fail(streams.Error, packetErrors);
-        var ruleset = loaded.Of(packet!.Family);
-        if (ruleset is null)
-        {
-            streams.Error.WriteLine($"dockerfw: error: no {(packet!.Family == Core.Model.Values.IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this packet");
-            return ExitCodes.Error;
-        }
-
-        // Live mode knows every address of the host, as does a --routes listing (its local table);
-        // --host-address says so offline.
-        var known = options.HostAddresses.IsEmpty ? loaded.Addresses ?? loaded.Routes.LocalAddresses() : null;
-        var context = known is null ? options.Context : options.Context with { Addresses = known };
-        var (routed, path, route) = Route(options, loaded, ruleset, packet!, context);
-        foreach (var note in route?.Notes ?? []) streams.Error.WriteLine($"dockerfw: note: {note}");
-        if (route is { Dropped: true })
-        {
-            streams.Out.Write(options.Format == "json" ? TraceJson.RenderRoutingDrop(route) : Printable.Of($"verdict: DROP\nroute: {route.Describe()}\n"));
-            return ExitCodes.Ok;
-        }
-
-        var reach = options.Connection ? ConnectionEvaluator.Evaluate(ruleset, routed, path, context) : null;
-        var trace = reach?.Request ?? PacketTracer.Trace(ruleset, routed, path, context);
-        streams.Out.Write(options.Format == "json" ? TraceJson.Render(trace, reach, route) : Printable.Of(TraceText.Render(trace, reach, path, route)));
+        var outcome = workflow.Run(options);
+        if (outcome.Result is not { } run) return outcome.ExitCode;
+        formatters.Single(f => f.Name == options.Format).Write(run, streams.Out);
         return ExitCodes.Ok;
     }
 
@@ -119,28 +92,5 @@ internal sealed class TraceCommand(HostLoader loader, StandardStreams streams, R
             Source = IsAddress(request.Source) ? request.Source : placeholder,
             Destination = IsAddress(request.Destination) ? request.Destination : placeholder,
         };
-    }
-
-    /// <summary>The request with container names replaced by their addresses; null (and the reason on stderr) when one names none.</summary>
-    private PacketRequest? Named(PacketRequest request, LoadedHost loaded)
-    {
-        var (source, sourceError, destination, destinationError) = DockerNames.ResolvePair(request.Source, request.Destination, loaded.Docker, single: true);
-        foreach (var (option, error) in new[] { ("--src", sourceError), ("--dst", destinationError) })
-            if (error is not null) streams.Error.WriteLine($"dockerfw: error: {option}: {error}");
-        return source is null || destination is null ? null : request with { Source = source, Destination = destination };
-    }
-
-    /// <summary>
-    /// The packet's path: the one --hook or --in with --out names, else the one the host's routes
-    /// give it (live: the namespace's table; offline: --routes, else the connected subnets of
-    /// --host-address and Docker's bridges).
-    /// </summary>
-    private static (Packet Packet, PacketPath Path, RouteDecision? Route) Route(TraceOptions options, LoadedHost loaded, Ruleset ruleset, Packet packet, EvaluationContext context)
-    {
-        if (options.Hook is not null || packet.OutInterface is not null || packet.PhysIn is not null) return (packet, options.Path, null);
-        var table = loaded.Routes.Complete || options.HostAddresses.IsEmpty ? loaded.Routes
-            : RoutingTable.Connected(context.Addresses ?? [], loaded.Docker);
-        var decision = PacketRouting.Decide(ruleset, packet, table, context, options.Path);
-        return (packet with { InInterface = decision.In, OutInterface = decision.Out }, decision.Path, decision);
     }
 }

@@ -33,6 +33,9 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachTextFormatter>();
         services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachJsonFormatter>();
         services.AddSingleton<Workflows.ReachWorkflow>();
+        services.AddSingleton<IResultFormatter<Workflows.TraceRun>, TraceTextFormatter>();
+        services.AddSingleton<IResultFormatter<Workflows.TraceRun>, TraceJsonFormatter>();
+        services.AddSingleton<Workflows.TraceWorkflow>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();

@@ -10,27 +10,27 @@ namespace DockerFw.Cli.Workflows;
 /// <summary>
 /// <c>dockerfw reach</c>'s work once its options are bound and valid: load the host (one
 /// <see cref="HostLoader"/> for every command), put addresses for container and network names, and
-/// ask the symbolic engine. It returns the result, or null once it has said on stderr why there is
-/// none; rendering is the formatters' (<see cref="IResultFormatter{TResult}"/>).
+/// ask the symbolic engine. It returns the result, or the exit code once it has said on stderr why
+/// there is none; rendering is the formatters' (<see cref="IResultFormatter{TResult}"/>).
 /// </summary>
 internal sealed class ReachWorkflow(HostLoader loader, StandardStreams streams, RunProgress progress)
 {
-    public ReachResult? Run(ReachOptions options)
+    public WorkflowOutcome<ReachResult> Run(ReachOptions options)
     {
         var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
-        if (!LoadedHostReport.Write(loaded, streams.Error)) return null;
-        if (Named(options, loaded) is not { } named) return null;
+        if (!LoadedHostReport.Write(loaded, streams.Error)) return WorkflowOutcome<ReachResult>.Failed(ExitCodes.Error);
+        if (Named(options, loaded) is not { } named) return WorkflowOutcome<ReachResult>.Failed(ExitCodes.Error);
         options = named;
         var ruleset = loaded.Of(options.Family);
         if (ruleset is null)
         {
             streams.Error.WriteLine($"dockerfw: error: no {(options.Family == IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this query");
-            return null;
+            return WorkflowOutcome<ReachResult>.Failed(ExitCodes.Error);
         }
 
         var query = options.Query;
-        return progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
-            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context), query));
+        return WorkflowOutcome<ReachResult>.Done(progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
+            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, options.Context), query)));
     }
 
     /// <summary>
