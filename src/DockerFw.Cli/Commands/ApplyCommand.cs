@@ -88,7 +88,6 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
     private string? Unconfirmed(int? seconds)
     {
         if (seconds is not { } timeout) return null;
-        streams.Out.WriteLine($"Type a line within {timeout} s to keep the new rules; otherwise they are rolled back.");
         var signalled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var registrations = new[] { (PosixSignal.SIGHUP, "SIGHUP"), (PosixSignal.SIGINT, "SIGINT"), (PosixSignal.SIGTERM, "SIGTERM") }
             .Select(s => PosixSignalRegistration.Create(s.Item1, context =>
@@ -97,6 +96,9 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
                 signalled.TrySetResult(s.Item2);
             }))
             .ToList();
+        // The prompt only once the handlers are in place: a signal sent as soon as it shows (a user's
+        // Ctrl-C, a script) must roll back, not fall to the runtime's default between the two.
+        streams.Out.WriteLine($"Type a line within {timeout} s to keep the new rules; otherwise they are rolled back.");
         try
         {
             var line = Task.Run(streams.In.ReadLine);

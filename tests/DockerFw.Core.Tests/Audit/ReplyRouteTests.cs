@@ -107,29 +107,4 @@ public sealed class ReplyRouteTests
 
         Assert.Contains("s at 2001:db8:2::3 answers through bridge4 (its default route)", PairV6(Seed3043(s)).ReplyWay, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void A_server_only_on_an_internal_network_has_no_IPv4_route_back_either()
-    {
-        // bridge2's requests keep their source (its masquerade removed); c1 and c3 are on bridge1 alone,
-        // internal here, which gives them no default route: the replies never leave them.
-        var view = new DockerView(
-            [EngineView.Network("bridge1", "192.0.2.0/24", isInternal: true), EngineView.Network("bridge2", "198.51.100.0/24")],
-            [EngineView.Container("c1", "bridge1", "192.0.2.2"), EngineView.Container("c3", "bridge2", "198.51.100.3")]);
-        var dump = new DockerHost(User: """
-            -A DOCKER-USER -i bridge2 -o bridge1 -j ACCEPT
-            -A DOCKER-USER -i bridge1 -o bridge2 -j ACCEPT
-            """).ToString().Replace("-A POSTROUTING -s 198.51.100.0/24 ! -o bridge2 -j MASQUERADE", "");
-
-        var report = Auditor.Run(Context(dump, Sysctl("net.bridge.bridge-nf-call-iptables=1"), view) with { ContainerMatrix = true });
-
-        var pair = Assert.Single(report.Reachability, e => e.From == "bridge2" && e.To == "bridge1");
-        Assert.Equal(ReachabilityVerdict.Partial, pair.Verdict);
-        Assert.Equal(["192.0.2.2"], pair.Flows.Where(f => f.Kind == ReplyFate.OneWay).Select(f => f.Destinations).Distinct());
-        Assert.Contains("c1 at 192.0.2.2 has no route back to bridge2's containers", pair.ReplyWay, StringComparison.Ordinal);
-        // Nor does c1 send anything to bridge2: the container matrix has no such row.
-        var rows = report.ContainersReachability!.Value;
-        Assert.DoesNotContain(rows, e => e.From == "c1");
-        Assert.Contains(rows, e => e is { From: "c3", To: "c1" });
-    }
 }

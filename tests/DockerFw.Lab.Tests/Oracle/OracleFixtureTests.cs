@@ -13,7 +13,13 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed class OracleFixtureTests
 {
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>();
+    public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
+    {
+        ["seed-3412-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
+        ["seed-3422-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
+        ["seed-3422-policy-applied-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
+        ["seed-3422-policy-undone-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
+    };
 
     public static TheoryData<string> Names()
     {

@@ -30,14 +30,17 @@ public static class ContainerRoutes
                 return Of(network, endpoint, inputs);
         // An address no connected subnet holds: the default route of the family, which only an endpoint
         // with a gateway of that family gives. Docker's bridge driver gives an internal network's
-        // endpoints none (so a container whose only IPv6 network is internal has no IPv6 default
+        // IPv6 endpoints none (so a container whose only IPv6 network is internal has no IPv6 default
         // route, however its IPv4 one goes), and libnetwork takes the first endpoint with one in its
         // order: the highest gw-priority first (Docker 28's --gw-priority, 0 when unset), dual-stack
         // first, then by network name. Docker 28 picks the IPv4 and the IPv6 gateway apart this way;
         // Docker 20.10 takes both from its one gateway endpoint, which is the same endpoint wherever
         // every network has IPv4 and no priority is set (a dual-stack one comes first when there is one).
-        var gateway = endpoints.Where(x => x.Network?.Internal != true)
+        // The kernel of the lab says an internal network's IPv4 endpoint does get a default route (via
+        // its gateway, MultiHomedScenarioTests): over IPv4 it only comes last.
+        var gateway = endpoints.Where(x => family == IpFamily.V4 || x.Network?.Internal != true)
             .OrderByDescending(x => x.Endpoint.GwPriority)
+            .ThenBy(x => x.Network?.Internal == true)
             .ThenBy(x => x.Endpoint is { Ipv4: not null, Ipv6: not null } ? 0 : 1)
             .ThenBy(x => x.Endpoint.Network, StringComparer.Ordinal)
             .FirstOrDefault();
