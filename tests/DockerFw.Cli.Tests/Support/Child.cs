@@ -20,12 +20,16 @@ internal sealed class Child : IDisposable
 
     public static Child Start(string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // Through env --default-signal: a test run started under nohup or as a background job passes
+        // SIGHUP and SIGINT down ignored, and a process cannot catch what it inherited as ignored.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.ArgumentList.Add("--default-signal=HUP,INT,TERM");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(typeof(DockerFwApp).Assembly.Location);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOCKERFW_ROLLBACK_GRACE_SECONDS"] = "1";

@@ -81,8 +81,9 @@ public sealed class NftUnconfirmedApplyTests
 
     private static Child Start(NftHost host, string timeout)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { typeof(DockerFwApp).Assembly.Location, "apply", "--policy", host.Policy("network backend { icc off }\n"), "--netns", host.Host,
+        // env --default-signal: a run under nohup or in the background hands SIGHUP/SIGINT down ignored.
+        var start = new ProcessStartInfo("env") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--default-signal=HUP,INT,TERM", "dotnet", typeof(DockerFwApp).Assembly.Location, "apply", "--policy", host.Policy("network backend { icc off }\n"), "--netns", host.Host,
                      "--docker", host.Docker, "--yes", "--backup-dir", host.Backups, "--confirm-timeout", timeout })
             start.ArgumentList.Add(arg);
         start.Environment["DOCKERFW_ROLLBACK_GRACE_SECONDS"] = "1";
