@@ -1,4 +1,6 @@
 using DockerFw.Core.Host;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Cli.Input;
 
@@ -11,5 +13,13 @@ internal static class LoadedHostReport
         foreach (var diagnostic in host.Diagnostics) error.WriteLine(diagnostic.Render());
         foreach (var notice in host.Notices) error.WriteLine($"dockerfw: note: {notice}");
         return host.Succeeded;
+    }
+
+    /// <summary>The host's rules of <paramref name="family"/>; null, said on stderr, when no input gave any for <paramref name="what"/>.</summary>
+    public static Ruleset? RulesOf(LoadedHost host, IpFamily family, string what, TextWriter error)
+    {
+        if (host.Of(family) is { } ruleset) return ruleset;
+        error.WriteLine($"dockerfw: error: no {(family == IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for {what}");
+        return null;
     }
 }

@@ -21,12 +21,8 @@ internal sealed class ReachWorkflow(HostLoader loader, StandardStreams streams, 
         if (!LoadedHostReport.Write(loaded, streams.Error)) return WorkflowOutcome<ReachResult>.Failed(ExitCodes.Error);
         if (Named(options, loaded) is not { } named) return WorkflowOutcome<ReachResult>.Failed(ExitCodes.Error);
         options = named;
-        var ruleset = loaded.Of(options.Family);
-        if (ruleset is null)
-        {
-            streams.Error.WriteLine($"dockerfw: error: no {(options.Family == IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this query");
+        if (LoadedHostReport.RulesOf(loaded, options.Family, "this query", streams.Error) is not { } ruleset)
             return WorkflowOutcome<ReachResult>.Failed(ExitCodes.Error);
-        }
 
         var query = options.Query;
         return WorkflowOutcome<ReachResult>.Done(progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",

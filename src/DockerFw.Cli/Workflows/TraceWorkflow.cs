@@ -25,12 +25,8 @@ internal sealed class TraceWorkflow(HostLoader loader, StandardStreams streams, 
         if (Named(options.Packet, loaded) is not { } request) return WorkflowOutcome<TraceRun>.Failed(ExitCodes.Error);
         var (packet, packetErrors) = request.Parse();
         if (!packetErrors.IsEmpty) return WorkflowOutcome<TraceRun>.Failed(Usage.Fail(streams.Error, packetErrors));
-        var ruleset = loaded.Of(packet!.Family);
-        if (ruleset is null)
-        {
-            streams.Error.WriteLine($"dockerfw: error: no {(packet!.Family == IpFamily.V4 ? "IPv4 (--iptables or --nft)" : "IPv6 (--ip6tables or --nft)")} rules were read for this packet");
+        if (LoadedHostReport.RulesOf(loaded, packet!.Family, "this packet", streams.Error) is not { } ruleset)
             return WorkflowOutcome<TraceRun>.Failed(ExitCodes.Error);
-        }
 
         // Live mode knows every address of the host, as does a --routes listing (its local table);
         // --host-address says so offline.

@@ -28,16 +28,13 @@ public static class ContainerRoutes
         foreach (var (endpoint, network) in endpoints)
             if (network is not null && network.SubnetsOf(family).Any(s => s.Network.Contains(destination)))
                 return Of(network, endpoint, inputs);
-        // An address no connected subnet holds: the default route of the family, which only an endpoint
-        // with a gateway of that family gives. Docker's bridge driver gives an internal network's
-        // IPv6 endpoints none (so a container whose only IPv6 network is internal has no IPv6 default
-        // route, however its IPv4 one goes), and libnetwork takes the first endpoint with one in its
-        // order: the highest gw-priority first (Docker 28's --gw-priority, 0 when unset), dual-stack
-        // first, then by network name. Docker 28 picks the IPv4 and the IPv6 gateway apart this way;
-        // Docker 20.10 takes both from its one gateway endpoint, which is the same endpoint wherever
-        // every network has IPv4 and no priority is set (a dual-stack one comes first when there is one).
-        // The kernel of the lab says an internal network's IPv4 endpoint does get a default route (via
-        // its gateway, MultiHomedScenarioTests): over IPv4 it only comes last.
+        // An address no connected subnet holds: the default route of the family. libnetwork takes the
+        // first endpoint in its order: the highest gw-priority (Docker 28's --gw-priority, 0 when
+        // unset), internal networks last, dual-stack first, then by network name. An internal
+        // network's IPv6 endpoint gives no default route (oracle F14: a container whose only IPv6
+        // network is internal has none); its IPv4 endpoint does (the lab's kernel shows `default via`
+        // its gateway, MultiHomedScenarioTests). Docker 20.10 takes both routes from one gateway
+        // endpoint, which this order matches only in part: oracle F19 is open.
         var gateway = endpoints.Where(x => family == IpFamily.V4 || x.Network?.Internal != true)
             .OrderByDescending(x => x.Endpoint.GwPriority)
             .ThenBy(x => x.Network?.Internal == true)
