@@ -3,11 +3,13 @@ using DockerFw.Lab.Tests.Lab;
 namespace DockerFw.Lab.Tests;
 
 /// <summary>
-/// Oracle F14 (seed 3043) with real IPv6 traffic: Docker 20.10 writes no ip6tables rules, so every
-/// IPv6 packet between two dual-stack networks passes the rules; but a server whose only dual-stack
-/// network is internal has no IPv6 default route (an internal network's endpoint gets no gateway),
-/// so it never answers another network's IPv6 clients. The IPv6 matrix says so (one-way to it, and
-/// reply_way why); a server also on the client's network answers from there and connects.
+/// Oracle F14 (seed 3043) and F19 (seed 3412) with real IPv6 traffic: Docker 20.10 writes no
+/// ip6tables rules, so every IPv6 packet between two dual-stack networks passes the rules; but Docker
+/// takes a container's default routes from one endpoint, a network that is not internal first, so a
+/// server on an IPv4-only network and an internal dual-stack one has no IPv6 default route and never
+/// answers another network's IPv6 clients. The IPv6 matrix says so (one-way to it, and reply_way
+/// why); a server also on the client's network answers from there and connects; a server only on
+/// the internal network has both default routes through it and answers.
 /// </summary>
 [Collection(DefaultLabCollection.Name)]
 public sealed class Ipv6ReplyRouteScenarioTests
@@ -51,5 +53,27 @@ public sealed class Ipv6ReplyRouteScenarioTests
             $"front6 -> inner6 over IPv6: one-way to lonely at {lonely} only\n{pair}\nlonely's IPv6 routes:\n{routes}");
         Assert.DoesNotContain("default", routes, StringComparison.Ordinal);
         Assert.Equal([false, true], probes);
+    }
+
+    [LabFact]
+    public void A_server_only_on_an_internal_dual_stack_network_answers_another_networks_IPv6_clients()
+    {
+        lab.CreateNetwork("front6", "--ipv6", "--subnet", "172.31.80.0/24", "--subnet", "fd00:dfa:80::/64");
+        lab.CreateNetwork("inner6", "--internal", "--ipv6", "--subnet", "172.31.81.0/24", "--subnet", "fd00:dfa:81::/64");
+        traffic.EchoServer("alone", ["--network", "inner6"], 7600);
+        traffic.EchoServer("client", ["--network", "front6"], 80);
+        var alone = traffic.Ip6("alone", "inner6");
+        var routes = lab.MustDocker("exec", "alone", "ip", "-6", "route");
+
+        var audit = LabAudit.Of(lab);
+        var pair = Oracle.MatrixJson.Entries(audit.Root.GetProperty("reachability_v6"))
+            .Single(e => e.GetProperty("from").GetString() == "front6" && e.GetProperty("to").GetString() == "inner6");
+        var connects = traffic.Connects("client", alone, 7600);
+
+        Assert.Contains("default via fd00:dfa:81::1", routes, StringComparison.Ordinal);
+        Assert.True(connects, $"client -> [{alone}]:7600 should connect\nalone's IPv6 routes:\n{routes}");
+        Assert.True(pair.GetProperty("verdict").GetString() == "allowed"
+            && !pair.GetProperty("flows").EnumerateArray().Any(f => f.GetProperty("kind").GetString() == "one-way"),
+            $"front6 -> inner6 over IPv6 is allowed, with no one-way flow\n{pair}");
     }
 }

@@ -9,7 +9,7 @@ namespace DockerFw.Core.Docker;
 /// Reads the JSON of <c>docker network inspect ...</c> and/or <c>docker inspect ...</c> (arrays, in any
 /// order, or a single object as the Engine API returns it), and <c>docker info</c>'s object. Objects are
 /// told apart by their shape: networks have <c>IPAM</c>, containers have <c>NetworkSettings</c>, the
-/// Engine's information has <c>Swarm</c>.
+/// Engine's information has <c>Swarm</c> or <c>ServerVersion</c>.
 /// </summary>
 public static class DockerInspectReader
 {
@@ -32,6 +32,7 @@ public static class DockerInspectReader
             var networks = new List<(DockerNetwork, string)>();
             var containers = new List<(DockerContainer, string)>();
             SwarmInfo? swarm = null;
+            string? version = null;
             var isArray = document.RootElement.ValueKind == JsonValueKind.Array;
             var items = isArray ? document.RootElement.EnumerateArray().ToList() : [document.RootElement];
             foreach (var (item, index) in items.Select((e, i) => (e, i)))
@@ -46,12 +47,16 @@ public static class DockerInspectReader
                 var fields = new InspectFields(problems);
                 if (item.TryGetProperty("IPAM", out _)) networks.Add((ReadNetwork(item, path, fields), path));
                 else if (item.TryGetProperty("NetworkSettings", out _) || item.TryGetProperty("HostConfig", out _)) containers.Add((ReadContainer(item, path, fields), path));
-                // docker info (GET /info): the Engine's swarm state.
-                else if (item.TryGetProperty("Swarm", out _)) swarm = SwarmReader.Read(item, path, fields) ?? swarm;
+                // docker info (GET /info): the Engine's swarm state and version.
+                else if (item.TryGetProperty("Swarm", out _) || item.TryGetProperty("ServerVersion", out _))
+                {
+                    swarm = SwarmReader.Read(item, path, fields) ?? swarm;
+                    version = fields.Str(item, "ServerVersion", path) ?? version;
+                }
                 else problems.Warning(path, $"item {index + 1} is neither a network (no \"IPAM\") nor a container (no \"NetworkSettings\"); ignored");
             }
 
-            var view = InspectConsistency.Check(networks, containers, problems) with { Swarm = swarm };
+            var view = InspectConsistency.Check(networks, containers, problems) with { Swarm = swarm, EngineVersion = version };
             return new(view, problems.Diagnostics());
         }
     }

@@ -13,6 +13,16 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
     /// <summary>The Engine's swarm state (<c>docker info</c>), null when it was not read.</summary>
     public SwarmInfo? Swarm { get; init; }
 
+    /// <summary>
+    /// The Engine's version (<c>docker info</c>'s <c>ServerVersion</c>, e.g. <c>20.10.24+dfsg1</c>), null
+    /// when it was not read. Some of Docker's choices changed with it (a container's default routes, 28).
+    /// </summary>
+    public string? EngineVersion { get; init; }
+
+    /// <summary>The Engine's major version, null when not known.</summary>
+    public int? EngineMajor =>
+        EngineVersion is { } v && int.TryParse(v.AsSpan(0, v.TakeWhile(char.IsAsciiDigit).Count()), out var major) ? major : null;
+
     public DockerNetwork? NetworkByName(string name) => Networks.FirstOrDefault(n => n.Name == name);
 
     public DockerNetwork? NetworkByBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
@@ -42,6 +52,7 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
             Inferred && other.Inferred)
         {
             Swarm = other.Swarm ?? Swarm,
+            EngineVersion = other.EngineVersion ?? EngineVersion,
         };
     }
 }

@@ -50,11 +50,17 @@ public sealed class ReplyRouteTests
 
     // bridge1 dual-stack, bridge2 dual-stack and internal (as seed 3043's n1 and n3); c1 a client on bridge1,
     // m on bridge2 and bridge1 (it answers bridge1 from its own endpoint there).
-    private static DockerView Seed3043(params DockerContainer[] more) => new(
+    private static DockerView Seed3043(params DockerContainer[] more) => Seed3043("20.10.24+dfsg1", more);
+
+    private static DockerView Seed3043(string? engine, params DockerContainer[] more) => new(
         [Net("bridge1", "192.0.2.0/24", "2001:db8:1::/64"), Net("bridge2", "198.51.100.0/24", "2001:db8:2::/64", isInternal: true),
-         Net("bridge3", "203.0.113.0/24"), Net("bridge4", "100.64.4.0/24", "2001:db8:4::/64")],
+         Net("bridge3", "203.0.113.0/24"), Net("bridge4", "100.64.4.0/24", "2001:db8:4::/64"),
+         Net("bridge5", "100.64.5.0/24", "2001:db8:5::/64", isInternal: true)],
         [Container("c1", On("bridge1", "192.0.2.2", "2001:db8:1::2")),
-         Container("m", On("bridge2", "198.51.100.4", "2001:db8:2::4"), On("bridge1", "192.0.2.4", "2001:db8:1::4")), .. more]);
+         Container("m", On("bridge2", "198.51.100.4", "2001:db8:2::4"), On("bridge1", "192.0.2.4", "2001:db8:1::4")), .. more])
+    {
+        EngineVersion = engine,
+    };
 
     private static ReachabilityEntry PairV6(DockerView view, Ruleset? v6 = null) =>
         Assert.Single(Auditor.Run(new AuditContext(Read(new DockerHost().ToString()), v6 ?? NoIp6tables, view, HostSettings.Unknown)).ReachabilityV6!,
@@ -96,6 +102,43 @@ public sealed class ReplyRouteTests
         Assert.Contains("s at 2001:db8:2::3 answers through bridge4 (its default route): replies enter the host on bridge4", open.ReplyWay, StringComparison.Ordinal);
         Assert.Equal(ReachabilityVerdict.Partial, dropped.Verdict);
         Assert.Equal(["2001:db8:2::3"], dropped.Flows.Where(f => f.Kind == ReplyFate.OneWay).Select(f => f.Destinations).Distinct());
+    }
+
+    [Fact]
+    public void A_server_only_on_an_internal_dual_stack_network_answers_through_it()
+    {
+        // Oracle F19 (seed 3412): the bridge driver gives an internal network's endpoints both gateways,
+        // so the server's IPv6 default route is bridge2's: it answers back the way the request came.
+        var pair = PairV6(Seed3043(Container("s", On("bridge2", "198.51.100.3", "2001:db8:2::3"))));
+
+        Assert.Equal(ReachabilityVerdict.Allowed, pair.Verdict);
+        Assert.DoesNotContain("s at", pair.ReplyWay ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_Engines_version_a_route_that_Docker_28_chooses_otherwise_is_undecided_with_the_reason()
+    {
+        // 20.10-27: both routes from bridge3 (not internal, first), which has no IPv6; 28: IPv6 from bridge2.
+        var s = Container("s", On("bridge3", "203.0.113.3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"));
+
+        var unknown = PairV6(Seed3043(engine: null, s));
+        var docker28 = PairV6(Seed3043("28.2.2", s));
+
+        Assert.Contains("s at 2001:db8:2::3's way back to bridge1's containers is unknown: Docker before 28 takes its default routes from an endpoint with no IPv6 (no such default route), 28 and later from bridge2",
+            unknown.ReplyWay, StringComparison.Ordinal);
+        Assert.Contains(unknown.Flows, f => f.Possible && f.Destinations == "2001:db8:2::3");
+        Assert.Equal(ReachabilityVerdict.Allowed, docker28.Verdict);
+        Assert.DoesNotContain("s at", docker28.ReplyWay ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_internal_networks_give_an_undecided_default_route_unless_they_agree()
+    {
+        // bridge2 and bridge5 are both internal: the one joined first leads, which the view does not say.
+        var pair = PairV6(Seed3043(Container("s", On("bridge5", "100.64.5.3", "2001:db8:5::3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"))));
+
+        Assert.Contains("its default routes come from whichever of its internal networks bridge2, bridge5 it joined first, which Docker's view does not record", pair.ReplyWay, StringComparison.Ordinal);
+        Assert.DoesNotContain(pair.Flows, f => f.Kind == ReplyFate.OneWay);
     }
 
     [Fact]

@@ -63,4 +63,17 @@ public sealed class SwarmReaderTests
         Assert.Equal(Ip("192.168.77.3"), info.Merge(networks).Swarm!.NodeAddress);
         Assert.Equal(Ip("192.168.77.3"), networks.Merge(info).Swarm!.NodeAddress);
     }
+
+    [Fact]
+    public void Docker_info_gives_the_Engines_version_which_a_merge_keeps()
+    {
+        var info = DockerInspectReader.Read("""{"ServerVersion": "20.10.24+dfsg1"}""", "info.json");
+        var networks = DockerInspectReader.Read("""[{"Name": "n", "Id": "n1", "Driver": "bridge", "IPAM": {"Config": []}}]""", "net.json").Value!;
+
+        Assert.Empty(info.Diagnostics);
+        Assert.Equal(20, info.Value!.EngineMajor);
+        Assert.Equal("20.10.24+dfsg1", networks.Merge(info.Value).EngineVersion);
+        Assert.Equal(28, (info.Value with { EngineVersion = "28.2.2" }).EngineMajor);
+        Assert.Null(networks.EngineMajor);
+    }
 }

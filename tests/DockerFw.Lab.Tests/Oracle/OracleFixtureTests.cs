@@ -15,10 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-3412-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
-        ["seed-3422-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
-        ["seed-3422-policy-applied-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
-        ["seed-3422-policy-undone-network-matrix-v6-partial-reached-outside-flows"] = "docs/oracle-findings.md F19",
     };
 
     public static TheoryData<string> Names()
@@ -62,12 +58,15 @@ public sealed class OracleFixtureTests
         // The other iptables back end's dump, when the host had one: the kernel runs both (oracle F7).
         var legacy = Path.Combine(dir, "iptables-legacy-save");
         string[] other = File.Exists(legacy) && File.ReadAllLines(legacy).Any(l => l.StartsWith('*')) ? ["--iptables-legacy", legacy] : [];
+        // docker info, as live mode reads it: the Engine's version decides a container's default routes.
+        var info = Path.Combine(dir, "docker-info.json");
+        string[] engine = File.Exists(info) ? ["--docker", info] : [];
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var exit = DockerFwApp.Run(
             ["audit", "--iptables", Path.Combine(dir, "iptables-save"), "--ip6tables", Path.Combine(dir, "ip6tables-save"),
              "--nft", Path.Combine(dir, "nft.json"), "--docker", Path.Combine(dir, "docker-networks.json"),
-             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. other, .. policyOption, .. sysctls],
+             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. engine, .. other, .. policyOption, .. sysctls],
             new StandardStreams(new StringReader(""), output, error));
         Assert.True(exit is 0 or 1, $"audit exited {exit}: {error}");
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();

@@ -121,6 +121,8 @@ public static class ScenarioRun
             ["nft.json"] = lab.InLab("nft", "-j", "list", "ruleset").Out,
             ["docker-networks.json"] = lab.MustDocker(["network", "inspect", .. networks]),
             ["docker-containers.json"] = ids.Length == 0 ? "[]" : lab.MustDocker(["inspect", .. ids]),
+            // The Engine's version decides a container's default routes (Analysis/DefaultGateway.cs); live mode reads it too.
+            ["docker-info.json"] = lab.MustDocker("info", "--format", "{{json .}}"),
             ["sysctls"] = lab.InLab("sysctl", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables").Out,
             ["host.json"] = lab.InLab("ip", "-d", "-j", "addr", "show").Out,
             ["audit.json"] = auditJson,

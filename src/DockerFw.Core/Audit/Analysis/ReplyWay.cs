@@ -14,10 +14,13 @@ namespace DockerFw.Core.Audit.Analysis;
 /// drops: with the filter unknown or strict the connection is only possible. That filter is IPv4's
 /// alone (<c>net.ipv4.conf.*.rp_filter</c>; IPv6 has no such sysctl), so an IPv6 way is certain. A
 /// server with no route of the family back (an IPv6 client outside its subnets, and no IPv6
-/// default route: its IPv6 networks are all internal) never answers at all.
+/// default route: <see cref="DefaultGateway"/>) never answers at all.
 /// </summary>
 public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Certain, bool Returns)
 {
+    /// <summary>Why the way is not known (the server's default route is undecided), null otherwise.</summary>
+    public string? Unknown { get; init; }
+
     /// <summary>The replies of <paramref name="server"/>, asked at its address on <paramref name="asked"/>, to <paramref name="client"/>'s address.</summary>
     public static ReplyWay Of(DockerContainer server, AuditedNetwork asked, AuditedNetwork client, UInt128 clientAddress, AuditInputs inputs)
     {
@@ -27,6 +30,7 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
             // No route back: the replies never leave the server.
             RouteOutcome.None => new ReplyWay(null, true, true, false),
             RouteOutcome.Unknown => new ReplyWay(null, true, false, true),
+            RouteOutcome.Undecided => new ReplyWay(null, true, false, true) { Unknown = route.Why },
             _ when route.Network == asked => new ReplyWay(asked, false, true, true),
             _ => new ReplyWay(route.Network, true, inputs.Family == Model.Values.IpFamily.V6 || inputs.Host.StrictReversePath == false, true),
         };

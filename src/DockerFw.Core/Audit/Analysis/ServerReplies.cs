@@ -94,6 +94,7 @@ public sealed record ServerReply(string Server, UInt128 Address, ReplyWay Way)
     /// </summary>
     public string Words(string server, AuditedNetwork client, string clientText) =>
         !Way.Returns ? $"{server} has no route back to {clientText}: replies never leave it"
+        : Way.Unknown is { } why ? $"{server}'s way back to {clientText} is unknown: {why}"
         : Way.Network is not { } n ? $"{server} answers {clientText} by a network the audit does not judge: whether replies come back is unknown"
         : (n == client ? $"{server} answers from its own endpoint on {n.Name}: replies are switched on {n.Bridge}"
             : $"{server} answers through {n.Name} (its default route): replies enter the host on {n.Bridge}")
