@@ -68,6 +68,14 @@ internal sealed partial class AuditJsonFormatter
             json.WriteString("ports", port.Ports);
             json.WriteString("to", port.To);
             json.WriteString("verdict", port.Verdict);
+            // A partial port says who gets in, with the published ports' keys; absent otherwise.
+            if (port.Partial is { } partial)
+            {
+                NullableString(json, "reached_from", partial.Sources);
+                NullableString(json, "reached_on", partial.HostAddresses);
+                if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
+            }
+
             WriteDecidedBy(json, port.DecidedBy, run);
             json.WriteEndObject();
         }

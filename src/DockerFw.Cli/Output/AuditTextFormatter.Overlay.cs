@@ -34,7 +34,7 @@ internal sealed partial class AuditTextFormatter
                 null => "[yellow]undecided[/]",
             }}");
         foreach (var port in overlay.IngressPorts)
-            console.MarkupLine($"  routing mesh {Esc(port.Protocol)}/{Esc(port.Ports)} to {Esc(port.To)}: {Verdict(port.Verdict, null)}");
+            console.MarkupLine($"  routing mesh {Esc(port.Protocol)}/{Esc(port.Ports)} to {Esc(port.To)}: {Verdict(port.Verdict, null)}{(port.Partial is { } p ? Esc($" ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(p)})") : "")}");
         if (overlay.Gwbridge is { } gw)
             console.MarkupLine($"  docker_gwbridge icc: Docker means off, declared {Word(gw.Declared)}, effective {(gw.Effective.PartialFlows is not null ? "partial" : Word(gw.Effective.Effective))}");
     }

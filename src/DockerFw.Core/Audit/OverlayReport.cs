@@ -56,7 +56,11 @@ public sealed record OverlayNetworkReport(string Name, ImmutableArray<int> Vnis,
 /// addresses that DOCKER-INGRESS NATs to the ingress sandbox on docker_gwbridge, and whether the
 /// filter lets them in (<c>open</c>, <c>blocked</c>, <c>partial</c>, <c>uncertain</c>).
 /// </summary>
-public sealed record IngressPortReport(string Protocol, string Ports, string To, string Verdict, ImmutableArray<Evidence> DecidedBy);
+public sealed record IngressPortReport(string Protocol, string Ports, string To, string Verdict, ImmutableArray<Evidence> DecidedBy)
+{
+    /// <summary>For a partial port: the clients and host addresses that get in, and what they would claim that is kept out.</summary>
+    public PortClients? Partial { get; init; }
+}
 
 /// <summary>docker_gwbridge's icc: as the network declares it, as Docker means it (off), and as the rules make it.</summary>
 public sealed record GwbridgeReport(bool? Declared, Setting Effective)

@@ -8,11 +8,14 @@ namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
 /// The service ports of swarm's routing mesh, found by what the rules do rather than by chain names:
-/// every new connection from outside (any client but the containers, any port) to the host's
-/// addresses, followed by the symbolic engine through every table towards docker_gwbridge; the
-/// connections a DNAT sends into docker_gwbridge's subnet (Docker's DOCKER-INGRESS sends them to the
-/// ingress sandbox, which IPVS then balances over the service's tasks) are the published ports, and
-/// the filter's verdict on them says whether they get in.
+/// every new connection from outside (any client but the containers, any port) to every address the
+/// host may have (<see cref="HostModel.LocalAddresses"/>: DOCKER-INGRESS's hook is <c>--dst-type
+/// LOCAL</c>, and no address stands for the others), followed by the symbolic engine through every
+/// table towards docker_gwbridge; the connections a DNAT sends into docker_gwbridge's subnet (Docker's
+/// DOCKER-INGRESS sends them to the ingress sandbox, which IPVS then balances over the service's tasks)
+/// are the published ports, and the filter's verdict on them says whether they get in. Ports are
+/// grouped by their fate, so an open port beside a blocked one is not one partial range; a partial
+/// range says which clients and host addresses get in (<see cref="PortClientsOf"/>).
 /// </summary>
 public static class IngressPorts
 {
@@ -20,6 +23,7 @@ public static class IngressPorts
     {
         if (gwbridge.Subnet is not { } subnet) return [];
         var space = passes.Space;
+        var everyHost = inputs.HostModel.LocalAddresses;
         var outside = inputs.Networks.Where(n => n.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)))
             .Complement(space.MaxOf(Dimension.Src));
@@ -32,37 +36,55 @@ public static class IngressPorts
                 Out = new InterfacePattern(gwbridge.Bridge),
                 Protocol = Protocol.FromNumber(protocol),
                 State = ConntrackStates.New,
-            }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside).With(Dimension.Dst, inputs.HostModel.UplinkAddresses));
+            }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside).With(Dimension.Dst, everyHost));
             var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, query);
             var nated = result.Regions.Select(r => (Region: r, To: DnatInto(inputs, r, subnet))).Where(x => x.To is not null).ToList();
             foreach (var group in nated.GroupBy(x => x.To!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
-                IntervalSet Ports(Func<ReachVerdict, bool> which) => group.Where(x => which(x.Region.Verdict))
-                    .SelectMany(x => x.Region.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dport]));
-                var accepted = Ports(v => v == ReachVerdict.Accept);
-                var blocked = Ports(v => v is ReachVerdict.Drop or ReachVerdict.Reject);
-                var maybe = Ports(v => v == ReachVerdict.Maybe);
-                var all = accepted.Union(blocked).Union(maybe);
-                // Each port range by its own fate: a port open to some clients and not others is partial.
-                foreach (var (first, last) in all.Ranges)
-                {
-                    var range = IntervalSet.Range(first, last);
-                    var verdict = !range.Intersect(maybe).IsEmpty ? PathVerdict.Uncertain
-                        : range.IsSubsetOf(accepted) && range.Intersect(blocked).IsEmpty ? PathVerdict.Open
-                        : range.IsSubsetOf(blocked) && range.Intersect(accepted).IsEmpty ? PathVerdict.Blocked
-                        : PathVerdict.Partial;
-                    var deciding = group.Where(x => !x.Region.Packets.Boxes.Select(b => b[Dimension.Dport]).Aggregate(IntervalSet.Empty, (s, d) => s.Union(d)).Intersect(range).IsEmpty)
-                        .Where(x => verdict is PathVerdict.Open or PathVerdict.Uncertain || x.Region.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
-                        .Select(x => EvidenceOf.Deciding(x.Region) is { } rule
-                            ? EvidenceOf.Rule(inputs.Ruleset, rule, x.Region.Verdict == ReachVerdict.Accept ? "lets the port in" : "keeps the port out")
-                            : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", "keeps the port out"))
-                        .Distinct().ToImmutableArray();
-                    reports.Add(new IngressPortReport(name, first == last ? $"{first}" : $"{first}-{last}", group.Key, OverlayFacts.Word(verdict), deciding));
-                }
+                var regions = group.Select(x => x.Region).ToList();
+                var ranges = Fates(regions).SelectMany(f => f.Ports.Ranges.Select(r => (f.Verdict, r.First, r.Last))).OrderBy(r => r.First);
+                foreach (var (verdict, first, last) in ranges)
+                    reports.Add(Report(inputs, space, everyHost, name, group.Key, regions, verdict, first, last));
             }
         }
 
         return reports.ToImmutable();
+    }
+
+    /// <summary>The ports by fate: every connection accepted, every one dropped, some of each, or some undecidable.</summary>
+    private static IEnumerable<(PathVerdict Verdict, IntervalSet Ports)> Fates(IReadOnlyList<ReachRegion> regions)
+    {
+        IntervalSet Ports(Func<ReachVerdict, bool> which) => regions.Where(r => which(r.Verdict))
+            .SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dport]));
+        var accepted = Ports(v => v == ReachVerdict.Accept);
+        var blocked = Ports(v => v is ReachVerdict.Drop or ReachVerdict.Reject);
+        var maybe = Ports(v => v == ReachVerdict.Maybe);
+        yield return (PathVerdict.Open, accepted.Subtract(blocked).Subtract(maybe));
+        yield return (PathVerdict.Blocked, blocked.Subtract(accepted).Subtract(maybe));
+        yield return (PathVerdict.Partial, accepted.Intersect(blocked).Subtract(maybe));
+        yield return (PathVerdict.Uncertain, maybe);
+    }
+
+    private static IngressPortReport Report(AuditInputs inputs, PacketSpace space, IntervalSet everyHost, string protocol, string to,
+        IReadOnlyList<ReachRegion> regions, PathVerdict verdict, UInt128 first, UInt128 last)
+    {
+        var range = IntervalSet.Range(first, last);
+        // The regions' connections to these ports alone: what is judged, and what passes.
+        var within = regions.Select(r => (Region: r, Packets: new PacketSet([.. r.Packets.Boxes
+                .Select(b => b.With(Dimension.Dport, b[Dimension.Dport].Intersect(range))).Where(b => !b.IsEmpty)])))
+            .Where(x => !x.Packets.IsEmpty).ToList();
+        var deciding = within
+            .Where(x => verdict is PathVerdict.Open or PathVerdict.Uncertain || x.Region.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
+            .Select(x => EvidenceOf.Deciding(x.Region) is { } rule
+                ? EvidenceOf.Rule(inputs.Ruleset, rule, x.Region.Verdict == ReachVerdict.Accept ? "lets the port in" : "keeps the port out")
+                : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", "keeps the port out"))
+            .Distinct().ToImmutableArray();
+        PacketSet Union(IEnumerable<PacketSet> sets) => sets.Aggregate(PacketSet.Empty, (s, p) => s.Union(p));
+        var partial = verdict == PathVerdict.Partial
+            ? PortClientsOf.Of(Union(within.Where(x => x.Region.Verdict == ReachVerdict.Accept).Select(x => x.Packets)),
+                Union(within.Select(x => x.Packets)), space, everyHost)
+            : null;
+        return new IngressPortReport(protocol, first == last ? $"{first}" : $"{first}-{last}", to, OverlayFacts.Word(verdict), deciding) { Partial = partial };
     }
 
     /// <summary>Where the region's DNAT sends it, when into docker_gwbridge's subnet (the ingress sandbox); else null.</summary>

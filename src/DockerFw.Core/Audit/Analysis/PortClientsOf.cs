@@ -17,10 +17,13 @@ public static class PortClientsOf
     private const int MaxPieces = 4;
 
     /// <param name="everyHost">Every address the host may have, when the port is bound to all of them; null when it is bound to one.</param>
-    public static PortClients Of(PortReach reach, PacketSpace space, IntervalSet? everyHost)
+    public static PortClients Of(PortReach reach, PacketSpace space, IntervalSet? everyHost) => Of(reach.Passed, reach.Judged, space, everyHost);
+
+    /// <param name="passed">The judged connections the filter lets in.</param>
+    /// <param name="judged">Every connection the port was asked about that its DNAT sends on.</param>
+    public static PortClients Of(PacketSet passed, PacketSet judged, PacketSpace space, IntervalSet? everyHost)
     {
         var family = space.Family;
-        var (passed, judged) = (reach.Passed, reach.Judged);
         var (passedSrc, judgedSrc) = (Side(passed, Dimension.Src), Side(judged, Dimension.Src));
         var (passedDst, judgedDst) = (Side(passed, Dimension.Dst), Side(judged, Dimension.Dst));
         var sources = judgedSrc.IsSubsetOf(passedSrc) ? null : AllBut("any client", passedSrc, judgedSrc, family);

@@ -52,7 +52,7 @@ public sealed class OverlayCheck : IAuditCheck
 
         foreach (var port in overlay.IngressPorts.Where(p => p.Verdict is "blocked" or "partial"))
             yield return Finding.Of(FindingCodes.IngressPortBlocked,
-                $"the routing mesh publishes {port.Protocol}/{port.Ports} (DNAT to the ingress sandbox {port.To}), but the filter {(port.Verdict == "blocked" ? "keeps every new connection from outside out" : "keeps some new connections from outside out")}. Remove the blocking rule (evidence) or unpublish the port.",
+                $"the routing mesh publishes {port.Protocol}/{port.Ports} (DNAT to the ingress sandbox {port.To}), but the filter {(port.Verdict == "blocked" ? "keeps every new connection from outside out" : $"keeps some new connections from outside out{Clients(port.Partial)}")}. Remove the blocking rule (evidence) or unpublish the port.",
                 evidence: port.DecidedBy);
         foreach (var port in overlay.IngressPorts.Where(p => p.Verdict == "uncertain"))
             yield return Undecided($"whether the routing mesh's {port.Protocol}/{port.Ports} gets in", [], [], port.DecidedBy);
@@ -63,6 +63,10 @@ public sealed class OverlayCheck : IAuditCheck
                 $"containers on {OverlayFacts.Gwbridge} {(gw.Effective.Effective == true ? "reach each other" : "may reach each other (some flows)")}: Docker creates it with icc off, since swarm tasks of unrelated services share it only to leave the cluster. Re-create it with -o com.docker.network.bridge.enable_icc=false (before joining the swarm), or drop traffic within it.",
                 [OverlayFacts.Gwbridge]);
     }
+
+    /// <summary>Who gets in to a partial service port, in the published ports' words (<see cref="PublishedPortCheck.Clients"/>).</summary>
+    private static string Clients(PortClients? clients) =>
+        clients is null ? "" : $": it lets them in {(clients.KeptOut is null ? "only " : "")}{PublishedPortCheck.Clients(clients)}";
 
     private static string Chain(SwarmPortReport port) => port.Direction == "in" ? "INPUT (and OUTPUT for the replies)" : "OUTPUT (and INPUT for the replies)";
 

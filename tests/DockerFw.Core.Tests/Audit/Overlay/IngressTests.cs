@@ -44,6 +44,51 @@ public sealed class IngressTests
     }
 
     [Fact]
+    public void A_drop_on_one_host_address_leaves_the_service_port_partial_on_every_other_one()
+    {
+        // Was judged at the uplink's made-up 198.18.0.1 standing for every address: "open", and no finding.
+        var dump = IngressHost.Dump("-A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j DROP");
+        var port = Assert.Single(Facts(dump).IngressPorts);
+
+        Assert.Equal("partial", port.Verdict);
+        Assert.Equal(new PortClients(null, "any address of the host but 203.0.113.5"), port.Partial);
+        var finding = Assert.Single(Findings(dump));
+        Assert.Contains("lets them in only on any address of the host but 203.0.113.5", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_drop_on_the_address_that_stood_for_the_host_does_not_block_the_service_port()
+    {
+        // Was judged at that very address: "blocked", though every other address of the host lets it in.
+        var dump = IngressHost.Dump("-A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 198.18.0.1 --ctorigdstport 8080 -j DROP");
+        var port = Assert.Single(Facts(dump).IngressPorts);
+
+        Assert.Equal(("partial", new PortClients(null, "any address of the host but 198.18.0.1")), (port.Verdict, port.Partial));
+    }
+
+    [Fact]
+    public void A_drop_of_one_client_on_one_host_address_is_named_as_kept_out()
+    {
+        var dump = IngressHost.Dump("-A DOCKER-USER -s 100.64.0.7/32 -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j DROP");
+        var port = Assert.Single(Facts(dump).IngressPorts);
+
+        Assert.Equal(new PortClients(null, null) { KeptOut = "from 100.64.0.7 on 203.0.113.5" }, port.Partial);
+    }
+
+    [Fact]
+    public void Two_service_ports_side_by_side_are_each_judged_by_their_own_fate()
+    {
+        // One range 8080-8081 used to be "partial" when 8080 was open and 8081 blocked.
+        var dump = IngressHost.Dump("-A DOCKER-USER -p tcp -m tcp --dport 8081 -j DROP")
+            .Replace("-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT", "-A DOCKER-INGRESS -p tcp -m tcp --dport 8080:8081 -j ACCEPT")
+            .Replace("-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080",
+                "-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080\n-A DOCKER-INGRESS -p tcp -m tcp --dport 8081 -j DNAT --to-destination 172.18.0.2:8081");
+        var ports = Facts(dump).IngressPorts.Select(p => (p.Ports, p.Verdict)).ToList();
+
+        Assert.Equal([("8080", "open"), ("8081", "blocked")], ports);
+    }
+
+    [Fact]
     public void Without_a_service_published_there_is_no_routing_mesh_port()
     {
         Assert.Empty(Facts(SwarmHost.Dump()).IngressPorts);
