@@ -117,8 +117,17 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
         var mine = pieces.Where(x => x == name || x.StartsWith(name + "/", StringComparison.Ordinal)).ToList();
         if (mine.Count == 0) return everyOther;
         var value = p.Transport == Transport.Icmp ? 8 : p.Port;
-        return mine.Any(x => !x.Contains('/') || InRanges(x[(x.IndexOf('/') + 1)..].Replace("type ", "", StringComparison.Ordinal), value));
+        // "tcp/6832 from source port 26545": the probe's source port is the kernel's choice, not
+        // recorded, so such a piece can only say "perhaps" (seed 3408 stopped on it).
+        var held = mine.Select(x => x.Split(" from source port", 2) is [var to, _]
+                ? (Held(to, value) ? (bool?)null : false)
+                : Held(x, value))
+            .ToList();
+        return held.Contains(true) ? true : held.Contains(null) ? null : false;
     }
+
+    private static bool Held(string piece, int value) =>
+        !piece.Contains('/') || InRanges(piece[(piece.IndexOf('/') + 1)..].Replace("type ", "", StringComparison.Ordinal), value);
 
     private static bool InRanges(string ranges, int value) =>
         ranges.Split(',').Any(r => r.Split('-') is [var lo, var hi] ? Int(lo) <= value && value <= Int(hi) : Int(r) == value);
