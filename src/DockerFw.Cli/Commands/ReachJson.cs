@@ -18,12 +18,13 @@ internal static class ReachJson
         {
             json.WriteStartObject();
             json.WriteStartArray("regions");
+            var allowed = QueryInterfaces.Of(result);
             foreach (var region in ReachText.Ordered(result))
             {
                 json.WriteStartObject();
                 json.WriteString("verdict", region.Verdict.ToString().ToUpperInvariant());
                 json.WriteStartArray("boxes");
-                foreach (var box in ReachBoxText.Distinct(region, result))
+                foreach (var box in ReachBoxText.Distinct(region, result, allowed))
                 {
                     json.WriteStartObject();
                     foreach (var (name, values) in box)

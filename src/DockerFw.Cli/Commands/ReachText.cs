@@ -20,8 +20,9 @@ internal static class ReachText
     {
         var regions = Ordered(result).ToList();
         yield return $"{result.Path.ToString().ToUpperInvariant()}: {regions.Count} region{(regions.Count == 1 ? "" : "s")}\n";
-        var inputs = new InterfaceSetText(result.Space.Interfaces, Allowed(result, Dimension.In));
-        var outputs = new InterfaceSetText(result.Space.Interfaces, Allowed(result, Dimension.Out));
+        var allowed = QueryInterfaces.Of(result);
+        var inputs = new InterfaceSetText(result.Space.Interfaces, allowed.In);
+        var outputs = new InterfaceSetText(result.Space.Interfaces, allowed.Out);
         foreach (var region in regions)
         {
             var text = new StringBuilder();
@@ -42,10 +43,6 @@ internal static class ReachText
             yield return text.ToString();
         }
     }
-
-    /// <summary>The values the query allows on a dimension: what "any" means in a box.</summary>
-    private static IntervalSet Allowed(ReachResult result, Dimension d) =>
-        result.Query.Boxes.Aggregate(IntervalSet.Empty, (all, box) => all.Union(box[d]));
 
     /// <summary>Regions in a stable order: by verdict, then by the rules that decided them.</summary>
     public static IEnumerable<ReachRegion> Ordered(ReachResult result) =>
