@@ -52,9 +52,36 @@ public sealed class IntervalSetTests
         }
     }
 
-    private static (IntervalSet, HashSet<int>) RandomSet(Random random)
+    [Fact]
+    public void Wide_sets_met_by_narrow_ones_agree_with_plain_sets()
     {
-        var values = Enumerable.Range(0, 40).Where(_ => random.Next(3) == 0).ToHashSet();
+        // A set of hundreds of ranges against one of a few within some stretch of it: the operations
+        // look only at the wide set's ranges in the narrow one's span (binary search), edges included.
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        for (var round = 0; round < 1000; round++)
+        {
+            var (a, sa) = RandomSet(random, 0, 600, random.Next(2, 5));
+            var from = random.Next(-20, 600);
+            var (b, sb) = RandomSet(random, from, random.Next(1, 60), random.Next(1, 4));
+            var ctx = $"seed {seed} round {round}: {a} {b}";
+            foreach (var (x, sx, y, sy) in new[] { (a, sa, b, sb), (b, sb, a, sa) })
+            {
+                Assert.True(Values(x.Intersect(y)).SetEquals(sx.Intersect(sy)), ctx);
+                Assert.True(Values(x.Subtract(y)).SetEquals(sx.Except(sy)), ctx);
+                Assert.True(Values(x.Union(y)).SetEquals(sx.Union(sy)), ctx);
+                Assert.True(sx.Overlaps(sy) == x.Overlaps(y), ctx);
+                Assert.True(sx.IsSubsetOf(sy) == x.IsSubsetOf(y), ctx);
+            }
+        }
+    }
+
+    private static (IntervalSet, HashSet<int>) RandomSet(Random random) => RandomSet(random, 0, 40, 3);
+
+    /// <summary>Values in [from, from + count), each taken with probability 1/<paramref name="sparseness"/> (none below 0).</summary>
+    private static (IntervalSet, HashSet<int>) RandomSet(Random random, int from, int count, int sparseness)
+    {
+        var values = Enumerable.Range(from, count).Where(v => v >= 0 && random.Next(sparseness) == 0).ToHashSet();
         return (IntervalSet.FromValues(values.Select(v => (UInt128)v)), values);
     }
 
