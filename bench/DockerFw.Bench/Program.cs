@@ -33,6 +33,8 @@ switch (args)
             _ => throw new ArgumentException($"unknown input kind {kind}"),
         });
         return 0;
+    case ["model-size", var file]:
+        return DockerFw.Bench.Shapes.ModelSize.Run(file);
     case ["roundtrip", var file, var output]:
         var clock = Stopwatch.StartNew();
         var result = IptablesSaveReader.Read(File.ReadAllText(file), file);
