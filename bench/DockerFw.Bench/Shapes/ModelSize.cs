@@ -64,7 +64,13 @@ internal static class ModelSize
         for (var t = type; t is not null; t = t.BaseType)
         {
             foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-                size += InlineSize(field.GetValue(item), field.FieldType, pending, seen);
+            {
+                // A pointer-like field reflection will not read (in runtime types): its own size, nothing behind it.
+                object? value;
+                try { value = field.GetValue(item); }
+                catch (FieldAccessException) { size += 8; continue; }
+                size += InlineSize(value, field.FieldType, pending, seen);
+            }
         }
 
         return Math.Max(size, 8);
