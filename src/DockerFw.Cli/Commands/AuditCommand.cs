@@ -1,23 +1,20 @@
-using System.Collections.Immutable;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Output;
-using DockerFw.Core.Audit;
-using DockerFw.Core.Model.Values;
+using DockerFw.Cli.Workflows;
 
 namespace DockerFw.Cli.Commands;
 
 /// <summary>
 /// `dockerfw audit`: reads the rulesets and Docker's view (or infers it), runs every check and renders
-/// the report; exits 1 when a finding reaches <c>--fail-on</c>.
+/// the report; exits 1 when a finding reaches <c>--fail-on</c>. The command binds and checks its
+/// options; <see cref="AuditWorkflow"/> does the work and the formatter <c>--format</c> names writes it.
 /// </summary>
 internal sealed class AuditCommand(
-    HostLoader loader,
+    AuditWorkflow workflow,
     IEnumerable<IAuditFormatter> formatters,
     OutputEnvironment environment,
-    StandardStreams streams,
-    Capture.InputSaver saver,
-    RunProgress progress) : ICliCommand
+    StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -83,81 +80,10 @@ internal sealed class AuditCommand(
     {
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-
-        if (options.SaveInputs is { } saveTo) options = options with { Input = progress.Run("saving the inputs", () => saver.Save(options.Input, saveTo)) };
-        var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input, options.Strict));
-        foreach (var diagnostic in loaded.Diagnostics) streams.Error.WriteLine(diagnostic.Render());
-        if (!loaded.Succeeded) return ExitCodes.Error;
-
-        var host = options.Host(loaded.Settings);
-        var context = new AuditContext(loaded.RulesetOrEmpty(IpFamily.V4), loaded.RulesetOrEmpty(IpFamily.V6), loaded.Docker, host)
-        {
-            OtherBackends = loaded.OtherBackends,
-            ContainerMatrix = options.Containers,
-            Proxies = loaded.Proxies,
-            Ipv6Read = loaded.Families.Contains(IpFamily.V6),
-        };
-        if (options.Policy is { } policyFile)
-        {
-            if (AuditPolicy.With(context, policyFile, streams.Error) is not { } judged) return ExitCodes.Error;
-            context = judged;
-        }
-
-        var report = progress.Run($"auditing {Counted(context.View.Networks.Length, "network")} and {Counted(context.View.Containers.Length, "container")}", () => Auditor.Run(context));
-        if (loaded.NetworksInferred) report = report with { ViewInferred = true };
-        report = report with { Notices = [.. loaded.Notices, .. report.Notices] };
-        var run = new AuditRun(
-            report,
-            Inputs(options, loaded.LiveSources),
-            host.Sysctls.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            [.. loaded.DumpOrigins.Select(d => d.Archive is null ? d with { Path = environment.Display(d.Path) } : d with { Archive = environment.Display(d.Archive) })],
-            RootCommandFactory.Version)
-        {
-            FailOn = options.FailOn,
-            LinesOf = InputLines(options),
-            Host = loaded.HostName ?? HostName(options),
-        };
-
+        var outcome = workflow.Run(options);
+        if (outcome.Result is not { } run) return outcome.ExitCode;
         Write(run, options);
         return run.Failed ? ExitCodes.Findings : ExitCodes.Ok;
-    }
-
-    private static string Counted(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
-
-    private ImmutableArray<AuditInput> Inputs(AuditOptions options, ImmutableArray<string> liveSources)
-    {
-        var inputs = ImmutableArray.CreateBuilder<AuditInput>();
-        inputs.AddRange(liveSources.Select(name => new AuditInput("live", name)));
-        if (options.Input.Iptables is { } v4) inputs.Add(new AuditInput("iptables", environment.Display(v4)));
-        if (options.Input.Ip6tables is { } v6) inputs.Add(new AuditInput("ip6tables", environment.Display(v6)));
-        if (options.Input.IptablesLegacy is { } legacy4) inputs.Add(new AuditInput("iptables-legacy", environment.Display(legacy4)));
-        if (options.Input.Ip6tablesLegacy is { } legacy6) inputs.Add(new AuditInput("ip6tables-legacy", environment.Display(legacy6)));
-        if (options.Input.Nft is { } nft) inputs.Add(new AuditInput("nft", environment.Display(nft)));
-        inputs.AddRange(options.Input.Docker.Select(d => new AuditInput("docker", environment.Display(d))));
-        if (options.Policy is { } policy) inputs.Add(new AuditInput("policy", environment.Display(policy)));
-        return inputs.ToImmutable();
-    }
-
-    /// <summary>Reads a Docker JSON file again, only when a format asks (SARIF's regions); the dumps' lines are in <see cref="AuditRun.Dumps"/>.</summary>
-    private Func<string, IReadOnlyList<string>?> InputLines(AuditOptions options)
-    {
-        var files = options.Input.Docker
-            .OfType<string>().Where(f => f != "-" && File.Exists(f))
-            .DistinctBy(environment.Display).ToDictionary(environment.Display, f => f, StringComparer.Ordinal);
-        var read = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        return name =>
-        {
-            if (!files.TryGetValue(name, out var path)) return null;
-            if (!read.TryGetValue(name, out var lines)) read[name] = lines = File.ReadAllLines(path);
-            return lines;
-        };
-    }
-
-    // Offline: the first file read names the host.
-    private string HostName(AuditOptions options)
-    {
-        var file = options.Input.Iptables ?? options.Input.Ip6tables ?? options.Input.Nft ?? options.Input.Docker.FirstOrDefault();
-        return file is null or "-" ? "stdin" : environment.Display(file);
     }
 
     private void Write(AuditRun run, AuditOptions options)

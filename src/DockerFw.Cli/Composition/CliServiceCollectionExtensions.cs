@@ -30,6 +30,7 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IAuditFormatter, AuditMarkdownFormatter>();
         services.AddSingleton<IAuditFormatter, AuditJUnitFormatter>();
         services.AddSingleton<IAuditFormatter, Output.Html.AuditHtmlFormatter>();
+        services.AddSingleton<Workflows.AuditWorkflow>();
         services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachTextFormatter>();
         services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachJsonFormatter>();
         services.AddSingleton<Workflows.ReachWorkflow>();
