@@ -37,6 +37,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IResultFormatter<Workflows.TraceRun>, TraceTextFormatter>();
         services.AddSingleton<IResultFormatter<Workflows.TraceRun>, TraceJsonFormatter>();
         services.AddSingleton<Workflows.TraceWorkflow>();
+        services.AddSingleton<IResultFormatter<Workflows.SnapshotRun>, SnapshotFormatter>();
+        services.AddSingleton<Workflows.SnapshotWorkflow>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();
