@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DockerFw.Cli.Input;
-using DockerFw.Cli.Apply;
+using DockerFw.Cli.Output;
+using DockerFw.Cli.Workflows;
 
 namespace DockerFw.Cli.Commands;
 
@@ -8,9 +9,10 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw plan --policy FILE`: the rules that make the host satisfy the policy, as iptables-restore
 /// <c>--noflush</c> input (and ip6tables-restore's for dual-stack networks), and the unified diff of
 /// iptables-save (and ip6tables-save) before and after. Exits 2 when the
-/// policy is bad or the plan cannot be proved (the conflict is named).
+/// policy is bad or the plan cannot be proved (the conflict is named). The command binds and checks
+/// its options; <see cref="PlanWorkflow"/> does the work and <see cref="PlanFormatter"/> writes it.
 /// </summary>
-internal sealed class PlanCommand(HostLoader loader, StandardStreams streams) : ICliCommand
+internal sealed class PlanCommand(PlanWorkflow workflow, IResultFormatter<PlanRun> formatter, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -27,43 +29,9 @@ internal sealed class PlanCommand(HostLoader loader, StandardStreams streams) : 
     {
         var problems = input.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-
-        var plan = PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
-        if (plan is null) return ExitCodes.Error;
-
-        if (plan.ChangesNothing)
-        {
-            streams.Out.WriteLine($"dockerfw: the host already runs the plan of {policyFile}; nothing to change");
-            return ExitCodes.Ok;
-        }
-
-        // On a terminal the host's comments are shown with their control characters escaped; a pipe
-        // or a file gets the bytes restore and patch take.
-        var output = streams.TerminalWidth is null ? streams.Out : new Output.PrintableWriter(streams.Out);
-        // The restore inputs first (ip6tables' marked, since it goes to another command), then the
-        // diffs, which patch -p1 applies together to iptables-save and ip6tables-save.
-        if (plan.Nftables)
-        {
-            // One nft -f script holds both families: one transaction.
-            output.Write("# nft -f\n" + plan.RestoreInput);
-            output.WriteLine();
-            output.Write(plan.Diff);
-            output.Write(plan.Ipv6?.Diff ?? "");
-            output.Flush();
-            return ExitCodes.Ok;
-        }
-
-        if (plan.Diff.Length > 0) output.Write(plan.RestoreInput);
-        if (plan.Ipv6 is { ChangesNothing: false } ipv6)
-        {
-            if (plan.Diff.Length > 0) output.WriteLine();
-            output.Write("# ip6tables-restore --noflush\n" + ipv6.RestoreInput);
-        }
-
-        output.WriteLine();
-        output.Write(plan.Diff);
-        output.Write(plan.Ipv6?.Diff ?? "");
-        output.Flush();
+        var outcome = workflow.Run(input, policyFile);
+        if (outcome.Result is not { } run) return outcome.ExitCode;
+        formatter.Write(run, streams.Out);
         return ExitCodes.Ok;
     }
 }

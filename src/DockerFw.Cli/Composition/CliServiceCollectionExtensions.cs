@@ -39,6 +39,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<Workflows.TraceWorkflow>();
         services.AddSingleton<IResultFormatter<Workflows.SnapshotRun>, SnapshotFormatter>();
         services.AddSingleton<Workflows.SnapshotWorkflow>();
+        services.AddSingleton<IResultFormatter<Workflows.PlanRun>, PlanFormatter>();
+        services.AddSingleton<Workflows.PlanWorkflow>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();
