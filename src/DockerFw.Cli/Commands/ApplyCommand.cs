@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using DockerFw.Cli.Apply;
 using DockerFw.Cli.Input;
+using DockerFw.Cli.Output;
+using DockerFw.Cli.Workflows;
+using DockerFw.Core.Remediation;
 
 namespace DockerFw.Cli.Commands;
 
@@ -9,9 +12,11 @@ namespace DockerFw.Cli.Commands;
 /// `dockerfw apply --policy FILE`: plans on the live host (or <c>--netns</c>), shows the plan and asks
 /// unless <c>--yes</c>, then applies it safely (<see cref="PolicyApplier"/>). A second apply of the
 /// same policy reports no change and changes nothing. <c>--remove</c> instead of a policy takes
-/// dockerfw's chain and its jumps away, the same safe way.
+/// dockerfw's chain and its jumps away, the same safe way. The command binds and checks its options
+/// and talks to the user (the plan and its question, the confirmation); <see cref="ApplyWorkflow"/>
+/// does the work and <see cref="ApplyFormatter"/> writes how it ended.
 /// </summary>
-internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner, StandardStreams streams) : ICliCommand
+internal sealed class ApplyCommand(ApplyWorkflow workflow, IResultFormatter<ApplyRun> formatter, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {
@@ -27,58 +32,30 @@ internal sealed class ApplyCommand(HostLoader loader, IHostCommandRunner runner,
         {
             policy, remove, netns, dockerFiles, inputs.DockerHost, yes, timeout, backups,
         };
-        command.SetAction(parsed => Run(
+        command.SetAction(parsed => Run(new ApplyOptions(
             new InputOptions(null, null, null, [.. parsed.GetValue(dockerFiles) ?? []], parsed.GetValue(netns)) { DockerHost = parsed.GetValue(inputs.DockerHost) },
-            parsed.GetValue(policy), parsed.GetValue(remove), parsed.GetValue(yes), parsed.GetValue(timeout), parsed.GetValue(backups)!));
+            parsed.GetValue(policy), parsed.GetValue(remove), parsed.GetValue(yes), parsed.GetValue(timeout), parsed.GetValue(backups)!)));
         return command;
     }
 
-    private int Run(InputOptions input, string? policyFile, bool remove, bool yes, int? confirmTimeout, string backupDirectory)
+    private int Run(ApplyOptions options)
     {
-        var problems = input.Validate();
-        if ((policyFile is null) == !remove) problems = problems.Add("give either --policy FILE or --remove");
-        if (confirmTimeout is <= 0) problems = problems.Add("--confirm-timeout must be a positive number of seconds");
+        var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-
-        var (held, busy) = ApplyLock.Take(input.Netns);
-        if (held is null)
-        {
-            streams.Error.WriteLine($"dockerfw: error: {busy}");
-            return ExitCodes.Error;
-        }
-
-        using (held) return PlanAndApply(input, policyFile, yes, confirmTimeout, backupDirectory);
+        var outcome = workflow.Run(options, plan => Approved(plan, options.PolicyFile), () => Unconfirmed(options.ConfirmTimeout));
+        if (outcome.Result is not { } run) return outcome.ExitCode;
+        formatter.Write(run, streams.Out);
+        return run.End == ApplyEnd.RolledBack ? ExitCodes.Error : ExitCodes.Ok;
     }
 
-    /// <param name="policyFile">The policy; null to remove dockerfw's rules.</param>
-    private int PlanAndApply(InputOptions input, string? policyFile, bool yes, int? confirmTimeout, string backupDirectory)
+    /// <summary>Shows the plan (what it replaces, the diffs) and asks; true when the answer is yes.</summary>
+    private bool Approved(PolicyPlan plan, string? policyFile)
     {
-        var plan = policyFile is null ? PolicyPlanning.Removal(input, loader, streams.Error) : PolicyPlanning.Plan(input, policyFile, loader, streams.Error);
-        if (plan is null) return ExitCodes.Error;
-        if (plan.ChangesNothing)
-        {
-            streams.Out.WriteLine(policyFile is null
-                ? "dockerfw: no change: the host has no rules of dockerfw's to remove"
-                : $"dockerfw: no change: the host already runs the plan of {policyFile}");
-            return ExitCodes.Ok;
-        }
-
-        if (!yes)
-        {
-            if (policyFile is not null && PolicyPlanning.Replaced(plan) is { } replaced) streams.Out.WriteLine(replaced);
-            streams.Out.Write(plan.Diff);
-            streams.Out.Write(plan.Ipv6?.Diff ?? "");
-            streams.Out.Write("Apply this plan? [y/N] ");
-            if (streams.In.ReadLine()?.Trim() is not ("y" or "yes"))
-            {
-                streams.Out.WriteLine("dockerfw: nothing applied");
-                return ExitCodes.Ok;
-            }
-        }
-
-        var applier = new PolicyApplier(runner, streams.Error);
-        var wait = confirmTimeout is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-        return applier.Apply(plan, input.Netns, backupDirectory, () => Unconfirmed(confirmTimeout), wait) ? ExitCodes.Ok : ExitCodes.Error;
+        if (policyFile is not null && PolicyPlanning.Replaced(plan) is { } replaced) streams.Out.WriteLine(replaced);
+        streams.Out.Write(plan.Diff);
+        streams.Out.Write(plan.Ipv6?.Diff ?? "");
+        streams.Out.Write("Apply this plan? [y/N] ");
+        return streams.In.ReadLine()?.Trim() is "y" or "yes";
     }
 
     /// <summary>

@@ -41,6 +41,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<Workflows.SnapshotWorkflow>();
         services.AddSingleton<IResultFormatter<Workflows.PlanRun>, PlanFormatter>();
         services.AddSingleton<Workflows.PlanWorkflow>();
+        services.AddSingleton<IResultFormatter<Workflows.ApplyRun>, ApplyFormatter>();
+        services.AddSingleton<Workflows.ApplyWorkflow>();
         services.AddSingleton<RootCommandFactory>();
 
         services.AddCliCommand<FmtCommand>();
