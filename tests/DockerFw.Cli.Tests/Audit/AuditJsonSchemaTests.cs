@@ -22,6 +22,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host whose replies die for one source port",
         "lab-host against a policy it does not run",
         "lab-host after the plan of a policy, with what it intends",
+        "a swarm host whose routing-mesh port is dropped on one host address",
     };
 
     [Theory]
@@ -43,6 +44,18 @@ public sealed class AuditJsonSchemaTests
 
         Assert.Contains(flows, f => f.TryGetProperty("source_ports", out var p) && p.GetString() == "20990" && f.GetProperty("kind").GetString() == "one-way");
         Assert.Contains(flows, f => !f.TryGetProperty("source_ports", out _) && f.GetProperty("kind").GetString() == "connection");
+    }
+
+    [Fact]
+    public void A_routing_mesh_port_dropped_on_one_host_address_says_where_it_gets_in()
+    {
+        var port = Assert.Single(JsonDocument.Parse(Run("a swarm host whose routing-mesh port is dropped on one host address").Out).RootElement
+            .GetProperty("overlay").GetProperty("ingress_ports").EnumerateArray());
+
+        Assert.Equal("partial", port.GetProperty("verdict").GetString());
+        Assert.Equal("any address of the host but 203.0.113.5", port.GetProperty("reached_on").GetString());
+        Assert.Equal(JsonValueKind.Null, port.GetProperty("reached_from").ValueKind);
+        Assert.False(port.TryGetProperty("kept_out", out _));
     }
 
     [Theory]
@@ -107,6 +120,11 @@ public sealed class AuditJsonSchemaTests
             ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
              "--policy", Path.Combine(Corpus.RepoRoot, "rules", "isolated-networks.policy"), "--format", "json"],
             stdin: AuditPolicyTests.PlannedRules(Path.Combine(Corpus.RepoRoot, "rules", "isolated-networks.policy"))),
+        // Docker 28.5's swarm rules (a service on 8080 through the routing mesh), DOCKER-USER dropping it on one host address.
+        "a swarm host whose routing-mesh port is dropped on one host address" => LabHost.Run(
+            ["audit", "--iptables", "-", "--format", "json"],
+            stdin: File.ReadAllText(Corpus.PathOf("docker", "moby28.5-swarm-portmap.iptables-save")).Replace(
+                "-A FORWARD -j DOCKER-USER\n", "-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j DROP\n")),
         _ => throw new ArgumentException(audit),
     };
 }
