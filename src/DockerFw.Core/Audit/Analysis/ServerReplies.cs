@@ -27,9 +27,9 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
     public static ServerReplies Of(AuditedNetwork from, AuditedNetwork to, AuditInputs inputs)
     {
         if (from.Subnet is not { } subnet || inputs.ViewInferred) return None;
-        var servers = inputs.View.Containers
-            .SelectMany(c => c.Endpoints.Where(e => e.Network == to.Name && e.Address(inputs.Family) is not null)
-                .Select(e => new ServerReply(c.Name, e.Address(inputs.Family)!.Value, ReplyWay.Of(c, to, from, subnet.Bounds.First, inputs))))
+        var servers = inputs.View.EndpointsOn(to.Name)
+            .Where(x => x.Endpoint.Address(inputs.Family) is not null)
+            .Select(x => new ServerReply(x.Container.Name, x.Endpoint.Address(inputs.Family)!.Value, ReplyWay.Of(x.Container, to, from, subnet.Bounds.First, inputs)))
             .Where(s => s.Way.Asymmetric)
             .OrderBy(s => s.Address);
         return new ServerReplies([.. servers]);
