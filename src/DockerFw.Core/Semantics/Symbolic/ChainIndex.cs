@@ -2,7 +2,9 @@ namespace DockerFw.Core.Semantics.Symbolic;
 
 /// <summary>
 /// One dimension of a <see cref="CompiledChain"/>'s index: for interfaces, the rules naming each
-/// symbol; for the source address, the rules testing a single range, sorted by its start.
+/// symbol; for the source address, the rules whose source lies within one range short of the whole
+/// space, by the hull of their ranges sorted by its start (a subnet less its gateway is two ranges,
+/// and a flow of a network's containers is one: left wide, it met every rule of the chain).
 /// </summary>
 internal sealed class ChainIndex
 {
@@ -24,7 +26,7 @@ internal sealed class ChainIndex
         if (dimension == Dimension.Src)
         {
             _byRange = [.. _narrowSets.Select((s, r) => (s, r)).Where(x => x.s is not null)
-                .Select(x => (x.s![0].First, x.s[0].Last, x.r)).OrderBy(x => x.First)];
+                .Select(x => (x.s![0].First, x.s[x.s.Count - 1].Last, x.r)).OrderBy(x => x.First)];
             _widestRange = _byRange.Length == 0 ? 0 : _byRange.Max(x => x.Last - x.First);
         }
         else
@@ -56,7 +58,8 @@ internal sealed class ChainIndex
             yield break;
         }
 
-        var (lo, hi) = values[0];
+        // The hull of the box's ranges: a superset of the rules that meet them (subnet but its gateway is two ranges).
+        var (lo, hi) = (values[0].First, values[values.Count - 1].Last);
         // Ranges starting after hi cannot meet it; of the others only those reaching lo do, and none
         // starting more than the widest range before lo can.
         var end = UpperBound(hi);
@@ -79,6 +82,6 @@ internal sealed class ChainIndex
     }
 
     private bool IsNarrowSet(IntervalSet set) => _dimension == Dimension.Src
-        ? set.Count == 1 && !(set[0].First == 0 && (set[0].Last == uint.MaxValue || set[0].Last == UInt128.MaxValue))
+        ? set.Count >= 1 && !(set[0].First == 0 && (set[set.Count - 1].Last == uint.MaxValue || set[set.Count - 1].Last == UInt128.MaxValue))
         : set.Cardinality <= FewSymbols;
 }

@@ -6,7 +6,7 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>
 /// A chain of compiled rules (built-in chains carry their policy), indexed on the dimensions Docker's
 /// per-bridge rules tell apart: input and output interface and source address. A rule is "narrow" on
-/// one of them when it names a few interfaces or one source range, else "wide". A flow that is itself
+/// one of them when it names a few interfaces or source addresses within one range, else "wide". A flow that is itself
 /// narrow there can only meet the narrow rules that fit it plus the rules wide on all those
 /// dimensions, which on a host with a thousand bridges is a handful instead of thousands.
 /// </summary>
