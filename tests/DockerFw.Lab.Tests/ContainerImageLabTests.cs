@@ -49,6 +49,15 @@ public sealed class ContainerImageLabTests : IDisposable
 
         // Without CAP_SYS_PTRACE ss cannot name docker-proxy's process: a notice, not a failed audit.
         Assert.Contains(Notices(Run()), n => n.StartsWith("ss showed no socket's process", StringComparison.Ordinal));
+
+        // The Kubernetes DaemonSet's container (deploy/kubernetes): no shell, dockerfw loops itself, on a
+        // read-only root with the bundles' directory mounted; one round here.
+        var bundles = Directory.CreateDirectory(Path.Combine(folder, "bundles")).FullName;
+        Step("docker run capture --every", "docker", ["-H", lab.DockerHost, "run", "--rm", "--network", "host", "--pid", "host", "--read-only", "--tmpfs", "/tmp",
+            "--cap-drop", "ALL", "--cap-add", "NET_ADMIN", "--cap-add", "NET_RAW", "--cap-add", "SYS_PTRACE", "--cap-add", "DAC_READ_SEARCH",
+            "-v", lab.Socket + ":/var/run/docker.sock:ro", "-v", bundles + ":/bundles", Tag, "capture", "--every", "1h", "--rounds", "1", "/bundles/node-1.tar.gz"], TimeSpan.FromMinutes(2));
+        Assert.Equal(["node-1.tar.gz"], Directory.GetFiles(bundles).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetFiles(Path.Combine(bundles, ".next")));
     }
 
     private void Build()

@@ -26,6 +26,7 @@ internal sealed class BundleFileNames
             ["ip", "-4", "-j", "route", "show", "table", "all"] => "ip-route-v4.json",
             ["ip", "-6", "-j", "route", "show", "table", "all"] => "ip-route-v6.json",
             ["grep", "-H", "-s", ".", ..] => "sysctls.txt",
+            ["grep", "-s", "^", Live.FlannelEnvFile.Path] => "flannel-subnet.env",
             ["ss", "-Hltunp"] => "ss-listening.txt",
             ["ps", ..] => "ps-proxies.txt",
             _ => "commands/" + Slug(string.Join('-', tool)) + ".txt",

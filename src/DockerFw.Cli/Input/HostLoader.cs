@@ -57,6 +57,8 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             ? read.CompletedFrom(dockerView)
             : dockerOrigin == DockerViewOrigin.Rules ? ProxyListeners.Unknown : ProxyListeners.AssumedFrom(dockerView);
 
+        var (flannel, flannelNotice) = Flannel(input, live?.FlannelEnv);
+        if (flannelNotice is not null) notices = notices.Add(flannelNotice);
         return new LoadedHost(iptables, native, dockerView, dockerOrigin, live?.Settings ?? Core.Audit.HostSettings.Unknown, diagnostics, notices)
         {
             Addresses = live?.Addresses,
@@ -65,10 +67,22 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             NetworksInferred = networksInferred,
             Proxies = proxies,
             HostName = live?.Machine,
+            Flannel = flannel,
             DumpOrigins = [.. Origins(rules, otherBackend: false), .. Origins(otherBackends, otherBackend: true)],
             LiveSources = live is null ? []
                 : [.. texts.Concat(live.OtherBackends).Select(t => t.Name), .. live.Engine is { } engine ? ["docker-engine " + engine.Uri] : Array.Empty<string>()],
         };
+    }
+
+    /// <summary>flannel's subnet.env: the host's (live, a bundle) or --flannel-env's; a file given that names no pool is an error.</summary>
+    private (Core.Audit.Fabric.FlannelConfig? Config, string? Notice) Flannel(InputOptions input, string? liveText)
+    {
+        if (input.FlannelEnv is { } file)
+            return (Core.Audit.Fabric.FlannelConfig.ParseEnv(dumps.ReadFile(file, null).Text)
+                ?? throw new CliFailure($"{file} names no FLANNEL_NETWORK (a pool such as 10.5.0.0/16): is it flannel's subnet.env?"), null);
+        if (liveText is null) return (null, null);
+        var config = Core.Audit.Fabric.FlannelConfig.ParseEnv(liveText);
+        return (config, config is null ? $"{Live.FlannelEnvFile.Path} names no FLANNEL_NETWORK: flannel, if any, is inferred from its rules" : null);
     }
 
     private static IEnumerable<DumpOrigin> Origins(LoadedRulesets rules, bool otherBackend) =>

@@ -58,6 +58,12 @@ internal sealed class InputOptionSet
         HelpName = "FILE",
     };
 
+    public Option<string?> FlannelEnv { get; } = new("--flannel-env")
+    {
+        Description = "Read flannel's subnet.env of a saved host (/run/flannel/subnet.env): its pool, lease and MTU for the fabric check",
+        HelpName = "FILE",
+    };
+
     public Option<string?> Bundle { get; } = new("--bundle")
     {
         Description = "Read a host captured by 'dockerfw capture' (its directory or .tar.gz) instead of the live host",
@@ -88,6 +94,7 @@ internal sealed class InputOptionSet
         command.Options.Add(Netns);
         command.Options.Add(Routes);
         command.Options.Add(Proxies);
+        command.Options.Add(FlannelEnv);
         command.Options.Add(Bundle);
     }
 
@@ -104,6 +111,7 @@ internal sealed class InputOptionSet
         DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
         Routes = [.. parsed.GetValue(Routes) ?? []],
         Proxies = parsed.GetValue(Proxies),
+        FlannelEnv = parsed.GetValue(FlannelEnv),
         IptablesLegacy = parsed.GetValue(IptablesLegacy),
         Ip6tablesLegacy = parsed.GetValue(Ip6tablesLegacy),
         Bundle = parsed.GetValue(Bundle),

@@ -32,6 +32,9 @@ internal sealed record InputOptions(
     /// </summary>
     public string? Proxies { get; init; }
 
+    /// <summary><c>--flannel-env FILE</c>: flannel's subnet.env of a saved host; live mode (and a bundle) read /run/flannel/subnet.env.</summary>
+    public string? FlannelEnv { get; init; }
+
     /// <summary>
     /// <c>--iptables-legacy FILE</c>: the iptables-legacy-save dump of a saved host whose other rules are
     /// in iptables-nft (both back ends hold rules; the kernel runs both). Live mode reads it itself.
@@ -69,13 +72,16 @@ internal sealed record InputOptions(
         if (Proxies is not null && IsLive && Bundle is null)
             errors.Add("--proxies describes a saved host; live mode reads the host's docker-proxy listeners itself");
 
+        if (FlannelEnv is not null && IsLive && Bundle is null)
+            errors.Add("--flannel-env describes a saved host; live mode reads /run/flannel/subnet.env itself");
+
         if ((IptablesLegacy is not null || Ip6tablesLegacy is not null) && IsLive)
             errors.Add("--iptables-legacy and --ip6tables-legacy go with --iptables, --ip6tables or --nft; live mode reads both back ends itself");
 
-        if (Bundle is not null && (!IsLive || Netns is not null || DockerHost is not null || !Docker.IsEmpty || !Routes.IsEmpty || Proxies is not null || IptablesLegacy is not null || Ip6tablesLegacy is not null))
+        if (Bundle is not null && (!IsLive || Netns is not null || DockerHost is not null || !Docker.IsEmpty || !Routes.IsEmpty || Proxies is not null || FlannelEnv is not null || IptablesLegacy is not null || Ip6tablesLegacy is not null))
             errors.Add("--bundle holds everything dockerfw reads of a host; it cannot be combined with the other input options");
 
-        var fromStdin = new[] { Iptables, Ip6tables, Nft, IptablesLegacy, Ip6tablesLegacy }.Concat(Docker).Count(p => p == "-");
+        var fromStdin = new[] { Iptables, Ip6tables, Nft, IptablesLegacy, Ip6tablesLegacy, FlannelEnv }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)
             errors.Add("only one input can be read from stdin ('-')");
         return errors.ToImmutable();

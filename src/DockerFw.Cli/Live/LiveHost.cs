@@ -28,6 +28,9 @@ internal sealed record LiveHost(
     /// <summary>The docker-proxy listeners of the namespace (<c>ss</c> and <c>ps</c>); null when they could not be read.</summary>
     public ImmutableArray<Core.Host.ProxyListener>? Proxies { get; init; }
 
+    /// <summary>flannel's subnet.env as the host holds it (<see cref="FlannelEnvFile"/>); null without one.</summary>
+    public string? FlannelEnv { get; init; }
+
     /// <summary>Which host was read: the machine (the capturing one, for a bundle), and the namespace.</summary>
     public string Machine { get; init; } = Environment.MachineName;
 

@@ -47,8 +47,9 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         }
 
         var (proxies, unread) = LiveProxies.Read(shell);
+        var flannel = FlannelEnvFile.Read(shell);
         if (unread is not null) all.Add(unread);
-        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies, Machine = LiveHost.NameOf(Environment.MachineName, input.Netns) };
+        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies, FlannelEnv = flannel, Machine = LiveHost.NameOf(Environment.MachineName, input.Netns) };
     }
 
     private static RoutingTable Routes(HostShell shell, string family)

@@ -35,6 +35,7 @@ internal sealed class AuditWorkflow(
             ContainerMatrix = options.Containers,
             Proxies = loaded.Proxies,
             Ipv6Read = loaded.Families.Contains(IpFamily.V6),
+            Flannel = loaded.Flannel,
         };
         if (options.Policy is { } policyFile)
         {

@@ -50,11 +50,11 @@ public sealed record HostSummary(
         return new HostSummary(host.Name, networks, containers, [.. addresses.Where(a => a.Family == IpFamily.V4)], host.Links,
             host.Host.Routes, host.Host.Settings.Forwarding(IpFamily.V4))
         {
-            Flannel = Audit.Fabric.FlannelConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)),
+            Flannel = host.Host.Flannel ?? Audit.Fabric.FlannelConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)),
         };
     }
 
-    /// <summary>flannel's pool and this host's lease, as flanneld's rules name them; null without flannel.</summary>
+    /// <summary>flannel's pool and this host's lease, from its subnet.env, else as flanneld's rules name them; null without flannel.</summary>
     public Audit.Fabric.FlannelConfig? Flannel { get; init; }
 
     /// <summary>Whether an address is one of this host's own.</summary>

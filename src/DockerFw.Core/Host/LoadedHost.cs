@@ -64,6 +64,12 @@ public sealed record LoadedHost(
     /// </summary>
     public ProxyListeners Proxies { get; init; } = ProxyListeners.Unknown;
 
+    /// <summary>
+    /// flannel's subnet.env (its pool, this host's lease, the MTU), read live, from a bundle or from
+    /// <c>--flannel-env</c>; null without one: the fabric check and fleet infer flannel from its rules.
+    /// </summary>
+    public Audit.Fabric.FlannelConfig? Flannel { get; init; }
+
     /// <summary>What live mode read, in order (<c>iptables-save@lab</c>, <c>docker-engine unix:///run/docker.sock</c>); empty offline.</summary>
     public ImmutableArray<string> LiveSources { get; init; } = [];
 

@@ -41,6 +41,7 @@ internal sealed class SampleHost : IHostCommandRunner, IDockerEngineConnector
             ["grep -H -s . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables /proc/sys/net/ipv4/conf/all/rp_filter /proc/sys/net/ipv4/conf/default/rp_filter"
                 + " /sys/class/net/docker0/bridge/nf_call_iptables /sys/class/net/br-9c93ba76092b/bridge/nf_call_iptables /sys/class/net/br-e727bbbf1ba4/bridge/nf_call_iptables"] =
                 new(0, "/proc/sys/net/ipv4/ip_forward:1\n/proc/sys/net/bridge/bridge-nf-call-iptables:1\n", ""),
+            ["grep -s ^ /run/flannel/subnet.env"] = new(2, "", ""),
             ["ss -Hltunp"] = new(0, "tcp   LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:((\"docker-proxy\",pid=4242,fd=4))\n", ""),
             ["ps -ww -o pid=,args= -p 4242"] = new(0, "   4242 /usr/sbin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.30.1.2 -container-port 80\n", ""),
         };

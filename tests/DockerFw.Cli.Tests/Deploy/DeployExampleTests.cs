@@ -53,12 +53,32 @@ public sealed class DeployExampleTests
             && h.GetProperty("path").GetString() == "/var/lib/dockerfw/bundles");
         Assert.False(bundles.Value.TryGetProperty("readOnly", out var ro) && ro.GetBoolean());
 
-        // The loop captures into the mounted directory and renames into it: a collector sees whole bundles only.
-        var script = string.Join('\n', container.GetProperty("command").EnumerateArray().Select(a => a.GetString()));
-        Assert.Contains($"dockerfw capture \"{bundles.Key}/next/$NODE_NAME.tar.gz\"", script, StringComparison.Ordinal);
-        Assert.Contains($"mv -f \"{bundles.Key}/next/$NODE_NAME.tar.gz\" \"{bundles.Key}/$NODE_NAME.tar.gz\"", script, StringComparison.Ordinal);
+        // No shell in the image (FROM scratch): no command, so the image's entrypoint, dockerfw, runs the args.
+        Assert.False(container.TryGetProperty("command", out _));
+        Assert.Contains("ENTRYPOINT [\"/usr/lib/dockerfw/dockerfw\"]", File.ReadAllText(Path.Combine(Corpus.RepoRoot, "packaging", "image", "Dockerfile")), StringComparison.Ordinal);
+        var args = container.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).ToArray();
+        Assert.Equal(["capture", "--every", "1h", $"{bundles.Key}/$(NODE_NAME).tar.gz"], args);
         Assert.Contains(container.GetProperty("env").EnumerateArray(), e => e.GetProperty("name").GetString() == "NODE_NAME"
             && e.GetProperty("valueFrom").GetProperty("fieldRef").GetProperty("fieldPath").GetString() == "spec.nodeName");
+
+        // The args as the kubelet hands them over ($(NODE_NAME) put in), on a scripted node, the mount
+        // a directory here, one round: the bundle lands whole at the node's name, nothing left beside it.
+        var node = Directory.CreateTempSubdirectory("dfw-daemonset-").FullName;
+        try
+        {
+            var given = args.Select(a => a.Replace("$(NODE_NAME)", "node-1", StringComparison.Ordinal).Replace(bundles.Key, node, StringComparison.Ordinal)).ToArray();
+            var host = new Capture.SampleHost();
+            var run = Dockerfw.Run([.. given, "--rounds", "1"], stdin: "", host.Register);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(["node-1.tar.gz"], Directory.GetFiles(node).Select(Path.GetFileName));
+            Assert.Empty(Directory.GetFiles(Path.Combine(node, ".next")));
+            Assert.Equal(0, Dockerfw.Run("snapshot", "--bundle", Path.Combine(node, "node-1.tar.gz")).ExitCode);
+        }
+        finally
+        {
+            Directory.Delete(node, recursive: true);
+        }
     }
 
     [NeedsProgramFact("ansible-playbook", "ansible")]

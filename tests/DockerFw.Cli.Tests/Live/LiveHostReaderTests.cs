@@ -50,6 +50,7 @@ public sealed class LiveHostReaderTests
         ["ip -d -j addr show"] = ScriptedHost.Ok(Bridges),
         ["ip -4 -j route show table all"] = ScriptedHost.Ok("""[{"dst":"default","gateway":"192.0.2.1","dev":"eth0"},{"type":"local","dst":"192.0.2.2","dev":"eth0","table":"local"}]"""),
         ["ip -6 -j route show table all"] = ScriptedHost.Ok("[]"),
+        ["grep -s ^ /run/flannel/subnet.env"] = new CommandOutcome(2, "", ""),
         ["grep"] = new CommandOutcome(2, Sysctls, ""),
     };
 
@@ -104,7 +105,7 @@ public sealed class LiveHostReaderTests
 
         var live = Read(host);
 
-        var grep = host.Commands.Single(c => c.Contains("grep", StringComparison.Ordinal));
+        var grep = host.Commands.Single(c => c.Contains("grep -H", StringComparison.Ordinal));
         Assert.Contains(" /proc/sys/net/ipv4/ip_forward", grep);
         Assert.Contains(" /proc/sys/net/bridge/bridge-nf-call-iptables", grep);
         Assert.Contains(" /sys/class/net/docker0/bridge/nf_call_iptables", grep);
