@@ -22,16 +22,6 @@ internal sealed class NftRollback(HostShell shell, TextWriter log)
     /// <summary>What an apply saved: the undo file, the backups, and dockerfw's tables as they were (IPv4, IPv6).</summary>
     public sealed record Saved(string Undo, ImmutableArray<string> Backups, ImmutableArray<Table?> Tables);
 
-    /// <summary>Undoes the apply; always false (the apply did not happen), after telling the watchdog when it is done.</summary>
-    public bool Run(Saved saved, string why, RollbackWatchdog? watchdog)
-    {
-        var undone = Undo(saved, why);
-        if (watchdog is null) return false;
-        if (undone) watchdog.Settle();
-        else log.WriteLine($"dockerfw: the rollback watchdog tries again when the wait is over (its log: {watchdog.Log})");
-        return false;
-    }
-
     /// <summary>dockerfw's table of a family as the kernel lists it (null: none), its listing as text, or what went wrong.</summary>
     public (Table? Table, string Listing, string? Problem) Read(IpFamily family)
     {
@@ -64,13 +54,10 @@ internal sealed class NftRollback(HostShell shell, TextWriter log)
         return new JsonObject { ["nftables"] = commands }.ToJsonString() + "\n";
     }
 
-    /// <summary>The command line that runs <paramref name="tool"/>, as argv, in the namespace when there is one.</summary>
-    public static string[] Command(HostShell shell, string tool, params string[] arguments) =>
-        shell.Netns is { } netns ? ["ip", "netns", "exec", netns, tool, .. arguments] : [tool, .. arguments];
-
     private const string Empty = "{\"nftables\": []}\n";
 
-    private bool Undo(Saved saved, string why)
+    /// <summary>Puts dockerfw's tables back as backed up, saying so on the log; whether they are.</summary>
+    public bool Undo(Saved saved, string why)
     {
         try
         {
@@ -94,7 +81,7 @@ internal sealed class NftRollback(HostShell shell, TextWriter log)
 
     private bool Failed(Saved saved, string why, string detail)
     {
-        log.WriteLine($"dockerfw: error: {why}; undoing dockerfw's changes to its nft tables FAILED: {detail} (undo them by hand with: {string.Join(' ', Command(shell, "nft", "-j", "-f", saved.Undo))}; the backups are {string.Join(", ", saved.Backups)})");
+        log.WriteLine($"dockerfw: error: {why}; undoing dockerfw's changes to its nft tables FAILED: {detail} (undo them by hand with: {string.Join(' ', shell.Argv("nft", "-j", "-f", saved.Undo))}; the backups are {string.Join(", ", saved.Backups)})");
         return false;
     }
 }

@@ -13,19 +13,8 @@ namespace DockerFw.Cli.Apply;
 /// </summary>
 internal sealed class PolicyRollback(HostShell shell, TextWriter log, string directory)
 {
-    /// <summary>Undoes every family; always false (the apply did not happen), after telling the watchdog when it is done.</summary>
-    public bool Run(IReadOnlyList<SavedFamily> saved, string why, RollbackWatchdog? watchdog)
-    {
-        var undone = saved.Select(s => Undo(s, why)).ToList().All(ok => ok);
-        if (watchdog is null) return false;
-        if (undone) watchdog.Settle();
-        else log.WriteLine($"dockerfw: the rollback watchdog tries again when the wait is over (its log: {watchdog.Log})");
-        return false;
-    }
-
-    /// <summary>The command line that loads <paramref name="file"/>, as argv, in the namespace when there is one.</summary>
-    public string[] Command(string tool, params string[] arguments) =>
-        shell.Netns is { } netns ? ["ip", "netns", "exec", netns, tool, .. arguments] : [tool, .. arguments];
+    /// <summary>Undoes every family (each tried, whatever the others did); whether all were undone.</summary>
+    public bool Undo(IReadOnlyList<SavedFamily> saved, string why) => saved.Select(s => Undo(s, why)).ToList().All(ok => ok);
 
     private bool Undo(SavedFamily saved, string why)
     {
@@ -65,8 +54,8 @@ internal sealed class PolicyRollback(HostShell shell, TextWriter log, string dir
     {
         var family = saved.Family;
         var byHand = saved.Undo is { } undo
-            ? $"undo them by hand with: {string.Join(' ', Command(family.Restore, "--noflush", undo))}; the full backup is {saved.Backup}"
-            : $"the full backup is {saved.Backup}, loaded with: {string.Join(' ', Command(family.Restore, saved.Backup))} (it also replaces rules others changed since)";
+            ? $"undo them by hand with: {string.Join(' ', shell.Argv(family.Restore, "--noflush", undo))}; the full backup is {saved.Backup}"
+            : $"the full backup is {saved.Backup}, loaded with: {string.Join(' ', shell.Argv(family.Restore, saved.Backup))} (it also replaces rules others changed since)";
         log.WriteLine($"dockerfw: error: {why}; undoing dockerfw's changes to the {family.Rules} FAILED: {detail} ({byHand})");
         return false;
     }

@@ -33,7 +33,12 @@ internal sealed class HostShell(IHostCommandRunner runner, string? netns)
         return ProcessCommandRunner.Describe(program, all);
     }
 
-    private (string Program, string[] Arguments) Command(string tool, string[] arguments) => netns is null
-        ? (tool, arguments)
-        : ("ip", ["netns", "exec", netns, tool, .. arguments]);
+    /// <summary>The command line that runs <paramref name="tool"/>, as argv, in the namespace when there is one.</summary>
+    public string[] Argv(string tool, params string[] arguments) => netns is null ? [tool, .. arguments] : ["ip", "netns", "exec", netns, tool, .. arguments];
+
+    private (string Program, string[] Arguments) Command(string tool, string[] arguments)
+    {
+        var argv = Argv(tool, arguments);
+        return (argv[0], argv[1..]);
+    }
 }
