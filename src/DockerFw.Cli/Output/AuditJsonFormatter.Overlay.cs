@@ -26,10 +26,8 @@ internal sealed partial class AuditJsonFormatter
             json.WriteNull("node");
         }
 
-        json.WriteStartArray("ports");
-        foreach (var port in overlay.Ports)
+        WriteJudged(json, "ports", overlay.Ports, port => (port.DecidedBy, port.Doubts), run, port =>
         {
-            json.WriteStartObject();
             json.WriteString("protocol", port.Protocol);
             NullableNumber(json, "port", port.Port);
             json.WriteString("direction", port.Direction);
@@ -37,16 +35,9 @@ internal sealed partial class AuditJsonFormatter
             NullableString(json, "network", port.Network);
             json.WriteString("verdict", port.Verdict);
             NullableString(json, "blocked_peers", port.BlockedPeers);
-            WriteDecidedBy(json, port.DecidedBy, run);
-            Strings(json, "doubts", port.Doubts);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("networks");
-        foreach (var network in overlay.Networks)
+        });
+        WriteJudged(json, "networks", overlay.Networks, network => (network.DecidedBy, network.Doubts), run, network =>
         {
-            json.WriteStartObject();
             json.WriteString("name", network.Name);
             json.WriteStartArray("vnis");
             foreach (var vni in network.Vnis) json.WriteNumberValue(vni);
@@ -54,12 +45,7 @@ internal sealed partial class AuditJsonFormatter
             json.WriteBoolean("encrypted", network.Encrypted);
             json.WriteBoolean("ingress", network.Ingress);
             NullableBool(json, "cleartext_dropped", network.CleartextDropped);
-            WriteDecidedBy(json, network.DecidedBy, run);
-            Strings(json, "doubts", network.Doubts);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
+        });
         json.WriteStartArray("ingress_ports");
         foreach (var port in overlay.IngressPorts)
         {
@@ -95,6 +81,27 @@ internal sealed partial class AuditJsonFormatter
         }
 
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// An array of facts the engine judged: each object's own fields, then the rules that decided it
+    /// (<c>decided_by</c>) and why it could not be decided (<c>doubts</c>).
+    /// </summary>
+    private static void WriteJudged<T>(
+        Utf8JsonWriter json, string name, IEnumerable<T> facts, Func<T, (IEnumerable<Evidence> DecidedBy, IEnumerable<string> Doubts)> judgement, AuditRun run, Action<T> fields)
+    {
+        json.WriteStartArray(name);
+        foreach (var fact in facts)
+        {
+            json.WriteStartObject();
+            fields(fact);
+            var (decidedBy, doubts) = judgement(fact);
+            WriteDecidedBy(json, decidedBy, run);
+            Strings(json, "doubts", doubts);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteDecidedBy(Utf8JsonWriter json, IEnumerable<Evidence> rules, AuditRun run) => Rules(json, "decided_by", rules, run);
