@@ -79,10 +79,10 @@ public sealed class ContainerImageLabTests : IDisposable
         return JsonDocument.Parse(run.Out).RootElement.Clone();
     }
 
-    private ShResult Step(string what, string program, string[] arguments, TimeSpan limit)
+    private ProcessResult Step(string what, string program, string[] arguments, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        var run = Sh.Run(program, arguments, limit, environment: new Dictionary<string, string> { ["DOCKER_HOST"] = lab.DockerHost });
+        var run = Processes.Run(program, arguments, limit, environment: new Dictionary<string, string> { ["DOCKER_HOST"] = lab.DockerHost });
         output.WriteLine($"{what}: exit {run.ExitCode} in {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(run.Ok, $"{what}: {run}");
         return run;

@@ -21,11 +21,11 @@ public sealed class DockerCliPluginLabTests : IDisposable
         var plugins = Directory.CreateDirectory(Path.Combine(config, "cli-plugins")).FullName;
         var binary = Path.Combine(plugins, "docker-fw");
         File.WriteAllText(binary, $"#!/bin/sh\nexec dotnet {Path.Combine(AppContext.BaseDirectory, "dockerfw.dll")} \"$@\"\n");
-        Sh.Must("chmod", "u+x", binary);
+        Processes.Must("chmod", "u+x", binary);
     }
 
-    private ShResult Docker(params string[] arguments) =>
-        Sh.Run("docker", arguments, TimeSpan.FromSeconds(120), environment: new Dictionary<string, string> { ["DOCKER_CONFIG"] = config, ["DOCKER_HOST"] = "" });
+    private ProcessResult Docker(params string[] arguments) =>
+        Processes.Run("docker", arguments, TimeSpan.FromSeconds(120), environment: new Dictionary<string, string> { ["DOCKER_CONFIG"] = config, ["DOCKER_HOST"] = "" });
 
     [LabFact]
     public void The_docker_CLI_lists_the_plugin_in_its_help() =>

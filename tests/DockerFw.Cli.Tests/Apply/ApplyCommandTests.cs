@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,10 +37,10 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("-A DOCKER-USER -j DOCKERFW-POLICY", afterFirst, StringComparison.Ordinal);
         Assert.Contains("--dport 5432 -j ACCEPT", afterFirst, StringComparison.Ordinal);
-        Assert.NotEqual(WithoutCounters(before), WithoutCounters(afterFirst));
+        Assert.NotEqual(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(afterFirst));
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("no change", second.Out, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(afterFirst), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(afterFirst), TestNamespace.WithoutCounters(Save()));
         Assert.Single(Directory.GetFiles(backups, "iptables-*.save"));
     }
 
@@ -54,7 +53,7 @@ public sealed class ApplyCommandTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("standard input ended before the confirmation", run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -65,11 +64,11 @@ public sealed class ApplyCommandTests : IDisposable
         var run = Dockerfw.Run(
             ["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--backup-dir", backups, .. Docker],
             stdin: "",
-            services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name)));
+            services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name, "iptables-restore", "iptables")));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("the rules read back differ from the plan in chain(s) DOCKERFW-POLICY; dockerfw's changes to the rules were undone: DOCKERFW-POLICY and its jump are as in", run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -90,7 +89,7 @@ public sealed class ApplyCommandTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("nothing applied", run.Out, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -104,7 +103,7 @@ public sealed class ApplyCommandTests : IDisposable
 
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Contains("applied and verified", removed.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("no rules of dockerfw's to remove", again.Out, StringComparison.Ordinal);
     }
@@ -118,7 +117,7 @@ public sealed class ApplyCommandTests : IDisposable
         var run = Dockerfw.Run(["apply", "--remove", "--netns", netns.Name, "--yes", "--confirm-timeout", "1", "--backup-dir", backups, .. Docker], stdin: "");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal(WithoutCounters(applied), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(applied), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -166,30 +165,5 @@ public sealed class ApplyCommandTests : IDisposable
     private CliRun Apply(params string[] extra) =>
         Dockerfw.Run(["apply", "--policy", Policy, "--netns", netns.Name, "--backup-dir", backups, .. Docker, .. extra]);
 
-    private string Save()
-    {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", netns.Name, "iptables-save"]) { RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return text;
-    }
-
-    /// <summary>Someone else edits dockerfw's chain right after the transaction: the read-back must catch it.</summary>
-    private sealed class TamperingRunner(string netns) : IHostCommandRunner
-    {
-        private readonly ProcessCommandRunner inner = new();
-
-        public CommandOutcome Run(string program, IReadOnlyList<string> arguments)
-        {
-            var outcome = inner.Run(program, arguments);
-            if (arguments.Contains("--noflush"))
-                inner.Run("ip", ["netns", "exec", netns, "iptables", "-A", "DOCKERFW-POLICY", "-j", "DROP"]);
-            return outcome;
-        }
-    }
-
-    private static string WithoutCounters(string save) => string.Join('\n', save.Split('\n')
-        .Where(l => !l.StartsWith('#'))
-        .Select(l => l.StartsWith(':') ? l[..l.LastIndexOf(' ')] : l));
+    private string Save() => netns.Exec("iptables-save");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Tests.Support;
 using DockerFw.Tests;
@@ -52,7 +51,7 @@ public sealed class Ipv6ApplyTests : IDisposable
         Assert.Contains("-A DOCKER-USER -j DOCKERFW-POLICY", v4, StringComparison.Ordinal);
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("no change", second.Out, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(v6), WithoutCounters(Save("ip6tables-save")));
+        Assert.Equal(TestNamespace.WithoutCounters(v6), TestNamespace.WithoutCounters(Save("ip6tables-save")));
         Assert.Single(Directory.GetFiles(Backups, "ip6tables-*.save"));
         Assert.Single(Directory.GetFiles(Backups, "iptables-*.save"));
     }
@@ -65,12 +64,12 @@ public sealed class Ipv6ApplyTests : IDisposable
         var run = Dockerfw.Run(
             ["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--backup-dir", Backups, .. Docker],
             stdin: "",
-            services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name)));
+            services => services.AddSingleton<IHostCommandRunner>(new TamperingRunner(netns.Name, "ip6tables-restore", "ip6tables")));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("the rules read back differ from the plan in chain(s) of ip6tables DOCKERFW-POLICY; dockerfw's changes to the IPv6 rules were undone", run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(v4), WithoutCounters(Save("iptables-save")));
-        Assert.Equal(WithoutCounters(v6), WithoutCounters(Save("ip6tables-save")));
+        Assert.Equal(TestNamespace.WithoutCounters(v4), TestNamespace.WithoutCounters(Save("iptables-save")));
+        Assert.Equal(TestNamespace.WithoutCounters(v6), TestNamespace.WithoutCounters(Save("ip6tables-save")));
     }
 
     [RootFact]
@@ -81,8 +80,8 @@ public sealed class Ipv6ApplyTests : IDisposable
         var run = Dockerfw.Run(["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--confirm-timeout", "1", "--backup-dir", Backups, .. Docker], stdin: "");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal(WithoutCounters(v4), WithoutCounters(Save("iptables-save")));
-        Assert.Equal(WithoutCounters(v6), WithoutCounters(Save("ip6tables-save")));
+        Assert.Equal(TestNamespace.WithoutCounters(v4), TestNamespace.WithoutCounters(Save("iptables-save")));
+        Assert.Equal(TestNamespace.WithoutCounters(v6), TestNamespace.WithoutCounters(Save("ip6tables-save")));
     }
 
     private static string[] Docker =>
@@ -91,30 +90,5 @@ public sealed class Ipv6ApplyTests : IDisposable
     private CliRun Apply(params string[] extra) =>
         Dockerfw.Run(["apply", "--policy", Policy, "--netns", netns.Name, "--backup-dir", Backups, .. Docker, .. extra]);
 
-    private string Save(string tool)
-    {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", netns.Name, tool]) { RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return text;
-    }
-
-    /// <summary>Someone else edits dockerfw's ip6tables chain right after its transaction.</summary>
-    private sealed class TamperingRunner(string netns) : IHostCommandRunner
-    {
-        private readonly ProcessCommandRunner inner = new();
-
-        public CommandOutcome Run(string program, IReadOnlyList<string> arguments)
-        {
-            var outcome = inner.Run(program, arguments);
-            if (arguments.Contains("ip6tables-restore") && arguments.Contains("--noflush"))
-                inner.Run("ip", ["netns", "exec", netns, "ip6tables", "-A", "DOCKERFW-POLICY", "-j", "DROP"]);
-            return outcome;
-        }
-    }
-
-    private static string WithoutCounters(string save) => string.Join('\n', save.Split('\n')
-        .Where(l => !l.StartsWith('#'))
-        .Select(l => l.StartsWith(':') ? l[..l.LastIndexOf(' ')] : l));
+    private string Save(string tool) => netns.Exec(tool);
 }

@@ -118,33 +118,12 @@ public sealed class Ipv6TrafficTests : IDisposable
 
     private void Listen(string ns, string port)
     {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", ns, "nc", "-6", "-l", "-k", port])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        listeners.Add(Process.Start(start)!);
+        listeners.Add(Processes.Start("ip", ["netns", "exec", ns, "nc", "-6", "-l", "-k", port]));
         // Ready once it answers inside its own namespace, where no firewall stands in the way.
         for (var i = 0; i < 50 && Run(["ip", "netns", "exec", ns, "nc", "-6", "-z", "-w", "1", "::1", port]).ExitCode != 0; i++) Thread.Sleep(100);
     }
 
-    private static void Must(string[] command, string? stdin)
-    {
-        var (exitCode, error) = Run(command, stdin);
-        if (exitCode != 0) throw new InvalidOperationException($"{string.Join(' ', command)}: exit {exitCode}: {error}");
-    }
+    private static void Must(string[] command, string? stdin) => Run(command, stdin).EnsureOk();
 
-    private static (int ExitCode, string Error) Run(string[] command, string? stdin = null)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, error.Result);
-    }
+    private static ProcessResult Run(string[] command, string? stdin = null) => Processes.Run(command[0], command[1..], stdin: stdin);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DockerFw.Cli.Apply;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Tests.Support;
@@ -46,7 +45,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
         Assert.Contains("dockerfw's changes to the rules were undone", run.Error, StringComparison.Ordinal);
         Assert.Contains("-A DOCKER -p tcp -m tcp --dport 9090 -j DNAT --to-destination 172.17.0.9:80", after, StringComparison.Ordinal);
         Assert.Contains("-A DOCKER -d 172.17.0.9/32 -p tcp -m tcp --dport 80 -j ACCEPT", after, StringComparison.Ordinal);
-        var added = WithoutCounters(after).Split('\n').Except(WithoutCounters(before).Split('\n')).ToList();
+        var added = TestNamespace.WithoutCounters(after).Split('\n').Except(TestNamespace.WithoutCounters(before).Split('\n')).ToList();
         Assert.Equal(2, added.Count);
         Assert.DoesNotContain("DOCKERFW-POLICY", after, StringComparison.Ordinal);
     }
@@ -60,7 +59,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("not confirmed in time; dockerfw's changes to the rules were undone", run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -78,7 +77,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"another dockerfw apply is running on namespace {netns.Name}", run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -104,7 +103,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"the backup directory {file} is a file; nothing applied", run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
@@ -113,7 +112,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
         var before = Save();
         var small = Path.Combine(backups, "small");
         Directory.CreateDirectory(small);
-        Process.Start("mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", small])!.WaitForExit();
+        Processes.Run("mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", small]);
         try
         {
             var run = Dockerfw.Run(["apply", "--policy", Policy, "--netns", netns.Name, "--yes", "--backup-dir", small, .. Docker]);
@@ -122,11 +121,11 @@ public sealed class UnconfirmedApplyTests : IDisposable
             Assert.Equal(2, run.ExitCode);
             Assert.True(run.Error.Contains("nothing applied (backups kept: ", StringComparison.Ordinal), run.ToString());
             Assert.All(files, f => Assert.NotEqual(0, new FileInfo(f).Length));
-            Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+            Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
         }
         finally
         {
-            Process.Start("umount", [small])!.WaitForExit();
+            Processes.Run("umount", [small]);
         }
     }
 
@@ -137,33 +136,33 @@ public sealed class UnconfirmedApplyTests : IDisposable
     public void A_signal_during_the_wait_undoes_the_apply_before_dockerfw_exits(string signal)
     {
         var before = Save();
-        using var child = Child.Start(Args("--confirm-timeout", "60"));
+        using var child = DockerFwProcess.Start(Args("--confirm-timeout", "60"));
 
         child.WaitFor("Type a line within");
         Assert.Contains("DOCKERFW-POLICY", Save(), StringComparison.Ordinal);
-        Child.Kill(child.Pid, signal);
+        child.Signal(signal);
         var (exit, error) = child.End();
 
         Assert.True(exit == 2, error);
         Assert.Contains($"SIG{signal} arrived before the confirmation; dockerfw's changes to the rules were undone", error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     [RootFact]
     public void After_sigkill_during_the_wait_the_watchdog_undoes_the_apply()
     {
         var before = Save();
-        using var child = Child.Start(Args("--confirm-timeout", "2"));
+        using var child = DockerFwProcess.Start(Args("--confirm-timeout", "2"));
 
         child.WaitFor("Type a line within");
-        Child.Kill(child.Pid, "KILL");
+        child.Signal("KILL");
         child.End();
         var applied = Save();
         var undone = Enumerable.Range(0, 40).Any(_ => !Save().Contains("DOCKERFW-POLICY", StringComparison.Ordinal) || Pause());
 
         Assert.Contains("DOCKERFW-POLICY", applied, StringComparison.Ordinal);
         Assert.True(undone, File.ReadAllText(Directory.GetFiles(backups, "watchdog-*.log").Single()));
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     // Issue 13 item 3: a restore or a read-back that hangs past its timeout is a failure after the
@@ -181,7 +180,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
         Assert.Contains("did not finish within 3 s", run.Error, StringComparison.Ordinal);
         Assert.Contains("dockerfw's changes to the rules were undone", run.Error, StringComparison.Ordinal);
         Assert.Contains(Directory.GetFiles(backups, "iptables-*.save").Single(), run.Error, StringComparison.Ordinal);
-        Assert.Equal(WithoutCounters(before), WithoutCounters(Save()));
+        Assert.Equal(TestNamespace.WithoutCounters(before), TestNamespace.WithoutCounters(Save()));
     }
 
     private static bool Pause()
@@ -200,20 +199,7 @@ public sealed class UnconfirmedApplyTests : IDisposable
 
     private string Save() => InNs("iptables-save");
 
-    private string InNs(params string[] command)
-    {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", netns.Name, .. command]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var text = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', command)}: {error}");
-        return text;
-    }
-
-    private static string WithoutCounters(string save) => string.Join('\n', save.Split('\n')
-        .Where(l => !l.StartsWith('#'))
-        .Select(l => l.StartsWith(':') ? l[..l.LastIndexOf(' ')] : l));
+    private string InNs(params string[] command) => netns.Exec(command);
 
     /// <summary>Input that does something while the confirmation is awaited, then ends.</summary>
     private sealed class ActingReader(Action meanwhile) : TextReader

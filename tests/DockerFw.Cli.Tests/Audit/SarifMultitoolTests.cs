@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DockerFw.Core.Audit;
 using DockerFw.Tests;
@@ -81,17 +80,9 @@ public sealed class SarifMultitoolTests
     /// <summary>The multitool's results on a log, but those accepted on purpose, as lines.</summary>
     internal static List<string> Validate(string log, string output)
     {
-        var start = new ProcessStartInfo(MultitoolTheoryAttribute.Tool!)
-        {
-            ArgumentList = { "validate", "--rule-kind", "Gh;Sarif", "--output", output, log },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "the multitool did not finish in 2 minutes");
-        Assert.True(process.ExitCode == 0 && File.Exists(output), $"the multitool failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        var run = Processes.Run(MultitoolTheoryAttribute.Tool!, ["validate", "--rule-kind", "Gh;Sarif", "--output", output, log], TimeSpan.FromMinutes(2));
+        Assert.False(run.TimedOut, "the multitool did not finish in 2 minutes");
+        Assert.True(run.Ok && File.Exists(output), $"the multitool failed ({run.ExitCode}):\n{run.Out}\n{run.Error}");
 
         var results = JsonDocument.Parse(File.ReadAllText(output)).RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray();
         return [.. results

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using DockerFw.Cli.Tests.Support;
+using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests.Completion;
 
@@ -75,16 +75,11 @@ public sealed class CompletionTests : IDisposable
 
     private List<string> Shell(string shell, params string[] args)
     {
-        var start = new ProcessStartInfo(shell) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
-        start.Environment["HOME"] = bin;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), $"{shell} did not finish");
-        Assert.True(process.ExitCode == 0, $"{shell} exited {process.ExitCode}: {error.Result}");
-        return [.. output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        var environment = new Dictionary<string, string> { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"), ["HOME"] = bin };
+        var run = Processes.Run(shell, args, TimeSpan.FromMinutes(1), environment: environment);
+        Assert.False(run.TimedOut, $"{shell} did not finish");
+        Assert.True(run.Ok, $"{shell} exited {run.ExitCode}: {run.Error}");
+        return [.. run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 }
 

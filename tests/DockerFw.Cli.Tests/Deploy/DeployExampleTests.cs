@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DockerFw.Cli.Tests.Support;
 using DockerFw.Tests;
@@ -105,15 +104,10 @@ public sealed class DeployExampleTests
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
+    // UTF-8: the YAML files are read as text by python3.
     private static (int Exit, string Output) Run(string program, string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        start.Environment["LC_ALL"] = "C.UTF-8";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) process.Kill(entireProcessTree: true);
-        return (process.ExitCode, output + error.Result);
+        var run = Processes.Run(program, arguments, TimeSpan.FromMinutes(2), environment: new Dictionary<string, string> { ["LC_ALL"] = "C.UTF-8" });
+        return (run.ExitCode, run.Out + run.Error);
     }
 }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using System.Text;
 using DockerFw.Cli.Live;
+using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests.Live;
 
@@ -15,7 +15,7 @@ public sealed class DockerEngineReaderTests
     [Fact]
     public void Networks_and_containers_are_read_with_GET_only_and_in_name_order()
     {
-        using var engine = new FakeEngine(new()
+        using var engine = new StandInEngine(new()
         {
             ["/networks"] = (200, Networks),
             ["/networks/aaaaaaaaaaaa0000"] = (200, Network("alpha", "aaaaaaaaaaaa0000")),
@@ -24,7 +24,7 @@ public sealed class DockerEngineReaderTests
             ["/containers/c1/json"] = (200, """{"Id":"c1","Name":"/web","NetworkSettings":{"Networks":{}},"HostConfig":{"NetworkMode":"alpha"},"Config":{}}"""),
         });
 
-        var reading = DockerEngineReader.Read(engine.Address, [new HostBridge("br-aaaaaaaaaaaa", []), new HostBridge("br-bbbbbbbbbbbb", [])]);
+        var reading = DockerEngineReader.Read(Address(engine), [new HostBridge("br-aaaaaaaaaaaa", []), new HostBridge("br-bbbbbbbbbbbb", [])]);
 
         Assert.Equal(["alpha", "zeta"], reading.View!.Networks.Select(n => n.Name));
         Assert.Equal(["web"], reading.View.Containers.Select(c => c.Name));
@@ -35,17 +35,17 @@ public sealed class DockerEngineReaderTests
     [Fact]
     public void An_engine_whose_bridges_are_all_absent_belongs_to_another_namespace_and_is_ignored()
     {
-        using var engine = new FakeEngine(new()
+        using var engine = new StandInEngine(new()
         {
             ["/networks"] = (200, """[{"Name":"alpha","Id":"aaaaaaaaaaaa0000"}]"""),
             ["/networks/aaaaaaaaaaaa0000"] = (200, Network("alpha", "aaaaaaaaaaaa0000")),
             ["/containers/json?all=1"] = (200, "[]"),
         });
 
-        var reading = DockerEngineReader.Read(engine.Address, [new HostBridge("docker0", [])]);
+        var reading = DockerEngineReader.Read(Address(engine), [new HostBridge("docker0", [])]);
 
         Assert.Null(reading.View);
-        Assert.Equal($"the Docker Engine at {engine.Address.Uri} manages bridges (br-aaaaaaaaaaaa) none of which is on this host: it belongs to another network namespace; auditing the ruleset alone",
+        Assert.Equal($"the Docker Engine at {Address(engine).Uri} manages bridges (br-aaaaaaaaaaaa) none of which is on this host: it belongs to another network namespace; auditing the ruleset alone",
             Assert.Single(reading.Notices));
     }
 
@@ -53,7 +53,7 @@ public sealed class DockerEngineReaderTests
     public void A_network_and_a_container_removed_between_the_list_and_their_details_are_left_out_with_a_notice()
     {
         // zeta and db are listed, then gone when their details are asked: the Engine answers 404.
-        using var engine = new FakeEngine(new()
+        using var engine = new StandInEngine(new()
         {
             ["/networks"] = (200, Networks),
             ["/networks/aaaaaaaaaaaa0000"] = (200, Network("alpha", "aaaaaaaaaaaa0000")),
@@ -61,7 +61,7 @@ public sealed class DockerEngineReaderTests
             ["/containers/c1/json"] = (200, """{"Id":"c1","Name":"/web","NetworkSettings":{"Networks":{}},"HostConfig":{"NetworkMode":"alpha"},"Config":{}}"""),
         });
 
-        var reading = DockerEngineReader.Read(engine.Address, [new HostBridge("br-aaaaaaaaaaaa", [])]);
+        var reading = DockerEngineReader.Read(Address(engine), [new HostBridge("br-aaaaaaaaaaaa", [])]);
 
         Assert.Equal(["alpha"], reading.View!.Networks.Select(n => n.Name));
         Assert.Equal(["web"], reading.View.Containers.Select(c => c.Name));
@@ -72,9 +72,9 @@ public sealed class DockerEngineReaderTests
     [Fact]
     public void A_list_call_answered_404_still_fails_the_run()
     {
-        using var engine = new FakeEngine(new() { ["/networks"] = (200, "[]") });
+        using var engine = new StandInEngine(new() { ["/networks"] = (200, "[]") });
 
-        var failure = Assert.Throws<CliFailure>(() => DockerEngineReader.Read(engine.Address, []));
+        var failure = Assert.Throws<CliFailure>(() => DockerEngineReader.Read(Address(engine), []));
 
         Assert.StartsWith("GET containers/json?all=1 from the Docker Engine at ", failure.Message, StringComparison.Ordinal);
         Assert.Contains("answered 404 Not Found", failure.Message, StringComparison.Ordinal);
@@ -83,11 +83,11 @@ public sealed class DockerEngineReaderTests
     [Fact]
     public void An_engine_error_is_a_failure_quoting_the_engines_message()
     {
-        using var engine = new FakeEngine(new() { ["/networks"] = (500, """{"message":"boom"}""") });
+        using var engine = new StandInEngine(new() { ["/networks"] = (500, """{"message":"boom"}""") });
 
-        var failure = Assert.Throws<CliFailure>(() => DockerEngineReader.Read(engine.Address, []));
+        var failure = Assert.Throws<CliFailure>(() => DockerEngineReader.Read(Address(engine), []));
 
-        Assert.Equal($"GET networks from the Docker Engine at {engine.Address.Uri} answered 500 Internal Server Error: {{\"message\":\"boom\"}}", failure.Message);
+        Assert.Equal($"GET networks from the Docker Engine at {Address(engine).Uri} answered 500 Internal Server Error: {{\"message\":\"boom\"}}", failure.Message);
     }
 
     [Theory]
@@ -117,12 +117,11 @@ public sealed class DockerEngineReaderTests
         }
     }
 
-    /// <summary>A one-request-per-connection HTTP/1.1 server on a unix socket, answering from a table by path.</summary>
     [Fact]
     public void A_slow_engine_ends_the_run_at_its_budget_with_the_reason()
     {
-        using var engine = new FakeEngine(new() { ["/networks"] = (200, "[]") }) { Delay = TimeSpan.FromMilliseconds(400) };
-        using var client = new DockerEngineClient(engine.Address, budget: TimeSpan.FromSeconds(1));
+        using var engine = new StandInEngine(new() { ["/networks"] = (200, "[]") }) { Delay = TimeSpan.FromMilliseconds(400) };
+        using var client = new DockerEngineClient(Address(engine), budget: TimeSpan.FromSeconds(1));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var failure = Assert.Throws<DockerEngineException>(() =>
@@ -138,81 +137,13 @@ public sealed class DockerEngineReaderTests
     [Fact]
     public void An_answer_larger_than_the_limit_is_refused_by_name()
     {
-        using var engine = new FakeEngine(new() { ["/networks"] = (200, "[" + new string(' ', 5000) + "]") });
-        using var client = new DockerEngineClient(engine.Address, answerLimit: 4096);
+        using var engine = new StandInEngine(new() { ["/networks"] = (200, "[" + new string(' ', 5000) + "]") });
+        using var client = new DockerEngineClient(Address(engine), answerLimit: 4096);
 
         var failure = Assert.ThrowsAny<Exception>(() => client.Get("/networks"));
 
         Assert.Contains("is larger than the 4096 bytes dockerfw reads as Docker JSON", failure.Message);
     }
 
-    private sealed class FakeEngine : IDisposable
-    {
-        private readonly Socket listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        private readonly Dictionary<string, (int Status, string Body)> answers;
-        private readonly string path = Path.Combine(Path.GetTempPath(), $"dfwlive-engine-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
-        private readonly Task serving;
-
-        public FakeEngine(Dictionary<string, (int Status, string Body)> answers)
-        {
-            this.answers = answers;
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            listener.Listen(8);
-            serving = Task.Run(Serve);
-        }
-
-        public DockerEngineAddress Address => new(path, "--docker-host");
-
-        /// <summary>How long it thinks before each answer: a slow or hung Engine.</summary>
-        public TimeSpan Delay { get; init; }
-
-        public List<string> Requests { get; } = [];
-
-        private async Task Serve()
-        {
-            while (true)
-            {
-                Socket client;
-                try
-                {
-                    client = await listener.AcceptAsync();
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using (client)
-                await using (var stream = new NetworkStream(client))
-                {
-                    var reader = new StreamReader(stream, Encoding.ASCII);
-                    var requestLine = await reader.ReadLineAsync() ?? "";
-                    while (!string.IsNullOrEmpty(await reader.ReadLineAsync())) { }
-                    lock (Requests) Requests.Add(requestLine);
-                    var target = requestLine.Split(' ')[1];
-                    await Task.Delay(Delay);
-                    var (status, body) = answers.TryGetValue(target, out var a) ? a : (404, """{"message":"no such thing"}""");
-                    var reason = status switch { 200 => "OK", 404 => "Not Found", _ => "Internal Server Error" };
-                    var bytes = Encoding.UTF8.GetBytes(body);
-                    var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
-                    try
-                    {
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-                        await stream.WriteAsync(bytes);
-                    }
-                    catch (IOException)
-                    {
-                        // The client gave up (its deadline, or an answer too large to read on).
-                    }
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            listener.Dispose();
-            serving.Wait(TimeSpan.FromSeconds(5));
-            File.Delete(path);
-        }
-    }
+    private static DockerEngineAddress Address(StandInEngine engine) => new(engine.Path, "--docker-host");
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests.Support;
 
@@ -9,12 +9,7 @@ public sealed class NeedsProgramFactAttribute : FactAttribute
     {
         var found = Environment.GetEnvironmentVariable("PATH")!.Split(':').Concat(["/usr/sbin", "/sbin"])
             .Any(d => File.Exists(Path.Combine(d, program)));
-        if (found && python is not null)
-        {
-            using var check = Process.Start(new ProcessStartInfo(program, ["-c", python]) { RedirectStandardError = true, UseShellExecute = false })!;
-            check.WaitForExit();
-            found = check.ExitCode == 0;
-        }
+        if (found && python is not null) found = Processes.Run(program, ["-c", python]).Ok;
 
         if (!found) Skip = $"SKIPPED: needs {program} (Debian: {package})";
     }

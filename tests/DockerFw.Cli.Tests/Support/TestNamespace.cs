@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using DockerFw.Tests;
 
 namespace DockerFw.Cli.Tests.Support;
 
@@ -35,23 +35,14 @@ internal sealed class TestNamespace : IDisposable
         File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Name));
     }
 
-    private static string Run(string program, string[] arguments, string? stdin = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: exit {process.ExitCode}: {stderr.Result}");
-        return stdout;
-    }
+    /// <summary>An iptables-save listing without its comments and chain counters, to compare two states of the rules.</summary>
+    public static string WithoutCounters(string save) => string.Join('\n', save.Split('\n')
+        .Where(l => !l.StartsWith('#'))
+        .Select(l => l.StartsWith(':') ? l[..l.LastIndexOf(' ')] : l));
+
+    /// <summary>Runs a command inside the namespace and returns its stdout; a failure throws with its stderr.</summary>
+    public string Exec(params string[] command) => Run("ip", ["netns", "exec", Name, .. command]);
+
+    private static string Run(string program, string[] arguments, string? stdin = null) =>
+        Processes.Run(program, arguments, stdin: stdin).EnsureOk().Out;
 }

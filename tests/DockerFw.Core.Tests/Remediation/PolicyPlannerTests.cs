@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
 using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Tests;
 using DockerFw.Tests.Policy;
 
 namespace DockerFw.Tests.Remediation;
@@ -116,11 +116,9 @@ public sealed class PolicyPlannerTests
         {
             File.WriteAllText(Path.Combine(folder, "iptables-save"), IptablesSaveWriter.Write(plan.Before, includeCounters: false));
             File.WriteAllText(Path.Combine(folder, "plan.diff"), plan.Diff);
-            using var patch = Process.Start(new ProcessStartInfo("patch", ["-p1", "-i", "plan.diff"]) { WorkingDirectory = folder, RedirectStandardOutput = true })!;
-            patch.StandardOutput.ReadToEnd();
-            patch.WaitForExit();
+            var patch = Processes.Run("patch", ["-p1", "-i", "plan.diff"], workingDirectory: folder);
 
-            Assert.Equal(0, patch.ExitCode);
+            Assert.True(patch.Ok, patch.ToString());
             Assert.Equal(IptablesSaveWriter.Write(plan.After, includeCounters: false), File.ReadAllText(Path.Combine(folder, "iptables-save")));
         }
         finally

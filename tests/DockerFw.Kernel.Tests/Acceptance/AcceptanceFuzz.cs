@@ -32,7 +32,7 @@ internal static class AcceptanceFuzz
             .Concat(Corpus.Files("real-world", "*").Where(path => new FileInfo(path).Length < 200_000 && File.ReadAllText(path).Contains("\nCOMMIT", StringComparison.Ordinal)))
             .Order(StringComparer.Ordinal)
             .Select(path => (Path: path, Dump.Of(Path.GetFileName(path), File.ReadAllText(path), path).Family))
-            .Where(seed => Load(File.ReadAllText(seed.Path), seed.Family, legacy: true).Succeeded
+            .Where(seed => Load(File.ReadAllText(seed.Path), seed.Family, legacy: true).Ok
                            && IptablesSaveReader.Read(File.ReadAllText(seed.Path), "seed", seed.Family).Succeeded)
             .ToList();
 
@@ -48,13 +48,13 @@ internal static class AcceptanceFuzz
             if (only is not null && !only.Contains(i)) continue;
             var read = IptablesSaveReader.Read(mutant, "m", family);
             var legacy = Load(mutant, family, legacy: true);
-            bool? nft = withNft ? Load(mutant, family, legacy: false).Succeeded : null;
+            bool? nft = withNft ? Load(mutant, family, legacy: false).Ok : null;
             yield return new Outcome(i, Path.GetRelativePath(Corpus.PathOf(), path), mutant, read.Succeeded,
-                read.Errors.FirstOrDefault()?.Render(), [.. read.Diagnostics.Select(d => d.Code).Distinct()], legacy.Succeeded, legacy.Stderr.Trim(), nft);
+                read.Errors.FirstOrDefault()?.Render(), [.. read.Diagnostics.Select(d => d.Code).Distinct()], legacy.Ok, legacy.Error.Trim(), nft);
         }
     }
 
-    private static CommandResult Load(string text, IpFamily family, bool legacy)
+    private static ProcessResult Load(string text, IpFamily family, bool legacy)
     {
         using var netns = Netns.Create("dfwa-");
         var tool = family == IpFamily.V6 ? "ip6tables" : "iptables";

@@ -43,10 +43,10 @@ public sealed class KernelLineForms
         var ours = IptablesSaveReader.Read(text, "t");
         using var netns = Netns.Create();
         var kernel = netns.ExecWithInput(text, "iptables-legacy-restore");
-        Assert.True(ours.Succeeded == kernel.Succeeded,
-            $"{text}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Succeeded ? "loads" : $"refuses ({kernel.Stderr.Trim()})")}");
-        if (!kernel.Succeeded) return;
-        var saved = netns.Exec("iptables-legacy-save", "-t", "filter").EnsureSuccess().Stdout
+        Assert.True(ours.Succeeded == kernel.Ok,
+            $"{text}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
+        if (!kernel.Ok) return;
+        var saved = netns.Exec("iptables-legacy-save", "-t", "filter").EnsureOk().Out
             .Split('\n').Where(line => line.StartsWith("-A ", StringComparison.Ordinal));
         Assert.Equal(saved, ours.Value!.Rules.Select(rule => IptablesSaveWriter.FormatRule(rule)));
     }

@@ -32,8 +32,8 @@ public sealed class KernelNameBytes
         try
         {
             File.WriteAllBytes(input, Dump());
-            netns.Exec("sh", "-c", $"iptables-{backend}-restore < {input}").EnsureSuccess();
-            netns.Exec("sh", "-c", $"iptables-{backend}-save -t filter > {input}").EnsureSuccess();
+            netns.Exec("sh", "-c", $"iptables-{backend}-restore < {input}").EnsureOk();
+            netns.Exec("sh", "-c", $"iptables-{backend}-save -t filter > {input}").EnsureOk();
             var saved = File.ReadAllBytes(input);
 
             var read = IptablesSaveReader.Read(Utf8Escaped.Decode(saved), "saved");

@@ -102,10 +102,10 @@ public sealed class KernelNumberForms
         {
             using var netns = Netns.Create();
             var kernel = netns.ExecWithInput(text, $"iptables-{backend}-restore");
-            Assert.True(ours.Succeeded == kernel.Succeeded,
-                $"{rule}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, {backend} {(kernel.Succeeded ? "loads" : $"refuses ({kernel.Stderr.Trim()})")}");
-            if (!kernel.Succeeded) continue;
-            var saved = netns.Exec($"iptables-{backend}-save", "-t", table).EnsureSuccess().Stdout
+            Assert.True(ours.Succeeded == kernel.Ok,
+                $"{rule}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, {backend} {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
+            if (!kernel.Ok) continue;
+            var saved = netns.Exec($"iptables-{backend}-save", "-t", table).EnsureOk().Out
                 .Split('\n').Single(line => line.StartsWith("-A ", StringComparison.Ordinal));
             Assert.Equal(saved, IptablesSaveWriter.FormatRule(Assert.Single(ours.Value!.Rules)));
         }

@@ -59,8 +59,8 @@ public sealed class KernelTargetPlacement
         {
             using var netns = Netns.Create();
             var kernel = netns.ExecWithInput(text, $"iptables-{backend}-restore");
-            Assert.True(ours.Succeeded == kernel.Succeeded,
-                $"{name}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, {backend} {(kernel.Succeeded ? "loads" : $"refuses ({kernel.Stderr.Trim()})")}");
+            Assert.True(ours.Succeeded == kernel.Ok,
+                $"{name}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, {backend} {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
         }
     }
 }

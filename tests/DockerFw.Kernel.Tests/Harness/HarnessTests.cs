@@ -10,9 +10,9 @@ public sealed class HarnessTests
         {
             name = netns.Name;
             Assert.StartsWith(Netns.Prefix, name);
-            Assert.Contains(name, Command.Run("ip", ["netns", "list"]).Stdout);
+            Assert.Contains(name, Processes.Run("ip", ["netns", "list"]).Out);
         }
-        Assert.DoesNotContain(name, Command.Run("ip", ["netns", "list"]).Stdout);
+        Assert.DoesNotContain(name, Processes.Run("ip", ["netns", "list"]).Out);
     }
 
     [KernelFact]
@@ -31,7 +31,7 @@ public sealed class HarnessTests
             COMMIT
 
             """);
-        KernelTables.Restore(netns, dump).EnsureSuccess();
+        KernelTables.Restore(netns, dump).EnsureOk();
 
         var saved = KernelTables.Save(netns, dump);
 

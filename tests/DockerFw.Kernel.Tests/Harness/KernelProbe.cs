@@ -36,10 +36,10 @@ internal static partial class KernelProbe
     /// <summary>Replaces the router's whole iptables ruleset (tables the text omits end up empty).</summary>
     public static void Load(Topology topology, string ruleset)
     {
-        topology.Router.ExecWithInput(EmptyTables, "iptables-restore").EnsureSuccess();
+        topology.Router.ExecWithInput(EmptyTables, "iptables-restore").EnsureOk();
         var load = topology.Router.ExecWithInput(ruleset, "iptables-restore");
-        if (!load.Succeeded)
-            throw new InvalidOperationException($"iptables-restore refused the ruleset: {load.Stderr.Trim()}\n{ruleset}");
+        if (!load.Ok)
+            throw new InvalidOperationException($"iptables-restore refused the ruleset: {load.Error.Trim()}\n{ruleset}");
         topology.LastTransmitted = Snapshot(topology).Transmitted;
     }
 
@@ -92,7 +92,7 @@ internal static partial class KernelProbe
             for port in {ports}; do echo $port $(cat /sys/class/net/$port/statistics/tx_packets); done
             for table in raw mangle nat filter; do iptables -t $table -Z; done
             """;
-        var sections = topology.Router.Exec("sh", "-e", "-c", script).EnsureSuccess().Stdout.Split(Section + "\n");
+        var sections = topology.Router.Exec("sh", "-e", "-c", script).EnsureOk().Out.Split(Section + "\n");
         var counted = RuleCounters.PacketsOf(sections[0]).Where(kv => kv.Value > 0).Select(kv => kv.Key).ToHashSet();
         var delivered = ulong.Parse(CounterPackets().Match(sections[1]).Groups[1].Value) > 0;
         var transmitted = sections[2].Split('\n', StringSplitOptions.RemoveEmptyEntries)

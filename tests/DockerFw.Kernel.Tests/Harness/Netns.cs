@@ -22,19 +22,23 @@ internal sealed class Netns : IDisposable
     {
         _ = StaleSwept.Value;
         var name = $"{prefix}{Environment.ProcessId}-{Interlocked.Increment(ref _counter)}";
-        Command.Run("ip", ["netns", "add", name]).EnsureSuccess();
+        Processes.Run("ip", ["netns", "add", name]).EnsureOk();
         var netns = new Netns(name);
-        netns.Exec("ip", "link", "set", "lo", "up").EnsureSuccess();
+        netns.Exec("ip", "link", "set", "lo", "up").EnsureOk();
         return netns;
     }
 
-    public CommandResult Exec(params string[] command) => ExecWithInput(null, command);
+    public ProcessResult Exec(params string[] command) => ExecWithInput(null, command);
 
-    public CommandResult ExecWithInput(string? stdin, params string[] command) =>
-        Command.Run("ip", ["netns", "exec", Name, .. command], stdin);
+    public ProcessResult ExecWithInput(string? stdin, params string[] command) =>
+        Processes.Run("ip", ["netns", "exec", Name, .. command], stdin: stdin);
 
-    public CommandResult ExecBounded(TimeSpan timeout, params string[] command) =>
-        Command.Run("ip", ["netns", "exec", Name, .. command], timeout: timeout);
+    /// <summary>Runs a command that must end within <paramref name="timeout"/>: one that does not is a broken test bed.</summary>
+    public ProcessResult ExecBounded(TimeSpan timeout, params string[] command)
+    {
+        var result = Processes.Run("ip", ["netns", "exec", Name, .. command], timeout);
+        return result.TimedOut ? throw new TimeoutException(result.Error) : result;
+    }
 
     public void Dispose()
     {
@@ -45,10 +49,10 @@ internal sealed class Netns : IDisposable
 
     private static void Delete(string name)
     {
-        var pids = Command.Run("ip", ["netns", "pids", name]).Stdout
+        var pids = Processes.Run("ip", ["netns", "pids", name]).Out
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var pid in pids) Command.Run("kill", ["-KILL", pid]);
-        Command.Run("ip", ["netns", "del", name]);
+        foreach (var pid in pids) Processes.Run("kill", ["-KILL", pid]);
+        Processes.Run("ip", ["netns", "del", name]);
     }
 
     /// <summary>
@@ -57,7 +61,7 @@ internal sealed class Netns : IDisposable
     /// </summary>
     private static bool SweepStale()
     {
-        var names = Command.Run("ip", ["netns", "list"]).Stdout
+        var names = Processes.Run("ip", ["netns", "list"]).Out
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ')[0])
             .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal));

@@ -82,7 +82,7 @@ internal sealed class Topology : IDisposable
 
     private static void ConfigureRouter(Netns router)
     {
-        if (!router.Exec("test", "-d", "/proc/sys/net/bridge").Succeeded)
+        if (!router.Exec("test", "-d", "/proc/sys/net/bridge").Ok)
             throw new InvalidOperationException(
                 "/proc/sys/net/bridge is missing in a fresh namespace: load br_netfilter (`modprobe br_netfilter`) for the kernel tests");
         Sh(router, """
@@ -119,7 +119,7 @@ internal sealed class Topology : IDisposable
         {
             var mac = MacOf(IPAddress.Parse(address));
             router.Exec("ip", "link", "add", port, "address", bridged ? PortMac(port) : MacOf(IPAddress.Parse(gateway)),
-                "type", "veth", "peer", "name", "eth0", "address", mac, "netns", netns.Name).EnsureSuccess();
+                "type", "veth", "peer", "name", "eth0", "address", mac, "netns", netns.Name).EnsureOk();
             // Fixed neighbours and bridge ports: no ARP and no flooding, so a probe crosses at once
             // and reaches only its destination.
             Sh(router, bridged
@@ -172,7 +172,7 @@ internal sealed class Topology : IDisposable
     private static string PortMac(string port) => $"02:00:00:00:13:{int.Parse(port[2..]):x2}";
 
     internal static void Sh(Netns netns, string script) =>
-        netns.Exec("sh", "-e", "-c", script).EnsureSuccess();
+        netns.Exec("sh", "-e", "-c", script).EnsureOk();
 
     public void Dispose()
     {

@@ -136,9 +136,9 @@ public sealed class DockerNftCorpusTests
         text = text.Replace("hook output priority dstnat", "hook output priority -100");
         using var netns = Netns.Create("dfwn-");
         var load = netns.ExecWithInput(text, "nft", "-f", "-");
-        Assert.True(load.Succeeded, $"nft -f refused the file: {load.Stderr}");
+        Assert.True(load.Ok, $"nft -f refused the file: {load.Error}");
         var listed = netns.Exec("nft", "-j", "list", "ruleset");
-        listed.EnsureSuccess();
-        return listed.Stdout;
+        listed.EnsureOk();
+        return listed.Out;
     }
 }

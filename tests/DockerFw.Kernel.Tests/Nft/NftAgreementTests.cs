@@ -91,14 +91,14 @@ public sealed class NftAgreementTests(NftTopologyFixture fixture) : IClassFixtur
         KernelProbe.Load(topology, iptables);
         var reset = "table ip dfwn_a {}\ndelete table ip dfwn_a\ntable ip dfwn_b {}\ndelete table ip dfwn_b\n";
         var load = topology.Router.ExecWithInput(reset + nft + "\n", "nft", "-f", "-");
-        Assert.True(load.Succeeded, $"{name}: nft -f refused the ruleset: {load.Stderr}");
+        Assert.True(load.Ok, $"{name}: nft -f refused the ruleset: {load.Error}");
         try
         {
             var probe = ProbeSpec.Parse(topology, probeSpec);
             var kernel = KernelProbe.Send(topology, probe);
             var listed = topology.Router.Exec("nft", "-j", "list", "ruleset");
-            listed.EnsureSuccess();
-            var native = NftJsonReader.Read(listed.Stdout, "nft -j list ruleset");
+            listed.EnsureOk();
+            var native = NftJsonReader.Read(listed.Out, "nft -j list ruleset");
             Assert.Empty(native.Errors);
             var rules = HostRuleset.Merge(IptablesSaveReader.Read(iptables, "iptables", IpFamily.V4).Value!, native.Value!);
             var trace = EngineView.Trace(rules, topology, probe);

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
-using DockerFw.Cli;
 using DockerFw.Kernel.Tests.Harness;
 
 namespace DockerFw.Kernel.Tests.Nft;
@@ -19,30 +15,18 @@ public sealed class NftEnforceTests
     public void Enforce_applies_dockerfws_table_restores_it_after_a_delete_and_keeps_it_at_sigterm()
     {
         using var host = new NftHost("moby29-nftables-usernet-portmap.nft");
-        using var engine = new Engine(JsonNode.Parse(File.ReadAllText(host.Docker))!.AsArray());
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { typeof(DockerFwApp).Assembly.Location, "enforce", "--policy", host.Policy("network backend { icc off; allow api -> web tcp/80 }\n"),
-                     "--netns", host.Host, "--docker-host", "unix://" + engine.Path, "--interval", "1", "--backup-dir", host.Backups })
-            start.ArgumentList.Add(arg);
-        var output = new StringBuilder();
-        using var enforce = Process.Start(start)!;
-        enforce.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        enforce.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        enforce.BeginOutputReadLine();
-        enforce.BeginErrorReadLine();
+        using var engine = StandInEngine.Inspected(JsonNode.Parse(File.ReadAllText(host.Docker))!.AsArray());
+        using var enforce = DockerFwProcess.Start("enforce", "--policy", host.Policy("network backend { icc off; allow api -> web tcp/80 }\n"),
+            "--netns", host.Host, "--docker-host", "unix://" + engine.Path, "--interval", "1", "--backup-dir", host.Backups);
         try
         {
             var applied = Eventually(() => host.Table("ip", "dockerfw") != "");
             var blocked = !host.Connects("db", NftHost.Web, 80) && host.Connects("api", NftHost.Web, 80);
             host.Nft("delete table ip dockerfw\n");
             var restored = Eventually(() => host.Table("ip", "dockerfw") != "");
-            using (var term = Process.Start("kill", ["-TERM", enforce.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) term.WaitForExit();
-            var ended = enforce.WaitForExit(60_000);
-
-            string Log()
-            {
-                lock (output) return output.ToString();
-            }
+            enforce.Signal("TERM");
+            var ended = enforce.Exits(TimeSpan.FromMinutes(1));
+            string Log() => enforce.Log;
 
             Assert.True(applied, Log());
             Assert.True(blocked, "db -> web is blocked and api -> web tcp/80 connects: " + Log());
@@ -54,7 +38,7 @@ public sealed class NftEnforceTests
         }
         finally
         {
-            if (!enforce.HasExited) enforce.Kill(entireProcessTree: true);
+            enforce.Stop();
         }
     }
 
@@ -67,76 +51,5 @@ public sealed class NftEnforceTests
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// The Engine API's GETs a live read makes (<c>/networks</c>, <c>/networks/ID</c>,
-    /// <c>/containers/json?all=1</c>, <c>/containers/ID/json</c>) answered from <c>docker inspect</c>
-    /// JSON, one request per connection; anything else (the event stream) is a 404.
-    /// </summary>
-    private sealed class Engine : IDisposable
-    {
-        private readonly Socket listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        private readonly Dictionary<string, string> answers = [];
-        private readonly Task serving;
-
-        public Engine(JsonArray inspected)
-        {
-            var networks = inspected.OfType<JsonObject>().Where(o => o.ContainsKey("Driver")).ToList();
-            var containers = inspected.OfType<JsonObject>().Where(o => o.ContainsKey("State")).ToList();
-            answers["/networks"] = new JsonArray([.. networks.Select(n => n.DeepClone())]).ToJsonString();
-            foreach (var n in networks) answers[$"/networks/{n["Id"]}"] = n.ToJsonString();
-            answers["/containers/json?all=1"] = new JsonArray([.. containers.Select(c => (JsonNode)new JsonObject { ["Id"] = c["Id"]!.DeepClone() })]).ToJsonString();
-            foreach (var c in containers) answers[$"/containers/{c["Id"]}/json"] = c.ToJsonString();
-            listener.Bind(new UnixDomainSocketEndPoint(Path));
-            listener.Listen(16);
-            serving = Task.Run(Serve);
-        }
-
-        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dfwnft-engine-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
-
-        private async Task Serve()
-        {
-            while (true)
-            {
-                Socket client;
-                try
-                {
-                    client = await listener.AcceptAsync();
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using (client)
-                await using (var stream = new NetworkStream(client))
-                {
-                    try
-                    {
-                        var reader = new StreamReader(stream, Encoding.ASCII);
-                        var requestLine = await reader.ReadLineAsync() ?? "";
-                        while (!string.IsNullOrEmpty(await reader.ReadLineAsync())) { }
-                        var target = requestLine.Split(' ').ElementAtOrDefault(1) ?? "";
-                        var (status, body) = answers.TryGetValue(target, out var a) ? (200, a) : (404, """{"message":"no such thing"}""");
-                        var bytes = Encoding.UTF8.GetBytes(body);
-                        var head = $"HTTP/1.1 {status} {(status == 200 ? "OK" : "Not Found")}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n";
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-                        await stream.WriteAsync(bytes);
-                    }
-                    catch (IOException)
-                    {
-                        // The client went away.
-                    }
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            listener.Dispose();
-            serving.Wait(TimeSpan.FromSeconds(5));
-            File.Delete(Path);
-        }
     }
 }

@@ -162,37 +162,16 @@ internal sealed class NftHost : IDisposable
 
     private void Listen(string label, string port, bool ipv6 = false)
     {
-        var start = new ProcessStartInfo("ip", ["netns", "exec", Ns(label), "nc", .. ipv6 ? new[] { "-6" } : [], "-l", "-k", port])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        listeners.Add(Process.Start(start)!);
+        listeners.Add(Processes.Start("ip", ["netns", "exec", Ns(label), "nc", .. ipv6 ? new[] { "-6" } : [], "-l", "-k", port]));
         // Ready once it answers inside its own namespace, where no firewall stands in the way.
         for (var i = 0; i < 50 && Run(null, "ip", "netns", "exec", Ns(label), "nc", "-z", "-w", "1", ipv6 ? "::1" : "127.0.0.1", port).ExitCode != 0; i++) Thread.Sleep(100);
     }
 
     private static void Must(params string[] command) => MustWithInput(null, command);
 
-    private static void MustWithInput(string? stdin, params string[] command)
-    {
-        var (exitCode, _, error) = Run(stdin, command);
-        if (exitCode != 0) throw new InvalidOperationException($"{string.Join(' ', command)}: exit {exitCode}: {error}");
-    }
+    private static void MustWithInput(string? stdin, params string[] command) => Run(stdin, command).EnsureOk();
 
-    private static (int ExitCode, string Out, string Error) Run(string? stdin, params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in command[1..]) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
+    private static ProcessResult Run(string? stdin, params string[] command) => Processes.Run(command[0], command[1..], stdin: stdin);
 }
 
 /// <summary>A bridge of <see cref="NftHost"/>: its device name, gateway address with prefix, and endpoints.</summary>

@@ -61,14 +61,14 @@ public sealed class NftSetKernelTests(NftTopologyFixture fixture) : IClassFixtur
         KernelProbe.Load(topology, Accepting);
         const string reset = "table ip dfwn_s {}\ndelete table ip dfwn_s\ntable inet dfwn_s {}\ndelete table inet dfwn_s\n";
         var load = topology.Router.ExecWithInput(reset + nft + "\n", "nft", "-f", "-");
-        Assert.True(load.Succeeded, $"{name}: nft -f refused the ruleset: {load.Stderr}");
+        Assert.True(load.Ok, $"{name}: nft -f refused the ruleset: {load.Error}");
         try
         {
             var probe = ProbeSpec.Parse(topology, probeSpec);
             var kernel = KernelProbe.Send(topology, probe);
             var listed = topology.Router.Exec("nft", "-j", "list", "ruleset");
-            listed.EnsureSuccess();
-            var native = NftJsonReader.Read(listed.Stdout, "nft -j list ruleset");
+            listed.EnsureOk();
+            var native = NftJsonReader.Read(listed.Out, "nft -j list ruleset");
             Assert.Empty(native.Diagnostics);
             var rules = HostRuleset.Merge(IptablesSaveReader.Read(Accepting, "iptables", IpFamily.V4).Value!, native.Value!);
             var trace = EngineView.Trace(rules, topology, probe);

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using DockerFw.Cli;
 using DockerFw.Kernel.Tests.Harness;
 
 namespace DockerFw.Kernel.Tests.Nft;
@@ -22,15 +19,15 @@ public sealed class NftUnconfirmedApplyTests
         var before = host.Ruleset();
         using var child = Start(host, "60");
 
-        var shown = WaitFor(child, "Type a line within");
+        var shown = child.Shows("Type a line within");
         var applied = host.Table("ip", "dockerfw");
-        Signal(child.Process, "HUP");
-        child.Process.WaitForExit(60_000);
+        child.Signal("HUP");
+        child.Exits(TimeSpan.FromMinutes(1));
 
-        Assert.True(shown, child.Text());
+        Assert.True(shown, child.Log);
         Assert.Contains("iifname \"bridge1\" oifname \"bridge1\" drop", applied, StringComparison.Ordinal);
-        Assert.Equal(2, child.Process.ExitCode);
-        Assert.Contains("SIGHUP arrived before the confirmation; dockerfw's changes were undone", child.Text(), StringComparison.Ordinal);
+        Assert.Equal(2, child.ExitCode);
+        Assert.Contains("SIGHUP arrived before the confirmation; dockerfw's changes were undone", child.Log, StringComparison.Ordinal);
         Assert.Equal(Uncounted(before), Uncounted(host.Ruleset()));
     }
 
@@ -40,16 +37,16 @@ public sealed class NftUnconfirmedApplyTests
         using var host = new NftHost(Layout);
         using var child = Start(host, "2");
 
-        var shown = WaitFor(child, "Type a line within");
-        Signal(child.Process, "KILL");
-        child.Process.WaitForExit(60_000);
+        var shown = child.Shows("Type a line within");
+        child.Signal("KILL");
+        child.Exits(TimeSpan.FromMinutes(1));
         var applied = host.Table("ip", "dockerfw");
         // Docker changes its own table while the watchdog waits: the undo must keep that.
         host.Nft("add rule ip docker-bridges nat-prerouting-and-output iifname != \"bridge1\" tcp dport 9090 dnat to 192.0.2.3:80\n");
         var docker = host.Table("ip", "docker-bridges");
         var undone = Enumerable.Range(0, 60).Any(_ => host.Table("ip", "dockerfw") == "" || Pause());
 
-        Assert.True(shown, child.Text());
+        Assert.True(shown, child.Log);
         Assert.Contains("table ip dockerfw", applied, StringComparison.Ordinal);
         Assert.True(undone, string.Join("\n", Directory.GetFiles(host.Backups, "watchdog-*.log").Select(File.ReadAllText)));
         Assert.Equal(docker, host.Table("ip", "docker-bridges"));
@@ -65,52 +62,7 @@ public sealed class NftUnconfirmedApplyTests
         return false;
     }
 
-    private sealed record Child(Process Process, StringBuilder Out) : IDisposable
-    {
-        public string Text()
-        {
-            lock (Out) return Out.ToString();
-        }
-
-        public void Dispose()
-        {
-            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
-            Process.Dispose();
-        }
-    }
-
-    private static Child Start(NftHost host, string timeout)
-    {
-        // env --default-signal: a run under nohup or in the background hands SIGHUP/SIGINT down ignored.
-        var start = new ProcessStartInfo("env") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--default-signal=HUP,INT,TERM", "dotnet", typeof(DockerFwApp).Assembly.Location, "apply", "--policy", host.Policy("network backend { icc off }\n"), "--netns", host.Host,
-                     "--docker", host.Docker, "--yes", "--backup-dir", host.Backups, "--confirm-timeout", timeout })
-            start.ArgumentList.Add(arg);
-        start.Environment["DOCKERFW_ROLLBACK_GRACE_SECONDS"] = "1";
-        var process = Process.Start(start)!;
-        var child = new Child(process, new StringBuilder());
-        process.OutputDataReceived += (_, e) => { lock (child.Out) child.Out.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (child.Out) child.Out.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return child;
-    }
-
-    private static bool WaitFor(Child child, string text)
-    {
-        for (var waited = 0; waited < 600; waited++)
-        {
-            if (child.Text().Contains(text, StringComparison.Ordinal)) return true;
-            if (child.Process.HasExited) return false;
-            Thread.Sleep(100);
-        }
-
-        return false;
-    }
-
-    private static void Signal(Process process, string signal)
-    {
-        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-    }
+    private static DockerFwProcess Start(NftHost host, string timeout) =>
+        DockerFwProcess.Start("apply", "--policy", host.Policy("network backend { icc off }\n"), "--netns", host.Host,
+            "--docker", host.Docker, "--yes", "--backup-dir", host.Backups, "--confirm-timeout", timeout);
 }

@@ -26,7 +26,7 @@ public sealed class KernelJumpLoops
         foreach (var legacy in new[] { true, false })
         {
             using var netns = Netns.Create();
-            var kernel = netns.ExecWithInput(text, legacy ? "iptables-legacy-restore" : "iptables-nft-restore").Succeeded;
+            var kernel = netns.ExecWithInput(text, legacy ? "iptables-legacy-restore" : "iptables-nft-restore").Ok;
             Assert.True(ours == kernel, $"{name}: dockerfw {(ours ? "accepts" : "refuses")}, {(legacy ? "legacy" : "nft")} {(kernel ? "loads" : "refuses")} it");
         }
     }

@@ -27,8 +27,8 @@ internal static class KernelRoundTrip
     {
         using var netns = Netns.Create();
         var restore = KernelTables.Restore(netns, dump);
-        Assert.True(restore.Succeeded,
-            $"{dump.FileName}: {dump.RestoreCommand} refused {what} (exit {restore.ExitCode}): {restore.Stderr.Trim()}" +
+        Assert.True(restore.Ok,
+            $"{dump.FileName}: {dump.RestoreCommand} refused {what} (exit {restore.ExitCode}): {restore.Error.Trim()}" +
             (what == "the original" ? "\nIf this kernel cannot load the file, list it in RoundTripCorpus.KernelRejected with the reason." : $"\n--- {what} ---\n{dump.Text}"));
         return SavedTables.Normalize(KernelTables.Save(netns, dump));
     }

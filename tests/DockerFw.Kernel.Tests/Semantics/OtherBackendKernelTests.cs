@@ -47,7 +47,7 @@ public sealed class OtherBackendKernelTests(TopologyFixture fixture) : IClassFix
         {
             KernelProbe.Load(topology, Nft);
             var legacy = topology.Router.ExecWithInput(Legacy, "iptables-legacy-restore");
-            Assert.True(legacy.Succeeded, legacy.Stderr);
+            Assert.True(legacy.Ok, legacy.Error);
             var probe = ProbeSpec.Parse(topology, spec);
 
             var kernel = KernelProbe.Send(topology, probe);
@@ -60,7 +60,7 @@ public sealed class OtherBackendKernelTests(TopologyFixture fixture) : IClassFix
         }
         finally
         {
-            topology.Router.ExecWithInput(Empty, "iptables-legacy-restore").EnsureSuccess();
+            topology.Router.ExecWithInput(Empty, "iptables-legacy-restore").EnsureOk();
         }
     }
 

@@ -46,11 +46,8 @@ public sealed class EnforceLabTests
             var flushed = Until(() => lab.MustInLab("iptables-save", "-t", "filter").Contains("-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal), true);
             var afterFlush = Pairs("db");
 
-            Sh.Must("kill", "-TERM", enforce.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var ended = enforce.Process.WaitForExit(TimeSpan.FromSeconds(30));
-            // With a timeout, WaitForExit does not wait for the redirected output to be read to its
-            // end; without one (the process has exited) it does, so the last log line is there.
-            if (ended) enforce.Process.WaitForExit();
+            enforce.Signal("TERM");
+            var ended = enforce.Exits(TimeSpan.FromSeconds(30));
             var log = enforce.Log;
 
             Assert.True(first, log);
@@ -59,7 +56,7 @@ public sealed class EnforceLabTests
             Assert.True(flushed, log);
             Assert.Equal([true, false], afterFlush);
             Assert.True(ended, log);
-            Assert.Equal(0, enforce.Process.ExitCode);
+            Assert.Equal(0, enforce.ExitCode);
             Assert.Contains("level=info msg=\"applied the policy\"", log, StringComparison.Ordinal);
             Assert.True(log.Split("msg=\"applied the policy\"").Length - 1 >= 3, log);
             Assert.Contains("msg=\"stopped; the rules stay as the last round left them\"", log, StringComparison.Ordinal);
@@ -67,7 +64,7 @@ public sealed class EnforceLabTests
         }
         finally
         {
-            if (!enforce.Process.HasExited) enforce.Process.Kill(entireProcessTree: true);
+            enforce.Stop();
             Directory.Delete(folder, recursive: true);
         }
     }
@@ -92,52 +89,6 @@ public sealed class EnforceLabTests
 
     private static bool Until(Func<bool[]> probe, bool[] expected) => Until(() => string.Join(',', probe()), string.Join(',', expected));
 
-    private Running Start(string policy, string backups)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "dockerfw.dll"), "enforce", "--policy", policy, "--netns", lab.Netns,
-                     "--docker-host", lab.DockerHost, "--interval", "1", "--backup-dir", backups,
-                 })
-            start.ArgumentList.Add(argument);
-        return new Running(Process.Start(start)!);
-    }
-
-    /// <summary>The enforce process and everything it printed so far.</summary>
-    private sealed class Running : IDisposable
-    {
-        private readonly System.Text.StringBuilder output = new();
-
-        public Running(Process process)
-        {
-            Process = process;
-            process.OutputDataReceived += (_, e) => Append(e.Data);
-            process.ErrorDataReceived += (_, e) => Append(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Process Process { get; }
-
-        public string Log
-        {
-            get
-            {
-                lock (output) return output.ToString();
-            }
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.Append(line).Append('\n');
-        }
-
-        public void Dispose() => Process.Dispose();
-    }
+    private DockerFwProcess Start(string policy, string backups) =>
+        DockerFwProcess.Start("enforce", "--policy", policy, "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--interval", "1", "--backup-dir", backups);
 }

@@ -22,7 +22,7 @@ public sealed class FleetAnsibleLabTests(FleetLab lab) : IClassFixture<FleetLab>
     [LabFact]
     public void The_playbook_captures_every_host_fetches_the_bundles_and_reports_what_a_direct_capture_reports()
     {
-        Assert.True(Sh.Run("sh", ["-c", "command -v ansible-playbook"]).Ok, "ansible-playbook is missing: .ci/run installs Debian's ansible package");
+        Assert.True(Processes.Run("sh", ["-c", "command -v ansible-playbook"]).Ok, "ansible-playbook is missing: .ci/run installs Debian's ansible package");
         var fetched = Path.Combine(folder, "fetched");
         var remote = Directory.CreateDirectory(Path.Combine(folder, "remote")).FullName;
         var inventory = Path.Combine(folder, "inventory.yml");
@@ -67,8 +67,8 @@ public sealed class FleetAnsibleLabTests(FleetLab lab) : IClassFixture<FleetLab>
         return JsonSerializer.Serialize(new { all = new { children = new { docker_hosts = new { hosts = new { a = Host(lab.A), b = Host(lab.B) } } } } });
     }
 
-    private ShResult Playbook(string inventory, string fetched, string format) =>
-        Sh.Run("ansible-playbook", ["-i", inventory, Path.Combine(RepoRoot, "deploy", "ansible", "fleet.yml"), "-e", $"fleet_dir={fetched}", "-e", $"fleet_format={format}"],
+    private ProcessResult Playbook(string inventory, string fetched, string format) =>
+        Processes.Run("ansible-playbook", ["-i", inventory, Path.Combine(RepoRoot, "deploy", "ansible", "fleet.yml"), "-e", $"fleet_dir={fetched}", "-e", $"fleet_format={format}"],
             TimeSpan.FromMinutes(5), environment: new Dictionary<string, string>
             {
                 // Ansible refuses any locale but a UTF-8 one (Sh runs programs in C).

@@ -36,7 +36,7 @@ public sealed class FleetLab : IDisposable
         {
             A = new FleetHostDaemon("10.103.100.1/24");
             B = new FleetHostDaemon("10.103.200.1/24");
-            Sh.Must("ip", "netns", "add", Underlay);
+            Processes.Must("ip", "netns", "add", Underlay);
             InUnderlay("ip", "link", "set", "lo", "up");
             InUnderlay("ip", "link", "add", "ul0", "type", "bridge");
             InUnderlay("ip", "link", "set", "ul0", "up");
@@ -87,7 +87,7 @@ public sealed class FleetLab : IDisposable
         InUnderlay("ip", "link", "set", port, "up");
     }
 
-    private void InUnderlay(params string[] arguments) => Sh.Must("ip", ["netns", "exec", Underlay, .. arguments]);
+    private void InUnderlay(params string[] arguments) => Processes.Must("ip", ["netns", "exec", Underlay, .. arguments]);
 
     /// <summary>One real echo request from a container to an address and its answer.</summary>
     public static bool Ping(FleetHostDaemon host, string container, string address) =>
@@ -97,6 +97,6 @@ public sealed class FleetLab : IDisposable
     {
         A?.Dispose();
         B?.Dispose();
-        if (LabDaemon.IsRoot) Sh.Run("ip", ["netns", "delete", Underlay]);
+        if (LabDaemon.IsRoot) Processes.Run("ip", ["netns", "delete", Underlay]);
     }
 }

@@ -60,8 +60,8 @@ public abstract class LabDaemon : IDisposable
     /// <summary>Extra dockerd flags (e.g. <c>--icc=false</c>).</summary>
     protected virtual IEnumerable<string> DaemonFlags => [];
 
-    public ShResult Docker(params string[] arguments) =>
-        Sh.Run("docker", ["-H", DockerHost, .. arguments], TimeSpan.FromSeconds(60));
+    public ProcessResult Docker(params string[] arguments) =>
+        Processes.Run("docker", ["-H", DockerHost, .. arguments], TimeSpan.FromSeconds(60));
 
     public string MustDocker(params string[] arguments)
     {
@@ -71,7 +71,7 @@ public abstract class LabDaemon : IDisposable
     }
 
     /// <summary>Runs a tool inside the lab namespace (where dockerd and its rules live).</summary>
-    public ShResult InLab(params string[] arguments) => Sh.Run("ip", ["netns", "exec", Netns, .. arguments], TimeSpan.FromSeconds(30));
+    public ProcessResult InLab(params string[] arguments) => Processes.Run("ip", ["netns", "exec", Netns, .. arguments], TimeSpan.FromSeconds(30));
 
     public string MustInLab(params string[] arguments)
     {
@@ -80,7 +80,7 @@ public abstract class LabDaemon : IDisposable
         return result.Out;
     }
 
-    public ShResult InOutside(params string[] arguments) => Sh.Run("ip", ["netns", "exec", Outside, .. arguments], TimeSpan.FromSeconds(30));
+    public ProcessResult InOutside(params string[] arguments) => Processes.Run("ip", ["netns", "exec", Outside, .. arguments], TimeSpan.FromSeconds(30));
 
     /// <summary>Back to a clean daemon between scenarios: no containers, no user networks, no admin rules, default sysctls.</summary>
     public void Reset()
@@ -122,23 +122,18 @@ public abstract class LabDaemon : IDisposable
     private void SetUp()
     {
         Directory.CreateDirectory(WorkDir);
-        Sh.Must("ip", "netns", "add", Netns);
-        Sh.Must("ip", "netns", "add", Outside);
+        Processes.Must("ip", "netns", "add", Netns);
+        Processes.Must("ip", "netns", "add", Outside);
         MustInLab("ip", "link", "set", "lo", "up");
-        Sh.Must("ip", "netns", "exec", Outside, "ip", "link", "set", "lo", "up");
+        Processes.Must("ip", "netns", "exec", Outside, "ip", "link", "set", "lo", "up");
         MustInLab("ip", "link", "add", "uplink0", "type", "veth", "peer", "name", "uplink1", "netns", Outside);
         MustInLab("ip", "addr", "add", UplinkAddress + "/24", "dev", "uplink0");
         MustInLab("ip", "link", "set", "uplink0", "up");
         MustInLab("ip", "route", "add", "default", "via", OutsideAddress);
-        Sh.Must("ip", "netns", "exec", Outside, "ip", "addr", "add", OutsideAddress + "/24", "dev", "uplink1");
-        Sh.Must("ip", "netns", "exec", Outside, "ip", "link", "set", "uplink1", "up");
+        Processes.Must("ip", "netns", "exec", Outside, "ip", "addr", "add", OutsideAddress + "/24", "dev", "uplink1");
+        Processes.Must("ip", "netns", "exec", Outside, "ip", "link", "set", "uplink1", "up");
         // Outside has no route to the container subnets: a container's connection out only comes back when masqueraded.
-        outsideEcho = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ip",
-            ["netns", "exec", Outside, "busybox", "nc", "-ll", "-p", OutsidePort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-e", "/bin/cat"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        });
+        outsideEcho = Processes.Start("ip", ["netns", "exec", Outside, "busybox", "nc", "-ll", "-p", OutsidePort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-e", "/bin/cat"]);
 
         StartDaemon();
         ImportImage();
@@ -172,7 +167,7 @@ public abstract class LabDaemon : IDisposable
         File.Copy("/bin/busybox", Path.Combine(rootfs, "bin", "busybox"));
         foreach (var tool in new[] { "sh", "nc", "cat", "sleep", "ping", "wget", "ip", "nslookup", "echo", "timeout" })
             File.CreateSymbolicLink(Path.Combine(rootfs, "bin", tool), "busybox");
-        var tar = Sh.Run("sh", ["-c", $"tar -C {rootfs} -c . | docker -H {DockerHost} import -c 'CMD [\"/bin/sh\"]' - {Image}"]);
+        var tar = Processes.Run("sh", ["-c", $"tar -C {rootfs} -c . | docker -H {DockerHost} import -c 'CMD [\"/bin/sh\"]' - {Image}"]);
         if (!tar.Ok) throw new InvalidOperationException($"docker import: {tar}");
     }
 
@@ -191,30 +186,30 @@ public abstract class LabDaemon : IDisposable
         // Whatever is still in our namespaces (shims, a hung daemon) goes too, and the container
         // processes, which live in namespaces of their own: found by their cgroups.
         foreach (var ns in new[] { Netns, Outside })
-            foreach (var pid in Sh.Run("ip", ["netns", "pids", ns]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                Sh.Run("kill", ["-9", pid]);
+            foreach (var pid in Processes.Run("ip", ["netns", "pids", ns]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Processes.Run("kill", ["-9", pid]);
         LabLeftovers.Kill(WorkDir, [.. containers, .. LabLeftovers.ContainerIds(WorkDir)]);
         if (outsideEcho is { HasExited: false }) outsideEcho.Kill(entireProcessTree: true);
         outsideEcho?.Dispose();
 
-        var mounts = Sh.Run("findmnt", ["-rn", "-o", "TARGET"]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        var mounts = Processes.Run("findmnt", ["-rn", "-o", "TARGET"]).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(m => m.StartsWith(WorkDir, StringComparison.Ordinal)).OrderByDescending(m => m.Length);
-        foreach (var mount in mounts) Sh.Run("umount", ["-l", mount]);
-        Sh.Run("ip", ["netns", "delete", Netns]);
+        foreach (var mount in mounts) Processes.Run("umount", ["-l", mount]);
+        Processes.Run("ip", ["netns", "delete", Netns]);
         // The apply lock file an apply into the lab left (dockerfw keeps it: deleting a flock'd file races).
         File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Netns));
-        Sh.Run("ip", ["netns", "delete", Outside]);
-        if (Directory.Exists(WorkDir)) Sh.Run("rm", ["-rf", WorkDir]);
+        Processes.Run("ip", ["netns", "delete", Outside]);
+        if (Directory.Exists(WorkDir)) Processes.Run("rm", ["-rf", WorkDir]);
         GC.SuppressFinalize(this);
     }
 
     private static void StopByPidFile(string pidFile, TimeSpan grace)
     {
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) return;
-        if (!Sh.Run("kill", [pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok) return;
+        if (!Processes.Run("kill", [pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok) return;
         var deadline = DateTime.UtcNow + grace;
         while (DateTime.UtcNow < deadline && Directory.Exists($"/proc/{pid}")) Thread.Sleep(100);
-        if (Directory.Exists($"/proc/{pid}")) Sh.Run("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (Directory.Exists($"/proc/{pid}")) Processes.Run("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         while (Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] != "Z" && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(5))
             Thread.Sleep(100);
     }

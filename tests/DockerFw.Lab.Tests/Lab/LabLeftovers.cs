@@ -25,7 +25,7 @@ public static class LabLeftovers
         {
             if (!int.TryParse(Path.GetFileName(proc), out var pid) || pid == Environment.ProcessId) continue;
             if (!Belongs(proc, workDir, containerIds)) continue;
-            if (Sh.Run("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok) killed.Add(pid);
+            if (Processes.Run("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok) killed.Add(pid);
         }
 
         return killed;

@@ -42,7 +42,7 @@ public sealed class Traffic(LabDaemon lab)
     {
         var word = $"dfw{Random.Shared.Next(100000, 999999)}";
         var pid = lab.MustDocker("inspect", "-f", "{{.State.Pid}}", from);
-        var run = Sh.Run("nsenter", ["-t", pid, "-n", "timeout", "4", "sh", "-c",
+        var run = Processes.Run("nsenter", ["-t", pid, "-n", "timeout", "4", "sh", "-c",
             $"echo {word} | nc.openbsd -w {ConnectSeconds} -p {sourcePort.ToString(CultureInfo.InvariantCulture)} {host} {port.ToString(CultureInfo.InvariantCulture)}"]);
         return run.Out.Contains(word, StringComparison.Ordinal);
     }

@@ -15,7 +15,7 @@ public static class LoopbackProbe
 {
     public static bool Answered(Probe probe, int sourcePort)
     {
-        var table = Sh.Run("ip", ["netns", "exec", probe.ConntrackNetns!, "cat", "/proc/net/nf_conntrack"], TimeSpan.FromSeconds(10));
+        var table = Processes.Run("ip", ["netns", "exec", probe.ConntrackNetns!, "cat", "/proc/net/nf_conntrack"], TimeSpan.FromSeconds(10));
         var key = string.Create(CultureInfo.InvariantCulture, $"dst=127.0.0.1 sport={sourcePort} dport={probe.Port} ");
         var proto = probe.Transport == Transport.Tcp ? " tcp " : " udp ";
         return table.Out.Split('\n').Any(l => l.Contains(proto, StringComparison.Ordinal) && l.Contains(key, StringComparison.Ordinal) && !l.Contains("[UNREPLIED]", StringComparison.Ordinal));

@@ -71,7 +71,7 @@ public static class ProbeRunner
     {
         // busybox-static's ping: the lab's only dependency for ICMP (iputils is not installed on CI).
         var six = probe.Destination.AddressFamily == AddressFamily.InterNetworkV6;
-        var run = Sh.Run("nsenter", [$"--net={probe.NetnsPath}", "busybox", six ? "ping6" : "ping", "-c", "1", "-W", wait.TotalSeconds > 2 ? "3" : "1", probe.Destination.ToString()], TimeSpan.FromSeconds(5));
+        var run = Processes.Run("nsenter", [$"--net={probe.NetnsPath}", "busybox", six ? "ping6" : "ping", "-c", "1", "-W", wait.TotalSeconds > 2 ? "3" : "1", probe.Destination.ToString()], TimeSpan.FromSeconds(5));
         return new ProbeResult(probe, run.Ok ? Outcome.Echoed : Outcome.Silent);
     }
 

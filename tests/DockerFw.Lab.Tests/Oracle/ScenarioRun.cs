@@ -104,7 +104,7 @@ public static class ScenarioRun
         return (exit, output.ToString(), error.ToString());
     }
 
-    private static string Warning(ShResult save) =>
+    private static string Warning(ProcessResult save) =>
         string.Concat(save.Error.Split('\n').Where(l => l.StartsWith("# Warning: iptables-legacy tables present", StringComparison.Ordinal)).Select(l => l + "\n")) + save.Out;
 
     /// <summary>What an offline audit needs to see the same host: the three rule listings, Docker's JSON, the sysctls, the interfaces (reach's host addresses).</summary>

@@ -88,7 +88,7 @@ public static partial class TamperApplier
 
     private static void Nft(OracleLab lab, string text)
     {
-        var r = Lab.Sh.Run("ip", ["netns", "exec", lab.Netns, "nft", "-f", "-"], stdin: text);
+        var r = Processes.Run("ip", ["netns", "exec", lab.Netns, "nft", "-f", "-"], stdin: text);
         if (!r.Ok) throw new InvalidOperationException($"nft -f: {r}\n{text}");
     }
 

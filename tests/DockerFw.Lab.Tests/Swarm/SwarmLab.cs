@@ -61,12 +61,12 @@ public sealed class SwarmLab : IDisposable
 
     private void Underlay()
     {
-        Sh.Must("ip", "-n", A.Outside, "link", "add", "under0", "type", "bridge");
-        Sh.Must("ip", "-n", A.Outside, "link", "set", "under0", "up");
+        Processes.Must("ip", "-n", A.Outside, "link", "add", "under0", "type", "bridge");
+        Processes.Must("ip", "-n", A.Outside, "link", "set", "under0", "up");
         foreach (var (host, port, address) in new[] { (A, "under-a", AddressA), (B, "under-b", AddressB) })
         {
-            Sh.Must("ip", "-n", A.Outside, "link", "add", port, "type", "veth", "peer", "name", "underlay0", "netns", host.Netns);
-            Sh.Must("ip", "-n", A.Outside, "link", "set", port, "master", "under0", "up");
+            Processes.Must("ip", "-n", A.Outside, "link", "add", port, "type", "veth", "peer", "name", "underlay0", "netns", host.Netns);
+            Processes.Must("ip", "-n", A.Outside, "link", "set", port, "master", "under0", "up");
             host.MustInLab("ip", "addr", "add", address + "/24", "dev", "underlay0");
             host.MustInLab("ip", "link", "set", "underlay0", "up");
         }
