@@ -8,21 +8,9 @@ namespace DockerFw.Cli;
 /// shares with the shell untouched: in <c>{ dockerfw audit; echo done; } &gt; log</c> the shell's
 /// next write, or the next dockerfw's, lands on top of the report.
 /// </summary>
-internal sealed partial class DescriptorStream(int descriptor) : Stream
+internal sealed partial class DescriptorStream(int descriptor) : WriteOnlyStream
 {
     private const int Interrupted = 4; // EINTR
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override unsafe void Write(ReadOnlySpan<byte> buffer)
     {
@@ -47,12 +35,6 @@ internal sealed partial class DescriptorStream(int descriptor) : Stream
     public override void Flush()
     {
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial nint write(int fd, byte* buffer, nuint count);

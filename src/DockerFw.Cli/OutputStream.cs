@@ -5,7 +5,7 @@ namespace DockerFw.Cli;
 /// (<c>dockerfw fmt x | head -c1</c> would exit 0 with the output cut), and a full device ends in
 /// an IOException; here both end in <see cref="OutputFailure"/>, one line and exit 2.
 /// </summary>
-internal sealed class OutputStream(Stream inner) : Stream
+internal sealed class OutputStream(Stream inner) : WriteOnlyStream
 {
     public static TextWriter OpenStandardOutput() =>
         // Not Console.OpenStandardOutput: its stream ignores EPIPE as well. File descriptor 1 itself,
@@ -14,18 +14,6 @@ internal sealed class OutputStream(Stream inner) : Stream
             new OutputStream(new DescriptorStream(1)),
             // UTF-8 that writes a byte read from a name that was no UTF-8 back as that byte.
             Core.Text.Utf8Escaped.Instance, 1 << 16) { AutoFlush = true };
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -50,12 +38,6 @@ internal sealed class OutputStream(Stream inner) : Stream
             throw new OutputFailure(e.Message);
         }
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>Standard output could not be written: closed (EPIPE) or full (ENOSPC).</summary>
