@@ -65,6 +65,24 @@ public sealed class OracleCheckerTests
         Assert.False(regions.Overlapping, "reach's boxes overlap again (oracle finding F6)");
     }
 
+    [Fact]
+    public void A_box_given_as_the_interfaces_it_leaves_out_holds_every_other_one()
+    {
+        // reach writes "any output but br-a" as outExcept (31f1a2b); the oracle read such a box as
+        // holding nothing, and the soak of seeds 3600-3699 saw regions missing and overlapping.
+        var json = ReachJson(Filter("ACCEPT", "-A FORWARD -i br-x -o br-a -j DROP", "-A FORWARD -i br-x ! -o br-a -j DROP",
+            "-A FORWARD -o br-b -j ACCEPT", "-A FORWARD -o br-c -j ACCEPT", "-A FORWARD -o br-d -j ACCEPT"));
+        var regions = new ReachRegions(JsonDocument.Parse(json).RootElement);
+        Dictionary<string, string> Packet(string output) => new() { ["src"] = "10.1.0.2", ["dst"] = "10.2.0.2", ["proto"] = "6", ["sport"] = "40000", ["dport"] = "80", ["state"] = "NEW", ["in"] = "br-x", ["out"] = output, ["mark"] = "0" };
+
+        Assert.Contains("\"outExcept\"", json, StringComparison.Ordinal);
+        Assert.Equal("DROP", regions.Of(Packet("br-c"))?.Verdict);
+        Assert.Equal("DROP", regions.Of(Packet("eth0"))?.Verdict);
+        Assert.Equal("DROP", regions.Of(Packet("br-a"))?.Verdict);
+        Assert.Equal("ACCEPT", regions.Of(Packet("br-c") is var p ? new Dictionary<string, string>(p) { ["in"] = "br-y" } : null!)?.Verdict);
+        Assert.False(regions.Overlapping);
+    }
+
     private static string ReachJson(string iptables)
     {
         var file = Path.GetTempFileName();

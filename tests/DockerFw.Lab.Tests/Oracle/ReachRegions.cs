@@ -8,12 +8,14 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// The regions of <c>dockerfw reach --format json</c> (docs/reach-json.md) and the verdict of one
 /// concrete packet: the region whose box holds it. A packet is the values of its header dimensions
 /// (<c>src</c>, <c>dst</c>, <c>proto</c>, <c>sport</c>, <c>dport</c>, <c>icmpType</c>, <c>state</c>,
-/// <c>in</c>, <c>out</c>); a dimension a box leaves out is unconstrained, one the packet has not (the
+/// <c>in</c>, <c>out</c>; a box may give an interface side as <c>inExcept</c>/<c>outExcept</c>, the names
+/// it leaves out); a dimension a box leaves out is unconstrained, one the packet has not (the
 /// ports of an ICMP packet) keeps it out of a box that constrains it.
 /// </summary>
 public sealed class ReachRegions
 {
     private readonly List<(string Verdict, List<Dictionary<string, string[]>> Boxes, string Rules, int[] Lines)> regions = [];
+    private readonly HashSet<string> named = [];
 
     public ReachRegions(JsonElement document)
     {
@@ -30,6 +32,8 @@ public sealed class ReachRegions
                 .Where(x => !x.TryGetProperty("handle", out _) && !x.GetProperty("table").GetString()!.Contains(' ', StringComparison.Ordinal))
                 .Select(x => x.GetProperty("line").GetInt32()).ToArray();
             regions.Add((r.GetProperty("verdict").GetString()!, boxes, rules, lines));
+            named.UnionWith(boxes.SelectMany(b => b.Where(d => d.Key is "in" or "out" or "inExcept" or "outExcept").SelectMany(d => d.Value))
+                .Where(v => !v.EndsWith(" (other)", StringComparison.Ordinal) && !v.EndsWith('+')));
         }
     }
 
@@ -64,8 +68,17 @@ public sealed class ReachRegions
     /// <summary>Whether some packet looked up lay in boxes of regions with different verdicts (reach's contract says it cannot).</summary>
     public bool Overlapping { get; private set; }
 
-    private static bool Holds(Dictionary<string, string[]> box, IReadOnlyDictionary<string, string> packet, bool others) =>
-        box.All(d => packet.TryGetValue(d.Key, out var value) && d.Value.Any(v => Matches(d.Key, v, value, others)));
+    private bool Holds(Dictionary<string, string[]> box, IReadOnlyDictionary<string, string> packet, bool others) =>
+        box.All(d => d.Key.EndsWith("Except", StringComparison.Ordinal)
+            // "inExcept": every interface the query allows but these (the probe's are in the query).
+            ? packet.TryGetValue(d.Key[..^"Except".Length], out var device) && !d.Value.Any(v => Excludes(v, device))
+            : packet.TryGetValue(d.Key, out var value) && d.Value.Any(v => Matches(d.Key, v, value, others)));
+
+    // An "(other)" entry stands for the names no box names, which the interfaces named anywhere tell.
+    private bool Excludes(string entry, string device) =>
+        entry.EndsWith(" (other)", StringComparison.Ordinal)
+            ? !named.Contains(device) && device.StartsWith(entry[..^" (other)".Length].TrimEnd('+'), StringComparison.Ordinal)
+            : entry.EndsWith('+') ? device.StartsWith(entry[..^1], StringComparison.Ordinal) : entry == device;
 
     private static bool Matches(string dimension, string entry, string value, bool others)
     {
