@@ -27,18 +27,18 @@ internal static class FleetProfile
         var pass1 = clock.Elapsed;
         var plan = new FleetPlan(summaries);
         var planned = clock.Elapsed;
-        var legs = new Dictionary<(int Cell, LegKey Key), Leg>();
+        var legs = new Dictionary<string, LegAnswers>();
         var reading = TimeSpan.Zero;
         foreach (var b in bundles)
         {
             var start = clock.Elapsed;
             var host = loader.Load(b.Name, b.Path, Console.Error, report: false);
             reading += clock.Elapsed - start;
-            foreach (var (key, leg) in HostLegs.Judge(host, plan)) legs[key] = leg;
+            legs[b.Name] = HostLegs.Judge(host, plan);
         }
 
         var pass2 = clock.Elapsed;
-        var cells = plan.Cells.Select(c => CellJudge.Judge(c, legs)).Count();
+        var cells = plan.Cells.Select(c => CellJudge.Judge(c, HostLegs.Of(c, legs))).Count();
         var judged = clock.Elapsed;
         var report = FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => loader.Load(b.Name, b.Path, Console.Error, report: false)))]);
         var whole = clock.Elapsed - judged;
@@ -46,7 +46,7 @@ internal static class FleetProfile
         FleetText.Write(report, text);
         var written = clock.Elapsed - judged - whole;
         Console.Error.WriteLine(
-            $"{bundles.Count} hosts, {plan.Routed.Length} routed networks, {plan.Cells.Length} cells ({cells} judged), {legs.Count} legs, {report.Findings.Length} findings, {text.GetStringBuilder().Length >> 10} KB of text\n" +
+            $"{bundles.Count} hosts, {plan.Routed.Length} routed networks, {plan.Cells.Length} cells ({cells} judged), {legs.Count} hosts' walks, {report.Findings.Length} findings, {text.GetStringBuilder().Length >> 10} KB of text\n" +
             $"pass 1 {pass1.TotalSeconds:F2} s, plan {(planned - pass1).TotalSeconds:F2} s, pass 2 {(pass2 - planned).TotalSeconds:F2} s (reading {reading.TotalSeconds:F2} s), " +
             $"cells {(judged - pass2).TotalSeconds:F2} s; FleetAuditor.Run again whole {whole.TotalSeconds:F2} s, text {written.TotalSeconds:F2} s; " +
             $"GC heap peak {GC.GetGCMemoryInfo().HeapSizeBytes >> 20} MB, allocated {GC.GetTotalAllocatedBytes() >> 20} MB");

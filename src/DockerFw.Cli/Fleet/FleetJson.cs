@@ -23,10 +23,10 @@ internal static class FleetJson
             foreach (var host in report.Hosts) Host(json, host, report);
             json.WriteEndArray();
             json.WriteStartArray("networks");
-            foreach (var cell in report.Networks) Cell(json, cell);
+            foreach (var cell in report.Networks) Cell(json, cell, buffer, output);
             json.WriteEndArray();
             json.WriteStartArray("containers");
-            foreach (var cell in report.Containers) Cell(json, cell);
+            foreach (var cell in report.Containers) Cell(json, cell, buffer, output);
             json.WriteEndArray();
             json.WriteStartArray("findings");
             foreach (var f in report.Findings)
@@ -47,7 +47,7 @@ internal static class FleetJson
             json.WriteEndObject();
         }
 
-        output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
+        output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         output.Write('\n');
     }
 
@@ -81,8 +81,16 @@ internal static class FleetJson
         json.WriteEndObject();
     }
 
-    private static void Cell(Utf8JsonWriter json, FleetCell cell)
+    // Each cell is handed on once a chunk's worth is written: the cells are judged as they are written, not held.
+    private static void Cell(Utf8JsonWriter json, FleetCell cell, MemoryStream buffer, TextWriter output)
     {
+        json.Flush();
+        if (buffer.Length >= 256 * 1024)
+        {
+            output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            buffer.SetLength(0);
+        }
+
         var way = cell.Spec.Way;
         json.WriteStartObject();
         json.WriteString("from", cell.From);

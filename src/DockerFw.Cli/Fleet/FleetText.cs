@@ -34,13 +34,14 @@ internal static class FleetText
             output.WriteLine(P($"  {f.Code.Code} {f.Code.Severity.ToString().ToLowerInvariant()} [{string.Join(", ", f.Hosts)}] {f.Message}"));
     }
 
-    private static void Matrix(TextWriter output, string title, IReadOnlyList<FleetCell> cells)
+    private static void Matrix(TextWriter output, string title, IEnumerable<FleetCell> cells)
     {
         output.WriteLine();
         output.WriteLine($"{title} (new connections, judged over every packet):");
-        if (cells.Count == 0) output.WriteLine("  none");
+        var none = true;
         foreach (var cell in cells)
         {
+            none = false;
             output.WriteLine(P($"  {cell.From} -> {cell.To}: {Word(cell.Outcome)}{(cell.Masqueraded ? " (masqueraded)" : "")}"));
             output.WriteLine(P($"    way: {Way(cell.Spec.Way)}"));
             foreach (var part in cell.Parts)
@@ -51,6 +52,8 @@ internal static class FleetText
                 if (part.Nat is not null) output.WriteLine(P($"      source rewritten by {part.Nat}"));
             }
         }
+
+        if (none) output.WriteLine("  none");
     }
 
     public static string Way(UnderlayWay way) => way.Kind switch

@@ -12,7 +12,8 @@ namespace DockerFw.Core.Fleet;
 /// </summary>
 public static class CellJudge
 {
-    public static FleetCell Judge(CellSpec cell, IReadOnlyDictionary<(int Cell, LegKey Key), Leg> legs)
+    /// <param name="legs">The cell's legs by key, as the hosts judged them; null for a leg no host judged.</param>
+    public static FleetCell Judge(CellSpec cell, Func<LegKey, Leg?> legs)
     {
         var all = cell.Universe;
         var way = cell.Way;
@@ -21,7 +22,7 @@ public static class CellJudge
             return Done(cell, [new CellPart(CellOutcome.Blocked, all, [route], null, way.Reason)]);
 
         var parts = new List<CellPart>();
-        if (!legs.TryGetValue((cell.Index, LegKey.SenderForward), out var sender))
+        if (legs(LegKey.SenderForward) is not { } sender)
             return Done(cell, [new CellPart(CellOutcome.Uncertain, all, [route], null, way.Reason)]);
 
         var accepted = new List<(PacketSet Packets, Decision Rule, string? Nat)>();
@@ -43,7 +44,7 @@ public static class CellJudge
         var outer = new List<Decision>();
         foreach (var key in new[] { LegKey.SenderOutput, LegKey.ReceiverInput })
         {
-            if (!legs.TryGetValue((cell.Index, key), out var leg)) continue;
+            if (legs(key) is not { } leg) continue;
             var verdicts = leg.Pieces.Select(p => p.Verdict).Distinct().ToList();
             var first = leg.Pieces.FirstOrDefault(p => p.Verdict != ReachVerdict.Accept) ?? leg.Pieces.FirstOrDefault();
             var decision = new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides") { At = first?.At };
@@ -56,8 +57,8 @@ public static class CellJudge
             return Done(cell, parts);
         }
 
-        legs.TryGetValue((cell.Index, LegKey.ReceiverForward), out var plain);
-        legs.TryGetValue((cell.Index, LegKey.ReceiverForwardMasqueraded), out var masqueraded);
+        var plain = legs(LegKey.ReceiverForward);
+        var masqueraded = legs(LegKey.ReceiverForwardMasqueraded);
         foreach (var (packets, rule, nat) in accepted)
         {
             var receiver = nat is null ? plain : masqueraded;

@@ -16,19 +16,22 @@ public static class FleetAuditor
     {
         var summaries = hosts.Select(load => load().Summary()).ToImmutableArray();
         var plan = new FleetPlan(summaries);
-        var legs = new Dictionary<(int Cell, LegKey Key), Leg>();
+        // Each host's walks, not each cell's legs: a cell's legs are cut from them when it is judged.
+        var answers = new Dictionary<string, LegAnswers>();
         foreach (var load in hosts)
-            foreach (var (key, leg) in HostLegs.Judge(load(), plan))
-                legs[key] = leg;
-        var cells = plan.Cells.Select(c => CellJudge.Judge(c, legs)).ToImmutableArray();
-        var findings = SubnetOverlaps.Find(plan)
-            .Concat(cells.Where(c => c.Spec.Kind == CellKind.Network).SelectMany(CellFindings))
-            .Concat(plan.Cells.Where(c => c.Kind == CellKind.Network).SelectMany(MtuCheck.Find))
-            .Concat(FlannelPools.Find(plan.Hosts))
-            .Distinct()
-            .ToImmutableArray();
-        return new FleetReport(summaries, plan.Routed, [.. cells.Where(c => c.Spec.Kind == CellKind.Network)],
-            [.. cells.Where(c => c.Spec.Kind == CellKind.Container)], findings);
+        {
+            var host = load();
+            answers[host.Name] = HostLegs.Judge(host, plan);
+        }
+
+        return new FleetReport(summaries, plan.Routed,
+            kind => plan.Cells.Where(c => c.Kind == kind).Select(c => CellJudge.Judge(c, HostLegs.Of(c, answers))),
+            CellFindings,
+            found => [.. SubnetOverlaps.Find(plan)
+                .Concat(found)
+                .Concat(plan.Cells.Where(c => c.Kind == CellKind.Network).SelectMany(MtuCheck.Find))
+                .Concat(FlannelPools.Find(plan.Hosts))
+                .Distinct()]);
     }
 
     private static IEnumerable<FleetFinding> CellFindings(FleetCell cell)

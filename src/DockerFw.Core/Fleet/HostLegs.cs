@@ -20,37 +20,51 @@ public enum LegKey
 
 /// <summary>
 /// The legs one host judges, read while its rules are loaded: as sender, its forward leg (and the
-/// tunnel's outer packet out); as receiver, the outer packet in and its forward leg. Only these small
-/// answers outlive the host's rules, so a fleet is judged one host at a time.
+/// tunnel's outer packet out); as receiver, the outer packet in and its forward leg. Only these walks
+/// outlive the host's rules, so a fleet is judged one host at a time.
 /// </summary>
 public static class HostLegs
 {
-    public static ImmutableDictionary<(int Cell, LegKey Key), Leg> Judge(FleetHost host, FleetPlan plan)
+    public static LegAnswers Judge(FleetHost host, FleetPlan plan)
     {
         var legs = new LegBatch(new HostRules(host));
         foreach (var cell in plan.CellsOf(host.Name))
-        {
-            var way = cell.Way;
-            if (cell.Sender.Name == host.Name && way.OutDevice is not null && way.Kind != WayKind.OwnBridge)
-            {
-                legs.Add((cell.Index, LegKey.SenderForward), LegStage.SenderForward, PacketPath.Forward, cell.SenderBridge, way.OutDevice,
-                    cell.Sources, cell.Destinations);
-                if (way.Outer is { } outer)
-                    legs.Add((cell.Index, LegKey.SenderOutput), LegStage.SenderOutput, PacketPath.Output, null, outer.Device,
-                        IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination), outer.Protocol, outer.Port);
-            }
+            foreach (var (_, request) in Requests(cell, host.Name))
+                legs.Add(request);
+        return legs.Judge();
+    }
 
-            if (cell.Receiver.Name != host.Name || !way.Reaches || way.PeerInDevice is null) continue;
-            if (way.Outer is { } inbound)
-                legs.Add((cell.Index, LegKey.ReceiverInput), LegStage.ReceiverInput, PacketPath.Input, cell.Receiver.InterfaceOf(inbound.Destination), null,
-                    IntervalSet.Single(inbound.Source), IntervalSet.Single(inbound.Destination), inbound.Protocol, inbound.Port);
-            legs.Add((cell.Index, LegKey.ReceiverForward), LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge,
-                cell.Sources, cell.Destinations);
-            if (way.MasqueradeSource is { } masqueraded)
-                legs.Add((cell.Index, LegKey.ReceiverForwardMasqueraded), LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge,
-                    IntervalSet.Single(masqueraded), cell.Destinations, seenAs: cell.Sources);
+    /// <summary>A cell's legs as the fleet's hosts judged them (each host's walks by name), cut to the cell.</summary>
+    public static Func<LegKey, Leg?> Of(CellSpec cell, IReadOnlyDictionary<string, LegAnswers> answers) => key =>
+    {
+        var host = key is LegKey.SenderForward or LegKey.SenderOutput ? cell.Sender.Name : cell.Receiver.Name;
+        if (!answers.TryGetValue(host, out var walks)) return null;
+        foreach (var (k, request) in Requests(cell, host))
+            if (k == key) return walks.Cut(request);
+        return null;
+    };
+
+    /// <summary>The legs of a cell that one host judges, by key.</summary>
+    public static IEnumerable<(LegKey Key, LegRequest Request)> Requests(CellSpec cell, string host)
+    {
+        var way = cell.Way;
+        if (cell.Sender.Name == host && way.OutDevice is not null && way.Kind != WayKind.OwnBridge)
+        {
+            yield return (LegKey.SenderForward, new(new(LegStage.SenderForward, PacketPath.Forward, cell.SenderBridge, way.OutDevice, null, null, false),
+                cell.Sources, cell.Destinations));
+            if (way.Outer is { } outer)
+                yield return (LegKey.SenderOutput, new(new(LegStage.SenderOutput, PacketPath.Output, null, outer.Device, outer.Protocol, outer.Port, false),
+                    IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));
         }
 
-        return legs.Judge();
+        if (cell.Receiver.Name != host || !way.Reaches || way.PeerInDevice is null) yield break;
+        if (way.Outer is { } inbound)
+            yield return (LegKey.ReceiverInput, new(new(LegStage.ReceiverInput, PacketPath.Input, cell.Receiver.InterfaceOf(inbound.Destination), null, inbound.Protocol, inbound.Port, false),
+                IntervalSet.Single(inbound.Source), IntervalSet.Single(inbound.Destination)));
+        yield return (LegKey.ReceiverForward, new(new(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge, null, null, false),
+            cell.Sources, cell.Destinations));
+        if (way.MasqueradeSource is { } masqueraded)
+            yield return (LegKey.ReceiverForwardMasqueraded, new(new(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge, null, null, true),
+                IntervalSet.Single(masqueraded), cell.Destinations, cell.Sources));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
@@ -6,63 +5,63 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Core.Fleet;
 
 /// <summary>
+/// One leg a host judges, as <see cref="HostRules.Judge"/> takes it: which walk (<see cref="Group"/>)
+/// and the leg's own addresses. <paramref name="SeenAs"/>: the sources the answer speaks for when the
+/// host sees them NATed; the group then walks the NATed ones.
+/// </summary>
+public sealed record LegRequest(LegGroup Group, IntervalSet Sources, IntervalSet Destinations, IntervalSet? SeenAs = null);
+
+/// <summary>Legs that differ only in their addresses: one symbolic walk serves them all.</summary>
+public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? In, string? Out, int? Protocol, int? Port, bool Masqueraded);
+
+/// <summary>
 /// The legs one host judges, asked together: legs that differ only in their addresses (a sender's
 /// forward leg to each peer out of the same device, a receiver's from each peer into the same bridge)
 /// are one symbolic walk over all their addresses, whose answer is then cut to each leg's own. A
 /// packet's fate does not depend on which other packets were asked about, so each cut is the answer
-/// the leg alone would get; a host of a fleet of N walks its rules a few times, not N times.
+/// the leg alone would get; a host of a fleet of N walks its rules a few times, not N times. Only the
+/// walks are kept (<see cref="LegAnswers"/>), not the cuts: those are made when a cell is judged, so
+/// what a fleet holds grows with its hosts, not its cells.
 /// </summary>
 internal sealed class LegBatch(HostRules rules)
 {
-    private readonly record struct Group(LegStage Stage, PacketPath Path, string? In, string? Out, int? Protocol, int? Port, bool Masqueraded);
+    private readonly Dictionary<LegGroup, (IntervalSet Sources, IntervalSet Destinations)> _groups = [];
 
-    private sealed record Request((int Cell, LegKey Key) Target, IntervalSet Sources, IntervalSet Destinations, IntervalSet? SeenAs);
-
-    private readonly Dictionary<Group, List<Request>> _groups = [];
-
-    /// <summary>
-    /// A leg of NEW packets, as <see cref="HostRules.Judge"/> takes it. <paramref name="seenAs"/>: the
-    /// sources the answer speaks for when the host sees them NATed; the group then walks the NATed ones.
-    /// </summary>
-    public void Add((int Cell, LegKey Key) target, LegStage stage, PacketPath path, string? inDevice, string? outDevice,
-        IntervalSet sources, IntervalSet destinations, int? protocol = null, int? port = null, IntervalSet? seenAs = null)
+    public void Add(LegRequest request)
     {
-        var group = new Group(stage, path, inDevice, outDevice, protocol, port, seenAs is not null);
-        if (!_groups.TryGetValue(group, out var requests)) _groups[group] = requests = [];
-        requests.Add(new Request(target, sources, destinations, seenAs));
+        _groups[request.Group] = _groups.TryGetValue(request.Group, out var known)
+            ? (known.Sources.Union(request.Sources), known.Destinations.Union(request.Destinations))
+            : (request.Sources, request.Destinations);
     }
 
-    public ImmutableDictionary<(int Cell, LegKey Key), Leg> Judge()
-    {
-        var legs = ImmutableDictionary.CreateBuilder<(int, LegKey), Leg>();
-        foreach (var (group, requests) in _groups)
-        {
-            var sources = requests.Select(r => r.Sources).Aggregate((a, b) => a.Union(b));
-            var destinations = requests.Select(r => r.Destinations).Aggregate((a, b) => a.Union(b));
-            var all = rules.Judge(group.Stage, group.Path, group.In, group.Out, sources, destinations, ConntrackStates.New, group.Protocol, group.Port);
-            foreach (var request in requests)
-                legs[request.Target] = Cut(all, request);
-        }
+    public LegAnswers Judge() => new(_groups.ToDictionary(g => g.Key, g =>
+        rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, g.Value.Sources, g.Value.Destinations, ConntrackStates.New, g.Key.Protocol, g.Key.Port)));
+}
 
-        return legs.ToImmutable();
-    }
+/// <summary>One host's walks, each over every leg of its group; a leg's answer is cut from its group's.</summary>
+public sealed class LegAnswers
+{
+    private readonly Dictionary<LegGroup, Leg> _walks;
 
-    // The leg's own packets of each piece, in the same order; a NATed leg's then said of the original sources.
-    private static Leg Cut(Leg all, Request request)
+    internal LegAnswers(Dictionary<LegGroup, Leg> walks) => _walks = walks;
+
+    /// <summary>The leg's own packets of each piece of its group's walk, in the same order; a NATed leg's then said of the original sources. Null when the group was not walked.</summary>
+    public Leg? Cut(LegRequest request)
     {
-        var pieces = ImmutableArray.CreateBuilder<LegPiece>(all.Pieces.Length);
+        if (!_walks.TryGetValue(request.Group, out var all)) return null;
+        var pieces = new List<LegPiece>(all.Pieces.Length);
         foreach (var piece in all.Pieces)
         {
             var boxes = piece.Packets.Boxes
                 .Select(b => b.With(Dimension.Src, b[Dimension.Src].Intersect(request.Sources)).With(Dimension.Dst, b[Dimension.Dst].Intersect(request.Destinations)))
                 .Where(b => !b.IsEmpty)
-                .ToImmutableArray();
-            if (boxes.IsEmpty) continue;
-            var packets = new PacketSet(boxes);
+                .ToArray();
+            if (boxes.Length == 0) continue;
+            var packets = new PacketSet([.. boxes]);
             if (request.SeenAs is { } seenAs) packets = Neutral.WithSources(packets, seenAs);
             pieces.Add(piece with { Packets = packets });
         }
 
-        return all with { Pieces = pieces.ToImmutable() };
+        return all with { Pieces = [.. pieces] };
     }
 }

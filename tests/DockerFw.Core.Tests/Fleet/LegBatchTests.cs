@@ -34,18 +34,18 @@ public sealed class LegBatchTests
             (IntervalSet.Single(Ip("192.168.77.1")), IntervalSet.Single(Ip("10.103.200.2")), IntervalSet.Single(Ip("10.103.100.2"))),
         ];
         var batch = new LegBatch(rules);
-        for (var i = 0; i < legs.Length; i++)
-            batch.Add((i, LegKey.ReceiverForward), LegStage.ReceiverForward, PacketPath.Forward, "under0", "docker0", legs[i].Sources, legs[i].Destinations, seenAs: legs[i].SeenAs);
+        var requests = legs.Select(l => new LegRequest(new LegGroup(LegStage.ReceiverForward, PacketPath.Forward, "under0", "docker0", null, null, l.SeenAs is not null),
+            l.Sources, l.Destinations, l.SeenAs)).ToArray();
+        foreach (var request in requests) batch.Add(request);
 
         var together = batch.Judge();
 
-        Assert.Equal(legs.Length, together.Count);
         var kinds = new HashSet<ReachVerdict>();
         for (var i = 0; i < legs.Length; i++)
         {
             var alone = rules.Judge(LegStage.ReceiverForward, PacketPath.Forward, "under0", "docker0", legs[i].Sources, legs[i].Destinations,
                 ConntrackStates.New, seenAs: legs[i].SeenAs);
-            var cut = together[(i, LegKey.ReceiverForward)];
+            var cut = together.Cut(requests[i])!;
             Assert.Equal(alone.Pieces.Select(p => (p.Verdict, p.Rule, p.Nat, p.Doubt)), cut.Pieces.Select(p => (p.Verdict, p.Rule, p.Nat, p.Doubt)));
             foreach (var (a, c) in alone.Pieces.Zip(cut.Pieces))
                 Assert.True(a.Packets.Subtract(c.Packets).IsEmpty && c.Packets.Subtract(a.Packets).IsEmpty, $"leg {i}: {a.Packets} vs {c.Packets}");
