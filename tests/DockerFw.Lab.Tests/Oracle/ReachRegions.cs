@@ -77,8 +77,8 @@ public sealed class ReachRegions
     // An "(other)" entry stands for the names no box names, which the interfaces named anywhere tell.
     private bool Excludes(string entry, string device) =>
         entry.EndsWith(" (other)", StringComparison.Ordinal)
-            ? !named.Contains(device) && device.StartsWith(entry[..^" (other)".Length].TrimEnd('+'), StringComparison.Ordinal)
-            : entry.EndsWith('+') ? device.StartsWith(entry[..^1], StringComparison.Ordinal) : entry == device;
+            ? !named.Contains(device) && Matches("in", entry, device, others: true)
+            : Matches("in", entry, device, others: false);
 
     private static bool Matches(string dimension, string entry, string value, bool others)
     {
