@@ -15,7 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-3609-reach-drops-but-reached"] = "docs/oracle-findings.md F21 (the oracle's question, not the tool's answer)",
     };
 
     public static TheoryData<string> Names()

@@ -31,6 +31,14 @@ public sealed record Probe(string From, string NetnsPath, IPAddress? Source, IPA
     /// </summary>
     public bool? ReplyRoute { get; init; }
 
+    /// <summary>
+    /// The address the server's kernel picks as the source of a packet to <see cref="Source"/>: the
+    /// address of the interface its route there leaves by, so the network (and bridge) its answer
+    /// enters the host from, a default route's or a connected subnet's (oracle F21). Null where not
+    /// asked or where it has no route back.
+    /// </summary>
+    public IPAddress? ReplyFrom { get; init; }
+
     public override string ToString() =>
         Transport == Transport.Icmp
             ? $"{From} ({Source}) -> {Destination} icmp echo"

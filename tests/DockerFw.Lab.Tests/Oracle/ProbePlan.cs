@@ -27,9 +27,10 @@ public static class ProbePlan
                 var source = NetnsSockets.SourceFor(path, address);
                 if (source is null) continue; // no route there: nothing to ask
                 var target = s.Container(e.Container);
-                // And the server's way back, asked of its kernel the same way.
-                var back = NetnsSockets.SourceFor(s.NetnsPaths[e.Container], source) is not null;
-                Probe To(Transport transport, int port, bool listening) => new(from, path, source, address, transport, port, listening) { ReplyRoute = back };
+                // And the server's way back, asked of its kernel the same way: whether it has one, and the
+                // address (so the network) its answer leaves by.
+                var back = NetnsSockets.SourceFor(s.NetnsPaths[e.Container], source);
+                Probe To(Transport transport, int port, bool listening) => new(from, path, source, address, transport, port, listening) { ReplyRoute = back is not null, ReplyFrom = back };
                 foreach (var port in target.TcpPorts) probes.Add(To(Transport.Tcp, port, true));
                 probes.Add(To(Transport.Tcp, UnusedTcp, false));
                 foreach (var port in target.UdpPorts) probes.Add(To(Transport.Udp, port, true));
@@ -43,7 +44,7 @@ public static class ProbePlan
         }
 
         var hostAddresses = new[] { LabDaemon.UplinkAddress, OracleLab.SecondHostAddress, OracleLab.UplinkAddress6 }.Select(IPAddress.Parse).ToList();
-        foreach (var p in s.Spec.Containers.SelectMany(c => c.Published))
+        foreach (var (server, p) in s.Spec.Containers.SelectMany(c => c.Published.Select(p => (c.Name, p))))
         {
             // A neighbour routing 127.0.0.1 through the host to a port bound there (DFW514).
             if (p.HostIp == "127.0.0.1")
@@ -55,7 +56,11 @@ public static class ProbePlan
             foreach (var (from, path) in s.NetnsPaths)
                 foreach (var address in hostAddresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
                     if (NetnsSockets.SourceFor(path, address) is { } source)
-                        probes.Add(new Probe(from, path, source, address, p.Transport, p.HostPort, true));
+                        probes.Add(new Probe(from, path, source, address, p.Transport, p.HostPort, true)
+                        {
+                            // The DNAT target's way back to a client whose address the request kept.
+                            ReplyFrom = s.NetnsPaths.TryGetValue(server, out var serverPath) ? NetnsSockets.SourceFor(serverPath, source) : null,
+                        });
         }
 
         return probes;

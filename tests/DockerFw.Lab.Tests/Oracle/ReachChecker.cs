@@ -78,7 +78,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // one it has none for is never answered, and the answer reach is asked about is never sent.
                 // reach answers the rules, not the server's routes: not compared (oracle F14).
                 if (!masqueraded && (p.ReplyRoute ?? endpoints?.RoutesBack(dnat.Ip ?? p.Destination, p.Source!)) == false) continue;
-                var replyBridge = masqueraded ? null : ReplyBridge(host, endpoints, dnat.Ip ?? p.Destination, from);
+                var replyBridge = masqueraded ? null : ReplyBridge(host, endpoints, p, dnat.Ip ?? p.Destination, from, to);
                 if (replyBridge is not null) reply = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), replyBridge).Reply;
                 // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.
                 if (dnat.Ip is not null && f is { } nat && nat.Verdict != ReachRegions.Overlap && !nat.Lines.Any(l => l <= dump.Length && dump[l - 1].Contains(" -j DNAT", StringComparison.Ordinal))) continue;
@@ -144,22 +144,26 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
     }
 
     /// <summary>
-    /// The probe's first packet (NEW, as it arrives: before DNAT) and the answer that tells it came
-    /// back (from the container, after DNAT), as reach's dimensions.
+    /// The bridge a server's answer enters the host from when it does not go back the way the request
+    /// came: the server's kernel said which of its addresses the answer leaves from (its default route's
+    /// network, or a connected one: oracle F21), and that address's bridge is where it enters. For
+    /// traffic recorded before the kernel was asked: a multi-homed server with an address on the
+    /// client's own bridge answers there (its connected route, oracle F10). Null when it goes back the
+    /// way the request came.
     /// </summary>
-    /// <summary>
-    /// The bridge a multi-homed server's answer leaves by when it has an address on the client's own
-    /// bridge: its connected route sends the answer there (from the address the request went to), so
-    /// the answer is bridged on the client's bridge, not routed back the way the request came
-    /// (oracle F10). Null when it goes back the way the request came.
-    /// </summary>
-    private static string? ReplyBridge(HostInterfaces host, EndpointView? endpoints, System.Net.IPAddress server, string clientBridge)
+    private static string? ReplyBridge(HostInterfaces host, EndpointView? endpoints, Probe p, System.Net.IPAddress server, string clientBridge, string serverBridge)
     {
+        if (p.ReplyFrom is { } via)
+            return host.InterfaceFor(via) is { } bridge && bridge != serverBridge ? bridge : null;
         if (endpoints?.Owner(server) is not { } owner) return null;
         return endpoints.Addresses(owner.Container).Any(a => a.AddressFamily == server.AddressFamily && !a.Equals(server) && host.InterfaceFor(a) == clientBridge)
             ? clientBridge : null;
     }
 
+    /// <summary>
+    /// The probe's first packet (NEW, as it arrives: before DNAT) and the answer that tells it came
+    /// back (from the container, after DNAT), as reach's dimensions.
+    /// </summary>
     private static (Dictionary<string, string> Forward, Dictionary<string, string> Reply) Packets(ProbeResult r, string from, string to, (System.Net.IPAddress Ip, int Port)? dnat, string? replyBridge)
     {
         var p = r.Probe;
