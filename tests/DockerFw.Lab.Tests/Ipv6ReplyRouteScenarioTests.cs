@@ -80,21 +80,8 @@ public sealed class Ipv6ReplyRouteScenarioTests
             $"front6 -> inner6 over IPv6 is allowed, with no one-way flow\n{pair}");
     }
 
-    /// <summary>
-    /// Waits (up to 10 s) until no IPv6 address of the lab host or of the containers is tentative: a new
-    /// address answers only once duplicate address detection is over, and both tests failed now and then
-    /// (1 run in 5) when they probed right after the containers started.
-    /// </summary>
-    private bool Settled(string[] containers)
-    {
-        for (var i = 0; i < 50; i++)
-        {
-            var tentative = lab.InLab("ip", "-6", "addr", "show", "tentative").Out
-                + string.Concat(containers.Select(c => lab.Docker("exec", c, "ip", "-6", "addr", "show", "tentative").Out));
-            if (string.IsNullOrWhiteSpace(tentative)) return true;
-            Thread.Sleep(200);
-        }
-
-        return false;
-    }
+    /// <summary>Until no IPv6 address of the lab host or of the containers is tentative (<see cref="AddressSettling"/>).</summary>
+    private bool Settled(string[] containers) =>
+        AddressSettling.Wait([() => lab.InLab("ip", "-6", "addr", "show", "tentative").Out,
+            .. containers.Select(c => (Func<string>)(() => lab.Docker("exec", c, "ip", "-6", "addr", "show", "tentative").Out))]);
 }

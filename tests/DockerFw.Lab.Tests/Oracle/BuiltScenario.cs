@@ -61,6 +61,9 @@ public sealed class BuiltScenario
         lab.InLab("sysctl", "-qw", "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0");
         foreach (var path in paths.Values)
             Processes.Run("nsenter", [$"--net={path}", "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"]);
+        // Probes of an address still in duplicate address detection read silent whatever the rules say.
+        if (!AddressSettling.Wait([() => lab.InLab("ip", "-6", "addr", "show", "tentative").Out, .. paths.Values.Select(AddressSettling.In)]))
+            throw new InvalidOperationException("IPv6 addresses still tentative after 10 s");
 
         foreach (var (name, path) in paths)
         {
