@@ -63,7 +63,11 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     private BridgePieces Walk(AuditedNetwork a)
     {
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
-        var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.Out, BridgeSymbols);
+        // Only the bridges are asked of this walk (the pieces are cut per bridge): packets leaving by
+        // any other interface would be walked for nothing, and their output set ("any but the N
+        // bridges", N ranges) would be copied at every split.
+        var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All));
+        var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, toBridges), Dimension.Out, BridgeSymbols);
         // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
         // way against the declaration): icc's evidence and the links come from the rules recorded.
         var open = quick.Open().Where(b => b != a.Bridge).ToList();
