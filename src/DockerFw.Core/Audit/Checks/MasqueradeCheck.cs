@@ -1,4 +1,5 @@
 using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Audit.Fabric;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics.Symbolic;
 
@@ -22,7 +23,20 @@ public sealed class MasqueradeCheck : IAuditCheck
 
         // On a host without Docker networks every NAT rule is someone else's business.
         if (!analysis.Inputs.Networks.IsEmpty)
-            foreach (var finding in UnownedSources(analysis)) yield return finding;
+            foreach (var finding in UnownedSources(analysis, FabricChains(context, analysis))) yield return finding;
+    }
+
+    /// <summary>
+    /// The nat chains of the fabrics found on the host (flannel's FLANNEL-POSTRTG, weave's WEAVE): they
+    /// masquerade the fabric's own pool, which no Docker network owns, by design; the fabric check
+    /// judges what they do to Docker's traffic (DFW271, DFW280).
+    /// </summary>
+    private static HashSet<string> FabricChains(AuditContext context, AuditAnalysis analysis)
+    {
+        var chains = new HashSet<string>(StringComparer.Ordinal);
+        if ((context.Flannel ?? FlannelConfig.Infer(analysis.Inputs.Ruleset)) is not null) chains.Add(FlannelConfig.MasqueradeChain);
+        if (WeaveConfig.Infer(analysis.Inputs.Ruleset) is not null) chains.Add(WeaveConfig.NatChain);
+        return chains;
     }
 
     private static IEnumerable<Finding> Judge(AuditAnalysis analysis, string prefix)
@@ -56,7 +70,7 @@ public sealed class MasqueradeCheck : IAuditCheck
     }
 
     /// <summary>Sources the nat table rewrites on the way out that lie in no network's subnet.</summary>
-    private static IEnumerable<Finding> UnownedSources(AuditAnalysis analysis)
+    private static IEnumerable<Finding> UnownedSources(AuditAnalysis analysis, HashSet<string> fabricChains)
     {
         // The nat table as the passes compiled it (the same names and local addresses) unless the host
         // forwards nothing: the passes' copy then lets only bridged traffic through, and this walk is
@@ -73,7 +87,7 @@ public sealed class MasqueradeCheck : IAuditCheck
         foreach (var region in SymbolicEngine.Reach(nat, Semantics.PacketPath.Forward, query).Regions)
         {
             var natRule = region.Rules.LastOrDefault(r => EvidenceOf.Source(analysis.Inputs.Ruleset, r)?.Target is Model.Targets.MasqueradeTarget or Model.Targets.SnatTarget);
-            if (natRule is null) continue;
+            if (natRule is null || (natRule.Table == "nat" && fabricChains.Contains(natRule.Chain))) continue;
             foreach (var box in region.Packets.Boxes)
             {
                 var src = box[Dimension.Src].Subtract(owned);
