@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the container image of packaging/image/Dockerfile with no registry: FROM scratch, the image
-# holds scripts/publish.sh's self-contained build, the tools live mode runs and every C library they
-# load, all copied from this host (a Debian 12 or later with iptables, nftables, iproute2 and procps).
+# holds scripts/publish.sh's build (native by default; a --jit one works too), the tools live mode runs
+# and every C library they load, all copied from this host (a Debian 12 or later with iptables, nftables, iproute2 and procps).
 # Usage: scripts/build-image.sh [TAG] [PUBLISHED-DIR]
 #   TAG            defaults to dockerfw:VERSION (Directory.Build.props)
 #   PUBLISHED-DIR  a finished scripts/publish.sh OUT-DIR to take instead of publishing again
@@ -66,10 +66,13 @@ xtables=$(dirname "$(ldconfig -p | sed -nE 's|.*libxtables\.so\.[0-9]+ \(libc6,x
 [[ -d "$xtables" ]] || { echo "build-image: no iptables extensions at $xtables" >&2; exit 2; }
 for extension in "$xtables"/*.so; do copy "$extension"; elves+=("$extension"); done
 
-# The .NET runtime loads OpenSSL (hashes) by name at run time; its other native parts link what they need.
+# .NET loads OpenSSL (the hashes of SARIF and capture) by name at run time, the native build as the
+# JIT one; what else they need they link (the native build: the C library only; the JIT build's
+# runtime libraries beside it: libstdc++ and zlib too).
 mkdir -p "$root/usr/lib/dockerfw"
 cp -a "$published/lib/." "$root/usr/lib/dockerfw/"
-for library in "$root"/usr/lib/dockerfw/*.so "$root/usr/lib/dockerfw/dockerfw"; do elves+=("$library"); done
+elves+=("$root/usr/lib/dockerfw/dockerfw")
+for library in "$root"/usr/lib/dockerfw/*.so; do if [[ -e "$library" ]]; then elves+=("$library"); fi; done
 for name in libssl.so.3 libcrypto.so.3; do
     path=$(ldconfig -p | sed -nE "s|.*\\b$name \\(libc6,x86-64\\) => (.*)|\\1|p" | head -1)
     [[ -n "$path" ]] || { echo "build-image: $name is not installed here" >&2; exit 2; }

@@ -1,36 +1,43 @@
 #!/usr/bin/env bash
-# The build to put on hosts: self-contained (no .NET runtime needed on the host) and precompiled as
-# one composite ReadyToRun image together with the framework, so almost nothing is jitted at start
-# and the framework's generic code over dockerfw's types is precompiled too (docs/performance.md).
-# Usage: scripts/publish.sh OUT-DIR        (then run OUT-DIR/dockerfw, or docker fw with OUT-DIR/docker-fw installed as a plugin)
+# The build to put on hosts: a native (NativeAOT) executable, compiled ahead of time with the parts
+# of the .NET runtime it uses, so no .NET is needed on the host and nothing is jitted at start
+# (the audit of a 100-bridge host: 0.12 s of CPU against 0.5 s for the JIT build; docs/performance.md,
+# "The published build"). Building it needs a C toolchain where it is built: gcc (or clang), libc6-dev
+# and binutils (objcopy); zlib and brotli come with the .NET package, no -dev package for them.
+# Usage: scripts/publish.sh [--jit] OUT-DIR   (then run OUT-DIR/dockerfw, or docker fw with OUT-DIR/docker-fw installed as a plugin)
+# --jit: the build before the native one, self-contained and precompiled as one composite ReadyToRun
+#   image together with the framework (the .NET runtime and its JIT start with every run). For a
+#   machine without a C toolchain, or to tell a native-only problem from one of the code.
 # OUT-DIR/dockerfw is a two-line launcher of OUT-DIR/lib/dockerfw that turns the .NET runtime's
 # diagnostic port off: a root tool must not open a socket in /tmp that attaches a debugger to it, and
 # a killed run would leave the socket behind. The runtime takes that switch from the environment only
-# (DOTNET_EnableDiagnostics; runtimeconfig.json has no such property).
-# --native: a native (AOT) build instead, one executable without the .NET runtime's start-up (80 ms of
-# CPU down to 10 ms, and a fifth to a third less CPU on fmt of 100,000 rules; docs/performance.md).
-# It needs a C linker (gcc or clang) where it is built. Not the default yet: docs/performance.md says
-# what is left before it can be.
+# (DOTNET_EnableDiagnostics; runtimeconfig.json has no such property). The native build has no
+# diagnostic port (EventSourceSupport is off), so there the launcher only keeps one layout for both.
+# Trim and AOT warnings are printed (and fail the build: TreatWarningsAsErrors); nothing else is.
 set -euo pipefail
 
-native=false
-if [[ "${1:-}" == "--native" ]]; then native=true; shift; fi
-out=${1:?usage: scripts/publish.sh [--native] OUT-DIR}
+build=native
+case "${1:-}" in
+    --jit) build=jit; shift ;;
+    --native) shift ;;   # the default; kept so older command lines still work
+esac
+out=${1:?usage: scripts/publish.sh [--jit] OUT-DIR}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # Its own artifacts folder: a composite build's intermediate files must never be picked up by the
 # ordinary framework-dependent build of the same tree (the result aborts at start).
 artifacts=$(mktemp -d)
 trap 'rm -rf "$artifacts"' EXIT
+quiet=(-v q -nologo -clp:NoSummary)
 
-if $native; then
+if [[ $build == native ]]; then
     # The debugging symbols (dockerfw.dbg, 40 MB) stay in the artifacts folder.
     dotnet publish "$repo/src/DockerFw.Cli" -c Release -r linux-x64 -p:PublishAot=true -p:StripSymbols=true \
-        --artifacts-path "$artifacts" -o "$out/lib" >/dev/null
+        --artifacts-path "$artifacts" -o "$out/lib" "${quiet[@]}"
     rm -f "$out/lib/"*.dbg "$out/lib/"*.pdb
 else
     dotnet publish "$repo/src/DockerFw.Cli" -c Release -r linux-x64 --self-contained true \
         -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true \
-        --artifacts-path "$artifacts" -o "$out/lib" >/dev/null
+        --artifacts-path "$artifacts" -o "$out/lib" "${quiet[@]}"
 fi
 cat >"$out/dockerfw" <<'LAUNCHER'
 #!/bin/sh
@@ -41,4 +48,4 @@ chmod 755 "$out/dockerfw"
 # The same program as a docker CLI plugin: link OUT-DIR/docker-fw into ~/.docker/cli-plugins/ or
 # /usr/libexec/docker/cli-plugins/ and `docker fw ...` runs it (docs/cli.md, docker fw).
 ln -sf dockerfw "$out/docker-fw"
-echo "published $out/dockerfw and $out/docker-fw ($(du -sh "$out" | cut -f1))"
+echo "published the $build build: $out/dockerfw and $out/docker-fw ($(du -sh "$out" | cut -f1))"

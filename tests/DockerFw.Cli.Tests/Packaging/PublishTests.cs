@@ -1,0 +1,110 @@
+using DockerFw.Cli.Output;
+using DockerFw.Cli.Tests.Capture;
+using DockerFw.Cli.Tests.Support;
+using DockerFw.Tests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DockerFw.Cli.Tests.Packaging;
+
+/// <summary>
+/// The build scripts/publish.sh makes for hosts (native, ahead of time: docs/install.md): one
+/// executable with no .NET beside it, which must answer every command as the tree's program does,
+/// byte for byte, on its streams and in its exit code. What trimming or AOT could break (the command
+/// line's binding, Spectre's tables, the JSON writers, the bundles' tar and gzip reading, the
+/// embedded finding pages of SARIF, the HTML report) is each reached by one of the commands below.
+/// </summary>
+public sealed class PublishTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("dfw-publish-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void The_published_build_is_one_native_executable_with_no_dotnet_runtime_beside_it()
+    {
+        var lib = Path.Combine(PublishedBuild.Directory, "lib");
+
+        Assert.Equal(["dockerfw"], Directory.GetFiles(lib).Select(Path.GetFileName));
+        Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(Path.Combine(lib, "dockerfw"))[..4]);
+        // The launcher and the docker CLI plugin's name both run it; the version is the tree's (its
+        // commit may be an older one whose sources were the same: PublishedBuild).
+        Assert.Matches(@"^dockerfw \S+\n$", Published(["--version"]).Out);
+        Assert.Equal(Commands.RootCommandFactory.Version.Split('+')[0], PublishedBuild.Version.Value.Split('+')[0]);
+        Assert.Contains("\"SchemaVersion\":\"0.1.0\"", Published(["docker-cli-plugin-metadata"], program: "docker-fw").Out, StringComparison.Ordinal);
+    }
+
+    private static readonly string[] Sample =
+    [
+        "--iptables", "samples/lab-host/iptables-save", "--ip6tables", "samples/lab-host/ip6tables-save",
+        "--docker", "samples/lab-host/docker-networks.json", "--docker", "samples/lab-host/docker-containers.json",
+    ];
+
+    public static TheoryData<string, string[]> Invocations() => new()
+    {
+        { "audit", ["audit", .. Sample] },
+        { "audit json", ["audit", .. Sample, "--format", "json"] },
+        { "audit sarif", ["audit", .. Sample, "--format", "sarif"] },
+        { "audit markdown", ["audit", .. Sample, "--format", "markdown"] },
+        { "audit junit", ["audit", .. Sample, "--format", "junit"] },
+        { "audit html with containers", ["audit", .. Sample, "--containers", "--format", "html"] },
+        { "audit with a policy", ["audit", .. Sample, "--policy", "rules/icc-off-backend.policy", "--format", "json"] },
+        { "plan", ["plan", "--policy", "rules/icc-off-backend.policy", .. Sample] },
+        { "snapshot", ["snapshot", .. Sample] },
+        { "reach", ["reach", .. Sample] },
+        { "reach json", ["reach", .. Sample, "--src", "172.30.1.0/24", "--format", "json"] },
+        { "trace", ["trace", .. Sample, "--src", "172.30.1.3", "--dst", "172.30.2.2", "--proto", "tcp", "--dport", "5432", "--in", "br-e727bbbf1ba4", "--out", "br-9c93ba76092b"] },
+        { "fmt", ["fmt", "samples/lab-host/iptables-save"] },
+        { "fmt of a bad rule", ["fmt", "--strict", "tests/DockerFw.Cli.Tests/Packaging/bad-rule.iptables-save"] },
+        { "completion", ["completion", "bash"] },
+        { "help", ["audit", "--help"] },
+        { "usage error", ["audit", "--format", "yaml"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invocations))]
+    public void The_published_build_answers_as_the_trees_program_byte_for_byte(string what, string[] args)
+    {
+        var published = Published(args);
+
+        Assert.False(published.TimedOut, what);
+        Assert.NotEqual("", published.Out + published.Error);
+        Assert.Equal(Tree(args), Seen(published));
+    }
+
+    [Fact]
+    public void The_published_build_reads_captured_bundles_as_the_trees_program_does()
+    {
+        foreach (var name in new[] { "host-a", "host-b.tar.gz" })
+            Assert.Equal(0, Dockerfw.Run(["capture", Path.Combine(folder, name)], stdin: "", new SampleHost().Register).ExitCode);
+
+        foreach (var args in new[] { ["fleet", folder], ["fleet", "--format", "json", folder], new[] { "snapshot", "--bundle", Path.Combine(folder, "host-b.tar.gz") } })
+        {
+            Assert.Equal(Tree(args), Seen(Published(args)));
+        }
+    }
+
+    /// <summary>
+    /// The published program, run from the repository as a user would, colours off on both sides; the
+    /// files given by their full paths on both, as the tree's program in-process cannot resolve the
+    /// repository's relative ones (its working directory is the test's).
+    /// </summary>
+    private static ProcessResult Published(string[] args, string program = "dockerfw") =>
+        Processes.Run(Path.Combine(PublishedBuild.Directory, program), args.Select(InRepository), TimeSpan.FromMinutes(2),
+            environment: new Dictionary<string, string> { ["NO_COLOR"] = "1" }, workingDirectory: Corpus.RepoRoot);
+
+    /// <summary>What the published program said, versions out (PublishedBuild.WithoutVersion).</summary>
+    private static string Seen(ProcessResult run) =>
+        new CliRun(run.ExitCode, PublishedBuild.WithoutVersion(run.Out), PublishedBuild.WithoutVersion(run.Error)).ToString();
+
+    /// <summary>What the tree's program (the test build, JIT) says with the same working directory and environment.</summary>
+    private static string Tree(string[] args)
+    {
+        var run = Dockerfw.Run([.. args.Select(InRepository)], stdin: "", services => services.AddSingleton(new OutputEnvironment(Corpus.RepoRoot, NoColor: true)));
+        return new CliRun(run.ExitCode, Audit.LabHost.WithoutVersion(run.Out), Audit.LabHost.WithoutVersion(run.Error)).ToString();
+    }
+
+    private static string InRepository(string arg) =>
+        arg.StartsWith("samples/", StringComparison.Ordinal) || arg.StartsWith("rules/", StringComparison.Ordinal) || arg.StartsWith("tests/", StringComparison.Ordinal)
+            ? Path.Combine(Corpus.RepoRoot, arg)
+            : arg;
+}
