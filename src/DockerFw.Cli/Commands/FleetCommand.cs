@@ -19,15 +19,16 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams, O
         var bundles = new Argument<string[]>("BUNDLE") { Description = "Bundles written by dockerfw capture (directories or .tar.gz), or directories of them", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "text, json or sarif (one run per host)", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json", "sarif");
+        var full = new Option<bool>("--full") { Description = "Every cell of the matrices and every cell's finding, instead of the cells that end alike grouped" };
         var command = new Command("fleet", "Judge several hosts together from their capture bundles: subnets, reachability across hosts, MTUs")
         {
-            bundles, format,
+            bundles, format, full,
         };
-        command.SetAction(parsed => Run(parsed.GetValue(bundles)!, parsed.GetValue(format)!));
+        command.SetAction(parsed => Run(parsed.GetValue(bundles)!, parsed.GetValue(format)!, parsed.GetValue(full)));
         return command;
     }
 
-    private int Run(string[] arguments, string format)
+    private int Run(string[] arguments, string format, bool full)
     {
         var bundles = FleetBundles.Expand(arguments);
         if (bundles.Count < 2)
@@ -49,15 +50,15 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams, O
             return host;
         }
 
-        var report = progress.Run($"reading {bundles.Count} bundles", show => FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => Load(b, show)))]));
+        var report = progress.Run($"reading {bundles.Count} bundles", show => FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => Load(b, show)))], mergeFindings: !full));
         if (notices != streams.Error) streams.Error.Write(notices.ToString());
         // Written as the cells are judged, handed on in chunks (ChunkedWriter): a fleet's report is too
         // long to hold whole, and standard output flushes every write.
         using (var output = new ChunkedWriter(streams.Out) { NewLine = "\n" })
         {
-            if (format == "json") FleetJson.Write(report, output);
+            if (format == "json") FleetJson.Write(report, output, full);
             else if (format == "sarif") FleetSarif.Write(report, dumps, RootCommandFactory.Version, output);
-            else FleetText.Write(report, output);
+            else FleetText.Write(report, output, full);
         }
 
         return report.Findings.IsEmpty ? ExitCodes.Ok : ExitCodes.Findings;

@@ -7,21 +7,34 @@ namespace DockerFw.Cli.Fleet;
 /// <summary>
 /// The fleet report for a person: the hosts and their routed networks, the network matrix and the
 /// container matrix (each cell's outcome, its way, and each part with the rule on each host that
-/// decided it), then the findings. Everything read from the bundles is printed escaped.
+/// decided it), then the findings. Everything read from the bundles is printed escaped. The matrices
+/// are grouped (<see cref="CompactMatrix"/>: each group's first cell in full, the others named, at
+/// most <see cref="Named"/> of them) unless <c>--full</c> asks for every cell.
 /// </summary>
 internal static class FleetText
 {
-    public static void Write(FleetReport report, TextWriter output)
+    public const int Named = 10;
+
+    public static void Write(FleetReport report, TextWriter output, bool full = false)
     {
         output.WriteLine($"dockerfw fleet: {report.Hosts.Length} hosts");
+        var routed = report.Routed.ToHashSet();
         foreach (var host in report.Hosts)
         {
-            var networks = host.Networks.Select(n => $"{n.Name} {n.Subnet} on {n.Bridge}{(report.Routed.Contains(n) ? " (routed)" : "")}");
+            var networks = host.Networks.Select(n => $"{n.Name} {n.Subnet} on {n.Bridge}{(routed.Contains(n) ? " (routed)" : "")}");
             output.WriteLine(P($"  {host.Name}: {string.Join(", ", networks.DefaultIfEmpty("no bridge network"))}; {host.Containers.Length} container{(host.Containers.Length == 1 ? "" : "s")}"));
         }
 
-        Matrix(output, "Networks across hosts", report.Networks);
-        Matrix(output, "Containers across hosts", report.Containers);
+        if (full)
+        {
+            Matrix(output, "Networks across hosts", report.Networks);
+            Matrix(output, "Containers across hosts", report.Containers);
+        }
+        else
+        {
+            Compact(output, "Networks across hosts", "network", report.Networks);
+            Compact(output, "Containers across hosts", "container", report.Containers);
+        }
         output.WriteLine();
         if (report.Findings.IsEmpty)
         {
@@ -43,17 +56,64 @@ internal static class FleetText
         {
             none = false;
             output.WriteLine(P($"  {cell.From} -> {cell.To}: {Word(cell.Outcome)}{(cell.Masqueraded ? " (masqueraded)" : "")}"));
-            output.WriteLine(P($"    way: {Way(cell.Spec.Way)}"));
-            foreach (var part in cell.Parts)
+            Detail(output, cell, "    ");
+        }
+
+        if (none) output.WriteLine("  none");
+    }
+
+    // A group of one cell reads as that cell does in full; a larger one names its cells and shows its first.
+    private static void Compact(TextWriter output, string title, string what, IEnumerable<FleetCell> cells)
+    {
+        output.WriteLine();
+        output.WriteLine($"{title} (new connections, judged over every packet; cells that end alike grouped, --full lists each):");
+        var none = true;
+        foreach (var row in CompactMatrix.Rows(cells))
+        {
+            none = false;
+            foreach (var group in row.Groups)
             {
-                output.WriteLine(P($"    {part.PacketsText}: {Word(part.Outcome)}{(part.Reason is null ? "" : $": {part.Reason}")}"));
-                foreach (var d in part.Decisions)
-                    output.WriteLine(P($"      {d.Host} {(d.Stage is { } s ? Leg.StageName(s) : "route")}: {d.Rule}"));
-                if (part.Nat is not null) output.WriteLine(P($"      source rewritten by {part.Nat}"));
+                var first = group.Example;
+                var outcome = $"{Word(group.Outcome)}{(group.Masqueraded ? " (masqueraded)" : "")}";
+                if (group.To.Length == 1)
+                {
+                    output.WriteLine(P($"  {row.From} -> {first.To}: {outcome}"));
+                    Detail(output, first, "    ");
+                    continue;
+                }
+
+                output.WriteLine(P($"  {row.From} -> {group.To.Length} {what}s: {outcome}"));
+                output.WriteLine(P($"    to: {Names(row, group, what)}"));
+                output.WriteLine(P($"    the first, {first.To}:"));
+                Detail(output, first, "      ");
             }
         }
 
         if (none) output.WriteLine("  none");
+    }
+
+    // The group's cells, or when they are most of the row, the row's others it leaves out; at most Named of them.
+    private static string Names(MatrixRow row, MatrixGroup group, string what)
+    {
+        var others = row.Groups.Where(g => g != group).SelectMany(g => g.To).ToList();
+        if (others.Count > 0 && others.Count < group.To.Length)
+            return $"every routed {what} of the other hosts but {List(others)}";
+        return List(group.To);
+
+        static string List(IReadOnlyCollection<string> names) =>
+            string.Join(", ", names.Take(Named)) + (names.Count > Named ? $" and {names.Count - Named} more" : "");
+    }
+
+    private static void Detail(TextWriter output, FleetCell cell, string indent)
+    {
+        output.WriteLine(P($"{indent}way: {Way(cell.Spec.Way)}"));
+        foreach (var part in cell.Parts)
+        {
+            output.WriteLine(P($"{indent}{part.PacketsText}: {Word(part.Outcome)}{(part.Reason is null ? "" : $": {part.Reason}")}"));
+            foreach (var d in part.Decisions)
+                output.WriteLine(P($"{indent}  {d.Host} {(d.Stage is { } s ? Leg.StageName(s) : "route")}: {d.Rule}"));
+            if (part.Nat is not null) output.WriteLine(P($"{indent}  source rewritten by {part.Nat}"));
+        }
     }
 
     public static string Way(UnderlayWay way) => way.Kind switch

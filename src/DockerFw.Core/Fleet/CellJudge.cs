@@ -17,7 +17,7 @@ public static class CellJudge
     {
         var all = cell.Universe;
         var way = cell.Way;
-        var route = new Decision(cell.Sender.Name, null, way.Route?.ToString() ?? "no route");
+        var route = new Decision(cell.Sender.Name, null, way.Route is { } r ? UnderlayWay.Text(r) : "no route");
         if (way.Kind is WayKind.NoRoute or WayKind.OwnBridge)
             return Done(cell, [new CellPart(CellOutcome.Blocked, all, [route], null, way.Reason)]);
 
@@ -91,7 +91,7 @@ public static class CellJudge
     private static CellPart Replied(CellSpec cell, UnderlayWay? back, CellPart reached)
     {
         if (back is null || back.Reaches) return reached;
-        var decision = new Decision(cell.Receiver.Name, null, back.Route?.ToString() ?? "no route");
+        var decision = new Decision(cell.Receiver.Name, null, back.Route is { } r ? UnderlayWay.Text(r) : "no route");
         var outcome = back.Kind == WayKind.Elsewhere ? CellOutcome.Uncertain : CellOutcome.Blocked;
         return reached with { Outcome = outcome, Decisions = reached.Decisions.Add(decision), Reason = $"the replies do not find their way back: {back.Reason}" };
     }
@@ -104,7 +104,7 @@ public static class CellJudge
     private static FleetCell Done(CellSpec cell, IEnumerable<CellPart> parts)
     {
         // Parts that say the same thing are one part: their packets together.
-        var merged = parts.GroupBy(p => (p.Outcome, Key: string.Join("\n", p.Decisions), p.Nat, p.Reason))
+        var merged = parts.GroupBy(p => (p.Outcome, Key: new Decisions(p.Decisions), p.Nat, p.Reason))
             .Select(g => g.First() with { Packets = g.Skip(1).Aggregate(g.First().Packets, (s, p) => s.Union(p.Packets)) })
             .ToImmutableArray();
         var outcomes = merged.Select(p => p.Outcome).Distinct().ToList();
@@ -112,5 +112,13 @@ public static class CellJudge
             : outcomes.Count == 1 ? outcomes[0]
             : outcomes.Contains(CellOutcome.Reachable) ? CellOutcome.Partial : CellOutcome.Blocked;
         return new FleetCell(cell, outcome, merged);
+    }
+
+    // Parts' decisions compared as sequences of records: a key for grouping without writing them out.
+    private readonly record struct Decisions(ImmutableArray<Decision> All)
+    {
+        public bool Equals(Decisions other) => All.SequenceEqual(other.All);
+
+        public override int GetHashCode() => All.Aggregate(All.Length, (h, d) => HashCode.Combine(h, d));
     }
 }

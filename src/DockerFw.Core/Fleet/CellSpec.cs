@@ -16,7 +16,6 @@ public enum CellKind
 /// </summary>
 /// <param name="Sources">The sender's container addresses (a subnet but its gateway, or one container).</param>
 public sealed record CellSpec(
-    int Index,
     CellKind Kind,
     string From,
     string To,
@@ -28,13 +27,25 @@ public sealed record CellSpec(
     IntervalSet Destinations,
     UnderlayWay Way)
 {
+    private UnderlayWay? _replyWay;
+    private (UnderlayWay? Way, bool Found) _masqueradedReplyWay;
+
     /// <summary>
     /// The receiver's way back for its replies, to the source it sees: the sender's container
-    /// (<see cref="ReplyWay"/>) or, where the sender masqueraded, the sender's own address.
+    /// (<see cref="ReplyWay"/>) or, where the sender masqueraded, the sender's own address. Found when
+    /// first asked: only a cell whose packets reach the receiver asks.
     /// </summary>
-    public UnderlayWay ReplyWay { get; init; } = Way;
+    public UnderlayWay ReplyWay => _replyWay ??= UnderlayWay.Find(Receiver, Sender, Sources.Min);
 
-    public UnderlayWay? MasqueradedReplyWay { get; init; }
+    public UnderlayWay? MasqueradedReplyWay
+    {
+        get
+        {
+            if (!_masqueradedReplyWay.Found)
+                _masqueradedReplyWay = (Way.MasqueradeSource is { } masqueraded ? UnderlayWay.Find(Receiver, Sender, masqueraded) : null, true);
+            return _masqueradedReplyWay.Way;
+        }
+    }
 
     /// <summary>Every packet of the cell, in neutral terms.</summary>
     public PacketSet Universe => Neutral.Between(Sources, Destinations);

@@ -12,7 +12,11 @@ namespace DockerFw.Core.Fleet;
 public static class FleetAuditor
 {
     /// <param name="hosts">One loader per host, called once per pass; each returns the host read whole.</param>
-    public static FleetReport Run(IReadOnlyList<Func<FleetHost>> hosts)
+    /// <param name="mergeFindings">
+    /// One finding per code and sender's network, naming how many more cells raise it (the compact
+    /// report), instead of one per cell (<c>--full</c>).
+    /// </param>
+    public static FleetReport Run(IReadOnlyList<Func<FleetHost>> hosts, bool mergeFindings = false)
     {
         var summaries = hosts.Select(load => load().Summary()).ToImmutableArray();
         var plan = new FleetPlan(summaries);
@@ -24,29 +28,27 @@ public static class FleetAuditor
             answers[host.Name] = HostLegs.Judge(host, plan);
         }
 
-        return new FleetReport(summaries, plan.Routed,
-            kind => plan.Cells.Where(c => c.Kind == kind).Select(c => CellJudge.Judge(c, HostLegs.Of(c, answers))),
-            CellFindings,
-            found => [.. SubnetOverlaps.Find(plan)
-                .Concat(found)
-                .Concat(plan.Cells.Where(c => c.Kind == CellKind.Network).SelectMany(MtuCheck.Find))
-                .Concat(FlannelPools.Find(plan.Hosts))
-                .Distinct()]);
+        return Report(plan, answers, mergeFindings);
     }
 
-    private static IEnumerable<FleetFinding> CellFindings(FleetCell cell)
+    /// <summary>The report of a plan whose hosts' legs are judged: its cells are judged as it is read.</summary>
+    public static FleetReport Report(FleetPlan plan, IReadOnlyDictionary<string, LegAnswers> answers, bool mergeFindings) =>
+        new(plan.Hosts, plan.Routed,
+            kind => plan.Cells(kind).Select(c => CellJudge.Judge(c, HostLegs.Of(c, answers))),
+            () => new FindingsOfCells(CellFindings, mergeFindings),
+            found => [.. SubnetOverlaps.Find(plan)
+                .Concat(found.Cells)
+                .Concat(found.Mtu)
+                .Concat(FlannelPools.Find(plan.Hosts))
+                .Distinct()]);
+
+    private static IEnumerable<CellFinding> CellFindings(FleetCell cell)
     {
         var spec = cell.Spec;
         var way = spec.Way;
         ImmutableArray<string> hosts = [spec.Sender.Name, spec.Receiver.Name];
         if (way.Kind == WayKind.NoRoute)
-        {
-            var peer = spec.Receiver.Addresses.FirstOrDefault(a => spec.Receiver.NetworkOnBridge(a.Interface) is null && a.Interface != "lo");
-            var to = spec.Receiver.Networks.FirstOrDefault(n => n.Display == spec.To)?.Subnet;
-            yield return new FleetFinding(FleetCodes.NoRouteToPeer, hosts,
-                $"{way.Reason}: {spec.From} cannot reach {spec.To}; add a route on {spec.Sender.Name}"
-                + (peer is null ? "" : $", e.g. ip route add {to} via {IpAddressValue.Format(peer.Address, IpFamily.V4)}, or through a tunnel to it"));
-        }
+            yield return new CellFinding(FleetCodes.NoRouteToPeer, hosts, () => NoRoute(spec));
 
         foreach (var part in cell.Parts)
         {
@@ -55,29 +57,35 @@ public static class FleetAuditor
             {
                 case CellOutcome.Blocked when last?.Stage is LegStage.SenderForward or LegStage.ReceiverForward:
                     var (inDev, outDev) = last.Stage == LegStage.SenderForward ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
-                    yield return new FleetFinding(FleetCodes.CrossHostBlocked, hosts,
-                        $"{spec.From} -> {spec.To}: {last.Host} turns away {part.PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT")
-                    { Evidence = [last] };
+                    yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts,
+                        () => $"{spec.From} -> {spec.To}: {last.Host} turns away {part.PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT", [last]);
                     break;
                 case CellOutcome.Blocked when last?.Stage is LegStage.SenderOutput or LegStage.ReceiverInput:
-                    yield return new FleetFinding(FleetCodes.TunnelBlocked, hosts,
-                        $"{spec.From} -> {spec.To}: {part.Reason} (decided by {last.Rule}); accept them in {(last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {last.Host}")
-                    { Evidence = [last] };
+                    yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
+                        () => $"{spec.From} -> {spec.To}: {part.Reason} (decided by {last.Rule}); accept them in {(last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {last.Host}", [last]);
                     break;
                 case CellOutcome.Reachable when part.Nat is not null:
-                    yield return new FleetFinding(FleetCodes.CrossHostMasqueraded, hosts,
-                        $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {part.PacketsText} on the way out ({part.Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
+                    yield return new CellFinding(FleetCodes.CrossHostMasqueraded, hosts,
+                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {part.PacketsText} on the way out ({part.Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
                     break;
                 case CellOutcome.Blocked when last is { Stage: null } && way.Reaches:
-                    yield return new FleetFinding(FleetCodes.NoRouteToPeer, hosts,
-                        $"{spec.From} -> {spec.To}: {part.Reason}; add a route on {last.Host} back to {spec.From}");
+                    yield return new CellFinding(FleetCodes.NoRouteToPeer, hosts,
+                        () => $"{spec.From} -> {spec.To}: {part.Reason}; add a route on {last.Host} back to {spec.From}");
                     break;
                 case CellOutcome.Uncertain:
-                    yield return new FleetFinding(FleetCodes.CrossHostUndecided, hosts,
-                        $"{spec.From} -> {spec.To}: {part.PacketsText} undecided: {part.Reason}");
+                    yield return new CellFinding(FleetCodes.CrossHostUndecided, hosts,
+                        () => $"{spec.From} -> {spec.To}: {part.PacketsText} undecided: {part.Reason}");
                     break;
             }
         }
+    }
+
+    private static string NoRoute(CellSpec spec)
+    {
+        var peer = spec.Receiver.Addresses.FirstOrDefault(a => spec.Receiver.NetworkOnBridge(a.Interface) is null && a.Interface != "lo");
+        var to = spec.Receiver.Networks.FirstOrDefault(n => n.Display == spec.To)?.Subnet;
+        return $"{spec.Way.Reason}: {spec.From} cannot reach {spec.To}; add a route on {spec.Sender.Name}"
+            + (peer is null ? "" : $", e.g. ip route add {to} via {IpAddressValue.Format(peer.Address, IpFamily.V4)}, or through a tunnel to it");
     }
 
     // The smallest prefix around a cell's addresses, for a remedy's rule.

@@ -6,59 +6,25 @@ namespace DockerFw.Core.Fleet;
 /// <summary>
 /// What a fleet run judges, worked out from the hosts' summaries alone: which networks are routed
 /// between hosts, and every cell of the matrix with its underlay way. Each host's rules are then
-/// read once, for the legs of the cells it sends or receives (<see cref="HostLegs"/>).
+/// read once, for the legs of the cells it sends or receives (<see cref="HostLegs"/>). The cells are
+/// made when they are enumerated, not held: N hosts have N(N-1) cells at least (1,000 hosts of one
+/// routed network and container each: 2 million, 1.5 KB each with their ways).
 /// </summary>
 public sealed class FleetPlan
 {
+    private readonly ILookup<string, FleetNetwork> _routedOf;
+    private readonly ILookup<FleetNetwork, FleetContainer> _containersOn;
+
     public FleetPlan(IReadOnlyList<HostSummary> hosts)
     {
         Hosts = [.. hosts];
         var peerRoutes = PeerRoutes.Of(hosts);
         Routed = [.. hosts.SelectMany(h => h.Networks.Where(n => n.IsDefaultBridge || peerRoutes.Cover(n)))];
-        var routedOf = Routed.ToLookup(n => n.Host);
-        var cells = ImmutableArray.CreateBuilder<CellSpec>();
-        var byHost = hosts.ToDictionary(h => h.Name, _ => new List<CellSpec>());
-        foreach (var sender in hosts)
-            foreach (var receiver in hosts.Where(r => r.Name != sender.Name))
-                foreach (var from in routedOf[sender.Name])
-                    foreach (var to in routedOf[receiver.Name])
-                    {
-                        var destinations = ContainerRange(to);
-                        Add(Spec(cells.Count, CellKind.Network, from.Display, to.Display, sender, receiver, from, to, ContainerRange(from), destinations));
-                        foreach (var a in sender.Containers.Where(c => c.Network == from))
-                            foreach (var b in receiver.Containers.Where(c => c.Network == to))
-                                Add(Spec(cells.Count, CellKind.Container, a.Display, b.Display, sender, receiver, from, to,
-                                    IntervalSet.Single(a.Address), IntervalSet.Single(b.Address)));
-                    }
-
-        Cells = cells.ToImmutable();
-        _cellsOf = byHost.ToDictionary(h => h.Key, h => h.Value.ToImmutableArray());
-
-        void Add(CellSpec cell)
-        {
-            cells.Add(cell);
-            byHost[cell.Sender.Name].Add(cell);
-            byHost[cell.Receiver.Name].Add(cell);
-        }
+        _routedOf = Routed.ToLookup(n => n.Host);
+        _containersOn = hosts.SelectMany(h => h.Containers).ToLookup(c => c.Network);
     }
-
-    private readonly Dictionary<string, ImmutableArray<CellSpec>> _cellsOf;
-
-    /// <summary>The cells a host sends or receives: the only ones whose legs its rules judge.</summary>
-    public ImmutableArray<CellSpec> CellsOf(string host) => _cellsOf.GetValueOrDefault(host, []);
 
     public ImmutableArray<HostSummary> Hosts { get; }
-
-    private static CellSpec Spec(int index, CellKind kind, string fromName, string toName, HostSummary sender, HostSummary receiver,
-        FleetNetwork from, FleetNetwork to, IntervalSet sources, IntervalSet destinations)
-    {
-        var way = UnderlayWay.Find(sender, receiver, destinations.Min);
-        return new CellSpec(index, kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, way)
-        {
-            ReplyWay = UnderlayWay.Find(receiver, sender, sources.Min),
-            MasqueradedReplyWay = way.MasqueradeSource is { } masqueraded ? UnderlayWay.Find(receiver, sender, masqueraded) : null,
-        };
-    }
 
     /// <summary>
     /// The networks fleet expects other hosts to reach: every host's default bridge (the routed setup's
@@ -67,7 +33,46 @@ public sealed class FleetPlan
     /// </summary>
     public ImmutableArray<FleetNetwork> Routed { get; }
 
-    public ImmutableArray<CellSpec> Cells { get; }
+    /// <summary>Every cell of one kind, by sender, then receiver, then the sender's network, then the receiver's.</summary>
+    public IEnumerable<CellSpec> Cells(CellKind kind) =>
+        Hosts.SelectMany(sender => Hosts.Where(r => r.Name != sender.Name).SelectMany(receiver => Between(sender, receiver, kind)));
+
+    /// <summary>The cells a host sends or receives: the only ones whose legs its rules judge.</summary>
+    public IEnumerable<CellSpec> CellsOf(string host)
+    {
+        var self = Hosts.First(h => h.Name == host);
+        foreach (var other in Hosts.Where(h => h.Name != host))
+        {
+            foreach (var kind in new[] { CellKind.Network, CellKind.Container })
+            {
+                foreach (var cell in Between(self, other, kind)) yield return cell;
+                foreach (var cell in Between(other, self, kind)) yield return cell;
+            }
+        }
+    }
+
+    /// <summary>The cells from one host to another, in the order of their networks and containers.</summary>
+    public IEnumerable<CellSpec> Between(HostSummary sender, HostSummary receiver, CellKind kind)
+    {
+        foreach (var from in _routedOf[sender.Name])
+            foreach (var to in _routedOf[receiver.Name])
+            {
+                if (kind == CellKind.Network)
+                {
+                    yield return Spec(CellKind.Network, from.Display, to.Display, sender, receiver, from, to, ContainerRange(from), ContainerRange(to));
+                    continue;
+                }
+
+                foreach (var a in _containersOn[from])
+                    foreach (var b in _containersOn[to])
+                        yield return Spec(CellKind.Container, a.Display, b.Display, sender, receiver, from, to,
+                            IntervalSet.Single(a.Address), IntervalSet.Single(b.Address));
+            }
+    }
+
+    private static CellSpec Spec(CellKind kind, string fromName, string toName, HostSummary sender, HostSummary receiver,
+        FleetNetwork from, FleetNetwork to, IntervalSet sources, IntervalSet destinations) =>
+        new(kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, UnderlayWay.Find(sender, receiver, destinations.Min));
 
     /// <summary>A network's container addresses: its subnet but the network and broadcast addresses and the gateway.</summary>
     public static IntervalSet ContainerRange(FleetNetwork n)

@@ -9,38 +9,51 @@ namespace DockerFw.Core.Fleet;
 /// of the network cells are gathered on the way, so a report read in order (the matrices, then the
 /// findings) judges each cell once; <see cref="Findings"/> read first judges the network cells for them.
 /// </summary>
-public sealed class FleetReport(
-    ImmutableArray<HostSummary> hosts,
-    ImmutableArray<FleetNetwork> routed,
-    Func<CellKind, IEnumerable<FleetCell>> judge,
-    Func<FleetCell, IEnumerable<FleetFinding>> findingsOfCell,
-    Func<IEnumerable<FleetFinding>, ImmutableArray<FleetFinding>> findingsOf)
+public sealed class FleetReport
 {
+    private readonly Func<CellKind, IEnumerable<FleetCell>> _judge;
+    private readonly Func<FindingsOfCells> _gatherer;
+    private readonly Func<FindingsOfCells, ImmutableArray<FleetFinding>> _findingsOf;
     private ImmutableArray<FleetFinding>? _findings;
 
-    public ImmutableArray<HostSummary> Hosts { get; } = hosts;
+    internal FleetReport(ImmutableArray<HostSummary> hosts, ImmutableArray<FleetNetwork> routed, Func<CellKind, IEnumerable<FleetCell>> judge,
+        Func<FindingsOfCells> gatherer, Func<FindingsOfCells, ImmutableArray<FleetFinding>> findingsOf)
+    {
+        (Hosts, Routed, _judge, _gatherer, _findingsOf) = (hosts, routed, judge, gatherer, findingsOf);
+    }
 
-    public ImmutableArray<FleetNetwork> Routed { get; } = routed;
+    public ImmutableArray<HostSummary> Hosts { get; }
 
-    /// <summary>The network-to-network cells, in the plan's order, judged as they are enumerated.</summary>
+    public ImmutableArray<FleetNetwork> Routed { get; }
+
+    /// <summary>The network-to-network cells, by sender, receiver, then their networks, judged as they are enumerated.</summary>
     public IEnumerable<FleetCell> Networks
     {
         get
         {
             // Only the cells' findings are kept, not the cells.
-            var found = new List<FleetFinding>();
-            foreach (var cell in judge(CellKind.Network))
+            var found = _gatherer();
+            foreach (var cell in _judge(CellKind.Network))
             {
-                found.AddRange(findingsOfCell(cell));
+                found.Add(cell);
                 yield return cell;
             }
 
-            _findings ??= findingsOf(found);
+            _findings ??= _findingsOf(found);
         }
     }
 
     /// <summary>The container-to-container cells, judged as they are enumerated.</summary>
-    public IEnumerable<FleetCell> Containers => judge(CellKind.Container);
+    public IEnumerable<FleetCell> Containers => _judge(CellKind.Container);
 
-    public ImmutableArray<FleetFinding> Findings => _findings ??= findingsOf(judge(CellKind.Network).SelectMany(findingsOfCell));
+    public ImmutableArray<FleetFinding> Findings
+    {
+        get
+        {
+            if (_findings is { } known) return known;
+            var found = _gatherer();
+            foreach (var cell in _judge(CellKind.Network)) found.Add(cell);
+            return (_findings = _findingsOf(found)).Value;
+        }
+    }
 }

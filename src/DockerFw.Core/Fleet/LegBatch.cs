@@ -25,17 +25,20 @@ public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? 
 /// </summary>
 internal sealed class LegBatch(HostRules rules)
 {
-    private readonly Dictionary<LegGroup, (IntervalSet Sources, IntervalSet Destinations)> _groups = [];
+    // Each group's addresses as the legs name them, made one set when the group is walked: a host of
+    // a fleet of N takes part in some 4N cells, and a union per leg would redo a growing set each time.
+    private readonly Dictionary<LegGroup, (List<(UInt128, UInt128)> Sources, List<(UInt128, UInt128)> Destinations)> _groups = [];
 
     public void Add(LegRequest request)
     {
-        _groups[request.Group] = _groups.TryGetValue(request.Group, out var known)
-            ? (known.Sources.Union(request.Sources), known.Destinations.Union(request.Destinations))
-            : (request.Sources, request.Destinations);
+        if (!_groups.TryGetValue(request.Group, out var known)) _groups[request.Group] = known = ([], []);
+        known.Sources.AddRange(request.Sources.Ranges);
+        known.Destinations.AddRange(request.Destinations.Ranges);
     }
 
     public LegAnswers Judge() => new(_groups.ToDictionary(g => g.Key, g =>
-        rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, g.Value.Sources, g.Value.Destinations, ConntrackStates.New, g.Key.Protocol, g.Key.Port)));
+        rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, IntervalSet.FromRanges(g.Value.Sources), IntervalSet.FromRanges(g.Value.Destinations),
+            ConntrackStates.New, g.Key.Protocol, g.Key.Port)));
 }
 
 /// <summary>One host's walks, each over every leg of its group; a leg's answer is cut from its group's.</summary>

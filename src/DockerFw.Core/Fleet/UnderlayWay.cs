@@ -29,8 +29,18 @@ public enum WayKind
 /// <param name="OutDevice">The device the inner packet leaves the sender by (the tunnel, or the underlay device).</param>
 /// <param name="PeerInDevice">The device the inner packet enters the peer by; null when not found.</param>
 /// <param name="MasqueradeSource">The sender's address on <paramref name="OutDevice"/>: the source a MASQUERADE there gives.</param>
-public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, string? PeerInDevice, UInt128? MasqueradeSource, string Reason)
+/// <param name="Because">Writes the reason: written only when it is read (a fleet of 1,000 hosts finds some 6 million ways, most never printed).</param>
+public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, string? PeerInDevice, UInt128? MasqueradeSource, Func<string> Because)
 {
+    private string? _reason;
+
+    public string Reason => _reason ??= Because();
+
+    /// <summary>The route as <c>ip route</c> would print it, written once per route (the routes are the hosts' summaries').</summary>
+    public static string Text(Route route) => RouteTexts.GetValue(route, r => r.ToString());
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Route, string> RouteTexts = new();
+
     public HostLink? Tunnel { get; init; }
 
     public OuterPacket? Outer { get; init; }
@@ -39,27 +49,27 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
 
     public static UnderlayWay Find(HostSummary from, HostSummary to, UInt128 destination)
     {
-        var ip = IpAddressValue.Format(destination, IpFamily.V4);
+        string ip() => IpAddressValue.Format(destination, IpFamily.V4);
         if (from.Routes.IsEmpty)
-            return new(WayKind.Elsewhere, null, null, null, null, $"{from.Name}'s bundle holds no routes");
+            return new(WayKind.Elsewhere, null, null, null, null, () => $"{from.Name}'s bundle holds no routes");
         var route = from.Routes.Lookup(IpFamily.V4, destination);
         if (route is null)
-            return new(WayKind.NoRoute, null, null, null, null, $"{from.Name} has no route to {ip}");
+            return new(WayKind.NoRoute, null, null, null, null, () => $"{from.Name} has no route to {ip()}");
         if (route.Type != RouteType.Unicast)
-            return new(WayKind.NoRoute, route, null, null, null, $"{from.Name} routes {ip} by '{route}', which does not send it on");
+            return new(WayKind.NoRoute, route, null, null, null, () => $"{from.Name} routes {ip()} by '{Text(route)}', which does not send it on");
         if (route.Device is { } dev && from.NetworkOnBridge(dev) is { } own)
-            return new(WayKind.OwnBridge, route, dev, null, null, $"{from.Name} routes {ip} onto its own network {own.Name} ({own.Subnet}) by '{route}'");
+            return new(WayKind.OwnBridge, route, dev, null, null, () => $"{from.Name} routes {ip()} onto its own network {own.Name} ({own.Subnet}) by '{Text(route)}'");
         var link = route.Device is null ? null : from.Link(route.Device);
         var source = SourceOn(from, route);
         if (link is { IsTunnel: true })
         {
             if (!to.Owns(link.Remote!.Value))
                 return new(WayKind.Elsewhere, route, link.Name, null, null,
-                    $"{from.Name} routes {ip} into the tunnel {link.Name}, whose far end {IpAddressValue.Format(link.Remote.Value, IpFamily.V4)} is no address of {to.Name}");
+                    () => $"{from.Name} routes {ip()} into the tunnel {link.Name}, whose far end {IpAddressValue.Format(link.Remote.Value, IpFamily.V4)} is no address of {to.Name}");
             var outer = OuterPacket.Of(from, link);
             var peerTunnel = to.Links.FirstOrDefault(l => l.IsTunnel && l.Kind == link.Kind && from.Owns(l.Remote!.Value) && (l.Local is null || l.Local == link.Remote));
             return new(WayKind.Tunnel, route, link.Name, peerTunnel?.Name, source,
-                peerTunnel is null ? $"{to.Name} has no {link.Kind} tunnel back to {from.Name}: the packets it decapsulates arrive on no device fleet can name" : $"by '{route}'")
+                () => peerTunnel is null ? $"{to.Name} has no {link.Kind} tunnel back to {from.Name}: the packets it decapsulates arrive on no device fleet can name" : $"by '{Text(route)}'")
             {
                 Tunnel = link,
                 Outer = outer,
@@ -67,13 +77,13 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
         }
 
         if (route.Gateway is { } gateway && to.Owns(gateway))
-            return new(WayKind.Routed, route, route.Device, to.InterfaceOf(gateway), source, $"by '{route}'");
+            return new(WayKind.Routed, route, route.Device, to.InterfaceOf(gateway), source, () => $"by '{Text(route)}'");
         // A connected route to the peer's own address (a reply to a masqueraded source): on the link.
         if (route.Gateway is null && to.Owns(destination))
-            return new(WayKind.Routed, route, route.Device, to.InterfaceOf(destination), source, $"by '{route}'");
-        return new(WayKind.Elsewhere, route, route.Device, null, source, route.Gateway is { } g
-            ? $"{from.Name} sends {ip} to {IpAddressValue.Format(g, IpFamily.V4)} by '{route}', an address of no host of the fleet: whether it forwards it to {to.Name} is not in the bundles"
-            : $"{from.Name} sends {ip} on the link {route.Device} by '{route}' without a gateway: it reaches {to.Name} only if a host there answers ARP for it");
+            return new(WayKind.Routed, route, route.Device, to.InterfaceOf(destination), source, () => $"by '{Text(route)}'");
+        return new(WayKind.Elsewhere, route, route.Device, null, source, () => route.Gateway is { } g
+            ? $"{from.Name} sends {ip()} to {IpAddressValue.Format(g, IpFamily.V4)} by '{Text(route)}', an address of no host of the fleet: whether it forwards it to {to.Name} is not in the bundles"
+            : $"{from.Name} sends {ip()} on the link {route.Device} by '{Text(route)}' without a gateway: it reaches {to.Name} only if a host there answers ARP for it");
     }
 
     // MASQUERADE takes the out device's address; the one in the gateway's subnet when there are several.

@@ -21,9 +21,9 @@ public sealed class FleetCommandTests : IDisposable
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
-    private string Bundles()
+    private string Bundles(params string[] names)
     {
-        foreach (var name in new[] { "host-a", "host-b.tar.gz" })
+        foreach (var name in names.Length > 0 ? names : ["host-a", "host-b.tar.gz"])
         {
             var host = new SampleHost();
             var run = Dockerfw.Run(["capture", Path.Combine(folder, name)], stdin: "", host.Register);
@@ -36,17 +36,52 @@ public sealed class FleetCommandTests : IDisposable
     [Fact]
     public void Two_hosts_on_the_default_subnet_overlap_and_their_packets_stay_home_in_json_that_conforms_to_the_schema()
     {
-        var run = Dockerfw.Run("fleet", "--format", "json", Bundles());
+        var run = Dockerfw.Run("fleet", "--format", "json", "--full", Bundles());
 
         Assert.True(run.ExitCode == 1, run.ToString());
         using var report = JsonDocument.Parse(run.Out);
         var errors = Schema.Validate(report.RootElement);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.Equal("full", report.RootElement.GetProperty("form").GetString());
         Assert.Equal(["host-a", "host-b"], report.RootElement.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
         Assert.Equal(["DFW770"], report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()));
         var cells = report.RootElement.GetProperty("networks").EnumerateArray().ToList();
         Assert.Equal(2, cells.Count);
         Assert.All(cells, c => Assert.Equal(("blocked", "own_bridge"), (c.GetProperty("outcome").GetString(), c.GetProperty("way").GetProperty("kind").GetString())));
+    }
+
+    [Fact]
+    public void The_compact_json_groups_each_rows_cells_that_end_alike_and_conforms_to_the_schema()
+    {
+        var run = Dockerfw.Run("fleet", "--format", "json", Bundles("host-a", "host-b.tar.gz", "host-c"));
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        using var report = JsonDocument.Parse(run.Out);
+        var errors = Schema.Validate(report.RootElement);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var networks = report.RootElement.GetProperty("networks");
+        Assert.Equal((6, 6), (networks.GetProperty("cells").GetInt32(), networks.GetProperty("outcomes").GetProperty("blocked").GetInt32()));
+        // Three hosts on one subnet: each host's bridge row is one group, to both others.
+        var rows = networks.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(["host-a", "host-b", "host-c"], rows.Select(r => r.GetProperty("from_host").GetString()));
+        var group = Assert.Single(rows[0].GetProperty("groups").EnumerateArray());
+        Assert.Equal(["host-b/bridge (172.17.0.0/16)", "host-c/bridge (172.17.0.0/16)"], group.GetProperty("to").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("host-b/bridge (172.17.0.0/16)", group.GetProperty("first").GetProperty("to").GetString());
+        Snapshots.Verify(run.Out, "three-hosts-json");
+    }
+
+    [Fact]
+    public void The_compact_text_names_a_groups_cells_and_shows_its_first_in_full_and_full_lists_every_cell()
+    {
+        var bundles = Bundles("host-a", "host-b.tar.gz", "host-c");
+        var compact = Dockerfw.Run("fleet", bundles);
+        var full = Dockerfw.Run("fleet", "--full", bundles);
+
+        Assert.Equal((1, 1), (compact.ExitCode, full.ExitCode));
+        Assert.Contains("  host-a/bridge (172.17.0.0/16) -> 2 networks: blocked\n    to: host-b/bridge (172.17.0.0/16), host-c/bridge (172.17.0.0/16)\n    the first, host-b/bridge (172.17.0.0/16):\n      way: host-a routes", compact.Out);
+        Assert.Contains("  host-a/bridge (172.17.0.0/16) -> host-c/bridge (172.17.0.0/16): blocked\n    way: host-a routes", full.Out);
+        Snapshots.Verify(compact.Out, "three-hosts");
+        Snapshots.Verify(full.Out, "three-hosts-full");
     }
 
     [Fact]

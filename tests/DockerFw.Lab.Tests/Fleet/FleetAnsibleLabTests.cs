@@ -39,7 +39,9 @@ public sealed class FleetAnsibleLabTests(FleetLab lab) : IClassFixture<FleetLab>
         var report = JsonDocument.Parse(viaAnsible).RootElement;
         Assert.Equal(["a", "b"], report.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
         // The lab's routed setup as FleetLabTests knows it (pings included): the bundles are the hosts'.
-        Assert.Equal(["reachable", "reachable"], report.GetProperty("containers").EnumerateArray().Select(c => c.GetProperty("outcome").GetString()));
+        // The compact form, the default: each host's one container a row of one group.
+        Assert.Equal(["reachable", "reachable"], report.GetProperty("containers").GetProperty("rows").EnumerateArray()
+            .SelectMany(r => r.GetProperty("groups").EnumerateArray()).Select(g => g.GetProperty("outcome").GetString()));
 
         // Text, the playbook's default: the same report, and printed in Ansible's output.
         playbook = Playbook(inventory, fetched, "text");

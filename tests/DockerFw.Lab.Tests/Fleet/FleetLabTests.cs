@@ -173,7 +173,8 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
             Assert.True(capture.Exit == 0, capture.Error);
         }
 
-        var json = Run("fleet", "--format", "json", bundles);
+        // Every cell listed: each is checked against traffic.
+        var json = Run("fleet", "--format", "json", "--full", bundles);
         Assert.True(json.Exit is 0 or 1, json.Error + json.Out);
         var text = Run("fleet", bundles);
         Assert.Equal(json.Exit, text.Exit);
