@@ -10,7 +10,8 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// are intersected word by word, the sparsest first; only the boxes left are tested whole. Where no
 /// dimension has so few sets the boxes are filed in buckets along the one dimension that spreads them
 /// best (the buckets a box's values there fall in), a box spanning many buckets in a list that is
-/// always searched. Whichever leaves fewer boxes to test answers.
+/// always searched. Bitmaps that leave a few boxes answer at once; otherwise whichever of the two
+/// leaves fewer boxes to test answers (the buckets are built on the first such query).
 /// </summary>
 /// <remarks>
 /// Resolving the doubtful flows of a 365-rule host (48,927 distinct boxes, sets with many holes on the
@@ -27,10 +28,7 @@ internal sealed class BoxIndex
     private readonly IReadOnlyList<Box> _boxes;
     private readonly int _words;
     private readonly List<SetsOfDimension> _exact = [];
-    private readonly Dimension _dimension;
-    private readonly UInt128[] _starts;
-    private readonly List<int>[] _buckets;
-    private readonly List<int> _wide = [];
+    private readonly Lazy<Buckets> _buckets;
     private readonly int[] _stamp;
     private int _query;
 
@@ -51,28 +49,21 @@ internal sealed class BoxIndex
             if (sets.Count <= MaxSets && sets.Count > 1) _exact.Add(new SetsOfDimension(d, sets.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray()), _words));
         }
 
-        var count = Math.Max(1, (int)Math.Sqrt(boxes.Count) * 2);
-        (_dimension, _starts) = Dimensions.All
-            .Select(d => (Dimension: d, Starts: Quantiles(boxes, d, count)))
-            .MinBy(c => Cost(boxes, c.Dimension, c.Starts));
-        _buckets = [.. Enumerable.Range(0, _starts.Length).Select(_ => new List<int>())];
-        var wide = Math.Max(4, _starts.Length / 16);
-        for (var i = 0; i < boxes.Count; i++)
-        {
-            var spanned = Spanned(boxes[i][_dimension], _starts);
-            if (spanned.Count >= wide) _wide.Add(i);
-            else
-                foreach (var b in spanned) _buckets[b].Add(i);
-        }
+        _buckets = new(() => new Buckets(boxes), LazyThreadSafetyMode.None);
     }
 
     /// <summary>The indexes of the boxes that overlap <paramref name="box"/>, each once, in no particular order.</summary>
     public List<int> Overlapping(Box box)
     {
-        var spanned = Spanned(box[_dimension], _starts);
-        var tested = _wide.Count;
-        foreach (var b in spanned) tested += _buckets[b].Count;
         var maps = _exact.Select(e => e.Meeting(box[e.Dimension])).OrderBy(m => m.Count).ToList();
+        // Bitmaps that leave a few boxes answer without the buckets, which cost a third of resolving a
+        // 365-rule host's 48,927 doubtful boxes to build (choosing their dimension sorts every box's
+        // values on each); they are built the first time the bitmaps leave many.
+        if (maps.Count > 0 && maps[0].Count <= Math.Max(FewBoxes, _boxes.Count / 16)) return Intersected(box, maps);
+        var buckets = _buckets.Value;
+        var spanned = Spanned(box[buckets.Dimension], buckets.Starts);
+        var tested = buckets.Wide.Count;
+        foreach (var b in spanned) tested += buckets.Lists[b].Count;
         if (maps.Count > 0 && maps[0].Count < tested) return Intersected(box, maps);
 
         var found = new List<int>();
@@ -84,10 +75,44 @@ internal sealed class BoxIndex
             if (_boxes[i].Overlaps(box)) found.Add(i);
         }
 
-        foreach (var i in _wide) Test(i);
+        foreach (var i in buckets.Wide) Test(i);
         foreach (var b in spanned)
-            foreach (var i in _buckets[b]) Test(i);
+            foreach (var i in buckets.Lists[b]) Test(i);
         return found;
+    }
+
+    private const int FewBoxes = 64;
+
+    /// <summary>
+    /// The boxes filed along the dimension that spreads them best: bucket i holds the boxes whose values
+    /// there fall in [Starts[i], Starts[i+1]); a box spanning many buckets is in <see cref="Wide"/>.
+    /// </summary>
+    private sealed class Buckets
+    {
+        public Buckets(IReadOnlyList<Box> boxes)
+        {
+            var count = Math.Max(1, (int)Math.Sqrt(boxes.Count) * 2);
+            (Dimension, Starts) = Dimensions.All
+                .Select(d => (Dimension: d, Starts: Quantiles(boxes, d, count)))
+                .MinBy(c => Cost(boxes, c.Dimension, c.Starts));
+            Lists = [.. Enumerable.Range(0, Starts.Length).Select(_ => new List<int>())];
+            var wide = Math.Max(4, Starts.Length / 16);
+            for (var i = 0; i < boxes.Count; i++)
+            {
+                var spanned = Spanned(boxes[i][Dimension], Starts);
+                if (spanned.Count >= wide) Wide.Add(i);
+                else
+                    foreach (var b in spanned) Lists[b].Add(i);
+            }
+        }
+
+        public Dimension Dimension { get; }
+
+        public UInt128[] Starts { get; }
+
+        public List<int>[] Lists { get; }
+
+        public List<int> Wide { get; } = [];
     }
 
     private List<int> Intersected(Box box, List<(ulong[] Bits, int Count)> maps)

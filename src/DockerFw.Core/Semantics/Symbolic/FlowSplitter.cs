@@ -38,6 +38,13 @@ internal static class FlowSplitter
             shapes = Pull(shapes, flow.View, ref doubtful);
         }
 
+        // Most candidate rules miss the flow: it goes on whole, without cutting lists.
+        if (!Array.Exists(shapes, shape => Touches(flow.Box, shape)))
+        {
+            unmatched.Add(flow);
+            return;
+        }
+
         var rest = new List<Box> { flow.Box };
         var inside = new List<Box>();
         foreach (var shape in shapes)
@@ -121,6 +128,16 @@ internal static class FlowSplitter
         }
 
         inside.Add(current);
+    }
+
+    /// <summary>Whether the shape meets the box on every dimension it cuts and on the mark (else <see cref="Cut"/> leaves the box whole).</summary>
+    private static bool Touches(Box box, RuleShape shape)
+    {
+        foreach (var (d, set) in shape.Constraints)
+            if (!box[d].Overlaps(set)) return false;
+        foreach (var (d, set) in shape.Arrival)
+            if (!box[d].Overlaps(set)) return false;
+        return shape.Mark is not { } mark || box.Mark.Overlaps(mark);
     }
 
     private static RuleShape[] Hide(RuleShape[] shapes, Dimension hidden, UInt128 noInterface) =>

@@ -21,22 +21,18 @@ internal static class RegionBuilder
         finals = [.. finals.GroupBy(f => f.Verdict).SelectMany(g => Siblings.Merge([.. g.Select(f => f.Flow)]).Select(f => new FinalFlow(f, g.Key)))];
         var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts)>();
 
-        void Add(ReachVerdict verdict, Flow flow, IEnumerable<Box> boxes)
+        void Add(ReachVerdict verdict, Way way, IEnumerable<Box> boxes)
         {
-            var rules = Trail<ResponsibleRule>.OldestFirst(flow.Trail, MaxRules).ToArray();
-            var omitted = (flow.Trail?.Count ?? 0) - rules.Length;
-            var doubts = Trail<Assumption>.Distinct(flow.Doubts).Select(a => a.Rule).Distinct().ToArray();
-            var rest = omitted > 0 ? $"{omitted}:{flow.Trail!.Hash}" : "";
-            var key = $"{verdict}|{string.Join(",", rules)}|{rest}|{string.Join(",", doubts)}";
+            var key = $"{verdict}|{way.Key}";
             if (!groups.TryGetValue(key, out var group))
-                groups[key] = group = (verdict, [], rules, omitted, doubts);
+                groups[key] = group = (verdict, [], way.Rules, way.Omitted, way.Doubts);
             group.Boxes.AddRange(boxes);
         }
 
         var doubtful = new List<FinalFlow>();
         foreach (var final in finals)
         {
-            if (final.Flow.Doubts is null) Add(final.Verdict, final.Flow, [final.Flow.Box]);
+            if (final.Flow.Doubts is null) Add(final.Verdict, Way.Of(final.Flow), [final.Flow.Box]);
             else doubtful.Add(final);
         }
 
@@ -50,7 +46,8 @@ internal static class RegionBuilder
             // neither needs a disjoint union.
             var distinct = new Dictionary<Box, int>();
             var boxes = new List<Box>();
-            var verdicts = new List<HashSet<ReachVerdict>>();
+            // The verdicts each box's flows reach, one bit per verdict.
+            var verdicts = new List<int>();
             var first = new List<int>();
             for (var i = 0; i < doubtful.Count; i++)
             {
@@ -59,11 +56,11 @@ internal static class RegionBuilder
                 {
                     distinct[box] = k = boxes.Count;
                     boxes.Add(box);
-                    verdicts.Add([]);
+                    verdicts.Add(0);
                     first.Add(i);
                 }
 
-                verdicts[k].Add(doubtful[i].Verdict);
+                verdicts[k] |= 1 << (int)doubtful[i].Verdict;
             }
 
             var index = new BoxIndex(boxes);
@@ -74,15 +71,33 @@ internal static class RegionBuilder
                 near.Sort();
                 var piece = PacketSet.Of(boxes[k]).Subtract([.. near.Where(j => j < k).Select(j => boxes[j])]);
                 if (piece.IsEmpty) continue;
-                var others = near.Where(j => verdicts[j].Any(v => v != final.Verdict)).Select(j => boxes[j]).ToList();
+                var others = near.Where(j => (verdicts[j] & ~(1 << (int)final.Verdict)) != 0).Select(j => boxes[j]).ToList();
                 var agreed = piece.Subtract(others);
-                Add(final.Verdict, final.Flow, agreed.Boxes);
-                Add(ReachVerdict.Maybe, final.Flow, piece.Subtract(agreed).Boxes);
+                var way = Way.Of(final.Flow);
+                Add(final.Verdict, way, agreed.Boxes);
+                Add(ReachVerdict.Maybe, way, piece.Subtract(agreed).Boxes);
             }
         }
 
         return [.. groups.Values
             .Where(g => g.Boxes.Count > 0)
             .Select(g => new ReachRegion(g.Verdict, new PacketSet([.. g.Boxes]), [.. g.Rules], [.. g.Doubts]) { RulesOmitted = g.Omitted })];
+    }
+
+    /// <summary>
+    /// What a region keeps of a flow's way: its first rules, how many more it matched, the undecidable
+    /// rules it assumed, and the key that tells regions apart by them (the verdict aside). Made once per
+    /// flow: a doubtful flow gives its way to its verdict's region and to MAYBE's.
+    /// </summary>
+    private readonly record struct Way(ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts, string Key)
+    {
+        public static Way Of(Flow flow)
+        {
+            var rules = Trail<ResponsibleRule>.OldestFirst(flow.Trail, MaxRules).ToArray();
+            var omitted = (flow.Trail?.Count ?? 0) - rules.Length;
+            var doubts = Trail<Assumption>.Distinct(flow.Doubts).Select(a => a.Rule).Distinct().ToArray();
+            var rest = omitted > 0 ? $"{omitted}:{flow.Trail!.Hash}" : "";
+            return new(rules, omitted, doubts, $"{string.Join(",", rules)}|{rest}|{string.Join(",", doubts)}");
+        }
     }
 }
