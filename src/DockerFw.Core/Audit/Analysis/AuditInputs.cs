@@ -72,7 +72,33 @@ public sealed class AuditInputs
     public IntervalSet ContainerSubnets => _containerSubnets ??=
         IntervalSet.FromRanges(Networks.Where(n => n.Subnet is not null).Select(n => n.Subnet!.Bounds));
 
-    public AuditedNetwork? NetworkOfBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
+    private readonly Dictionary<PacketSpace, IntervalSet> _bridgeSymbols = [];
+
+    /// <summary>
+    /// The networks' bridges as interface symbols of a space: asked for every network's NAT facts, so
+    /// looked up once per space, not once per network.
+    /// </summary>
+    public IntervalSet BridgesIn(PacketSpace space)
+    {
+        if (!_bridgeSymbols.TryGetValue(space, out var set))
+            _bridgeSymbols[space] = set = IntervalSet.FromValues(Networks.Select(n => (UInt128)space.Interfaces.SymbolOf(n.Bridge)));
+        return set;
+    }
+
+    private Dictionary<string, AuditedNetwork>? _byBridge;
+
+    /// <summary>The (first) network on a bridge: asked once per bridge by the checks, so indexed.</summary>
+    public AuditedNetwork? NetworkOfBridge(string bridge)
+    {
+        if (_byBridge is null)
+        {
+            var byBridge = new Dictionary<string, AuditedNetwork>(StringComparer.Ordinal);
+            foreach (var n in Networks) byBridge.TryAdd(n.Bridge, n);
+            _byBridge = byBridge;
+        }
+
+        return _byBridge.GetValueOrDefault(bridge);
+    }
 
     /// <summary>The network whose subnet holds an address, if any.</summary>
     public AuditedNetwork? NetworkOfAddress(UInt128 address) => Networks.FirstOrDefault(n => n.Subnet?.Contains(address) == true);

@@ -93,8 +93,10 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     }
 
     /// <summary>
-    /// NEW packets arriving on any interface that is not a known bridge, by the bridge they leave on.
-    /// Verdicts first; bridges with anything accepted are walked again with the rules recorded.
+    /// NEW packets arriving on any interface that is not a known bridge, addressed to a network's
+    /// containers (<see cref="ContainerAddresses"/>: any address for a network without a subnet), by
+    /// the bridge they leave on. Verdicts first; bridges with anything accepted are walked again with
+    /// the rules recorded.
     /// </summary>
     public BridgePieces FromOutside()
     {
@@ -103,7 +105,12 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         // the container's replies go to the bridge, never back to it, so no connection is opened.
         var containers = inputs.Networks.Where(n => n.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
-        var outside = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src))));
+        // Only packets to the containers are asked (the isolation check cuts every piece to them): those
+        // to the host's addresses would be cut by each published port's DNAT, and every such piece again
+        // by each bridge it may leave on, a product of the ports and the bridges.
+        var addressed = IntervalSet.FromRanges(inputs.Networks.SelectMany(n => ContainerAddresses(n).Ranges));
+        var outside = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src)))
+            .With(Dimension.Dst, addressed));
         var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward,
             outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out, BridgeSymbols);
         var open = quick.Accepting().Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
@@ -124,8 +131,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     }
 
     // A bridge's exact name matches one symbol: the set is built at once, not by a union per bridge.
-    private static IntervalSet Bridges(PacketSpace space, AuditInputs inputs) =>
-        IntervalSet.FromValues(inputs.Networks.Select(n => (UInt128)space.Interfaces.SymbolOf(n.Bridge)));
+    private static IntervalSet Bridges(PacketSpace space, AuditInputs inputs) => inputs.BridgesIn(space);
 
     /// <summary>NEW forwarded packets whose given interface is none of the bridges.</summary>
     public static PacketSet NewFromOutside(PacketSpace space, AuditInputs inputs, Dimension side)
