@@ -22,7 +22,8 @@ public sealed record PairReach(
         // From A's containers only: the host's own address on A's bridge is no container (arriving on
         // the bridge it is a martian source the kernel drops), and Docker's `--src-type LOCAL`
         // masquerade would make it a connection beside the containers' one-way flow to the same server.
-        var pieces = passes.ToContainersOf(passes.ToContainersOf(all, to), from, Dimension.Src);
+        var toContainers = passes.ToContainersOf(all, to);
+        var pieces = passes.ToContainersOf(toContainers, from, Dimension.Src);
         // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
         var replies = ServerReplies.Of(from, to, inputs);
         var back = AcceptedReplies(from, to, passes);
@@ -33,8 +34,17 @@ public sealed record PairReach(
         return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"))
         {
             ReplyWay = own.Count == 0 ? null : string.Join("; ", own),
+            Escape = [.. IsolationEscape.Evidence(toContainers.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe), inputs.Ruleset)],
         };
     }
+
+    /// <summary>
+    /// The rules that open the pair as the isolation check names them (<see cref="IsolationEscape"/>:
+    /// an isolation chain's early RETURN where one let the packets out), from any container address of
+    /// <see cref="From"/>'s pass. Judged here, with the pass at hand: the passes keep only the last
+    /// network's, and asking it again per pair walked every source network twice.
+    /// </summary>
+    public ImmutableArray<Evidence> Escape { get; init; } = [];
 
     /// <summary>How the replies of the multi-homed servers that answer by their own routes go (null: every reply comes back the request's way).</summary>
     public string? ReplyWay { get; init; }

@@ -35,7 +35,7 @@ public sealed class IsolationCheck : IAuditCheck
         {
             if (pair.Verdict == ReachabilityVerdict.Denied || (pair.Verdict == ReachabilityVerdict.Partial && OnlyRoutedDesign(pair, analysis))) continue;
             var names = new[] { pair.From.Name, pair.To.Name };
-            var evidence = Opening(pair, analysis);
+            var evidence = pair.Escape;
             if (pair.Verdict == ReachabilityVerdict.Allowed)
                 yield return Finding.Of(FindingCodes.NetworksNotIsolated,
                     $"{family}containers of {pair.From.Name} can open any connection to containers of {pair.To.Name}: the networks are not isolated. Remove or narrow the rules that accept this traffic (evidence), or restore Docker's isolation rules (restart dockerd).",
@@ -49,17 +49,6 @@ public sealed class IsolationCheck : IAuditCheck
                     $"{family}containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",
                     names, evidence: evidence);
         }
-    }
-
-    /// <summary>
-    /// The rules that open a pair: as the matrix names them, except that a region that left an
-    /// isolation chain by an early RETURN names that RETURN (IsolationEscape).
-    /// </summary>
-    private static IEnumerable<Evidence> Opening(PairReach pair, AuditAnalysis analysis)
-    {
-        if (!analysis.Passes.From(pair.From).TryGetValue(pair.To.Bridge, out var all)) return pair.Opening;
-        var open = analysis.Passes.ToContainersOf(all, pair.To).Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
-        return IsolationEscape.Evidence(open, analysis.Inputs.Ruleset).ToList();
     }
 
     private static IEnumerable<(string Bridge, List<AllowedFlow> Flows, IEnumerable<Evidence> Evidence)> FromOutside(AuditAnalysis analysis)
