@@ -33,6 +33,8 @@ switch (args)
             _ => throw new ArgumentException($"unknown input kind {kind}"),
         });
         return 0;
+    case ["alloc", var file, .. var top]:
+        return DockerFw.Bench.Shapes.AllocationProfile.Run(file, top is [var shown] ? int.Parse(shown) : 25);
     case ["model-size", var file]:
         return DockerFw.Bench.Shapes.ModelSize.Run(file);
     case ["roundtrip", var file, var output]:

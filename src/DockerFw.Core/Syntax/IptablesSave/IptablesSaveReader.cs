@@ -141,7 +141,7 @@ public static class IptablesSaveReader
             return;
         }
 
-        var context = new RuleContext(session.Family, table, at, diagnostics);
+        var context = session.Context(table, at);
         var source = lines.Text.AsMemory(lines.LineStart + start, lines.LineEnd - lines.LineStart - start);
         var rule = session.Binder.Bind(tokens, context, counters, start == 0 ? at : at.AtColumn(start + 1), source);
         if (rule is null) return;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
@@ -44,34 +45,46 @@ internal static class MatchBinders
     /// <summary>Up to 15 ports or P:Q ranges, each read by xtables_parse_port (<c>010</c> is 8).</summary>
     public static MatchBinder Multiport(MultiportField field) => u =>
     {
-        var parts = u.Arg.Text.Split(',');
-        var ranges = ImmutableArray.CreateBuilder<PortRange>(parts.Length);
-        foreach (var part in parts)
+        // Cut at the commas in place: a string per port and an array per rule were most of what the
+        // binder allocated on a dump of multiport rules.
+        var text = u.Arg.Text.AsSpan();
+        var ranges = new PortRange[text.Count(',') + 1];
+        if (ranges.Length > 15) return BadPortList(u);
+        var i = 0;
+        foreach (var part in text.Split(','))
         {
-            if (parts.Length > 15 || !XtablesPorts.TryParseRange(part, XtablesPorts.Style.ParsePort, out var first, out var last))
-                return u.Context.Bad<Match>(u.Arg, "a list of up to 15 ports or ranges (80,443,8000:8080)");
-            ranges.Add(new PortRange(first, last));
+            if (!XtablesPorts.TryParseRange(text[part], XtablesPorts.Style.ParsePort, out var first, out var last)) return BadPortList(u);
+            ranges[i++] = new PortRange(first, last);
         }
 
-        return new MultiportMatch(field, ranges.MoveToImmutable(), u.Negated);
+        return new MultiportMatch(field, ImmutableCollectionsMarshal.AsImmutableArray(ranges), u.Negated);
     };
+
+    private static Match? BadPortList(OptionUse u) => u.Context.Bad<Match>(u.Arg, "a list of up to 15 ports or ranges (80,443,8000:8080)");
 
     public static Match? Icmp(OptionUse u) =>
         IcmpTypes.TryParse(u.Arg.Text, u.Context.Family, out var type, out var code)
             ? new IcmpTypeMatch(u.Context.Family, type, code, u.Negated)
             : u.Context.Bad<Match>(u.Arg, "an ICMP type (a name, any, T or T/C)");
 
-    public static Match? States(OptionUse u)
+    // A dump repeats a handful of state lists (NEW, RELATED,ESTABLISHED...) on thousands of rules.
+    private static readonly Memo<ConntrackStates> StateLists = new(TryParseStates);
+
+    public static Match? States(OptionUse u) =>
+        StateLists.TryParse(u.Arg.Text, out var states)
+            ? new ConntrackStateMatch(states, u.Negated, StateModule: u.Module == "state")
+            : u.Context.Bad<Match>(u.Arg, $"conntrack states ({string.Join(",", ConntrackStatesText.Names)})");
+
+    private static bool TryParseStates(string text, out ConntrackStates states)
     {
-        var states = ConntrackStates.None;
-        foreach (var part in u.Arg.Text.Split(','))
+        states = ConntrackStates.None;
+        foreach (var part in text.Split(','))
         {
-            if (!ConntrackStatesText.TryParseOne(part, out var s))
-                return u.Context.Bad<Match>(u.Arg, $"conntrack states ({string.Join(",", ConntrackStatesText.Names)})");
+            if (!ConntrackStatesText.TryParseOne(part, out var s)) return false;
             states |= s;
         }
 
-        return new ConntrackStateMatch(states, u.Negated, StateModule: u.Module == "state");
+        return true;
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ internal sealed class ReadSession(IpFamily family, List<Diagnostic> diagnostics)
 
     public RuleBinder Binder { get; } = new();
 
+    private RuleContext? context;
+
+    /// <summary>The context of the next rule line, <paramref name="table"/>'s at <paramref name="line"/>.</summary>
+    public RuleContext Context(TableBuilder table, SourceSpan line) =>
+        context?.Start(table, line) ?? (context = new RuleContext(Family, table, line, Diagnostics));
+
     /// <summary>True once a rule carried counters: the dump is then one restored with --counters.</summary>
     public bool SawCounters { get; set; }
 }

@@ -128,7 +128,10 @@ internal sealed partial class RuleBinder
 
     /// <summary>An extension name as xtables loads it: a library file name of at most 28 bytes.</summary>
     private static bool IsExtensionName(string name) =>
-        name.Length is > 0 and <= 28 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+        name.Length is > 0 and <= 28 && !name.AsSpan().ContainsAnyExcept(ExtensionNameChars);
+
+    private static readonly System.Buffers.SearchValues<char> ExtensionNameChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
     /// <summary>The kernel refuses a port match whose protocol is not fixed by <c>-p</c> (xt_tcpudp checkentry).</summary>
     private void CheckProtocolModules()

@@ -112,8 +112,17 @@ internal static class RuleFormatter
                 a.Value.AppendTo(text.Append(' '));
                 return;
             case PortMatch { Range: var range }:
-                text.Append(' ').Append(range.First);
-                if (range.Last != range.First) text.Append(':').Append(range.Last);
+                AppendRange(text.Append(' '), range);
+                return;
+            case MultiportMatch m:
+                // Appended range by range: a joined string per rule was most of what the writer allocated on multiport rules.
+                for (var i = 0; i < m.Ranges.Length; i++) AppendRange(i == 0 ? text.Append(' ') : text.Append(','), m.Ranges[i]);
+                return;
+            case ConntrackStateMatch c:
+                text.Append(' ').Append(StatesText(c.States));
+                return;
+            case TcpFlagsMatch f:
+                text.Append(' ').Append(TcpFlagsText.Format(f.Mask)).Append(' ').Append(TcpFlagsText.Format(f.Compare));
                 return;
         }
 
@@ -121,12 +130,9 @@ internal static class RuleFormatter
         {
             ProtocolMatch p => p.Value.Name,
             FragmentMatch => null,
-            TcpFlagsMatch f => $"{TcpFlagsText.Format(f.Mask)} {TcpFlagsText.Format(f.Compare)}",
-            MultiportMatch m => string.Join(',', m.Ranges.Select(r => r.Format(':'))),
             IcmpTypeMatch i => i.FormatValue(),
             IcmpTypeSetMatch i => i.FormatValue(),
             InterfaceSetMatch i => i.FormatValue(),
-            ConntrackStateMatch c => ConntrackStatesText.Format(c.States),
             MarkMatch m => m.Value.FormatMatch(),
             AddrTypeMatch a => string.Join(',', a.Types),
             IpRangeMatch r => r.FormatValue(),
@@ -135,6 +141,21 @@ internal static class RuleFormatter
         };
         if (!string.IsNullOrEmpty(value)) text.Append(' ').Append(value);
     }
+
+    /// <summary><c>P</c> or <c>P:Q</c>, as <see cref="PortRange.Format"/> writes it, without a string of its own.</summary>
+    private static void AppendRange(StringBuilder text, PortRange range)
+    {
+        text.Append(range.First);
+        if (range.Last != range.First) text.Append(':').Append(range.Last);
+    }
+
+    // The conntrack states' text, one per combination (seven flags): formatted once, not per rule.
+    private static readonly string?[] StateTexts = new string?[1 << 7];
+
+    private static string StatesText(ConntrackStates states) =>
+        (int)states is var index and >= 0 and < 1 << 7
+            ? StateTexts[index] ??= ConntrackStatesText.Format(states)
+            : ConntrackStatesText.Format(states);
 
     private static void Arguments(StringBuilder text, string? module, string option, IEnumerable<string> arguments)
     {

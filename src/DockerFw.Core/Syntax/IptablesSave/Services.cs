@@ -24,5 +24,8 @@ internal static class Services
         ["sip"] = 5060, ["postgresql"] = 5432, ["x11"] = 6000, ["http-alt"] = 8080,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static bool TryGetPort(string name, out int port) => Ports.TryGetValue(name, out port);
+    private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> ByText =
+        Ports.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public static bool TryGetPort(ReadOnlySpan<char> name, out int port) => ByText.TryGetValue(name, out port);
 }

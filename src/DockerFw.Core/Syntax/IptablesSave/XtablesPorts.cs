@@ -21,14 +21,14 @@ internal static class XtablesPorts
     }
 
     /// <summary><c>xtables_parse_port</c>: a service name, else a base-0 number up to 65535.</summary>
-    public static bool TryParsePort(string text, out int port) =>
+    public static bool TryParsePort(ReadOnlySpan<char> text, out int port) =>
         Services.TryGetPort(text, out port) || XtablesNumber.TryParse(text, 65535, out port);
 
     /// <summary>
     /// <c>xtables_getportbyname</c>: a service name, else what getaddrinfo makes of a decimal service:
     /// the low 32 bits as an int, refused when negative, and its low 16 bits are the port.
     /// </summary>
-    public static bool TryGetPortByName(string text, out int port)
+    public static bool TryGetPortByName(ReadOnlySpan<char> text, out int port)
     {
         if (Services.TryGetPort(text, out port)) return true;
         if (!XtablesNumber.TryParseDecimalWrapping(text, out var value) || unchecked((int)(uint)value) < 0) return false;
@@ -40,13 +40,13 @@ internal static class XtablesPorts
     /// A <c>--sport</c>/<c>--dport</c> value: <paramref name="first"/> may be above <paramref name="last"/>
     /// only in <see cref="Style.GetPortByName"/>, which loads such a range (it then matches nothing).
     /// </summary>
-    public static bool TryParseRange(string text, Style style, out int first, out int last)
+    public static bool TryParseRange(ReadOnlySpan<char> text, Style style, out int first, out int last)
     {
         first = 0;
         last = 65535;
+        var colon = text.IndexOf(':');
         if (style == Style.ParsePort)
         {
-            var colon = text.IndexOf(':');
             if (colon < 0)
             {
                 var ok = TryParsePort(text, out first);
@@ -60,16 +60,17 @@ internal static class XtablesPorts
         }
 
         // strsep on ':': an empty part keeps its default (0, 65535); one part is a single port.
-        var parts = text.Split(':');
-        if (parts.Length > 2) return false;
-        if (parts[0].Length > 0 && !TryGetPortByName(parts[0], out first)) return false;
-        if (parts.Length == 1)
+        var head = colon < 0 ? text : text[..colon];
+        var tail = colon < 0 ? [] : text[(colon + 1)..];
+        if (tail.Contains(':')) return false;
+        if (head.Length > 0 && !TryGetPortByName(head, out first)) return false;
+        if (colon < 0)
         {
             last = first;
             return true;
         }
 
-        return parts[1].Length == 0 || TryGetPortByName(parts[1], out last);
+        return tail.Length == 0 || TryGetPortByName(tail, out last);
     }
 
     /// <summary>
