@@ -11,6 +11,7 @@
 # Usage: scripts/bench-fmt.sh [RULES] [RUNS] [SHAPE...]     (defaults: 100000 10, every shape)
 #        scripts/bench-fmt.sh --quick                        (20000 rules, 3 runs: before you stop)
 #        BENCH_NATIVE=1 scripts/bench-fmt.sh ...             (the native build, scripts/publish.sh --native)
+#        BENCH_PUBLISH=--jit scripts/bench-fmt.sh ...        (any option of scripts/publish.sh: both builds, one run each)
 set -euo pipefail
 
 if [[ "${1:-}" == "--quick" ]]; then set -- 20000 3; fi
@@ -32,7 +33,7 @@ command -v hyperfine >/dev/null || { echo "bench-fmt: hyperfine is missing (apt-
 
 dotnet build "$repo/bench/DockerFw.Bench" -c Release -v q -clp:ErrorsOnly >/dev/null
 bench() { dotnet "$repo/bench/DockerFw.Bench/bin/Release/net10.0/DockerFw.Bench.dll" "$@"; }
-"$repo/scripts/publish.sh" ${BENCH_NATIVE:+--native} "$work/dockerfw" >/dev/null
+"$repo/scripts/publish.sh" ${BENCH_NATIVE:+--native} ${BENCH_PUBLISH:-} "$work/dockerfw" >/dev/null
 ip netns add "$netns"
 
 # Peak resident memory of one run, in MB.
