@@ -23,7 +23,7 @@ public sealed class MasqueradeCheck : IAuditCheck
 
         // On a host without Docker networks every NAT rule is someone else's business.
         if (!analysis.Inputs.Networks.IsEmpty)
-            foreach (var finding in UnownedSources(analysis, FabricChains(context, analysis))) yield return finding;
+            foreach (var finding in UnownedSources(analysis, FabricChains(context))) yield return finding;
     }
 
     /// <summary>
@@ -31,11 +31,12 @@ public sealed class MasqueradeCheck : IAuditCheck
     /// masquerade the fabric's own pool, which no Docker network owns, by design; the fabric check
     /// judges what they do to Docker's traffic (DFW271, DFW280).
     /// </summary>
-    private static HashSet<string> FabricChains(AuditContext context, AuditAnalysis analysis)
+    private static HashSet<string> FabricChains(AuditContext context)
     {
+        var (flannel, weave) = FabricReport.Found(context);
         var chains = new HashSet<string>(StringComparer.Ordinal);
-        if ((context.Flannel ?? FlannelConfig.Infer(analysis.Inputs.Ruleset)) is not null) chains.Add(FlannelConfig.MasqueradeChain);
-        if (WeaveConfig.Infer(analysis.Inputs.Ruleset) is not null) chains.Add(WeaveConfig.NatChain);
+        if (flannel is not null) chains.Add(FlannelConfig.MasqueradeChain);
+        if (weave is not null) chains.Add(WeaveConfig.NatChain);
         return chains;
     }
 

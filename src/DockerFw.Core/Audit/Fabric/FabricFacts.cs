@@ -35,11 +35,17 @@ public sealed record FabricReport(FlannelFacts? Flannel, WeaveFacts? Weave)
 
     public static FabricReport? Of(AuditContext context) => Cache.GetValue(context, c => new StrongBox<FabricReport?>(Judge(c))).Value;
 
+    /// <summary>The fabrics the host shows (subnet.env, or their own rules), not judged: for a check that only needs to know which are there.</summary>
+    public static (FlannelConfig? Flannel, WeaveConfig? Weave) Found(AuditContext context)
+    {
+        var ruleset = context.Analysis().Inputs.Ruleset;
+        return (context.Flannel ?? FlannelConfig.Infer(ruleset), WeaveConfig.Infer(ruleset));
+    }
+
     private static FabricReport? Judge(AuditContext context)
     {
         var inputs = context.Analysis().Inputs;
-        var flannel = context.Flannel ?? FlannelConfig.Infer(inputs.Ruleset);
-        var weave = WeaveConfig.Infer(inputs.Ruleset);
+        var (flannel, weave) = Found(context);
         if (flannel is null && weave is null) return null;
         var probe = new FabricProbe(inputs, [FlannelConfig.VxlanDevice, WeaveConfig.Bridge]);
         return new FabricReport(flannel is null ? null : JudgeFlannel(inputs, probe, flannel), weave is null ? null : JudgeWeave(inputs, probe, weave));
