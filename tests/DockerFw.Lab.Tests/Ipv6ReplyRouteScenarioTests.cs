@@ -82,7 +82,7 @@ public sealed class Ipv6ReplyRouteScenarioTests
 
     /// <summary>Until no IPv6 address of the lab host or of the containers is tentative (<see cref="AddressSettling"/>).</summary>
     private bool Settled(string[] containers) =>
-        AddressSettling.Wait([() => lab.InLab("ip", "-6", "-j", "addr", "show", "tentative").Out,
+        AddressSettling.Wait([() => lab.InLab(AddressSettling.Listing).Out,
             // The host's ip in the container's namespace: busybox's has no JSON.
             .. containers.Select(c => AddressSettling.In($"/proc/{lab.MustDocker("inspect", "-f", "{{.State.Pid}}", c).Trim()}/ns/net"))]);
 }

@@ -12,6 +12,9 @@ namespace DockerFw.Lab.Tests.Lab;
 /// </summary>
 public static class AddressSettling
 {
+    /// <summary>The command that lists a namespace's tentative IPv6 addresses, as JSON (<see cref="Pending"/> reads it).</summary>
+    public static readonly string[] Listing = ["ip", "-6", "-j", "addr", "show", "tentative"];
+
     /// <summary><paramref name="tentative"/> gives each namespace's <c>ip -6 -j addr show tentative</c>; true once none lists an address on an interface that is up, false after 10 s.</summary>
     public static bool Wait(IReadOnlyList<Func<string>> tentative)
     {
@@ -36,5 +39,5 @@ public static class AddressSettling
 
     /// <summary>The tentative IPv6 addresses of the namespace at <paramref name="netnsPath"/>, as JSON.</summary>
     public static Func<string> In(string netnsPath) =>
-        () => Processes.Run("nsenter", [$"--net={netnsPath}", "ip", "-6", "-j", "addr", "show", "tentative"]).Out;
+        () => Processes.Run("nsenter", [$"--net={netnsPath}", .. Listing]).Out;
 }

@@ -63,7 +63,7 @@ public sealed class BuiltScenario
             Processes.Run("nsenter", [$"--net={path}", "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"]);
         // Probes of an address still in duplicate address detection read silent whatever the rules say.
         // Past 10 s the probes go anyway: a silence they read is then a disagreement to look at, not a hang.
-        AddressSettling.Wait([() => lab.InLab("ip", "-6", "-j", "addr", "show", "tentative").Out, .. paths.Values.Select(AddressSettling.In)]);
+        AddressSettling.Wait([() => lab.InLab(AddressSettling.Listing).Out, .. paths.Values.Select(AddressSettling.In)]);
 
         foreach (var (name, path) in paths)
         {
