@@ -56,11 +56,17 @@ public static class ProbePlan
             foreach (var (from, path) in s.NetnsPaths)
                 foreach (var address in hostAddresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
                     if (NetnsSockets.SourceFor(path, address) is { } source)
+                    {
+                        // The DNAT target's way back to a client whose address the request kept, asked of
+                        // its kernel as for the probes between containers: whether it has one, and by which address.
+                        var known = s.NetnsPaths.TryGetValue(server, out var serverPath);
+                        var back = known ? NetnsSockets.SourceFor(serverPath!, source) : null;
                         probes.Add(new Probe(from, path, source, address, p.Transport, p.HostPort, true)
                         {
-                            // The DNAT target's way back to a client whose address the request kept.
-                            ReplyFrom = s.NetnsPaths.TryGetValue(server, out var serverPath) ? NetnsSockets.SourceFor(serverPath, source) : null,
+                            ReplyRoute = known ? back is not null : null,
+                            ReplyFrom = back,
                         });
+                    }
         }
 
         return probes;
