@@ -94,6 +94,12 @@ internal static class Messages
     public static Diagnostic WrongFamily(SourceSpan at, string what, string got) =>
         Error("DFW110", at, $"expected {what}, but got '{got}'");
 
+    public static Diagnostic NoSuchModule(SourceSpan at, string module) =>
+        Error("DFW114", at, $"expected a match module, but got '{Printable(module)}', which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load match\")");
+
+    public static Diagnostic NoSuchTarget(SourceSpan at, string target) =>
+        Error("DFW114", at, $"expected a target or a chain, but got '{Printable(target)}' with options, which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load target\")");
+
     public static Diagnostic FragmentInV6(SourceSpan at) =>
         Error("DFW110", at, "expected -m frag in ip6tables, but got '-f' (IPv4 only)");
 

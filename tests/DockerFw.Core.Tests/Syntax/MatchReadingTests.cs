@@ -109,15 +109,23 @@ public class MatchReadingTests
     }
 
     [Fact]
-    public void An_unknown_module_is_kept_opaque_with_a_warning()
+    public void A_module_xtables_has_but_dockerfw_does_not_model_is_kept_opaque_with_a_warning()
     {
         var rule = WarnsWith(
-            "-A INPUT -m protocolid --spts 67:68 ! --flag -j ACCEPT",
-            "-A INPUT -m protocolid --spts 67:68 ! --flag -j ACCEPT",
-            "t:4:13: warning: unknown match module 'protocolid': its options are kept verbatim but not understood [DFW151]");
+            "-A INPUT -m ipp2p --spts 67:68 ! --flag -j ACCEPT",
+            "-A INPUT -m ipp2p --spts 67:68 ! --flag -j ACCEPT",
+            "t:4:13: warning: unknown match module 'ipp2p': its options are kept verbatim but not understood [DFW151]");
 
         Assert.All(rule.Matches, m => Assert.IsType<OpaqueMatch>(m));
     }
+
+    [Theory]
+    [InlineData("-A INPUT -m ipr3ange --src-range 1.2.3.4-1.2.3.9 -j ACCEPT", "ipr3ange")]
+    [InlineData("-A INPUT -m protocolid --spts 67:68 -j ACCEPT", "protocolid")]
+    [InlineData("-A INPUT -m Comment --comment x -j ACCEPT", "Comment")]
+    [InlineData("-A INPUT -m NFLOG -j ACCEPT", "NFLOG")]
+    public void A_module_no_extension_provides_is_refused_as_restore_refuses_it(string line, string module) =>
+        FailsWithMessage(line, $"t:4:13: error: expected a match module, but got '{module}', which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load match\") [DFW114]");
 
     [Fact]
     public void An_unknown_option_of_an_open_ended_module_is_kept_with_a_warning() =>

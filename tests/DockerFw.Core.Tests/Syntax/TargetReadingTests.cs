@@ -85,13 +85,34 @@ public class TargetReadingTests
     }
 
     [Fact]
-    public void An_unknown_target_with_options_is_kept_with_a_warning()
+    public void A_target_xtables_has_but_dockerfw_does_not_model_is_kept_with_a_warning()
     {
         var rule = WarnsWith(
-            "-A INPUT -j FUTURE --level 3 --fast",
-            "-A INPUT -j FUTURE --level 3 --fast",
-            "t:4:13: warning: unknown target 'FUTURE': its options are kept verbatim but not understood [DFW153]");
+            "-A INPUT -j TARPIT --level 3 --fast",
+            "-A INPUT -j TARPIT --level 3 --fast",
+            "t:4:13: warning: unknown target 'TARPIT': its options are kept verbatim but not understood [DFW153]");
 
         Assert.False(Assert.IsType<ExtensionTarget>(rule.Target).Known);
     }
+
+    [Fact]
+    public void Such_a_target_given_no_option_is_the_extension_not_a_jump_to_an_undeclared_chain()
+    {
+        var rule = WarnsWith(
+            "-A INPUT -p tcp -j TCPOPTSTRIP",
+            "-A INPUT -p tcp -j TCPOPTSTRIP",
+            "t:4:20: warning: unknown target 'TCPOPTSTRIP': its options are kept verbatim but not understood [DFW153]");
+
+        Assert.IsType<ExtensionTarget>(rule.Target);
+    }
+
+    [Fact]
+    public void A_target_with_options_that_no_extension_provides_is_refused_as_restore_refuses_it() =>
+        FailsWithMessage("-A INPUT -j FUTURE --level 3 --fast",
+            "t:4:13: error: expected a target or a chain, but got 'FUTURE' with options, which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load target\") [DFW114]");
+
+    [Fact]
+    public void A_family_s_own_target_is_refused_in_the_other_family() =>
+        FailsWithMessage("-A INPUT -j SNPT --src-pfx 2001:db8::/64 --dst-pfx 2001:db9::/64",
+            "t:4:13: error: expected a target or a chain, but got 'SNPT' with options, which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load target\") [DFW114]");
 }

@@ -114,7 +114,10 @@ internal sealed partial class RuleBinder
             return targetSpec.Build(new TargetUse(name, targetArgs, context));
         }
 
-        if (targetArgs.Count == 0) return new JumpTarget(name.Text);
+        // Given no option, a name is a jump to a chain unless xtables has a target of that name and the
+        // table declares no chain of it: restore loads `-j TCPOPTSTRIP` alone as the target.
+        if (targetArgs.Count == 0 && (context.Table.HasChain(name.Text) || !XtablesExtensions.IsTarget(name.Text, context.Family)))
+            return new JumpTarget(name.Text);
         if (context.Table.HasChain(name.Text))
         {
             context.Report(Messages.ChainTargetWithOptions(context.At(targetArgs[0].Option), name.Text, targetArgs[0].Name));
@@ -122,6 +125,12 @@ internal sealed partial class RuleBinder
         }
 
         if (!IsExtensionName(name.Text)) return context.Bad<Target>(name, "a target name (letters, digits, _ and -, at most 28)");
+        if (!XtablesExtensions.IsTarget(name.Text, context.Family))
+        {
+            context.Report(Messages.NoSuchTarget(context.At(name), name.Text));
+            return null;
+        }
+
         context.Report(Messages.UnknownTarget(context.At(name), name.Text));
         return new ExtensionTarget(name.Text, [.. targetArgs.Select(a => a.ToModel())], Known: false);
     }

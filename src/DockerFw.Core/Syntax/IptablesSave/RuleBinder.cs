@@ -277,6 +277,12 @@ internal sealed partial class RuleBinder
         }
 
         var table = MatchModules.Find(module.Text);
+        if (table is null && !XtablesExtensions.IsMatch(module.Text, context.Family))
+        {
+            context.Report(Messages.NoSuchModule(context.At(module), module.Text));
+            return;
+        }
+
         if (table is null) context.Report(Messages.UnknownModule(context.At(module), module.Text));
         blocks.Add(NewBlock(table, module.Text, module));
     }
