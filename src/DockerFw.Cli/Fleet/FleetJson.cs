@@ -37,6 +37,8 @@ internal static class FleetJson
                 cells.Compact("containers", report.Containers);
             }
 
+            // Only when two hosts are swarm nodes (a key added in v2: the other fleets' reports are unchanged).
+            if (!report.Swarm.IsEmpty) Swarm(json, report.Swarm);
             json.WriteStartArray("findings");
             foreach (var f in report.Findings)
             {
@@ -58,6 +60,38 @@ internal static class FleetJson
 
         output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         output.Write('\n');
+    }
+
+    private static void Swarm(Utf8JsonWriter json, IEnumerable<SwarmCell> cells)
+    {
+        json.WriteStartArray("swarm");
+        foreach (var cell in cells)
+        {
+            json.WriteStartObject();
+            json.WriteString("from_host", cell.Sender.Name);
+            json.WriteString("to_host", cell.Receiver.Name);
+            json.WriteString("source", IpAddressValue.Format(cell.Source, IpFamily.V4));
+            json.WriteString("destination", IpAddressValue.Format(cell.Destination, IpFamily.V4));
+            json.WriteString("protocol", cell.Port.Protocol == Protocol.Tcp ? "tcp" : "udp");
+            json.WriteNumber("port", cell.Port.Port);
+            json.WriteString("purpose", cell.Port.Purpose);
+            json.WriteString("outcome", Outcome(cell.Outcome));
+            json.WriteStartArray("decisions");
+            foreach (var d in cell.Decisions)
+            {
+                json.WriteStartObject();
+                json.WriteString("host", d.Host);
+                json.WriteString("stage", d.Stage == LegStage.SenderOutput ? "sender_output" : "receiver_input");
+                json.WriteString("rule", d.Rule);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            Nullable(json, "reason", cell.Reason);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void Host(Utf8JsonWriter json, HostSummary host, HashSet<FleetNetwork> routed)

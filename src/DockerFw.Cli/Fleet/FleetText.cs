@@ -35,6 +35,8 @@ internal static class FleetText
             Compact(output, "Networks across hosts", "network", report.Networks);
             Compact(output, "Containers across hosts", "container", report.Containers);
         }
+
+        Swarm(output, report.Swarm);
         output.WriteLine();
         if (report.Findings.IsEmpty)
         {
@@ -45,6 +47,20 @@ internal static class FleetText
         output.WriteLine($"Findings ({report.Findings.Length}):");
         foreach (var f in report.Findings)
             output.WriteLine(P($"  {f.Code.Code} {f.Code.Severity.ToString().ToLowerInvariant()} [{string.Join(", ", f.Hosts)}] {f.Message}"));
+    }
+
+    // Only when two hosts are swarm nodes: each node's ports as each other node opens them.
+    private static void Swarm(TextWriter output, IReadOnlyList<SwarmCell> cells)
+    {
+        if (cells.Count == 0) return;
+        output.WriteLine();
+        output.WriteLine("Swarm across hosts (each node's swarm ports as the other nodes open them: the sender's OUTPUT, the receiver's INPUT):");
+        foreach (var cell in cells)
+        {
+            output.WriteLine(P($"  {cell.Sender.Name} -> {cell.Receiver.Name} {cell.Port.Display} ({cell.Port.Purpose}), {cell.Addresses}: {Word(cell.Outcome)}{(cell.Reason is null ? "" : $": {cell.Reason}")}"));
+            foreach (var d in cell.Decisions)
+                output.WriteLine(P($"    {d.Host} {(d.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")}: {d.Rule}"));
+        }
     }
 
     private static void Matrix(TextWriter output, string title, IEnumerable<FleetCell> cells)

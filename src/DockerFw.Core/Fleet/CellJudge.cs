@@ -15,15 +15,14 @@ public static class CellJudge
     /// <param name="legs">The cell's legs by key, as the hosts judged them; null for a leg no host judged.</param>
     public static FleetCell Judge(CellSpec cell, Func<LegKey, Leg?> legs)
     {
-        var all = cell.Universe;
         var way = cell.Way;
         var route = new Decision(cell.Sender.Name, null, way.Route is { } r ? UnderlayWay.Text(r) : "no route");
         if (way.Kind is WayKind.NoRoute or WayKind.OwnBridge)
-            return Done(cell, [new CellPart(CellOutcome.Blocked, all, [route], null, way.Reason)]);
+            return Done(cell, [new CellPart(CellOutcome.Blocked, cell.Universe, [route], null, way.Reason)]);
 
         var parts = new List<CellPart>();
         if (legs(LegKey.SenderForward) is not { } sender)
-            return Done(cell, [new CellPart(CellOutcome.Uncertain, all, [route], null, way.Reason)]);
+            return Done(cell, [new CellPart(CellOutcome.Uncertain, cell.Universe, [route], null, way.Reason)]);
 
         var accepted = new List<(PacketSet Packets, Decision Rule, string? Nat)>();
         foreach (var piece in sender.Pieces)

@@ -7,11 +7,11 @@ namespace DockerFw.Core.Fleet;
 /// A finding a cell raises, its message not yet written: merged, only a row's first cell's is (the
 /// others' would be thrown away, and a message names the cell's packets, costly to write a million times).
 /// </summary>
-internal sealed record CellFinding(FindingCode Code, ImmutableArray<string> Hosts, Func<string> Message, ImmutableArray<Decision> Evidence = default)
+internal sealed record CellFinding(FindingCode Code, ImmutableArray<string> Hosts, Func<string> Message, Func<ImmutableArray<Decision>>? Evidence = null)
 {
-    public FleetFinding Make() => new(Code, Hosts, Message()) { Evidence = Evidence.IsDefault ? [] : Evidence };
+    public FleetFinding Make() => new(Code, Hosts, Message()) { Evidence = Evidence is null ? [] : Evidence() };
 
-    public static CellFinding Of(FleetFinding finding) => new(finding.Code, finding.Hosts, () => finding.Message, finding.Evidence);
+    public static CellFinding Of(FleetFinding finding) => new(finding.Code, finding.Hosts, () => finding.Message, () => finding.Evidence);
 }
 
 /// <summary>

@@ -32,15 +32,19 @@ public static class FleetAuditor
     }
 
     /// <summary>The report of a plan whose hosts' legs are judged: its cells are judged as it is read.</summary>
-    public static FleetReport Report(FleetPlan plan, IReadOnlyDictionary<string, LegAnswers> answers, bool mergeFindings) =>
-        new(plan.Hosts, plan.Routed,
-            kind => plan.Cells(kind).Select(c => CellJudge.Judge(c, HostLegs.Of(c, answers))),
+    public static FleetReport Report(FleetPlan plan, IReadOnlyDictionary<string, LegAnswers> answers, bool mergeFindings)
+    {
+        var swarm = SwarmAcross.Judge(plan.SwarmNodes, answers);
+        return new(plan.Hosts, plan.Routed, swarm,
+            kind => plan.Cells(kind).Select(new RowJudge(answers).Judge),
             () => new FindingsOfCells(CellFindings, mergeFindings),
             found => [.. SubnetOverlaps.Find(plan)
                 .Concat(found.Cells)
                 .Concat(found.Mtu)
                 .Concat(FlannelPools.Find(plan.Hosts))
+                .Concat(SwarmAcross.Findings(swarm))
                 .Distinct()]);
+    }
 
     private static IEnumerable<CellFinding> CellFindings(FleetCell cell)
     {
@@ -50,31 +54,39 @@ public static class FleetAuditor
         if (way.Kind == WayKind.NoRoute)
             yield return new CellFinding(FleetCodes.NoRouteToPeer, hosts, () => NoRoute(spec));
 
-        foreach (var part in cell.Parts)
+        // The parts' shapes decide which findings; a part itself is read only for a message written
+        // (merged: one per code and row) or its evidence.
+        var shapes = cell.Shapes;
+        for (var i = 0; i < shapes.Length; i++)
         {
-            var last = part.Decisions.LastOrDefault();
-            switch (part.Outcome)
+            var (shape, index) = (shapes[i], i);
+            CellPart Part() => cell.Parts[index];
+            Decision Last() => Part().Decisions[^1];
+            switch (shape.Outcome)
             {
-                case CellOutcome.Blocked when last?.Stage is LegStage.SenderForward or LegStage.ReceiverForward:
-                    var (inDev, outDev) = last.Stage == LegStage.SenderForward ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
-                    yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts,
-                        () => $"{spec.From} -> {spec.To}: {last.Host} turns away {part.PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT", [last]);
+                case CellOutcome.Blocked when shape.LastStage is LegStage.SenderForward or LegStage.ReceiverForward:
+                    yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts, () =>
+                    {
+                        var last = Last();
+                        var (inDev, outDev) = last.Stage == LegStage.SenderForward ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
+                        return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT";
+                    }, () => [Last()]);
                     break;
-                case CellOutcome.Blocked when last?.Stage is LegStage.SenderOutput or LegStage.ReceiverInput:
+                case CellOutcome.Blocked when shape.LastStage is LegStage.SenderOutput or LegStage.ReceiverInput:
                     yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
-                        () => $"{spec.From} -> {spec.To}: {part.Reason} (decided by {last.Rule}); accept them in {(last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {last.Host}", [last]);
+                        () => $"{spec.From} -> {spec.To}: {Part().Reason} (decided by {Last().Rule}); accept them in {(Last().Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);
                     break;
-                case CellOutcome.Reachable when part.Nat is not null:
+                case CellOutcome.Reachable when shape.Nat:
                     yield return new CellFinding(FleetCodes.CrossHostMasqueraded, hosts,
-                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {part.PacketsText} on the way out ({part.Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
+                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {Part().PacketsText} on the way out ({Part().Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
                     break;
-                case CellOutcome.Blocked when last is { Stage: null } && way.Reaches:
+                case CellOutcome.Blocked when shape is { Decided: true, LastStage: null } && way.Reaches:
                     yield return new CellFinding(FleetCodes.NoRouteToPeer, hosts,
-                        () => $"{spec.From} -> {spec.To}: {part.Reason}; add a route on {last.Host} back to {spec.From}");
+                        () => $"{spec.From} -> {spec.To}: {Part().Reason}; add a route on {Last().Host} back to {spec.From}");
                     break;
                 case CellOutcome.Uncertain:
                     yield return new CellFinding(FleetCodes.CrossHostUndecided, hosts,
-                        () => $"{spec.From} -> {spec.To}: {part.PacketsText} undecided: {part.Reason}");
+                        () => $"{spec.From} -> {spec.To}: {Part().PacketsText} undecided: {Part().Reason}");
                     break;
             }
         }

@@ -33,13 +33,48 @@ public sealed record CellPart(CellOutcome Outcome, PacketSet Packets, ImmutableA
     public string PacketsText => Packets.IsEmpty ? "nothing" : Remediation.ProofText.Packets(Packets, Neutral.Space);
 }
 
-/// <summary>One judged cell of the fleet matrix: its outcome over every NEW packet of the cell, and its parts.</summary>
+/// <summary>
+/// What a part of a cell says without its packets: enough to tell the cell's outcome, whether it is
+/// masqueraded and which findings it raises (the last decision's stage, a NAT rule or none).
+/// </summary>
+public readonly record struct PartShape(CellOutcome Outcome, bool Decided, LegStage? LastStage, bool Nat)
+{
+    public static PartShape Of(CellPart part) =>
+        new(part.Outcome, part.Decisions.Length > 0, part.Decisions.IsEmpty ? null : part.Decisions[^1].Stage, part.Nat is not null);
+}
+
+/// <summary>
+/// One judged cell of the fleet matrix: its outcome over every NEW packet of the cell, and its parts.
+/// A cell judged with others of its row (<see cref="RowJudge"/>) knows its outcome and its parts'
+/// shapes at once and its parts only when they are read: of a row of 999 cells whose way leaves the
+/// fleet, only the first of each group is printed.
+/// </summary>
 public sealed record FleetCell(CellSpec Spec, CellOutcome Outcome, ImmutableArray<CellPart> Parts)
 {
+    private ImmutableArray<CellPart> _parts = Parts;
+    private readonly Func<ImmutableArray<CellPart>>? _later;
+    private ImmutableArray<PartShape> _shapes;
+
+    /// <param name="shapes">The shapes of the parts <paramref name="later"/> gives, in their order.</param>
+    internal FleetCell(CellSpec spec, CellOutcome outcome, ImmutableArray<PartShape> shapes, Func<ImmutableArray<CellPart>> later)
+        : this(spec, outcome, default(ImmutableArray<CellPart>))
+    {
+        (_shapes, _later) = (shapes, later);
+    }
+
+    public ImmutableArray<CellPart> Parts
+    {
+        get => _parts.IsDefault ? _parts = _later!() : _parts;
+        init => (_parts, _shapes) = (value, default);
+    }
+
+    /// <summary>Each part's shape, in the order of <see cref="Parts"/>.</summary>
+    public ImmutableArray<PartShape> Shapes => _shapes.IsDefault ? _shapes = [.. Parts.Select(PartShape.Of)] : _shapes;
+
     public string From => Spec.From;
 
     public string To => Spec.To;
 
     /// <summary>Some reachable packets arrive with the sender's address as their source, not the container's.</summary>
-    public bool Masqueraded => Parts.Any(p => p.Outcome == CellOutcome.Reachable && p.Nat is not null);
+    public bool Masqueraded => Shapes.Any(p => p.Outcome == CellOutcome.Reachable && p.Nat);
 }

@@ -12,17 +12,27 @@ namespace DockerFw.Core.Fleet;
 /// </summary>
 public sealed class FleetPlan
 {
-    private readonly ILookup<string, FleetNetwork> _routedOf;
-    private readonly ILookup<FleetNetwork, FleetContainer> _containersOn;
+    // Each host's routed networks with what their cells need (names, address sets), made once: a
+    // host takes part in some 4N cells of a fleet of N, and each is made three times a run.
+    private readonly Dictionary<string, ImmutableArray<Ends>> _routedOf;
+
+    private sealed record Ends(FleetNetwork Network, string Display, IntervalSet Range, ImmutableArray<(string Display, IntervalSet Address)> Containers);
 
     public FleetPlan(IReadOnlyList<HostSummary> hosts)
     {
         Hosts = [.. hosts];
         var peerRoutes = PeerRoutes.Of(hosts);
         Routed = [.. hosts.SelectMany(h => h.Networks.Where(n => n.IsDefaultBridge || peerRoutes.Cover(n)))];
-        _routedOf = Routed.ToLookup(n => n.Host);
-        _containersOn = hosts.SelectMany(h => h.Containers).ToLookup(c => c.Network);
+        var containersOn = hosts.SelectMany(h => h.Containers).ToLookup(c => c.Network);
+        var routedOf = Routed.ToLookup(n => n.Host);
+        _routedOf = hosts.Select(h => h.Name).Distinct().ToDictionary(h => h, h => routedOf[h]
+            .Select(n => new Ends(n, n.Display, ContainerRange(n), [.. containersOn[n].Select(c => (c.Display, IntervalSet.Single(c.Address)))]))
+            .ToImmutableArray());
+        SwarmNodes = SwarmAcross.Nodes(hosts);
     }
+
+    /// <summary>The hosts that are active swarm nodes: each pair's swarm ports are judged (<see cref="SwarmAcross"/>).</summary>
+    public ImmutableArray<HostSummary> SwarmNodes { get; }
 
     public ImmutableArray<HostSummary> Hosts { get; }
 
@@ -54,19 +64,19 @@ public sealed class FleetPlan
     /// <summary>The cells from one host to another, in the order of their networks and containers.</summary>
     public IEnumerable<CellSpec> Between(HostSummary sender, HostSummary receiver, CellKind kind)
     {
+        var tos = _routedOf[receiver.Name];
         foreach (var from in _routedOf[sender.Name])
-            foreach (var to in _routedOf[receiver.Name])
+            foreach (var to in tos)
             {
                 if (kind == CellKind.Network)
                 {
-                    yield return Spec(CellKind.Network, from.Display, to.Display, sender, receiver, from, to, ContainerRange(from), ContainerRange(to));
+                    yield return Spec(CellKind.Network, from.Display, to.Display, sender, receiver, from.Network, to.Network, from.Range, to.Range);
                     continue;
                 }
 
-                foreach (var a in _containersOn[from])
-                    foreach (var b in _containersOn[to])
-                        yield return Spec(CellKind.Container, a.Display, b.Display, sender, receiver, from, to,
-                            IntervalSet.Single(a.Address), IntervalSet.Single(b.Address));
+                foreach (var a in from.Containers)
+                    foreach (var b in to.Containers)
+                        yield return Spec(CellKind.Container, a.Display, b.Display, sender, receiver, from.Network, to.Network, a.Address, b.Address);
             }
     }
 

@@ -16,11 +16,14 @@ public sealed class FleetReport
     private readonly Func<FindingsOfCells, ImmutableArray<FleetFinding>> _findingsOf;
     private ImmutableArray<FleetFinding>? _findings;
 
-    internal FleetReport(ImmutableArray<HostSummary> hosts, ImmutableArray<FleetNetwork> routed, Func<CellKind, IEnumerable<FleetCell>> judge,
-        Func<FindingsOfCells> gatherer, Func<FindingsOfCells, ImmutableArray<FleetFinding>> findingsOf)
+    internal FleetReport(ImmutableArray<HostSummary> hosts, ImmutableArray<FleetNetwork> routed, ImmutableArray<SwarmCell> swarm,
+        Func<CellKind, IEnumerable<FleetCell>> judge, Func<FindingsOfCells> gatherer, Func<FindingsOfCells, ImmutableArray<FleetFinding>> findingsOf)
     {
-        (Hosts, Routed, _judge, _gatherer, _findingsOf) = (hosts, routed, judge, gatherer, findingsOf);
+        (Hosts, Routed, Swarm, _judge, _gatherer, _findingsOf) = (hosts, routed, swarm, judge, gatherer, findingsOf);
     }
+
+    /// <summary>Each swarm node's ports as every other node opens them; empty unless two hosts are swarm nodes.</summary>
+    public ImmutableArray<SwarmCell> Swarm { get; }
 
     public ImmutableArray<HostSummary> Hosts { get; }
 

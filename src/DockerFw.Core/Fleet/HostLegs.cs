@@ -31,6 +31,9 @@ public static class HostLegs
         foreach (var cell in plan.CellsOf(host.Name))
             foreach (var (_, request) in Requests(cell, host.Name))
                 legs.Add(request);
+        foreach (var (sender, receiver, port) in SwarmAcross.Pairs(plan.SwarmNodes))
+            foreach (var (_, request) in SwarmAcross.Requests(sender, receiver, port, host.Name))
+                legs.Add(request);
         return legs.Judge();
     }
 

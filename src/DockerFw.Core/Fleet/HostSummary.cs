@@ -51,23 +51,58 @@ public sealed record HostSummary(
             host.Host.Routes, host.Host.Settings.Forwarding(IpFamily.V4))
         {
             Flannel = host.Host.Flannel ?? Audit.Fabric.FlannelConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)),
+            Swarm = view.Swarm,
         };
     }
 
     /// <summary>flannel's pool and this host's lease, from its subnet.env, else as flanneld's rules name them; null without flannel.</summary>
     public Audit.Fabric.FlannelConfig? Flannel { get; init; }
 
+    /// <summary>The host's swarm membership as docker info reports it; null when the bundle says nothing of swarm.</summary>
+    public Docker.SwarmInfo? Swarm { get; init; }
+
     /// <summary>Whether an address is one of this host's own.</summary>
-    public bool Owns(UInt128 address) => Addresses.Any(a => a.Address == address);
+    public bool Owns(UInt128 address) => Index.Of(this).ByAddress.ContainsKey(address);
 
     /// <summary>The interface holding one of the host's addresses.</summary>
-    public string? InterfaceOf(UInt128 address) => Addresses.FirstOrDefault(a => a.Address == address)?.Interface;
+    public string? InterfaceOf(UInt128 address) => Index.Of(this).ByAddress.GetValueOrDefault(address)?.Interface;
 
-    public HostLink? Link(string name) => Links.FirstOrDefault(l => l.Name == name);
+    /// <summary>The host's addresses on one device, in their order.</summary>
+    public IReadOnlyList<InterfaceAddress> AddressesOn(string device) => Index.Of(this).ByDevice.GetValueOrDefault(device) ?? [];
+
+    public HostLink? Link(string name) => Index.Of(this).Links.GetValueOrDefault(name);
 
     /// <summary>A bridge network of the host by its bridge device.</summary>
-    public FleetNetwork? NetworkOnBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
+    public FleetNetwork? NetworkOnBridge(string bridge) => Index.Of(this).Bridges.GetValueOrDefault(bridge);
 
     /// <summary>The MTU of a device, 0 when the links were not read.</summary>
     public int MtuOf(string device) => Link(device)?.Mtu ?? 0;
+
+    // The summary's lists by key, made once per summary: a fleet of N asks each host's some 6N times.
+    // Each key keeps its first entry, as the lists' FirstOrDefault did. Kept beside the record, not in
+    // it, so that equal summaries stay equal.
+    private sealed class Index
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HostSummary, Index> Indexes = new();
+
+        public readonly Dictionary<UInt128, InterfaceAddress> ByAddress = [];
+        public readonly Dictionary<string, List<InterfaceAddress>> ByDevice = [];
+        public readonly Dictionary<string, HostLink> Links = [];
+        public readonly Dictionary<string, FleetNetwork> Bridges = [];
+
+        public static Index Of(HostSummary host) => Indexes.GetValue(host, h => new Index(h));
+
+        private Index(HostSummary host)
+        {
+            foreach (var a in host.Addresses)
+            {
+                ByAddress.TryAdd(a.Address, a);
+                if (!ByDevice.TryGetValue(a.Interface, out var on)) ByDevice[a.Interface] = on = [];
+                on.Add(a);
+            }
+
+            foreach (var l in host.Links) Links.TryAdd(l.Name, l);
+            foreach (var n in host.Networks) Bridges.TryAdd(n.Bridge, n);
+        }
+    }
 }

@@ -48,6 +48,29 @@ public sealed class LegAnswers
 
     internal LegAnswers(Dictionary<LegGroup, Leg> walks) => _walks = walks;
 
+    /// <summary>
+    /// Which pieces of the leg's group's walk hold some of the leg's packets (bit i: piece i): the
+    /// pieces its cut keeps, found without cutting. Null when the group was not walked or has more
+    /// pieces than a mask holds.
+    /// </summary>
+    public ulong? Touched(LegRequest request)
+    {
+        if (!_walks.TryGetValue(request.Group, out var all) || all.Pieces.Length > 64) return null;
+        var touched = 0UL;
+        for (var i = 0; i < all.Pieces.Length; i++)
+            foreach (var box in all.Pieces[i].Packets.Boxes)
+                if (!box.IsEmpty && box[Dimension.Src].Overlaps(request.Sources) && box[Dimension.Dst].Overlaps(request.Destinations))
+                {
+                    touched |= 1UL << i;
+                    break;
+                }
+
+        return touched;
+    }
+
+    /// <summary>Whether the leg's group was walked: a leg of a group no host walked has no answer.</summary>
+    public bool Walked(LegRequest request) => _walks.ContainsKey(request.Group);
+
     /// <summary>The leg's own packets of each piece of its group's walk, in the same order; a NATed leg's then said of the original sources. Null when the group was not walked.</summary>
     public Leg? Cut(LegRequest request)
     {

@@ -52,7 +52,7 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
         string ip() => IpAddressValue.Format(destination, IpFamily.V4);
         if (from.Routes.IsEmpty)
             return new(WayKind.Elsewhere, null, null, null, null, () => $"{from.Name}'s bundle holds no routes");
-        var route = from.Routes.Lookup(IpFamily.V4, destination);
+        var route = RouteIndex.Lookup(from.Routes, destination);
         if (route is null)
             return new(WayKind.NoRoute, null, null, null, null, () => $"{from.Name} has no route to {ip()}");
         if (route.Type != RouteType.Unicast)
@@ -89,7 +89,8 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
     // MASQUERADE takes the out device's address; the one in the gateway's subnet when there are several.
     private static UInt128? SourceOn(HostSummary from, Route route)
     {
-        var onDevice = from.Addresses.Where(a => a.Interface == route.Device).ToList();
+        if (route.Device is null) return null;
+        var onDevice = from.AddressesOn(route.Device);
         return (route.Gateway is { } g ? onDevice.FirstOrDefault(a => AddressMask.FromPrefix(IpFamily.V4, a.Network, a.PrefixLength).Contains(g)) : null)?.Address
             ?? onDevice.FirstOrDefault()?.Address;
     }
@@ -107,8 +108,8 @@ public sealed record OuterPacket(UInt128 Source, UInt128 Destination, int Protoc
     public static OuterPacket Of(HostSummary from, HostLink tunnel)
     {
         var remote = tunnel.Remote!.Value;
-        var route = from.Routes.Lookup(IpFamily.V4, remote);
-        var source = tunnel.Local ?? from.Addresses.FirstOrDefault(a => a.Interface == route?.Device)?.Address ?? 0;
+        var route = RouteIndex.Lookup(from.Routes, remote);
+        var source = tunnel.Local ?? (route?.Device is { } device ? from.AddressesOn(device).FirstOrDefault()?.Address : null) ?? 0;
         var kind = TunnelKind.Of(tunnel.Kind)!;
         return new OuterPacket(source, remote, kind.OuterProtocol, kind.OuterProtocol == Model.Values.Protocol.Udp ? tunnel.Port ?? LinuxVxlanPort : null, route?.Device);
     }

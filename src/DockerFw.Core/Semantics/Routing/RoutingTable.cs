@@ -26,6 +26,9 @@ public sealed record RoutingTable(ImmutableArray<Route> Routes, bool Complete)
         return null;
     }
 
+    /// <summary>Every route in the order <see cref="Lookup"/> tries them (fleet's index hashes them in that order).</summary>
+    internal IEnumerable<Route> InLookupOrder() => Ordered().SelectMany(t => t);
+
     // Each table of LookupOrder's routes, longest prefix first, then lowest metric (a stable sort: as
     // listed among equals), made once per table: a fleet looks up millions of addresses. Kept beside
     // the record, not in it, so that two tables of the same routes stay equal.
