@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A longer run of the seeded input fuzz (tests/DockerFw.Core.Tests/Fuzz): nft JSON, Docker JSON and
-# policy mutants through their readers and into the audit, never an exception and never slow.
+# A longer run of the seeded input fuzz (tests/DockerFw.Core.Tests/Fuzz): nft JSON, Docker JSON,
+# policy and approved snapshot file mutants through their readers and into the audit or the drift
+# check, never an exception and never slow.
 # CI runs a few hundred cases of each; this runs CASES (default 20000) of each.
 #   scripts/fuzz-inputs.sh [CASES]
 set -euo pipefail

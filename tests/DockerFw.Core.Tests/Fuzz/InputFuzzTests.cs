@@ -4,6 +4,7 @@ using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
+using DockerFw.Core.Snapshot;
 using DockerFw.Core.Syntax.IptablesSave;
 using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Tests;
@@ -12,8 +13,8 @@ namespace DockerFw.Core.Tests.Fuzz;
 
 /// <summary>
 /// Seeded mutants of every structured input (nft JSON, Docker JSON, policies) through their
-/// readers and on into the audit: never an exception, only diagnostics, and never slow. A failure
-/// names the seed and case and prints the mutant. DOCKERFW_FUZZ_CASES runs longer (scripts/fuzz-inputs.sh).
+/// readers and on into the audit, and of approved snapshot files through the drift check: never an
+/// exception, only diagnostics, and never slow. A failure names the seed and case and prints the mutant. DOCKERFW_FUZZ_CASES runs longer (scripts/fuzz-inputs.sh).
 /// </summary>
 public sealed class InputFuzzTests
 {
@@ -67,6 +68,54 @@ public sealed class InputFuzzTests
                 if (document.Value is not null) PolicyResolver.Resolve(document.Value, view);
             });
         }
+    }
+
+    [Fact]
+    public void Snapshot_file_mutants_are_compared_with_the_host_never_an_exception()
+    {
+        // The approved file is what a user keeps in git and edits by hand: lines lost, repeated, moved,
+        // cut, or holding words from elsewhere. `snapshot --check` diffs it and judges what it changes.
+        var view = DockerInspectReader.Read(LabFile("docker-networks.json"), "n").Value!.Merge(DockerInspectReader.Read(LabFile("docker-containers.json"), "c").Value!);
+        var approved = HostSnapshot.Of([LabRules.Value], view);
+        var random = new Random(Seed);
+        for (var i = 0; i < Cases(300); i++)
+        {
+            var mutant = MutateLines(approved, random);
+            Guard(i, mutant, () =>
+            {
+                DockerFw.Core.Remediation.UnifiedDiff.Of(mutant, approved, "snapshot");
+                BehaviourDrift.Compare(mutant, "approved.txt", LabRules.Value, view, HostSettings.Unknown);
+            });
+        }
+    }
+
+    private static readonly string[] SnapshotWords =
+    [
+        "*filter", "*nat", "COMMIT", ":DOCKER - [0:0]", "-A FORWARD -j DOCKER", "-j", "-m", "!", "--comment", "\"", "{bridge:",
+        "{container:", "}", "# docker", "br-", "172.17.0.0/16", "999.1.1.1", "\u001b[2J", "\u0000", "\r", new string('a', 300),
+    ];
+
+    private static string MutateLines(string text, Random random)
+    {
+        var lines = text.Split('\n').ToList();
+        for (var n = random.Next(1, 5); n > 0 && lines.Count > 1; n--)
+        {
+            var at = random.Next(lines.Count);
+            switch (random.Next(5))
+            {
+                case 0: lines.RemoveAt(at); break;
+                case 1: lines.Insert(at, lines[random.Next(lines.Count)]); break;
+                case 2: (lines[at], lines[^1]) = (lines[^1], lines[at]); break;
+                case 3: lines[at] = lines[at][..random.Next(lines[at].Length + 1)]; break;
+                default:
+                    var words = lines[at].Split(' ').ToList();
+                    words.Insert(random.Next(words.Count + 1), SnapshotWords[random.Next(SnapshotWords.Length)]);
+                    lines[at] = string.Join(' ', words);
+                    break;
+            }
+        }
+
+        return string.Join('\n', lines);
     }
 
     private static readonly string[] PolicyWords =
