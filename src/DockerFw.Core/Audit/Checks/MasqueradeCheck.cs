@@ -81,9 +81,14 @@ public sealed class MasqueradeCheck : IAuditCheck
             analysis.Inputs.HostModel.LocalAddresses);
         var owned = analysis.Inputs.Networks.Where(n => n.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
-        // Only sources outside the networks: Docker's own rules then never split the walk.
+        // Only sources outside the networks: Docker's own rules then never split the walk. One box per
+        // range of them: the chain index finds a box's candidate rules by the hull of its sources, and
+        // the hull of "below the subnets and above them" is the whole space, so with the input interface
+        // free (nat DOCKER's `-i br-X -j RETURN` cut the walk into a piece per bridge) every piece met
+        // every network's MASQUERADE rule in POSTROUTING: N pieces x N rules.
+        var whole = SymbolicPasses.Whole(nat.Space);
         var query = SymbolicPasses.NewFromOutside(nat.Space, analysis.Inputs, Dimension.Out)
-            .Intersect(SymbolicPasses.Whole(nat.Space).With(Dimension.Src, owned.Complement(IpFamily.V4.AllOnes())));
+            .Intersect(new PacketSet([.. owned.Complement(IpFamily.V4.AllOnes()).Ranges.Select(r => whole.With(Dimension.Src, IntervalSet.Range(r.First, r.Last)))]));
         var byRule = new Dictionary<ResponsibleRule, IntervalSet>();
         foreach (var region in SymbolicEngine.Reach(nat, Semantics.PacketPath.Forward, query).Regions)
         {
