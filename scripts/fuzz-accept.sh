@@ -2,6 +2,7 @@
 # Issue 14's acceptance fuzz, longer than CI's: seeded mutants of the corpus dumps, each read by
 # dockerfw and loaded for real by ip(6)tables-legacy-restore (and iptables-nft-restore with --nft)
 # in a fresh network namespace; prints the agreement and every difference (docs/acceptance.md).
+# DOCKERFW_FUZZ_KEEP=DIR keeps each differing mutant whole (seed-S-case-N.txt).
 # Needs root. Usage: scripts/fuzz-accept.sh [CASES] [SEED] [--nft]     (defaults: 2000 20261204)
 set -euo pipefail
 

@@ -120,6 +120,13 @@ public class MatchReadingTests
     }
 
     [Theory]
+    [InlineData("-A INPUT -p tcp -M tcp --dport 22 -j ACCEPT")]
+    [InlineData("-A INPUT -p tcp -Mtcp --dport 22 -j ACCEPT")]
+    [InlineData("-A INPUT -p tcp --modprobe /sbin/modprobe --dport 22 -j ACCEPT")]
+    public void The_modprobe_option_restore_takes_on_a_rule_is_not_part_of_it(string line) =>
+        Assert.Equal("-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT", DockerFw.Core.Syntax.IptablesSave.IptablesSaveWriter.FormatRule(Assert.Single(Read(line).Value!.Rules)));
+
+    [Theory]
     [InlineData("-A INPUT -m ipr3ange --src-range 1.2.3.4-1.2.3.9 -j ACCEPT", "ipr3ange")]
     [InlineData("-A INPUT -m protocolid --spts 67:68 -j ACCEPT", "protocolid")]
     [InlineData("-A INPUT -m Comment --comment x -j ACCEPT", "Comment")]

@@ -115,4 +115,13 @@ public class TargetReadingTests
     public void A_family_s_own_target_is_refused_in_the_other_family() =>
         FailsWithMessage("-A INPUT -j SNPT --src-pfx 2001:db8::/64 --dst-pfx 2001:db9::/64",
             "t:4:13: error: expected a target or a chain, but got 'SNPT' with options, which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load target\") [DFW114]");
+
+    [Fact]
+    public void NETMAP_maps_to_an_address_with_its_prefix() =>
+        FailsWithMessage("-A INPUT -j NETMAP --to docker0",
+            "t:4:25: error: expected an IPv4 address ADDR[/LEN or /MASK], but got 'docker0' [DFW106]", table: "nat");
+
+    [Fact]
+    public void NETMAP_needs_its_to() =>
+        FailsWithMessage("-A INPUT -j NETMAP", "t:4:13: error: expected --to ADDRESS[/MASK] after -j NETMAP, but got 'NETMAP' [DFW106]", table: "nat");
 }

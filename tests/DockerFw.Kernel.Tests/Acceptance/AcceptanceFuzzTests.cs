@@ -32,6 +32,9 @@ public sealed class AcceptanceFuzzTests(ITestOutputHelper output)
             + (withNft ? "--- nft differs from legacy ---\n" + string.Concat(outcomes.Where(o => o.Nft != o.Legacy).Select(AcceptanceFuzz.Describe)) : "");
         output.WriteLine(report);
         if (Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_REPORT") is { Length: > 0 } file) File.WriteAllText(file, report);
+        // Each differing mutant whole, to load and read by hand.
+        if (Environment.GetEnvironmentVariable("DOCKERFW_FUZZ_KEEP") is { Length: > 0 } keep)
+            foreach (var o in differ) File.WriteAllText(Path.Combine(keep, $"seed-{seed}-case-{o.Case}.txt"), o.Mutant);
         Assert.True(outcomes.Count - differ.Count >= Goal * outcomes.Count, report);
         Assert.True(differ.All(o => o.Deliberate), report);
     }

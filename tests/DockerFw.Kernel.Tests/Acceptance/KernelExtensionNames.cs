@@ -67,6 +67,10 @@ public sealed class KernelExtensionNames
         { "nat", "-A PREROUTING -p tcp -j DnAT --to-destination 10.0.0.2" },
         { "mangle", "-A FORWARD -p tcp -j TCPOPTSTRIP" },
         { "filter", "-A FORWARD -j SNPT --src-pfx 2001:db8::/64 --dst-pfx 2001:db9::/64" },
+        // NETMAP's --to is an address with its prefix, and mandatory.
+        { "nat", "-A POSTROUTING -s 192.168.21.0/24 -j NETMAP --to docker0" },
+        { "nat", "-A POSTROUTING -s 192.168.21.0/24 -j NETMAP" },
+        { "nat", "-A POSTROUTING -s 192.168.21.0/24 -j NETMAP --to 10.1.0.0/24" },
     };
 
     [KernelTheory]
@@ -75,7 +79,7 @@ public sealed class KernelExtensionNames
     {
         var chains = table switch
         {
-            "nat" => ":PREROUTING ACCEPT [0:0]\n",
+            "nat" => ":PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n",
             _ => ":FORWARD ACCEPT [0:0]\n",
         };
         var text = $"*{table}\n{chains}{line}\nCOMMIT\n";

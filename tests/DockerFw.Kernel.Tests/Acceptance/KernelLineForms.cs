@@ -6,7 +6,7 @@ namespace DockerFw.Kernel.Tests.Acceptance;
 /// <summary>
 /// Forms the acceptance fuzz found dockerfw reading otherwise than iptables-legacy-restore
 /// (docs/acceptance.md): a last COMMIT without its line feed, getopt's bundled short options, a
-/// <c>!</c> with no value after it, extension numbers out of range, an unknown text-search algorithm.
+/// <c>!</c> with no value after it, extension numbers out of range, an unknown text-search algorithm, <c>-M</c>.
 /// Each dump is loaded into a namespace of our own: dockerfw accepts it exactly when the kernel's
 /// restore does, and prints each rule as the kernel's save prints it back.
 /// </summary>
@@ -26,6 +26,9 @@ public sealed class KernelLineForms
         "*filter\n:X - [0:0]\n-A X -i ! -o docker0 -j X2\n:X2 - [0:0]\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -o ! -j ACCEPT\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -s ! -j ACCEPT\nCOMMIT\n",
+        // -M (--modprobe) names the program that loads kernel modules: taken on -A, not part of the rule.
+        "*filter\n:X - [0:0]\n-A X -p tcp -M tcp --dport 22 -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -Mtcp -j ACCEPT\nCOMMIT\n",
         // NFLOG and NFQUEUE numbers: xtables_strtoui, base 0, 16 or 32 bits.
         "*filter\n:X - [0:0]\n-A X -p ah -j NFLOG --nflog-group 5r\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-group 65536\nCOMMIT\n",

@@ -164,6 +164,10 @@ internal sealed partial class RuleBinder
                 // Restore takes it on -A (it only makes restore print the rule).
                 NotNegated(option);
                 break;
+            case "-M" or "--modprobe":
+                // The program restore would run to load a kernel module: taken on -A, and not part of the rule.
+                if (NotNegated(option)) TakeOne(option, false);
+                break;
             default:
                 if (!GluedShortOptions(option)) ExtensionOption(option);
                 break;
@@ -172,7 +176,7 @@ internal sealed partial class RuleBinder
 
     /// <summary>
     /// getopt's bundled short options, as iptables 1.8 reads them: <c>-vj RETURN</c> is <c>-v -j RETURN</c>.
-    /// A glued value is the rest of the argument for <c>-g</c>, <c>-m</c>, <c>-A</c> and <c>-c</c> (<c>-gX</c>), but
+    /// A glued value is the rest of the argument for <c>-g</c>, <c>-m</c>, <c>-M</c>, <c>-A</c> and <c>-c</c> (<c>-gX</c>), but
     /// <c>-s</c>, <c>-d</c>, <c>-i</c>, <c>-o</c>, <c>-p</c> and <c>-j</c> take their value from argv[optind-1], the whole
     /// argument: <c>-ieth0</c> is the interface "-ieth0", <c>-jRETURN</c> the target "-jRETURN". False when the token is no bundle.
     /// </summary>
@@ -194,7 +198,7 @@ internal sealed partial class RuleBinder
             return true;
         }
 
-        if (letter is 'g' or 'm' or 'A' or 'c') tokens.Insert(position, rest);
+        if (letter is 'g' or 'm' or 'A' or 'c' or 'M') tokens.Insert(position, rest);
         else if (letter is 's' or 'd' or 'i' or 'o' or 'p' or 'j') tokens.Insert(position, whole ?? option);
         else return false;
         Option(head);

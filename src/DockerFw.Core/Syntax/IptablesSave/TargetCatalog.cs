@@ -98,7 +98,7 @@ internal static class TargetCatalog
         ["CONNSECMARK"] = Extension("CONNSECMARK", false, ("--save", 0), ("--restore", 0)) with { Tables = ["mangle", "security"] },
         ["IDLETIMER"] = Extension("IDLETIMER", false, ("--timeout", 1), ("--label", 1), ("--alarm", 0)),
         ["TPROXY"] = Extension("TPROXY", true, ("--on-port", 1), ("--on-ip", 1), ("--tproxy-mark", 1)) with { Tables = Mangle, Hooks = ["PREROUTING"] },
-        ["NETMAP"] = Extension("NETMAP", true, ("--to", 1)) with { Tables = Nat },
+        ["NETMAP"] = new(Table("NETMAP", ("--to", 1)), Netmap) { Tables = Nat },
         ["SYNPROXY"] = Extension("SYNPROXY", false, ("--mss", 1), ("--wscale", 1), ("--sack-perm", 0), ("--timestamp", 0), ("--ecn", 0))
             with { Hooks = ["INPUT", "FORWARD"] },
     }.ToFrozenDictionary(StringComparer.Ordinal);
@@ -131,6 +131,15 @@ internal static class TargetCatalog
             "--or-mark" => new MarkTarget(value, value),
             _ => new MarkTarget(value, 0),
         };
+    }
+
+    /// <summary>NETMAP's <c>--to</c> is mandatory and an address with its prefix, read as <c>-s</c> reads one (XTTYPE_HOSTMASK).</summary>
+    private static Target? Netmap(TargetUse u)
+    {
+        if (u.Options.Count == 0) return Fail(u, u.Name, "--to ADDRESS[/MASK] after -j NETMAP");
+        return CoreValues.Address(u.Options[0].Args[0], u.Context) is null
+            ? null
+            : new ExtensionTarget("NETMAP", [u.Options[0].ToModel()], Known: true, Terminating: true);
     }
 
     private static readonly FrozenDictionary<string, int> LogLevels = new Dictionary<string, int>
