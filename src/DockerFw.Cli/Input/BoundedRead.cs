@@ -44,7 +44,9 @@ internal static class BoundedRead
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return buffer.ToArray();
+        // A file read to the size it said fills the buffer exactly: that array is the result, not a
+        // copy of it (a second copy of a 15 MB dump stayed in memory to the end of fmt).
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     /// <summary>A whole text file as <see cref="File.ReadAllText(string)"/> reads it (UTF-8 unless a byte order mark says otherwise).</summary>

@@ -31,6 +31,10 @@ internal sealed class CollectionPause : IDisposable
         if (inputBytes < From) return new CollectionPause(false);
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         var budget = Math.Min(inputBytes * BytesPerInputByte, available / 4);
+        // The dump's bytes, already decoded, are garbage in the large object heap, which only a full
+        // collection frees; now, before the model exists, it has next to nothing to mark (a few ms),
+        // and the memory goes to what the read allocates instead of staying to the end.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
         try
         {
             // Never a full collection to make room: that is the cost this avoids.

@@ -79,18 +79,17 @@ public sealed class Utf8Escaped : Encoding
 
     public override int GetBytes(ReadOnlySpan<char> chars, Span<byte> bytes)
     {
+        // Escapes are rare: the text between them goes to UTF-8 whole (a vectorized search, not a loop per character).
         var written = 0;
-        var start = 0;
-        for (var i = 0; i <= chars.Length; i++)
+        while (true)
         {
-            if (i < chars.Length && !IsEscape(chars[i])) continue;
+            var at = chars.IndexOfAnyInRange('\uDC80', '\uDCFF');
             // A lone high surrogate before an escape is no pair: UTF-8 writes it as U+FFFD.
-            written += UTF8.GetBytes(chars[start..i], bytes[written..]);
-            if (i < chars.Length) bytes[written++] = (byte)(chars[i] - 0xDC00);
-            start = i + 1;
+            if (at < 0) return written + UTF8.GetBytes(chars, bytes[written..]);
+            written += UTF8.GetBytes(chars[..at], bytes[written..]);
+            bytes[written++] = (byte)(chars[at] - 0xDC00);
+            chars = chars[(at + 1)..];
         }
-
-        return written;
     }
 
     public override int GetCharCount(byte[] bytes, int index, int count) => Decode(bytes.AsSpan(index, count)).Length;
@@ -109,26 +108,56 @@ public sealed class Utf8Escaped : Encoding
     /// <summary>An encoder that keeps a high surrogate a writer's buffer cut from its pair until the next call.</summary>
     public override Encoder GetEncoder() => new PairKeepingEncoder();
 
+    /// <remarks>
+    /// StreamWriter hands it spans; the base class's span methods copy them into fresh arrays (and the
+    /// text was joined into a string), which on fmt's 13 MB of output was over 100 MB of garbage held to
+    /// the end under the collection pause. So only a held surrogate, the rare case, is joined here.
+    /// </remarks>
     private sealed class PairKeepingEncoder : Encoder
     {
         private char pending;
 
         public override int GetByteCount(char[] chars, int index, int count, bool flush) =>
-            Instance.GetByteCount(Joined(chars.AsSpan(index, count), flush, out _));
+            GetByteCount(chars.AsSpan(index, count), flush);
 
-        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex, bool flush)
+        public override int GetByteCount(ReadOnlySpan<char> chars, bool flush)
         {
-            var text = Joined(chars.AsSpan(charIndex, charCount), flush, out var keep);
-            pending = keep;
-            return Instance.GetBytes(text, bytes.AsSpan(byteIndex));
+            if (pending != '\0') return Instance.GetByteCount(Joined(chars, flush, out _));
+            return Instance.GetByteCount(Held(chars, flush, out _));
+        }
+
+        public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex, bool flush) =>
+            GetBytes(chars.AsSpan(charIndex, charCount), bytes.AsSpan(byteIndex), flush);
+
+        public override int GetBytes(ReadOnlySpan<char> chars, Span<byte> bytes, bool flush)
+        {
+            if (pending != '\0')
+            {
+                var text = Joined(chars, flush, out var keep);
+                pending = keep;
+                return Instance.GetBytes(text, bytes);
+            }
+
+            var whole = Held(chars, flush, out var held);
+            pending = held;
+            return Instance.GetBytes(whole, bytes);
         }
 
         public override void Reset() => pending = '\0';
 
-        // The pending high surrogate first; a high surrogate at the end is held back unless flushing.
+        // A high surrogate at the end is held back unless flushing.
+        private static ReadOnlySpan<char> Held(ReadOnlySpan<char> chars, bool flush, out char keep)
+        {
+            keep = '\0';
+            if (flush || chars.IsEmpty || !char.IsHighSurrogate(chars[^1])) return chars;
+            keep = chars[^1];
+            return chars[..^1];
+        }
+
+        // The pending high surrogate first, then as Held.
         private string Joined(ReadOnlySpan<char> chars, bool flush, out char keep)
         {
-            var text = pending == '\0' ? chars.ToString() : pending + chars.ToString();
+            var text = pending + chars.ToString();
             keep = '\0';
             if (!flush && text.Length > 0 && char.IsHighSurrogate(text[^1]))
             {

@@ -48,6 +48,26 @@ public class Utf8EscapedTests
         Assert.Equal([.. Enumerable.Repeat((byte)'x', 15), .. Encoding.UTF8.GetBytes("\U0001F600"), 0xFF], stream.ToArray());
     }
 
+    [Fact]
+    public void A_writer_with_any_buffer_size_writes_the_bytes_the_encoding_gives_the_whole_text()
+    {
+        // Escapes, surrogate pairs, lone surrogates and ASCII, cut anywhere by the writer's buffer.
+        const int seed = 17;
+        var random = new Random(seed);
+        string[] pieces = ["a", "rule ", "\u00e9", "\U0001F600", "\udcff", "\udc80", "\ud83d", "\ude00", "\n"];
+        for (var i = 0; i < 300; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(0, 60)).Select(_ => pieces[random.Next(pieces.Length)]));
+            using var stream = new MemoryStream();
+            using (var writer = new StreamWriter(stream, Utf8Escaped.Instance, bufferSize: random.Next(1, 20), leaveOpen: true))
+            {
+                foreach (var part in text.Chunk(random.Next(1, 9))) writer.Write(part);
+            }
+
+            Assert.True(Utf8Escaped.Instance.GetBytes(text).AsSpan().SequenceEqual(stream.ToArray()), $"seed {seed}, text {i}");
+        }
+    }
+
     // Spectre.Console asks the writer's EncodingName: the base class looked it up by code page 0 and threw.
     [Fact]
     public void Its_names_are_utf8s()

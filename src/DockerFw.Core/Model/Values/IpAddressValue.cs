@@ -17,7 +17,7 @@ public static class IpAddressValue
         if (family == IpFamily.V4)
         {
             // IPAddress.TryParse accepts "10" or "10.1" (inet_aton forms); iptables does not.
-            if (text.Count(c => c == '.') != 3) return false;
+            if (text.AsSpan().Count('.') != 3) return false;
             if (!IPAddress.TryParse(text, out var v4) || v4.AddressFamily != AddressFamily.InterNetwork) return false;
             Span<byte> b = stackalloc byte[4];
             v4.TryWriteBytes(b, out _);
@@ -25,6 +25,7 @@ public static class IpAddressValue
             return true;
         }
 
+        if (Ipv6Text.TryParsePlain(text, out value)) return true;
         if (!text.Contains(':') || !IPAddress.TryParse(text, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
             return false;
         if (v6.ScopeId != 0) return false;
@@ -40,7 +41,12 @@ public static class IpAddressValue
     /// <summary><see cref="Format"/> into <paramref name="text"/>; an IPv4 address without a string of its own.</summary>
     public static StringBuilder AppendTo(StringBuilder text, UInt128 value, IpFamily family)
     {
-        if (family != IpFamily.V4) return text.Append(Format(value, family));
+        if (family != IpFamily.V4)
+        {
+            Span<char> v6 = stackalloc char[Ipv6Text.MaxLength];
+            return Ipv6Text.TryFormat(value, v6, out var length) ? text.Append(v6[..length]) : text.Append(Format(value, family));
+        }
+
         var v = (uint)value;
         return text.Append(v >> 24).Append('.').Append((v >> 16) & 0xff).Append('.').Append((v >> 8) & 0xff).Append('.').Append(v & 0xff);
     }
@@ -53,6 +59,8 @@ public static class IpAddressValue
             return $"{v >> 24}.{(v >> 16) & 0xff}.{(v >> 8) & 0xff}.{v & 0xff}";
         }
 
+        Span<char> plain = stackalloc char[Ipv6Text.MaxLength];
+        if (Ipv6Text.TryFormat(value, plain, out var written)) return new string(plain[..written]);
         Span<byte> b = stackalloc byte[16];
         BinaryPrimitives.WriteUInt128BigEndian(b, value);
         return new IPAddress(b).ToString();

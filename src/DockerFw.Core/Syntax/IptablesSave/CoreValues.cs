@@ -41,13 +41,21 @@ internal static class CoreValues
     /// xtables_parse_protocol: a number first (<see cref="XtablesNumber"/>: <c>010</c> is 8, egp), then a
     /// name. A number written otherwise than in decimal is kept as the name save prints.
     /// </summary>
-    public static Protocol? ProtocolOf(Token token, RuleContext context)
-    {
-        var text = token.Text;
-        if (XtablesNumber.TryParse(text, 255, out var number))
-            return number.ToString(System.Globalization.CultureInfo.InvariantCulture) == text ? new Protocol(number, text) : Protocol.FromNumber(number);
-        return Protocol.TryParse(text, out var protocol) && !char.IsAsciiDigit(text[0])
+    public static Protocol? ProtocolOf(Token token, RuleContext context) =>
+        Protocols.TryParse(token.Text, out var protocol)
             ? protocol
             : context.Bad<Protocol>(token, "a protocol name or number (tcp, udp, icmp, 47, ...)");
-    }
+
+    // One Protocol per text, shared by every rule that names it (records: compared by value).
+    private static readonly Memo<Protocol> Protocols = new((string text, [MaybeNullWhen(false)] out Protocol value) =>
+    {
+        if (XtablesNumber.TryParse(text, 255, out var number))
+        {
+            value = number.ToString(System.Globalization.CultureInfo.InvariantCulture) == text ? new Protocol(number, text) : Protocol.FromNumber(number);
+            return true;
+        }
+
+        value = Protocol.TryParse(text, out var named) && !char.IsAsciiDigit(text[0]) ? named : null;
+        return value is not null;
+    });
 }

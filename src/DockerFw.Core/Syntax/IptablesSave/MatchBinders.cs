@@ -23,7 +23,7 @@ internal static class MatchBinders
             return u.Context.Bad<Match>(u.Arg, style == XtablesPorts.Style.ParsePort
                 ? "a port or range (P, P:Q, P:, :Q with P <= Q; a number reads as in C, 010 = 8, 0x10 = 16)"
                 : "a port or range (P, P:Q, P:, :Q; a service name or a decimal number)");
-        if (first <= last) return new PortMatch(field, new PortRange(first, last), u.Negated);
+        if (first <= last) return new PortMatch(field, XtablesPorts.Range(first, last), u.Negated);
         u.Context.Report(Messages.ReversedPortRange(u.Context.At(u.Arg), u.Arg.Text));
         return new ModuleOptionMatch(u.Module, u.Name, [$"{first}:{last}"], u.Negated);
     };
@@ -54,7 +54,7 @@ internal static class MatchBinders
         foreach (var part in text.Split(','))
         {
             if (!XtablesPorts.TryParseRange(text[part], XtablesPorts.Style.ParsePort, out var first, out var last)) return BadPortList(u);
-            ranges[i++] = new PortRange(first, last);
+            ranges[i++] = XtablesPorts.Range(first, last);
         }
 
         return new MultiportMatch(field, ImmutableCollectionsMarshal.AsImmutableArray(ranges), u.Negated);

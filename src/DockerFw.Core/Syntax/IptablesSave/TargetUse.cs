@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Text;
 
@@ -33,10 +34,27 @@ internal sealed record TargetUse(Token Name, List<TargetArg> Options, RuleContex
         return found;
     }
 
-    public bool Has(string option) => Options.Any(o => o.Name == option);
+    public bool Has(string option)
+    {
+        foreach (var o in Options)
+            if (o.Name == option) return true;
+        return false;
+    }
 
     /// <summary>Flag options in the order save prints them, whatever order they were written in.</summary>
-    public ImmutableArray<string> Flags(params string[] saveOrder) => [.. saveOrder.Where(Has)];
+    /// <remarks>Loops, not LINQ: two delegates per NAT or LOG target were a tenth of what kube-proxy's read allocated.</remarks>
+    public ImmutableArray<string> Flags(params string[] saveOrder)
+    {
+        var count = 0;
+        foreach (var flag in saveOrder)
+            if (Has(flag)) count++;
+        if (count == 0) return [];
+        var flags = new string[count];
+        count = 0;
+        foreach (var flag in saveOrder)
+            if (Has(flag)) flags[count++] = flag;
+        return ImmutableCollectionsMarshal.AsImmutableArray(flags);
+    }
 }
 
 /// <summary>Builds a typed target from its options, or reports why not and returns null.</summary>

@@ -20,18 +20,18 @@ internal static class XtablesAddress
     {
         value = null;
         var slash = text.LastIndexOf('/');
-        var addressText = slash < 0 ? text : text[..slash];
+        var addressText = slash < 0 ? text : text.AsSpan(0, slash);
         if (!TryParseHost(addressText, family, out var address)) return false;
         var mask = family.AllOnes();
-        if (slash >= 0 && !TryParseMask(text[(slash + 1)..], family, out mask)) return false;
+        if (slash >= 0 && !TryParseMask(text.AsSpan(slash + 1), family, out mask)) return false;
         value = new AddressMask(family, address, mask);
         return true;
     }
 
     /// <summary>One address of <c>-s</c>/<c>-d</c> or <c>-m iprange</c>.</summary>
-    public static bool TryParseHost(string text, IpFamily family, out UInt128 value)
+    public static bool TryParseHost(ReadOnlySpan<char> text, IpFamily family, out UInt128 value)
     {
-        if (family == IpFamily.V6) return IpAddressValue.TryParse(text, family, out value);
+        if (family == IpFamily.V6) return TryParseV6(text, out value);
         value = 0;
         if (TryParseNumeric(text, isMask: false, out var v4) || TryInetAton(text, out v4))
         {
@@ -41,6 +41,10 @@ internal static class XtablesAddress
 
         return false;
     }
+
+    /// <summary>inet_pton(AF_INET6); the plain form without a string of its own.</summary>
+    private static bool TryParseV6(ReadOnlySpan<char> text, out UInt128 value) =>
+        Ipv6Text.TryParsePlain(text, out value) || IpAddressValue.TryParse(text.ToString(), IpFamily.V6, out value);
 
     /// <summary>
     /// <c>ADDR[/LEN or /MASK]</c> of the guided parser's XTTYPE_HOSTMASK (<c>-m conntrack --ctorigsrc</c> and
@@ -77,7 +81,7 @@ internal static class XtablesAddress
     }
 
     /// <summary>parse_ipmask/parse_ip6mask: a dotted (or IPv6) mask, else a prefix length.</summary>
-    private static bool TryParseMask(string text, IpFamily family, out UInt128 mask)
+    private static bool TryParseMask(ReadOnlySpan<char> text, IpFamily family, out UInt128 mask)
     {
         mask = 0;
         if (family == IpFamily.V4 && TryParseNumeric(text, isMask: true, out var dotted))
@@ -86,7 +90,7 @@ internal static class XtablesAddress
             return true;
         }
 
-        if (family == IpFamily.V6 && text.Contains(':')) return IpAddressValue.TryParse(text, family, out mask);
+        if (family == IpFamily.V6 && text.Contains(':')) return TryParseV6(text, out mask);
         if (!XtablesNumber.TryParse(text, family.Bits(), out int length)) return false;
         mask = AddressMask.PrefixMask(family, length);
         return true;
@@ -96,14 +100,16 @@ internal static class XtablesAddress
     /// xtables_numeric_to_ipaddr: up to four dot-separated parts of 0-255, each an
     /// <see cref="XtablesNumber"/>; fewer parts leave the rest zero, except in a mask, which needs four.
     /// </summary>
-    private static bool TryParseNumeric(string text, bool isMask, out uint value)
+    private static bool TryParseNumeric(ReadOnlySpan<char> text, bool isMask, out uint value)
     {
         value = 0;
-        var parts = text.Split('.');
-        if (parts.Length > 4 || (isMask && parts.Length != 4)) return false;
-        for (var i = 0; i < parts.Length; i++)
+        var parts = text.Count('.') + 1;
+        if (parts > 4 || (isMask && parts != 4)) return false;
+        // Part by part over the span: a Split per address was most of what fail2ban's read allocated.
+        for (var i = 0; i < parts; i++)
         {
-            if (!XtablesNumber.TryParse(parts[i], 255UL, out var octet)) return false;
+            var part = NextPart(ref text);
+            if (!XtablesNumber.TryParse(part, 255UL, out var octet)) return false;
             value |= (uint)octet << (24 - 8 * i);
         }
 
@@ -114,30 +120,46 @@ internal static class XtablesAddress
     /// glibc's inet_aton as getaddrinfo uses it (no trailing characters): one to four parts, each
     /// decimal, 0x-hex or 0-octal without sign or blank, the last filling the remaining bytes.
     /// </summary>
-    private static bool TryInetAton(string text, out uint value)
+    private static bool TryInetAton(ReadOnlySpan<char> text, out uint value)
     {
         value = 0;
-        var parts = text.Split('.');
-        if (parts.Length > 4) return false;
-        var numbers = new ulong[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
+        var parts = text.Count('.') + 1;
+        if (parts > 4) return false;
+        Span<ulong> numbers = stackalloc ulong[4];
+        for (var i = 0; i < parts; i++)
         {
-            var part = parts[i];
+            var part = NextPart(ref text);
             if (part.Length == 0 || !char.IsAsciiDigit(part[0])) return false;
             if (!XtablesNumber.TryParse(part, uint.MaxValue, out numbers[i])) return false;
         }
 
-        for (var i = 0; i < numbers.Length - 1; i++)
+        for (var i = 0; i < parts - 1; i++)
         {
             if (numbers[i] > 255) return false;
             value |= (uint)numbers[i] << (24 - 8 * i);
         }
 
-        var lastBits = 32 - 8 * (numbers.Length - 1);
-        var last = numbers[^1];
+        var lastBits = 32 - 8 * (parts - 1);
+        var last = numbers[parts - 1];
         if (lastBits < 32 && last >> lastBits != 0) return false;
         value |= (uint)last;
         return true;
+    }
+
+    /// <summary>The text up to the next <c>.</c> (or the end), and <paramref name="rest"/> moved past it.</summary>
+    private static ReadOnlySpan<char> NextPart(ref ReadOnlySpan<char> rest)
+    {
+        var dot = rest.IndexOf('.');
+        if (dot < 0)
+        {
+            var all = rest;
+            rest = [];
+            return all;
+        }
+
+        var part = rest[..dot];
+        rest = rest[(dot + 1)..];
+        return part;
     }
 
     /// <summary>inet_pton(AF_INET): exactly four decimal parts of 0-255, no leading zero, nothing else.</summary>
