@@ -9,7 +9,9 @@ namespace DockerFw.Bench;
 /// <summary>
 /// `reach FILE`: where a whole-FORWARD reach spends its time (read, compile, walk, regions) and how
 /// many flows, regions and boxes it makes. Each phase gives its wall and CPU time: on a machine shared
-/// by many processes the wall time is mostly waiting for a core.
+/// by many processes the wall time is mostly waiting for a core. With DFW_REACH_COMPARE=1 it also
+/// walks without settling owned flows (the old builder) and compares the two answers region by region:
+/// the same packets for each verdict, rules and doubts, however the boxes are cut.
 /// </summary>
 internal static class ReachProfile
 {
@@ -28,14 +30,23 @@ internal static class ReachProfile
         var walked = clock.Lap();
         Console.Error.WriteLine($"walked in {walked}: {walk.Finals.Count} final flows");
         foreach (var g in walk.Finals.GroupBy(f => f.Verdict))
-            Console.Error.WriteLine($"  {g.Key}: {g.Count()} final flows, {g.Count(f => f.Flow.Doubts is not null)} doubtful, {g.Select(f => f.Flow.Box).Distinct().Count()} distinct boxes");
+            Console.Error.WriteLine($"  {g.Key}: {g.Count()} final flows, {g.Count(f => f.Flow.Doubts is not null)} doubtful, " +
+                                    $"{g.Count(f => f.Flow.Owned)} owned, {g.Select(f => f.Flow.Box).Distinct().Count()} distinct boxes");
         var regions = RegionBuilder.Build(walk.Finals);
         var built = clock.Lap();
         Console.Error.WriteLine(
             $"read {read}, compile {compile}, walk {walked}, regions {built}; {ruleset.Rules.Count()} rules, {walk.Finals.Count} final flows, " +
             $"{regions.Length} regions, {regions.Sum(r => r.Packets.Boxes.Length)} boxes, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, " +
             $"CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s, peak {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");
-        return 0;
+        if (Environment.GetEnvironmentVariable("DFW_REACH_COMPARE") != "1") return 0;
+        var old = new SymbolicWalk(compiled, settleOwned: false);
+        old.Run(PacketPath.Forward, query.ToPacketSet(compiled.Space).Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)));
+        var before = RegionBuilder.Build(old.Finals);
+        var differing = ReachComparison.Differences(before, regions);
+        Console.Error.WriteLine($"old builder {clock.Lap()}: {old.Finals.Count} final flows, {before.Length} regions, " +
+                                $"{before.Sum(r => r.Packets.Boxes.Length)} boxes; {(differing.Count == 0 ? "same packets in every region" : $"{differing.Count} regions differ")}");
+        foreach (var line in differing.Take(10)) Console.Error.WriteLine($"  {line}");
+        return differing.Count == 0 ? 0 : 1;
     }
 
     /// <summary>Wall and CPU time since the last lap.</summary>

@@ -10,12 +10,15 @@ namespace DockerFw.Core.Semantics.Symbolic;
 internal sealed record ChainSummary(List<Flow> Accepted, List<Flow> Returned, List<FinalFlow> Finals)
 {
     /// <summary>The flow as a caller sees it: the caller's way, then the chain's.</summary>
-    public static Flow Graft(Flow caller, Flow inside) => inside with
+    public static Flow Graft(Flow caller, Flow inside) => inside.Owned ? inside : inside with
     {
         Trail = Trail<ResponsibleRule>.Graft(caller.Trail, inside.Trail),
         Doubts = Trail<Assumption>.Graft(caller.Doubts, inside.Doubts),
     };
 }
 
-/// <summary>The key of a summary: the chain, the packets it is given, how they look, the depth (a loop ends at a depth).</summary>
-internal readonly record struct SummaryKey(CompiledChain Chain, Box Box, FlowView View, int Depth);
+/// <summary>
+/// The key of a summary: the chain, the packets it is given, how they look, the depth (a loop ends at a
+/// depth), and whether they are owned (an owned walk keeps no trails and drops flows).
+/// </summary>
+internal readonly record struct SummaryKey(CompiledChain Chain, Box Box, FlowView View, int Depth, bool Owned);

@@ -6,11 +6,19 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// </summary>
 internal sealed record Flow(Box Box, FlowView View, Trail<ResponsibleRule>? Trail, Trail<Assumption>? Doubts)
 {
+    /// <summary>
+    /// Every packet of the flow is already held by an earlier final flow of the walk's first verdict
+    /// (<see cref="Ownership"/>): whatever way it takes, its rules and doubts are never a region's,
+    /// only whether it reaches another verdict. Such a flow carries neither trail nor doubts.
+    /// </summary>
+    public bool Owned { get; init; }
+
     public Flow Matched(CompiledRule rule, Box box, bool doubtful, bool trackRules) =>
-        new(box, View, trackRules ? new(rule.Ref, Trail) : null, doubtful ? new(new Assumption(rule.Ref, true), Doubts) : Doubts);
+        Owned ? (ReferenceEquals(box, Box) ? this : this with { Box = box })
+        : new(box, View, trackRules ? new(rule.Ref, Trail) : null, doubtful ? new(new Assumption(rule.Ref, true), Doubts) : Doubts);
 
     public Flow Unmatched(CompiledRule rule, Box box, bool doubtful) =>
-        doubtful ? new(box, View, Trail, new(new Assumption(rule.Ref, false), Doubts)) : ReferenceEquals(box, Box) ? this : this with { Box = box };
+        doubtful && !Owned ? new(box, View, Trail, new(new Assumption(rule.Ref, false), Doubts)) : ReferenceEquals(box, Box) ? this : this with { Box = box };
 }
 
 /// <summary>A flow at the end of its way.</summary>

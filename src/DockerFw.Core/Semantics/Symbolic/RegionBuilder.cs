@@ -30,13 +30,17 @@ internal static class RegionBuilder
         }
 
         var doubtful = new List<FinalFlow>();
+        // Owned flows (Ownership) hold only packets earlier flows own: they give no region a way, only
+        // another verdict to packets the first verdict's flows own.
+        var owned = new List<FinalFlow>();
         foreach (var final in finals)
         {
-            if (final.Flow.Doubts is null) Add(final.Verdict, Way.Of(final.Flow), [final.Flow.Box]);
+            if (final.Flow.Owned) owned.Add(final);
+            else if (final.Flow.Doubts is null) Add(final.Verdict, Way.Of(final.Flow), [final.Flow.Box]);
             else doubtful.Add(final);
         }
 
-        if (doubtful.Count > 0)
+        if (doubtful.Count > 0 || owned.Count > 0)
         {
             // A packet is counted in the first doubtful flow that holds it: what a flow adds is its box
             // less the earlier flows' boxes. The flows of 2^k ways through k undecidable rules share a
@@ -63,8 +67,18 @@ internal static class RegionBuilder
                 verdicts[k] |= 1 << (int)doubtful[i].Verdict;
             }
 
+            // Owned boxes come after every box a flow owns, so no piece is cut by them.
+            // None ends in the first verdict (Ownership drops those), so only their union matters.
+            var owners = boxes.Count;
+            var otherVerdicts = owned.Aggregate(0, (bits, f) => bits | 1 << (int)f.Verdict);
+            foreach (var box in BoxMerge.Merge(owned.Select(f => f.Flow.Box)))
+            {
+                boxes.Add(box);
+                verdicts.Add(otherVerdicts);
+            }
+
             var index = new BoxIndex(boxes);
-            for (var k = 0; k < boxes.Count; k++)
+            for (var k = 0; k < owners; k++)
             {
                 var final = doubtful[first[k]];
                 var near = index.Overlapping(boxes[k]);
@@ -72,8 +86,19 @@ internal static class RegionBuilder
                 var piece = PacketSet.Of(boxes[k]).Subtract([.. near.Where(j => j < k).Select(j => boxes[j])]);
                 if (piece.IsEmpty) continue;
                 var others = near.Where(j => (verdicts[j] & ~(1 << (int)final.Verdict)) != 0).Select(j => boxes[j]).ToList();
-                var agreed = piece.Subtract(others);
                 var way = Way.Of(final.Flow);
+                if (near.Any(j => j >= owners))
+                {
+                    // Owned boxes come by the thousand (every way of the TUM dumps after their first
+                    // DROP): cut by which of them hold a packet, not one subtraction after another.
+                    var (maybe, sure) = (new List<Box>(), new List<Box>());
+                    foreach (var box in piece.Boxes) CoverSweep.Split(box, others, maybe, sure);
+                    Add(final.Verdict, way, sure);
+                    Add(ReachVerdict.Maybe, way, maybe);
+                    continue;
+                }
+
+                var agreed = piece.Subtract(others);
                 Add(final.Verdict, way, agreed.Boxes);
                 Add(ReachVerdict.Maybe, way, piece.Subtract(agreed).Boxes);
             }

@@ -9,7 +9,11 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <c>-g</c> resumes in the caller's caller, or the policy of a built-in chain. nat chains see only
 /// the NEW part of a flow.
 /// </summary>
-internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = null)
+/// <param name="settleOwned">
+/// Walks owned flows without their ways and drops those that can no longer change a region
+/// (<see cref="Ownership"/>); only when regions list rules and no watch needs every flow.
+/// </param>
+internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = null, bool settleOwned = true)
 {
     // The kernel refuses rulesets nested deeper than this; a deeper walk means a loop.
     private const int MaxDepth = 100;
@@ -18,8 +22,12 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
 
     private readonly List<FinalFlow> _finals = [];
     private readonly Dictionary<SummaryKey, ChainSummary> _summaries = [];
+    private readonly Ownership? _ownership = settleOwned && rules.Detail == ReachDetail.Rules && watch is null ? new() : null;
     private Dimension? _hidden;
     private PacketPath _path;
+
+    // Every table after the current one accepts whatever it is given (AcceptOnly): ACCEPT is final now.
+    private bool _acceptFinal;
 
     public IReadOnlyList<FinalFlow> Finals => _finals;
 
@@ -43,14 +51,22 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
         var alive = flows.ToList();
         _path = path;
         if (afterRouting && path == PacketPath.Forward && rules.SwitchedOnly is { } routing) alive = Route(alive, routing);
-        foreach (var (hook, tables) in Stages(path).Where(s => !afterRouting || s.Hook != "PREROUTING"))
+        var stages = Stages(path).Where(s => !afterRouting || s.Hook != "PREROUTING")
+            .SelectMany(s => OnHook(s.Hook, s.Tables).Select(t => (Hook: s.Hook, t.Table, t.Chain, t.Nat, t.Native))).ToList();
+        // Only an ACCEPT the rest of the path cannot undo is final; routing drops on a host that forwards nothing.
+        var acceptingFrom = stages.Count;
+        while (acceptingFrom > 0 && rules.SwitchedOnly is null && AcceptOnly.Holds(rules, stages[acceptingFrom - 1].Table, stages[acceptingFrom - 1].Chain))
+            acceptingFrom--;
+        for (var i = 0; i < stages.Count; i++)
         {
-            foreach (var (table, chain, nat, native) in OnHook(hook, tables))
-                alive = RunTable(table, chain, nat, native, hook, alive);
-            if (hook == "PREROUTING" && path == PacketPath.Forward && rules.SwitchedOnly is { } switched) alive = Route(alive, switched);
+            var (hook, table, chain, nat, native) = stages[i];
+            _acceptFinal = i + 1 >= acceptingFrom;
+            alive = RunTable(table, chain, nat, native, hook, alive);
+            var lastOfHook = i + 1 == stages.Count || stages[i + 1].Hook != hook;
+            if (lastOfHook && hook == "PREROUTING" && path == PacketPath.Forward && rules.SwitchedOnly is { } switched) alive = Route(alive, switched);
         }
 
-        foreach (var flow in alive) _finals.Add(new FinalFlow(flow, ReachVerdict.Accept));
+        Finish(alive, ReachVerdict.Accept);
     }
 
     /// <summary>iptables' tables and the nft base chains on a hook, by priority (on a tie iptables first), as the concrete engine orders them.</summary>
@@ -94,7 +110,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
         if (chain.Policy == Verdict.Drop) Finish(returned, ReachVerdict.Drop);
         else accepted.AddRange(returned);
         accepted.AddRange(skipping);
-        return Siblings.Merge(accepted);
+        return BoxMerge.MergeOwned(Siblings.Merge(accepted));
     }
 
     private void RunChain(CompiledChain chain, List<Flow> flows, List<Flow> accepted, List<Flow> returned, int depth)
@@ -116,7 +132,8 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
         var continuing = new List<Flow>();
         while (pending.Count > 0)
         {
-            var (flow, candidates) = pending.Pop();
+            var (popped, candidates) = pending.Pop();
+            if (Settle(popped) is not { } flow) continue;
             var done = false;
             for (var index = candidates.Next(); index >= 0; index = candidates.Next())
             {
@@ -134,14 +151,21 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
                 Apply(chain, rule.Action, matched, accepted, returned, continuing, depth);
                 // A flow back from a jump is usually much smaller (isolation dropped most of it): its
                 // own candidates are far fewer than the flow's it came from.
-                foreach (var next in continuing) pending.Push((next, chain.Candidates(next.Box, _hidden, after: index)));
+                foreach (var next in BoxMerge.MergeOwned(continuing)) pending.Push((next, chain.Candidates(next.Box, _hidden, after: index)));
                 if (rest.Count == 0)
                 {
                     done = true;
                     break;
                 }
 
-                flow = rest[0];
+                if (Settle(rest[0]) is not { } next0)
+                {
+                    for (var i = 1; i < rest.Count; i++) pending.Push((rest[i], chain.Narrowed(candidates, rest[i].Box, _hidden, index)));
+                    done = true;
+                    break;
+                }
+
+                flow = next0;
                 for (var i = 1; i < rest.Count; i++) pending.Push((rest[i], chain.Narrowed(candidates, rest[i].Box, _hidden, index)));
                 candidates = chain.Narrowed(candidates, flow.Box, _hidden, index);
             }
@@ -153,12 +177,13 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
     /// <summary>Walks a flow through a jump's or goto's target by the chain's summary for those packets.</summary>
     private void Call(CompiledChain target, Flow flow, List<Flow> accepted, List<Flow> returned, int depth)
     {
-        var key = new SummaryKey(target, flow.Box, flow.View, depth);
+        var key = new SummaryKey(target, flow.Box, flow.View, depth, flow.Owned);
         if (!_summaries.TryGetValue(key, out var summary))
         {
             var (inAccepted, inReturned, first) = (new List<Flow>(), new List<Flow>(), _finals.Count);
             RunChain(target, flow with { Trail = null, Doubts = null }, inAccepted, inReturned, depth);
-            summary = new ChainSummary(inAccepted, inReturned, _finals.GetRange(first, _finals.Count - first));
+            // Owned flows the chain hands back at one place hold packets of one fate: fewer boxes go on.
+            summary = new ChainSummary(BoxMerge.MergeOwned(inAccepted), BoxMerge.MergeOwned(inReturned), _finals.GetRange(first, _finals.Count - first));
             _finals.RemoveRange(first, _finals.Count - first);
             _summaries[key] = summary;
         }
@@ -178,7 +203,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
                 continuing.AddRange(matched);
                 break;
             case ActionKind.Accept:
-                accepted.AddRange(matched);
+                foreach (var flow in matched) Accept(flow, accepted);
                 break;
             case ActionKind.Drop:
                 Finish(matched, ReachVerdict.Drop);
@@ -218,12 +243,12 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
                     foreach (var (part, changed) in ByChange(flow, action))
                     {
                         var view = changed ? part.View.WithState(s => s | (int)ConntrackStates.Dnat) : part.View;
-                        accepted.Add(part with { View = view with { Dst = action.NatDestination ?? view.Dst, Dport = action.NatPort ?? view.Dport } });
+                        Accept(part with { View = view with { Dst = action.NatDestination ?? view.Dst, Dport = action.NatPort ?? view.Dport } }, accepted);
                     }
 
                 break;
             case ActionKind.Snat:
-                accepted.AddRange(matched.Select(f => f with { View = f.View.WithState(s => s | (int)ConntrackStates.Snat) }));
+                foreach (var flow in matched) Accept(flow with { View = flow.View.WithState(s => s | (int)ConntrackStates.Snat) }, accepted);
                 break;
             default:
                 Finish(matched, ReachVerdict.Maybe);
@@ -281,6 +306,16 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
 
     private void Finish(IEnumerable<Flow> flows, ReachVerdict verdict)
     {
-        foreach (var flow in flows) _finals.Add(new FinalFlow(flow, verdict));
+        foreach (var flow in flows)
+            if (_ownership?.Finished(flow, verdict) ?? true) _finals.Add(new FinalFlow(flow, verdict));
     }
+
+    /// <summary>An owned flow's ACCEPT is final when no later table can undo it: it need not walk them.</summary>
+    private void Accept(Flow flow, List<Flow> accepted)
+    {
+        if (flow.Owned && _acceptFinal) Finish([flow], ReachVerdict.Accept);
+        else accepted.Add(flow);
+    }
+
+    private Flow? Settle(Flow flow) => _ownership is null ? flow : _ownership.Settle(flow);
 }
