@@ -120,6 +120,19 @@ public class MatchReadingTests
     }
 
     [Theory]
+    [InlineData("-A INPUT -m conntrack --ctstate NEW --ctstate NEW -j ACCEPT", 37, "--ctstate in one -m conntrack")]
+    [InlineData("-A INPUT -p tcp -m tcp --dport 80 --destination-port 81 -j ACCEPT", 35, "--dport in one -m tcp")]
+    [InlineData("-A INPUT -m policy --dir in --pol ipsec --reqid 1 --reqid 2 -j ACCEPT", 51, "--reqid in one -m policy")]
+    public void An_option_given_twice_in_one_match_is_refused_as_xtables_refuses_it(string line, int column, string what) =>
+        FailsWithMessage(line, $"t:4:{column}: error: expected {what} at most once, but got it again [DFW105]");
+
+    [Theory]
+    [InlineData("-A INPUT -p tcp --dport 80 -m tcp --dport 81 -j ACCEPT")]
+    [InlineData("-A INPUT -m policy --dir in --pol ipsec --strict --reqid 1 --next --reqid 2 -j ACCEPT")]
+    public void The_same_option_in_two_matches_or_two_policy_elements_is_read(string line) =>
+        Assert.True(Read(line).Succeeded);
+
+    [Theory]
     [InlineData("-A INPUT -p tcp -M tcp --dport 22 -j ACCEPT")]
     [InlineData("-A INPUT -p tcp -Mtcp --dport 22 -j ACCEPT")]
     [InlineData("-A INPUT -p tcp --modprobe /sbin/modprobe --dport 22 -j ACCEPT")]

@@ -6,7 +6,8 @@ namespace DockerFw.Kernel.Tests.Acceptance;
 /// <summary>
 /// Forms the acceptance fuzz found dockerfw reading otherwise than iptables-legacy-restore
 /// (docs/acceptance.md): a last COMMIT without its line feed, getopt's bundled short options, a
-/// <c>!</c> with no value after it, extension numbers out of range, an unknown text-search algorithm, <c>-M</c>.
+/// <c>!</c> with no value after it, extension numbers out of range, an unknown text-search algorithm, <c>-M</c>,
+/// an option given twice in one match.
 /// Each dump is loaded into a namespace of our own: dockerfw accepts it exactly when the kernel's
 /// restore does, and prints each rule as the kernel's save prints it back.
 /// </summary>
@@ -29,6 +30,13 @@ public sealed class KernelLineForms
         // -M (--modprobe) names the program that loads kernel modules: taken on -A, not part of the rule.
         "*filter\n:X - [0:0]\n-A X -p tcp -M tcp --dport 22 -j ACCEPT\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -Mtcp -j ACCEPT\nCOMMIT\n",
+        // An option twice in one match is refused; in two matches of one module, or in two policy elements, it loads.
+        "*filter\n:X - [0:0]\n-A X -m conntrack --ctstate NEW --ctstate NEW -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -m recent ! --rcheck --rcheck --name x -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -p tcp -m tcp --dport 80 --destination-port 81 -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -p tcp --dport 80 -m tcp --dport 81 -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -m policy --dir in --pol ipsec --strict --reqid 1 --next --reqid 2 -j ACCEPT\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -m policy --dir in --pol ipsec --reqid 1 --reqid 2 -j ACCEPT\nCOMMIT\n",
         // NFLOG and NFQUEUE numbers: xtables_strtoui, base 0, 16 or 32 bits.
         "*filter\n:X - [0:0]\n-A X -p ah -j NFLOG --nflog-group 5r\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-group 65536\nCOMMIT\n",

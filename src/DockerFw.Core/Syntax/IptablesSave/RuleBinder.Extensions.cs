@@ -80,11 +80,31 @@ internal sealed partial class RuleBinder
 
     private void Bind(Block block, OptionSpec spec, Token option)
     {
+        if (!FirstTime(block, spec.SaveName, option)) return;
         if (!spec.Invertible && !NotNegated(option)) return;
         if (TakeScratch(option, spec.Arity, spec.Invertible) is not { } args) return;
         var use = new OptionUse(block.Module, spec.SaveName, option, args, Negated(), context);
         if (spec.Bind!(use) is { } match) block.Matches.Add(match);
     }
+
+    /// <summary>
+    /// An option given twice in one match is refused, as xtables refuses it ("option \"--state\" can only
+    /// be used once"); only policy's element options come again, once per element after --next.
+    /// </summary>
+    private bool FirstTime(Block block, string name, Token option)
+    {
+        if (block.Module == "policy" && name == "--next") block.Given.RemoveAll(PolicyElementOptions.Contains);
+        if (!block.Given.Contains(name))
+        {
+            block.Given.Add(name);
+            return true;
+        }
+
+        context.Report(Messages.OptionTwice(context.At(option), $"{name} in one -m {block.Module}"));
+        return false;
+    }
+
+    private static readonly string[] PolicyElementOptions = ["--reqid", "--spi", "--proto", "--mode", "--tunnel-src", "--tunnel-dst", "--next"];
 
     // Records compare by value, so every -j ACCEPT can be the same immutable object.
     private static readonly VerdictTarget[] SharedVerdicts =

@@ -25,6 +25,9 @@ internal sealed partial class RuleBinder
         public Token At { get; set; }
 
         public List<Match> Matches { get; } = new(4);
+
+        /// <summary>The options given so far (by the name save prints): the kernel takes each once per match.</summary>
+        public List<string> Given { get; } = new(4);
     }
 
     private readonly List<Block> spareBlocks = [];
@@ -262,6 +265,7 @@ internal sealed partial class RuleBinder
         block.Module = module;
         block.At = at;
         block.Matches.Clear();
+        block.Given.Clear();
         return block;
     }
 
