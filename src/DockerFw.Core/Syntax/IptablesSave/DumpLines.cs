@@ -114,7 +114,8 @@ internal sealed class DumpLines : IDisposable
     {
         try
         {
-            var pool = new StringPool();
+            // About one distinct token per 50-150 characters on the benchmark's shapes (docs/performance.md).
+            var pool = new StringPool(text.Length / 64);
             var scratch = new List<Token>(32);
             var at = 0;
             while (at < text.Length)

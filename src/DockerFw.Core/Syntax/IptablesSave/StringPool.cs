@@ -9,10 +9,20 @@ internal sealed class StringPool
 {
     private const int MaxLength = 128;
 
-    private readonly HashSet<string> strings = new(StringComparer.Ordinal);
+    private readonly HashSet<string> strings;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> lookup;
 
-    public StringPool() => lookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
+    public StringPool()
+        : this(0)
+    {
+    }
+
+    /// <param name="capacity">The distinct strings expected: a set grown by doubling left 5-11 MB of garbage on 100,000 rules.</param>
+    public StringPool(int capacity)
+    {
+        strings = new(capacity, StringComparer.Ordinal);
+        lookup = strings.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     // The last string seen in each slot of a cheap hash. A dump's tokens are mostly the same dozen
     // option and module names (-A -m --comment -j ...); they are found here without hashing the
