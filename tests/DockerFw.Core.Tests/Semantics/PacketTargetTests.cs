@@ -94,14 +94,14 @@ public sealed class PacketTargetTests
         var result = Trace("""
             *filter
             :FORWARD ACCEPT [0:0]
-            -A FORWARD -j SECRET --option x
+            -A FORWARD -j DELUDE --option x
             -A FORWARD -j REJECT --reject-with tcp-reset
             COMMIT
             """, Tcp("198.51.100.7:40000", "172.17.0.2:80", "eth0", "docker0"));
 
         Assert.False(result.Certain);
         Assert.Equal([PacketVerdict.Accept, PacketVerdict.Drop, PacketVerdict.Reject], result.PossibleVerdicts.ToArray());
-        Assert.All(result.Outcomes, o => Assert.Contains(o.Doubts, d => d.Reason.Contains("SECRET")));
+        Assert.All(result.Outcomes, o => Assert.Contains(o.Doubts, d => d.Reason.Contains("DELUDE")));
     }
 
     [Fact]
