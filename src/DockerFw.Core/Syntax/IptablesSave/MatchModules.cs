@@ -117,14 +117,6 @@ internal static class MatchModules
 
     public static OptionTable? Find(string module) => Known.GetValueOrDefault(module);
 
-    /// <summary>The family whose tool alone has this module (libxt_icmp is libipt_ only, libip6t_icmp6 ...); null for both.</summary>
-    public static Model.Values.IpFamily? FamilyOnly(string module) => module switch
-    {
-        "icmp" or "ttl" or "realm" => Model.Values.IpFamily.V4,
-        "icmp6" or "hl" or "frag" or "hbh" or "dst" or "rt" or "ipv6header" or "mh" or "eui64" or "srh" => Model.Values.IpFamily.V6,
-        _ => null,
-    };
-
     /// <summary>The module a <c>-p</c> protocol loads implicitly, as <c>-p tcp --dport 80</c> loads tcp.</summary>
     public static OptionTable? ImplicitFor(Model.Values.Protocol protocol, Model.Values.IpFamily family) => protocol.Number switch
     {

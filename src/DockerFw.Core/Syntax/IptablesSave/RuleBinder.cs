@@ -277,9 +277,8 @@ internal sealed partial class RuleBinder
             return;
         }
 
-        if (MatchModules.FamilyOnly(module.Text) is { } only && only != context.Family)
+        if (XtablesExtensions.IsOtherFamilysMatch(module.Text, context.Family))
         {
-            // The other family's extension is not there: restore fails with "Couldn't load match".
             context.Report(Messages.WrongFamily(context.At(module), $"a match module of {(context.Family == Model.Values.IpFamily.V4 ? "iptables" : "ip6tables")}", module.Text));
             return;
         }

@@ -54,6 +54,13 @@ internal static class XtablesExtensions
     public static bool IsMatch(string name, IpFamily family) =>
         (family == IpFamily.V6 ? IptablesMatchesV6 : IptablesMatchesV4).Contains(name) || AddonsMatches.Contains(name);
 
+    /// <summary>
+    /// True when only the other family's tool has this match (libipt_icmp, libip6t_icmp6 ...): restore
+    /// fails with "Couldn't load match", and the reader says which tool it belongs to.
+    /// </summary>
+    public static bool IsOtherFamilysMatch(string name, IpFamily family) =>
+        !IsMatch(name, family) && IsMatch(name, family == IpFamily.V4 ? IpFamily.V6 : IpFamily.V4);
+
     /// <summary>True when <c>-j NAME</c> loads as a target in this family with iptables or xtables-addons.</summary>
     public static bool IsTarget(string name, IpFamily family) =>
         (family == IpFamily.V6 ? IptablesTargetsV6 : IptablesTargetsV4).Contains(name) || AddonsTargets.Contains(name);
