@@ -15,6 +15,12 @@ public sealed record SwarmInfo(string NodeId, UInt128? NodeAddress, string Local
     /// <summary>VXLAN's port unless the swarm was made with <c>--data-path-port</c>.</summary>
     public const int DefaultDataPathPort = 4789;
 
+    /// <summary>The managers' control port (tcp) unless a manager's <c>Addr</c> says another.</summary>
+    public const int DefaultControlPort = 2377;
+
+    /// <summary>The nodes' gossip port, tcp and udp.</summary>
+    public const int GossipPort = 7946;
+
     /// <summary>
     /// The VXLAN port: <c>Cluster.DataPathPort</c>, which only managers report; workers use the
     /// cluster's too, so without it the default is assumed (the report says which).

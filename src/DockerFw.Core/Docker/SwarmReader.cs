@@ -71,7 +71,7 @@ internal static class SwarmReader
     {
         var colon = text.LastIndexOf(':');
         var host = colon < 0 ? text : text[..colon];
-        var port = 2377;
+        var port = SwarmInfo.DefaultControlPort;
         if (colon >= 0 && !(int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is > 0 and <= 65535)) return null;
         return IpAddressValue.TryParse(host, IpFamily.V4, out var address) ? (address, port) : null;
     }

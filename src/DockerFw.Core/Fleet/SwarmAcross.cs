@@ -9,7 +9,9 @@ namespace DockerFw.Core.Fleet;
 /// <summary>A port swarm mode needs from one node to another: its protocol, number and what it carries.</summary>
 public sealed record SwarmPort(int Protocol, int Port, string Purpose)
 {
-    public string Display => $"{(Protocol == Model.Values.Protocol.Tcp ? "tcp" : "udp")}/{Port}";
+    public string ProtocolName => Protocol == Model.Values.Protocol.Tcp ? "tcp" : "udp";
+
+    public string Display => $"{ProtocolName}/{Port}";
 }
 
 /// <summary>
@@ -33,8 +35,6 @@ public sealed record SwarmCell(HostSummary Sender, HostSummary Receiver, UInt128
 /// </summary>
 public static class SwarmAcross
 {
-    public const int ControlPort = 2377, GossipPort = 7946;
-
     /// <summary>The fleet's active swarm nodes that say their address (docker info's NodeAddr).</summary>
     public static ImmutableArray<HostSummary> Nodes(IEnumerable<HostSummary> hosts) =>
         [.. hosts.Where(h => h.Swarm is { Active: true, NodeAddress: not null })];
@@ -51,9 +51,9 @@ public static class SwarmAcross
     {
         // A manager takes control traffic on the port the others know it by (its Addr), 2377 unless made otherwise.
         if (receiver.Manager)
-            yield return new(Protocol.Tcp, sender.RemoteManagers.FirstOrDefault(m => m.Address == receiver.NodeAddress)?.Port ?? ControlPort, "cluster management, to a manager");
-        yield return new(Protocol.Tcp, GossipPort, "node gossip");
-        yield return new(Protocol.Udp, GossipPort, "node gossip");
+            yield return new(Protocol.Tcp, sender.RemoteManagers.FirstOrDefault(m => m.Address == receiver.NodeAddress)?.Port ?? SwarmInfo.DefaultControlPort, "cluster management, to a manager");
+        yield return new(Protocol.Tcp, SwarmInfo.GossipPort, "node gossip");
+        yield return new(Protocol.Udp, SwarmInfo.GossipPort, "node gossip");
         // Only managers report the cluster's data path port; every node uses the cluster's.
         yield return new(Protocol.Udp, receiver.DataPathPort ?? sender.DataPathPort ?? SwarmInfo.DefaultDataPathPort, "overlay data (VXLAN)");
     }
@@ -102,9 +102,8 @@ public static class SwarmAcross
             var last = c.Decisions[^1];
             var chain = last.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT";
             var (s, d) = (IpAddressValue.Format(c.Source, IpFamily.V4), IpAddressValue.Format(c.Destination, IpFamily.V4));
-            var protocol = c.Port.Protocol == Protocol.Tcp ? "tcp" : "udp";
             return new FleetFinding(FleetCodes.SwarmPortBlocked, [c.Sender.Name, c.Receiver.Name],
-                $"swarm node {c.Sender.Name} cannot reach {c.Receiver.Name} on {c.Port.Display} ({c.Port.Purpose}): {c.Addresses} is dropped in {last.Host}'s {chain} (decided by {last.Rule}); accept it on {last.Host}, e.g. iptables -I {chain} {(chain == "INPUT" ? "-s" : "-d")} {(chain == "INPUT" ? s : d)} -p {protocol} --dport {c.Port.Port} -j ACCEPT")
+                $"swarm node {c.Sender.Name} cannot reach {c.Receiver.Name} on {c.Port.Display} ({c.Port.Purpose}): {c.Addresses} is dropped in {last.Host}'s {chain} (decided by {last.Rule}); accept it on {last.Host}, e.g. iptables -I {chain} {(chain == "INPUT" ? "-s" : "-d")} {(chain == "INPUT" ? s : d)} -p {c.Port.ProtocolName} --dport {c.Port.Port} -j ACCEPT")
             {
                 Evidence = [last],
             };

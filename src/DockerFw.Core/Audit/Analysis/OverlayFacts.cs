@@ -46,14 +46,14 @@ public static class OverlayFacts
         if (swarm is not null || overlays.Count > 0)
         {
             if (swarm?.Manager == true)
-                ports.Add(Tcp(probe, 2377, true, self, others, "cluster management (this node is a manager)"));
+                ports.Add(Tcp(probe, SwarmInfo.DefaultControlPort, true, self, others, "cluster management (this node is a manager)"));
             var managers = swarm?.RemoteManagers.Where(m => m.Address != node).ToList() ?? [];
             foreach (var port in managers.Select(m => m.Port).Distinct().Order())
                 ports.Add(Tcp(probe, port, false, self, IntervalSet.FromValues(managers.Where(m => m.Port == port).Select(m => m.Address)), "cluster management (to the managers)"));
             foreach (var inbound in new[] { true, false })
             {
-                ports.Add(Tcp(probe, 7946, inbound, self, others, "node gossip"));
-                ports.Add(Udp(probe, 7946, inbound, self, others, new VxlanPacket(null, null), "node gossip"));
+                ports.Add(Tcp(probe, SwarmInfo.GossipPort, inbound, self, others, "node gossip"));
+                ports.Add(Udp(probe, SwarmInfo.GossipPort, inbound, self, others, new VxlanPacket(null, null), "node gossip"));
             }
 
             var vxlans = overlays.Where(o => !o.Overlay!.Vnis.IsEmpty).ToList();
