@@ -70,7 +70,7 @@ public sealed class MatchTests
     [InlineData("-m recent --rcheck --name SSH", "MAYBE")]
     [InlineData("-m recent --set --name SSH", "ACCEPT")]
     [InlineData("-m owner --uid-owner 0", "MAYBE")]
-    [InlineData("-m string --string secret", "MAYBE")]
+    [InlineData("-m string --string secret --algo bm", "MAYBE")]
     [InlineData("-m ipp2p --whatever x", "MAYBE")]
     [InlineData("-m socket", "MAYBE")] // a module loaded without options still tests something
     [InlineData("-m set --match-set blocked src --return-nomatch", "MAYBE")]

@@ -95,7 +95,7 @@ public sealed class PacketTargetTests
             *filter
             :FORWARD ACCEPT [0:0]
             -A FORWARD -j DELUDE --option x
-            -A FORWARD -j REJECT --reject-with tcp-reset
+            -A FORWARD -p tcp -j REJECT --reject-with tcp-reset
             COMMIT
             """, Tcp("198.51.100.7:40000", "172.17.0.2:80", "eth0", "docker0"));
 

@@ -13,7 +13,7 @@ public class TargetReadingTests
     [InlineData("-A INPUT -j USER")]
     [InlineData("-A INPUT -g USER")]
     [InlineData("-A INPUT -m comment --comment \"counts only\"")]
-    [InlineData("-A INPUT -j REJECT --reject-with tcp-reset")]
+    [InlineData("-A INPUT -p tcp -j REJECT --reject-with tcp-reset")]
     [InlineData("-A INPUT -j LOG --log-prefix \"fw drop: \" --log-level 6 --log-uid")]
     [InlineData("-A INPUT -j NFLOG --nflog-prefix \"nf log\" --nflog-group 5")]
     [InlineData("-A INPUT -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff")]
@@ -47,7 +47,7 @@ public class TargetReadingTests
     [Theory]
     [InlineData("-A PREROUTING -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80")]
     [InlineData("-A PREROUTING -j DNAT --to-destination 172.17.0.3")]
-    [InlineData("-A POSTROUTING -j SNAT --to-source 192.0.2.1-192.0.2.10:1024-2048 --persistent")]
+    [InlineData("-A POSTROUTING -p udp -j SNAT --to-source 192.0.2.1-192.0.2.10:1024-2048 --persistent")]
     [InlineData("-A POSTROUTING -p tcp -j MASQUERADE --to-ports 1024-65535 --random-fully")]
     [InlineData("-A PREROUTING -p tcp -m tcp --dport 3128 -j REDIRECT --to-ports 3129")]
     public void Nat_targets_keep_their_ranges_and_flags(string line) => SucceedsWith(line, line, table: "nat");
@@ -59,7 +59,7 @@ public class TargetReadingTests
     [Fact]
     public void A_dnat_range_is_typed()
     {
-        var rule = SucceedsWith("-A PREROUTING -j DNAT --to-destination 10.0.0.1-10.0.0.3:80-81", table: "nat");
+        var rule = SucceedsWith("-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1-10.0.0.3:80-81", table: "nat");
         var dnat = Assert.IsType<DnatTarget>(rule.Target);
 
         Assert.Equal(IpAddressValue.Parse("10.0.0.3", IpFamily.V4), dnat.To!.Last);
@@ -123,5 +123,5 @@ public class TargetReadingTests
 
     [Fact]
     public void NETMAP_needs_its_to() =>
-        FailsWithMessage("-A INPUT -j NETMAP", "t:4:13: error: expected --to ADDRESS[/MASK] after -j NETMAP, but got 'NETMAP' [DFW106]", table: "nat");
+        FailsWithMessage("-A INPUT -j NETMAP", "t:4:13: error: expected --to after -j NETMAP (mandatory), but got 'NETMAP' [DFW106]", table: "nat");
 }

@@ -46,6 +46,9 @@ internal static class CoreValues
             ? protocol
             : context.Bad<Protocol>(token, "a protocol name or number (tcp, udp, icmp, 47, ...)");
 
+    /// <summary>Whether xtables_parse_protocol reads <paramref name="text"/> (a number up to 255 or a name).</summary>
+    public static bool IsProtocol(string text) => Protocols.TryParse(text, out _);
+
     // One Protocol per text, shared by every rule that names it (records: compared by value).
     private static readonly Memo<Protocol> Protocols = new((string text, [MaybeNullWhen(false)] out Protocol value) =>
     {

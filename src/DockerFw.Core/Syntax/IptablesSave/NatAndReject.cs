@@ -25,6 +25,7 @@ internal static class NatAndReject
                     ? "an IPv4 range A[-B][:P[-Q]] (addresses in plain dotted decimal, as inet_pton reads them)"
                     : "an IPv6 range A[-B] or [A[-B]]:P[-Q]");
             range = parsed;
+            if (parsed.Ports is not null && !PortsHaveProtocol(u, to.Args[0])) return null;
         }
 
         return u.Context.Failed ? null : make(range, u.Flags(NatFlagOrder));
@@ -39,43 +40,64 @@ internal static class NatAndReject
     private static Target? ToPorts(TargetUse u, Func<PortRange?, System.Collections.Immutable.ImmutableArray<string>, Target> make)
     {
         PortRange? ports = null;
-        if (u.Single("--to-ports") is { } to && !XtablesPorts.TryParseNatPorts(to.Args[0].Text, out ports))
-            return Fail(u, to.Args[0], "a port or range P[-Q]");
+        if (u.Single("--to-ports") is { } to)
+        {
+            if (!XtablesPorts.TryParseNatPorts(to.Args[0].Text, out ports)) return Fail(u, to.Args[0], "a port or range P[-Q]");
+            if (!PortsHaveProtocol(u, to.Args[0])) return null;
+        }
+
         return u.Context.Failed ? null : make(ports, u.Flags(NatFlagOrder));
     }
 
-    private static readonly FrozenDictionary<string, string> V4RejectTypes = new Dictionary<string, string>
-    {
-        ["icmp-net-unreachable"] = "icmp-net-unreachable", ["net-unreach"] = "icmp-net-unreachable",
-        ["icmp-host-unreachable"] = "icmp-host-unreachable", ["host-unreach"] = "icmp-host-unreachable",
-        ["icmp-proto-unreachable"] = "icmp-proto-unreachable", ["proto-unreach"] = "icmp-proto-unreachable",
-        ["icmp-port-unreachable"] = "icmp-port-unreachable", ["port-unreach"] = "icmp-port-unreachable",
-        ["icmp-net-prohibited"] = "icmp-net-prohibited", ["net-prohib"] = "icmp-net-prohibited",
-        ["icmp-host-prohibited"] = "icmp-host-prohibited", ["host-prohib"] = "icmp-host-prohibited",
-        ["icmp-admin-prohibited"] = "icmp-admin-prohibited", ["admin-prohib"] = "icmp-admin-prohibited",
-        ["tcp-reset"] = "tcp-reset", ["tcp-rst"] = "tcp-reset",
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    // The types in the order of libipt_REJECT.c's and libip6t_REJECT.c's tables (name, alias): restore takes
+    // the first whose name or alias the value begins, without regard to case.
+    private static readonly (string Name, string Alias)[] V4RejectTypes =
+    [
+        ("icmp-net-unreachable", "net-unreach"), ("icmp-host-unreachable", "host-unreach"),
+        ("icmp-proto-unreachable", "proto-unreach"), ("icmp-port-unreachable", "port-unreach"),
+        ("icmp-net-prohibited", "net-prohib"), ("icmp-host-prohibited", "host-prohib"), ("tcp-reset", "tcp-rst"),
+        ("icmp-admin-prohibited", "admin-prohib"),
+    ];
 
-    private static readonly FrozenDictionary<string, string> V6RejectTypes = new Dictionary<string, string>
+    private static readonly (string Name, string Alias)[] V6RejectTypes =
+    [
+        ("icmp6-no-route", "no-route"), ("icmp6-adm-prohibited", "adm-prohibited"),
+        ("icmp6-addr-unreachable", "addr-unreach"), ("icmp6-port-unreachable", "port-unreach"), ("tcp-reset", "tcp-reset"),
+        ("icmp6-policy-fail", "policy-fail"), ("icmp6-reject-route", "reject-route"),
+    ];
+
+    /// <summary>
+    /// The type REJECT_parse takes for <paramref name="text"/>: <c>strncasecmp(name, text, strlen(text))</c> against each
+    /// name and alias in table order, so any prefix in any case (<c>icmp-port-Unreachable</c>, <c>port</c>; the empty text
+    /// is the first type); save prints the full name.
+    /// </summary>
+    public static string? RejectType(string text, IpFamily family)
     {
-        ["icmp6-no-route"] = "icmp6-no-route", ["no-route"] = "icmp6-no-route",
-        ["icmp6-adm-prohibited"] = "icmp6-adm-prohibited", ["adm-prohibited"] = "icmp6-adm-prohibited",
-        ["icmp6-addr-unreachable"] = "icmp6-addr-unreachable", ["addr-unreach"] = "icmp6-addr-unreachable",
-        ["icmp6-port-unreachable"] = "icmp6-port-unreachable", ["port-unreach"] = "icmp6-port-unreachable",
-        ["icmp6-policy-fail"] = "icmp6-policy-fail", ["policy-fail"] = "icmp6-policy-fail",
-        ["icmp6-reject-route"] = "icmp6-reject-route", ["reject-route"] = "icmp6-reject-route",
-        ["tcp-reset"] = "tcp-reset", ["tcp-rst"] = "tcp-reset",
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        foreach (var (name, alias) in family == IpFamily.V4 ? V4RejectTypes : V6RejectTypes)
+            if (name.StartsWith(text, StringComparison.OrdinalIgnoreCase) || alias.StartsWith(text, StringComparison.OrdinalIgnoreCase)) return name;
+        return null;
+    }
 
     /// <summary>REJECT always carries its type; the default is the port-unreachable of the family.</summary>
     public static Target? Reject(TargetUse u)
     {
         var v4 = u.Context.Family == IpFamily.V4;
-        var types = v4 ? V4RejectTypes : V6RejectTypes;
         if (u.Single("--reject-with") is not { } with)
             return u.Context.Failed ? null : new RejectTarget(v4 ? "icmp-port-unreachable" : "icmp6-port-unreachable");
-        return types.TryGetValue(with.Args[0].Text, out var canonical)
-            ? new RejectTarget(canonical)
-            : Fail(u, with.Args[0], $"a reject type ({string.Join(", ", types.Values.Distinct())})");
+        if (RejectType(with.Args[0].Text, u.Context.Family) is not { } type)
+            return Fail(u, with.Args[0], $"a reject type ({string.Join(", ", (v4 ? V4RejectTypes : V6RejectTypes).Select(t => t.Name))}, or the start of one)");
+        // The kernel's checkentry: a TCP reset only for a rule that matches TCP (`-p tcp`, not negated).
+        if (type == "tcp-reset" && (u.Context.Protocol?.Number != Protocol.Tcp || u.Context.ProtocolNegated))
+            return Fail(u, with.Args[0], "-p tcp before --reject-with tcp-reset (the kernel refuses a TCP reset for other packets)");
+        return new RejectTarget(type);
+    }
+
+    /// <summary>NAT ports need the rule's protocol to have ports: libxt_NAT and MASQUERADE/REDIRECT's "Need TCP, UDP, SCTP or DCCP".</summary>
+    private static bool PortsHaveProtocol(TargetUse u, Token at)
+    {
+        // Only the number is looked at: `! -p tcp` passes, as it passes restore.
+        if (u.Context.Protocol?.Number is Protocol.Tcp or Protocol.Udp or Protocol.Sctp or 33) return true;
+        Fail(u, at, "-p tcp, udp, sctp or dccp before NAT ports (restore: \"Need TCP, UDP, SCTP or DCCP with port specification\")");
+        return false;
     }
 }

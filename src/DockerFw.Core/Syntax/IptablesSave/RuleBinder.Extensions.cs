@@ -80,9 +80,18 @@ internal sealed partial class RuleBinder
 
     private void Bind(Block block, OptionSpec spec, Token option)
     {
+        var declared = XtablesOptions.Option(block.Declared, option.Text);
+        if (block.Declared is not null && declared is null)
+        {
+            context.Report(Messages.UnknownOption(context.At(option), option.Text, $"module '{block.Module}'", block.Declared.Value.Select(o => o.Name)));
+            return;
+        }
+
         if (!FirstTime(block, spec.SaveName, option)) return;
-        if (!spec.Invertible && !NotNegated(option)) return;
-        if (TakeScratch(option, spec.Arity, spec.Invertible) is not { } args) return;
+        var invertible = spec.Invertible && (declared?.Invertible ?? true);
+        if (!invertible && !NotNegated(option)) return;
+        if (TakeScratch(option, spec.Arity, invertible) is not { } args) return;
+        if (!KeptValueReads(block, spec, declared, args)) return;
         var use = new OptionUse(block.Module, spec.SaveName, option, args, Negated(), context);
         if (spec.Bind!(use) is { } match) block.Matches.Add(match);
     }
@@ -131,6 +140,8 @@ internal sealed partial class RuleBinder
         {
             if (targetSpec.Tables is { } tables && !tables.Contains(context.Table.Name))
                 context.Report(Messages.TargetOutsideTable(context.At(name), name.Text, tables, context.Table.Name));
+            CheckTargetOptionTable(name, targetSpec.ValuesKept);
+            if (context.Failed) return null;
             return targetSpec.Build(new TargetUse(name, targetArgs, context));
         }
 

@@ -26,6 +26,9 @@ internal sealed partial class RuleBinder
 
         public List<Match> Matches { get; } = new(4);
 
+        /// <summary>The extension's own option table (null for one not guided, or unknown).</summary>
+        public System.Collections.Immutable.ImmutableArray<XtOption>? Declared { get; set; }
+
         /// <summary>The options given so far (by the name save prints): the kernel takes each once per match.</summary>
         public List<string> Given { get; } = new(4);
     }
@@ -42,6 +45,7 @@ internal sealed partial class RuleBinder
     private Counters? counters;
     private Token? targetName;
     private bool isGoto;
+    private bool otherFamily;
     private TargetSpec? targetSpec;
     private List<Token> tokens = [];
     private RuleContext context = null!;
@@ -63,6 +67,7 @@ internal sealed partial class RuleBinder
         position = 0;
         bang = chain = targetName = null;
         isGoto = false;
+        otherFamily = false;
         targetSpec = null;
 
         // Only the last argument of a line can hold an open quote: it runs to the line's end.
@@ -79,13 +84,14 @@ internal sealed partial class RuleBinder
             else context.Report(Messages.UnexpectedArgument(context.At(token), token.Text));
         }
 
-        if (context.Failed) return null;
+        if (context.Failed || otherFamily) return null;
         if (bang is { } dangling) return Fail(Messages.DanglingNegation(context.At(dangling)));
         if (chain is not { } chainToken) return Fail(Messages.NoCommand(span));
         var table = context.Table;
         if (!table.HasChain(chainToken.Text)) return Fail(Messages.UndeclaredChain(context.At(chainToken), chainToken.Text, table.Name));
         var target = BuildTarget();
         CheckProtocolModules();
+        if (!context.Failed) CheckMatchOptionTables();
         if (target is JumpTarget jump && targetName is { } jumpName && !table.CanJumpTo(jump))
             context.Report(table.TargetProblem(jump, context.At(jumpName)));
         if (context.Failed) return null;
@@ -163,6 +169,9 @@ internal sealed partial class RuleBinder
                 or "--rename-chain" or "-L" or "--list" or "-S" or "--list-rules" or "-t" or "--table":
                 context.Report(Messages.NotSaveOutput(context.At(option), option.Text));
                 break;
+            case "-4" or "--ipv4" or "-6" or "--ipv6":
+                Family(option, option.Text is "-4" or "--ipv4" ? IpFamily.V4 : IpFamily.V6);
+                break;
             case "-v" or "--verbose":
                 // Restore takes it on -A (it only makes restore print the rule).
                 NotNegated(option);
@@ -191,6 +200,12 @@ internal sealed partial class RuleBinder
         var head = new Token("-" + letter, option.Column, option.Quoted);
         var rest = new Token(text[2..], option.Column + 2, option.Quoted);
         var family = letter switch { '4' => IpFamily.V4, '6' => IpFamily.V6, _ => (IpFamily?)null };
+        if (family is { } other && other != context.Family)
+        {
+            Family(head, other);
+            return true;
+        }
+
         if (letter is 'v' or 'f' || family == context.Family)
         {
             if (family is null) Option(head);
@@ -206,6 +221,20 @@ internal sealed partial class RuleBinder
         else return false;
         Option(head);
         return true;
+    }
+
+    /// <summary>
+    /// <c>-4</c>/<c>-6</c>: nothing in a dump of that family; in the other family's dump restore drops the rule the
+    /// moment getopt hands it the option (iptables' "rule is for the other family" in restore mode): what came
+    /// before was read and may have failed, nothing after it is read, and the rule is not in the ruleset.
+    /// </summary>
+    private void Family(Token option, IpFamily family)
+    {
+        // A `!` before it is dropped, as restore drops it (`! -4 -j ACCEPT` loads as `-j ACCEPT`).
+        bang = null;
+        if (family == context.Family) return;
+        otherFamily = true;
+        position = tokens.Count;
     }
 
     /// <summary>The core options in save's order; a rule holds each at most once.</summary>
@@ -264,6 +293,7 @@ internal sealed partial class RuleBinder
         block.Table = table;
         block.Module = module;
         block.At = at;
+        block.Declared = table is null ? null : XtablesOptions.Find(false, module, context.Family);
         block.Matches.Clear();
         block.Given.Clear();
         return block;

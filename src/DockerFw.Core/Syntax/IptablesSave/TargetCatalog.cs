@@ -20,6 +20,9 @@ internal sealed record TargetSpec(OptionTable Options, TargetBuilder Build)
     /// over the jumps, as the kernel checks it (a chain no hook reaches is not checked).
     /// </summary>
     public string[]? Hooks { get; init; }
+
+    /// <summary>The builder keeps the options' values as given: they are read by their xtables type (<see cref="XtablesValues"/>).</summary>
+    public bool ValuesKept { get; init; }
 }
 
 /// <summary>The targets dockerfw knows (formats.md §1.8); verdicts are not here, they take no options.</summary>
@@ -55,7 +58,7 @@ internal static class TargetCatalog
             }
 
             return new ExtensionTarget(name, [.. model], Known: true, terminating);
-        });
+        }) { ValuesKept = true };
 
     // Where the kernel takes each target, as iptables-legacy-restore and iptables-nft-restore 1.8.9
     // loaded it into a namespace (docs/acceptance.md); a rule elsewhere fails with EINVAL.

@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Text;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// The checks libxtables makes of every guided extension before the kernel sees the rule, from the
+/// extension's own option table (<see cref="XtablesOptions"/>): an option it does not declare, an option
+/// given twice that may not repeat, one excluded by another, one that needs another, a mandatory one
+/// missing, a kept value its type refuses; and the final checks of a few extensions' own (x6_fcheck).
+/// </summary>
+internal sealed partial class RuleBinder
+{
+    private static readonly MatchBinder KeepBinder = MatchBinders.Keep;
+
+    /// <summary>A kept option's value, read as its type reads it; false after reporting a value restore refuses.</summary>
+    private bool KeptValueReads(Block block, OptionSpec spec, XtOption? declared, Token[] args)
+    {
+        if (declared is null || args.Length != 1 || spec.Bind != KeepBinder) return true;
+        if (XtablesValues.Problem(block.Module, declared, args[0].Text, context.Family) is not { } expected) return true;
+        context.Report(Messages.BadValue(context.At(args[0]), expected, args[0].Text));
+        return false;
+    }
+
+    /// <summary>At the end of the rule: each match's mandatory options, exclusions and companions, then its own final check.</summary>
+    private void CheckMatchOptionTables()
+    {
+        foreach (var block in blocks)
+        {
+            if (block.Declared is not { } declared) continue;
+            CheckGiven(declared, block.Given, block.At, $"-m {block.Module}");
+            if (context.Failed) return;
+            if (block.Module == "statistic") CheckStatistic(block);
+            else if (block.Module == "policy" && !block.Given.Contains("--dir"))
+                context.Report(Messages.BadValue(context.At(block.At), "--dir in or --dir out after -m policy (mandatory)", block.Module));
+        }
+    }
+
+    /// <summary>A target's options against its table: repeats, then what <see cref="CheckGiven"/> checks.</summary>
+    private void CheckTargetOptionTable(Token name, bool values)
+    {
+        if (XtablesOptions.Find(true, name.Text, context.Family) is not { } declared) return;
+        var given = new List<string>(targetArgs.Count);
+        foreach (var arg in targetArgs)
+        {
+            if (XtablesOptions.Option(declared, arg.Name) is not { } option)
+            {
+                context.Report(Messages.UnknownOption(context.At(arg.Option), arg.Name, $"target '{name.Text}'", declared.Select(o => o.Name)));
+                return;
+            }
+
+            if (given.Contains(arg.Name) && !option.Multi)
+            {
+                context.Report(Messages.OptionTwice(context.At(arg.Option), arg.Name));
+                return;
+            }
+
+            given.Add(arg.Name);
+            if ((values || option.Type == XtType.String) && arg.Args.Length == 1 && XtablesValues.Problem(name.Text, option, arg.Args[0].Text, context.Family) is { } expected)
+            {
+                context.Report(Messages.BadValue(context.At(arg.Args[0]), expected, arg.Args[0].Text));
+                return;
+            }
+        }
+
+        CheckGiven(declared, given, name, $"-j {name.Text}", option => targetArgs.First(a => a.Name == option).Option);
+    }
+
+    /// <summary>
+    /// xtables_options_fcheck and the exclusions of xtables_option_parse, over the options given (by name, in order):
+    /// an exclusion is reported at the later option (<paramref name="at"/> finds its token), a missing option at the owner.
+    /// </summary>
+    private void CheckGiven(ImmutableArray<XtOption> declared, List<string> given, Token owner, string what, Func<string, Token>? at = null)
+    {
+        // Exclusions first: restore finds them while it parses, the rest in its final check.
+        for (var i = 0; i < given.Count; i++)
+        {
+            if (XtablesOptions.Option(declared, given[i]) is not { } option) continue;
+            for (var j = 0; j < i; j++)
+            {
+                var earlier = XtablesOptions.Option(declared, given[j]);
+                if (given[j] == given[i] || !(option.Excludes.Contains(given[j]) || earlier?.Excludes.Contains(given[i]) == true)) continue;
+                context.Report(Messages.BadValue(context.At(at?.Invoke(given[i]) ?? owner), $"{given[i]} without {given[j]} in one {what} (one excludes the other)", given[i]));
+                return;
+            }
+        }
+
+        foreach (var name in given)
+        {
+            foreach (var needed in XtablesOptions.Option(declared, name)?.Also ?? [])
+            {
+                if (given.Contains(needed)) continue;
+                context.Report(Messages.BadValue(context.At(at?.Invoke(name) ?? owner), $"{needed} with {name} in one {what} (it needs it)", name));
+                return;
+            }
+        }
+
+        foreach (var option in declared)
+        {
+            if (!option.Mandatory || given.Contains(option.Name)) continue;
+            context.Report(Messages.BadValue(context.At(owner), $"{option.Name} after {what} (mandatory)", owner.Text));
+            return;
+        }
+    }
+
+    /// <summary>libxt_statistic's final check: random needs --probability, nth --every, and --packet below --every.</summary>
+    private void CheckStatistic(Block block)
+    {
+        var mode = Argument(block, "--mode");
+        var required = mode == "random" ? "--probability" : "--every";
+        if (!block.Given.Contains(required))
+        {
+            context.Report(Messages.BadValue(context.At(block.At), $"{required} with --mode {mode} in one -m statistic", "statistic"));
+            return;
+        }
+
+        if (mode == "nth" && XtablesNumber(Argument(block, "--every")) is { } every && XtablesNumber(Argument(block, "--packet")) is { } packet && packet > every - 1)
+            context.Report(Messages.BadValue(context.At(block.At), "--packet P with 0 <= P <= N-1 for --every N", $"--packet {packet}"));
+    }
+
+    private static string? Argument(Block block, string option)
+    {
+        foreach (var match in block.Matches)
+            if (match is ModuleOptionMatch kept && kept.Name == option && kept.Arguments.Length == 1) return kept.Arguments[0];
+        return null;
+    }
+
+    private static ulong? XtablesNumber(string? text) =>
+        text is not null && Model.Values.XtablesNumber.TryParse(text, uint.MaxValue, out var value) ? value : null;
+}
