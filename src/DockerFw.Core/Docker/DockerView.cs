@@ -25,9 +25,34 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
     public int? EngineMajor =>
         EngineVersion is { } v && int.TryParse(v.AsSpan(0, v.TakeWhile(char.IsAsciiDigit).Count()), out var major) ? major : null;
 
-    public DockerNetwork? NetworkByName(string name) => Networks.FirstOrDefault(n => n.Name == name);
+    /// <summary>
+    /// The first network of that name. Indexed once per list of networks: a container's routes ask it
+    /// for every pair of networks, and a scan per question made thousands of networks quadratic.
+    /// </summary>
+    public DockerNetwork? NetworkByName(string name) => NetworkIndex.GetValue(NetworkArray, NetworkLookup.Of).ByName.GetValueOrDefault(name);
 
-    public DockerNetwork? NetworkByBridge(string bridge) => Networks.FirstOrDefault(n => n.Bridge == bridge);
+    /// <summary>The first network on that bridge (indexed as <see cref="NetworkByName"/>).</summary>
+    public DockerNetwork? NetworkByBridge(string bridge) => NetworkIndex.GetValue(NetworkArray, NetworkLookup.Of).ByBridge.GetValueOrDefault(bridge);
+
+    private DockerNetwork[] NetworkArray => ImmutableCollectionsMarshal.AsArray(Networks) ?? [];
+
+    private static readonly ConditionalWeakTable<DockerNetwork[], NetworkLookup> NetworkIndex = new();
+
+    private sealed record NetworkLookup(Dictionary<string, DockerNetwork> ByName, Dictionary<string, DockerNetwork> ByBridge)
+    {
+        // The first of each name and bridge, as a scan in order finds it.
+        public static NetworkLookup Of(DockerNetwork[] networks)
+        {
+            var lookup = new NetworkLookup(new(StringComparer.Ordinal), new(StringComparer.Ordinal));
+            foreach (var n in networks)
+            {
+                lookup.ByName.TryAdd(n.Name, n);
+                if (n.Bridge is { } bridge) lookup.ByBridge.TryAdd(bridge, n);
+            }
+
+            return lookup;
+        }
+    }
 
     /// <summary>
     /// The endpoints on a network, each with its container, in the order of the containers and of

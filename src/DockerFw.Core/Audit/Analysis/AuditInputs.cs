@@ -100,10 +100,40 @@ public sealed class AuditInputs
         return _byBridge.GetValueOrDefault(bridge);
     }
 
-    /// <summary>The network whose subnet holds an address, if any.</summary>
-    public AuditedNetwork? NetworkOfAddress(UInt128 address) => Networks.FirstOrDefault(n => n.Subnet?.Contains(address) == true);
+    private SubnetIndex? _bySubnet;
 
-    /// <summary>The container with an endpoint at this address of the family, by name.</summary>
-    public DockerContainer? ContainerAt(UInt128 address) =>
-        View.Containers.FirstOrDefault(c => c.Endpoints.Any(e => (Family == IpFamily.V4 ? e.Ipv4 : e.Ipv6) == address));
+    /// <summary>The (first) network whose subnet holds an address, if any.</summary>
+    public AuditedNetwork? NetworkOfAddress(UInt128 address) => (_bySubnet ??= new SubnetIndex(Networks)).Of(address);
+
+    private Dictionary<string, AuditedNetwork>? _byName;
+
+    /// <summary>The (first) network of that name, if it is audited in this family.</summary>
+    public AuditedNetwork? NetworkNamed(string name)
+    {
+        if (_byName is null)
+        {
+            var byName = new Dictionary<string, AuditedNetwork>(StringComparer.Ordinal);
+            foreach (var n in Networks) byName.TryAdd(n.Name, n);
+            _byName = byName;
+        }
+
+        return _byName.GetValueOrDefault(name);
+    }
+
+    private Dictionary<UInt128, DockerContainer>? _byAddress;
+
+    /// <summary>The (first) container with an endpoint at this address of the family.</summary>
+    public DockerContainer? ContainerAt(UInt128 address)
+    {
+        if (_byAddress is null)
+        {
+            var byAddress = new Dictionary<UInt128, DockerContainer>();
+            foreach (var c in View.Containers)
+                foreach (var e in c.Endpoints)
+                    if (e.Address(Family) is { } a) byAddress.TryAdd(a, c);
+            _byAddress = byAddress;
+        }
+
+        return _byAddress.GetValueOrDefault(address);
+    }
 }

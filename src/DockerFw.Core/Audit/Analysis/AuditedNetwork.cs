@@ -38,7 +38,6 @@ public sealed record AuditedNetwork(DockerNetwork Network, string Bridge, Addres
     /// made-up address standing for them.
     /// </summary>
     public IntervalSet ContainerAddressesAmong(IEnumerable<AuditedNetwork> networks) => Subnet is null
-        ? networks.Where(x => x.Subnet is not null)
-            .Aggregate(IntervalSet.Range(0, Family.AllOnes()), (s, x) => s.Subtract(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)))
+        ? IntervalSet.FromRanges(networks.Where(x => x.Subnet is not null).Select(x => x.Subnet!.Bounds)).Complement(Family.AllOnes())
         : IntervalSet.Range(Subnet.Bounds.First, Subnet.Bounds.Last).Subtract(IntervalSet.Single(Gateway));
 }

@@ -37,7 +37,7 @@ public static class ContainerRoutes
     }
 
     private static Route Of(DockerNetwork network, DockerEndpoint endpoint, AuditInputs inputs) =>
-        inputs.Networks.FirstOrDefault(n => n.Name == network.Name) is { } audited
+        inputs.NetworkNamed(network.Name) is { } audited
             ? new Route(RouteOutcome.Known, audited, endpoint.Address(inputs.Family)!.Value)
             : new Route(RouteOutcome.Unknown, null, 0);
 }

@@ -54,7 +54,7 @@ public sealed record PortFacts(
                 // A container on several networks is published through one of its endpoints (the one
                 // with the default gateway): the one Docker's DNAT sends the port to.
                 var answers = endpoints.Select(e => (Endpoint: e, Ip: AddressOf(e, family)!.Value,
-                        Network: inputs.NetworkOfAddress(AddressOf(e, family)!.Value) ?? inputs.Networks.FirstOrDefault(n => n.Name == e.Network)))
+                        Network: inputs.NetworkOfAddress(AddressOf(e, family)!.Value) ?? inputs.NetworkNamed(e.Network)))
                     .Select(e => (e.Ip, e.Network, Reach: e.Network is null ? null
                         : PortReach.Of(inputs, passes, e.Network, e.Ip, port.ContainerPort, hosts, proto, port.HostPort!.Value)))
                     .ToList();

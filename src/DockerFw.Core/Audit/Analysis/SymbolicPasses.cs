@@ -65,8 +65,9 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
         // Only the bridges are asked of this walk (the pieces are cut per bridge): packets leaving by
         // any other interface would be walked for nothing, and their output set ("any but the N
-        // bridges", N ranges) would be copied at every split.
-        var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All));
+        // bridges", N ranges) would be copied at every split. Only packets to containers are asked
+        // (see ContainerDestinations).
+        var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All).With(Dimension.Dst, ContainerDestinations));
         var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, toBridges), Dimension.Out, BridgeSymbols);
         // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
         // way against the declaration): icc's evidence and the links come from the rules recorded.
@@ -74,11 +75,28 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         if (a.Network.EnableIcc ? quick.Closes(a.Bridge) : quick.Opens(a.Bridge)) open.Add(a.Bridge);
         if (open.Count == 0) return quick;
         var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
-        var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs));
+        var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs).With(Dimension.Dst, ContainerDestinations));
         foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, detailed), Dimension.Out))
             quick.Replace(bridge, pieces);
         return quick;
     }
+
+    private IntervalSet? _containerDestinations;
+
+    /// <summary>
+    /// Every address a network's pass is asked about: each network's <see cref="ContainerAddresses"/>
+    /// and every container address Docker's view names. Each consumer of a pass cuts its pieces to
+    /// some of these (a pair to the destination's containers, icc and the container matrix to the
+    /// endpoints), so the packets to the host's own addresses were walked for nothing, and at a price:
+    /// the host's addresses are every gateway and all that lies outside the subnets, N ranges that
+    /// <c>-m addrtype --dst-type LOCAL</c> cut every pass by, each piece copying them at every later
+    /// split (quadratic in the networks), and each published port's DNAT cut a piece of them that
+    /// was walked on through FORWARD (N²/20 pieces over a host with a port on every tenth bridge).
+    /// </summary>
+    public IntervalSet ContainerDestinations => _containerDestinations ??= inputs.Networks.Any(n => n.Subnet is null)
+        ? Space.Full(Dimension.Dst)
+        : IntervalSet.FromRanges(inputs.Networks.SelectMany(n => ContainerAddresses(n).Ranges)
+            .Concat(inputs.View.Containers.SelectMany(c => c.Endpoints).Select(e => e.Address(inputs.Family)).OfType<UInt128>().Select(a => (a, a))));
 
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
     public IReadOnlyList<Box> Accepted(PacketSet packets) => packets.IsEmpty ? []
