@@ -11,7 +11,8 @@ namespace DockerFw.Bench;
 /// many flows, regions and boxes it makes. Each phase gives its wall and CPU time: on a machine shared
 /// by many processes the wall time is mostly waiting for a core. With DFW_REACH_COMPARE=1 it also
 /// walks without settling owned flows (the old builder) and compares the two answers region by region:
-/// the same packets for each verdict, rules and doubts, however the boxes are cut.
+/// the same packets for each verdict, rules and doubts, however the boxes are cut. With DFW_REACH_WAYS=1 it
+/// lists the doubtful final flows that kept their way (no earlier flow owns them), by their first doubt.
 /// </summary>
 internal static class ReachProfile
 {
@@ -32,6 +33,12 @@ internal static class ReachProfile
         foreach (var g in walk.Finals.GroupBy(f => f.Verdict))
             Console.Error.WriteLine($"  {g.Key}: {g.Count()} final flows, {g.Count(f => f.Flow.Doubts is not null)} doubtful, " +
                                     $"{g.Count(f => f.Flow.Owned)} owned, {g.Select(f => f.Flow.Box).Distinct().Count()} distinct boxes");
+        // Which ways keep their trail: doubtful final flows no earlier flow owns, by their first doubt.
+        if (Environment.GetEnvironmentVariable("DFW_REACH_WAYS") == "1")
+            foreach (var g in walk.Finals.Where(f => !f.Flow.Owned && f.Flow.Doubts is not null)
+                         .GroupBy(f => $"{f.Verdict}, first doubt {Trail<Assumption>.OldestFirst(f.Flow.Doubts, 1)[0]}, {Trail<Assumption>.Distinct(f.Flow.Doubts).Count} doubts")
+                         .OrderByDescending(g => g.Count()).Take(15))
+                Console.Error.WriteLine($"    {g.Count()}: {g.Key}");
         var regions = RegionBuilder.Build(walk.Finals);
         var built = clock.Lap();
         Console.Error.WriteLine(

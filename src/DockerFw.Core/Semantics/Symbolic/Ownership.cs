@@ -35,6 +35,16 @@ internal sealed class Ownership
     }
 
     /// <summary>
+    /// Notes a final flow of a chain's summary as a caller sees it: the summary walked the caller's flow
+    /// without its doubts, so a final flow that holds a doubtful caller's packets owns them only now
+    /// (a chain that logs and drops, jumped to by an undecidable rule, is the TUM dumps' first way).
+    /// </summary>
+    public void Grafted(FinalFlow final)
+    {
+        if (final.Verdict == First && !final.Flow.Owned && final.Flow.Doubts is not null) _owners.Add(final.Flow.Box);
+    }
+
+    /// <summary>
     /// The flow as it goes on: owned when an earlier final flow of the first verdict holds its box
     /// (only doubtful flows share packets with other flows); null when it is owned and a final flow of
     /// another verdict already holds its box.

@@ -18,7 +18,11 @@ internal static class RegionBuilder
 
     public static ImmutableArray<ReachRegion> Build(IReadOnlyList<FinalFlow> finals)
     {
-        finals = [.. finals.GroupBy(f => f.Verdict).SelectMany(g => Siblings.Merge([.. g.Select(f => f.Flow)]).Select(f => new FinalFlow(f, g.Key)))];
+        // Verdicts in the order they first appear, ACCEPT last: a walk that keeps every way accepts only
+        // at the end of the path, after every other verdict, but an owned flow's ACCEPT can be final
+        // earlier (AcceptOnly), and it must not move ACCEPT's group ahead of DROP's or REJECT's.
+        finals = [.. finals.GroupBy(f => f.Verdict).OrderBy(g => g.Key == ReachVerdict.Accept ? 1 : 0)
+            .SelectMany(g => Siblings.Merge([.. g.Select(f => f.Flow)]).Select(f => new FinalFlow(f, g.Key)))];
         var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts)>();
 
         void Add(ReachVerdict verdict, Way way, IEnumerable<Box> boxes)

@@ -190,7 +190,13 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
 
         foreach (var f in summary.Accepted) accepted.Add(ChainSummary.Graft(flow, f));
         foreach (var f in summary.Returned) returned.Add(ChainSummary.Graft(flow, f));
-        foreach (var f in summary.Finals) _finals.Add(f with { Flow = ChainSummary.Graft(flow, f.Flow) });
+        foreach (var f in summary.Finals)
+        {
+            var final = f with { Flow = ChainSummary.Graft(flow, f.Flow) };
+            // The summary walked the flow without the caller's doubts: its final flows own their box only now.
+            _ownership?.Grafted(final);
+            _finals.Add(final);
+        }
     }
 
     /// <summary>What a target does with the flows that matched; those that go on land in <paramref name="continuing"/>.</summary>

@@ -78,9 +78,10 @@ public sealed class OracleAgreementTests
             Mark: (uint)random.Next(4));
     }
 
-    internal static Ruleset RandomRuleset(Random random)
+    /// <param name="head">Rules to put before the random ones (a test's subject); a fresh builder when null.</param>
+    internal static Ruleset RandomRuleset(Random random, RulesetBuilder? head = null)
     {
-        var b = new RulesetBuilder();
+        var b = head ?? new RulesetBuilder();
         if (random.Next(2) == 0) b.Policy("filter", "FORWARD", Verdict.Drop);
         string[] filterChains = ["FORWARD", "U1", "U2"];
         for (var i = random.Next(1, 8); i > 0; i--)

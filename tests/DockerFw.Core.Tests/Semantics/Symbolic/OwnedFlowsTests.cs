@@ -2,6 +2,7 @@ using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
 using DockerFw.Core.Syntax.IptablesSave;
+using static DockerFw.Tests.Semantics.Symbolic.R;
 
 namespace DockerFw.Tests.Semantics.Symbolic;
 
@@ -31,6 +32,33 @@ public sealed class OwnedFlowsTests
 
         // The comparison means something only where flows were owned.
         Assert.True(settled >= 10, $"seed {seed}: only {settled} of 300 rulesets had owned flows");
+    }
+
+    [Fact]
+    public void An_undecidable_jump_to_a_chain_that_only_logs_and_drops_owns_what_it_drops()
+    {
+        // The TUM dumps from 2014 on: `-m recent --update -j LOG_RECENT_DROP2`, whose chain logs and drops
+        // with no doubt of its own. Its summary walks the caller's flow without the caller's doubts, so the
+        // DROP way owns its packets only once grafted onto the doubtful caller; every random rule after it
+        // then walks owned flows.
+        var seed = Environment.GetEnvironmentVariable("DFW_SEED") is { Length: > 0 } fixedSeed ? int.Parse(fixedSeed) : Environment.TickCount;
+        var settled = 0;
+        for (var round = 0; round < 200; round++)
+        {
+            var random = new Random(seed + round);
+            var head = new RulesetBuilder()
+                .Rule("filter", "FORWARD", Jump("LOGDROP"), Limit())
+                .Rule("filter", "LOGDROP", Log)
+                .Rule("filter", "LOGDROP", Drop);
+            var ruleset = OracleAgreementTests.RandomRuleset(random, head);
+            var compiled = SymbolicRuleset.Compile(ruleset);
+            var (differences, owned) = Compare(compiled, OracleAgreementTests.TinyWorld(compiled.Space));
+            Assert.True(differences.Count == 0, $"seed {seed + round}:\n{string.Join("\n", differences)}\n{OracleAgreementTests.Describe(ruleset)}");
+            if (owned > 0) settled++;
+        }
+
+        // Every packet the jump sees is owned after it: nearly every ruleset settles some flows.
+        Assert.True(settled >= 150, $"seed {seed}: only {settled} of 200 rulesets had owned flows");
     }
 
     [Fact]
