@@ -16,7 +16,7 @@ public sealed class FleetPlan
     // host takes part in some 4N cells of a fleet of N, and each is made three times a run.
     private readonly Dictionary<string, ImmutableArray<Ends>> _routedOf;
 
-    private sealed record Ends(FleetNetwork Network, string Display, IntervalSet Range, ImmutableArray<(string Display, IntervalSet Address)> Containers);
+    internal sealed record Ends(FleetNetwork Network, string Display, IntervalSet Range, ImmutableArray<(string Display, IntervalSet Address)> Containers);
 
     public FleetPlan(IReadOnlyList<HostSummary> hosts)
     {
@@ -29,6 +29,33 @@ public sealed class FleetPlan
             .Select(n => new Ends(n, n.Display, ContainerRange(n), [.. containersOn[n].Select(c => (c.Display, IntervalSet.Single(c.Address)))]))
             .ToImmutableArray());
         SwarmNodes = SwarmAcross.Nodes(hosts);
+        _sendersTo = SendersTo(hosts, _routedOf);
+    }
+
+    // The senders whose way may reach each host (UnderlayWay.Find's Routed or Tunnel): a route's
+    // gateway or a tunnel's far end is one of its addresses. Null for a host owning the address a cell
+    // into it is routed by (a connected route to it reaches it too): every sender may. A host's
+    // second pass judges the receiving legs of these senders' cells only (a fleet in racks of 10:
+    // 9 of its 999 peers), not every cell it receives.
+    private readonly Dictionary<string, HashSet<string>?> _sendersTo;
+
+    private static Dictionary<string, HashSet<string>?> SendersTo(IReadOnlyList<HostSummary> hosts, Dictionary<string, ImmutableArray<Ends>> routedOf)
+    {
+        var owners = hosts.SelectMany(h => h.Addresses.Select(a => (a.Address, h.Name))).ToLookup(x => x.Address, x => x.Name);
+        var senders = hosts.Select(h => h.Name).Distinct().ToDictionary(h => h, h => (HashSet<string>?)[]);
+        foreach (var sender in hosts)
+        {
+            var ends = sender.Routes.Routes.Select(r => r.Gateway).Concat(sender.Links.Where(l => l.IsTunnel).Select(l => l.Remote)).OfType<UInt128>();
+            foreach (var owner in ends.Distinct().SelectMany(a => owners[a]))
+                senders[owner]?.Add(sender.Name);
+        }
+
+        // A cell's way is found for its destinations' first address: a connected route reaches the
+        // receiver when that is one of the receiver's own addresses.
+        foreach (var host in hosts)
+            if (routedOf[host.Name].Any(e => (!e.Range.IsEmpty && host.Owns(e.Range.Min)) || e.Containers.Any(c => host.Owns(c.Address.Min))))
+                senders[host.Name] = null;
+        return senders;
     }
 
     /// <summary>The hosts that are active swarm nodes: each pair's swarm ports are judged (<see cref="SwarmAcross"/>).</summary>
@@ -47,18 +74,17 @@ public sealed class FleetPlan
     public IEnumerable<CellSpec> Cells(CellKind kind) =>
         Hosts.SelectMany(sender => Hosts.Where(r => r.Name != sender.Name).SelectMany(receiver => Between(sender, receiver, kind)));
 
-    /// <summary>The cells a host sends or receives: the only ones whose legs its rules judge.</summary>
-    public IEnumerable<CellSpec> CellsOf(string host)
+    /// <summary>A host's routed networks with their container ranges and containers, as its cells take them.</summary>
+    internal ImmutableArray<Ends> RoutedEnds(string host) => _routedOf[host];
+
+    /// <summary>The cells a host receives from a sender whose way may reach it: the only ones with a receiving leg.</summary>
+    public IEnumerable<CellSpec> CellsTo(string host)
     {
         var self = Hosts.First(h => h.Name == host);
-        foreach (var other in Hosts.Where(h => h.Name != host))
-        {
+        var senders = _sendersTo[host];
+        foreach (var other in Hosts.Where(h => h.Name != host && (senders is null || senders.Contains(h.Name))))
             foreach (var kind in new[] { CellKind.Network, CellKind.Container })
-            {
-                foreach (var cell in Between(self, other, kind)) yield return cell;
                 foreach (var cell in Between(other, self, kind)) yield return cell;
-            }
-        }
     }
 
     /// <summary>The cells from one host to another, in the order of their networks and containers.</summary>

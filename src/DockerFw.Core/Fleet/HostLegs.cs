@@ -28,7 +28,9 @@ public static class HostLegs
     public static LegAnswers Judge(FleetHost host, FleetPlan plan)
     {
         var legs = new LegBatch(new HostRules(host));
-        foreach (var cell in plan.CellsOf(host.Name))
+        foreach (var request in SenderLegs.Of(plan, plan.Hosts.First(h => h.Name == host.Name)))
+            legs.Add(request);
+        foreach (var cell in plan.CellsTo(host.Name))
             foreach (var (_, request) in Requests(cell, host.Name))
                 legs.Add(request);
         foreach (var (sender, receiver, port) in SwarmAcross.Pairs(plan.SwarmNodes))
