@@ -63,7 +63,18 @@ public sealed class HostModel
         Addresses = addresses.ToImmutable();
 
         LocalAddresses = MayBeLocal(networks.Where(n => n.Subnet is not null).Select(n => (n.Subnet!, (UInt128?)n.Gateway)), family);
+        _outsideSubnets = new(() => MayBeLocal(networks.Where(n => n.Subnet is not null).Select(n => (n.Subnet!, (UInt128?)null)), family));
     }
+
+    private readonly Lazy<IntervalSet> _outsideSubnets;
+
+    /// <summary>
+    /// <see cref="LocalAddresses"/> but the gateways: every address outside the container subnets.
+    /// For questions about container addresses alone (see <see cref="SymbolicPasses"/>), where a
+    /// gateway is no answer's concern: with the gateways local, <c>--dst-type LOCAL</c> cuts any set
+    /// of destinations that spans the subnets into N gateways and N stretches between them.
+    /// </summary>
+    public IntervalSet LocalOutsideSubnets => _outsideSubnets.Value;
 
     /// <summary>
     /// Every address the host may have, given the container subnets: everything outside them may be
@@ -104,10 +115,12 @@ public sealed class HostModel
     /// interface alphabet, its local addresses for <c>addrtype</c>, and its forwarding setting.
     /// </summary>
     /// <param name="interfaces">Names beyond the host's: two rulesets compiled with the same names share one packet space.</param>
-    public SymbolicRuleset Compile(Model.Ruleset ruleset, ReachDetail detail = ReachDetail.Rules, IEnumerable<InterfacePattern>? interfaces = null)
+    /// <param name="local">The addresses <c>--dst-type LOCAL</c> holds for, when not <see cref="LocalAddresses"/>.</param>
+    public SymbolicRuleset Compile(Model.Ruleset ruleset, ReachDetail detail = ReachDetail.Rules, IEnumerable<InterfacePattern>? interfaces = null,
+        IntervalSet? local = null)
     {
         var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)).Concat(interfaces ?? []),
-            LocalAddresses, detail);
+            local ?? LocalAddresses, detail);
         return Forwards ? rules : rules.WithoutForwarding(Bridges);
     }
 

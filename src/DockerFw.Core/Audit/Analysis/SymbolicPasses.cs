@@ -22,7 +22,10 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     private readonly Dictionary<string, IntervalSet> _containerAddresses = [];
     private BridgePieces? _fromOutside;
 
-    private readonly Lazy<SymbolicRuleset> _verdicts = new(() => Compile(inputs, ReachDetail.Verdicts));
+    // Asked only about container addresses (each network's pass, the replies to them, the packets from
+    // outside to them): the gateways are not local here, so the subnets stay whole (see Walk).
+    private readonly Lazy<SymbolicRuleset> _verdicts = new(() =>
+        inputs.HostModel.Compile(inputs.Ruleset, ReachDetail.Verdicts, local: inputs.HostModel.LocalOutsideSubnets));
 
     public SymbolicRuleset Rules { get; } = Compile(inputs, ReachDetail.Rules);
 
@@ -65,9 +68,9 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         var query = new ReachQuery(PacketPath.Forward) { In = new InterfacePattern(a.Bridge), Source = a.Subnet, State = ConntrackStates.New };
         // Only the bridges are asked of this walk (the pieces are cut per bridge): packets leaving by
         // any other interface would be walked for nothing, and their output set ("any but the N
-        // bridges", N ranges) would be copied at every split. Only packets to containers are asked
-        // (see ContainerDestinations).
-        var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All).With(Dimension.Dst, ContainerDestinations));
+        // bridges", N ranges) would be copied at every split. Only packets to the subnets are asked
+        // (see SubnetDestinations), the gateways among them judged as no host address.
+        var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All).With(Dimension.Dst, SubnetDestinations));
         var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, toBridges), Dimension.Out, BridgeSymbols);
         // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
         // way against the declaration): icc's evidence and the links come from the rules recorded.
@@ -75,28 +78,49 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         if (a.Network.EnableIcc ? quick.Closes(a.Bridge) : quick.Opens(a.Bridge)) open.Add(a.Bridge);
         if (open.Count == 0) return quick;
         var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
-        var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs).With(Dimension.Dst, ContainerDestinations));
+        // Walked again exactly (the host's gateways local), asked only what the consumers of these
+        // bridges' pieces look at: their networks' container addresses.
+        var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs)
+            .With(Dimension.Dst, IntervalSet.FromRanges(open.SelectMany(b => DestinationsOn(b).Ranges))));
         foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, detailed), Dimension.Out))
             quick.Replace(bridge, pieces);
         return quick;
     }
 
-    private IntervalSet? _containerDestinations;
+    private IntervalSet? _subnetDestinations;
 
     /// <summary>
-    /// Every address a network's pass is asked about: each network's <see cref="ContainerAddresses"/>
-    /// and every container address Docker's view names. Each consumer of a pass cuts its pieces to
-    /// some of these (a pair to the destination's containers, icc and the container matrix to the
-    /// endpoints), so the packets to the host's own addresses were walked for nothing, and at a price:
-    /// the host's addresses are every gateway and all that lies outside the subnets, N ranges that
-    /// <c>-m addrtype --dst-type LOCAL</c> cut every pass by, each piece copying them at every later
-    /// split (quadratic in the networks), and each published port's DNAT cut a piece of them that
-    /// was walked on through FORWARD (N²/20 pieces over a host with a port on every tenth bridge).
+    /// Every address a network's verdict-only pass is asked about: the subnets whole, and every
+    /// container address Docker's view names (any address when a network's subnet is unknown). Each
+    /// consumer of a pass cuts its pieces to container addresses (<see cref="DestinationsOn"/>), so
+    /// the packets to the host's own addresses were walked for nothing, and at a price: the host may
+    /// have every address outside the subnets, which <c>-m addrtype --dst-type LOCAL</c> sends to
+    /// Docker's DNAT chain, where each published port cut a piece walked on through FORWARD (N²/20
+    /// pieces over a host with a port on every tenth bridge). The gateways stay in, judged as no host
+    /// address (the verdict-only ruleset's LOCAL is <see cref="HostModel.LocalOutsideSubnets"/>): taken
+    /// out, or judged local, they cut the subnets into 2N ranges that every later split copied.
     /// </summary>
-    public IntervalSet ContainerDestinations => _containerDestinations ??= inputs.Networks.Any(n => n.Subnet is null)
+    public IntervalSet SubnetDestinations => _subnetDestinations ??= inputs.Networks.Any(n => n.Subnet is null)
         ? Space.Full(Dimension.Dst)
-        : IntervalSet.FromRanges(inputs.Networks.SelectMany(n => ContainerAddresses(n).Ranges)
-            .Concat(inputs.View.Containers.SelectMany(c => c.Endpoints).Select(e => e.Address(inputs.Family)).OfType<UInt128>().Select(a => (a, a))));
+        : IntervalSet.FromRanges(inputs.Networks.Select(n => n.Subnet!.Bounds).Concat(EndpointAddresses(inputs.View.Containers.SelectMany(c => c.Endpoints))));
+
+    private Dictionary<string, IntervalSet>? _destinationsOn;
+
+    /// <summary>
+    /// The destinations the consumers of a bridge's pieces cut them to: its networks'
+    /// <see cref="ContainerAddresses"/> and the addresses of the endpoints on them (a pair to the
+    /// network's containers, icc and the container matrix to its endpoints).
+    /// </summary>
+    public IntervalSet DestinationsOn(string bridge)
+    {
+        _destinationsOn ??= inputs.Networks.GroupBy(n => n.Bridge, StringComparer.Ordinal).ToDictionary(g => g.Key,
+            g => IntervalSet.FromRanges(g.SelectMany(n => ContainerAddresses(n).Ranges.Concat(EndpointAddresses(inputs.View.EndpointsOn(n.Name).Select(x => x.Endpoint))))),
+            StringComparer.Ordinal);
+        return _destinationsOn.GetValueOrDefault(bridge) ?? IntervalSet.Empty;
+    }
+
+    private IEnumerable<(UInt128, UInt128)> EndpointAddresses(IEnumerable<Docker.DockerEndpoint> endpoints) =>
+        endpoints.Select(e => e.Address(inputs.Family)).OfType<UInt128>().Select(a => (a, a));
 
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
     public IReadOnlyList<Box> Accepted(PacketSet packets) => packets.IsEmpty ? []
