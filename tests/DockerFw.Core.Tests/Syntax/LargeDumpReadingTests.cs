@@ -19,7 +19,7 @@ public class LargeDumpReadingTests
                 3 => $"-A NOWHERE -j ACCEPT",
                 4 => $"[bad] -A INPUT -j DROP",
                 5 => $"# a comment line {i}",
-                6 => $"-A INPUT -i eth{i % 9} ! -o docker0 -j DROP",
+                6 => $"-A FORWARD -i eth{i % 9} ! -o docker0 -j DROP",
                 7 => $"  ",
                 8 => $"-A INPUT --bogus {i} -j DROP",
                 _ => $"-A OUTPUT -d 192.168.{i % 256}.0/24 -p udp -m udp --sport 53 -j ACCEPT",

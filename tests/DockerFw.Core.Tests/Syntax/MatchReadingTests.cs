@@ -12,7 +12,7 @@ public class MatchReadingTests
     [InlineData("-A INPUT ! -s 10.1.2.3/255.0.255.0 -j ACCEPT", "-A INPUT ! -s 10.0.2.0/255.0.255.0 -j ACCEPT")]
     [InlineData("-A INPUT -d 10.0.0.0/255.255.0.0 -j ACCEPT", "-A INPUT -d 10.0.0.0/16 -j ACCEPT")]
     [InlineData("-A INPUT --source 10.0.0.1 --destination 10.0.0.2 -j ACCEPT", "-A INPUT -s 10.0.0.1/32 -d 10.0.0.2/32 -j ACCEPT")]
-    [InlineData("-A INPUT -o eth0 -d 192.0.2.0/24 -p tcp -i veth+ -j ACCEPT", "-A INPUT -d 192.0.2.0/24 -i veth+ -o eth0 -p tcp -j ACCEPT")]
+    [InlineData("-A USER -o eth0 -d 192.0.2.0/24 -p tcp -i veth+ -j ACCEPT", "-A USER -d 192.0.2.0/24 -i veth+ -o eth0 -p tcp -j ACCEPT")]
     [InlineData("-A INPUT -p 47 -j ACCEPT", "-A INPUT -p 47 -j ACCEPT")]
     [InlineData("-A INPUT -p TCP -j ACCEPT", "-A INPUT -p tcp -j ACCEPT")]
     [InlineData("-A INPUT ! -f -j DROP", "-A INPUT ! -f -j DROP")]

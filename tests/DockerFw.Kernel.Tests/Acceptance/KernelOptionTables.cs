@@ -8,8 +8,9 @@ namespace DockerFw.Kernel.Tests.Acceptance;
 /// The classes the third acceptance seed found (docs/acceptance.md), each loaded into a namespace of our own
 /// with the legacy restore of its family: option values restore reads that dockerfw kept unread, mandatory
 /// options, options that exclude or need one another or may not repeat, REJECT's types as case-blind
-/// prefixes, NAT ports without a protocol that has ports, and <c>-4</c>/<c>-6</c>, which drop a rule of the
-/// other family. dockerfw accepts each dump exactly when restore does and holds the rules save prints back.
+/// prefixes, NAT ports without a protocol that has ports, <c>-4</c>/<c>-6</c>, which drop a rule of the
+/// other family; and what the fourth seed found: getopt_long's prefixes and <c>--opt=value</c>, interfaces a
+/// built-in chain's packets do not have. dockerfw accepts each dump exactly when restore does and holds the rules save prints back.
 /// </summary>
 public sealed class KernelOptionTables
 {
@@ -61,6 +62,22 @@ public sealed class KernelOptionTables
         { 4, "filter", "-A INPUT -p tcp -j REJECT --reject-with T" },
         { 6, "filter", "-A INPUT -j REJECT --reject-with r" },
         { 6, "filter", "-A INPUT -p tcp -j REJECT --reject-with tcp-rst" },
+        // getopt_long: an unambiguous prefix among the options known so far, --opt=value.
+        { 4, "filter", "-A INPUT -p tcp --dp 80 -j ACCEPT" },
+        { 4, "filter", "-A INPUT -p tcp --sou 1.2.3.4 --j ACCEPT" },
+        { 4, "filter", "-A INPUT -p tcp --dport 80 --sou 1.2.3.4 -j ACCEPT" },
+        { 4, "filter", "-A INPUT -m conntrack --ctst NEW -j ACCEPT" },
+        { 4, "filter", "-A INPUT -m conntrack --ctstate=NEW -j ACCEPT" },
+        { 4, "filter", "-A INPUT --mat mark --mark 1 --ma 2 -j ACCEPT" },
+        { 4, "filter", "-A INPUT --fragm -j LOG --log-p x" },
+        { 4, "filter", "-A INPUT --fragment=x -j ACCEPT" },
+        { 4, "filter", "-A INPUT --in-int=e -j ACCEPT" },
+        { 6, "filter", "-A INPUT --protocol=tcp -j ACCEPT" },
+        // iptables' check of a built-in chain's interfaces, by the chain's name.
+        { 4, "filter", "-A INPUT -o eth0 -j ACCEPT" },
+        { 4, "raw", "-A OUTPUT -i eth0 -j ACCEPT" },
+        { 6, "nat", "-A POSTROUTING ! -i eth0 -j ACCEPT" },
+        { 6, "filter", "-A FORWARD -o eth0 -j ACCEPT" },
         // -4/-6: nothing in its own family's dump, the rule left out in the other's.
         { 4, "filter", "-6A INPUT -j ACCEPT" },
         { 4, "filter", "-A INPUT -j ACCEPT -6 -j DROP" },

@@ -50,4 +50,7 @@ internal sealed class OptionTable
     public ImmutableArray<string> Expected { get; }
 
     public OptionSpec? Find(string option) => byName.GetValueOrDefault(option);
+
+    /// <summary>Every option, aliases included.</summary>
+    public IEnumerable<OptionSpec> All => byName.Values;
 }

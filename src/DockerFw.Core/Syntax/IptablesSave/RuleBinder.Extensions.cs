@@ -33,6 +33,8 @@ internal sealed partial class RuleBinder
         }
 
         if (MatchOption(option)) return;
+        // Only a name no table holds is looked at as getopt would: most lines never come here.
+        if (option.Text.StartsWith("--", StringComparison.Ordinal) && LongOptionAgain(option)) return;
         if (targetSpec is not null && targetName is { } t)
             context.Report(Messages.UnknownOption(context.At(option), option.Text, $"target '{t.Text}'", targetSpec.Options.Expected));
         else if (blocks.Count > 0 && blocks[^1].Table is { } last)

@@ -89,6 +89,7 @@ internal sealed partial class RuleBinder
         if (chain is not { } chainToken) return Fail(Messages.NoCommand(span));
         var table = context.Table;
         if (!table.HasChain(chainToken.Text)) return Fail(Messages.UndeclaredChain(context.At(chainToken), chainToken.Text, table.Name));
+        if (InterfaceOfNoPacket(chainToken) is { } problem) return Fail(problem);
         var target = BuildTarget();
         CheckProtocolModules();
         if (!context.Failed) CheckMatchOptionTables();
@@ -235,6 +236,21 @@ internal sealed partial class RuleBinder
         if (family == context.Family) return;
         otherFamily = true;
         position = tokens.Count;
+    }
+
+    /// <summary>
+    /// iptables' own check of a rule's chain by its name (any table): packets of INPUT and PREROUTING have no
+    /// output interface, those of OUTPUT and POSTROUTING no input one ("Can't use -o with INPUT").
+    /// </summary>
+    private Diagnostic? InterfaceOfNoPacket(Token chainToken)
+    {
+        var option = chainToken.Text switch
+        {
+            "INPUT" or "PREROUTING" when core[(int)CoreOption.OutInterface] is not null => "-o",
+            "OUTPUT" or "POSTROUTING" when core[(int)CoreOption.InInterface] is not null => "-i",
+            _ => null,
+        };
+        return option is null ? null : Messages.BadValue(context.At(chainToken), $"no {option} in a rule of {chainToken.Text} (restore: \"Can't use {option} with {chainToken.Text}\")", option);
     }
 
     /// <summary>The core options in save's order; a rule holds each at most once.</summary>
