@@ -22,7 +22,8 @@ internal sealed class JumpLoops
         // A dump lists a chain's rules together; the pooled name is the same instance.
         if (!ReferenceEquals(from, lastFrom))
         {
-            if (!edges.TryGetValue(from, out lastList)) edges[from] = lastList = [];
+            // From one slot: most chains of a large dump jump to one or two others.
+            if (!edges.TryGetValue(from, out lastList)) edges[from] = lastList = new List<Edge>(1);
             lastFrom = from;
         }
 

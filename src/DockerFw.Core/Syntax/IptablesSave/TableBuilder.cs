@@ -16,7 +16,6 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
     private readonly Dictionary<string, ChainLine> chains = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
-    private readonly HashSet<string> declared = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ImmutableArray<Rule>.Builder> rules = new(StringComparer.Ordinal);
 
     private readonly ImmutableArray<string> builtIns = Model.Table.BuiltInChainsOf(name);
@@ -87,7 +86,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
                    Messages.IgnoredPolicyCounters(at.AtColumn(fields[2].Column), chainName, fields[2].Text)));
         else if (fields.Count >= 3 && PolicyCounters.TryParse(fields[2].Text, out var read)) counters = read;
 
-        if (!declared.Add(chainName))
+        if (chains.TryGetValue(chainName, out var earlier))
         {
             if (!builtIn)
             {
@@ -96,7 +95,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
             }
 
             // The later line sets the policy again; the chain keeps its place.
-            chains[chainName] = new ChainLine(chainName, policy, counters, chains[chainName].Span);
+            chains[chainName] = new ChainLine(chainName, policy, counters, earlier.Span);
             return;
         }
 
@@ -111,11 +110,15 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         : TargetCatalog.IsKnown(chain) ? "not the name of a target"
         : null;
 
-    private static List<(string Text, int Column)> Fields(string line)
+    // Reused from line to line: a kube-proxy dump declares tens of thousands of chains.
+    private readonly List<(string Text, int Column)> fields = new(3);
+
+    /// <summary>The first three fields after the colon (restore reads no more), with their columns.</summary>
+    private List<(string Text, int Column)> Fields(string line)
     {
-        var fields = new List<(string, int)>(3);
+        fields.Clear();
         var i = 1;
-        while (i < line.Length)
+        while (i < line.Length && fields.Count < 3)
         {
             if (line[i] is ' ' or '\t')
             {
@@ -132,7 +135,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     }
 
     /// <summary>A built-in chain of this table, or a chain declared so far.</summary>
-    public bool HasChain(string chain) => ReferenceEquals(chain, lastChain) || declared.Contains(chain) || IsBuiltIn(chain);
+    public bool HasChain(string chain) => ReferenceEquals(chain, lastChain) || chains.ContainsKey(chain) || IsBuiltIn(chain);
 
     /// <summary>The number the next rule of <paramref name="chain"/> gets (1-based).</summary>
     public int NextNumber(string chain) => RulesFor(chain).Count + 1;
@@ -162,8 +165,11 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         var reach = builtIns.ToDictionary(b => b, jumps.ReachableFrom, StringComparer.Ordinal);
         foreach (var (chain, target, hooks, at) in hooked)
         {
-            var wrong = builtIns.Where(b => reach[b].Contains(chain) && !hooks.Contains(b)).ToList();
-            if (wrong.Count > 0) yield return Messages.TargetOutsideHooks(at, target, hooks, chain, wrong);
+            // No list and no closure for a rule that is fine: kube-proxy has a DNAT in each of its tens of thousands of endpoint chains.
+            List<string>? wrong = null;
+            foreach (var builtIn in builtIns)
+                if (reach[builtIn].Contains(chain) && !hooks.Contains(builtIn)) (wrong ??= []).Add(builtIn);
+            if (wrong is not null) yield return Messages.TargetOutsideHooks(at, target, hooks, chain, wrong);
         }
     }
 
@@ -178,7 +184,9 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     private ImmutableArray<Rule>.Builder RulesFor(string chain)
     {
         if (ReferenceEquals(chain, lastChain)) return lastRules!;
-        if (!rules.TryGetValue(chain, out var list)) rules[chain] = list = ImmutableArray.CreateBuilder<Rule>();
+        // From one slot: most chains of a large dump hold one to three rules (kube-proxy's endpoints), and
+        // the builder's default of eight, copied again at the end, was 5 MB on 100,000 rules.
+        if (!rules.TryGetValue(chain, out var list)) rules[chain] = list = ImmutableArray.CreateBuilder<Rule>(1);
         lastChain = chain;
         lastRules = list;
         return list;
@@ -208,10 +216,11 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         return new Table(Name, built.ToImmutable(), Span);
     }
 
-    private ImmutableArray<Rule> RulesOf(string chain) => rules.TryGetValue(chain, out var list) ? list.ToImmutable() : [];
+    // DrainToImmutable hands over the builder's array without a copy when it is full.
+    private ImmutableArray<Rule> RulesOf(string chain) => rules.TryGetValue(chain, out var list) ? list.DrainToImmutable() : [];
 
     /// <summary>True when a jump or goto can go to its chain: a user chain declared so far.</summary>
-    public bool CanJumpTo(JumpTarget jump) => declared.Contains(jump.Chain) && !IsBuiltIn(jump.Chain);
+    public bool CanJumpTo(JumpTarget jump) => chains.ContainsKey(jump.Chain) && !IsBuiltIn(jump.Chain);
 
     /// <summary>Why a jump or goto cannot go to its chain.</summary>
     public Diagnostic TargetProblem(JumpTarget jump, SourceSpan at) =>
