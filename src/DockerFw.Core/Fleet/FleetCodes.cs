@@ -25,7 +25,7 @@ public static class FleetCodes
     public static readonly FindingCode PoolsDiffer = new("DFW779", Check, FindingSeverity.High, "hosts of the fleet run flannel with different pools");
     public static readonly FindingCode FlannelMtu = new("DFW780", Check, FindingSeverity.Medium, "containers send packets larger than flannel's device carries");
 
-    public static readonly FindingCode SwarmPortBlocked = new("DFW781", Check, FindingSeverity.High, "a swarm node cannot reach another node's swarm port");
+    public static readonly FindingCode SwarmPortBlocked = new("DFW781", Check, FindingSeverity.Medium, "a swarm node cannot reach another node's swarm port");
 
     public static ImmutableArray<FindingCode> All { get; } =
         [SubnetsOverlap, NoRouteToPeer, CrossHostMasqueraded, CrossHostBlocked, TunnelBlocked, MtuMismatch, CrossHostUndecided,

@@ -28,4 +28,21 @@ public sealed class FleetCodeTests
             Assert.Contains($"| [{code.Code}]({code.Code}.md) | fleet |", index, StringComparison.Ordinal);
         }
     }
+
+    /// <summary>
+    /// One fact, one severity (docs/fleet.md): a fleet code that says of two hosts what an audit code
+    /// says of one has that code's severity.
+    /// </summary>
+    [Theory]
+    [InlineData("DFW781", "DFW250")]
+    [InlineData("DFW773", "DFW272")]
+    [InlineData("DFW772", "DFW271")]
+    [InlineData("DFW777", "DFW270")]
+    [InlineData("DFW776", "DFW255")]
+    public void A_fleet_code_has_the_severity_of_the_audit_code_that_says_the_same_of_one_host(string fleet, string audit)
+    {
+        var (across, single) = (FleetCodes.All.Single(c => c.Code == fleet), FindingCodes.All.Single(c => c.Code == audit));
+
+        Assert.True(across.Severity == single.Severity, $"{fleet} is {across.Severity}, {audit} {single.Severity}");
+    }
 }
