@@ -52,6 +52,33 @@ public sealed class SwarmAcrossTests
     }
 
     [Fact]
+    public void A_deciding_rule_is_located_in_the_hosts_dump_file_not_in_the_text_read_with_iptables_nft_saves_warnings_first()
+    {
+        // Live and bundle reads put iptables-nft-save's stderr warning before its output (DumpOrigin.LinesBefore):
+        // the rule is on line 10 of b's file, line 11 of the text read.
+        const string drop = "-A INPUT -p udp -m udp --dport 4789 -j DROP";
+        const string warning = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n";
+        var tampers = new[] { With("b", "filter", drop), new Tamper("b", "iptables-save.txt", t => warning + t) };
+        var file = With("b", "filter", drop).Edit(File.ReadAllText(Path.Combine(DockerFw.Tests.Corpus.RepoRoot, "tests", "DockerFw.Core.Tests", "Fleet", "Fixtures", "swarm", "b", "iptables-save.txt")));
+        var line = file.Split('\n').ToList().IndexOf(drop) + 1;
+        FleetHost Load(string name)
+        {
+            var host = FleetFixture.Host("swarm", name, tampers);
+            return name != "b" ? host : host with
+            {
+                Host = host.Host with { DumpOrigins = [new(Model.Values.IpFamily.V4, false, "b/iptables-save.txt", 1, warning + file, true, null)] },
+            };
+        }
+
+        var report = FleetAuditor.Run([() => Load("a"), () => Load("b")]);
+
+        var decision = Assert.Single(report.Swarm, c => c.Outcome != CellOutcome.Reachable).Decisions[^1];
+        Assert.Equal($"filter/INPUT#1 (line {line}): {drop}", decision.Rule);
+        Assert.Equal(line + 1, decision.At!.Line);
+        Assert.Contains($"decided by filter/INPUT#1 (line {line}): {drop}", Assert.Single(report.Findings, f => f.Code == FleetCodes.SwarmPortBlocked).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_workers_output_dropping_the_control_port_is_named_on_the_worker()
     {
         var report = Run("swarm", With("b", "filter", "-A OUTPUT -p tcp -m tcp --dport 2377 -j REJECT --reject-with icmp-port-unreachable"));
