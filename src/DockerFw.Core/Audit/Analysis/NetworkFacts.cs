@@ -34,8 +34,8 @@ public sealed record NetworkFacts(
     {
         var icc = IccFacts.Judge(n, walked, passes, inputs);
         var filtered = inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family);
-        var outbound = OutboundNat.Of(n, inputs, passes.Nat);
-        var staying = OutboundNat.OnOwnBridge(n, inputs, passes.Nat);
+        var outbound = OutboundNat.Of(n, inputs, passes.NatOfContainers);
+        var staying = OutboundNat.OnOwnBridge(n, inputs, passes.NatOfContainers);
         // Traces name no family: the evidence points into the dump of the network's family.
         ImmutableArray<Evidence> Of(IEnumerable<Evidence> evidence) => [.. evidence.Select(e => e with { Family = n.Family })];
         return new NetworkFacts(

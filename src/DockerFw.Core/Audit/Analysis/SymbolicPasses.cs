@@ -34,6 +34,16 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// <summary>The nat table alone, on the host model: what NAT does, whatever the filter does.</summary>
     public SymbolicRuleset Nat => _nat.Value;
 
+    private readonly Lazy<SymbolicRuleset> _natOfContainers = new(() => inputs.HostModel.Compile(inputs.NatOnly, local: inputs.HostModel.LocalOutsideSubnets));
+
+    /// <summary>
+    /// The nat table alone, asked only about packets from container addresses to container addresses
+    /// or outside the subnets (a network's outbound NAT, <see cref="OutboundNat"/>): the gateways are
+    /// no host address here, which those packets never carry, so that <c>--dst-type LOCAL</c> is the
+    /// few ranges outside the subnets, not N gateways between them (a copy of 2N ranges per network).
+    /// </summary>
+    public SymbolicRuleset NatOfContainers => _natOfContainers.Value;
+
     private readonly Lazy<SymbolicRuleset> _withoutNat = new(() => inputs.HostModel.Compile(inputs.WithoutNat));
 
     /// <summary>Every table but nat, on the host model: what the filter alone does with a packet to the host (a host firewall's view).</summary>
