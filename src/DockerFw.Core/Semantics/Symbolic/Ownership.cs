@@ -19,13 +19,19 @@ internal sealed class Ownership
     /// <summary>The verdict of the walk's first final flow: its group comes first in the regions.</summary>
     public ReachVerdict? First { get; private set; }
 
+    /// <summary>
+    /// How many summaries of widened boxes are being walked (<see cref="ChainReads"/>): their final flows
+    /// hold packets the caller does not have, so they decide nothing until given the caller's sets back.
+    /// </summary>
+    public int Widened { get; set; }
+
     /// <summary>Notes a final flow; false when it is owned and adds nothing (it ends in the first verdict).</summary>
     public bool Finished(Flow flow, ReachVerdict verdict)
     {
         First ??= verdict;
         if (verdict != First)
         {
-            _decided.Add(flow.Box);
+            if (Widened == 0) _decided.Add(flow.Box);
             return true;
         }
 
@@ -41,7 +47,9 @@ internal sealed class Ownership
     /// </summary>
     public void Grafted(FinalFlow final)
     {
-        if (final.Verdict == First && !final.Flow.Owned && final.Flow.Doubts is not null) _owners.Add(final.Flow.Box);
+        if (Widened > 0) return;
+        if (final.Verdict != First) _decided.Add(final.Flow.Box);
+        else if (!final.Flow.Owned && final.Flow.Doubts is not null) _owners.Add(final.Flow.Box);
     }
 
     /// <summary>

@@ -23,6 +23,7 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
     private readonly List<FinalFlow> _finals = [];
     private readonly Dictionary<SummaryKey, ChainSummary> _summaries = [];
     private readonly Ownership? _ownership = settleOwned && rules.Detail == ReachDetail.Rules && watch is null ? new() : null;
+    private readonly ChainReads _reads = new(rules);
     private Dimension? _hidden;
     private PacketPath _path;
 
@@ -177,6 +178,12 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
     /// <summary>Walks a flow through a jump's or goto's target by the chain's summary for those packets.</summary>
     private void Call(CompiledChain target, Flow flow, List<Flow> accepted, List<Flow> returned, int depth)
     {
+        if (flow.Owned && _ownership is not null && _reads.Of(target) is { } reads and not ChainReads.Everything)
+        {
+            CallWidened(target, flow, reads, accepted, returned, depth);
+            return;
+        }
+
         var key = new SummaryKey(target, flow.Box, flow.View, depth, flow.Owned);
         if (!_summaries.TryGetValue(key, out var summary))
         {
@@ -195,6 +202,51 @@ internal sealed class SymbolicWalk(SymbolicRuleset rules, RuleWatch? watch = nul
             var final = f with { Flow = ChainSummary.Graft(flow, f.Flow) };
             // The summary walked the flow without the caller's doubts: its final flows own their box only now.
             _ownership?.Grafted(final);
+            _finals.Add(final);
+        }
+    }
+
+    /// <summary>
+    /// An owned flow through a chain that reads only some dimensions (<see cref="ChainReads"/>): the
+    /// summary is of the box widened to the whole of every other dimension, shared by every box that
+    /// differs only there, and each flow it gives back gets the caller's sets on them again. A widened
+    /// final flow holds packets the caller has not, so it decides a box only once given those back
+    /// (<see cref="Ownership.Widened"/>); a widened flow stopped inside is stopped rightly, since the
+    /// decided box that equals it holds the caller's packets too.
+    /// </summary>
+    private void CallWidened(CompiledChain target, Flow flow, int reads, List<Flow> accepted, List<Flow> returned, int depth)
+    {
+        var wide = flow.Box;
+        for (var d = 0; d < Dimensions.Count; d++)
+            if ((reads & 1 << d) == 0) wide = wide.With((Dimension)d, rules.Space.Full((Dimension)d));
+        if ((reads & ChainReads.MarkBit) == 0) wide = wide.WithMark(BitCubeSet.All);
+        var key = new SummaryKey(target, wide, flow.View, depth, true);
+        if (!_summaries.TryGetValue(key, out var summary))
+        {
+            var (inAccepted, inReturned, first) = (new List<Flow>(), new List<Flow>(), _finals.Count);
+            _ownership!.Widened++;
+            RunChain(target, flow with { Box = wide }, inAccepted, inReturned, depth);
+            _ownership.Widened--;
+            summary = new ChainSummary(BoxMerge.MergeOwned(inAccepted), BoxMerge.MergeOwned(inReturned), _finals.GetRange(first, _finals.Count - first));
+            _finals.RemoveRange(first, _finals.Count - first);
+            _summaries[key] = summary;
+        }
+
+        Flow Back(Flow inside)
+        {
+            var box = inside.Box;
+            for (var d = 0; d < Dimensions.Count; d++)
+                if ((reads & 1 << d) == 0) box = box.With((Dimension)d, flow.Box[(Dimension)d]);
+            if ((reads & ChainReads.MarkBit) == 0) box = box.WithMark(flow.Box.Mark);
+            return inside with { Box = box };
+        }
+
+        foreach (var f in summary.Accepted) accepted.Add(Back(f));
+        foreach (var f in summary.Returned) returned.Add(Back(f));
+        foreach (var f in summary.Finals)
+        {
+            var final = f with { Flow = Back(f.Flow) };
+            _ownership!.Grafted(final);
             _finals.Add(final);
         }
     }
