@@ -28,4 +28,22 @@ public static class Fixtures
             new { seed = outcome.Spec.Seed, @class = d.Class, phase = d.Phase, claim = d.Claim, tampers = tampers.Select(t => t.ToString()), policy = d.Phase is null ? null : outcome.Spec.Policy }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         return dir;
     }
+
+    /// <summary>
+    /// With <c>DOCKERFW_ORACLE_REFUSED=DIR</c>, keeps the host an apply refused (before the apply) and its
+    /// policy, so the refusal can be replayed offline with <c>dockerfw plan</c>: a refusal is honest, but
+    /// one the plan could have made true is a plan to improve.
+    /// </summary>
+    public static string? WriteRefused(ScenarioOutcome outcome, PolicySpec policy, string detail)
+    {
+        var root = Environment.GetEnvironmentVariable("DOCKERFW_ORACLE_REFUSED");
+        if (string.IsNullOrEmpty(root)) return null;
+        var dir = Path.Combine(root, $"seed-{outcome.Spec.Seed}-refused");
+        Directory.CreateDirectory(dir);
+        foreach (var (file, text) in outcome.Dumps) File.WriteAllText(Path.Combine(dir, file), text);
+        File.WriteAllText(Path.Combine(dir, "oracle.policy"), policy.Text);
+        File.WriteAllText(Path.Combine(dir, "README.txt"),
+            outcome.Spec.Describe() + "  policy refused: " + detail + "\nrerun: scripts/soak.sh --seed " + outcome.Spec.Seed + "\n");
+        return dir;
+    }
 }

@@ -46,6 +46,7 @@ public static class ScenarioRun
         if (spec.Policy is { } policy && !first.Disagreements.Any(d => d.Class == "audit-error"))
         {
             var round = PolicyRound.Run(built, policy);
+            if (round.Note == "refused") Fixtures.WriteRefused(outcome, policy, round.Detail);
             outcome = outcome with
             {
                 Checked = outcome.Checked + round.Phases.Sum(p => p.Checked),

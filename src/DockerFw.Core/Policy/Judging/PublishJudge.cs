@@ -35,7 +35,8 @@ internal static class PublishJudge
             var members = policy.Members.Where(m => m.Container.Id == publish.Container.Id && m.AddressOf(family) is not null).ToList();
             if (members.Count == 0) continue;
             var rules = rulesFor(hosts);
-            foreach (var member in members) verdicts.AddRange(Member(rules, publish, member, hosts, listed));
+            var walks = members.Select(m => Walk(rules, publish, m, hosts)).ToList();
+            verdicts.AddRange(Differences(walks, publish, listed, rules.Space));
         }
 
         return verdicts.ToImmutable();
@@ -56,7 +57,10 @@ internal static class PublishJudge
         return possible.Subtract(IntervalSet.FromValues(policy.Members.Select(m => m.AddressOf(family)).OfType<UInt128>()));
     }
 
-    private static IEnumerable<PublishVerdict> Member(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet listed)
+    /// <summary>One endpoint's walk: new connections to the host port leaving by its bridge, and those that reach its address.</summary>
+    private sealed record MemberWalk(ContainerOnNetwork Member, ReachResult Result, SymbolicRuleset Rules, PacketSet Reached, bool PublishedTo);
+
+    private static MemberWalk Walk(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts)
     {
         var space = rules.Space;
         var binding = publish.Binding;
@@ -67,22 +71,42 @@ internal static class PublishJudge
             Protocol = Protocol.TryParse(binding.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
             State = ConntrackStates.New,
         };
-        var whole = SymbolicPasses.Whole(space);
-        var packets = query.ToPacketSet(space).Intersect(whole
+        var packets = query.ToPacketSet(space).Intersect(SymbolicPasses.Whole(space)
             .With(Dimension.Dst, hosts)
             .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value)));
-        var allowed = PacketSet.Of(whole.With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
         var container = member.AddressOf(space.Family)!.Value;
-
         var result = SymbolicEngine.Reach(rules, query.Path, packets);
-        foreach (var region in result.Regions)
+        var reached = result.Regions
+            .Where(r => r.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(r, rules.Source, container))
+            .Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
+        return new(member, result, rules, reached, result.Regions.Any(r => PublishProof.DnatsTo(r, rules.Source, container)));
+    }
+
+    /// <summary>
+    /// A container on several networks is reached by a connection that reaches any of its addresses:
+    /// Docker publishes the port on one endpoint only (its gateway endpoint's), and routing after the
+    /// DNAT takes the connection to that address's bridge. So an allowed connection is missing only
+    /// when no endpoint's walk reaches the container, and it is said once, by the endpoint the rules
+    /// publish the port to (else the first). A connection the policy does not allow is a difference on
+    /// any endpoint that it reaches or may reach.
+    /// </summary>
+    private static IEnumerable<PublishVerdict> Differences(List<MemberWalk> walks, PublishPolicy publish, IntervalSet listed, PacketSpace space)
+    {
+        var allowed = PacketSet.Of(SymbolicPasses.Whole(space).With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
+        var reachedAny = walks.Aggregate(PacketSet.Empty, (s, w) => s.Union(w.Reached));
+        var voice = walks.FirstOrDefault(w => w.PublishedTo) ?? walks[0];
+        foreach (var walk in walks)
         {
-            var reaches = region.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(region, rules.Source, container);
-            var maybe = region.Verdict == ReachVerdict.Maybe;
-            var should = region.Packets.Intersect(allowed);
-            var shouldNot = region.Packets.Subtract(allowed);
-            if (!should.IsEmpty && !reaches) yield return new(publish, member, should, maybe ? null : false, true, region, result, rules);
-            if (!shouldNot.IsEmpty && (reaches || maybe)) yield return new(publish, member, shouldNot, reaches ? true : null, false, region, result, rules);
+            var container = walk.Member.AddressOf(space.Family)!.Value;
+            foreach (var region in walk.Result.Regions)
+            {
+                var reaches = region.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(region, walk.Rules.Source, container);
+                var maybe = region.Verdict == ReachVerdict.Maybe;
+                var should = region.Packets.Intersect(allowed).Subtract(reachedAny);
+                var shouldNot = region.Packets.Subtract(allowed);
+                if (walk == voice && !should.IsEmpty && !reaches) yield return new(publish, walk.Member, should, maybe ? null : false, true, region, walk.Result, walk.Rules);
+                if (!shouldNot.IsEmpty && (reaches || maybe)) yield return new(publish, walk.Member, shouldNot, reaches ? true : null, false, region, walk.Result, walk.Rules);
+            }
         }
     }
 }
