@@ -94,15 +94,18 @@ public sealed class LiveModeTests
     }
 
     [Fact]
-    public void A_warning_comment_on_stderr_is_kept_first_as_2_and_1_would_put_it()
+    public void A_warning_comment_on_stderr_is_read_after_the_dump_so_a_rule_keeps_its_line_in_the_output()
     {
-        var runner = new FakeRunner(new CommandOutcome(0, "*filter\nCOMMIT\n",
-            "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n"));
+        const string warning = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n";
+        var runner = new FakeRunner(new CommandOutcome(0, "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP\nCOMMIT", warning));
 
         var dump = new LiveFirewallReader(runner).Read(null)[0];
+        var rules = Core.Syntax.IptablesSave.IptablesSaveReader.Read(dump.Text, dump.Name, Core.Model.Values.IpFamily.V4).Value!;
 
-        Assert.Equal("# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n*filter\nCOMMIT\n", dump.Text);
+        Assert.Equal("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j DROP\nCOMMIT\n" + warning, dump.Text);
         Assert.Equal("iptables-save", dump.Name);
+        Assert.True(rules.LegacyTablesPresent);
+        Assert.Equal(3, rules.Tables.Single().Chains.Single(c => c.Name == "INPUT").Rules.Single().Span.Line);
     }
 
     private sealed class FakeRunner(CommandOutcome outcome) : IHostCommandRunner

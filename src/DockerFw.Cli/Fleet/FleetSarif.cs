@@ -55,7 +55,7 @@ internal static class FleetSarif
         var dump = hostDump?.Origin;
         var rulesHere = finding.Evidence.Where(d => d.Host == host && d.At is { Line: > 0 } && !d.At.Table.StartsWith("ip", StringComparison.Ordinal)).ToList();
         var locations = dump is null ? []
-            : rulesHere.Count > 0 ? rulesHere.Select(d => dump.FileLine(d.At!.Line) is { } line ? RuleLocation(dump, host, line, d) : Whole(hostDump!, host)).ToList()
+            : rulesHere.Count > 0 ? rulesHere.Select(d => RuleLocation(dump, host, d.At!.Line, d)).ToList()
             : [Whole(hostDump!, host)];
         var result = new JsonObject
         {

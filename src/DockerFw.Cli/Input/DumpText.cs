@@ -15,6 +15,6 @@ internal sealed record DumpText(string Text, string Name, IpFamily? Family)
 /// <summary>
 /// The file a dump's text came from: a path, or a member of a bundle archive.
 /// </summary>
-/// <param name="LinesBefore">Lines put before the file's own (iptables-nft-save's warnings from its stderr).</param>
+/// <param name="LinesAfter">Lines read after the file's own (iptables-nft-save's warnings from its stderr).</param>
 /// <param name="Captured">Read from a capture bundle: the live answer, which names no file.</param>
-internal sealed record DumpFile(string Path, int LinesBefore, bool Captured, string? Archive);
+internal sealed record DumpFile(string Path, int LinesAfter, bool Captured, string? Archive);

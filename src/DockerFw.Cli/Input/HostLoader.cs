@@ -88,7 +88,7 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
     private static IEnumerable<DumpOrigin> Origins(LoadedRulesets rules, bool otherBackend) =>
         rules.Rulesets.Zip(rules.Texts)
             .Where(pair => pair.Second.File is not null)
-            .Select(pair => new DumpOrigin(pair.First.Family, otherBackend, pair.Second.File!.Path, pair.Second.File.LinesBefore, pair.Second.Text, pair.Second.File.Captured, pair.Second.File.Archive));
+            .Select(pair => new DumpOrigin(pair.First.Family, otherBackend, pair.Second.File!.Path, pair.Second.File.LinesAfter, pair.Second.Text, pair.Second.File.Captured, pair.Second.File.Archive));
 
     /// <summary>
     /// An IPv4 dump given on the command line that holds no table, when no nft listing brings rules

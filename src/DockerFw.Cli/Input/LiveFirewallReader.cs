@@ -54,20 +54,24 @@ internal sealed class LiveFirewallReader(IHostCommandRunner runner)
             throw new CliFailure(FailureMessage(ProcessCommandRunner.Describe(program, arguments), outcome));
 
         var name = netns is null ? tool : $"{tool}@{netns}";
-        var text = WithCommentsFromStderr(outcome, out var before);
-        return new DumpText(text, name, family) { File = outcome.StdoutFile is { } file ? file with { LinesBefore = before } : null };
+        var text = WithCommentsFromStderr(outcome, out var after);
+        return new DumpText(text, name, family) { File = outcome.StdoutFile is { } file ? file with { LinesAfter = after } : null };
     }
 
     /// <summary>
-    /// iptables-nft-save prints <c># Warning: iptables-legacy tables present</c> on stderr. Put such
-    /// comment lines first, where <c>2&gt;&amp;1</c> puts them, so the reader records that half of
-    /// the firewall is in the other back end. <paramref name="comments"/>: how many lines came before stdout's.
+    /// iptables-nft-save prints <c># Warning: iptables-legacy tables present</c> on stderr. Such
+    /// comment lines are read after its output, so the reader records that half of the firewall is in
+    /// the other back end while a rule's line stays its line in <c>iptables-save</c>'s output (and in a
+    /// bundle's file, which holds that output): the live answer, a bundle's and SARIF's name one line.
+    /// <paramref name="comments"/>: how many lines came after stdout's.
     /// </summary>
     private static string WithCommentsFromStderr(CommandOutcome outcome, out int comments)
     {
         var lines = outcome.Stderr.Split('\n').Where(line => line.StartsWith('#')).Select(line => line + "\n").ToList();
         comments = lines.Count;
-        return string.Concat(lines) + outcome.Stdout;
+        if (comments == 0) return outcome.Stdout;
+        var stdout = outcome.Stdout.Length == 0 || outcome.Stdout.EndsWith('\n') ? outcome.Stdout : outcome.Stdout + "\n";
+        return stdout + string.Concat(lines);
     }
 
     public static string FailureMessage(string command, CommandOutcome outcome)

@@ -49,7 +49,7 @@ internal sealed record AuditRun(
 
     /// <summary>The file an evidence rule can be looked up in, a bundle's included, and its line there.</summary>
     public (DumpOrigin Dump, int Line)? Locate(Evidence evidence) =>
-        evidence.Line > 0 && DumpOf(evidence) is { } dump && dump.FileLine(evidence.Line) is { } line ? (dump, line) : null;
+        evidence.Line > 0 && DumpOf(evidence) is { } dump ? (dump, evidence.Line) : null;
 
     /// <summary>The IPv4 rules' file (else the IPv6 one), where a finding without a rule line points as a whole.</summary>
     public DumpOrigin? RulesDump =>

@@ -25,18 +25,7 @@ public sealed class HostRules
         var devices = host.Links.Select(l => l.Name).Concat(bridges).Distinct().Select(n => new InterfacePattern(n));
         var rules = SymbolicRuleset.Compile(ruleset, devices, new EvaluationContext { Addresses = host.Host.Addresses });
         _rules = host.Host.Settings.Forwarding(IpFamily.V4) == false ? rules.WithoutForwarding(bridges) : rules;
-        _dump = host.Host.DumpOrigins.FirstOrDefault(d => !d.OtherBackend && d.Family == IpFamily.V4);
     }
-
-    // The IPv4 dump as its bundle holds it: a rule's line is said in that file, as SARIF locates it,
-    // not in the text read, which starts with the warnings iptables-nft-save printed on stderr.
-    private readonly Host.DumpOrigin? _dump;
-
-    /// <summary>Where a rule is written, for a person: its line in the host's dump file (an nft table's rule as read).</summary>
-    private string Located(ResponsibleRule rule) =>
-        _dump is not null && !rule.Table.StartsWith("ip", StringComparison.Ordinal) && _dump.FileLine(rule.Line) is { } line && line != rule.Line
-            ? (rule with { Line = line }).ToString()
-            : rule.ToString();
 
     public string Name { get; }
 
@@ -76,7 +65,7 @@ public sealed class HostRules
         {
             if (responsible.Table == "nat") continue;
             if (RuleOf(responsible) is { Target: VerdictTarget { Verdict: Verdict.Accept or Verdict.Drop } or RejectTarget } rule)
-                return ($"{Located(responsible)}: {IptablesSaveWriter.FormatRule(rule)}", responsible);
+                return ($"{responsible}: {IptablesSaveWriter.FormatRule(rule)}", responsible);
         }
 
         var chain = path switch { PacketPath.Forward => "FORWARD", PacketPath.Input => "INPUT", _ => "OUTPUT" };
@@ -90,7 +79,7 @@ public sealed class HostRules
     private string? NatOf(ReachRegion region) => region.Rules.Reverse()
         .Select(r => (Ref: r, Rule: RuleOf(r)))
         .Where(x => x.Rule?.Target is SnatTarget or MasqueradeTarget)
-        .Select(x => $"{Located(x.Ref)}: {IptablesSaveWriter.FormatRule(x.Rule!)}")
+        .Select(x => $"{x.Ref}: {IptablesSaveWriter.FormatRule(x.Rule!)}")
         .FirstOrDefault();
 
     private Rule? RuleOf(ResponsibleRule responsible) =>

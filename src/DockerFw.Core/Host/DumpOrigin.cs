@@ -9,19 +9,16 @@ namespace DockerFw.Core.Host;
 /// </summary>
 /// <param name="OtherBackend">The other iptables back end's dump (iptables-legacy beside iptables-nft, or the reverse).</param>
 /// <param name="Path">The file: a path, or a member's name inside <paramref name="Archive"/>.</param>
-/// <param name="LinesBefore">Lines read before the file's own (iptables-nft-save's warnings from stderr): a rule's line is this many past the file's.</param>
+/// <param name="LinesAfter">Lines read after the file's own (iptables-nft-save's warnings from stderr): a rule's line is its line in the file.</param>
 /// <param name="Text">The text as read, those lines included: the file's lines without a second read.</param>
 /// <param name="Archive">The .tar.gz bundle the file is a member of; null for a file on disk.</param>
-public sealed record DumpOrigin(IpFamily Family, bool OtherBackend, string Path, int LinesBefore, string Text, bool Captured, string? Archive)
+public sealed record DumpOrigin(IpFamily Family, bool OtherBackend, string Path, int LinesAfter, string Text, bool Captured, string? Archive)
 {
     /// <summary>The file's own lines (without those read before them).</summary>
     public IReadOnlyList<string> Lines()
     {
-        var lines = Text.Split('\n').Skip(LinesBefore).Select(l => l.TrimEnd('\r')).ToList();
+        var lines = Text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
-        return lines;
+        return lines.GetRange(0, Math.Max(0, lines.Count - LinesAfter));
     }
-
-    /// <summary>The line of the file a rule read from line <paramref name="line"/> of the text sits on; null for a line read before the file's.</summary>
-    public int? FileLine(int line) => line > LinesBefore ? line - LinesBefore : null;
 }

@@ -52,13 +52,13 @@ public sealed class SwarmAcrossTests
     }
 
     [Fact]
-    public void A_deciding_rule_is_located_in_the_hosts_dump_file_not_in_the_text_read_with_iptables_nft_saves_warnings_first()
+    public void A_deciding_rule_is_located_on_its_line_in_the_hosts_dump_file_with_iptables_nft_saves_warnings_read_after_it()
     {
-        // Live and bundle reads put iptables-nft-save's stderr warning before its output (DumpOrigin.LinesBefore):
-        // the rule is on line 10 of b's file, line 11 of the text read.
+        // Live and bundle reads put iptables-nft-save's stderr warning after its output (DumpOrigin.LinesAfter),
+        // so the line of the text read is the line of b's file, where SARIF points too.
         const string drop = "-A INPUT -p udp -m udp --dport 4789 -j DROP";
         const string warning = "# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n";
-        var tampers = new[] { With("b", "filter", drop), new Tamper("b", "iptables-save.txt", t => warning + t) };
+        var tampers = new[] { With("b", "filter", drop), new Tamper("b", "iptables-save.txt", t => t + warning) };
         var file = With("b", "filter", drop).Edit(File.ReadAllText(Path.Combine(DockerFw.Tests.Corpus.RepoRoot, "tests", "DockerFw.Core.Tests", "Fleet", "Fixtures", "swarm", "b", "iptables-save.txt")));
         var line = file.Split('\n').ToList().IndexOf(drop) + 1;
         FleetHost Load(string name)
@@ -66,7 +66,7 @@ public sealed class SwarmAcrossTests
             var host = FleetFixture.Host("swarm", name, tampers);
             return name != "b" ? host : host with
             {
-                Host = host.Host with { DumpOrigins = [new(Model.Values.IpFamily.V4, false, "b/iptables-save.txt", 1, warning + file, true, null)] },
+                Host = host.Host with { DumpOrigins = [new(Model.Values.IpFamily.V4, false, "b/iptables-save.txt", 1, file + warning, true, null)] },
             };
         }
 
@@ -74,7 +74,7 @@ public sealed class SwarmAcrossTests
 
         var decision = Assert.Single(report.Swarm, c => c.Outcome != CellOutcome.Reachable).Decisions[^1];
         Assert.Equal($"filter/INPUT#1 (line {line}): {drop}", decision.Rule);
-        Assert.Equal(line + 1, decision.At!.Line);
+        Assert.Equal(line, decision.At!.Line);
         Assert.Contains($"decided by filter/INPUT#1 (line {line}): {drop}", Assert.Single(report.Findings, f => f.Code == FleetCodes.SwarmPortBlocked).Message, StringComparison.Ordinal);
     }
 
