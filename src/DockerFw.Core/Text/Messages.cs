@@ -162,6 +162,9 @@ internal static class Messages
     public static Diagnostic IgnoredPolicyCounters(SourceSpan at, string chain, string text) =>
         Warning("DFW156", at, $"counters '{Shorten(text)}' of chain '{Printable(chain)}' are not '[packets:bytes]': read as [0:0], as iptables-restore without --counters ignores them (with --counters it refuses the dump)");
 
+    public static Diagnostic OtherFamilysRule(SourceSpan at, string option, string family) =>
+        Warning("DFW157", at, $"rule marked '{option}' for the other family left out, as {family}-restore leaves it out (a rule of one dump is for its own family)");
+
     // Every message passes through Printable: a diagnostic stays one line and sends no terminal escape.
     private static Diagnostic Error(string code, SourceSpan at, string message) => new(Severity.Error, code, Printable(message), at);
 

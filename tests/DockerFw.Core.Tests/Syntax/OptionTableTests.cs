@@ -76,14 +76,14 @@ public class OptionTableTests
     public void A_reject_type_restore_refuses_is_refused(string line, IpFamily family, string message) => FailsWithMessage(line, message, family);
 
     [Theory]
-    [InlineData("-6A INPUT -j ACCEPT", IpFamily.V4)]
-    [InlineData("-A INPUT -j ACCEPT -6 -j DROP", IpFamily.V4)]
-    [InlineData("-A INPUT --ipv6 -s 1.2.3.4 -j ACCEPT", IpFamily.V4)]
-    [InlineData("-4 -A INPUT -j ACCEPT", IpFamily.V6)]
-    public void A_rule_for_the_other_family_is_left_out_as_restore_leaves_it_out(string line, IpFamily family)
+    [InlineData("-6A INPUT -j ACCEPT", IpFamily.V4, "t:4:1: warning: rule marked '-6' for the other family left out, as iptables-restore leaves it out (a rule of one dump is for its own family) [DFW157]")]
+    [InlineData("-A INPUT -j ACCEPT -6 -j DROP", IpFamily.V4, "t:4:20: warning: rule marked '-6' for the other family left out, as iptables-restore leaves it out (a rule of one dump is for its own family) [DFW157]")]
+    [InlineData("-A INPUT --ipv6 -s 1.2.3.4 -j ACCEPT", IpFamily.V4, "t:4:10: warning: rule marked '--ipv6' for the other family left out, as iptables-restore leaves it out (a rule of one dump is for its own family) [DFW157]")]
+    [InlineData("-4 -A INPUT -j ACCEPT", IpFamily.V6, "t:4:1: warning: rule marked '-4' for the other family left out, as ip6tables-restore leaves it out (a rule of one dump is for its own family) [DFW157]")]
+    public void A_rule_for_the_other_family_is_left_out_as_restore_leaves_it_out_and_said(string line, IpFamily family, string warning)
     {
         var result = Read(line, family);
-        Assert.Empty(result.Diagnostics);
+        Assert.Equal([warning], result.Diagnostics.Select(d => d.ToString()));
         Assert.Empty(result.Value!.Rules);
     }
 

@@ -234,6 +234,8 @@ internal sealed partial class RuleBinder
         // A `!` before it is dropped, as restore drops it (`! -4 -j ACCEPT` loads as `-j ACCEPT`).
         bang = null;
         if (family == context.Family) return;
+        // Restore skips the rest of the line in silence; a rule that is not there is worth saying.
+        if (!otherFamily) context.Report(Messages.OtherFamilysRule(context.At(option), option.Text, context.Family == IpFamily.V4 ? "iptables" : "ip6tables"));
         otherFamily = true;
         position = tokens.Count;
     }
