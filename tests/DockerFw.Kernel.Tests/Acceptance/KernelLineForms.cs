@@ -7,7 +7,7 @@ namespace DockerFw.Kernel.Tests.Acceptance;
 /// Forms the acceptance fuzz found dockerfw reading otherwise than iptables-legacy-restore
 /// (docs/acceptance.md): a last COMMIT without its line feed, getopt's bundled short options, a
 /// <c>!</c> with no value after it, extension numbers out of range, an unknown text-search algorithm, <c>-M</c>,
-/// an option given twice in one match.
+/// an option given twice in one match, a line feed in a log prefix.
 /// Each dump is loaded into a namespace of our own: dockerfw accepts it exactly when the kernel's
 /// restore does, and prints each rule as the kernel's save prints it back.
 /// </summary>
@@ -42,6 +42,10 @@ public sealed class KernelLineForms
         "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-group 65536\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-group 010 --nflog-threshold 0x10\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -j NFQUEUE --queue-num 65536\nCOMMIT\n",
+        // An unclosed quote takes the line feed into the value: LOG's and NFLOG's prefixes refuse it, a comment keeps it.
+        "*filter\n:X - [0:0]\n-A X -j LOG --log-prefix \"abc \nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -j NFLOG --nflog-prefix \"abc \nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -m comment --comment \"abc \nCOMMIT\n",
         // -m string: the kernel knows bm and kmp (fsm only where it is built).
         "*filter\n:X - [0:0]\n-A X -p tcp -m string --string \"GET /\" --algo [0:0:0] -j ACCEPT\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -p tcp -m string --string \"GET /\" --algo kmp -j ACCEPT\nCOMMIT\n",

@@ -121,7 +121,7 @@ public static class IptablesSaveReader
         if (line[0] == '[')
         {
             var close = line.IndexOf(']');
-            if (close < 0 || !ValueGrammar.CachedCounters.TryParse(line[..(close + 1)].ToString(), out counters))
+            if (close < 0 || !(ValueGrammar.CachedCounters.TryParse(line[..(close + 1)].ToString(), out counters) || RuleCounters.TryParseBracketed(line[1..close], out counters)))
             {
                 var end = line.IndexOfAny(' ', '\t');
                 diagnostics.Add(Messages.BadCounters(at, (end < 0 ? line : line[..end]).ToString()));

@@ -27,7 +27,7 @@ internal static class PolicyCounters
     }
 
     // %llu: optional white space, an optional sign, then decimal digits (at least one); overflow saturates.
-    private static bool Number(string text, ref int at, out ulong value)
+    internal static bool Number(string text, ref int at, out ulong value)
     {
         value = 0;
         while (at < text.Length && char.IsWhiteSpace(text[at])) at++;

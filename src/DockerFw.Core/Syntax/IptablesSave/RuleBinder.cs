@@ -363,8 +363,9 @@ internal sealed partial class RuleBinder
 
     private void InlineCounters(Token packets, Token bytes)
     {
-        if (!ValueGrammar.U64.TryParse(packets.Text, out var p)) context.Bad<Counters>(packets, "a packet count");
-        else if (!ValueGrammar.U64.TryParse(bytes.Text, out var b)) context.Bad<Counters>(bytes, "a byte count");
+        // Read as restore reads them (sscanf "%llu": -1 wraps, 5x is 5), RuleCounters.
+        if (!RuleCounters.TryScan(packets.Text, out var p)) context.Bad<Counters>(packets, "a packet count");
+        else if (!RuleCounters.TryScan(bytes.Text, out var b)) context.Bad<Counters>(bytes, "a byte count");
         else counters = new Counters(p, b);
     }
 

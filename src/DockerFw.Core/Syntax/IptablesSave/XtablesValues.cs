@@ -88,6 +88,9 @@ internal static class XtablesValues
             "conntrack --ctstatus" => text.Split(',').All(s => ConntrackStatus.Contains(s, StringComparer.OrdinalIgnoreCase))
                 ? null : $"conntrack statuses ({string.Join(",", ConntrackStatus)})",
             "limit --limit" => LimitRate.IsValid(text) ? null : "a rate N[/second|/minute|/hour|/day] of at most 10000/s",
+            // libxt_LOG, libxt_NFLOG and libipt_ULOG refuse a line feed in the prefix ("Newlines not allowed"):
+            // an unclosed quote takes the rest of the line, its line feed included (DFW155).
+            "LOG --log-prefix" or "NFLOG --nflog-prefix" or "ULOG --ulog-prefix" => text.Contains('\n') ? "a prefix without a line feed" : null,
             _ => null,
         };
     }

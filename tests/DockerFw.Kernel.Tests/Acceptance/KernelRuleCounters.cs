@@ -1,0 +1,47 @@
+using DockerFw.Core.Syntax.IptablesSave;
+using DockerFw.Kernel.Tests.Harness;
+
+namespace DockerFw.Kernel.Tests.Acceptance;
+
+/// <summary>
+/// A rule's counters, <c>[P:B]</c> before it or <c>-c P B</c> in it, as iptables-legacy-restore --counters
+/// reads them (strtok, then sscanf "%llu"; the fourth acceptance seed found <c>[0:0:0]</c> and <c>[-1:0]</c>
+/// refused). Each dump is loaded into a namespace of our own: dockerfw accepts it exactly when the kernel
+/// does, and holds the counters the kernel's save prints back.
+/// </summary>
+public sealed class KernelRuleCounters
+{
+    public static TheoryData<string> Counters => new()
+    {
+        "[0:0:0] -A INPUT -j ACCEPT",
+        "[-1:0] -A INPUT -j ACCEPT",
+        "[5x:7y] -A INPUT -j ACCEPT",
+        "[ 3: 4] -A INPUT -j ACCEPT",
+        "[:1:2] -A INPUT -j ACCEPT",
+        "[1:] -A INPUT -j ACCEPT",
+        "[1::2] -A INPUT -j ACCEPT",
+        "[1,2] -A INPUT -j ACCEPT",
+        "[x:2] -A INPUT -j ACCEPT",
+        "-A INPUT -c -1 0 -j ACCEPT",
+        "-A INPUT -c 5x 7 -j ACCEPT",
+        "-A INPUT -c 0x10 1 -j ACCEPT",
+        "-A INPUT -c x 1 -j ACCEPT",
+    };
+
+    [KernelTheory]
+    [MemberData(nameof(Counters))]
+    public void Dockerfw_reads_a_rules_counters_as_legacy_restore_does(string rule)
+    {
+        var text = $"*filter\n:INPUT ACCEPT [0:0]\n{rule}\nCOMMIT\n";
+        var ours = IptablesSaveReader.Read(text, "t");
+        using var netns = Netns.Create();
+        var kernel = netns.ExecWithInput(text, "iptables-legacy-restore", "--counters");
+        Assert.True(ours.Succeeded == kernel.Ok,
+            $"{rule}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
+        if (!kernel.Ok) return;
+        var saved = netns.Exec("iptables-legacy-save", "-c", "-t", "filter").EnsureOk().Out
+            .Split('\n').Single(line => line.Contains("-A INPUT", StringComparison.Ordinal));
+        var counters = ours.Value!.Rules.Single().Counters!;
+        Assert.Equal(saved, $"[{counters.Packets}:{counters.Bytes}] {IptablesSaveWriter.FormatRule(ours.Value.Rules.Single())}");
+    }
+}
