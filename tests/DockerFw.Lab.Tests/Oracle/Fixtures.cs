@@ -10,13 +10,10 @@ public static class Fixtures
 {
     public static string? Write(ScenarioOutcome outcome, Disagreement d, IReadOnlyList<Tamper> tampers)
     {
-        var root = Environment.GetEnvironmentVariable("DOCKERFW_ORACLE_FIXTURES");
-        if (string.IsNullOrEmpty(root)) return null;
         var name = $"seed-{outcome.Spec.Seed}-{(d.Phase is null ? "" : $"policy-{d.Phase}-")}{d.Class.Replace('/', '-')}";
-        var dir = Path.Combine(root, name);
-        Directory.CreateDirectory(dir);
         // A claim of audit --policy keeps the host of its phase and the policy (the replay passes --policy).
-        foreach (var (file, text) in outcome.DumpsOf(d.Phase)) File.WriteAllText(Path.Combine(dir, file), text);
+        var dir = HostDirectory("DOCKERFW_ORACLE_FIXTURES", name, outcome.DumpsOf(d.Phase));
+        if (dir is null) return null;
         var readme = new StringBuilder()
             .Append(outcome.Spec.WithTampers(tampers).Describe())
             .Append(d.Phase is null ? "" : $"  policy {outcome.PolicyNote}, {outcome.PolicyDetail}\n")
@@ -36,14 +33,22 @@ public static class Fixtures
     /// </summary>
     public static string? WriteRefused(ScenarioOutcome outcome, PolicySpec policy, string detail)
     {
-        var root = Environment.GetEnvironmentVariable("DOCKERFW_ORACLE_REFUSED");
-        if (string.IsNullOrEmpty(root)) return null;
-        var dir = Path.Combine(root, $"seed-{outcome.Spec.Seed}-refused");
-        Directory.CreateDirectory(dir);
-        foreach (var (file, text) in outcome.Dumps) File.WriteAllText(Path.Combine(dir, file), text);
+        var dir = HostDirectory("DOCKERFW_ORACLE_REFUSED", $"seed-{outcome.Spec.Seed}-refused", outcome.Dumps);
+        if (dir is null) return null;
         File.WriteAllText(Path.Combine(dir, "oracle.policy"), policy.Text);
         File.WriteAllText(Path.Combine(dir, "README.txt"),
             outcome.Spec.Describe() + "  policy refused: " + detail + "\nrerun: scripts/soak.sh --seed " + outcome.Spec.Seed + "\n");
+        return dir;
+    }
+
+    /// <summary>The directory NAME under the root the variable names, holding the host's dumps; null when the variable is unset.</summary>
+    private static string? HostDirectory(string variable, string name, IReadOnlyDictionary<string, string> dumps)
+    {
+        var root = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrEmpty(root)) return null;
+        var dir = Path.Combine(root, name);
+        Directory.CreateDirectory(dir);
+        foreach (var (file, text) in dumps) File.WriteAllText(Path.Combine(dir, file), text);
         return dir;
     }
 }
