@@ -2,48 +2,80 @@ using DockerFw.Lab.Tests.Lab;
 
 namespace DockerFw.Lab.Tests.Fleet;
 
-/// <summary>A dockerd "host" of the fleet lab: docker0 on its own <c>--bip</c>.</summary>
-public sealed class FleetHostDaemon(string bip) : LabDaemon
+/// <summary>A dockerd "host" of the fleet lab: docker0 on its own <c>--bip</c>, its containers' MTU set when given.</summary>
+public sealed class FleetHostDaemon(string bip, int? mtu = null) : LabDaemon
 {
     /// <summary>docker0's address; a change takes effect at the next <see cref="LabDaemon.Restart"/>.</summary>
     public string Bip { get; set; } = bip;
 
-    protected override IEnumerable<string> DaemonFlags => ["--bip", Bip];
+    protected override IEnumerable<string> DaemonFlags => mtu is { } m ? ["--bip", Bip, "--mtu", m.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--bip", Bip];
+}
+
+/// <summary>How the lab's hosts carry each other's container subnets.</summary>
+public enum FleetTransport
+{
+    /// <summary>A route via the peer's underlay address, as flannel's host-gw does.</summary>
+    Routes,
+
+    /// <summary>A route over a point-to-point VXLAN (udp/4789) between the underlay addresses: the routed setup with a tunnel.</summary>
+    Vxlan,
 }
 
 /// <summary>
 /// The routed setup, real: host a (docker0 10.103.100.1/24) and host b (10.103.200.1/24), each a
 /// dockerd in its own namespace, joined by an underlay bridge in a third namespace (a veth
-/// <c>under0</c> from each, 192.168.77.1 and .2), each routing the other's subnet via the other's
-/// underlay address, each letting the other's containers in (DOCKER-USER) and keeping its own traffic
-/// to them unmasqueraded (nat POSTROUTING RETURN), one container on each (web on a, db on b).
-/// The kernel here has no GRE (no ip_gre module): the lab routes, as flannel's host-gw does.
+/// <c>under0</c> from each, 192.168.77.1 and .2), each routing the other's subnet to the other, each
+/// letting the other's containers in (DOCKER-USER) and keeping its own traffic to them unmasqueraded
+/// (nat POSTROUTING RETURN), one container on each (web on a, db on b). The kernel here has no GRE
+/// (no ip_gre module) but has VXLAN: the hosts route via each other's underlay address
+/// (<see cref="FleetTransport.Routes"/>), or over a VXLAN between them (<see cref="VxlanFleetLab"/>).
 /// </summary>
-public sealed class FleetLab : IDisposable
+public class FleetLab : IDisposable
 {
     public const string SubnetA = "10.103.100.0/24", SubnetB = "10.103.200.0/24";
     public const string UnderA = "192.168.77.1", UnderB = "192.168.77.2";
 
+    /// <summary>The VXLAN's device on each host, its VNI and UDP port, and its point-to-point addresses (the next hops).</summary>
+    public const string VxlanDevice = "vxlan0", VxlanA = "10.15.0.1", VxlanB = "10.15.0.2";
+
+    public const int Vni = 15, VxlanPort = 4789;
+
+    /// <summary>The containers' MTU over the VXLAN: 1500 on the underlay less 50 bytes of encapsulation.</summary>
+    public const int VxlanMtu = 1450;
+
     private static int counter;
 
     public FleetLab()
+        : this(FleetTransport.Routes)
     {
+    }
+
+    protected FleetLab(FleetTransport transport)
+    {
+        Transport = transport;
         // Named like a lab's outside namespace (dfwlabo-PID-N) so that scripts/lab-cleanup.sh removes it
         // when a killed run leaves it behind.
         Underlay = $"dfwlabo-{Environment.ProcessId}-{9000 + Interlocked.Increment(ref counter)}";
         if (!LabDaemon.IsRoot) return;
         try
         {
-            A = new FleetHostDaemon("10.103.100.1/24");
-            B = new FleetHostDaemon("10.103.200.1/24");
+            int? mtu = transport == FleetTransport.Vxlan ? VxlanMtu : null;
+            A = new FleetHostDaemon("10.103.100.1/24", mtu);
+            B = new FleetHostDaemon("10.103.200.1/24", mtu);
             Processes.Must("ip", "netns", "add", Underlay);
             InUnderlay("ip", "link", "set", "lo", "up");
             InUnderlay("ip", "link", "add", "ul0", "type", "bridge");
             InUnderlay("ip", "link", "set", "ul0", "up");
             Join(A, "ula", UnderA);
             Join(B, "ulb", UnderB);
-            A.MustInLab("ip", "route", "add", SubnetB, "via", UnderB, "dev", "under0");
-            B.MustInLab("ip", "route", "add", SubnetA, "via", UnderA, "dev", "under0");
+            if (transport == FleetTransport.Vxlan)
+            {
+                Tunnel(A, UnderA, UnderB, VxlanA);
+                Tunnel(B, UnderB, UnderA, VxlanB);
+            }
+
+            RouteToB();
+            RouteToA();
             AdminRules(A, SubnetA, SubnetB);
             AdminRules(B, SubnetB, SubnetA);
             A.MustDocker("run", "-d", "--name", "web", LabDaemon.Image, "sleep", "3600");
@@ -58,6 +90,8 @@ public sealed class FleetLab : IDisposable
         }
     }
 
+    public FleetTransport Transport { get; }
+
     public FleetHostDaemon A { get; } = null!;
 
     public FleetHostDaemon B { get; } = null!;
@@ -68,11 +102,25 @@ public sealed class FleetLab : IDisposable
 
     public string DbAddress { get; } = "";
 
-    public static string LetIn(string peerSubnet) => $"-s {peerSubnet} -i under0 -o docker0 -j ACCEPT";
+    /// <summary>The device each host's packets from the other's containers arrive on.</summary>
+    public string PeerDevice => Transport == FleetTransport.Vxlan ? VxlanDevice : "under0";
+
+    public string LetIn(string peerSubnet) => $"-s {peerSubnet} -i {PeerDevice} -o docker0 -j ACCEPT";
 
     public static string Unmasqueraded(string own, string peer) => $"-s {own} -d {peer} -j RETURN";
 
-    private static void AdminRules(FleetHostDaemon host, string own, string peer)
+    /// <summary>a's route to b's subnet: via b's underlay address, or via b's end of the VXLAN.</summary>
+    public void RouteToB() =>
+        A.MustInLab("ip", "route", "add", SubnetB, "via", Transport == FleetTransport.Vxlan ? VxlanB : UnderB, "dev", PeerDevice);
+
+    public void RouteToA() =>
+        B.MustInLab("ip", "route", "add", SubnetA, "via", Transport == FleetTransport.Vxlan ? VxlanA : UnderA, "dev", PeerDevice);
+
+    /// <summary>The network namespace of a container (its first process's), for sockets opened inside it.</summary>
+    public static string NetnsOf(FleetHostDaemon host, string container) =>
+        $"/proc/{host.MustDocker("inspect", "-f", "{{.State.Pid}}", container)}/ns/net";
+
+    private void AdminRules(FleetHostDaemon host, string own, string peer)
     {
         host.MustInLab(["iptables", "-I", "DOCKER-USER", .. LetIn(peer).Split(' ')]);
         host.MustInLab(["iptables", "-t", "nat", "-I", "POSTROUTING", .. Unmasqueraded(own, peer).Split(' ')]);
@@ -87,6 +135,15 @@ public sealed class FleetLab : IDisposable
         InUnderlay("ip", "link", "set", port, "up");
     }
 
+    // A point-to-point VXLAN: every frame goes to the one remote (the all-zero FDB entry), out of under0.
+    private static void Tunnel(FleetHostDaemon host, string local, string remote, string address)
+    {
+        host.MustInLab("ip", "link", "add", VxlanDevice, "type", "vxlan", "id", Vni.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "remote", remote, "local", local, "dstport", VxlanPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "dev", "under0");
+        host.MustInLab("ip", "addr", "add", address + "/30", "dev", VxlanDevice);
+        host.MustInLab("ip", "link", "set", VxlanDevice, "up");
+    }
+
     private void InUnderlay(params string[] arguments) => Processes.Must("ip", ["netns", "exec", Underlay, .. arguments]);
 
     /// <summary>One real echo request from a container to an address and its answer.</summary>
@@ -98,5 +155,9 @@ public sealed class FleetLab : IDisposable
         A?.Dispose();
         B?.Dispose();
         if (LabDaemon.IsRoot) Processes.Run("ip", ["netns", "delete", Underlay]);
+        GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>The routed setup over a VXLAN between the hosts (<see cref="FleetTransport.Vxlan"/>), containers on MTU 1450.</summary>
+public sealed class VxlanFleetLab() : FleetLab(FleetTransport.Vxlan);

@@ -35,10 +35,10 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
     [LabFact]
     public void Without_the_nat_exception_a_masquerades_and_b_sees_a_underlay_address()
     {
-        var letIn = FleetLab.LetIn(FleetLab.SubnetA).Split(' ');
+        var letIn = lab.LetIn(FleetLab.SubnetA).Split(' ');
         var except = FleetLab.Unmasqueraded(FleetLab.SubnetA, FleetLab.SubnetB).Split(' ');
         lab.A.MustInLab(["iptables", "-t", "nat", "-D", "POSTROUTING", .. except]);
-        lab.B.MustInLab(["iptables", "-R", "DOCKER-USER", "1", "-i", "under0", "-o", "docker0", "-j", "ACCEPT"]);
+        lab.B.MustInLab(["iptables", "-R", "DOCKER-USER", "1", "-i", lab.PeerDevice, "-o", "docker0", "-j", "ACCEPT"]);
         try
         {
             var fleet = Fleet();
@@ -61,7 +61,7 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
     [LabFact]
     public void Without_b_allowing_a_in_b_forward_policy_drop_turns_a_away_and_only_that_way()
     {
-        var letIn = FleetLab.LetIn(FleetLab.SubnetA).Split(' ');
+        var letIn = lab.LetIn(FleetLab.SubnetA).Split(' ');
         lab.B.MustInLab(["iptables", "-D", "DOCKER-USER", .. letIn]);
         try
         {
@@ -107,7 +107,7 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
         {
             if (!lab.A.InLab("ip", "route", "show", "default").Out.Contains("default", StringComparison.Ordinal))
                 lab.A.MustInLab("ip", "route", "add", "default", "via", Lab.LabDaemon.OutsideAddress);
-            lab.A.MustInLab("ip", "route", "add", FleetLab.SubnetB, "via", FleetLab.UnderB, "dev", "under0");
+            lab.RouteToB();
         }
     }
 
@@ -137,49 +137,17 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
             lab.B.Bip = "10.103.200.1/24";
             lab.B.Restart();
             lab.B.MustDocker("start", "db");
-            lab.B.MustInLab("ip", "route", "add", FleetLab.SubnetA, "via", FleetLab.UnderA, "dev", "under0");
+            lab.RouteToA();
         }
 
         Assert.Equal(lab.DbAddress, lab.B.MustDocker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db"));
     }
 
     /// <summary>The ICMP packets that arrive on a host's underlay device while <paramref name="traffic"/> runs.</summary>
-    private static int ArrivalsOn(FleetHostDaemon host, Action traffic)
-    {
-        string[] rule = ["-i", "under0", "-p", "icmp", "-m", "comment", "--comment", "fleet-arrivals"];
-        host.MustInLab(["iptables", "-t", "mangle", "-A", "PREROUTING", .. rule]);
-        try
-        {
-            traffic();
-            var listing = host.MustInLab("iptables", "-t", "mangle", "-L", "PREROUTING", "-v", "-x", "-n");
-            return int.Parse(listing.Split('\n').Single(l => l.Contains("fleet-arrivals", StringComparison.Ordinal))
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        finally
-        {
-            host.MustInLab(["iptables", "-t", "mangle", "-D", "PREROUTING", .. rule]);
-        }
-    }
+    private static int ArrivalsOn(FleetHostDaemon host, Action traffic) =>
+        FleetLabRuns.Count(host, "PREROUTING", ["-i", "under0", "-p", "icmp"], traffic);
 
-    private sealed record FleetRun(int Exit, JsonElement Report, string Text, string Error);
-
-    /// <summary>Captures both hosts into a directory of bundles and runs fleet on it, as JSON and as text.</summary>
-    private FleetRun Fleet()
-    {
-        var bundles = Path.Combine(folder, Guid.NewGuid().ToString("N"));
-        foreach (var (name, host) in new[] { ("a", lab.A), ("b", lab.B) })
-        {
-            var capture = Run("capture", "--netns", host.Netns, "--docker-host", host.DockerHost, Path.Combine(bundles, name));
-            Assert.True(capture.Exit == 0, capture.Error);
-        }
-
-        // Every cell listed: each is checked against traffic.
-        var json = Run("fleet", "--format", "json", "--full", bundles);
-        Assert.True(json.Exit is 0 or 1, json.Error + json.Out);
-        var text = Run("fleet", bundles);
-        Assert.Equal(json.Exit, text.Exit);
-        return new FleetRun(json.Exit, JsonDocument.Parse(json.Out).RootElement.Clone(), text.Out, json.Error);
-    }
+    private FleetRun Fleet() => FleetLabRuns.Fleet(lab, folder);
 
     /// <summary>
     /// Every container cell against a real ping from its sender: reachable claims must answer, blocked
@@ -221,18 +189,9 @@ public sealed class FleetLabTests(FleetLab lab) : IClassFixture<FleetLab>, IDisp
         }
     }
 
-    private static List<JsonElement> Cells(FleetRun fleet, string matrix) => [.. fleet.Report.GetProperty(matrix).EnumerateArray()];
+    private static List<JsonElement> Cells(FleetRun fleet, string matrix) => fleet.Cells(matrix);
 
-    private static List<string> Outcomes(FleetRun fleet, string matrix) => [.. Cells(fleet, matrix).Select(c => c.GetProperty("outcome").GetString()!)];
+    private static List<string> Outcomes(FleetRun fleet, string matrix) => fleet.Outcomes(matrix);
 
-    private static List<string> Codes(FleetRun fleet) =>
-        [.. fleet.Report.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("code").GetString()!).Order(StringComparer.Ordinal)];
-
-    private static (int Exit, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter { NewLine = "\n" };
-        var error = new StringWriter { NewLine = "\n" };
-        var exit = DockerFw.Cli.DockerFwApp.Run(args, new DockerFw.Cli.StandardStreams(new StringReader(""), output, error));
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static List<string> Codes(FleetRun fleet) => fleet.Codes();
 }
