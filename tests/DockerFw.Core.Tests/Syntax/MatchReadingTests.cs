@@ -150,9 +150,9 @@ public class MatchReadingTests
     [Fact]
     public void An_unknown_option_of_an_open_ended_module_is_kept_with_a_warning() =>
         WarnsWith(
-            "-A INPUT -m hashlimit --hashlimit-name n --hashlimit-future x y -j ACCEPT",
-            "-A INPUT -m hashlimit --hashlimit-name n --hashlimit-future x y -j ACCEPT",
-            "t:4:42: warning: unknown option \"--hashlimit-future\" for module 'hashlimit': kept verbatim but not understood [DFW152]");
+            "-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name n --hashlimit-future x y -j ACCEPT",
+            "-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name n --hashlimit-future x y -j ACCEPT",
+            "t:4:65: warning: unknown option \"--hashlimit-future\" for module 'hashlimit': kept verbatim but not understood [DFW152]");
 
     [Fact]
     public void The_old_negation_after_the_option_is_read_with_a_warning() =>

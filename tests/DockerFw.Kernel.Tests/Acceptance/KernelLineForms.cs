@@ -55,14 +55,7 @@ public sealed class KernelLineForms
     [MemberData(nameof(Dumps))]
     public void Dockerfw_accepts_each_line_form_as_legacy_restore_does(string text)
     {
-        var ours = IptablesSaveReader.Read(text, "t");
-        using var netns = Netns.Create();
-        var kernel = netns.ExecWithInput(text, "iptables-legacy-restore");
-        Assert.True(ours.Succeeded == kernel.Ok,
-            $"{text}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
-        if (!kernel.Ok) return;
-        var saved = netns.Exec("iptables-legacy-save", "-t", "filter").EnsureOk().Out
-            .Split('\n').Where(line => line.StartsWith("-A ", StringComparison.Ordinal));
-        Assert.Equal(saved, ours.Value!.Rules.Select(rule => IptablesSaveWriter.FormatRule(rule)));
+        if (LegacyRestore.Agree(text) is not (var ours, var saved)) return;
+        Assert.Equal(saved, ours.Rules.Select(rule => IptablesSaveWriter.FormatRule(rule)));
     }
 }

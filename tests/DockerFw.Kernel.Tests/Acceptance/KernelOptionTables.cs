@@ -93,19 +93,10 @@ public sealed class KernelOptionTables
     {
         var chain = rule.Split(' ')[1];
         var text = $"*{table}\n:{chain} ACCEPT [0:0]\n{rule}\nCOMMIT\n";
-        var v6 = family == 6;
-        var ours = IptablesSaveReader.Read(text, "t", v6 ? IpFamily.V6 : IpFamily.V4);
-        using var netns = Netns.Create();
-        var tool = v6 ? "ip6tables" : "iptables";
-        var kernel = netns.ExecWithInput(text, $"{tool}-legacy-restore");
-        Assert.True(ours.Succeeded == kernel.Ok,
-            $"{rule}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
-        if (!kernel.Ok) return;
-        var saved = netns.Exec($"{tool}-legacy-save", "-t", table).EnsureOk().Out
-            .Split('\n').Where(line => line.StartsWith("-A ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(saved.Count, ours.Value!.Rules.Count());
+        if (LegacyRestore.Agree(text, table, family == 6 ? IpFamily.V6 : IpFamily.V4) is not (var ours, var saved)) return;
+        Assert.Equal(saved.Count, ours.Rules.Count());
         // Kept values are printed as written (statistic's probability, limit's rate): only typed targets are compared whole.
         if (rule.Contains("REJECT", StringComparison.Ordinal) || saved.Count == 0)
-            Assert.Equal(saved, ours.Value.Rules.Select(r => IptablesSaveWriter.FormatRule(r)));
+            Assert.Equal(saved, ours.Rules.Select(r => IptablesSaveWriter.FormatRule(r)));
     }
 }

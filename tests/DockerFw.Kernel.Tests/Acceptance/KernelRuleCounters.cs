@@ -32,16 +32,8 @@ public sealed class KernelRuleCounters
     [MemberData(nameof(Counters))]
     public void Dockerfw_reads_a_rules_counters_as_legacy_restore_does(string rule)
     {
-        var text = $"*filter\n:INPUT ACCEPT [0:0]\n{rule}\nCOMMIT\n";
-        var ours = IptablesSaveReader.Read(text, "t");
-        using var netns = Netns.Create();
-        var kernel = netns.ExecWithInput(text, "iptables-legacy-restore", "--counters");
-        Assert.True(ours.Succeeded == kernel.Ok,
-            $"{rule}: dockerfw {(ours.Succeeded ? "accepts" : $"refuses ({ours.Errors.First().Render()})")}, legacy {(kernel.Ok ? "loads" : $"refuses ({kernel.Error.Trim()})")}");
-        if (!kernel.Ok) return;
-        var saved = netns.Exec("iptables-legacy-save", "-c", "-t", "filter").EnsureOk().Out
-            .Split('\n').Single(line => line.Contains("-A INPUT", StringComparison.Ordinal));
-        var counters = ours.Value!.Rules.Single().Counters!;
-        Assert.Equal(saved, $"[{counters.Packets}:{counters.Bytes}] {IptablesSaveWriter.FormatRule(ours.Value.Rules.Single())}");
+        if (LegacyRestore.Agree($"*filter\n:INPUT ACCEPT [0:0]\n{rule}\nCOMMIT\n", counters: true) is not (var ours, var saved)) return;
+        var read = ours.Rules.Single();
+        Assert.Equal(saved.Single(), $"[{read.Counters!.Packets}:{read.Counters.Bytes}] {IptablesSaveWriter.FormatRule(read)}");
     }
 }

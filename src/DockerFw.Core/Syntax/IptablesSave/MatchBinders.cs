@@ -30,10 +30,30 @@ internal static class MatchBinders
 
     public static Match? TcpFlags(OptionUse u)
     {
-        if (!TcpFlagsText.TryParse(u.Args[0].Text, out var mask)) return u.Context.Bad<Match>(u.Args[0], TcpFlagsExpected);
-        if (!TcpFlagsText.TryParse(u.Args[1].Text, out var compare)) return u.Context.Bad<Match>(u.Args[1], TcpFlagsExpected);
+        if (!TryParseTcpFlags(u.Args[0].Text, out var mask)) return u.Context.Bad<Match>(u.Args[0], TcpFlagsExpected);
+        if (!TryParseTcpFlags(u.Args[1].Text, out var compare)) return u.Context.Bad<Match>(u.Args[1], TcpFlagsExpected);
         return new TcpFlagsMatch(mask, compare, u.Negated);
     }
+
+    /// <summary>libxt_tcp's parse_tcp_flag: strtok on ',', so empty items are skipped and "" or "," is no flag at all.</summary>
+    private static bool TryParseTcpFlags(string text, out Model.Values.TcpFlags flags)
+    {
+        var items = text.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        flags = Model.Values.TcpFlags.None;
+        return items.Length == 0 || TcpFlagsText.TryParse(string.Join(',', items), out flags);
+    }
+
+    /// <summary><c>--tcp-option</c>: libxt_tcp's xtables_strtoui, 0-255 in C's base 0, kept in the decimal save prints.</summary>
+    public static Match? TcpOption(OptionUse u) =>
+        XtablesNumber.TryParse(u.Arg.Text, 255UL, out var option)
+            ? new ModuleOptionMatch(u.Module, u.Name, [option.ToString(System.Globalization.CultureInfo.InvariantCulture)], u.Negated)
+            : u.Context.Bad<Match>(u.Arg, "a TCP option number 0-255 (as in C: 010 = 8, 0x10 = 16)");
+
+    /// <summary>-m set's <c>--packets-*</c> and <c>--bytes-*</c>: libxt_set's parse_counter, a whole 64-bit number in C's base 0, kept in decimal.</summary>
+    public static Match? SetCounter(OptionUse u) =>
+        XtablesNumber.TryParse(u.Arg.Text, ulong.MaxValue, out var value)
+            ? new ModuleOptionMatch(u.Module, u.Name, [value.ToString(System.Globalization.CultureInfo.InvariantCulture)], u.Negated)
+            : u.Context.Bad<Match>(u.Arg, "a counter value (a number as in C: 010 = 8, 0x10 = 16)");
 
     private const string TcpFlagsExpected = "TCP flags (FIN,SYN,RST,PSH,ACK,URG, ALL or NONE)";
 
@@ -136,17 +156,32 @@ internal static class MatchBinders
 
     public static Match? Set(OptionUse u)
     {
-        var directions = ImmutableArray.CreateBuilder<AddressField>();
-        foreach (var part in u.Args[1].Text.Split(','))
+        if (!TryParseSetDirections(u.Args[1].Text, out var directions)) return u.Context.Bad<Match>(u.Args[1], "set directions (src, dst, src,dst, ...)");
+        return directions.Length is > 0 and <= 6 && IsSetName(u.Args[0].Text)
+            ? new SetMatch(u.Args[0].Text, directions, u.Negated)
+            : u.Context.Bad<Match>(u.Args[0], "a set name and up to 6 directions");
+    }
+
+    /// <summary>An ipset name as libxt_set takes it: at most 31 bytes (IPSET_MAXNAMELEN); whether the set exists is the host's.</summary>
+    public static bool IsSetName(string name) => name.Length > 0 && Utf8Escaped.ByteCount(name) < 32;
+
+    /// <summary>
+    /// libxt_set's parse_dirs: items split by ',' (strsep: an empty one is refused), each beginning with src or dst
+    /// (strncmp over three characters, so <c>srcx</c> is src); more than six are refused by the caller.
+    /// </summary>
+    public static bool TryParseSetDirections(string text, out ImmutableArray<AddressField> directions)
+    {
+        var builder = ImmutableArray.CreateBuilder<AddressField>();
+        directions = [];
+        foreach (var part in text.Split(','))
         {
-            if (part == "src") directions.Add(AddressField.Source);
-            else if (part == "dst") directions.Add(AddressField.Destination);
-            else return u.Context.Bad<Match>(u.Args[1], "set directions (src, dst, src,dst, ...)");
+            if (part.StartsWith("src", StringComparison.Ordinal)) builder.Add(AddressField.Source);
+            else if (part.StartsWith("dst", StringComparison.Ordinal)) builder.Add(AddressField.Destination);
+            else return false;
         }
 
-        return directions.Count is > 0 and <= 6 && u.Args[0].Text.Length is > 0 and < 32
-            ? new SetMatch(u.Args[0].Text, directions.ToImmutable(), u.Negated)
-            : u.Context.Bad<Match>(u.Args[0], "a set name and up to 6 directions");
+        directions = builder.ToImmutable();
+        return true;
     }
 
     public static MatchBinder IpRange(AddressField field) => u =>

@@ -36,7 +36,7 @@ internal static class MatchModules
 
     private static readonly FrozenDictionary<string, OptionTable> Known = new OptionTable[]
     {
-        Module("tcp", true, Ports(XtablesPorts.Style.ParsePort, Opt("--tcp-flags", 2, TcpFlags), Opt("--syn", 0, Syn), Opt("--tcp-option", 1))),
+        Module("tcp", true, Ports(XtablesPorts.Style.ParsePort, Opt("--tcp-flags", 2, TcpFlags), Opt("--syn", 0, Syn), Opt("--tcp-option", 1, TcpOption))),
         Module("udp", true, Ports(XtablesPorts.Style.GetPortByName)),
         Module("sctp", true, Ports(XtablesPorts.Style.ParsePort, Opt("--chunk-types", 2))),
         Module("dccp", true, Ports(XtablesPorts.Style.GetPortByName, Opt("--dccp-types", 1), Opt("--dccp-option", 1))),
@@ -56,9 +56,11 @@ internal static class MatchModules
         Module("comment", true, Opt("--comment", 1, Comment, invertible: false)),
         Module("mark", true, Opt("--mark", 1, Mark)),
         Module("connmark", true, Opt("--mark", 1, Mark)),
-        Module("set", true, MatchSet, Alias("--set", MatchSet), Opt("--return-nomatch", 0),
-            Opt("--update-counters", 0), Opt("--update-subcounters", 0), Opt("--packets-eq", 1), Opt("--packets-lt", 1),
-            Opt("--packets-gt", 1), Opt("--bytes-eq", 1), Opt("--bytes-lt", 1), Opt("--bytes-gt", 1)),
+        // libxt_set: only the --*-eq counters and the counter updates take '!'.
+        Module("set", true, MatchSet, Alias("--set", MatchSet), Opt("--return-nomatch", 0, invertible: false),
+            Opt("--update-counters", 0), Opt("--update-subcounters", 0), Opt("--packets-eq", 1, SetCounter),
+            Opt("--packets-lt", 1, SetCounter, invertible: false), Opt("--packets-gt", 1, SetCounter, invertible: false),
+            Opt("--bytes-eq", 1, SetCounter), Opt("--bytes-lt", 1, SetCounter, invertible: false), Opt("--bytes-gt", 1, SetCounter, invertible: false)),
         Module("physdev", true, Opt("--physdev-in", 1, PhysdevInterface(Direction.In)),
             Opt("--physdev-out", 1, PhysdevInterface(Direction.Out)), Opt("--physdev-is-in", 0, PhysdevFlag(Model.Matches.PhysdevFlag.IsIn)),
             Opt("--physdev-is-out", 0, PhysdevFlag(Model.Matches.PhysdevFlag.IsOut)),

@@ -143,6 +143,7 @@ internal sealed partial class RuleBinder
             if (targetSpec.Tables is { } tables && !tables.Contains(context.Table.Name))
                 context.Report(Messages.TargetOutsideTable(context.At(name), name.Text, tables, context.Table.Name));
             CheckTargetOptionTable(name, targetSpec.ValuesKept);
+            if (!context.Failed) TargetFinalCheck(name);
             if (context.Failed) return null;
             return targetSpec.Build(new TargetUse(name, targetArgs, context));
         }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -28,12 +27,9 @@ internal sealed partial class RuleBinder
     {
         foreach (var block in blocks)
         {
-            if (block.Declared is not { } declared) continue;
-            CheckGiven(declared, block.Given, block.At, $"-m {block.Module}");
+            if (block.Declared is { } declared) CheckGiven(declared, block.Given, block.At, $"-m {block.Module}");
+            if (!context.Failed) MatchFinalCheck(block);
             if (context.Failed) return;
-            if (block.Module == "statistic") CheckStatistic(block);
-            else if (block.Module == "policy" && !block.Given.Contains("--dir"))
-                context.Report(Messages.BadValue(context.At(block.At), "--dir in or --dir out after -m policy (mandatory)", block.Module));
         }
     }
 
@@ -103,29 +99,4 @@ internal sealed partial class RuleBinder
             return;
         }
     }
-
-    /// <summary>libxt_statistic's final check: random needs --probability, nth --every, and --packet below --every.</summary>
-    private void CheckStatistic(Block block)
-    {
-        var mode = Argument(block, "--mode");
-        var required = mode == "random" ? "--probability" : "--every";
-        if (!block.Given.Contains(required))
-        {
-            context.Report(Messages.BadValue(context.At(block.At), $"{required} with --mode {mode} in one -m statistic", "statistic"));
-            return;
-        }
-
-        if (mode == "nth" && XtablesNumber(Argument(block, "--every")) is { } every && XtablesNumber(Argument(block, "--packet")) is { } packet && packet > every - 1)
-            context.Report(Messages.BadValue(context.At(block.At), "--packet P with 0 <= P <= N-1 for --every N", $"--packet {packet}"));
-    }
-
-    private static string? Argument(Block block, string option)
-    {
-        foreach (var match in block.Matches)
-            if (match is ModuleOptionMatch kept && kept.Name == option && kept.Arguments.Length == 1) return kept.Arguments[0];
-        return null;
-    }
-
-    private static ulong? XtablesNumber(string? text) =>
-        text is not null && Model.Values.XtablesNumber.TryParse(text, uint.MaxValue, out var value) ? value : null;
 }

@@ -91,7 +91,7 @@ internal static class XtablesValues
             // libxt_LOG, libxt_NFLOG and libipt_ULOG refuse a line feed in the prefix ("Newlines not allowed"):
             // an unclosed quote takes the rest of the line, its line feed included (DFW155).
             "LOG --log-prefix" or "NFLOG --nflog-prefix" or "ULOG --ulog-prefix" => text.Contains('\n') ? "a prefix without a line feed" : null,
-            _ => null,
+            _ => XtablesWords.Problem(key, text),
         };
     }
 

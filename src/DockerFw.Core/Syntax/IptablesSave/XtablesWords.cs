@@ -1,0 +1,53 @@
+using System.Collections.Frozen;
+
+namespace DockerFw.Core.Syntax.IptablesSave;
+
+/// <summary>
+/// The string options whose words an extension's own parse function reads after libxtables has taken the text
+/// (XTTYPE_STRING): what a valid value looks like for the message, null when restore takes it. Keyed
+/// <c>"EXTENSION --option"</c>, as <see cref="XtablesValues"/> asks.
+/// </summary>
+internal static class XtablesWords
+{
+    public static string? Problem(string key, string text) => key switch
+    {
+        "time --datestart" or "time --datestop" => XtablesTime.IsDate(text) ? null : "a date YYYY[-MM[-DD[Thh[:mm[:ss]]]]] from 1970 to 2038",
+        "time --timestart" or "time --timestop" => XtablesTime.Daytime(text) is not null ? null : "a time of day hh:mm[:ss] (00:00:00-23:59:59)",
+        "time --weekdays" => XtablesTime.IsWeekdays(text) ? null : "weekdays (Mon,Tue,... or 1-7, separated by ',')",
+        "time --monthdays" => XtablesTime.IsMonthdays(text) ? null : "days of the month (0-31, separated by ',')",
+        "hashlimit --hashlimit-upto" or "hashlimit --hashlimit-above" or "hashlimit --hashlimit" =>
+            HashlimitValues.Rate(text) is not null ? null : "a rate N[/second|/minute|/hour|/day] or N[k|m]b/s, not 0 nor faster than 1,000,000/s",
+        "hashlimit --hashlimit-burst" => HashlimitValues.Burst(text) is not null ? null : "a burst 1-1000000 (or N[k|m] bytes)",
+        "hashlimit --hashlimit-mode" => HashlimitValues.IsMode(text) ? null : "hashlimit modes (srcip, srcport, dstip, dstport, separated by ',')",
+        "hashlimit --hashlimit-rate-interval" => HashlimitValues.IsInterval(text) ? null : "an interval in seconds above 0",
+        "CT --ctevents" => Events(text, CtEvents) ? null : $"conntrack events ({string.Join(",", CtEvents)})",
+        "CT --expevents" => Events(text, ["new"]) ? null : "expectation events (new)",
+        "dscp --dscp-class" or "DSCP --set-dscp-class" => DscpClass(text) is not null ? null : "a DSCP class (CS0-CS7, BE, AF11-AF43, EF)",
+        _ => null,
+    };
+
+    private static readonly string[] CtEvents =
+        ["new", "related", "destroy", "reply", "assured", "protoinfo", "helper", "mark", "natseqinfo", "secmark"];
+
+    /// <summary>libxt_CT's ct_parse_events: strsep on ',', so every item (an empty one too) must be an event's name, case counting.</summary>
+    private static bool Events(string text, string[] names) => text.Split(',').All(names.Contains);
+
+    private static readonly FrozenDictionary<string, int> DscpClasses = new Dictionary<string, int>
+    {
+        ["CS0"] = 0x00, ["CS1"] = 0x08, ["CS2"] = 0x10, ["CS3"] = 0x18, ["CS4"] = 0x20, ["CS5"] = 0x28, ["CS6"] = 0x30,
+        ["CS7"] = 0x38, ["BE"] = 0x00, ["AF11"] = 0x0a, ["AF12"] = 0x0c, ["AF13"] = 0x0e, ["AF21"] = 0x12, ["AF22"] = 0x14,
+        ["AF23"] = 0x16, ["AF31"] = 0x1a, ["AF32"] = 0x1c, ["AF33"] = 0x1e, ["AF41"] = 0x22, ["AF42"] = 0x24,
+        ["AF43"] = 0x26, ["EF"] = 0x2e,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// xtables' class_to_dscp: the first class whose name begins the value, in any case (strncasecmp over the
+    /// name's length), so <c>af11</c> and <c>AF111</c> are AF11 and <c>AF1</c> is nothing.
+    /// </summary>
+    public static int? DscpClass(string text)
+    {
+        foreach (var (name, value) in DscpClasses)
+            if (text.StartsWith(name, StringComparison.OrdinalIgnoreCase)) return value;
+        return null;
+    }
+}
