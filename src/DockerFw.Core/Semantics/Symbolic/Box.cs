@@ -97,12 +97,17 @@ public sealed class Box : IEquatable<Box>
 
     public override bool Equals(object? obj) => Equals(obj as Box);
 
+    // Computed once: the walk looks a box up at every flow it settles and every summary it keys. 0 means not yet.
+    private int _hash;
+
     public override int GetHashCode()
     {
+        if (_hash != 0) return _hash;
         // Every dimension: boxes of one flow's many ways differ on a few of them only.
         var hash = new HashCode();
         foreach (var set in _sets) hash.Add(set);
-        return hash.ToHashCode();
+        var value = hash.ToHashCode();
+        return _hash = value == 0 ? 1 : value;
     }
 
     public override string ToString() =>

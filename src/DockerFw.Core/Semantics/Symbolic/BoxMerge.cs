@@ -17,23 +17,29 @@ internal static class BoxMerge
             for (var d = 0; d < Dimensions.Count && boxes.Count > 1; d++)
             {
                 var dimension = (Dimension)d;
-                var byRest = new Dictionary<Box, int>(new AllBut(d));
+                var byRest = new Dictionary<Box, int>(boxes.Count, new AllBut(d));
                 var merged = new List<Box>(boxes.Count);
+                // The sets each merged box gathers on this dimension, united once at the end of the pass:
+                // a thousand hosts' boxes united one after the other copied a growing set a thousand times.
+                var gathered = new List<List<IntervalSet>?>(boxes.Count);
                 foreach (var box in boxes)
                 {
                     if (byRest.TryGetValue(box, out var i))
                     {
-                        // Same key after the change: the merged box differs only on this dimension.
-                        merged[i] = merged[i].With(dimension, merged[i][dimension].Union(box[dimension]));
+                        (gathered[i] ??= [merged[i][dimension]]).Add(box[dimension]);
                         changed = true;
                     }
                     else
                     {
                         byRest[box] = merged.Count;
                         merged.Add(box);
+                        gathered.Add(null);
                     }
                 }
 
+                for (var i = 0; i < merged.Count; i++)
+                    if (gathered[i] is { } sets)
+                        merged[i] = merged[i].With(dimension, IntervalSet.FromRanges(sets.SelectMany(s => s.Ranges)));
                 boxes = merged;
             }
         }

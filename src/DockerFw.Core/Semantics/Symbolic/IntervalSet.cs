@@ -110,7 +110,35 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
         return false;
     }
 
-    public bool IsSubsetOf(IntervalSet other) => ReferenceEquals(this, other) || Subtract(other).IsEmpty;
+    /// <summary>
+    /// Whether every member is the other's: each range of this set lies inside one range of the other
+    /// (the other's ranges are never adjacent, so no range spans two). Allocates nothing: the region
+    /// builder asks it of every cover at every step of a sweep (<see cref="CoverSweep"/>).
+    /// </summary>
+    public bool IsSubsetOf(IntervalSet other)
+    {
+        if (ReferenceEquals(this, other) || _bounds.Length == 0) return true;
+        var a = _bounds;
+        var b = other._bounds;
+        if (b.Length == 0 || a[0] < b[0] || a[^1] > b[^1]) return false;
+        // The first of the other's ranges that ends at or after this set's lowest member.
+        int l = 0, h = b.Length / 2;
+        while (l < h)
+        {
+            var m = (l + h) >>> 1;
+            if (b[2 * m + 1] < a[0]) l = m + 1;
+            else h = m;
+        }
+
+        var j = 2 * l;
+        for (var i = 0; i < a.Length; i += 2)
+        {
+            while (j < b.Length && b[j + 1] < a[i]) j += 2;
+            if (j == b.Length || b[j] > a[i] || b[j + 1] < a[i + 1]) return false;
+        }
+
+        return true;
+    }
 
     public IntervalSet Intersect(IntervalSet other)
     {
