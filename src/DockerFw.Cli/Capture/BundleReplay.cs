@@ -10,9 +10,8 @@ namespace DockerFw.Cli.Capture;
 /// </summary>
 internal static class BundleReplay
 {
-    public static LiveHost Read(string source)
+    public static LiveHost Read(Bundle bundle)
     {
-        var bundle = BundleReader.Read(source);
         var runner = new ReplayCommandRunner(bundle);
         var manifest = bundle.Manifest;
         var reader = new LiveHostReader(runner, new LiveFirewallReader(runner), CapturedAsRoot.Instance, new DockerEnvironment(manifest.DockerHostVariable), new ReplayEngineConnector(bundle));

@@ -14,7 +14,9 @@ internal sealed class BundleHostLoader(HostLoader loader)
 
     public FleetHost Load(string name, string path, TextWriter error, bool report)
     {
-        var host = loader.Load(InputOptions.Live with { Bundle = path });
+        // Read once (an archive is unpacked and every file hashed): the host and its links come from the same read.
+        var bundle = BundleReader.Read(path);
+        var host = loader.Load(bundle);
         if (report)
         {
             foreach (var diagnostic in host.Diagnostics) error.WriteLine(diagnostic.Render());
@@ -22,7 +24,6 @@ internal sealed class BundleHostLoader(HostLoader loader)
         }
 
         if (!host.Succeeded) throw new CliFailure($"{name}: the bundle {path} could not be read (the diagnostics above say why)");
-        var bundle = BundleReader.Read(path);
         var captured = bundle.Manifest.Commands.FirstOrDefault(c => c.Command.Length >= LinkCommand.Length && c.Command.TakeLast(LinkCommand.Length).SequenceEqual(LinkCommand));
         if (captured is null)
             throw new CliFailure($"{name}: the bundle {path} holds no output of 'ip -d -j link show'; capture the host again with this dockerfw");

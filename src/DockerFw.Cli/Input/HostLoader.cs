@@ -18,11 +18,16 @@ namespace DockerFw.Cli.Input;
 internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, LiveHostReader liveHost)
 {
     /// <param name="strict">--strict: every warning about the input is an error.</param>
-    public LoadedHost Load(InputOptions input, bool strict = false)
+    public LoadedHost Load(InputOptions input, bool strict = false) => Load(input, strict, preRead: null);
+
+    /// <summary>A bundle already read, as <c>--bundle</c> loads it: fleet reads each archive once for the host and its links.</summary>
+    public LoadedHost Load(Capture.Bundle bundle) => Load(InputOptions.Live with { Bundle = bundle.Source }, strict: false, bundle);
+
+    private LoadedHost Load(InputOptions input, bool strict, Capture.Bundle? preRead)
     {
         // Live: the host's rules, kernel settings and (unless --docker files are named) the Engine's view.
         // A bundle is the live reader replayed (docs/capture.md): from here on, exactly the live host.
-        var live = input.Bundle is { } bundle ? Capture.BundleReplay.Read(bundle)
+        var live = input.Bundle is { } bundle ? Capture.BundleReplay.Read(preRead ?? Capture.BundleReader.Read(bundle))
             : input.IsLive ? liveHost.Read(input, readEngine: input.Docker.IsEmpty) : null;
         var texts = live?.Dumps ?? dumps.ReadIptables(input);
         var rules = DumpLoader.Parse(texts, strict);
