@@ -91,7 +91,7 @@ internal sealed class FleetJsonCells(Utf8JsonWriter json, MemoryStream buffer, T
 
     public static string WayKindName(WayKind kind) => kind switch
     {
-        WayKind.Tunnel => "tunnel", WayKind.Routed => "routed", WayKind.OwnBridge => "own_bridge", WayKind.NoRoute => "no_route", _ => "elsewhere",
+        WayKind.Tunnel => "tunnel", WayKind.Routed => "routed", WayKind.Bridged => "bridged", WayKind.OwnBridge => "own_bridge", WayKind.NoRoute => "no_route", _ => "elsewhere",
     };
 
     private void Cell(FleetCell cell)

@@ -136,6 +136,7 @@ internal static class FleetText
     {
         WayKind.Tunnel => $"tunnel {way.OutDevice} ({way.Tunnel!.Kind}, outer {way.Outer!.Display}) into {way.PeerInDevice ?? "?"}; {way.Reason}",
         WayKind.Routed => $"routed out of {way.OutDevice} into {way.PeerInDevice}; {way.Reason}",
+        WayKind.Bridged => $"bridged by {way.OutDevice}'s port {way.Tunnel!.Name} ({way.Tunnel.Kind}, outer {way.Outer!.Display}) into {way.PeerInDevice ?? "?"}{(way.PeerTunnel is { } back ? $" by its port {back.Name}" : "")}; {way.Reason}",
         _ => way.Reason,
     };
 

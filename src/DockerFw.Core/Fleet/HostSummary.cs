@@ -75,6 +75,13 @@ public sealed record HostSummary(
     /// <summary>A bridge network of the host by its bridge device.</summary>
     public FleetNetwork? NetworkOnBridge(string bridge) => Index.Of(this).Bridges.GetValueOrDefault(bridge);
 
+    /// <summary>
+    /// The layer-2 tunnel (gretap, vxlan) that is a port of <paramref name="bridge"/> and whose far end
+    /// is one of <paramref name="peer"/>'s addresses: the bridge reaches into the peer's, frames and all.
+    /// </summary>
+    public HostLink? BridgedTunnelTo(string bridge, HostSummary peer) =>
+        Index.Of(this).BridgePorts.GetValueOrDefault(bridge)?.FirstOrDefault(l => peer.Owns(l.Remote!.Value));
+
     /// <summary>The MTU of a device, 0 when the links were not read.</summary>
     public int MtuOf(string device) => Link(device)?.Mtu ?? 0;
 
@@ -89,6 +96,7 @@ public sealed record HostSummary(
         public readonly Dictionary<string, List<InterfaceAddress>> ByDevice = [];
         public readonly Dictionary<string, HostLink> Links = [];
         public readonly Dictionary<string, FleetNetwork> Bridges = [];
+        public readonly Dictionary<string, List<HostLink>> BridgePorts = [];
 
         public static Index Of(HostSummary host) => Indexes.GetValue(host, h => new Index(h));
 
@@ -101,7 +109,14 @@ public sealed record HostSummary(
                 on.Add(a);
             }
 
-            foreach (var l in host.Links) Links.TryAdd(l.Name, l);
+            foreach (var l in host.Links)
+            {
+                Links.TryAdd(l.Name, l);
+                if (l is not { IsTunnel: true, Master: { } bridge } || !TunnelKind.Of(l.Kind)!.Layer2) continue;
+                if (!BridgePorts.TryGetValue(bridge, out var ports)) BridgePorts[bridge] = ports = [];
+                ports.Add(l);
+            }
+
             foreach (var n in host.Networks) Bridges.TryAdd(n.Bridge, n);
         }
     }

@@ -13,10 +13,12 @@ public static class MtuCheck
         if (!way.Reaches || way.OutDevice is null) yield break;
         var sender = cell.Sender;
         var container = ContainerMtu(sender, cell.SenderBridge);
-        var outMtu = sender.MtuOf(way.OutDevice);
+        // A bridged way's frames leave by the bridge's tunnel port, which does not fragment them.
+        var outDevice = way.Kind == WayKind.Bridged ? way.Tunnel!.Name : way.OutDevice;
+        var outMtu = sender.MtuOf(outDevice);
         if (container == 0 || outMtu == 0) yield break;
         var path = outMtu;
-        var carried = $"{way.OutDevice} (MTU {outMtu})";
+        var carried = $"{outDevice} (MTU {outMtu})";
         if (way.Tunnel is { } tunnel && way.Outer?.Device is { } underlay && sender.MtuOf(underlay) is > 0 and var underlayMtu
             && underlayMtu - tunnel.Overhead < path)
         {
@@ -27,9 +29,10 @@ public static class MtuCheck
         if (container > path)
             yield return new FleetFinding(FleetCodes.MtuMismatch, [sender.Name, cell.Receiver.Name],
                 $"{cell.From}'s containers send packets of up to {container} bytes but the way to {cell.To} carries {path}: {carried}; larger packets are fragmented, or dropped when they may not be (TCP sets DF); start dockerd with --mtu={path} on {sender.Name}");
-        if (way.Tunnel is not null && way.PeerInDevice is { } peerEnd && cell.Receiver.MtuOf(peerEnd) is > 0 and var peerMtu && peerMtu != outMtu)
+        var peerEnd = way.Kind == WayKind.Bridged ? way.PeerTunnel?.Name : way.PeerInDevice;
+        if (way.Tunnel is not null && peerEnd is not null && cell.Receiver.MtuOf(peerEnd) is > 0 and var peerMtu && peerMtu != outMtu)
             yield return new FleetFinding(FleetCodes.MtuMismatch, [sender.Name, cell.Receiver.Name],
-                $"the tunnel's ends differ: {way.OutDevice} on {sender.Name} has MTU {outMtu}, {peerEnd} on {cell.Receiver.Name} has {peerMtu}; set the same MTU on both ends");
+                $"the tunnel's ends differ: {outDevice} on {sender.Name} has MTU {outMtu}, {peerEnd} on {cell.Receiver.Name} has {peerMtu}; set the same MTU on both ends");
     }
 
     private static int ContainerMtu(HostSummary host, string bridge)

@@ -40,9 +40,13 @@ internal static class SenderLegs
             {
                 // UnderlayWay.Find's out device: none for no route, one that does not send on, or one onto the sender's own bridge.
                 var route = RouteIndex.Lookup(sender.Routes, destinations.Min);
-                if (route is not { Type: RouteType.Unicast, Device: { } device } || sender.NetworkOnBridge(device) is not null) yield break;
+                if (route is not { Type: RouteType.Unicast, Device: { } device }) yield break;
+                // Onto its own bridge: bridged to the receiver through a layer-2 tunnel port, or kept home.
+                var bridged = sender.NetworkOnBridge(device) is null ? null : sender.BridgedTunnelTo(device, receiver);
+                if (bridged is null && sender.NetworkOnBridge(device) is not null) yield break;
                 yield return new(new(LegStage.SenderForward, PacketPath.Forward, bridge, device, null, null, false), sources, destinations);
-                if (sender.Link(device) is not { IsTunnel: true } link || !receiver.Owns(link.Remote!.Value)) yield break;
+                var link = bridged ?? (sender.Link(device) is { IsTunnel: true } routed && receiver.Owns(routed.Remote!.Value) ? routed : null);
+                if (link is null) yield break;
                 if (!outers.TryGetValue(link, out var outer))
                 {
                     var packet = OuterPacket.Of(sender, link);

@@ -3,7 +3,8 @@ namespace DockerFw.Core.Fleet;
 /// <summary>
 /// Routed networks of two hosts whose subnets overlap (every host left on the default 172.17.0.0/16):
 /// a packet to the peer's container is delivered to the sender's own bridge, or to the wrong host.
-/// One finding per pair of hosts, naming each pair of their networks that overlap: the remedy (each
+/// Bridges joined by a layer-2 tunnel (a gretap or vxlan port of each, to the other) are one segment
+/// and share their subnet on purpose. One finding per pair of hosts, naming each pair of their networks that overlap: the remedy (each
 /// host its own subnets) is one for the pair, however many of their networks collide.
 /// </summary>
 public static class SubnetOverlaps
@@ -12,6 +13,7 @@ public static class SubnetOverlaps
     {
         // Routed is by host, so the first network of a pair is always the earlier host's.
         var routed = plan.Routed;
+        var hosts = plan.Hosts.GroupBy(h => h.Name).ToDictionary(g => g.Key, g => g.First());
         var pairs = new Dictionary<(string, string), List<(FleetNetwork A, FleetNetwork B)>>();
         var order = new List<(string, string)>();
         for (var i = 0; i < routed.Length; i++)
@@ -19,6 +21,8 @@ public static class SubnetOverlaps
             {
                 var (a, b) = (routed[i], routed[j]);
                 if (a.Host == b.Host || a.Bounds.Last < b.Bounds.First || b.Bounds.Last < a.Bounds.First) continue;
+                // Two bridges joined by a layer-2 tunnel are one segment: one subnet is the point.
+                if (hosts[a.Host].BridgedTunnelTo(a.Bridge, hosts[b.Host]) is not null && hosts[b.Host].BridgedTunnelTo(b.Bridge, hosts[a.Host]) is not null) continue;
                 if (!pairs.TryGetValue((a.Host, b.Host), out var overlapping))
                 {
                     pairs[(a.Host, b.Host)] = overlapping = [];

@@ -15,6 +15,13 @@ public enum WayKind
     /// <summary>Onto one of the sender's own bridges: the peer's subnet overlaps a local one.</summary>
     OwnBridge,
 
+    /// <summary>
+    /// Onto one of the sender's own bridges, which has a layer-2 tunnel (gretap, vxlan) to the peer as a
+    /// port: the bridges are one segment, the packets are bridged (br_netfilter's FORWARD from the bridge
+    /// to itself on each host), and the tunnel's outer packets carry them.
+    /// </summary>
+    Bridged,
+
     /// <summary>No route, an unroutable one, or one to an address of the sender itself.</summary>
     NoRoute,
 
@@ -45,7 +52,10 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
 
     public OuterPacket? Outer { get; init; }
 
-    public bool Reaches => Kind is WayKind.Tunnel or WayKind.Routed;
+    /// <summary>For a bridged way, the peer's tunnel back, a port of its bridge.</summary>
+    public HostLink? PeerTunnel { get; init; }
+
+    public bool Reaches => Kind is WayKind.Tunnel or WayKind.Routed or WayKind.Bridged;
 
     public static UnderlayWay Find(HostSummary from, HostSummary to, UInt128 destination)
     {
@@ -58,7 +68,7 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
         if (route.Type != RouteType.Unicast)
             return new(WayKind.NoRoute, route, null, null, null, () => $"{from.Name} routes {ip()} by '{Text(route)}', which does not send it on");
         if (route.Device is { } dev && from.NetworkOnBridge(dev) is { } own)
-            return new(WayKind.OwnBridge, route, dev, null, null, () => $"{from.Name} routes {ip()} onto its own network {own.Name} ({own.Subnet}) by '{Text(route)}'");
+            return Bridged(from, to, route, dev, destination) ?? new(WayKind.OwnBridge, route, dev, null, null, () => $"{from.Name} routes {ip()} onto its own network {own.Name} ({own.Subnet}) by '{Text(route)}'");
         var link = route.Device is null ? null : from.Link(route.Device);
         var source = SourceOn(from, route);
         if (link is { IsTunnel: true })
@@ -84,6 +94,25 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
         return new(WayKind.Elsewhere, route, route.Device, null, source, () => route.Gateway is { } g
             ? $"{from.Name} sends {ip()} to {IpAddressValue.Format(g, IpFamily.V4)} by '{Text(route)}', an address of no host of the fleet: whether it forwards it to {to.Name} is not in the bundles"
             : $"{from.Name} sends {ip()} on the link {route.Device} by '{Text(route)}' without a gateway: it reaches {to.Name} only if a host there answers ARP for it");
+    }
+
+    // A bridge with a layer-2 tunnel to the peer as a port: the peer's bridge holding the destination,
+    // with the tunnel back as its port, receives the frames. Docker's MASQUERADE (! -o docker0) does not
+    // touch bridged packets: no masquerade source.
+    private static UnderlayWay? Bridged(HostSummary from, HostSummary to, Route route, string bridge, UInt128 destination)
+    {
+        if (from.BridgedTunnelTo(bridge, to) is not { } port) return null;
+        var back = to.Networks.Select(n => (Network: n, Port: to.BridgedTunnelTo(n.Bridge, from)))
+            .FirstOrDefault(p => p.Port is not null && p.Network.Bounds.First <= destination && destination <= p.Network.Bounds.Last);
+        return new(WayKind.Bridged, route, bridge, back.Network?.Bridge, null,
+            () => back.Port is null
+                ? $"{from.Name} bridges {IpAddressValue.Format(destination, IpFamily.V4)} into the tunnel {port.Name}, but no bridge of {to.Name} holding it has a tunnel back to {from.Name} as a port"
+                : $"by '{Text(route)}'")
+        {
+            Tunnel = port,
+            Outer = OuterPacket.Of(from, port),
+            PeerTunnel = back.Port,
+        };
     }
 
     // MASQUERADE takes the out device's address; the one in the gateway's subnet when there are several.

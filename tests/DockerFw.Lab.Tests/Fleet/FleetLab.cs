@@ -3,12 +3,17 @@ using DockerFw.Lab.Tests.Lab;
 namespace DockerFw.Lab.Tests.Fleet;
 
 /// <summary>A dockerd "host" of the fleet lab: docker0 on its own <c>--bip</c>, its containers' MTU set when given.</summary>
-public sealed class FleetHostDaemon(string bip, int? mtu = null) : LabDaemon
+public sealed class FleetHostDaemon(string bip, int? mtu = null, string? fixedCidr = null) : LabDaemon
 {
     /// <summary>docker0's address; a change takes effect at the next <see cref="LabDaemon.Restart"/>.</summary>
     public string Bip { get; set; } = bip;
 
-    protected override IEnumerable<string> DaemonFlags => mtu is { } m ? ["--bip", Bip, "--mtu", m.ToString(System.Globalization.CultureInfo.InvariantCulture)] : ["--bip", Bip];
+    protected override IEnumerable<string> DaemonFlags =>
+    [
+        "--bip", Bip,
+        .. mtu is { } m ? ["--mtu", m.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+        .. fixedCidr is { } f ? ["--fixed-cidr", f] : Array.Empty<string>(),
+    ];
 }
 
 /// <summary>How the lab's hosts carry each other's container subnets.</summary>
@@ -19,6 +24,12 @@ public enum FleetTransport
 
     /// <summary>A route over a point-to-point VXLAN (udp/4789) between the underlay addresses: the routed setup with a tunnel.</summary>
     Vxlan,
+
+    /// <summary>
+    /// A point-to-point VXLAN that is a port of each host's docker0: one segment, 10.103.0.0/16 on both
+    /// (a's containers from 10.103.100.0/24, b's from 10.103.200.0/24 by --fixed-cidr), bridged, not routed.
+    /// </summary>
+    BridgedVxlan,
 }
 
 /// <summary>
@@ -59,9 +70,10 @@ public class FleetLab : IDisposable
         if (!LabDaemon.IsRoot) return;
         try
         {
-            int? mtu = transport == FleetTransport.Vxlan ? VxlanMtu : null;
-            A = new FleetHostDaemon("10.103.100.1/24", mtu);
-            B = new FleetHostDaemon("10.103.200.1/24", mtu);
+            int? mtu = transport == FleetTransport.Routes ? null : VxlanMtu;
+            var bridged = transport == FleetTransport.BridgedVxlan;
+            A = bridged ? new FleetHostDaemon("10.103.100.1/16", mtu, SubnetA) : new FleetHostDaemon("10.103.100.1/24", mtu);
+            B = bridged ? new FleetHostDaemon("10.103.200.1/16", mtu, SubnetB) : new FleetHostDaemon("10.103.200.1/24", mtu);
             Processes.Must("ip", "netns", "add", Underlay);
             InUnderlay("ip", "link", "set", "lo", "up");
             InUnderlay("ip", "link", "add", "ul0", "type", "bridge");
@@ -74,10 +86,20 @@ public class FleetLab : IDisposable
                 Tunnel(B, UnderB, UnderA, VxlanB);
             }
 
-            RouteToB();
-            RouteToA();
-            AdminRules(A, SubnetA, SubnetB);
-            AdminRules(B, SubnetB, SubnetA);
+            if (bridged)
+            {
+                // No route, no admin rule: Docker's own icc ACCEPT (-i docker0 -o docker0) takes the bridged frames.
+                Tunnel(A, UnderA, UnderB, null);
+                Tunnel(B, UnderB, UnderA, null);
+            }
+            else
+            {
+                RouteToB();
+                RouteToA();
+                AdminRules(A, SubnetA, SubnetB);
+                AdminRules(B, SubnetB, SubnetA);
+            }
+
             A.MustDocker("run", "-d", "--name", "web", LabDaemon.Image, "sleep", "3600");
             B.MustDocker("run", "-d", "--name", "db", LabDaemon.Image, "sleep", "3600");
             WebAddress = A.MustDocker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "web");
@@ -135,16 +157,40 @@ public class FleetLab : IDisposable
         InUnderlay("ip", "link", "set", port, "up");
     }
 
-    // A point-to-point VXLAN: every frame goes to the one remote (the all-zero FDB entry), out of under0.
-    private static void Tunnel(FleetHostDaemon host, string local, string remote, string address)
+    // A point-to-point VXLAN: every frame goes to the one remote (the all-zero FDB entry), out of under0;
+    // with an address, routed into; without, a port of docker0.
+    private static void Tunnel(FleetHostDaemon host, string local, string remote, string? address)
     {
         host.MustInLab("ip", "link", "add", VxlanDevice, "type", "vxlan", "id", Vni.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "remote", remote, "local", local, "dstport", VxlanPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "dev", "under0");
-        host.MustInLab("ip", "addr", "add", address + "/30", "dev", VxlanDevice);
+        if (address is null) host.MustInLab("ip", "link", "set", VxlanDevice, "master", "docker0");
+        else host.MustInLab("ip", "addr", "add", address + "/30", "dev", VxlanDevice);
         host.MustInLab("ip", "link", "set", VxlanDevice, "up");
     }
 
     private void InUnderlay(params string[] arguments) => Processes.Must("ip", ["netns", "exec", Underlay, .. arguments]);
+
+    /// <summary>
+    /// With the tunnel's packets dropped into b, a's answers to b's ARP ride the tunnel too and die with
+    /// it: db could not send to a at all, which fleet (new connections, not neighbour discovery) does not
+    /// judge. db's next hop towards web (a's end of the VXLAN, or web itself on the bridged segment) is
+    /// pinned in the namespace that asks for it while <paramref name="traffic"/> runs.
+    /// </summary>
+    public void WithBsNeighbourPinned(Action traffic)
+    {
+        var (netns, address, device, mac) = Transport == FleetTransport.BridgedVxlan
+            ? (NetnsOf(B, "db"), WebAddress, "eth0", A.MustDocker("inspect", "-f", "{{.NetworkSettings.MacAddress}}", "web"))
+            : ($"/var/run/netns/{B.Netns}", VxlanA, VxlanDevice, System.Text.Json.JsonDocument.Parse(A.MustInLab("ip", "-j", "link", "show", VxlanDevice)).RootElement[0].GetProperty("address").GetString()!);
+        Processes.Must("nsenter", $"--net={netns}", "ip", "neigh", "replace", address, "lladdr", mac, "dev", device, "nud", "permanent");
+        try
+        {
+            traffic();
+        }
+        finally
+        {
+            Processes.Run("nsenter", [$"--net={netns}", "ip", "neigh", "del", address, "dev", device]);
+        }
+    }
 
     /// <summary>One real echo request from a container to an address and its answer.</summary>
     public static bool Ping(FleetHostDaemon host, string container, string address) =>
@@ -161,3 +207,6 @@ public class FleetLab : IDisposable
 
 /// <summary>The routed setup over a VXLAN between the hosts (<see cref="FleetTransport.Vxlan"/>), containers on MTU 1450.</summary>
 public sealed class VxlanFleetLab() : FleetLab(FleetTransport.Vxlan);
+
+/// <summary>Both docker0 bridged by a VXLAN port of each (<see cref="FleetTransport.BridgedVxlan"/>), containers on MTU 1450.</summary>
+public sealed class BridgedVxlanFleetLab() : FleetLab(FleetTransport.BridgedVxlan);

@@ -67,6 +67,30 @@ public static class FleetLabRuns
         }
     }
 
+    /// <summary>
+    /// Every container cell against one real echo request from its sender: fleet judges new
+    /// connections, so a reachable cell's requests must reach the receiver's docker0 (counted in its
+    /// mangle POSTROUTING, past its FORWARD) and a blocked cell's must not; and where both directions
+    /// are reachable, the ping must be answered.
+    /// </summary>
+    public static void CheckAgainstTraffic(FleetLab lab, FleetRun fleet)
+    {
+        foreach (var cell in fleet.Cells("containers"))
+        {
+            var fromA = cell.GetProperty("from_host").GetString() == "a";
+            var (sender, receiver, container, address) = fromA ? (lab.A, lab.B, "web", lab.DbAddress) : (lab.B, lab.A, "db", lab.WebAddress);
+            var outcome = cell.GetProperty("outcome").GetString();
+            Assert.True(outcome is "reachable" or "blocked", $"{cell}\n{fleet.Text}");
+            var delivered = Count(receiver, "POSTROUTING", ["-o", "docker0", "-d", address, "-p", "icmp", "--icmp-type", "echo-request"],
+                () => FleetLab.Ping(sender, container, address));
+            Assert.True(delivered > 0 == (outcome == "reachable"),
+                $"fleet says {cell.GetProperty("from").GetString()} -> {cell.GetProperty("to").GetString()} is {outcome}, but {delivered} echo requests reached {address}\n{fleet.Text}");
+        }
+
+        if (fleet.Outcomes("containers").All(o => o == "reachable"))
+            Assert.True(FleetLab.Ping(lab.A, "web", lab.DbAddress) && FleetLab.Ping(lab.B, "db", lab.WebAddress), fleet.Text);
+    }
+
     public static (int Exit, string Out, string Error) Run(params string[] args)
     {
         var output = new StringWriter { NewLine = "\n" };

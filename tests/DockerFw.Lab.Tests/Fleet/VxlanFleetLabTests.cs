@@ -64,7 +64,7 @@ public sealed class VxlanFleetLabTests(VxlanFleetLab lab) : IClassFixture<VxlanF
             Assert.EndsWith(": " + OuterDrop, decision.GetProperty("rule").GetString(), StringComparison.Ordinal);
             Assert.Equal($"b drops the tunnel's outer packets (udp/4789 {FleetLab.UnderA} -> {FleetLab.UnderB})", part.GetProperty("reason").GetString());
             Assert.Equal("reachable", fleet.Cell("containers", "b").GetProperty("outcome").GetString());
-            CheckAgainstTraffic(fleet);
+            lab.WithBsNeighbourPinned(() => CheckAgainstTraffic(fleet));
 
             // The outer packets reached b's underlay and died in its INPUT: nothing was decapsulated.
             var inner = 0;
@@ -140,27 +140,5 @@ public sealed class VxlanFleetLabTests(VxlanFleetLab lab) : IClassFixture<VxlanF
     private bool Datagram(int size) =>
         DontFragmentProbe.Arrives(FleetLab.NetnsOf(lab.A, "web"), FleetLab.NetnsOf(lab.B, "db"), lab.DbAddress, size);
 
-    /// <summary>
-    /// Every container cell against one real echo request from its sender: fleet judges new
-    /// connections, so a reachable cell's requests must reach the receiver's docker0 (counted in its
-    /// mangle POSTROUTING, past its FORWARD) and a blocked cell's must not; and where both directions
-    /// are reachable, the ping must be answered.
-    /// </summary>
-    private void CheckAgainstTraffic(FleetRun fleet)
-    {
-        foreach (var cell in fleet.Cells("containers"))
-        {
-            var fromA = cell.GetProperty("from_host").GetString() == "a";
-            var (sender, receiver, container, address) = fromA ? (lab.A, lab.B, "web", lab.DbAddress) : (lab.B, lab.A, "db", lab.WebAddress);
-            var outcome = cell.GetProperty("outcome").GetString();
-            Assert.True(outcome is "reachable" or "blocked", $"{cell}\n{fleet.Text}");
-            var delivered = FleetLabRuns.Count(receiver, "POSTROUTING", ["-o", "docker0", "-d", address, "-p", "icmp", "--icmp-type", "echo-request"],
-                () => FleetLab.Ping(sender, container, address));
-            Assert.True(delivered > 0 == (outcome == "reachable"),
-                $"fleet says {cell.GetProperty("from").GetString()} -> {cell.GetProperty("to").GetString()} is {outcome}, but {delivered} echo requests reached {address}\n{fleet.Text}");
-        }
-
-        if (fleet.Outcomes("containers").All(o => o == "reachable"))
-            Assert.True(FleetLab.Ping(lab.A, "web", lab.DbAddress) && FleetLab.Ping(lab.B, "db", lab.WebAddress), fleet.Text);
-    }
+    private void CheckAgainstTraffic(FleetRun fleet) => FleetLabRuns.CheckAgainstTraffic(lab, fleet);
 }
