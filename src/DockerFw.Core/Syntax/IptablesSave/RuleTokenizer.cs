@@ -83,6 +83,7 @@ internal static class RuleTokenizer
     {
         tokens.Clear();
         var i = start;
+        var parsedValue = false;
         while (i < end)
         {
             var c = text[i];
@@ -98,7 +99,9 @@ internal static class RuleTokenizer
             if (stop == end || text[stop] != '"')
             {
                 // The common case, a run without quotes: no grammar needed to find where it ends.
-                tokens.Add(new Token(pool.Get(text.AsSpan(i, stop - i)), column, false));
+                var bare = parsedValue ? text.Substring(i, stop - i) : pool.Get(text.AsSpan(i, stop - i));
+                tokens.Add(new Token(bare, column, false));
+                parsedValue = IsParsedValueOption(bare);
                 i = stop;
                 continue;
             }
@@ -111,6 +114,7 @@ internal static class RuleTokenizer
                 // cost more in lookups and growth than the few repeats it saved.
                 tokens.Add(new Token(string.Concat(text.AsSpan(i, stop - i), text.AsSpan(stop + 1, close - stop - 1)), column, true));
                 i = close + 1;
+                parsedValue = false;
                 continue;
             }
 
@@ -120,8 +124,24 @@ internal static class RuleTokenizer
             var result = QuotedTokenClosed(new Input(input));
             tokens.Add(new Token(result.Value.Text, column, true) { Unclosed = !result.Value.Closed });
             i += result.Remainder.Position;
+            parsedValue = false;
         }
 
         return tokens;
     }
+
+    /// <summary>
+    /// An option whose value the binder parses into the model (an address, ports, a NAT range) and
+    /// drops. Its value is mostly distinct from rule to rule (100,000 addresses or port lists), so it is
+    /// not pooled: looking each one up in the pool's set and adding it was a tenth of fmt's CPU on
+    /// such dumps, for no sharing. Only the string's identity changes, never its text.
+    /// </summary>
+    private static bool IsParsedValueOption(string token) => token switch
+    {
+        "-s" or "-d" or "--source" or "--destination" or "--src" or "--dst" => true,
+        "--dport" or "--sport" or "--dports" or "--sports" or "--ports" => true,
+        "--destination-port" or "--source-port" or "--destination-ports" or "--source-ports" => true,
+        "--to-destination" or "--to-source" => true,
+        _ => false,
+    };
 }

@@ -12,11 +12,22 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal sealed class TableBuilder(string name, SourceSpan span)
 {
-    private sealed record ChainLine(string Name, Verdict? Policy, Counters Counters, SourceSpan Span);
+    /// <summary>
+    /// A chain of the block: its line once declared (<see cref="Line"/>), and its rules so far. One
+    /// object and one dictionary entry per chain: kube-proxy declares tens of thousands of chains.
+    /// </summary>
+    private sealed class ChainState
+    {
+        public ChainLine? Line { get; set; }
 
-    private readonly Dictionary<string, ChainLine> chains = new(StringComparer.Ordinal);
+        /// <summary>Null until the chain's first rule.</summary>
+        public ImmutableArray<Rule>.Builder? Rules { get; set; }
+    }
+
+    private sealed record ChainLine(Verdict? Policy, Counters Counters, SourceSpan Span);
+
+    private readonly Dictionary<string, ChainState> chains = new(StringComparer.Ordinal);
     private readonly List<string> order = [];
-    private readonly Dictionary<string, ImmutableArray<Rule>.Builder> rules = new(StringComparer.Ordinal);
 
     private readonly ImmutableArray<string> builtIns = Model.Table.BuiltInChainsOf(name);
     private readonly JumpLoops jumps = new();
@@ -86,7 +97,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
                    Messages.IgnoredPolicyCounters(at.AtColumn(fields[2].Column), chainName, fields[2].Text)));
         else if (fields.Count >= 3 && PolicyCounters.TryParse(fields[2].Text, out var read)) counters = read;
 
-        if (chains.TryGetValue(chainName, out var earlier))
+        if (chains.TryGetValue(chainName, out var state) && state.Line is { } earlier)
         {
             if (!builtIn)
             {
@@ -95,12 +106,13 @@ internal sealed class TableBuilder(string name, SourceSpan span)
             }
 
             // The later line sets the policy again; the chain keeps its place.
-            chains[chainName] = new ChainLine(chainName, policy, counters, earlier.Span);
+            state.Line = new ChainLine(policy, counters, earlier.Span);
             return;
         }
 
         order.Add(chainName);
-        chains[chainName] = new ChainLine(chainName, policy, counters, at);
+        if (state is null) chains[chainName] = state = new ChainState();
+        state.Line = new ChainLine(policy, counters, at);
     }
 
     /// <summary>Why a name cannot be a chain (formats.md §1.3), or null when it can.</summary>
@@ -135,7 +147,9 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     }
 
     /// <summary>A built-in chain of this table, or a chain declared so far.</summary>
-    public bool HasChain(string chain) => ReferenceEquals(chain, lastChain) || chains.ContainsKey(chain) || IsBuiltIn(chain);
+    public bool HasChain(string chain) => ReferenceEquals(chain, lastChain) || IsDeclared(chain) || IsBuiltIn(chain);
+
+    private bool IsDeclared(string chain) => chains.TryGetValue(chain, out var state) && state.Line is not null;
 
     /// <summary>The number the next rule of <paramref name="chain"/> gets (1-based).</summary>
     public int NextNumber(string chain) => RulesFor(chain).Count + 1;
@@ -162,13 +176,14 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     public IEnumerable<Diagnostic> HookProblems()
     {
         if (hooked.Count == 0) yield break;
-        var reach = builtIns.ToDictionary(b => b, jumps.ReachableFrom, StringComparer.Ordinal);
+        jumps.MarkReachable(builtIns);
         foreach (var (chain, target, hooks, at) in hooked)
         {
             // No list and no closure for a rule that is fine: kube-proxy has a DNAT in each of its tens of thousands of endpoint chains.
             List<string>? wrong = null;
-            foreach (var builtIn in builtIns)
-                if (reach[builtIn].Contains(chain) && !hooks.Contains(builtIn)) (wrong ??= []).Add(builtIn);
+            var reached = jumps.ReachedFrom(chain);
+            for (var i = 0; i < builtIns.Length; i++)
+                if ((reached & (1 << i)) != 0 && !hooks.Contains(builtIns[i])) (wrong ??= []).Add(builtIns[i]);
             if (wrong is not null) yield return Messages.TargetOutsideHooks(at, target, hooks, chain, wrong);
         }
     }
@@ -184,12 +199,13 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     private ImmutableArray<Rule>.Builder RulesFor(string chain)
     {
         if (ReferenceEquals(chain, lastChain)) return lastRules!;
+        // A built-in chain may hold rules without a chain line.
+        if (!chains.TryGetValue(chain, out var state)) chains[chain] = state = new ChainState();
         // From one slot: most chains of a large dump hold one to three rules (kube-proxy's endpoints), and
         // the builder's default of eight, copied again at the end, was 5 MB on 100,000 rules.
-        if (!rules.TryGetValue(chain, out var list)) rules[chain] = list = ImmutableArray.CreateBuilder<Rule>(1);
         lastChain = chain;
-        lastRules = list;
-        return list;
+        lastRules = state.Rules ??= ImmutableArray.CreateBuilder<Rule>(1);
+        return lastRules;
     }
 
     /// <summary>
@@ -202,14 +218,14 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         var built = ImmutableArray.CreateBuilder<Chain>(builtIns.Length + order.Count);
         foreach (var builtIn in builtIns)
         {
-            var line = chains.GetValueOrDefault(builtIn);
+            var line = chains.GetValueOrDefault(builtIn)?.Line;
             built.Add(new Chain(builtIn, line?.Policy ?? Verdict.Accept, line?.Counters ?? Counters.Zero, RulesOf(builtIn), line?.Span ?? Span));
         }
 
         foreach (var chain in order)
         {
             if (IsBuiltIn(chain)) continue;
-            var line = chains[chain];
+            var line = chains[chain].Line!;
             built.Add(new Chain(chain, null, line.Counters, RulesOf(chain), line.Span));
         }
 
@@ -217,10 +233,10 @@ internal sealed class TableBuilder(string name, SourceSpan span)
     }
 
     // DrainToImmutable hands over the builder's array without a copy when it is full.
-    private ImmutableArray<Rule> RulesOf(string chain) => rules.TryGetValue(chain, out var list) ? list.DrainToImmutable() : [];
+    private ImmutableArray<Rule> RulesOf(string chain) => chains.TryGetValue(chain, out var state) && state.Rules is { } list ? list.DrainToImmutable() : [];
 
     /// <summary>True when a jump or goto can go to its chain: a user chain declared so far.</summary>
-    public bool CanJumpTo(JumpTarget jump) => chains.ContainsKey(jump.Chain) && !IsBuiltIn(jump.Chain);
+    public bool CanJumpTo(JumpTarget jump) => IsDeclared(jump.Chain) && !IsBuiltIn(jump.Chain);
 
     /// <summary>Why a jump or goto cannot go to its chain.</summary>
     public Diagnostic TargetProblem(JumpTarget jump, SourceSpan at) =>
