@@ -14,10 +14,10 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 
-dotnet build "$repo/tests/DockerFw.Kernel.Tests" -v q -clp:ErrorsOnly
+dotnet build "$repo/tests/DockerFw.Kernel.Tests" -m:1 -v q -clp:ErrorsOnly
 status=0
 DOCKERFW_FUZZ_CASES=$cases DOCKERFW_FUZZ_SEED=$seed DOCKERFW_FUZZ_NFT=$nft DOCKERFW_FUZZ_REPORT=$report \
-    dotnet test "$repo/tests/DockerFw.Kernel.Tests" --no-build \
+    dotnet test "$repo/tests/DockerFw.Kernel.Tests" --no-build -m:1 \
     --filter "FullyQualifiedName~AcceptanceFuzzTests" >/dev/null || status=$?
 cat "$report"
 exit $status

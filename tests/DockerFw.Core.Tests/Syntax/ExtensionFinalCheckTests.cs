@@ -43,6 +43,13 @@ public class ExtensionFinalCheckTests
     [InlineData("filter", "-A USER -j SET --add-set s1 src --timeout 4294967296", "t:4:43: error: expected a timeout 0-4294967295 (as in C: 010 = 8, 0x10 = 16), but got '4294967296' [DFW106]")]
     [InlineData("filter", "-A USER -j SET --map-set m1 src --map-mark", "t:4:12: error: expected --map-set in the mangle table (the kernel's check), but got 'filter' [DFW106]")]
     [InlineData("mangle", "-A USER -j SET --map-set m1 src", "t:4:12: error: expected one of --map-mark, --map-prio, --map-queue with --map-set, but got 'SET' [DFW106]")]
+    // The kernel's own checks of values the libraries pass: string's offsets and empty pattern, recent's name, SYNPROXY's protocol.
+    [InlineData("filter", "-A USER -m string --string x --algo bm --from 10 --to 5", "t:4:12: error: expected --from at most --to (the kernel's check), but got '--from 10 --to 5' [DFW106]")]
+    [InlineData("filter", "-A USER -m string --hex-string \"|41\" --algo bm", "t:4:32: error: expected a string of 1-128 bytes, hex bytes between '|' (|41 42|), but got '|41' [DFW106]")]
+    [InlineData("filter", "-A USER -m recent --rcheck --name \"\"", "t:4:12: error: expected a --name that is not empty (the kernel's check), but got '' [DFW106]")]
+    [InlineData("filter", "-A INPUT -j SYNPROXY", "t:4:13: error: expected -p tcp before -j SYNPROXY (the kernel's check), but got 'no -p' [DFW106]")]
+    [InlineData("filter", "-A USER -m owner --suppl-groups --gid-owner 0", "t:4:12: error: expected --gid-owner before --suppl-groups, but got '--suppl-groups' [DFW106]")]
+    [InlineData("filter", "-A USER -m owner --uid-owner 5:1", "t:4:12: error: expected --uid-owner ID or FIRST-LAST with FIRST <= LAST <= 4294967294, but got '5:1' [DFW106]")]
     public void What_restore_refuses_is_refused_with_its_reason(string table, string line, string message) =>
         FailsWithMessage(line, message, table: table);
 
@@ -71,5 +78,8 @@ public class ExtensionFinalCheckTests
     [InlineData("-A USER -p tcp -m tcp --tcp-flags SYN,,ACK SYN,")]
     [InlineData("-A USER -m set ! --match-set s1 srcx,dstfoo")]
     [InlineData("-A USER -j SET --add-set s1 srcx --timeout 010 --exist --exist")]
+    [InlineData("-A USER -m string --hex-string \"a|41 42|b\" --algo bm")]
+    [InlineData("-A USER -m owner --gid-owner 0 --suppl-groups --uid-owner 1-5")]
+    [InlineData("-A USER -m connlimit --connlimit-above 5 --connlimit-mask 33")]
     public void Forms_restore_loads_are_read(string line) => Assert.Empty(Read(line).Errors);
 }

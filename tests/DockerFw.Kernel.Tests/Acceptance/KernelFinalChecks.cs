@@ -134,13 +134,40 @@ public sealed class KernelFinalChecks
         { "mangle", "-A X -j SET --map-set m1 src --map-mark" },
         { "mangle", "-A X -j SET --map-set m1 src" },
         { "filter", "-A X -j SET --add-set s1 src --map-mark" },
+        // The second step: owner (--suppl-groups after --gid-owner, numeric ranges), string (--from/--to, empty and hex
+        // patterns), recent's empty --name, SYNPROXY without -p tcp, connlimit's mask up to 128 in IPv4.
+        { "filter", "-A X -m connlimit --connlimit-above 5 --connlimit-mask 33" },
+        { "filter", "-A X -m owner --suppl-groups --gid-owner 0" },
+        { "filter", "-A X -m owner --gid-owner 0 --suppl-groups" },
+        { "filter", "-A X -m owner --uid-owner 5:1" },
+        { "filter", "-A X -m owner --uid-owner 5-1" },
+        { "filter", "-A X -m owner --uid-owner 1-5" },
+        { "filter", "-A X -m owner --gid-owner 4294967295" },
+        { "filter", "-A X -m owner --uid-owner 4294967294" },
+        { "filter", "-A X -m string --string x --algo bm --from 10 --to 5" },
+        { "filter", "-A X -m string --string x --algo bm --from 5 --to 5" },
+        { "filter", "-A X -m string --string \"\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"|zz|\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"|41\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"|4|\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"a|41 42|b\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"| 41|\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"|41 |\" --algo bm" },
+        { "filter", "-A X -m string --hex-string \"|4142|\" --algo bm" },
+        { "filter", "-A X -m recent --rcheck --name \"\"" },
+        { "filter", "-A X -m recent --rcheck --name x" },
+        { "filter", "-A INPUT -j SYNPROXY" },
+        { "filter", "-A INPUT ! -p tcp -j SYNPROXY" },
+        { "filter", "-A INPUT -p tcp -j SYNPROXY --mss 1460" },
     };
 
     [KernelTheory]
     [MemberData(nameof(Rules))]
     public void Dockerfw_accepts_each_rule_as_legacy_restore_does(string table, string rule)
     {
-        var text = $"*{table}\n:X - [0:0]\n{rule}\nCOMMIT\n";
+        var chain = rule.Split(' ')[1];
+        var text = $"*{table}\n:{chain} {(chain == "X" ? "-" : "ACCEPT")} [0:0]\n{rule}\nCOMMIT\n";
         if (LegacyRestore.Agree(text, table, prepare: CreateSets) is not (var ours, var saved)) return;
         Assert.Equal(saved.Count, ours.Rules.Count());
     }

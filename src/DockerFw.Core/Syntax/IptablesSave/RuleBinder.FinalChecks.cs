@@ -74,10 +74,50 @@ internal sealed partial class RuleBinder
             case "tcp" when block.Given.Contains("--syn") && block.Given.Contains("--tcp-flags"):
                 context.Report(Messages.BadValue(context.At(block.At), "--syn or --tcp-flags in one -m tcp, not both", "tcp"));
                 break;
+            case "owner":
+                CheckOwner(block);
+                break;
+            case "string" when XtablesNumber(Argument(block, "--from")) is { } from && XtablesNumber(Argument(block, "--to")) is { } to && from > to:
+                context.Report(Messages.BadValue(context.At(block.At), "--from at most --to (the kernel's check)", $"--from {from} --to {to}"));
+                break;
+            case "recent" when Argument(block, "--name") is "":
+                context.Report(Messages.BadValue(context.At(block.At), "a --name that is not empty (the kernel's check)", ""));
+                break;
             case "set":
                 OneOf(block, "--packets-eq", "--packets-lt", "--packets-gt");
                 if (!context.Failed) OneOf(block, "--bytes-eq", "--bytes-lt", "--bytes-gt");
                 break;
+        }
+    }
+
+    /// <summary>
+    /// libxt_owner: <c>--suppl-groups</c> only after <c>--gid-owner</c> ("you need to use --gid-owner first"); a numeric
+    /// uid or gid range <c>A-B</c> or <c>A:B</c> of at most 4294967294 whose first is not above its last (the kernel's
+    /// check). A name is the loading host's (deliberate, docs/acceptance.md) and read as it is.
+    /// </summary>
+    private void CheckOwner(Block block)
+    {
+        var suppl = block.Given.IndexOf("--suppl-groups");
+        if (suppl >= 0 && block.Given.IndexOf("--gid-owner") is var gid && (gid < 0 || gid > suppl))
+        {
+            context.Report(Messages.BadValue(context.At(block.At), "--gid-owner before --suppl-groups", "--suppl-groups"));
+            return;
+        }
+
+        foreach (var option in (string[])["--uid-owner", "--gid-owner"])
+        {
+            if (Argument(block, option) is not { } text || !Model.Values.XtablesNumber.TryParsePrefix(text, out var first, out var used)) continue;
+            var last = first;
+            if (used < text.Length && text[used] is '-' or ':')
+            {
+                var rest = text[(used + 1)..];
+                if (!Model.Values.XtablesNumber.TryParsePrefix(rest, out last, out var restUsed) || restUsed != rest.Length) continue;
+            }
+            else if (used != text.Length) continue;
+
+            if (first <= last && last < uint.MaxValue) continue;
+            context.Report(Messages.BadValue(context.At(block.At), $"{option} ID or FIRST-LAST with FIRST <= LAST <= 4294967294", text));
+            return;
         }
     }
 
@@ -133,6 +173,9 @@ internal sealed partial class RuleBinder
         }
 
         if (name.Text == "SET") SetTargetCheck.Check(name, targetArgs, context);
+        // The kernel's synproxy_tg4_check: the rule must match TCP, not negated.
+        else if (name.Text == "SYNPROXY" && (context.Protocol?.Number != Model.Values.Protocol.Tcp || context.ProtocolNegated))
+            context.Report(Messages.BadValue(context.At(name), "-p tcp before -j SYNPROXY (the kernel's check)", context.Protocol?.Name ?? "no -p"));
     }
 
     /// <summary>libxt_statistic's final check: random needs --probability, nth --every, and --packet below --every.</summary>

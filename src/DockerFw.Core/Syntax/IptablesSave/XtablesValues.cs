@@ -29,7 +29,9 @@ internal static class XtablesValues
         XtType.Protocol => CoreValues.IsProtocol(text) ? null : "a protocol name or number",
         XtType.Port => XtablesPorts.TryGetPortByName(text, out _) ? null : "a port (a service name or a decimal number)",
         XtType.PortRc => XtablesPorts.TryParseRange(text, XtablesPorts.Style.GetPortByName, out _, out _) ? null : "a port or range P[:Q]",
-        XtType.Plen or XtType.PlenMask => XtablesNumber.TryParse(text, family == IpFamily.V4 ? 32UL : 128UL, out _) ? null : "a prefix length",
+        XtType.Plen => XtablesNumber.TryParse(text, family == IpFamily.V4 ? 32UL : 128UL, out _) ? null : "a prefix length",
+        // connlimit's --connlimit-mask takes up to 128 in either family (an IPv4 rule loads /33 as /32, as save prints it).
+        XtType.PlenMask => XtablesNumber.TryParse(text, 128UL, out _) ? null : "a prefix length",
         XtType.EtherMac => IsEtherMac(text) ? null : "a MAC address XX:XX:XX:XX:XX:XX",
         _ => null,
     };

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
 
@@ -23,8 +24,48 @@ internal static class XtablesWords
         "CT --ctevents" => Events(text, CtEvents) ? null : $"conntrack events ({string.Join(",", CtEvents)})",
         "CT --expevents" => Events(text, ["new"]) ? null : "expectation events (new)",
         "dscp --dscp-class" or "DSCP --set-dscp-class" => DscpClass(text) is not null ? null : "a DSCP class (CS0-CS7, BE, AF11-AF43, EF)",
+        "string --string" => Utf8Escaped.ByteCount(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes",
+        "string --hex-string" => HexStringLength(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes, hex bytes between '|' (|41 42|)",
         _ => null,
     };
+
+    /// <summary>XT_STRING_MAX_PATTERN_SIZE; an empty pattern fails the kernel's check.</summary>
+    private const int StringMax = 128;
+
+    /// <summary>
+    /// libxt_string's parse_hex_string: plain characters, <c>\c</c> for c itself, and between '|' pairs of hex digits, each
+    /// pair maybe followed by a blank (blanks right after the opening '|' skipped); the pattern's length, null when refused.
+    /// </summary>
+    private static int? HexStringLength(string s)
+    {
+        int i = 0, length = 0;
+        var hex = false;
+        while (i < s.Length)
+        {
+            if (s[i] == '\\')
+            {
+                if (hex || i + 1 >= s.Length) return null;
+                i += 2;
+            }
+            else if (s[i] == '|')
+            {
+                hex = !hex;
+                if (hex) while (i + 1 < s.Length && s[i + 1] == ' ') i++;
+                i++;
+                continue;
+            }
+            else if (hex)
+            {
+                if (i + 2 >= s.Length || !char.IsAsciiHexDigit(s[i]) || !char.IsAsciiHexDigit(s[i + 1])) return null;
+                i += s[i + 2] == ' ' ? 3 : 2;
+            }
+            else i++;
+
+            length++;
+        }
+
+        return length;
+    }
 
     private static readonly string[] CtEvents =
         ["new", "related", "destroy", "reply", "assured", "protoinfo", "helper", "mark", "natseqinfo", "secmark"];
