@@ -38,7 +38,7 @@ public sealed class BuiltScenario
             foreach (var n in c.Connected) lab.MustDocker("network", "connect", n, c.Name);
         }
 
-        var bridges = spec.Networks.ToDictionary(n => n.Name, n => "br-" + lab.MustDocker("network", "inspect", "-f", "{{.Id}}", n.Name)[..12]);
+        var bridges = spec.Networks.ToDictionary(n => n.Name, n => n.BridgeName ?? "br-" + lab.MustDocker("network", "inspect", "-f", "{{.Id}}", n.Name)[..12]);
         bridges["bridge"] = "docker0";
         var inspect = JsonDocument.Parse(lab.MustDocker(["inspect", .. spec.Containers.Select(c => c.Name)])).RootElement;
         var endpoints = new List<Endpoint>();

@@ -150,6 +150,15 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 if (flows.Any(x => FlowMatch.Connection(x) && FlowMatch.Covers(x, r)) != r.Reached) Add(r.Reached ? "masquerade/partial-but-got-out" : "masquerade/partial-flow-no-way-out", claim, [r]);
             }
             else if (effective.GetBoolean() != r.Reached) Add(r.Reached ? "masquerade/false-but-got-out" : "masquerade/true-but-no-way-out", claim, [r]);
+            else if (r.Reached && r.SeenAs is { } seen)
+            {
+                // snat_to names the address Docker's SNAT gives (com.docker.network.host_ipv4); without it the
+                // NAT is MASQUERADE, which takes the address of the uplink the route leaves by.
+                var snatTo = network.TryGetProperty("snat_to", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                var expected = snatTo ?? LabDaemon.UplinkAddress;
+                if (seen.ToString() != expected)
+                    Add("masquerade/nated-to-another-address", $"{claim}, snat_to {(snatTo is null ? "null" : snatTo)}: the outside saw {seen}, not {expected}", [r]);
+            }
         }
     }
 

@@ -61,5 +61,12 @@ public sealed record ProbeResult(Probe Probe, Outcome Outcome, int? SourcePort =
     /// <summary>The packet got to the destination and its answer came back: what "a connection passes" means.</summary>
     public bool Reached => Outcome is Outcome.Echoed or Outcome.Refused;
 
+    /// <summary>
+    /// For a probe that got out to the echo server outside: the source address the server saw (the
+    /// host's conntrack entry's reply tuple), so the address Docker's MASQUERADE or SNAT gave it; null
+    /// where not read.
+    /// </summary>
+    public IPAddress? SeenAs { get; init; }
+
     public override string ToString() => $"{Probe}: {Outcome.ToString().ToLowerInvariant()}";
 }

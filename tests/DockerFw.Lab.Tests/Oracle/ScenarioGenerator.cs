@@ -24,7 +24,33 @@ public static class ScenarioGenerator
         scenario = scenario.WithTampers(TamperCatalogue.Draw(random, scenario));
         var later = Later(new Random(unchecked((seed * 7919) + 17)), scenario, usedHostPorts);
         var withPolicy = later with { Policy = PolicyGenerator.Draw(new Random(unchecked((seed * 104729) + 29)), later) };
-        return Larger(new Random(unchecked((seed * 15485863) + 41)), withPolicy, usedHostPorts);
+        var larger = Larger(new Random(unchecked((seed * 15485863) + 41)), withPolicy, usedHostPorts);
+        return Options(new Random(unchecked((seed * 32452843) + 53)), larger);
+    }
+
+    /// <summary>
+    /// Docker's options that change the rules' shape, from a fifth stream (each earlier seed keeps its
+    /// host, with these on top): a bridge named by the user instead of <c>br-ID</c> (1 in 5; names with
+    /// a dash or a dot, which iptables takes as they are), outbound traffic SNATed to the second host
+    /// address instead of masqueraded (1 in 5 networks that masquerade), ports published without an
+    /// address bound to that address (1 in 6), and the same two for the default bridge as dockerd's
+    /// <c>--ip</c> (1 in 8) and <c>--ip-masq=false</c> (1 in 8).
+    /// </summary>
+    private static ScenarioSpec Options(Random random, ScenarioSpec scenario)
+    {
+        string[] bridgeNames = ["lan{0}", "dk-{0}", "vm.{0}"];
+        var networks = scenario.Networks.Select(n => n with
+        {
+            BridgeName = random.Next(5) == 0 ? string.Format(System.Globalization.CultureInfo.InvariantCulture, bridgeNames[random.Next(bridgeNames.Length)], n.Index) : null,
+            SnatTo = random.Next(5) == 0 && n.Masquerade && !n.Internal ? OracleLab.SecondHostAddress : null,
+            HostBinding = random.Next(6) == 0 && !n.Internal ? OracleLab.SecondHostAddress : null,
+        }).ToList();
+        return scenario with
+        {
+            Networks = networks,
+            DaemonIp = random.Next(8) == 0 ? OracleLab.SecondHostAddress : null,
+            NoIpMasq = random.Next(8) == 0,
+        };
     }
 
     /// <summary>

@@ -21,12 +21,13 @@ public sealed class ScenarioGeneratorTests
     {
         // The README holds the scenario as drawn, with the tamper list shrunk. Later streams may only
         // append: UDP ports published at the end of a container's line (seeds found before them, such
-        // as 29 and 42), networks and containers after the ones the fixture was found with.
+        // as 29 and 42), networks and containers after the ones the fixture was found with, Docker's
+        // options at the end of the daemon's and a network's line.
         var kept = File.ReadAllLines(Path.Combine(Root, name, "README.txt")).TakeWhile(l => !l.StartsWith('[')).ToList();
         var seed = int.Parse(kept[0].Split(' ', ':')[1], System.Globalization.CultureInfo.InvariantCulture);
         var drawn = ScenarioGenerator.Generate(seed).Describe().Split('\n');
 
-        Assert.Equal(kept[0], drawn[0]);
+        Assert.StartsWith(kept[0], drawn[0], StringComparison.Ordinal);
         foreach (var kind in new[] { "  network ", "  container ", "  policy: " })
         {
             var keptLines = kept.Where(l => l.StartsWith(kind, StringComparison.Ordinal)).ToList();

@@ -71,7 +71,7 @@ public static class ScenarioRun
     {
         var (exit, json, error) = Audit(built.Lab, policyFile);
         var probes = ProbePlan.For(built);
-        var results = ProbeRunner.Run(probes);
+        var results = NatSeen.Fill(built.Lab, ProbeRunner.Run(probes));
         var dumps = Dumps(built.Lab, json);
         dumps["traffic.json"] = TrafficFile.Write(results);
         if (policyFile is not null) dumps["policy"] = File.ReadAllText(policyFile);

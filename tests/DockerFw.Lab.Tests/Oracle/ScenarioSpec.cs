@@ -3,6 +3,15 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// <summary>A user network to create: its subnets and Docker's options.</summary>
 public sealed record NetworkSpec(string Name, int Index, bool Icc, bool Internal, bool Masquerade, bool DualStack)
 {
+    /// <summary>The bridge's own name (<c>com.docker.network.bridge.name</c>) instead of <c>br-ID</c>.</summary>
+    public string? BridgeName { get; init; }
+
+    /// <summary>The address outbound traffic is SNATed to (<c>com.docker.network.host_ipv4</c>) instead of masqueraded.</summary>
+    public string? SnatTo { get; init; }
+
+    /// <summary>The host address a port published without one binds to (<c>com.docker.network.bridge.host_binding_ipv4</c>).</summary>
+    public string? HostBinding { get; init; }
+
     public string Subnet => $"172.30.{Index}.0/24";
 
     public string Subnet6 => $"fd00:d0c:{Index}::/64";
@@ -30,10 +39,25 @@ public sealed record NetworkSpec(string Name, int Index, bool Icc, bool Internal
             yield return "-o";
             yield return "com.docker.network.bridge.enable_ip_masquerade=false";
         }
+
+        foreach (var (option, value) in Options())
+        {
+            yield return "-o";
+            yield return $"{option}={value}";
+        }
     }
 
+    private IEnumerable<(string Option, string Value)> Options()
+    {
+        if (BridgeName is not null) yield return ("com.docker.network.bridge.name", BridgeName);
+        if (SnatTo is not null) yield return ("com.docker.network.host_ipv4", SnatTo);
+        if (HostBinding is not null) yield return ("com.docker.network.bridge.host_binding_ipv4", HostBinding);
+    }
+
+    // Options drawn later come last, so that a seed's line only grows (ScenarioGeneratorTests).
     public override string ToString() =>
-        $"{Name} {Subnet}{(DualStack ? " " + Subnet6 : "")}{(Icc ? "" : " icc=false")}{(Internal ? " internal" : "")}{(Masquerade ? "" : " masquerade=false")}";
+        $"{Name} {Subnet}{(DualStack ? " " + Subnet6 : "")}{(Icc ? "" : " icc=false")}{(Internal ? " internal" : "")}{(Masquerade ? "" : " masquerade=false")}" +
+        string.Concat(Options().Select(o => $" {o.Option.Replace("com.docker.network.", "", StringComparison.Ordinal)}={o.Value}"));
 }
 
 /// <summary>A port published with <c>-p HOST_IP:HOST_PORT:PORT/PROTO</c> (no HOST_IP: every address).</summary>
@@ -76,13 +100,20 @@ public sealed record ScenarioSpec(
     /// <summary>A policy applied (and then partly undone) after the first audit, or none.</summary>
     public PolicySpec? Policy { get; init; }
 
+    /// <summary>The host address the default bridge's ports bind to when published without one (dockerd <c>--ip</c>).</summary>
+    public string? DaemonIp { get; init; }
+
+    /// <summary>dockerd <c>--ip-masq=false</c>: the default bridge's traffic out is not masqueraded.</summary>
+    public bool NoIpMasq { get; init; }
+
     public IEnumerable<string> DaemonFlags =>
-        (DaemonIcc ? [] : new[] { "--icc=false" }).Concat(UserlandProxy ? [] : ["--userland-proxy=false"]);
+        (DaemonIcc ? [] : new[] { "--icc=false" }).Concat(UserlandProxy ? [] : ["--userland-proxy=false"])
+            .Concat(DaemonIp is null ? [] : ["--ip=" + DaemonIp]).Concat(NoIpMasq ? ["--ip-masq=false"] : []);
 
     public ScenarioSpec WithTampers(IReadOnlyList<Tamper> tampers) => this with { Tampers = tampers };
 
     public string Describe() =>
-        $"seed {Seed}: dockerd{(DaemonIcc ? "" : " --icc=false")}{(UserlandProxy ? "" : " --userland-proxy=false")}\n" +
+        $"seed {Seed}: dockerd{(DaemonIcc ? "" : " --icc=false")}{(UserlandProxy ? "" : " --userland-proxy=false")}{(DaemonIp is null ? "" : " --ip=" + DaemonIp)}{(NoIpMasq ? " --ip-masq=false" : "")}\n" +
         string.Concat(Networks.Select(n => $"  network {n}\n")) +
         string.Concat(Containers.Select(c => $"  container {c}\n")) +
         (Tampers.Count == 0 ? "  no tampering\n" : string.Concat(Tampers.Select((t, i) => $"  tamper {i + 1}: {t}\n"))) +

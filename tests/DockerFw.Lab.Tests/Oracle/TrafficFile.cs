@@ -17,18 +17,19 @@ public static class TrafficFile
         [property: JsonPropertyName("outcome")] string Outcome,
         [property: JsonPropertyName("source_port")] int? SourcePort = null,
         [property: JsonPropertyName("reply_route"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? ReplyRoute = null,
-        [property: JsonPropertyName("reply_from"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplyFrom = null);
+        [property: JsonPropertyName("reply_from"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ReplyFrom = null,
+        [property: JsonPropertyName("seen_as"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SeenAs = null);
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     public static string Write(IEnumerable<ProbeResult> results) =>
         JsonSerializer.Serialize(results.Select(r => new Row(
             r.Probe.From, r.Probe.Source?.ToString(), r.Probe.Destination.ToString(), r.Probe.Transport.ToString().ToLowerInvariant(),
-            r.Probe.Port, r.Probe.Listening, r.Outcome.ToString().ToLowerInvariant(), r.SourcePort, r.Probe.ReplyRoute, r.Probe.ReplyFrom?.ToString())).ToList(), Options);
+            r.Probe.Port, r.Probe.Listening, r.Outcome.ToString().ToLowerInvariant(), r.SourcePort, r.Probe.ReplyRoute, r.Probe.ReplyFrom?.ToString(), r.SeenAs?.ToString())).ToList(), Options);
 
     public static IReadOnlyList<ProbeResult> Read(string json) =>
         JsonSerializer.Deserialize<List<Row>>(json)!.Select(r => new ProbeResult(
             new Probe(r.From, "", r.Source is null ? null : IPAddress.Parse(r.Source), IPAddress.Parse(r.Destination),
                 Enum.Parse<Transport>(r.Transport, ignoreCase: true), r.Port, r.Listening) { ReplyRoute = r.ReplyRoute, ReplyFrom = r.ReplyFrom is null ? null : IPAddress.Parse(r.ReplyFrom) },
-            Enum.Parse<Outcome>(r.Outcome, ignoreCase: true), r.SourcePort)).ToList();
+            Enum.Parse<Outcome>(r.Outcome, ignoreCase: true), r.SourcePort) { SeenAs = r.SeenAs is null ? null : IPAddress.Parse(r.SeenAs) }).ToList();
 }
