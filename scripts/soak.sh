@@ -68,10 +68,12 @@ fi
 grep '^ORACLE ' "$log" | awk '
     { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
       n++; checked += v["checked"]; probes += v["probes"]; known += v["known"]; fresh += v["new"]; secs += v["seconds"]
+      split(v["snat"], sn, "/"); snat += sn[1]; out += sn[2]
       if (v["classes"] != "-") { m = split(v["classes"], cs, ","); for (j = 1; j <= m; j++) byclass[cs[j]]++ } }
     END {
       printf "soak: %d scenarios, %d claims checked, %d probes, %d disagreements known, %d new, %.1f s per scenario (first run, without shrinking)\n",
              n, checked, probes, known, fresh, n ? secs / n : 0
+      printf "soak: %d connections out seen by the outside, %d of them SNATed to another address than the uplink'"'"'s\n", out, snat
       for (c in byclass) printf "soak:   %-60s in %d scenarios\n", c, byclass[c] }'
 ran=$(grep -c '^ORACLE ' "$log" || true)
 ((interrupted)) && exit 130

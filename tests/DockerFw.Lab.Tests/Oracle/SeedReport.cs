@@ -10,7 +10,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed record SeedReport(ScenarioOutcome Outcome, IReadOnlyList<(Disagreement D, KnownWrongAnswer K)> Known, IReadOnlyList<ShrunkDisagreement> New)
 {
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"ORACLE seed={Outcome.Spec.Seed} policy={Outcome.PolicyNote} checked={Outcome.Checked} reach={Outcome.ReachChecked} probes={Outcome.Probes} loopback={Loopback()} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => Name(k.D) + "(known)").Concat(New.Select(n => Name(n.D))).Distinct().DefaultIfEmpty("-"))}");
+        $"ORACLE seed={Outcome.Spec.Seed} policy={Outcome.PolicyNote} checked={Outcome.Checked} reach={Outcome.ReachChecked} probes={Outcome.Probes} loopback={Loopback()} snat={Snat()} disagreements={Known.Count + New.Sum(n => n.Count)} known={Known.Count} new={New.Sum(n => n.Count)} seconds={Outcome.Seconds:0.0} classes={string.Join(',', Known.Select(k => Name(k.D) + "(known)").Concat(New.Select(n => Name(n.D))).Distinct().DefaultIfEmpty("-"))}");
 
     /// <summary>The DFW514 probes of the first phase: how many got to the container, of how many (<c>1/2</c>).</summary>
     private string Loopback()
@@ -18,6 +18,14 @@ public sealed record SeedReport(ScenarioOutcome Outcome, IReadOnlyList<(Disagree
         var probes = Outcome.Dumps.TryGetValue("traffic.json", out var t)
             ? TrafficFile.Read(t).Where(r => r.Probe.Destination.Equals(System.Net.IPAddress.Loopback)).ToList() : [];
         return $"{probes.Count(r => r.Reached)}/{probes.Count}";
+    }
+
+    /// <summary>The first phase's connections that got out: how many left with another address than the uplink's (an SNAT), of how many seen (<c>2/9</c>).</summary>
+    private string Snat()
+    {
+        var seen = Outcome.Dumps.TryGetValue("traffic.json", out var t)
+            ? TrafficFile.Read(t).Where(r => r.SeenAs is not null).ToList() : [];
+        return $"{seen.Count(r => r.SeenAs!.ToString() != Lab.LabDaemon.UplinkAddress)}/{seen.Count}";
     }
 
     private static string Name(Disagreement d) => d.Phase is null ? d.Class : $"{d.Phase}:{d.Class}";
