@@ -59,7 +59,17 @@ public static class NftPolicyPlanner
         if (conflicts.Length > 0) return new ParseResult<PolicyPlan>(null, conflicts);
         var table = NftPolicyTable.Read(NftPolicyTable.Listing(family, rules));
         var after = NftPolicyTable.With(before, family, table);
-        var disproved = PlanProof.Check(after, policy);
+        var (disproved, repairs) = PlanProof.Prove(after, policy);
+
+        // What the host's rules let through and the policy blocks: dropped between the two bridges (PolicyPlanner).
+        if (disproved.Length > 0 && !repairs.IsEmpty)
+        {
+            (rules, _) = NftPolicyRules.For(policy, family, repairs);
+            table = NftPolicyTable.Read(NftPolicyTable.Listing(family, rules));
+            after = NftPolicyTable.With(before, family, table);
+            disproved = PlanProof.Check(after, policy);
+        }
+
         if (disproved.Length > 0)
             return new ParseResult<PolicyPlan>(null, Limits(policy) is { } limits ? [.. disproved, limits] : disproved);
         var lines = NftPolicyTable.Sources(table.Chains.Single()).Select(s => NftExpr.Text(JsonDocument.Parse(s!).RootElement)).ToImmutableArray();

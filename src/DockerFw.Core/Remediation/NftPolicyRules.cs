@@ -20,9 +20,12 @@ namespace DockerFw.Core.Remediation;
 /// </summary>
 internal static class NftPolicyRules
 {
-    public static (ImmutableArray<JsonArray> Rules, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy, IpFamily family)
+    /// <param name="repairs">Bridge pairs to drop after the accepts, as <see cref="PolicyRules.For"/> drops them.</param>
+    public static (ImmutableArray<JsonArray> Rules, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy, IpFamily family, BridgeRepairs? repairs = null)
     {
+        repairs ??= BridgeRepairs.None;
         bool Has(DockerNetwork network) => family == IpFamily.V4 || network.SubnetsOf(family).Any();
+        bool DropsInside(DockerNetwork network) => NftPolicyRules.DropsInside(policy, network) || repairs.Inside(network.Bridge);
         var rules = ImmutableArray.CreateBuilder<JsonArray>();
         var conflicts = ImmutableArray.CreateBuilder<Diagnostic>();
         void Add(params JsonNode[] statements) => rules.Add(new JsonArray(statements));
@@ -32,7 +35,7 @@ internal static class NftPolicyRules
         // too, and a pair the policy allows could then never reach its peer's address (the proof
         // reasons about packets between container addresses, not about finding their links).
         if (family == IpFamily.V6)
-            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(policy, b)).Select(b => b.Bridge!))
+            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(b)).Select(b => b.Bridge!))
                 foreach (var type in (string[])["nd-neighbor-solicit", "nd-neighbor-advert"])
                     Add(In(bridge), Out(bridge), NftExpr.Icmpv6Type(type), NftExpr.Verdict("accept"));
 
@@ -44,7 +47,7 @@ internal static class NftPolicyRules
         }
 
         if (family == IpFamily.V4)
-            foreach (var link in policy.Links.Where(l => DropsInside(policy, l.Client.Network)))
+            foreach (var link in policy.Links.Where(l => DropsInside(l.Client.Network)))
                 foreach (var port in link.Ports)
                 {
                     var bridge = link.Client.Network.Bridge!;
@@ -68,6 +71,11 @@ internal static class NftPolicyRules
             if (family == IpFamily.V4 && network.Masquerade is { } masquerade && masquerade != network.Network.EnableIpMasquerade)
                 conflicts.Add(PolicyMessages.MasqueradeNotInDockerUser(network.At, network.Network.Name, masquerade));
         }
+
+        var bridges = policy.Bridges.Where(Has).Select(b => b.Bridge).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var (from, to) in repairs.Pairs.Where(p => bridges.Contains(p.From) && bridges.Contains(p.To)))
+            if (!(from == to && policy.Networks.Any(n => n.Network.Bridge == from && n.Icc == false && n.Network.EnableIcc)))
+                Add(In(from), Out(to), NftExpr.Verdict("drop"));
 
         foreach (var publish in policy.Publishes)
             foreach (var rule in Publish(publish, family)) rules.Add(rule);

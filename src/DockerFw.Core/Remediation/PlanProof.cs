@@ -21,19 +21,29 @@ namespace DockerFw.Core.Remediation;
 /// </summary>
 internal static class PlanProof
 {
-    public static ImmutableArray<Diagnostic> Check(Ruleset after, ResolvedPolicy policy)
+    public static ImmutableArray<Diagnostic> Check(Ruleset after, ResolvedPolicy policy) => Prove(after, policy).Problems;
+
+    /// <summary>
+    /// The proof's problems, and the bridge pairs a drop would repair: every pair the rules let new
+    /// connections through (certainly: a doubt is not repaired) where the policy blocks them.
+    /// </summary>
+    public static (ImmutableArray<Diagnostic> Problems, BridgeRepairs Repairs) Prove(Ruleset after, ResolvedPolicy policy)
     {
         var family = after.Family;
         var view = PolicyView.Proving(after, policy);
         var rules = view.Rules;
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
         var verdicts = PairJudge.Judge(view, policy).Verdicts;
+        var repairs = BridgeRepairs.Of(verdicts
+            .Where(v => v.Expected == Reachability.Blocked && v.Actual is Reachability.Reachable or Reachability.OneWay && !v.Reply)
+            .Where(v => v.From.Network.Bridge is not null && v.To.Network.Bridge is not null)
+            .Select(v => (v.From.Network.Bridge!, v.To.Network.Bridge!)));
         foreach (var first in verdicts.GroupBy(v => (v.From, v.To)).Select(g => g.First()))
             problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1),
                 $"{Describe(first.From)} -> {Describe(first.To)}{(family == IpFamily.V6 ? " over IPv6" : "")} {Refusal(first, rules)}"));
 
         problems.AddRange(PublishProof.Check(after, policy));
-        return problems.ToImmutable();
+        return (problems.ToImmutable(), repairs);
     }
 
     private static string Refusal(PairVerdict verdict, SymbolicRuleset rules)

@@ -32,25 +32,20 @@ public static class PolicyPlanner
         if (filter?[DockerUser] is not { } dockerUser)
             return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1)));
 
-        var (lines, conflicts) = PolicyRules.For(policy, family);
-        if (conflicts.Length > 0) return new ParseResult<PolicyPlan>(null, conflicts);
-
-        var fragment = IptablesSaveReader.Read(Fragment(lines), "plan", family);
-        if (!fragment.Succeeded) return new ParseResult<PolicyPlan>(null, fragment.Diagnostics);
-        var built = fragment.Value!["filter"]!;
-        var ownChain = built[Chain]!;
-
         var addsJump = !dockerUser.Rules.Any(r => IptablesSaveWriter.FormatRule(r) == JumpText);
-        var chains = filter.Chains
-            .Where(c => c.Name != Chain)
-            .Select(c => c.Name == DockerUser && addsJump ? Numbered(c with { Rules = c.Rules.Insert(0, built[DockerUser]!.Rules[0]) }) : c)
-            .Append(filter[Chain] is { } existing ? existing with { Rules = ownChain.Rules } : ownChain);
-        var after = before with
-        {
-            Tables = before.Tables.Select(t => t == filter ? t with { Chains = Ordered(filter, chains) } : t).ToImmutableArray(),
-        };
+        var (lines, after, failed) = Build(before, policy, addsJump, BridgeRepairs.None);
+        if (failed.Length > 0) return new ParseResult<PolicyPlan>(null, failed);
+        var (disproved, repairs) = PlanProof.Prove(after, policy);
 
-        var disproved = PlanProof.Check(after, policy);
+        // Where the host's rules let through what the policy blocks (Docker's isolation or icc rules
+        // moved or deleted, an admin's accept), the plan drops it between the two bridges and proves again.
+        if (disproved.Length > 0 && !repairs.IsEmpty)
+        {
+            (lines, after, failed) = Build(before, policy, addsJump, repairs);
+            if (failed.Length > 0) return new ParseResult<PolicyPlan>(null, failed);
+            disproved = PlanProof.Check(after, policy);
+        }
+
         if (disproved.Length > 0) return new ParseResult<PolicyPlan>(null, disproved);
 
         var diff = UnifiedDiff.Of(IptablesSaveWriter.Write(before, includeCounters: false), IptablesSaveWriter.Write(after, includeCounters: false),
@@ -107,6 +102,28 @@ public static class PolicyPlanner
         // A chain left by an earlier apply is planned all the same, so that it is emptied.
         if (ipv6.Value.Rules.IsEmpty && v6["filter"]?[Chain] is null) return ipv4;
         return new ParseResult<PolicyPlan>(ipv4.Value with { Ipv6 = ipv6.Value }, []);
+    }
+
+    /// <summary>The after-state of the rules the policy (and the repairs) ask for, or why they cannot be written.</summary>
+    private static (ImmutableArray<string> Lines, Ruleset After, ImmutableArray<Diagnostic> Failed) Build(Ruleset before, ResolvedPolicy policy, bool addsJump, BridgeRepairs repairs)
+    {
+        var (lines, conflicts) = PolicyRules.For(policy, before.Family, repairs);
+        if (conflicts.Length > 0) return (lines, before, conflicts);
+
+        var fragment = IptablesSaveReader.Read(Fragment(lines), "plan", before.Family);
+        if (!fragment.Succeeded) return (lines, before, fragment.Diagnostics);
+        var built = fragment.Value!["filter"]!;
+        var ownChain = built[Chain]!;
+        var filter = before["filter"]!;
+        var chains = filter.Chains
+            .Where(c => c.Name != Chain)
+            .Select(c => c.Name == DockerUser && addsJump ? Numbered(c with { Rules = c.Rules.Insert(0, built[DockerUser]!.Rules[0]) }) : c)
+            .Append(filter[Chain] is { } existing ? existing with { Rules = ownChain.Rules } : ownChain);
+        var after = before with
+        {
+            Tables = before.Tables.Select(t => t == filter ? t with { Chains = Ordered(filter, chains) } : t).ToImmutableArray(),
+        };
+        return (lines, after, []);
     }
 
     /// <summary>The chain keeps its place when it exists; a new one goes last, where iptables-restore creates it.</summary>

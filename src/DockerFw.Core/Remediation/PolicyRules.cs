@@ -18,9 +18,17 @@ internal static class PolicyRules
 {
     private const string Established = "-m conntrack --ctstate RELATED,ESTABLISHED";
 
-    public static (ImmutableArray<string> Lines, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy, IpFamily family = IpFamily.V4)
+    /// <param name="repairs">
+    /// Bridge pairs (the same bridge twice: inside it) where the host's rules let through new connections
+    /// the policy blocks (<see cref="PlanProof"/>): a hand-made accept, an isolation or icc rule moved or
+    /// deleted. Each gets a DROP after the policy's accepts, so that the plan closes what Docker's rules
+    /// no longer close; the plan never opens what the policy does not name.
+    /// </param>
+    public static (ImmutableArray<string> Lines, ImmutableArray<Diagnostic> Conflicts) For(ResolvedPolicy policy, IpFamily family = IpFamily.V4, BridgeRepairs? repairs = null)
     {
+        repairs ??= BridgeRepairs.None;
         bool Has(DockerNetwork network) => family == IpFamily.V4 || network.SubnetsOf(family).Any();
+        bool DropsInside(DockerNetwork network) => PolicyRules.DropsInside(policy, network) || repairs.Inside(network.Bridge);
 
         var lines = ImmutableArray.CreateBuilder<string>();
         var conflicts = ImmutableArray.CreateBuilder<Diagnostic>();
@@ -30,7 +38,7 @@ internal static class PolicyRules
         // them too, and a pair the policy allows could never reach its peer's address (the proof
         // leaves them out of what a policy governs, PairJudge.NeighbourDiscovery).
         if (family == IpFamily.V6)
-            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(policy, b)).Select(b => b.Bridge!))
+            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(b)).Select(b => b.Bridge!))
                 foreach (var type in (int[])[135, 136])
                     lines.Add(Rule($"-i {bridge} -o {bridge} -p ipv6-icmp -m icmp6 --icmpv6-type {type} -j ACCEPT"));
 
@@ -44,7 +52,7 @@ internal static class PolicyRules
         // Docker writes link rules in IPv4 only; a DROP of the policy's own, before them, needs the
         // link's ports accepted first, as Docker's link and reply rules accept them.
         if (family == IpFamily.V4)
-            foreach (var link in policy.Links.Where(l => DropsInside(policy, l.Client.Network)))
+            foreach (var link in policy.Links.Where(l => DropsInside(l.Client.Network)))
                 lines.AddRange(Link(link));
 
         foreach (var network in policy.Networks.Where(n => Has(n.Network)))
@@ -62,6 +70,12 @@ internal static class PolicyRules
             if (family == IpFamily.V4 && network.Masquerade is { } masquerade && masquerade != network.Network.EnableIpMasquerade)
                 conflicts.Add(PolicyMessages.MasqueradeNotInDockerUser(network.At, network.Network.Name, masquerade));
         }
+
+        // After every accept above (exceptions, allowed pairs, kept links), before the published ports' own rules.
+        var bridges = policy.Bridges.Where(Has).Select(b => b.Bridge).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var (from, to) in repairs.Pairs.Where(p => bridges.Contains(p.From) && bridges.Contains(p.To)))
+            if (!(from == to && policy.Networks.Any(n => n.Network.Bridge == from && n.Icc == false && n.Network.EnableIcc)))
+                lines.Add(Rule($"-i {from} -o {to} -j DROP"));
 
         foreach (var publish in policy.Publishes) lines.AddRange(Publish(publish, family));
 
@@ -101,7 +115,7 @@ internal static class PolicyRules
     }
 
     /// <summary>Whether the plan's chain drops traffic inside <paramref name="network"/> (icc turned off, or a dropping default).</summary>
-    private static bool DropsInside(ResolvedPolicy policy, DockerNetwork network) =>
+    internal static bool DropsInside(ResolvedPolicy policy, DockerNetwork network) =>
         policy.DockerUserDefault == DockerUserDefault.Drop || (policy.PolicyOf(network)?.Icc == false && network.EnableIcc);
 
     /// <summary>Docker's own link rules, before the plan's drops: to the server's ports, and back from them.</summary>

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace DockerFw.Core.Remediation;
+
+/// <summary>
+/// The bridge pairs (from, to; the same bridge twice for traffic inside it) where the host's rules let
+/// new connections through that the policy blocks: what the plan must drop because Docker's own rules
+/// no longer do (<see cref="PlanProof.Prove"/> finds them, <see cref="PolicyRules"/> writes the drops).
+/// </summary>
+internal sealed record BridgeRepairs(ImmutableSortedSet<(string From, string To)> Pairs)
+{
+    private static readonly Comparer<(string From, string To)> Ordinal = Comparer<(string From, string To)>.Create((a, b) =>
+        string.CompareOrdinal(a.From, b.From) is var c and not 0 ? c : string.CompareOrdinal(a.To, b.To));
+
+    public static BridgeRepairs None { get; } = new(ImmutableSortedSet<(string From, string To)>.Empty.WithComparer(Ordinal));
+
+    public static BridgeRepairs Of(IEnumerable<(string From, string To)> pairs) => new(pairs.ToImmutableSortedSet(Ordinal));
+
+    public bool IsEmpty => Pairs.IsEmpty;
+
+    public bool Inside(string? bridge) => bridge is not null && Pairs.Contains((bridge, bridge));
+
+    public BridgeRepairs Union(BridgeRepairs other) => new(Pairs.Union(other.Pairs));
+}
