@@ -1,0 +1,69 @@
+using DockerFw.Core.Fleet;
+using static DockerFw.Core.Tests.Fleet.FleetFixture;
+
+namespace DockerFw.Core.Tests.Fleet;
+
+/// <summary>
+/// The GRE setup turned layer 2: each host's tunnel a gretap that is a port of its docker0, both
+/// docker0 on 10.103.0.0/16 (one segment; each host's containers from its own /24). A packet to the
+/// peer's container is bridged (br_netfilter's FORWARD from docker0 to itself on each host, where
+/// Docker's icc rule takes it), carried by the tunnel's outer GRE packets; the shared subnet is the
+/// point, not an overlap. The lab's <c>BridgedVxlanFleetLabTests</c> checks the same with a VXLAN and traffic.
+/// </summary>
+public sealed class FleetBridgedTunnelTests
+{
+    private static Tamper[] Bridged(params Tamper[] more) =>
+    [
+        .. new[] { "a", "b" }.SelectMany(h => new[]
+        {
+            Replace(h, "ip-link.json", "\"ifname\": \"gre1\",", "\"ifname\": \"gre1\",\n  \"master\": \"docker0\","),
+            Replace(h, "ip-link.json", "\"info_kind\": \"gre\",", "\"info_kind\": \"gretap\","),
+            Replace(h, "ip-route-v4.json", "\"dev\": \"gre1\",\n  \"scope\": \"link\"", "\"dev\": \"docker0\",\n  \"scope\": \"link\""),
+        }),
+        Replace("a", "ip-route-v4.json", "\"dst\": \"10.103.100.0/24\",\n  \"dev\": \"docker0\",\n  \"protocol\"", "\"dst\": \"10.103.0.0/16\",\n  \"dev\": \"docker0\",\n  \"protocol\""),
+        Replace("b", "ip-route-v4.json", "\"dst\": \"10.103.200.0/24\",\n  \"dev\": \"docker0\",\n  \"protocol\"", "\"dst\": \"10.103.0.0/16\",\n  \"dev\": \"docker0\",\n  \"protocol\""),
+        Replace("a", "docker.json", "\"Subnet\": \"10.103.100.0/24\"", "\"Subnet\": \"10.103.0.0/16\""),
+        Replace("b", "docker.json", "\"Subnet\": \"10.103.200.0/24\"", "\"Subnet\": \"10.103.0.0/16\""),
+        .. more,
+    ];
+
+    [Fact]
+    public void Bridged_docker0s_reach_each_other_through_the_tunnel_port_and_share_their_subnet_without_an_overlap()
+    {
+        var report = Run("gre", Bridged());
+
+        var cell = Cell(report, "a");
+        Assert.Equal(WayKind.Bridged, cell.Spec.Way.Kind);
+        Assert.Equal(("docker0", "docker0", "gre1"), (cell.Spec.Way.OutDevice, cell.Spec.Way.PeerInDevice, cell.Spec.Way.PeerTunnel?.Name));
+        Assert.Equal("gre 192.168.77.1 -> 192.168.77.2", cell.Spec.Way.Outer!.Display);
+        Assert.Equal(CellOutcome.Reachable, cell.Outcome);
+        Assert.False(cell.Masqueraded);
+        Assert.Equal(["a SenderForward", "a SenderOutput", "b ReceiverInput", "b ReceiverForward"],
+            cell.Parts.Single().Decisions.Select(d => $"{d.Host} {d.Stage}"));
+        Assert.EndsWith(": -A FORWARD -i docker0 -o docker0 -j ACCEPT", cell.Parts.Single().Decisions[^1].Rule, StringComparison.Ordinal);
+        Assert.DoesNotContain("DFW770", Codes(report));
+    }
+
+    [Fact]
+    public void Gre_dropped_in_b_input_blocks_the_bridged_frames_with_b_input_rule_named()
+    {
+        var report = Run("gre", Bridged(With("b", "filter", "-A INPUT -p gre -j DROP")));
+
+        var cell = Cell(report, "a");
+        Assert.Equal(CellOutcome.Blocked, cell.Outcome);
+        Assert.Equal(("b", LegStage.ReceiverInput), (cell.Parts.Single().Decisions[^1].Host, cell.Parts.Single().Decisions[^1].Stage));
+        Assert.Contains("DFW774", Codes(report));
+        Assert.Equal(CellOutcome.Reachable, Cell(report, "b").Outcome);
+    }
+
+    [Fact]
+    public void Without_the_peers_port_back_the_bridged_way_names_the_missing_port_and_stays_uncertain()
+    {
+        var report = Run("gre", Bridged(Replace("b", "ip-link.json", "\"master\": \"docker0\",", "")));
+
+        var cell = Cell(report, "a");
+        Assert.Equal(WayKind.Bridged, cell.Spec.Way.Kind);
+        Assert.Equal(CellOutcome.Uncertain, cell.Outcome);
+        Assert.Contains("no bridge of b holding it has a tunnel back to a as a port", cell.Spec.Way.Reason, StringComparison.Ordinal);
+    }
+}
