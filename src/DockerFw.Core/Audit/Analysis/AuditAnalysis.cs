@@ -104,10 +104,8 @@ public sealed class AuditAnalysis
             networks.Add(facts);
             // Only the bridges the walk finds something open to can be anything but denied: the others
             // are not asked one by one (PairReach.Of would answer denied for each).
-            var open = walked.Open().ToHashSet();
-            if (open.Count > 0)
-                pairs.AddRange(Inputs.Networks.Where(b => b != a && open.Contains(b.Bridge))
-                    .Select(b => PairReach.Of(a, b, Passes, Inputs)).Where(p => p.Verdict != ReachabilityVerdict.Denied));
+            pairs.AddRange(Inputs.NetworksOn(walked.Open().Distinct()).Where(b => b != a)
+                .Select(b => PairReach.Of(a, b, Passes, Inputs)).Where(p => p.Verdict != ReachabilityVerdict.Denied));
             links.AddRange(LinkFacts.Find(Inputs, Passes, facts));
         }
 

@@ -100,6 +100,34 @@ public sealed class AuditInputs
         return _byBridge.GetValueOrDefault(bridge);
     }
 
+    private Dictionary<string, List<int>>? _positionsOnBridge;
+
+    /// <summary>
+    /// The networks on any of the bridges, in the order of <see cref="Networks"/>: a source's row of
+    /// the matrix asks only the bridges its walk opens, and going through every network for each
+    /// source to find them is N² record comparisons over a host (a million on 1,000 bridges).
+    /// </summary>
+    public IEnumerable<AuditedNetwork> NetworksOn(IEnumerable<string> bridges)
+    {
+        if (_positionsOnBridge is null)
+        {
+            var positions = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < Networks.Length; i++)
+            {
+                if (!positions.TryGetValue(Networks[i].Bridge, out var list)) positions[Networks[i].Bridge] = list = [];
+                list.Add(i);
+            }
+
+            _positionsOnBridge = positions;
+        }
+
+        var found = new List<int>();
+        foreach (var bridge in bridges)
+            if (_positionsOnBridge.TryGetValue(bridge, out var list)) found.AddRange(list);
+        found.Sort();
+        return found.Select(i => Networks[i]);
+    }
+
     private SubnetIndex? _bySubnet;
 
     /// <summary>The (first) network whose subnet holds an address, if any.</summary>
