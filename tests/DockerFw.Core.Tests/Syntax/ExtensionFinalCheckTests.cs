@@ -81,5 +81,6 @@ public class ExtensionFinalCheckTests
     [InlineData("-A USER -m string --hex-string \"a|41 42|b\" --algo bm")]
     [InlineData("-A USER -m owner --gid-owner 0 --suppl-groups --uid-owner 1-5")]
     [InlineData("-A USER -m connlimit --connlimit-above 5 --connlimit-mask 33")]
+    [InlineData("-A USER ! -i br-dummy -o fe80::/10 -j DROP")]
     public void Forms_restore_loads_are_read(string line) => Assert.Empty(Read(line).Errors);
 }

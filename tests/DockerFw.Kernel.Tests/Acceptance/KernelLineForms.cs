@@ -27,6 +27,10 @@ public sealed class KernelLineForms
         "*filter\n:X - [0:0]\n-A X -i ! -o docker0 -j X2\n:X2 - [0:0]\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -o ! -j ACCEPT\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -s ! -j ACCEPT\nCOMMIT\n",
+        // An interface name is any 1-15 bytes: '/' and ' ' only make iptables warn (the sixth and seventh seeds).
+        "*filter\n:X - [0:0]\n-A X ! -i br-dummy -o fe80::/10 -j DROP\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -o / -j DROP\nCOMMIT\n",
+        "*filter\n:X - [0:0]\n-A X -i \"\" -j DROP\nCOMMIT\n",
         // -M (--modprobe) names the program that loads kernel modules: taken on -A, not part of the rule.
         "*filter\n:X - [0:0]\n-A X -p tcp -M tcp --dport 22 -j ACCEPT\nCOMMIT\n",
         "*filter\n:X - [0:0]\n-A X -Mtcp -j ACCEPT\nCOMMIT\n",

@@ -31,9 +31,9 @@ internal static class CoreValues
     public static InterfacePattern? Interface(Token token, RuleContext context)
     {
         var text = token.Text;
-        // The kernel's limit is 15 bytes (IFNAMSIZ less its NUL), not 15 characters.
-        var valid = text.Length > 0 && Utf8Escaped.ByteCount(text) <= InterfacePattern.MaxLength
-            && text.AsSpan().IndexOfAny(" \t\n/\0") < 0;
+        // The kernel's limit is 15 bytes (IFNAMSIZ less its NUL), not 15 characters. xtables_parse_interface only
+        // warns of '/' and ' ' ("not allowed by the kernel") and loads them, as any other byte: -o fe80::/10 is a name.
+        var valid = text.Length > 0 && Utf8Escaped.ByteCount(text) <= InterfacePattern.MaxLength && !text.Contains('\0');
         return valid ? new InterfacePattern(text) : context.Bad<InterfacePattern>(token, "an interface name of 1-15 bytes (a trailing + is a wildcard)");
     }
 
