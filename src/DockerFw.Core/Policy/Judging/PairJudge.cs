@@ -86,6 +86,15 @@ internal static class PairJudge
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
         var accepted = PacketSet.Empty;
+
+        // The requests whose replies die (or may), by protocol and ports: a forbidden first packet that
+        // gets through makes no connection when its replies are dropped (oracle F24: an admin's one-way
+        // accept between two bridges), and that is what the finding must say.
+        var replyRegions = replies.Walk.Within(replies.Pair).ToList();
+        PacketSet RepliesOf(Func<ReachVerdict, bool> verdict) =>
+            Mirrored(Ports(space, replyRegions.Where(r => verdict(r.Region.Verdict)).Aggregate(PacketSet.Empty, (set, r) => set.Union(r.Packets))));
+        var dying = RepliesOf(v => v is ReachVerdict.Drop or ReachVerdict.Reject);
+        var unsure = RepliesOf(v => v is not (ReachVerdict.Accept or ReachVerdict.Drop or ReachVerdict.Reject));
         foreach (var (region, inPair) in requests.Walk.Within(requests.Pair))
         {
             var packets = inPair.Subtract(ignored);
@@ -96,15 +105,22 @@ internal static class PairJudge
             if (!inAllowed.IsEmpty && actual != Reachability.Reachable)
                 yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = (region, requests.Walk.Result) };
             var rest = packets.Subtract(allowed);
-            if (!rest.IsEmpty && actual != restExpected)
+            if (rest.IsEmpty || actual == restExpected) continue;
+            if (actual != Reachability.Reachable)
+            {
                 yield return new(from, to, rest, actual, restExpected) { DecidedIn = (region, requests.Walk.Result) };
+                continue;
+            }
+
+            foreach (var (piece, fate) in new[] { (rest.Subtract(dying).Subtract(unsure), (Reachability?)Reachability.Reachable), (rest.Intersect(dying), Reachability.OneWay), (rest.Subtract(dying).Intersect(unsure), null) })
+                if (!piece.IsEmpty) yield return new(from, to, piece, fate, restExpected) { DecidedIn = (region, requests.Walk.Result) };
         }
 
         // Replies of the connections that should work and whose first packet does (one whose first
         // packet dies is a verdict already): the same ports the other way, ESTABLISHED.
         var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
         var connecting = Mirrored(Ports(space, accepted.Intersect(should)));
-        foreach (var (region, inPair) in replies.Walk.Within(replies.Pair).Where(r => r.Region.Verdict != ReachVerdict.Accept))
+        foreach (var (region, inPair) in replyRegions.Where(r => r.Region.Verdict != ReachVerdict.Accept))
         {
             var dropped = inPair.Intersect(connecting);
             if (!dropped.IsEmpty)
