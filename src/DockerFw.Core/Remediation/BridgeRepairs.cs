@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Policy;
 
 namespace DockerFw.Core.Remediation;
 
@@ -20,5 +22,14 @@ internal sealed record BridgeRepairs(ImmutableSortedSet<(string From, string To)
 
     public bool Inside(string? bridge) => bridge is not null && Pairs.Contains((bridge, bridge));
 
-    public BridgeRepairs Union(BridgeRepairs other) => new(Pairs.Union(other.Pairs));
+    /// <summary>
+    /// The pairs to drop in one family's plan: both bridges in it (<paramref name="has"/>), and not a
+    /// bridge the policy's own <c>icc off</c> already drops inside.
+    /// </summary>
+    public IEnumerable<(string From, string To)> Drops(ResolvedPolicy policy, Func<DockerNetwork, bool> has)
+    {
+        var bridges = policy.Bridges.Where(has).Select(b => b.Bridge).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return Pairs.Where(p => bridges.Contains(p.From) && bridges.Contains(p.To)
+            && !(p.From == p.To && policy.Networks.Any(n => n.Network.Bridge == p.From && n.Icc == false && n.Network.EnableIcc)));
+    }
 }

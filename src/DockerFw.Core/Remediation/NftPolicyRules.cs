@@ -72,10 +72,7 @@ internal static class NftPolicyRules
                 conflicts.Add(PolicyMessages.MasqueradeNotInDockerUser(network.At, network.Network.Name, masquerade));
         }
 
-        var bridges = policy.Bridges.Where(Has).Select(b => b.Bridge).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var (from, to) in repairs.Pairs.Where(p => bridges.Contains(p.From) && bridges.Contains(p.To)))
-            if (!(from == to && policy.Networks.Any(n => n.Network.Bridge == from && n.Icc == false && n.Network.EnableIcc)))
-                Add(In(from), Out(to), NftExpr.Verdict("drop"));
+        foreach (var (from, to) in repairs.Drops(policy, Has)) Add(In(from), Out(to), NftExpr.Verdict("drop"));
 
         foreach (var publish in policy.Publishes)
             foreach (var rule in Publish(publish, family)) rules.Add(rule);

@@ -72,10 +72,7 @@ internal static class PolicyRules
         }
 
         // After every accept above (exceptions, allowed pairs, kept links), before the published ports' own rules.
-        var bridges = policy.Bridges.Where(Has).Select(b => b.Bridge).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var (from, to) in repairs.Pairs.Where(p => bridges.Contains(p.From) && bridges.Contains(p.To)))
-            if (!(from == to && policy.Networks.Any(n => n.Network.Bridge == from && n.Icc == false && n.Network.EnableIcc)))
-                lines.Add(Rule($"-i {from} -o {to} -j DROP"));
+        foreach (var (from, to) in repairs.Drops(policy, Has)) lines.Add(Rule($"-i {from} -o {to} -j DROP"));
 
         foreach (var publish in policy.Publishes) lines.AddRange(Publish(publish, family));
 
