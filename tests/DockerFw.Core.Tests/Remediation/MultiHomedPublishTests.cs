@@ -1,9 +1,4 @@
 using DockerFw.Core.Audit;
-using DockerFw.Core.Audit.Checks;
-using DockerFw.Core.Docker;
-using DockerFw.Core.Model;
-using DockerFw.Core.Model.Values;
-using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
 using DockerFw.Core.Syntax.IptablesSave;
 using DockerFw.Tests.Audit;
@@ -18,15 +13,12 @@ namespace DockerFw.Tests.Remediation;
 /// </summary>
 public sealed class MultiHomedPublishTests
 {
-    private static readonly string Folder = Path.Combine(Corpus.RepoRoot, "tests", "DockerFw.Core.Tests", "Remediation", "Fixtures", "multi-homed-publish");
-    private static readonly DockerView View = ReadView();
-    private static readonly Ruleset Host = AuditFixture.Read(File.ReadAllText(Path.Combine(Folder, "iptables-save")), "iptables-save");
-    private static readonly string PolicyText = File.ReadAllText(Path.Combine(Folder, "oracle.policy"));
+    private static readonly PolicyFixture Fixture = PolicyFixture.Read("multi-homed-publish");
 
     [Fact]
     public void The_plan_is_proven_though_only_the_gateway_endpoint_is_published_to()
     {
-        var plan = PolicyPlanner.Plan(Host, Resolve());
+        var plan = PolicyPlanner.Plan(Fixture.Host, Fixture.Policy);
 
         Assert.True(plan.Value is not null, string.Join("\n", plan.Diagnostics.Select(d => d.Message)));
         Assert.Contains(IptablesSaveWriter.Write(plan.Value!.After, includeCounters: false).Split('\n'),
@@ -48,28 +40,18 @@ public sealed class MultiHomedPublishTests
         var finding = Assert.Single(Findings(blocked), f => f.Code.Code == "DFW903");
 
         Assert.Contains("from 198.51.100.1: new connections do not reach 'c2' (7955/tcp on 'n3')", finding.Message, StringComparison.Ordinal);
-        Assert.Single(PublishProof.Check(AuditFixture.Read(blocked, "iptables-save"), Resolve()));
+        Assert.Single(PublishProof.Check(AuditFixture.Read(blocked, "iptables-save"), Fixture.Policy));
     }
 
     [Fact]
     public void Connections_from_other_clients_are_still_found_on_the_host_as_docker_left_it()
     {
-        var open = Assert.Single(Findings(IptablesSaveWriter.Write(Host, includeCounters: false)), f => f.Code.Code == "DFW902");
+        var open = Assert.Single(Findings(IptablesSaveWriter.Write(Fixture.Host, includeCounters: false)), f => f.Code.Code == "DFW902");
 
         Assert.Contains("new connections reach 'c2' (7955/tcp on 'n3')", open.Message, StringComparison.Ordinal);
     }
 
-    private static string Planned() => IptablesSaveWriter.Write(PolicyPlanner.Plan(Host, Resolve()).Value!.After, includeCounters: false);
+    private static string Planned() => IptablesSaveWriter.Write(PolicyPlanner.Plan(Fixture.Host, Fixture.Policy).Value!.After, includeCounters: false);
 
-    private static List<Finding> Findings(string rules) =>
-        [.. Auditor.Run(new AuditContext(AuditFixture.Read(rules, "iptables-save"), Ruleset.Empty(IpFamily.V6), View, HostSettings.Unknown) { Policy = Resolve() }, [new PolicyCheck()]).Findings];
-
-    private static ResolvedPolicy Resolve() => PolicyResolver.Resolve(PolicyReader.Read(PolicyText, "oracle.policy").Value!, View).Value!;
-
-    private static DockerView ReadView()
-    {
-        var networks = DockerInspectReader.Read(File.ReadAllText(Path.Combine(Folder, "docker-networks.json")), "docker-networks.json").Value!;
-        var containers = DockerInspectReader.Read(File.ReadAllText(Path.Combine(Folder, "docker-containers.json")), "docker-containers.json").Value!;
-        return networks.Merge(containers);
-    }
+    private static List<Finding> Findings(string rules) => Fixture.Findings(AuditFixture.Read(rules, "iptables-save"));
 }

@@ -1,12 +1,4 @@
-using DockerFw.Core.Audit;
-using DockerFw.Core.Audit.Checks;
-using DockerFw.Core.Docker;
-using DockerFw.Core.Model;
-using DockerFw.Core.Model.Values;
-using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
-using DockerFw.Core.Syntax.IptablesSave;
-using DockerFw.Tests.Audit;
 
 namespace DockerFw.Tests.Remediation;
 
@@ -17,6 +9,7 @@ namespace DockerFw.Tests.Remediation;
 /// </summary>
 public sealed class PlanRepairTests
 {
+
     public static TheoryData<string, string> Hosts() => new()
     {
         // isolation undone by a moved RETURN: every bridge pair is open, both ways
@@ -29,7 +22,7 @@ public sealed class PlanRepairTests
     [MemberData(nameof(Hosts))]
     public void The_plan_drops_what_the_rules_let_through_between_bridges_and_is_proven(string fixture, string drop)
     {
-        var (host, _, policy) = Read(fixture);
+        var (host, _, policy) = PolicyFixture.Read(fixture);
 
         var plan = PolicyPlanner.Plan(host, policy);
 
@@ -42,7 +35,7 @@ public sealed class PlanRepairTests
     [MemberData(nameof(Hosts))]
     public void The_repairs_come_after_every_accept_of_the_plan(string fixture, string _)
     {
-        var (host, _, policy) = Read(fixture);
+        var (host, _, policy) = PolicyFixture.Read(fixture);
 
         var rules = PolicyPlanner.Plan(host, policy).Value!.Rules;
         var lastAccept = rules.ToList().FindLastIndex(r => r.EndsWith("-j ACCEPT", StringComparison.Ordinal));
@@ -55,41 +48,20 @@ public sealed class PlanRepairTests
     [MemberData(nameof(Hosts))]
     public void The_audit_finds_the_planned_host_as_the_policy_says_and_the_host_before_not(string fixture, string _)
     {
-        var (host, view, policy) = Read(fixture);
-        var after = PolicyPlanner.Plan(host, policy).Value!.After;
+        var host = PolicyFixture.Read(fixture);
+        var after = PolicyPlanner.Plan(host.Host, host.Policy).Value!.After;
 
-        Assert.DoesNotContain(Findings(after, view, policy), f => f.Code.Code is "DFW902" or "DFW903");
-        Assert.Contains(Findings(host, view, policy), f => f.Code.Code == "DFW902");
+        Assert.DoesNotContain(host.Findings(after), f => f.Code.Code is "DFW902" or "DFW903");
+        Assert.Contains(host.Findings(host.Host), f => f.Code.Code == "DFW902");
     }
 
     [Fact]
     public void A_host_whose_rules_do_what_docker_declared_gets_only_the_rules_of_the_policy()
     {
-        var (host, _, policy) = Read("multi-homed-publish");
+        var (host, _, policy) = PolicyFixture.Read("multi-homed-publish");
 
         var plan = PolicyPlanner.Plan(host, policy).Value!;
 
         Assert.Equal(string.Join("\n", PolicyRules.For(policy).Lines), string.Join("\n", plan.Rules));
-    }
-
-    private static List<Finding> Findings(Ruleset rules, DockerView view, ResolvedPolicy policy) =>
-        [.. Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), view, HostSettings.Unknown) { Policy = policy }, [new PolicyCheck()]).Findings];
-
-    private static string Folder(string fixture) => Path.Combine(Corpus.RepoRoot, "tests", "DockerFw.Core.Tests", "Remediation", "Fixtures", fixture);
-
-    private static (Ruleset Host, DockerView View, ResolvedPolicy Policy) Read(string fixture)
-    {
-        var folder = Folder(fixture);
-        var view = ReadView(folder);
-        var host = AuditFixture.Read(File.ReadAllText(Path.Combine(folder, "iptables-save")), "iptables-save");
-        var policy = PolicyResolver.Resolve(PolicyReader.Read(File.ReadAllText(Path.Combine(folder, "oracle.policy")), "oracle.policy").Value!, view).Value!;
-        return (host, view, policy);
-    }
-
-    private static DockerView ReadView(string folder)
-    {
-        var networks = DockerInspectReader.Read(File.ReadAllText(Path.Combine(folder, "docker-networks.json")), "docker-networks.json").Value!;
-        var containers = DockerInspectReader.Read(File.ReadAllText(Path.Combine(folder, "docker-containers.json")), "docker-containers.json").Value!;
-        return networks.Merge(containers);
     }
 }
