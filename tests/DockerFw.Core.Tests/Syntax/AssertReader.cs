@@ -32,9 +32,9 @@ internal static class AssertReader
         SucceedsWith(ruleLine, ruleLine, family, table);
 
     /// <summary>The line is read, with exactly one warning, rendered whole.</summary>
-    public static Rule WarnsWith(string ruleLine, string canonical, string warning, IpFamily family = IpFamily.V4)
+    public static Rule WarnsWith(string ruleLine, string canonical, string warning, IpFamily family = IpFamily.V4, string table = "filter")
     {
-        var result = Read(ruleLine, family);
+        var result = Read(ruleLine, family, table);
         Assert.Equal([warning], result.Diagnostics.Select(d => d.Render()));
         Assert.True(result.Succeeded);
         var rule = Assert.Single(result.Value!.Rules);

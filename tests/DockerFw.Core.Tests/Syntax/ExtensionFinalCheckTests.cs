@@ -46,7 +46,6 @@ public class ExtensionFinalCheckTests
     // The kernel's own checks of values the libraries pass: string's offsets and empty pattern, recent's name, SYNPROXY's protocol.
     [InlineData("filter", "-A USER -m string --string x --algo bm --from 10 --to 5", "t:4:12: error: expected --from at most --to (the kernel's check), but got '--from 10 --to 5' [DFW106]")]
     [InlineData("filter", "-A USER -m string --hex-string \"|41\" --algo bm", "t:4:32: error: expected a string of 1-128 bytes, hex bytes between '|' (|41 42|), but got '|41' [DFW106]")]
-    [InlineData("filter", "-A USER -m recent --rcheck --name \"\"", "t:4:12: error: expected a --name that is not empty (the kernel's check), but got '' [DFW106]")]
     [InlineData("filter", "-A INPUT -j SYNPROXY", "t:4:13: error: expected -p tcp before -j SYNPROXY (the kernel's check), but got 'no -p' [DFW106]")]
     [InlineData("filter", "-A USER -m owner --suppl-groups --gid-owner 0", "t:4:12: error: expected --gid-owner before --suppl-groups, but got '--suppl-groups' [DFW106]")]
     [InlineData("filter", "-A USER -m owner --uid-owner 5:1", "t:4:12: error: expected --uid-owner ID or FIRST-LAST with FIRST <= LAST <= 4294967294, but got '5:1' [DFW106]")]

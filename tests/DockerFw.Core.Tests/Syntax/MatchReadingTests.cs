@@ -148,13 +148,6 @@ public class MatchReadingTests
         FailsWithMessage(line, $"t:4:13: error: expected a match module, but got '{module}', which no iptables or xtables-addons extension provides (restore fails: \"Couldn't load match\") [DFW114]");
 
     [Fact]
-    public void An_unknown_option_of_an_open_ended_module_is_kept_with_a_warning() =>
-        WarnsWith(
-            "-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name n --hashlimit-future x y -j ACCEPT",
-            "-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name n --hashlimit-future x y -j ACCEPT",
-            "t:4:65: warning: unknown option \"--hashlimit-future\" for module 'hashlimit': kept verbatim but not understood [DFW152]");
-
-    [Fact]
     public void The_old_negation_after_the_option_is_read_with_a_warning() =>
         WarnsWith(
             "-A INPUT -p tcp -m tcp --dport ! 22 -j ACCEPT",

@@ -65,6 +65,32 @@ internal static class HashlimitValues
     /// </summary>
     public static bool BurstFits(ulong cost, bool bytes, ulong burst) => bytes ? burst >= CostToBytes(cost) : burst <= BurstMax;
 
+    /// <summary>XT_HASHLIMIT_BURST: the burst libxt_hashlimit gives a rule without <c>--hashlimit-burst</c>.</summary>
+    public const ulong DefaultBurst = 5;
+
+    /// <summary>
+    /// HZ times CREDITS_PER_JIFFY over XT_HASHLIMIT_SCALE_v2, the factor by which the kernel's user2credits (revision 3)
+    /// turns a period into credits: CREDITS_PER_JIFFY is the power of two below 2^64 / (HZ * 86400), so HZ 250 (2^39) and
+    /// HZ 1000 (2^37) give the same 137,438,953 (this machine runs HZ 250); HZ 100 and 300 kernels give other factors
+    /// (docs/acceptance.md: deliberate).
+    /// </summary>
+    private const ulong CreditsPerPeriod = 137_438_953;
+
+    /// <summary>
+    /// hashlimit_mt_check_common's "overflow, try lower" (ERANGE): a packet rate's credits for the whole burst,
+    /// <c>user2credits(avg * burst)</c> in 64 bits that wrap, below one packet's <c>user2credits(avg)</c>. A slow rate
+    /// takes a small burst only: 1/day loads with a burst of 1, not with the default 5.
+    /// </summary>
+    public static bool CreditsOverflow(ulong cost, ulong burst) =>
+        unchecked(cost * burst * CreditsPerPeriod) < unchecked(cost * CreditsPerPeriod);
+
+    /// <summary>
+    /// The kernel's byte-rate check ("overflow, rate too high", EINVAL): user2credits_byte(avg), avg times HZ times
+    /// CREDITS_PER_JIFFY_BYTES (4,194,304,000 for HZ 250 and 1000, less for 100 and 300) over 2^32, is 0 for a cost of 1
+    /// whatever HZ is: a rate of 32 GB/s and more.
+    /// </summary>
+    public static bool ByteCostTooSmall(ulong cost) => (cost * 4_194_304_000UL) >> 32 == 0;
+
     private static ulong Factor(char c) => c switch { 'm' => 1024 * 1024, 'k' => 1024, _ => 1 };
 
     // XT_HASHLIMIT_BYTE_SHIFT is 4; the library keeps the shifted bytes in 32 bits.

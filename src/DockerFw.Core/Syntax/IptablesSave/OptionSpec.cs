@@ -26,25 +26,22 @@ internal sealed record OptionSpec(string Name, int Arity, bool Invertible = true
 }
 
 /// <summary>
-/// A named set of options: a match module or an extension target. <see cref="Complete"/> says the
-/// table lists every option the real extension has, so an unknown one is an error, as in iptables.
+/// A named set of options: a match module or an extension target. Each table lists every option the
+/// real extension has, so an unknown one is an error, as restore's getopt makes it ("unknown option").
 /// </summary>
 internal sealed class OptionTable
 {
     private readonly FrozenDictionary<string, OptionSpec> byName;
 
-    public OptionTable(string name, bool complete, IEnumerable<OptionSpec> options)
+    public OptionTable(string name, IEnumerable<OptionSpec> options)
     {
         Name = name;
-        Complete = complete;
         var list = options.ToList();
         byName = list.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
         Expected = [.. list.Where(o => o.Canonical is null).Select(o => o.Name)];
     }
 
     public string Name { get; }
-
-    public bool Complete { get; }
 
     /// <summary>The canonical option names, for "expected one of ..." messages.</summary>
     public ImmutableArray<string> Expected { get; }

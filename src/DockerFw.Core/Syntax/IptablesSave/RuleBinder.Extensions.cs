@@ -70,13 +70,6 @@ internal sealed partial class RuleBinder
             return true;
         }
 
-        if (last is { Table.Complete: false })
-        {
-            context.Report(Messages.UnknownModuleOption(context.At(option), last.Module, option.Text));
-            last.Matches.Add(new OpaqueMatch(last.Module, option.Text, [.. TakeGuessed().Select(a => a.Text)], Negated()));
-            return true;
-        }
-
         return false;
     }
 
@@ -140,6 +133,7 @@ internal sealed partial class RuleBinder
 
         if (targetSpec is not null)
         {
+            targetHooks = targetSpec.Hooks;
             if (targetSpec.Tables is { } tables && !tables.Contains(context.Table.Name))
                 context.Report(Messages.TargetOutsideTable(context.At(name), name.Text, tables, context.Table.Name));
             CheckTargetOptionTable(name, targetSpec.ValuesKept);
@@ -165,8 +159,29 @@ internal sealed partial class RuleBinder
             return null;
         }
 
+        if (KeptTargetPlaces.Find(name.Text) is { } place && !KeptTargetPlaceReads(name, place)) return null;
         context.Report(Messages.UnknownTarget(context.At(name), name.Text));
         return new ExtensionTarget(name.Text, [.. targetArgs.Select(a => a.ToModel())], Known: false);
+    }
+
+    /// <summary>A target dockerfw keeps verbatim, in a table and with a protocol the kernel takes it in; its hooks are checked at COMMIT.</summary>
+    private bool KeptTargetPlaceReads(Token name, KeptTargetPlaces.Place place)
+    {
+        if (!place.Tables.Contains(context.Table.Name))
+        {
+            context.Report(Messages.TargetOutsideTable(context.At(name), name.Text, place.Tables, context.Table.Name));
+            return false;
+        }
+
+        if (place.TcpOptions is { } tcpOptions && (tcpOptions.Length == 0 || targetArgs.Exists(a => tcpOptions.Contains(a.Name)))
+            && (context.Protocol?.Number != Model.Values.Protocol.Tcp || context.ProtocolNegated))
+        {
+            context.Report(Messages.BadValue(context.At(name), $"-p tcp before -j {name.Text}{(tcpOptions.Length == 0 ? "" : " " + targetArgs.First(a => tcpOptions.Contains(a.Name)).Name)} (the kernel's check)", context.Protocol?.Name ?? "no -p"));
+            return false;
+        }
+
+        targetHooks = place.Hooks;
+        return true;
     }
 
     /// <summary>An extension name as xtables loads it: a library file name of at most 28 bytes.</summary>

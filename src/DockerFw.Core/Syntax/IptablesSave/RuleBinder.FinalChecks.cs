@@ -80,8 +80,8 @@ internal sealed partial class RuleBinder
             case "string" when XtablesNumber(Argument(block, "--from")) is { } from && XtablesNumber(Argument(block, "--to")) is { } to && from > to:
                 context.Report(Messages.BadValue(context.At(block.At), "--from at most --to (the kernel's check)", $"--from {from} --to {to}"));
                 break;
-            case "recent" when Argument(block, "--name") is "":
-                context.Report(Messages.BadValue(context.At(block.At), "a --name that is not empty (the kernel's check)", ""));
+            case "recent":
+                CheckRecent(block);
                 break;
             case "set":
                 OneOf(block, "--packets-eq", "--packets-lt", "--packets-gt");
@@ -121,6 +121,44 @@ internal sealed partial class RuleBinder
         }
     }
 
+    /// <summary>
+    /// recent_mt_check: <c>--set</c> and <c>--remove</c> take no <c>--seconds</c>, <c>--hitcount</c> or <c>--reap</c>; a
+    /// hitcount of at most 65535 (XT_RECENT_MAX_NSTAMPS of this kernel; older ones take 255, and before that at most the
+    /// module's ip_pkt_list_tot, 20 by default: deliberate, docs/acceptance.md); a name the kernel can make a /proc file of.
+    /// </summary>
+    private void CheckRecent(Block block)
+    {
+        if ((block.Given.Contains("--set") || block.Given.Contains("--remove"))
+            && block.Given.Find(g => g is "--seconds" or "--hitcount" or "--reap") is { } modifier)
+        {
+            var command = block.Given.Contains("--set") ? "--set" : "--remove";
+            context.Report(Messages.BadValue(context.At(block.At), $"no {modifier} with {command} (the kernel's check)", modifier));
+            return;
+        }
+
+        if (XtablesNumber(Argument(block, "--hitcount")) is > RecentMaxHitcount and var hitcount)
+        {
+            context.Report(Messages.BadValue(context.At(block.At), $"a --hitcount of at most {RecentMaxHitcount} (the kernel's check)", $"{hitcount}"));
+            return;
+        }
+
+        ProcNameReads(block, "--name");
+    }
+
+    /// <summary>XT_RECENT_MAX_NSTAMPS - 1 of the newest kernels (65536 since the stamps' index is 16 bits).</summary>
+    private const ulong RecentMaxHitcount = 65_535;
+
+    /// <summary>
+    /// xt_check_proc_name: the table's name becomes a file in /proc/net (xt_recent, ipt_hashlimit), so it may not be
+    /// empty, <c>.</c> or <c>..</c>, nor hold a '/'; false after reporting one.
+    /// </summary>
+    private bool ProcNameReads(Block block, string option)
+    {
+        if (Argument(block, option) is not { } name || (name.Length > 0 && name is not ("." or "..") && !name.Contains('/'))) return true;
+        context.Report(Messages.BadValue(context.At(block.At), $"a {option} that is a file name (not empty, '.', '..', no '/': the kernel's check)", name));
+        return false;
+    }
+
     /// <summary>libxt_set: "only one of the --packets-[eq|lt|gt] is allowed" (and of the --bytes-* alike).</summary>
     private void OneOf(Block block, params string[] options)
     {
@@ -141,19 +179,35 @@ internal sealed partial class RuleBinder
 
     /// <summary>
     /// hashlimit_mt_check: a packet burst of at most 1,000,000, a byte burst of at least one credit of the rate; then the
-    /// kernel's check (hashlimit_mt_check_common): an expiry or a garbage-collection interval of 0 fails with EINVAL.
+    /// kernel's checks (hashlimit_mt_check_common): a table name the kernel can make a /proc file of, an expiry or a
+    /// garbage-collection interval of 0 (EINVAL), a packet rate whose burst overflows its credits, a byte rate too fast to
+    /// cost a credit (outside <c>--hashlimit-rate-match</c>, which the kernel checks otherwise).
     /// </summary>
     private void CheckHashlimit(Block block)
     {
         var rateText = Argument(block, "--hashlimit-upto") ?? Argument(block, "--hashlimit-above") ?? Argument(block, "--hashlimit");
-        if (rateText is not null && HashlimitValues.Rate(rateText) is { } rate
-            && Argument(block, "--hashlimit-burst") is { } burstText && HashlimitValues.Burst(burstText) is { } burst
-            && !HashlimitValues.BurstFits(rate.Cost, rate.Bytes, burst))
+        var burstText = Argument(block, "--hashlimit-burst");
+        var burst = burstText is null ? HashlimitValues.DefaultBurst : HashlimitValues.Burst(burstText);
+        if (rateText is not null && HashlimitValues.Rate(rateText) is { } rate && burst is { } given)
         {
-            var expected = rate.Bytes ? $"a burst of at least the bytes of one credit of {rateText}" : $"a burst of at most {HashlimitValues.BurstMax}";
-            context.Report(Messages.BadValue(context.At(block.At), expected, burstText));
-            return;
+            var rateMatch = block.Given.Contains("--hashlimit-rate-match");
+            var burstValue = burstText ?? $"{given} (the default)";
+            (string Expected, string Value)? problem =
+                burstText is not null && !HashlimitValues.BurstFits(rate.Cost, rate.Bytes, given)
+                    ? (rate.Bytes ? $"a burst of at least the bytes of one credit of {rateText}" : $"a burst of at most {HashlimitValues.BurstMax}", burstText)
+                : !rateMatch && !rate.Bytes && HashlimitValues.CreditsOverflow(rate.Cost, given)
+                    ? ($"a smaller burst for {rateText} (the kernel's credits overflow: \"try lower\")", burstValue)
+                : !rateMatch && rate.Bytes && HashlimitValues.ByteCostTooSmall(rate.Cost)
+                    ? ("a byte rate below 32768mb/s (the kernel's check: \"rate too high\")", rateText)
+                : null;
+            if (problem is { } p)
+            {
+                context.Report(Messages.BadValue(context.At(block.At), p.Expected, p.Value));
+                return;
+            }
         }
+
+        if (!ProcNameReads(block, "--hashlimit-name")) return;
 
         foreach (var option in (string[])["--hashlimit-htable-expire", "--hashlimit-htable-gcinterval"])
         {
@@ -173,9 +227,46 @@ internal sealed partial class RuleBinder
         }
 
         if (name.Text == "SET") SetTargetCheck.Check(name, targetArgs, context);
+        else if (name.Text == "TCPMSS") CheckTcpmss(name);
         // The kernel's synproxy_tg4_check: the rule must match TCP, not negated.
         else if (name.Text == "SYNPROXY" && (context.Protocol?.Number != Model.Values.Protocol.Tcp || context.ProtocolNegated))
             context.Report(Messages.BadValue(context.At(name), "-p tcp before -j SYNPROXY (the kernel's check)", context.Protocol?.Name ?? "no -p"));
+    }
+
+    /// <summary>
+    /// tcpmss_tg4_check and tcpmss_tg6_check: the target's <c>.proto</c> is TCP, and the rule must hold a tcp match whose
+    /// compared flags include SYN, not negated ("Only works on TCP SYN packets": <c>--syn</c>, <c>--tcp-flags SYN,RST SYN</c>);
+    /// <c>--clamp-mss-to-pmtu</c> only from FORWARD, OUTPUT and POSTROUTING, checked at COMMIT.
+    /// </summary>
+    private void CheckTcpmss(Token name)
+    {
+        if (context.Protocol?.Number != Model.Values.Protocol.Tcp || context.ProtocolNegated)
+        {
+            context.Report(Messages.BadValue(context.At(name), "-p tcp before -j TCPMSS (the kernel's check)", context.Protocol?.Name ?? "no -p"));
+            return;
+        }
+
+        if (!HasSynMatch())
+        {
+            context.Report(Messages.BadValue(context.At(name), "a tcp match of SYN packets (--syn or --tcp-flags MASK SYN) before -j TCPMSS (the kernel's check)", "TCPMSS"));
+            return;
+        }
+
+        if (targetArgs.Exists(a => a.Name == "--clamp-mss-to-pmtu")) targetHooks = ClampHooks;
+    }
+
+    private static readonly string[] ClampHooks = ["FORWARD", "OUTPUT", "POSTROUTING"];
+
+    private bool HasSynMatch()
+    {
+        foreach (var block in blocks)
+        {
+            if (block.Module != "tcp") continue;
+            foreach (var match in block.Matches)
+                if (match is TcpFlagsMatch { Negated: false } flags && (flags.Compare & Model.Values.TcpFlags.Syn) != 0) return true;
+        }
+
+        return false;
     }
 
     /// <summary>libxt_statistic's final check: random needs --probability, nth --every, and --packet below --every.</summary>

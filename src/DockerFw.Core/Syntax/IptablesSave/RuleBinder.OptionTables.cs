@@ -27,7 +27,7 @@ internal sealed partial class RuleBinder
     {
         foreach (var block in blocks)
         {
-            if (block.Declared is { } declared) CheckGiven(declared, block.Given, block.At, $"-m {block.Module}");
+            if (block.Declared is { } declared) CheckGiven(declared, block.Given, block.At, block.Module, target: false);
             if (!context.Failed) MatchFinalCheck(block);
             if (context.Failed) return;
         }
@@ -37,7 +37,8 @@ internal sealed partial class RuleBinder
     private void CheckTargetOptionTable(Token name, bool values)
     {
         if (XtablesOptions.Find(true, name.Text, context.Family) is not { } declared) return;
-        var given = new List<string>(targetArgs.Count);
+        var given = targetGiven;
+        given.Clear();
         foreach (var arg in targetArgs)
         {
             if (XtablesOptions.Option(declared, arg.Name) is not { } option)
@@ -60,14 +61,18 @@ internal sealed partial class RuleBinder
             }
         }
 
-        CheckGiven(declared, given, name, $"-j {name.Text}", option => targetArgs.First(a => a.Name == option).Option);
+        CheckGiven(declared, given, name, name.Text, target: true);
     }
+
+    /// <summary>The target's options given, by name: reused from rule to rule.</summary>
+    private readonly List<string> targetGiven = [];
 
     /// <summary>
     /// xtables_options_fcheck and the exclusions of xtables_option_parse, over the options given (by name, in order):
-    /// an exclusion is reported at the later option (<paramref name="at"/> finds its token), a missing option at the owner.
+    /// an exclusion is reported at the later option (a target's option at its token, a match's at its <c>-m</c>), a
+    /// missing option at the owner. Nothing is formatted or captured unless a problem is reported.
     /// </summary>
-    private void CheckGiven(ImmutableArray<XtOption> declared, List<string> given, Token owner, string what, Func<string, Token>? at = null)
+    private void CheckGiven(ImmutableArray<XtOption> declared, List<string> given, Token owner, string extension, bool target)
     {
         // Exclusions first: restore finds them while it parses, the rest in its final check.
         for (var i = 0; i < given.Count; i++)
@@ -77,7 +82,7 @@ internal sealed partial class RuleBinder
             {
                 var earlier = XtablesOptions.Option(declared, given[j]);
                 if (given[j] == given[i] || !(option.Excludes.Contains(given[j]) || earlier?.Excludes.Contains(given[i]) == true)) continue;
-                context.Report(Messages.BadValue(context.At(at?.Invoke(given[i]) ?? owner), $"{given[i]} without {given[j]} in one {what} (one excludes the other)", given[i]));
+                context.Report(Messages.BadValue(context.At(At(given[i])), $"{given[i]} without {given[j]} in one {What()} (one excludes the other)", given[i]));
                 return;
             }
         }
@@ -87,7 +92,7 @@ internal sealed partial class RuleBinder
             foreach (var needed in XtablesOptions.Option(declared, name)?.Also ?? [])
             {
                 if (given.Contains(needed)) continue;
-                context.Report(Messages.BadValue(context.At(at?.Invoke(name) ?? owner), $"{needed} with {name} in one {what} (it needs it)", name));
+                context.Report(Messages.BadValue(context.At(At(name)), $"{needed} with {name} in one {What()} (it needs it)", name));
                 return;
             }
         }
@@ -95,8 +100,18 @@ internal sealed partial class RuleBinder
         foreach (var option in declared)
         {
             if (!option.Mandatory || given.Contains(option.Name)) continue;
-            context.Report(Messages.BadValue(context.At(owner), $"{option.Name} after {what} (mandatory)", owner.Text));
+            context.Report(Messages.BadValue(context.At(owner), $"{option.Name} after {What()} (mandatory)", owner.Text));
             return;
+        }
+
+        string What() => $"{(target ? "-j" : "-m")} {extension}";
+
+        Token At(string option)
+        {
+            if (target)
+                foreach (var arg in targetArgs)
+                    if (arg.Name == option) return arg.Option;
+            return owner;
         }
     }
 }

@@ -47,6 +47,9 @@ internal sealed partial class RuleBinder
     private bool isGoto;
     private bool otherFamily;
     private TargetSpec? targetSpec;
+
+    /// <summary>The built-in chains this rule's target may be reached from (checked at COMMIT); null: any.</summary>
+    private string[]? targetHooks;
     private List<Token> tokens = [];
     private RuleContext context = null!;
 
@@ -69,6 +72,7 @@ internal sealed partial class RuleBinder
         isGoto = false;
         otherFamily = false;
         targetSpec = null;
+        targetHooks = null;
 
         // Only the last argument of a line can hold an open quote: it runs to the line's end.
         if (tokens.Count > 0 && tokens[^1].Unclosed) context.Report(Messages.UnclosedQuote(context.At(tokens[^1])));
@@ -111,7 +115,7 @@ internal sealed partial class RuleBinder
 
         foreach (var block in blocks) built[next++] = new MatchBlock(block.Module, [.. block.Matches]);
         if (target is JumpTarget to && targetName is { } toName) table.NoteJump(chainToken.Text, to.Chain, context.Line, toName.Column);
-        if (targetSpec?.Hooks is { } hooks && targetName is { } hooked && !(table.IsBuiltIn(chainToken.Text) && hooks.Contains(chainToken.Text)))
+        if (targetHooks is { } hooks && targetName is { } hooked && !(table.IsBuiltIn(chainToken.Text) && hooks.Contains(chainToken.Text)))
             table.NoteHookedTarget(chainToken.Text, hooked.Text, hooks, context.At(hooked));
         return new Model.Rule(chainToken.Text, table.NextNumber(chainToken.Text), span, counters, ImmutableCollectionsMarshal.AsImmutableArray(built), target)
         {

@@ -3,15 +3,27 @@ using DockerFw.Core.Model.Values;
 namespace DockerFw.Core.Syntax.IptablesSave;
 
 /// <summary>
-/// A rule's counters as iptables-restore --counters reads them. A line's <c>[P:B]</c> is cut with
-/// <c>strtok</c> (the packets up to the first <c>:</c>, leading colons skipped; the bytes up to the
-/// <c>]</c>) and each half, like <c>-c P B</c>'s, is read by <c>sscanf("%llu")</c>: blanks and a sign may
-/// come first, anything after the digits is ignored, a negative number wraps. So <c>[0:0:0]</c>,
-/// <c>[-1:0]</c> and <c>-c 5x 7</c> load; <c>[1::2]</c> and <c>[1:]</c> do not.
+/// Counters as iptables-restore reads them, each number with <c>sscanf("%llu")</c>: C's blanks and a sign may come
+/// first, anything after the digits is ignored, a negative number wraps and an overflow saturates as strtoull does.
+/// Three places hold them: a built-in chain's line (<c>sscanf(text, "[%llu:%llu]")</c>, so <c>[1:2]x</c> and
+/// <c>[-1:0]</c> load), a rule's <c>[P:B]</c> prefix with <c>--counters</c> (cut with <c>strtok</c>: the packets up to
+/// the first <c>:</c>, leading colons skipped, the bytes up to the <c>]</c>, so <c>[0:0:0]</c> loads and <c>[1::2]</c>
+/// and <c>[1:]</c> do not) and <c>-c P B</c>, whose two arguments are read alike (<c>-c 5x 7</c> loads).
 /// </summary>
 internal static class RuleCounters
 {
-    /// <param name="inner">What lies between the <c>[</c> and the first <c>]</c>.</param>
+    /// <summary>A built-in chain's counters, the third field of its line.</summary>
+    public static bool TryParsePolicy(string text, out Counters counters)
+    {
+        counters = Counters.Zero;
+        var at = 0;
+        if (!Literal(text, ref at, '[') || !Number(text, ref at, out var packets)) return false;
+        if (!Literal(text, ref at, ':') || !Number(text, ref at, out var bytes)) return false;
+        counters = new Counters(packets, bytes);
+        return true;
+    }
+
+    /// <param name="inner">What lies between a rule's <c>[</c> and the first <c>]</c>.</param>
     public static bool TryParseBracketed(ReadOnlySpan<char> inner, out Counters counters)
     {
         counters = Counters.Zero;
@@ -19,15 +31,51 @@ internal static class RuleCounters
         var colon = inner.IndexOf(':');
         // Without a ':' before the ']', or with nothing after it, restore's strtok reads on into the rule.
         if (colon < 0 || colon == inner.Length - 1) return false;
-        if (!TryScan(inner[..colon].ToString(), out var packets) || !TryScan(inner[(colon + 1)..].ToString(), out var bytes)) return false;
+        if (!TryScan(inner[..colon], out var packets) || !TryScan(inner[(colon + 1)..], out var bytes)) return false;
         counters = new Counters(packets, bytes);
         return true;
     }
 
     /// <summary><c>sscanf(text, "%llu")</c> matching its one number.</summary>
-    public static bool TryScan(string text, out ulong value)
+    public static bool TryScan(ReadOnlySpan<char> text, out ulong value)
     {
         var at = 0;
-        return PolicyCounters.Number(text, ref at, out value);
+        return Number(text, ref at, out value);
     }
+
+    private static bool Literal(ReadOnlySpan<char> text, ref int at, char c)
+    {
+        if (at >= text.Length || text[at] != c) return false;
+        at++;
+        return true;
+    }
+
+    // %llu: C's white space, an optional sign, then decimal digits (at least one); overflow saturates.
+    private static bool Number(ReadOnlySpan<char> text, ref int at, out ulong value)
+    {
+        value = 0;
+        while (at < text.Length && CDouble.IsSpace(text[at])) at++;
+        var negative = at < text.Length && text[at] == '-';
+        if (at < text.Length && text[at] is '-' or '+') at++;
+        var start = at;
+        var overflow = false;
+        while (at < text.Length && char.IsAsciiDigit(text[at]))
+        {
+            var digit = (ulong)(text[at++] - '0');
+            if (value > (ulong.MaxValue - digit) / 10) overflow = true;
+            else value = value * 10 + digit;
+        }
+
+        if (at == start) return false;
+        if (overflow) value = ulong.MaxValue;
+        if (negative) value = unchecked(0 - value);
+        return true;
+    }
+}
+
+/// <summary>The entry point TableBuilder calls for a chain line's counters: <see cref="RuleCounters.TryParsePolicy"/>.</summary>
+/// <remarks>Kept so the table builder (another session's file) compiles unchanged; it goes once that calls RuleCounters.</remarks>
+internal static class PolicyCounters
+{
+    public static bool TryParse(string text, out Counters counters) => RuleCounters.TryParsePolicy(text, out counters);
 }

@@ -29,7 +29,7 @@ internal sealed record TargetSpec(OptionTable Options, TargetBuilder Build)
 internal static class TargetCatalog
 {
     private static OptionTable Table(string name, params (string Name, int Arity)[] options) =>
-        new(name, true, options.Select(o => new OptionSpec(o.Name, o.Arity, Invertible: false)));
+        new(name, options.Select(o => new OptionSpec(o.Name, o.Arity, Invertible: false)));
 
     private static TargetSpec Extension(string name, bool terminating, params (string Name, int Arity)[] options) =>
         Numbered(name, terminating, [], options);

@@ -27,11 +27,12 @@ internal sealed record XtOption(string Name, XtType Type, bool Invertible, bool 
 /// </summary>
 internal static partial class XtablesOptions
 {
-    private static readonly Lazy<FrozenDictionary<string, ImmutableArray<XtOption>>> Tables = new(Load);
+    // Keyed by a tuple, not a string: a key built per lookup was an allocation per match and per target of every rule.
+    private static readonly Lazy<FrozenDictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>>> Tables = new(Load);
 
     /// <summary>The options of match (<paramref name="target"/> false) or target <paramref name="name"/> in a family; null when not guided.</summary>
     public static ImmutableArray<XtOption>? Find(bool target, string name, IpFamily family) =>
-        Tables.Value.TryGetValue(Key(target, name, family == IpFamily.V4 ? '4' : '6'), out var options) ? options : null;
+        Tables.Value.TryGetValue((target, family == IpFamily.V4 ? '4' : '6', name), out var options) ? options : null;
 
     public static XtOption? Option(ImmutableArray<XtOption>? table, string option)
     {
@@ -41,19 +42,17 @@ internal static partial class XtablesOptions
         return null;
     }
 
-    private static string Key(bool target, string name, char family) => $"{(target ? 't' : 'm')}{family}{name}";
-
-    private static FrozenDictionary<string, ImmutableArray<XtOption>> Load()
+    private static FrozenDictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>> Load()
     {
-        var tables = new Dictionary<string, ImmutableArray<XtOption>>(StringComparer.Ordinal);
+        var tables = new Dictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>>();
         foreach (var line in Dump.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var fields = line.Split(' ');
             var options = fields[3..].Select(ParseOption).ToImmutableArray();
-            foreach (var family in fields[2]) tables[Key(fields[0] == "target", fields[1], family)] = options;
+            foreach (var family in fields[2]) tables[(fields[0] == "target", family, fields[1])] = options;
         }
 
-        return tables.ToFrozenDictionary(StringComparer.Ordinal);
+        return tables.ToFrozenDictionary();
     }
 
     private static XtOption ParseOption(string text)

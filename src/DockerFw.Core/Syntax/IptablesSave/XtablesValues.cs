@@ -59,17 +59,18 @@ internal static class XtablesValues
     }
 
     /// <summary>The words an extension's parse function takes for a string option, and whether it ignores case.</summary>
-    private static readonly FrozenDictionary<string, (string[] Words, bool IgnoreCase)> Words = new Dictionary<string, (string[], bool)>
+    /// <remarks>Keyed by (extension, option), not by a string joining them: no key is built per option read.</remarks>
+    private static readonly FrozenDictionary<(string Owner, string Option), (string[] Words, bool IgnoreCase)> Words = new Dictionary<(string, string), (string[], bool)>
     {
-        ["statistic --mode"] = (["random", "nth"], false),
-        ["policy --dir"] = (["in", "out"], false),
-        ["policy --pol"] = (["none", "ipsec"], false),
-        ["policy --mode"] = (["tunnel", "transport"], false),
-        ["pkttype --pkt-type"] = (["unicast", "broadcast", "multicast", "host", "otherhost"], true),
-        ["connbytes --connbytes-dir"] = (["original", "reply", "both"], false),
-        ["connbytes --connbytes-mode"] = (["packets", "bytes", "avgpkt"], false),
-        ["conntrack --ctdir"] = (["ORIGINAL", "REPLY"], true),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        [("statistic", "--mode")] = (["random", "nth"], false),
+        [("policy", "--dir")] = (["in", "out"], false),
+        [("policy", "--pol")] = (["none", "ipsec"], false),
+        [("policy", "--mode")] = (["tunnel", "transport"], false),
+        [("pkttype", "--pkt-type")] = (["unicast", "broadcast", "multicast", "host", "otherhost"], true),
+        [("connbytes", "--connbytes-dir")] = (["original", "reply", "both"], false),
+        [("connbytes", "--connbytes-mode")] = (["packets", "bytes", "avgpkt"], false),
+        [("conntrack", "--ctdir")] = (["ORIGINAL", "REPLY"], true),
+    }.ToFrozenDictionary();
 
     private static readonly string[] ConntrackStatus = ["NONE", "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED"];
 
@@ -78,22 +79,21 @@ internal static class XtablesValues
         var length = (ulong)Utf8Escaped.ByteCount(text);
         if (option.Min != 0 && length < option.Min) return $"at least {option.Min} characters";
         if (option.Max != 0 && length > option.Max) return $"at most {option.Max} characters";
-        var key = $"{owner} {option.Name}";
-        if (Words.TryGetValue(key, out var words))
+        if (Words.TryGetValue((owner, option.Name), out var words))
         {
             var comparison = words.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
             return words.Words.Any(w => string.Equals(w, text, comparison)) ? null : $"one of {string.Join(", ", words.Words)}";
         }
 
-        return key switch
+        return (owner, option.Name) switch
         {
-            "conntrack --ctstatus" => text.Split(',').All(s => ConntrackStatus.Contains(s, StringComparer.OrdinalIgnoreCase))
+            ("conntrack", "--ctstatus") => text.Split(',').All(s => ConntrackStatus.Contains(s, StringComparer.OrdinalIgnoreCase))
                 ? null : $"conntrack statuses ({string.Join(",", ConntrackStatus)})",
-            "limit --limit" => LimitRate.IsValid(text) ? null : "a rate N[/second|/minute|/hour|/day] of at most 10000/s",
+            ("limit", "--limit") => LimitRate.IsValid(text) ? null : "a rate N[/second|/minute|/hour|/day] of at most 10000/s",
             // libxt_LOG, libxt_NFLOG and libipt_ULOG refuse a line feed in the prefix ("Newlines not allowed"):
             // an unclosed quote takes the rest of the line, its line feed included (DFW155).
-            "LOG --log-prefix" or "NFLOG --nflog-prefix" or "ULOG --ulog-prefix" => text.Contains('\n') ? "a prefix without a line feed" : null,
-            _ => XtablesWords.Problem(key, text),
+            ("LOG", "--log-prefix") or ("NFLOG", "--nflog-prefix") or ("ULOG", "--ulog-prefix") => text.Contains('\n') ? "a prefix without a line feed" : null,
+            _ => XtablesWords.Problem(owner, option.Name, text),
         };
     }
 

@@ -5,27 +5,27 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 
 /// <summary>
 /// The string options whose words an extension's own parse function reads after libxtables has taken the text
-/// (XTTYPE_STRING): what a valid value looks like for the message, null when restore takes it. Keyed
-/// <c>"EXTENSION --option"</c>, as <see cref="XtablesValues"/> asks.
+/// (XTTYPE_STRING): what a valid value looks like for the message, null when restore takes it, by extension and
+/// option, as <see cref="XtablesValues"/> asks.
 /// </summary>
 internal static class XtablesWords
 {
-    public static string? Problem(string key, string text) => key switch
+    public static string? Problem(string owner, string option, string text) => (owner, option) switch
     {
-        "time --datestart" or "time --datestop" => XtablesTime.IsDate(text) ? null : "a date YYYY[-MM[-DD[Thh[:mm[:ss]]]]] from 1970 to 2038",
-        "time --timestart" or "time --timestop" => XtablesTime.Daytime(text) is not null ? null : "a time of day hh:mm[:ss] (00:00:00-23:59:59)",
-        "time --weekdays" => XtablesTime.IsWeekdays(text) ? null : "weekdays (Mon,Tue,... or 1-7, separated by ',')",
-        "time --monthdays" => XtablesTime.IsMonthdays(text) ? null : "days of the month (0-31, separated by ',')",
-        "hashlimit --hashlimit-upto" or "hashlimit --hashlimit-above" or "hashlimit --hashlimit" =>
+        ("time", "--datestart") or ("time", "--datestop") => XtablesTime.IsDate(text) ? null : "a date YYYY[-MM[-DD[Thh[:mm[:ss]]]]] from 1970 to 2038",
+        ("time", "--timestart") or ("time", "--timestop") => XtablesTime.Daytime(text) is not null ? null : "a time of day hh:mm[:ss] (00:00:00-23:59:59)",
+        ("time", "--weekdays") => XtablesTime.IsWeekdays(text) ? null : "weekdays (Mon,Tue,... or 1-7, separated by ',')",
+        ("time", "--monthdays") => XtablesTime.IsMonthdays(text) ? null : "days of the month (0-31, separated by ',')",
+        ("hashlimit", "--hashlimit-upto") or ("hashlimit", "--hashlimit-above") or ("hashlimit", "--hashlimit") =>
             HashlimitValues.Rate(text) is not null ? null : "a rate N[/second|/minute|/hour|/day] or N[k|m]b/s, not 0 nor faster than 1,000,000/s",
-        "hashlimit --hashlimit-burst" => HashlimitValues.Burst(text) is not null ? null : "a burst 1-1000000 (or N[k|m] bytes)",
-        "hashlimit --hashlimit-mode" => HashlimitValues.IsMode(text) ? null : "hashlimit modes (srcip, srcport, dstip, dstport, separated by ',')",
-        "hashlimit --hashlimit-rate-interval" => HashlimitValues.IsInterval(text) ? null : "an interval in seconds above 0",
-        "CT --ctevents" => Events(text, CtEvents) ? null : $"conntrack events ({string.Join(",", CtEvents)})",
-        "CT --expevents" => Events(text, ["new"]) ? null : "expectation events (new)",
-        "dscp --dscp-class" or "DSCP --set-dscp-class" => DscpClass(text) is not null ? null : "a DSCP class (CS0-CS7, BE, AF11-AF43, EF)",
-        "string --string" => Utf8Escaped.ByteCount(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes",
-        "string --hex-string" => HexStringLength(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes, hex bytes between '|' (|41 42|)",
+        ("hashlimit", "--hashlimit-burst") => HashlimitValues.Burst(text) is not null ? null : "a burst 1-1000000 (or N[k|m] bytes)",
+        ("hashlimit", "--hashlimit-mode") => HashlimitValues.IsMode(text) ? null : "hashlimit modes (srcip, srcport, dstip, dstport, separated by ',')",
+        ("hashlimit", "--hashlimit-rate-interval") => HashlimitValues.IsInterval(text) ? null : "an interval in seconds above 0",
+        ("CT", "--ctevents") => Events(text, CtEvents) ? null : $"conntrack events ({string.Join(",", CtEvents)})",
+        ("CT", "--expevents") => Events(text, ["new"]) ? null : "expectation events (new)",
+        ("dscp", "--dscp-class") or ("DSCP", "--set-dscp-class") => DscpClass(text) is not null ? null : "a DSCP class (CS0-CS7, BE, AF11-AF43, EF)",
+        ("string", "--string") => Utf8Escaped.ByteCount(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes",
+        ("string", "--hex-string") => HexStringLength(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes, hex bytes between '|' (|41 42|)",
         _ => null,
     };
 
