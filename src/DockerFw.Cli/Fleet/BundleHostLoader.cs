@@ -12,6 +12,8 @@ internal sealed class BundleHostLoader(HostLoader loader)
 {
     private static readonly string[] LinkCommand = ["ip", "-d", "-j", "link", "show"];
 
+    private const string NetworksFile = "docker/networks.json";
+
     public FleetHost Load(string name, string path, TextWriter error, bool report)
     {
         // Read once (an archive is unpacked and every file hashed): the host and its links come from the same read.
@@ -29,6 +31,8 @@ internal sealed class BundleHostLoader(HostLoader loader)
             throw new CliFailure($"{name}: the bundle {path} holds no output of 'ip -d -j link show'; capture the host again with this dockerfw");
         var (links, problem) = LinkListReader.Read(captured.ExitCode == 0 ? bundle.Text(captured.Stdout) : "[]");
         if (problem is not null) throw new CliFailure($"{name}: {captured.Stdout} in {path}: {problem}");
-        return new FleetHost(name, host, links);
+        // Each network's IPRange (docker0's --fixed-cidr), which Docker's view does not keep: a segment shared across hosts is split by it.
+        var pools = bundle.Files.ContainsKey(NetworksFile) ? NetworkPools.Read(bundle.Text(NetworksFile)) : [];
+        return new FleetHost(name, host, links) { Pools = pools };
     }
 }

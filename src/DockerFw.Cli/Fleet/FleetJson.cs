@@ -38,7 +38,9 @@ internal static class FleetJson
             }
 
             // Only when two hosts are swarm nodes (a key added in v2: the other fleets' reports are unchanged).
-            if (!report.Swarm.IsEmpty) Swarm(json, report.Swarm);
+            if (!report.Swarm.IsEmpty) Ports(json, "swarm", report.Swarm);
+            // Likewise only when two hosts run Weave Net.
+            if (!report.Weave.IsEmpty) Ports(json, "weave", report.Weave);
             json.WriteStartArray("findings");
             foreach (var f in report.Findings)
             {
@@ -62,9 +64,9 @@ internal static class FleetJson
         output.Write('\n');
     }
 
-    private static void Swarm(Utf8JsonWriter json, IEnumerable<SwarmCell> cells)
+    private static void Ports(Utf8JsonWriter json, string key, IEnumerable<PeerPortCell> cells)
     {
-        json.WriteStartArray("swarm");
+        json.WriteStartArray(key);
         foreach (var cell in cells)
         {
             json.WriteStartObject();

@@ -36,7 +36,8 @@ internal static class FleetText
             Compact(output, "Containers across hosts", "container", report.Containers);
         }
 
-        Swarm(output, report.Swarm);
+        Ports(output, report.Swarm, "Swarm across hosts (each node's swarm ports as the other nodes open them: the sender's OUTPUT, the receiver's INPUT):");
+        Ports(output, report.Weave, "Weave across hosts (each Weave peer's ports as the other peers open them: the sender's OUTPUT, the receiver's INPUT):");
         output.WriteLine();
         if (report.Findings.IsEmpty)
         {
@@ -49,12 +50,12 @@ internal static class FleetText
             output.WriteLine(P($"  {f.Code.Code} {f.Code.Severity.ToString().ToLowerInvariant()} [{string.Join(", ", f.Hosts)}] {f.Message}"));
     }
 
-    // Only when two hosts are swarm nodes: each node's ports as each other node opens them.
-    private static void Swarm(TextWriter output, IReadOnlyList<SwarmCell> cells)
+    // Only when two hosts are swarm nodes (Weave peers): each one's ports as each other opens them.
+    private static void Ports(TextWriter output, IReadOnlyList<PeerPortCell> cells, string title)
     {
         if (cells.Count == 0) return;
         output.WriteLine();
-        output.WriteLine("Swarm across hosts (each node's swarm ports as the other nodes open them: the sender's OUTPUT, the receiver's INPUT):");
+        output.WriteLine(title);
         foreach (var cell in cells)
         {
             output.WriteLine(P($"  {cell.Sender.Name} -> {cell.Receiver.Name} {cell.Port.Display} ({cell.Port.Purpose}), {cell.Addresses}: {Word(cell.Outcome)}{(cell.Reason is null ? "" : $": {cell.Reason}")}"));

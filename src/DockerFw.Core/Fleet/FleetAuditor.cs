@@ -35,7 +35,8 @@ public static class FleetAuditor
     public static FleetReport Report(FleetPlan plan, IReadOnlyDictionary<string, LegAnswers> answers, bool mergeFindings)
     {
         var swarm = SwarmAcross.Judge(plan.SwarmNodes, answers);
-        return new(plan.Hosts, plan.Routed, swarm,
+        var weave = WeaveAcross.Judge(plan.WeaveNodes, answers);
+        return new(plan.Hosts, plan.Routed, swarm, weave,
             kind => plan.Cells(kind).Select(new RowJudge(answers).Judge),
             () => new FindingsOfCells(CellFindings, mergeFindings),
             found => [.. SubnetOverlaps.Find(plan)
@@ -43,6 +44,7 @@ public static class FleetAuditor
                 .Concat(found.Mtu)
                 .Concat(FlannelPools.Find(plan.Hosts))
                 .Concat(SwarmAcross.Findings(swarm))
+                .Concat(WeaveAcross.Findings(weave))
                 .Distinct()]);
     }
 

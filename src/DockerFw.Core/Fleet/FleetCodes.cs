@@ -26,10 +26,11 @@ public static class FleetCodes
     public static readonly FindingCode FlannelMtu = new("DFW780", Check, FindingSeverity.Medium, "containers send packets larger than flannel's device carries");
 
     public static readonly FindingCode SwarmPortBlocked = new("DFW781", Check, FindingSeverity.Medium, "a swarm node cannot reach another node's swarm port");
+    public static readonly FindingCode WeavePortBlocked = new("DFW782", Check, FindingSeverity.Medium, "a Weave Net peer cannot reach another peer's Weave port");
 
     public static ImmutableArray<FindingCode> All { get; } =
         [SubnetsOverlap, NoRouteToPeer, CrossHostMasqueraded, CrossHostBlocked, TunnelBlocked, MtuMismatch, CrossHostUndecided,
-         OutsidePool, LeasesOverlap, PoolsDiffer, FlannelMtu, SwarmPortBlocked];
+         OutsidePool, LeasesOverlap, PoolsDiffer, FlannelMtu, SwarmPortBlocked, WeavePortBlocked];
 }
 
 /// <summary>One fleet finding: the code, the hosts it concerns, and what is wrong and what to do.</summary>

@@ -11,4 +11,7 @@ public sealed record FleetHost(string Name, LoadedHost Host, ImmutableArray<Host
 {
     /// <summary>What the rest of the fleet needs of this host, without its rules.</summary>
     public HostSummary Summary() => HostSummary.Of(this);
+
+    /// <summary>Each network's IPRange (<see cref="NetworkPools"/>): none when the bundle's networks were not read for it.</summary>
+    public ImmutableDictionary<string, Model.Values.AddressMask> Pools { get; init; } = ImmutableDictionary<string, Model.Values.AddressMask>.Empty;
 }

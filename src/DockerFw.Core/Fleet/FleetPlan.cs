@@ -29,6 +29,7 @@ public sealed class FleetPlan
             .Select(n => new Ends(n, n.Display, ContainerRange(n), [.. containersOn[n].Select(c => (c.Display, IntervalSet.Single(c.Address)))]))
             .ToImmutableArray());
         SwarmNodes = SwarmAcross.Nodes(hosts);
+        WeaveNodes = WeaveAcross.Nodes(hosts);
         _sendersTo = SendersTo(hosts, _routedOf);
     }
 
@@ -60,6 +61,9 @@ public sealed class FleetPlan
 
     /// <summary>The hosts that are active swarm nodes: each pair's swarm ports are judged (<see cref="SwarmAcross"/>).</summary>
     public ImmutableArray<HostSummary> SwarmNodes { get; }
+
+    /// <summary>The hosts that run Weave Net: each pair's peer ports are judged (<see cref="WeaveAcross"/>).</summary>
+    public ImmutableArray<HostSummary> WeaveNodes { get; }
 
     public ImmutableArray<HostSummary> Hosts { get; }
 
@@ -110,11 +114,15 @@ public sealed class FleetPlan
         FleetNetwork from, FleetNetwork to, IntervalSet sources, IntervalSet destinations) =>
         new(kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, UnderlayWay.Find(sender, receiver, destinations.Min));
 
-    /// <summary>A network's container addresses: its subnet but the network and broadcast addresses and the gateway.</summary>
+    /// <summary>
+    /// A network's container addresses: its subnet but the network and broadcast addresses and the
+    /// gateway; of a segment shared with a peer, this host's part of it (<see cref="FleetNetwork.Own"/>).
+    /// </summary>
     public static IntervalSet ContainerRange(FleetNetwork n)
     {
         var (first, last) = n.Bounds;
         var range = last - first >= 3 ? IntervalSet.Range(first + 1, last - 1) : IntervalSet.Range(first, last);
+        if (n.Own is { } own) range = range.Intersect(own);
         return range.Subtract(IntervalSet.Single(n.Gateway));
     }
 }

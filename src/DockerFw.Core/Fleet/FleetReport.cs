@@ -16,14 +16,17 @@ public sealed class FleetReport
     private readonly Func<FindingsOfCells, ImmutableArray<FleetFinding>> _findingsOf;
     private ImmutableArray<FleetFinding>? _findings;
 
-    internal FleetReport(ImmutableArray<HostSummary> hosts, ImmutableArray<FleetNetwork> routed, ImmutableArray<SwarmCell> swarm,
+    internal FleetReport(ImmutableArray<HostSummary> hosts, ImmutableArray<FleetNetwork> routed, ImmutableArray<PeerPortCell> swarm, ImmutableArray<PeerPortCell> weave,
         Func<CellKind, IEnumerable<FleetCell>> judge, Func<FindingsOfCells> gatherer, Func<FindingsOfCells, ImmutableArray<FleetFinding>> findingsOf)
     {
-        (Hosts, Routed, Swarm, _judge, _gatherer, _findingsOf) = (hosts, routed, swarm, judge, gatherer, findingsOf);
+        (Hosts, Routed, Swarm, Weave, _judge, _gatherer, _findingsOf) = (hosts, routed, swarm, weave, judge, gatherer, findingsOf);
     }
 
     /// <summary>Each swarm node's ports as every other node opens them; empty unless two hosts are swarm nodes.</summary>
-    public ImmutableArray<SwarmCell> Swarm { get; }
+    public ImmutableArray<PeerPortCell> Swarm { get; }
+
+    /// <summary>Each Weave host's peer ports as every other Weave host opens them; empty unless two hosts run Weave.</summary>
+    public ImmutableArray<PeerPortCell> Weave { get; }
 
     public ImmutableArray<HostSummary> Hosts { get; }
 

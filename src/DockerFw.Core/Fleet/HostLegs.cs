@@ -36,6 +36,9 @@ public static class HostLegs
         foreach (var (sender, receiver, port) in SwarmAcross.Pairs(plan.SwarmNodes))
             foreach (var (_, request) in SwarmAcross.Requests(sender, receiver, port, host.Name))
                 legs.Add(request);
+        foreach (var (sender, receiver, source, destination, port) in WeaveAcross.Pairs(plan.WeaveNodes))
+            foreach (var (_, request) in PeerPorts.Requests(sender, receiver, source, destination, port, host.Name))
+                legs.Add(request);
         return legs.Judge();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Routing;
+using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Fleet;
 
@@ -11,7 +12,17 @@ public sealed record FleetNetwork(string Host, string Name, string Bridge, Addre
     /// <summary>Its container addresses: the subnet but the gateway.</summary>
     public (UInt128 First, UInt128 Last) Bounds => Subnet.Bounds;
 
-    public string Display => $"{Host}/{Name} ({Subnet})";
+    /// <summary>
+    /// Where the network is one segment with a peer's (a layer-2 tunnel to it is a port of its bridge),
+    /// the part of the shared subnet this host's containers take their addresses from: its IPRange
+    /// (<c>--fixed-cidr</c> for docker0), else its containers' addresses. Null for any other network.
+    /// </summary>
+    public IntervalSet? Own { get; init; }
+
+    /// <summary>The network's IPRange, named in <see cref="Display"/> when <see cref="Own"/> is it.</summary>
+    public AddressMask? Pool { get; init; }
+
+    public string Display => Pool is { } pool ? $"{Host}/{Name} ({pool} of {Subnet})" : $"{Host}/{Name} ({Subnet})";
 }
 
 /// <summary>A container's address on one bridge network of one host.</summary>
@@ -37,13 +48,14 @@ public sealed record HostSummary(
     public static HostSummary Of(FleetHost host)
     {
         var view = host.Host.Docker;
+        var running = view.Containers.Where(c => c.Running).SelectMany(c => c.Endpoints.Select(e => (c, e))).ToList();
         var networks = view.Networks
             .Select(n => n.Bridge is { } bridge && n.SubnetsOf(IpFamily.V4).FirstOrDefault() is { } s
-                ? new FleetNetwork(host.Name, n.Name, bridge, s.Network, s.Gateway ?? s.Network.Bounds.First + 1, n.IsDefaultBridge)
+                ? Segment(host, new FleetNetwork(host.Name, n.Name, bridge, s.Network, s.Gateway ?? s.Network.Bounds.First + 1, n.IsDefaultBridge),
+                    running.Where(x => x.e.Network == n.Name).Select(x => x.e.Ipv4).OfType<UInt128>())
                 : null)
             .OfType<FleetNetwork>().ToImmutableArray();
-        var containers = view.Containers.Where(c => c.Running)
-            .SelectMany(c => c.Endpoints.Select(e => (c, e)))
+        var containers = running
             .Select(x => networks.FirstOrDefault(n => n.Name == x.e.Network) is { } n && x.e.Ipv4 is { } a ? new FleetContainer(host.Name, x.c.Name, n, a) : null)
             .OfType<FleetContainer>().ToImmutableArray();
         var addresses = host.Host.Addresses ?? host.Host.Routes.LocalAddresses() ?? [];
@@ -52,7 +64,20 @@ public sealed record HostSummary(
         {
             Flannel = host.Host.Flannel ?? Audit.Fabric.FlannelConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)),
             Swarm = view.Swarm,
+            Weave = Audit.Fabric.WeaveConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)) is not null
+                || host.Links.Any(l => l is { Name: Audit.Fabric.WeaveConfig.Bridge, Kind: "bridge" }),
         };
+    }
+
+    // A bridge with a layer-2 tunnel (gretap, vxlan with a remote) as a port is one segment with the
+    // peer's: the subnet is shared, and this host's part of it is its IPRange, else its containers.
+    private static FleetNetwork Segment(FleetHost host, FleetNetwork network, IEnumerable<UInt128> containers)
+    {
+        if (!host.Links.Any(l => l is { IsTunnel: true } && l.Master == network.Bridge && TunnelKind.Of(l.Kind)!.Layer2)) return network;
+        if (host.Pools.GetValueOrDefault(network.Name) is { } pool && network.Subnet.Contains(pool.Address) && pool.PrefixLength >= network.Subnet.PrefixLength)
+            return network with { Own = IntervalSet.Range(pool.Bounds.First, pool.Bounds.Last), Pool = pool };
+        var own = IntervalSet.FromRanges([.. containers.Select(a => (a, a))]);
+        return own.IsEmpty ? network : network with { Own = own };
     }
 
     /// <summary>flannel's pool and this host's lease, from its subnet.env, else as flanneld's rules name them; null without flannel.</summary>
@@ -60,6 +85,9 @@ public sealed record HostSummary(
 
     /// <summary>The host's swarm membership as docker info reports it; null when the bundle says nothing of swarm.</summary>
     public Docker.SwarmInfo? Swarm { get; init; }
+
+    /// <summary>Whether the host runs Weave Net's router: its chains are in the rules, or its bridge among the links.</summary>
+    public bool Weave { get; init; }
 
     /// <summary>Whether an address is one of this host's own.</summary>
     public bool Owns(UInt128 address) => Index.Of(this).ByAddress.ContainsKey(address);

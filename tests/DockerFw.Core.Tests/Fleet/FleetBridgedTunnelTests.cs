@@ -66,4 +66,51 @@ public sealed class FleetBridgedTunnelTests
         Assert.Equal(CellOutcome.Uncertain, cell.Outcome);
         Assert.Contains("no bridge of b holding it has a tunnel back to a as a port", cell.Spec.Way.Reason, StringComparison.Ordinal);
     }
+
+    // Each host's part of the shared subnet as dockerd --fixed-cidr gives it: the IPRange Docker reports for docker0.
+    private static Tamper[] FixedCidrs =>
+    [
+        Replace("a", "docker.json", "\"Subnet\": \"10.103.0.0/16\"", "\"Subnet\": \"10.103.0.0/16\",\n     \"IPRange\": \"10.103.100.0/24\""),
+        Replace("b", "docker.json", "\"Subnet\": \"10.103.0.0/16\"", "\"Subnet\": \"10.103.0.0/16\",\n     \"IPRange\": \"10.103.200.0/24\""),
+    ];
+
+    [Fact]
+    public void A_bridged_network_cell_holds_each_hosts_fixed_cidr_not_the_whole_shared_subnet()
+    {
+        var report = Run("gre", Bridged(FixedCidrs));
+
+        var cell = Cell(report, "a");
+        Assert.Equal(("a/bridge (10.103.100.0/24 of 10.103.0.0/16)", "b/bridge (10.103.200.0/24 of 10.103.0.0/16)"), (cell.Spec.From, cell.Spec.To));
+        // The pool but its gateway (10.103.100.1 is docker0's --bip).
+        Assert.Equal("10.103.100.0, 10.103.100.2-10.103.100.255", Text(cell.Spec.Sources));
+        Assert.Equal("10.103.200.0, 10.103.200.2-10.103.200.255", Text(cell.Spec.Destinations));
+        Assert.Equal(CellOutcome.Reachable, cell.Outcome);
+    }
+
+    [Fact]
+    public void B_dropping_as_pool_on_its_bridge_blocks_a_to_b_only_since_bs_own_cell_holds_bs_pool()
+    {
+        var report = Run("gre", Bridged([.. FixedCidrs, Replace("b", "iptables-save.txt", "-A DOCKER-USER -j RETURN", "-A DOCKER-USER -s 10.103.100.0/24 -i docker0 -o docker0 -j DROP\n-A DOCKER-USER -j RETURN")]));
+
+        Assert.Equal(CellOutcome.Blocked, Cell(report, "a").Outcome);
+        Assert.Equal(CellOutcome.Reachable, Cell(report, "b").Outcome);
+        // One DFW773, a -> b (the fixture's gre1 of MTU 1476 below the containers' 1500 is DFW775 besides).
+        var blocked = Assert.Single(report.Findings, f => f.Code == FleetCodes.CrossHostBlocked);
+        Assert.StartsWith("a/bridge (10.103.100.0/24 of 10.103.0.0/16) -> b/bridge", blocked.Message, StringComparison.Ordinal);
+        Assert.Contains("-s 10.103.100.0/24 -d 10.103.200.0/24 -j ACCEPT", blocked.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_an_iprange_a_bridged_network_cell_holds_its_hosts_containers()
+    {
+        var report = Run("gre", Bridged());
+
+        var cell = Cell(report, "a");
+        Assert.Equal(("a/bridge (10.103.0.0/16)", "10.103.100.2", "10.103.200.2"), (cell.Spec.From, Text(cell.Spec.Sources), Text(cell.Spec.Destinations)));
+    }
+
+    private static string Text(DockerFw.Core.Semantics.Symbolic.IntervalSet set) =>
+        string.Join(", ", set.Ranges.Select(r => r.First == r.Last ? Ip(r.First) : $"{Ip(r.First)}-{Ip(r.Last)}"));
+
+    private static string Ip(UInt128 a) => DockerFw.Core.Model.Values.IpAddressValue.Format(a, DockerFw.Core.Model.Values.IpFamily.V4);
 }

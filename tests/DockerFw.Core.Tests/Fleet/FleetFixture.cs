@@ -42,7 +42,7 @@ internal static class FleetFixture
             Addresses = routes.Value!.LocalAddresses(),
             Routes = routes.Value!,
         };
-        return new FleetHost(name, host, links);
+        return new FleetHost(name, host, links) { Pools = NetworkPools.Read(Text("docker.json")) };
     }
 
     public static FleetReport Run(string scenario, params Tamper[] tampers) =>

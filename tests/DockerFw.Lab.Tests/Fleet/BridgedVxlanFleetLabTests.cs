@@ -69,8 +69,11 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
         {
             var fleet = FleetLabRuns.Fleet(lab, folder);
 
-            // The network cell b -> a holds every source of b's docker0 (10.103.0.0/16), a's containers' too: b's rule drops those (a second DFW773).
-            Assert.All(fleet.Codes(), c => Assert.Equal("DFW773", c));
+            // One DFW773, a -> b: each network cell holds its sender's --fixed-cidr (10.103.100.0/24 on a, .200.0/24 on b), not the
+            // whole shared 10.103.0.0/16, so b's rule against a's range leaves b's own cell to a reachable.
+            Assert.Equal(["DFW773"], fleet.Codes());
+            Assert.Equal(["blocked", "reachable"], fleet.Outcomes("networks"));
+            Assert.Equal("a/bridge (10.103.100.0/24 of 10.103.0.0/16)", fleet.Cell("networks", "a").GetProperty("from").GetString());
             var decision = fleet.Cell("containers", "a").GetProperty("parts")[0].GetProperty("decisions").EnumerateArray().Last();
             Assert.Equal(("b", "receiver_forward"), (decision.GetProperty("host").GetString(), decision.GetProperty("stage").GetString()));
             Assert.EndsWith(": -A DOCKER-USER -s 10.103.100.0/24 -i docker0 -o docker0 -j DROP", decision.GetProperty("rule").GetString(), StringComparison.Ordinal);
@@ -82,4 +85,39 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
             lab.B.MustInLab(["iptables", "-D", "DOCKER-USER", .. drop]);
         }
     }
+
+    [LabFact]
+    public void A_tunnel_port_smaller_than_the_containers_mtu_is_dfw775_and_the_bridge_drops_their_largest_frames()
+    {
+        SetTunnelMtu(1400);
+        try
+        {
+            var fleet = FleetLabRuns.Fleet(lab, folder);
+
+            Assert.Equal(1, fleet.Exit);
+            Assert.Equal(["DFW775", "DFW775"], fleet.Codes());
+            Assert.All(fleet.Messages("DFW775"), m => Assert.Contains("send packets of up to 1450 bytes but the way to", m, StringComparison.Ordinal));
+            Assert.All(fleet.Messages("DFW775"), m => Assert.Contains($"carries 1400: {FleetLab.VxlanDevice} (MTU 1400)", m, StringComparison.Ordinal));
+            // What reaches is unchanged (small frames), as fleet says ...
+            Assert.Equal(["reachable", "reachable"], fleet.Outcomes("containers"));
+            FleetLabRuns.CheckAgainstTraffic(lab, fleet);
+            // ... but a bridge does not fragment: the containers' largest packets die at the sender's tunnel port, DF or not.
+            Assert.False(Datagram(FleetLab.VxlanMtu), "1450 bytes crossed a bridge port of MTU 1400");
+            Assert.True(Datagram(1400), "1400 bytes did not cross a bridge port of MTU 1400");
+        }
+        finally
+        {
+            SetTunnelMtu(FleetLab.VxlanMtu);
+        }
+    }
+
+    private void SetTunnelMtu(int mtu)
+    {
+        foreach (var host in new[] { lab.A, lab.B })
+            host.MustInLab("ip", "link", "set", FleetLab.VxlanDevice, "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>One datagram of <paramref name="size"/> bytes from web (on a) to db (on b): whether it arrived.</summary>
+    private bool Datagram(int size) =>
+        DontFragmentProbe.Arrives(FleetLab.NetnsOf(lab.A, "web"), FleetLab.NetnsOf(lab.B, "db"), lab.DbAddress, size);
 }
