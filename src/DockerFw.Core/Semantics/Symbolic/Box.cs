@@ -31,6 +31,22 @@ public sealed class Box : IEquatable<Box>
 
     public Box WithMark(BitCubeSet mark) => new(_sets, mark);
 
+    /// <summary>
+    /// This box on the dimensions of <paramref name="kept"/> (one bit per dimension) and on the mark when
+    /// <paramref name="keepMark"/>, <paramref name="other"/>'s sets elsewhere: one copy where a <see cref="With"/>
+    /// per dimension made one each (a summary of a widened box widens and gives back every flow this way).
+    /// </summary>
+    public Box Blend(Box other, int kept, bool keepMark)
+    {
+        var copy = (IntervalSet[])_sets.Clone();
+        for (var d = 0; d < copy.Length; d++)
+            if ((kept & 1 << d) == 0) copy[d] = other._sets[d];
+        return new Box(copy, keepMark ? Mark : other.Mark);
+    }
+
+    /// <summary>A copy of the sets, for a caller that cuts a box several times and makes each piece once.</summary>
+    internal IntervalSet[] CopySets() => (IntervalSet[])_sets.Clone();
+
     public bool Overlaps(Box other)
     {
         for (var i = 0; i < Dimensions.Count; i++)

@@ -3,6 +3,10 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>Cuts a flow into the part a rule matches and the part it does not.</summary>
 internal static class FlowSplitter
 {
+    [ThreadStatic] private static List<Box>? RestScratch;
+    [ThreadStatic] private static List<Box>? InsideScratch;
+    [ThreadStatic] private static List<Box>? NextScratch;
+
     /// <param name="hidden">
     /// The interface the hook does not know (PREROUTING and INPUT have no output interface yet,
     /// OUTPUT and POSTROUTING no input one): the kernel compares the empty name there.
@@ -45,13 +49,16 @@ internal static class FlowSplitter
             return;
         }
 
-        var rest = new List<Box> { flow.Box };
-        var inside = new List<Box>();
+        // Scratch lists of the thread, cleared at each split: most splits make a piece or two.
+        var (rest, inside, next) = (RestScratch ??= [], InsideScratch ??= [], NextScratch ??= []);
+        rest.Clear();
+        inside.Clear();
+        rest.Add(flow.Box);
         foreach (var shape in shapes)
         {
-            var next = new List<Box>();
+            next.Clear();
             foreach (var box in rest) Cut(box, shape, inside, next);
-            rest = next;
+            (rest, next) = (next, rest);
         }
 
         foreach (var box in inside)
@@ -94,21 +101,27 @@ internal static class FlowSplitter
             return;
         }
 
-        var current = box;
+        // The part still inside, as sets copied once at the first cut (a Box per cut was garbage at once).
+        IntervalSet[]? sets = null;
         foreach (var (d, set) in cuts)
         {
-            var values = current[d];
+            var values = sets is null ? box[d] : sets[(int)d];
             if (!values.Overlaps(set))
             {
-                outside.Add(current);
+                outside.Add(sets is null ? box : new Box(sets, box.Mark));
                 return;
             }
 
             var left = values.Subtract(set);
             if (left.IsEmpty) continue;
-            outside.Add(current.With(d, left));
-            current = current.With(d, values.Intersect(set));
+            sets ??= box.CopySets();
+            var piece = (IntervalSet[])sets.Clone();
+            piece[(int)d] = left;
+            outside.Add(new Box(piece, box.Mark));
+            sets[(int)d] = values.Intersect(set);
         }
+
+        var current = sets is null ? box : new Box(sets, box.Mark);
 
         if (shape.Mark is { } mark)
         {
