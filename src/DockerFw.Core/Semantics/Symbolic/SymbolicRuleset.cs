@@ -45,6 +45,29 @@ public sealed class SymbolicRuleset
         SwitchedOnly = IntervalSet.FromValues(bridges.Select(b => (UInt128)Space.Interfaces.SymbolOf(b))),
     };
 
+    /// <summary>
+    /// These compiled rules with only the tables <paramref name="keep"/> holds (by name; nft tables by
+    /// <c>"family name"</c>): the same space, local addresses and forwarding, so what those tables alone
+    /// would do without compiling them again (the audit asks the nat table alone and every table but nat).
+    /// </summary>
+    public SymbolicRuleset WithTables(Func<string, bool> keep) => new(Source, Space, _chains.Where(c => keep(c.Key.Table)).ToFrozenDictionary(), Detail)
+    {
+        NativeBaseChains = [.. NativeBaseChains.Where(c => keep(c.Table))],
+        SwitchedOnly = SwitchedOnly,
+    };
+
+    /// <summary>
+    /// The same rules for walks that record verdicts only: each chain's runs merged as a compile with
+    /// <see cref="ReachDetail.Verdicts"/> merges them, without compiling the rules again.
+    /// </summary>
+    public SymbolicRuleset ForVerdicts() => Detail == ReachDetail.Verdicts ? this : new(Source, Space,
+        _chains.ToFrozenDictionary(c => c.Key, c => new CompiledChain(c.Value.Table, c.Value.Name, c.Value.Policy, RuleRuns.Merge(c.Value.Rules), Space.Interfaces.Count)),
+        ReachDetail.Verdicts)
+    {
+        NativeBaseChains = NativeBaseChains,
+        SwitchedOnly = SwitchedOnly,
+    };
+
     public PacketSpace Space { get; }
 
     public ReachDetail Detail { get; }
