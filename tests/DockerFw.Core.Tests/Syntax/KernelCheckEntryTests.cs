@@ -33,6 +33,13 @@ public class KernelCheckEntryTests
     [InlineData("filter", "-A USER -p tcp -j TCPOPTSTRIP --strip-options mss", "t:4:19: error: expected TCPOPTSTRIP only in table 'mangle' (the kernel refuses it elsewhere: EINVAL), but got it in table 'filter' [DFW112]")]
     [InlineData("mangle", "-A USER -j TCPOPTSTRIP --strip-options mss", "t:4:12: error: expected -p tcp before -j TCPOPTSTRIP (the kernel's check), but got 'no -p' [DFW106]")]
     [InlineData("mangle", "-A USER -p udp -j ECN --ecn-tcp-remove", "t:4:19: error: expected -p tcp before -j ECN --ecn-tcp-remove (the kernel's check), but got 'udp' [DFW106]")]
+    // bpf: libxt_bpf's text, then the kernel's bpf_check_classic.
+    [InlineData("filter", "-A USER -m bpf --bytecode \"3,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0\"", "t:4:27: error: expected a BPF program of 3 instructions, as its length says, but got '3,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0' [DFW106]")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"1 ,6 0 0 0\"", "t:4:27: error: expected a BPF program 'N,CODE JT JF K,...' (as nfbpf_compile prints it), but got '1 ,6 0 0 0' [DFW106]")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"1,6 0 0\"", "t:4:27: error: expected a BPF program 'N,CODE JT JF K,...' (as nfbpf_compile prints it): instruction 0 is not four numbers, but got '1,6 0 0' [DFW106]")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"2,52 0 0 0,6 0 0 0\"", "t:4:27: error: expected a BPF program the kernel's check takes (instruction 0: a division by 0), but got '2,52 0 0 0,6 0 0 0' [DFW106]")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"2,96 0 0 1,6 0 0 0\"", "t:4:27: error: expected a BPF program the kernel's check takes (instruction 0: a scratch cell loaded before it is stored), but got '2,96 0 0 1,6 0 0 0' [DFW106]")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"1,7 0 0 0\"", "t:4:27: error: expected a BPF program the kernel's check takes (a return last), but got '1,7 0 0 0' [DFW106]")]
     public void What_the_kernel_refuses_on_commit_is_refused(string table, string line, string message) =>
         FailsWithMessage(line, message, table: table);
 
@@ -46,6 +53,9 @@ public class KernelCheckEntryTests
     [InlineData("mangle", "-A USER -p tcp --tcp-flags ACK SYN -j TCPMSS --set-mss 1400")]
     [InlineData("mangle", "-A USER -p tcp --dport 80 -m tcp --syn -j TCPMSS --clamp-mss-to-pmtu")]
     [InlineData("mangle", "-A USER -j ECN --ecn-ip-ect 1")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"4,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0,\"")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"3,2 0 0 1,96 0 0 1,6 0 0 0\"")]
+    [InlineData("filter", "-A USER -m bpf --bytecode \"1,65542 0 0 0x\"")]
     public void What_the_kernel_loads_is_read(string table, string line)
     {
         var result = Read(line, table: table);

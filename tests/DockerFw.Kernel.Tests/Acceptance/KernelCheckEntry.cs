@@ -8,7 +8,7 @@ namespace DockerFw.Kernel.Tests.Acceptance;
 /// namespace of our own with iptables-legacy-restore (ip6tables-legacy-restore for the IPv6 ones): hashlimit's credits
 /// (this machine runs HZ 250) and table name, recent's commands, hitcount and name, TCPMSS's SYN match and hooks, the
 /// tables, hooks and protocols of the targets dockerfw keeps verbatim, and an unknown option of the modules whose option
-/// tables were open-ended before. dockerfw accepts each rule exactly when restore does.
+/// tables were open-ended before, and bpf's programs. dockerfw accepts each rule exactly when restore does.
 /// </summary>
 public sealed class KernelCheckEntry
 {
@@ -79,6 +79,35 @@ public sealed class KernelCheckEntry
         { "mangle", "-A OUTPUT -j DNPT --src-pfx 2001:db8::/64 --dst-pfx 2001:db9::/64", true },
         { "mangle", "-A POSTROUTING -j SNPT --src-pfx 2001:db8::/64 --dst-pfx 2001:db9::/64", true },
         { "mangle", "-A FORWARD -j SNPT --src-pfx 2001:db8::/64 --dst-pfx 2001:db9::/64", true },
+        // bpf: libxt_bpf's text (length, then one instruction after each ',' with text after it) and bpf_check_classic.
+        { "filter", "-A X -m bpf --bytecode \"4,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"4,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0,\"", false },
+        { "filter", "-A X -m bpf --bytecode \"3,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"5,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,6 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"0,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"65,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"65537,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \" +1 ,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1 ,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,65542 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,6 256 0 0x\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,7 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,22 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,52 0 0 0,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,52 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,100 0 0 32,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,96 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"3,2 0 0 1,96 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"4,21 0 1 6,2 0 0 1,96 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,21 1 0 6,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,5 0 0 0,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,5 0 0 1,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,32 0 0 4294963200,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,32 0 0 4294963201,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"2,32 0 0 4294963264,6 0 0 0\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,6 0 0 0,x\"", false },
+        { "filter", "-A X -m bpf --bytecode \"1,6 0 0 0\" --object-pinned /x", false },
         // An option the library does not declare, in modules whose tables were open-ended (getopt: "unknown option").
         { "filter", "-A X -m hashlimit --hashlimit-upto 5 --hashlimit-name a --hashlimit-foo 3", false },
         { "filter", "-A X -m hashlimit --hashlimit-upto 5 --hashlimit-name a --hashlimit-n b", false },

@@ -83,6 +83,10 @@ internal sealed partial class RuleBinder
             case "recent":
                 CheckRecent(block);
                 break;
+            // libxt_bpf's bpf_fcheck_v1: one of the two, not both.
+            case "bpf" when block.Given.Contains("--bytecode") && block.Given.Contains("--object-pinned"):
+                context.Report(Messages.BadValue(context.At(block.At), "--bytecode or --object-pinned in one -m bpf, not both", "bpf"));
+                break;
             case "set":
                 OneOf(block, "--packets-eq", "--packets-lt", "--packets-gt");
                 if (!context.Failed) OneOf(block, "--bytes-eq", "--bytes-lt", "--bytes-gt");

@@ -24,6 +24,7 @@ internal static class XtablesWords
         ("CT", "--ctevents") => Events(text, CtEvents) ? null : $"conntrack events ({string.Join(",", CtEvents)})",
         ("CT", "--expevents") => Events(text, ["new"]) ? null : "expectation events (new)",
         ("dscp", "--dscp-class") or ("DSCP", "--set-dscp-class") => DscpClass(text) is not null ? null : "a DSCP class (CS0-CS7, BE, AF11-AF43, EF)",
+        ("bpf", "--bytecode") => BpfBytecode.Problem(text),
         ("string", "--string") => Utf8Escaped.ByteCount(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes",
         ("string", "--hex-string") => HexStringLength(text) is > 0 and <= StringMax ? null : $"a string of 1-{StringMax} bytes, hex bytes between '|' (|41 42|)",
         _ => null,
