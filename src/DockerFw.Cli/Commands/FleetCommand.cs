@@ -34,23 +34,21 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams, O
         if (bundles.Count < 2)
             return Usage.Fail(streams.Error, [$"fleet needs the bundles of at least two hosts, got {bundles.Count}"]);
         var hostLoader = new BundleHostLoader(loader);
-        // Notices once, on the first pass; the second pass loads the same bundles again.
+        // Notices once, on the first read; a host whose first walks do not cover its plan's legs is read again.
         var passes = new HashSet<string>();
         // Where each host's IPv4 rules were read, for SARIF's locations (the path only: no rule text is kept).
         var dumps = new Dictionary<string, HostDump?>();
         // On a terminal the notices wait for the progress to end (it would be drawn over them).
         var notices = streams.ErrorIsTerminal ? new StringWriter { NewLine = "\n" } : streams.Error;
-        var loads = 0;
-        FleetHost Load((string Name, string Path) b, Action<string> show)
+        FleetHost Load((string Name, string Path) b, int index, Action<string> show)
         {
-            // Every host is loaded twice: for the fleet's plan, then to judge its legs of the plan.
-            show($"{(loads < bundles.Count ? "reading" : "judging")} host {loads++ % bundles.Count + 1} of {bundles.Count}: {b.Name}");
+            show($"{(passes.Contains(b.Name) ? "reading again" : "reading")} host {index + 1} of {bundles.Count}: {b.Name}");
             var host = hostLoader.Load(b.Name, b.Path, notices, passes.Add(b.Name));
             dumps[b.Name] = host.Host.DumpOrigins.FirstOrDefault(d => !d.OtherBackend && d.Family == IpFamily.V4) is { } d ? HostDump.Of(d) : null;
             return host;
         }
 
-        var report = progress.Run($"reading {bundles.Count} bundles", show => FleetAuditor.Run([.. bundles.Select(b => (Func<FleetHost>)(() => Load(b, show)))], mergeFindings: !full));
+        var report = progress.Run($"reading {bundles.Count} bundles", show => FleetAuditor.Run([.. bundles.Select((b, i) => (Func<FleetHost>)(() => Load(b, i, show)))], mergeFindings: !full));
         if (notices != streams.Error) streams.Error.Write(notices.ToString());
         // Written as the cells are judged, handed on in chunks (ChunkedWriter): a fleet's report is too
         // long to hold whole, and standard output flushes every write.

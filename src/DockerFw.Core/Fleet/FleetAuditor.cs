@@ -5,27 +5,36 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Core.Fleet;
 
 /// <summary>
-/// Judges a fleet one host at a time: a first pass keeps each host's summary (networks, containers,
-/// addresses, links, routes: no rules), a second loads each host again and keeps only the answers of
-/// the legs it judges (<see cref="HostLegs"/>). Memory is bounded by the largest host, not the fleet.
+/// Judges a fleet one host at a time, in one pass: each host read keeps its summary (networks,
+/// containers, addresses, links, routes: no rules) and its walks over every address its peers could
+/// give its legs (<see cref="WideLegs"/>); once every summary is in, the plan's legs are cut from
+/// those walks, and only a host whose plan asks a leg they do not cover is read again. Memory is
+/// bounded by the largest host's rules, not the fleet's.
 /// </summary>
 public static class FleetAuditor
 {
-    /// <param name="hosts">One loader per host, called once per pass; each returns the host read whole.</param>
+    /// <param name="hosts">One loader per host, called once (twice for a host read again); each returns the host read whole.</param>
     /// <param name="mergeFindings">
     /// One finding per code and sender's network, naming how many more cells raise it (the compact
     /// report), instead of one per cell (<c>--full</c>).
     /// </param>
     public static FleetReport Run(IReadOnlyList<Func<FleetHost>> hosts, bool mergeFindings = false)
     {
-        var summaries = hosts.Select(load => load().Summary()).ToImmutableArray();
-        var plan = new FleetPlan(summaries);
-        // Each host's walks, not each cell's legs: a cell's legs are cut from them when it is judged.
-        var answers = new Dictionary<string, LegAnswers>();
-        foreach (var load in hosts)
+        // One pass: each host's summary, and its walks over every address its peers could give its legs (WideLegs).
+        var read = hosts.Select(load =>
         {
             var host = load();
-            answers[host.Name] = HostLegs.Judge(host, plan);
+            var summary = host.Summary();
+            return (Summary: summary, Walks: WideLegs.Judge(host, summary));
+        }).ToList();
+        var plan = new FleetPlan([.. read.Select(r => r.Summary)]);
+        // Each host's walks, not each cell's legs: a cell's legs are cut from them when it is judged. A
+        // host whose plan asks a leg its first walks do not cover is read again and walked for the plan.
+        var answers = new Dictionary<string, LegAnswers>();
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            var (summary, walks) = read[i];
+            answers[summary.Name] = HostLegs.Requests(plan, summary.Name).All(walks.Covers) ? walks : HostLegs.Judge(hosts[i](), plan);
         }
 
         return Report(plan, answers, mergeFindings);

@@ -28,18 +28,24 @@ public static class HostLegs
     public static LegAnswers Judge(FleetHost host, FleetPlan plan)
     {
         var legs = new LegBatch(new HostRules(host));
-        foreach (var request in SenderLegs.Of(plan, plan.Hosts.First(h => h.Name == host.Name)))
-            legs.Add(request);
-        foreach (var cell in plan.CellsTo(host.Name))
-            foreach (var (_, request) in Requests(cell, host.Name))
-                legs.Add(request);
-        foreach (var (sender, receiver, port) in SwarmAcross.Pairs(plan.SwarmNodes))
-            foreach (var (_, request) in SwarmAcross.Requests(sender, receiver, port, host.Name))
-                legs.Add(request);
-        foreach (var (sender, receiver, source, destination, port) in WeaveAcross.Pairs(plan.WeaveNodes))
-            foreach (var (_, request) in PeerPorts.Requests(sender, receiver, source, destination, port, host.Name))
-                legs.Add(request);
+        foreach (var request in Requests(plan, host.Name)) legs.Add(request);
         return legs.Judge();
+    }
+
+    /// <summary>Every leg one host judges for a plan: as the sender of its cells, the receiver of those that may reach it, and a swarm node's or Weave peer's ports.</summary>
+    public static IEnumerable<LegRequest> Requests(FleetPlan plan, string host)
+    {
+        foreach (var request in SenderLegs.Of(plan, plan.Hosts.First(h => h.Name == host)))
+            yield return request;
+        foreach (var cell in plan.CellsTo(host))
+            foreach (var (_, request) in Requests(cell, host))
+                yield return request;
+        foreach (var (sender, receiver, port) in SwarmAcross.Pairs(plan.SwarmNodes))
+            foreach (var (_, request) in SwarmAcross.Requests(sender, receiver, port, host))
+                yield return request;
+        foreach (var (sender, receiver, source, destination, port) in WeaveAcross.Pairs(plan.WeaveNodes))
+            foreach (var (_, request) in PeerPorts.Requests(sender, receiver, source, destination, port, host))
+                yield return request;
     }
 
     /// <summary>A cell's legs as the fleet's hosts judged them (each host's walks by name), cut to the cell.</summary>

@@ -37,16 +37,40 @@ internal sealed class LegBatch(HostRules rules)
     }
 
     public LegAnswers Judge() => new(_groups.ToDictionary(g => g.Key, g =>
-        rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, IntervalSet.FromRanges(g.Value.Sources), IntervalSet.FromRanges(g.Value.Destinations),
-            ConntrackStates.New, g.Key.Protocol, g.Key.Port)));
+    {
+        var (sources, destinations) = (IntervalSet.FromRanges(g.Value.Sources), IntervalSet.FromRanges(g.Value.Destinations));
+        return new LegAnswers.Walk(rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, ConntrackStates.New, g.Key.Protocol, g.Key.Port),
+            sources, destinations);
+    }));
 }
 
 /// <summary>One host's walks, each over every leg of its group; a leg's answer is cut from its group's.</summary>
 public sealed class LegAnswers
 {
-    private readonly Dictionary<LegGroup, Leg> _walks;
+    /// <summary>A group's walk and the addresses it was walked over.</summary>
+    internal sealed record Walk(Leg Leg, IntervalSet Sources, IntervalSet Destinations);
 
-    internal LegAnswers(Dictionary<LegGroup, Leg> walks) => _walks = walks;
+    private readonly Dictionary<LegGroup, Walk> _walks;
+
+    internal LegAnswers(Dictionary<LegGroup, Walk> walks) => _walks = walks;
+
+    /// <summary>Whether the leg's group was walked over all of the leg's addresses: then its cut is what the leg alone would get.</summary>
+    public bool Covers(LegRequest request) =>
+        _walks.TryGetValue(request.Group, out var walk)
+        && request.Sources.Subtract(walk.Sources).IsEmpty && request.Destinations.Subtract(walk.Destinations).IsEmpty;
+
+    /// <summary>
+    /// The same answers with each receiver's walk also given for the packets a sender masqueraded: the
+    /// walk is the same (the group's flag says only which source the cut is said of), so a walk over
+    /// every source serves both (<see cref="WideLegs"/>).
+    /// </summary>
+    internal LegAnswers WithMasqueradedAliases()
+    {
+        var walks = new Dictionary<LegGroup, Walk>(_walks);
+        foreach (var (group, walk) in _walks)
+            if (group is { Stage: LegStage.ReceiverForward, Masqueraded: false }) walks.TryAdd(group with { Masqueraded = true }, walk);
+        return new(walks);
+    }
 
     /// <summary>
     /// Which pieces of the leg's group's walk hold some of the leg's packets (bit i: piece i): the
@@ -55,7 +79,8 @@ public sealed class LegAnswers
     /// </summary>
     public ulong? Touched(LegRequest request)
     {
-        if (!_walks.TryGetValue(request.Group, out var all) || all.Pieces.Length > 64) return null;
+        if (!_walks.TryGetValue(request.Group, out var walk) || walk.Leg.Pieces.Length > 64) return null;
+        var all = walk.Leg;
         var touched = 0UL;
         for (var i = 0; i < all.Pieces.Length; i++)
             foreach (var box in all.Pieces[i].Packets.Boxes)
@@ -74,7 +99,8 @@ public sealed class LegAnswers
     /// <summary>The leg's own packets of each piece of its group's walk, in the same order; a NATed leg's then said of the original sources. Null when the group was not walked.</summary>
     public Leg? Cut(LegRequest request)
     {
-        if (!_walks.TryGetValue(request.Group, out var all)) return null;
+        if (!_walks.TryGetValue(request.Group, out var walk)) return null;
+        var all = walk.Leg;
         var pieces = new List<LegPiece>(all.Pieces.Length);
         foreach (var piece in all.Pieces)
         {

@@ -12,7 +12,7 @@ namespace DockerFw.Core.Tests.Fleet;
 /// </summary>
 public sealed class FleetBridgedTunnelTests
 {
-    private static Tamper[] Bridged(params Tamper[] more) =>
+    internal static Tamper[] Bridged(params Tamper[] more) =>
     [
         .. new[] { "a", "b" }.SelectMany(h => new[]
         {
@@ -68,7 +68,7 @@ public sealed class FleetBridgedTunnelTests
     }
 
     // Each host's part of the shared subnet as dockerd --fixed-cidr gives it: the IPRange Docker reports for docker0.
-    private static Tamper[] FixedCidrs =>
+    internal static Tamper[] FixedCidrs =>
     [
         Replace("a", "docker.json", "\"Subnet\": \"10.103.0.0/16\"", "\"Subnet\": \"10.103.0.0/16\",\n     \"IPRange\": \"10.103.100.0/24\""),
         Replace("b", "docker.json", "\"Subnet\": \"10.103.0.0/16\"", "\"Subnet\": \"10.103.0.0/16\",\n     \"IPRange\": \"10.103.200.0/24\""),
