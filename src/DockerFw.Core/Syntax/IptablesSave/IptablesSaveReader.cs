@@ -6,6 +6,13 @@ using DockerFw.Core.Text;
 namespace DockerFw.Core.Syntax.IptablesSave;
 
 /// <summary>Reads iptables-save / ip6tables-save text (either back end, with or without -c).</summary>
+/// <remarks>
+/// Three steps: one pass over the lines reads everything but the rules (tables, chain lines, COMMIT,
+/// comments) and notes where each rule line is; the rule lines are bound in batches, on two cores for a
+/// large dump (<see cref="BindingPass"/>), each against the chains declared on earlier lines; a merge
+/// takes the batches in order, puts each rule in its chain, runs each block's COMMIT checks once its
+/// rules are in, and lays the diagnostics out in line order. The result is that of one pass, line by line.
+/// </remarks>
 public static class IptablesSaveReader
 {
     /// <summary>
@@ -13,34 +20,82 @@ public static class IptablesSaveReader
     /// (<c>ip6tables-save</c>) or else IPv4.
     /// </summary>
     public static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family = null) =>
-        Read(text, fileName, family, DumpLines.ParallelFrom);
+        Read(text, fileName, family, BindingPass.ParallelFrom);
 
-    /// <summary><see cref="Read(string, string, IpFamily?)"/> with the size from which lines are prepared on a second core.</summary>
+    /// <summary><see cref="Read(string, string, IpFamily?)"/> with the size from which rules are bound on a second core.</summary>
     internal static ParseResult<Ruleset> Read(string text, string fileName, IpFamily? family, int parallelFrom)
     {
         var resolved = family ?? HeaderFacts.SniffFamily(text) ?? IpFamily.V4;
-        var diagnostics = new List<Diagnostic>();
-        var session = new ReadSession(resolved, diagnostics);
+        var early = new List<Diagnostic>();
+        var steps = new List<ReadStep>(text.AsSpan().Count('\n') + 1);
         var facts = new HeaderFacts();
-        var tables = ImmutableArray.CreateBuilder<Table>();
-        TableBuilder? open = null;
         var countersProblems = new List<(Diagnostic Error, Diagnostic? Warning)>();
+        var complete = ReadLines(text, fileName, early, steps, facts, countersProblems);
+
+        var diagnostics = new List<Diagnostic>(early.Count);
+        var tables = ImmutableArray.CreateBuilder<Table>();
+        var sawCounters = false;
+        var copied = 0;
+        var twoCores = text.Length >= parallelFrom && Environment.ProcessorCount >= 2;
+        using (var pass = new BindingPass(text, fileName, resolved, steps, twoCores))
+        {
+            foreach (var batch in pass.Batches())
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var step = steps[batch.First + i];
+                    for (; copied < step.EarlierDiagnostics; copied++) diagnostics.Add(early[copied]);
+                    var (from, to) = batch.DiagnosticsOf(i).GetOffsetAndLength(batch.Diagnostics.Count);
+                    for (var d = from; d < from + to; d++) diagnostics.Add(batch.Diagnostics[d]);
+                    var table = step.Table;
+                    if (step.IsCommit)
+                    {
+                        if (table.LoopProblem() is { } loop) diagnostics.Add(loop);
+                        diagnostics.AddRange(table.HookProblems());
+                        tables.Add(table.Build());
+                        continue;
+                    }
+
+                    var (noteFrom, notes) = batch.NotesOf(i).GetOffsetAndLength(batch.Notes.Count);
+                    for (var n = noteFrom; n < noteFrom + notes; n++) batch.Notes[n].ApplyTo(table);
+                    if (batch.RuleOf(i) is not { } rule) continue;
+                    table.Add(rule);
+                    if (rule.Counters is not null) sawCounters = true;
+                }
+            }
+        }
+
+        for (; copied < early.Count; copied++) diagnostics.Add(early[copied]);
+        if (!complete) return new ParseResult<Ruleset>(null, [.. diagnostics]);
+
+        // A dump whose rules carry counters is restored with --counters, which reads the policies' counters too.
+        foreach (var (error, warning) in countersProblems)
+            if ((sawCounters ? error : warning) is { } problem) diagnostics.Add(problem);
+        var ruleset = facts.Apply(new Ruleset(resolved, tables.ToImmutable()));
+        return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
+    }
+
+    /// <summary>
+    /// The first pass: every line but the rules, whose lines and the COMMITs after them go to
+    /// <paramref name="steps"/>. False when the dump cannot be read at all (CR LF line ends).
+    /// </summary>
+    private static bool ReadLines(string text, string fileName, List<Diagnostic> diagnostics, List<ReadStep> steps, HeaderFacts facts,
+        List<(Diagnostic Error, Diagnostic? Warning)> countersProblems)
+    {
+        TableBuilder? open = null;
         var skipping = false;
         var outsideReported = false;
         var lineNumber = 0;
-        using var lines = new DumpLines(text, parallelFrom);
+        var lines = new DumpLines(text);
         while (lines.MoveNext())
         {
             lineNumber++;
-            // Rule lines stay slices of the text; only the other lines get strings of their own.
             var span = lines.LineSpan;
-            var at = new SourceSpan(fileName, lineNumber, 1);
-
             if (span.EndsWith('\r'))
             {
                 // Every line would fail the same way; one error says it all.
-                diagnostics.Add(Messages.CrLf(at.AtColumn(span.Length)));
-                return new ParseResult<Ruleset>(null, [.. diagnostics]);
+                diagnostics.Add(Messages.CrLf(new SourceSpan(fileName, lineNumber, span.Length)));
+                return false;
             }
 
             if (span.Length == 0) continue;
@@ -50,6 +105,15 @@ public static class IptablesSaveReader
                 continue;
             }
 
+            if (open is not null && !skipping && span[0] is not ('*' or ':') && span.TrimEnd(" \t") is not "COMMIT")
+            {
+                // A rule line: bound later, each a step of its own (rule lines never get a string or a span here).
+                var number = open.CountRuleLine(RuleLine.ChainOf(span));
+                steps.Add(new ReadStep(open, lineNumber, lines.LineStart, lines.LineEnd, lines.HadLineFeed, diagnostics.Count, false, number));
+                continue;
+            }
+
+            var at = new SourceSpan(fileName, lineNumber, 1);
             if (span[0] == '*')
             {
                 var line = lines.Line;
@@ -71,9 +135,8 @@ public static class IptablesSaveReader
                 else if (!skipping)
                 {
                     countersProblems.AddRange(open.CountersProblems);
-                    if (open.LoopProblem() is { } loop) diagnostics.Add(loop);
-                    diagnostics.AddRange(open.HookProblems());
-                    tables.Add(open.Build());
+                    // Its loop and hook checks and the table itself wait for the block's rules.
+                    steps.Add(new ReadStep(open, lineNumber, 0, 0, false, diagnostics.Count, true));
                 }
 
                 open = null;
@@ -88,8 +151,7 @@ public static class IptablesSaveReader
             }
 
             if (skipping) continue;
-            if (span[0] == ':') open.DeclareChain(lines.Line, at, diagnostics);
-            else ReadRule(at, open, session, lines);
+            open.DeclareChain(lines.Line, at, diagnostics);
         }
 
         // Restore stops at the first line outside a table; one error per run of such lines says it.
@@ -105,47 +167,6 @@ public static class IptablesSaveReader
             diagnostics.Add(Messages.MissingCommit(eof, open.Name, open.Span.Line, "the end of the input"));
         }
 
-        // A dump whose rules carry counters is restored with --counters, which reads the policies' counters too.
-        foreach (var (error, warning) in countersProblems)
-            if ((session.SawCounters ? error : warning) is { } problem) diagnostics.Add(problem);
-        var ruleset = facts.Apply(new Ruleset(resolved, tables.ToImmutable()));
-        return new ParseResult<Ruleset>(ruleset, [.. diagnostics]);
-    }
-
-    private static void ReadRule(SourceSpan at, TableBuilder table, ReadSession session, DumpLines lines)
-    {
-        var diagnostics = session.Diagnostics;
-        var line = lines.LineSpan;
-        var start = 0;
-        Counters? counters = null;
-        if (line[0] == '[')
-        {
-            var close = line.IndexOf(']');
-            if (close < 0 || !(ValueGrammar.CachedCounters.TryParse(line[..(close + 1)].ToString(), out counters) || RuleCounters.TryParseBracketed(line[1..close], out counters)))
-            {
-                var end = line.IndexOfAny(' ', '\t');
-                diagnostics.Add(Messages.BadCounters(at, (end < 0 ? line : line[..end]).ToString()));
-                return;
-            }
-
-            start = close + 1;
-            while (start < line.Length && line[start] is ' ' or '\t') start++;
-        }
-
-        var tokens = lines.TryTokens(start, session.Tokens)
-            ? session.Tokens
-            : RuleTokenizer.Tokenize(lines.Text, lines.LineStart, lines.LineStart + start, lines.LineEnd, lines.HadLineFeed, session.Strings, session.Tokens);
-        if (tokens.Count == 0)
-        {
-            diagnostics.Add(start == 0 ? Messages.BlankLine(at) : Messages.NoCommand(at.AtColumn(start + 1)));
-            return;
-        }
-
-        var context = session.Context(table, at);
-        var source = lines.Text.AsMemory(lines.LineStart + start, lines.LineEnd - lines.LineStart - start);
-        var rule = session.Binder.Bind(tokens, context, counters, start == 0 ? at : at.AtColumn(start + 1), source);
-        if (rule is null) return;
-        table.Add(rule);
-        if (rule.Counters is not null) session.SawCounters = true;
+        return true;
     }
 }

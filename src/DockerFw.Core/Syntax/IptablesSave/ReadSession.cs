@@ -3,15 +3,14 @@ using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
 
-/// <summary>What stays the same for every line of one read: the family, where diagnostics
-/// go, and the buffers reused from line to line.</summary>
-internal sealed class ReadSession(IpFamily family, List<Diagnostic> diagnostics)
+/// <summary>What stays the same for every line one thread binds: the family, and the buffers
+/// reused from line to line.</summary>
+/// <param name="poolCapacity">The distinct tokens expected (<see cref="StringPool(int)"/>).</param>
+internal sealed class ReadSession(IpFamily family, int poolCapacity)
 {
     public IpFamily Family { get; } = family;
 
-    public List<Diagnostic> Diagnostics { get; } = diagnostics;
-
-    public StringPool Strings { get; } = new();
+    public StringPool Strings { get; } = new(poolCapacity);
 
     /// <summary>The argument list of the line being read; the binder copies what it keeps.</summary>
     public List<Token> Tokens { get; } = new(32);
@@ -20,10 +19,7 @@ internal sealed class ReadSession(IpFamily family, List<Diagnostic> diagnostics)
 
     private RuleContext? context;
 
-    /// <summary>The context of the next rule line, <paramref name="table"/>'s at <paramref name="line"/>.</summary>
-    public RuleContext Context(TableBuilder table, SourceSpan line) =>
-        context?.Start(table, line) ?? (context = new RuleContext(Family, table, line, Diagnostics));
-
-    /// <summary>True once a rule carried counters: the dump is then one restored with --counters.</summary>
-    public bool SawCounters { get; set; }
+    /// <summary>The context of the next rule line, <paramref name="table"/>'s at <paramref name="line"/>, reporting to <paramref name="diagnostics"/>.</summary>
+    public RuleContext Context(TableSoFar table, SourceSpan line, List<Diagnostic> diagnostics) =>
+        context?.Start(table, line, diagnostics) ?? (context = new RuleContext(Family, table, line, diagnostics));
 }

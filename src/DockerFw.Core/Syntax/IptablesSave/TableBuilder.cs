@@ -22,14 +22,25 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
         /// <summary>Null until the chain's first rule.</summary>
         public ImmutableArray<Rule>.Builder? Rules { get; set; }
+
+        /// <summary>The rule lines of the chain the first pass has seen (<see cref="CountRuleLine"/>).</summary>
+        public int RuleLines { get; set; }
     }
 
     private sealed record ChainLine(Verdict? Policy, Counters Counters, SourceSpan Span);
 
-    private readonly Dictionary<string, ChainState> chains = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChainState> chains = NewChains(name);
     private readonly List<string> order = [];
 
     private readonly ImmutableArray<string> builtIns = Model.Table.BuiltInChainsOf(name);
+
+    // The built-in chains have their state from the start, so adding rules never adds to the dictionary.
+    private static Dictionary<string, ChainState> NewChains(string table)
+    {
+        var chains = new Dictionary<string, ChainState>(StringComparer.Ordinal);
+        foreach (var builtIn in Model.Table.BuiltInChainsOf(table)) chains[builtIn] = new ChainState();
+        return chains;
+    }
     private readonly JumpLoops jumps = new();
     private string? lastChain;
     private ImmutableArray<Rule>.Builder? lastRules;
@@ -146,15 +157,37 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         return fields;
     }
 
-    /// <summary>A built-in chain of this table, or a chain declared so far.</summary>
-    public bool HasChain(string chain) => ReferenceEquals(chain, lastChain) || IsDeclared(chain) || IsBuiltIn(chain);
+    /// <summary>
+    /// True when <paramref name="chain"/> was declared by a chain line before <paramref name="line"/>. Asked by the
+    /// binders on both cores once every chain line is read; the merge that adds rules meanwhile never
+    /// adds a chain (a rule's chain is declared or built-in, and built-in chains are there from the start).
+    /// </summary>
+    public bool IsDeclaredBefore(string chain, int line) =>
+        chains.TryGetValue(chain, out var state) && state.Line is { } declared && declared.Span.Line < line;
 
-    private bool IsDeclared(string chain) => chains.TryGetValue(chain, out var state) && state.Line is not null;
+    /// <summary>
+    /// The number a rule line of <paramref name="chain"/> gets if every earlier one loads, or 0 for a chain not
+    /// declared (yet), whose rules fail. Counted by the first pass, before any rule is bound.
+    /// </summary>
+    public int CountRuleLine(ReadOnlySpan<char> chain)
+    {
+        if (!chain.IsEmpty && lastCounted is { } last && chain.SequenceEqual(last.Name)) return ++last.State.RuleLines;
+        if (chain.IsEmpty || !chains.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chain, out var name, out var state)) return 0;
+        lastCounted = (name, state);
+        return ++state.RuleLines;
+    }
 
-    /// <summary>The number the next rule of <paramref name="chain"/> gets (1-based).</summary>
-    public int NextNumber(string chain) => RulesFor(chain).Count + 1;
+    private (string Name, ChainState State)? lastCounted;
 
-    public void Add(Rule rule) => RulesFor(rule.Chain).Add(rule);
+    /// <summary>
+    /// Puts <paramref name="rule"/> at the end of its chain, with its number there (1-based): the binder
+    /// numbered it within its batch, which is right unless the chain's rules began in an earlier batch.
+    /// </summary>
+    public void Add(Rule rule)
+    {
+        var rules = RulesFor(rule.Chain);
+        rules.Add(rule.Number == rules.Count + 1 ? rule : rule with { Number = rules.Count + 1 });
+    }
 
     /// <summary>A jump or goto of a rule that was read, at its chain name; checked for loops at COMMIT.</summary>
     public void NoteJump(string from, string to, SourceSpan line, int column) => jumps.Add(from, to, line, column);
@@ -234,9 +267,6 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
     // DrainToImmutable hands over the builder's array without a copy when it is full.
     private ImmutableArray<Rule> RulesOf(string chain) => chains.TryGetValue(chain, out var state) && state.Rules is { } list ? list.DrainToImmutable() : [];
-
-    /// <summary>True when a jump or goto can go to its chain: a user chain declared so far.</summary>
-    public bool CanJumpTo(JumpTarget jump) => IsDeclared(jump.Chain) && !IsBuiltIn(jump.Chain);
 
     /// <summary>Why a jump or goto cannot go to its chain.</summary>
     public Diagnostic TargetProblem(JumpTarget jump, SourceSpan at) =>
