@@ -40,6 +40,9 @@ public class KernelCheckEntryTests
     [InlineData("filter", "-A USER -m bpf --bytecode \"2,52 0 0 0,6 0 0 0\"", "t:4:27: error: expected a BPF program the kernel's check takes (instruction 0: a division by 0), but got '2,52 0 0 0,6 0 0 0' [DFW106]")]
     [InlineData("filter", "-A USER -m bpf --bytecode \"2,96 0 0 1,6 0 0 0\"", "t:4:27: error: expected a BPF program the kernel's check takes (instruction 0: a scratch cell loaded before it is stored), but got '2,96 0 0 1,6 0 0 0' [DFW106]")]
     [InlineData("filter", "-A USER -m bpf --bytecode \"1,7 0 0 0\"", "t:4:27: error: expected a BPF program the kernel's check takes (a return last), but got '1,7 0 0 0' [DFW106]")]
+    // owner: a name no passwd or group line can hold (an unclosed quote took the rest of the line, its line feed included).
+    [InlineData("filter", "-A USER -m owner --uid-owner \"a:b\"", "t:4:12: error: expected --uid-owner NAME (a user or group name: not empty, no line feed or ':') or ID[-ID], but got 'a:b' [DFW106]")]
+    [InlineData("filter", "-A USER -m owner --gid-owner \"\"", "t:4:12: error: expected --gid-owner NAME (a user or group name: not empty, no line feed or ':') or ID[-ID], but got '' [DFW106]")]
     public void What_the_kernel_refuses_on_commit_is_refused(string table, string line, string message) =>
         FailsWithMessage(line, message, table: table);
 
@@ -56,6 +59,7 @@ public class KernelCheckEntryTests
     [InlineData("filter", "-A USER -m bpf --bytecode \"4,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0,\"")]
     [InlineData("filter", "-A USER -m bpf --bytecode \"3,2 0 0 1,96 0 0 1,6 0 0 0\"")]
     [InlineData("filter", "-A USER -m bpf --bytecode \"1,65542 0 0 0x\"")]
+    [InlineData("filter", "-A USER -m owner --uid-owner \" 105\" --gid-owner www-data")]
     public void What_the_kernel_loads_is_read(string table, string line)
     {
         var result = Read(line, table: table);

@@ -108,6 +108,13 @@ public sealed class KernelCheckEntry
         { "filter", "-A X -m bpf --bytecode \"2,32 0 0 4294963264,6 0 0 0\"", false },
         { "filter", "-A X -m bpf --bytecode \"1,6 0 0 0,x\"", false },
         { "filter", "-A X -m bpf --bytecode \"1,6 0 0 0\" --object-pinned /x", false },
+        // owner: a name is the loading host's, but none is empty or holds a line feed or ':' (the eleventh seed's class).
+        { "filter", "-A X -m owner --uid-owner \" 105 -j ACCEPT", false },
+        { "filter", "-A X -m owner --uid-owner \"a:b\"", false },
+        { "filter", "-A X -m owner --uid-owner \"\"", false },
+        { "filter", "-A X -m owner --uid-owner \" 105\"", false },
+        { "filter", "-A X -m owner --uid-owner 1:5", false },
+        { "filter", "-A X -m owner --gid-owner root", false },
         // An option the library does not declare, in modules whose tables were open-ended (getopt: "unknown option").
         { "filter", "-A X -m hashlimit --hashlimit-upto 5 --hashlimit-name a --hashlimit-foo 3", false },
         { "filter", "-A X -m hashlimit --hashlimit-upto 5 --hashlimit-name a --hashlimit-n b", false },

@@ -110,19 +110,29 @@ internal sealed partial class RuleBinder
 
         foreach (var option in (string[])["--uid-owner", "--gid-owner"])
         {
-            if (Argument(block, option) is not { } text || !Model.Values.XtablesNumber.TryParsePrefix(text, out var first, out var used)) continue;
-            var last = first;
-            if (used < text.Length && text[used] is '-' or ':')
+            if (Argument(block, option) is not { } text) continue;
+            if (IdRange(text) is not var (first, last))
             {
-                var rest = text[(used + 1)..];
-                if (!Model.Values.XtablesNumber.TryParsePrefix(rest, out last, out var restUsed) || restUsed != rest.Length) continue;
+                // A name: the loading host's, but no passwd or group line holds an empty one, a line feed or a ':'.
+                if (text.Length > 0 && text.AsSpan().IndexOfAny('\n', ':') < 0) continue;
+                context.Report(Messages.BadValue(context.At(block.At), $"{option} NAME (a user or group name: not empty, no line feed or ':') or ID[-ID]", text));
+                return;
             }
-            else if (used != text.Length) continue;
 
             if (first <= last && last < uint.MaxValue) continue;
             context.Report(Messages.BadValue(context.At(block.At), $"{option} ID or FIRST-LAST with FIRST <= LAST <= 4294967294", text));
             return;
         }
+    }
+
+    /// <summary>A numeric uid or gid, or a range <c>A-B</c> or <c>A:B</c>, as libxt_owner reads it; null for anything else (a name).</summary>
+    private static (ulong First, ulong Last)? IdRange(string text)
+    {
+        if (!Model.Values.XtablesNumber.TryParsePrefix(text, out var first, out var used)) return null;
+        if (used == text.Length) return (first, first);
+        if (text[used] is not ('-' or ':')) return null;
+        var rest = text[(used + 1)..];
+        return Model.Values.XtablesNumber.TryParsePrefix(rest, out var last, out var restUsed) && restUsed == rest.Length ? (first, last) : null;
     }
 
     /// <summary>
