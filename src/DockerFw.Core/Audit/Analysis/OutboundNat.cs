@@ -49,10 +49,58 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
 
     private static OutboundNat Judge(PacketSet query, AuditedNetwork n, AuditInputs inputs, SymbolicRuleset nat, IntervalSet whole, Func<Target, string> role)
     {
-        var space = nat.Space;
+        var walked = WalkedFlows.Reach(nat, PacketPath.Forward, query);
+        return FromFlows(walked, n, inputs, role) ?? FromRegions(walked.Regions, n, inputs, nat.Space, whole, role);
+    }
+
+    /// <summary>
+    /// The same answer read from the walk's final flows, without building its regions: a network's
+    /// outbound traffic on a host with many published ports ends in one region per port (each DNATed
+    /// piece, then NATed by the network's MASQUERADE), 50,000 over 1,000 bridges. Null where the flows
+    /// do not stand for their regions one by one (<see cref="WalkedFlows.Plain"/>), where a box of a
+    /// container to itself would leave a region out, or where only some traffic is NATed (the flows
+    /// listed then follow the regions' boxes): the regions answer then.
+    /// </summary>
+    private static OutboundNat? FromFlows(WalkedFlows walked, AuditedNetwork n, AuditInputs inputs, Func<Target, string> role)
+    {
+        if (!walked.Plain) return null;
+        var (leaves, nated, plain, maybe) = (false, false, false, false);
+        // The NAT rules in the order the regions list them: a region's place is its first flow's.
+        var rules = new List<(ResponsibleRule Rule, Target Target)>();
+        var targets = new Dictionary<ResponsibleRule, Target?>();
+        foreach (var (verdict, box, way) in walked.Flows())
+        {
+            if (verdict is not (ReachVerdict.Accept or ReachVerdict.Maybe)) continue;
+            if (ToItself(box)) return null;
+            leaves = true;
+            if (verdict == ReachVerdict.Maybe)
+            {
+                maybe = true;
+                continue;
+            }
+
+            if (NatRule(way, inputs, targets) is not { } rule) plain = true;
+            else
+            {
+                nated = true;
+                if (!rules.Contains(rule)) rules.Add(rule);
+            }
+        }
+
+        if (!leaves) return new OutboundNat(false, ReachabilityVerdict.Denied, [], null, []);
+        ReachabilityVerdict? answer = !nated && !plain ? null
+            : !plain && !maybe ? ReachabilityVerdict.Allowed
+            : !nated && !maybe ? ReachabilityVerdict.Denied
+            : ReachabilityVerdict.Partial;
+        return answer == ReachabilityVerdict.Partial ? null : Answer(answer, [], rules, n, inputs, role);
+    }
+
+    private static OutboundNat FromRegions(ImmutableArray<ReachRegion> regions, AuditedNetwork n, AuditInputs inputs, PacketSpace space, IntervalSet whole,
+        Func<Target, string> role)
+    {
         // A container reaching itself (its own published port, which Docker's hairpin MASQUERADE NATs)
         // is no traffic between two containers: boxes of one address to itself are left out.
-        var leaving = SymbolicEngine.Reach(nat, PacketPath.Forward, query).Regions
+        var leaving = regions
             .Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
             .Select(r => (Region: r, Boxes: r.Packets.Boxes.Where(b => !ToItself(b)).ToList()))
             .Where(r => r.Boxes.Count > 0)
@@ -66,11 +114,18 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
             : nated.Count == 0 && plain.Count == leaving.Count ? ReachabilityVerdict.Denied
             : ReachabilityVerdict.Partial;
         var rules = nated.Select(r => NatRule(r, inputs)!.Value).Distinct().ToList();
-        var snat = rules.Select(r => r.Target).OfType<SnatTarget>().FirstOrDefault(t => t.To?.First is not null);
         ImmutableArray<AllowedFlow> flows = verdict == ReachabilityVerdict.Partial
             ? PairReach.Merge(nated.SelectMany(r => r.Packets.Boxes).Select(b => (FlowText.Protocols(b[Dimension.Proto], space), FlowText.Ports(b, space),
                 "connection", false, b[Dimension.Dst])), whole, n.Family)
             : [];
+        return Answer(verdict, flows, rules, n, inputs, role);
+    }
+
+    /// <summary>Traffic leaves: the verdict, the flows NATed when only some are, the SNAT address when every rule is one to an address, the rules as evidence.</summary>
+    private static OutboundNat Answer(ReachabilityVerdict? verdict, ImmutableArray<AllowedFlow> flows, List<(ResponsibleRule Rule, Target Target)> rules,
+        AuditedNetwork n, AuditInputs inputs, Func<Target, string> role)
+    {
+        var snat = rules.Select(r => r.Target).OfType<SnatTarget>().FirstOrDefault(t => t.To?.First is not null);
         return new OutboundNat(true, verdict, flows,
             snat is { To.First: { } to } && rules.All(r => r.Target is SnatTarget) ? IpAddressValue.Format(to, n.Family) : null,
             [.. rules.Select(r => EvidenceOf.Rule(inputs.Ruleset, r.Rule, role(r.Target)))]);
@@ -83,4 +138,17 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
     private static (ResponsibleRule Rule, Target Target)? NatRule(ReachRegion region, AuditInputs inputs) =>
         region.Rules.Reverse().Select(r => (Rule: r, Target: PortReach.SourceOf(inputs.Ruleset, r)?.Target))
             .Where(x => x.Target is SnatTarget or MasqueradeTarget).Select(x => ((ResponsibleRule, Target)?)(x.Rule, x.Target!)).FirstOrDefault();
+
+    /// <summary>The same of a flow's way, oldest rule first; <paramref name="targets"/> remembers each rule's target (a walk meets a few rules thousands of times).</summary>
+    private static (ResponsibleRule Rule, Target Target)? NatRule(List<ResponsibleRule> way, AuditInputs inputs, Dictionary<ResponsibleRule, Target?> targets)
+    {
+        for (var i = way.Count - 1; i >= 0; i--)
+        {
+            var rule = way[i];
+            if (!targets.TryGetValue(rule, out var target)) targets[rule] = target = PortReach.SourceOf(inputs.Ruleset, rule)?.Target;
+            if (target is SnatTarget or MasqueradeTarget) return (rule, target);
+        }
+
+        return null;
+    }
 }
