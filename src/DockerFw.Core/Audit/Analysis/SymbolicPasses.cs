@@ -22,19 +22,29 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     private readonly Dictionary<string, IntervalSet> _containerAddresses = [];
     private BridgePieces? _fromOutside;
 
+    // The rules are compiled twice, once per model of the host's addresses (Rules, and Containers
+    // below); every other ruleset the audit asks is one of these two cut to some tables or merged for
+    // verdicts. Compiling each again (five compiles of every rule they hold) was a fifth of the audit of
+    // a 1,000-bridge host. nft tables are cut by their base chains' types instead (AuditInputs.NatOnly),
+    // so a ruleset holding any is compiled for each question as before.
+    private readonly bool _cut = !inputs.Ruleset.Tables.Any(t => t.IsNative);
+
     // Asked only about container addresses (each network's pass, the replies to them, the packets from
-    // outside to them): the gateways are not local here, so the subnets stay whole (see Walk).
-    private readonly Lazy<SymbolicRuleset> _verdicts = new(() =>
-        inputs.HostModel.Compile(inputs.Ruleset, ReachDetail.Verdicts, local: inputs.HostModel.LocalOutsideSubnets));
+    // outside to them, their outbound NAT): the gateways are not local here, so the subnets stay whole (see Walk).
+    private readonly Lazy<SymbolicRuleset> _containers = new(() => inputs.HostModel.Compile(inputs.Ruleset, local: inputs.HostModel.LocalOutsideSubnets));
+
+    private SymbolicRuleset? _verdicts;
+
+    private SymbolicRuleset Verdicts => _verdicts ??= _containers.Value.ForVerdicts();
 
     public SymbolicRuleset Rules { get; } = Compile(inputs, ReachDetail.Rules);
 
-    private readonly Lazy<SymbolicRuleset> _nat = new(() => inputs.HostModel.Compile(inputs.NatOnly));
+    private SymbolicRuleset? _nat;
 
     /// <summary>The nat table alone, on the host model: what NAT does, whatever the filter does.</summary>
-    public SymbolicRuleset Nat => _nat.Value;
+    public SymbolicRuleset Nat => _nat ??= _cut ? Rules.WithTables(t => t == "nat") : inputs.HostModel.Compile(inputs.NatOnly);
 
-    private readonly Lazy<SymbolicRuleset> _natOfContainers = new(() => inputs.HostModel.Compile(inputs.NatOnly, local: inputs.HostModel.LocalOutsideSubnets));
+    private SymbolicRuleset? _natOfContainers;
 
     /// <summary>
     /// The nat table alone, asked only about packets from container addresses to container addresses
@@ -42,12 +52,13 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// no host address here, which those packets never carry, so that <c>--dst-type LOCAL</c> is the
     /// few ranges outside the subnets, not N gateways between them (a copy of 2N ranges per network).
     /// </summary>
-    public SymbolicRuleset NatOfContainers => _natOfContainers.Value;
+    public SymbolicRuleset NatOfContainers => _natOfContainers ??= _cut ? _containers.Value.WithTables(t => t == "nat")
+        : inputs.HostModel.Compile(inputs.NatOnly, local: inputs.HostModel.LocalOutsideSubnets);
 
-    private readonly Lazy<SymbolicRuleset> _withoutNat = new(() => inputs.HostModel.Compile(inputs.WithoutNat));
+    private SymbolicRuleset? _withoutNat;
 
     /// <summary>Every table but nat, on the host model: what the filter alone does with a packet to the host (a host firewall's view).</summary>
-    public SymbolicRuleset WithoutNat => _withoutNat.Value;
+    public SymbolicRuleset WithoutNat => _withoutNat ??= _cut ? Rules.WithTables(t => t != "nat") : inputs.HostModel.Compile(inputs.WithoutNat);
 
     public PacketSpace Space => Rules.Space;
 
@@ -81,7 +92,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         // bridges", N ranges) would be copied at every split. Only packets to the subnets are asked
         // (see SubnetDestinations), the gateways among them judged as no host address.
         var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All).With(Dimension.Dst, SubnetDestinations));
-        var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, toBridges), Dimension.Out, BridgeSymbols);
+        var quick = new BridgePieces(SymbolicEngine.Reach(Verdicts, PacketPath.Forward, toBridges), Dimension.Out, BridgeSymbols);
         // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
         // way against the declaration): icc's evidence and the links come from the rules recorded.
         var open = quick.Open().Where(b => b != a.Bridge).ToList();
@@ -134,14 +145,14 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
     public IReadOnlyList<Box> Accepted(PacketSet packets) => packets.IsEmpty ? []
-        : [.. SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward, packets).Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)];
+        : [.. SymbolicEngine.Reach(Verdicts, PacketPath.Forward, packets).Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)];
 
     /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>
     public BridgePieces RepliesTo(AuditedNetwork a)
     {
         if (_repliesTo.TryGetValue(a.Bridge, out var cached)) return cached;
         var query = new ReachQuery(PacketPath.Forward) { Out = new InterfacePattern(a.Bridge), Destination = a.Subnet, State = ConntrackStates.Established };
-        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, query), Dimension.In, BridgeSymbols);
+        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(Verdicts, query), Dimension.In, BridgeSymbols);
     }
 
     /// <summary>
@@ -163,7 +174,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         var addressed = IntervalSet.FromRanges(inputs.Networks.SelectMany(n => ContainerAddresses(n).Ranges));
         var outside = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src)))
             .With(Dimension.Dst, addressed));
-        var quick = new BridgePieces(SymbolicEngine.Reach(_verdicts.Value, PacketPath.Forward,
+        var quick = new BridgePieces(SymbolicEngine.Reach(Verdicts, PacketPath.Forward,
             outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out, BridgeSymbols);
         var open = quick.Accepting().Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
         if (!open.IsEmpty)
