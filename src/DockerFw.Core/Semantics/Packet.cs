@@ -6,7 +6,8 @@ namespace DockerFw.Core.Semantics;
 /// One concrete packet as the rules see it. Ports apply to tcp/udp/sctp/udplite/dccp, the ICMP type
 /// and code to icmp/ipv6-icmp. Interfaces are null where the hook has none (no input interface on
 /// OUTPUT, no output interface on PREROUTING). <see cref="PhysIn"/>/<see cref="PhysOut"/> are the bridge
-/// ports when the packet was bridged and br_netfilter handed it to iptables.
+/// ports when the packet was bridged and br_netfilter handed it to iptables. An IPv6 packet carries no
+/// routing, hop-by-hop or destination-options header (<see cref="BareModules.NeedsExtensionHeader"/>).
 /// </summary>
 public sealed record Packet(
     IpFamily Family,

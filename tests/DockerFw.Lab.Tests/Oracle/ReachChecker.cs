@@ -11,7 +11,8 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// reach is asked once for every NEW packet of FORWARD and once for every ESTABLISHED or RELATED one,
 /// on the host's dumps with its addresses (host.json), and each probe's packet and its answer (the
 /// echo or RST: ESTABLISHED; an ICMP port unreachable: RELATED) are looked up in the regions. A probe
-/// came back exactly when both are ACCEPT; a MAYBE is a disagreement. reach answers the rules only:
+/// came back exactly when both are ACCEPT (and, over IPv6 inside one bridge, the neighbour
+/// solicitation and advertisement that come first, untracked); a MAYBE is a disagreement. reach answers the rules only:
 /// a probe that never meets them (bridged with bridge-nf-call-iptables 0 for its bridge, routed with
 /// ip_forward 0), or whose answer is never sent (the server has no route back to a client whose
 /// address the request kept), is not compared. IPv4: between container endpoints, and to the ports published on
@@ -49,6 +50,8 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
             var families = probes.Select(r => r.Probe.Destination.AddressFamily == AddressFamily.InterNetworkV6).Distinct().ToList();
             var fresh = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, "NEW", six));
             var replies = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, "ESTABLISHED,RELATED", six));
+            // IPv6 inside a bridge needs neighbour discovery first, untracked by conntrack.
+            var neighbours = families.Contains(true) ? Reach(dir.FullName, legacy, host, "UNTRACKED", six: true) : null;
             var dump = dumps.GetValueOrDefault("iptables-save", "").Split('\n');
             var dump6 = dumps.GetValueOrDefault("ip6tables-save", "").Split('\n');
             var found = new List<(string Class, string Claim, ProbeResult Probe)>();
@@ -94,6 +97,15 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // Through DNAT only the container's echo says the packet went the way reach describes.
                 var reached = dnat.Ip is null ? r.Reached : r.Outcome == Outcome.Echoed;
                 var claim = $"reach (FORWARD{(six ? ", IPv6" : "")}) says NEW {Describe(forward)} is {Say(f)}, its answer {Describe(reply)} is {Say(b)}";
+                // Two containers of one bridge find each other's link first (oracle F25): the client's
+                // solicitation and the server's advertisement join the request and its answer.
+                if (six && from == to && dnat.Ip is null && neighbours is not null && f is { Verdict: "ACCEPT" } && b is { Verdict: "ACCEPT" })
+                {
+                    var (solicit, advertise) = NeighbourDiscovery(p, from);
+                    var (ns, na) = (neighbours.Of(solicit), neighbours.Of(advertise));
+                    claim += $", and the neighbour solicitation {Describe(solicit)} is {Say(ns)}, the advertisement {Describe(advertise)} is {Say(na)}";
+                    if (ns is not { Verdict: "ACCEPT" } || na is not { Verdict: "ACCEPT" }) f = ns is { Verdict: "ACCEPT" } ? na : ns;
+                }
                 if (f is null || b is null) found.Add(("reach/no-region", claim, r));
                 else if (f.Value.Verdict == ReachRegions.Overlap || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == ReachRegions.Overlap)) found.Add(("reach/overlapping-boxes", claim, r));
                 else if (f.Value.Verdict == "MAYBE" || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == "MAYBE")) found.Add(("reach/maybe", claim, r));
@@ -190,6 +202,20 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         }
 
         return (forward, reply);
+    }
+
+    /// <summary>
+    /// The client's neighbour solicitation (ICMPv6 135, to the server's solicited-node group
+    /// ff02::1:ffXX:XXXX) and the server's advertisement back (136), both untracked by conntrack.
+    /// </summary>
+    private static (Dictionary<string, string> Solicit, Dictionary<string, string> Advertise) NeighbourDiscovery(Probe p, string bridge)
+    {
+        var target = p.Destination.GetAddressBytes();
+        var group = System.Net.IPAddress.Parse("ff02::1:ff00:0").GetAddressBytes();
+        (group[13], group[14], group[15]) = (target[13], target[14], target[15]);
+        Dictionary<string, string> Icmp(string src, string dst, string type) =>
+            new() { ["src"] = src, ["dst"] = dst, ["proto"] = "58", ["icmpType"] = type, ["state"] = "UNTRACKED", ["in"] = bridge, ["out"] = bridge, ["mark"] = "0" };
+        return (Icmp(p.Source!.ToString(), new System.Net.IPAddress(group).ToString(), "135"), Icmp(p.Destination.ToString(), p.Source!.ToString(), "136"));
     }
 
     private static string Describe(Dictionary<string, string> k) =>

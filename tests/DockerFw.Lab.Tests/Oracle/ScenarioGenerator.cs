@@ -25,7 +25,56 @@ public static class ScenarioGenerator
         var later = Later(new Random(unchecked((seed * 7919) + 17)), scenario, usedHostPorts);
         var withPolicy = later with { Policy = PolicyGenerator.Draw(new Random(unchecked((seed * 104729) + 29)), later) };
         var larger = Larger(new Random(unchecked((seed * 15485863) + 41)), withPolicy, usedHostPorts);
-        return Options(new Random(unchecked((seed * 32452843) + 53)), larger);
+        var options = Options(new Random(unchecked((seed * 32452843) + 53)), larger);
+        return Ufw(new Random(Mixed(seed, 59)), options);
+    }
+
+    // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds
+    // are alike (seeds 4160, 4163, 4166... all drew the same way): a later stream mixes its seed first.
+    private static int Mixed(int seed, int stream)
+    {
+        var z = unchecked(((ulong)(uint)seed << 8 | (uint)stream) + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
+    }
+
+    /// <summary>
+    /// ufw on the host, from a sixth stream (each earlier seed keeps its host, with these on top): one
+    /// scenario in four enables the real ufw (Debian's package, default deny incoming, ssh allowed) after
+    /// Docker, as an admin who installs it later does. On top, each half the time: the widely published
+    /// "ufw and Docker" after.rules recipe (DOCKER-USER sends forwarded traffic through ufw's route rules
+    /// and drops new connections from public sources to private addresses), <c>ufw deny</c> of a
+    /// published host port (which DNAT passes by), <c>ufw route allow</c> of a container's port (which
+    /// only the recipe makes matter); a third of the time <c>ufw route deny</c> between two bridges, a
+    /// quarter <c>ufw default allow routed</c> (FORWARD's policy ACCEPT under Docker's rules).
+    /// </summary>
+    private static ScenarioSpec Ufw(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return scenario;
+        var tampers = new List<Tamper> { new(TamperKinds.UfwEnabled) };
+        var recipe = random.Next(2) == 0;
+        if (recipe) tampers.Add(new Tamper(TamperKinds.UfwDockerRecipe));
+        var published = scenario.Containers.SelectMany(c => c.Published).ToList();
+        if (published.Count > 0 && random.Next(2) == 0)
+            tampers.Add(new Tamper(TamperKinds.UfwDenyHostPort, Port: published[random.Next(published.Count)].HostPort));
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints).ToList();
+        if (served.Count > 0 && random.Next(2) == 0 && recipe)
+        {
+            var c = served[random.Next(served.Count)];
+            tampers.Add(new Tamper(TamperKinds.UfwRouteAllowPort, Container: c.Name, Port: c.TcpPorts[0]));
+        }
+
+        if (random.Next(3) == 0)
+        {
+            var networks = scenario.Networks.Select(n => n.Name).Append("bridge").ToList();
+            var a = networks[random.Next(networks.Count)];
+            var b = networks.Where(n => n != a).ElementAt(random.Next(networks.Count - 1));
+            tampers.Add(new Tamper(TamperKinds.UfwRouteDenyBetween, a, b));
+        }
+
+        if (random.Next(4) == 0) tampers.Add(new Tamper(TamperKinds.UfwAllowRouted));
+        return scenario.WithTampers([.. scenario.Tampers, .. tampers]);
     }
 
     /// <summary>

@@ -48,4 +48,22 @@ public sealed class ScenarioGeneratorTests
         Assert.Contains(scenarios, s => s.Containers.Count == 12);
         Assert.InRange(scenarios.Count(s => s.Networks.Count > 4 || s.Containers.Count > 8), 40, 120);
     }
+
+    [Fact]
+    public void One_host_in_four_runs_ufw_and_its_rules_come_after_the_earlier_tampering()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withUfw = scenarios.Where(s => s.Tampers.Any(t => t.Kind.StartsWith("ufw-", StringComparison.Ordinal))).ToList();
+
+        Assert.InRange(withUfw.Count, 70, 130);
+        Assert.All(withUfw, s =>
+        {
+            var first = s.Tampers.ToList().FindIndex(t => t.Kind == TamperKinds.UfwEnabled);
+            Assert.True(first >= 0 && s.Tampers.Skip(first).All(t => t.Kind.StartsWith("ufw-", StringComparison.Ordinal)), s.Describe());
+            if (s.Tampers.Any(t => t.Kind == TamperKinds.UfwRouteAllowPort)) Assert.Contains(s.Tampers, t => t.Kind == TamperKinds.UfwDockerRecipe);
+        });
+        Assert.Contains(withUfw, s => s.Tampers.Any(t => t.Kind == TamperKinds.UfwDockerRecipe));
+        Assert.Contains(withUfw, s => s.Tampers.Any(t => t.Kind == TamperKinds.UfwDenyHostPort));
+        Assert.Contains(withUfw, s => s.Tampers.Any(t => t.Kind == TamperKinds.UfwAllowRouted));
+    }
 }

@@ -36,4 +36,10 @@ public static class TamperKinds
     public const string LegacyDropBetween = "iptables-legacy-drop-between-networks";
     public const string LegacyDropContainerPort = "iptables-legacy-drop-container-port";
     public const string LegacyForwardPolicyDrop = "iptables-legacy-forward-policy-drop";
+    public const string UfwEnabled = "ufw-enabled";
+    public const string UfwDockerRecipe = "ufw-docker-after-rules";
+    public const string UfwDenyHostPort = "ufw-deny-host-port";
+    public const string UfwRouteAllowPort = "ufw-route-allow-container-port";
+    public const string UfwRouteDenyBetween = "ufw-route-deny-between-networks";
+    public const string UfwAllowRouted = "ufw-default-allow-routed";
 }

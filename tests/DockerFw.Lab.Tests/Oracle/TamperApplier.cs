@@ -79,6 +79,30 @@ public static partial class TamperApplier
             case LegacyForwardPolicyDrop:
                 lab.MustInLab("iptables-legacy", "-P", "FORWARD", "DROP");
                 break;
+            case UfwEnabled:
+                Ufw.Run(lab, "allow", "22/tcp");
+                Ufw.Enable(lab);
+                break;
+            case UfwDockerRecipe:
+                Ufw.AppendDockerRecipe(lab);
+                Ufw.Enable(lab);
+                break;
+            case UfwDenyHostPort:
+                Ufw.Run(lab, "deny", Port(t));
+                Ufw.Enable(lab);
+                break;
+            case UfwRouteAllowPort:
+                Ufw.Run(lab, "route", "allow", "proto", "tcp", "from", "any", "to", Ip(t.Container), "port", Port(t));
+                Ufw.Enable(lab);
+                break;
+            case UfwRouteDenyBetween:
+                Ufw.Run(lab, "route", "deny", "in", "on", Br(t.Network), "out", "on", Br(t.Other));
+                Ufw.Enable(lab);
+                break;
+            case UfwAllowRouted:
+                Ufw.Run(lab, "default", "allow", "routed");
+                Ufw.Enable(lab);
+                break;
             default:
                 throw new InvalidOperationException($"unknown tamper {t.Kind}");
         }

@@ -21,6 +21,10 @@ public static class IccFacts
         if (inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family) == false) return Effect.On([]);
         if (!walked.TryGetValue(n.Bridge, out var all)) return Effect.Off([]);
         var containers = Containers(n, inputs, passes);
+        // Over IPv6 the containers must first find each other's link, through the same hook.
+        if (n.Family == IpFamily.V6 && NeighbourDiscoveryGate.Judge(n.Bridge, containers, passes, inputs.Ruleset) is var (nd, dropping) && nd != ReachVerdict.Accept)
+            return nd is null ? Effect.Unknown : Effect.Off(dropping);
+
         var pieces = Pieces(n, all, containers);
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = pieces.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();

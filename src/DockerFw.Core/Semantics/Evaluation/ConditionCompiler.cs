@@ -16,20 +16,19 @@ internal static class ConditionCompiler
         return [.. conditions];
     }
 
-    // Modules whose every option the engine evaluates (recent only for --set).
-    private static readonly HashSet<string> Modelled =
-    [
-        "tcp", "udp", "udplite", "sctp", "dccp", "multiport", "icmp", "icmp6", "conntrack", "state", "addrtype",
-        "comment", "mark", "connmark", "set", "physdev", "iprange",
-    ];
-
     // The kernel's matches for these headers never hold for a fragment after the first.
     private static readonly HashSet<string> NeedTransportHeader = ["tcp", "udp", "udplite", "sctp", "dccp", "multiport", "icmp", "icmp6"];
 
     private static void AddBlock(MatchBlock block, List<Condition> conditions)
     {
         if (block.Module is { } module && NeedTransportHeader.Contains(module)) conditions.Add(new FragmentCondition(negated: true));
-        if (block.Module is { } bare && block.Matches.IsEmpty && !Modelled.Contains(bare))
+        if (block.Module is { } header && BareModules.NeedsExtensionHeader(header))
+        {
+            conditions.Add(new ConstantCondition(Truth.False, ""));
+            return;
+        }
+
+        if (block.Module is { } bare && block.Matches.IsEmpty && !BareModules.MatchesEveryPacket(bare))
         {
             conditions.Add(new ConstantCondition(Truth.Maybe, ReasonFor(bare, [])));
             return;

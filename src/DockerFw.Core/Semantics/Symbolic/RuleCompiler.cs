@@ -36,6 +36,13 @@ internal static class RuleCompiler
 
         void Doubt(string why) => doubt ??= why;
 
+        foreach (var block in rule.Blocks)
+        {
+            if (block.Module is not { } module) continue;
+            if (BareModules.NeedsExtensionHeader(module)) never = true;
+            else if (block.Matches.IsEmpty && !BareModules.MatchesEveryPacket(module)) Doubt($"-m {module} with no option still matches only some packets");
+        }
+
         foreach (var match in rule.Matches)
         {
             switch (match)
