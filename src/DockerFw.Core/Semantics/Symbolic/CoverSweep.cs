@@ -19,13 +19,24 @@ internal static class CoverSweep
 
     public static void Split(Box domain, IReadOnlyList<Box> covers, List<Box> covered, List<Box> uncovered)
     {
-        var keys = new ulong[covers.Count];
-        var random = new Random(covers.Count);
-        for (var i = 0; i < keys.Length; i++) keys[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 32);
+        var keys = Keys(covers.Count);
         var active = new List<int>(covers.Count);
         for (var i = 0; i < covers.Count; i++)
             if (covers[i].Overlaps(domain)) active.Add(i);
         Sweep(domain, 0, active, covers, keys, covered, uncovered);
+    }
+
+    // The keys are a function of the count alone, and the region builder sweeps every piece of an
+    // owner's region with the same covers: the last ones are kept (thousands of random draws a piece).
+    [ThreadStatic] private static ulong[]? LastKeys;
+
+    private static ulong[] Keys(int count)
+    {
+        if (LastKeys is { } last && last.Length == count) return last;
+        var keys = new ulong[count];
+        var random = new Random(count);
+        for (var i = 0; i < keys.Length; i++) keys[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 32);
+        return LastKeys = keys;
     }
 
     private static void Sweep(Box domain, int level, List<int> active, IReadOnlyList<Box> covers, ulong[] keys, List<Box> covered, List<Box> uncovered)
