@@ -69,8 +69,13 @@ internal static class SwarmHost
     /// <summary>Docker's test of VNI 4097 (sec) with xt_u32, as iptables-save prints it.</summary>
     public const string U32 = "u32 --u32 \"0x0>>0x16&0x3c@0xc&0xffffff00=0x100100\"";
 
-    /// <summary>The same test as a BPF program (moby built with libnetwork_overlay_bpf): dockerfw does not run BPF.</summary>
-    public const string Bpf = "bpf --bytecode \"6,48 0 0 0,84 0 0 15,100 0 0 2,7 0 0 0,64 0 0 12,21 0 1 1048832\"";
+    /// <summary>
+    /// The same test as a BPF program (moby built with libnetwork_overlay_bpf): dockerfw does not run BPF.
+    /// moby's vniMatchBPF for VNI 4097: ldx 4*([0]&amp;0xf); ld [x+12]; and #0xffffff00; jeq #(4097&lt;&lt;8),
+    /// match; ret #0; match: ret #-1. (A six-instruction prefix kept here before jumped past its end: the
+    /// kernel refuses it, and so does the reader since 4681e81.)
+    /// </summary>
+    public const string Bpf = "bpf --bytecode \"6,177 0 0 0,64 0 0 12,84 0 0 4294967040,21 1 0 1048832,6 0 0 0,6 0 0 4294967295\"";
 
     /// <summary>The dump with INPUT's policy, admin rules before Docker's INPUT rules, Docker's VNI test, and admin rules before FORWARD's.</summary>
     public static string Dump(string inputPolicy = "ACCEPT", string beforeDocker = "", string vniTest = U32, string forward = "") =>
