@@ -21,7 +21,7 @@ internal static class BpfBytecode
     {
         const string Form = "a BPF program 'N,CODE JT JF K,...' (as nfbpf_compile prints it)";
         var at = 0;
-        if (!Scan(text, ref at, out var length) || at >= text.Length || text[at] != ',') return Form;
+        if (!CNumbers.Scan(text, ref at, out var length) || at >= text.Length || text[at] != ',') return Form;
         var count = (ushort)length;
         if (count is 0 or > MaxInstructions) return $"a BPF program of 1-{MaxInstructions} instructions";
         var program = new Instruction[count];
@@ -30,34 +30,13 @@ internal static class BpfBytecode
         {
             if (found >= count) return $"a BPF program of {count} instructions, as its length says";
             var i = comma + 1;
-            if (!Scan(text, ref i, out var code) || !Scan(text, ref i, out var jt) || !Scan(text, ref i, out var jf) || !Scan(text, ref i, out var k))
+            if (!CNumbers.Scan(text, ref i, out var code) || !CNumbers.Scan(text, ref i, out var jt) || !CNumbers.Scan(text, ref i, out var jf) || !CNumbers.Scan(text, ref i, out var k))
                 return $"{Form}: instruction {found} is not four numbers";
             program[found++] = new((ushort)code, (byte)jt, (byte)jf, (uint)k);
         }
 
         if (found != count) return $"a BPF program of {count} instructions, as its length says";
         return KernelProblem(program) is { } problem ? $"a BPF program the kernel's check takes ({problem})" : null;
-    }
-
-    /// <summary>One <c>%hu</c>-like conversion: C's blanks, a sign, decimal digits (at least one), strtoul's wrap and saturation.</summary>
-    private static bool Scan(string text, ref int at, out ulong value)
-    {
-        value = 0;
-        while (at < text.Length && CDouble.IsSpace(text[at])) at++;
-        var negative = at < text.Length && text[at] == '-';
-        if (at < text.Length && text[at] is '-' or '+') at++;
-        var start = at;
-        var overflow = false;
-        while (at < text.Length && char.IsAsciiDigit(text[at]))
-        {
-            var digit = (ulong)(text[at++] - '0');
-            if (value > (ulong.MaxValue - digit) / 10) overflow = true;
-            else value = value * 10 + digit;
-        }
-
-        if (overflow) value = ulong.MaxValue;
-        if (negative) value = unchecked(0 - value);
-        return at > start;
     }
 
     // Classic BPF's opcodes the kernel takes (chk_code_allowed).

@@ -47,6 +47,32 @@ internal static class CNumbers
         return negative ? unchecked(0 - value) : value;
     }
 
+    /// <summary>
+    /// One <c>%llu</c> (or narrower) conversion of <c>sscanf</c> from <paramref name="at"/>: C's blanks,
+    /// a sign, decimal digits (at least one, else false); past 64 bits the value saturates, and a '-'
+    /// then negates with wrap-around. The counters' brackets and <c>-m bpf --bytecode</c> read it.
+    /// </summary>
+    public static bool Scan(ReadOnlySpan<char> text, ref int at, out ulong value)
+    {
+        value = 0;
+        while (at < text.Length && CDouble.IsSpace(text[at])) at++;
+        var negative = at < text.Length && text[at] == '-';
+        if (at < text.Length && text[at] is '-' or '+') at++;
+        var start = at;
+        var overflow = false;
+        while (at < text.Length && char.IsAsciiDigit(text[at]))
+        {
+            var digit = (ulong)(text[at++] - '0');
+            if (value > (ulong.MaxValue - digit) / 10) overflow = true;
+            else value = value * 10 + digit;
+        }
+
+        if (at == start) return false;
+        if (overflow) value = ulong.MaxValue;
+        if (negative) value = unchecked(0 - value);
+        return true;
+    }
+
     /// <summary><c>atoll(s)</c>: decimal, saturating at the 64-bit bounds, 0 when no digit starts the text.</summary>
     public static long Atoll(ReadOnlySpan<char> s)
     {

@@ -17,8 +17,8 @@ internal static class RuleCounters
     {
         counters = Counters.Zero;
         var at = 0;
-        if (!Literal(text, ref at, '[') || !Number(text, ref at, out var packets)) return false;
-        if (!Literal(text, ref at, ':') || !Number(text, ref at, out var bytes)) return false;
+        if (!Literal(text, ref at, '[') || !CNumbers.Scan(text, ref at, out var packets)) return false;
+        if (!Literal(text, ref at, ':') || !CNumbers.Scan(text, ref at, out var bytes)) return false;
         counters = new Counters(packets, bytes);
         return true;
     }
@@ -40,7 +40,7 @@ internal static class RuleCounters
     public static bool TryScan(ReadOnlySpan<char> text, out ulong value)
     {
         var at = 0;
-        return Number(text, ref at, out value);
+        return CNumbers.Scan(text, ref at, out value);
     }
 
     private static bool Literal(ReadOnlySpan<char> text, ref int at, char c)
@@ -50,27 +50,6 @@ internal static class RuleCounters
         return true;
     }
 
-    // %llu: C's white space, an optional sign, then decimal digits (at least one); overflow saturates.
-    private static bool Number(ReadOnlySpan<char> text, ref int at, out ulong value)
-    {
-        value = 0;
-        while (at < text.Length && CDouble.IsSpace(text[at])) at++;
-        var negative = at < text.Length && text[at] == '-';
-        if (at < text.Length && text[at] is '-' or '+') at++;
-        var start = at;
-        var overflow = false;
-        while (at < text.Length && char.IsAsciiDigit(text[at]))
-        {
-            var digit = (ulong)(text[at++] - '0');
-            if (value > (ulong.MaxValue - digit) / 10) overflow = true;
-            else value = value * 10 + digit;
-        }
-
-        if (at == start) return false;
-        if (overflow) value = ulong.MaxValue;
-        if (negative) value = unchecked(0 - value);
-        return true;
-    }
 }
 
 /// <summary>The entry point TableBuilder calls for a chain line's counters: <see cref="RuleCounters.TryParsePolicy"/>.</summary>
