@@ -78,7 +78,7 @@ public static class IccFacts
     /// connection: a policy's plan accepts them inside a bridge it drops in, and icc is not about them.
     /// </summary>
     private static bool NeighbourDiscovery(Box b) =>
-        b[Dimension.Proto].IsSubsetOf(IntervalSet.Single((UInt128)Protocol.IcmpV6)) && b[Dimension.IcmpType].IsSubsetOf(IntervalSet.Range(135, 136));
+        b[Dimension.Proto].IsSubsetOf(IntervalSet.Single((UInt128)Protocol.IcmpV6)) && b[Dimension.IcmpType].IsSubsetOf(IntervalSet.Range(NeighbourDiscoveryGate.Solicitation, NeighbourDiscoveryGate.Advertisement));
 
     /// <summary>Accepted by Docker's own link rule (filter DOCKER, one source, one destination, one protocol): judged as links.</summary>
     private static bool OpenedByLink(Piece p)

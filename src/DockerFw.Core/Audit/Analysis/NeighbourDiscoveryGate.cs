@@ -17,8 +17,11 @@ namespace DockerFw.Core.Audit.Analysis;
 /// </summary>
 public static class NeighbourDiscoveryGate
 {
+    /// <summary>ICMPv6 neighbour solicitation and advertisement, the types neighbour discovery is.</summary>
+    public const int Solicitation = 135, Advertisement = 136;
+
     // ff02::1:ff00:0/104, the solicited-node multicast groups.
-    private static readonly UInt128 SolicitedNodeFirst = UInt128.Parse("338963523518870617245727861372719464448"); // ff02::1:ff00:0
+    private static readonly UInt128 SolicitedNodeFirst = IpAddressValue.Parse("ff02::1:ff00:0", IpFamily.V6);
     private static readonly UInt128 SolicitedNodeLast = SolicitedNodeFirst + ((UInt128)1 << 24) - 1;
 
     private const string Role = "drops IPv6 neighbour discovery (ICMPv6 135/136) between containers of the bridge: no IPv6 packet between them is delivered";
@@ -37,8 +40,8 @@ public static class NeighbourDiscoveryGate
             .With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Untracked))
             .With(Dimension.In, on).With(Dimension.Out, on)
             .With(Dimension.Src, containers);
-        var solicitations = icmp.With(Dimension.IcmpType, IntervalSet.Single(135)).With(Dimension.Dst, IntervalSet.Range(SolicitedNodeFirst, SolicitedNodeLast));
-        var advertisements = icmp.With(Dimension.IcmpType, IntervalSet.Single(136)).With(Dimension.Dst, containers);
+        var solicitations = icmp.With(Dimension.IcmpType, IntervalSet.Single(Solicitation)).With(Dimension.Dst, IntervalSet.Range(SolicitedNodeFirst, SolicitedNodeLast));
+        var advertisements = icmp.With(Dimension.IcmpType, IntervalSet.Single(Advertisement)).With(Dimension.Dst, containers);
         var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, new PacketSet([solicitations, advertisements]));
         var verdicts = result.Regions.Select(r => r.Verdict).Distinct().ToList();
         if (verdicts is [ReachVerdict.Accept]) return (ReachVerdict.Accept, []);

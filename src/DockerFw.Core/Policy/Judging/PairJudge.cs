@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
@@ -136,7 +137,7 @@ internal static class PairJudge
     /// </summary>
     internal static PacketSet NeighbourDiscovery(PacketSpace space) => PacketSet.Of(Whole(space)
         .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))
-        .With(Dimension.IcmpType, IntervalSet.Range(135, 136)));
+        .With(Dimension.IcmpType, IntervalSet.Range(NeighbourDiscoveryGate.Solicitation, NeighbourDiscoveryGate.Advertisement)));
 
     /// <summary>The packets of the allowed protocols and ports, from any source port, and those of kept links.</summary>
     internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
