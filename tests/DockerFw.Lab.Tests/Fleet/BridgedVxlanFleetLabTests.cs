@@ -89,7 +89,7 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
     [LabFact]
     public void A_tunnel_port_smaller_than_the_containers_mtu_is_dfw775_and_the_bridge_drops_their_largest_frames()
     {
-        SetTunnelMtu(1400);
+        lab.SetTunnelMtu(1400);
         try
         {
             var fleet = FleetLabRuns.Fleet(lab, folder);
@@ -102,22 +102,12 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
             Assert.Equal(["reachable", "reachable"], fleet.Outcomes("containers"));
             FleetLabRuns.CheckAgainstTraffic(lab, fleet);
             // ... but a bridge does not fragment: the containers' largest packets die at the sender's tunnel port, DF or not.
-            Assert.False(Datagram(FleetLab.VxlanMtu), "1450 bytes crossed a bridge port of MTU 1400");
-            Assert.True(Datagram(1400), "1400 bytes did not cross a bridge port of MTU 1400");
+            Assert.False(lab.DatagramArrives(FleetLab.VxlanMtu), "1450 bytes crossed a bridge port of MTU 1400");
+            Assert.True(lab.DatagramArrives(1400), "1400 bytes did not cross a bridge port of MTU 1400");
         }
         finally
         {
-            SetTunnelMtu(FleetLab.VxlanMtu);
+            lab.SetTunnelMtu(FleetLab.VxlanMtu);
         }
     }
-
-    private void SetTunnelMtu(int mtu)
-    {
-        foreach (var host in new[] { lab.A, lab.B })
-            host.MustInLab("ip", "link", "set", FleetLab.VxlanDevice, "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>One datagram of <paramref name="size"/> bytes from web (on a) to db (on b): whether it arrived.</summary>
-    private bool Datagram(int size) =>
-        DontFragmentProbe.Arrives(FleetLab.NetnsOf(lab.A, "web"), FleetLab.NetnsOf(lab.B, "db"), lab.DbAddress, size);
 }

@@ -138,6 +138,16 @@ public class FleetLab : IDisposable
     public void RouteToA() =>
         B.MustInLab("ip", "route", "add", SubnetA, "via", Transport == FleetTransport.Vxlan ? VxlanA : UnderA, "dev", PeerDevice);
 
+    /// <summary>Both hosts' tunnel device (<see cref="VxlanDevice"/>) at <paramref name="mtu"/>.</summary>
+    public void SetTunnelMtu(int mtu)
+    {
+        foreach (var host in new[] { A, B })
+            host.MustInLab("ip", "link", "set", VxlanDevice, "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>One datagram of <paramref name="size"/> bytes with DF set from web (on a) to db (on b): whether it arrived.</summary>
+    public bool DatagramArrives(int size) => DontFragmentProbe.Arrives(NetnsOf(A, "web"), NetnsOf(B, "db"), DbAddress, size);
+
     /// <summary>The network namespace of a container (its first process's), for sockets opened inside it.</summary>
     public static string NetnsOf(FleetHostDaemon host, string container) =>
         $"/proc/{host.MustDocker("inspect", "-f", "{{.State.Pid}}", container)}/ns/net";

@@ -43,7 +43,7 @@ public sealed class VxlanFleetLabTests(VxlanFleetLab lab) : IClassFixture<VxlanF
             () => inner = FleetLabRuns.Count(lab.B, "PREROUTING", ["-i", FleetLab.VxlanDevice, "-s", lab.WebAddress, "-p", "icmp"], () => FleetLab.Ping(lab.A, "web", lab.DbAddress)));
         Assert.True(outerPackets >= 1 && inner == 1, $"outer {outerPackets}, inner {inner}");
         // No DFW775: the containers' largest packet (1450, DF set) crosses.
-        Assert.True(Datagram(FleetLab.VxlanMtu), "1450 bytes with DF did not cross the VXLAN");
+        Assert.True(lab.DatagramArrives(FleetLab.VxlanMtu), "1450 bytes with DF did not cross the VXLAN");
     }
 
     [LabFact]
@@ -108,7 +108,7 @@ public sealed class VxlanFleetLabTests(VxlanFleetLab lab) : IClassFixture<VxlanF
     [LabFact]
     public void A_tunnel_smaller_than_the_containers_mtu_is_dfw775_and_their_largest_packets_with_df_do_not_cross()
     {
-        SetTunnelMtu(1400);
+        lab.SetTunnelMtu(1400);
         try
         {
             var fleet = FleetLabRuns.Fleet(lab, folder);
@@ -121,24 +121,14 @@ public sealed class VxlanFleetLabTests(VxlanFleetLab lab) : IClassFixture<VxlanF
             Assert.Equal(["reachable", "reachable"], fleet.Outcomes("containers"));
             CheckAgainstTraffic(fleet);
             // ... but the containers' largest packets, with DF (as TCP sends them), die at the sender's tunnel.
-            Assert.False(Datagram(FleetLab.VxlanMtu), "1450 bytes with DF crossed a tunnel of MTU 1400");
-            Assert.True(Datagram(1400), "1400 bytes with DF did not cross a tunnel of MTU 1400");
+            Assert.False(lab.DatagramArrives(FleetLab.VxlanMtu), "1450 bytes with DF crossed a tunnel of MTU 1400");
+            Assert.True(lab.DatagramArrives(1400), "1400 bytes with DF did not cross a tunnel of MTU 1400");
         }
         finally
         {
-            SetTunnelMtu(FleetLab.VxlanMtu);
+            lab.SetTunnelMtu(FleetLab.VxlanMtu);
         }
     }
-
-    private void SetTunnelMtu(int mtu)
-    {
-        foreach (var host in new[] { lab.A, lab.B })
-            host.MustInLab("ip", "link", "set", FleetLab.VxlanDevice, "mtu", mtu.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>One datagram of <paramref name="size"/> bytes with DF set from web (on a) to db (on b): whether it arrived.</summary>
-    private bool Datagram(int size) =>
-        DontFragmentProbe.Arrives(FleetLab.NetnsOf(lab.A, "web"), FleetLab.NetnsOf(lab.B, "db"), lab.DbAddress, size);
 
     private void CheckAgainstTraffic(FleetRun fleet) => FleetLabRuns.CheckAgainstTraffic(lab, fleet);
 }
