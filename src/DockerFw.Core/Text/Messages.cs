@@ -147,9 +147,6 @@ internal static class Messages
     public static Diagnostic UnknownModule(SourceSpan at, string module) =>
         Warning("DFW151", at, $"unknown match module '{module}': its options are kept verbatim but not understood");
 
-    public static Diagnostic UnknownModuleOption(SourceSpan at, string module, string option) =>
-        Warning("DFW152", at, $"unknown option \"{option}\" for module '{module}': kept verbatim but not understood");
-
     public static Diagnostic UnknownTarget(SourceSpan at, string target) =>
         Warning("DFW153", at, $"unknown target '{target}': its options are kept verbatim but not understood");
 

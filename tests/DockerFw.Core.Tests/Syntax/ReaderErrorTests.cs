@@ -127,4 +127,20 @@ public class ReaderErrorTests
         Assert.Equal([(2UL, 3UL), (4UL, 5UL)], chain.Rules.Select(r => (r.Counters!.Packets, r.Counters.Bytes)));
         Assert.Equal(new Core.Text.SourceSpan("t", 3, 7), chain.Rules[0].Span);
     }
+
+    [Theory]
+    [InlineData("-1", ulong.MaxValue)]
+    [InlineData("-18446744073709551615", 1UL)]
+    [InlineData("-18446744073709551616", ulong.MaxValue)]
+    [InlineData("-99999999999999999999999", ulong.MaxValue)]
+    [InlineData("99999999999999999999", ulong.MaxValue)]
+    public void Counters_read_as_glibc_sscanf_llu_does_wrapping_a_sign_but_saturating_past_64_bits(string text, ulong expected)
+    {
+        // The figures are glibc 2.36's sscanf("%llu") of each text; iptables-restore reads counters with it.
+        var dump = $"*filter\n:INPUT DROP [{text}:0]\n[{text}:0] -A INPUT -j ACCEPT\nCOMMIT\n";
+        var chain = IptablesSaveReader.Read(dump, "t").Value!["filter"]!["INPUT"]!;
+
+        Assert.Equal(expected, chain.Counters.Packets);
+        Assert.Equal(expected, chain.Rules.Single().Counters!.Packets);
+    }
 }

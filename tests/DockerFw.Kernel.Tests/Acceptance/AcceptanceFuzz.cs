@@ -20,7 +20,7 @@ internal static class AcceptanceFuzz
 
         /// <summary>A difference docs/acceptance.md lists as deliberate, told by the diagnostic dockerfw gave.</summary>
         public bool Deliberate => !Agrees && (Ours
-            ? OurCodes.Any(code => code is "DFW150" or "DFW151" or "DFW152" or "DFW153") || LegacyError.Contains("Set ", StringComparison.Ordinal)
+            ? OurCodes.Any(code => code is "DFW150" or "DFW151" or "DFW153") || LegacyError.Contains("Set ", StringComparison.Ordinal)
             : OurError?.Contains("(not the name of a target)", StringComparison.Ordinal) == true || StopsRestore(OurError));
 
         // -V and -h (alone or first in a cluster of short options, as getopt reads "-V-reject-with")

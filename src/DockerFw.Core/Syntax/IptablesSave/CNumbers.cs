@@ -48,28 +48,16 @@ internal static class CNumbers
     }
 
     /// <summary>
-    /// One <c>%llu</c> (or narrower) conversion of <c>sscanf</c> from <paramref name="at"/>: C's blanks,
-    /// a sign, decimal digits (at least one, else false); past 64 bits the value saturates, and a '-'
-    /// then negates with wrap-around. The counters' brackets and <c>-m bpf --bytecode</c> read it.
+    /// One <c>%llu</c> (or narrower) conversion of <c>sscanf</c> from <paramref name="at"/>, which glibc reads
+    /// with <c>strtoull</c> in base 10: at least one digit, else false. Past 64 bits the value is ULLONG_MAX
+    /// whatever the sign (glibc: <c>"-18446744073709551616"</c> gives ULLONG_MAX, <c>"-18446744073709551615"</c>
+    /// gives 1). The counters' brackets and <c>-m bpf --bytecode</c> read it.
     /// </summary>
     public static bool Scan(ReadOnlySpan<char> text, ref int at, out ulong value)
     {
-        value = 0;
-        while (at < text.Length && CDouble.IsSpace(text[at])) at++;
-        var negative = at < text.Length && text[at] == '-';
-        if (at < text.Length && text[at] is '-' or '+') at++;
-        var start = at;
-        var overflow = false;
-        while (at < text.Length && char.IsAsciiDigit(text[at]))
-        {
-            var digit = (ulong)(text[at++] - '0');
-            if (value > (ulong.MaxValue - digit) / 10) overflow = true;
-            else value = value * 10 + digit;
-        }
-
-        if (at == start) return false;
-        if (overflow) value = ulong.MaxValue;
-        if (negative) value = unchecked(0 - value);
+        value = Strtoul(text[at..], 10, out var end);
+        if (end == 0) return false;
+        at += end;
         return true;
     }
 

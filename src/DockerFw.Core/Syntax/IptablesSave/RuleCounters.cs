@@ -49,12 +49,4 @@ internal static class RuleCounters
         at++;
         return true;
     }
-
-}
-
-/// <summary>The entry point TableBuilder calls for a chain line's counters: <see cref="RuleCounters.TryParsePolicy"/>.</summary>
-/// <remarks>Kept so the table builder (another session's file) compiles unchanged; it goes once that calls RuleCounters.</remarks>
-internal static class PolicyCounters
-{
-    public static bool TryParse(string text, out Counters counters) => RuleCounters.TryParsePolicy(text, out counters);
 }

@@ -101,12 +101,12 @@ internal sealed class TableBuilder(string name, SourceSpan span)
         // Without --counters restore never reads this field; with it, a policy needs readable counters.
         // Which of the two loads the dump is known only at its end (whether any rule carries counters).
         var counters = Counters.Zero;
-        if (policyText != "-" && (fields.Count < 3 || !PolicyCounters.TryParse(fields[2].Text, out counters)))
+        if (policyText != "-" && (fields.Count < 3 || !RuleCounters.TryParsePolicy(fields[2].Text, out counters)))
             CountersProblems.Add(fields.Count < 3
                 ? (Messages.MissingPolicyCounters(at.AtColumn(line.Length + 1), chainName), null)
                 : (Messages.BadCounters(at.AtColumn(fields[2].Column), fields[2].Text),
                    Messages.IgnoredPolicyCounters(at.AtColumn(fields[2].Column), chainName, fields[2].Text)));
-        else if (fields.Count >= 3 && PolicyCounters.TryParse(fields[2].Text, out var read)) counters = read;
+        else if (fields.Count >= 3 && RuleCounters.TryParsePolicy(fields[2].Text, out var read)) counters = read;
 
         if (chains.TryGetValue(chainName, out var state) && state.Line is { } earlier)
         {
