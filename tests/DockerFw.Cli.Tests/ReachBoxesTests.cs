@@ -128,16 +128,27 @@ public sealed class ReachBoxesTests
                 Dimension.In or Dimension.Out => Each(space.Interfaces.Display, (int)space.Interfaces.MaxSymbol),
                 Dimension.State => Each(v => ConntrackStatesText.Format((ConntrackStates)v), 127),
                 Dimension.Src or Dimension.Dst => IntervalSet.FromRanges(values.Select(v => Range(v, Address))),
+                Dimension.TcpFlags => IntervalSet.FromValues(Enumerable.Range(0, 256).Where(f => values.Any(v => HoldsFlags(v, f))).Select(f => (UInt128)f)),
                 _ => IntervalSet.FromRanges(values.Select(v => Range(v, n => UInt128.Parse(n, CultureInfo.InvariantCulture)))),
             };
-            if (!except) Assert.Equal(values.Count, sets[(int)d].Ranges.Sum(r => d is Dimension.In or Dimension.Out or Dimension.State ? (int)(r.Last - r.First + 1) : 1));
+            if (!except && d != Dimension.TcpFlags) Assert.Equal(values.Count, sets[(int)d].Ranges.Sum(r => d is Dimension.In or Dimension.Out or Dimension.State ? (int)(r.Last - r.First + 1) : 1));
         }
 
         var listed = box.EnumerateObject().Select(p => p.Name).ToHashSet();
         if (listed.Contains("sport") || listed.Contains("dport"))
             sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(IntervalSet.FromValues([6, 17, 33, 132, 136]));
         if (listed.Contains("icmpType")) sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(IntervalSet.Single(1));
+        if (listed.Contains("flags")) sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(IntervalSet.Single(6));
         return result.Query.Intersect(new Box(sets, mark));
+    }
+
+    // "COMP/MASK" in iptables' flag names (the bytes whose MASK bits are COMP's), "!COMP/MASK" the other bytes.
+    private static bool HoldsFlags(string text, int flags)
+    {
+        string[] names = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
+        int Bits(string words) => words == "NONE" ? 0 : words.Split(',').Aggregate(0, (b, w) => b | 1 << Array.IndexOf(names, w));
+        var parts = text.TrimStart('!').Split('/');
+        return ((flags & Bits(parts[1])) == Bits(parts[0])) != text.StartsWith('!');
     }
 
     private static (UInt128, UInt128) Range(string text, Func<string, UInt128> parse) =>
@@ -181,6 +192,8 @@ public sealed class ReachBoxesTests
                 text.Append($"-p {proto} -m {proto} ");
                 if (random.Next(2) == 0) text.Append($"--sport {random.Next(0, 3) * 40}:{random.Next(80, 100)} ");
                 if (random.Next(2) == 0) text.Append($"--dport {random.Next(0, 90)} ");
+                if (proto == "tcp" && random.Next(2) == 0)
+                    text.Append(new[] { "--syn ", "! --syn ", "--tcp-flags ALL NONE ", "--tcp-flags SYN,ACK SYN,ACK ", "! --tcp-flags ACK ACK " }[random.Next(5)]);
                 break;
             case 1:
                 text.Append("-p icmp ");

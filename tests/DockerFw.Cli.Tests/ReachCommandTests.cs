@@ -18,7 +18,7 @@ public sealed class ReachCommandTests
         "--host-address", "eth0=10.0.2.15/24", "--host-address", "docker0=172.17.0.1/16",
     ];
 
-    private static readonly string[] Dimensions = ["src", "dst", "proto", "sport", "dport", "icmpType", "state", "mark", "in", "out"];
+    private static readonly string[] Dimensions = ["src", "dst", "proto", "sport", "dport", "icmpType", "state", "mark", "in", "out", "flags"];
 
     [Fact]
     public void Json_output_follows_the_documented_contract()
@@ -42,6 +42,48 @@ public sealed class ReachCommandTests
             foreach (var rule in region.GetProperty("rules").EnumerateArray())
                 Assert.Equal(["chain", "line", "rule", "table"], rule.EnumerateObject().Select(p => p.Name).Order());
         }
+    }
+
+    [Fact]
+    public void Tcp_flags_are_written_in_iptables_words_where_a_rule_tests_them()
+    {
+        // The ufw-docker recipe's refusal of a public client's SYN: reach splits NEW TCP on the flags
+        // (a NEW packet that is no SYN, conntrack's mid-stream pick-up, goes on to the policy); the
+        // other protocols never list flags (the ported ones and the rest are parts of the query of their own).
+        var file = Path.Combine(Path.GetTempPath(), $"dockerfw-reach-{Guid.NewGuid():N}.rules");
+        File.WriteAllText(file, """
+            *filter
+            :INPUT ACCEPT [0:0]
+            :FORWARD ACCEPT [0:0]
+            :OUTPUT ACCEPT [0:0]
+            -A FORWARD -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -d 172.16.0.0/12 -j DROP
+            COMMIT
+
+            """);
+        CliRun run;
+        try
+        {
+            run = Dockerfw.Run(["reach", "--iptables", file, "--hook", "FORWARD", "--dst", "172.17.0.2/32", "--state", "NEW"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("""
+            FORWARD: 2 regions
+
+            ACCEPT
+              packets: proto 17,33,132,136
+              packets: proto 6  flags !SYN/FIN,SYN,RST,ACK
+              packets: proto 0-5,7-16,18-32,34-131,133-135,137-255
+
+            DROP
+              packets: proto 6  flags SYN/FIN,SYN,RST,ACK
+              rule: filter/FORWARD#1 (line 5)
+
+            """, run.Out.ReplaceLineEndings("\n"));
     }
 
     [Fact]

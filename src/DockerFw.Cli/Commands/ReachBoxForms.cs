@@ -23,7 +23,7 @@ internal sealed record WrittenBox(Box Values, IReadOnlyList<Dimension> Listed, b
 /// </summary>
 internal static class ReachBoxForms
 {
-    private static readonly Dimension[] ProtocolParts = [Dimension.Proto, Dimension.Sport, Dimension.Dport, Dimension.IcmpType];
+    private static readonly Dimension[] ProtocolParts = [Dimension.Proto, Dimension.Sport, Dimension.Dport, Dimension.IcmpType, Dimension.TcpFlags];
 
     public static IReadOnlyList<WrittenBox> Of(ReachRegion region, ReachResult result)
     {
@@ -65,7 +65,7 @@ internal static class ReachBoxForms
 
     /// <summary>
     /// The packets a written box stands for: the query's packets with every listed value; listing
-    /// ports keeps the ported protocols only, listing an ICMP type ICMP only.
+    /// ports keeps the ported protocols only, listing an ICMP type ICMP only, listing TCP flags TCP only.
     /// </summary>
     public static PacketSet Meaning(WrittenBox form, ReachResult result)
     {
@@ -75,6 +75,8 @@ internal static class ReachBoxForms
             sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(PacketSpace.PortProtocols);
         if (form.Listed.Contains(Dimension.IcmpType))
             sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(IntervalSet.Single((UInt128)space.IcmpProtocol));
+        if (form.Listed.Contains(Dimension.TcpFlags))
+            sets[(int)Dimension.Proto] = sets[(int)Dimension.Proto].Intersect(IntervalSet.Single((UInt128)Core.Model.Values.Protocol.Tcp));
         return result.Query.Intersect(new Box(sets, form.ListsMark ? form.Values.Mark : BitCubeSet.All));
     }
 

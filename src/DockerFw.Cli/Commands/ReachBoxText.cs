@@ -44,6 +44,7 @@ internal static class ReachBoxText
             {
                 Dimension.In => inputs.Of(set),
                 Dimension.Out => outputs.Of(set),
+                Dimension.TcpFlags => string.Join(" or ", ReachFlagsText.Of(set)),
                 _ => Bounded(Values(d, Cut(set), result.Space), set.Count),
             };
             phrases.Add((d.JsonName(), text));
@@ -81,6 +82,7 @@ internal static class ReachBoxText
         Dimension.Src or Dimension.Dst => [.. set.Ranges.Select(r => Range(r, v => IpAddressValue.Format(v, space.Family)))],
         Dimension.State => [.. Each(set).Select(v => ConntrackStatesText.Format((ConntrackStates)(int)v))],
         Dimension.In or Dimension.Out => [.. Each(set).Select(v => space.Interfaces.Display((int)v))],
+        Dimension.TcpFlags => ReachFlagsText.Of(set),
         _ => [.. set.Ranges.Select(r => Range(r, v => v.ToString()))],
     };
 

@@ -6,7 +6,7 @@ namespace DockerFw.Core.Fleet;
 /// <summary>
 /// Packets in terms every host of a fleet shares. Interfaces are symbols of one host's alphabet and
 /// the state is one host's conntrack's view, so a leg's answer keeps only the header of the inner
-/// packet as the sender's container sent it (addresses, protocol, ports, ICMP type): the answers of
+/// packet as the sender's container sent it (addresses, protocol, ports, ICMP type, TCP flags): the answers of
 /// two hosts about the same packets can then be intersected.
 /// </summary>
 internal static class Neutral
@@ -17,7 +17,7 @@ internal static class Neutral
     public static PacketSpace Space { get; } = new(IpFamily.V4, InterfaceAlphabet.Of([], []));
 
     public static Box Of(Box box) =>
-        new([box[Dimension.Src], box[Dimension.Dst], box[Dimension.Proto], box[Dimension.Sport], box[Dimension.Dport], box[Dimension.IcmpType], Zero, Zero, Zero],
+        new([box[Dimension.Src], box[Dimension.Dst], box[Dimension.Proto], box[Dimension.Sport], box[Dimension.Dport], box[Dimension.IcmpType], Zero, Zero, Zero, box[Dimension.TcpFlags]],
             BitCubeSet.All);
 
     public static PacketSet Of(PacketSet set) => set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(Of(b))));

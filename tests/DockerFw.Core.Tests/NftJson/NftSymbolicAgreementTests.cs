@@ -11,7 +11,8 @@ namespace DockerFw.Core.Tests.NftJson;
 
 /// <summary>
 /// The symbolic engine places nft base chains on their hooks as the concrete engine does: packets
-/// sampled from every region it finds get that region's verdict from the tracer.
+/// sampled from every region it finds get that region's verdict from the tracer (the mixed ruleset's
+/// last rule is nft's <c>tcp flags &amp; (fin|syn|rst|ack) == syn</c>, as nft 1.0.6 lists it in JSON).
 /// </summary>
 public sealed class NftSymbolicAgreementTests
 {
@@ -57,7 +58,8 @@ public sealed class NftSymbolicAgreementTests
              {"chain": {"family": "ip", "table": "t", "name": "early", "handle": 1, "type": "filter", "hook": "forward", "prio": -10, "policy": "accept"}},
              {"chain": {"family": "ip", "table": "t", "name": "late", "handle": 2, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}},
              {"rule": {"family": "ip", "table": "t", "chain": "early", "handle": 3, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eth0"}}, {"accept": null}]}},
-             {"rule": {"family": "ip", "table": "t", "chain": "late", "handle": 4, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"drop": null}]}}]}
+             {"rule": {"family": "ip", "table": "t", "chain": "late", "handle": 4, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 22}}, {"drop": null}]}},
+             {"rule": {"family": "ip", "table": "t", "chain": "late", "handle": 5, "expr": [{"match": {"op": "==", "left": {"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["fin", "syn", "rst", "ack"]]}, "right": "syn"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "10.0.0.2"}}, {"drop": null}]}}]}
             """, "t").Value!;
         return HostRuleset.Merge(iptables, nft);
     }

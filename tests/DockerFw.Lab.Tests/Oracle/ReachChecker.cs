@@ -198,6 +198,9 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 var proto = p.Transport == Transport.Tcp ? "6" : "17";
                 (forward["proto"], forward["sport"], forward["dport"]) = (proto, N(r.SourcePort!.Value), N(p.Port));
                 (reply["proto"], reply["sport"], reply["dport"]) = (proto, N(answerPort), N(r.SourcePort!.Value));
+                // A TCP probe opens its connection with a SYN and is answered by a SYN,ACK (oracle F27:
+                // ufw-docker's recipe refuses the SYN; a NEW packet that is no SYN would pass).
+                if (p.Transport == Transport.Tcp) (forward["flags"], reply["flags"]) = ("SYN", "SYN,ACK");
                 break;
         }
 
@@ -220,7 +223,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
 
     private static string Describe(Dictionary<string, string> k) =>
         $"{(k["proto"] switch { "6" => "tcp", "17" => "udp", "58" => "icmpv6", _ => "icmp" })} {k["src"]}{(k.TryGetValue("sport", out var s) ? ":" + s : "")} -> {k["dst"]}" +
-        $"{(k.TryGetValue("dport", out var d) ? ":" + d : "")}{(k.TryGetValue("icmpType", out var t) ? " type " + t : "")} ({k["in"]} -> {k["out"]}, {k["state"]})";
+        $"{(k.TryGetValue("dport", out var d) ? ":" + d : "")}{(k.TryGetValue("icmpType", out var t) ? " type " + t : "")}{(k.TryGetValue("flags", out var f) ? " " + f : "")} ({k["in"]} -> {k["out"]}, {k["state"]})";
 
     private static string Say((string Verdict, string Rules, int[] Lines)? v) => v is null ? "in no region" : $"{v.Value.Verdict} ({v.Value.Rules})";
 

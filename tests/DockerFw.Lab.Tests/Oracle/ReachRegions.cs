@@ -8,7 +8,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// The regions of <c>dockerfw reach --format json</c> (docs/reach-json.md) and the verdict of one
 /// concrete packet: the region whose box holds it. A packet is the values of its header dimensions
 /// (<c>src</c>, <c>dst</c>, <c>proto</c>, <c>sport</c>, <c>dport</c>, <c>icmpType</c>, <c>state</c>,
-/// <c>in</c>, <c>out</c>; a box may give an interface side as <c>inExcept</c>/<c>outExcept</c>, the names
+/// <c>in</c>, <c>out</c>, <c>flags</c> for TCP: names like <c>SYN,ACK</c>; a box may give an interface side as <c>inExcept</c>/<c>outExcept</c>, the names
 /// it leaves out); a dimension a box leaves out is unconstrained, one the packet has not (the
 /// ports of an ICMP packet) keeps it out of a box that constrains it.
 /// </summary>
@@ -94,6 +94,10 @@ public sealed class ReachRegions
                 var a = IPAddress.Parse(value);
                 var (lo, hi) = Split(entry);
                 return IPAddress.TryParse(lo, out var l) && IPAddress.TryParse(hi, out var h) && Compare(l, a) <= 0 && Compare(a, h) <= 0;
+            case "flags":
+                // "COMP/MASK": the packet's flags in MASK are exactly COMP's; "!COMP/MASK": they are not.
+                var parts = entry.TrimStart('!').Split('/');
+                return ((Flags(value) & Flags(parts[1])) == Flags(parts[0])) != entry.StartsWith('!');
             case "mark":
                 var m = long.Parse(value, CultureInfo.InvariantCulture);
                 if (entry.Split('/') is [var v, var mask]) return (m & Hex(mask)) == Hex(v);
@@ -108,6 +112,12 @@ public sealed class ReachRegions
 
     // "lo-hi" or one value; IPv6 text has no '-', so the split is safe for both families.
     private static (string Lo, string Hi) Split(string entry) => entry.Split('-') is [var lo, var hi] ? (lo, hi) : (entry, entry);
+
+    // Byte 13 of the TCP header, low bit first, in iptables' names (ECE and CWR beyond them).
+    private static readonly string[] FlagNames = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
+
+    private static int Flags(string words) => words == "NONE" ? 0 : words.Split(',').Aggregate(0, (bits, w) =>
+        Array.IndexOf(FlagNames, w) is >= 0 and var bit ? bits | 1 << bit : throw new FormatException($"no TCP flag '{w}' in '{words}'"));
 
     private static long Hex(string text) => Convert.ToInt64(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, 16);
 

@@ -11,9 +11,11 @@ namespace DockerFw.Core.Semantics.Symbolic;
 internal static class CoverSweep
 {
     // Coarse dimensions first: interfaces, protocol and state tell most covers apart with few groups.
+    // TCP flags after the protocol: a piece cut on flags is then TCP's alone, as the universe wants
+    // (PacketSpace.Universe: other protocols keep every flags value).
     private static readonly Dimension[] Order =
     [
-        Dimension.In, Dimension.Out, Dimension.Proto, Dimension.State, Dimension.IcmpType,
+        Dimension.In, Dimension.Out, Dimension.Proto, Dimension.State, Dimension.IcmpType, Dimension.TcpFlags,
         Dimension.Dport, Dimension.Sport, Dimension.Dst, Dimension.Src,
     ];
 

@@ -3,7 +3,8 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>
 /// The header fields a packet set constrains, each an <see cref="IntervalSet"/>; the mark is the
 /// separate <see cref="BitCubeSet"/> of a <see cref="Box"/>. Packets without ports carry port 0, packets
-/// other than ICMP carry ICMP type 0, so every packet is one point of the space.
+/// other than ICMP carry ICMP type 0, packets other than TCP carry TCP flags 0, so every packet is one
+/// point of the space.
 /// </summary>
 public enum Dimension
 {
@@ -16,11 +17,17 @@ public enum Dimension
     State,
     In,
     Out,
+
+    /// <summary>
+    /// Byte 13 of the TCP header, the one xt_tcpudp compares with <c>--tcp-flags</c>: last, so that a
+    /// box no rule cuts on flags is cut exactly as before (a subtraction's pieces follow this order).
+    /// </summary>
+    TcpFlags,
 }
 
 public static class Dimensions
 {
-    public const int Count = 9;
+    public const int Count = 10;
 
     public static IReadOnlyList<Dimension> All { get; } = Enum.GetValues<Dimension>();
 
@@ -35,6 +42,7 @@ public static class Dimensions
         Dimension.IcmpType => "icmpType",
         Dimension.State => "state",
         Dimension.In => "in",
+        Dimension.TcpFlags => "flags",
         _ => "out",
     };
 }

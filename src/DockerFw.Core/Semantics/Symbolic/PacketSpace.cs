@@ -34,6 +34,11 @@ public sealed class PacketSpace
         Dimension.Proto or Dimension.IcmpType => 255,
         Dimension.Sport or Dimension.Dport => 65535,
         Dimension.State => 127,
+        // xt_tcpudp compares the whole of byte 13 ((th[13] & mask) == cmp), CWR and ECE included:
+        // iptables names only the low six bits (ALL is 0x3F), so its masks never test them, but a
+        // packet carries them (an ECN-setup SYN is SYN,ECE,CWR: RFC 3168 6.1.1) and nft's `tcp flags`
+        // names them (ecn, cwr). A range of 0-63 would have no point for such a packet.
+        Dimension.TcpFlags => 255,
         _ => Interfaces.MaxSymbol,
     };
 
@@ -42,6 +47,11 @@ public sealed class PacketSpace
     /// <summary>
     /// Every packet that can take the path: ported protocols with any ports, ICMP with any type, the
     /// rest with neither; arriving in any state; interfaces present exactly where the path has them.
+    /// TCP flags: ICMP and the protocols without ports carry 0, but the ported ones share TCP's box with
+    /// every value. Every flags condition implies <c>-p tcp</c> (<see cref="RuleCompiler"/>), so no rule
+    /// tells a UDP packet's flags apart and the value is idle there (a UDP packet's point has 0, which
+    /// is in that box); a box of TCP alone would cut every query and region in two where no rule
+    /// tests flags, which is almost every ruleset.
     /// </summary>
     public PacketSet Universe(PacketPath path)
     {
@@ -56,13 +66,13 @@ public sealed class PacketSpace
         var zero = IntervalSet.Single(0);
         var icmp = IntervalSet.Single((UInt128)IcmpProtocol);
         var others = Full(Dimension.Proto).Subtract(PortProtocols).Subtract(icmp);
-        Box Make(IntervalSet proto, IntervalSet ports, IntervalSet icmpType) => new(
-            [Full(Dimension.Src), Full(Dimension.Dst), proto, ports, ports, icmpType, ArrivalStates, inSet, outSet],
+        Box Make(IntervalSet proto, IntervalSet ports, IntervalSet icmpType, IntervalSet flags) => new(
+            [Full(Dimension.Src), Full(Dimension.Dst), proto, ports, ports, icmpType, ArrivalStates, inSet, outSet, flags],
             BitCubeSet.All);
         return new PacketSet([
-            Make(PortProtocols, Full(Dimension.Sport), zero),
-            Make(icmp, zero, Full(Dimension.IcmpType)),
-            Make(others, zero, zero),
+            Make(PortProtocols, Full(Dimension.Sport), zero, Full(Dimension.TcpFlags)),
+            Make(icmp, zero, Full(Dimension.IcmpType), zero),
+            Make(others, zero, zero, zero),
         ]);
     }
 
@@ -70,17 +80,19 @@ public sealed class PacketSpace
     {
         var ported = PortProtocols.Contains((UInt128)packet.Protocol);
         var icmp = packet.Protocol == IcmpProtocol;
+        var tcp = packet.Protocol == Protocol.Tcp;
         UInt128[] point =
         [
             packet.Source, packet.Destination, (UInt128)packet.Protocol,
             ported ? (UInt128)(packet.SourcePort ?? 0) : 0, ported ? (UInt128)(packet.DestinationPort ?? 0) : 0,
             icmp ? (UInt128)(packet.IcmpType ?? 0) : 0, (UInt128)(int)packet.State,
             (UInt128)Interfaces.SymbolOf(packet.InInterface ?? ""), (UInt128)Interfaces.SymbolOf(packet.OutInterface ?? ""),
+            tcp ? (UInt128)(byte)packet.TcpFlags : 0,
         ];
         return (point, packet.Mark);
     }
 
-    /// <summary>A concrete packet for a point (ICMP code 0, no bridge ports, not a fragment).</summary>
+    /// <summary>A concrete packet for a point (ICMP code 0, no bridge ports, not a fragment; TCP flags only for TCP).</summary>
     public Packet PacketAt(UInt128[] point, uint mark)
     {
         var proto = (int)point[(int)Dimension.Proto];
@@ -96,6 +108,7 @@ public sealed class PacketSpace
             InInterface: Name(Dimension.In),
             OutInterface: Name(Dimension.Out),
             State: (ConntrackStates)(int)point[(int)Dimension.State],
-            Mark: mark);
+            Mark: mark,
+            TcpFlags: proto == Protocol.Tcp ? (TcpFlags)(int)point[(int)Dimension.TcpFlags] : TcpFlags.None);
     }
 }

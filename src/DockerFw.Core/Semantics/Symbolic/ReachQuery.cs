@@ -20,6 +20,16 @@ public sealed record ReachQuery(PacketPath Path)
 
     public ConntrackStates? State { get; init; }
 
+    /// <summary>
+    /// TCP packets only as a client opens a connection: flags exactly SYN (what connect() sends); other
+    /// protocols as they are. A NEW packet is not always one (conntrack picks up a connection from a bare
+    /// ACK when nf_conntrack_tcp_loose is 1, the default), so "a connection" asks this, not the state alone.
+    /// </summary>
+    public bool Opening { get; init; }
+
+    /// <summary>The flags of the packet that opens a TCP connection (<see cref="Opening"/>).</summary>
+    public static IntervalSet OpeningFlags { get; } = IntervalSet.Single((UInt128)(int)TcpFlags.Syn);
+
     /// <summary>Interface names and patterns the query mentions, for the alphabet.</summary>
     public IEnumerable<InterfacePattern> Interfaces => new[] { In, Out }.OfType<InterfacePattern>();
 
@@ -35,6 +45,16 @@ public sealed record ReachQuery(PacketPath Path)
         var shape = new RuleShape([.. constraints], null);
         var inside = new List<Box>();
         foreach (var box in space.Universe(Path).Boxes) FlowSplitter.Cut(box, shape, inside, []);
-        return new PacketSet([.. inside]);
+        return new PacketSet([.. Opening ? inside.SelectMany(OnlyOpening) : inside]);
+    }
+
+    // The TCP part keeps the opening flags, the other protocols stay one box as they were.
+    private static IEnumerable<Box> OnlyOpening(Box box)
+    {
+        var tcp = IntervalSet.Single((UInt128)Model.Values.Protocol.Tcp);
+        if (!box[Dimension.Proto].Overlaps(tcp)) return [box];
+        var opening = box.With(Dimension.Proto, tcp).With(Dimension.TcpFlags, box[Dimension.TcpFlags].Intersect(OpeningFlags));
+        var others = box[Dimension.Proto].Subtract(tcp);
+        return others.IsEmpty ? [opening] : [box.With(Dimension.Proto, others), opening];
     }
 }

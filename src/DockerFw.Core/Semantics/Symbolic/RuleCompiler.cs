@@ -131,6 +131,11 @@ internal static class RuleCompiler
                 case SetMatch set when set.Directions.Length == 1 && host.IpSets.TryGetValue(set.SetName, out var members):
                     Constrain(Field(set.Directions[0]), members, set.Negated);
                     break;
+                case TcpFlagsMatch f:
+                    // xt_tcp is TCP's match: `!` inverts the flags test, never the protocol.
+                    Constrain(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.Tcp), false);
+                    Constrain(Dimension.TcpFlags, Flags(f.Mask, f.Compare), f.Negated);
+                    break;
                 case CommentMatch:
                     break;
                 case ModuleOptionMatch { Module: "conntrack" } o when newOnly && OriginalTuple(o, space) is { } original:
@@ -187,6 +192,13 @@ internal static class RuleCompiler
                 return null;
         }
     }
+
+    /// <summary>
+    /// The flags bytes <c>--tcp-flags MASK COMP</c> holds: xt_tcpudp's <c>(th[13] &amp; mask) == cmp</c>, so a
+    /// COMP with a bit outside MASK holds none.
+    /// </summary>
+    public static IntervalSet Flags(TcpFlags mask, TcpFlags compare) =>
+        IntervalSet.FromValues(Enumerable.Range(0, 256).Where(v => (v & (int)mask) == (int)compare).Select(v => (UInt128)v));
 
     private static Dimension Field(AddressField f) => f == AddressField.Source ? Dimension.Src : Dimension.Dst;
 
@@ -246,7 +258,6 @@ internal static class RuleCompiler
         AddrTypeMatch => "address types depend on the host's addresses",
         SetMatch s => $"the members of ipset {s.SetName} are not in the dump",
         MarkMatch => "connection marks are not a dimension of reach",
-        TcpFlagsMatch => "TCP flags are not a dimension of reach",
         PhysdevInterfaceMatch or PhysdevFlagMatch => "bridge ports are not a dimension of reach",
         ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",
         OpaqueMatch o => $"-m {o.Module} {o.Option} is not understood",

@@ -96,6 +96,8 @@ internal sealed class BruteForceOracle(Ruleset ruleset, IReadOnlySet<UInt128>? l
             ConntrackStateMatch cs => (cs.States & p.State) != 0,
             MarkMatch mm => mm.Value.Matches(p.Mark),
             IcmpTypeMatch it => p.IcmpType is { } t && it.Matches(t, p.IcmpCode ?? 0),
+            // Only TCP has flags; `!` inverts the comparison, never the protocol (so a non-TCP packet answers "negated", which the line below turns to false).
+            TcpFlagsMatch tf => p.Protocol != 6 ? tf.Negated : (p.TcpFlags & tf.Mask) == tf.Compare,
             AddrTypeMatch at when localAddresses is not null => localAddresses.Contains(at.Field == AddressField.Source ? p.Source : p.Destination),
             _ => null,
         };

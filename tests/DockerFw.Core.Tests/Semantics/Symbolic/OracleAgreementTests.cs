@@ -9,7 +9,7 @@ using static DockerFw.Tests.Semantics.Symbolic.R;
 namespace DockerFw.Tests.Semantics.Symbolic;
 
 /// <summary>
-/// Random rulesets over a tiny world (four addresses, two ports, three interfaces, two mark bits)
+/// Random rulesets over a tiny world (four addresses, two ports, three interfaces, two mark bits, five TCP flags bytes)
 /// against <see cref="BruteForceOracle"/>: every sampled packet lies in exactly one region, and a
 /// region's verdict is the only one the oracle allows (MAYBE: the oracle allows several).
 /// </summary>
@@ -60,11 +60,15 @@ public sealed class OracleAgreementTests
             (Dimension.IcmpType, IntervalSet.FromValues([0, 8])),
             (Dimension.In, IntervalSet.FromValues(Interfaces.Select(n => (UInt128)space.Interfaces.SymbolOf(n)))),
             (Dimension.Out, IntervalSet.FromValues(Interfaces.Select(n => (UInt128)space.Interfaces.SymbolOf(n)))),
+            (Dimension.TcpFlags, IntervalSet.FromValues(FlagBytes.Select(f => (UInt128)(int)f))),
         ], BitCubeSet.Of(0, ~3u));
         var inside = new List<Box>();
         foreach (var box in space.Universe(PacketPath.Forward).Boxes) FlowSplitter.Cut(box, shape, inside, []);
         return new PacketSet([.. inside]);
     }
+
+    // None, SYN, ACK, SYN-ACK and an ECN-setup SYN (SYN,ECE,CWR: bits iptables cannot name).
+    private static readonly TcpFlags[] FlagBytes = [TcpFlags.None, TcpFlags.Syn, TcpFlags.Ack, TcpFlags.Syn | TcpFlags.Ack, (TcpFlags)0xC2];
 
     internal static Packet RandomPacket(Random random)
     {
@@ -75,7 +79,7 @@ public sealed class OracleAgreementTests
             IcmpType: ported ? null : random.Next(2) * 8, IcmpCode: ported ? null : 0,
             InInterface: Interfaces[random.Next(3)], OutInterface: Interfaces[random.Next(3)],
             State: new[] { ConntrackStates.New, ConntrackStates.Established, ConntrackStates.Invalid }[random.Next(3)],
-            Mark: (uint)random.Next(4));
+            Mark: (uint)random.Next(4), TcpFlags: proto == 6 ? FlagBytes[random.Next(FlagBytes.Length)] : TcpFlags.None);
     }
 
     /// <param name="head">Rules to put before the random ones (a test's subject); a fresh builder when null.</param>
@@ -142,6 +146,7 @@ public sealed class OracleAgreementTests
         {
             matches.Add(Proto("tcp"));
             matches.Add(random.Next(2) == 0 ? Dport(random.Next(1, 3), not: random.Next(3) == 0) : Sport(1, 2));
+            if (random.Next(2) == 0) matches.Add(RandomFlags(random));
         }
         else if (random.Next(4) == 0)
         {
@@ -150,5 +155,20 @@ public sealed class OracleAgreementTests
         }
 
         return [.. matches];
+    }
+
+    // --syn, --tcp-flags ALL NONE, SYN,ACK SYN,ACK, ACK ACK, and a comparison no byte meets (SYN outside the mask).
+    private static Match RandomFlags(Random random)
+    {
+        const TcpFlags syn = TcpFlags.Fin | TcpFlags.Syn | TcpFlags.Rst | TcpFlags.Ack;
+        var (mask, compare) = random.Next(5) switch
+        {
+            0 => (syn, TcpFlags.Syn),
+            1 => (TcpFlags.All, TcpFlags.None),
+            2 => (TcpFlags.Syn | TcpFlags.Ack, TcpFlags.Syn | TcpFlags.Ack),
+            3 => (TcpFlags.Ack, TcpFlags.Ack),
+            _ => (TcpFlags.Ack, TcpFlags.Syn),
+        };
+        return Flags(mask, compare, random.Next(3) == 0);
     }
 }

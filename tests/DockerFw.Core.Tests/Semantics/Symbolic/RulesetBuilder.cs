@@ -110,6 +110,9 @@ internal static class R
 
     public static Match IcmpType(int type, bool not = false) => new IcmpTypeMatch(IpFamily.V4, type, null, not);
 
+    /// <summary><c>--tcp-flags MASK COMP</c>, e.g. <c>Flags(TcpFlags.Fin | TcpFlags.Syn | TcpFlags.Rst | TcpFlags.Ack, TcpFlags.Syn)</c> for <c>--syn</c>.</summary>
+    public static Match Flags(TcpFlags mask, TcpFlags compare, bool not = false) => new TcpFlagsMatch(mask, compare, not);
+
     public static Target Accept => new VerdictTarget(Verdict.Accept);
 
     public static Target Drop => new VerdictTarget(Verdict.Drop);
