@@ -36,6 +36,7 @@ public static class IngressPorts
                 Out = new InterfacePattern(gwbridge.Bridge),
                 Protocol = Protocol.FromNumber(protocol),
                 State = ConntrackStates.New,
+                Opening = true,
             }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside).With(Dimension.Dst, everyHost));
             var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, query);
             var nated = result.Regions.Select(r => (Region: r, To: DnatInto(inputs, r, subnet))).Where(x => x.To is not null).ToList();

@@ -94,6 +94,7 @@ public sealed record PortFacts(
             In = new InterfacePattern(HostModel.Uplink),
             Protocol = Protocol.FromNumber(protocol),
             State = ConntrackStates.New,
+            Opening = true,
         }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
         var regions = SymbolicEngine.Reach(rules, PacketPath.Input, arriving).Regions;
         // Both walks keep the packets as they arrived; only the output interface tells them apart.

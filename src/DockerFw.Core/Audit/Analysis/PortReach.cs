@@ -53,6 +53,7 @@ public sealed record PortReach(
             Out = new InterfacePattern(network.Bridge),
             Protocol = Protocol.FromNumber(protocol),
             State = ConntrackStates.New,
+            Opening = true,
         }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside));
         var arriving = query.Intersect(passes.Whole().With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
         var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, arriving);

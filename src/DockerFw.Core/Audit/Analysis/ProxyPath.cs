@@ -70,6 +70,7 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
                 Source = from?.Subnet,
                 Protocol = protocol,
                 State = ConntrackStates.New,
+                Opening = true,
             };
             var packets = query.ToPacketSet(space).Intersect(whole.With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
             var result = SymbolicEngine.Reach(rules, PacketPath.Input, packets);
@@ -95,6 +96,7 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
             Out = new InterfacePattern(network.Bridge),
             Protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
             State = ConntrackStates.New,
+            Opening = true,
         };
         var packets = query.ToPacketSet(rules.Space).Intersect(SymbolicPasses.Whole(rules.Space)
             .With(Dimension.Src, IntervalSet.Single(network.Gateway))

@@ -67,6 +67,7 @@ public sealed class ProxyCheck : IAuditCheck
             Out = new InterfacePattern(network.Bridge),
             Protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
             State = ConntrackStates.New,
+            Opening = true,
         };
         var packets = query.ToPacketSet(rules.Space).Intersect(SymbolicPasses.Whole(rules.Space)
             .With(Dimension.Dst, bound).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));

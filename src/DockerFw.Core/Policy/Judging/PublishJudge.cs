@@ -70,6 +70,7 @@ internal static class PublishJudge
             Out = new InterfacePattern(member.Network.Bridge!),
             Protocol = Protocol.TryParse(binding.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
             State = ConntrackStates.New,
+            Opening = true,
         };
         var packets = query.ToPacketSet(space).Intersect(SymbolicPasses.Whole(space)
             .With(Dimension.Dst, hosts)
