@@ -58,6 +58,19 @@ public sealed class PublishedPortCheckTests
         Assert.Equal(["DFW512", "DFW514"], Codes(Check, LoopbackPort.ToString()));
 
     [Fact]
+    public void A_loopback_port_the_filter_opens_to_some_clients_only_names_them()
+    {
+        // The "ufw and Docker" recipe's shape: private sources return early, the rest is dropped.
+        var host = LoopbackPort with { User = """
+            -A DOCKER-USER -s 10.0.0.0/8 -j RETURN
+            -A DOCKER-USER -d 192.0.2.2/32 -j DROP
+            """ };
+        var finding = Check.Run(Context(host.ToString())).Single(f => f.Code.Code == "DFW514");
+
+        Assert.Contains("reaches it (from 10.0.0.0/8)", finding.Message);
+    }
+
+    [Fact]
     public void A_loopback_port_behind_docker_28_s_raw_drop_is_not() =>
         Assert.Equal(["DFW512"], Codes(Check, (LoopbackPort with { Raw = """
             # Docker 28+: loopback-bound ports are dropped when they arrive on any other interface

@@ -183,7 +183,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 && targets.Contains(r.Probe.Destination.ToString())).ToList();
             if (probes.Count == 0) continue;
             Checked++;
-            if (hostIp == "127.0.0.1") Loopback(port, protocol!, probes);
+            if (hostIp == "127.0.0.1") Loopback(p, port, protocol!, probes);
             var accepts = p.GetProperty("filter_accepts");
             var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}";
             if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
@@ -202,15 +202,21 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
         }
     }
 
-    /// <summary>DFW514 says a port bound to 127.0.0.1 is reached by a neighbour routing loopback through the host: exactly when the probe's packet got to the container.</summary>
-    private void Loopback(int port, string protocol, List<ProbeResult> probes)
+    /// <summary>
+    /// DFW514 says a port bound to 127.0.0.1 is reached by some neighbour routing loopback through the host:
+    /// exactly when the packet of a probe from a client the port lets in got to the container. A partial
+    /// port names those clients (reached_from); a probe from any other source says nothing of the claim.
+    /// </summary>
+    private void Loopback(JsonElement port, int number, string protocol, List<ProbeResult> probes)
     {
+        var judged = probes.Where(r => Holds(port, "reached_from", r.Probe.Source)).ToList();
+        if (judged.Count == 0) return;
         Checked++;
-        var reached = probes.Where(r => r.Outcome == Outcome.Echoed).ToList();
+        var reached = judged.Where(r => r.Outcome == Outcome.Echoed).ToList();
         var said = audit.GetProperty("findings").EnumerateArray().Any(f => f.GetProperty("code").GetString() == "DFW514"
-            && f.GetProperty("message").GetString()!.Contains($"port {protocol}/{port} on 127.0.0.1 ", StringComparison.Ordinal));
-        if (reached.Count > 0 && !said) Add("finding/DFW514-missing", $"nothing about {protocol}/{port} on 127.0.0.1 (no DFW514)", reached);
-        if (reached.Count == 0 && said) Add("finding/DFW514-but-unreached", $"DFW514: {protocol}/{port} on 127.0.0.1 is reached from the network", probes);
+            && f.GetProperty("message").GetString()!.Contains($"port {protocol}/{number} on 127.0.0.1 ", StringComparison.Ordinal));
+        if (reached.Count > 0 && !said) Add("finding/DFW514-missing", $"nothing about {protocol}/{number} on 127.0.0.1 (no DFW514)", reached);
+        if (reached.Count == 0 && said) Add("finding/DFW514-but-unreached", $"DFW514: {protocol}/{number} on 127.0.0.1 is reached from the network", judged);
     }
 
     /// <summary>

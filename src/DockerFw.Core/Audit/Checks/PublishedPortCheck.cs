@@ -55,7 +55,7 @@ public sealed class PublishedPortCheck : IAuditCheck
             // IPv6 has no route_localnet, so only IPv4 loopback bindings leak.
             if (port.BoundToLoopback && port.Reachable == true && port.Family == IpFamily.V4)
                 yield return Finding.Of(FindingCodes.LoopbackPortReachable,
-                    $"port {what} is bound to loopback, but a host on the same network that routes 127.0.0.1 (or the container address) through this one reaches it: nothing drops such packets arriving on other interfaces (Docker 28 adds a raw PREROUTING drop). Upgrade Docker or add -t raw -A PREROUTING -d 127.0.0.1 ! -i lo -p {r.Protocol} --dport {r.HostPort} -j DROP.",
+                    $"port {what} is bound to loopback, but a host on the same network that routes 127.0.0.1 (or the container address) through this one reaches it{(r.Partial is { } some ? $" ({Clients(some)})" : "")}: nothing drops such packets arriving on other interfaces (Docker 28 adds a raw PREROUTING drop). Upgrade Docker or add -t raw -A PREROUTING -d 127.0.0.1 ! -i lo -p {r.Protocol} --dport {r.HostPort} -j DROP.",
                     networks, containers, port.Path);
         }
     }
