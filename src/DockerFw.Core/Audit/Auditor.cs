@@ -24,8 +24,8 @@ public static class Auditor
             notices.Add("IPv6 rules were read but hold none of Docker's chains (dockerd with ip6tables=false?): IPv6 is not judged");
         if (analysis.V6 is { } v6)
             notices.Add(v6.Inputs.Networks.Length < 2
-                ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation between networks to judge; access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only"
-                : "IPv6: isolation (reachability_v6), access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user and the container matrix describe IPv4 only");
+                ? "IPv6 rules were read, but fewer than two networks have an IPv6 subnet: no IPv6 isolation between networks to judge; access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user describes IPv4 only"
+                : "IPv6: isolation (reachability_v6), access from outside, icc, masquerade, published ports (published_ports_v6), links (links_v6) and DOCKER-USER's rules are judged in the ip6tables rules; docker_user describes IPv4 only");
 
         var overlay = OverlayFacts.Of(context);
         if (UnjudgedNetworks(analysis.Inputs.View, overlay is not null) is { } unjudged) notices.Add(unjudged);

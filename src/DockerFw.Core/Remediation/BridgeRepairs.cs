@@ -8,9 +8,15 @@ namespace DockerFw.Core.Remediation;
 /// The bridge pairs (from, to; the same bridge twice for traffic inside it) where the host's rules let
 /// new connections through that the policy blocks: what the plan must drop because Docker's own rules
 /// no longer do (<see cref="PlanProof.Prove"/> finds them, <see cref="PolicyRules"/> writes the drops).
+/// And the bridges whose IPv6 neighbour discovery the host's rules drop (ufw's FORWARD, oracle F26)
+/// where the policy lets containers connect: the plan accepts it there, first, as it does in a bridge
+/// it drops in itself.
 /// </summary>
 internal sealed record BridgeRepairs(ImmutableSortedSet<(string From, string To)> Pairs)
 {
+    /// <summary>Bridges whose neighbour discovery the plan must accept.</summary>
+    public ImmutableSortedSet<string> Neighbours { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
     private static readonly Comparer<(string From, string To)> Ordinal = Comparer<(string From, string To)>.Create((a, b) =>
         string.CompareOrdinal(a.From, b.From) is var c and not 0 ? c : string.CompareOrdinal(a.To, b.To));
 
@@ -18,9 +24,12 @@ internal sealed record BridgeRepairs(ImmutableSortedSet<(string From, string To)
 
     public static BridgeRepairs Of(IEnumerable<(string From, string To)> pairs) => new(pairs.ToImmutableSortedSet(Ordinal));
 
-    public bool IsEmpty => Pairs.IsEmpty;
+    public bool IsEmpty => Pairs.IsEmpty && Neighbours.IsEmpty;
 
     public bool Inside(string? bridge) => bridge is not null && Pairs.Contains((bridge, bridge));
+
+    /// <summary>Whether the plan accepts IPv6 neighbour discovery inside the bridge although it drops nothing there.</summary>
+    public bool FindsNeighbours(string? bridge) => bridge is not null && Neighbours.Contains(bridge);
 
     /// <summary>
     /// The pairs to drop in one family's plan: both bridges in it (<paramref name="has"/>), and not a

@@ -35,7 +35,7 @@ internal static class NftPolicyRules
         // too, and a pair the policy allows could then never reach its peer's address (the proof
         // reasons about packets between container addresses, not about finding their links).
         if (family == IpFamily.V6)
-            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(b)).Select(b => b.Bridge!))
+            foreach (var bridge in policy.Bridges.Where(b => Has(b) && (DropsInside(b) || repairs.FindsNeighbours(b.Bridge))).Select(b => b.Bridge!))
                 foreach (var type in (string[])["nd-neighbor-solicit", "nd-neighbor-advert"])
                     Add(In(bridge), Out(bridge), NftExpr.Icmpv6Type(type), NftExpr.Verdict("accept"));
 

@@ -37,7 +37,12 @@ internal static class PlanProof
         var repairs = BridgeRepairs.Of(verdicts
             .Where(v => v.Expected == Reachability.Blocked && v.Actual is Reachability.Reachable or Reachability.OneWay && !v.Reply)
             .Where(v => v.From.Network.Bridge is not null && v.To.Network.Bridge is not null)
-            .Select(v => (v.From.Network.Bridge!, v.To.Network.Bridge!)));
+            .Select(v => (v.From.Network.Bridge!, v.To.Network.Bridge!))) with
+        {
+            // Neighbour discovery the host drops (or may) where the policy lets the pair connect.
+            Neighbours = verdicts.Where(v => v.Neighbours is not null && v.Expected == Reachability.Reachable && v.From.Network.Bridge is not null)
+                .Select(v => v.From.Network.Bridge!).ToImmutableSortedSet(StringComparer.Ordinal),
+        };
         foreach (var first in verdicts.GroupBy(v => (v.From, v.To)).Select(g => g.First()))
             problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1),
                 $"{Describe(first.From)} -> {Describe(first.To)}{(family == IpFamily.V6 ? " over IPv6" : "")} {Refusal(first, rules)}"));
@@ -50,6 +55,10 @@ internal static class PlanProof
     {
         var text = $"{ProofText.Packets(verdict.Packets, rules.Space)} is {Word(verdict.Actual)}, not {Word(verdict.Expected)}";
         if (verdict.Reply) text += ": its replies are not accepted";
+        if (verdict.Neighbours is { } neighbours)
+            text += neighbours.Verdict == ReachVerdict.Drop
+                ? ": IPv6 neighbour discovery (ICMPv6 135/136) between them is dropped"
+                : ": whether IPv6 neighbour discovery (ICMPv6 135/136) between them passes is uncertain";
         if (verdict.DecidedIn is not var (region, result)) return text;
         if (region.Verdict == ReachVerdict.Maybe && region.Doubts.FirstOrDefault() is { } doubt)
             return text + $" (the dump cannot decide {doubt}: {result.DoubtReasons.GetValueOrDefault(doubt)})";

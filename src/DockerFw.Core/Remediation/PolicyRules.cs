@@ -35,10 +35,12 @@ internal static class PolicyRules
 
         // IPv6 finds a neighbour with ICMPv6 solicitations (135) and advertisements (136), which
         // br_netfilter hands to FORWARD like any bridged packet: a drop inside a bridge would drop
-        // them too, and a pair the policy allows could never reach its peer's address (the proof
-        // leaves them out of what a policy governs, PairJudge.NeighbourDiscovery).
+        // them too, and a pair the policy allows could never reach its peer's address. The proof leaves
+        // them out of a pair's packets but asks whether the pair finds its link (NeighbourDiscoveryGate):
+        // where the host's own rules drop them (ufw's FORWARD, oracle F26) its repairs name the bridge,
+        // and they are accepted there too, ahead of those rules.
         if (family == IpFamily.V6)
-            foreach (var bridge in policy.Bridges.Where(b => Has(b) && DropsInside(b)).Select(b => b.Bridge!))
+            foreach (var bridge in policy.Bridges.Where(b => Has(b) && (DropsInside(b) || repairs.FindsNeighbours(b.Bridge))).Select(b => b.Bridge!))
                 foreach (var type in (int[])[135, 136])
                     lines.Add(Rule($"-i {bridge} -o {bridge} -p ipv6-icmp -m icmp6 --icmpv6-type {type} -j ACCEPT"));
 

@@ -56,7 +56,7 @@ public sealed class NftIpv6PolicyTests
     }
 
     /// <summary>The layout's table in IPv6 words: the same chains and rules, bridge1 at fd00:2::/64, docker0 at fd00:17::/64.</summary>
-    private static string InIpv6(string layout) => layout
+    internal static string InIpv6(string layout) => layout
         .Replace("hook output priority dstnat", "hook output priority -100", StringComparison.Ordinal)
         .Replace("table ip docker-bridges", "table ip6 docker-bridges", StringComparison.Ordinal)
         .Replace("ip daddr != 127.0.0.0/8", "ip6 daddr != ::1", StringComparison.Ordinal)
@@ -66,7 +66,7 @@ public sealed class NftIpv6PolicyTests
         .Replace("ip saddr 172.17.0.0/16", "ip6 saddr fd00:17::/64", StringComparison.Ordinal);
 
     /// <summary>The fixture with IPv6 on backend: its subnet, and each of its containers' address.</summary>
-    private static string DualStack(string json)
+    internal static string DualStack(string json)
     {
         var items = JsonNode.Parse(json)!.AsArray();
         foreach (var item in items.OfType<JsonObject>())

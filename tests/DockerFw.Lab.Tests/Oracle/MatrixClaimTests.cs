@@ -33,6 +33,27 @@ public sealed class MatrixClaimTests
         Assert.Contains(new ClaimChecker(Audit(Allowed), [AtoB with { Outcome = Outcome.Silent }]).Check(), d => d.Class == "network-matrix/allowed-but-blocked");
     }
 
+    // The container matrix holds IPv6 pairs too (two containers of a dual-stack network, which must
+    // find each other's link first: oracle F26); each is claimed against the probes between its two addresses.
+    private static JsonElement WithContainers(string verdict) => JsonDocument.Parse($$"""
+        {"networks":[{"name":"n2","subnets":["172.30.12.0/24","fd00:d0c:12::/64"],"icc":null,"icc_v6":null}],
+         "reachability":{"networks":["n2"],"unlisted":"denied","pairs":[]}, "reachability_v6":null,
+         "containers_reachability":[{"from":"c4","from_network":"n2","from_address":"fd00:d0c:12::2","to":"c6","to_network":"n2","to_address":"fd00:d0c:12::3",
+           "verdict":"{{verdict}}","flows":[],"reply_way":null}],
+         "links":[], "published_ports":[], "published_ports_v6":[], "findings":[]}
+        """).RootElement;
+
+    private static readonly ProbeResult C4toC6Over6 =
+        new(new Probe("c4", "", IPAddress.Parse("fd00:d0c:12::2"), IPAddress.Parse("fd00:d0c:12::3"), Transport.Tcp, 2645, true), Outcome.Silent, 40000);
+
+    [Fact]
+    public void An_ipv6_pair_of_the_container_matrix_is_claimed_against_the_probes_between_its_addresses()
+    {
+        Assert.Contains(new ClaimChecker(WithContainers("allowed"), [C4toC6Over6]).Check(), d => d.Class == "container-matrix/allowed-but-blocked");
+        Assert.DoesNotContain(new ClaimChecker(WithContainers("denied"), [C4toC6Over6]).Check(), d => d.Class.StartsWith("container-matrix/", StringComparison.Ordinal));
+        Assert.Contains(new ClaimChecker(WithContainers("denied"), [C4toC6Over6 with { Outcome = Outcome.Echoed }]).Check(), d => d.Class == "container-matrix/denied-but-reached");
+    }
+
     [Fact]
     public void Every_ordered_pair_of_the_networks_is_an_entry()
     {

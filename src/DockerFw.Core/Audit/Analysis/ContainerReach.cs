@@ -17,13 +17,19 @@ public static class ContainerReach
     /// by source network. A container's request to an address leaves by the one endpoint its routes
     /// pick (<see cref="ContainerRoutes"/>): its other endpoints never send it, so they are no pair. A
     /// container reaching its own address on another network never leaves its namespace, so the
-    /// bridges have no say in it.
+    /// bridges have no say in it. IPv4 pairs first, then the IPv6 ones (their own analysis, when there
+    /// is one), each pair at its endpoints' addresses of that family.
     /// </summary>
-    public static ImmutableArray<ContainerReachabilityEntry> Matrix(AuditAnalysis analysis)
+    public static ImmutableArray<ContainerReachabilityEntry> Matrix(AuditAnalysis analysis) =>
+        analysis.V6 is { } v6 ? [.. Of(analysis), .. Of(v6)] : Of(analysis);
+
+    private static ImmutableArray<ContainerReachabilityEntry> Of(AuditAnalysis analysis)
     {
         var inputs = analysis.Inputs;
         var endpoints = inputs.Networks.SelectMany(n => EndpointsOn(n, inputs.View)).ToList();
         var entries = ImmutableArray.CreateBuilder<ContainerReachabilityEntry>();
+        var gates = new NeighbourGates(analysis.Passes.Rules);
+        var members = endpoints.GroupBy(e => e.Network).ToDictionary(g => g.Key, g => IntervalSet.FromValues(g.Select(e => e.Address)));
         foreach (var source in inputs.Networks)
         {
             var mine = endpoints.Where(e => e.Network == source).ToList();
@@ -33,7 +39,7 @@ public static class ContainerReach
             var walked = passes.From(source);
             foreach (var from in mine)
                 foreach (var to in endpoints.Where(e => e.Container != from.Container && SentFrom(from, e, inputs)))
-                    entries.Add(Of(from, to, walked, passes, inputs));
+                    entries.Add(Of(from, to, walked, passes, inputs, (gates, members[from.Network])));
         }
 
         return entries.ToImmutable();
@@ -44,16 +50,18 @@ public static class ContainerReach
         ContainerRoutes.Leaving(from.Owner, to.Address, inputs) is { Outcome: RouteOutcome.Known } route
             && route.Network == from.Network && route.Address == from.Address;
 
-    private static ContainerReachabilityEntry Of(Endpoint from, Endpoint to, IReadOnlyDictionary<string, List<Piece>> walked, SymbolicPasses passes, AuditInputs inputs)
+    private static ContainerReachabilityEntry Of(Endpoint from, Endpoint to, IReadOnlyDictionary<string, List<Piece>> walked, SymbolicPasses passes, AuditInputs inputs,
+        (NeighbourGates Gates, IntervalSet Members) neighbours)
     {
         // The server answers by its own routes (ServerReplies, as the network matrix judges them).
         var replies = ServerReplies.Of(to.Owner, to.Address, to.Network, from.Network, from.Address, inputs);
-        var pieces = Between(walked, from, to);
         var back = PairReach.AcceptedReplies(from.Network, to.Network, passes);
-        var (verdict, flows) = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge, from.Network.Family) == false
+        var unfiltered = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge, from.Network.Family) == false;
+        var pieces = unfiltered ? new List<Piece>() : Gated(Between(walked, from, to), from, to, neighbours);
+        var (verdict, flows) = unfiltered
             // Frames switched inside a bridge never reach iptables without br_netfilter.
             ? (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, "connection")])
-            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space);
+            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space, from.Network.Family);
         // Said only where a request that passes keeps its source: the others are answered the way they came.
         var own = verdict == ReachabilityVerdict.Denied ? null : replies.Answering(pieces, inputs).FirstOrDefault();
         return new ContainerReachabilityEntry(
@@ -62,6 +70,23 @@ public static class ContainerReach
             verdict, flows)
         {
             ReplyWay = own?.Words(to.Container, from.Network, from.Network.Format(from.Address)),
+        };
+    }
+
+    /// <summary>
+    /// Two containers of one bridge over IPv6 must find each other's link first
+    /// (<see cref="NeighbourDiscoveryGate"/>): dropped, nothing between them passes; unsure, what the
+    /// rules accept only may. Between bridges the host routes, and its own neighbour discovery (in
+    /// INPUT and OUTPUT, not FORWARD) is not judged here.
+    /// </summary>
+    private static List<Piece> Gated(List<Piece> pieces, Endpoint from, Endpoint to, (NeighbourGates Gates, IntervalSet Members) neighbours)
+    {
+        if (from.Network.Family != IpFamily.V6 || from.Network != to.Network) return pieces;
+        return neighbours.Gates.Between(from.Network.Bridge, neighbours.Members, from.Address, to.Address).Verdict switch
+        {
+            ReachVerdict.Accept => pieces,
+            ReachVerdict.Drop => [],
+            _ => [.. pieces.Select(p => p.Verdict == ReachVerdict.Accept ? p with { Region = p.Region with { Verdict = ReachVerdict.Maybe } } : p)],
         };
     }
 
@@ -80,7 +105,7 @@ public static class ContainerReach
 
     private static IEnumerable<Endpoint> EndpointsOn(AuditedNetwork network, DockerView view) =>
         view.Containers
-            .SelectMany(c => c.Endpoints.Where(e => e.Network == network.Name && e.Ipv4 is not null).Select(e => new Endpoint(c, network, e.Ipv4!.Value)))
+            .SelectMany(c => c.Endpoints.Where(e => e.Network == network.Name && e.Address(network.Family) is not null).Select(e => new Endpoint(c, network, e.Address(network.Family)!.Value)))
             .OrderBy(e => e.Address);
 
     private sealed record Endpoint(DockerContainer Owner, AuditedNetwork Network, UInt128 Address)

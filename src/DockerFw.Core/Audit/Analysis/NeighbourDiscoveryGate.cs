@@ -8,51 +8,124 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
+/// The fate of neighbour discovery between containers of one bridge: <see cref="Verdict"/> Accept
+/// when every packet it needs is accepted, Drop when a step it cannot do without is dropped (the
+/// containers never find each other's link), null when the rules cannot tell or only the later steps
+/// die. <see cref="Deciding"/> holds the regions of <see cref="Walk"/> that decided a Drop, or that
+/// left it open.
+/// </summary>
+public sealed record NeighbourFate(ReachVerdict? Verdict, ReachResult? Walk, ImmutableArray<ReachRegion> Deciding)
+{
+    public static NeighbourFate Passes { get; } = new(ReachVerdict.Accept, null, []);
+}
+
+/// <summary>
 /// IPv6 between two containers of one bridge needs neighbour discovery first: a solicitation (ICMPv6
 /// 135) to the destination's solicited-node group, an advertisement (136) back. With br_netfilter both
 /// are bridged through the forward hook, and conntrack leaves them untracked (no ESTABLISHED rule
 /// accepts them). A FORWARD that drops them (ufw's ip6tables rules accept only ICMPv6 types 1-4 and
 /// 128-129 there) cuts every IPv6 packet between the containers, whatever the rules say of the
-/// packets themselves: icc then is off, with the dropping rules as evidence.
+/// packets themselves: every claim that one container reaches another of its bridge over IPv6 (icc,
+/// the container matrix, the policy's pair judge, the plan's proof) asks this one gate.
+/// IPv4 needs no gate: ARP is no IP packet, br_netfilter hands bridged ARP to arptables at most
+/// (bridge-nf-call-arptables), never to iptables, so no rule the audit reads can stop it.
 /// </summary>
 public static class NeighbourDiscoveryGate
 {
     /// <summary>ICMPv6 neighbour solicitation and advertisement, the types neighbour discovery is.</summary>
     public const int Solicitation = 135, Advertisement = 136;
 
-    // ff02::1:ff00:0/104, the solicited-node multicast groups.
+    // ff02::1:ff00:0/104, the solicited-node multicast groups: a solicitation for X goes to the group
+    // ending in X's low 24 bits.
     private static readonly UInt128 SolicitedNodeFirst = IpAddressValue.Parse("ff02::1:ff00:0", IpFamily.V6);
-    private static readonly UInt128 SolicitedNodeLast = SolicitedNodeFirst + ((UInt128)1 << 24) - 1;
+    private const int SolicitedNodeBits = 24;
 
     private const string Role = "drops IPv6 neighbour discovery (ICMPv6 135/136) between containers of the bridge: no IPv6 packet between them is delivered";
 
     /// <summary>
-    /// The fate of the solicitations from and advertisements between <paramref name="containers"/> on
-    /// the bridge: Accept when every one is accepted, Drop when every one is dropped or rejected (with
-    /// the deciding rules, or FORWARD's policy), null when they differ or the rules cannot tell.
+    /// Icc's question: the fate of neighbour discovery among all of <paramref name="containers"/> on
+    /// the bridge (<see cref="Between"/> with the set on both sides): Accept, Drop with the deciding
+    /// rules (or FORWARD's policy) as evidence, null when it differs between them or the rules cannot tell.
     /// </summary>
     public static (ReachVerdict? Verdict, ImmutableArray<Evidence> Evidence) Judge(string bridge, IntervalSet containers, SymbolicPasses passes, Ruleset ruleset)
     {
-        var space = passes.Space;
+        var fate = Between(bridge, containers, containers, passes.Rules);
+        return fate.Verdict == ReachVerdict.Drop
+            ? (ReachVerdict.Drop, [.. fate.Deciding.Select(r => Deciding(r, ruleset)).Distinct()])
+            : (fate.Verdict, []);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="from"/> can find <paramref name="to"/>'s link, and be answered, on the
+    /// bridge. What the kernel needs, in order:
+    /// <list type="number">
+    /// <item>the client's solicitation to the server's solicited-node group, and the server's
+    /// advertisement back (unicast): without either the client never learns the server's link address
+    /// and sends nothing. Every such packet dropped is a Drop.</item>
+    /// <item>the reply way: the server answers through the neighbour entry the client's solicitation
+    /// left (its source link-layer option makes a STALE entry, RFC 4861 7.2.3), so its first replies go
+    /// without a solicitation of its own. But STALE turns to DELAY and then PROBE after 5 s, and only
+    /// TCP confirms a neighbour from above: a UDP or ICMP exchange (and any pair once its entries age,
+    /// ~30 s) sends unicast solicitations both ways, and a lost entry a multicast one. These dropped,
+    /// the pair connects at first and may lose its way later: uncertain (null), not blocked.</item>
+    /// </list>
+    /// Unsure (a step the rules cannot decide, or decide differently for some of the addresses) is null.
+    /// </summary>
+    public static NeighbourFate Between(string bridge, IntervalSet from, IntervalSet to, SymbolicRuleset rules)
+    {
+        var space = rules.Space;
         var on = space.Interfaces.Matching(new InterfacePattern(bridge));
         var icmp = SymbolicPasses.Whole(space)
             .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))
             .With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Untracked))
-            .With(Dimension.In, on).With(Dimension.Out, on)
-            .With(Dimension.Src, containers);
-        var solicitations = icmp.With(Dimension.IcmpType, IntervalSet.Single(Solicitation)).With(Dimension.Dst, IntervalSet.Range(SolicitedNodeFirst, SolicitedNodeLast));
-        var advertisements = icmp.With(Dimension.IcmpType, IntervalSet.Single(Advertisement)).With(Dimension.Dst, containers);
-        var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, new PacketSet([solicitations, advertisements]));
-        var verdicts = result.Regions.Select(r => r.Verdict).Distinct().ToList();
-        if (verdicts is [ReachVerdict.Accept]) return (ReachVerdict.Accept, []);
-        if (verdicts.Count > 0 && verdicts.All(v => v is ReachVerdict.Drop or ReachVerdict.Reject))
-            return (ReachVerdict.Drop, [.. result.Regions.Select(r => Deciding(r, ruleset)).Distinct()]);
-        return (null, []);
+            .With(Dimension.In, on).With(Dimension.Out, on);
+        Box Packet(int type, IntervalSet src, IntervalSet dst) =>
+            icmp.With(Dimension.IcmpType, IntervalSet.Single((UInt128)type)).With(Dimension.Src, src).With(Dimension.Dst, dst);
+
+        Box[] finding = [Packet(Solicitation, from, SolicitedNodes(to)), Packet(Advertisement, to, from)];
+        Box[] keeping = [Packet(Solicitation, from, to), Packet(Solicitation, to, from.Union(SolicitedNodes(from))), Packet(Advertisement, from, to)];
+        var walk = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. finding, .. keeping]));
+        List<ReachRegion> RegionsOf(Box box) => [.. walk.Regions.Where(r => !r.Packets.Intersect(box).IsEmpty)];
+
+        foreach (var step in finding)
+            if (RegionsOf(step) is { Count: > 0 } regions && regions.All(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject))
+                return new NeighbourFate(ReachVerdict.Drop, walk, [.. regions]);
+        var open = walk.Regions.Where(r => r.Verdict != ReachVerdict.Accept).ToImmutableArray();
+        return open.IsEmpty ? NeighbourFate.Passes with { Walk = walk } : new NeighbourFate(null, walk, open);
     }
 
-    // A drop by no rule of its own is FORWARD's policy: the region's last rule is then a jump that came back.
-    private static Evidence Deciding(ReachRegion region, Ruleset ruleset) =>
+    /// <summary>The solicited-node groups of the addresses (ff02::1:ffXX:XXXX, X their low 24 bits).</summary>
+    internal static IntervalSet SolicitedNodes(IntervalSet addresses)
+    {
+        var low = ((UInt128)1 << SolicitedNodeBits) - 1;
+        // Few containers: one group each. A set too large to list (a whole subnet) holds every group.
+        if (addresses.Cardinality > 4096) return IntervalSet.Range(SolicitedNodeFirst, SolicitedNodeFirst + low);
+        var groups = new List<UInt128>();
+        foreach (var (first, last) in addresses.Ranges)
+            for (var a = first; a <= last; a++) groups.Add(SolicitedNodeFirst | (a & low));
+        return IntervalSet.FromValues(groups);
+    }
+
+    /// <summary>The evidence of a dropping region: its rule, or FORWARD's policy when no rule of its own dropped.</summary>
+    public static Evidence Deciding(ReachRegion region, Ruleset ruleset) =>
         EvidenceOf.Deciding(region) is { } rule && EvidenceOf.Source(ruleset, rule)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget
             ? EvidenceOf.Rule(ruleset, rule, Role)
             : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", Role);
+}
+
+/// <summary>
+/// The gate asked for many pairs of a bridge's members (the container matrix, the policy's pairs): the
+/// members are asked together once, and when every packet among them passes, so does each pair's
+/// (its packets are among theirs); only otherwise is each pair walked on its own.
+/// </summary>
+public sealed class NeighbourGates(SymbolicRuleset rules)
+{
+    private readonly Dictionary<string, bool> _allPass = new(StringComparer.Ordinal);
+
+    public NeighbourFate Between(string bridge, IntervalSet members, UInt128 from, UInt128 to)
+    {
+        if (!_allPass.TryGetValue(bridge, out var all))
+            _allPass[bridge] = all = NeighbourDiscoveryGate.Between(bridge, members, members, rules).Verdict == ReachVerdict.Accept;
+        return all ? NeighbourFate.Passes : NeighbourDiscoveryGate.Between(bridge, IntervalSet.Single(from), IntervalSet.Single(to), rules);
+    }
 }

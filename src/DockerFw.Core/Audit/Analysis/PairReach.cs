@@ -6,7 +6,10 @@ namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
 /// New connections from the containers of one network to those of another: the verdict, the flows
-/// allowed (and whether their replies come back), and the rules that open the way.
+/// allowed (and whether their replies come back), and the rules that open the way. Two networks
+/// share no link: over IPv6 each container finds its gateway, the host, whose neighbour discovery
+/// crosses INPUT and OUTPUT, not the forward hook, so the gate of one bridge's pairs
+/// (<see cref="NeighbourDiscoveryGate"/>) is no question here; the host's own is not judged yet.
 /// </summary>
 public sealed record PairReach(
     AuditedNetwork From,

@@ -59,8 +59,10 @@ public static class PolicyConformance
     /// <summary>The rule of DOCKER-USER that hands traffic to dockerfw's chain, if there is one.</summary>
     public static Rule? JumpToPolicy(Ruleset ruleset) => PairJudge.JumpToPolicy(ruleset);
 
+    // Neighbour discovery dropped names its rules (or FORWARD's policy) as the icc fact does.
     private static ImmutableArray<Evidence> Evidence(AuditInputs inputs, PairVerdict verdict) =>
-        verdict.DecidedIn is { } d ? Evidence(inputs, d.Region, d.Result, verdict.Reply ? " the reply" : "") : [];
+        verdict.Neighbours is { Verdict: ReachVerdict.Drop } nd ? [.. nd.Deciding.Select(r => NeighbourDiscoveryGate.Deciding(r, inputs.Ruleset)).Distinct()]
+        : verdict.DecidedIn is { } d ? Evidence(inputs, d.Region, d.Result, verdict.Reply ? " the reply" : "") : [];
 
     /// <summary>The rule that decided a region, or the undecidable rules its fate hangs on.</summary>
     internal static ImmutableArray<Evidence> Evidence(AuditInputs inputs, ReachRegion region, ReachResult result, string what = "")

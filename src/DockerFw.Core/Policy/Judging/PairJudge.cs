@@ -33,6 +33,7 @@ internal static class PairJudge
         var containers = members.Aggregate(IntervalSet.Empty, (s, m) => s.Union(IntervalSet.Single(m.AddressOf(family)!.Value)));
         var bridges = ContainerWalks.BridgesOf(space, members);
         var verdicts = ImmutableArray.CreateBuilder<PairVerdict>();
+        var gates = new NeighbourGates(rules);
         var passesJump = false;
         foreach (var from in members)
         {
@@ -51,9 +52,13 @@ internal static class PairJudge
                 }
 
                 var pair = ContainerWalks.PairWith(space, to, family);
-                // IPv6 neighbour discovery inside a bridge finds a link, it opens no connection.
-                var ignored = family == IpFamily.V6 && from.Network.Id == to.Network.Id ? NeighbourDiscovery(space) : PacketSet.Empty;
-                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), (replies, pair.Replies), ignored));
+                // IPv6 neighbour discovery inside a bridge finds a link, it opens no connection; but
+                // without it no IPv6 packet of the pair is delivered (the one gate the audit's icc and
+                // container matrix ask too).
+                var link = family == IpFamily.V6 && from.Network.Id == to.Network.Id;
+                var ignored = link ? NeighbourDiscovery(space) : PacketSet.Empty;
+                var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), (replies, pair.Replies), ignored, neighbours));
             }
         }
 
@@ -81,8 +86,9 @@ internal static class PairJudge
     /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
     /// <param name="replies">ESTABLISHED packets to it, and the box of those from the other.</param>
     /// <param name="ignored">Packets the policy does not govern, which may go either way.</param>
+    /// <param name="neighbours">Whether the two find each other's link (IPv6 on one bridge): dropped, no packet between them is delivered; unsure, none surely is.</param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (RegionCut Walk, Box Pair) requests, (RegionCut Walk, Box Pair) replies, PacketSet ignored)
+        (RegionCut Walk, Box Pair) requests, (RegionCut Walk, Box Pair) replies, PacketSet ignored, NeighbourFate neighbours)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
@@ -100,16 +106,16 @@ internal static class PairJudge
         {
             var packets = inPair.Subtract(ignored);
             if (packets.IsEmpty) continue;
-            var actual = Of(region.Verdict);
+            var (actual, decided, gate) = Gated(Of(region.Verdict), (region, requests.Walk.Result), neighbours);
             if (actual == Reachability.Reachable) accepted = accepted.Union(packets);
             var inAllowed = packets.Intersect(allowed);
             if (!inAllowed.IsEmpty && actual != Reachability.Reachable)
-                yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = (region, requests.Walk.Result) };
+                yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = decided, Neighbours = gate };
             var rest = packets.Subtract(allowed);
             if (rest.IsEmpty || actual == restExpected) continue;
             if (actual != Reachability.Reachable)
             {
-                yield return new(from, to, rest, actual, restExpected) { DecidedIn = (region, requests.Walk.Result) };
+                yield return new(from, to, rest, actual, restExpected) { DecidedIn = decided, Neighbours = gate };
                 continue;
             }
 
@@ -130,10 +136,31 @@ internal static class PairJudge
     }
 
     /// <summary>
+    /// What neighbour discovery makes of a piece's fate: dropped, every packet is blocked, decided by
+    /// the walk of the solicitations and advertisements; unsure, a piece the rules let through may not
+    /// arrive (one they block stays blocked, whatever the neighbours do).
+    /// </summary>
+    private static (Reachability? Actual, (ReachRegion Region, ReachResult Result) Decided, NeighbourFate? Gate) Gated(
+        Reachability? actual, (ReachRegion Region, ReachResult Result) decided, NeighbourFate neighbours) => neighbours switch
+    {
+        { Verdict: ReachVerdict.Drop, Walk: { } walk } => (Reachability.Blocked, (neighbours.Deciding[0], walk), neighbours),
+        { Verdict: null, Walk: { } walk } when actual != Reachability.Blocked => (null, (neighbours.Deciding[0], walk), neighbours),
+        _ => (actual, decided, null),
+    };
+
+    /// <summary>Neighbour discovery between two containers of one bridge, from one to the other and back.</summary>
+    private static NeighbourFate Neighbours(NeighbourGates gates, List<ContainerOnNetwork> members, ContainerOnNetwork from, ContainerOnNetwork to) =>
+        from.Network.Bridge is { } bridge
+            ? gates.Between(bridge, IntervalSet.FromValues(members.Where(m => m.Network.Id == from.Network.Id).Select(m => m.AddressOf(IpFamily.V6)!.Value)),
+                from.AddressOf(IpFamily.V6)!.Value, to.AddressOf(IpFamily.V6)!.Value)
+            : NeighbourFate.Passes;
+
+    /// <summary>
     /// IPv6 neighbour solicitations and advertisements (ICMPv6 135, 136): how two containers of one
     /// bridge find each other's link, not a connection. br_netfilter hands them to the forward hook;
     /// a plan that lets a pair connect must let them through (dockerfw's nft table does, before its
-    /// drops), and one that blocks a pair need not drop them, so the judge leaves them out.
+    /// drops), and one that blocks a pair need not drop them, so the judge leaves them out of the
+    /// pair's packets and asks <see cref="NeighbourDiscoveryGate"/> whether the pair finds its link.
     /// </summary>
     internal static PacketSet NeighbourDiscovery(PacketSpace space) => PacketSet.Of(Whole(space)
         .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))

@@ -1,3 +1,4 @@
+using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Semantics.Connections;
 using DockerFw.Core.Semantics.Symbolic;
 
@@ -16,6 +17,12 @@ internal sealed record PairVerdict(ContainerOnNetwork From, ContainerOnNetwork T
 
     /// <summary>The requests pass but their replies do not come back.</summary>
     public bool Reply { get; init; }
+
+    /// <summary>
+    /// Set when IPv6 neighbour discovery between the two, not the pair's own packets, decided (dropped,
+    /// or unsure): <see cref="DecidedIn"/> is then a region of its walk.
+    /// </summary>
+    public NeighbourFate? Neighbours { get; init; }
 
     /// <summary>Why the rules do not decide at all, when they do not (frames switched inside a bridge iptables never sees).</summary>
     public string? Why { get; init; }
