@@ -46,16 +46,16 @@ internal sealed class ChainIndex
 
     public bool Admits(int rule, Box box) => _narrowSets[rule] is not { } set || set.Overlaps(box[_dimension]);
 
-    /// <summary>The narrow rules whose set meets the box's (the box narrow on this dimension).</summary>
-    public IEnumerable<int> NarrowRules(Box box)
+    /// <summary>Adds the narrow rules whose set meets the box's (the box narrow on this dimension) to <paramref name="found"/>.</summary>
+    public void NarrowRules(Box box, List<int> found)
     {
         var values = box[_dimension];
         if (_dimension != Dimension.Src)
         {
-            foreach (var (first, last) in values.Ranges)
-                for (var s = (int)first; s <= (int)last; s++)
-                    foreach (var r in _bySymbol[s]) yield return r;
-            yield break;
+            for (var k = 0; k < values.Count; k++)
+                for (var s = (int)values[k].First; s <= (int)values[k].Last; s++)
+                    found.AddRange(_bySymbol[s]);
+            return;
         }
 
         // The hull of the box's ranges: a superset of the rules that meet them (subnet but its gateway is two ranges).
@@ -65,7 +65,7 @@ internal sealed class ChainIndex
         var end = UpperBound(hi);
         var floor = lo > _widestRange ? lo - _widestRange : 0;
         for (var i = end - 1; i >= 0 && _byRange[i].First >= floor; i--)
-            if (_byRange[i].Last >= lo) yield return _byRange[i].Rule;
+            if (_byRange[i].Last >= lo) found.Add(_byRange[i].Rule);
     }
 
     private int UpperBound(UInt128 value)

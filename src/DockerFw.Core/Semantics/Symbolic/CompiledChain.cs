@@ -18,6 +18,9 @@ internal sealed class CompiledChain
     private readonly int[] _all;
     private readonly ConcurrentDictionary<int, int[]> _wideOn = new();
 
+    // The narrow rules one index finds for a box, a list of the thread reused (a walk asks every flow's candidates).
+    [ThreadStatic] private static List<int>? FoundScratch;
+
     public CompiledChain(string table, string name, Verdict? policy, CompiledRule[] rules, int symbols)
     {
         Table = table;
@@ -46,13 +49,18 @@ internal sealed class CompiledChain
     {
         var mask = NarrowOn(box, hidden);
         if (mask == 0) return new Candidates(_all, [], after, 0);
-        var pool = _wideOn.GetOrAdd(mask, m => _all.Where(r => Enumerable.Range(0, _indexes.Length)
-            .All(i => (m >> i & 1) == 0 || _indexes[i].IsWide(r))).ToArray());
+        // Looked up first: the lambda holds this chain, so handing it over makes a delegate every call.
+        if (!_wideOn.TryGetValue(mask, out var pool))
+            pool = _wideOn.GetOrAdd(mask, m => _all.Where(r => Enumerable.Range(0, _indexes.Length)
+                .All(i => (m >> i & 1) == 0 || _indexes[i].IsWide(r))).ToArray());
         List<int>? narrow = null;
+        var found = FoundScratch ??= [];
         for (var i = 0; i < _indexes.Length; i++)
         {
             if ((mask >> i & 1) == 0) continue;
-            foreach (var r in _indexes[i].NarrowRules(box))
+            found.Clear();
+            _indexes[i].NarrowRules(box, found);
+            foreach (var r in found)
             {
                 if (r <= after) continue;
                 var fits = true;

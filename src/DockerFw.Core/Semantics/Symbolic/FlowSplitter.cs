@@ -6,6 +6,8 @@ internal static class FlowSplitter
     [ThreadStatic] private static List<Box>? RestScratch;
     [ThreadStatic] private static List<Box>? InsideScratch;
     [ThreadStatic] private static List<Box>? NextScratch;
+    [ThreadStatic] private static List<Box>? PartInScratch;
+    [ThreadStatic] private static List<Box>? PartOutScratch;
 
     /// <param name="hidden">
     /// The interface the hook does not know (PREROUTING and INPUT have no output interface yet,
@@ -43,7 +45,7 @@ internal static class FlowSplitter
         }
 
         // Most candidate rules miss the flow: it goes on whole, without cutting lists.
-        if (!Array.Exists(shapes, shape => Touches(flow.Box, shape)))
+        if (!TouchesAny(flow.Box, shapes))
         {
             unmatched.Add(flow);
             return;
@@ -74,13 +76,21 @@ internal static class FlowSplitter
     public static void Partition(Flow flow, RuleShape shape, List<Flow> inside, List<Flow> outside)
     {
         var doubtful = false;
-        var shapes = flow.View.IsIdentity ? [shape] : Pull([shape], flow.View, ref doubtful);
-        var ins = new List<Box>();
-        var outs = new List<Box>();
-        if (shapes.Length == 0) outs.Add(flow.Box);
-        else Cut(flow.Box, shapes[0], ins, outs);
-        inside.AddRange(ins.Select(b => flow with { Box = b }));
-        outside.AddRange(outs.Select(b => flow with { Box = b }));
+        var pulled = flow.View.IsIdentity ? shape : Pull(shape, flow.View, ref doubtful);
+        if (pulled is null)
+        {
+            outside.Add(flow);
+            return;
+        }
+
+        // Scratch lists of the thread (a partition calls nothing that partitions): every DNAT and SNAT
+        // of a walk partitions its flows, thousands of times on a host with many published ports.
+        var (ins, outs) = (PartInScratch ??= [], PartOutScratch ??= []);
+        ins.Clear();
+        outs.Clear();
+        Cut(flow.Box, pulled, ins, outs);
+        foreach (var box in ins) inside.Add(ReferenceEquals(box, flow.Box) ? flow : flow with { Box = box });
+        foreach (var box in outs) outside.Add(ReferenceEquals(box, flow.Box) ? flow : flow with { Box = box });
     }
 
     /// <summary>Splits one box by one shape: the inside, and up to one piece per constraint outside.</summary>
@@ -112,6 +122,9 @@ internal static class FlowSplitter
                 return;
             }
 
+            // Inside already (an interface a flow holds alone, a protocol it was cut to): nothing to cut,
+            // and no set made to find it out.
+            if (values.IsSubsetOf(set)) continue;
             var left = values.Subtract(set);
             if (left.IsEmpty) continue;
             sets ??= box.CopySets();
@@ -143,6 +156,14 @@ internal static class FlowSplitter
         inside.Add(current);
     }
 
+    // A loop, not Array.Exists: its lambda would hold the box, a delegate made at every split.
+    private static bool TouchesAny(Box box, RuleShape[] shapes)
+    {
+        foreach (var shape in shapes)
+            if (Touches(box, shape)) return true;
+        return false;
+    }
+
     /// <summary>Whether the shape meets the box on every dimension it cuts and on the mark (else <see cref="Cut"/> leaves the box whole).</summary>
     private static bool Touches(Box box, RuleShape shape)
     {
@@ -168,24 +189,50 @@ internal static class FlowSplitter
 
     private static RuleShape[] Pull(RuleShape[] shapes, FlowView view, ref bool doubtful)
     {
-        var pulled = new List<RuleShape>(shapes.Length);
-        foreach (var shape in shapes)
+        // Most rules test nothing a view rewrites (a MASQUERADE after a DNAT reads the source and the
+        // output interface): such a shape is its own pull, and the array is shared, not copied.
+        List<RuleShape>? pulled = null;
+        for (var s = 0; s < shapes.Length; s++)
         {
-            var never = false;
-            var constraints = new List<(Dimension, IntervalSet)>(shape.Constraints.Length);
-            foreach (var (d, set) in shape.Constraints)
+            var shape = shapes[s];
+            var same = Pull(shape, view, ref doubtful) is var one && ReferenceEquals(one, shape);
+            if (same && pulled is null) continue;
+            if (pulled is null)
             {
-                var pre = view.Pull(d, set, ref doubtful);
-                if (pre is null) continue;
-                if (pre.IsEmpty) never = true;
-                constraints.Add((d, pre));
+                pulled = new List<RuleShape>(shapes.Length);
+                for (var k = 0; k < s; k++) pulled.Add(shapes[k]);
             }
 
-            var mark = shape.Mark is null ? null : view.PullMark(shape.Mark, ref doubtful);
-            never |= mark is { IsEmpty: true };
-            if (!never) pulled.Add(new RuleShape(constraints.ToArray(), mark) { Arrival = shape.Arrival });
+            if (one is not null) pulled.Add(one);
         }
 
-        return pulled.ToArray();
+        return pulled is null ? shapes : pulled.ToArray();
+    }
+
+    /// <summary>One shape in arrival terms: the shape itself when the view changes none of its conditions, null when it never holds.</summary>
+    private static RuleShape? Pull(RuleShape shape, FlowView view, ref bool doubtful)
+    {
+        var never = false;
+        List<(Dimension, IntervalSet)>? constraints = null;
+        for (var c = 0; c < shape.Constraints.Length; c++)
+        {
+            var (d, set) = shape.Constraints[c];
+            var pre = view.Pull(d, set, ref doubtful);
+            if (pre is { IsEmpty: true }) never = true;
+            if (ReferenceEquals(pre, set) && constraints is null) continue;
+            if (constraints is null)
+            {
+                constraints = new List<(Dimension, IntervalSet)>(shape.Constraints.Length);
+                for (var k = 0; k < c; k++) constraints.Add(shape.Constraints[k]);
+            }
+
+            if (pre is not null) constraints.Add((d, pre));
+        }
+
+        var mark = shape.Mark is null ? null : view.PullMark(shape.Mark, ref doubtful);
+        never |= mark is { IsEmpty: true };
+        if (never) return null;
+        if (constraints is null && ReferenceEquals(mark, shape.Mark)) return shape;
+        return new RuleShape(constraints?.ToArray() ?? shape.Constraints, mark) { Arrival = shape.Arrival };
     }
 }

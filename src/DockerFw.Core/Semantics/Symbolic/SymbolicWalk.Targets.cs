@@ -6,6 +6,9 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>What targets do to the flows a rule matched, and the routing decision between the hooks.</summary>
 internal sealed partial class SymbolicWalk
 {
+    // The packets a DNAT leaves as they were (already at its one address and port), per address and port.
+    private readonly Dictionary<(IntervalSet? To, IntervalSet? Port), RuleShape[]> _unchanged = [];
+
     /// <summary>What a target does with the flows that matched; those that go on land in <paramref name="continuing"/>.</summary>
     private void Apply(CompiledChain chain, TargetAction action, List<Flow> matched, List<Flow> accepted, List<Flow> returned,
         List<Flow> continuing, int depth)
@@ -94,17 +97,22 @@ internal sealed partial class SymbolicWalk
     /// Conntrack marks a connection DNAT only when the translation changed its tuple: a flow already
     /// at the one address and port chosen keeps its state. A choice among several is a change.
     /// </summary>
-    private IEnumerable<(Flow Flow, bool Changed)> ByChange(Flow flow, TargetAction dnat)
+    private List<(Flow Flow, bool Changed)> ByChange(Flow flow, TargetAction dnat)
     {
         var to = dnat.NatDestination;
         var port = dnat.NatPort;
         if ((to is not null && to.Cardinality != 1) || (port is not null && port.Cardinality != 1)) return [(flow, true)];
-        var same = new List<(Dimension, IntervalSet)>();
-        if (to is not null) same.Add((Dimension.Dst, to));
-        RuleShape[] unchanged = port is null
-            ? [new RuleShape([.. same], null)]
-            : [new RuleShape([.. same, (Dimension.Proto, PacketSpace.PortProtocols), (Dimension.Dport, port)], null),
-               new RuleShape([.. same, (Dimension.Proto, PacketSpace.PortProtocols.Complement(255))], null)];
+        if (!_unchanged.TryGetValue((to, port), out var unchanged))
+        {
+            // Made once per rule: a published port's DNAT cuts every flow of every network that reaches it.
+            var same = new List<(Dimension, IntervalSet)>();
+            if (to is not null) same.Add((Dimension.Dst, to));
+            _unchanged[(to, port)] = unchanged = port is null
+                ? [new RuleShape([.. same], null)]
+                : [new RuleShape([.. same, (Dimension.Proto, PacketSpace.PortProtocols), (Dimension.Dport, port)], null),
+                   new RuleShape([.. same, (Dimension.Proto, PacketSpace.PortProtocols.Complement(255))], null)];
+        }
+
         var kept = new List<Flow>();
         var rest = new List<Flow> { flow };
         foreach (var shape in unchanged)
@@ -114,6 +122,9 @@ internal sealed partial class SymbolicWalk
             rest = outside;
         }
 
-        return kept.Select(f => (f, false)).Concat(rest.Select(f => (f, true)));
+        var parts = new List<(Flow Flow, bool Changed)>(kept.Count + rest.Count);
+        foreach (var f in kept) parts.Add((f, false));
+        foreach (var f in rest) parts.Add((f, true));
+        return parts;
     }
 }
