@@ -79,12 +79,14 @@ public sealed class RootCommandTests
     }
 
     [Fact]
-    public void The_container_is_validated_when_built_so_a_missing_registration_fails_at_once()
+    public void A_missing_registration_fails_every_run_at_once_as_the_command_tree_is_built()
     {
+        // Every command is built on every run, so the container need not check itself at build (CompositionTests does).
         var run = Dockerfw.Run(["--help"], stdin: "", services => services.AddCliCommand<CommandWithUnregisteredDependency>());
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("dockerfw: error: unexpected AggregateException: Some services are not able to be constructed", run.Error);
+        Assert.StartsWith("dockerfw: error: unexpected InvalidOperationException: Unable to resolve service for type", run.Error);
+        Assert.Equal("", run.Out);
     }
 
     private sealed class ExplodingCommand : ICliCommand

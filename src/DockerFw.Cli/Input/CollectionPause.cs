@@ -15,8 +15,16 @@ namespace DockerFw.Cli.Input;
 /// </remarks>
 internal sealed class CollectionPause : IDisposable
 {
-    /// <summary>Below this much input the collector is never the cost worth avoiding.</summary>
+    /// <summary>
+    /// From this much input the dump's bytes are worth a full collection before the pause; below it
+    /// the pause's budget is that of this much input. A small dump is paused too: the runtime's first
+    /// gen0 budget is small, and one compacting collection in the middle of the read of the 2,313
+    /// rules of the real-world corpus was a tenth of its CPU (docs/performance.md).
+    /// </summary>
     internal const long From = 1 << 20;
+
+    // More than the start-up's objects and a small dump's text: not a fresh process.
+    private const long FreshHeap = 16 << 20;
 
     // fmt of the kube-proxy dump allocates about 18.5 bytes per input byte (278 MB for 15 MB).
     private const long BytesPerInputByte = 24;
@@ -28,13 +36,15 @@ internal sealed class CollectionPause : IDisposable
     /// <summary>Pauses collection for a command about to read <paramref name="inputBytes"/> of dumps.</summary>
     public static CollectionPause ForInput(long inputBytes)
     {
-        if (inputBytes < From) return new CollectionPause(false);
+        // Starting a pause collects the whole heap once: for a small dump that is worth it only in a
+        // fresh process, whose heap holds next to nothing yet, not in a long-lived one (the tests').
+        if (inputBytes < From && GC.GetTotalMemory(forceFullCollection: false) > FreshHeap) return new CollectionPause(false);
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        var budget = Math.Min(inputBytes * BytesPerInputByte, available / 4);
+        var budget = Math.Min(Math.Max(inputBytes, From) * BytesPerInputByte, available / 4);
         // The dump's bytes, already decoded, are garbage in the large object heap, which only a full
         // collection frees; now, before the model exists, it has next to nothing to mark (a few ms),
         // and the memory goes to what the read allocates instead of staying to the end.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        if (inputBytes >= From) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
         try
         {
             // Never a full collection to make room: that is the cost this avoids.

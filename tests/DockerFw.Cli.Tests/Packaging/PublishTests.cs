@@ -84,6 +84,55 @@ public sealed class PublishTests : IDisposable
     }
 
     /// <summary>
+    /// A root tool must not open the .NET runtime's diagnostic port: a socket in the temporary folder
+    /// through which a debugger can attach, which a killed run leaves behind (issue 14). The JIT build
+    /// opens one at start (dotnet-diagnostic-PID-...-socket, with clr-debug-pipe files beside it) unless
+    /// DOTNET_EnableDiagnostics=0; the native build has none to open, so it runs without a launcher.
+    /// Run as /usr/bin/dockerfw is, waiting on its standard input, then killed.
+    /// </summary>
+    [Fact]
+    public void The_published_build_opens_no_diagnostic_socket_and_a_killed_run_leaves_nothing_in_the_temporary_folder()
+    {
+        var temporary = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName;
+        var start = new System.Diagnostics.ProcessStartInfo(PublishedBuild.Program, ["fmt", "-"]) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        start.Environment["TMPDIR"] = temporary;
+        start.Environment.Remove("DOTNET_EnableDiagnostics");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Assert.True(Started(process.Id), "the published program did not start reading its input within 30 s");
+            var sockets = Directory.GetFiles($"/proc/{process.Id}/fd").Select(fd => new FileInfo(fd).LinkTarget).Where(target => target?.StartsWith("socket:", StringComparison.Ordinal) == true);
+            Assert.Empty(sockets);
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(temporary));
+    }
+
+    /// <summary>The runtime is up (a second thread, the finalizer's, runs) and the main thread waits on its input.</summary>
+    private static bool Started(int pid)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < until)
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('S') && Directory.GetDirectories($"/proc/{pid}/task").Length >= 2)
+            {
+                Thread.Sleep(200);
+                return true;
+            }
+
+            Thread.Sleep(20);
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The published program, run from the repository as a user would, colours off on both sides; the
     /// files given by their full paths on both, as the tree's program in-process cannot resolve the
     /// repository's relative ones (its working directory is the test's).
