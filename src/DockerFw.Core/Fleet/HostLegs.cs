@@ -58,14 +58,18 @@ public static class HostLegs
         return null;
     };
 
+    /// <summary>The cell's forward leg on its sender: none when its way leaves by no device or stays on the sender's own bridge.</summary>
+    public static LegRequest? SenderForward(CellSpec cell) => cell.Way is { OutDevice: { } device, Kind: not WayKind.OwnBridge }
+        ? new(new(LegStage.SenderForward, PacketPath.Forward, cell.SenderBridge, device, null, null, false), cell.Sources, cell.Destinations)
+        : null;
+
     /// <summary>The legs of a cell that one host judges, by key.</summary>
     public static IEnumerable<(LegKey Key, LegRequest Request)> Requests(CellSpec cell, string host)
     {
         var way = cell.Way;
-        if (cell.Sender.Name == host && way.OutDevice is not null && way.Kind != WayKind.OwnBridge)
+        if (cell.Sender.Name == host && SenderForward(cell) is { } forward)
         {
-            yield return (LegKey.SenderForward, new(new(LegStage.SenderForward, PacketPath.Forward, cell.SenderBridge, way.OutDevice, null, null, false),
-                cell.Sources, cell.Destinations));
+            yield return (LegKey.SenderForward, forward);
             if (way.Outer is { } outer)
                 yield return (LegKey.SenderOutput, new(new(LegStage.SenderOutput, PacketPath.Output, null, outer.Device, outer.Protocol, outer.Port, false),
                     IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));

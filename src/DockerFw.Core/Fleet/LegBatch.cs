@@ -48,7 +48,35 @@ internal sealed class LegBatch(HostRules rules)
 public sealed class LegAnswers
 {
     /// <summary>A group's walk and the addresses it was walked over.</summary>
-    internal sealed record Walk(Leg Leg, IntervalSet Sources, IntervalSet Destinations);
+    internal sealed class Walk(Leg leg, IntervalSet sources, IntervalSet destinations)
+    {
+        // The last sources asked (Touched), replaced whole: one reference, so a reader never sees half of it.
+        private Row? _row;
+
+        private sealed record Row(IntervalSet Sources, (int Piece, IntervalSet Destinations)[] Boxes);
+
+        public Leg Leg => leg;
+
+        public IntervalSet Sources => sources;
+
+        public IntervalSet Destinations => destinations;
+
+        /// <summary>
+        /// The walk's boxes that hold some of <paramref name="from"/>, as their piece and destinations:
+        /// a row's cells share their sources (one sender's network or container), so the source tests
+        /// are made once a row, not once a cell (a fleet of 1,000 asks 2 million).
+        /// </summary>
+        public (int Piece, IntervalSet Destinations)[] BoxesFrom(IntervalSet from)
+        {
+            if (_row is { } known && ReferenceEquals(known.Sources, from)) return known.Boxes;
+            var boxes = new List<(int, IntervalSet)>();
+            for (var i = 0; i < leg.Pieces.Length; i++)
+                foreach (var box in leg.Pieces[i].Packets.Boxes)
+                    if (!box.IsEmpty && box[Dimension.Src].Overlaps(from)) boxes.Add((i, box[Dimension.Dst]));
+            _row = new Row(from, [.. boxes]);
+            return _row.Boxes;
+        }
+    }
 
     private readonly Dictionary<LegGroup, Walk> _walks;
 
@@ -56,8 +84,7 @@ public sealed class LegAnswers
 
     /// <summary>Whether the leg's group was walked over all of the leg's addresses: then its cut is what the leg alone would get.</summary>
     public bool Covers(LegRequest request) =>
-        _walks.TryGetValue(request.Group, out var walk)
-        && request.Sources.Subtract(walk.Sources).IsEmpty && request.Destinations.Subtract(walk.Destinations).IsEmpty;
+        _walks.TryGetValue(request.Group, out var walk) && request.Sources.IsSubsetOf(walk.Sources) && request.Destinations.IsSubsetOf(walk.Destinations);
 
     /// <summary>
     /// The same answers with each receiver's walk also given for the packets a sender masqueraded: the
@@ -80,16 +107,9 @@ public sealed class LegAnswers
     public ulong? Touched(LegRequest request)
     {
         if (!_walks.TryGetValue(request.Group, out var walk) || walk.Leg.Pieces.Length > 64) return null;
-        var all = walk.Leg;
         var touched = 0UL;
-        for (var i = 0; i < all.Pieces.Length; i++)
-            foreach (var box in all.Pieces[i].Packets.Boxes)
-                if (!box.IsEmpty && box[Dimension.Src].Overlaps(request.Sources) && box[Dimension.Dst].Overlaps(request.Destinations))
-                {
-                    touched |= 1UL << i;
-                    break;
-                }
-
+        foreach (var (piece, destinations) in walk.BoxesFrom(request.Sources))
+            if ((touched & (1UL << piece)) == 0 && destinations.Overlaps(request.Destinations)) touched |= 1UL << piece;
         return touched;
     }
 

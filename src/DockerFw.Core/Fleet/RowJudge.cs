@@ -24,9 +24,8 @@ internal sealed class RowJudge(IReadOnlyDictionary<string, LegAnswers> answers)
 
     public FleetCell Judge(CellSpec cell)
     {
-        var legs = HostLegs.Of(cell, answers);
         var way = cell.Way;
-        if (way.Kind is not (WayKind.Elsewhere or WayKind.NoRoute or WayKind.OwnBridge)) return CellJudge.Judge(cell, legs);
+        if (way.Kind is not (WayKind.Elsewhere or WayKind.NoRoute or WayKind.OwnBridge)) return CellJudge.Judge(cell, HostLegs.Of(cell, answers));
         if (cell.Sender.Name != _sender)
         {
             _known.Clear();
@@ -34,23 +33,18 @@ internal sealed class RowJudge(IReadOnlyDictionary<string, LegAnswers> answers)
         }
 
         var (walked, touched) = (false, (ulong?)0UL);
-        if (way.Kind == WayKind.Elsewhere && answers.TryGetValue(cell.Sender.Name, out var walks))
-            foreach (var (key, request) in HostLegs.Requests(cell, cell.Sender.Name))
-                if (key == LegKey.SenderForward)
-                {
-                    (walked, touched) = (walks.Walked(request), walks.Touched(request));
-                    break;
-                }
+        if (way.Kind == WayKind.Elsewhere && answers.TryGetValue(cell.Sender.Name, out var walks) && HostLegs.SenderForward(cell) is { } request)
+            (walked, touched) = (walks.Walked(request), walks.Touched(request));
 
-        if (walked && touched is null) return CellJudge.Judge(cell, legs);
+        if (walked && touched is null) return CellJudge.Judge(cell, HostLegs.Of(cell, answers));
         var kind = new Kind(cell.SenderBridge, way.Kind, way.Route, way.OutDevice, walked, touched!.Value);
         if (!_known.TryGetValue(kind, out var known))
         {
-            var first = CellJudge.Judge(cell, legs);
+            var first = CellJudge.Judge(cell, HostLegs.Of(cell, answers));
             _known[kind] = (first.Outcome, first.Shapes);
             return first;
         }
 
-        return new FleetCell(cell, known.Outcome, known.Shapes, () => CellJudge.Judge(cell, legs).Parts);
+        return new FleetCell(cell, known.Outcome, known.Shapes, () => CellJudge.Judge(cell, HostLegs.Of(cell, answers)).Parts);
     }
 }
