@@ -84,9 +84,9 @@ internal sealed class RandomRuleset(Random random)
             {
                 if (Chance(0.4)) parts.Add($"{Not()}--dport {Pick(Ports)}");
                 if (Chance(0.2)) parts.Add($"{Not()}--sport {Pick(Ports)}");
-                // The probes are SYNs (nc's connect): a test each SYN meets, misses, or meets through a bit iptables adds (ALL).
+                // The probes are SYNs (nc's connect): a test each SYN meets or misses; one of --syn and --tcp-flags (restore refuses both).
                 if (protocol == "tcp" && Chance(0.2)) parts.Add($"{Not()}--syn");
-                if (protocol == "tcp" && Chance(0.1)) parts.Add($"{Not()}--tcp-flags {Pick("SYN,ACK SYN", "ALL NONE", "ALL SYN", "SYN,ACK SYN,ACK")}");
+                else if (protocol == "tcp" && Chance(0.1)) parts.Add($"{Not()}--tcp-flags {Pick("SYN,ACK SYN", "ALL NONE", "ALL SYN", "SYN,ACK SYN,ACK")}");
                 if (Chance(0.15)) parts.Add($"-m multiport {Not()}--dports {Pick("22,53,80", "443,8000:9000", "1:100")}");
             }
             if (protocol == "icmp" && !parts[^1].StartsWith('!') && Chance(0.4))
