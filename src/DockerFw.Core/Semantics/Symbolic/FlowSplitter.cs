@@ -16,6 +16,44 @@ internal static class FlowSplitter
     public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched, bool trackRules = true,
         Dimension? hidden = null, int noInterface = -1)
     {
+        if (rule.DnatStatus is { } wanted && rule.Shapes.Length > 0)
+        {
+            SplitByDnatStatus(flow, rule, wanted, matched, unmatched, trackRules, hidden, noInterface);
+            return;
+        }
+
+        Split(flow, rule, rule.Doubt is not null, matched, unmatched, trackRules, hidden, noInterface);
+    }
+
+    /// <summary>
+    /// <c>--ctstatus DNAT</c>: a NEW packet's connection was DNATed exactly when a nat chain rewrote its
+    /// destination on this way (the view holds a destination or port the arrival box does not); with no
+    /// rewrite it was not. A rewrite that may keep the value, and every later packet of a connection
+    /// (whose status is its first packet's), stay undecided, as the rule's doubt says.
+    /// </summary>
+    private static void SplitByDnatStatus(Flow flow, CompiledRule rule, bool wanted, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+        Dimension? hidden, int noInterface)
+    {
+        var (fresh, later) = (new List<Flow>(), new List<Flow>());
+        Partition(flow, NewPackets, fresh, later);
+        foreach (var piece in fresh)
+        {
+            var view = piece.View;
+            bool? dnat = view.Dst is null && view.Dport is null ? false
+                : view.Dst is { } dst && !dst.Overlaps(piece.Box[Dimension.Dst]) || view.Dport is { } port && !port.Overlaps(piece.Box[Dimension.Dport]) ? true
+                : null;
+            if (dnat is { } known && known != wanted) unmatched.Add(piece);
+            else Split(piece, rule, dnat is null, matched, unmatched, trackRules, hidden, noInterface);
+        }
+
+        foreach (var piece in later) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
+    }
+
+    private static readonly RuleShape NewPackets = new([(Dimension.State, RuleCompiler.States(Model.Values.ConntrackStates.New))], null);
+
+    private static void Split(Flow flow, CompiledRule rule, bool doubtful, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+        Dimension? hidden, int noInterface)
+    {
         var shapes = rule.Shapes;
         if (hidden is { } h && rule.Tests(h))
             shapes = Hide(shapes, h, (UInt128)noInterface);
@@ -32,7 +70,6 @@ internal static class FlowSplitter
             }
         }
 
-        var doubtful = rule.Doubt is not null;
         if (!flow.View.IsIdentity)
         {
             if (!shapes.Any(shape => MayOverlap(flow.Box, shape)))

@@ -25,6 +25,7 @@ internal static class RuleCompiler
         var never = false;
         IntervalSet? eitherPorts = null;
         var arrival = new List<(Dimension, IntervalSet)>();
+        bool? dnatStatus = null;
         // A NEW packet created its connection: the original tuple is the packet as it arrived.
         var newOnly = table != "raw" && rule.Matches.OfType<ConntrackStateMatch>().Any(cs => !cs.Negated && cs.States == ConntrackStates.New);
 
@@ -138,6 +139,10 @@ internal static class RuleCompiler
                     break;
                 case CommentMatch:
                     break;
+                case ModuleOptionMatch { Module: "conntrack", Name: "--ctstatus", Arguments: ["DNAT"] } o:
+                    dnatStatus = !o.Negated;
+                    Doubt("--ctstatus DNAT is the connection's history (decided for NEW packets by the NAT on their way)");
+                    break;
                 case ModuleOptionMatch { Module: "conntrack" } o when newOnly && OriginalTuple(o, space) is { } original:
                     arrival.Add((original.Dimension, o.Negated ? original.Set.Complement(space.MaxOf(original.Dimension)) : original.Set));
                     break;
@@ -162,7 +167,7 @@ internal static class RuleCompiler
             : [Extend(constraints, mark, Dimension.Sport, eitherPorts),
                Extend(Extend(constraints, mark, Dimension.Sport, eitherPorts.Complement(65535)).Constraints, mark, Dimension.Dport, eitherPorts)];
         shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).Select(s => s with { Arrival = [.. arrival] }).ToArray();
-        return new CompiledRule(reference, rule, shapes, doubt, action);
+        return new CompiledRule(reference, rule, shapes, doubt, action) { DnatStatus = dnatStatus };
     }
 
     private static RuleShape Extend((Dimension, IntervalSet)[] constraints, BitCubeSet? mark, Dimension d, IntervalSet set)

@@ -27,6 +27,14 @@ internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[
     /// <summary>Whether some shape tests the dimension (In, Out): hooks without that interface compare the empty name.</summary>
     public bool Tests(Dimension d) => d == Dimension.In ? _testsIn : _testsOut;
 
+    /// <summary>
+    /// <c>--ctstatus DNAT</c> (true) or <c>! --ctstatus DNAT</c> (false), firewalld's <c>ct status dnat
+    /// accept</c>: the connection's history, which <see cref="Doubt"/> names; for a NEW packet it is
+    /// whether a nat chain rewrote its destination on the way here, which the flow's view knows
+    /// (<see cref="FlowSplitter"/> decides those flows).
+    /// </summary>
+    public bool? DnatStatus { get; init; }
+
     private readonly bool _testsIn = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.In));
     private readonly bool _testsOut = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.Out));
 }

@@ -24,7 +24,8 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         if (Key(left, "meta") is "iifname" or "oifname" && Members(right) is { } names) return InterfaceSet(Key(left, "meta")!, names, negated);
         if (Key(left, "meta") is { } meta) return Meta(meta, right, negated);
         if (left.TryGetProperty("payload", out var payload)) return Payload(payload, null, right, negated);
-        if (Key(left, "ct") is "state" && States(right) is { } states)
+        // `ct state { established, related }` (a set: one of them) is --ctstate ESTABLISHED,RELATED too.
+        if (Key(left, "ct") is "state" && (States(right) ?? (SetOf(right) is { } members ? States(members) : null)) is { } states)
             return [Block("conntrack", new ConntrackStateMatch(states, negated))];
         if (Key(left, "ct") is "status" && Strings(right) is { } status)
             return [Block("conntrack", new ModuleOptionMatch("conntrack", "--ctstatus", [string.Join(',', status.Select(s => s.ToUpperInvariant()))], negated))];
@@ -46,6 +47,12 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
                 return [Block(null, new ProtocolMatch(p, negated))];
             case "mark" when right.ValueKind == JsonValueKind.Number:
                 return [Block("mark", new MarkMatch(new MarkMask(right.GetUInt32(), uint.MaxValue), negated))];
+            case "nfproto" when right.ValueKind == JsonValueKind.String && right.GetString() is "ipv4" or "ipv6":
+                // The packet's family, in an inet table (firewalld's `meta nfproto ipv6 fib ... drop`):
+                // exactly an address match of that family that every address passes, which a packet of
+                // the other family never matches (as `ip saddr` there). `!=` names the other family.
+                var ipv6 = right.GetString() == "ipv6" != negated;
+                return [Block(null, new AddressMatch(AddressField.Source, AddressMask.Any(ipv6 ? IpFamily.V6 : IpFamily.V4), false))];
             default:
                 return null;
         }
@@ -250,6 +257,9 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         Strings(e) is { } names && TcpFlagsText.TryParse(string.Join(',', names), out var f) ? f : null;
 
     // ct state and similar fields are a bare string for one flag and an array for several.
+    private static JsonElement? SetOf(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty("set", out var set) && set.ValueKind == JsonValueKind.Array ? set : null;
+
     internal static string[]? Strings(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.String => [e.GetString()!],

@@ -1,0 +1,105 @@
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+using DockerFw.Core.Syntax.NftJson;
+using DockerFw.Tests.Semantics;
+using static DockerFw.Tests.Semantics.Packets;
+
+namespace DockerFw.Core.Tests.NftJson;
+
+/// <summary>
+/// firewalld's own expressions in its <c>table inet firewalld</c> (1.3, Debian 12), as the oracle's
+/// seventh stream met them beside Docker (oracle F28): <c>meta nfproto</c> names the packet's family
+/// in an inet table, so IPv6's reverse-path drop never touches IPv4 and masquerade in a zone is
+/// IPv4's alone.
+/// </summary>
+public sealed class FirewalldRulesTests
+{
+    // filter_PREROUTING (prio filter + 10) as firewalld writes it with IPv6_rpfilter=yes.
+    private const string Rpfilter =
+        """
+        {"nftables": [{"table": {"family": "inet", "name": "firewalld", "handle": 1}},
+         {"chain": {"family": "inet", "table": "firewalld", "name": "filter_PREROUTING", "handle": 1, "type": "filter", "hook": "prerouting", "prio": 10, "policy": "accept"}},
+         {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_PREROUTING", "handle": 2, "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "icmpv6", "field": "type"}}, "right": {"set": ["nd-router-advert", "nd-neighbor-solicit"]}}}, {"accept": null}]}},
+         {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_PREROUTING", "handle": 3, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "nfproto"}}, "right": "ipv6"}}, {"match": {"op": "==", "left": {"fib": {"result": "oif", "flags": ["saddr", "mark", "iif"]}}, "right": false}}, {"drop": null}]}}]}
+        """;
+
+    private static Ruleset Ipv4Host() =>
+        HostRuleset.Merge(Dump.Read("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n"), NftJsonReader.Read(Rpfilter, "nft.json").Value!);
+
+    [Fact]
+    public void The_IPv6_reverse_path_drop_never_decides_an_IPv4_packet_in_the_tracer()
+    {
+        var result = PacketTracer.Trace(Ipv4Host(), Tcp("172.17.0.2:40000", "172.17.0.3:80", "docker0", "docker0"), PacketPath.Forward);
+
+        Assert.True(result.Certain);
+        Assert.Equal(PacketVerdict.Accept, result.Verdict);
+    }
+
+    [Fact]
+    public void The_IPv6_reverse_path_drop_never_decides_an_IPv4_packet_in_reach()
+    {
+        var compiled = SymbolicRuleset.Compile(Ipv4Host(), null, new EvaluationContext());
+
+        var result = SymbolicEngine.Reach(compiled, PacketPath.Forward, compiled.Space.Universe(PacketPath.Forward));
+
+        Assert.All(result.Regions, r => Assert.Equal(ReachVerdict.Accept, r.Verdict));
+    }
+
+    [Theory]
+    [InlineData("==", "ipv4", IpFamily.V4)]
+    [InlineData("==", "ipv6", IpFamily.V6)]
+    [InlineData("!=", "ipv4", IpFamily.V6)]
+    [InlineData("!=", "ipv6", IpFamily.V4)]
+    public void Meta_nfproto_is_the_family_every_address_of_which_matches(string op, string family, IpFamily matched)
+    {
+        var json = """{"nftables": [{"table": {"family": "inet", "name": "t", "handle": 1}}, {"chain": {"family": "inet", "table": "t", "name": "c", "handle": 1}},""" +
+            """ {"rule": {"family": "inet", "table": "t", "chain": "c", "handle": 2, "expr": [{"match": {"op": "OP", "left": {"meta": {"key": "nfproto"}}, "right": "FAMILY"}}, {"drop": null}]}}]}"""
+                .Replace("OP", op, StringComparison.Ordinal).Replace("FAMILY", family, StringComparison.Ordinal);
+
+        var rule = NftJsonReader.Read(json, "nft.json").Value!.Rules.Single();
+
+        Assert.Equal(new AddressMatch(AddressField.Source, AddressMask.Any(matched), false), Assert.Single(rule.Matches));
+    }
+
+    // filter_FORWARD's start: what a nat chain DNATed passes firewalld whatever its zones say.
+    private const string DnatAccept =
+        """
+        {"nftables": [{"table": {"family": "inet", "name": "firewalld", "handle": 1}},
+         {"chain": {"family": "inet", "table": "firewalld", "name": "filter_FORWARD", "handle": 1, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}},
+         {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 2, "expr": [{"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "dnat"}}, {"accept": null}]}},
+         {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 3, "expr": [{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}]}}]}
+        """;
+
+    private static ReachResult ReachThroughDnatAccept(ConntrackStates state)
+    {
+        var iptables = Dump.Read("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
+        var compiled = SymbolicRuleset.Compile(HostRuleset.Merge(iptables, NftJsonReader.Read(DnatAccept, "nft.json").Value!), null, new EvaluationContext());
+        var query = new ReachQuery(PacketPath.Forward)
+        {
+            In = new InterfacePattern("eth0"), Out = new InterfacePattern("docker0"), Protocol = Protocol.FromNumber(Protocol.Tcp), State = state,
+        };
+        return SymbolicEngine.Reach(compiled, query);
+    }
+
+    [Fact]
+    public void A_new_connection_passes_ct_status_dnat_exactly_when_a_nat_chain_rewrote_it_on_its_way()
+    {
+        var result = ReachThroughDnatAccept(ConntrackStates.New);
+
+        Assert.DoesNotContain(result.Regions, r => r.Verdict == ReachVerdict.Maybe);
+        var accepted = Assert.Single(result.Regions, r => r.Verdict == ReachVerdict.Accept);
+        Assert.All(accepted.Packets.Boxes, b => Assert.Equal(IntervalSet.Single(8080), b[Dimension.Dport]));
+        Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Reject);
+    }
+
+    [Fact]
+    public void A_later_packet_of_a_connection_carries_its_first_packets_status_which_reach_does_not_know()
+    {
+        var result = ReachThroughDnatAccept(ConntrackStates.Established);
+
+        Assert.All(result.Regions, r => Assert.Equal(ReachVerdict.Maybe, r.Verdict));
+    }
+}
