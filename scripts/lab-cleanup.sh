@@ -3,7 +3,8 @@
 # killed before their teardown ran: a lab is the namespaces dfwlab-PID-N and dfwlabo-PID-N and the
 # work directory /tmp/dfwlab-PID-N, where PID is the test process that made it. Only labs whose test
 # process is gone are touched, so the labs of runs still going (other sessions) stay. For each one:
-# every process of the lab (dockerd and containerd by pidfile and by command line, the shims and
+# every process of the lab (dockerd and containerd by pidfile and by command line, a firewalld
+# scenario's firewalld and private dbus-daemon by pidfile and by command line, the shims and
 # anything else in its namespaces, the container processes by the container ids in its data-root,
 # found in /proc/*/cgroup) is killed, its mounts unmounted, both namespaces and the directory removed.
 #   scripts/lab-cleanup.sh [--dry-run]      scripts/soak.sh runs it on exit, INT and TERM
@@ -27,11 +28,12 @@ for id in $labs; do
     alive "$owner" && continue
     dir="$tmp/dfwlab-$id"
     pids=""
-    for f in "$dir/dockerd.pid" "$dir/exec/containerd/containerd.pid"; do
+    for f in "$dir/dockerd.pid" "$dir/exec/containerd/containerd.pid" "$dir/firewalld/firewalld.pid" "$dir/firewalld/dbus.pid"; do
         [[ -r "$f" ]] && pids+=" $(cat "$f")"
     done
     for ns in "dfwlab-$id" "dfwlabo-$id"; do pids+=" $(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"; done
-    # the shims and the daemon name the work directory on their command line
+    # the shims, the daemon, firewalld (--log-file) and its dbus-daemon (--config-file) name the work
+    # directory on their command line
     for p in /proc/[0-9]*; do
         tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$dir/" && pids+=" ${p#/proc/}"
     done

@@ -60,6 +60,19 @@ public abstract class LabDaemon : IDisposable
     /// <summary>Extra dockerd flags (e.g. <c>--icc=false</c>).</summary>
     protected virtual IEnumerable<string> DaemonFlags => [];
 
+    /// <summary>Extra environment of dockerd (a private D-Bus system bus, where a firewalld runs for it).</summary>
+    protected virtual IReadOnlyDictionary<string, string> DaemonEnvironment => new Dictionary<string, string>();
+
+    /// <summary>Runs once the namespaces are up and before dockerd starts: what a host runs before Docker (firewalld).</summary>
+    protected virtual void BeforeDaemon()
+    {
+    }
+
+    /// <summary>Runs once dockerd and containerd are stopped: what <see cref="BeforeDaemon"/> started goes here, by PID.</summary>
+    protected virtual void AfterDaemon()
+    {
+    }
+
     public ProcessResult Docker(params string[] arguments) =>
         Processes.Run("docker", ["-H", DockerHost, .. arguments], TimeSpan.FromSeconds(60));
 
@@ -135,6 +148,7 @@ public abstract class LabDaemon : IDisposable
         // Outside has no route to the container subnets: a container's connection out only comes back when masqueraded.
         outsideEcho = Processes.Start("ip", ["netns", "exec", Outside, "busybox", "nc", "-ll", "-p", OutsidePort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-e", "/bin/cat"]);
 
+        BeforeDaemon();
         StartDaemon();
         ImportImage();
     }
@@ -149,7 +163,9 @@ public abstract class LabDaemon : IDisposable
             "--pidfile", PidFile, "-H", DockerHost, "--storage-driver", "vfs", .. DaemonFlags,
         ];
         var command = $"exec nsenter --net=/var/run/netns/{Netns} dockerd {string.Join(' ', flags)} >>{Path.Combine(WorkDir, "dockerd.log")} 2>&1";
-        using var daemon = System.Diagnostics.Process.Start("setsid", ["sh", "-c", command]);
+        var start = new System.Diagnostics.ProcessStartInfo("setsid", ["sh", "-c", command]) { UseShellExecute = false };
+        foreach (var (key, value) in DaemonEnvironment) start.Environment[key] = value;
+        using var daemon = System.Diagnostics.Process.Start(start);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
         while (DateTime.UtcNow < deadline)
         {
@@ -183,6 +199,7 @@ public abstract class LabDaemon : IDisposable
 
         StopByPidFile(PidFile, TimeSpan.FromSeconds(20));
         StopByPidFile(ContainerdPidFile, TimeSpan.FromSeconds(10));
+        AfterDaemon();
         // Whatever is still in our namespaces (shims, a hung daemon) goes too, and the container
         // processes, which live in namespaces of their own: found by their cgroups.
         foreach (var ns in new[] { Netns, Outside })

@@ -16,6 +16,9 @@ public sealed class OracleLab : LabDaemon
     [ThreadStatic]
     private static string[]? pendingFlags;
 
+    [ThreadStatic]
+    private static bool pendingFirewalld;
+
     private readonly string[] flags;
 
     private OracleLab()
@@ -44,13 +47,27 @@ public sealed class OracleLab : LabDaemon
 
     protected override IEnumerable<string> DaemonFlags => pendingFlags ?? flags;
 
+    /// <summary>firewalld on this host (started before dockerd, which then uses it), or null.</summary>
+    public Firewalld? Firewalld { get; private set; }
+
+    protected override IReadOnlyDictionary<string, string> DaemonEnvironment => Firewalld?.Environment ?? base.DaemonEnvironment;
+
+    // Called by the base constructor: this class's constructor body has not run yet.
+    protected override void BeforeDaemon()
+    {
+        if (pendingFirewalld) Firewalld = Firewalld.Start(WorkDir, Netns);
+    }
+
+    protected override void AfterDaemon() => Firewalld?.Stop();
+
     public string NetnsPath => $"/var/run/netns/{Netns}";
 
     public string OutsidePath => $"/var/run/netns/{Outside}";
 
-    public static OracleLab Start(IEnumerable<string> daemonFlags)
+    public static OracleLab Start(IEnumerable<string> daemonFlags, bool firewalld = false)
     {
         pendingFlags = [.. daemonFlags];
+        pendingFirewalld = firewalld;
         try
         {
             return new OracleLab();
@@ -58,6 +75,7 @@ public sealed class OracleLab : LabDaemon
         finally
         {
             pendingFlags = null;
+            pendingFirewalld = false;
         }
     }
 }

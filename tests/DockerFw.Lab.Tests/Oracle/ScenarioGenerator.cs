@@ -26,7 +26,8 @@ public static class ScenarioGenerator
         var withPolicy = later with { Policy = PolicyGenerator.Draw(new Random(unchecked((seed * 104729) + 29)), later) };
         var larger = Larger(new Random(unchecked((seed * 15485863) + 41)), withPolicy, usedHostPorts);
         var options = Options(new Random(unchecked((seed * 32452843) + 53)), larger);
-        return Ufw(new Random(Mixed(seed, 59)), options);
+        var ufw = Ufw(new Random(Mixed(seed, 59)), options);
+        return FirewalldDraw.Draw(new Random(Mixed(seed, 61)), ufw);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

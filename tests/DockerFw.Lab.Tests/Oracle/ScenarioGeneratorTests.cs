@@ -66,4 +66,25 @@ public sealed class ScenarioGeneratorTests
         Assert.Contains(withUfw, s => s.Tampers.Any(t => t.Kind == TamperKinds.UfwDenyHostPort));
         Assert.Contains(withUfw, s => s.Tampers.Any(t => t.Kind == TamperKinds.UfwAllowRouted));
     }
+
+    [Fact]
+    public void One_host_in_five_runs_firewalld_never_beside_ufw_and_its_reloads_come_before_its_runtime_edits()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withFirewalld = scenarios.Where(s => s.Tampers.Any(t => t.Kind.StartsWith("firewalld-", StringComparison.Ordinal))).ToList();
+        string[] reloaded = [TamperKinds.FirewalldDockerZoneDrop, TamperKinds.FirewalldPolicyReject];
+
+        Assert.InRange(withFirewalld.Count, 50, 110);
+        Assert.All(withFirewalld, s =>
+        {
+            var first = s.Tampers.ToList().FindIndex(t => t.Kind == TamperKinds.FirewalldRunning);
+            var own = s.Tampers.Skip(first + 1).ToList();
+            Assert.True(first >= 0 && own.All(t => t.Kind.StartsWith("firewalld-", StringComparison.Ordinal)), s.Describe());
+            Assert.DoesNotContain(s.Tampers, t => t.Kind.StartsWith("ufw-", StringComparison.Ordinal));
+            // A reload drops run-time edits: the permanent ones are made first.
+            Assert.True(own.SkipWhile(t => reloaded.Contains(t.Kind)).All(t => !reloaded.Contains(t.Kind)), s.Describe());
+        });
+        foreach (var kind in new[] { TamperKinds.FirewalldDockerZoneDrop, TamperKinds.FirewalldPolicyReject, TamperKinds.FirewalldAddPort, TamperKinds.FirewalldAddService, TamperKinds.FirewalldRichRejectSource, TamperKinds.FirewalldMasquerade, TamperKinds.FirewalldForwardPort })
+            Assert.Contains(withFirewalld, s => s.Tampers.Any(t => t.Kind == kind));
+    }
 }

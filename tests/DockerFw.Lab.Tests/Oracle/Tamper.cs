@@ -42,4 +42,12 @@ public static class TamperKinds
     public const string UfwRouteAllowPort = "ufw-route-allow-container-port";
     public const string UfwRouteDenyBetween = "ufw-route-deny-between-networks";
     public const string UfwAllowRouted = "ufw-default-allow-routed";
+    public const string FirewalldRunning = "firewalld-running";
+    public const string FirewalldDockerZoneDrop = "firewalld-docker-zone-target-drop";
+    public const string FirewalldPolicyReject = "firewalld-policy-reject";
+    public const string FirewalldAddPort = "firewalld-add-port";
+    public const string FirewalldAddService = "firewalld-add-service";
+    public const string FirewalldRichRejectSource = "firewalld-rich-rule-reject-source";
+    public const string FirewalldMasquerade = "firewalld-masquerade";
+    public const string FirewalldForwardPort = "firewalld-forward-port";
 }

@@ -103,6 +103,13 @@ public static partial class TamperApplier
                 Ufw.Run(lab, "default", "allow", "routed");
                 Ufw.Enable(lab);
                 break;
+            case FirewalldRunning:
+                break; // started before dockerd (OracleLab), which must find it at its start
+            case FirewalldDockerZoneDrop or FirewalldPolicyReject or FirewalldAddPort or FirewalldAddService
+                or FirewalldRichRejectSource or FirewalldMasquerade or FirewalldForwardPort:
+                // Without firewalld (a shrunk list that left it out) firewall-cmd has no one to tell.
+                if (lab.Firewalld is { } firewalld) FirewalldEdits.Apply(s, firewalld, t);
+                break;
             default:
                 throw new InvalidOperationException($"unknown tamper {t.Kind}");
         }
