@@ -43,6 +43,7 @@ public static class WayOut
             ["proto"] = p.Transport == Transport.Udp ? "17" : "6",
             ["sport"] = r.SourcePort.Value.ToString(CultureInfo.InvariantCulture), ["dport"] = p.Port.ToString(CultureInfo.InvariantCulture),
         };
+        if (p.Transport == Transport.Tcp) packet["flags"] = "SYN"; // a connection's first packet
         return regions.Of(packet) is { Verdict: "DROP" or "REJECT" };
     }
 
