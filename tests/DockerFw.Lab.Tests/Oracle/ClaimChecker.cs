@@ -189,12 +189,8 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
             else
             {
-                // "partial": the claim names the clients (reached_from) and host addresses (reached_on)
-                // that get in; a probe is expected through when both hold it (null: every one) and no
-                // kept_out piece names it (null: a piece the probe cannot be judged against).
-                bool? Expected(ProbeResult r) => accepts.ValueKind == JsonValueKind.String
-                    ? Holds(p, "reached_from", r.Probe.Source) && Holds(p, "reached_on", r.Probe.Destination) ? !PortKeptOut.Names(p, r.Probe) : false
-                    : accepts.GetBoolean();
+                // "partial": expected through when the port lets the probe's client in (LetsIn).
+                bool? Expected(ProbeResult r) => accepts.ValueKind == JsonValueKind.String ? LetsIn(p, r) : accepts.GetBoolean();
                 // Only the container's echo counts: a refusal comes from the host (no DNAT, no docker-proxy), not through the filter.
                 if (probes.Any(r => Expected(r) == true && r.Outcome != Outcome.Echoed)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => Expected(r) == true && r.Outcome != Outcome.Echoed));
                 if (probes.Any(r => Expected(r) == false && r.Outcome == Outcome.Echoed)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => Expected(r) == false && r.Outcome == Outcome.Echoed));
@@ -205,11 +201,11 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
     /// <summary>
     /// DFW514 says a port bound to 127.0.0.1 is reached by some neighbour routing loopback through the host:
     /// exactly when the packet of a probe from a client the port lets in got to the container. A partial
-    /// port names those clients (reached_from); a probe from any other source says nothing of the claim.
+    /// port names those clients (reached_from, kept_out); a probe from any other says nothing of the claim.
     /// </summary>
     private void Loopback(JsonElement port, int number, string protocol, List<ProbeResult> probes)
     {
-        var judged = probes.Where(r => Holds(port, "reached_from", r.Probe.Source)).ToList();
+        var judged = probes.Where(r => port.GetProperty("filter_accepts").ValueKind != JsonValueKind.String || LetsIn(port, r) == true).ToList();
         if (judged.Count == 0) return;
         Checked++;
         var reached = judged.Where(r => r.Outcome == Outcome.Echoed).ToList();
@@ -218,6 +214,14 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
         if (reached.Count > 0 && !said) Add("finding/DFW514-missing", $"nothing about {protocol}/{number} on 127.0.0.1 (no DFW514)", reached);
         if (reached.Count == 0 && said) Add("finding/DFW514-but-unreached", $"DFW514: {protocol}/{number} on 127.0.0.1 is reached from the network", judged);
     }
+
+    /// <summary>
+    /// Whether a partial port lets the probe in: its clients (reached_from) and host addresses
+    /// (reached_on) hold the probe's (null: every one), and no kept_out piece names it (null: a piece
+    /// the probe cannot be judged against).
+    /// </summary>
+    private static bool? LetsIn(JsonElement port, ProbeResult r) =>
+        Holds(port, "reached_from", r.Probe.Source) && Holds(port, "reached_on", r.Probe.Destination) ? !PortKeptOut.Names(port, r.Probe) : false;
 
     /// <summary>
     /// Whether a partial port's address list (null: every address; <c>any client but LIST</c>, <c>any
