@@ -37,7 +37,7 @@ public sealed class HostRules
         ConntrackStates state, int? protocol = null, int? port = null, IntervalSet? seenAs = null)
     {
         var space = _rules.Space;
-        var box = new Box([.. Dimensions.All.Select(space.Full)], BitCubeSet.All)
+        var box = space.Whole()
             .With(Dimension.Src, sources).With(Dimension.Dst, destinations)
             .With(Dimension.State, RuleCompiler.States(state));
         if (inDevice is not null) box = box.With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(inDevice)));

@@ -17,7 +17,7 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
     public static ContainerWalks From(SymbolicRuleset rules, ContainerOnNetwork from, IpFamily family, IntervalSet containers, IntervalSet bridges)
     {
         var space = rules.Space;
-        var whole = Whole(space);
+        var whole = space.Whole();
         var address = IntervalSet.Single(from.AddressOf(family)!.Value);
         var fromBridge = space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!));
         var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
@@ -32,7 +32,7 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
     /// <summary>The boxes that cut the walks down to one pair: requests to <paramref name="to"/>, replies from it.</summary>
     public static (Box Requests, Box Replies) PairWith(PacketSpace space, ContainerOnNetwork to, IpFamily family)
     {
-        var whole = Whole(space);
+        var whole = space.Whole();
         var address = IntervalSet.Single(to.AddressOf(family)!.Value);
         var bridge = space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!));
         return (whole.With(Dimension.Dst, address).With(Dimension.Out, bridge), whole.With(Dimension.Src, address).With(Dimension.In, bridge));
@@ -43,5 +43,4 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
         members.Select(m => m.Network.Bridge!).Distinct()
             .Aggregate(IntervalSet.Empty, (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
 
-    private static Box Whole(PacketSpace space) => new([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
 }

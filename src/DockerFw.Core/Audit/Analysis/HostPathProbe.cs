@@ -58,7 +58,7 @@ public sealed class HostPathProbe(AuditInputs inputs)
         var side = path == PacketPath.Input ? Dimension.In : Dimension.Out;
         var excluded = inputs.Networks.Aggregate(IntervalSet.Single((UInt128)space.Interfaces.NoInterface),
             (s, n) => s.Union(space.Interfaces.Matching(new InterfacePattern(n.Bridge)))).Union(space.Interfaces.Matching(Loopback));
-        var box = SymbolicPasses.Whole(space).With(side, excluded.Complement(space.MaxOf(side)))
+        var box = space.Whole().With(side, excluded.Complement(space.MaxOf(side)))
             .With(Dimension.Proto, IntervalSet.Single((UInt128)protocol)).With(Dimension.Src, src).With(Dimension.Dst, dst)
             .With(Dimension.State, RuleCompiler.States(state));
         if (sport is not null) box = box.With(Dimension.Sport, sport);

@@ -75,7 +75,7 @@ public static class NeighbourDiscoveryGate
     {
         var space = rules.Space;
         var on = space.Interfaces.Matching(new InterfacePattern(bridge));
-        var icmp = SymbolicPasses.Whole(space)
+        var icmp = space.Whole()
             .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))
             .With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Untracked))
             .With(Dimension.In, on).With(Dimension.Out, on);

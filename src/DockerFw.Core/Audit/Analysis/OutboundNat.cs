@@ -23,7 +23,7 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
     {
         var space = nat.Space;
         var subnets = inputs.ContainerSubnets;
-        var query = SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
+        var query = SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(space.Whole()
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
             .With(Dimension.Src, n.ContainerAddressesAmong(inputs.Networks))
             .With(Dimension.Dst, subnets.Complement(space.MaxOf(Dimension.Dst))));
@@ -42,7 +42,7 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         var space = nat.Space;
         var bridge = space.Interfaces.Matching(new InterfacePattern(n.Bridge));
         var own = n.ContainerAddressesAmong(inputs.Networks);
-        var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space).Intersect(SymbolicPasses.Whole(space)
+        var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space).Intersect(space.Whole()
             .With(Dimension.In, bridge).With(Dimension.Out, bridge).With(Dimension.Src, own).With(Dimension.Dst, own));
         return Judge(query, n, inputs, nat, own, _ => "NATs traffic that stays on the bridge");
     }

@@ -54,7 +54,7 @@ public static class ProxyConformance
         var space = host.Of(family)!.Value.Rules.Space;
         var listed = publish.Addresses.Where(a => a.Family == family)
             .Aggregate(IntervalSet.Empty, (s, a) => s.Union(RuleCompiler.Intervals(a) ?? IntervalSet.Empty));
-        var allowed = PacketSet.Of(SymbolicPasses.Whole(space).With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
+        var allowed = PacketSet.Of(space.Whole().With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
         foreach (var reach in path.Reaches)
         {
             var forbidden = reach.Packets.Subtract(allowed);

@@ -57,7 +57,7 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
 
         var (rules, model, networks) = compiled;
         var space = rules.Space;
-        var whole = SymbolicPasses.Whole(space);
+        var whole = space.Whole();
         // Every address the host may have, not the uplink's and the gateways' standing for them.
         var hosts = listener.OnEveryAddress ? model.LocalAddresses : IntervalSet.Single(listener.HostAddress);
         var protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp");
@@ -98,7 +98,7 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
             State = ConntrackStates.New,
             Opening = true,
         };
-        var packets = query.ToPacketSet(rules.Space).Intersect(SymbolicPasses.Whole(rules.Space)
+        var packets = query.ToPacketSet(rules.Space).Intersect(rules.Space.Whole()
             .With(Dimension.Src, IntervalSet.Single(network.Gateway))
             .With(Dimension.Dst, IntervalSet.Single(target.Address))
             .With(Dimension.Dport, IntervalSet.Single((UInt128)target.Port)));

@@ -188,8 +188,8 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     {
         var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space);
         var bridges = Bridges(space, inputs);
-        var leaving = Whole(space).With(Dimension.Out, bridges);
-        var entering = Whole(space).With(Dimension.In, bridges).With(Dimension.Out, bridges.Complement(space.MaxOf(Dimension.Out)));
+        var leaving = space.Whole().With(Dimension.Out, bridges);
+        var entering = space.Whole().With(Dimension.In, bridges).With(Dimension.Out, bridges.Complement(space.MaxOf(Dimension.Out)));
         return query.Intersect(new PacketSet([leaving, entering]));
     }
 
@@ -201,13 +201,11 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     {
         var query = new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space);
         var bridges = Bridges(space, inputs).Union(IntervalSet.Single((UInt128)space.Interfaces.NoInterface));
-        return query.Intersect(Whole(space).With(side, bridges.Complement(space.MaxOf(side))));
+        return query.Intersect(space.Whole().With(side, bridges.Complement(space.MaxOf(side))));
     }
 
     /// <summary>A box covering the whole space.</summary>
-    public Box Whole() => Whole(Space);
-
-    public static Box Whole(PacketSpace space) => new([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
+    public Box Whole() => Space.Whole();
 
     /// <summary>The destinations a query about a network's containers covers: its subnet but the gateway, or anything.</summary>
     public IntervalSet ContainerAddresses(AuditedNetwork n)

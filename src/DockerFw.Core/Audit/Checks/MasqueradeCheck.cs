@@ -86,7 +86,7 @@ public sealed class MasqueradeCheck : IAuditCheck
         // the hull of "below the subnets and above them" is the whole space, so with the input interface
         // free (nat DOCKER's `-i br-X -j RETURN` cut the walk into a piece per bridge) every piece met
         // every network's MASQUERADE rule in POSTROUTING: N pieces x N rules.
-        var whole = SymbolicPasses.Whole(nat.Space);
+        var whole = nat.Space.Whole();
         var query = SymbolicPasses.NewFromOutside(nat.Space, analysis.Inputs, Dimension.Out)
             .Intersect(new PacketSet([.. owned.Complement(IpFamily.V4.AllOnes()).Ranges.Select(r => whole.With(Dimension.Src, IntervalSet.Range(r.First, r.Last)))]));
         var byRule = new Dictionary<ResponsibleRule, IntervalSet>();

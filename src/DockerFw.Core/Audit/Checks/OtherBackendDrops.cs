@@ -71,7 +71,7 @@ internal static class OtherBackendDrops
         var subnets = inputs.Networks.Where(x => x.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, x) => s.Union(IntervalSet.Range(x.Subnet!.Bounds.First, x.Subnet.Bounds.Last)));
         var own = n.ContainerAddressesAmong(inputs.Networks);
-        return SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(SymbolicPasses.Whole(space)
+        return SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(space.Whole()
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
             .With(Dimension.Src, own)
             .With(Dimension.Dst, subnets.Complement(space.MaxOf(Dimension.Dst))));

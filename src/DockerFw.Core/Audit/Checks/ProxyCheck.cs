@@ -69,7 +69,7 @@ public sealed class ProxyCheck : IAuditCheck
             State = ConntrackStates.New,
             Opening = true,
         };
-        var packets = query.ToPacketSet(rules.Space).Intersect(SymbolicPasses.Whole(rules.Space)
+        var packets = query.ToPacketSet(rules.Space).Intersect(rules.Space.Whole()
             .With(Dimension.Dst, bound).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
         var result = SymbolicEngine.Reach(rules, PacketPath.Forward, packets);
         // Only when Docker's DNAT does send some of them to the container is the port published that way at all.

@@ -41,7 +41,7 @@ public sealed class FabricProbe(AuditInputs inputs, IEnumerable<string> devices)
         var ins = inDevice is null
             ? outs.Union(IntervalSet.Single((UInt128)space.Interfaces.NoInterface)).Complement(space.MaxOf(Dimension.In))
             : space.Interfaces.Matching(new InterfacePattern(inDevice));
-        var box = SymbolicPasses.Whole(space).With(Dimension.In, ins).With(Dimension.Out, outs)
+        var box = space.Whole().With(Dimension.In, ins).With(Dimension.Out, outs)
             .With(Dimension.Src, sources).With(Dimension.Dst, destinations).With(Dimension.State, RuleCompiler.States(ConntrackStates.New))
             // A packet arrives from a veth or a tunnel unmarked: only the host's own rules mark it (kube-proxy's
             // 0x4000, which flannel's FLANNEL-POSTRTG returns early for, is set in the nat table, not by the sender).

@@ -162,14 +162,14 @@ internal static class PairJudge
     /// drops), and one that blocks a pair need not drop them, so the judge leaves them out of the
     /// pair's packets and asks <see cref="NeighbourDiscoveryGate"/> whether the pair finds its link.
     /// </summary>
-    internal static PacketSet NeighbourDiscovery(PacketSpace space) => PacketSet.Of(Whole(space)
+    internal static PacketSet NeighbourDiscovery(PacketSpace space) => PacketSet.Of(space.Whole()
         .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))
         .With(Dimension.IcmpType, IntervalSet.Range(NeighbourDiscoveryGate.Solicitation, NeighbourDiscoveryGate.Advertisement)));
 
     /// <summary>The packets of the allowed protocols and ports, from any source port, and those of kept links.</summary>
     internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
     {
-        var whole = Whole(space);
+        var whole = space.Whole();
         if (expected.AllowsEverything) return PacketSet.Of(whole);
         var set = PacketSet.Empty;
         foreach (var port in expected.Allowed)
@@ -184,14 +184,13 @@ internal static class PairJudge
         .With(side, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last));
 
     /// <summary>Packets reduced to their protocol and ports, every address and interface: what a reply is matched on.</summary>
-    private static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => Whole(space)
+    private static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => space.Whole()
         .With(Dimension.Proto, b[Dimension.Proto]).With(Dimension.Sport, b[Dimension.Sport]).With(Dimension.Dport, b[Dimension.Dport]))]);
 
     /// <summary>Source and destination ports swapped: the replies of a set of requests, or back.</summary>
     internal static PacketSet Mirrored(PacketSet packets) => new([.. packets.Boxes.Select(b =>
         b.With(Dimension.Sport, b[Dimension.Dport]).With(Dimension.Dport, b[Dimension.Sport]))]);
 
-    private static Box Whole(PacketSpace space) => new([.. Dimensions.All.Select(space.Full)], BitCubeSet.All);
 
     private static Reachability? Of(ReachVerdict verdict) => verdict switch
     {

@@ -72,7 +72,7 @@ internal static class PublishJudge
             State = ConntrackStates.New,
             Opening = true,
         };
-        var packets = query.ToPacketSet(space).Intersect(SymbolicPasses.Whole(space)
+        var packets = query.ToPacketSet(space).Intersect(space.Whole()
             .With(Dimension.Dst, hosts)
             .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value)));
         var container = member.AddressOf(space.Family)!.Value;
@@ -93,7 +93,7 @@ internal static class PublishJudge
     /// </summary>
     private static IEnumerable<PublishVerdict> Differences(List<MemberWalk> walks, PublishPolicy publish, IntervalSet listed, PacketSpace space)
     {
-        var allowed = PacketSet.Of(SymbolicPasses.Whole(space).With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
+        var allowed = PacketSet.Of(space.Whole().With(publish.Restriction == PublishRestriction.FromSources ? Dimension.Src : Dimension.Dst, listed));
         var reachedAny = walks.Aggregate(PacketSet.Empty, (s, w) => s.Union(w.Reached));
         var voice = walks.FirstOrDefault(w => w.PublishedTo) ?? walks[0];
         foreach (var walk in walks)

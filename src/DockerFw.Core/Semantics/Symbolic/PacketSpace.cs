@@ -44,6 +44,9 @@ public sealed class PacketSpace
 
     public IntervalSet Full(Dimension d) => IntervalSet.Range(0, MaxOf(d));
 
+    /// <summary>Every value of every dimension and any mark: the box a question starts from and narrows.</summary>
+    public Box Whole() => new([.. Dimensions.All.Select(Full)], BitCubeSet.All);
+
     /// <summary>
     /// Every packet that can take the path: ported protocols with any ports, ICMP with any type, the
     /// rest with neither; arriving in any state; interfaces present exactly where the path has them.
