@@ -52,6 +52,34 @@ public sealed class NeighbourDiscoveryGateTests
         Assert.Equal(ReachVerdict.Drop, NeighbourDiscoveryGate.Between("bridge1", Address(B), Address(A), rules).Verdict);
     }
 
+    /// <summary>
+    /// A server answering A on bridge1, though A's request came through the host (a multi-homed server
+    /// whose endpoint on A's network is on bridge1: oracle F26, seed 563), solicits A itself, from its
+    /// link-local address on bridge1: its answer's source is its address on the other network.
+    /// </summary>
+    public static TheoryData<string, string, ReachVerdict?> Answers => new()
+    {
+        { "Docker's icc=true accepts everything inside the bridge", "-A FORWARD -i bridge1 -o bridge1 -j ACCEPT", ReachVerdict.Accept },
+        { "ufw's IPv6 FORWARD accepts echo and its reply, not neighbour discovery (seed 563)",
+            "-A FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT\n-A FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 129 -j ACCEPT", ReachVerdict.Drop },
+        { "solicitations from link-local addresses dropped", "-A FORWARD -s fe80::/10 -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT", ReachVerdict.Drop },
+        { "A's advertisements dropped: the server never learns A's link address",
+            $"-A FORWARD -s {A}/128 -p ipv6-icmp -m icmp6 --icmpv6-type 136 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT", ReachVerdict.Drop },
+        { "solicitations from the server's global address dropped: it solicits from its link-local one",
+            $"-A FORWARD -s {B}/128 -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT", ReachVerdict.Accept },
+        { "one link-local address dropped: which one is the server's, Docker does not say",
+            "-A FORWARD -s fe80::1/128 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Answers))]
+    public void A_server_answering_on_As_bridge_finds_A_as_FORWARD_lets_its_own_neighbour_discovery_through(string example, string forward, ReachVerdict? expected)
+    {
+        var fate = NeighbourDiscoveryGate.Answering("bridge1", Address(A), Compile(Read(forward)));
+
+        Assert.True(expected == fate.Verdict, $"{example}: expected {expected?.ToString() ?? "unsure"}, got {fate.Verdict?.ToString() ?? "unsure"}");
+    }
+
     [Fact]
     public void A_drop_names_its_rule_or_FORWARDs_policy()
     {

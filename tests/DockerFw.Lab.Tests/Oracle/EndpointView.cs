@@ -11,6 +11,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed class EndpointView
 {
     private readonly Dictionary<IPAddress, (string Container, string Network)> owners = [];
+    private readonly Dictionary<IPAddress, string> macs = [];
     private readonly Dictionary<string, bool> icc = [];
     private readonly Dictionary<string, bool> isInternal = [];
     private readonly List<(string Network, IPNetwork Subnet)> subnets = [];
@@ -36,7 +37,11 @@ public sealed class EndpointView
             if (c.GetProperty("NetworkSettings").GetProperty("Networks") is not { ValueKind: JsonValueKind.Object } networks) continue;
             foreach (var n in networks.EnumerateObject())
                 foreach (var key in new[] { "IPAddress", "GlobalIPv6Address" })
-                    if (n.Value.TryGetProperty(key, out var a) && IPAddress.TryParse(a.GetString(), out var address)) owners[address] = (name, n.Name);
+                    if (n.Value.TryGetProperty(key, out var a) && IPAddress.TryParse(a.GetString(), out var address))
+                    {
+                        owners[address] = (name, n.Name);
+                        if (n.Value.TryGetProperty("MacAddress", out var mac) && mac.GetString() is { Length: 17 } text) macs[address] = text;
+                    }
         }
     }
 
@@ -47,6 +52,21 @@ public sealed class EndpointView
 
     /// <summary>Every address of the container (each network, both families).</summary>
     public IEnumerable<IPAddress> Addresses(string container) => owners.Where(o => o.Value.Container == container).Select(o => o.Key);
+
+    /// <summary>
+    /// The link-local address of the interface that holds <paramref name="endpoint"/>: the kernel's
+    /// default (addr_gen_mode 0) makes it from the endpoint's MAC address, EUI-64 (RFC 4291 2.5.1: the
+    /// universal/local bit flipped, ff:fe in the middle). Null when Docker's JSON names no MAC.
+    /// </summary>
+    public IPAddress? LinkLocal(IPAddress endpoint)
+    {
+        if (!macs.TryGetValue(endpoint, out var mac)) return null;
+        var b = mac.Split(':').Select(x => Convert.ToByte(x, 16)).ToArray();
+        var bytes = new byte[16];
+        (bytes[0], bytes[1]) = (0xfe, 0x80);
+        (bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]) = ((byte)(b[0] ^ 0x02), b[1], b[2], 0xff, 0xfe, b[3], b[4], b[5]);
+        return new IPAddress(bytes);
+    }
 
     public bool? DeclaredIcc(string network) => icc.TryGetValue(network, out var on) ? on : null;
 

@@ -12,18 +12,11 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
         && (When is null || When(spec, d));
 
     // F8 and F10 were fixed (2f76e41, f75b46f, 59a9abf); F25, F26 and F27 (the sixth stream, real ufw
-    // on the host, docs/oracle-findings.md) too. Left of F26: an IPv6 reply that crosses a bridge the
-    // server shares with its client needs the server's own neighbour discovery there, which neither
-    // the reply way nor the checker asks yet (seed 563). F30 came with the seventh stream (firewalld;
-    // F28, F29 fixed).
+    // on the host, docs/oracle-findings.md) too, F26's remainder (seed 563: an IPv6 reply across a
+    // bridge the server shares with its client) with the server's own neighbour discovery asked.
+    // F30 came with the seventh stream (firewalld; F28, F29 fixed).
     public static readonly IReadOnlyList<KnownWrongAnswer> All =
     [
-        new("F26 (left)", "container-matrix/", TamperKinds.UfwEnabled,
-            "an IPv6 reply across a bridge the server shares with its client: the server's neighbour discovery there is not asked",
-            (_, d) => d.Claim.Contains("fd00:", StringComparison.Ordinal)),
-        new("F26 (left)", "reach/accepts-but-blocked", TamperKinds.UfwEnabled,
-            "an IPv6 reply across a bridge the server shares with its client: the checker does not look up the server's neighbour discovery there",
-            (_, d) => d.Claim.Contains("IPv6", StringComparison.Ordinal)),
         new("F30", "", TamperKinds.FirewalldRunning,
             "firewalld's IPv6 rpfilter `meta nfproto ipv6 fib saddr . mark . iif oif missing drop` is not decided: IPv6 through it is MAYBE",
             (_, d) => d.Class is "icc_v6/unknown" || (d.Class == "container-matrix/possible-flow" && d.Claim.Contains("fd00:", StringComparison.Ordinal)) || (d.Class == "reach/maybe" && d.Claim.Contains("inet firewalld/filter_PREROUTING#2)", StringComparison.Ordinal))),

@@ -13,11 +13,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 public sealed class OracleFixtureTests
 {
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
-    {
-        ["seed-563-container-matrix-partial-flow-blocked"] = "docs/oracle-findings.md F26, left: a reply across a shared bridge",
-        ["seed-563-reach-accepts-but-blocked"] = "docs/oracle-findings.md F26, left: a reply across a shared bridge",
-    };
+    public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>();
 
     public static TheoryData<string> Names()
     {

@@ -12,7 +12,8 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// on the host's dumps with its addresses (host.json), and each probe's packet and its answer (the
 /// echo or RST: ESTABLISHED; an ICMP port unreachable: RELATED) are looked up in the regions. A probe
 /// came back exactly when both are ACCEPT (and, over IPv6 inside one bridge, the neighbour
-/// solicitation and advertisement that come first, untracked); a MAYBE is a disagreement. reach answers the rules only:
+/// solicitation and advertisement that come first, untracked; the server's own, when it answers on
+/// the client's bridge); a MAYBE is a disagreement. reach answers the rules only:
 /// a probe that never meets them (bridged with bridge-nf-call-iptables 0 for its bridge, routed with
 /// ip_forward 0), or whose answer is never sent (the server has no route back to a client whose
 /// address the request kept), is not compared. IPv4: between container endpoints, and to the ports published on
@@ -101,10 +102,25 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // solicitation and the server's advertisement join the request and its answer.
                 if (six && from == to && dnat.Ip is null && neighbours is not null && f is { Verdict: "ACCEPT" } && b is { Verdict: "ACCEPT" })
                 {
-                    var (solicit, advertise) = NeighbourDiscovery(p, from);
+                    var (solicit, advertise) = NeighbourDiscovery(p.Source!, p.Destination, from);
                     var (ns, na) = (neighbours.Of(solicit), neighbours.Of(advertise));
                     claim += $", and the neighbour solicitation {Describe(solicit)} is {Say(ns)}, the advertisement {Describe(advertise)} is {Say(na)}";
                     if (ns is not { Verdict: "ACCEPT" } || na is not { Verdict: "ACCEPT" }) f = ns is { Verdict: "ACCEPT" } ? na : ns;
+                }
+
+                // A server that answers on the client's bridge, though the request came through the host
+                // (F26, seed 563), has never seen the client's link: before its answer it solicits the
+                // client there, from its link-local address on that bridge (the answer's source is not
+                // an address of that interface), and the client advertises back.
+                if (six && from != to && replyBridge == from && dnat.Ip is null && neighbours is not null && (bridgeNf || host.BridgeCallsIptables(from, six)) && f is { Verdict: "ACCEPT" } && b is { Verdict: "ACCEPT" }
+                    && endpoints?.Owner(p.Destination) is { } server
+                    && endpoints.Addresses(server.Container).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetworkV6 && host.InterfaceFor(a) == from) is { } onBridge
+                    && endpoints.LinkLocal(onBridge) is { } linkLocal)
+                {
+                    var (solicit, advertise) = NeighbourDiscovery(linkLocal, p.Source!, from);
+                    var (ns, na) = (neighbours.Of(solicit), neighbours.Of(advertise));
+                    claim += $", and the server's neighbour solicitation {Describe(solicit)} is {Say(ns)}, the advertisement {Describe(advertise)} is {Say(na)}";
+                    if (ns is not { Verdict: "ACCEPT" } || na is not { Verdict: "ACCEPT" }) b = ns is { Verdict: "ACCEPT" } ? na : ns;
                 }
                 if (f is null || b is null) found.Add(("reach/no-region", claim, r));
                 else if (f.Value.Verdict == ReachRegions.Overlap || (f.Value.Verdict == "ACCEPT" && b.Value.Verdict == ReachRegions.Overlap)) found.Add(("reach/overlapping-boxes", claim, r));
@@ -208,17 +224,18 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
     }
 
     /// <summary>
-    /// The client's neighbour solicitation (ICMPv6 135, to the server's solicited-node group
-    /// ff02::1:ffXX:XXXX) and the server's advertisement back (136), both untracked by conntrack.
+    /// <paramref name="asker"/>'s neighbour solicitation (ICMPv6 135, to <paramref name="target"/>'s
+    /// solicited-node group ff02::1:ffXX:XXXX) and the target's advertisement back (136), both
+    /// untracked by conntrack.
     /// </summary>
-    private static (Dictionary<string, string> Solicit, Dictionary<string, string> Advertise) NeighbourDiscovery(Probe p, string bridge)
+    private static (Dictionary<string, string> Solicit, Dictionary<string, string> Advertise) NeighbourDiscovery(System.Net.IPAddress asker, System.Net.IPAddress target, string bridge)
     {
-        var target = p.Destination.GetAddressBytes();
+        var low = target.GetAddressBytes();
         var group = System.Net.IPAddress.Parse("ff02::1:ff00:0").GetAddressBytes();
-        (group[13], group[14], group[15]) = (target[13], target[14], target[15]);
+        (group[13], group[14], group[15]) = (low[13], low[14], low[15]);
         Dictionary<string, string> Icmp(string src, string dst, string type) =>
             new() { ["src"] = src, ["dst"] = dst, ["proto"] = "58", ["icmpType"] = type, ["state"] = "UNTRACKED", ["in"] = bridge, ["out"] = bridge, ["mark"] = "0" };
-        return (Icmp(p.Source!.ToString(), new System.Net.IPAddress(group).ToString(), "135"), Icmp(p.Destination.ToString(), p.Source!.ToString(), "136"));
+        return (Icmp(asker.ToString(), new System.Net.IPAddress(group).ToString(), "135"), Icmp(target.ToString(), asker.ToString(), "136"));
     }
 
     private static string Describe(Dictionary<string, string> k) =>

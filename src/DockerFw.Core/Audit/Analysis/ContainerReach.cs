@@ -28,7 +28,7 @@ public static class ContainerReach
         var inputs = analysis.Inputs;
         var endpoints = inputs.Networks.SelectMany(n => EndpointsOn(n, inputs.View)).ToList();
         var entries = ImmutableArray.CreateBuilder<ContainerReachabilityEntry>();
-        var gates = new NeighbourGates(analysis.Passes.Rules);
+        var gates = analysis.Passes.Neighbours;
         var members = endpoints.GroupBy(e => e.Network).ToDictionary(g => g.Key, g => IntervalSet.FromValues(g.Select(e => e.Address)));
         foreach (var source in inputs.Networks)
         {
@@ -54,7 +54,7 @@ public static class ContainerReach
         (NeighbourGates Gates, IntervalSet Members) neighbours)
     {
         // The server answers by its own routes (ServerReplies, as the network matrix judges them).
-        var replies = ServerReplies.Of(to.Owner, to.Address, to.Network, from.Network, from.Address, inputs);
+        var replies = ServerReplies.Of(to.Owner, to.Address, to.Network, from.Network, from.Address, passes, inputs);
         var back = PairReach.AcceptedReplies(from.Network, to.Network, passes);
         var unfiltered = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge, from.Network.Family) == false;
         var pieces = unfiltered ? new List<Piece>() : Gated(Between(walked, from, to), from, to, neighbours);

@@ -94,6 +94,26 @@ public static class NeighbourDiscoveryGate
         return open.IsEmpty ? NeighbourFate.Passes with { Walk = walk } : new NeighbourFate(null, walk, open);
     }
 
+    /// <summary>
+    /// Whether a server that answers a client on a bridge it shares with it, though the request came
+    /// through the host (its reply way, <see cref="ReplyWay"/>: a multi-homed server answers from its
+    /// endpoint on the client's network), finds the client's link there. Nothing of the exchange so
+    /// far told it the client's link address (the client sent its request to its gateway), so its
+    /// first reply waits for a solicitation of its own to the client's solicited-node group and the
+    /// client's advertisement back, the steps <see cref="Between"/> asks from the server. The kernel
+    /// solicits from the triggering packet's source only when that is an address of the interface
+    /// (ndisc_solicit); the reply's source is the server's address on the other network, so the
+    /// solicitation comes from its link-local address on the bridge, which Docker does not report:
+    /// every link-local address stands for it (fe80::/64), and rules that tell them apart make the
+    /// fate unsure. Drop: the server never answers on this way.
+    /// </summary>
+    public static NeighbourFate Answering(string bridge, IntervalSet clients, SymbolicRuleset rules) =>
+        Between(bridge, LinkLocal, clients, rules);
+
+    /// <summary>fe80::/64, the link-local addresses a container's interface takes (RFC 4291 2.5.6).</summary>
+    internal static readonly IntervalSet LinkLocal = IntervalSet.Range(
+        IpAddressValue.Parse("fe80::", IpFamily.V6), IpAddressValue.Parse("fe80::ffff:ffff:ffff:ffff", IpFamily.V6));
+
     /// <summary>The solicited-node groups of the addresses (ff02::1:ffXX:XXXX, X their low 24 bits).</summary>
     internal static IntervalSet SolicitedNodes(IntervalSet addresses)
     {
@@ -121,6 +141,18 @@ public static class NeighbourDiscoveryGate
 public sealed class NeighbourGates(SymbolicRuleset rules)
 {
     private readonly Dictionary<string, bool> _allPass = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _allAnswered = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="NeighbourDiscoveryGate.Answering"/> for <paramref name="clients"/> among
+    /// <paramref name="members"/> (the client network's addresses on the bridge), asked together first.
+    /// </summary>
+    public NeighbourFate Answering(string bridge, IntervalSet members, IntervalSet clients)
+    {
+        if (!_allAnswered.TryGetValue(bridge, out var all))
+            _allAnswered[bridge] = all = NeighbourDiscoveryGate.Answering(bridge, members, rules).Verdict == ReachVerdict.Accept;
+        return all ? NeighbourFate.Passes : NeighbourDiscoveryGate.Answering(bridge, clients, rules);
+    }
 
     public NeighbourFate Between(string bridge, IntervalSet members, UInt128 from, UInt128 to)
     {

@@ -28,7 +28,7 @@ public sealed record PairReach(
         var toContainers = passes.ToContainersOf(all, to);
         var pieces = passes.ToContainersOf(toContainers, from, Dimension.Src);
         // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
-        var replies = ServerReplies.Of(from, to, inputs);
+        var replies = ServerReplies.Of(from, to, passes, inputs);
         var back = AcceptedReplies(from, to, passes);
         var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs), passes.ContainerAddresses(to), passes.Space, from.Family);
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);

@@ -14,12 +14,34 @@ namespace DockerFw.Core.Audit.Analysis;
 /// drops: with the filter unknown or strict the connection is only possible. That filter is IPv4's
 /// alone (<c>net.ipv4.conf.*.rp_filter</c>; IPv6 has no such sysctl), so an IPv6 way is certain. A
 /// server with no route of the family back (an IPv6 client outside its subnets, and no IPv6
-/// default route: <see cref="DefaultGateway"/>) never answers at all.
+/// default route: <see cref="DefaultGateway"/>) never answers at all. Over IPv6 a reply switched on
+/// the client's bridge first needs the server to find the client's link there
+/// (<see cref="Neighbours"/>, oracle F26, seed 563).
 /// </summary>
 public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Certain, bool Returns)
 {
     /// <summary>Why the way is not known (the server's default route is undecided), null otherwise.</summary>
     public string? Unknown { get; init; }
+
+    /// <summary>
+    /// Whether the server finds its clients' link on the way, where it is the client's bridge over
+    /// IPv6 (<see cref="NeighbourDiscoveryGate.Answering"/>): dropped, no reply leaves the server;
+    /// unsure, a connection is only possible. Passes elsewhere: IPv4 resolves by ARP, which no rule
+    /// the audit reads sees, and a way through the host is the host's own neighbour discovery.
+    /// </summary>
+    public NeighbourFate Neighbours { get; init; } = NeighbourFate.Passes;
+
+    /// <summary>
+    /// This way with <see cref="Neighbours"/> asked of <paramref name="clients"/> (among
+    /// <paramref name="members"/>, the client network's addresses) on <paramref name="client"/>'s bridge.
+    /// </summary>
+    public ReplyWay Gated(AuditedNetwork client, IntervalSet members, IntervalSet clients, SymbolicPasses passes, AuditInputs inputs) =>
+        Returns && Network == client && client.Family == Model.Values.IpFamily.V6 && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) != false
+            ? this with { Neighbours = passes.Neighbours.Answering(client.Bridge, members, clients) }
+            : this;
+
+    /// <summary>Whether a connection on this way surely completes: the request surely arrives and the server surely finds its client.</summary>
+    public bool Sure => Certain && Neighbours.Verdict == ReachVerdict.Accept;
 
     /// <summary>The replies of <paramref name="server"/>, asked at its address on <paramref name="asked"/>, to <paramref name="client"/>'s address.</summary>
     public static ReplyWay Of(DockerContainer server, AuditedNetwork asked, AuditedNetwork client, UInt128 clientAddress, AuditInputs inputs)
@@ -43,7 +65,8 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
     /// <summary>The replies to the client's network that the rules accept on this way.</summary>
     public IReadOnlyList<Box> Accepted(AuditedNetwork asked, AuditedNetwork client, SymbolicPasses passes, AuditInputs inputs)
     {
-        if (!Returns) return [];
+        // The server never finds the client's link: its replies never leave it.
+        if (!Returns || Neighbours.Verdict == ReachVerdict.Drop) return [];
         var network = Asymmetric && Network is not null ? Network : asked;
         // Switched inside the client's bridge without br_netfilter: no rule sees the reply.
         if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) == false) return [passes.Whole()];

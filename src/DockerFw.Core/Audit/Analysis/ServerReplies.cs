@@ -24,20 +24,24 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
     /// families are routed (<see cref="ContainerRoutes"/>); without Docker's view no container is known
     /// and the replies are judged the request's way back.
     /// </summary>
-    public static ServerReplies Of(AuditedNetwork from, AuditedNetwork to, AuditInputs inputs)
+    public static ServerReplies Of(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes, AuditInputs inputs)
     {
         if (from.Subnet is not { } subnet || inputs.ViewInferred) return None;
+        var clients = passes.ContainerAddresses(from);
         var servers = inputs.View.EndpointsOn(to.Name)
             .Where(x => x.Endpoint.Address(inputs.Family) is not null)
-            .Select(x => new ServerReply(x.Container.Name, x.Endpoint.Address(inputs.Family)!.Value, ReplyWay.Of(x.Container, to, from, subnet.Bounds.First, inputs)))
+            .Select(x => new ServerReply(x.Container.Name, x.Endpoint.Address(inputs.Family)!.Value,
+                ReplyWay.Of(x.Container, to, from, subnet.Bounds.First, inputs).Gated(from, clients, clients, passes, inputs)))
             .Where(s => s.Way.Asymmetric)
             .OrderBy(s => s.Address);
         return new ServerReplies([.. servers]);
     }
 
     /// <summary>One server, asked at <paramref name="address"/> on <paramref name="asked"/> by one client address.</summary>
-    public static ServerReplies Of(DockerContainer server, UInt128 address, AuditedNetwork asked, AuditedNetwork client, UInt128 clientAddress, AuditInputs inputs) =>
-        ReplyWay.Of(server, asked, client, clientAddress, inputs) is { Asymmetric: true } way ? new([new ServerReply(server.Name, address, way)]) : None;
+    public static ServerReplies Of(DockerContainer server, UInt128 address, AuditedNetwork asked, AuditedNetwork client, UInt128 clientAddress, SymbolicPasses passes, AuditInputs inputs) =>
+        ReplyWay.Of(server, asked, client, clientAddress, inputs) is { Asymmetric: true } way
+            ? new([new ServerReply(server.Name, address, way.Gated(client, passes.ContainerAddresses(client), IntervalSet.Single(clientAddress), passes, inputs))])
+            : None;
 
     /// <summary>
     /// The open pieces of a pair (<paramref name="from"/> to <paramref name="to"/>) cut by the fate of
@@ -57,7 +61,7 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
             parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back));
             var own = server.Way.Accepted(to, from, passes, inputs);
             parts.AddRange(PairReach.Parts(mine.Where(p => !SourceNated(p, inputs)), own, server.Way.In(passes.Space))
-                .Select(x => server.Way.Certain || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
+                .Select(x => server.Way.Sure || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
         }
 
         return parts;
@@ -98,5 +102,11 @@ public sealed record ServerReply(string Server, UInt128 Address, ReplyWay Way)
         : Way.Network is not { } n ? $"{server} answers {clientText} by a network the audit does not judge: whether replies come back is unknown"
         : (n == client ? $"{server} answers from its own endpoint on {n.Name}: replies are switched on {n.Bridge}"
             : $"{server} answers through {n.Name} (its default route): replies enter the host on {n.Bridge}")
+          + Way.Neighbours.Verdict switch
+          {
+              ReachVerdict.Drop => $", where its IPv6 neighbour discovery with {clientText} (ICMPv6 135/136) is dropped: no reply leaves it",
+              null => $", where its IPv6 neighbour discovery with {clientText} (ICMPv6 135/136) may be dropped: a connection is only possible",
+              _ => "",
+          }
           + (Way.Certain ? "" : " (a strict rp_filter, 1 or unknown here, would drop the request on arrival: a connection is only possible)");
 }

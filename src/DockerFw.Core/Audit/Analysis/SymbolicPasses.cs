@@ -62,6 +62,11 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     public PacketSpace Space => Rules.Space;
 
+    private NeighbourGates? _neighbours;
+
+    /// <summary>IPv6 neighbour discovery on the bridges, asked once per bridge for all its members (the container matrix, the servers' reply ways).</summary>
+    public NeighbourGates Neighbours => _neighbours ??= new NeighbourGates(Rules);
+
     private BridgeSymbols? _bridges;
 
     /// <summary>The networks' bridges in the space's interface alphabet.</summary>
