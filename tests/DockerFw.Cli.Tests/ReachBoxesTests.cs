@@ -128,7 +128,7 @@ public sealed class ReachBoxesTests
                 Dimension.In or Dimension.Out => Each(space.Interfaces.Display, (int)space.Interfaces.MaxSymbol),
                 Dimension.State => Each(v => ConntrackStatesText.Format((ConntrackStates)v), 127),
                 Dimension.Src or Dimension.Dst => IntervalSet.FromRanges(values.Select(v => Range(v, Address))),
-                Dimension.TcpFlags => IntervalSet.FromValues(Enumerable.Range(0, 256).Where(f => values.Any(v => HoldsFlags(v, f))).Select(f => (UInt128)f)),
+                Dimension.TcpFlags => FlagsOrder.Of(Enumerable.Range(0, 256).Where(f => values.Any(v => HoldsFlags(v, f)))),
                 _ => IntervalSet.FromRanges(values.Select(v => Range(v, n => UInt128.Parse(n, CultureInfo.InvariantCulture)))),
             };
             if (!except && d != Dimension.TcpFlags) Assert.Equal(values.Count, sets[(int)d].Ranges.Sum(r => d is Dimension.In or Dimension.Out or Dimension.State ? (int)(r.Last - r.First + 1) : 1));

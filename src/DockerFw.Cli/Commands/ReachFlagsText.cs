@@ -16,8 +16,7 @@ internal static class ReachFlagsText
     public static IReadOnlyList<string> Of(IntervalSet set)
     {
         var member = new bool[256];
-        foreach (var (first, last) in set.Ranges)
-            for (var v = (int)first; v <= (int)Math.Min((ulong)last, 255); v++) member[v] = true;
+        foreach (var header in FlagsOrder.Bytes(set)) member[header] = true;
         var cubes = Cubes(member);
         var outside = Cubes([.. member.Select(m => !m)]);
         return cubes.Count > 1 && outside.Count == 1 ? ["!" + Words(outside[0])] : [.. cubes.Select(Words)];

@@ -19,8 +19,9 @@ public enum Dimension
     Out,
 
     /// <summary>
-    /// Byte 13 of the TCP header, the one xt_tcpudp compares with <c>--tcp-flags</c>: last, so that a
-    /// box no rule cuts on flags is cut exactly as before (a subtraction's pieces follow this order).
+    /// Byte 13 of the TCP header, the one xt_tcpudp compares with <c>--tcp-flags</c>, its bits in
+    /// <see cref="FlagsOrder"/>'s order: last, so that a box no rule cuts on flags is cut exactly as
+    /// before (a subtraction's pieces follow this order).
     /// </summary>
     TcpFlags,
 }

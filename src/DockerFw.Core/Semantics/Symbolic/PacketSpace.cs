@@ -90,7 +90,7 @@ public sealed class PacketSpace
             ported ? (UInt128)(packet.SourcePort ?? 0) : 0, ported ? (UInt128)(packet.DestinationPort ?? 0) : 0,
             icmp ? (UInt128)(packet.IcmpType ?? 0) : 0, (UInt128)(int)packet.State,
             (UInt128)Interfaces.SymbolOf(packet.InInterface ?? ""), (UInt128)Interfaces.SymbolOf(packet.OutInterface ?? ""),
-            tcp ? (UInt128)(byte)packet.TcpFlags : 0,
+            tcp ? (UInt128)FlagsOrder.Encode((byte)packet.TcpFlags) : 0,
         ];
         return (point, packet.Mark);
     }
@@ -112,6 +112,6 @@ public sealed class PacketSpace
             OutInterface: Name(Dimension.Out),
             State: (ConntrackStates)(int)point[(int)Dimension.State],
             Mark: mark,
-            TcpFlags: proto == Protocol.Tcp ? (TcpFlags)(int)point[(int)Dimension.TcpFlags] : TcpFlags.None);
+            TcpFlags: proto == Protocol.Tcp ? (TcpFlags)FlagsOrder.Decode((int)point[(int)Dimension.TcpFlags]) : TcpFlags.None);
     }
 }

@@ -28,7 +28,7 @@ public sealed record ReachQuery(PacketPath Path)
     public bool Opening { get; init; }
 
     /// <summary>The flags of the packet that opens a TCP connection (<see cref="Opening"/>).</summary>
-    public static IntervalSet OpeningFlags { get; } = IntervalSet.Single((UInt128)(int)TcpFlags.Syn);
+    public static IntervalSet OpeningFlags { get; } = FlagsOrder.Of([(int)TcpFlags.Syn]);
 
     /// <summary>Interface names and patterns the query mentions, for the alphabet.</summary>
     public IEnumerable<InterfacePattern> Interfaces => new[] { In, Out }.OfType<InterfacePattern>();

@@ -200,10 +200,11 @@ internal static class RuleCompiler
 
     /// <summary>
     /// The flags bytes <c>--tcp-flags MASK COMP</c> holds: xt_tcpudp's <c>(th[13] &amp; mask) == cmp</c>, so a
-    /// COMP with a bit outside MASK holds none.
+    /// COMP with a bit outside MASK holds none. On the dimension's order (<see cref="FlagsOrder"/>), where
+    /// <c>--syn</c> is one interval.
     /// </summary>
     public static IntervalSet Flags(TcpFlags mask, TcpFlags compare) =>
-        IntervalSet.FromValues(Enumerable.Range(0, 256).Where(v => (v & (int)mask) == (int)compare).Select(v => (UInt128)v));
+        FlagsOrder.Of(Enumerable.Range(0, 256).Where(v => (v & (int)mask) == (int)compare));
 
     private static Dimension Field(AddressField f) => f == AddressField.Source ? Dimension.Src : Dimension.Dst;
 

@@ -60,7 +60,7 @@ public sealed class OracleAgreementTests
             (Dimension.IcmpType, IntervalSet.FromValues([0, 8])),
             (Dimension.In, IntervalSet.FromValues(Interfaces.Select(n => (UInt128)space.Interfaces.SymbolOf(n)))),
             (Dimension.Out, IntervalSet.FromValues(Interfaces.Select(n => (UInt128)space.Interfaces.SymbolOf(n)))),
-            (Dimension.TcpFlags, IntervalSet.FromValues(FlagBytes.Select(f => (UInt128)(int)f))),
+            (Dimension.TcpFlags, FlagsOrder.Of(FlagBytes.Select(f => (int)f))),
         ], BitCubeSet.Of(0, ~3u));
         var inside = new List<Box>();
         foreach (var box in space.Universe(PacketPath.Forward).Boxes) FlowSplitter.Cut(box, shape, inside, []);
