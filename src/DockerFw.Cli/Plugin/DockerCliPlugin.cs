@@ -20,11 +20,15 @@ internal static class DockerCliPlugin
 
     /// <summary>
     /// Whether this run is the docker CLI's: asked for metadata or completions, started under the
-    /// name docker-fw, or with the variable the docker CLI sets for every plugin it runs.
+    /// name docker-fw, with the variable newer docker CLIs set for every plugin they run, or with
+    /// docker's global options and the plugin's name first. The last is what tells an older docker
+    /// CLI's run (Debian's 20.10 sets no variable) once docker-fw is a link to dockerfw: the process's
+    /// path is the link's target, so its name says nothing.
     /// </summary>
     public static bool IsInvocation(string[] args, string? processPath, Func<string, string?> environment) =>
         args is [MetadataCommand] || (args is ["__complete", ..] && IsPluginBinary(processPath))
-        || IsPluginBinary(processPath) || environment("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND") is not null;
+        || IsPluginBinary(processPath) || environment("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND") is not null
+        || DockerGlobalOptions.NamesPlugin(args);
 
     private static bool IsPluginBinary(string? processPath) => Path.GetFileName(processPath) == "docker-fw";
 

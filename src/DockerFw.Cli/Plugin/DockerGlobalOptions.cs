@@ -14,6 +14,24 @@ internal sealed record DockerGlobalOptions(string? Host, string? Context, string
     // Global options of docker that take a value (docker/cli cli/flags/options.go); any other is a switch.
     private static readonly string[] WithValue = ["-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey"];
 
+    /// <summary>
+    /// Whether the arguments are the docker CLI's way of running the plugin: docker's global options
+    /// (each a dash word, with its value where it takes one), then the plugin's name. Stricter than
+    /// <see cref="Parse"/>, which skips any word: <c>dockerfw audit --iptables fw</c> names a file.
+    /// </summary>
+    public static bool NamesPlugin(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == PluginName) return true;
+            if (!arg.StartsWith('-')) return false;
+            if (WithValue.Contains(arg)) i++;
+        }
+
+        return false;
+    }
+
     /// <summary>Null with a message when the arguments do not name the plugin.</summary>
     public static (DockerGlobalOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
     {

@@ -34,6 +34,11 @@ public sealed class DockerCliPluginTests
     [InlineData(new[] { "audit" }, "/usr/libexec/docker/cli-plugins/docker-fw", null, true)]
     [InlineData(new[] { "-H", "unix:///x", "fw", "audit" }, "/usr/bin/dotnet", "docker -H unix:///x fw audit", true)]
     [InlineData(new[] { "audit" }, "/usr/bin/dockerfw", null, false)]
+    // An older docker CLI sets no variable, and a docker-fw link resolves to lib/dockerfw: the words tell.
+    [InlineData(new[] { "fw", "audit" }, "/usr/lib/dockerfw/dockerfw", null, true)]
+    [InlineData(new[] { "-H", "unix:///x", "--tls", "--log-level=debug", "fw", "reach" }, "/usr/lib/dockerfw/dockerfw", null, true)]
+    [InlineData(new[] { "audit", "--iptables", "fw" }, "/usr/lib/dockerfw/dockerfw", null, false)]
+    [InlineData(new[] { "--help" }, "/usr/lib/dockerfw/dockerfw", null, false)]
     public void A_run_is_the_plugin_s_when_the_docker_CLI_started_it(string[] args, string? processPath, string? original, bool plugin) =>
         Assert.Equal(plugin, DockerCliPlugin.IsInvocation(args, processPath, name => name == "DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND" ? original : null));
 
