@@ -73,13 +73,23 @@ public sealed class FirewalldRulesTests
          {"rule": {"family": "inet", "table": "firewalld", "chain": "filter_FORWARD", "handle": 3, "expr": [{"reject": {"type": "icmpx", "expr": "admin-prohibited"}}]}}]}
         """;
 
+    // Docker's published port, a DNAT to a range of containers (none of them the address it arrived
+    // at: DNATed whichever it picks), and firewalld's FORWARD start.
+    private static Ruleset DnatAcceptHost()
+    {
+        var iptables = Dump.Read("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n" +
+            "-A PREROUTING -i eth0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 172.17.0.0-172.17.0.9\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
+        return HostRuleset.Merge(iptables, NftJsonReader.Read(DnatAccept, "nft.json").Value!);
+    }
+
     private static ReachResult ReachThroughDnatAccept(ConntrackStates state)
     {
-        var iptables = Dump.Read("*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
-        var compiled = SymbolicRuleset.Compile(HostRuleset.Merge(iptables, NftJsonReader.Read(DnatAccept, "nft.json").Value!), null, new EvaluationContext());
+        var compiled = SymbolicRuleset.Compile(DnatAcceptHost(), null, new EvaluationContext());
         var query = new ReachQuery(PacketPath.Forward)
         {
             In = new InterfacePattern("eth0"), Out = new InterfacePattern("docker0"), Protocol = Protocol.FromNumber(Protocol.Tcp), State = state,
+            // The host's address the ports are published on: a DNAT range is decided against it.
+            Destination = AddressMask.Host(IpFamily.V4, Ip("198.51.100.1")),
         };
         return SymbolicEngine.Reach(compiled, query);
     }
@@ -90,8 +100,8 @@ public sealed class FirewalldRulesTests
         var result = ReachThroughDnatAccept(ConntrackStates.New);
 
         Assert.DoesNotContain(result.Regions, r => r.Verdict == ReachVerdict.Maybe);
-        var accepted = Assert.Single(result.Regions, r => r.Verdict == ReachVerdict.Accept);
-        Assert.All(accepted.Packets.Boxes, b => Assert.Equal(IntervalSet.Single(8080), b[Dimension.Dport]));
+        var accepted = result.Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes).ToList();
+        Assert.Equal(IntervalSet.FromValues([8080, 8443]), accepted.Aggregate(IntervalSet.Empty, (ports, b) => ports.Union(b[Dimension.Dport])));
         Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Reject);
     }
 
@@ -101,5 +111,30 @@ public sealed class FirewalldRulesTests
         var result = ReachThroughDnatAccept(ConntrackStates.Established);
 
         Assert.All(result.Regions, r => Assert.Equal(ReachVerdict.Maybe, r.Verdict));
+    }
+
+    [Theory]
+    [InlineData(ConntrackStates.New)]
+    [InlineData(ConntrackStates.Established)]
+    public void The_tracer_decides_ct_status_dnat_where_reach_does_and_as_it_does(ConntrackStates state)
+    {
+        var ruleset = DnatAcceptHost();
+        var compiled = SymbolicRuleset.Compile(ruleset, null, new EvaluationContext());
+        var result = ReachThroughDnatAccept(state);
+
+        var traced = 0;
+        foreach (var region in result.Regions)
+            foreach (var box in region.Packets.Boxes.Take(8))
+            {
+                var (point, mark) = box.Sample();
+                var packet = compiled.Space.PacketAt(point, mark);
+                var trace = PacketTracer.Trace(ruleset, packet, PacketPath.Forward);
+                var where = $"{region.Verdict} region, {packet}: the tracer says {string.Join("|", trace.PossibleVerdicts)}";
+                if (region.Verdict == ReachVerdict.Maybe) Assert.False(trace.Certain, where);
+                else Assert.True(trace.Certain && trace.Verdict.ToString() == region.Verdict.ToString(), where);
+                traced++;
+            }
+
+        Assert.True(traced >= (state == ConntrackStates.New ? 3 : 1), $"{traced} packets traced");
     }
 }

@@ -14,13 +14,8 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
     // F8 and F10 were fixed (2f76e41, f75b46f, 59a9abf); F25, F26 and F27 (the sixth stream, real ufw
     // on the host, docs/oracle-findings.md) too, F26's remainder (seed 563: an IPv6 reply across a
     // bridge the server shares with its client) with the server's own neighbour discovery asked.
-    // F30 came with the seventh stream (firewalld; F28, F29 fixed).
-    public static readonly IReadOnlyList<KnownWrongAnswer> All =
-    [
-        new("F30", "", TamperKinds.FirewalldRunning,
-            "firewalld's IPv6 rpfilter `meta nfproto ipv6 fib saddr . mark . iif oif missing drop` is not decided: IPv6 through it is MAYBE",
-            (_, d) => d.Class is "icc_v6/unknown" || (d.Class == "container-matrix/possible-flow" && d.Claim.Contains("fd00:", StringComparison.Ordinal)) || (d.Class == "reach/maybe" && d.Claim.Contains("inet firewalld/filter_PREROUTING#2)", StringComparison.Ordinal))),
-    ];
+    // F28, F29 and F30 came with the seventh stream (firewalld) and are fixed.
+    public static readonly IReadOnlyList<KnownWrongAnswer> All = [];
 
     public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) => All.FirstOrDefault(k => k.Explains(d, spec));
 }

@@ -120,7 +120,7 @@ public sealed class HostModel
         IntervalSet? local = null)
     {
         var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)).Concat(interfaces ?? []),
-            local ?? LocalAddresses, detail);
+            local ?? LocalAddresses, detail, Addresses);
         return Forwards ? rules : rules.WithoutForwarding(Bridges);
     }
 

@@ -50,6 +50,15 @@ internal sealed class Branch
     public PacketFields Unknown;
     public bool IsReply;
 
+    /// <summary>
+    /// Whether a nat chain rewrote the destination (or its port) on this way, and to what: one
+    /// address or a range (null: the address was kept, or its new value is unknown), the ports
+    /// likewise. <c>--ctstatus DNAT</c> of a NEW packet asks them (<see cref="DnatStatusCondition"/>).
+    /// </summary>
+    public bool DestinationNatted;
+    public (UInt128 First, UInt128 Last)? NatDestinations;
+    public PortRange? NatPorts;
+
     /// <summary>The connection's original-direction tuple, fixed when conntrack first saw it.</summary>
     public ConnectionTuple Original;
 

@@ -34,12 +34,25 @@ internal static class ConditionCompiler
             return;
         }
 
+        if (!block.Matches.IsEmpty && ReversePathCheck.Of(block) is { } reversePath)
+        {
+            conditions.Add(new ReversePathCondition(reversePath));
+            return;
+        }
+
         var untyped = block.Matches.Where(m => m is ModuleOptionMatch or OpaqueMatch).ToList();
         if (block.Module == "conntrack")
         {
             var hasState = block.Matches.Any(m => m is ConntrackStateMatch);
             foreach (var option in untyped.OfType<ModuleOptionMatch>().ToList())
             {
+                if (option is { Name: "--ctstatus", Arguments: ["DNAT"] })
+                {
+                    conditions.Add(new DnatStatusCondition(option.Negated));
+                    untyped.Remove(option);
+                    continue;
+                }
+
                 if (ConntrackTupleCondition.Of(option, hasState) is not { } tuple) continue;
                 conditions.Add(tuple);
                 untyped.Remove(option);

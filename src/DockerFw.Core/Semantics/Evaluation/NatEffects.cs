@@ -17,7 +17,8 @@ internal static class NatEffects
         switch (nat.Kind)
         {
             case NatKind.Dnat when destinationPoint:
-                SetAddress(b, AddressField.Destination, Single(nat.To?.First, nat.To?.Last), nat.To?.First is null, nat.To?.Ports, NatKind.Dnat, rule);
+                SetAddress(b, AddressField.Destination, Single(nat.To?.First, nat.To?.Last), nat.To?.First is null, nat.To?.Ports, NatKind.Dnat, rule,
+                    nat.To?.First is { } first ? (first, nat.To.Last ?? first) : null);
                 return true;
             case NatKind.Snat when !destinationPoint:
                 SetAddress(b, AddressField.Source, Single(nat.To?.First, nat.To?.Last), nat.To?.First is null, nat.To?.Ports, NatKind.Snat, rule);
@@ -89,8 +90,17 @@ internal static class NatEffects
     /// Rewrites one side of the packet. <paramref name="address"/> null: the new address is unknown,
     /// unless <paramref name="keepAddress"/> (a range with ports only).
     /// </summary>
-    private static void SetAddress(Branch b, AddressField field, UInt128? address, bool keepAddress, PortRange? ports, NatKind kind, RuleRef rule)
+    /// <param name="range">The addresses a DNAT chooses among, when <paramref name="address"/> is not one.</param>
+    private static void SetAddress(Branch b, AddressField field, UInt128? address, bool keepAddress, PortRange? ports, NatKind kind, RuleRef rule,
+        (UInt128 First, UInt128 Last)? range = null)
     {
+        if (field == AddressField.Destination)
+        {
+            b.DestinationNatted = true;
+            if (!keepAddress) b.NatDestinations = address is { } chosen ? (chosen, chosen) : range;
+            if (ports is not null && ProtocolNumbers.HasPorts(b.Protocol)) b.NatPorts = ports;
+        }
+
         var source = field == AddressField.Source;
         var addressField = source ? PacketFields.Source : PacketFields.Destination;
         var portField = source ? PacketFields.SourcePort : PacketFields.DestinationPort;

@@ -37,10 +37,17 @@ internal static class RuleCompiler
 
         void Doubt(string why) => doubt ??= why;
 
+        // -m rpfilter (nft's fib saddr ... oif): its options say one thing together, decided below.
+        ReversePathCheck? reversePath = null;
         foreach (var block in rule.Blocks)
         {
             if (block.Module is not { } module) continue;
-            if (BareModules.NeedsExtensionHeader(module)) never = true;
+            if (!block.Matches.IsEmpty && ReversePathCheck.Of(block) is { } check)
+            {
+                if (reversePath is null) reversePath = check;
+                else Doubt(ReversePathCheck.Undecided);
+            }
+            else if (BareModules.NeedsExtensionHeader(module)) never = true;
             else if (block.Matches.IsEmpty && !BareModules.MatchesEveryPacket(module)) Doubt($"-m {module} with no option still matches only some packets");
         }
 
@@ -143,6 +150,8 @@ internal static class RuleCompiler
                     dnatStatus = !o.Negated;
                     Doubt("--ctstatus DNAT is the connection's history (decided for NEW packets by the NAT on their way)");
                     break;
+                case ModuleOptionMatch { Module: ReversePathCheck.Module } when reversePath is not null:
+                    break;
                 case ModuleOptionMatch { Module: "conntrack" } o when newOnly && OriginalTuple(o, space) is { } original:
                     arrival.Add((original.Dimension, o.Negated ? original.Set.Complement(space.MaxOf(original.Dimension)) : original.Set));
                     break;
@@ -167,6 +176,14 @@ internal static class RuleCompiler
             : [Extend(constraints, mark, Dimension.Sport, eitherPorts),
                Extend(Extend(constraints, mark, Dimension.Sport, eitherPorts.Complement(65535)).Constraints, mark, Dimension.Dport, eitherPorts)];
         shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).Select(s => s with { Arrival = [.. arrival] }).ToArray();
+        if (reversePath is { } rp)
+        {
+            // Failing the check (--invert, nft's `oif missing`) is certainly false for a source whose
+            // route back the host's addresses give; elsewhere the routes decide, which reach is not given.
+            if (rp.Inverted && host.ReturnRoutes is not null) shapes = host.WithoutReturnRoute(shapes, rp.Loose, space);
+            if (shapes.Length > 0) Doubt(ReversePathCheck.Undecided);
+        }
+
         return new CompiledRule(reference, rule, shapes, doubt, action) { DnatStatus = dnatStatus };
     }
 

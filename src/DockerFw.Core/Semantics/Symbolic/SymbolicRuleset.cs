@@ -89,11 +89,13 @@ public sealed class SymbolicRuleset
 
     /// <summary>
     /// As above, with the host's addresses (loopback included) given directly as a set of the address
-    /// dimension; null when unknown.
+    /// dimension; null when unknown. <paramref name="connected"/>: the addresses whose connected
+    /// routes the host has (the reverse-path check's knowledge), when known.
     /// </summary>
     public static SymbolicRuleset Compile(
-        Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, IntervalSet? localAddresses, ReachDetail detail = ReachDetail.Rules) =>
-        Compile(ruleset, interfaces, new HostKnowledge(localAddresses, ImmutableDictionary<string, IntervalSet>.Empty), detail);
+        Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, IntervalSet? localAddresses, ReachDetail detail = ReachDetail.Rules,
+        IEnumerable<InterfaceAddress>? connected = null) =>
+        Compile(ruleset, interfaces, HostKnowledge.Of(localAddresses, connected, ruleset.Family), detail);
 
     private static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, HostKnowledge knowledge, ReachDetail detail)
     {

@@ -174,10 +174,31 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
     private IEnumerable<MatchBlock>? Fib(JsonElement fib, JsonElement right, bool negated)
     {
         var flags = fib.TryGetProperty("flags", out var fl) ? Strings(fl) : null;
+        if (fib.GetProperty("result").GetString() == "oif" && flags is not null) return ReversePath(flags, right, negated);
         if (fib.GetProperty("result").GetString() != "type" || flags is null || flags.Length != 1) return null;
         var side = flags[0] switch { "daddr" => AddressField.Destination, "saddr" => AddressField.Source, _ => (AddressField?)null };
         if (side is null || Strings(right) is not { } types) return null;
         return [Block("addrtype", new AddrTypeMatch(side.Value, [.. types.Select(t => t.ToUpperInvariant())], negated))];
+    }
+
+    /// <summary>
+    /// <c>fib saddr [. mark] [. iif] oif missing</c> (nft JSON: <c>== false</c>; <c>exists</c> is true):
+    /// the reverse-path check, which iptables-nft prints and iptables writes <c>-m rpfilter
+    /// [--loose] [--validmark] [--invert]</c> (without <c>iif</c> any interface will do: loose).
+    /// One model for both front ends, so both engines judge them alike (oracle F30).
+    /// </summary>
+    private static IEnumerable<MatchBlock>? ReversePath(string[] flags, JsonElement right, bool negated)
+    {
+        if (!flags.Contains("saddr") || flags.Any(f => f is not ("saddr" or "mark" or "iif"))) return null;
+        if (right.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return null;
+        var failing = right.ValueKind == JsonValueKind.False != negated;
+        var options = new List<Match>();
+        if (!flags.Contains("iif")) options.Add(Option("--loose"));
+        if (flags.Contains("mark")) options.Add(Option("--validmark"));
+        if (failing) options.Add(Option("--invert"));
+        return [new MatchBlock("rpfilter", [.. options])];
+
+        static ModuleOptionMatch Option(string name) => new("rpfilter", name, [], false);
     }
 
     private IEnumerable<MatchBlock>? Masked(JsonElement inner, JsonElement mask, JsonElement right, bool negated, string op)
