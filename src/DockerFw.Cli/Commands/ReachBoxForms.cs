@@ -36,7 +36,7 @@ internal static class ReachBoxForms
             {
                 if (whole.Intersect(part) is not { } box) continue;
                 var form = new WrittenBox(box, [.. Dimensions.All.Where(d => !box[d].Equals(part[d]))], !box.Mark.Equals(part.Mark));
-                if (Exact(form, [box], result)) slots.Add((form, -1));
+                if (Exact(form, box, result)) slots.Add((form, -1));
                 else if (form.Listed.Intersect(ProtocolParts).Any())
                 {
                     // Within its part, listing the box's protocols pins it: the parts' protocols are disjoint.
@@ -82,6 +82,27 @@ internal static class ReachBoxForms
 
     private static bool Exact(WrittenBox form, IReadOnlyList<Box> boxes, ReachResult result) =>
         Meaning(form, result).SameAs(new PacketSet([.. boxes]));
+
+    /// <summary>
+    /// <see cref="Exact(WrittenBox, IReadOnlyList{Box}, ReachResult)"/> for one box, deciding most boxes
+    /// without subtracting (the TUM dumps write 50,000-200,000): a meaning that holds a packet outside the box
+    /// is not it, one box that holds the box and lies inside it is it, and the subtractions decide the rest.
+    /// </summary>
+    private static bool Exact(WrittenBox form, Box box, ReachResult result)
+    {
+        var meaning = Meaning(form, result);
+        foreach (var part in meaning.Boxes)
+            if (!Inside(part, box)) return false;
+        if (meaning.Boxes.Length == 1 && Inside(box, meaning.Boxes[0])) return true;
+        return meaning.SameAs(PacketSet.Of(box));
+    }
+
+    private static bool Inside(Box a, Box b)
+    {
+        foreach (var d in Dimensions.All)
+            if (!a[d].IsSubsetOf(b[d])) return false;
+        return a.Mark.Equals(b.Mark) || a.Mark.Subtract(b.Mark).IsEmpty;
+    }
 
     private static WrittenBox WithProtocols(WrittenBox form, IntervalSet protocols) => new(
         form.Values.With(Dimension.Proto, protocols),

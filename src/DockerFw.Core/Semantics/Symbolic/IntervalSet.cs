@@ -25,22 +25,35 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
     /// <summary>Any ranges, in any order, overlapping or not.</summary>
     public static IntervalSet FromRanges(IEnumerable<(UInt128 First, UInt128 Last)> ranges)
     {
-        var sorted = ranges.Where(r => r.First <= r.Last).OrderBy(r => r.First).ToList();
-        var b = new List<UInt128>(sorted.Count * 2);
-        foreach (var (lo, hi) in sorted)
+        // Sorted only when out of order: the region builder's sweep gives each group's stretches in
+        // order, a list per group of every piece it cuts (a LINQ sort of each was a tenth of a TUM reach).
+        var list = ranges as List<(UInt128 First, UInt128 Last)> ?? [.. ranges];
+        for (var i = 1; i < list.Count; i++)
         {
-            if (b.Count > 0 && (b[^1] == UInt128.MaxValue || lo <= b[^1] + 1))
+            if (list[i].First >= list[i - 1].First) continue;
+            list = [.. list];
+            list.Sort((x, y) => x.First.CompareTo(y.First));
+            break;
+        }
+
+        // The canonical form of a set is one, so the order of equal starts does not matter.
+        var b = new UInt128[2 * list.Count];
+        var n = 0;
+        foreach (var (lo, hi) in list)
+        {
+            if (lo > hi) continue;
+            if (n > 0 && (b[n - 1] == UInt128.MaxValue || lo <= b[n - 1] + 1))
             {
-                if (hi > b[^1]) b[^1] = hi;
+                if (hi > b[n - 1]) b[n - 1] = hi;
             }
             else
             {
-                b.Add(lo);
-                b.Add(hi);
+                b[n++] = lo;
+                b[n++] = hi;
             }
         }
 
-        return b.Count == 0 ? Empty : new(b.ToArray());
+        return n == 0 ? Empty : new(n == b.Length ? b : b[..n]);
     }
 
     public static IntervalSet FromValues(IEnumerable<UInt128> values) => FromRanges(values.Select(v => (v, v)));
