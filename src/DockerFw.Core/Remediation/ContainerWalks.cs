@@ -20,11 +20,13 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
         var whole = space.Whole();
         var address = IntervalSet.Single(from.AddressOf(family)!.Value);
         var fromBridge = space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!));
-        var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
-            .ToPacketSet(space).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
+        // A connection opens with a SYN (Openings): a NEW bare ACK conntrack picks up opens nothing.
+        var requests = SymbolicEngine.Reach(rules, PacketPath.Forward, Audit.Analysis.Openings.Of(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }
+            .ToPacketSet(space)).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
                 .With(Dimension.Dst, containers).With(Dimension.Out, bridges)));
-        var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
-            .ToPacketSet(space).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
+        // A connection's replies: TCP's carry ACK, never a bare SYN (Openings.ReplyFlags).
+        var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, Audit.Analysis.Openings.Answers(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
+            .ToPacketSet(space)).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
                 .With(Dimension.Src, containers).With(Dimension.In, bridges)));
         return new ContainerWalks(requests, replies);
     }

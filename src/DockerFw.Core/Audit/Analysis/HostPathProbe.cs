@@ -64,6 +64,8 @@ public sealed class HostPathProbe(AuditInputs inputs)
         if (sport is not null) box = box.With(Dimension.Sport, sport);
         if (dport is not null) box = box.With(Dimension.Dport, dport);
         var query = new ReachQuery(path).ToPacketSet(space).Intersect(box);
+        // NEW packets of a question about the host's ports mean connections: TCP's opening SYN (Openings).
+        if (state == ConntrackStates.New) query = Openings.Of(query);
         var result = SymbolicEngine.Reach(rules, path, query);
 
         PacketSet Of(params ReachVerdict[] verdicts) => result.Regions.Where(r => verdicts.Contains(r.Verdict)).Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));

@@ -6,7 +6,7 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// Every NEW packet between two containers of one bridge, both ways, walked with the rules
+/// Every NEW packet that opens a connection (<see cref="Openings"/>) between two containers of one bridge, both ways, walked with the rules
 /// recorded: the symbolic answer a link's facts are cut from (one port, one protocol, one source
 /// port at a time), never a sampled packet.
 /// </summary>
@@ -32,10 +32,10 @@ public sealed class LinkPair
 
     private static ImmutableArray<Piece> Walk(SymbolicPasses passes, AuditedNetwork n, UInt128 from, UInt128 to)
     {
-        var packets = new ReachQuery(PacketPath.Forward)
+        var packets = Openings.Of(new ReachQuery(PacketPath.Forward)
         {
             In = new InterfacePattern(n.Bridge), Out = new InterfacePattern(n.Bridge), State = ConntrackStates.New,
-        }.ToPacketSet(passes.Space).Intersect(passes.Whole().With(Dimension.Src, IntervalSet.Single(from)).With(Dimension.Dst, IntervalSet.Single(to)));
+        }.ToPacketSet(passes.Space)).Intersect(passes.Whole().With(Dimension.Src, IntervalSet.Single(from)).With(Dimension.Dst, IntervalSet.Single(to)));
         return [.. SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, packets).Regions
             .SelectMany(r => r.Packets.Boxes.Select(b => new Piece(r, b)))];
     }

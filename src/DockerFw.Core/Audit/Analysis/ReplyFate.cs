@@ -43,8 +43,9 @@ public static class ReplyFate
             b[Dimension.Dst], b[Dimension.Src], b[Dimension.Proto], b[Dimension.Dport], b[Dimension.Sport], icmp,
             IntervalSet.Single((UInt128)(int)Model.Values.ConntrackStates.Established),
             replyIn ?? b[Dimension.Out], b[Dimension.In],
-            // Replies of TCP carry any flags (SYN,ACK, then ACK, FIN...); other protocols keep theirs (0).
-            b[Dimension.TcpFlags].Equals(IntervalSet.Single(0)) ? b[Dimension.TcpFlags] : IntervalSet.Range(0, 255),
+            // Replies of TCP carry ACK (SYN,ACK, then ACK, FIN,ACK...: Openings.ReplyFlags), never a bare
+            // SYN; other protocols keep theirs (0).
+            b[Dimension.TcpFlags].Equals(IntervalSet.Single(0)) ? b[Dimension.TcpFlags] : Openings.ReplyFlags,
         ];
         return new Box(sets, BitCubeSet.All);
     }

@@ -75,7 +75,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => inputs.HostModel.Compile(inputs.Ruleset, detail);
 
     /// <summary>
-    /// NEW packets from a network's containers, by the bridge they leave on. A verdict-only walk
+    /// NEW packets that open a connection (<see cref="Openings"/>) from a network's containers, by the bridge they leave on. A verdict-only walk
     /// answers for every bridge at once; only the bridges it finds open (to other networks, or partly
     /// to its own, as links are) are walked again with the rules recorded, for the evidence. On a
     /// host whose networks are isolated that second walk never happens.
@@ -96,7 +96,9 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         // any other interface would be walked for nothing, and their output set ("any but the N
         // bridges", N ranges) would be copied at every split. Only packets to the subnets are asked
         // (see SubnetDestinations), the gateways among them judged as no host address.
-        var toBridges = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, BridgeSymbols.All).With(Dimension.Dst, SubnetDestinations));
+        // A connection opens with a SYN (Openings): a NEW bare ACK conntrack picks up opens nothing.
+        var asked = Openings.Of(query.ToPacketSet(Space));
+        var toBridges = asked.Intersect(Whole().With(Dimension.Out, BridgeSymbols.All).With(Dimension.Dst, SubnetDestinations));
         var quick = new BridgePieces(SymbolicEngine.Reach(Verdicts, PacketPath.Forward, toBridges), Dimension.Out, BridgeSymbols);
         // The own bridge is walked again when its answer is not what icc declares (mixed, or all one
         // way against the declaration): icc's evidence and the links come from the rules recorded.
@@ -106,7 +108,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         var outs = open.Aggregate(IntervalSet.Empty, (s, b) => s.Union(Space.Interfaces.Matching(new InterfacePattern(b))));
         // Walked again exactly (the host's gateways local), asked only what the consumers of these
         // bridges' pieces look at: their networks' container addresses.
-        var detailed = query.ToPacketSet(Space).Intersect(Whole().With(Dimension.Out, outs)
+        var detailed = asked.Intersect(Whole().With(Dimension.Out, outs)
             .With(Dimension.Dst, IntervalSet.FromRanges(open.SelectMany(b => DestinationsOn(b).Ranges))));
         foreach (var (bridge, pieces) in ByInterface(SymbolicEngine.Reach(Rules, PacketPath.Forward, detailed), Dimension.Out))
             quick.Replace(bridge, pieces);
@@ -177,7 +179,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         // to the host's addresses would be cut by each published port's DNAT, and every such piece again
         // by each bridge it may leave on, a product of the ports and the bridges.
         var addressed = IntervalSet.FromRanges(inputs.Networks.SelectMany(n => ContainerAddresses(n).Ranges));
-        var outside = NewFromOutside(Space, inputs, Dimension.In).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src)))
+        var outside = Openings.Of(NewFromOutside(Space, inputs, Dimension.In)).Intersect(Whole().With(Dimension.Src, containers.Complement(Space.MaxOf(Dimension.Src)))
             .With(Dimension.Dst, addressed));
         var quick = new BridgePieces(SymbolicEngine.Reach(Verdicts, PacketPath.Forward,
             outside.Intersect(Whole().With(Dimension.Out, Bridges(Space, inputs)))), Dimension.Out, BridgeSymbols);

@@ -46,7 +46,8 @@ public sealed class FabricProbe(AuditInputs inputs, IEnumerable<string> devices)
             // A packet arrives from a veth or a tunnel unmarked: only the host's own rules mark it (kube-proxy's
             // 0x4000, which flannel's FLANNEL-POSTRTG returns early for, is set in the nat table, not by the sender).
             .WithMark(BitCubeSet.Single(0));
-        var result = SymbolicEngine.Reach(_rules, PacketPath.Forward, space.Universe(PacketPath.Forward).Intersect(box));
+        // Connections between the fabric's containers: TCP's opening SYN (Openings).
+        var result = SymbolicEngine.Reach(_rules, PacketPath.Forward, Openings.Of(space.Universe(PacketPath.Forward).Intersect(box)));
 
         PacketSet Union(IEnumerable<ReachRegion> regions) => regions.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
         var accepted = result.Regions.Where(r => r.Verdict == ReachVerdict.Accept).ToList();
