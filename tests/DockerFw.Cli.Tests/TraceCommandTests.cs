@@ -95,17 +95,56 @@ public sealed class TraceCommandTests
     [InlineData("--src", "300.1.2.3", "--src: expected an IPv4 or IPv6 address, but got '300.1.2.3'")]
     [InlineData("--proto", "tpc", "--proto: expected a protocol name or number (tcp, udp, icmp, 47...), but got 'tpc'")]
     [InlineData("--state", "NEWISH", "--state: expected INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED, SNAT, DNAT, but got 'NEWISH'")]
+    [InlineData("--tcp-flags", "SYN,ECN", "--tcp-flags: expected flag names among FIN, SYN, RST, PSH, ACK, URG, ECE, CWR (comma-separated) or NONE, but got 'SYN,ECN'")]
+    [InlineData("--proto", "udp --tcp-flags SYN", "--tcp-flags: applies to --proto tcp only")]
     public void A_bad_packet_description_is_a_usage_error(string option, string value, string message)
     {
         var args = new List<string> { "trace", "--iptables", Docker, "--src", "10.0.0.1", "--dst", "10.0.0.2", "--proto", "tcp" };
         var at = args.IndexOf(option);
-        if (at >= 0) args[at + 1] = value;
-        else args.AddRange([option, value]);
+        // "udp --tcp-flags SYN": a value, then another option of the same packet.
+        var words = value.Split(' ');
+        if (at >= 0) args[at + 1] = words[0];
+        else args.AddRange([option, words[0]]);
+        args.AddRange(words[1..]);
 
         var run = Dockerfw.Run([.. args]);
 
         Assert.Equal(3, run.ExitCode);
         Assert.Equal($"dockerfw: usage: {message}\n", run.Error);
+    }
+
+    // ECN-capable connections open with SYN,ECE,CWR; a rule that tests those bits tells them apart.
+    [Theory]
+    [InlineData(null, "ACCEPT")]
+    [InlineData("SYN,ECE,CWR", "DROP")]
+    [InlineData("syn,ece", "ACCEPT")]
+    public void The_packets_tcp_flags_are_given_with_tcp_flags_and_default_to_a_syn(string? flags, string verdict)
+    {
+        string[] nft =
+        [
+            """{"nftables": [{"table": {"family": "inet", "name": "t", "handle": 1}}, {"chain": {"family": "inet", "table": "t", "name": "f", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}},""",
+            """ {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 2, "expr": [{"match": {"op": "==", "left": {"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["syn", "ack", "ecn", "cwr"]]}, "right": ["syn", "ecn", "cwr"]}}, {"drop": null}]}}]}""",
+        ];
+        var folder = Directory.CreateTempSubdirectory("dfw-trace-flags-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "iptables-save"), "*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
+            File.WriteAllText(Path.Combine(folder, "nft.json"), string.Concat(nft));
+            string[] args =
+            [
+                "trace", "--iptables", Path.Combine(folder, "iptables-save"), "--nft", Path.Combine(folder, "nft.json"),
+                "--src", "10.0.0.1", "--dst", "10.0.0.2", "--proto", "tcp", "--in", "eth0", "--out", "eth1",
+            ];
+
+            var run = Dockerfw.Run(flags is null ? args : [.. args, "--tcp-flags", flags]);
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.StartsWith($"verdict: {verdict}\n", run.Out);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]

@@ -28,6 +28,11 @@ internal sealed class TraceCommand(TraceWorkflow workflow, IEnumerable<IResultFo
         var icmpType = new Option<string?>("--icmp-type") { Description = "ICMP type: name, T or T/C (default echo-request)", HelpName = "T" };
         var state = new Option<string?>("--state") { Description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID, UNTRACKED; may add SNAT,DNAT", HelpName = "S" };
         var mark = new Option<string?>("--mark") { Description = "Packet mark (default 0)", HelpName = "V" };
+        var tcpFlags = new Option<string?>("--tcp-flags")
+        {
+            Description = "TCP flags of the packet: FIN, SYN, RST, PSH, ACK, URG, ECE, CWR, comma-separated, or NONE (default SYN when NEW, else ACK)",
+            HelpName = "FLAGS",
+        };
         var physIn = new Option<string?>("--physdev-in") { Description = "Bridge port the frame entered (bridged traffic)", HelpName = "IF" };
         var physOut = new Option<string?>("--physdev-out") { Description = "Bridge port the frame leaves by (bridged traffic)", HelpName = "IF" };
         var hostAddress = new Option<string[]>("--host-address")
@@ -41,7 +46,7 @@ internal sealed class TraceCommand(TraceWorkflow workflow, IEnumerable<IResultFo
 
         var command = new Command("trace", "Trace one packet through the rules: verdict, counted rules, the packet as it left")
         {
-            hook, @in, @out, src, dst, proto, sport, dport, icmpType, state, mark, physIn, physOut, hostAddress, bridgeNf, connection, format,
+            hook, @in, @out, src, dst, proto, sport, dport, icmpType, state, mark, tcpFlags, physIn, physOut, hostAddress, bridgeNf, connection, format,
         };
         input.AddTo(command);
         input.AddEngineTo(command);
@@ -55,6 +60,7 @@ internal sealed class TraceCommand(TraceWorkflow workflow, IEnumerable<IResultFo
                 IcmpType = parsed.GetValue(icmpType),
                 State = parsed.GetValue(state),
                 Mark = parsed.GetValue(mark),
+                TcpFlags = parsed.GetValue(tcpFlags),
                 In = parsed.GetValue(@in),
                 Out = parsed.GetValue(@out),
                 PhysIn = parsed.GetValue(physIn),

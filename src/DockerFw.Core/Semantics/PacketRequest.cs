@@ -24,6 +24,9 @@ public sealed record PacketRequest(string Source, string Destination, string Pro
 
     public string? Mark { get; init; }
 
+    /// <summary>The TCP flags byte in words, e.g. <c>SYN,ECE,CWR</c> or <c>NONE</c>; default SYN for a NEW packet, ACK for a later one.</summary>
+    public string? TcpFlags { get; init; }
+
     public string? In { get; init; }
 
     public string? Out { get; init; }
@@ -77,8 +80,15 @@ public sealed record PacketRequest(string Source, string Destination, string Pro
         uint mark = 0;
         if (Mark is not null && !TryParseMark(Mark, out mark)) errors.Add($"--mark: expected a number like 0x4000 or 16384, but got '{Mark}'");
 
+        var given = Model.Values.TcpFlags.None;
+        if (TcpFlags is not null && protocol != Model.Values.Protocol.Tcp) errors.Add("--tcp-flags: applies to --proto tcp only");
+        else if (TcpFlags is not null && !TcpFlagsText.TryParseHeader(TcpFlags, out given))
+            errors.Add($"--tcp-flags: expected flag names among {string.Join(", ", TcpFlagsText.Names)} (comma-separated) or NONE, but got '{TcpFlags}'");
+
         if (errors.Count > 0) return (null, errors.ToImmutable());
-        var flags = protocol != Model.Values.Protocol.Tcp ? TcpFlags.None : state.HasFlag(ConntrackStates.New) ? TcpFlags.Syn : TcpFlags.Ack;
+        var flags = protocol != Model.Values.Protocol.Tcp ? Model.Values.TcpFlags.None
+            : TcpFlags is not null ? given
+            : state.HasFlag(ConntrackStates.New) ? Model.Values.TcpFlags.Syn : Model.Values.TcpFlags.Ack;
         var packet = new Packet(f, source, destination, protocol, SourcePort, DestinationPort, icmpType, icmpType is null ? null : icmpCode ?? 0,
             In, Out, state, mark, 0, flags, PhysIn: PhysIn, PhysOut: PhysOut);
         return (packet, []);

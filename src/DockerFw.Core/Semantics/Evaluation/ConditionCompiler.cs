@@ -22,6 +22,8 @@ internal static class ConditionCompiler
     private static void AddBlock(MatchBlock block, List<Condition> conditions)
     {
         if (block.Module is { } module && NeedTransportHeader.Contains(module)) conditions.Add(new FragmentCondition(negated: true));
+        // nft's tcp flags with ECE or CWR sit in the nft-only block: still the transport header's.
+        if (block.Module == MatchBlock.NftOnly && block.Matches.Any(m => m is TcpFlagsMatch)) conditions.Add(new FragmentCondition(negated: true));
         if (block.Module is { } header && BareModules.NeedsExtensionHeader(header))
         {
             conditions.Add(new ConstantCondition(Truth.False, ""));
@@ -95,6 +97,7 @@ internal static class ConditionCompiler
         IcmpTypeSetMatch m => new IcmpTypeSetCondition(m),
         AddressSetMatch m => new AddressSetCondition(m),
         InterfaceSetMatch m => new InterfaceSetCondition(m),
+        ProtocolSetMatch m => new ProtocolSetCondition(m),
         ConntrackStateMatch m => new ConntrackStateCondition(m.States, m.Negated, m.StateModule),
         MarkMatch m => new MarkCondition(m.Value, m.Negated, m.Connection),
         AddrTypeMatch m => new AddrTypeCondition(m),

@@ -39,3 +39,10 @@ internal sealed class IcmpTypeSetCondition(IcmpTypeSetMatch match) : Condition
 
     public override string Doubt => "ICMP type not given";
 }
+
+/// <summary>nft <c>meta l4proto { tcp, udp }</c>: the protocol is one of the members.</summary>
+internal sealed class ProtocolSetCondition(ProtocolSetMatch match) : Condition
+{
+    public override Truth Test(Branch p, EvaluationContext context) =>
+        TruthExtensions.From(match.Members.Any(m => m.Number == p.Protocol));
+}

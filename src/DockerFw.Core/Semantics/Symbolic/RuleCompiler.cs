@@ -107,6 +107,9 @@ internal static class RuleCompiler
                     if (SetIntervals(set) is { } listed) Constrain(Field(set.Field), listed, set.Negated);
                     else Doubt($"a member of {set.FormatValue()} has too many holes to enumerate");
                     break;
+                case ProtocolSetMatch ps:
+                    Constrain(Dimension.Proto, IntervalSet.FromValues(ps.Members.Select(m => (UInt128)m.Number)), false);
+                    break;
                 case InterfaceSetMatch i:
                     Constrain(i.Direction == Direction.In ? Dimension.In : Dimension.Out,
                         i.Members.Aggregate(IntervalSet.Empty, (all, m) => all.Union(space.Interfaces.Matching(m))), false);

@@ -133,6 +133,7 @@ internal static class RuleFormatter
             IcmpTypeMatch i => i.FormatValue(),
             IcmpTypeSetMatch i => i.FormatValue(),
             InterfaceSetMatch i => i.FormatValue(),
+            ProtocolSetMatch p => p.FormatValue(),
             MarkMatch m => m.Value.FormatMatch(),
             AddrTypeMatch a => string.Join(',', a.Types),
             IpRangeMatch r => r.FormatValue(),

@@ -22,6 +22,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
     private IEnumerable<MatchBlock>? Typed(JsonElement left, JsonElement right, bool negated, string op)
     {
         if (Key(left, "meta") is "iifname" or "oifname" && Members(right) is { } names) return InterfaceSet(Key(left, "meta")!, names, negated);
+        if (Key(left, "meta") is "l4proto" && Members(right) is { } protocols) return ProtocolSet(protocols, negated);
         if (Key(left, "meta") is { } meta) return Meta(meta, right, negated);
         if (left.TryGetProperty("payload", out var payload)) return Payload(payload, null, right, negated);
         // `ct state { established, related }` (a set: one of them) is --ctstate ESTABLISHED,RELATED too.
@@ -71,6 +72,20 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         var direction = key == "iifname" ? Direction.In : Direction.Out;
         if (!negated && names.Count > 1) return [Block(MatchBlock.NftOnly, new InterfaceSetMatch(direction, [.. names.Select(n => Interface(n!))]))];
         return [new MatchBlock(null, [.. names.Select(n => new InterfaceMatch(direction, Interface(n!), negated))])];
+    }
+
+    /// <summary>
+    /// <c>meta l4proto { tcp, udp }</c> (firewalld: <c>{ icmp, ipv6-icmp }</c>): the protocol is one of
+    /// them, a <see cref="ProtocolSetMatch"/> (nft only); one member is a plain <c>-p</c>. <c>!=</c> is
+    /// none of them: one negated protocol each, all holding (as <c>iifname != { a, b }</c>).
+    /// </summary>
+    private static IEnumerable<MatchBlock>? ProtocolSet(IEnumerable<JsonElement> members, bool negated)
+    {
+        var protocols = members.Select(ProtocolOf).ToList();
+        if (protocols.Count == 0 || protocols.Any(p => p is null || p.IsAll)) return null;
+        if (protocols.Count == 1) return [Block(null, new ProtocolMatch(protocols[0]!, negated))];
+        if (negated) return [new MatchBlock(null, [.. protocols.Select(p => new ProtocolMatch(p!, true))])];
+        return [Block(MatchBlock.NftOnly, new ProtocolSetMatch([.. protocols.Select(p => p!)]))];
     }
 
     private IEnumerable<MatchBlock>? Payload(JsonElement payload, UInt128? mask, JsonElement right, bool negated)
@@ -208,8 +223,11 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         if (!inner.TryGetProperty("payload", out var payload)) return null;
         var protocol = payload.TryGetProperty("protocol", out var p) ? p.GetString() : null;
         var field = payload.TryGetProperty("field", out var f) ? f.GetString() : null;
+        // ECE and CWR (nft's ecn, cwr) have no iptables name: such a test is nft's alone, which the
+        // writer refuses rather than print a mask iptables-restore would not take.
         if (protocol == "tcp" && field == "flags" && op != "in" && Flags(mask) is { } m && Flags(right) is { } c)
-            return [Block(null, new ProtocolMatch(Protocol.FromNumber(Protocol.Tcp), false)), Block("tcp", new TcpFlagsMatch(m, c, negated))];
+            return [Block(null, new ProtocolMatch(Protocol.FromNumber(Protocol.Tcp), false)),
+                Block(((m | c) & (TcpFlags.Ece | TcpFlags.Cwr)) != 0 ? MatchBlock.NftOnly : "tcp", new TcpFlagsMatch(m, c, negated))];
         var family = protocol switch { "ip" => IpFamily.V4, "ip6" => IpFamily.V6, _ => (IpFamily?)null };
         if (family is { } fam && mask.ValueKind == JsonValueKind.String && IpAddressValue.TryParse(mask.GetString()!, fam, out var bits))
             return Payload(payload, bits, right, negated);
@@ -275,7 +293,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
     }
 
     private static TcpFlags? Flags(JsonElement e) =>
-        Strings(e) is { } names && TcpFlagsText.TryParse(string.Join(',', names), out var f) ? f : null;
+        Strings(e) is { } names && TcpFlagsText.TryParseNft(names, out var f) ? f : null;
 
     // ct state and similar fields are a bare string for one flag and an array for several.
     private static JsonElement? SetOf(JsonElement e) =>
