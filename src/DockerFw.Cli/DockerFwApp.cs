@@ -28,7 +28,7 @@ internal static class DockerFwApp
             var services = new ServiceCollection().AddDockerFwCli(streams);
             configure?.Invoke(services);
             using var provider = services.BuildServiceProvider(Container);
-            var root = provider.GetRequiredService<RootCommandFactory>().Create();
+            var root = provider.GetRequiredService<RootCommandFactory>().Create(args);
             var code = Invoke(root, args, streams);
             streams.Out.Flush();
             return code;

@@ -23,6 +23,49 @@ public sealed class CompositionTests
     }
 
     [Fact]
+    public void Every_command_is_registered_under_the_name_it_is_typed_as()
+    {
+        var streams = new StandardStreams(new StringReader(""), new StringWriter(), new StringWriter());
+        using var provider = new ServiceCollection().AddDockerFwCli(streams).BuildServiceProvider();
+
+        var names = provider.GetServices<CliCommandName>().Select(n => n.Name).ToList();
+
+        Assert.Contains("fmt", names);
+        Assert.Equal(names.Distinct().Count(), names.Count);
+        foreach (var name in names)
+            Assert.Equal(name, provider.GetRequiredKeyedService<ICliCommand>(name).Create().Name);
+    }
+
+    [Theory]
+    [InlineData("fmt", "x.txt")]
+    [InlineData("audit", "--help")]
+    [InlineData("reach")]
+    public void A_run_that_names_a_command_builds_that_command_alone(params string[] args)
+    {
+        var streams = new StandardStreams(new StringReader(""), new StringWriter(), new StringWriter());
+        using var provider = new ServiceCollection().AddDockerFwCli(streams).BuildServiceProvider();
+
+        var root = provider.GetRequiredService<RootCommandFactory>().Create(args);
+
+        Assert.Equal([args[0]], root.Subcommands.Select(c => c.Name));
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--help")]
+    [InlineData("fm")]
+    [InlineData("__complete", "fmt", "")]
+    public void A_run_that_names_no_command_builds_every_command(params string[] args)
+    {
+        var streams = new StandardStreams(new StringReader(""), new StringWriter(), new StringWriter());
+        using var provider = new ServiceCollection().AddDockerFwCli(streams).BuildServiceProvider();
+
+        var root = provider.GetRequiredService<RootCommandFactory>().Create(args);
+
+        Assert.Equal(provider.GetServices<CliCommandName>().Select(n => n.Name).Order(StringComparer.Ordinal), root.Subcommands.Select(c => c.Name));
+    }
+
+    [Fact]
     public void A_service_whose_dependency_is_not_registered_fails_the_check()
     {
         var streams = new StandardStreams(new StringReader(""), new StringWriter(), new StringWriter());

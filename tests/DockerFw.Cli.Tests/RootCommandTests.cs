@@ -63,7 +63,7 @@ public sealed class RootCommandTests
     [Fact]
     public void An_unexpected_exception_becomes_one_error_line_and_exit_code_2_without_a_stack_trace()
     {
-        var run = Dockerfw.Run(["explode"], stdin: "", services => services.AddCliCommand<ExplodingCommand>());
+        var run = Dockerfw.Run(["explode"], stdin: "", services => services.AddCliCommand<ExplodingCommand>("explode"));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("dockerfw: error: unexpected InvalidOperationException: the bomb went off | on two lines\n", run.Error);
@@ -73,16 +73,16 @@ public sealed class RootCommandTests
     [Fact]
     public void A_command_registered_in_the_container_appears_under_the_root_command()
     {
-        var run = Dockerfw.Run(["--help"], stdin: "", services => services.AddCliCommand<ExplodingCommand>());
+        var run = Dockerfw.Run(["--help"], stdin: "", services => services.AddCliCommand<ExplodingCommand>("explode"));
 
         Assert.Contains("explode", run.Out);
     }
 
     [Fact]
-    public void A_missing_registration_fails_every_run_at_once_as_the_command_tree_is_built()
+    public void A_missing_registration_fails_a_run_that_builds_every_command_as_the_tree_is_built()
     {
-        // Every command is built on every run, so the container need not check itself at build (CompositionTests does).
-        var run = Dockerfw.Run(["--help"], stdin: "", services => services.AddCliCommand<CommandWithUnregisteredDependency>());
+        // A run that names no command builds every command, and CompositionTests checks the container at build.
+        var run = Dockerfw.Run(["--help"], stdin: "", services => services.AddCliCommand<CommandWithUnregisteredDependency>("never"));
 
         Assert.Equal(2, run.ExitCode);
         Assert.StartsWith("dockerfw: error: unexpected InvalidOperationException: Unable to resolve service for type", run.Error);

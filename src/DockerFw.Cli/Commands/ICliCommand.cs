@@ -4,7 +4,8 @@ namespace DockerFw.Cli.Commands;
 
 /// <summary>
 /// One `dockerfw` subcommand. Each is a class registered in the container
-/// (<see cref="Composition.CliServiceCollectionExtensions"/>); the root command collects them all.
+/// (<see cref="Composition.CliServiceCollectionExtensions"/>) under its name; the root command collects
+/// them (only the one a run names, <see cref="RootCommandFactory"/>).
 /// </summary>
 internal interface ICliCommand
 {

@@ -2,11 +2,20 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DockerFw.Cli.Commands;
 
-/// <summary>Assembles `dockerfw` from every registered <see cref="ICliCommand"/>.</summary>
-internal sealed class RootCommandFactory(IEnumerable<ICliCommand> commands, StandardStreams streams)
+/// <summary>Assembles `dockerfw` from the registered <see cref="ICliCommand"/>s.</summary>
+/// <remarks>
+/// A run that names a command (`dockerfw fmt ...`) gets a root with that command alone: the others,
+/// their options and the services behind them (workflows, formatters) are never built. Nothing the
+/// run can parse changes, as the tokens after a command's name are matched against that command's
+/// own options and arguments (and the root's recursive help) only. In the native build building
+/// every command and resolving its services was a fifth of the start-up of `fmt` of a small dump
+/// (docs/performance.md, "Start-up").
+/// </remarks>
+internal sealed class RootCommandFactory(IServiceProvider services, IEnumerable<CliCommandName> names, StandardStreams streams)
 {
     public const string Description =
         "dockerfw audits and manages the firewall (iptables/nftables) of Docker hosts.";
@@ -17,15 +26,18 @@ internal sealed class RootCommandFactory(IEnumerable<ICliCommand> commands, Stan
     /// A plain command named dockerfw rather than <see cref="RootCommand"/>, whose name is the
     /// process's (dotnet, testhost) and whose version is the entry assembly's.
     /// </remarks>
-    public Command Create()
+    /// <param name="args">The command line the root is for: the command its first word names is the only one built.</param>
+    public Command Create(IReadOnlyList<string>? args = null)
     {
         var root = new Command(Name, Description)
         {
             new HelpOption(),
             new VersionOption { Action = new PrintVersion(streams.Out) },
         };
-        foreach (var command in commands.Select(c => c.Create()).OrderBy(c => c.Name, StringComparer.Ordinal))
-            root.Subcommands.Add(command);
+        var all = names.Select(n => n.Name).ToList();
+        var built = args is [var first, ..] && all.Contains(first, StringComparer.Ordinal) ? [first] : all;
+        foreach (var name in built.Order(StringComparer.Ordinal))
+            root.Subcommands.Add(services.GetRequiredKeyedService<ICliCommand>(name).Create());
 
         AddExitCodesToHelp(root);
         return root;

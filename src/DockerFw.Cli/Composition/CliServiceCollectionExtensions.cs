@@ -45,21 +45,29 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<Workflows.ApplyWorkflow>();
         services.AddSingleton<RootCommandFactory>();
 
-        services.AddCliCommand<FmtCommand>();
-        services.AddCliCommand<TraceCommand>();
-        services.AddCliCommand<ReachCommand>();
-        services.AddCliCommand<AuditCommand>();
-        services.AddCliCommand<PlanCommand>();
-        services.AddCliCommand<SnapshotCommand>();
-        services.AddCliCommand<ApplyCommand>();
-        services.AddCliCommand<EnforceCommand>();
-        services.AddCliCommand<CompletionCommand>();
-        services.AddCliCommand<CaptureCommand>();
-        services.AddCliCommand<FleetCommand>();
+        services.AddCliCommand<FmtCommand>("fmt");
+        services.AddCliCommand<TraceCommand>("trace");
+        services.AddCliCommand<ReachCommand>("reach");
+        services.AddCliCommand<AuditCommand>("audit");
+        services.AddCliCommand<PlanCommand>("plan");
+        services.AddCliCommand<SnapshotCommand>("snapshot");
+        services.AddCliCommand<ApplyCommand>("apply");
+        services.AddCliCommand<EnforceCommand>("enforce");
+        services.AddCliCommand<CompletionCommand>("completion");
+        services.AddCliCommand<CaptureCommand>("capture");
+        services.AddCliCommand<FleetCommand>("fleet");
         return services;
     }
 
-    public static IServiceCollection AddCliCommand<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCommand>(this IServiceCollection services)
-        where TCommand : class, ICliCommand =>
-        services.AddSingleton<ICliCommand, TCommand>();
+    /// <summary>
+    /// A command under the name it is typed as: a run builds only the command it names, with only the
+    /// services that one needs (<see cref="RootCommandFactory"/>). CompositionTests checks the name
+    /// against the command's own.
+    /// </summary>
+    public static IServiceCollection AddCliCommand<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TCommand>(this IServiceCollection services, string name)
+        where TCommand : class, ICliCommand
+    {
+        services.AddKeyedSingleton<ICliCommand, TCommand>(name);
+        return services.AddSingleton(new CliCommandName(name));
+    }
 }
