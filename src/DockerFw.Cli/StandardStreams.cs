@@ -21,7 +21,7 @@ internal sealed record StandardStreams(TextReader In, TextWriter Out, TextWriter
     /// </summary>
     public bool ErrorIsTerminal { get; init; }
 
-    public static StandardStreams FromConsole() => new(Console.In, OutputStream.OpenStandardOutput(), Console.Error)
+    public static StandardStreams FromConsole() => new(new DeferredReader(() => Console.In), OutputStream.OpenStandardOutput(), Console.Error)
     {
         TerminalWidth = Console.IsOutputRedirected ? null : TerminalWidthOrDefault(),
         InBytes = Console.OpenStandardInput(),

@@ -27,6 +27,69 @@ public sealed class HugePagesTests
         }
     }
 
+    private const ulong MB = 1 << 20;
+    private const ulong GB = 1 << 30;
+
+    // A region of the collector: committed (read-write) from a 4 MB boundary, the rest of its reservation after it.
+    private static readonly HugePages.Mapping Committed = new(0x7f00_0000_0000, 0x7f00_0000_0000 + 3 * MB / 4, Anonymous: true, ReadWrite: true, Inaccessible: false);
+    private static readonly HugePages.Mapping Reservation = new(Committed.End, Committed.End + 50 * GB, Anonymous: true, ReadWrite: false, Inaccessible: true);
+
+    [Fact]
+    public void The_block_being_filled_and_the_next_are_committed_ahead_inside_the_collectors_reservation()
+    {
+        var ahead = HugePages.Ahead([Committed, Reservation], Committed.Start + 100);
+
+        Assert.Equal((Committed.Start, Committed.End, Committed.Start + 4 * MB), ahead);
+    }
+
+    [Fact]
+    public void The_reserved_rest_of_a_region_before_the_next_committed_region_is_committed_ahead()
+    {
+        // The large objects' region, say, with the small objects' region 4 MB after it.
+        var rest = Reservation with { End = Committed.Start + 4 * MB };
+        var next = Committed with { Start = rest.End, End = rest.End + MB };
+        var beyond = Reservation with { Start = next.End };
+
+        Assert.Equal((Committed.Start, Committed.End, Committed.Start + 4 * MB), HugePages.Ahead([Committed, rest, next, beyond], Committed.Start + 100));
+    }
+
+    [Fact]
+    public void Nothing_is_committed_outside_a_reservation_of_the_collectors_size()
+    {
+        var arena = Reservation with { End = Committed.Start + 64 * MB };
+
+        Assert.Null(HugePages.Ahead([Committed, arena], Committed.Start + 100));
+    }
+
+    [Fact]
+    public void Blocks_already_committed_are_only_collapsed()
+    {
+        var whole = Committed with { End = Committed.Start + 8 * MB };
+
+        Assert.Equal((whole.Start + 2 * MB, whole.Start + 6 * MB, whole.Start + 6 * MB), HugePages.Ahead([whole, Reservation with { Start = whole.End }], whole.Start + 3 * MB));
+    }
+
+    [Fact]
+    public void Nothing_is_committed_past_a_small_inaccessible_mapping_such_as_a_stacks_guard_page()
+    {
+        var guard = Reservation with { End = Reservation.Start + 4096 };
+        var stack = new HugePages.Mapping(guard.End, guard.End + 8 * MB, Anonymous: true, ReadWrite: true, Inaccessible: false);
+
+        Assert.Null(HugePages.Ahead([Committed, guard, stack], Committed.Start + 100));
+    }
+
+    [Fact]
+    public void Nothing_is_committed_when_the_block_starts_before_the_mapping_or_the_mapping_is_a_file_or_read_only()
+    {
+        var midBlock = Committed with { Start = Committed.Start + 4096 };
+
+        Assert.Null(HugePages.Ahead([midBlock, Reservation], midBlock.Start + 100));
+        Assert.Null(HugePages.Ahead([Committed with { Anonymous = false }, Reservation], Committed.Start + 100));
+        Assert.Null(HugePages.Ahead([Committed with { ReadWrite = false }, Reservation], Committed.Start + 100));
+        Assert.Null(HugePages.Ahead([Committed, Reservation with { Anonymous = false }], Committed.Start + 100));
+        Assert.Null(HugePages.Ahead([Committed], Committed.Start + 100));
+    }
+
     private static string FlagsOfMapping(ulong address)
     {
         var inside = false;
