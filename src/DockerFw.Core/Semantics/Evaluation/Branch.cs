@@ -80,6 +80,9 @@ internal sealed class Branch
     public long MatchedCount;
     public Trail<Doubt>? Doubts;
     public Trail<NatRewrite>? Nat;
+
+    /// <summary>A nat rule of the current hook bound the connection: the hook's later nat chains do not run (nf_nat_inet_fn).</summary>
+    public bool NatBound;
     public RuleRef? AcceptedBy;
 
     // The state conntrack will give the packet, kept aside while chains that run before conntrack
@@ -106,6 +109,7 @@ internal sealed class Branch
     public void EnterHook(Hook hook)
     {
         Hook = hook;
+        NatBound = false;
         InView = hook is Hook.Prerouting or Hook.Input or Hook.Forward ? InInterface ?? "" : "";
         OutView = hook is Hook.Forward or Hook.Output or Hook.Postrouting ? OutInterface ?? "" : "";
         PhysOutView = hook is Hook.Forward or Hook.Postrouting ? PhysOut : null;

@@ -144,7 +144,11 @@ internal sealed class ChainWalker(TraceEngine engine, CompiledTable table, Compi
                     (chain, i) = (table.Chains[jump.Target], 0);
                     continue;
                 case NatAction nat:
-                    if (!table.IsNat || NatEffects.Apply(b, nat, engine.Context, rule.Ref)) Accept(b, rule.Ref);
+                    if (!table.IsNat || NatEffects.Apply(b, nat, engine.Context, rule.Ref))
+                    {
+                        b.NatBound |= table.IsNat;
+                        Accept(b, rule.Ref);
+                    }
                     else engine.Finish(b, PacketVerdict.Drop, null, rule.Ref, Hook, table.Name);
                     return;
                 case QueueAction queue:

@@ -71,7 +71,7 @@ internal sealed class TraceEngine(CompiledRuleset rules, EvaluationContext conte
                         if (applyBinding) NatEffects.ApplyConntrack(b, hook);
                         next.Add(b);
                     }
-                    else if (stage.Table is null || stage.Chain is null) next.Add(b);
+                    else if (stage.Table is null || stage.Chain is null || (stage.IsNat && b.NatBound)) next.Add(b);
                     else
                     {
                         // ip_output hands POSTROUTING the device a forwarded packet came in by; nft's

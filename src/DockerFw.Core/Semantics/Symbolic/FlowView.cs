@@ -9,6 +9,13 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// </summary>
 internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkKeep, uint MarkFlip, uint MarkUnknown, StateMap? States)
 {
+    /// <summary>
+    /// The hook at which a nat rule bound the connection (null: none yet). The kernel runs a hook's nat
+    /// chains by priority only until one binds (nf_nat_inet_fn): Docker's SNAT at priority 100 keeps
+    /// firewalld's MASQUERADE at 110 from ever running, whatever the address it would pick.
+    /// </summary>
+    public string? NatBoundAt { get; init; }
+
     public static FlowView Identity { get; } = new(null, null, uint.MaxValue, 0, 0, null);
 
     public bool IsIdentity => ReferenceEquals(this, Identity);

@@ -58,13 +58,14 @@ internal sealed partial class SymbolicWalk
                 foreach (var flow in matched)
                     foreach (var (part, changed) in ByChange(flow, action))
                     {
+                        // A DNAT to where the packet already goes binds all the same (DST_NAT_DONE), without the DNAT status.
                         var view = changed ? part.View.WithState(s => s | (int)ConntrackStates.Dnat) : part.View;
-                        Accept(part with { View = view with { Dst = action.NatDestination ?? view.Dst, Dport = action.NatPort ?? view.Dport } }, accepted);
+                        Accept(part with { View = view with { Dst = action.NatDestination ?? view.Dst, Dport = action.NatPort ?? view.Dport, NatBoundAt = _hook } }, accepted);
                     }
 
                 break;
             case ActionKind.Snat:
-                foreach (var flow in matched) Accept(flow with { View = flow.View.WithState(s => s | (int)ConntrackStates.Snat) }, accepted);
+                foreach (var flow in matched) Accept(flow with { View = flow.View.WithState(s => s | (int)ConntrackStates.Snat) with { NatBoundAt = _hook } }, accepted);
                 break;
             default:
                 Finish(matched, ReachVerdict.Maybe);

@@ -32,6 +32,7 @@ internal sealed partial class SymbolicWalk(SymbolicRuleset rules, RuleWatch? wat
     private readonly Stack<List<Flow>> _spareLists = [];
     private Dimension? _hidden;
     private PacketPath _path;
+    private string _hook = "";
 
     // Every table after the current one accepts whatever it is given (AcceptOnly): ACCEPT is final now.
     private bool _acceptFinal;
@@ -98,6 +99,7 @@ internal sealed partial class SymbolicWalk(SymbolicRuleset rules, RuleWatch? wat
             "OUTPUT" or "POSTROUTING" => Dimension.In,
             _ => null,
         };
+        _hook = hook;
         var chain = rules.Chain(table, chainName);
         if (chain is null || flows.Count == 0) return flows;
         // A summary holds for one hook: the hidden interface differs from one to the next.
@@ -105,9 +107,12 @@ internal sealed partial class SymbolicWalk(SymbolicRuleset rules, RuleWatch? wat
         var skipping = new List<Flow>();
         if (nat)
         {
-            // nat decides once per connection, on its first packet; later ones reuse the binding.
+            // nat decides once per connection, on its first packet; later ones reuse the binding. A
+            // first packet an earlier nat chain of this hook bound meets no later one.
             var fresh = new List<Flow>();
-            foreach (var flow in flows) FlowSplitter.Partition(flow, NewOnly, fresh, skipping);
+            foreach (var flow in flows)
+                if (flow.View.NatBoundAt == hook) skipping.Add(flow);
+                else FlowSplitter.Partition(flow, NewOnly, fresh, skipping);
             flows = fresh;
         }
 
