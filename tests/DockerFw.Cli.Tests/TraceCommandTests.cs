@@ -55,6 +55,18 @@ public sealed class TraceCommandTests
         Assert.False(root.TryGetProperty("possible", out _));
     }
 
+    [Theory]
+    [InlineData(new string[0], "SYN")]
+    [InlineData(new[] { "--tcp-flags", "SYN,ACK,ECE" }, "SYN,ACK,ECE")]
+    [InlineData(new[] { "--state", "ESTABLISHED" }, "ACK")]
+    public void Json_gives_a_tcp_packets_flags(string[] options, string flags)
+    {
+        var run = Dockerfw.Run([.. PublishedPort, .. options, "--format", "json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(flags, JsonDocument.Parse(run.Out).RootElement.GetProperty("packet").GetProperty("flags").GetString());
+    }
+
     [Fact]
     public void Without_the_hosts_addresses_the_answer_is_uncertain_and_json_lists_each_possibility_with_its_assumption()
     {

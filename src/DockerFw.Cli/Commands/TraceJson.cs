@@ -129,6 +129,8 @@ internal static class TraceJson
         json.WriteString("proto", Protocol(p));
         if (p.SourcePort is not null || p.UnknownFields.HasFlag(PacketFields.SourcePort)) NumberOrNull(json, "sport", SourcePort(p));
         if (p.DestinationPort is not null || p.UnknownFields.HasFlag(PacketFields.DestinationPort)) NumberOrNull(json, "dport", DestinationPort(p));
+        // The flags byte a TCP packet carries (SYN by default when NEW, ACK else; --tcp-flags), in reach's words.
+        if (p.Protocol == DockerFw.Core.Model.Values.Protocol.Tcp) json.WriteString("flags", TcpFlagsText.Format(p.TcpFlags));
         if (p.IcmpType is { } type)
         {
             json.WriteNumber("icmpType", type);

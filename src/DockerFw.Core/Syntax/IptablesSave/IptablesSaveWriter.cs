@@ -59,6 +59,16 @@ public static class IptablesSaveWriter
         foreach (var table in ruleset.Tables)
             foreach (var chain in table.Chains)
                 foreach (var rule in chain.Rules)
+                {
+                    // iptables takes each core option once ("multiple -p flags not allowed"): nft's
+                    // `meta l4proto != { tcp, udp }` or `iifname != { a, b }`, read as one negated
+                    // condition each, prints as `! -p tcp ! -p udp`, which iptables-restore refuses.
+                    if (RepeatedCoreOption(rule) is { } repeated)
+                    {
+                        problems.Add(Messages.NoIptablesForm(rule.Span, rule.Chain, rule.Number, repeated));
+                        continue;
+                    }
+
                     foreach (var block in rule.Blocks)
                     {
                         if (block.HasIptablesForm) continue;
@@ -74,8 +84,20 @@ public static class IptablesSaveWriter
                         problems.Add(Messages.NoIptablesForm(rule.Span, rule.Chain, rule.Number, text));
                         break;
                     }
+                }
 
         return problems.ToImmutable();
+    }
+
+    /// <summary>The rule's core conditions of an option it holds more than once (<c>! -p tcp ! -p udp</c>), as printed; else null.</summary>
+    private static string? RepeatedCoreOption(Rule rule)
+    {
+        var core = rule.Blocks.Where(b => b.IsCore).SelectMany(b => b.Matches).ToList();
+        var repeated = core.GroupBy(m => m.Option).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is null) return null;
+        var text = new StringBuilder();
+        foreach (var match in repeated) RuleFormatter.AppendMatch(text, match, null);
+        return text.ToString().Trim();
     }
 
     /// <summary>

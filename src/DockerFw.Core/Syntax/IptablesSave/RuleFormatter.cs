@@ -80,7 +80,7 @@ internal static class RuleFormatter
         return blocks[0];
     }
 
-    private static void AppendMatch(StringBuilder text, Match match, string? module)
+    internal static void AppendMatch(StringBuilder text, Match match, string? module)
     {
         if (match.Negated) text.Append(" !");
         text.Append(' ').Append(match.Option);

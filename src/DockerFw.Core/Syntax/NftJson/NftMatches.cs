@@ -24,7 +24,8 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         if (Key(left, "meta") is "iifname" or "oifname" && Members(right) is { } names) return InterfaceSet(Key(left, "meta")!, names, negated);
         if (Key(left, "meta") is "l4proto" && Members(right) is { } protocols) return ProtocolSet(protocols, negated);
         if (Key(left, "meta") is { } meta) return Meta(meta, right, negated);
-        if (left.TryGetProperty("payload", out var payload)) return Payload(payload, null, right, negated);
+        if (left.TryGetProperty("payload", out var payload) && IsTcpFlags(payload)) return Flags(right) is { } named ? UnmaskedFlags(named, op, negated) : null;
+        if (left.TryGetProperty("payload", out payload)) return Payload(payload, null, right, negated);
         // `ct state { established, related }` (a set: one of them) is --ctstate ESTABLISHED,RELATED too.
         if (Key(left, "ct") is "state" && (States(right) ?? (SetOf(right) is { } members ? States(members) : null)) is { } states)
             return [Block("conntrack", new ConntrackStateMatch(states, negated))];
@@ -232,6 +233,26 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         if (family is { } fam && mask.ValueKind == JsonValueKind.String && IpAddressValue.TryParse(mask.GetString()!, fam, out var bits))
             return Payload(payload, bits, right, negated);
         return null;
+    }
+
+    private static bool IsTcpFlags(JsonElement payload) =>
+        payload.TryGetProperty("protocol", out var p) && p.GetString() == "tcp" && payload.TryGetProperty("field", out var f) && f.GetString() == "flags";
+
+    /// <summary>
+    /// <c>tcp flags == syn</c> compares the whole byte (nft's bytecode: <c>cmp eq 0x02</c>), ECE and CWR
+    /// too, so iptables (whose ALL is the low six) cannot say it. <c>tcp flags syn</c> (JSON op
+    /// <c>in</c>) is any of the named flags set (<c>(flags &amp; mask) != 0</c>): for one flag that flag
+    /// set, <c>--tcp-flags SYN SYN</c>; for several, not none of them, <c>! --tcp-flags SYN,ACK NONE</c>.
+    /// </summary>
+    private static IEnumerable<MatchBlock>? UnmaskedFlags(TcpFlags named, string op, bool negated)
+    {
+        const TcpFlags Byte = TcpFlags.All | TcpFlags.Ece | TcpFlags.Cwr;
+        var flags = op == "in"
+            ? (named & (named - 1)) == 0 ? new TcpFlagsMatch(named, named, false) : new TcpFlagsMatch(named, TcpFlags.None, true)
+            : new TcpFlagsMatch(Byte, named, negated);
+        if (op == "in" && named == TcpFlags.None) return null;
+        return [Block(null, new ProtocolMatch(Protocol.FromNumber(Protocol.Tcp), false)),
+            Block(((flags.Mask | flags.Compare) & (TcpFlags.Ece | TcpFlags.Cwr)) != 0 ? MatchBlock.NftOnly : "tcp", flags)];
     }
 
     private IEnumerable<JsonElement>? Members(JsonElement right)
