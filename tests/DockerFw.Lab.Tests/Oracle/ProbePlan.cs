@@ -7,7 +7,10 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// Every probe of a scenario: from each container's namespace to every endpoint of every other
 /// container (each served TCP and UDP port, one unused port of each, an ICMP echo; IPv4, and IPv6
 /// where both ends have it), from each container to the echo server outside (does it get out and
-/// back: masqueraded), and from the outside client to every published port on each host address.
+/// back: masqueraded), from the outside client to every published port on each host address, and
+/// from it to each firewalld forward port on the host's IPv4 addresses (its own host port, or one
+/// Docker publishes too: then Docker's DNAT, first in the hook, must win and the probe is the
+/// published port's).
 /// </summary>
 public static class ProbePlan
 {
@@ -68,6 +71,12 @@ public static class ProbePlan
                         });
                     }
         }
+
+        // firewalld's forward ports (IPv4: toaddr is a container's IPv4 address) from outside.
+        foreach (var t in s.Spec.Tampers.Where(t => t.Kind == TamperKinds.FirewalldForwardPort && t.Port > 0))
+            foreach (var address in hostAddresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
+                if (!probes.Any(p => p.From == "outside" && p.Destination.Equals(address) && p.Transport == Transport.Tcp && p.Port == t.Port))
+                    probes.Add(new Probe("outside", s.Lab.OutsidePath, NetnsSockets.SourceFor(s.Lab.OutsidePath, address), address, Transport.Tcp, t.Port, true));
 
         return probes;
     }

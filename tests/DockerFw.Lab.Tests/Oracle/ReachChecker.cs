@@ -18,7 +18,8 @@ namespace DockerFw.Lab.Tests.Oracle;
 /// ip_forward 0), or whose answer is never sent (the server has no route back to a client whose
 /// address the request kept), is not compared. IPv4: between container endpoints, and to the ports published on
 /// the host's addresses (from outside and from the containers) where reach's region shows Docker's
-/// DNAT (the packet then crosses FORWARD to the container; else it is the host's, docker-proxy's).
+/// DNAT (the packet then crosses FORWARD to the container; else it is the host's, docker-proxy's),
+/// and to firewalld's forward ports on them from outside (through its DNAT, in nft.json).
 /// </summary>
 public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IReadOnlyList<ProbeResult> results)
 {
@@ -30,6 +31,11 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         var host = new HostInterfaces(hostJson);
         var sysctls = Sysctls(dumps.GetValueOrDefault("sysctls", ""));
         var ports = Published(dumps.GetValueOrDefault("audit.json", ""));
+        // firewalld's forward ports after Docker's published ones: for a host port both claim, Docker's
+        // DNAT (nat PREROUTING, priority -100) binds the connection before firewalld's (dstnat+10) is run.
+        var docker = ports.Count;
+        ports.AddRange(FirewalldForwardPorts.From(dumps.GetValueOrDefault("nft.json", ""))
+            .Select(f => ("0.0.0.0", f.Port, Transport.Tcp, (System.Net.IPAddress?)f.To, f.ToPort)));
         var endpoints = dumps.TryGetValue("docker-networks.json", out var networks) && dumps.TryGetValue("docker-containers.json", out var containers)
             ? new EndpointView(networks, containers) : null;
         // IPv4: between containers and to the host's addresses; IPv6: between containers (a port published
@@ -64,7 +70,11 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 var forwarding = sysctls.GetValueOrDefault(six ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward", "1") == "1";
                 var bridgeNf = sysctls.GetValueOrDefault(six ? "net.bridge.bridge-nf-call-ip6tables" : "net.bridge.bridge-nf-call-iptables", "1") == "1";
                 var from = host.InterfaceFor(p.Source!);
-                var dnat = IsHost(p) ? ports.FirstOrDefault(x => x.Port == p.Port && x.Transport == p.Transport && (x.HostIp == "0.0.0.0" || x.HostIp == p.Destination.ToString())) : default;
+                // A forward port is the public zone's: it takes what comes in from outside, not a container's packet (docker zone).
+                var at = !IsHost(p) ? -1 : ports.Select((x, i) => (x, i))
+                    .Where(c => (c.i < docker || p.From == "outside") && c.x.Port == p.Port && c.x.Transport == p.Transport && (c.x.HostIp == "0.0.0.0" || c.x.HostIp == p.Destination.ToString()))
+                    .Select(c => c.i).DefaultIfEmpty(-1).First();
+                var dnat = at >= 0 ? ports[at] : default;
                 if (IsHost(p) && dnat.Ip is null) continue; // not published on that address: nothing is claimed
                 var to = host.InterfaceFor(dnat.Ip ?? p.Destination);
                 if (from is null || to is null) continue;
@@ -85,7 +95,8 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 var replyBridge = masqueraded ? null : ReplyBridge(host, endpoints, p, dnat.Ip ?? p.Destination, from, to);
                 if (replyBridge is not null) reply = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), replyBridge).Reply;
                 // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.
-                if (dnat.Ip is not null && f is { } nat && nat.Verdict != ReachRegions.Overlap && !nat.Lines.Any(l => l <= dump.Length && dump[l - 1].Contains(" -j DNAT", StringComparison.Ordinal))) continue;
+                // (A forward port has no docker-proxy behind it: firewalld's DNAT, in nft, is the only way.)
+                if (dnat.Ip is not null && at < docker && f is { } nat && nat.Verdict != ReachRegions.Overlap && !nat.Lines.Any(l => l <= dump.Length && dump[l - 1].Contains(" -j DNAT", StringComparison.Ordinal))) continue;
                 // Hairpin on a bridge that does not call iptables: the answer is switched straight back to
                 // the client, never un-DNATed, and never meets the rules reach speaks of: not compared.
                 if (dnat.Ip is not null && from == to && !bridgeNf && !host.BridgeCallsIptables(from, six)) continue;
