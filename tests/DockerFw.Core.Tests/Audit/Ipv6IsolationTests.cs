@@ -103,6 +103,19 @@ public sealed class Ipv6IsolationTests
     }
 
     [Fact]
+    public void Icc_over_IPv6_is_off_when_every_packet_between_the_containers_is_dropped_though_neighbour_discovery_is_undecided()
+    {
+        var report = Audit(V6("""
+            -A DOCKER-USER -i bridge1 -o bridge1 -p ipv6-icmp -m icmp6 --icmpv6-type 135 -m statistic --mode random --probability 0.5 -j ACCEPT
+            -A DOCKER-USER -i bridge1 -o bridge1 -p ipv6-icmp -m icmp6 --icmpv6-type 136 -m statistic --mode random --probability 0.5 -j ACCEPT
+            -A DOCKER-USER -i bridge1 -o bridge1 -j DROP
+            """));
+
+        var bridge1 = report.Networks.Single(n => n.Name == "bridge1");
+        Assert.Equal((true, false), (bridge1.IccV6!.Declared, bridge1.IccV6.Effective));
+    }
+
+    [Fact]
     public void Icc_off_kept_in_iptables_but_not_in_ip6tables_raises_the_icc_finding_naming_IPv6()
     {
         var view = DualStack with { Networks = [DualStack.Networks[0], DualStack.Networks[1] with { EnableIcc = false }] };

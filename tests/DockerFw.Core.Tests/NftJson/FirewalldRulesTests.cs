@@ -113,6 +113,21 @@ public sealed class FirewalldRulesTests
         Assert.All(result.Regions, r => Assert.Equal(ReachVerdict.Maybe, r.Verdict));
     }
 
+    // IPv6 neighbour discovery is untracked: with no connection there is no status, and firewalld's
+    // `ct status dnat accept` breaks (seeds 4222 and 5076: icc over IPv6 read unknown behind it).
+    [Theory]
+    [InlineData(ConntrackStates.Untracked)]
+    [InlineData(ConntrackStates.Invalid)]
+    public void A_packet_without_a_connection_has_no_dnat_status_in_either_engine(ConntrackStates state)
+    {
+        var result = ReachThroughDnatAccept(state);
+
+        Assert.All(result.Regions, r => Assert.Equal(ReachVerdict.Reject, r.Verdict));
+        var packet = new Packet(IpFamily.V4, Ip("203.0.113.9"), Ip("198.51.100.1"), Protocol.Tcp, 40000, 8080, InInterface: "eth0", OutInterface: "docker0",
+            State: state);
+        Assert.Equal(PacketVerdict.Reject, PacketTracer.Trace(DnatAcceptHost(), packet, PacketPath.Forward).Verdict);
+    }
+
     [Theory]
     [InlineData(ConntrackStates.New)]
     [InlineData(ConntrackStates.Established)]

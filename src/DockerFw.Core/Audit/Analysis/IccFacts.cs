@@ -22,13 +22,15 @@ public static class IccFacts
         if (!walked.TryGetValue(n.Bridge, out var all)) return Effect.Off([]);
         var containers = Containers(n, inputs, passes);
         // Over IPv6 the containers must first find each other's link, through the same hook.
-        if (n.Family == IpFamily.V6 && NeighbourDiscoveryGate.Judge(n.Bridge, containers, passes, inputs.Ruleset) is var (nd, dropping) && nd != ReachVerdict.Accept)
-            return nd is null ? Effect.Unknown : Effect.Off(dropping);
+        var (nd, dropping) = n.Family == IpFamily.V6 ? NeighbourDiscoveryGate.Judge(n.Bridge, containers, passes, inputs.Ruleset) : (ReachVerdict.Accept, []);
+        if (nd == ReachVerdict.Drop) return Effect.Off(dropping);
 
         var pieces = Pieces(n, all, containers);
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = pieces.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
         if (open.Count == 0) return Effect.Off(Deciding(closed, inputs, "blocks traffic between containers of the bridge"));
+        // Neighbour discovery the rules cannot decide leaves whatever the packets themselves may do unknown.
+        if (nd is null) return Effect.Unknown;
         // Nothing the engine is sure of: as before, the fact is unknown rather than guessed.
         if (open.All(p => p.Verdict == ReachVerdict.Maybe) && closed.Count == 0) return Effect.Unknown;
         var evidence = Deciding(open, inputs, "accepts traffic between containers of the bridge");

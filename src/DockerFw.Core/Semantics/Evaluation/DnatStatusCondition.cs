@@ -8,8 +8,9 @@ namespace DockerFw.Core.Semantics.Evaluation;
 /// its status is the way it took: no nat chain rewrote its destination, not DNATed; one moved it
 /// (the new address or port cannot be the one it arrived with), DNATed; one that may have kept it is
 /// undecided (the kernel sets the bit only when the tuple changes). A later packet's status is its
-/// first packet's, which a trace does not hold: undecided. As the symbolic walk decides it
-/// (<c>FlowSplitter</c>), so the two engines agree.
+/// first packet's, which a trace does not hold: undecided. A packet without a connection (UNTRACKED,
+/// INVALID) has none: nft's <c>ct status</c> breaks the rule, negated or not (iptables' <c>--ctstatus</c>
+/// has no DNAT). As the symbolic walk decides it (<c>FlowSplitter</c>), so the two engines agree.
 /// </summary>
 internal sealed class DnatStatusCondition(bool negated) : Condition
 {
@@ -17,6 +18,8 @@ internal sealed class DnatStatusCondition(bool negated) : Condition
 
     public override Truth Test(Branch p, EvaluationContext context)
     {
+        if ((p.State & ~Virtual) is ConntrackStates.Untracked or ConntrackStates.Invalid)
+            return Truth.False;
         if ((p.State & ~Virtual) != ConntrackStates.New || p.IsReply) return Truth.Maybe;
         if (!p.DestinationNatted) return Truth.False.NegateIf(negated);
         var original = p.Original;

@@ -28,8 +28,11 @@ internal static class FlowSplitter
     /// <summary>
     /// <c>--ctstatus DNAT</c>: a NEW packet's connection was DNATed exactly when a nat chain rewrote its
     /// destination on this way (the view holds a destination or port the arrival box does not); with no
-    /// rewrite it was not. A rewrite that may keep the value, and every later packet of a connection
-    /// (whose status is its first packet's), stay undecided, as the rule's doubt says.
+    /// rewrite it was not. A packet without a connection (UNTRACKED, INVALID: IPv6 neighbour discovery
+    /// is untracked) has no status: nft's <c>ct status</c> breaks the rule, negated or not (the status
+    /// is nft's alone: iptables' <c>--ctstatus</c> has no DNAT, its <c>--ctstate DNAT</c> is a state).
+    /// A rewrite that may keep the value, and every later packet of a connection (whose status is its
+    /// first packet's), stay undecided, as the rule's doubt says.
     /// </summary>
     private static void SplitByDnatStatus(Flow flow, CompiledRule rule, bool wanted, List<Flow> matched, List<Flow> unmatched, bool trackRules,
         Dimension? hidden, int noInterface)
@@ -46,10 +49,16 @@ internal static class FlowSplitter
             else Split(piece, rule, dnat is null, matched, unmatched, trackRules, hidden, noInterface);
         }
 
-        foreach (var piece in later) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
+        var (none, tracked) = (new List<Flow>(), new List<Flow>());
+        foreach (var piece in later) Partition(piece, WithoutConnection, none, tracked);
+        unmatched.AddRange(none);
+        foreach (var piece in tracked) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
     }
 
     private static readonly RuleShape NewPackets = new([(Dimension.State, RuleCompiler.States(Model.Values.ConntrackStates.New))], null);
+
+    private static readonly RuleShape WithoutConnection =
+        new([(Dimension.State, RuleCompiler.States(Model.Values.ConntrackStates.Untracked | Model.Values.ConntrackStates.Invalid))], null);
 
     private static void Split(Flow flow, CompiledRule rule, bool doubtful, List<Flow> matched, List<Flow> unmatched, bool trackRules,
         Dimension? hidden, int noInterface)
