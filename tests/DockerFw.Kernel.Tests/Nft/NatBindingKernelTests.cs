@@ -50,9 +50,9 @@ public sealed class NatBindingKernelTests
         using var client = Netns.Create();
         using var docker = Netns.Create();
         using var other = Netns.Create();
-        Link(router, "r1", "10.210.1.1/24", client, $"{Client}/24", "10.210.1.1");
-        Link(router, "r2", "10.210.2.1/24", docker, $"{Docker}/24", "10.210.2.1");
-        Link(router, "r3", "10.210.3.1/24", other, $"{Other}/24", "10.210.3.1");
+        RoutedPeer.Link(router, "r1", "10.210.1.1/24", client, [$"{Client}/24"], "10.210.1.1");
+        RoutedPeer.Link(router, "r2", "10.210.2.1/24", docker, [$"{Docker}/24"], "10.210.2.1");
+        RoutedPeer.Link(router, "r3", "10.210.3.1/24", other, [$"{Other}/24"], "10.210.3.1");
         router.Exec("sysctl", "-qw", "net.ipv4.ip_forward=1").EnsureOk();
         router.ExecWithInput(DockerNat, "iptables-restore").EnsureOk();
         router.ExecWithInput(Later, "nft", "-f", "-").EnsureOk();
@@ -60,7 +60,7 @@ public sealed class NatBindingKernelTests
             server.ExecWithInput("table ip dfwn_seen { chain input { type filter hook input priority 0; policy accept; udp dport 9999 counter; }; }",
                 "nft", "-f", "-").EnsureOk();
 
-        Assert.True(ArrivesWithin(client, docker, 8080), "Docker's DNAT, the first on the hook, takes the published port");
+        Assert.True(RoutedPeer.ArrivesWithin(() => Send(client, 8080), () => Arrived(docker)), "Docker's DNAT, the first on the hook, takes the published port");
         Send(client, 8081);
         Assert.Equal(0, Arrived(other));
 
@@ -88,18 +88,6 @@ public sealed class NatBindingKernelTests
 
     private static UInt128 V4(string text) => IpAddressValue.Parse(text, IpFamily.V4);
 
-    private static bool ArrivesWithin(Netns client, Netns server, int port)
-    {
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            Send(client, port);
-            if (Arrived(server) > 0) return true;
-            Thread.Sleep(200);
-        }
-
-        return false;
-    }
-
     private static void Send(Netns client, int port)
     {
         for (var i = 0; i < 2; i++)
@@ -114,14 +102,4 @@ public sealed class NatBindingKernelTests
         return long.Parse(listing[(at + "packets ".Length)..].Split(' ')[0]);
     }
 
-    /// <summary>A veth pair: <paramref name="name"/> in the router, eth0 in the peer with its address and a default route.</summary>
-    private static void Link(Netns router, string name, string routerAddress, Netns peer, string address, string gateway)
-    {
-        router.Exec("ip", "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", peer.Name).EnsureOk();
-        router.Exec("ip", "addr", "add", routerAddress, "dev", name).EnsureOk();
-        router.Exec("ip", "link", "set", name, "up").EnsureOk();
-        peer.Exec("ip", "addr", "add", address, "dev", "eth0").EnsureOk();
-        peer.Exec("ip", "link", "set", "eth0", "up").EnsureOk();
-        peer.Exec("ip", "route", "add", "default", "via", gateway).EnsureOk();
-    }
 }

@@ -37,15 +37,15 @@ public sealed class ReversePathKernelTests
         using var router = Netns.Create();
         using var client = Netns.Create();
         using var server = Netns.Create();
-        Link(router, "r1", "fd00:a::1/64", client, [$"{Connected}/64", $"{Unrouted}/64"], "fd00:a::1");
-        Link(router, "r2", "fd00:b::1/64", server, [$"{Server}/64"], "fd00:b::1");
+        RoutedPeer.Link(router, "r1", "fd00:a::1/64", client, [$"{Connected}/64", $"{Unrouted}/64"], "fd00:a::1");
+        RoutedPeer.Link(router, "r2", "fd00:b::1/64", server, [$"{Server}/64"], "fd00:b::1");
         router.Exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1").EnsureOk();
         router.ExecWithInput(Firewalld, "nft", "-f", "-").EnsureOk();
         server.ExecWithInput(
             $"table ip6 dfwr_seen {{ chain input {{ type filter hook input priority 0; policy accept; ip6 saddr {Connected} counter; ip6 saddr {Unrouted} counter; }}; }}",
             "nft", "-f", "-").EnsureOk();
 
-        Assert.True(ArrivesWithin(client, server, Connected), "the kernel passes a source of r1's connected subnet");
+        Assert.True(RoutedPeer.ArrivesWithin(() => Send(client, Connected), () => Arrived(server, Connected)), "the kernel passes a source of r1's connected subnet");
         Send(client, Unrouted);
         Send(client, Unrouted);
 
@@ -88,15 +88,15 @@ public sealed class ReversePathKernelTests
         using var router = Netns.Create();
         using var client = Netns.Create();
         using var server = Netns.Create();
-        Link(router, "r1", "fd00:a::1/64", client, [$"{Connected}/64"], "fd00:a::1");
-        Link(router, "r2", "fd00:b::1/64", server, [$"{Server}/64"], "fd00:b::1");
+        RoutedPeer.Link(router, "r1", "fd00:a::1/64", client, [$"{Connected}/64"], "fd00:a::1");
+        RoutedPeer.Link(router, "r2", "fd00:b::1/64", server, [$"{Server}/64"], "fd00:b::1");
         router.Exec("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1").EnsureOk();
         router.ExecWithInput(Firewalld + $"\ntable ip6 dfwr_mark {{ chain pre {{ type filter hook prerouting priority -150; policy accept; ip6 saddr {Connected} meta mark set 1; }}; }}",
             "nft", "-f", "-").EnsureOk();
         router.Exec("ip", "-6", "route", "add", "default", "dev", "r2", "table", "100").EnsureOk();
         server.ExecWithInput($"table ip6 dfwr_seen {{ chain input {{ type filter hook input priority 0; policy accept; ip6 saddr {Connected} counter; }}; }}",
             "nft", "-f", "-").EnsureOk();
-        Assert.True(ArrivesWithin(client, server, Connected), "the marked source passes under the default policy rules");
+        Assert.True(RoutedPeer.ArrivesWithin(() => Send(client, Connected), () => Arrived(server, Connected)), "the marked source passes under the default policy rules");
 
         router.Exec("ip", "-6", "rule", "add", "fwmark", "1", "lookup", "100").EnsureOk();
         var before = Arrived(server, Connected);
@@ -106,22 +106,6 @@ public sealed class ReversePathKernelTests
         Assert.Equal(before, Arrived(server, Connected));
     }
 
-    /// <summary>
-    /// Sends from the source until the server counts a datagram from it (links just made up may lose
-    /// the first ones while the neighbours are found), for up to 5 s.
-    /// </summary>
-    private static bool ArrivesWithin(Netns client, Netns server, string source)
-    {
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            Send(client, source);
-            if (Arrived(server, source) > 0) return true;
-            Thread.Sleep(200);
-        }
-
-        return false;
-    }
-
     /// <summary>Two UDP datagrams from <paramref name="source"/> to the server (the first may wait for the router's link address).</summary>
     private static void Send(Netns client, string source)
     {
@@ -129,17 +113,6 @@ public sealed class ReversePathKernelTests
             client.ExecBounded(TimeSpan.FromSeconds(10), "sh", "-c", $"nc -6 -u -w0 -s {source} -p 40000 {Server} 9999 <<EOF\nx\nEOF").EnsureOk();
         // A datagram can still be on its way through the veth queues when the sender returns.
         Thread.Sleep(300);
-    }
-
-    /// <summary>A veth pair: <paramref name="name"/> in the router, eth0 in the peer with its addresses and a default route.</summary>
-    private static void Link(Netns router, string name, string routerAddress, Netns peer, string[] addresses, string gateway)
-    {
-        router.Exec("ip", "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", peer.Name).EnsureOk();
-        router.Exec("ip", "addr", "add", routerAddress, "dev", name, "nodad").EnsureOk();
-        router.Exec("ip", "link", "set", name, "up").EnsureOk();
-        foreach (var address in addresses) peer.Exec("ip", "addr", "add", address, "dev", "eth0", "nodad").EnsureOk();
-        peer.Exec("ip", "link", "set", "eth0", "up").EnsureOk();
-        peer.Exec("ip", "-6", "route", "add", "default", "via", gateway).EnsureOk();
     }
 
     /// <summary>Packets the server's input counted from the source.</summary>
