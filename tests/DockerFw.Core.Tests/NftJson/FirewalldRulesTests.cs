@@ -5,6 +5,7 @@ using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
 using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Tests.Semantics;
+using DockerFw.Tests.Semantics.Symbolic;
 using static DockerFw.Tests.Semantics.Packets;
 
 namespace DockerFw.Core.Tests.NftJson;
@@ -137,18 +138,7 @@ public sealed class FirewalldRulesTests
         var compiled = SymbolicRuleset.Compile(ruleset, null, new EvaluationContext());
         var result = ReachThroughDnatAccept(state);
 
-        var traced = 0;
-        foreach (var region in result.Regions)
-            foreach (var box in region.Packets.Boxes.Take(8))
-            {
-                var (point, mark) = box.Sample();
-                var packet = compiled.Space.PacketAt(point, mark);
-                var trace = PacketTracer.Trace(ruleset, packet, PacketPath.Forward);
-                var where = $"{region.Verdict} region, {packet}: the tracer says {string.Join("|", trace.PossibleVerdicts)}";
-                if (region.Verdict == ReachVerdict.Maybe) Assert.False(trace.Certain, where);
-                else Assert.True(trace.Certain && trace.Verdict.ToString() == region.Verdict.ToString(), where);
-                traced++;
-            }
+        var traced = RegionSamples.AssertTracerAgrees(ruleset, compiled, result, 8);
 
         Assert.True(traced >= (state == ConntrackStates.New ? 3 : 1), $"{traced} packets traced");
     }

@@ -1,11 +1,10 @@
-using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
 using DockerFw.Core.Syntax.IptablesSave;
-using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Tests.Semantics;
+using DockerFw.Tests.Semantics.Symbolic;
 
 namespace DockerFw.Core.Tests.NftJson;
 
@@ -17,10 +16,6 @@ namespace DockerFw.Core.Tests.NftJson;
 /// </summary>
 public sealed class NftFlagsAndProtocolSetTests
 {
-    private static Ruleset Host(string expr) => HostRuleset.Merge(Dump.Read("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n"), NftJsonReader.Read(
-        """{"nftables": [{"table": {"family": "inet", "name": "t", "handle": 1}}, {"chain": {"family": "inet", "table": "t", "name": "f", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}},""" +
-        """ {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 2, "expr": [""" + expr + """, {"drop": null}]}}]}""", "nft.json").Value!);
-
     private const string EcnSyn =
         """{"match": {"op": "==", "left": {"&": [{"payload": {"protocol": "tcp", "field": "flags"}}, ["syn", "ack", "ecn", "cwr"]]}, "right": ["syn", "ecn", "cwr"]}}""";
 
@@ -28,12 +23,10 @@ public sealed class NftFlagsAndProtocolSetTests
         """{"match": {"op": "OP", "left": {"meta": {"key": "l4proto"}}, "right": {"set": [MEMBERS]}}}"""
             .Replace("OP", op, StringComparison.Ordinal).Replace("MEMBERS", members, StringComparison.Ordinal);
 
-    private static Rule NativeRule(Ruleset host) => host.Rules.Single(r => r.Chain == "f");
-
     [Fact]
     public void Ecn_and_cwr_are_the_high_bits_of_the_flags_byte_in_a_test_only_nft_can_write()
     {
-        var rule = NativeRule(Host(EcnSyn));
+        var rule = OneNftRule.Of(OneNftRule.Host(EcnSyn));
 
         var flags = Assert.Single(rule.Matches.OfType<TcpFlagsMatch>());
         Assert.Equal((TcpFlags)0xD2, flags.Mask);
@@ -59,7 +52,7 @@ public sealed class NftFlagsAndProtocolSetTests
     {
         var packet = Packets.Tcp("10.0.0.1:40000", "10.0.0.2:80", "eth0", "eth1") with { TcpFlags = flags };
 
-        var result = PacketTracer.Trace(Host(EcnSyn), packet, PacketPath.Forward);
+        var result = PacketTracer.Trace(OneNftRule.Host(EcnSyn), packet, PacketPath.Forward);
 
         Assert.True(result.Certain);
         Assert.Equal(verdict, result.Verdict);
@@ -68,14 +61,14 @@ public sealed class NftFlagsAndProtocolSetTests
     [Fact]
     public void A_set_of_protocols_is_one_of_them_and_its_negation_none()
     {
-        var one = NativeRule(Host(L4proto("==", "\"tcp\", \"udp\"")));
-        var none = NativeRule(Host(L4proto("!=", "\"tcp\", \"udp\"")));
+        var one = OneNftRule.Of(OneNftRule.Host(L4proto("==", "\"tcp\", \"udp\"")));
+        var none = OneNftRule.Of(OneNftRule.Host(L4proto("!=", "\"tcp\", \"udp\"")));
 
         Assert.Equal([Protocol.Tcp, Protocol.Udp], Assert.Single(one.Matches.OfType<ProtocolSetMatch>()).Members.Select(p => p.Number));
         Assert.Equal("-A f -m nft l4proto { tcp, udp } -j DROP", IptablesSaveWriter.FormatRule(one));
         Assert.All(none.Matches.OfType<ProtocolMatch>(), p => Assert.True(p.Negated));
         Assert.Equal(2, none.Matches.OfType<ProtocolMatch>().Count());
-        Assert.NotEmpty(IptablesSaveWriter.Unrestorable(Host(L4proto("==", "\"tcp\", \"udp\""))));
+        Assert.NotEmpty(IptablesSaveWriter.Unrestorable(OneNftRule.Host(L4proto("==", "\"tcp\", \"udp\""))));
     }
 
     [Theory]
@@ -88,7 +81,7 @@ public sealed class NftFlagsAndProtocolSetTests
         var packet = new Packet(IpFamily.V4, Packets.Ip("10.0.0.1"), Packets.Ip("10.0.0.2"), protocol, InInterface: "eth0", OutInterface: "eth1",
             IcmpType: protocol == Protocol.Icmp ? 8 : null, IcmpCode: protocol == Protocol.Icmp ? 0 : null, TcpFlags: TcpFlags.None);
 
-        var result = PacketTracer.Trace(Host(L4proto(op, "\"tcp\", \"udp\"")), packet, PacketPath.Forward);
+        var result = PacketTracer.Trace(OneNftRule.Host(L4proto(op, "\"tcp\", \"udp\"")), packet, PacketPath.Forward);
 
         Assert.True(result.Certain);
         Assert.Equal(verdict, result.Verdict);
@@ -100,20 +93,13 @@ public sealed class NftFlagsAndProtocolSetTests
     [MemberData(nameof(Rules))]
     public void Reach_decides_every_packet_and_the_tracer_agrees(string expr)
     {
-        var host = Host(expr);
+        var host = OneNftRule.Host(expr);
         var compiled = SymbolicRuleset.Compile(host);
 
         var result = SymbolicEngine.Reach(compiled, PacketPath.Forward, compiled.Space.Universe(PacketPath.Forward));
 
         Assert.DoesNotContain(result.Regions, r => r.Verdict == ReachVerdict.Maybe);
         Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Drop);
-        foreach (var region in result.Regions)
-            foreach (var box in region.Packets.Boxes.Take(16))
-            {
-                var (point, mark) = box.Sample();
-                var packet = compiled.Space.PacketAt(point, mark);
-                var trace = PacketTracer.Trace(host, packet, PacketPath.Forward);
-                Assert.True(trace.Certain && trace.Verdict.ToString() == region.Verdict.ToString(), $"{region.Verdict} region, {packet}: the tracer says {string.Join("|", trace.PossibleVerdicts)}");
-            }
+        RegionSamples.AssertTracerAgrees(host, compiled, result, 16);
     }
 }

@@ -1,11 +1,10 @@
-using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
 using DockerFw.Core.Syntax.IptablesSave;
-using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Tests.Semantics;
+using DockerFw.Tests.Semantics.Symbolic;
 
 namespace DockerFw.Core.Tests.NftJson;
 
@@ -17,10 +16,6 @@ namespace DockerFw.Core.Tests.NftJson;
 /// </summary>
 public sealed class NftUnmaskedTcpFlagsTests
 {
-    private static Ruleset Host(string expr) => HostRuleset.Merge(Dump.Read("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n"), NftJsonReader.Read(
-        """{"nftables": [{"table": {"family": "inet", "name": "t", "handle": 1}}, {"chain": {"family": "inet", "table": "t", "name": "f", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}},""" +
-        """ {"rule": {"family": "inet", "table": "t", "chain": "f", "handle": 2, "expr": [""" + expr + """, {"drop": null}]}}]}""", "nft.json").Value!);
-
     private static string Flags(string op, string right) =>
         """{"match": {"op": "OP", "left": {"payload": {"protocol": "tcp", "field": "flags"}}, "right": RIGHT}}"""
             .Replace("OP", op, StringComparison.Ordinal).Replace("RIGHT", right, StringComparison.Ordinal);
@@ -30,28 +25,26 @@ public sealed class NftUnmaskedTcpFlagsTests
     private static readonly string SynSet = Flags("in", "\"syn\"");
     private static readonly string SynOrAckSet = Flags("in", "[\"syn\", \"ack\"]");
 
-    private static Rule NativeRule(Ruleset host) => host.Rules.Single(r => r.Chain == "f");
-
     [Fact]
     public void Equal_compares_the_whole_byte_which_only_nft_can_write()
     {
-        var rule = NativeRule(Host(ExactlySyn));
+        var rule = OneNftRule.Of(OneNftRule.Host(ExactlySyn));
 
         var flags = Assert.Single(rule.Matches.OfType<TcpFlagsMatch>());
         Assert.Equal(((TcpFlags)0xFF, TcpFlags.Syn, false), (flags.Mask, flags.Compare, flags.Negated));
         Assert.Equal("-A f -p tcp -m nft --tcp-flags FIN,SYN,RST,PSH,ACK,URG,ECE,CWR SYN -j DROP", IptablesSaveWriter.FormatRule(rule));
-        Assert.NotEmpty(IptablesSaveWriter.Unrestorable(Host(ExactlySyn)));
+        Assert.NotEmpty(IptablesSaveWriter.Unrestorable(OneNftRule.Host(ExactlySyn)));
     }
 
     [Fact]
     public void A_bare_flag_is_that_flag_set_and_several_are_any_of_them()
     {
-        var one = NativeRule(Host(SynSet));
-        var several = NativeRule(Host(SynOrAckSet));
+        var one = OneNftRule.Of(OneNftRule.Host(SynSet));
+        var several = OneNftRule.Of(OneNftRule.Host(SynOrAckSet));
 
         Assert.Equal("-A f -p tcp -m tcp --tcp-flags SYN SYN -j DROP", IptablesSaveWriter.FormatRule(one));
         Assert.Equal("-A f -p tcp -m tcp ! --tcp-flags SYN,ACK NONE -j DROP", IptablesSaveWriter.FormatRule(several));
-        Assert.Empty(IptablesSaveWriter.Unrestorable(Host(SynOrAckSet)));
+        Assert.Empty(IptablesSaveWriter.Unrestorable(OneNftRule.Host(SynOrAckSet)));
     }
 
     [Theory]
@@ -66,7 +59,7 @@ public sealed class NftUnmaskedTcpFlagsTests
     {
         var packet = Packets.Tcp("10.0.0.1:40000", "10.0.0.2:80", "eth0", "eth1") with { TcpFlags = flags };
 
-        var result = PacketTracer.Trace(Host(Flags(op, "\"syn\"")), packet, PacketPath.Forward);
+        var result = PacketTracer.Trace(OneNftRule.Host(Flags(op, "\"syn\"")), packet, PacketPath.Forward);
 
         Assert.True(result.Certain);
         Assert.Equal(verdict, result.Verdict);
@@ -78,7 +71,7 @@ public sealed class NftUnmaskedTcpFlagsTests
     [MemberData(nameof(Rules))]
     public void Reach_decides_every_packet_and_the_tracer_agrees(string expr)
     {
-        var host = Host(expr);
+        var host = OneNftRule.Host(expr);
         var compiled = SymbolicRuleset.Compile(host);
 
         var result = SymbolicEngine.Reach(compiled, PacketPath.Forward, compiled.Space.Universe(PacketPath.Forward));
@@ -86,13 +79,6 @@ public sealed class NftUnmaskedTcpFlagsTests
         Assert.DoesNotContain(result.Regions, r => r.Verdict == ReachVerdict.Maybe);
         Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Drop);
         Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Accept);
-        foreach (var region in result.Regions)
-            foreach (var box in region.Packets.Boxes.Take(16))
-            {
-                var (point, mark) = box.Sample();
-                var packet = compiled.Space.PacketAt(point, mark);
-                var trace = PacketTracer.Trace(host, packet, PacketPath.Forward);
-                Assert.True(trace.Certain && trace.Verdict.ToString() == region.Verdict.ToString(), $"{region.Verdict} region, {packet}: the tracer says {string.Join("|", trace.PossibleVerdicts)}");
-            }
+        RegionSamples.AssertTracerAgrees(host, compiled, result, 16);
     }
 }
