@@ -73,19 +73,10 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
         foreach (var shape in shapes)
             foreach (var (inSet, src) in regions)
             {
-                var cut = Narrow(Narrow(shape.Constraints, Dimension.In, inSet), Dimension.Src, src);
-                if (cut.All(c => !c.Set.IsEmpty)) result.Add(shape with { Constraints = cut });
+                var cut = (inSet is null ? shape : shape.With(Dimension.In, inSet)).With(Dimension.Src, src);
+                if (cut.Constraints.All(c => !c.Set.IsEmpty)) result.Add(cut);
             }
 
         return [.. result];
-    }
-
-    // A shape's constraints with one more on a dimension, interfaces kept first (RuleCompiler's order).
-    private static (Dimension Dimension, IntervalSet Set)[] Narrow((Dimension Dimension, IntervalSet Set)[] constraints, Dimension d, IntervalSet? set)
-    {
-        if (set is null) return constraints;
-        var existing = constraints.Where(c => c.Dimension == d).Select(c => c.Set).FirstOrDefault();
-        return [.. constraints.Where(c => c.Dimension != d).Append((d, existing is null ? set : existing.Intersect(set)))
-            .OrderBy(c => c.Item1 is Dimension.In or Dimension.Out ? 0 : 1)];
     }
 }

@@ -174,10 +174,10 @@ internal static class RuleCompiler
         var constraints = Dimensions.All.Where(d => sets[(int)d] is not null)
             .OrderBy(d => d is Dimension.In or Dimension.Out ? 0 : 1)
             .Select(d => (d, sets[(int)d]!)).ToArray();
+        var shape = new RuleShape(constraints, mark);
         RuleShape[] shapes = eitherPorts is null
-            ? [new RuleShape(constraints, mark)]
-            : [Extend(constraints, mark, Dimension.Sport, eitherPorts),
-               Extend(Extend(constraints, mark, Dimension.Sport, eitherPorts.Complement(65535)).Constraints, mark, Dimension.Dport, eitherPorts)];
+            ? [shape]
+            : [shape.With(Dimension.Sport, eitherPorts), shape.With(Dimension.Sport, eitherPorts.Complement(65535)).With(Dimension.Dport, eitherPorts)];
         shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).Select(s => s with { Arrival = [.. arrival] }).ToArray();
         if (reversePath is { } rp)
         {
@@ -188,13 +188,6 @@ internal static class RuleCompiler
         }
 
         return new CompiledRule(reference, rule, shapes, doubt, action) { DnatStatus = dnatStatus };
-    }
-
-    private static RuleShape Extend((Dimension, IntervalSet)[] constraints, BitCubeSet? mark, Dimension d, IntervalSet set)
-    {
-        var existing = constraints.Where(c => c.Item1 == d).Select(c => c.Item2).FirstOrDefault();
-        var merged = existing is null ? set : existing.Intersect(set);
-        return new RuleShape(constraints.Where(c => c.Item1 != d).Append((d, merged)).ToArray(), mark);
     }
 
     /// <summary>A <c>--ctorig*</c> option as a condition on one arrival dimension; null for other options or values.</summary>
