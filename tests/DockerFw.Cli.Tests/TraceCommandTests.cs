@@ -29,7 +29,7 @@ public sealed class TraceCommandTests
         Assert.StartsWith("verdict: ACCEPT\n", run.Out);
         Assert.Contains("  nat/DOCKER#4 line 45: -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n", run.Out);
         Assert.Contains("decided by: filter/DOCKER#3 (line 21)\n", run.Out);
-        Assert.Contains("packet as it left: tcp 203.0.113.50:40000 -> 172.17.0.2:80 in eth0 out docker0 state NEW,DNAT mark 0x0\n", run.Out);
+        Assert.Contains("packet as it left: tcp 203.0.113.50:40000 -> 172.17.0.2:80 flags SYN in eth0 out docker0 state NEW,DNAT mark 0x0\n", run.Out);
     }
 
     [Fact]
@@ -65,6 +65,29 @@ public sealed class TraceCommandTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(flags, JsonDocument.Parse(run.Out).RootElement.GetProperty("packet").GetProperty("flags").GetString());
+    }
+
+    [Theory]
+    [InlineData(new string[0], " flags SYN in eth0 ")]
+    [InlineData(new[] { "--tcp-flags", "SYN,ACK,ECE" }, " flags SYN,ACK,ECE in eth0 ")]
+    [InlineData(new[] { "--tcp-flags", "NONE" }, " flags NONE in eth0 ")]
+    [InlineData(new[] { "--state", "ESTABLISHED" }, " flags ACK in eth0 ")]
+    public void Text_gives_a_tcp_packets_flags_as_json_does(string[] options, string shown)
+    {
+        var run = Dockerfw.Run([.. PublishedPort, .. options]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(shown, run.Out.Split('\n').Single(l => l.StartsWith("packet as it left: ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Text_gives_no_flags_for_a_packet_without_them()
+    {
+        var run = Dockerfw.Run([.. PublishedPort.Select(o => o == "tcp" ? "udp" : o)]);
+
+        Assert.True(run.ExitCode is 0 or 1, run.ToString());
+        Assert.Contains("packet as it left: udp 203.0.113.50:40000 -> ", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain(" flags ", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -230,7 +253,7 @@ public sealed class TraceCommandTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.StartsWith("verdict: ACCEPT\n", run.Out);
-        Assert.Contains("packet as it left: tcp 198.51.100.7:40000 -> 192.0.2.2:80 in eth0 out bridge1", run.Out);
+        Assert.Contains("packet as it left: tcp 198.51.100.7:40000 -> 192.0.2.2:80 flags SYN in eth0 out bridge1", run.Out);
     }
 
     [Fact]

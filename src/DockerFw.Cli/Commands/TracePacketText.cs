@@ -29,7 +29,11 @@ internal static class TracePacketText
         return nat.Port is { } port ? $"{address}:{port}" : address;
     }
 
-    /// <summary><c>tcp 10.0.0.1:40000 -> 172.17.0.2:80</c>, with <c>?</c> for what is unknown.</summary>
+    /// <summary>
+    /// <c>tcp 10.0.0.1:40000 -> 172.17.0.2:80 flags SYN</c>, with <c>?</c> for what is unknown. A TCP
+    /// packet's flags decide <c>--syn</c> and <c>--tcp-flags</c> rules (and whether it opens a connection),
+    /// so they are shown as the JSON gives them (<see cref="TcpFlagsText.Format"/>).
+    /// </summary>
     public static string OneLine(Packet p)
     {
         string End(string? address, int? port, bool ported) =>
@@ -37,6 +41,7 @@ internal static class TracePacketText
         var ported = p.SourcePort is not null || p.DestinationPort is not null || p.UnknownFields.HasFlag(PacketFields.SourcePort);
         var text = $"{Protocol(p)} {End(Source(p), SourcePort(p), ported)} -> {End(Destination(p), DestinationPort(p), ported)}";
         if (p.IcmpType is { } type) text += $" type {type}/{p.IcmpCode ?? 0}";
+        if (p.Protocol == Core.Model.Values.Protocol.Tcp) text += $" flags {TcpFlagsText.Format(p.TcpFlags)}";
         if (p.InInterface is not null) text += $" in {p.InInterface}";
         if (p.OutInterface is not null) text += $" out {p.OutInterface}";
         if (p.PhysIn is not null) text += $" physdev-in {p.PhysIn}";

@@ -14,7 +14,9 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
     public ImmutableArray<MatchBlock>? Map(string op, JsonElement left, JsonElement right)
     {
         var negated = op == "!=";
-        if (op is not ("==" or "!=" or "in")) return null;
+        // "!" is nft's "none of these flags set" (tcp flags ! syn), a flags type's alone.
+        if (op is not ("==" or "!=" or "in" or "!")) return null;
+        if (op == "!" && !(left.TryGetProperty("payload", out var flagged) && IsTcpFlags(flagged))) return null;
         var blocks = Typed(left, right, negated, op);
         return blocks is null ? null : [.. blocks];
     }
@@ -240,17 +242,23 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
 
     /// <summary>
     /// <c>tcp flags == syn</c> compares the whole byte (nft's bytecode: <c>cmp eq 0x02</c>), ECE and CWR
-    /// too, so iptables (whose ALL is the low six) cannot say it. <c>tcp flags syn</c> (JSON op
-    /// <c>in</c>) is any of the named flags set (<c>(flags &amp; mask) != 0</c>): for one flag that flag
-    /// set, <c>--tcp-flags SYN SYN</c>; for several, not none of them, <c>! --tcp-flags SYN,ACK NONE</c>.
+    /// too, so iptables (whose ALL is the low six) cannot say it; nft prints a byte of several flags as
+    /// a number (<c>tcp flags != 0x12</c>, JSON <c>18</c>). <c>tcp flags syn</c> (JSON op <c>in</c>) is
+    /// any of the named flags set (<c>(flags &amp; mask) != 0</c>): for one flag that flag set,
+    /// <c>--tcp-flags SYN SYN</c>; for several, not none of them, <c>! --tcp-flags SYN,ACK NONE</c>.
+    /// <c>tcp flags ! syn,ack</c> (JSON op <c>!</c>; what nft prints for <c>tcp flags &amp; (syn|ack) ==
+    /// 0</c>) is none of them set (bytecode <c>bitwise &amp; 0x12, cmp eq 0</c>): <c>--tcp-flags SYN,ACK NONE</c>.
     /// </summary>
     private static IEnumerable<MatchBlock>? UnmaskedFlags(TcpFlags named, string op, bool negated)
     {
         const TcpFlags Byte = TcpFlags.All | TcpFlags.Ece | TcpFlags.Cwr;
-        var flags = op == "in"
-            ? (named & (named - 1)) == 0 ? new TcpFlagsMatch(named, named, false) : new TcpFlagsMatch(named, TcpFlags.None, true)
-            : new TcpFlagsMatch(Byte, named, negated);
-        if (op == "in" && named == TcpFlags.None) return null;
+        var flags = op switch
+        {
+            "in" => (named & (named - 1)) == 0 ? new TcpFlagsMatch(named, named, false) : new TcpFlagsMatch(named, TcpFlags.None, true),
+            "!" => new TcpFlagsMatch(named, TcpFlags.None, false),
+            _ => new TcpFlagsMatch(Byte, named, negated),
+        };
+        if (op is "in" or "!" && named == TcpFlags.None) return null;
         return [Block(null, new ProtocolMatch(Protocol.FromNumber(Protocol.Tcp), false)),
             Block(((flags.Mask | flags.Compare) & (TcpFlags.Ece | TcpFlags.Cwr)) != 0 ? MatchBlock.NftOnly : "tcp", flags)];
     }
@@ -313,8 +321,10 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         return states;
     }
 
+    // Names, or the flags byte as a number where nft prints several flags compared whole (0x12: 18).
     private static TcpFlags? Flags(JsonElement e) =>
-        Strings(e) is { } names && TcpFlagsText.TryParseNft(names, out var f) ? f : null;
+        e.ValueKind == JsonValueKind.Number && e.TryGetByte(out var b) ? (TcpFlags)b
+        : Strings(e) is { } names && TcpFlagsText.TryParseNft(names, out var f) ? f : null;
 
     // ct state and similar fields are a bare string for one flag and an array for several.
     private static JsonElement? SetOf(JsonElement e) =>
