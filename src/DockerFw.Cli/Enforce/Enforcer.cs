@@ -121,9 +121,7 @@ internal sealed class Enforcer(HostLoader loader, IHostCommandRunner runner, Enf
             var detail = messages.ToString().Trim();
             if (applied)
             {
-                // A moved jump changes Docker's FORWARD, not only dockerfw's chain: said in a field of its own.
-                (string, string)[] moved = [.. PolicyPlanning.MovedJumps(plan).Select(m => ("forward_jump", m))];
-                log.Info("applied the policy", [("reason", reason), ("policy", policyFile), ("rules", plan.Rules.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. moved, ("detail", detail)]);
+                log.Info("applied the policy", ("reason", reason), ("policy", policyFile), ("rules", plan.Rules.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("detail", detail));
                 EnforceBackups.Prune(backupDirectory);
             }
             else

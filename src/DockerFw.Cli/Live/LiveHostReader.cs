@@ -25,7 +25,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         var nft = shell.IsInstalled("nft") ? shell.Read("nft", "-j", "list", "ruleset") : null;
         var addr = shell.Read("ip", "-d", "-j", "addr", "show");
         var bridges = HostBridge.Parse(addr);
-        var routes = RouteListReader.Concat([Routes(shell, "-4"), Routes(shell, "-6")]);
+        var routes = RouteListReader.Concat([Routes(shell, "-4"), Routes(shell, "-6")]) with { Rules = [.. Rules(shell, "-4"), .. Rules(shell, "-6")] };
         var (settings, notices) = KernelSettingsReader.Read(shell, bridges);
 
         var all = notices.ToBuilder();
@@ -56,6 +56,27 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
     {
         var read = RouteListReader.Read(shell.Read("ip", family, "-j", "route", "show", "table", "all"), $"ip {family} -j route show table all");
         return read.Value ?? throw new CliFailure(string.Join("; ", read.Diagnostics.Select(d => d.Render())));
+    }
+
+    /// <summary>
+    /// The policy rules of a family (<c>ip -j rule show</c>): which tables a lookup asks. None when they
+    /// cannot be read (a bundle captured by a dockerfw that did not ask: the kernel's are assumed, as
+    /// offline).
+    /// </summary>
+    private static PolicyRules[] Rules(HostShell shell, string family)
+    {
+        CommandOutcome outcome;
+        try
+        {
+            outcome = shell.Run("ip", family, "-j", "rule", "show");
+        }
+        catch (CliFailure)
+        {
+            return [];
+        }
+
+        var read = outcome.ExitCode == 0 ? PolicyRules.Read(outcome.Stdout, family == "-4" ? Core.Model.Values.IpFamily.V4 : Core.Model.Values.IpFamily.V6) : null;
+        return read is null ? [] : [read];
     }
 
     private static string NeedsRoot(InputOptions input) =>

@@ -32,6 +32,8 @@ internal sealed class TraceWorkflow(HostLoader loader, StandardStreams streams, 
         // --host-address says so offline.
         var known = options.HostAddresses.IsEmpty ? loaded.Addresses ?? loaded.Routes.LocalAddresses() : null;
         var context = known is null ? options.Context : options.Context with { Addresses = known };
+        // The host's routes, when read whole (live, a bundle, --routes): the reverse-path check asks them.
+        if (loaded.Routes.Complete) context = context with { Routes = loaded.Routes };
         var (routed, path, route) = Route(options, loaded, ruleset, packet!, context);
         foreach (var note in route?.Notes ?? []) streams.Error.WriteLine($"dockerfw: note: {note}");
         if (route is { Dropped: true }) return WorkflowOutcome<TraceRun>.Done(new TraceRun(null, null, path, route));

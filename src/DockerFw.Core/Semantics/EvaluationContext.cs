@@ -28,6 +28,13 @@ public sealed record EvaluationContext
     /// </summary>
     public bool? BridgeNetfilter { get; init; }
 
+    /// <summary>
+    /// The host's routes and policy rules (<c>ip -j route show table all</c>, <c>ip -j rule</c>), when
+    /// read; only a complete table (every route, not the connected ones made from addresses) is an
+    /// answer for the reverse-path check (<see cref="ReturnPaths"/>). Null when unknown.
+    /// </summary>
+    public Routing.RoutingTable? Routes { get; init; }
+
     public bool AddressesKnown => Addresses is not null;
 
     public IEnumerable<InterfaceAddress> AddressesOf(string interfaceName, IpFamily family) =>

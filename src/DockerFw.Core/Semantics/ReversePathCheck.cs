@@ -9,9 +9,11 @@ namespace DockerFw.Core.Semantics;
 /// The reverse-path check: iptables' <c>-m rpfilter [--loose] [--validmark] [--invert]</c>, which nft
 /// writes <c>fib saddr [. mark] [. iif] oif missing</c> (firewalld's IPv6_rpfilter, oracle F30). The
 /// kernel looks up the route to the packet's source (with the packet's mark when asked) and asks
-/// whether it leaves by the input interface (any interface when loose). Both engines decide it from
-/// the host's addresses alone, where the answer cannot depend on anything else (docs/semantics.md,
-/// "Reverse path"): a source in a connected subnet of the input interface has its route back there.
+/// whether it leaves by the input interface (any interface when loose). Both engines ask
+/// <see cref="ReturnPaths"/>: with the host's routes the check is decided for every source
+/// (<see cref="Routing.RouteReturns"/>); with its addresses alone, where the answer cannot depend on
+/// anything else (docs/semantics.md, "Reverse path"): a source in a connected subnet of the input
+/// interface has its route back there.
 /// </summary>
 /// <param name="Inverted">True when the rule matches the packets that fail the check (drop them).</param>
 /// <param name="Loose">True when any route back will do, whatever interface it leaves by.</param>
@@ -23,11 +25,22 @@ public sealed record ReversePathCheck(bool Inverted, bool Loose)
     public const string Undecided =
         "the reverse-path check (rpfilter, nft's fib saddr ... oif) asks the host's routes: decided only for a source in a connected subnet of the input interface";
 
+    /// <summary>Why, with the routes, some sources stay open (<see cref="Routing.RouteReturns"/> says which).</summary>
+    public const string UndecidedByRoutes =
+        "the reverse-path check (rpfilter, nft's fib saddr ... oif) is left open by the routes for this source: the loopback interface, a source in 0.0.0.0/8, multicast or ::, a broadcast or throw route, routes of one prefix by different devices, or a route chosen by tos or source";
+
+    /// <summary>Why, with policy rules other than the kernel's, the routes decide nothing.</summary>
+    public const string PolicyRouted =
+        "the reverse-path check (rpfilter, nft's fib saddr ... oif) looks the source up through the host's policy rules (ip rule), which are not only the kernel's local, main and default: not decided";
+
+    /// <summary><c>--accept-local</c>: a source that is one of the host's addresses passes too.</summary>
+    public bool AcceptLocal { get; init; }
+
     /// <summary>The check a <c>-m rpfilter</c> block states; null when it holds an option this reading does not know.</summary>
     public static ReversePathCheck? Of(MatchBlock block)
     {
         if (block.Module != Module) return null;
-        bool inverted = false, loose = false;
+        bool inverted = false, loose = false, acceptLocal = false;
         foreach (var match in block.Matches)
         {
             if (match is not ModuleOptionMatch { Module: Module, Negated: false, Arguments.IsEmpty: true } option) return null;
@@ -36,14 +49,14 @@ public sealed record ReversePathCheck(bool Inverted, bool Loose)
                 case "--invert": inverted = true; break;
                 case "--loose": loose = true; break;
                 // The mark selects a policy rule (`ip rule ... fwmark`); with the kernel's default rules,
-                // which the engines' routing assumes, none does. --accept-local lets local sources
-                // pass, which are never among the sources decided here.
-                case "--validmark" or "--accept-local": break;
+                // the only ones the routes decide under (RouteReturns), none does.
+                case "--validmark": break;
+                case "--accept-local": acceptLocal = true; break;
                 default: return null;
             }
         }
 
-        return new ReversePathCheck(inverted, loose);
+        return new ReversePathCheck(inverted, loose) { AcceptLocal = acceptLocal };
     }
 
     /// <summary>

@@ -38,6 +38,8 @@ internal sealed class SampleHost : IHostCommandRunner, IDockerEngineConnector
             ["ip -d -j link show"] = new(0, """[{"ifindex":3,"ifname":"docker0","mtu":1500,"linkinfo":{"info_kind":"bridge"}}]""", ""),
             ["ip -4 -j route show table all"] = new(0, """[{"dst":"default","gateway":"192.0.2.1","dev":"eth0"},{"dst":"172.17.0.0/16","dev":"docker0","prefsrc":"172.17.0.1"}]""", ""),
             ["ip -6 -j route show table all"] = new(0, "[]", ""),
+            ["ip -4 -j rule show"] = new(0, """[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]""", ""),
+            ["ip -6 -j rule show"] = new(0, """[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"}]""", ""),
             ["grep -H -s . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables /proc/sys/net/ipv4/conf/all/rp_filter /proc/sys/net/ipv4/conf/default/rp_filter"
                 + " /sys/class/net/docker0/bridge/nf_call_iptables /sys/class/net/br-9c93ba76092b/bridge/nf_call_iptables /sys/class/net/br-e727bbbf1ba4/bridge/nf_call_iptables"] =
                 new(0, "/proc/sys/net/ipv4/ip_forward:1\n/proc/sys/net/bridge/bridge-nf-call-iptables:1\n", ""),

@@ -50,6 +50,8 @@ public sealed class LiveHostReaderTests
         ["ip -d -j addr show"] = ScriptedHost.Ok(Bridges),
         ["ip -4 -j route show table all"] = ScriptedHost.Ok("""[{"dst":"default","gateway":"192.0.2.1","dev":"eth0"},{"type":"local","dst":"192.0.2.2","dev":"eth0","table":"local"}]"""),
         ["ip -6 -j route show table all"] = ScriptedHost.Ok("[]"),
+        ["ip -4 -j rule show"] = ScriptedHost.Ok("""[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]"""),
+        ["ip -6 -j rule show"] = ScriptedHost.Ok("""[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"}]"""),
         ["grep -s ^ /run/flannel/subnet.env"] = new CommandOutcome(2, "", ""),
         ["grep"] = new CommandOutcome(2, Sysctls, ""),
     };
@@ -67,8 +69,8 @@ public sealed class LiveHostReaderTests
 
         Assert.All(host.Commands, c => Assert.StartsWith("ip netns exec lab ", c));
         Assert.Equal(
-            ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show", "ip -4 -j route show table all", "ip -6 -j route show table all"],
-            host.Commands.Take(6).Select(c => c["ip netns exec lab ".Length..]));
+            ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show", "ip -4 -j route show table all", "ip -6 -j route show table all", "ip -4 -j rule show", "ip -6 -j rule show"],
+            host.Commands.Take(8).Select(c => c["ip netns exec lab ".Length..]));
     }
 
     [Fact]

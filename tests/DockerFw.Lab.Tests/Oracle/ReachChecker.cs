@@ -51,14 +51,22 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         {
             foreach (var file in new[] { "iptables-save", "iptables-legacy-save", "ip6tables-save", "nft.json" })
                 File.WriteAllText(Path.Combine(dir.FullName, file), dumps.GetValueOrDefault(file, ""));
+            // The host's routes, where the oracle recorded them: the reverse-path check asks them (F33, seed 5076).
+            var routes = new List<string>();
+            foreach (var file in new[] { "ip-route-v4.json", "ip-route-v6.json" }.Where(dumps.ContainsKey))
+            {
+                File.WriteAllText(Path.Combine(dir.FullName, file), dumps[file]);
+                routes.AddRange(["--routes", Path.Combine(dir.FullName, file)]);
+            }
+
             // Both iptables back ends run for every packet, the other's tables beside this one's (Docker's DNAT
             // in one, a drop of the DNATed packet in the other): reach is given both, as a user would.
             var legacy = dumps.GetValueOrDefault("iptables-legacy-save", "").Contains('*', StringComparison.Ordinal);
             var families = probes.Select(r => r.Probe.Destination.AddressFamily == AddressFamily.InterNetworkV6).Distinct().ToList();
-            var fresh = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, "NEW", six));
-            var replies = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, "ESTABLISHED,RELATED", six));
+            var fresh = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, routes, "NEW", six));
+            var replies = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, routes, "ESTABLISHED,RELATED", six));
             // IPv6 inside a bridge needs neighbour discovery first, untracked by conntrack.
-            var neighbours = families.Contains(true) ? Reach(dir.FullName, legacy, host, "UNTRACKED", six: true) : null;
+            var neighbours = families.Contains(true) ? Reach(dir.FullName, legacy, host, routes, "UNTRACKED", six: true) : null;
             var dump = dumps.GetValueOrDefault("iptables-save", "").Split('\n');
             var dump6 = dumps.GetValueOrDefault("ip6tables-save", "").Split('\n');
             var found = new List<(string Class, string Claim, ProbeResult Probe)>();
@@ -151,7 +159,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         }
     }
 
-    private static ReachRegions Reach(string dir, bool legacy, HostInterfaces host, string state, bool six)
+    private static ReachRegions Reach(string dir, bool legacy, HostInterfaces host, List<string> routes, string state, bool six)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
@@ -162,7 +170,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         string[] family = six ? ["--src", "::/0", "--dst", "::/0"] : [];
         var exit = DockerFwApp.Run(
             ["reach", "--iptables", Path.Combine(dir, "iptables-save"), "--ip6tables", Path.Combine(dir, "ip6tables-save"), .. nft, .. other,
-             "--hook", "FORWARD", "--state", state, .. family, .. host.HostAddressOptions(), "--format", "json"],
+             "--hook", "FORWARD", "--state", state, .. family, .. host.HostAddressOptions(), .. routes, "--format", "json"],
             new StandardStreams(new StringReader(""), output, error));
         if (exit != 0) throw new InvalidOperationException($"dockerfw reach --state {state} exited {exit}: {error}");
         return new ReachRegions(JsonDocument.Parse(output.ToString()).RootElement);

@@ -108,7 +108,7 @@ public static class ScenarioRun
     private static string Warning(ProcessResult save) =>
         string.Concat(save.Error.Split('\n').Where(l => l.StartsWith("# Warning: iptables-legacy tables present", StringComparison.Ordinal)).Select(l => l + "\n")) + save.Out;
 
-    /// <summary>What an offline audit needs to see the same host: the three rule listings, Docker's JSON, the sysctls, the interfaces (reach's host addresses).</summary>
+    /// <summary>What an offline audit needs to see the same host: the three rule listings, Docker's JSON, the sysctls, the interfaces (reach's host addresses), the routes.</summary>
     private static Dictionary<string, string> Dumps(OracleLab lab, string auditJson)
     {
         var ids = lab.MustDocker("ps", "-aq").Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -126,6 +126,9 @@ public static class ScenarioRun
             ["docker-info.json"] = lab.MustDocker("info", "--format", "{{json .}}"),
             ["sysctls"] = lab.InLab("sysctl", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables").Out,
             ["host.json"] = lab.InLab("ip", "-d", "-j", "addr", "show").Out,
+            // The routes (reach's reverse-path check asks them), as live mode reads them.
+            ["ip-route-v4.json"] = lab.InLab("ip", "-4", "-j", "route", "show", "table", "all").Out,
+            ["ip-route-v6.json"] = lab.InLab("ip", "-6", "-j", "route", "show", "table", "all").Out,
             ["audit.json"] = auditJson,
         };
     }

@@ -40,7 +40,7 @@ public static class PacketRouting
         var shown = Format(destination, packet) + (destination != packet.Destination ? " (after DNAT)" : "");
         switch (route)
         {
-            case { Type: RouteType.Local or RouteType.Broadcast }:
+            case { Type: RouteType.Local or RouteType.Broadcast or RouteType.Anycast }:
                 return new RouteDecision(PacketPath.Input, @in, null, route, false, notes.ToImmutable());
             case { Type: RouteType.Unroutable }:
                 return new RouteDecision(PacketPath.Forward, @in, null, route, true, notes.ToImmutable());
@@ -92,7 +92,7 @@ public static class PacketRouting
 
     private static string? OutOf(Route? route) => route switch
     {
-        { Type: RouteType.Local or RouteType.Broadcast } => "lo",
+        { Type: RouteType.Local or RouteType.Broadcast or RouteType.Anycast } => "lo",
         { Type: RouteType.Unicast } => route.Device,
         _ => null,
     };

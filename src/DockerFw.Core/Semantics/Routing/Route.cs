@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Semantics.Routing;
@@ -14,8 +15,14 @@ public enum RouteType
     /// <summary>A broadcast address of a connected subnet: delivered locally too.</summary>
     Broadcast,
 
-    /// <summary>blackhole, unreachable, prohibit, throw: routing drops the packet before any filter hook.</summary>
+    /// <summary>blackhole, unreachable, prohibit: routing drops the packet before any filter hook.</summary>
     Unroutable,
+
+    /// <summary>throw: the lookup leaves this table and goes on with the next policy rule (none left: unreachable).</summary>
+    Throw,
+
+    /// <summary>An IPv6 anycast address of this host (a subnet-router anycast address when forwarding): delivered locally.</summary>
+    Anycast,
 }
 
 /// <summary>One route of one routing table, as <c>ip -j route show table all</c> lists it.</summary>
@@ -23,6 +30,18 @@ public enum RouteType
 public sealed record Route(RouteType Type, AddressMask Destination, string? Device, UInt128? Gateway, string Table, int Metric)
 {
     public IpFamily Family => Destination.Family;
+
+    /// <summary>The devices of a multipath route's nexthops (<c>nexthops</c>); empty for a route of one path (<see cref="Device"/>).</summary>
+    public ImmutableArray<string> Nexthops { get; init; } = [];
+
+    /// <summary>
+    /// True when the route holds only for some packets of its destination (a <c>tos</c>, or IPv6's
+    /// source-specific <c>from</c>): a lookup that ignores the packet's other fields cannot know whether it matched.
+    /// </summary>
+    public bool Selective { get; init; }
+
+    /// <summary>Every device the route's packets may leave by: its nexthops', else its own.</summary>
+    public IEnumerable<string> Devices => !Nexthops.IsEmpty ? Nexthops : Device is null ? [] : [Device];
 
     public override string ToString()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
@@ -7,8 +8,8 @@ namespace DockerFw.Core.Semantics.Routing;
 /// <summary>
 /// Reads the JSON of <c>ip -j route show table all</c> (and of <c>ip -6 -j route show table all</c>):
 /// an array of routes with <c>type</c> (absent for unicast), <c>dst</c> (<c>default</c>, an address or
-/// a prefix), <c>gateway</c>, <c>dev</c>, <c>table</c> (absent for main) and <c>metric</c>. Multicast
-/// and anycast routes do not decide where a unicast packet goes and are left out.
+/// a prefix), <c>gateway</c>, <c>dev</c>, <c>table</c> (absent for main), <c>metric</c> and a multipath
+/// route's <c>nexthops</c>. Multicast routes do not decide where a unicast packet goes and are left out.
 /// </summary>
 public static class RouteListReader
 {
@@ -38,7 +39,11 @@ public static class RouteListReader
     }
 
     /// <summary>Several listings (IPv4 and IPv6) as one table.</summary>
-    public static RoutingTable Concat(IEnumerable<RoutingTable> tables) => new([.. tables.SelectMany(t => t.Routes)], Complete: true);
+    public static RoutingTable Concat(IEnumerable<RoutingTable> tables)
+    {
+        var all = tables.ToList();
+        return new([.. all.SelectMany(t => t.Routes)], Complete: true) { Rules = [.. all.SelectMany(t => t.Rules)] };
+    }
 
     private static Route? Of(JsonElement entry, IpFamily family)
     {
@@ -47,7 +52,9 @@ public static class RouteListReader
             null or "unicast" => RouteType.Unicast,
             "local" => RouteType.Local,
             "broadcast" => RouteType.Broadcast,
-            "blackhole" or "unreachable" or "prohibit" or "throw" => RouteType.Unroutable,
+            "blackhole" or "unreachable" or "prohibit" => RouteType.Unroutable,
+            "throw" => RouteType.Throw,
+            "anycast" => RouteType.Anycast,
             _ => (RouteType?)null,
         };
         var dst = Text(entry, "dst");
@@ -57,7 +64,17 @@ public static class RouteListReader
         if (destination is null) return null;
         var gateway = Text(entry, "gateway") is { } g && IpAddressValue.FamilyOf(g) == destination.Family ? IpAddressValue.Parse(g, destination.Family) : (UInt128?)null;
         var metric = entry.TryGetProperty("metric", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 0;
-        return new Route(type.Value, destination, Text(entry, "dev"), gateway, Text(entry, "table") ?? "main", metric);
+        var nexthops = entry.TryGetProperty("nexthops", out var hops) && hops.ValueKind == JsonValueKind.Array
+            ? hops.EnumerateArray().Select(h => h.ValueKind == JsonValueKind.Object ? Text(h, "dev") : null).OfType<string>().ToImmutableArray()
+            : [];
+        // A route chosen by more than its destination: the type of service (tos, dsfield) or, for IPv6, the source (from).
+        // (ip prints an IPv6 route's `from` under "src"; the preferred source is "prefsrc".)
+        var selective = new[] { "tos", "dsfield", "src" }.Any(p => entry.TryGetProperty(p, out _));
+        return new Route(type.Value, destination, Text(entry, "dev") ?? nexthops.FirstOrDefault(), gateway, Text(entry, "table") ?? "main", metric)
+        {
+            Nexthops = nexthops.Length > 1 ? nexthops : [],
+            Selective = selective,
+        };
     }
 
     private static IpFamily? FamilyOf(JsonElement entry) =>

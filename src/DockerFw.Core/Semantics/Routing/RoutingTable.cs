@@ -14,6 +14,15 @@ public sealed record RoutingTable(ImmutableArray<Route> Routes, bool Complete)
 {
     public static RoutingTable Unknown { get; } = new([], false);
 
+    /// <summary>
+    /// The policy rules of each family read with the routes (live mode, a bundle); a family without
+    /// an entry was not read, and its lookups assume the kernel's own rules.
+    /// </summary>
+    public ImmutableArray<PolicyRules> Rules { get; init; } = [];
+
+    /// <summary>The rules read for <paramref name="family"/>; null when they were not read.</summary>
+    public PolicyRules? RulesOf(IpFamily family) => Rules.FirstOrDefault(r => r.Family == family);
+
     private static readonly string[] LookupOrder = ["local", "main", "default"];
 
     public bool IsEmpty => Routes.IsEmpty;
@@ -22,7 +31,13 @@ public sealed record RoutingTable(ImmutableArray<Route> Routes, bool Complete)
     {
         foreach (var table in Ordered())
             foreach (var route in table)
-                if (route.Family == family && route.Destination.Contains(destination)) return route;
+            {
+                if (route.Family != family || !route.Destination.Contains(destination)) continue;
+                // A throw route sends the lookup on to the next table (the next policy rule).
+                if (route.Type == RouteType.Throw) break;
+                return route;
+            }
+
         return null;
     }
 

@@ -22,7 +22,30 @@ internal static class FlowSplitter
             return;
         }
 
+        if (rule.Doubtful is { } doubtful && rule.Doubt is not null)
+        {
+            SplitByDoubtful(flow, rule, doubtful, matched, unmatched, trackRules, hidden, noInterface);
+            return;
+        }
+
         Split(flow, rule, rule.Doubt is not null, matched, unmatched, trackRules, hidden, noInterface);
+    }
+
+    /// <summary>A rule in doubt only inside <paramref name="doubtful"/>: the flow's pieces there may match, the rest is cut certainly.</summary>
+    private static void SplitByDoubtful(Flow flow, CompiledRule rule, RuleShape[] doubtful, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+        Dimension? hidden, int noInterface)
+    {
+        if (hidden is { } h && rule.Tests(h)) doubtful = Hide(doubtful, h, (UInt128)noInterface);
+        var (open, rest) = (new List<Flow>(), new List<Flow> { flow });
+        foreach (var shape in doubtful)
+        {
+            var outside = new List<Flow>();
+            foreach (var piece in rest) Partition(piece, shape, open, outside);
+            rest = outside;
+        }
+
+        foreach (var piece in open) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
+        foreach (var piece in rest) Split(piece, rule, false, matched, unmatched, trackRules, hidden, noInterface);
     }
 
     /// <summary>

@@ -6,21 +6,21 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// <summary>
 /// What the <see cref="EvaluationContext"/> tells the symbolic engine, as sets of the address
 /// dimension: the host's own addresses (loopback included) when known, ipset members, and the
-/// sources whose route back leaves by each interface (<see cref="ReturnRoutes"/>).
+/// reverse-path check's answer per input interface (<see cref="Returns"/>).
 /// </summary>
 internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDictionary<string, IntervalSet> IpSets)
 {
-    /// <summary>Interfaces with an address of the family, when the host's addresses are known.</summary>
+    /// <summary>Interfaces with an address of the family, or a route, when the host's addresses or routes are known.</summary>
     public ImmutableArray<string>? AddressedInterfaces { get; init; }
 
     /// <summary>
-    /// By interface name, the sources whose route back certainly leaves by it (the reverse-path check,
-    /// <see cref="ReversePathCheck.CertainReturns"/>); null when the host's addresses are unknown.
+    /// The reverse-path check's answers (<see cref="ReturnPaths"/>, the tracer's too): from the host's
+    /// routes, else its addresses; null when neither is known.
     /// </summary>
-    public ImmutableDictionary<string, IntervalSet>? ReturnRoutes => ReturnRouteSource?.Value;
+    public ReturnPaths? Returns => ReturnSource?.Value;
 
     /// <summary>Made on first use: only a ruleset with a reverse-path check asks.</summary>
-    private Lazy<ImmutableDictionary<string, IntervalSet>>? ReturnRouteSource { get; init; }
+    private Lazy<ReturnPaths>? ReturnSource { get; init; }
 
     /// <summary>
     /// Knowledge of a host given as its local addresses (a set: the audit's model host, whose every
@@ -30,7 +30,7 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
     public static HostKnowledge Of(IntervalSet? local, IEnumerable<InterfaceAddress>? connected, IpFamily family) =>
         new(local, ImmutableDictionary<string, IntervalSet>.Empty)
         {
-            ReturnRouteSource = local is not null && connected is not null ? new(() => ReversePathCheck.CertainReturns(connected, family, local)) : null,
+            ReturnSource = local is not null && connected is not null ? new(() => new AddressReturns(connected, family, local)) : null,
         };
 
     public static HostKnowledge From(EvaluationContext context, IpFamily family)
@@ -39,44 +39,57 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
 
         var sets = context.IpSets.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Where(m => m.Family == family)
             .Select(RuleCompiler.Intervals).Aggregate(IntervalSet.Empty, (s, m) => m is null ? s : s.Union(m)));
+        // The routes, when known, are built once per table (RouteReturns.Of) and name their devices now.
+        var routed = context.Routes is { Complete: true } routes ? Routing.RouteReturns.Of(routes, family) : null;
+        var addressed = context.Addresses?.Where(a => a.Family == family).Select(a => a.Interface);
         return new HostKnowledge(local, sets)
         {
-            AddressedInterfaces = context.Addresses is { } all ? [.. all.Where(a => a.Family == family).Select(a => a.Interface).Distinct()] : null,
-            ReturnRouteSource = context.Addresses is { } known ? new(() => ReversePathCheck.CertainReturns(known, family, local!)) : null,
+            AddressedInterfaces = addressed is null && routed is null ? null
+                : [.. (addressed ?? []).Concat(routed?.Interfaces ?? []).Distinct(StringComparer.Ordinal)],
+            ReturnSource = routed is not null ? new(() => routed)
+                : context.Addresses is { } known ? new(() => new AddressReturns(known, family, local!)) : null,
         };
     }
 
+    // No interface's name: how an other-symbol (names nothing lists) is answered.
+    private const string Unlisted = "\0unlisted";
+
     /// <summary>
-    /// The part of <paramref name="shapes"/> whose packets may fail the reverse-path check: all but
-    /// the sources <see cref="ReturnRoutes"/> gives for their input interface (for any interface when
-    /// <paramref name="loose"/>). Only interfaces with a symbol of their own count: an other-symbol
-    /// stands for many names, whose routes differ.
+    /// The parts of <paramref name="shapes"/> where the reverse-path check makes the rule match:
+    /// certainly (the sources that fail it, for <c>--invert</c>; that pass it, else), and where the
+    /// knowledge leaves it open. Interfaces answered alike share one region of the input dimension.
     /// </summary>
-    public RuleShape[] WithoutReturnRoute(RuleShape[] shapes, bool loose, PacketSpace space)
+    public (RuleShape[] Certain, RuleShape[] Open) ReversePath(RuleShape[] shapes, ReversePathCheck check, PacketSpace space)
     {
-        var routes = ReturnRoutes!;
+        var paths = Returns!;
         var maxSrc = space.MaxOf(Dimension.Src);
-        var regions = new List<(IntervalSet? In, IntervalSet Src)>();
-        if (loose)
-            regions.Add((null, routes.Values.Aggregate(IntervalSet.Empty, (all, s) => all.Union(s)).Complement(maxSrc)));
-        else
+        var regions = new Dictionary<ReturnSources, List<UInt128>>();
+        for (var symbol = 0; symbol < space.Interfaces.Count; symbol++)
         {
-            var own = routes.Where(r => r.Key.Length > 0 && !r.Value.IsEmpty)
-                .Select(r => (Symbol: space.Interfaces.SymbolOf(r.Key), Sources: r.Value))
-                .Where(r => !space.Interfaces.IsOther(r.Symbol)).ToList();
-            var named = IntervalSet.FromValues(own.Select(r => (UInt128)r.Symbol));
-            regions.Add((named.Complement(space.MaxOf(Dimension.In)), IntervalSet.Range(0, maxSrc)));
-            regions.AddRange(own.Select(r => ((IntervalSet?)IntervalSet.Single((UInt128)r.Symbol), r.Sources.Complement(maxSrc))));
+            var answer = paths.For(space.Interfaces.IsOther(symbol) ? Unlisted : space.Interfaces.KeyOf(symbol), check);
+            if (!regions.TryGetValue(answer, out var symbols)) regions[answer] = symbols = [];
+            symbols.Add((UInt128)symbol);
         }
 
-        var result = new List<RuleShape>();
-        foreach (var shape in shapes)
-            foreach (var (inSet, src) in regions)
+        var (certain, open) = (new List<RuleShape>(), new List<RuleShape>());
+        foreach (var (answer, symbols) in regions)
+        {
+            var inputs = IntervalSet.FromValues(symbols);
+            var matching = check.Inverted ? answer.Passing.Union(answer.Undecided).Complement(maxSrc) : answer.Passing;
+            foreach (var shape in shapes)
             {
-                var cut = (inSet is null ? shape : shape.With(Dimension.In, inSet)).With(Dimension.Src, src);
-                if (cut.Constraints.All(c => !c.Set.IsEmpty)) result.Add(cut);
+                Add(certain, shape, inputs, matching);
+                Add(open, shape, inputs, answer.Undecided);
             }
+        }
 
-        return [.. result];
+        return ([.. certain], [.. open]);
+    }
+
+    private static void Add(List<RuleShape> into, RuleShape shape, IntervalSet inputs, IntervalSet sources)
+    {
+        if (sources.IsEmpty) return;
+        var cut = shape.With(Dimension.In, inputs).With(Dimension.Src, sources);
+        if (cut.Constraints.All(c => !c.Set.IsEmpty)) into.Add(cut);
     }
 }

@@ -179,15 +179,28 @@ internal static class RuleCompiler
             ? [shape]
             : [shape.With(Dimension.Sport, eitherPorts), shape.With(Dimension.Sport, eitherPorts.Complement(65535)).With(Dimension.Dport, eitherPorts)];
         shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).Select(s => s with { Arrival = [.. arrival] }).ToArray();
+        RuleShape[]? doubtful = null;
         if (reversePath is { } rp)
         {
-            // Failing the check (--invert, nft's `oif missing`) is certainly false for a source whose
-            // route back the host's addresses give; elsewhere the routes decide, which reach is not given.
-            if (rp.Inverted && host.ReturnRoutes is not null) shapes = host.WithoutReturnRoute(shapes, rp.Loose, space);
-            if (shapes.Length > 0) Doubt(ReversePathCheck.Undecided);
+            // The check asked per input interface of what the host's routes (else its addresses) answer,
+            // as the tracer asks it per packet: the rule matches certainly where the answer makes it,
+            // and may match where the answer is open; only there is the rule in doubt, unless another
+            // of its conditions already is everywhere.
+            if (host.Returns is { } returns)
+            {
+                var (certain, open) = host.ReversePath(shapes, rp, space);
+                if (open.Length > 0)
+                {
+                    if (doubt is null) doubtful = open;
+                    Doubt(returns.Doubt);
+                }
+
+                shapes = [.. certain, .. open];
+            }
+            else if (shapes.Length > 0) Doubt(ReversePathCheck.Undecided);
         }
 
-        return new CompiledRule(reference, rule, shapes, doubt, action) { DnatStatus = dnatStatus };
+        return new CompiledRule(reference, rule, shapes, doubt, action) { DnatStatus = dnatStatus, Doubtful = doubtful };
     }
 
     /// <summary>A <c>--ctorig*</c> option as a condition on one arrival dimension; null for other options or values.</summary>

@@ -50,6 +50,13 @@ internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[
     /// </summary>
     public bool? DnatStatus { get; init; }
 
+    /// <summary>
+    /// The part of <see cref="Shapes"/> where <see cref="Doubt"/> holds, when it does not hold in all of
+    /// them (the reverse-path check left open for some sources only: <see cref="HostKnowledge.ReversePath"/>);
+    /// null: the doubt, if any, holds everywhere. The rule matches the rest certainly.
+    /// </summary>
+    public RuleShape[]? Doubtful { get; init; }
+
     private readonly bool _testsIn = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.In));
     private readonly bool _testsOut = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.Out));
 }
