@@ -33,9 +33,9 @@ internal sealed class IptablesPolicyApplier(HostShell shell, TextWriter log, Pol
             if (before is null) return $"{shell.Describe(family.Save)} failed, nothing applied: {current.Stderr.Trim()}";
 
             var backup = files.Backup(family.BackupStem, ".save", current.Stdout, $"the current {family.Rules}");
-            var undoText = PolicyUndo.RestoreInput(before, half.After);
+            var undoText = PolicyUndo.RestoreInput(before, half.After, half.MovesJump);
             var undo = undoText is null ? null : files.Write(family.UndoStem, ".restore", undoText);
-            saved.Add(new SavedFamily(family, backup, before, undo, undoText));
+            saved.Add(new SavedFamily(family, backup, before, undo, undoText, half.MovesJump));
             inputs.Add(files.Write(family.PlanStem, ".restore", half.RestoreInput));
         }
 

@@ -78,6 +78,15 @@ internal static class PolicyPlanning
     }
 
     /// <summary>
+    /// Lines saying that the plan also moves FORWARD's jump to DOCKER-USER first, and why (DFW603), per
+    /// family; none when it leaves FORWARD alone.
+    /// </summary>
+    public static IEnumerable<string> MovedJumps(PolicyPlan plan) =>
+        new[] { ("", plan.MovesJump), (" of ip6tables", plan.Ipv6?.MovesJump) }
+            .Where(m => m.Item2 is not null)
+            .Select(m => $"This plan also moves FORWARD's jump to DOCKER-USER{m.Item1} first ({m.Item2!.Reason}).");
+
+    /// <summary>
     /// Both families' rules as the kernel runs them when Docker writes nftables (docker-rules.md §5):
     /// plans then go into dockerfw's own nft table; null on an iptables host.
     /// </summary>

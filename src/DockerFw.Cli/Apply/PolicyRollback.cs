@@ -23,7 +23,7 @@ internal sealed class PolicyRollback(HostShell shell, TextWriter log, string dir
         {
             var now = Read(family);
             if (now is null) return Failed(saved, why, $"{family.Save} failed");
-            if (PolicyUndo.RestoreInput(saved.Before, now) is not { } input)
+            if (PolicyUndo.RestoreInput(saved.Before, now, saved.Moved) is not { } input)
             {
                 log.WriteLine($"dockerfw: error: {why}; dockerfw had not changed the {family.Rules} (backup: {saved.Backup})");
                 return true;
@@ -33,9 +33,9 @@ internal sealed class PolicyRollback(HostShell shell, TextWriter log, string dir
             var restored = shell.Run(family.Restore, "--noflush", ApplyFamily.Wait, file);
             if (restored.ExitCode != 0) return Failed(saved, why, restored.Stderr.Trim());
             var back = Read(family);
-            var still = back is null ? $"{family.Save} failed" : PolicyUndo.Differs(saved.Before, back);
+            var still = back is null ? $"{family.Save} failed" : PolicyUndo.Differs(saved.Before, back, saved.Moved);
             if (still is not null) return Failed(saved, why, $"read back, {still}");
-            log.WriteLine($"dockerfw: error: {why}; dockerfw's changes to the {family.Rules} were undone: {PolicyPlanner.Chain} and its jump are as in {saved.Backup}, every other rule is left as it is now");
+            log.WriteLine($"dockerfw: error: {why}; dockerfw's changes to the {family.Rules} were undone: {PolicyPlanner.Chain} and its jump{(saved.Moved is null ? "" : $" (and {ForwardJump.Forward}'s jump to {PolicyPlanner.DockerUser}, back after the rule it followed)")} are as in {saved.Backup}, every other rule is left as it is now");
             return true;
         }
         catch (Exception e) when (e is CliFailure or IOException or UnauthorizedAccessException)

@@ -52,6 +52,7 @@ internal sealed class ApplyCommand(ApplyWorkflow workflow, IResultFormatter<Appl
     private bool Approved(PolicyPlan plan, string? policyFile)
     {
         if (policyFile is not null && PolicyPlanning.Replaced(plan) is { } replaced) streams.Out.WriteLine(replaced);
+        foreach (var moved in PolicyPlanning.MovedJumps(plan)) streams.Out.WriteLine(moved);
         streams.Out.Write(plan.Diff);
         streams.Out.Write(plan.Ipv6?.Diff ?? "");
         streams.Out.Write("Apply this plan? [y/N] ");

@@ -121,7 +121,9 @@ internal sealed class Enforcer(HostLoader loader, IHostCommandRunner runner, Enf
             var detail = messages.ToString().Trim();
             if (applied)
             {
-                log.Info("applied the policy", ("reason", reason), ("policy", policyFile), ("rules", plan.Rules.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("detail", detail));
+                // A moved jump changes Docker's FORWARD, not only dockerfw's chain: said in a field of its own.
+                (string, string)[] moved = [.. PolicyPlanning.MovedJumps(plan).Select(m => ("forward_jump", m))];
+                log.Info("applied the policy", [("reason", reason), ("policy", policyFile), ("rules", plan.Rules.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. moved, ("detail", detail)]);
                 EnforceBackups.Prune(backupDirectory);
             }
             else

@@ -25,6 +25,12 @@ public sealed record PolicyPlan(
     /// </summary>
     public bool Nftables { get; init; }
 
+    /// <summary>
+    /// FORWARD's jump to DOCKER-USER as it was, when the plan moves it first (it sat behind rules that
+    /// decide what the policy judges, DFW603); null when the plan leaves FORWARD alone.
+    /// </summary>
+    public ForwardJump? MovesJump { get; init; }
+
     /// <summary>The host already runs exactly this plan: applying it again changes nothing.</summary>
     public bool ChangesNothing => Diff.Length == 0 && (Ipv6?.ChangesNothing ?? true);
 }

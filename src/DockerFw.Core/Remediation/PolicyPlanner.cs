@@ -33,24 +33,46 @@ public static class PolicyPlanner
             return Refused(PolicyMessages.NoDockerUser(new SourceSpan(policy.File, 1, 1)));
 
         var addsJump = !dockerUser.Rules.Any(r => IptablesSaveWriter.FormatRule(r) == JumpText);
-        var (lines, after, failed) = Build(before, policy, addsJump, BridgeRepairs.None);
-        if (failed.Length > 0) return new ParseResult<PolicyPlan>(null, failed);
-        var (disproved, repairs) = PlanProof.Prove(after, policy);
+        var (lines, after, problems) = Proved(before, policy, addsJump);
 
-        // Where the host's rules let through what the policy blocks (Docker's isolation or icc rules
-        // moved or deleted, an admin's accept), the plan drops it between the two bridges and proves again.
-        if (disproved.Length > 0 && !repairs.IsEmpty)
+        // Where FORWARD decides traffic before its jump to DOCKER-USER (Docker 20.10 after firewalld's
+        // reload, DFW603), nothing in DOCKER-USER can change its fate: the plan also moves the jump
+        // ahead of Docker's own rules (first, unless someone else's rules come before), and is proved again. Only when it must, and only when that proves: FORWARD is
+        // Docker's, and left as it is otherwise; a refusal names what the host does as it is.
+        ForwardJump? moves = null;
+        if (problems.Length > 0 && ForwardJump.Find(before, policy.Bridges.Select(b => b.Bridge).OfType<string>()) is { Behind: true } jump
+            && Proved(jump.MovedAhead(before), policy, addsJump) is { Problems.Length: 0 } moved)
         {
-            (lines, after, failed) = Build(before, policy, addsJump, repairs);
-            if (failed.Length > 0) return new ParseResult<PolicyPlan>(null, failed);
-            disproved = PlanProof.Check(after, policy);
+            (lines, after, problems) = moved;
+            moves = jump;
         }
 
-        if (disproved.Length > 0) return new ParseResult<PolicyPlan>(null, disproved);
+        if (problems.Length > 0) return new ParseResult<PolicyPlan>(null, problems);
 
         var diff = UnifiedDiff.Of(IptablesSaveWriter.Write(before, includeCounters: false), IptablesSaveWriter.Write(after, includeCounters: false),
             family == IpFamily.V4 ? "iptables-save" : "ip6tables-save");
-        return new ParseResult<PolicyPlan>(new PolicyPlan(before, after, lines, addsJump, RestoreInput(lines, addsJump), diff), []);
+        return new ParseResult<PolicyPlan>(new PolicyPlan(before, after, lines, addsJump, RestoreInput(lines, addsJump, moves), diff) { MovesJump = moves }, []);
+    }
+
+    /// <summary>
+    /// The plan's rules on <paramref name="before"/> and its after-state, proved; or why they cannot
+    /// be written, or what the proof found. Where the host's rules let through what the policy blocks
+    /// (Docker's isolation or icc rules moved or deleted, an admin's accept), the plan drops it
+    /// between the two bridges and proves again.
+    /// </summary>
+    private static (ImmutableArray<string> Lines, Ruleset After, ImmutableArray<Diagnostic> Problems) Proved(Ruleset before, ResolvedPolicy policy, bool addsJump)
+    {
+        var (lines, after, failed) = Build(before, policy, addsJump, BridgeRepairs.None);
+        if (failed.Length > 0) return (lines, after, failed);
+        var (disproved, repairs) = PlanProof.Prove(after, policy);
+        if (disproved.Length > 0 && !repairs.IsEmpty)
+        {
+            (lines, after, failed) = Build(before, policy, addsJump, repairs);
+            if (failed.Length > 0) return (lines, after, failed);
+            disproved = PlanProof.Check(after, policy);
+        }
+
+        return (lines, after, disproved);
     }
 
     /// <summary>
@@ -152,9 +174,10 @@ public static class PolicyPlanner
     /// With <c>--noflush</c>, declaring the chain flushes only it, so the input replaces dockerfw's
     /// rules in one transaction and leaves every other chain as it is.
     /// </summary>
-    private static string RestoreInput(ImmutableArray<string> lines, bool addsJump)
+    private static string RestoreInput(ImmutableArray<string> lines, bool addsJump, ForwardJump? moves)
     {
         var text = new StringBuilder($"*filter\n:{Chain} - [0:0]\n");
+        foreach (var line in moves?.RestoreLines ?? []) text.Append(line).Append('\n');
         if (addsJump) text.Append($"-I {DockerUser} 1 -j {Chain}\n");
         foreach (var line in lines) text.Append(line).Append('\n');
         return text.Append("COMMIT\n").ToString();
