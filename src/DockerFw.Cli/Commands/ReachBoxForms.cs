@@ -34,8 +34,8 @@ internal static class ReachBoxForms
         foreach (var whole in region.Packets.Boxes)
             foreach (var part in result.Query.Boxes)
             {
-                if (whole.Intersect(part) is not { } box) continue;
-                var form = new WrittenBox(box, [.. Dimensions.All.Where(d => !box[d].Equals(part[d]))], !box.Mark.Equals(part.Mark));
+                if (!whole.Overlaps(part) || whole.Intersect(part) is not { } box) continue;
+                var form = new WrittenBox(box, Narrower(box, part), !box.Mark.Equals(part.Mark));
                 if (Exact(form, box, result)) slots.Add((form, -1));
                 else if (form.Listed.Intersect(ProtocolParts).Any())
                 {
@@ -85,16 +85,82 @@ internal static class ReachBoxForms
 
     /// <summary>
     /// <see cref="Exact(WrittenBox, IReadOnlyList{Box}, ReachResult)"/> for one box, deciding most boxes
-    /// without subtracting (the TUM dumps write 50,000-200,000): a meaning that holds a packet outside the box
-    /// is not it, one box that holds the box and lies inside it is it, and the subtractions decide the rest.
+    /// without subtracting and without building the meaning (the TUM dumps write 50,000-200,000 boxes):
+    /// the meaning is the query's parts cut by the listed sets, so a part whose cut holds a packet outside
+    /// the box makes it not the box, one cut that holds the box and lies inside it makes it the box, and
+    /// the subtractions decide the rest.
     /// </summary>
     private static bool Exact(WrittenBox form, Box box, ReachResult result)
     {
-        var meaning = Meaning(form, result);
-        foreach (var part in meaning.Boxes)
-            if (!Inside(part, box)) return false;
-        if (meaning.Boxes.Length == 1 && Inside(box, meaning.Boxes[0])) return true;
-        return meaning.SameAs(PacketSet.Of(box));
+        var protocols = Protocols(form, result.Space);
+        var cuts = 0;
+        var holds = false;
+        foreach (var part in result.Query.Boxes)
+        {
+            if (!Cut(part, form, protocols, box, out var inside, out var holdsBox)) continue;
+            if (!inside) return false;
+            if (++cuts == 1) holds = holdsBox;
+        }
+
+        if (cuts == 0) return false;
+        if (cuts == 1 && holds) return true;
+        return Meaning(form, result).SameAs(PacketSet.Of(box));
+    }
+
+    /// <summary>
+    /// Whether a part of the query meets the written box's listed sets (<paramref name="protocols"/> on the
+    /// protocol, the whole dimension where nothing is listed), and then whether that cut lies inside the
+    /// box and holds it, dimension by dimension, without making the cut.
+    /// </summary>
+    private static bool Cut(Box part, WrittenBox form, IntervalSet? protocols, Box box, out bool inside, out bool holdsBox)
+    {
+        (inside, holdsBox) = (true, true);
+        for (var i = 0; i < Dimensions.Count; i++)
+        {
+            var d = (Dimension)i;
+            var listed = d == Dimension.Proto ? protocols : form.Listed.Contains(d) ? form.Values[d] : null;
+            var values = part[d];
+            if (listed is null)
+            {
+                // The cut is the part's set: the query's sets lie within their dimensions.
+                inside &= values.IsSubsetOf(box[d]);
+                holdsBox &= box[d].IsSubsetOf(values);
+                continue;
+            }
+
+            if (!values.Overlaps(listed)) return false;
+            inside &= values.IntersectionIsSubsetOf(listed, box[d]);
+            holdsBox &= box[d].IsSubsetOf(values) && box[d].IsSubsetOf(listed);
+        }
+
+        var marks = part.Mark.Intersect(form.ListsMark ? form.Values.Mark : BitCubeSet.All);
+        if (marks.IsEmpty) return false;
+        inside &= marks.Equals(box.Mark) || marks.Subtract(box.Mark).IsEmpty;
+        holdsBox &= box.Mark.Equals(marks) || box.Mark.Subtract(marks).IsEmpty;
+        return true;
+    }
+
+    /// <summary>The protocols a written box's meaning allows (<see cref="Meaning"/>), null for every protocol.</summary>
+    private static IntervalSet? Protocols(WrittenBox form, PacketSpace space)
+    {
+        var set = form.Listed.Contains(Dimension.Proto) ? form.Values[Dimension.Proto] : null;
+        if (form.Listed.Contains(Dimension.Sport) || form.Listed.Contains(Dimension.Dport))
+            set = set?.Intersect(PacketSpace.PortProtocols) ?? PacketSpace.PortProtocols;
+        if (form.Listed.Contains(Dimension.IcmpType))
+            set = set?.Intersect(IntervalSet.Single((UInt128)space.IcmpProtocol)) ?? IntervalSet.Single((UInt128)space.IcmpProtocol);
+        if (form.Listed.Contains(Dimension.TcpFlags))
+            set = set?.Intersect(IntervalSet.Single((UInt128)Core.Model.Values.Protocol.Tcp)) ?? IntervalSet.Single((UInt128)Core.Model.Values.Protocol.Tcp);
+        return set;
+    }
+
+    /// <summary>The dimensions where a box is narrower than its part of the query, in their order.</summary>
+    private static Dimension[] Narrower(Box box, Box part)
+    {
+        Span<Dimension> listed = stackalloc Dimension[Dimensions.Count];
+        var n = 0;
+        for (var i = 0; i < Dimensions.Count; i++)
+            if (!box[(Dimension)i].Equals(part[(Dimension)i])) listed[n++] = (Dimension)i;
+        return listed[..n].ToArray();
     }
 
     private static bool Inside(Box a, Box b)

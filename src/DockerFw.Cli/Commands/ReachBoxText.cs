@@ -102,9 +102,27 @@ internal static class ReachBoxText
 /// <summary>What tells two written boxes apart: the dimensions listed, their sets, the mark's cubes as written.</summary>
 internal sealed class FormKey(WrittenBox form) : IEquatable<FormKey>
 {
-    private readonly Dimension[] _listed = [.. Dimensions.All.Where(form.Listed.Contains)];
-    private readonly IntervalSet[] _sets = [.. Dimensions.All.Where(form.Listed.Contains).Select(d => form.Values[d])];
+    private readonly Dimension[] _listed = Listed(form);
+    private readonly IntervalSet[] _sets = Sets(form);
     private readonly string? _mark = form.ListsMark ? form.Values.Mark.ToString() : null;
+
+    // The listed dimensions in their order (a form lists them so already), without a query per dimension.
+    private static Dimension[] Listed(WrittenBox form)
+    {
+        var listed = new Dimension[form.Listed.Count];
+        var n = 0;
+        for (var i = 0; i < Dimensions.Count; i++)
+            if (form.Listed.Contains((Dimension)i)) listed[n++] = (Dimension)i;
+        return n == listed.Length ? listed : listed[..n];
+    }
+
+    private static IntervalSet[] Sets(WrittenBox form)
+    {
+        var listed = Listed(form);
+        var sets = new IntervalSet[listed.Length];
+        for (var i = 0; i < listed.Length; i++) sets[i] = form.Values[listed[i]];
+        return sets;
+    }
 
     public bool Equals(FormKey? other) =>
         other is not null && _listed.AsSpan().SequenceEqual(other._listed) && _sets.AsSpan().SequenceEqual(other._sets) && _mark == other._mark;

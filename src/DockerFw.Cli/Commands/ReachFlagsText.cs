@@ -13,7 +13,19 @@ internal static class ReachFlagsText
     // Byte 13 of the TCP header, low bit first; iptables knows the first six (docs/reach-json.md).
     private static readonly string[] Names = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
 
+    // A dump's boxes take a handful of flags sets, written again for box after box (thousands on a TUM
+    // dump, each a search over the 256 bytes): each set is put in words once.
+    [ThreadStatic] private static Dictionary<IntervalSet, IReadOnlyList<string>>? Written;
+
     public static IReadOnlyList<string> Of(IntervalSet set)
+    {
+        var written = Written ??= [];
+        if (written.Count > 1024) written.Clear();
+        if (!written.TryGetValue(set, out var words)) written[set] = words = InWords(set);
+        return words;
+    }
+
+    private static IReadOnlyList<string> InWords(IntervalSet set)
     {
         var member = new bool[256];
         foreach (var header in FlagsOrder.Bytes(set)) member[header] = true;
