@@ -58,7 +58,8 @@ internal static class PairJudge
                 var link = family == IpFamily.V6 && from.Network.Id == to.Network.Id;
                 var ignored = link ? NeighbourDiscovery(space) : PacketSet.Empty;
                 var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
-                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), (replies, pair.Replies), ignored, neighbours));
+                var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies));
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, ignored, neighbours, r => SourceNated(rules.Source, r)));
             }
         }
 
@@ -83,31 +84,57 @@ internal static class PairJudge
         };
     }
 
+    /// <summary>
+    /// The replies of a pair: the request's way back (<see cref="PairReplies.Back"/>), and where the server
+    /// answers by its own routes through the client's bridge (<see cref="ReplyWayOfPair"/>, as the audit's
+    /// matrices judge it) that way too, with whether it finds the client's link there over IPv6.
+    /// </summary>
+    private static PairReplies ServerWay(PacketSpace space, ResolvedPolicy policy, NeighbourGates gates, List<ContainerOnNetwork> members,
+        ContainerOnNetwork from, ContainerOnNetwork to, (RegionCut Walk, Box Back) replies)
+    {
+        var family = space.Family;
+        if (ReplyWayOfPair.Of(policy, from, to, family) is not { } answering) return new(replies.Walk, replies.Back, null, NeighbourFate.Passes);
+        var bridge = answering.Network.Bridge!;
+        var own = replies.Back.With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(bridge)));
+        var gate = family == IpFamily.V6
+            ? gates.Answering(bridge, IntervalSet.FromValues(members.Where(m => m.Network.Id == answering.Network.Id).Select(m => m.AddressOf(family)!.Value)),
+                IntervalSet.Single(from.AddressOf(family)!.Value))
+            : NeighbourFate.Passes;
+        return new(replies.Walk, replies.Back, own, gate);
+    }
+
     /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
-    /// <param name="replies">ESTABLISHED packets to it, and the box of those from the other.</param>
+    /// <param name="replies">ESTABLISHED packets to it, and the boxes of those from the other, each way.</param>
     /// <param name="ignored">Packets the policy does not govern, which may go either way.</param>
     /// <param name="neighbours">Whether the two find each other's link (IPv6 on one bridge): dropped, no packet between them is delivered; unsure, none surely is.</param>
+    /// <param name="sourceNated">
+    /// Whether a request region is source-NATed on its way (Docker masquerades a network's traffic
+    /// leaving by another bridge): the server then answers the NAT address, the request's way back.
+    /// </param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (RegionCut Walk, Box Pair) requests, (RegionCut Walk, Box Pair) replies, PacketSet ignored, NeighbourFate neighbours)
+        (RegionCut Walk, Box Pair) requests, PairReplies replies, PacketSet ignored, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
-        var accepted = PacketSet.Empty;
+        var (accepted, acceptedOwn) = (PacketSet.Empty, PacketSet.Empty);
 
         // The requests whose replies die (or may), by protocol and ports: a forbidden first packet that
         // gets through makes no connection when its replies are dropped (oracle F24: an admin's one-way
         // accept between two bridges), and that is what the finding must say.
-        var replyRegions = replies.Walk.Within(replies.Pair).ToList();
-        PacketSet RepliesOf(Func<ReachVerdict, bool> verdict) =>
-            Mirrored(Ports(space, replyRegions.Where(r => verdict(r.Region.Verdict)).Aggregate(PacketSet.Empty, (set, r) => set.Union(r.Packets))));
-        var dying = RepliesOf(v => v is ReachVerdict.Drop or ReachVerdict.Reject);
-        var unsure = RepliesOf(v => v is not (ReachVerdict.Accept or ReachVerdict.Drop or ReachVerdict.Reject));
+        var back = PairReplyFates.Of(space, replies.Walk, replies.Back, NeighbourFate.Passes);
+        var own = replies.Own is { } ownBox ? PairReplyFates.Of(space, replies.Walk, ownBox, replies.Gate) : back;
         foreach (var (region, inPair) in requests.Walk.Within(requests.Pair))
         {
             var packets = inPair.Subtract(ignored);
             if (packets.IsEmpty) continue;
             var (actual, decided, gate) = Gated(Of(region.Verdict), (region, requests.Walk.Result), neighbours);
-            if (actual == Reachability.Reachable) accepted = accepted.Union(packets);
+            var kept = replies.Own is not null && !sourceNated(region);
+            if (actual == Reachability.Reachable)
+            {
+                if (kept) acceptedOwn = acceptedOwn.Union(packets);
+                else accepted = accepted.Union(packets);
+            }
+
             var inAllowed = packets.Intersect(allowed);
             if (!inAllowed.IsEmpty && actual != Reachability.Reachable)
                 yield return new(from, to, inAllowed, actual, Reachability.Reachable) { DecidedIn = decided, Neighbours = gate };
@@ -119,21 +146,23 @@ internal static class PairJudge
                 continue;
             }
 
+            var (dying, unsure) = kept ? (own.Dying, own.Unsure) : (back.Dying, back.Unsure);
             foreach (var (piece, fate) in new[] { (rest.Subtract(dying).Subtract(unsure), (Reachability?)Reachability.Reachable), (rest.Intersect(dying), Reachability.OneWay), (rest.Subtract(dying).Intersect(unsure), null) })
                 if (!piece.IsEmpty) yield return new(from, to, piece, fate, restExpected) { DecidedIn = (region, requests.Walk.Result) };
         }
 
         // Replies of the connections that should work and whose first packet does (one whose first
-        // packet dies is a verdict already): the same ports the other way, ESTABLISHED.
+        // packet dies is a verdict already): the same ports the other way, ESTABLISHED, on the way each takes.
         var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
-        var connecting = Mirrored(Ports(space, accepted.Intersect(should)));
-        foreach (var (region, inPair) in replyRegions.Where(r => r.Region.Verdict != ReachVerdict.Accept))
-        {
-            var dropped = inPair.Intersect(connecting);
-            if (!dropped.IsEmpty)
-                yield return new(from, to, Mirrored(dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, replies.Walk.Result), Reply = true };
-        }
+        foreach (var verdict in back.Dropping(from, to, Mirrored(Ports(space, accepted.Intersect(should)))))
+            yield return verdict;
+        foreach (var verdict in own.Dropping(from, to, Mirrored(Ports(space, acceptedOwn.Intersect(should)))))
+            yield return verdict;
     }
+
+    /// <summary>Whether a request region passes a source NAT (MASQUERADE, SNAT): its replies come back to the NAT address, the way it came.</summary>
+    private static bool SourceNated(Ruleset ruleset, ReachRegion region) =>
+        region.Rules.Any(r => PortReach.SourceOf(ruleset, r)?.Target is MasqueradeTarget or SnatTarget);
 
     /// <summary>
     /// What neighbour discovery makes of a piece's fate: dropped, every packet is blocked, decided by
@@ -184,7 +213,7 @@ internal static class PairJudge
         .With(side, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last));
 
     /// <summary>Packets reduced to their protocol and ports, every address and interface: what a reply is matched on.</summary>
-    private static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => space.Whole()
+    internal static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => space.Whole()
         .With(Dimension.Proto, b[Dimension.Proto]).With(Dimension.Sport, b[Dimension.Sport]).With(Dimension.Dport, b[Dimension.Dport]))]);
 
     /// <summary>Source and destination ports swapped: the replies of a set of requests, or back.</summary>

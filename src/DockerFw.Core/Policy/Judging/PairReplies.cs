@@ -1,0 +1,53 @@
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Policy;
+using DockerFw.Core.Semantics.Connections;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Policy.Judging;
+
+/// <summary>
+/// Where a pair's replies are judged: <see cref="Back"/>, the request's way back; <see cref="Own"/>, the
+/// server's own way through the client's bridge (null: the same), taken by the replies of requests
+/// that keep their source, and <see cref="Gate"/>, whether the server finds the client's link there.
+/// </summary>
+internal sealed record PairReplies(RegionCut Walk, Box Back, Box? Own, NeighbourFate Gate);
+
+/// <summary>
+/// The fate of a pair's replies on one way: the regions of the reply walk there, the requests
+/// (by protocol and ports) whose replies die or may, and whether the server finds the client's link.
+/// </summary>
+internal sealed record PairReplyFates(List<(ReachRegion Region, PacketSet Packets)> Regions, ReachResult Walk, NeighbourFate Gate, PacketSet Dying, PacketSet Unsure)
+{
+    public static PairReplyFates Of(PacketSpace space, RegionCut walk, Box way, NeighbourFate gate)
+    {
+        var regions = walk.Within(way).ToList();
+        PacketSet RepliesOf(Func<ReachVerdict, bool> verdict) =>
+            PairJudge.Mirrored(PairJudge.Ports(space, regions.Where(r => verdict(r.Region.Verdict)).Aggregate(PacketSet.Empty, (set, r) => set.Union(r.Packets))));
+        var every = PacketSet.Of(space.Whole());
+        // The server never finds the client's link: no reply leaves it; unsure, none surely does.
+        var dying = gate.Verdict == ReachVerdict.Drop ? every : RepliesOf(v => v is ReachVerdict.Drop or ReachVerdict.Reject);
+        var unsure = gate.Verdict is null ? every : RepliesOf(v => v is not (ReachVerdict.Accept or ReachVerdict.Drop or ReachVerdict.Reject));
+        return new(regions, walk.Result, gate, dying, unsure);
+    }
+
+    /// <summary>The replies of <paramref name="connecting"/> (reply ports) this way drops, or may, as verdicts on their requests.</summary>
+    public IEnumerable<PairVerdict> Dropping(ContainerOnNetwork from, ContainerOnNetwork to, PacketSet connecting)
+    {
+        if (connecting.IsEmpty) yield break;
+        if (Gate is { Verdict: not ReachVerdict.Accept, Walk: { } gateWalk })
+        {
+            yield return new(from, to, PairJudge.Mirrored(connecting), Gate.Verdict == ReachVerdict.Drop ? Reachability.OneWay : null, Reachability.Reachable)
+            {
+                DecidedIn = (Gate.Deciding[0], gateWalk), Reply = true, Neighbours = Gate,
+            };
+            yield break;
+        }
+
+        foreach (var (region, inPair) in Regions.Where(r => r.Region.Verdict != ReachVerdict.Accept))
+        {
+            var dropped = inPair.Intersect(connecting);
+            if (!dropped.IsEmpty)
+                yield return new(from, to, PairJudge.Mirrored(dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, Walk), Reply = true };
+        }
+    }
+}
