@@ -10,7 +10,7 @@ public enum CellKind
 }
 
 /// <summary>
-/// One cell of the fleet matrix before any rule is judged: NEW packets from a set of sources on a
+/// One cell of the fleet matrix before any rule is judged: packets that open a connection (<see cref="LegPackets"/>) from a set of sources on a
 /// bridge of one host to a set of destinations on a bridge of another, and the way the sender's
 /// routes send them.
 /// </summary>

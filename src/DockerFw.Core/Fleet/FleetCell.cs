@@ -44,7 +44,7 @@ public readonly record struct PartShape(CellOutcome Outcome, bool Decided, LegSt
 }
 
 /// <summary>
-/// One judged cell of the fleet matrix: its outcome over every NEW packet of the cell, and its parts.
+/// One judged cell of the fleet matrix: its outcome over every packet of the cell (those that open a connection, <see cref="LegPackets"/>), and its parts.
 /// A cell judged with others of its row (<see cref="RowJudge"/>) knows its outcome and its parts'
 /// shapes at once and its parts only when they are read: of a row of 999 cells whose way leaves the
 /// fleet, only the first of each group is printed.

@@ -30,7 +30,8 @@ public sealed class HostRules
     public string Name { get; }
 
     /// <summary>
-    /// The leg's packets by fate. <paramref name="seenAs"/>: the source set the leg's answer speaks
+    /// The leg's packets by fate, of those <see cref="LegPackets"/> says the leg asks about (for NEW, the
+    /// opening ones). <paramref name="seenAs"/>: the source set the leg's answer speaks
     /// for when the host sees the packets with a NATed source (a receiver after the sender's MASQUERADE).
     /// </summary>
     public Leg Judge(LegStage stage, PacketPath path, string? inDevice, string? outDevice, IntervalSet sources, IntervalSet destinations,
@@ -44,7 +45,8 @@ public sealed class HostRules
         if (outDevice is not null) box = box.With(Dimension.Out, space.Interfaces.Matching(new InterfacePattern(outDevice)));
         if (protocol is { } p) box = box.With(Dimension.Proto, IntervalSet.Single((UInt128)p));
         if (port is { } d) box = box.With(Dimension.Dport, IntervalSet.Single((UInt128)d));
-        var query = space.Universe(path).Intersect(box);
+        // What the leg means (a connection): its opening packets, not every NEW one.
+        var query = LegPackets.Of(space.Universe(path).Intersect(box), state);
         var result = SymbolicEngine.Reach(_rules, path, query);
         var pieces = result.Regions.Select(r =>
         {

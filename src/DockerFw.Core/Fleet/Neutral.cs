@@ -22,9 +22,9 @@ internal static class Neutral
 
     public static PacketSet Of(PacketSet set) => set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(Of(b))));
 
-    /// <summary>Every packet from <paramref name="sources"/> to <paramref name="destinations"/>, in neutral terms.</summary>
+    /// <summary>Every packet that opens a connection from <paramref name="sources"/> to <paramref name="destinations"/> (<see cref="LegPackets"/>), in neutral terms.</summary>
     public static PacketSet Between(IntervalSet sources, IntervalSet destinations) =>
-        Of(new PacketSet([.. Space.Universe(Semantics.PacketPath.Forward).Boxes.Select(b => b.With(Dimension.Src, sources).With(Dimension.Dst, destinations))]));
+        Of(LegPackets.Of(new PacketSet([.. Space.Universe(Semantics.PacketPath.Forward).Boxes.Select(b => b.With(Dimension.Src, sources).With(Dimension.Dst, destinations))]), ConntrackStates.New));
 
     /// <summary>The same packets with another source set: what a receiver's answer about a NATed source says of the originals.</summary>
     public static PacketSet WithSources(PacketSet set, IntervalSet sources) =>

@@ -15,7 +15,7 @@ public sealed record PeerPort(int Protocol, int Port, string Purpose)
 }
 
 /// <summary>
-/// One peer port of one host as another host opens it: NEW packets from the sender's address to the
+/// One peer port of one host as another host opens it: the packets that open a connection (<see cref="LegPackets"/>) from the sender's address to the
 /// receiver's, judged through the sender's OUTPUT (and POSTROUTING) and the receiver's PREROUTING and
 /// INPUT. <see cref="Decisions"/> names the rule on each host that let them through, or the one that
 /// stopped them.
@@ -28,7 +28,7 @@ public sealed record PeerPortCell(HostSummary Sender, HostSummary Receiver, UInt
 
 /// <summary>
 /// One judge for the ports fabrics' daemons open between hosts (swarm's control, gossip and VXLAN
-/// ports, Weave's control and data ports): the same question, whether NEW packets from one host's
+/// ports, Weave's control and data ports): the same question, whether the packets that open a connection from one host's
 /// address to a port of another's pass the sender's OUTPUT and the receiver's INPUT, answered once.
 /// </summary>
 public static class PeerPorts

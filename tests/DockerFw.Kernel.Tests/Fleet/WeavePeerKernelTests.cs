@@ -1,13 +1,8 @@
 using System.Net;
 using DockerFw.Core.Audit;
-using DockerFw.Core.Docker;
 using DockerFw.Core.Fleet;
-using DockerFw.Core.Host;
-using DockerFw.Core.Semantics.Routing;
-using DockerFw.Core.Syntax.IptablesSave;
 using DockerFw.Kernel.Tests.Harness;
 using DockerFw.Kernel.Tests.Semantics;
-using DockerFw.Tests;
 
 namespace DockerFw.Kernel.Tests.Fleet;
 
@@ -22,23 +17,26 @@ namespace DockerFw.Kernel.Tests.Fleet;
 /// </summary>
 public sealed class WeavePeerKernelTests(TopologyFixture fixture) : IClassFixture<TopologyFixture>
 {
-    private static string Root => Path.Combine(Corpus.RepoRoot, "tests", "DockerFw.Core.Tests", "Fleet", "Fixtures", "weave");
-
-    public static TheoryData<string, string> Cases() => new()
+    public static TheoryData<string, string, bool> Cases() => new()
     {
         // As weave writes its rules: its INPUT drops name docker0 and docker0's address, not the underlay.
-        { "b", "" },
-        { "b", "-A INPUT -p udp -m udp --dport 6784 -j DROP" },
-        { "b", "-A INPUT -s 192.168.77.1/32 -i under0 -p tcp -m tcp --dport 6783 -j REJECT --reject-with icmp-port-unreachable" },
-        { "b", "-A INPUT -p udp -m multiport --dports 6783:6784 -j DROP" },
-        { "a", "" },
-        { "a", "-A OUTPUT -d 192.168.77.2/32 -p tcp -m tcp --dport 6783 -j REJECT --reject-with icmp-port-unreachable" },
-        { "a", "-A OUTPUT -o under0 -p udp -m udp --dport 6783 -j DROP" },
+        { "b", "", false },
+        { "b", "-A INPUT -p udp -m udp --dport 6784 -j DROP", true },
+        { "b", "-A INPUT -s 192.168.77.1/32 -i under0 -p tcp -m tcp --dport 6783 -j REJECT --reject-with icmp-port-unreachable", true },
+        { "b", "-A INPUT -p udp -m multiport --dports 6783:6784 -j DROP", true },
+        // The control port is a TCP connection: asked about its SYN (LegPackets), which these decide.
+        { "b", "-A INPUT -p tcp ! --syn -m conntrack --ctstate NEW -j DROP", false },
+        { "b", "-A INPUT -p tcp --syn -j DROP", true },
+        { "a", "", false },
+        { "a", "-A OUTPUT -d 192.168.77.2/32 -p tcp -m tcp --dport 6783 -j REJECT --reject-with icmp-port-unreachable", true },
+        { "a", "-A OUTPUT -o under0 -p udp -m udp --dport 6783 -j DROP", true },
+        { "a", "-A OUTPUT -p tcp ! --syn -m conntrack --ctstate NEW -j DROP", false },
+        { "a", "-A OUTPUT -p tcp --syn -j DROP", true },
     };
 
     [KernelTheory]
     [MemberData(nameof(Cases))]
-    public void Each_weave_port_between_the_hosts_fares_in_the_kernel_as_fleet_claims(string tampered, string rule)
+    public void Each_weave_port_between_the_hosts_fares_in_the_kernel_as_fleet_claims(string tampered, string rule, bool blocks)
     {
         var report = FleetAuditor.Run([() => Host("a", tampered == "a" ? rule : ""), () => Host("b", tampered == "b" ? rule : "")]);
         var topology = fixture.Topology;
@@ -59,31 +57,10 @@ public sealed class WeavePeerKernelTests(TopologyFixture fixture) : IClassFixtur
             Assert.True(claim == (kernel.ArrivedAt == endpoint), $"{tampered} '{rule}': {cell.Port.Display}: fleet {cell.Outcome}, kernel {kernel}");
         }
 
-        Assert.Equal(rule.Length > 0, report.Findings.Any(f => f.Code == FleetCodes.WeavePortBlocked));
+        Assert.Equal(blocks, report.Findings.Any(f => f.Code == FleetCodes.WeavePortBlocked));
     }
 
-    private static string Dump(string host, string rule)
-    {
-        var text = File.ReadAllText(Path.Combine(Root, host, "iptables-save.txt"));
-        if (rule.Length == 0) return text;
-        var filter = text.IndexOf("*filter\n", StringComparison.Ordinal);
-        return text.Insert(text.IndexOf("COMMIT\n", filter, StringComparison.Ordinal), rule + "\n");
-    }
+    private static string Dump(string host, string rule) => FleetFixtureHost.WithFilterRule(FleetFixtureHost.Dump("weave", host), rule);
 
-    private static FleetHost Host(string name, string rule)
-    {
-        string Text(string file) => File.ReadAllText(Path.Combine(Root, name, file));
-        var rules = IptablesSaveReader.Read(Dump(name, rule), $"{name}/iptables-save.txt");
-        Assert.True(rules.Succeeded, string.Join("\n", rules.Diagnostics));
-        var docker = DockerInspectReader.Read(Text("docker.json"), $"{name}/docker.json");
-        var routes = RouteListReader.Read(Text("ip-route-v4.json"), $"{name}/ip-route-v4.json");
-        var (links, problem) = LinkListReader.Read(Text("ip-link.json"));
-        Assert.Null(problem);
-        var host = new LoadedHost([rules.Value!], null, docker.Value!, DockerViewOrigin.Engine, HostSettings.Unknown.With("net.ipv4.ip_forward", "1"), [], [])
-        {
-            Addresses = routes.Value!.LocalAddresses(),
-            Routes = routes.Value!,
-        };
-        return new FleetHost(name, host, links);
-    }
+    private static FleetHost Host(string name, string rule) => FleetFixtureHost.Read("weave", name, Dump(name, rule));
 }
