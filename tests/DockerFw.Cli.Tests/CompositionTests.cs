@@ -51,6 +51,25 @@ public sealed class CompositionTests
     }
 
     [Theory]
+    [InlineData(false, "fmt", "x.txt")]
+    [InlineData(false, "fmt", "--strict", "-")]
+    [InlineData(true, "fmt", "--help")]
+    [InlineData(true, "fmt", "-h")]
+    [InlineData(true, "fmt", "--version")]
+    [InlineData(true, "fmt", "@more-arguments.rsp")]
+    [InlineData(true, "--version")]
+    [InlineData(true)]
+    public void The_help_and_version_options_are_built_only_when_a_word_of_the_run_may_name_them(bool built, params string[] args)
+    {
+        var streams = new StandardStreams(new StringReader(""), new StringWriter(), new StringWriter());
+        using var provider = new ServiceCollection().AddDockerFwCli(streams).BuildServiceProvider();
+
+        var root = provider.GetRequiredService<RootCommandFactory>().Create(args);
+
+        Assert.Equal(built ? ["--help", "--version"] : [], root.Options.Select(o => o.Name));
+    }
+
+    [Theory]
     [InlineData]
     [InlineData("--help")]
     [InlineData("fm")]

@@ -27,6 +27,23 @@ public sealed class HugePagesTests
         }
     }
 
+    [Theory]
+    [InlineData("7f3c1a000000-7f3c1a400000 rw-p 00000000 00:00 0", 0x7f3c1a000000, 0x7f3c1a400000, true, true, false)]
+    [InlineData("7f3c1a400000-7f7c1a000000 ---p 00000000 00:00 0", 0x7f3c1a400000, 0x7f7c1a000000, true, false, true)]
+    [InlineData("55d0c8a00000-55d0c8a21000 rw-p 00000000 00:00 0                          [heap]", 0x55d0c8a00000, 0x55d0c8a21000, false, true, false)]
+    [InlineData("7f3c19e00000-7f3c19e28000 r--p 00000000 fe:01 1836163                    /usr/lib/x86_64-linux-gnu/libc.so.6", 0x7f3c19e00000, 0x7f3c19e28000, false, false, false)]
+    public void A_line_of_the_process_maps_gives_the_range_and_whether_it_is_anonymous_read_write_or_inaccessible(
+        string line, ulong start, ulong end, bool anonymous, bool readWrite, bool inaccessible)
+    {
+        Assert.Equal(new HugePages.Mapping(start, end, anonymous, readWrite, inaccessible), HugePages.Parse(line));
+    }
+
+    [Fact]
+    public void A_line_that_is_no_mapping_is_skipped()
+    {
+        Assert.Null(HugePages.Parse("not a mapping"));
+    }
+
     private const ulong MB = 1 << 20;
     private const ulong GB = 1 << 30;
 

@@ -54,8 +54,6 @@ internal sealed class FmtCommand(DumpLoader loader, StandardStreams streams) : I
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
-        // Before the dump is read: its text and the model are most of the heap's pages.
-        HugePages.AdviseHeap();
         var dumps = options.File is null
             ? loader.ReadIptables(InputOptions.Live with { Netns = options.Netns })
             : [loader.ReadFile(options.File, options.Family)];

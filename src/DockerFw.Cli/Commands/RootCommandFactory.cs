@@ -29,11 +29,13 @@ internal sealed class RootCommandFactory(IServiceProvider services, IEnumerable<
     /// <param name="args">The command line the root is for: the command its first word names is the only one built.</param>
     public Command Create(IReadOnlyList<string>? args = null)
     {
-        var root = new Command(Name, Description)
+        var root = new Command(Name, Description);
+        if (args is null || !NamesACommand(args) || MayAskForHelpOrVersion(args))
         {
-            new HelpOption(),
-            new VersionOption { Action = new PrintVersion(streams.Out) },
-        };
+            root.Options.Add(new HelpOption());
+            root.Options.Add(new VersionOption { Action = new PrintVersion(streams.Out) });
+        }
+
         var all = names.Select(n => n.Name).ToList();
         var built = args is [var first, ..] && all.Contains(first, StringComparer.Ordinal) ? [first] : all;
         foreach (var name in built.Order(StringComparer.Ordinal))
@@ -41,6 +43,28 @@ internal sealed class RootCommandFactory(IServiceProvider services, IEnumerable<
 
         AddExitCodesToHelp(root);
         return root;
+    }
+
+    private bool NamesACommand(IReadOnlyList<string> args) =>
+        args is [var first, ..] && names.Any(n => n.Name == first);
+
+    /// <summary>
+    /// Whether a word of the command line is one of the help option's or the version option's names, or
+    /// a response file (@FILE) that could hold one. Without such a word neither option can take part in
+    /// the parse: a command's tokens are matched against its own options and the root's recursive help
+    /// only, and no usage error names them. The help option's constructor reads its description from
+    /// System.CommandLine's resources, whose first read loads the resource reader and reflects over the
+    /// assembly: 2-4% of the CPU and 25 of the 420 page faults of `fmt` of a small dump in the native
+    /// build (docs/performance.md, "Reader on every shape").
+    /// </summary>
+    private static bool MayAskForHelpOrVersion(IReadOnlyList<string> args)
+    {
+        foreach (var arg in args)
+        {
+            if (arg is "-h" or "/h" or "--help" or "-?" or "/?" or "--version" || arg.StartsWith('@')) return true;
+        }
+
+        return false;
     }
 
     public static string Version =>

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Matches;
 
@@ -31,14 +30,19 @@ internal sealed record OptionSpec(string Name, int Arity, bool Invertible = true
 /// </summary>
 internal sealed class OptionTable
 {
-    private readonly FrozenDictionary<string, OptionSpec> byName;
+    // Searched in order, not hashed: a table has 1-20 options, and building a frozen dictionary for each of the
+    // ~90 tables was the largest part of the reader's start (docs/performance.md, "Reader on every shape").
+    private readonly OptionSpec[] options;
 
     public OptionTable(string name, IEnumerable<OptionSpec> options)
     {
         Name = name;
-        var list = options.ToList();
-        byName = list.ToFrozenDictionary(o => o.Name, StringComparer.Ordinal);
-        Expected = [.. list.Where(o => o.Canonical is null).Select(o => o.Name)];
+        this.options = [.. options];
+        // A loop, not Where and Select: LINQ's chained iterators are resolved at their first call in the native build.
+        var expected = ImmutableArray.CreateBuilder<string>(this.options.Length);
+        foreach (var o in this.options)
+            if (o.Canonical is null) expected.Add(o.Name);
+        Expected = expected.ToImmutable();
     }
 
     public string Name { get; }
@@ -46,8 +50,13 @@ internal sealed class OptionTable
     /// <summary>The canonical option names, for "expected one of ..." messages.</summary>
     public ImmutableArray<string> Expected { get; }
 
-    public OptionSpec? Find(string option) => byName.GetValueOrDefault(option);
+    public OptionSpec? Find(string option)
+    {
+        foreach (var spec in options)
+            if (spec.Name == option) return spec;
+        return null;
+    }
 
     /// <summary>Every option, aliases included.</summary>
-    public IEnumerable<OptionSpec> All => byName.Values;
+    public IEnumerable<OptionSpec> All => options;
 }

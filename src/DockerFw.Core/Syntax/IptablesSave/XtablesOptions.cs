@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using DockerFw.Core.Model.Values;
@@ -27,12 +26,27 @@ internal sealed record XtOption(string Name, XtType Type, bool Invertible, bool 
 /// </summary>
 internal static partial class XtablesOptions
 {
+    private static readonly Lock Gate = new();
+
+    // Each table is read from the dump when a rule first asks for it: a small dump names a dozen of the ~90,
+    // and reading them all at start was 1-3% of `fmt` of one (docs/performance.md, "Reader on every shape").
     // Keyed by a tuple, not a string: a key built per lookup was an allocation per match and per target of every rule.
-    private static readonly Lazy<FrozenDictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>>> Tables = new(Load);
+    // Replaced, never changed in place: the binders on the other core read it without the lock.
+    private static Dictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>?> read = [];
 
     /// <summary>The options of match (<paramref name="target"/> false) or target <paramref name="name"/> in a family; null when not guided.</summary>
-    public static ImmutableArray<XtOption>? Find(bool target, string name, IpFamily family) =>
-        Tables.Value.TryGetValue((target, family == IpFamily.V4 ? '4' : '6', name), out var options) ? options : null;
+    public static ImmutableArray<XtOption>? Find(bool target, string name, IpFamily family)
+    {
+        var key = (target, family == IpFamily.V4 ? '4' : '6', name);
+        if (Volatile.Read(ref read).TryGetValue(key, out var options)) return options;
+        lock (Gate)
+        {
+            if (read.TryGetValue(key, out options)) return options;
+            options = Load(key);
+            Volatile.Write(ref read, new Dictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>?>(read) { [key] = options });
+            return options;
+        }
+    }
 
     public static XtOption? Option(ImmutableArray<XtOption>? table, string option)
     {
@@ -42,17 +56,23 @@ internal static partial class XtablesOptions
         return null;
     }
 
-    private static FrozenDictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>> Load()
+    /// <summary>The table of one extension in one family: its last line in <see cref="Dump"/> that names the family.</summary>
+    private static ImmutableArray<XtOption>? Load((bool Target, char Family, string Name) key)
     {
-        var tables = new Dictionary<(bool Target, char Family, string Name), ImmutableArray<XtOption>>();
-        foreach (var line in Dump.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var start = $"{(key.Target ? "target" : "match")} {key.Name} ";
+        ImmutableArray<XtOption>? found = null;
+        for (var at = 0; at < Dump.Length;)
         {
-            var fields = line.Split(' ');
-            var options = fields[3..].Select(ParseOption).ToImmutableArray();
-            foreach (var family in fields[2]) tables[(fields[0] == "target", family, fields[1])] = options;
+            var end = Dump.IndexOf('\n', at);
+            if (end < 0) end = Dump.Length;
+            var line = Dump.AsSpan(at, end - at).Trim();
+            at = end + 1;
+            if (!line.StartsWith(start, StringComparison.Ordinal)) continue;
+            var fields = line.ToString().Split(' ');
+            if (fields[2].Contains(key.Family)) found = [.. fields[3..].Select(ParseOption)];
         }
 
-        return tables.ToFrozenDictionary();
+        return found;
     }
 
     private static XtOption ParseOption(string text)
