@@ -71,6 +71,37 @@ public sealed class NftAgreementTests(NftTopologyFixture fixture) : IClassFixtur
             "Docker 29's layout drops an unpublished port of the bridge's container", Accepting,
             Docker29Layout, "udp a->b:54", false
         },
+        // nft's negated tcp flags (docs/nftables.md), on a real SYN (the probe is nc's connect).
+        {
+            "tcp flags ! fin,rst,ack (none of them set) drops a SYN", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy accept; tcp flags ! fin,rst,ack counter drop; }; }",
+            "tcp a->b:80", false
+        },
+        {
+            "tcp flags ! syn lets a SYN through", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy accept; tcp flags ! syn counter drop; }; }",
+            "tcp a->b:80", true
+        },
+        {
+            "tcp flags != 0x12 (the whole byte, listed as a number) drops a SYN", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy accept; tcp flags != syn | ack counter drop; }; }",
+            "tcp a->b:80", false
+        },
+        {
+            "tcp flags != syn lets a SYN through", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy accept; tcp flags != syn counter drop; }; }",
+            "tcp a->b:80", true
+        },
+        {
+            "iptables' ! --syn in nft (tcp flags & (fin|syn|rst|ack) != syn) lets a SYN through", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy accept; tcp flags & (fin | syn | rst | ack) != syn counter drop; }; }",
+            "tcp a->b:80", true
+        },
+        {
+            "tcp flags & (syn|ack) != syn|ack drops a SYN", Accepting,
+            "table ip dfwn_a { chain forward_c { type filter hook forward priority 0; policy accept; tcp flags & (syn | ack) != syn | ack counter drop; }; }",
+            "tcp a->b:80", false
+        },
     };
 
     // The shape of Docker 29's `ip docker-bridges` table (moby29-nftables-*.nft) with r2 as the
