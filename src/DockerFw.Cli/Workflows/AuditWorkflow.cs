@@ -33,6 +33,8 @@ internal sealed class AuditWorkflow(
         {
             OtherBackends = loaded.OtherBackends,
             ContainerMatrix = options.Containers,
+            // The reverse-path check asks them (oracle F33, seed 5076).
+            Routes = loaded.Routes.Complete ? loaded.Routes : null,
             Proxies = loaded.Proxies,
             Ipv6Read = loaded.Families.Contains(IpFamily.V6),
             Flannel = loaded.Flannel,

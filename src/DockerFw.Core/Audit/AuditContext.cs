@@ -34,6 +34,9 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
     /// <summary>Whether the report carries the container-by-container matrix (costlier on big hosts).</summary>
     public bool ContainerMatrix { get; init; }
 
+    /// <summary>The host's routes and policy rules when read whole (live mode, a bundle, --routes); null otherwise.</summary>
+    public Semantics.Routing.RoutingTable? Routes { get; init; }
+
     /// <summary>flannel's subnet.env when it was read; null: the fabric checks infer flannel from its rules.</summary>
     public Fabric.FlannelConfig? Flannel { get; init; }
 }

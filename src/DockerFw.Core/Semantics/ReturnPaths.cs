@@ -35,9 +35,34 @@ public abstract class ReturnPaths
 
     /// <summary>What the context knows: its routes when complete, else its addresses; null when neither.</summary>
     public static ReturnPaths? Of(EvaluationContext context, IpFamily family) =>
-        context.Routes is { Complete: true } routes ? RouteReturns.Of(routes, family)
-        : context.Addresses is { } addresses ? new AddressReturns(addresses, family, ReversePathCheck.Local(addresses, family))
-        : null;
+        Of(context.Routes, context.Addresses is { } addresses ? new AddressReturns(addresses, family, ReversePathCheck.Local(addresses, family)) : null, family);
+
+    /// <summary>
+    /// The routes' answers for the interfaces they name, the addresses' for the others (the audit's
+    /// model host has an uplink of its own, which no real route names); either alone when the other is unknown.
+    /// </summary>
+    public static ReturnPaths? Of(RoutingTable? routes, AddressReturns? addresses, IpFamily family) =>
+        (routes is { Complete: true } ? RouteReturns.Of(routes, family) : null, addresses) switch
+        {
+            ({ } routed, { } known) => new CombinedReturns(routed, known),
+            ({ } routed, null) => routed,
+            (null, var known) => known,
+        };
+}
+
+/// <summary>The routes' answers where they name the interface, the addresses' elsewhere.</summary>
+internal sealed class CombinedReturns(RouteReturns routes, AddressReturns addresses) : ReturnPaths
+{
+    private readonly HashSet<string> routed = [.. routes.Interfaces];
+
+    public override IEnumerable<string> Interfaces => routed.Union(addresses.Interfaces);
+
+    public override string Doubt => routes.Doubt == ReversePathCheck.UndecidedByRoutes
+        ? $"{ReversePathCheck.UndecidedByRoutes}; on an interface no route names, {ReversePathCheck.Undecided}"
+        : routes.Doubt;
+
+    public override ReturnSources For(string input, ReversePathCheck check) =>
+        routed.Contains(input) ? routes.For(input, check) : addresses.For(input, check);
 }
 
 /// <summary>
@@ -50,13 +75,16 @@ public sealed class AddressReturns(IEnumerable<InterfaceAddress> addresses, IpFa
 
     private readonly UInt128 max = family.AllOnes();
 
+    // Loose: a route back by any interface; the same union for every interface, made once.
+    private IntervalSet? anyInterface;
+
     public override IEnumerable<string> Interfaces => returns.Keys;
 
     public override string Doubt => ReversePathCheck.Undecided;
 
     public override ReturnSources For(string input, ReversePathCheck check)
     {
-        var passing = check.Loose ? returns.Values.Aggregate(IntervalSet.Empty, (all, s) => all.Union(s))
+        var passing = check.Loose ? anyInterface ??= IntervalSet.FromRanges(returns.Values.SelectMany(s => s.Ranges))
             : returns.TryGetValue(input, out var sources) ? sources : IntervalSet.Empty;
         return new ReturnSources(passing, passing.Complement(max));
     }

@@ -120,12 +120,18 @@ public sealed class HostModel
         IntervalSet? local = null)
     {
         var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)).Concat(interfaces ?? []),
-            local ?? LocalAddresses, detail, Addresses);
+            local ?? LocalAddresses, detail, Addresses, Routes);
         return Forwards ? rules : rules.WithoutForwarding(Bridges);
     }
 
     /// <summary>The addresses <c>--dst-type LOCAL</c> holds for in symbolic queries.</summary>
     public IntervalSet LocalAddresses { get; }
 
-    public EvaluationContext Context(bool? bridgeNetfilter) => new() { Addresses = Addresses, BridgeNetfilter = bridgeNetfilter };
+    public EvaluationContext Context(bool? bridgeNetfilter) => new() { Addresses = Addresses, BridgeNetfilter = bridgeNetfilter, Routes = Routes };
+
+    /// <summary>
+    /// The real host's routes, when read whole (live mode, a bundle, --routes): the reverse-path check
+    /// asks them for the interfaces they name (the bridges), the model's addresses for the others.
+    /// </summary>
+    public Semantics.Routing.RoutingTable? Routes { get; init; }
 }

@@ -39,6 +39,9 @@ public sealed class RouteReturns : ReturnPaths
     // By device, the runs whose route group names it: where an interface's answer differs from an unnamed one's.
     private readonly Lazy<Dictionary<string, List<int>>> runsByDevice;
 
+    // By device, the route groups that name it: the routes an IPv6 link-local lookup on it may end at.
+    private readonly Lazy<Dictionary<string, List<int>>> groupsByDevice;
+
     private RouteReturns(RoutingTable table, IpFamily family)
     {
         this.family = family;
@@ -52,6 +55,14 @@ public sealed class RouteReturns : ReturnPaths
         ranks = [.. grouped.Select(g => g.Key.Rank)];
         partition = RoutePartition.Of(family, grouped.Select((g, i) => (g.Key.Rank, g.Key.Destination, i)));
         Interfaces = [.. table.Routes.Where(r => r.Family == family).SelectMany(r => r.Devices).Distinct(StringComparer.Ordinal)];
+        groupsByDevice = new(() =>
+        {
+            var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var g = 0; g < groups.Length; g++)
+                foreach (var device in groups[g].SelectMany(r => r.Devices).Distinct(StringComparer.Ordinal))
+                    (index.TryGetValue(device, out var list) ? list : index[device] = []).Add(g);
+            return index;
+        });
         runsByDevice = new(() =>
         {
             var index = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -126,7 +137,7 @@ public sealed class RouteReturns : ReturnPaths
         var (lo, hi) = LinkLocalRange[0];
         var via = new List<Route[]>();
         var prefixes = new List<(int, AddressMask, int)>();
-        for (var i = 0; i < groups.Length; i++)
+        foreach (var i in groupsByDevice.Value.GetValueOrDefault(input) ?? [])
         {
             var (first, last) = groups[i][0].Destination.Bounds;
             if (last < lo || first > hi) continue;

@@ -27,11 +27,15 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
     /// address outside the container subnets may be local) and, optionally, the addresses whose
     /// connected routes it has.
     /// </summary>
-    public static HostKnowledge Of(IntervalSet? local, IEnumerable<InterfaceAddress>? connected, IpFamily family) =>
-        new(local, ImmutableDictionary<string, IntervalSet>.Empty)
+    /// <param name="routes">The host's routes, when read whole: they answer for the interfaces they name.</param>
+    public static HostKnowledge Of(IntervalSet? local, IEnumerable<InterfaceAddress>? connected, IpFamily family, Routing.RoutingTable? routes = null)
+    {
+        var addresses = local is not null && connected is not null ? new AddressReturns(connected, family, local) : null;
+        return new(local, ImmutableDictionary<string, IntervalSet>.Empty)
         {
-            ReturnSource = local is not null && connected is not null ? new(() => new AddressReturns(connected, family, local)) : null,
+            ReturnSource = addresses is not null || routes is { Complete: true } ? new(() => ReturnPaths.Of(routes, addresses, family)!) : null,
         };
+    }
 
     public static HostKnowledge From(EvaluationContext context, IpFamily family)
     {
@@ -46,8 +50,7 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
         {
             AddressedInterfaces = addressed is null && routed is null ? null
                 : [.. (addressed ?? []).Concat(routed?.Interfaces ?? []).Distinct(StringComparer.Ordinal)],
-            ReturnSource = routed is not null ? new(() => routed)
-                : context.Addresses is { } known ? new(() => new AddressReturns(known, family, local!)) : null,
+            ReturnSource = routed is not null || context.Addresses is not null ? new(() => ReturnPaths.Of(context, family)!) : null,
         };
     }
 

@@ -90,12 +90,13 @@ public sealed class SymbolicRuleset
     /// <summary>
     /// As above, with the host's addresses (loopback included) given directly as a set of the address
     /// dimension; null when unknown. <paramref name="connected"/>: the addresses whose connected
-    /// routes the host has (the reverse-path check's knowledge), when known.
+    /// routes the host has (the reverse-path check's knowledge), when known; <paramref name="routes"/>:
+    /// the host's routes, when read whole, which answer for the interfaces they name.
     /// </summary>
     public static SymbolicRuleset Compile(
         Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, IntervalSet? localAddresses, ReachDetail detail = ReachDetail.Rules,
-        IEnumerable<InterfaceAddress>? connected = null) =>
-        Compile(ruleset, interfaces, HostKnowledge.Of(localAddresses, connected, ruleset.Family), detail);
+        IEnumerable<InterfaceAddress>? connected = null, Routing.RoutingTable? routes = null) =>
+        Compile(ruleset, interfaces, HostKnowledge.Of(localAddresses, connected, ruleset.Family, routes), detail);
 
     private static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, HostKnowledge knowledge, ReachDetail detail)
     {

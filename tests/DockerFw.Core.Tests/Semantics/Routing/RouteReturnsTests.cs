@@ -189,4 +189,20 @@ public sealed class RouteReturnsTests
         Assert.Same(paths.For("br0", check), paths.For("br0", check with { Inverted = false }));
         Assert.Equal(["br0", "br3", "eth0", "lo"], paths.Interfaces.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void The_audits_model_uplink_which_no_route_names_keeps_the_answer_of_its_addresses()
+    {
+        // The audit's model host: the real bridges (named by the routes) and an uplink of its own.
+        var uplink = new InterfaceAddress("dfw-uplink0", IpFamily.V4, IpAddressValue.Parse("192.0.2.1", IpFamily.V4), 24);
+        var addresses = new AddressReturns([uplink], IpFamily.V4, ReversePathCheck.Local([uplink], IpFamily.V4));
+        var paths = ReturnPaths.Of(Host(V4), addresses, IpFamily.V4)!;
+        var strict = new ReversePathCheck(Inverted: true, Loose: false);
+        bool? Passes(string input, string source) => paths.For(input, strict).Passes(IpAddressValue.Parse(source, IpFamily.V4));
+
+        Assert.Equal(false, Passes("br0", "172.30.13.2"));
+        Assert.Equal(true, Passes("br0", "172.30.10.5"));
+        Assert.Equal(true, Passes("dfw-uplink0", "192.0.2.7"));
+        Assert.Null(Passes("dfw-uplink0", "8.8.8.8"));
+    }
 }
