@@ -28,6 +28,7 @@ internal sealed class BundleFileNames
             ["grep", "-H", "-s", ".", ..] => "sysctls.txt",
             ["grep", "-s", "^", Live.FlannelEnvFile.Path] => "flannel-subnet.env",
             ["ss", "-Hltunp"] => "ss-listening.txt",
+            ["ipset", "save"] => "ipset-save.txt",
             ["ps", ..] => "ps-proxies.txt",
             _ => "commands/" + Slug(string.Join('-', tool)) + ".txt",
         };

@@ -4,6 +4,7 @@ using DockerFw.Core.Docker;
 using DockerFw.Core.Host;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Syntax.NftJson;
 using DockerFw.Core.Text;
@@ -44,9 +45,11 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
 
         if (strict && nft is not null) nft = nft.Strict();
         var routes = input.Routes.Select(file => RouteListReader.Read(dumps.ReadFile(file, null).Text, file)).ToList();
+        var ipsetText = live is not null ? live.IpSets : input.IpSets is { } ipsetFile ? dumps.ReadFile(ipsetFile, null).Text : null;
+        var ipsets = ipsetText is null ? null : IpsetSaveReader.Read(ipsetText, live is not null ? "ipset save" : input.IpSets!);
         var proxyFile = input.Proxies is { } proxiesPath ? ProxyListingReader.Read(dumps.ReadFile(proxiesPath, null).Text, proxiesPath) : null;
         var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? [])
-            .Concat(routes.SelectMany(r => r.Diagnostics)).Concat(proxyFile?.Diagnostics ?? [])
+            .Concat(routes.SelectMany(r => r.Diagnostics)).Concat(ipsets?.Diagnostics ?? []).Concat(proxyFile?.Diagnostics ?? [])
             .Concat(live is null ? EmptyDumps(texts, rules, nft?.Value) : []).ToImmutableArray();
         if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
 
@@ -62,6 +65,10 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             ? read.CompletedFrom(dockerView)
             : dockerOrigin == DockerViewOrigin.Rules ? ProxyListeners.Unknown : ProxyListeners.AssumedFrom(dockerView);
 
+        var sets = ipsets?.Value?.WithoutSetsChangedBy([.. iptables, .. otherBackends.Rulesets]) ?? IpSetListing.Empty;
+        if (sets.Timed.Where(sets.Members.ContainsKey).ToList() is { Count: > 0 } timed)
+            notices = notices.Add($"ipset {string.Join(", ", timed)}: entries expire (timeout); answers hold for the members read now");
+
         var (flannel, flannelNotice) = Flannel(input, live?.FlannelEnv);
         if (flannelNotice is not null) notices = notices.Add(flannelNotice);
         return new LoadedHost(iptables, native, dockerView, dockerOrigin, live?.Settings ?? Core.Audit.HostSettings.Unknown, diagnostics, notices)
@@ -69,6 +76,7 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             Addresses = live?.Addresses,
             Routes = live?.Routes ?? (routes.Count > 0 ? RouteListReader.Concat(routes.Select(r => r.Value!)) : RoutingTable.Connected([], dockerView)),
             OtherBackends = [.. otherBackends.Rulesets],
+            IpSets = sets,
             NetworksInferred = networksInferred,
             Proxies = proxies,
             HostName = live?.Machine,

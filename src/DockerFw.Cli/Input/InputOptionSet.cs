@@ -52,6 +52,12 @@ internal sealed class InputOptionSet
         HelpName = "FILE",
     };
 
+    public Option<string?> IpSets { get; } = new("--ipsets")
+    {
+        Description = "Read the host's ipsets: the output of 'ipset save'",
+        HelpName = "FILE",
+    };
+
     public Option<string?> Proxies { get; } = new("--proxies")
     {
         Description = "Read the host's docker-proxy listeners: the output of 'ss -Hltunp' and/or 'ps -ww -o pid=,args= -C docker-proxy'",
@@ -93,6 +99,7 @@ internal sealed class InputOptionSet
         command.Options.Add(Docker);
         command.Options.Add(Netns);
         command.Options.Add(Routes);
+        command.Options.Add(IpSets);
         command.Options.Add(Proxies);
         command.Options.Add(FlannelEnv);
         command.Options.Add(Bundle);
@@ -110,6 +117,7 @@ internal sealed class InputOptionSet
     {
         DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
         Routes = [.. parsed.GetValue(Routes) ?? []],
+        IpSets = parsed.GetValue(IpSets),
         Proxies = parsed.GetValue(Proxies),
         FlannelEnv = parsed.GetValue(FlannelEnv),
         IptablesLegacy = parsed.GetValue(IptablesLegacy),

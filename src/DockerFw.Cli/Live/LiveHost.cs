@@ -28,6 +28,9 @@ internal sealed record LiveHost(
     /// <summary>The docker-proxy listeners of the namespace (<c>ss</c> and <c>ps</c>); null when they could not be read.</summary>
     public ImmutableArray<Core.Host.ProxyListener>? Proxies { get; init; }
 
+    /// <summary>The host's ipsets as <c>ipset save</c> prints them; null when ipset is not installed.</summary>
+    public string? IpSets { get; init; }
+
     /// <summary>flannel's subnet.env as the host holds it (<see cref="FlannelEnvFile"/>); null without one.</summary>
     public string? FlannelEnv { get; init; }
 

@@ -48,8 +48,22 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
 
         var (proxies, unread) = LiveProxies.Read(shell);
         var flannel = FlannelEnvFile.Read(shell);
+        var ipsets = IpSets(shell, all);
         if (unread is not null) all.Add(unread);
-        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies, FlannelEnv = flannel, Machine = LiveHost.NameOf(Environment.MachineName, input.Netns) };
+        return new LiveHost(dumps, other, nft, settings, bridges, HostAddresses.Parse(addr), routes, view, engine, all.ToImmutable()) { Proxies = proxies, FlannelEnv = flannel, IpSets = ipsets, Machine = LiveHost.NameOf(Environment.MachineName, input.Netns) };
+    }
+
+    /// <summary>
+    /// The sets as <c>ipset save</c> lists them; null without the tool (whose library makes the sets)
+    /// or when it fails: the rules that name a set then "may match", with a notice.
+    /// </summary>
+    private static string? IpSets(HostShell shell, ImmutableArray<string>.Builder notices)
+    {
+        if (!shell.IsInstalled("ipset")) return null;
+        var outcome = shell.Run("ipset", "save");
+        if (outcome.ExitCode == 0) return outcome.Stdout;
+        notices.Add($"{shell.Describe("ipset", "save")} failed ({outcome.Stderr.Trim()}): the members of the host's ipsets are unknown");
+        return null;
     }
 
     private static RoutingTable Routes(HostShell shell, string family)

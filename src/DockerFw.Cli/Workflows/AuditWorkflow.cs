@@ -38,6 +38,7 @@ internal sealed class AuditWorkflow(
             Proxies = loaded.Proxies,
             Ipv6Read = loaded.Families.Contains(IpFamily.V6),
             Flannel = loaded.Flannel,
+            IpSets = loaded.IpSets.Members,
         };
         if (options.Policy is { } policyFile)
         {

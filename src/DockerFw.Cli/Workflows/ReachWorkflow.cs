@@ -28,7 +28,7 @@ internal sealed class ReachWorkflow(HostLoader loader, StandardStreams streams, 
         // The host's routes, when read whole (live, a bundle, --routes): the reverse-path check asks them.
         var context = loaded.Routes.Complete ? options.Context with { Routes = loaded.Routes } : options.Context;
         return WorkflowOutcome<ReachResult>.Done(progress.Run($"following every packet of the query through {ruleset.Tables.Sum(t => t.Rules.Count())} rules",
-            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, context), query)));
+            () => SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces, context with { IpSets = loaded.IpSets.Members }), query)));
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal sealed class TraceWorkflow(HostLoader loader, StandardStreams streams, 
         // Live mode knows every address of the host, as does a --routes listing (its local table);
         // --host-address says so offline.
         var known = options.HostAddresses.IsEmpty ? loaded.Addresses ?? loaded.Routes.LocalAddresses() : null;
-        var context = known is null ? options.Context : options.Context with { Addresses = known };
+        var context = (known is null ? options.Context : options.Context with { Addresses = known }) with { IpSets = loaded.IpSets.Members };
         // The host's routes, when read whole (live, a bundle, --routes): the reverse-path check asks them.
         if (loaded.Routes.Complete) context = context with { Routes = loaded.Routes };
         var (routed, path, route) = Route(options, loaded, ruleset, packet!, context);

@@ -37,6 +37,10 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
     /// <summary>The host's routes and policy rules when read whole (live mode, a bundle, --routes); null otherwise.</summary>
     public Semantics.Routing.RoutingTable? Routes { get; init; }
 
+    /// <summary>The members of the host's ipsets by name (single-address sets), when read; the rest "may match".</summary>
+    public ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>> IpSets { get; init; } =
+        ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>>.Empty;
+
     /// <summary>flannel's subnet.env when it was read; null: the fabric checks infer flannel from its rules.</summary>
     public Fabric.FlannelConfig? Flannel { get; init; }
 }

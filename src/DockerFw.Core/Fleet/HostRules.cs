@@ -23,7 +23,7 @@ public sealed class HostRules
         var ruleset = host.Host.RulesetOrEmpty(IpFamily.V4);
         var bridges = host.Host.Docker.Networks.Select(n => n.Bridge).OfType<string>().ToList();
         var devices = host.Links.Select(l => l.Name).Concat(bridges).Distinct().Select(n => new InterfacePattern(n));
-        var rules = SymbolicRuleset.Compile(ruleset, devices, new EvaluationContext { Addresses = host.Host.Addresses });
+        var rules = SymbolicRuleset.Compile(ruleset, devices, new EvaluationContext { Addresses = host.Host.Addresses, IpSets = host.Host.IpSets.Members });
         _rules = host.Host.Settings.Forwarding(IpFamily.V4) == false ? rules.WithoutForwarding(bridges) : rules;
     }
 

@@ -47,6 +47,12 @@ public sealed record LoadedHost(
     public RoutingTable Routes { get; init; } = RoutingTable.Unknown;
 
     /// <summary>
+    /// The host's ipsets (<c>ipset save</c>, read live or from <c>--ipsets</c>), without those the rules
+    /// change themselves; empty when none were read, where every <c>-m set</c> "may match".
+    /// </summary>
+    public Semantics.IpSets.IpSetListing IpSets { get; init; } = Semantics.IpSets.IpSetListing.Empty;
+
+    /// <summary>
     /// Rules of the other iptables back end (iptables-legacy beside iptables-nft, or the reverse), when
     /// both hold tables: the kernel runs both for every packet.
     /// </summary>

@@ -53,6 +53,7 @@ public sealed class LiveHostReaderTests
         ["ip -4 -j rule show"] = ScriptedHost.Ok("""[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]"""),
         ["ip -6 -j rule show"] = ScriptedHost.Ok("""[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"}]"""),
         ["grep -s ^ /run/flannel/subnet.env"] = new CommandOutcome(2, "", ""),
+        ["ipset save"] = ScriptedHost.Ok("create blocked hash:ip family inet hashsize 1024 maxelem 65536\nadd blocked 203.0.113.9\n"),
         ["grep"] = new CommandOutcome(2, Sysctls, ""),
     };
 
@@ -71,6 +72,21 @@ public sealed class LiveHostReaderTests
         Assert.Equal(
             ["iptables-save", "ip6tables-save", "nft -j list ruleset", "ip -d -j addr show", "ip -4 -j route show table all", "ip -6 -j route show table all", "ip -4 -j rule show", "ip -6 -j rule show"],
             host.Commands.Take(8).Select(c => c["ip netns exec lab ".Length..]));
+    }
+
+    [Fact]
+    public void The_ipsets_are_read_with_ipset_save_and_a_failure_leaves_them_unknown_with_a_notice()
+    {
+        var read = Read(new ScriptedHost(Host()));
+        var failed = Read(new ScriptedHost(new Dictionary<string, CommandOutcome>(Host())
+        {
+            ["ipset save"] = new CommandOutcome(1, "", "ipset v7.17: Kernel error received: Operation not permitted\n"),
+        }));
+
+        Assert.Equal("create blocked hash:ip family inet hashsize 1024 maxelem 65536\nadd blocked 203.0.113.9\n", read.IpSets);
+        Assert.Null(failed.IpSets);
+        Assert.Contains("ip netns exec lab ipset save failed (ipset v7.17: Kernel error received: Operation not permitted): the members of the host's ipsets are unknown",
+            failed.Notices);
     }
 
     [Fact]

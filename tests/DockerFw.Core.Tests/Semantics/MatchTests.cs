@@ -122,7 +122,9 @@ public sealed class MatchTests
     [InlineData("-m addrtype --dst-type LOCAL", "127.0.0.53", "ACCEPT")]
     [InlineData("-m set --match-set blocked dst", "172.17.0.2", "ACCEPT")]
     [InlineData("-m set ! --match-set blocked dst", "172.17.0.9", "ACCEPT")]
-    [InlineData("-m set --match-set blocked src,dst", "172.17.0.2", "MAYBE")]
+    // A set that tests one address takes the first direction alone (ip_set_test; IpSetKernelTests).
+    [InlineData("-m set --match-set blocked src,dst", "172.17.0.2", "DROP")]
+    [InlineData("-m set --match-set blocked dst,src", "172.17.0.2", "ACCEPT")]
     public void Conditions_the_host_decides_are_exact_when_the_context_knows_the_host(string condition, string destination, string expected)
     {
         var context = new EvaluationContext

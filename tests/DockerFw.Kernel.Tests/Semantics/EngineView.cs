@@ -22,9 +22,9 @@ internal static class EngineView
         BridgeNetfilter = true,
     };
 
-    public static TraceResult Trace(Ruleset ruleset, Topology topology, Probe probe)
+    public static TraceResult Trace(Ruleset ruleset, Topology topology, Probe probe, EvaluationContext? context = null)
     {
-        var context = ContextOf(topology);
+        context ??= ContextOf(topology);
         var (packet, path) = Route(topology, probe, ValueOf(probe.To));
         var result = PacketTracer.Trace(ruleset, packet, path, context);
         if (result.Single is { } single && single.Packet.Destination != packet.Destination)

@@ -27,7 +27,8 @@ public static class ScenarioGenerator
         var larger = Larger(new Random(unchecked((seed * 15485863) + 41)), withPolicy, usedHostPorts);
         var options = Options(new Random(unchecked((seed * 32452843) + 53)), larger);
         var ufw = Ufw(new Random(Mixed(seed, 59)), options);
-        return FirewalldDraw.Draw(new Random(Mixed(seed, 61)), ufw);
+        var firewalld = FirewalldDraw.Draw(new Random(Mixed(seed, 61)), ufw);
+        return firewalld.WithTampers([.. firewalld.Tampers, .. TamperCatalogue.DrawIpsets(new Random(Mixed(seed, 67)), firewalld)]);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

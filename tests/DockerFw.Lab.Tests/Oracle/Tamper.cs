@@ -42,6 +42,8 @@ public static class TamperKinds
     public const string UfwRouteAllowPort = "ufw-route-allow-container-port";
     public const string UfwRouteDenyBetween = "ufw-route-deny-between-networks";
     public const string UfwAllowRouted = "ufw-default-allow-routed";
+    public const string IpsetDropToNetwork = "ipset-drop-to-network";
+    public const string IpsetDropFromContainer = "ipset-drop-from-container";
     public const string FirewalldRunning = "firewalld-running";
     public const string FirewalldDockerZoneDrop = "firewalld-docker-zone-target-drop";
     public const string FirewalldPolicyReject = "firewalld-policy-reject";

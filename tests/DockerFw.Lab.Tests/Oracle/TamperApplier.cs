@@ -70,6 +70,18 @@ public static partial class TamperApplier
             case IpForwardOff:
                 lab.MustInLab("sysctl", "-qw", "net.ipv4.ip_forward=0");
                 break;
+            case IpsetDropToNetwork:
+                lab.MustInLab("ipset", "create", "dfw-nets", "hash:net");
+                lab.MustInLab("ipset", "add", "dfw-nets", s.Spec.Networks.Single(n => n.Name == t.Other).Subnet);
+                if (t.Container is { } excepted)
+                    lab.MustInLab("ipset", "add", "dfw-nets", s.Endpoints.First(e => e.Container == excepted && e.Network == t.Other && e.Address is not null).Address!.ToString(), "nomatch");
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", Br(t.Network), "-m", "set", "--match-set", "dfw-nets", "dst", "-j", "DROP");
+                break;
+            case IpsetDropFromContainer:
+                lab.MustInLab("ipset", "create", "dfw-hosts", "hash:ip");
+                lab.MustInLab("ipset", "add", "dfw-hosts", Ip(t.Container));
+                lab.MustInLab(["iptables", "-I", "DOCKER-USER", "-m", "set", "--match-set", "dfw-hosts", "src,dst", .. ct, "-j", "DROP"]);
+                break;
             case LegacyDropBetween:
                 lab.MustInLab("iptables-legacy", "-A", "FORWARD", "-i", Br(t.Network), "-o", Br(t.Other), "-j", "DROP");
                 break;

@@ -47,6 +47,26 @@ public static class TamperCatalogue
     }
 
     /// <summary>
+    /// ipsets, from an eighth stream (each earlier seed keeps its host, with this on top): in one
+    /// scenario in four, a DOCKER-USER drop by an ipset made with the ipset tool, as fail2ban or an
+    /// admin's block list does: from one network to a user network's subnet with, half the time, one
+    /// container of it excepted by a <c>nomatch</c> entry (hash:net); or from one container's address
+    /// (hash:ip, matched <c>src,dst</c>: the kernel takes the first direction), NEW only half the time.
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawIpsets(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0 || scenario.Networks.Count == 0) return [];
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints).ToList();
+        if (random.Next(2) == 0 && served.Count > 0)
+            return [new Tamper(IpsetDropFromContainer, Container: served[random.Next(served.Count)].Name, Conntrack: random.Next(2) == 0)];
+        var to = scenario.Networks[random.Next(scenario.Networks.Count)].Name;
+        var from = scenario.Networks.Select(n => n.Name).Append("bridge").Where(n => n != to).ToList();
+        var on = scenario.Containers.Where(c => c.OwnBridgeEndpoints && (c.Mode == to || c.Connected.Contains(to))).ToList();
+        var excepted = on.Count > 0 && random.Next(2) == 0 ? on[random.Next(on.Count)].Name : null;
+        return [new Tamper(IpsetDropToNetwork, from[random.Next(from.Count)], to, excepted)];
+    }
+
+    /// <summary>
     /// The edits added after the first soaks (drawn from the generator's second stream, so earlier
     /// seeds keep their lists): in one scenario in four, a rule in the other iptables back end
     /// (iptables-legacy beside Docker's iptables-nft): both run for every packet.

@@ -35,7 +35,7 @@ public sealed class AuditInputs
             // A policy's publish ... on ADDRESS names host addresses too: a port bound to every address is judged on them.
             .Concat(context.Policy?.Publishes.SelectMany(p => p.Addresses).Where(a => a.Family == family)
                 .Select(a => Semantics.Symbolic.RuleCompiler.Intervals(a)).Where(i => i is not null && i.Cardinality == 1).Select(i => i!.Min) ?? []);
-        HostModel = new HostModel(Networks, hostIps, family, context.Host.Forwarding(family) != false) { Routes = context.Routes };
+        HostModel = new HostModel(Networks, hostIps, family, context.Host.Forwarding(family) != false) { Routes = context.Routes, IpSets = context.IpSets };
     }
 
     public AuditContext Context { get; }

@@ -101,6 +101,9 @@ public sealed class HostModel
 
     public ImmutableArray<InterfaceAddress> Addresses { get; }
 
+    /// <summary>The members of the host's ipsets, when read: <c>-m set</c> is exact for them (Docker 28 marks its bridges with sets).</summary>
+    public ImmutableDictionary<string, ImmutableArray<AddressMask>> IpSets { get; init; } = ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty;
+
     /// <summary>False when the host is known to route nothing of the family (ip_forward=0): bridges still switch.</summary>
     public bool Forwards { get; }
 
@@ -120,14 +123,14 @@ public sealed class HostModel
         IntervalSet? local = null)
     {
         var rules = SymbolicRuleset.Compile(ruleset, Bridges.Select(b => new InterfacePattern(b)).Append(new InterfacePattern(Uplink)).Concat(interfaces ?? []),
-            local ?? LocalAddresses, detail, Addresses, Routes);
+            local ?? LocalAddresses, detail, Addresses, Routes, IpSets);
         return Forwards ? rules : rules.WithoutForwarding(Bridges);
     }
 
     /// <summary>The addresses <c>--dst-type LOCAL</c> holds for in symbolic queries.</summary>
     public IntervalSet LocalAddresses { get; }
 
-    public EvaluationContext Context(bool? bridgeNetfilter) => new() { Addresses = Addresses, BridgeNetfilter = bridgeNetfilter, Routes = Routes };
+    public EvaluationContext Context(bool? bridgeNetfilter) => new() { Addresses = Addresses, BridgeNetfilter = bridgeNetfilter, Routes = Routes, IpSets = IpSets };
 
     /// <summary>
     /// The real host's routes, when read whole (live mode, a bundle, --routes): the reverse-path check

@@ -96,7 +96,8 @@ public sealed class HostCheck : IAuditCheck
             Chains = [.. filter.Chains.Select(c => c.Name == "FORWARD" ? c with { Policy = Verdict.Drop, Rules = [.. c.Rules.Take(jump)] } : c)],
         };
         var rules = SymbolicRuleset.Compile(inputs.Ruleset with { Tables = [cut] },
-            inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses);
+            inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses,
+            ipSets: inputs.HostModel.IpSets);
         var result = SymbolicEngine.Reach(rules, PacketPath.Forward, SymbolicPasses.DockerTraffic(rules.Space, inputs));
         var before = new List<ResponsibleRule>();
         var userAccepts = new List<ResponsibleRule>();

@@ -78,7 +78,7 @@ public sealed class MasqueradeCheck : IAuditCheck
         // about what the rules would rewrite.
         var nat = analysis.Inputs.HostModel.Forwards ? analysis.Passes.Nat : SymbolicRuleset.Compile(analysis.Inputs.NatOnly,
             analysis.Inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)),
-            analysis.Inputs.HostModel.LocalAddresses);
+            analysis.Inputs.HostModel.LocalAddresses, ipSets: analysis.Inputs.HostModel.IpSets);
         var owned = analysis.Inputs.Networks.Where(n => n.Subnet is not null)
             .Aggregate(IntervalSet.Empty, (s, n) => s.Union(IntervalSet.Range(n.Subnet!.Bounds.First, n.Subnet.Bounds.Last)));
         // Only sources outside the networks: Docker's own rules then never split the walk. One box per

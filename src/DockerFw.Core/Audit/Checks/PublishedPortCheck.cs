@@ -85,7 +85,8 @@ public sealed class PublishedPortCheck : IAuditCheck
         var inputs = analysis.Inputs;
         if (inputs.ViewInferred) yield break;
         var nat = SymbolicRuleset.Compile(inputs.NatOnly,
-            inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses);
+            inputs.Networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), inputs.HostModel.LocalAddresses,
+            ipSets: inputs.HostModel.IpSets);
         // DNAT happens in PREROUTING, which both paths share; the input path spares the walk nat
         // POSTROUTING, where every network's masquerade rule would cut the packets by source and
         // output interface (N x N regions, most of the audit's time on a host with many networks).

@@ -35,12 +35,16 @@ internal sealed class MarkCondition(MarkMask value, bool negated, bool connectio
     public override string Doubt => connection ? "connection mark unknown" : "packet mark unknown";
 }
 
-/// <summary><c>-m set --match-set NAME DIRS</c>: exact when the context lists the set's members.</summary>
+/// <summary>
+/// <c>-m set --match-set NAME DIRS</c>: exact when the context lists the set's members. The sets it
+/// lists test one address, and the kernel's match of such a set takes the first direction alone
+/// (ip_set_test reads as many as the set has dimensions).
+/// </summary>
 internal sealed class SetCondition(SetMatch match) : Condition
 {
     public override Truth Test(Branch p, EvaluationContext context)
     {
-        if (match.Directions.Length != 1 || !context.IpSets.TryGetValue(match.SetName, out var members)) return Truth.Maybe;
+        if (!context.IpSets.TryGetValue(match.SetName, out var members)) return Truth.Maybe;
         var source = match.Directions[0] == AddressField.Source;
         if (!p.Knows(source ? PacketFields.Source : PacketFields.Destination)) return Truth.Maybe;
         var address = source ? p.Source : p.Destination;
@@ -57,9 +61,7 @@ internal sealed class SetCondition(SetMatch match) : Condition
         return TruthExtensions.From(found).NegateIf(match.Negated);
     }
 
-    public override string Doubt => match.Directions.Length == 1
-        ? $"members of ipset '{match.SetName}' unknown"
-        : $"ipset '{match.SetName}' has {match.Directions.Length} dimensions ({match.FormatDirections()}); not evaluated";
+    public override string Doubt => $"the members of ipset '{match.SetName}' are not known (audit live, or give --ipsets with 'ipset save')";
 }
 
 /// <summary>

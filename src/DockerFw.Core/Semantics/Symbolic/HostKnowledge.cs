@@ -25,13 +25,14 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
     /// <summary>
     /// Knowledge of a host given as its local addresses (a set: the audit's model host, whose every
     /// address outside the container subnets may be local) and, optionally, the addresses whose
-    /// connected routes it has.
+    /// connected routes it has and the members of its ipsets.
     /// </summary>
     /// <param name="routes">The host's routes, when read whole: they answer for the interfaces they name.</param>
-    public static HostKnowledge Of(IntervalSet? local, IEnumerable<InterfaceAddress>? connected, IpFamily family, Routing.RoutingTable? routes = null)
+    public static HostKnowledge Of(IntervalSet? local, IEnumerable<InterfaceAddress>? connected, IpFamily family, Routing.RoutingTable? routes = null,
+        ImmutableDictionary<string, ImmutableArray<AddressMask>>? ipSets = null)
     {
         var addresses = local is not null && connected is not null ? new AddressReturns(connected, family, local) : null;
-        return new(local, ImmutableDictionary<string, IntervalSet>.Empty)
+        return new(local, ipSets is null ? ImmutableDictionary<string, IntervalSet>.Empty : SetsOf(ipSets, family))
         {
             ReturnSource = addresses is not null || routes is { Complete: true } ? new(() => ReturnPaths.Of(routes, addresses, family)!) : null,
         };
@@ -41,12 +42,10 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
     {
         var local = context.Addresses is { } addresses ? ReversePathCheck.Local(addresses, family) : null;
 
-        var sets = context.IpSets.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.Where(m => m.Family == family)
-            .Select(RuleCompiler.Intervals).Aggregate(IntervalSet.Empty, (s, m) => m is null ? s : s.Union(m)));
         // The routes, when known, are built once per table (RouteReturns.Of) and name their devices now.
         var routed = context.Routes is { Complete: true } routes ? Routing.RouteReturns.Of(routes, family) : null;
         var addressed = context.Addresses?.Where(a => a.Family == family).Select(a => a.Interface);
-        return new HostKnowledge(local, sets)
+        return new HostKnowledge(local, SetsOf(context.IpSets, family))
         {
             AddressedInterfaces = addressed is null && routed is null ? null
                 : [.. (addressed ?? []).Concat(routed?.Interfaces ?? []).Distinct(StringComparer.Ordinal)],
@@ -56,6 +55,11 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
 
     // No interface's name: how an other-symbol (names nothing lists) is answered.
     private const string Unlisted = "\0unlisted";
+
+    // A set's members of the family as one set of the address dimension (those of the other family never match).
+    private static ImmutableDictionary<string, IntervalSet> SetsOf(ImmutableDictionary<string, ImmutableArray<AddressMask>> sets, IpFamily family) =>
+        sets.ToImmutableDictionary(kv => kv.Key, kv => IntervalSet.FromRanges(kv.Value.Where(m => m.Family == family)
+            .Select(RuleCompiler.Intervals).OfType<IntervalSet>().SelectMany(m => m.Ranges)));
 
     /// <summary>
     /// The parts of <paramref name="shapes"/> where the reverse-path check makes the rule match:

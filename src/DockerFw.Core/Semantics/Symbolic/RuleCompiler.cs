@@ -139,7 +139,8 @@ internal static class RuleCompiler
                 case AddrTypeMatch at when host.LocalAddresses is { } local && at.Types is ["LOCAL"]:
                     Constrain(Field(at.Field), local, at.Negated);
                     break;
-                case SetMatch set when set.Directions.Length == 1 && host.IpSets.TryGetValue(set.SetName, out var members):
+                // The known sets test one address: the kernel takes the first direction alone.
+                case SetMatch set when host.IpSets.TryGetValue(set.SetName, out var members):
                     Constrain(Field(set.Directions[0]), members, set.Negated);
                     break;
                 case TcpFlagsMatch f:
@@ -288,7 +289,7 @@ internal static class RuleCompiler
     private static string Undecidable(Match match) => match switch
     {
         AddrTypeMatch => "address types depend on the host's addresses",
-        SetMatch s => $"the members of ipset {s.SetName} are not in the dump",
+        SetMatch s => $"the members of ipset {s.SetName} are not known (audit live, or give --ipsets with 'ipset save')",
         MarkMatch => "connection marks are not a dimension of reach",
         PhysdevInterfaceMatch or PhysdevFlagMatch => "bridge ports are not a dimension of reach",
         ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",

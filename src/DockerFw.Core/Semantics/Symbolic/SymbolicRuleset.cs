@@ -91,12 +91,14 @@ public sealed class SymbolicRuleset
     /// As above, with the host's addresses (loopback included) given directly as a set of the address
     /// dimension; null when unknown. <paramref name="connected"/>: the addresses whose connected
     /// routes the host has (the reverse-path check's knowledge), when known; <paramref name="routes"/>:
-    /// the host's routes, when read whole, which answer for the interfaces they name.
+    /// the host's routes, when read whole, which answer for the interfaces they name; <paramref name="ipSets"/>:
+    /// the members of the host's ipsets, when read.
     /// </summary>
     public static SymbolicRuleset Compile(
         Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, IntervalSet? localAddresses, ReachDetail detail = ReachDetail.Rules,
-        IEnumerable<InterfaceAddress>? connected = null, Routing.RoutingTable? routes = null) =>
-        Compile(ruleset, interfaces, HostKnowledge.Of(localAddresses, connected, ruleset.Family, routes), detail);
+        IEnumerable<InterfaceAddress>? connected = null, Routing.RoutingTable? routes = null,
+        ImmutableDictionary<string, ImmutableArray<AddressMask>>? ipSets = null) =>
+        Compile(ruleset, interfaces, HostKnowledge.Of(localAddresses, connected, ruleset.Family, routes, ipSets), detail);
 
     private static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, HostKnowledge knowledge, ReachDetail detail)
     {

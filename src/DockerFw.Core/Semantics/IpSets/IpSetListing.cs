@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.IpSets;
+
+/// <summary>
+/// The host's ipsets as <c>ipset save</c> lists them: the members of every set whose match tests one
+/// address (hash:ip, hash:net, bitmap:ip), resolved to the addresses the kernel finds in it, and the
+/// names of the others, which stay unknown (their rules "may match").
+/// </summary>
+/// <param name="Members">By set name: exactly the addresses the set matches (<c>nomatch</c> entries taken out).</param>
+/// <param name="Unread">Sets listed but not resolved, with their type (hash:ip,port, list:set...).</param>
+/// <param name="Timed">Sets whose entries expire (<c>timeout</c>): their members are those of the moment they were read.</param>
+public sealed record IpSetListing(
+    ImmutableDictionary<string, ImmutableArray<AddressMask>> Members,
+    ImmutableArray<(string Name, string Type)> Unread,
+    ImmutableArray<string> Timed)
+{
+    public static IpSetListing Empty { get; } = new(ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty, [], []);
+
+    /// <summary>
+    /// The listing without the sets the rules themselves change (<c>-j SET --add-set/--del-set</c>):
+    /// what such a set holds depends on the traffic before, not on the moment it was read.
+    /// </summary>
+    public IpSetListing WithoutSetsChangedBy(IEnumerable<Model.Ruleset> rulesets) =>
+        this with { Members = Members.RemoveRange(ChangedBy(rulesets)) };
+
+    public static IEnumerable<string> ChangedBy(IEnumerable<Model.Ruleset> rulesets) =>
+        from ruleset in rulesets
+        from table in ruleset.Tables
+        from chain in table.Chains
+        from rule in chain.Rules
+        let target = rule.Target as Model.Targets.ExtensionTarget
+        where target is { ExtensionName: "SET" }
+        from option in target.Options
+        where option.Name is "--add-set" or "--del-set" && option.Arguments.Length > 0
+        select option.Arguments[0];
+}
