@@ -59,6 +59,13 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 routes.AddRange(["--routes", Path.Combine(dir.FullName, file)]);
             }
 
+            // And the ipsets, where recorded: -m set asks their members.
+            if (dumps.TryGetValue("ipset.save", out var ipsets))
+            {
+                File.WriteAllText(Path.Combine(dir.FullName, "ipset.save"), ipsets);
+                routes.AddRange(["--ipsets", Path.Combine(dir.FullName, "ipset.save")]);
+            }
+
             // Both iptables back ends run for every packet, the other's tables beside this one's (Docker's DNAT
             // in one, a drop of the DNATed packet in the other): reach is given both, as a user would.
             var legacy = dumps.GetValueOrDefault("iptables-legacy-save", "").Contains('*', StringComparison.Ordinal);

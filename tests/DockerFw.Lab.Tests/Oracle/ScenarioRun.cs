@@ -129,6 +129,8 @@ public static class ScenarioRun
             // The routes (reach's reverse-path check asks them), as live mode reads them.
             ["ip-route-v4.json"] = lab.InLab("ip", "-4", "-j", "route", "show", "table", "all").Out,
             ["ip-route-v6.json"] = lab.InLab("ip", "-6", "-j", "route", "show", "table", "all").Out,
+            // The ipsets (-m set asks their members), as live mode reads them.
+            ["ipset.save"] = lab.InLab("ipset", "save").Out,
             ["audit.json"] = auditJson,
         };
     }
