@@ -58,8 +58,8 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withUfw.Count, 70, 130);
         Assert.All(withUfw, s =>
         {
-            var first = s.Tampers.ToList().FindIndex(t => t.Kind == TamperKinds.UfwEnabled);
-            Assert.True(first >= 0 && s.Tampers.Skip(first).All(t => t.Kind.StartsWith("ufw-", StringComparison.Ordinal)), s.Describe());
+            var first = BeforeIpsets(s).FindIndex(t => t.Kind == TamperKinds.UfwEnabled);
+            Assert.True(first >= 0 && BeforeIpsets(s).Skip(first).All(t => t.Kind.StartsWith("ufw-", StringComparison.Ordinal)), s.Describe());
             if (s.Tampers.Any(t => t.Kind == TamperKinds.UfwRouteAllowPort)) Assert.Contains(s.Tampers, t => t.Kind == TamperKinds.UfwDockerRecipe);
         });
         Assert.Contains(withUfw, s => s.Tampers.Any(t => t.Kind == TamperKinds.UfwDockerRecipe));
@@ -77,8 +77,8 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withFirewalld.Count, 50, 110);
         Assert.All(withFirewalld, s =>
         {
-            var first = s.Tampers.ToList().FindIndex(t => t.Kind == TamperKinds.FirewalldRunning);
-            var own = s.Tampers.Skip(first + 1).ToList();
+            var first = BeforeIpsets(s).FindIndex(t => t.Kind == TamperKinds.FirewalldRunning);
+            var own = BeforeIpsets(s).Skip(first + 1).ToList();
             Assert.True(first >= 0 && own.All(t => t.Kind.StartsWith("firewalld-", StringComparison.Ordinal)), s.Describe());
             Assert.DoesNotContain(s.Tampers, t => t.Kind.StartsWith("ufw-", StringComparison.Ordinal));
             // A reload drops run-time edits: the permanent ones are made first.
@@ -87,4 +87,28 @@ public sealed class ScenarioGeneratorTests
         foreach (var kind in new[] { TamperKinds.FirewalldDockerZoneDrop, TamperKinds.FirewalldPolicyReject, TamperKinds.FirewalldAddPort, TamperKinds.FirewalldAddService, TamperKinds.FirewalldRichRejectSource, TamperKinds.FirewalldMasquerade, TamperKinds.FirewalldForwardPort })
             Assert.Contains(withFirewalld, s => s.Tampers.Any(t => t.Kind == kind));
     }
+
+    [Fact]
+    public void One_host_in_four_gets_an_ipset_drop_after_every_other_edit_of_either_kind()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withIpsets = scenarios.Where(s => s.Tampers.Any(IsIpset)).ToList();
+
+        Assert.InRange(withIpsets.Count, 70, 130);
+        Assert.All(withIpsets, s =>
+        {
+            Assert.True(s.Tampers.SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
+            var drop = s.Tampers.Single(IsIpset);
+            if (drop.Kind == TamperKinds.IpsetDropToNetwork)
+                Assert.True(drop.Network != drop.Other && s.Networks.Any(n => n.Name == drop.Other), s.Describe());
+        });
+        Assert.Contains(withIpsets, s => s.Tampers.Any(t => t.Kind == TamperKinds.IpsetDropFromContainer));
+        Assert.Contains(withIpsets, s => s.Tampers.Any(t => t.Kind == TamperKinds.IpsetDropToNetwork && t.Container is not null));
+        Assert.Contains(withIpsets, s => s.Tampers.Any(t => t.Kind == TamperKinds.IpsetDropToNetwork && t.Container is null));
+    }
+
+    private static bool IsIpset(Tamper t) => t.Kind.StartsWith("ipset-", StringComparison.Ordinal);
+
+    // The edits drawn before the eighth stream's ipset drop, which comes last.
+    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t))];
 }
