@@ -54,6 +54,8 @@ internal sealed class FmtCommand(DumpLoader loader, StandardStreams streams) : I
         var problems = options.Validate();
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
+        // Done already at the start of `dockerfw fmt` (Program.Main); not yet in `docker fw fmt`.
+        HugePages.AdviseHeap();
         var dumps = options.File is null
             ? loader.ReadIptables(InputOptions.Live with { Netns = options.Netns })
             : [loader.ReadFile(options.File, options.Family)];

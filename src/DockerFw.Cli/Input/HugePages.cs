@@ -38,7 +38,13 @@ internal static partial class HugePages
     /// allocated next huge pages (<see cref="CommitAhead"/>); false where the range is not found or not
     /// advised (nothing changes then).
     /// </summary>
-    public static bool AdviseHeap()
+    public static bool AdviseHeap() => advised ??= Advise();
+
+    // Once per process: Program.Main advises at the start of `dockerfw fmt`, fmt itself again for a run it did not
+    // recognise (`docker fw fmt`, after docker's global options), where the second call finds the first's answer.
+    private static bool? advised;
+
+    private static bool Advise()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Switch) == "0") return false;
         try
