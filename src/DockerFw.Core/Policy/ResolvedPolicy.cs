@@ -77,6 +77,13 @@ public sealed record ResolvedPolicy(
     /// <summary>Docker's legacy links the policy keeps (every one it declares, unless a network block leaves it out).</summary>
     public ImmutableArray<KeptLink> Links { get; init; } = [];
 
+    /// <summary>
+    /// The members of the host's ipsets (read live or with <c>--ipsets</c>), which the plan's proof
+    /// keeps: a plan changes rules, never a set, so the after-state's <c>-m set</c> asks the same members.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>> IpSets { get; init; } =
+        ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>>.Empty;
+
     /// <summary>Where <c>docker-user default</c> was written (none: the default <c>return</c>).</summary>
     public SourceSpan DockerUserAt { get; init; } = SourceSpan.None;
 

@@ -25,7 +25,8 @@ internal static class PublishProof
         var loopback = family == IpFamily.V4 ? RuleCompiler.Intervals(AddressMask.FromPrefix(family, (UInt128)127 << 24, 8))! : IntervalSet.Single(1);
         var possible = PublishJudge.PossibleHosts(policy, family);
         var verdicts = PublishJudge.Judge(policy, family, possible, hosts => SymbolicRuleset.Compile(after,
-            policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)).Append(new InterfacePattern(HostModel.Uplink)), hosts.Union(loopback)));
+            policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)).Append(new InterfacePattern(HostModel.Uplink)), hosts.Union(loopback),
+            ipSets: policy.IpSets));
         return verdicts.GroupBy(v => (v.Publish, v.Member)).Select(g => g.First())
             .Select(v => PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), Refusal(v, possible)));
     }

@@ -25,6 +25,7 @@ internal sealed record PolicyView(SymbolicRuleset Rules)
         var family = ruleset.Family;
         var containers = policy.Members.Select(m => m.AddressOf(family)).OfType<UInt128>()
             .Aggregate(IntervalSet.Empty, (s, a) => s.Union(IntervalSet.Single(a)));
-        return new(SymbolicRuleset.Compile(ruleset, policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), containers.Complement(family.AllOnes())));
+        return new(SymbolicRuleset.Compile(ruleset, policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), containers.Complement(family.AllOnes()),
+            ipSets: policy.IpSets));
     }
 }
