@@ -44,7 +44,11 @@ internal static partial class HugePages
     // recognise (`docker fw fmt`, after docker's global options), where the second call finds the first's answer.
     private static bool? advised;
 
-    private static bool Advise()
+    /// <summary>
+    /// Advises the heap as it is now, whatever an earlier call did: the collector's decommits map its
+    /// memory anew (without the advice), so a test in a process that has run fmt before asks again.
+    /// </summary>
+    internal static bool Advise()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Switch) == "0") return false;
         try
