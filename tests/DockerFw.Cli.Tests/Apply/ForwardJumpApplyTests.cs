@@ -90,14 +90,4 @@ public sealed class ForwardJumpApplyTests : IDisposable
         ["--docker", Path.Combine(Host, "docker-networks.json"), "--docker", Path.Combine(Host, "docker-containers.json")];
 
     private List<string> Forward() => [.. netns.Exec("iptables", "-S", "FORWARD").Split('\n').Where(l => l.StartsWith("-A FORWARD", StringComparison.Ordinal))];
-
-    /// <summary>Input that does something while the confirmation is awaited, then ends.</summary>
-    private sealed class ActingReader(Action meanwhile) : TextReader
-    {
-        public override string? ReadLine()
-        {
-            meanwhile();
-            return null;
-        }
-    }
 }

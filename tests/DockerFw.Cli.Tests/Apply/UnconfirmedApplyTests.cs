@@ -201,16 +201,6 @@ public sealed class UnconfirmedApplyTests : IDisposable
 
     private string InNs(params string[] command) => netns.Exec(command);
 
-    /// <summary>Input that does something while the confirmation is awaited, then ends.</summary>
-    private sealed class ActingReader(Action meanwhile) : TextReader
-    {
-        public override string? ReadLine()
-        {
-            meanwhile();
-            return null;
-        }
-    }
-
     /// <summary>
     /// The host as it is, with a 3-second limit per tool, except that the plan's iptables-restore
     /// (<c>restore</c>), or the iptables-save after it (<c>read-back</c>), hangs: what a stuck xtables

@@ -71,33 +71,5 @@ public sealed class ForwardJumpLabTests
     private List<string> Forward() =>
         [.. lab.MustInLab("iptables", "-S", "FORWARD").Split('\n').Where(l => l.StartsWith("-A FORWARD", StringComparison.Ordinal))];
 
-    /// <summary>Applies with a confirmation wait during which <paramref name="meanwhile"/> happens, then input ends unconfirmed.</summary>
-    private (int Exit, string Output) ApplyUnconfirmed(Action meanwhile)
-    {
-        var folder = Directory.CreateTempSubdirectory("dfw-lab-jump-").FullName;
-        var policy = Path.Combine(folder, "shop.policy");
-        File.WriteAllText(policy, Policy);
-        var output = new StringWriter { NewLine = "\n" };
-        try
-        {
-            var exit = DockerFwApp.Run(
-                ["apply", "--policy", policy, "--netns", lab.Netns, "--docker-host", lab.DockerHost, "--yes", "--confirm-timeout", "120", "--backup-dir", folder],
-                new StandardStreams(new ActingReader(meanwhile), output, output));
-            return (exit, output.ToString());
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>Input that does something while the confirmation is awaited, then ends.</summary>
-    private sealed class ActingReader(Action meanwhile) : TextReader
-    {
-        public override string? ReadLine()
-        {
-            meanwhile();
-            return null;
-        }
-    }
+    private (int Exit, string Output) ApplyUnconfirmed(Action meanwhile) => UnconfirmedApply.Run(lab, Policy, meanwhile);
 }
