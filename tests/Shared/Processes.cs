@@ -58,6 +58,28 @@ public static class Processes
     public static void Signal(int pid, string signal) =>
         Run("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
+    /// <summary>
+    /// The process's state letter from /proc (R, S, Z...), or null once it is gone. A process can exit
+    /// between any two reads of /proc, so its stat file vanishing mid-read is an answer, not an error.
+    /// </summary>
+    public static char? State(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The command name (in parentheses) may hold spaces; the state follows its closing one.
+            var close = stat.LastIndexOf(')');
+            return close >= 0 && close + 2 < stat.Length ? stat[close + 2] : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The process exists and is not a zombie waiting for its parent.</summary>
+    public static bool Alive(int pid) => State(pid) is { } state && state != 'Z';
+
     private static ProcessStartInfo Redirected(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
     {
         var start = new ProcessStartInfo(program)

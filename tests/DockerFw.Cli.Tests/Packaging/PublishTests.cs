@@ -119,8 +119,9 @@ public sealed class PublishTests : IDisposable
         var until = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < until)
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('S') && Directory.GetDirectories($"/proc/{pid}/task").Length >= 2)
+            var state = Processes.State(pid);
+            if (state is null) return false;
+            if (state == 'S' && Directory.GetDirectories($"/proc/{pid}/task").Length >= 2)
             {
                 Thread.Sleep(200);
                 return true;

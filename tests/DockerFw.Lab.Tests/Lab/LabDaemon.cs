@@ -225,9 +225,9 @@ public abstract class LabDaemon : IDisposable
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)) return;
         if (!Processes.Run("kill", [pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok) return;
         var deadline = DateTime.UtcNow + grace;
-        while (DateTime.UtcNow < deadline && Directory.Exists($"/proc/{pid}")) Thread.Sleep(100);
-        if (Directory.Exists($"/proc/{pid}")) Processes.Run("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        while (Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] != "Z" && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(5))
+        while (DateTime.UtcNow < deadline && Processes.State(pid) is not null) Thread.Sleep(100);
+        if (Processes.State(pid) is not null) Processes.Run("kill", ["-9", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        while (Processes.Alive(pid) && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(5))
             Thread.Sleep(100);
     }
 

@@ -85,8 +85,8 @@ public sealed class Firewalld
             if (!File.Exists(file) || !int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             Processes.Signal(pid, "TERM");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (DateTime.UtcNow < deadline && Running(pid)) Thread.Sleep(100);
-            if (Running(pid)) Processes.Signal(pid, "KILL");
+            while (DateTime.UtcNow < deadline && Processes.Alive(pid)) Thread.Sleep(100);
+            if (Processes.Alive(pid)) Processes.Signal(pid, "KILL");
         }
     }
 
@@ -144,7 +144,4 @@ public sealed class Firewalld
 
         throw new InvalidOperationException($"no {what} after 90 s: {Log()}");
     }
-
-    private static bool Running(int pid) =>
-        Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/stat").Split(' ')[2] != "Z";
 }
