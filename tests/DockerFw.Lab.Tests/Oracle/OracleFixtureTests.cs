@@ -67,12 +67,14 @@ public sealed class OracleFixtureTests
         // The host's ipsets, as live mode read them, where the oracle recorded them.
         var ipsets = Path.Combine(dir, "ipset.save");
         string[] sets = File.Exists(ipsets) ? ["--ipsets", ipsets] : [];
+        // And its routes, as live mode reads them and the oracle gives them to reach: the reverse-path check asks them (F33).
+        string[] routes = [.. new[] { "ip-route-v4.json", "ip-route-v6.json" }.Select(f => Path.Combine(dir, f)).Where(File.Exists).SelectMany(f => new[] { "--routes", f })];
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var exit = DockerFwApp.Run(
             ["audit", "--iptables", Path.Combine(dir, "iptables-save"), "--ip6tables", Path.Combine(dir, "ip6tables-save"),
              "--nft", Path.Combine(dir, "nft.json"), "--docker", Path.Combine(dir, "docker-networks.json"),
-             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. engine, .. other, .. sets, .. policyOption, .. sysctls],
+             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. engine, .. other, .. sets, .. routes, .. policyOption, .. sysctls],
             new StandardStreams(new StringReader(""), output, error));
         Assert.True(exit is 0 or 1, $"audit exited {exit}: {error}");
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
