@@ -32,7 +32,8 @@ internal sealed class TestNamespace : IDisposable
     public void Dispose()
     {
         Run("ip", ["netns", "delete", Name]);
-        File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Name));
+        // None when no apply ran into it; /run/dockerfw itself is missing on a fresh machine until one runs.
+        if (DockerFw.Cli.Apply.ApplyLock.PathFor(Name) is { } lockFile && File.Exists(lockFile)) File.Delete(lockFile);
     }
 
     /// <summary>An iptables-save listing without its comments and chain counters, to compare two states of the rules.</summary>

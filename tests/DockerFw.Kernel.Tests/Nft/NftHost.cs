@@ -156,7 +156,8 @@ internal sealed class NftHost : IDisposable
         }
 
         foreach (var ns in All) Run(null, "ip", "netns", "delete", ns);
-        File.Delete(DockerFw.Cli.Apply.ApplyLock.PathFor(Host));
+        // None when no apply ran into it; /run/dockerfw itself is missing on a fresh machine until one runs.
+        if (DockerFw.Cli.Apply.ApplyLock.PathFor(Host) is { } lockFile && File.Exists(lockFile)) File.Delete(lockFile);
         Directory.Delete(Folder, recursive: true);
     }
 
