@@ -76,6 +76,8 @@ internal sealed partial class AuditJsonFormatter
             NullableString(json, "ports", flow.Ports);
             // Written only when the flow holds for some source ports: absent means any.
             if (flow.SourcePorts is { } sources) json.WriteString("source_ports", sources);
+            // Written only when the flow holds for some of the sources asked about (oracle F34): absent means every one.
+            if (flow.Sources is { } from) json.WriteString("sources", from);
             NullableString(json, "destinations", flow.Destinations);
             json.WriteString("kind", flow.Kind);
             json.WriteBoolean("possible", flow.Possible);

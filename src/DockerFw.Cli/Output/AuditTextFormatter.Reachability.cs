@@ -114,6 +114,7 @@ internal sealed partial class AuditTextFormatter
     private static string FlowText(AllowedFlow flow)
     {
         var ports = flow.Ports is null ? "" : $" port {flow.Ports}";
+        if (flow.Sources is { } from) ports += $" from {from}";
         if (flow.SourcePorts is { } sources) ports += " " + Core.Audit.Analysis.FlowWords.SourcePorts(sources);
         var to = flow.Destinations is null ? "" : $" to {flow.Destinations}";
         var possible = flow.Possible ? ", only possibly (depends on what the dump cannot show)" : "";

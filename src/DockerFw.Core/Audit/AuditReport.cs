@@ -86,11 +86,13 @@ public enum ReachabilityVerdict
 /// <summary>
 /// A set of new connections the rules let through: protocol, destination ports and addresses (null:
 /// any), whether replies come back (<c>connection</c>) or die (<c>one-way</c>), whether it only may
-/// pass because it depends on something the dump cannot decide, and the source ports it holds for
-/// (null: any). A flow that holds only from some source ports (a link's reply rule, a drop whose
-/// replies die only for one client port) says which, so its kind is true of every packet it names.
+/// pass because it depends on something the dump cannot decide, the source ports it holds for (null:
+/// any) and the source addresses (null: every one the question was about; <c>any but ...</c> names
+/// those left out). A flow that holds only from some source ports (a link's reply rule, a drop whose
+/// replies die only for one client port) or some sources (a network's containers whose replies die,
+/// oracle F34) says which, so its kind is true of every packet it names.
 /// </summary>
-public sealed record AllowedFlow(string Protocol, string? Ports, string? Destinations, string Kind, bool Possible = false, string? SourcePorts = null);
+public sealed record AllowedFlow(string Protocol, string? Ports, string? Destinations, string Kind, bool Possible = false, string? SourcePorts = null, string? Sources = null);
 
 /// <summary>New connections from containers of one network to containers of another (or the same).</summary>
 public sealed record ReachabilityEntry(string From, string To, ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows)

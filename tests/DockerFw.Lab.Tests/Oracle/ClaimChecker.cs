@@ -58,8 +58,9 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             var to = Subnets(e.GetProperty("to").GetString()!, six);
             var probes = between.Where(r => r.Probe.Source is { } s && from.Any(n => n.Contains(s)) && to.Any(n => n.Contains(r.Probe.Destination))).ToList();
             var claim = $"network {e.GetProperty("from").GetString()} -> {e.GetProperty("to").GetString()}{(six ? " over IPv6" : "")} is {e.GetProperty("verdict").GetString()}{Flows(e)}";
-            // A network's flows do not name sources: a flow may hold for some containers only, so only "what passed lies in a flow" is decided.
-            Verdict(six ? "network-matrix-v6" : "network-matrix", e, probes, claim, exactFlows: false);
+            // A network's flows name their sources where they differ (F34): a flow holds for every source it names, so what it
+            // surely covers must pass, as in the container matrix.
+            Verdict(six ? "network-matrix-v6" : "network-matrix", e, probes, claim, exactFlows: true);
         }
     }
 
@@ -254,7 +255,8 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             JsonValueKind.Array => string.Join(',', v.EnumerateArray().Select(x => x.GetString())),
             _ => v.ToString(),
         };
-        var sources = f.TryGetProperty("source_ports", out var sp) ? $" from source ports {sp.GetString()}" : "";
+        var sources = (f.TryGetProperty("sources", out var from) ? $" from {from.GetString()}" : "")
+            + (f.TryGetProperty("source_ports", out var sp) ? $" from source ports {sp.GetString()}" : "");
         return $"{f.GetProperty("protocol").GetString()} ports {Or(f.GetProperty("ports"), "any")}{sources} to {Or(f.GetProperty("destinations"), "any")} {f.GetProperty("kind").GetString()}{(FlowMatch.Possible(f) ? " possible" : "")}";
     }
 

@@ -6,7 +6,7 @@ namespace DockerFw.Lab.Tests.Oracle;
 
 /// <summary>
 /// Whether a probe lies in a flow of the audit's matrix (protocol, destination ports, source ports,
-/// destinations). A probe's client port is exact when the run recorded it; else it is the kernel's
+/// sources, destinations). A probe's client port is exact when the run recorded it; else it is the kernel's
 /// pick from the ephemeral range, so a flow that holds only for some source ports may cover it
 /// (<see cref="Covers"/>: some ephemeral port is among them) without surely covering it
 /// (<see cref="SurelyCovers"/>: every ephemeral port is).
@@ -51,8 +51,18 @@ public static class FlowMatch
         // Destinations are one string of addresses, ranges and CIDRs, comma-separated.
         if (flow.GetProperty("destinations") is { ValueKind: JsonValueKind.String } destinations
             && !destinations.GetString()!.Split(',').Any(d => Contains(d, probe.Destination))) return false;
+        // Sources (present only when the flow holds for some): the same form, or "any but" those left out.
+        if (flow.TryGetProperty("sources", out var sources) && sources.ValueKind == JsonValueKind.String && probe.Source is { } source
+            && !InSources(sources.GetString()!, source)) return false;
         return true;
     }
+
+    private static bool InSources(string sources, IPAddress source) =>
+        sources.StartsWith(AnyBut, StringComparison.Ordinal)
+            ? !sources[AnyBut.Length..].Split(',').Any(s => Contains(s, source))
+            : sources.Split(',').Any(s => Contains(s, source));
+
+    private const string AnyBut = "any but ";
 
     public static bool Possible(JsonElement flow) => flow.TryGetProperty("possible", out var p) && p.ValueKind == JsonValueKind.True;
 

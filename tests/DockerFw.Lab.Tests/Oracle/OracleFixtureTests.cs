@@ -15,7 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-4236-network-matrix-partial-reached-outside-flows"] = "F34, docs/oracle-findings.md",
         ["seed-4234-masquerade-true-but-no-way-out"] = "F35, docs/oracle-findings.md",
         ["seed-4234-published_ports-accepts-but-blocked"] = "F35, docs/oracle-findings.md",
     };

@@ -61,7 +61,8 @@ public static class ContainerReach
         var (verdict, flows) = unfiltered
             // Frames switched inside a bridge never reach iptables without br_netfilter.
             ? (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, "connection")])
-            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space, from.Network.Family);
+            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space, from.Network.Family,
+                IntervalSet.Single(from.Address));
         // Said only where a request that passes keeps its source: the others are answered the way they came.
         var own = verdict == ReachabilityVerdict.Denied ? null : replies.Answering(pieces, inputs).FirstOrDefault();
         return new ContainerReachabilityEntry(

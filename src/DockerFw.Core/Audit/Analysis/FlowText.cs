@@ -32,6 +32,22 @@ public static class FlowText
         return string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
     }
 
+    /// <summary>
+    /// The source addresses of a flow: null when it holds for every one the question was about
+    /// (<paramref name="whole"/>), else those addresses, or <c>any but ...</c> those left out when that
+    /// is shorter (every container address of a network but one).
+    /// </summary>
+    public static string? Sources(IntervalSet some, IntervalSet whole, IpFamily family = IpFamily.V4)
+    {
+        if (whole.IsSubsetOf(some)) return null;
+        var listed = Addresses(some, whole, family)!;
+        var but = $"{AnyBut}{Addresses(whole.Subtract(some), whole, family)}";
+        return but.Length < listed.Length ? but : listed;
+    }
+
+    /// <summary>How <see cref="Sources"/> begins when it names the addresses left out.</summary>
+    public const string AnyBut = "any but ";
+
     /// <summary>Null when the box covers every address the question was about.</summary>
     public static string? Addresses(IntervalSet addresses, IntervalSet whole, IpFamily family = IpFamily.V4)
     {

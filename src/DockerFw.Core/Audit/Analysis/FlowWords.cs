@@ -1,8 +1,8 @@
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// An allowed flow in a finding's words: <c>tcp/80</c>, <c>udp</c>, <c>all</c>, with its source ports
-/// and destinations when narrowed.
+/// An allowed flow in a finding's words: <c>tcp/80</c>, <c>udp</c>, <c>all</c>, with its sources, source
+/// ports and destinations when narrowed (<c>all from any but 172.30.10.2 to 172.30.12.0/24</c>).
 /// </summary>
 public static class FlowWords
 {
@@ -10,7 +10,7 @@ public static class FlowWords
     {
         var what = f.Ports is null ? f.Protocol : $"{f.Protocol}/{f.Ports}";
         var to = f.Destinations is null ? "" : $" to {f.Destinations}";
-        var from = f.SourcePorts is null ? "" : $" {SourcePorts(f.SourcePorts)}";
+        var from = (f.Sources is null ? "" : $" from {f.Sources}") + (f.SourcePorts is null ? "" : $" {SourcePorts(f.SourcePorts)}");
         var kind = f.Kind == "one-way" ? " (one-way: replies blocked)" : "";
         var maybe = f.Possible ? " (possibly)" : "";
         return what + from + to + kind + maybe;

@@ -30,7 +30,9 @@ public sealed record PairReach(
         // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
         var replies = ServerReplies.Of(from, to, passes, inputs);
         var back = AcceptedReplies(from, to, passes);
-        var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs), passes.ContainerAddresses(to), passes.Space, from.Family);
+        // Sources named where the flows differ by them (oracle F34: replies that die for some of from's containers only).
+        var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs), passes.ContainerAddresses(to), passes.Space, from.Family,
+            passes.ContainerAddresses(from));
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
         var own = verdict == ReachabilityVerdict.Denied ? [] : replies.Answering(pieces, inputs)
             .Select(s => s.Words($"{s.Server} at {to.Format(s.Address)}", from, $"{from.Name}'s containers")).ToList();
@@ -55,15 +57,18 @@ public sealed record PairReach(
     /// <summary>
     /// The verdict and flows of the pieces of one question: allowed when every packet passes and every
     /// reply comes back, else partial with the open pieces cut where the fate of their replies changes
-    /// (see <see cref="ReplyFate"/>), or denied when nothing passes.
+    /// (see <see cref="ReplyFate"/>), or denied when nothing passes. <paramref name="whole"/> holds the
+    /// destinations asked about, <paramref name="sources"/> the sources: a flow names those it holds for
+    /// when fewer (null: it names none).
     /// </summary>
     public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
-        IReadOnlyList<Piece> pieces, IReadOnlyList<Box> acceptedReplies, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4) =>
-        Judge(pieces, open => Parts(open, acceptedReplies), whole, space, family);
+        IReadOnlyList<Piece> pieces, IReadOnlyList<Box> acceptedReplies, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4, IntervalSet? sources = null) =>
+        Judge(pieces, open => Parts(open, acceptedReplies), whole, space, family, sources);
 
     /// <summary>As above, the open pieces cut into parts by <paramref name="partsOf"/> (replies that go different ways).</summary>
     public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
-        IReadOnlyList<Piece> pieces, Func<List<Piece>, List<(Box Box, string Kind, bool Possible)>> partsOf, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4)
+        IReadOnlyList<Piece> pieces, Func<List<Piece>, List<(Box Box, string Kind, bool Possible)>> partsOf, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4,
+        IntervalSet? sources = null)
     {
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         if (open.Count == 0) return (ReachabilityVerdict.Denied, []);
@@ -76,7 +81,7 @@ public sealed record PairReach(
             if (parts.All(p => p.Kind == ReplyFate.OneWay)) return (ReachabilityVerdict.Partial, [new AllowedFlow("all", null, null, ReplyFate.OneWay)]);
         }
 
-        return (ReachabilityVerdict.Partial, Merge(parts, whole, space, family));
+        return (ReachabilityVerdict.Partial, Merge(parts, whole, space, family, sources));
     }
 
     /// <summary>
@@ -90,12 +95,22 @@ public sealed record PairReach(
     public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes) =>
         passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? [.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)] : [];
 
-    /// <summary>One flow per protocol, ports both ways, kind and certainty, its destinations merged (the walk splits them freely).</summary>
-    public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(Box Box, string Kind, bool Possible)> parts, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4) =>
+    /// <summary>
+    /// One flow per protocol, ports both ways, kind and certainty, its destinations merged (the walk
+    /// splits them freely). With <paramref name="sources"/> (every source asked about), a flow whose
+    /// parts hold for some sources only is cut by the destinations each source reaches
+    /// (<see cref="SourceClasses"/>) and names its sources; without, the parts' sources are not told apart.
+    /// </summary>
+    public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(Box Box, string Kind, bool Possible)> parts, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4,
+        IntervalSet? sources = null) =>
         [.. parts.GroupBy(p => (Proto: FlowText.Protocols(p.Box[Dimension.Proto], space), Ports: FlowText.Ports(p.Box, space),
-                Sources: FlowText.SourcePorts(p.Box, space), p.Kind, p.Possible))
-            .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
-                FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Box[Dimension.Dst])), whole, family), g.Key.Kind, g.Key.Possible, g.Key.Sources))];
+                SourcePorts: FlowText.SourcePorts(p.Box, space), p.Kind, p.Possible))
+            .SelectMany(g => sources is null
+                ? [new AllowedFlow(g.Key.Proto, g.Key.Ports,
+                    FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Box[Dimension.Dst])), whole, family), g.Key.Kind, g.Key.Possible, g.Key.SourcePorts)]
+                : SourceClasses.Of([.. g.Select(f => (f.Box[Dimension.Src], f.Box[Dimension.Dst]))])
+                    .Select(c => new AllowedFlow(g.Key.Proto, g.Key.Ports, FlowText.Addresses(c.Destinations, whole, family), g.Key.Kind, g.Key.Possible, g.Key.SourcePorts,
+                        FlowText.Sources(c.Sources, sources, family))))];
 
     /// <summary>One flow per protocol, destination ports and kind, its destinations merged (the walk splits them freely).</summary>
     public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(string Proto, string? Ports, string Kind, bool Possible, IntervalSet Dst)> flows, IntervalSet whole, IpFamily family = IpFamily.V4) =>

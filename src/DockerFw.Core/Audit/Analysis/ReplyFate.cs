@@ -6,7 +6,9 @@ namespace DockerFw.Core.Audit.Analysis;
 /// Whether the replies to allowed NEW packets come back, packet by packet. A box of allowed packets is
 /// cut where that changes, so each part has one kind: a drop of replies to one port (a DOCKER-USER
 /// drop of a host port, an nft drop of a container port) makes only the connections from that source
-/// port one-way, not every connection the box holds.
+/// port one-way, and a drop of replies to some of a network's addresses (<c>-d 172.30.10.0/25</c>, an
+/// ipset with a <c>nomatch</c> entry) only the connections from those sources (oracle F34), not every
+/// connection the box holds.
 /// </summary>
 public static class ReplyFate
 {
@@ -17,7 +19,7 @@ public static class ReplyFate
     /// <summary>
     /// The parts of a box of NEW packets, each with its kind: <c>one-way</c> where some reply is not
     /// among the accepted ones, else <c>connection</c>. Exact on the fields a flow reports (protocol,
-    /// ports both ways, destination); over the others (a network's many sources, ICMP types) a part is
+    /// ports both ways, source and destination addresses); over the others (ICMP types) a part is
     /// one-way when the replies die for any of them.
     /// </summary>
     public static IEnumerable<(Box Box, string Kind)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, IntervalSet? replyIn = null)
@@ -55,6 +57,7 @@ public static class ReplyFate
     /// others keep the forward box's values, as a flow does not name them.
     /// </summary>
     private static Box Answered(Box reply, Box forward) => forward
+        .With(Dimension.Src, reply[Dimension.Dst])
         .With(Dimension.Dst, reply[Dimension.Src])
         .With(Dimension.Proto, reply[Dimension.Proto])
         .With(Dimension.Sport, reply[Dimension.Dport])

@@ -124,6 +124,6 @@ public sealed class IsolationCheck : IAuditCheck
     }
 
     internal static string Describe(IEnumerable<AllowedFlow> flows) =>
-        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.SourcePorts is null ? "" : " " + FlowWords.SourcePorts(f.SourcePorts))}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : "")}"))
+        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.Sources is null ? "" : " from " + f.Sources)}{(f.SourcePorts is null ? "" : " " + FlowWords.SourcePorts(f.SourcePorts))}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : "")}"))
         + (flows.Count() > 8 ? $"; and {flows.Count() - 8} more" : "");
 }
