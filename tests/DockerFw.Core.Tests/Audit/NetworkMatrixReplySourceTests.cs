@@ -107,6 +107,19 @@ public sealed class NetworkMatrixReplySourceTests
     }
 
     [Fact]
+    public void Icc_partial_by_replies_dropped_to_one_container_says_whose_connections_are_one_way()
+    {
+        var report = Audit(Read(new DockerHost(User: "-A DOCKER-USER -i bridge2 -o bridge2 -d 198.51.100.0/25 -m conntrack --ctstate RELATED,ESTABLISHED -j DROP").ToString()));
+
+        var icc = Assert.Single(report.Networks, n => n.Name == "bridge2").Icc;
+        var flows = icc.PartialFlows!.Value;
+        Assert.All(flows.Where(f => f.Kind == ReplyFate.OneWay), f => Assert.Equal("198.51.100.2", f.Sources));
+        Assert.All(flows.Where(f => f.Kind == ReplyFate.Connection), f => Assert.Equal("198.51.100.200", f.Sources));
+        Assert.Contains(flows, f => f.Kind == ReplyFate.OneWay);
+        Assert.Contains(flows, f => f.Kind == ReplyFate.Connection);
+    }
+
+    [Fact]
     public void Replies_that_die_for_every_source_name_none()
     {
         var pair = Pair(Audit(Read(Opened("-A DOCKER-USER -i bridge1 -o bridge2 -d 198.51.100.0/24 -j DROP"))));
@@ -136,5 +149,23 @@ public sealed class NetworkMatrixReplySourceTests
         Assert.Equal([(a, x.Union(y)), (b, x)], SourceClasses.Of([(a.Union(b), x), (a, y)]));
         Assert.Equal([(a.Union(b), x.Union(y))], SourceClasses.Of([(a.Union(b), x), (a.Union(b), y)]));
         Assert.Equal([(a.Union(b), x)], SourceClasses.Of([(a, x), (b, x)]));
+    }
+
+    [Fact]
+    public void Between_the_containers_of_one_network_a_source_reaching_every_other_reaches_all()
+    {
+        var (c2, c3) = (IntervalSet.Single(2), IntervalSet.Single(3));
+        var both = c2.Union(c3);
+
+        // c2 to c3, and c3 to both (its packets to itself never leave it): one flow between any two.
+        Assert.Equal([(both, both)], SourceClasses.Of([(c2, c3), (c3, both)], selfless: both));
+        // Only packets to itself: c2 reaches nothing; c3 reaches c2, told as such.
+        Assert.Equal([(c3, c2)], SourceClasses.Of([(c2, c2), (c3, c2)], selfless: both));
+        // c2 to c3 only, of three: c3 and c4 are no destination of c2's.
+        var three = both.Union(IntervalSet.Single(4));
+        Assert.Equal([(c2, c3), (c3, three.Subtract(c3))], SourceClasses.Of([(c2, c3), (c3, three)], selfless: three));
+        // c2 reaches c3 and c4 reaches c3: the same flow "to c3", from both.
+        var c4 = IntervalSet.Single(4);
+        Assert.Equal([(c2.Union(c4), c3)], SourceClasses.Of([(c2, c3), (c4, c3)], selfless: both.Union(c4)));
     }
 }

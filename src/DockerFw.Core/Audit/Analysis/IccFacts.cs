@@ -39,7 +39,8 @@ public static class IccFacts
         var parts = PairReach.Parts(open, passes.Accepted(new PacketSet([.. open.Select(p => ReplyFate.Mirror(p.Box))])));
         if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && parts.All(p => p.Kind == ReplyFate.Connection))
             return Effect.On(evidence);
-        return new Effect(ReachabilityVerdict.Partial, PairReach.Merge(parts, containers, passes.Space, n.Family), evidence);
+        // The flows name their sources where they differ, as the network matrix's do (oracle F34).
+        return new Effect(ReachabilityVerdict.Partial, PairReach.Merge(parts, containers, passes.Space, n.Family, containers), evidence);
     }
 
     /// <summary>

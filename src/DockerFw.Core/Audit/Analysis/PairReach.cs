@@ -100,6 +100,7 @@ public sealed record PairReach(
     /// splits them freely). With <paramref name="sources"/> (every source asked about), a flow whose
     /// parts hold for some sources only is cut by the destinations each source reaches
     /// (<see cref="SourceClasses"/>) and names its sources; without, the parts' sources are not told apart.
+    /// Where the sources are destinations too (icc), a source's packets to itself count for nothing.
     /// </summary>
     public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(Box Box, string Kind, bool Possible)> parts, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4,
         IntervalSet? sources = null) =>
@@ -108,7 +109,7 @@ public sealed record PairReach(
             .SelectMany(g => sources is null
                 ? [new AllowedFlow(g.Key.Proto, g.Key.Ports,
                     FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Box[Dimension.Dst])), whole, family), g.Key.Kind, g.Key.Possible, g.Key.SourcePorts)]
-                : SourceClasses.Of([.. g.Select(f => (f.Box[Dimension.Src], f.Box[Dimension.Dst]))])
+                : SourceClasses.Of([.. g.Select(f => (f.Box[Dimension.Src], f.Box[Dimension.Dst]))], sources.Intersect(whole))
                     .Select(c => new AllowedFlow(g.Key.Proto, g.Key.Ports, FlowText.Addresses(c.Destinations, whole, family), g.Key.Kind, g.Key.Possible, g.Key.SourcePorts,
                         FlowText.Sources(c.Sources, sources, family))))];
 
