@@ -81,6 +81,31 @@ public sealed class NeighbourDiscoveryGateTests
     }
 
     [Fact]
+    public void No_container_solicits_from_fe80_colon_colon_whose_interface_id_is_reserved() =>
+        Assert.Equal(ReachVerdict.Accept, NeighbourDiscoveryGate.Answering("bridge1", Address(A),
+            Compile(Read("-A FORWARD -s fe80::/128 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT"))).Verdict);
+
+    /// <summary>
+    /// Oracle F36, seed 5076: a strict reverse-path check drops the host's own addresses as sources on
+    /// its bridge (its link-local address, Docker's fe80::1, the subnet-router anycast addresses). No
+    /// container holds them, so the gate leaves them out of the server's link-local addresses and of the
+    /// clients (a network's every address but the gateway, as the network matrix asks).
+    /// </summary>
+    [Fact]
+    public void The_hosts_own_addresses_on_the_bridge_are_no_containers_and_leave_no_gate_undecided()
+    {
+        const string host = "fe80::1", gateway = "2001:db8:1::1", anycast = "2001:db8:1::";
+        var rules = Compile(Read($"-A FORWARD -s {host}/128 -j DROP\n-A FORWARD -s {gateway}/128 -j DROP\n-A FORWARD -s {anycast}/128 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT"));
+        var subnet = IntervalSet.Range(IpAddressValue.Parse(anycast, IpFamily.V6), IpAddressValue.Parse("2001:db8:1::ffff", IpFamily.V6));
+        var own = Address(host).Union(Address(gateway)).Union(Address(anycast));
+        NeighbourFate[] Asked(NeighbourGates gates) =>
+            [gates.Answering("bridge1", subnet, subnet), gates.Answering("bridge1", subnet, Address(A))];
+
+        Assert.All(Asked(new NeighbourGates(rules)), f => Assert.Null(f.Verdict));
+        Assert.All(Asked(new NeighbourGates(rules, bridge => bridge == "bridge1" ? own : IntervalSet.Empty)), f => Assert.Equal(ReachVerdict.Accept, f.Verdict));
+    }
+
+    [Fact]
     public void A_drop_names_its_rule_or_FORWARDs_policy()
     {
         var byRule = Read("-A FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 136 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT");

@@ -91,7 +91,10 @@ public static class ContainerReach
         };
     }
 
-    /// <summary>The pieces of the source network's walk that carry packets from one address to the other.</summary>
+    /// <summary>
+    /// The pieces of the source network's walk that carry packets from one address to the other, but
+    /// the ICMPv6 messages that open no connection (<see cref="UntrackedIcmpV6"/>).
+    /// </summary>
     private static List<Piece> Between(IReadOnlyDictionary<string, List<Piece>> walked, Endpoint from, Endpoint to)
     {
         var pieces = new List<Piece>();
@@ -101,7 +104,7 @@ public static class ContainerReach
         foreach (var p in all)
             if (p.Box[Dimension.Src].Overlaps(src) && p.Box[Dimension.Dst].Overlaps(dst))
                 pieces.Add(p with { Box = p.Box.With(Dimension.Src, src).With(Dimension.Dst, dst) });
-        return pieces;
+        return to.Network.Family == IpFamily.V6 ? [.. UntrackedIcmpV6.Without(pieces)] : pieces;
     }
 
     private static IEnumerable<Endpoint> EndpointsOn(AuditedNetwork network, DockerView view) =>

@@ -45,10 +45,14 @@ public static class IccFacts
 
     /// <summary>
     /// The network's NEW packets from one of <paramref name="containers"/> to another, cut into the
-    /// pieces of its symbolic pass, without what Docker's link rules decide and IPv6 neighbour discovery.
+    /// pieces of its symbolic pass, without what Docker's link rules decide and the ICMPv6 messages that
+    /// open no connection (<see cref="UntrackedIcmpV6"/>: neighbour discovery has its own gate).
     /// </summary>
-    public static List<Piece> Pieces(AuditedNetwork n, IEnumerable<Piece> walked, IntervalSet containers) =>
-        [.. Between(walked, containers).Where(p => !OpenedByLink(p) && !(n.Family == IpFamily.V6 && NeighbourDiscovery(p.Box)))];
+    public static List<Piece> Pieces(AuditedNetwork n, IEnumerable<Piece> walked, IntervalSet containers)
+    {
+        var pieces = Between(walked, containers).Where(p => !OpenedByLink(p));
+        return [.. n.Family == IpFamily.V6 ? UntrackedIcmpV6.Without(pieces) : pieces];
+    }
 
     /// <summary>
     /// The addresses icc is about: the network's containers in Docker's view (two or more), else
@@ -75,13 +79,6 @@ public static class IccFacts
             yield return p with { Box = p.Box.With(Dimension.Src, src).With(Dimension.Dst, dst) };
         }
     }
-
-    /// <summary>
-    /// IPv6 neighbour solicitations and advertisements (ICMPv6 135-136) find a link, they open no
-    /// connection: a policy's plan accepts them inside a bridge it drops in, and icc is not about them.
-    /// </summary>
-    private static bool NeighbourDiscovery(Box b) =>
-        b[Dimension.Proto].IsSubsetOf(IntervalSet.Single((UInt128)Protocol.IcmpV6)) && b[Dimension.IcmpType].IsSubsetOf(IntervalSet.Range(NeighbourDiscoveryGate.Solicitation, NeighbourDiscoveryGate.Advertisement));
 
     /// <summary>Accepted by Docker's own link rule (filter DOCKER, one source, one destination, one protocol): judged as links.</summary>
     private static bool OpenedByLink(Piece p)

@@ -104,15 +104,12 @@ public static class NeighbourDiscoveryGate
     /// solicits from the triggering packet's source only when that is an address of the interface
     /// (ndisc_solicit); the reply's source is the server's address on the other network, so the
     /// solicitation comes from its link-local address on the bridge, which Docker does not report:
-    /// every link-local address stands for it (fe80::/64), and rules that tell them apart make the
-    /// fate unsure. Drop: the server never answers on this way.
+    /// every address it may be stands for it (<paramref name="servers"/>, by default
+    /// <see cref="ContainerLinkLocal.Any"/>; <see cref="NeighbourGates"/> leaves out the host's own),
+    /// and rules that tell them apart make the fate unsure. Drop: the server never answers on this way.
     /// </summary>
-    public static NeighbourFate Answering(string bridge, IntervalSet clients, SymbolicRuleset rules) =>
-        Between(bridge, LinkLocal, clients, rules);
-
-    /// <summary>fe80::/64, the link-local addresses a container's interface takes (RFC 4291 2.5.6).</summary>
-    internal static readonly IntervalSet LinkLocal = IntervalSet.Range(
-        IpAddressValue.Parse("fe80::", IpFamily.V6), IpAddressValue.Parse("fe80::ffff:ffff:ffff:ffff", IpFamily.V6));
+    public static NeighbourFate Answering(string bridge, IntervalSet clients, SymbolicRuleset rules, IntervalSet? servers = null) =>
+        Between(bridge, servers ?? ContainerLinkLocal.Any, clients, rules);
 
     /// <summary>The solicited-node groups of the addresses (ff02::1:ffXX:XXXX, X their low 24 bits).</summary>
     internal static IntervalSet SolicitedNodes(IntervalSet addresses)
@@ -136,12 +133,17 @@ public static class NeighbourDiscoveryGate
 /// <summary>
 /// The gate asked for many pairs of a bridge's members (the container matrix, the policy's pairs): the
 /// members are asked together once, and when every packet among them passes, so does each pair's
-/// (its packets are among theirs); only otherwise is each pair walked on its own.
+/// (its packets are among theirs); only otherwise is each pair walked on its own. No container holds
+/// an address the host holds on its bridge (<paramref name="hostOn"/>, <see cref="ContainerLinkLocal.HostOn"/>):
+/// those are left out of the members, the clients and the servers' link-local addresses, so that a
+/// rule telling the host's own addresses apart (a strict reverse-path check) leaves no gate undecided.
 /// </summary>
-public sealed class NeighbourGates(SymbolicRuleset rules)
+/// <param name="hostOn">The host's own IPv6 addresses on a bridge; null: none known.</param>
+public sealed class NeighbourGates(SymbolicRuleset rules, Func<string, IntervalSet>? hostOn = null)
 {
     private readonly Dictionary<string, bool> _allPass = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _allAnswered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IntervalSet> _host = new(StringComparer.Ordinal);
 
     /// <summary>
     /// <see cref="NeighbourDiscoveryGate.Answering"/> for <paramref name="clients"/> among
@@ -149,15 +151,26 @@ public sealed class NeighbourGates(SymbolicRuleset rules)
     /// </summary>
     public NeighbourFate Answering(string bridge, IntervalSet members, IntervalSet clients)
     {
+        var host = HostOn(bridge);
+        var servers = ContainerLinkLocal.Any.Subtract(host);
+        (members, clients) = (members.Subtract(host), clients.Subtract(host));
+        if (clients.IsEmpty) return NeighbourFate.Passes;
         if (!_allAnswered.TryGetValue(bridge, out var all))
-            _allAnswered[bridge] = all = NeighbourDiscoveryGate.Answering(bridge, members, rules).Verdict == ReachVerdict.Accept;
-        return all ? NeighbourFate.Passes : NeighbourDiscoveryGate.Answering(bridge, clients, rules);
+            _allAnswered[bridge] = all = NeighbourDiscoveryGate.Answering(bridge, members, rules, servers).Verdict == ReachVerdict.Accept;
+        return all ? NeighbourFate.Passes : NeighbourDiscoveryGate.Answering(bridge, clients, rules, servers);
     }
 
     public NeighbourFate Between(string bridge, IntervalSet members, UInt128 from, UInt128 to)
     {
         if (!_allPass.TryGetValue(bridge, out var all))
-            _allPass[bridge] = all = NeighbourDiscoveryGate.Between(bridge, members, members, rules).Verdict == ReachVerdict.Accept;
+        {
+            var them = members.Subtract(HostOn(bridge));
+            _allPass[bridge] = all = NeighbourDiscoveryGate.Between(bridge, them, them, rules).Verdict == ReachVerdict.Accept;
+        }
+
         return all ? NeighbourFate.Passes : NeighbourDiscoveryGate.Between(bridge, IntervalSet.Single(from), IntervalSet.Single(to), rules);
     }
+
+    private IntervalSet HostOn(string bridge) =>
+        _host.TryGetValue(bridge, out var host) ? host : _host[bridge] = hostOn?.Invoke(bridge) ?? IntervalSet.Empty;
 }

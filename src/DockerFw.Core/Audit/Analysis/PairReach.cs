@@ -27,6 +27,8 @@ public sealed record PairReach(
         // masquerade would make it a connection beside the containers' one-way flow to the same server.
         var toContainers = passes.ToContainersOf(all, to);
         var pieces = passes.ToContainersOf(toContainers, from, Dimension.Src);
+        // Connections only: the ICMPv6 messages conntrack never tracks open none (UntrackedIcmpV6).
+        if (from.Family == IpFamily.V6) pieces = [.. UntrackedIcmpV6.Without(pieces)];
         // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
         var replies = ServerReplies.Of(from, to, passes, inputs);
         var back = AcceptedReplies(from, to, passes);

@@ -65,7 +65,7 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     private NeighbourGates? _neighbours;
 
     /// <summary>IPv6 neighbour discovery on the bridges, asked once per bridge for all its members (the container matrix, the servers' reply ways).</summary>
-    public NeighbourGates Neighbours => _neighbours ??= new NeighbourGates(Rules);
+    public NeighbourGates Neighbours => _neighbours ??= new NeighbourGates(Rules, bridge => ContainerLinkLocal.HostOn(bridge, inputs.HostModel));
 
     private BridgeSymbols? _bridges;
 
