@@ -140,7 +140,9 @@ internal sealed class FleetJsonCells(Utf8JsonWriter json, MemoryStream buffer, T
                 json.WriteString("stage", d.Stage switch
                 {
                     LegStage.SenderForward => "sender_forward", LegStage.SenderOutput => "sender_output",
-                    LegStage.ReceiverInput => "receiver_input", LegStage.ReceiverForward => "receiver_forward", _ => "route",
+                    LegStage.ReceiverInput => "receiver_input", LegStage.ReceiverForward => "receiver_forward",
+                    LegStage.ReceiverReply => "receiver_reply", LegStage.ReceiverReplyOutput => "receiver_reply_output",
+                    LegStage.SenderReplyInput => "sender_reply_input", LegStage.SenderReply => "sender_reply", _ => "route",
                 });
                 json.WriteString("rule", d.Rule);
                 json.WriteEndObject();

@@ -74,9 +74,11 @@ public static class CellJudge
                 if (common.IsEmpty) continue;
                 var decision = new Decision(receiver.Host, LegStage.ReceiverForward, piece.Rule ?? "no rule decides") { At = piece.At };
                 ImmutableArray<Decision> decisions = [rule, .. outer, decision];
-                parts.Add(piece.Verdict == ReachVerdict.Accept
-                    ? Replied(cell, nat is null ? cell.ReplyWay : cell.MasqueradedReplyWay, new CellPart(CellOutcome.Reachable, common, decisions, nat, null))
-                    : Unaccepted(piece, decision, common) with { Decisions = decisions, Nat = nat });
+                if (piece.Verdict == ReachVerdict.Accept)
+                    parts.AddRange(Answered(cell, legs, nat is not null,
+                        Replied(cell, nat is null ? cell.ReplyWay : cell.MasqueradedReplyWay, new CellPart(CellOutcome.Reachable, common, decisions, nat, null))));
+                else
+                    parts.Add(Unaccepted(piece, decision, common) with { Decisions = decisions, Nat = nat });
             }
         }
 
@@ -93,6 +95,85 @@ public static class CellJudge
         var decision = new Decision(cell.Receiver.Name, null, back.Route is { } r ? UnderlayWay.Text(r) : "no route");
         var outcome = back.Kind == WayKind.Elsewhere ? CellOutcome.Uncertain : CellOutcome.Blocked;
         return reached with { Outcome = outcome, Decisions = reached.Decisions.Add(decision), Reason = $"the replies do not find their way back: {back.Reason}" };
+    }
+
+    /// <summary>
+    /// A connection is made only when the replies pass both hosts' rules as well (<see cref="ReplyLegs"/>):
+    /// the receiver's FORWARD out of its bridge, a tunnel's outer packets back, the sender's FORWARD to
+    /// its container. Reachable packets whose replies one of them drops are blocked there, those it
+    /// cannot decide uncertain; each request packet is judged by the fate of its own replies.
+    /// </summary>
+    private static IEnumerable<CellPart> Answered(CellSpec cell, Func<LegKey, Leg?> legs, bool masqueraded, CellPart reached)
+    {
+        if (reached.Outcome != CellOutcome.Reachable)
+        {
+            yield return reached;
+            yield break;
+        }
+
+        var back = (masqueraded ? cell.MasqueradedReplyWay : cell.ReplyWay)!;
+        var to = masqueraded ? IntervalSet.Single(cell.Way.MasqueradeSource!.Value) : null;
+        LegKey[] keys = masqueraded
+            ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded]
+            : [LegKey.ReceiverReply, LegKey.ReceiverReplyOutput, LegKey.SenderReplyInput, LegKey.SenderReply];
+        var open = reached.Packets;
+        foreach (var key in keys)
+        {
+            var outer = key is LegKey.ReceiverReplyOutput or LegKey.ReceiverReplyOutputMasqueraded or LegKey.SenderReplyInput or LegKey.SenderReplyInputMasqueraded;
+            if (outer && back.Outer is null) continue;
+            if (legs(key) is not { } leg)
+            {
+                yield return reached with { Outcome = CellOutcome.Uncertain, Packets = open, Reason = "the way of the replies was not judged on both hosts" };
+                yield break;
+            }
+
+            if (outer)
+            {
+                // The outer packet carries every reply: its fate is theirs.
+                if (leg.Pieces.All(p => p.Verdict == ReachVerdict.Accept)) continue;
+                var first = leg.Pieces.First(p => p.Verdict != ReachVerdict.Accept);
+                var blocked = leg.Pieces.All(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject);
+                yield return reached with
+                {
+                    Outcome = blocked ? CellOutcome.Blocked : CellOutcome.Uncertain,
+                    Packets = open,
+                    Decisions = reached.Decisions.Add(new Decision(leg.Host, leg.Stage, first.Rule ?? "no rule decides") { At = first.At }),
+                    Reason = blocked
+                        ? $"{leg.Host} drops the replies' tunnel packets ({back.Outer!.Display})"
+                        : first.Doubt ?? $"{leg.Host} lets some of the replies' tunnel packets ({back.Outer!.Display}) through and not others",
+                };
+                yield break;
+            }
+
+            // Drops first, then what the rules cannot decide: a request whose replies meet both is blocked.
+            foreach (var piece in leg.Pieces.Where(p => p.Verdict != ReachVerdict.Accept).OrderBy(p => p.Verdict == ReachVerdict.Maybe))
+            {
+                var requests = PacketSet.Empty;
+                foreach (var request in open.Boxes)
+                {
+                    var replies = Neutral.Replies(request, to);
+                    foreach (var box in piece.Packets.Boxes)
+                        if (replies.Intersect(box) is { IsEmpty: false } dead && Neutral.Answered(dead, request) is { IsEmpty: false } answered)
+                            requests = requests.Union(PacketSet.Of(answered));
+                }
+
+                if (requests.IsEmpty) continue;
+                var decision = new Decision(leg.Host, leg.Stage, piece.Rule ?? "no rule decides") { At = piece.At };
+                yield return reached with
+                {
+                    Outcome = piece.Verdict == ReachVerdict.Maybe ? CellOutcome.Uncertain : CellOutcome.Blocked,
+                    Packets = requests,
+                    Decisions = reached.Decisions.Add(decision),
+                    Reason = piece.Verdict == ReachVerdict.Maybe
+                        ? piece.Doubt ?? $"the rules of {leg.Host} cannot decide the replies"
+                        : $"{leg.Host} drops the replies ({Leg.StageName(leg.Stage)})",
+                };
+                open = open.Subtract(requests);
+                if (open.IsEmpty) yield break;
+            }
+        }
+
+        yield return reached with { Packets = open };
     }
 
     private static CellPart Unaccepted(LegPiece piece, Decision decision, PacketSet? packets = null) =>

@@ -83,6 +83,19 @@ public static class FleetAuditor
                         return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT";
                     }, () => [Last()]);
                     break;
+                case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReply or LegStage.SenderReply:
+                    yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts, () =>
+                    {
+                        var last = Last();
+                        var back = (Part().Nat is null ? spec.ReplyWay : spec.MasqueradedReplyWay)!;
+                        var (inDev, outDev) = last.Stage == LegStage.ReceiverReply ? (spec.ReceiverBridge, back.OutDevice) : (back.PeerInDevice, spec.SenderBridge);
+                        return $"{spec.From} -> {spec.To}: {last.Host} drops the replies of {Part().PacketsText}, so no connection is made (decided by {last.Rule}); let the replies through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
+                    }, () => [Last()]);
+                    break;
+                case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput:
+                    yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
+                        () => $"{spec.From} -> {spec.To}: {Part().Reason}, so no connection is made (decided by {Last().Rule}); accept them in {(Last().Stage == LegStage.ReceiverReplyOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);
+                    break;
                 case CellOutcome.Blocked when shape.LastStage is LegStage.SenderOutput or LegStage.ReceiverInput:
                     yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
                         () => $"{spec.From} -> {spec.To}: {Part().Reason} (decided by {Last().Rule}); accept them in {(Last().Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);

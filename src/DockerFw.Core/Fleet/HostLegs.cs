@@ -4,7 +4,7 @@ using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Fleet;
 
-/// <summary>Which leg of a cell: the four stages, the receiver's forward leg once for each source it may see.</summary>
+/// <summary>Which leg of a cell: the stages, the receiver's forward leg and the replies' legs once for each source the receiver may see.</summary>
 public enum LegKey
 {
     SenderForward,
@@ -16,6 +16,16 @@ public enum LegKey
 
     /// <summary>The receiver's forward leg for packets the sender masqueraded to its own address.</summary>
     ReceiverForwardMasqueraded,
+
+    /// <summary>The replies' legs (<see cref="ReplyLegs"/>), each once for replies to the container and once to the masqueraded source.</summary>
+    ReceiverReply,
+    ReceiverReplyMasqueraded,
+    ReceiverReplyOutput,
+    ReceiverReplyOutputMasqueraded,
+    SenderReplyInput,
+    SenderReplyInputMasqueraded,
+    SenderReply,
+    SenderReplyMasqueraded,
 }
 
 /// <summary>
@@ -51,7 +61,8 @@ public static class HostLegs
     /// <summary>A cell's legs as the fleet's hosts judged them (each host's walks by name), cut to the cell.</summary>
     public static Func<LegKey, Leg?> Of(CellSpec cell, IReadOnlyDictionary<string, LegAnswers> answers) => key =>
     {
-        var host = key is LegKey.SenderForward or LegKey.SenderOutput ? cell.Sender.Name : cell.Receiver.Name;
+        var host = key is LegKey.SenderForward or LegKey.SenderOutput or LegKey.SenderReplyInput or LegKey.SenderReplyInputMasqueraded
+            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded ? cell.Sender.Name : cell.Receiver.Name;
         if (!answers.TryGetValue(host, out var walks)) return null;
         foreach (var (k, request) in Requests(cell, host))
             if (k == key) return walks.Cut(request);
@@ -71,18 +82,22 @@ public static class HostLegs
         {
             yield return (LegKey.SenderForward, forward);
             if (way.Outer is { } outer)
-                yield return (LegKey.SenderOutput, new(new(LegStage.SenderOutput, PacketPath.Output, null, outer.Device, outer.Protocol, outer.Port, false),
+                yield return (LegKey.SenderOutput, new(new(LegStage.SenderOutput, PacketPath.Output, null, outer.Device, outer.Protocol, outer.Port, false, outer.State),
                     IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));
         }
 
-        if (cell.Receiver.Name != host || !way.Reaches || way.PeerInDevice is null) yield break;
-        if (way.Outer is { } inbound)
-            yield return (LegKey.ReceiverInput, new(new(LegStage.ReceiverInput, PacketPath.Input, cell.Receiver.InterfaceOf(inbound.Destination), null, inbound.Protocol, inbound.Port, false),
-                IntervalSet.Single(inbound.Source), IntervalSet.Single(inbound.Destination)));
-        yield return (LegKey.ReceiverForward, new(new(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge, null, null, false),
-            cell.Sources, cell.Destinations));
-        if (way.MasqueradeSource is { } masqueraded)
-            yield return (LegKey.ReceiverForwardMasqueraded, new(new(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge, null, null, true),
-                IntervalSet.Single(masqueraded), cell.Destinations, cell.Sources));
+        if (cell.Receiver.Name == host && way.Reaches && way.PeerInDevice is not null)
+        {
+            if (way.Outer is { } inbound)
+                yield return (LegKey.ReceiverInput, new(new(LegStage.ReceiverInput, PacketPath.Input, cell.Receiver.InterfaceOf(inbound.Destination), null, inbound.Protocol, inbound.Port, false, inbound.State),
+                    IntervalSet.Single(inbound.Source), IntervalSet.Single(inbound.Destination)));
+            yield return (LegKey.ReceiverForward, new(new(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge, null, null, false),
+                cell.Sources, cell.Destinations));
+            if (way.MasqueradeSource is { } masqueraded)
+                yield return (LegKey.ReceiverForwardMasqueraded, new(new(LegStage.ReceiverForward, PacketPath.Forward, way.PeerInDevice, cell.ReceiverBridge, null, null, true),
+                    IntervalSet.Single(masqueraded), cell.Destinations, cell.Sources));
+        }
+
+        foreach (var reply in ReplyLegs.Of(cell, host)) yield return reply;
     }
 }

@@ -17,6 +17,18 @@ public enum LegStage
 
     /// <summary>The receiver's PREROUTING, FORWARD and POSTROUTING, from the way in to its container.</summary>
     ReceiverForward,
+
+    /// <summary>The receiver's FORWARD for its container's replies, from its bridge to the way back.</summary>
+    ReceiverReply,
+
+    /// <summary>The receiver's OUTPUT and POSTROUTING, for the outer packet of the replies' tunnel back.</summary>
+    ReceiverReplyOutput,
+
+    /// <summary>The sender's PREROUTING and INPUT, for the outer packet of the replies' tunnel back.</summary>
+    SenderReplyInput,
+
+    /// <summary>The sender's FORWARD for the replies, from the way back to its container's bridge.</summary>
+    SenderReply,
 }
 
 /// <summary>
@@ -41,11 +53,23 @@ public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> P
     /// <summary>Accepted packets whose source a MASQUERADE or SNAT rewrote.</summary>
     public PacketSet Masqueraded => Where(p => p.Verdict == ReachVerdict.Accept && p.Nat is not null);
 
+    /// <summary>Whether the stage judges a connection's replies rather than its opening packets.</summary>
+    public static bool IsReply(LegStage? stage) =>
+        stage is LegStage.ReceiverReply or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput or LegStage.SenderReply;
+
+    /// <summary>Whether the stage judges a tunnel's outer packets.</summary>
+    public static bool IsOuter(LegStage? stage) =>
+        stage is LegStage.SenderOutput or LegStage.ReceiverInput or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput;
+
     public static string StageName(LegStage stage) => stage switch
     {
         LegStage.SenderForward => "forward (sender)",
         LegStage.SenderOutput => "outer packet out (sender)",
         LegStage.ReceiverInput => "outer packet in (receiver)",
+        LegStage.ReceiverReply => "replies forward (receiver)",
+        LegStage.ReceiverReplyOutput => "replies' outer packet out (receiver)",
+        LegStage.SenderReplyInput => "replies' outer packet in (sender)",
+        LegStage.SenderReply => "replies forward (sender)",
         _ => "forward (receiver)",
     };
 }

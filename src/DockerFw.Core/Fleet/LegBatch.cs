@@ -11,8 +11,12 @@ namespace DockerFw.Core.Fleet;
 /// </summary>
 public sealed record LegRequest(LegGroup Group, IntervalSet Sources, IntervalSet Destinations, IntervalSet? SeenAs = null);
 
-/// <summary>Legs that differ only in their addresses: one symbolic walk serves them all.</summary>
-public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? In, string? Out, int? Protocol, int? Port, bool Masqueraded);
+/// <summary>
+/// Legs that differ only in their addresses: one symbolic walk serves them all. <paramref name="State"/>:
+/// the packets' conntrack state, NEW for a connection's opening packets, ESTABLISHED for its replies.
+/// </summary>
+public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? In, string? Out, int? Protocol, int? Port, bool Masqueraded,
+    ConntrackStates State = ConntrackStates.New);
 
 /// <summary>
 /// The legs one host judges, asked together: legs that differ only in their addresses (a sender's
@@ -39,7 +43,7 @@ internal sealed class LegBatch(HostRules rules)
     public LegAnswers Judge() => new(_groups.ToDictionary(g => g.Key, g =>
     {
         var (sources, destinations) = (IntervalSet.FromRanges(g.Value.Sources), IntervalSet.FromRanges(g.Value.Destinations));
-        return new LegAnswers.Walk(rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, ConntrackStates.New, g.Key.Protocol, g.Key.Port),
+        return new LegAnswers.Walk(rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, g.Key.State, g.Key.Protocol, g.Key.Port),
             sources, destinations);
     }));
 }

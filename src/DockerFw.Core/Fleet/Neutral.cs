@@ -26,6 +26,28 @@ internal static class Neutral
     public static PacketSet Between(IntervalSet sources, IntervalSet destinations) =>
         Of(LegPackets.Of(new PacketSet([.. Space.Universe(Semantics.PacketPath.Forward).Boxes.Select(b => b.With(Dimension.Src, sources).With(Dimension.Dst, destinations))]), ConntrackStates.New));
 
+    /// <summary>
+    /// The replies to a box of opening packets, in neutral terms (<see cref="Audit.Analysis.ReplyFate.Mirror"/>):
+    /// addresses and ports swapped, an echo request answered by an echo reply, TCP's flags those of replies.
+    /// <paramref name="to"/>: the address they go to when it is not the request's source (a masqueraded one).
+    /// </summary>
+    public static Box Replies(Box request, IntervalSet? to = null)
+    {
+        var replies = Of(Audit.Analysis.ReplyFate.Mirror(request));
+        return to is null ? replies : replies.With(Dimension.Dst, to);
+    }
+
+    /// <summary>
+    /// The opening packets of <paramref name="request"/> that a box of their replies answers: its
+    /// destinations, protocols and ports; the request's other fields (its sources, ICMP types and
+    /// flags, which a reply does not give back one for one) are kept whole.
+    /// </summary>
+    public static Box Answered(Box reply, Box request) => request
+        .With(Dimension.Dst, request[Dimension.Dst].Intersect(reply[Dimension.Src]))
+        .With(Dimension.Proto, request[Dimension.Proto].Intersect(reply[Dimension.Proto]))
+        .With(Dimension.Sport, request[Dimension.Sport].Intersect(reply[Dimension.Dport]))
+        .With(Dimension.Dport, request[Dimension.Dport].Intersect(reply[Dimension.Sport]));
+
     /// <summary>The same packets with another source set: what a receiver's answer about a NATed source says of the originals.</summary>
     public static PacketSet WithSources(PacketSet set, IntervalSet sources) =>
         set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(b.With(Dimension.Src, sources))));

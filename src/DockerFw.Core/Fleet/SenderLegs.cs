@@ -46,15 +46,26 @@ internal static class SenderLegs
                 if (bridged is null && sender.NetworkOnBridge(device) is not null) yield break;
                 yield return new(new(LegStage.SenderForward, PacketPath.Forward, bridge, device, null, null, false), sources, destinations);
                 var link = bridged ?? (sender.Link(device) is { IsTunnel: true } routed && receiver.Owns(routed.Remote!.Value) ? routed : null);
-                if (link is null) yield break;
-                if (!outers.TryGetValue(link, out var outer))
+                if (link is not null)
                 {
-                    var packet = OuterPacket.Of(sender, link);
-                    outers[link] = outer = new(new(LegStage.SenderOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false),
-                        IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
+                    if (!outers.TryGetValue(link, out var outer))
+                    {
+                        var packet = OuterPacket.Of(sender, link);
+                        outers[link] = outer = new(new(LegStage.SenderOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false, packet.State),
+                            IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
+                    }
+
+                    yield return outer;
                 }
 
-                yield return outer;
+                // The replies' legs: only a way that reaches the receiver has them, so the whole way is found for those alone.
+                if (link is null && !(route.Gateway is { } gateway ? receiver.Owns(gateway) : receiver.Owns(destinations.Min))) yield break;
+                var way = UnderlayWay.Find(sender, receiver, destinations.Min);
+                var backs = new UnderlayWay?[2];
+                UnderlayWay? Back(bool masqueraded) => backs[masqueraded ? 1 : 0] ??=
+                    masqueraded ? way.MasqueradeSource is { } m ? UnderlayWay.Find(receiver, sender, m) : null : UnderlayWay.Find(receiver, sender, sources.Min);
+                foreach (var (_, reply) in ReplyLegs.Of(sender, receiver, bridge, "", sources, destinations, way, Back, sender.Name))
+                    yield return reply;
             }
         }
     }

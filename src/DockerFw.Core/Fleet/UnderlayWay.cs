@@ -143,6 +143,16 @@ public sealed record OuterPacket(UInt128 Source, UInt128 Destination, int Protoc
         return new OuterPacket(source, remote, kind.OuterProtocol, kind.OuterProtocol == Model.Values.Protocol.Udp ? tunnel.Port ?? LinuxVxlanPort : null, route?.Device);
     }
 
+    /// <summary>
+    /// The conntrack states the tunnel's outer packets have, either way. GRE is tracked by its
+    /// addresses (no ports; keys of 0 outside PPTP), so the packets of one direction are the replies of
+    /// the other's: NEW until the far end has spoken, ESTABLISHED after, whichever end speaks first.
+    /// VXLAN's UDP goes to the peer's VXLAN port from a source port hashed from the inner flow, so the
+    /// two directions are two flows, neither ever answered: NEW.
+    /// </summary>
+    public Model.Values.ConntrackStates State =>
+        Protocol == Model.Values.Protocol.Gre ? Model.Values.ConntrackStates.New | Model.Values.ConntrackStates.Established : Model.Values.ConntrackStates.New;
+
     public string Display =>
         $"{(Protocol == Model.Values.Protocol.Gre ? "gre" : $"udp/{Port}")} {IpAddressValue.Format(Source, IpFamily.V4)} -> {IpAddressValue.Format(Destination, IpFamily.V4)}";
 }

@@ -48,18 +48,40 @@ internal static class WideLegs
             foreach (var tunnel in tunnels)
             {
                 var packet = OuterPacket.Of(host, tunnel);
-                yield return new(new(LegStage.SenderOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false),
+                yield return new(new(LegStage.SenderOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false, packet.State),
                     IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
             }
         }
 
         // A peer's tunnel back is of the kind (and VXLAN port) of this host's own.
-        foreach (var (protocol, port) in tunnels.Select(t => OuterPacket.Of(host, t)).Select(p => (p.Protocol, p.Port)).Distinct())
+        foreach (var (protocol, port, state) in tunnels.Select(t => OuterPacket.Of(host, t)).Select(p => (p.Protocol, p.Port, p.State)).Distinct())
             foreach (var device in underlay)
-                yield return new(new(LegStage.ReceiverInput, PacketPath.Input, device, null, protocol, port, false), Every, Every);
+                yield return new(new(LegStage.ReceiverInput, PacketPath.Input, device, null, protocol, port, false, state), Every, Every);
         foreach (var n in bridges)
             foreach (var device in tunnels.Select(t => t.Name).Concat(underlay).Concat(segments).Distinct())
                 yield return new(new(LegStage.ReceiverForward, PacketPath.Forward, device, n.Bridge, null, null, false), senders, Addresses(host, n));
+
+        // The replies' legs (ReplyLegs): out of each bridge to every way back, the tunnels' outer packets
+        // back in both directions, and from every way in to each bridge.
+        if (!host.Routes.IsEmpty)
+        {
+            foreach (var n in bridges)
+                foreach (var device in outs)
+                    yield return new(new(LegStage.ReceiverReply, PacketPath.Forward, n.Bridge, device, null, null, false, ConntrackStates.Established), Addresses(host, n), senders);
+            foreach (var tunnel in tunnels)
+            {
+                var packet = OuterPacket.Of(host, tunnel);
+                yield return new(new(LegStage.ReceiverReplyOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false, packet.State),
+                    IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
+            }
+        }
+
+        foreach (var packet in tunnels.Select(t => OuterPacket.Of(host, t)).Select(p => (p.Protocol, p.Port, p.State)).Distinct())
+            foreach (var device in underlay)
+                yield return new(new(LegStage.SenderReplyInput, PacketPath.Input, device, null, packet.Protocol, packet.Port, false, packet.State), Every, Every);
+        foreach (var n in bridges)
+            foreach (var device in tunnels.Select(t => t.Name).Concat(underlay).Concat(segments).Distinct())
+                yield return new(new(LegStage.SenderReply, PacketPath.Forward, device, n.Bridge, null, null, false, ConntrackStates.Established), senders, Addresses(host, n));
 
         foreach (var (protocol, port) in PeerPorts(host))
         {

@@ -65,10 +65,14 @@ public sealed class FleetAuditorTests
     public void A_finding_carries_where_the_deciding_rule_is_written_on_its_host_and_a_policy_has_no_place()
     {
         var dropped = Run("routed", Replace("b", "iptables-save.txt", LetAIn, "-A DOCKER-USER -s 10.103.100.0/24 -i under0 -o docker0 -j DROP"));
-        var evidence = Assert.Single(Assert.Single(dropped.Findings).Evidence);
+        var evidence = Assert.Single(Assert.Single(dropped.Findings, f => f.Message.StartsWith("a/", StringComparison.Ordinal)).Evidence);
+        // The same rule drops the replies of b's connections to a (they come in from a's subnet).
+        var replies = Assert.Single(Assert.Single(dropped.Findings, f => f.Message.StartsWith("b/", StringComparison.Ordinal)).Evidence);
 
         Assert.Equal(("b", LegStage.ReceiverForward), (evidence.Host, evidence.Stage));
         Assert.Equal(("filter", "DOCKER-USER", 1, 35), (evidence.At!.Table, evidence.At.Chain, evidence.At.Number, evidence.At.Line));
+        Assert.Equal(("b", LegStage.SenderReply), (replies.Host, replies.Stage));
+        Assert.Equal(evidence.At, replies.At);
 
         var policy = Run("routed", Without("b", LetAIn), Without("a", Exception));
         Assert.Null(Assert.Single(Assert.Single(policy.Findings).Evidence).At);

@@ -53,7 +53,9 @@ public sealed class FleetBridgedTunnelTests
         Assert.Equal(CellOutcome.Blocked, cell.Outcome);
         Assert.Equal(("b", LegStage.ReceiverInput), (cell.Parts.Single().Decisions[^1].Host, cell.Parts.Single().Decisions[^1].Stage));
         Assert.Contains("DFW774", Codes(report));
-        Assert.Equal(CellOutcome.Reachable, Cell(report, "b").Outcome);
+        // a's replies to b are bridged back as GRE into b's INPUT too.
+        Assert.Equal(CellOutcome.Blocked, Cell(report, "b").Outcome);
+        Assert.Equal(("b", LegStage.SenderReplyInput), (Cell(report, "b").Parts.Single().Decisions[^1].Host, Cell(report, "b").Parts.Single().Decisions[^1].Stage));
     }
 
     [Fact]
@@ -88,16 +90,23 @@ public sealed class FleetBridgedTunnelTests
     }
 
     [Fact]
-    public void B_dropping_as_pool_on_its_bridge_blocks_a_to_b_only_since_bs_own_cell_holds_bs_pool()
+    public void B_dropping_as_pool_on_its_bridge_blocks_a_to_b_and_the_replies_of_b_to_a()
     {
         var report = Run("gre", Bridged([.. FixedCidrs, Replace("b", "iptables-save.txt", "-A DOCKER-USER -j RETURN", "-A DOCKER-USER -s 10.103.100.0/24 -i docker0 -o docker0 -j DROP\n-A DOCKER-USER -j RETURN")]));
 
         Assert.Equal(CellOutcome.Blocked, Cell(report, "a").Outcome);
-        Assert.Equal(CellOutcome.Reachable, Cell(report, "b").Outcome);
-        // One DFW773, a -> b (the fixture's gre1 of MTU 1476 below the containers' 1500 is DFW775 besides).
-        var blocked = Assert.Single(report.Findings, f => f.Code == FleetCodes.CrossHostBlocked);
-        Assert.StartsWith("a/bridge (10.103.100.0/24 of 10.103.0.0/16) -> b/bridge", blocked.Message, StringComparison.Ordinal);
-        Assert.Contains("-s 10.103.100.0/24 -d 10.103.200.0/24 -j ACCEPT", blocked.Message, StringComparison.Ordinal);
+        // b's own cell holds b's pool, so its requests pass; a's replies, from a's pool, do not.
+        var back = Cell(report, "b");
+        Assert.Equal(CellOutcome.Blocked, back.Outcome);
+        Assert.Equal(("b", LegStage.SenderReply), (back.Parts.Single().Decisions[^1].Host, back.Parts.Single().Decisions[^1].Stage));
+        // Two DFW773 (the fixture's gre1 of MTU 1476 below the containers' 1500 is DFW775 besides).
+        var blocked = report.Findings.Where(f => f.Code == FleetCodes.CrossHostBlocked).ToList();
+        Assert.Equal(2, blocked.Count);
+        Assert.StartsWith("a/bridge (10.103.100.0/24 of 10.103.0.0/16) -> b/bridge", blocked[0].Message, StringComparison.Ordinal);
+        Assert.Contains("-s 10.103.100.0/24 -d 10.103.200.0/24 -j ACCEPT", blocked[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("b/bridge (10.103.200.0/24 of 10.103.0.0/16) -> a/bridge", blocked[1].Message, StringComparison.Ordinal);
+        Assert.Contains("b drops the replies of every protocol, so no connection is made", blocked[1].Message, StringComparison.Ordinal);
+        Assert.Contains("-i docker0 -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", blocked[1].Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class FleetTunnelTests
     }
 
     [Fact]
-    public void Gre_dropped_in_b_input_blocks_every_inner_packet_with_b_input_rule_named()
+    public void Gre_dropped_in_b_input_blocks_every_inner_packet_both_ways_with_b_input_rule_named()
     {
         var report = Run("gre", With("b", "filter", "-A INPUT -p gre -j DROP"));
 
@@ -47,8 +47,13 @@ public sealed class FleetTunnelTests
         Assert.Equal(LegStage.ReceiverInput, part.Decisions[^1].Stage);
         Assert.Equal("filter/INPUT#1 (line 37): -A INPUT -p gre -j DROP", part.Decisions[^1].Rule);
         Assert.Contains("DFW774", Codes(report));
-        // b's own GRE out is not what b's INPUT drops: b to a still passes.
-        Assert.Equal(CellOutcome.Reachable, Cell(report, "b").Outcome);
+        // b's own GRE goes out, but a's replies come back as GRE into b's INPUT: no connection b to a either.
+        var back = Cell(report, "b");
+        Assert.Equal(CellOutcome.Blocked, back.Outcome);
+        Assert.Equal(("b", LegStage.SenderReplyInput, "filter/INPUT#1 (line 37): -A INPUT -p gre -j DROP"),
+            (back.Parts.Single().Decisions[^1].Host, back.Parts.Single().Decisions[^1].Stage, back.Parts.Single().Decisions[^1].Rule));
+        Assert.Contains(report.Findings, f => f.Code.Code == "DFW774" && f.Message.StartsWith("b/", StringComparison.Ordinal)
+            && f.Message.Contains("b drops the replies' tunnel packets (gre ", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,54 @@
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Fleet;
+
+/// <summary>
+/// The legs of a cell's replies: a connection is made only when the receiver's container's answers
+/// come back through both hosts' rules, not only through their routes. The receiver's FORWARD from
+/// its bridge to the way back and, over a tunnel, the outer packet out of its OUTPUT; the sender's
+/// INPUT for that outer packet and its FORWARD from the way back to the container. The replies are
+/// ESTABLISHED (the opening created the connection on both hosts) and skip nat; they go to the
+/// source the receiver saw: the container's, or the sender's own address where it masqueraded
+/// (conntrack gives the container's back in the sender's PREROUTING, before its FORWARD).
+/// </summary>
+internal static class ReplyLegs
+{
+    /// <param name="back">The receiver's way back to the container (false) or to the masqueraded source (true); found only when asked.</param>
+    public static IEnumerable<(LegKey Key, LegRequest Request)> Of(
+        HostSummary sender, HostSummary receiver, string senderBridge, string receiverBridge, IntervalSet sources, IntervalSet destinations,
+        UnderlayWay way, Func<bool, UnderlayWay?> back, string host)
+    {
+        if (!way.Reaches || way.PeerInDevice is null || (host != sender.Name && host != receiver.Name)) yield break;
+        foreach (var masqueraded in way.MasqueradeSource is null ? [false] : new[] { false, true })
+        {
+            if (back(masqueraded) is not { Reaches: true, OutDevice: { } outDevice, PeerInDevice: { } inDevice } replies) continue;
+            var to = masqueraded ? IntervalSet.Single(way.MasqueradeSource!.Value) : sources;
+            if (host == receiver.Name)
+            {
+                yield return (masqueraded ? LegKey.ReceiverReplyMasqueraded : LegKey.ReceiverReply,
+                    new(new(LegStage.ReceiverReply, PacketPath.Forward, receiverBridge, outDevice, null, null, false, ConntrackStates.Established), destinations, to));
+                if (replies.Outer is { } outer)
+                    yield return (masqueraded ? LegKey.ReceiverReplyOutputMasqueraded : LegKey.ReceiverReplyOutput,
+                        new(new(LegStage.ReceiverReplyOutput, PacketPath.Output, null, outer.Device, outer.Protocol, outer.Port, false, outer.State),
+                            IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));
+            }
+
+            if (host == sender.Name)
+            {
+                if (replies.Outer is { } outer)
+                    yield return (masqueraded ? LegKey.SenderReplyInputMasqueraded : LegKey.SenderReplyInput,
+                        new(new(LegStage.SenderReplyInput, PacketPath.Input, sender.InterfaceOf(outer.Destination), null, outer.Protocol, outer.Port, false, outer.State),
+                            IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));
+                yield return (masqueraded ? LegKey.SenderReplyMasqueraded : LegKey.SenderReply,
+                    new(new(LegStage.SenderReply, PacketPath.Forward, inDevice, senderBridge, null, null, false, ConntrackStates.Established), destinations, sources));
+            }
+        }
+    }
+
+    /// <summary>A cell's reply legs on one host, its ways back as the cell found them.</summary>
+    public static IEnumerable<(LegKey Key, LegRequest Request)> Of(CellSpec cell, string host) =>
+        Of(cell.Sender, cell.Receiver, cell.SenderBridge, cell.ReceiverBridge, cell.Sources, cell.Destinations, cell.Way,
+            masqueraded => masqueraded ? cell.MasqueradedReplyWay : cell.ReplyWay, host);
+}
