@@ -51,7 +51,10 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
             Assert.Contains("DFW774", fleet.Codes());
             var decision = fleet.Cell("containers", "a").GetProperty("parts")[0].GetProperty("decisions").EnumerateArray().Last();
             Assert.Equal(("b", "receiver_input"), (decision.GetProperty("host").GetString(), decision.GetProperty("stage").GetString()));
-            Assert.Equal(["blocked", "reachable"], fleet.Outcomes("containers"));
+            // b's echo requests are bridged out to a, but a's replies come back as VXLAN into b's INPUT.
+            Assert.Equal(["blocked", "blocked"], fleet.Outcomes("containers"));
+            var back = fleet.Cell("containers", "b").GetProperty("parts")[0].GetProperty("decisions").EnumerateArray().Last();
+            Assert.Equal(("b", "sender_reply_input"), (back.GetProperty("host").GetString(), back.GetProperty("stage").GetString()));
             lab.WithBsNeighbourPinned(() => FleetLabRuns.CheckAgainstTraffic(lab, fleet));
         }
         finally
@@ -61,7 +64,7 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
     }
 
     [LabFact]
-    public void B_dropping_as_containers_on_its_bridge_is_dfw773_named_by_that_rule()
+    public void B_dropping_as_containers_on_its_bridge_is_dfw773_both_ways_named_by_that_rule()
     {
         string[] drop = ["-i", "docker0", "-o", "docker0", "-s", FleetLab.SubnetA, "-j", "DROP"];
         lab.B.MustInLab(["iptables", "-I", "DOCKER-USER", .. drop]);
@@ -69,15 +72,17 @@ public sealed class BridgedVxlanFleetLabTests(BridgedVxlanFleetLab lab) : IClass
         {
             var fleet = FleetLabRuns.Fleet(lab, folder);
 
-            // One DFW773, a -> b: each network cell holds its sender's --fixed-cidr (10.103.100.0/24 on a, .200.0/24 on b), not the
-            // whole shared 10.103.0.0/16, so b's rule against a's range leaves b's own cell to a reachable.
-            Assert.Equal(["DFW773"], fleet.Codes());
-            Assert.Equal(["blocked", "reachable"], fleet.Outcomes("networks"));
+            // Two DFW773: a -> b by that rule; b -> a by the same rule on the replies. Each network cell holds its sender's
+            // --fixed-cidr (10.103.100.0/24 on a, .200.0/24 on b), not the whole shared 10.103.0.0/16, so b's own requests
+            // pass the rule against a's range, and a's replies from it do not.
+            Assert.Equal(["DFW773", "DFW773"], fleet.Codes());
+            Assert.Equal(["blocked", "blocked"], fleet.Outcomes("networks"));
+            Assert.Contains(fleet.Messages("DFW773"), m => m.Contains("b drops the replies of every protocol, so no connection is made", StringComparison.Ordinal));
             Assert.Equal("a/bridge (10.103.100.0/24 of 10.103.0.0/16)", fleet.Cell("networks", "a").GetProperty("from").GetString());
             var decision = fleet.Cell("containers", "a").GetProperty("parts")[0].GetProperty("decisions").EnumerateArray().Last();
             Assert.Equal(("b", "receiver_forward"), (decision.GetProperty("host").GetString(), decision.GetProperty("stage").GetString()));
             Assert.EndsWith(": -A DOCKER-USER -s 10.103.100.0/24 -i docker0 -o docker0 -j DROP", decision.GetProperty("rule").GetString(), StringComparison.Ordinal);
-            Assert.Equal(["blocked", "reachable"], fleet.Outcomes("containers"));
+            Assert.Equal(["blocked", "blocked"], fleet.Outcomes("containers"));
             FleetLabRuns.CheckAgainstTraffic(lab, fleet);
         }
         finally

@@ -81,10 +81,12 @@ public static class FleetLabRuns
             var (sender, receiver, container, address) = fromA ? (lab.A, lab.B, "web", lab.DbAddress) : (lab.B, lab.A, "db", lab.WebAddress);
             var outcome = cell.GetProperty("outcome").GetString();
             Assert.True(outcome is "reachable" or "blocked", $"{cell}\n{fleet.Text}");
+            // Reachable means a connection: the echo is answered, not only delivered (the replies cross both hosts too).
+            var answered = false;
             var delivered = Count(receiver, "POSTROUTING", ["-o", "docker0", "-d", address, "-p", "icmp", "--icmp-type", "echo-request"],
-                () => FleetLab.Ping(sender, container, address));
-            Assert.True(delivered > 0 == (outcome == "reachable"),
-                $"fleet says {cell.GetProperty("from").GetString()} -> {cell.GetProperty("to").GetString()} is {outcome}, but {delivered} echo requests reached {address}\n{fleet.Text}");
+                () => answered = FleetLab.Ping(sender, container, address));
+            Assert.True(answered == (outcome == "reachable"),
+                $"fleet says {cell.GetProperty("from").GetString()} -> {cell.GetProperty("to").GetString()} is {outcome}, but the echo was {(answered ? "" : "not ")}answered ({delivered} echo requests reached {address})\n{fleet.Text}");
         }
 
         if (fleet.Outcomes("containers").All(o => o == "reachable"))
