@@ -25,6 +25,10 @@ internal sealed class BundleFileNames
             ["ip", "-d", "-j", "link", "show"] => "ip-link.json",
             ["ip", "-4", "-j", "route", "show", "table", "all"] => "ip-route-v4.json",
             ["ip", "-6", "-j", "route", "show", "table", "all"] => "ip-route-v6.json",
+            // The policy rules, which tables a route lookup asks (read beside the routes). A bundle of an
+            // older dockerfw holds them under commands/; its manifest still maps the command to that file.
+            ["ip", "-4", "-j", "rule", "show"] => "ip-rule-v4.json",
+            ["ip", "-6", "-j", "rule", "show"] => "ip-rule-v6.json",
             ["grep", "-H", "-s", ".", ..] => "sysctls.txt",
             ["grep", "-s", "^", Live.FlannelEnvFile.Path] => "flannel-subnet.env",
             ["ss", "-Hltunp"] => "ss-listening.txt",

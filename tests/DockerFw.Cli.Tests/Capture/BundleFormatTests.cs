@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using DockerFw.Cli.Capture;
 using DockerFw.Cli.Tests.Support;
 
 namespace DockerFw.Cli.Tests.Capture;
@@ -42,7 +43,7 @@ public sealed class BundleFormatTests : IDisposable
         Assert.Superset(new HashSet<string>
         {
             "iptables-save.txt", "iptables-save.txt.stderr", "ip6tables-save.txt", "nft-ruleset.json", "ip-addr.json", "ip-link.json",
-            "ip-route-v4.json", "ip-route-v6.json", "sysctls.txt", "ss-listening.txt", "ps-proxies.txt",
+            "ip-route-v4.json", "ip-route-v6.json", "ip-rule-v4.json", "ip-rule-v6.json", "sysctls.txt", "ss-listening.txt", "ps-proxies.txt",
             "docker/networks.json", "docker/containers.json", "docker/info.json", "docker/version.json",
             "docker/networks/9c93ba76092b095c1fd08d2d52905eb9d3ecd7d65b3486a251d50a8c9d3b2c3a.json",
         }, files.Keys.ToHashSet());
@@ -67,6 +68,7 @@ public sealed class BundleFormatTests : IDisposable
             c => string.Join(' ', c.GetProperty("command").EnumerateArray().Select(w => w.GetString())), c => c.GetProperty("stdout").GetString());
         Assert.Equal("iptables-save.txt", commands["iptables-save"]);
         Assert.Equal("ip-link.json", commands["ip -d -j link show"]);
+        Assert.Equal("ip-rule-v6.json", commands["ip -6 -j rule show"]);
         Assert.Equal("ps-proxies.txt", commands["ps -ww -o pid=,args= -p 4242"]);
         var requests = manifest.GetProperty("engine_requests").EnumerateArray().ToDictionary(r => r.GetProperty("path").GetString()!, r => r.GetProperty("file").GetString());
         Assert.Equal("docker/containers.json", requests["containers/json?all=1"]);
@@ -88,6 +90,26 @@ public sealed class BundleFormatTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Equal($"dockerfw: error: {bundle}: iptables-save.txt was changed after the capture (its SHA-256 is {sha256}, the manifest says "
             + $"{Manifest(bundle).GetProperty("files").GetProperty("iptables-save.txt").GetString()}); capture the host again rather than edit a bundle\n", run.Error);
+    }
+
+    /// <summary>
+    /// dockerfw before the policy rules had their own names wrote them under commands/ (the name any
+    /// other command gets); its manifest maps the command to that file, and a bundle reads by the manifest.
+    /// </summary>
+    [Fact]
+    public void A_bundle_that_holds_the_policy_rules_under_their_older_name_still_answers_them()
+    {
+        var bundle = Capture();
+        const string older = "commands/ip--4--j-rule-show.txt";
+        Directory.CreateDirectory(Path.Combine(bundle, "commands"));
+        File.Move(Path.Combine(bundle, "ip-rule-v4.json"), Path.Combine(bundle, older));
+        var manifest = Path.Combine(bundle, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"ip-rule-v4.json\"", $"\"{older}\"", StringComparison.Ordinal));
+
+        var rules = new ReplayCommandRunner(BundleReader.Read(bundle)).Run("ip", ["-4", "-j", "rule", "show"]);
+
+        Assert.Equal((0, new SampleHost().Run("ip", ["-4", "-j", "rule", "show"]).Stdout), (rules.ExitCode, rules.Stdout));
+        Assert.Equal(Dockerfw.Run("snapshot", "--bundle", Capture("fresh")).ToString(), Dockerfw.Run("snapshot", "--bundle", bundle).ToString());
     }
 
     [Fact]
