@@ -72,6 +72,8 @@ for extension in "$xtables"/*.so; do copy "$extension"; elves+=("$extension"); d
 mkdir -p "$root/usr/lib/dockerfw"
 cp -a "$published/lib/." "$root/usr/lib/dockerfw/"
 elves+=("$root/usr/lib/dockerfw/dockerfw")
+# The native build's fmt-only executable (scripts/publish.sh) links what dockerfw links; listed all the same.
+if [[ -e "$root/usr/lib/dockerfw/dockerfw-fmt" ]]; then elves+=("$root/usr/lib/dockerfw/dockerfw-fmt"); fi
 for library in "$root"/usr/lib/dockerfw/*.so; do if [[ -e "$library" ]]; then elves+=("$library"); fi; done
 for name in libssl.so.3 libcrypto.so.3; do
     path=$(ldconfig -p | sed -nE "s|.*\\b$name \\(libc6,x86-64\\) => (.*)|\\1|p" | head -1)

@@ -21,11 +21,16 @@ internal static class DockerFwApp
     internal static readonly ServiceProviderOptions Container = new() { ValidateOnBuild = false, ValidateScopes = true };
 
     /// <param name="configure">Extra registrations applied last (tests replace the process runner here).</param>
-    public static int Run(string[] args, StandardStreams streams, Action<IServiceCollection>? configure = null)
+    public static int Run(string[] args, StandardStreams streams, Action<IServiceCollection>? configure = null) =>
+        Run((services, streams) => services.AddDockerFwCli(streams), args, streams, configure);
+
+    /// <param name="compose">What the program is made of: every command (<see cref="CliServiceCollectionExtensions.AddDockerFwCli"/>) or fmt alone (<see cref="FmtProgram"/>).</param>
+    /// <param name="configure">Extra registrations applied last.</param>
+    public static int Run(Func<IServiceCollection, StandardStreams, IServiceCollection> compose, string[] args, StandardStreams streams, Action<IServiceCollection>? configure = null)
     {
         try
         {
-            var services = new ServiceCollection().AddDockerFwCli(streams);
+            var services = compose(new ServiceCollection(), streams);
             configure?.Invoke(services);
             using var provider = services.BuildServiceProvider(Container);
             var root = provider.GetRequiredService<RootCommandFactory>().Create(args);

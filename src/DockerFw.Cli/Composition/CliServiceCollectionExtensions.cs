@@ -12,10 +12,7 @@ internal static class CliServiceCollectionExtensions
 {
     public static IServiceCollection AddDockerFwCli(this IServiceCollection services, StandardStreams streams)
     {
-        services.AddSingleton(streams);
-        services.AddSingleton<IHostCommandRunner, ProcessCommandRunner>();
-        services.AddSingleton<LiveFirewallReader>();
-        services.AddSingleton<DumpLoader>();
+        services.AddDockerFwFmt(streams);
         services.AddSingleton<IPrivilege, ProcessPrivilege>();
         services.AddSingleton(_ => DockerEnvironment.FromProcess());
         services.AddSingleton<LiveHostReader>();
@@ -43,9 +40,6 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<Workflows.PlanWorkflow>();
         services.AddSingleton<IResultFormatter<Workflows.ApplyRun>, ApplyFormatter>();
         services.AddSingleton<Workflows.ApplyWorkflow>();
-        services.AddSingleton<RootCommandFactory>();
-
-        services.AddCliCommand<FmtCommand>("fmt");
         services.AddCliCommand<TraceCommand>("trace");
         services.AddCliCommand<ReachCommand>("reach");
         services.AddCliCommand<AuditCommand>("audit");
@@ -57,6 +51,20 @@ internal static class CliServiceCollectionExtensions
         services.AddCliCommand<CaptureCommand>("capture");
         services.AddCliCommand<FleetCommand>("fleet");
         return services;
+    }
+
+    /// <summary>
+    /// `dockerfw fmt` alone, with the services it needs: all the fmt-only executable is made of
+    /// (<see cref="FmtProgram"/>), and the first part of <see cref="AddDockerFwCli"/>.
+    /// </summary>
+    public static IServiceCollection AddDockerFwFmt(this IServiceCollection services, StandardStreams streams)
+    {
+        services.AddSingleton(streams);
+        services.AddSingleton<IHostCommandRunner, ProcessCommandRunner>();
+        services.AddSingleton<LiveFirewallReader>();
+        services.AddSingleton<DumpLoader>();
+        services.AddSingleton<RootCommandFactory>();
+        return services.AddCliCommand<FmtCommand>("fmt");
     }
 
     /// <summary>

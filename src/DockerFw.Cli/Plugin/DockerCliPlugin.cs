@@ -23,7 +23,8 @@ internal static class DockerCliPlugin
     /// name docker-fw, with the variable newer docker CLIs set for every plugin they run, or with
     /// docker's global options and the plugin's name first. The last is what tells an older docker
     /// CLI's run (Debian's 20.10 sets no variable) once docker-fw is a link to dockerfw: the process's
-    /// path is the link's target, so its name says nothing.
+    /// path is the link's target, so its name says nothing. Native/fmt_exec.c asks the same of a run
+    /// whose first word is fmt before handing it to the fmt-only executable.
     /// </summary>
     public static bool IsInvocation(string[] args, string? processPath, Func<string, string?> environment) =>
         args is [MetadataCommand] || (args is ["__complete", ..] && IsPluginBinary(processPath))

@@ -19,13 +19,15 @@ public sealed class PublishTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    /// <summary>The program, and beside it the same program with fmt alone, to which it hands `dockerfw fmt` (FmtProgram).</summary>
     [Fact]
-    public void The_published_build_is_one_native_executable_with_no_dotnet_runtime_beside_it()
+    public void The_published_build_is_native_executables_with_no_dotnet_runtime_beside_them()
     {
         var lib = Path.Combine(PublishedBuild.Directory, "lib");
 
-        Assert.Equal(["dockerfw"], Directory.GetFiles(lib).Select(Path.GetFileName));
-        Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(Path.Combine(lib, "dockerfw"))[..4]);
+        Assert.Equal(["dockerfw", "dockerfw-fmt"], Directory.GetFiles(lib).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var program in new[] { "dockerfw", "dockerfw-fmt" })
+            Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(Path.Combine(lib, program))[..4]);
         // The launcher and the docker CLI plugin's name both run it; the version is the tree's (its
         // commit may be an older one whose sources were the same: PublishedBuild).
         Assert.Matches(@"^dockerfw \S+\n$", Published(["--version"]).Out);
@@ -55,6 +57,9 @@ public sealed class PublishTests : IDisposable
         { "trace", ["trace", .. Sample, "--src", "172.30.1.3", "--dst", "172.30.2.2", "--proto", "tcp", "--dport", "5432", "--in", "br-e727bbbf1ba4", "--out", "br-9c93ba76092b"] },
         { "fmt", ["fmt", "samples/lab-host/iptables-save"] },
         { "fmt of a bad rule", ["fmt", "--strict", "tests/DockerFw.Cli.Tests/Packaging/bad-rule.iptables-save"] },
+        { "fmt help", ["fmt", "--help"] },
+        { "fmt usage error", ["fmt", "--family", "5", "samples/lab-host/iptables-save"] },
+        { "fmt of a missing file", ["fmt", "samples/no-such-dump.txt"] },
         { "completion", ["completion", "bash"] },
         { "help", ["audit", "--help"] },
         { "usage error", ["audit", "--format", "yaml"] },
@@ -111,6 +116,50 @@ public sealed class PublishTests : IDisposable
         }
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(temporary));
+    }
+
+    /// <summary>
+    /// `dockerfw fmt` is run by lib/dockerfw-fmt (the same process, handed over before the runtime starts:
+    /// Native/fmt_exec.c), a docker CLI plugin's run or one with the hand-over turned off by lib/dockerfw; without
+    /// dockerfw-fmt beside it lib/dockerfw runs fmt itself, answering the same.
+    /// </summary>
+    [Fact]
+    public void Dockerfw_fmt_is_handed_to_the_fmt_only_executable_and_answered_alike_without_it()
+    {
+        Assert.Equal("dockerfw-fmt", ProgramWaitingOnStdin(PublishedBuild.Program, ["fmt", "-"]));
+        Assert.Equal("dockerfw", ProgramWaitingOnStdin(PublishedBuild.Program, ["fmt", "-"], ("DOCKERFW_FMT_EXEC", "0")));
+        // Run by docker as its plugin, `fmt` is no command but a missing plugin name: the full program's answer.
+        var plugin = Processes.Run(PublishedBuild.Program, ["fmt", "-"], environment: new Dictionary<string, string> { ["DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND"] = "fw" });
+        Assert.Equal(ExitCodes.Usage, plugin.ExitCode);
+        Assert.Contains("expected the plugin name 'fw'", plugin.Error, StringComparison.Ordinal);
+
+        var alone = Directory.CreateDirectory(Path.Combine(folder, "alone")).FullName;
+        File.Copy(Path.Combine(PublishedBuild.Directory, "lib", "dockerfw"), Path.Combine(alone, "dockerfw"));
+        foreach (var args in new[] { ["fmt", "samples/lab-host/iptables-save"], new[] { "fmt", "--family", "5", "x" } })
+        {
+            var full = Processes.Run(Path.Combine(alone, "dockerfw"), args.Select(InRepository), TimeSpan.FromMinutes(2));
+            Assert.Equal(Seen(Published(args)), Seen(full));
+        }
+    }
+
+    /// <summary>The name of the executable that runs <paramref name="args"/>, seen once it waits on its standard input.</summary>
+    private static string ProgramWaitingOnStdin(string program, string[] args, params (string Name, string Value)[] environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment.Remove("DOCKER_CLI_PLUGIN_ORIGINAL_CLI_COMMAND");
+        start.Environment.Remove("DOCKERFW_FMT_EXEC");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            Assert.True(Started(process.Id), $"{string.Join(' ', args)} did not start reading its input within 30 s");
+            return Path.GetFileName(new FileInfo($"/proc/{process.Id}/exe").LinkTarget!);
+        }
+        finally
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
     }
 
     /// <summary>The runtime is up (a second thread, the finalizer's, runs) and the main thread waits on its input.</summary>
