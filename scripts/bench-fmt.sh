@@ -14,6 +14,10 @@
 #        BENCH_PUBLISH=--jit scripts/bench-fmt.sh ...        (any option of scripts/publish.sh: both builds, one run each)
 #        BENCH_BUILD=DIR scripts/bench-fmt.sh ...            (time DIR/dockerfw, a build scripts/publish.sh DIR made
 #                                                             earlier, instead of publishing: 3-15 min saved on a busy machine)
+#        BENCH_RT=1 scripts/bench-fmt.sh 100000 40 real-world (the timed runs under SCHED_FIFO, chrt -f 50: on a shared
+#                                                             machine at load 20-40 the run queue, not the programs, decides
+#                                                             a 10 ms wall time; the other core's traffic still counts. The
+#                                                             small shapes only: it holds both cores while the runs last)
 set -euo pipefail
 
 if [[ "${1:-}" == "--quick" ]]; then set -- 20000 3; fi
@@ -33,7 +37,7 @@ cleanup() {
 trap cleanup EXIT
 command -v hyperfine >/dev/null || { echo "bench-fmt: hyperfine is missing (apt-get install hyperfine)" >&2; exit 2; }
 
-dotnet build "$repo/bench/DockerFw.Bench" -c Release -v q -clp:ErrorsOnly >/dev/null
+dotnet build "$repo/bench/DockerFw.Bench" -c Release -m:1 -v q -clp:ErrorsOnly >/dev/null
 bench() { dotnet "$repo/bench/DockerFw.Bench/bin/Release/net10.0/DockerFw.Bench.dll" "$@"; }
 if [[ -n "${BENCH_BUILD:-}" ]]; then
     [[ -x "$BENCH_BUILD/dockerfw" ]] || { echo "bench-fmt: no $BENCH_BUILD/dockerfw (scripts/publish.sh DIR makes one)" >&2; exit 2; }
@@ -46,8 +50,8 @@ ip netns add "$netns"
 # Peak resident memory of one run, in MB.
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.0f", $1 / 1024 }'; }
 
-printf '| shape | rules | bytes | restore --test | dockerfw fmt | fmt / restore | restore peak MB | fmt peak MB |\n|---|---|---|---|---|---|---|---|\n' > "$work/table.md"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+printf '| shape | rules | bytes | restore --test | dockerfw fmt | fmt / restore | restore peak MB | fmt peak MB | medians: restore, fmt, fmt / restore |\n|---|---|---|---|---|---|---|---|---|\n' > "$work/table.md"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores${BENCH_RT:+, timed runs under SCHED_FIFO}"
 for shape in "${shapes[@]}"; do
     dump=$work/$shape.txt
     restore=iptables-legacy-restore
@@ -68,17 +72,19 @@ for shape in "${shapes[@]}"; do
     family=$([[ $restore == ip6* ]] && echo 6 || echo 4)
     "$work/dockerfw/dockerfw" fmt --family "$family" "$dump" >/dev/null
     ip netns exec "$netns" "$restore" --test "$dump"
-    hyperfine -N --warmup 1 --runs "$runs" ${BENCH_SHOW:+--show-output} --export-json "$work/$shape.json" \
+    ${BENCH_RT:+chrt -f 50} hyperfine -N --warmup 1 --runs "$runs" ${BENCH_SHOW:+--show-output} --export-json "$work/$shape.json" \
         --command-name restore "ip netns exec $netns $restore --test $dump" \
         --command-name fmt "$work/dockerfw/dockerfw fmt --family $family $dump" >/dev/null
     restore_peak=$(peak ip netns exec "$netns" "$restore" --test "$dump")
     fmt_peak=$(peak "$work/dockerfw/dockerfw" fmt --family "$family" "$dump")
     python3 - "$work/$shape.json" "$shape" "$(grep -c '^-A' "$dump")" "$(stat -c %s "$dump")" "$restore_peak" "$fmt_peak" >> "$work/table.md" <<'PY'
-import json, sys
+import json, statistics, sys
 results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 r, f = results["restore"], results["fmt"]
 ms = lambda x: f'{x["mean"] * 1000:.0f} ms ± {x["stddev"] * 1000:.0f}'
-print(f'| {sys.argv[2]} | {sys.argv[3]} | {sys.argv[4]} | {ms(r)} | {ms(f)} | {f["mean"] / r["mean"]:.2f} | {sys.argv[5]} | {sys.argv[6]} |')
+median = lambda x: statistics.median(x["times"])
+medians = f'{median(r) * 1000:.1f} ms, {median(f) * 1000:.1f} ms, {median(f) / median(r):.2f}'
+print(f'| {sys.argv[2]} | {sys.argv[3]} | {sys.argv[4]} | {ms(r)} | {ms(f)} | {f["mean"] / r["mean"]:.2f} | {sys.argv[5]} | {sys.argv[6]} | {medians} |')
 PY
     ip netns exec "$netns" ipset destroy 2>/dev/null || true
 done
