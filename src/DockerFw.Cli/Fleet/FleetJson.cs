@@ -83,7 +83,13 @@ internal static class FleetJson
             {
                 json.WriteStartObject();
                 json.WriteString("host", d.Host);
-                json.WriteString("stage", d.Stage == LegStage.SenderOutput ? "sender_output" : "receiver_input");
+                json.WriteString("stage", d.Stage switch
+                {
+                    LegStage.SenderOutput => "sender_output",
+                    LegStage.ReceiverReplyOutput => "receiver_reply_output",
+                    LegStage.SenderReplyInput => "sender_reply_input",
+                    _ => "receiver_input",
+                });
                 json.WriteString("rule", d.Rule);
                 json.WriteEndObject();
             }

@@ -60,7 +60,13 @@ internal static class FleetText
         {
             output.WriteLine(P($"  {cell.Sender.Name} -> {cell.Receiver.Name} {cell.Port.Display} ({cell.Port.Purpose}), {cell.Addresses}: {Word(cell.Outcome)}{(cell.Reason is null ? "" : $": {cell.Reason}")}"));
             foreach (var d in cell.Decisions)
-                output.WriteLine(P($"    {d.Host} {(d.Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")}: {d.Rule}"));
+                output.WriteLine(P($"    {d.Host} {d.Stage switch
+                {
+                    LegStage.SenderOutput => "OUTPUT",
+                    LegStage.ReceiverReplyOutput => "OUTPUT (answers)",
+                    LegStage.SenderReplyInput => "INPUT (answers)",
+                    _ => "INPUT",
+                }}: {d.Rule}"));
         }
     }
 

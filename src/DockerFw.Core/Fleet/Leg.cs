@@ -21,10 +21,10 @@ public enum LegStage
     /// <summary>The receiver's FORWARD for its container's replies, from its bridge to the way back.</summary>
     ReceiverReply,
 
-    /// <summary>The receiver's OUTPUT and POSTROUTING, for the outer packet of the replies' tunnel back.</summary>
+    /// <summary>The receiver's OUTPUT and POSTROUTING for the replies: a tunnel's outer packets back, a peer port's answers.</summary>
     ReceiverReplyOutput,
 
-    /// <summary>The sender's PREROUTING and INPUT, for the outer packet of the replies' tunnel back.</summary>
+    /// <summary>The sender's PREROUTING and INPUT for the replies: a tunnel's outer packets back, a peer port's answers.</summary>
     SenderReplyInput,
 
     /// <summary>The sender's FORWARD for the replies, from the way back to its container's bridge.</summary>
@@ -67,8 +67,8 @@ public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> P
         LegStage.SenderOutput => "outer packet out (sender)",
         LegStage.ReceiverInput => "outer packet in (receiver)",
         LegStage.ReceiverReply => "replies forward (receiver)",
-        LegStage.ReceiverReplyOutput => "replies' outer packet out (receiver)",
-        LegStage.SenderReplyInput => "replies' outer packet in (sender)",
+        LegStage.ReceiverReplyOutput => "replies out (receiver)",
+        LegStage.SenderReplyInput => "replies in (sender)",
         LegStage.SenderReply => "replies forward (sender)",
         _ => "forward (receiver)",
     };

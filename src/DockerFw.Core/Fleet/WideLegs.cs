@@ -90,6 +90,15 @@ internal static class WideLegs
             foreach (var device in underlay)
                 yield return new(new(LegStage.ReceiverInput, PacketPath.Input, device, null, protocol, port, false), Every, Every);
         }
+
+        // A TCP peer port's answers (Fleet.PeerPorts), walked over every port: one walk each way serves every port.
+        if (PeerPorts(host).Any(p => p.Protocol == Protocol.Tcp))
+        {
+            foreach (var device in outs)
+                yield return new(new(LegStage.ReceiverReplyOutput, PacketPath.Output, null, device, Protocol.Tcp, null, false, ConntrackStates.Established), Every, Every);
+            foreach (var device in underlay)
+                yield return new(new(LegStage.SenderReplyInput, PacketPath.Input, device, null, Protocol.Tcp, null, false, ConntrackStates.Established), Every, Every);
+        }
     }
 
     /// <summary>

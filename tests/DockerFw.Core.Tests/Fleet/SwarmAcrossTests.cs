@@ -52,6 +52,24 @@ public sealed class SwarmAcrossTests
     }
 
     [Fact]
+    public void An_input_that_takes_only_new_packets_closes_the_managers_control_port_by_its_answers()
+    {
+        // b, the worker, takes NEW connections only: the manager's answers on tcp/2377 die in b's INPUT.
+        const string drop = "-A INPUT -p tcp -m conntrack --ctstate ESTABLISHED -j DROP";
+        var report = Run("swarm", With("b", "filter", drop));
+
+        var blocked = report.Swarm.Where(c => c.Outcome != CellOutcome.Reachable).ToList();
+        // b's connections out (2377 and 7946 to a) lose their answers.
+        Assert.Equal(["b -> a tcp/2377 192.168.77.2 -> 192.168.77.1: Blocked", "b -> a tcp/7946 192.168.77.2 -> 192.168.77.1: Blocked"],
+            blocked.Select(c => Lines(report)[report.Swarm.IndexOf(c)]));
+        var decision = blocked[0].Decisions[^1];
+        Assert.Equal(("b", LegStage.SenderReplyInput), (decision.Host, decision.Stage));
+        Assert.EndsWith(": " + drop, decision.Rule, StringComparison.Ordinal);
+        var finding = report.Findings.First(f => f.Code == FleetCodes.SwarmPortBlocked);
+        Assert.Equal($"swarm node b cannot reach a on tcp/2377 (cluster management, to a manager): the connections from 192.168.77.2 open, but 192.168.77.1's answers from port 2377 are dropped in b's INPUT (decided by {decision.Rule}); accept them on b, e.g. iptables -I INPUT -s 192.168.77.1 -p tcp --sport 2377 -m conntrack --ctstate ESTABLISHED -j ACCEPT", finding.Message);
+    }
+
+    [Fact]
     public void A_deciding_rule_is_located_on_its_line_in_the_hosts_dump_file_with_iptables_nft_saves_warnings_read_after_it()
     {
         // Live and bundle reads put iptables-nft-save's stderr warning after its output (DumpOrigin.LinesAfter),
