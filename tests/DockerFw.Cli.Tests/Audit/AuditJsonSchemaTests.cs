@@ -20,6 +20,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host with an icc hole and sysctls",
         "lab-host with the container matrix",
         "lab-host whose replies die for one source port",
+        "lab-host whose replies die for half of a network's sources",
         "lab-host against a policy it does not run",
         "lab-host after the plan of a policy, with what it intends",
         "a swarm host whose routing-mesh port is dropped on one host address",
@@ -44,6 +45,21 @@ public sealed class AuditJsonSchemaTests
 
         Assert.Contains(flows, f => f.TryGetProperty("source_ports", out var p) && p.GetString() == "20990" && f.GetProperty("kind").GetString() == "one-way");
         Assert.Contains(flows, f => !f.TryGetProperty("source_ports", out _) && f.GetProperty("kind").GetString() == "connection");
+    }
+
+    [Fact]
+    public void A_network_flow_that_holds_for_some_sources_names_them_and_one_for_every_source_does_not()
+    {
+        var pairs = JsonDocument.Parse(Run("lab-host whose replies die for half of a network's sources").Out).RootElement
+            .GetProperty("reachability").GetProperty("pairs").EnumerateArray().ToList();
+        var flows = Assert.Single(pairs, p => p.GetProperty("from").GetString() == "frontend" && p.GetProperty("to").GetString() == "backend")
+            .GetProperty("flows").EnumerateArray().ToList();
+
+        // The replies to 172.30.1.0/25 die: only those sources' flows are one-way (oracle F34).
+        Assert.All(flows, f => Assert.Equal(f.GetProperty("kind").GetString() == "one-way" ? "any but 172.30.1.128/25" : "172.30.1.128/25", f.GetProperty("sources").GetString()));
+        Assert.Contains(flows, f => f.GetProperty("kind").GetString() == "one-way");
+        Assert.Contains(flows, f => f.GetProperty("kind").GetString() == "connection");
+        Assert.DoesNotContain(pairs.Where(p => p.GetProperty("from").GetString() != "frontend").SelectMany(p => p.GetProperty("flows").EnumerateArray()), f => f.TryGetProperty("sources", out _));
     }
 
     [Fact]
@@ -103,6 +119,18 @@ public sealed class AuditJsonSchemaTests
     {
         "lab-host with Docker's JSON" => LabHost.Audit("--format", "json"),
         "lab-host with the container matrix" => LabHost.Audit("--containers", "--format", "json"),
+        // frontend -> backend opened, and the replies to the lower half of frontend's subnet dropped (sources).
+        "lab-host whose replies die for half of a network's sources" => LabHost.Run(
+            ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
+             "--format", "json", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"],
+            stdin: File.ReadAllText(LabHost.PathOf("iptables-save")).Replace(
+                "-A DOCKER-USER -j RETURN\n", """
+                    -A DOCKER-USER -i br-e727bbbf1ba4 -o br-9c93ba76092b -j ACCEPT
+                    -A DOCKER-USER -i br-9c93ba76092b -o br-e727bbbf1ba4 -d 172.30.1.0/25 -j DROP
+                    -A DOCKER-USER -i br-9c93ba76092b -o br-e727bbbf1ba4 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+                    -A DOCKER-USER -j RETURN
+
+                    """)),
         "lab-host against a policy it does not run" => LabHost.Audit("--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), "--format", "json"),
         "lab-host inferred from its rules" => LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--format", "json"]),
         "lab-host with an icc hole and sysctls" => LabHost.Run(
