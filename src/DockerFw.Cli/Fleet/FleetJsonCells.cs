@@ -142,7 +142,8 @@ internal sealed class FleetJsonCells(Utf8JsonWriter json, MemoryStream buffer, T
                     LegStage.SenderForward => "sender_forward", LegStage.SenderOutput => "sender_output",
                     LegStage.ReceiverInput => "receiver_input", LegStage.ReceiverForward => "receiver_forward",
                     LegStage.ReceiverReply => "receiver_reply", LegStage.ReceiverReplyOutput => "receiver_reply_output",
-                    LegStage.SenderReplyInput => "sender_reply_input", LegStage.SenderReply => "sender_reply", _ => "route",
+                    LegStage.SenderReplyInput => "sender_reply_input", LegStage.SenderReply => "sender_reply",
+                    LegStage.SenderLater => "sender_later", LegStage.ReceiverLater => "receiver_later", _ => "route",
                 });
                 json.WriteString("rule", d.Rule);
                 json.WriteEndObject();

@@ -113,9 +113,11 @@ public static class CellJudge
 
         var back = (masqueraded ? cell.MasqueradedReplyWay : cell.ReplyWay)!;
         var to = masqueraded ? IntervalSet.Single(cell.Way.MasqueradeSource!.Value) : null;
+        // The connection in its order: the replies' way back, then the requests' later packets.
         LegKey[] keys = masqueraded
-            ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded]
-            : [LegKey.ReceiverReply, LegKey.ReceiverReplyOutput, LegKey.SenderReplyInput, LegKey.SenderReply];
+            ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded, LegKey.SenderLater, LegKey.ReceiverLaterMasqueraded]
+            : [LegKey.ReceiverReply, LegKey.ReceiverReplyOutput, LegKey.SenderReplyInput, LegKey.SenderReply, LegKey.SenderLater, LegKey.ReceiverLater];
+        var masqueradedSource = masqueraded ? IntervalSet.Single(cell.Way.MasqueradeSource!.Value) : null;
         var open = reached.Packets;
         foreach (var key in keys)
         {
@@ -146,14 +148,16 @@ public static class CellJudge
             }
 
             // Drops first, then what the rules cannot decide: a request whose replies meet both is blocked.
+            var later = key is LegKey.SenderLater or LegKey.ReceiverLater or LegKey.ReceiverLaterMasqueraded;
             foreach (var piece in leg.Pieces.Where(p => p.Verdict != ReachVerdict.Accept).OrderBy(p => p.Verdict == ReachVerdict.Maybe))
             {
                 var requests = PacketSet.Empty;
                 foreach (var request in open.Boxes)
                 {
-                    var replies = Neutral.Replies(request, to);
+                    var packets = later ? Neutral.Later(request, key == LegKey.ReceiverLaterMasqueraded ? masqueradedSource : null) : Neutral.Replies(request, to);
                     foreach (var box in piece.Packets.Boxes)
-                        if (replies.Intersect(box) is { IsEmpty: false } dead && Neutral.Answered(dead, request) is { IsEmpty: false } answered)
+                        if (packets.Intersect(box) is { IsEmpty: false } dead
+                            && (later ? Neutral.Started(dead, request) : Neutral.Answered(dead, request)) is { IsEmpty: false } answered)
                             requests = requests.Union(PacketSet.Of(answered));
                 }
 
@@ -165,7 +169,8 @@ public static class CellJudge
                     Packets = requests,
                     Decisions = reached.Decisions.Add(decision),
                     Reason = piece.Verdict == ReachVerdict.Maybe
-                        ? piece.Doubt ?? $"the rules of {leg.Host} cannot decide the replies"
+                        ? piece.Doubt ?? $"the rules of {leg.Host} cannot decide the {(later ? "connections' later packets" : "replies")}"
+                        : later ? $"{leg.Host} drops the connections' later packets ({Leg.StageName(leg.Stage)})"
                         : $"{leg.Host} drops the replies ({Leg.StageName(leg.Stage)})",
                 };
                 open = open.Subtract(requests);

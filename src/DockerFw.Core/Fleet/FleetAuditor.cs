@@ -92,6 +92,14 @@ public static class FleetAuditor
                         return $"{spec.From} -> {spec.To}: {last.Host} drops the replies of {Part().PacketsText}, so no connection is made (decided by {last.Rule}); let the replies through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
                     }, () => [Last()]);
                     break;
+                case CellOutcome.Blocked when shape.LastStage is LegStage.SenderLater or LegStage.ReceiverLater:
+                    yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts, () =>
+                    {
+                        var last = Last();
+                        var (inDev, outDev) = last.Stage == LegStage.SenderLater ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
+                        return $"{spec.From} -> {spec.To}: {last.Host} lets the connections of {Part().PacketsText} open but drops their later packets (ESTABLISHED), so no connection is made (decided by {last.Rule}); let them through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
+                    }, () => [Last()]);
+                    break;
                 case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput:
                     yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
                         () => $"{spec.From} -> {spec.To}: {Part().Reason}, so no connection is made (decided by {Last().Rule}); accept them in {(Last().Stage == LegStage.ReceiverReplyOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);

@@ -26,6 +26,11 @@ public enum LegKey
     SenderReplyInputMasqueraded,
     SenderReply,
     SenderReplyMasqueraded,
+
+    /// <summary>The requests' later packets (<see cref="ReplyLegs"/>): on the sender, and on the receiver for each source it may see.</summary>
+    SenderLater,
+    ReceiverLater,
+    ReceiverLaterMasqueraded,
 }
 
 /// <summary>
@@ -62,7 +67,7 @@ public static class HostLegs
     public static Func<LegKey, Leg?> Of(CellSpec cell, IReadOnlyDictionary<string, LegAnswers> answers) => key =>
     {
         var host = key is LegKey.SenderForward or LegKey.SenderOutput or LegKey.SenderReplyInput or LegKey.SenderReplyInputMasqueraded
-            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded ? cell.Sender.Name : cell.Receiver.Name;
+            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded or LegKey.SenderLater ? cell.Sender.Name : cell.Receiver.Name;
         if (!answers.TryGetValue(host, out var walks)) return null;
         foreach (var (k, request) in Requests(cell, host))
             if (k == key) return walks.Cut(request);

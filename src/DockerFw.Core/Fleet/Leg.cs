@@ -27,6 +27,12 @@ public enum LegStage
     /// <summary>The sender's PREROUTING and INPUT for the replies: a tunnel's outer packets back, a peer port's answers.</summary>
     SenderReplyInput,
 
+    /// <summary>The sender's FORWARD for the requests' later packets (ESTABLISHED: the handshake's ACK, the data), container to the way out.</summary>
+    SenderLater,
+
+    /// <summary>The receiver's FORWARD for the requests' later packets, from the way in to its container.</summary>
+    ReceiverLater,
+
     /// <summary>The sender's FORWARD for the replies, from the way back to its container's bridge.</summary>
     SenderReply,
 }
@@ -53,9 +59,10 @@ public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> P
     /// <summary>Accepted packets whose source a MASQUERADE or SNAT rewrote.</summary>
     public PacketSet Masqueraded => Where(p => p.Verdict == ReachVerdict.Accept && p.Nat is not null);
 
-    /// <summary>Whether the stage judges a connection's replies rather than its opening packets.</summary>
+    /// <summary>Whether the stage judges a connection's replies or later packets rather than its opening packets.</summary>
     public static bool IsReply(LegStage? stage) =>
-        stage is LegStage.ReceiverReply or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput or LegStage.SenderReply;
+        stage is LegStage.ReceiverReply or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput or LegStage.SenderReply
+            or LegStage.SenderLater or LegStage.ReceiverLater;
 
     /// <summary>Whether the stage judges a tunnel's outer packets.</summary>
     public static bool IsOuter(LegStage? stage) =>
@@ -70,6 +77,8 @@ public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> P
         LegStage.ReceiverReplyOutput => "replies out (receiver)",
         LegStage.SenderReplyInput => "replies in (sender)",
         LegStage.SenderReply => "replies forward (sender)",
+        LegStage.SenderLater => "later packets forward (sender)",
+        LegStage.ReceiverLater => "later packets forward (receiver)",
         _ => "forward (receiver)",
     };
 }

@@ -48,6 +48,24 @@ internal static class Neutral
         .With(Dimension.Sport, request[Dimension.Sport].Intersect(reply[Dimension.Dport]))
         .With(Dimension.Dport, request[Dimension.Dport].Intersect(reply[Dimension.Sport]));
 
+    /// <summary>
+    /// The later packets of the connections a box of opening packets starts, in neutral terms: the same
+    /// addresses and ports, TCP's flags those of an open connection (ACK set). <paramref name="from"/>:
+    /// the source they have when it is not the request's (a masqueraded one).
+    /// </summary>
+    public static Box Later(Box request, IntervalSet? from = null)
+    {
+        var later = request.With(Dimension.TcpFlags, request[Dimension.TcpFlags].Equals(Zero) ? Zero : Audit.Analysis.Openings.ReplyFlags);
+        return from is null ? later : later.With(Dimension.Src, from);
+    }
+
+    /// <summary>The opening packets of <paramref name="request"/> whose connections' later packets a box of them holds (its sources kept whole).</summary>
+    public static Box Started(Box later, Box request) => request
+        .With(Dimension.Dst, request[Dimension.Dst].Intersect(later[Dimension.Dst]))
+        .With(Dimension.Proto, request[Dimension.Proto].Intersect(later[Dimension.Proto]))
+        .With(Dimension.Sport, request[Dimension.Sport].Intersect(later[Dimension.Sport]))
+        .With(Dimension.Dport, request[Dimension.Dport].Intersect(later[Dimension.Dport]));
+
     /// <summary>The same packets with another source set: what a receiver's answer about a NATed source says of the originals.</summary>
     public static PacketSet WithSources(PacketSet set, IntervalSet sources) =>
         set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(b.With(Dimension.Src, sources))));

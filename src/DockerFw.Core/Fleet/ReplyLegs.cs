@@ -5,8 +5,10 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Core.Fleet;
 
 /// <summary>
-/// The legs of a cell's replies: a connection is made only when the receiver's container's answers
-/// come back through both hosts' rules, not only through their routes. The receiver's FORWARD from
+/// The legs of the rest of a cell's connections: a connection is made only when the receiver's
+/// container's answers come back through both hosts' rules, not only through their routes, and the
+/// requests' later packets (ESTABLISHED: the handshake's ACK, the data) follow the opening one through
+/// both hosts' FORWARD (an admin's "NEW ACCEPT, then DROP" lets the SYN through and nothing after). The receiver's FORWARD from
 /// its bridge to the way back and, over a tunnel, the outer packet out of its OUTPUT; the sender's
 /// INPUT for that outer packet and its FORWARD from the way back to the container. The replies are
 /// ESTABLISHED (the opening created the connection on both hosts) and skip nat; they go to the
@@ -21,6 +23,17 @@ internal static class ReplyLegs
         UnderlayWay way, Func<bool, UnderlayWay?> back, string host)
     {
         if (!way.Reaches || way.PeerInDevice is null || (host != sender.Name && host != receiver.Name)) yield break;
+        // The requests' later packets (the handshake's ACK, the data): ESTABLISHED, the same way as the opening.
+        if (host == sender.Name && way.OutDevice is { } outOfSender)
+            yield return (LegKey.SenderLater, new(new(LegStage.SenderLater, PacketPath.Forward, senderBridge, outOfSender, null, null, false, ConntrackStates.Established), sources, destinations));
+        if (host == receiver.Name)
+        {
+            yield return (LegKey.ReceiverLater, new(new(LegStage.ReceiverLater, PacketPath.Forward, way.PeerInDevice, receiverBridge, null, null, false, ConntrackStates.Established), sources, destinations));
+            if (way.MasqueradeSource is { } source)
+                yield return (LegKey.ReceiverLaterMasqueraded,
+                    new(new(LegStage.ReceiverLater, PacketPath.Forward, way.PeerInDevice, receiverBridge, null, null, false, ConntrackStates.Established), IntervalSet.Single(source), destinations));
+        }
+
         foreach (var masqueraded in way.MasqueradeSource is null ? [false] : new[] { false, true })
         {
             if (back(masqueraded) is not { Reaches: true, OutDevice: { } outDevice, PeerInDevice: { } inDevice } replies) continue;

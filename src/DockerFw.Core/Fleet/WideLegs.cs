@@ -76,6 +76,15 @@ internal static class WideLegs
             }
         }
 
+        // The requests' later packets (ReplyLegs), ESTABLISHED, the ways the openings take.
+        if (!host.Routes.IsEmpty)
+            foreach (var n in bridges)
+                foreach (var device in outs)
+                    yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, ConntrackStates.Established), Addresses(host, n), Every);
+        foreach (var n in bridges)
+            foreach (var device in tunnels.Select(t => t.Name).Concat(underlay).Concat(segments).Distinct())
+                yield return new(new(LegStage.ReceiverLater, PacketPath.Forward, device, n.Bridge, null, null, false, ConntrackStates.Established), senders, Addresses(host, n));
+
         foreach (var packet in tunnels.Select(t => OuterPacket.Of(host, t)).Select(p => (p.Protocol, p.Port, p.State)).Distinct())
             foreach (var device in underlay)
                 yield return new(new(LegStage.SenderReplyInput, PacketPath.Input, device, null, packet.Protocol, packet.Port, false, packet.State), Every, Every);

@@ -8,7 +8,8 @@ namespace DockerFw.Core.Tests.Fleet;
 /// A connection across hosts is made only when its replies come back through both hosts' rules
 /// (<see cref="ReplyLegs"/>): each request packet is judged by the fate of its own replies, on the
 /// receiver's way out of its bridge, a tunnel's outer packets back, and the sender's way in to its
-/// container. The kernel's side of these answers is <c>FleetReplyKernelTests</c>.
+/// container; and the requests' later packets follow the opening one through both hosts' FORWARD.
+/// The kernel's side of these answers is <c>FleetReplyKernelTests</c>.
 /// </summary>
 public sealed class FleetReplyTests
 {
@@ -73,6 +74,21 @@ public sealed class FleetReplyTests
         Assert.All(blocked.Packets.Boxes, b => Assert.Equal(IntervalSet.Single(1), b[Dimension.Proto]));
         Assert.Contains(blocked.Packets.Boxes, b => b[Dimension.IcmpType].Contains(8));
         Assert.Contains(cell.Parts, p => p.Outcome == CellOutcome.Reachable && p.Packets.Boxes.Any(b => b[Dimension.Proto].Contains(6)));
+    }
+
+    [Fact]
+    public void A_receiver_that_takes_only_the_openings_blocks_every_connection_by_its_later_packets()
+    {
+        // "NEW ACCEPT, then DROP": the SYN passes b, the handshake's ACK and the data do not.
+        var report = Run("routed", Replace("b", "iptables-save.txt", LetAIn,
+            "-A DOCKER-USER -s 10.103.100.0/24 -i under0 -o docker0 -m conntrack --ctstate NEW -j ACCEPT\n-A DOCKER-USER -i under0 -o docker0 -j DROP"));
+
+        var part = Assert.Single(Cell(report, "a").Parts);
+        Assert.Equal(CellOutcome.Blocked, part.Outcome);
+        Assert.Equal(("b", LegStage.ReceiverLater), (part.Decisions[^1].Host, part.Decisions[^1].Stage));
+        Assert.EndsWith("-A DOCKER-USER -i under0 -o docker0 -j DROP", part.Decisions[^1].Rule, StringComparison.Ordinal);
+        var finding = Assert.Single(report.Findings, f => f.Message.StartsWith("a/", StringComparison.Ordinal));
+        Assert.Contains("b lets the connections of every protocol open but drops their later packets (ESTABLISHED), so no connection is made", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

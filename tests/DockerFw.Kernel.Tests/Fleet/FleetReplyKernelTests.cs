@@ -37,6 +37,46 @@ public sealed class FleetReplyKernelTests(TopologyFixture fixture) : IClassFixtu
         { "a", "-A DOCKER-USER -d 10.103.100.0/24 -i under0 -o docker0 -p icmp -m icmp --icmp-type 0 -j DROP", "a", false },
     };
 
+    /// <summary>The tampered host, the rule that replaces its rule letting the peer's containers in (or goes first), and whether data crosses.</summary>
+    public static TheoryData<string, string, bool> LaterCases() => new()
+    {
+        { "b", LetAIn, true },
+        // b takes the peer's openings only: the SYN passes, the ACK and the data die in b's DOCKER-USER.
+        { "b", "-A DOCKER-USER -s 10.103.100.0/24 -i under0 -o docker0 -m conntrack --ctstate NEW -j ACCEPT\n-A DOCKER-USER -i under0 -o docker0 -j DROP", false },
+        // a lets its containers open connections out and drops what follows.
+        { "a", "-A DOCKER-USER -i docker0 -o under0 -p tcp -m conntrack --ctstate ESTABLISHED -j DROP\n" + LetBIn, false },
+    };
+
+    [KernelTheory]
+    [MemberData(nameof(LaterCases))]
+    public void A_tcp_connection_across_hosts_carries_data_in_the_kernel_as_fleet_claims(string tampered, string rule, bool carries)
+    {
+        string Dump(string host) => host == tampered
+            ? FleetFixtureHost.Dump("routed", host).Replace(host == "b" ? LetAIn : LetBIn, rule, StringComparison.Ordinal)
+            : FleetFixtureHost.Dump("routed", host);
+        var report = FleetAuditor.Run([() => FleetFixtureHost.Read("routed", "a", Dump("a")), () => FleetFixtureHost.Read("routed", "b", Dump("b"))]);
+        var claims = report.Containers.Single(c => c.Spec.Sender.Name == "a").Parts
+            .Where(p => p.Packets.Boxes.Any(b => b[Dimension.Proto].Contains(6) && b[Dimension.Dport].Contains(8080)))
+            .Select(p => p.Outcome).Distinct().ToList();
+
+        var topology = fixture.Topology;
+        var (bridge, underlay) = tampered == "b" ? ("r2", "r1") : ("r1", "r2");
+        KernelProbe.Load(topology, Dump(tampered)
+            .Replace("10.103.100.", "10.201.1.", StringComparison.Ordinal).Replace("10.103.200.", "10.201.2.", StringComparison.Ordinal)
+            .Replace("docker0", bridge, StringComparison.Ordinal).Replace("under0", underlay, StringComparison.Ordinal));
+        var (from, to) = (topology["a"], topology["b"]);
+        foreach (var end in new[] { from, to }) end.Netns.Exec("iptables", "-t", "raw", "-F", "PREROUTING").EnsureOk();
+        using var listener = DockerFw.Tests.Processes.Start("ip", ["netns", "exec", to.Netns.Name, "timeout", "4", "nc", "-l", "8080"]);
+        Thread.Sleep(300);
+        from.Netns.ExecBounded(TimeSpan.FromSeconds(5), "sh", "-c", $"printf hello | timeout 3 nc -N -w2 {to.Address} 8080");
+        listener.WaitForExit();
+        var received = listener.StandardOutput.ReadToEnd();
+
+        Assert.True((received == "hello") == carries, $"{tampered} '{rule}': the listener received '{received}'");
+        Assert.True(claims.SequenceEqual([carries ? CellOutcome.Reachable : CellOutcome.Blocked]),
+            $"{tampered} '{rule}': fleet's tcp/8080 {string.Join(", ", claims)}, the listener received '{received}'");
+    }
+
     [KernelTheory]
     [MemberData(nameof(Cases))]
     public void A_ping_across_hosts_is_answered_in_the_kernel_as_fleet_claims(string tampered, string rule, string pinging, bool answered)
