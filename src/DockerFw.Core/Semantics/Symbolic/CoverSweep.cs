@@ -9,6 +9,15 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// thousands of boxes one after the other cuts every piece left by every box (the TUM dumps' regions
 /// grew past 16,000 pieces after 4,000 subtractions); here a piece is cut only where the covers that
 /// hold it differ. The boxes it writes are not those of a subtraction, but hold the same packets.
+/// <para>
+/// Cut in a fixed order of dimensions, the pieces of one fate fall apart into neighbours that differ on
+/// one dimension only (TUM 25.07.2014's first DROP, swept by 1,385 owned boxes: 125,986 pieces covered
+/// and 49,523 not, where 156 and 245 boxes hold the same packets). So the pieces a level cuts are merged
+/// on its dimension when they come back, each group's already merged below it: pieces of one fate that
+/// agree on every later dimension and the marks become one box holding their sets on this dimension.
+/// They are disjoint and agree everywhere else, so the merged box holds exactly their packets, and the
+/// pieces stay disjoint.
+/// </para>
 /// </summary>
 internal static class CoverSweep
 {
@@ -21,13 +30,14 @@ internal static class CoverSweep
         Dimension.Dport, Dimension.Sport, Dimension.Dst, Dimension.Src,
     ];
 
-    public static void Split(Box domain, IReadOnlyList<Box> covers, List<Box> covered, List<Box> uncovered)
+    /// <param name="merge">Whether pieces of one fate are merged where they come back (false: as cut, for the bench's comparison).</param>
+    public static void Split(Box domain, IReadOnlyList<Box> covers, List<Box> covered, List<Box> uncovered, bool merge = true)
     {
         var keys = Keys(covers.Count);
         var active = new List<int>(covers.Count);
         for (var i = 0; i < covers.Count; i++)
             if (covers[i].Overlaps(domain)) active.Add(i);
-        Sweep(domain, 0, active, covers, keys, covered, uncovered);
+        Sweep(domain, 0, active, covers, keys, covered, uncovered, merge);
     }
 
     // The keys are a function of the count alone, and the region builder sweeps every piece of an
@@ -43,7 +53,7 @@ internal static class CoverSweep
         return LastKeys = keys;
     }
 
-    private static void Sweep(Box domain, int level, List<int> active, IReadOnlyList<Box> covers, ulong[] keys, List<Box> covered, List<Box> uncovered)
+    private static void Sweep(Box domain, int level, List<int> active, IReadOnlyList<Box> covers, ulong[] keys, List<Box> covered, List<Box> uncovered, bool merge)
     {
         if (active.Count == 0)
         {
@@ -74,7 +84,7 @@ internal static class CoverSweep
         // the same covers, told apart by the XOR of their random keys (Zobrist hashing). A cover's
         // ranges outside the values' hull change no stretch, so they are left out rather than cut by
         // an intersection (an allocation per cover and level: the TUM dumps sweep 275,000 pieces).
-        var scratch = Levels[level] ??= new Level();
+        var scratch = Levels[level] ??= new Level(level);
         var events = scratch.Events;
         events.Clear();
         var (min, max) = (values.Min, values[values.Count - 1].Last);
@@ -134,7 +144,8 @@ internal static class CoverSweep
         foreach (var (first, last, group) in stretches) byGroup[next[group]++] = (first, last);
 
         var ranges = scratch.Ranges;
-        var holding = Levels[level + 1] ??= new Level();
+        var holding = Levels[level + 1] ??= new Level(level + 1);
+        var (coveredFrom, uncoveredFrom) = (covered.Count, uncovered.Count);
         for (var g = 0; g < samples.Count; g++)
         {
             ranges.Clear();
@@ -144,8 +155,69 @@ internal static class CoverSweep
             holding.Active.Clear();
             foreach (var i in active)
                 if (covers[i][d].Contains(samples[g])) holding.Active.Add(i);
-            Sweep(part, level + 1, holding.Active, covers, keys, covered, uncovered);
+            Sweep(part, level + 1, holding.Active, covers, keys, covered, uncovered, merge);
         }
+
+        if (samples.Count == 1 || !merge) return;
+        MergeSiblings(covered, coveredFrom, level);
+        MergeSiblings(uncovered, uncoveredFrom, level);
+    }
+
+    /// <summary>
+    /// The pieces of one fate a level cut (from <paramref name="from"/> on), merged on its dimension where
+    /// they agree on every later dimension and the marks (the earlier ones are the level's domain's), in
+    /// the order each merged box's first piece came.
+    /// </summary>
+    private static void MergeSiblings(List<Box> pieces, int from, int level)
+    {
+        var count = pieces.Count - from;
+        if (count < 2) return;
+        var scratch = Levels[level]!;
+        if (scratch.FirstOf.Count > 64) scratch.FirstOf = new(scratch.FirstOf.Comparer);
+        var (firstOf, first, next) = (scratch.FirstOf, scratch.First, scratch.NextPiece);
+        firstOf.Clear();
+        first.Clear();
+        var merges = false;
+        for (var i = 0; i < count; i++)
+        {
+            ref var f = ref CollectionsMarshal.GetValueRefOrAddDefault(firstOf, pieces[from + i], out var exists);
+            if (exists) merges = true;
+            else f = i;
+            first.Add(f);
+        }
+
+        if (!merges) return;
+        // The pieces of each merged box as a chain, in order: next[i] is the next piece of i's box, or -1.
+        CollectionsMarshal.SetCount(next, count);
+        var last = scratch.LastPiece;
+        CollectionsMarshal.SetCount(last, count);
+        for (var i = 0; i < count; i++)
+        {
+            var f = first[i];
+            next[i] = -1;
+            if (f != i) next[last[f]] = i;
+            last[f] = i;
+        }
+
+        var d = Order[level];
+        var ranges = scratch.Ranges;
+        var write = from;
+        for (var i = 0; i < count; i++)
+        {
+            if (first[i] != i) continue;
+            var piece = pieces[from + i];
+            if (next[i] >= 0)
+            {
+                ranges.Clear();
+                for (var k = i; k >= 0; k = next[k])
+                    for (var r = 0; r < pieces[from + k][d].Count; r++) ranges.Add(pieces[from + k][d][r]);
+                piece = piece.With(d, IntervalSet.FromRanges(ranges));
+            }
+
+            pieces[write++] = piece;
+        }
+
+        pieces.RemoveRange(write, pieces.Count - write);
     }
 
     // Scratch lists per level of the sweep, reused from piece to piece: a level's lists stay intact while
@@ -154,8 +226,13 @@ internal static class CoverSweep
 
     private static Level?[] Levels => LevelsOfThread ??= new Level?[Order.Length + 2];
 
-    private sealed class Level
+    private sealed class Level(int level)
     {
+        // Pieces that agree on the dimensions below this level and on the marks; the levels above agree by construction.
+        public Dictionary<Box, int> FirstOf = new(new AgreeBelow(level));
+        public readonly List<int> First = [];
+        public readonly List<int> NextPiece = [];
+        public readonly List<int> LastPiece = [];
         public readonly List<(UInt128 At, ulong Key)> Events = [];
         public Dictionary<ulong, int> GroupOf = [];
         public readonly List<(UInt128 First, UInt128 Last, int Group)> Stretches = [];
@@ -165,6 +242,25 @@ internal static class CoverSweep
         public readonly List<int> Starts = [];
         public readonly List<int> Next = [];
         public readonly List<int> Active = [];
+    }
+
+    /// <summary>Boxes equal on the dimensions after a level of the sweep and on the marks.</summary>
+    private sealed class AgreeBelow(int level) : IEqualityComparer<Box>
+    {
+        public bool Equals(Box? a, Box? b)
+        {
+            for (var l = level + 1; l < Order.Length; l++)
+                if (!a![Order[l]].Equals(b![Order[l]])) return false;
+            return a!.Mark.Equals(b!.Mark);
+        }
+
+        public int GetHashCode(Box box)
+        {
+            var hash = new HashCode();
+            for (var l = level + 1; l < Order.Length; l++) hash.Add(box[Order[l]]);
+            hash.Add(box.Mark);
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>Whether the cover holds the domain on every dimension from this level on, and its marks (the earlier ones hold by construction).</summary>

@@ -16,7 +16,12 @@ internal static class RegionBuilder
     /// </summary>
     public const int MaxRules = 1000;
 
-    public static ImmutableArray<ReachRegion> Build(IReadOnlyList<FinalFlow> finals)
+    /// <param name="finals">The walk's final flows, in their order.</param>
+    /// <param name="mergeSwept">
+    /// Whether <see cref="CoverSweep"/> merges the pieces it cuts; false only for the bench's comparison
+    /// with the pieces as cut (the same packets in more boxes).
+    /// </param>
+    public static ImmutableArray<ReachRegion> Build(IReadOnlyList<FinalFlow> finals, bool mergeSwept = true)
     {
         // Verdicts in the order they first appear, ACCEPT last: a walk that keeps every way accepts only
         // at the end of the path, after every other verdict, but an owned flow's ACCEPT can be final
@@ -96,7 +101,7 @@ internal static class RegionBuilder
                     // Owned boxes come by the thousand (every way of the TUM dumps after their first
                     // DROP): cut by which of them hold a packet, not one subtraction after another.
                     var (maybe, sure) = (new List<Box>(), new List<Box>());
-                    foreach (var box in piece.Boxes) CoverSweep.Split(box, others, maybe, sure);
+                    foreach (var box in piece.Boxes) CoverSweep.Split(box, others, maybe, sure, mergeSwept);
                     Add(final.Verdict, way, sure);
                     Add(ReachVerdict.Maybe, way, maybe);
                     continue;

@@ -29,6 +29,26 @@ public sealed class CoverSweepTests
     }
 
     [Fact]
+    public void Pieces_of_one_fate_that_differ_on_one_dimension_come_out_as_one_box()
+    {
+        // Two hosts' covers on two interfaces: cut on the interface first, each interface's pieces are
+        // "from host A" and "not from host A"; the two interfaces' pieces agree on the source and merge.
+        var universe = new Box([.. Enumerable.Range(0, Dimensions.Count).Select(_ => IntervalSet.Range(0, 15))], BitCubeSet.All);
+        var hostA = IntervalSet.Single(10);
+        var onInterface = (int i) => universe.With(Dimension.In, IntervalSet.Single((UInt128)i));
+        var covers = new[] { onInterface(1).With(Dimension.Src, hostA), onInterface(2).With(Dimension.Src, hostA) };
+        var (covered, uncovered) = (new List<Box>(), new List<Box>());
+
+        CoverSweep.Split(universe, covers, covered, uncovered);
+
+        var both = IntervalSet.Range(1, 2);
+        Assert.Equal([universe.With(Dimension.In, both).With(Dimension.Src, hostA)], covered);
+        Assert.Equal(2, uncovered.Count);
+        Assert.Contains(universe.With(Dimension.In, both).With(Dimension.Src, universe[Dimension.Src].Subtract(hostA)), uncovered);
+        Assert.Contains(universe.With(Dimension.In, universe[Dimension.In].Subtract(both)), uncovered);
+    }
+
+    [Fact]
     public void Merging_boxes_keeps_their_union()
     {
         var seed = Environment.TickCount;
