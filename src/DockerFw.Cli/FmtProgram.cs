@@ -11,9 +11,9 @@ namespace DockerFw.Cli;
 /// fmt of a small dump is mostly the runtime's start, and that start is paid for every type compiled into
 /// the executable: the full one hydrates 6.5 MB of type data at every start (35,000 method tables, most of them
 /// the audit's, reach's, Spectre.Console's); this one has 7,800 and keeps them in the file (DockerFw.Cli.csproj).
-/// A run naming fmt builds fmt alone in
-/// either executable (<see cref="Commands.RootCommandFactory"/>), so both parse, answer and fail alike:
-/// PublishTests compares them with the tree's program byte for byte (docs/performance.md, "Reader on every shape").
+/// A run naming fmt builds fmt alone in either executable (<see cref="Commands.RootCommandFactory"/>), so both
+/// parse, answer and fail alike: FmtProgramTests compares the two compositions, PublishTests the published
+/// executables with the tree's program, byte for byte (docs/performance.md, "Reader on every shape").
 /// </remarks>
 internal static class FmtProgram
 {
