@@ -106,6 +106,16 @@ public sealed class NeighbourDiscoveryGateTests
     }
 
     [Fact]
+    public void An_undecided_gate_says_which_rules_leave_it_so_and_a_decided_one_says_nothing()
+    {
+        var undecided = Read("-A FORWARD -s fe80::1/128 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT");
+        var open = Read("-A FORWARD -i bridge1 -o bridge1 -j ACCEPT");
+
+        Assert.Equal("filter/FORWARD#1 drops some of them", NeighbourDiscoveryGate.Answering("bridge1", Address(A), Compile(undecided)).Doubt(undecided));
+        Assert.Null(NeighbourDiscoveryGate.Answering("bridge1", Address(A), Compile(open)).Doubt(open));
+    }
+
+    [Fact]
     public void A_drop_names_its_rule_or_FORWARDs_policy()
     {
         var byRule = Read("-A FORWARD -p ipv6-icmp -m icmp6 --icmpv6-type 136 -j DROP\n-A FORWARD -i bridge1 -o bridge1 -j ACCEPT");

@@ -17,6 +17,22 @@ namespace DockerFw.Core.Audit.Analysis;
 public sealed record NeighbourFate(ReachVerdict? Verdict, ReachResult? Walk, ImmutableArray<ReachRegion> Deciding)
 {
     public static NeighbourFate Passes { get; } = new(ReachVerdict.Accept, null, []);
+
+    /// <summary>
+    /// Why an undecided fate is so, in a few words: the rules the engine cannot decide for some of the
+    /// packets (and why), and those that drop some of them; null when the fate is decided.
+    /// </summary>
+    public string? Doubt(Ruleset ruleset)
+    {
+        if (Verdict is not null || Walk is not { } walk) return null;
+        static string Named(Evidence e) => e.Rule == 0 ? e.Text : $"{e.Table}/{e.Chain}#{e.Rule}";
+        var undecided = Deciding.Where(r => r.Verdict == ReachVerdict.Maybe).SelectMany(r => r.Doubts).Distinct()
+            .Select(d => $"{Named(EvidenceOf.Rule(ruleset, d, ""))} cannot be decided for them: {walk.DoubtReasons.GetValueOrDefault(d) ?? "undecidable"}");
+        var dropping = Deciding.Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
+            .Select(r => Named(NeighbourDiscoveryGate.Deciding(r, ruleset))).Distinct().Select(rule => $"{rule} drops some of them");
+        var words = undecided.Distinct().Concat(dropping).Take(3).ToList();
+        return words.Count == 0 ? null : string.Join("; ", words);
+    }
 }
 
 /// <summary>

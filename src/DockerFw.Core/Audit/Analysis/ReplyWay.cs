@@ -35,10 +35,15 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
     /// This way with <see cref="Neighbours"/> asked of <paramref name="clients"/> (among
     /// <paramref name="members"/>, the client network's addresses) on <paramref name="client"/>'s bridge.
     /// </summary>
-    public ReplyWay Gated(AuditedNetwork client, IntervalSet members, IntervalSet clients, SymbolicPasses passes, AuditInputs inputs) =>
-        Returns && Network == client && client.Family == Model.Values.IpFamily.V6 && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) != false
-            ? this with { Neighbours = passes.Neighbours.Answering(client.Bridge, members, clients) }
-            : this;
+    public ReplyWay Gated(AuditedNetwork client, IntervalSet members, IntervalSet clients, SymbolicPasses passes, AuditInputs inputs)
+    {
+        if (!Returns || Network != client || client.Family != Model.Values.IpFamily.V6 || inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) == false) return this;
+        var fate = passes.Neighbours.Answering(client.Bridge, members, clients);
+        return this with { Neighbours = fate, NeighboursDoubt = fate.Doubt(inputs.Ruleset) };
+    }
+
+    /// <summary>Why <see cref="Neighbours"/> is undecided (<see cref="NeighbourFate.Doubt"/>), null otherwise.</summary>
+    public string? NeighboursDoubt { get; init; }
 
     /// <summary>Whether a connection on this way surely completes: the request surely arrives and the server surely finds its client.</summary>
     public bool Sure => Certain && Neighbours.Verdict == ReachVerdict.Accept;

@@ -105,7 +105,7 @@ public sealed record ServerReply(string Server, UInt128 Address, ReplyWay Way)
           + Way.Neighbours.Verdict switch
           {
               ReachVerdict.Drop => $", where its IPv6 neighbour discovery with {clientText} (ICMPv6 135/136) is dropped: no reply leaves it",
-              null => $", where its IPv6 neighbour discovery with {clientText} (ICMPv6 135/136) may be dropped: a connection is only possible",
+              null => $", where its IPv6 neighbour discovery with {clientText} (ICMPv6 135/136) may be dropped{(Way.NeighboursDoubt is { } doubt ? $" ({doubt})" : "")}: a connection is only possible",
               _ => "",
           }
           + (Way.Certain ? "" : " (a strict rp_filter, 1 or unknown here, would drop the request on arrival: a connection is only possible)");
