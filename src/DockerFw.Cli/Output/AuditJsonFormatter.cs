@@ -132,6 +132,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         else NullableBool(json, "effective", setting.Effective);
         json.WriteBoolean("drifted", setting.Drifted);
         if (setting.PartialFlows is { } partial) WriteFlows(json, partial);
+        // Masquerade only, absent when every reply comes back (oracle F35).
+        if (setting.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
         json.WriteEndObject();
     }
 
@@ -169,6 +171,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
             if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
         }
         else NullableBool(json, "filter_accepts", port.FilterAccepts);
+        // Absent when every connection that gets in gets its replies (oracle F35).
+        if (port.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
         json.WriteEndObject();
     }
 

@@ -90,7 +90,9 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
     {
         if (setting is null) return new Markup("-");
         var text = $"{ReportWords.Switch(setting.Declared)} / {Esc(ReportWords.Effective(setting))}";
-        return new Markup(setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text);
+        // A masquerade whose replies the filter drops (oracle F35): one-way, said beside the NAT's answer.
+        var replies = setting.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : "(one-way: some replies dropped)")}[/]" : "";
+        return new Markup((setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text) + replies);
     }
 
     private static void PublishedPorts(IAnsiConsole console, string title, string? subtitle, IReadOnlyCollection<PublishedPortReport> ports)
@@ -110,8 +112,9 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
                 Esc(p.Container ?? "?"),
                 Esc(p.Network ?? "?"),
                 Esc($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"),
-                p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
-                : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" });
+                (p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
+                : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" })
+                + (p.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : $"(one-way: replies dropped {dropped})")}[/]" : ""));
         }
 
         console.Write(table);

@@ -53,6 +53,12 @@ public sealed record Setting(bool? Declared, bool? Effective)
     /// </summary>
     public ImmutableArray<AllowedFlow>? PartialFlows { get; init; }
 
+    /// <summary>
+    /// Masquerade only: set when the filter drops the replies of some of the network's connections out
+    /// (oracle F35): <c>all</c>, or those connections in words; they are one-way.
+    /// </summary>
+    public string? RepliesDropped { get; init; }
+
     /// <summary>Effective differs from declared; a partial setting differs from either.</summary>
     public bool Drifted => Declared is { } d && (PartialFlows is not null || (Effective is { } e && d != e));
 }
@@ -138,6 +144,12 @@ public sealed record PublishedPortReport(
 {
     /// <summary>Set when the filter lets some of those connections in and not others (<see cref="FilterAccepts"/> is then null).</summary>
     public PortClients? Partial { get; init; }
+
+    /// <summary>
+    /// Set when the filter drops the replies of some connections it lets in (oracle F35): <c>all</c>,
+    /// or those connections in words (<c>from 100.64.0.7</c>, <c>from source port 20990</c>); they are one-way.
+    /// </summary>
+    public string? RepliesDropped { get; init; }
 }
 
 /// <summary>

@@ -150,6 +150,11 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 var flows = network.GetProperty("masquerade").TryGetProperty("flows", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().ToList() : [];
                 if (flows.Any(x => FlowMatch.Connection(x) && FlowMatch.Covers(x, r)) != r.Reached) Add(r.Reached ? "masquerade/partial-but-got-out" : "masquerade/partial-flow-no-way-out", claim, [r]);
             }
+            // Replies dropped on the way back (replies_dropped, oracle F35): "all", the probe gets no answer; some, not compared.
+            else if (network.GetProperty("masquerade").TryGetProperty("replies_dropped", out var dropped))
+            {
+                if (dropped.GetString() == "all" && r.Reached) Add("masquerade/replies-dropped-but-got-out", $"{claim}, replies_dropped \"all\"", [r]);
+            }
             else if (effective.GetBoolean() != r.Reached) Add(r.Reached ? "masquerade/false-but-got-out" : "masquerade/true-but-no-way-out", claim, [r]);
             else if (r.Reached && r.SeenAs is { } seen)
             {
@@ -186,12 +191,20 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             Checked++;
             if (hostIp == "127.0.0.1") Loopback(p, port, protocol!, probes);
             var accepts = p.GetProperty("filter_accepts");
-            var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}";
+            var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}"
+                + (p.TryGetProperty("replies_dropped", out var rd) ? $", replies_dropped {rd.GetRawText()}" : "");
             if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
             else
             {
-                // "partial": expected through when the port lets the probe's client in (LetsIn).
-                bool? Expected(ProbeResult r) => accepts.ValueKind == JsonValueKind.String ? LetsIn(p, r) : accepts.GetBoolean();
+                // "partial": expected through when the port lets the probe's client in (LetsIn). Replies
+                // dropped (replies_dropped, oracle F35): "all", no echo comes back; some, not compared.
+                var dropped = p.TryGetProperty("replies_dropped", out var d) ? d.GetString() : null;
+                bool? Expected(ProbeResult r) => dropped switch
+                {
+                    null => accepts.ValueKind == JsonValueKind.String ? LetsIn(p, r) : accepts.GetBoolean(),
+                    "all" => false,
+                    _ => null,
+                };
                 // Only the container's echo counts: a refusal comes from the host (no DNAT, no docker-proxy), not through the filter.
                 if (probes.Any(r => Expected(r) == true && r.Outcome != Outcome.Echoed)) Add($"{key}/accepts-but-blocked", claim, probes.Where(r => Expected(r) == true && r.Outcome != Outcome.Echoed));
                 if (probes.Any(r => Expected(r) == false && r.Outcome == Outcome.Echoed)) Add($"{key}/refuses-but-reached", claim, probes.Where(r => Expected(r) == false && r.Outcome == Outcome.Echoed));

@@ -15,8 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-4234-masquerade-true-but-no-way-out"] = "F35, docs/oracle-findings.md",
-        ["seed-4234-published_ports-accepts-but-blocked"] = "F35, docs/oracle-findings.md",
     };
 
     public static TheoryData<string> Names()
@@ -40,7 +38,8 @@ public sealed class OracleFixtureTests
         var audit = OfflineAudit(dir, File.Exists(policyFile) ? policyFile : null);
         var traffic = TrafficFile.Read(File.ReadAllText(Path.Combine(dir, "traffic.json")));
         var dumps = Directory.GetFiles(dir).ToDictionary(f => Path.GetFileName(f), File.ReadAllText);
-        var disagreements = new ClaimChecker(audit, traffic).Check().Concat(new ReachChecker(dumps, traffic).Check()).ToList();
+        // As the live run does (ScenarioRun): a masquerade probe whose way out the filter closes is not compared.
+        var disagreements = WayOut.WithoutClosedWays([.. new ClaimChecker(audit, traffic).Check(), .. new ReachChecker(dumps, traffic).Check()], dumps).ToList();
         // A claim of audit --policy: the policy the oracle wrote, as fixture.json keeps it.
         if (fixture.TryGetProperty("policy", out var spec) && spec.ValueKind == JsonValueKind.Object)
             disagreements.AddRange(new PolicyClaims(audit, traffic, spec.Deserialize<PolicySpec>()!, new EndpointView(dumps["docker-networks.json"], dumps["docker-containers.json"])).Check());

@@ -22,9 +22,10 @@ public static class WayOut
         var dir = Directory.CreateTempSubdirectory("dfw-wayout-");
         try
         {
-            foreach (var file in new[] { "iptables-save", "iptables-legacy-save", "ip6tables-save", "nft.json" })
+            foreach (var file in new[] { "iptables-save", "iptables-legacy-save", "ip6tables-save", "nft.json", "ipset.save" })
                 File.WriteAllText(Path.Combine(dir.FullName, file), dumps.GetValueOrDefault(file, ""));
-            var regions = Reach(dir.FullName, dumps.GetValueOrDefault("iptables-legacy-save", "").Contains('*', StringComparison.Ordinal), host);
+            var regions = Reach(dir.FullName, dumps.GetValueOrDefault("iptables-legacy-save", "").Contains('*', StringComparison.Ordinal),
+                dumps.ContainsKey("ipset.save"), host);
             return found.Where(d => !silent.Contains(d) || !d.Traffic.All(r => Closed(regions, host, r))).ToList();
         }
         finally
@@ -47,14 +48,17 @@ public static class WayOut
         return regions.Of(packet) is { Verdict: "DROP" or "REJECT" };
     }
 
-    private static ReachRegions Reach(string dir, bool legacy, HostInterfaces host)
+    private static ReachRegions Reach(string dir, bool legacy, bool ipsets, HostInterfaces host)
     {
+        // The ipsets, where recorded: without them a -m set rule is only a MAYBE, and a way out it
+        // closes (seed 4234: every packet from c1 dropped by dfw-hosts, oracle F35) was compared.
+        string[] sets = ipsets ? ["--ipsets", Path.Combine(dir, "ipset.save")] : [];
         var output = new StringWriter { NewLine = "\n" };
         string[] nft = new FileInfo(Path.Combine(dir, "nft.json")).Length > 0 ? ["--nft", Path.Combine(dir, "nft.json")] : [];
         string[] other = legacy ? ["--iptables-legacy", Path.Combine(dir, "iptables-legacy-save")] : [];
         DockerFwApp.Run(
             ["reach", "--iptables", Path.Combine(dir, "iptables-save"), .. nft, .. other, "--hook", "FORWARD", "--state", "NEW",
-             "--out", "uplink0", "--dst", LabDaemon.OutsideAddress + "/32", .. host.HostAddressOptions(), "--format", "json"],
+             "--out", "uplink0", "--dst", LabDaemon.OutsideAddress + "/32", .. host.HostAddressOptions(), .. sets, "--format", "json"],
             new StandardStreams(new StringReader(""), output, new StringWriter()));
         return new ReachRegions(JsonDocument.Parse(output.ToString()).RootElement);
     }

@@ -165,6 +165,9 @@ internal static class HtmlReportBuilder
             var (accepts, css) = p.Partial is { } partial
                 ? ($"partial ({PublishedPortCheck.Clients(partial)})", "partial")
                 : p.FilterAccepts switch { true => ("yes", "open"), false => ("no", "closed"), null => ("?", "unknown") };
+            // Replies dropped (oracle F35): every one, the port answers no one; some, those connections are one-way.
+            if (p.RepliesDropped is { } dropped)
+                (accepts, css) = dropped == "all" ? ($"{accepts} (one-way: every reply dropped)", "closed") : ($"{accepts} (one-way: replies dropped {dropped})", "partial");
             return new HtmlPort(
                 Text($"{ReportWords.Address(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
                 Text(p.Container ?? "?"), Text(p.Network ?? "?"), Text($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"), Text(accepts), css);

@@ -23,10 +23,14 @@ public sealed record NetworkFacts(
     /// <summary>Source NAT of traffic between the network's containers, over every packet (<see cref="NatsOwnBridge"/> is whether any is).</summary>
     public OutboundNat OwnBridge { get; init; } = new(true, ReachabilityVerdict.Denied, [], null, []);
 
-    /// <summary>Masquerade as a report setting: partial with the flows that are NATed when only some are.</summary>
+    /// <summary>Whether the replies of the network's masqueraded connections out come back (oracle F35).</summary>
+    public OutboundReplies Replies { get; init; } = OutboundReplies.Returned;
+
+    /// <summary>Masquerade as a report setting: partial with the flows that are NATed when only some are; the replies the filter drops.</summary>
     public Setting Masquerade => new(Network.Network.EnableIpMasquerade && !Network.Network.Internal, MasqueradeEffective)
     {
         PartialFlows = Outbound.Nated == ReachabilityVerdict.Partial ? Outbound.NatedFlows : null,
+        RepliesDropped = Replies.Dropped,
     };
 
     /// <summary>The facts of one network; <paramref name="walked"/> is its symbolic pass (<see cref="SymbolicPasses.From"/>).</summary>
@@ -36,6 +40,9 @@ public sealed record NetworkFacts(
         var filtered = inputs.Host.BridgedTrafficFiltered(n.Bridge, n.Family);
         var outbound = OutboundNat.Of(n, inputs, passes.NatOfContainers);
         var staying = OutboundNat.OnOwnBridge(n, inputs, passes.NatOfContainers);
+        // Only a NATed way out is asked for its replies: without NAT none come back anyway (DFW401).
+        var replies = outbound.Leaves && outbound.Nated is ReachabilityVerdict.Allowed or ReachabilityVerdict.Partial
+            ? OutboundReplies.Of(n, inputs, passes) : OutboundReplies.Returned;
         // Traces name no family: the evidence points into the dump of the network's family.
         ImmutableArray<Evidence> Of(IEnumerable<Evidence> evidence) => [.. evidence.Select(e => e with { Family = n.Family })];
         return new NetworkFacts(
@@ -45,6 +52,6 @@ public sealed record NetworkFacts(
             Of(outbound.Evidence),
             staying.Nated is ReachabilityVerdict.Allowed or ReachabilityVerdict.Partial,
             Of(staying.Evidence))
-        { Outbound = outbound, OwnBridge = staying };
+        { Outbound = outbound, OwnBridge = staying, Replies = replies with { Evidence = Of(replies.Evidence) } };
     }
 }

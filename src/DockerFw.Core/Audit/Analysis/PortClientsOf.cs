@@ -48,6 +48,14 @@ public static class PortClientsOf
         return missing.Ranges.Count() <= 2 ? $"{who} but {FlowText.Addresses(missing, whole, family)}" : FlowText.Addresses(some, whole, family);
     }
 
+    /// <summary>
+    /// Some of a port's connections in words, as <c>from 203.0.113.5 on 198.51.100.3</c>, naming only
+    /// the sides where they are not every one of <paramref name="judged"/> (the replies of some
+    /// connections dropped: <c>from source port 20990</c>).
+    /// </summary>
+    public static string Connections(PacketSet some, PacketSet judged, PacketSpace space) =>
+        KeptOut(some, Side(judged, Dimension.Src), Side(judged, Dimension.Dst), space);
+
     /// <summary>The kept-out connections, as <c>from 203.0.113.5 on 198.51.100.3</c>, one piece per distinct client, address and source port set.</summary>
     private static string KeptOut(PacketSet keptOut, IntervalSet judgedSrc, IntervalSet judgedDst, PacketSpace space)
     {

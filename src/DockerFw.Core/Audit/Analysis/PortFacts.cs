@@ -29,6 +29,9 @@ public sealed record PortFacts(
     /// <summary>The symbolic answer the facts are read from; null when the container is on no audited network.</summary>
     public PortReach? Reach { get; init; }
 
+    /// <summary>Whether the replies of the connections that get in come back (oracle F35).</summary>
+    public PortReplies Replies { get; init; } = PortReplies.None;
+
     public bool BoundToAnyAddress => Report.HostIp is null or "" || Report.HostIp == (Family == IpFamily.V4 ? "0.0.0.0" : "::");
 
     public bool BoundToLoopback => Family == IpFamily.V4 ? Report.HostIp?.StartsWith("127.", StringComparison.Ordinal) == true : Report.HostIp == "::1";
@@ -61,10 +64,12 @@ public sealed record PortFacts(
                 var (ip, network, reach) = answers.FirstOrDefault(a => a.Reach?.Nated == true, answers[0]);
                 var (bypass, inputEvidence) = reach is null ? (null, []) : Bypass(inputs, passes, reach, hosts, proto, port.HostPort!.Value);
                 var filter = reach?.Filter;
+                var replies = reach is null ? PortReplies.None : PortReplies.Of(reach, container, network!, ip, port.ContainerPort, passes, inputs);
                 var report = new PublishedPortReport(port.Protocol, hostIp, port.HostPort, IpAddressValue.Format(ip, family), port.ContainerPort,
                     network?.Name, inputs.ViewInferred ? null : container.Name, filter is null or ReachabilityVerdict.Partial ? null : filter == ReachabilityVerdict.Allowed)
                 {
                     Partial = filter == ReachabilityVerdict.Partial ? PortClientsOf.Of(reach!, passes.Space, everyHost) : null,
+                    RepliesDropped = replies.Dying.IsEmpty ? null : replies.AllDie ? "all" : PortClientsOf.Connections(replies.Dying, replies.Returning.Union(replies.Dying), passes.Space),
                 };
                 yield return new PortFacts(
                     report, container, network,
@@ -73,7 +78,7 @@ public sealed record PortFacts(
                     reach is null ? [] : Blocking(inputs, reach),
                     bypass,
                     inputEvidence)
-                { Family = family, Reach = reach };
+                { Family = family, Reach = reach, Replies = replies };
             }
         }
     }

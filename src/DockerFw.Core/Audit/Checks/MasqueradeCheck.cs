@@ -63,6 +63,13 @@ public sealed class MasqueradeCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.MasqueradeUnwanted,
                     $"{prefix}{name} is {(n.Internal ? "internal" : "not meant to be masqueraded")}, but its outbound traffic is NATed. Remove the NAT rule (evidence).",
                     [name], evidence: f.MasqueradeEvidence);
+            // NATed on the way out, and the answers dropped on the way back (oracle F35): one-way.
+            if (leaves && f.Replies.Dropped is { } dropped)
+                yield return Finding.Of(FindingCodes.MasqueradedRepliesDropped,
+                    dropped == "all"
+                        ? $"{prefix}{name}'s outbound traffic is NATed, but the filter drops every reply to its containers: no connection out completes (one-way). Remove the rule that drops the replies (evidence), or accept them before it (-o {f.Network.Bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
+                        : $"{prefix}{name}'s outbound traffic is NATed, but the filter drops the replies to its connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
+                    [name], evidence: f.Replies.Evidence);
             if (f.NatsOwnBridge)
                 yield return Finding.Of(FindingCodes.NatInsideBridge,
                     $"{prefix}{(f.OwnBridge.Nated == ReachabilityVerdict.Partial ? $"some traffic between containers of {name} is NATed ({string.Join("; ", f.OwnBridge.NatedFlows.Select(FlowWords.Of))})" : $"traffic between containers of {name} is NATed")}, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",

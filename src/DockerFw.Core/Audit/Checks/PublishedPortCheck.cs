@@ -43,6 +43,14 @@ public sealed class PublishedPortCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.PublishedPortBlocked,
                     $"{prefix}published port {what} is NATed to the container but the filter lets it in {(clients.KeptOut is null ? "only " : "")}{Clients(clients)}: {(clients.KeptOut is null ? "every other client is" : "those are")} dropped. If that is not intended, remove the rule that drops it (evidence).",
                     networks, containers, port.FilterEvidence);
+            // The connections get in but the container's replies are dropped on their way out (oracle
+            // F35: a FORWARD rule on its source address): no connection completes, datagrams still arrive.
+            if (r.RepliesDropped is { } dropped && analysis.Inputs.HostModel.Forwards)
+                yield return Finding.Of(FindingCodes.PublishedPortBlocked,
+                    dropped == "all"
+                        ? $"{prefix}published port {what} is NATed to the container and the filter lets the connections in, but drops every reply from the container: no connection completes (one-way; datagrams still reach it). Remove the rule that drops the replies (evidence), or accept the container's replies before it (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
+                        : $"{prefix}published port {what} is NATed to the container and the filter lets the connections in, but drops the container's replies to the connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
+                    networks, containers, port.Replies.Evidence);
             if (port.Reachable == true && port.InputBlocks == true && !port.BoundToLoopback)
                 yield return Finding.Of(FindingCodes.PublishedPortBypassesInput,
                     $"{prefix}published port {what} is reachable from outside although INPUT blocks that port on the host: DNAT sends it through FORWARD, past the host firewall (the \"Docker bypasses ufw\" case). Publish it on {(port.Family == IpFamily.V4 ? "127.0.0.1" : "::1")}, or filter it in DOCKER-USER.",

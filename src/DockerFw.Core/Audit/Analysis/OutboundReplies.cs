@@ -1,0 +1,95 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// Whether the replies of a masqueraded network's connections out come back (oracle F35): the
+/// answer from outside is de-NATed before FORWARD (conntrack undoes the MASQUERADE in PREROUTING), so
+/// FORWARD sees it from the remote address to the container, ESTABLISHED, in on the uplink, out on the
+/// bridge: a rule on the container's address there (<c>-d 172.30.11.2 -j DROP</c>, an ipset matched
+/// <c>dst</c>), or on a remote source, leaves the connections one-way while the NAT itself is as it
+/// should be. Proven over every new connection from the network's containers (those Docker's view
+/// names, else every address of the subnet but the gateway) to every address outside the container
+/// subnets, by every interface that is no bridge: exact per container, remote address, protocol and
+/// ports both ways. Whether the filter lets the requests out is the host's egress policy, not this
+/// fact (an internal network's way out is closed on purpose). A reply the rules only may accept is not
+/// called dropped (<see cref="PortReplies.Dropped"/>).
+/// </summary>
+public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArray<Evidence> Evidence)
+{
+    public static readonly OutboundReplies Returned = new(false, null, []);
+
+    // A list of connections names its pieces; past this many the rest are counted.
+    private const int MaxPieces = 4;
+
+    public static OutboundReplies Of(AuditedNetwork n, AuditInputs inputs, SymbolicPasses passes)
+    {
+        var space = passes.Space;
+        var sources = Sources(n, inputs);
+        if (sources.IsEmpty) return Returned;
+        var outside = inputs.ContainerSubnets.Complement(space.MaxOf(Dimension.Dst));
+        // Out by no bridge of Docker's, of either family: the IPv4-only networks' bridges carry no IPv6
+        // out of the host, and their replies would meet the isolation rules of the family's rules.
+        var bridges = inputs.View.Networks.Select(x => x.Bridge).OfType<string>()
+            .Aggregate(IntervalSet.Empty, (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
+        var requests = Openings.Of(SymbolicPasses.NewFromOutside(space, inputs, Dimension.Out).Intersect(space.Whole()
+            .With(Dimension.Out, bridges.Complement(space.MaxOf(Dimension.Out)))
+            .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
+            .With(Dimension.Src, sources)
+            .With(Dimension.Dst, outside)));
+        var replies = new PacketSet([.. requests.Boxes.Select(b => ReplyFate.Mirror(b))]);
+        var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true);
+        if (dead.IsEmpty) return Returned;
+        // Back to the connections: a dead reply names the container, the remote end and both ports.
+        var dying = new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
+                .With(Dimension.Src, r[Dimension.Src].Intersect(d[Dimension.Dst]))
+                .With(Dimension.Dst, r[Dimension.Dst].Intersect(d[Dimension.Src]))
+                .With(Dimension.Proto, r[Dimension.Proto].Intersect(d[Dimension.Proto]))
+                .With(Dimension.Sport, r[Dimension.Sport].Intersect(d[Dimension.Dport]))
+                .With(Dimension.Dport, r[Dimension.Dport].Intersect(d[Dimension.Sport]))
+                .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.In]))))
+            .Where(b => !b.IsEmpty)]);
+        if (dying.IsEmpty) return Returned;
+        var all = requests.Subtract(dying).IsEmpty;
+        return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence);
+    }
+
+    private static IntervalSet Side(PacketSet set, Dimension side) => set.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[side]));
+
+    /// <summary>The network's containers as the view names them, else every address of its subnet but the gateway.</summary>
+    private static IntervalSet Sources(AuditedNetwork n, AuditInputs inputs)
+    {
+        if (inputs.ViewInferred) return n.ContainerAddressesAmong(inputs.Networks);
+        var named = inputs.View.EndpointsOn(n.Name).Select(x => x.Endpoint.Address(inputs.Family)).OfType<UInt128>()
+            .Aggregate(IntervalSet.Empty, (s, a) => s.Union(IntervalSet.Single(a)));
+        return named.IsEmpty ? n.ContainerAddressesAmong(inputs.Networks) : named;
+    }
+
+    /// <summary>The connections whose replies die, as <c>from 172.30.11.2 to 203.0.113.0/24 tcp/443</c>, naming only the sides where they are not all.</summary>
+    private static string Words(PacketSet dying, PacketSet requests, IntervalSet sources, IntervalSet outside, PacketSpace space)
+    {
+        // Every connection between some containers and some remote addresses (a rule on addresses
+        // alone): those two sides say it all, whatever the protocols and ports.
+        var (from, to) = (Side(dying, Dimension.Src), Side(dying, Dimension.Dst));
+        var claimed = requests.Intersect(space.Whole().With(Dimension.Src, from).With(Dimension.Dst, to));
+        if (claimed.Subtract(dying).IsEmpty)
+            return string.Join(" ", new[]
+            {
+                FlowText.Addresses(from, sources, space.Family) is { } f ? $"from {f}" : null,
+                FlowText.Addresses(to, outside, space.Family) is { } t ? $"to {t}" : null,
+            }.OfType<string>());
+        var pieces = dying.Boxes.Select(b =>
+        {
+            var words = new List<string>();
+            if (FlowText.Addresses(b[Dimension.Src], sources, space.Family) is { } from) words.Add($"from {from}");
+            if (FlowText.Addresses(b[Dimension.Dst], outside, space.Family) is { } to) words.Add($"to {to}");
+            var protocol = FlowText.Protocols(b[Dimension.Proto], space);
+            if (protocol != "all") words.Add(FlowText.Ports(b, space) is { } ports ? $"{protocol}/{ports}" : protocol);
+            if (FlowText.SourcePorts(b, space) is { } sports) words.Add($"from source port{(b[Dimension.Sport].Cardinality == 1 ? "" : "s")} {sports}");
+            return words.Count == 0 ? "some connections" : string.Join(" ", words);
+        }).Distinct().ToList();
+        return pieces.Count <= MaxPieces ? string.Join(", ", pieces) : string.Join(", ", pieces.Take(MaxPieces)) + $" and {pieces.Count - MaxPieces} more";
+    }
+}
