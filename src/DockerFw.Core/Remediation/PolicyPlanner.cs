@@ -91,7 +91,7 @@ public static class PolicyPlanner
     {
         var plan = Plan(v4, v6, policy);
         if (plan.Value is not { } planned || proxies is null || policy.Publishes.IsEmpty) return plan;
-        var host = new ProxyHost(planned.After, planned.Ipv6?.After ?? v6, policy.Bridges, proxies);
+        var host = new ProxyHost(planned.After, planned.Ipv6?.After ?? v6, policy.Bridges, proxies, ipSets: policy.IpSets);
         var bypassed = ProxyConformance.Judge(host, policy);
         if (bypassed.IsEmpty) return plan;
         return new ParseResult<PolicyPlan>(null, [.. bypassed.Select(d => PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), ProxyRefusal(d)))]);

@@ -62,6 +62,25 @@ public sealed class ProxyPathTests
     }
 
     [Fact]
+    public void A_set_rule_in_input_is_decided_by_the_sets_members_when_the_host_gave_them()
+    {
+        // backend's subnet is in the set: its containers' way to the proxy is dropped in INPUT.
+        var dropped = IptablesSaveReader.Read(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"))
+            .Replace(":INPUT ACCEPT [0:0]\n", ":INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m set --match-set blocked src -m tcp --dport 8080 -j DROP\n"), "iptables-save", IpFamily.V4).Value!;
+        var sets = System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<AddressMask>>.Empty
+            .Add("blocked", [AddressMask.FromPrefix(IpFamily.V4, IpAddressValue.Parse("172.30.2.0", IpFamily.V4), 24)]);
+
+        var known = ProxyPath.Of(Proxies.Listeners[0], new ProxyHost(dropped, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost.Networks, Proxies, ipSets: sets));
+        var unknown = ProxyPath.Of(Proxies.Listeners[0], Host(dropped, Ruleset.Empty(IpFamily.V6)));
+
+        Assert.Equal(["containers of 'bridge'", "containers of 'frontend'"], known.Reaches.Select(r => r.Who).Order());
+        Assert.All(known.Reaches, r => Assert.True(r.Certain));
+        // Without the members the rule cannot be decided: every network's way is uncertain, none is left out.
+        Assert.Equal(3, unknown.Reaches.Select(r => r.Who).Distinct().Count());
+        Assert.Contains(unknown.Reaches, r => !r.Certain);
+    }
+
+    [Fact]
     public void Audit_policy_reports_each_proxy_way_from_sources_the_policy_does_not_list_with_the_input_remedy()
     {
         var findings = PolicyFindings(LabHost, Ruleset.Empty(IpFamily.V6)).Where(f => f.Message.Contains("docker-proxy", StringComparison.Ordinal)).ToList();

@@ -16,7 +16,7 @@ public sealed class ProxyFacts
 
     private ProxyFacts(AuditContext context)
     {
-        Host = new ProxyHost(context.V4, context.Ipv6Read ? context.V6 : null, context.View.Networks, context.Proxies);
+        Host = new ProxyHost(context.V4, context.Ipv6Read ? context.V6 : null, context.View.Networks, context.Proxies, context.Routes, context.IpSets);
         _paths = new(() => [.. context.Proxies.Listeners.Select(l => ProxyPath.Of(l, Host))]);
     }
 

@@ -21,12 +21,20 @@ public sealed class ProxyHost
     private readonly Ruleset? _v6;
     private readonly ImmutableArray<DockerNetwork> _networks;
 
-    public ProxyHost(Ruleset v4, Ruleset? v6, IEnumerable<DockerNetwork> networks, ProxyListeners proxies)
+    private readonly Semantics.Routing.RoutingTable? _routes;
+    private readonly ImmutableDictionary<string, ImmutableArray<AddressMask>> _ipSets;
+
+    /// <param name="routes">The host's routes, for the reverse-path checks the proxies' ways cross; null when not read.</param>
+    /// <param name="ipSets">The members of the host's ipsets, for the rules that match them; a rule on a set not given stays undecided.</param>
+    public ProxyHost(Ruleset v4, Ruleset? v6, IEnumerable<DockerNetwork> networks, ProxyListeners proxies,
+        Semantics.Routing.RoutingTable? routes = null, ImmutableDictionary<string, ImmutableArray<AddressMask>>? ipSets = null)
     {
         _v4 = v4;
         _v6 = v6;
         _networks = [.. networks];
         Proxies = proxies;
+        _routes = routes;
+        _ipSets = ipSets ?? ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty;
     }
 
     public ProxyListeners Proxies { get; }
@@ -38,9 +46,10 @@ public sealed class ProxyHost
         var ruleset = family == IpFamily.V4 ? _v4 : _v6;
         if (ruleset is null) return _compiled[family] = null;
         ImmutableArray<AuditedNetwork> networks = [.. _networks.Select(n => AuditedNetwork.Of(n, family)).OfType<AuditedNetwork>()];
-        var model = new HostModel(networks, [], family);
+        var model = new HostModel(networks, [], family) { Routes = _routes, IpSets = _ipSets };
         var rules = SymbolicRuleset.Compile(ruleset,
-            networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), model.LocalAddresses);
+            networks.Select(n => new InterfacePattern(n.Bridge)).Append(new InterfacePattern(HostModel.Uplink)), model.LocalAddresses,
+            routes: _routes, ipSets: _ipSets);
         return _compiled[family] = (rules, model, networks);
     }
 }
