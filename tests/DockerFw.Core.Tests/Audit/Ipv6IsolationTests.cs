@@ -89,6 +89,21 @@ public sealed class Ipv6IsolationTests
     }
 
     [Fact]
+    public void Pings_let_out_with_only_their_echo_replies_let_back_are_connections_not_one_way()
+    {
+        // A hand-written opening: bridge1's echo requests out, the echo replies (ICMPv6 129) back.
+        var report = Audit(V6("""
+            -A DOCKER-USER -i bridge1 -o bridge2 -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j ACCEPT
+            -A DOCKER-USER -i bridge2 -o bridge1 -p ipv6-icmp -m icmp6 --icmpv6-type 129 -j ACCEPT
+            """));
+
+        var entry = Assert.Single(report.ReachabilityV6!, e => e.From == "bridge1");
+        Assert.Equal(ReachabilityVerdict.Partial, entry.Verdict);
+        // Typed 0 (or 128), the replies read as dropped and the pings as one-way.
+        Assert.All(entry.Flows, f => Assert.Equal(("ipv6-icmp", "connection"), (f.Protocol, f.Kind)));
+    }
+
+    [Fact]
     public void A_partial_opening_in_ip6tables_shows_IPv6_destinations()
     {
         var report = Audit(V6("""

@@ -39,10 +39,9 @@ public static class ReplyFate
     /// </summary>
     public static Box Mirror(Box b, IntervalSet? replyIn = null)
     {
-        var icmp = b[Dimension.IcmpType].Contains(8) ? IntervalSet.Single(0) : b[Dimension.IcmpType];
         IntervalSet[] sets =
         [
-            b[Dimension.Dst], b[Dimension.Src], b[Dimension.Proto], b[Dimension.Dport], b[Dimension.Sport], icmp,
+            b[Dimension.Dst], b[Dimension.Src], b[Dimension.Proto], b[Dimension.Dport], b[Dimension.Sport], ReplyTypes(b),
             IntervalSet.Single((UInt128)(int)Model.Values.ConntrackStates.Established),
             replyIn ?? b[Dimension.Out], b[Dimension.In],
             // Replies of TCP carry ACK (SYN,ACK, then ACK, FIN,ACK...: Openings.ReplyFlags), never a bare
@@ -50,6 +49,23 @@ public static class ReplyFate
             b[Dimension.TcpFlags].Equals(IntervalSet.Single(0)) ? b[Dimension.TcpFlags] : Openings.ReplyFlags,
         ];
         return new Box(sets, BitCubeSet.All);
+    }
+
+    /// <summary>
+    /// The ICMP types of the replies to a box's echo requests: ICMP's echo reply (0) to its echo request
+    /// (8), ICMPv6's (129) to its (128), each for the protocol the box holds (a box of other protocols
+    /// keeps ICMP's, which no rule of theirs can test). A box without an echo request keeps its types.
+    /// ICMPv6 replies were typed 0, or 128, before: an ip6tables rule that lets only echo-reply through
+    /// on the reply way read as dropping every reply.
+    /// </summary>
+    private static IntervalSet ReplyTypes(Box b)
+    {
+        var types = b[Dimension.IcmpType];
+        var (v4, v6) = (b[Dimension.Proto].Contains(Model.Values.Protocol.Icmp), b[Dimension.Proto].Contains(Model.Values.Protocol.IcmpV6));
+        var replies = IntervalSet.Empty;
+        if (types.Contains(8) && (v4 || !v6)) replies = replies.Union(IntervalSet.Single(0));
+        if (types.Contains(128) && v6) replies = replies.Union(IntervalSet.Single(129));
+        return replies.IsEmpty ? types : replies;
     }
 
     /// <summary>
