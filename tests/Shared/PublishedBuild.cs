@@ -24,7 +24,7 @@ public static class PublishedBuild
     private static readonly TimeSpan BuildLimit = TimeSpan.FromMinutes(30);
     private static readonly Lazy<string> Native = new(Publish, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The published directory: <c>dockerfw</c> (the launcher), <c>docker-fw</c>, <c>lib/dockerfw</c>.</summary>
+    /// <summary>The published directory: <c>dockerfw</c> (the launcher), <c>docker-fw</c>, <c>lib/dockerfw</c>, and <c>lib/dockerfw-fmt</c> (the fmt-only executable <c>dockerfw fmt</c> hands over to).</summary>
     public static string Directory => Native.Value;
 
     /// <summary>The published launcher, what /usr/bin/dockerfw is in the Debian package.</summary>
