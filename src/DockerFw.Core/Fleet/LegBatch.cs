@@ -16,7 +16,19 @@ public sealed record LegRequest(LegGroup Group, IntervalSet Sources, IntervalSet
 /// the packets' conntrack state, NEW for a connection's opening packets, ESTABLISHED for its replies.
 /// </summary>
 public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? In, string? Out, int? Protocol, int? Port, bool Masqueraded,
-    ConntrackStates State = ConntrackStates.New);
+    ConntrackStates State = ConntrackStates.New)
+{
+    /// <summary>
+    /// What the group's walk depends on: not its stage, which only names the leg, nor whether its
+    /// sources are masqueraded, which only says what the cut is said of (<see cref="LegRequest.SeenAs"/>).
+    /// A receiver's replies out of a bridge and a sender's later packets out of it, or a sender's
+    /// replies into a bridge and a receiver's later packets into it, are one walk.
+    /// </summary>
+    internal WalkKey Walk => new(Path, In, Out, Protocol, Port, State);
+}
+
+/// <summary>The packets one symbolic walk of a host's rules asks about, but for their addresses.</summary>
+internal readonly record struct WalkKey(PacketPath Path, string? In, string? Out, int? Protocol, int? Port, ConntrackStates State);
 
 /// <summary>
 /// The legs one host judges, asked together: legs that differ only in their addresses (a sender's
@@ -31,11 +43,12 @@ internal sealed class LegBatch(HostRules rules)
 {
     // Each group's addresses as the legs name them, made one set when the group is walked: a host of
     // a fleet of N takes part in some 4N cells, and a union per leg would redo a growing set each time.
-    private readonly Dictionary<LegGroup, (List<(UInt128, UInt128)> Sources, List<(UInt128, UInt128)> Destinations)> _groups = [];
+    // The walk's leg is named by the stage of its first group; each cut is named by its own.
+    private readonly Dictionary<WalkKey, (LegStage Stage, List<(UInt128, UInt128)> Sources, List<(UInt128, UInt128)> Destinations)> _groups = [];
 
     public void Add(LegRequest request)
     {
-        if (!_groups.TryGetValue(request.Group, out var known)) _groups[request.Group] = known = ([], []);
+        if (!_groups.TryGetValue(request.Group.Walk, out var known)) _groups[request.Group.Walk] = known = (request.Group.Stage, [], []);
         known.Sources.AddRange(request.Sources.Ranges);
         known.Destinations.AddRange(request.Destinations.Ranges);
     }
@@ -43,7 +56,7 @@ internal sealed class LegBatch(HostRules rules)
     public LegAnswers Judge() => new(_groups.ToDictionary(g => g.Key, g =>
     {
         var (sources, destinations) = (IntervalSet.FromRanges(g.Value.Sources), IntervalSet.FromRanges(g.Value.Destinations));
-        return new LegAnswers.Walk(rules.Judge(g.Key.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, g.Key.State, g.Key.Protocol, g.Key.Port),
+        return new LegAnswers.Walk(rules.Judge(g.Value.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, g.Key.State, g.Key.Protocol, g.Key.Port),
             sources, destinations);
     }));
 }
@@ -82,26 +95,13 @@ public sealed class LegAnswers
         }
     }
 
-    private readonly Dictionary<LegGroup, Walk> _walks;
+    private readonly Dictionary<WalkKey, Walk> _walks;
 
-    internal LegAnswers(Dictionary<LegGroup, Walk> walks) => _walks = walks;
+    internal LegAnswers(Dictionary<WalkKey, Walk> walks) => _walks = walks;
 
     /// <summary>Whether the leg's group was walked over all of the leg's addresses: then its cut is what the leg alone would get.</summary>
     public bool Covers(LegRequest request) =>
-        _walks.TryGetValue(request.Group, out var walk) && request.Sources.IsSubsetOf(walk.Sources) && request.Destinations.IsSubsetOf(walk.Destinations);
-
-    /// <summary>
-    /// The same answers with each receiver's walk also given for the packets a sender masqueraded: the
-    /// walk is the same (the group's flag says only which source the cut is said of), so a walk over
-    /// every source serves both (<see cref="WideLegs"/>).
-    /// </summary>
-    internal LegAnswers WithMasqueradedAliases()
-    {
-        var walks = new Dictionary<LegGroup, Walk>(_walks);
-        foreach (var (group, walk) in _walks)
-            if (group is { Stage: LegStage.ReceiverForward, Masqueraded: false }) walks.TryAdd(group with { Masqueraded = true }, walk);
-        return new(walks);
-    }
+        _walks.TryGetValue(request.Group.Walk, out var walk) && request.Sources.IsSubsetOf(walk.Sources) && request.Destinations.IsSubsetOf(walk.Destinations);
 
     /// <summary>
     /// Which pieces of the leg's group's walk hold some of the leg's packets (bit i: piece i): the
@@ -110,7 +110,7 @@ public sealed class LegAnswers
     /// </summary>
     public ulong? Touched(LegRequest request)
     {
-        if (!_walks.TryGetValue(request.Group, out var walk) || walk.Leg.Pieces.Length > 64) return null;
+        if (!_walks.TryGetValue(request.Group.Walk, out var walk) || walk.Leg.Pieces.Length > 64) return null;
         var touched = 0UL;
         foreach (var (piece, destinations) in walk.BoxesFrom(request.Sources))
             if ((touched & (1UL << piece)) == 0 && destinations.Overlaps(request.Destinations)) touched |= 1UL << piece;
@@ -118,13 +118,13 @@ public sealed class LegAnswers
     }
 
     /// <summary>Whether the leg's group was walked: a leg of a group no host walked has no answer.</summary>
-    public bool Walked(LegRequest request) => _walks.ContainsKey(request.Group);
+    public bool Walked(LegRequest request) => _walks.ContainsKey(request.Group.Walk);
 
     /// <summary>The leg's own packets of each piece of its group's walk, in the same order; a NATed leg's then said of the original sources. Null when the group was not walked.</summary>
     public Leg? Cut(LegRequest request)
     {
-        if (!_walks.TryGetValue(request.Group, out var walk)) return null;
-        var all = walk.Leg;
+        if (!_walks.TryGetValue(request.Group.Walk, out var walk)) return null;
+        var all = walk.Leg with { Stage = request.Group.Stage };
         var pieces = new List<LegPiece>(all.Pieces.Length);
         foreach (var piece in all.Pieces)
         {

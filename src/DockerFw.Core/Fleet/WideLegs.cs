@@ -24,8 +24,8 @@ internal static class WideLegs
     {
         var batch = new LegBatch(new HostRules(host));
         foreach (var request in Of(summary)) batch.Add(request);
-        // The receiver's leg for masqueraded packets walks the same packets as the other (its source is one of every source).
-        return batch.Judge().WithMasqueradedAliases();
+        // The receiver's leg for masqueraded packets is the other's walk (LegGroup.Walk): its source is one of every source.
+        return batch.Judge();
     }
 
     public static IEnumerable<LegRequest> Of(HostSummary host)
@@ -40,57 +40,42 @@ internal static class WideLegs
         var tunnels = host.Links.Where(l => l.IsTunnel).ToList();
         var senders = PeerSources(host, segments);
 
+        // Each way once as the openings take it and once, ESTABLISHED, for the rest of a connection
+        // (ReplyLegs): out of a bridge, a sender's later packets and a receiver's replies; into it, a
+        // receiver's later packets and a sender's replies (each pair one walk: LegGroup.Walk); a
+        // tunnel's outer packets out and back.
+        const ConntrackStates Established = ConntrackStates.Established;
         if (!host.Routes.IsEmpty)
         {
             foreach (var n in bridges)
                 foreach (var device in outs)
+                {
                     yield return new(new(LegStage.SenderForward, PacketPath.Forward, n.Bridge, device, null, null, false), Addresses(host, n), Every);
+                    yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Established), Addresses(host, n), Every);
+                    yield return new(new(LegStage.ReceiverReply, PacketPath.Forward, n.Bridge, device, null, null, false, Established), Addresses(host, n), senders);
+                }
+
             foreach (var tunnel in tunnels)
             {
                 var packet = OuterPacket.Of(host, tunnel);
-                yield return new(new(LegStage.SenderOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false, packet.State),
-                    IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
+                foreach (var stage in new[] { LegStage.SenderOutput, LegStage.ReceiverReplyOutput })
+                    yield return new(new(stage, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false, packet.State),
+                        IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
             }
         }
 
         // A peer's tunnel back is of the kind (and VXLAN port) of this host's own.
         foreach (var (protocol, port, state) in tunnels.Select(t => OuterPacket.Of(host, t)).Select(p => (p.Protocol, p.Port, p.State)).Distinct())
             foreach (var device in underlay)
-                yield return new(new(LegStage.ReceiverInput, PacketPath.Input, device, null, protocol, port, false, state), Every, Every);
+                foreach (var stage in new[] { LegStage.ReceiverInput, LegStage.SenderReplyInput })
+                    yield return new(new(stage, PacketPath.Input, device, null, protocol, port, false, state), Every, Every);
         foreach (var n in bridges)
             foreach (var device in tunnels.Select(t => t.Name).Concat(underlay).Concat(segments).Distinct())
-                yield return new(new(LegStage.ReceiverForward, PacketPath.Forward, device, n.Bridge, null, null, false), senders, Addresses(host, n));
-
-        // The replies' legs (ReplyLegs): out of each bridge to every way back, the tunnels' outer packets
-        // back in both directions, and from every way in to each bridge.
-        if (!host.Routes.IsEmpty)
-        {
-            foreach (var n in bridges)
-                foreach (var device in outs)
-                    yield return new(new(LegStage.ReceiverReply, PacketPath.Forward, n.Bridge, device, null, null, false, ConntrackStates.Established), Addresses(host, n), senders);
-            foreach (var tunnel in tunnels)
             {
-                var packet = OuterPacket.Of(host, tunnel);
-                yield return new(new(LegStage.ReceiverReplyOutput, PacketPath.Output, null, packet.Device, packet.Protocol, packet.Port, false, packet.State),
-                    IntervalSet.Single(packet.Source), IntervalSet.Single(packet.Destination));
+                yield return new(new(LegStage.ReceiverForward, PacketPath.Forward, device, n.Bridge, null, null, false), senders, Addresses(host, n));
+                yield return new(new(LegStage.ReceiverLater, PacketPath.Forward, device, n.Bridge, null, null, false, Established), senders, Addresses(host, n));
+                yield return new(new(LegStage.SenderReply, PacketPath.Forward, device, n.Bridge, null, null, false, Established), senders, Addresses(host, n));
             }
-        }
-
-        // The requests' later packets (ReplyLegs), ESTABLISHED, the ways the openings take.
-        if (!host.Routes.IsEmpty)
-            foreach (var n in bridges)
-                foreach (var device in outs)
-                    yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, ConntrackStates.Established), Addresses(host, n), Every);
-        foreach (var n in bridges)
-            foreach (var device in tunnels.Select(t => t.Name).Concat(underlay).Concat(segments).Distinct())
-                yield return new(new(LegStage.ReceiverLater, PacketPath.Forward, device, n.Bridge, null, null, false, ConntrackStates.Established), senders, Addresses(host, n));
-
-        foreach (var packet in tunnels.Select(t => OuterPacket.Of(host, t)).Select(p => (p.Protocol, p.Port, p.State)).Distinct())
-            foreach (var device in underlay)
-                yield return new(new(LegStage.SenderReplyInput, PacketPath.Input, device, null, packet.Protocol, packet.Port, false, packet.State), Every, Every);
-        foreach (var n in bridges)
-            foreach (var device in tunnels.Select(t => t.Name).Concat(underlay).Concat(segments).Distinct())
-                yield return new(new(LegStage.SenderReply, PacketPath.Forward, device, n.Bridge, null, null, false, ConntrackStates.Established), senders, Addresses(host, n));
 
         foreach (var (protocol, port) in PeerPorts(host))
         {
