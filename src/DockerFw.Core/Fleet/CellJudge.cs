@@ -44,11 +44,10 @@ public static class CellJudge
         foreach (var key in new[] { LegKey.SenderOutput, LegKey.ReceiverInput })
         {
             if (legs(key) is not { } leg) continue;
-            var verdicts = leg.Pieces.Select(p => p.Verdict).Distinct().ToList();
-            var first = leg.Pieces.FirstOrDefault(p => p.Verdict != ReachVerdict.Accept) ?? leg.Pieces.FirstOrDefault();
+            var refusal = Leg.Refusal(leg.Pieces);
+            var first = refusal?.First ?? leg.Pieces.FirstOrDefault();
             var decision = new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides") { At = first?.At };
-            if (verdicts.All(v => v == ReachVerdict.Accept)) { outer.Add(decision); continue; }
-            var outcome = verdicts.All(v => v is ReachVerdict.Drop or ReachVerdict.Reject) ? CellOutcome.Blocked : CellOutcome.Uncertain;
+            if (refusal is not { Outcome: var outcome }) { outer.Add(decision); continue; }
             var reason = outcome == CellOutcome.Blocked
                 ? $"{leg.Host} drops the tunnel's outer packets ({way.Outer!.Display})"
                 : first?.Doubt ?? $"{leg.Host} lets some of the tunnel's outer packets ({way.Outer!.Display}) through and not others";
@@ -117,7 +116,6 @@ public static class CellJudge
         LegKey[] keys = masqueraded
             ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded, LegKey.SenderLater, LegKey.ReceiverLaterMasqueraded]
             : [LegKey.ReceiverReply, LegKey.ReceiverReplyOutput, LegKey.SenderReplyInput, LegKey.SenderReply, LegKey.SenderLater, LegKey.ReceiverLater];
-        var masqueradedSource = masqueraded ? IntervalSet.Single(cell.Way.MasqueradeSource!.Value) : null;
         var open = reached.Packets;
         foreach (var key in keys)
         {
@@ -132,15 +130,13 @@ public static class CellJudge
             if (outer)
             {
                 // The outer packet carries every reply: its fate is theirs.
-                if (leg.Pieces.All(p => p.Verdict == ReachVerdict.Accept)) continue;
-                var first = leg.Pieces.First(p => p.Verdict != ReachVerdict.Accept);
-                var blocked = leg.Pieces.All(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject);
+                if (Leg.Refusal(leg.Pieces) is not var (outcome, first)) continue;
                 yield return reached with
                 {
-                    Outcome = blocked ? CellOutcome.Blocked : CellOutcome.Uncertain,
+                    Outcome = outcome,
                     Packets = open,
                     Decisions = reached.Decisions.Add(new Decision(leg.Host, leg.Stage, first.Rule ?? "no rule decides") { At = first.At }),
-                    Reason = blocked
+                    Reason = outcome == CellOutcome.Blocked
                         ? $"{leg.Host} drops the replies' tunnel packets ({back.Outer!.Display})"
                         : first.Doubt ?? $"{leg.Host} lets some of the replies' tunnel packets ({back.Outer!.Display}) through and not others",
                 };
@@ -148,13 +144,14 @@ public static class CellJudge
             }
 
             // Drops first, then what the rules cannot decide: a request whose replies meet both is blocked.
-            var later = key is LegKey.SenderLater or LegKey.ReceiverLater or LegKey.ReceiverLaterMasqueraded;
+            var later = leg.Stage is LegStage.SenderLater or LegStage.ReceiverLater;
             foreach (var piece in leg.Pieces.Where(p => p.Verdict != ReachVerdict.Accept).OrderBy(p => p.Verdict == ReachVerdict.Maybe))
             {
                 var requests = PacketSet.Empty;
                 foreach (var request in open.Boxes)
                 {
-                    var packets = later ? Neutral.Later(request, key == LegKey.ReceiverLaterMasqueraded ? masqueradedSource : null) : Neutral.Replies(request, to);
+                    // The receiver sees the masqueraded source; the sender's FORWARD saw the container's.
+                    var packets = later ? Neutral.Later(request, leg.Stage == LegStage.ReceiverLater ? to : null) : Neutral.Replies(request, to);
                     foreach (var box in piece.Packets.Boxes)
                         if (packets.Intersect(box) is { IsEmpty: false } dead
                             && (later ? Neutral.Started(dead, request) : Neutral.Answered(dead, request)) is { IsEmpty: false } answered)

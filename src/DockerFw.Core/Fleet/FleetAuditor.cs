@@ -79,34 +79,24 @@ public static class FleetAuditor
                     yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts, () =>
                     {
                         var last = Last();
-                        var (inDev, outDev) = last.Stage == LegStage.SenderForward ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
+                        var (inDev, outDev) = Devices(spec, last.Stage!.Value, Part().Nat is not null);
                         return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT";
                     }, () => [Last()]);
                     break;
-                case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReply or LegStage.SenderReply:
+                case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReply or LegStage.SenderReply or LegStage.SenderLater or LegStage.ReceiverLater:
                     yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts, () =>
                     {
                         var last = Last();
-                        var back = (Part().Nat is null ? spec.ReplyWay : spec.MasqueradedReplyWay)!;
-                        var (inDev, outDev) = last.Stage == LegStage.ReceiverReply ? (spec.ReceiverBridge, back.OutDevice) : (back.PeerInDevice, spec.SenderBridge);
-                        return $"{spec.From} -> {spec.To}: {last.Host} drops the replies of {Part().PacketsText}, so no connection is made (decided by {last.Rule}); let the replies through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
+                        var (inDev, outDev) = Devices(spec, last.Stage!.Value, Part().Nat is not null);
+                        var (what, them) = last.Stage is LegStage.SenderLater or LegStage.ReceiverLater
+                            ? ($"lets the connections of {Part().PacketsText} open but drops their later packets (ESTABLISHED)", "them")
+                            : ($"drops the replies of {Part().PacketsText}", "the replies");
+                        return $"{spec.From} -> {spec.To}: {last.Host} {what}, so no connection is made (decided by {last.Rule}); let {them} through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
                     }, () => [Last()]);
                     break;
-                case CellOutcome.Blocked when shape.LastStage is LegStage.SenderLater or LegStage.ReceiverLater:
-                    yield return new CellFinding(FleetCodes.CrossHostBlocked, hosts, () =>
-                    {
-                        var last = Last();
-                        var (inDev, outDev) = last.Stage == LegStage.SenderLater ? (spec.SenderBridge, way.OutDevice) : (way.PeerInDevice, spec.ReceiverBridge);
-                        return $"{spec.From} -> {spec.To}: {last.Host} lets the connections of {Part().PacketsText} open but drops their later packets (ESTABLISHED), so no connection is made (decided by {last.Rule}); let them through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
-                    }, () => [Last()]);
-                    break;
-                case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput:
+                case CellOutcome.Blocked when shape.LastStage is LegStage.SenderOutput or LegStage.ReceiverInput or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput:
                     yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
-                        () => $"{spec.From} -> {spec.To}: {Part().Reason}, so no connection is made (decided by {Last().Rule}); accept them in {(Last().Stage == LegStage.ReceiverReplyOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);
-                    break;
-                case CellOutcome.Blocked when shape.LastStage is LegStage.SenderOutput or LegStage.ReceiverInput:
-                    yield return new CellFinding(FleetCodes.TunnelBlocked, hosts,
-                        () => $"{spec.From} -> {spec.To}: {Part().Reason} (decided by {Last().Rule}); accept them in {(Last().Stage == LegStage.SenderOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);
+                        () => $"{spec.From} -> {spec.To}: {Part().Reason}{(Last().Stage is LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput ? ", so no connection is made" : "")} (decided by {Last().Rule}); accept them in {(Last().Stage is LegStage.SenderOutput or LegStage.ReceiverReplyOutput ? "OUTPUT" : "INPUT")} on {Last().Host}", () => [Last()]);
                     break;
                 case CellOutcome.Reachable when shape.Nat:
                     yield return new CellFinding(FleetCodes.CrossHostMasqueraded, hosts,
@@ -123,6 +113,21 @@ public static class FleetAuditor
             }
         }
     }
+
+    /// <summary>
+    /// The devices a FORWARD stage of a cell's way sees its packets in and out by: the sender's bridge
+    /// and its way out (its openings and later packets), the receiver's way in and its bridge (likewise),
+    /// and for the replies the receiver's bridge and its way back, the sender's way back in and its bridge.
+    /// </summary>
+    private static (string? In, string? Out) Devices(CellSpec spec, LegStage stage, bool masqueraded) => stage switch
+    {
+        LegStage.SenderForward or LegStage.SenderLater => (spec.SenderBridge, spec.Way.OutDevice),
+        LegStage.ReceiverReply => (spec.ReceiverBridge, Back(spec, masqueraded)?.OutDevice),
+        LegStage.SenderReply => (Back(spec, masqueraded)?.PeerInDevice, spec.SenderBridge),
+        _ => (spec.Way.PeerInDevice, spec.ReceiverBridge),
+    };
+
+    private static UnderlayWay? Back(CellSpec spec, bool masqueraded) => masqueraded ? spec.MasqueradedReplyWay : spec.ReplyWay;
 
     private static string NoRoute(CellSpec spec)
     {

@@ -59,14 +59,14 @@ public sealed record Leg(string Host, LegStage Stage, ImmutableArray<LegPiece> P
     /// <summary>Accepted packets whose source a MASQUERADE or SNAT rewrote.</summary>
     public PacketSet Masqueraded => Where(p => p.Verdict == ReachVerdict.Accept && p.Nat is not null);
 
-    /// <summary>Whether the stage judges a connection's replies or later packets rather than its opening packets.</summary>
-    public static bool IsReply(LegStage? stage) =>
-        stage is LegStage.ReceiverReply or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput or LegStage.SenderReply
-            or LegStage.SenderLater or LegStage.ReceiverLater;
-
-    /// <summary>Whether the stage judges a tunnel's outer packets.</summary>
-    public static bool IsOuter(LegStage? stage) =>
-        stage is LegStage.SenderOutput or LegStage.ReceiverInput or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput;
+    /// <summary>
+    /// The fate of packets a leg carries as one (a tunnel's outer packet carries every inner one; a peer
+    /// port's packets are one question): null when every piece accepts them, else blocked when every
+    /// piece drops or rejects them and uncertain otherwise, with the first piece that does not accept.
+    /// </summary>
+    public static (CellOutcome Outcome, LegPiece First)? Refusal(IReadOnlyCollection<LegPiece> pieces) =>
+        pieces.FirstOrDefault(p => p.Verdict != ReachVerdict.Accept) is not { } first ? null
+            : (pieces.All(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject) ? CellOutcome.Blocked : CellOutcome.Uncertain, first);
 
     public static string StageName(LegStage stage) => stage switch
     {

@@ -42,11 +42,7 @@ internal static class Neutral
     /// destinations, protocols and ports; the request's other fields (its sources, ICMP types and
     /// flags, which a reply does not give back one for one) are kept whole.
     /// </summary>
-    public static Box Answered(Box reply, Box request) => request
-        .With(Dimension.Dst, request[Dimension.Dst].Intersect(reply[Dimension.Src]))
-        .With(Dimension.Proto, request[Dimension.Proto].Intersect(reply[Dimension.Proto]))
-        .With(Dimension.Sport, request[Dimension.Sport].Intersect(reply[Dimension.Dport]))
-        .With(Dimension.Dport, request[Dimension.Dport].Intersect(reply[Dimension.Sport]));
+    public static Box Answered(Box reply, Box request) => Narrowed(request, reply[Dimension.Src], reply[Dimension.Proto], reply[Dimension.Dport], reply[Dimension.Sport]);
 
     /// <summary>
     /// The later packets of the connections a box of opening packets starts, in neutral terms: the same
@@ -60,11 +56,15 @@ internal static class Neutral
     }
 
     /// <summary>The opening packets of <paramref name="request"/> whose connections' later packets a box of them holds (its sources kept whole).</summary>
-    public static Box Started(Box later, Box request) => request
-        .With(Dimension.Dst, request[Dimension.Dst].Intersect(later[Dimension.Dst]))
-        .With(Dimension.Proto, request[Dimension.Proto].Intersect(later[Dimension.Proto]))
-        .With(Dimension.Sport, request[Dimension.Sport].Intersect(later[Dimension.Sport]))
-        .With(Dimension.Dport, request[Dimension.Dport].Intersect(later[Dimension.Dport]));
+    public static Box Started(Box later, Box request) => Narrowed(request, later[Dimension.Dst], later[Dimension.Proto], later[Dimension.Sport], later[Dimension.Dport]);
+
+    // The request's packets of these destinations, protocols and ports; its sources (which a NAT may
+    // have rewritten on the way), ICMP types and flags kept whole.
+    private static Box Narrowed(Box request, IntervalSet destinations, IntervalSet protocols, IntervalSet sourcePorts, IntervalSet destinationPorts) => request
+        .With(Dimension.Dst, request[Dimension.Dst].Intersect(destinations))
+        .With(Dimension.Proto, request[Dimension.Proto].Intersect(protocols))
+        .With(Dimension.Sport, request[Dimension.Sport].Intersect(sourcePorts))
+        .With(Dimension.Dport, request[Dimension.Dport].Intersect(destinationPorts));
 
     /// <summary>The same packets with another source set: what a receiver's answer about a NATed source says of the originals.</summary>
     public static PacketSet WithSources(PacketSet set, IntervalSet sources) =>

@@ -83,8 +83,9 @@ public static class PeerPorts
             if (!answers.TryGetValue(host.Name, out var walks) || walks.Cut(request) is not { } leg)
                 return new(sender, receiver, from, to, port, CellOutcome.Uncertain, decisions.ToImmutable(), $"{host.Name}'s {where} was not judged");
             var pieces = reply ? [.. ReplyPieces(leg, port)] : leg.Pieces.ToList();
-            var first = pieces.FirstOrDefault(p => p.Verdict != ReachVerdict.Accept) ?? pieces.FirstOrDefault();
-            if (pieces.All(p => p.Verdict == ReachVerdict.Accept))
+            var refusal = Leg.Refusal(pieces);
+            var first = refusal?.First ?? pieces.FirstOrDefault();
+            if (refusal is null)
             {
                 // The answers' accepting rules are not evidence anyone asked for: the way there names each host's.
                 if (!reply) decisions.Add(new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides") { At = first?.At });
@@ -93,7 +94,7 @@ public static class PeerPorts
 
             decisions.Add(new Decision(leg.Host, leg.Stage, first?.Rule ?? "no rule decides") { At = first?.At });
             var them = reply ? "their answers" : "them";
-            return pieces.All(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
+            return refusal.Value.Outcome == CellOutcome.Blocked
                 ? new(sender, receiver, from, to, port, CellOutcome.Blocked, decisions.ToImmutable(), $"{host.Name} drops {them} in {where}")
                 : new(sender, receiver, from, to, port, CellOutcome.Uncertain, decisions.ToImmutable(),
                     first?.Doubt ?? $"{host.Name} lets some of {them} through {where} and not others");
