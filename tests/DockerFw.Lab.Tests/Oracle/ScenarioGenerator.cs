@@ -28,7 +28,8 @@ public static class ScenarioGenerator
         var options = Options(new Random(unchecked((seed * 32452843) + 53)), larger);
         var ufw = Ufw(new Random(Mixed(seed, 59)), options);
         var firewalld = FirewalldDraw.Draw(new Random(Mixed(seed, 61)), ufw);
-        return firewalld.WithTampers([.. firewalld.Tampers, .. TamperCatalogue.DrawIpsets(new Random(Mixed(seed, 67)), firewalld)]);
+        var ipsets = firewalld.WithTampers([.. firewalld.Tampers, .. TamperCatalogue.DrawIpsets(new Random(Mixed(seed, 67)), firewalld)]);
+        return ipsets.WithTampers([.. ipsets.Tampers, .. TamperCatalogue.DrawStateful(new Random(Mixed(seed, 71)), ipsets)]);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

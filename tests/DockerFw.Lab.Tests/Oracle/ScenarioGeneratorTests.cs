@@ -97,7 +97,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withIpsets.Count, 70, 130);
         Assert.All(withIpsets, s =>
         {
-            Assert.True(s.Tampers.SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
+            Assert.True(s.Tampers.Where(t => !IsStateful(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
             var drop = s.Tampers.Single(IsIpset);
             if (drop.Kind == TamperKinds.IpsetDropToNetwork)
                 Assert.True(drop.Network != drop.Other && s.Networks.Any(n => n.Name == drop.Other), s.Describe());
@@ -107,8 +107,33 @@ public sealed class ScenarioGeneratorTests
         Assert.Contains(withIpsets, s => s.Tampers.Any(t => t.Kind == TamperKinds.IpsetDropToNetwork && t.Container is null));
     }
 
+    [Fact]
+    public void One_host_in_four_gets_a_drop_of_what_follows_an_opening_packet_after_every_other_edit()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withState = scenarios.Where(s => s.Tampers.Any(IsStateful)).ToList();
+
+        Assert.InRange(withState.Count, 70, 130);
+        Assert.All(withState, s =>
+        {
+            Assert.True(IsStateful(s.Tampers[^1]) && s.Tampers.Count(IsStateful) == 1, s.Describe());
+            var t = s.Tampers[^1];
+            if (t.Kind == TamperKinds.UserDropEstablishedOut)
+                Assert.True(t.Network == "bridge" || s.Networks.Any(n => n.Name == t.Network && !n.Internal), s.Describe());
+            else
+                Assert.Contains(t.Port, s.Containers.Single(c => c.Name == t.Container).TcpPorts);
+        });
+        foreach (var kind in Stateful)
+            Assert.Contains(withState, s => s.Tampers.Any(t => t.Kind == kind));
+    }
+
     private static bool IsIpset(Tamper t) => t.Kind.StartsWith("ipset-", StringComparison.Ordinal);
 
-    // The edits drawn before the eighth stream's ipset drop, which comes last.
-    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t))];
+    private static readonly string[] Stateful =
+        [TamperKinds.UserDropEstablishedToPort, TamperKinds.NftDropEstablishedToPort, TamperKinds.UserDropEstablishedOut, TamperKinds.UserNewOnlyToPort];
+
+    private static bool IsStateful(Tamper t) => Stateful.Contains(t.Kind);
+
+    // The edits drawn before the eighth stream's ipset drop and the ninth's conntrack-state edit, which come last.
+    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t))];
 }

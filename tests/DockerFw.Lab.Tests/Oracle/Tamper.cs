@@ -52,4 +52,8 @@ public static class TamperKinds
     public const string FirewalldRichRejectSource = "firewalld-rich-rule-reject-source";
     public const string FirewalldMasquerade = "firewalld-masquerade";
     public const string FirewalldForwardPort = "firewalld-forward-port";
+    public const string UserDropEstablishedToPort = "docker-user-drop-established-to-container-port";
+    public const string NftDropEstablishedToPort = "nft-drop-established-to-container-port";
+    public const string UserDropEstablishedOut = "docker-user-drop-established-out-of-network";
+    public const string UserNewOnlyToPort = "docker-user-new-only-to-container-port";
 }

@@ -70,6 +70,21 @@ public static partial class TamperApplier
             case IpForwardOff:
                 lab.MustInLab("sysctl", "-qw", "net.ipv4.ip_forward=0");
                 break;
+            case UserDropEstablishedToPort:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), "-m", "conntrack", "--ctstate", "ESTABLISHED", "-j", "DROP");
+                break;
+            case NftDropEstablishedToPort:
+                Nft(lab, $"table ip guardlater {{\n chain guard_forward {{ type filter hook forward priority 10; ip daddr {Ip(t.Container)} tcp dport {Port(t)} ct state established drop; }}\n}}\n");
+                break;
+            case UserDropEstablishedOut:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", Br(t.Network), "-o", "uplink0", "-m", "conntrack", "--ctstate", "ESTABLISHED", "-j", "DROP");
+                break;
+            case UserNewOnlyToPort:
+                // The admin's "let new connections to the port in, drop the rest", first in DOCKER-USER;
+                // the replies (from the port) are not the rules'.
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), "-j", "DROP");
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), "-m", "conntrack", "--ctstate", "NEW", "-j", "ACCEPT");
+                break;
             case IpsetDropToNetwork:
                 lab.MustInLab("ipset", "create", "dfw-nets", "hash:net");
                 lab.MustInLab("ipset", "add", "dfw-nets", s.Spec.Networks.Single(n => n.Name == t.Other).Subnet);

@@ -87,4 +87,28 @@ public static class TamperCatalogue
         };
         return t is null ? [] : [t];
     }
+
+    /// <summary>
+    /// Conntrack-state edits, from a ninth stream (each earlier seed keeps its host, with this on top):
+    /// in one scenario in four, a rule that lets a connection's opening packet through and drops what
+    /// follows it in the same direction (the handshake's ACK, the data: ESTABLISHED), which the
+    /// replies do not meet: to a container's TCP port (DOCKER-USER, or nft at another priority), out of
+    /// a network to the uplink, or the admin's "NEW ACCEPT, then DROP" for a container's port. The
+    /// probes carry data after the handshake (an echo), so the kernel tells these from a connection.
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawStateful(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return [];
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints && c.TcpPorts.Count > 0).ToList();
+        var c = served.Count == 0 ? null : served[random.Next(served.Count)];
+        var networks = scenario.Networks.Where(n => !n.Internal).Select(n => n.Name).Append("bridge").ToList();
+        Tamper? t = random.Next(4) switch
+        {
+            0 => c is null ? null : new Tamper(UserDropEstablishedToPort, Container: c.Name, Port: c.TcpPorts[random.Next(c.TcpPorts.Count)]),
+            1 => c is null ? null : new Tamper(NftDropEstablishedToPort, Container: c.Name, Port: c.TcpPorts[random.Next(c.TcpPorts.Count)]),
+            2 => new Tamper(UserDropEstablishedOut, networks[random.Next(networks.Count)]),
+            _ => c is null ? null : new Tamper(UserNewOnlyToPort, Container: c.Name, Port: c.TcpPorts[random.Next(c.TcpPorts.Count)]),
+        };
+        return t is null ? [] : [t];
+    }
 }
