@@ -84,6 +84,13 @@ public sealed record ResolvedPolicy(
     public ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>> IpSets { get; init; } =
         ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>>.Empty;
 
+    /// <summary>
+    /// The host's routes when read whole (live, a bundle, <c>--routes</c>), which the plan's proof
+    /// asks as the audit does: the reverse-path check's way back, and the host's own addresses on a
+    /// bridge (table local), no container's (oracle F36, F40). Null: not read; the check stays open.
+    /// </summary>
+    public Semantics.Routing.RoutingTable? Routes { get; init; }
+
     /// <summary>Where <c>docker-user default</c> was written (none: the default <c>return</c>).</summary>
     public SourceSpan DockerUserAt { get; init; } = SourceSpan.None;
 

@@ -1,4 +1,5 @@
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Semantics.Symbolic;
 
@@ -28,9 +29,15 @@ public static class ContainerLinkLocal
     /// were read, table local's local and anycast routes on the bridge (its link-local address, Docker's
     /// fe80::1, the subnet-router anycast addresses of a forwarding host, fe80:: and the subnet's first).
     /// </summary>
-    public static IntervalSet HostOn(string bridge, HostModel host) => IntervalSet.FromValues(
-        host.Addresses.Where(a => a.Family == IpFamily.V6 && a.Interface == bridge).Select(a => a.Address)
-            .Concat(host.Routes?.Routes
+    public static IntervalSet HostOn(string bridge, HostModel host) => HostOn(bridge, host.Addresses, host.Routes);
+
+    /// <summary>
+    /// <see cref="HostOn(string, HostModel)"/> from the host's addresses and routes as known: the plan's
+    /// proof has no host model, only the routes when they were read (<see cref="Policy.ResolvedPolicy.Routes"/>).
+    /// </summary>
+    public static IntervalSet HostOn(string bridge, IEnumerable<InterfaceAddress> addresses, RoutingTable? routes) => IntervalSet.FromValues(
+        addresses.Where(a => a.Family == IpFamily.V6 && a.Interface == bridge).Select(a => a.Address)
+            .Concat(routes?.Routes
                 .Where(r => r.Family == IpFamily.V6 && r.Type is RouteType.Local or RouteType.Anycast && r.Device == bridge && r.Destination.Mask == IpFamily.V6.AllOnes())
                 .Select(r => r.Destination.Address) ?? []));
 }

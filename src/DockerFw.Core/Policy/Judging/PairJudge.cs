@@ -33,7 +33,7 @@ internal static class PairJudge
         var containers = members.Aggregate(IntervalSet.Empty, (s, m) => s.Union(IntervalSet.Single(m.AddressOf(family)!.Value)));
         var bridges = ContainerWalks.BridgesOf(space, members);
         var verdicts = ImmutableArray.CreateBuilder<PairVerdict>();
-        var gates = new NeighbourGates(rules);
+        var gates = new NeighbourGates(rules, view.HostOn);
         var passesJump = false;
         foreach (var from in members)
         {
