@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace DockerFw.Core.Model.Values;
 
 /// <summary>An IP protocol number, remembering the name it was written with.</summary>
@@ -8,7 +6,9 @@ public sealed record Protocol(int Number, string Name)
     public const int Icmp = 1, Tcp = 6, Udp = 17, Gre = 47, Esp = 50, Ah = 51, IcmpV6 = 58, Sctp = 132, UdpLite = 136;
 
     // The names xtables knows itself plus the /etc/protocols names iptables-save <= 1.8.10 prints.
-    private static readonly FrozenDictionary<string, int> Numbers = new Dictionary<string, int>
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, int> Numbers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["all"] = 0, ["icmp"] = 1, ["igmp"] = 2, ["ipencap"] = 4, ["tcp"] = 6, ["egp"] = 8, ["igp"] = 9,
         ["udp"] = 17, ["dccp"] = 33, ["ipv6"] = 41, ["ipv6-route"] = 43, ["ipv6-frag"] = 44, ["rsvp"] = 46,
@@ -17,7 +17,7 @@ public sealed record Protocol(int Number, string Name)
         ["ipcomp"] = 108, ["vrrp"] = 112, ["l2tp"] = 115, ["isis"] = 124, ["sctp"] = 132, ["fc"] = 133,
         ["mobility-header"] = 135, ["mh"] = 135, ["udplite"] = 136, ["mpls-in-ip"] = 137, ["manet"] = 138,
         ["hip"] = 139, ["shim6"] = 140, ["wesp"] = 141, ["rohc"] = 142,
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    };
 
     public static Protocol All { get; } = new(0, "all");
 

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -9,7 +8,9 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal static class IcmpTypes
 {
-    private static readonly FrozenDictionary<string, (int Type, int? Code)> V4 = new Dictionary<string, (int, int?)>
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, (int Type, int? Code)> V4 = new(StringComparer.OrdinalIgnoreCase)
     {
         ["echo-reply"] = (0, null), ["pong"] = (0, null), ["destination-unreachable"] = (3, null),
         ["network-unreachable"] = (3, 0), ["host-unreachable"] = (3, 1), ["protocol-unreachable"] = (3, 2),
@@ -25,9 +26,9 @@ internal static class IcmpTypes
         ["parameter-problem"] = (12, null), ["ip-header-bad"] = (12, 0), ["required-option-missing"] = (12, 1),
         ["timestamp-request"] = (13, null), ["timestamp-reply"] = (14, null), ["address-mask-request"] = (17, null),
         ["address-mask-reply"] = (18, null),
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    };
 
-    private static readonly FrozenDictionary<string, (int Type, int? Code)> V6 = new Dictionary<string, (int, int?)>
+    private static readonly Dictionary<string, (int Type, int? Code)> V6 = new(StringComparer.OrdinalIgnoreCase)
     {
         ["destination-unreachable"] = (1, null), ["no-route"] = (1, 0), ["communication-prohibited"] = (1, 1),
         ["beyond-scope"] = (1, 2), ["address-unreachable"] = (1, 3), ["port-unreachable"] = (1, 4),
@@ -41,7 +42,7 @@ internal static class IcmpTypes
         ["router-advertisement"] = (134, null), ["neighbour-solicitation"] = (135, null),
         ["neighbor-solicitation"] = (135, null), ["neighbour-advertisement"] = (136, null),
         ["neighbor-advertisement"] = (136, null), ["redirect"] = (137, null),
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    };
 
     /// <summary>Parses <c>any</c>, a name, <c>T</c> or <c>T/C</c>; a null type means any.</summary>
     public static bool TryParse(string text, IpFamily family, out int? type, out int? code)

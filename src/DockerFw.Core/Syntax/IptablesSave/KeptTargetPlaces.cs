@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace DockerFw.Core.Syntax.IptablesSave;
 
 /// <summary>
@@ -17,14 +15,16 @@ internal static class KeptTargetPlaces
 
     private static readonly string[] Mangle = ["mangle"];
 
-    private static readonly FrozenDictionary<string, Place> Places = new Dictionary<string, Place>
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, Place> Places = new(StringComparer.Ordinal)
     {
         ["TCPOPTSTRIP"] = new(Mangle, null, []),
         // ipt_ECN's check: only the TCP header's bits need a TCP rule; --ecn-ip-ect alone loads on any protocol.
         ["ECN"] = new(Mangle, null, ["--ecn-tcp-remove", "--ecn-tcp-cwr", "--ecn-tcp-ece"]),
         ["DNPT"] = new(Mangle, ["PREROUTING", "OUTPUT"], null),
         ["SNPT"] = new(Mangle, ["INPUT", "POSTROUTING"], null),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     public static Place? Find(string target) => Places.GetValueOrDefault(target);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using DockerFw.Core.Model.Matches;
 using static DockerFw.Core.Syntax.IptablesSave.MatchBinders;
 
@@ -34,7 +33,9 @@ internal static class MatchModules
 
     private static readonly OptionSpec Dports = Opt("--dports", 1, Multiport(MultiportField.Destination));
 
-    private static readonly FrozenDictionary<string, OptionTable> Known = new OptionTable[]
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, OptionTable> Known = new OptionTable[]
     {
         Module("tcp", Ports(XtablesPorts.Style.ParsePort, Opt("--tcp-flags", 2, TcpFlags), Opt("--syn", 0, Syn), Opt("--tcp-option", 1, TcpOption))),
         Module("udp", Ports(XtablesPorts.Style.GetPortByName)),
@@ -115,7 +116,7 @@ internal static class MatchModules
         Kept("dst", ("--dst-len", 1), ("--dst-opts", 1)),
         Kept("condition", ("--condition", 1)),
         Kept("bpf", ("--bytecode", 1), ("--object-pinned", 1)),
-    }.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+    }.ToDictionary(m => m.Name, StringComparer.Ordinal);
 
     public static OptionTable? Find(string module) => Known.GetValueOrDefault(module);
 

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Text;
 
@@ -13,8 +12,10 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal sealed partial class RuleBinder
 {
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
     /// <summary>The options of which a match's final check wants one; empty: any of its options.</summary>
-    private static readonly FrozenDictionary<string, string[]> MatchNeedsOne = new Dictionary<string, string[]>
+    private static readonly Dictionary<string, string[]> MatchNeedsOne = new(StringComparer.Ordinal)
     {
         ["multiport"] = ["--sports", "--dports", "--ports"],
         ["addrtype"] = ["--src-type", "--dst-type"],
@@ -33,10 +34,10 @@ internal sealed partial class RuleBinder
         ["ttl"] = [],
         ["hl"] = [],
         ["set"] = ["--match-set"],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     /// <summary>The options of which a target's final check wants one (MARK's and CLASSIFY's are their builder's and table's).</summary>
-    private static readonly FrozenDictionary<string, string[]> TargetNeedsOne = new Dictionary<string, string[]>
+    private static readonly Dictionary<string, string[]> TargetNeedsOne = new(StringComparer.Ordinal)
     {
         ["CONNMARK"] = ["--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark", "--save-mark", "--restore-mark"],
         ["CONNSECMARK"] = ["--save", "--restore"],
@@ -46,7 +47,7 @@ internal sealed partial class RuleBinder
         ["TTL"] = ["--ttl-set", "--ttl-dec", "--ttl-inc"],
         ["HL"] = ["--hl-set", "--hl-dec", "--hl-inc"],
         ["SET"] = ["--add-set", "--del-set", "--map-set"],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     private void MatchFinalCheck(Block block)
     {

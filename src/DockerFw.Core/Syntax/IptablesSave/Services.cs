@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace DockerFw.Core.Syntax.IptablesSave;
 
 /// <summary>
@@ -8,7 +6,9 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal static class Services
 {
-    private static readonly FrozenDictionary<string, int> Ports = new Dictionary<string, int>
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, int> Ports = new(StringComparer.Ordinal)
     {
         ["tcpmux"] = 1, ["echo"] = 7, ["discard"] = 9, ["daytime"] = 13, ["ftp-data"] = 20, ["ftp"] = 21,
         ["ssh"] = 22, ["telnet"] = 23, ["smtp"] = 25, ["time"] = 37, ["whois"] = 43, ["tacacs"] = 49,
@@ -22,9 +22,9 @@ internal static class Services
         ["ms-sql-s"] = 1433, ["l2tp"] = 1701, ["pptp"] = 1723, ["radius"] = 1812, ["radius-acct"] = 1813,
         ["nfs"] = 2049, ["mysql"] = 3306, ["ms-wbt-server"] = 3389, ["ipsec-nat-t"] = 4500,
         ["sip"] = 5060, ["postgresql"] = 5432, ["x11"] = 6000, ["http-alt"] = 8080,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
-    private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> ByText =
+    private static readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> ByText =
         Ports.GetAlternateLookup<ReadOnlySpan<char>>();
 
     public static bool TryGetPort(ReadOnlySpan<char> name, out int port) => ByText.TryGetValue(name, out port);

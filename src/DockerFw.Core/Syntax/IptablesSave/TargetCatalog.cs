@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
@@ -64,7 +63,9 @@ internal static class TargetCatalog
     // loaded it into a namespace (docs/acceptance.md); a rule elsewhere fails with EINVAL.
     private static readonly string[] Nat = ["nat"], Raw = ["raw"], Mangle = ["mangle"], Filter = ["filter"];
 
-    private static readonly FrozenDictionary<string, TargetSpec> Known = new Dictionary<string, TargetSpec>
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, TargetSpec> Known = new(StringComparer.Ordinal)
     {
         ["REJECT"] = new(Table("REJECT", ("--reject-with", 1)), NatAndReject.Reject) { Tables = Filter },
         ["DNAT"] = new(Table("DNAT", ("--to-destination", 1), ("--random", 0), ("--persistent", 0), ("--random-fully", 0)), NatAndReject.Dnat) { Tables = Nat, Hooks = ["PREROUTING", "OUTPUT"] },
@@ -104,16 +105,16 @@ internal static class TargetCatalog
         ["NETMAP"] = new(Table("NETMAP", ("--to", 1)), Netmap) { Tables = Nat },
         ["SYNPROXY"] = Extension("SYNPROXY", false, ("--mss", 1), ("--wscale", 1), ("--sack-perm", 0), ("--timestamp", 0), ("--ecn", 0))
             with { Hooks = ["INPUT", "FORWARD"] },
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     public static TargetSpec? Find(string name) => Known.GetValueOrDefault(name);
 
     public static bool IsKnown(string name) => Known.ContainsKey(name) || Verdicts.ContainsKey(name);
 
-    public static readonly FrozenDictionary<string, Verdict> Verdicts = new Dictionary<string, Verdict>
+    public static readonly Dictionary<string, Verdict> Verdicts = new(StringComparer.Ordinal)
     {
         ["ACCEPT"] = Verdict.Accept, ["DROP"] = Verdict.Drop, ["RETURN"] = Verdict.Return, ["QUEUE"] = Verdict.Queue,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     /// <summary>Every MARK form as the <c>--set-xmark V/M</c> it means (libxt_MARK.c mark_parse_v2).</summary>
     private static Target? Mark(TargetUse u)
@@ -145,11 +146,11 @@ internal static class TargetCatalog
             : new ExtensionTarget("NETMAP", [u.Options[0].ToModel()], Known: true, Terminating: true);
     }
 
-    private static readonly FrozenDictionary<string, int> LogLevels = new Dictionary<string, int>
+    private static readonly Dictionary<string, int> LogLevels = new(StringComparer.OrdinalIgnoreCase)
     {
         ["emerg"] = 0, ["alert"] = 1, ["crit"] = 2, ["error"] = 3, ["err"] = 3, ["warning"] = 4, ["warn"] = 4,
         ["notice"] = 5, ["info"] = 6, ["debug"] = 7, ["panic"] = 0,
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    };
 
     private static Target? Log(TargetUse u)
     {

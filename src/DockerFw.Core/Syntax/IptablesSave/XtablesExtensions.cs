@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -43,12 +42,14 @@ internal static class XtablesExtensions
     private static readonly string[] AddonsTargets =
         ["ACCOUNT", "CHAOS", "DELUDE", "DHCPMAC", "DNETMAP", "ECHO", "IPMARK", "LOGMARK", "PROTO", "SYSRQ", "TARPIT"];
 
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
     /// <summary>iptables' own names, family by family, as restore 1.8.9 loads them.</summary>
-    internal static readonly FrozenSet<string> IptablesMatchesV4 = Set(SharedMatches, ["icmp", "osf", "realm", "ttl"]);
-    internal static readonly FrozenSet<string> IptablesMatchesV6 =
+    internal static readonly HashSet<string> IptablesMatchesV4 = Set(SharedMatches, ["icmp", "osf", "realm", "ttl"]);
+    internal static readonly HashSet<string> IptablesMatchesV6 =
         Set(SharedMatches, ["dst", "eui64", "frag", "hbh", "hl", "icmp6", "ipv6header", "mh", "rt", "srh"]);
-    internal static readonly FrozenSet<string> IptablesTargetsV4 = Set(SharedTargets, ["CLUSTERIP", "ECN", "TTL", "ULOG"]);
-    internal static readonly FrozenSet<string> IptablesTargetsV6 = Set(SharedTargets, ["DNPT", "HL", "SNPT"]);
+    internal static readonly HashSet<string> IptablesTargetsV4 = Set(SharedTargets, ["CLUSTERIP", "ECN", "TTL", "ULOG"]);
+    internal static readonly HashSet<string> IptablesTargetsV6 = Set(SharedTargets, ["DNPT", "HL", "SNPT"]);
 
     /// <summary>True when <c>-m NAME</c> loads in this family with iptables or xtables-addons.</summary>
     public static bool IsMatch(string name, IpFamily family) =>
@@ -65,5 +66,5 @@ internal static class XtablesExtensions
     public static bool IsTarget(string name, IpFamily family) =>
         (family == IpFamily.V6 ? IptablesTargetsV6 : IptablesTargetsV4).Contains(name) || AddonsTargets.Contains(name);
 
-    private static FrozenSet<string> Set(string[] shared, string[] own) => shared.Concat(own).ToFrozenSet(StringComparer.Ordinal);
+    private static HashSet<string> Set(string[] shared, string[] own) => new([.. shared, .. own], StringComparer.Ordinal);
 }

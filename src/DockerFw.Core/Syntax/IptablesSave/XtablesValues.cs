@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Globalization;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
@@ -58,9 +57,11 @@ internal static class XtablesValues
         return true;
     }
 
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
     /// <summary>The words an extension's parse function takes for a string option, and whether it ignores case.</summary>
     /// <remarks>Keyed by (extension, option), not by a string joining them: no key is built per option read.</remarks>
-    private static readonly FrozenDictionary<(string Owner, string Option), (string[] Words, bool IgnoreCase)> Words = new Dictionary<(string, string), (string[], bool)>
+    private static readonly Dictionary<(string Owner, string Option), (string[] Words, bool IgnoreCase)> Words = new()
     {
         [("statistic", "--mode")] = (["random", "nth"], false),
         [("policy", "--dir")] = (["in", "out"], false),
@@ -70,7 +71,7 @@ internal static class XtablesValues
         [("connbytes", "--connbytes-dir")] = (["original", "reply", "both"], false),
         [("connbytes", "--connbytes-mode")] = (["packets", "bytes", "avgpkt"], false),
         [("conntrack", "--ctdir")] = (["ORIGINAL", "REPLY"], true),
-    }.ToFrozenDictionary();
+    };
 
     private static readonly string[] ConntrackStatus = ["NONE", "EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED"];
 
@@ -97,11 +98,11 @@ internal static class XtablesValues
         };
     }
 
-    private static readonly FrozenDictionary<string, int> TosNames = new Dictionary<string, int>
+    private static readonly Dictionary<string, int> TosNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["Minimize-Delay"] = 0x10, ["Maximize-Throughput"] = 0x08, ["Maximize-Reliability"] = 0x04,
         ["Minimize-Cost"] = 0x02, ["Normal-Service"] = 0x00,
-    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    };
 
     /// <summary>xtables_parse_tos: VALUE[/MASK] (numbers as in C) or a symbolic name.</summary>
     private static bool IsTos(string text, ulong max)

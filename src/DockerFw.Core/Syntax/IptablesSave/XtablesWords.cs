@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -74,13 +73,15 @@ internal static class XtablesWords
     /// <summary>libxt_CT's ct_parse_events: strsep on ',', so every item (an empty one too) must be an event's name, case counting.</summary>
     private static bool Events(string text, string[] names) => text.Split(',').All(names.Contains);
 
-    private static readonly FrozenDictionary<string, int> DscpClasses = new Dictionary<string, int>
+    // Not frozen: the table is built at every start, and freezing it cost more than the lookups of `fmt` of a small dump
+    // save (all the reader's frozen tables: 1.4 -> 0.7 M instructions of start; docs/performance.md, "Reader on every shape").
+    private static readonly Dictionary<string, int> DscpClasses = new(StringComparer.Ordinal)
     {
         ["CS0"] = 0x00, ["CS1"] = 0x08, ["CS2"] = 0x10, ["CS3"] = 0x18, ["CS4"] = 0x20, ["CS5"] = 0x28, ["CS6"] = 0x30,
         ["CS7"] = 0x38, ["BE"] = 0x00, ["AF11"] = 0x0a, ["AF12"] = 0x0c, ["AF13"] = 0x0e, ["AF21"] = 0x12, ["AF22"] = 0x14,
         ["AF23"] = 0x16, ["AF31"] = 0x1a, ["AF32"] = 0x1c, ["AF33"] = 0x1e, ["AF41"] = 0x22, ["AF42"] = 0x24,
         ["AF43"] = 0x26, ["EF"] = 0x2e,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    };
 
     /// <summary>
     /// xtables' class_to_dscp: the first class whose name begins the value, in any case (strncasecmp over the
