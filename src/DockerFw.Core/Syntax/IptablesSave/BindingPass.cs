@@ -14,8 +14,13 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// </summary>
 internal sealed class BindingPass : IDisposable
 {
-    /// <summary>Below this many characters a second thread costs more than it saves.</summary>
-    internal const int ParallelFrom = 1 << 20;
+    /// <summary>
+    /// From this many characters a second thread binds too (with more than one batch of rule lines: else it would
+    /// find nothing to take). Measured on prefixes of the real-world corpus in the native build: 23 KB (2 batches)
+    /// the same wall time as on one thread, 57-134 KB (5-10 batches) 10-13% less, for 15-30% more CPU
+    /// (docs/performance.md, "Reader on every shape"). It was 1 MB.
+    /// </summary>
+    internal const int ParallelFrom = 16 << 10;
 
     // Batches bound and not merged yet, at most: bounds the memory held by results waiting for the merge.
     private const int Window = 16;
@@ -28,7 +33,7 @@ internal sealed class BindingPass : IDisposable
     private readonly SemaphoreSlim window = new(Window);
     private readonly CancellationTokenSource stop = new();
     private readonly Binding own;
-    private readonly Task? helper;
+    private readonly Thread? helper;
     private int next;
     private volatile Exception? failure;
 
@@ -42,7 +47,13 @@ internal sealed class BindingPass : IDisposable
         // About one distinct token per 50-150 characters on the benchmark's shapes (docs/performance.md), half of them on each core.
         var capacity = text.Length / (twoCores ? 128 : 64);
         own = new Binding(family, capacity);
-        if (twoCores && total > 1) helper = Task.Run(() => Help(new Binding(family, capacity)));
+        if (twoCores && total > 1)
+        {
+            // A thread of its own, not the thread pool's: the pool's start (its gate thread, its queues) is paid by
+            // every run that binds on two cores, and the helper runs for the whole read anyway.
+            helper = new Thread(() => Help(new Binding(family, capacity))) { IsBackground = true };
+            helper.Start();
+        }
     }
 
     /// <summary>The bound batches in their order; a batch is valid until the next one is asked for.</summary>
@@ -117,11 +128,8 @@ internal sealed class BindingPass : IDisposable
     public void Dispose()
     {
         stop.Cancel();
-        if (helper is not null)
-        {
-            // The helper ends by itself once every batch is taken; cancelled, it ends at its next wait.
-            helper.GetAwaiter().GetResult();
-        }
+        // The helper ends by itself once every batch is taken; cancelled, it ends at its next wait.
+        helper?.Join();
 
         window.Dispose();
         stop.Dispose();
