@@ -96,7 +96,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // Bridged traffic meets iptables only with bridge-nf-call-iptables; routed (and DNATed) only with ip_forward.
                 if (from == to && dnat.Ip is null ? !bridgeNf && !host.BridgeCallsIptables(from, six) : !forwarding) continue;
                 if (p.Transport != Transport.Icmp && r.SourcePort is null) continue;
-                var (forward, reply) = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), null);
+                var (forward, reply, later) = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), null);
                 var f = fresh[six].Of(forward);
                 // A request masqueraded on its way (nat POSTROUTING) reaches the server from the host's
                 // address, and the answer goes back the way it came; else a multi-homed server may answer on the client's bridge.
@@ -124,6 +124,16 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // Through DNAT only the container's echo says the packet went the way reach describes.
                 var reached = dnat.Ip is null ? r.Reached : r.Outcome == Outcome.Echoed;
                 var claim = $"reach (FORWARD{(six ? ", IPv6" : "")}) says NEW {Describe(forward)} is {Say(f)}, its answer {Describe(reply)} is {Say(b)}";
+                // A TCP probe's echo needs the connection's later packets too (the handshake's ACK, the
+                // data: ESTABLISHED, the way the request went), which an admin's "NEW ACCEPT, then DROP" or
+                // an ESTABLISHED drop stops while the opening and its answer pass (oracle F38).
+                if (later is not null && f is { Verdict: "ACCEPT" } && b is { Verdict: "ACCEPT" })
+                {
+                    var l = replies[six].Of(later);
+                    claim += $", its later packets {Describe(later)} are {Say(l)}";
+                    if (l is not { Verdict: "ACCEPT" }) b = l;
+                }
+
                 // Two containers of one bridge find each other's link first (oracle F25): the client's
                 // solicitation and the server's advertisement join the request and its answer.
                 if (six && from == to && dnat.Ip is null && neighbours is not null && f is { Verdict: "ACCEPT" } && b is { Verdict: "ACCEPT" })
@@ -215,10 +225,11 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
     }
 
     /// <summary>
-    /// The probe's first packet (NEW, as it arrives: before DNAT) and the answer that tells it came
-    /// back (from the container, after DNAT), as reach's dimensions.
+    /// The probe's first packet (NEW, as it arrives: before DNAT), the answer that tells it came
+    /// back (from the container, after DNAT) and, for TCP, the request's later packets (ESTABLISHED with
+    /// ACK, DNATed by conntrack before FORWARD without the nat table) where a server answers, as reach's dimensions.
     /// </summary>
-    private static (Dictionary<string, string> Forward, Dictionary<string, string> Reply) Packets(ProbeResult r, string from, string to, (System.Net.IPAddress Ip, int Port)? dnat, string? replyBridge)
+    private static (Dictionary<string, string> Forward, Dictionary<string, string> Reply, Dictionary<string, string>? Later) Packets(ProbeResult r, string from, string to, (System.Net.IPAddress Ip, int Port)? dnat, string? replyBridge)
     {
         var p = r.Probe;
         var six = p.Destination.AddressFamily == AddressFamily.InterNetworkV6;
@@ -246,7 +257,13 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 break;
         }
 
-        return (forward, reply);
+        // An unused port answers the SYN with a RST: no later packet is sent.
+        if (p.Transport != Transport.Tcp || !p.Listening) return (forward, reply, null);
+        var later = new Dictionary<string, string>(forward)
+        {
+            ["dst"] = (dnat?.Ip ?? p.Destination).ToString(), ["dport"] = N(answerPort), ["state"] = "ESTABLISHED", ["flags"] = "ACK",
+        };
+        return (forward, reply, later);
     }
 
     /// <summary>
