@@ -33,7 +33,7 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
             pairs.Add(($"{from}", $"{to}"));
             var head = $"'{from.Container}' on '{from.Network}' -> '{to.Container}' on '{to.Network}' ";
             var claims = findings.Where(f => f.Message.StartsWith(head, StringComparison.Ordinal))
-                .Select(f => (f.Code, Actual: Actual(f.Message), Covers: Covers(f.Message[head.Length..f.Message.IndexOf(": new connections", StringComparison.Ordinal)], r.Probe))).ToList();
+                .Select(f => (f.Code, Actual: Actual(f.Message), Covers: Covers(f.Message[head.Length..f.Message.IndexOf(": new connections", StringComparison.Ordinal)], r.Probe, r.SourcePort))).ToList();
             Compare(found, r, r.Reached, expected, claims, $"the policy {(expected ? "allows" : "forbids")} {r.Probe.Transport.ToString().ToLowerInvariant()} {from.Container} ({from.Network}) -> {to.Container} ({to.Network})", "policy");
         }
 
@@ -104,9 +104,11 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
 
     /// <summary>
     /// Whether a finding's packets (<c>tcp/5432</c>, <c>udp, icmp</c>, <c>tcp/0-79,81-65535 and every
-    /// other protocol</c>, <c>every protocol</c>) hold the probe's; null when the list is cut short.
+    /// other protocol</c>, <c>every protocol</c>, <c>tcp/6832 from source port 26545</c>, <c>tcp from
+    /// source ports 0-4930,4932-65535</c>) hold the probe's; null when the list is cut short, or names
+    /// source ports and the probe's is not known.
     /// </summary>
-    public static bool? Covers(string packets, Probe p)
+    public static bool? Covers(string packets, Probe p, int? sourcePort = null)
     {
         if (packets == "every protocol") return true;
         if (MoreSuffix().IsMatch(packets)) return null;
@@ -114,13 +116,13 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
         if (everyOther) packets = packets[..^" and every other protocol".Length];
         var name = p.Transport.ToString().ToLowerInvariant();
         var pieces = packets.Split(", ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var mine = pieces.Where(x => x == name || x.StartsWith(name + "/", StringComparison.Ordinal)).ToList();
+        var mine = pieces.Where(x => x == name || x.StartsWith(name + "/", StringComparison.Ordinal) || x.StartsWith(name + " from source port", StringComparison.Ordinal)).ToList();
         if (mine.Count == 0) return everyOther;
         var value = p.Transport == Transport.Icmp ? 8 : p.Port;
-        // "tcp/6832 from source port 26545": the probe's source port is the kernel's choice, not
-        // recorded, so such a piece can only say "perhaps" (seed 3408 stopped on it).
-        var held = mine.Select(x => x.Split(" from source port", 2) is [var to, _]
-                ? (Held(to, value) ? (bool?)null : false)
+        // "tcp/6832 from source port 26545", "tcp from source ports 0-4930,4932-65535" (seed 4288): the
+        // probe's source port is the kernel's choice, recorded with its result since seed 3408 stopped on it.
+        var held = mine.Select(x => x.Split(" from source port", 2) is [var to, var from]
+                ? !Held(to, value) ? false : sourcePort is { } sport ? InRanges(from.TrimStart('s').Trim(), sport) : (bool?)null
                 : Held(x, value))
             .ToList();
         return held.Contains(true) ? true : held.Contains(null) ? null : false;

@@ -56,10 +56,20 @@ public sealed class PolicyClaimsTests
     [InlineData("tcp/0-5431,5433-65535 and every other protocol", Transport.Udp, 5432, true)]
     [InlineData("udp, icmp/type 0,8", Transport.Icmp, 0, true)]
     [InlineData("udp, icmp/type 0", Transport.Icmp, 0, false)]
-    // Seed 3408: the probe's source port is not recorded, so a piece limited to source ports may hold it.
+    // Seed 3408: a probe whose source port is not known may be held by a piece limited to source ports.
     [InlineData("tcp/6832 from source port 26545", Transport.Tcp, 6832, null)]
     [InlineData("tcp/6832 from source port 26545", Transport.Tcp, 80, false)]
     [InlineData("tcp/6832 from source port 26545, tcp/80", Transport.Tcp, 80, true)]
     public void A_findings_packets_are_read_as_the_audit_writes_them(string packets, Transport transport, int port, bool? covers) =>
         Assert.Equal(covers, PolicyClaims.Covers(packets, new Probe("c0", "", null, IPAddress.Loopback, transport, port, true)));
+
+    // Seed 4288: every port but from one source port; the probe's source port is known.
+    [Theory]
+    [InlineData("udp, tcp from source ports 0-4930,4932-65535, icmp", 5849, 40000, true)]
+    [InlineData("udp, tcp from source ports 0-4930,4932-65535, icmp", 5849, 4931, false)]
+    [InlineData("tcp from source port 4931", 5849, 4931, true)]
+    [InlineData("tcp/6832 from source port 26545", 6832, 26545, true)]
+    [InlineData("tcp/6832 from source port 26545", 6832, 26546, false)]
+    public void A_piece_limited_to_source_ports_holds_a_probe_by_its_source_port(string packets, int port, int sourcePort, bool covers) =>
+        Assert.Equal(covers, PolicyClaims.Covers(packets, new Probe("c0", "", null, IPAddress.Loopback, Transport.Tcp, port, true), sourcePort));
 }
