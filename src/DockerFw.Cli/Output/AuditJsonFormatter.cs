@@ -134,6 +134,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         if (setting.PartialFlows is { } partial) WriteFlows(json, partial);
         // Masquerade only, absent when every reply comes back (oracle F35).
         if (setting.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
+        // Masquerade only, absent when every later packet of the connections out passes (oracle F38).
+        if (setting.LaterDropped is { } later) json.WriteString("later_dropped", later);
         json.WriteEndObject();
     }
 
@@ -173,6 +175,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         else NullableBool(json, "filter_accepts", port.FilterAccepts);
         // Absent when every connection that gets in gets its replies (oracle F35).
         if (port.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
+        // Absent when the later packets of every connection whose replies come back pass (oracle F38).
+        if (port.LaterDropped is { } later) json.WriteString("later_dropped", later);
         json.WriteEndObject();
     }
 

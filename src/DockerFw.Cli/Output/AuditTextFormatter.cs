@@ -91,7 +91,8 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         if (setting is null) return new Markup("-");
         var text = $"{ReportWords.Switch(setting.Declared)} / {Esc(ReportWords.Effective(setting))}";
         // A masquerade whose replies the filter drops (oracle F35): one-way, said beside the NAT's answer.
-        var replies = setting.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : "(one-way: some replies dropped)")}[/]" : "";
+        var replies = (setting.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : "(one-way: some replies dropped)")}[/]" : "")
+            + (setting.LaterDropped is { } later ? $" [red]{Esc(later == "all" ? "(opening-only: every later packet dropped)" : "(opening-only: some later packets dropped)")}[/]" : "");
         return new Markup((setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text) + replies);
     }
 
@@ -114,7 +115,8 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
                 Esc($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"),
                 (p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
                 : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" })
-                + (p.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : $"(one-way: replies dropped {dropped})")}[/]" : ""));
+                + (p.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : $"(one-way: replies dropped {dropped})")}[/]" : "")
+                + (p.LaterDropped is { } later ? $" [red]{Esc(later == "all" ? "(opening-only: every later packet dropped)" : $"(opening-only: later packets dropped {later})")}[/]" : ""));
         }
 
         console.Write(table);

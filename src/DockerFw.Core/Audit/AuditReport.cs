@@ -59,6 +59,12 @@ public sealed record Setting(bool? Declared, bool? Effective)
     /// </summary>
     public string? RepliesDropped { get; init; }
 
+    /// <summary>
+    /// The connections out whose replies come back but whose later packets the filter drops on their
+    /// way out (oracle F38): <c>all</c>, or those connections in words; they carry no data.
+    /// </summary>
+    public string? LaterDropped { get; init; }
+
     /// <summary>Effective differs from declared; a partial setting differs from either.</summary>
     public bool Drifted => Declared is { } d && (PartialFlows is not null || (Effective is { } e && d != e));
 }
@@ -150,6 +156,13 @@ public sealed record PublishedPortReport(
     /// or those connections in words (<c>from 100.64.0.7</c>, <c>from source port 20990</c>); they are one-way.
     /// </summary>
     public string? RepliesDropped { get; init; }
+
+    /// <summary>
+    /// The connections whose replies come back but whose later packets (ESTABLISHED, the request's way:
+    /// the handshake's ACK, the data) the filter drops (oracle F38): <c>all</c>, or those connections in
+    /// words; they carry no data.
+    /// </summary>
+    public string? LaterDropped { get; init; }
 }
 
 /// <summary>

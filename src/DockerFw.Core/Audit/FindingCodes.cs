@@ -38,7 +38,7 @@ public static class FindingCodes
     public static readonly FindingCode NatInsideBridge = new("DFW403", "masquerade", FindingSeverity.Medium, "traffic that stays on its bridge is NATed");
     public static readonly FindingCode NatForUnknownSubnet = new("DFW404", "masquerade", FindingSeverity.Low, "a MASQUERADE or SNAT rule covers a subnet no network owns");
     public static readonly FindingCode NoOutboundNat = new("DFW405", "masquerade", FindingSeverity.Low, "a NAT-mode network has no outbound NAT");
-    public static readonly FindingCode MasqueradedRepliesDropped = new("DFW406", "masquerade", FindingSeverity.Medium, "a masqueraded network's connections out get no replies");
+    public static readonly FindingCode MasqueradedRepliesDropped = new("DFW406", "masquerade", FindingSeverity.Medium, "a masqueraded network's connections out get no replies or carry no data");
 
     public static readonly FindingCode LinkMismatch = new("DFW501", "link", FindingSeverity.Medium, "a legacy link does not allow exactly the exposed ports both ways");
     public static readonly FindingCode StaleLink = new("DFW502", "link", FindingSeverity.Low, "link rules for a container that no longer exists");

@@ -114,9 +114,12 @@ public sealed class NetworkMatrixReplySourceTests
         var icc = Assert.Single(report.Networks, n => n.Name == "bridge2").Icc;
         var flows = icc.PartialFlows!.Value;
         Assert.All(flows.Where(f => f.Kind == ReplyFate.OneWay), f => Assert.Equal("198.51.100.2", f.Sources));
-        Assert.All(flows.Where(f => f.Kind == ReplyFate.Connection), f => Assert.Equal("198.51.100.200", f.Sources));
+        // .200's replies pass, but its later packets to .2 are ESTABLISHED too and die (oracle F38):
+        // its connections open and carry nothing. This test said "connection" before.
+        Assert.All(flows.Where(f => f.Kind == ReplyFate.OpeningOnly), f => Assert.Equal("198.51.100.200", f.Sources));
         Assert.Contains(flows, f => f.Kind == ReplyFate.OneWay);
-        Assert.Contains(flows, f => f.Kind == ReplyFate.Connection);
+        Assert.Contains(flows, f => f.Kind == ReplyFate.OpeningOnly);
+        Assert.DoesNotContain(flows, f => f.Kind == ReplyFate.Connection);
     }
 
     [Fact]

@@ -168,6 +168,9 @@ internal static class HtmlReportBuilder
             // Replies dropped (oracle F35): every one, the port answers no one; some, those connections are one-way.
             if (p.RepliesDropped is { } dropped)
                 (accepts, css) = dropped == "all" ? ($"{accepts} (one-way: every reply dropped)", "closed") : ($"{accepts} (one-way: replies dropped {dropped})", "partial");
+            // Later packets dropped (oracle F38): the connections open and are answered, no data follows.
+            if (p.LaterDropped is { } later)
+                (accepts, css) = later == "all" && css != "partial" ? ($"{accepts} (opening-only: every later packet dropped)", "closed") : ($"{accepts} (opening-only: later packets dropped {later})", "partial");
             return new HtmlPort(
                 Text($"{ReportWords.Address(p.HostIp)}:{p.HostPort?.ToString(CultureInfo.InvariantCulture) ?? "?"}/{p.Protocol}"),
                 Text(p.Container ?? "?"), Text(p.Network ?? "?"), Text($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"), Text(accepts), css);

@@ -11,7 +11,12 @@ public static class FlowWords
         var what = f.Ports is null ? f.Protocol : $"{f.Protocol}/{f.Ports}";
         var to = f.Destinations is null ? "" : $" to {f.Destinations}";
         var from = (f.Sources is null ? "" : $" from {f.Sources}") + (f.SourcePorts is null ? "" : $" {SourcePorts(f.SourcePorts)}");
-        var kind = f.Kind == "one-way" ? " (one-way: replies blocked)" : "";
+        var kind = f.Kind switch
+        {
+            ReplyFate.OneWay => " (one-way: replies blocked)",
+            ReplyFate.OpeningOnly => " (opening-only: later packets blocked)",
+            _ => "",
+        };
         var maybe = f.Possible ? " (possibly)" : "";
         return what + from + to + kind + maybe;
     }

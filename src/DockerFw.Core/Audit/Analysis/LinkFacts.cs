@@ -68,10 +68,11 @@ public sealed record LinkFacts(
         var open = toPort.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = toPort.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
         // Cut where the fate of the replies changes, as the matrix's flows are (ReplyFate).
-        var parts = PairReach.Parts(open, pair.AcceptedReplies(open));
+        var parts = PairReach.Parts(open, pair.AcceptedReplies(open), LaterPackets.Of(open, passes));
         var oneWay = parts.Any(p => p.Kind == ReplyFate.OneWay);
+        var openingOnly = parts.Any(p => p.Kind == ReplyFate.OpeningOnly);
         bool? whole = open.Count == 0 ? false
-            : closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && !oneWay ? true
+            : closed.Count == 0 && parts.All(p => p.Kind == ReplyFate.Connection && !p.Possible) ? true
             : null;
         var unknown = open.Count > 0 && closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Maybe);
         ImmutableArray<AllowedFlow>? flows = whole is null && !unknown
@@ -88,8 +89,12 @@ public sealed record LinkFacts(
             open.Count > 0 && !passes.Space.Full(Dimension.Sport).IsSubsetOf(sources) ? Ranges(sources) : null,
             link?.Alias,
             Deciding(open, inputs, "accepts the link"),
-            Deciding(closed, inputs, "blocks the link"));
+            Deciding(closed, inputs, "blocks the link"))
+        { OpeningOnly = openingOnly };
     }
+
+    /// <summary>Whether some packets that pass, their replies too, have their later packets dropped (oracle F38): no data follows.</summary>
+    public bool OpeningOnly { get; init; }
 
     /// <summary>Docker declares links only in its view and only in IPv4 (see <see cref="DeclaredLink"/>).</summary>
     private static bool Undeclarable(AuditInputs inputs) => inputs.ViewInferred || inputs.Family != IpFamily.V4;

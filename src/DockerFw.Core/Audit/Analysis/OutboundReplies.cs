@@ -15,11 +15,19 @@ namespace DockerFw.Core.Audit.Analysis;
 /// subnets, by every interface that is no bridge: exact per container, remote address, protocol and
 /// ports both ways. Whether the filter lets the requests out is the host's egress policy, not this
 /// fact (an internal network's way out is closed on purpose). A reply the rules only may accept is not
-/// called dropped (<see cref="PortReplies.Dropped"/>).
+/// called dropped (<see cref="PortReplies.Dropped"/>). Of the connections whose replies come back,
+/// those whose later packets (ESTABLISHED, out the way the opening went) the filter drops carry no
+/// data (oracle F38, <see cref="LaterDropped"/>).
 /// </summary>
 public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArray<Evidence> Evidence)
 {
     public static readonly OutboundReplies Returned = new(false, null, []);
+
+    /// <summary>The connections out whose replies come back but whose later packets die: <c>all</c>, or those in words; null when none.</summary>
+    public string? LaterDropped { get; init; }
+
+    /// <summary>The rules that drop the later packets.</summary>
+    public ImmutableArray<Evidence> LaterEvidence { get; init; } = [];
 
     // A list of connections names its pieces; past this many the rest are counted.
     private const int MaxPieces = 4;
@@ -41,9 +49,8 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
             .With(Dimension.Dst, outside)));
         var replies = new PacketSet([.. requests.Boxes.Select(b => ReplyFate.Mirror(b))]);
         var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true);
-        if (dead.IsEmpty) return Returned;
         // Back to the connections: a dead reply names the container, the remote end and both ports.
-        var dying = new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
+        var dying = dead.IsEmpty ? PacketSet.Empty : new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
                 .With(Dimension.Src, r[Dimension.Src].Intersect(d[Dimension.Dst]))
                 .With(Dimension.Dst, r[Dimension.Dst].Intersect(d[Dimension.Src]))
                 .With(Dimension.Proto, r[Dimension.Proto].Intersect(d[Dimension.Proto]))
@@ -51,9 +58,38 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
                 .With(Dimension.Dport, r[Dimension.Dport].Intersect(d[Dimension.Sport]))
                 .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.In]))))
             .Where(b => !b.IsEmpty)]);
-        if (dying.IsEmpty) return Returned;
-        var all = requests.Subtract(dying).IsEmpty;
-        return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence);
+        var returning = dying.IsEmpty ? requests : requests.Subtract(dying);
+        var (laterDropped, laterEvidence) = Later(returning, sources, outside, passes, inputs);
+        if (dying.IsEmpty) return Returned with { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
+        var all = returning.IsEmpty;
+        return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence) { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
+    }
+
+    /// <summary>
+    /// The later packets of the connections whose replies come back: ESTABLISHED, TCP's with ACK set,
+    /// the way the opening went (out of the bridge, before POSTROUTING's MASQUERADE, which nat does
+    /// not ask again), so FORWARD sees the container's address as it saw the opening's.
+    /// </summary>
+    private static (string? Dropped, ImmutableArray<Evidence> Evidence) Later(PacketSet returning, IntervalSet sources, IntervalSet outside, SymbolicPasses passes, AuditInputs inputs)
+    {
+        if (returning.IsEmpty) return (null, []);
+        var later = new PacketSet([.. returning.Boxes.Select(LaterPackets.Of)]);
+        var (dead, evidence) = PortReplies.Dropped(later, passes, inputs, role: "drops the requests' later packets");
+        if (dead.IsEmpty) return (null, []);
+        var dying = new PacketSet([.. returning.Boxes.SelectMany(r => dead.Boxes.Select(d => r
+                .With(Dimension.Src, r[Dimension.Src].Intersect(d[Dimension.Src]))
+                .With(Dimension.Dst, r[Dimension.Dst].Intersect(d[Dimension.Dst]))
+                .With(Dimension.Proto, r[Dimension.Proto].Intersect(d[Dimension.Proto]))
+                .With(Dimension.Sport, r[Dimension.Sport].Intersect(d[Dimension.Sport]))
+                .With(Dimension.Dport, r[Dimension.Dport].Intersect(d[Dimension.Dport]))
+                .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.Out]))))
+            .Where(b => !b.IsEmpty)]);
+        // Only connections the filter lets out have later packets (a request to 127.0.0.1 dies in raw
+        // PREROUTING, a FORWARD without Docker's rules drops it): whether it does is the egress policy,
+        // asked here only of the few whose later packets die.
+        dying = new PacketSet([.. passes.Accepted(dying)]);
+        if (dying.IsEmpty) return (null, []);
+        return (returning.Subtract(dying).IsEmpty ? "all" : Words(dying, returning, sources, outside, passes.Space), evidence);
     }
 
     private static IntervalSet Side(PacketSet set, Dimension side) => set.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[side]));

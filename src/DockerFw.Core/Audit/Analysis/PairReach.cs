@@ -58,16 +58,12 @@ public sealed record PairReach(
 
     /// <summary>
     /// The verdict and flows of the pieces of one question: allowed when every packet passes and every
-    /// reply comes back, else partial with the open pieces cut where the fate of their replies changes
+    /// reply, and every later packet of the requests, comes back or follows, else partial with the open
+    /// pieces cut by <paramref name="partsOf"/> where the fate of their replies and later packets changes
     /// (see <see cref="ReplyFate"/>), or denied when nothing passes. <paramref name="whole"/> holds the
     /// destinations asked about, <paramref name="sources"/> the sources: a flow names those it holds for
     /// when fewer (null: it names none).
     /// </summary>
-    public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
-        IReadOnlyList<Piece> pieces, IReadOnlyList<Box> acceptedReplies, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4, IntervalSet? sources = null) =>
-        Judge(pieces, open => Parts(open, acceptedReplies), whole, space, family, sources);
-
-    /// <summary>As above, the open pieces cut into parts by <paramref name="partsOf"/> (replies that go different ways).</summary>
     public static (ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows) Judge(
         IReadOnlyList<Piece> pieces, Func<List<Piece>, List<(Box Box, string Kind, bool Possible)>> partsOf, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4,
         IntervalSet? sources = null)
@@ -81,17 +77,20 @@ public sealed record PairReach(
             // Packets that get in but whose replies die complete no connection: the pair is open one
             // way only, which is not "allowed" (every new connection passes).
             if (parts.All(p => p.Kind == ReplyFate.OneWay)) return (ReachabilityVerdict.Partial, [new AllowedFlow("all", null, null, ReplyFate.OneWay)]);
+            // Openings answered but whose later packets die carry no data (oracle F38): not "allowed" either.
+            if (parts.All(p => p.Kind == ReplyFate.OpeningOnly)) return (ReachabilityVerdict.Partial, [new AllowedFlow("all", null, null, ReplyFate.OpeningOnly)]);
         }
 
         return (ReachabilityVerdict.Partial, Merge(parts, whole, space, family, sources));
     }
 
     /// <summary>
-    /// The open pieces cut by the fate of their replies, each part with its kind and whether it only
-    /// may pass; <paramref name="replyIn"/> is where the replies enter when not the request's way back.
+    /// The open pieces cut by the fate of their replies and of their later packets (<paramref name="later"/>),
+    /// each part with its kind and whether it only may pass; <paramref name="replyIn"/> is where the
+    /// replies enter when not the request's way back.
     /// </summary>
-    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies, IntervalSet? replyIn = null) =>
-        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies, replyIn).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe)))];
+    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null) =>
+        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies, later, replyIn).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe || s.Possible)))];
 
     /// <summary>The replies (ESTABLISHED) from a network's bridge to another's containers that the rules accept.</summary>
     public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes) =>

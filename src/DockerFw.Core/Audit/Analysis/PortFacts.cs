@@ -70,6 +70,7 @@ public sealed record PortFacts(
                 {
                     Partial = filter == ReachabilityVerdict.Partial ? PortClientsOf.Of(reach!, passes.Space, everyHost) : null,
                     RepliesDropped = replies.Dying.IsEmpty ? null : replies.AllDie ? "all" : PortClientsOf.Connections(replies.Dying, replies.Returning.Union(replies.Dying), passes.Space),
+                    LaterDropped = replies.LaterDying.IsEmpty ? null : replies.AllLaterDie ? "all" : PortClientsOf.Connections(replies.LaterDying, replies.Returning, passes.Space),
                 };
                 yield return new PortFacts(
                     report, container, network,

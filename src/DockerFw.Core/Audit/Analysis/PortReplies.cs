@@ -15,7 +15,9 @@ namespace DockerFw.Core.Audit.Analysis;
 /// on the container's source address (<c>-s 172.30.11.2 -j DROP</c>, an ipset of hosts matched
 /// <c>src</c>) drops them though every request gets in. Exact per client address and source port: a
 /// reply's destination is the client, its destination port the client's source port. Only replies
-/// the rules surely drop are called dropped (<see cref="Dropped"/>).
+/// the rules surely drop are called dropped (<see cref="Dropped"/>). Of the connections whose replies
+/// come back, those whose later packets the rules drop on their way in (oracle F38, <see cref="LaterDying"/>)
+/// carry no data either.
 /// </summary>
 public sealed record PortReplies(PacketSet Returning, PacketSet Dying, ImmutableArray<Evidence> Evidence)
 {
@@ -23,6 +25,18 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
 
     /// <summary>Some connection gets in and not one gets its replies back: the port answers no one.</summary>
     public bool AllDie => !Dying.IsEmpty && Returning.IsEmpty;
+
+    /// <summary>
+    /// The connections, as they arrived, whose replies come back but whose later packets (the
+    /// handshake's ACK, the data: ESTABLISHED, the request's way) the filter drops (oracle F38).
+    /// </summary>
+    public PacketSet LaterDying { get; init; } = PacketSet.Empty;
+
+    /// <summary>The rules that drop the later packets.</summary>
+    public ImmutableArray<Evidence> LaterEvidence { get; init; } = [];
+
+    /// <summary>Every connection whose replies come back has its later packets dropped: none carries data.</summary>
+    public bool AllLaterDie => !LaterDying.IsEmpty && Returning.Subtract(LaterDying).IsEmpty;
 
     /// <param name="reach">The port's connections from outside, as they arrived (host address and port).</param>
     /// <param name="address">The container's address the DNAT sends them to.</param>
@@ -44,7 +58,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
             .With(Dimension.Dst, IntervalSet.Single(address))
             .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn))]);
         var (dead, evidence) = Dropped(replies, passes, inputs);
-        if (dead.IsEmpty) return new(arrived, PacketSet.Empty, []);
+        if (dead.IsEmpty) return Later(new(arrived, PacketSet.Empty, []), address, port, passes, inputs);
         // Back to the connections as they arrived: a dead reply names its client and the client's source port.
         var dying = new PacketSet([.. arrived.Boxes.SelectMany(a => dead.Boxes.Select(d => a
                 .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Dst]))
@@ -52,7 +66,32 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
                 .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
                 .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.Out]))))
             .Where(b => !b.IsEmpty)]);
-        return new(arrived.Subtract(dying), dying, evidence);
+        return Later(new(arrived.Subtract(dying), dying, evidence), address, port, passes, inputs);
+    }
+
+    /// <summary>
+    /// The later packets of the connections whose replies come back, as FORWARD sees them: de-NATed
+    /// (conntrack rewrites them in PREROUTING without asking nat again) to the container's address and
+    /// port, ESTABLISHED and DNAT, TCP's with ACK set. Walked after routing: raw and mangle PREROUTING
+    /// saw them addressed to the host, as they saw the opening, which passed them (Docker 28's raw drop
+    /// of the container's address from outside never meets them).
+    /// </summary>
+    private static PortReplies Later(PortReplies replies, UInt128 address, int port, SymbolicPasses passes, AuditInputs inputs)
+    {
+        if (replies.Returning.IsEmpty) return replies;
+        var later = new PacketSet([.. replies.Returning.Boxes.Select(b => LaterPackets.Of(b
+            .With(Dimension.Dst, IntervalSet.Single(address))
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)port)))
+            .With(Dimension.State, IntervalSet.Single((UInt128)(int)(Model.Values.ConntrackStates.Established | Model.Values.ConntrackStates.Dnat))))]);
+        var (dead, evidence) = Dropped(later, passes, inputs, afterRouting: true, role: "drops the requests' later packets");
+        if (dead.IsEmpty) return replies;
+        var dying = new PacketSet([.. replies.Returning.Boxes.SelectMany(a => dead.Boxes.Select(d => a
+                .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Src]))
+                .With(Dimension.Sport, a[Dimension.Sport].Intersect(d[Dimension.Sport]))
+                .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
+                .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.In]))))
+            .Where(b => !b.IsEmpty)]);
+        return replies with { LaterDying = dying, LaterEvidence = evidence };
     }
 
     /// <summary>Whether the region was decided in a prerouting chain that runs before nat's (raw -300, mangle -150, an nft chain below -100).</summary>
@@ -86,19 +125,21 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// raw or mangle PREROUTING, saw another address and is not judged here (Moby 28's raw drop of
     /// packets to a container address from outside its bridge never meets a reply).
     /// </param>
+    /// <param name="afterRouting">The packets are walked from FORWARD on, PREROUTING left out (a published port's later packets).</param>
+    /// <param name="role">What the evidence's rules do to the packets.</param>
     internal static (PacketSet Dead, ImmutableArray<Evidence> Evidence) Dropped(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
-        bool deNatedInPrerouting = false)
+        bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies")
     {
-        var candidates = replies.Subtract(passes.Accepted(replies));
+        var candidates = afterRouting ? replies : replies.Subtract(passes.Accepted(replies));
         if (candidates.IsEmpty) return (PacketSet.Empty, []);
-        var dropping = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates).Regions
+        var dropping = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
             .Where(r => !deNatedInPrerouting || !BeforeDnat(r, inputs.Ruleset)).ToList();
         var dead = dropping.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
         ImmutableArray<Evidence> evidence = [.. dropping
             .Select(r => r.Rules.Reverse().FirstOrDefault(x => PortReach.SourceOf(inputs.Ruleset, x)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget) is { } rule
-                ? EvidenceOf.Rule(inputs.Ruleset, rule, "drops the container's replies")
-                : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", "drops the container's replies"))
+                ? EvidenceOf.Rule(inputs.Ruleset, rule, role)
+                : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", role))
             .Select(e => e with { Family = inputs.Family })
             .Distinct()];
         return (dead, evidence);

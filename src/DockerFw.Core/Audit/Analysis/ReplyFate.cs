@@ -17,19 +17,33 @@ public static class ReplyFate
     public const string OneWay = "one-way";
 
     /// <summary>
-    /// The parts of a box of NEW packets, each with its kind: <c>one-way</c> where some reply is not
-    /// among the accepted ones, else <c>connection</c>. Exact on the fields a flow reports (protocol,
-    /// ports both ways, source and destination addresses); over the others (ICMP types) a part is
-    /// one-way when the replies die for any of them.
+    /// The opening packet passes and its replies come back, but the requests' later packets (the
+    /// handshake's ACK, the data, a second echo request: ESTABLISHED the request's way) die: no
+    /// connection carries data (oracle F38: an admin's <c>--ctstate NEW -j ACCEPT</c> then <c>-j DROP</c>).
     /// </summary>
-    public static IEnumerable<(Box Box, string Kind)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, IntervalSet? replyIn = null)
+    public const string OpeningOnly = "opening-only";
+
+    /// <summary>
+    /// The parts of a box of NEW packets, each with its kind: <c>one-way</c> where some reply is not
+    /// among the accepted ones, else <c>opening-only</c> where some later packet of the request dies
+    /// (<paramref name="later"/>), else <c>connection</c>; possible where a later packet only may pass.
+    /// Exact on the fields a flow reports (protocol, ports both ways, source and destination
+    /// addresses); over the others (ICMP types, TCP flags) a part is one-way, or opening-only, when
+    /// its replies, or its later packets, die for any of them.
+    /// </summary>
+    public static IEnumerable<(Box Box, string Kind, bool Possible)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null)
     {
         var mirror = Mirror(forward, replyIn);
         var dead = PacketSet.Of(mirror).Subtract([.. acceptedReplies.Where(b => b.Overlaps(mirror))]);
-        if (dead.IsEmpty) return [(forward, Connection)];
         var oneWay = dead.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward))));
-        return PacketSet.Of(forward).Subtract(oneWay).Boxes.Select(b => (b, Connection))
-            .Concat(oneWay.Boxes.Select(b => (b, OneWay)));
+        var answered = dead.IsEmpty ? PacketSet.Of(forward) : PacketSet.Of(forward).Subtract(oneWay);
+        var (openingOnly, unsure) = later.Dying(forward);
+        var parts = openingOnly.IsEmpty && unsure.IsEmpty
+            ? answered.Boxes.Select(b => (b, Connection, false))
+            : answered.Subtract(openingOnly).Subtract(unsure).Boxes.Select(b => (b, Connection, false))
+                .Concat(answered.Intersect(unsure).Subtract(openingOnly).Boxes.Select(b => (b, Connection, true)))
+                .Concat(answered.Intersect(openingOnly).Boxes.Select(b => (b, OpeningOnly, false)));
+        return parts.Concat(oneWay.Boxes.Select(b => (b, OneWay, false)));
     }
 
     /// <summary>
@@ -72,7 +86,7 @@ public static class ReplyFate
     /// The NEW packets of the box that a box of its replies answers, on the fields a flow reports; the
     /// others keep the forward box's values, as a flow does not name them.
     /// </summary>
-    private static Box Answered(Box reply, Box forward) => forward
+    internal static Box Answered(Box reply, Box forward) => forward
         .With(Dimension.Src, reply[Dimension.Dst])
         .With(Dimension.Dst, reply[Dimension.Src])
         .With(Dimension.Proto, reply[Dimension.Proto])

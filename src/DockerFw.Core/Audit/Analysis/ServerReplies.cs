@@ -45,22 +45,24 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
 
     /// <summary>
     /// The open pieces of a pair (<paramref name="from"/> to <paramref name="to"/>) cut by the fate of
-    /// their replies: those to a server of <see cref="Asymmetric"/> that keep their source are judged
+    /// their replies and of their later packets (<see cref="LaterPackets"/>, the request's way): those to a server of <see cref="Asymmetric"/> that keep their source are judged
     /// on the server's way, a connection that completes there only if rp_filter lets the request in
     /// is only possible; the others (a source-NATed request is answered where it came in) on
     /// <paramref name="back"/>, the replies accepted the request's way.
     /// </summary>
     public List<(Box Box, string Kind, bool Possible)> Parts(List<Piece> open, AuditedNetwork from, AuditedNetwork to, IReadOnlyList<Box> back, SymbolicPasses passes, AuditInputs inputs)
     {
-        if (Asymmetric.IsEmpty) return PairReach.Parts(open, back);
+        // The requests' later packets take the request's way whoever answers (oracle F38): one walk for them all.
+        var later = LaterPackets.Of(open, passes);
+        if (Asymmetric.IsEmpty) return PairReach.Parts(open, back, later);
         var theirs = Asymmetric.Aggregate(IntervalSet.Empty, (s, r) => s.Union(IntervalSet.Single(r.Address)));
-        var parts = PairReach.Parts(Cut(open, d => d.Subtract(theirs)), back);
+        var parts = PairReach.Parts(Cut(open, d => d.Subtract(theirs)), back, later);
         foreach (var server in Asymmetric)
         {
             var mine = Cut(open, d => d.Intersect(IntervalSet.Single(server.Address)));
-            parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back));
+            parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back, later));
             var own = server.Way.Accepted(to, from, passes, inputs);
-            parts.AddRange(PairReach.Parts(mine.Where(p => !SourceNated(p, inputs)), own, server.Way.In(passes.Space))
+            parts.AddRange(PairReach.Parts(mine.Where(p => !SourceNated(p, inputs)), own, later, server.Way.In(passes.Space))
                 .Select(x => server.Way.Sure || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
         }
 

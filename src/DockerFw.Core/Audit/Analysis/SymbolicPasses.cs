@@ -154,6 +154,15 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     public IReadOnlyList<Box> Accepted(PacketSet packets) => packets.IsEmpty ? []
         : [.. SymbolicEngine.Reach(Verdicts, PacketPath.Forward, packets).Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)];
 
+    /// <summary>The packets of the set accepted, and those only maybe accepted, on the forward path, by one verdict-only walk.</summary>
+    public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Fates(PacketSet packets)
+    {
+        if (packets.IsEmpty) return ([], []);
+        var regions = SymbolicEngine.Reach(Verdicts, PacketPath.Forward, packets).Regions;
+        return ([.. regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)],
+            [.. regions.Where(r => r.Verdict == ReachVerdict.Maybe).SelectMany(r => r.Packets.Boxes)]);
+    }
+
     /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>
     public BridgePieces RepliesTo(AuditedNetwork a)
     {

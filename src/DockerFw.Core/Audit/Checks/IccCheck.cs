@@ -26,6 +26,9 @@ public sealed class IccCheck : IAuditCheck
     /// </summary>
     private static bool OnlyOneWay(Effect icc) => icc.Partial && icc.Flows.Length > 0 && icc.Flows.All(flow => flow.Kind == ReplyFate.OneWay);
 
+    /// <summary>A partial icc whose every flow is opening-only (oracle F38): openings and replies pass, no later packet does, so no connection carries data.</summary>
+    private static bool OnlyOpenings(Effect icc) => icc.Partial && icc.Flows.Length > 0 && icc.Flows.All(flow => flow.Kind == ReplyFate.OpeningOnly);
+
     /// <summary>The flows a partial setting holds for, as the report lists them: <c>tcp/80 to 10.0.0.3</c>.</summary>
     public static string Flows(Effect effect) => string.Join(", ", effect.Flows.Select(FlowWords.Of));
 
@@ -50,9 +53,9 @@ public sealed class IccCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.IccNotEnforced,
                     $"{prefix}{name} has icc disabled, but some new connections between its containers still pass ({Flows(f.Icc)}): the rules accept them before Docker's DROP. Remove or narrow the accepting rule (evidence).",
                     [name], evidence: f.Icc.Evidence);
-            else if (declared && (effective == false || OnlyOneWay(f.Icc)))
+            else if (declared && (effective == false || OnlyOneWay(f.Icc) || OnlyOpenings(f.Icc)))
                 yield return Finding.Of(FindingCodes.IccBlocked,
-                    $"{prefix}{name} has icc enabled, but the rules block new connections between its containers{(effective == false ? "" : $" (only first packets pass, their replies do not: {Flows(f.Icc)})")}. If that is meant, declare it with com.docker.network.bridge.enable_icc=false; otherwise remove the blocking rule (evidence).",
+                    $"{prefix}{name} has icc enabled, but the rules block new connections between its containers{(effective == false ? "" : OnlyOneWay(f.Icc) ? $" (only first packets pass, their replies do not: {Flows(f.Icc)})" : $" (only the opening packets and their replies pass, the later packets (ESTABLISHED: the handshake's ACK, the data) do not: {Flows(f.Icc)})")}. If that is meant, declare it with com.docker.network.bridge.enable_icc=false; otherwise remove the blocking rule (evidence).",
                     [name], evidence: f.Icc.Evidence);
             else if (!declared && effective == false && f.BridgedTrafficFiltered is null)
                 yield return Finding.Of(FindingCodes.IccAssumesBrNetfilter,

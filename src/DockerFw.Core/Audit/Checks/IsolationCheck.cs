@@ -44,6 +44,10 @@ public sealed class IsolationCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
                     $"{family}packets from containers of {pair.From.Name} get into containers of {pair.To.Name} ({Describe(pair.Flows)}) but the replies are dropped: no connection completes, yet one-way traffic (UDP, ICMP) gets through. Remove the rule that lets them in (evidence), or open the replies too if the traffic is intended.",
                     names, evidence: evidence);
+            else if (pair.Verdict == ReachabilityVerdict.Partial && pair.Flows.All(f => f.Kind == ReplyFate.OpeningOnly))
+                yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
+                    $"{family}containers of {pair.From.Name} can open connections to containers of {pair.To.Name} ({Describe(pair.Flows)}) and the replies come back, but the requests' later packets (ESTABLISHED: the handshake's ACK, the data) are dropped: no connection carries data, yet the first packet of each (a UDP datagram, a ping) gets through and is answered. Remove the rule that lets them in (evidence), or let the later packets through too (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT) if the traffic is intended.",
+                    names, evidence: evidence);
             else if (pair.Verdict == ReachabilityVerdict.Partial)
                 yield return Finding.Of(FindingCodes.NetworksPartlyOpen,
                     $"{family}containers of {pair.From.Name} can reach containers of {pair.To.Name} for {Describe(pair.Flows)}. If that is not intended, remove the rules that open it (evidence).",
@@ -124,6 +128,6 @@ public sealed class IsolationCheck : IAuditCheck
     }
 
     internal static string Describe(IEnumerable<AllowedFlow> flows) =>
-        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.Sources is null ? "" : " from " + f.Sources)}{(f.SourcePorts is null ? "" : " " + FlowWords.SourcePorts(f.SourcePorts))}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : "")}"))
+        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.Sources is null ? "" : " from " + f.Sources)}{(f.SourcePorts is null ? "" : " " + FlowWords.SourcePorts(f.SourcePorts))}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : f.Kind == ReplyFate.OpeningOnly ? " (opening-only)" : "")}"))
         + (flows.Count() > 8 ? $"; and {flows.Count() - 8} more" : "");
 }

@@ -38,6 +38,10 @@ public sealed class LinkCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.LinkMismatch,
                     $"{prefix}{r.Network} lets {r.ClientIp} open {r.Protocol}/{r.Port} to {r.ServerIp}, but the replies are dropped: the link works one way only. Restore the reverse rule Docker writes (--sport {r.Port}).",
                     [r.Network], names, link.Opening);
+            else if (link.OpeningOnly)
+                yield return Finding.Of(FindingCodes.LinkMismatch,
+                    $"{prefix}{r.Network} lets {r.ClientIp} open {r.Protocol}/{r.Port} to {r.ServerIp} and the replies come back, but the requests' later packets (ESTABLISHED: the handshake's ACK, the data) are dropped: the link carries no data. Accept them before the drop (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT).",
+                    [r.Network], names, link.Opening);
         }
     }
 

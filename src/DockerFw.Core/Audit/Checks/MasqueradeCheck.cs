@@ -70,6 +70,13 @@ public sealed class MasqueradeCheck : IAuditCheck
                         ? $"{prefix}{name}'s outbound traffic is NATed, but the filter drops every reply to its containers: no connection out completes (one-way). Remove the rule that drops the replies (evidence), or accept them before it (-o {f.Network.Bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
                         : $"{prefix}{name}'s outbound traffic is NATed, but the filter drops the replies to its connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
                     [name], evidence: f.Replies.Evidence);
+            // The replies come back but the later packets out die (oracle F38): no data follows the handshake.
+            if (leaves && f.Replies.LaterDropped is { } later)
+                yield return Finding.Of(FindingCodes.MasqueradedRepliesDropped,
+                    later == "all"
+                        ? $"{prefix}{name}'s outbound traffic is NATed and the replies come back, but the filter drops the later packets of every connection out (ESTABLISHED: the handshake's ACK, the data): none carries data. Remove the rule that drops them (evidence), or accept them before it (-i {f.Network.Bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
+                        : $"{prefix}{name}'s outbound traffic is NATed and the replies come back, but the filter drops the later packets (ESTABLISHED: the handshake's ACK, the data) of its connections {later}: those carry no data. If that is not intended, remove the rule that drops them (evidence).",
+                    [name], evidence: f.Replies.LaterEvidence);
             if (f.NatsOwnBridge)
                 yield return Finding.Of(FindingCodes.NatInsideBridge,
                     $"{prefix}{(f.OwnBridge.Nated == ReachabilityVerdict.Partial ? $"some traffic between containers of {name} is NATed ({string.Join("; ", f.OwnBridge.NatedFlows.Select(FlowWords.Of))})" : $"traffic between containers of {name} is NATed")}, so they see the gateway instead of each other. Exclude the bridge from the NAT rule (! -o {f.Network.Bridge}).",

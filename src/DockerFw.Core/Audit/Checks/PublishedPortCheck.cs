@@ -51,6 +51,14 @@ public sealed class PublishedPortCheck : IAuditCheck
                         ? $"{prefix}published port {what} is NATed to the container and the filter lets the connections in, but drops every reply from the container: no connection completes (one-way; datagrams still reach it). Remove the rule that drops the replies (evidence), or accept the container's replies before it (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
                         : $"{prefix}published port {what} is NATed to the container and the filter lets the connections in, but drops the container's replies to the connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
                     networks, containers, port.Replies.Evidence);
+            // The replies come back but the later packets die on their way in (oracle F38: an admin's
+            // `--ctstate NEW -j ACCEPT` then a drop): the handshake completes, no data follows.
+            if (r.LaterDropped is { } later && analysis.Inputs.HostModel.Forwards)
+                yield return Finding.Of(FindingCodes.PublishedPortBlocked,
+                    later == "all"
+                        ? $"{prefix}published port {what} is NATed to the container and the filter lets the connections in and their replies out, but drops the requests' later packets (ESTABLISHED: the handshake's ACK, the data): no connection carries data. Remove the rule that drops them (evidence), or accept them before it (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
+                        : $"{prefix}published port {what} is NATed to the container and the filter lets the connections in and their replies out, but drops the later packets (ESTABLISHED: the handshake's ACK, the data) of the connections {later}: those carry no data. If that is not intended, remove the rule that drops them (evidence).",
+                    networks, containers, port.Replies.LaterEvidence);
             if (port.Reachable == true && port.InputBlocks == true && !port.BoundToLoopback)
                 yield return Finding.Of(FindingCodes.PublishedPortBypassesInput,
                     $"{prefix}published port {what} is reachable from outside although INPUT blocks that port on the host: DNAT sends it through FORWARD, past the host firewall (the \"Docker bypasses ufw\" case). Publish it on {(port.Family == IpFamily.V4 ? "127.0.0.1" : "::1")}, or filter it in DOCKER-USER.",
