@@ -33,6 +33,18 @@ public sealed class LaterPackets
         return new(accepted, maybe, false);
     }
 
+    /// <summary>
+    /// The replies of <paramref name="openings"/> (<see cref="ReplyFate.Mirror"/>) the rules accept, and
+    /// the fate of their later packets, by one verdict walk of both: a box is accepted or not whatever
+    /// it stands for (inside a bridge one pair's replies are the other way's later packets).
+    /// </summary>
+    public static (IReadOnlyList<Box> AcceptedReplies, LaterPackets Later) WithReplies(IReadOnlyList<Piece> openings, SymbolicPasses passes)
+    {
+        if (openings.Count == 0) return ([], Pass);
+        var (accepted, maybe) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box)), .. openings.Select(p => Of(p.Box))]));
+        return (accepted, new(accepted, maybe, false));
+    }
+
     /// <inheritdoc cref="Of(IEnumerable{Box}, SymbolicPasses)"/>
     public static LaterPackets Of(IEnumerable<Piece> openings, SymbolicPasses passes) => Of(openings.Select(p => p.Box), passes);
 

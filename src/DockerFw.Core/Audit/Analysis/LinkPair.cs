@@ -50,10 +50,6 @@ public sealed class LinkPair
         }
     }
 
-    /// <summary>The replies to the pieces' packets that are accepted on their way back.</summary>
-    public IReadOnlyList<Box> AcceptedReplies(IEnumerable<Piece> open) =>
-        _passes.Accepted(new PacketSet([.. open.Select(p => ReplyFate.Mirror(p.Box))]));
-
     /// <summary>
     /// How the server may open packets to the client: from the link's ports only (Docker's reply
     /// rule, <c>--sport PORT</c>), not at all, or wider. <paramref name="linkPorts"/> are every port

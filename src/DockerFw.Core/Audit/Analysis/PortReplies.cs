@@ -127,10 +127,11 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// </param>
     /// <param name="afterRouting">The packets are walked from FORWARD on, PREROUTING left out (a published port's later packets).</param>
     /// <param name="role">What the evidence's rules do to the packets.</param>
+    /// <param name="accepted">The packets a verdict walk already accepted, among others (null: walked here).</param>
     internal static (PacketSet Dead, ImmutableArray<Evidence> Evidence) Dropped(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
-        bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies")
+        bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies", IReadOnlyList<Box>? accepted = null)
     {
-        var candidates = afterRouting ? replies : replies.Subtract(passes.Accepted(replies));
+        var candidates = afterRouting ? replies : replies.Subtract(accepted ?? passes.Accepted(replies));
         if (candidates.IsEmpty) return (PacketSet.Empty, []);
         var dropping = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
