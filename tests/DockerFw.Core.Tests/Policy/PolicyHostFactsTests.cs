@@ -149,7 +149,7 @@ public sealed class PolicyHostFactsTests
 
     private static ResolvedPolicy Resolve(string policy) => PolicyResolver.Resolve(PolicyReader.Read(policy, "p.policy").Value!, View).Value!;
 
-    private static AuditReport Audit(string policy)
+    internal static AuditReport Audit(string policy)
     {
         var v6 = HostRuleset.Merge(IptablesSaveReader.Read(Ip6tables, "ip6tables-save", IpFamily.V6).Value!, NftJsonReader.Read(Firewalld, "nft.json").Value!);
         var resolved = PolicyResolver.Resolve(PolicyReader.Read(policy, "p.policy").Value!, View).Value!;

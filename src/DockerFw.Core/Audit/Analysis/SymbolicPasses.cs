@@ -223,13 +223,30 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// <summary>A box covering the whole space.</summary>
     public Box Whole() => Space.Whole();
 
-    /// <summary>The destinations a query about a network's containers covers: its subnet but the gateway, or anything.</summary>
+    /// <summary>
+    /// The destinations a query about a network's containers covers: its subnet but the host's
+    /// addresses in it (<see cref="HostsOwnIn"/>), or anything.
+    /// </summary>
     public IntervalSet ContainerAddresses(AuditedNetwork n)
     {
         if (_containerAddresses.TryGetValue(n.Bridge, out var cached)) return cached;
         return _containerAddresses[n.Bridge] = n.Subnet is null ? Space.Full(Dimension.Dst)
-            : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(IntervalSet.Single(n.Gateway));
+            : IntervalSet.Range(n.Subnet.Bounds.First, n.Subnet.Bounds.Last).Subtract(HostsOwnIn(n));
     }
+
+    /// <summary>
+    /// The addresses of a network's subnet that are the host's, never a container's: the gateway, and
+    /// over IPv6 the subnet's first address (interface ID 0), the subnet-router anycast address
+    /// (RFC 4291 2.6.1) a forwarding host joins on the bridge (table local's anycast route: a packet to
+    /// it is delivered to the host, and the host answers neighbour discovery for it on the bridge, so
+    /// no container receives it; Docker's IPAM never hands it out). Linux joins it for prefixes shorter
+    /// than /127 (RFC 6164); counted as a container, it made a "one-way" flow of the matrices out of
+    /// the host's own replies, which a strict reverse-path check drops (oracle F40).
+    /// </summary>
+    public static IntervalSet HostsOwnIn(AuditedNetwork n) =>
+        n.Subnet is { Family: IpFamily.V6, PrefixLength: < 127 } subnet
+            ? IntervalSet.FromValues([n.Gateway, subnet.Bounds.First])
+            : IntervalSet.Single(n.Gateway);
 
     /// <summary>The pieces restricted to packets addressed to a network's containers.</summary>
     public List<Piece> ToContainersOf(IEnumerable<Piece> pieces, AuditedNetwork n, Dimension field = Dimension.Dst)
