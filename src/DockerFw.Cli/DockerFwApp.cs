@@ -33,7 +33,20 @@ internal static class DockerFwApp
             var services = compose(new ServiceCollection(), streams);
             configure?.Invoke(services);
             using var provider = services.BuildServiceProvider(Container);
-            var root = provider.GetRequiredService<RootCommandFactory>().Create(args);
+            return Run(provider.GetRequiredService<RootCommandFactory>(), args, streams);
+        }
+        catch (Exception e)
+        {
+            return ReportFailure(e, streams.Error);
+        }
+    }
+
+    /// <summary>The run itself, with the commands <paramref name="commands"/> builds (the fmt-only executable composes fmt without the container).</summary>
+    public static int Run(RootCommandFactory commands, string[] args, StandardStreams streams)
+    {
+        try
+        {
+            var root = commands.Create(args);
             var code = Invoke(root, args, streams);
             streams.Out.Flush();
             return code;

@@ -8,7 +8,7 @@ namespace DockerFw.Cli.Tests;
 
 /// <summary>
 /// The fmt-only program (FmtProgram: lib/dockerfw-fmt of the native build, to which lib/dockerfw hands every
-/// `dockerfw fmt` run) is the full program with fewer commands registered. A run naming fmt must not tell them
+/// `dockerfw fmt` run) is the full program with fmt alone, composed by hand (and, in the full program, by the container). A run naming fmt must not tell them
 /// apart: same output, same errors, same exit code, help included.
 /// </summary>
 public sealed class FmtProgramTests
@@ -37,11 +37,13 @@ public sealed class FmtProgramTests
         args = [.. args.Select(InRepository)];
         const string stdin = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n";
 
-        var full = Run(args, stdin, (services, streams) => services.AddDockerFwCli(streams));
-        var fmtOnly = Run(args, stdin, (services, streams) => services.AddDockerFwFmt(streams));
+        var full = Run(args, stdin, streams => DockerFwApp.Run((services, s) => services.AddDockerFwCli(s), args, streams));
+        var fmtOnly = Run(args, stdin, streams => DockerFwApp.Run((services, s) => services.AddDockerFwFmt(s), args, streams));
+        var fmtProgram = Run(args, stdin, streams => DockerFwApp.Run(FmtProgram.Compose(streams), args, streams));
 
         Assert.NotEqual("", full.Out + full.Error);
-        Assert.True(full == fmtOnly, $"{what}: the full program said\n{full}\nthe fmt-only one\n{fmtOnly}");
+        Assert.True(full == fmtOnly, $"{what}: the full program said\n{full}\nthe fmt-only composition\n{fmtOnly}");
+        Assert.True(full == fmtProgram, $"{what}: the full program said\n{full}\nthe fmt-only executable's\n{fmtProgram}");
     }
 
     [Fact]
@@ -56,11 +58,19 @@ public sealed class FmtProgramTests
         Assert.Equal(["fmt"], provider.GetRequiredService<RootCommandFactory>().Create().Subcommands.Select(c => c.Name));
     }
 
-    private static CliRun Run(string[] args, string stdin, Func<IServiceCollection, StandardStreams, IServiceCollection> compose)
+    [Fact]
+    public void The_fmt_only_executable_builds_fmt_alone()
+    {
+        var streams = new StandardStreams(new StringReader(""), new StringWriter(), new StringWriter());
+
+        Assert.Equal(["fmt"], FmtProgram.Compose(streams).Create().Subcommands.Select(c => c.Name));
+    }
+
+    private static CliRun Run(string[] args, string stdin, Func<StandardStreams, int> run)
     {
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
-        var exit = DockerFwApp.Run(compose, args, new StandardStreams(new StringReader(stdin), output, error));
+        var exit = run(new StandardStreams(new StringReader(stdin), output, error));
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 

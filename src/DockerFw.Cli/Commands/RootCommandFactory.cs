@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Reflection;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DockerFw.Cli.Commands;
 
@@ -15,7 +14,8 @@ namespace DockerFw.Cli.Commands;
 /// every command and resolving its services was a fifth of the start-up of `fmt` of a small dump
 /// (docs/performance.md, "Start-up").
 /// </remarks>
-internal sealed class RootCommandFactory(IServiceProvider services, IEnumerable<CliCommandName> names, StandardStreams streams)
+/// <param name="command">The command registered under a name (the container's keyed <see cref="ICliCommand"/>, or fmt alone in <see cref="FmtProgram"/>).</param>
+internal sealed class RootCommandFactory(Func<string, ICliCommand> command, IEnumerable<CliCommandName> names, StandardStreams streams)
 {
     public const string Description =
         "dockerfw audits and manages the firewall (iptables/nftables) of Docker hosts.";
@@ -39,7 +39,7 @@ internal sealed class RootCommandFactory(IServiceProvider services, IEnumerable<
         var all = names.Select(n => n.Name).ToList();
         var built = args is [var first, ..] && all.Contains(first, StringComparer.Ordinal) ? [first] : all;
         foreach (var name in built.Order(StringComparer.Ordinal))
-            root.Subcommands.Add(services.GetRequiredKeyedService<ICliCommand>(name).Create());
+            root.Subcommands.Add(command(name).Create());
 
         AddExitCodesToHelp(root);
         return root;

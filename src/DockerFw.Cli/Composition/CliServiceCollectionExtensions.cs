@@ -63,7 +63,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IHostCommandRunner, ProcessCommandRunner>();
         services.AddSingleton<LiveFirewallReader>();
         services.AddSingleton<DumpLoader>();
-        services.AddSingleton<RootCommandFactory>();
+        services.AddSingleton(provider => new RootCommandFactory(
+            name => provider.GetRequiredKeyedService<ICliCommand>(name), provider.GetServices<CliCommandName>(), streams));
         return services.AddCliCommand<FmtCommand>("fmt");
     }
 
