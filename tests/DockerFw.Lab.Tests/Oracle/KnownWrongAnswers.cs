@@ -23,7 +23,7 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
             (spec, d) => spec.Tampers.Any(t => t.Kind is TamperKinds.UserDropEstablishedToPort or TamperKinds.NftDropEstablishedToPort
                     or TamperKinds.UserDropEstablishedOut or TamperKinds.UserNewOnlyToPort)
                 && !d.Class.Contains("reach/", StringComparison.Ordinal)
-                && (d.Class.EndsWith("-but-blocked", StringComparison.Ordinal) || d.Class.EndsWith("-but-no-way-out", StringComparison.Ordinal))),
+                && (d.Class.EndsWith("-blocked", StringComparison.Ordinal) || d.Class.EndsWith("-no-way-out", StringComparison.Ordinal))),
     ];
 
     public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) => All.FirstOrDefault(k => k.Explains(d, spec));
