@@ -183,6 +183,15 @@ internal static class TraceJson
         json.WriteStartArray("replies");
         foreach (var reply in c.Outcomes.Where(o => o.Reply is not null).Select(o => o.Reply!).Distinct()) Outcome(json, reply);
         json.WriteEndArray();
+        // The request's later packets (oracle F38), present only where some does not pass.
+        var laters = c.Outcomes.Where(o => o.Later is not null).Select(o => o.Later!).Distinct().ToList();
+        if (laters.Any(l => l.Verdict != Core.Semantics.PacketVerdict.Accept))
+        {
+            json.WriteStartArray("later");
+            foreach (var later in laters) Outcome(json, later);
+            json.WriteEndArray();
+        }
+
         json.WriteEndObject();
     }
 }

@@ -85,11 +85,21 @@ internal static class TraceText
             text.Append($"reply: {Verdict(reply.Verdict)}\n");
             Outcome(text, reply, "  ");
         }
+
+        // The request's later packets (ESTABLISHED), traced once the reply got through (oracle F38);
+        // told only where they do not all pass, so that a trace whose later packets pass reads as before.
+        var laters = c.Outcomes.Where(o => o.Later is not null).Select(o => o.Later!).Distinct().ToList();
+        foreach (var later in laters.Any(l => l.Verdict != Core.Semantics.PacketVerdict.Accept) ? laters : [])
+        {
+            text.Append($"later packets: {Verdict(later.Verdict)}\n");
+            Outcome(text, later, "  ");
+        }
     }
 
     public static string Name(Reachability r) => r switch
     {
         Reachability.OneWay => "one-way",
+        Reachability.OpeningOnly => "opening-only",
         _ => r.ToString().ToLowerInvariant(),
     };
 }

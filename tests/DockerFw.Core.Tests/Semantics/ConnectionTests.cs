@@ -146,4 +146,38 @@ public sealed class ConnectionTests
         Assert.Equal([Reachability.Reachable, Reachability.OneWay], result.Possible.ToArray());
         Assert.Contains(result.Outcomes.Single(o => o.Reachability == Reachability.OneWay).Reply!.Doubts, d => d.Reason.Contains("quarantined"));
     }
+
+    /// <summary>Oracle F38: a NEW-only accept toward the container, Docker's RELATED,ESTABLISHED accept only toward the client.</summary>
+    private const string NewOnlyToContainer = """
+        *nat
+        :PREROUTING ACCEPT [0:0]
+        :DOCKER - [0:0]
+        -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+        -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+        COMMIT
+        *filter
+        :FORWARD DROP [0:0]
+        -A FORWARD -i docker0 ! -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+        -A FORWARD -d 172.17.0.2/32 -o docker0 -p tcp -m tcp --dport 80 -m conntrack --ctstate NEW -j ACCEPT
+        COMMIT
+        """;
+
+    [Fact]
+    public void A_published_port_whose_later_packets_die_is_opening_only_traced_de_natted()
+    {
+        var result = ConnectionEvaluator.Evaluate(Dump.Read(NewOnlyToContainer), Tcp("198.51.100.7:40000", "192.0.2.10:8080", "eth0", "docker0"), PacketPath.Forward, Host);
+
+        Assert.Equal(Reachability.OpeningOnly, result.Reachability);
+        var later = Assert.Single(result.Outcomes).Later!;
+        Assert.Equal("172.17.0.2:80", $"{Text(later.Packet.Destination)}:{later.Packet.DestinationPort}");
+    }
+
+    [Fact]
+    public void Later_packets_accepted_as_established_keep_the_connection_reachable()
+    {
+        var result = ConnectionEvaluator.Evaluate(Dump.Read(NewOnlyToContainer.Replace("--ctstate NEW", "--ctstate NEW,ESTABLISHED")),
+            Tcp("198.51.100.7:40000", "192.0.2.10:8080", "eth0", "docker0"), PacketPath.Forward, Host);
+
+        Assert.Equal(Reachability.Reachable, result.Reachability);
+    }
 }

@@ -6,7 +6,8 @@ namespace DockerFw.Core.Semantics.Connections;
 /// <summary>
 /// Connection semantics: "A can reach B" means the first packet (NEW, A to B) is accepted and so
 /// are B's replies (ESTABLISHED, B to A), which conntrack un-NATs on their way back: a reply to a
-/// DNATed connection leaves the real server and gets the published address as its source again.
+/// DNATed connection leaves the real server and gets the published address as its source again; and
+/// so are A's later packets (ESTABLISHED, A to B, NATed as the first was: oracle F38), or no data follows.
 /// </summary>
 public static class ConnectionEvaluator
 {
@@ -25,8 +26,14 @@ public static class ConnectionEvaluator
             var reply = PacketTracer.Trace(ruleset, ReplyTo(first, sent.Packet), ReplyPath(path), context);
             foreach (var back in reply.Outcomes)
             {
-                var reachability = back.Verdict == PacketVerdict.Accept ? Reachability.Reachable : Reachability.OneWay;
-                outcomes.Add(new ConnectionOutcome(reachability, sent, back));
+                if (back.Verdict != PacketVerdict.Accept)
+                {
+                    outcomes.Add(new ConnectionOutcome(Reachability.OneWay, sent, back));
+                    continue;
+                }
+
+                foreach (var later in PacketTracer.Trace(ruleset, LaterOf(first, sent.Packet), path, context).Outcomes)
+                    outcomes.Add(new ConnectionOutcome(later.Verdict == PacketVerdict.Accept ? Reachability.Reachable : Reachability.OpeningOnly, sent, back) { Later = later });
             }
         }
 
@@ -78,6 +85,31 @@ public static class ConnectionEvaluator
                 DestinationPort: sourceChanged ? first.SourcePort : null,
                 Source: destinationChanged ? first.Destination : null,
                 SourcePort: destinationChanged ? first.DestinationPort : null),
+        };
+    }
+
+    /// <summary>
+    /// A later packet of the request as it arrives: the first packet's addresses and ports, ESTABLISHED
+    /// (with the NAT states the first got), TCP with ACK, rewritten by conntrack's binding as the first
+    /// was by nat (the destination at the DNAT point, the source at the SNAT point), nat not asked again.
+    /// </summary>
+    public static Packet LaterOf(Packet first, Packet left)
+    {
+        var unknown = left.UnknownFields;
+        var sourceChanged = left.Source != first.Source || unknown.HasFlag(PacketFields.Source)
+            || left.SourcePort != first.SourcePort || unknown.HasFlag(PacketFields.SourcePort);
+        var destinationChanged = left.Destination != first.Destination || unknown.HasFlag(PacketFields.Destination)
+            || left.DestinationPort != first.DestinationPort || unknown.HasFlag(PacketFields.DestinationPort);
+        return first with
+        {
+            State = ConntrackStates.Established | (left.State & (ConntrackStates.Snat | ConntrackStates.Dnat)),
+            TcpFlags = first.Protocol == Protocol.Tcp ? TcpFlags.Ack : TcpFlags.None,
+            UnknownFields = unknown & ~PacketFields.Mark,
+            ConntrackNat = new ConntrackNat(
+                Destination: destinationChanged ? left.Destination : null,
+                DestinationPort: destinationChanged ? left.DestinationPort : null,
+                Source: sourceChanged ? left.Source : null,
+                SourcePort: sourceChanged ? left.SourcePort : null),
         };
     }
 

@@ -11,4 +11,10 @@ public enum Reachability
 
     /// <summary>The first packet is dropped or rejected.</summary>
     Blocked,
+
+    /// <summary>
+    /// The first packet and its replies are accepted, but the request's later packets (ESTABLISHED: the
+    /// handshake's ACK, the data, a second echo request) die: no connection carries data (oracle F38).
+    /// </summary>
+    OpeningOnly,
 }
