@@ -80,11 +80,12 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 break;
             case "partial":
                 // A probe that got its answer back was a connection: a one-way flow does not explain it.
-                var outside = probes.Where(p => p.Reached && !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p))).ToList();
+                // An opening-only flow (F38) explains a probe of one exchange, not a TCP probe that sends data.
+                var outside = probes.Where(p => p.Reached && !flows.Any(f => (FlowMatch.Carries(f, p.Probe) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p))).ToList();
                 if (outside.Count > 0) Add($"{kind}/partial-reached-outside-flows", claim, outside);
                 if (!exactFlows) break;
                 var missing = probes.Where(p => !p.Reached
-                    && flows.Any(f => FlowMatch.Connection(f) && !FlowMatch.Possible(f) && FlowMatch.SurelyCovers(f, p))).ToList();
+                    && flows.Any(f => FlowMatch.Carries(f, p.Probe) && !FlowMatch.Possible(f) && FlowMatch.SurelyCovers(f, p))).ToList();
                 if (missing.Count > 0) Add($"{kind}/partial-flow-blocked", claim, missing);
                 if (flows.Any(FlowMatch.Possible)) Add($"{kind}/possible-flow", claim, probes.Where(p => flows.Any(f => FlowMatch.Possible(f) && FlowMatch.Covers(f, p))));
                 break;
@@ -110,7 +111,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             {
                 // "partial" with flows: what passed must lie in a connection flow (flows name no sources).
                 var flows = setting.GetProperty("flows").EnumerateArray().ToList();
-                var outside = reached.Where(p => !flows.Any(f => (FlowMatch.Connection(f) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p))).ToList();
+                var outside = reached.Where(p => !flows.Any(f => (FlowMatch.Carries(f, p.Probe) || FlowMatch.Possible(f)) && FlowMatch.Covers(f, p))).ToList();
                 if (outside.Count > 0) Add($"{key}/partial-reached-outside-flows", claim, outside);
             }
             else if (effective.GetBoolean() && reached.Count < probes.Count)
@@ -155,6 +156,13 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             {
                 if (dropped.GetString() == "all" && r.Reached) Add("masquerade/replies-dropped-but-got-out", $"{claim}, replies_dropped \"all\"", [r]);
             }
+            // The later packets dropped (later_dropped, oracle F38): "all", a probe that sends data after the opening gets no
+            // echo (one of one exchange sends none); some, not compared.
+            else if (network.GetProperty("masquerade").TryGetProperty("later_dropped", out var later))
+            {
+                if (later.GetString() == "all" && r.Reached && !FlowMatch.OneExchange(r.Probe))
+                    Add("masquerade/later-dropped-but-got-out", $"{claim}, later_dropped \"all\"", [r]);
+            }
             else if (effective.GetBoolean() != r.Reached) Add(r.Reached ? "masquerade/false-but-got-out" : "masquerade/true-but-no-way-out", claim, [r]);
             else if (r.Reached && r.SeenAs is { } seen)
             {
@@ -192,17 +200,21 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             if (hostIp == "127.0.0.1") Loopback(p, port, protocol!, probes);
             var accepts = p.GetProperty("filter_accepts");
             var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}"
-                + (p.TryGetProperty("replies_dropped", out var rd) ? $", replies_dropped {rd.GetRawText()}" : "");
+                + (p.TryGetProperty("replies_dropped", out var rd) ? $", replies_dropped {rd.GetRawText()}" : "")
+                + (p.TryGetProperty("later_dropped", out var ld) ? $", later_dropped {ld.GetRawText()}" : "");
             if (accepts.ValueKind == JsonValueKind.Null) Add($"{key}/unknown", claim, probes);
             else
             {
                 // "partial": expected through when the port lets the probe's client in (LetsIn). Replies
                 // dropped (replies_dropped, oracle F35): "all", no echo comes back; some, not compared.
+                // The later packets dropped (later_dropped, oracle F38): "all", a probe that sends data after the
+                // opening gets no echo; some, not compared; a probe of one exchange (a UDP datagram) sends none.
                 var dropped = p.TryGetProperty("replies_dropped", out var d) ? d.GetString() : null;
-                bool? Expected(ProbeResult r) => dropped switch
+                var later = p.TryGetProperty("later_dropped", out var l) ? l.GetString() : null;
+                bool? Expected(ProbeResult r) => (dropped, FlowMatch.OneExchange(r.Probe) ? null : later) switch
                 {
-                    null => accepts.ValueKind == JsonValueKind.String ? LetsIn(p, r) : accepts.GetBoolean(),
-                    "all" => false,
+                    (null, null) => accepts.ValueKind == JsonValueKind.String ? LetsIn(p, r) : accepts.GetBoolean(),
+                    ("all", _) or (_, "all") => false,
                     _ => null,
                 };
                 // Only the container's echo counts: a refusal comes from the host (no DNAT, no docker-proxy), not through the filter.

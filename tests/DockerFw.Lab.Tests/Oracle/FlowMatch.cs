@@ -68,6 +68,19 @@ public static class FlowMatch
 
     public static bool Connection(JsonElement flow) => flow.GetProperty("kind").GetString() == "connection";
 
+    /// <summary>The opening packet and its replies pass, the requests' later packets die (oracle F38).</summary>
+    public static bool OpeningOnly(JsonElement flow) => flow.GetProperty("kind").GetString() == "opening-only";
+
+    /// <summary>
+    /// Whether the probe is one exchange, an opening and its answer with no later packet of the request:
+    /// a ping, a UDP datagram, a SYN to an unused port (a RST back). A TCP probe to a server sends its
+    /// handshake's ACK and a word after the opening, which an opening-only flow drops.
+    /// </summary>
+    public static bool OneExchange(Probe probe) => probe.Transport != Transport.Tcp || !probe.Listening;
+
+    /// <summary>Whether a flow lets the probe's whole exchange through: a connection, or an opening-only flow for a probe of one exchange.</summary>
+    public static bool Carries(JsonElement flow, Probe probe) => Connection(flow) || (OpeningOnly(flow) && OneExchange(probe));
+
     private static bool InPorts(string ports, int port) => Ranges(ports).Any(r => r.First <= port && port <= r.Last);
 
     private static List<(int First, int Last)> Ranges(string ports) =>

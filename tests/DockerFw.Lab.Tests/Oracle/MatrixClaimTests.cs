@@ -33,6 +33,18 @@ public sealed class MatrixClaimTests
         Assert.Contains(new ClaimChecker(Audit(Allowed), [AtoB with { Outcome = Outcome.Silent }]).Check(), d => d.Class == "network-matrix/allowed-but-blocked");
     }
 
+    [Fact]
+    public void An_opening_only_flow_carries_a_probe_of_one_exchange_but_no_tcp_probe_that_sends_data()
+    {
+        // Oracle F38: the opening and its replies pass, the request's later packets die.
+        const string Partial = """{"from":"a","to":"b","verdict":"partial","flows":[{"protocol":"tcp","ports":null,"destinations":null,"kind":"opening-only","possible":false},{"protocol":"udp","ports":null,"destinations":null,"kind":"opening-only","possible":false}]}""";
+        var udp = AtoB with { Probe = AtoB.Probe with { Transport = Transport.Udp } };
+        var unused = AtoB with { Probe = AtoB.Probe with { Port = 64999, Listening = false }, Outcome = Outcome.Refused };
+        Assert.Contains(new ClaimChecker(Audit(Partial), [AtoB]).Check(), d => d.Class == "network-matrix/partial-reached-outside-flows");
+        Assert.DoesNotContain(new ClaimChecker(Audit(Partial), [AtoB with { Outcome = Outcome.Silent }, udp, unused]).Check(), d => d.Class.StartsWith("network-matrix/", StringComparison.Ordinal));
+        Assert.Contains(new ClaimChecker(Audit(Partial), [udp with { Outcome = Outcome.Silent }]).Check(), d => d.Class == "network-matrix/partial-flow-blocked");
+    }
+
     // The container matrix holds IPv6 pairs too (two containers of a dual-stack network, which must
     // find each other's link first: oracle F26); each is claimed against the probes between its two addresses.
     private static JsonElement WithContainers(string verdict) => JsonDocument.Parse($$"""

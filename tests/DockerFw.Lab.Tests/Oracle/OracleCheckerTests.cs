@@ -53,6 +53,18 @@ public sealed class OracleCheckerTests
     }
 
     [Fact]
+    public void Reach_judges_a_tcp_probes_later_packets_so_a_dropped_ack_is_a_probe_that_cannot_come_back()
+    {
+        // Oracle F38: the SYN and the SYN,ACK pass, the handshake's ACK and the data do not.
+        var openingOnly = Filter("ACCEPT", "-A FORWARD -i br-a -o br-b -m conntrack --ctstate ESTABLISHED -j DROP");
+        Assert.Empty(Reach(openingOnly, Tcp("10.1.0.2", "10.2.0.2", 80, Outcome.Silent)));
+        Assert.Equal("reach/drops-but-reached", Assert.Single(Reach(openingOnly, Tcp("10.1.0.2", "10.2.0.2", 80, Outcome.Echoed))).Class);
+        // A SYN to an unused port is answered by a RST: no later packet is sent.
+        var unused = new ProbeResult(new Probe("c0", "", IPAddress.Parse("10.1.0.2"), IPAddress.Parse("10.2.0.2"), Transport.Tcp, 64999, false), Outcome.Refused, 40000);
+        Assert.Empty(Reach(openingOnly, unused));
+    }
+
+    [Fact]
     public void Reach_boxes_do_not_overlap_oracle_finding_F6_fixed()
     {
         // Guard for docs/oracle-findings.md F6: with one --sport rule, the ACCEPT region had a box
