@@ -170,6 +170,8 @@ public sealed class ReachBoxesTests
         Protocol = random.Next(4) == 0 && Protocol.TryParse(new[] { "tcp", "icmp", "gre" }[random.Next(3)], out var p) ? p : null,
         In = random.Next(4) == 0 ? new InterfacePattern("eth0") : null,
         Source = random.Next(4) == 0 && AddressMask.TryParse("10.0.0.0/30", IpFamily.V4, out var s) ? s : null,
+        // Asked in some states, ICMP is one part per group of types conntrack gives them (IcmpStates).
+        State = random.Next(3) == 0 ? new[] { ConntrackStates.New, ConntrackStates.New | ConntrackStates.Established, ConntrackStates.Related | ConntrackStates.Established }[random.Next(3)] : null,
     };
 
     private static string RandomDump(Random random)

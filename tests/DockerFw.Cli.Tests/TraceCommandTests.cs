@@ -126,12 +126,27 @@ public sealed class TraceCommandTests
         Assert.Equal("10.0.2.15", packet.GetProperty("src").GetString()); // masqueraded
     }
 
+    // Oracle F39: an echo reply with no echo request before it has no conntrack entry (INVALID); it is
+    // never NEW, so a trace of one as NEW would be of a packet no kernel makes.
+    [Fact]
+    public void An_icmp_echo_reply_is_traced_as_conntrack_sees_it_alone_invalid()
+    {
+        var run = Dockerfw.Run("trace", "--iptables", Docker, "--in", "docker0", "--out", "eth0", "--src", "172.17.0.2", "--dst", "198.51.100.1",
+            "--proto", "icmp", "--icmp-type", "echo-reply", "--host-address", "eth0=10.0.2.15/24", "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var packet = JsonDocument.Parse(run.Out).RootElement.GetProperty("packet");
+        Assert.Equal((0, "INVALID"), (packet.GetProperty("icmpType").GetInt32(), packet.GetProperty("state").GetString()));
+    }
+
     [Theory]
     [InlineData("--src", "300.1.2.3", "--src: expected an IPv4 or IPv6 address, but got '300.1.2.3'")]
     [InlineData("--proto", "tpc", "--proto: expected a protocol name or number (tcp, udp, icmp, 47...), but got 'tpc'")]
     [InlineData("--state", "NEWISH", "--state: expected INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED, SNAT, DNAT, but got 'NEWISH'")]
     [InlineData("--tcp-flags", "SYN,ECN", "--tcp-flags: expected flag names among FIN, SYN, RST, PSH, ACK, URG, ECE, CWR (comma-separated) or NONE, but got 'SYN,ECN'")]
     [InlineData("--proto", "udp --tcp-flags SYN", "--tcp-flags: applies to --proto tcp only")]
+    [InlineData("--proto", "icmp --icmp-type echo-reply --state NEW",
+        "--state: conntrack never makes an ICMP message of type 0 NEW (only a query opens a connection, as NEW): it arrives INVALID,ESTABLISHED,UNTRACKED")]
     public void A_bad_packet_description_is_a_usage_error(string option, string value, string message)
     {
         var args = new List<string> { "trace", "--iptables", Docker, "--src", "10.0.0.1", "--dst", "10.0.0.2", "--proto", "tcp" };

@@ -18,7 +18,9 @@ internal sealed record WrittenBox(Box Values, IReadOnlyList<Dimension> Listed, b
 /// the whole part of the protocols without ports lists nothing and would read as the whole query
 /// (oracle finding F6). Such a box lists its protocols; boxes of one region that read the same apart
 /// from the protocols are written once with the union of their protocols (none when that is every
-/// part the rest allows), which keeps "the whole query" one empty box.
+/// part the rest allows), which keeps "the whole query" one empty box. A query asked in some states
+/// holds one ICMP part per group of types (an echo reply is never NEW: IcmpStates); where their
+/// protocol does not tell them apart, a box lists its ICMP types too.
 /// </para>
 /// </summary>
 internal static class ReachBoxForms
@@ -60,7 +62,7 @@ internal static class ReachBoxForms
                 }
             }
 
-        return [.. slots.Select(s => s.Form ?? Grouped(groups[s.Group], result))];
+        return [.. slots.SelectMany(s => s.Form is { } form ? [form] : Grouped(groups[s.Group], result))];
     }
 
     /// <summary>
@@ -175,8 +177,21 @@ internal static class ReachBoxForms
         [.. Dimensions.All.Where(d => d == Dimension.Proto || form.Listed.Contains(d))],
         form.ListsMark);
 
-    private static WrittenBox Grouped((WrittenBox Form, List<Box> Boxes, IntervalSet Protocols) group, ReachResult result) =>
-        Exact(group.Form, group.Boxes, result) ? group.Form : WithProtocols(group.Form, group.Protocols);
+    private static IEnumerable<WrittenBox> Grouped((WrittenBox Form, List<Box> Boxes, IntervalSet Protocols) group, ReachResult result)
+    {
+        if (Exact(group.Form, group.Boxes, result)) return [group.Form];
+        var listed = WithProtocols(group.Form, group.Protocols);
+        if (Exact(listed, group.Boxes, result)) return [listed];
+        // A query asked in some states has one ICMP part per group of types conntrack gives those states
+        // (IcmpStates), all of one protocol: the protocols do not pin such a part, its ICMP types do.
+        return group.Boxes.Select(b => Pinned(group.Form, b, result.Space));
+    }
+
+    private static WrittenBox Pinned(WrittenBox form, Box box, PacketSpace space)
+    {
+        var icmp = box[Dimension.Proto].Overlaps(IntervalSet.Single((UInt128)space.IcmpProtocol));
+        return new WrittenBox(box, [.. Dimensions.All.Where(d => d == Dimension.Proto || (icmp && d == Dimension.IcmpType) || form.Listed.Contains(d))], form.ListsMark);
+    }
 
     private static string Key(WrittenBox form) =>
         string.Join(";", form.Listed.Select(d => $"{d}={form.Values[d]}")) + (form.ListsMark ? $";mark={form.Values.Mark}" : "");

@@ -26,7 +26,7 @@ internal sealed class TraceCommand(TraceWorkflow workflow, IEnumerable<IResultFo
         var sport = new Option<int?>("--sport") { Description = "Source port (not given: unknown, rules testing it make the answer uncertain)", HelpName = "N" };
         var dport = new Option<int?>("--dport") { Description = "Destination port", HelpName = "N" };
         var icmpType = new Option<string?>("--icmp-type") { Description = "ICMP type: name, T or T/C (default echo-request)", HelpName = "T" };
-        var state = new Option<string?>("--state") { Description = "Conntrack state: NEW (default), ESTABLISHED, RELATED, INVALID, UNTRACKED; may add SNAT,DNAT", HelpName = "S" };
+        var state = new Option<string?>("--state") { Description = "Conntrack state: NEW (default; an ICMP type that opens no connection: the state it arrives in alone, e.g. INVALID for echo-reply), ESTABLISHED, RELATED, INVALID, UNTRACKED; may add SNAT,DNAT", HelpName = "S" };
         var mark = new Option<string?>("--mark") { Description = "Packet mark (default 0)", HelpName = "V" };
         var tcpFlags = new Option<string?>("--tcp-flags")
         {

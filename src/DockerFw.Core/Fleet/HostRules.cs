@@ -46,7 +46,8 @@ public sealed class HostRules
         if (protocol is { } p) box = box.With(Dimension.Proto, IntervalSet.Single((UInt128)p));
         if (port is { } d) box = box.With(Dimension.Dport, IntervalSet.Single((UInt128)d));
         // What the leg means (a connection): its opening packets, not every NEW one.
-        var query = LegPackets.Of(space.Universe(path).Intersect(box), state);
+        // In the leg's state: NEW ICMP is its queries alone (IcmpStates).
+        var query = LegPackets.Of(new ReachQuery(path) { State = state }.ToPacketSet(space).Intersect(box), state);
         var result = SymbolicEngine.Reach(_rules, path, query);
         var pieces = result.Regions.Select(r =>
         {

@@ -22,9 +22,14 @@ internal static class Neutral
 
     public static PacketSet Of(PacketSet set) => set.Boxes.Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(Of(b))));
 
-    /// <summary>Every packet that opens a connection from <paramref name="sources"/> to <paramref name="destinations"/> (<see cref="LegPackets"/>), in neutral terms.</summary>
+    /// <summary>
+    /// Every packet that opens a connection from <paramref name="sources"/> to <paramref name="destinations"/>
+    /// (<see cref="LegPackets"/>), in neutral terms: NEW ones, as the legs ask, so ICMP's are its queries
+    /// alone (<see cref="IcmpStates"/>).
+    /// </summary>
     public static PacketSet Between(IntervalSet sources, IntervalSet destinations) =>
-        Of(LegPackets.Of(new PacketSet([.. Space.Universe(Semantics.PacketPath.Forward).Boxes.Select(b => b.With(Dimension.Src, sources).With(Dimension.Dst, destinations))]), ConntrackStates.New));
+        Of(LegPackets.Of(new ReachQuery(Semantics.PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(Space)
+            .Intersect(Space.Whole().With(Dimension.Src, sources).With(Dimension.Dst, destinations)), ConntrackStates.New));
 
     /// <summary>
     /// The replies to a box of opening packets, in neutral terms (<see cref="Audit.Analysis.ReplyFate.Mirror"/>):

@@ -15,7 +15,8 @@ internal static class ProofText
     /// <summary>Protocols and destination ports of a packet set, as <c>tcp/1-5431, udp, icmp</c>.</summary>
     public static string Packets(PacketSet packets, PacketSpace space)
     {
-        var pieces = packets.Boxes.SelectMany(b => Pieces(b, space)).Distinct().ToList();
+        var icmp = Icmp(packets, space);
+        var pieces = packets.Boxes.SelectMany(b => Pieces(b, space, icmp)).Distinct().ToList();
         // Every protocol, some perhaps on some ports only: say so rather than list them all.
         var every = EveryProtocol(space);
         if (every.All(name => pieces.Any(p => p == name || p.StartsWith(name + "/", StringComparison.Ordinal))))
@@ -32,19 +33,31 @@ internal static class ProofText
     private static List<string> EveryProtocol(PacketSpace space) =>
         [.. Values(PacketSpace.PortProtocols).Select(p => Protocol.FromNumber((int)p).Name), Protocol.FromNumber(space.IcmpProtocol).Name, "other protocols"];
 
-    private static IEnumerable<string> Pieces(Box box, PacketSpace space)
+    /// <summary>
+    /// The set's ICMP messages named once: <c>icmp</c> when they hold every type their states allow
+    /// (NEW ICMP is its queries alone: <see cref="IcmpStates"/>), else the types.
+    /// </summary>
+    private static string Icmp(PacketSet packets, PacketSpace space)
+    {
+        var icmp = IntervalSet.Single((UInt128)space.IcmpProtocol);
+        var boxes = packets.Boxes.Where(b => b[Dimension.Proto].Overlaps(icmp)).ToList();
+        var types = boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.IcmpType]));
+        var states = boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.State]));
+        return Protocol.FromNumber(space.IcmpProtocol).Name + (IcmpStates.Whole(space.Family, types, states) ? "" : "/type " + Ranges(types));
+    }
+
+    private static IEnumerable<string> Pieces(Box box, PacketSpace space, string icmpText)
     {
         var protocols = box[Dimension.Proto];
         if (!protocols.IsSubsetOf(PacketSpace.PortProtocols))
         {
             var ported = protocols.Intersect(PacketSpace.PortProtocols);
             var rest = protocols.Subtract(PacketSpace.PortProtocols);
-            foreach (var piece in ported.IsEmpty ? [] : Pieces(box.With(Dimension.Proto, ported), space)) yield return piece;
+            foreach (var piece in ported.IsEmpty ? [] : Pieces(box.With(Dimension.Proto, ported), space, icmpText)) yield return piece;
             var icmp = IntervalSet.Single((UInt128)space.IcmpProtocol);
             if (rest.Overlaps(icmp))
             {
-                var types = box[Dimension.IcmpType];
-                yield return Protocol.FromNumber(space.IcmpProtocol).Name + (types.Equals(space.Full(Dimension.IcmpType)) ? "" : "/type " + Ranges(types));
+                yield return icmpText;
                 rest = rest.Subtract(icmp);
             }
 

@@ -19,7 +19,11 @@ public sealed record PacketRequest(string Source, string Destination, string Pro
     /// <summary>Name (<c>echo-request</c>), <c>T</c> or <c>T/C</c>; default echo-request.</summary>
     public string? IcmpType { get; init; }
 
-    /// <summary>Comma-separated, e.g. <c>ESTABLISHED</c> or <c>NEW,DNAT</c>; default NEW.</summary>
+    /// <summary>
+    /// Comma-separated, e.g. <c>ESTABLISHED</c> or <c>NEW,DNAT</c>; default NEW, or for an ICMP type
+    /// that opens no connection the state conntrack gives it with nothing before it (INVALID; UNTRACKED
+    /// for ICMPv6's neighbour and listener discovery).
+    /// </summary>
     public string? State { get; init; }
 
     public string? Mark { get; init; }
@@ -75,6 +79,19 @@ public sealed record PacketRequest(string Source, string Destination, string Pro
                 if (ConntrackStatesText.TryParseOne(part.Trim(), out var one)) state |= one;
                 else errors.Add($"--state: expected {string.Join(", ", ConntrackStatesText.Names)}, but got '{part}'");
             }
+        }
+
+        // conntrack gives an ICMP message the states of its type alone (Symbolic.IcmpStates): only a
+        // query is NEW. Unasked, a message that opens nothing has the state it comes with alone (an
+        // echo reply INVALID, neighbour discovery UNTRACKED); asked, an impossible state is refused
+        // rather than traced as a packet no kernel makes (oracle F39).
+        if (icmpType is { } type)
+        {
+            var possible = Symbolic.IcmpStates.Possible(f, type);
+            if (State is null) state = Symbolic.IcmpStates.Unsolicited(f, type);
+            else if ((state & ~(ConntrackStates.Snat | ConntrackStates.Dnat) & ~possible) is var never and not ConntrackStates.None)
+                errors.Add($"--state: conntrack never makes an {(f == IpFamily.V4 ? "ICMP" : "ICMPv6")} message of type {type} {ConntrackStatesText.Format(never)}"
+                    + $" (only a query opens a connection, as NEW): it arrives {ConntrackStatesText.Format(possible)}");
         }
 
         uint mark = 0;

@@ -63,7 +63,7 @@ public sealed class HostPathProbe(AuditInputs inputs)
             .With(Dimension.State, RuleCompiler.States(state));
         if (sport is not null) box = box.With(Dimension.Sport, sport);
         if (dport is not null) box = box.With(Dimension.Dport, dport);
-        var query = new ReachQuery(path).ToPacketSet(space).Intersect(box);
+        var query = new ReachQuery(path) { State = state }.ToPacketSet(space).Intersect(box);
         // NEW packets of a question about the host's ports mean connections: TCP's opening SYN (Openings).
         if (state == ConntrackStates.New) query = Openings.Of(query);
         var result = SymbolicEngine.Reach(rules, path, query);

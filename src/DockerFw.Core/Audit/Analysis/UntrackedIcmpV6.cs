@@ -12,11 +12,13 @@ namespace DockerFw.Core.Audit.Analysis;
 /// of them come back where no reply does: firewalld's reverse-path chain accepts ICMPv6 134-135 before
 /// its fib check, so a multi-homed server whose echo replies that check drops was said to make an
 /// ICMPv6 connection (oracle F36, seed 5076). Their own gate is <see cref="NeighbourDiscoveryGate"/>.
+/// Since oracle F39 a walk of NEW packets holds none of them (<see cref="IcmpStates"/>: NEW ICMPv6 is
+/// its queries alone); this stays as the pairs' statement that they are no connection.
 /// </summary>
 public static class UntrackedIcmpV6
 {
-    /// <summary>The ICMPv6 types conntrack leaves untracked: 130-136 and 143.</summary>
-    public static readonly IntervalSet Types = IntervalSet.Range(130, 136).Union(IntervalSet.Single(143));
+    /// <summary>The ICMPv6 types conntrack leaves untracked: 130-136 and 143 (<see cref="IcmpStates"/>, conntrack's state of each type).</summary>
+    public static readonly IntervalSet Types = IcmpStates.Untracked(IpFamily.V6);
 
     /// <summary>The pieces without their untracked ICMPv6 messages (pieces of other protocols as they are).</summary>
     public static IEnumerable<Piece> Without(IEnumerable<Piece> pieces)

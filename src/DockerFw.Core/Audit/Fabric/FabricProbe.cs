@@ -47,7 +47,7 @@ public sealed class FabricProbe(AuditInputs inputs, IEnumerable<string> devices)
             // 0x4000, which flannel's FLANNEL-POSTRTG returns early for, is set in the nat table, not by the sender).
             .WithMark(BitCubeSet.Single(0));
         // Connections between the fabric's containers: TCP's opening SYN (Openings).
-        var result = SymbolicEngine.Reach(_rules, PacketPath.Forward, Openings.Of(space.Universe(PacketPath.Forward).Intersect(box)));
+        var result = SymbolicEngine.Reach(_rules, PacketPath.Forward, Openings.Of(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space).Intersect(box)));
 
         PacketSet Union(IEnumerable<ReachRegion> regions) => regions.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
         var accepted = result.Regions.Where(r => r.Verdict == ReachVerdict.Accept).ToList();
