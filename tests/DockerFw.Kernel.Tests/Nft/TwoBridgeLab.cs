@@ -119,6 +119,17 @@ internal sealed class TwoBridgeLab : IDisposable
             entry.TryGetProperty("reply_way", out var way) && way.ValueKind == JsonValueKind.String ? way.GetString() : null);
     }
 
+    /// <summary>The messages of the live host's findings under <c>audit --policy</c> (its rules, addresses and routes as live mode reads them).</summary>
+    public IReadOnlyList<string> PolicyFindings(string policy)
+    {
+        var file = Path.Combine(Path.GetDirectoryName(docker)!, "p.policy");
+        File.WriteAllText(file, policy);
+        var (output, error) = (new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" });
+        var exit = DockerFwApp.Run(["audit", "--format", "json", "--netns", Host, "--docker", docker, "--policy", file], new StandardStreams(new StringReader(""), output, error), null);
+        Assert.True(exit is 0 or 1, $"audit exited {exit}: {error}");
+        return [.. JsonDocument.Parse(output.ToString()).RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("message").GetString()!)];
+    }
+
     public void Dispose()
     {
         if (listener is not null)
