@@ -35,7 +35,7 @@ internal static class PlanProof
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
         var verdicts = PairJudge.Judge(view, policy).Verdicts;
         var repairs = BridgeRepairs.Of(verdicts
-            .Where(v => v.Expected == Reachability.Blocked && v.Actual is Reachability.Reachable or Reachability.OneWay && !v.Reply)
+            .Where(v => v.Expected == Reachability.Blocked && v.Actual is Reachability.Reachable or Reachability.OneWay or Reachability.OpeningOnly && !v.Reply)
             .Where(v => v.From.Network.Bridge is not null && v.To.Network.Bridge is not null)
             .Select(v => (v.From.Network.Bridge!, v.To.Network.Bridge!))) with
         {
@@ -73,6 +73,7 @@ internal static class PlanProof
     {
         Reachability.Reachable => "reachable",
         Reachability.OneWay => "one-way",
+        Reachability.OpeningOnly => "opening-only (its later packets are dropped)",
         Reachability.Blocked => "blocked",
         _ => "uncertain",
     };

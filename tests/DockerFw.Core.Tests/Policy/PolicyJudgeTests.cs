@@ -73,6 +73,35 @@ public sealed class PolicyJudgeTests
     }
 
     [Fact]
+    public void Later_packets_that_die_are_an_opening_only_verdict_on_the_requests_whose_replies_come_back()
+    {
+        // Oracle F38, seed 4288: an ESTABLISHED drop the request's way lets the SYN and the SYN,ACK
+        // through and the handshake's ACK and the data not: the allowed pair carries no data.
+        var holed = Holed("-s API/32 -d DB/32 -p tcp -m tcp --dport 5432 -m conntrack --ctstate ESTABLISHED -j DROP");
+
+        var verdict = Assert.Single(PairJudge.Judge(PolicyView.Proving(holed, Policy), Policy).Verdicts);
+
+        Assert.Equal(("api", "db", Reachability.OpeningOnly, Reachability.Reachable, false),
+            (verdict.From.Container.Name, verdict.To.Container.Name, verdict.Actual, verdict.Expected, verdict.Reply));
+        Assert.Contains("'api' on 'backend' -> 'db' on 'backend' tcp/5432 is opening-only (its later packets are dropped), not reachable (decided by filter/DOCKER-USER#1",
+            Assert.Single(PlanProof.Check(holed, Policy)).Message, StringComparison.Ordinal);
+        Assert.Contains("tcp/5432: new connections get their first packet and its replies through but not their later packets", Assert.Single(Findings(holed)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_forbidden_pair_whose_later_packets_die_is_still_let_through_and_the_proof_repairs_it()
+    {
+        // db -> api is forbidden: a NEW accept lets its openings through, and the replies back, though
+        // nothing after them passes; the policy's finding must say so, not "get through".
+        var holed = Holed("-s DB/32 -d API/32 -p udp -m udp --dport 53 -m conntrack --ctstate NEW -j ACCEPT\n-A DOCKER-USER -s DB/32 -d API/32 -p udp -m udp --dport 53 -j DROP");
+
+        var verdict = Assert.Single(PairJudge.Judge(PolicyView.Proving(holed, Policy), Policy).Verdicts);
+
+        Assert.Equal(("db", "api", Reachability.OpeningOnly, Reachability.Blocked), (verdict.From.Container.Name, verdict.To.Container.Name, verdict.Actual, verdict.Expected));
+        Assert.StartsWith("'db' on 'backend' -> 'api' on 'backend' udp/53: new connections get their first packet and its replies through but not their later packets", Assert.Single(Findings(holed)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bridge_that_switches_unfiltered_is_the_audit_s_view_alone_and_opens_every_pair_of_it()
     {
         var proving = PolicyView.Proving(Applied(), Policy);

@@ -14,15 +14,10 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
     // F8 and F10 were fixed (2f76e41, f75b46f, 59a9abf); F25, F26 and F27 (the sixth stream, real ufw
     // on the host, docs/oracle-findings.md) too, F26's remainder (seed 563: an IPv6 reply across a
     // bridge the server shares with its client) with the server's own neighbour discovery asked.
-    // F28, F29 and F30 came with the seventh stream (firewalld) and are fixed.
+    // F28, F29 and F30 came with the seventh stream (firewalld) and are fixed; F38 (the ninth stream) too,
+    // the policy's judge last.
     public static readonly IReadOnlyList<KnownWrongAnswer> All =
     [
-        // F38 (the ninth stream): the audit's matrices, icc, links, published ports and masquerade judge
-        // the requests' later packets since cccd9a5; the policy's judge (DFW902) does not yet.
-        new("F38", "", null, "the policy's judge calls a connection what passes its opening packet and its replies while the request's later packets are dropped",
-            (spec, d) => spec.Tampers.Any(t => t.Kind is TamperKinds.UserDropEstablishedToPort or TamperKinds.NftDropEstablishedToPort
-                    or TamperKinds.UserDropEstablishedOut or TamperKinds.UserNewOnlyToPort)
-                && d.Class.Contains("policy/DFW902-but-blocked", StringComparison.Ordinal)),
         // F41 (seed 4438): the audit asks a published port's connections in on an uplink no rule names, so a
         // rule on the real uplink (here the replies' -o uplink0) never meets them.
         new("F41", "", TamperKinds.UserDropEstablishedOut, "a published port's connections are asked in on an uplink interface no rule names, so a rule naming the host's uplink is not judged",

@@ -33,7 +33,7 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
             pairs.Add(($"{from}", $"{to}"));
             var head = $"'{from.Container}' on '{from.Network}' -> '{to.Container}' on '{to.Network}' ";
             var claims = findings.Where(f => f.Message.StartsWith(head, StringComparison.Ordinal))
-                .Select(f => (f.Code, Actual: Actual(f.Message), Covers: Covers(f.Message[head.Length..f.Message.IndexOf(": new connections", StringComparison.Ordinal)], r.Probe, r.SourcePort))).ToList();
+                .Select(f => (f.Code, Actual: Actual(f.Message, r.Probe), Covers: Covers(f.Message[head.Length..f.Message.IndexOf(": new connections", StringComparison.Ordinal)], r.Probe, r.SourcePort))).ToList();
             Compare(found, r, r.Reached, expected, claims, $"the policy {(expected ? "allows" : "forbids")} {r.Probe.Transport.ToString().ToLowerInvariant()} {from.Container} ({from.Network}) -> {to.Container} ({to.Network})", "policy");
         }
 
@@ -48,7 +48,7 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
                 var expected = publish.Lets(r.Probe.Source!, r.Probe.Destination);
                 var head = $"tcp/{publish.HostPort} on ";
                 var claims = findings.Where(f => f.Message.StartsWith(head, StringComparison.Ordinal) && f.Message.Contains($"'{publish.Container}'", StringComparison.Ordinal))
-                    .Select(f => (f.Code, Actual: Actual(f.Message), Covers: PublishedCovers(f.Message[head.Length..f.Message.IndexOf(": new connections", StringComparison.Ordinal)], r.Probe))).ToList();
+                    .Select(f => (f.Code, Actual: Actual(f.Message, r.Probe), Covers: PublishedCovers(f.Message[head.Length..f.Message.IndexOf(": new connections", StringComparison.Ordinal)], r.Probe))).ToList();
                 Compare(found, r, r.Outcome == Outcome.Echoed, expected, claims, $"the policy {(expected ? "publishes" : "does not publish")} tcp/{publish.HostPort} of {publish.Container} to {r.Probe.Source} on {r.Probe.Destination} ({publish.Statement})", "policy-published");
             }
         }
@@ -97,8 +97,14 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
         return hostIp == "0.0.0.0" ? destination.ToString() is LabDaemon.UplinkAddress or OracleLab.SecondHostAddress : destination.ToString() == hostIp;
     }
 
-    private static string Actual(string message) =>
-        message.Contains("new connections may", StringComparison.Ordinal) ? "may"
+    /// <summary>
+    /// What a finding says the probe meets: "through", "blocked" or "may". An opening-only piece (F38: the
+    /// first packet and its replies pass, the later packets not) lets a probe of one exchange through and
+    /// blocks a TCP probe that sends data.
+    /// </summary>
+    private static string Actual(string message, Probe probe) =>
+        message.Contains("but not their later packets", StringComparison.Ordinal) ? (FlowMatch.OneExchange(probe) ? "through" : "blocked")
+        : message.Contains("new connections may", StringComparison.Ordinal) ? "may"
         : message.Contains("new connections get through", StringComparison.Ordinal) || message.Contains("new connections reach", StringComparison.Ordinal) ? "through"
         : "blocked";
 

@@ -47,6 +47,15 @@ public sealed class PolicyClaimsTests
         Assert.Empty(Check("""{"code":"DFW902","message":"'c1' on 'n0' -> 'c0' on 'n0' tcp/0-5431,5433-65535 and every other protocol: new connections get through, but the policy p blocks them."}""", forbidden));
     }
 
+    [Fact]
+    public void An_opening_only_finding_blocks_a_tcp_probe_that_sends_data_and_lets_one_of_one_exchange_through()
+    {
+        // Oracle F38: the allowed pair's openings and replies pass, the later packets die.
+        const string OpeningOnly = """{"code":"DFW903","message":"'c0' on 'n0' -> 'c1' on 'n0' tcp/5432: new connections get their first packet and its replies through but not their later packets (no connection carries data), but the policy p allows them."}""";
+        Assert.Empty(Check(OpeningOnly, Tcp("10.1.0.2", "10.1.0.3", 5432, Outcome.Silent)));
+        Assert.Equal("policy/DFW903-but-reached", Assert.Single(Check(OpeningOnly, Tcp("10.1.0.2", "10.1.0.3", 5432, Outcome.Echoed))).Class);
+    }
+
     [Theory]
     [InlineData("every protocol", Transport.Tcp, 80, true)]
     [InlineData("tcp/5432", Transport.Tcp, 5432, true)]

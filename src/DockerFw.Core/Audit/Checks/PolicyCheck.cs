@@ -82,6 +82,7 @@ public sealed class PolicyCheck : IAuditCheck
         {
             Reachability.Reachable => "get through",
             Reachability.OneWay => "get their first packet through but not the replies",
+            Reachability.OpeningOnly => "get their first packet and its replies through but not their later packets (no connection carries data)",
             Reachability.Blocked => "are blocked",
             _ => forbidden ? "may get through (it depends on rules the dump cannot decide)" : "may be blocked (it depends on rules the dump cannot decide)",
         };

@@ -35,10 +35,14 @@ internal static class PairJudge
         var verdicts = ImmutableArray.CreateBuilder<PairVerdict>();
         var gates = new NeighbourGates(rules, view.HostOn);
         var passesJump = false;
+        // Every container's walks first: a pair's later packets (ESTABLISHED, the request's way) are among
+        // what the server's own reply walk holds (ESTABLISHED from every container to it).
+        var cuts = members.ToDictionary(m => m, m => ContainerWalks.From(rules, m, family, containers, bridges));
+        var replyCuts = cuts.ToDictionary(c => c.Key, c => new RegionCut(c.Value.Replies));
         foreach (var from in members)
         {
-            var walks = ContainerWalks.From(rules, from, family, containers, bridges);
-            var (requests, replies) = (new RegionCut(walks.Requests), new RegionCut(walks.Replies));
+            var walks = cuts[from];
+            var (requests, replies) = (new RegionCut(walks.Requests), replyCuts[from]);
             passesJump |= jump is not null && walks.Requests.Regions.Any(r => r.Rules.Any(x =>
                 x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
 
@@ -59,7 +63,8 @@ internal static class PairJudge
                 var ignored = link ? NeighbourDiscovery(space) : PacketSet.Empty;
                 var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
                 var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies));
-                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, ignored, neighbours, r => SourceNated(rules.Source, r)));
+                var later = new LaterFates(replyCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, later, ignored, neighbours, r => SourceNated(rules.Source, r)));
             }
         }
 
@@ -105,6 +110,7 @@ internal static class PairJudge
 
     /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
     /// <param name="replies">ESTABLISHED packets to it, and the boxes of those from the other, each way.</param>
+    /// <param name="later">The fate of the requests' later packets (oracle F38).</param>
     /// <param name="ignored">Packets the policy does not govern, which may go either way.</param>
     /// <param name="neighbours">Whether the two find each other's link (IPv6 on one bridge): dropped, no packet between them is delivered; unsure, none surely is.</param>
     /// <param name="sourceNated">
@@ -112,7 +118,7 @@ internal static class PairJudge
     /// leaving by another bridge): the server then answers the NAT address, the request's way back.
     /// </param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (RegionCut Walk, Box Pair) requests, PairReplies replies, PacketSet ignored, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
+        (RegionCut Walk, Box Pair) requests, PairReplies replies, LaterFates later, PacketSet ignored, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
@@ -147,7 +153,14 @@ internal static class PairJudge
             }
 
             var (dying, unsure) = kept ? (own.Dying, own.Unsure) : (back.Dying, back.Unsure);
-            foreach (var (piece, fate) in new[] { (rest.Subtract(dying).Subtract(unsure), (Reachability?)Reachability.Reachable), (rest.Intersect(dying), Reachability.OneWay), (rest.Subtract(dying).Intersect(unsure), null) })
+            // Of the connections whose replies come back, those whose later packets die carry no data (F38).
+            var answered = rest.Subtract(dying).Subtract(unsure);
+            var (openingOnly, laterUnsure) = later.Of(answered);
+            foreach (var (piece, fate) in new[]
+                     {
+                         (answered.Subtract(openingOnly).Subtract(laterUnsure), (Reachability?)Reachability.Reachable), (rest.Intersect(dying), Reachability.OneWay),
+                         (openingOnly, Reachability.OpeningOnly), (rest.Subtract(dying).Intersect(unsure).Union(laterUnsure), null),
+                     })
                 if (!piece.IsEmpty) yield return new(from, to, piece, fate, restExpected) { DecidedIn = (region, requests.Walk.Result) };
         }
 
@@ -157,6 +170,11 @@ internal static class PairJudge
         foreach (var verdict in back.Dropping(from, to, Mirrored(Ports(space, accepted.Intersect(should)))))
             yield return verdict;
         foreach (var verdict in own.Dropping(from, to, Mirrored(Ports(space, acceptedOwn.Intersect(should)))))
+            yield return verdict;
+        // And the later packets of those whose replies come back (oracle F38): dropped, the connection carries no data.
+        var connecting = accepted.Intersect(should).Subtract(back.Dying).Subtract(back.Unsure)
+            .Union(acceptedOwn.Intersect(should).Subtract(own.Dying).Subtract(own.Unsure));
+        foreach (var verdict in later.Dropping(from, to, connecting))
             yield return verdict;
     }
 
