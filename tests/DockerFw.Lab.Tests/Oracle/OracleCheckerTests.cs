@@ -135,4 +135,21 @@ public sealed class OracleCheckerTests
         Assert.Equal("finding/DFW301-missing", Assert.Single(new FindingClaims(Audit(""), traffic).Check()).Class);
         Assert.Empty(new FindingClaims(Audit("""{"code":"DFW301","message":"a has icc disabled, but","networks":["a"]}"""), traffic).Check());
     }
+
+    [Fact]
+    public void Silence_inside_an_icc_true_network_needs_DFW302_unless_its_connections_lie_where_no_probe_went()
+    {
+        // Seed 4361: icc partial, its one connection on a port no container serves (a forward port).
+        static JsonElement Icc(string effective, string flows) => JsonDocument.Parse($$"""
+            {"networks":[{"name":"b","subnets":["10.2.0.0/24"],"icc":{"declared":true,"effective":{{effective}},"flows":[{{flows}}]},"icc_v6":null}],
+             "links":[], "findings":[]}
+            """).RootElement;
+        var silent = new[] { Tcp("10.2.0.2", "10.2.0.3", 80, Outcome.Silent) };
+        const string Elsewhere = """{"protocol":"tcp","ports":"42714","destinations":null,"kind":"connection","possible":false}""";
+        const string There = """{"protocol":"tcp","ports":"80","destinations":null,"kind":"connection","possible":false}""";
+
+        Assert.Equal("finding/DFW302-missing", Assert.Single(new FindingClaims(Icc("false", ""), silent).Check()).Class);
+        Assert.Empty(new FindingClaims(Icc("\"partial\"", Elsewhere), silent).Check());
+        Assert.Equal("finding/DFW302-missing", Assert.Single(new FindingClaims(Icc("\"partial\"", There), silent).Check()).Class);
+    }
 }
