@@ -170,6 +170,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
             json.WriteString("filter_accepts", "partial");
             NullableString(json, "reached_from", partial.Sources);
             NullableString(json, "reached_on", partial.HostAddresses);
+            // v2 addition (oracle F41): absent unless the answer differs by input interface.
+            if (partial.Interfaces is { } via) json.WriteString("reached_via", via);
             if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
         }
         else NullableBool(json, "filter_accepts", port.FilterAccepts);

@@ -172,6 +172,13 @@ public sealed record PublishedPortReport(
 public sealed record PortClients(string? Sources, string? HostAddresses)
 {
     /// <summary>
+    /// The input interfaces on which the connections get in, when some interface's are kept out (a
+    /// rule naming the host's uplink, <c>-i eth0 ! -s 192.168.1.1 -j DROP</c>: oracle F41); null when
+    /// every interface's are judged alike.
+    /// </summary>
+    public string? Interfaces { get; init; }
+
+    /// <summary>
     /// The connections from those clients on those addresses that the filter keeps out all the same
     /// (a rule that drops some clients on one address only, or some source ports); null when none.
     /// </summary>

@@ -5,7 +5,8 @@ namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
 /// Which of a partly open port's connections the filter lets in, in words a reader can check: the
-/// clients (<c>any client but 203.0.113.5</c>, or the few that get in), the host addresses
+/// clients (<c>any client but 203.0.113.5</c>, or the few that get in), the input interfaces they
+/// arrive on when the filter's answer differs by interface (<c>any interface but eth0</c>, oracle F41), the host addresses
 /// (<see cref="HostAddressText"/>: <c>any address of the host but 203.0.113.5</c>), and, where those
 /// two sides do not say it all (a rule that drops some clients on one address only, or some source
 /// ports), the connections kept out. The judged set is every address the port was asked about, so
@@ -26,20 +27,42 @@ public static class PortClientsOf
         var family = space.Family;
         var (passedSrc, judgedSrc) = (Side(passed, Dimension.Src), Side(judged, Dimension.Src));
         var (passedDst, judgedDst) = (Side(passed, Dimension.Dst), Side(judged, Dimension.Dst));
+        var (passedIn, judgedIn) = (Side(passed, Dimension.In), Side(judged, Dimension.In));
         var sources = judgedSrc.IsSubsetOf(passedSrc) ? null : AllBut("any client", passedSrc, judgedSrc, family);
+        var via = judgedIn.IsSubsetOf(passedIn) ? null : Interfaces(passedIn, judgedIn, space);
         var hosts = judgedDst.IsSubsetOf(passedDst) ? null
             : everyHost is { } every ? HostAddressText.Of(passedDst, every, family)
             : FlowText.Addresses(passedDst, judgedDst, family);
         // The two sides are exact when what passes is every judged connection from those clients on
         // those addresses; otherwise the connections they would claim and that do not pass are named.
         var claimed = new PacketSet([.. judged.Boxes
-            .Select(b => b.With(Dimension.Src, b[Dimension.Src].Intersect(passedSrc)).With(Dimension.Dst, b[Dimension.Dst].Intersect(passedDst)))
+            .Select(b => b.With(Dimension.Src, b[Dimension.Src].Intersect(passedSrc)).With(Dimension.Dst, b[Dimension.Dst].Intersect(passedDst))
+                .With(Dimension.In, b[Dimension.In].Intersect(passedIn)))
             .Where(b => !b.IsEmpty)]);
         var keptOut = claimed.Subtract(passed);
-        return new PortClients(sources, hosts) { KeptOut = keptOut.IsEmpty ? null : KeptOut(keptOut, judgedSrc, judgedDst, space) };
+        return new PortClients(sources, hosts) { Interfaces = via, KeptOut = keptOut.IsEmpty ? null : KeptOut(keptOut, judged, space) };
     }
 
     private static IntervalSet Side(PacketSet set, Dimension side) => set.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[side]));
+
+    /// <summary>
+    /// The input interfaces some connections arrive on (oracle F41), as <c>any interface but eth0</c>
+    /// when one or two are missing, else the ones listed; an "others" symbol reads <c>any other
+    /// interface</c> (or <c>any other br-+ interface</c> for a wildcard's stem).
+    /// </summary>
+    public static string Interfaces(IntervalSet some, IntervalSet whole, PacketSpace space)
+    {
+        // The model's uplink (HostModel.Uplink) is one of the interfaces no rule names: it reads as they do.
+        string Name(int symbol) => space.Interfaces.IsOther(symbol)
+            ? space.Interfaces.KeyOf(symbol) is "" ? "any other interface" : $"any other {space.Interfaces.KeyOf(symbol)}+ interface"
+            : space.Interfaces.KeyOf(symbol) is HostModel.Uplink ? "any other interface" : space.Interfaces.KeyOf(symbol);
+        static IEnumerable<int> Symbols(IntervalSet set) => set.Ranges.SelectMany(r => Enumerable.Range((int)r.First, (int)(r.Last - r.First) + 1));
+        var named = Symbols(some).Select(Name).Distinct().ToList();
+        var missing = Symbols(whole.Subtract(some)).Select(Name).Distinct().ToList();
+        return missing.Count <= 2 && !missing.Any(m => m.StartsWith("any other", StringComparison.Ordinal)) && !missing.Intersect(named).Any()
+            ? $"any interface but {string.Join(" or ", missing)}"
+            : string.Join(", ", named);
+    }
 
     /// <summary>The addresses of a side: <c>WHO but ...</c> when only a few ranges are missing, else the ones listed.</summary>
     private static string? AllBut(string who, IntervalSet some, IntervalSet whole, IpFamily family)
@@ -53,23 +76,30 @@ public static class PortClientsOf
     /// the sides where they are not every one of <paramref name="judged"/> (the replies of some
     /// connections dropped: <c>from source port 20990</c>).
     /// </summary>
-    public static string Connections(PacketSet some, PacketSet judged, PacketSpace space) =>
-        KeptOut(some, Side(judged, Dimension.Src), Side(judged, Dimension.Dst), space);
+    public static string Connections(PacketSet some, PacketSet judged, PacketSpace space) => KeptOut(some, judged, space);
 
-    /// <summary>The kept-out connections, as <c>from 203.0.113.5 on 198.51.100.3</c>, one piece per distinct client, address and source port set.</summary>
-    private static string KeptOut(PacketSet keptOut, IntervalSet judgedSrc, IntervalSet judgedDst, PacketSpace space)
+    /// <summary>The kept-out connections, as <c>from 203.0.113.5 on 198.51.100.3 via eth0</c>, one piece per distinct client, address, interface and source port set.</summary>
+    private static string KeptOut(PacketSet keptOut, PacketSet judged, PacketSpace space)
     {
-        var pieces = keptOut.Boxes.Select(b => Piece(b, judgedSrc, judgedDst, space)).Distinct().ToList();
+        var (judgedSrc, judgedDst, judgedIn) = (Side(judged, Dimension.Src), Side(judged, Dimension.Dst), Side(judged, Dimension.In));
+        var pieces = keptOut.Boxes.Select(b => Piece(b, judgedSrc, judgedDst, judgedIn, space)).Distinct().ToList();
         return pieces.Count <= MaxPieces
             ? string.Join(", ", pieces)
             : string.Join(", ", pieces.Take(MaxPieces)) + $" and {pieces.Count - MaxPieces} more";
     }
 
-    private static string Piece(Box box, IntervalSet judgedSrc, IntervalSet judgedDst, PacketSpace space)
+    private static string Piece(Box box, IntervalSet judgedSrc, IntervalSet judgedDst, IntervalSet judgedIn, PacketSpace space)
     {
         var words = new List<string>();
-        if (FlowText.Addresses(box[Dimension.Src], judgedSrc, space.Family) is { } from) words.Add($"from {from}");
+        // Every client but a few (Docker's recipe: -i eth0 ! -s 192.168.1.1 -j DROP) reads as such.
+        var src = box[Dimension.Src].Intersect(judgedSrc);
+        var missing = judgedSrc.Subtract(src);
+        if (!missing.IsEmpty && missing.Ranges.Count() <= 2 && src.Ranges.Count() > missing.Ranges.Count())
+            words.Add($"from any client but {FlowText.Addresses(missing, judgedSrc, space.Family)}");
+        else if (FlowText.Addresses(box[Dimension.Src], judgedSrc, space.Family) is { } from) words.Add($"from {from}");
         if (FlowText.Addresses(box[Dimension.Dst], judgedDst, space.Family) is { } on) words.Add($"on {on}");
+        // Named only where the connections are not every interface's (oracle F41: a rule on -i eth0).
+        if (!judgedIn.IsSubsetOf(box[Dimension.In])) words.Add($"via {Interfaces(box[Dimension.In].Intersect(judgedIn), judgedIn, space)}");
         if (FlowText.SourcePorts(box, space) is { } ports) words.Add($"from source port{(box[Dimension.Sport].Cardinality == 1 ? "" : "s")} {ports}");
         return words.Count == 0 ? "some connections" : string.Join(" ", words);
     }

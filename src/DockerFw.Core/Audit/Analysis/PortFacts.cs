@@ -97,11 +97,10 @@ public sealed record PortFacts(
         var space = rules.Space;
         var arriving = new ReachQuery(PacketPath.Input)
         {
-            In = new InterfacePattern(HostModel.Uplink),
             Protocol = Protocol.FromNumber(protocol),
             State = ConntrackStates.New,
             Opening = true,
-        }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
+        }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.In, OutsideInterfaces.Of(space, inputs)).With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
         var regions = SymbolicEngine.Reach(rules, PacketPath.Input, arriving).Regions;
         // Both walks keep the packets as they arrived; only the output interface tells them apart.
         PacketSet Arrival(PacketSet packets) => new([.. packets.Boxes.Select(b => b.With(Dimension.Out, space.Full(Dimension.Out)))]);

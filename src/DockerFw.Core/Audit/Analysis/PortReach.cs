@@ -9,7 +9,9 @@ namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
 /// Every new connection from outside to one published port, followed by the symbolic engine through
-/// every table: from any client on the uplink (any address but the containers'), any source port, to
+/// every table: from any client in on any interface that is no bridge and not loopback
+/// (<see cref="OutsideInterfaces"/>: oracle F41, a rule naming the host's uplink is judged; the answer
+/// is exact per input interface), from any address but the containers', any source port, to
 /// the host address the port is bound to (for <c>0.0.0.0</c> or <c>::</c>, every address the host
 /// may have: <see cref="HostModel.LocalAddresses"/>). Conntrack's original destination is the packet as it arrived, so <c>--ctorigdst</c>
 /// and <c>--ctorigdstport</c> restrictions are decided exactly. <see cref="Reached"/> are the packets
@@ -49,12 +51,11 @@ public sealed record PortReach(
             .Complement(space.MaxOf(Dimension.Src));
         var query = new ReachQuery(PacketPath.Forward)
         {
-            In = new InterfacePattern(HostModel.Uplink),
             Out = new InterfacePattern(network.Bridge),
             Protocol = Protocol.FromNumber(protocol),
             State = ConntrackStates.New,
             Opening = true,
-        }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside));
+        }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside).With(Dimension.In, OutsideInterfaces.Of(space, inputs)));
         var arriving = query.Intersect(passes.Whole().With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
         var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, arriving);
         var nated = result.Regions.Where(r => DnatsTo(r, inputs.Ruleset, container, containerPort)).ToImmutableArray();

@@ -82,7 +82,11 @@ public sealed class PublishedPortCheck : IAuditCheck
     /// </summary>
     public static string Clients(PortClients clients)
     {
-        var sides = string.Join(" ", new[] { clients.Sources is { } s ? $"from {s}" : null, clients.HostAddresses is { } h ? $"on {h}" : null }.OfType<string>());
+        var sides = string.Join(" ", new[]
+        {
+            clients.Sources is { } s ? $"from {s}" : null, clients.HostAddresses is { } h ? $"on {h}" : null,
+            clients.Interfaces is { } i ? $"via {i}" : null,
+        }.OfType<string>());
         return (sides, clients.KeptOut) switch
         {
             ("", { } kept) => $"except {kept}",
