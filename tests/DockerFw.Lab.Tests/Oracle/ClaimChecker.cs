@@ -246,8 +246,33 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
     /// (reached_on) hold the probe's (null: every one), and no kept_out piece names it (null: a piece
     /// the probe cannot be judged against).
     /// </summary>
-    private static bool? LetsIn(JsonElement port, ProbeResult r) =>
-        Holds(port, "reached_from", r.Probe.Source) && Holds(port, "reached_on", r.Probe.Destination) ? !PortKeptOut.Names(port, r.Probe) : false;
+    private static bool? LetsIn(JsonElement port, ProbeResult r) => Via(port) switch
+    {
+        false => false,
+        var via => Holds(port, "reached_from", r.Probe.Source) && Holds(port, "reached_on", r.Probe.Destination)
+            ? (via is null ? null : !PortKeptOut.Names(port, r.Probe))
+            : false,
+    };
+
+    /// <summary>
+    /// Whether a partial port's <c>reached_via</c> (oracle F41: absent, every interface) holds the
+    /// outside's probes, which arrive on the lab's uplink: <c>any interface but LIST</c> all but those,
+    /// else the list; null where it names "any other interface" (an interface no rule names, which the
+    /// uplink may or may not be).
+    /// </summary>
+    private static bool? Via(JsonElement port)
+    {
+        if (!port.TryGetProperty("reached_via", out var via) || via.ValueKind != JsonValueKind.String) return true;
+        var text = via.GetString()!;
+        const string AllBut = "any interface but ";
+        if (text.StartsWith(AllBut, StringComparison.Ordinal))
+            return !text[AllBut.Length..].Split(',', StringSplitOptions.TrimEntries).Contains(Uplink);
+        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        return names.Contains(Uplink) ? true : names.Contains("any other interface") ? null : false;
+    }
+
+    /// <summary>The lab's uplink, where the outside client's packets come in.</summary>
+    private const string Uplink = "uplink0";
 
     /// <summary>
     /// Whether a partial port's address list (null: every address; <c>any client but LIST</c>, <c>any

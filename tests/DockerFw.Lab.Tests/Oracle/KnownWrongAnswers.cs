@@ -14,15 +14,9 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
     // F8 and F10 were fixed (2f76e41, f75b46f, 59a9abf); F25, F26 and F27 (the sixth stream, real ufw
     // on the host, docs/oracle-findings.md) too, F26's remainder (seed 563: an IPv6 reply across a
     // bridge the server shares with its client) with the server's own neighbour discovery asked.
-    // F28, F29 and F30 came with the seventh stream (firewalld) and are fixed; F38 (the ninth stream) too,
-    // the policy's judge last.
-    public static readonly IReadOnlyList<KnownWrongAnswer> All =
-    [
-        // F41 (seed 4438): the audit asks a published port's connections in on an uplink no rule names, so a
-        // rule on the real uplink (here the replies' -o uplink0) never meets them.
-        new("F41", "", TamperKinds.UserDropEstablishedOut, "a published port's connections are asked in on an uplink interface no rule names, so a rule naming the host's uplink is not judged",
-            (_, d) => d.Class.Contains("published_ports/accepts-but-blocked", StringComparison.Ordinal)),
-    ];
+    // F28, F29 and F30 came with the seventh stream (firewalld) and are fixed; F38 and F41's published
+    // ports (the ninth stream) too.
+    public static readonly IReadOnlyList<KnownWrongAnswer> All = [];
 
     public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) => All.FirstOrDefault(k => k.Explains(d, spec));
 }

@@ -35,4 +35,14 @@ public sealed class PartialPortClaimTests
         Assert.Single(Check(Partial, ("203.0.113.1", LabDaemon.UplinkAddress)));
         Assert.Single(Check(Partial, ("203.0.113.9", OracleLab.SecondHostAddress)));
     }
+
+    [Fact]
+    public void A_port_reached_via_other_interfaces_keeps_the_lab_s_uplink_out()
+    {
+        // Oracle F41: the outside's probes come in on the lab's uplink0.
+        Assert.Equal("published_ports/refuses-but-reached",
+            Assert.Single(Check(""" "reached_from":null,"reached_on":null,"reached_via":"any interface but uplink0" """, ("203.0.113.1", LabDaemon.UplinkAddress))).Class);
+        Assert.Empty(Check(""" "reached_from":null,"reached_on":null,"reached_via":"any interface but eth0" """, ("203.0.113.1", LabDaemon.UplinkAddress)));
+        Assert.Empty(Check(""" "reached_from":null,"reached_on":null,"reached_via":"any other interface" """, ("203.0.113.1", LabDaemon.UplinkAddress)));
+    }
 }
