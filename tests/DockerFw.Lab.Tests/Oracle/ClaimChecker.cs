@@ -209,11 +209,16 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 // dropped (replies_dropped, oracle F35): "all", no echo comes back; some, not compared.
                 // The later packets dropped (later_dropped, oracle F38): "all", a probe that sends data after the
                 // opening gets no echo; some, not compared; a probe of one exchange (a UDP datagram) sends none.
+                // A port bound to loopback is served by docker-proxy too (seed 12: the outside's probe routed to
+                // 127.0.0.1 echoed through the proxy, INPUT and OUTPUT, while the FORWARD path's later packets
+                // die): what the filter does to its DNAT path's replies and later packets is not compared.
+                var loopback = hostIp is "127.0.0.1" or "::1";
                 var dropped = p.TryGetProperty("replies_dropped", out var d) ? d.GetString() : null;
                 var later = p.TryGetProperty("later_dropped", out var l) ? l.GetString() : null;
                 bool? Expected(ProbeResult r) => (dropped, FlowMatch.OneExchange(r.Probe) ? null : later) switch
                 {
                     (null, null) => accepts.ValueKind == JsonValueKind.String ? LetsIn(p, r) : accepts.GetBoolean(),
+                    _ when loopback => null,
                     ("all", _) or (_, "all") => false,
                     _ => null,
                 };
