@@ -127,8 +127,8 @@ public sealed partial class PolicyClaims(JsonElement audit, IReadOnlyList<ProbeR
         var value = p.Transport == Transport.Icmp ? 8 : p.Port;
         // "tcp/6832 from source port 26545", "tcp from source ports 0-4930,4932-65535" (seed 4288): the
         // probe's source port is the kernel's choice, recorded with its result since seed 3408 stopped on it.
-        var held = mine.Select(x => x.Split(" from source port", 2) is [var to, var from]
-                ? !Held(to, value) ? false : sourcePort is { } sport ? InRanges(from.TrimStart('s').Trim(), sport) : (bool?)null
+        var held = mine.Select(x => x.Split([" from source ports ", " from source port "], 2, StringSplitOptions.None) is [var to, var from]
+                ? !Held(to, value) ? false : sourcePort is { } sport ? InRanges(from, sport) : (bool?)null
                 : Held(x, value))
             .ToList();
         return held.Contains(true) ? true : held.Contains(null) ? null : false;

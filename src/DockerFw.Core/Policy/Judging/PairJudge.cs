@@ -37,11 +37,11 @@ internal static class PairJudge
         var passesJump = false;
         // Every container's walks first: a pair's later packets (ESTABLISHED, the request's way) are among
         // what the server's own reply walk holds (ESTABLISHED from every container to it).
-        var cuts = members.ToDictionary(m => m, m => ContainerWalks.From(rules, m, family, containers, bridges));
-        var replyCuts = cuts.ToDictionary(c => c.Key, c => new RegionCut(c.Value.Replies));
+        var walksOf = members.ToDictionary(m => m, m => ContainerWalks.From(rules, m, family, containers, bridges));
+        var replyCuts = walksOf.ToDictionary(c => c.Key, c => new RegionCut(c.Value.Replies));
         foreach (var from in members)
         {
-            var walks = cuts[from];
+            var walks = walksOf[from];
             var (requests, replies) = (new RegionCut(walks.Requests), replyCuts[from]);
             passesJump |= jump is not null && walks.Requests.Regions.Any(r => r.Rules.Any(x =>
                 x is { Table: "filter", Chain: PolicyPlanner.DockerUser } && x.Number == jump.Number));
