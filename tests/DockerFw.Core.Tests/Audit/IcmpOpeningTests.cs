@@ -1,4 +1,5 @@
 using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
@@ -62,6 +63,16 @@ public sealed class IcmpOpeningTests
             """);
 
         Assert.Contains(entry.Flows, f => Icmp(f) && f.Kind == "connection");
+    }
+
+    [Fact]
+    public void Timestamp_requests_let_through_without_their_replies_are_one_way()
+    {
+        // Only ICMP's timestamp request (13) passes, its reply (14) with the rest: the replies were
+        // typed 13 (only echo requests were mapped) and came back through the rule that let 13 in.
+        var entry = C1ToC2("-A DOCKER-USER -p icmp -m icmp ! --icmp-type 13 -j DROP");
+
+        Assert.Equal(ReplyFate.OneWay, Assert.Single(entry.Flows, Icmp).Kind);
     }
 
     // Debian's nftables.conf style, inet: INVALID dropped, ICMPv6's echo replies and neighbour

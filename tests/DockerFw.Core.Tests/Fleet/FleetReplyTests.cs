@@ -77,6 +77,20 @@ public sealed class FleetReplyTests
     }
 
     [Fact]
+    public void A_sender_dropping_the_timestamp_replies_to_its_containers_blocks_their_timestamp_requests()
+    {
+        // The replies of a cell's ICMP queries were typed echo reply (0) alone: a drop of timestamp
+        // replies (14) left every ICMP request reachable.
+        var report = Run("routed", First("a", "-A DOCKER-USER -s 10.103.200.0/24 -i under0 -o docker0 -j ACCEPT",
+            "-A DOCKER-USER -d 10.103.100.0/24 -i under0 -o docker0 -p icmp -m icmp --icmp-type 14 -j DROP"));
+
+        var blocked = Assert.Single(Cell(report, "a").Parts, p => p.Outcome == CellOutcome.Blocked);
+        Assert.Equal(("a", LegStage.SenderReply), (blocked.Decisions[^1].Host, blocked.Decisions[^1].Stage));
+        Assert.All(blocked.Packets.Boxes, b => Assert.Equal(IntervalSet.Single(1), b[Dimension.Proto]));
+        Assert.Contains(blocked.Packets.Boxes, b => b[Dimension.IcmpType].Contains(13));
+    }
+
+    [Fact]
     public void A_receiver_that_takes_only_the_openings_blocks_every_connection_by_its_later_packets()
     {
         // "NEW ACCEPT, then DROP": the SYN passes b, the handshake's ACK and the data do not.

@@ -73,6 +73,21 @@ public sealed class PolicyJudgeTests
     }
 
     [Fact]
+    public void Dropped_timestamp_replies_make_the_timestamp_requests_one_way_and_no_other_ICMP()
+    {
+        // Replies were matched on protocol and ports alone: a drop of ICMP's timestamp replies (14)
+        // made a verdict of requests of type 14, and every ICMP request one-way with it.
+        var policy = Resolve("network backend { icc on }");
+        var holed = Holed("-p icmp -m icmp --icmp-type 14 -j DROP", policy);
+
+        var verdicts = PairJudge.Judge(PolicyView.Proving(holed, policy), policy).Verdicts;
+
+        Assert.NotEmpty(verdicts);
+        Assert.All(verdicts, v => Assert.Equal((Reachability.OneWay, Reachability.Reachable, true), (v.Actual, v.Expected, v.Reply)));
+        Assert.All(verdicts.SelectMany(v => v.Packets.Boxes), b => Assert.Equal((IntervalSet.Single(1), IntervalSet.Single(13)), (b[Dimension.Proto], b[Dimension.IcmpType])));
+    }
+
+    [Fact]
     public void Later_packets_that_die_are_an_opening_only_verdict_on_the_requests_whose_replies_come_back()
     {
         // Oracle F38, seed 4288: an ESTABLISHED drop the request's way lets the SYN and the SYN,ACK
@@ -132,17 +147,17 @@ public sealed class PolicyJudgeTests
     private static IntervalSet RuleCompilerIntervals(string cidr) =>
         AddressMask.TryParse(cidr, IpFamily.V4, out var mask) ? RuleCompiler.Intervals(mask!)! : throw new ArgumentException(cidr);
 
-    private static Ruleset Holed(string rule)
+    private static Ruleset Holed(string rule, ResolvedPolicy? policy = null)
     {
-        var text = IptablesSaveWriter.Write(Applied(), includeCounters: false).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+        var text = IptablesSaveWriter.Write(Applied(policy), includeCounters: false).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
             $"-A DOCKER-USER {rule.Replace("DB", Address("db"), StringComparison.Ordinal).Replace("API", Address("api"), StringComparison.Ordinal)}\n-A DOCKER-USER -j DOCKERFW-POLICY",
             StringComparison.Ordinal);
         return AuditFixture.Read(text);
     }
 
-    private static Ruleset Applied()
+    private static Ruleset Applied(ResolvedPolicy? policy = null)
     {
-        var plan = PolicyPlanner.Plan(LabHost, Policy);
+        var plan = PolicyPlanner.Plan(LabHost, policy ?? Policy);
         Assert.True(plan.Value is not null, string.Join('\n', plan.Diagnostics.Select(d => d.Render())));
         return plan.Value.After;
     }

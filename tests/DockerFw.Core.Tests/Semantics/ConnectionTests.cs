@@ -132,6 +132,21 @@ public sealed class ConnectionTests
         Assert.Equal(ConntrackStates.Established, reply.State);
     }
 
+    [Theory]
+    // Every query is answered by its own reply type (IcmpStates); ICMPv6's node information query was left untyped.
+    [InlineData(IpFamily.V4, 13, 14)]
+    [InlineData(IpFamily.V4, 17, 18)]
+    [InlineData(IpFamily.V6, 128, 129)]
+    [InlineData(IpFamily.V6, 139, 140)]
+    public void A_query_is_answered_by_its_reply_type(IpFamily family, int query, int reply)
+    {
+        var (from, to) = family == IpFamily.V4 ? ("10.0.0.1", "10.0.0.2") : ("fd00::1", "fd00::2");
+        var request = new Packet(family, IpAddressValue.Parse(from, family), IpAddressValue.Parse(to, family), family == IpFamily.V4 ? Protocol.Icmp : Protocol.IcmpV6,
+            IcmpType: query, IcmpCode: 0, InInterface: "eth0", OutInterface: "eth1", TcpFlags: TcpFlags.None);
+
+        Assert.Equal(reply, ConnectionEvaluator.ReplyTo(request, request).IcmpType);
+    }
+
     [Fact]
     public void An_uncertain_reply_makes_the_connection_possibly_one_way_with_the_doubt_attached()
     {

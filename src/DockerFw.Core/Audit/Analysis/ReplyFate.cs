@@ -66,19 +66,21 @@ public static class ReplyFate
     }
 
     /// <summary>
-    /// The ICMP types of the replies to a box's echo requests: ICMP's echo reply (0) to its echo request
-    /// (8), ICMPv6's (129) to its (128), each for the protocol the box holds (a box of other protocols
-    /// keeps ICMP's, which no rule of theirs can test). A box without an echo request keeps its types.
-    /// ICMPv6 replies were typed 0, or 128, before: an ip6tables rule that lets only echo-reply through
-    /// on the reply way read as dropping every reply.
+    /// The ICMP types of the replies to a box's queries, of its own protocol (<see cref="IcmpStates.RepliesTo"/>:
+    /// an echo reply to an echo request, a timestamp reply (14) to a timestamp request (13), ICMPv6's 129
+    /// to its 128, 140 to its node information query 139). A box of other protocols keeps its types (0:
+    /// the space gives them no other), as does a box of ICMP without a query, which no connection answers
+    /// (no NEW box holds one: oracle F39). Only echo requests were mapped before: a box of timestamp
+    /// requests was answered by timestamp requests, so a drop of their replies was missed (oracle F39's left).
     /// </summary>
     private static IntervalSet ReplyTypes(Box b)
     {
         var types = b[Dimension.IcmpType];
-        var (v4, v6) = (b[Dimension.Proto].Contains(Model.Values.Protocol.Icmp), b[Dimension.Proto].Contains(Model.Values.Protocol.IcmpV6));
         var replies = IntervalSet.Empty;
-        if (types.Contains(8) && (v4 || !v6)) replies = replies.Union(IntervalSet.Single(0));
-        if (types.Contains(128) && v6) replies = replies.Union(IntervalSet.Single(129));
+        // The box's protocol tells its family: ICMP (1) is the ICMP of IPv4's space alone, ICMPv6 (58) of
+        // IPv6's, and the other space gives either one type 0, which is no query of either.
+        if (b[Dimension.Proto].Contains(Model.Values.Protocol.Icmp)) replies = replies.Union(IcmpStates.RepliesTo(Model.Values.IpFamily.V4, types));
+        if (b[Dimension.Proto].Contains(Model.Values.Protocol.IcmpV6)) replies = replies.Union(IcmpStates.RepliesTo(Model.Values.IpFamily.V6, types));
         return replies.IsEmpty ? types : replies;
     }
 

@@ -167,9 +167,9 @@ internal static class PairJudge
         // Replies of the connections that should work and whose first packet does (one whose first
         // packet dies is a verdict already): the same ports the other way, ESTABLISHED, on the way each takes.
         var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
-        foreach (var verdict in back.Dropping(from, to, Mirrored(Ports(space, accepted.Intersect(should)))))
+        foreach (var verdict in back.Dropping(from, to, RepliesOf(space.Family, Ports(space, accepted.Intersect(should)))))
             yield return verdict;
-        foreach (var verdict in own.Dropping(from, to, Mirrored(Ports(space, acceptedOwn.Intersect(should)))))
+        foreach (var verdict in own.Dropping(from, to, RepliesOf(space.Family, Ports(space, acceptedOwn.Intersect(should)))))
             yield return verdict;
         // And the later packets of those whose replies come back (oracle F38): dropped, the connection carries no data.
         var connecting = accepted.Intersect(should).Subtract(back.Dying).Subtract(back.Unsure)
@@ -230,14 +230,45 @@ internal static class PairJudge
         .With(Dimension.Proto, IntervalSet.Single((UInt128)port.Protocol.Number))
         .With(side, IntervalSet.Range((UInt128)port.Ports.First, (UInt128)port.Ports.Last));
 
-    /// <summary>Packets reduced to their protocol and ports, every address and interface: what a reply is matched on.</summary>
+    /// <summary>
+    /// Packets reduced to their protocol, ports and ICMP types, every address and interface: what a reply
+    /// is matched on. The types were dropped before, so a drop of one ICMP reply type (a timestamp reply)
+    /// made every ICMP request one-way, an echo request's too.
+    /// </summary>
     internal static PacketSet Ports(PacketSpace space, PacketSet packets) => new([.. packets.Boxes.Select(b => space.Whole()
-        .With(Dimension.Proto, b[Dimension.Proto]).With(Dimension.Sport, b[Dimension.Sport]).With(Dimension.Dport, b[Dimension.Dport]))]);
+        .With(Dimension.Proto, b[Dimension.Proto]).With(Dimension.Sport, b[Dimension.Sport]).With(Dimension.Dport, b[Dimension.Dport])
+        .With(Dimension.IcmpType, b[Dimension.IcmpType]))]);
 
-    /// <summary>Source and destination ports swapped: the replies of a set of requests, or back.</summary>
-    internal static PacketSet Mirrored(PacketSet packets) => new([.. packets.Boxes.Select(b =>
-        b.With(Dimension.Sport, b[Dimension.Dport]).With(Dimension.Dport, b[Dimension.Sport]))]);
+    /// <summary>The replies of a set of requests: ESTABLISHED, source and destination ports swapped, an ICMP query answered by its reply's type (<see cref="IcmpStates.RepliesTo"/>).</summary>
+    internal static PacketSet RepliesOf(IpFamily family, PacketSet requests) => Swapped(family, requests, ConntrackStates.Established, IcmpStates.RepliesTo);
 
+    /// <summary>
+    /// The requests a set of replies answers: NEW, the ports swapped back, an ICMP reply's type its query's;
+    /// ICMP messages that answer no query (a later query of the server's own) answer none.
+    /// </summary>
+    internal static PacketSet RequestsOf(IpFamily family, PacketSet replies) => Swapped(family, replies, ConntrackStates.New, IcmpStates.QueriesAnswered);
+
+    private static PacketSet Swapped(IpFamily family, PacketSet packets, ConntrackStates state, Func<IpFamily, IntervalSet, IntervalSet> icmpTypes)
+    {
+        var icmp = IntervalSet.Single((UInt128)(family == IpFamily.V4 ? Protocol.Icmp : Protocol.IcmpV6));
+        var states = IntervalSet.Single((UInt128)(int)state);
+        return new([.. packets.Boxes.SelectMany(Of)]);
+
+        IEnumerable<Box> Of(Box b)
+        {
+            var swapped = b.With(Dimension.Sport, b[Dimension.Dport]).With(Dimension.Dport, b[Dimension.Sport]).With(Dimension.State, states);
+            if (!b[Dimension.Proto].Overlaps(icmp))
+            {
+                yield return swapped;
+                yield break;
+            }
+
+            var others = b[Dimension.Proto].Subtract(icmp);
+            if (!others.IsEmpty) yield return swapped.With(Dimension.Proto, others);
+            var types = icmpTypes(family, b[Dimension.IcmpType]);
+            if (!types.IsEmpty) yield return swapped.With(Dimension.Proto, icmp).With(Dimension.IcmpType, types);
+        }
+    }
 
     private static Reachability? Of(ReachVerdict verdict) => verdict switch
     {

@@ -1,4 +1,5 @@
 using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Semantics.Connections;
 using DockerFw.Core.Semantics.Symbolic;
@@ -14,20 +15,20 @@ internal sealed record PairReplies(RegionCut Walk, Box Back, Box? Own, Neighbour
 
 /// <summary>
 /// The fate of a pair's replies on one way: the regions of the reply walk there, the requests
-/// (by protocol and ports) whose replies die or may, and whether the server finds the client's link.
+/// (by protocol, ports and ICMP types) whose replies die or may, and whether the server finds the client's link.
 /// </summary>
-internal sealed record PairReplyFates(List<(ReachRegion Region, PacketSet Packets)> Regions, ReachResult Walk, NeighbourFate Gate, PacketSet Dying, PacketSet Unsure)
+internal sealed record PairReplyFates(IpFamily Family, List<(ReachRegion Region, PacketSet Packets)> Regions, ReachResult Walk, NeighbourFate Gate, PacketSet Dying, PacketSet Unsure)
 {
     public static PairReplyFates Of(PacketSpace space, RegionCut walk, Box way, NeighbourFate gate)
     {
         var regions = walk.Within(way).ToList();
         PacketSet RepliesOf(Func<ReachVerdict, bool> verdict) =>
-            PairJudge.Mirrored(PairJudge.Ports(space, regions.Where(r => verdict(r.Region.Verdict)).Aggregate(PacketSet.Empty, (set, r) => set.Union(r.Packets))));
+            PairJudge.RequestsOf(space.Family, PairJudge.Ports(space, regions.Where(r => verdict(r.Region.Verdict)).Aggregate(PacketSet.Empty, (set, r) => set.Union(r.Packets))));
         var every = PacketSet.Of(space.Whole());
         // The server never finds the client's link: no reply leaves it; unsure, none surely does.
         var dying = gate.Verdict == ReachVerdict.Drop ? every : RepliesOf(v => v is ReachVerdict.Drop or ReachVerdict.Reject);
         var unsure = gate.Verdict is null ? every : RepliesOf(v => v is not (ReachVerdict.Accept or ReachVerdict.Drop or ReachVerdict.Reject));
-        return new(regions, walk.Result, gate, dying, unsure);
+        return new(space.Family, regions, walk.Result, gate, dying, unsure);
     }
 
     /// <summary>The replies of <paramref name="connecting"/> (reply ports) this way drops, or may, as verdicts on their requests.</summary>
@@ -36,7 +37,7 @@ internal sealed record PairReplyFates(List<(ReachRegion Region, PacketSet Packet
         if (connecting.IsEmpty) yield break;
         if (Gate is { Verdict: not ReachVerdict.Accept, Walk: { } gateWalk })
         {
-            yield return new(from, to, PairJudge.Mirrored(connecting), Gate.Verdict == ReachVerdict.Drop ? Reachability.OneWay : null, Reachability.Reachable)
+            yield return new(from, to, PairJudge.RequestsOf(Family, connecting), Gate.Verdict == ReachVerdict.Drop ? Reachability.OneWay : null, Reachability.Reachable)
             {
                 DecidedIn = (Gate.Deciding[0], gateWalk), Reply = true, Neighbours = Gate,
             };
@@ -47,7 +48,7 @@ internal sealed record PairReplyFates(List<(ReachRegion Region, PacketSet Packet
         {
             var dropped = inPair.Intersect(connecting);
             if (!dropped.IsEmpty)
-                yield return new(from, to, PairJudge.Mirrored(dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, Walk), Reply = true };
+                yield return new(from, to, PairJudge.RequestsOf(Family, dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, Walk), Reply = true };
         }
     }
 }

@@ -113,16 +113,10 @@ public static class ConnectionEvaluator
         };
     }
 
-    private static int? ReplyIcmpType(Packet first) => (first.Family, first.IcmpType) switch
-    {
-        (_, null) => null,
-        (IpFamily.V4, 8) => 0,
-        (IpFamily.V4, 13) => 14,
-        (IpFamily.V4, 15) => 16,
-        (IpFamily.V4, 17) => 18,
-        (IpFamily.V6, 128) => 129,
-        _ => null,
-    };
+    // The query's reply type (IcmpStates: ICMPv6's node information query 139 is answered by 140 too);
+    // a type that opens nothing has no reply, whose type is then unknown.
+    private static int? ReplyIcmpType(Packet first) =>
+        first.IcmpType is { } type ? Symbolic.IcmpStates.ReplyOf(first.Family, type) : null;
 
     private static PacketFields Swap(PacketFields f)
     {

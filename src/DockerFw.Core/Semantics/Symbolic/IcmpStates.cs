@@ -22,11 +22,15 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// </summary>
 public static class IcmpStates
 {
-    private static readonly IntervalSet V4Queries = IntervalSet.FromValues([8, 13, 15, 17]);
-    private static readonly IntervalSet V4Replies = IntervalSet.FromValues([0, 14, 16, 18]);
+    // Each query with the type of its reply (icmp.c's invmap: echo 8 -> 0, timestamp 13 -> 14,
+    // information 15 -> 16, address mask 17 -> 18; icmpv6.c's: echo 128 -> 129, node information 139 -> 140).
+    private static readonly (int Query, int Reply)[] V4Answers = [(8, 0), (13, 14), (15, 16), (17, 18)];
+    private static readonly (int Query, int Reply)[] V6Answers = [(128, 129), (139, 140)];
+    private static readonly IntervalSet V4Queries = IntervalSet.FromValues(V4Answers.Select(a => (UInt128)a.Query));
+    private static readonly IntervalSet V4Replies = IntervalSet.FromValues(V4Answers.Select(a => (UInt128)a.Reply));
     private static readonly IntervalSet V4Errors = IntervalSet.FromValues([3, 4, 5, 11, 12]);
-    private static readonly IntervalSet V6Queries = IntervalSet.FromValues([128, 139]);
-    private static readonly IntervalSet V6Replies = IntervalSet.FromValues([129, 140]);
+    private static readonly IntervalSet V6Queries = IntervalSet.FromValues(V6Answers.Select(a => (UInt128)a.Query));
+    private static readonly IntervalSet V6Replies = IntervalSet.FromValues(V6Answers.Select(a => (UInt128)a.Reply));
     private static readonly IntervalSet V6Errors = IntervalSet.Range(0, 127);
     private static readonly IntervalSet V6Untracked = IntervalSet.Range(130, 136).Union(IntervalSet.Single(143));
 
@@ -38,6 +42,20 @@ public static class IcmpStates
 
     /// <summary>The types a query's connection answers with (ESTABLISHED there, INVALID elsewhere).</summary>
     public static IntervalSet Replies(IpFamily family) => family == IpFamily.V4 ? V4Replies : V6Replies;
+
+    /// <summary>The type a query is answered with (an echo reply to an echo request); null for a type that opens nothing.</summary>
+    public static int? ReplyOf(IpFamily family, int type) =>
+        Answers(family).Where(a => a.Query == type).Select(a => (int?)a.Reply).FirstOrDefault();
+
+    /// <summary>The reply types of the queries among <paramref name="types"/>: what a box of requests is answered with (the other types are answered by nothing).</summary>
+    public static IntervalSet RepliesTo(IpFamily family, IntervalSet types) =>
+        IntervalSet.FromValues(Answers(family).Where(a => types.Contains((UInt128)a.Query)).Select(a => (UInt128)a.Reply));
+
+    /// <summary>The query types the replies among <paramref name="types"/> answer: the requests a box of replies belongs to.</summary>
+    public static IntervalSet QueriesAnswered(IpFamily family, IntervalSet types) =>
+        IntervalSet.FromValues(Answers(family).Where(a => types.Contains((UInt128)a.Reply)).Select(a => (UInt128)a.Query));
+
+    private static (int Query, int Reply)[] Answers(IpFamily family) => family == IpFamily.V4 ? V4Answers : V6Answers;
 
     /// <summary>The error types, RELATED to the connection of the packet they quote.</summary>
     public static IntervalSet Errors(IpFamily family) => family == IpFamily.V4 ? V4Errors : V6Errors;
