@@ -59,6 +59,7 @@ internal sealed partial class AuditJsonFormatter
             {
                 NullableString(json, "reached_from", partial.Sources);
                 NullableString(json, "reached_on", partial.HostAddresses);
+                if (partial.Interfaces is { } via) json.WriteString("reached_via", via);
                 if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
             }
 

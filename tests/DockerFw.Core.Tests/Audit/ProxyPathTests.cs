@@ -151,6 +151,35 @@ public sealed class ProxyPathTests
         Assert.Contains(findings, f => f.Code.Code == "DFW540" && f.Message.Contains("[::]:8080", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Dockers_recipe_on_the_uplink_that_docker_proxy_bypasses_is_DFW540_and_says_the_interface()
+    {
+        // Oracle F41's rest: the forwarded way was asked in on the model's dfw-uplink0 alone, which the
+        // recipe's -i eth0 never meets: no restriction, so docker-proxy's bypass of it went unreported.
+        var restricted = IptablesSaveWriter.Write(LabHost, includeCounters: false).Replace(
+            ":DOCKER-USER - [0:0]\n", ":DOCKER-USER - [0:0]\n-A DOCKER-USER -i eth0 ! -s 192.168.1.1/32 -j DROP\n", StringComparison.Ordinal);
+        Assert.Contains("-i eth0 ! -s 192.168.1.1/32 -j DROP", restricted, StringComparison.Ordinal);
+
+        var findings = ProxyFindings(AuditFixture.Read(restricted, "iptables-save"), ToIpv4);
+
+        Assert.Equal(["DFW540", "DFW540"], findings.Select(f => f.Code.Code));
+        var six = Assert.Single(findings, f => f.Message.Contains("[::]:8080", StringComparison.Ordinal));
+        Assert.StartsWith("tcp/8080 of 'web' is restricted on its forwarded way via eth0 (the evidence's first rule keeps clients out)", six.Message, StringComparison.Ordinal);
+        Assert.Contains("-i eth0", six.Evidence[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_input_drop_on_the_uplink_leaves_the_proxy_reached_from_outside_via_every_other_interface()
+    {
+        // The outside was one uplink no rule names: every IPv6 client reached the [::] proxy, eth0's too.
+        var v6 = IptablesSaveReader.Read("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i eth0 -p tcp -m tcp --dport 8080 -j DROP\nCOMMIT\n", "ip6tables-save", IpFamily.V6).Value!;
+
+        var outside = Assert.Single(ProxyPath.Of(Proxies.Listeners[1], Host(LabHost, v6)).Reaches, r => r.From is null);
+
+        Assert.Equal((true, "any interface but eth0"), (outside.Certain, outside.Via));
+        Assert.Null(Assert.Single(ProxyPath.Of(Proxies.Listeners[1], Host(LabHost, Ruleset.Empty(IpFamily.V6))).Reaches, r => r.From is null).Via);
+    }
+
     // docker-proxy as dockerd 20.10 runs it for a container without IPv6: both bindings to its IPv4 address.
     private static readonly ProxyListeners ToIpv4 = ProxyListingReader.Read(
         """

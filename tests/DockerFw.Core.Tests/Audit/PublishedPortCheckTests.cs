@@ -83,4 +83,12 @@ public sealed class PublishedPortCheckTests
             # must raise DFW510: nothing has 192.0.2.9 any more
             -A DOCKER ! -i bridge1 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 192.0.2.9:443
             """).ToString(), view: EngineView.TwoBridges()));
+
+    [Fact]
+    public void A_DNAT_on_the_uplink_alone_to_an_address_no_container_has_is_reported() =>
+        // Oracle F41's rest: the nat walk asked in on the model's dfw-uplink0 alone, which -i eth0 never meets.
+        Assert.Equal(["DFW510", "DFW512"], Codes(Check, new DockerHost(Dnat: """
+            # must raise DFW510: nothing has 192.0.2.9 any more, and connections in on eth0 are sent to it
+            -A DOCKER -i eth0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 192.0.2.9:443
+            """).ToString(), view: EngineView.TwoBridges()));
 }

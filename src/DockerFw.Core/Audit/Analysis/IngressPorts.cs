@@ -8,14 +8,16 @@ namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
 /// The service ports of swarm's routing mesh, found by what the rules do rather than by chain names:
-/// every new connection from outside (any client but the containers, any port) to every address the
+/// every new connection from outside (any client but the containers, any port, in on any interface that
+/// is no bridge and not loopback: <see cref="OutsideInterfaces"/>, oracle F41, so Docker's recipe
+/// <c>-i eth0 ! -s 192.168.1.1 -j DROP</c> is judged on eth0 and the answer is exact per interface) to every address the
 /// host may have (<see cref="HostModel.LocalAddresses"/>: DOCKER-INGRESS's hook is <c>--dst-type
 /// LOCAL</c>, and no address stands for the others), followed by the symbolic engine through every
 /// table towards docker_gwbridge; the connections a DNAT sends into docker_gwbridge's subnet (Docker's
 /// DOCKER-INGRESS sends them to the ingress sandbox, which IPVS then balances over the service's tasks)
 /// are the published ports, and the filter's verdict on them says whether they get in. Ports are
 /// grouped by their fate, so an open port beside a blocked one is not one partial range; a partial
-/// range says which clients and host addresses get in (<see cref="PortClientsOf"/>).
+/// range says which clients, host addresses and input interfaces get in (<see cref="PortClientsOf"/>).
 /// </summary>
 public static class IngressPorts
 {
@@ -32,12 +34,12 @@ public static class IngressPorts
         {
             var query = new ReachQuery(PacketPath.Forward)
             {
-                In = new InterfacePattern(HostModel.Uplink),
                 Out = new InterfacePattern(gwbridge.Bridge),
                 Protocol = Protocol.FromNumber(protocol),
                 State = ConntrackStates.New,
                 Opening = true,
-            }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside).With(Dimension.Dst, everyHost));
+            }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.Src, outside).With(Dimension.Dst, everyHost)
+                .With(Dimension.In, OutsideInterfaces.Of(space, inputs)));
             var result = SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, query);
             var nated = result.Regions.Select(r => (Region: r, To: DnatInto(inputs, r, subnet))).Where(x => x.To is not null).ToList();
             foreach (var group in nated.GroupBy(x => x.To!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))

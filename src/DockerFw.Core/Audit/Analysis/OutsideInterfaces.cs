@@ -12,11 +12,14 @@ namespace DockerFw.Core.Audit.Analysis;
 /// </summary>
 public static class OutsideInterfaces
 {
-    public static IntervalSet Of(PacketSpace space, AuditInputs inputs)
+    public static IntervalSet Of(PacketSpace space, AuditInputs inputs) => Of(space, inputs.View.Networks.Select(n => n.Bridge).OfType<string>());
+
+    /// <param name="bridges">Docker's bridges, of either family.</param>
+    public static IntervalSet Of(PacketSpace space, IEnumerable<string> bridges)
     {
         // Loopback only when the alphabet names it: an unnamed lo shares the "others" symbol, which
         // no rule tells apart from it and which the outside's packets do arrive on.
-        var inside = inputs.View.Networks.Select(n => n.Bridge).OfType<string>()
+        var inside = bridges
             .Aggregate(IntervalSet.Single((UInt128)space.Interfaces.NoInterface), (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
         if (space.Interfaces.SymbolOf("lo") is var lo && !space.Interfaces.IsOther(lo)) inside = inside.Union(IntervalSet.Single((UInt128)lo));
         return inside.Complement(space.MaxOf(Dimension.In));

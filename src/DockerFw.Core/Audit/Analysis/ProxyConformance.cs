@@ -61,7 +61,7 @@ public static class ProxyConformance
             if (forbidden.IsEmpty) continue;
             var (hosts, sources) = forbidden.Boxes.Aggregate((IntervalSet.Empty, IntervalSet.Empty),
                 (a, b) => (a.Item1.Union(b[Dimension.Dst]), a.Item2.Union(b[Dimension.Src])));
-            var by = reach.From is null ? "" : $", from {reach.Who} by the host's address";
+            var by = reach.From is null ? reach.Via is { } via ? $" via {via}" : "" : $", from {reach.Who} by the host's address";
             yield return new PublishDifference(publish, member, HostAddressText.Of(hosts, path.HostAddresses, family), PublishProof.Addresses(sources, family),
                 reach.Certain && path.Delivered == true ? true : null, false, [.. reach.Evidence, .. path.DeliveryEvidence])
             {

@@ -39,6 +39,12 @@ public sealed class ProxyHost
 
     public ProxyListeners Proxies { get; }
 
+    /// <summary>
+    /// The interfaces a client from outside may arrive on, in a space compiled here: every one that is
+    /// no Docker bridge (of either family) and not loopback (<see cref="OutsideInterfaces"/>, oracle F41).
+    /// </summary>
+    public IntervalSet OutsideIn(PacketSpace space) => OutsideInterfaces.Of(space, _networks.Select(n => n.Bridge).OfType<string>());
+
     /// <summary>A family's rules compiled for the proxy questions; null when that family's rules were not read.</summary>
     public (SymbolicRuleset Rules, HostModel Model, ImmutableArray<AuditedNetwork> Networks)? Of(IpFamily family)
     {

@@ -8,7 +8,8 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Core.Audit.Analysis;
 
 /// <summary>
-/// Clients that reach a docker-proxy listener: from outside (the uplink) or from the containers of
+/// Clients that reach a docker-proxy listener: from outside (in on any interface that is no bridge and
+/// not loopback, oracle F41) or from the containers of
 /// one network (by the host's address: Docker skips its DNAT for traffic from a bridge, so the proxy
 /// answers). <see cref="Packets"/> are NEW packets as they arrive, which INPUT accepts (or, when
 /// <see cref="Certain"/> is false, may accept) and no DNAT sends elsewhere.
@@ -20,6 +21,12 @@ public sealed record ProxyReach(AuditedNetwork? From, PacketSet Packets, bool Ce
     public IntervalSet Sources => Packets.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Src]));
 
     public IntervalSet Hosts => Packets.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dst]));
+
+    /// <summary>
+    /// For clients from outside whose answer differs by input interface: the interfaces they get in on
+    /// (<c>any interface but eth0</c>, <see cref="PortClientsOf.Interfaces"/>); null when every one's do.
+    /// </summary>
+    public string? Via { get; init; }
 }
 
 /// <summary>
@@ -61,18 +68,21 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
         // Every address the host may have, not the uplink's and the gateways' standing for them.
         var hosts = listener.OnEveryAddress ? model.LocalAddresses : IntervalSet.Single(listener.HostAddress);
         var protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp");
+        // Outside is every interface that is no bridge and not loopback (oracle F41), not one uplink no rule names.
+        var outside = host.OutsideIn(space);
         var reaches = ImmutableArray.CreateBuilder<ProxyReach>();
         foreach (var from in networks.Where(n => n.Subnet is not null).Prepend(null))
         {
             var query = new ReachQuery(PacketPath.Input)
             {
-                In = new InterfacePattern(from?.Bridge ?? HostModel.Uplink),
+                In = from is null ? null : new InterfacePattern(from.Bridge),
                 Source = from?.Subnet,
                 Protocol = protocol,
                 State = ConntrackStates.New,
                 Opening = true,
             };
-            var packets = query.ToPacketSet(space).Intersect(whole.With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
+            var packets = query.ToPacketSet(space).Intersect(whole.With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort))
+                .With(Dimension.In, from is null ? outside : space.Full(Dimension.In)));
             var result = SymbolicEngine.Reach(rules, PacketPath.Input, packets);
             foreach (var region in result.Regions.Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && !Translated(r, rules)))
                 reaches.Add(new ProxyReach(from, region.Packets, region.Verdict == ReachVerdict.Accept, Evidence(region, result, rules, "lets them in to docker-proxy")));
@@ -80,8 +90,16 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
 
         // The engine cuts packets at every rule; one fate by one rule per group of clients is one reach.
         var merged = reaches.GroupBy(r => (r.From, r.Certain, Key: string.Join(' ', r.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
-            .Select(g => g.First() with { Packets = g.Select(r => r.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)) });
+            .Select(g => g.First() with { Packets = g.Select(r => r.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)) })
+            .Select(r => r.From is null ? r with { Via = Via(r.Packets, outside, space) } : r);
         return new(listener, [.. merged], delivered, deliveryEvidence) { TargetNetwork = network, HostAddresses = model.LocalAddresses };
+    }
+
+    /// <summary>The input interfaces of some connections from outside in words, when they are not every outside interface.</summary>
+    internal static string? Via(PacketSet packets, IntervalSet outside, PacketSpace space)
+    {
+        var some = packets.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.In])).Intersect(outside);
+        return outside.IsSubsetOf(some) ? null : PortClientsOf.Interfaces(some, outside, space);
     }
 
     /// <summary>The proxy's own connection: from the host (the bridge's address) to the container, NEW, through OUTPUT.</summary>

@@ -79,7 +79,8 @@ public sealed class FabricCheck : IAuditCheck
         }
     }
 
-    // All or some of the question's new connections, with the sources and destinations of the part when only some.
+    // All or some of the question's new connections, with the sources, destinations and input interfaces
+    // (oracle F41: via eth0) of the part when only some.
     private static string Share(PacketSet part, FabricAnswer answer)
     {
         var whole = answer.Kept.Union(answer.Masqueraded).Union(answer.Blocked).Union(answer.Undecided);
@@ -87,7 +88,9 @@ public sealed class FabricCheck : IAuditCheck
         IntervalSet Side(PacketSet s, Dimension d) => s.Boxes.Aggregate(IntervalSet.Empty, (a, b) => a.Union(b[d]));
         var from = FlowText.Addresses(Side(part, Dimension.Src), Side(whole, Dimension.Src), IpFamily.V4);
         var to = FlowText.Addresses(Side(part, Dimension.Dst), Side(whole, Dimension.Dst), IpFamily.V4);
-        return "Some new connections" + (from is null ? "" : $" (from {from})") + (to is null ? "" : $" (to {to})");
+        var (partIn, wholeIn) = (Side(part, Dimension.In), Side(whole, Dimension.In));
+        var via = answer.Space is { } space && !wholeIn.IsSubsetOf(partIn) ? PortClientsOf.Interfaces(partIn, wholeIn, space) : null;
+        return "Some new connections" + (from is null ? "" : $" (from {from})") + (to is null ? "" : $" (to {to})") + (via is null ? "" : $" (via {via})");
     }
 
     private static Finding Undecided(string what, FabricAnswer answer, IEnumerable<string> networks) =>

@@ -27,16 +27,16 @@ public sealed class ProxyCheck : IAuditCheck
         {
             var listener = path.Listener;
             if (context.Policy?.Publishes.Any(p => ProxyConformance.Serves(listener, p)) == true) continue;
-            if (Restriction(listener, facts.Host) is not { } restriction) continue;
+            if (Restriction(listener, facts.Host) is not var (restriction, keptVia)) continue;
             var container = context.View.Containers.FirstOrDefault(c => c.Endpoints.Any(e =>
                 (listener.Target!.Family == IpFamily.V4 ? e.Ipv4 : e.Ipv6) == listener.Target.Address));
             var reaches = path.Reaches.Where(r => r.Certain).ToList();
             var who = string.Join("; ", reaches.Select(r => r.From is null
-                ? $"from outside, sources {PublishProof.Addresses(r.Sources, listener.Family)}"
+                ? $"from outside, sources {PublishProof.Addresses(r.Sources, listener.Family)}{(r.Via is { } via ? $" via {via}" : "")}"
                 : $"from {r.Who} to {HostAddressText.Of(r.Hosts, path.HostAddresses, listener.Family)}"));
             var name = container is null ? listener.Target!.ToString() : $"'{container.Name}'";
             yield return Finding.Of(FindingCodes.ProxyBypassesRestriction,
-                $"{listener.Protocol}/{listener.HostPort} of {name} is restricted on its forwarded way (the evidence's first rule keeps clients out), "
+                $"{listener.Protocol}/{listener.HostPort} of {name} is restricted on its forwarded way{(keptVia is { } kv ? $" via {kv}" : "")} (the evidence's first rule keeps clients out), "
                 + $"but docker-proxy also serves it on {listener.Endpoint}{facts.Known}: {who}. These connections reach the container through INPUT and the host's own connection, which FORWARD and DOCKER-USER never see. "
                 + $"Restrict the port in INPUT as well ({Input(listener)}), or run dockerd with \"userland-proxy\": false.",
                 reaches.Select(r => r.From?.Name).Append(path.TargetNetwork?.Name).OfType<string>().Distinct().Order(StringComparer.Ordinal),
@@ -47,10 +47,12 @@ public sealed class ProxyCheck : IAuditCheck
 
     /// <summary>
     /// The rule that keeps some NEW connections from outside to the port out of the container on the
-    /// forwarded way (after Docker's DNAT to the proxy's target, in the target's family); null when
-    /// every one gets in or the way cannot be followed.
+    /// forwarded way (after Docker's DNAT to the proxy's target, in the target's family), and the input
+    /// interfaces of the connections kept out when they are not every one (Docker's recipe on eth0:
+    /// oracle F41, asked in on every interface that is no bridge and not loopback); null when every
+    /// one gets in or the way cannot be followed.
     /// </summary>
-    private static Evidence? Restriction(ProxyListener listener, ProxyHost host)
+    private static (Evidence Rule, string? Via)? Restriction(ProxyListener listener, ProxyHost host)
     {
         if (listener.Target is not { } target || host.Of(target.Family) is not { } compiled) return null;
         var (rules, model, networks) = compiled;
@@ -63,20 +65,21 @@ public sealed class ProxyCheck : IAuditCheck
             : model.LocalAddresses.Subtract(loopback);
         var query = new ReachQuery(PacketPath.Forward)
         {
-            In = new InterfacePattern(HostModel.Uplink),
             Out = new InterfacePattern(network.Bridge),
             Protocol = Protocol.TryParse(listener.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
             State = ConntrackStates.New,
             Opening = true,
         };
+        var outside = host.OutsideIn(rules.Space);
         var packets = query.ToPacketSet(rules.Space).Intersect(rules.Space.Whole()
-            .With(Dimension.Dst, bound).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
+            .With(Dimension.In, outside).With(Dimension.Dst, bound).With(Dimension.Dport, IntervalSet.Single((UInt128)listener.HostPort)));
         var result = SymbolicEngine.Reach(rules, PacketPath.Forward, packets);
         // Only when Docker's DNAT does send some of them to the container is the port published that way at all.
         if (!result.Regions.Any(r => r.Verdict == ReachVerdict.Accept && PublishProof.DnatsTo(r, rules.Source, target.Address))) return null;
-        var kept = result.Regions.FirstOrDefault(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !r.Packets.IsEmpty);
-        if (kept is null) return null;
-        return EvidenceOf.Deciding(kept) is { } rule ? EvidenceOf.Rule(rules.Source, rule, "keeps clients out of the forwarded way") : null;
+        var blocked = result.Regions.Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !r.Packets.IsEmpty).ToList();
+        if (blocked.Count == 0 || EvidenceOf.Deciding(blocked[0]) is not { } rule) return null;
+        var via = ProxyPath.Via(blocked.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets)), outside, rules.Space);
+        return (EvidenceOf.Rule(rules.Source, rule, "keeps clients out of the forwarded way"), via);
     }
 
     private static string Input(ProxyListener listener)

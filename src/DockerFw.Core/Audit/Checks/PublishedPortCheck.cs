@@ -96,7 +96,7 @@ public sealed class PublishedPortCheck : IAuditCheck
     }
 
     /// <summary>
-    /// The DNAT rules new connections from outside meet (a symbolic pass over the nat table), whose
+    /// The DNAT rules new connections from outside (in on any interface that is no bridge) meet (a symbolic pass over the nat table), whose
     /// target no container has. Only with the Engine's data: an inferred view takes its containers
     /// from those very rules.
     /// </summary>
@@ -110,8 +110,10 @@ public sealed class PublishedPortCheck : IAuditCheck
         // DNAT happens in PREROUTING, which both paths share; the input path spares the walk nat
         // POSTROUTING, where every network's masquerade rule would cut the packets by source and
         // output interface (N x N regions, most of the audit's time on a host with many networks).
-        var query = new ReachQuery(PacketPath.Input) { In = new InterfacePattern(HostModel.Uplink), State = ConntrackStates.New };
-        var dnats = SymbolicEngine.Reach(nat, query).Regions.SelectMany(r => r.Rules).Distinct()
+        // In on every interface that is no bridge and not loopback (oracle F41): a DNAT on -i eth0 is met.
+        var query = new ReachQuery(PacketPath.Input) { State = ConntrackStates.New }.ToPacketSet(nat.Space)
+            .Intersect(nat.Space.Whole().With(Dimension.In, OutsideInterfaces.Of(nat.Space, inputs)));
+        var dnats = SymbolicEngine.Reach(nat, PacketPath.Input, query).Regions.SelectMany(r => r.Rules).Distinct()
             .Select(r => (Rule: r, Target: EvidenceOf.Source(inputs.Ruleset, r)?.Target as DnatTarget))
             .Where(d => d.Target?.To?.First is { } to && inputs.ContainerAt(to) is null);
         foreach (var (rule, target) in dnats)

@@ -71,9 +71,10 @@ public sealed record FabricReport(FlannelFacts? Flannel, WeaveFacts? Weave)
         var anywhere = IntervalSet.Range(0, IpFamily.V4.AllOnes()).Subtract(Range(AddressMask.FromPrefix(IpFamily.V4, 0xE0000000, 3)));
         var fromDocker = inputs.Networks.Where(n => n.Bridge != WeaveConfig.Bridge && n.Subnet is not null)
             .Select(n => new WeaveEntry(n.Name, probe.Forward(n.Bridge, WeaveConfig.Bridge, Containers(n), anywhere)));
-        // Another host reaches an exposed subnet through this one: from the uplink, from any address outside it.
+        // Another host reaches an exposed subnet through this one: in on any interface that is no bridge
+        // (oracle F41: not one uplink no rule names), from any address outside it.
         var exposed = config.Exposed.Select(cidr => new WeaveEntry(cidr.ToString(),
-            probe.Forward(HostModel.Uplink, WeaveConfig.Bridge, anywhere.Subtract(Range(cidr)), Range(cidr))));
+            probe.FromOutside(WeaveConfig.Bridge, anywhere.Subtract(Range(cidr)), Range(cidr))));
         return new WeaveFacts(config, [.. fromDocker], [.. exposed]);
     }
 

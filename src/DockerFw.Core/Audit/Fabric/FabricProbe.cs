@@ -23,6 +23,9 @@ public sealed record FabricAnswer(
     ImmutableArray<string> Doubts)
 {
     public bool AllBlocked => Kept.IsEmpty && Masqueraded.IsEmpty && Undecided.IsEmpty && !Blocked.IsEmpty;
+
+    /// <summary>The space the answer's packets are in: for naming a part's input interfaces (<see cref="Analysis.PortClientsOf.Interfaces"/>).</summary>
+    public PacketSpace? Space { get; init; }
 }
 
 /// <summary>
@@ -41,6 +44,23 @@ public sealed class FabricProbe(AuditInputs inputs, IEnumerable<string> devices)
         var ins = inDevice is null
             ? outs.Union(IntervalSet.Single((UInt128)space.Interfaces.NoInterface)).Complement(space.MaxOf(Dimension.In))
             : space.Interfaces.Matching(new InterfacePattern(inDevice));
+        return Forward(ins, outs, sources, destinations);
+    }
+
+    /// <summary>
+    /// New connections from another host into <paramref name="outDevice"/>: in on every interface that
+    /// is no Docker bridge, not loopback and not the device itself (<see cref="OutsideInterfaces"/>,
+    /// oracle F41), so a rule on the host's uplink (<c>-i eth0</c>) is judged per interface.
+    /// </summary>
+    public FabricAnswer FromOutside(string outDevice, IntervalSet sources, IntervalSet destinations)
+    {
+        var outs = _rules.Space.Interfaces.Matching(new InterfacePattern(outDevice));
+        return Forward(OutsideInterfaces.Of(_rules.Space, inputs).Subtract(outs), outs, sources, destinations);
+    }
+
+    private FabricAnswer Forward(IntervalSet ins, IntervalSet outs, IntervalSet sources, IntervalSet destinations)
+    {
+        var space = _rules.Space;
         var box = space.Whole().With(Dimension.In, ins).With(Dimension.Out, outs)
             .With(Dimension.Src, sources).With(Dimension.Dst, destinations).With(Dimension.State, RuleCompiler.States(ConntrackStates.New))
             // A packet arrives from a veth or a tunnel unmarked: only the host's own rules mark it (kube-proxy's
@@ -60,7 +80,8 @@ public sealed class FabricProbe(AuditInputs inputs, IEnumerable<string> devices)
             [.. nated.Select(r => EvidenceOf.Rule(inputs.Ruleset, NatRule(r)!, "rewrites the source")).Distinct()],
             [.. blocked.Select(r => Decided(r, "blocks")).Distinct()],
             [.. maybe.SelectMany(r => r.Doubts).Distinct()
-                .Select(d => $"{EvidenceOf.Rule(inputs.Ruleset, d, "").Text}: {result.DoubtReasons.GetValueOrDefault(d) ?? "undecidable"}")]);
+                .Select(d => $"{EvidenceOf.Rule(inputs.Ruleset, d, "").Text}: {result.DoubtReasons.GetValueOrDefault(d) ?? "undecidable"}")])
+        { Space = space };
     }
 
     /// <summary>The SNAT or MASQUERADE on the region's way (nat decides once: the last one met).</summary>

@@ -63,6 +63,20 @@ public sealed class WeaveFactsTests
     }
 
     [Fact]
+    public void A_drop_on_the_uplink_turns_the_exposed_subnet_away_on_that_interface_and_says_so()
+    {
+        // Oracle F41's rest: asked in on the model's dfw-uplink0 alone, which no rule names, the exposed
+        // subnet was let in from everywhere (no DFW281) though no other host reaches it through eth0.
+        var dump = FabricHost.Dump("weave-2.8").Replace("-A FORWARD -i docker0 -o weave -j DROP\n",
+            "-A FORWARD -i eth0 -o weave -j DROP\n-A FORWARD -i docker0 -o weave -j DROP\n", StringComparison.Ordinal);
+
+        var finding = Assert.Single(Findings(dump), f => f.Code.Code == "DFW281");
+        Assert.Contains("but some new connections (via eth0) from outside into it are turned away", finding.Message, StringComparison.Ordinal);
+        Assert.Equal("-A FORWARD -i eth0 -o weave -j DROP", Assert.Single(finding.Evidence).Text);
+        Assert.False(Report(dump).Weave!.Exposed.Single().Answer.Kept.IsEmpty);
+    }
+
+    [Fact]
     public void With_the_policy_controller_what_enters_weave_rests_on_ipsets_the_dump_does_not_hold_and_is_said_undecided()
     {
         var findings = Findings(FabricHost.Dump("weave-2.8-npc"));

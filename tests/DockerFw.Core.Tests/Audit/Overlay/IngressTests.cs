@@ -76,6 +76,28 @@ public sealed class IngressTests
     }
 
     [Fact]
+    public void Dockers_recipe_on_the_uplink_keeps_every_client_but_one_out_of_the_service_port_on_that_interface()
+    {
+        // Oracle F41's rest: the mesh's connections were asked in on the model's dfw-uplink0 alone, which
+        // no rule names: "open", though on eth0 only 192.168.1.1 gets in.
+        var dump = IngressHost.Dump("-A DOCKER-USER -i eth0 ! -s 192.168.1.1/32 -j DROP");
+        var port = Assert.Single(Facts(dump).IngressPorts);
+
+        Assert.Equal(("partial", new PortClients(null, null) { KeptOut = "from any client but 192.168.1.1 via eth0" }), (port.Verdict, port.Partial));
+        var finding = Assert.Single(Findings(dump));
+        Assert.Contains("keeps some new connections from outside out: it lets them in except from any client but 192.168.1.1 via eth0", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_drop_of_the_service_port_in_on_the_uplink_leaves_it_reached_via_every_other_interface()
+    {
+        var dump = IngressHost.Dump("-A DOCKER-USER -i eth0 -p tcp -m tcp --dport 8080 -j DROP");
+        var port = Assert.Single(Facts(dump).IngressPorts);
+
+        Assert.Equal(("partial", new PortClients(null, null) { Interfaces = "any interface but eth0" }), (port.Verdict, port.Partial));
+    }
+
+    [Fact]
     public void Two_service_ports_side_by_side_are_each_judged_by_their_own_fate()
     {
         // One range 8080-8081 used to be "partial" when 8080 was open and 8081 blocked.
