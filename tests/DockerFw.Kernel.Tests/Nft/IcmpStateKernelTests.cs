@@ -55,7 +55,7 @@ public sealed class IcmpStateKernelTests
             try: data, peer = s.recvfrom(2048)
             except socket.timeout: continue
             icmp = data if six else data[(data[0] & 15) * 4:]
-            if peer[0] == dst and icmp[0] == (129 if six else 0) and icmp[4:6] == body[:2]: sys.exit(0)
+            if peer[0] == dst and icmp[0] == {8: 0, 13: 14, 128: 129}[kind] and icmp[4:6] == body[:2]: sys.exit(0)
         sys.exit(1)
         """;
 
@@ -102,6 +102,42 @@ public sealed class IcmpStateKernelTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    // Only ICMP's timestamp requests pass inside bridge1; their replies (14) die with the rest of ICMP.
+    private const string TimestampsOnly = """
+        table inet tsguard {
+            chain forward {
+                type filter hook forward priority -1; policy accept;
+                iifname "bridge1" oifname "bridge1" icmp type timestamp-request accept
+                iifname "bridge1" oifname "bridge1" meta l4proto icmp drop
+            }
+        }
+        """;
+
+    /// <summary>
+    /// The replies of ICMP's timestamp request are timestamp replies (14), not requests (13): a rule set
+    /// that lets the requests through and drops every other ICMP type answers no timestamp, which the
+    /// container matrix must call one-way. Mirrored as requests, their replies passed by the rule for 13
+    /// (oracle F39's left).
+    /// </summary>
+    [KernelFact]
+    public void A_timestamp_request_whose_replies_are_dropped_is_unanswered_and_one_way()
+    {
+        using var host = new NftHost(Layout, [new NftBridge("bridge1", "192.0.2.1/24", [("web", NftHost.Web, ["80"]), ("db", NftHost.Db, [])])], NftHost.DockerJson);
+        Assert.True(Answered(host, NftHost.Web, 13), "web's kernel answers db's timestamp request");
+
+        host.Nft(TimestampsOnly);
+
+        Assert.False(Answered(host, NftHost.Web, 13), "the timestamp reply is dropped");
+        var audit = JsonDocument.Parse(host.Dockerfw("", "audit", "--format", "json", "--containers").Out).RootElement;
+        var entry = audit.GetProperty("containers_reachability").EnumerateArray()
+            .Single(e => e.GetProperty("from_address").GetString() == NftHost.Db && e.GetProperty("to_address").GetString() == NftHost.Web);
+        var icmp = Assert.Single(entry.GetProperty("flows").EnumerateArray(), f => f.GetProperty("protocol").GetString() == "icmp");
+        Assert.Equal("one-way", icmp.GetProperty("kind").GetString());
+    }
+
+    private static bool Answered(NftHost host, string to, int type) =>
+        Processes.Run("ip", ["netns", "exec", host.Ns("db"), "python3", "-c", Send, to, type.ToString(System.Globalization.CultureInfo.InvariantCulture), "answer"]).ExitCode == 0;
 
     private static bool Pings(NftHost host, string to) =>
         Processes.Run("ip", ["netns", "exec", host.Ns("db"), "python3", "-c", Send, to, to.Contains(':') ? "128" : "8", "answer"]).ExitCode == 0;
