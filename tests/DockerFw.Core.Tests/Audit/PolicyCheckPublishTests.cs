@@ -92,6 +92,39 @@ public sealed class PolicyCheckPublishTests
         Assert.DoesNotContain(Findings(Applied(FromOffice), FromOffice), f => f.Code.Code == "DFW902");
     }
 
+    [Fact]
+    public void An_accept_of_the_uplink_above_docker_user_is_found_and_refused_via_that_interface()
+    {
+        // Oracle F41: the judge asked one uplink no rule names, so an admin's accept of eth0 before
+        // FORWARD's jump to DOCKER-USER (corpus docker20.10-sim-forward-accept-above-docker-user) went
+        // unseen, and the proof passed a plan that leaves the port open via eth0.
+        var applied = Applied(FromOffice).Replace("-A FORWARD -j DOCKER-USER", "-A FORWARD -i eth0 -j ACCEPT\n-A FORWARD -j DOCKER-USER", StringComparison.Ordinal);
+
+        var open = Assert.Single(Findings(applied, FromOffice), f => f.Code.Code == "DFW902");
+        var refusal = Assert.Single(PublishProof.Check(AuditFixture.Read(applied, "iptables-save"), Resolve(FromOffice)));
+
+        Assert.StartsWith("tcp/8080 on any address of the host from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255 via eth0: new connections reach 'web'", open.Message, StringComparison.Ordinal);
+        Assert.Contains(open.Evidence, e => e is { Chain: "FORWARD", Rule: 1, Role: "accepts" });
+        Assert.Contains("from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255 via eth0 reaches 'web'", refusal.Message, StringComparison.Ordinal);
+        Assert.Matches(@"\(decided by filter/FORWARD#1 \(line \d+\): -A FORWARD -i eth0 -j ACCEPT\)", refusal.Message);
+    }
+
+    [Fact]
+    public void Docker_s_recipe_on_the_uplink_is_found_keeping_allowed_sources_out_via_that_interface_alone()
+    {
+        // Docker's documented recipe (-I DOCKER-USER -i ext_if ! -s 192.168.1.1 -j DROP), behind the
+        // policy's jump: the office's other clients are kept out on eth0, and only there.
+        var applied = Applied(FromOffice).Replace("-A DOCKER-USER -j DOCKERFW-POLICY",
+            "-A DOCKER-USER -j DOCKERFW-POLICY\n-A DOCKER-USER -i eth0 ! -s 192.0.2.7/32 -j DROP", StringComparison.Ordinal);
+
+        var blocked = Assert.Single(Findings(applied, FromOffice));
+        var refusal = Assert.Single(PublishProof.Check(AuditFixture.Read(applied, "iptables-save"), Resolve(FromOffice)));
+
+        Assert.Equal("DFW903", blocked.Code.Code);
+        Assert.StartsWith("tcp/8080 on any address of the host from 192.0.2.0-192.0.2.6, 192.0.2.8-192.0.2.255 via eth0: new connections do not reach 'web'", blocked.Message, StringComparison.Ordinal);
+        Assert.Contains("from 192.0.2.0-192.0.2.6, 192.0.2.8-192.0.2.255 via eth0 does not reach 'web'", refusal.Message, StringComparison.Ordinal);
+    }
+
     private static List<Finding> Findings(Ruleset rules, string policy) =>
         [.. Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost, HostSettings.Unknown) { Policy = Resolve(policy) }, [new PolicyCheck()]).Findings];
 

@@ -90,6 +90,24 @@ public sealed class PolicyPlannerTests
             Assert.Single(result.Diagnostics).Render());
     }
 
+    [Fact]
+    public void A_published_port_an_accept_of_the_uplink_above_docker_user_keeps_open_is_refused_naming_the_interface_and_the_rule()
+    {
+        // Oracle F41 (corpus docker20.10-sim-forward-accept-above-docker-user): the admin's rule runs
+        // before FORWARD's jump to DOCKER-USER, where the plan's rules are, and a plan moves only
+        // Docker's own rules out of the way; the proof asked one uplink no rule names and passed.
+        var text = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"))
+            .Replace("-A FORWARD -j DOCKER-USER", "-A FORWARD -i eth0 -j ACCEPT\n-A FORWARD -j DOCKER-USER", StringComparison.Ordinal);
+        var host = IptablesSaveReader.Read(text, "iptables-save", IpFamily.V4).Value!;
+
+        var result = PolicyPlanner.Plan(host, Resolve("publish web tcp/8080 from 192.0.2.0/24"));
+
+        Assert.Null(result.Value);
+        Assert.Equal(
+            $"p.policy:1:1: error: expected the host to satisfy the policy after the plan, but tcp/8080 on any address of the host from 0.0.0.0-192.0.1.255, 192.0.3.0-255.255.255.255 via eth0 reaches 'web' ({Address("web", "frontend")}:80), but the policy says it does not (decided by filter/FORWARD#1 (line 10): -A FORWARD -i eth0 -j ACCEPT) [DFW831]",
+            Assert.Single(result.Diagnostics).Render());
+    }
+
     // The hole lets the first packet through; its replies get back only where the hole holds them too:
     // a DNS answer to a query from source port 53, every reply of "! -p tcp"; an echo request's reply
     // (type 0) is not in "--icmp-type 8", so that pair is one-way.

@@ -115,9 +115,10 @@ public sealed class PolicyCheck : IAuditCheck
             ? "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that blocks them (see the evidence)."
             : "Apply the policy again (dockerfw apply --policy FILE), or remove the rule that lets them in (see the evidence).");
         var via = difference.Through is null ? "" : " " + difference.Through;
+        var arriving = difference.Interfaces is { } interfaces ? $" via {interfaces}" : "";
         return Finding.Of(
             difference.Allowed ? FindingCodes.PolicyAllowedBlocked : FindingCodes.PolicyForbiddenReachable,
-            $"{prefix}{binding.Protocol}/{binding.HostPort} on {difference.Hosts} from {difference.Sources}: new connections {actual} '{member.Container.Name}' ({binding.ContainerPort}/{binding.Protocol} on '{member.Network.Name}'){via}, but the policy {policy.File} publishes it {(difference.Allowed ? "" : "only ")}{restriction}. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
+            $"{prefix}{binding.Protocol}/{binding.HostPort} on {difference.Hosts} from {difference.Sources}{arriving}: new connections {actual} '{member.Container.Name}' ({binding.ContainerPort}/{binding.Protocol} on '{member.Network.Name}'){via}, but the policy {policy.File} publishes it {(difference.Allowed ? "" : "only ")}{restriction}. {remedy.Replace("FILE", policy.File, StringComparison.Ordinal)}",
             [member.Network.Name],
             [member.Container.Name],
             difference.Evidence);

@@ -10,7 +10,10 @@ namespace DockerFw.Core.Policy.Judging;
 /// <summary>
 /// The one judge of a policy's <c>publish ... on|from</c> restrictions, for <c>audit --policy</c>
 /// and the plan's proof alike: every new connection from outside to the host port, from any source,
-/// followed by the symbolic engine through Docker's DNAT. From an allowed source (on an allowed host
+/// followed by the symbolic engine through Docker's DNAT, in on every interface from outside (every one
+/// that is no Docker bridge and not loopback: <see cref="OutsideInterfaces"/>, oracle F41; a rule naming
+/// the host's uplink, as Docker's <c>DOCKER-USER</c> recipe does, is judged, and a verdict's packets say
+/// which interfaces differ). From an allowed source (on an allowed host
 /// address) it must reach the container; from any other it must not. The host addresses are the
 /// port's bound address, else every address the host may have (a dump does not say which are the
 /// host's: all but the containers'), not one standing for the rest, which a rule naming another
@@ -22,7 +25,9 @@ internal static class PublishJudge
 {
     /// <param name="possibleHosts">Every address the host may have (<see cref="PossibleHosts"/>, or the audit's host model's).</param>
     /// <param name="rulesFor">The ruleset to judge in, given the host addresses the judge asks about (the plan's proof makes them local).</param>
-    public static ImmutableArray<PublishVerdict> Judge(ResolvedPolicy policy, IpFamily family, IntervalSet possibleHosts, Func<IntervalSet, SymbolicRuleset> rulesFor)
+    /// <param name="outside">The interfaces a packet from outside may arrive on, in a ruleset's space (<see cref="Outside"/>, or the audit's <see cref="OutsideInterfaces"/>).</param>
+    public static ImmutableArray<PublishVerdict> Judge(ResolvedPolicy policy, IpFamily family, IntervalSet possibleHosts, Func<IntervalSet, SymbolicRuleset> rulesFor,
+        Func<PacketSpace, IntervalSet> outside)
     {
         var verdicts = ImmutableArray.CreateBuilder<PublishVerdict>();
         foreach (var publish in policy.Publishes)
@@ -35,7 +40,8 @@ internal static class PublishJudge
             var members = policy.Members.Where(m => m.Container.Id == publish.Container.Id && m.AddressOf(family) is not null).ToList();
             if (members.Count == 0) continue;
             var rules = rulesFor(hosts);
-            var walks = members.Select(m => Walk(rules, publish, m, hosts)).ToList();
+            var inOn = outside(rules.Space);
+            var walks = members.Select(m => Walk(rules, publish, m, hosts, inOn)).ToList();
             verdicts.AddRange(Differences(walks, publish, listed, rules.Space));
         }
 
@@ -57,22 +63,36 @@ internal static class PublishJudge
         return possible.Subtract(IntervalSet.FromValues(policy.Members.Select(m => m.AddressOf(family)).OfType<UInt128>()));
     }
 
+    /// <summary>
+    /// The interfaces a packet from outside may arrive on where no audit's inputs are at hand (the plan's
+    /// proof): every symbol of the space but the policy's bridges (every bridge network of Docker's
+    /// view, as <see cref="OutsideInterfaces"/> takes them), loopback when a rule names it, and the
+    /// missing interface. The audit asks <see cref="OutsideInterfaces"/>, which answers the same over its view.
+    /// </summary>
+    public static IntervalSet Outside(PacketSpace space, ResolvedPolicy policy)
+    {
+        var inside = policy.Bridges.Select(b => b.Bridge).OfType<string>()
+            .Aggregate(IntervalSet.Single((UInt128)space.Interfaces.NoInterface), (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
+        if (space.Interfaces.SymbolOf("lo") is var lo && !space.Interfaces.IsOther(lo)) inside = inside.Union(IntervalSet.Single((UInt128)lo));
+        return inside.Complement(space.MaxOf(Dimension.In));
+    }
+
     /// <summary>One endpoint's walk: new connections to the host port leaving by its bridge, and those that reach its address.</summary>
     private sealed record MemberWalk(ContainerOnNetwork Member, ReachResult Result, SymbolicRuleset Rules, PacketSet Reached, bool PublishedTo);
 
-    private static MemberWalk Walk(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts)
+    private static MemberWalk Walk(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet outside)
     {
         var space = rules.Space;
         var binding = publish.Binding;
         var query = new ReachQuery(PacketPath.Forward)
         {
-            In = new InterfacePattern(HostModel.Uplink),
             Out = new InterfacePattern(member.Network.Bridge!),
             Protocol = Protocol.TryParse(binding.Protocol, out var p) ? p! : new Protocol(Protocol.Tcp, "tcp"),
             State = ConntrackStates.New,
             Opening = true,
         };
         var packets = query.ToPacketSet(space).Intersect(space.Whole()
+            .With(Dimension.In, outside)
             .With(Dimension.Dst, hosts)
             .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value)));
         var container = member.AddressOf(space.Family)!.Value;
