@@ -106,4 +106,45 @@ public class LargeDumpReadingTests
         Assert.Null(result.Value);
         Assert.Single(result.Diagnostics);
     }
+
+    [Fact]
+    public void A_dump_of_many_blocks_bound_on_a_second_core_while_it_is_read_gives_what_one_pass_gives()
+    {
+        // The second core binds a block's lines once the first pass has left the block, while it reads the next ones:
+        // here blocks of every size (some shorter than a batch, some longer), each declaring a chain between its rules,
+        // jumping to a chain only a later block of the same table declares, failing lines, a block cut short by the
+        // next '*' and a skipped table, so every answer depends on which lines were read before which.
+        var dump = new StringBuilder();
+        for (var block = 0; block < 80; block++)
+        {
+            dump.Append(block % 9 == 4 ? "*bogus\n-A X -j Y\nCOMMIT\n" : "");
+            dump.Append("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+            var rules = 7 + block * 37 % 400;
+            for (var i = 0; i < rules; i++)
+            {
+                if (i == rules / 2) dump.Append($":MID{block} - [0:0]\n");
+                dump.Append((i % 6) switch
+                {
+                    0 => $"-A MID{block} -s 10.{block}.{i / 256 % 256}.{i % 256} -j RETURN",
+                    1 => $"-A INPUT -p tcp -m tcp --dport {i + 1} -j MID{block}",
+                    2 => $"-A FORWARD -j MID{block + 1}",
+                    3 => i % 5 == 0 ? "-A INPUT --bogus -j DROP" : $"-A OUTPUT -d 10.2.{block}.{i % 256} -j ACCEPT",
+                    4 => $"[{i}:{block}] -A INPUT -m comment --comment \"b {block}\" -j ACCEPT",
+                    _ => $"-A FORWARD -i br-{block}-{i} ! -o docker0 -j DROP",
+                }).Append('\n');
+            }
+
+            dump.Append(block % 13 == 6 ? "" : "COMMIT\n");
+        }
+
+        var text = dump.ToString();
+
+        var oneThread = IptablesSaveReader.Read(text, "blocks", family: null, parallelFrom: int.MaxValue);
+        var twoThreads = IptablesSaveReader.Read(text, "blocks", family: null, parallelFrom: 0);
+
+        Assert.Contains(oneThread.Diagnostics, d => d.Render().Contains("MID1", StringComparison.Ordinal));
+        Assert.Contains(oneThread.Diagnostics, d => d.Render().Contains("bogus", StringComparison.Ordinal));
+        Assert.Equal(oneThread.Diagnostics.Select(d => d.Render()), twoThreads.Diagnostics.Select(d => d.Render()));
+        Assert.Equal(IptablesSaveWriter.Write(oneThread.Value!), IptablesSaveWriter.Write(twoThreads.Value!));
+    }
 }

@@ -8,9 +8,12 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <summary>
 /// Binds the rule lines the first pass found, in batches of <see cref="BindingBatch.Size"/> lines, on
 /// this thread and (for a large dump) a second core, and hands the batches back strictly in their order.
-/// A line's binding needs only its text, its table's chains declared on earlier lines (all read by
-/// then) and per-thread buffers; what it changes in the table (the rule's place, its jumps) is left
-/// in the batch for the merge. So the model and the diagnostics are those of binding line by line.
+/// A line's binding needs only its text, its table's chains declared on earlier lines (all read once the
+/// first pass has left the table) and per-thread buffers; what it changes in the table (the rule's place,
+/// its jumps) is left in the batch for the merge. So the model and the diagnostics are those of binding
+/// line by line. The second core starts while the first pass still reads: a batch is its once every line
+/// of it lies in a table the first pass has left (<see cref="Publish"/>), so a dump of many blocks is bound
+/// as it is read, and the thread's own start is paid meanwhile.
 /// </summary>
 internal sealed class BindingPass : IDisposable
 {
@@ -27,8 +30,13 @@ internal sealed class BindingPass : IDisposable
 
     private readonly string text;
     private readonly string fileName;
-    private readonly IReadOnlyList<ReadStep> steps;
-    private readonly int total;
+    private readonly ReadSteps steps;
+    private readonly object gate = new();
+
+    // Steps the second core may bind (every one in a table the first pass has left), and the batches in all once it
+    // has ended (-1 before): both written under the gate, read by the helper under it.
+    private int published;
+    private int total = -1;
     private readonly BindingBatch[] slots = new BindingBatch[Window];
     private readonly SemaphoreSlim window = new(Window);
     private readonly CancellationTokenSource stop = new();
@@ -37,17 +45,16 @@ internal sealed class BindingPass : IDisposable
     private int next;
     private volatile Exception? failure;
 
-    public BindingPass(string text, string fileName, IpFamily family, IReadOnlyList<ReadStep> steps, bool twoCores)
+    public BindingPass(string text, string fileName, IpFamily family, ReadSteps steps, bool twoCores)
     {
         this.text = text;
         this.fileName = fileName;
         this.steps = steps;
-        total = (steps.Count + BindingBatch.Size - 1) / BindingBatch.Size;
         for (var i = 0; i < Window; i++) slots[i] = new BindingBatch();
         // About one distinct token per 50-150 characters on the benchmark's shapes (docs/performance.md), half of them on each core.
         var capacity = text.Length / (twoCores ? 128 : 64);
         own = new Binding(family, capacity);
-        if (twoCores && total > 1)
+        if (twoCores)
         {
             // A thread of its own, not the thread pool's: the pool's start (its gate thread, its queues) is paid by
             // every run that binds on two cores, and the helper runs for the whole read anyway.
@@ -56,7 +63,32 @@ internal sealed class BindingPass : IDisposable
         }
     }
 
-    /// <summary>The bound batches in their order; a batch is valid until the next one is asked for.</summary>
+    /// <summary>
+    /// Called by the first pass where it leaves a table block: every step so far may be bound. Wakes the second
+    /// core only where a whole batch more is ready.
+    /// </summary>
+    public void Publish()
+    {
+        if (helper is null || steps.Count / BindingBatch.Size == published / BindingBatch.Size) return;
+        lock (gate)
+        {
+            published = steps.Count;
+            Monitor.PulseAll(gate);
+        }
+    }
+
+    /// <summary>Called once the first pass has ended: every step is known.</summary>
+    public void Finish()
+    {
+        lock (gate)
+        {
+            published = steps.Count;
+            total = (steps.Count + BindingBatch.Size - 1) / BindingBatch.Size;
+            Monitor.PulseAll(gate);
+        }
+    }
+
+    /// <summary>The bound batches in their order (after <see cref="Finish"/>); a batch is valid until the next one is asked for.</summary>
     public IEnumerable<BindingBatch> Batches()
     {
         for (var k = 0; k < total; k++)
@@ -95,7 +127,7 @@ internal sealed class BindingPass : IDisposable
             {
                 window.Wait(stop.Token);
                 var taken = Interlocked.Increment(ref next) - 1;
-                if (taken >= total) return;
+                if (!Published(taken)) return;
                 Bind(taken, binding);
             }
         }
@@ -110,9 +142,25 @@ internal sealed class BindingPass : IDisposable
         }
     }
 
+    /// <summary>Waits until batch <paramref name="index"/> may be bound; false when there is no such batch (or the read stopped).</summary>
+    private bool Published(int index)
+    {
+        lock (gate)
+        {
+            while (total < 0 && (index + 1) * BindingBatch.Size > published)
+            {
+                if (stop.IsCancellationRequested) return false;
+                Monitor.Wait(gate);
+            }
+
+            return total < 0 || index < total;
+        }
+    }
+
     private void Bind(int index, Binding binding)
     {
         var batch = slots[index % Window];
+        // Whole batches only until the first pass ends (Published), so the count read here is that batch's own.
         batch.Start(index * BindingBatch.Size, Math.Min(BindingBatch.Size, steps.Count - index * BindingBatch.Size));
         binding.View.StartBatch(batch.Notes);
         for (var i = 0; i < batch.Count; i++)
@@ -128,6 +176,7 @@ internal sealed class BindingPass : IDisposable
     public void Dispose()
     {
         stop.Cancel();
+        lock (gate) Monitor.PulseAll(gate);
         // The helper ends by itself once every batch is taken; cancelled, it ends at its next wait.
         helper?.Join();
 

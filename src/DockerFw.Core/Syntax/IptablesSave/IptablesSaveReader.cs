@@ -9,7 +9,8 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <remarks>
 /// Three steps: one pass over the lines reads everything but the rules (tables, chain lines, COMMIT,
 /// comments) and notes where each rule line is; the rule lines are bound in batches, on two cores for a
-/// large dump (<see cref="BindingPass"/>), each against the chains declared on earlier lines; a merge
+/// large dump (<see cref="BindingPass"/>: the second core starts on a table's lines once the first pass has
+/// left the table), each against the chains declared on earlier lines; a merge
 /// takes the batches in order, puts each rule in its chain, runs each block's COMMIT checks once its
 /// rules are in, and lays the diagnostics out in line order. The result is that of one pass, line by line.
 /// </remarks>
@@ -27,18 +28,19 @@ public static class IptablesSaveReader
     {
         var resolved = family ?? HeaderFacts.SniffFamily(text) ?? IpFamily.V4;
         var early = new List<Diagnostic>();
-        var steps = new List<ReadStep>(text.AsSpan().Count('\n') + 1);
+        var steps = new ReadSteps(text.AsSpan().Count('\n') + 1);
         var facts = new HeaderFacts();
         var countersProblems = new List<(Diagnostic Error, Diagnostic? Warning)>();
-        var complete = ReadLines(text, fileName, early, steps, facts, countersProblems);
-
-        var diagnostics = new List<Diagnostic>(early.Count);
+        var diagnostics = new List<Diagnostic>();
         var tables = ImmutableArray.CreateBuilder<Table>();
         var sawCounters = false;
         var copied = 0;
+        bool complete;
         var twoCores = text.Length >= parallelFrom && Environment.ProcessorCount >= 2;
         using (var pass = new BindingPass(text, fileName, resolved, steps, twoCores))
         {
+            complete = ReadLines(text, fileName, early, steps, facts, countersProblems, pass);
+            pass.Finish();
             foreach (var batch in pass.Batches())
             {
                 for (var i = 0; i < batch.Count; i++)
@@ -79,8 +81,8 @@ public static class IptablesSaveReader
     /// The first pass: every line but the rules, whose lines and the COMMITs after them go to
     /// <paramref name="steps"/>. False when the dump cannot be read at all (CR LF line ends).
     /// </summary>
-    private static bool ReadLines(string text, string fileName, List<Diagnostic> diagnostics, List<ReadStep> steps, HeaderFacts facts,
-        List<(Diagnostic Error, Diagnostic? Warning)> countersProblems)
+    private static bool ReadLines(string text, string fileName, List<Diagnostic> diagnostics, ReadSteps steps, HeaderFacts facts,
+        List<(Diagnostic Error, Diagnostic? Warning)> countersProblems, BindingPass pass)
     {
         TableBuilder? open = null;
         var skipping = false;
@@ -118,6 +120,8 @@ public static class IptablesSaveReader
             {
                 var line = lines.Line;
                 outsideReported = false;
+                // The block before is left: its lines can be bound (no chain is declared in it any more).
+                pass.Publish();
                 if (open is not null) diagnostics.Add(Messages.MissingCommit(at, open.Name, open.Span.Line, $"'{line}'"));
                 // Restore takes the name with strtok, so trailing blanks are allowed here (not after COMMIT).
                 var name = line[1..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
@@ -141,6 +145,7 @@ public static class IptablesSaveReader
 
                 open = null;
                 skipping = false;
+                pass.Publish();
                 continue;
             }
 
