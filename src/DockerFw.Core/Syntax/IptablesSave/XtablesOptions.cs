@@ -56,33 +56,87 @@ internal static partial class XtablesOptions
         return null;
     }
 
+    // Where each extension's lines lie in Dump ("match NAME" or "target NAME": the lines' starts and ends), found in one walk
+    // at the first Load: a walk of the whole text per table read and Split/Enum.Parse per option were 1.4 M of the 38 M
+    // instructions of `fmt` of the real-world corpus, half of them with the other core waiting on the gate
+    // (docs/performance.md, "Reader on every shape"). Written under the gate only.
+    private static Dictionary<string, List<(int Start, int End)>>? lineIndex;
+
+    private static readonly string[] TypeNames = Enum.GetNames<XtType>();
+
     /// <summary>The table of one extension in one family: its last line in <see cref="Dump"/> that names the family.</summary>
     private static ImmutableArray<XtOption>? Load((bool Target, char Family, string Name) key)
     {
-        var start = $"{(key.Target ? "target" : "match")} {key.Name} ";
+        lineIndex ??= IndexLines();
+        if (!lineIndex.TryGetValue($"{(key.Target ? "target" : "match")} {key.Name}", out var lines)) return null;
         ImmutableArray<XtOption>? found = null;
-        for (var at = 0; at < Dump.Length;)
+        foreach (var (start, end) in lines)
         {
-            var end = Dump.IndexOf('\n', at);
-            if (end < 0) end = Dump.Length;
-            var line = Dump.AsSpan(at, end - at).Trim();
-            at = end + 1;
-            if (!line.StartsWith(start, StringComparison.Ordinal)) continue;
-            var fields = line.ToString().Split(' ');
-            if (fields[2].Contains(key.Family)) found = [.. fields[3..].Select(ParseOption)];
+            // KIND NAME FAMILIES OPTION...
+            var rest = Dump.AsSpan(start, end - start);
+            for (var skip = 0; skip < 2; skip++) rest = rest[(rest.IndexOf(' ') + 1)..];
+            var cut = rest.IndexOf(' ');
+            if (!(cut < 0 ? rest : rest[..cut]).Contains(key.Family)) continue;
+            var options = ImmutableArray.CreateBuilder<XtOption>();
+            while (cut >= 0)
+            {
+                rest = rest[(cut + 1)..];
+                cut = rest.IndexOf(' ');
+                options.Add(ParseOption(cut < 0 ? rest : rest[..cut]));
+            }
+
+            found = options.DrainToImmutable();
         }
 
         return found;
     }
 
-    private static XtOption ParseOption(string text)
+    private static Dictionary<string, List<(int Start, int End)>> IndexLines()
     {
-        var f = text.Split(':');
-        return new XtOption("--" + f[0], Enum.Parse<XtType>(f[1], ignoreCase: true),
-            f[2].Contains('I'), f[2].Contains('M'), f[2].Contains('U'),
-            ulong.Parse(f[3], CultureInfo.InvariantCulture), ulong.Parse(f[4], CultureInfo.InvariantCulture), Names(f[5]), Names(f[6]));
+        var index = new Dictionary<string, List<(int Start, int End)>>(StringComparer.Ordinal);
+        for (var at = 0; at < Dump.Length;)
+        {
+            var end = Dump.IndexOf('\n', at);
+            if (end < 0) end = Dump.Length;
+            var line = Dump.AsSpan(at, end - at).Trim();
+            var first = line.IndexOf(' ');
+            var second = first < 0 ? -1 : line[(first + 1)..].IndexOf(' ');
+            if (second >= 0)
+            {
+                var lineStart = at + Dump.AsSpan(at, end - at).IndexOf(line);
+                var kindAndName = line[..(first + 1 + second)].ToString();
+                if (!index.TryGetValue(kindAndName, out var lines)) index[kindAndName] = lines = [];
+                lines.Add((lineStart, lineStart + line.Length));
+            }
+
+            at = end + 1;
+        }
+
+        return index;
     }
 
-    private static ImmutableArray<string> Names(string field) =>
-        field == "-" ? [] : [.. field.Split('+').Select(n => "--" + n)];
+    /// <summary>One option, <c>name:TYPE:FLAGS:MIN:MAX:EXCL:ALSO</c>.</summary>
+    private static XtOption ParseOption(ReadOnlySpan<char> text)
+    {
+        Span<Range> f = stackalloc Range[8];
+        if (text.Split(f, ':') != 7) throw new InvalidOperationException($"xtables option table: '{text}'");
+        var flags = text[f[2]];
+        return new XtOption("--" + text[f[0]].ToString(), TypeOf(text[f[1]]), flags.Contains('I'), flags.Contains('M'), flags.Contains('U'),
+            ulong.Parse(text[f[3]], CultureInfo.InvariantCulture), ulong.Parse(text[f[4]], CultureInfo.InvariantCulture), Names(text[f[5]]), Names(text[f[6]]));
+    }
+
+    private static XtType TypeOf(ReadOnlySpan<char> name)
+    {
+        for (var i = 0; i < TypeNames.Length; i++)
+            if (name.Equals(TypeNames[i], StringComparison.OrdinalIgnoreCase)) return (XtType)i;
+        throw new InvalidOperationException($"xtables option table: no type '{name}'");
+    }
+
+    private static ImmutableArray<string> Names(ReadOnlySpan<char> field)
+    {
+        if (field is "-") return [];
+        var names = ImmutableArray.CreateBuilder<string>(field.Count('+') + 1);
+        foreach (var name in field.Split('+')) names.Add("--" + field[name].ToString());
+        return names.MoveToImmutable();
+    }
 }
