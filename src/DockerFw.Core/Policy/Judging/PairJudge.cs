@@ -56,15 +56,16 @@ internal static class PairJudge
                 }
 
                 var pair = ContainerWalks.PairWith(space, to, family);
-                // IPv6 neighbour discovery inside a bridge finds a link, it opens no connection; but
-                // without it no IPv6 packet of the pair is delivered (the one gate the audit's icc and
-                // container matrix ask too).
+                // IPv6 neighbour discovery inside a bridge finds a link, it opens no connection: conntrack
+                // leaves it UNTRACKED, so the requests' walk (NEW, whose ICMPv6 is its queries alone since
+                // oracle F39: IcmpStates) holds none of it, nor of the rest of ICMPv6's untracked types
+                // the matrices leave out (UntrackedIcmpV6). But without it no IPv6 packet of the pair is
+                // delivered (the one gate the audit's icc and container matrix ask too).
                 var link = family == IpFamily.V6 && from.Network.Id == to.Network.Id;
-                var ignored = link ? NeighbourDiscovery(space) : PacketSet.Empty;
                 var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
                 var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies));
                 var later = new LaterFates(replyCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
-                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, later, ignored, neighbours, r => SourceNated(rules.Source, r)));
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, later, neighbours, r => SourceNated(rules.Source, r)));
             }
         }
 
@@ -111,14 +112,13 @@ internal static class PairJudge
     /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
     /// <param name="replies">ESTABLISHED packets to it, and the boxes of those from the other, each way.</param>
     /// <param name="later">The fate of the requests' later packets (oracle F38).</param>
-    /// <param name="ignored">Packets the policy does not govern, which may go either way.</param>
     /// <param name="neighbours">Whether the two find each other's link (IPv6 on one bridge): dropped, no packet between them is delivered; unsure, none surely is.</param>
     /// <param name="sourceNated">
     /// Whether a request region is source-NATed on its way (Docker masquerades a network's traffic
     /// leaving by another bridge): the server then answers the NAT address, the request's way back.
     /// </param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (RegionCut Walk, Box Pair) requests, PairReplies replies, LaterFates later, PacketSet ignored, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
+        (RegionCut Walk, Box Pair) requests, PairReplies replies, LaterFates later, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
@@ -129,10 +129,8 @@ internal static class PairJudge
         // accept between two bridges), and that is what the finding must say.
         var back = PairReplyFates.Of(space, replies.Walk, replies.Back, NeighbourFate.Passes);
         var own = replies.Own is { } ownBox ? PairReplyFates.Of(space, replies.Walk, ownBox, replies.Gate) : back;
-        foreach (var (region, inPair) in requests.Walk.Within(requests.Pair))
+        foreach (var (region, packets) in requests.Walk.Within(requests.Pair))
         {
-            var packets = inPair.Subtract(ignored);
-            if (packets.IsEmpty) continue;
             var (actual, decided, gate) = Gated(Of(region.Verdict), (region, requests.Walk.Result), neighbours);
             var kept = replies.Own is not null && !sourceNated(region);
             if (actual == Reachability.Reachable)
@@ -201,17 +199,6 @@ internal static class PairJudge
             ? gates.Between(bridge, IntervalSet.FromValues(members.Where(m => m.Network.Id == from.Network.Id).Select(m => m.AddressOf(IpFamily.V6)!.Value)),
                 from.AddressOf(IpFamily.V6)!.Value, to.AddressOf(IpFamily.V6)!.Value)
             : NeighbourFate.Passes;
-
-    /// <summary>
-    /// IPv6 neighbour solicitations and advertisements (ICMPv6 135, 136): how two containers of one
-    /// bridge find each other's link, not a connection. br_netfilter hands them to the forward hook;
-    /// a plan that lets a pair connect must let them through (dockerfw's nft table does, before its
-    /// drops), and one that blocks a pair need not drop them, so the judge leaves them out of the
-    /// pair's packets and asks <see cref="NeighbourDiscoveryGate"/> whether the pair finds its link.
-    /// </summary>
-    internal static PacketSet NeighbourDiscovery(PacketSpace space) => PacketSet.Of(space.Whole()
-        .With(Dimension.Proto, IntervalSet.Single((UInt128)Protocol.IcmpV6))
-        .With(Dimension.IcmpType, IntervalSet.Range(NeighbourDiscoveryGate.Solicitation, NeighbourDiscoveryGate.Advertisement)));
 
     /// <summary>The packets of the allowed protocols and ports, from any source port, and those of kept links.</summary>
     internal static PacketSet Allowed(PacketSpace space, PairExpectation expected)
