@@ -29,7 +29,8 @@ public static class ScenarioGenerator
         var ufw = Ufw(new Random(Mixed(seed, 59)), options);
         var firewalld = FirewalldDraw.Draw(new Random(Mixed(seed, 61)), ufw);
         var ipsets = firewalld.WithTampers([.. firewalld.Tampers, .. TamperCatalogue.DrawIpsets(new Random(Mixed(seed, 67)), firewalld)]);
-        return ipsets.WithTampers([.. ipsets.Tampers, .. TamperCatalogue.DrawStateful(new Random(Mixed(seed, 71)), ipsets)]);
+        var stateful = ipsets.WithTampers([.. ipsets.Tampers, .. TamperCatalogue.DrawStateful(new Random(Mixed(seed, 71)), ipsets)]);
+        return stateful.WithTampers([.. stateful.Tampers, .. TamperCatalogue.DrawUplink(new Random(Mixed(seed, 73)), stateful)]);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

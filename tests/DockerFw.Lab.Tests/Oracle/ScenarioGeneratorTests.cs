@@ -97,7 +97,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withIpsets.Count, 70, 130);
         Assert.All(withIpsets, s =>
         {
-            Assert.True(s.Tampers.Where(t => !IsStateful(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
+            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
             var drop = s.Tampers.Single(IsIpset);
             if (drop.Kind == TamperKinds.IpsetDropToNetwork)
                 Assert.True(drop.Network != drop.Other && s.Networks.Any(n => n.Name == drop.Other), s.Describe());
@@ -116,8 +116,9 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withState.Count, 70, 130);
         Assert.All(withState, s =>
         {
-            Assert.True(IsStateful(s.Tampers[^1]) && s.Tampers.Count(IsStateful) == 1, s.Describe());
-            var t = s.Tampers[^1];
+            var beforeUplink = s.Tampers.Where(t => !IsUplink(t)).ToList();
+            Assert.True(IsStateful(beforeUplink[^1]) && s.Tampers.Count(IsStateful) == 1, s.Describe());
+            var t = beforeUplink[^1];
             if (t.Kind == TamperKinds.UserDropEstablishedOut)
                 Assert.True(t.Network == "bridge" || s.Networks.Any(n => n.Name == t.Network && !n.Internal), s.Describe());
             else
@@ -127,6 +128,43 @@ public sealed class ScenarioGeneratorTests
             Assert.Contains(withState, s => s.Tampers.Any(t => t.Kind == kind));
     }
 
+    [Fact]
+    public void One_host_in_four_gets_a_rule_naming_the_uplink_last_and_on_a_port_it_publishes()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withUplink = scenarios.Where(s => s.Tampers.Any(IsUplink)).ToList();
+
+        Assert.InRange(withUplink.Count, 60, 130);
+        Assert.All(withUplink, s =>
+        {
+            Assert.True(IsUplink(s.Tampers[^1]) && s.Tampers.Count(IsUplink) == 1, s.Describe());
+            var t = s.Tampers[^1];
+            var published = s.Containers.SelectMany(c => c.Published.Select(p => (c.Name, p))).ToList();
+            switch (t.Kind)
+            {
+                case TamperKinds.UplinkRecipe:
+                    Assert.Contains(t.Other, new[] { "outside", "stranger" });
+                    break;
+                case TamperKinds.UplinkDropContainerPort or TamperKinds.UplinkDropReplies:
+                    Assert.Contains(published, x => x.Name == t.Container && x.p.ContainerPort == t.Port && Proto(x.p) == t.Other);
+                    break;
+                default:
+                    Assert.Contains(published, x => x.p.HostPort == t.Port && Proto(x.p) == t.Other);
+                    break;
+            }
+        });
+        foreach (var kind in Uplink)
+            Assert.Contains(withUplink, s => s.Tampers.Any(t => t.Kind == kind));
+        Assert.Contains(withUplink, s => s.Tampers.Any(t => t.Kind == TamperKinds.UplinkRecipe && t.Other == "outside"));
+    }
+
+    private static string Proto(Publish p) => p.Transport == Transport.Udp ? "udp" : "tcp";
+
+    private static readonly string[] Uplink =
+        [TamperKinds.UplinkRecipe, TamperKinds.UplinkDropContainerPort, TamperKinds.UplinkDropReplies, TamperKinds.NftUplinkDropHostPort, TamperKinds.InputUplinkDropHostPort];
+
+    private static bool IsUplink(Tamper t) => Uplink.Contains(t.Kind);
+
     private static bool IsIpset(Tamper t) => t.Kind.StartsWith("ipset-", StringComparison.Ordinal);
 
     private static readonly string[] Stateful =
@@ -134,6 +172,6 @@ public sealed class ScenarioGeneratorTests
 
     private static bool IsStateful(Tamper t) => Stateful.Contains(t.Kind);
 
-    // The edits drawn before the eighth stream's ipset drop and the ninth's conntrack-state edit, which come last.
-    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t))];
+    // The edits drawn before the eighth stream's ipset drop, the ninth's conntrack-state edit and the tenth's uplink rule, which come last.
+    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t))];
 }

@@ -56,4 +56,9 @@ public static class TamperKinds
     public const string NftDropEstablishedToPort = "nft-drop-established-to-container-port";
     public const string UserDropEstablishedOut = "docker-user-drop-established-out-of-network";
     public const string UserNewOnlyToPort = "docker-user-new-only-to-container-port";
+    public const string UplinkRecipe = "docker-user-uplink-recipe";
+    public const string UplinkDropContainerPort = "docker-user-drop-from-uplink-to-container-port";
+    public const string UplinkDropReplies = "docker-user-drop-replies-out-by-uplink";
+    public const string NftUplinkDropHostPort = "nft-prerouting-drop-host-port-on-uplink";
+    public const string InputUplinkDropHostPort = "input-drop-host-port-on-uplink";
 }

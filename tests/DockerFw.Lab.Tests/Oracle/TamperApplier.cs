@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DockerFw.Lab.Tests.Lab;
 using static DockerFw.Lab.Tests.Oracle.TamperKinds;
 
 namespace DockerFw.Lab.Tests.Oracle;
@@ -85,6 +86,23 @@ public static partial class TamperApplier
                 lab.MustInLab("iptables", "-I", "DOCKER-USER", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), "-j", "DROP");
                 lab.MustInLab("iptables", "-I", "DOCKER-USER", "-d", Ip(t.Container), "-p", "tcp", "--dport", Port(t), "-m", "conntrack", "--ctstate", "NEW", "-j", "ACCEPT");
                 break;
+            case UplinkRecipe:
+                // Docker's documented recipe for "only one client may reach the published ports".
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", "uplink0", "!", "-s", t.Other == "outside" ? LabDaemon.OutsideAddress : Stranger, "-j", "DROP");
+                break;
+            case UplinkDropContainerPort:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-i", "uplink0", "-d", Ip(t.Container), "-p", t.Other!, "--dport", Port(t), "-j", "DROP");
+                break;
+            case UplinkDropReplies:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-o", "uplink0", "-s", Ip(t.Container), "-p", t.Other!, "--sport", Port(t), "-j", "DROP");
+                break;
+            case NftUplinkDropHostPort:
+                // Before Docker's DNAT (dstnat, -100): the host port, as the client sent it.
+                Nft(lab, $"table ip guardup {{\n chain guard_prerouting {{ type filter hook prerouting priority -150; iifname \"uplink0\" {t.Other} dport {Port(t)} drop; }}\n}}\n");
+                break;
+            case InputUplinkDropHostPort:
+                lab.MustInLab("iptables", "-I", "INPUT", "-i", "uplink0", "-p", t.Other!, "--dport", Port(t), "-j", "DROP");
+                break;
             case IpsetDropToNetwork:
                 lab.MustInLab("ipset", "create", "dfw-nets", "hash:net");
                 lab.MustInLab("ipset", "add", "dfw-nets", s.Spec.Networks.Single(n => n.Name == t.Other).Subnet);
@@ -141,6 +159,9 @@ public static partial class TamperApplier
                 throw new InvalidOperationException($"unknown tamper {t.Kind}");
         }
     }
+
+    /// <summary>A client on the uplink's network that no probe comes from.</summary>
+    private const string Stranger = "198.51.100.9";
 
     private static string Port(Tamper t) => t.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

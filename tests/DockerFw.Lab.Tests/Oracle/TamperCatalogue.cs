@@ -111,4 +111,30 @@ public static class TamperCatalogue
         };
         return t is null ? [] : [t];
     }
+
+    /// <summary>
+    /// Rules that name the uplink, from a tenth stream (each earlier seed keeps its host, with this on
+    /// top; oracle F41): in one scenario in four, Docker's documented recipe
+    /// <c>-I DOCKER-USER -i ext_if ! -s ALLOWED -j DROP</c> (the allowed client the lab's outside, or a
+    /// stranger, so the probes pass or die), a drop from the uplink to a published port's container
+    /// port, a drop of its replies out by the uplink, an nft drop of its host port on the uplink before
+    /// DNAT, or an INPUT drop of it (docker-proxy's path for a port bound to 127.0.0.1).
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawUplink(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return [];
+        var published = scenario.Containers.Where(c => c.OwnBridgeEndpoints).SelectMany(c => c.Published.Select(p => (c, p))).ToList();
+        var (container, port) = published.Count == 0 ? (null, null) : published[random.Next(published.Count)];
+        Tamper? t = random.Next(5) switch
+        {
+            0 => new Tamper(UplinkRecipe, Other: random.Next(2) == 0 ? "outside" : "stranger"),
+            1 => port is null ? null : new Tamper(UplinkDropContainerPort, Other: Proto(port), Container: container!.Name, Port: port.ContainerPort),
+            2 => port is null ? null : new Tamper(UplinkDropReplies, Other: Proto(port), Container: container!.Name, Port: port.ContainerPort),
+            3 => port is null ? null : new Tamper(NftUplinkDropHostPort, Other: Proto(port), Port: port.HostPort),
+            _ => port is null ? null : new Tamper(InputUplinkDropHostPort, Other: Proto(port), Port: port.HostPort),
+        };
+        return t is null ? [] : [t];
+    }
+
+    private static string Proto(Publish p) => p.Transport == Transport.Udp ? "udp" : "tcp";
 }
