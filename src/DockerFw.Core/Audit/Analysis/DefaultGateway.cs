@@ -12,7 +12,10 @@ namespace DockerFw.Core.Audit.Analysis;
 /// the IPv6 default route: a container only on an internal dual-stack network has both (oracle F19),
 /// one whose first endpoint is IPv4-only has no IPv6 default route, whatever its other networks
 /// (oracle F14). Two internal networks are never ordered against each other (the heap's comparison
-/// is false both ways): the one joined first leads, which Docker's view does not record. Docker 28
+/// is false both ways): the one joined first leads, which Docker's view does not record (not even
+/// <c>HostConfig.NetworkMode</c>: at each start moby's <c>allocateNetwork</c> joins the daemon's
+/// default network first and every other in Go's map order, so the run's network leads only until
+/// the container restarts). Docker 28
 /// picks each family's gateway apart, <c>--gw-priority</c> first. Where the Engine's version is not
 /// known and the two choices differ, the route is undecided, with the reason.
 /// </summary>

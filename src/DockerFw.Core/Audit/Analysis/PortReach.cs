@@ -18,6 +18,7 @@ namespace DockerFw.Core.Audit.Analysis;
 /// NATed to the container's address and port and accepted. The filter is judged over the packets
 /// NATed there (<see cref="Judged"/>); when none is (a loopback port behind Docker 28's raw drop, a
 /// missing DNAT), over the packets the DNAT would make, from the same clients to the container port.
+/// The connections dropped before the DNAT are judged with the NATed ones (<see cref="BeforeDnat"/>).
 /// </summary>
 public sealed record PortReach(
     PacketSet Reached,
@@ -61,7 +62,13 @@ public sealed record PortReach(
         var nated = result.Regions.Where(r => DnatsTo(r, inputs.Ruleset, container, containerPort)).ToImmutableArray();
         var (reached, maybe) = Split(nated);
         if (!nated.IsEmpty)
-            return new PortReach(reached, maybe, Union(nated), reached, maybe, result.Regions, [.. nated.Where(Blocks)]) { Nated = true };
+        {
+            // Oracle F42: the connections dropped before the DNAT (raw, mangle or an nft prerouting chain
+            // on the way in) are the port's too, kept out as surely as by a filter drop after it.
+            var priority = BeforeDnat.DnatPriority(nated[0], inputs.Ruleset, r => IsDnatTo(r, container, containerPort));
+            var early = BeforeDnat.Dropped(result.Regions.Where(r => !nated.Contains(r)), inputs.Ruleset, priority, space);
+            return new PortReach(reached, maybe, Union(nated).Union(early.Packets), reached, maybe, result.Regions, [.. early.Regions, .. nated.Where(Blocks)]) { Nated = true };
+        }
 
         // Nothing NATed there: the packets the DNAT would make (NEW and DNATed), from where routing leaves them.
         var made = PacketSet.Of(passes.Whole()
@@ -71,7 +78,13 @@ public sealed record PortReach(
             .Intersect(new PacketSet([.. query.Boxes.Select(b => b.With(Dimension.State, passes.Space.Full(Dimension.State)))]));
         var filter = SymbolicEngine.ReachAfterRouting(passes.Rules, made).Regions;
         var (passed, passedMaybe) = Split(filter);
-        return new PortReach(PacketSet.Empty, PacketSet.Empty, made, passed, passedMaybe, result.Regions, [.. filter.Where(Blocks)]);
+        // The clients dropped before any DNAT could rewrite them (F42) pass no filter after it.
+        var dropped = BeforeDnat.Dropped(result.Regions, inputs.Ruleset, BeforeDnat.Dstnat, space);
+        var rewritten = new PacketSet([.. dropped.Packets.Boxes.Select(b => b
+            .With(Dimension.Dst, IntervalSet.Single(container)).With(Dimension.Dport, IntervalSet.Single((UInt128)containerPort))
+            .With(Dimension.State, passes.Space.Full(Dimension.State)))]);
+        return new PortReach(PacketSet.Empty, PacketSet.Empty, made, passed.Subtract(rewritten), passedMaybe.Subtract(rewritten), result.Regions,
+            [.. dropped.Regions, .. filter.Where(Blocks)]);
     }
 
     private static bool Blocks(ReachRegion r) => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject;
@@ -82,10 +95,13 @@ public sealed record PortReach(
         (Union(regions.Where(r => r.Verdict == ReachVerdict.Accept)), Union(regions.Where(r => r.Verdict == ReachVerdict.Maybe)));
 
     /// <summary>Whether the region's way went through a DNAT to the container's address and port (any port when the DNAT keeps it).</summary>
-    public static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container, int port) => region.Rules.Any(r =>
-        SourceOf(ruleset, r)?.Target is DnatTarget { To: { First: { } first } to }
+    public static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container, int port) =>
+        region.Rules.Any(r => SourceOf(ruleset, r) is { } rule && IsDnatTo(rule, container, port));
+
+    private static bool IsDnatTo(Rule rule, UInt128 container, int port) =>
+        rule.Target is DnatTarget { To: { First: { } first } to }
         && first <= container && container <= (to.Last ?? first)
-        && (to.Ports is null || (to.Ports.First <= port && port <= to.Ports.Last)));
+        && (to.Ports is null || (to.Ports.First <= port && port <= to.Ports.Last));
 
     /// <summary>The rule a responsible rule stands for, in iptables' tables or a native one (<c>"inet name"</c>).</summary>
     public static Rule? SourceOf(Ruleset ruleset, ResponsibleRule rule)

@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// Whether a region of a published port's arriving connections was dropped before destination NAT
+/// could send it to the container (oracle F42): by a rule of raw or mangle PREROUTING, or of an nft
+/// chain on the prerouting hook at a priority below the DNAT's. Such packets never meet the DNAT, so a
+/// walk that keeps only the NATed packets never judged them, and a port every client is dropped from
+/// before DNAT read as "accepted". The drop's own chain must be on that hook: a drop in a user chain
+/// (called from who knows which hook) or by a policy is not claimed here.
+/// </summary>
+public static class BeforeDnat
+{
+    /// <summary>
+    /// The packets of <paramref name="regions"/> dropped before the DNAT, and those regions (the
+    /// evidence), leaving out packets to a loopback address (a port bound there is kept from the
+    /// outside on purpose: Docker 28 drops it in raw; DFW514 judges who else gets there) and to a
+    /// DNAT's target (a container's address, which a dump without Docker's view cannot tell from the
+    /// host's: Docker 28 drops what is routed to it directly from outside, which is not the port).
+    /// </summary>
+    public static (PacketSet Packets, ImmutableArray<ReachRegion> Regions) Dropped(IEnumerable<ReachRegion> regions, Ruleset ruleset, int dnatPriority, PacketSpace space)
+    {
+        var loopback = space.Family == Model.Values.IpFamily.V4
+            ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1)
+            : IntervalSet.Single(1);
+        var notThePort = PacketSet.Of(space.Whole().With(Dimension.Dst, loopback.Union(Targets.GetValue(ruleset, r => DnatTargets(r, space.Family)))));
+        var kept = regions.Where(r => Drops(r, ruleset, dnatPriority))
+            .Select(r => (Region: r, Packets: r.Packets.Subtract(notThePort)))
+            .Where(x => !x.Packets.IsEmpty).ToList();
+        return (kept.Aggregate(PacketSet.Empty, (s, x) => s.Union(x.Packets)), [.. kept.Select(x => x.Region)]);
+    }
+
+    public static bool Drops(ReachRegion region, Ruleset ruleset, int dnatPriority)
+    {
+        if (region.Verdict is not (ReachVerdict.Drop or ReachVerdict.Reject)) return false;
+        foreach (var responsible in region.Rules.Reverse())
+        {
+            var table = ruleset.TableNamed(responsible.Table);
+            var chain = table?[responsible.Chain];
+            var rule = chain?.Rules.ElementAtOrDefault(responsible.Number - 1);
+            if (rule?.Target is not (VerdictTarget { Verdict: Verdict.Drop } or RejectTarget)) continue;
+            return PreroutingPriority(table!, chain!) is { } priority && priority < dnatPriority;
+        }
+
+        return false;
+    }
+
+    /// <summary>The priority of destination NAT on the prerouting hook: iptables' nat, nft's <c>dstnat</c>.</summary>
+    public static readonly int Dstnat = BaseChain.PriorityOfIptablesTable("nat")!.Value;
+
+    /// <summary>The priority the DNAT's chain runs at on the prerouting hook (iptables' nat: -100).</summary>
+    public static int DnatPriority(ReachRegion nated, Ruleset ruleset, Func<Rule, bool> isDnat)
+    {
+        foreach (var responsible in nated.Rules)
+        {
+            var table = ruleset.TableNamed(responsible.Table);
+            var chain = table?[responsible.Chain];
+            if (chain?.Rules.ElementAtOrDefault(responsible.Number - 1) is { } rule && isDnat(rule)
+                && PreroutingPriority(table!, chain) is { } priority)
+                return priority;
+        }
+
+        return Dstnat;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Ruleset, IntervalSet> Targets = new();
+
+    private static IntervalSet DnatTargets(Ruleset ruleset, Model.Values.IpFamily family) => ruleset.Rules.Select(r => r.Target).OfType<DnatTarget>()
+        .Select(t => t.To).OfType<NatRange>().Where(to => to.First is not null && to.Family == family)
+        .Aggregate(IntervalSet.Empty, (s, to) => s.Union(IntervalSet.Range(to.First!.Value, to.Last ?? to.First.Value)));
+
+    private static int? PreroutingPriority(Table table, Chain chain) =>
+        chain.Base is { } b ? (b.Hook == "prerouting" ? b.Priority : null)
+        : !table.IsNative && chain.Name == "PREROUTING" ? BaseChain.PriorityOfIptablesTable(table.Name)
+        : null;
+}
