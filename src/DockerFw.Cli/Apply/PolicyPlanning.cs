@@ -39,7 +39,8 @@ internal static class PolicyPlanning
         var resolved = PolicyResolver.Resolve(document, loaded.Docker);
         if (!PolicyFile.Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
         var v6 = loaded.IptablesOf(IpFamily.V6);
-        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value with { IpSets = loaded.IpSets.Members, Routes = loaded.Routes }, loaded.Proxies);
+        // The proof judges the after-state with the host's native nft tables and the other back end's, as the audit does.
+        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value with { IpSets = loaded.IpSets.Members, Routes = loaded.Routes, Unwritten = UnwrittenTables.Of(loaded) }, loaded.Proxies);
         return PolicyFile.Report(plan.Diagnostics, error) ? plan.Value : null;
     }
 

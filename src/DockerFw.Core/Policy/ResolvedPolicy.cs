@@ -91,6 +91,19 @@ public sealed record ResolvedPolicy(
     /// </summary>
     public Semantics.Routing.RoutingTable? Routes { get; init; }
 
+    /// <summary>
+    /// The host's tables a plan for iptables does not write, one ruleset per family read: the native nft
+    /// tables (firewalld's <c>inet firewalld</c>) and the other iptables back end's, which the kernel runs
+    /// beside iptables' for every packet (<see cref="Host.LoadedHost.Of"/>). The plan's proof judges its
+    /// after-state with them as they are (<see cref="Whole"/>), as <c>audit --policy</c> judges the host:
+    /// a proof on iptables' tables alone is a sample of the host. Empty: none were read.
+    /// </summary>
+    public ImmutableArray<Model.Ruleset> Unwritten { get; init; } = [];
+
+    /// <summary>The rules a plan writes (iptables-save's tables after it), with the host's tables it does not write.</summary>
+    public Model.Ruleset Whole(Model.Ruleset written) => Unwritten.Where(r => r.Family == written.Family)
+        .Aggregate(written, (whole, other) => whole with { Tables = [.. whole.Tables, .. other.Tables] });
+
     /// <summary>Where <c>docker-user default</c> was written (none: the default <c>return</c>).</summary>
     public SourceSpan DockerUserAt { get; init; } = SourceSpan.None;
 

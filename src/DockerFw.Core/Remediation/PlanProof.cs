@@ -18,6 +18,8 @@ namespace DockerFw.Core.Remediation;
 /// packets and the rule that decided. Deliberately unlike the audit, the proof judges the rules
 /// alone (no host settings: a plan cannot change bridge-nf-call-iptables or ip_forward, which the
 /// audit reports), and a dump does not say which addresses are the host's (<see cref="PolicyView.Proving"/>).
+/// The after-state is judged whole: the rules the plan writes with the host's tables it does not
+/// write (<see cref="ResolvedPolicy.Whole"/>: native nft tables, the other iptables back end's), as they are.
 /// </summary>
 internal static class PlanProof
 {
@@ -30,7 +32,8 @@ internal static class PlanProof
     public static (ImmutableArray<Diagnostic> Problems, BridgeRepairs Repairs) Prove(Ruleset after, ResolvedPolicy policy)
     {
         var family = after.Family;
-        var view = PolicyView.Proving(after, policy);
+        var whole = policy.Whole(after);
+        var view = PolicyView.Proving(whole, policy);
         var rules = view.Rules;
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
         var verdicts = PairJudge.Judge(view, policy).Verdicts;
@@ -47,7 +50,7 @@ internal static class PlanProof
             problems.Add(PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1),
                 $"{Describe(first.From)} -> {Describe(first.To)}{(family == IpFamily.V6 ? " over IPv6" : "")} {Refusal(first, rules)}"));
 
-        problems.AddRange(PublishProof.Check(after, policy));
+        problems.AddRange(PublishProof.Check(whole, policy));
         return (problems.ToImmutable(), repairs);
     }
 

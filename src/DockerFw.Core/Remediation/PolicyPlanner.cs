@@ -91,7 +91,8 @@ public static class PolicyPlanner
     {
         var plan = Plan(v4, v6, policy);
         if (plan.Value is not { } planned || proxies is null || policy.Publishes.IsEmpty) return plan;
-        var host = new ProxyHost(planned.After, planned.Ipv6?.After ?? v6, policy.Bridges, proxies, ipSets: policy.IpSets);
+        var after6 = planned.Ipv6?.After ?? v6;
+        var host = new ProxyHost(policy.Whole(planned.After), after6 is null ? null : policy.Whole(after6), policy.Bridges, proxies, ipSets: policy.IpSets);
         var bypassed = ProxyConformance.Judge(host, policy);
         if (bypassed.IsEmpty) return plan;
         return new ParseResult<PolicyPlan>(null, [.. bypassed.Select(d => PolicyMessages.PlanDisproved(new SourceSpan(policy.File, 1, 1), ProxyRefusal(d)))]);

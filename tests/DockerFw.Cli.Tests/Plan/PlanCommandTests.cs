@@ -40,6 +40,28 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void A_native_nft_table_beside_iptables_is_judged_by_the_proof_as_the_audit_judges_it()
+    {
+        // The plan writes iptables' tables; the host's native table (as firewalld's is) stays as it is
+        // and drops the office's connections to web on eth0, which the policy publishes it to.
+        var folder = Directory.CreateTempSubdirectory("dfw-plan-nft-").FullName;
+        var nft = Path.Combine(folder, "nft.json");
+        File.WriteAllText(nft, """
+            {"nftables": [{"table": {"family": "inet", "name": "guard", "handle": 1}},
+             {"chain": {"family": "inet", "table": "guard", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}},
+             {"rule": {"family": "inet", "table": "guard", "chain": "forward", "handle": 2, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eth0"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}, {"drop": null}]}}]}
+            """);
+
+        var run = Dockerfw.Run(["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"), .. Inputs, "--nft", nft]);
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal("", run.Out);
+        Assert.Contains("tcp/8080 on any address of the host from 192.0.2.0-192.0.2.255 via eth0 does not reach 'web'", run.Error, StringComparison.Ordinal);
+        Assert.Contains("(decided by inet guard/forward#1", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_dual_stack_host_gets_the_ip6tables_restore_input_and_diff_after_the_iptables_ones()
     {
         var folder = Directory.CreateTempSubdirectory("dfw-plan6-").FullName;

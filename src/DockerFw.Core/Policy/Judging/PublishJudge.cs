@@ -65,17 +65,11 @@ internal static class PublishJudge
 
     /// <summary>
     /// The interfaces a packet from outside may arrive on where no audit's inputs are at hand (the plan's
-    /// proof): every symbol of the space but the policy's bridges (every bridge network of Docker's
-    /// view, as <see cref="OutsideInterfaces"/> takes them), loopback when a rule names it, and the
-    /// missing interface. The audit asks <see cref="OutsideInterfaces"/>, which answers the same over its view.
+    /// proof): <see cref="OutsideInterfaces"/> over the policy's bridges, which are every bridge network
+    /// of Docker's view, as the audit takes them.
     /// </summary>
-    public static IntervalSet Outside(PacketSpace space, ResolvedPolicy policy)
-    {
-        var inside = policy.Bridges.Select(b => b.Bridge).OfType<string>()
-            .Aggregate(IntervalSet.Single((UInt128)space.Interfaces.NoInterface), (s, b) => s.Union(space.Interfaces.Matching(new InterfacePattern(b))));
-        if (space.Interfaces.SymbolOf("lo") is var lo && !space.Interfaces.IsOther(lo)) inside = inside.Union(IntervalSet.Single((UInt128)lo));
-        return inside.Complement(space.MaxOf(Dimension.In));
-    }
+    public static IntervalSet Outside(PacketSpace space, ResolvedPolicy policy) =>
+        OutsideInterfaces.Of(space, policy.Bridges.Select(b => b.Bridge).OfType<string>());
 
     /// <summary>One endpoint's walk: new connections to the host port leaving by its bridge, and those that reach its address.</summary>
     private sealed record MemberWalk(ContainerOnNetwork Member, ReachResult Result, SymbolicRuleset Rules, PacketSet Reached, bool PublishedTo);
