@@ -10,27 +10,32 @@ namespace DockerFw.Core.Audit.Analysis;
 /// request. They take the opening's way (same interfaces, addresses, ports; nat decides only on the
 /// first packet), so an admin's <c>--ctstate NEW -j ACCEPT</c> then <c>-j DROP</c>, or any drop of
 /// <c>ESTABLISHED</c> that way, lets the opening and its replies through and nothing after. Walked once
-/// for every opening a question holds (verdicts only), then asked per box of openings.
+/// for every opening a question holds (verdicts only), then asked per box of openings. A NATed
+/// connection's later packets carry its virtual states (<see cref="ConnectionNat"/>): a FORWARD rule on
+/// <c>--ctstate SNAT</c> or <c>DNAT</c> meets them.
 /// </summary>
 public sealed class LaterPackets
 {
     /// <summary>Later packets no rule is asked about: every one passes (frames no iptables sees).</summary>
-    public static readonly LaterPackets Pass = new([], [], true);
+    public static readonly LaterPackets Pass = new([], [], [], true);
 
+    private readonly IReadOnlyList<Box> _asked;
     private readonly IReadOnlyList<Box> _accepted;
     private readonly IReadOnlyList<Box> _maybe;
     private readonly bool _all;
 
-    private LaterPackets(IReadOnlyList<Box> accepted, IReadOnlyList<Box> maybe, bool all) =>
-        (_accepted, _maybe, _all) = (accepted, maybe, all);
+    private LaterPackets(IReadOnlyList<Box> asked, IReadOnlyList<Box> accepted, IReadOnlyList<Box> maybe, bool all) =>
+        (_asked, _accepted, _maybe, _all) = (asked, accepted, maybe, all);
 
-    /// <summary>The later packets of <paramref name="openings"/> (NEW packets, as they left the walk), judged by one verdict walk.</summary>
-    public static LaterPackets Of(IEnumerable<Box> openings, SymbolicPasses passes)
+    /// <summary>The later packets of <paramref name="openings"/> (NEW packets, as they left the walk) of connections nat left alone, judged by one verdict walk.</summary>
+    public static LaterPackets Of(IEnumerable<Box> openings, SymbolicPasses passes) => Walked([.. openings.Select(Of)], passes);
+
+    private static LaterPackets Walked(IReadOnlyList<Box> later, SymbolicPasses passes)
     {
-        var later = new PacketSet([.. openings.Select(Of)]);
-        if (later.IsEmpty) return Pass;
-        var (accepted, maybe) = passes.Fates(later);
-        return new(accepted, maybe, false);
+        var asked = new PacketSet([.. later]);
+        if (asked.IsEmpty) return Pass;
+        var (accepted, maybe) = passes.Fates(asked);
+        return new(asked.Boxes, accepted, maybe, false);
     }
 
     /// <summary>
@@ -41,19 +46,25 @@ public sealed class LaterPackets
     public static (IReadOnlyList<Box> AcceptedReplies, LaterPackets Later) WithReplies(IReadOnlyList<Piece> openings, SymbolicPasses passes)
     {
         if (openings.Count == 0) return ([], Pass);
-        var (accepted, maybe) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box)), .. openings.Select(p => Of(p.Box))]));
-        return (accepted, new(accepted, maybe, false));
+        var later = new PacketSet([.. openings.Select(p => Of(p, passes))]);
+        var (accepted, maybe) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box))]).Union(later));
+        return (accepted, new(later.Boxes, accepted, maybe, false));
     }
 
-    /// <inheritdoc cref="Of(IEnumerable{Box}, SymbolicPasses)"/>
-    public static LaterPackets Of(IEnumerable<Piece> openings, SymbolicPasses passes) => Of(openings.Select(p => p.Box), passes);
+    /// <summary>The later packets of <paramref name="openings"/>, each with its connection's virtual states (<see cref="ConnectionNat"/>), judged by one verdict walk.</summary>
+    public static LaterPackets Of(IEnumerable<Piece> openings, SymbolicPasses passes) => Walked([.. openings.Select(p => Of(p, passes))], passes);
+
+    /// <summary>The later packets of a piece of openings, with the virtual states its way gave the connection.</summary>
+    private static Box Of(Piece opening, SymbolicPasses passes) => Of(opening.Box, ConnectionNat.Of(opening.Region, passes.Rules));
 
     /// <summary>
     /// The later packets of a box of openings: ESTABLISHED, TCP's with ACK set (never a bare SYN);
     /// every other field as the opening's, ICMP's types too (a second echo request is an echo request).
     /// </summary>
-    public static Box Of(Box opening) => opening
-        .With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Established))
+    public static Box Of(Box opening) => Of(opening, ConntrackStates.None);
+
+    /// <summary>The later packets of a box of openings whose connections nat marked <paramref name="nat"/> (SNAT, DNAT).</summary>
+    public static Box Of(Box opening, ConntrackStates nat) => ConnectionNat.Established(opening, nat)
         .With(Dimension.TcpFlags, opening[Dimension.TcpFlags].Equals(IntervalSet.Single(0)) ? opening[Dimension.TcpFlags] : Openings.ReplyFlags);
 
     /// <summary>
@@ -64,13 +75,18 @@ public sealed class LaterPackets
     public (PacketSet Dying, PacketSet Unsure) Dying(Box forward)
     {
         if (_all) return (PacketSet.Empty, PacketSet.Empty);
-        var later = Of(forward);
-        var notAccepted = PacketSet.Of(later).Subtract([.. _accepted.Where(b => b.Overlaps(later))]);
+        // Those asked for the openings the box holds, in the virtual states their ways gave them.
+        var anyState = Of(forward).With(Dimension.State, AnyState);
+        var later = new PacketSet([.. _asked.Select(b => b.Intersect(anyState)).OfType<Box>()]);
+        if (later.IsEmpty) return (PacketSet.Empty, PacketSet.Empty);
+        var notAccepted = later.Subtract([.. _accepted.Where(b => later.Boxes.Any(l => l.Overlaps(b)))]);
         if (notAccepted.IsEmpty) return (PacketSet.Empty, PacketSet.Empty);
-        var maybe = _maybe.Where(b => b.Overlaps(later)).ToList();
+        var maybe = _maybe.Where(b => later.Boxes.Any(l => l.Overlaps(b))).ToList();
         var (dead, unsure) = maybe.Count == 0 ? (notAccepted, PacketSet.Empty) : (notAccepted.Subtract(maybe), notAccepted.Intersect(new PacketSet([.. maybe])));
         return (Back(dead, forward), Back(unsure, forward));
     }
+
+    private static readonly IntervalSet AnyState = IntervalSet.Range(0, 127);
 
     /// <summary>Later packets back to the openings of <paramref name="forward"/> they follow: its values but the reported fields.</summary>
     private static PacketSet Back(PacketSet later, Box forward) => later.IsEmpty ? PacketSet.Empty

@@ -47,9 +47,12 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
             .With(Dimension.Src, sources)
             .With(Dimension.Dst, outside)));
-        var replies = new PacketSet([.. requests.Boxes.Select(b => ReplyFate.Mirror(b))]);
+        // Every reply and later packet of a masqueraded connection is SNAT (conntrack's virtual state):
+        // each connection's, from the NAT its way out took.
+        var nat = ConnectionNat.Cut(requests, passes);
+        var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box), x.Nat))]);
         // The replies and the requests' later packets asked in one verdict walk: most hosts accept both.
-        var accepted = passes.Accepted(replies.Union(new PacketSet([.. requests.Boxes.Select(LaterPackets.Of)])));
+        var accepted = passes.Accepted(replies.Union(new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))])));
         var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true, accepted: accepted);
         // Back to the connections: a dead reply names the container, the remote end and both ports.
         var dying = dead.IsEmpty ? PacketSet.Empty : new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
@@ -61,7 +64,7 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
                 .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.In]))))
             .Where(b => !b.IsEmpty)]);
         var returning = dying.IsEmpty ? requests : requests.Subtract(dying);
-        var (laterDropped, laterEvidence) = Later(returning, sources, outside, passes, inputs, accepted);
+        var (laterDropped, laterEvidence) = Later(returning, nat, sources, outside, passes, inputs, accepted);
         if (dying.IsEmpty) return Returned with { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
         var all = returning.IsEmpty;
         return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence) { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
@@ -72,11 +75,11 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
     /// the way the opening went (out of the bridge, before POSTROUTING's MASQUERADE, which nat does
     /// not ask again), so FORWARD sees the container's address as it saw the opening's.
     /// </summary>
-    private static (string? Dropped, ImmutableArray<Evidence> Evidence) Later(PacketSet returning, IntervalSet sources, IntervalSet outside, SymbolicPasses passes, AuditInputs inputs,
-        IReadOnlyList<Box> accepted)
+    private static (string? Dropped, ImmutableArray<Evidence> Evidence) Later(PacketSet returning, List<(Box Box, ConntrackStates Nat)> nat, IntervalSet sources, IntervalSet outside,
+        SymbolicPasses passes, AuditInputs inputs, IReadOnlyList<Box> accepted)
     {
         if (returning.IsEmpty) return (null, []);
-        var later = new PacketSet([.. returning.Boxes.Select(LaterPackets.Of)]);
+        var later = new PacketSet([.. nat.SelectMany(x => returning.Boxes.Select(r => r.Intersect(x.Box)).OfType<Box>().Select(b => LaterPackets.Of(b, x.Nat)))]);
         var (dead, evidence) = PortReplies.Dropped(later, passes, inputs, role: "drops the requests' later packets", accepted: accepted);
         if (dead.IsEmpty) return (null, []);
         var dying = new PacketSet([.. returning.Boxes.SelectMany(r => dead.Boxes.Select(d => r

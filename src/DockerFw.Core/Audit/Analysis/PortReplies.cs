@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model.Targets;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Symbolic;
 
@@ -54,11 +55,14 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         if (way is { Returns: false })
             return new(PacketSet.Empty, arrived, []);
         var replyIn = way?.In(passes.Space);
-        var replies = new PacketSet([.. arrived.Boxes.Select(b => ReplyFate.Mirror(b
+        // Each connection's replies and later packets carry its virtual states (DNAT, SNAT where nat
+        // POSTROUTING rewrote the source too): those of the region that let it in.
+        var nat = Nat(arrived, reach, address, port, passes);
+        var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box
             .With(Dimension.Dst, IntervalSet.Single(address))
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn))]);
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn), x.Nat))]);
         var (dead, evidence) = Dropped(replies, passes, inputs);
-        if (dead.IsEmpty) return Later(new(arrived, PacketSet.Empty, []), address, port, passes, inputs);
+        if (dead.IsEmpty) return Later(new(arrived, PacketSet.Empty, []), nat, address, port, passes, inputs);
         // Back to the connections as they arrived: a dead reply names its client and the client's source port.
         var dying = new PacketSet([.. arrived.Boxes.SelectMany(a => dead.Boxes.Select(d => a
                 .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Dst]))
@@ -66,32 +70,53 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
                 .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
                 .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.Out]))))
             .Where(b => !b.IsEmpty)]);
-        return Later(new(arrived.Subtract(dying), dying, evidence), address, port, passes, inputs);
+        return Later(new(arrived.Subtract(dying), dying, evidence), nat, address, port, passes, inputs);
     }
 
     /// <summary>
-    /// The later packets of the connections whose replies come back, as FORWARD sees them: de-NATed
-    /// (conntrack rewrites them in PREROUTING without asking nat again) to the container's address and
-    /// port, ESTABLISHED and DNAT, TCP's with ACK set. Walked after routing: raw and mangle PREROUTING
-    /// saw them addressed to the host, as they saw the opening, which passed them (Docker 28's raw drop
-    /// of the container's address from outside never meets them).
+    /// The connections that arrived, cut by the virtual states the way of each gave it (the regions
+    /// of <see cref="PortReach"/> that DNAT them to the container: DNAT, and SNAT where a SNAT or
+    /// MASQUERADE in nat POSTROUTING rewrote the source too).
     /// </summary>
-    private static PortReplies Later(PortReplies replies, UInt128 address, int port, SymbolicPasses passes, AuditInputs inputs)
+    private static List<(Box Box, ConntrackStates Nat)> Nat(PacketSet arrived, PortReach reach, UInt128 address, int port, SymbolicPasses passes) =>
+        [.. reach.Regions.Where(r => r.Verdict == ReachVerdict.Accept && DnatsTo(r, passes, address, port))
+            .SelectMany(r => arrived.Intersect(r.Packets).Boxes.Select(b => (b, ConnectionNat.Of(r, passes.Rules))))];
+
+    private static bool DnatsTo(ReachRegion region, SymbolicPasses passes, UInt128 address, int port) =>
+        PortReach.DnatsTo(region, passes.Rules.Source, address, port);
+
+    /// <summary>
+    /// The later packets of the connections whose replies come back (TCP's with ACK set, ESTABLISHED
+    /// with the connection's virtual states), asked twice. As they arrive, addressed to the host and
+    /// port as the opening was, in raw and mangle PREROUTING (a stateless drop of TCP's ACKs to the
+    /// host's address there meets them, though the opening, a SYN, passed); conntrack then rewrites
+    /// them to the container's address and port without asking nat again, and FORWARD sees them so.
+    /// Docker 28's raw drop of the container's address from outside never meets them.
+    /// </summary>
+    private static PortReplies Later(PortReplies replies, List<(Box Box, ConntrackStates Nat)> nat, UInt128 address, int port, SymbolicPasses passes, AuditInputs inputs)
     {
         if (replies.Returning.IsEmpty) return replies;
-        var later = new PacketSet([.. replies.Returning.Boxes.Select(b => LaterPackets.Of(b
+        var arriving = new PacketSet([.. nat.SelectMany(x => replies.Returning.Boxes.Select(b => b.Intersect(x.Box)).OfType<Box>()
+            .Select(b => LaterPackets.Of(b, x.Nat)))]);
+        var forwarded = new PacketSet([.. arriving.Boxes.Select(b => b
             .With(Dimension.Dst, IntervalSet.Single(address))
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)port)))
-            .With(Dimension.State, IntervalSet.Single((UInt128)(int)(Model.Values.ConntrackStates.Established | Model.Values.ConntrackStates.Dnat))))]);
-        var (dead, evidence) = Dropped(later, passes, inputs, afterRouting: true, role: "drops the requests' later packets");
-        if (dead.IsEmpty) return replies;
-        var dying = new PacketSet([.. replies.Returning.Boxes.SelectMany(a => dead.Boxes.Select(d => a
-                .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Src]))
-                .With(Dimension.Sport, a[Dimension.Sport].Intersect(d[Dimension.Sport]))
-                .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
-                .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.In]))))
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)port)))]);
+        const string role = "drops the requests' later packets";
+        var (early, earlyEvidence) = Dropped(arriving, passes, inputs, beforeDnatOnly: true, role: role);
+        var (late, lateEvidence) = Dropped(forwarded, passes, inputs, afterRouting: true, role: role);
+        if (early.IsEmpty && late.IsEmpty) return replies;
+        // Back to the connections as they arrived: a later packet dropped as it arrived names the host
+        // address and port too; one dropped de-NATed names its client, source port and interface.
+        static Box Follows(Box a, Box d) => a
+            .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Src]))
+            .With(Dimension.Sport, a[Dimension.Sport].Intersect(d[Dimension.Sport]))
+            .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
+            .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.In]));
+        var dying = new PacketSet([.. replies.Returning.Boxes.SelectMany(a => early.Boxes
+                .Select(d => Follows(a, d).With(Dimension.Dst, a[Dimension.Dst].Intersect(d[Dimension.Dst])).With(Dimension.Dport, a[Dimension.Dport].Intersect(d[Dimension.Dport])))
+                .Concat(late.Boxes.Select(d => Follows(a, d))))
             .Where(b => !b.IsEmpty)]);
-        return replies with { LaterDying = dying, LaterEvidence = evidence };
+        return replies with { LaterDying = dying, LaterEvidence = [.. earlyEvidence.Concat(lateEvidence).Distinct()] };
     }
 
     /// <summary>Whether the region was decided in a prerouting chain that runs before nat's (raw -300, mangle -150, an nft chain below -100).</summary>
@@ -125,17 +150,25 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// raw or mangle PREROUTING, saw another address and is not judged here (Moby 28's raw drop of
     /// packets to a container address from outside its bridge never meets a reply).
     /// </param>
-    /// <param name="afterRouting">The packets are walked from FORWARD on, PREROUTING left out (a published port's later packets).</param>
+    /// <param name="afterRouting">The packets are walked from FORWARD on, PREROUTING left out (a published port's later packets, de-NATed).</param>
+    /// <param name="beforeDnatOnly">
+    /// The packets are given as they arrive, before conntrack rewrites them (a published port's later
+    /// packets, addressed to the host): only drops decided before nat's PREROUTING are judged here.
+    /// </param>
     /// <param name="role">What the evidence's rules do to the packets.</param>
     /// <param name="accepted">The packets a verdict walk already accepted, among others (null: walked here).</param>
     internal static (PacketSet Dead, ImmutableArray<Evidence> Evidence) Dropped(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
-        bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies", IReadOnlyList<Box>? accepted = null)
+        bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies", IReadOnlyList<Box>? accepted = null,
+        bool beforeDnatOnly = false)
     {
-        var candidates = afterRouting ? replies : replies.Subtract(accepted ?? passes.Accepted(replies));
+        var candidates = afterRouting || beforeDnatOnly ? replies : replies.Subtract(accepted ?? passes.Accepted(replies));
         if (candidates.IsEmpty) return (PacketSet.Empty, []);
         var dropping = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
-            .Where(r => !deNatedInPrerouting || !BeforeDnat(r, inputs.Ruleset)).ToList();
+            .Where(r => !deNatedInPrerouting || !BeforeDnat(r, inputs.Ruleset))
+            // A drop by a rule of a prerouting chain before nat's (its last drop on the way: a region
+            // dropped later, in FORWARD by its policy say, may list a rule of raw that only marked it).
+            .Where(r => !beforeDnatOnly || Analysis.BeforeDnat.Drops(r, inputs.Ruleset, Analysis.BeforeDnat.Dstnat)).ToList();
         var dead = dropping.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
         ImmutableArray<Evidence> evidence = [.. dropping
             .Select(r => r.Rules.Reverse().FirstOrDefault(x => PortReach.SourceOf(inputs.Ruleset, x)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget) is { } rule

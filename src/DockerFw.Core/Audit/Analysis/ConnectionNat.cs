@@ -1,0 +1,69 @@
+using System.Runtime.CompilerServices;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Symbolic;
+
+namespace DockerFw.Core.Audit.Analysis;
+
+/// <summary>
+/// conntrack's virtual states SNAT and DNAT of a connection (oracle F45): xt_conntrack's
+/// <c>conntrack_mt_state</c> adds them from the entry's status bits (IPS_SRC_NAT, IPS_DST_NAT), which
+/// nat set on the first packet when it changed the tuple, and tests them whatever the packet's
+/// direction; nft's <c>ct status snat/dnat</c> reads the same bits. So every reply and every later
+/// packet of a NATed connection carries them, and a <c>--ctstate DNAT</c> or <c>--ctstate SNAT</c> rule
+/// in FORWARD meets them. Read from the way the opening took: the NAT rules on it (as the symbolic walk
+/// marks its flows, <c>SymbolicWalk.Apply</c>: a DNAT or REDIRECT the DNAT bit, a SNAT or MASQUERADE the
+/// SNAT bit).
+/// </summary>
+public static class ConnectionNat
+{
+    private const ConntrackStates Virtual = ConntrackStates.Snat | ConntrackStates.Dnat;
+
+    /// <summary>
+    /// The virtual states of the connections a region's openings make, from the rules on its way. A
+    /// region of a verdict-only walk lists no rules: its connections read as not NATed, so a caller asks
+    /// the pieces of a walk with the rules recorded where NAT may change them (every open bridge is).
+    /// </summary>
+    public static ConntrackStates Of(ReachRegion region, SymbolicRuleset rules)
+    {
+        var states = ConntrackStates.None;
+        foreach (var rule in region.Rules)
+            states |= rules.Chain(rule.Table, rule.Chain)?.Rules.ElementAtOrDefault(rule.Number - 1)?.Action.Kind switch
+            {
+                ActionKind.Dnat => ConntrackStates.Dnat,
+                ActionKind.Snat => ConntrackStates.Snat,
+                _ => ConntrackStates.None,
+            };
+        return states;
+    }
+
+    /// <summary>
+    /// Openings cut by their connections' virtual states, from one walk with the rules recorded (a
+    /// request the filter drops reads as not NATed: it opens no connection). Where no rule tests the
+    /// virtual states no walk is made: every reply and later packet then meets the same rules whatever
+    /// its connection's NAT, and each opening is given as not NATed.
+    /// </summary>
+    public static List<(Box Box, ConntrackStates Nat)> Cut(PacketSet openings, SymbolicPasses passes)
+    {
+        if (openings.IsEmpty) return [];
+        if (!Tested(passes.Rules)) return [.. openings.Boxes.Select(b => (b, ConntrackStates.None))];
+        return [.. SymbolicEngine.Reach(passes.Rules, Semantics.PacketPath.Forward, openings).Regions
+            .SelectMany(r => r.Packets.Boxes.Select(b => (b, r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject ? ConntrackStates.None : Of(r, passes.Rules))))];
+    }
+
+    /// <summary>Whether some rule tests a connection's virtual states (<c>--ctstate SNAT/DNAT</c>, negated or not, or nft's <c>ct status</c>).</summary>
+    public static bool Tested(SymbolicRuleset rules) => Testing.GetValue(rules.Source, source => new StrongBox<bool>(Scan(source))).Value;
+
+    private static readonly ConditionalWeakTable<Model.Ruleset, StrongBox<bool>> Testing = new();
+
+    private static bool Scan(Model.Ruleset ruleset) =>
+        ruleset.Tables.SelectMany(t => t.Chains).SelectMany(c => c.Rules).SelectMany(r => r.Matches).Any(m => m switch
+        {
+            Model.Matches.ConntrackStateMatch cs => (cs.States & Virtual) != 0,
+            Model.Matches.ModuleOptionMatch { Module: "conntrack", Name: "--ctstatus" } => true,
+            _ => false,
+        });
+
+    /// <summary>A box of a connection's packets after its first: ESTABLISHED with the connection's virtual states.</summary>
+    public static Box Established(Box box, ConntrackStates nat) =>
+        box.With(Dimension.State, IntervalSet.Single((UInt128)(int)(ConntrackStates.Established | (nat & Virtual))));
+}
