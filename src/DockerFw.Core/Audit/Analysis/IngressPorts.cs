@@ -18,6 +18,7 @@ namespace DockerFw.Core.Audit.Analysis;
 /// are the published ports, and the filter's verdict on them says whether they get in. Ports are
 /// grouped by their fate, so an open port beside a blocked one is not one partial range; a partial
 /// range says which clients, host addresses and input interfaces get in (<see cref="PortClientsOf"/>).
+/// Connections dropped before the DNAT are the port's too (<see cref="BeforeDnat"/>, oracle F42).
 /// </summary>
 public static class IngressPorts
 {
@@ -45,6 +46,7 @@ public static class IngressPorts
             foreach (var group in nated.GroupBy(x => x.To!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var regions = group.Select(x => x.Region).ToList();
+                regions.AddRange(DroppedBeforeDnat(inputs, space, result.Regions.Where(r => nated.All(x => x.Region != r)), regions, subnet));
                 var ranges = Fates(regions).SelectMany(f => f.Ports.Ranges.Select(r => (f.Verdict, r.First, r.Last))).OrderBy(r => r.First);
                 foreach (var (verdict, first, last) in ranges)
                     reports.Add(Report(inputs, space, everyHost, name, group.Key, regions, verdict, first, last));
@@ -52,6 +54,22 @@ public static class IngressPorts
         }
 
         return reports.ToImmutable();
+    }
+
+    /// <summary>
+    /// The connections to the service's ports that a rule drops before the DNAT could send them on
+    /// (oracle F42: raw or mangle PREROUTING, an nft prerouting chain below the DNAT's priority, such as
+    /// <c>-t raw -A PREROUTING -i eth0 --dport 8080 -j DROP</c>): the mesh's too, kept out as surely as
+    /// by a filter drop after it. Each region is cut to the service's ports, as the DNAT met them.
+    /// </summary>
+    private static IEnumerable<ReachRegion> DroppedBeforeDnat(AuditInputs inputs, PacketSpace space, IEnumerable<ReachRegion> others,
+        IReadOnlyList<ReachRegion> service, AddressMask subnet)
+    {
+        var priority = BeforeDnat.DnatPriority(service[0], inputs.Ruleset, r => r.Target is DnatTarget { To.First: { } to } && subnet.Contains(to));
+        var ports = service.SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dport]));
+        var early = BeforeDnat.Dropped(others, inputs.Ruleset, priority, space);
+        var portsOnly = PacketSet.Of(space.Whole().With(Dimension.Dport, ports));
+        return early.Regions.Select(r => r with { Packets = r.Packets.Intersect(early.Packets).Intersect(portsOnly) }).Where(r => !r.Packets.IsEmpty);
     }
 
     /// <summary>The ports by fate: every connection accepted, every one dropped, some of each, or some undecidable.</summary>

@@ -98,6 +98,18 @@ public sealed class IngressTests
     }
 
     [Fact]
+    public void A_raw_drop_of_the_service_port_in_on_the_uplink_is_judged_though_no_dnat_met_those_connections()
+    {
+        // Oracle F42's class in the mesh: dropped in raw PREROUTING, eth0's connections never meet
+        // DOCKER-INGRESS's DNAT, and a walk that kept only the NATed ones said "open".
+        var dump = IngressHost.Dump() + "\n*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -i eth0 -p tcp -m tcp --dport 8080 -j DROP\nCOMMIT\n";
+        var port = Assert.Single(Facts(dump).IngressPorts);
+
+        Assert.Equal(("partial", new PortClients(null, null) { Interfaces = "any interface but eth0" }), (port.Verdict, port.Partial));
+        Assert.Contains(port.DecidedBy, e => e.Table == "raw" && e.Text.Contains("-i eth0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Two_service_ports_side_by_side_are_each_judged_by_their_own_fate()
     {
         // One range 8080-8081 used to be "partial" when 8080 was open and 8081 blocked.
