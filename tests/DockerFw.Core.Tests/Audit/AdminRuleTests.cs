@@ -77,6 +77,19 @@ public sealed class AdminRuleTests
             """)).Select(f => f.Code.Code));
 
     [Fact]
+    public void A_rule_for_ICMP_messages_in_a_state_conntrack_never_gives_them_never_matches() =>
+        // The whole-space walk held NEW echo replies and RELATED echo requests, which no kernel makes
+        // (IcmpStates, oracle F39): the rules "matched" them. An echo request opening a connection
+        // is NEW: rule 3 matches.
+        Assert.Equal([("DFW610", 1), ("DFW610", 2)], Findings(new DockerHost(User: """
+            # must raise DFW610: an echo reply is ESTABLISHED or INVALID, never NEW
+            -A DOCKER-USER -p icmp -m icmp --icmp-type 0 -m conntrack --ctstate NEW -j DROP
+            # must raise DFW610: an echo request is never RELATED (an error is)
+            -A DOCKER-USER -p icmp -m icmp --icmp-type 8 -m conntrack --ctstate RELATED -j DROP
+            -A DOCKER-USER -p icmp -m icmp --icmp-type 8 -m conntrack --ctstate NEW -j DROP
+            """)).Select(f => (f.Code.Code, f.Evidence[0].Rule)));
+
+    [Fact]
     public void A_rule_on_the_host_port_of_DNATed_connections_only_never_matches_and_says_why()
     {
         var finding = Assert.Single(Findings(new DockerHost(User: """

@@ -16,9 +16,9 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// badly summed message) or UNTRACKED (notrack), as every protocol may.
 /// A box of NEW ICMP over every type held packets no kernel makes: a rule set that drops INVALID
 /// first and accepts ICMP echo replies was said to open ICMP connections it never carries (oracle F39).
-/// Every question asked in some states is cut to these (<see cref="ReachQuery.ToPacketSet"/>); the
-/// space itself (<see cref="PacketSpace.Universe"/>) stays every header in every state, so a question
-/// without a state is cut as before.
+/// The space itself is cut to these (<see cref="PacketSpace.Universe"/>), so every question is, asked
+/// in some states or not: a rule matching only NEW echo replies matches no packet of a whole-space walk
+/// (<c>RuleArrivals</c>), as it matches none the kernel makes.
 /// </summary>
 public static class IcmpStates
 {

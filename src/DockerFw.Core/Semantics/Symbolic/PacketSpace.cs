@@ -49,7 +49,10 @@ public sealed class PacketSpace
 
     /// <summary>
     /// Every packet that can take the path: ported protocols with any ports, ICMP with any type, the
-    /// rest with neither; arriving in any state; interfaces present exactly where the path has them.
+    /// rest with neither; arriving in any state, an ICMP message only in the states conntrack gives its
+    /// type (<see cref="IcmpStates"/>: an echo reply is never NEW, oracle F39), so a question asked
+    /// without a state holds no packet the kernel never makes either; interfaces present exactly where
+    /// the path has them.
     /// TCP flags: ICMP and the protocols without ports carry 0, but the ported ones share TCP's box with
     /// every value. Every flags condition implies <c>-p tcp</c> (<see cref="RuleCompiler"/>), so no rule
     /// tells a UDP packet's flags apart and the value is idle there (a UDP packet's point has 0, which
@@ -74,7 +77,7 @@ public sealed class PacketSpace
             BitCubeSet.All);
         return new PacketSet([
             Make(PortProtocols, Full(Dimension.Sport), zero, Full(Dimension.TcpFlags)),
-            Make(icmp, zero, Full(Dimension.IcmpType), zero),
+            .. IcmpStates.Feasible(Family, Make(icmp, zero, Full(Dimension.IcmpType), zero)),
             Make(others, zero, zero, zero),
         ]);
     }

@@ -19,8 +19,8 @@ public sealed record ReachQuery(PacketPath Path)
     public Protocol? Protocol { get; init; }
 
     /// <summary>
-    /// The states on arrival; an ICMP type is asked only in the states conntrack can give it
-    /// (<see cref="IcmpStates"/>: NEW ICMP is its queries alone).
+    /// The states on arrival; an ICMP type is only in the states conntrack can give it (the space's,
+    /// <see cref="PacketSpace.Universe"/>: NEW ICMP is its queries alone).
     /// </summary>
     public ConntrackStates? State { get; init; }
 
@@ -49,10 +49,9 @@ public sealed record ReachQuery(PacketPath Path)
         var shape = new RuleShape([.. constraints], null);
         var inside = new List<Box>();
         foreach (var box in space.Universe(Path).Boxes) FlowSplitter.Cut(box, shape, inside, []);
-        // Asked in some states, ICMP's messages are only those conntrack gives those states (an echo
-        // reply is never NEW: IcmpStates, oracle F39). Unasked, the question is about every header.
-        var known = State is null ? inside : inside.SelectMany(b => IcmpStates.Feasible(space.Family, b));
-        return new PacketSet([.. Opening ? known.SelectMany(OnlyOpening) : known]);
+        // ICMP's messages are only those conntrack gives their states (an echo reply is never NEW:
+        // IcmpStates, oracle F39): the space holds no other, so no question does, asked in a state or not.
+        return new PacketSet([.. Opening ? inside.SelectMany(OnlyOpening) : inside]);
     }
 
     // The TCP part keeps the opening flags, the other protocols stay one box as they were.

@@ -74,11 +74,15 @@ public sealed class OracleAgreementTests
     {
         var proto = new[] { 1, 6, 17 }[random.Next(3)];
         var ported = proto != 1;
+        var type = ported ? (int?)null : random.Next(2) * 8;
+        // A state conntrack gives the packet: an echo reply is never NEW (IcmpStates), and the space holds no such packet.
+        var states = new[] { ConntrackStates.New, ConntrackStates.Established, ConntrackStates.Invalid }
+            .Where(s => type is not { } t || IcmpStates.Possible(IpFamily.V4, t).HasFlag(s)).ToArray();
         return new Packet(IpFamily.V4, Ip("10.0.0.0") + (UInt128)random.Next(4), Ip("10.0.0.0") + (UInt128)random.Next(4), proto,
             SourcePort: ported ? random.Next(1, 3) : null, DestinationPort: ported ? random.Next(1, 3) : null,
-            IcmpType: ported ? null : random.Next(2) * 8, IcmpCode: ported ? null : 0,
+            IcmpType: type, IcmpCode: ported ? null : 0,
             InInterface: Interfaces[random.Next(3)], OutInterface: Interfaces[random.Next(3)],
-            State: new[] { ConntrackStates.New, ConntrackStates.Established, ConntrackStates.Invalid }[random.Next(3)],
+            State: states[random.Next(states.Length)],
             Mark: (uint)random.Next(4), TcpFlags: proto == 6 ? FlagBytes[random.Next(FlagBytes.Length)] : TcpFlags.None);
     }
 
