@@ -60,8 +60,12 @@ internal static class Neutral
         return from is null ? later : later.With(Dimension.Src, from);
     }
 
-    /// <summary>The opening packets of <paramref name="request"/> whose connections' later packets a box of them holds (its sources kept whole).</summary>
-    public static Box Started(Box later, Box request) => Narrowed(request, later[Dimension.Dst], later[Dimension.Proto], later[Dimension.Sport], later[Dimension.Dport]);
+    /// <summary>
+    /// The opening packets of <paramref name="request"/> whose connections' later packets a box of them
+    /// holds (<see cref="Audit.Analysis.LaterOpenings"/>): its sources (a NAT may have rewritten them on
+    /// the way) and ICMP types (a cell's flows name none) kept whole.
+    /// </summary>
+    public static Box Started(Box later, Box request) => Audit.Analysis.LaterOpenings.Of(request, later, Audit.Analysis.LaterOpenings.Cell);
 
     // The request's packets of these destinations, protocols and ports; its sources (which a NAT may
     // have rewritten on the way), ICMP types and flags kept whole.

@@ -88,9 +88,10 @@ public sealed class LaterPackets
 
     private static readonly IntervalSet AnyState = IntervalSet.Range(0, 127);
 
-    /// <summary>Later packets back to the openings of <paramref name="forward"/> they follow: its values but the reported fields.</summary>
+    /// <summary>
+    /// Later packets back to the openings of <paramref name="forward"/> they follow (<see cref="LaterOpenings"/>),
+    /// on the fields a flow reports: its ICMP types and interfaces kept whole.
+    /// </summary>
     private static PacketSet Back(PacketSet later, Box forward) => later.IsEmpty ? PacketSet.Empty
-        : new PacketSet([.. later.Boxes.Select(d => forward
-            .With(Dimension.Src, d[Dimension.Src]).With(Dimension.Dst, d[Dimension.Dst]).With(Dimension.Proto, d[Dimension.Proto])
-            .With(Dimension.Sport, d[Dimension.Sport]).With(Dimension.Dport, d[Dimension.Dport]))]);
+        : new PacketSet([.. later.Boxes.Select(d => LaterOpenings.Of(forward, d, LaterOpenings.Flow))]);
 }

@@ -107,14 +107,8 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         if (early.IsEmpty && late.IsEmpty) return replies;
         // Back to the connections as they arrived: a later packet dropped as it arrived names the host
         // address and port too; one dropped de-NATed names its client, source port and interface.
-        static Box Follows(Box a, Box d) => a
-            .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Src]))
-            .With(Dimension.Sport, a[Dimension.Sport].Intersect(d[Dimension.Sport]))
-            .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
-            .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.In]));
-        var dying = new PacketSet([.. replies.Returning.Boxes.SelectMany(a => early.Boxes
-                .Select(d => Follows(a, d).With(Dimension.Dst, a[Dimension.Dst].Intersect(d[Dimension.Dst])).With(Dimension.Dport, a[Dimension.Dport].Intersect(d[Dimension.Dport])))
-                .Concat(late.Boxes.Select(d => Follows(a, d))))
+        var dying = new PacketSet([.. replies.Returning.Boxes.SelectMany(a => early.Boxes.Select(d => LaterOpenings.Of(a, d, LaterOpenings.Packet))
+                .Concat(late.Boxes.Select(d => LaterOpenings.Of(a, d, LaterOpenings.DeNated))))
             .Where(b => !b.IsEmpty)]);
         return replies with { LaterDying = dying, LaterEvidence = [.. earlyEvidence.Concat(lateEvidence).Distinct()] };
     }

@@ -56,10 +56,6 @@ internal sealed class LaterFates(RegionCut walk, Box way)
         from packets in later.Boxes
         let common = next.Intersect(packets)
         where common is not null
-        select Narrowed(request, common)]);
-
-    // The state and TCP flags are the later packets', not the request's: the request keeps its own.
-    private static Box Narrowed(Box request, Box later) => Dimensions.All
-        .Where(d => d is not (Dimension.State or Dimension.TcpFlags))
-        .Aggregate(request, (b, d) => b.With(d, b[d].Intersect(later[d])));
+        // Narrowed on every field, ICMP's types too: the policy's verdicts hold packets (LaterOpenings).
+        select LaterOpenings.Of(request, common, LaterOpenings.Packet)]);
 }
