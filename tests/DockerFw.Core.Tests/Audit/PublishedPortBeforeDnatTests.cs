@@ -52,6 +52,23 @@ public sealed class PublishedPortBeforeDnatTests
         Assert.True(Assert.Single(after.PublishedPorts).FilterAccepts);
     }
 
+    [Fact]
+    public void A_loopback_port_a_neighbour_reaches_is_kept_out_where_a_drop_before_the_dnat_says_so()
+    {
+        // Docker before 28 (no raw drop of its own): a neighbour routing 127.0.0.1 through the host
+        // reaches the port (DFW514), but not in on eth0, where the admin drops it in raw (seeds 4489, 4511).
+        var host = new DockerHost(
+            Raw: "-A PREROUTING -d 127.0.0.1/32 -i eth0 -p tcp -m tcp --dport 9090 -j DROP",
+            Dnat: "-A DOCKER -d 127.0.0.1/32 ! -i bridge1 -p tcp -m tcp --dport 9090 -j DNAT --to-destination 192.0.2.2:90",
+            Docker: "-A DOCKER -d 192.0.2.2/32 ! -i bridge1 -o bridge1 -p tcp -m tcp --dport 90 -j ACCEPT");
+
+        var report = Report(host.ToString());
+
+        var loopback = Assert.Single(report.PublishedPorts, p => p.HostPort == 9090);
+        Assert.Equal("any interface but eth0", Assert.IsType<PortClients>(loopback.Partial).Interfaces);
+        Assert.Contains(report.Findings, f => f.Code == FindingCodes.LoopbackPortReachable && f.Message.Contains("any interface but eth0", StringComparison.Ordinal));
+    }
+
     private static AuditReport Audit(int priority)
     {
         // Seed 4516's tamper: an admin's table dropping the host port as it arrives on the uplink.

@@ -17,17 +17,21 @@ public static class BeforeDnat
 {
     /// <summary>
     /// The packets of <paramref name="regions"/> dropped before the DNAT, and those regions (the
-    /// evidence), leaving out packets to a loopback address (a port bound there is kept from the
-    /// outside on purpose: Docker 28 drops it in raw; DFW514 judges who else gets there) and to a
-    /// DNAT's target (a container's address, which a dump without Docker's view cannot tell from the
-    /// host's: Docker 28 drops what is routed to it directly from outside, which is not the port).
+    /// evidence), leaving out packets to a DNAT's target (a container's address, which a dump without
+    /// Docker's view cannot tell from the host's: Docker 28 drops what is routed to it directly from
+    /// outside, which is not the port) and, unless <paramref name="loopback"/>, to a loopback address:
+    /// when no connection from outside is NATed at all, a port bound there is kept from the network on
+    /// purpose (Docker 28's raw drop) and the filter is judged on the packets the DNAT would make; when
+    /// some are (a neighbour routing 127.0.0.1 through the host, DFW514), the ones dropped early are kept
+    /// out like any other (seeds 4489, 4511, 4534).
     /// </summary>
-    public static (PacketSet Packets, ImmutableArray<ReachRegion> Regions) Dropped(IEnumerable<ReachRegion> regions, Ruleset ruleset, int dnatPriority, PacketSpace space)
+    public static (PacketSet Packets, ImmutableArray<ReachRegion> Regions) Dropped(IEnumerable<ReachRegion> regions, Ruleset ruleset, int dnatPriority, PacketSpace space,
+        bool loopback)
     {
-        var loopback = space.Family == Model.Values.IpFamily.V4
-            ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1)
-            : IntervalSet.Single(1);
-        var notThePort = PacketSet.Of(space.Whole().With(Dimension.Dst, loopback.Union(Targets.GetValue(ruleset, r => DnatTargets(r, space.Family)))));
+        var left = Targets.GetValue(ruleset, r => DnatTargets(r, space.Family));
+        if (!loopback)
+            left = left.Union(space.Family == Model.Values.IpFamily.V4 ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1) : IntervalSet.Single(1));
+        var notThePort = PacketSet.Of(space.Whole().With(Dimension.Dst, left));
         var kept = regions.Where(r => Drops(r, ruleset, dnatPriority))
             .Select(r => (Region: r, Packets: r.Packets.Subtract(notThePort)))
             .Where(x => !x.Packets.IsEmpty).ToList();

@@ -67,7 +67,7 @@ public static class IngressPorts
     {
         var priority = BeforeDnat.DnatPriority(service[0], inputs.Ruleset, r => r.Target is DnatTarget { To.First: { } to } && subnet.Contains(to));
         var ports = service.SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dport]));
-        var early = BeforeDnat.Dropped(others, inputs.Ruleset, priority, space);
+        var early = BeforeDnat.Dropped(others, inputs.Ruleset, priority, space, loopback: true);
         var portsOnly = PacketSet.Of(space.Whole().With(Dimension.Dport, ports));
         return early.Regions.Select(r => r with { Packets = r.Packets.Intersect(early.Packets).Intersect(portsOnly) }).Where(r => !r.Packets.IsEmpty);
     }

@@ -66,7 +66,7 @@ public sealed record PortReach(
             // Oracle F42: the connections dropped before the DNAT (raw, mangle or an nft prerouting chain
             // on the way in) are the port's too, kept out as surely as by a filter drop after it.
             var priority = BeforeDnat.DnatPriority(nated[0], inputs.Ruleset, r => IsDnatTo(r, container, containerPort));
-            var early = BeforeDnat.Dropped(result.Regions.Where(r => !nated.Contains(r)), inputs.Ruleset, priority, space);
+            var early = BeforeDnat.Dropped(result.Regions.Where(r => !nated.Contains(r)), inputs.Ruleset, priority, space, loopback: true);
             return new PortReach(reached, maybe, Union(nated).Union(early.Packets), reached, maybe, result.Regions, [.. early.Regions, .. nated.Where(Blocks)]) { Nated = true };
         }
 
@@ -79,7 +79,7 @@ public sealed record PortReach(
         var filter = SymbolicEngine.ReachAfterRouting(passes.Rules, made).Regions;
         var (passed, passedMaybe) = Split(filter);
         // The clients dropped before any DNAT could rewrite them (F42) pass no filter after it.
-        var dropped = BeforeDnat.Dropped(result.Regions, inputs.Ruleset, BeforeDnat.Dstnat, space);
+        var dropped = BeforeDnat.Dropped(result.Regions, inputs.Ruleset, BeforeDnat.Dstnat, space, loopback: false);
         var rewritten = new PacketSet([.. dropped.Packets.Boxes.Select(b => b
             .With(Dimension.Dst, IntervalSet.Single(container)).With(Dimension.Dport, IntervalSet.Single((UInt128)containerPort))
             .With(Dimension.State, passes.Space.Full(Dimension.State)))]);
