@@ -33,7 +33,7 @@ internal static class Neutral
 
     /// <summary>
     /// The replies to a box of opening packets, in neutral terms (<see cref="Audit.Analysis.ReplyFate.Mirror"/>):
-    /// addresses and ports swapped, an echo request answered by an echo reply, TCP's flags those of replies.
+    /// addresses and ports swapped, each ICMP query answered by its own reply type (IcmpStates), TCP's flags those of replies.
     /// <paramref name="to"/>: the address they go to when it is not the request's source (a masqueraded one).
     /// </summary>
     public static Box Replies(Box request, IntervalSet? to = null)
