@@ -24,7 +24,7 @@ internal static class PublishProof
     public static IEnumerable<Diagnostic> Check(Ruleset after, ResolvedPolicy policy)
     {
         var family = after.Family;
-        var loopback = family == IpFamily.V4 ? RuleCompiler.Intervals(AddressMask.FromPrefix(family, (UInt128)127 << 24, 8))! : IntervalSet.Single(1);
+        var loopback = IntervalSet.Loopback(family);
         var possible = PublishJudge.PossibleHosts(policy, family);
         var verdicts = PublishJudge.Judge(policy, family, possible, hosts => SymbolicRuleset.Compile(after,
             policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), hosts.Union(loopback), ipSets: policy.IpSets),

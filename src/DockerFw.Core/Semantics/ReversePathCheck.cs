@@ -134,7 +134,7 @@ public sealed record ReversePathCheck(bool Inverted, bool Loose)
     /// <summary>The host's own addresses as the check sees them: those listed and the loopback range.</summary>
     public static IntervalSet Local(IEnumerable<InterfaceAddress> addresses, IpFamily family)
     {
-        var loopback = family == IpFamily.V4 ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1) : IntervalSet.Single(1);
+        var loopback = IntervalSet.Loopback(family);
         return addresses.Where(a => a.Family == family).Aggregate(loopback, (s, a) => s.Union(IntervalSet.Single(a.Address)));
     }
 

@@ -28,9 +28,8 @@ public static class BeforeDnat
     public static (PacketSet Packets, ImmutableArray<ReachRegion> Regions) Dropped(IEnumerable<ReachRegion> regions, Ruleset ruleset, int dnatPriority, PacketSpace space,
         bool loopback)
     {
-        var left = Targets.GetValue(ruleset, r => DnatTargets(r, space.Family));
-        if (!loopback)
-            left = left.Union(space.Family == Model.Values.IpFamily.V4 ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1) : IntervalSet.Single(1));
+        var left = Targets.GetValue(ruleset, DnatTargets);
+        if (!loopback) left = left.Union(IntervalSet.Loopback(space.Family));
         var notThePort = PacketSet.Of(space.Whole().With(Dimension.Dst, left));
         var kept = regions.Where(r => Drops(r, ruleset, dnatPriority))
             .Select(r => (Region: r, Packets: r.Packets.Subtract(notThePort)))
@@ -43,11 +42,8 @@ public static class BeforeDnat
         if (region.Verdict is not (ReachVerdict.Drop or ReachVerdict.Reject)) return false;
         foreach (var responsible in region.Rules.Reverse())
         {
-            var table = ruleset.TableNamed(responsible.Table);
-            var chain = table?[responsible.Chain];
-            var rule = chain?.Rules.ElementAtOrDefault(responsible.Number - 1);
-            if (rule?.Target is not (VerdictTarget { Verdict: Verdict.Drop } or RejectTarget)) continue;
-            return PreroutingPriority(table!, chain!) is { } priority && priority < dnatPriority;
+            if (Locate(ruleset, responsible) is not var (table, chain, rule) || rule.Target is not (VerdictTarget { Verdict: Verdict.Drop } or RejectTarget)) continue;
+            return PreroutingPriority(table, chain) is { } priority && priority < dnatPriority;
         }
 
         return false;
@@ -60,22 +56,23 @@ public static class BeforeDnat
     public static int DnatPriority(ReachRegion nated, Ruleset ruleset, Func<Rule, bool> isDnat)
     {
         foreach (var responsible in nated.Rules)
-        {
-            var table = ruleset.TableNamed(responsible.Table);
-            var chain = table?[responsible.Chain];
-            if (chain?.Rules.ElementAtOrDefault(responsible.Number - 1) is { } rule && isDnat(rule)
-                && PreroutingPriority(table!, chain) is { } priority)
+            if (Locate(ruleset, responsible) is var (table, chain, rule) && isDnat(rule) && PreroutingPriority(table, chain) is { } priority)
                 return priority;
-        }
 
         return Dstnat;
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Ruleset, IntervalSet> Targets = new();
 
-    private static IntervalSet DnatTargets(Ruleset ruleset, Model.Values.IpFamily family) => ruleset.Rules.Select(r => r.Target).OfType<DnatTarget>()
-        .Select(t => t.To).OfType<NatRange>().Where(to => to.First is not null && to.Family == family)
+    // A ruleset is of one family; a native inet table's DNAT of the other family is not this one's target.
+    private static IntervalSet DnatTargets(Ruleset ruleset) => ruleset.Rules.Select(r => r.Target).OfType<DnatTarget>()
+        .Select(t => t.To).OfType<NatRange>().Where(to => to.First is not null && to.Family == ruleset.Family)
         .Aggregate(IntervalSet.Empty, (s, to) => s.Union(IntervalSet.Range(to.First!.Value, to.Last ?? to.First.Value)));
+
+    /// <summary>The table, chain and rule a responsible rule names (as <see cref="PortReach.SourceOf"/>, with where it sits).</summary>
+    private static (Table Table, Chain Chain, Rule Rule)? Locate(Ruleset ruleset, ResponsibleRule responsible) =>
+        ruleset.TableNamed(responsible.Table) is { } table && table[responsible.Chain] is { } chain
+        && chain.Rules.ElementAtOrDefault(responsible.Number - 1) is { } rule ? (table, chain, rule) : null;
 
     private static int? PreroutingPriority(Table table, Chain chain) =>
         chain.Base is { } b ? (b.Hook == "prerouting" ? b.Priority : null)

@@ -48,7 +48,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         // A client on the uplink never has a loopback source (the kernel drops it as martian on any
         // other interface): Docker 28's raw drop of `-d 127.0.0.1 --dport 9090` would otherwise "drop
         // the replies" to such a client whose source port is 9090.
-        var arrived = reach.Reached.Subtract(passes.Whole().With(Dimension.Src, Loopback(inputs.Family)));
+        var arrived = reach.Reached.Subtract(passes.Whole().With(Dimension.Src, IntervalSet.Loopback(inputs.Family)));
         if (arrived.IsEmpty) return None;
         var way = inputs.ViewInferred ? null : ReplyWay.Of(container, network, network, HostModel.RemoteClientOf(inputs.Family), inputs);
         // No route back to a client outside: the replies never leave the container.
@@ -127,10 +127,6 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
 
         return false;
     }
-
-    private static IntervalSet Loopback(Model.Values.IpFamily family) => family == Model.Values.IpFamily.V4
-        ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1)
-        : IntervalSet.Single(1);
 
     /// <summary>
     /// The replies the filter surely drops or rejects, with the rules (or FORWARD's policy) that do.

@@ -59,7 +59,7 @@ public sealed class ProxyCheck : IAuditCheck
         if (networks.FirstOrDefault(n => n.Subnet?.Contains(target.Address) == true) is not { } network) return null;
         // A listener on every address: every address the host may have (not the uplink's alone, which
         // a restriction to other host addresses never meets); loopback never comes in from outside.
-        var loopback = target.Family == IpFamily.V4 ? IntervalSet.Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1) : IntervalSet.Single(1);
+        var loopback = IntervalSet.Loopback(target.Family);
         var bound = listener.Family == target.Family && !listener.OnEveryAddress
             ? IntervalSet.Single(listener.HostAddress)
             : model.LocalAddresses.Subtract(loopback);

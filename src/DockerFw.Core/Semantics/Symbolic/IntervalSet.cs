@@ -22,6 +22,11 @@ public sealed class IntervalSet : IEquatable<IntervalSet>
 
     public static IntervalSet Single(UInt128 value) => new([value, value]);
 
+    /// <summary>The loopback addresses of a family: 127.0.0.0/8, or ::1.</summary>
+    public static IntervalSet Loopback(Model.Values.IpFamily family) => family == Model.Values.IpFamily.V4
+        ? Range((UInt128)127 << 24, ((UInt128)128 << 24) - 1)
+        : Single(1);
+
     /// <summary>Any ranges, in any order, overlapping or not.</summary>
     public static IntervalSet FromRanges(IEnumerable<(UInt128 First, UInt128 Last)> ranges)
     {
