@@ -48,7 +48,10 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         // A client on the uplink never has a loopback source (the kernel drops it as martian on any
         // other interface): Docker 28's raw drop of `-d 127.0.0.1 --dport 9090` would otherwise "drop
         // the replies" to such a client whose source port is 9090.
-        var arrived = reach.Reached.Subtract(passes.Whole().With(Dimension.Src, IntervalSet.Loopback(inputs.Family)));
+        var arrived = reach.Reached.Subtract(passes.Whole().With(Dimension.Src, IntervalSet.Loopback(inputs.Family)))
+            // A strict reverse-path filter drops a client that came in on an interface its route back
+            // does not leave by: it never connects, and has no replies (a loose one, a client with none).
+            .Subtract(ReversePathFilter.Refused(passes.Space, OutsideInterfaces.Of(passes.Space, inputs), inputs.HostModel.Routes, inputs.Host));
         if (arrived.IsEmpty) return None;
         var way = inputs.ViewInferred ? null : ReplyWay.Of(container, network, network, HostModel.RemoteClientOf(inputs.Family), inputs);
         // No route back to a client outside: the replies never leave the container.
@@ -58,19 +61,35 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         // Each connection's replies and later packets carry its virtual states (DNAT, SNAT where nat
         // POSTROUTING rewrote the source too): those of the region that let it in.
         var nat = Nat(arrived, reach, address, port, passes);
+        // Each reply leaves by the host's route to its client where the routes are known and decide it,
+        // else by the interface its connection came in on (symmetric routing assumed).
+        var routes = ClientRoutes.Of(inputs.HostModel.Routes, inputs.Family);
         var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box
-            .With(Dimension.Dst, IntervalSet.Single(address))
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn), x.Nat))]);
+                .With(Dimension.Dst, IntervalSet.Single(address))
+                .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn), x.Nat))
+            .SelectMany(r => routes?.Routed(r, passes.Space) ?? [r])]);
         var (dead, evidence) = Dropped(replies, passes, inputs);
         if (dead.IsEmpty) return Later(new(arrived, PacketSet.Empty, []), nat, address, port, passes, inputs);
-        // Back to the connections as they arrived: a dead reply names its client and the client's source port.
-        var dying = new PacketSet([.. arrived.Boxes.SelectMany(a => dead.Boxes.Select(d => a
-                .With(Dimension.Src, a[Dimension.Src].Intersect(d[Dimension.Dst]))
-                .With(Dimension.Sport, a[Dimension.Sport].Intersect(d[Dimension.Dport]))
-                .With(Dimension.Proto, a[Dimension.Proto].Intersect(d[Dimension.Proto]))
-                .With(Dimension.In, a[Dimension.In].Intersect(d[Dimension.Out]))))
+        // Back to the connections as they arrived: a dead reply names its client and the client's source
+        // port, and, where it left by the connection's own interface, that interface; a routed one leaves
+        // by its client's route whatever interface the connection came in on.
+        var routed = routes?.Decided ?? IntervalSet.Empty;
+        var dying = new PacketSet([.. arrived.Boxes.SelectMany(a => dead.Boxes.SelectMany(d => Connections(a, d, routed)))
             .Where(b => !b.IsEmpty)]);
         return Later(new(arrived.Subtract(dying), dying, evidence), nat, address, port, passes, inputs);
+    }
+
+    /// <summary>The connections of <paramref name="arrived"/> whose replies are among <paramref name="dead"/>.</summary>
+    /// <param name="routed">The clients whose replies leave by their route (<see cref="ClientRoutes.Decided"/>).</param>
+    private static IEnumerable<Box> Connections(Box arrived, Box dead, IntervalSet routed)
+    {
+        var connections = arrived
+            .With(Dimension.Sport, arrived[Dimension.Sport].Intersect(dead[Dimension.Dport]))
+            .With(Dimension.Proto, arrived[Dimension.Proto].Intersect(dead[Dimension.Proto]));
+        var clients = arrived[Dimension.Src].Intersect(dead[Dimension.Dst]);
+        yield return connections.With(Dimension.Src, clients.Intersect(routed));
+        yield return connections.With(Dimension.Src, clients.Subtract(routed))
+            .With(Dimension.In, arrived[Dimension.In].Intersect(dead[Dimension.Out]));
     }
 
     /// <summary>
