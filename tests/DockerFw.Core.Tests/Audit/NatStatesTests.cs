@@ -117,4 +117,39 @@ public sealed class NatStatesTests
         var pair = Assert.Single(report.Reachability, r => r.From == "bridge1" && r.To == "bridge2");
         Assert.Equal((ReachabilityVerdict.Partial, new AllowedFlow("all", null, null, "opening-only")), (pair.Verdict, Assert.Single(pair.Flows)));
     }
+
+    [Fact]
+    public void A_snat_state_drop_of_the_replies_between_networks_leaves_a_masqueraded_pair_one_way()
+    {
+        // bridge1 -> bridge2 is let through and masqueraded: c3 answers bridge2's gateway, conntrack
+        // gives the reply back to c1 in PREROUTING, ESTABLISHED,SNAT in FORWARD, where it dies.
+        var containers = EngineView.TwoBridges(true, EngineView.Container("c3", "bridge2", "198.51.100.2"));
+        var host = new DockerHost(User: """
+            -A DOCKER-USER -i bridge2 -o bridge1 -m conntrack --ctstate SNAT -j DROP
+            -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            -A DOCKER-USER -i bridge1 -o bridge2 -j ACCEPT
+            """);
+        var report = Auditor.Run(new AuditContext(Read(host.ToString()), Ruleset.Empty(IpFamily.V6), containers, Sysctl("net.bridge.bridge-nf-call-iptables=1"))
+            { ContainerMatrix = true });
+
+        var pair = Assert.Single(report.Reachability, r => r.From == "bridge1" && r.To == "bridge2");
+        Assert.Equal((ReachabilityVerdict.Partial, new AllowedFlow("all", null, null, "one-way")), (pair.Verdict, Assert.Single(pair.Flows)));
+        var c1c3 = Assert.Single(report.ContainersReachability!.Value, r => r.From == "c1" && r.To == "c3");
+        Assert.Equal((ReachabilityVerdict.Partial, "one-way"), (c1c3.Verdict, Assert.Single(c1c3.Flows).Kind));
+    }
+
+    [Fact]
+    public void A_dnat_state_drop_of_the_same_replies_spares_the_masqueraded_pair()
+    {
+        // The pair's connections are source-NATed only: their replies are ESTABLISHED,SNAT, not DNAT.
+        var containers = EngineView.TwoBridges(true, EngineView.Container("c3", "bridge2", "198.51.100.2"));
+        var host = new DockerHost(User: """
+            -A DOCKER-USER -i bridge2 -o bridge1 -m conntrack --ctstate DNAT -j DROP
+            -A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+            -A DOCKER-USER -i bridge1 -o bridge2 -j ACCEPT
+            """);
+        var report = Auditor.Run(new AuditContext(Read(host.ToString()), Ruleset.Empty(IpFamily.V6), containers, Sysctl("net.bridge.bridge-nf-call-iptables=1")));
+
+        Assert.Equal(ReachabilityVerdict.Allowed, Assert.Single(report.Reachability, r => r.From == "bridge1" && r.To == "bridge2").Verdict);
+    }
 }

@@ -92,9 +92,28 @@ public sealed record PairReach(
     public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null) =>
         [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies, later, replyIn).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe || s.Possible)))];
 
-    /// <summary>The replies (ESTABLISHED) from a network's bridge to another's containers that the rules accept.</summary>
-    public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes) =>
-        passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? [.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)] : [];
+    /// <summary>
+    /// The replies from <paramref name="to"/>'s bridge to <paramref name="from"/>'s containers that the
+    /// rules accept, given as ESTABLISHED, the state <see cref="ReplyFate.Mirror"/> asks them in: a reply
+    /// counts as accepted when it is in the state its connection has. The replies of a connection NAT
+    /// marked (Docker's <c>! -o bridge -j MASQUERADE</c> between networks, an admin's SNAT or DNAT) carry
+    /// its virtual states (oracle F45, <see cref="ConnectionNat"/>), so a <c>--ctstate SNAT</c> drop in
+    /// FORWARD meets them: those are asked again with the states of the requests' region. Only where some
+    /// rule tests the virtual states; elsewhere every reply meets the same rules whatever its state.
+    /// </summary>
+    public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
+    {
+        IReadOnlyList<Box> plain = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? [.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)] : [];
+        if (!ConnectionNat.Tested(passes.Rules) || !passes.From(from).TryGetValue(to.Bridge, out var requests)) return plain;
+        var nated = requests.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
+            .Select(p => (Reply: ReplyFate.Mirror(p.Box), Nat: ConnectionNat.Of(p.Region, passes.Rules)))
+            .Where(x => x.Nat != ConntrackStates.None).ToList();
+        if (nated.Count == 0) return plain;
+        var established = IntervalSet.Single((UInt128)(int)ConntrackStates.Established);
+        var accepted = passes.Accepted(new PacketSet([.. nated.Select(x => ConnectionNat.Established(x.Reply, x.Nat))]));
+        return [.. new PacketSet([.. plain]).Subtract([.. nated.Select(x => x.Reply)]).Boxes,
+            .. accepted.Select(b => b.With(Dimension.State, established))];
+    }
 
     /// <summary>
     /// One flow per protocol, ports both ways, kind and certainty, its destinations merged (the walk
