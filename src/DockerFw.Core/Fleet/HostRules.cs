@@ -86,7 +86,7 @@ public sealed class HostRules
         .FirstOrDefault();
 
     private Rule? RuleOf(ResponsibleRule responsible) =>
-        _rules.Source.TableNamed(responsible.Table)?[responsible.Chain]?.Rules.ElementAtOrDefault(responsible.Number - 1);
+        _rules.Source.RuleAt(responsible.Table, responsible.Chain, responsible.Number);
 
     public static ImmutableArray<Leg> None => [];
 }

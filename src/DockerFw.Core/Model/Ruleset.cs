@@ -41,6 +41,14 @@ public sealed record Ruleset(IpFamily Family, ImmutableArray<Table> Tables)
     public Table? TableNamed(string qualified) =>
         qualified.Contains(' ') ? NativeTables.LastOrDefault(t => t.QualifiedName == qualified) : this[qualified];
 
+    /// <summary>
+    /// The rule at 1-based <paramref name="number"/> in <paramref name="chain"/> of the table named as
+    /// <see cref="TableNamed"/> names it, or null when the ruleset has no such rule: the one lookup of
+    /// the rule a walk's region names (a responsible rule's table, chain and number).
+    /// </summary>
+    public Rule? RuleAt(string table, string chain, int number) =>
+        TableNamed(table)?[chain]?.Rules.ElementAtOrDefault(number - 1);
+
     /// <summary>The native nft tables merged into this ruleset (<see cref="Table.IsNative"/>), in the order listed.</summary>
     public IEnumerable<Table> NativeTables => Tables.Where(t => t.IsNative);
 

@@ -88,17 +88,16 @@ internal static class ProofText
     }
 
     /// <summary>
-    /// The last rule with a verdict on the region's way, as <c>filter/FORWARD#1 (line 3): -A FORWARD
-    /// -j ACCEPT</c>; without one, the policy of filter FORWARD when it is the region's verdict.
-    /// </summary>
-    /// <summary>
     /// The rule a region names: iptables' tables by name, native nft tables by family and name
     /// (<c>ip docker-bridges</c>), the other back end's by its tool, as the engine names them.
     /// </summary>
     internal static Rule? RuleOf(Ruleset ruleset, ResponsibleRule responsible) =>
-        ruleset.TableNamed(responsible.Table)?[responsible.Chain]?
-            .Rules.ElementAtOrDefault(responsible.Number - 1);
+        ruleset.RuleAt(responsible.Table, responsible.Chain, responsible.Number);
 
+    /// <summary>
+    /// The last rule with a verdict on the region's way, as <c>filter/FORWARD#1 (line 3): -A FORWARD
+    /// -j ACCEPT</c>; without one, the policy of filter FORWARD when it is the region's verdict.
+    /// </summary>
     public static string? DecidedBy(ReachRegion region, Ruleset ruleset)
     {
         foreach (var responsible in region.Rules.Reverse())

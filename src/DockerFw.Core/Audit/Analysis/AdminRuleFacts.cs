@@ -82,7 +82,7 @@ public static class AdminRuleFacts
 
     /// <summary>As <see cref="RuleArrivals.Decides"/>, from the compiled rules alone.</summary>
     private static bool Decides(SymbolicRuleset rules, ResponsibleRule rule) =>
-        rules.Chain(rule.Table, rule.Chain)?.Rules.ElementAtOrDefault(rule.Number - 1) is { Doubt: null, Action.Kind: not (ActionKind.Continue or ActionKind.Undecided) };
+        rules.RuleAt(rule) is { Doubt: null, Action.Kind: not (ActionKind.Continue or ActionKind.Undecided) };
 
     private static AdminRuleFact? Judge(ResponsibleRule rule, RuleArrivals arrivals, SymbolicRuleset rules, IntervalSet hostAddresses)
     {

@@ -71,8 +71,8 @@ public static class BeforeDnat
 
     /// <summary>The table, chain and rule a responsible rule names (as <see cref="PortReach.SourceOf"/>, with where it sits).</summary>
     private static (Table Table, Chain Chain, Rule Rule)? Locate(Ruleset ruleset, ResponsibleRule responsible) =>
-        ruleset.TableNamed(responsible.Table) is { } table && table[responsible.Chain] is { } chain
-        && chain.Rules.ElementAtOrDefault(responsible.Number - 1) is { } rule ? (table, chain, rule) : null;
+        ruleset.RuleAt(responsible.Table, responsible.Chain, responsible.Number) is { } rule
+        && ruleset.TableNamed(responsible.Table) is { } table && table[responsible.Chain] is { } chain ? (table, chain, rule) : null;
 
     private static int? PreroutingPriority(Table table, Chain chain) =>
         chain.Base is { } b ? (b.Hook == "prerouting" ? b.Priority : null)

@@ -27,7 +27,7 @@ public static class ConnectionNat
     {
         var states = ConntrackStates.None;
         foreach (var rule in region.Rules)
-            states |= rules.Chain(rule.Table, rule.Chain)?.Rules.ElementAtOrDefault(rule.Number - 1)?.Action.Kind switch
+            states |= rules.RuleAt(rule)?.Action.Kind switch
             {
                 ActionKind.Dnat => ConntrackStates.Dnat,
                 ActionKind.Snat => ConntrackStates.Snat,

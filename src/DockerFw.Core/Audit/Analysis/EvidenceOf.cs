@@ -11,7 +11,7 @@ public static class EvidenceOf
 
     public static Evidence Rule(Ruleset ruleset, ResponsibleRule rule, string role)
     {
-        var source = IptablesTable(ruleset, rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+        var source = Source(ruleset, rule);
         var text = source is null ? $"-A {rule.Chain} (rule {rule.Number})" : RuleText.Of(source);
         return new(rule.Table, rule.Chain, rule.Number, rule.Line, text, role) { Family = ruleset.Family };
     }
@@ -32,7 +32,7 @@ public static class EvidenceOf
 
     /// <summary>The source rule a responsible rule stands for.</summary>
     public static Rule? Source(Ruleset ruleset, ResponsibleRule rule) =>
-        IptablesTable(ruleset, rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
+        IptablesTable(ruleset, rule.Table) is null ? null : ruleset.RuleAt(rule.Table, rule.Chain, rule.Number);
 
     // iptables' tables, this back end's or the other's: their rules print as iptables-save prints them.
     private static Table? IptablesTable(Ruleset ruleset, string table) =>

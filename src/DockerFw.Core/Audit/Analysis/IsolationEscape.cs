@@ -15,8 +15,8 @@ public static class IsolationEscape
     /// <summary>The last early RETURN of an isolation chain on the region's way, or null.</summary>
     public static ResponsibleRule? Of(Ruleset ruleset, ReachRegion region) =>
         region.Rules.LastOrDefault(r => r.Table == "filter" && r.Chain.StartsWith("DOCKER-ISOLATION", StringComparison.Ordinal)
-            && ruleset["filter"]?[r.Chain] is { } chain && r.Number < chain.Rules.Length
-            && chain.Rules[r.Number - 1].Target is VerdictTarget { Verdict: Verdict.Return });
+            && r.Number < ruleset["filter"]?[r.Chain]?.Rules.Length
+            && ruleset.RuleAt(r.Table, r.Chain, r.Number)?.Target is VerdictTarget { Verdict: Verdict.Return });
 
     /// <summary>The rules that open the way for these pieces: each region's early isolation RETURN, else the rule that decided it.</summary>
     public static IEnumerable<Evidence> Evidence(IEnumerable<Piece> pieces, Ruleset ruleset) =>

@@ -104,8 +104,5 @@ public sealed record PortReach(
         && (to.Ports is null || (to.Ports.First <= port && port <= to.Ports.Last));
 
     /// <summary>The rule a responsible rule stands for, in iptables' tables or a native one (<c>"inet name"</c>).</summary>
-    public static Rule? SourceOf(Ruleset ruleset, ResponsibleRule rule)
-    {
-        return ruleset.TableNamed(rule.Table)?[rule.Chain]?.Rules.ElementAtOrDefault(rule.Number - 1);
-    }
+    public static Rule? SourceOf(Ruleset ruleset, ResponsibleRule rule) => ruleset.RuleAt(rule.Table, rule.Chain, rule.Number);
 }

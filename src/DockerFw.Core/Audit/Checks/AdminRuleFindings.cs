@@ -78,7 +78,7 @@ internal static class AdminRuleFindings
 
     private static Evidence Evidence(Ruleset ruleset, ResponsibleRule rule, string role)
     {
-        var source = AdminChains.Chain(ruleset, rule.Table, rule.Chain)?.Rules.ElementAtOrDefault(rule.Number - 1);
+        var source = ruleset.RuleAt(rule.Table, rule.Chain, rule.Number);
         var text = source is null ? $"-A {rule.Chain} (rule {rule.Number})" : RuleText.Of(source);
         return new(rule.Table, rule.Chain, rule.Number, rule.Line, text, role) { Family = ruleset.Family };
     }

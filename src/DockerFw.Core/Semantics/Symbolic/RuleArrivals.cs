@@ -70,12 +70,10 @@ public sealed class RuleArrivals
     /// finding whether it matches or not) and the dump decides its matches.
     /// </summary>
     public bool Decides(ResponsibleRule rule) =>
-        Compiled(rule) is { Doubt: null, Action.Kind: not (ActionKind.Continue or ActionKind.Undecided) };
+        _rules.RuleAt(rule) is { Doubt: null, Action.Kind: not (ActionKind.Continue or ActionKind.Undecided) };
 
     /// <summary>Whether the rule rewrites the destination (DNAT, REDIRECT).</summary>
-    public bool Dnats(ResponsibleRule rule) => Compiled(rule)?.Action.Kind == ActionKind.Dnat;
-
-    private CompiledRule? Compiled(ResponsibleRule rule) => _rules.Chain(rule.Table, rule.Chain)?.Rules.ElementAtOrDefault(rule.Number - 1);
+    public bool Dnats(ResponsibleRule rule) => _rules.RuleAt(rule)?.Action.Kind == ActionKind.Dnat;
 
     /// <summary>The packets (in arrival terms, by path) that entered the rule's chain and satisfy the rule there.</summary>
     public IReadOnlyList<(PacketPath Path, PacketSet Packets)> Satisfying(ResponsibleRule rule) =>
@@ -103,7 +101,7 @@ public sealed class RuleArrivals
 
     private IReadOnlyList<(PacketPath, PacketSet)> Collect(ResponsibleRule rule, Func<Flow, CompiledRule, Dimension?, PacketSet> each)
     {
-        var compiled = Compiled(rule);
+        var compiled = _rules.RuleAt(rule);
         if (compiled is null) return [];
         var result = new List<(PacketPath, PacketSet)>();
         foreach (var (path, watch) in _watches)

@@ -161,6 +161,13 @@ public sealed class SymbolicRuleset
 
     internal CompiledChain? Chain(string table, string chain) => _chains.GetValueOrDefault((table, chain));
 
+    /// <summary>
+    /// The compiled rule a responsible rule names, or null. Numbers count the chain's rules as written,
+    /// so this answers for a compile that keeps every rule (<see cref="ReachDetail.Rules"/>); a verdicts
+    /// compile merges runs and its walks name no rules.
+    /// </summary>
+    internal CompiledRule? RuleAt(ResponsibleRule rule) => Chain(rule.Table, rule.Chain)?.Rules.ElementAtOrDefault(rule.Number - 1);
+
     /// <summary>Why each rule that cannot be decided from the dump may or may not match.</summary>
     public IReadOnlyDictionary<ResponsibleRule, string> Doubts { get; }
 }
