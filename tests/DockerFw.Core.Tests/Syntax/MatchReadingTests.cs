@@ -81,6 +81,7 @@ public class MatchReadingTests
     [InlineData("-A INPUT -m physdev --physdev-in veth0 ! --physdev-is-bridged -j ACCEPT", "-A INPUT -m physdev --physdev-in veth0 ! --physdev-is-bridged -j ACCEPT")]
     [InlineData("-A INPUT -m iprange ! --src-range 10.0.0.1-10.0.0.50 -j ACCEPT", "-A INPUT -m iprange ! --src-range 10.0.0.1-10.0.0.50 -j ACCEPT")]
     [InlineData("-A INPUT -m comment --comment \"two words\" -m comment --comment docker0 -j ACCEPT", "-A INPUT -m comment --comment \"two words\" -m comment --comment docker0 -j ACCEPT")]
+    [InlineData("-A INPUT -m comment --comment \"\\\"it's\\\" a \\\\ \\\\\" -j ACCEPT", "-A INPUT -m comment --comment \"\\\"it\\'s\\\" a \\\\ \\\\\" -j ACCEPT")]
     [InlineData("-A INPUT -m limit --limit 5/min --limit-burst 10 -j ACCEPT", "-A INPUT -m limit --limit 5/min --limit-burst 10 -j ACCEPT")]
     [InlineData("-A INPUT -m recent --update --seconds 60 --hitcount 4 --name SSH --rsource -j DROP", "-A INPUT -m recent --update --seconds 60 --hitcount 4 --name SSH --rsource -j DROP")]
     [InlineData("-A INPUT -m statistic --mode random ! --probability 0.5 -j ACCEPT", "-A INPUT -m statistic --mode random ! --probability 0.5 -j ACCEPT")]
