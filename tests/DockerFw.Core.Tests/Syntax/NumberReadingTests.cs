@@ -1,4 +1,5 @@
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Syntax.IptablesSave;
 using static DockerFw.Core.Tests.Syntax.AssertReader;
 
 namespace DockerFw.Core.Tests.Syntax;
@@ -143,4 +144,31 @@ public class NumberReadingTests
     [InlineData("-A INPUT -p 08 -j ACCEPT", 13)]
     [InlineData("-A INPUT -p 256 -j ACCEPT", 13)]
     public void Numbers_strtoul_does_not_take_whole_are_refused(string line, int column) => FailsAt(line, column);
+
+    /// <summary>
+    /// The binder reads save's own form of <c>-s</c>/<c>-d</c> by a shorter way (XtablesAddress.TryParsePlainMasked);
+    /// whatever it takes, libxtables' reading (TryParseMasked) takes to the same address and mask. Seeded texts from
+    /// the characters both forms use, biased to near misses (leading zeros, 256, /33, a fifth part, hex groups).
+    /// </summary>
+    [Theory]
+    [InlineData(IpFamily.V4, "0123456789./", 4)]
+    [InlineData(IpFamily.V6, "0123456789abcdefABCDEF:./x", 6)]
+    public void Save_form_addresses_are_read_as_libxtables_reads_them(IpFamily family, string alphabet, int seed)
+    {
+        var random = new Random(seed);
+        var plain = 0;
+        string[] starts = family == IpFamily.V4 ? ["10.0.0.1", "255.255.255.255", "0.0.0.0/0", "1.2.3.4/32", "192.168.1.0/24"] : ["fd00::2/128", "::", "::/0", "2001:db8:0:1:2:3:4:5/64", "fe80::1"];
+        for (var i = 0; i < 50_000; i++)
+        {
+            var text = starts[random.Next(starts.Length)].ToCharArray();
+            for (var edits = random.Next(3); edits > 0; edits--) text[random.Next(text.Length)] = alphabet[random.Next(alphabet.Length)];
+            var candidate = new string(text);
+            if (!XtablesAddress.TryParsePlainMasked(candidate, family, out var fast)) continue;
+            plain++;
+            Assert.True(XtablesAddress.TryParseMasked(candidate, family, out var reference), $"seed {seed}: '{candidate}' read by the short way only");
+            Assert.Equal(reference, fast);
+        }
+
+        Assert.True(plain > 10_000, $"seed {seed}: only {plain} texts in save's form");
+    }
 }

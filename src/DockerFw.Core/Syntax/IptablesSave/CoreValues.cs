@@ -16,6 +16,7 @@ internal static class CoreValues
     public static AddressMask? Address(Token token, RuleContext context)
     {
         var family = context.Family;
+        if (XtablesAddress.TryParsePlainMasked(token.Text, family, out var plain)) return plain;
         if ((family == IpFamily.V4 ? V4Addresses : V6Addresses).TryParse(token.Text, out var value)) return value;
         var other = family == IpFamily.V4 ? IpFamily.V6 : IpFamily.V4;
         if (XtablesAddress.TryParseMasked(token.Text, other, out _))

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -26,6 +27,43 @@ internal static class XtablesAddress
         if (slash >= 0 && !TryParseMask(text.AsSpan(slash + 1), family, out mask)) return false;
         value = new AddressMask(family, address, mask);
         return true;
+    }
+
+    /// <summary>
+    /// <c>ADDR[/LEN]</c> of <c>-s</c>/<c>-d</c> in the form save writes it: IPv4 in plain dotted decimal (no leading zeros)
+    /// or IPv6 in inet_pton's form without an IPv4 part, the length in decimal without leading zeros. Every reading of
+    /// <see cref="TryParseMasked"/> gives such text the same value; false for any other text (which it may still read).
+    /// </summary>
+    /// <remarks>
+    /// A dump's addresses are mostly distinct (100,000 banned hosts, a port per container), so the binder reads this
+    /// form here, without the memo of the other forms, whose lookups and insertions cost as much as the reading.
+    /// </remarks>
+    public static bool TryParsePlainMasked(string text, IpFamily family, [NotNullWhen(true)] out AddressMask? value)
+    {
+        value = null;
+        var slash = text.LastIndexOf('/');
+        var addressText = slash < 0 ? text.AsSpan() : text.AsSpan(0, slash);
+        UInt128 address;
+        if (family == IpFamily.V4 && TryParseStrictV4(addressText, out var v4)) address = v4;
+        else if (family != IpFamily.V6 || !Ipv6Text.TryParsePlain(addressText, out address)) return false;
+        var length = family.Bits();
+        if (slash >= 0 && !TryParsePlainLength(text.AsSpan(slash + 1), family.Bits(), out length)) return false;
+        value = new AddressMask(family, address, AddressMask.PrefixMask(family, length));
+        return true;
+    }
+
+    /// <summary>A prefix length in decimal without leading zeros, up to <paramref name="bits"/>.</summary>
+    private static bool TryParsePlainLength(ReadOnlySpan<char> text, int bits, out int length)
+    {
+        length = 0;
+        if (text.Length is 0 or > 3 || (text.Length > 1 && text[0] == '0')) return false;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c)) return false;
+            length = length * 10 + (c - '0');
+        }
+
+        return length <= bits;
     }
 
     /// <summary>One address of <c>-s</c>/<c>-d</c> or <c>-m iprange</c>.</summary>
