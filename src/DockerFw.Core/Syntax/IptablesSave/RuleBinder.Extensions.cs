@@ -64,7 +64,8 @@ internal sealed partial class RuleBinder
             && MatchModules.ImplicitFor(protocol, context.Family) is { } implicitTable
             && implicitTable.Find(option.Text) is { } implicitSpec)
         {
-            var block = NewBlock(implicitTable, implicitTable.Name, option);
+            // ImplicitFor answers tables of MatchModules only, so the name resolves to its table and xtables' one.
+            var block = NewBlock(implicitTable, implicitTable.Name, option, Module(implicitTable.Name).Declared);
             blocks.Add(block);
             Bind(block, implicitSpec, option);
             return true;

@@ -36,7 +36,7 @@ internal sealed partial class RuleBinder
     /// <summary>A target's options against its table: repeats, then what <see cref="CheckGiven"/> checks.</summary>
     private void CheckTargetOptionTable(Token name, bool values)
     {
-        if (XtablesOptions.Find(true, name.Text, context.Family) is not { } declared) return;
+        if (TargetTable(name.Text) is not { } declared) return;
         var given = targetGiven;
         given.Clear();
         foreach (var arg in targetArgs)

@@ -307,45 +307,6 @@ internal sealed partial class RuleBinder
         }
     }
 
-    /// <summary>A cleared block from the ones earlier lines used: a dump binds hundreds of thousands of them.</summary>
-    private Block NewBlock(OptionTable? table, string module, Token at)
-    {
-        if (usedBlocks == spareBlocks.Count) spareBlocks.Add(new Block());
-        var block = spareBlocks[usedBlocks++];
-        block.Table = table;
-        block.Module = module;
-        block.At = at;
-        block.Declared = table is null ? null : XtablesOptions.Find(false, module, context.Family);
-        block.Matches.Clear();
-        block.Given.Clear();
-        return block;
-    }
-
-    private void LoadModule(Token module)
-    {
-        if (!IsExtensionName(module.Text))
-        {
-            context.Bad<Match>(module, "a match module name (letters, digits, _ and -, at most 28)");
-            return;
-        }
-
-        if (XtablesExtensions.IsOtherFamilysMatch(module.Text, context.Family))
-        {
-            context.Report(Messages.WrongFamily(context.At(module), $"a match module of {(context.Family == Model.Values.IpFamily.V4 ? "iptables" : "ip6tables")}", module.Text));
-            return;
-        }
-
-        var table = MatchModules.Find(module.Text);
-        if (table is null && !XtablesExtensions.IsMatch(module.Text, context.Family))
-        {
-            context.Report(Messages.NoSuchModule(context.At(module), module.Text));
-            return;
-        }
-
-        if (table is null) context.Report(Messages.UnknownModule(context.At(module), module.Text));
-        blocks.Add(NewBlock(table, module.Text, module));
-    }
-
     private void SetTarget(Token option, Token name)
     {
         if (targetName is not null)
