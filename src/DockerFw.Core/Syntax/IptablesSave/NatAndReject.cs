@@ -73,6 +73,20 @@ internal static class NatAndReject
     /// </summary>
     public static string? RejectType(string text, IpFamily family)
     {
+        // A dump gives the same type on line after line: the last answer is kept (one immutable record, so that both
+        // binding threads read a whole one); the scan's case-blind prefix comparisons were a twentieth of binding a ban.
+        if (lastRejectType is { } last && last.Family == family && last.Text == text) return last.Type;
+        var type = ScanRejectTypes(text, family);
+        lastRejectType = new RejectTypeRead(text, family, type);
+        return type;
+    }
+
+    private sealed record RejectTypeRead(string Text, IpFamily Family, string? Type);
+
+    private static RejectTypeRead? lastRejectType;
+
+    private static string? ScanRejectTypes(string text, IpFamily family)
+    {
         foreach (var (name, alias) in family == IpFamily.V4 ? V4RejectTypes : V6RejectTypes)
             if (name.StartsWith(text, StringComparison.OrdinalIgnoreCase) || alias.StartsWith(text, StringComparison.OrdinalIgnoreCase)) return name;
         return null;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Syntax.IptablesSave;
@@ -17,9 +18,26 @@ internal sealed partial class RuleBinder
     private bool KeptValueReads(Block block, OptionSpec spec, XtOption? declared, Token[] args)
     {
         if (declared is null || args.Length != 1 || spec.Bind != KeepBinder) return true;
-        if (XtablesValues.Problem(block.Module, declared, args[0].Text, context.Family) is not { } expected) return true;
+        if (ValueProblem(block.Module, declared, args[0].Text) is not { } expected) return true;
         context.Report(Messages.BadValue(context.At(args[0]), expected, args[0].Text));
         return false;
+    }
+
+    /// <summary>The last value read by its type, and what was wrong with it (null: nothing).</summary>
+    private (string Owner, XtOption? Option, IpFamily Family, string Text, string? Problem) lastValue;
+
+    /// <summary>
+    /// <see cref="XtablesValues.Problem"/>, answered again without reading when the value is the last one's: a dump gives
+    /// the same <c>--reject-with</c> or log prefix on line after line, and its reading was a tenth of binding such a rule.
+    /// </summary>
+    private string? ValueProblem(string owner, XtOption option, string text)
+    {
+        var family = context.Family;
+        if (ReferenceEquals(lastValue.Option, option) && lastValue.Family == family && lastValue.Owner == owner && lastValue.Text == text)
+            return lastValue.Problem;
+        var problem = XtablesValues.Problem(owner, option, text, family);
+        lastValue = (owner, option, family, text, problem);
+        return problem;
     }
 
     /// <summary>At the end of the rule: each match's mandatory options, exclusions and companions, then its own final check.</summary>
@@ -54,7 +72,7 @@ internal sealed partial class RuleBinder
             }
 
             given.Add(arg.Name);
-            if ((values || option.Type == XtType.String) && arg.Args.Length == 1 && XtablesValues.Problem(name.Text, option, arg.Args[0].Text, context.Family) is { } expected)
+            if ((values || option.Type == XtType.String) && arg.Args.Length == 1 && ValueProblem(name.Text, option, arg.Args[0].Text) is { } expected)
             {
                 context.Report(Messages.BadValue(context.At(arg.Args[0]), expected, arg.Args[0].Text));
                 return;
