@@ -2,7 +2,7 @@
 # Wall time of a few commands on a shared machine: each round spawns every command once, in random order (posix_spawn,
 # so each carries the same spawning cost), and the figure is the median of each command's per-round ratio to the first
 # command, with quartiles; run it under `chrt -f 50` where the load is high (docs/performance.md, "Reader on every shape").
-# Usage: scripts/bench-interleaved.py ROUNDS NAME=CMD... (CMD split on blanks; NAME=VAR=VALUE|CMD sets one variable;
+# Usage: scripts/bench-interleaved.py ROUNDS NAME=CMD... (CMD split on blanks; NAME=VAR=VALUE[;VAR=VALUE...]|CMD sets variables;
 #        stdout and stderr of the commands go to /dev/null; two warm-up rounds are not counted)
 # e.g.   chrt -f 50 scripts/bench-interleaved.py 150 "restore=/usr/sbin/ip netns exec NS /usr/sbin/iptables-legacy-restore --test DUMP" \
 #            "fmt=DIR/dockerfw fmt DUMP" "fmt-only=DIR/lib/dockerfw-fmt fmt DUMP"
@@ -14,9 +14,10 @@ for a in sys.argv[2:]:
     name, rest = a.split('=', 1)
     env = dict(os.environ)
     if '|' in rest:
-        kv, rest = rest.split('|', 1)
-        k, v = kv.split('=', 1)
-        env[k] = v
+        kvs, rest = rest.split('|', 1)
+        for kv in kvs.split(';'):
+            k, v = kv.split('=', 1)
+            env[k] = v
     envs[name] = env
     cmds.append((name, rest.split()))
 devnull = os.open('/dev/null', os.O_WRONLY)
