@@ -24,8 +24,62 @@ public sealed class LaterPackets
     private readonly IReadOnlyList<Box> _maybe;
     private readonly bool _all;
 
-    private LaterPackets(IReadOnlyList<Box> asked, IReadOnlyList<Box> accepted, IReadOnlyList<Box> maybe, bool all) =>
-        (_asked, _accepted, _maybe, _all) = (asked, accepted, maybe, all);
+    // The other fate the later packets may have, when which one is not known (Either).
+    private readonly LaterPackets? _or;
+
+    private LaterPackets(IReadOnlyList<Box> asked, IReadOnlyList<Box> accepted, IReadOnlyList<Box> maybe, bool all, LaterPackets? or = null) =>
+        (_asked, _accepted, _maybe, _all, _or) = (asked, accepted, maybe, all, or);
+
+    /// <summary>
+    /// The later packets of <paramref name="openings"/> whose replies the host's conntrack never sees
+    /// (oracle F46, <see cref="ReplyWay.Tracked"/>): the connection stays unreplied. TCP's tracker finds
+    /// the handshake's ACK and the data an invalid transition (an ACK in the original direction of a
+    /// SYN_SENT entry): INVALID, with no connection and so no virtual state. A UDP flow's next datagrams,
+    /// a second echo request and the protocols conntrack tracks generically stay the entry's NEW (with
+    /// its virtual states; nat is not asked again). DCCP's and SCTP's trackers check the handshake too
+    /// (an ACK before the Response, a verification tag only the INIT ACK teaches), which the audit
+    /// does not model: INVALID or NEW, either. A <c>ct state invalid drop</c> (firewalld's) then lets
+    /// every SYN through and nothing after.
+    /// </summary>
+    public static LaterPackets Unconfirmed(IEnumerable<Piece> openings, SymbolicPasses passes)
+    {
+        var nated = openings.Select(p => (p.Box, Nat: ConnectionNat.Of(p.Region, passes.Rules))).ToList();
+        LaterPackets With(IntervalSet invalid) => Walked([.. nated.SelectMany(x => Unconfirmed(x.Box, x.Nat, invalid))], passes);
+        var sure = With(HandshakeChecked);
+        return nated.All(x => x.Box[Dimension.Proto].Intersect(HandshakeMaybeChecked).IsEmpty) ? sure : Either(With(HandshakeChecked.Union(HandshakeMaybeChecked)), sure);
+    }
+
+    /// <summary>The protocols whose tracker finds an unreplied connection's later packets INVALID: TCP.</summary>
+    internal static readonly IntervalSet HandshakeChecked = IntervalSet.Single(Protocol.Tcp);
+
+    /// <summary>The protocols whose tracker may (DCCP's and SCTP's, where the kernel has them): INVALID or NEW.</summary>
+    internal static readonly IntervalSet HandshakeMaybeChecked = IntervalSet.Single(33).Union(IntervalSet.Single(Protocol.Sctp));
+
+    /// <summary>
+    /// The later packets of a box of openings of unreplied connections: INVALID (TCP's with ACK set)
+    /// for the protocols of <paramref name="invalid"/>, NEW with the connection's virtual states for the rest.
+    /// </summary>
+    internal static IEnumerable<Box> Unconfirmed(Box opening, ConntrackStates nat, IntervalSet invalid)
+    {
+        var protocols = opening[Dimension.Proto];
+        if (!protocols.Intersect(invalid).IsEmpty)
+        {
+            var dead = opening.With(Dimension.Proto, protocols.Intersect(invalid)).With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Invalid));
+            yield return dead[Dimension.TcpFlags].Equals(IntervalSet.Single(0)) ? dead : dead.With(Dimension.TcpFlags, Openings.ReplyFlags);
+        }
+
+        if (!protocols.Subtract(invalid).IsEmpty)
+            yield return opening.With(Dimension.Proto, protocols.Subtract(invalid))
+                .With(Dimension.State, IntervalSet.Single((UInt128)(int)(ConntrackStates.New | (nat & (ConntrackStates.Snat | ConntrackStates.Dnat)))));
+    }
+
+    /// <summary>
+    /// Later packets that have one fate or the other, which one unknown (whether the host's conntrack
+    /// sees the replies: br_netfilter unknown): an opening's later packets surely die only where they
+    /// die either way, and only may pass wherever they die or may die in one.
+    /// </summary>
+    public static LaterPackets Either(LaterPackets one, LaterPackets other) =>
+        one._all && other._all ? Pass : new(one._asked, one._accepted, one._maybe, one._all, other);
 
     /// <summary>The later packets of <paramref name="openings"/> (NEW packets, as they left the walk) of connections nat left alone, judged by one verdict walk.</summary>
     public static LaterPackets Of(IEnumerable<Box> openings, SymbolicPasses passes) => Walked([.. openings.Select(Of)], passes);
@@ -73,6 +127,15 @@ public sealed class LaterPackets
     /// fields a flow reports: an opening stands for every later packet of its connection.
     /// </summary>
     public (PacketSet Dying, PacketSet Unsure) Dying(Box forward)
+    {
+        if (_or is not { } other) return Own(forward);
+        var (oneDead, oneUnsure) = Own(forward);
+        var (otherDead, otherUnsure) = other.Dying(forward);
+        var dead = oneDead.Intersect(otherDead);
+        return (dead, oneDead.Union(oneUnsure).Union(otherDead).Union(otherUnsure).Subtract(dead));
+    }
+
+    private (PacketSet Dying, PacketSet Unsure) Own(Box forward)
     {
         if (_all) return (PacketSet.Empty, PacketSet.Empty);
         // Those asked for the openings the box holds, in the virtual states their ways gave them.

@@ -42,6 +42,14 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
         return this with { Neighbours = fate, NeighboursDoubt = fate.Doubt(inputs.Ruleset) };
     }
 
+    /// <summary>
+    /// Whether the host's conntrack sees the replies (oracle F46): a reply switched inside the client's
+    /// bridge without br_netfilter (<c>bridge-nf-call-iptables</c> 0) never meets it, so the connection
+    /// the request opened stays unreplied, and its later packets, routed through the host the request's
+    /// way, are not ESTABLISHED (<see cref="LaterPackets.Unconfirmed"/>). Null when br_netfilter is unknown.
+    /// </summary>
+    public bool? Tracked { get; init; } = true;
+
     /// <summary>Why <see cref="Neighbours"/> is undecided (<see cref="NeighbourFate.Doubt"/>), null otherwise.</summary>
     public string? NeighboursDoubt { get; init; }
 
@@ -59,7 +67,10 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
             RouteOutcome.Unknown => new ReplyWay(null, true, false, true),
             RouteOutcome.Undecided => new ReplyWay(null, true, false, true) { Unknown = route.Why },
             _ when route.Network == asked => new ReplyWay(asked, false, true, true),
-            _ => new ReplyWay(route.Network, true, inputs.Family == Model.Values.IpFamily.V6 || inputs.Host.StrictReversePath == false, true),
+            _ => new ReplyWay(route.Network, true, inputs.Family == Model.Values.IpFamily.V6 || inputs.Host.StrictReversePath == false, true)
+            {
+                Tracked = route.Network == client ? inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) : true,
+            },
         };
     }
 

@@ -62,12 +62,25 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
             var mine = Cut(open, d => d.Intersect(IntervalSet.Single(server.Address)));
             parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back, later));
             var own = server.Way.Accepted(to, from, passes, inputs);
-            parts.AddRange(PairReach.Parts(mine.Where(p => !SourceNated(p, inputs)), own, later, server.Way.In(passes.Space))
+            var kept = mine.Where(p => !SourceNated(p, inputs)).ToList();
+            parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes), server.Way.In(passes.Space))
                 .Select(x => server.Way.Sure || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
         }
 
         return parts;
     }
+
+    /// <summary>
+    /// The later packets of the requests a server answers by its own way: the request's ESTABLISHED
+    /// ones where the host's conntrack sees the replies, else those of an unreplied connection (oracle
+    /// F46: the replies switched on the client's bridge without br_netfilter), either where unknown.
+    /// </summary>
+    private static LaterPackets LaterOf(ReplyWay way, List<Piece> kept, LaterPackets established, SymbolicPasses passes) => way.Tracked switch
+    {
+        true => established,
+        false => LaterPackets.Unconfirmed(kept, passes),
+        null => LaterPackets.Either(established, LaterPackets.Unconfirmed(kept, passes)),
+    };
 
     /// <summary>The servers to which some request that passes keeps its source: only their replies take their own way.</summary>
     public IEnumerable<ServerReply> Answering(IEnumerable<Piece> pieces, AuditInputs inputs)
@@ -102,7 +115,12 @@ public sealed record ServerReply(string Server, UInt128 Address, ReplyWay Way)
         !Way.Returns ? $"{server} has no route back to {clientText}: replies never leave it"
         : Way.Unknown is { } why ? $"{server}'s way back to {clientText} is unknown: {why}"
         : Way.Network is not { } n ? $"{server} answers {clientText} by a network the audit does not judge: whether replies come back is unknown"
-        : (n == client ? $"{server} answers from its own endpoint on {n.Name}: replies are switched on {n.Bridge}"
+        : (n == client ? $"{server} answers from its own endpoint on {n.Name}: replies are switched on {n.Bridge}" + Way.Tracked switch
+            {
+                false => " past the host's conntrack (bridge-nf-call-iptables is 0), so the requests' later packets are not ESTABLISHED (TCP's are INVALID, the rest NEW)",
+                null => " (whether the host's conntrack sees them, bridge-nf-call-iptables, is unknown: the requests' later packets may be INVALID)",
+                _ => "",
+            }
             : $"{server} answers through {n.Name} (its default route): replies enter the host on {n.Bridge}")
           + Way.Neighbours.Verdict switch
           {

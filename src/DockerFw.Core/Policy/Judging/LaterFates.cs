@@ -1,4 +1,6 @@
 using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Connections;
 using DockerFw.Core.Semantics.Symbolic;
 
@@ -12,8 +14,34 @@ namespace DockerFw.Core.Policy.Judging;
 /// so no walk is added: an admin's <c>--ctstate NEW -j ACCEPT</c> then <c>-j DROP</c> lets the opening
 /// and its replies through and nothing after, which the audit's matrices say as <c>opening-only</c>.
 /// </summary>
-internal sealed class LaterFates(RegionCut walk, Box way)
+internal sealed class LaterFates(RegionCut walk, Box way, Func<Box, IEnumerable<Box>>? next = null, LaterFates? or = null)
 {
+    /// <summary>
+    /// The later packets of the connections from <paramref name="from"/> to <paramref name="to"/> whose
+    /// replies the host's conntrack never sees (oracle F46: the server answers from its endpoint on the
+    /// client's bridge, which switches without iptables): unreplied, TCP's are INVALID and the rest NEW
+    /// (<see cref="LaterPackets.Unconfirmed(IEnumerable{Piece}, SymbolicPasses)"/>), DCCP's and SCTP's either.
+    /// Walked here, for such pairs only: the policy's walks hold neither state.
+    /// </summary>
+    public static LaterFates Unconfirmed(SymbolicRuleset rules, ContainerOnNetwork from, ContainerOnNetwork to, IpFamily family)
+    {
+        var space = rules.Space;
+        var pair = space.Whole()
+            .With(Dimension.Src, IntervalSet.Single(from.AddressOf(family)!.Value)).With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!)))
+            .With(Dimension.Dst, IntervalSet.Single(to.AddressOf(family)!.Value)).With(Dimension.Out, space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!)));
+        var openings = Audit.Analysis.Openings.Of(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space)).Intersect(PacketSet.Of(pair));
+        LaterFates With(IntervalSet invalid, LaterFates? other)
+        {
+            IEnumerable<Box> Next(Box request) => LaterPackets.Unconfirmed(request, ConntrackStates.None, invalid);
+            var walked = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. openings.Boxes.SelectMany(Next)]));
+            return new LaterFates(new RegionCut(walked), pair, Next, other);
+        }
+
+        var sure = With(LaterPackets.HandshakeChecked, null);
+        return openings.Boxes.All(b => b[Dimension.Proto].Intersect(LaterPackets.HandshakeMaybeChecked).IsEmpty) ? sure
+            : With(LaterPackets.HandshakeChecked.Union(LaterPackets.HandshakeMaybeChecked), sure);
+    }
+
     // Cut only for a pair some of whose connections pass: most pairs of a policy are blocked.
     private List<(ReachRegion Region, PacketSet Packets)>? _regions;
 
@@ -25,6 +53,16 @@ internal sealed class LaterFates(RegionCut walk, Box way)
     /// </summary>
     public (PacketSet Dying, PacketSet Unsure) Of(PacketSet requests)
     {
+        if (or is null) return Own(requests);
+        // Either fate: surely dying where both die, unsure wherever one may.
+        var (oneDead, oneUnsure) = Own(requests);
+        var (otherDead, otherUnsure) = or.Of(requests);
+        var dead = oneDead.Intersect(otherDead);
+        return (dead, oneDead.Union(oneUnsure).Union(otherDead).Union(otherUnsure).Subtract(dead));
+    }
+
+    private (PacketSet Dying, PacketSet Unsure) Own(PacketSet requests)
+    {
         if (requests.IsEmpty) return (PacketSet.Empty, PacketSet.Empty);
         var dying = Openings(requests, v => v is ReachVerdict.Drop or ReachVerdict.Reject);
         var unsure = Openings(requests.Subtract(dying), v => v is not (ReachVerdict.Accept or ReachVerdict.Drop or ReachVerdict.Reject));
@@ -33,6 +71,24 @@ internal sealed class LaterFates(RegionCut walk, Box way)
 
     /// <summary>The requests that should connect and whose replies come back, whose later packets this way drops (or may), as verdicts on the requests.</summary>
     public IEnumerable<PairVerdict> Dropping(ContainerOnNetwork from, ContainerOnNetwork to, PacketSet connecting)
+    {
+        if (or is null) return OwnDropping(from, to, connecting);
+        // Either fate: opening-only only where both drop; the rest of what either drops is unsure, told once.
+        var (dead, _) = Of(connecting);
+        var mine = OwnDropping(from, to, connecting).ToList();
+        var told = mine.Aggregate(PacketSet.Empty, (s, v) => s.Union(v.Packets));
+        return mine.SelectMany(v => Unsure(v, dead))
+            .Concat(or.Dropping(from, to, connecting.Subtract(told)).SelectMany(v => Unsure(v, dead)));
+    }
+
+    private static IEnumerable<PairVerdict> Unsure(PairVerdict verdict, PacketSet dead)
+    {
+        var (sure, rest) = (verdict.Packets.Intersect(dead), verdict.Packets.Subtract(dead));
+        if (!sure.IsEmpty) yield return verdict with { Packets = sure };
+        if (!rest.IsEmpty) yield return verdict with { Packets = rest, Actual = null };
+    }
+
+    private IEnumerable<PairVerdict> OwnDropping(ContainerOnNetwork from, ContainerOnNetwork to, PacketSet connecting)
     {
         if (connecting.IsEmpty) yield break;
         foreach (var (region, packets) in Regions.Where(r => r.Region.Verdict != ReachVerdict.Accept))
@@ -50,11 +106,11 @@ internal sealed class LaterFates(RegionCut walk, Box way)
         Regions.Where(r => verdict(r.Region.Verdict)).Aggregate(PacketSet.Empty, (s, r) => s.Union(Answered(requests, r.Packets)));
 
     /// <summary>The requests some of whose later packets lie in <paramref name="later"/>: each request narrowed to the fields of those.</summary>
-    private static PacketSet Answered(PacketSet requests, PacketSet later) => new([..
+    private PacketSet Answered(PacketSet requests, PacketSet later) => new([..
         from request in requests.Boxes
-        let next = LaterPackets.Of(request)
+        from following in next?.Invoke(request) ?? [LaterPackets.Of(request)]
         from packets in later.Boxes
-        let common = next.Intersect(packets)
+        let common = following.Intersect(packets)
         where common is not null
         // Narrowed on every field, ICMP's types too: the policy's verdicts hold packets (LaterOpenings).
         select LaterOpenings.Of(request, common, LaterOpenings.Packet)]);

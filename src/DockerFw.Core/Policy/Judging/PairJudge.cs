@@ -63,9 +63,14 @@ internal static class PairJudge
                 // delivered (the one gate the audit's icc and container matrix ask too).
                 var link = family == IpFamily.V6 && from.Network.Id == to.Network.Id;
                 var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
-                var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies));
+                var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies)) with
+                {
+                    OwnUnfiltered = ReplyWayOfPair.Of(policy, from, to, family) is { Network.Bridge: { } own } && view.SwitchesUnfiltered(own),
+                };
                 var later = new LaterFates(replyCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
-                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, later, neighbours, r => SourceNated(rules.Source, r)));
+                // The server's own replies switched past the host's conntrack leave its connections unreplied (F46).
+                var laterOwn = way.OwnUnfiltered ? LaterFates.Unconfirmed(rules, from, to, family) : later;
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, (later, laterOwn), neighbours, r => SourceNated(rules.Source, r)));
             }
         }
 
@@ -111,14 +116,14 @@ internal static class PairJudge
 
     /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
     /// <param name="replies">ESTABLISHED packets to it, and the boxes of those from the other, each way.</param>
-    /// <param name="later">The fate of the requests' later packets (oracle F38).</param>
+    /// <param name="later">The fate of the requests' later packets (oracle F38), of those answered the request's way back and of those the server answers by its own.</param>
     /// <param name="neighbours">Whether the two find each other's link (IPv6 on one bridge): dropped, no packet between them is delivered; unsure, none surely is.</param>
     /// <param name="sourceNated">
     /// Whether a request region is source-NATed on its way (Docker masquerades a network's traffic
     /// leaving by another bridge): the server then answers the NAT address, the request's way back.
     /// </param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (RegionCut Walk, Box Pair) requests, PairReplies replies, LaterFates later, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
+        (RegionCut Walk, Box Pair) requests, PairReplies replies, (LaterFates Back, LaterFates Own) later, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
@@ -128,7 +133,9 @@ internal static class PairJudge
         // gets through makes no connection when its replies are dropped (oracle F24: an admin's one-way
         // accept between two bridges), and that is what the finding must say.
         var back = PairReplyFates.Of(space, replies.Walk, replies.Back, NeighbourFate.Passes);
-        var own = replies.Own is { } ownBox ? PairReplyFates.Of(space, replies.Walk, ownBox, replies.Gate) : back;
+        var own = replies.Own is not { } ownBox ? back
+            : replies.OwnUnfiltered ? PairReplyFates.Unfiltered(space, replies.Walk)
+            : PairReplyFates.Of(space, replies.Walk, ownBox, replies.Gate);
         foreach (var (region, packets) in requests.Walk.Within(requests.Pair))
         {
             var (actual, decided, gate) = Gated(Of(region.Verdict), (region, requests.Walk.Result), neighbours);
@@ -153,7 +160,7 @@ internal static class PairJudge
             var (dying, unsure) = kept ? (own.Dying, own.Unsure) : (back.Dying, back.Unsure);
             // Of the connections whose replies come back, those whose later packets die carry no data (F38).
             var answered = rest.Subtract(dying).Subtract(unsure);
-            var (openingOnly, laterUnsure) = later.Of(answered);
+            var (openingOnly, laterUnsure) = (kept ? later.Own : later.Back).Of(answered);
             foreach (var (piece, fate) in new[]
                      {
                          (answered.Subtract(openingOnly).Subtract(laterUnsure), (Reachability?)Reachability.Reachable), (rest.Intersect(dying), Reachability.OneWay),
@@ -170,9 +177,10 @@ internal static class PairJudge
         foreach (var verdict in own.Dropping(from, to, RepliesOf(space.Family, Ports(space, acceptedOwn.Intersect(should)))))
             yield return verdict;
         // And the later packets of those whose replies come back (oracle F38): dropped, the connection carries no data.
-        var connecting = accepted.Intersect(should).Subtract(back.Dying).Subtract(back.Unsure)
-            .Union(acceptedOwn.Intersect(should).Subtract(own.Dying).Subtract(own.Unsure));
-        foreach (var verdict in later.Dropping(from, to, connecting))
+        var (connectingBack, connectingOwn) = (accepted.Intersect(should).Subtract(back.Dying).Subtract(back.Unsure), acceptedOwn.Intersect(should).Subtract(own.Dying).Subtract(own.Unsure));
+        var laterDropped = later.Own == later.Back ? later.Back.Dropping(from, to, connectingBack.Union(connectingOwn))
+            : later.Back.Dropping(from, to, connectingBack).Concat(later.Own.Dropping(from, to, connectingOwn));
+        foreach (var verdict in laterDropped)
             yield return verdict;
     }
 

@@ -11,7 +11,14 @@ namespace DockerFw.Core.Policy.Judging;
 /// server's own way through the client's bridge (null: the same), taken by the replies of requests
 /// that keep their source, and <see cref="Gate"/>, whether the server finds the client's link there.
 /// </summary>
-internal sealed record PairReplies(RegionCut Walk, Box Back, Box? Own, NeighbourFate Gate);
+internal sealed record PairReplies(RegionCut Walk, Box Back, Box? Own, NeighbourFate Gate)
+{
+    /// <summary>
+    /// The client's bridge switches the server's own replies without iptables (bridge-nf-call-iptables
+    /// 0): no rule judges them, and the host's conntrack never sees them (oracle F46).
+    /// </summary>
+    public bool OwnUnfiltered { get; init; }
+}
 
 /// <summary>
 /// The fate of a pair's replies on one way: the regions of the reply walk there, the requests
@@ -19,6 +26,9 @@ internal sealed record PairReplies(RegionCut Walk, Box Back, Box? Own, Neighbour
 /// </summary>
 internal sealed record PairReplyFates(IpFamily Family, List<(ReachRegion Region, PacketSet Packets)> Regions, ReachResult Walk, NeighbourFate Gate, PacketSet Dying, PacketSet Unsure)
 {
+    /// <summary>Replies no rule sees: every one comes back.</summary>
+    public static PairReplyFates Unfiltered(PacketSpace space, RegionCut walk) => new(space.Family, [], walk.Result, NeighbourFate.Passes, PacketSet.Empty, PacketSet.Empty);
+
     public static PairReplyFates Of(PacketSpace space, RegionCut walk, Box way, NeighbourFate gate)
     {
         var regions = walk.Within(way).ToList();
