@@ -74,11 +74,15 @@ internal sealed partial class AuditJsonFormatter
             json.WriteStartObject();
             json.WriteString("protocol", flow.Protocol);
             NullableString(json, "ports", flow.Ports);
+            // Written only when the flow holds for some ICMP types (a drop of timestamp replies): absent means every one, or no ICMP.
+            if (flow.IcmpTypes is { } types) json.WriteString("icmp_types", types);
             // Written only when the flow holds for some source ports: absent means any.
             if (flow.SourcePorts is { } sources) json.WriteString("source_ports", sources);
             // Written only when the flow holds for some of the sources asked about (oracle F34): absent means every one.
             if (flow.Sources is { } from) json.WriteString("sources", from);
             NullableString(json, "destinations", flow.Destinations);
+            // Written only when the flow leaves by some of the interfaces asked (masquerade's -o eth0): absent means every one.
+            if (flow.Via is { } via) json.WriteString("via", via);
             json.WriteString("kind", flow.Kind);
             json.WriteBoolean("possible", flow.Possible);
             json.WriteEndObject();

@@ -114,9 +114,10 @@ internal sealed partial class AuditTextFormatter
     private static string FlowText(AllowedFlow flow)
     {
         var ports = flow.Ports is null ? "" : $" port {flow.Ports}";
+        if (flow.IcmpTypes is { } types) ports += " " + Core.Audit.Analysis.FlowWords.IcmpTypes(types);
         if (flow.Sources is { } from) ports += $" from {from}";
         if (flow.SourcePorts is { } sources) ports += " " + Core.Audit.Analysis.FlowWords.SourcePorts(sources);
-        var to = flow.Destinations is null ? "" : $" to {flow.Destinations}";
+        var to = (flow.Destinations is null ? "" : $" to {flow.Destinations}") + (flow.Via is null ? "" : $" via {flow.Via}");
         var possible = flow.Possible ? ", only possibly (depends on what the dump cannot show)" : "";
         var protocol = flow.Protocol == "all" ? "every protocol" : flow.Protocol;
         return $"{protocol}{ports}{to} ({flow.Kind}{possible})";

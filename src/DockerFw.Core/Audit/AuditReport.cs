@@ -102,9 +102,13 @@ public enum ReachabilityVerdict
 /// any) and the source addresses (null: every one the question was about; <c>any but ...</c> names
 /// those left out). A flow that holds only from some source ports (a link's reply rule, a drop whose
 /// replies die only for one client port) or some sources (a network's containers whose replies die,
-/// oracle F34) says which, so its kind is true of every packet it names.
+/// oracle F34) says which, so its kind is true of every packet it names. Likewise its ICMP types (null:
+/// every query; a drop of timestamp replies makes <c>icmp type 13</c> one-way and echo a connection) and
+/// the interfaces it leaves the host by (null: every one asked; masquerade's <c>-o eth0</c> NATs what
+/// leaves via eth0 only).
 /// </summary>
-public sealed record AllowedFlow(string Protocol, string? Ports, string? Destinations, string Kind, bool Possible = false, string? SourcePorts = null, string? Sources = null);
+public sealed record AllowedFlow(string Protocol, string? Ports, string? Destinations, string Kind, bool Possible = false, string? SourcePorts = null, string? Sources = null,
+    string? IcmpTypes = null, string? Via = null);
 
 /// <summary>New connections from containers of one network to containers of another (or the same).</summary>
 public sealed record ReachabilityEntry(string From, string To, ReachabilityVerdict Verdict, ImmutableArray<AllowedFlow> Flows)

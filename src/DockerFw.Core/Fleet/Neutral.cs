@@ -44,10 +44,11 @@ internal static class Neutral
 
     /// <summary>
     /// The opening packets of <paramref name="request"/> that a box of their replies answers: its
-    /// destinations, protocols and ports; the request's other fields (its sources, ICMP types and
-    /// flags, which a reply does not give back one for one) are kept whole.
+    /// destinations, protocols, ports and ICMP queries (<see cref="IcmpStates.Answered"/>); the request's
+    /// other fields (its sources and flags, which a reply does not give back one for one) are kept whole.
     /// </summary>
-    public static Box Answered(Box reply, Box request) => Narrowed(request, reply[Dimension.Src], reply[Dimension.Proto], reply[Dimension.Dport], reply[Dimension.Sport]);
+    public static Box Answered(Box reply, Box request) => Narrowed(request, reply[Dimension.Src], reply[Dimension.Proto], reply[Dimension.Dport], reply[Dimension.Sport])
+        .With(Dimension.IcmpType, IcmpStates.Answered(reply, request));
 
     /// <summary>
     /// The later packets of the connections a box of opening packets starts, in neutral terms: the same
@@ -63,7 +64,7 @@ internal static class Neutral
     /// <summary>
     /// The opening packets of <paramref name="request"/> whose connections' later packets a box of them
     /// holds (<see cref="Audit.Analysis.LaterOpenings"/>): its sources (a NAT may have rewritten them on
-    /// the way) and ICMP types (a cell's flows name none) kept whole.
+    /// the way) kept whole.
     /// </summary>
     public static Box Started(Box later, Box request) => Audit.Analysis.LaterOpenings.Of(request, later, Audit.Analysis.LaterOpenings.Cell);
 

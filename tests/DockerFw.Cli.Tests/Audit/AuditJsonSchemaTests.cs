@@ -24,6 +24,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host against a policy it does not run",
         "lab-host after the plan of a policy, with what it intends",
         "a swarm host whose routing-mesh port is dropped on one host address",
+        "lab-host masqueraded via eth0 only, whose timestamp replies die",
     };
 
     [Theory]
@@ -60,6 +61,24 @@ public sealed class AuditJsonSchemaTests
         Assert.Contains(flows, f => f.GetProperty("kind").GetString() == "one-way");
         Assert.Contains(flows, f => f.GetProperty("kind").GetString() == "connection");
         Assert.DoesNotContain(pairs.Where(p => p.GetProperty("from").GetString() != "frontend").SelectMany(p => p.GetProperty("flows").EnumerateArray()), f => f.TryGetProperty("sources", out _));
+    }
+
+    [Fact]
+    public void A_flow_names_its_icmp_types_and_the_interfaces_it_leaves_by_only_where_they_differ()
+    {
+        var report = JsonDocument.Parse(Run("lab-host masqueraded via eth0 only, whose timestamp replies die").Out).RootElement;
+        var frontend = Assert.Single(report.GetProperty("networks").EnumerateArray(), n => n.GetProperty("name").GetString() == "frontend").GetProperty("masquerade");
+        var pair = Assert.Single(report.GetProperty("reachability").GetProperty("pairs").EnumerateArray(),
+            p => p.GetProperty("from").GetString() == "frontend" && p.GetProperty("to").GetString() == "backend");
+        string Words(JsonElement f) => $"{f.GetProperty("protocol").GetString()} {(f.TryGetProperty("icmp_types", out var t) ? t.GetString() : "-")} {(f.TryGetProperty("via", out var v) ? v.GetString() : "-")} {f.GetProperty("kind").GetString()}";
+
+        Assert.Equal("partial", frontend.GetProperty("effective").GetString());
+        Assert.Equal(["all - eth0 connection"], frontend.GetProperty("flows").EnumerateArray().Select(Words));
+        // Only timestamp (13) is one-way; echo, information and address mask requests are connections.
+        var flows = pair.GetProperty("flows").EnumerateArray().Select(Words).ToList();
+        Assert.Equal(["icmp 13 - one-way"], flows.Where(f => !f.EndsWith(" connection", StringComparison.Ordinal)));
+        Assert.Contains("icmp 8,15,17 - connection", flows);
+        Assert.DoesNotContain(report.GetProperty("reachability").GetProperty("pairs").EnumerateArray().SelectMany(p => p.GetProperty("flows").EnumerateArray()), f => f.TryGetProperty("via", out _));
     }
 
     [Fact]
@@ -127,6 +146,20 @@ public sealed class AuditJsonSchemaTests
                 "-A DOCKER-USER -j RETURN\n", """
                     -A DOCKER-USER -i br-e727bbbf1ba4 -o br-9c93ba76092b -j ACCEPT
                     -A DOCKER-USER -i br-9c93ba76092b -o br-e727bbbf1ba4 -d 172.30.1.0/25 -j DROP
+                    -A DOCKER-USER -i br-9c93ba76092b -o br-e727bbbf1ba4 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+                    -A DOCKER-USER -j RETURN
+
+                    """)),
+        // frontend masqueraded via eth0 alone (by hand, for Docker's ! -o br-...), and frontend -> backend opened
+        // with the timestamp replies (14) dropped: the flows name the interface and the ICMP types.
+        "lab-host masqueraded via eth0 only, whose timestamp replies die" => LabHost.Run(
+            ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
+             "--format", "json", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"],
+            stdin: File.ReadAllText(LabHost.PathOf("iptables-save"))
+                .Replace("-A POSTROUTING -s 172.30.1.0/24 ! -o br-e727bbbf1ba4 -j MASQUERADE", "-A POSTROUTING -s 172.30.1.0/24 -o eth0 -j MASQUERADE")
+                .Replace("-A DOCKER-USER -j RETURN\n", """
+                    -A DOCKER-USER -i br-e727bbbf1ba4 -o br-9c93ba76092b -j ACCEPT
+                    -A DOCKER-USER -i br-9c93ba76092b -o br-e727bbbf1ba4 -p icmp -m icmp --icmp-type 14 -j DROP
                     -A DOCKER-USER -i br-9c93ba76092b -o br-e727bbbf1ba4 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
                     -A DOCKER-USER -j RETURN
 

@@ -43,9 +43,8 @@ public sealed class MasqueradeCheckTests
             -A POSTROUTING -s 192.0.2.2/32 -d 192.0.2.3/32 -j MASQUERADE
             """).ToString()).Findings, f => f.Code.Code == "DFW403");
 
-        // Every protocol, grouped by family as the matrix groups flows, and to c2's address only.
-        Assert.Contains("some traffic between containers of bridge1 is NATed (tcp,udp", finding.Message, StringComparison.Ordinal);
-        Assert.Equal(3, finding.Message.Split(" to 192.0.2.3").Length - 1);
+        // Every protocol, one flow (the walk's pieces of each family of protocols say the same), and to c2's address only.
+        Assert.Contains("some traffic between containers of bridge1 is NATed (all to 192.0.2.3)", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -140,16 +140,23 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 .FirstOrDefault(n => n.GetProperty("subnets").EnumerateArray().Any(s => FlowMatch.Contains(s.GetString()!, r.Probe.Source!)));
             if (network.ValueKind != JsonValueKind.Object) continue;
             var effective = network.GetProperty("masquerade").GetProperty("effective");
-            // "partial" names NATed flows; the oracle's one outbound probe cannot tell which it was: not compared.
-            if (effective.ValueKind == JsonValueKind.String) continue;
+            // "partial" names the NATed flows, each with the interfaces it leaves by where they differ (via): the
+            // outside's probe leaves by the lab's uplink, so it is NATed iff a flow holds it and uplink0. A flow
+            // whose via says "any other interface" (an interface no rule names, which uplink0 may be) cannot tell.
+            var nated = effective.ValueKind == JsonValueKind.String ? NatedBy(network.GetProperty("masquerade"), r) : null;
+            if (effective.ValueKind == JsonValueKind.String && nated is null) continue;
             Checked++;
-            var claim = $"masquerade of {network.GetProperty("name").GetString()} is effectively {effective.GetRawText()}";
+            var claim = $"masquerade of {network.GetProperty("name").GetString()} is effectively {effective.GetRawText()}{(effective.ValueKind == JsonValueKind.String ? Flows(network.GetProperty("masquerade")) : "")}";
             if (effective.ValueKind == JsonValueKind.Null) Add("masquerade/unknown", claim, [r]);
             else if (effective.ValueKind == JsonValueKind.String)
             {
-                // "partial" with flows (the way out proven over every packet): the probe got out and back iff a connection flow holds it.
-                var flows = network.GetProperty("masquerade").TryGetProperty("flows", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().ToList() : [];
-                if (flows.Any(x => FlowMatch.Connection(x) && FlowMatch.Covers(x, r)) != r.Reached) Add(r.Reached ? "masquerade/partial-but-got-out" : "masquerade/partial-flow-no-way-out", claim, [r]);
+                // Got out and back unNATed: the outside has no route to the containers (as for "false"). No way out while NATed:
+                // only where the filter lets the replies and later packets back (else not compared), and WayOut
+                // excludes a probe whose first packet the filter drops, as for "true".
+                var back = !network.GetProperty("masquerade").TryGetProperty("replies_dropped", out _)
+                    && (!network.GetProperty("masquerade").TryGetProperty("later_dropped", out _) || FlowMatch.OneExchange(r.Probe));
+                if (r.Reached && nated == false) Add("masquerade/partial-but-got-out", claim, [r]);
+                else if (!r.Reached && nated == true && back) Add("masquerade/partial-flow-no-way-out", claim, [r]);
             }
             // Replies dropped on the way back (replies_dropped, oracle F35): "all", the probe gets no answer; some, not compared.
             else if (network.GetProperty("masquerade").TryGetProperty("replies_dropped", out var dropped))
@@ -174,6 +181,30 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                     Add("masquerade/nated-to-another-address", $"{claim}, snat_to {(snatTo is null ? "null" : snatTo)}: the outside saw {seen}, not {expected}", [r]);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a partial masquerade's flows NAT the outside's probe, which leaves by <see cref="Uplink"/>:
+    /// a connection flow covers it and its <c>via</c> (absent: every interface) holds uplink0; null when a
+    /// covering flow's via cannot say (<c>any other interface</c>).
+    /// </summary>
+    private static bool? NatedBy(JsonElement masquerade, ProbeResult r)
+    {
+        var flows = masquerade.TryGetProperty("flows", out var f) && f.ValueKind == JsonValueKind.Array ? f.EnumerateArray().ToList() : [];
+        var via = flows.Where(x => FlowMatch.Connection(x) && FlowMatch.Covers(x, r)).Select(x => LeavesBy(x, Uplink)).ToList();
+        return via.Contains(true) ? true : via.Contains(null) ? null : false;
+    }
+
+    /// <summary>Whether a flow's <c>via</c> (absent: every interface) holds the interface; null for "any other interface".</summary>
+    internal static bool? LeavesBy(JsonElement flow, string device)
+    {
+        if (!flow.TryGetProperty("via", out var via) || via.ValueKind != JsonValueKind.String) return true;
+        var text = via.GetString()!;
+        const string AllBut = "any interface but ";
+        if (text.StartsWith(AllBut, StringComparison.Ordinal))
+            return !text[AllBut.Length..].Split(" or ", StringSplitOptions.TrimEntries).Contains(device);
+        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        return names.Contains(device) ? true : names.Any(n => n.StartsWith("any other", StringComparison.Ordinal)) ? null : false;
     }
 
     private void PublishedPorts(string key, bool six)
@@ -312,7 +343,9 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
         };
         var sources = (f.TryGetProperty("sources", out var from) ? $" from {from.GetString()}" : "")
             + (f.TryGetProperty("source_ports", out var sp) ? $" from source ports {sp.GetString()}" : "");
-        return $"{f.GetProperty("protocol").GetString()} ports {Or(f.GetProperty("ports"), "any")}{sources} to {Or(f.GetProperty("destinations"), "any")} {f.GetProperty("kind").GetString()}{(FlowMatch.Possible(f) ? " possible" : "")}";
+        var types = f.TryGetProperty("icmp_types", out var t) ? $" types {t.GetString()}" : "";
+        var via = f.TryGetProperty("via", out var v) ? $" via {v.GetString()}" : "";
+        return $"{f.GetProperty("protocol").GetString()}{types} ports {Or(f.GetProperty("ports"), "any")}{sources} to {Or(f.GetProperty("destinations"), "any")}{via} {f.GetProperty("kind").GetString()}{(FlowMatch.Possible(f) ? " possible" : "")}";
     }
 
     private void Add(string kind, string claim, IEnumerable<ProbeResult> traffic) => found.Add(new Disagreement(kind, claim, traffic.ToList()));

@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace DockerFw.Lab.Tests.Oracle;
 
 /// <summary>
-/// Whether a probe lies in a flow of the audit's matrix (protocol, destination ports, source ports,
-/// sources, destinations). A probe's client port is exact when the run recorded it; else it is the kernel's
+/// Whether a probe lies in a flow of the audit's matrix (protocol, destination ports, ICMP types, source
+/// ports, sources, destinations). A probe's client port is exact when the run recorded it; else it is the kernel's
 /// pick from the ephemeral range, so a flow that holds only for some source ports may cover it
 /// (<see cref="Covers"/>: some ephemeral port is among them) without surely covering it
 /// (<see cref="SurelyCovers"/>: every ephemeral port is).
@@ -48,6 +48,9 @@ public static class FlowMatch
             : protocol.Split(',').Any(p => p == "all" || Named(p));
         if (!included) return false;
         if (probe.Transport != Transport.Icmp && flow.GetProperty("ports") is { ValueKind: JsonValueKind.String } ports && !InPorts(ports.GetString()!, probe.Port)) return false;
+        // ICMP types (present only when the flow holds for some): an ICMP probe is a ping, an echo request (8, ICMPv6's 128).
+        if (probe.Transport == Transport.Icmp && flow.TryGetProperty("icmp_types", out var types) && types.ValueKind == JsonValueKind.String
+            && !InPorts(types.GetString()!, name == "ipv6-icmp" ? 128 : 8)) return false;
         // Destinations are one string of addresses, ranges and CIDRs, comma-separated.
         if (flow.GetProperty("destinations") is { ValueKind: JsonValueKind.String } destinations
             && !destinations.GetString()!.Split(',').Any(d => Contains(d, probe.Destination))) return false;

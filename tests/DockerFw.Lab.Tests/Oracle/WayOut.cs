@@ -16,7 +16,7 @@ public static class WayOut
 {
     public static IReadOnlyList<Disagreement> WithoutClosedWays(IReadOnlyList<Disagreement> found, IReadOnlyDictionary<string, string> dumps)
     {
-        var silent = found.Where(d => d.Class == "masquerade/true-but-no-way-out").ToList();
+        var silent = found.Where(d => d.Class is "masquerade/true-but-no-way-out" or "masquerade/partial-flow-no-way-out").ToList();
         if (silent.Count == 0 || !dumps.TryGetValue("host.json", out var hostJson)) return found;
         var host = new HostInterfaces(hostJson);
         var dir = Directory.CreateTempSubdirectory("dfw-wayout-");

@@ -33,6 +33,25 @@ public static class FlowText
     }
 
     /// <summary>
+    /// The ICMP query types a box of new packets holds of its space's ICMP (the only types that open a
+    /// connection: <see cref="IcmpStates.Queries"/>); null when it holds none of that protocol.
+    /// </summary>
+    public static IntervalSet? IcmpTypesOf(Box box, PacketSpace space) =>
+        box[Dimension.Proto].Contains((UInt128)space.IcmpProtocol) ? box[Dimension.IcmpType].Intersect(IcmpStates.Queries(space.Family)) : null;
+
+    /// <summary>The ICMP types of a flow, as <c>13</c> or <c>8,15,17</c>; null when none (no ICMP) or every query type.</summary>
+    public static string? IcmpTypes(IntervalSet? types, PacketSpace space) =>
+        types is null || types.IsEmpty || IcmpStates.Queries(space.Family).IsSubsetOf(types) ? null
+            : string.Join(",", types.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"));
+
+    /// <summary>
+    /// The interfaces a flow leaves the host by: null when every one of <paramref name="whole"/> (those
+    /// asked), else <c>eth0</c>, or <c>any interface but eth0</c> (<see cref="PortClientsOf.Interfaces"/>).
+    /// </summary>
+    public static string? Via(IntervalSet some, IntervalSet whole, PacketSpace space) =>
+        whole.IsSubsetOf(some) ? null : PortClientsOf.Interfaces(some.Intersect(whole), whole, space);
+
+    /// <summary>
     /// The source addresses of a flow: null when it holds for every one the question was about
     /// (<paramref name="whole"/>), else those addresses, or <c>any but ...</c> those left out when that
     /// is shorter (every container address of a network but one).

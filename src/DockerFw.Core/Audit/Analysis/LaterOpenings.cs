@@ -14,18 +14,20 @@ namespace DockerFw.Core.Audit.Analysis;
 /// <item>a field nat rewrote between the openings as given and the later packets as asked (a published
 /// port's later packets asked de-NATed: destination and port; fleet's masqueraded sources), whose
 /// values the two do not share;</item>
-/// <item>ICMP's types where the answer is a flow, which names none (the audit's matrices, icc, links,
-/// fleet's cells): a flow is opening-only when the later packets of any of its types die. The policy's
-/// verdicts hold packets and narrow them too: they are exact per packet, a flow is the coarser word.</item>
+/// <item>the interfaces where the answer is a matrix's flow, between two bridges, whose interfaces are
+/// the question's own.</item>
 /// </list>
+/// ICMP's types are narrowed for every user: a flow names them where they differ (a second timestamp
+/// request is a timestamp request), so only the types whose later packets die are opening-only. They
+/// were kept whole, and a drop of timestamp requests' later packets made echo opening-only too.
 /// </summary>
 public static class LaterOpenings
 {
-    /// <summary>A flow's (the audit's matrices, icc, links): it names neither ICMP types nor interfaces.</summary>
-    public static readonly ImmutableArray<Dimension> Flow = [Dimension.IcmpType, Dimension.In, Dimension.Out];
+    /// <summary>A flow's (the audit's matrices, icc, links): it names no interface.</summary>
+    public static readonly ImmutableArray<Dimension> Flow = [Dimension.In, Dimension.Out];
 
-    /// <summary>A fleet cell's flows: no ICMP types, and the receiver saw a masqueraded source.</summary>
-    public static readonly ImmutableArray<Dimension> Cell = [Dimension.Src, Dimension.IcmpType];
+    /// <summary>A fleet cell's flows: the receiver saw a masqueraded source.</summary>
+    public static readonly ImmutableArray<Dimension> Cell = [Dimension.Src];
 
     /// <summary>A published port's connections as they arrived, their later packets asked de-NATed (to the container's address and port).</summary>
     public static readonly ImmutableArray<Dimension> DeNated = [Dimension.Dst, Dimension.Dport];

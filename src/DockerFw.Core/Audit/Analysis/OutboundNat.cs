@@ -114,9 +114,10 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
             : nated.Count == 0 && plain.Count == leaving.Count ? ReachabilityVerdict.Denied
             : ReachabilityVerdict.Partial;
         var rules = nated.Select(r => NatRule(r, inputs)!.Value).Distinct().ToList();
+        // The flows name the interfaces they leave by where those differ (a hand-written -o eth0 MASQUERADE), and their ICMP types.
         ImmutableArray<AllowedFlow> flows = verdict == ReachabilityVerdict.Partial
-            ? PairReach.Merge(nated.SelectMany(r => r.Packets.Boxes).Select(b => (FlowText.Protocols(b[Dimension.Proto], space), FlowText.Ports(b, space),
-                "connection", false, b[Dimension.Dst])), whole, n.Family)
+            ? FlowMerge.Of(nated.SelectMany(r => r.Packets.Boxes).Select(b => (b, ReplyFate.Connection, false)), whole, space, n.Family,
+                outs: leaving.SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Out])))
             : [];
         return Answer(verdict, flows, rules, n, inputs, role);
     }

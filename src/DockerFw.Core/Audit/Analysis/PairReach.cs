@@ -115,23 +115,9 @@ public sealed record PairReach(
             .. accepted.Select(b => b.With(Dimension.State, established))];
     }
 
-    /// <summary>
-    /// One flow per protocol, ports both ways, kind and certainty, its destinations merged (the walk
-    /// splits them freely). With <paramref name="sources"/> (every source asked about), a flow whose
-    /// parts hold for some sources only is cut by the destinations each source reaches
-    /// (<see cref="SourceClasses"/>) and names its sources; without, the parts' sources are not told apart.
-    /// Where the sources are destinations too (icc), a source's packets to itself count for nothing.
-    /// </summary>
+    /// <summary>The parts as flows (<see cref="FlowMerge"/>), their sources named where they differ when <paramref name="sources"/> is given.</summary>
     public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(Box Box, string Kind, bool Possible)> parts, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4,
-        IntervalSet? sources = null) =>
-        [.. parts.GroupBy(p => (Proto: FlowText.Protocols(p.Box[Dimension.Proto], space), Ports: FlowText.Ports(p.Box, space),
-                SourcePorts: FlowText.SourcePorts(p.Box, space), p.Kind, p.Possible))
-            .SelectMany(g => sources is null
-                ? [new AllowedFlow(g.Key.Proto, g.Key.Ports,
-                    FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Box[Dimension.Dst])), whole, family), g.Key.Kind, g.Key.Possible, g.Key.SourcePorts)]
-                : SourceClasses.Of([.. g.Select(f => (f.Box[Dimension.Src], f.Box[Dimension.Dst]))], sources.Intersect(whole))
-                    .Select(c => new AllowedFlow(g.Key.Proto, g.Key.Ports, FlowText.Addresses(c.Destinations, whole, family), g.Key.Kind, g.Key.Possible, g.Key.SourcePorts,
-                        FlowText.Sources(c.Sources, sources, family))))];
+        IntervalSet? sources = null) => FlowMerge.Of(parts, whole, space, family, sources);
 
     /// <summary>One flow per protocol, destination ports and kind, its destinations merged (the walk splits them freely).</summary>
     public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(string Proto, string? Ports, string Kind, bool Possible, IntervalSet Dst)> flows, IntervalSet whole, IpFamily family = IpFamily.V4) =>

@@ -27,9 +27,9 @@ public static class ReplyFate
     /// The parts of a box of NEW packets, each with its kind: <c>one-way</c> where some reply is not
     /// among the accepted ones, else <c>opening-only</c> where some later packet of the request dies
     /// (<paramref name="later"/>), else <c>connection</c>; possible where a later packet only may pass.
-    /// Exact on the fields a flow reports (protocol, ports both ways, source and destination
-    /// addresses); over the others (ICMP types, TCP flags) a part is one-way, or opening-only, when
-    /// its replies, or its later packets, die for any of them.
+    /// Exact on the fields a flow reports (protocol, ports both ways, ICMP types, source and destination
+    /// addresses); over the others (TCP flags) a part is one-way, or opening-only, when its replies, or
+    /// its later packets, die for any of them.
     /// </summary>
     public static IEnumerable<(Box Box, string Kind, bool Possible)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null)
     {
@@ -85,7 +85,8 @@ public static class ReplyFate
     }
 
     /// <summary>
-    /// The NEW packets of the box that a box of its replies answers, on the fields a flow reports; the
+    /// The NEW packets of the box that a box of its replies answers, on the fields a flow reports (ICMP's
+    /// queries by their replies' types: a drop of timestamp replies leaves echo a connection); the
     /// others keep the forward box's values, as a flow does not name them.
     /// </summary>
     internal static Box Answered(Box reply, Box forward) => forward
@@ -93,5 +94,6 @@ public static class ReplyFate
         .With(Dimension.Dst, reply[Dimension.Src])
         .With(Dimension.Proto, reply[Dimension.Proto])
         .With(Dimension.Sport, reply[Dimension.Dport])
-        .With(Dimension.Dport, reply[Dimension.Sport]);
+        .With(Dimension.Dport, reply[Dimension.Sport])
+        .With(Dimension.IcmpType, IcmpStates.Answered(reply, forward));
 }

@@ -128,6 +128,6 @@ public sealed class IsolationCheck : IAuditCheck
     }
 
     internal static string Describe(IEnumerable<AllowedFlow> flows) =>
-        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.Sources is null ? "" : " from " + f.Sources)}{(f.SourcePorts is null ? "" : " " + FlowWords.SourcePorts(f.SourcePorts))}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : f.Kind == ReplyFate.OpeningOnly ? " (opening-only)" : "")}"))
+        string.Join("; ", flows.Take(8).Select(f => $"{f.Protocol}{(f.Ports is null ? "" : "/" + f.Ports)}{(f.IcmpTypes is null ? "" : " " + FlowWords.IcmpTypes(f.IcmpTypes))}{(f.Sources is null ? "" : " from " + f.Sources)}{(f.SourcePorts is null ? "" : " " + FlowWords.SourcePorts(f.SourcePorts))}{(f.Destinations is null ? "" : " to " + f.Destinations)}{(f.Via is null ? "" : " via " + f.Via)}{(f.Possible ? " (possible)" : "")}{(f.Kind == "one-way" ? " (one-way)" : f.Kind == ReplyFate.OpeningOnly ? " (opening-only)" : "")}"))
         + (flows.Count() > 8 ? $"; and {flows.Count() - 8} more" : "");
 }

@@ -55,6 +55,22 @@ public static class IcmpStates
     public static IntervalSet QueriesAnswered(IpFamily family, IntervalSet types) =>
         IntervalSet.FromValues(Answers(family).Where(a => types.Contains((UInt128)a.Reply)).Select(a => (UInt128)a.Query));
 
+    /// <summary>
+    /// The ICMP types of <paramref name="request"/> that a box of their replies answers: the queries of
+    /// the reply types it holds (a timestamp reply 14 answers the timestamp requests 13), of ICMP and
+    /// ICMPv6 by the protocols it holds; the request's own types where it holds none of those queries.
+    /// A box of other protocols has type 0 both ways, which is ICMP's echo reply: the other space's box
+    /// of "every other protocol" holds protocol 1 too, so it would map to echo requests, which it lacks.
+    /// </summary>
+    public static IntervalSet Answered(Box reply, Box request)
+    {
+        var queries = IntervalSet.Empty;
+        if (reply[Dimension.Proto].Contains(Protocol.Icmp)) queries = queries.Union(QueriesAnswered(IpFamily.V4, reply[Dimension.IcmpType]));
+        if (reply[Dimension.Proto].Contains(Protocol.IcmpV6)) queries = queries.Union(QueriesAnswered(IpFamily.V6, reply[Dimension.IcmpType]));
+        var answered = request[Dimension.IcmpType].Intersect(queries);
+        return answered.IsEmpty ? request[Dimension.IcmpType] : answered;
+    }
+
     private static (int Query, int Reply)[] Answers(IpFamily family) => family == IpFamily.V4 ? V4Answers : V6Answers;
 
     /// <summary>The error types, RELATED to the connection of the packet they quote.</summary>
