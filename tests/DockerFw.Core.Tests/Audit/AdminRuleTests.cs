@@ -13,8 +13,10 @@ public sealed class AdminRuleTests
 {
     private static readonly HostCheck Check = new();
 
-    private static Finding[] Findings(DockerHost host) =>
-        [.. Check.Run(Context(host.ToString())).Where(f => f.Code.Code.StartsWith("DFW61", StringComparison.Ordinal))];
+    private static Finding[] Findings(DockerHost host) => Findings(host.ToString());
+
+    private static Finding[] Findings(string dump) =>
+        [.. Check.Run(Context(dump)).Where(f => f.Code.Code.StartsWith("DFW61", StringComparison.Ordinal))];
 
     [Fact]
     public void A_DOCKER_USER_drop_on_the_published_host_port_misses_it_and_the_remedy_names_the_original_port()
@@ -100,6 +102,43 @@ public sealed class AdminRuleTests
         Assert.Equal("DFW610", finding.Code.Code);
         Assert.Contains("-m conntrack --ctorigdstport 8080", finding.Message, StringComparison.Ordinal);
         Assert.Contains(finding.Evidence, e => e is { Chain: "DOCKER", Role: "rewrites the destination first" });
+    }
+
+    [Fact]
+    public void A_rule_in_DOCKER_USER_is_judged_on_a_host_of_a_hundred_bridges() =>
+        // The whole-space walk went on through Docker's 400 per-bridge FORWARD rules after DOCKER-USER,
+        // past its budget, and nothing was said; no packet past DOCKER-USER's jump can reach the rule.
+        Assert.Equal(["DFW610"], Findings(ManyBridges(100, user: """
+            # must raise DFW610: an echo reply is ESTABLISHED or INVALID, never NEW
+            -A DOCKER-USER -p icmp -m icmp --icmp-type 0 -m conntrack --ctstate NEW -j DROP
+            """)).Select(f => f.Code.Code));
+
+    /// <summary>Docker's classic rules for bridges br-0..br-(n-1) (10.0.i.0/24), every tenth publishing its .2's port 80 as 8000+i.</summary>
+    private static string ManyBridges(int n, string user)
+    {
+        var (forward, docker, stage1, stage2, masquerade, nat) = (new List<string>(), new List<string>(), new List<string>(), new List<string>(), new List<string>(), new List<string>());
+        for (var i = 0; i < n; i++)
+        {
+            var br = $"br-{i}";
+            forward.AddRange([$"-A FORWARD -o {br} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT", $"-A FORWARD -o {br} -j DOCKER",
+                $"-A FORWARD -i {br} ! -o {br} -j ACCEPT", $"-A FORWARD -i {br} -o {br} -j ACCEPT"]);
+            stage1.Add($"-A DOCKER-ISOLATION-STAGE-1 -i {br} ! -o {br} -j DOCKER-ISOLATION-STAGE-2");
+            stage2.Add($"-A DOCKER-ISOLATION-STAGE-2 -o {br} -j DROP");
+            masquerade.Add($"-A POSTROUTING -s 10.0.{i}.0/24 ! -o {br} -j MASQUERADE");
+            nat.Add($"-A DOCKER -i {br} -j RETURN");
+            if (i % 10 != 0) continue;
+            docker.Add($"-A DOCKER -d 10.0.{i}.2/32 ! -i {br} -o {br} -p tcp -m tcp --dport 80 -j ACCEPT");
+            nat.Add($"-A DOCKER ! -i {br} -p tcp -m tcp --dport {8000 + i} -j DNAT --to-destination 10.0.{i}.2:80");
+        }
+
+        return string.Join("\n", [
+            "*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]", ":DOCKER - [0:0]",
+            "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER", "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
+            .. masquerade, .. nat, "COMMIT",
+            "*filter", ":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]", ":DOCKER - [0:0]", ":DOCKER-ISOLATION-STAGE-1 - [0:0]",
+            ":DOCKER-ISOLATION-STAGE-2 - [0:0]", ":DOCKER-USER - [0:0]", "-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1",
+            .. forward, .. docker, .. stage1, "-A DOCKER-ISOLATION-STAGE-1 -j RETURN", .. stage2, "-A DOCKER-ISOLATION-STAGE-2 -j RETURN",
+            user, "-A DOCKER-USER -j RETURN", "COMMIT"]);
     }
 
     [Fact]

@@ -55,11 +55,14 @@ public static class AdminRuleFacts
         // judged: without one there is nothing to walk for (a Docker host whose DOCKER-USER holds only
         // its RETURN), and the whole-space walk of Docker's per-bridge FORWARD rules grows as the
         // square of the bridges (0.9 s of CPU at 100 of them, to be thrown away).
-        if (!watched.Any(c => AdminChains.Chain(ruleset, c.Table, c.Chain) is { } chain
-                && chain.Rules.Any(r => Decides(rules, ResponsibleRule.Of(c.Table, r)) && !EndsChain(chain, r) && !DockerWrote(chain, r, bridges))))
-            return [];
+        var judged = watched.SelectMany(c => AdminChains.Chain(ruleset, c.Table, c.Chain) is { } chain
+                ? chain.Rules.Where(r => Decides(rules, ResponsibleRule.Of(c.Table, r)) && !EndsChain(chain, r) && !DockerWrote(chain, r, bridges))
+                    .Select(r => ResponsibleRule.Of(c.Table, r))
+                : []).ToHashSet();
+        if (judged.Count == 0) return [];
         var paths = bases.Where(b => AdminChains.Reachable(ruleset, [b.Chain]).Overlaps(watched)).Select(b => b.Path).Distinct().ToList();
-        var arrivals = RuleArrivals.Walk(rules, watched, paths);
+        // Only the judged rules' arrivals are asked: the walk stops where packets can reach none of them.
+        var arrivals = RuleArrivals.Walk(rules, watched, paths, asked: judged.Contains);
         if (arrivals is null || arrivals.SomeUndecided) return [];
 
         var hostAddresses = inputs.HostModel.Addresses.Where(a => a.Family == inputs.Family)
@@ -71,7 +74,7 @@ public static class AdminRuleFacts
             foreach (var source in chain.Rules)
             {
                 var rule = ResponsibleRule.Of(table, source);
-                if (!arrivals.Decides(rule) || EndsChain(chain, source) || DockerWrote(chain, source, bridges)) continue;
+                if (!judged.Contains(rule)) continue;
                 var fact = Judge(rule, arrivals, rules, hostAddresses);
                 if (fact is not null) facts.Add(fact);
             }

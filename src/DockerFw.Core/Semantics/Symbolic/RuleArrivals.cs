@@ -24,13 +24,17 @@ public sealed class RuleArrivals
     /// </summary>
     public const long DefaultBudget = 400_000;
 
-    /// <summary>Walks every packet of each path, watching the chains named; null when it would cost more than <paramref name="budget"/> rule tries.</summary>
+    /// <summary>
+    /// Walks every packet of each path, watching the chains named; null when it would cost more than
+    /// <paramref name="budget"/> rule tries. With <paramref name="asked"/>, only those rules' arrivals
+    /// are asked: packets are followed no further than they can lead to one (<see cref="WatchHorizon"/>).
+    /// </summary>
     public static RuleArrivals? Walk(SymbolicRuleset rules, IReadOnlySet<(string Table, string Chain)> watched, IEnumerable<PacketPath> paths,
-        long budget = DefaultBudget)
+        long budget = DefaultBudget, Func<ResponsibleRule, bool>? asked = null)
     {
         try
         {
-            return WalkAll(rules, watched, paths, budget);
+            return WalkAll(rules, watched, paths, budget, asked);
         }
         catch (RuleWatch.OverBudget)
         {
@@ -38,14 +42,15 @@ public sealed class RuleArrivals
         }
     }
 
-    private static RuleArrivals WalkAll(SymbolicRuleset rules, IReadOnlySet<(string Table, string Chain)> watched, IEnumerable<PacketPath> paths, long budget)
+    private static RuleArrivals WalkAll(SymbolicRuleset rules, IReadOnlySet<(string Table, string Chain)> watched, IEnumerable<PacketPath> paths, long budget,
+        Func<ResponsibleRule, bool>? asked)
     {
         var watches = new Dictionary<PacketPath, RuleWatch>();
         var undecided = false;
         foreach (var path in paths.Distinct())
         {
             var watch = new RuleWatch(watched, budget);
-            var walk = new SymbolicWalk(rules, watch);
+            var walk = new SymbolicWalk(asked is null ? rules : WatchHorizon.Of(rules, path, asked), watch);
             walk.Run(path, rules.Space.Universe(path).Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)));
             // A flow the engine could not follow to its end (a target it does not model) may have
             // reached any rule: nothing is claimed unreached then.

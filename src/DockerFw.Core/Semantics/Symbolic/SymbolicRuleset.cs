@@ -57,6 +57,20 @@ public sealed class SymbolicRuleset
     };
 
     /// <summary>
+    /// The same rules with <paramref name="chain"/> ended after its rule at index <paramref name="last"/>
+    /// (0-based; -1 keeps none) by a DROP policy, for a walk that needs nothing past there
+    /// (<see cref="WatchHorizon"/>): its packets end at once instead of being split by the rest.
+    /// </summary>
+    internal SymbolicRuleset EndedAfter(string table, string chain, int last) => new(Source, Space,
+        _chains.ToFrozenDictionary(c => c.Key, c => c.Key == (table, chain)
+            ? new CompiledChain(c.Value.Table, c.Value.Name, Model.Targets.Verdict.Drop, c.Value.Rules[..(last + 1)], Space.Interfaces.Count)
+            : c.Value), Detail)
+    {
+        NativeBaseChains = NativeBaseChains,
+        SwitchedOnly = SwitchedOnly,
+    };
+
+    /// <summary>
     /// The same rules for walks that record verdicts only: each chain's runs merged as a compile with
     /// <see cref="ReachDetail.Verdicts"/> merges them, without compiling the rules again.
     /// </summary>
