@@ -23,7 +23,7 @@ internal static class PolicyPlanning
             if (PolicyFile.Read(policyFile, error) is not { } nftDocument) return null;
             var nftResolved = PolicyResolver.Resolve(nftDocument, loaded.Docker);
             if (!PolicyFile.Report(nftResolved.Diagnostics, error) || nftResolved.Value is null) return null;
-            var nftPlan = NftPolicyPlanner.Plan(host.V4, host.V6, nftResolved.Value with { IpSets = loaded.IpSets.Members, Routes = loaded.Routes });
+            var nftPlan = NftPolicyPlanner.Plan(host.V4, host.V6, nftResolved.Value with { IpSets = loaded.IpSets.Members, Routes = loaded.Routes, Settings = loaded.Settings });
             return PolicyFile.Report(nftPlan.Diagnostics, error) ? nftPlan.Value : null;
         }
 
@@ -40,7 +40,7 @@ internal static class PolicyPlanning
         if (!PolicyFile.Report(resolved.Diagnostics, error) || resolved.Value is null) return null;
         var v6 = loaded.IptablesOf(IpFamily.V6);
         // The proof judges the after-state with the host's native nft tables and the other back end's, as the audit does.
-        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value with { IpSets = loaded.IpSets.Members, Routes = loaded.Routes, Unwritten = UnwrittenTables.Of(loaded) }, loaded.Proxies);
+        var plan = PolicyPlanner.Plan(v4, v6, resolved.Value with { IpSets = loaded.IpSets.Members, Routes = loaded.Routes, Settings = loaded.Settings, Unwritten = UnwrittenTables.Of(loaded) }, loaded.Proxies);
         return PolicyFile.Report(plan.Diagnostics, error) ? plan.Value : null;
     }
 

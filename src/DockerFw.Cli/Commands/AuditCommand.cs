@@ -19,11 +19,7 @@ internal sealed class AuditCommand(
     public Command Create()
     {
         var input = new InputOptionSet();
-        var sysctl = new Option<string[]>("--sysctl")
-        {
-            Description = "A kernel setting no dump shows, e.g. net.bridge.bridge-nf-call-iptables=1 (repeatable)",
-            HelpName = "KEY=VALUE",
-        };
+        var sysctl = SysctlValues.CreateOption();
         var names = formatters.Select(f => f.Name).ToArray();
         var format = new Option<string>("--format")
         {

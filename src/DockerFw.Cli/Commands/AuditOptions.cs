@@ -29,10 +29,7 @@ internal sealed record AuditOptions(
     public ImmutableArray<string> Validate()
     {
         var errors = Input.Validate().ToBuilder();
-        foreach (var sysctl in Sysctls.Where(s => SplitSysctl(s) is null))
-            errors.Add($"--sysctl '{sysctl}' is not KEY=VALUE (e.g. net.bridge.bridge-nf-call-iptables=1)");
-        foreach (var (key, value) in Sysctls.Select(SplitSysctl).OfType<(string Key, string Value)>().Where(kv => HostSettings.IsOn(kv.Value) is null))
-            errors.Add($"--sysctl '{key}={value}': expected an integer value (the kernel takes 0 as off and any other number as on)");
+        errors.AddRange(SysctlValues.Problems(Sysctls));
         if (Output is { Length: 0 })
             errors.Add("--output needs a file name");
         if (Policy is { Length: 0 })
@@ -48,14 +45,5 @@ internal sealed record AuditOptions(
     public HostSettings Host() => Host(HostSettings.Unknown);
 
     /// <summary>The settings read from the live host, with --sysctl values overriding them.</summary>
-    public HostSettings Host(HostSettings read) => Sysctls
-        .Select(SplitSysctl).OfType<(string Key, string Value)>()
-        .Aggregate(read, (host, kv) => host.With(kv.Key, kv.Value));
-
-    private static (string Key, string Value)? SplitSysctl(string text)
-    {
-        var equals = text.IndexOf('=');
-        if (equals <= 0 || text[..equals].Trim().Length == 0) return null;
-        return (text[..equals].Trim(), text[(equals + 1)..].Trim());
-    }
+    public HostSettings Host(HostSettings read) => SysctlValues.Over(read, Sysctls);
 }

@@ -21,15 +21,18 @@ internal sealed class PlanCommand(PlanWorkflow workflow, IResultFormatter<PlanRu
         var command = new Command("plan", "Plan the rules that make the host satisfy a policy: iptables-restore --noflush input and a diff") { policy };
         input.AddTo(command);
         input.AddEngineTo(command);
-        command.SetAction(parsed => Run(input.Bind(parsed), parsed.GetValue(policy)!));
+        // The kernel settings the proof asks as audit --policy does (rp_filter, with --routes).
+        var sysctl = SysctlValues.CreateOption();
+        command.Options.Add(sysctl);
+        command.SetAction(parsed => Run(input.Bind(parsed), parsed.GetValue(policy)!, [.. parsed.GetValue(sysctl) ?? []]));
         return command;
     }
 
-    private int Run(InputOptions input, string policyFile)
+    private int Run(InputOptions input, string policyFile, string[] sysctls)
     {
-        var problems = input.Validate();
+        var problems = input.Validate().AddRange(SysctlValues.Problems(sysctls));
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
-        var outcome = workflow.Run(input, policyFile);
+        var outcome = workflow.Run(input, policyFile, sysctls);
         if (outcome.Result is not { } run) return outcome.ExitCode;
         formatter.Write(run, streams.Out);
         return ExitCodes.Ok;

@@ -14,9 +14,11 @@ namespace DockerFw.Cli.Workflows;
 /// </summary>
 internal sealed class PlanWorkflow(HostLoader loader, StandardStreams streams)
 {
-    public WorkflowOutcome<PlanRun> Run(InputOptions input, string policyFile)
+    /// <param name="sysctls">The <c>--sysctl</c> values, over the settings read (live, a bundle).</param>
+    public WorkflowOutcome<PlanRun> Run(InputOptions input, string policyFile, IEnumerable<string>? sysctls = null)
     {
-        var loaded = loader.Load(input);
+        var read = loader.Load(input);
+        var loaded = read with { Settings = SysctlValues.Over(read.Settings, sysctls ?? []) };
         if (!LoadedHostReport.Write(loaded, streams.Error)) return WorkflowOutcome<PlanRun>.Failed(ExitCodes.Error);
         return PolicyPlanning.Plan(loaded, policyFile, streams.Error) is { } plan
             ? WorkflowOutcome<PlanRun>.Done(new PlanRun(plan, policyFile))

@@ -92,6 +92,13 @@ public sealed record ResolvedPolicy(
     public Semantics.Routing.RoutingTable? Routes { get; init; }
 
     /// <summary>
+    /// The host's kernel settings (read live or from a bundle, <c>--sysctl</c>), of which the plan's
+    /// proof asks <c>rp_filter</c> as <c>audit --policy</c> does: a client a strict reverse-path filter
+    /// drops on an interface is nobody the publish rule is about there (<see cref="Audit.Analysis.ReversePathFilter"/>).
+    /// </summary>
+    public Audit.HostSettings Settings { get; init; } = Audit.HostSettings.Unknown;
+
+    /// <summary>
     /// The host's tables a plan for iptables does not write, one ruleset per family read: the native nft
     /// tables (firewalld's <c>inet firewalld</c>) and the other iptables back end's, which the kernel runs
     /// beside iptables' for every packet (<see cref="Host.LoadedHost.Of"/>). The plan's proof judges its

@@ -18,6 +18,8 @@ namespace DockerFw.Core.Remediation;
 /// them local (with loopback). Connections come in on every interface that is no Docker bridge
 /// (<see cref="PublishJudge.Outside"/>, oracle F41), so a rule naming the uplink, before Docker's
 /// jump to <c>DOCKER-USER</c> or in it, is proved against; the refusal names the interfaces when they are not all.
+/// With the host's routes and kernel settings (<see cref="ResolvedPolicy.Routes"/>, <see cref="ResolvedPolicy.Settings"/>)
+/// it judges as <c>audit --policy</c> does: the same reverse-path answers, the same clients left out.
 /// </summary>
 internal static class PublishProof
 {
@@ -26,9 +28,13 @@ internal static class PublishProof
         var family = after.Family;
         var loopback = IntervalSet.Loopback(family);
         var possible = PublishJudge.PossibleHosts(policy, family);
+        // The host's routes and rp_filter, as audit --policy asks them: the rpfilter match's way back,
+        // and the clients a reverse-path filter drops on arrival (a proof without them was refused, or
+        // accepted, where the audit straight after judged otherwise).
+        var routes = policy.Routes is { Complete: true } read ? read : null;
         var verdicts = PublishJudge.Judge(policy, family, possible, hosts => SymbolicRuleset.Compile(after,
-            policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), hosts.Union(loopback), ipSets: policy.IpSets),
-            space => PublishJudge.Outside(space, policy));
+            policy.Bridges.Select(b => new InterfacePattern(b.Bridge!)), hosts.Union(loopback), routes: routes, ipSets: policy.IpSets),
+            space => PublishJudge.Outside(space, policy), routes, policy.Settings);
         // Each member's first difference, with every other region of the same fate by the same rule:
         // the engine cuts regions at rules that decide nothing (a masquerade naming a subnet), and
         // one region's sources would name a piece of the connections as if it were all of them.

@@ -40,6 +40,52 @@ public sealed class PlanCommandTests
     }
 
     [Fact]
+    public void With_the_host_s_routes_and_a_strict_rp_filter_the_proof_leaves_out_clients_that_never_arrive_on_eth0()
+    {
+        // The same native drop on eth0; the office (192.0.2.0/24) is routed via eth1, and eth0's strict
+        // rp_filter drops it there on arrival, as audit --policy with the same --routes and --sysctl judges.
+        var folder = Directory.CreateTempSubdirectory("dfw-plan-routes-").FullName;
+        var nft = Path.Combine(folder, "nft.json");
+        File.WriteAllText(nft, """
+            {"nftables": [{"table": {"family": "inet", "name": "guard", "handle": 1}},
+             {"chain": {"family": "inet", "table": "guard", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}},
+             {"rule": {"family": "inet", "table": "guard", "chain": "forward", "handle": 2, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eth0"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}, {"drop": null}]}}]}
+            """);
+        var routes = Path.Combine(folder, "ip-route-v4.json");
+        File.WriteAllText(routes, """
+            [{"dst":"default","gateway":"203.0.113.1","dev":"eth0","protocol":"static","flags":[]},
+             {"dst":"203.0.113.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"203.0.113.5","flags":[]},
+             {"dst":"192.0.2.0/24","gateway":"10.8.0.1","dev":"eth1","protocol":"static","flags":[]},
+             {"dst":"10.8.0.0/24","dev":"eth1","protocol":"kernel","scope":"link","prefsrc":"10.8.0.5","flags":[]},
+             {"type":"local","dst":"203.0.113.5","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"203.0.113.5","flags":[]},
+             {"type":"local","dst":"10.8.0.5","dev":"eth1","table":"local","protocol":"kernel","scope":"host","prefsrc":"10.8.0.5","flags":[]},
+             {"type":"local","dst":"127.0.0.1","dev":"lo","table":"local","protocol":"kernel","scope":"host","prefsrc":"127.0.0.1","flags":[]},
+             {"dst":"172.17.0.0/16","dev":"docker0","protocol":"kernel","scope":"link","prefsrc":"172.17.0.1","flags":["linkdown"]},
+             {"dst":"172.30.1.0/24","dev":"br-e727bbbf1ba4","protocol":"kernel","scope":"link","prefsrc":"172.30.1.1","flags":[]},
+             {"dst":"172.30.2.0/24","dev":"br-9c93ba76092b","protocol":"kernel","scope":"link","prefsrc":"172.30.2.1","flags":[]},
+             {"type":"local","dst":"172.17.0.1","dev":"docker0","table":"local","protocol":"kernel","scope":"host","prefsrc":"172.17.0.1","flags":[]},
+             {"type":"local","dst":"172.30.1.1","dev":"br-e727bbbf1ba4","table":"local","protocol":"kernel","scope":"host","prefsrc":"172.30.1.1","flags":[]},
+             {"type":"local","dst":"172.30.2.1","dev":"br-9c93ba76092b","table":"local","protocol":"kernel","scope":"host","prefsrc":"172.30.2.1","flags":[]}]
+            """);
+        // No docker-proxy listens (userland-proxy off): the proof is about Docker's DNAT way alone.
+        var proxies = Path.Combine(folder, "ss.txt");
+        File.WriteAllText(proxies, "");
+        string[] plan = ["plan", "--policy", Path.Combine(Corpus.RepoRoot, "rules", "published-locally.policy"), .. Inputs, "--nft", nft, "--routes", routes, "--proxies", proxies];
+
+        var strict = Dockerfw.Run([.. plan, "--sysctl", "net.ipv4.conf.all.rp_filter=0", "--sysctl", "net.ipv4.conf.eth0.rp_filter=1"]);
+        var loose = Dockerfw.Run([.. plan, "--sysctl", "net.ipv4.conf.all.rp_filter=2"]);
+        var bad = Dockerfw.Run([.. plan, "--sysctl", "net.ipv4.conf.eth0.rp_filter"]);
+        Directory.Delete(folder, recursive: true);
+
+        Assert.True(strict.ExitCode == 0, strict.ToString());
+        Assert.Contains("-A DOCKERFW-POLICY -s 192.0.2.0/24 -d 172.30.1.2/32", strict.Out, StringComparison.Ordinal);
+        Assert.True(loose.ExitCode == 2, loose.ToString());
+        Assert.Contains("from 192.0.2.0-192.0.2.255 via eth0 does not reach 'web'", loose.Error, StringComparison.Ordinal);
+        Assert.True(bad.ExitCode == 3, bad.ToString());
+        Assert.Contains("--sysctl 'net.ipv4.conf.eth0.rp_filter' is not KEY=VALUE", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_native_nft_table_beside_iptables_is_judged_by_the_proof_as_the_audit_judges_it()
     {
         // The plan writes iptables' tables; the host's native table (as firewalld's is) stays as it is

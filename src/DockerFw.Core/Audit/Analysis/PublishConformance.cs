@@ -47,7 +47,7 @@ public static class PublishConformance
         var rules = analysis.Passes.Rules;
         var local = PublishJudge.PossibleHosts(policy, family, inputs.HostModel.LocalAddresses);
         var outside = OutsideInterfaces.Of(rules.Space, inputs);
-        return [.. PublishJudge.Judge(policy, family, local, _ => rules, _ => outside)
+        return [.. PublishJudge.Judge(policy, family, local, _ => rules, _ => outside, inputs.HostModel.Routes, inputs.Host)
             .Select(v => (Verdict: v, Evidence: PolicyConformance.Evidence(inputs, v.Region, v.Result)))
             .GroupBy(d => (d.Verdict.Publish, d.Verdict.Member, d.Verdict.Reaches, d.Verdict.Allowed,
                 Decided: string.Join(' ', d.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))

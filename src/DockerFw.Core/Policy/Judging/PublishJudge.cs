@@ -17,7 +17,9 @@ namespace DockerFw.Core.Policy.Judging;
 /// address) it must reach the container; from any other it must not. The host addresses are the
 /// port's bound address, else every address the host may have (a dump does not say which are the
 /// host's: all but the containers'), not one standing for the rest, which a rule naming another
-/// host address would have split.
+/// host address would have split. With the host's routes and <c>rp_filter</c> known, the clients a
+/// reverse-path filter surely drops on an interface (<see cref="ReversePathFilter"/>) never arrive there:
+/// they are nobody the policy's rule is about on that interface, in the audit and the proof alike.
 /// Every differing region is kept, in the walk's order: the audit reports them all, the proof
 /// refuses with each member's first. docker-proxy's ways are <see cref="ProxyConformance"/>'s.
 /// </summary>
@@ -26,8 +28,9 @@ internal static class PublishJudge
     /// <param name="possibleHosts">Every address the host may have (<see cref="PossibleHosts"/>, or the audit's host model's).</param>
     /// <param name="rulesFor">The ruleset to judge in, given the host addresses the judge asks about (the plan's proof makes them local).</param>
     /// <param name="outside">The interfaces a packet from outside may arrive on, in a ruleset's space (<see cref="Outside"/>, or the audit's <see cref="OutsideInterfaces"/>).</param>
+    /// <param name="routes">The host's routes, when read whole: with <paramref name="settings"/>' rp_filter, who arrives where.</param>
     public static ImmutableArray<PublishVerdict> Judge(ResolvedPolicy policy, IpFamily family, IntervalSet possibleHosts, Func<IntervalSet, SymbolicRuleset> rulesFor,
-        Func<PacketSpace, IntervalSet> outside)
+        Func<PacketSpace, IntervalSet> outside, Semantics.Routing.RoutingTable? routes, Audit.HostSettings settings)
     {
         var verdicts = ImmutableArray.CreateBuilder<PublishVerdict>();
         foreach (var publish in policy.Publishes)
@@ -41,7 +44,8 @@ internal static class PublishJudge
             if (members.Count == 0) continue;
             var rules = rulesFor(hosts);
             var inOn = outside(rules.Space);
-            var walks = members.Select(m => Walk(rules, publish, m, hosts, inOn)).ToList();
+            var refused = ReversePathFilter.Refused(rules.Space, inOn, routes, settings);
+            var walks = members.Select(m => Walk(rules, publish, m, hosts, inOn, refused)).ToList();
             verdicts.AddRange(Differences(walks, publish, listed, rules.Space));
         }
 
@@ -74,7 +78,8 @@ internal static class PublishJudge
     /// <summary>One endpoint's walk: new connections to the host port leaving by its bridge, and those that reach its address.</summary>
     private sealed record MemberWalk(ContainerOnNetwork Member, ReachResult Result, SymbolicRuleset Rules, PacketSet Reached, bool PublishedTo);
 
-    private static MemberWalk Walk(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet outside)
+    /// <param name="refused">The connections a reverse-path filter drops on arrival: never walked.</param>
+    private static MemberWalk Walk(SymbolicRuleset rules, PublishPolicy publish, ContainerOnNetwork member, IntervalSet hosts, IntervalSet outside, PacketSet refused)
     {
         var space = rules.Space;
         var binding = publish.Binding;
@@ -88,7 +93,7 @@ internal static class PublishJudge
         var packets = query.ToPacketSet(space).Intersect(space.Whole()
             .With(Dimension.In, outside)
             .With(Dimension.Dst, hosts)
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value)));
+            .With(Dimension.Dport, IntervalSet.Single((UInt128)binding.HostPort!.Value))).Subtract(refused);
         var container = member.AddressOf(space.Family)!.Value;
         var result = SymbolicEngine.Reach(rules, query.Path, packets);
         var reached = result.Regions
