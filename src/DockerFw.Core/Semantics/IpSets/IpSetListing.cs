@@ -5,8 +5,8 @@ namespace DockerFw.Core.Semantics.IpSets;
 
 /// <summary>
 /// The host's ipsets as <c>ipset save</c> lists them: the members of every set whose match tests one
-/// address (hash:ip, hash:net, bitmap:ip), resolved to the addresses the kernel finds in it, and the
-/// names of the others, which stay unknown (their rules "may match").
+/// address (hash:ip, hash:net, bitmap:ip, and a list:set of such sets), resolved to the addresses the
+/// kernel finds in it, and the names of the others, which stay unknown (their rules "may match").
 /// </summary>
 /// <param name="Members">By set name: exactly the addresses the set matches (<c>nomatch</c> entries taken out).</param>
 /// <param name="Unread">Sets listed but not resolved, with their type (hash:ip,port, list:set...).</param>
@@ -18,12 +18,19 @@ public sealed record IpSetListing(
 {
     public static IpSetListing Empty { get; } = new(ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty, [], []);
 
+    /// <summary>The sets each resolved list:set holds, by the list's name.</summary>
+    public ImmutableDictionary<string, ImmutableArray<string>> Lists { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
     /// <summary>
     /// The listing without the sets the rules themselves change (<c>-j SET --add-set/--del-set</c>):
-    /// what such a set holds depends on the traffic before, not on the moment it was read.
+    /// what such a set holds depends on the traffic before, not on the moment it was read; nor a list
+    /// that holds such a set.
     /// </summary>
-    public IpSetListing WithoutSetsChangedBy(IEnumerable<Model.Ruleset> rulesets) =>
-        this with { Members = Members.RemoveRange(ChangedBy(rulesets)) };
+    public IpSetListing WithoutSetsChangedBy(IEnumerable<Model.Ruleset> rulesets)
+    {
+        var changed = ChangedBy(rulesets).ToHashSet(StringComparer.Ordinal);
+        return this with { Members = Members.RemoveRange(changed.Concat(Lists.Where(l => l.Value.Any(changed.Contains)).Select(l => l.Key))) };
+    }
 
     public static IEnumerable<string> ChangedBy(IEnumerable<Model.Ruleset> rulesets) =>
         from ruleset in rulesets

@@ -8,7 +8,8 @@ namespace DockerFw.Core.Semantics.IpSets;
 /// Reads the output of <c>ipset save</c> (what <c>ipset restore</c> takes): <c>create NAME TYPE
 /// [OPTIONS]</c> lines, each followed by the set's <c>add NAME ELEMENT [OPTIONS]</c> lines. The sets
 /// whose match tests one address are resolved (hash:ip and bitmap:ip with their <c>netmask</c>,
-/// hash:net with its <c>nomatch</c> entries); every other type is named as unread.
+/// hash:net with its <c>nomatch</c> entries), and a list:set whose members all are; every other type
+/// is named as unread.
 /// </summary>
 public static class IpsetSaveReader
 {
@@ -19,6 +20,7 @@ public static class IpsetSaveReader
         var sets = new Dictionary<string, (string Type, IpSetEntries? Entries, int Netmask)>(StringComparer.Ordinal);
         var order = new List<string>();
         var timed = new List<string>();
+        var lists = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var raw in text.Split('\n'))
         {
@@ -50,12 +52,21 @@ public static class IpsetSaveReader
                     // bitmask (ipset 7.17) and the markmask of hash:ip,mark change what a member stands for: not resolved.
                     var resolved = Resolved.Contains(type) && !options.Contains("bitmask");
                     sets[name] = (type, resolved ? new IpSetEntries(family.Value) : null, netmask);
+                    if (type == "list:set") lists[name] = [];
                     order.Add(name);
                     break;
                 }
                 case "add" when words.Count >= 3:
                 {
                     if (!sets.TryGetValue(words[1].Text, out var set)) return Failed(1, $"expected a set created before its members, but '{words[1].Text}' was not");
+                    if (lists.TryGetValue(words[1].Text, out var listed))
+                    {
+                        // A list's member is a set's name ('before'/'after' only place it in the list).
+                        listed.Add(words[2].Text);
+                        if (words.Skip(3).Any(w => w.Text == "timeout")) timed.Add(words[1].Text);
+                        break;
+                    }
+
                     if (set.Entries is not { } entries) break;
                     var element = words[2].Text;
                     if (Element(element, entries.Family, set.Type == "hash:net" ? entries.Family.Bits() : set.Netmask) is not { } range)
@@ -70,14 +81,23 @@ public static class IpsetSaveReader
 
         var members = ImmutableDictionary.CreateBuilder<string, ImmutableArray<AddressMask>>(StringComparer.Ordinal);
         var unread = ImmutableArray.CreateBuilder<(string, string)>();
+        var resolvedLists = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
         foreach (var name in order)
         {
             var (type, entries, _) = sets[name];
-            if (entries is null) unread.Add((name, type));
-            else members[name] = entries.Members();
+            if (entries is not null) members[name] = entries.Members();
+            else if (lists.TryGetValue(name, out var listed) && listed.All(m => sets.TryGetValue(m, out var s) && s.Entries is not null))
+            {
+                // The kernel tries the members in turn and the first that holds the packet's address
+                // matches: one of another family (or that tests more than one address) never does.
+                members[name] = [.. listed.SelectMany(m => sets[m].Entries!.Members())];
+                resolvedLists[name] = [.. listed];
+                if (listed.Any(timed.Contains) && !timed.Contains(name)) timed.Add(name);
+            }
+            else unread.Add((name, type));
         }
 
-        return new ParseResult<IpSetListing>(new IpSetListing(members.ToImmutable(), unread.ToImmutable(), [.. timed]), []);
+        return new ParseResult<IpSetListing>(new IpSetListing(members.ToImmutable(), unread.ToImmutable(), [.. timed]) { Lists = resolvedLists.ToImmutable() }, []);
     }
 
     /// <summary>

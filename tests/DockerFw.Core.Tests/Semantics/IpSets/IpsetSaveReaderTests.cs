@@ -83,9 +83,50 @@ public sealed class IpsetSaveReaderTests
     }
 
     [Fact]
+    public void A_list_of_sets_that_test_one_address_matches_the_addresses_of_any_of_them()
+    {
+        // The kernel tries a list's members in turn and the first that holds the packet matches: both
+        // matches either family's addresses. mixed holds a set that tests an address and a port,
+        // which is not known: so is what mixed matches.
+        var listing = IpsetSaveReader.Read("""
+            create v4 hash:ip family inet
+            add v4 10.1.2.3
+            create v6 hash:net family inet6
+            add v6 fd00::/64
+            create pair hash:ip,port family inet
+            add pair 1.2.3.4,tcp:80
+            create both list:set size 8
+            add both v4
+            add both v6 after v4
+            create mixed list:set size 8
+            add mixed v4
+            add mixed pair
+            """, "t.save").Value!;
+
+        Assert.Equal(["10.1.2.3/32", "fd00::/64"], MembersOf(listing, "both"));
+        Assert.Equal([("pair", "hash:ip,port"), ("mixed", "list:set")], listing.Unread.ToArray());
+    }
+
+    [Fact]
+    public void A_list_that_holds_a_set_the_rules_change_is_left_unknown_too()
+    {
+        var rules = IptablesSaveReader.Read("""
+            *filter
+            :INPUT ACCEPT [0:0]
+            -A INPUT -p tcp --dport 22 -j SET --add-set blk src
+            COMMIT
+            """, "rules", IpFamily.V4).Value!;
+
+        var known = Read.WithoutSetsChangedBy([rules]);
+
+        Assert.DoesNotContain("lst", known.Members.Keys);
+        Assert.Equal(["10.1.2.4/32", "10.1.2.3/32"], MembersOf(Read, "lst"));
+    }
+
+    [Fact]
     public void Sets_of_other_types_are_named_unread_and_expiring_ones_named_timed()
     {
-        Assert.Equal([("ipp", "hash:ip,port"), ("lst", "list:set")], Read.Unread.ToArray());
+        Assert.Equal([("ipp", "hash:ip,port")], Read.Unread.ToArray());
         Assert.DoesNotContain("ipp", Read.Members.Keys);
         Assert.Equal(["to"], Read.Timed.ToArray());
     }
