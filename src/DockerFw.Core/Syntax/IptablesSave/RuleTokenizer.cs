@@ -93,8 +93,17 @@ internal static class RuleTokenizer
                 continue;
             }
 
-            var stop = i;
-            while (stop < end && text[stop] is not (' ' or '\t' or '"')) stop++;
+            // Over a span, with a break: `stop < end && text[stop] is not (...)` was compiled to a flag tested apart and a
+            // bounds check of the string, 14 instructions a character and most of the tokenizer's own.
+            var rest = text.AsSpan(i, end - i);
+            var length = 0;
+            for (; length < rest.Length; length++)
+            {
+                var next = rest[length];
+                if (next == ' ' || next == '\t' || next == '"') break;
+            }
+
+            var stop = i + length;
             var column = i - lineStart + 1;
             if (stop == end || text[stop] != '"')
             {
