@@ -21,7 +21,7 @@ internal static class FmtProgram
 {
     public static int Main(string[] args)
     {
-        if (args is ["fmt", ..]) Input.HugePages.AdviseHeap();
+        if (args is ["fmt", .. var words]) Input.HugePages.AdviseHeap(Input.HugePages.CollapsePays(words));
         var streams = StandardStreams.FromConsole();
         return DockerFwApp.Run(Compose(streams), args, streams);
     }

@@ -29,6 +29,28 @@ public sealed class HugePagesTests
         }
     }
 
+    [Fact]
+    public void The_blocks_being_filled_become_huge_pages_at_once_only_when_no_input_file_is_larger_than_a_megabyte()
+    {
+        var small = Path.GetTempFileName();
+        var large = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(small, new byte[1000]);
+            File.WriteAllBytes(large, new byte[HugePages.CollapseLimit + 1]);
+            Assert.True(HugePages.CollapsePays(["--family", "4", small]));
+            Assert.False(HugePages.CollapsePays(["--family", "4", large]));
+            // The live rules, standard input, a missing file and a word no file can be named by are small.
+            Assert.True(HugePages.CollapsePays([]));
+            Assert.True(HugePages.CollapsePays(["-", "--strict", "no such file", "a\0b"]));
+        }
+        finally
+        {
+            File.Delete(small);
+            File.Delete(large);
+        }
+    }
+
     [Theory]
     [InlineData("7f3c1a000000-7f3c1a400000 rw-p 00000000 00:00 0", 0x7f3c1a000000, 0x7f3c1a400000, true, true, false)]
     [InlineData("7f3c1a400000-7f7c1a000000 ---p 00000000 00:00 0", 0x7f3c1a400000, 0x7f7c1a000000, true, false, true)]

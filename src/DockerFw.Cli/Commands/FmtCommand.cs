@@ -55,7 +55,7 @@ internal sealed class FmtCommand(DumpLoader loader, StandardStreams streams) : I
         if (!problems.IsEmpty) return Usage.Fail(streams.Error, problems);
 
         // Done already at the start of `dockerfw fmt` (Program.Main); not yet in `docker fw fmt`.
-        HugePages.AdviseHeap();
+        HugePages.AdviseHeap(options.File is null || HugePages.CollapsePays([options.File]));
         var dumps = options.File is null
             ? loader.ReadIptables(InputOptions.Live with { Netns = options.Netns })
             : [loader.ReadFile(options.File, options.Family)];

@@ -38,7 +38,39 @@ internal static partial class HugePages
     /// allocated next huge pages (<see cref="CommitAhead"/>); false where the range is not found or not
     /// advised (nothing changes then).
     /// </summary>
-    public static bool AdviseHeap() => advised ??= Advise();
+    /// <param name="collapse">Whether the block being filled becomes a huge page now (MADV_COLLAPSE, <see cref="CommitAhead"/>):
+    /// only where the input is small (<see cref="CollapsePays"/>).</param>
+    public static bool AdviseHeap(bool collapse = true) => advised ??= Advise(collapse);
+
+    /// <summary>
+    /// Inputs up to this size have the heap's first blocks made huge pages at once. MADV_COLLAPSE saves fmt of the
+    /// real-world corpus (130 KB) about 0.3 ms of 6 (the first block's 4 KB faults), but the kernel may compact memory
+    /// first: on a loaded machine it took 7-63 ms in one run of five, and a 100,000-rule dump, whose run is a hundred
+    /// times longer, gains nothing measurable from it (docs/performance.md, "Reader on every shape": fmt10).
+    /// </summary>
+    internal const long CollapseLimit = 1 << 20;
+
+    /// <summary>
+    /// Whether the run of <c>fmt</c> with these words reads no file larger than <see cref="CollapseLimit"/>: the words
+    /// that name a file (a value of an option is rarely one, and then only decides this) are looked at before the command
+    /// line is parsed, as the heap is advised before anything else is allocated. Standard input and live rules count as small.
+    /// </summary>
+    public static bool CollapsePays(IEnumerable<string> words)
+    {
+        foreach (var word in words)
+        {
+            try
+            {
+                if (word.Length > 0 && word[0] != '-' && new FileInfo(word) is { Exists: true, Length: > CollapseLimit }) return false;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                // Not a file name: it decides nothing.
+            }
+        }
+
+        return true;
+    }
 
     // Once per process: Program.Main advises at the start of `dockerfw fmt`, fmt itself again for a run it did not
     // recognise (`docker fw fmt`, after docker's global options), where the second call finds the first's answer.
@@ -48,7 +80,7 @@ internal static partial class HugePages
     /// Advises the heap as it is now, whatever an earlier call did: the collector's decommits map its
     /// memory anew (without the advice), so a test in a process that has run fmt before asks again.
     /// </summary>
-    internal static bool Advise()
+    internal static bool Advise(bool collapse = true)
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Switch) == "0") return false;
         try
@@ -60,8 +92,8 @@ internal static partial class HugePages
             var address = AddressOf(small);
             if (HeapRange(maps, address) is not { } range) return false;
             if (madvise((nint)range.Start, (nuint)(range.End - range.Start), MadviseHugePage) != 0) return false;
-            CommitAhead(maps, address);
-            CommitAhead(maps, AddressOf(large));
+            CommitAhead(maps, address, collapse);
+            CommitAhead(maps, AddressOf(large), collapse);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -79,9 +111,9 @@ internal static partial class HugePages
     /// the collector commits: still zero, so the collector's own commit later finds what it expects) and
     /// has the kernel turn the first block's pages into one huge page (MADV_COLLAPSE, Linux 6.1); the
     /// second gets one at its first touch. Only inside the collector's reservation; any refusal leaves
-    /// things as they were.
+    /// things as they were. Without <paramref name="collapse"/> the first block keeps its 4 KB pages.
     /// </summary>
-    private static void CommitAhead(List<Mapping> maps, ulong address)
+    private static void CommitAhead(List<Mapping> maps, ulong address, bool collapse)
     {
         if (Ahead(maps, address) is not { } ahead) return;
         if (ahead.CommitFrom < ahead.End)
@@ -91,7 +123,7 @@ internal static partial class HugePages
             madvise((nint)ahead.CommitFrom, (nuint)(ahead.End - ahead.CommitFrom), MadviseDoDump);
         }
 
-        madvise((nint)ahead.Block, (nuint)HugePage, MadviseCollapse);
+        if (collapse) madvise((nint)ahead.Block, (nuint)HugePage, MadviseCollapse);
     }
 
     /// <summary>
