@@ -1,0 +1,31 @@
+using System.Text.Json;
+using DockerFw.Tests;
+
+namespace DockerFw.Cli.Tests.Audit;
+
+/// <summary>
+/// overlay.ingress_ports[].reached_via (schema v2, oracle F41) as `audit --format json` prints it: a
+/// routing-mesh port whose connections in on one interface are all kept out names the interfaces
+/// the others get in on, and the report still conforms to docs/audit.schema.json.
+/// </summary>
+public sealed class IngressJsonTests
+{
+    private static readonly JsonSchemaCheck Checker = new(
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "docs", "audit.schema.json"))).RootElement);
+
+    [Fact]
+    public void A_mesh_port_dropped_in_on_the_uplink_is_reached_via_every_other_interface_and_conforms_to_the_schema()
+    {
+        // moby 28.5's swarm host, its DOCKER-USER dropping the service port's connections in on eth0.
+        var run = LabHost.Run(["audit", "--iptables", "-", "--format", "json"],
+            stdin: File.ReadAllText(Corpus.PathOf("docker", "moby28.5-swarm-portmap.iptables-save")).Replace(
+                "-A FORWARD -j DOCKER-USER\n", "-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -i eth0 -p tcp -m tcp --dport 8080 -j DROP\n"));
+        var report = JsonDocument.Parse(run.Out).RootElement;
+
+        Assert.True(run.ExitCode is 0 or 1, run.ToString());
+        var port = Assert.Single(report.GetProperty("overlay").GetProperty("ingress_ports").EnumerateArray());
+        Assert.Equal(("partial", "any interface but eth0"), (port.GetProperty("verdict").GetString(), port.GetProperty("reached_via").GetString()));
+        var errors = Checker.Validate(report);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+}
