@@ -48,6 +48,21 @@ public sealed class IpSetsOptionTests : IDisposable
     }
 
     [Fact]
+    public void A_set_of_a_type_the_engine_does_not_model_is_named_with_why_its_rules_may_match()
+    {
+        File.AppendAllText(_sets, """
+            create pairs hash:ip,port family inet hashsize 1024 maxelem 65536
+            add pairs 192.0.2.9,udp:53
+
+            """);
+
+        var run = Reach("192.0.2.9", "--ipsets", _sets);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("dockerfw: note: ipset pairs (hash:ip,port): only sets that test one address (hash:ip, hash:net, bitmap:ip, and lists of them) are modelled; the rules that match these may or may not match\n", run.Error);
+    }
+
+    [Fact]
     public void A_listing_that_is_not_ipset_save_output_is_an_error_at_its_line_and_column()
     {
         File.WriteAllText(_sets, "create s hash:ip\nadd s 10.0.0.999\n");

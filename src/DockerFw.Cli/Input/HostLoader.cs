@@ -68,6 +68,9 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var sets = ipsets?.Value?.WithoutSetsChangedBy([.. iptables, .. otherBackends.Rulesets]) ?? IpSetListing.Empty;
         if (sets.Timed.Where(sets.Members.ContainsKey).ToList() is { Count: > 0 } timed)
             notices = notices.Add($"ipset {string.Join(", ", timed)}: entries expire (timeout); answers hold for the members read now");
+        // Read but not resolved: a rule on such a set "may match", and this says why (the set was given).
+        if (!sets.Unread.IsEmpty)
+            notices = notices.Add($"ipset {string.Join(", ", sets.Unread.Select(u => $"{u.Name} ({u.Type})"))}: only sets that test one address (hash:ip, hash:net, bitmap:ip, and lists of them) are modelled; the rules that match these may or may not match");
 
         var (flannel, flannelNotice) = Flannel(input, live?.FlannelEnv);
         if (flannelNotice is not null) notices = notices.Add(flannelNotice);
