@@ -7,7 +7,8 @@ namespace DockerFw.Cli.Live;
 /// Reads the kernel settings that decide whether rules apply at all: <c>net.ipv4.ip_forward</c> and
 /// <c>net.ipv6.conf.all.forwarding</c>,
 /// br_netfilter's <c>bridge-nf-call-iptables</c>/<c>-ip6tables</c>, and each bridge's own
-/// <c>nf_call_iptables</c> (stored as <c>bridge.BRIDGE.nf_call_iptables</c>, the key <c>--sysctl</c> takes).
+/// <c>nf_call_iptables</c> (stored as <c>bridge.BRIDGE.nf_call_iptables</c>, the key <c>--sysctl</c> takes),
+/// and which of conntrack's trackers the kernel has.
 /// </summary>
 internal static class KernelSettingsReader
 {
@@ -19,6 +20,10 @@ internal static class KernelSettingsReader
         "net.bridge.bridge-nf-call-ip6tables",
         "net.ipv4.conf.all.rp_filter",
         "net.ipv4.conf.default.rp_filter",
+        // Which trackers conntrack has (HostSettings.HasTracker): a missing one's sysctls are missing.
+        HostSettings.ConntrackSysctl,
+        HostSettings.SctpTrackerSysctl,
+        HostSettings.DccpTrackerSysctl,
     ];
 
     public static (HostSettings Settings, ImmutableArray<string> Notices) Read(HostShell shell, IEnumerable<HostBridge> bridges)

@@ -21,6 +21,24 @@ public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
 
     public bool? BridgeNfCallIptables => Flag("net.bridge.bridge-nf-call-iptables");
 
+    /// <summary>The sysctl of conntrack itself (its TCP tracker, always built in) and those of the trackers a kernel may leave out.</summary>
+    public const string ConntrackSysctl = "net.netfilter.nf_conntrack_tcp_timeout_established",
+        SctpTrackerSysctl = "net.netfilter.nf_conntrack_sctp_timeout_established",
+        DccpTrackerSysctl = "net.netfilter.nf_conntrack_dccp_timeout_request";
+
+    /// <summary>
+    /// Whether conntrack has its own tracker for DCCP (33) or SCTP (132), which checks their handshakes;
+    /// without it they are tracked generically. A kernel may leave either out (DCCP's is gone since
+    /// Linux 6.16). A tracker's sysctls exist exactly when it does, so it is known absent when
+    /// conntrack's own sysctl is known and the tracker's is not; null when neither is known.
+    /// </summary>
+    public bool? HasTracker(int protocol)
+    {
+        var key = protocol switch { 33 => DccpTrackerSysctl, 132 => SctpTrackerSysctl, _ => null };
+        if (key is null) return null;
+        return Sysctls.ContainsKey(key) ? true : Sysctls.ContainsKey(ConntrackSysctl) ? false : null;
+    }
+
     public bool? BridgeNfCallIp6tables => Flag("net.bridge.bridge-nf-call-ip6tables");
 
     /// <summary>

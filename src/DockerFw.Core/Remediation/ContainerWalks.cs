@@ -25,9 +25,15 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
             .ToPacketSet(space)).Intersect(whole.With(Dimension.Src, address).With(Dimension.In, fromBridge)
                 .With(Dimension.Dst, containers).With(Dimension.Out, bridges)));
         // A connection's replies: TCP's carry ACK, never a bare SYN (Openings.ReplyFlags).
-        var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, Audit.Analysis.Openings.Answers(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }
-            .ToPacketSet(space)).Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge)
-                .With(Dimension.Src, containers).With(Dimension.In, bridges)));
+        // Where a rule tests a connection's virtual states, with each (oracle F45): a masqueraded
+        // request's replies are ESTABLISHED and SNAT, and PairJudge cuts them by the request's NAT.
+        var established = Audit.Analysis.ConnectionNat.Tested(rules)
+            ? IntervalSet.FromValues([.. new[] { ConntrackStates.None, ConntrackStates.Snat, ConntrackStates.Dnat, ConntrackStates.Snat | ConntrackStates.Dnat }
+                .Select(nat => (UInt128)(int)(ConntrackStates.Established | nat))])
+            : IntervalSet.Single((UInt128)(int)ConntrackStates.Established);
+        var answers = Audit.Analysis.Openings.Answers(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }.ToPacketSet(space));
+        var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. answers.Boxes.Select(b => b.With(Dimension.State, established))])
+            .Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge).With(Dimension.Src, containers).With(Dimension.In, bridges)));
         return new ContainerWalks(requests, replies);
     }
 

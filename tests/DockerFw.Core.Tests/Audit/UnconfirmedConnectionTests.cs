@@ -45,10 +45,23 @@ public sealed class UnconfirmedConnectionTests
         Assert.Equal(ReachabilityVerdict.Partial, pair.Verdict);
         Assert.Contains(pair.Flows, f => f is { Protocol: "tcp", Kind: "opening-only", Destinations: "192.0.2.4", Possible: false });
         Assert.Contains(pair.Flows, f => f is { Protocol: "udp,udplite", Kind: "connection", Destinations: "192.0.2.4", Possible: false });
-        // DCCP's and SCTP's trackers check the handshake too, which the audit does not model: only possible.
+        // Whether the kernel has DCCP's and SCTP's trackers, which check the handshake too, is not known: only possible.
         Assert.Contains(pair.Flows, f => f is { Protocol: "dccp,sctp", Kind: "connection", Destinations: "192.0.2.4", Possible: true });
         Assert.DoesNotContain(pair.Flows, f => f.Kind == "opening-only" && f.Destinations != "192.0.2.4");
         Assert.Contains("past the host's conntrack", pair.ReplyWay, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Where_the_kernel_has_sctps_tracker_and_not_dccps_sctp_is_opening_only_and_dccp_a_connection()
+    {
+        // A 6.18 kernel: SCTP's tracker checks a data chunk's verification tag, DCCP's is gone (generic: NEW).
+        var host = BrNetfilter("0").With(HostSettings.ConntrackSysctl, "432000").With(HostSettings.SctpTrackerSysctl, "210");
+
+        var pair = Pair(Report(Host(InvalidDrop), host, MultiHomed));
+
+        Assert.Contains(pair.Flows, f => f is { Protocol: "tcp,sctp", Kind: "opening-only", Destinations: "192.0.2.4", Possible: false });
+        Assert.Contains(pair.Flows, f => f is { Protocol: "udp,dccp,udplite", Kind: "connection", Destinations: "192.0.2.4", Possible: false });
+        Assert.DoesNotContain(pair.Flows, f => f.Possible);
     }
 
     [Fact]

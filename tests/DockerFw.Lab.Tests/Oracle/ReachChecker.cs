@@ -72,6 +72,8 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
             var families = probes.Select(r => r.Probe.Destination.AddressFamily == AddressFamily.InterNetworkV6).Distinct().ToList();
             var fresh = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, routes, "NEW", six));
             var replies = families.ToDictionary(six => six, six => Reach(dir.FullName, legacy, host, routes, "ESTABLISHED,RELATED", six));
+            // The later packets of a connection whose answer the host's conntrack never saw (oracle F46), asked only where one is.
+            var invalid = families.ToDictionary(six => six, six => new Lazy<ReachRegions>(() => Reach(dir.FullName, legacy, host, routes, "INVALID", six)));
             // IPv6 inside a bridge needs neighbour discovery first, untracked by conntrack.
             var neighbours = families.Contains(true) ? Reach(dir.FullName, legacy, host, routes, "UNTRACKED", six: true) : null;
             var dump = dumps.GetValueOrDefault("iptables-save", "").Split('\n');
@@ -119,8 +121,8 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 if (dnat.Ip is not null && dnat.Ip.Equals(p.Source)) continue;
                 pairs.Add((p.Source!.ToString(), p.Destination.ToString()));
                 // An answer bridged where bridge-nf-call is 0 never meets the rules: it passes.
-                var b = replyBridge is not null && !bridgeNf && !host.BridgeCallsIptables(replyBridge, six)
-                    ? ("ACCEPT", "bridged past iptables", []) : replies[six].Of(reply);
+                var unseen = replyBridge is not null && !bridgeNf && !host.BridgeCallsIptables(replyBridge, six);
+                var b = unseen ? ("ACCEPT", "bridged past iptables", []) : replies[six].Of(reply);
                 // Through DNAT only the container's echo says the packet went the way reach describes.
                 var reached = dnat.Ip is null ? r.Reached : r.Outcome == Outcome.Echoed;
                 var claim = $"reach (FORWARD{(six ? ", IPv6" : "")}) says NEW {Describe(forward)} is {Say(f)}, its answer {Describe(reply)} is {Say(b)}";
@@ -129,7 +131,10 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // an ESTABLISHED drop stops while the opening and its answer pass (oracle F38).
                 if (later is not null && f is { Verdict: "ACCEPT" } && b is { Verdict: "ACCEPT" })
                 {
-                    var l = replies[six].Of(later);
+                    // An answer bridged past the host's conntrack leaves the connection unreplied: TCP's tracker
+                    // finds the handshake's ACK, in the original direction of a SYN_SENT entry, INVALID (F46).
+                    if (unseen) later["state"] = "INVALID";
+                    var l = unseen ? invalid[six].Value.Of(later) : replies[six].Of(later);
                     claim += $", its later packets {Describe(later)} are {Say(l)}";
                     if (l is not { Verdict: "ACCEPT" }) b = l;
                 }

@@ -125,8 +125,9 @@ public static class ScenarioRun
             // The Engine's version decides a container's default routes (Analysis/DefaultGateway.cs); live mode reads it too.
             ["docker-info.json"] = lab.MustDocker("info", "--format", "{{json .}}"),
             // rp_filter too: unknown, an IPv4 reply a multi-homed server sends by another bridge is only possible (F36).
-            ["sysctls"] = lab.InLab("sysctl", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables",
-                "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter").Out,
+            // And conntrack's trackers (-e: a tracker the kernel lacks has no sysctl; HostSettings.HasTracker).
+            ["sysctls"] = lab.InLab("sysctl", "-e", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables",
+                "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter", Core.Audit.HostSettings.ConntrackSysctl, Core.Audit.HostSettings.SctpTrackerSysctl, Core.Audit.HostSettings.DccpTrackerSysctl).Out,
             ["host.json"] = lab.InLab("ip", "-d", "-j", "addr", "show").Out,
             // The routes (reach's reverse-path check asks them), as live mode reads them.
             ["ip-route-v4.json"] = lab.InLab("ip", "-4", "-j", "route", "show", "table", "all").Out,

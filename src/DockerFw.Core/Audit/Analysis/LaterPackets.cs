@@ -36,24 +36,38 @@ public sealed class LaterPackets
     /// the handshake's ACK and the data an invalid transition (an ACK in the original direction of a
     /// SYN_SENT entry): INVALID, with no connection and so no virtual state. A UDP flow's next datagrams,
     /// a second echo request and the protocols conntrack tracks generically stay the entry's NEW (with
-    /// its virtual states; nat is not asked again). DCCP's and SCTP's trackers check the handshake too
-    /// (an ACK before the Response, a verification tag only the INIT ACK teaches), which the audit
-    /// does not model: INVALID or NEW, either. A <c>ct state invalid drop</c> (firewalld's) then lets
-    /// every SYN through and nothing after.
+    /// its virtual states; nat is not asked again). DCCP's and SCTP's own trackers check the handshake
+    /// too (DCCP's finds an ACK or data in REQUEST invalid; SCTP's checks a data chunk's verification tag
+    /// against the one only the INIT ACK teaches), so where the kernel has them theirs are INVALID, where
+    /// it does not NEW, and where that is unknown either (<paramref name="tracker"/>). A <c>ct state
+    /// invalid drop</c> (firewalld's) then lets every SYN through and nothing after.
     /// </summary>
-    public static LaterPackets Unconfirmed(IEnumerable<Piece> openings, SymbolicPasses passes)
+    public static LaterPackets Unconfirmed(IEnumerable<Piece> openings, SymbolicPasses passes, Func<int, bool?> tracker)
     {
         var nated = openings.Select(p => (p.Box, Nat: ConnectionNat.Of(p.Region, passes.Rules))).ToList();
         LaterPackets With(IntervalSet invalid) => Walked([.. nated.SelectMany(x => Unconfirmed(x.Box, x.Nat, invalid))], passes);
-        var sure = With(HandshakeChecked);
-        return nated.All(x => x.Box[Dimension.Proto].Intersect(HandshakeMaybeChecked).IsEmpty) ? sure : Either(With(HandshakeChecked.Union(HandshakeMaybeChecked)), sure);
+        var (sure, maybe) = InvalidWhenUnreplied(tracker);
+        var surely = With(sure);
+        return nated.All(x => x.Box[Dimension.Proto].Intersect(maybe).IsEmpty) ? surely : Either(With(sure.Union(maybe)), surely);
     }
 
-    /// <summary>The protocols whose tracker finds an unreplied connection's later packets INVALID: TCP.</summary>
-    internal static readonly IntervalSet HandshakeChecked = IntervalSet.Single(Protocol.Tcp);
+    /// <summary>
+    /// The protocols whose later packets conntrack surely finds INVALID when the connection saw no reply
+    /// (TCP; DCCP and SCTP where the kernel has their trackers: <see cref="HostSettings.HasTracker"/>),
+    /// and those it may (their trackers not known). The rest are tracked generically: NEW.
+    /// </summary>
+    public static (IntervalSet Sure, IntervalSet Maybe) InvalidWhenUnreplied(Func<int, bool?> tracker)
+    {
+        var (sure, maybe) = (IntervalSet.Single(Protocol.Tcp), IntervalSet.Empty);
+        foreach (var protocol in new[] { 33, Protocol.Sctp })
+            switch (tracker(protocol))
+            {
+                case true: sure = sure.Union(IntervalSet.Single((UInt128)protocol)); break;
+                case null: maybe = maybe.Union(IntervalSet.Single((UInt128)protocol)); break;
+            }
 
-    /// <summary>The protocols whose tracker may (DCCP's and SCTP's, where the kernel has them): INVALID or NEW.</summary>
-    internal static readonly IntervalSet HandshakeMaybeChecked = IntervalSet.Single(33).Union(IntervalSet.Single(Protocol.Sctp));
+        return (sure, maybe);
+    }
 
     /// <summary>
     /// The later packets of a box of openings of unreplied connections: INVALID (TCP's with ACK set)

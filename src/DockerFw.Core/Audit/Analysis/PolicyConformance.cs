@@ -44,6 +44,7 @@ public static class PolicyConformance
         var view = new PolicyView(analysis.Passes.Rules)
         {
             SwitchesUnfiltered = bridge => inputs.Host.BridgedTrafficFiltered(bridge, inputs.Family) == false,
+            HasTracker = inputs.Host.HasTracker,
             HostOn = bridge => ContainerLinkLocal.HostOn(bridge, inputs.HostModel),
         };
         var judged = PairJudge.Judge(view, policy);

@@ -63,7 +63,7 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
             parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back, later));
             var own = server.Way.Accepted(to, from, passes, inputs);
             var kept = mine.Where(p => !SourceNated(p, inputs)).ToList();
-            parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes), server.Way.In(passes.Space))
+            parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes, inputs.Host), server.Way.In(passes.Space))
                 .Select(x => server.Way.Sure || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
         }
 
@@ -75,11 +75,11 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
     /// ones where the host's conntrack sees the replies, else those of an unreplied connection (oracle
     /// F46: the replies switched on the client's bridge without br_netfilter), either where unknown.
     /// </summary>
-    private static LaterPackets LaterOf(ReplyWay way, List<Piece> kept, LaterPackets established, SymbolicPasses passes) => way.Tracked switch
+    private static LaterPackets LaterOf(ReplyWay way, List<Piece> kept, LaterPackets established, SymbolicPasses passes, HostSettings host) => way.Tracked switch
     {
         true => established,
-        false => LaterPackets.Unconfirmed(kept, passes),
-        null => LaterPackets.Either(established, LaterPackets.Unconfirmed(kept, passes)),
+        false => LaterPackets.Unconfirmed(kept, passes, host.HasTracker),
+        null => LaterPackets.Either(established, LaterPackets.Unconfirmed(kept, passes, host.HasTracker)),
     };
 
     /// <summary>The servers to which some request that passes keeps its source: only their replies take their own way.</summary>

@@ -35,6 +35,8 @@ internal static class PairJudge
         var verdicts = ImmutableArray.CreateBuilder<PairVerdict>();
         var gates = new NeighbourGates(rules, view.HostOn);
         var passesJump = false;
+        // A connection's replies and later packets carry its virtual states (oracle F45), asked only where a rule tests them.
+        var natTested = ConnectionNat.Tested(rules);
         // Every container's walks first: a pair's later packets (ESTABLISHED, the request's way) are among
         // what the server's own reply walk holds (ESTABLISHED from every container to it).
         var walksOf = members.ToDictionary(m => m, m => ContainerWalks.From(rules, m, family, containers, bridges));
@@ -69,8 +71,9 @@ internal static class PairJudge
                 };
                 var later = new LaterFates(replyCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
                 // The server's own replies switched past the host's conntrack leave its connections unreplied (F46).
-                var laterOwn = way.OwnUnfiltered ? LaterFates.Unconfirmed(rules, from, to, family) : later;
-                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, (later, laterOwn), neighbours, r => SourceNated(rules.Source, r)));
+                var laterOwn = way.OwnUnfiltered ? LaterFates.Unconfirmed(rules, from, to, family, view.HasTracker) : later;
+                verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, (later, laterOwn), neighbours, r => SourceNated(rules.Source, r),
+                    r => natTested ? ConnectionNat.Of(r, rules) : ConntrackStates.None));
             }
         }
 
@@ -123,28 +126,25 @@ internal static class PairJudge
     /// leaving by another bridge): the server then answers the NAT address, the request's way back.
     /// </param>
     private static IEnumerable<PairVerdict> Pair(PacketSpace space, ContainerOnNetwork from, ContainerOnNetwork to, PairExpectation expected,
-        (RegionCut Walk, Box Pair) requests, PairReplies replies, (LaterFates Back, LaterFates Own) later, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated)
+        (RegionCut Walk, Box Pair) requests, PairReplies replies, (LaterFates Back, LaterFates Own) later, NeighbourFate neighbours, Func<ReachRegion, bool> sourceNated,
+        Func<ReachRegion, ConntrackStates> natOf)
     {
         var allowed = Allowed(space, expected);
         var restExpected = expected.Rest == Reachability.Reachable ? Reachability.Reachable : Reachability.Blocked;
-        var (accepted, acceptedOwn) = (PacketSet.Empty, PacketSet.Empty);
+        // The requests that pass, by the way their replies take (the server's own or back) and their connection's virtual states.
+        var accepted = new SortedDictionary<(bool Kept, ConntrackStates Nat), PacketSet>();
 
         // The requests whose replies die (or may), by protocol and ports: a forbidden first packet that
         // gets through makes no connection when its replies are dropped (oracle F24: an admin's one-way
         // accept between two bridges), and that is what the finding must say.
-        var back = PairReplyFates.Of(space, replies.Walk, replies.Back, NeighbourFate.Passes);
-        var own = replies.Own is not { } ownBox ? back
-            : replies.OwnUnfiltered ? PairReplyFates.Unfiltered(space, replies.Walk)
-            : PairReplyFates.Of(space, replies.Walk, ownBox, replies.Gate);
+        var fates = new ReplyFatesByNat(space, replies);
         foreach (var (region, packets) in requests.Walk.Within(requests.Pair))
         {
             var (actual, decided, gate) = Gated(Of(region.Verdict), (region, requests.Walk.Result), neighbours);
             var kept = replies.Own is not null && !sourceNated(region);
+            var nat = natOf(region);
             if (actual == Reachability.Reachable)
-            {
-                if (kept) acceptedOwn = acceptedOwn.Union(packets);
-                else accepted = accepted.Union(packets);
-            }
+                accepted[(kept, nat)] = accepted.TryGetValue((kept, nat), out var so) ? so.Union(packets) : packets;
 
             var inAllowed = packets.Intersect(allowed);
             if (!inAllowed.IsEmpty && actual != Reachability.Reachable)
@@ -157,10 +157,10 @@ internal static class PairJudge
                 continue;
             }
 
-            var (dying, unsure) = kept ? (own.Dying, own.Unsure) : (back.Dying, back.Unsure);
+            var (dying, unsure) = (fates.Of(kept, nat).Dying, fates.Of(kept, nat).Unsure);
             // Of the connections whose replies come back, those whose later packets die carry no data (F38).
             var answered = rest.Subtract(dying).Subtract(unsure);
-            var (openingOnly, laterUnsure) = (kept ? later.Own : later.Back).Of(answered);
+            var (openingOnly, laterUnsure) = (kept ? later.Own : later.Back).Of(answered, nat);
             foreach (var (piece, fate) in new[]
                      {
                          (answered.Subtract(openingOnly).Subtract(laterUnsure), (Reachability?)Reachability.Reachable), (rest.Intersect(dying), Reachability.OneWay),
@@ -170,18 +170,22 @@ internal static class PairJudge
         }
 
         // Replies of the connections that should work and whose first packet does (one whose first
-        // packet dies is a verdict already): the same ports the other way, ESTABLISHED, on the way each takes.
+        // packet dies is a verdict already): the same ports the other way, ESTABLISHED with the
+        // connection's virtual states (oracle F45), on the way each takes.
         var should = expected.Rest == Reachability.Reachable ? space.Universe(PacketPath.Forward) : allowed;
-        foreach (var verdict in back.Dropping(from, to, RepliesOf(space.Family, Ports(space, accepted.Intersect(should)))))
-            yield return verdict;
-        foreach (var verdict in own.Dropping(from, to, RepliesOf(space.Family, Ports(space, acceptedOwn.Intersect(should)))))
-            yield return verdict;
+        foreach (var ((kept, nat), packets) in accepted)
+            foreach (var verdict in fates.Of(kept, nat).Dropping(from, to, RepliesOf(space.Family, Ports(space, packets.Intersect(should)), nat)))
+                yield return verdict;
         // And the later packets of those whose replies come back (oracle F38): dropped, the connection carries no data.
-        var (connectingBack, connectingOwn) = (accepted.Intersect(should).Subtract(back.Dying).Subtract(back.Unsure), acceptedOwn.Intersect(should).Subtract(own.Dying).Subtract(own.Unsure));
-        var laterDropped = later.Own == later.Back ? later.Back.Dropping(from, to, connectingBack.Union(connectingOwn))
-            : later.Back.Dropping(from, to, connectingBack).Concat(later.Own.Dropping(from, to, connectingOwn));
-        foreach (var verdict in laterDropped)
-            yield return verdict;
+        foreach (var nat in accepted.Keys.Select(k => k.Nat).Distinct())
+        {
+            PacketSet Connecting(bool kept) => accepted.TryGetValue((kept, nat), out var packets)
+                ? packets.Intersect(should).Subtract(fates.Of(kept, nat).Dying).Subtract(fates.Of(kept, nat).Unsure) : PacketSet.Empty;
+            var laterDropped = later.Own == later.Back ? later.Back.Dropping(from, to, Connecting(false).Union(Connecting(true)), nat)
+                : later.Back.Dropping(from, to, Connecting(false), nat).Concat(later.Own.Dropping(from, to, Connecting(true), nat));
+            foreach (var verdict in laterDropped)
+                yield return verdict;
+        }
     }
 
     /// <summary>Whether a request region passes a source NAT (MASQUERADE, SNAT): its replies come back to the NAT address, the way it came.</summary>
@@ -235,7 +239,8 @@ internal static class PairJudge
         .With(Dimension.IcmpType, b[Dimension.IcmpType]))]);
 
     /// <summary>The replies of a set of requests: ESTABLISHED, source and destination ports swapped, an ICMP query answered by its reply's type (<see cref="IcmpStates.RepliesTo"/>).</summary>
-    internal static PacketSet RepliesOf(IpFamily family, PacketSet requests) => Swapped(family, requests, ConntrackStates.Established, IcmpStates.RepliesTo);
+    internal static PacketSet RepliesOf(IpFamily family, PacketSet requests, ConntrackStates nat = ConntrackStates.None) =>
+        Swapped(family, requests, ConntrackStates.Established | nat, IcmpStates.RepliesTo);
 
     /// <summary>
     /// The requests a set of replies answers: NEW, the ports swapped back, an ICMP reply's type its query's;

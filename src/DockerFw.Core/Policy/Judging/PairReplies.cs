@@ -62,3 +62,26 @@ internal sealed record PairReplyFates(IpFamily Family, List<(ReachRegion Region,
         }
     }
 }
+
+/// <summary>
+/// A pair's reply fates by the way the replies take (the server's own, or back the request's way) and
+/// by the virtual states of their connection (oracle F45: xt_conntrack's <c>--ctstate SNAT/DNAT</c>
+/// reads the entry's status, so a masqueraded request's replies are ESTABLISHED and SNAT), each cut
+/// from the reply walk once when first asked. The walk holds those states only where a rule tests
+/// them (<see cref="Remediation.ContainerWalks"/>), so elsewhere every connection reads as not NATed.
+/// </summary>
+internal sealed class ReplyFatesByNat(PacketSpace space, PairReplies replies)
+{
+    private readonly Dictionary<(bool Own, ConntrackStates Nat), PairReplyFates> _fates = [];
+
+    public PairReplyFates Of(bool own, ConntrackStates nat)
+    {
+        own &= replies.Own is not null;
+        if (_fates.TryGetValue((own, nat), out var fates)) return fates;
+        Box Stated(Box way) => way.With(Dimension.State, IntervalSet.Single((UInt128)(int)(ConntrackStates.Established | nat)));
+        fates = !own ? PairReplyFates.Of(space, replies.Walk, Stated(replies.Back), NeighbourFate.Passes)
+            : replies.OwnUnfiltered ? PairReplyFates.Unfiltered(space, replies.Walk)
+            : PairReplyFates.Of(space, replies.Walk, Stated(replies.Own!), replies.Gate);
+        return _fates[(own, nat)] = fates;
+    }
+}

@@ -17,6 +17,9 @@ internal sealed record PolicyView(SymbolicRuleset Rules)
     /// <summary>Whether frames switched inside a bridge skip iptables (bridge-nf-call-iptables 0): then no rule decides them.</summary>
     public Func<string, bool> SwitchesUnfiltered { get; init; } = _ => false;
 
+    /// <summary>Whether conntrack has its own tracker for a protocol (<see cref="Audit.HostSettings.HasTracker"/>); null when not known.</summary>
+    public Func<int, bool?> HasTracker { get; init; } = _ => null;
+
     /// <summary>
     /// The host's own IPv6 addresses on a bridge (<see cref="ContainerLinkLocal.HostOn"/>), which no
     /// container holds: the neighbour-discovery gates leave them out of the containers' link-local
