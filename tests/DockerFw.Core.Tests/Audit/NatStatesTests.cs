@@ -152,4 +152,24 @@ public sealed class NatStatesTests
 
         Assert.Equal(ReachabilityVerdict.Allowed, Assert.Single(report.Reachability, r => r.From == "bridge1" && r.To == "bridge2").Verdict);
     }
+
+    [Fact]
+    public void A_snat_state_drop_inside_a_bridge_its_admin_masquerades_leaves_icc_and_the_containers_one_way()
+    {
+        // The admin masquerades bridge1's own traffic (nat POSTROUTING sees bridged frames through
+        // br_netfilter): every connection between c1 and c2 is SNAT, and its replies die here. The NEW
+        // packets all pass, as icc declares, so bridge1's own pass is a verdict-only walk whose regions
+        // list no rules: its connections read as not NATed before the regions kept their NAT.
+        var containers = EngineView.TwoBridges(true, EngineView.Container("c2", "bridge1", "192.0.2.3"));
+        var host = new DockerHost(Nat: "-A POSTROUTING -s 192.0.2.0/24 -o bridge1 -j MASQUERADE",
+            User: "-A DOCKER-USER -i bridge1 -o bridge1 -m conntrack --ctstate SNAT -j DROP");
+        var report = Auditor.Run(new AuditContext(Read(host.ToString()), Ruleset.Empty(IpFamily.V6), containers, Sysctl("net.bridge.bridge-nf-call-iptables=1"))
+            { ContainerMatrix = true });
+
+        var icc = Assert.Single(report.Networks, n => n.Name == "bridge1").Icc;
+        Assert.Null(icc.Effective);
+        Assert.All(icc.PartialFlows!.Value, f => Assert.Equal("one-way", f.Kind));
+        var c1c2 = Assert.Single(report.ContainersReachability!.Value, r => r.From == "c1" && r.To == "c2");
+        Assert.Equal((ReachabilityVerdict.Partial, "one-way"), (c1c2.Verdict, Assert.Single(c1c2.Flows).Kind));
+    }
 }

@@ -10,31 +10,21 @@ namespace DockerFw.Core.Audit.Analysis;
 /// nat set on the first packet when it changed the tuple, and tests them whatever the packet's
 /// direction; nft's <c>ct status snat/dnat</c> reads the same bits. So every reply and every later
 /// packet of a NATed connection carries them, and a <c>--ctstate DNAT</c> or <c>--ctstate SNAT</c> rule
-/// in FORWARD meets them. Read from the way the opening took: the NAT rules on it (as the symbolic walk
-/// marks its flows, <c>SymbolicWalk.Apply</c>: a DNAT or REDIRECT the DNAT bit, a SNAT or MASQUERADE the
-/// SNAT bit).
+/// in FORWARD meets them. Read from the way the opening took, as the symbolic walk marks its flows
+/// (<c>SymbolicWalk.Apply</c>: a DNAT or REDIRECT that moved the destination the DNAT bit, a SNAT or
+/// MASQUERADE the SNAT bit).
 /// </summary>
 public static class ConnectionNat
 {
     private const ConntrackStates Virtual = ConntrackStates.Snat | ConntrackStates.Dnat;
 
     /// <summary>
-    /// The virtual states of the connections a region's openings make, from the rules on its way. A
-    /// region of a verdict-only walk lists no rules: its connections read as not NATed, so a caller asks
-    /// the pieces of a walk with the rules recorded where NAT may change them (every open bridge is).
+    /// The virtual states of the connections a region's openings make: those the walk's NAT gave them
+    /// (<see cref="ReachRegion.Nat"/>), kept by a verdict-only walk too, whose regions list no rules (they
+    /// were read from the rules listed, so icc's own bridge, walked for verdicts alone, read as not NATed).
+    /// A DNAT to where the packet already goes binds without the bit, as in the kernel.
     /// </summary>
-    public static ConntrackStates Of(ReachRegion region, SymbolicRuleset rules)
-    {
-        var states = ConntrackStates.None;
-        foreach (var rule in region.Rules)
-            states |= rules.RuleAt(rule)?.Action.Kind switch
-            {
-                ActionKind.Dnat => ConntrackStates.Dnat,
-                ActionKind.Snat => ConntrackStates.Snat,
-                _ => ConntrackStates.None,
-            };
-        return states;
-    }
+    public static ConntrackStates Of(ReachRegion region) => region.Nat & Virtual;
 
     /// <summary>
     /// Openings cut by their connections' virtual states, from one walk with the rules recorded (a
@@ -47,7 +37,7 @@ public static class ConnectionNat
         if (openings.IsEmpty) return [];
         if (!Tested(passes.Rules)) return [.. openings.Boxes.Select(b => (b, ConntrackStates.None))];
         return [.. SymbolicEngine.Reach(passes.Rules, Semantics.PacketPath.Forward, openings).Regions
-            .SelectMany(r => r.Packets.Boxes.Select(b => (b, r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject ? ConntrackStates.None : Of(r, passes.Rules))))];
+            .SelectMany(r => r.Packets.Boxes.Select(b => (b, r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject ? ConntrackStates.None : Of(r))))];
     }
 
     /// <summary>Whether some rule tests a connection's virtual states (<c>--ctstate SNAT/DNAT</c>, negated or not, or nft's <c>ct status</c>).</summary>
@@ -62,6 +52,13 @@ public static class ConnectionNat
             Model.Matches.ModuleOptionMatch { Module: "conntrack", Name: "--ctstatus" } => true,
             _ => false,
         });
+
+    /// <summary>
+    /// A reply the rules accept in its connection's virtual states, given as ESTABLISHED alone, the
+    /// state <see cref="ReplyFate.Mirror"/> asks it in: only for a list of the accepted replies of
+    /// openings whose states are known, so that <see cref="ReplyFate.Split"/> finds them.
+    /// </summary>
+    public static Box AsMirrored(Box acceptedReply) => acceptedReply.With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Established));
 
     /// <summary>A box of a connection's packets after its first: ESTABLISHED with the connection's virtual states.</summary>
     public static Box Established(Box box, ConntrackStates nat) =>

@@ -115,15 +115,24 @@ public sealed class LaterPackets
     {
         if (openings.Count == 0) return ([], Pass);
         var later = new PacketSet([.. openings.Select(p => Of(p, passes))]);
-        var (accepted, maybe) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box))]).Union(later));
-        return (accepted, new(later.Boxes, accepted, maybe, false));
+        // A NATed connection's replies carry its virtual states (oracle F45): the accepted ones are given
+        // as ESTABLISHED alone, as ReplyFate.Split asks them, where some rule tests the states.
+        if (!ConnectionNat.Tested(passes.Rules))
+        {
+            var (all, unsure) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box))]).Union(later));
+            return (all, new(later.Boxes, all, unsure, false));
+        }
+
+        var replies = new PacketSet([.. openings.Select(p => ConnectionNat.Established(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)))]);
+        var (accepted, maybe) = passes.Fates(replies.Union(later));
+        return ([.. accepted.SelectMany(b => replies.Intersect(b).Boxes).Select(ConnectionNat.AsMirrored)], new(later.Boxes, accepted, maybe, false));
     }
 
     /// <summary>The later packets of <paramref name="openings"/>, each with its connection's virtual states (<see cref="ConnectionNat"/>), judged by one verdict walk.</summary>
     public static LaterPackets Of(IEnumerable<Piece> openings, SymbolicPasses passes) => Walked([.. openings.Select(p => Of(p, passes))], passes);
 
     /// <summary>The later packets of a piece of openings, with the virtual states its way gave the connection.</summary>
-    private static Box Of(Piece opening, SymbolicPasses passes) => Of(opening.Box, ConnectionNat.Of(opening.Region, passes.Rules));
+    private static Box Of(Piece opening, SymbolicPasses passes) => Of(opening.Box, ConnectionNat.Of(opening.Region));
 
     /// <summary>
     /// The later packets of a box of openings: ESTABLISHED, TCP's with ACK set (never a bare SYN);

@@ -106,13 +106,12 @@ public sealed record PairReach(
         IReadOnlyList<Box> plain = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? [.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)] : [];
         if (!ConnectionNat.Tested(passes.Rules) || !passes.From(from).TryGetValue(to.Bridge, out var requests)) return plain;
         var nated = requests.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
-            .Select(p => (Reply: ReplyFate.Mirror(p.Box), Nat: ConnectionNat.Of(p.Region, passes.Rules)))
+            .Select(p => (Reply: ReplyFate.Mirror(p.Box), Nat: ConnectionNat.Of(p.Region)))
             .Where(x => x.Nat != ConntrackStates.None).ToList();
         if (nated.Count == 0) return plain;
-        var established = IntervalSet.Single((UInt128)(int)ConntrackStates.Established);
         var accepted = passes.Accepted(new PacketSet([.. nated.Select(x => ConnectionNat.Established(x.Reply, x.Nat))]));
         return [.. new PacketSet([.. plain]).Subtract([.. nated.Select(x => x.Reply)]).Boxes,
-            .. accepted.Select(b => b.With(Dimension.State, established))];
+            .. accepted.Select(ConnectionNat.AsMirrored)];
     }
 
     /// <summary>The parts as flows (<see cref="FlowMerge"/>), their sources named where they differ when <paramref name="sources"/> is given.</summary>

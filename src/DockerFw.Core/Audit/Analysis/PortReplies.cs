@@ -99,7 +99,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// </summary>
     private static List<(Box Box, ConntrackStates Nat)> Nat(PacketSet arrived, PortReach reach, UInt128 address, int port, SymbolicPasses passes) =>
         [.. reach.Regions.Where(r => r.Verdict == ReachVerdict.Accept && DnatsTo(r, passes, address, port))
-            .SelectMany(r => arrived.Intersect(r.Packets).Boxes.Select(b => (b, ConnectionNat.Of(r, passes.Rules))))];
+            .SelectMany(r => arrived.Intersect(r.Packets).Boxes.Select(b => (b, ConnectionNat.Of(r))))];
 
     private static bool DnatsTo(ReachRegion region, SymbolicPasses passes, UInt128 address, int port) =>
         PortReach.DnatsTo(region, passes.Rules.Source, address, port);

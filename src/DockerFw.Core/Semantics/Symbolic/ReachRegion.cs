@@ -19,6 +19,13 @@ public sealed record ReachRegion(
     /// <see cref="RegionBuilder.MaxRules"/>; 0 when the list is whole.
     /// </summary>
     public long RulesOmitted { get; init; }
+
+    /// <summary>
+    /// The virtual states (SNAT, DNAT) that NAT on the way gave the connections these packets open:
+    /// conntrack sets a status bit when a nat rule changed the tuple (oracle F45), as the walk marks its
+    /// flows. Regions are told apart by it, so a verdict-only walk, whose regions list no rules, keeps it.
+    /// </summary>
+    public Model.Values.ConntrackStates Nat { get; init; }
 }
 
 /// <summary>The partition of a query by verdict: every packet of the query lies in exactly one region.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Semantics.Symbolic;
 
@@ -28,13 +29,13 @@ internal static class RegionBuilder
         // earlier (AcceptOnly), and it must not move ACCEPT's group ahead of DROP's or REJECT's.
         finals = [.. finals.GroupBy(f => f.Verdict).OrderBy(g => g.Key == ReachVerdict.Accept ? 1 : 0)
             .SelectMany(g => Siblings.Merge([.. g.Select(f => f.Flow)]).Select(f => new FinalFlow(f, g.Key)))];
-        var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts)>();
+        var groups = new Dictionary<string, (ReachVerdict Verdict, List<Box> Boxes, Way Way)>();
 
         void Add(ReachVerdict verdict, Way way, IEnumerable<Box> boxes)
         {
             var key = $"{verdict}|{way.Key}";
             if (!groups.TryGetValue(key, out var group))
-                groups[key] = group = (verdict, [], way.Rules, way.Omitted, way.Doubts);
+                groups[key] = group = (verdict, [], way);
             group.Boxes.AddRange(boxes);
         }
 
@@ -115,15 +116,17 @@ internal static class RegionBuilder
 
         return [.. groups.Values
             .Where(g => g.Boxes.Count > 0)
-            .Select(g => new ReachRegion(g.Verdict, new PacketSet([.. g.Boxes]), [.. g.Rules], [.. g.Doubts]) { RulesOmitted = g.Omitted })];
+            .Select(g => new ReachRegion(g.Verdict, new PacketSet([.. g.Boxes]), [.. g.Way.Rules], [.. g.Way.Doubts]) { RulesOmitted = g.Way.Omitted, Nat = g.Way.Nat })];
     }
 
     /// <summary>
     /// What a region keeps of a flow's way: its first rules, how many more it matched, the undecidable
-    /// rules it assumed, and the key that tells regions apart by them (the verdict aside). Made once per
-    /// flow: a doubtful flow gives its way to its verdict's region and to MAYBE's.
+    /// rules it assumed, the virtual states its NAT gave the connection, and the key that tells regions
+    /// apart by them (the verdict aside). Made once per flow: a doubtful flow gives its way to its
+    /// verdict's region and to MAYBE's. The NAT is in the key even where no rule is listed (a
+    /// verdict-only walk): the connections' later packets and replies carry it (oracle F45).
     /// </summary>
-    private readonly record struct Way(ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts, string Key)
+    private readonly record struct Way(ResponsibleRule[] Rules, long Omitted, ResponsibleRule[] Doubts, ConntrackStates Nat, string Key)
     {
         public static Way Of(Flow flow)
         {
@@ -131,7 +134,18 @@ internal static class RegionBuilder
             var omitted = (flow.Trail?.Count ?? 0) - rules.Length;
             var doubts = Trail<Assumption>.Distinct(flow.Doubts).Select(a => a.Rule).Distinct().ToArray();
             var rest = omitted > 0 ? $"{omitted}:{flow.Trail!.Hash}" : "";
-            return new(rules, omitted, doubts, $"{string.Join(",", rules)}|{rest}|{string.Join(",", doubts)}");
+            var nat = NatOf(flow);
+            return new(rules, omitted, doubts, nat, $"{string.Join(",", rules)}|{rest}|{string.Join(",", doubts)}|{(int)nat}");
+        }
+
+        /// <summary>The virtual states the flow's view added to the states its packets arrived in (a DNAT that changed the tuple, a SNAT).</summary>
+        private static ConntrackStates NatOf(Flow flow)
+        {
+            if (flow.View.States is not { } map) return ConntrackStates.None;
+            var added = 0;
+            foreach (var (first, last) in flow.Box[Dimension.State].Ranges)
+                for (var state = (int)first; state <= (int)last; state++) added |= map[state] & ~state;
+            return (ConntrackStates)added & (ConntrackStates.Snat | ConntrackStates.Dnat);
         }
     }
 }

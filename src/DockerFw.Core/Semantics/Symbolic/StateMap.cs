@@ -40,6 +40,9 @@ internal sealed class StateMap
         return Interned.GetOrAdd(Convert.ToBase64String(image), _ => new StateMap(image));
     }
 
+    /// <summary>The state value this map sends <paramref name="state"/> to.</summary>
+    public int this[int state] => _image[state];
+
     /// <summary>The state values this map sends into <paramref name="set"/>.</summary>
     public IntervalSet Preimage(IntervalSet set) =>
         // Looked up first: the lambda holds this map, so handing it over makes a delegate every call.
