@@ -2,6 +2,7 @@ using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Syntax.NftJson;
 using static DockerFw.Tests.Audit.AuditFixture;
 
 namespace DockerFw.Tests.Audit;
@@ -171,5 +172,31 @@ public sealed class NatStatesTests
         Assert.All(icc.PartialFlows!.Value, f => Assert.Equal("one-way", f.Kind));
         var c1c2 = Assert.Single(report.ContainersReachability!.Value, r => r.From == "c1" && r.To == "c2");
         Assert.Equal((ReachabilityVerdict.Partial, "one-way"), (c1c2.Verdict, Assert.Single(c1c2.Flows).Kind));
+    }
+
+    /// <summary>A native forward chain before Docker's that drops what leaves bridge1 in a DNATed connection: nft's `ct status dnat`.</summary>
+    private const string DnatStatusDrop = """
+        {"nftables": [{"table": {"family": "inet", "name": "guard", "handle": 3}},
+         {"chain": {"family": "inet", "table": "guard", "name": "guard_forward", "handle": 1, "type": "filter", "hook": "forward", "prio": -10, "policy": "accept"}},
+         {"rule": {"family": "inet", "table": "guard", "chain": "guard_forward", "handle": 2, "expr": [
+           {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "bridge1"}},
+           {"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "dnat"}},
+           {"drop": null}]}}]}
+        """;
+
+    [Fact]
+    public void An_nft_ct_status_dnat_drop_out_of_the_bridge_drops_every_reply_of_a_published_port_and_spares_masquerade()
+    {
+        // The status bit is the virtual state's: every reply of the port is ESTABLISHED,DNAT and dies;
+        // the SYN in is NEW in FORWARD (its status set, but it enters bridge1, not leaves it). Undecided
+        // for every packet after the first before, so the port's replies were only possibly dropped.
+        var nft = NftJsonReader.Read(DnatStatusDrop, "guard.json");
+        Assert.Empty(nft.Diagnostics);
+        var report = Auditor.Run(new AuditContext(HostRuleset.Merge(Read(new DockerHost().ToString()), nft.Value!), Ruleset.Empty(IpFamily.V6),
+            EngineView.TwoBridges(), HostSettings.Unknown));
+
+        var port = Assert.Single(report.PublishedPorts);
+        Assert.Equal((true, "all"), (port.FilterAccepts, port.RepliesDropped));
+        Assert.Equal((true, null, null), (Bridge1(report).Effective, Bridge1(report).RepliesDropped, Bridge1(report).LaterDropped));
     }
 }

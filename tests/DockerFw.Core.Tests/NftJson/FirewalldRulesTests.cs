@@ -83,7 +83,7 @@ public sealed class FirewalldRulesTests
         return HostRuleset.Merge(iptables, NftJsonReader.Read(DnatAccept, "nft.json").Value!);
     }
 
-    private static ReachResult ReachThroughDnatAccept(ConntrackStates state)
+    private static ReachResult ReachThroughDnatAccept(ConntrackStates state, bool later = false)
     {
         var compiled = SymbolicRuleset.Compile(DnatAcceptHost(), null, new EvaluationContext());
         var query = new ReachQuery(PacketPath.Forward)
@@ -92,8 +92,15 @@ public sealed class FirewalldRulesTests
             // The host's address the ports are published on: a DNAT range is decided against it.
             Destination = AddressMask.Host(IpFamily.V4, Ip("198.51.100.1")),
         };
-        return SymbolicEngine.Reach(compiled, query);
+        return later ? Later(compiled, query) : SymbolicEngine.Reach(compiled, query);
     }
+
+    /// <summary>
+    /// A question's later packets, ESTABLISHED alone and with each virtual state (oracle F45): those of
+    /// connections nat left alone, source-NATed, DNATed. A question's states hold no virtual one.
+    /// </summary>
+    private static ReachResult Later(SymbolicRuleset compiled, ReachQuery query) => SymbolicEngine.Reach(compiled, query.Path, new PacketSet(
+        [.. query.ToPacketSet(compiled.Space).Boxes.Select(b => b.With(Dimension.State, IntervalSet.FromValues([8, 8 | 32, 8 | 64])))]));
 
     [Fact]
     public void A_new_connection_passes_ct_status_dnat_exactly_when_a_nat_chain_rewrote_it_on_its_way()
@@ -106,12 +113,71 @@ public sealed class FirewalldRulesTests
         Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Reject);
     }
 
-    [Fact]
-    public void A_later_packet_of_a_connection_carries_its_first_packets_status_which_reach_does_not_know()
-    {
-        var result = ReachThroughDnatAccept(ConntrackStates.Established);
+    /// <summary>The state values with a virtual state's bit: a packet of a connection nat marked so.</summary>
+    private static IntervalSet With(ConntrackStates bit) =>
+        IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => (v & (int)bit) != 0).Select(v => (UInt128)v));
 
-        Assert.All(result.Regions, r => Assert.Equal(ReachVerdict.Maybe, r.Verdict));
+    private static IntervalSet StatesOf(ReachResult result, ReachVerdict verdict) =>
+        result.Regions.Where(r => r.Verdict == verdict).SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.State]));
+
+    [Fact]
+    public void A_later_packet_passes_ct_status_dnat_exactly_when_its_state_carries_its_connections_dnat_bit()
+    {
+        // A later packet's state is its connection's (oracle F45: ESTABLISHED,DNAT for a DNATed one, as
+        // --ctstate DNAT reads it): the status is decided by that bit, no longer undecided.
+        var result = ReachThroughDnatAccept(ConntrackStates.Established, later: true);
+
+        Assert.DoesNotContain(result.Regions, r => r.Verdict == ReachVerdict.Maybe);
+        Assert.True(StatesOf(result, ReachVerdict.Accept).IsSubsetOf(With(ConntrackStates.Dnat)));
+        Assert.False(StatesOf(result, ReachVerdict.Reject).Overlaps(With(ConntrackStates.Dnat)));
+        Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Accept);
+        Assert.Contains(result.Regions, r => r.Verdict == ReachVerdict.Reject);
+    }
+
+    // A forward chain that drops what nat source-NATed: Docker's masquerade of docker0's traffic out.
+    private const string SnatDrop =
+        """
+        {"nftables": [{"table": {"family": "inet", "name": "guard", "handle": 1}},
+         {"chain": {"family": "inet", "table": "guard", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": -10, "policy": "accept"}},
+         {"rule": {"family": "inet", "table": "guard", "chain": "forward", "handle": 2, "expr": [{"match": {"op": "in", "left": {"ct": {"key": "status"}}, "right": "snat"}}, {"drop": null}]}}]}
+        """;
+
+    private static Ruleset SnatDropHost() => HostRuleset.Merge(
+        Dump.Read("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n"),
+        NftJsonReader.Read(SnatDrop, "nft.json").Value!);
+
+    private static ReachResult ReachOut(Ruleset ruleset, ConntrackStates state)
+    {
+        var compiled = SymbolicRuleset.Compile(ruleset, null, new EvaluationContext());
+        var query = new ReachQuery(PacketPath.Forward)
+            { In = new InterfacePattern("docker0"), Out = new InterfacePattern("eth0"), Source = AddressMask.FromPrefix(IpFamily.V4, Ip("172.17.0.0"), 16), State = state };
+        return state == ConntrackStates.Established ? Later(compiled, query) : SymbolicEngine.Reach(compiled, query);
+    }
+
+    [Fact]
+    public void Ct_status_snat_spares_a_masqueraded_connections_opening_in_forward_and_drops_its_later_packets()
+    {
+        // The opening is NEW without the bit in FORWARD (MASQUERADE runs after, in POSTROUTING); its
+        // later packets carry the connection's SNAT bit, those of a connection nat left alone do not.
+        var opening = ReachOut(SnatDropHost(), ConntrackStates.New);
+        var later = ReachOut(SnatDropHost(), ConntrackStates.Established);
+
+        Assert.All(opening.Regions, r => Assert.Equal(ReachVerdict.Accept, r.Verdict));
+        Assert.DoesNotContain(later.Regions, r => r.Verdict == ReachVerdict.Maybe);
+        Assert.True(StatesOf(later, ReachVerdict.Drop).IsSubsetOf(With(ConntrackStates.Snat)));
+        Assert.False(StatesOf(later, ReachVerdict.Accept).Overlaps(With(ConntrackStates.Snat)));
+        Assert.Contains(later.Regions, r => r.Verdict == ReachVerdict.Drop);
+        Assert.Contains(later.Regions, r => r.Verdict == ReachVerdict.Accept);
+    }
+
+    [Theory]
+    [InlineData(ConntrackStates.New)]
+    [InlineData(ConntrackStates.Established)]
+    public void The_tracer_decides_ct_status_snat_as_reach_does(ConntrackStates state)
+    {
+        var ruleset = SnatDropHost();
+
+        RegionSamples.AssertTracerAgrees(ruleset, SymbolicRuleset.Compile(ruleset, null, new EvaluationContext()), ReachOut(ruleset, state), 8);
     }
 
     // IPv6 neighbour discovery is untracked: with no connection there is no status, and firewalld's
@@ -130,13 +196,14 @@ public sealed class FirewalldRulesTests
     }
 
     [Theory]
-    [InlineData(ConntrackStates.New)]
-    [InlineData(ConntrackStates.Established)]
-    public void The_tracer_decides_ct_status_dnat_where_reach_does_and_as_it_does(ConntrackStates state)
+    [InlineData(ConntrackStates.New, false)]
+    [InlineData(ConntrackStates.Established, false)]
+    [InlineData(ConntrackStates.Established, true)]
+    public void The_tracer_decides_ct_status_dnat_where_reach_does_and_as_it_does(ConntrackStates state, bool later)
     {
         var ruleset = DnatAcceptHost();
         var compiled = SymbolicRuleset.Compile(ruleset, null, new EvaluationContext());
-        var result = ReachThroughDnatAccept(state);
+        var result = ReachThroughDnatAccept(state, later);
 
         var traced = RegionSamples.AssertTracerAgrees(ruleset, compiled, result, 8);
 

@@ -53,7 +53,7 @@ internal sealed class Branch
     /// <summary>
     /// Whether a nat chain rewrote the destination (or its port) on this way, and to what: one
     /// address or a range (null: the address was kept, or its new value is unknown), the ports
-    /// likewise. <c>--ctstatus DNAT</c> of a NEW packet asks them (<see cref="DnatStatusCondition"/>).
+    /// likewise. <c>ct status dnat</c> of a NEW packet asks them (<see cref="NatStatusCondition"/>).
     /// </summary>
     public bool DestinationNatted;
     public (UInt128 First, UInt128 Last)? NatDestinations;

@@ -1,5 +1,6 @@
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Semantics.Evaluation;
 
@@ -48,9 +49,9 @@ internal static class ConditionCompiler
             var hasState = block.Matches.Any(m => m is ConntrackStateMatch);
             foreach (var option in untyped.OfType<ModuleOptionMatch>().ToList())
             {
-                if (option is { Name: "--ctstatus", Arguments: ["DNAT"] })
+                if (option is { Name: "--ctstatus", Arguments: [var bit and ("DNAT" or "SNAT")] })
                 {
-                    conditions.Add(new DnatStatusCondition(option.Negated));
+                    conditions.Add(new NatStatusCondition(bit == "DNAT" ? ConntrackStates.Dnat : ConntrackStates.Snat, option.Negated));
                     untyped.Remove(option);
                     continue;
                 }

@@ -16,9 +16,9 @@ internal static class FlowSplitter
     public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched, bool trackRules = true,
         Dimension? hidden = null, int noInterface = -1)
     {
-        if (rule.DnatStatus is { } wanted && rule.Shapes.Length > 0)
+        if (rule.NatStatus is { } status && rule.Shapes.Length > 0)
         {
-            SplitByDnatStatus(flow, rule, wanted, matched, unmatched, trackRules, hidden, noInterface);
+            SplitByNatStatus(flow, rule, status, matched, unmatched, trackRules, hidden, noInterface);
             return;
         }
 
@@ -49,36 +49,55 @@ internal static class FlowSplitter
     }
 
     /// <summary>
-    /// <c>--ctstatus DNAT</c>: a NEW packet's connection was DNATed exactly when a nat chain rewrote its
-    /// destination on this way (the view holds a destination or port the arrival box does not); with no
-    /// rewrite it was not. A packet without a connection (UNTRACKED, INVALID: IPv6 neighbour discovery
-    /// is untracked) has no status: nft's <c>ct status</c> breaks the rule, negated or not (the status
-    /// is nft's alone: iptables' <c>--ctstatus</c> has no DNAT, its <c>--ctstate DNAT</c> is a state).
-    /// A rewrite that may keep the value, and every later packet of a connection (whose status is its
-    /// first packet's), stay undecided, as the rule's doubt says.
+    /// nft's <c>ct status dnat</c> or <c>snat</c>: the connection's status bit, which conntrack sets when
+    /// nat changed the tuple and which <c>--ctstate DNAT/SNAT</c> reads too, so the flow's state says it
+    /// (oracle F45): a later packet, or one the question gives as DNATed (<c>NEW,DNAT</c> after routing),
+    /// carries its connection's bits; a NEW packet has those the walk's nat set on the way here. Decided
+    /// as a <c>--ctstate</c> test of the bit is, except where a DNAT on the way may have kept the
+    /// destination (a choice among several: the kernel sets the bit only when the tuple changes), which
+    /// stays undecided, as the rule's doubt says. A packet without a connection (UNTRACKED, INVALID: IPv6
+    /// neighbour discovery is untracked) has no status: nft's <c>ct status</c> breaks the rule, negated or
+    /// not (the status is nft's alone: iptables' <c>--ctstatus</c> has no DNAT).
     /// </summary>
-    private static void SplitByDnatStatus(Flow flow, CompiledRule rule, bool wanted, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+    private static void SplitByNatStatus(Flow flow, CompiledRule rule, NatStatus status, List<Flow> matched, List<Flow> unmatched, bool trackRules,
         Dimension? hidden, int noInterface)
     {
-        var (fresh, later) = (new List<Flow>(), new List<Flow>());
-        Partition(flow, NewPackets, fresh, later);
-        foreach (var piece in fresh)
+        var (none, tracked) = (new List<Flow>(), new List<Flow>());
+        Partition(flow, WithoutConnection, none, tracked);
+        unmatched.AddRange(none);
+        var bit = new RuleShape([(Dimension.State, RuleCompiler.States(status.Bit))], null);
+        var (set, clear) = (new List<Flow>(), new List<Flow>());
+        foreach (var piece in tracked) Partition(piece, bit, set, clear);
+        Decide(clear, false);
+        foreach (var piece in set)
         {
-            var view = piece.View;
-            bool? dnat = view.Dst is null && view.Dport is null ? false
-                : view.Dst is { } dst && !dst.Overlaps(piece.Box[Dimension.Dst]) || view.Dport is { } port && !port.Overlaps(piece.Box[Dimension.Dport]) ? true
-                : null;
-            if (dnat is { } known && known != wanted) unmatched.Add(piece);
-            else Split(piece, rule, dnat is null, matched, unmatched, trackRules, hidden, noInterface);
+            if (status.Bit != Model.Values.ConntrackStates.Dnat || piece.View.Dst is null && piece.View.Dport is null)
+            {
+                Decide([piece], true);
+                continue;
+            }
+
+            // The walk's DNAT set the bit of the NEW packets it bound: sure where it moved them (the new
+            // address or port cannot be the one they arrived with), unsure where it may have kept them; a
+            // packet that arrived with the bit was DNATed before.
+            var (arrived, fresh) = (new List<Box>(), new List<Box>());
+            Cut(piece.Box, bit, arrived, fresh);
+            Decide([.. arrived.Select(b => piece with { Box = b })], true);
+            foreach (var box in fresh)
+            {
+                var view = piece.View;
+                var moved = view.Dst is { } dst && !dst.Overlaps(box[Dimension.Dst]) || view.Dport is { } port && !port.Overlaps(box[Dimension.Dport]);
+                Decide([piece with { Box = box }], moved ? true : null);
+            }
         }
 
-        var (none, tracked) = (new List<Flow>(), new List<Flow>());
-        foreach (var piece in later) Partition(piece, WithoutConnection, none, tracked);
-        unmatched.AddRange(none);
-        foreach (var piece in tracked) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
+        void Decide(List<Flow> pieces, bool? isSet)
+        {
+            foreach (var piece in pieces)
+                if (isSet is { } known && known != status.Wanted) unmatched.Add(piece);
+                else Split(piece, rule, isSet is null || status.OtherDoubt, matched, unmatched, trackRules, hidden, noInterface);
+        }
     }
-
-    private static readonly RuleShape NewPackets = new([(Dimension.State, RuleCompiler.States(Model.Values.ConntrackStates.New))], null);
 
     private static readonly RuleShape WithoutConnection =
         new([(Dimension.State, RuleCompiler.States(Model.Values.ConntrackStates.Untracked | Model.Values.ConntrackStates.Invalid))], null);

@@ -25,7 +25,7 @@ internal static class RuleCompiler
         var never = false;
         IntervalSet? eitherPorts = null;
         var arrival = new List<(Dimension, IntervalSet)>();
-        bool? dnatStatus = null;
+        NatStatus? natStatus = null;
         // A NEW packet created its connection: the original tuple is the packet as it arrived.
         var newOnly = table != "raw" && rule.Matches.OfType<ConntrackStateMatch>().Any(cs => !cs.Negated && cs.States == ConntrackStates.New);
 
@@ -150,9 +150,10 @@ internal static class RuleCompiler
                     break;
                 case CommentMatch:
                     break;
-                case ModuleOptionMatch { Module: "conntrack", Name: "--ctstatus", Arguments: ["DNAT"] } o:
-                    dnatStatus = !o.Negated;
-                    Doubt("--ctstatus DNAT is the connection's history (decided for NEW packets by the NAT on their way)");
+                // nft's `ct status dnat` / `snat` (the parser's --ctstatus): decided where the walk knows the
+                // connection's status bits (FlowSplitter); its doubt is named only where it stays undecided.
+                case ModuleOptionMatch { Module: "conntrack", Name: "--ctstatus", Arguments: [var bit and ("DNAT" or "SNAT")] } o:
+                    natStatus = new NatStatus(bit == "DNAT" ? ConntrackStates.Dnat : ConntrackStates.Snat, !o.Negated, false);
                     break;
                 case ModuleOptionMatch { Module: ReversePathCheck.Module } when reversePath is not null:
                     break;
@@ -201,7 +202,13 @@ internal static class RuleCompiler
             else if (shapes.Length > 0) Doubt(ReversePathCheck.Undecided);
         }
 
-        return new CompiledRule(reference, rule, shapes, doubt, action) { DnatStatus = dnatStatus, Doubtful = doubtful };
+        if (natStatus is { } status)
+        {
+            natStatus = status with { OtherDoubt = doubt is not null };
+            Doubt(status.Doubt);
+        }
+
+        return new CompiledRule(reference, rule, shapes, doubt, action) { NatStatus = natStatus, Doubtful = doubtful };
     }
 
     /// <summary>A <c>--ctorig*</c> option as a condition on one arrival dimension; null for other options or values.</summary>

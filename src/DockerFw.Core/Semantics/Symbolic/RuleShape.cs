@@ -1,4 +1,5 @@
 using DockerFw.Core.Model;
+using DockerFw.Core.Model.Values;
 
 namespace DockerFw.Core.Semantics.Symbolic;
 
@@ -43,12 +44,11 @@ internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[
     public bool Tests(Dimension d) => d == Dimension.In ? _testsIn : _testsOut;
 
     /// <summary>
-    /// <c>--ctstatus DNAT</c> (true) or <c>! --ctstatus DNAT</c> (false), firewalld's <c>ct status dnat
-    /// accept</c>: the connection's history, which <see cref="Doubt"/> names; for a NEW packet it is
-    /// whether a nat chain rewrote its destination on the way here, which the flow's view knows
-    /// (<see cref="FlowSplitter"/> decides those flows).
+    /// nft's <c>ct status dnat</c> or <c>snat</c> (the parser's <c>--ctstatus</c>), firewalld's <c>ct
+    /// status dnat accept</c>: the connection's status bit, which <see cref="Doubt"/> names where the
+    /// walk cannot decide it (<see cref="FlowSplitter"/> decides the rest).
     /// </summary>
-    public bool? DnatStatus { get; init; }
+    public NatStatus? NatStatus { get; init; }
 
     /// <summary>
     /// The part of <see cref="Shapes"/> where <see cref="Doubt"/> holds, when it does not hold in all of
@@ -59,6 +59,16 @@ internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[
 
     private readonly bool _testsIn = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.In));
     private readonly bool _testsOut = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.Out));
+}
+
+/// <summary>
+/// A test of a connection's NAT status bit (<see cref="Bit"/>: DNAT or SNAT; <see cref="Wanted"/>: set,
+/// or, negated, clear). <see cref="OtherDoubt"/>: the rule has another undecidable match besides.
+/// </summary>
+internal sealed record NatStatus(ConntrackStates Bit, bool Wanted, bool OtherDoubt)
+{
+    // Worded as before F45's status was decided for later packets: the doubt of a rule left undecided.
+    public string Doubt => $"--ctstatus {(Bit == ConntrackStates.Dnat ? "DNAT" : "SNAT")} is the connection's history (decided for NEW packets by the NAT on their way)";
 }
 
 internal enum ActionKind
