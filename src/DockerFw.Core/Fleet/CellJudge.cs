@@ -114,7 +114,7 @@ public static class CellJudge
         var to = masqueraded ? IntervalSet.Single(cell.Way.MasqueradeSource!.Value) : null;
         // The connection in its order: the replies' way back, then the requests' later packets.
         LegKey[] keys = masqueraded
-            ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded, LegKey.SenderLater, LegKey.ReceiverLaterMasqueraded]
+            ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded, LegKey.SenderLaterMasqueraded, LegKey.ReceiverLaterMasqueraded]
             : [LegKey.ReceiverReply, LegKey.ReceiverReplyOutput, LegKey.SenderReplyInput, LegKey.SenderReply, LegKey.SenderLater, LegKey.ReceiverLater];
         var open = reached.Packets;
         foreach (var key in keys)
@@ -150,8 +150,11 @@ public static class CellJudge
                 var requests = PacketSet.Empty;
                 foreach (var request in open.Boxes)
                 {
-                    // The receiver sees the masqueraded source; the sender's FORWARD saw the container's.
-                    var packets = later ? Neutral.Later(request, leg.Stage == LegStage.ReceiverLater ? to : null) : Neutral.Replies(request, to);
+                    // The receiver sees the masqueraded source and answers it; the sender's FORWARD saw the
+                    // container's and sees the replies de-NATed to it (conntrack undoes the MASQUERADE in
+                    // PREROUTING): asked at the masqueraded address, a's drop of them was never met.
+                    var seen = leg.Stage is LegStage.ReceiverLater or LegStage.ReceiverReply ? to : null;
+                    var packets = later ? Neutral.Later(request, seen) : Neutral.Replies(request, seen);
                     foreach (var box in piece.Packets.Boxes)
                         if (packets.Intersect(box) is { IsEmpty: false } dead
                             && (later ? Neutral.Started(dead, request) : Neutral.Answered(dead, request)) is { IsEmpty: false } answered)

@@ -31,6 +31,9 @@ public enum LegKey
     SenderLater,
     ReceiverLater,
     ReceiverLaterMasqueraded,
+
+    /// <summary>The sender's later packets of connections it masqueraded: ESTABLISHED,SNAT (oracle F45).</summary>
+    SenderLaterMasqueraded,
 }
 
 /// <summary>
@@ -67,7 +70,7 @@ public static class HostLegs
     public static Func<LegKey, Leg?> Of(CellSpec cell, IReadOnlyDictionary<string, LegAnswers> answers) => key =>
     {
         var host = key is LegKey.SenderForward or LegKey.SenderOutput or LegKey.SenderReplyInput or LegKey.SenderReplyInputMasqueraded
-            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded or LegKey.SenderLater ? cell.Sender.Name : cell.Receiver.Name;
+            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded or LegKey.SenderLater or LegKey.SenderLaterMasqueraded ? cell.Sender.Name : cell.Receiver.Name;
         if (!answers.TryGetValue(host, out var walks)) return null;
         foreach (var (k, request) in Requests(cell, host))
             if (k == key) return walks.Cut(request);

@@ -38,6 +38,10 @@ public sealed class HostRules
         ConntrackStates state, int? protocol = null, int? port = null, IntervalSet? seenAs = null)
     {
         var space = _rules.Space;
+        // A NATed connection's packets after its first carry conntrack's virtual states (oracle F45),
+        // which no question's states hold: asked in the base state, then given them.
+        var nat = state & (ConntrackStates.Snat | ConntrackStates.Dnat);
+        state &= ~nat;
         var box = space.Whole()
             .With(Dimension.Src, sources).With(Dimension.Dst, destinations)
             .With(Dimension.State, RuleCompiler.States(state));
@@ -48,6 +52,7 @@ public sealed class HostRules
         // What the leg means (a connection): its opening packets, not every NEW one.
         // In the leg's state: NEW ICMP is its queries alone (IcmpStates).
         var query = LegPackets.Of(new ReachQuery(path) { State = state }.ToPacketSet(space).Intersect(box), state);
+        if (nat != ConntrackStates.None) query = new PacketSet([.. query.Boxes.Select(b => Audit.Analysis.ConnectionNat.Established(b, nat))]);
         var result = SymbolicEngine.Reach(_rules, path, query);
         var pieces = result.Regions.Select(r =>
         {

@@ -13,7 +13,8 @@ namespace DockerFw.Core.Fleet;
 /// INPUT for that outer packet and its FORWARD from the way back to the container. The replies are
 /// ESTABLISHED (the opening created the connection on both hosts) and skip nat; they go to the
 /// source the receiver saw: the container's, or the sender's own address where it masqueraded
-/// (conntrack gives the container's back in the sender's PREROUTING, before its FORWARD).
+/// (conntrack gives the container's back in the sender's PREROUTING, before its FORWARD). On the
+/// sender a masqueraded connection's replies and later packets are ESTABLISHED,SNAT.
 /// </summary>
 internal static class ReplyLegs
 {
@@ -25,7 +26,12 @@ internal static class ReplyLegs
         if (!way.Reaches || way.PeerInDevice is null || (host != sender.Name && host != receiver.Name)) yield break;
         // The requests' later packets (the handshake's ACK, the data): ESTABLISHED, the same way as the opening.
         if (host == sender.Name && way.OutDevice is { } outOfSender)
+        {
             yield return (LegKey.SenderLater, new(new(LegStage.SenderLater, PacketPath.Forward, senderBridge, outOfSender, null, null, false, ConntrackStates.Established), sources, destinations));
+            if (way.MasqueradeSource is not null)
+                yield return (LegKey.SenderLaterMasqueraded, new(new(LegStage.SenderLater, PacketPath.Forward, senderBridge, outOfSender, null, null, false, Masqueraded), sources, destinations));
+        }
+
         if (host == receiver.Name)
         {
             yield return (LegKey.ReceiverLater, new(new(LegStage.ReceiverLater, PacketPath.Forward, way.PeerInDevice, receiverBridge, null, null, false, ConntrackStates.Established), sources, destinations));
@@ -55,10 +61,17 @@ internal static class ReplyLegs
                         new(new(LegStage.SenderReplyInput, PacketPath.Input, sender.InterfaceOf(outer.Destination), null, outer.Protocol, outer.Port, false, outer.State),
                             IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));
                 yield return (masqueraded ? LegKey.SenderReplyMasqueraded : LegKey.SenderReply,
-                    new(new(LegStage.SenderReply, PacketPath.Forward, inDevice, senderBridge, null, null, false, ConntrackStates.Established), destinations, sources));
+                    new(new(LegStage.SenderReply, PacketPath.Forward, inDevice, senderBridge, null, null, false, masqueraded ? Masqueraded : ConntrackStates.Established), destinations, sources));
             }
         }
     }
+
+    /// <summary>
+    /// A masqueraded connection's packets after its first on the sender, whose MASQUERADE marked it
+    /// (conntrack's virtual state SNAT, oracle F45): its later packets out and its replies in meet a
+    /// <c>--ctstate SNAT</c> or <c>ct status snat</c> rule there. The receiver's connection is not NATed.
+    /// </summary>
+    private const ConntrackStates Masqueraded = ConntrackStates.Established | ConntrackStates.Snat;
 
     /// <summary>A cell's reply legs on one host, its ways back as the cell found them.</summary>
     public static IEnumerable<(LegKey Key, LegRequest Request)> Of(CellSpec cell, string host) =>

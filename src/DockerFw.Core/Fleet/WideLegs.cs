@@ -45,6 +45,8 @@ internal static class WideLegs
         // receiver's later packets and a sender's replies (each pair one walk: LegGroup.Walk); a
         // tunnel's outer packets out and back.
         const ConntrackStates Established = ConntrackStates.Established;
+        // A connection the sender masqueraded: its later packets out and replies in are SNAT there (oracle F45).
+        const ConntrackStates Masqueraded = ConntrackStates.Established | ConntrackStates.Snat;
         if (!host.Routes.IsEmpty)
         {
             foreach (var n in bridges)
@@ -52,6 +54,7 @@ internal static class WideLegs
                 {
                     yield return new(new(LegStage.SenderForward, PacketPath.Forward, n.Bridge, device, null, null, false), Addresses(host, n), Every);
                     yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Established), Addresses(host, n), Every);
+                    yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Masqueraded), Addresses(host, n), Every);
                     yield return new(new(LegStage.ReceiverReply, PacketPath.Forward, n.Bridge, device, null, null, false, Established), Addresses(host, n), senders);
                 }
 
@@ -75,6 +78,7 @@ internal static class WideLegs
                 yield return new(new(LegStage.ReceiverForward, PacketPath.Forward, device, n.Bridge, null, null, false), senders, Addresses(host, n));
                 yield return new(new(LegStage.ReceiverLater, PacketPath.Forward, device, n.Bridge, null, null, false, Established), senders, Addresses(host, n));
                 yield return new(new(LegStage.SenderReply, PacketPath.Forward, device, n.Bridge, null, null, false, Established), senders, Addresses(host, n));
+                yield return new(new(LegStage.SenderReply, PacketPath.Forward, device, n.Bridge, null, null, false, Masqueraded), senders, Addresses(host, n));
             }
 
         foreach (var (protocol, port) in PeerPorts(host))

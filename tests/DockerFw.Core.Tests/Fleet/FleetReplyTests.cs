@@ -62,6 +62,45 @@ public sealed class FleetReplyTests
         Assert.Equal(CellOutcome.Reachable, Cell(unmasqueraded, "a").Outcome);
     }
 
+    // a masquerades its containers toward b (no nat exception), and b lets in whatever comes from under0.
+    private static FleetReport Masqueraded(params Tamper[] tampers) => Run("routed",
+        [Without("a", Exception), Replace("b", "iptables-save.txt", LetAIn, "-A DOCKER-USER -i under0 -o docker0 -j ACCEPT"), .. tampers]);
+
+    private const string AFirst = "-A DOCKER-USER -s 10.103.200.0/24 -i under0 -o docker0 -j ACCEPT";
+
+    [Fact]
+    public void A_senders_snat_state_drop_of_the_replies_blocks_its_masqueraded_connections()
+    {
+        // a's MASQUERADE marks the connection SNAT on a (conntrack's virtual state, oracle F45): the
+        // replies, de-NATed back to the container, are ESTABLISHED,SNAT in a's FORWARD and die there.
+        var report = Masqueraded(First("a", AFirst, "-A DOCKER-USER -i under0 -o docker0 -m conntrack --ctstate SNAT -j DROP"));
+
+        var part = Assert.Single(Cell(report, "a").Parts);
+        Assert.Equal(CellOutcome.Blocked, part.Outcome);
+        Assert.NotNull(part.Nat);
+        Assert.Equal(("a", LegStage.SenderReply), (part.Decisions[^1].Host, part.Decisions[^1].Stage));
+    }
+
+    [Fact]
+    public void A_senders_snat_state_drop_of_the_later_packets_blocks_its_masqueraded_connections()
+    {
+        // The opening is NEW in a's FORWARD (MASQUERADE runs after it); the handshake's ACK and the data are SNAT.
+        var report = Masqueraded(First("a", AFirst, "-A DOCKER-USER -i docker0 -o under0 -m conntrack --ctstate SNAT -j DROP"));
+
+        var part = Assert.Single(Cell(report, "a").Parts);
+        Assert.Equal(CellOutcome.Blocked, part.Outcome);
+        Assert.Equal(("a", LegStage.SenderLater), (part.Decisions[^1].Host, part.Decisions[^1].Stage));
+    }
+
+    [Fact]
+    public void The_same_drops_spare_the_connections_a_does_not_masquerade()
+    {
+        var report = Run("routed", First("a", AFirst, "-A DOCKER-USER -i under0 -o docker0 -m conntrack --ctstate SNAT -j DROP"),
+            First("a", AFirst, "-A DOCKER-USER -i docker0 -o under0 -m conntrack --ctstate SNAT -j DROP"));
+
+        Assert.Equal(CellOutcome.Reachable, Cell(report, "a").Outcome);
+    }
+
     [Fact]
     public void A_sender_dropping_the_echo_replies_to_its_containers_blocks_their_echo_requests_only()
     {
