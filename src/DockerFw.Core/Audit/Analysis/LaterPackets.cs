@@ -44,7 +44,7 @@ public sealed class LaterPackets
     /// </summary>
     public static LaterPackets Unconfirmed(IEnumerable<Piece> openings, SymbolicPasses passes, Func<int, bool?> tracker)
     {
-        var nated = openings.Select(p => (p.Box, Nat: ConnectionNat.Of(p.Region, passes.Rules))).ToList();
+        var nated = openings.Select(p => (p.Box, Nat: ConnectionNat.Of(p.Region))).ToList();
         LaterPackets With(IntervalSet invalid) => Walked([.. nated.SelectMany(x => Unconfirmed(x.Box, x.Nat, invalid))], passes);
         var (sure, maybe) = InvalidWhenUnreplied(tracker);
         var surely = With(sure);
