@@ -73,7 +73,7 @@ internal static class PairJudge
                 // The server's own replies switched past the host's conntrack leave its connections unreplied (F46).
                 var laterOwn = way.OwnUnfiltered ? LaterFates.Unconfirmed(rules, from, to, family, view.HasTracker) : later;
                 verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, (later, laterOwn), neighbours, r => SourceNated(rules.Source, r),
-                    r => natTested ? ConnectionNat.Of(r, rules) : ConntrackStates.None));
+                    r => natTested ? ConnectionNat.Of(r) : ConntrackStates.None));
             }
         }
 
