@@ -176,7 +176,7 @@ public sealed class LaterPackets
 
     /// <summary>
     /// Later packets back to the openings of <paramref name="forward"/> they follow (<see cref="LaterOpenings"/>),
-    /// on the fields a flow reports: its ICMP types and interfaces kept whole.
+    /// on the fields a flow reports: its ICMP types narrowed, its interfaces kept whole.
     /// </summary>
     private static PacketSet Back(PacketSet later, Box forward) => later.IsEmpty ? PacketSet.Empty
         : new PacketSet([.. later.Boxes.Select(d => LaterOpenings.Of(forward, d, LaterOpenings.Flow))]);
