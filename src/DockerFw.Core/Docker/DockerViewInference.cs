@@ -61,9 +61,26 @@ public static class DockerViewInference
 
     // Every condition names the bridge as -i or -o, so only the rules that mention it are looked at.
     private static bool NamedByDocker(string bridge, RulesByInterface byInterface) =>
-        byInterface.Filter(bridge).Any(r => RuleShape.IsDockerChain(r.Chain) || (r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge))
+        byInterface.Filter(bridge).Any(r => (RuleShape.IsDockerChain(r.Chain) && NamesAsDocker(r, bridge)) || (r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge))
         || byInterface.Nat(bridge).Any(r => (r.Chain == "DOCKER" && r.In()?.Value.Text == bridge)
             || (r.Chain == "POSTROUTING" && r.Target is MasqueradeTarget or SnatTarget && r.Out() is { Negated: true } o && o.Value.Text == bridge));
+
+    /// <summary>
+    /// Whether a rule of one of Docker's chains names <paramref name="bridge"/> as Docker's templates name
+    /// a bridge: in both directions (<c>! -i BR -o BR</c>, <c>-i BR ! -o BR</c>, <c>-i BR -o BR</c>, with a
+    /// published port's address and port beside), or in one with nothing but interfaces and conntrack's
+    /// state beside (<c>-o BR -j DOCKER</c>, <c>-o BR --ctstate RELATED,ESTABLISHED -j ACCEPT</c>,
+    /// <c>-i BR -j ACCEPT</c>, 17.x's <c>-i BR1 -o BR2 -j DROP</c>, an internal network's <c>! -s SUBNET -o BR
+    /// -j DROP</c>). An admin's rule in Docker's chain that
+    /// names an interface beside a port (<c>-A DOCKER-INGRESS -i eth0 -p tcp --dport 8080 -j DROP</c>) is
+    /// neither: eth0 read as a bridge made a network of it, and every question about the outside left it out.
+    /// </summary>
+    private static bool NamesAsDocker(Rule rule, string bridge)
+    {
+        var (inNamed, outNamed) = (rule.In()?.Value.Text == bridge, rule.Out()?.Value.Text == bridge);
+        return (inNamed && outNamed)
+            || ((inNamed || outNamed) && rule.Matches.All(m => m is InterfaceMatch or ConntrackStateMatch or CommentMatch or AddressMatch { Negated: true }));
+    }
 
     /// <param name="filter">The filter rules that name <paramref name="bridge"/> as -i or -o, in order.</param>
     /// <param name="nat">The nat rules that name it, in order.</param>

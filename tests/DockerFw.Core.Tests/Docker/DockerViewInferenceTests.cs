@@ -63,6 +63,25 @@ public sealed class DockerViewInferenceTests
         Assert.Equal(["::", "2001:db8::5"], ports.OrderBy(p => p.HostPort).Select(p => p.HostIp));
     }
 
+    [Fact]
+    public void An_admins_rule_in_a_chain_of_dockers_that_names_an_interface_beside_a_port_makes_no_bridge_of_it()
+    {
+        // moby 28.5's swarm host with an admin's drop of the ingress port on eth0 in DOCKER-INGRESS: eth0
+        // was read as a Docker network, so the audit's outside left it out and called the port open.
+        var path = Corpus.PathOf("docker", "moby28.5-swarm-portmap.iptables-save");
+        var text = File.ReadAllText(path).Replace("-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT",
+            "-A DOCKER-INGRESS -i eth0 -p tcp -m tcp --dport 8080 -j DROP\n-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT", StringComparison.Ordinal);
+        var read = IptablesSaveReader.Read(text, path);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+
+        var view = DockerViewInference.Infer(read.Value!);
+
+        Assert.Equal(["docker0", "docker_gwbridge"], view.Networks.Select(n => n.Bridge!).Order());
+        var ingress = Assert.Single(Core.Audit.Auditor.Run(new Core.Audit.AuditContext(read.Value!, Core.Model.Ruleset.Empty(Core.Model.Values.IpFamily.V6), view,
+            Core.Audit.HostSettings.Unknown)).Overlay!.IngressPorts);
+        Assert.Equal(("partial", "any interface but eth0"), (ingress.Verdict, ingress.Partial?.Interfaces));
+    }
+
     private static (DockerView View, JsonElement Expect) Load(string dump)
     {
         var path = Corpus.PathOf("docker", dump);
