@@ -36,6 +36,8 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         var docker = ports.Count;
         ports.AddRange(FirewalldForwardPorts.From(dumps.GetValueOrDefault("nft.json", ""))
             .Select(f => ("0.0.0.0", f.Port, Transport.Tcp, (System.Net.IPAddress?)f.To, f.ToPort)));
+        // Native nft rules that source-NAT (firewalld's zone masquerade), as reach names them.
+        var nftSourceNat = NftSourceNat(dumps.GetValueOrDefault("nft.json", ""));
         var endpoints = dumps.TryGetValue("docker-networks.json", out var networks) && dumps.TryGetValue("docker-containers.json", out var containers)
             ? new EndpointView(networks, containers) : null;
         // IPv4: between containers and to the host's addresses; IPv6: between containers (a port published
@@ -103,8 +105,10 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // A request masqueraded on its way (nat POSTROUTING) reaches the server from the host's
                 // address, and the answer goes back the way it came; else a multi-homed server may answer on the client's bridge.
                 var rules = six ? dump6 : dump;
-                var masqueraded = f is { } m && m.Lines.Any(l => l <= rules.Length && rules[l - 1].StartsWith("-A POSTROUTING", StringComparison.Ordinal)
-                    && (rules[l - 1].Contains(" -j MASQUERADE", StringComparison.Ordinal) || rules[l - 1].Contains(" -j SNAT", StringComparison.Ordinal)));
+                // An nft table's masquerade (firewalld's `masquerade` on the zone) too: the region names its rules.
+                var masqueraded = f is { } m && (m.Lines.Any(l => l <= rules.Length && rules[l - 1].StartsWith("-A POSTROUTING", StringComparison.Ordinal)
+                    && (rules[l - 1].Contains(" -j MASQUERADE", StringComparison.Ordinal) || rules[l - 1].Contains(" -j SNAT", StringComparison.Ordinal)))
+                    || m.Rules.Split(", ").Any(nftSourceNat.Contains));
                 // A request that kept its source is answered only where the server has a route back to it:
                 // one it has none for is never answered, and the answer reach is asked about is never sent.
                 // reach answers the rules, not the server's routes: not compared (oracle F14).
@@ -289,6 +293,30 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
     private static string Describe(Dictionary<string, string> k) =>
         $"{(k["proto"] switch { "6" => "tcp", "17" => "udp", "58" => "icmpv6", _ => "icmp" })} {k["src"]}{(k.TryGetValue("sport", out var s) ? ":" + s : "")} -> {k["dst"]}" +
         $"{(k.TryGetValue("dport", out var d) ? ":" + d : "")}{(k.TryGetValue("icmpType", out var t) ? " type " + t : "")}{(k.TryGetValue("flags", out var f) ? " " + f : "")} ({k["in"]} -> {k["out"]}, {k["state"]})";
+
+    /// <summary>
+    /// The native nft rules whose statement is <c>masquerade</c> or <c>snat</c>, named as reach names a
+    /// rule (<c>FAMILY TABLE/CHAIN#N</c>, N its place in the chain): seed 4793's firewalld masqueraded the
+    /// docker zone, so a multi-homed server answered the host's address the request's way, which the
+    /// check read as answered on the client's bridge.
+    /// </summary>
+    private static HashSet<string> NftSourceNat(string nftJson)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (nftJson.Length == 0) return ids;
+        var places = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var item in JsonDocument.Parse(nftJson).RootElement.GetProperty("nftables").EnumerateArray())
+        {
+            if (!item.TryGetProperty("rule", out var rule)) continue;
+            var chain = $"{rule.GetProperty("family").GetString()} {rule.GetProperty("table").GetString()}/{rule.GetProperty("chain").GetString()}";
+            var place = places[chain] = places.GetValueOrDefault(chain) + 1;
+            if (rule.TryGetProperty("expr", out var expr) && expr.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object
+                    && (e.TryGetProperty("masquerade", out _) || e.TryGetProperty("snat", out _))))
+                ids.Add($"{chain}#{place}");
+        }
+
+        return ids;
+    }
 
     private static string Say((string Verdict, string Rules, int[] Lines)? v) => v is null ? "in no region" : $"{v.Value.Verdict} ({v.Value.Rules})";
 
