@@ -28,8 +28,7 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
         // Where a rule tests a connection's virtual states, with each (oracle F45): a masqueraded
         // request's replies are ESTABLISHED and SNAT, and PairJudge cuts them by the request's NAT.
         var established = Audit.Analysis.ConnectionNat.Tested(rules)
-            ? IntervalSet.FromValues([.. new[] { ConntrackStates.None, ConntrackStates.Snat, ConntrackStates.Dnat, ConntrackStates.Snat | ConntrackStates.Dnat }
-                .Select(nat => (UInt128)(int)(ConntrackStates.Established | nat))])
+            ? IntervalSet.FromValues([.. Audit.Analysis.ConnectionNat.Every.Select(nat => (UInt128)(int)(ConntrackStates.Established | nat))])
             : IntervalSet.Single((UInt128)(int)ConntrackStates.Established);
         var answers = Audit.Analysis.Openings.Answers(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }.ToPacketSet(space));
         var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. answers.Boxes.Select(b => b.With(Dimension.State, established))])

@@ -18,6 +18,9 @@ public static class ConnectionNat
 {
     private const ConntrackStates Virtual = ConntrackStates.Snat | ConntrackStates.Dnat;
 
+    /// <summary>Every combination of the virtual states a connection may have, none first.</summary>
+    public static readonly ConntrackStates[] Every = [ConntrackStates.None, ConntrackStates.Snat, ConntrackStates.Dnat, Virtual];
+
     /// <summary>
     /// The virtual states of the connections a region's openings make: those the walk's NAT gave them
     /// (<see cref="ReachRegion.Nat"/>), kept by a verdict-only walk too, whose regions list no rules (they

@@ -151,11 +151,17 @@ public sealed class LaterPackets
     /// </summary>
     public (PacketSet Dying, PacketSet Unsure) Dying(Box forward)
     {
-        if (_or is not { } other) return Own(forward);
-        var (oneDead, oneUnsure) = Own(forward);
-        var (otherDead, otherUnsure) = other.Dying(forward);
-        var dead = oneDead.Intersect(otherDead);
-        return (dead, oneDead.Union(oneUnsure).Union(otherDead).Union(otherUnsure).Subtract(dead));
+        return _or is { } other ? EitherFate(Own(forward), other.Dying(forward)) : Own(forward);
+    }
+
+    /// <summary>
+    /// Two fates of the same openings' later packets, which one holds unknown (<see cref="Either"/>):
+    /// they surely die only where they die in both, and only may pass wherever they die or may in one.
+    /// </summary>
+    internal static (PacketSet Dying, PacketSet Unsure) EitherFate((PacketSet Dying, PacketSet Unsure) one, (PacketSet Dying, PacketSet Unsure) other)
+    {
+        var dead = one.Dying.Intersect(other.Dying);
+        return (dead, one.Dying.Union(one.Unsure).Union(other.Dying).Union(other.Unsure).Subtract(dead));
     }
 
     private (PacketSet Dying, PacketSet Unsure) Own(Box forward)

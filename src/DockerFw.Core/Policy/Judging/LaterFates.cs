@@ -1,5 +1,6 @@
 using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Remediation;
 using DockerFw.Core.Semantics;
 using DockerFw.Core.Semantics.Connections;
 using DockerFw.Core.Semantics.Symbolic;
@@ -20,20 +21,20 @@ internal sealed class LaterFates(RegionCut walk, Box way, Func<Box, ConntrackSta
     /// The later packets of the connections from <paramref name="from"/> to <paramref name="to"/> whose
     /// replies the host's conntrack never sees (oracle F46: the server answers from its endpoint on the
     /// client's bridge, which switches without iptables): unreplied, TCP's are INVALID and the rest NEW
-    /// (<see cref="LaterPackets.Unconfirmed(IEnumerable{Piece}, SymbolicPasses)"/>), DCCP's and SCTP's by their trackers (either where those are not known).
+    /// (<see cref="LaterPackets.Unconfirmed(IEnumerable{Piece}, SymbolicPasses, Func{int, bool?})"/>), DCCP's and SCTP's by their trackers (either where those are not known).
     /// Walked here, for such pairs only: the policy's walks hold neither state.
     /// </summary>
     public static LaterFates Unconfirmed(SymbolicRuleset rules, ContainerOnNetwork from, ContainerOnNetwork to, IpFamily family, Func<int, bool?> tracker)
     {
         var space = rules.Space;
-        var pair = space.Whole()
-            .With(Dimension.Src, IntervalSet.Single(from.AddressOf(family)!.Value)).With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!)))
-            .With(Dimension.Dst, IntervalSet.Single(to.AddressOf(family)!.Value)).With(Dimension.Out, space.Interfaces.Matching(new InterfacePattern(to.Network.Bridge!)));
+        // The requests to `to` (ContainerWalks' cut), from `from`'s address on its bridge.
+        var pair = ContainerWalks.PairWith(space, to, family).Requests
+            .With(Dimension.Src, IntervalSet.Single(from.AddressOf(family)!.Value)).With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(from.Network.Bridge!)));
         var openings = Audit.Analysis.Openings.Of(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.New }.ToPacketSet(space)).Intersect(PacketSet.Of(pair));
         LaterFates With(IntervalSet invalid, LaterFates? other)
         {
             IEnumerable<Box> Next(Box request, ConntrackStates nat) => LaterPackets.Unconfirmed(request, nat, invalid);
-            var walked = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. openings.Boxes.SelectMany(b => VirtualStates.SelectMany(nat => Next(b, nat)))]));
+            var walked = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. openings.Boxes.SelectMany(b => ConnectionNat.Every.SelectMany(nat => Next(b, nat)))]));
             return new LaterFates(new RegionCut(walked), pair, Next, other);
         }
 
@@ -41,10 +42,6 @@ internal sealed class LaterFates(RegionCut walk, Box way, Func<Box, ConntrackSta
         var sure = With(invalid, null);
         return openings.Boxes.All(b => b[Dimension.Proto].Intersect(maybe).IsEmpty) ? sure : With(invalid.Union(maybe), sure);
     }
-
-    // Every virtual state a connection may have: the walk is made for the rare pair whose replies pass unseen, whatever its NAT.
-    private static readonly ConntrackStates[] VirtualStates =
-        [ConntrackStates.None, ConntrackStates.Snat, ConntrackStates.Dnat, ConntrackStates.Snat | ConntrackStates.Dnat];
 
     // Cut only for a pair some of whose connections pass: most pairs of a policy are blocked.
     private List<(ReachRegion Region, PacketSet Packets)>? _regions;
@@ -57,12 +54,7 @@ internal sealed class LaterFates(RegionCut walk, Box way, Func<Box, ConntrackSta
     /// </summary>
     public (PacketSet Dying, PacketSet Unsure) Of(PacketSet requests, ConntrackStates nat)
     {
-        if (or is null) return Own(requests, nat);
-        // Either fate: surely dying where both die, unsure wherever one may.
-        var (oneDead, oneUnsure) = Own(requests, nat);
-        var (otherDead, otherUnsure) = or.Of(requests, nat);
-        var dead = oneDead.Intersect(otherDead);
-        return (dead, oneDead.Union(oneUnsure).Union(otherDead).Union(otherUnsure).Subtract(dead));
+        return or is null ? Own(requests, nat) : LaterPackets.EitherFate(Own(requests, nat), or.Of(requests, nat));
     }
 
     private (PacketSet Dying, PacketSet Unsure) Own(PacketSet requests, ConntrackStates nat)

@@ -65,10 +65,7 @@ internal static class PairJudge
                 // delivered (the one gate the audit's icc and container matrix ask too).
                 var link = family == IpFamily.V6 && from.Network.Id == to.Network.Id;
                 var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
-                var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies)) with
-                {
-                    OwnUnfiltered = ReplyWayOfPair.Of(policy, from, to, family) is { Network.Bridge: { } own } && view.SwitchesUnfiltered(own),
-                };
+                var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies), view.SwitchesUnfiltered);
                 var later = new LaterFates(replyCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
                 // The server's own replies switched past the host's conntrack leave its connections unreplied (F46).
                 var laterOwn = way.OwnUnfiltered ? LaterFates.Unconfirmed(rules, from, to, family, view.HasTracker) : later;
@@ -101,10 +98,11 @@ internal static class PairJudge
     /// <summary>
     /// The replies of a pair: the request's way back (<see cref="PairReplies.Back"/>), and where the server
     /// answers by its own routes through the client's bridge (<see cref="ReplyWayOfPair"/>, as the audit's
-    /// matrices judge it) that way too, with whether it finds the client's link there over IPv6.
+    /// matrices judge it) that way too, with whether it finds the client's link there over IPv6 and whether
+    /// that bridge switches the replies past iptables and conntrack (oracle F46).
     /// </summary>
     private static PairReplies ServerWay(PacketSpace space, ResolvedPolicy policy, NeighbourGates gates, List<ContainerOnNetwork> members,
-        ContainerOnNetwork from, ContainerOnNetwork to, (RegionCut Walk, Box Back) replies)
+        ContainerOnNetwork from, ContainerOnNetwork to, (RegionCut Walk, Box Back) replies, Func<string, bool> switchesUnfiltered)
     {
         var family = space.Family;
         if (ReplyWayOfPair.Of(policy, from, to, family) is not { } answering) return new(replies.Walk, replies.Back, null, NeighbourFate.Passes);
@@ -114,7 +112,7 @@ internal static class PairJudge
             ? gates.Answering(bridge, IntervalSet.FromValues(members.Where(m => m.Network.Id == answering.Network.Id).Select(m => m.AddressOf(family)!.Value)),
                 IntervalSet.Single(from.AddressOf(family)!.Value))
             : NeighbourFate.Passes;
-        return new(replies.Walk, replies.Back, own, gate);
+        return new(replies.Walk, replies.Back, own, gate) { OwnUnfiltered = switchesUnfiltered(bridge) };
     }
 
     /// <param name="requests">NEW packets from one container, and the box of those to the other.</param>
