@@ -7,6 +7,7 @@
 # scenario's firewalld and private dbus-daemon by pidfile and by command line, the shims and
 # anything else in its namespaces, the container processes by the container ids in its data-root,
 # found in /proc/*/cgroup) is killed, its mounts unmounted, both namespaces and the directory removed.
+# The kernel and Cli suites' namespaces of dead runs go too (with what runs inside them).
 #   scripts/lab-cleanup.sh [--dry-run]      scripts/soak.sh runs it on exit, INT and TERM
 set -uo pipefail
 
@@ -55,4 +56,18 @@ for id in $labs; do
     ip netns delete "dfwlabo-$id" 2>/dev/null
     rm -rf "$dir"
 done
-echo "lab-cleanup: $removed lab(s) left behind$( ((dry)) && echo ' (dry run: nothing done)')"
+# The kernel and Cli suites' own namespaces (dfwk-PID-N, dfwn-PID-N, dfwnp-PID-HEX-LABEL, dfwrn-..., dfwa-...,
+# dfw6-PID-LABEL, dfwcli-test-PID-N): a run killed before its teardown (a CI cut at its time limit) leaves
+# them, with nc or a daemon inside. Only those whose test process is gone are removed.
+spaces=0
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^dfw(k|n|np|rn|a|6|cli-test)-[0-9]+-'); do
+    owner="$(sed -E 's/^dfw(k|n|np|rn|a|6|cli-test)-([0-9]+)-.*/\2/' <<<"$ns")"
+    alive "$owner" && continue
+    pids="$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')"
+    echo "lab-cleanup: namespace $ns (test process $owner is gone): killing ${pids:-nothing}"
+    spaces=$((spaces + 1))
+    ((dry)) && continue
+    [[ -n "${pids// /}" ]] && kill -9 $pids 2>/dev/null
+    ip netns delete "$ns" 2>/dev/null
+done
+echo "lab-cleanup: $removed lab(s) and $spaces test namespace(s) left behind$( ((dry)) && echo ' (dry run: nothing done)')"
