@@ -30,7 +30,8 @@ public static class ScenarioGenerator
         var firewalld = FirewalldDraw.Draw(new Random(Mixed(seed, 61)), ufw);
         var ipsets = firewalld.WithTampers([.. firewalld.Tampers, .. TamperCatalogue.DrawIpsets(new Random(Mixed(seed, 67)), firewalld)]);
         var stateful = ipsets.WithTampers([.. ipsets.Tampers, .. TamperCatalogue.DrawStateful(new Random(Mixed(seed, 71)), ipsets)]);
-        return stateful.WithTampers([.. stateful.Tampers, .. TamperCatalogue.DrawUplink(new Random(Mixed(seed, 73)), stateful)]);
+        var uplink = stateful.WithTampers([.. stateful.Tampers, .. TamperCatalogue.DrawUplink(new Random(Mixed(seed, 73)), stateful)]);
+        return uplink.WithTampers([.. uplink.Tampers, .. TamperCatalogue.DrawPrerouting(new Random(Mixed(seed, 79)), uplink)]);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

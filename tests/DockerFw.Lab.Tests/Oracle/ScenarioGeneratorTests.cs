@@ -97,7 +97,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withIpsets.Count, 70, 130);
         Assert.All(withIpsets, s =>
         {
-            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
+            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
             var drop = s.Tampers.Single(IsIpset);
             if (drop.Kind == TamperKinds.IpsetDropToNetwork)
                 Assert.True(drop.Network != drop.Other && s.Networks.Any(n => n.Name == drop.Other), s.Describe());
@@ -116,7 +116,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withState.Count, 70, 130);
         Assert.All(withState, s =>
         {
-            var beforeUplink = s.Tampers.Where(t => !IsUplink(t)).ToList();
+            var beforeUplink = s.Tampers.Where(t => !IsUplink(t) && !IsPrerouting(t)).ToList();
             Assert.True(IsStateful(beforeUplink[^1]) && s.Tampers.Count(IsStateful) == 1, s.Describe());
             var t = beforeUplink[^1];
             if (t.Kind == TamperKinds.UserDropEstablishedOut)
@@ -137,8 +137,9 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withUplink.Count, 60, 130);
         Assert.All(withUplink, s =>
         {
-            Assert.True(IsUplink(s.Tampers[^1]) && s.Tampers.Count(IsUplink) == 1, s.Describe());
-            var t = s.Tampers[^1];
+            var beforePrerouting = s.Tampers.Where(t => !IsPrerouting(t)).ToList();
+            Assert.True(IsUplink(beforePrerouting[^1]) && s.Tampers.Count(IsUplink) == 1, s.Describe());
+            var t = beforePrerouting[^1];
             var published = s.Containers.SelectMany(c => c.Published.Select(p => (c.Name, p))).ToList();
             switch (t.Kind)
             {
@@ -158,6 +159,29 @@ public sealed class ScenarioGeneratorTests
         Assert.Contains(withUplink, s => s.Tampers.Any(t => t.Kind == TamperKinds.UplinkRecipe && t.Other == "outside"));
     }
 
+    [Fact]
+    public void One_host_in_four_gets_a_rule_before_dnat_last_and_on_a_container_it_serves()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withPrerouting = scenarios.Where(s => s.Tampers.Any(IsPrerouting)).ToList();
+
+        Assert.InRange(withPrerouting.Count, 60, 130);
+        Assert.All(withPrerouting, s =>
+        {
+            Assert.True(IsPrerouting(s.Tampers[^1]) && s.Tampers.Count(IsPrerouting) == 1, s.Describe());
+            if (s.Tampers[^1] is { Kind: TamperKinds.RawDropToContainer } t)
+                Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints);
+        });
+        foreach (var kind in Prerouting)
+            Assert.Contains(withPrerouting, s => s.Tampers.Any(t => t.Kind == kind));
+    }
+
+    private static readonly string[] Prerouting =
+        [TamperKinds.RawDropToHostAddress, TamperKinds.RawDropToContainer, TamperKinds.MangleDropEstablishedOnUplink,
+         TamperKinds.RawDropInvalidOnUplink, TamperKinds.NftRawDropEstablishedOnUplink];
+
+    private static bool IsPrerouting(Tamper t) => Prerouting.Contains(t.Kind);
+
     private static string Proto(Publish p) => p.Transport == Transport.Udp ? "udp" : "tcp";
 
     private static readonly string[] Uplink =
@@ -172,6 +196,7 @@ public sealed class ScenarioGeneratorTests
 
     private static bool IsStateful(Tamper t) => Stateful.Contains(t.Kind);
 
-    // The edits drawn before the eighth stream's ipset drop, the ninth's conntrack-state edit and the tenth's uplink rule, which come last.
-    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t))];
+    // The edits drawn before the eighth stream's ipset drop, the ninth's conntrack-state edit, the tenth's uplink rule and the
+    // eleventh's rule before DNAT, which come last.
+    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t))];
 }

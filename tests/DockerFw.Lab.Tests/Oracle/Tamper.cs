@@ -61,4 +61,9 @@ public static class TamperKinds
     public const string UplinkDropReplies = "docker-user-drop-replies-out-by-uplink";
     public const string NftUplinkDropHostPort = "nft-prerouting-drop-host-port-on-uplink";
     public const string InputUplinkDropHostPort = "input-drop-host-port-on-uplink";
+    public const string RawDropToHostAddress = "raw-prerouting-drop-to-uplink-address";
+    public const string RawDropToContainer = "raw-prerouting-drop-to-container";
+    public const string MangleDropEstablishedOnUplink = "mangle-prerouting-drop-established-on-uplink";
+    public const string RawDropInvalidOnUplink = "raw-prerouting-drop-invalid-on-uplink";
+    public const string NftRawDropEstablishedOnUplink = "nft-raw-priority-drop-established-on-uplink";
 }

@@ -103,6 +103,22 @@ public static partial class TamperApplier
             case InputUplinkDropHostPort:
                 lab.MustInLab("iptables", "-I", "INPUT", "-i", "uplink0", "-p", t.Other!, "--dport", Port(t), "-j", "DROP");
                 break;
+            case RawDropToHostAddress:
+                lab.MustInLab("iptables", "-t", "raw", "-I", "PREROUTING", "-i", "uplink0", "-d", LabDaemon.UplinkAddress, "-j", "DROP");
+                break;
+            case RawDropToContainer:
+                lab.MustInLab("iptables", "-t", "raw", "-I", "PREROUTING", "-d", Ip(t.Container), "-j", "DROP");
+                break;
+            case MangleDropEstablishedOnUplink:
+                lab.MustInLab("iptables", "-t", "mangle", "-I", "PREROUTING", "-i", "uplink0", "-m", "conntrack", "--ctstate", "ESTABLISHED", "-j", "DROP");
+                break;
+            case RawDropInvalidOnUplink:
+                // Before conntrack no packet has an entry: the state match sees INVALID on every one.
+                lab.MustInLab("iptables", "-t", "raw", "-I", "PREROUTING", "-i", "uplink0", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP");
+                break;
+            case NftRawDropEstablishedOnUplink:
+                Nft(lab, "table ip guardraw {\n chain guard_raw { type filter hook prerouting priority -300; iifname \"uplink0\" ct state established drop; }\n}\n");
+                break;
             case IpsetDropToNetwork:
                 lab.MustInLab("ipset", "create", "dfw-nets", "hash:net");
                 lab.MustInLab("ipset", "add", "dfw-nets", s.Spec.Networks.Single(n => n.Name == t.Other).Subnet);

@@ -136,5 +136,30 @@ public static class TamperCatalogue
         return t is null ? [] : [t];
     }
 
+    /// <summary>
+    /// Rules before DNAT and conntrack's de-NAT, from an eleventh stream (each earlier seed keeps its
+    /// host, with this on top): in one scenario in four, an edit in raw or mangle PREROUTING, where a
+    /// masqueraded connection's reply still has the host's uplink address as its destination and a
+    /// published port's request its host port, and where (raw, before conntrack) every packet's state is
+    /// INVALID: a drop of everything to the uplink's address, a drop to a container's address (which the
+    /// replies of its connections out do not carry yet), a mangle drop of ESTABLISHED packets from the
+    /// uplink, raw's "drop INVALID" (every packet there), and nft's "ct state established drop" at raw's
+    /// priority (none there).
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawPrerouting(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return [];
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints).ToList();
+        Tamper? t = random.Next(5) switch
+        {
+            0 => new Tamper(RawDropToHostAddress),
+            1 => served.Count == 0 ? null : new Tamper(RawDropToContainer, Container: served[random.Next(served.Count)].Name),
+            2 => new Tamper(MangleDropEstablishedOnUplink),
+            3 => new Tamper(RawDropInvalidOnUplink),
+            _ => new Tamper(NftRawDropEstablishedOnUplink),
+        };
+        return t is null ? [] : [t];
+    }
+
     private static string Proto(Publish p) => p.Transport == Transport.Udp ? "udp" : "tcp";
 }
