@@ -3,6 +3,7 @@ using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Syntax.NftJson;
 using static DockerFw.Tests.Audit.AuditFixture;
 
@@ -29,7 +30,7 @@ public sealed class MasqueradeRepliesTests
     private static void EveryReplyDies(AuditReport report, Func<Evidence, bool> droppingRule)
     {
         Assert.Equal((true, "all"), (Bridge1(report).Effective, Bridge1(report).RepliesDropped));
-        var oneWay = Assert.Single(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped);
+        var oneWay = Assert.Single(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped && f.Networks.Contains("bridge1"));
         Assert.StartsWith("bridge1's outbound traffic is NATed, but the filter drops every reply to its containers: no connection out completes", oneWay.Message, StringComparison.Ordinal);
         Assert.Contains(oneWay.Evidence, e => droppingRule(e) && e.Role == "drops the container's replies");
     }
@@ -104,6 +105,99 @@ public sealed class MasqueradeRepliesTests
         var report = Report(new DockerHost(User: "-A DOCKER-USER -s 192.0.2.2/32 -j DROP").ToString(), view: EngineView.TwoBridges());
 
         Assert.Equal(((bool?)true, (string?)null), (Bridge1(report).Effective, Bridge1(report).RepliesDropped));
+    }
+
+    // ip -j route show table all: eth0 203.0.113.5/24 with the default route, the two bridges.
+    private const string Routes = """
+        [{"dst":"default","gateway":"203.0.113.1","dev":"eth0","protocol":"static","flags":[]},
+         {"dst":"203.0.113.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"203.0.113.5","flags":[]},
+         {"dst":"192.0.2.0/24","dev":"bridge1","protocol":"kernel","scope":"link","prefsrc":"192.0.2.1","flags":[]},
+         {"dst":"198.51.100.0/24","dev":"bridge2","protocol":"kernel","scope":"link","prefsrc":"198.51.100.1","flags":[]},
+         {"type":"local","dst":"203.0.113.5","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"203.0.113.5","flags":[]},
+         {"type":"local","dst":"192.0.2.1","dev":"bridge1","table":"local","protocol":"kernel","scope":"host","prefsrc":"192.0.2.1","flags":[]},
+         {"type":"local","dst":"198.51.100.1","dev":"bridge2","table":"local","protocol":"kernel","scope":"host","prefsrc":"198.51.100.1","flags":[]},
+         {"type":"local","dst":"127.0.0.1","dev":"lo","table":"local","protocol":"kernel","scope":"host","prefsrc":"127.0.0.1","flags":[]}]
+        """;
+
+    /// <summary>The audit with the host's routes read whole (live mode, a bundle, --routes): its addresses are known.</summary>
+    private static AuditReport WithRoutes(string dump)
+    {
+        var table = RouteListReader.Read(Routes, "routes.json");
+        Assert.Empty(table.Diagnostics);
+        return Auditor.Run(Context(dump, view: EngineView.TwoBridges()) with { Routes = table.Value });
+    }
+
+    private static void RepliesDieIn(AuditReport report, string dropped, string chain, string rule)
+    {
+        Assert.Equal(dropped, Bridge1(report).RepliesDropped);
+        var oneWay = Assert.Single(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped && f.Networks.Contains("bridge1"));
+        Assert.Contains(oneWay.Evidence, e => e.Chain == chain && e.Text.Contains(rule, StringComparison.Ordinal) && e.Role == "drops the container's replies");
+    }
+
+    [Fact]
+    public void A_raw_prerouting_drop_of_the_host_address_kills_the_replies_as_they_arrive_before_conntrack_undoes_the_masquerade()
+    {
+        // The replies arrive addressed to 203.0.113.5, eth0's address MASQUERADE gave them, from the remote's port 443.
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString());
+
+        RepliesDieIn(report, "tcp/443", "PREROUTING", "-d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP");
+    }
+
+    [Fact]
+    public void A_mangle_prerouting_drop_of_everything_established_in_on_the_uplink_kills_every_reply()
+    {
+        // eth0, named, is the host's only way out: every connection leaves by it and gets eth0's address.
+        var dump = new DockerHost().ToString() + """
+            *mangle
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -i eth0 -m conntrack --ctstate ESTABLISHED -j DROP
+            COMMIT
+
+            """;
+        var report = WithRoutes(dump);
+
+        EveryReplyDies(report, e => e.Table == "mangle" && e.Text.Contains("-i eth0 -m conntrack --ctstate ESTABLISHED -j DROP", StringComparison.Ordinal));
+        // An ACCEPT in FORWARD comes too late for a drop before conntrack undoes the NAT: only removing it helps.
+        var oneWay = Assert.Single(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped && f.Networks.Contains("bridge1"));
+        Assert.EndsWith("no connection out completes (one-way). Remove the rule that drops the replies (evidence): it meets them as they arrive, addressed to the host, before conntrack undoes the NAT.", oneWay.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_raw_prerouting_drop_of_the_container_address_never_meets_a_masqueraded_reply()
+    {
+        // Docker 28's own shape, without the bridge exception: the replies arrive to the host's address.
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 192.0.2.2/32 -j DROP").ToString());
+
+        Assert.Null(Bridge1(report).RepliesDropped);
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped);
+    }
+
+    [Fact]
+    public void Without_the_host_addresses_a_drop_of_one_address_is_not_called_a_drop_of_the_replies()
+    {
+        // MASQUERADE may give any address the host has: the replies to the others come back.
+        var report = Report(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString(), view: EngineView.TwoBridges());
+
+        Assert.Null(Bridge1(report).RepliesDropped);
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped);
+    }
+
+    [Fact]
+    public void Without_the_host_addresses_a_raw_drop_of_every_address_kills_the_replies()
+    {
+        var report = Report(new DockerHost(Raw: "-A PREROUTING -p tcp -m tcp --sport 443 -j DROP").ToString(), view: EngineView.TwoBridges());
+
+        RepliesDieIn(report, "tcp/443", "PREROUTING", "-p tcp -m tcp --sport 443 -j DROP");
+    }
+
+    [Fact]
+    public void An_explicit_snat_gives_its_address_whatever_the_host_addresses()
+    {
+        var dump = new DockerHost(Raw: "-A PREROUTING -d 203.0.113.9/32 -p tcp -m tcp --sport 443 -j DROP").ToString()
+            .Replace("-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE", "-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j SNAT --to-source 203.0.113.9", StringComparison.Ordinal);
+        var report = Report(dump, view: EngineView.TwoBridges());
+
+        RepliesDieIn(report, "tcp/443", "PREROUTING", "-d 203.0.113.9/32 -p tcp -m tcp --sport 443 -j DROP");
     }
 
     private static AddressMask Mask(string text) => AddressMask.TryParse(text, IpFamily.V4, out var mask) ? mask! : throw new ArgumentException(text);

@@ -24,6 +24,9 @@ public sealed class NatStatesKernelTests
     private static void Guard(NftHost host, string rule) => Processes.Run("ip", ["netns", "exec", host.Host, "iptables-restore", "--noflush"],
         stdin: $"*filter\n:FORWARD ACCEPT [0:0]\n{rule}\nCOMMIT\n").EnsureOk();
 
+    private static void RawGuard(NftHost host, string rule) => Processes.Run("ip", ["netns", "exec", host.Host, "iptables-restore", "--noflush"],
+        stdin: $"*raw\n:PREROUTING ACCEPT [0:0]\n{rule}\nCOMMIT\n").EnsureOk();
+
     /// <summary>What a listener on <paramref name="port"/> in <paramref name="to"/> receives when <paramref name="from"/> sends "hello" to the address.</summary>
     private static string Received(NftHost host, string from, string to, string address, int port)
     {
@@ -81,5 +84,26 @@ public sealed class NatStatesKernelTests
         var audit = Audit(host);
         Assert.True(Key(Masquerade(audit), "later_dropped") == "all" && Key(Masquerade(audit), "replies_dropped") is null, Masquerade(audit).ToString());
         Assert.True(Key(Port(audit), "later_dropped") is null && Key(Port(audit), "replies_dropped") is null, Port(audit).ToString());
+    }
+
+    [KernelFact]
+    public void A_raw_prerouting_drop_of_the_host_address_kills_the_masqueraded_replies_and_one_of_the_container_address_does_not_as_the_audit_says()
+    {
+        using var host = Host();
+        Assert.Equal("hello", Received(host, "db", "out", Outside, 7000));
+
+        // db's connection out leaves as 203.0.113.1 (eth0's address): raw PREROUTING sees the replies
+        // addressed to it, before conntrack undoes the MASQUERADE at nat's hook. A drop of db's own
+        // address there never meets them.
+        RawGuard(host, $"-A PREROUTING -d {NftHost.Db}/32 -j DROP");
+        Assert.Equal("hello", Received(host, "db", "out", Outside, 7000));
+        var spared = Audit(host);
+        Assert.True(Key(Masquerade(spared), "replies_dropped") is null, Masquerade(spared).ToString());
+
+        RawGuard(host, $"-A PREROUTING -d {NftHost.HostAddress}/32 -p tcp -m tcp --sport 7000 -j DROP");
+        // The SYN,ACK from port 7000 dies in raw: the connection never completes, nothing arrives.
+        Assert.Equal("", Received(host, "db", "out", Outside, 7000));
+        var audit = Audit(host);
+        Assert.True(Key(Masquerade(audit), "replies_dropped") == "tcp/7000", Masquerade(audit).ToString());
     }
 }

@@ -136,7 +136,7 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         b[Dimension.Src].Cardinality == 1 && b[Dimension.Src].Equals(b[Dimension.Dst]);
 
     /// <summary>The last SNAT or MASQUERADE on the region's way: the one that NATed it (nat decides once).</summary>
-    private static (ResponsibleRule Rule, Target Target)? NatRule(ReachRegion region, AuditInputs inputs) =>
+    internal static (ResponsibleRule Rule, Target Target)? NatRule(ReachRegion region, AuditInputs inputs) =>
         region.Rules.Reverse().Select(r => (Rule: r, Target: PortReach.SourceOf(inputs.Ruleset, r)?.Target))
             .Where(x => x.Target is SnatTarget or MasqueradeTarget).Select(x => ((ResponsibleRule, Target)?)(x.Rule, x.Target!)).FirstOrDefault();
 

@@ -26,6 +26,9 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
     /// <summary>The connections out whose replies come back but whose later packets die: <c>all</c>, or those in words; null when none.</summary>
     public string? LaterDropped { get; init; }
 
+    /// <summary>Some reply dies as it arrives, before conntrack undoes the NAT (raw or mangle PREROUTING): no ACCEPT in FORWARD saves it.</summary>
+    public bool DroppedBeforeNat { get; init; }
+
     /// <summary>The rules that drop the later packets.</summary>
     public ImmutableArray<Evidence> LaterEvidence { get; init; } = [];
 
@@ -47,27 +50,37 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
             .With(Dimension.In, space.Interfaces.Matching(new InterfacePattern(n.Bridge)))
             .With(Dimension.Src, sources)
             .With(Dimension.Dst, outside)));
+        // No connection leaves by an interface no device of the host stands for (when its devices are known).
+        var masquerade = MasqueradeSources.Of(space, inputs);
+        if (masquerade.Known) requests = requests.Intersect(space.Whole().With(Dimension.Out, masquerade.Phantom().Complement(space.MaxOf(Dimension.Out))));
+        if (requests.IsEmpty) return Returned;
         // Every reply and later packet of a masqueraded connection is SNAT (conntrack's virtual state):
         // each connection's, from the NAT its way out took.
         var nat = ConnectionNat.Cut(requests, passes);
         var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box), x.Nat))]);
         // The replies and the requests' later packets asked in one verdict walk: most hosts accept both.
         var accepted = passes.Accepted(replies.Union(new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))])));
+        // Asked de-NATed for the chains after nat's PREROUTING; as they arrive for those before it.
         var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true, accepted: accepted);
+        var (arriving, arrivingEvidence) = ArrivingReplies.Of(requests, masquerade, passes, inputs);
         // Back to the connections: a dead reply names the container, the remote end and both ports.
-        var dying = dead.IsEmpty ? PacketSet.Empty : new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
+        var dying = dead.IsEmpty ? arriving : new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
                 .With(Dimension.Src, r[Dimension.Src].Intersect(d[Dimension.Dst]))
                 .With(Dimension.Dst, r[Dimension.Dst].Intersect(d[Dimension.Src]))
                 .With(Dimension.Proto, r[Dimension.Proto].Intersect(d[Dimension.Proto]))
                 .With(Dimension.Sport, r[Dimension.Sport].Intersect(d[Dimension.Dport]))
                 .With(Dimension.Dport, r[Dimension.Dport].Intersect(d[Dimension.Sport]))
                 .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.In]))))
-            .Where(b => !b.IsEmpty)]);
+            .Where(b => !b.IsEmpty)]).Union(arriving);
+        evidence = [.. evidence.Concat(arrivingEvidence).Distinct()];
         var returning = dying.IsEmpty ? requests : requests.Subtract(dying);
         var (laterDropped, laterEvidence) = Later(returning, nat, sources, outside, passes, inputs, accepted);
         if (dying.IsEmpty) return Returned with { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
         var all = returning.IsEmpty;
-        return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence) { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
+        return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence)
+        {
+            LaterDropped = laterDropped, LaterEvidence = laterEvidence, DroppedBeforeNat = !arriving.IsEmpty,
+        };
     }
 
     /// <summary>

@@ -64,10 +64,13 @@ public sealed class MasqueradeCheck : IAuditCheck
                     $"{prefix}{name} is {(n.Internal ? "internal" : "not meant to be masqueraded")}, but its outbound traffic is NATed. Remove the NAT rule (evidence).",
                     [name], evidence: f.MasqueradeEvidence);
             // NATed on the way out, and the answers dropped on the way back (oracle F35): one-way.
+            // A drop in raw or mangle PREROUTING meets the replies before conntrack undoes the NAT: no ACCEPT in FORWARD saves them.
             if (leaves && f.Replies.Dropped is { } dropped)
                 yield return Finding.Of(FindingCodes.MasqueradedRepliesDropped,
                     dropped == "all"
-                        ? $"{prefix}{name}'s outbound traffic is NATed, but the filter drops every reply to its containers: no connection out completes (one-way). Remove the rule that drops the replies (evidence), or accept them before it (-o {f.Network.Bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
+                        ? $"{prefix}{name}'s outbound traffic is NATed, but the filter drops every reply to its containers: no connection out completes (one-way). " + (f.Replies.DroppedBeforeNat
+                            ? "Remove the rule that drops the replies (evidence): it meets them as they arrive, addressed to the host, before conntrack undoes the NAT."
+                            : $"Remove the rule that drops the replies (evidence), or accept them before it (-o {f.Network.Bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT).")
                         : $"{prefix}{name}'s outbound traffic is NATed, but the filter drops the replies to its connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
                     [name], evidence: f.Replies.Evidence);
             // The replies come back but the later packets out die (oracle F38): no data follows the handshake.
