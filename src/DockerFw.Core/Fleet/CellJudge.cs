@@ -111,17 +111,34 @@ public static class CellJudge
         }
 
         var back = (masqueraded ? cell.MasqueradedReplyWay : cell.ReplyWay)!;
+        if (ReplySight.Receiver(cell.Receiver, cell.Way, back) is var requestsSeen && requestsSeen != true)
+        {
+            yield return reached with { Outcome = CellOutcome.Uncertain, Reason = ReplySight.ReceiverWhy(cell.Receiver, cell.Way, back, requestsSeen) };
+            yield break;
+        }
+
         var to = masqueraded ? IntervalSet.Single(cell.Way.MasqueradeSource!.Value) : null;
         // The connection in its order: the replies' way back, then the requests' later packets.
         LegKey[] keys = masqueraded
             ? [LegKey.ReceiverReplyMasqueraded, LegKey.ReceiverReplyOutputMasqueraded, LegKey.SenderReplyInputMasqueraded, LegKey.SenderReplyMasqueraded, LegKey.SenderLaterMasqueraded, LegKey.ReceiverLaterMasqueraded]
             : [LegKey.ReceiverReply, LegKey.ReceiverReplyOutput, LegKey.SenderReplyInput, LegKey.SenderReply, LegKey.SenderLater, LegKey.ReceiverLater];
         var open = reached.Packets;
+        // Whether the sender's conntrack sees the replies (ReplySight): where not, no rule of its meets
+        // them and its later packets were asked as an unreplied connection's; where not known, either.
+        var replied = ReplySight.Sender(cell.Sender, cell.Way, back);
+        var unseen = replied == true ? null : ReplySight.SenderWhy(cell.Sender, cell.Receiver, back, replied);
         foreach (var key in keys)
         {
             var outer = key is LegKey.ReceiverReplyOutput or LegKey.ReceiverReplyOutputMasqueraded or LegKey.SenderReplyInput or LegKey.SenderReplyInputMasqueraded;
             if (outer && back.Outer is null) continue;
-            if (legs(key) is not { } leg)
+            var senderReplies = key is LegKey.SenderReply or LegKey.SenderReplyMasqueraded;
+            if (senderReplies && replied == false) continue;
+            var leg = legs(key);
+            if (leg is not null && replied is null && senderReplies) leg = EitherLeg.IfSeen(leg, unseen!);
+            if (leg is not null && replied is null && key is LegKey.SenderLater or LegKey.SenderLaterMasqueraded)
+                leg = legs(masqueraded ? LegKey.SenderLaterUnrepliedMasqueraded : LegKey.SenderLaterUnreplied) is { } unreplied
+                    ? EitherLeg.Of(leg, "if it sees them", unreplied, "if not", unseen!) : null;
+            if (leg is null)
             {
                 yield return reached with { Outcome = CellOutcome.Uncertain, Packets = open, Reason = "the way of the replies was not judged on both hosts" };
                 yield break;
@@ -170,7 +187,7 @@ public static class CellJudge
                     Decisions = reached.Decisions.Add(decision),
                     Reason = piece.Verdict == ReachVerdict.Maybe
                         ? piece.Doubt ?? $"the rules of {leg.Host} cannot decide the {(later ? "connections' later packets" : "replies")}"
-                        : later ? $"{leg.Host} drops the connections' later packets ({Leg.StageName(leg.Stage)})"
+                        : later ? $"{leg.Host} drops the connections' later packets ({Leg.StageName(leg.Stage)}){(replied == false && leg.Stage == LegStage.SenderLater ? $": {unseen}" : "")}"
                         : $"{leg.Host} drops the replies ({Leg.StageName(leg.Stage)})",
                 };
                 open = open.Subtract(requests);

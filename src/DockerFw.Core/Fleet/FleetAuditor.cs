@@ -91,6 +91,11 @@ public static class FleetAuditor
                         var (what, them) = last.Stage is LegStage.SenderLater or LegStage.ReceiverLater
                             ? ($"lets the connections of {Part().PacketsText} open but drops their later packets (ESTABLISHED)", "them")
                             : ($"drops the replies of {Part().PacketsText}", "the replies");
+                        // Later packets of connections the sender's conntrack never saw answered (ReplySight): not ESTABLISHED there.
+                        if (last.Stage == LegStage.SenderLater && ReplySight.Sender(spec.Sender, way, Back(spec, Part().Nat is not null)) is var replied && replied != true)
+                            return $"{spec.From} -> {spec.To}: {last.Host} lets the connections of {Part().PacketsText} open but drops their later packets, so no connection is made (decided by {last.Rule}): "
+                                + $"{ReplySight.SenderWhy(spec.Sender, spec.Receiver, Back(spec, Part().Nat is not null)!, replied)}; let {last.Host}'s conntrack see the replies "
+                                + $"(sysctl net.bridge.bridge-nf-call-iptables=1 on {last.Host}), or route {spec.Receiver.Name}'s replies to {Range(spec.Sources)} back through {last.Host} as the requests came";
                         return $"{spec.From} -> {spec.To}: {last.Host} {what}, so no connection is made (decided by {last.Rule}); let {them} through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
                     }, () => [Last()]);
                     break;

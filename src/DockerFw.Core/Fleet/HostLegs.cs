@@ -34,6 +34,13 @@ public enum LegKey
 
     /// <summary>The sender's later packets of connections it masqueraded: ESTABLISHED,SNAT (oracle F45).</summary>
     SenderLaterMasqueraded,
+
+    /// <summary>
+    /// The sender's later packets as an unreplied connection's (<see cref="ReplySight"/>), asked besides
+    /// <see cref="SenderLater"/> where whether its conntrack sees the replies is not known.
+    /// </summary>
+    SenderLaterUnreplied,
+    SenderLaterUnrepliedMasqueraded,
 }
 
 /// <summary>
@@ -70,7 +77,8 @@ public static class HostLegs
     public static Func<LegKey, Leg?> Of(CellSpec cell, IReadOnlyDictionary<string, LegAnswers> answers) => key =>
     {
         var host = key is LegKey.SenderForward or LegKey.SenderOutput or LegKey.SenderReplyInput or LegKey.SenderReplyInputMasqueraded
-            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded or LegKey.SenderLater or LegKey.SenderLaterMasqueraded ? cell.Sender.Name : cell.Receiver.Name;
+            or LegKey.SenderReply or LegKey.SenderReplyMasqueraded or LegKey.SenderLater or LegKey.SenderLaterMasqueraded
+            or LegKey.SenderLaterUnreplied or LegKey.SenderLaterUnrepliedMasqueraded ? cell.Sender.Name : cell.Receiver.Name;
         if (!answers.TryGetValue(host, out var walks)) return null;
         foreach (var (k, request) in Requests(cell, host))
             if (k == key) return walks.Cut(request);

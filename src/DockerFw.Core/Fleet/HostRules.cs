@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
@@ -25,7 +26,11 @@ public sealed class HostRules
         var devices = host.Links.Select(l => l.Name).Concat(bridges).Distinct().Select(n => new InterfacePattern(n));
         var rules = SymbolicRuleset.Compile(ruleset, devices, new EvaluationContext { Addresses = host.Host.Addresses, IpSets = host.Host.IpSets.Members });
         _rules = host.Host.Settings.Forwarding(IpFamily.V4) == false ? rules.WithoutForwarding(bridges) : rules;
+        _tracker = host.Host.Settings.HasTracker;
     }
+
+    // Whether the kernel has conntrack's own tracker of a protocol (DCCP's, SCTP's): null when not known.
+    private readonly Func<int, bool?> _tracker;
 
     public string Name { get; }
 
@@ -34,14 +39,20 @@ public sealed class HostRules
     /// opening ones). <paramref name="seenAs"/>: the source set the leg's answer speaks
     /// for when the host sees the packets with a NATed source (a receiver after the sender's MASQUERADE).
     /// </summary>
+    /// <param name="unreplied">
+    /// The requests' later packets of connections whose replies the host's conntrack never sees
+    /// (<see cref="ReplySight"/>, oracle F46): asked as <see cref="LaterPackets.Unconfirmed(Box, ConntrackStates, IntervalSet)"/>
+    /// gives them for the leg's openings (TCP's INVALID, the rest NEW with the connection's virtual
+    /// states of <paramref name="state"/>), not in <paramref name="state"/>.
+    /// </param>
     public Leg Judge(LegStage stage, PacketPath path, string? inDevice, string? outDevice, IntervalSet sources, IntervalSet destinations,
-        ConntrackStates state, int? protocol = null, int? port = null, IntervalSet? seenAs = null)
+        ConntrackStates state, int? protocol = null, int? port = null, IntervalSet? seenAs = null, bool unreplied = false)
     {
         var space = _rules.Space;
         // A NATed connection's packets after its first carry conntrack's virtual states (oracle F45),
         // which no question's states hold: asked in the base state, then given them.
         var nat = state & (ConntrackStates.Snat | ConntrackStates.Dnat);
-        state &= ~nat;
+        state = unreplied ? ConntrackStates.New : state & ~nat;
         var box = space.Whole()
             .With(Dimension.Src, sources).With(Dimension.Dst, destinations)
             .With(Dimension.State, RuleCompiler.States(state));
@@ -52,7 +63,28 @@ public sealed class HostRules
         // What the leg means (a connection): its opening packets, not every NEW one.
         // In the leg's state: NEW ICMP is its queries alone (IcmpStates).
         var query = LegPackets.Of(new ReachQuery(path) { State = state }.ToPacketSet(space).Intersect(box), state);
+        if (unreplied) return Unreplied(stage, path, query, nat, seenAs);
         if (nat != ConntrackStates.None) query = new PacketSet([.. query.Boxes.Select(b => Audit.Analysis.ConnectionNat.Established(b, nat))]);
+        return Walked(stage, path, query, seenAs);
+    }
+
+    /// <summary>
+    /// The later packets of <paramref name="openings"/> when the connection saw no reply here: by the
+    /// kernel's trackers (<see cref="LaterPackets.InvalidWhenUnreplied"/>); where the bundle does not say
+    /// whether it tracks DCCP and SCTP itself, either fate (<see cref="EitherLeg"/>).
+    /// </summary>
+    private Leg Unreplied(LegStage stage, PacketPath path, PacketSet openings, ConntrackStates nat, IntervalSet? seenAs)
+    {
+        Leg With(IntervalSet invalid) => Walked(stage, path, new PacketSet([.. openings.Boxes.SelectMany(b => LaterPackets.Unconfirmed(b, nat, invalid))]), seenAs);
+        var (sure, maybe) = LaterPackets.InvalidWhenUnreplied(_tracker);
+        var surely = With(sure);
+        return openings.Boxes.All(b => b[Dimension.Proto].Intersect(maybe).IsEmpty) ? surely
+            : EitherLeg.Of(With(sure.Union(maybe)), "if it tracks them itself", surely, "if it tracks them generically",
+                $"whether {Name}'s kernel has conntrack's own DCCP and SCTP trackers is not known (its bundle holds no conntrack sysctls)");
+    }
+
+    private Leg Walked(LegStage stage, PacketPath path, PacketSet query, IntervalSet? seenAs)
+    {
         var result = SymbolicEngine.Reach(_rules, path, query);
         var pieces = result.Regions.Select(r =>
         {

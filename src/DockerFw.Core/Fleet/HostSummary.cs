@@ -66,6 +66,7 @@ public sealed record HostSummary(
             Swarm = view.Swarm,
             Weave = Audit.Fabric.WeaveConfig.Infer(host.Host.RulesetOrEmpty(IpFamily.V4)) is not null
                 || host.Links.Any(l => l is { Name: Audit.Fabric.WeaveConfig.Bridge, Kind: "bridge" }),
+            Settings = host.Host.Settings,
         };
     }
 
@@ -88,6 +89,12 @@ public sealed record HostSummary(
 
     /// <summary>Whether the host runs Weave Net's router: its chains are in the rules, or its bridge among the links.</summary>
     public bool Weave { get; init; }
+
+    /// <summary>
+    /// The host's kernel settings as its bundle recorded them (sysctls.txt): whether its conntrack sees
+    /// frames switched on a bridge (<see cref="ReplySight"/>); unknown settings stay null.
+    /// </summary>
+    public Audit.HostSettings Settings { get; init; } = Audit.HostSettings.Unknown;
 
     /// <summary>Whether an address is one of this host's own.</summary>
     public bool Owns(UInt128 address) => Index.Of(this).ByAddress.ContainsKey(address);

@@ -14,9 +14,12 @@ public sealed record LegRequest(LegGroup Group, IntervalSet Sources, IntervalSet
 /// <summary>
 /// Legs that differ only in their addresses: one symbolic walk serves them all. <paramref name="State"/>:
 /// the packets' conntrack state, NEW for a connection's opening packets, ESTABLISHED for its replies.
+/// <paramref name="Unreplied"/>: the requests' later packets of connections whose replies this host's
+/// conntrack never sees (<see cref="ReplySight"/>): asked as conntrack gives them (<see cref="HostRules.Judge"/>),
+/// only the virtual states of <paramref name="State"/> kept.
 /// </summary>
 public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? In, string? Out, int? Protocol, int? Port, bool Masqueraded,
-    ConntrackStates State = ConntrackStates.New)
+    ConntrackStates State = ConntrackStates.New, bool Unreplied = false)
 {
     /// <summary>
     /// What the group's walk depends on: not its stage, which only names the leg, nor whether its
@@ -24,11 +27,11 @@ public readonly record struct LegGroup(LegStage Stage, PacketPath Path, string? 
     /// A receiver's replies out of a bridge and a sender's later packets out of it, or a sender's
     /// replies into a bridge and a receiver's later packets into it, are one walk.
     /// </summary>
-    internal WalkKey Walk => new(Path, In, Out, Protocol, Port, State);
+    internal WalkKey Walk => new(Path, In, Out, Protocol, Port, State, Unreplied);
 }
 
 /// <summary>The packets one symbolic walk of a host's rules asks about, but for their addresses.</summary>
-internal readonly record struct WalkKey(PacketPath Path, string? In, string? Out, int? Protocol, int? Port, ConntrackStates State);
+internal readonly record struct WalkKey(PacketPath Path, string? In, string? Out, int? Protocol, int? Port, ConntrackStates State, bool Unreplied);
 
 /// <summary>
 /// The legs one host judges, asked together: legs that differ only in their addresses (a sender's
@@ -56,7 +59,7 @@ internal sealed class LegBatch(HostRules rules)
     public LegAnswers Judge() => new(_groups.ToDictionary(g => g.Key, g =>
     {
         var (sources, destinations) = (IntervalSet.FromRanges(g.Value.Sources), IntervalSet.FromRanges(g.Value.Destinations));
-        return new LegAnswers.Walk(rules.Judge(g.Value.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, g.Key.State, g.Key.Protocol, g.Key.Port),
+        return new LegAnswers.Walk(rules.Judge(g.Value.Stage, g.Key.Path, g.Key.In, g.Key.Out, sources, destinations, g.Key.State, g.Key.Protocol, g.Key.Port, unreplied: g.Key.Unreplied),
             sources, destinations);
     }));
 }

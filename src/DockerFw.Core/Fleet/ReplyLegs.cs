@@ -14,7 +14,9 @@ namespace DockerFw.Core.Fleet;
 /// ESTABLISHED (the opening created the connection on both hosts) and skip nat; they go to the
 /// source the receiver saw: the container's, or the sender's own address where it masqueraded
 /// (conntrack gives the container's back in the sender's PREROUTING, before its FORWARD). On the
-/// sender a masqueraded connection's replies and later packets are ESTABLISHED,SNAT.
+/// sender a masqueraded connection's replies and later packets are ESTABLISHED,SNAT. Where the replies
+/// come back switched into the sender's bridge past its conntrack (<see cref="ReplySight"/>), its later
+/// packets are those of an unreplied connection, and none of its rules meets the replies.
 /// </summary>
 internal static class ReplyLegs
 {
@@ -24,13 +26,20 @@ internal static class ReplyLegs
         UnderlayWay way, Func<bool, UnderlayWay?> back, string host)
     {
         if (!way.Reaches || way.PeerInDevice is null || (host != sender.Name && host != receiver.Name)) yield break;
-        // The requests' later packets (the handshake's ACK, the data): ESTABLISHED, the same way as the opening.
+        // The requests' later packets (the handshake's ACK, the data): ESTABLISHED, the same way as the
+        // opening; where the sender's conntrack does not see the replies (ReplySight), as it gives them
+        // unreplied; where that is not known, both.
         if (host == sender.Name && way.OutDevice is { } outOfSender)
-        {
-            yield return (LegKey.SenderLater, new(new(LegStage.SenderLater, PacketPath.Forward, senderBridge, outOfSender, null, null, false, ConntrackStates.Established), sources, destinations));
-            if (way.MasqueradeSource is not null)
-                yield return (LegKey.SenderLaterMasqueraded, new(new(LegStage.SenderLater, PacketPath.Forward, senderBridge, outOfSender, null, null, false, Masqueraded), sources, destinations));
-        }
+            foreach (var masqueraded in way.MasqueradeSource is null ? [false] : new[] { false, true })
+            {
+                var states = masqueraded ? Masqueraded : ConntrackStates.Established;
+                LegRequest Later(bool unreplied) => new(new(LegStage.SenderLater, PacketPath.Forward, senderBridge, outOfSender, null, null, false, states, unreplied), sources, destinations);
+                var seen = ReplySight.Sender(sender, way, back(masqueraded));
+                if (seen != false) yield return (masqueraded ? LegKey.SenderLaterMasqueraded : LegKey.SenderLater, Later(false));
+                if (seen != true)
+                    yield return (seen is null ? masqueraded ? LegKey.SenderLaterUnrepliedMasqueraded : LegKey.SenderLaterUnreplied
+                        : masqueraded ? LegKey.SenderLaterMasqueraded : LegKey.SenderLater, Later(true));
+            }
 
         if (host == receiver.Name)
         {
@@ -60,6 +69,8 @@ internal static class ReplyLegs
                     yield return (masqueraded ? LegKey.SenderReplyInputMasqueraded : LegKey.SenderReplyInput,
                         new(new(LegStage.SenderReplyInput, PacketPath.Input, sender.InterfaceOf(outer.Destination), null, outer.Protocol, outer.Port, false, outer.State),
                             IntervalSet.Single(outer.Source), IntervalSet.Single(outer.Destination)));
+                // Replies switched into the sender's bridge past its iptables meet none of its rules.
+                if (ReplySight.Sender(sender, way, replies) == false) continue;
                 yield return (masqueraded ? LegKey.SenderReplyMasqueraded : LegKey.SenderReply,
                     new(new(LegStage.SenderReply, PacketPath.Forward, inDevice, senderBridge, null, null, false, masqueraded ? Masqueraded : ConntrackStates.Established), destinations, sources));
             }

@@ -56,6 +56,10 @@ internal static class WideLegs
                     yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Established), Addresses(host, n), Every);
                     yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Masqueraded), Addresses(host, n), Every);
                     yield return new(new(LegStage.ReceiverReply, PacketPath.Forward, n.Bridge, device, null, null, false, Established), Addresses(host, n), senders);
+                    // Routed out of a segment, whose peer may answer by switching the replies into it past this host's conntrack (ReplySight).
+                    if (device == n.Bridge || !segments.Contains(n.Bridge) || host.Settings.BridgedTrafficFiltered(n.Bridge) == true) continue;
+                    yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Established, Unreplied: true), Addresses(host, n), Every);
+                    yield return new(new(LegStage.SenderLater, PacketPath.Forward, n.Bridge, device, null, null, false, Masqueraded, Unreplied: true), Addresses(host, n), Every);
                 }
 
             foreach (var tunnel in tunnels)

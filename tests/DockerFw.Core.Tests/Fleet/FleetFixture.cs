@@ -14,8 +14,8 @@ namespace DockerFw.Core.Tests.Fleet;
 /// <summary>
 /// Hosts of a fleet read from fixture directories (Fixtures/SCENARIO/HOST): the files a capture
 /// bundle holds and fleet reads (iptables-save.txt, ip-route-v4.json, ip-link.json) and Docker's view
-/// (docker.json, as docker inspect prints it). A test may edit a file's text on the way in to tamper
-/// with one host; the host's addresses are those its routes' table local lists, as live mode reads them.
+/// (docker.json, as docker inspect prints it), and the kernel settings a test gives (<see cref="Sysctl"/>).
+/// A test may edit a file's text on the way in to tamper with one host; the host's addresses are those its routes' table local lists, as live mode reads them.
 /// </summary>
 internal static class FleetFixture
 {
@@ -26,8 +26,9 @@ internal static class FleetFixture
 
     public static FleetHost Host(string scenario, string name, params Tamper[] tampers)
     {
+        // A file the fixture lacks (sysctls.txt) starts empty.
         string Text(string file) => tampers.Where(t => t.Host == name && t.File == file)
-            .Aggregate(System.IO.File.ReadAllText(Path.Combine(Root, scenario, name, file)), (text, t) => t.Edit(text));
+            .Aggregate(System.IO.File.Exists(Path.Combine(Root, scenario, name, file)) ? System.IO.File.ReadAllText(Path.Combine(Root, scenario, name, file)) : "", (text, t) => t.Edit(text));
         var rules = IptablesSaveReader.Read(Text("iptables-save.txt"), $"{name}/iptables-save.txt");
         Assert.True(rules.Succeeded, string.Join("\n", rules.Diagnostics));
         var docker = DockerInspectReader.Read(Text("docker.json"), $"{name}/docker.json");
@@ -36,8 +37,9 @@ internal static class FleetFixture
         Assert.True(routes.Succeeded, string.Join("\n", routes.Diagnostics));
         var (links, problem) = LinkListReader.Read(Text("ip-link.json"));
         Assert.Null(problem);
-        var host = new LoadedHost([rules.Value!], null, docker.Value!, DockerViewOrigin.Engine,
-            HostSettings.Unknown.With("net.ipv4.ip_forward", "1"), [], [])
+        var settings = Text("sysctls.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2)
+            .Aggregate(HostSettings.Unknown.With("net.ipv4.ip_forward", "1"), (s, kv) => s.With(kv[0].Trim(), kv[1]));
+        var host = new LoadedHost([rules.Value!], null, docker.Value!, DockerViewOrigin.Engine, settings, [], [])
         {
             Addresses = routes.Value!.LocalAddresses(),
             Routes = routes.Value!,
@@ -67,6 +69,9 @@ internal static class FleetFixture
         var commit = text.IndexOf("COMMIT\n", start, StringComparison.Ordinal);
         return text.Insert(commit, line + "\n");
     });
+
+    /// <summary>A kernel setting of one host, as its bundle's sysctls.txt records it (the fixtures record none: every setting but ip_forward unknown).</summary>
+    public static Tamper Sysctl(string host, string key, string value) => new(host, "sysctls.txt", text => text + $"{key}={value}\n");
 
     public static Tamper Replace(string host, string file, string from, string to) => new(host, file, text =>
     {

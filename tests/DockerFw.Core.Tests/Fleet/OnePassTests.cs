@@ -25,6 +25,8 @@ public sealed class OnePassTests
         { "routed", "both hosts on 172.17.0.0/16", 1 },
         { "routed", "a masquerades and b lets in any source", 1 },
         { "gre", "a's tunnel leads to an address of no host", 1 },
+        { "routed", "b answers a through a gretap port past a's conntrack, which drops INVALID", 1 },
+        { "routed", "b answers a through a gretap port, br_netfilter not recorded", 1 },
         // Each host's first walks take the peer's VXLAN to come to its own tunnel's port: a sends to 4789, b to 8472, so both are read again.
         { "gre", "vxlan tunnels whose ports differ", 2 },
     };
@@ -76,6 +78,10 @@ public sealed class OnePassTests
             Without("a", "-A POSTROUTING -s 10.103.100.0/24 -d 10.103.200.0/24 -j RETURN"),
             Replace("b", "iptables-save.txt", "-A DOCKER-USER -s 10.103.100.0/24 -i under0 -o docker0 -j ACCEPT", "-A DOCKER-USER -i under0 -o docker0 -j ACCEPT"),
         ],
+        "b answers a through a gretap port past a's conntrack, which drops INVALID" => FleetAsymmetricReplyTests.Asymmetric(
+            Sysctl("a", "net.bridge.bridge-nf-call-iptables", "0"), Replace("a", "iptables-save.txt", "-A FORWARD -j DOCKER-USER", "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n-A FORWARD -j DOCKER-USER")),
+        "b answers a through a gretap port, br_netfilter not recorded" => FleetAsymmetricReplyTests.Asymmetric(
+            Replace("a", "iptables-save.txt", "-A FORWARD -j DOCKER-USER", "-A FORWARD -m conntrack --ctstate INVALID -j DROP\n-A FORWARD -j DOCKER-USER")),
         "a's tunnel leads to an address of no host" => [new("a", "ip-link.json", t => t.Replace("\"remote\": \"192.168.77.2\"", "\"remote\": \"192.168.77.254\""))],
         "vxlan tunnels whose ports differ" =>
         [
