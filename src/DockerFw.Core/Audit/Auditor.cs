@@ -18,6 +18,9 @@ public static class Auditor
         var notices = ImmutableArray.CreateBuilder<string>();
         if (analysis.Inputs.ViewInferred)
             notices.Add("view inferred from the ruleset: networks are named after their bridges, and only what Docker's rules show is known");
+        notices.AddRange(analysis.Inputs.View.InferenceDoubts);
+        // An IPv6 view of its own is inferred from ip6tables' rules; otherwise it is IPv4's, said above.
+        if (analysis.V6?.Inputs is { ViewInferred: true } v6Inputs) notices.AddRange(v6Inputs.View.InferenceDoubts.Select(d => $"IPv6: {d}"));
         if (analysis.Inputs.Host.BridgeNfCallIptables is null && analysis.Networks.Any(n => n.BridgedTrafficFiltered is null))
             notices.Add("bridge-nf-call-iptables unknown: traffic inside a bridge is judged as if br_netfilter hands it to iptables");
         if (analysis.V6 is null && !context.V6.Tables.IsEmpty)

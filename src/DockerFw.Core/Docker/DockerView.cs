@@ -12,6 +12,13 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
 {
     public static DockerView Empty { get; } = new([], []);
 
+    /// <summary>
+    /// What inferring the view from the rules could not decide (<see cref="Inferred"/>): an interface
+    /// that too few of Docker's rules for a bridge name, or a bridge that is also a masquerade's way
+    /// out. Empty for the Engine's view. The audit reports each as a notice.
+    /// </summary>
+    public ImmutableArray<string> InferenceDoubts { get; init; } = [];
+
     /// <summary>The Engine's swarm state (<c>docker info</c>), null when it was not read.</summary>
     public SwarmInfo? Swarm { get; init; }
 

@@ -8,8 +8,9 @@ namespace DockerFw.Core.Docker;
 
 /// <summary>
 /// Reconstructs the Docker networks and published ports a ruleset was written for, when no Engine
-/// data is at hand. Docker's rule templates (docs/docker-inference.md) name each bridge in the
-/// chains it owns and each subnet in its NAT or internal-network rules; that is all that can be
+/// data is at hand. Docker's rule templates (docs/docker-inference.md) name each bridge in a set of
+/// rules its layout writes for every bridge (<see cref="BridgeEvidence"/>: one rule of that shape is
+/// an admin's) and each subnet in its NAT or internal-network rules; that is all that can be
 /// known. Network names are the bridge names, and a subnet Docker never wrote stays unknown.
 /// </summary>
 public static class DockerViewInference
@@ -21,65 +22,10 @@ public static class DockerViewInference
         var filter = ruleset["filter"];
         var nat = ruleset["nat"];
         var byInterface = RulesByInterface.Of(filter, nat);
-        var bridges = BridgesOf(filter, nat, byInterface);
-        var networks = bridges.Select(b => NetworkFor(b, byInterface.Filter(b), byInterface.Nat(b))).ToImmutableArray();
+        var evidence = BridgeEvidence.Of(filter, nat, ruleset.Family);
+        var networks = evidence.Bridges.Select(b => NetworkFor(b, byInterface.Filter(b), byInterface.Nat(b))).ToImmutableArray();
         var containers = PublishedContainers(ruleset.Family, filter, nat, networks);
-        return new DockerView(networks, containers, Inferred: true);
-    }
-
-    private static IReadOnlyList<string> BridgesOf(Table? filter, Table? nat, RulesByInterface byInterface)
-    {
-        var names = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(InterfaceMatch? m)
-        {
-            if (m is not null && m.Value.Text != "lo" && seen.Add(m.Value.Text)) names.Add(m.Value.Text);
-        }
-
-        foreach (var rule in filter?.Rules ?? [])
-        {
-            var dockerOwned = RuleShape.IsDockerChain(rule.Chain);
-            var forwardToDocker = rule.Chain == "FORWARD"
-                && (rule.Target is JumpTarget { Chain: var c } && RuleShape.IsDockerChain(c)
-                    || rule.In()?.Value == rule.Out()?.Value && rule.In() is not null
-                    || rule.Matches.OfType<ConntrackStateMatch>().Any() && rule.Out() is not null && !rule.Out()!.Negated);
-            if (!dockerOwned && !forwardToDocker) continue;
-            Add(rule.In());
-            Add(rule.Out());
-        }
-
-        foreach (var rule in nat?.Rules ?? [])
-        {
-            if (rule.Chain == "DOCKER" && rule.Is(Verdict.Return)) Add(rule.In());
-            if (rule.Chain == "POSTROUTING" && rule.Target is MasqueradeTarget or SnatTarget && rule.Out() is { Negated: true } o) Add(o);
-        }
-
-        // An admin's FORWARD rule (e.g. -i eth0 -o eth0 -j ACCEPT) looks like an ICC rule: keep only
-        // interfaces that Docker also names in a chain of its own or in its NAT rules.
-        return names.Where(n => NamedByDocker(n, byInterface)).ToList();
-    }
-
-    // Every condition names the bridge as -i or -o, so only the rules that mention it are looked at.
-    private static bool NamedByDocker(string bridge, RulesByInterface byInterface) =>
-        byInterface.Filter(bridge).Any(r => (RuleShape.IsDockerChain(r.Chain) && NamesAsDocker(r, bridge)) || (r.Chain == "FORWARD" && r.JumpsTo("DOCKER") && r.Out()?.Value.Text == bridge))
-        || byInterface.Nat(bridge).Any(r => (r.Chain == "DOCKER" && r.In()?.Value.Text == bridge)
-            || (r.Chain == "POSTROUTING" && r.Target is MasqueradeTarget or SnatTarget && r.Out() is { Negated: true } o && o.Value.Text == bridge));
-
-    /// <summary>
-    /// Whether a rule of one of Docker's chains names <paramref name="bridge"/> as Docker's templates name
-    /// a bridge: in both directions (<c>! -i BR -o BR</c>, <c>-i BR ! -o BR</c>, <c>-i BR -o BR</c>, with a
-    /// published port's address and port beside), or in one with nothing but interfaces and conntrack's
-    /// state beside (<c>-o BR -j DOCKER</c>, <c>-o BR --ctstate RELATED,ESTABLISHED -j ACCEPT</c>,
-    /// <c>-i BR -j ACCEPT</c>, 17.x's <c>-i BR1 -o BR2 -j DROP</c>, an internal network's <c>! -s SUBNET -o BR
-    /// -j DROP</c>). An admin's rule in Docker's chain that
-    /// names an interface beside a port (<c>-A DOCKER-INGRESS -i eth0 -p tcp --dport 8080 -j DROP</c>) is
-    /// neither: eth0 read as a bridge made a network of it, and every question about the outside left it out.
-    /// </summary>
-    private static bool NamesAsDocker(Rule rule, string bridge)
-    {
-        var (inNamed, outNamed) = (rule.In()?.Value.Text == bridge, rule.Out()?.Value.Text == bridge);
-        return (inNamed && outNamed)
-            || ((inNamed || outNamed) && rule.Matches.All(m => m is InterfaceMatch or ConntrackStateMatch or CommentMatch or AddressMatch { Negated: true }));
+        return new DockerView(networks, containers, Inferred: true) { InferenceDoubts = evidence.Doubts };
     }
 
     /// <param name="filter">The filter rules that name <paramref name="bridge"/> as -i or -o, in order.</param>

@@ -21,7 +21,11 @@ public static class DockerViewCompletion
             // docker info alone (the swarm state) names no network: the rules do, the swarm state stays.
             return (DockerViewInference.Infer(v4) with { Swarm = given?.Swarm }, DockerViewOrigin.Rules, false);
         if (given.Networks.IsEmpty)
-            return (given with { Networks = DockerViewInference.Infer(v4).Networks }, givenOrigin, true);
+        {
+            var inferred = DockerViewInference.Infer(v4);
+            return (given with { Networks = inferred.Networks, InferenceDoubts = inferred.InferenceDoubts }, givenOrigin, true);
+        }
+
         return (given, givenOrigin, false);
     }
 }

@@ -82,6 +82,96 @@ public sealed class DockerViewInferenceTests
         Assert.Equal(("partial", "any interface but eth0"), (ingress.Verdict, ingress.Partial?.Interfaces));
     }
 
+    [Fact]
+    public void An_admins_rule_of_dockers_own_shape_in_DOCKER_FORWARD_makes_no_bridge_of_its_interface()
+    {
+        // 28.x writes DOCKER-FORWARD's -i BR -j ACCEPT for a bridge beside its replies' accept, its jump to
+        // DOCKER, its isolation stages, DOCKER's drop and nat's RETURN and masquerade: here one rule alone
+        // names eth0. Inserted first, it lets what comes in on eth0 reach docker0's containers.
+        var ruleset = Edited("moby28.5-default.iptables-save", ("-A DOCKER-FORWARD -j DOCKER-CT", "-A DOCKER-FORWARD -i eth0 -j ACCEPT"));
+
+        var view = DockerViewInference.Infer(ruleset);
+
+        Assert.Equal(["docker0"], view.Networks.Select(n => n.Bridge!));
+        Assert.Empty(view.InferenceDoubts);
+        // eth0 is the outside's: the audit sees docker0's unpublished ports reached from it.
+        var report = Audit(ruleset);
+        Assert.Equal(["docker0"], report.Networks.Select(n => n.Bridge));
+        Assert.Contains(report.Findings, f => f.Code == Core.Audit.FindingCodes.UnpublishedPortsReachable && f.Networks.Contains("docker0"));
+    }
+
+    [Theory]
+    [InlineData("-A FORWARD -j DOCKER-USER", "-A FORWARD -i eth0 ! -o eth0 -j ACCEPT")]
+    [InlineData("-A FORWARD -j DOCKER-USER", "-A FORWARD -i eth0 -o eth0 -j ACCEPT")]
+    [InlineData("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", "-A POSTROUTING -s 10.8.0.0/24 ! -o eth0 -j MASQUERADE")]
+    [InlineData("-A DOCKER -i docker0 -j RETURN", "-A DOCKER -i eth0 -j RETURN")]
+    public void An_admins_rule_of_the_shape_docker_27_writes_for_a_bridge_makes_no_bridge_of_its_interface(string before, string admin)
+    {
+        // Up to 27 Docker writes eight rules for a bridge (FORWARD's four, the two isolation stages, nat's
+        // RETURN and masquerade); one of them alone is an admin's.
+        var view = DockerViewInference.Infer(Edited("docker20.10-default.iptables-save", (before, admin)));
+
+        Assert.Equal(["docker0"], view.Networks.Select(n => n.Bridge!));
+        Assert.Empty(view.InferenceDoubts);
+    }
+
+    [Theory]
+    [InlineData("docker20.10-internal.iptables-save", "bridgeNoICC", "198.51.100.0/24", false)]
+    [InlineData("moby28.5-internal.iptables-save", "bridgeICC", "192.0.2.0/24", true)]
+    [InlineData("moby29-unit-internal-icc-false.iptables-save", "br-dummy", "192.168.0.0/24", false)]
+    public void An_internal_network_whose_two_drops_and_icc_rule_are_all_docker_writes_for_it_is_a_bridge(string dump, string bridge, string subnet, bool icc)
+    {
+        var network = DockerViewInference.Infer(Edited(dump)).NetworkByBridge(bridge);
+
+        Assert.NotNull(network);
+        Assert.Equal((true, subnet, icc), (network.Internal, network.Subnets.Single().Network.ToString(), network.EnableIcc));
+    }
+
+    [Fact]
+    public void An_interface_too_few_of_dockers_bridge_rules_name_is_read_as_outside_and_the_report_says_so()
+    {
+        // A WireGuard server's forwarding and masquerade of its clients have two of the shapes Docker
+        // writes for a bridge; Docker writes at least three for each, so wg0 is outside, with a doubt.
+        var ruleset = Edited("docker20.10-default.iptables-save",
+            ("-A FORWARD -j DOCKER-USER", "-A FORWARD -i wg0 ! -o wg0 -j ACCEPT"),
+            ("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", "-A POSTROUTING -s 10.8.0.0/24 ! -o wg0 -j MASQUERADE"));
+
+        var view = DockerViewInference.Infer(ruleset);
+
+        Assert.Equal(["docker0"], view.Networks.Select(n => n.Bridge!));
+        const string Doubt = "wg0 is read as outside Docker's networks: only 2 rules of the shapes Docker writes for a bridge name it "
+            + "('-A FORWARD -i wg0 ! -o wg0 -j ACCEPT', '-t nat -A POSTROUTING -s 10.8.0.0/24 ! -o wg0 -j MASQUERADE'), and Docker writes at least 3 for each; "
+            + "give Docker's view (--docker) if it is a bridge whose other rules are gone";
+        Assert.Equal(Doubt, Assert.Single(view.InferenceDoubts));
+        Assert.Contains(Doubt, Audit(ruleset).Notices);
+    }
+
+    [Fact]
+    public void A_bridge_that_is_also_a_masquerades_way_out_stays_a_bridge_and_the_report_says_so()
+    {
+        // An admin masquerades a VPN's clients into docker0 so that its containers answer them: docker0 is
+        // the way out of a masquerade as an uplink is, and Docker's eight rules for a bridge name it.
+        var ruleset = Edited("docker20.10-default.iptables-save",
+            ("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", "-A POSTROUTING -s 10.8.0.0/24 -o docker0 -j MASQUERADE"));
+
+        var view = DockerViewInference.Infer(ruleset);
+
+        Assert.Equal(["docker0"], view.Networks.Select(n => n.Bridge!));
+        Assert.Equal("docker0 is read as a Docker bridge (8 of Docker's rules for a bridge name it, e.g. '-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'), "
+            + "though it is also the way out of '-t nat -A POSTROUTING -s 10.8.0.0/24 -o docker0 -j MASQUERADE', as an uplink is; give Docker's view (--docker) if it is not a bridge",
+            Assert.Single(view.InferenceDoubts));
+    }
+
+    [Fact]
+    public void A_bridge_is_told_by_dockers_rules_not_by_its_name()
+    {
+        // com.docker.network.bridge.name may call a network's bridge anything, eth0 too.
+        var view = DockerViewInference.Infer(Read("moby28.5-default.iptables-save", text => text.Replace("docker0", "eth0", StringComparison.Ordinal)));
+
+        Assert.Equal(["eth0"], view.Networks.Select(n => n.Bridge!));
+        Assert.Equal("172.17.0.0/16", view.Networks.Single().Subnets.Single().Network.ToString());
+    }
+
     private static (DockerView View, JsonElement Expect) Load(string dump)
     {
         var path = Corpus.PathOf("docker", dump);
@@ -89,4 +179,24 @@ public sealed class DockerViewInferenceTests
         Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
         return (DockerViewInference.Infer(read.Value!), Corpus.ExpectOf(path));
     }
+
+    /// <summary>A corpus dump with each admin's rule put just before the first line that is its Before.</summary>
+    private static Core.Model.Ruleset Edited(string dump, params (string Before, string Admin)[] rules) =>
+        Read(dump, text => rules.Aggregate(text, (edited, rule) =>
+        {
+            var at = edited.IndexOf(rule.Before + "\n", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"no line '{rule.Before}' in {dump}");
+            return edited.Insert(at, rule.Admin + "\n");
+        }));
+
+    private static Core.Model.Ruleset Read(string dump, Func<string, string> edit)
+    {
+        var path = Corpus.PathOf("docker", dump);
+        var read = IptablesSaveReader.Read(edit(File.ReadAllText(path)), path);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+        return read.Value!;
+    }
+
+    private static Core.Audit.AuditReport Audit(Core.Model.Ruleset ruleset) =>
+        Core.Audit.Auditor.Run(new Core.Audit.AuditContext(ruleset, Core.Model.Ruleset.Empty(Core.Model.Values.IpFamily.V6), DockerView.Empty, Core.Audit.HostSettings.Unknown));
 }
