@@ -177,6 +177,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         else NullableBool(json, "filter_accepts", port.FilterAccepts);
         // Absent when every connection that gets in gets its replies (oracle F35).
         if (port.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
+        if (port.RepliesUnrouted is { } unrouted) json.WriteString("replies_unrouted", unrouted);
+        if (port.RepliesUncertain is { } uncertain) json.WriteString("replies_uncertain", uncertain);
         // Absent when the later packets of every connection whose replies come back pass (oracle F38).
         if (port.LaterDropped is { } later) json.WriteString("later_dropped", later);
         json.WriteEndObject();

@@ -116,6 +116,8 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
                 (p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
                 : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" })
                 + (p.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : $"(one-way: replies dropped {dropped})")}[/]" : "")
+                + (p.RepliesUnrouted is { } unrouted ? $" [red]{Esc(unrouted == "all" ? "(one-way: no route back to any client)" : $"(one-way: no route back {unrouted})")}[/]" : "")
+                + (p.RepliesUncertain is { } uncertain ? $" [yellow]{Esc($"(replies uncertain {uncertain})")}[/]" : "")
                 + (p.LaterDropped is { } later ? $" [red]{Esc(later == "all" ? "(opening-only: every later packet dropped)" : $"(opening-only: later packets dropped {later})")}[/]" : ""));
         }
 

@@ -162,6 +162,19 @@ public sealed record PublishedPortReport(
     public string? RepliesDropped { get; init; }
 
     /// <summary>
+    /// Set when the host has no route for the replies of some connections the filter lets in (the
+    /// routes read whole hold no route to their clients, or one that drops): <c>all</c>, or those
+    /// connections in words. The kernel never sends those replies; the connections never complete.
+    /// </summary>
+    public string? RepliesUnrouted { get; init; }
+
+    /// <summary>
+    /// Set when the replies of some connections may or may not come back (a multipath route's devices,
+    /// by some of which the filter drops them): those connections in words, then why.
+    /// </summary>
+    public string? RepliesUncertain { get; init; }
+
+    /// <summary>
     /// The connections whose replies come back but whose later packets (ESTABLISHED, the request's way:
     /// the handshake's ACK, the data) the filter drops (oracle F38): <c>all</c>, or those connections in
     /// words; they carry no data.

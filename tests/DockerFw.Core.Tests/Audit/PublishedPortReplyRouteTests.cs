@@ -38,11 +38,27 @@ public sealed class PublishedPortReplyRouteTests
     // 10.8.0.0/24 and 10.9.0.0/16 (eth1's), loopback, the host's own addresses and the bridges' subnets.
     private const string RoutedViaEth0 = "0.0.0.0-10.7.255.255,10.8.1.0-10.8.255.255,10.10.0.0-126.255.255.255,128.0.0.0-192.0.1.255,192.0.3.0-198.51.99.255,198.51.101.0-203.0.113.4,203.0.113.6-255.255.255.255";
 
-    private static AuditReport Audit(string dump, bool routes, HostSettings? host = null)
+    // The same host with 10.9.0.0/16 routed by a multipath route (ECMP) over eth0 and eth1.
+    private static readonly string MultipathRoutes = Routes.Replace(
+        """{"dst":"10.9.0.0/16","gateway":"10.8.0.1","dev":"eth1","protocol":"static","flags":[]}""",
+        """{"dst":"10.9.0.0/16","protocol":"static","flags":[],"nexthops":[{"gateway":"203.0.113.1","dev":"eth0","weight":1,"flags":[]},{"gateway":"10.8.0.1","dev":"eth1","weight":1,"flags":[]}]}""",
+        StringComparison.Ordinal);
+
+    // The same host without its default route: only the connected subnets and 10.9.0.0/16 are routed.
+    private static readonly string NoDefaultRoute = Routes.Replace(
+        """{"dst":"default","gateway":"203.0.113.1","dev":"eth0","protocol":"static","flags":[]},""", "", StringComparison.Ordinal);
+
+    // Every client outside the containers' subnets that no route takes once the default route is gone.
+    private const string Unrouted = "0.0.0.0-10.7.255.255,10.8.1.0-10.8.255.255,10.10.0.0-126.255.255.255,128.0.0.0-192.0.1.255,192.0.3.0-198.51.99.255,198.51.101.0-203.0.112.255,203.0.114.0-255.255.255.255";
+
+    private static AuditReport Audit(string dump, bool routes, HostSettings? host = null) => Audit(dump, routes ? Routes : null, host);
+
+    private static AuditReport Audit(string dump, string? routes, HostSettings? host = null)
     {
-        var table = RouteListReader.Read(Routes, "routes.json");
+        if (routes is null) return Auditor.Run(Context(dump, host));
+        var table = RouteListReader.Read(routes, "routes.json");
         Assert.Empty(table.Diagnostics);
-        return Auditor.Run(Context(dump, host) with { Routes = routes ? table.Value : null });
+        return Auditor.Run(Context(dump, host) with { Routes = table.Value });
     }
 
     [Fact]
@@ -76,6 +92,71 @@ public sealed class PublishedPortReplyRouteTests
         // Left on eth1: the sources whose check the routes leave open (0.0.0.0/8, multicast), routed via eth0.
         var port = Assert.Single(Audit(DropOutEth0, routes: true, host).PublishedPorts);
 
-        Assert.Equal($"from {RoutedViaEth0} via any interface but eth1, from 10.8.0.5,203.0.113.5 via eth0, from 0.0.0.0/8,224.0.0.0/4 via any interface but eth1, from 0.0.0.0/8,224.0.0.0/4 via eth1", port.RepliesDropped);
+        Assert.Equal($"from {RoutedViaEth0} via any interface but eth1, from 0.0.0.0/8,224.0.0.0/4 via any interface but eth1, from 10.8.0.5,203.0.113.5 via eth0, from 0.0.0.0/8,224.0.0.0/4 via eth1", port.RepliesDropped);
+    }
+
+    [Fact]
+    public void A_multipath_routes_clients_whose_replies_die_by_one_of_its_devices_only_are_uncertain_and_say_why()
+    {
+        // 10.9.0.0/16's replies leave by eth0 or eth1, as the kernel's hash picks per connection: the
+        // drop out eth0 kills some of them and not others, which no rule tells apart.
+        var port = Assert.Single(Audit(DropOutEth0, MultipathRoutes).PublishedPorts);
+
+        Assert.Equal($"from {RoutedViaEth0} via any interface but eth1, from 10.8.0.5,203.0.113.5 via eth0, from {RoutedViaEth0} via eth1", port.RepliesDropped);
+        // Named per interface the connections came in on, as every key names them (eth1's are judged apart: -i eth1 -j RETURN).
+        Assert.Equal("from 10.9.0.0/16 via any interface but eth1, from 10.9.0.0/16 via eth1: the replies to 10.9.0.0/16 leave by eth0 or eth1 (the multipath route to 10.9.0.0/16: the kernel hashes each connection to one nexthop) and the filter drops them by eth0 only",
+            port.RepliesUncertain);
+        Assert.Null(port.RepliesUnrouted);
+    }
+
+    [Fact]
+    public void A_multipath_routes_clients_whose_replies_die_by_every_one_of_its_devices_are_dropped()
+    {
+        var both = new DockerHost(User: """
+            -A DOCKER-USER -i bridge1 -o eth0 -m conntrack --ctstate ESTABLISHED -j DROP
+            -A DOCKER-USER -i bridge1 -o eth1 -m conntrack --ctstate ESTABLISHED -j DROP
+            """).ToString();
+
+        var report = Audit(both, MultipathRoutes);
+        var port = Assert.Single(report.PublishedPorts);
+
+        // 10.9.0.0/16's die whichever nexthop the hash picks; only the host's own addresses as sources
+        // (martians, out by their connection's interface) get replies, on interfaces no rule names.
+        Assert.Equal((true, null), (port.FilterAccepts, port.RepliesUncertain));
+        Assert.Contains("from 10.9.0.0/16,", port.RepliesDropped, StringComparison.Ordinal);
+        Assert.Equal(2, report.Findings.Single(f => f.Message.Contains("drops the container's replies", StringComparison.Ordinal)).Evidence.Length);
+    }
+
+    [Fact]
+    public void A_multipath_routes_clients_whose_replies_pass_by_every_one_of_its_devices_come_back()
+    {
+        var other = new DockerHost(User: """
+            -A DOCKER-USER -i bridge1 -o eth2 -m conntrack --ctstate ESTABLISHED -j DROP
+            -A DOCKER-USER -i eth1 -j RETURN
+            """).ToString();
+
+        var port = Assert.Single(Audit(other, MultipathRoutes).PublishedPorts);
+
+        // Only the host's own addresses as sources (a local route: out by their connection's interface) die, via eth2.
+        Assert.Equal("from 10.8.0.5,203.0.113.5 via eth2", port.RepliesDropped);
+        Assert.Null(port.RepliesUncertain);
+    }
+
+    [Fact]
+    public void A_client_the_host_has_no_route_to_gets_no_reply_and_the_missing_route_is_the_reason_not_a_rule()
+    {
+        // No default route: only 10.8.0.0/24, 10.9.0.0/16, 203.0.113.0/24 and the bridge's subnet are
+        // routed. Every other client's SYN,ACK meets "network unreachable" and is never sent, whichever
+        // interface it came in on; symmetric routing called those via eth0 dropped by -o eth0's rule and
+        // those via eth1 answered.
+        var report = Audit(DropOutEth0, NoDefaultRoute);
+        var port = Assert.Single(report.PublishedPorts);
+
+        const string OnEth0 = "203.0.113.0-203.0.113.4,203.0.113.6-203.0.113.255";
+        Assert.Equal($"from {OnEth0} via any interface but eth1, from 10.8.0.5,203.0.113.5 via eth0, from {OnEth0} via eth1", port.RepliesDropped);
+        Assert.Equal($"from {Unrouted} via any interface but eth1, from {Unrouted} via eth1", port.RepliesUnrouted);
+        var unrouted = Assert.Single(report.Findings, f => f.Message.Contains("no route back", StringComparison.Ordinal));
+        Assert.Contains("the host has no route to them (no default route), so their replies are never sent", unrouted.Message, StringComparison.Ordinal);
+        Assert.Empty(unrouted.Evidence);
     }
 }

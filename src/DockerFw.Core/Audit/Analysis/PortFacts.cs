@@ -69,7 +69,11 @@ public sealed record PortFacts(
                     network?.Name, inputs.ViewInferred ? null : container.Name, filter is null or ReachabilityVerdict.Partial ? null : filter == ReachabilityVerdict.Allowed)
                 {
                     Partial = filter == ReachabilityVerdict.Partial ? PortClientsOf.Of(reach!, passes.Space, everyHost) : null,
-                    RepliesDropped = replies.Dying.IsEmpty ? null : replies.AllDie ? "all" : PortClientsOf.Connections(replies.Dying, replies.Returning.Union(replies.Dying), passes.Space),
+                    RepliesDropped = replies.Dying.IsEmpty ? null : replies.AllDie ? "all" : PortClientsOf.Connections(replies.Dying, replies.Arrived, passes.Space),
+                    RepliesUnrouted = replies.Unrouted.IsEmpty ? null
+                        : replies.Unrouted.SameAs(replies.Arrived) ? "all" : PortClientsOf.Connections(replies.Unrouted, replies.Arrived, passes.Space),
+                    RepliesUncertain = replies.Uncertain.IsEmpty ? null
+                        : $"{PortClientsOf.Connections(replies.Uncertain, replies.Arrived, passes.Space)}: {string.Join("; ", replies.Doubts)}",
                     LaterDropped = replies.LaterDying.IsEmpty ? null : replies.AllLaterDie ? "all" : PortClientsOf.Connections(replies.LaterDying, replies.Returning, passes.Space),
                 };
                 yield return new PortFacts(

@@ -24,8 +24,11 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
 {
     public static readonly PortReplies None = new(PacketSet.Empty, PacketSet.Empty, []);
 
-    /// <summary>Some connection gets in and not one gets its replies back: the port answers no one.</summary>
-    public bool AllDie => !Dying.IsEmpty && Returning.IsEmpty;
+    /// <summary>Some connection gets in and the filter drops every one's replies: the port answers no one.</summary>
+    public bool AllDie => !Dying.IsEmpty && Returning.IsEmpty && Uncertain.IsEmpty && Unrouted.IsEmpty;
+
+    /// <summary>Every connection that gets in: those whose replies come back, die, have no route or may die.</summary>
+    public PacketSet Arrived => Returning.Union(Dying).Union(Uncertain).Union(Unrouted);
 
     /// <summary>
     /// The connections, as they arrived, whose replies come back but whose later packets (the
@@ -38,6 +41,26 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
 
     /// <summary>Every connection whose replies come back has its later packets dropped: none carries data.</summary>
     public bool AllLaterDie => !LaterDying.IsEmpty && Returning.Subtract(LaterDying).IsEmpty;
+
+    /// <summary>
+    /// The connections, as they arrived, whose replies the host has no route for (no route to the
+    /// client in a table read whole, or a blackhole, unreachable or prohibit route): the kernel never
+    /// sends them, whatever the rules say; no such connection completes (<see cref="ClientRoutes.Unrouted"/>).
+    /// </summary>
+    public PacketSet Unrouted { get; init; } = PacketSet.Empty;
+
+    /// <summary>Why <see cref="Unrouted"/>'s replies are never sent: the missing (or dropping) routes, in words.</summary>
+    public ImmutableArray<string> UnroutedWhy { get; init; } = [];
+
+    /// <summary>
+    /// The connections whose replies may or may not come back: they leave by one of a multipath
+    /// route's devices, which the kernel's hash picks per connection, and the rules drop them by some
+    /// of those devices only. Neither in <see cref="Returning"/> nor in <see cref="Dying"/>.
+    /// </summary>
+    public PacketSet Uncertain { get; init; } = PacketSet.Empty;
+
+    /// <summary>Why <see cref="Uncertain"/> is so, in words.</summary>
+    public ImmutableArray<string> Doubts { get; init; } = [];
 
     /// <param name="reach">The port's connections from outside, as they arrived (host address and port).</param>
     /// <param name="address">The container's address the DNAT sends them to.</param>
@@ -61,35 +84,37 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         // Each connection's replies and later packets carry its virtual states (DNAT, SNAT where nat
         // POSTROUTING rewrote the source too): those of the region that let it in.
         var nat = Nat(arrived, reach, address, port, passes);
-        // Each reply leaves by the host's route to its client where the routes are known and decide it,
-        // else by the interface its connection came in on (symmetric routing assumed).
+        // Each reply leaves by the host's route to its client where the routes are known and decide it
+        // (by any nexthop's device of a multipath route), else by the interface its connection came in
+        // on (symmetric routing assumed); to a client the host has no route to it is never sent.
         var routes = ClientRoutes.Of(inputs.HostModel.Routes, inputs.Family);
         var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box
                 .With(Dimension.Dst, IntervalSet.Single(address))
                 .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn), x.Nat))
             .SelectMany(r => routes?.Routed(r, passes.Space) ?? [r])]);
-        var (dead, evidence) = Dropped(replies, passes, inputs);
-        if (dead.IsEmpty) return Later(new(arrived, PacketSet.Empty, []), nat, address, port, passes, inputs);
-        // Back to the connections as they arrived: a dead reply names its client and the client's source
-        // port, and, where it left by the connection's own interface, that interface; a routed one leaves
-        // by its client's route whatever interface the connection came in on.
-        var routed = routes?.Decided ?? IntervalSet.Empty;
-        var dying = new PacketSet([.. arrived.Boxes.SelectMany(a => dead.Boxes.SelectMany(d => Connections(a, d, routed)))
-            .Where(b => !b.IsEmpty)]);
-        return Later(new(arrived.Subtract(dying), dying, evidence), nat, address, port, passes, inputs);
+        var fates = ReplyFates.Of(arrived, Dropping(replies, passes, inputs), routes, passes.Space);
+        var unrouted = routes is null ? PacketSet.Empty : Clients(arrived, routes.UnroutedClients);
+        var settled = fates.Dying.Union(fates.Uncertain).Union(unrouted);
+        var evidence = EvidenceOf(fates.Deciding, inputs);
+        var replied = new PortReplies(arrived.Subtract(settled), fates.Dying, evidence)
+        {
+            Unrouted = unrouted,
+            UnroutedWhy = unrouted.IsEmpty ? [] : [.. routes!.Unrouted.Where(u => !Clients(arrived, u.Clients).IsEmpty).Select(u => Why(u.Clients, u.Route, inputs.Family))],
+            Uncertain = fates.Uncertain,
+            Doubts = fates.Doubts,
+        };
+        return Later(replied, nat, address, port, passes, inputs);
     }
 
-    /// <summary>The connections of <paramref name="arrived"/> whose replies are among <paramref name="dead"/>.</summary>
-    /// <param name="routed">The clients whose replies leave by their route (<see cref="ClientRoutes.Decided"/>).</param>
-    private static IEnumerable<Box> Connections(Box arrived, Box dead, IntervalSet routed)
+    private static PacketSet Clients(PacketSet arrived, IntervalSet clients) =>
+        new([.. arrived.Boxes.Select(b => b.With(Dimension.Src, b[Dimension.Src].Intersect(clients))).Where(b => !b.IsEmpty)]);
+
+    private static string Why(IntervalSet clients, Semantics.Routing.Route? route, IpFamily family)
     {
-        var connections = arrived
-            .With(Dimension.Sport, arrived[Dimension.Sport].Intersect(dead[Dimension.Dport]))
-            .With(Dimension.Proto, arrived[Dimension.Proto].Intersect(dead[Dimension.Proto]));
-        var clients = arrived[Dimension.Src].Intersect(dead[Dimension.Dst]);
-        yield return connections.With(Dimension.Src, clients.Intersect(routed));
-        yield return connections.With(Dimension.Src, clients.Subtract(routed))
-            .With(Dimension.In, arrived[Dimension.In].Intersect(dead[Dimension.Out]));
+        // No route at all means no default route either (a default covers every address).
+        return route is null
+            ? "the host has no route to them (no default route)"
+            : $"the host's route to {FlowText.Addresses(clients, IntervalSet.Range(0, family.AllOnes()), family) ?? "every address"} drops what it sends ({route})";
     }
 
     /// <summary>
@@ -170,21 +195,31 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies", IReadOnlyList<Box>? accepted = null,
         bool beforeDnatOnly = false)
     {
+        var dropping = Dropping(replies, passes, inputs, deNatedInPrerouting, afterRouting, accepted, beforeDnatOnly);
+        var dead = dropping.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
+        return (dead, EvidenceOf(dropping, inputs, role));
+    }
+
+    /// <summary>The regions of <paramref name="replies"/> the filter surely drops or rejects (<see cref="Dropped"/>).</summary>
+    private static List<ReachRegion> Dropping(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
+        bool deNatedInPrerouting = false, bool afterRouting = false, IReadOnlyList<Box>? accepted = null, bool beforeDnatOnly = false)
+    {
         var candidates = afterRouting || beforeDnatOnly ? replies : replies.Subtract(accepted ?? passes.Accepted(replies));
-        if (candidates.IsEmpty) return (PacketSet.Empty, []);
-        var dropping = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
+        if (candidates.IsEmpty) return [];
+        return [.. (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
             .Where(r => !deNatedInPrerouting || !BeforeDnat(r, inputs.Ruleset))
             // A drop by a rule of a prerouting chain before nat's (its last drop on the way: a region
             // dropped later, in FORWARD by its policy say, may list a rule of raw that only marked it).
-            .Where(r => !beforeDnatOnly || Analysis.BeforeDnat.Drops(r, inputs.Ruleset, Analysis.BeforeDnat.Dstnat)).ToList();
-        var dead = dropping.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
-        ImmutableArray<Evidence> evidence = [.. dropping
+            .Where(r => !beforeDnatOnly || Analysis.BeforeDnat.Drops(r, inputs.Ruleset, Analysis.BeforeDnat.Dstnat))];
+    }
+
+    /// <summary>The rule (or FORWARD's policy) that drops each region, once each.</summary>
+    private static ImmutableArray<Evidence> EvidenceOf(IEnumerable<ReachRegion> dropping, AuditInputs inputs, string role = "drops the container's replies") =>
+        [.. dropping
             .Select(r => r.Rules.Reverse().FirstOrDefault(x => PortReach.SourceOf(inputs.Ruleset, x)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget) is { } rule
-                ? EvidenceOf.Rule(inputs.Ruleset, rule, role)
+                ? Analysis.EvidenceOf.Rule(inputs.Ruleset, rule, role)
                 : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", role))
             .Select(e => e with { Family = inputs.Family })
             .Distinct()];
-        return (dead, evidence);
-    }
 }
