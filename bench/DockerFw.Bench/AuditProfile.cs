@@ -94,7 +94,7 @@ internal static class AuditProfile
         }
 
         var admin = AdminRuleFacts.Of(inputs, passes.Rules, native: true);
-        Mark($"admin rule facts again ({admin.Length})");
+        Mark($"admin rule facts again ({admin.Facts.Length} facts, {admin.Doubts.Length} doubts)");
         var report = Auditor.Run(context);
         Mark($"Auditor.Run ({report.Reachability.Length} pairs)");
         Console.Error.WriteLine($"total {clock.Elapsed.TotalMilliseconds:F0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB");

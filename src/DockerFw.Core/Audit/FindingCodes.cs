@@ -64,6 +64,7 @@ public static class FindingCodes
     public static readonly FindingCode AdminRuleShadowed = new("DFW611", "host", FindingSeverity.Low, "an admin's rule on the forward path is shadowed by earlier rules");
     public static readonly FindingCode NoIpv6Rules = new("DFW630", "host", FindingSeverity.Medium, "Docker wrote no IPv6 rules for its dual-stack networks");
     public static readonly FindingCode AdminRuleMissesDnat = new("DFW612", "host", FindingSeverity.Medium, "an admin's rule matches a published port's host port, which DNAT rewrote before it");
+    public static readonly FindingCode AdminRulesNotJudged = new("DFW613", "host", FindingSeverity.Info, "some of the admin's rules on the forward path could not be judged");
 
     public static readonly FindingCode HostNetworkMode = new("DFW701", "container", FindingSeverity.Low, "a container uses the host's network namespace");
     public static readonly FindingCode SharedNamespace = new("DFW702", "container", FindingSeverity.Info, "a container shares another container's network namespace");
@@ -79,10 +80,10 @@ public static class FindingCodes
         SwarmPortBlocked, CleartextVxlanAccepted, EspBlocked, IngressPortBlocked, GwbridgeIccOn, OverlayUndecided,
         FlannelBipOutsideLease, FlannelMasqueraded, FlannelForwardBlocked, WeaveReachedFromDocker, WeaveExposeBlocked, FabricUndecided,
         IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
-        MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat,
+        MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat, MasqueradedRepliesDropped,
         LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
-        AdminRuleNeverMatches, AdminRuleShadowed, AdminRuleMissesDnat, NoIpv6Rules,
+        AdminRuleNeverMatches, AdminRuleShadowed, AdminRuleMissesDnat, AdminRulesNotJudged, NoIpv6Rules,
         HostNetworkMode, SharedNamespace, MultiNetwork,
         PolicyNotInForce, PolicyForbiddenReachable, PolicyAllowedBlocked,
     ];

@@ -1,4 +1,5 @@
 using DockerFw.Core.Audit;
+using DockerFw.Core.Audit.Analysis;
 using DockerFw.Core.Audit.Checks;
 using static DockerFw.Tests.Audit.AuditFixture;
 
@@ -6,8 +7,8 @@ namespace DockerFw.Tests.Audit;
 
 /// <summary>
 /// DFW610-612: the admin's rules on the forward path that never match, are shadowed, or name a
-/// published port's host port, which DNAT rewrote before FORWARD. The host publishes 8080 to
-/// c1's port 80 (DockerHost).
+/// published port's host port, which DNAT rewrote before FORWARD; DFW613: those the walk could not
+/// judge, and why. The host publishes 8080 to c1's port 80 (DockerHost).
 /// </summary>
 public sealed class AdminRuleTests
 {
@@ -157,6 +158,54 @@ public sealed class AdminRuleTests
             # the set's members are unknown: whatever it matches, no claim
             -A DOCKER-USER -i eth0 -m set --match-set blocked src -j DROP
             """)));
+
+    [Fact]
+    public void A_walk_over_its_budget_judges_nothing_and_says_which_rules_and_why()
+    {
+        // Before DFW613 the walk's budget ran out in silence, which read as "every rule does something".
+        var context = Context(new DockerHost(User: """
+            # not judged: the walk may take one rule try
+            -A DOCKER-USER -i eth1 -j DROP
+            """).ToString());
+
+        var finding = Assert.Single(AdminRuleFindings.Of(context, AuditAnalysis.Of(context), budget: 1));
+
+        Assert.Equal("DFW613", finding.Code.Code);
+        Assert.Equal("the admin's rule in DOCKER-USER was not judged: walking every packet that reaches it would take more than 1 rule try, the walk's budget. "
+            + "Whether it ever matches is not claimed; ask `dockerfw reach` about the packets a rule names to decide it.", finding.Message);
+    }
+
+    [Fact]
+    public void Packets_the_engine_cannot_follow_leave_every_rule_unjudged_and_the_finding_names_them()
+    {
+        var finding = Assert.Single(Findings(new DockerHost(User: """
+            # user space decides ssh from eth0: those packets may go on to rule 2
+            -A DOCKER-USER -i eth0 -p tcp -m tcp --dport 22 -j NFQUEUE --queue-num 1
+            # not judged: the finding says why
+            -A DOCKER-USER -i eth1 -o eth1 -j DROP
+            """)));
+
+        Assert.Equal("DFW613", finding.Code.Code);
+        Assert.Equal("the admin's rule in DOCKER-USER was not judged: forwarded packets in by eth0 (tcp/22) stop at DOCKER-USER rule 1, where the engine cannot follow them "
+            + "(the verdict of NFQUEUE is decided outside the ruleset), and may go on to reach it. Whether it ever matches is not claimed; check it by hand.", finding.Message);
+        Assert.Equal([("DOCKER-USER", 1, "leaves packets undecided")], finding.Evidence.Select(e => (e.Chain, e.Rule, e.Role)));
+    }
+
+    [Fact]
+    public void A_rule_taken_first_on_ways_that_depend_on_an_ipset_is_not_called_shadowed_and_names_the_set_rule()
+    {
+        var finding = Assert.Single(Findings(new DockerHost(User: """
+            -A DOCKER-USER -m set --match-set allowed src -j ACCEPT
+            -A DOCKER-USER -i eth0 -j DROP
+            # not judged: packets from eth0 are accepted by rule 1 or dropped by rule 2, as the set's members decide
+            -A DOCKER-USER -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT
+            """)));
+
+        Assert.Equal("DFW613", finding.Code.Code);
+        Assert.Equal("DOCKER-USER rule 3 is not judged: the packets it would match are taken before it on ways that depend on DOCKER-USER rule 1, which the dump cannot decide: "
+            + "the members of ipset allowed are not known (audit live, or give --ipsets with 'ipset save'). Whether it is shadowed is not claimed; check it by hand.", finding.Message);
+        Assert.Equal([(3, "not judged"), (1, "cannot be decided: the members of ipset allowed are not known (audit live, or give --ipsets with 'ipset save')")], finding.Evidence.Select(e => (e.Rule, e.Role)));
+    }
 
     [Fact]
     public void A_rule_of_a_chain_INPUT_shares_is_judged_over_both_paths() =>

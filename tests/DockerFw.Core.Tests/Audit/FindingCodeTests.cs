@@ -24,6 +24,15 @@ public sealed class FindingCodeTests
     }
 
     [Fact]
+    public void Every_declared_code_is_in_All()
+    {
+        // DFW406 was declared but left out of All: SARIF listed no rule for its results.
+        var declared = typeof(FindingCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(FindingCode)).Select(f => ((FindingCode)f.GetValue(null)!).Code);
+        Assert.Equal(declared.Order(StringComparer.Ordinal), FindingCodes.All.Select(c => c.Code).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Every_code_has_its_page_in_docs_findings_with_title_check_and_severity()
     {
         foreach (var code in FindingCodes.All)

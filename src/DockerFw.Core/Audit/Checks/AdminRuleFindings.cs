@@ -9,12 +9,14 @@ namespace DockerFw.Core.Audit.Checks;
 
 /// <summary>
 /// The admin's rules on the forward path that never match, are shadowed, or miss the published
-/// ports they name (DFW610-612), per family. A rule of a native inet table is reported once, from
-/// the IPv4 rules, and only when the IPv6 rules prove the same of it: IPv6 packets cross it too.
+/// ports they name (DFW610-612), per family, and those the walk could not judge and why (DFW613). A
+/// rule of a native inet table is reported once, from the IPv4 rules, and only when the IPv6 rules
+/// prove the same of it: IPv6 packets cross it too; what the IPv6 walk could not decide is said too.
 /// </summary>
 internal static class AdminRuleFindings
 {
-    public static IEnumerable<Finding> Of(AuditContext context, AuditAnalysis analysis)
+    /// <param name="budget">Rule tries each walk may take (<see cref="RuleArrivals.DefaultBudget"/>).</param>
+    public static IEnumerable<Finding> Of(AuditContext context, AuditAnalysis analysis, long budget = RuleArrivals.DefaultBudget)
     {
         foreach (var (family, prefix) in analysis.Families)
         {
@@ -22,22 +24,35 @@ internal static class AdminRuleFindings
             // A router without Docker is not this audit's subject, and its whole-space walk can be long.
             if (!AuditAnalysis.DockerManages(inputs.Ruleset)) continue;
             var v4 = inputs.Family == IpFamily.V4;
-            var facts = AdminRuleFacts.Of(inputs, family.Passes.Rules, native: true)
-                .Where(f => !IsInet(inputs.Ruleset, f.Rule) || v4).ToList();
-            if (v4 && facts.Any(f => IsInet(inputs.Ruleset, f.Rule))) facts = AgreedOverIpv6(context, facts);
+            var answer = AdminRuleFacts.Of(inputs, family.Passes.Rules, native: true, budget);
+            var facts = answer.Facts.Where(f => !IsInet(inputs.Ruleset, f.Rule) || v4).ToList();
+            var doubts = answer.Doubts.Where(d => d is not AdminRuleUndecided u || !IsInet(inputs.Ruleset, u.Rule) || v4)
+                .Select(d => AdminRuleDoubtText.Describe(d, inputs.Ruleset, family.Passes.Space, prefix)).ToList();
+            // The IPv6 walk's own doubts are the IPv6 family's findings when it is audited.
+            var sixAudited = analysis.V6 is { } six && AuditAnalysis.DockerManages(six.Inputs.Ruleset);
+            if (v4 && facts.Any(f => IsInet(inputs.Ruleset, f.Rule))) (facts, doubts) = AgreedOverIpv6(context, facts, doubts, budget, sixAudited);
             foreach (var fact in facts) yield return Describe(fact, inputs, family.Passes.Space, prefix);
+            foreach (var doubt in doubts) yield return doubt;
         }
     }
 
     private static bool IsInet(Ruleset ruleset, ResponsibleRule rule) => rule.Table.StartsWith("inet ", StringComparison.Ordinal);
 
-    private static List<AdminRuleFact> AgreedOverIpv6(AuditContext context, List<AdminRuleFact> facts)
+    /// <summary>
+    /// The facts of inet rules the IPv6 rules prove too; when the IPv6 walk could not decide them, its
+    /// doubts join the findings (the inet rules are then not reported from IPv4 alone).
+    /// </summary>
+    private static (List<AdminRuleFact>, List<Finding>) AgreedOverIpv6(AuditContext context, List<AdminRuleFact> facts, List<Finding> doubts, long budget, bool sixAudited)
     {
-        if (!context.V6.NativeTables.Any(t => t.Family == "inet")) return [.. facts.Where(f => !IsInet(context.V4, f.Rule))];
+        if (!context.V6.NativeTables.Any(t => t.Family == "inet")) return ([.. facts.Where(f => !IsInet(context.V4, f.Rule))], doubts);
         var inputs = new AuditInputs(context, IpFamily.V6);
         var passes = new SymbolicPasses(inputs);
-        var six = AdminRuleFacts.Of(inputs, passes.Rules, native: true).Select(f => (f.Rule.Table, f.Rule.Chain, f.Rule.Number, f.Fate)).ToHashSet();
-        return [.. facts.Where(f => !IsInet(context.V4, f.Rule) || six.Contains((f.Rule.Table, f.Rule.Chain, f.Rule.Number, f.Fate)))];
+        var answer = AdminRuleFacts.Of(inputs, passes.Rules, native: true, budget);
+        var six = answer.Facts.Select(f => (f.Rule.Table, f.Rule.Chain, f.Rule.Number, f.Fate)).ToHashSet();
+        var agreed = facts.Where(f => !IsInet(context.V4, f.Rule) || six.Contains((f.Rule.Table, f.Rule.Chain, f.Rule.Number, f.Fate))).ToList();
+        var sixDoubts = answer.Doubts.Where(d => d is AdminRuleUndecided u ? IsInet(inputs.Ruleset, u.Rule) : !sixAudited)
+            .Select(d => AdminRuleDoubtText.Describe(d, inputs.Ruleset, passes.Space, "over IPv6, "));
+        return (agreed, agreed.Count < facts.Count ? [.. doubts, .. sixDoubts] : doubts);
     }
 
     private static Finding Describe(AdminRuleFact fact, AuditInputs inputs, PacketSpace space, string prefix)
@@ -71,7 +86,7 @@ internal static class AdminRuleFindings
         };
     }
 
-    private static string Place(ResponsibleRule rule) => rule.Table == "filter" ? rule.Chain : $"{rule.Table} {rule.Chain}";
+    private static string Place(ResponsibleRule rule) => AdminRuleDoubtText.Place(rule);
 
     private static string Rules(ImmutableArray<ResponsibleRule> rules) =>
         rules.Length == 1 ? $"rule {rules[0].Number}" : $"rules {string.Join(", ", rules.Select(r => r.Number))}";

@@ -46,7 +46,7 @@ public sealed class RuleArrivals
         Func<ResponsibleRule, bool>? asked)
     {
         var watches = new Dictionary<PacketPath, RuleWatch>();
-        var undecided = false;
+        var undecided = new List<(PacketPath, PacketSet)>();
         foreach (var path in paths.Distinct())
         {
             var watch = new RuleWatch(watched, budget);
@@ -54,15 +54,19 @@ public sealed class RuleArrivals
             walk.Run(path, rules.Space.Universe(path).Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)));
             // A flow the engine could not follow to its end (a target it does not model) may have
             // reached any rule: nothing is claimed unreached then.
-            undecided |= walk.Finals.Any(f => f.Verdict == ReachVerdict.Maybe);
+            var maybe = walk.Finals.Where(f => f.Verdict == ReachVerdict.Maybe).Aggregate(PacketSet.Empty, (s, f) => s.Union(PacketSet.Of(f.Flow.Box)));
+            if (!maybe.IsEmpty) undecided.Add((path, maybe));
             watches[path] = watch;
         }
 
-        return new RuleArrivals(rules, watches) { SomeUndecided = undecided };
+        return new RuleArrivals(rules, watches) { Undecided = undecided };
     }
 
     /// <summary>Whether some packets ended where the engine cannot follow them (MAYBE).</summary>
-    public bool SomeUndecided { get; private init; }
+    public bool SomeUndecided => Undecided.Count > 0;
+
+    /// <summary>The packets (in arrival terms, by path) that ended where the engine cannot follow them (MAYBE).</summary>
+    public IReadOnlyList<(PacketPath Path, PacketSet Packets)> Undecided { get; private init; } = [];
 
     /// <summary>Whether any packet entered the chain on a path walked.</summary>
     public bool Entered(string table, string chain) => _watches.Values.Any(w => w.Entries(table, chain).Count > 0);
