@@ -93,7 +93,12 @@ public static class CellJudge
         if (back is null || back.Reaches) return reached;
         var decision = new Decision(cell.Receiver.Name, null, back.Route is { } r ? UnderlayWay.Text(r) : "no route");
         var outcome = back.Kind == WayKind.Elsewhere ? CellOutcome.Uncertain : CellOutcome.Blocked;
-        return reached with { Outcome = outcome, Decisions = reached.Decisions.Add(decision), Reason = $"the replies do not find their way back: {back.Reason}" };
+        return reached with
+        {
+            Outcome = outcome,
+            Decisions = reached.Decisions.Add(decision),
+            Reason = back.Via is { } via ? $"the replies go back through {via}, not straight to {cell.Sender.Name}: {back.Reason}" : $"the replies do not find their way back: {back.Reason}",
+        };
     }
 
     /// <summary>

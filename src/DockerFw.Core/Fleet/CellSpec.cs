@@ -35,14 +35,17 @@ public sealed record CellSpec(
     /// (<see cref="ReplyWay"/>) or, where the sender masqueraded, the sender's own address. Found when
     /// first asked: only a cell whose packets reach the receiver asks.
     /// </summary>
-    public UnderlayWay ReplyWay => _replyWay ??= UnderlayWay.Find(Receiver, Sender, Sources.Min);
+    public UnderlayWay ReplyWay => _replyWay ??= UnderlayWay.Find(Receiver, Sender, Sources.Min, Owner);
+
+    /// <summary>The fleet's host owning an address (<see cref="UnderlayWay.Find"/>: a third host a way leads to); null: not known.</summary>
+    public Func<UInt128, string?>? Owner { get; init; }
 
     public UnderlayWay? MasqueradedReplyWay
     {
         get
         {
             if (!_masqueradedReplyWay.Found)
-                _masqueradedReplyWay = (Way.MasqueradeSource is { } masqueraded ? UnderlayWay.Find(Receiver, Sender, masqueraded) : null, true);
+                _masqueradedReplyWay = (Way.MasqueradeSource is { } masqueraded ? UnderlayWay.Find(Receiver, Sender, masqueraded, Owner) : null, true);
             return _masqueradedReplyWay.Way;
         }
     }

@@ -31,7 +31,12 @@ public sealed class FleetPlan
         SwarmNodes = SwarmAcross.Nodes(hosts);
         WeaveNodes = WeaveAcross.Nodes(hosts);
         _sendersTo = SendersTo(hosts, _routedOf);
+        var owners = hosts.SelectMany(h => h.Addresses.Select(a => (a.Address, h.Name))).GroupBy(x => x.Address).ToDictionary(g => g.Key, g => g.First().Name);
+        _owner = a => owners.GetValueOrDefault(a);
     }
+
+    // The host owning each address, to name a third host a way leads to (UnderlayWay.Via).
+    private readonly Func<UInt128, string?> _owner;
 
     // The senders whose way may reach each host (UnderlayWay.Find's Routed or Tunnel): a route's
     // gateway or a tunnel's far end is one of its addresses. Null for a host owning the address a cell
@@ -110,9 +115,9 @@ public sealed class FleetPlan
             }
     }
 
-    private static CellSpec Spec(CellKind kind, string fromName, string toName, HostSummary sender, HostSummary receiver,
+    private CellSpec Spec(CellKind kind, string fromName, string toName, HostSummary sender, HostSummary receiver,
         FleetNetwork from, FleetNetwork to, IntervalSet sources, IntervalSet destinations) =>
-        new(kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, UnderlayWay.Find(sender, receiver, destinations.Min));
+        new(kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, UnderlayWay.Find(sender, receiver, destinations.Min, _owner)) { Owner = _owner };
 
     /// <summary>
     /// A network's container addresses: its subnet but the network and broadcast addresses and the

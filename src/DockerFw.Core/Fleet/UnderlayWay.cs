@@ -57,8 +57,16 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
 
     public bool Reaches => Kind is WayKind.Tunnel or WayKind.Routed or WayKind.Bridged;
 
-    public static UnderlayWay Find(HostSummary from, HostSummary to, UInt128 destination)
+    /// <summary>
+    /// A third host of the fleet the way leads to instead of the peer (a route's gateway, a tunnel's far
+    /// end): the way is undecided all the same, since a cell is judged on its two hosts only.
+    /// </summary>
+    public string? Via { get; init; }
+
+    /// <param name="owner">The fleet's host owning an address, to name a third host the way leads to; null: not known.</param>
+    public static UnderlayWay Find(HostSummary from, HostSummary to, UInt128 destination, Func<UInt128, string?>? owner = null)
     {
+        string? third(UInt128 address) => owner?.Invoke(address) is { } host && host != from.Name && host != to.Name ? host : null;
         string ip() => IpAddressValue.Format(destination, IpFamily.V4);
         if (from.Routes.IsEmpty)
             return new(WayKind.Elsewhere, null, null, null, null, () => $"{from.Name}'s bundle holds no routes");
@@ -74,8 +82,11 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
         if (link is { IsTunnel: true })
         {
             if (!to.Owns(link.Remote!.Value))
-                return new(WayKind.Elsewhere, route, link.Name, null, null,
-                    () => $"{from.Name} routes {ip()} into the tunnel {link.Name}, whose far end {IpAddressValue.Format(link.Remote.Value, IpFamily.V4)} is no address of {to.Name}");
+                return third(link.Remote.Value) is { } via
+                    ? new(WayKind.Elsewhere, route, link.Name, null, null,
+                        () => $"{from.Name} routes {ip()} into the tunnel {link.Name}, whose far end {IpAddressValue.Format(link.Remote.Value, IpFamily.V4)} is {via}, not {to.Name}: {ThirdHost(via)}") { Via = via }
+                    : new(WayKind.Elsewhere, route, link.Name, null, null,
+                        () => $"{from.Name} routes {ip()} into the tunnel {link.Name}, whose far end {IpAddressValue.Format(link.Remote.Value, IpFamily.V4)} is no address of {to.Name}");
             var outer = OuterPacket.Of(from, link);
             var peerTunnel = to.Links.FirstOrDefault(l => l.IsTunnel && l.Kind == link.Kind && from.Owns(l.Remote!.Value) && (l.Local is null || l.Local == link.Remote));
             return new(WayKind.Tunnel, route, link.Name, peerTunnel?.Name, source,
@@ -91,10 +102,18 @@ public sealed record UnderlayWay(WayKind Kind, Route? Route, string? OutDevice, 
         // A connected route to the peer's own address (a reply to a masqueraded source): on the link.
         if (route.Gateway is null && to.Owns(destination))
             return new(WayKind.Routed, route, route.Device, to.InterfaceOf(destination), source, () => $"by '{Text(route)}'");
+        if (route.Gateway is { } gw && third(gw) is { } host)
+            return new(WayKind.Elsewhere, route, route.Device, null, source,
+                () => $"{from.Name} sends {ip()} to {IpAddressValue.Format(gw, IpFamily.V4)} by '{Text(route)}', an address of {host}, not of {to.Name}: {ThirdHost(host)}") { Via = host };
         return new(WayKind.Elsewhere, route, route.Device, null, source, () => route.Gateway is { } g
             ? $"{from.Name} sends {ip()} to {IpAddressValue.Format(g, IpFamily.V4)} by '{Text(route)}', an address of no host of the fleet: whether it forwards it to {to.Name} is not in the bundles"
             : $"{from.Name} sends {ip()} on the link {route.Device} by '{Text(route)}' without a gateway: it reaches {to.Name} only if a host there answers ARP for it");
     }
+
+    // Why a way through a third host is not judged: its rules and routes would be a third leg, and its
+    // conntrack may see one direction of the connection alone (oracle F46), which a cell does not ask.
+    private static string ThirdHost(string via) =>
+        $"fleet judges a connection on its two hosts' ways only, not through {via} (whose routes, rules and conntrack, which may see one direction alone, would decide it too)";
 
     // A bridge with a layer-2 tunnel to the peer as a port: the peer's bridge holding the destination,
     // with the tunnel back as its port, receives the frames. Docker's MASQUERADE (! -o docker0) does not

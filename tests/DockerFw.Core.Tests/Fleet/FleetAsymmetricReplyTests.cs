@@ -151,4 +151,23 @@ public sealed class FleetAsymmetricReplyTests
         // With br_netfilter on a, a's conntrack sees both: judged as any connection.
         Assert.Equal(CellOutcome.Reachable, Cell(Run("routed", Asymmetric(Sysctl("a", BridgeNf, "1"))), "b").Outcome);
     }
+
+    // A third host, c: host a's bundle with c's underlay address (192.168.77.3) and docker0 (10.103.150.0/24).
+    private static FleetHost C() => FleetFixture.Host("routed", "a", [.. new[] { "iptables-save.txt", "ip-route-v4.json", "docker.json" }
+        .Select(f => new Tamper("a", f, t => t.Replace("192.168.77.1", "192.168.77.3", StringComparison.Ordinal).Replace("10.103.100.", "10.103.150.", StringComparison.Ordinal)))]) with { Name = "c" };
+
+    [Fact]
+    public void Replies_routed_back_through_a_third_host_are_undecided_and_name_it()
+    {
+        // b routes its replies to a's containers to c, another host of the fleet, not straight to a.
+        var toC = Replace("b", "ip-route-v4.json", "\"dst\": \"10.103.100.0/24\",\n  \"gateway\": \"192.168.77.1\"", "\"dst\": \"10.103.100.0/24\",\n  \"gateway\": \"192.168.77.3\"");
+        var report = FleetAuditor.Run([() => FleetFixture.Host("routed", "a"), () => FleetFixture.Host("routed", "b", toC), C]);
+
+        var cell = report.Networks.Single(c => c.Spec.Sender.Name == "a" && c.Spec.Receiver.Name == "b");
+        Assert.Equal((WayKind.Routed, WayKind.Elsewhere, "c"), (cell.Spec.Way.Kind, cell.Spec.ReplyWay.Kind, cell.Spec.ReplyWay.Via));
+        Assert.Equal(CellOutcome.Uncertain, cell.Outcome);
+        Assert.Equal("the replies go back through c, not straight to a: b sends 10.103.100.2 to 192.168.77.3 by '10.103.100.0/24 via 192.168.77.3 dev under0 table main', an address of c, not of a: "
+            + "fleet judges a connection on its two hosts' ways only, not through c (whose routes, rules and conntrack, which may see one direction alone, would decide it too)", cell.Parts.Single().Reason);
+        Assert.Contains(report.Findings, f => f.Code == FleetCodes.CrossHostUndecided && f.Message.Contains("back through c", StringComparison.Ordinal));
+    }
 }
