@@ -163,6 +163,22 @@ public sealed class MasqueradeRepliesTests
     }
 
     [Fact]
+    public void Without_the_host_addresses_a_mangle_drop_on_one_uplink_makes_the_connections_out_by_it_one_way()
+    {
+        // Whatever address eth0 gives them, the replies in on it die; those by any other interface come back.
+        var dump = new DockerHost().ToString() + """
+            *mangle
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -i eth0 -m conntrack --ctstate ESTABLISHED -j DROP
+            COMMIT
+
+            """;
+        var report = Report(dump, view: EngineView.TwoBridges());
+
+        RepliesDieIn(report, "via eth0", "PREROUTING", "-i eth0 -m conntrack --ctstate ESTABLISHED -j DROP");
+    }
+
+    [Fact]
     public void A_raw_prerouting_drop_of_the_container_address_never_meets_a_masqueraded_reply()
     {
         // Docker 28's own shape, without the bridge exception: the replies arrive to the host's address.

@@ -125,15 +125,17 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
     /// <summary>The connections whose replies die, as <c>from 172.30.11.2 to 203.0.113.0/24 tcp/443</c>, naming only the sides where they are not all.</summary>
     private static string Words(PacketSet dying, PacketSet requests, IntervalSet sources, IntervalSet outside, PacketSpace space)
     {
-        // Every connection between some containers and some remote addresses (a rule on addresses
-        // alone): those two sides say it all, whatever the protocols and ports.
-        var (from, to) = (Side(dying, Dimension.Src), Side(dying, Dimension.Dst));
-        var claimed = requests.Intersect(space.Whole().With(Dimension.Src, from).With(Dimension.Dst, to));
+        // Every connection between some containers and some remote addresses by some interfaces (a
+        // rule on addresses or interfaces alone): those sides say it all, whatever the protocols and ports.
+        var outs = Side(requests, Dimension.Out);
+        var (from, to, via) = (Side(dying, Dimension.Src), Side(dying, Dimension.Dst), Side(dying, Dimension.Out));
+        var claimed = requests.Intersect(space.Whole().With(Dimension.Src, from).With(Dimension.Dst, to).With(Dimension.Out, via));
         if (claimed.Subtract(dying).IsEmpty)
             return string.Join(" ", new[]
             {
                 FlowText.Addresses(from, sources, space.Family) is { } f ? $"from {f}" : null,
                 FlowText.Addresses(to, outside, space.Family) is { } t ? $"to {t}" : null,
+                FlowText.Via(via, outs, space) is { } v ? $"via {v}" : null,
             }.OfType<string>());
         var pieces = dying.Boxes.Select(b =>
         {
@@ -143,6 +145,8 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
             var protocol = FlowText.Protocols(b[Dimension.Proto], space);
             if (protocol != "all") words.Add(FlowText.Ports(b, space) is { } ports ? $"{protocol}/{ports}" : protocol);
             if (FlowText.SourcePorts(b, space) is { } sports) words.Add($"from source port{(b[Dimension.Sport].Cardinality == 1 ? "" : "s")} {sports}");
+            // A drop of what arrives on one interface (-i eth0) makes only the connections out by it one-way.
+            if (FlowText.Via(b[Dimension.Out], outs, space) is { } via) words.Add($"via {via}");
             return words.Count == 0 ? "some connections" : string.Join(" ", words);
         }).Distinct().ToList();
         return pieces.Count <= MaxPieces ? string.Join(", ", pieces) : string.Join(", ", pieces.Take(MaxPieces)) + $" and {pieces.Count - MaxPieces} more";
