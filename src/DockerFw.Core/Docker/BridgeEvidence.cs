@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Targets;
-using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
 
 namespace DockerFw.Core.Docker;
@@ -29,14 +28,14 @@ internal sealed class BridgeEvidence
     private readonly Dictionary<string, Dictionary<BridgeTemplate, (Rule Rule, bool Nat)>> _templates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (Rule Rule, bool Nat)> _uplinks = new(StringComparer.Ordinal);
 
-    public static BridgeEvidence Of(Table? filter, Table? nat, IpFamily family)
+    public static BridgeEvidence Of(Table? filter, Table? nat)
     {
         var evidence = new BridgeEvidence();
         var layout = DockerLayouts.Of(filter);
-        foreach (var rule in filter?.Rules ?? []) evidence.Add(rule, nat: false, layout, family);
+        foreach (var rule in filter?.Rules ?? []) evidence.Add(rule, nat: false, layout);
         foreach (var rule in nat?.Rules ?? [])
         {
-            evidence.Add(rule, nat: true, layout, family);
+            evidence.Add(rule, nat: true, layout);
             if (Uplink(rule) is { } uplink) evidence._uplinks.TryAdd(uplink, (rule, true));
         }
 
@@ -65,9 +64,9 @@ internal sealed class BridgeEvidence
         return $"{name} is read as outside Docker's networks: only {templates.Count} rules of the shapes Docker writes for a bridge name it ({string.Join(", ", templates.Values.Select(r => $"'{Text(r)}'"))}), and Docker writes at least {Corroboration} for each; give Docker's view (--docker) if it is a bridge whose other rules are gone";
     }
 
-    private void Add(Rule rule, bool nat, DockerLayout layout, IpFamily family)
+    private void Add(Rule rule, bool nat, DockerLayout layout)
     {
-        if (BridgeTemplateReader.Read(rule, nat, layout, family) is not { } read) return;
+        if (BridgeTemplateReader.Read(rule, nat, layout) is not { } read) return;
         Add(read.Bridge, read.Template, (rule, nat));
         if (read.Other is { } other) Add(other, read.Template, (rule, nat));
     }

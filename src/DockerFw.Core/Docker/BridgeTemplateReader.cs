@@ -13,7 +13,7 @@ namespace DockerFw.Core.Docker;
 internal static class BridgeTemplateReader
 {
     /// <summary>The template and the bridges it names (two for 17.x's isolation pair), or null.</summary>
-    public static (BridgeTemplate Template, string Bridge, string? Other)? Read(Rule rule, bool nat, DockerLayout layout, IpFamily family)
+    public static (BridgeTemplate Template, string Bridge, string? Other)? Read(Rule rule, bool nat, DockerLayout layout)
     {
         // Docker writes them in these chains only: a 100,000-rule dump's other rules cost a comparison.
         if (!(nat ? rule.Chain is "DOCKER" or "POSTROUTING" : rule.Chain == "FORWARD" || rule.Chain.StartsWith("DOCKER", StringComparison.Ordinal))) return null;
@@ -23,10 +23,10 @@ internal static class BridgeTemplateReader
         var @out = interfaces.FirstOrDefault(i => i.Direction == Direction.Out);
         if (interfaces.Count != (@in is null ? 0 : 1) + (@out is null ? 0 : 1)) return null;
         var rest = rule.Matches.Where(m => m is not InterfaceMatch).ToList();
-        return nat ? Nat(rule, @in, @out, rest) : Filter(rule, @in, @out, rest, layout, family);
+        return nat ? Nat(rule, @in, @out, rest) : Filter(rule, @in, @out, rest, layout);
     }
 
-    private static (BridgeTemplate, string, string?)? Filter(Rule rule, InterfaceMatch? @in, InterfaceMatch? @out, List<Match> rest, DockerLayout layout, IpFamily family)
+    private static (BridgeTemplate, string, string?)? Filter(Rule rule, InterfaceMatch? @in, InterfaceMatch? @out, List<Match> rest, DockerLayout layout)
     {
         var chain = rule.Chain;
         var same = @in is not null && @out is not null && @in.Value.Text == @out.Value.Text;
@@ -58,7 +58,7 @@ internal static class BridgeTemplateReader
                 return (BridgeTemplate.IsolationTo, bridge, null);
             case "DOCKER-ISOLATION" when @in is { Negated: false } && @out is { Negated: false } && !same && drops && rest.Count == 0:
                 return (BridgeTemplate.IsolationPair, @in.Value.Text, @out.Value.Text);
-            case "DOCKER-ISOLATION-STAGE-1" or "DOCKER-INTERNAL" when drops && Internal(@in, @out, rest, family) is { } template:
+            case "DOCKER-ISOLATION-STAGE-1" or "DOCKER-INTERNAL" when drops && Internal(@in, @out, rest) is { } template:
                 return (template, bridge, null);
             case "DOCKER" when same && @in is { Negated: true } && @out is { Negated: false } && (accepts || drops) && rest.Count == 0:
                 return (BridgeTemplate.Unpublished, bridge, null);
@@ -85,14 +85,14 @@ internal static class BridgeTemplateReader
         return null;
     }
 
-    // An internal network's two DROPs: IPv4 names the bridge in one direction, IPv6 in both (docs/docker-rules.md §4.7).
-    private static BridgeTemplate? Internal(InterfaceMatch? @in, InterfaceMatch? @out, List<Match> rest, IpFamily family)
+    // An internal network's two DROPs: IPv4's name the bridge in one direction, IPv6's in both
+    // (docs/docker-rules.md §4.7); either form is taken in either family.
+    private static BridgeTemplate? Internal(InterfaceMatch? @in, InterfaceMatch? @out, List<Match> rest)
     {
         if (rest is not [AddressMatch { Negated: true } address]) return null;
-        var (inward, outward) = family == IpFamily.V4
-            ? (@in is null && @out is { Negated: false }, @out is null && @in is { Negated: false })
-            : (@in is { Negated: true } && @out is { Negated: false } && @in.Value == @out.Value,
-               @in is { Negated: false } && @out is { Negated: true } && @in.Value == @out.Value);
+        var both = @in is not null && @out is not null && @in.Value == @out.Value;
+        var inward = (@in is null || both && @in.Negated) && @out is { Negated: false };
+        var outward = (@out is null || both && @out.Negated) && @in is { Negated: false };
         return address.Field == AddressField.Source && inward ? BridgeTemplate.InternalIn
             : address.Field == AddressField.Destination && outward ? BridgeTemplate.InternalOut
             : null;

@@ -22,7 +22,7 @@ public static class DockerViewInference
         var filter = ruleset["filter"];
         var nat = ruleset["nat"];
         var byInterface = RulesByInterface.Of(filter, nat);
-        var evidence = BridgeEvidence.Of(filter, nat, ruleset.Family);
+        var evidence = BridgeEvidence.Of(filter, nat);
         var networks = evidence.Bridges.Select(b => NetworkFor(b, byInterface.Filter(b), byInterface.Nat(b))).ToImmutableArray();
         var containers = PublishedContainers(ruleset.Family, filter, nat, networks);
         return new DockerView(networks, containers, Inferred: true) { InferenceDoubts = evidence.Doubts };

@@ -128,6 +128,33 @@ public sealed class DockerViewInferenceTests
     }
 
     [Fact]
+    public void An_internal_networks_ip6tables_drops_which_name_the_bridge_both_ways_make_it_a_bridge_as_well()
+    {
+        var read = IptablesSaveReader.Read("""
+            *filter
+            :FORWARD DROP [0:0]
+            :DOCKER-BRIDGE - [0:0]
+            :DOCKER-CT - [0:0]
+            :DOCKER-FORWARD - [0:0]
+            :DOCKER-INTERNAL - [0:0]
+            -A FORWARD -j DOCKER-FORWARD
+            -A DOCKER-FORWARD -j DOCKER-CT
+            -A DOCKER-FORWARD -j DOCKER-INTERNAL
+            -A DOCKER-FORWARD -j DOCKER-BRIDGE
+            -A DOCKER-FORWARD -i br-int -o br-int -j ACCEPT
+            -A DOCKER-INTERNAL ! -s fd00:1::/64 ! -i br-int -o br-int -j DROP
+            -A DOCKER-INTERNAL ! -d fd00:1::/64 -i br-int ! -o br-int -j DROP
+            COMMIT
+
+            """, "fixture.ip6tables-save", Core.Model.Values.IpFamily.V6);
+        Assert.True(read.Succeeded, string.Join("\n", read.Diagnostics));
+
+        var network = Assert.Single(DockerViewInference.Infer(read.Value!).Networks);
+
+        Assert.Equal(("br-int", true, "fd00:1::/64"), (network.Bridge, network.Internal, network.Subnets.Single().Network.ToString()));
+    }
+
+    [Fact]
     public void An_interface_too_few_of_dockers_bridge_rules_name_is_read_as_outside_and_the_report_says_so()
     {
         // A WireGuard server's forwarding and masquerade of its clients have two of the shapes Docker
