@@ -28,7 +28,7 @@ public static class IptablesSaveReader
     {
         var resolved = family ?? HeaderFacts.SniffFamily(text) ?? IpFamily.V4;
         var early = new List<Diagnostic>();
-        var steps = new ReadSteps(text.AsSpan().Count('\n') + 1);
+        var steps = new ReadSteps(LineFeeds.Count(text) + 1);
         var facts = new HeaderFacts();
         var countersProblems = new List<(Diagnostic Error, Diagnostic? Warning)>();
         var diagnostics = new List<Diagnostic>();

@@ -54,7 +54,7 @@ internal static class RuleFormatter
     }
 
     /// <summary>The only core block when it comes first with its options in <see cref="CoreOrder"/>, each once; else null.</summary>
-    private static MatchBlock? CoreInSaveOrder(ImmutableArray<MatchBlock> blocks)
+    internal static MatchBlock? CoreInSaveOrder(ImmutableArray<MatchBlock> blocks)
     {
         if (blocks.IsEmpty || !blocks[0].IsCore) return null;
         for (var i = 1; i < blocks.Length; i++)
