@@ -79,16 +79,27 @@ public sealed class Utf8Escaped : Encoding
 
     public override int GetBytes(ReadOnlySpan<char> chars, Span<byte> bytes)
     {
-        // Escapes are rare: the text between them goes to UTF-8 whole (a vectorized search, not a loop per character).
+        // One pass of UTF-8's own transcoder, which stops only at a surrogate without its pair: an escape there is
+        // its byte, any other lone surrogate U+FFFD as UTF-8 writes it. A search for escapes first, as before, was a
+        // second pass over fmt's whole output, and it took the low half of a pair in U+DC80-U+DCFF (U+1F480, for one)
+        // for an escape, cutting the character in two.
+        ReadOnlySpan<byte> replacement = [0xEF, 0xBF, 0xBD];
         var written = 0;
         while (true)
         {
-            var at = chars.IndexOfAnyInRange('\uDC80', '\uDCFF');
-            // A lone high surrogate before an escape is no pair: UTF-8 writes it as U+FFFD.
-            if (at < 0) return written + UTF8.GetBytes(chars, bytes[written..]);
-            written += UTF8.GetBytes(chars[..at], bytes[written..]);
-            bytes[written++] = (byte)(chars[at] - 0xDC00);
-            chars = chars[(at + 1)..];
+            var status = Utf8.FromUtf16(chars, bytes[written..], out var read, out var wrote, replaceInvalidSequences: false);
+            written += wrote;
+            if (status == System.Buffers.OperationStatus.Done) return written;
+            if (status != System.Buffers.OperationStatus.InvalidData)
+                throw new ArgumentException("the buffer is too small for the bytes", nameof(bytes));
+            if (IsEscape(chars[read])) bytes[written++] = (byte)(chars[read] - 0xDC00);
+            else
+            {
+                replacement.CopyTo(bytes[written..]);
+                written += replacement.Length;
+            }
+
+            chars = chars[(read + 1)..];
         }
     }
 

@@ -18,6 +18,13 @@ public class Utf8EscapedTests
         }
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xF0, 0x9F, 0x92, 0x80 })] // U+1F480 is D83D DC80: its low half is also the escape of byte 0x80
+    [InlineData(new byte[] { 0xF0, 0x90, 0x83, 0xBF })] // U+100FF, D800 DCFF
+    [InlineData(new byte[] { (byte)'a', 0xF0, 0x9F, 0x92, 0xA9, 0xFF })] // U+1F4A9 (D83D DCA9), then a byte that is no UTF-8
+    public void A_character_whose_low_surrogate_is_also_an_escape_is_written_whole(byte[] bytes) =>
+        Assert.Equal(bytes, Utf8Escaped.Instance.GetBytes(Utf8Escaped.Decode(bytes)));
+
     [Fact]
     public void Valid_utf8_reads_as_utf8_and_each_other_byte_as_one_escape()
     {
