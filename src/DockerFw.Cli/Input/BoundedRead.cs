@@ -26,9 +26,28 @@ internal static class BoundedRead
     {
         // A regular file says its size: refuse it before reading a byte.
         if (stream.CanSeek && stream.Length > limit) throw TooLarge(name, limit, what);
+        if (!stream.CanSeek || stream.Length - stream.Position is not (> 0 and var size)) return Grown(stream, limit, name, what, []);
+
+        // A file that says its size is read straight into an array of that size, left uncleared as the read fills it:
+        // through a borrowed chunk into a buffer of that size, a 25 MB dump was copied twice and its array cleared
+        // first, on the main thread before fmt's first pass (docs/performance.md, "Reader on every shape").
+        var whole = GC.AllocateUninitializedArray<byte>((int)size);
+        var got = stream.ReadAtLeast(whole, whole.Length, throwOnEndOfStream: false);
+        if (got < whole.Length) return whole.AsSpan(0, got).ToArray();
+        var more = stream.ReadByte();
+        if (more < 0) return whole;
+        // It grew while read: the rest as any stream's.
+        if (whole.Length + 1 > limit) throw TooLarge(name, limit, what);
+        return Grown(stream, limit, name, what, [.. whole, (byte)more]);
+    }
+
+    /// <summary>The bytes of <paramref name="stream"/> after <paramref name="head"/>, which was read from it already.</summary>
+    private static byte[] Grown(Stream stream, long limit, string name, string what, byte[] head)
+    {
         // Grown as the bytes come (a bundle's files are mostly small: a 64 KiB buffer for each was
         // most of what reading a bundle allocated), the chunk borrowed.
-        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, limit) : 0);
+        using var buffer = new MemoryStream(head.Length);
+        buffer.Write(head);
         var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
@@ -44,8 +63,7 @@ internal static class BoundedRead
             System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        // A file read to the size it said fills the buffer exactly: that array is the result, not a
-        // copy of it (a second copy of a 15 MB dump stayed in memory to the end of fmt).
+        // A buffer the bytes filled exactly is the result, not a copy of it.
         return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
