@@ -49,6 +49,19 @@ public sealed class IsolationCheckTests
             """).ToString()));
 
     [Fact]
+    public void Flows_from_outside_that_differ_only_by_protocol_are_one_as_in_the_rest_of_the_audit()
+    {
+        // FromOutside grouped by protocol name: "tcp; udp", where every other flow of the audit reads "tcp,udp" (FlowMerge).
+        var finding = Assert.Single(Check.Run(Context(new DockerHost(User: """
+            # must raise DFW203: the uplink reaches every tcp and udp port of bridge2's containers
+            -A DOCKER-USER -i eth0 -o bridge2 -p tcp -j ACCEPT
+            -A DOCKER-USER -i eth0 -o bridge2 -p udp -j ACCEPT
+            """).ToString())), f => f.Code.Code == "DFW203");
+
+        Assert.Contains("containers of bridge2 that no published port allows (tcp,udp)", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_flows_of_a_partial_opening_name_protocol_port_and_destination()
     {
         var report = Report(new DockerHost(User: """

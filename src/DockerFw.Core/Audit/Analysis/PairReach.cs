@@ -118,12 +118,6 @@ public sealed record PairReach(
     public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(Box Box, string Kind, bool Possible)> parts, IntervalSet whole, PacketSpace space, IpFamily family = IpFamily.V4,
         IntervalSet? sources = null) => FlowMerge.Of(parts, whole, space, family, sources);
 
-    /// <summary>One flow per protocol, destination ports and kind, its destinations merged (the walk splits them freely).</summary>
-    public static ImmutableArray<AllowedFlow> Merge(IEnumerable<(string Proto, string? Ports, string Kind, bool Possible, IntervalSet Dst)> flows, IntervalSet whole, IpFamily family = IpFamily.V4) =>
-        [.. flows.GroupBy(f => (f.Proto, f.Ports, f.Kind, f.Possible))
-            .Select(g => new AllowedFlow(g.Key.Proto, g.Key.Ports,
-                FlowText.Addresses(g.Aggregate(IntervalSet.Empty, (s, f) => s.Union(f.Dst)), whole, family), g.Key.Kind, g.Key.Possible))];
-
     public ReachabilityEntry ToEntry() => new(From.Name, To.Name, Verdict, Flows) { ReplyWay = ReplyWay };
 
     private static ImmutableArray<Evidence> Deciding(IEnumerable<Piece> pieces, AuditInputs inputs, string role) =>

@@ -74,8 +74,8 @@ public sealed class IsolationCheck : IAuditCheck
 
             if (open.Count == 0) continue;
             var whole = passes.ContainerAddresses(network);
-            var flows = PairReach.Merge(open.SelectMany(o => o.Left.Boxes).Select(b =>
-                (FlowText.Protocols(b[Dimension.Proto], passes.Space), FlowText.Ports(b, passes.Space), "connection", false, b[Dimension.Dst])), whole, network.Family).ToList();
+            // Grouped as every flow of the audit is (FlowMerge): flows that differ only by protocol are one.
+            var flows = FlowMerge.Of(open.SelectMany(o => o.Left.Boxes).Select(b => (b, ReplyFate.Connection, false)), whole, passes.Space, network.Family).ToList();
             var evidence = open.Select(o => EvidenceOf.Deciding(o.Piece.Region)).OfType<ResponsibleRule>().Distinct()
                 .Select(r => EvidenceOf.Rule(analysis.Inputs.Ruleset, r, "accepts traffic from outside"));
             yield return (bridge, flows, evidence);
