@@ -12,6 +12,21 @@ public sealed class MasqueradeCheckTests
         Assert.Empty(Codes(Check, new DockerHost().ToString()));
 
     [Fact]
+    public void A_masquerade_of_what_leaves_via_eth0_only_is_DFW401_naming_what_is_NATed()
+    {
+        var dump = new DockerHost().ToString().Replace("-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE", """
+            # must raise DFW401: what leaves bridge1 by any other interface than eth0 keeps its container address
+            -A POSTROUTING -s 192.0.2.0/24 -o eth0 -j MASQUERADE
+            """);
+
+        var finding = Assert.Single(Report(dump, view: EngineView.TwoBridges()).Findings, f => f.Code.Code == "DFW401");
+
+        Assert.Equal("bridge1 should be masqueraded, but only part of its outbound traffic is proven NATed (all via eth0): the rest may leave with container addresses, which replies cannot find. "
+            + "Widen the NAT rule (evidence) to Docker's, or restart dockerd to restore it: iptables -t nat -A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE.", finding.Message);
+        Assert.Equal([("POSTROUTING", "masquerades outbound traffic")], finding.Evidence.Select(e => (e.Chain, e.Role)));
+    }
+
+    [Fact]
     public void A_masquerade_for_a_subnet_no_network_owns_is_reported() =>
         Assert.Equal(["DFW404"], Codes(Check, new DockerHost(Nat: """
             # must raise DFW404: 10.8.0.0/24 (a VPN?) belongs to no Docker network

@@ -55,6 +55,12 @@ public sealed class MasqueradeCheck : IAuditCheck
                 yield return Finding.Of(FindingCodes.MasqueradeMissing,
                     $"{prefix}{name} should be masqueraded, but its outbound traffic leaves with container addresses. Restart dockerd to restore its POSTROUTING rules, or add them: {MasqueradeCommand(f.Network)}.",
                     [name]);
+            // Only some of it NATed (a hand-written -o eth0 instead of Docker's ! -o BRIDGE, one port): the rest is
+            // DFW401's traffic, named by what is NATed, as the report's partial setting names it.
+            else if (leaves && wanted && f.Outbound.Nated == ReachabilityVerdict.Partial && !analysis.Inputs.ViewInferred)
+                yield return Finding.Of(FindingCodes.MasqueradeMissing,
+                    $"{prefix}{name} should be masqueraded, but only part of its outbound traffic is proven NATed ({string.Join("; ", f.Outbound.NatedFlows.Select(FlowWords.Of))}): the rest may leave with container addresses, which replies cannot find. Widen the NAT rule (evidence) to Docker's, or restart dockerd to restore it: {MasqueradeCommand(f.Network)}.",
+                    [name], evidence: f.MasqueradeEvidence);
             else if (leaves && f.MasqueradeEffective == false && !n.Internal && n.GatewayModeIpv4 is null or "nat" && analysis.Inputs.ViewInferred)
                 yield return Finding.Of(FindingCodes.NoOutboundNat,
                     $"{prefix}{name} is in NAT mode but no rule NATs its outbound traffic: its containers reach outside with their own addresses, which replies cannot find. If the network was created with masquerade on, restore Docker's POSTROUTING rules (restart dockerd).",
