@@ -39,6 +39,17 @@ public sealed record DockerContainer(
     public bool UsesHostNetwork => NetworkMode == "host";
 
     /// <summary>
+    /// The container's own routing tables (one per family read) as its network namespace held them when
+    /// the host was read: live mode and capture read <c>/proc/State.Pid/net/route</c> and <c>ipv6_route</c>,
+    /// offline <c>--container-routes</c> gives them. Not part of Docker's JSON; empty when not read (the
+    /// default routes are then inferred as libnetwork chooses them).
+    /// </summary>
+    public ImmutableArray<ContainerRouteTable> ObservedRoutes { get; init; } = [];
+
+    /// <summary>The observed table of one family; null when it was not read.</summary>
+    public ContainerRouteTable? ObservedRoutesOf(IpFamily family) => ObservedRoutes.FirstOrDefault(t => t.Family == family);
+
+    /// <summary>
     /// The exposed ports a legacy link opens, <c>5432/tcp</c> read as (tcp, 5432): Docker writes the
     /// protocol (a bare number is tcp); other protocols and malformed entries open nothing.
     /// </summary>

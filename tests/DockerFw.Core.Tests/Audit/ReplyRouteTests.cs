@@ -150,4 +150,34 @@ public sealed class ReplyRouteTests
 
         Assert.Contains("s at 2001:db8:2::3 answers through bridge4 (its default route)", PairV6(Seed3043(s)).ReplyWay, StringComparison.Ordinal);
     }
+
+    // s's IPv6 table as its namespace lists it: eth0 on bridge5, eth1 on bridge2, and a default route
+    // via bridge5's gateway (the network s joined first), or none.
+    private static DockerContainer Observed(DockerContainer container, string? defaultRoute) =>
+        container with
+        {
+            ObservedRoutes = [ProcRouteReader.ReadIpv6(
+                "20010db8000500000000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth0\n"
+                + "20010db8000200000000000000000000 40 00000000000000000000000000000000 00 00000000000000000000000000000000 00000100 00000001 00000000 00000001     eth1\n"
+                + (defaultRoute ?? "")
+                + "00000000000000000000000000000000 00 00000000000000000000000000000000 00 00000000000000000000000000000000 ffffffff 00000001 00000000 00200200       lo\n",
+                "ipv6_route").Value!],
+        };
+
+    [Fact]
+    public void An_observed_default_route_decides_what_two_internal_networks_leave_undecided()
+    {
+        // Oracle seed 4939: live, the kernel says which internal network s joined first.
+        var s = Container("s", On("bridge5", "100.64.5.3", "2001:db8:5::3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"));
+        var viaBridge5 = "00000000000000000000000000000000 00 00000000000000000000000000000000 00 20010db8000500000000000000000001 00000400 00000001 00000000 00000003     eth0\n";
+
+        var routed = PairV6(Seed3043(Observed(s, viaBridge5)));
+        var none = PairV6(Seed3043(Observed(s, null)));
+
+        Assert.Contains("s at 2001:db8:2::3 answers through bridge5 (its default route): replies enter the host on bridge5", routed.ReplyWay, StringComparison.Ordinal);
+        Assert.DoesNotContain("joined first", routed.ReplyWay, StringComparison.Ordinal);
+        Assert.DoesNotContain(routed.Flows, f => f.Possible);
+        Assert.Contains("s at 2001:db8:2::3 has no route back to bridge1's containers: replies never leave it", none.ReplyWay, StringComparison.Ordinal);
+        Assert.Equal(["2001:db8:2::3"], none.Flows.Where(f => f.Kind == ReplyFate.OneWay).Select(f => f.Destinations).Distinct());
+    }
 }

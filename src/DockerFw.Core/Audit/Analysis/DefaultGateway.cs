@@ -17,7 +17,9 @@ namespace DockerFw.Core.Audit.Analysis;
 /// default network first and every other in Go's map order, so the run's network leads only until
 /// the container restarts). Docker 28
 /// picks each family's gateway apart, <c>--gw-priority</c> first. Where the Engine's version is not
-/// known and the two choices differ, the route is undecided, with the reason.
+/// known and the two choices differ, the route is undecided, with the reason. Where the container's
+/// own table was read (live mode, a bundle, <c>--container-routes</c>), its default route decides
+/// instead: the kernel holds what Docker's view does not record.
 /// </summary>
 public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Network, string? Why)
 {
@@ -30,6 +32,8 @@ public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Net
             .Select(e => new Candidate(e, view.NetworkByName(e.Network)))
             .Where(c => c.Endpoint.Network is not ("host" or "none") && c.Network?.Driver is not ("host" or "null"))
             .ToList();
+        // A container that shares another's namespace (or has no network) keeps the inference: its table is not its endpoints'.
+        if (candidates.Count > 0 && container.ObservedRoutesOf(family) is { } table) return Observed(table, candidates, family);
         var apart = Apart(candidates, family);
         if (view.EngineMajor >= 28 || candidates.Any(c => c.Endpoint.GwPriority != 0)) return apart;
         var shared = Shared(candidates, family);
@@ -37,6 +41,20 @@ public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Net
         return new(null, null,
             $"Docker before 28 takes its default routes from {Words(shared, family)}, 28 and later from {Words(apart, family)}, "
             + "and the Engine's version is not known (give docker info's JSON with --docker)");
+    }
+
+    // The kernel's default route: out of the endpoint whose address the route's device holds (its
+    // connected route), else whose network's gateway it goes by.
+    private static DefaultGateway Observed(ContainerRouteTable table, List<Candidate> candidates, IpFamily family)
+    {
+        if (table.Default is not { } route) return NoRoute;
+        var onDevice = candidates.FirstOrDefault(c => c.Endpoint.Address(family) is { } address
+            && table.Routes.Any(r => !r.IsDefault && r.Gateway == 0 && r.Device == route.Device && r.Destination.Contains(address)));
+        var byGateway = candidates.FirstOrDefault(c => c.Endpoint.Address(family) is not null
+            && c.Network?.SubnetsOf(family).Any(s => s.Gateway == route.Gateway) == true);
+        if ((onDevice ?? byGateway) is { } chosen) return Via(chosen, family);
+        var gateway = Model.Values.IpAddressValue.Format(route.Gateway, family);
+        return new(null, null, $"its {(family == IpFamily.V4 ? "IPv4" : "IPv6")} default route (via {gateway} dev {route.Device}, read from its namespace) leads by none of its networks");
     }
 
     // Docker 20.10-27: one gateway endpoint for both families.
