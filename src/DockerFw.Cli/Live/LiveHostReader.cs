@@ -26,7 +26,7 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
         var addr = shell.Read("ip", "-d", "-j", "addr", "show");
         var bridges = HostBridge.Parse(addr);
         var routes = RouteListReader.Concat([Routes(shell, "-4"), Routes(shell, "-6")]) with { Rules = [.. Rules(shell, "-4"), .. Rules(shell, "-6")] };
-        var (settings, notices) = KernelSettingsReader.Read(shell, bridges);
+        var (settings, notices) = KernelSettingsReader.Read(shell, bridges, KernelSettingsReader.RoutedInterfaces(addr));
 
         var all = notices.ToBuilder();
         if (!other.IsEmpty)

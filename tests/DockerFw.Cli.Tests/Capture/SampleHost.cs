@@ -42,6 +42,7 @@ internal sealed class SampleHost : IHostCommandRunner, IDockerEngineConnector
             ["ip -6 -j rule show"] = new(0, """[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"}]""", ""),
             ["grep -H -s . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables /proc/sys/net/ipv4/conf/all/rp_filter /proc/sys/net/ipv4/conf/default/rp_filter"
                 + " /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established /proc/sys/net/netfilter/nf_conntrack_sctp_timeout_established /proc/sys/net/netfilter/nf_conntrack_dccp_timeout_request"
+                + " /proc/sys/net/ipv4/conf/lo/rp_filter /proc/sys/net/ipv4/conf/eth0/rp_filter /proc/sys/net/ipv4/conf/docker0/rp_filter /proc/sys/net/ipv4/conf/br-9c93ba76092b/rp_filter /proc/sys/net/ipv4/conf/br-e727bbbf1ba4/rp_filter"
                 + " /sys/class/net/docker0/bridge/nf_call_iptables /sys/class/net/br-9c93ba76092b/bridge/nf_call_iptables /sys/class/net/br-e727bbbf1ba4/bridge/nf_call_iptables"] =
                 new(0, "/proc/sys/net/ipv4/ip_forward:1\n/proc/sys/net/bridge/bridge-nf-call-iptables:1\n", ""),
             ["grep -s ^ /run/flannel/subnet.env"] = new(2, "", ""),

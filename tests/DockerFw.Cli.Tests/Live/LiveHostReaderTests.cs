@@ -128,7 +128,11 @@ public sealed class LiveHostReaderTests
         Assert.Contains(" /proc/sys/net/bridge/bridge-nf-call-iptables", grep);
         Assert.Contains(" /sys/class/net/docker0/bridge/nf_call_iptables", grep);
         Assert.Contains(" /sys/class/net/br-0123456789ab/bridge/nf_call_iptables", grep);
-        Assert.DoesNotContain("veth1", grep);
+        // Each routed interface's own rp_filter (the kernel takes the higher of it and all's); veth1 has no
+        // master here, so it is read too.
+        Assert.Contains(" /proc/sys/net/ipv4/conf/docker0/rp_filter /proc/sys/net/ipv4/conf/br-0123456789ab/rp_filter", grep);
+        Assert.Contains(" /proc/sys/net/ipv4/conf/veth1/rp_filter", grep);
+        Assert.DoesNotContain("veth1/bridge", grep);
         Assert.True(live.Settings.IpForward);
         Assert.False(live.Settings.BridgeNfCallIptables);
         Assert.True(live.Settings.BridgedTrafficFiltered("docker0"));

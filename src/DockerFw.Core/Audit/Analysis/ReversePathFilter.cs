@@ -14,9 +14,10 @@ namespace DockerFw.Core.Audit.Analysis;
 /// it is nobody a published port's answer is about on that interface: not its replies, not the
 /// policy's publish rule (the audit's and the plan's proof alike). Decided from the host's routes as
 /// the <c>rpfilter</c> match is (<see cref="RouteReturns"/>, the same lookup): only sources that surely
-/// fail, where the setting is surely strict (or loose). IPv4 alone: IPv6 has no such sysctl. An
-/// interface whose own value is not given (live mode reads <c>all</c> and <c>default</c> only) is
-/// surely strict nowhere and surely loose where <c>all</c> is, so nothing is left out on a guess.
+/// fail, where the setting is surely strict (or loose). IPv4 alone: IPv6 has no such sysctl. Live
+/// mode reads <c>all</c>'s and every routed interface's own value; an interface whose own value is not
+/// given (an old bundle, an offline host given <c>--sysctl</c> for some) is surely strict nowhere and
+/// surely loose where <c>all</c> is, so nothing is left out on a guess.
 /// </summary>
 public static class ReversePathFilter
 {
