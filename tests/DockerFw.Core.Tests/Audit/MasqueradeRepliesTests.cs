@@ -179,6 +179,23 @@ public sealed class MasqueradeRepliesTests
     }
 
     [Fact]
+    public void An_nft_established_drop_at_raw_priority_meets_no_reply_as_conntrack_has_not_yet_run()
+    {
+        // Priority -300 comes before conntrack (-200): every packet there reads invalid, none established.
+        const string nft = """
+            {"nftables": [{"table": {"family": "inet", "name": "admin", "handle": 1}},
+             {"chain": {"family": "inet", "table": "admin", "name": "early", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -300, "policy": "accept"}},
+             {"rule": {"family": "inet", "table": "admin", "chain": "early", "handle": 2, "expr": [{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": "established"}}, {"drop": null}]}}]}
+            """;
+        var read = NftJsonReader.Read(nft, "admin.json");
+        Assert.Empty(read.Diagnostics);
+
+        var report = Audit(HostRuleset.Merge(Read(new DockerHost().ToString()), read.Value!), EngineView.TwoBridges());
+
+        Assert.Null(Bridge1(report).RepliesDropped);
+    }
+
+    [Fact]
     public void A_raw_prerouting_drop_of_the_container_address_never_meets_a_masqueraded_reply()
     {
         // Docker 28's own shape, without the bridge exception: the replies arrive to the host's address.

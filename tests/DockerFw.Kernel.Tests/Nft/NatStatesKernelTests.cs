@@ -87,10 +87,17 @@ public sealed class NatStatesKernelTests
     }
 
     [KernelFact]
-    public void A_raw_prerouting_drop_of_the_host_address_kills_the_masqueraded_replies_and_one_of_the_container_address_does_not_as_the_audit_says()
+    public void A_raw_prerouting_drop_of_the_host_address_kills_the_masqueraded_replies_and_drops_of_the_container_address_or_of_established_before_conntrack_do_not_as_the_audit_says()
     {
         using var host = Host();
         Assert.Equal("hello", Received(host, "db", "out", Outside, 7000));
+
+        // Before conntrack (-200) nothing is established: an nft drop of it at raw's priority meets nothing.
+        host.Nft("table inet early {\n chain pre {\n type filter hook prerouting priority -300; policy accept;\n ct state established drop\n }\n}\n");
+        Assert.Equal("hello", Received(host, "db", "out", Outside, 7000));
+        var early = Audit(host);
+        Assert.True(Key(Masquerade(early), "replies_dropped") is null, Masquerade(early).ToString());
+        host.Nft("delete table inet early");
 
         // db's connection out leaves as 203.0.113.1 (eth0's address): raw PREROUTING sees the replies
         // addressed to it, before conntrack undoes the MASQUERADE at nat's hook. A drop of db's own

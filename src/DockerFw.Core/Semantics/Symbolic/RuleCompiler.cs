@@ -17,8 +17,10 @@ internal static class RuleCompiler
     private const int MaxMaskHoleBits = 12;
 
     /// <param name="nat">For an nft chain: whether it runs under a nat base chain (NAT targets act); null: the iptables table says.</param>
-    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, HostKnowledge host, bool? nat = null)
+    /// <param name="beforeConntrack">For an nft chain: whether it runs only before conntrack (a base chain below -200), as iptables' raw does.</param>
+    public static CompiledRule Compile(string table, Rule rule, PacketSpace space, HostKnowledge host, bool? nat = null, bool beforeConntrack = false)
     {
+        var raw = table == "raw" || beforeConntrack;
         var sets = new IntervalSet?[Dimensions.Count];
         BitCubeSet? mark = null;
         string? doubt = null;
@@ -27,7 +29,7 @@ internal static class RuleCompiler
         var arrival = new List<(Dimension, IntervalSet)>();
         NatStatus? natStatus = null;
         // A NEW packet created its connection: the original tuple is the packet as it arrived.
-        var newOnly = table != "raw" && rule.Matches.OfType<ConntrackStateMatch>().Any(cs => !cs.Negated && cs.States == ConntrackStates.New);
+        var newOnly = !raw && rule.Matches.OfType<ConntrackStateMatch>().Any(cs => !cs.Negated && cs.States == ConntrackStates.New);
 
         void Constrain(Dimension d, IntervalSet set, bool negated)
         {
@@ -118,7 +120,7 @@ internal static class RuleCompiler
                     // ip saddr / icmp type imply their family: never true for a packet of the other one.
                     never = true;
                     break;
-                case ConntrackStateMatch cs when table == "raw":
+                case ConntrackStateMatch cs when raw:
                     Constrain(Dimension.State, BeforeConntrack(cs.States, space), cs.Negated);
                     break;
                 case ConntrackStateMatch cs:

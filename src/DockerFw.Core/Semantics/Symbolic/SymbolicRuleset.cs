@@ -153,13 +153,39 @@ public sealed class SymbolicRuleset
         if (!seen) return;
         var key = table.QualifiedName;
         var nat = NatChains(table);
+        var early = BeforeConntrackChains(table);
         foreach (var chain in table.Chains)
         {
-            var rules = chain.Rules.Select(r => RuleCompiler.Compile(key, r, space, knowledge, nat.Contains(chain.Name))).ToArray();
+            var rules = chain.Rules.Select(r => RuleCompiler.Compile(key, r, space, knowledge, nat.Contains(chain.Name), early.Contains(chain.Name))).ToArray();
             if (detail == ReachDetail.Verdicts) rules = RuleRuns.Merge(rules);
             chains[(key, chain.Name)] = new CompiledChain(key, chain.Name, chain.Policy, rules, space.Interfaces.Count);
             if (chain.Base is { } hooked) native.Add(new NativeBaseChain(key, chain.Name, hooked));
         }
+    }
+
+    /// <summary>
+    /// The chains that run only before conntrack: base chains on prerouting or output below its priority
+    /// (-200, nft's <c>raw</c> is -300) and the chains only they reach. A packet there has no entry yet
+    /// and its <c>ct state</c> reads invalid (untracked after notrack), as in iptables' raw table: an
+    /// <c>established</c> drop there meets nothing.
+    /// </summary>
+    private static HashSet<string> BeforeConntrackChains(Table table)
+    {
+        static bool Early(Model.BaseChain b) => b.Hook is "prerouting" or "output" && b.Priority < -200;
+        var early = Reached(table, table.Chains.Where(c => c.Base is { } b && Early(b)).Select(c => c.Name));
+        if (early.Count == 0) return early;
+        early.ExceptWith(Reached(table, table.Chains.Where(c => c.Base is { } b && !Early(b)).Select(c => c.Name)));
+        return early;
+    }
+
+    private static HashSet<string> Reached(Table table, IEnumerable<string> from)
+    {
+        var reached = from.ToHashSet();
+        var work = new Stack<string>(reached);
+        while (work.TryPop(out var name))
+            foreach (var jump in table[name]?.Rules.Select(r => r.Target).OfType<Model.Targets.JumpTarget>() ?? [])
+                if (reached.Add(jump.Chain)) work.Push(jump.Chain);
+        return reached;
     }
 
     // The chains a nat base chain reaches by jumps and gotos: NAT statements act there.
