@@ -40,6 +40,12 @@ public sealed record Route(RouteType Type, AddressMask Destination, string? Devi
     /// </summary>
     public bool Selective { get; init; }
 
+    /// <summary>The route's preferred source (<c>prefsrc</c>): on a connected route the kernel made for an address (<see cref="Kernel"/>), that primary address.</summary>
+    public UInt128? PreferredSource { get; init; }
+
+    /// <summary>Made by the kernel for an address (<c>proto kernel</c>): a connected route's subnet holds a primary address of its device.</summary>
+    public bool Kernel { get; init; }
+
     /// <summary>Every device the route's packets may leave by: its nexthops', else its own.</summary>
     public IEnumerable<string> Devices => !Nexthops.IsEmpty ? Nexthops : Device is null ? [] : [Device];
 

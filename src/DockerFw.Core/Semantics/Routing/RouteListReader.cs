@@ -8,8 +8,8 @@ namespace DockerFw.Core.Semantics.Routing;
 /// <summary>
 /// Reads the JSON of <c>ip -j route show table all</c> (and of <c>ip -6 -j route show table all</c>):
 /// an array of routes with <c>type</c> (absent for unicast), <c>dst</c> (<c>default</c>, an address or
-/// a prefix), <c>gateway</c>, <c>dev</c>, <c>table</c> (absent for main), <c>metric</c> and a multipath
-/// route's <c>nexthops</c>. Multicast routes do not decide where a unicast packet goes and are left out.
+/// a prefix), <c>gateway</c>, <c>dev</c>, <c>table</c> (absent for main), <c>metric</c>, <c>prefsrc</c>,
+/// <c>protocol</c> and a multipath route's <c>nexthops</c>. Multicast routes do not decide where a unicast packet goes and are left out.
 /// </summary>
 public static class RouteListReader
 {
@@ -74,6 +74,8 @@ public static class RouteListReader
         {
             Nexthops = nexthops.Length > 1 ? nexthops : [],
             Selective = selective,
+            PreferredSource = Text(entry, "prefsrc") is { } src && IpAddressValue.FamilyOf(src) == destination.Family ? IpAddressValue.Parse(src, destination.Family) : null,
+            Kernel = Text(entry, "protocol") == "kernel",
         };
     }
 
