@@ -201,6 +201,37 @@ public sealed class ProxyPathTests
         return AuditFixture.Read(text.Insert(at, InputV4), "iptables-save");
     }
 
+    [Fact]
+    public void Docker_proxys_replies_leave_by_output_where_a_drop_of_the_host_port_as_source_makes_every_ipv6_connection_one_way()
+    {
+        // The [::]:8080 proxy serves every IPv6 client (ip6tables has no rule of Docker's); its socket
+        // answers from the host's address and port 8080, ESTABLISHED, through OUTPUT: a drop there
+        // of --sport 8080 lets every request in and no connection complete. FORWARD never sees them.
+        var v6 = IptablesSaveReader.Read("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --sport 8080 -j DROP\nCOMMIT\n", "ip6tables-save", IpFamily.V6).Value!;
+        var path = ProxyPath.Of(Proxies.Listeners[1], Host(LabHost, v6));
+        var findings = Auditor.Run(new AuditContext(LabHost, v6, PolicyResolverTests.LabHost, HostSettings.Unknown) { Proxies = Proxies }, [new ProxyCheck()]).Findings;
+
+        var outside = Assert.Single(path.Reaches, r => r.From is null);
+        Assert.True(outside.RepliesDying.SameAs(outside.Packets));
+        // frontend's containers reach it over IPv6 too, and lose their replies alike (a finding of their own).
+        Assert.Equal(2, findings.Count(f => f.Code == FindingCodes.PublishedPortBlocked));
+        var dead = Assert.Single(findings, f => f.Code == FindingCodes.PublishedPortBlocked && f.Message.Contains("from outside", StringComparison.Ordinal));
+        Assert.Equal("published port tcp/8080 of 'web' is served by docker-proxy on [::]:8080 (docker-proxy assumed from Docker's view, as its default userland-proxy runs it: give --proxies FILE to read the host's), "
+            + "and INPUT lets its connections from outside in, but OUTPUT drops every reply of docker-proxy to them: none completes (one-way). If that is not intended, remove the rule that drops the replies (evidence), or accept them before it (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT in OUTPUT).",
+            dead.Message);
+        Assert.Equal(["-A OUTPUT -p tcp -m tcp --sport 8080 -j DROP"], dead.Evidence.Select(e => e.Text));
+    }
+
+    [Fact]
+    public void Docker_proxys_replies_that_output_lets_out_leave_the_proxy_without_a_finding()
+    {
+        var v6 = IptablesSaveReader.Read("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --sport 9090 -j DROP\nCOMMIT\n", "ip6tables-save", IpFamily.V6).Value!;
+
+        var path = ProxyPath.Of(Proxies.Listeners[1], Host(LabHost, v6));
+
+        Assert.All(path.Reaches, r => Assert.True(r.RepliesDying.IsEmpty));
+    }
+
     private static ProxyHost Host(Ruleset v4, Ruleset? v6) => new(v4, v6, PolicyResolverTests.LabHost.Networks, Proxies);
 
     private static ResolvedPolicy Resolve(string text) =>

@@ -39,6 +39,9 @@ public sealed class ProxyHost
 
     public ProxyListeners Proxies { get; }
 
+    /// <summary>The host's routes; null when not read (the replies then leave by their connection's interface).</summary>
+    public Semantics.Routing.RoutingTable? Routes => _routes;
+
     /// <summary>
     /// The interfaces a client from outside may arrive on, in a space compiled here: every one that is
     /// no Docker bridge (of either family) and not loopback (<see cref="OutsideInterfaces"/>, oracle F41).

@@ -27,6 +27,21 @@ public sealed record ProxyReach(AuditedNetwork? From, PacketSet Packets, bool Ce
     /// (<c>any interface but eth0</c>, <see cref="PortClientsOf.Interfaces"/>); null when every one's do.
     /// </summary>
     public string? Via { get; init; }
+
+    /// <summary>
+    /// The connections of <see cref="Packets"/> whose replies OUTPUT surely drops: docker-proxy's own
+    /// socket answers them, from the host's address and port, ESTABLISHED, out by the host's route to
+    /// the client (<see cref="ClientRoutes"/>) or by the interface the connection came in on. They are one-way.
+    /// </summary>
+    public PacketSet RepliesDying { get; init; } = PacketSet.Empty;
+
+    /// <summary>The rules (or OUTPUT's policy) that drop <see cref="RepliesDying"/>'s replies.</summary>
+    public ImmutableArray<Evidence> ReplyEvidence { get; init; } = [];
+
+    /// <summary>The connections whose replies may or may not come back (a multipath route), with why in <see cref="ReplyDoubts"/>.</summary>
+    public PacketSet RepliesUncertain { get; init; } = PacketSet.Empty;
+
+    public ImmutableArray<string> ReplyDoubts { get; init; } = [];
 }
 
 /// <summary>
@@ -91,8 +106,36 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
         // The engine cuts packets at every rule; one fate by one rule per group of clients is one reach.
         var merged = reaches.GroupBy(r => (r.From, r.Certain, Key: string.Join(' ', r.Evidence.Select(e => $"{e.Table}/{e.Chain}#{e.Rule}"))))
             .Select(g => g.First() with { Packets = g.Select(r => r.Packets).Aggregate(PacketSet.Empty, (a, b) => a.Union(b)) })
-            .Select(r => r.From is null ? r with { Via = Via(r.Packets, outside, space) } : r);
+            .Select(r => r.From is null ? r with { Via = Via(r.Packets, outside, space) } : r)
+            // Replies to clients outside leave by the host's route to them where the routes decide it.
+            .Select(r => Replied(r, rules, r.From is null ? ClientRoutes.Of(host.Routes, listener.Family) : null));
         return new(listener, [.. merged], delivered, deliveryEvidence) { TargetNetwork = network, HostAddresses = model.LocalAddresses };
+    }
+
+    /// <summary>
+    /// The reach with the fate of its replies: docker-proxy's socket answers from the host's address and
+    /// port to the client's, ESTABLISHED, through OUTPUT (no input interface), never FORWARD: an OUTPUT
+    /// rule on the host port as source (<c>-p tcp --sport 8080 -j DROP</c>) lets every request in and no
+    /// connection complete. Only replies the rules surely drop count; a multipath route's are uncertain
+    /// where some of its devices' drop them (<see cref="ReplyFates"/>).
+    /// </summary>
+    private static ProxyReach Replied(ProxyReach reach, SymbolicRuleset rules, ClientRoutes? routes)
+    {
+        var space = rules.Space;
+        var sent = IntervalSet.Single((UInt128)space.Interfaces.NoInterface);
+        var replies = new PacketSet([.. reach.Packets.Boxes.Select(b => ReplyFate.Mirror(b, sent)).SelectMany(r => routes?.Routed(r, space) ?? [r])]);
+        if (replies.IsEmpty) return reach;
+        var result = SymbolicEngine.Reach(rules, PacketPath.Output, replies);
+        var dropping = result.Regions.Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !r.Packets.IsEmpty).ToList();
+        var fates = ReplyFates.Of(reach.Packets, dropping, routes, space);
+        if (fates.Dying.IsEmpty && fates.Uncertain.IsEmpty) return reach;
+        return reach with
+        {
+            RepliesDying = fates.Dying,
+            ReplyEvidence = [.. fates.Deciding.SelectMany(r => Evidence(r, result, rules, "drops docker-proxy's replies")).Distinct()],
+            RepliesUncertain = fates.Uncertain,
+            ReplyDoubts = fates.Doubts,
+        };
     }
 
     /// <summary>The input interfaces of some connections from outside in words, when they are not every outside interface.</summary>

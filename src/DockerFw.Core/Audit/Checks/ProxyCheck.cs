@@ -23,6 +23,7 @@ public sealed class ProxyCheck : IAuditCheck
     public IEnumerable<Finding> Run(AuditContext context)
     {
         var facts = ProxyFacts.Of(context);
+        foreach (var finding in DeadReplies(context, facts)) yield return finding;
         foreach (var path in facts.Paths.Where(p => p.Delivered == true && p.Reaches.Any(r => r.Certain)))
         {
             var listener = path.Listener;
@@ -42,6 +43,33 @@ public sealed class ProxyCheck : IAuditCheck
                 reaches.Select(r => r.From?.Name).Append(path.TargetNetwork?.Name).OfType<string>().Distinct().Order(StringComparer.Ordinal),
                 container is null ? [] : [container.Name],
                 [restriction, .. reaches.SelectMany(r => r.Evidence), .. path.DeliveryEvidence]);
+        }
+    }
+
+    /// <summary>
+    /// docker-proxy's replies that OUTPUT drops (<see cref="ProxyReach.RepliesDying"/>): the same finding
+    /// as a forwarded port's dead replies (DFW511), for the connections the proxy serves.
+    /// </summary>
+    private static IEnumerable<Finding> DeadReplies(AuditContext context, ProxyFacts facts)
+    {
+        foreach (var path in facts.Paths.Where(p => p.MayDeliver))
+        {
+            var listener = path.Listener;
+            var container = listener.Target is { } target
+                ? context.View.Containers.FirstOrDefault(c => c.Endpoints.Any(e => (target.Family == IpFamily.V4 ? e.Ipv4 : e.Ipv6) == target.Address))
+                : null;
+            var space = facts.Host.Of(listener.Family)?.Rules.Space;
+            foreach (var reach in path.Reaches.Where(r => r.Certain && !r.RepliesDying.IsEmpty))
+            {
+                var some = reach.RepliesDying.SameAs(reach.Packets) ? null : PortClientsOf.Connections(reach.RepliesDying, reach.Packets, space!);
+                yield return Finding.Of(FindingCodes.PublishedPortBlocked,
+                    $"published port {listener.Protocol}/{listener.HostPort} of {(container is null ? listener.Target?.ToString() ?? listener.Endpoint : $"'{container.Name}'")} is served by docker-proxy on {listener.Endpoint}{facts.Known}, "
+                    + $"and INPUT lets its connections {(reach.From is null ? "from outside" : $"from {reach.Who}")} in, but OUTPUT drops "
+                    + (some is null ? "every reply of docker-proxy to them: none completes (one-way). " : $"docker-proxy's replies to the connections {some}: those are one-way. ")
+                    + "If that is not intended, remove the rule that drops the replies (evidence), or accept them before it (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT in OUTPUT).",
+                    reach.From is null ? (path.TargetNetwork is null ? [] : [path.TargetNetwork.Name]) : new[] { reach.From.Name, path.TargetNetwork?.Name }.OfType<string>().Distinct(),
+                    container is null ? [] : [container.Name], reach.ReplyEvidence);
+            }
         }
     }
 
