@@ -1,10 +1,6 @@
 using DockerFw.Core.Model;
-using DockerFw.Core.Policy;
 using DockerFw.Core.Policy.Judging;
-using DockerFw.Core.Remediation;
 using DockerFw.Core.Semantics.Connections;
-using DockerFw.Core.Syntax.IptablesSave;
-using DockerFw.Tests.Audit;
 
 namespace DockerFw.Tests.Policy;
 
@@ -16,24 +12,11 @@ namespace DockerFw.Tests.Policy;
 /// </summary>
 public sealed class PolicyNatStatesTests
 {
-    private static readonly string LabHost = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"));
+    private static readonly string Frontend = LabHostPlan.Frontend;
 
-    private static readonly string Frontend = PolicyResolverTests.LabHost.NetworkByName("frontend")!.Bridge!;
+    private static Ruleset After(string dockerUser) => LabHostPlan.After(dockerUser);
 
-    private static readonly ResolvedPolicy Policy =
-        PolicyResolver.Resolve(PolicyReader.Read("allow frontend -> backend", "p.policy").Value!, PolicyResolverTests.LabHost).Value!;
-
-    private static Ruleset After(string dockerUser)
-    {
-        var plan = PolicyPlanner.Plan(AuditFixture.Read(LabHost), Policy);
-        Assert.True(plan.Value is not null, string.Join('\n', plan.Diagnostics.Select(d => d.Render())));
-        var text = IptablesSaveWriter.Write(plan.Value!.After, includeCounters: false);
-        return AuditFixture.Read(text.Replace("-A DOCKER-USER -j DOCKERFW-POLICY", $"{dockerUser}\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal));
-    }
-
-    private static List<PairVerdict> WebToApi(Ruleset rules) =>
-        [.. PairJudge.Judge(PolicyView.Proving(rules, Policy), Policy).Verdicts
-            .Where(v => (v.From.Container.Name, v.From.Network.Name, v.To.Container.Name, v.To.Network.Name) == ("web", "frontend", "api", "backend"))];
+    private static List<PairVerdict> WebToApi(Ruleset rules) => LabHostPlan.WebToApi(rules);
 
     [Fact]
     public void A_drop_of_snat_connections_out_to_frontend_makes_web_to_api_one_way()

@@ -1,12 +1,8 @@
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
-using DockerFw.Core.Policy;
 using DockerFw.Core.Policy.Judging;
-using DockerFw.Core.Remediation;
 using DockerFw.Core.Semantics.Connections;
 using DockerFw.Core.Semantics.Symbolic;
-using DockerFw.Core.Syntax.IptablesSave;
-using DockerFw.Tests.Audit;
 
 namespace DockerFw.Tests.Policy;
 
@@ -19,26 +15,14 @@ namespace DockerFw.Tests.Policy;
 /// </summary>
 public sealed class UnconfirmedPolicyTests
 {
-    private static readonly string LabHost = File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"));
-
-    private static readonly string Frontend = PolicyResolverTests.LabHost.NetworkByName("frontend")!.Bridge!;
-
-    private static readonly ResolvedPolicy Policy =
-        PolicyResolver.Resolve(PolicyReader.Read("allow frontend -> backend", "p.policy").Value!, PolicyResolverTests.LabHost).Value!;
+    private static readonly string Frontend = LabHostPlan.Frontend;
 
     // frontend without masquerade: web's request reaches api with web's own address, so api answers it by its own route.
-    private static Ruleset After(string dockerUser)
-    {
-        var unmasqueraded = AuditFixture.Read(LabHost.Replace($"-A POSTROUTING -s 172.30.1.0/24 ! -o {Frontend} -j MASQUERADE\n", "", StringComparison.Ordinal));
-        var plan = PolicyPlanner.Plan(unmasqueraded, Policy);
-        Assert.True(plan.Value is not null, string.Join('\n', plan.Diagnostics.Select(d => d.Render())));
-        var text = IptablesSaveWriter.Write(plan.Value!.After, includeCounters: false);
-        return AuditFixture.Read(text.Replace("-A DOCKER-USER -j DOCKERFW-POLICY", $"{dockerUser}\n-A DOCKER-USER -j DOCKERFW-POLICY", StringComparison.Ordinal));
-    }
+    private static Ruleset After(string dockerUser) =>
+        LabHostPlan.After(dockerUser, LabHostPlan.Dump.Replace($"-A POSTROUTING -s 172.30.1.0/24 ! -o {Frontend} -j MASQUERADE\n", "", StringComparison.Ordinal));
 
     private static List<PairVerdict> WebToApi(Ruleset rules, bool unfiltered) =>
-        [.. PairJudge.Judge(PolicyView.Proving(rules, Policy) with { SwitchesUnfiltered = bridge => unfiltered && bridge == Frontend }, Policy).Verdicts
-            .Where(v => (v.From.Container.Name, v.From.Network.Name, v.To.Container.Name, v.To.Network.Name) == ("web", "frontend", "api", "backend"))];
+        LabHostPlan.WebToApi(rules, view => view with { SwitchesUnfiltered = bridge => unfiltered && bridge == Frontend });
 
     private static IntervalSet Protocols(IEnumerable<PairVerdict> verdicts) =>
         verdicts.SelectMany(v => v.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Proto]));
