@@ -31,6 +31,8 @@ internal sealed class BundleFileNames
             ["ip", "-6", "-j", "rule", "show"] => "ip-rule-v6.json",
             ["grep", "-H", "-s", ".", ..] => "sysctls.txt",
             ["grep", "-s", "^", Live.FlannelEnvFile.Path] => "flannel-subnet.env",
+            // The containers' own routes, /proc/PID/net/route and ipv6_route (Live/ContainerRoutesReader.cs).
+            ["grep", "-s", "-H", "^", ..] => "container-routes.txt",
             ["ss", "-Hltunp"] => "ss-listening.txt",
             ["ipset", "save"] => "ipset-save.txt",
             ["ps", ..] => "ps-proxies.txt",

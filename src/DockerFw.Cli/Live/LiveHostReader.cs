@@ -43,6 +43,12 @@ internal sealed class LiveHostReader(IHostCommandRunner runner, LiveFirewallRead
             var reading = DockerEngineReader.Read(endpoint, bridges, engines);
             all.AddRange(reading.Notices);
             view = reading.View;
+            if (view is not null)
+            {
+                (view, var doubts) = ContainerRoutesReader.Read(shell, view);
+                all.AddRange(doubts);
+            }
+
             engine = view is null ? null : endpoint;
         }
 

@@ -38,6 +38,9 @@ public sealed record DockerContainer(
 {
     public bool UsesHostNetwork => NetworkMode == "host";
 
+    /// <summary>The container's main process (<c>State.Pid</c>): live mode reads its namespace's routes through /proc; 0 when not running or not given.</summary>
+    public int Pid { get; init; }
+
     /// <summary>
     /// The container's own routing tables (one per family read) as its network namespace held them when
     /// the host was read: live mode and capture read <c>/proc/State.Pid/net/route</c> and <c>ipv6_route</c>,

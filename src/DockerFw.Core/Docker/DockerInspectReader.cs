@@ -178,7 +178,10 @@ public static class DockerInspectReader
             Endpoints: endpoints.ToImmutable(),
             ExposedPorts: exposed,
             Ports: ports.ToImmutable(),
-            Links: links);
+            Links: links)
+        {
+            Pid = running && state.TryGetProperty("Pid", out var pid) && pid.ValueKind == JsonValueKind.Number && pid.TryGetInt32(out var processId) ? processId : 0,
+        };
     }
 
     // "/db:/web/db" means: container /web reaches /db under the alias "db".

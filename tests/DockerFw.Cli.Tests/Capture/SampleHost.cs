@@ -46,6 +46,8 @@ internal sealed class SampleHost : IHostCommandRunner, IDockerEngineConnector
                 + " /sys/class/net/docker0/bridge/nf_call_iptables /sys/class/net/br-9c93ba76092b/bridge/nf_call_iptables /sys/class/net/br-e727bbbf1ba4/bridge/nf_call_iptables"] =
                 new(0, "/proc/sys/net/ipv4/ip_forward:1\n/proc/sys/net/bridge/bridge-nf-call-iptables:1\n", ""),
             ["grep -s ^ /run/flannel/subnet.env"] = new(2, "", ""),
+            // The containers' own routes: the sample's PIDs are long gone (grep -s says nothing), so they are inferred.
+            ["grep -s -H ^ /proc/17878/net/route /proc/17878/net/ipv6_route /proc/17768/net/route /proc/17768/net/ipv6_route /proc/18047/net/route /proc/18047/net/ipv6_route /proc/17658/net/route /proc/17658/net/ipv6_route"] = new(2, "", ""),
             ["ss -Hltunp"] = new(0, "tcp   LISTEN 0      4096         0.0.0.0:8080      0.0.0.0:*    users:((\"docker-proxy\",pid=4242,fd=4))\n", ""),
             ["ps -ww -o pid=,args= -p 4242"] = new(0, "   4242 /usr/sbin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.30.1.2 -container-port 80\n", ""),
         };
