@@ -120,9 +120,9 @@ public sealed class MasqueradeRepliesTests
         """;
 
     /// <summary>The audit with the host's routes read whole (live mode, a bundle, --routes): its addresses are known.</summary>
-    private static AuditReport WithRoutes(string dump)
+    private static AuditReport WithRoutes(string dump, string routes = Routes)
     {
-        var table = RouteListReader.Read(Routes, "routes.json");
+        var table = RouteListReader.Read(routes, "routes.json");
         Assert.Empty(table.Diagnostics);
         return Auditor.Run(Context(dump, view: EngineView.TwoBridges()) with { Routes = table.Value });
     }
@@ -141,6 +141,18 @@ public sealed class MasqueradeRepliesTests
         var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString());
 
         RepliesDieIn(report, "tcp/443", "PREROUTING", "-d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP");
+    }
+
+    [Fact]
+    public void A_secondary_address_of_the_uplink_is_never_given_so_a_drop_of_the_primary_kills_every_reply()
+    {
+        // 203.0.113.6 added after .5 in the same subnet is secondary: it has no connected route, and
+        // MASQUERADE (inet_select_addr) never picks it (the random lab's uplink, seeds 4848, 4903, 4939).
+        const string secondary = """{"type":"local","dst":"203.0.113.6","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"203.0.113.5","flags":[]},""";
+        var withSecondary = Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", secondary + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -i eth0 -j DROP").ToString(), withSecondary);
+
+        RepliesDieIn(report, "all", "PREROUTING", "-d 203.0.113.5/32 -i eth0 -j DROP");
     }
 
     [Fact]

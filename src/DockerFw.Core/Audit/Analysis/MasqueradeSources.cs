@@ -1,4 +1,5 @@
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
@@ -8,9 +9,10 @@ namespace DockerFw.Core.Audit.Analysis;
 /// The kernel takes a primary address of the output device (<c>inet_select_addr</c>: one in the next
 /// hop's subnet, else the first; any device's when the output device has none; IPv6's source address
 /// selection likewise), so a reply arrives addressed to one of them. Known only when the host's routes
-/// were read whole (live mode, a bundle, <c>--routes</c>): their local routes name each device's
-/// addresses (primary or secondary alike: more addresses only make a claim "for every address"
-/// harder), their devices every interface a packet can leave by. A symbol stands for the real devices
+/// were read whole (live mode, a bundle, <c>--routes</c>): their connected routes name each device's
+/// primary addresses and the next hops choose among them (<see cref="MasqueradeAddresses"/>: never a
+/// secondary address; where the routes cannot say, any local address of the device), their devices
+/// every interface a packet can leave by. A symbol stands for the real devices
 /// it matches; the model's uplink, which is no real device, for those no rule names by their own name.
 /// A symbol that stands for no device carries no connection (<see cref="Phantom"/>); one with a device
 /// without an address of the family may get any of the host's. Unknown, every address the host may have
@@ -44,7 +46,8 @@ public sealed class MasqueradeSources
         var addresses = local.Where(a => a.Family == family && a.Interface != "lo" && !loopback.Contains(a.Address)).ToList();
         var devices = routes.Routes.Where(r => r.Family == family).SelectMany(r => r.Devices).Concat(addresses.Select(a => a.Interface))
             .Where(d => d != "lo" && !bridges.Contains(d)).Distinct(StringComparer.Ordinal)
-            .ToDictionary(d => d, d => IntervalSet.FromValues(addresses.Where(a => a.Interface == d).Select(a => a.Address)), StringComparer.Ordinal);
+            .ToDictionary(d => d, d => MasqueradeAddresses.Of(routes, d, family)
+                ?? IntervalSet.FromValues(addresses.Where(a => a.Interface == d).Select(a => a.Address)), StringComparer.Ordinal);
         return new(space, IntervalSet.FromValues(addresses.Select(a => a.Address)), devices);
     }
 
