@@ -22,6 +22,9 @@ public sealed class PublishedPortReplyRouteKernelTests
 {
     private const string Far = "10.210.9.5";
 
+    // A client address the router has no route to (it has no default route).
+    private const string Unrouted = "10.210.7.7";
+
     /// <param name="dropOutR2">With the admin's drop of what leaves by r2 on an established connection.</param>
     private static string Rules(bool dropOutR2) => RulesetText.Build(
     [
@@ -40,7 +43,7 @@ public sealed class PublishedPortReplyRouteKernelTests
         using var router = Netns.Create();
         using var client = Netns.Create();
         using var server = Netns.Create();
-        RoutedPeer.Link(router, "r1", "10.210.1.1/24", client, ["10.210.1.2/24", $"{Far}/32"], "10.210.1.1");
+        RoutedPeer.Link(router, "r1", "10.210.1.1/24", client, ["10.210.1.2/24", $"{Far}/32", $"{Unrouted}/32"], "10.210.1.1");
         RoutedPeer.Link(router, "r3", "10.210.3.1/24", server, ["10.210.3.2/24"], "10.210.3.1");
         // The client's second link, by which the router sends everything to 10.210.9.5.
         router.Exec("ip", "link", "add", "r2", "type", "veth", "peer", "name", "eth1", "netns", client.Name).EnsureOk();
@@ -59,6 +62,8 @@ public sealed class PublishedPortReplyRouteKernelTests
             for (var i = 0; i < 50 && Processes.Run("ip", ["netns", "exec", server.Name, "nc", "-z", "-w", "1", "127.0.0.1", "80"]).ExitCode != 0; i++) Thread.Sleep(100);
             Load(router, Rules(dropOutR2: false));
             Assert.True(Connects(client), "without the drop the reply comes back by r2");
+            // The router has no default route: a client it has no route to gets no SYN,ACK, no rule needed.
+            Assert.False(Connects(client, Unrouted), "the router has no route back to 10.210.7.7");
             Load(router, Rules(dropOutR2: true));
             Assert.False(Connects(client), "the SYN,ACK leaves by r2, where the drop meets it");
 
@@ -74,9 +79,10 @@ public sealed class PublishedPortReplyRouteKernelTests
             Assert.True(routed.FilterAccepts);
             // 10.210.9.5 and r2's subnet are routed via r2: their replies die whichever interface the
             // connection came in on (the kernel's case above: in on r1). The sources the routes do not
-            // decide (no route, the router's own and broadcast addresses) keep the symmetric answer.
-            Assert.Equal("from 10.210.2.0,10.210.2.2-10.210.2.254,10.210.9.5, from 0.0.0.0-10.210.0.255,10.210.1.1,10.210.1.255,10.210.2.1,"
-                + "10.210.2.255,10.210.4.0-10.210.9.4,10.210.9.6-126.255.255.255,128.0.0.0/1 via r2", routed.RepliesDropped);
+            // decide (the router's own and broadcast addresses) keep the symmetric answer; those it has no
+            // route to (10.210.7.7 above) get no reply at all, which no rule decides (replies_unrouted).
+            Assert.Equal("from 10.210.2.0,10.210.2.2-10.210.2.254,10.210.9.5, from 10.210.1.1,10.210.1.255,10.210.2.1,10.210.2.255 via r2", routed.RepliesDropped);
+            Assert.Equal("from any client but 10.210.1.0-10.210.2.255,10.210.9.5", routed.RepliesUnrouted);
         }
         finally
         {
@@ -92,10 +98,10 @@ public sealed class PublishedPortReplyRouteKernelTests
     }
 
     /// <summary>Whether a TCP connection from 10.210.9.5 to the router's 8080 completes (its first try may wait for the neighbours).</summary>
-    private static bool Connects(Netns client)
+    private static bool Connects(Netns client, string from = Far)
     {
         for (var attempt = 0; attempt < 3; attempt++)
-            if (Processes.Run("ip", ["netns", "exec", client.Name, "nc", "-z", "-w", "1", "-s", Far, "10.210.1.1", "8080"], TimeSpan.FromSeconds(5)).ExitCode == 0)
+            if (Processes.Run("ip", ["netns", "exec", client.Name, "nc", "-z", "-w", "1", "-s", from, "10.210.1.1", "8080"], TimeSpan.FromSeconds(5)).ExitCode == 0)
                 return true;
         return false;
     }
