@@ -80,6 +80,40 @@ public sealed class Ipv6ReplyRouteScenarioTests
             $"front6 -> inner6 over IPv6 is allowed, with no one-way flow\n{pair}");
     }
 
+    [LabFact]
+    public void A_server_only_on_internal_networks_answers_as_the_network_it_joined_first_says_and_the_live_audit_reads_it()
+    {
+        // Oracle seed 4939: two internal networks are not ordered against each other, so the one joined
+        // first gives both default routes, which Docker's view does not record; the live audit reads the
+        // containers' own routes (/proc/PID/net/ipv6_route) and decides.
+        lab.CreateNetwork("front6", "--ipv6", "--subnet", "172.31.80.0/24", "--subnet", "fd00:dfa:80::/64");
+        lab.CreateNetwork("inner6", "--internal", "--ipv6", "--subnet", "172.31.81.0/24", "--subnet", "fd00:dfa:81::/64");
+        lab.CreateNetwork("inner4", "--internal", "--subnet", "172.31.83.0/24");
+        // first4 joined inner4 (IPv4 only) first, first6 inner6 (dual-stack).
+        traffic.EchoServer("first4", ["--network", "inner4"], 7600);
+        lab.MustDocker("network", "connect", "inner6", "first4");
+        traffic.EchoServer("first6", ["--network", "inner6"], 7600);
+        lab.MustDocker("network", "connect", "inner4", "first6");
+        traffic.EchoServer("client", ["--network", "front6"], 80);
+        var (first4, first6) = (traffic.Ip6("first4", "inner6"), traffic.Ip6("first6", "inner6"));
+        var routes = $"first4: {lab.MustDocker("exec", "first4", "ip", "-6", "route")}\nfirst6: {lab.MustDocker("exec", "first6", "ip", "-6", "route")}";
+
+        var audit = LabAudit.Of(lab);
+        var pair = Oracle.MatrixJson.Entries(audit.Root.GetProperty("reachability_v6"))
+            .Single(e => e.GetProperty("from").GetString() == "front6" && e.GetProperty("to").GetString() == "inner6");
+        var flows = pair.GetProperty("flows").EnumerateArray().ToList();
+        var settled = Settled(["client", "first4", "first6"]);
+        var probes = Traffic.All(() => traffic.Connects("client", first4, 7600), () => traffic.Connects("client", first6, 7600));
+
+        // Which answers is the kernel's business (here both: the dual-stack network gives both routes
+        // whichever was joined first); the audit must say the same, decided, for each.
+        var silent = new[] { first4, first6 }.Where((_, i) => !probes[i]).ToList();
+        Assert.True(!(pair.TryGetProperty("reply_way", out var way) && (way.GetString() ?? "").Contains("joined first", StringComparison.Ordinal))
+            && !flows.Any(Oracle.FlowMatch.Possible)
+            && flows.Where(f => f.GetProperty("kind").GetString() == "one-way").Select(f => f.GetProperty("destinations").GetString()).Distinct().SequenceEqual(silent),
+            $"front6 -> inner6 over IPv6: decided, one-way to [{string.Join(", ", silent)}] only (probes [{string.Join(", ", probes)}], addresses settled: {settled})\n{pair}\n{routes}");
+    }
+
     /// <summary>Until no IPv6 address of the lab host or of the containers is tentative (<see cref="AddressSettling"/>).</summary>
     private bool Settled(string[] containers) =>
         AddressSettling.Wait([() => lab.InLab(AddressSettling.Listing).Out,
