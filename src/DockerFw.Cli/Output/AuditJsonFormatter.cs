@@ -136,6 +136,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         if (setting.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
         // Masquerade only, absent when every later packet of the connections out passes (oracle F38).
         if (setting.LaterDropped is { } later) json.WriteString("later_dropped", later);
+        // Masquerade only, absent unless some replies die for some of the addresses the NAT may give only.
+        if (setting.RepliesUncertain is { } uncertain) json.WriteString("replies_uncertain", uncertain);
         json.WriteEndObject();
     }
 

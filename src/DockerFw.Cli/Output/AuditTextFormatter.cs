@@ -92,7 +92,8 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         var text = $"{ReportWords.Switch(setting.Declared)} / {Esc(ReportWords.Effective(setting))}";
         // A masquerade whose replies the filter drops (oracle F35): one-way, said beside the NAT's answer.
         var replies = (setting.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : "(one-way: some replies dropped)")}[/]" : "")
-            + (setting.LaterDropped is { } later ? $" [red]{Esc(later == "all" ? "(opening-only: every later packet dropped)" : "(opening-only: some later packets dropped)")}[/]" : "");
+            + (setting.LaterDropped is { } later ? $" [red]{Esc(later == "all" ? "(opening-only: every later packet dropped)" : "(opening-only: some later packets dropped)")}[/]" : "")
+            + (setting.RepliesUncertain is { } uncertain ? $" [yellow]{Esc($"(replies uncertain {uncertain})")}[/]" : "");
         return new Markup((setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text) + replies);
     }
 

@@ -65,6 +65,13 @@ public sealed record Setting(bool? Declared, bool? Effective)
     /// </summary>
     public string? LaterDropped { get; init; }
 
+    /// <summary>
+    /// Masquerade only: set when the replies of some connections out die as they arrive for some of
+    /// the addresses (or ports) the NAT may give them and not for others, and which one it gives is not
+    /// known: those connections in the words of <see cref="RepliesDropped"/>, then why. Not a drop.
+    /// </summary>
+    public string? RepliesUncertain { get; init; }
+
     /// <summary>Effective differs from declared; a partial setting differs from either.</summary>
     public bool Drifted => Declared is { } d && (PartialFlows is not null || (Effective is { } e && d != e));
 }

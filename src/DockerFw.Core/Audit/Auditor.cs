@@ -49,6 +49,11 @@ public static class Auditor
                 ? six6.Masquerade : null,
         }).ToImmutableArray();
 
+        // Replies that die for some of the addresses the NAT may give only: no finding claims a maybe, but it is said.
+        foreach (var (facts, family) in analysis.Networks.Select(f => (f, "")).Concat(analysis.V6?.Networks.Select(f => (f, "IPv6: ")) ?? []))
+            if (facts.Replies.Uncertain is { } uncertain)
+                notices.Add($"{family}{facts.Network.Name}: the replies of {(uncertain == "all" ? "every masqueraded connection out" : $"its masqueraded connections out {uncertain}")} die as they arrive {facts.Replies.UncertainWhy}: they may be one-way (uncertain, not claimed dropped)");
+
         var findings = checks.SelectMany(c => c.Run(context))
             .OrderByDescending(f => f.Severity).ThenBy(f => f.Code.Code, StringComparer.Ordinal)
             .ThenBy(f => string.Join(",", f.Networks), StringComparer.Ordinal).ThenBy(f => f.Message, StringComparer.Ordinal)

@@ -25,6 +25,7 @@ public sealed class AuditJsonSchemaTests
         "lab-host after the plan of a policy, with what it intends",
         "a swarm host whose routing-mesh port is dropped on one host address",
         "lab-host masqueraded via eth0 only, whose timestamp replies die",
+        "lab-host whose masqueraded replies die for one address the host may have",
     };
 
     [Theory]
@@ -91,6 +92,20 @@ public sealed class AuditJsonSchemaTests
         Assert.Equal("any address of the host but 203.0.113.5", port.GetProperty("reached_on").GetString());
         Assert.Equal(JsonValueKind.Null, port.GetProperty("reached_from").ValueKind);
         Assert.False(port.TryGetProperty("kept_out", out _));
+    }
+
+    [Fact]
+    public void Masqueraded_replies_that_die_for_one_address_masquerade_may_give_are_uncertain_not_dropped()
+    {
+        var report = JsonDocument.Parse(Run("lab-host whose masqueraded replies die for one address the host may have").Out).RootElement;
+        var frontend = Assert.Single(report.GetProperty("networks").EnumerateArray(), n => n.GetProperty("name").GetString() == "frontend").GetProperty("masquerade");
+
+        // Without the host's routes MASQUERADE may give any address it has: the replies to 203.0.113.5 dying is a maybe.
+        Assert.True(frontend.GetProperty("effective").GetBoolean());
+        Assert.False(frontend.TryGetProperty("replies_dropped", out _));
+        Assert.Equal("tcp/443: for 203.0.113.5 but not the host's other addresses; which one MASQUERADE gives is not known without the host's routes (--routes)",
+            frontend.GetProperty("replies_uncertain").GetString());
+        Assert.DoesNotContain(report.GetProperty("findings").EnumerateArray(), f => f.GetProperty("code").GetString() == "DFW406");
     }
 
     [Theory]
@@ -164,6 +179,12 @@ public sealed class AuditJsonSchemaTests
                     -A DOCKER-USER -j RETURN
 
                     """)),
+        // A raw PREROUTING drop of one address of the host: masqueraded replies arrive to it before conntrack undoes the NAT.
+        "lab-host whose masqueraded replies die for one address the host may have" => LabHost.Run(
+            ["audit", "--iptables", "-", "--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
+             "--format", "json", "--sysctl", "net.bridge.bridge-nf-call-iptables=1"],
+            stdin: File.ReadAllText(LabHost.PathOf("iptables-save"))
+                + "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP\nCOMMIT\n"),
         "lab-host against a policy it does not run" => LabHost.Audit("--policy", Path.Combine(Corpus.RepoRoot, "rules", "icc-off-backend.policy"), "--format", "json"),
         "lab-host inferred from its rules" => LabHost.Run(["audit", "--iptables", LabHost.PathOf("iptables-save"), "--format", "json"]),
         "lab-host with an icc hole and sysctls" => LabHost.Run(

@@ -156,6 +156,33 @@ public sealed class MasqueradeRepliesTests
     }
 
     [Fact]
+    public void A_raw_drop_of_one_of_two_addresses_masquerade_may_give_is_said_uncertain_not_dropped()
+    {
+        // 198.18.0.50/32 on eth0 makes no connected route: whether MASQUERADE gives it or .5 the routes cannot say,
+        // so the replies to .5 dying is neither a drop of every reply of tcp/443 nor nothing.
+        const string slash32 = """{"type":"local","dst":"198.18.0.50","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"198.18.0.50","flags":[]},""";
+        var routes = Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", slash32 + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString(), routes);
+
+        Assert.Equal((true, null), (Bridge1(report).Effective, Bridge1(report).RepliesDropped));
+        Assert.Equal("tcp/443: for 203.0.113.5 but not 198.18.0.50; which one MASQUERADE gives is not known from the routes", Bridge1(report).RepliesUncertain);
+        // A maybe is no finding whose evidence reads as a drop; a notice says it.
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped);
+        Assert.Contains("bridge1: the replies of its masqueraded connections out tcp/443 die as they arrive for 203.0.113.5 but not 198.18.0.50; which one MASQUERADE gives is not known from the routes: they may be one-way (uncertain, not claimed dropped)", report.Notices);
+    }
+
+    [Fact]
+    public void A_raw_drop_of_every_address_masquerade_may_give_is_a_drop_not_a_doubt()
+    {
+        const string slash32 = """{"type":"local","dst":"198.18.0.50","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"198.18.0.50","flags":[]},""";
+        var routes = Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", slash32 + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -i eth0 -p tcp -m tcp --sport 443 -j DROP").ToString(), routes);
+
+        RepliesDieIn(report, "tcp/443", "PREROUTING", "-i eth0 -p tcp -m tcp --sport 443 -j DROP");
+        Assert.Null(Bridge1(report).RepliesUncertain);
+    }
+
+    [Fact]
     public void A_mangle_prerouting_drop_of_everything_established_in_on_the_uplink_kills_every_reply()
     {
         // eth0, named, is the host's only way out: every connection leaves by it and gets eth0's address.
@@ -218,13 +245,14 @@ public sealed class MasqueradeRepliesTests
     }
 
     [Fact]
-    public void Without_the_host_addresses_a_drop_of_one_address_is_not_called_a_drop_of_the_replies()
+    public void Without_the_host_addresses_a_drop_of_one_address_is_not_called_a_drop_of_the_replies_but_uncertain()
     {
         // MASQUERADE may give any address the host has: the replies to the others come back.
         var report = Report(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString(), view: EngineView.TwoBridges());
 
         Assert.Null(Bridge1(report).RepliesDropped);
         Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.MasqueradedRepliesDropped);
+        Assert.Equal("tcp/443: for 203.0.113.5 but not the host's other addresses; which one MASQUERADE gives is not known without the host's routes (--routes)", Bridge1(report).RepliesUncertain);
     }
 
     [Fact]

@@ -18,22 +18,34 @@ namespace DockerFw.Core.Audit.Analysis;
 /// meets them. Only drops decided before nat's hook are judged (<see cref="PortReplies.Dropped"/> with
 /// <c>beforeDnatOnly</c>, as for a published port's later packets); the rest is asked de-NATed. Where
 /// a connection may be given several addresses or ports, its replies are called dropped only when
-/// they die for every one of them: dying for some is uncertain, not claimed.
+/// they die for every one of them; dying for some is uncertain, and said so with why
+/// (<see cref="Fate.Uncertain"/>, <see cref="Fate.Doubts"/>), never left silent.
 /// </summary>
 public static class ArrivingReplies
 {
-    /// <summary>One connection's replies as they arrive; <paramref name="PortKept"/>: their destination port is the request's source port.</summary>
-    private sealed record Arrival(Box Request, Box Packets, bool PortKept);
+    /// <summary>One connection's replies as they arrive; <paramref name="PortKept"/>: their destination port is the request's source port; <paramref name="Unknown"/>: why which address it is given is not known.</summary>
+    private sealed record Arrival(Box Request, Box Packets, bool PortKept, string Unknown);
+
+    /// <summary>
+    /// The requests whose replies die as they arrive for every address and port they may be given
+    /// (<paramref name="Dying"/>, with the rules that drop them), and those whose replies die for some
+    /// of them only (<paramref name="Uncertain"/>, with <paramref name="Doubts"/>: for which and why
+    /// which one is not known).
+    /// </summary>
+    public sealed record Fate(PacketSet Dying, PacketSet Uncertain, ImmutableArray<string> Doubts, ImmutableArray<Evidence> Evidence)
+    {
+        public static readonly Fate None = new(PacketSet.Empty, PacketSet.Empty, [], []);
+    }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SymbolicRuleset, SymbolicRuleset> EarlyTables = new();
 
     private static readonly ConntrackStates[] Established =
         [.. ConnectionNat.Every.Select(v => ConntrackStates.Established | v)];
 
-    /// <summary>The requests whose replies die before nat's PREROUTING, for every address and port they may arrive to, with the rules that drop them.</summary>
-    public static (PacketSet Dying, ImmutableArray<Evidence> Evidence) Of(PacketSet requests, MasqueradeSources sources, SymbolicPasses passes, AuditInputs inputs)
+    /// <summary>The requests whose replies die before nat's PREROUTING, for every address and port they may arrive to or for some only.</summary>
+    public static Fate Of(PacketSet requests, MasqueradeSources sources, SymbolicPasses passes, AuditInputs inputs)
     {
-        if (requests.IsEmpty || !MayDropBeforeNat(inputs.Ruleset)) return (PacketSet.Empty, []);
+        if (requests.IsEmpty || !MayDropBeforeNat(inputs.Ruleset)) return Fate.None;
         var space = passes.Space;
         // Asked first for any address outside the container subnets and any port: most hosts drop none
         // of those before nat (Docker 28's raw drops are of container addresses), and the NAT each
@@ -49,23 +61,50 @@ public static class ArrivingReplies
         // most of this fact's cost on a host with Docker 28's raw rules.
         var early = EarlyTables.GetValue(passes.Rules, rules => rules.WithTables(t => t is not ("filter" or "nat" or "security")));
         if (!SymbolicEngine.Reach(early, PacketPath.Forward, quick).Regions.Any(r => BeforeDnat.Drops(r, inputs.Ruleset, BeforeDnat.Dstnat)))
-            return (PacketSet.Empty, []);
+            return Fate.None;
         var arrivals = Arrivals(requests, sources, passes, inputs).ToList();
-        if (arrivals.Count == 0) return (PacketSet.Empty, []);
+        if (arrivals.Count == 0) return Fate.None;
         var (dead, evidence) = PortReplies.Dropped(new PacketSet([.. arrivals.Select(a => a.Packets)]), passes, inputs, beforeDnatOnly: true);
-        if (dead.IsEmpty) return (PacketSet.Empty, []);
-        var dying = new List<Box>();
+        if (dead.IsEmpty) return Fate.None;
+        var (dying, uncertain, doubts) = (new List<Box>(), new List<Box>(), new List<string>());
         foreach (var a in arrivals)
         {
             var mine = dead.Intersect(a.Packets);
             if (mine.IsEmpty) continue;
-            // A reply that lives for some address or port its connection may be given: not claimed.
+            // A reply that lives for some address or port its connection may be given: not claimed
+            // dropped, but uncertain, with the addresses (or ports) it dies for and those it lives for.
             var living = PacketSet.Of(a.Packets).Subtract(dead);
             var spread = living.Boxes.Select(b => Widened(b, a)).ToList();
-            dying.AddRange(mine.Subtract(spread).Boxes.Select(d => Connection(a, d)).Where(b => !b.IsEmpty));
+            var sure = mine.Subtract(spread);
+            dying.AddRange(sure.Boxes.Select(d => Connection(a, d)).Where(b => !b.IsEmpty));
+            var maybe = mine.Subtract(sure);
+            if (maybe.IsEmpty) continue;
+            uncertain.AddRange(maybe.Boxes.Select(d => Connection(a, d)).Where(b => !b.IsEmpty));
+            doubts.Add(Doubt(a, maybe, passes.Space));
         }
 
-        return dying.Count == 0 ? (PacketSet.Empty, []) : (new PacketSet([.. dying]), evidence);
+        return dying.Count == 0 && uncertain.Count == 0 ? Fate.None
+            : new Fate(new PacketSet([.. dying]), new PacketSet([.. uncertain]), [.. doubts.Distinct()], dying.Count == 0 ? [] : evidence);
+    }
+
+    // Past this many ranges the addresses a reply lives for are not listed.
+    private const int MaxRanges = 4;
+
+    /// <summary>For which addresses (or ports) the replies die and for which not, then why which one is not known.</summary>
+    private static string Doubt(Arrival a, PacketSet maybe, PacketSpace space)
+    {
+        var given = a.Packets[Dimension.Dst];
+        var every = IntervalSet.Range(0, space.MaxOf(Dimension.Dst));
+        var deadFor = maybe.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dst]));
+        if (!given.IsSubsetOf(deadFor))
+        {
+            var livesFor = given.Subtract(deadFor);
+            var others = livesFor.Ranges.Count() <= MaxRanges ? FlowText.Addresses(livesFor, every, space.Family) : "the host's other addresses";
+            return $"for {FlowText.Addresses(deadFor, every, space.Family)} but not {others}; {a.Unknown}";
+        }
+
+        var ports = maybe.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dport]));
+        return $"for ports {string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"))} but not the others the NAT may give; which one it gives is chosen per connection";
     }
 
     /// <summary>The requests' replies as they arrive, by the NAT that took each request (a walk of the nat table alone: the filter's say on the requests is the egress policy's).</summary>
@@ -88,11 +127,14 @@ public static class ArrivingReplies
                 var ways = target is SnatTarget { To: var to }
                     ? [(request[Dimension.Out], to?.First is { } first ? IntervalSet.Range(first, to.Last ?? first) : request[Dimension.Src])]
                     : sources.Split(request[Dimension.Out]);
+                var unknown = target is SnatTarget ? "which one the SNAT gives is chosen per connection"
+                    : sources.Known ? "which one MASQUERADE gives is not known from the routes"
+                    : "which one MASQUERADE gives is not known without the host's routes (--routes)";
                 foreach (var (outs, addresses) in ways)
                 {
                     var leaving = request.With(Dimension.Out, outs);
                     var reply = ConnectionNat.Established(ReplyFate.Mirror(leaving), state).With(Dimension.Dst, addresses);
-                    yield return new Arrival(leaving, given is null ? reply : reply.With(Dimension.Dport, given), given is null);
+                    yield return new Arrival(leaving, given is null ? reply : reply.With(Dimension.Dport, given), given is null, unknown);
                 }
             }
         }

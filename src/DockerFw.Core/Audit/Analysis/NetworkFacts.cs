@@ -32,6 +32,7 @@ public sealed record NetworkFacts(
         PartialFlows = Outbound.Nated == ReachabilityVerdict.Partial ? Outbound.NatedFlows : null,
         RepliesDropped = Replies.Dropped,
         LaterDropped = Replies.LaterDropped,
+        RepliesUncertain = Replies.Uncertain is { } uncertain ? $"{uncertain}: {Replies.UncertainWhy}" : null,
     };
 
     /// <summary>The facts of one network; <paramref name="walked"/> is its symbolic pass (<see cref="SymbolicPasses.From"/>).</summary>

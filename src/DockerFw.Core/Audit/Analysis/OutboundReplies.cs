@@ -32,6 +32,15 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
     /// <summary>The rules that drop the later packets.</summary>
     public ImmutableArray<Evidence> LaterEvidence { get; init; } = [];
 
+    /// <summary>
+    /// The connections out whose replies die as they arrive for some of the addresses or ports the NAT
+    /// may give them and not for others (which one it gives is not known): <c>all</c>, or those in words; null when none.
+    /// </summary>
+    public string? Uncertain { get; init; }
+
+    /// <summary>Why <see cref="Uncertain"/>'s replies may die: for which addresses (or ports) they die and not, and why which one is not known.</summary>
+    public string? UncertainWhy { get; init; }
+
     // A list of connections names its pieces; past this many the rest are counted.
     private const int MaxPieces = 4;
 
@@ -62,7 +71,8 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
         var accepted = passes.Accepted(replies.Union(new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))])));
         // Asked de-NATed for the chains after nat's PREROUTING; as they arrive for those before it.
         var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true, accepted: accepted);
-        var (arriving, arrivingEvidence) = ArrivingReplies.Of(requests, masquerade, passes, inputs);
+        var arrivals = ArrivingReplies.Of(requests, masquerade, passes, inputs);
+        var (arriving, arrivingEvidence) = (arrivals.Dying, arrivals.Evidence);
         // Back to the connections: a dead reply names the container, the remote end and both ports.
         var dying = dead.IsEmpty ? arriving : new PacketSet([.. requests.Boxes.SelectMany(r => dead.Boxes.Select(d => r
                 .With(Dimension.Src, r[Dimension.Src].Intersect(d[Dimension.Dst]))
@@ -73,13 +83,19 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
                 .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.In]))))
             .Where(b => !b.IsEmpty)]).Union(arriving);
         evidence = [.. evidence.Concat(arrivingEvidence).Distinct()];
+        // Replies that die for some of the addresses the NAT may give and not for others: said uncertain, with why.
+        var maybe = dying.IsEmpty ? arrivals.Uncertain : arrivals.Uncertain.Subtract(dying);
+        var uncertain = maybe.IsEmpty ? null : requests.Subtract(maybe).IsEmpty ? "all" : Words(maybe, requests, sources, outside, space);
+        var why = maybe.IsEmpty ? null : string.Join("; ", arrivals.Doubts);
+        var all = !dying.IsEmpty && requests.Subtract(dying).IsEmpty;
+        // Only the connections whose replies surely come back are asked for their later packets.
         var returning = dying.IsEmpty ? requests : requests.Subtract(dying);
+        if (!maybe.IsEmpty) returning = returning.Subtract(maybe);
         var (laterDropped, laterEvidence) = Later(returning, nat, sources, outside, passes, inputs, accepted);
-        if (dying.IsEmpty) return Returned with { LaterDropped = laterDropped, LaterEvidence = laterEvidence };
-        var all = returning.IsEmpty;
+        if (dying.IsEmpty) return Returned with { LaterDropped = laterDropped, LaterEvidence = laterEvidence, Uncertain = uncertain, UncertainWhy = why };
         return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence)
         {
-            LaterDropped = laterDropped, LaterEvidence = laterEvidence, DroppedBeforeNat = !arriving.IsEmpty,
+            LaterDropped = laterDropped, LaterEvidence = laterEvidence, DroppedBeforeNat = !arriving.IsEmpty, Uncertain = uncertain, UncertainWhy = why,
         };
     }
 
