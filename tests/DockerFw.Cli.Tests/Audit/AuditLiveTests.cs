@@ -11,6 +11,14 @@ public sealed class AuditLiveTests
     {
         using var netns = new TestNamespace();
         netns.Restore(File.ReadAllText(LabHost.PathOf("iptables-save")));
+        // Live mode reads the namespace's routes: without a default route no reply to a client outside
+        // would ever be sent (replies_unrouted), which the dump's audit, given no routes, cannot know.
+        // A host's uplink with its default route makes them agree.
+        netns.Exec("ip", "link", "add", "uplink0", "type", "veth", "peer", "name", "uplink1");
+        netns.Exec("ip", "addr", "add", "198.18.0.2/24", "dev", "uplink0");
+        netns.Exec("ip", "link", "set", "uplink1", "up");
+        netns.Exec("ip", "link", "set", "uplink0", "up");
+        netns.Exec("ip", "route", "add", "default", "via", "198.18.0.1");
         // Live mode reads the namespace's own sysctls (a fresh one has ip_forward=0); the dump is given the same ones.
         string[] docker = ["--docker", LabHost.PathOf("docker-networks.json"), "--docker", LabHost.PathOf("docker-containers.json"),
             "--sysctl", "net.ipv4.ip_forward=1", "--sysctl", "net.bridge.bridge-nf-call-iptables=1", "--sysctl", "net.ipv6.conf.all.forwarding=0"];

@@ -92,7 +92,8 @@ public sealed class PublishedPortReplyRouteTests
         // Left on eth1: the sources whose check the routes leave open (0.0.0.0/8, multicast), routed via eth0.
         var port = Assert.Single(Audit(DropOutEth0, routes: true, host).PublishedPorts);
 
-        Assert.Equal($"from {RoutedViaEth0} via any interface but eth1, from 0.0.0.0/8,224.0.0.0/4 via any interface but eth1, from 10.8.0.5,203.0.113.5 via eth0, from 0.0.0.0/8,224.0.0.0/4 via eth1", port.RepliesDropped);
+        // (0.0.0.0/8 and 224.0.0.0/4 in on other interfaces are among the clients routed via eth0: one piece.)
+        Assert.Equal($"from {RoutedViaEth0} via any interface but eth1, from 10.8.0.5,203.0.113.5 via eth0, from 0.0.0.0/8,224.0.0.0/4 via eth1", port.RepliesDropped);
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class PublishedPortReplyRouteTests
         // 10.9.0.0/16's die whichever nexthop the hash picks; only the host's own addresses as sources
         // (martians, out by their connection's interface) get replies, on interfaces no rule names.
         Assert.Equal((true, null), (port.FilterAccepts, port.RepliesUncertain));
-        Assert.Contains("from 10.9.0.0/16,", port.RepliesDropped, StringComparison.Ordinal);
+        Assert.StartsWith("from any client but 10.8.0.5,203.0.113.5,", port.RepliesDropped, StringComparison.Ordinal);
         Assert.Equal(2, report.Findings.Single(f => f.Message.Contains("drops the container's replies", StringComparison.Ordinal)).Evidence.Length);
     }
 

@@ -82,25 +82,36 @@ public static class PortClientsOf
     private static string KeptOut(PacketSet keptOut, PacketSet judged, PacketSpace space)
     {
         var (judgedSrc, judgedDst, judgedIn) = (Side(judged, Dimension.Src), Side(judged, Dimension.Dst), Side(judged, Dimension.In));
-        var pieces = keptOut.Boxes.Select(b => Piece(b, judgedSrc, judgedDst, judgedIn, space)).Distinct().ToList();
+        // Boxes that differ only by client are one piece: the routes cut the clients apart (a local
+        // address, the broadcast one) where the words need not.
+        var pieces = keptOut.Boxes.GroupBy(b => Rest(b, judgedDst, judgedIn, space))
+            .Select(g => From(g.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Src])), judgedSrc, space) is { } from
+                ? string.Join(" ", new[] { from, g.Key }.Where(w => w.Length > 0))
+                : g.Key.Length > 0 ? g.Key : "some connections")
+            .Distinct().ToList();
         return pieces.Count <= MaxPieces
             ? string.Join(", ", pieces)
             : string.Join(", ", pieces.Take(MaxPieces)) + $" and {pieces.Count - MaxPieces} more";
     }
 
-    private static string Piece(Box box, IntervalSet judgedSrc, IntervalSet judgedDst, IntervalSet judgedIn, PacketSpace space)
+    private static string? From(IntervalSet clients, IntervalSet judgedSrc, PacketSpace space)
     {
-        var words = new List<string>();
         // Every client but a few (Docker's recipe: -i eth0 ! -s 192.168.1.1 -j DROP) reads as such.
-        var src = box[Dimension.Src].Intersect(judgedSrc);
+        var src = clients.Intersect(judgedSrc);
         var missing = judgedSrc.Subtract(src);
         if (!missing.IsEmpty && missing.Ranges.Count() <= 2 && src.Ranges.Count() > missing.Ranges.Count())
-            words.Add($"from any client but {FlowText.Addresses(missing, judgedSrc, space.Family)}");
-        else if (FlowText.Addresses(box[Dimension.Src], judgedSrc, space.Family) is { } from) words.Add($"from {from}");
+            return $"from any client but {FlowText.Addresses(missing, judgedSrc, space.Family)}";
+        return FlowText.Addresses(clients, judgedSrc, space.Family) is { } from ? $"from {from}" : null;
+    }
+
+    /// <summary>A piece's words but its clients: the addresses it is on, the interfaces, the source ports.</summary>
+    private static string Rest(Box box, IntervalSet judgedDst, IntervalSet judgedIn, PacketSpace space)
+    {
+        var words = new List<string>();
         if (FlowText.Addresses(box[Dimension.Dst], judgedDst, space.Family) is { } on) words.Add($"on {on}");
         // Named only where the connections are not every interface's (oracle F41: a rule on -i eth0).
         if (!judgedIn.IsSubsetOf(box[Dimension.In])) words.Add($"via {Interfaces(box[Dimension.In].Intersect(judgedIn), judgedIn, space)}");
         if (FlowText.SourcePorts(box, space) is { } ports) words.Add($"from source port{(box[Dimension.Sport].Cardinality == 1 ? "" : "s")} {ports}");
-        return words.Count == 0 ? "some connections" : string.Join(" ", words);
+        return string.Join(" ", words);
     }
 }
