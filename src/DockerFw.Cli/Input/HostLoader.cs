@@ -47,9 +47,10 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var routes = input.Routes.Select(file => RouteListReader.Read(dumps.ReadFile(file, null).Text, file)).ToList();
         var ipsetText = live is not null ? live.IpSets : input.IpSets is { } ipsetFile ? dumps.ReadFile(ipsetFile, null).Text : null;
         var ipsets = ipsetText is null ? null : IpsetSaveReader.Read(ipsetText, live is not null ? "ipset save" : input.IpSets!);
+        var containerRoutes = input.ContainerRoutes is { } containerRoutesFile ? ContainerRoutesFile.Read(dumps.ReadFile(containerRoutesFile, null).Text, containerRoutesFile) : null;
         var proxyFile = input.Proxies is { } proxiesPath ? ProxyListingReader.Read(dumps.ReadFile(proxiesPath, null).Text, proxiesPath) : null;
         var diagnostics = rules.Diagnostics.Concat(otherBackends.Diagnostics).Concat(view.Diagnostics).Concat(nft?.Diagnostics ?? [])
-            .Concat(routes.SelectMany(r => r.Diagnostics)).Concat(ipsets?.Diagnostics ?? []).Concat(proxyFile?.Diagnostics ?? [])
+            .Concat(routes.SelectMany(r => r.Diagnostics)).Concat(ipsets?.Diagnostics ?? []).Concat(proxyFile?.Diagnostics ?? []).Concat(containerRoutes?.Diagnostics ?? [])
             .Concat(live is null ? EmptyDumps(texts, rules, nft?.Value) : []).ToImmutableArray();
         if (diagnostics.Any(d => d.IsError) || nft is { Succeeded: false }) return LoadedHost.Failed(diagnostics, notices);
 
@@ -59,7 +60,9 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
         var v4 = native is null ? iptables.FirstOrDefault(r => r.Family == IpFamily.V4) ?? Ruleset.Empty(IpFamily.V4)
             : HostRuleset.Merge(iptables.FirstOrDefault(r => r.Family == IpFamily.V4) ?? Ruleset.Empty(IpFamily.V4), native);
         var origin = live?.Docker is not null ? DockerViewOrigin.Engine : DockerViewOrigin.Files;
-        var (dockerView, dockerOrigin, networksInferred) = DockerViewCompletion.Complete(view.View, origin, v4);
+        // The containers' own routes, saved beside Docker's JSON (live mode reads them with the Engine's view).
+        var observed = view.View is { } given && containerRoutes?.Value is { } tables ? ContainerRoutesFile.Apply(given, tables) : view.View;
+        var (dockerView, dockerOrigin, networksInferred) = DockerViewCompletion.Complete(observed, origin, v4);
         if (networksInferred) notices = notices.Add(DockerViewCompletion.NetworksInferredNotice);
         var proxies = (live?.Proxies is { } liveRead ? new ProxyListeners(ProxyOrigin.Read, liveRead) : proxyFile?.Value) is { } read
             ? read.CompletedFrom(dockerView)

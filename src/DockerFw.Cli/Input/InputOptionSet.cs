@@ -52,6 +52,12 @@ internal sealed class InputOptionSet
         HelpName = "FILE",
     };
 
+    public Option<string?> ContainerRoutes { get; } = new("--container-routes")
+    {
+        Description = "Read the containers' own routes: per container a line 'container NAME', then its /proc/PID/net/route and/or /proc/PID/net/ipv6_route",
+        HelpName = "FILE",
+    };
+
     public Option<string?> IpSets { get; } = new("--ipsets")
     {
         Description = "Read the host's ipsets: the output of 'ipset save'",
@@ -99,6 +105,7 @@ internal sealed class InputOptionSet
         command.Options.Add(Docker);
         command.Options.Add(Netns);
         command.Options.Add(Routes);
+        command.Options.Add(ContainerRoutes);
         command.Options.Add(IpSets);
         command.Options.Add(Proxies);
         command.Options.Add(FlannelEnv);
@@ -117,6 +124,7 @@ internal sealed class InputOptionSet
     {
         DockerHost = parsed.CommandResult.Command.Options.Contains(DockerHost) ? parsed.GetValue(DockerHost) : null,
         Routes = [.. parsed.GetValue(Routes) ?? []],
+        ContainerRoutes = parsed.GetValue(ContainerRoutes),
         IpSets = parsed.GetValue(IpSets),
         Proxies = parsed.GetValue(Proxies),
         FlannelEnv = parsed.GetValue(FlannelEnv),

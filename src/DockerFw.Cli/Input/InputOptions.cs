@@ -26,6 +26,9 @@ internal sealed record InputOptions(
     /// <summary><c>--routes FILE</c>: the JSON of <c>ip -j route show table all</c> (and <c>ip -6 ...</c>) of a saved host.</summary>
     public ImmutableArray<string> Routes { get; init; } = [];
 
+    /// <summary><c>--container-routes FILE</c>: containers' own route listings of a saved host (<see cref="Core.Docker.ContainerRoutesFile"/>); live mode reads them itself.</summary>
+    public string? ContainerRoutes { get; init; }
+
     /// <summary><c>--ipsets FILE</c>: the output of <c>ipset save</c> of a saved host; live mode (and a bundle) read the host's sets.</summary>
     public string? IpSets { get; init; }
 
@@ -72,6 +75,9 @@ internal sealed record InputOptions(
         if (!Routes.IsEmpty && IsLive && Bundle is null)
             errors.Add("--routes describes a saved host; live mode reads the host's routes itself");
 
+        if (ContainerRoutes is not null && IsLive && Bundle is null)
+            errors.Add("--container-routes describes a saved host; live mode reads the containers' routes itself");
+
         if (IpSets is not null && IsLive && Bundle is null)
             errors.Add("--ipsets describes a saved host; live mode reads the host's ipsets itself");
 
@@ -84,10 +90,10 @@ internal sealed record InputOptions(
         if ((IptablesLegacy is not null || Ip6tablesLegacy is not null) && IsLive)
             errors.Add("--iptables-legacy and --ip6tables-legacy go with --iptables, --ip6tables or --nft; live mode reads both back ends itself");
 
-        if (Bundle is not null && (!IsLive || Netns is not null || DockerHost is not null || !Docker.IsEmpty || !Routes.IsEmpty || IpSets is not null || Proxies is not null || FlannelEnv is not null || IptablesLegacy is not null || Ip6tablesLegacy is not null))
+        if (Bundle is not null && (!IsLive || Netns is not null || DockerHost is not null || !Docker.IsEmpty || !Routes.IsEmpty || ContainerRoutes is not null || IpSets is not null || Proxies is not null || FlannelEnv is not null || IptablesLegacy is not null || Ip6tablesLegacy is not null))
             errors.Add("--bundle holds everything dockerfw reads of a host; it cannot be combined with the other input options");
 
-        var fromStdin = new[] { Iptables, Ip6tables, Nft, IptablesLegacy, Ip6tablesLegacy, FlannelEnv, IpSets }.Concat(Docker).Count(p => p == "-");
+        var fromStdin = new[] { Iptables, Ip6tables, Nft, IptablesLegacy, Ip6tablesLegacy, FlannelEnv, IpSets, ContainerRoutes }.Concat(Docker).Count(p => p == "-");
         if (fromStdin > 1)
             errors.Add("only one input can be read from stdin ('-')");
         return errors.ToImmutable();

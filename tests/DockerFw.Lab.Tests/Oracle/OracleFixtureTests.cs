@@ -67,12 +67,15 @@ public sealed class OracleFixtureTests
         string[] sets = File.Exists(ipsets) ? ["--ipsets", ipsets] : [];
         // And its routes, as live mode reads them and the oracle gives them to reach: the reverse-path check asks them (F33).
         string[] routes = [.. new[] { "ip-route-v4.json", "ip-route-v6.json" }.Select(f => Path.Combine(dir, f)).Where(File.Exists).SelectMany(f => new[] { "--routes", f })];
+        // The containers' own routes, as live mode reads them: they decide a default route Docker's view does not record.
+        var containerRoutes = Path.Combine(dir, "container-routes");
+        string[] observed = File.Exists(containerRoutes) ? ["--container-routes", containerRoutes] : [];
         var output = new StringWriter { NewLine = "\n" };
         var error = new StringWriter { NewLine = "\n" };
         var exit = DockerFwApp.Run(
             ["audit", "--iptables", Path.Combine(dir, "iptables-save"), "--ip6tables", Path.Combine(dir, "ip6tables-save"),
              "--nft", Path.Combine(dir, "nft.json"), "--docker", Path.Combine(dir, "docker-networks.json"),
-             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. engine, .. other, .. sets, .. routes, .. policyOption, .. sysctls],
+             "--docker", Path.Combine(dir, "docker-containers.json"), "--containers", "--format", "json", .. engine, .. other, .. sets, .. routes, .. observed, .. policyOption, .. sysctls],
             new StandardStreams(new StringReader(""), output, error));
         Assert.True(exit is 0 or 1, $"audit exited {exit}: {error}");
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();

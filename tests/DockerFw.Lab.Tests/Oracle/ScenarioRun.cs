@@ -108,6 +108,11 @@ public static class ScenarioRun
     private static string Warning(ProcessResult save) =>
         string.Concat(save.Error.Split('\n').Where(l => l.StartsWith("# Warning: iptables-legacy tables present", StringComparison.Ordinal)).Select(l => l + "\n")) + save.Out;
 
+    private static string ContainerRoutes(OracleLab lab, string[] ids) =>
+        ids.Length == 0 ? "" : string.Concat(lab.MustDocker(["inspect", "-f", "{{.Name}} {{.State.Pid}}", .. ids]).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Trim().Split(' ')).Where(p => p.Length == 2 && p[1] != "0")
+            .Select(p => $"container {p[0].TrimStart('/')}\n" + lab.InLab("cat", $"/proc/{p[1]}/net/route", $"/proc/{p[1]}/net/ipv6_route").Out));
+
     /// <summary>What an offline audit needs to see the same host: the three rule listings, Docker's JSON, the sysctls, the interfaces (reach's host addresses), the routes.</summary>
     private static Dictionary<string, string> Dumps(OracleLab lab, string auditJson)
     {
@@ -134,6 +139,8 @@ public static class ScenarioRun
             ["ip-route-v6.json"] = lab.InLab("ip", "-6", "-j", "route", "show", "table", "all").Out,
             // The ipsets (-m set asks their members), as live mode reads them.
             ["ipset.save"] = lab.InLab("ipset", "save").Out,
+            // Each running container's own routes (--container-routes), as live mode reads them from /proc/PID/net.
+            ["container-routes"] = ContainerRoutes(lab, ids),
             ["audit.json"] = auditJson,
         };
     }
