@@ -203,8 +203,8 @@ public sealed class AdminRuleTests
 
         Assert.Equal("DFW613", finding.Code.Code);
         Assert.Equal("DOCKER-USER rule 3 is not judged: the packets it would match are taken before it on ways that depend on DOCKER-USER rule 1, which the dump cannot decide: "
-            + "the members of ipset allowed are not known (audit live, or give --ipsets with 'ipset save'). Whether it is shadowed is not claimed; check it by hand.", finding.Message);
-        Assert.Equal([(3, "not judged"), (1, "cannot be decided: the members of ipset allowed are not known (audit live, or give --ipsets with 'ipset save')")], finding.Evidence.Select(e => (e.Rule, e.Role)));
+            + "the members of ipset allowed are not known: give the host's ipsets with --ipsets (ipset save). Whether it is shadowed is not claimed; check it by hand.", finding.Message);
+        Assert.Equal([(3, "not judged"), (1, "cannot be decided: the members of ipset allowed are not known: give the host's ipsets with --ipsets (ipset save)")], finding.Evidence.Select(e => (e.Rule, e.Role)));
     }
 
     [Fact]

@@ -30,5 +30,5 @@ internal sealed class CompiledRule(string table, Rule rule, Condition[] conditio
 
     /// <summary>Why <see cref="Test"/> said "maybe": the doubts of the conditions that did.</summary>
     public string DoubtFor(Branch packet, EvaluationContext context) =>
-        string.Join("; ", conditions.Where(c => c.Test(packet, context) == Truth.Maybe).Select(c => c.Doubt).Distinct());
+        string.Join("; ", conditions.Where(c => c.Test(packet, context) == Truth.Maybe).Select(c => c.DoubtIn(context)).Distinct());
 }

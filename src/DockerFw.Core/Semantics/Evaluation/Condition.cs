@@ -10,6 +10,9 @@ internal abstract class Condition
 
     /// <summary>Why the answer can be "maybe"; shown with the doubt.</summary>
     public virtual string Doubt => "cannot be decided from the dump";
+
+    /// <summary>Why the answer can be "maybe" on this host (what the context knows may say why more exactly).</summary>
+    public virtual string DoubtIn(EvaluationContext context) => Doubt;
 }
 
 /// <summary>A condition whose answer does not depend on the packet: comments, undecidable modules.</summary>

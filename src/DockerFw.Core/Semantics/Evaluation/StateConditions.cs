@@ -61,7 +61,11 @@ internal sealed class SetCondition(SetMatch match) : Condition
         return TruthExtensions.From(found).NegateIf(match.Negated);
     }
 
-    public override string Doubt => $"the members of ipset '{match.SetName}' are not known (audit live, or give --ipsets with 'ipset save')";
+    public override string Doubt => DoubtIn(new EvaluationContext());
+
+    // Why is the listing's (IpSetGaps, the members' key comparer): none given, not in it, unread, changed by the rules.
+    public override string DoubtIn(EvaluationContext context) =>
+        $"the members of ipset {match.SetName} are not known: {IpSets.IpSetGaps.Why(match.SetName, context.IpSets.KeyComparer)}";
 }
 
 /// <summary>

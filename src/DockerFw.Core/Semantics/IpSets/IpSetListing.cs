@@ -8,7 +8,7 @@ namespace DockerFw.Core.Semantics.IpSets;
 /// address (hash:ip, hash:net, bitmap:ip, and a list:set of such sets), resolved to the addresses the
 /// kernel finds in it, and the names of the others, which stay unknown (their rules "may match").
 /// </summary>
-/// <param name="Members">By set name: exactly the addresses the set matches (<c>nomatch</c> entries taken out).</param>
+/// <param name="Members">By set name: exactly the addresses the set matches (<c>nomatch</c> entries taken out); its key comparer is the listing's <see cref="IpSetGaps"/>.</param>
 /// <param name="Unread">Sets listed but not resolved, with their type (hash:ip,port, list:set...).</param>
 /// <param name="Timed">Sets whose entries expire (<c>timeout</c>): their members are those of the moment they were read.</param>
 public sealed record IpSetListing(
@@ -29,7 +29,12 @@ public sealed record IpSetListing(
     public IpSetListing WithoutSetsChangedBy(IEnumerable<Model.Ruleset> rulesets)
     {
         var changed = ChangedBy(rulesets).ToHashSet(StringComparer.Ordinal);
-        return this with { Members = Members.RemoveRange(changed.Concat(Lists.Where(l => l.Value.Any(changed.Contains)).Select(l => l.Key))) };
+        // Each with the set the rules change, so that a rule on it says why its members are not known.
+        var gone = changed.Select(s => (Name: s, By: s))
+            .Concat(Lists.Where(l => !changed.Contains(l.Key)).SelectMany(l => l.Value.Where(changed.Contains).Take(1).Select(by => (Name: l.Key, By: by))))
+            .ToList();
+        var gaps = (Members.KeyComparer as IpSetGaps ?? new IpSetGaps(Unread)).Changing(gone);
+        return this with { Members = Members.WithComparers(gaps).RemoveRange(gone.Select(g => g.Name)) };
     }
 
     public static IEnumerable<string> ChangedBy(IEnumerable<Model.Ruleset> rulesets) =>

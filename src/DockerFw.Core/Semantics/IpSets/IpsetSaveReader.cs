@@ -97,7 +97,7 @@ public static class IpsetSaveReader
             else unread.Add((name, type));
         }
 
-        return new ParseResult<IpSetListing>(new IpSetListing(members.ToImmutable(), unread.ToImmutable(), [.. timed]) { Lists = resolvedLists.ToImmutable() }, []);
+        return new ParseResult<IpSetListing>(new IpSetListing(members.ToImmutable().WithComparers(new IpSetGaps(unread)), unread.ToImmutable(), [.. timed]) { Lists = resolvedLists.ToImmutable() }, []);
     }
 
     /// <summary>

@@ -56,10 +56,11 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
     // No interface's name: how an other-symbol (names nothing lists) is answered.
     private const string Unlisted = "\0unlisted";
 
-    // A set's members of the family as one set of the address dimension (those of the other family never match).
+    // A set's members of the family as one set of the address dimension (those of the other family never match),
+    // by the listing's comparer: it says why the members of a set not among them are not known (IpSetGaps).
     private static ImmutableDictionary<string, IntervalSet> SetsOf(ImmutableDictionary<string, ImmutableArray<AddressMask>> sets, IpFamily family) =>
         sets.ToImmutableDictionary(kv => kv.Key, kv => IntervalSet.FromRanges(kv.Value.Where(m => m.Family == family)
-            .Select(RuleCompiler.Intervals).OfType<IntervalSet>().SelectMany(m => m.Ranges)));
+            .Select(RuleCompiler.Intervals).OfType<IntervalSet>().SelectMany(m => m.Ranges)), sets.KeyComparer);
 
     /// <summary>
     /// The parts of <paramref name="shapes"/> where the reverse-path check makes the rule match:

@@ -163,7 +163,7 @@ internal static class RuleCompiler
                     arrival.Add((original.Dimension, o.Negated ? original.Set.Complement(space.MaxOf(original.Dimension)) : original.Set));
                     break;
                 default:
-                    Doubt(Undecidable(match));
+                    Doubt(Undecidable(match, host));
                     break;
             }
         }
@@ -295,10 +295,11 @@ internal static class RuleCompiler
         return IntervalSet.FromRanges(ranges);
     }
 
-    private static string Undecidable(Match match) => match switch
+    private static string Undecidable(Match match, HostKnowledge host) => match switch
     {
         AddrTypeMatch => "address types depend on the host's addresses",
-        SetMatch s => $"the members of ipset {s.SetName} are not known (audit live, or give --ipsets with 'ipset save')",
+        // Why is the listing's (IpSetGaps, the members' key comparer): none given, not in it, unread, changed by the rules.
+        SetMatch s => $"the members of ipset {s.SetName} are not known: {IpSets.IpSetGaps.Why(s.SetName, host.IpSets.KeyComparer)}",
         MarkMatch => "connection marks are not a dimension of reach",
         PhysdevInterfaceMatch or PhysdevFlagMatch => "bridge ports are not a dimension of reach",
         ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",
