@@ -235,6 +235,28 @@ public sealed class MasqueradeRepliesTests
     }
 
     [Fact]
+    public void Beside_an_nft_table_the_replies_are_asked_of_the_nat_table_compiled_apart()
+    {
+        // With an nft table the nat table alone is compiled apart, with fewer interfaces than the whole
+        // ruleset names (here the nft table's twelve, sorted before the bridges): the requests go to it by what their interfaces stand
+        // for there (seed 4962 crashed on a symbol past the end of its alphabet).
+        var nft = """
+            {"nftables": [{"table": {"family": "inet", "name": "admin", "handle": 1}},
+             {"chain": {"family": "inet", "table": "admin", "name": "fwd", "handle": 1, "type": "filter", "hook": "forward", "prio": 0, "policy": "accept"}}
+            """ + string.Concat(Enumerable.Range(0, 12).Select(i => $$$"""
+            ,{"rule": {"family": "inet", "table": "admin", "chain": "fwd", "handle": {{{i + 2}}}, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "aa{{{i}}}"}}, {"drop": null}]}}
+            """)) + "]}";
+        var read = NftJsonReader.Read(nft, "admin.json");
+        Assert.Empty(read.Diagnostics);
+        var table = RouteListReader.Read(Routes, "routes.json");
+        var rules = HostRuleset.Merge(Read(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -i eth0 -j DROP").ToString()), read.Value!);
+
+        var report = Auditor.Run(new AuditContext(rules, Ruleset.Empty(IpFamily.V6), EngineView.TwoBridges(), HostSettings.Unknown) { Routes = table.Value });
+
+        RepliesDieIn(report, "all", "PREROUTING", "-d 203.0.113.5/32 -i eth0 -j DROP");
+    }
+
+    [Fact]
     public void A_raw_prerouting_drop_of_the_container_address_never_meets_a_masqueraded_reply()
     {
         // Docker 28's own shape, without the bridge exception: the replies arrive to the host's address.

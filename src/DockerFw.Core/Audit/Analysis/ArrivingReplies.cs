@@ -111,7 +111,11 @@ public static class ArrivingReplies
     private static IEnumerable<Arrival> Arrivals(PacketSet requests, MasqueradeSources sources, SymbolicPasses passes, AuditInputs inputs)
     {
         var space = passes.Space;
-        foreach (var region in SymbolicEngine.Reach(passes.NatOfContainers, PacketPath.Forward, requests).Regions)
+        // The nat table alone is compiled apart where nft tables are (its own, coarser alphabet of interfaces).
+        var nat = passes.NatOfContainers;
+        var translation = InterfaceTranslation.Between(space, nat.Space);
+        var asked = translation.Identity ? requests : new PacketSet([.. requests.Boxes.Select(translation.Forward)]);
+        foreach (var region in SymbolicEngine.Reach(nat, PacketPath.Forward, asked).Regions)
         {
             if (region.Verdict != ReachVerdict.Accept || OutboundNat.NatRule(region, inputs) is not { Target: var target }) continue;
             var state = ConnectionNat.Of(region) | ConntrackStates.Snat;
@@ -122,7 +126,9 @@ public static class ArrivingReplies
                 _ => (null, false),
             };
             var given = random ? space.Full(Dimension.Dport) : ports is { } p ? IntervalSet.Range((UInt128)p.First, (UInt128)p.Last) : null;
-            foreach (var request in region.Packets.Boxes)
+            var boxes = translation.Identity ? region.Packets.Boxes.AsEnumerable()
+                : region.Packets.Boxes.Select(translation.Back).SelectMany(b => requests.Boxes.Select(r => r.Intersect(b))).OfType<Box>();
+            foreach (var request in boxes)
             {
                 var ways = target is SnatTarget { To: var to }
                     ? [(request[Dimension.Out], to?.First is { } first ? IntervalSet.Range(first, to.Last ?? first) : request[Dimension.Src])]
