@@ -106,9 +106,12 @@ public sealed record PortFacts(
             Opening = true,
         }.ToPacketSet(space).Intersect(passes.Whole().With(Dimension.In, OutsideInterfaces.Of(space, inputs)).With(Dimension.Dst, hosts).With(Dimension.Dport, IntervalSet.Single((UInt128)hostPort)));
         var regions = SymbolicEngine.Reach(rules, PacketPath.Input, arriving).Regions;
-        // Both walks keep the packets as they arrived; only the output interface tells them apart.
+        // Both walks keep the packets as they arrived; only the output interface tells them apart. The
+        // port's reach is of the whole ruleset's space, which beside nft tables is not this one's.
+        var translation = InterfaceTranslation.Between(passes.Space, space);
         PacketSet Arrival(PacketSet packets) => new([.. packets.Boxes.Select(b => b.With(Dimension.Out, space.Full(Dimension.Out)))]);
-        var (reached, maybe) = (Arrival(reach.Reached), Arrival(reach.ReachedMaybe));
+        PacketSet Here(PacketSet packets) => translation.Identity ? packets : new([.. packets.Boxes.Select(translation.Forward)]);
+        var (reached, maybe) = (Arrival(Here(reach.Reached)), Arrival(Here(reach.ReachedMaybe)));
         var blocking = regions.Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !Arrival(r.Packets).Intersect(reached).IsEmpty).ToList();
         var evidence = blocking.Select(EvidenceOf.Deciding).OfType<ResponsibleRule>().Distinct()
             .Select(r => EvidenceOf.Rule(inputs.Ruleset, r, "blocks the port in INPUT") with { Family = inputs.Family }).ToImmutableArray();
