@@ -33,6 +33,7 @@ public static class Auditor
         var overlay = OverlayFacts.Of(context);
         if (UnjudgedNetworks(analysis.Inputs.View, overlay is not null) is { } unjudged) notices.Add(unjudged);
         if (ProxyFacts.Of(context).Notice(analysis.Ports.IsEmpty) is { } proxies) notices.Add(proxies);
+        if (!context.Proxies.Listeners.IsEmpty) notices.AddRange(ProxyFacts.Of(context).ReplyDoubts());
 
         var v6Facts = analysis.V6?.Networks.ToDictionary(f => f.Network.Bridge) ?? [];
         var networks = analysis.Networks.Select(f => new NetworkReport(

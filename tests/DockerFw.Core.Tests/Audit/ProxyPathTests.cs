@@ -232,6 +232,30 @@ public sealed class ProxyPathTests
         Assert.All(path.Reaches, r => Assert.True(r.RepliesDying.IsEmpty));
     }
 
+    [Fact]
+    public void Docker_proxys_replies_under_a_multipath_route_whose_devices_rules_differ_are_said_to_be_uncertain()
+    {
+        // 2001:db8:9::/48's replies leave by eth0 or eth1, as the kernel's hash picks per connection; OUTPUT
+        // drops the proxy's replies by eth0 only: those connections may be one-way, which no finding claims.
+        var v6 = IptablesSaveReader.Read("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -o eth0 -p tcp -m tcp --sport 8080 -j DROP\nCOMMIT\n", "ip6tables-save", IpFamily.V6).Value!;
+        const string routes = """
+            [{"dst":"default","gateway":"2001:db8:1::1","dev":"eth1","metric":1024,"flags":[]},
+             {"dst":"2001:db8:9::/48","metric":1024,"flags":[],"nexthops":[{"gateway":"2001:db8:1::2","dev":"eth0","weight":1,"flags":[]},{"gateway":"2001:db8:1::1","dev":"eth1","weight":1,"flags":[]}]},
+             {"dst":"2001:db8:1::/64","dev":"eth1","protocol":"kernel","metric":256,"flags":[]},
+             {"type":"local","dst":"2001:db8:1::5","dev":"eth1","table":"local","protocol":"kernel","metric":0,"flags":[]}]
+            """;
+        var table = Core.Semantics.Routing.RouteListReader.Read(routes, "routes6.json");
+        Assert.Empty(table.Diagnostics);
+
+        var report = Auditor.Run(new AuditContext(LabHost, v6, PolicyResolverTests.LabHost, HostSettings.Unknown) { Proxies = Proxies, Routes = table.Value }, [new ProxyCheck()]);
+
+        // (Only clients that claim the host's own address, answered by the way they came in, surely die by eth0.)
+        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.PublishedPortBlocked && f.Message.Contains("2001:db8:9", StringComparison.Ordinal));
+        var doubt = Assert.Single(report.Notices, n => n.StartsWith("docker-proxy on [::]:8080", StringComparison.Ordinal) && n.Contains("from outside", StringComparison.Ordinal));
+        Assert.Contains("2001:db8:9::/48", doubt, StringComparison.Ordinal);
+        Assert.EndsWith("they may be one-way (uncertain, not claimed dropped)", doubt, StringComparison.Ordinal);
+    }
+
     private static ProxyHost Host(Ruleset v4, Ruleset? v6) => new(v4, v6, PolicyResolverTests.LabHost.Networks, Proxies);
 
     private static ResolvedPolicy Resolve(string text) =>

@@ -41,6 +41,19 @@ public sealed class ProxyFacts
         _ => null,
     };
 
+    /// <summary>
+    /// docker-proxy's replies that may or may not come back (a multipath route whose devices' rules
+    /// differ): no finding claims a maybe, but it is said, one line per listener and clients.
+    /// </summary>
+    public IEnumerable<string> ReplyDoubts() =>
+        from path in Paths.Where(p => p.MayDeliver)
+        from reach in path.Reaches.Where(r => !r.RepliesUncertain.IsEmpty)
+        let space = Host.Of(path.Listener.Family)?.Rules.Space
+        where space is not null
+        let some = reach.RepliesUncertain.SameAs(reach.Packets) ? "every connection" : $"the connections {PortClientsOf.Connections(reach.RepliesUncertain, reach.Packets, space)}"
+        select $"docker-proxy on {path.Listener.Endpoint} ({path.Listener.Protocol}/{path.Listener.HostPort}): its replies to {some} {(reach.From is null ? "from outside" : $"from {reach.Who}")} may be dropped in OUTPUT "
+            + $"({string.Join("; ", reach.ReplyDoubts)}): they may be one-way (uncertain, not claimed dropped)";
+
     /// <summary>Words that say how the listeners are known, for a finding's message.</summary>
     public string Known => Origin == ProxyOrigin.Assumed
         ? " (docker-proxy assumed from Docker's view, as its default userland-proxy runs it: give --proxies FILE to read the host's)"
