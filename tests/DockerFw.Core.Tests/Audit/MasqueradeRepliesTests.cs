@@ -119,6 +119,10 @@ public sealed class MasqueradeRepliesTests
          {"type":"local","dst":"127.0.0.1","dev":"lo","table":"local","protocol":"kernel","scope":"host","prefsrc":"127.0.0.1","flags":[]}]
         """;
 
+    /// <summary><see cref="Routes"/> with one more local route (an address of the host) listed before loopback's.</summary>
+    private static string RoutesWith(string localRoute) =>
+        Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", localRoute + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
+
     /// <summary>The audit with the host's routes read whole (live mode, a bundle, --routes): its addresses are known.</summary>
     private static AuditReport WithRoutes(string dump, string routes = Routes)
     {
@@ -149,8 +153,7 @@ public sealed class MasqueradeRepliesTests
         // 203.0.113.6 added after .5 in the same subnet is secondary: it has no connected route, and
         // MASQUERADE (inet_select_addr) never picks it (the random lab's uplink, seeds 4848, 4903, 4939).
         const string secondary = """{"type":"local","dst":"203.0.113.6","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"203.0.113.5","flags":[]},""";
-        var withSecondary = Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", secondary + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
-        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -i eth0 -j DROP").ToString(), withSecondary);
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -i eth0 -j DROP").ToString(), RoutesWith(secondary));
 
         RepliesDieIn(report, "all", "PREROUTING", "-d 203.0.113.5/32 -i eth0 -j DROP");
     }
@@ -161,8 +164,7 @@ public sealed class MasqueradeRepliesTests
         // 198.18.0.50/32 on eth0 makes no connected route: whether MASQUERADE gives it or .5 the routes cannot say,
         // so the replies to .5 dying is neither a drop of every reply of tcp/443 nor nothing.
         const string slash32 = """{"type":"local","dst":"198.18.0.50","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"198.18.0.50","flags":[]},""";
-        var routes = Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", slash32 + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
-        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString(), routes);
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString(), RoutesWith(slash32));
 
         Assert.Equal((true, null), (Bridge1(report).Effective, Bridge1(report).RepliesDropped));
         Assert.Equal("tcp/443: for 203.0.113.5 but not 198.18.0.50; which one MASQUERADE gives is not known from the routes", Bridge1(report).RepliesUncertain);
@@ -175,8 +177,7 @@ public sealed class MasqueradeRepliesTests
     public void A_raw_drop_of_every_address_masquerade_may_give_is_a_drop_not_a_doubt()
     {
         const string slash32 = """{"type":"local","dst":"198.18.0.50","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"198.18.0.50","flags":[]},""";
-        var routes = Routes.Replace("""{"type":"local","dst":"127.0.0.1",""", slash32 + """{"type":"local","dst":"127.0.0.1",""", StringComparison.Ordinal);
-        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -i eth0 -p tcp -m tcp --sport 443 -j DROP").ToString(), routes);
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -i eth0 -p tcp -m tcp --sport 443 -j DROP").ToString(), RoutesWith(slash32));
 
         RepliesDieIn(report, "tcp/443", "PREROUTING", "-i eth0 -p tcp -m tcp --sport 443 -j DROP");
         Assert.Null(Bridge1(report).RepliesUncertain);
