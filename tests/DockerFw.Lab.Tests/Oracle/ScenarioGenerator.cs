@@ -31,7 +31,8 @@ public static class ScenarioGenerator
         var ipsets = firewalld.WithTampers([.. firewalld.Tampers, .. TamperCatalogue.DrawIpsets(new Random(Mixed(seed, 67)), firewalld)]);
         var stateful = ipsets.WithTampers([.. ipsets.Tampers, .. TamperCatalogue.DrawStateful(new Random(Mixed(seed, 71)), ipsets)]);
         var uplink = stateful.WithTampers([.. stateful.Tampers, .. TamperCatalogue.DrawUplink(new Random(Mixed(seed, 73)), stateful)]);
-        return uplink.WithTampers([.. uplink.Tampers, .. TamperCatalogue.DrawPrerouting(new Random(Mixed(seed, 79)), uplink)]);
+        var prerouting = uplink.WithTampers([.. uplink.Tampers, .. TamperCatalogue.DrawPrerouting(new Random(Mixed(seed, 79)), uplink)]);
+        return prerouting.WithTampers([.. prerouting.Tampers, .. TamperCatalogue.DrawMatches(new Random(Mixed(seed, 83)), prerouting)]);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

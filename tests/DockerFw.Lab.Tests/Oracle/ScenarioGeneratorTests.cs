@@ -97,7 +97,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withIpsets.Count, 70, 130);
         Assert.All(withIpsets, s =>
         {
-            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
+            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
             var drop = s.Tampers.Single(IsIpset);
             if (drop.Kind == TamperKinds.IpsetDropToNetwork)
                 Assert.True(drop.Network != drop.Other && s.Networks.Any(n => n.Name == drop.Other), s.Describe());
@@ -116,7 +116,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withState.Count, 70, 130);
         Assert.All(withState, s =>
         {
-            var beforeUplink = s.Tampers.Where(t => !IsUplink(t) && !IsPrerouting(t)).ToList();
+            var beforeUplink = s.Tampers.Where(t => !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t)).ToList();
             Assert.True(IsStateful(beforeUplink[^1]) && s.Tampers.Count(IsStateful) == 1, s.Describe());
             var t = beforeUplink[^1];
             if (t.Kind == TamperKinds.UserDropEstablishedOut)
@@ -137,7 +137,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withUplink.Count, 60, 130);
         Assert.All(withUplink, s =>
         {
-            var beforePrerouting = s.Tampers.Where(t => !IsPrerouting(t)).ToList();
+            var beforePrerouting = s.Tampers.Where(t => !IsPrerouting(t) && !IsMatch(t)).ToList();
             Assert.True(IsUplink(beforePrerouting[^1]) && s.Tampers.Count(IsUplink) == 1, s.Describe());
             var t = beforePrerouting[^1];
             var published = s.Containers.SelectMany(c => c.Published.Select(p => (c.Name, p))).ToList();
@@ -168,13 +168,54 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withPrerouting.Count, 60, 130);
         Assert.All(withPrerouting, s =>
         {
-            Assert.True(IsPrerouting(s.Tampers[^1]) && s.Tampers.Count(IsPrerouting) == 1, s.Describe());
-            if (s.Tampers[^1] is { Kind: TamperKinds.RawDropToContainer } t)
+            var beforeMatches = s.Tampers.Where(t => !IsMatch(t)).ToList();
+            Assert.True(IsPrerouting(beforeMatches[^1]) && s.Tampers.Count(IsPrerouting) == 1, s.Describe());
+            if (beforeMatches[^1] is { Kind: TamperKinds.RawDropToContainer } t)
                 Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints);
         });
         foreach (var kind in Prerouting)
             Assert.Contains(withPrerouting, s => s.Tampers.Any(t => t.Kind == kind));
     }
+
+    [Fact]
+    public void One_host_in_four_gets_an_admin_match_last_and_on_what_the_host_has()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withMatch = scenarios.Where(s => s.Tampers.Any(IsMatch)).ToList();
+
+        Assert.InRange(withMatch.Count, 60, 130);
+        Assert.All(withMatch, s =>
+        {
+            Assert.True(IsMatch(s.Tampers[^1]) && s.Tampers.Count(IsMatch) == 1, s.Describe());
+            var t = s.Tampers[^1];
+            var networks = s.Networks.Select(n => n.Name).Append("bridge").ToList();
+            switch (t.Kind)
+            {
+                case TamperKinds.CtOrigDstPortDrop:
+                    Assert.Contains(s.Containers.Where(c => c.OwnBridgeEndpoints).SelectMany(c => c.Published), p => p.HostPort == t.Port && Proto(p) == t.Other);
+                    break;
+                case TamperKinds.MarkDropBetween:
+                    Assert.True(t.Network != t.Other && networks.Contains(t.Network!) && networks.Contains(t.Other!), s.Describe());
+                    break;
+                case TamperKinds.SynDropToPort or TamperKinds.LengthDropToPort or TamperKinds.LimitToPort:
+                    Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints && c.TcpPorts.Contains(t.Port));
+                    break;
+                case TamperKinds.IpRangeDropToContainer:
+                    Assert.Contains(s.Networks, n => n.Name == t.Network);
+                    Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints);
+                    break;
+            }
+        });
+        foreach (var kind in Matches)
+            Assert.Contains(withMatch, s => s.Tampers.Any(t => t.Kind == kind));
+    }
+
+    private static readonly string[] Matches =
+        [TamperKinds.CtOrigDstPortDrop, TamperKinds.UplinkDropNotCtOrigDst, TamperKinds.MarkDropBetween, TamperKinds.ConnmarkDropFromUplink,
+         TamperKinds.SynDropToPort, TamperKinds.PhysdevBridgedDrop, TamperKinds.LengthDropToPort, TamperKinds.RecentDropOnUplink,
+         TamperKinds.IpRangeDropToContainer, TamperKinds.LimitToPort];
+
+    private static bool IsMatch(Tamper t) => Matches.Contains(t.Kind);
 
     private static readonly string[] Prerouting =
         [TamperKinds.RawDropToHostAddress, TamperKinds.RawDropToContainer, TamperKinds.MangleDropEstablishedOnUplink,
@@ -197,6 +238,6 @@ public sealed class ScenarioGeneratorTests
     private static bool IsStateful(Tamper t) => Stateful.Contains(t.Kind);
 
     // The edits drawn before the eighth stream's ipset drop, the ninth's conntrack-state edit, the tenth's uplink rule and the
-    // eleventh's rule before DNAT, which come last.
-    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t))];
+    // eleventh's rule before DNAT and the twelfth's admin match, which come last.
+    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t))];
 }

@@ -66,4 +66,14 @@ public static class TamperKinds
     public const string MangleDropEstablishedOnUplink = "mangle-prerouting-drop-established-on-uplink";
     public const string RawDropInvalidOnUplink = "raw-prerouting-drop-invalid-on-uplink";
     public const string NftRawDropEstablishedOnUplink = "nft-raw-priority-drop-established-on-uplink";
+    public const string CtOrigDstPortDrop = "docker-user-drop-by-ctorigdstport";
+    public const string UplinkDropNotCtOrigDst = "docker-user-drop-on-uplink-not-ctorigdst";
+    public const string MarkDropBetween = "mangle-mark-then-docker-user-drop-between-networks";
+    public const string ConnmarkDropFromUplink = "mangle-connmark-from-uplink-then-docker-user-drop";
+    public const string SynDropToPort = "docker-user-drop-syn-to-container-port";
+    public const string PhysdevBridgedDrop = "docker-user-drop-physdev-is-bridged";
+    public const string LengthDropToPort = "docker-user-drop-long-packets-to-container-port";
+    public const string RecentDropOnUplink = "docker-user-drop-recent-list-on-uplink";
+    public const string IpRangeDropToContainer = "docker-user-drop-iprange-to-container";
+    public const string LimitToPort = "docker-user-rate-limit-to-container-port";
 }

@@ -161,5 +161,44 @@ public static class TamperCatalogue
         return t is null ? [] : [t];
     }
 
+    /// <summary>
+    /// Matches beyond addresses, ports and state, from a twelfth stream (each earlier seed keeps its host,
+    /// with this on top): in one scenario in four, an admin's DOCKER-USER rule that names what else a
+    /// packet or its connection carries. Docker's documented way to filter a published port by the port
+    /// the client used (<c>--ctorigdstport</c>, <c>--ctdir ORIGINAL</c>) and a mistaken "only what was
+    /// sent to my address" (<c>! --ctorigdst</c> on the uplink, which outbound connections' replies do
+    /// not carry); a packet mark or a connection mark set in mangle PREROUTING and dropped on; a drop of
+    /// connection openings only (<c>--tcp-flags SYN,ACK SYN</c>); a drop of what a bridge switches
+    /// (<c>--physdev-is-bridged</c>); and matches no engine can decide from the rules alone, which must
+    /// make a claim uncertain rather than answered: a packet's length (the probes are short), a
+    /// <c>recent</c> list (empty), a rate <c>limit</c> (never reached by the probes); and an address range.
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawMatches(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return [];
+        var networks = scenario.Networks.Select(n => n.Name).Append("bridge").ToList();
+        var a = networks[random.Next(networks.Count)];
+        var b = networks.Where(n => n != a).ElementAt(random.Next(networks.Count - 1));
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints && c.TcpPorts.Count > 0).ToList();
+        var c = served.Count == 0 ? null : served[random.Next(served.Count)];
+        var port = c is null ? 0 : c.TcpPorts[random.Next(c.TcpPorts.Count)];
+        var published = scenario.Containers.Where(x => x.OwnBridgeEndpoints).SelectMany(x => x.Published).ToList();
+        var publish = published.Count == 0 ? null : published[random.Next(published.Count)];
+        Tamper? t = random.Next(10) switch
+        {
+            0 => publish is null ? null : new Tamper(CtOrigDstPortDrop, Other: Proto(publish), Port: publish.HostPort),
+            1 => new Tamper(UplinkDropNotCtOrigDst),
+            2 => new Tamper(MarkDropBetween, a, b),
+            3 => new Tamper(ConnmarkDropFromUplink),
+            4 => c is null ? null : new Tamper(SynDropToPort, Container: c.Name, Port: port),
+            5 => new Tamper(PhysdevBridgedDrop),
+            6 => c is null ? null : new Tamper(LengthDropToPort, Container: c.Name, Port: port),
+            7 => new Tamper(RecentDropOnUplink),
+            8 => c is null || scenario.Networks.Count == 0 ? null : new Tamper(IpRangeDropToContainer, scenario.Networks[random.Next(scenario.Networks.Count)].Name, Container: c.Name),
+            _ => c is null ? null : new Tamper(LimitToPort, Container: c.Name, Port: port),
+        };
+        return t is null ? [] : [t];
+    }
+
     private static string Proto(Publish p) => p.Transport == Transport.Udp ? "udp" : "tcp";
 }
