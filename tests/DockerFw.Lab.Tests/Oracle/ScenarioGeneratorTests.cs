@@ -213,7 +213,8 @@ public sealed class ScenarioGeneratorTests
     private static readonly string[] Matches =
         [TamperKinds.CtOrigDstPortDrop, TamperKinds.UplinkDropNotCtOrigDst, TamperKinds.MarkDropBetween, TamperKinds.ConnmarkDropFromUplink,
          TamperKinds.SynDropToPort, TamperKinds.PhysdevBridgedDrop, TamperKinds.LengthDropToPort, TamperKinds.RecentDropOnUplink,
-         TamperKinds.IpRangeDropToContainer, TamperKinds.LimitToPort];
+         TamperKinds.IpRangeDropToContainer, TamperKinds.LimitToPort, TamperKinds.ScanFlagsDrop, TamperKinds.IcmpTimestampDrop,
+         TamperKinds.MarkedDrop, TamperKinds.InvalidDrop];
 
     private static bool IsMatch(Tamper t) => Matches.Contains(t.Kind);
 

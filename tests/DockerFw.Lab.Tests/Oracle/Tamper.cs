@@ -76,4 +76,8 @@ public static class TamperKinds
     public const string RecentDropOnUplink = "docker-user-drop-recent-list-on-uplink";
     public const string IpRangeDropToContainer = "docker-user-drop-iprange-to-container";
     public const string LimitToPort = "docker-user-rate-limit-to-container-port";
+    public const string ScanFlagsDrop = "docker-user-drop-xmas-and-null-scans";
+    public const string IcmpTimestampDrop = "docker-user-drop-icmp-timestamp-requests";
+    public const string MarkedDrop = "docker-user-drop-marked-packets";
+    public const string InvalidDrop = "docker-user-drop-invalid";
 }

@@ -54,6 +54,19 @@ public static partial class TamperApplier
                 lab.MustInLab(["iptables", "-I", "DOCKER-USER", .. ToPort(), "-j", "DROP"]);
                 lab.MustInLab(["iptables", "-I", "DOCKER-USER", .. ToPort(), "-m", "limit", "--limit", "10/minute", "--limit-burst", "100", "-j", "RETURN"]);
                 break;
+            case ScanFlagsDrop:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--tcp-flags", "ALL", "FIN,PSH,URG", "-j", "DROP");
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--tcp-flags", "ALL", "NONE", "-j", "DROP");
+                break;
+            case IcmpTimestampDrop:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "icmp", "--icmp-type", "timestamp-request", "-j", "DROP");
+                break;
+            case MarkedDrop:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-m", "mark", "!", "--mark", "0x0", "-j", "DROP");
+                break;
+            case InvalidDrop:
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP");
+                break;
             default:
                 return false;
         }

@@ -171,7 +171,9 @@ public static class TamperCatalogue
     /// connection openings only (<c>--tcp-flags SYN,ACK SYN</c>); a drop of what a bridge switches
     /// (<c>--physdev-is-bridged</c>); and matches no engine can decide from the rules alone, which must
     /// make a claim uncertain rather than answered: a packet's length (the probes are short), a
-    /// <c>recent</c> list (empty), a rate <c>limit</c> (never reached by the probes); and an address range.
+    /// <c>recent</c> list (empty), a rate <c>limit</c> (never reached by the probes); an address range; and
+    /// the hardening guides' drops of what normal traffic never is: Xmas and null scans' flags, ICMP
+    /// timestamp requests, marked packets (kube-proxy's shape, with nothing setting a mark) and INVALID.
     /// </summary>
     public static IReadOnlyList<Tamper> DrawMatches(Random random, ScenarioSpec scenario)
     {
@@ -184,7 +186,7 @@ public static class TamperCatalogue
         var port = c is null ? 0 : c.TcpPorts[random.Next(c.TcpPorts.Count)];
         var published = scenario.Containers.Where(x => x.OwnBridgeEndpoints).SelectMany(x => x.Published).ToList();
         var publish = published.Count == 0 ? null : published[random.Next(published.Count)];
-        Tamper? t = random.Next(10) switch
+        Tamper? t = random.Next(14) switch
         {
             0 => publish is null ? null : new Tamper(CtOrigDstPortDrop, Other: Proto(publish), Port: publish.HostPort),
             1 => new Tamper(UplinkDropNotCtOrigDst),
@@ -195,7 +197,11 @@ public static class TamperCatalogue
             6 => c is null ? null : new Tamper(LengthDropToPort, Container: c.Name, Port: port),
             7 => new Tamper(RecentDropOnUplink),
             8 => c is null || scenario.Networks.Count == 0 ? null : new Tamper(IpRangeDropToContainer, scenario.Networks[random.Next(scenario.Networks.Count)].Name, Container: c.Name),
-            _ => c is null ? null : new Tamper(LimitToPort, Container: c.Name, Port: port),
+            9 => c is null ? null : new Tamper(LimitToPort, Container: c.Name, Port: port),
+            10 => new Tamper(ScanFlagsDrop),
+            11 => new Tamper(IcmpTimestampDrop),
+            12 => new Tamper(MarkedDrop),
+            _ => new Tamper(InvalidDrop),
         };
         return t is null ? [] : [t];
     }
