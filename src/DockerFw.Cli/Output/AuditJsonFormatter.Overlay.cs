@@ -63,6 +63,10 @@ internal sealed partial class AuditJsonFormatter
                 if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
             }
 
+            // The replies of the connections that get in, with the published ports' keys; absent when every one comes back.
+            if (port.RepliesDropped is { } dropped) json.WriteString("replies_dropped", dropped);
+            if (port.RepliesUnrouted is { } unrouted) json.WriteString("replies_unrouted", unrouted);
+            if (port.RepliesUncertain is { } uncertain) json.WriteString("replies_uncertain", uncertain);
             WriteDecidedBy(json, port.DecidedBy, run);
             json.WriteEndObject();
         }

@@ -34,7 +34,10 @@ internal sealed partial class AuditTextFormatter
                 null => "[yellow]undecided[/]",
             }}");
         foreach (var port in overlay.IngressPorts)
-            console.MarkupLine($"  routing mesh {Esc(port.Protocol)}/{Esc(port.Ports)} to {Esc(port.To)}: {Verdict(port.Verdict, null)}{(port.Partial is { } p ? Esc($" ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(p)})") : "")}");
+            console.MarkupLine($"  routing mesh {Esc(port.Protocol)}/{Esc(port.Ports)} to {Esc(port.To)}: {Verdict(port.Verdict, null)}{(port.Partial is { } p ? Esc($" ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(p)})") : "")}"
+                + (port.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : $"(one-way: replies dropped {dropped})")}[/]" : "")
+                + (port.RepliesUnrouted is { } unrouted ? $" [red]{Esc(unrouted == "all" ? "(one-way: no route back to any client)" : $"(one-way: no route back {unrouted})")}[/]" : "")
+                + (port.RepliesUncertain is { } uncertain ? $" [yellow]{Esc($"(replies uncertain {uncertain})")}[/]" : ""));
         if (overlay.Gwbridge is { } gw)
             console.MarkupLine($"  docker_gwbridge icc: Docker means off, declared {Word(gw.Declared)}, effective {(gw.Effective.PartialFlows is not null ? "partial" : Word(gw.Effective.Effective))}");
     }

@@ -60,6 +60,25 @@ public sealed record IngressPortReport(string Protocol, string Ports, string To,
 {
     /// <summary>For a partial port: the clients and host addresses that get in, and what they would claim that is kept out.</summary>
     public PortClients? Partial { get; init; }
+
+    /// <summary>
+    /// Set when the filter drops the ingress sandbox's replies to some connections it lets in
+    /// (<see cref="Analysis.IngressReplies"/>): <c>all</c>, or those connections in words; they are
+    /// one-way. As <see cref="PublishedPortReport.RepliesDropped"/>.
+    /// </summary>
+    public string? RepliesDropped { get; init; }
+
+    /// <summary>Set when the host has no route for the replies of some connections it lets in: <c>all</c>, or those connections in words (<see cref="PublishedPortReport.RepliesUnrouted"/>).</summary>
+    public string? RepliesUnrouted { get; init; }
+
+    /// <summary>Set when the replies of some connections may or may not come back: those connections in words, then why (<see cref="PublishedPortReport.RepliesUncertain"/>).</summary>
+    public string? RepliesUncertain { get; init; }
+
+    /// <summary>The rules (or FORWARD's policy) that drop the replies of <see cref="RepliesDropped"/>.</summary>
+    public ImmutableArray<Evidence> RepliesDroppedBy { get; init; } = [];
+
+    /// <summary>Why <see cref="RepliesUnrouted"/>'s replies are never sent: the missing (or dropping) routes, in words.</summary>
+    public ImmutableArray<string> UnroutedWhy { get; init; } = [];
 }
 
 /// <summary>docker_gwbridge's icc: as the network declares it, as Docker means it (off), and as the rules make it.</summary>

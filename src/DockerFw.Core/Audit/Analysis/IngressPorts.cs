@@ -49,7 +49,7 @@ public static class IngressPorts
                 regions.AddRange(DroppedBeforeDnat(inputs, space, result.Regions.Where(r => nated.All(x => x.Region != r)), regions, subnet));
                 var ranges = Fates(regions).SelectMany(f => f.Ports.Ranges.Select(r => (f.Verdict, r.First, r.Last))).OrderBy(r => r.First);
                 foreach (var (verdict, first, last) in ranges)
-                    reports.Add(Report(inputs, space, everyHost, name, group.Key, regions, verdict, first, last));
+                    reports.Add(Report(inputs, passes, everyHost, name, group.Key, regions, verdict, first, last));
             }
         }
 
@@ -86,9 +86,10 @@ public static class IngressPorts
         yield return (PathVerdict.Uncertain, maybe);
     }
 
-    private static IngressPortReport Report(AuditInputs inputs, PacketSpace space, IntervalSet everyHost, string protocol, string to,
+    private static IngressPortReport Report(AuditInputs inputs, SymbolicPasses passes, IntervalSet everyHost, string protocol, string to,
         IReadOnlyList<ReachRegion> regions, PathVerdict verdict, UInt128 first, UInt128 last)
     {
+        var space = passes.Space;
         var range = IntervalSet.Range(first, last);
         // The regions' connections to these ports alone: what is judged, and what passes.
         var within = regions.Select(r => (Region: r, Packets: new PacketSet([.. r.Packets.Boxes
@@ -105,8 +106,38 @@ public static class IngressPorts
             ? PortClientsOf.Of(Union(within.Where(x => x.Region.Verdict == ReachVerdict.Accept).Select(x => x.Packets)),
                 Union(within.Select(x => x.Packets)), space, everyHost)
             : null;
-        return new IngressPortReport(protocol, first == last ? $"{first}" : $"{first}-{last}", to, OverlayFacts.Word(verdict), deciding) { Partial = partial };
+        // The replies of the connections that get in (a blocked port has none).
+        var replies = IngressReplies.Of([.. within.Where(x => x.Region.Verdict == ReachVerdict.Accept)], passes, inputs);
+        return new IngressPortReport(protocol, first == last ? $"{first}" : $"{first}-{last}", to, OverlayFacts.Word(verdict), deciding)
+        {
+            Partial = partial,
+            RepliesDropped = replies.Dying.IsEmpty ? null : replies.AllDie ? "all" : Connections(replies.Dying, replies.Arrived, space, range),
+            RepliesUnrouted = replies.Unrouted.IsEmpty ? null
+                : replies.Unrouted.SameAs(replies.Arrived) ? "all" : Connections(replies.Unrouted, replies.Arrived, space, range),
+            RepliesUncertain = replies.Uncertain.IsEmpty ? null
+                : $"{Connections(replies.Uncertain, replies.Arrived, space, range)}: {string.Join("; ", replies.Doubts)}",
+            RepliesDroppedBy = replies.Evidence,
+            UnroutedWhy = replies.UnroutedWhy,
+        };
     }
+
+    /// <summary>
+    /// Some of a range's connections in the published ports' words (<see cref="PortClientsOf.Connections"/>),
+    /// each piece led by the ports it is to when not every port of the range (<c>to port 8081</c>): a
+    /// published port is one port, a range of the mesh's is several.
+    /// </summary>
+    private static string Connections(PacketSet some, PacketSet judged, PacketSpace space, IntervalSet range) =>
+        string.Join(", ", some.Boxes.GroupBy(b => b[Dimension.Dport].Intersect(range)).Select(g =>
+        {
+            var (mine, ports) = (new PacketSet([.. g]), g.Key);
+            if (ports.Equals(range)) return PortClientsOf.Connections(mine, judged, space);
+            var words = PortClientsOf.Connections(mine, Cut(judged, ports), space);
+            var to = $"to port{(ports.Cardinality == 1 ? "" : "s")} {string.Join(",", ports.Ranges.Select(r => r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}"))}";
+            return words == "some connections" ? to : $"{words} {to}";
+        }).Distinct());
+
+    private static PacketSet Cut(PacketSet packets, IntervalSet ports) =>
+        new([.. packets.Boxes.Select(b => b.With(Dimension.Dport, b[Dimension.Dport].Intersect(ports))).Where(b => !b.IsEmpty)]);
 
     /// <summary>Where the region's DNAT sends it, when into docker_gwbridge's subnet (the ingress sandbox); else null.</summary>
     private static string? DnatInto(AuditInputs inputs, ReachRegion region, AddressMask subnet) =>

@@ -71,10 +71,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         // A client on the uplink never has a loopback source (the kernel drops it as martian on any
         // other interface): Docker 28's raw drop of `-d 127.0.0.1 --dport 9090` would otherwise "drop
         // the replies" to such a client whose source port is 9090.
-        var arrived = reach.Reached.Subtract(passes.Whole().With(Dimension.Src, IntervalSet.Loopback(inputs.Family)))
-            // A strict reverse-path filter drops a client that came in on an interface its route back
-            // does not leave by: it never connects, and has no replies (a loose one, a client with none).
-            .Subtract(ReversePathFilter.Refused(passes.Space, OutsideInterfaces.Of(passes.Space, inputs), inputs.HostModel.Routes, inputs.Host));
+        var arrived = Arriving(reach.Reached, passes, inputs);
         if (arrived.IsEmpty) return None;
         var way = inputs.ViewInferred ? null : ReplyWay.Of(container, network, network, HostModel.RemoteClientOf(inputs.Family), inputs);
         // No route back to a client outside: the replies never leave the container.
@@ -106,10 +103,17 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         return Later(replied, nat, address, port, passes, inputs);
     }
 
-    private static PacketSet Clients(PacketSet arrived, IntervalSet clients) =>
+    /// <summary>The connections from outside among <paramref name="reached"/> that may have replies at all (the routing mesh's too).</summary>
+    internal static PacketSet Arriving(PacketSet reached, SymbolicPasses passes, AuditInputs inputs) =>
+        reached.Subtract(passes.Whole().With(Dimension.Src, IntervalSet.Loopback(inputs.Family)))
+            // A strict reverse-path filter drops a client that came in on an interface its route back
+            // does not leave by: it never connects, and has no replies (a loose one, a client with none).
+            .Subtract(ReversePathFilter.Refused(passes.Space, OutsideInterfaces.Of(passes.Space, inputs), inputs.HostModel.Routes, inputs.Host));
+
+    internal static PacketSet Clients(PacketSet arrived, IntervalSet clients) =>
         new([.. arrived.Boxes.Select(b => b.With(Dimension.Src, b[Dimension.Src].Intersect(clients))).Where(b => !b.IsEmpty)]);
 
-    private static string Why(IntervalSet clients, Semantics.Routing.Route? route, IpFamily family)
+    internal static string Why(IntervalSet clients, Semantics.Routing.Route? route, IpFamily family)
     {
         // No route at all means no default route either (a default covers every address).
         return route is null
@@ -201,7 +205,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     }
 
     /// <summary>The regions of <paramref name="replies"/> the filter surely drops or rejects (<see cref="Dropped"/>).</summary>
-    private static List<ReachRegion> Dropping(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
+    internal static List<ReachRegion> Dropping(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
         bool deNatedInPrerouting = false, bool afterRouting = false, IReadOnlyList<Box>? accepted = null, bool beforeDnatOnly = false)
     {
         var candidates = afterRouting || beforeDnatOnly ? replies : replies.Subtract(accepted ?? passes.Accepted(replies));
@@ -215,7 +219,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     }
 
     /// <summary>The rule (or FORWARD's policy) that drops each region, once each.</summary>
-    private static ImmutableArray<Evidence> EvidenceOf(IEnumerable<ReachRegion> dropping, AuditInputs inputs, string role = "drops the container's replies") =>
+    internal static ImmutableArray<Evidence> EvidenceOf(IEnumerable<ReachRegion> dropping, AuditInputs inputs, string role = "drops the container's replies") =>
         [.. dropping
             .Select(r => r.Rules.Reverse().FirstOrDefault(x => PortReach.SourceOf(inputs.Ruleset, x)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget) is { } rule
                 ? Analysis.EvidenceOf.Rule(inputs.Ruleset, rule, role)

@@ -56,12 +56,34 @@ public sealed class OverlayCheck : IAuditCheck
                 evidence: port.DecidedBy);
         foreach (var port in overlay.IngressPorts.Where(p => p.Verdict == "uncertain"))
             yield return Undecided($"whether the routing mesh's {port.Protocol}/{port.Ports} gets in", [], [], port.DecidedBy);
+        foreach (var finding in overlay.IngressPorts.SelectMany(Replies)) yield return finding;
 
         // Declared off and effective on is DFW301's (icc); this is a docker_gwbridge made with icc on.
         if (overlay.Gwbridge is { Declared: true } gw && gw.Effective.Effective != false)
             yield return Finding.Of(FindingCodes.GwbridgeIccOn,
                 $"containers on {OverlayFacts.Gwbridge} {(gw.Effective.Effective == true ? "reach each other" : "may reach each other (some flows)")}: Docker creates it with icc off, since swarm tasks of unrelated services share it only to leave the cluster. Re-create it with -o com.docker.network.bridge.enable_icc=false (before joining the swarm), or drop traffic within it.",
                 [OverlayFacts.Gwbridge]);
+    }
+
+    /// <summary>
+    /// The connections get in but the ingress sandbox's replies die on their way out (a DOCKER-USER drop
+    /// of ESTABLISHED packets from docker_gwbridge, a raw drop): DFW253, as DFW511 says it of a
+    /// published port's. Replies that only may die (a multipath route) are no drop: the report's
+    /// <c>replies_uncertain</c> says them with why, as a published port's.
+    /// </summary>
+    private static IEnumerable<Finding> Replies(IngressPortReport port)
+    {
+        var what = $"the routing mesh publishes {port.Protocol}/{port.Ports} (DNAT to the ingress sandbox {port.To}) and the filter lets the connections in";
+        if (port.RepliesDropped is { } dropped)
+            yield return Finding.Of(FindingCodes.IngressPortBlocked,
+                dropped == "all"
+                    ? $"{what}, but drops every reply from the sandbox (in on {OverlayFacts.Gwbridge}): no connection completes (one-way; datagrams still reach it). Remove the rule that drops the replies (evidence), or accept them before it (-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT)."
+                    : $"{what}, but drops the sandbox's replies to the connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
+                evidence: port.RepliesDroppedBy);
+        if (port.RepliesUnrouted is { } unrouted)
+            yield return Finding.Of(FindingCodes.IngressPortBlocked,
+                $"{what}, but the host has no route back to {(unrouted == "all" ? "any of their clients" : $"the clients of the connections {unrouted}")}: "
+                    + $"{string.Join("; ", port.UnroutedWhy)}, so their replies are never sent and those connections never complete. If they are meant to reach the port, add a route to them.");
     }
 
     /// <summary>Who gets in to a partial service port, in the published ports' words (<see cref="PublishedPortCheck.Clients"/>).</summary>
