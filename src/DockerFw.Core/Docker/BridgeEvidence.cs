@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
-using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Semantics;
 
 namespace DockerFw.Core.Docker;
@@ -83,10 +82,11 @@ internal sealed class BridgeEvidence
         templates.TryAdd(template, rule);
     }
 
-    // A masquerade or SNAT out of an interface (-o eth0), not Docker's hairpin (-o BR --src-type LOCAL).
+    // A masquerade or SNAT out of an interface (-o eth0), not Docker's hairpin (-o BR --src-type LOCAL,
+    // which nft lists for iptables-nft as an xt match without its options).
     private static string? Uplink(Rule rule) =>
-        rule.Chain == "POSTROUTING" && rule.Target is MasqueradeTarget or SnatTarget
-        && rule.Out() is { Negated: false } o && !rule.Matches.OfType<AddrTypeMatch>().Any()
+        rule.Chain == "POSTROUTING" && rule.NatsSource()
+        && rule.Out() is { Negated: false } o && !rule.Matches.Any(m => m is AddrTypeMatch or OpaqueMatch)
             ? o.Value.Text : null;
 
     private static string Text((Rule Rule, bool Nat) rule) => (rule.Nat ? "-t nat " : "") + RuleText.Of(rule.Rule);

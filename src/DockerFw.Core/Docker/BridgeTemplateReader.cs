@@ -75,10 +75,10 @@ internal static class BridgeTemplateReader
     {
         if (rule.Chain == "DOCKER" && @in is { Negated: false } i && @out is null && rest.Count == 0 && rule.Is(Verdict.Return))
             return (BridgeTemplate.SkipDnat, i.Value.Text, null);
-        if (rule.Chain == "DOCKER" && @in is { Negated: true } n && @out is null && rule.Target is DnatTarget && IsPort(rest))
+        if (rule.Chain == "DOCKER" && @in is { Negated: true } n && @out is null && rule.NatsDestination() && IsPort(rest))
             return (BridgeTemplate.Dnat, n.Value.Text, null);
         if (rule.Chain != "POSTROUTING" || @in is not null || @out is null) return null;
-        if (@out.Negated && rule.Target is MasqueradeTarget or SnatTarget && rest is [AddressMatch { Field: AddressField.Source, Negated: false }])
+        if (@out.Negated && rule.NatsSource() && rest is [AddressMatch { Field: AddressField.Source, Negated: false }])
             return (BridgeTemplate.Masquerade, @out.Value.Text, null);
         if (!@out.Negated && rule.Target is MasqueradeTarget && rest is [AddrTypeMatch { Field: AddressField.Source, Negated: false, Types: ["LOCAL"] }])
             return (BridgeTemplate.Hairpin, @out.Value.Text, null);

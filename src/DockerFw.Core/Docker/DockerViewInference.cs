@@ -3,6 +3,7 @@ using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics;
 
 namespace DockerFw.Core.Docker;
 
@@ -19,23 +20,44 @@ public static class DockerViewInference
     {
         // Docker 29 with firewall-backend nftables writes its own table instead of iptables rules.
         if (NftLayoutInference.DockerTable(ruleset) is { } native) return NftLayoutInference.Infer(native, ruleset.Family);
-        var filter = ruleset["filter"];
-        var nat = ruleset["nat"];
+        // iptables-nft's tables given only as nft lists them are the same evidence (Ruleset.IptablesTable).
+        var filter = ruleset.IptablesTable("filter");
+        var nat = ruleset.IptablesTable("nat");
         var byInterface = RulesByInterface.Of(filter, nat);
         var evidence = BridgeEvidence.Of(filter, nat);
         var networks = evidence.Bridges.Select(b => NetworkFor(b, byInterface.Filter(b), byInterface.Nat(b))).ToImmutableArray();
         var containers = PublishedContainers(ruleset.Family, filter, nat, networks);
-        return new DockerView(networks, containers, Inferred: true) { InferenceDoubts = evidence.Doubts };
+        return new DockerView(networks, containers, Inferred: true)
+        {
+            InferenceDoubts = [.. evidence.Doubts, .. UnlistedOptions(networks, byInterface, nat)],
+        };
     }
+
+    /// <summary>
+    /// What an nft listing of iptables-nft's tables leaves out of the view: an SNAT's address and a
+    /// DNAT's destination are options of xt targets, which nft does not list.
+    /// </summary>
+    private static IEnumerable<string> UnlistedOptions(ImmutableArray<DockerNetwork> networks, RulesByInterface byInterface, Table? nat)
+    {
+        foreach (var network in networks)
+            if (Outbound(network.Bridge!, byInterface.Nat(network.Bridge!)) is { } rule && rule.IsListedWithoutOptions("SNAT"))
+                yield return $"{network.Bridge}'s SNAT address is unknown: nft lists iptables-nft's SNAT ('{RuleText.Of(rule)}') without its options; give iptables-save's view (--iptables) for it";
+        foreach (var rule in nat?.Rules ?? [])
+            if (rule.IsListedWithoutOptions("DNAT"))
+                yield return $"the container a DNAT publishes is unknown ('{RuleText.Of(rule)}' in nat {rule.Chain}): nft lists iptables-nft's DNAT without its destination; give iptables-save's view (--iptables) for the published ports";
+    }
+
+    // Docker's outbound NAT of a bridge: -s SUBNET ! -o BR -j MASQUERADE (or SNAT).
+    private static Rule? Outbound(string bridge, IReadOnlyList<Rule> nat) =>
+        nat.FirstOrDefault(r => r.Chain == "POSTROUTING" && r.NatsSource()
+            && r.Out() is { Negated: true } o && o.Value.Text == bridge
+            && r.Address(AddressField.Source) is { Negated: false });
 
     /// <param name="filter">The filter rules that name <paramref name="bridge"/> as -i or -o, in order.</param>
     /// <param name="nat">The nat rules that name it, in order.</param>
     private static DockerNetwork NetworkFor(string bridge, IReadOnlyList<Rule> filter, IReadOnlyList<Rule> nat)
     {
-        var outbound = nat.FirstOrDefault(r => r.Chain == "POSTROUTING"
-            && r.Target is MasqueradeTarget or SnatTarget
-            && r.Out() is { Negated: true } o && o.Value.Text == bridge
-            && r.Address(AddressField.Source) is { Negated: false });
+        var outbound = Outbound(bridge, nat);
         var internalDrop = filter.FirstOrDefault(r => RuleShape.IsDockerChain(r.Chain) && r.Is(Verdict.Drop)
             && r.Out() is { Negated: false } o && o.Value.Text == bridge
             && r.Address(AddressField.Source) is { Negated: true });

@@ -44,5 +44,26 @@ internal static class RuleShape
         return (d.Value.Address, new PortBinding(rule.ProtocolOf()?.Value.Name ?? "tcp", p.Range.First, null, null));
     }
 
+    /// <summary>
+    /// A source NAT: MASQUERADE or SNAT, also as nft lists iptables-nft's (an xt target of that name
+    /// whose options the listing leaves out, <see cref="IsListedWithoutOptions"/>).
+    /// </summary>
+    public static bool NatsSource(this Rule rule) =>
+        rule.Target is MasqueradeTarget or SnatTarget || rule.IsListedWithoutOptions("MASQUERADE") || rule.IsListedWithoutOptions("SNAT");
+
+    /// <summary>A masquerade, also as nft lists iptables-nft's (<see cref="IsListedWithoutOptions"/>).</summary>
+    public static bool Masquerades(this Rule rule) => rule.Target is MasqueradeTarget || rule.IsListedWithoutOptions("MASQUERADE");
+
+    /// <summary>A DNAT, also as nft lists iptables-nft's, without its destination (<see cref="IsListedWithoutOptions"/>).</summary>
+    public static bool NatsDestination(this Rule rule) => rule.Target is DnatTarget || rule.IsListedWithoutOptions("DNAT");
+
+    /// <summary>
+    /// iptables-nft's target <paramref name="target"/> as <c>nft -j list ruleset</c> shows it: an xt
+    /// statement naming the target, without its options. iptables-save's text always gives a NAT
+    /// target its own type, so only an nft listing yields an unknown extension of that name.
+    /// </summary>
+    public static bool IsListedWithoutOptions(this Rule rule, string target) =>
+        rule.Target is ExtensionTarget { Known: false, Options.IsEmpty: true } e && e.ExtensionName == target;
+
     public static bool IsDockerChain(string chain) => chain.StartsWith("DOCKER", StringComparison.Ordinal) && chain != "DOCKER-USER";
 }

@@ -37,6 +37,15 @@ public sealed record Ruleset(IpFamily Family, ImmutableArray<Table> Tables)
     /// </summary>
     public Table? this[string table] => Tables.LastOrDefault(t => t.Name == table && !t.IsNative);
 
+    /// <summary>
+    /// iptables' table of that name as the kernel holds it: iptables-save's (<see cref="this[string]"/>),
+    /// else, when the rules were given only as <c>nft -j list ruleset</c> lists them, the table of the
+    /// ruleset's own family that iptables-nft writes it into (<c>ip filter</c>, <c>ip6 nat</c>): the
+    /// same kernel table. Never a table of another family (Debian's <c>inet filter</c> is one of its own).
+    /// </summary>
+    public Table? IptablesTable(string table) =>
+        this[table] ?? NativeTables.LastOrDefault(t => t.Name == table && t.Family == (Family == IpFamily.V4 ? "ip" : "ip6"));
+
     /// <summary>A table by the name the engines give it (<see cref="Table.QualifiedName"/>): <c>filter</c>, <c>inet filter</c>, <c>iptables-legacy filter</c>.</summary>
     public Table? TableNamed(string qualified) =>
         qualified.Contains(' ') ? NativeTables.LastOrDefault(t => t.QualifiedName == qualified) : this[qualified];

@@ -20,8 +20,10 @@ public sealed class DockerNftCorpusTests
 {
     private const string HostAddress = "203.0.113.1";
 
+    // The *.iptables-nft.nft files are iptables-nft's tables as nft lists them (ip filter, ip nat):
+    // the view is inferred from them as from iptables-save (Ruleset.IptablesTable).
     public static TheoryData<string> Files() =>
-        [.. Corpus.Files("docker", "moby29-nftables-*.nft").Select(f => Path.GetFileName(f))];
+        [.. Corpus.Files("docker", "moby29-nftables-*.nft").Concat(Corpus.Files("docker", "*.iptables-nft.nft")).Select(f => Path.GetFileName(f))];
 
     [KernelTheory]
     [MemberData(nameof(Files))]

@@ -11,7 +11,7 @@ public static class DockerUserFacts
 {
     public static DockerUserReport Of(Ruleset ruleset)
     {
-        var filter = ruleset["filter"];
+        var filter = ruleset.IptablesTable("filter");
         var chain = filter?["DOCKER-USER"];
         var forward = filter?["FORWARD"]?.Rules ?? [];
         var jump = forward.FirstOrDefault(r => r.Target is JumpTarget { Chain: "DOCKER-USER" });
@@ -24,5 +24,5 @@ public static class DockerUserFacts
 
     /// <summary>The FORWARD rules a packet meets before the jump to DOCKER-USER.</summary>
     public static IEnumerable<Rule> RulesBeforeJump(Ruleset ruleset, DockerUserReport report) =>
-        report.JumpFromForwardPosition is { } p ? (ruleset["filter"]?["FORWARD"]?.Rules ?? []).Take(p - 1) : [];
+        report.JumpFromForwardPosition is { } p ? (ruleset.IptablesTable("filter")?["FORWARD"]?.Rules ?? []).Take(p - 1) : [];
 }

@@ -20,7 +20,7 @@ public sealed class HostCheck : IAuditCheck
         var analysis = context.Analysis();
         var inputs = analysis.Inputs;
         var dockerHost = !inputs.Networks.IsEmpty;
-        var forward = inputs.Ruleset["filter"]?["FORWARD"];
+        var forward = inputs.Ruleset.IptablesTable("filter")?["FORWARD"];
         if (dockerHost && forward?.Policy == Verdict.Accept)
             yield return Finding.Of(FindingCodes.ForwardPolicyAccept,
                 "filter FORWARD accepts what no rule decides: traffic between the host's other interfaces is routed freely. Set the policy to DROP (iptables -P FORWARD DROP) unless the host is meant to route.",
@@ -90,7 +90,7 @@ public sealed class HostCheck : IAuditCheck
         // what DOCKER-USER returns is told apart from what it accepts. The walk stays small however
         // many bridges Docker's own chains hold.
         var inputs = analysis.Inputs;
-        var filter = inputs.Ruleset["filter"]!;
+        var filter = inputs.Ruleset.IptablesTable("filter")!;
         var cut = filter with
         {
             Chains = [.. filter.Chains.Select(c => c.Name == "FORWARD" ? c with { Policy = Verdict.Drop, Rules = [.. c.Rules.Take(jump)] } : c)],

@@ -7,7 +7,7 @@ namespace DockerFw.Core.Syntax.NftJson;
 /// The whole firewall of a host as the kernel runs it for one family: the iptables tables as
 /// iptables-save prints them, and the native nft tables that family's packets meet. nft lists
 /// iptables-nft's tables too, but without the options of their xt statements, so those come from
-/// the iptables-save view and are left out here.
+/// the iptables-save view and are left out here when it was read.
 /// </summary>
 public static class HostRuleset
 {
@@ -28,16 +28,18 @@ public static class HostRuleset
     };
 
     /// <summary>
-    /// What of an nft table the iptables view does not already hold. A table with xt statements is
-    /// iptables-nft's (its iptables-save view is evaluated). A table of the ruleset's own family named
-    /// like one iptables-save printed is that very kernel table (<c>ip filter</c> is iptables' filter):
-    /// only the chains iptables-save does not list (a base chain <c>nft add chain</c> put there) are
-    /// its native part; a leftover with iptables' built-in chains only has none.
+    /// What of an nft table the iptables view does not already hold. A table of the ruleset's own
+    /// family named like one iptables-save printed is that very kernel table (<c>ip filter</c> is
+    /// iptables' filter): only the chains iptables-save does not list (a base chain <c>nft add chain</c>
+    /// put there) are its native part; a leftover with iptables' built-in chains only has none. A table
+    /// iptables-nft wrote (xt statements) that no iptables-save view holds is kept whole: it is the only
+    /// view of that kernel table, and the engines read each xt statement, whose options nft does not
+    /// list, as unknown (may match, verdict undecided) rather than leave the table's rules out.
     /// </summary>
     private static Table? NativePart(Table nft, Ruleset iptables)
     {
         var own = nft.Family == (iptables.Family == IpFamily.V4 ? "ip" : "ip6");
-        if (!own || iptables[nft.Name] is not { } view) return nft.ManagedByIptablesNft ? null : nft;
+        if (!own || iptables[nft.Name] is not { } view) return nft.ManagedByIptablesNft && !own ? null : nft;
         var listed = view.Chains.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var rest = nft.Chains.Where(c => !listed.Contains(c.Name) && !(c.Base is not null && Table.BuiltInChainsOf(nft.Name).Contains(c.Name))).ToList();
         return rest.Any(c => c.Base is not null) ? nft with { Chains = [.. rest] } : null;
