@@ -18,6 +18,8 @@ internal static class PolicyPlanning
     /// <summary>The plan of <paramref name="policyFile"/> on a host already loaded (and reported).</summary>
     public static PolicyPlan? Plan(LoadedHost loaded, string policyFile, TextWriter error)
     {
+        // The policy's names are resolved against Docker's view: a view the rules suggest is said to be so.
+        LoadedHostReport.WriteViewDoubts(loaded, error);
         if (NftablesHost(loaded) is { } host)
         {
             if (PolicyFile.Read(policyFile, error) is not { } nftDocument) return null;

@@ -2,7 +2,6 @@ using DockerFw.Cli.Output;
 using System.CommandLine;
 using DockerFw.Cli.Input;
 using DockerFw.Cli.Workflows;
-using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Cli.Commands;
 
@@ -11,7 +10,7 @@ namespace DockerFw.Cli.Commands;
 /// reject, and cannot decide from the dump, each part with the rules responsible. The command binds
 /// and checks its options; <see cref="ReachWorkflow"/> does the work and a formatter writes it.
 /// </summary>
-internal sealed class ReachCommand(ReachWorkflow workflow, IEnumerable<IResultFormatter<ReachResult>> formatters, StandardStreams streams) : ICliCommand
+internal sealed class ReachCommand(ReachWorkflow workflow, IEnumerable<IResultFormatter<ReachRun>> formatters, StandardStreams streams) : ICliCommand
 {
     public Command Create()
     {

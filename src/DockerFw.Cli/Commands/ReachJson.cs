@@ -8,10 +8,10 @@ namespace DockerFw.Cli.Commands;
 /// <summary>`dockerfw reach --format json`: the contract documented in docs/reach-json.md.</summary>
 internal static class ReachJson
 {
-    public static string Render(ReachResult result) => string.Concat(Pieces(result));
+    public static string Render(ReachResult result, IReadOnlyList<string>? notices = null) => string.Concat(Pieces(result, notices));
 
-    /// <summary>The JSON in pieces, one per region, so a huge answer is written as it is made.</summary>
-    public static IEnumerable<string> Pieces(ReachResult result)
+    /// <summary>The JSON in pieces, one per region, so a huge answer is written as it is made; <c>notices</c> last, as the audit's key is named.</summary>
+    public static IEnumerable<string> Pieces(ReachResult result, IReadOnlyList<string>? notices = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -60,6 +60,9 @@ internal static class ReachJson
                 yield return Taken(buffer);
             }
 
+            json.WriteEndArray();
+            json.WriteStartArray("notices");
+            foreach (var notice in notices ?? []) json.WriteStringValue(notice);
             json.WriteEndArray();
             json.WriteEndObject();
         }

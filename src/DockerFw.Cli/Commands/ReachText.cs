@@ -4,7 +4,7 @@ using DockerFw.Core.Semantics.Symbolic;
 namespace DockerFw.Cli.Commands;
 
 /// <summary>
-/// `dockerfw reach` for people: one paragraph per region, its boxes, its rules, its doubts. Bounded
+/// `dockerfw reach` for people: one paragraph per region, its boxes, its rules, its doubts; then the notices. Bounded
 /// like trace: a region lists its first <see cref="MaxBoxes"/> boxes and counts the rest, a box
 /// writes interface sets short (<see cref="InterfaceSetText"/>) and at most
 /// <see cref="ReachBoxText.MaxRanges"/> ranges of any other dimension; the JSON lists everything.
@@ -13,10 +13,13 @@ internal static class ReachText
 {
     public const int MaxBoxes = 1000;
 
-    public static string Render(ReachResult result) => string.Concat(Paragraphs(result));
+    public static string Render(ReachResult result, IReadOnlyList<string>? notices = null) => string.Concat(Paragraphs(result, notices));
 
-    /// <summary>The text in pieces (the heading, then one per region), so a huge answer is written as it is made.</summary>
-    public static IEnumerable<string> Paragraphs(ReachResult result)
+    /// <summary>
+    /// The text in pieces (the heading, then one per region, then the notices, as the audit ends with
+    /// its own), so a huge answer is written as it is made.
+    /// </summary>
+    public static IEnumerable<string> Paragraphs(ReachResult result, IReadOnlyList<string>? notices = null)
     {
         var regions = Ordered(result).ToList();
         yield return $"{result.Path.ToString().ToUpperInvariant()}: {regions.Count} region{(regions.Count == 1 ? "" : "s")}\n";
@@ -42,6 +45,8 @@ internal static class ReachText
                 text.Append($"  undecided: {doubt}: {result.DoubtReasons.GetValueOrDefault(doubt, "not decidable from the dump")}\n");
             yield return text.ToString();
         }
+
+        if (notices is { Count: > 0 }) yield return "\nNOTICES\n" + string.Concat(notices.Select(n => $"  - {n}\n"));
     }
 
     /// <summary>Regions in a stable order: by verdict, then by the rules that decided them.</summary>

@@ -28,8 +28,8 @@ internal static class CliServiceCollectionExtensions
         services.AddSingleton<IAuditFormatter, AuditJUnitFormatter>();
         services.AddSingleton<IAuditFormatter, Output.Html.AuditHtmlFormatter>();
         services.AddSingleton<Workflows.AuditWorkflow>();
-        services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachTextFormatter>();
-        services.AddSingleton<IResultFormatter<Core.Semantics.Symbolic.ReachResult>, ReachJsonFormatter>();
+        services.AddSingleton<IResultFormatter<Workflows.ReachRun>, ReachTextFormatter>();
+        services.AddSingleton<IResultFormatter<Workflows.ReachRun>, ReachJsonFormatter>();
         services.AddSingleton<Workflows.ReachWorkflow>();
         services.AddSingleton<IResultFormatter<Workflows.TraceRun>, TraceTextFormatter>();
         services.AddSingleton<IResultFormatter<Workflows.TraceRun>, TraceJsonFormatter>();

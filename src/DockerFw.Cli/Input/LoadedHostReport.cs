@@ -15,6 +15,15 @@ internal static class LoadedHostReport
         return host.Succeeded;
     }
 
+    /// <summary>
+    /// The doubts of Docker's view (<see cref="LoadedHost.ViewDoubts"/>) as <c>dockerfw: note:</c> lines,
+    /// for a command whose answer rests on the view and whose output has no place for notices (plan, apply).
+    /// </summary>
+    public static void WriteViewDoubts(LoadedHost host, TextWriter error)
+    {
+        foreach (var doubt in host.ViewDoubts) error.WriteLine($"dockerfw: note: {doubt}");
+    }
+
     /// <summary>The host's rules of <paramref name="family"/>; null, said on stderr, when no input gave any for <paramref name="what"/>.</summary>
     public static Ruleset? RulesOf(LoadedHost host, IpFamily family, string what, TextWriter error)
     {

@@ -10,6 +10,10 @@ namespace DockerFw.Core.Audit;
 /// </summary>
 public static class Auditor
 {
+    /// <summary>Said wherever an answer rests on a view reconstructed from the rules alone: here, and by plan and reach (<see cref="Host.LoadedHost.ViewDoubts"/>).</summary>
+    public const string ViewInferredNotice =
+        "view inferred from the ruleset: networks are named after their bridges, and only what Docker's rules show is known";
+
     public static AuditReport Run(AuditContext context) => Run(context, Checks.Checks.All);
 
     public static AuditReport Run(AuditContext context, IEnumerable<IAuditCheck> checks)
@@ -17,7 +21,7 @@ public static class Auditor
         var analysis = context.Analysis();
         var notices = ImmutableArray.CreateBuilder<string>();
         if (analysis.Inputs.ViewInferred)
-            notices.Add("view inferred from the ruleset: networks are named after their bridges, and only what Docker's rules show is known");
+            notices.Add(ViewInferredNotice);
         notices.AddRange(analysis.Inputs.View.InferenceDoubts);
         // An IPv6 view of its own is inferred from ip6tables' rules; otherwise it is IPv4's, said above.
         if (analysis.V6?.Inputs is { ViewInferred: true } v6Inputs) notices.AddRange(v6Inputs.View.InferenceDoubts.Select(d => $"IPv6: {d}"));

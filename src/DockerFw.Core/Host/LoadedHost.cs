@@ -65,6 +65,16 @@ public sealed record LoadedHost(
     public bool NetworksInferred { get; init; }
 
     /// <summary>
+    /// What an answer that uses Docker's view rests on that only the rules suggest: that the whole view
+    /// was inferred (<see cref="Auditor.ViewInferredNotice"/>), then the inference's own
+    /// doubts (<see cref="DockerView.InferenceDoubts"/>: an interface read as outside with too few of
+    /// Docker's rules, a bridge that is also a way out). The audit says them among its notices; plan,
+    /// apply and reach by name say them too, from this one loaded view. Empty when Docker said it all.
+    /// </summary>
+    public ImmutableArray<string> ViewDoubts =>
+        [.. DockerOrigin == DockerViewOrigin.Rules ? [Auditor.ViewInferredNotice] : Array.Empty<string>(), .. Docker.InferenceDoubts];
+
+    /// <summary>
     /// The docker-proxy listeners: read live or from <c>--proxies</c>, else assumed from Docker's view
     /// (one per binding, as Docker's default runs them), else unknown (a notice says which).
     /// </summary>
