@@ -59,12 +59,30 @@ public sealed record HostSettings(ImmutableDictionary<string, string> Sysctls)
     }
 
     /// <summary>
-    /// Whether the reverse-path filter is strict (1) on the interfaces of containers, which start from
-    /// the host's <c>all</c> and <c>default</c> values (a new namespace inherits them, and the kernel
-    /// takes the higher of <c>all</c> and the interface's); null when either is unknown.
+    /// The reverse-path filter on a container's interfaces: the higher of the host's <c>all</c> and
+    /// <c>default</c>. A container's namespace copies the host's <c>all</c> and <c>default</c> when it is
+    /// made (<c>net.core.devconf_inherit_init_net</c> 0, the kernel's default), and an interface that
+    /// arrives in it (Docker's veth end, moved in or made there) starts from that namespace's
+    /// <c>default</c>; the kernel then takes the higher of <c>all</c> and the interface's own
+    /// (<see cref="ReversePathModes.Of"/>). Null when either is unknown.
     /// </summary>
-    public bool? StrictReversePath =>
-        Number("net.ipv4.conf.all.rp_filter") is { } all && Number("net.ipv4.conf.default.rp_filter") is { } fallback ? Math.Max(all, fallback) == 1 : null;
+    public ReversePathMode? ContainerReversePath =>
+        Number("net.ipv4.conf.all.rp_filter") is { } all && Number("net.ipv4.conf.default.rp_filter") is { } seed ? ReversePathModes.Of(all, seed) : null;
+
+    /// <summary>
+    /// The reverse-path filter on the host's interface <paramref name="device"/>: the higher of
+    /// <c>all</c>'s and its own <c>net.ipv4.conf.DEVICE.rp_filter</c>. <c>default</c> does not decide
+    /// it: that is only what an interface starts with, and an existing one may since have been set
+    /// (systemd's sysctl.d sets every interface's as it appears). With its own value unknown the
+    /// mode is known only where <c>all</c>'s alone decides it (2 or more: loose whatever its own is).
+    /// </summary>
+    public ReversePathMode? ReversePath(string device) =>
+        (Number("net.ipv4.conf.all.rp_filter"), Number($"net.ipv4.conf.{device}.rp_filter")) switch
+        {
+            ({ } all, { } own) => ReversePathModes.Of(all, own),
+            (>= 2, null) => ReversePathMode.Loose,
+            _ => null,
+        };
 
     private long? Number(string key) =>
         Sysctls.TryGetValue(key, out var v) && long.TryParse(v.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;

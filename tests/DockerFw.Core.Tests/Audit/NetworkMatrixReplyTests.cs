@@ -96,4 +96,32 @@ public sealed class NetworkMatrixReplyTests
         Assert.Contains(byPriority.Flows, f => f is { Kind: "one-way", Destinations: "192.0.2.5" });
         Assert.Contains("c5 at 192.0.2.5 answers through bridge3 (its default route): replies enter the host on bridge3", byPriority.ReplyWay, StringComparison.Ordinal);
     }
+    [Fact]
+    public void Replies_through_another_bridge_complete_a_connection_surely_only_where_that_bridges_own_rp_filter_is_not_strict()
+    {
+        // c5 answers bridge2's containers through bridge3, where the replies enter the host with c5's
+        // bridge1 address as their source, whose route leaves by bridge1: a strict filter on bridge3
+        // drops them. The kernel takes the higher of all's and bridge3's own; default's is only what
+        // bridge3 started with (ReversePathModeKernelTests), so with its own unknown the connection is
+        // only possible. c5's own interfaces are seeded from default: 2 and 0 are no strict filter there.
+        Func<HostSettings, ReachabilityEntry> pair = settings => Pair(Report(Unmasqueraded(Opened), settings, ThirdNetwork(1)), "bridge2", "bridge1");
+
+        var ownUnknown = pair(Loose);
+        var ownLoose = pair(Loose.With("net.ipv4.conf.bridge3.rp_filter", "2"));
+        var ownStrict = pair(Sysctl("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0", "net.ipv4.conf.bridge3.rp_filter=1",
+            "net.bridge.bridge-nf-call-iptables=1"));
+        var raisedByAll = pair(Sysctl("net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.default.rp_filter=2", "net.ipv4.conf.bridge3.rp_filter=2",
+            "net.bridge.bridge-nf-call-iptables=1"));
+
+        Assert.Contains(ownUnknown.Flows, f => f is { Kind: "connection", Destinations: "192.0.2.5", Possible: true });
+        Assert.Contains("bridge3's own rp_filter is unknown (default's is only what it started with): a strict one would drop the replies entering the host there: a connection is only possible",
+            ownUnknown.ReplyWay, StringComparison.Ordinal);
+        Assert.Equal(ReachabilityVerdict.Allowed, ownLoose.Verdict);
+        Assert.DoesNotContain("rp_filter", ownLoose.ReplyWay, StringComparison.Ordinal);
+        Assert.Contains(ownStrict.Flows, f => f is { Kind: "connection", Destinations: "192.0.2.5", Possible: true });
+        Assert.Contains("bridge3's rp_filter is strict, which drops the replies entering the host there", ownStrict.ReplyWay, StringComparison.Ordinal);
+        Assert.DoesNotContain("would drop the request on arrival", ownStrict.ReplyWay, StringComparison.Ordinal);
+        // all's 1 and the interfaces' 2 make 2, loose, everywhere: the higher value, not all's, decides.
+        Assert.Equal(ReachabilityVerdict.Allowed, raisedByAll.Verdict);
+    }
 }

@@ -67,12 +67,44 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
             RouteOutcome.Unknown => new ReplyWay(null, true, false, true),
             RouteOutcome.Undecided => new ReplyWay(null, true, false, true) { Unknown = route.Why },
             _ when route.Network == asked => new ReplyWay(asked, false, true, true),
-            _ => new ReplyWay(route.Network, true, inputs.Family == Model.Values.IpFamily.V6 || inputs.Host.StrictReversePath == false, true)
-            {
-                Tracked = route.Network == client ? inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) : true,
-            },
+            _ => Elsewhere(route.Network, client, inputs),
         };
     }
+
+    /// <summary>Replies by another network than the asked one: <paramref name="network"/>'s.</summary>
+    private static ReplyWay Elsewhere(AuditedNetwork? network, AuditedNetwork client, AuditInputs inputs)
+    {
+        var doubt = ReversePathDoubtOf(network, client, inputs);
+        return new ReplyWay(network, true, doubt is null, true)
+        {
+            Tracked = network == client ? inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) : true,
+            ReversePathDoubt = doubt,
+        };
+    }
+
+    /// <summary>
+    /// Why a strict reverse-path filter may break an asymmetric connection, null when none surely
+    /// does. The request reaches the server on an interface its route back does not use (the
+    /// server's interface: <see cref="HostSettings.ContainerReversePath"/>); replies through another
+    /// network's bridge enter the host there with the asked address as their source, whose route
+    /// leaves by the asked network's bridge (that bridge's own mode: <see cref="HostSettings.ReversePath"/>).
+    /// Loose passes both: each source has a route back. IPv6 has no such filter.
+    /// </summary>
+    private static string? ReversePathDoubtOf(AuditedNetwork? network, AuditedNetwork client, AuditInputs inputs)
+    {
+        if (inputs.Family == Model.Values.IpFamily.V6) return null;
+        var doubts = new List<string>();
+        if (inputs.Host.ContainerReversePath is not (ReversePathMode.Off or ReversePathMode.Loose))
+            doubts.Add("a strict rp_filter, 1 or unknown here, would drop the request on arrival");
+        if (network is { } n && n != client && inputs.Host.ReversePath(n.Bridge) is var mode && mode is not (ReversePathMode.Off or ReversePathMode.Loose))
+            doubts.Add(mode == ReversePathMode.Strict
+                ? $"{n.Bridge}'s rp_filter is strict, which drops the replies entering the host there (their source's route leaves by another bridge)"
+                : $"{n.Bridge}'s own rp_filter is unknown (default's is only what it started with): a strict one would drop the replies entering the host there");
+        return doubts.Count == 0 ? null : string.Join("; ", doubts);
+    }
+
+    /// <summary>Why the reverse-path filter may break the connection (<see cref="Certain"/> false for it), null when it surely does not.</summary>
+    public string? ReversePathDoubt { get; init; }
 
     /// <summary>The interface the replies enter the host by: the server's reply network's bridge (null: the request's way back).</summary>
     public IntervalSet? In(PacketSpace space) =>

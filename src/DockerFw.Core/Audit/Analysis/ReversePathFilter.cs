@@ -54,11 +54,16 @@ public static class ReversePathFilter
     {
         var all = Value(settings, "all");
         var own = name == Unlisted ? null : Value(settings, name);
-        // The kernel takes the higher of all's and the interface's: 1 strict, 2 loose, 0 off.
+        // The kernel takes the higher of all's and the interface's (ReversePathModes.Of); with one of
+        // them unknown, one of 1 or more still makes the filter at least loose, which refuses fewer.
         var check = (all, own) switch
         {
-            ({ } a, { } o) when Math.Max(a, o) == 1 => new ReversePathCheck(false, Loose: false),
-            ({ } a, { } o) when Math.Max(a, o) >= 2 => new ReversePathCheck(false, Loose: true),
+            ({ } a, { } o) => ReversePathModes.Of(a, o) switch
+            {
+                ReversePathMode.Strict => new ReversePathCheck(false, Loose: false),
+                ReversePathMode.Loose => new ReversePathCheck(false, Loose: true),
+                _ => null,
+            },
             (>= 1, null) or (null, >= 1) => new ReversePathCheck(false, Loose: true),
             _ => null,
         };

@@ -128,5 +128,5 @@ public sealed record ServerReply(string Server, UInt128 Address, ReplyWay Way)
               null => $", where its IPv6 neighbour discovery with {clientText} (ICMPv6 135/136) may be dropped{(Way.NeighboursDoubt is { } doubt ? $" ({doubt})" : "")}: a connection is only possible",
               _ => "",
           }
-          + (Way.Certain ? "" : " (a strict rp_filter, 1 or unknown here, would drop the request on arrival: a connection is only possible)");
+          + (Way.Certain ? "" : $" ({Way.ReversePathDoubt ?? "a strict rp_filter, 1 or unknown here, would drop the request on arrival"}: a connection is only possible)");
 }
