@@ -113,7 +113,7 @@ public static class ArrivingReplies
         var space = passes.Space;
         // The nat table alone is compiled apart where nft tables are (its own, coarser alphabet of interfaces).
         var nat = passes.NatOfContainers;
-        var translation = InterfaceTranslation.Between(space, nat.Space);
+        var translation = passes.Translation(space, nat.Space);
         var asked = translation.Identity ? requests : new PacketSet([.. requests.Boxes.Select(translation.Forward)]);
         foreach (var region in SymbolicEngine.Reach(nat, PacketPath.Forward, asked).Regions)
         {

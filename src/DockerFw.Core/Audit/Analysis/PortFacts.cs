@@ -108,7 +108,7 @@ public sealed record PortFacts(
         var regions = SymbolicEngine.Reach(rules, PacketPath.Input, arriving).Regions;
         // Both walks keep the packets as they arrived; only the output interface tells them apart. The
         // port's reach is of the whole ruleset's space, which beside nft tables is not this one's.
-        var translation = InterfaceTranslation.Between(passes.Space, space);
+        var translation = passes.Translation(passes.Space, space);
         PacketSet Arrival(PacketSet packets) => new([.. packets.Boxes.Select(b => b.With(Dimension.Out, space.Full(Dimension.Out)))]);
         PacketSet Here(PacketSet packets) => translation.Identity ? packets : new([.. packets.Boxes.Select(translation.Forward)]);
         var (reached, maybe) = (Arrival(Here(reach.Reached)), Arrival(Here(reach.ReachedMaybe)));

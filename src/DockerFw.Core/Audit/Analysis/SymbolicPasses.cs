@@ -72,6 +72,21 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// <summary>The networks' bridges in the space's interface alphabet.</summary>
     public BridgeSymbols BridgeSymbols => _bridges ??= new BridgeSymbols(Space, inputs.Networks);
 
+    private readonly Dictionary<(PacketSpace From, PacketSpace To), InterfaceTranslation> _translations = [];
+
+    /// <summary>
+    /// Boxes of <paramref name="from"/> asked of a ruleset compiled in <paramref name="to"/> (beside nft
+    /// tables the nat table and the filter alone are compiled apart, with their own alphabets): one
+    /// translation per pair of spaces for the whole audit, where every published port and every
+    /// network's replies ask the same pair. Spaces are compared by reference, as their alphabets are.
+    /// </summary>
+    public InterfaceTranslation Translation(PacketSpace from, PacketSpace to)
+    {
+        if (!_translations.TryGetValue((from, to), out var translation))
+            _translations[(from, to)] = translation = InterfaceTranslation.Between(from, to);
+        return translation;
+    }
+
     private static SymbolicRuleset Compile(AuditInputs inputs, ReachDetail detail) => inputs.HostModel.Compile(inputs.Ruleset, detail);
 
     /// <summary>
