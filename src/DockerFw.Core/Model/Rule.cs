@@ -18,6 +18,35 @@ public sealed record Rule(
     ImmutableArray<MatchBlock> Blocks,
     Target? Target)
 {
+    public ImmutableArray<MatchBlock> Blocks
+    {
+        get;
+        init
+        {
+            field = value;
+            savesAsIs = SavesAsIsOf(value);
+        }
+    } = Blocks;
+
+    private readonly bool savesAsIs = SavesAsIsOf(Blocks);
+
+    /// <summary>
+    /// iptables-restore takes the rule as its blocks stand: each block has an iptables form, and the core options (if
+    /// any) are one block, first, in save's order (<see cref="MatchBlock.CoreInSaveOrder"/>). True of every rule the
+    /// iptables-save reader builds. Kept with the rule, as its blocks are made on the binding threads while they are in
+    /// the cache: the writer asks it of every rule before it writes one, and asking the blocks then touched four to eight
+    /// objects of a model no longer in the cache per rule.
+    /// </summary>
+    internal bool SavesAsIs => savesAsIs;
+
+    private static bool SavesAsIsOf(ImmutableArray<MatchBlock> blocks)
+    {
+        if (blocks.IsDefault) return false;
+        for (var i = 0; i < blocks.Length; i++)
+            if (!blocks[i].HasIptablesForm || (blocks[i].IsCore && (i > 0 || !blocks[i].CoreInSaveOrder))) return false;
+        return true;
+    }
+
     /// <summary>All conditions of the rule, core first, in the order they are tested.</summary>
     public IEnumerable<Match> Matches => Blocks.SelectMany(b => b.Matches);
 

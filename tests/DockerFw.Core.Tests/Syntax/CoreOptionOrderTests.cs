@@ -52,6 +52,21 @@ public sealed class CoreOptionOrderTests
         Assert.Equal(Expected, IptablesSaveWriter.FormatRule(read.Value!.Tables.Single().Chains.Single(c => c.Name == "FORWARD").Rules.Single()));
     }
 
+    [Fact]
+    public void A_read_rule_whose_blocks_are_changed_is_written_and_checked_as_it_now_stands()
+    {
+        // The reader's rules take a shorter way (Rule.SavesAsIs, known when the rule is made); a `with` must not keep it.
+        var read = IptablesSaveReader.Read("*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -s 10.0.0.0/8 -p tcp -j ACCEPT\nCOMMIT\n", "t").Value!;
+        var table = read.Tables.Single();
+        var forward = table.Chains.Single(c => c.Name == "FORWARD");
+        var reordered = forward.Rules.Single() with { Blocks = [new MatchBlock(null, [Tcp, InInterface, Destination, Source])] };
+        var repeated = forward.Rules.Single() with { Blocks = [new MatchBlock(null, [Tcp]), new MatchBlock(null, [Tcp])] };
+        var ruleset = read with { Tables = [table with { Chains = table.Chains.Replace(forward, forward with { Rules = [reordered, repeated] }) }] };
+
+        Assert.Equal(Expected, IptablesSaveWriter.FormatRule(reordered));
+        Assert.Contains("'-p tcp -p tcp' has no iptables form", Assert.Single(IptablesSaveWriter.Unrestorable(ruleset)).Message, StringComparison.Ordinal);
+    }
+
     private static Rule RuleWith(params MatchBlock[] blocks) =>
         new("FORWARD", 1, SourceSpan.None, null, [.. blocks], new VerdictTarget(Verdict.Accept));
 }

@@ -56,27 +56,9 @@ internal static class RuleFormatter
     /// <summary>The only core block when it comes first with its options in <see cref="CoreOrder"/>, each once; else null.</summary>
     internal static MatchBlock? CoreInSaveOrder(ImmutableArray<MatchBlock> blocks)
     {
-        if (blocks.IsEmpty || !blocks[0].IsCore) return null;
+        if (blocks.IsEmpty || !blocks[0].CoreInSaveOrder) return null;
         for (var i = 1; i < blocks.Length; i++)
             if (blocks[i].IsCore) return null;
-
-        var last = -1;
-        foreach (var match in blocks[0].Matches)
-        {
-            var rank = match switch
-            {
-                AddressMatch { Field: AddressField.Source } => 0,
-                AddressMatch => 1,
-                InterfaceMatch { Direction: Direction.In } => 2,
-                InterfaceMatch => 3,
-                ProtocolMatch => 4,
-                FragmentMatch => 5,
-                _ => -1,
-            };
-            if (rank <= last) return null;
-            last = rank;
-        }
-
         return blocks[0];
     }
 
