@@ -78,6 +78,29 @@ public class LargeDumpReadingTests
     }
 
     [Fact]
+    public void Chain_lines_among_the_rule_lines_of_one_large_block_are_seen_by_the_lines_after_them_only()
+    {
+        // The second core binds a block's rule lines while the first pass reads on; a chain line later in the block
+        // holds it back while the chains change. Here sixty such lines, each a new chain (the chains' table grows
+        // while rules are bound), each jumped to from the lines before it (which fail) and after it (which load).
+        var dump = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n");
+        for (var i = 0; i < 18000; i++)
+        {
+            if (i % 300 == 150) dump.Append($":C{i / 300} - [0:0]\n");
+            dump.Append($"-A FORWARD -s 10.{i / 65536}.{i / 256 % 256}.{i % 256} -p tcp --dport {i % 65535 + 1} -j C{i / 300}\n");
+        }
+
+        var text = dump.Append("COMMIT\n").ToString();
+
+        var oneThread = IptablesSaveReader.Read(text, "late", family: null, parallelFrom: int.MaxValue);
+        var twoThreads = IptablesSaveReader.Read(text, "late", family: null, parallelFrom: 0);
+
+        Assert.Equal(18000 / 2, oneThread.Diagnostics.Length);
+        Assert.Equal(oneThread.Diagnostics.Select(d => d.Render()), twoThreads.Diagnostics.Select(d => d.Render()));
+        Assert.Equal(IptablesSaveWriter.Write(oneThread.Value!), IptablesSaveWriter.Write(twoThreads.Value!));
+    }
+
+    [Fact]
     public void A_chain_whose_rules_run_over_many_batches_between_other_chains_and_after_failed_lines_is_numbered_in_line_order()
     {
         var dump = new StringBuilder("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:A - [0:0]\n:B - [0:0]\n");

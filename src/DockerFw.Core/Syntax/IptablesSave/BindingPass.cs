@@ -8,12 +8,13 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <summary>
 /// Binds the rule lines the first pass found, in batches of <see cref="BindingBatch.Size"/> lines, on
 /// this thread and (for a large dump) a second core, and hands the batches back strictly in their order.
-/// A line's binding needs only its text, its table's chains declared on earlier lines (all read once the
-/// first pass has left the table) and per-thread buffers; what it changes in the table (the rule's place,
+/// A line's binding needs only its text, its table's chains declared on earlier lines (none of which changes
+/// while it binds) and per-thread buffers; what it changes in the table (the rule's place,
 /// its jumps) is left in the batch for the merge. So the model and the diagnostics are those of binding
 /// line by line. The second core starts while the first pass still reads: a batch is its once every line
-/// of it lies in a table the first pass has left (<see cref="Publish"/>), so a dump of many blocks is bound
-/// as it is read, and the thread's own start is paid meanwhile.
+/// of it has been read and no chain line of its block can be added while it binds (<see cref="PublishRules"/>,
+/// <see cref="Hold"/>, <see cref="Publish"/>), so a dump is bound as it is read, and the thread's own start is
+/// paid meanwhile.
 /// </summary>
 internal sealed class BindingPass : IDisposable
 {
@@ -33,10 +34,14 @@ internal sealed class BindingPass : IDisposable
     private readonly ReadSteps steps;
     private readonly object gate = new();
 
-    // Steps the second core may bind (every one in a table the first pass has left), and the batches in all once it
+    // Steps the second core may bind (every one read, its block's chains fixed while it binds), and the batches in all once it
     // has ended (-1 before): both written under the gate, read by the helper under it.
     private int published;
     private int total = -1;
+    // Under the gate too: the first pass is adding a chain line to a block whose rule lines were handed over (the
+    // helper takes no batch until the block ends), and the helper is binding a batch (the first pass waits for it).
+    private bool held;
+    private bool helperBinds;
     private readonly BindingBatch[] slots = new BindingBatch[Window];
     private readonly SemaphoreSlim window = new(Window);
     private readonly CancellationTokenSource stop = new();
@@ -69,11 +74,37 @@ internal sealed class BindingPass : IDisposable
     /// </summary>
     public void Publish()
     {
-        if (helper is null || steps.Count / BindingBatch.Size == published / BindingBatch.Size) return;
+        if (helper is null || (!held && steps.Count / BindingBatch.Size == published / BindingBatch.Size)) return;
         lock (gate)
         {
+            held = false;
             published = steps.Count;
             Monitor.PulseAll(gate);
+        }
+    }
+
+    /// <summary>
+    /// Called by the first pass after a rule line: the rule lines so far may be bound while it reads on, as a block's
+    /// chain lines come before its rule lines in what save writes (a chain line later in the block calls
+    /// <see cref="Hold"/> first). So a one-table dump is bound from its first batch on, not after the whole first pass.
+    /// </summary>
+    public void PublishRules()
+    {
+        if (!held) Publish();
+    }
+
+    /// <summary>
+    /// Called by the first pass before it adds a chain line to a block whose rule lines it may have handed over: waits
+    /// until the helper is not binding, and hands over nothing more until the block ends (<see cref="Publish"/>), so
+    /// no binder reads the block's chains while they change. Rare: save writes every chain line first.
+    /// </summary>
+    public void Hold()
+    {
+        if (helper is null || held) return;
+        lock (gate)
+        {
+            held = true;
+            while (helperBinds) Monitor.Wait(gate);
         }
     }
 
@@ -82,6 +113,7 @@ internal sealed class BindingPass : IDisposable
     {
         lock (gate)
         {
+            held = false;
             published = steps.Count;
             total = (steps.Count + BindingBatch.Size - 1) / BindingBatch.Size;
             Monitor.PulseAll(gate);
@@ -128,7 +160,18 @@ internal sealed class BindingPass : IDisposable
                 window.Wait(stop.Token);
                 var taken = Interlocked.Increment(ref next) - 1;
                 if (!Published(taken)) return;
-                Bind(taken, binding);
+                try
+                {
+                    Bind(taken, binding);
+                }
+                finally
+                {
+                    lock (gate)
+                    {
+                        helperBinds = false;
+                        Monitor.PulseAll(gate);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -142,18 +185,22 @@ internal sealed class BindingPass : IDisposable
         }
     }
 
-    /// <summary>Waits until batch <paramref name="index"/> may be bound; false when there is no such batch (or the read stopped).</summary>
+    /// <summary>
+    /// Waits until batch <paramref name="index"/> may be bound, and notes that the helper binds it; false when there is
+    /// no such batch (or the read stopped).
+    /// </summary>
     private bool Published(int index)
     {
         lock (gate)
         {
-            while (total < 0 && (index + 1) * BindingBatch.Size > published)
+            while (total < 0 && (held || (index + 1) * BindingBatch.Size > published))
             {
                 if (stop.IsCancellationRequested) return false;
                 Monitor.Wait(gate);
             }
 
-            return total < 0 || index < total;
+            helperBinds = total < 0 || index < total;
+            return helperBinds;
         }
     }
 

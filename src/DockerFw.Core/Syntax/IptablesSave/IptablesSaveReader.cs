@@ -9,8 +9,8 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <remarks>
 /// Three steps: one pass over the lines reads everything but the rules (tables, chain lines, COMMIT,
 /// comments) and notes where each rule line is; the rule lines are bound in batches, on two cores for a
-/// large dump (<see cref="BindingPass"/>: the second core starts on a table's lines once the first pass has
-/// left the table), each against the chains declared on earlier lines; a merge
+/// large dump (<see cref="BindingPass"/>: the second core starts on a table's rule lines as the first pass
+/// hands them over), each against the chains declared on earlier lines; a merge
 /// takes the batches in order, puts each rule in its chain, runs each block's COMMIT checks once its
 /// rules are in, and lays the diagnostics out in line order. The result is that of one pass, line by line.
 /// </remarks>
@@ -86,6 +86,7 @@ public static class IptablesSaveReader
     {
         TableBuilder? open = null;
         var skipping = false;
+        var rulesInBlock = false;
         var outsideReported = false;
         var lineNumber = 0;
         var lines = new DumpLines(text);
@@ -112,6 +113,8 @@ public static class IptablesSaveReader
                 // A rule line: bound later, each a step of its own (rule lines never get a string or a span here).
                 var number = open.CountRuleLine(RuleLine.ChainOf(span));
                 steps.Add(new ReadStep(open, lineNumber, lines.LineStart, lines.LineEnd, lines.HadLineFeed, diagnostics.Count, false, number));
+                rulesInBlock = true;
+                pass.PublishRules();
                 continue;
             }
 
@@ -126,6 +129,7 @@ public static class IptablesSaveReader
                 // Restore takes the name with strtok, so trailing blanks are allowed here (not after COMMIT).
                 var name = line[1..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
                 open = new TableBuilder(name, at);
+                rulesInBlock = false;
                 skipping = !Table.KnownNames.Contains(name);
                 if (skipping) diagnostics.Add(Messages.UnknownTable(at.AtColumn(2), name));
                 continue;
@@ -145,6 +149,7 @@ public static class IptablesSaveReader
 
                 open = null;
                 skipping = false;
+                rulesInBlock = false;
                 pass.Publish();
                 continue;
             }
@@ -156,6 +161,8 @@ public static class IptablesSaveReader
             }
 
             if (skipping) continue;
+            // A chain line after rule lines of its block: none of them may be bound while the chains change.
+            if (rulesInBlock) pass.Hold();
             open.DeclareChain(lines.Line, at, diagnostics);
         }
 

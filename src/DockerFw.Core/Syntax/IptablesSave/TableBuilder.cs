@@ -159,7 +159,7 @@ internal sealed class TableBuilder(string name, SourceSpan span)
 
     /// <summary>
     /// True when <paramref name="chain"/> was declared by a chain line before <paramref name="line"/>. Asked by the
-    /// binders on both cores once every chain line is read; the merge that adds rules meanwhile never
+    /// binders on both cores while the first pass reads on, which adds no chain meanwhile (<see cref="BindingPass.Hold"/>); the merge that adds rules never
     /// adds a chain (a rule's chain is declared or built-in, and built-in chains are there from the start).
     /// </summary>
     public bool IsDeclaredBefore(string chain, int line) =>

@@ -6,7 +6,7 @@ namespace DockerFw.Core.Syntax.IptablesSave;
 /// <summary>
 /// A table block as the binder of one rule line sees it: the chains declared before the line, and
 /// where the line's jumps go. Lines are bound out of order, on two cores (<see cref="BindingPass"/>),
-/// after every chain line of the dump has been read; so "declared so far" is "declared on an earlier
+/// while no chain line of the block is being added; so "declared so far" is "declared on an earlier
 /// line", and the notes of a line are kept with it for the merge, which hands them to the
 /// <see cref="TableBuilder"/> in line order.
 /// </summary>
