@@ -105,7 +105,7 @@ public static class FleetAuditor
                     break;
                 case CellOutcome.Reachable when shape.Nat:
                     yield return new CellFinding(FleetCodes.CrossHostMasqueraded, hosts,
-                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {Part().PacketsText} on the way out ({Part().Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN");
+                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {Part().PacketsText} on the way out ({Part().Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN{Unmasqueraded(spec)}");
                     break;
                 case CellOutcome.Blocked when shape is { Decided: true, LastStage: null } && way.Reaches:
                     yield return new CellFinding(FleetCodes.NoRouteToPeer, hosts,
@@ -133,6 +133,25 @@ public static class FleetAuditor
     };
 
     private static UnderlayWay? Back(CellSpec spec, bool masqueraded) => masqueraded ? spec.MasqueradedReplyWay : spec.ReplyWay;
+
+    /// <summary>
+    /// What DFW772's remedy changes besides the source: unmasqueraded, the replies go to the container's
+    /// own address, by the receiver's route to it (<see cref="CellSpec.ReplyWay"/>), which need not be the
+    /// way back to the sender's address. Where that way does not lead back, or brings the replies into the
+    /// sender's bridge past its conntrack (<see cref="ReplySight"/>), the remedy alone would cost the
+    /// connections (the fleet lab's asymmetric setup: TCP through an INVALID drop), so it says what to do first.
+    /// </summary>
+    private static string Unmasqueraded(CellSpec spec)
+    {
+        var back = spec.ReplyWay;
+        if (back.Kind is WayKind.NoRoute or WayKind.OwnBridge)
+            return $"; but the replies to the containers' own addresses would not come back ({back.Reason}): route {spec.Receiver.Name}'s replies to {Range(spec.Sources)} to {spec.Sender.Name} first";
+        if (back.Kind == WayKind.Elsewhere)
+            return $"; but the replies to the containers' own addresses would go back another way, which fleet does not follow ({back.Reason}): route {spec.Receiver.Name}'s replies to {Range(spec.Sources)} straight to {spec.Sender.Name} first";
+        return ReplySight.Sender(spec.Sender, spec.Way, back) is var seen && seen != true
+            ? $"; but then {ReplySight.SenderWhy(spec.Sender, spec.Receiver, back, seen)}: let {spec.Sender.Name}'s conntrack see them first (sysctl net.bridge.bridge-nf-call-iptables=1 on {spec.Sender.Name})"
+            : "";
+    }
 
     private static string NoRoute(CellSpec spec)
     {
