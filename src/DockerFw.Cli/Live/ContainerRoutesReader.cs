@@ -7,8 +7,8 @@ namespace DockerFw.Cli.Live;
 /// <summary>
 /// Each running container's own routing tables, read without entering it: <c>/proc/State.Pid/net/route</c>
 /// and <c>ipv6_route</c> list the routes of that process's network namespace. They decide its default
-/// routes, which Docker's view does not record for a container only on internal networks (which it
-/// joined first: <see cref="Core.Audit.Analysis.DefaultGateway"/>). Read with one <c>grep -H</c> per
+/// routes, which Docker's view records only through libnetwork's order, whose rules changed with the
+/// Engine's version (<see cref="Core.Audit.Analysis.DefaultGateway"/>). Read with one <c>grep -H</c> per
 /// batch of containers, through the host shell, so capture records it and a bundle answers with it; a
 /// bundle captured before this was read has no answer, and the routes are inferred as offline.
 /// </summary>

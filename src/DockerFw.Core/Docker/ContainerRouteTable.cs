@@ -12,8 +12,8 @@ public sealed record ContainerRoute(AddressMask Destination, UInt128 Gateway, st
 /// <summary>
 /// A container's routing table of one family as its network namespace holds it
 /// (<c>/proc/PID/net/route</c>, <c>/proc/PID/net/ipv6_route</c>): observed, not inferred from Docker's
-/// view, so it says which endpoint gives the container its default route even where Docker's view
-/// does not record it (<see cref="Audit.Analysis.DefaultGateway"/>).
+/// view, so it says which endpoint gives the container its default route where predicting it from
+/// Docker's view is in doubt (<see cref="Audit.Analysis.DefaultGateway"/>: an unknown Engine version).
 /// </summary>
 public sealed record ContainerRouteTable(IpFamily Family, ImmutableArray<ContainerRoute> Routes)
 {

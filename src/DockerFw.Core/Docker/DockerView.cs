@@ -24,7 +24,7 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
 
     /// <summary>
     /// The Engine's version (<c>docker info</c>'s <c>ServerVersion</c>, e.g. <c>20.10.24+dfsg1</c>), null
-    /// when it was not read. Some of Docker's choices changed with it (a container's default routes, 28).
+    /// when it was not read. Some of Docker's choices changed with it (a container's default routes: 25, 28).
     /// </summary>
     public string? EngineVersion { get; init; }
 

@@ -11,7 +11,8 @@ namespace DockerFw.Tests.Audit;
 /// <summary>
 /// A server answers only where its own routes of the packet's family lead (oracle F14, F10's routes
 /// for both families): the connected subnets of its endpoints of that family, else the default route
-/// of that family, which only a network that is not internal gives. Seed 3043: Docker 20.10 without
+/// of that family (<see cref="DefaultGateway"/>: libnetwork's first endpoint, a network that is not
+/// internal before any internal one). Seed 3043: Docker 20.10 without
 /// ip6tables, a server on an IPv4-only network and a dual-stack internal one has no IPv6 route back
 /// to another network's clients, so the IPv6 matrix's "allowed" hid requests that are never answered.
 /// </summary>
@@ -69,7 +70,7 @@ public sealed class ReplyRouteTests
     [Fact]
     public void A_server_whose_only_IPv6_network_is_internal_never_answers_another_networks_IPv6_clients()
     {
-        // s: bridge3 (IPv4 only) gives its default route, bridge2 (internal) none: no IPv6 route to bridge1.
+        // s: bridge3 (IPv4 only, not internal: before bridge2) gives both its default routes: no IPv6 route to bridge1.
         var pair = PairV6(Seed3043(Container("s", On("bridge3", "203.0.113.3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"))));
 
         Assert.Equal(ReachabilityVerdict.Partial, pair.Verdict);
@@ -116,29 +117,31 @@ public sealed class ReplyRouteTests
     }
 
     [Fact]
-    public void Without_the_Engines_version_a_route_that_Docker_28_chooses_otherwise_is_undecided_with_the_reason()
+    public void Without_the_Engines_version_an_internal_networks_default_route_is_undecided_with_the_reason()
     {
-        // 20.10-27: both routes from bridge3 (not internal, first), which has no IPv6; 28: IPv6 from bridge2.
-        var s = Container("s", On("bridge3", "203.0.113.3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"));
+        // Before 25 the bridge driver gives bridge2's (internal) endpoints its gateways, from 25 none (moby#46603).
+        var s = Container("s", On("bridge2", "198.51.100.3", "2001:db8:2::3"));
 
         var unknown = PairV6(Seed3043(engine: null, s));
-        var docker28 = PairV6(Seed3043("28.2.2", s));
+        var docker26 = PairV6(Seed3043("26.1.4", s));
 
-        Assert.Contains("s at 2001:db8:2::3's way back to bridge1's containers is unknown: Docker before 28 takes its default routes from an endpoint with no IPv6 (no such default route), 28 and later from bridge2",
+        Assert.Contains("s at 2001:db8:2::3's way back to bridge1's containers is unknown: its IPv6 default route comes from bridge2 in Docker 20.10 to 24, "
+            + "from none of its networks in 25 and later, and the Engine's version is not known (give docker info's JSON with --docker)",
             unknown.ReplyWay, StringComparison.Ordinal);
         Assert.Contains(unknown.Flows, f => f.Possible && f.Destinations == "2001:db8:2::3");
-        Assert.Equal(ReachabilityVerdict.Allowed, docker28.Verdict);
-        Assert.DoesNotContain("s at", docker28.ReplyWay ?? "", StringComparison.Ordinal);
+        Assert.Contains("s at 2001:db8:2::3 has no route back to bridge1's containers: replies never leave it", docker26.ReplyWay, StringComparison.Ordinal);
+        Assert.Equal(["2001:db8:2::3"], docker26.Flows.Where(f => f.Kind == ReplyFate.OneWay).Select(f => f.Destinations).Distinct());
     }
 
     [Fact]
-    public void Two_internal_networks_give_an_undecided_default_route_unless_they_agree()
+    public void Two_internal_networks_are_ordered_by_name_whichever_the_container_joined_first()
     {
-        // bridge2 and bridge5 are both internal: the one joined first leads, which the view does not say.
+        // bridge2 and bridge5 are both internal and dual-stack: libnetwork's sorted endpoints put bridge2
+        // first (the lab: DefaultGatewayLabTests), so s answers bridge1 through bridge2, back the way it came.
         var pair = PairV6(Seed3043(Container("s", On("bridge5", "100.64.5.3", "2001:db8:5::3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"))));
 
-        Assert.Contains("its default routes come from whichever of its internal networks bridge2, bridge5 it joined first, which Docker's view does not record", pair.ReplyWay, StringComparison.Ordinal);
-        Assert.DoesNotContain(pair.Flows, f => f.Kind == ReplyFate.OneWay);
+        Assert.DoesNotContain("s at", pair.ReplyWay ?? "", StringComparison.Ordinal);
+        Assert.Equal(ReachabilityVerdict.Allowed, pair.Verdict);
     }
 
     [Fact]
@@ -152,7 +155,7 @@ public sealed class ReplyRouteTests
     }
 
     // s's IPv6 table as its namespace lists it: eth0 on bridge5, eth1 on bridge2, and a default route
-    // via bridge5's gateway (the network s joined first), or none.
+    // via bridge5's gateway (not the one libnetwork's order gives: the kernel's word wins), or none.
     private static DockerContainer Observed(DockerContainer container, string? defaultRoute) =>
         container with
         {
@@ -165,9 +168,9 @@ public sealed class ReplyRouteTests
         };
 
     [Fact]
-    public void An_observed_default_route_decides_what_two_internal_networks_leave_undecided()
+    public void An_observed_default_route_decides_over_libnetworks_order()
     {
-        // Oracle seed 4939: live, the kernel says which internal network s joined first.
+        // Oracle seed 4939: live, the kernel's table says which network gives s its default route.
         var s = Container("s", On("bridge5", "100.64.5.3", "2001:db8:5::3"), On("bridge2", "198.51.100.3", "2001:db8:2::3"));
         var viaBridge5 = "00000000000000000000000000000000 00 00000000000000000000000000000000 00 20010db8000500000000000000000001 00000400 00000001 00000000 00000003     eth0\n";
 

@@ -1,0 +1,91 @@
+using DockerFw.Core.Audit.Analysis;
+using DockerFw.Core.Docker;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Tests.Audit;
+
+/// <summary>
+/// Which network gives a container its default route of each family when its own table was not read:
+/// libnetwork's sorted endpoints (docs/audit.md). The rows marked "lab" are what Docker 20.10.24's
+/// kernel tables held (DefaultGatewayLabTests); the join order is the order the endpoints are listed
+/// in, and never matters. Networks are named for what they are: i4, j4, h4 internal IPv4-only, i6
+/// internal dual-stack, u4, a4 and the default bridge IPv4-only, z6 dual-stack; "u4:10" has
+/// gw-priority 10. "none": no default route of that family; "?": undecided.
+/// </summary>
+public sealed class DefaultGatewayTests
+{
+    [Theory]
+    // lab: two internal networks are ordered, the dual-stack one first, then by name, whichever was joined first.
+    [InlineData("20.10.24+dfsg1", "i4 i6", "i6", "i6")]
+    [InlineData("20.10.24+dfsg1", "i6 i4", "i6", "i6")]
+    [InlineData("20.10.24+dfsg1", "j4 i4", "i4", "none")]
+    [InlineData("20.10.24+dfsg1", "j4 i4 h4", "h4", "none")]
+    // lab: a network that is not internal first, the dual-stack one first, then by name; the default bridge has no place of its own.
+    [InlineData("20.10.24+dfsg1", "i6 u4", "u4", "none")]
+    [InlineData("20.10.24+dfsg1", "u4 bridge", "bridge", "none")]
+    [InlineData("20.10.24+dfsg1", "bridge a4", "a4", "none")]
+    [InlineData("20.10.24+dfsg1", "a4 z6", "z6", "z6")]
+    // From 25 an internal network's endpoints have no gateway: no default route through one.
+    [InlineData("26.1.4", "i6", "none", "none")]
+    [InlineData("26.1.4", "i6 i4", "none", "none")]
+    [InlineData("28.2.2", "u4 i6", "u4", "none")]
+    // 28: the first dual-stack endpoint takes both, even the IPv4 route of a higher gw-priority; moby#52328 later each family apart.
+    [InlineData("28.2.2", "u4:10 z6", "z6", "z6")]
+    [InlineData("29.1.0", "u4:10 z6", "?", "z6")]
+    [InlineData(null, "u4:10 z6", "?", "z6")]
+    [InlineData("28.2.2", "u4:10 i6 a4", "u4", "none")]
+    // Without the Engine's version, only internal networks are in doubt.
+    [InlineData(null, "a4 z6 i6", "z6", "z6")]
+    [InlineData(null, "i6", "?", "?")]
+    public void The_default_routes_come_from_the_first_of_libnetworks_sorted_endpoints_with_that_familys_gateway(
+        string? engine, string joins, string ipv4, string ipv6)
+    {
+        var (container, view) = Joined(engine, joins);
+
+        Assert.Equal((ipv4, ipv6), (Word(DefaultGateway.Of(container, IpFamily.V4, view)), Word(DefaultGateway.Of(container, IpFamily.V6, view))));
+    }
+
+    [Fact]
+    public void An_undecided_route_names_each_release_s_answer_and_what_would_decide_it()
+    {
+        var (container, view) = Joined(null, "i4 i6");
+
+        Assert.Equal(
+            "its IPv6 default route comes from i6 in Docker 20.10 to 24, from none of its networks in 25 and later, "
+            + "and the Engine's version is not known (give docker info's JSON with --docker)",
+            DefaultGateway.Of(container, IpFamily.V6, view).Why);
+        Assert.Equal(
+            "its IPv4 default route comes from z6 in Docker 28 (and 29 before moby#52328), from u4 in releases with moby#52328, "
+            + "and which of them Docker 29.1.0 follows is not known",
+            DefaultGateway.Of(Joined("29.1.0", "u4:10 z6").Container, IpFamily.V4, Joined("29.1.0", "u4:10 z6").View).Why);
+    }
+
+    private static string Word(DefaultGateway gateway) => gateway switch
+    {
+        { Endpoint: { } e } => e.Network,
+        { Why: not null } => "?",
+        _ => "none",
+    };
+
+    // One container on the networks listed, in that order, each network made as its name says.
+    private static (DockerContainer Container, DockerView View) Joined(string? engine, string joins)
+    {
+        var endpoints = new List<DockerEndpoint>();
+        var networks = new List<DockerNetwork>();
+        foreach (var (join, n) in joins.Split(' ').Select((j, n) => (j, n + 1)))
+        {
+            var name = join.Split(':')[0];
+            var dual = name.EndsWith('6');
+            var network = EngineView.Network(name, $"10.{n}.0.0/24", isInternal: name[0] is 'i' or 'j' or 'h') with { IsDefaultBridge = name == "bridge" };
+            if (dual)
+                network = network with { Subnets = [.. network.Subnets, new DockerSubnet(AddressMask.TryParse($"fd00:{n}::/64", IpFamily.V6, out var m) ? m! : throw new ArgumentException(name), null)] };
+            networks.Add(network);
+            endpoints.Add(new DockerEndpoint(name, name + "-id", IpAddressValue.Parse($"10.{n}.0.2", IpFamily.V4), dual ? IpAddressValue.Parse($"fd00:{n}::2", IpFamily.V6) : null, [])
+            {
+                GwPriority = join.Contains(':') ? long.Parse(join.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture) : 0,
+            });
+        }
+
+        return (new DockerContainer("s", "s-id", true, endpoints[0].Network, [.. endpoints], [], [], []), new DockerView([.. networks], []) { EngineVersion = engine });
+    }
+}
