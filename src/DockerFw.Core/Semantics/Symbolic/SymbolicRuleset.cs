@@ -20,8 +20,10 @@ public sealed class SymbolicRuleset
         Source = source;
         Space = space;
         _chains = chains;
+        // A chain compiled for two contexts (CompileNative) holds each rule twice: one doubt per rule.
         Doubts = chains.Values.SelectMany(c => c.Rules)
             .Where(r => r.Doubt is not null || r.Action.Kind == ActionKind.Undecided)
+            .DistinctBy(r => r.Ref)
             .ToFrozenDictionary(r => r.Ref, r => (r.Doubt ?? r.Action.Reason)!);
     }
 
@@ -153,29 +155,45 @@ public sealed class SymbolicRuleset
         if (!seen) return;
         var key = table.QualifiedName;
         var nat = NatChains(table);
-        var early = BeforeConntrackChains(table);
+        var (early, late) = BeforeConntrackChains(table);
         foreach (var chain in table.Chains)
         {
-            var rules = chain.Rules.Select(r => RuleCompiler.Compile(key, r, space, knowledge, nat.Contains(chain.Name), early.Contains(chain.Name))).ToArray();
-            if (detail == ReachDetail.Verdicts) rules = RuleRuns.Merge(rules);
-            chains[(key, chain.Name)] = new CompiledChain(key, chain.Name, chain.Policy, rules, space.Interfaces.Count);
+            // A chain reached both before conntrack and after is compiled for each: its ct state reads
+            // differently there, and the chains before conntrack jump to its early copy.
+            var beforeConntrack = early.Contains(chain.Name) && !late.Contains(chain.Name);
+            chains[(key, chain.Name)] = Chain(beforeConntrack);
+            if (early.Contains(chain.Name) && late.Contains(chain.Name)) chains[(key, EarlyCopy(chain.Name))] = Chain(beforeConntrack: true);
             if (chain.Base is { } hooked) native.Add(new NativeBaseChain(key, chain.Name, hooked));
+
+            CompiledChain Chain(bool beforeConntrack)
+            {
+                var rules = chain.Rules.Select(r => RuleCompiler.Compile(key, r, space, knowledge, nat.Contains(chain.Name), beforeConntrack))
+                    .Select(r => beforeConntrack && r.Action is { Kind: ActionKind.Jump or ActionKind.Goto, Chain: { } to } && late.Contains(to) && early.Contains(to)
+                        ? r with { Action = r.Action with { Chain = EarlyCopy(to) } }
+                        : r)
+                    .ToArray();
+                if (detail == ReachDetail.Verdicts) rules = RuleRuns.Merge(rules);
+                return new CompiledChain(key, chain.Name, chain.Policy, rules, space.Interfaces.Count);
+            }
         }
     }
 
+    /// <summary>The key of a chain's copy compiled for before conntrack; no chain name holds a NUL.</summary>
+    private static string EarlyCopy(string chain) => chain + "\0before-conntrack";
+
     /// <summary>
-    /// The chains that run only before conntrack: base chains on prerouting or output below its priority
-    /// (-200, nft's <c>raw</c> is -300) and the chains only they reach. A packet there has no entry yet
-    /// and its <c>ct state</c> reads invalid (untracked after notrack), as in iptables' raw table: an
-    /// <c>established</c> drop there meets nothing.
+    /// The chains that run before conntrack: base chains on prerouting or output below its priority
+    /// (-200, nft's <c>raw</c> is -300) and the chains they reach; and those every other base chain
+    /// reaches. A packet before conntrack has no entry yet and its <c>ct state</c> reads invalid
+    /// (untracked after notrack), as in iptables' raw table: an <c>established</c> drop there meets
+    /// nothing. A chain in both sets is compiled once for each.
     /// </summary>
-    private static HashSet<string> BeforeConntrackChains(Table table)
+    private static (HashSet<string> Early, HashSet<string> Late) BeforeConntrackChains(Table table)
     {
         static bool Early(Model.BaseChain b) => b.Hook is "prerouting" or "output" && b.Priority < -200;
         var early = Reached(table, table.Chains.Where(c => c.Base is { } b && Early(b)).Select(c => c.Name));
-        if (early.Count == 0) return early;
-        early.ExceptWith(Reached(table, table.Chains.Where(c => c.Base is { } b && !Early(b)).Select(c => c.Name)));
-        return early;
+        if (early.Count == 0) return (early, []);
+        return (early, Reached(table, table.Chains.Where(c => c.Base is { } b && !Early(b)).Select(c => c.Name)));
     }
 
     private static HashSet<string> Reached(Table table, IEnumerable<string> from)
