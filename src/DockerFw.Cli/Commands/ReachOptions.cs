@@ -65,6 +65,7 @@ internal sealed record ReachOptions(
         Destination = Destination is null ? null : Cidr(Destination),
         Protocol = Protocol is null ? null : Core.Model.Values.Protocol.TryParse(Protocol, out var p) ? p : null,
         State = State is null ? null : States,
+        AnyMark = true,
     };
 
     /// <summary>What the dump cannot tell, from --host-address; the rest stays unknown.</summary>

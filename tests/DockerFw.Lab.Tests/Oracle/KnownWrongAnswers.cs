@@ -18,5 +18,21 @@ public sealed record KnownWrongAnswer(string Issue, string ClassPrefix, string? 
     // ports (the ninth stream) too.
     public static readonly IReadOnlyList<KnownWrongAnswer> All = [];
 
-    public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) => All.FirstOrDefault(k => k.Explains(d, spec));
+    /// <summary>
+    /// Not wrong: answers that are uncertain because the host holds a rule no engine can decide from the
+    /// rules (a rate, a list the kernel fills from past packets, a packet's length), which the audit
+    /// names (DFW607). Only the classes of an uncertain answer (a possible flow, an unknown setting,
+    /// reach's MAYBE) are explained by them; a decided answer that the traffic contradicts still fails.
+    /// </summary>
+    public static readonly IReadOnlyList<KnownWrongAnswer> UncertainByDesign =
+    [
+        .. new[] { TamperKinds.LimitToPort, TamperKinds.RecentDropOnUplink, TamperKinds.LengthDropToPort }.Select(kind =>
+            new KnownWrongAnswer("by design", "", kind, $"uncertain: {kind} depends on what the rules do not hold", (_, d) => Uncertain(d.Class))),
+    ];
+
+    public static KnownWrongAnswer? For(Disagreement d, ScenarioSpec spec) =>
+        All.FirstOrDefault(k => k.Explains(d, spec)) ?? UncertainByDesign.FirstOrDefault(k => k.Explains(d, spec));
+
+    private static bool Uncertain(string cls) =>
+        cls.EndsWith("/possible-flow", StringComparison.Ordinal) || cls.EndsWith("/unknown", StringComparison.Ordinal) || cls == "reach/maybe";
 }

@@ -152,4 +152,17 @@ public sealed class OracleCheckerTests
         Assert.Empty(new FindingClaims(Icc("\"partial\"", Elsewhere), silent).Check());
         Assert.Equal("finding/DFW302-missing", Assert.Single(new FindingClaims(Icc("\"partial\"", There), silent).Check()).Class);
     }
+
+    [Fact]
+    public void An_uncertain_answer_is_not_a_wrong_one_only_where_the_host_holds_a_rule_no_engine_can_decide()
+    {
+        var limited = ScenarioGenerator.Generate(4986).WithTampers([new Tamper(TamperKinds.LimitToPort, Container: "c0", Port: 80)]);
+        var marked = limited.WithTampers([new Tamper(TamperKinds.MarkedDrop)]);
+        var possible = new Disagreement("container-matrix/possible-flow", "c0 -> c1 is partial", []);
+        var wrong = new Disagreement("container-matrix/denied-but-reached", "c0 -> c1 is denied", []);
+
+        Assert.Equal("by design", KnownWrongAnswer.For(possible, limited)?.Issue);
+        Assert.Null(KnownWrongAnswer.For(wrong, limited));
+        Assert.Null(KnownWrongAnswer.For(possible, marked));
+    }
 }

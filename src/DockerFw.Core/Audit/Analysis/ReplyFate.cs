@@ -62,7 +62,7 @@ public static class ReplyFate
             // SYN; other protocols keep theirs (0).
             b[Dimension.TcpFlags].Equals(IntervalSet.Single(0)) ? b[Dimension.TcpFlags] : Openings.ReplyFlags,
         ];
-        return new Box(sets, BitCubeSet.All);
+        return new Box(sets, PacketSpace.ArrivalMark);
     }
 
     /// <summary>

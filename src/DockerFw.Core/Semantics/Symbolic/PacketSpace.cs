@@ -44,8 +44,20 @@ public sealed class PacketSpace
 
     public IntervalSet Full(Dimension d) => IntervalSet.Range(0, MaxOf(d));
 
-    /// <summary>Every value of every dimension and any mark: the box a question starts from and narrows.</summary>
-    public Box Whole() => new([.. Dimensions.All.Select(Full)], BitCubeSet.All);
+    /// <summary>
+    /// The mark a packet carries when it meets the first rule: 0. A packet received by a device starts
+    /// with none, one a container sends loses its mark as its veth crosses namespaces
+    /// (<c>skb_scrub_packet</c>), and the host's own sockets set one only with <c>SO_MARK</c>. Only what
+    /// runs before netfilter and leaves no rule (tc, eBPF) could give another: the audit assumes none
+    /// does (docs/audit.md), so a rule that drops marked packets drops none that nothing marked.
+    /// </summary>
+    public static BitCubeSet ArrivalMark { get; } = BitCubeSet.Single(0);
+
+    /// <summary>Every value of every dimension, with the mark packets arrive with: the box a question starts from and narrows.</summary>
+    public Box Whole() => new([.. Dimensions.All.Select(Full)], ArrivalMark);
+
+    /// <summary>Every value of every dimension and any mark: for questions about rules rather than traffic (which rules any packet may reach).</summary>
+    public Box WholeOfAnyMark() => new([.. Dimensions.All.Select(Full)], BitCubeSet.All);
 
     /// <summary>
     /// Every packet that can take the path: ported protocols with any ports, ICMP with any type, the
@@ -59,7 +71,7 @@ public sealed class PacketSpace
     /// is in that box); a box of TCP alone would cut every query and region in two where no rule
     /// tests flags, which is almost every ruleset.
     /// </summary>
-    public PacketSet Universe(PacketPath path)
+    public PacketSet Universe(PacketPath path, bool anyMark = false)
     {
         var none = IntervalSet.Single((UInt128)Interfaces.NoInterface);
         var some = Full(Dimension.In).Subtract(none);
@@ -74,7 +86,7 @@ public sealed class PacketSpace
         var others = Full(Dimension.Proto).Subtract(PortProtocols).Subtract(icmp);
         Box Make(IntervalSet proto, IntervalSet ports, IntervalSet icmpType, IntervalSet flags) => new(
             [Full(Dimension.Src), Full(Dimension.Dst), proto, ports, ports, icmpType, ArrivalStates, inSet, outSet, flags],
-            BitCubeSet.All);
+            anyMark ? BitCubeSet.All : ArrivalMark);
         return new PacketSet([
             Make(PortProtocols, Full(Dimension.Sport), zero, Full(Dimension.TcpFlags)),
             .. IcmpStates.Feasible(Family, Make(icmp, zero, Full(Dimension.IcmpType), zero)),

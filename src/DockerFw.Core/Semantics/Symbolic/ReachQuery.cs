@@ -31,6 +31,12 @@ public sealed record ReachQuery(PacketPath Path)
     /// </summary>
     public bool Opening { get; init; }
 
+    /// <summary>
+    /// Packets of any mark rather than those that arrive (mark 0, <see cref="PacketSpace.ArrivalMark"/>):
+    /// reach's own question, whose answer names the marks a rule tells apart.
+    /// </summary>
+    public bool AnyMark { get; init; }
+
     /// <summary>The flags of the packet that opens a TCP connection (<see cref="Opening"/>).</summary>
     public static IntervalSet OpeningFlags { get; } = FlagsOrder.Of([(int)TcpFlags.Syn]);
 
@@ -48,7 +54,7 @@ public sealed record ReachQuery(PacketPath Path)
         if (State is { } s) constraints.Add((Dimension.State, RuleCompiler.States(s)));
         var shape = new RuleShape([.. constraints], null);
         var inside = new List<Box>();
-        foreach (var box in space.Universe(Path).Boxes) FlowSplitter.Cut(box, shape, inside, []);
+        foreach (var box in space.Universe(Path, AnyMark).Boxes) FlowSplitter.Cut(box, shape, inside, []);
         // ICMP's messages are only those conntrack gives their states (an echo reply is never NEW:
         // IcmpStates, oracle F39): the space holds no other, so no question does, asked in a state or not.
         return new PacketSet([.. Opening ? inside.SelectMany(OnlyOpening) : inside]);

@@ -51,7 +51,7 @@ public sealed class RuleArrivals
         {
             var watch = new RuleWatch(watched, budget);
             var walk = new SymbolicWalk(asked is null ? rules : WatchHorizon.Of(rules, path, asked), watch);
-            walk.Run(path, rules.Space.Universe(path).Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)));
+            walk.Run(path, rules.Space.Universe(path, anyMark: true).Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)));
             // A flow the engine could not follow to its end (a target it does not model) may have
             // reached any rule: nothing is claimed unreached then.
             var maybe = walk.Finals.Where(f => f.Verdict == ReachVerdict.Maybe).Aggregate(PacketSet.Empty, (s, f) => s.Union(PacketSet.Of(f.Flow.Box)));

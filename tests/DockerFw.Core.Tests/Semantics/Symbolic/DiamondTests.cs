@@ -113,7 +113,7 @@ public sealed class DiamondTests
     private static readonly EvaluationContext LocalContext = new() { Addresses = [new("eth0", IpFamily.V4, Ip("10.0.0.1"), 24)] };
 
     private static ReachResult Reach(Ruleset ruleset, ReachDetail detail) =>
-        SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, null, LocalContext, detail), new ReachQuery(PacketPath.Forward));
+        SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, null, LocalContext, detail), new ReachQuery(PacketPath.Forward) { AnyMark = true });
 
     private static PacketSet Union(ReachResult result, ReachVerdict verdict) =>
         result.Regions.Where(r => r.Verdict == verdict).Aggregate(PacketSet.Empty, (all, r) => all.Union(r.Packets));

@@ -63,7 +63,7 @@ public sealed class OracleAgreementTests
             (Dimension.TcpFlags, FlagsOrder.Of(FlagBytes.Select(f => (int)f))),
         ], BitCubeSet.Of(0, ~3u));
         var inside = new List<Box>();
-        foreach (var box in space.Universe(PacketPath.Forward).Boxes) FlowSplitter.Cut(box, shape, inside, []);
+        foreach (var box in space.Universe(PacketPath.Forward, anyMark: true).Boxes) FlowSplitter.Cut(box, shape, inside, []);
         return new PacketSet([.. inside]);
     }
 

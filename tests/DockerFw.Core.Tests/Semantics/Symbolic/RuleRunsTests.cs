@@ -27,7 +27,7 @@ public sealed class RuleRunsTests
         b.Rule("filter", "FORWARD", Accept);
         var rules = SymbolicRuleset.Compile(b.Build(), null, (Core.Semantics.EvaluationContext?)null, detail);
 
-        var result = SymbolicEngine.Reach(rules, new ReachQuery(PacketPath.Forward));
+        var result = SymbolicEngine.Reach(rules, new ReachQuery(PacketPath.Forward) { AnyMark = true });
 
         // Bit 0 flipped twice is as it arrived: a packet with it clear is rejected, one with it set accepted.
         Assert.Equal(ReachVerdict.Reject, VerdictOf(result, rules, mark: 0));
@@ -46,7 +46,7 @@ public sealed class RuleRunsTests
         b.Rule("filter", "FORWARD", Accept);
         var rules = SymbolicRuleset.Compile(b.Build(), null, (Core.Semantics.EvaluationContext?)null, detail);
 
-        var result = SymbolicEngine.Reach(rules, new ReachQuery(PacketPath.Forward));
+        var result = SymbolicEngine.Reach(rules, new ReachQuery(PacketPath.Forward) { AnyMark = true });
 
         // 10.0.x.x is flipped twice (back to 0: rejected), the rest of 10/8 once (accepted).
         Assert.Equal(ReachVerdict.Reject, VerdictOf(result, rules, mark: 0, source: "10.0.1.1"));
