@@ -26,10 +26,11 @@ internal static class RuleCompiler
         string? doubt = null;
         var never = false;
         IntervalSet? eitherPorts = null;
-        var arrival = new List<(Dimension, IntervalSet)>();
         NatStatus? natStatus = null;
-        // A NEW packet created its connection: the original tuple is the packet as it arrived.
-        var newOnly = !raw && rule.Matches.OfType<ConntrackStateMatch>().Any(cs => !cs.Negated && cs.States == ConntrackStates.New);
+        // --ctorig*, --ctdir: decided by the connection's state, after the other conditions.
+        var tuple = OriginalTupleConditions.Of(rule, space);
+        // -m physdev: decided by the packet's interfaces where they tell, after the other conditions.
+        var bridge = BridgePortConditions.Of(rule);
 
         void Constrain(Dimension d, IntervalSet set, bool negated)
         {
@@ -159,8 +160,9 @@ internal static class RuleCompiler
                     break;
                 case ModuleOptionMatch { Module: ReversePathCheck.Module } when reversePath is not null:
                     break;
-                case ModuleOptionMatch { Module: "conntrack" } o when newOnly && OriginalTuple(o, space) is { } original:
-                    arrival.Add((original.Dimension, o.Negated ? original.Set.Complement(space.MaxOf(original.Dimension)) : original.Set));
+                case ModuleOptionMatch o when tuple is not null && OriginalTupleConditions.Reads(o, space):
+                    break;
+                case PhysdevInterfaceMatch or PhysdevFlagMatch:
                     break;
                 default:
                     Doubt(Undecidable(match, host));
@@ -182,8 +184,27 @@ internal static class RuleCompiler
         RuleShape[] shapes = eitherPorts is null
             ? [shape]
             : [shape.With(Dimension.Sport, eitherPorts), shape.With(Dimension.Sport, eitherPorts.Complement(65535)).With(Dimension.Dport, eitherPorts)];
-        shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).Select(s => s with { Arrival = [.. arrival] }).ToArray();
+        shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).ToArray();
         RuleShape[]? doubtful = null;
+
+        // Conditions decided in some parts of the shapes and open in others: the rule is in doubt only
+        // there, unless another of its conditions already is everywhere (then, or in two places, everywhere).
+        void Narrow(Func<RuleShape[], (RuleShape[] All, RuleShape[] Open)> split, string why)
+        {
+            var (all, open) = split(shapes);
+            if (open.Length > 0)
+            {
+                doubtful = doubt is null ? open : null;
+                Doubt(why);
+            }
+            else if (doubtful is not null) doubtful = split(doubtful).All;
+
+            shapes = all;
+        }
+
+        if (tuple is not null) Narrow(x => (tuple.Split(x, raw, space, out var open), open), tuple.Doubt);
+        if (bridge is not null) Narrow(x => (bridge.Split(x, space, out var open), open), BridgePortConditions.Doubt);
+
         if (reversePath is { } rp)
         {
             // The check asked per input interface of what the host's routes (else its addresses) answer,
@@ -195,13 +216,23 @@ internal static class RuleCompiler
                 var (certain, open) = host.ReversePath(shapes, rp, space);
                 if (open.Length > 0)
                 {
-                    if (doubt is null) doubtful = open;
+                    // In doubt in two places (an original tuple's and this): everywhere, conservatively.
+                    doubtful = doubt is null ? open : null;
                     Doubt(returns.Doubt);
+                }
+                else if (doubtful is not null)
+                {
+                    // The original tuple's open part, within what the check leaves of the shapes.
+                    doubtful = [.. host.ReversePath(doubtful, rp, space).Certain];
                 }
 
                 shapes = [.. certain, .. open];
             }
-            else if (shapes.Length > 0) Doubt(ReversePathCheck.Undecided);
+            else if (shapes.Length > 0)
+            {
+                doubtful = null;
+                Doubt(ReversePathCheck.Undecided);
+            }
         }
 
         if (natStatus is { } status)
@@ -211,27 +242,6 @@ internal static class RuleCompiler
         }
 
         return new CompiledRule(reference, rule, shapes, doubt, action) { NatStatus = natStatus, Doubtful = doubtful };
-    }
-
-    /// <summary>A <c>--ctorig*</c> option as a condition on one arrival dimension; null for other options or values.</summary>
-    private static (Dimension Dimension, IntervalSet Set)? OriginalTuple(ModuleOptionMatch option, PacketSpace space)
-    {
-        var arg = option.Arguments.Length == 1 ? option.Arguments[0] : "";
-        switch (option.Name)
-        {
-            case "--ctorigsrc" or "--ctorigdst":
-                if (!AddressMask.TryParse(arg, space.Family, out var mask) || Intervals(mask!) is not { } addresses) return null;
-                return (option.Name == "--ctorigsrc" ? Dimension.Src : Dimension.Dst, addresses);
-            case "--ctorigsrcport" or "--ctorigdstport":
-                var parts = arg.Split(':');
-                if (parts.Length > 2 || !int.TryParse(parts[0], out var first)) return null;
-                var last = first;
-                if (parts.Length == 2 && !int.TryParse(parts[1], out last)) return null;
-                if (first < 0 || last > 65535 || first > last) return null;
-                return (option.Name == "--ctorigsrcport" ? Dimension.Sport : Dimension.Dport, IntervalSet.Range((UInt128)first, (UInt128)last));
-            default:
-                return null;
-        }
     }
 
     /// <summary>
@@ -301,7 +311,6 @@ internal static class RuleCompiler
         // Why is the listing's (IpSetGaps, the members' key comparer): none given, not in it, unread, changed by the rules.
         SetMatch s => $"the members of ipset {s.SetName} are not known: {IpSets.IpSetGaps.Why(s.SetName, host.IpSets.KeyComparer)}",
         MarkMatch => "connection marks are not a dimension of reach",
-        PhysdevInterfaceMatch or PhysdevFlagMatch => "bridge ports are not a dimension of reach",
         ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",
         OpaqueMatch o => $"-m {o.Module} {o.Option} is not understood",
         _ => $"{match.Option} is not modelled",

@@ -9,8 +9,10 @@ internal sealed record RuleShape((Dimension Dimension, IntervalSet Set)[] Constr
     public static RuleShape Anything { get; } = new([], null);
 
     /// <summary>
-    /// Conditions on the packet as it arrived, never pulled through NAT: conntrack's original tuple
-    /// (<c>--ctorigdst</c>, <c>--ctorigdstport</c>) of a NEW packet, whose connection it created.
+    /// Conditions on the packet as it arrived, never pulled through NAT nor hidden where a hook has no
+    /// such interface: conntrack's original tuple (<c>--ctorigdst</c>, <c>--ctorigdstport</c>) of a NEW
+    /// packet, whose connection it created (<see cref="OriginalTupleConditions"/>), and the interfaces
+    /// that tell a physdev match (<see cref="BridgePortConditions"/>: br_netfilter keeps the ports).
     /// </summary>
     public (Dimension Dimension, IntervalSet Set)[] Arrival { get; init; } = [];
 

@@ -6,8 +6,10 @@ using DockerFw.Core.Syntax.IptablesSave;
 namespace DockerFw.Tests.Semantics.Symbolic;
 
 /// <summary>
-/// <c>-m conntrack --ctorigdst/--ctorigdstport</c>: a NEW packet created its connection, so the
-/// original tuple is the packet as it arrived, before DNAT; in any other state it is not the packet's.
+/// <c>-m conntrack --ctorigdst/--ctorigdstport/--ctdir</c>: a NEW packet created its connection, so it
+/// travels in the original direction and the original tuple is the packet as it arrived, before DNAT,
+/// whether the rule tests the state or not; a packet without a connection fails the test unless its
+/// block tests the state; in any other state the tuple and direction are not the packet's.
 /// </summary>
 public sealed class OriginalTupleTests
 {
@@ -33,20 +35,55 @@ public sealed class OriginalTupleTests
     }
 
     [Fact]
-    public void Without_the_new_state_the_original_tuple_is_not_the_packets_and_stays_undecided()
+    public void Without_a_state_test_a_new_packet_is_still_judged_by_how_it_arrived()
     {
         var result = Reach("");
 
-        Assert.Equal(ReachVerdict.Maybe, result.RegionOf(Tcp("172.19.0.2", 80))!.Verdict);
+        Assert.Equal(ReachVerdict.Drop, result.RegionOf(Tcp("198.51.100.1", 8080))!.Verdict);
+        Assert.Equal(ReachVerdict.Accept, result.RegionOf(Tcp("172.19.0.2", 80))!.Verdict);
     }
 
-    private static ReachResult Reach(string state)
+    [Fact]
+    public void A_packet_of_an_established_connection_does_not_carry_its_original_tuple_and_stays_undecided()
     {
-        var ruleset = IptablesSaveReader.Read(string.Format(Published, state), "published", IpFamily.V4).Value!;
-        var query = new ReachQuery(PacketPath.Forward) { In = new("eth0"), Out = new("br-b"), State = ConntrackStates.New };
+        var result = Reach("", ConntrackStates.Established);
+
+        var region = result.RegionOf(Tcp("172.19.0.2", 80, ConntrackStates.Established))!;
+        Assert.Equal(ReachVerdict.Maybe, region.Verdict);
+        Assert.StartsWith("-m conntrack --ctorigdstport tests the connection's original tuple and direction", result.DoubtReasons[Assert.Single(region.Doubts)], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--ctdir ORIGINAL", ReachVerdict.Drop)]
+    [InlineData("--ctdir REPLY", ReachVerdict.Accept)]
+    public void A_new_packet_travels_in_its_connections_original_direction(string direction, ReachVerdict verdict)
+    {
+        // Docker's documented recipe to filter a published port by the port the client used.
+        var result = Reach(direction);
+
+        Assert.Equal(verdict, result.RegionOf(Tcp("198.51.100.1", 8080))!.Verdict);
+        Assert.Equal(ReachVerdict.Accept, result.RegionOf(Tcp("172.19.0.2", 80))!.Verdict);
+    }
+
+    [Theory]
+    [InlineData("", ReachVerdict.Accept)]
+    [InlineData("--ctstate INVALID,NEW", ReachVerdict.Drop)]
+    public void A_packet_without_a_connection_fails_the_tuple_test_unless_its_block_tests_the_state(string state, ReachVerdict verdict)
+    {
+        // conntrack_mt: no connection, so the block holds only when it also tests --ctstate (which passed).
+        var result = Reach(state, ConntrackStates.Invalid);
+
+        Assert.Equal(verdict, result.RegionOf(Tcp("172.19.0.2", 80, ConntrackStates.Invalid))!.Verdict);
+    }
+
+    private static ReachResult Reach(string conditions, ConntrackStates state = ConntrackStates.New)
+    {
+        var ruleset = IptablesSaveReader.Read(string.Format(Published, conditions), "published", IpFamily.V4).Value!;
+        var query = new ReachQuery(PacketPath.Forward) { In = new("eth0"), Out = new("br-b"), State = state };
         return SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, query.Interfaces), query);
     }
 
-    private static Packet Tcp(string dst, int dport) => new(IpFamily.V4, IpAddressValue.Parse("203.0.113.9", IpFamily.V4),
-        IpAddressValue.Parse(dst, IpFamily.V4), Protocol.Tcp, SourcePort: 40000, DestinationPort: dport, InInterface: "eth0", OutInterface: "br-b");
+    private static Packet Tcp(string dst, int dport, ConntrackStates state = ConntrackStates.New) => new(IpFamily.V4,
+        IpAddressValue.Parse("203.0.113.9", IpFamily.V4), IpAddressValue.Parse(dst, IpFamily.V4), Protocol.Tcp, SourcePort: 40000, DestinationPort: dport,
+        InInterface: "eth0", OutInterface: "br-b", State: state);
 }

@@ -1,0 +1,128 @@
+using DockerFw.Core.Model;
+using DockerFw.Core.Model.Matches;
+using DockerFw.Core.Model.Values;
+
+namespace DockerFw.Core.Semantics.Symbolic;
+
+/// <summary>
+/// A rule's <c>-m conntrack --ctorigsrc/--ctorigdst/--ctorigsrcport/--ctorigdstport/--ctdir</c>, judged
+/// by the connection's state as conntrack_mt does (xt_conntrack.c):
+/// <list type="bullet">
+/// <item>No connection (INVALID, UNTRACKED, and every packet in raw, before conntrack): the block
+/// holds when it also tests <c>--ctstate</c> (which then passed) and fails otherwise, negated or not;
+/// nft's <c>ct original</c> breaks the rule alike.</item>
+/// <item>A packet that arrived NEW created its connection here: it travels in the ORIGINAL direction
+/// and the original tuple is the packet as it arrived, before any NAT: decided on the arrival
+/// dimensions (<see cref="RuleShape.Arrival"/>). A question's NEW packet given as already DNATed
+/// (<c>NEW,DNAT</c>) is taken as it arrived too.</item>
+/// <item>ESTABLISHED or RELATED: the direction and the connection's tuple are not in the packet, and the
+/// walk does not follow a connection's binding to its later packets: the rule may match there
+/// (<see cref="Doubt"/>), as a NEW ICMP packet may match a port test (its tuple's "ports" are its id and type).</item>
+/// </list>
+/// </summary>
+internal sealed record OriginalTupleConditions(
+    (Dimension Dimension, IntervalSet Set)[] Arrival, bool Original, bool Reply, bool WithoutConnection, string Doubt)
+{
+    private static readonly IntervalSet NoConnection = RuleCompiler.States(ConntrackStates.Invalid | ConntrackStates.Untracked);
+
+    // A tracked packet keeps the state it arrived with (NAT on the way adds only its bits): by the state
+    // the rule sees, it arrived NEW, or ESTABLISHED or RELATED.
+    private static readonly IntervalSet Opening = Base(ConntrackStates.New);
+    private static readonly IntervalSet Later = Base(ConntrackStates.Established).Union(Base(ConntrackStates.Related));
+
+    /// <summary>Whether the option is one of these with a value this reads (the rest stay the compiler's doubt).</summary>
+    public static bool Reads(ModuleOptionMatch option, PacketSpace space) =>
+        option.Module == "conntrack" && (Direction(option) is not null || OnArrival(option, space) is not null);
+
+    /// <summary>The rule's conditions of this kind; null when it has none or one of them is not read.</summary>
+    public static OriginalTupleConditions? Of(Rule rule, PacketSpace space)
+    {
+        var arrival = new List<(Dimension, IntervalSet)>();
+        var (original, reply, withoutConnection) = (true, true, true);
+        string? first = null;
+        foreach (var block in rule.Blocks)
+        {
+            var options = block.Matches.OfType<ModuleOptionMatch>().Where(o => Reads(o, space)).ToList();
+            if (options.Count == 0) continue;
+            withoutConnection &= block.Matches.Any(m => m is ConntrackStateMatch);
+            foreach (var option in options)
+            {
+                first ??= option.Name;
+                if (Direction(option) is { } isReply)
+                {
+                    original &= !isReply;
+                    reply &= isReply;
+                }
+                else
+                {
+                    var (d, set) = OnArrival(option, space)!.Value;
+                    arrival.Add((d, option.Negated ? set.Complement(space.MaxOf(d)) : set));
+                }
+            }
+        }
+
+        if (first is null) return null;
+        var doubt = $"-m conntrack {first} tests the connection's original tuple and direction, which a packet that did not open its connection here does not carry (decided for packets that arrive NEW: the packet as it arrived, before NAT)";
+        return new([.. arrival], original, reply, withoutConnection, doubt);
+    }
+
+    /// <summary>
+    /// The rule's shapes cut by connection state: where the conditions are decided, and where they may
+    /// hold (<paramref name="open"/>: a part of the result).
+    /// </summary>
+    /// <param name="raw">The chain runs before conntrack: no packet has a connection yet.</param>
+    public RuleShape[] Split(RuleShape[] shapes, bool raw, PacketSpace space, out RuleShape[] open)
+    {
+        open = [];
+        if (raw) return WithoutConnection ? shapes : [];
+        var parts = new List<RuleShape>();
+        if (WithoutConnection) parts.AddRange(shapes.Select(s => s.With(Dimension.State, NoConnection)));
+        var later = new List<RuleShape>();
+        if (Original || Reply) later.AddRange(shapes.Select(s => s.With(Dimension.State, Later)));
+        if (Original)
+        {
+            var opening = shapes.Select(s => s.With(Dimension.State, Opening)).ToArray();
+            // An ICMP tuple's "ports" are its id and type/code, which the space's ICMP packets (port 0) do not carry.
+            var icmp = IntervalSet.Single((UInt128)space.IcmpProtocol);
+            var ports = Arrival.Any(a => a.Dimension is Dimension.Sport or Dimension.Dport);
+            parts.AddRange(opening.Select(s => (ports ? s.With(Dimension.Proto, icmp.Complement(255)) : s) with { Arrival = [.. s.Arrival, .. Arrival] }));
+            if (ports) later.AddRange(opening.Select(s => s.With(Dimension.Proto, icmp)));
+        }
+
+        open = Live([.. later]);
+        return Live([.. parts, .. open]);
+    }
+
+    private static IntervalSet Base(ConntrackStates state) =>
+        IntervalSet.FromValues(Enumerable.Range(0, 128).Where(v => (v & ~(int)(ConntrackStates.Snat | ConntrackStates.Dnat)) == (int)state).Select(v => (UInt128)v));
+
+    private static RuleShape[] Live(RuleShape[] shapes) =>
+        [.. shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty) && s.Arrival.All(c => !c.Set.IsEmpty))];
+
+    /// <summary><c>--ctdir</c>: true for REPLY, false for ORIGINAL (negation, which iptables refuses, flips it); null for other options.</summary>
+    private static bool? Direction(ModuleOptionMatch option) =>
+        option is { Name: "--ctdir", Arguments: [var dir] } && dir.ToUpperInvariant() is "ORIGINAL" or "REPLY"
+            ? (dir.ToUpperInvariant() == "REPLY") != option.Negated
+            : null;
+
+    /// <summary>A <c>--ctorig*</c> option as a condition on one arrival dimension; null for other options or values.</summary>
+    private static (Dimension Dimension, IntervalSet Set)? OnArrival(ModuleOptionMatch option, PacketSpace space)
+    {
+        var arg = option.Arguments.Length == 1 ? option.Arguments[0] : "";
+        switch (option.Name)
+        {
+            case "--ctorigsrc" or "--ctorigdst":
+                if (!AddressMask.TryParse(arg, space.Family, out var mask) || RuleCompiler.Intervals(mask!) is not { } addresses) return null;
+                return (option.Name == "--ctorigsrc" ? Dimension.Src : Dimension.Dst, addresses);
+            case "--ctorigsrcport" or "--ctorigdstport":
+                var parts = arg.Split(':');
+                if (parts.Length > 2 || !int.TryParse(parts[0], out var first)) return null;
+                var last = first;
+                if (parts.Length == 2 && !int.TryParse(parts[1], out last)) return null;
+                if (first < 0 || last > 65535 || first > last) return null;
+                return (option.Name == "--ctorigsrcport" ? Dimension.Sport : Dimension.Dport, IntervalSet.Range((UInt128)first, (UInt128)last));
+            default:
+                return null;
+        }
+    }
+}
