@@ -105,6 +105,20 @@ public sealed class IngressRepliesTests
     }
 
     [Fact]
+    public void A_drop_of_the_replies_of_many_services_names_their_ports_together()
+    {
+        // One DNAT per service, as Docker writes them: each port is its own region; the words were one
+        // "to port 8081, to port 8082, ..." per port.
+        var dump = IngressHost.Dump("-A DOCKER-USER -i docker_gwbridge -p tcp -m tcp --sport 8081:8083 -m conntrack --ctstate ESTABLISHED -j DROP")
+            .Replace("-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT", "-A DOCKER-INGRESS -p tcp -m tcp --dport 8080:8084 -j ACCEPT")
+            .Replace("-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.18.0.2:8080",
+                string.Join("\n", Enumerable.Range(8080, 5).Select(p => $"-A DOCKER-INGRESS -p tcp -m tcp --dport {p} -j DNAT --to-destination 172.18.0.2:{p}")));
+        var port = Port(dump);
+
+        Assert.Equal(("8080-8084", "open", "to ports 8081-8083"), (port.Ports, port.Verdict, port.RepliesDropped));
+    }
+
+    [Fact]
     public void Replies_that_a_multipath_route_may_send_by_the_dropping_device_or_another_are_uncertain_and_say_why()
     {
         // 10.9.0.0/16's replies leave by eth0 or eth1 as the kernel's hash picks per connection; the
