@@ -60,7 +60,8 @@ internal sealed class AuditJUnitFormatter : IAuditFormatter
 
     private static string Detail(Finding f) =>
         $"{f.Code.Code} ({ReportWords.Of(f.Severity)}): {f.Message}" +
-        string.Concat(f.Evidence.Select(e => string.Create(CultureInfo.InvariantCulture, $"\n  {e.Table}/{e.Chain} #{e.Rule} (line {e.Line}): {e.Text}  ({e.Role})")));
+        string.Concat(f.Evidence.Select(e => e.Route is not null ? $"\n  route: {e.Text}  ({e.Role})"
+            : string.Create(CultureInfo.InvariantCulture, $"\n  {e.Table}/{e.Chain} #{e.Rule} (line {e.Line}): {e.Text}  ({e.Role})")));
 
     // XML 1.0 cannot hold most control characters at all: show them as Printable does.
     private static string Xml(string text) => Printable.Of(text).Replace("\\x0a", "\n", StringComparison.Ordinal);

@@ -16,7 +16,7 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
     /// Bumped when a key is renamed or removed or its meaning changes; adding keys keeps it. v2: the
     /// matrices are objects listing the pairs that are not denied (docs/audit-json.md).
     /// </summary>
-    public const string Schema = "dockerfw.audit/v2";
+    public const string Schema = "dockerfw.audit/v3";
 
     public string Name => "json";
 
@@ -272,20 +272,39 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         else json.WriteNull(name);
     }
 
-    /// <summary>Rules as evidence: where each is (table, chain, number, line, file) and what it did.</summary>
+    /// <summary>
+    /// Rules as evidence: where each is (table, chain, number, line, file) and what it did; a route
+    /// (<see cref="Evidence.Route"/>) has no table, chain, number or line, and says itself in <c>route</c>.
+    /// </summary>
     private static void Rules(Utf8JsonWriter json, string name, IEnumerable<Evidence> rules, AuditRun run)
     {
         json.WriteStartArray(name);
         foreach (var evidence in rules)
         {
             json.WriteStartObject();
-            json.WriteString("table", evidence.Table);
-            json.WriteString("chain", evidence.Chain);
-            json.WriteNumber("rule", evidence.Rule);
-            json.WriteNumber("line", evidence.Line);
+            json.WriteString("kind", evidence.Route is null ? "rule" : "route");
+            NullableString(json, "table", evidence.Route is null ? evidence.Table : null);
+            NullableString(json, "chain", evidence.Route is null ? evidence.Chain : null);
+            NullableNumber(json, "rule", evidence.Route is null ? evidence.Rule : null);
+            NullableNumber(json, "line", evidence.Route is null ? evidence.Line : null);
             json.WriteString("text", evidence.Text);
             json.WriteString("role", evidence.Role);
             NullableString(json, "file", run.FileOf(evidence));
+            if (evidence.Route is { } route)
+            {
+                json.WriteStartObject("route");
+                json.WriteString("destination", route.Destination);
+                json.WriteString("type", route.Type);
+                NullableString(json, "device", route.Device);
+                NullableString(json, "gateway", route.Gateway);
+                NullableString(json, "table", route.Table);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("route");
+            }
+
             json.WriteEndObject();
         }
 

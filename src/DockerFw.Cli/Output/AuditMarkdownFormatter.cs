@@ -61,7 +61,11 @@ internal sealed class AuditMarkdownFormatter : IAuditFormatter
             if (f.Evidence.IsEmpty) continue;
             md.Append("  <details><summary>evidence</summary>\n\n");
             foreach (var e in f.Evidence)
-                md.Append(CultureInfo.InvariantCulture, $"  - {Text(e.Table)}/{Text(e.Chain)} #{e.Rule} (line {e.Line}, {Text(e.Role)}): `{Code(e.Text)}`\n");
+            {
+                if (e.Route is not null) md.Append(CultureInfo.InvariantCulture, $"  - route ({Text(e.Role)}): `{Code(e.Text)}`\n");
+                else md.Append(CultureInfo.InvariantCulture, $"  - {Text(e.Table)}/{Text(e.Chain)} #{e.Rule} (line {e.Line}, {Text(e.Role)}): `{Code(e.Text)}`\n");
+            }
+
             md.Append("\n  </details>\n");
         }
 

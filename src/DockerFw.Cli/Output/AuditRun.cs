@@ -45,7 +45,10 @@ internal sealed record AuditRun(
     /// The dump file the user named that an evidence line points into; null when the rules came from
     /// stdin, the live host or a bundle (whose report is the live one: it names no file).
     /// </summary>
-    public string? FileOf(Evidence evidence) => DumpOf(evidence) is { Captured: false, Archive: null } dump ? dump.Path : null;
+    /// A native nft table's rule points into the nft listing given (<c>--nft</c>), a route into no file.
+    public string? FileOf(Evidence evidence) =>
+        evidence.Native ? Inputs.FirstOrDefault(i => i.Kind == "nft")?.Name
+        : DumpOf(evidence) is { Captured: false, Archive: null } dump ? dump.Path : null;
 
     /// <summary>The file an evidence rule can be looked up in, a bundle's included, and its line there.</summary>
     public (DumpOrigin Dump, int Line)? Locate(Evidence evidence) =>
@@ -55,8 +58,9 @@ internal sealed record AuditRun(
     public DumpOrigin? RulesDump =>
         Dumps.FirstOrDefault(d => !d.OtherBackend && d.Family == Core.Model.Values.IpFamily.V4) ?? Dumps.FirstOrDefault(d => !d.OtherBackend);
 
-    private DumpOrigin? DumpOf(Evidence evidence) =>
-        Dumps.FirstOrDefault(d => d.Family == evidence.Family && d.OtherBackend == evidence.OtherBackend);
+    // A route, or a rule of a native nft table (its line is the nft listing's), is in no iptables dump.
+    private DumpOrigin? DumpOf(Evidence evidence) => evidence.Route is not null || evidence.Native ? null
+        : Dumps.FirstOrDefault(d => d.Family == evidence.Family && d.OtherBackend == evidence.OtherBackend);
 
     /// <summary>The Docker JSON files read; empty when the view was inferred.</summary>
     public IEnumerable<string> DockerFiles => Inputs.Where(i => i.Kind == "docker").Select(i => i.Name);

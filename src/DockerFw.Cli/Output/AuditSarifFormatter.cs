@@ -122,6 +122,20 @@ internal sealed class AuditSarifFormatter : IAuditFormatter
                 ["containers"] = new JsonArray([.. finding.Containers.Select(c => (JsonNode?)c)]),
             },
         };
+        // A route decides before any rule and sits on no line of a dump: no location, but said in the
+        // result's properties with the same fields as the JSON report's evidence[].route.
+        if (finding.Evidence.Where(e => e.Route is not null).ToList() is { Count: > 0 } routes)
+            result["properties"]!["routes"] = new JsonArray([.. routes.Select(e => (JsonNode?)new JsonObject
+            {
+                ["destination"] = e.Route!.Destination,
+                ["type"] = e.Route.Type,
+                ["device"] = e.Route.Device,
+                ["gateway"] = e.Route.Gateway,
+                ["table"] = e.Route.Table,
+                ["text"] = e.Text,
+                ["role"] = e.Role,
+            })]);
+
         if (locations.Count > 1)
         {
             result["relatedLocations"] = new JsonArray([.. locations.Skip(1).Select((l, i) =>

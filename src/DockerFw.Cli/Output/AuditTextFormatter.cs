@@ -162,7 +162,7 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         if (concerns.Count > 0) console.MarkupLine($"    [dim]{Esc(string.Join("; ", concerns))}[/]");
         foreach (var e in finding.Evidence)
         {
-            var where = e.Line > 0 ? $"{e.Table}/{e.Chain} #{e.Rule} (line {e.Line})" : $"{e.Table}/{e.Chain}";
+            var where = e.Route is not null ? "route" : e.Line > 0 ? $"{e.Table}/{e.Chain} #{e.Rule} (line {e.Line})" : $"{e.Table}/{e.Chain}";
             console.MarkupLine($"    {Esc(where)}: {Esc(e.Text)}  [dim]({Esc(e.Role)})[/]");
         }
     }

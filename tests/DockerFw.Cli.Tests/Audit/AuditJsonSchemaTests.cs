@@ -26,6 +26,8 @@ public sealed class AuditJsonSchemaTests
         "a swarm host whose routing-mesh port is dropped on one host address",
         "lab-host masqueraded via eth0 only, whose timestamp replies die",
         "lab-host whose masqueraded replies die for one address the host may have",
+        "lab-host with no route back to some clients of its published port",
+        "lab-host with a native nft table's drop",
     };
 
     [Theory]
@@ -149,6 +151,33 @@ public sealed class AuditJsonSchemaTests
         Assert.Equal(Enum.GetNames<FindingSeverity>().Select(n => n.ToLowerInvariant()), severities);
     }
 
+    [Fact]
+    public void A_published_ports_replies_with_no_route_back_have_the_routes_as_evidence_and_an_nft_rule_names_its_table_and_file()
+    {
+        var findings = JsonDocument.Parse(Run("lab-host with no route back to some clients of its published port").Out).RootElement.GetProperty("findings").EnumerateArray();
+        var unrouted = Assert.Single(findings, f => f.GetProperty("message").GetString()!.StartsWith("published port tcp/8080 on 0.0.0.0 ", StringComparison.Ordinal)
+            && f.GetProperty("message").GetString()!.Contains("no route back", StringComparison.Ordinal));
+        static string Words(JsonElement e) => string.Join(" ", e.EnumerateObject().Where(p => p.Name != "route").Select(p => $"{p.Name}={p.Value}"))
+            + " | " + string.Join(" ", e.GetProperty("route").EnumerateObject().Select(p => $"{p.Name}={p.Value}"));
+
+        // The blackhole as ip route lists it, then every address no table has a route to (no default route).
+        const string None = "0.0.0.0-127.0.0.0,127.0.0.2-172.16.255.255,172.18.0.0-172.30.0.255,172.30.3.0-198.51.99.255,198.51.101.0-203.0.112.255,203.0.114.0-255.255.255.255";
+        Assert.Equal(
+            [
+                "kind=route table= chain= rule= line= text=unroutable 198.51.100.0/24 table main role=routes nothing there: the port's replies to clients there are never sent file= "
+                    + "| destination=198.51.100.0/24 type=unroutable device= gateway= table=main",
+                $"kind=route table= chain= rule= line= text=no route to {None} role=routes nothing there: the port's replies to clients there are never sent file= "
+                    + $"| destination={None} type=none device= gateway= table=",
+            ],
+            unrouted.GetProperty("evidence").EnumerateArray().Select(Words));
+
+        // A native table's rule: its family and name, its line and file the nft listing's.
+        var nft = JsonDocument.Parse(Run("lab-host with a native nft table's drop").Out).RootElement.GetProperty("findings").EnumerateArray()
+            .SelectMany(f => f.GetProperty("evidence").EnumerateArray()).Where(e => e.GetProperty("table").GetString() == "inet guard").ToList();
+        Assert.NotEmpty(nft);
+        Assert.All(nft, e => Assert.EndsWith("nft.json", e.GetProperty("file").GetString(), StringComparison.Ordinal));
+    }
+
     private static Support.CliRun Run(string audit) => audit switch
     {
         "lab-host with Docker's JSON" => LabHost.Audit("--format", "json"),
@@ -207,6 +236,41 @@ public sealed class AuditJsonSchemaTests
             ["audit", "--iptables", "-", "--format", "json"],
             stdin: File.ReadAllText(Corpus.PathOf("docker", "moby28.5-swarm-portmap.iptables-save")).Replace(
                 "-A FORWARD -j DOCKER-USER\n", "-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp -m conntrack --ctstate NEW --ctorigdst 203.0.113.5 --ctorigdstport 8080 -j DROP\n")),
+        // --routes without a default route and with a blackhole: web's replies to most clients are never sent (replies_unrouted).
+        "lab-host with no route back to some clients of its published port" => WithFile("ip-route.json", """
+            [{"dst":"203.0.113.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"203.0.113.5","flags":[]},
+             {"type":"blackhole","dst":"198.51.100.0/24","flags":[]},
+             {"type":"local","dst":"203.0.113.5","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"203.0.113.5","flags":[]},
+             {"type":"local","dst":"127.0.0.1","dev":"lo","table":"local","protocol":"kernel","scope":"host","prefsrc":"127.0.0.1","flags":[]},
+             {"dst":"172.17.0.0/16","dev":"docker0","protocol":"kernel","scope":"link","prefsrc":"172.17.0.1","flags":["linkdown"]},
+             {"dst":"172.30.1.0/24","dev":"br-e727bbbf1ba4","protocol":"kernel","scope":"link","prefsrc":"172.30.1.1","flags":[]},
+             {"dst":"172.30.2.0/24","dev":"br-9c93ba76092b","protocol":"kernel","scope":"link","prefsrc":"172.30.2.1","flags":[]},
+             {"type":"local","dst":"172.17.0.1","dev":"docker0","table":"local","protocol":"kernel","scope":"host","prefsrc":"172.17.0.1","flags":[]},
+             {"type":"local","dst":"172.30.1.1","dev":"br-e727bbbf1ba4","table":"local","protocol":"kernel","scope":"host","prefsrc":"172.30.1.1","flags":[]},
+             {"type":"local","dst":"172.30.2.1","dev":"br-9c93ba76092b","table":"local","protocol":"kernel","scope":"host","prefsrc":"172.30.2.1","flags":[]}]
+            """, routes => LabHost.Audit("--routes", routes, "--format", "json", "--sysctl", "net.bridge.bridge-nf-call-iptables=1")),
+        // A native table's drop of tcp/80 in on eth0: the published port's evidence names the table by family and name.
+        "lab-host with a native nft table's drop" => WithFile("nft.json", """
+            {"nftables": [{"table": {"family": "inet", "name": "guard", "handle": 1}},
+             {"chain": {"family": "inet", "table": "guard", "name": "forward", "handle": 1, "type": "filter", "hook": "forward", "prio": 10, "policy": "accept"}},
+             {"rule": {"family": "inet", "table": "guard", "chain": "forward", "handle": 2, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eth0"}}, {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}, {"drop": null}]}}]}
+            """, nft => LabHost.Audit("--nft", nft, "--format", "json", "--sysctl", "net.bridge.bridge-nf-call-iptables=1")),
         _ => throw new ArgumentException(audit),
     };
+
+    /// <summary>An audit given one more input file, written for it and removed after.</summary>
+    private static Support.CliRun WithFile(string name, string text, Func<string, Support.CliRun> audit)
+    {
+        var folder = Directory.CreateTempSubdirectory("dfw-schema-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, name);
+            File.WriteAllText(file, text);
+            return audit(file);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -158,6 +158,10 @@ public sealed class PublishedPortReplyRouteTests
         Assert.Equal($"from {Unrouted} via any interface but eth1, from {Unrouted} via eth1", port.RepliesUnrouted);
         var unrouted = Assert.Single(report.Findings, f => f.Message.Contains("no route back", StringComparison.Ordinal));
         Assert.Contains("the host has no route to them (no default route), so their replies are never sent", unrouted.Message, StringComparison.Ordinal);
-        Assert.Empty(unrouted.Evidence);
+        // No rule decided: the evidence is the routes', every address no table has a route to (the
+        // clients above are those of them that get in).
+        const string NoRoute = "0.0.0.0-10.7.255.255,10.8.1.0-10.8.255.255,10.10.0.0-127.0.0.0,127.0.0.2-192.0.1.255,192.0.3.0-203.0.112.255,203.0.114.0-255.255.255.255";
+        var missing = Assert.Single(unrouted.Evidence);
+        Assert.Equal((new RouteEvidence(NoRoute, "none", null, null, null), $"no route to {NoRoute}"), (missing.Route, missing.Text));
     }
 }

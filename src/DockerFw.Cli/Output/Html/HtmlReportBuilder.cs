@@ -179,7 +179,7 @@ internal static class HtmlReportBuilder
     private static HtmlFinding Finding(Finding f, string id) => new(
         id, f.Code.Code, f.Code.Check, ReportWords.Of(f.Severity), Css(f.Severity), Text(f.Message),
         Text(string.Join(", ", f.Networks)), Text(string.Join(", ", f.Containers)),
-        [.. f.Evidence.Select(e => new HtmlEvidence(Text($"{e.Table}/{e.Chain} #{e.Rule} (line {e.Line})"), Text(e.Role), Text(e.Text)))],
+        [.. f.Evidence.Select(e => new HtmlEvidence(e.Route is not null ? "route" : Text($"{e.Table}/{e.Chain} #{e.Rule} (line {e.Line})"), Text(e.Role), Text(e.Text)))],
         f.IntendedBy is { } intent ? Text(intent.ToString()) : null);
 
     private static string Css(FindingSeverity severity) => "sev-" + ReportWords.Of(severity);

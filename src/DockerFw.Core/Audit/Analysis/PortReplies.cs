@@ -52,6 +52,9 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// <summary>Why <see cref="Unrouted"/>'s replies are never sent: the missing (or dropping) routes, in words.</summary>
     public ImmutableArray<string> UnroutedWhy { get; init; } = [];
 
+    /// <summary>The routes of <see cref="UnroutedWhy"/> as evidence (<see cref="RouteEvidence"/>): each unroutable route, or the absence of any.</summary>
+    public ImmutableArray<Evidence> UnroutedEvidence { get; init; } = [];
+
     /// <summary>
     /// The connections whose replies may or may not come back: they leave by one of a multipath
     /// route's devices, which the kernel's hash picks per connection, and the rules drop them by some
@@ -97,6 +100,8 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         {
             Unrouted = unrouted,
             UnroutedWhy = unrouted.IsEmpty ? [] : [.. routes!.Unrouted.Where(u => !Clients(arrived, u.Clients).IsEmpty).Select(u => Why(u.Clients, u.Route, inputs.Family))],
+            UnroutedEvidence = unrouted.IsEmpty ? [] : [.. routes!.Unrouted.Where(u => !Clients(arrived, u.Clients).IsEmpty)
+                .Select(u => Audit.Evidence.Of(RouteEvidence.Of(u.Route, u.Clients, inputs.Family), "routes nothing there: the port's replies to clients there are never sent", inputs.Family))],
             Uncertain = fates.Uncertain,
             Doubts = fates.Doubts,
         };

@@ -52,12 +52,12 @@ public sealed class PublishedPortCheck : IAuditCheck
                         : $"{prefix}published port {what} is NATed to the container and the filter lets the connections in, but drops the container's replies to the connections {dropped}: those are one-way. If that is not intended, remove the rule that drops the replies (evidence).",
                     networks, containers, port.Replies.Evidence);
             // The host has no route back to some clients (a table read whole, no default route): the
-            // kernel never sends their replies, whatever the rules say. The reason is the routes, no rule.
+            // kernel never sends their replies, whatever the rules say. The reason is the routes, no rule: they are the evidence.
             if (r.RepliesUnrouted is { } unrouted && analysis.Inputs.HostModel.Forwards)
                 yield return Finding.Of(FindingCodes.PublishedPortBlocked,
                     $"{prefix}published port {what} is NATed to the container and the filter lets the connections in, but the host has no route back to {(unrouted == "all" ? "any of their clients" : $"the clients of the connections {unrouted}")}: "
                         + $"{string.Join("; ", port.Replies.UnroutedWhy)}, so their replies are never sent and those connections never complete. If they are meant to reach the port, add a route to them.",
-                    networks, containers, []);
+                    networks, containers, port.Replies.UnroutedEvidence);
             // The replies come back but the later packets die on their way in (oracle F38: an admin's
             // `--ctstate NEW -j ACCEPT` then a drop): the handshake completes, no data follows.
             if (r.LaterDropped is { } later && analysis.Inputs.HostModel.Forwards)
