@@ -174,6 +174,24 @@ public sealed class MasqueradeRepliesTests
     }
 
     [Fact]
+    public void Two_devices_no_rule_names_share_one_symbol_so_a_raw_drop_of_one_of_their_addresses_is_said_uncertain_not_dropped()
+    {
+        // eth1 10.8.0.5/24 beside eth0 203.0.113.5/24, neither named by a rule: both are the model's
+        // uplink, whose connections out MASQUERADE may give either address. In the kernel those routed by
+        // eth0 (all but 10.8.0.0/24) get .5 and die on tcp/443, those by eth1 get 10.8.0.5 and live; the
+        // walk's requests leave by any symbol, not by their route, so it cannot tell them apart and says
+        // so (docs/audit.md, masquerade). A rule naming eth0 or eth1 gives it a symbol of its own.
+        const string eth1 = """
+            {"dst":"10.8.0.0/24","dev":"eth1","protocol":"kernel","scope":"link","prefsrc":"10.8.0.5","flags":[]},
+            {"type":"local","dst":"10.8.0.5","dev":"eth1","table":"local","protocol":"kernel","scope":"host","prefsrc":"10.8.0.5","flags":[]},
+            """;
+        var report = WithRoutes(new DockerHost(Raw: "-A PREROUTING -d 203.0.113.5/32 -p tcp -m tcp --sport 443 -j DROP").ToString(), RoutesWith(eth1));
+
+        Assert.Equal((true, null), (Bridge1(report).Effective, Bridge1(report).RepliesDropped));
+        Assert.Equal("tcp/443: for 203.0.113.5 but not 10.8.0.5; which one MASQUERADE gives is not known from the routes", Bridge1(report).RepliesUncertain);
+    }
+
+    [Fact]
     public void A_raw_drop_of_every_address_masquerade_may_give_is_a_drop_not_a_doubt()
     {
         const string slash32 = """{"type":"local","dst":"198.18.0.50","dev":"eth0","table":"local","protocol":"kernel","scope":"host","prefsrc":"198.18.0.50","flags":[]},""";
