@@ -26,6 +26,23 @@ public class Utf8EscapedTests
         Assert.Equal(bytes, Utf8Escaped.Instance.GetBytes(Utf8Escaped.Decode(bytes)));
 
     [Fact]
+    public void Ascii_and_a_text_whose_first_other_byte_is_anywhere_read_as_utf8_reads_them()
+    {
+        // ASCII takes a way of its own, which stops at the first other byte: here at every place of a text longer
+        // than the vectors it is widened with, a character of two bytes, one of four, and a byte that is no UTF-8.
+        var ascii = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 40).Select(i => (char)('!' + i))) + "\n");
+        Assert.Equal(Encoding.ASCII.GetString(ascii), Utf8Escaped.Decode(ascii));
+        Assert.Equal("", Utf8Escaped.Decode([]));
+        foreach (byte[] other in (byte[][])[[0xC3, 0xA9], [0xF0, 0x9F, 0x92, 0x80], [0xFF]])
+            for (var at = 0; at <= ascii.Length; at++)
+            {
+                byte[] bytes = [.. ascii[..at], .. other, .. ascii[at..]];
+                var expected = other is [0xFF] ? Encoding.ASCII.GetString(ascii[..at]) + "\udcff" + Encoding.ASCII.GetString(ascii[at..]) : Encoding.UTF8.GetString(bytes);
+                Assert.Equal(expected, Utf8Escaped.Decode(bytes));
+            }
+    }
+
+    [Fact]
     public void Valid_utf8_reads_as_utf8_and_each_other_byte_as_one_escape()
     {
         byte[] bytes = [(byte)'a', 0xC3, 0xA9, 0xFF, (byte)'b', 0xE2, 0x82];
