@@ -28,6 +28,19 @@ public sealed class PublishedPortFactsTests
         Assert.Equal(new PortClients("203.0.113.0/24", null), port.Partial);
     }
 
+    [Theory]
+    [InlineData("-p tcp -m conntrack --ctorigdstport 8080 --ctdir ORIGINAL -j DROP", false)]
+    [InlineData("-p tcp -m conntrack --ctorigdstport 8080 --ctdir REPLY -j DROP", true)]
+    [InlineData("-p tcp -m conntrack --ctorigdstport 8081 --ctdir ORIGINAL -j DROP", true)]
+    public void Dockers_documented_filter_by_the_port_the_client_used_decides_the_port_without_a_state_test(string rule, bool accepts)
+    {
+        // docs.docker.com's "match the original port": a new connection travels in the original direction,
+        // and its original tuple is the packet as it arrived; the rule tests no --ctstate.
+        var report = Report(new DockerHost(User: $"-A DOCKER-USER {rule}").ToString());
+
+        Assert.Equal(accepts, Assert.Single(report.PublishedPorts).FilterAccepts);
+    }
+
     [Fact]
     public void A_drop_on_one_host_address_leaves_the_port_open_on_every_other_one()
     {
