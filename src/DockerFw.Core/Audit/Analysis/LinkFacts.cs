@@ -114,9 +114,21 @@ public sealed record LinkFacts(
             var b = p.Box;
             if (b[Dimension.Src].Cardinality != 1 || b[Dimension.Dst].Cardinality != 1
                 || b[Dimension.Proto].Cardinality != 1 || b[Dimension.Dport].Cardinality != 1) continue;
-            if (EvidenceOf.Deciding(p.Region)?.Chain == PolicyPlanner.Chain) continue;
+            var deciding = EvidenceOf.Deciding(p.Region);
+            if (deciding?.Chain == PolicyPlanner.Chain) continue;
+            // The rule must name the pair: a box is one client, one server and one port also where the
+            // network holds few containers and another rule cut a port (a published port's ACCEPT) while
+            // icc is partial for an unrelated drop; the accept that decides it is then icc's own.
+            if (deciding is null || EvidenceOf.Source(passes.Rules.Source, deciding) is not { } rule || !NamesOnePair(rule)) continue;
             yield return (b[Dimension.Src].Min, b[Dimension.Dst].Min, Protocol.FromNumber((int)b[Dimension.Proto].Min).Name, (int)b[Dimension.Dport].Min);
         }
+    }
+
+    // -s CLIENT/32 -d SERVER/32, as Docker's link rules and an admin's own pair rule are written.
+    private static bool NamesOnePair(Model.Rule rule)
+    {
+        var hosts = rule.Matches.OfType<Model.Matches.AddressMatch>().Where(m => !m.Negated && m.Value.Mask == m.Value.Family.AllOnes()).Select(m => m.Field).ToList();
+        return hosts.Contains(Model.Matches.AddressField.Source) && hosts.Contains(Model.Matches.AddressField.Destination);
     }
 
     private static string Ranges(IntervalSet ports) =>

@@ -80,6 +80,8 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
                 .With(Dimension.Proto, r[Dimension.Proto].Intersect(d[Dimension.Proto]))
                 .With(Dimension.Sport, r[Dimension.Sport].Intersect(d[Dimension.Dport]))
                 .With(Dimension.Dport, r[Dimension.Dport].Intersect(d[Dimension.Sport]))
+                // ICMP's queries by their replies' types: a drop of timestamp replies leaves echo a connection.
+                .With(Dimension.IcmpType, r[Dimension.IcmpType].Intersect(IcmpStates.Answered(d, r)))
                 .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.In]))))
             .Where(b => !b.IsEmpty)]).Union(arriving);
         evidence = [.. evidence.Concat(arrivingEvidence).Distinct()];
@@ -117,6 +119,8 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
                 .With(Dimension.Proto, r[Dimension.Proto].Intersect(d[Dimension.Proto]))
                 .With(Dimension.Sport, r[Dimension.Sport].Intersect(d[Dimension.Sport]))
                 .With(Dimension.Dport, r[Dimension.Dport].Intersect(d[Dimension.Dport]))
+                // A later packet has its opening's ICMP type (a second echo request): a drop of timestamp requests leaves echo's.
+                .With(Dimension.IcmpType, r[Dimension.IcmpType].Intersect(d[Dimension.IcmpType]))
                 .With(Dimension.Out, r[Dimension.Out].Intersect(d[Dimension.Out]))))
             .Where(b => !b.IsEmpty)]);
         // Only connections the filter lets out have later packets (a request to 127.0.0.1 dies in raw
@@ -160,6 +164,8 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
             if (FlowText.Addresses(b[Dimension.Dst], outside, space.Family) is { } to) words.Add($"to {to}");
             var protocol = FlowText.Protocols(b[Dimension.Proto], space);
             if (protocol != "all") words.Add(FlowText.Ports(b, space) is { } ports ? $"{protocol}/{ports}" : protocol);
+            // ICMP's connections by their queries' types: a drop of timestamp replies leaves ping's.
+            if (FlowText.IcmpTypes(FlowText.IcmpTypesOf(b, space), space) is { } types) words.Add(FlowWords.IcmpTypes(types));
             if (FlowText.SourcePorts(b, space) is { } sports) words.Add($"from source port{(b[Dimension.Sport].Cardinality == 1 ? "" : "s")} {sports}");
             // A drop of what arrives on one interface (-i eth0) makes only the connections out by it one-way.
             if (FlowText.Via(b[Dimension.Out], outs, space) is { } via) words.Add($"via {via}");
