@@ -68,6 +68,19 @@ public sealed class NftOnlyIptablesNftTests
         Assert.DoesNotContain(report.Findings, f => f.Code.Code is "DFW201" or "DFW602");
     }
 
+    [Fact]
+    public void Traffic_an_undecided_nat_target_may_rewrite_is_no_claim_that_some_is_natted()
+    {
+        // The corpus's iptables-nft listing: docker0's own traffic may meet kube-proxy's xt MASQUERADE
+        // (after an xt comment match), which nft lists without options; none is surely NATed.
+        const string name = "iptables-nft.full.ruleset.json";
+        var read = NftJsonReader.Read(File.ReadAllText(Corpus.PathOf("nft", name)), name);
+        var report = Auditor.Run(new AuditContext(HostRuleset.Merge(Ruleset.Empty(IpFamily.V4), read.Value!), Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown));
+
+        Assert.DoesNotContain(report.Findings, f => f.Code.Code == "DFW403");
+        Assert.Equal("docker0", Assert.Single(report.Networks).Bridge);
+    }
+
     private static Ruleset Save() => AuditFixture.Read(File.ReadAllText(Corpus.PathOf("docker", Dump)), Dump);
 
     /// <summary>A fixture listing as the host loader merges it when no iptables-save was given.</summary>

@@ -109,9 +109,11 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         if (leaving.Count == 0) return new OutboundNat(false, ReachabilityVerdict.Denied, [], null, []);
         var nated = leaving.Where(r => r.Verdict == ReachVerdict.Accept && NatRule(r, inputs) is not null).ToList();
         var plain = leaving.Where(r => r.Verdict == ReachVerdict.Accept && NatRule(r, inputs) is null).ToList();
-        var verdict = nated.Count == 0 && plain.Count == 0 ? (ReachabilityVerdict?)null
+        // Partial names the flows surely NATed: with none (the rest only may be, an undecided target
+        // such as an xt MASQUERADE nft lists without options) the answer is unknown, not "some".
+        var verdict = nated.Count == 0 && plain.Count < leaving.Count ? (ReachabilityVerdict?)null
             : plain.Count == 0 && nated.Count == leaving.Count ? ReachabilityVerdict.Allowed
-            : nated.Count == 0 && plain.Count == leaving.Count ? ReachabilityVerdict.Denied
+            : nated.Count == 0 ? ReachabilityVerdict.Denied
             : ReachabilityVerdict.Partial;
         var rules = nated.Select(r => NatRule(r, inputs)!.Value).Distinct().ToList();
         // The flows name the interfaces they leave by where those differ (a hand-written -o eth0 MASQUERADE), and their ICMP types.
