@@ -36,11 +36,18 @@ public sealed class OpeningsTests
     [InlineData("SYN,ACK", true)]
     [InlineData("ACK", true)]
     [InlineData("FIN,ACK", true)]
-    [InlineData("RST,ACK", true)]
     [InlineData("PSH,ACK", true)]
+    [InlineData("FIN,PSH,ACK", true)]
+    [InlineData("ACK,ECE", true)]
+    [InlineData("SYN,ACK,ECE,CWR", true)]
+    // A RST ends a connection that is over; the hardening guides' combinations never open or carry one.
+    [InlineData("RST,ACK", false)]
+    [InlineData("SYN,RST,ACK", false)]
+    [InlineData("FIN,RST,ACK", false)]
+    [InlineData("URG,ACK", false)]
     [InlineData("SYN", false)]
     [InlineData("FIN", false)]
-    public void A_connections_replies_carry_ACK_never_a_bare_SYN(string flags, bool reply)
+    public void A_connections_segments_after_its_syn_are_the_ones_it_needs(string flags, bool reply)
     {
         var value = flags.Split(',').Aggregate(0, (v, f) => v | (int)Enum.Parse<TcpFlags>(f, ignoreCase: true));
 

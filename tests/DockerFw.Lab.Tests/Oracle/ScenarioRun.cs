@@ -132,7 +132,9 @@ public static class ScenarioRun
             // rp_filter too: unknown, an IPv4 reply a multi-homed server sends by another bridge is only possible (F36).
             // And conntrack's trackers (-e: a tracker the kernel lacks has no sysctl; HostSettings.HasTracker).
             ["sysctls"] = lab.InLab("sysctl", "-e", "net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding", "net.bridge.bridge-nf-call-iptables", "net.bridge.bridge-nf-call-ip6tables",
-                "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter", Core.Audit.HostSettings.ConntrackSysctl, Core.Audit.HostSettings.SctpTrackerSysctl, Core.Audit.HostSettings.DccpTrackerSysctl).Out,
+                "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.default.rp_filter", Core.Audit.HostSettings.ConntrackSysctl, Core.Audit.HostSettings.SctpTrackerSysctl, Core.Audit.HostSettings.DccpTrackerSysctl).Out
+                // Each interface's own rp_filter, which live mode reads and default decides for none (F53).
+                + lab.InLab("sysctl", "-a", "-r", @"^net\.ipv4\.conf\.[^.]+\.rp_filter$").Out,
             ["host.json"] = lab.InLab("ip", "-d", "-j", "addr", "show").Out,
             // The routes (reach's reverse-path check asks them), as live mode reads them.
             ["ip-route-v4.json"] = lab.InLab("ip", "-4", "-j", "route", "show", "table", "all").Out,

@@ -57,6 +57,9 @@ public static partial class TamperApplier
             case ScanFlagsDrop:
                 lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--tcp-flags", "ALL", "FIN,PSH,URG", "-j", "DROP");
                 lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--tcp-flags", "ALL", "NONE", "-j", "DROP");
+                // The guides' other impossible combinations (oracle F55: once read as killing every TCP reply).
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--tcp-flags", "SYN,RST", "SYN,RST", "-j", "DROP");
+                lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "tcp", "--tcp-flags", "FIN,RST", "FIN,RST", "-j", "DROP");
                 break;
             case IcmpTimestampDrop:
                 lab.MustInLab("iptables", "-I", "DOCKER-USER", "-p", "icmp", "--icmp-type", "timestamp-request", "-j", "DROP");

@@ -172,7 +172,7 @@ public static class TamperCatalogue
     /// (<c>--physdev-is-bridged</c>); and matches no engine can decide from the rules alone, which must
     /// make a claim uncertain rather than answered: a packet's length (the probes are short), a
     /// <c>recent</c> list (empty), a rate <c>limit</c> (never reached by the probes); an address range; and
-    /// the hardening guides' drops of what normal traffic never is: Xmas and null scans' flags, ICMP
+    /// the hardening guides' drops of what normal traffic never is: Xmas and null scans' flags, SYN or FIN with RST, ICMP
     /// timestamp requests, marked packets (kube-proxy's shape, with nothing setting a mark) and INVALID.
     /// </summary>
     public static IReadOnlyList<Tamper> DrawMatches(Random random, ScenarioSpec scenario)

@@ -22,11 +22,18 @@ public static class Openings
     private static readonly IntervalSet Tcp = IntervalSet.Single((UInt128)Protocol.Tcp);
 
     /// <summary>
-    /// The flags of TCP's replies in a connection: ACK set (the SYN,ACK, then every segment of the open
-    /// connection, FIN and RST included). A reply is never a bare SYN, so a stateless
-    /// <c>--syn -j DROP</c> on the way back closes no connection.
+    /// The flags of the segments a TCP connection needs after its SYN, both ways: the SYN,ACK, the
+    /// ACKs, the data (PSH,ACK) and the close (FIN,ACK, with PSH when the last data goes with it), each
+    /// with or without ECN's ECE and CWR (a client that asks for ECN gets them). A connection whose
+    /// segments of these flags pass works, so a rule on any other combination is no reason to call its
+    /// replies or later packets dropped: the hardening guides' drops of SYN,RST or FIN,RST together, of
+    /// FIN, PSH or URG without ACK, never meet one (oracle F55), nor does a stateless <c>--syn -j DROP</c>
+    /// on the way back. A RST ends a connection that is over; what happens to it is not judged.
     /// </summary>
-    public static IntervalSet ReplyFlags { get; } = FlagsOrder.Of(Enumerable.Range(0, 256).Where(h => (h & (int)TcpFlags.Ack) != 0));
+    public static IntervalSet ReplyFlags { get; } = FlagsOrder.Of(
+        from segment in new[] { TcpFlags.Syn | TcpFlags.Ack, TcpFlags.Ack, TcpFlags.Psh | TcpFlags.Ack, TcpFlags.Fin | TcpFlags.Ack, TcpFlags.Fin | TcpFlags.Psh | TcpFlags.Ack }
+        from ecn in new[] { TcpFlags.None, TcpFlags.Ece, TcpFlags.Cwr, TcpFlags.Ece | TcpFlags.Cwr }
+        select (int)(segment | ecn));
 
     /// <summary>The replies of connections among ESTABLISHED packets: TCP's flags narrowed to <see cref="ReplyFlags"/>, the other protocols as they are.</summary>
     public static PacketSet Answers(PacketSet packets) => new([.. packets.Boxes.Select(b =>
