@@ -55,13 +55,13 @@ public static class ContainerReach
     {
         // The server answers by its own routes (ServerReplies, as the network matrix judges them).
         var replies = ServerReplies.Of(to.Owner, to.Address, to.Network, from.Network, from.Address, passes, inputs);
-        var back = PairReach.AcceptedReplies(from.Network, to.Network, passes);
+        var (back, maybeBack) = PairReach.AcceptedReplies(from.Network, to.Network, passes);
         var unfiltered = from.Network == to.Network && inputs.Host.BridgedTrafficFiltered(from.Network.Bridge, from.Network.Family) == false;
         var pieces = unfiltered ? new List<Piece>() : Gated(Between(walked, from, to), from, to, neighbours);
         var (verdict, flows) = unfiltered
             // Frames switched inside a bridge never reach iptables without br_netfilter.
             ? (ReachabilityVerdict.Allowed, [new AllowedFlow("all", null, null, "connection")])
-            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs), IntervalSet.Single(to.Address), passes.Space, from.Network.Family,
+            : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs, maybeBack), IntervalSet.Single(to.Address), passes.Space, from.Network.Family,
                 IntervalSet.Single(from.Address));
         // Said only where a request that passes keeps its source: the others are answered the way they came.
         var own = verdict == ReachabilityVerdict.Denied ? null : replies.Answering(pieces, inputs).FirstOrDefault();

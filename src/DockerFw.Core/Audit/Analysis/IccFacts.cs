@@ -36,8 +36,8 @@ public static class IccFacts
         var evidence = Deciding(open, inputs, "accepts traffic between containers of the bridge");
         // The replies alone are walked (not every reply to the network, as the matrix does), and the
         // requests' later packets (oracle F38), in one walk, so an icc=true network costs one small walk.
-        var (replies, later) = LaterPackets.WithReplies(open, passes);
-        var parts = PairReach.Parts(open, replies, later);
+        var (replies, maybeReplies, later) = LaterPackets.WithReplies(open, passes);
+        var parts = PairReach.Parts(open, replies, later, maybeReplies: maybeReplies);
         if (closed.Count == 0 && open.All(p => p.Verdict == ReachVerdict.Accept) && parts.All(p => p.Kind == ReplyFate.Connection))
             return Effect.On(evidence);
         // The flows name their sources where they differ, as the network matrix's do (oracle F34).

@@ -111,21 +111,22 @@ public sealed class LaterPackets
     /// the fate of their later packets, by one verdict walk of both: a box is accepted or not whatever
     /// it stands for (inside a bridge one pair's replies are the other way's later packets).
     /// </summary>
-    public static (IReadOnlyList<Box> AcceptedReplies, LaterPackets Later) WithReplies(IReadOnlyList<Piece> openings, SymbolicPasses passes)
+    public static (IReadOnlyList<Box> AcceptedReplies, IReadOnlyList<Box> MaybeReplies, LaterPackets Later) WithReplies(IReadOnlyList<Piece> openings, SymbolicPasses passes)
     {
-        if (openings.Count == 0) return ([], Pass);
+        if (openings.Count == 0) return ([], [], Pass);
         var later = new PacketSet([.. openings.Select(p => Of(p, passes))]);
         // A NATed connection's replies carry its virtual states (oracle F45): the accepted ones are given
         // as ESTABLISHED alone, as ReplyFate.Split asks them, where some rule tests the states.
         if (!ConnectionNat.Tested(passes.Rules))
         {
             var (all, unsure) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box))]).Union(later));
-            return (all, new(later.Boxes, all, unsure, false));
+            return (all, unsure, new(later.Boxes, all, unsure, false));
         }
 
         var replies = new PacketSet([.. openings.Select(p => ConnectionNat.Established(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)))]);
         var (accepted, maybe) = passes.Fates(replies.Union(later));
-        return ([.. accepted.SelectMany(b => replies.Intersect(b).Boxes).Select(ConnectionNat.AsMirrored)], new(later.Boxes, accepted, maybe, false));
+        return ([.. accepted.SelectMany(b => replies.Intersect(b).Boxes).Select(ConnectionNat.AsMirrored)],
+            [.. maybe.SelectMany(b => replies.Intersect(b).Boxes).Select(ConnectionNat.AsMirrored)], new(later.Boxes, accepted, maybe, false));
     }
 
     /// <summary>The later packets of <paramref name="openings"/>, each with its connection's virtual states (<see cref="ConnectionNat"/>), judged by one verdict walk.</summary>

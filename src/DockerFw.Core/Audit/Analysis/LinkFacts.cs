@@ -68,8 +68,8 @@ public sealed record LinkFacts(
         var open = toPort.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe).ToList();
         var closed = toPort.Where(p => p.Verdict is ReachVerdict.Drop or ReachVerdict.Reject).ToList();
         // Cut where the fate of the replies changes, as the matrix's flows are (ReplyFate).
-        var (replies, later) = LaterPackets.WithReplies(open, passes);
-        var parts = PairReach.Parts(open, replies, later);
+        var (replies, maybeReplies, later) = LaterPackets.WithReplies(open, passes);
+        var parts = PairReach.Parts(open, replies, later, maybeReplies: maybeReplies);
         var oneWay = parts.Any(p => p.Kind == ReplyFate.OneWay);
         var openingOnly = parts.Any(p => p.Kind == ReplyFate.OpeningOnly);
         bool? whole = open.Count == 0 ? false

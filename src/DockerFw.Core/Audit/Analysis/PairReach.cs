@@ -31,9 +31,9 @@ public sealed record PairReach(
         if (from.Family == IpFamily.V6) pieces = [.. UntrackedIcmpV6.Without(pieces)];
         // A multi-homed container of `to` answers by its own routes (oracle F10), as in the container matrix.
         var replies = ServerReplies.Of(from, to, passes, inputs);
-        var back = AcceptedReplies(from, to, passes);
+        var (back, maybeBack) = AcceptedReplies(from, to, passes);
         // Sources named where the flows differ by them (oracle F34: replies that die for some of from's containers only).
-        var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs), passes.ContainerAddresses(to), passes.Space, from.Family,
+        var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs, maybeBack), passes.ContainerAddresses(to), passes.Space, from.Family,
             passes.ContainerAddresses(from));
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
         var own = verdict == ReachabilityVerdict.Denied ? [] : replies.Answering(pieces, inputs)
@@ -89,8 +89,9 @@ public sealed record PairReach(
     /// each part with its kind and whether it only may pass; <paramref name="replyIn"/> is where the
     /// replies enter when not the request's way back.
     /// </summary>
-    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null) =>
-        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies, later, replyIn).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe || s.Possible)))];
+    public static List<(Box Box, string Kind, bool Possible)> Parts(IEnumerable<Piece> open, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null,
+        IReadOnlyList<Box>? maybeReplies = null) =>
+        [.. open.SelectMany(p => ReplyFate.Split(p.Box, acceptedReplies, later, replyIn, maybeReplies).Select(s => (s.Box, s.Kind, p.Verdict == ReachVerdict.Maybe || s.Possible)))];
 
     /// <summary>
     /// The replies from <paramref name="to"/>'s bridge to <paramref name="from"/>'s containers that the
@@ -101,17 +102,20 @@ public sealed record PairReach(
     /// FORWARD meets them: those are asked again with the states of the requests' region. Only where some
     /// rule tests the virtual states; elsewhere every reply meets the same rules whatever its state.
     /// </summary>
-    public static IReadOnlyList<Box> AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
+    public static (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
     {
-        IReadOnlyList<Box> plain = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? [.. r.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)] : [];
-        if (!ConnectionNat.Tested(passes.Rules) || !passes.From(from).TryGetValue(to.Bridge, out var requests)) return plain;
+        var pieces = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? r : [];
+        IReadOnlyList<Box> plain = [.. pieces.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)];
+        IReadOnlyList<Box> plainMaybe = [.. pieces.Where(p => p.Verdict == ReachVerdict.Maybe).Select(p => p.Box)];
+        if (!ConnectionNat.Tested(passes.Rules) || !passes.From(from).TryGetValue(to.Bridge, out var requests)) return (plain, plainMaybe);
         var nated = requests.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)
             .Select(p => (Reply: ReplyFate.Mirror(p.Box), Nat: ConnectionNat.Of(p.Region)))
             .Where(x => x.Nat != ConntrackStates.None).ToList();
-        if (nated.Count == 0) return plain;
-        var accepted = passes.Accepted(new PacketSet([.. nated.Select(x => ConnectionNat.Established(x.Reply, x.Nat))]));
-        return [.. new PacketSet([.. plain]).Subtract([.. nated.Select(x => x.Reply)]).Boxes,
-            .. accepted.Select(ConnectionNat.AsMirrored)];
+        if (nated.Count == 0) return (plain, plainMaybe);
+        var (accepted, maybe) = passes.Fates(new PacketSet([.. nated.Select(x => ConnectionNat.Established(x.Reply, x.Nat))]));
+        var renated = nated.Select(x => x.Reply).ToList();
+        return ([.. new PacketSet([.. plain]).Subtract(renated).Boxes, .. accepted.Select(ConnectionNat.AsMirrored)],
+            [.. new PacketSet([.. plainMaybe]).Subtract(renated).Boxes, .. maybe.Select(ConnectionNat.AsMirrored)]);
     }
 
     /// <summary>The parts as flows (<see cref="FlowMerge"/>), their sources named where they differ when <paramref name="sources"/> is given.</summary>

@@ -31,19 +31,26 @@ public static class ReplyFate
     /// addresses); over the others (TCP flags) a part is one-way, or opening-only, when its replies, or
     /// its later packets, die for any of them.
     /// </summary>
-    public static IEnumerable<(Box Box, string Kind, bool Possible)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null)
+    public static IEnumerable<(Box Box, string Kind, bool Possible)> Split(Box forward, IReadOnlyList<Box> acceptedReplies, LaterPackets later, IntervalSet? replyIn = null,
+        IReadOnlyList<Box>? maybeReplies = null)
     {
         var mirror = Mirror(forward, replyIn);
-        var dead = PacketSet.Of(mirror).Subtract([.. acceptedReplies.Where(b => b.Overlaps(mirror))]);
+        var missing = PacketSet.Of(mirror).Subtract([.. acceptedReplies.Where(b => b.Overlaps(mirror))]);
+        // A reply the engine cannot decide (a rule on the connection's direction, which ESTABLISHED
+        // packets do not show it) is not a dropped one: its connections are only possible.
+        var undecided = maybeReplies is null || missing.IsEmpty ? PacketSet.Empty
+            : new PacketSet([.. maybeReplies.Where(b => b.Overlaps(mirror)).SelectMany(b => missing.Intersect(b).Boxes)]);
+        var dead = undecided.IsEmpty ? missing : missing.Subtract([.. undecided.Boxes]);
         var oneWay = dead.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward))));
-        var answered = dead.IsEmpty ? PacketSet.Of(forward) : PacketSet.Of(forward).Subtract(oneWay);
+        var mayBeOneWay = undecided.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward)))).Subtract([.. oneWay.Boxes]);
+        var answered = dead.IsEmpty && mayBeOneWay.IsEmpty ? PacketSet.Of(forward) : PacketSet.Of(forward).Subtract([.. oneWay.Boxes]).Subtract([.. mayBeOneWay.Boxes]);
         var (openingOnly, unsure) = later.Dying(forward);
         var parts = openingOnly.IsEmpty && unsure.IsEmpty
             ? answered.Boxes.Select(b => (b, Connection, false))
             : answered.Subtract(openingOnly).Subtract(unsure).Boxes.Select(b => (b, Connection, false))
                 .Concat(answered.Intersect(unsure).Subtract(openingOnly).Boxes.Select(b => (b, Connection, true)))
                 .Concat(answered.Intersect(openingOnly).Boxes.Select(b => (b, OpeningOnly, false)));
-        return parts.Concat(oneWay.Boxes.Select(b => (b, OneWay, false)));
+        return parts.Concat(mayBeOneWay.Boxes.Select(b => (b, Connection, true))).Concat(oneWay.Boxes.Select(b => (b, OneWay, false)));
     }
 
     /// <summary>

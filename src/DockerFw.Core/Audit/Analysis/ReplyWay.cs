@@ -118,6 +118,6 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
         var network = Asymmetric && Network is not null ? Network : asked;
         // Switched inside the client's bridge without br_netfilter: no rule sees the reply.
         if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) == false) return [passes.Whole()];
-        return PairReach.AcceptedReplies(client, network, passes);
+        return PairReach.AcceptedReplies(client, network, passes).Accepted;
     }
 }

@@ -50,17 +50,18 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
     /// is only possible; the others (a source-NATed request is answered where it came in) on
     /// <paramref name="back"/>, the replies accepted the request's way.
     /// </summary>
-    public List<(Box Box, string Kind, bool Possible)> Parts(List<Piece> open, AuditedNetwork from, AuditedNetwork to, IReadOnlyList<Box> back, SymbolicPasses passes, AuditInputs inputs)
+    public List<(Box Box, string Kind, bool Possible)> Parts(List<Piece> open, AuditedNetwork from, AuditedNetwork to, IReadOnlyList<Box> back, SymbolicPasses passes, AuditInputs inputs,
+        IReadOnlyList<Box>? maybeBack = null)
     {
         // The requests' later packets take the request's way whoever answers (oracle F38): one walk for them all.
         var later = LaterPackets.Of(open, passes);
-        if (Asymmetric.IsEmpty) return PairReach.Parts(open, back, later);
+        if (Asymmetric.IsEmpty) return PairReach.Parts(open, back, later, maybeReplies: maybeBack);
         var theirs = Asymmetric.Aggregate(IntervalSet.Empty, (s, r) => s.Union(IntervalSet.Single(r.Address)));
-        var parts = PairReach.Parts(Cut(open, d => d.Subtract(theirs)), back, later);
+        var parts = PairReach.Parts(Cut(open, d => d.Subtract(theirs)), back, later, maybeReplies: maybeBack);
         foreach (var server in Asymmetric)
         {
             var mine = Cut(open, d => d.Intersect(IntervalSet.Single(server.Address)));
-            parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back, later));
+            parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back, later, maybeReplies: maybeBack));
             var own = server.Way.Accepted(to, from, passes, inputs);
             var kept = mine.Where(p => !SourceNated(p, inputs)).ToList();
             parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes, inputs.Host), server.Way.In(passes.Space))
