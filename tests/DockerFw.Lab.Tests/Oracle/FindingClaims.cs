@@ -42,7 +42,8 @@ public sealed class FindingClaims(JsonElement audit, IReadOnlyList<ProbeResult> 
                 if (n.GetProperty(six ? "icc_v6" : "icc") is not { ValueKind: JsonValueKind.Object } icc
                     || icc.GetProperty("declared") is not { ValueKind: JsonValueKind.True or JsonValueKind.False } declared) continue;
                 var probes = In(subnets[name], subnets[name]).Where(p => !Linked(p.Probe)).ToList();
-                if (probes.Count == 0) continue;
+                // An icc the audit calls unknown is its answer (icc/unknown counts it); no finding is owed on top.
+                if (probes.Count == 0 || icc.GetProperty("effective").ValueKind == JsonValueKind.Null) continue;
                 Checked++;
                 var reached = probes.Where(p => p.Reached).ToList();
                 if (!declared.GetBoolean() && reached.Count > 0 && !Has(six, x => x.Contains(name), "DFW301"))

@@ -151,6 +151,7 @@ public sealed class OracleCheckerTests
         Assert.Equal("finding/DFW302-missing", Assert.Single(new FindingClaims(Icc("false", ""), silent).Check()).Class);
         Assert.Empty(new FindingClaims(Icc("\"partial\"", Elsewhere), silent).Check());
         Assert.Equal("finding/DFW302-missing", Assert.Single(new FindingClaims(Icc("\"partial\"", There), silent).Check()).Class);
+        Assert.Empty(new FindingClaims(Icc("null", ""), silent).Check());
     }
 
     [Fact]
