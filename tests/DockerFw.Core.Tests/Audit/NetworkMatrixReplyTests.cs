@@ -97,6 +97,25 @@ public sealed class NetworkMatrixReplyTests
         Assert.Contains("c5 at 192.0.2.5 answers through bridge3 (its default route): replies enter the host on bridge3", byPriority.ReplyWay, StringComparison.Ordinal);
     }
     [Fact]
+    public void A_request_snated_to_an_address_off_the_asked_network_is_answered_by_the_servers_route_to_it()
+    {
+        // Oracle F57 (seed 5153): a network's host_ipv4 SNATs its requests to a host address; c5 answers
+        // that address by its default route (bridge3), where the replies are dropped, not the way the
+        // request came. Docker's MASQUERADE out of bridge1 takes bridge1's own address: answered on bridge1.
+        const string Drop = "\n-A DOCKER-USER -i bridge3 -o bridge2 -j DROP";
+        var snat = Unmasqueraded(Opened + Drop).Replace("-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE",
+            "-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE\n-A POSTROUTING -s 198.51.100.0/24 ! -o bridge2 -j SNAT --to-source 100.64.0.9");
+        var masqueraded = new DockerHost(User: Opened + Drop).ToString();
+
+        var bySnat = Pair(Report(snat, Loose, ThirdNetwork(1)), "bridge2", "bridge1");
+        var byMasquerade = Pair(Report(masqueraded, Loose, ThirdNetwork(1)), "bridge2", "bridge1");
+
+        Assert.Equal(ReachabilityVerdict.Partial, bySnat.Verdict);
+        Assert.Contains(bySnat.Flows, f => f is { Kind: "one-way", Destinations: "192.0.2.5", Possible: false });
+        Assert.Equal((ReachabilityVerdict.Allowed, null), (byMasquerade.Verdict, byMasquerade.ReplyWay));
+    }
+
+    [Fact]
     public void Replies_through_another_bridge_complete_a_connection_surely_only_where_that_bridges_own_rp_filter_is_not_strict()
     {
         // c5 answers bridge2's containers through bridge3, where the replies enter the host with c5's

@@ -15,7 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-5153-container-matrix-allowed-but-blocked"] = "docs/oracle-findings.md F57",
     };
 
     public static TheoryData<string> Names()

@@ -64,7 +64,7 @@ public static class ContainerReach
             : PairReach.Judge(pieces, open => replies.Parts(open, from.Network, to.Network, back, passes, inputs, maybeBack), IntervalSet.Single(to.Address), passes.Space, from.Network.Family,
                 IntervalSet.Single(from.Address));
         // Said only where a request that passes keeps its source: the others are answered the way they came.
-        var own = verdict == ReachabilityVerdict.Denied ? null : replies.Answering(pieces, inputs).FirstOrDefault();
+        var own = verdict == ReachabilityVerdict.Denied ? null : replies.Answering(pieces, to.Network, inputs).FirstOrDefault();
         return new ContainerReachabilityEntry(
             from.Container, from.Network.Name, from.Network.Format(from.Address),
             to.Container, to.Network.Name, to.Network.Format(to.Address),

@@ -36,7 +36,7 @@ public sealed record PairReach(
         var (verdict, flows) = Judge(pieces, open => replies.Parts(open, from, to, back, passes, inputs, maybeBack), passes.ContainerAddresses(to), passes.Space, from.Family,
             passes.ContainerAddresses(from));
         var open = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe);
-        var own = verdict == ReachabilityVerdict.Denied ? [] : replies.Answering(pieces, inputs)
+        var own = verdict == ReachabilityVerdict.Denied ? [] : replies.Answering(pieces, to, inputs)
             .Select(s => s.Words($"{s.Server} at {to.Format(s.Address)}", from, $"{from.Name}'s containers")).ToList();
         return new PairReach(from, to, verdict, flows, Deciding(open, inputs, "opens the way"))
         {

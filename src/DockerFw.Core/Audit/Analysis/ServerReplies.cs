@@ -61,11 +61,13 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
         foreach (var server in Asymmetric)
         {
             var mine = Cut(open, d => d.Intersect(IntervalSet.Single(server.Address)));
-            parts.AddRange(PairReach.Parts(mine.Where(p => SourceNated(p, inputs)), back, later, maybeReplies: maybeBack));
+            parts.AddRange(PairReach.Parts(mine.Where(p => NatAnswer(p, to, server, inputs) == Answer.RequestsWay), back, later, maybeReplies: maybeBack));
             var own = server.Way.Accepted(to, from, passes, inputs);
-            var kept = mine.Where(p => !SourceNated(p, inputs)).ToList();
+            var kept = mine.Where(p => NatAnswer(p, to, server, inputs) != Answer.RequestsWay).ToList();
+            // A request SNATed to an address the server routes by another way than to the client is answered there: not known which.
+            var unsure = kept.Where(p => NatAnswer(p, to, server, inputs) == Answer.Unsure).Select(p => p.Box).ToList();
             parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes, inputs.Host), server.Way.In(passes.Space))
-                .Select(x => server.Way.Sure || x.Kind != ReplyFate.Connection ? x : x with { Possible = true }));
+                .Select(x => unsure.Any(b => b.Overlaps(x.Box)) || (!server.Way.Sure && x.Kind == ReplyFate.Connection) ? x with { Possible = true } : x));
         }
 
         return parts;
@@ -84,21 +86,41 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
     };
 
     /// <summary>The servers to which some request that passes keeps its source: only their replies take their own way.</summary>
-    public IEnumerable<ServerReply> Answering(IEnumerable<Piece> pieces, AuditInputs inputs)
+    public IEnumerable<ServerReply> Answering(IEnumerable<Piece> pieces, AuditedNetwork asked, AuditInputs inputs) =>
+        Asymmetric.Where(s => pieces.Any(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && p.Box[Dimension.Dst].Contains(s.Address)
+            && NatAnswer(p, asked, s, inputs) != Answer.RequestsWay));
+
+    private enum Answer
     {
-        var kept = pieces.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && !SourceNated(p, inputs)).ToList();
-        return Asymmetric.Where(s => kept.Any(p => p.Box[Dimension.Dst].Contains(s.Address)));
+        /// <summary>The server answers the request's source by its own route (<see cref="ServerReply.Way"/>).</summary>
+        OwnWay,
+
+        /// <summary>The server answers the NAT address on the asked network: the reply comes back the request's way.</summary>
+        RequestsWay,
+
+        /// <summary>The server answers an SNAT address by a route other than its way to the client, or one not known.</summary>
+        Unsure,
     }
 
     /// <summary>
-    /// Whether the request is source-NATed on its way (Docker masquerades a network's traffic leaving
-    /// by another interface, so a request to another network arrives from that network's gateway):
-    /// the server then answers the NAT address, on the network the request came in by, and the reply
-    /// comes back the request's way, to be de-NATed. Only a request that keeps its source is answered
-    /// by the server's own route to it.
+    /// How a request's replies leave the server. A source-NATed request is answered at the NAT address:
+    /// Docker's MASQUERADE out of the asked network's bridge takes the bridge's own address, on the asked
+    /// network, so the reply comes back the request's way to be de-NATed; an SNAT to an address of the
+    /// asked subnet too. An SNAT to another address (a network's <c>host_ipv4</c>) is answered by the
+    /// server's route to that address (oracle F57), its way to the client when the two agree.
     /// </summary>
-    private static bool SourceNated(Piece piece, AuditInputs inputs) =>
-        piece.Region.Rules.Any(r => PortReach.SourceOf(inputs.Ruleset, r)?.Target is Model.Targets.MasqueradeTarget or Model.Targets.SnatTarget);
+    private static Answer NatAnswer(Piece piece, AuditedNetwork asked, ServerReply server, AuditInputs inputs)
+    {
+        var nat = piece.Region.Rules.Select(r => PortReach.SourceOf(inputs.Ruleset, r)?.Target)
+            .FirstOrDefault(t => t is Model.Targets.MasqueradeTarget or Model.Targets.SnatTarget);
+        if (nat is null) return Answer.OwnWay;
+        if (nat is not Model.Targets.SnatTarget { To: { First: { } first } to }) return Answer.RequestsWay;
+        var last = to.Last ?? first;
+        if (asked.Subnet is { } subnet && subnet.Contains(first) && subnet.Contains(last)) return Answer.RequestsWay;
+        var container = inputs.ContainerAt(server.Address);
+        var route = container is null ? null : ContainerRoutes.Leaving(container, first, inputs);
+        return first == last && route is { Outcome: RouteOutcome.Known } known && known.Network == server.Way.Network ? Answer.OwnWay : Answer.Unsure;
+    }
 
     private static List<Piece> Cut(IEnumerable<Piece> pieces, Func<IntervalSet, IntervalSet> dst) =>
         [.. pieces.Select(p => (Piece: p, Dst: dst(p.Box[Dimension.Dst]))).Where(x => !x.Dst.IsEmpty)
