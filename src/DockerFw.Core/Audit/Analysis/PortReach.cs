@@ -38,6 +38,8 @@ public sealed record PortReach(
         : Passed.SameAs(Judged) ? ReachabilityVerdict.Allowed
         : Passed.IsEmpty && PassedMaybe.IsEmpty ? ReachabilityVerdict.Denied
         : Passed.IsEmpty && PassedMaybe.SameAs(Judged) ? null
+        // Some surely pass and the rest only may (a recent list, a rate): nothing is known to be kept out (oracle F58).
+        : !PassedMaybe.IsEmpty && Passed.Union(PassedMaybe).SameAs(Judged) ? null
         : ReachabilityVerdict.Partial;
 
     /// <summary>Some new connection from outside reaches the container port (null: only may).</summary>
