@@ -41,8 +41,9 @@ public static class ReplyFate
         var undecided = maybeReplies is null || missing.IsEmpty ? PacketSet.Empty
             : new PacketSet([.. maybeReplies.Where(b => b.Overlaps(mirror)).SelectMany(b => missing.Intersect(b).Boxes)]);
         var dead = undecided.IsEmpty ? missing : missing.Subtract([.. undecided.Boxes]);
-        var oneWay = dead.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward))));
-        var mayBeOneWay = undecided.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward)))).Subtract([.. oneWay.Boxes]);
+        PacketSet Requests(PacketSet replies) => replies.Boxes.Aggregate(PacketSet.Empty, (s, d) => s.Union(PacketSet.Of(Answered(d, forward))));
+        var oneWay = Requests(dead);
+        var mayBeOneWay = Requests(undecided).Subtract([.. oneWay.Boxes]);
         var answered = dead.IsEmpty && mayBeOneWay.IsEmpty ? PacketSet.Of(forward) : PacketSet.Of(forward).Subtract([.. oneWay.Boxes]).Subtract([.. mayBeOneWay.Boxes]);
         var (openingOnly, unsure) = later.Dying(forward);
         var parts = openingOnly.IsEmpty && unsure.IsEmpty
