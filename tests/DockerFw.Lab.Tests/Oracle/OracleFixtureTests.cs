@@ -25,7 +25,7 @@ public sealed class OracleFixtureTests
         return data;
     }
 
-    private static string Root => Path.Combine(AppContext.BaseDirectory, "Oracle", "Fixtures");
+    internal static string Root => Path.Combine(AppContext.BaseDirectory, "Oracle", "Fixtures");
 
     [Theory]
     [MemberData(nameof(Names))]

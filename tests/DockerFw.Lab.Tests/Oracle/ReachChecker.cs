@@ -38,6 +38,7 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
             .Select(f => ("0.0.0.0", f.Port, Transport.Tcp, (System.Net.IPAddress?)f.To, f.ToPort)));
         // Native nft rules that source-NAT (firewalld's zone masquerade), as reach names them.
         var nftSourceNat = NftSourceNat(dumps.GetValueOrDefault("nft.json", ""));
+        var serverRoutes = new ServerRoutes(dumps.GetValueOrDefault("container-routes", ""));
         var endpoints = dumps.TryGetValue("docker-networks.json", out var networks) && dumps.TryGetValue("docker-containers.json", out var containers)
             ? new EndpointView(networks, containers) : null;
         // IPv4: between containers and to the host's addresses; IPv6: between containers (a port published
@@ -113,7 +114,13 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
                 // one it has none for is never answered, and the answer reach is asked about is never sent.
                 // reach answers the rules, not the server's routes: not compared (oracle F14).
                 if (!masqueraded && (p.ReplyRoute ?? endpoints?.RoutesBack(dnat.Ip ?? p.Destination, p.Source!)) == false) continue;
-                var replyBridge = masqueraded ? null : ReplyBridge(host, endpoints, p, dnat.Ip ?? p.Destination, from, to);
+                string? replyBridge;
+                if (!masqueraded) replyBridge = ReplyBridge(host, endpoints, p, dnat.Ip ?? p.Destination, from, to);
+                // A MASQUERADE (the out bridge's own address) is answered on that bridge; an SNAT to an address
+                // off the server's networks by the server's route to it (seed 5153), or never, with none.
+                else if (SnatAddress(f!.Value.Lines, rules) is not { } snat || !(endpoints?.Owner(dnat.Ip ?? p.Destination) is { } owner && serverRoutes.Knows(owner.Container))) replyBridge = null;
+                else if (serverRoutes.NextHop(owner.Container, snat) is not { } hop) continue;
+                else replyBridge = host.InterfaceFor(hop) is { } entry && entry != to ? entry : null;
                 if (replyBridge is not null) reply = Packets(r, from, to, dnat.Ip is null ? null : (dnat.Ip, dnat.ContainerPort), replyBridge).Reply;
                 // A host address not DNATed goes to the host (docker-proxy or a refusal): INPUT's, not FORWARD's.
                 // (A forward port has no docker-proxy behind it: firewalld's DNAT, in nft, is the only way.)
@@ -201,6 +208,12 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         if (exit != 0) throw new InvalidOperationException($"dockerfw reach --state {state} exited {exit}: {error}");
         return new ReachRegions(JsonDocument.Parse(output.ToString()).RootElement);
     }
+
+    /// <summary>The address of the first <c>-j SNAT --to-source</c> among the region's nat POSTROUTING rules; null for MASQUERADE (or an nft rule).</summary>
+    private static System.Net.IPAddress? SnatAddress(int[] lines, string[] rules) =>
+        lines.Where(l => l <= rules.Length && rules[l - 1].StartsWith("-A POSTROUTING", StringComparison.Ordinal))
+            .Select(l => rules[l - 1].Split(' ')).Select(w => Array.IndexOf(w, "--to-source") is var i and >= 0 && i + 1 < w.Length ? w[i + 1].Split('-', ':')[0] : null)
+            .Select(a => System.Net.IPAddress.TryParse(a, out var ip) ? ip : null).FirstOrDefault(a => a is not null);
 
     private static bool IsHost(Probe p) => p.Destination.ToString() is LabDaemon.UplinkAddress or OracleLab.SecondHostAddress;
 
