@@ -37,14 +37,14 @@ internal sealed class FleetCommand(HostLoader loader, StandardStreams streams, O
         // Notices once, on the first read; a host whose first walks do not cover its plan's legs is read again.
         var passes = new HashSet<string>();
         // Where each host's IPv4 rules were read, for SARIF's locations (the path only: no rule text is kept).
-        var dumps = new Dictionary<string, HostDump?>();
+        var dumps = new Dictionary<string, HostDumps>();
         // On a terminal the notices wait for the progress to end (it would be drawn over them).
         var notices = streams.ErrorIsTerminal ? new StringWriter { NewLine = "\n" } : streams.Error;
         FleetHost Load((string Name, string Path) b, int index, Action<string> show)
         {
             show($"{(passes.Contains(b.Name) ? "reading again" : "reading")} host {index + 1} of {bundles.Count}: {b.Name}");
             var host = hostLoader.Load(b.Name, b.Path, notices, passes.Add(b.Name));
-            dumps[b.Name] = host.Host.DumpOrigins.FirstOrDefault(d => !d.OtherBackend && d.Family == IpFamily.V4) is { } d ? HostDump.Of(d) : null;
+            dumps[b.Name] = HostDumps.Of(host.Host.DumpOrigins);
             return host;
         }
 

@@ -9,28 +9,22 @@ using DockerFw.Core.Host;
 
 namespace DockerFw.Cli.Fleet;
 
-/// <summary>Where a host's IPv4 rules were read (the origin without its text) and how many lines the file has.</summary>
-internal sealed record HostDump(DumpOrigin Origin, int Lines)
-{
-    public static HostDump Of(DumpOrigin origin) => new(origin with { Text = "" }, origin.Lines().Count);
-}
-
 /// <summary>
 /// <c>fleet --format sarif</c>: SARIF 2.1.0 with one run per host (docs/fleet.md). A finding is a result
 /// in the run of each host it concerns, located at the rules of that host that decided it, in that
-/// host's bundle (its iptables-save dump, the way <c>audit --bundle</c>'s SARIF points into it), else at
-/// the dump as a whole: code scanning shows no result without a location.
+/// host's bundle (its iptables-save dump, or the other back end's for a rule of its tables, the way
+/// <c>audit --bundle</c>'s SARIF points into them), else at the iptables-save dump as a whole: code
+/// scanning shows no result without a location.
 /// </summary>
 internal static class FleetSarif
 {
-    /// <param name="dumps">Each host's IPv4 rules file as its bundle was read (null: none).</param>
-    public static void Write(FleetReport report, IReadOnlyDictionary<string, HostDump?> dumps, string version, TextWriter output)
+    /// <param name="dumps">Each host's IPv4 rules files as its bundle was read.</param>
+    public static void Write(FleetReport report, IReadOnlyDictionary<string, HostDumps> dumps, string version, TextWriter output)
     {
         var rules = FleetCodes.All;
         var runs = report.Hosts.Select(host =>
         {
-            var hostDump = dumps.GetValueOrDefault(host.Name);
-            var dump = hostDump?.Origin;
+            var hostDumps = dumps.GetValueOrDefault(host.Name) ?? HostDumps.None;
             var run = new JsonObject
             {
                 ["tool"] = new JsonObject
@@ -38,10 +32,10 @@ internal static class FleetSarif
                     ["driver"] = new JsonObject { ["name"] = "dockerfw", ["version"] = version, ["rules"] = new JsonArray([.. rules.Select(AuditSarifFormatter.Rule)]) },
                 },
                 ["automationDetails"] = new JsonObject { ["id"] = $"dockerfw-fleet/{host.Name}/" },
-                ["results"] = new JsonArray([.. report.Findings.Where(f => f.Hosts.Contains(host.Name)).Select(f => Result(f, rules.IndexOf(f.Code), host.Name, hostDump))]),
+                ["results"] = new JsonArray([.. report.Findings.Where(f => f.Hosts.Contains(host.Name)).Select(f => Result(f, rules.IndexOf(f.Code), host.Name, hostDumps))]),
                 ["properties"] = new JsonObject { ["host"] = host.Name },
             };
-            if (dump?.Archive is { } archive)
+            if (hostDumps.Archive is { } archive)
                 run["originalUriBaseIds"] = new JsonObject { [Base(host.Name)] = new JsonObject { ["description"] = new JsonObject { ["text"] = $"the files of the capture bundle {archive}, unpacked (tar -xzf)" } } };
             return (JsonNode)run;
         });
@@ -50,13 +44,13 @@ internal static class FleetSarif
         output.Write('\n');
     }
 
-    private static JsonNode Result(FleetFinding finding, int ruleIndex, string host, HostDump? hostDump)
+    private static JsonNode Result(FleetFinding finding, int ruleIndex, string host, HostDumps dumps)
     {
-        var dump = hostDump?.Origin;
-        var rulesHere = finding.Evidence.Where(d => d.Host == host && d.At is { Line: > 0 } && !d.At.Table.StartsWith("ip", StringComparison.Ordinal)).ToList();
-        var locations = dump is null ? []
-            : rulesHere.Count > 0 ? rulesHere.Select(d => RuleLocation(dump, host, d.At!.Line, d)).ToList()
-            : [Whole(hostDump!, host)];
+        var rulesHere = finding.Evidence.Where(d => d.Host == host && d.At is { Line: > 0 })
+            .Select(d => (Decision: d, Dump: dumps.Holding(d.At!))).Where(r => r.Dump is not null).ToList();
+        var locations = rulesHere.Count > 0 ? rulesHere.Select(r => RuleLocation(r.Dump!.Origin, host, r.Decision.At!.Line, r.Decision)).ToList()
+            : dumps.Rules is { } whole ? [Whole(whole, host)]
+            : [];
         var result = new JsonObject
         {
             ["ruleId"] = finding.Code.Code,

@@ -15,13 +15,13 @@ public sealed record Evidence(string Table, string Chain, int Rule, int Line, st
     /// Whether the rule is in the other iptables back end's dump, which names its tables by its tool
     /// (<c>iptables-legacy filter</c>: <see cref="Model.Table.QualifiedName"/>).
     /// </summary>
-    public bool OtherBackend => Table.StartsWith("iptables-", StringComparison.Ordinal) || Table.StartsWith("ip6tables-", StringComparison.Ordinal);
+    public bool OtherBackend => Model.Table.NamesOtherBackend(Table);
 
     /// <summary>
     /// Whether the rule is in a native nft table (<c>inet guard</c>, <c>ip docker-bridges</c>: family and
     /// name), whose line is in the nft listing, not in an iptables dump.
     /// </summary>
-    public bool Native => Route is null && !OtherBackend && Table.Contains(' ', StringComparison.Ordinal);
+    public bool Native => Route is null && Model.Table.NamesNative(Table);
 
     /// <summary>The route this evidence is, when routing decided and no rule did; null for a rule (and a chain's policy).</summary>
     public RouteEvidence? Route { get; init; }

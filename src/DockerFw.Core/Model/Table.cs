@@ -49,6 +49,14 @@ public sealed record Table(string Name, ImmutableArray<Chain> Chains, SourceSpan
         ? $"{(Family == "ip6" ? "ip6tables" : "iptables")}-{(backend == Backend.Nft ? "nft" : "legacy")} {Name}"
         : IsNative ? $"{Family} {Name}" : Name;
 
+    /// <summary>Whether a <see cref="QualifiedName"/> names a table of the other back end (<c>iptables-legacy filter</c>): its rules are in that back end's dump.</summary>
+    public static bool NamesOtherBackend(string qualifiedName) =>
+        qualifiedName.StartsWith("iptables-", StringComparison.Ordinal) || qualifiedName.StartsWith("ip6tables-", StringComparison.Ordinal);
+
+    /// <summary>Whether a <see cref="QualifiedName"/> names a native nft table (<c>inet guard</c>): its rules are in the nft listing, in no iptables dump.</summary>
+    public static bool NamesNative(string qualifiedName) =>
+        !NamesOtherBackend(qualifiedName) && qualifiedName.Contains(' ', StringComparison.Ordinal);
+
     // A linear search: the model stays a plain value (a cached index would survive `with`), and
     // the semantics engine compiles its own indexed form.
     public Chain? this[string chain] => Chains.FirstOrDefault(c => c.Name == chain);
