@@ -13,12 +13,15 @@ internal sealed record Flow(Box Box, FlowView View, Trail<ResponsibleRule>? Trai
     /// </summary>
     public bool Owned { get; init; }
 
+    /// <summary>What the question tells of the packets' connection (null: nothing, as for a packet of unknown origin).</summary>
+    public ToldConnection? Told { get; init; }
+
     public Flow Matched(CompiledRule rule, Box box, bool doubtful, bool trackRules) =>
         Owned ? (ReferenceEquals(box, Box) ? this : this with { Box = box })
-        : new(box, View, trackRules ? new(rule.Ref, Trail) : null, doubtful ? new(new Assumption(rule.Ref, true), Doubts) : Doubts);
+        : new(box, View, trackRules ? new(rule.Ref, Trail) : null, doubtful ? new(new Assumption(rule.Ref, true), Doubts) : Doubts) { Told = Told };
 
     public Flow Unmatched(CompiledRule rule, Box box, bool doubtful) =>
-        doubtful && !Owned ? new(box, View, Trail, new(new Assumption(rule.Ref, false), Doubts)) : ReferenceEquals(box, Box) ? this : this with { Box = box };
+        doubtful && !Owned ? new(box, View, Trail, new(new Assumption(rule.Ref, false), Doubts)) { Told = Told } : ReferenceEquals(box, Box) ? this : this with { Box = box };
 }
 
 /// <summary>A flow at the end of its way.</summary>

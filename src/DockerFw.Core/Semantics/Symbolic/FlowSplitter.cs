@@ -1,7 +1,7 @@
 namespace DockerFw.Core.Semantics.Symbolic;
 
 /// <summary>Cuts a flow into the part a rule matches and the part it does not.</summary>
-internal static class FlowSplitter
+internal static partial class FlowSplitter
 {
     [ThreadStatic] private static List<Box>? RestScratch;
     [ThreadStatic] private static List<Box>? InsideScratch;
@@ -24,6 +24,12 @@ internal static class FlowSplitter
 
         if (rule.Doubtful is { } doubtful && rule.Doubt is not null)
         {
+            if (flow.Told is { } told && rule.OriginalTuple is { } tuple)
+            {
+                SplitTold(flow, rule, tuple.Decide(told, doubtful), doubtful, matched, unmatched, trackRules, hidden, noInterface);
+                return;
+            }
+
             SplitByDoubtful(flow, rule, doubtful, matched, unmatched, trackRules, hidden, noInterface);
             return;
         }

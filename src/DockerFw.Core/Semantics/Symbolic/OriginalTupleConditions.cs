@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
@@ -17,7 +18,9 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// (<c>NEW,DNAT</c>) is taken as it arrived too.</item>
 /// <item>ESTABLISHED or RELATED: the direction and the connection's tuple are not in the packet, and the
 /// walk does not follow a connection's binding to its later packets: the rule may match there
-/// (<see cref="Doubt"/>), as a NEW ICMP packet may match a port test (its tuple's "ports" are its id and type).</item>
+/// (<see cref="Doubt"/>), as a NEW ICMP packet may match a port test (its tuple's "ports" are its id and type),
+/// unless the question tells the walk what it knows of the connection (<see cref="ToldConnection"/>):
+/// then its ESTABLISHED packets are decided by <see cref="Decide"/>.</item>
 /// </list>
 /// </summary>
 internal sealed record OriginalTupleConditions(
@@ -28,7 +31,8 @@ internal sealed record OriginalTupleConditions(
     // A tracked packet keeps the state it arrived with (NAT on the way adds only its bits): by the state
     // the rule sees, it arrived NEW, or ESTABLISHED or RELATED.
     private static readonly IntervalSet Opening = Base(ConntrackStates.New);
-    private static readonly IntervalSet Later = Base(ConntrackStates.Established).Union(Base(ConntrackStates.Related));
+    private static readonly IntervalSet Established = Base(ConntrackStates.Established);
+    private static readonly IntervalSet Later = Established.Union(Base(ConntrackStates.Related));
 
     /// <summary>Whether the option is one of these with a value this reads (the rest stay the compiler's doubt).</summary>
     public static bool Reads(ModuleOptionMatch option, PacketSpace space) =>
@@ -63,7 +67,58 @@ internal sealed record OriginalTupleConditions(
 
         if (first is null) return null;
         var doubt = $"-m conntrack {first} tests the connection's original tuple and direction, which a packet that did not open its connection here does not carry (decided for packets that arrive NEW: the packet as it arrived, before NAT)";
-        return new([.. arrival], original, reply, withoutConnection, doubt);
+        return new([.. arrival], original, reply, withoutConnection, doubt) { Icmp = IntervalSet.Single((UInt128)space.IcmpProtocol) };
+    }
+
+    /// <summary>The space's ICMP protocol: a tuple's "ports" are its id and type there, never the packet's port dimensions.</summary>
+    private IntervalSet Icmp { get; init; } = IntervalSet.Empty;
+
+    // Decide's answers, per connection told, for the one rule these conditions are of.
+    private readonly ConcurrentDictionary<ToldConnection, (RuleShape[] Sure, RuleShape[] Unsure)> _decided = new();
+
+    /// <summary>
+    /// The rule's part left open by <see cref="Split"/> (<paramref name="open"/>), for packets of a connection
+    /// the question tells: where the rule surely matches, and where it still may. Its ESTABLISHED packets
+    /// travel in the told direction (<c>--ctdir</c> decided), and each <c>--ctorig*</c> condition becomes one
+    /// on the field that carries the original tuple's (as the packet arrived), or holds or fails for every
+    /// value the question knows that field among; a field known only partly inside stays open. RELATED
+    /// packets (an ICMP error, a helper's child connection: their direction is not the question's) and an
+    /// ICMP tuple's "ports" stay open.
+    /// </summary>
+    public (RuleShape[] Sure, RuleShape[] Unsure) Decide(ToldConnection told, RuleShape[] open) =>
+        _decided.GetOrAdd(told, t => DecideNow(t, open));
+
+    private (RuleShape[] Sure, RuleShape[] Unsure) DecideNow(ToldConnection told, RuleShape[] open)
+    {
+        var (sure, unsure) = (new List<RuleShape>(), new List<RuleShape>());
+        var ports = Arrival.Any(a => a.Dimension is Dimension.Sport or Dimension.Dport);
+        var (carried, never, undecided) = (new List<(Dimension, IntervalSet)>(), false, false);
+        foreach (var (d, set) in Arrival)
+        {
+            var field = told.Field(d);
+            if (field.Carrier is { } carrier) carried.Add((carrier, set));
+            else if (field.Values is not { } values || values.Overlaps(set) && !values.IsSubsetOf(set)) undecided = true;
+            else never |= !values.Overlaps(set);
+        }
+
+        never |= told.Reply ? !Reply : !Original;
+        foreach (var shape in open)
+        {
+            var established = shape.With(Dimension.State, Established);
+            unsure.AddRange(Live([shape.With(Dimension.State, Established.Complement(127))]));
+            if (never) continue;
+            if (undecided)
+            {
+                unsure.AddRange(Live([established]));
+                continue;
+            }
+
+            if (ports) unsure.AddRange(Live([established.With(Dimension.Proto, Icmp)]));
+            var decided = ports ? established.With(Dimension.Proto, Icmp.Complement(255)) : established;
+            sure.AddRange(Live([decided with { Arrival = [.. decided.Arrival, .. carried] }]));
+        }
+
+        return ([.. sure], [.. unsure]);
     }
 
     /// <summary>

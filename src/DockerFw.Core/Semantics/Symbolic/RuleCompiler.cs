@@ -241,7 +241,9 @@ internal static class RuleCompiler
             Doubt(status.Doubt);
         }
 
-        return new CompiledRule(reference, rule, shapes, doubt, action) { NatStatus = natStatus, Doubtful = doubtful };
+        // The original tuple's doubt alone, in the doubtful part: a walk told the connection decides it there.
+        var toldDecides = tuple is not null && doubtful is not null && natStatus is null && ReferenceEquals(doubt, tuple.Doubt);
+        return new CompiledRule(reference, rule, shapes, doubt, action) { NatStatus = natStatus, Doubtful = doubtful, OriginalTuple = toldDecides ? tuple : null };
     }
 
     /// <summary>

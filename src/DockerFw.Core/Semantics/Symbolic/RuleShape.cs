@@ -59,6 +59,12 @@ internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[
     /// </summary>
     public RuleShape[]? Doubtful { get; init; }
 
+    /// <summary>
+    /// The rule's <c>--ctdir</c>/<c>--ctorig*</c> conditions when they are its only doubt, left open in
+    /// <see cref="Doubtful"/>: a walk told its packets' connection (<see cref="ToldConnection"/>) decides them there.
+    /// </summary>
+    public OriginalTupleConditions? OriginalTuple { get; init; }
+
     private readonly bool _testsIn = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.In));
     private readonly bool _testsOut = Shapes.Any(s => s.Constraints.Any(c => c.Dimension == Dimension.Out));
 }

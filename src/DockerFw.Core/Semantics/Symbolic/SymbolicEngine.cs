@@ -6,10 +6,15 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// </summary>
 public static class SymbolicEngine
 {
-    public static ReachResult Reach(SymbolicRuleset rules, PacketPath path, PacketSet query)
+    /// <param name="told">
+    /// What the question knows of its packets' connection (their direction, their original tuple:
+    /// <see cref="ToldConnection"/>); null for packets of unknown origin, whose <c>--ctdir</c> and
+    /// <c>--ctorig*</c> stay in doubt where they are not NEW.
+    /// </param>
+    public static ReachResult Reach(SymbolicRuleset rules, PacketPath path, PacketSet query, ToldConnection? told = null)
     {
         var walk = new SymbolicWalk(rules);
-        walk.Run(path, query.Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)));
+        walk.Run(path, query.Boxes.Select(b => new Flow(b, FlowView.Identity, null, null) { Told = told }));
         return new ReachResult(rules.Space, path, query, RegionBuilder.Build(walk.Finals), rules.Doubts);
     }
 
@@ -17,10 +22,14 @@ public static class SymbolicEngine
     /// Forwarded packets as routing leaves them, destination NAT already applied (their state says
     /// so): FORWARD and POSTROUTING only. What a filter does to the packets a DNAT makes.
     /// </summary>
-    public static ReachResult ReachAfterRouting(SymbolicRuleset rules, PacketSet query)
+    /// <param name="told">
+    /// What the question knows of its packets' connection (<see cref="ToldConnection"/>): their original
+    /// tuple's destination is not what a DNATed packet carries, so it says where it is known.
+    /// </param>
+    public static ReachResult ReachAfterRouting(SymbolicRuleset rules, PacketSet query, ToldConnection? told = null)
     {
         var walk = new SymbolicWalk(rules);
-        walk.Run(PacketPath.Forward, query.Boxes.Select(b => new Flow(b, FlowView.Identity, null, null)), afterRouting: true);
+        walk.Run(PacketPath.Forward, query.Boxes.Select(b => new Flow(b, FlowView.Identity, null, null) { Told = told }), afterRouting: true);
         return new ReachResult(rules.Space, PacketPath.Forward, query, RegionBuilder.Build(walk.Finals), rules.Doubts);
     }
 

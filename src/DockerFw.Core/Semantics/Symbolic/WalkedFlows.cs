@@ -23,7 +23,7 @@ public sealed class WalkedFlows
         Plain = finals.All(f => f.Flow.Doubts is null && !f.Flow.Owned && (f.Flow.Trail?.Count ?? 0) <= RegionBuilder.MaxRules);
     }
 
-    /// <summary>The same walk as <see cref="SymbolicEngine.Reach(SymbolicRuleset, PacketPath, PacketSet)"/>.</summary>
+    /// <summary>The same walk as <see cref="SymbolicEngine.Reach(SymbolicRuleset, PacketPath, PacketSet, ToldConnection?)"/>.</summary>
     public static WalkedFlows Reach(SymbolicRuleset rules, PacketPath path, PacketSet query)
     {
         var walk = new SymbolicWalk(rules);
@@ -38,7 +38,7 @@ public sealed class WalkedFlows
     /// </summary>
     public bool Plain { get; }
 
-    /// <summary>The regions, as <see cref="SymbolicEngine.Reach(SymbolicRuleset, PacketPath, PacketSet)"/> gives them.</summary>
+    /// <summary>The regions, as <see cref="SymbolicEngine.Reach(SymbolicRuleset, PacketPath, PacketSet, ToldConnection?)"/> gives them.</summary>
     public ImmutableArray<ReachRegion> Regions => _regions ??= RegionBuilder.Build(_finals);
 
     /// <summary>
