@@ -72,8 +72,8 @@ public static class ProbePlan
                     }
         }
 
-        // firewalld's forward ports (IPv4: toaddr is a container's IPv4 address) from outside.
-        foreach (var t in s.Spec.Tampers.Where(t => t.Kind == TamperKinds.FirewalldForwardPort && t.Port > 0))
+        // firewalld's forward ports (IPv4: toaddr is a container's IPv4 address) and an admin's own (AdminForwardPorts) from outside.
+        foreach (var t in s.Spec.Tampers.Where(t => (t.Kind == TamperKinds.FirewalldForwardPort || NatTamperKinds.Forwards.Contains(t.Kind)) && t.Port > 0))
             foreach (var address in hostAddresses.Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork))
                 if (!probes.Any(p => p.From == "outside" && p.Destination.Equals(address) && p.Transport == Transport.Tcp && p.Port == t.Port))
                     probes.Add(new Probe("outside", s.Lab.OutsidePath, NetnsSockets.SourceFor(s.Lab.OutsidePath, address), address, Transport.Tcp, t.Port, true));

@@ -32,7 +32,8 @@ public static class ScenarioGenerator
         var stateful = ipsets.WithTampers([.. ipsets.Tampers, .. TamperCatalogue.DrawStateful(new Random(Mixed(seed, 71)), ipsets)]);
         var uplink = stateful.WithTampers([.. stateful.Tampers, .. TamperCatalogue.DrawUplink(new Random(Mixed(seed, 73)), stateful)]);
         var prerouting = uplink.WithTampers([.. uplink.Tampers, .. TamperCatalogue.DrawPrerouting(new Random(Mixed(seed, 79)), uplink)]);
-        return prerouting.WithTampers([.. prerouting.Tampers, .. TamperCatalogue.DrawMatches(new Random(Mixed(seed, 83)), prerouting)]);
+        var matches = prerouting.WithTampers([.. prerouting.Tampers, .. TamperCatalogue.DrawMatches(new Random(Mixed(seed, 83)), prerouting)]);
+        return matches.WithTampers([.. matches.Tampers, .. TamperCatalogue.DrawNat(new Random(Mixed(seed, 89)), matches)]);
     }
 
     // The earlier streams' seeds are seed * prime + k, and System.Random's first draws for nearby seeds

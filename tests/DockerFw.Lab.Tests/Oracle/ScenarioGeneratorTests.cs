@@ -97,7 +97,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withIpsets.Count, 70, 130);
         Assert.All(withIpsets, s =>
         {
-            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
+            Assert.True(s.Tampers.Where(t => !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t) && !IsNat(t)).SkipWhile(t => !IsIpset(t)).All(IsIpset) && s.Tampers.Count(IsIpset) == 1, s.Describe());
             var drop = s.Tampers.Single(IsIpset);
             if (drop.Kind == TamperKinds.IpsetDropToNetwork)
                 Assert.True(drop.Network != drop.Other && s.Networks.Any(n => n.Name == drop.Other), s.Describe());
@@ -116,7 +116,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withState.Count, 70, 130);
         Assert.All(withState, s =>
         {
-            var beforeUplink = s.Tampers.Where(t => !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t)).ToList();
+            var beforeUplink = s.Tampers.Where(t => !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t) && !IsNat(t)).ToList();
             Assert.True(IsStateful(beforeUplink[^1]) && s.Tampers.Count(IsStateful) == 1, s.Describe());
             var t = beforeUplink[^1];
             if (t.Kind == TamperKinds.UserDropEstablishedOut)
@@ -137,7 +137,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withUplink.Count, 60, 130);
         Assert.All(withUplink, s =>
         {
-            var beforePrerouting = s.Tampers.Where(t => !IsPrerouting(t) && !IsMatch(t)).ToList();
+            var beforePrerouting = s.Tampers.Where(t => !IsPrerouting(t) && !IsMatch(t) && !IsNat(t)).ToList();
             Assert.True(IsUplink(beforePrerouting[^1]) && s.Tampers.Count(IsUplink) == 1, s.Describe());
             var t = beforePrerouting[^1];
             var published = s.Containers.SelectMany(c => c.Published.Select(p => (c.Name, p))).ToList();
@@ -168,7 +168,7 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withPrerouting.Count, 60, 130);
         Assert.All(withPrerouting, s =>
         {
-            var beforeMatches = s.Tampers.Where(t => !IsMatch(t)).ToList();
+            var beforeMatches = s.Tampers.Where(t => !IsMatch(t) && !IsNat(t)).ToList();
             Assert.True(IsPrerouting(beforeMatches[^1]) && s.Tampers.Count(IsPrerouting) == 1, s.Describe());
             if (beforeMatches[^1] is { Kind: TamperKinds.RawDropToContainer } t)
                 Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints);
@@ -186,8 +186,9 @@ public sealed class ScenarioGeneratorTests
         Assert.InRange(withMatch.Count, 60, 130);
         Assert.All(withMatch, s =>
         {
-            Assert.True(IsMatch(s.Tampers[^1]) && s.Tampers.Count(IsMatch) == 1, s.Describe());
-            var t = s.Tampers[^1];
+            var beforeNat = s.Tampers.Where(t => !IsNat(t)).ToList();
+            Assert.True(IsMatch(beforeNat[^1]) && s.Tampers.Count(IsMatch) == 1, s.Describe());
+            var t = beforeNat[^1];
             var networks = s.Networks.Select(n => n.Name).Append("bridge").ToList();
             switch (t.Kind)
             {
@@ -209,6 +210,49 @@ public sealed class ScenarioGeneratorTests
         foreach (var kind in Matches)
             Assert.Contains(withMatch, s => s.Tampers.Any(t => t.Kind == kind));
     }
+
+    [Fact]
+    public void One_host_in_four_gets_an_admins_nat_edit_last_and_on_what_the_host_has()
+    {
+        var scenarios = Enumerable.Range(3000, 400).Select(ScenarioGenerator.Generate).ToList();
+        var withNat = scenarios.Where(s => s.Tampers.Any(IsNat)).ToList();
+
+        Assert.InRange(withNat.Count, 60, 130);
+        Assert.All(withNat, s =>
+        {
+            Assert.True(IsNat(s.Tampers[^1]) && s.Tampers.Count(IsNat) == 1, s.Describe());
+            var t = s.Tampers[^1];
+            var published = s.Containers.Where(c => c.OwnBridgeEndpoints).SelectMany(c => c.Published).ToList();
+            switch (t.Kind)
+            {
+                case NatTamperKinds.ForwardPort or NatTamperKinds.ForwardPortAccepted or NatTamperKinds.NftDnatPort:
+                    // A new host port, to a port the container serves.
+                    Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints && c.TcpPorts.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).Contains(t.Other));
+                    Assert.DoesNotContain(s.Containers.SelectMany(c => c.Published), p => p.HostPort == t.Port);
+                    break;
+                case NatTamperKinds.RedirectToPublished:
+                    Assert.Contains(published, p => p.Transport == Transport.Tcp && p.HostPort.ToString(System.Globalization.CultureInfo.InvariantCulture) == t.Other);
+                    Assert.DoesNotContain(s.Containers.SelectMany(c => c.Published), p => p.HostPort == t.Port);
+                    break;
+                case NatTamperKinds.RedirectPublishedAway:
+                    Assert.Contains(published, p => p.Transport == Transport.Tcp && p.HostPort == t.Port);
+                    break;
+                case NatTamperKinds.ReturnHostPort or NatTamperKinds.NotrackPublishedPort:
+                    Assert.Contains(published, p => p.HostPort == t.Port && Proto(p) == t.Other);
+                    break;
+                case NatTamperKinds.SnatBeforeMasquerade or NatTamperKinds.ReturnBeforeMasquerade or NatTamperKinds.NftSnat:
+                    Assert.Contains(s.Networks, n => n.Name == t.Network && n.Masquerade && !n.Internal);
+                    break;
+                case NatTamperKinds.NotrackContainer:
+                    Assert.Contains(s.Containers, c => c.Name == t.Container && c.OwnBridgeEndpoints);
+                    break;
+            }
+        });
+        foreach (var kind in NatTamperKinds.All)
+            Assert.Contains(withNat, s => s.Tampers.Any(t => t.Kind == kind));
+    }
+
+    private static bool IsNat(Tamper t) => NatTamperKinds.All.Contains(t.Kind);
 
     private static readonly string[] Matches =
         [TamperKinds.CtOrigDstPortDrop, TamperKinds.UplinkDropNotCtOrigDst, TamperKinds.MarkDropBetween, TamperKinds.ConnmarkDropFromUplink,
@@ -238,7 +282,7 @@ public sealed class ScenarioGeneratorTests
 
     private static bool IsStateful(Tamper t) => Stateful.Contains(t.Kind);
 
-    // The edits drawn before the eighth stream's ipset drop, the ninth's conntrack-state edit, the tenth's uplink rule and the
-    // eleventh's rule before DNAT and the twelfth's admin match, which come last.
-    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t))];
+    // The edits drawn before the eighth stream's ipset drop, the ninth's conntrack-state edit, the tenth's uplink rule, the
+    // eleventh's rule before DNAT, the twelfth's admin match and the thirteenth's NAT edit, which come last.
+    private static List<Tamper> BeforeIpsets(ScenarioSpec s) => [.. s.Tampers.Where(t => !IsIpset(t) && !IsStateful(t) && !IsUplink(t) && !IsPrerouting(t) && !IsMatch(t) && !IsNat(t))];
 }

@@ -172,7 +172,7 @@ public static partial class TamperApplier
                 if (lab.Firewalld is { } firewalld) FirewalldEdits.Apply(s, firewalld, t);
                 break;
             default:
-                if (!ApplyMatch(s, t)) throw new InvalidOperationException($"unknown tamper {t.Kind}");
+                if (!ApplyMatch(s, t) && !ApplyNat(s, t)) throw new InvalidOperationException($"unknown tamper {t.Kind}");
                 break;
         }
     }

@@ -206,5 +206,50 @@ public static class TamperCatalogue
         return t is null ? [] : [t];
     }
 
+    /// <summary>
+    /// An admin's NAT edits, from a thirteenth stream (each earlier seed keeps its host, with this on top):
+    /// in one scenario in four, one rule beside Docker's in nat, raw or an nft table of nat chains. A
+    /// hand-written port forward (a new host port DNATed to a container's served port, appended to nat
+    /// PREROUTING after Docker's jump), with or without the DOCKER-USER accept an admin adds for it; a
+    /// REDIRECT of a new host port to a published one (docker-proxy's, where it runs) or of a published
+    /// one, first, to a local port nothing serves; an SNAT to the second host address before Docker's
+    /// MASQUERADE, or a RETURN that skips it; a RETURN first in nat PREROUTING (no published port is
+    /// DNATed) or for one published port; raw's <c>CT --notrack</c> of a published port or of what a
+    /// container sends (untracked packets are never NATed, and neither NEW nor ESTABLISHED); an nft
+    /// <c>table ip adminnat</c> DNATing a new host port at priority -110 or SNATing a network at
+    /// <c>srcnat - 10</c>. The new host ports (40000-40999) are above what Docker's draws use.
+    /// </summary>
+    public static IReadOnlyList<Tamper> DrawNat(Random random, ScenarioSpec scenario)
+    {
+        if (random.Next(4) != 0) return [];
+        var served = scenario.Containers.Where(c => c.OwnBridgeEndpoints && c.TcpPorts.Count > 0).ToList();
+        var c = served.Count == 0 ? null : served[random.Next(served.Count)];
+        var port = c is null ? 0 : c.TcpPorts[random.Next(c.TcpPorts.Count)];
+        var published = scenario.Containers.Where(x => x.OwnBridgeEndpoints).SelectMany(x => x.Published).ToList();
+        var publish = published.Count == 0 ? null : published[random.Next(published.Count)];
+        var tcp = published.Where(p => p.Transport == Transport.Tcp).ToList();
+        var tcpPublish = tcp.Count == 0 ? null : tcp[random.Next(tcp.Count)];
+        var masquerading = scenario.Networks.Where(n => n.Masquerade && !n.Internal).Select(n => n.Name).ToList();
+        var network = masquerading.Count == 0 ? null : masquerading[random.Next(masquerading.Count)];
+        var hostPort = random.Next(40000, 41000);
+        string Text(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Tamper? t = random.Next(NatTamperKinds.All.Count) switch
+        {
+            0 => c is null ? null : new Tamper(NatTamperKinds.ForwardPort, Other: Text(port), Container: c.Name, Port: hostPort),
+            1 => c is null ? null : new Tamper(NatTamperKinds.ForwardPortAccepted, Other: Text(port), Container: c.Name, Port: hostPort),
+            2 => tcpPublish is null ? null : new Tamper(NatTamperKinds.RedirectToPublished, Other: Text(tcpPublish.HostPort), Port: hostPort),
+            3 => tcpPublish is null ? null : new Tamper(NatTamperKinds.RedirectPublishedAway, Port: tcpPublish.HostPort),
+            4 => network is null ? null : new Tamper(NatTamperKinds.SnatBeforeMasquerade, network),
+            5 => network is null ? null : new Tamper(NatTamperKinds.ReturnBeforeMasquerade, network),
+            6 => new Tamper(NatTamperKinds.ReturnBeforeDocker),
+            7 => publish is null ? null : new Tamper(NatTamperKinds.ReturnHostPort, Other: Proto(publish), Port: publish.HostPort),
+            8 => publish is null ? null : new Tamper(NatTamperKinds.NotrackPublishedPort, Other: Proto(publish), Port: publish.HostPort),
+            9 => c is null ? null : new Tamper(NatTamperKinds.NotrackContainer, Container: c.Name),
+            10 => c is null ? null : new Tamper(NatTamperKinds.NftDnatPort, Other: Text(port), Container: c.Name, Port: hostPort),
+            _ => network is null ? null : new Tamper(NatTamperKinds.NftSnat, network),
+        };
+        return t is null ? [] : [t];
+    }
+
     private static string Proto(Publish p) => p.Transport == Transport.Udp ? "udp" : "tcp";
 }
