@@ -1,3 +1,4 @@
+using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Fleet;
@@ -27,6 +28,12 @@ public sealed record CellSpec(
     IntervalSet Destinations,
     UnderlayWay Way)
 {
+    /// <summary>The sender's network's addresses as a remedy names them (<see cref="FleetNetwork.Block"/>), where <see cref="Sources"/> may be its containers alone.</summary>
+    public required AddressMask SourceBlock { get; init; }
+
+    /// <summary>The receiver's network's addresses as a remedy names them (<see cref="FleetNetwork.Block"/>).</summary>
+    public required AddressMask DestinationBlock { get; init; }
+
     private UnderlayWay? _replyWay;
     private (UnderlayWay? Way, bool Found) _masqueradedReplyWay;
 

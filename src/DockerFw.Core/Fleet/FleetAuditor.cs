@@ -80,7 +80,7 @@ public static class FleetAuditor
                     {
                         var last = Last();
                         var (inDev, outDev) = Devices(spec, last.Stage!.Value, Part().Nat is not null);
-                        return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j ACCEPT";
+                        return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {spec.SourceBlock} -d {spec.DestinationBlock} -j ACCEPT";
                     }, () => [Last()]);
                     break;
                 case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReply or LegStage.SenderReply or LegStage.SenderLater or LegStage.ReceiverLater:
@@ -95,7 +95,7 @@ public static class FleetAuditor
                         if (last.Stage == LegStage.SenderLater && ReplySight.Sender(spec.Sender, way, Back(spec, Part().Nat is not null)) is var replied && replied != true)
                             return $"{spec.From} -> {spec.To}: {last.Host} lets the connections of {Part().PacketsText} open but drops their later packets, so no connection is made (decided by {last.Rule}): "
                                 + $"{ReplySight.SenderWhy(spec.Sender, spec.Receiver, Back(spec, Part().Nat is not null)!, replied)}; let {last.Host}'s conntrack see the replies "
-                                + $"(sysctl net.bridge.bridge-nf-call-iptables=1 on {last.Host}), or route {spec.Receiver.Name}'s replies to {Range(spec.Sources)} back through {last.Host} as the requests came";
+                                + $"(sysctl net.bridge.bridge-nf-call-iptables=1 on {last.Host}), or route {spec.Receiver.Name}'s replies to {spec.SourceBlock} back through {last.Host} as the requests came";
                         return $"{spec.From} -> {spec.To}: {last.Host} {what}, so no connection is made (decided by {last.Rule}); let {them} through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
                     }, () => [Last()]);
                     break;
@@ -105,7 +105,7 @@ public static class FleetAuditor
                     break;
                 case CellOutcome.Reachable when shape.Nat:
                     yield return new CellFinding(FleetCodes.CrossHostMasqueraded, hosts,
-                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {Part().PacketsText} on the way out ({Part().Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {Range(spec.Sources)} -d {Range(spec.Destinations)} -j RETURN{Unmasqueraded(spec)}");
+                        () => $"{spec.From} -> {spec.To}: {spec.Sender.Name} masquerades {Part().PacketsText} on the way out ({Part().Nat}): {spec.Receiver.Name} sees {(way.MasqueradeSource is { } m ? IpAddressValue.Format(m, IpFamily.V4) : "the host")}, not the container, so its rules and logs cannot tell containers apart; except the peer's subnet before Docker's MASQUERADE, e.g. iptables -t nat -I POSTROUTING -s {spec.SourceBlock} -d {spec.DestinationBlock} -j RETURN{Unmasqueraded(spec)}");
                     break;
                 case CellOutcome.Blocked when shape is { Decided: true, LastStage: null } && way.Reaches:
                     yield return new CellFinding(FleetCodes.NoRouteToPeer, hosts,
@@ -145,9 +145,9 @@ public static class FleetAuditor
     {
         var back = spec.ReplyWay;
         if (back.Kind is WayKind.NoRoute or WayKind.OwnBridge)
-            return $"; but the replies to the containers' own addresses would not come back ({back.Reason}): route {spec.Receiver.Name}'s replies to {Range(spec.Sources)} to {spec.Sender.Name} first";
+            return $"; but the replies to the containers' own addresses would not come back ({back.Reason}): route {spec.Receiver.Name}'s replies to {spec.SourceBlock} to {spec.Sender.Name} first";
         if (back.Kind == WayKind.Elsewhere)
-            return $"; but the replies to the containers' own addresses would go back another way, which fleet does not follow ({back.Reason}): route {spec.Receiver.Name}'s replies to {Range(spec.Sources)} straight to {spec.Sender.Name} first";
+            return $"; but the replies to the containers' own addresses would go back another way, which fleet does not follow ({back.Reason}): route {spec.Receiver.Name}'s replies to {spec.SourceBlock} straight to {spec.Sender.Name} first";
         return ReplySight.Sender(spec.Sender, spec.Way, back) is var seen && seen != true
             ? $"; but then {ReplySight.SenderWhy(spec.Sender, spec.Receiver, back, seen)}: let {spec.Sender.Name}'s conntrack see them first (sysctl net.bridge.bridge-nf-call-iptables=1 on {spec.Sender.Name})"
             : "";
@@ -159,14 +159,5 @@ public static class FleetAuditor
         var to = spec.Receiver.Networks.FirstOrDefault(n => n.Display == spec.To)?.Subnet;
         return $"{spec.Way.Reason}: {spec.From} cannot reach {spec.To}; add a route on {spec.Sender.Name}"
             + (peer is null ? "" : $", e.g. ip route add {to} via {IpAddressValue.Format(peer.Address, IpFamily.V4)}, or through a tunnel to it");
-    }
-
-    // The smallest prefix around a cell's addresses, for a remedy's rule.
-    private static string Range(IntervalSet set)
-    {
-        var (first, last) = (set.Min, set.Ranges.Last().Last);
-        var length = 32;
-        while (length > 0 && (first >> (32 - length)) != (last >> (32 - length))) length--;
-        return AddressMask.FromPrefix(IpFamily.V4, first & AddressMask.PrefixMask(IpFamily.V4, length), length).ToString();
     }
 }

@@ -117,7 +117,12 @@ public sealed class FleetPlan
 
     private CellSpec Spec(CellKind kind, string fromName, string toName, HostSummary sender, HostSummary receiver,
         FleetNetwork from, FleetNetwork to, IntervalSet sources, IntervalSet destinations) =>
-        new(kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, UnderlayWay.Find(sender, receiver, destinations.Min, _owner)) { Owner = _owner };
+        new(kind, fromName, toName, sender, receiver, from.Bridge, to.Bridge, sources, destinations, UnderlayWay.Find(sender, receiver, destinations.Min, _owner))
+        {
+            Owner = _owner,
+            SourceBlock = from.Block,
+            DestinationBlock = to.Block,
+        };
 
     /// <summary>
     /// A network's container addresses: its subnet but the network and broadcast addresses and the

@@ -22,6 +22,13 @@ public sealed record FleetNetwork(string Host, string Name, string Bridge, Addre
     /// <summary>The network's IPRange, named in <see cref="Display"/> when <see cref="Own"/> is it.</summary>
     public AddressMask? Pool { get; init; }
 
+    /// <summary>
+    /// The addresses the network gives its containers on this host, as a rule names them: its IPRange where
+    /// it has one (its part of a segment shared with a peer), else its subnet. A remedy names it, not the
+    /// containers running now: a container started later takes another address of it.
+    /// </summary>
+    public AddressMask Block => Pool ?? Subnet;
+
     public string Display => Pool is { } pool ? $"{Host}/{Name} ({pool} of {Subnet})" : $"{Host}/{Name} ({Subnet})";
 }
 
