@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Policy;
+using DockerFw.Core.Semantics.IpSets;
 
 namespace DockerFw.Core.Audit;
 
@@ -38,8 +39,8 @@ public sealed record AuditContext(Ruleset V4, Ruleset V6, DockerView View, HostS
     public Semantics.Routing.RoutingTable? Routes { get; init; }
 
     /// <summary>The members of the host's ipsets by name (single-address sets), when read; the rest "may match".</summary>
-    public ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>> IpSets { get; init; } =
-        ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>>.Empty;
+    public ImmutableDictionary<string, IpSetMembers> IpSets { get; init; } =
+        ImmutableDictionary<string, IpSetMembers>.Empty;
 
     /// <summary>flannel's subnet.env when it was read; null: the fabric checks infer flannel from its rules.</summary>
     public Fabric.FlannelConfig? Flannel { get; init; }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Text;
 
 namespace DockerFw.Core.Policy;
@@ -81,8 +82,8 @@ public sealed record ResolvedPolicy(
     /// The members of the host's ipsets (read live or with <c>--ipsets</c>), which the plan's proof
     /// keeps: a plan changes rules, never a set, so the after-state's <c>-m set</c> asks the same members.
     /// </summary>
-    public ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>> IpSets { get; init; } =
-        ImmutableDictionary<string, ImmutableArray<Model.Values.AddressMask>>.Empty;
+    public ImmutableDictionary<string, IpSetMembers> IpSets { get; init; } =
+        ImmutableDictionary<string, IpSetMembers>.Empty;
 
     /// <summary>
     /// The host's routes when read whole (live, a bundle, <c>--routes</c>), which the plan's proof

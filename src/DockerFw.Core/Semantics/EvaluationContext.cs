@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 
 namespace DockerFw.Core.Semantics;
 
@@ -18,9 +19,9 @@ public sealed record EvaluationContext
     /// </summary>
     public ImmutableArray<InterfaceAddress>? Addresses { get; init; }
 
-    /// <summary>ipset members by set name (single-dimension sets: hash:ip, hash:net, bitmap:ip...).</summary>
-    public ImmutableDictionary<string, ImmutableArray<AddressMask>> IpSets { get; init; } =
-        ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty;
+    /// <summary>ipset members by set name: the addresses of the sets that test one address, the tuples of hash:ip,port and its kin.</summary>
+    public ImmutableDictionary<string, IpSetMembers> IpSets { get; init; } =
+        ImmutableDictionary<string, IpSetMembers>.Empty;
 
     /// <summary>
     /// <c>net.bridge.bridge-nf-call-iptables</c> (or the bridge's own <c>nf_call_iptables</c>):

@@ -3,6 +3,7 @@ using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Semantics.Routing;
 using DockerFw.Core.Syntax.NftJson;
 using static DockerFw.Tests.Audit.AuditFixture;
@@ -19,10 +20,10 @@ namespace DockerFw.Tests.Audit;
 /// </summary>
 public sealed class MasqueradeRepliesTests
 {
-    private static AuditReport Audit(Ruleset v4, DockerView view, ImmutableDictionary<string, ImmutableArray<AddressMask>>? sets = null) =>
+    private static AuditReport Audit(Ruleset v4, DockerView view, ImmutableDictionary<string, IpSetMembers>? sets = null) =>
         Auditor.Run(new AuditContext(v4, Ruleset.Empty(IpFamily.V6), view, HostSettings.Unknown)
         {
-            IpSets = sets ?? ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty,
+            IpSets = sets ?? ImmutableDictionary<string, IpSetMembers>.Empty,
         });
 
     private static Setting Bridge1(AuditReport report) => report.Networks.Single(n => n.Name == "bridge1").Masquerade;
@@ -47,7 +48,7 @@ public sealed class MasqueradeRepliesTests
     [Fact]
     public void An_ipset_of_hosts_matched_on_the_destination_kills_every_reply_of_the_connections_out()
     {
-        var sets = ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty.Add("dfw-hosts", [Mask("192.0.2.2/32")]);
+        var sets = ImmutableDictionary<string, IpSetMembers>.Empty.Add("dfw-hosts", IpSetMembers.Of(Mask("192.0.2.2/32")));
         var report = Audit(Read(new DockerHost(User: "-A DOCKER-USER -m set --match-set dfw-hosts dst -j DROP").ToString()), EngineView.TwoBridges(), sets);
 
         EveryReplyDies(report, e => e.Text.Contains("--match-set dfw-hosts dst -j DROP", StringComparison.Ordinal));

@@ -6,6 +6,7 @@ using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Policy;
 using DockerFw.Core.Remediation;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Syntax.IptablesSave;
 using DockerFw.Tests.Policy;
 
@@ -67,8 +68,8 @@ public sealed class ProxyPathTests
         // backend's subnet is in the set: its containers' way to the proxy is dropped in INPUT.
         var dropped = IptablesSaveReader.Read(File.ReadAllText(Path.Combine(Corpus.RepoRoot, "samples", "lab-host", "iptables-save"))
             .Replace(":INPUT ACCEPT [0:0]\n", ":INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m set --match-set blocked src -m tcp --dport 8080 -j DROP\n"), "iptables-save", IpFamily.V4).Value!;
-        var sets = System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableArray<AddressMask>>.Empty
-            .Add("blocked", [AddressMask.FromPrefix(IpFamily.V4, IpAddressValue.Parse("172.30.2.0", IpFamily.V4), 24)]);
+        var sets = System.Collections.Immutable.ImmutableDictionary<string, IpSetMembers>.Empty
+            .Add("blocked", IpSetMembers.Of(AddressMask.FromPrefix(IpFamily.V4, IpAddressValue.Parse("172.30.2.0", IpFamily.V4), 24)));
 
         var known = ProxyPath.Of(Proxies.Listeners[0], new ProxyHost(dropped, Ruleset.Empty(IpFamily.V6), PolicyResolverTests.LabHost.Networks, Proxies, ipSets: sets));
         var unknown = ProxyPath.Of(Proxies.Listeners[0], Host(dropped, Ruleset.Empty(IpFamily.V6)));

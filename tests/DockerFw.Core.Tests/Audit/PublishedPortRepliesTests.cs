@@ -3,6 +3,7 @@ using DockerFw.Core.Audit;
 using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Syntax.NftJson;
 using static DockerFw.Tests.Audit.AuditFixture;
 
@@ -17,10 +18,10 @@ namespace DockerFw.Tests.Audit;
 /// </summary>
 public sealed class PublishedPortRepliesTests
 {
-    private static AuditReport Audit(Ruleset v4, ImmutableDictionary<string, ImmutableArray<AddressMask>>? sets = null) =>
+    private static AuditReport Audit(Ruleset v4, ImmutableDictionary<string, IpSetMembers>? sets = null) =>
         Auditor.Run(new AuditContext(v4, Ruleset.Empty(IpFamily.V6), DockerView.Empty, HostSettings.Unknown)
         {
-            IpSets = sets ?? ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty,
+            IpSets = sets ?? ImmutableDictionary<string, IpSetMembers>.Empty,
         });
 
     private static AddressMask Mask(string text) => AddressMask.TryParse(text, IpFamily.V4, out var mask) ? mask! : throw new ArgumentException(text);
@@ -48,7 +49,7 @@ public sealed class PublishedPortRepliesTests
     {
         // Seed 4234's tamper: a hash:ip set tests the source alone ("src,dst" names more than the set has).
         var report = Audit(Read(new DockerHost(User: "-A DOCKER-USER -m set --match-set dfw-hosts src,dst -j DROP").ToString()),
-            ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty.Add("dfw-hosts", [Mask("192.0.2.2/32")]));
+            ImmutableDictionary<string, IpSetMembers>.Empty.Add("dfw-hosts", IpSetMembers.Of(Mask("192.0.2.2/32"))));
 
         RepliesAllDie(report, "--match-set dfw-hosts src,dst -j DROP");
     }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.IpSets;
 using static DockerFw.Tests.Semantics.Packets;
 using static DockerFw.Tests.Semantics.TraceText;
 
@@ -130,9 +131,9 @@ public sealed class MatchTests
         var context = new EvaluationContext
         {
             Addresses = [Host("eth0", "192.0.2.10", 24), Host("docker0", "172.17.0.1", 16)],
-            IpSets = new Dictionary<string, ImmutableArray<AddressMask>>
+            IpSets = new Dictionary<string, IpSetMembers>
             {
-                ["blocked"] = [AddressMask.Host(IpFamily.V4, Ip("172.17.0.2"))],
+                ["blocked"] = IpSetMembers.Of(AddressMask.Host(IpFamily.V4, Ip("172.17.0.2"))),
             }.ToImmutableDictionary(),
         };
 

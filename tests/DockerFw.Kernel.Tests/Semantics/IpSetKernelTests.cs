@@ -12,7 +12,8 @@ namespace DockerFw.Kernel.Tests.Semantics;
 /// read them back as live mode does (<c>ipset save</c> in the namespace), and every probe's fate
 /// agrees: a hash:net with a <c>nomatch</c> entry inside a matching prefix, a hash:ip whose
 /// <c>netmask</c> stores networks, a two-direction match on a one-address set (the kernel takes
-/// the first direction), and a set of a type the engines do not resolve, which stays "may".
+/// the first direction), and a set of a type the engines do not resolve (hash:net,iface), which stays
+/// "may". Sets of tuples are IpSetTupleKernelTests'.
 /// </summary>
 public sealed class IpSetKernelTests(TopologyFixture fixture) : IClassFixture<TopologyFixture>
 {
@@ -22,8 +23,8 @@ public sealed class IpSetKernelTests(TopologyFixture fixture) : IClassFixture<To
         add dfwk-net 10.201.3.3 nomatch
         create dfwk-nm hash:ip family inet netmask 24
         add dfwk-nm 10.201.2.77
-        create dfwk-pair hash:ip,port family inet
-        add dfwk-pair 10.201.2.2,udp:7000
+        create dfwk-pair hash:net,iface family inet
+        add dfwk-pair 10.201.2.0/24,r2
 
         """;
 
@@ -44,7 +45,7 @@ public sealed class IpSetKernelTests(TopologyFixture fixture) : IClassFixture<To
         var ruleset = IptablesSaveReader.Read(text, "ipsets.iptables-save", IpFamily.V4).Value!;
         var listing = IpsetSaveReader.Read(topology.Router.Exec("ipset", "save").EnsureOk().Out, "ipset save");
         Assert.True(listing.Succeeded, string.Join("; ", listing.Diagnostics));
-        Assert.Equal(("dfwk-pair", "hash:ip,port"), Assert.Single(listing.Value!.Unread));
+        Assert.Equal(("dfwk-pair", "hash:net,iface"), Assert.Single(listing.Value!.Unread));
         var context = EngineView.ContextOf(topology) with { IpSets = listing.Value.Members };
         var reach = SymbolicEngine.Reach(SymbolicRuleset.Compile(ruleset, [new InterfacePattern("r1")], context),
             new ReachQuery(PacketPath.Forward) { In = new InterfacePattern("r1"), State = ConntrackStates.New });
@@ -69,7 +70,7 @@ public sealed class IpSetKernelTests(TopologyFixture fixture) : IClassFixture<To
             Assert.Equal(passes ? ReachVerdict.Accept : ReachVerdict.Drop, region.Verdict);
         }
 
-        // A type neither engine resolves: the kernel decides (b's port 7000 is in it), the engines say "may".
+        // A type neither engine resolves: the kernel decides (b's net by r2 is in it), the engines say "may".
         var unread = new Probe("udp", a, topology["b"].Address, topology.NextSourcePort(), 7000);
         Assert.False(KernelProbe.Send(topology, unread).Arrived);
         Assert.False(EngineView.Trace(ruleset, topology, unread, context).Certain);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
@@ -102,7 +103,7 @@ public sealed class HostModel
     public ImmutableArray<InterfaceAddress> Addresses { get; }
 
     /// <summary>The members of the host's ipsets, when read: <c>-m set</c> is exact for them (Docker 28 marks its bridges with sets).</summary>
-    public ImmutableDictionary<string, ImmutableArray<AddressMask>> IpSets { get; init; } = ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty;
+    public ImmutableDictionary<string, IpSetMembers> IpSets { get; init; } = ImmutableDictionary<string, IpSetMembers>.Empty;
 
     /// <summary>False when the host is known to route nothing of the family (ip_forward=0): bridges still switch.</summary>
     public bool Forwards { get; }

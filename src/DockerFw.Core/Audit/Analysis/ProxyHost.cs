@@ -4,6 +4,7 @@ using DockerFw.Core.Host;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Values;
 using DockerFw.Core.Semantics;
+using DockerFw.Core.Semantics.IpSets;
 using DockerFw.Core.Semantics.Symbolic;
 
 namespace DockerFw.Core.Audit.Analysis;
@@ -22,19 +23,19 @@ public sealed class ProxyHost
     private readonly ImmutableArray<DockerNetwork> _networks;
 
     private readonly Semantics.Routing.RoutingTable? _routes;
-    private readonly ImmutableDictionary<string, ImmutableArray<AddressMask>> _ipSets;
+    private readonly ImmutableDictionary<string, IpSetMembers> _ipSets;
 
     /// <param name="routes">The host's routes, for the reverse-path checks the proxies' ways cross; null when not read.</param>
     /// <param name="ipSets">The members of the host's ipsets, for the rules that match them; a rule on a set not given stays undecided.</param>
     public ProxyHost(Ruleset v4, Ruleset? v6, IEnumerable<DockerNetwork> networks, ProxyListeners proxies,
-        Semantics.Routing.RoutingTable? routes = null, ImmutableDictionary<string, ImmutableArray<AddressMask>>? ipSets = null)
+        Semantics.Routing.RoutingTable? routes = null, ImmutableDictionary<string, IpSetMembers>? ipSets = null)
     {
         _v4 = v4;
         _v6 = v6;
         _networks = [.. networks];
         Proxies = proxies;
         _routes = routes;
-        _ipSets = ipSets ?? ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty;
+        _ipSets = ipSets ?? ImmutableDictionary<string, IpSetMembers>.Empty;
     }
 
     public ProxyListeners Proxies { get; }

@@ -76,10 +76,11 @@ internal static class ConditionCompiler
             return;
         }
 
+        if (block.Matches.Any(m => m is SetMatch)) untyped.RemoveAll(IpSets.SetMatchOptions.Read);
         foreach (var match in block.Matches)
         {
             if (match is ModuleOptionMatch or OpaqueMatch) continue;
-            conditions.Add(Typed(match));
+            conditions.Add(match is SetMatch setMatch ? new SetCondition(setMatch, IpSets.SetMatchOptions.ReturnsNoMatch(block)) : Typed(match));
         }
 
         if (untyped.Count > 0) conditions.Add(new ConstantCondition(Truth.Maybe, ReasonFor(block.Module ?? ModuleOf(untyped[0]), untyped)));
@@ -102,7 +103,8 @@ internal static class ConditionCompiler
         ConntrackStateMatch m => new ConntrackStateCondition(m.States, m.Negated, m.StateModule),
         MarkMatch m => new MarkCondition(m.Value, m.Negated, m.Connection),
         AddrTypeMatch m => new AddrTypeCondition(m),
-        SetMatch m => new SetCondition(m),
+        SetMatch m => new SetCondition(m, false),
+        TupleSetMatch m => new TupleSetCondition(m),
         IpRangeMatch m => new AddressRangeCondition(m.Field, m.Family, m.First, m.Last, m.Negated),
         PhysdevInterfaceMatch or PhysdevFlagMatch => new PhysdevCondition(match),
         CommentMatch => new ConstantCondition(Truth.True, ""),

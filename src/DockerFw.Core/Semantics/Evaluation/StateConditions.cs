@@ -36,36 +36,41 @@ internal sealed class MarkCondition(MarkMask value, bool negated, bool connectio
 }
 
 /// <summary>
-/// <c>-m set --match-set NAME DIRS</c>: exact when the context lists the set's members. The sets it
-/// lists test one address, and the kernel's match of such a set takes the first direction alone
-/// (ip_set_test reads as many as the set has dimensions).
+/// <c>-m set --match-set NAME DIRS</c>: exact when the context lists the set's members. A set that
+/// tests one address reads the first direction alone (ip_set_test reads as many as the set has
+/// parts); a set of tuples reads one direction per part (<see cref="IpSets.IpSetTuples.Under"/>).
+/// A list matches when one of the sets it holds does.
 /// </summary>
-internal sealed class SetCondition(SetMatch match) : Condition
+internal sealed class SetCondition(SetMatch match, bool returnNoMatch) : Condition
 {
     public override Truth Test(Branch p, EvaluationContext context)
     {
         if (!context.IpSets.TryGetValue(match.SetName, out var members)) return Truth.Maybe;
+        if (returnNoMatch && members.HoldsAddressSets) return Truth.Maybe;
+        var held = Addresses(p, members.Addresses);
+        foreach (var set in members.Under(match.Directions, returnNoMatch))
+            if (TupleSetTest.Holds(set, p) is var one && one > held) held = one;
+        return held.NegateIf(match.Negated);
+    }
+
+    private Truth Addresses(Branch p, System.Collections.Immutable.ImmutableArray<AddressMask> members)
+    {
+        if (members.IsEmpty) return Truth.False;
         var source = match.Directions[0] == AddressField.Source;
         if (!p.Knows(source ? PacketFields.Source : PacketFields.Destination)) return Truth.Maybe;
         var address = source ? p.Source : p.Destination;
-        var found = false;
         foreach (var m in members)
-        {
-            if (m.Family == p.Family && m.Contains(address))
-            {
-                found = true;
-                break;
-            }
-        }
-
-        return TruthExtensions.From(found).NegateIf(match.Negated);
+            if (m.Family == p.Family && m.Contains(address)) return Truth.True;
+        return Truth.False;
     }
 
     public override string Doubt => DoubtIn(new EvaluationContext());
 
     // Why is the listing's (IpSetGaps, the members' key comparer): none given, not in it, unread, changed by the rules.
     public override string DoubtIn(EvaluationContext context) =>
-        $"the members of ipset {match.SetName} are not known: {IpSets.IpSetGaps.Why(match.SetName, context.IpSets.KeyComparer)}";
+        !context.IpSets.ContainsKey(match.SetName) ? $"the members of ipset {match.SetName} are not known: {IpSets.IpSetGaps.Why(match.SetName, context.IpSets.KeyComparer)}"
+        : returnNoMatch && context.IpSets[match.SetName].HoldsAddressSets ? IpSets.SetMatchOptions.NoMatchOfAddresses
+        : "a field of the tuple unknown after NAT";
 }
 
 /// <summary>

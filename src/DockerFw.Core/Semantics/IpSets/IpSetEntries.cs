@@ -37,7 +37,10 @@ internal sealed class IpSetEntries(IpFamily family)
     }
 
     /// <summary>The fewest prefixes that cover [first, last] exactly.</summary>
-    private IEnumerable<AddressMask> Prefixes(UInt128 first, UInt128 last)
+    private IEnumerable<AddressMask> Prefixes(UInt128 first, UInt128 last) => Prefixes(family, first, last);
+
+    /// <summary>The fewest prefixes that cover [first, last] exactly (as ipset stores a range of nets).</summary>
+    public static IEnumerable<AddressMask> Prefixes(IpFamily family, UInt128 first, UInt128 last)
     {
         var bits = family.Bits();
         while (true)

@@ -5,18 +5,19 @@ namespace DockerFw.Core.Semantics.IpSets;
 
 /// <summary>
 /// The host's ipsets as <c>ipset save</c> lists them: the members of every set whose match tests one
-/// address (hash:ip, hash:net, bitmap:ip, and a list:set of such sets), resolved to the addresses the
-/// kernel finds in it, and the names of the others, which stay unknown (their rules "may match").
+/// address (hash:ip, hash:net, bitmap:ip), resolved to the addresses the kernel finds in it, of the
+/// sets of tuples whose types are read (hash:ip,port, hash:net,port, hash:ip,port,ip, hash:ip,port,net),
+/// and of a list:set of such sets; and the names of the others, which stay unknown (their rules "may match").
 /// </summary>
-/// <param name="Members">By set name: exactly the addresses the set matches (<c>nomatch</c> entries taken out); its key comparer is the listing's <see cref="IpSetGaps"/>.</param>
-/// <param name="Unread">Sets listed but not resolved, with their type (hash:ip,port, list:set...).</param>
+/// <param name="Members">By set name: exactly what the set matches (<c>nomatch</c> entries of addresses taken out, those of tuples kept in the order the kernel tries them); its key comparer is the listing's <see cref="IpSetGaps"/>.</param>
+/// <param name="Unread">Sets listed but not resolved, with their type (hash:net,iface, hash:ip,mac, a list:set that holds one...).</param>
 /// <param name="Timed">Sets whose entries expire (<c>timeout</c>): their members are those of the moment they were read.</param>
 public sealed record IpSetListing(
-    ImmutableDictionary<string, ImmutableArray<AddressMask>> Members,
+    ImmutableDictionary<string, IpSetMembers> Members,
     ImmutableArray<(string Name, string Type)> Unread,
     ImmutableArray<string> Timed)
 {
-    public static IpSetListing Empty { get; } = new(ImmutableDictionary<string, ImmutableArray<AddressMask>>.Empty, [], []);
+    public static IpSetListing Empty { get; } = new(ImmutableDictionary<string, IpSetMembers>.Empty, [], []);
 
     /// <summary>The sets each resolved list:set holds, by the list's name.</summary>
     public ImmutableDictionary<string, ImmutableArray<string>> Lists { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;

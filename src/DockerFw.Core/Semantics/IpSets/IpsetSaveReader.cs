@@ -8,8 +8,9 @@ namespace DockerFw.Core.Semantics.IpSets;
 /// Reads the output of <c>ipset save</c> (what <c>ipset restore</c> takes): <c>create NAME TYPE
 /// [OPTIONS]</c> lines, each followed by the set's <c>add NAME ELEMENT [OPTIONS]</c> lines. The sets
 /// whose match tests one address are resolved (hash:ip and bitmap:ip with their <c>netmask</c>,
-/// hash:net with its <c>nomatch</c> entries), and a list:set whose members all are; every other type
-/// is named as unread.
+/// hash:net with its <c>nomatch</c> entries), those whose members are tuples the kernel's tests
+/// confirmed (<see cref="IpSetTupleEntries"/>: hash:ip,port, hash:net,port, hash:ip,port,ip,
+/// hash:ip,port,net), and a list:set whose members all are; every other type is named as unread.
 /// </summary>
 public static class IpsetSaveReader
 {
@@ -21,6 +22,8 @@ public static class IpsetSaveReader
         var order = new List<string>();
         var timed = new List<string>();
         var lists = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        // Sets of tuples by name; null once an element could not be read exactly.
+        var tuples = new Dictionary<string, IpSetTupleEntries?>(StringComparer.Ordinal);
         var lineNumber = 0;
         foreach (var raw in text.Split('\n'))
         {
@@ -52,6 +55,9 @@ public static class IpsetSaveReader
                     // bitmask (ipset 7.17) and the markmask of hash:ip,mark change what a member stands for: not resolved.
                     var resolved = Resolved.Contains(type) && !options.Contains("bitmask");
                     sets[name] = (type, resolved ? new IpSetEntries(family.Value) : null, netmask);
+                    // A netmask or bitmask on a set of tuples changes what its members stand for: not read.
+                    if (!options.Contains("netmask") && !options.Contains("bitmask") && IpSetTupleEntries.For(type, family.Value) is { } entries)
+                        tuples[name] = entries;
                     if (type == "list:set") lists[name] = [];
                     order.Add(name);
                     break;
@@ -67,6 +73,13 @@ public static class IpsetSaveReader
                         break;
                     }
 
+                    if (tuples.TryGetValue(words[1].Text, out var tupleEntries))
+                    {
+                        if (tupleEntries is not null && !tupleEntries.Add(words[2].Text, words.Skip(3).Any(w => w.Text == "nomatch")))
+                            tuples[words[1].Text] = null;
+                        break;
+                    }
+
                     if (set.Entries is not { } entries) break;
                     var element = words[2].Text;
                     if (Element(element, entries.Family, set.Type == "hash:net" ? entries.Family.Bits() : set.Netmask) is not { } range)
@@ -79,18 +92,19 @@ public static class IpsetSaveReader
             }
         }
 
-        var members = ImmutableDictionary.CreateBuilder<string, ImmutableArray<AddressMask>>(StringComparer.Ordinal);
+        var members = ImmutableDictionary.CreateBuilder<string, IpSetMembers>(StringComparer.Ordinal);
         var unread = ImmutableArray.CreateBuilder<(string, string)>();
         var resolvedLists = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
         foreach (var name in order)
         {
             var (type, entries, _) = sets[name];
             if (entries is not null) members[name] = entries.Members();
-            else if (lists.TryGetValue(name, out var listed) && listed.All(m => sets.TryGetValue(m, out var s) && s.Entries is not null))
+            else if (tuples.GetValueOrDefault(name) is { } tupleEntries) members[name] = new IpSetMembers([], [tupleEntries.Build()]);
+            else if (lists.TryGetValue(name, out var listed) && listed.All(m => members.ContainsKey(m) && !lists.ContainsKey(m)))
             {
-                // The kernel tries the members in turn and the first that holds the packet's address
-                // matches: one of another family (or that tests more than one address) never does.
-                members[name] = [.. listed.SelectMany(m => sets[m].Entries!.Members())];
+                // The kernel tries the members in turn and the first that holds the packet matches: one
+                // of another family (or with more parts than the match has directions) never does.
+                members[name] = IpSetMembers.Union(listed.Select(m => members[m]));
                 resolvedLists[name] = [.. listed];
                 if (listed.Any(timed.Contains) && !timed.Contains(name)) timed.Add(name);
             }

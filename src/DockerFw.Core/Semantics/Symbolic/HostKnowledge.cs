@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 
 namespace DockerFw.Core.Semantics.Symbolic;
 
@@ -8,8 +9,12 @@ namespace DockerFw.Core.Semantics.Symbolic;
 /// dimension: the host's own addresses (loopback included) when known, ipset members, and the
 /// reverse-path check's answer per input interface (<see cref="Returns"/>).
 /// </summary>
+/// <param name="IpSets">By set name, the addresses of the sets it holds that test one address.</param>
 internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDictionary<string, IntervalSet> IpSets)
 {
+    /// <summary>By set name, all it holds: the sets of tuples (hash:ip,port...) beside the addresses.</summary>
+    public ImmutableDictionary<string, IpSetMembers> IpSetMembers { get; init; } = ImmutableDictionary<string, IpSetMembers>.Empty;
+
     /// <summary>Interfaces with an address of the family, or a route, when the host's addresses or routes are known.</summary>
     public ImmutableArray<string>? AddressedInterfaces { get; init; }
 
@@ -29,11 +34,12 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
     /// </summary>
     /// <param name="routes">The host's routes, when read whole: they answer for the interfaces they name.</param>
     public static HostKnowledge Of(IntervalSet? local, IEnumerable<InterfaceAddress>? connected, IpFamily family, Routing.RoutingTable? routes = null,
-        ImmutableDictionary<string, ImmutableArray<AddressMask>>? ipSets = null)
+        ImmutableDictionary<string, IpSetMembers>? ipSets = null)
     {
         var addresses = local is not null && connected is not null ? new AddressReturns(connected, family, local) : null;
         return new(local, ipSets is null ? ImmutableDictionary<string, IntervalSet>.Empty : SetsOf(ipSets, family))
         {
+            IpSetMembers = ipSets ?? ImmutableDictionary<string, IpSetMembers>.Empty,
             ReturnSource = addresses is not null || routes is { Complete: true } ? new(() => ReturnPaths.Of(routes, addresses, family)!) : null,
         };
     }
@@ -47,6 +53,7 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
         var addressed = context.Addresses?.Where(a => a.Family == family).Select(a => a.Interface);
         return new HostKnowledge(local, SetsOf(context.IpSets, family))
         {
+            IpSetMembers = context.IpSets,
             AddressedInterfaces = addressed is null && routed is null ? null
                 : [.. (addressed ?? []).Concat(routed?.Interfaces ?? []).Distinct(StringComparer.Ordinal)],
             ReturnSource = routed is not null || context.Addresses is not null ? new(() => ReturnPaths.Of(context, family)!) : null,
@@ -58,8 +65,8 @@ internal sealed record HostKnowledge(IntervalSet? LocalAddresses, ImmutableDicti
 
     // A set's members of the family as one set of the address dimension (those of the other family never match),
     // by the listing's comparer: it says why the members of a set not among them are not known (IpSetGaps).
-    private static ImmutableDictionary<string, IntervalSet> SetsOf(ImmutableDictionary<string, ImmutableArray<AddressMask>> sets, IpFamily family) =>
-        sets.ToImmutableDictionary(kv => kv.Key, kv => IntervalSet.FromRanges(kv.Value.Where(m => m.Family == family)
+    private static ImmutableDictionary<string, IntervalSet> SetsOf(ImmutableDictionary<string, IpSetMembers> sets, IpFamily family) =>
+        sets.ToImmutableDictionary(kv => kv.Key, kv => IntervalSet.FromRanges(kv.Value.Addresses.Where(m => m.Family == family)
             .Select(RuleCompiler.Intervals).OfType<IntervalSet>().SelectMany(m => m.Ranges)), sets.KeyComparer);
 
     /// <summary>

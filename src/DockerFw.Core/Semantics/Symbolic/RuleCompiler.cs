@@ -1,6 +1,7 @@
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 
 namespace DockerFw.Core.Semantics.Symbolic;
 
@@ -31,6 +32,9 @@ internal static class RuleCompiler
         var tuple = OriginalTupleConditions.Of(rule, space);
         // -m physdev: decided by the packet's interfaces where they tell, after the other conditions.
         var bridge = BridgePortConditions.Of(rule);
+        // Sets of tuples: a union of boxes, cut last.
+        var regions = new SetRegions(space);
+        var returningNoMatch = SetMatchOptions.ReturningNoMatch(rule);
 
         void Constrain(Dimension d, IntervalSet set, bool negated)
         {
@@ -142,9 +146,28 @@ internal static class RuleCompiler
                 case AddrTypeMatch at when host.LocalAddresses is { } local && at.Types is ["LOCAL"]:
                     Constrain(Field(at.Field), local, at.Negated);
                     break;
+                case SetMatch set when returningNoMatch.Contains(set) && host.IpSetMembers.TryGetValue(set.SetName, out var all) && all.HoldsAddressSets:
+                    Doubt(SetMatchOptions.NoMatchOfAddresses);
+                    break;
+                // A set of tuples (or a list that holds one): the packets it holds under the match's directions.
+                case SetMatch set when host.IpSetMembers.TryGetValue(set.SetName, out var all) && !all.SingleAddress:
+                    var held = all.Under(set.Directions, returningNoMatch.Contains(set))
+                        .Aggregate(PacketSet.Of(space.WholeOfAnyMark().With(Field(set.Directions[0]), host.IpSets[set.SetName])),
+                            (all, t) => all.Union(TupleSetRegion.Of(t, space)));
+                    regions.Add(held, set.Negated);
+                    break;
                 // The known sets test one address: the kernel takes the first direction alone.
                 case SetMatch set when host.IpSets.TryGetValue(set.SetName, out var members):
                     Constrain(Field(set.Directions[0]), members, set.Negated);
+                    break;
+                case TupleSetMatch tupleSet when tupleSet.Set.Family == space.Family:
+                    regions.Add(TupleSetRegion.Of(tupleSet.Set, space), tupleSet.Negated);
+                    break;
+                case TupleSetMatch:
+                    // Its payload implies its family: never true for a packet of the other one.
+                    never = true;
+                    break;
+                case ModuleOptionMatch o when SetMatchOptions.Read(o):
                     break;
                 case TcpFlagsMatch f:
                     // xt_tcp is TCP's match: `!` inverts the flags test, never the protocol.
@@ -184,7 +207,7 @@ internal static class RuleCompiler
         RuleShape[] shapes = eitherPorts is null
             ? [shape]
             : [shape.With(Dimension.Sport, eitherPorts), shape.With(Dimension.Sport, eitherPorts.Complement(65535)).With(Dimension.Dport, eitherPorts)];
-        shapes = shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).ToArray();
+        shapes = regions.Cut(shapes.Where(s => s.Constraints.All(c => !c.Set.IsEmpty)).ToArray());
         RuleShape[]? doubtful = null;
 
         // Conditions decided in some parts of the shapes and open in others: the rule is in doubt only

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Matches;
 using DockerFw.Core.Model.Values;
+using DockerFw.Core.Semantics.IpSets;
 
 namespace DockerFw.Core.Semantics.Symbolic;
 
@@ -113,13 +114,14 @@ public sealed class SymbolicRuleset
     public static SymbolicRuleset Compile(
         Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, IntervalSet? localAddresses, ReachDetail detail = ReachDetail.Rules,
         IEnumerable<InterfaceAddress>? connected = null, Routing.RoutingTable? routes = null,
-        ImmutableDictionary<string, ImmutableArray<AddressMask>>? ipSets = null) =>
+        ImmutableDictionary<string, IpSetMembers>? ipSets = null) =>
         Compile(ruleset, interfaces, HostKnowledge.Of(localAddresses, connected, ruleset.Family, routes, ipSets), detail);
 
     private static SymbolicRuleset Compile(Ruleset ruleset, IEnumerable<InterfacePattern>? interfaces, HostKnowledge knowledge, ReachDetail detail)
     {
         var patterns = ruleset.Rules.SelectMany(r => r.Matches).OfType<InterfaceMatch>().Select(m => m.Value)
             .Concat(ruleset.Rules.SelectMany(r => r.Matches).OfType<InterfaceSetMatch>().SelectMany(m => m.Members))
+            .Concat(ruleset.Rules.SelectMany(r => r.Matches).OfType<TupleSetMatch>().SelectMany(m => m.Set.Interfaces))
             .Concat(interfaces ?? []);
         var space = new PacketSpace(ruleset.Family, InterfaceAlphabet.Of(patterns, knowledge.AddressedInterfaces ?? []));
         var chains = new Dictionary<(string, string), CompiledChain>();

@@ -90,6 +90,7 @@ public static class IptablesSaveWriter
                         var text = condition switch
                         {
                             AddressSetMatch set => $"{set.Option} {set.FormatValue()}",
+                            TupleSetMatch tuples => $"{tuples.Option} {tuples.FormatValue()}",
                             IcmpTypeSetMatch icmp => $"{icmp.Option} {icmp.FormatValue()}",
                             InterfaceSetMatch names => $"{names.Option} {names.FormatValue()}",
                             OpaqueMatch opaque => $"{opaque.Name} {string.Join(' ', opaque.Arguments)}",

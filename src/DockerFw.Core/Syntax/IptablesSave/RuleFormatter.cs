@@ -87,6 +87,10 @@ internal static class RuleFormatter
                 // Only FormatRule gets here (evidence, traces): Write refuses the nft-only block first.
                 text.Append(' ').Append(nftSet.FormatValue());
                 return;
+            case TupleSetMatch tupleSet:
+                // As an AddressSetMatch: evidence and traces only.
+                text.Append(' ').Append(tupleSet.FormatValue());
+                return;
             case SetMatch set:
                 text.Append(' ').AppendPlain(set.SetName).Append(' ').Append(set.FormatDirections());
                 return;

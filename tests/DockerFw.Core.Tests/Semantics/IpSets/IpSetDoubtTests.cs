@@ -16,8 +16,8 @@ public sealed class IpSetDoubtTests
     private const string Listing = """
         create known hash:ip family inet hashsize 1024 maxelem 65536
         add known 10.0.0.9
-        create pairs hash:net,port family inet hashsize 1024 maxelem 65536
-        add pairs 10.0.0.0/24,tcp:80
+        create pairs hash:net,iface family inet hashsize 1024 maxelem 65536
+        add pairs 10.0.0.0/24,eth0
         create changed hash:ip family inet hashsize 1024 maxelem 65536
         add changed 10.0.0.5
         create lst list:set size 8
@@ -44,7 +44,7 @@ public sealed class IpSetDoubtTests
     [Theory]
     [InlineData("known", false, "give the host's ipsets with --ipsets (ipset save)")]
     [InlineData("absent", true, "the set absent is not in the ipsets given")]
-    [InlineData("pairs", true, "the set pairs is of type hash:net,port, whose members are not read")]
+    [InlineData("pairs", true, "the set pairs is of type hash:net,iface, whose members are not read")]
     [InlineData("changed", true, "the rules add to or delete from changed")]
     [InlineData("lst", true, "the rules add to or delete from changed, which the list lst holds")]
     public void A_set_whose_members_are_not_known_says_why(string set, bool listed, string why)

@@ -22,6 +22,8 @@ public sealed class IpsetSaveReaderTests
         add to 1.1.1.1 timeout 299
         create ipp hash:ip,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x93e03bc9
         add ipp 1.2.3.4,tcp:80
+        create ifs hash:net,iface family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x93e03bca
+        add ifs 10.0.0.0/8,eth0
         create cnt hash:ip family inet hashsize 1024 maxelem 65536 counters comment bucketsize 12 initval 0xdc0e98dc
         add cnt 9.9.9.9 packets 0 bytes 0 comment "x y nomatch"
         create lst list:set size 8
@@ -31,7 +33,7 @@ public sealed class IpsetSaveReaderTests
 
     private static readonly IpSetListing Read = IpsetSaveReader.Read(Listing, "ipset.save").Value!;
 
-    private static string[] MembersOf(IpSetListing listing, string name) => [.. listing.Members[name].Select(m => m.ToString())];
+    private static string[] MembersOf(IpSetListing listing, string name) => [.. listing.Members[name].Addresses.Select(m => m.ToString())];
 
     [Fact]
     public void A_set_that_tests_one_address_is_read_as_the_addresses_it_matches()
@@ -86,8 +88,8 @@ public sealed class IpsetSaveReaderTests
     public void A_list_of_sets_that_test_one_address_matches_the_addresses_of_any_of_them()
     {
         // The kernel tries a list's members in turn and the first that holds the packet matches: both
-        // matches either family's addresses. mixed holds a set that tests an address and a port,
-        // which is not known: so is what mixed matches.
+        // matches either family's addresses. mixed holds a set of an address and a port too, and
+        // matches what either holds; odd holds a set of a type that is not read: so is what odd matches.
         var listing = IpsetSaveReader.Read("""
             create v4 hash:ip family inet
             add v4 10.1.2.3
@@ -101,10 +103,18 @@ public sealed class IpsetSaveReaderTests
             create mixed list:set size 8
             add mixed v4
             add mixed pair
+            create ifs hash:net,iface family inet
+            add ifs 10.0.0.0/8,eth0
+            create odd list:set size 8
+            add odd v4
+            add odd ifs
             """, "t.save").Value!;
 
         Assert.Equal(["10.1.2.3/32", "fd00::/64"], MembersOf(listing, "both"));
-        Assert.Equal([("pair", "hash:ip,port"), ("mixed", "list:set")], listing.Unread.ToArray());
+        Assert.Equal(["10.1.2.3/32"], MembersOf(listing, "mixed"));
+        var pair = Assert.Single(listing.Members["mixed"].Tuples);
+        Assert.Equal([new TupleValue(0x01020304, 0x01020304), new TupleValue(80, 80) { Protocol = Protocol.Tcp }], pair.Elements.Single().Values.ToArray());
+        Assert.Equal([("ifs", "hash:net,iface"), ("odd", "list:set")], listing.Unread.ToArray());
     }
 
     [Fact]
@@ -126,8 +136,8 @@ public sealed class IpsetSaveReaderTests
     [Fact]
     public void Sets_of_other_types_are_named_unread_and_expiring_ones_named_timed()
     {
-        Assert.Equal([("ipp", "hash:ip,port")], Read.Unread.ToArray());
-        Assert.DoesNotContain("ipp", Read.Members.Keys);
+        Assert.Equal([("ifs", "hash:net,iface")], Read.Unread.ToArray());
+        Assert.DoesNotContain("ifs", Read.Members.Keys);
         Assert.Equal(["to"], Read.Timed.ToArray());
     }
 
