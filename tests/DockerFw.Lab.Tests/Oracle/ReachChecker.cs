@@ -36,6 +36,9 @@ public sealed class ReachChecker(IReadOnlyDictionary<string, string> dumps, IRea
         var docker = ports.Count;
         ports.AddRange(FirewalldForwardPorts.From(dumps.GetValueOrDefault("nft.json", ""))
             .Select(f => ("0.0.0.0", f.Port, Transport.Tcp, (System.Net.IPAddress?)f.To, f.ToPort)));
+        // And an admin's own forwards (nat PREROUTING or a native nat table), which like firewalld's take only what Docker's DNAT left.
+        ports.AddRange(AdminForwardPorts.From(dumps.GetValueOrDefault("iptables-save", ""), dumps.GetValueOrDefault("nft.json", ""))
+            .Select(f => ("0.0.0.0", f.Port, Transport.Tcp, (System.Net.IPAddress?)f.To, f.ToPort)));
         // Native nft rules that source-NAT (firewalld's zone masquerade), as reach names them.
         var nftSourceNat = NftSourceNat(dumps.GetValueOrDefault("nft.json", ""));
         var serverRoutes = new ServerRoutes(dumps.GetValueOrDefault("container-routes", ""));
