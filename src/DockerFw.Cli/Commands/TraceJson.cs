@@ -13,7 +13,7 @@ namespace DockerFw.Cli.Commands;
 internal static class TraceJson
 {
     /// <summary>Routing dropped the packet before any filter hook: no rule decided.</summary>
-    public static string RenderRoutingDrop(RouteDecision route)
+    public static string RenderRoutingDrop(RouteDecision route, IReadOnlyList<string>? notices = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -25,6 +25,7 @@ internal static class TraceJson
             json.WriteEndArray();
             json.WriteNull("packet");
             Route(json, route);
+            Notices(json, notices);
             json.WriteEndObject();
         }
 
@@ -45,7 +46,15 @@ internal static class TraceJson
         json.WriteEndObject();
     }
 
-    public static string Render(TraceResult trace, ConnectionResult? connection, RouteDecision? route = null)
+    // What the answer rests on that the dump does not hold (the doubts of Docker's view), last, as reach's key is named.
+    private static void Notices(Utf8JsonWriter json, IReadOnlyList<string>? notices)
+    {
+        json.WriteStartArray("notices");
+        foreach (var notice in notices ?? []) json.WriteStringValue(notice);
+        json.WriteEndArray();
+    }
+
+    public static string Render(TraceResult trace, ConnectionResult? connection, RouteDecision? route = null, IReadOnlyList<string>? notices = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -68,6 +77,7 @@ internal static class TraceJson
 
             if (connection is not null) Connection(json, connection);
             if (route is not null) Route(json, route);
+            Notices(json, notices);
             json.WriteEndObject();
         }
 

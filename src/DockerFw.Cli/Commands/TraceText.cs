@@ -45,6 +45,10 @@ internal static class TraceText
         return text.ToString();
     }
 
+    /// <summary>The notices after the trace, as reach ends with them (<c>NOTICES</c>, one <c>  - </c> line each); nothing when there are none.</summary>
+    public static string Notices(IReadOnlyList<string> notices) =>
+        notices.Count == 0 ? "" : "\nNOTICES\n" + string.Concat(notices.Select(n => $"  - {n}\n"));
+
     private static string RejectWith(TraceResult trace) =>
         trace.Outcomes.Select(o => o.RejectWith).Distinct().ToList() is [{ } with] ? $" ({with})" : "";
 

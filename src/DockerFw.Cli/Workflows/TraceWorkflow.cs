@@ -23,6 +23,8 @@ internal sealed class TraceWorkflow(HostLoader loader, StandardStreams streams, 
         var loaded = progress.Run(RunProgress.Reading, () => loader.Load(options.Input));
         if (!LoadedHostReport.Write(loaded, streams.Error)) return WorkflowOutcome<TraceRun>.Failed(ExitCodes.Error);
         if (Named(options.Packet, loaded) is not { } request) return WorkflowOutcome<TraceRun>.Failed(ExitCodes.Error);
+        // A container named through Docker's view puts the view's address in the packet: its doubts are the answer's.
+        var byName = request.Source != options.Packet.Source || request.Destination != options.Packet.Destination;
         var (packet, packetErrors) = request.Parse();
         if (!packetErrors.IsEmpty) return WorkflowOutcome<TraceRun>.Failed(Usage.Fail(streams.Error, packetErrors));
         if (LoadedHostReport.RulesOf(loaded, packet!.Family, "this packet", streams.Error) is not { } ruleset)
@@ -36,11 +38,13 @@ internal sealed class TraceWorkflow(HostLoader loader, StandardStreams streams, 
         if (loaded.Routes.Complete) context = context with { Routes = loaded.Routes };
         var (routed, path, route) = Route(options, loaded, ruleset, packet!, context);
         foreach (var note in route?.Notes ?? []) streams.Error.WriteLine($"dockerfw: note: {note}");
-        if (route is { Dropped: true }) return WorkflowOutcome<TraceRun>.Done(new TraceRun(null, null, path, route));
+        // Routed without the host's whole table (live, a bundle, --routes), the packet took the routes of Docker's bridges: the view's.
+        var notices = byName || (route is not null && !loaded.Routes.Complete) ? loaded.ViewDoubts : [];
+        if (route is { Dropped: true }) return WorkflowOutcome<TraceRun>.Done(new TraceRun(null, null, path, route) { Notices = notices });
 
         var reach = options.Connection ? ConnectionEvaluator.Evaluate(ruleset, routed, path, context) : null;
         var trace = reach?.Request ?? PacketTracer.Trace(ruleset, routed, path, context);
-        return WorkflowOutcome<TraceRun>.Done(new TraceRun(trace, reach, path, route));
+        return WorkflowOutcome<TraceRun>.Done(new TraceRun(trace, reach, path, route) { Notices = notices });
     }
 
     /// <summary>The request with container names replaced by their addresses; null (and the reason on stderr) when one names none.</summary>

@@ -7,8 +7,9 @@ using DockerFw.Tests;
 namespace DockerFw.Cli.Tests.ViewDoubts;
 
 /// <summary>
-/// plan, apply (through the same planning) and reach by name answer from Docker's view; when the
-/// rules suggested it, they say so and say the inference's doubts, as the audit does among its notices.
+/// plan, apply (through the same planning), reach by name and trace (by name, or routed by the view's
+/// bridges) answer from Docker's view; when the rules suggested it, they say so and say the inference's
+/// doubts, as the audit does among its notices.
 /// </summary>
 public sealed class ViewDoubtsTests : IDisposable
 {
@@ -88,6 +89,40 @@ public sealed class ViewDoubtsTests : IDisposable
         Assert.DoesNotContain("NOTICES", Dockerfw.Run([.. reach[..^2], "--dst", "172.30.1.0/24"]).Out, StringComparison.Ordinal);
         // The same packets either way: only the words about where the addresses came from differ.
         Assert.Equal(Regions(byAddress), Regions(byName));
+    }
+
+    [Fact]
+    public void Trace_to_a_container_named_through_inferred_networks_ends_with_the_doubts_in_text_and_json()
+    {
+        string[] trace = ["trace", .. Containers, "--src", "203.0.113.50", "--dst", "web", "--proto", "tcp", "--dport", "80"];
+
+        var text = Dockerfw.Run(trace);
+        var json = Dockerfw.Run([.. trace, "--format", "json"]);
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.EndsWith($"\nNOTICES\n  - {WireGuardDoubt}\n", text.Out, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal([WireGuardDoubt], Notices(json));
+        // The host's own note stays where every command says it, before routing's.
+        Assert.StartsWith($"dockerfw: note: {DockerViewCompletion.NetworksInferredNotice}\n", json.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(WireGuardDoubt, json.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trace_of_addresses_routed_by_a_view_inferred_whole_says_so_and_with_its_interfaces_given_has_nothing_to_doubt()
+    {
+        string[] trace = ["trace", "--iptables", dump, "--src", "203.0.113.50", "--dst", "172.30.1.2", "--proto", "tcp", "--dport", "80", "--format", "json"];
+
+        // Routed offline: the only routes are the subnets of Docker's bridges, here as the rules suggest them.
+        var routed = Dockerfw.Run(trace);
+        var placed = Dockerfw.Run([.. trace, "--in", "eth0", "--out", "br-e727bbbf1ba4"]);
+
+        Assert.True(routed.ExitCode == 0, routed.ToString());
+        Assert.Equal("br-e727bbbf1ba4", JsonDocument.Parse(routed.Out).RootElement.GetProperty("route").GetProperty("out").GetString());
+        Assert.Equal([Auditor.ViewInferredNotice, WireGuardDoubt], Notices(routed));
+        Assert.True(placed.ExitCode == 0, placed.ToString());
+        Assert.Empty(Notices(placed));
+        Assert.DoesNotContain("NOTICES", Dockerfw.Run([.. trace[..^2], "--in", "eth0", "--out", "br-e727bbbf1ba4"]).Out, StringComparison.Ordinal);
     }
 
     private static List<string?> Notices(CliRun run) =>
