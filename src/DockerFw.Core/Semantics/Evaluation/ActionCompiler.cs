@@ -44,7 +44,7 @@ internal static class ActionCompiler
             case "NFQUEUE":
                 return new QueueAction("NFQUEUE");
             case "CONNMARK":
-                return Connmark(options, Arg);
+                return Connmark(target);
             case "NETMAP" when Arg("to") is { } to && AddressMask.TryParse(to, to.Contains(':') ? IpFamily.V6 : IpFamily.V4, out var prefix):
                 return new NatAction(NatKind.Netmap, null, null, prefix);
             default:
@@ -52,12 +52,20 @@ internal static class ActionCompiler
         }
     }
 
-    private static RuleAction Connmark(Dictionary<string, System.Collections.Immutable.ImmutableArray<string>> options, Func<string, string?> arg)
+    /// <summary>
+    /// CONNMARK as libxt_CONNMARK's parse fills xt_connmark_tginfo1 (iptables-save always writes
+    /// <c>--set-xmark V/M</c> and both masks; the other forms are what a hand-written rule says): a shift
+    /// is not modelled.
+    /// </summary>
+    internal static RuleAction Connmark(ExtensionTarget target)
     {
+        var options = target.Options.ToDictionary(o => o.Name.TrimStart('-'), o => o.Arguments, StringComparer.Ordinal);
+        string? arg(string name) => options.TryGetValue(name, out var a) && a.Length > 0 ? a[0] : null;
         if (options.Keys.Any(k => k.Contains("shift", StringComparison.Ordinal)))
             return new UnknownAction("CONNMARK", false, PacketFields.Mark | PacketFields.ConnMark);
-        var ctMask = Number(arg("ctmask")) ?? uint.MaxValue;
-        var nfMask = Number(arg("nfmask")) ?? uint.MaxValue;
+        // --mask is both masks at once.
+        var ctMask = Number(arg("ctmask")) ?? Number(arg("mask")) ?? uint.MaxValue;
+        var nfMask = Number(arg("nfmask")) ?? Number(arg("mask")) ?? uint.MaxValue;
         if (options.ContainsKey("save-mark")) return new ConnmarkAction(ConnmarkMode.Save, 0, ctMask, nfMask);
         if (options.ContainsKey("restore-mark")) return new ConnmarkAction(ConnmarkMode.Restore, 0, ctMask, nfMask);
         if (arg("set-xmark") is { } xmark && MarkMask.TryParse(xmark, out var x))
@@ -66,6 +74,10 @@ internal static class ActionCompiler
         // libxt_CONNMARK: --set-mark V/M clears V|M before setting V.
         if (arg("set-mark") is { } setMark && MarkMask.TryParse(setMark, out var s))
             return new ConnmarkAction(ConnmarkMode.Set, s!.Value, s.Value | s.Mask, nfMask);
+        // --and-mark B keeps B's bits (ctmask ~B, value 0), --or-mark B sets them, --xor-mark B flips them.
+        if (Number(arg("and-mark")) is { } and) return new ConnmarkAction(ConnmarkMode.Set, 0, ~and, nfMask);
+        if (Number(arg("or-mark")) is { } or) return new ConnmarkAction(ConnmarkMode.Set, or, or, nfMask);
+        if (Number(arg("xor-mark")) is { } xor) return new ConnmarkAction(ConnmarkMode.Set, xor, 0, nfMask);
         return new UnknownAction("CONNMARK", false, PacketFields.ConnMark);
     }
 

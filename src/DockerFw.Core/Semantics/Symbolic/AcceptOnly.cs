@@ -25,7 +25,7 @@ internal static class AcceptOnly
             var action = rule.Action;
             var fine = action.Kind switch
             {
-                ActionKind.Continue or ActionKind.Accept or ActionKind.Return or ActionKind.Mark or ActionKind.MarkFromConnection
+                ActionKind.Continue or ActionKind.Accept or ActionKind.Return or ActionKind.Mark or ActionKind.ConnectionMark
                     or ActionKind.Untrack => true,
                 ActionKind.Dnat or ActionKind.Snat => action.Interfaces is null,
                 ActionKind.Jump or ActionKind.Goto => rules.Chain(chain.Table, action.Chain!) is { Policy: null } target

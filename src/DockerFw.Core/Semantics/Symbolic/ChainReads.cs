@@ -31,17 +31,21 @@ internal sealed class ChainReads(SymbolicRuleset rules)
         int? reads = 0;
         foreach (var rule in chain.Rules)
         {
+            var action = rule.Action;
             foreach (var shape in rule.Shapes)
             {
                 foreach (var (d, _) in shape.Cuts) reads |= 1 << (int)d;
                 if (shape.Mark is not null) reads |= MarkBit;
             }
 
-            var action = rule.Action;
+            // A connection mark is read on the state (whether there is a connection, whether the packet
+            // opened it) and, once saved from it, on the packet mark.
+            if (rule.ConnectionMark is not null || action.Kind == ActionKind.ConnectionMark) reads |= 1 << (int)Dimension.State | MarkBit;
+
             switch (action.Kind)
             {
                 case ActionKind.Continue or ActionKind.Accept or ActionKind.Drop or ActionKind.Reject or ActionKind.Return
-                    or ActionKind.Mark or ActionKind.MarkFromConnection or ActionKind.Untrack:
+                    or ActionKind.Mark or ActionKind.ConnectionMark or ActionKind.Untrack:
                     break;
                 case ActionKind.Jump or ActionKind.Goto when rules.Chain(chain.Table, action.Chain!) is { Policy: null } target:
                     reads = Of(target, open) is { } inner ? reads | inner : null;

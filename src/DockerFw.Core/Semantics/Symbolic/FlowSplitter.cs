@@ -16,9 +16,23 @@ internal static partial class FlowSplitter
     public static void Split(Flow flow, CompiledRule rule, List<Flow> matched, List<Flow> unmatched, bool trackRules = true,
         Dimension? hidden = null, int noInterface = -1)
     {
+        if (rule.ConnectionMark is { } test && rule.Shapes.Length > 0)
+        {
+            ConnectionMarks.Split(flow, test, unmatched,
+                (piece, doubt) => SplitRest(piece, rule, doubt, matched, unmatched, trackRules, hidden, noInterface));
+            return;
+        }
+
+        SplitRest(flow, rule, false, matched, unmatched, trackRules, hidden, noInterface);
+    }
+
+    /// <param name="markDoubt">The rule's connection mark test is in doubt for this flow (decided true otherwise, or absent).</param>
+    private static void SplitRest(Flow flow, CompiledRule rule, bool markDoubt, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+        Dimension? hidden, int noInterface)
+    {
         if (rule.NatStatus is { } status && rule.Shapes.Length > 0)
         {
-            SplitByNatStatus(flow, rule, status, matched, unmatched, trackRules, hidden, noInterface);
+            SplitByNatStatus(flow, rule, status, markDoubt, matched, unmatched, trackRules, hidden, noInterface);
             return;
         }
 
@@ -30,15 +44,15 @@ internal static partial class FlowSplitter
                 return;
             }
 
-            SplitByDoubtful(flow, rule, doubtful, matched, unmatched, trackRules, hidden, noInterface);
+            SplitByDoubtful(flow, rule, doubtful, markDoubt, matched, unmatched, trackRules, hidden, noInterface);
             return;
         }
 
-        Split(flow, rule, rule.Doubt is not null, matched, unmatched, trackRules, hidden, noInterface);
+        Split(flow, rule, markDoubt || rule.OwnDoubt, matched, unmatched, trackRules, hidden, noInterface);
     }
 
     /// <summary>A rule in doubt only inside <paramref name="doubtful"/>: the flow's pieces there may match, the rest is cut certainly.</summary>
-    private static void SplitByDoubtful(Flow flow, CompiledRule rule, RuleShape[] doubtful, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+    private static void SplitByDoubtful(Flow flow, CompiledRule rule, RuleShape[] doubtful, bool markDoubt, List<Flow> matched, List<Flow> unmatched, bool trackRules,
         Dimension? hidden, int noInterface)
     {
         if (hidden is { } h && rule.Tests(h)) doubtful = Hide(doubtful, h, (UInt128)noInterface);
@@ -51,7 +65,7 @@ internal static partial class FlowSplitter
         }
 
         foreach (var piece in open) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
-        foreach (var piece in rest) Split(piece, rule, false, matched, unmatched, trackRules, hidden, noInterface);
+        foreach (var piece in rest) Split(piece, rule, markDoubt, matched, unmatched, trackRules, hidden, noInterface);
     }
 
     /// <summary>
@@ -65,7 +79,7 @@ internal static partial class FlowSplitter
     /// neighbour discovery is untracked) has no status: nft's <c>ct status</c> breaks the rule, negated or
     /// not (the status is nft's alone: iptables' <c>--ctstatus</c> has no DNAT).
     /// </summary>
-    private static void SplitByNatStatus(Flow flow, CompiledRule rule, NatStatus status, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+    private static void SplitByNatStatus(Flow flow, CompiledRule rule, NatStatus status, bool markDoubt, List<Flow> matched, List<Flow> unmatched, bool trackRules,
         Dimension? hidden, int noInterface)
     {
         var (none, tracked) = (new List<Flow>(), new List<Flow>());
@@ -101,7 +115,7 @@ internal static partial class FlowSplitter
         {
             foreach (var piece in pieces)
                 if (isSet is { } known && known != status.Wanted) unmatched.Add(piece);
-                else Split(piece, rule, isSet is null || status.OtherDoubt, matched, unmatched, trackRules, hidden, noInterface);
+                else Split(piece, rule, isSet is null || status.OtherDoubt || markDoubt, matched, unmatched, trackRules, hidden, noInterface);
         }
     }
 

@@ -16,6 +16,17 @@ internal sealed record FlowView(IntervalSet? Dst, IntervalSet? Dport, uint MarkK
     /// </summary>
     public string? NatBoundAt { get; init; }
 
+    /// <summary>
+    /// The connection mark now, bit by bit (<see cref="ConnectionMarks"/>); null: as the packet found it,
+    /// no CONNMARK having run.
+    /// </summary>
+    public MarkBits? Connection { get; init; }
+
+    /// <summary>The packet mark now, as <see cref="MarkBits"/> (never from the connection mark: restoring resolves it).</summary>
+    public MarkBits Packet => new(MarkKeep & ~MarkUnknown, 0, MarkUnknown, MarkFlip & ~MarkUnknown);
+
+    public FlowView WithPacket(MarkBits mark) => this with { MarkKeep = mark.FromPacket, MarkFlip = mark.Flip, MarkUnknown = mark.Unknown | mark.FromConnection };
+
     public static FlowView Identity { get; } = new(null, null, uint.MaxValue, 0, 0, null);
 
     public bool IsIdentity => ReferenceEquals(this, Identity);

@@ -28,6 +28,8 @@ internal static class RuleCompiler
         var never = false;
         IntervalSet? eitherPorts = null;
         NatStatus? natStatus = null;
+        // -m connmark --mark: the connection marks it holds, decided per flow (ConnectionMarks).
+        BitCubeSet? connection = null;
         // --ctorig*, --ctdir: decided by the connection's state, after the other conditions.
         var tuple = OriginalTupleConditions.Of(rule, space);
         // -m physdev: decided by the packet's interfaces where they tell, after the other conditions.
@@ -131,10 +133,16 @@ internal static class RuleCompiler
                 case ConntrackStateMatch cs:
                     Constrain(Dimension.State, States(cs.States), cs.Negated);
                     break;
-                case MarkMatch m when !m.Connection:
-                    // The kernel compares (mark & mask) with the value as given: bits outside the mask never match.
-                    var cubes = (m.Value.Value & ~m.Value.Mask) != 0 ? BitCubeSet.Empty : BitCubeSet.Of(m.Value.Value, m.Value.Mask);
-                    var s = m.Negated ? cubes.Complement() : cubes;
+                // Before conntrack no packet has a connection: connmark_mt is false, negated or not.
+                case MarkMatch { Connection: true } when raw:
+                    never = true;
+                    break;
+                case MarkMatch { Connection: true } cm:
+                    var tested = Cubes(cm);
+                    connection = connection is null ? tested : connection.Intersect(tested);
+                    break;
+                case MarkMatch m:
+                    var s = Cubes(m);
                     mark = mark is null ? s : mark.Intersect(s);
                     break;
                 case IpRangeMatch r when r.Family == space.Family:
@@ -196,7 +204,9 @@ internal static class RuleCompiler
         // TargetCompiler lets NAT targets act in the table called nat; an nft chain is nat by its base chain.
         var action = TargetCompiler.Compile(nat is { } n ? (n ? "nat" : "") : table, rule.Target, space, host);
         var reference = ResponsibleRule.Of(table, rule);
-        if (never || sets.Any(s => s is { IsEmpty: true }) || mark is { IsEmpty: true })
+        // CONNMARK before conntrack finds no connection and does nothing.
+        if (raw && action.Kind == ActionKind.ConnectionMark) action = new(ActionKind.Continue);
+        if (never || sets.Any(s => s is { IsEmpty: true }) || mark is { IsEmpty: true } || connection is { IsEmpty: true })
             return new CompiledRule(reference, rule, [], null, action);
 
         // Interfaces first: on a Docker host they tell most rules apart, so a miss costs one test.
@@ -265,8 +275,28 @@ internal static class RuleCompiler
         }
 
         // The original tuple's doubt alone, in the doubtful part: a walk told the connection decides it there.
-        var toldDecides = tuple is not null && doubtful is not null && natStatus is null && ReferenceEquals(doubt, tuple.Doubt);
-        return new CompiledRule(reference, rule, shapes, doubt, action) { NatStatus = natStatus, Doubtful = doubtful, OriginalTuple = toldDecides ? tuple : null };
+        var toldDecides = tuple is not null && doubtful is not null && natStatus is null && connection is null && ReferenceEquals(doubt, tuple.Doubt);
+        ConnectionMarkTest? connectionMark = null;
+        if (connection is not null)
+        {
+            connectionMark = new ConnectionMarkTest(connection, doubt is not null);
+            Doubt(ConnectionMarkTest.Doubt);
+        }
+
+        return new CompiledRule(reference, rule, shapes, doubt, action)
+        {
+            NatStatus = natStatus, Doubtful = doubtful, OriginalTuple = toldDecides ? tuple : null, ConnectionMark = connectionMark,
+        };
+    }
+
+    /// <summary>
+    /// The marks <c>-m mark</c> or <c>-m connmark</c> holds: the kernel compares <c>(mark &amp; mask)</c> with
+    /// the value as given, so a value with bits outside the mask holds none; negation applied.
+    /// </summary>
+    private static BitCubeSet Cubes(MarkMatch m)
+    {
+        var cubes = (m.Value.Value & ~m.Value.Mask) != 0 ? BitCubeSet.Empty : BitCubeSet.Of(m.Value.Value, m.Value.Mask);
+        return m.Negated ? cubes.Complement() : cubes;
     }
 
     /// <summary>
@@ -335,7 +365,6 @@ internal static class RuleCompiler
         AddrTypeMatch => "address types depend on the host's addresses",
         // Why is the listing's (IpSetGaps, the members' key comparer): none given, not in it, unread, changed by the rules.
         SetMatch s => $"the members of ipset {s.SetName} are not known: {IpSets.IpSetGaps.Why(s.SetName, host.IpSets.KeyComparer)}",
-        MarkMatch => "connection marks are not a dimension of reach",
         ModuleOptionMatch m => $"-m {m.Module} {m.Option} depends on state outside the packet",
         OpaqueMatch o => $"-m {o.Module} {o.Option} is not understood",
         _ => $"{match.Option} is not modelled",

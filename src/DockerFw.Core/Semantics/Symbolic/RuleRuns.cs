@@ -44,5 +44,5 @@ internal static class RuleRuns
         return a with { Shapes = [new RuleShape(copy, x.Mark)] };
     }
 
-    private static bool GoesOn(ActionKind kind) => kind is ActionKind.Jump or ActionKind.Mark or ActionKind.MarkFromConnection or ActionKind.Untrack;
+    private static bool GoesOn(ActionKind kind) => kind is ActionKind.Jump or ActionKind.Mark or ActionKind.ConnectionMark or ActionKind.Untrack;
 }

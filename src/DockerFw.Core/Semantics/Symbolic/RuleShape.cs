@@ -59,6 +59,12 @@ internal sealed record CompiledRule(ResponsibleRule Ref, Rule Source, RuleShape[
     /// </summary>
     public RuleShape[]? Doubtful { get; init; }
 
+    /// <summary><c>-m connmark --mark</c>: decided by the connection mark the walk knows (<see cref="ConnectionMarks"/>).</summary>
+    public ConnectionMarkTest? ConnectionMark { get; init; }
+
+    /// <summary>Whether the rule's conditions but its connection mark test are in doubt (that one is decided per flow).</summary>
+    public bool OwnDoubt => ConnectionMark is { } test ? test.OtherDoubt : Doubt is not null;
+
     /// <summary>
     /// The rule's <c>--ctdir</c>/<c>--ctorig*</c> conditions when they are its only doubt, left open in
     /// <see cref="Doubtful"/>: a walk told its packets' connection (<see cref="ToldConnection"/>) decides them there.
@@ -89,7 +95,7 @@ internal enum ActionKind
     Jump,
     Goto,
     Mark,
-    MarkFromConnection,
+    ConnectionMark,
     Untrack,
     Dnat,
     Snat,
@@ -114,4 +120,7 @@ internal sealed record TargetAction(ActionKind Kind)
     public IntervalSet? Interfaces { get; init; }
 
     public string? Reason { get; init; }
+
+    /// <summary>CONNMARK: what it does to the connection and packet marks (a shift: not modelled, both unknown).</summary>
+    public Evaluation.RuleAction? Connmark { get; init; }
 }

@@ -41,8 +41,8 @@ internal sealed partial class SymbolicWalk
             case ActionKind.Mark:
                 continuing.AddRange(matched.Select(f => f with { View = f.View.WithMark(action.Value, action.Mask) }));
                 break;
-            case ActionKind.MarkFromConnection:
-                continuing.AddRange(matched.Select(f => f with { View = f.View.WithUnknownMark(action.Mask) }));
+            case ActionKind.ConnectionMark:
+                ConnectionMarks.Apply(matched, action.Connmark!, continuing);
                 break;
             case ActionKind.Untrack:
                 continuing.AddRange(matched.Select(f => f with { View = f.View.WithState(_ => (int)ConntrackStates.Untracked) }));

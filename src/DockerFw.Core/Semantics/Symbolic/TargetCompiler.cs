@@ -41,17 +41,11 @@ internal static class TargetCompiler
         {
             "NOTRACK" => new(ActionKind.Untrack),
             "CT" when Has("--notrack") => new(ActionKind.Untrack),
-            "CONNMARK" when Has("--restore-mark") => new(ActionKind.MarkFromConnection) { Mask = NfMask(e) },
+            "CONNMARK" => new(ActionKind.ConnectionMark) { Connmark = Evaluation.ActionCompiler.Connmark(e) },
             _ when e.Known && !e.IsTerminating => new(ActionKind.Continue),
             _ when e.Known => Undecided($"the verdict of {e.ExtensionName} is decided outside the ruleset"),
             _ => Undecided($"the target {e.ExtensionName} is not understood"),
         };
-    }
-
-    private static uint NfMask(ExtensionTarget e)
-    {
-        var text = e.Options.FirstOrDefault(o => o.Name == "--nfmask")?.Arguments.FirstOrDefault();
-        return text is not null && MarkMask.TryParse(text, out var m) && m is not null ? m.Value : uint.MaxValue;
     }
 
     /// <summary>
