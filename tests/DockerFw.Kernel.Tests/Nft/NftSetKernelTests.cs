@@ -9,7 +9,8 @@ using DockerFw.Kernel.Tests.Semantics;
 namespace DockerFw.Kernel.Tests.Nft;
 
 /// <summary>
-/// nft sets (named, <c>flags interval</c>, anonymous, negated) and ICMP types loaded with <c>nft -f</c>
+/// nft sets (named, <c>flags interval</c>, anonymous, negated, keyed by a concatenation as Docker 29's
+/// <c>ip daddr . tcp dport @published</c>) and ICMP types loaded with <c>nft -f</c>
 /// into the router, one real probe each (a is 10.201.1.2, b 10.201.2.2). Both engines must give the
 /// kernel's answer, certainly (never "maybe"), and the tracer must count exactly the rules whose
 /// counters the kernel raised.
@@ -24,6 +25,8 @@ public sealed class NftSetKernelTests(NftTopologyFixture fixture) : IClassFixtur
     private const string Trusted = "set trusted { type ipv4_addr; elements = { 10.201.1.2, 10.9.9.9 }; }";
     private const string Strangers = "set strangers { type ipv4_addr; elements = { 10.201.1.3, 10.9.9.9 }; }";
     private const string Nets = "set nets { type ipv4_addr; flags interval; elements = { 10.201.1.1-10.201.1.5, 10.7.0.0/16 }; }";
+    private const string Published = "set pub { type ipv4_addr . inet_service; elements = { 10.201.2.2 . 80, 10.201.2.3 . 443 }; }";
+    private const string PublishedRanges = "set pub { type ipv4_addr . inet_service; flags interval; elements = { 10.201.2.0/24 . 8000-8099 }; }";
     private const string OtherNets = "set nets { type ipv4_addr; flags interval; elements = { 10.201.1.3-10.201.1.9, 10.201.0.0/24 }; }";
 
     public static TheoryData<string, string, string, bool> Cases() => new()
@@ -51,6 +54,16 @@ public sealed class NftSetKernelTests(NftTopologyFixture fixture) : IClassFixtur
         { "iifname of a named set of names without the device", Table("ip", "set ifs { type ifname; elements = { \"r2\", \"lo\" }; }", "accept", "iifname @ifs counter drop;"), "udp a->b:53", true },
         { "a port set with a range", Table("ip", "", "accept", "tcp dport { 22, 8000-8080 } counter drop;"), "tcp a->b:8053", false },
         { "a named port set", Table("ip", "set ports { type inet_service; elements = { 22, 443 }; }", "accept", "tcp dport @ports counter drop;"), "tcp a->b:80", true },
+        { "a concatenation holds the address and port together", Table("ip", Published, "drop", "ip daddr . tcp dport @pub counter accept;"), "tcp a->b:80", true },
+        { "a concatenation's address with another element's port", Table("ip", Published, "drop", "ip daddr . tcp dport @pub counter accept;"), "tcp a->b:443", false },
+        { "an interval concatenation's prefix and port range", Table("ip", PublishedRanges, "drop", "ip daddr . tcp dport @pub counter accept;"), "tcp a->b:8042", true },
+        { "an interval concatenation's port range missed", Table("ip", PublishedRanges, "drop", "ip daddr . tcp dport @pub counter accept;"), "tcp a->b:8100", false },
+        { "!= of a concatenation lets a member through", Table("inet", Published, "accept", "ip daddr . tcp dport != @pub counter drop;"), "tcp a->b:80", true },
+        { "!= of a concatenation drops the rest", Table("inet", Published, "accept", "ip daddr . tcp dport != @pub counter drop;"), "tcp a->b:81", false },
+        { "a concatenation's tcp port is no UDP packet's, negated or not", Table("inet", Published, "accept", "ip daddr . tcp dport != @pub counter drop;"), "udp a->b:81", true },
+        { "an anonymous concatenation of source and input device", Table("ip", "", "accept", "ip saddr . iifname { 10.201.1.2 . \"r1\" } counter drop;"), "udp a->b:53", false },
+        { "an anonymous concatenation of source and another device", Table("ip", "", "accept", "ip saddr . iifname { 10.201.1.2 . \"r2\" } counter drop;"), "udp a->b:53", true },
+        { "an anonymous concatenation of address and udp port", Table("ip", "", "accept", "ip daddr . udp dport { 10.201.2.2 . 53 } counter drop;"), "udp a->b:53", false },
     };
 
     [KernelTheory]

@@ -23,6 +23,8 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
 
     private IEnumerable<MatchBlock>? Typed(JsonElement left, JsonElement right, bool negated, string op)
     {
+        if (left.ValueKind == JsonValueKind.Object && left.TryGetProperty("concat", out var parts))
+            return op == "!" ? null : NftConcatenations.Map(parts, Members(right), SetName(right), negated);
         if (Key(left, "meta") is "iifname" or "oifname" && Members(right) is { } names) return InterfaceSet(Key(left, "meta")!, names, negated);
         if (Key(left, "meta") is "l4proto" && Members(right) is { } protocols) return ProtocolSet(protocols, negated);
         if (Key(left, "meta") is { } meta) return Meta(meta, right, negated);
@@ -158,7 +160,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         return [protocol, Block(MatchBlock.NftOnly, new IcmpTypeSetMatch(family, [.. types.Select(t => t!.Value).Distinct().Order()], negated))];
     }
 
-    private static (UInt128, UInt128)? RangeOf(IpFamily family, JsonElement e) =>
+    internal static (UInt128, UInt128)? RangeOf(IpFamily family, JsonElement e) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty("range", out var r) && r.ValueKind == JsonValueKind.Array && r.GetArrayLength() == 2 &&
         IpAddressValue.TryParse(r[0].GetString() ?? "", family, out var first) && IpAddressValue.TryParse(r[1].GetString() ?? "", family, out var last) && first <= last
             ? (first, last)
@@ -263,6 +265,9 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
             Block(((flags.Mask | flags.Compare) & (TcpFlags.Ece | TcpFlags.Cwr)) != 0 ? MatchBlock.NftOnly : "tcp", flags)];
     }
 
+    private static string? SetName(JsonElement right) =>
+        right.ValueKind == JsonValueKind.String && right.GetString()!.StartsWith('@') ? right.GetString()![1..] : null;
+
     private IEnumerable<JsonElement>? Members(JsonElement right)
     {
         if (right.ValueKind == JsonValueKind.String && right.GetString()!.StartsWith('@'))
@@ -282,7 +287,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
     internal static InterfacePattern Interface(string name) =>
         new(name.EndsWith('*') && !name.EndsWith("\\*") ? name[..^1] + "+" : name.Replace("\\*", "*"));
 
-    private static AddressMask? AddressOf(IpFamily family, JsonElement e)
+    internal static AddressMask? AddressOf(IpFamily family, JsonElement e)
     {
         if (e.ValueKind == JsonValueKind.String && e.GetString() is { } text && !text.StartsWith('@'))
             return AddressMask.TryParse(text, family, out var v) ? v : null;
@@ -292,7 +297,7 @@ internal sealed class NftMatches(Func<string, NftSet?> findSet)
         return null;
     }
 
-    private static PortRange? Port(JsonElement e)
+    internal static PortRange? Port(JsonElement e)
     {
         if (e.ValueKind == JsonValueKind.Number) return PortRange.Single(e.GetInt32());
         if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("range", out var r) &&
