@@ -112,6 +112,15 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         WriteSetting(json, "icc", network.Icc);
         WriteSetting(json, "masquerade", network.Masquerade);
         NullableString(json, "snat_to", network.SnatTo);
+        // v3 addition (oracle F60): absent unless the NAT's address differs by way out (snat_to is null then).
+        if (!network.SnatVia.IsEmpty)
+            WriteArray(json, "snat_via", network.SnatVia, (j, w) =>
+            {
+                j.WriteStartObject();
+                j.WriteString("via", w.Via);
+                NullableString(j, "snat_to", w.SnatTo);
+                j.WriteEndObject();
+            });
         WriteSetting(json, "icc_v6", network.IccV6);
         WriteSetting(json, "masquerade_v6", network.MasqueradeV6);
         json.WriteEndObject();

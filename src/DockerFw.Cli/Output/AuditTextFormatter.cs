@@ -78,7 +78,7 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
             IRenderable[] cells =
             [
                 new Markup(Esc(n.Name)), new Markup(Esc(n.Bridge ?? "-")), new Markup(Esc(n.Subnets.IsEmpty ? "?" : string.Join(", ", n.Subnets))),
-                new Markup(n.Internal ? "yes" : "no"), SettingCell(n.Icc), SettingCell(n.Masquerade),
+                new Markup(n.Internal ? "yes" : "no"), SettingCell(n.Icc), SettingCell(n.Masquerade, SnatWords(n)),
             ];
             table.AddRow(six ? [.. cells, SettingCell(n.IccV6), SettingCell(n.MasqueradeV6)] : cells);
         }
@@ -86,7 +86,12 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         console.Write(table);
     }
 
-    private static IRenderable SettingCell(Setting? setting)
+    /// <summary>The masquerade's address where it is no MASQUERADE's: one SNAT address, or one per way out (oracle F60).</summary>
+    private static string SnatWords(NetworkReport n) =>
+        !n.SnatVia.IsEmpty ? " " + Esc($"({string.Join("; ", n.SnatVia.Select(w => $"{(w.SnatTo is { } to ? $"SNAT to {to}" : "masqueraded")} via {w.Via}"))})")
+        : n.SnatTo is { } snat ? " " + Esc($"(SNAT to {snat})") : "";
+
+    private static IRenderable SettingCell(Setting? setting, string after = "")
     {
         if (setting is null) return new Markup("-");
         var text = $"{ReportWords.Switch(setting.Declared)} / {Esc(ReportWords.Effective(setting))}";
@@ -94,7 +99,7 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
         var replies = (setting.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : "(one-way: some replies dropped)")}[/]" : "")
             + (setting.LaterDropped is { } later ? $" [red]{Esc(later == "all" ? "(opening-only: every later packet dropped)" : "(opening-only: some later packets dropped)")}[/]" : "")
             + (setting.RepliesUncertain is { } uncertain ? $" [yellow]{Esc($"(replies uncertain {uncertain})")}[/]" : "");
-        return new Markup((setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text) + replies);
+        return new Markup((setting.Drifted ? $"[bold red]{text}  DRIFT[/]" : text) + after + replies);
     }
 
     private static void PublishedPorts(IAnsiConsole console, string title, string? subtitle, IReadOnlyCollection<PublishedPortReport> ports)

@@ -88,6 +88,12 @@ public sealed record NetworkReport(
     /// <summary>The address outbound traffic is SNATed to (rather than masqueraded), when the rules say so.</summary>
     public string? SnatTo { get; init; }
 
+    /// <summary>
+    /// The NAT's address per way out where it differs by way out (oracle F60: an SNAT on one interface beside
+    /// Docker's MASQUERADE); empty otherwise. <see cref="SnatTo"/> is null then.
+    /// </summary>
+    public ImmutableArray<Analysis.WayOutNat> SnatVia { get; init; } = [];
+
     /// <summary>icc in the IPv6 rules; null when no IPv6 ruleset was read or the network has no IPv6 subnet.</summary>
     public Setting? IccV6 { get; init; }
 

@@ -49,6 +49,7 @@ public static class Auditor
             f.Masquerade)
         {
             SnatTo = f.SnatTo,
+            SnatVia = f.Outbound.ByWay,
             IccV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six) ? six.Icc.ToSetting(six.Network.Network.EnableIcc) : null,
             MasqueradeV6 = v6Facts.TryGetValue(f.Network.Bridge, out var six6)
                 ? six6.Masquerade : null,

@@ -86,6 +86,35 @@ public sealed class MasqueradeCheckTests
     }
 
     [Fact]
+    public void An_snat_on_one_interface_beside_docker_s_masquerade_is_said_per_way_out_not_as_masqueraded()
+    {
+        // Oracle F60: traffic out by eth0 is SNATed to 10.0.2.15, the rest masqueraded; no one address is the NAT's.
+        var report = Report(new DockerHost().ToString().Replace(
+            "-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE",
+            "-A POSTROUTING -s 192.0.2.0/24 -o eth0 -j SNAT --to-source 10.0.2.15\n-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE"));
+
+        var bridge1 = Assert.Single(report.Networks, n => n.Name == "bridge1");
+        Assert.Equal((true, (string?)null), (bridge1.Masquerade.Effective, bridge1.SnatTo));
+        Assert.Equal([("eth0", "10.0.2.15"), ("any interface but eth0", null)], bridge1.SnatVia.Select(w => (w.Via, w.SnatTo)));
+    }
+
+    [Fact]
+    public void Two_snats_to_two_addresses_name_neither_as_the_network_s_but_each_for_its_way_out()
+    {
+        var report = Report(new DockerHost().ToString().Replace(
+            "-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j MASQUERADE",
+            "-A POSTROUTING -s 192.0.2.0/24 -o eth0 -j SNAT --to-source 10.0.2.15\n-A POSTROUTING -s 192.0.2.0/24 ! -o bridge1 -j SNAT --to-source 10.0.3.15"));
+
+        var bridge1 = Assert.Single(report.Networks, n => n.Name == "bridge1");
+        Assert.Null(bridge1.SnatTo);
+        Assert.Equal([("eth0", "10.0.2.15"), ("any interface but eth0", "10.0.3.15")], bridge1.SnatVia.Select(w => (w.Via, w.SnatTo)));
+    }
+
+    [Fact]
+    public void One_nat_address_on_every_way_out_is_snat_to_alone() =>
+        Assert.Empty(Assert.Single(Report(new DockerHost().ToString()).Networks, n => n.Name == "bridge1").SnatVia);
+
+    [Fact]
     public void A_network_whose_subnet_no_rule_shows_is_judged_for_every_address_not_a_made_up_one()
     {
         // bridge2's subnet is unknown: traffic staying on it was judged between one made-up address

@@ -179,8 +179,15 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
                 // snat_to names the address Docker's SNAT gives (com.docker.network.host_ipv4); without it the
                 // NAT is MASQUERADE, which takes the address of the uplink the route leaves by.
                 var snatTo = network.TryGetProperty("snat_to", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+                // Where the NAT's address differs by way out (snat_via, oracle F60), the probe's is uplink0's:
+                // the entries whose via holds it (none sure, or two addresses: nothing to compare).
+                var ways = network.TryGetProperty("snat_via", out var v) && v.ValueKind == JsonValueKind.Array
+                    ? v.EnumerateArray().Where(w => LeavesBy(w, Uplink) != false).ToList() : null;
+                var sure = ways is null || (ways.Count == 1 && LeavesBy(ways[0], Uplink) == true);
+                if (ways is { Count: > 0 } && sure)
+                    snatTo = ways[0].GetProperty("snat_to") is { ValueKind: JsonValueKind.String } to ? to.GetString() : null;
                 var expected = snatTo ?? LabDaemon.UplinkAddress;
-                if (seen.ToString() != expected)
+                if (sure && seen.ToString() != expected)
                     Add("masquerade/nated-to-another-address", $"{claim}, snat_to {(snatTo is null ? "null" : snatTo)}: the outside saw {seen}, not {expected}", [r]);
             }
         }
@@ -203,6 +210,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
     {
         if (!flow.TryGetProperty("via", out var via) || via.ValueKind != JsonValueKind.String) return true;
         var text = via.GetString()!;
+        if (text == "any interface") return true;
         const string AllBut = "any interface but ";
         if (text.StartsWith(AllBut, StringComparison.Ordinal))
             return !text[AllBut.Length..].Split(" or ", StringSplitOptions.TrimEntries).Contains(device);
@@ -303,6 +311,7 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
     {
         if (!port.TryGetProperty("reached_via", out var via) || via.ValueKind != JsonValueKind.String) return true;
         var text = via.GetString()!;
+        if (text == "any interface") return true;
         const string AllBut = "any interface but ";
         if (text.StartsWith(AllBut, StringComparison.Ordinal))
             return !text[AllBut.Length..].Split(',', StringSplitOptions.TrimEntries).Contains(Uplink);

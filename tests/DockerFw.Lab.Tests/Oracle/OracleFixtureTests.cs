@@ -17,8 +17,6 @@ public sealed class OracleFixtureTests
     {
         ["seed-5391-published_ports-accepts-but-blocked"] = "F59, docs/oracle-findings.md",
         ["seed-5555-published_ports-accepts-but-blocked"] = "F59, docs/oracle-findings.md",
-        ["seed-5459-masquerade-nated-to-another-address"] = "F60, docs/oracle-findings.md",
-        ["seed-5506-masquerade-nated-to-another-address"] = "F60, docs/oracle-findings.md",
         ["seed-5481-masquerade-true-but-no-way-out"] = "F61, docs/oracle-findings.md",
         ["seed-5485-published_ports-accepts-but-blocked"] = "F61, docs/oracle-findings.md",
         ["seed-5545-container-matrix-allowed-but-blocked"] = "F61, docs/oracle-findings.md",

@@ -16,6 +16,12 @@ namespace DockerFw.Core.Audit.Analysis;
 /// </summary>
 public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, ImmutableArray<AllowedFlow> NatedFlows, string? SnatTo, ImmutableArray<Evidence> Evidence)
 {
+    /// <summary>
+    /// The NAT's address per way out, where it differs by way out (oracle F60: an SNAT on uplink0 beside
+    /// Docker's MASQUERADE on the rest); empty where one NAT address holds for every way (<see cref="SnatTo"/>).
+    /// </summary>
+    public ImmutableArray<WayOutNat> ByWay { get; init; } = [];
+
     /// <summary>Masquerade as a setting's effective value: true, false, or null when partial or unknown (the flows say which).</summary>
     public bool? Effective => Nated switch { ReachabilityVerdict.Allowed => true, ReachabilityVerdict.Denied => false, _ => null };
 
@@ -88,6 +94,9 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
         }
 
         if (!leaves) return new OutboundNat(false, ReachabilityVerdict.Denied, [], null, []);
+        // NAT rules that give different addresses (an SNAT on one interface, MASQUERADE on the rest): the
+        // regions say which way out each takes (oracle F60).
+        if (Addresses(rules, n).Count > 1) return null;
         ReachabilityVerdict? answer = !nated && !plain ? null
             : !plain && !maybe ? ReachabilityVerdict.Allowed
             : !nated && !maybe ? ReachabilityVerdict.Denied
@@ -121,16 +130,43 @@ public sealed record OutboundNat(bool Leaves, ReachabilityVerdict? Nated, Immuta
             ? FlowMerge.Of(nated.SelectMany(r => r.Packets.Boxes).Select(b => (b, ReplyFate.Connection, false)), whole, space, n.Family,
                 outs: leaving.SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Out])))
             : [];
-        return Answer(verdict, flows, rules, n, inputs, role);
+        return Answer(verdict, flows, rules, n, inputs, role) with { ByWay = ByWayOut(nated, leaving, n, inputs, space) };
     }
 
-    /// <summary>Traffic leaves: the verdict, the flows NATed when only some are, the SNAT address when every rule is one to an address, the rules as evidence.</summary>
+    /// <summary>
+    /// The NAT's address per way out, in the masquerade flows' <c>via</c> words over the interfaces anything
+    /// leaves by; empty where one address (or none known) holds for all (oracle F60).
+    /// </summary>
+    private static ImmutableArray<WayOutNat> ByWayOut(List<ReachRegion> nated, List<ReachRegion> leaving, AuditedNetwork n, AuditInputs inputs, PacketSpace space)
+    {
+        var outs = leaving.SelectMany(r => r.Packets.Boxes).Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Out]));
+        var ways = new List<(string? Address, IntervalSet Out)>();
+        foreach (var region in nated)
+        {
+            if (!WayOutNat.TryAddress(NatRule(region, inputs)!.Value.Target, n.Family, out var address)) return [];
+            var @out = region.Packets.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Out]));
+            var at = ways.FindIndex(w => w.Address == address);
+            if (at < 0) ways.Add((address, @out));
+            else ways[at] = (address, ways[at].Out.Union(@out));
+        }
+
+        return ways.Count < 2 ? [] : [.. ways.Select(w => new WayOutNat(FlowText.Via(w.Out, outs, space) ?? "any interface", w.Address))];
+    }
+
+    /// <summary>The distinct addresses the rules NAT to (null: MASQUERADE's; "?" where an SNAT names none).</summary>
+    private static HashSet<string?> Addresses(List<(ResponsibleRule Rule, Target Target)> rules, AuditedNetwork n) =>
+        [.. rules.Select(r => WayOutNat.TryAddress(r.Target, n.Family, out var a) ? a : "?")];
+
+    /// <summary>
+    /// Traffic leaves: the verdict, the flows NATed when only some are, the SNAT address when every rule is an
+    /// SNAT to that one address (two SNATs to two addresses, or an SNAT beside a MASQUERADE, name none: <see cref="ByWay"/> does), the rules as evidence.
+    /// </summary>
     private static OutboundNat Answer(ReachabilityVerdict? verdict, ImmutableArray<AllowedFlow> flows, List<(ResponsibleRule Rule, Target Target)> rules,
         AuditedNetwork n, AuditInputs inputs, Func<Target, string> role)
     {
-        var snat = rules.Select(r => r.Target).OfType<SnatTarget>().FirstOrDefault(t => t.To?.First is not null);
+        var addresses = Addresses(rules, n);
         return new OutboundNat(true, verdict, flows,
-            snat is { To.First: { } to } && rules.All(r => r.Target is SnatTarget) ? IpAddressValue.Format(to, n.Family) : null,
+            addresses.Count == 1 && addresses.Single() is { } one && one != "?" ? one : null,
             [.. rules.Select(r => EvidenceOf.Rule(inputs.Ruleset, r.Rule, role(r.Target)))]);
     }
 
