@@ -60,6 +60,23 @@ public sealed class PacketTargetTests
         Assert.Equal(0x1fu, result.Single!.Packet.ConnMark);
     }
 
+    [Theory]
+    // libxt_CONNMARK's mnemonics, as a hand-written rule says them: --set-xmark 0/~B, B/B and B/0.
+    [InlineData("--and-mark 0x0f", 0xf0u, 0x00u)]
+    [InlineData("--or-mark 0x0f", 0xf0u, 0xffu)]
+    [InlineData("--xor-mark 0x11", 0xf0u, 0xe1u)]
+    public void Connmark_and_or_and_xor_change_the_bits_they_name(string options, uint before, uint after)
+    {
+        var result = Trace($"""
+            *mangle
+            :PREROUTING ACCEPT [0:0]
+            -A PREROUTING -j CONNMARK {options}
+            COMMIT
+            """, Tcp("198.51.100.7:40000", "172.17.0.2:80", "eth0", "docker0") with { ConnMark = before });
+
+        Assert.Equal(after, result.Single!.Packet.ConnMark);
+    }
+
     [Fact]
     public void A_packet_without_a_connection_never_matches_connmark_even_negated()
     {
