@@ -17,7 +17,7 @@ namespace DockerFw.Core.Audit.Analysis;
 /// and <c>--ctorigdstport</c> restrictions are decided exactly. <see cref="Reached"/> are the packets
 /// NATed to the container's address and port and accepted. The filter is judged over the packets
 /// NATed there (<see cref="Judged"/>); when none is (a loopback port behind Docker 28's raw drop, a
-/// missing DNAT), over the packets the DNAT would make, from the same clients to the container port.
+/// missing or stale DNAT), over the same connections as the DNAT would send them to the container port.
 /// The connections dropped before the DNAT are judged with the NATed ones (<see cref="BeforeDnat"/>).
 /// </summary>
 public sealed record PortReach(
@@ -72,20 +72,15 @@ public sealed record PortReach(
             return new PortReach(reached, maybe, Union(nated).Union(early.Packets), reached, maybe, result.Regions, [.. early.Regions, .. nated.Where(Blocks)]) { Nated = true };
         }
 
-        // Nothing NATed there: the packets the DNAT would make (NEW and DNATed), from where routing leaves them.
-        var made = PacketSet.Of(passes.Whole()
-            .With(Dimension.Src, outside).With(Dimension.Dst, IntervalSet.Single(container))
-            .With(Dimension.Dport, IntervalSet.Single((UInt128)containerPort))
-            .With(Dimension.State, IntervalSet.Single((UInt128)(int)(ConntrackStates.New | ConntrackStates.Dnat))))
-            .Intersect(new PacketSet([.. query.Boxes.Select(b => b.With(Dimension.State, passes.Space.Full(Dimension.State)))]));
-        var filter = SymbolicEngine.ReachAfterRouting(passes.Rules, made).Regions;
+        // Nothing NATed there: the connections as the DNAT would leave them, from where routing leaves
+        // them, kept as they arrived: conntrack's original tuple is the host's address and port (a
+        // --ctorigdstport of the host port meets them), never the container's they are rewritten to.
+        var filter = SymbolicEngine.ReachAfterDnat(passes.Rules, arriving, container, containerPort).Regions;
         var (passed, passedMaybe) = Split(filter);
-        // The clients dropped before any DNAT could rewrite them (F42) pass no filter after it.
-        var dropped = BeforeDnat.Dropped(result.Regions, inputs.Ruleset, BeforeDnat.Dstnat, space, loopback: false);
-        var rewritten = new PacketSet([.. dropped.Packets.Boxes.Select(b => b
-            .With(Dimension.Dst, IntervalSet.Single(container)).With(Dimension.Dport, IntervalSet.Single((UInt128)containerPort))
-            .With(Dimension.State, passes.Space.Full(Dimension.State)))]);
-        return new PortReach(PacketSet.Empty, PacketSet.Empty, made, passed.Subtract(rewritten), passedMaybe.Subtract(rewritten), result.Regions,
+        // The clients dropped before any DNAT could rewrite them (F42) pass no filter after it; but for a
+        // port bound to loopback, kept from the network on purpose (Docker 28's raw drop).
+        var dropped = BeforeDnat.Dropped(result.Regions, inputs.Ruleset, BeforeDnat.Dstnat, space, loopback: !hosts.IsSubsetOf(IntervalSet.Loopback(space.Family)));
+        return new PortReach(PacketSet.Empty, PacketSet.Empty, arriving, passed.Subtract(dropped.Packets), passedMaybe.Subtract(dropped.Packets), result.Regions,
             [.. dropped.Regions, .. filter.Where(Blocks)]);
     }
 
