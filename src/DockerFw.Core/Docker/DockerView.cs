@@ -19,6 +19,9 @@ public sealed record DockerView(ImmutableArray<DockerNetwork> Networks, Immutabl
     /// </summary>
     public ImmutableArray<string> InferenceDoubts { get; init; } = [];
 
+    /// <summary>The published ports an inferred view cannot name a container for. Empty for the Engine's view.</summary>
+    public ImmutableArray<UnnamedPublication> UnnamedPublications { get; init; } = [];
+
     /// <summary>The Engine's swarm state (<c>docker info</c>), null when it was not read.</summary>
     public SwarmInfo? Swarm { get; init; }
 

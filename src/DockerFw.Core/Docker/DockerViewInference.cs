@@ -30,6 +30,8 @@ public static class DockerViewInference
         return new DockerView(networks, containers, Inferred: true)
         {
             InferenceDoubts = [.. evidence.Doubts, .. UnlistedOptions(networks, byInterface, nat)],
+            UnnamedPublications = [.. (nat?.Rules ?? []).Where(r => r.IsListedWithoutOptions("DNAT"))
+                .Select(r => new UnnamedPublication(RuleText.Of(r), r.ProtocolOf()?.Value.Number))],
         };
     }
 
@@ -44,8 +46,10 @@ public static class DockerViewInference
                 yield return $"{network.Bridge}'s SNAT address is unknown: nft lists iptables-nft's SNAT ('{RuleText.Of(rule)}') without its options; give iptables-save's view (--iptables) for it";
         foreach (var rule in nat?.Rules ?? [])
             if (rule.IsListedWithoutOptions("DNAT"))
-                yield return $"the container a DNAT publishes is unknown ('{RuleText.Of(rule)}' in nat {rule.Chain}): nft lists iptables-nft's DNAT without its destination; give iptables-save's view (--iptables) for the published ports";
+                yield return $"the container a DNAT publishes is unknown ('{RuleText.Of(rule)}' in nat {rule.Chain}): nft lists iptables-nft's DNAT without its destination, so any connection {Of(rule)}into a container may be its published port (none is reported unpublished); give iptables-save's view (--iptables) for the published ports";
     }
+
+    private static string Of(Rule dnat) => dnat.ProtocolOf() is { } p ? $"of {p.Value.Name} " : "";
 
     // Docker's outbound NAT of a bridge: -s SUBNET ! -o BR -j MASQUERADE (or SNAT).
     private static Rule? Outbound(string bridge, IReadOnlyList<Rule> nat) =>

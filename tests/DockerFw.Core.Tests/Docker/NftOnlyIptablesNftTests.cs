@@ -52,8 +52,9 @@ public sealed class NftOnlyIptablesNftTests
         Assert.Equal(Networks(DockerViewInference.Infer(Save())), Networks(view));
         Assert.Empty(view.Containers);
         Assert.Equal(
-            "the container a DNAT publishes is unknown ('-A DOCKER ! -i bridge1 -p tcp -m tcp --dport 8080 -j DNAT' in nat DOCKER): nft lists iptables-nft's DNAT without its destination; give iptables-save's view (--iptables) for the published ports",
+            "the container a DNAT publishes is unknown ('-A DOCKER ! -i bridge1 -p tcp -m tcp --dport 8080 -j DNAT' in nat DOCKER): nft lists iptables-nft's DNAT without its destination, so any connection of tcp into a container may be its published port (none is reported unpublished); give iptables-save's view (--iptables) for the published ports",
             Assert.Single(view.InferenceDoubts));
+        Assert.Equal(6, Assert.Single(view.UnnamedPublications).Protocol);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using DockerFw.Core.Docker;
 using DockerFw.Core.Model;
 using DockerFw.Core.Model.Targets;
 using DockerFw.Core.Model.Values;
@@ -80,7 +81,11 @@ public sealed record PortReach(
         // The clients dropped before any DNAT could rewrite them (F42) pass no filter after it; but for a
         // port bound to loopback, kept from the network on purpose (Docker 28's raw drop).
         var dropped = BeforeDnat.Dropped(result.Regions, inputs.Ruleset, BeforeDnat.Dstnat, space, loopback: !hosts.IsSubsetOf(IntervalSet.Loopback(space.Family)));
-        return new PortReach(PacketSet.Empty, PacketSet.Empty, arriving, passed.Subtract(dropped.Packets), passedMaybe.Subtract(dropped.Packets), result.Regions,
+        (passed, passedMaybe) = (passed.Subtract(dropped.Packets), passedMaybe.Subtract(dropped.Packets));
+        // A DNAT nft lists without its destination (iptables-nft's xt target) may be this one: the
+        // connections whose way it leaves undecided may reach the container where the filter lets them in.
+        var unlisted = Union(result.Regions.Where(r => r.Verdict == ReachVerdict.Maybe && r.Rules.Any(x => SourceOf(inputs.Ruleset, x)?.IsListedWithoutOptions("DNAT") == true)));
+        return new PortReach(PacketSet.Empty, unlisted.Intersect(passed.Union(passedMaybe)), arriving, passed, passedMaybe, result.Regions,
             [.. dropped.Regions, .. filter.Where(Blocks)]);
     }
 

@@ -64,7 +64,12 @@ public sealed class IsolationCheck : IAuditCheck
             // Routed networks are reachable by design; nat-unprotected ones are not.
             if ((network.Family == Model.Values.IpFamily.V4 ? network.Network.GatewayModeIpv4 : network.Network.GatewayModeIpv6) == "routed") continue;
             var published = analysis.Ports.Where(p => p.Network == network && p.Report.ContainerIp is { } ip)
-                .SelectMany(p => new[] { PublishedBox(passes, p), HostSideBox(analysis, p) }).ToList();
+                .SelectMany(p => new[] { PublishedBox(passes, p), HostSideBox(analysis, p) })
+                // A port published to a container the rules do not name (a DNAT nft lists without its
+                // destination) may be any one of its protocol: uncertain, which the view's notice says.
+                .Concat(analysis.Inputs.View.UnnamedPublications.Select(p => p.Protocol is { } proto
+                    ? passes.Whole().With(Dimension.Proto, IntervalSet.Single((UInt128)proto)) : passes.Whole()))
+                .ToList();
             var open = new List<(Piece Piece, PacketSet Left)>();
             foreach (var piece in passes.ToContainersOf(pieces, network).Where(p => p.Verdict == ReachVerdict.Accept))
             {
