@@ -6,7 +6,7 @@ using DockerFw.Core.Syntax.IptablesSave;
 
 // generate FILE N: writes the kube-proxy-like dump. shape NAME FILE N: one of the timed shapes
 // (Shapes/DumpShapes.cs); ipsets N: the set names the ipset shape of N rules needs. docker-host FILE N: writes the N-bridge Docker
-// host of the matrix benchmark as iptables-save text (the audit's performance input). roundtrip FILE OUT: reads and writes it once, as a
+// host of the matrix benchmark as iptables-save text (the audit's performance input). swarm-host FILE N: a swarm node with N services published by the routing mesh (SwarmMeshHost.cs). roundtrip FILE OUT: reads and writes it once, as a
 // whole process to time next to iptables-restore --test. reach FILE: the whole FORWARD query, timed by phase, with its counts. snapshot FILE: the snapshot of a dump, timed by phase. fleet-bundles DIR N [NETWORKS [RACK]]: a generated fleet's bundles (Fleet/); fleet DIR: fleet on them, timed by phase. audit FILE [DOCKER-JSON]: the audit, timed by phase. Anything else goes to BenchmarkDotNet.
 switch (args)
 {
@@ -21,6 +21,9 @@ switch (args)
         return 0;
     case ["docker-host", var file, var count]:
         File.WriteAllText(file, IptablesSaveWriter.Write(ReachDockerHost.Build(int.Parse(count, CultureInfo.InvariantCulture)), includeCounters: false));
+        return 0;
+    case ["swarm-host", var file, var count]:
+        File.WriteAllText(file, SwarmMeshHost.Generate(int.Parse(count, CultureInfo.InvariantCulture)));
         return 0;
     case ["scale", var kind, var file, var count]:
         // The scaling table's inputs (docs/performance.md): docker-json N networks, nft-json N bridges, policy N statements (over 200 networks).

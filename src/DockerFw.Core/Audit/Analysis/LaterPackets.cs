@@ -117,16 +117,12 @@ public sealed class LaterPackets
         var later = new PacketSet([.. openings.Select(p => Of(p, passes))]);
         // A NATed connection's replies carry its virtual states (oracle F45): the accepted ones are given
         // as ESTABLISHED alone, as ReplyFate.Split asks them, where some rule tests the states.
-        if (!ConnectionNat.Tested(passes.Rules))
-        {
-            var (all, unsure) = passes.Fates(new PacketSet([.. openings.Select(p => ReplyFate.Mirror(p.Box))]).Union(later));
-            return (all, unsure, new(later.Boxes, all, unsure, false));
-        }
-
-        var replies = new PacketSet([.. openings.Select(p => ConnectionNat.Established(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)))]);
-        var (accepted, maybe) = passes.Fates(replies.Union(later));
-        return ([.. accepted.SelectMany(b => replies.Intersect(b).Boxes).Select(ConnectionNat.AsMirrored)],
-            [.. maybe.SelectMany(b => replies.Intersect(b).Boxes).Select(ConnectionNat.AsMirrored)], new(later.Boxes, accepted, maybe, false));
+        var nated = ConnectionNat.Tested(passes.Rules);
+        var replies = openings.Select(p => nated ? ConnectionNat.Established(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)) : ReplyFate.Mirror(p.Box)).ToList();
+        var refused = passes.Refused(replies.Concat(later.Boxes));
+        IEnumerable<Box> Asked(IEnumerable<Box> boxes) => nated ? boxes.Select(ConnectionNat.AsMirrored) : boxes;
+        return ([.. Asked(replies.SelectMany(refused.AcceptedOf))], [.. Asked(replies.SelectMany(refused.MaybeOf))],
+            new(later.Boxes, [.. later.Boxes.SelectMany(refused.AcceptedOf)], [.. later.Boxes.SelectMany(refused.MaybeOf)], false));
     }
 
     /// <summary>The later packets of <paramref name="openings"/>, each with its connection's virtual states (<see cref="ConnectionNat"/>), judged by one verdict walk.</summary>
@@ -170,16 +166,34 @@ public sealed class LaterPackets
         if (_all) return (PacketSet.Empty, PacketSet.Empty);
         // Those asked for the openings the box holds, in the virtual states their ways gave them.
         var anyState = Of(forward).With(Dimension.State, AnyState);
-        var later = new PacketSet([.. _asked.Select(b => b.Intersect(anyState)).OfType<Box>()]);
+        var later = new PacketSet([.. Near(_asked, ref _askedIndex, [anyState]).Select(b => b.Intersect(anyState)).OfType<Box>()]);
         if (later.IsEmpty) return (PacketSet.Empty, PacketSet.Empty);
-        var notAccepted = later.Subtract([.. _accepted.Where(b => later.Boxes.Any(l => l.Overlaps(b)))]);
+        var notAccepted = later.Subtract(Near(_accepted, ref _acceptedIndex, later.Boxes));
         if (notAccepted.IsEmpty) return (PacketSet.Empty, PacketSet.Empty);
-        var maybe = _maybe.Where(b => later.Boxes.Any(l => l.Overlaps(b))).ToList();
+        var maybe = Near(_maybe, ref _maybeIndex, later.Boxes);
         var (dead, unsure) = maybe.Count == 0 ? (notAccepted, PacketSet.Empty) : (notAccepted.Subtract(maybe), notAccepted.Intersect(new PacketSet([.. maybe])));
         return (Back(dead, forward), Back(unsure, forward));
     }
 
     private static readonly IntervalSet AnyState = IntervalSet.Range(0, 127);
+
+    // Past this many boxes the ones a question meets are found by an index (BoxIndex): a swarm node's
+    // openings are one per service port, and each opening's question met every box of every other.
+    private const int Indexed = 64;
+
+    private BoxIndex? _askedIndex;
+    private BoxIndex? _acceptedIndex;
+    private BoxIndex? _maybeIndex;
+
+    /// <summary>The boxes of <paramref name="boxes"/> that overlap one of <paramref name="near"/>, in their order.</summary>
+    private static List<Box> Near(IReadOnlyList<Box> boxes, ref BoxIndex? index, IReadOnlyList<Box> near)
+    {
+        if (boxes.Count <= Indexed) return [.. boxes.Where(b => near.Any(n => n.Overlaps(b)))];
+        index ??= new BoxIndex(boxes);
+        var found = new SortedSet<int>();
+        foreach (var n in near) found.UnionWith(index.Overlapping(n));
+        return [.. found.Select(i => boxes[i])];
+    }
 
     /// <summary>
     /// Later packets back to the openings of <paramref name="forward"/> they follow (<see cref="LaterOpenings"/>),

@@ -105,7 +105,7 @@ public sealed record PairReach(
     public static (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) AcceptedReplies(AuditedNetwork from, AuditedNetwork to, SymbolicPasses passes)
     {
         var pieces = passes.RepliesTo(from).TryGetValue(to.Bridge, out var r) ? r : [];
-        IReadOnlyList<Box> plain = [.. pieces.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)];
+        var plain = passes.AcceptedRepliesFrom(from, to.Bridge);
         IReadOnlyList<Box> plainMaybe = [.. pieces.Where(p => p.Verdict == ReachVerdict.Maybe).Select(p => p.Box)];
         if (!ConnectionNat.Tested(passes.Rules) || !passes.From(from).TryGetValue(to.Bridge, out var requests)) return (plain, plainMaybe);
         var nated = requests.Where(p => p.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe)

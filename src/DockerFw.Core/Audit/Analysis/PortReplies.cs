@@ -213,7 +213,9 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     internal static List<ReachRegion> Dropping(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
         bool deNatedInPrerouting = false, bool afterRouting = false, IReadOnlyList<Box>? accepted = null, bool beforeDnatOnly = false)
     {
-        var candidates = afterRouting || beforeDnatOnly ? replies : replies.Subtract(accepted ?? passes.Accepted(replies));
+        // Only what a verdict walk does not accept is walked again with the rules recorded: a swarm node's
+        // service rules cut every later packet of a published port once per service port.
+        var candidates = afterRouting || beforeDnatOnly ? passes.Refused(replies.Boxes, afterRouting).Within(replies) : replies.Subtract(accepted ?? passes.Accepted(replies));
         if (candidates.IsEmpty) return [];
         return [.. (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)

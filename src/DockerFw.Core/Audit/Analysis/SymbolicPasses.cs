@@ -166,15 +166,34 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         endpoints.Select(e => e.Address(inputs.Family)).OfType<UInt128>().Select(a => (a, a));
 
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
-    public IReadOnlyList<Box> Accepted(PacketSet packets) => packets.IsEmpty ? []
-        : [.. SymbolicEngine.Reach(Verdicts, PacketPath.Forward, packets).Regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)];
+    public IReadOnlyList<Box> Accepted(PacketSet packets) => Fates(packets).Accepted;
 
-    /// <summary>The packets of the set accepted, and those only maybe accepted, on the forward path, by one verdict-only walk.</summary>
+    /// <summary>
+    /// The packets of the set accepted, and those only maybe accepted, on the forward path, by one
+    /// verdict-only walk (<see cref="Refused"/>), each box of the set cut by what the walk refuses of it.
+    /// </summary>
     public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Fates(PacketSet packets)
     {
         if (packets.IsEmpty) return ([], []);
-        var regions = SymbolicEngine.Reach(Verdicts, PacketPath.Forward, packets).Regions;
-        return ([.. regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)],
+        var refused = Refused(packets.Boxes);
+        return ([.. packets.Boxes.SelectMany(refused.AcceptedOf)], [.. packets.Boxes.SelectMany(refused.MaybeOf)]);
+    }
+
+    /// <summary>
+    /// What the forward path does not surely accept of the boxes given (they may overlap), by one
+    /// verdict-only walk of their union in few boxes (<see cref="BoxMerge"/>). A walk cuts each box it is
+    /// given at every rule that splits it: a swarm node's replies and later packets of N service ports,
+    /// one box per port, were each cut by DOCKER-INGRESS's rules of the other ports (N² pieces, then
+    /// searched once per port: most of the audit of 200 services); their union, a box per protocol, is
+    /// cut N times.
+    /// </summary>
+    /// <param name="afterRouting">Walked from FORWARD on, as <see cref="SymbolicEngine.ReachAfterRouting"/> does.</param>
+    public Refusals Refused(IEnumerable<Box> boxes, bool afterRouting = false)
+    {
+        var union = BoxMerge.Merge(boxes).Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(b)));
+        if (union.IsEmpty) return Refusals.None;
+        var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(Verdicts, union) : SymbolicEngine.Reach(Verdicts, PacketPath.Forward, union)).Regions;
+        return new([.. regions.Where(r => r.Verdict != ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)],
             [.. regions.Where(r => r.Verdict == ReachVerdict.Maybe).SelectMany(r => r.Packets.Boxes)]);
     }
 
@@ -182,8 +201,24 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     public BridgePieces RepliesTo(AuditedNetwork a)
     {
         if (_repliesTo.TryGetValue(a.Bridge, out var cached)) return cached;
-        var query = new ReachQuery(PacketPath.Forward) { Out = new InterfacePattern(a.Bridge), Destination = a.Subnet, State = ConntrackStates.Established };
-        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(Verdicts, query), Dimension.In, BridgeSymbols);
+        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(Verdicts, RepliesQuery(a)), Dimension.In, BridgeSymbols);
+    }
+
+    private static ReachQuery RepliesQuery(AuditedNetwork a) =>
+        new(PacketPath.Forward) { Out = new InterfacePattern(a.Bridge), Destination = a.Subnet, State = ConntrackStates.Established };
+
+    /// <summary>
+    /// The replies to a network's containers from one bridge that the rules accept (<see cref="RepliesTo"/>),
+    /// as the replies asked from that bridge less the pieces not accepted: few boxes where almost every
+    /// reply is accepted. The walk's accepted pieces of a swarm node's are one per service port and rule
+    /// of DOCKER-INGRESS, which each reply of a pair was cut by, one after the other (N² pieces per reply).
+    /// </summary>
+    public IReadOnlyList<Box> AcceptedRepliesFrom(AuditedNetwork a, string bridge)
+    {
+        var pieces = RepliesTo(a).TryGetValue(bridge, out var r) ? r : [];
+        if (pieces.Count == 0 || BridgeSymbols.SymbolOf(bridge) is not { } symbol) return [.. pieces.Where(p => p.Verdict == ReachVerdict.Accept).Select(p => p.Box)];
+        var asked = RepliesQuery(a).ToPacketSet(Space).Intersect(Space.Whole().With(Dimension.In, IntervalSet.Single(symbol)));
+        return asked.Subtract([.. pieces.Where(p => p.Verdict != ReachVerdict.Accept).Select(p => p.Box)]).Boxes;
     }
 
     /// <summary>
