@@ -21,6 +21,13 @@ namespace DockerFw.Core.Audit.Analysis;
 /// undecided, as is one on which the Engine versions differ when its version is not known, with the
 /// reason. Where the container's own table was read (live mode, a bundle, <c>--container-routes</c>),
 /// its default route decides instead: the kernel holds what Docker's view does not record.
+/// Not every driver gives a gateway (<see cref="Candidate.Gives"/>): the overlay driver's <c>Join</c>
+/// sets none, only routes to the network's other subnets, so an overlay endpoint gives no default
+/// route; macvlan and ipvlan give their network's gateways (ipvlan L3 a default route by its device),
+/// but none on an internal network, in every release. A container none of whose networks gives a
+/// gateway, one of them not internal (an overlay), is joined to docker_gwbridge by libnetwork
+/// (<c>needDefaultGW</c>), an endpoint Docker's view of the container does not list: its route is there,
+/// at an address the view does not record, so it is undecided with the reason.
 /// </summary>
 public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Network, string? Why)
 {
@@ -36,9 +43,9 @@ public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Net
         // A container that shares another's namespace (or has no network) keeps the inference: its table is not its endpoints'.
         if (candidates.Count > 0 && container.ObservedRoutesOf(family) is { } table) return Observed(table, candidates, family);
         var releases = RulesOf(view.EngineMajor, candidates.Any(c => c.Endpoint.GwPriority != 0));
-        var answers = releases.Select(rules => (Rules: rules, Gateway: Choose(rules, candidates, family))).ToList();
+        var answers = releases.Select(rules => (Rules: rules, Gateway: Choose(rules, candidates, family, view))).ToList();
         if (answers.All(a => Same(a.Gateway, answers[0].Gateway))) return answers[0].Gateway;
-        var clauses = answers.GroupBy(a => a.Gateway.Endpoint?.Network)
+        var clauses = answers.GroupBy(a => Words(a.Gateway))
             .Select((g, i) => $"from {Words(g.First().Gateway)} in {(i == 0 ? "Docker " : "")}{Labels([.. g.Select(a => a.Rules)], releases)}");
         var unknown = view.EngineVersion is { } version
             ? $"which of them Docker {version} follows is not known"
@@ -71,7 +78,7 @@ public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Net
         _ => [Rules.Before25, Rules.From25, Rules.Docker28, Rules.PerFamily],
     };
 
-    private static DefaultGateway Choose(Rules rules, List<Candidate> candidates, IpFamily family)
+    private static DefaultGateway Choose(Rules rules, List<Candidate> candidates, IpFamily family, DockerView view)
     {
         var sorted = candidates
             .OrderByDescending(c => c.Endpoint.GwPriority)
@@ -88,14 +95,36 @@ public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Net
                 ?? sorted.FirstOrDefault(c => c.Gives(family, rules)),
             _ => sorted.FirstOrDefault(c => c.Gives(family, rules)),
         };
-        return chosen is not null && chosen.Gives(family, rules) ? new(chosen.Endpoint, chosen.Network, null) : NoRoute;
+        if (chosen is not null) return chosen.Gives(family, rules) ? new(chosen.Endpoint, chosen.Network, null) : NoRoute;
+        // No endpoint listed gives a gateway: docker_gwbridge's, sorted last, is the gateway endpoint if libnetwork added it.
+        return NeedsGatewayBridge(candidates, rules) is { Count: > 0 } without ? ViaGatewayBridge(without, family, view) : NoRoute;
     }
 
-    private static bool Same(DefaultGateway a, DefaultGateway b) => a.Endpoint?.Network == b.Endpoint?.Network;
+    private const string GatewayBridge = "docker_gwbridge";
+
+    // needDefaultGW (libnetwork/default_gateway.go): no endpoint that is not internal gives a gateway of
+    // either family or a default route, and one gives neither: the endpoints that give none, else empty.
+    private static List<Candidate> NeedsGatewayBridge(List<Candidate> candidates, Rules rules)
+    {
+        var outside = candidates.Where(c => !c.InGatewayBridge && c.Network?.Internal != true).ToList();
+        return outside.Any(c => c.Gives(IpFamily.V4, rules) || c.Gives(IpFamily.V6, rules)) ? [] : outside;
+    }
+
+    // The gateway endpoint libnetwork adds on docker_gwbridge: none of the family where the view shows the
+    // network without a subnet of it; else there, at an address the container's view does not list.
+    private static DefaultGateway ViaGatewayBridge(List<Candidate> without, IpFamily family, DockerView view)
+    {
+        var bridge = view.NetworkByName(GatewayBridge);
+        if (bridge is not null && !bridge.SubnetsOf(family).Any()) return NoRoute;
+        return new(null, null, $"its {Name(family)} default route leaves by {GatewayBridge}, which libnetwork joins it to since none of its networks gives a gateway "
+            + $"({string.Join(", ", without.Select(c => $"{c.Endpoint.Network} ({c.Network?.Driver ?? "unknown driver"})"))}), at an address Docker's view of the container does not list");
+    }
+
+    private static bool Same(DefaultGateway a, DefaultGateway b) => Words(a) == Words(b) && a.Why == b.Why;
 
     private static string Name(IpFamily family) => family == IpFamily.V4 ? "IPv4" : "IPv6";
 
-    private static string Words(DefaultGateway g) => g.Endpoint?.Network ?? "none of its networks";
+    private static string Words(DefaultGateway g) => g.Endpoint?.Network ?? g.Network?.Name ?? (g.Why is null ? "none of its networks" : GatewayBridge);
 
     // Releases that run to the last that may apply read "25 and later".
     private static string Labels(Rules[] group, Rules[] releases) =>
@@ -123,8 +152,19 @@ public sealed record DefaultGateway(DockerEndpoint? Endpoint, DockerNetwork? Net
     {
         public bool InGatewayBridge => Endpoint.Network == "docker_gwbridge";
 
-        // The driver sets the family's gateway for an endpoint with an address of it; from 25 not on an internal network.
-        public bool Gives(IpFamily family, Rules rules) =>
-            Endpoint.Address(family) is not null && !(rules != Rules.Before25 && Network?.Internal == true);
+        /// <summary>
+        /// Whether the driver sets the family's gateway (or a default route) for an endpoint with an address of it.
+        /// bridge: its network's gateways, from 25 not on an internal network (moby#46603). overlay: none
+        /// (drivers/overlay/joinleave.go Join: AddStaticRoute to the network's other subnets, no SetGateway).
+        /// macvlan, ipvlan: not on an internal network, in every release (macvlan_joinleave.go and
+        /// ipvlan_joinleave.go Join: SetGateway/SetGatewayIPv6, ipvlan L3 a default route by its device,
+        /// all under <c>if !n.config.Internal</c>). Another driver (a plugin) is taken as the bridge.
+        /// </summary>
+        public bool Gives(IpFamily family, Rules rules) => Endpoint.Address(family) is not null && Network?.Driver switch
+        {
+            "overlay" => false,
+            "macvlan" or "ipvlan" => Network.Internal != true,
+            _ => !(rules != Rules.Before25 && Network?.Internal == true),
+        };
     }
 }
