@@ -23,7 +23,7 @@ public sealed class AuditInputs
         // it drops never leaves, NATed or not.
         NatOnly = Ruleset with
         {
-            Tables = [.. Ruleset.Tables.Where(t => t.Name == "nat" && !t.IsNative)
+            Tables = [.. Ruleset.Tables.Where(t => t.Name is "nat" or "raw" && !t.IsNative)
                 .Concat(Ruleset.Tables.Where(t => t.IsNative).Select(t => t.OtherBackend is null ? NatChainsOnly(t) : t))],
         };
         ViewInferred = context.View.Inferred || (context.View.Networks.IsEmpty && context.View.Containers.IsEmpty);
@@ -44,6 +44,11 @@ public sealed class AuditInputs
 
     public Ruleset Ruleset { get; }
 
+    /// <summary>
+    /// What decides a connection's NAT: iptables' nat table and nft's nat base chains, with iptables'
+    /// raw, whose NOTRACK keeps a packet out of conntrack and so out of the nat table (oracle F61; its
+    /// verdicts are not asked there: <see cref="SymbolicPasses.Nat"/>).
+    /// </summary>
     public Ruleset NatOnly { get; }
 
     /// <summary>The ruleset with no NAT (iptables' nat table, native nat base chains unhooked): what the filter alone decides.</summary>

@@ -27,7 +27,9 @@ public static class ConnectionNat
     /// were read from the rules listed, so icc's own bridge, walked for verdicts alone, read as not NATed).
     /// A DNAT to where the packet already goes binds without the bit, as in the kernel.
     /// </summary>
-    public static ConntrackStates Of(ReachRegion region) => region.Nat & Virtual;
+    /// UNTRACKED comes with them where raw took the openings out of conntrack (oracle F61, <see cref="Untracking"/>):
+    /// such a connection has no entry, and its answers are new packets (<see cref="Replies"/>).
+    public static ConntrackStates Of(ReachRegion region) => region.Nat & (Virtual | ConntrackStates.Untracked);
 
     /// <summary>
     /// Openings cut by their connections' virtual states, from one walk with the rules recorded (a
@@ -43,18 +45,22 @@ public static class ConnectionNat
             .SelectMany(r => r.Packets.Boxes.Select(b => (b, r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject ? ConntrackStates.None : Of(r))))];
     }
 
-    /// <summary>Whether some rule tests a connection's virtual states (<c>--ctstate SNAT/DNAT</c>, negated or not, or nft's <c>ct status</c>).</summary>
+    /// <summary>
+    /// Whether some rule tests a connection's virtual states (<c>--ctstate SNAT/DNAT</c>, negated or not,
+    /// or nft's <c>ct status</c>), or takes packets out of conntrack (a NOTRACK: the answers of those
+    /// connections are no replies, <see cref="Untracking"/>).
+    /// </summary>
     public static bool Tested(SymbolicRuleset rules) => Testing.GetValue(rules.Source, source => new StrongBox<bool>(Scan(source))).Value;
 
     private static readonly ConditionalWeakTable<Model.Ruleset, StrongBox<bool>> Testing = new();
 
     private static bool Scan(Model.Ruleset ruleset) =>
-        ruleset.Tables.SelectMany(t => t.Chains).SelectMany(c => c.Rules).SelectMany(r => r.Matches).Any(m => m switch
+        ruleset.Tables.SelectMany(t => t.Chains).SelectMany(c => c.Rules).Any(r => (r.Target is { } target && Untracking.Untracks(target)) || r.Matches.Any(m => m switch
         {
             Model.Matches.ConntrackStateMatch cs => (cs.States & Virtual) != 0,
             Model.Matches.ModuleOptionMatch { Module: "conntrack", Name: "--ctstatus" } => true,
             _ => false,
-        });
+        }));
 
     /// <summary>
     /// A reply the rules accept in its connection's virtual states, given as ESTABLISHED alone, the
@@ -62,6 +68,14 @@ public static class ConnectionNat
     /// openings whose states are known, so that <see cref="ReplyFate.Split"/> finds them.
     /// </summary>
     public static Box AsMirrored(Box acceptedReply) => acceptedReply.With(Dimension.State, IntervalSet.Single((UInt128)(int)ConntrackStates.Established));
+
+    /// <summary>
+    /// The replies of a connection, mirrored (<see cref="ReplyFate.Mirror"/>): ESTABLISHED with its
+    /// virtual states, or, where raw untracked its opening, the answers conntrack meets as new packets
+    /// (<see cref="Untracking.Answers"/>).
+    /// </summary>
+    public static IEnumerable<Box> Replies(Box mirror, ConntrackStates nat) =>
+        (nat & ConntrackStates.Untracked) != 0 ? Untracking.Answers(mirror) : [Established(mirror, nat)];
 
     /// <summary>A box of a connection's packets after its first: ESTABLISHED with the connection's virtual states.</summary>
     public static Box Established(Box box, ConntrackStates nat) =>

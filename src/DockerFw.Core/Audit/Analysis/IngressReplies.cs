@@ -29,7 +29,7 @@ public static class IngressReplies
         {
             var mine = arrived.Intersect(packets);
             if (mine.IsEmpty || Dnat(region, inputs) is not { To: { First: { } first } to }) continue;
-            var replies = new PacketSet([.. mine.Boxes.Select(b => ConnectionNat.Established(ReplyFate.Mirror(b
+            var replies = new PacketSet([.. mine.Boxes.SelectMany(b => ConnectionNat.Replies(ReplyFate.Mirror(b
                     .With(Dimension.Dst, IntervalSet.Range(first, to.Last ?? first))
                     .With(Dimension.Dport, to.Ports is { } p ? IntervalSet.Range((UInt128)p.First, (UInt128)p.Last) : b[Dimension.Dport])), ConnectionNat.Of(region)))
                 .SelectMany(r => routes?.Routed(r, space) ?? [r])]);

@@ -118,8 +118,8 @@ public sealed class LaterPackets
         // A NATed connection's replies carry its virtual states (oracle F45): the accepted ones are given
         // as ESTABLISHED alone, as ReplyFate.Split asks them, where some rule tests the states.
         var nated = ConnectionNat.Tested(passes.Rules);
-        var replies = openings.Select(p => nated ? ConnectionNat.Established(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)) : ReplyFate.Mirror(p.Box)).ToList();
-        var refused = passes.Refused(replies.Concat(later.Boxes));
+        var replies = openings.SelectMany(p => nated ? ConnectionNat.Replies(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)) : [ReplyFate.Mirror(p.Box)]).ToList();
+        var refused = passes.Refused(replies.Concat(later.Boxes), answers: true);
         IEnumerable<Box> Asked(IEnumerable<Box> boxes) => nated ? boxes.Select(ConnectionNat.AsMirrored) : boxes;
         return ([.. Asked(replies.SelectMany(refused.AcceptedOf))], [.. Asked(replies.SelectMany(refused.MaybeOf))],
             new(later.Boxes, [.. later.Boxes.SelectMany(refused.AcceptedOf)], [.. later.Boxes.SelectMany(refused.MaybeOf)], false));

@@ -66,9 +66,9 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
         // Every reply and later packet of a masqueraded connection is SNAT (conntrack's virtual state):
         // each connection's, from the NAT its way out took.
         var nat = ConnectionNat.Cut(requests, passes);
-        var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box), x.Nat))]);
+        var replies = new PacketSet([.. nat.SelectMany(x => ConnectionNat.Replies(ReplyFate.Mirror(x.Box), x.Nat))]);
         // The replies and the requests' later packets asked in one verdict walk: most hosts accept both.
-        var accepted = passes.Accepted(replies.Union(new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))])));
+        var accepted = passes.Accepted(replies.Union(new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))])), answers: true);
         // Asked de-NATed for the chains after nat's PREROUTING; as they arrive for those before it.
         var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true, accepted: accepted);
         var arrivals = ArrivingReplies.Of(requests, masquerade, passes, inputs);

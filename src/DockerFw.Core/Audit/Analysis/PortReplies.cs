@@ -88,7 +88,7 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
         // (by any nexthop's device of a multipath route), else by the interface its connection came in
         // on (symmetric routing assumed); to a client the host has no route to it is never sent.
         var routes = ClientRoutes.Of(inputs.HostModel.Routes, inputs.Family);
-        var replies = new PacketSet([.. nat.Select(x => ConnectionNat.Established(ReplyFate.Mirror(x.Box
+        var replies = new PacketSet([.. nat.SelectMany(x => ConnectionNat.Replies(ReplyFate.Mirror(x.Box
                 .With(Dimension.Dst, IntervalSet.Single(address))
                 .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn), x.Nat))
             .SelectMany(r => routes?.Routed(r, passes.Space) ?? [r])]);
@@ -215,9 +215,11 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     {
         // Only what a verdict walk does not accept is walked again with the rules recorded: a swarm node's
         // service rules cut every later packet of a published port once per service port.
-        var candidates = afterRouting || beforeDnatOnly ? passes.Refused(replies.Boxes, afterRouting).Within(replies) : replies.Subtract(accepted ?? passes.Accepted(replies));
+        var candidates = afterRouting || beforeDnatOnly ? passes.Refused(replies.Boxes, afterRouting, answers: true).Within(replies) : replies.Subtract(accepted ?? passes.Accepted(replies, answers: true));
         if (candidates.IsEmpty) return [];
-        return [.. (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions
+        var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions;
+        // Replies raw or nat took from their connection (Untracking.Keeps) pass, but never reach the other end as its.
+        return [.. regions.Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && !Untracking.Keeps(r, answers: true)), .. regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)
             .Where(r => !deNatedInPrerouting || !BeforeDnat(r, inputs.Ruleset))
             // A drop by a rule of a prerouting chain before nat's (its last drop on the way: a region
@@ -228,7 +230,8 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// <summary>The rule (or FORWARD's policy) that drops each region, once each.</summary>
     internal static ImmutableArray<Evidence> EvidenceOf(IEnumerable<ReachRegion> dropping, AuditInputs inputs, string role = "drops the container's replies") =>
         [.. dropping
-            .Select(r => r.Rules.Reverse().FirstOrDefault(x => PortReach.SourceOf(inputs.Ruleset, x)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget) is { } rule
+            .Select(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe ? Untracking.Evidence(r, inputs)
+                : r.Rules.Reverse().FirstOrDefault(x => PortReach.SourceOf(inputs.Ruleset, x)?.Target is VerdictTarget { Verdict: Verdict.Drop } or RejectTarget) is { } rule
                 ? Analysis.EvidenceOf.Rule(inputs.Ruleset, rule, role)
                 : new Evidence("filter", "FORWARD", 0, 0, "policy of filter/FORWARD", role))
             .Select(e => e with { Family = inputs.Family })

@@ -41,8 +41,12 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     private SymbolicRuleset? _nat;
 
-    /// <summary>The nat table alone, on the host model: what NAT does, whatever the filter does.</summary>
-    public SymbolicRuleset Nat => _nat ??= _cut ? Rules.WithTables(t => t == "nat") : inputs.HostModel.Compile(inputs.NatOnly);
+    /// <summary>
+    /// The nat table alone, on the host model: what NAT does, whatever the filter does. raw comes with
+    /// it, its drops read as accepts: a packet its NOTRACK takes out of conntrack never meets the nat
+    /// table (oracle F61), whatever raw drops is the filter's say.
+    /// </summary>
+    public SymbolicRuleset Nat => _nat ??= (_cut ? Rules.WithTables(Untracking.DecidesNat) : inputs.HostModel.Compile(inputs.NatOnly)).WithVerdictsIgnored("raw");
 
     private SymbolicRuleset? _natOfContainers;
 
@@ -52,8 +56,8 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// no host address here, which those packets never carry, so that <c>--dst-type LOCAL</c> is the
     /// few ranges outside the subnets, not N gateways between them (a copy of 2N ranges per network).
     /// </summary>
-    public SymbolicRuleset NatOfContainers => _natOfContainers ??= _cut ? _containers.Value.WithTables(t => t == "nat")
-        : inputs.HostModel.Compile(inputs.NatOnly, local: inputs.HostModel.LocalOutsideSubnets);
+    public SymbolicRuleset NatOfContainers => _natOfContainers ??= (_cut ? _containers.Value.WithTables(Untracking.DecidesNat)
+        : inputs.HostModel.Compile(inputs.NatOnly, local: inputs.HostModel.LocalOutsideSubnets)).WithVerdictsIgnored("raw");
 
     private SymbolicRuleset? _withoutNat;
 
@@ -166,16 +170,18 @@ public sealed class SymbolicPasses(AuditInputs inputs)
         endpoints.Select(e => e.Address(inputs.Family)).OfType<UInt128>().Select(a => (a, a));
 
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
-    public IReadOnlyList<Box> Accepted(PacketSet packets) => Fates(packets).Accepted;
+    /// <param name="answers">The packets are replies or later packets: one nat rewrote as a connection of its own is not accepted as its connection's (<see cref="Untracking.Keeps"/>).</param>
+    public IReadOnlyList<Box> Accepted(PacketSet packets, bool answers = false) => Fates(packets, answers).Accepted;
 
     /// <summary>
     /// The packets of the set accepted, and those only maybe accepted, on the forward path, by one
     /// verdict-only walk (<see cref="Refused"/>), each box of the set cut by what the walk refuses of it.
     /// </summary>
-    public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Fates(PacketSet packets)
+    /// <param name="answers">As <see cref="Accepted"/>'s.</param>
+    public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Fates(PacketSet packets, bool answers = false)
     {
         if (packets.IsEmpty) return ([], []);
-        var refused = Refused(packets.Boxes);
+        var refused = Refused(packets.Boxes, answers: answers);
         return ([.. packets.Boxes.SelectMany(refused.AcceptedOf)], [.. packets.Boxes.SelectMany(refused.MaybeOf)]);
     }
 
@@ -188,13 +194,18 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// cut N times.
     /// </summary>
     /// <param name="afterRouting">Walked from FORWARD on, as <see cref="SymbolicEngine.ReachAfterRouting"/> does.</param>
-    public Refusals Refused(IEnumerable<Box> boxes, bool afterRouting = false)
+    /// <param name="answers">
+    /// The boxes are replies or later packets: what raw or nat takes from its connection is refused,
+    /// though the rules let it through (<see cref="Untracking.Lost"/>, oracle F61).
+    /// </param>
+    public Refusals Refused(IEnumerable<Box> boxes, bool afterRouting = false, bool answers = false)
     {
         var union = BoxMerge.Merge(boxes).Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(b)));
         if (union.IsEmpty) return Refusals.None;
         var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(Verdicts, union) : SymbolicEngine.Reach(Verdicts, PacketPath.Forward, union)).Regions;
-        return new([.. regions.Where(r => r.Verdict != ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes)],
-            [.. regions.Where(r => r.Verdict == ReachVerdict.Maybe).SelectMany(r => r.Packets.Boxes)]);
+        return new([.. regions.Where(r => r.Verdict != ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes),
+                .. regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => Untracking.Lost(r, answers))],
+            [.. regions.Where(r => r.Verdict == ReachVerdict.Maybe).SelectMany(r => Untracking.Kept(r, answers))]);
     }
 
     /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>

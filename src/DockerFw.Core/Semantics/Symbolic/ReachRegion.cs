@@ -24,6 +24,7 @@ public sealed record ReachRegion(
     /// The virtual states (SNAT, DNAT) that NAT on the way gave the connections these packets open:
     /// conntrack sets a status bit when a nat rule changed the tuple (oracle F45), as the walk marks its
     /// flows. Regions are told apart by it, so a verdict-only walk, whose regions list no rules, keeps it.
+    /// UNTRACKED where a NOTRACK on the way took the packets out of conntrack (oracle F61).
     /// </summary>
     public Model.Values.ConntrackStates Nat { get; init; }
 }

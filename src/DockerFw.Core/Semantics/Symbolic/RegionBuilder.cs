@@ -138,14 +138,18 @@ internal static class RegionBuilder
             return new(rules, omitted, doubts, nat, $"{string.Join(",", rules)}|{rest}|{string.Join(",", doubts)}|{(int)nat}");
         }
 
-        /// <summary>The virtual states the flow's view added to the states its packets arrived in (a DNAT that changed the tuple, a SNAT).</summary>
+        /// <summary>
+        /// The virtual states the flow's view added to the states its packets arrived in (a DNAT that
+        /// changed the tuple, a SNAT), and UNTRACKED where a NOTRACK took them out of conntrack: their
+        /// connection then has no entry, nothing NATs them, and their answers are new to conntrack (oracle F61).
+        /// </summary>
         private static ConntrackStates NatOf(Flow flow)
         {
             if (flow.View.States is not { } map) return ConntrackStates.None;
             var added = 0;
             foreach (var (first, last) in flow.Box[Dimension.State].Ranges)
                 for (var state = (int)first; state <= (int)last; state++) added |= map[state] & ~state;
-            return (ConntrackStates)added & (ConntrackStates.Snat | ConntrackStates.Dnat);
+            return (ConntrackStates)added & (ConntrackStates.Snat | ConntrackStates.Dnat | ConntrackStates.Untracked);
         }
     }
 }

@@ -60,6 +60,25 @@ public sealed class SymbolicRuleset
     };
 
     /// <summary>
+    /// These rules with <paramref name="table"/>'s drops and rejects passed over (and its chains' DROP
+    /// policies read as ACCEPT): what that table's state changes (NOTRACK) do to the packets whatever
+    /// its verdicts, for a question about another table (the audit's NAT passes walk raw before nat: a
+    /// packet raw untracks is never NATed, oracle F61; what raw drops is the filter's say there). A drop
+    /// passed over, not made an ACCEPT, cuts no region: the NAT passes' answers stay in the same pieces.
+    /// </summary>
+    public SymbolicRuleset WithVerdictsIgnored(string table) => !_chains.Keys.Any(k => k.Table == table) ? this : new(Source, Space,
+        _chains.ToFrozenDictionary(c => c.Key, c => c.Key.Table == table ? Accepting(c.Value) : c.Value), Detail)
+    {
+        NativeBaseChains = NativeBaseChains,
+        SwitchedOnly = SwitchedOnly,
+    };
+
+    private static readonly TargetAction PassedOver = new(ActionKind.Continue);
+
+    private CompiledChain Accepting(CompiledChain chain) => new(chain.Table, chain.Name, chain.Policy is null ? null : Model.Targets.Verdict.Accept,
+        [.. chain.Rules.Select(r => r.Action.Kind is ActionKind.Drop or ActionKind.Reject ? r with { Action = PassedOver } : r)], Space.Interfaces.Count);
+
+    /// <summary>
     /// The same rules with <paramref name="chain"/> ended after its rule at index <paramref name="last"/>
     /// (0-based; -1 keeps none) by a DROP policy, for a walk that needs nothing past there
     /// (<see cref="WatchHorizon"/>): its packets end at once instead of being split by the rest.
