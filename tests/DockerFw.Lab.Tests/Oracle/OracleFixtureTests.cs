@@ -17,9 +17,6 @@ public sealed class OracleFixtureTests
     {
         ["seed-5391-published_ports-accepts-but-blocked"] = "F59, docs/oracle-findings.md",
         ["seed-5555-published_ports-accepts-but-blocked"] = "F59, docs/oracle-findings.md",
-        ["seed-5481-masquerade-true-but-no-way-out"] = "F61, docs/oracle-findings.md",
-        ["seed-5485-published_ports-accepts-but-blocked"] = "F61, docs/oracle-findings.md",
-        ["seed-5545-container-matrix-allowed-but-blocked"] = "F61, docs/oracle-findings.md",
         ["seed-5537-container-matrix-possible-flow"] = "F62, docs/oracle-findings.md",
     };
 
