@@ -15,8 +15,8 @@ namespace DockerFw.Core.Tests.Docker;
 /// then <c>nft -j list ruleset</c>). nft lists the xt DNAT of web's port 8080 as
 /// <c>{"xt": {"type": "target", "name": "DNAT"}}</c>, without its destination: the port's container
 /// is unknown from the rules, so Docker's per-port accept of 172.30.1.2:80 is no unpublished port
-/// (DFW203 said it was); with the Engine's view the port is web's, judged in each family, and whether
-/// the unlisted DNAT sends it there is not known.
+/// (DFW203 said it was); with the Engine's view the port is web's, and whether the unlisted DNAT
+/// sends it there is not known.
 /// </summary>
 public sealed class NftOnlyXtDnatTests
 {
@@ -28,17 +28,6 @@ public sealed class NftOnlyXtDnatTests
         Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.UnpublishedPortsReachable);
         Assert.Contains(report.Notices, n => n.StartsWith("the container a DNAT publishes is unknown ('-A DOCKER ! -i br-e727bbbf1ba4 -p tcp -m tcp --dport 8080 -j DNAT' in nat DOCKER)", StringComparison.Ordinal)
             && n.Contains("may be its published port", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void With_the_engines_view_the_ip6tables_nft_rules_are_dockers_and_the_ipv6_port_is_web_s()
-    {
-        // Were "none of Docker's" (DFW630) with web's IPv6 port unlisted and its accept an unpublished port (DFW203).
-        var report = Audit(PolicyResolverTests.LabHost);
-
-        Assert.DoesNotContain(report.Findings, f => f.Code == FindingCodes.UnpublishedPortsReachable || f.Code.Code == "DFW630");
-        var v6 = Assert.Single(report.PublishedPortsV6 ?? []);
-        Assert.Equal(("web", "fd00:d0c:1::2", true), (v6.Container, v6.ContainerIp, v6.FilterAccepts));
     }
 
     [Fact]

@@ -74,12 +74,12 @@ public sealed class AuditAnalysis
     /// <summary>
     /// Whether dockerd writes this ruleset: with ip6tables=false (the default before Docker 27) it
     /// leaves ip6tables alone, and judging Docker's networks by rules it never wrote would report
-    /// every IPv6 network as broken. iptables' tables given only as nft lists them (iptables-nft's
-    /// <c>ip6 filter</c>, <see cref="Model.Ruleset.IptablesTable"/>) are iptables' own.
+    /// every IPv6 network as broken.
     /// </summary>
     public static bool DockerManages(Model.Ruleset ruleset) =>
-        ruleset.Tables.Any(t => t.IsNative && t.Name.StartsWith("docker", StringComparison.Ordinal)
-            || (!t.IsNative || ReferenceEquals(ruleset.IptablesTable(t.Name), t)) && t.Chains.Any(c => c.Name.StartsWith("DOCKER", StringComparison.Ordinal)));
+        ruleset.Tables.Any(t => t.IsNative
+            ? t.Name.StartsWith("docker", StringComparison.Ordinal)
+            : t.Chains.Any(c => c.Name.StartsWith("DOCKER", StringComparison.Ordinal)));
 
     /// <summary>
     /// Docker's view names networks with an IPv6 subnet, the IPv6 rules were read, and dockerd wrote
