@@ -192,6 +192,15 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
         if (port.RepliesUncertain is { } uncertain) json.WriteString("replies_uncertain", uncertain);
         // Absent when the later packets of every connection whose replies come back pass (oracle F38).
         if (port.LaterDropped is { } later) json.WriteString("later_dropped", later);
+        // v3 addition (oracle F59): absent when every connection is NATed to the container; false when none
+        // is (filter_accepts is then about the connections Docker's DNAT would make), "partial" with not_nated.
+        if (port.Nated != ReachabilityVerdict.Allowed)
+        {
+            if (port.Nated == ReachabilityVerdict.Partial) json.WriteString("nated", "partial");
+            else NullableBool(json, "nated", port.Nated is null ? null : false);
+            if (port.NotNated is { } notNated) json.WriteString("not_nated", notNated);
+        }
+
         json.WriteEndObject();
     }
 

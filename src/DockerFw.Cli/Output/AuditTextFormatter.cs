@@ -121,6 +121,14 @@ internal sealed partial class AuditTextFormatter : IAuditFormatter
                 Esc($"{ReportWords.Address(p.ContainerIp)}:{p.ContainerPort}"),
                 (p.Partial is { } partial ? Esc($"partial ({DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial)})")
                 : p.FilterAccepts switch { true => "yes", false => "[red]no[/]", null => "?" })
+                // Oracle F59: the filter's answer is about NATed connections; say where none or only some are.
+                + (p.Nated switch
+                {
+                    ReachabilityVerdict.Denied => " [red](not NATed to the container)[/]",
+                    ReachabilityVerdict.Partial => $" [yellow]{Esc($"(not NATed {p.NotNated})")}[/]",
+                    null => " [yellow](NAT unknown)[/]",
+                    _ => "",
+                })
                 + (p.RepliesDropped is { } dropped ? $" [red]{Esc(dropped == "all" ? "(one-way: every reply dropped)" : $"(one-way: replies dropped {dropped})")}[/]" : "")
                 + (p.RepliesUnrouted is { } unrouted ? $" [red]{Esc(unrouted == "all" ? "(one-way: no route back to any client)" : $"(one-way: no route back {unrouted})")}[/]" : "")
                 + (p.RepliesUncertain is { } uncertain ? $" [yellow]{Esc($"(replies uncertain {uncertain})")}[/]" : "")

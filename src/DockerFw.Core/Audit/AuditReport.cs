@@ -193,6 +193,17 @@ public sealed record PublishedPortReport(
     /// words; they carry no data.
     /// </summary>
     public string? LaterDropped { get; init; }
+
+    /// <summary>
+    /// Whether the port's connections are NATed to the container (oracle F59): all (Allowed), none (Denied:
+    /// an admin's nat RETURN, a REDIRECT, another DNAT takes them first), some (Partial, <see cref="NotNated"/>);
+    /// null when unknown. Where none is, <see cref="FilterAccepts"/> is about the connections Docker's DNAT
+    /// would make, not the port's.
+    /// </summary>
+    public ReachabilityVerdict? Nated { get; init; } = ReachabilityVerdict.Allowed;
+
+    /// <summary>The connections not NATed to the container where only some are, in <see cref="Partial"/>'s kept-out words.</summary>
+    public string? NotNated { get; init; }
 }
 
 /// <summary>

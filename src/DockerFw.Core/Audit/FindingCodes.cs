@@ -46,6 +46,7 @@ public static class FindingCodes
     public static readonly FindingCode PublishedPortBlocked = new("DFW511", "published-port", FindingSeverity.Medium, "a published port is NATed but the filter does not let it in");
     public static readonly FindingCode PublishedOnAllAddresses = new("DFW512", "published-port", FindingSeverity.Info, "a port is published on every host address");
     public static readonly FindingCode PublishedPortBypassesInput = new("DFW513", "published-port", FindingSeverity.High, "a published port is reachable although INPUT blocks it");
+    public static readonly FindingCode PublishedPortNotNated = new("DFW515", "published-port", FindingSeverity.Medium, "a published port's connections are not NATed to its container");
     public static readonly FindingCode LoopbackPortReachable = new("DFW514", "published-port", FindingSeverity.Medium, "a port published on 127.0.0.1 is reachable from the network");
     public static readonly FindingCode DeclaredLinkBlocked = new("DFW530", "link", FindingSeverity.Medium, "a link Docker declares is blocked on its exposed ports");
     public static readonly FindingCode UndeclaredLink = new("DFW531", "link", FindingSeverity.Medium, "an opening with a link's shape that no link Docker declares explains");
@@ -81,7 +82,7 @@ public static class FindingCodes
         FlannelBipOutsideLease, FlannelMasqueraded, FlannelForwardBlocked, WeaveReachedFromDocker, WeaveExposeBlocked, FabricUndecided,
         IccNotEnforced, IccBlocked, IccAssumesBrNetfilter,
         MasqueradeMissing, MasqueradeUnwanted, NatInsideBridge, NatForUnknownSubnet, NoOutboundNat, MasqueradedRepliesDropped,
-        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,
+        LinkMismatch, StaleLink, DnatWithoutContainer, PublishedPortBlocked, PublishedOnAllAddresses, PublishedPortBypassesInput, LoopbackPortReachable, PublishedPortNotNated, DeclaredLinkBlocked, UndeclaredLink, ProxyBypassesRestriction,
         ForwardPolicyAccept, DockerUserNotHooked, DockerUserNotFirst, IpForwardOff, SplitBackends, DockerUserAcceptsAll, Approximated, SubnetUnknown, OtherBackendDrops,
         AdminRuleNeverMatches, AdminRuleShadowed, AdminRuleMissesDnat, AdminRulesNotJudged, NoIpv6Rules,
         HostNetworkMode, SharedNamespace, MultiNetwork,

@@ -240,6 +240,10 @@ public sealed class ClaimChecker(JsonElement audit, IReadOnlyList<ProbeResult> r
             if (probes.Count == 0) continue;
             Checked++;
             if (hostIp == "127.0.0.1") Loopback(p, port, protocol!, probes);
+            // Oracle F59: filter_accepts is about the connections Docker's DNAT sends to the container; where not
+            // every one is (nated present: false, "partial" or null), the probes may meet a REDIRECT, a RETURN or
+            // docker-proxy instead: not compared (DFW515 names the rule).
+            if (p.TryGetProperty("nated", out _)) continue;
             var accepts = p.GetProperty("filter_accepts");
             var claim = $"{key} {protocol}/{port} on {hostIp} (to {p.GetProperty("container").GetString()} {p.GetProperty("container_ip").GetString()}:{p.GetProperty("container_port").GetInt32()}) filter_accepts {accepts.GetRawText()}"
                 + (p.TryGetProperty("replies_dropped", out var rd) ? $", replies_dropped {rd.GetRawText()}" : "")

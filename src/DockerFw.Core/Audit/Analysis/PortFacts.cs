@@ -61,7 +61,10 @@ public sealed record PortFacts(
                     .Select(e => (e.Ip, e.Network, Reach: e.Network is null ? null
                         : PortReach.Of(inputs, passes, e.Network, e.Ip, port.ContainerPort, hosts, proto, port.HostPort!.Value)))
                     .ToList();
-                var (ip, network, reach) = answers.FirstOrDefault(a => a.Reach?.Nated == true, answers[0]);
+                // None NATed (an admin's nat RETURN first, oracle F59): the endpoint Docker's DNAT names, not the
+                // first listed (seed 5562 judged the container's address on another network).
+                var (ip, network, reach) = answers.FirstOrDefault(a => a.Reach?.Nated == true,
+                    answers.FirstOrDefault(a => PortReach.DnatNames(inputs.Ruleset, a.Ip, port.ContainerPort), answers[0]));
                 var (bypass, inputEvidence) = reach is null ? (null, []) : Bypass(inputs, passes, reach, hosts, proto, port.HostPort!.Value);
                 var filter = reach?.Filter;
                 var replies = reach is null ? PortReplies.None : PortReplies.Of(reach, container, network!, ip, port.ContainerPort, passes, inputs);
@@ -75,6 +78,8 @@ public sealed record PortFacts(
                     RepliesUncertain = replies.Uncertain.IsEmpty ? null
                         : $"{PortClientsOf.Connections(replies.Uncertain, replies.Arrived, passes.Space)}: {string.Join("; ", replies.Doubts)}",
                     LaterDropped = replies.LaterDying.IsEmpty ? null : replies.AllLaterDie ? "all" : PortClientsOf.Connections(replies.LaterDying, replies.Returning, passes.Space),
+                    Nated = reach?.NatedShare,
+                    NotNated = reach is { NatedShare: ReachabilityVerdict.Partial } ? PortClientsOf.Connections(reach.NotNated, reach.Arriving, passes.Space) : null,
                 };
                 yield return new PortFacts(
                     report, container, network,

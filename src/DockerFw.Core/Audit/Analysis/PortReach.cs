@@ -33,6 +33,23 @@ public sealed record PortReach(
     /// <summary>Whether the nat table sends some of the connections to the container's address and port.</summary>
     public bool Nated { get; init; }
 
+    /// <summary>
+    /// Whether the port's connections are NATed to its container (oracle F59): all (Allowed), none (Denied: an
+    /// admin's nat RETURN, a REDIRECT or another DNAT takes them first, or no DNAT is there), or some (Partial,
+    /// <see cref="NotNated"/> says which), over the connections that reach the nat table (those dropped
+    /// before it, F42, are kept out, not left un-NATed).
+    /// </summary>
+    public ReachabilityVerdict NatedShare { get; init; } = ReachabilityVerdict.Allowed;
+
+    /// <summary>The connections that reach the nat table and are not NATed to the container.</summary>
+    public PacketSet NotNated { get; init; } = PacketSet.Empty;
+
+    /// <summary>Every connection asked about: the port's, as they arrive.</summary>
+    public PacketSet Arriving { get; init; } = PacketSet.Empty;
+
+    /// <summary>The rules that take the connections not NATed first (a nat RETURN, a REDIRECT, another DNAT); empty where no rule does (no DNAT).</summary>
+    public ImmutableArray<ResponsibleRule> TakenBy { get; init; } = [];
+
     /// <summary>Whether the filter lets the NATed connections in: all, none, partial (null: unknown).</summary>
     public ReachabilityVerdict? Filter =>
         Judged.IsEmpty ? null
@@ -70,7 +87,12 @@ public sealed record PortReach(
             // on the way in) are the port's too, kept out as surely as by a filter drop after it.
             var priority = BeforeDnat.DnatPriority(nated[0], inputs.Ruleset, r => IsDnatTo(r, container, containerPort));
             var early = BeforeDnat.Dropped(result.Regions.Where(r => !nated.Contains(r)), inputs.Ruleset, priority, space, loopback: true);
-            return new PortReach(reached, maybe, Union(nated).Union(early.Packets), reached, maybe, result.Regions, [.. early.Regions, .. nated.Where(Blocks)]) { Nated = true };
+            var (rest, takers) = TakenAway(result.Regions, nated, early.Packets, inputs.Ruleset);
+            return new PortReach(reached, maybe, Union(nated).Union(early.Packets), reached, maybe, result.Regions, [.. early.Regions, .. nated.Where(Blocks)])
+            {
+                Nated = true, Arriving = arriving, NotNated = rest, TakenBy = takers,
+                NatedShare = rest.IsEmpty ? ReachabilityVerdict.Allowed : ReachabilityVerdict.Partial,
+            };
         }
 
         // Nothing NATed there: the connections as the DNAT would leave them, from where routing leaves
@@ -85,8 +107,33 @@ public sealed record PortReach(
         // A DNAT nft lists without its destination (iptables-nft's xt target) may be this one: the
         // connections whose way it leaves undecided may reach the container where the filter lets them in.
         var unlisted = Union(result.Regions.Where(r => r.Verdict == ReachVerdict.Maybe && r.Rules.Any(x => SourceOf(inputs.Ruleset, x)?.IsListedWithoutOptions("DNAT") == true)));
+        var (notNated, taken) = TakenAway(result.Regions, [], dropped.Packets, inputs.Ruleset);
         return new PortReach(PacketSet.Empty, unlisted.Intersect(passed.Union(passedMaybe)), arriving, passed, passedMaybe, result.Regions,
-            [.. dropped.Regions, .. filter.Where(Blocks)]);
+            [.. dropped.Regions, .. filter.Where(Blocks)])
+        {
+            Arriving = arriving, NotNated = notNated, TakenBy = taken,
+            // None taken by a rule (dropped before the nat table, as Docker 28's raw drop of a loopback port, or no
+            // DNAT at all): the port's answer is the DNAT's packets', as before; some taken, none NATed: not NATed.
+            NatedShare = notNated.IsEmpty ? ReachabilityVerdict.Allowed : ReachabilityVerdict.Denied,
+        };
+    }
+
+
+    /// <summary>
+    /// The connections a rule takes before Docker's DNAT could send them to the container (oracle F59), with those
+    /// rules: on each region's way that is not NATed there, the first rule of a nat table that is no jump, or one
+    /// that NATs (REDIRECT, a DNAT elsewhere), or a raw CT. A way no such rule is on (dropped before the nat
+    /// table, a martian the kernel drops, no DNAT at all) is no connection taken away.
+    /// </summary>
+    private static (PacketSet Packets, ImmutableArray<ResponsibleRule> Rules) TakenAway(ImmutableArray<ReachRegion> regions, ImmutableArray<ReachRegion> nated,
+        PacketSet droppedBefore, Ruleset ruleset)
+    {
+        var taken = regions.Where(r => !nated.Contains(r))
+            .Select(r => (Packets: r.Packets.Subtract(droppedBefore), Rule: r.Rules.FirstOrDefault(rule => SourceOf(ruleset, rule)?.Target is { } t && t is not JumpTarget
+                && (rule.Table.EndsWith("nat", StringComparison.Ordinal) || t is DnatTarget or RedirectTarget
+                    || (rule.Table.EndsWith("raw", StringComparison.Ordinal) && t is ExtensionTarget { ExtensionName: "CT" or "NOTRACK" })))))
+            .Where(x => x.Rule is not null && !x.Packets.IsEmpty).ToList();
+        return (taken.Aggregate(PacketSet.Empty, (s, x) => s.Union(x.Packets)), [.. taken.Select(x => x.Rule!).Distinct()]);
     }
 
     private static bool Blocks(ReachRegion r) => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject;
@@ -99,6 +146,10 @@ public sealed record PortReach(
     /// <summary>Whether the region's way went through a DNAT to the container's address and port (any port when the DNAT keeps it).</summary>
     public static bool DnatsTo(ReachRegion region, Ruleset ruleset, UInt128 container, int port) =>
         region.Rules.Any(r => SourceOf(ruleset, r) is { } rule && IsDnatTo(rule, container, port));
+
+    /// <summary>Whether some DNAT of the ruleset sends traffic to the container's address and port: the endpoint Docker publishes through.</summary>
+    public static bool DnatNames(Ruleset ruleset, UInt128 container, int port) =>
+        ruleset.Tables.SelectMany(t => t.Rules).Any(r => IsDnatTo(r, container, port));
 
     private static bool IsDnatTo(Rule rule, UInt128 container, int port) =>
         rule.Target is DnatTarget { To: { First: { } first } to }

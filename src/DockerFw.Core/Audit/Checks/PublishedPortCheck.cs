@@ -21,12 +21,17 @@ public sealed class PublishedPortCheck : IAuditCheck
         // ip6tables publishes on its own: a port Docker forwards in IPv4 says nothing of IPv6.
         foreach (var (analysis, prefix) in context.Analysis().Families)
         {
-            foreach (var finding in Ports(analysis, prefix)) yield return finding;
+            foreach (var finding in Ports(analysis, prefix, context.Proxies)) yield return finding;
             foreach (var finding in DnatsWithoutContainer(analysis, prefix)) yield return finding;
         }
     }
 
-    private static IEnumerable<Finding> Ports(AuditAnalysis analysis, string prefix)
+    /// <summary>What docker-proxy (the userland proxy) may still serve of the port, where it listens or may (read or assumed).</summary>
+    private static string Proxied(Host.ProxyListeners proxies, PublishedPortReport r) =>
+        !proxies.Listeners.Any(l => l.HostPort == r.HostPort && string.Equals(l.Protocol, r.Protocol, StringComparison.OrdinalIgnoreCase)) ? ""
+        : $" (docker-proxy {(proxies.Origin == Host.ProxyOrigin.Read ? "listens" : "may listen (Docker's default, userland-proxy on)")} on the port: those to a host address it listens on reach it through INPUT, and it connects to the container from the host)";
+
+    private static IEnumerable<Finding> Ports(AuditAnalysis analysis, string prefix, Host.ProxyListeners proxies)
     {
         foreach (var port in analysis.Ports)
         {
@@ -34,8 +39,17 @@ public sealed class PublishedPortCheck : IAuditCheck
             var what = $"{r.Protocol}/{r.HostPort} on {r.HostIp} (to {PortFacts.Bracketed(r.ContainerIp)}:{r.ContainerPort})";
             var networks = port.Network is null ? Array.Empty<string>() : [port.Network.Name];
             var containers = analysis.Inputs.ViewInferred ? Array.Empty<string>() : [port.Container.Name];
+            // Oracle F59: connections no DNAT sends to the container (an admin's nat RETURN, a REDIRECT, another
+            // DNAT first) never meet the filter's answer; DFW511 speaks of NATed connections only.
+            if (r.Nated is ReachabilityVerdict.Denied or ReachabilityVerdict.Partial && port.Reach is { } reach)
+                yield return Finding.Of(FindingCodes.PublishedPortNotNated,
+                    $"{prefix}published port {what}: {(r.Nated == ReachabilityVerdict.Denied ? "none of its connections is" : $"its connections {r.NotNated} are not")} NATed to the container: "
+                        + (reach.TakenBy.IsEmpty ? "no DNAT of the nat table sends them there" : "the evidence's rule takes them first")
+                        + $", so they never reach it by the forwarded way{Proxied(proxies, r)}. "
+                        + "If the port is meant to be published, remove that rule or exclude the port from it.",
+                    networks, containers, [.. reach.TakenBy.Select(t => EvidenceOf.Rule(analysis.Inputs.Ruleset, t, "takes the port's connections before Docker's DNAT") with { Family = analysis.Inputs.Family })]);
             // A host that forwards nothing (DFW604) keeps every port out before the filter is asked.
-            if (r.FilterAccepts == false && analysis.Inputs.HostModel.Forwards)
+            if (r.FilterAccepts == false && r.Nated != ReachabilityVerdict.Denied && analysis.Inputs.HostModel.Forwards)
                 yield return Finding.Of(FindingCodes.PublishedPortBlocked,
                     $"{prefix}published port {what} is NATed to the container but the filter drops the forwarded packet: the port is dead. Restore Docker's FORWARD rules (restart dockerd) or remove the rule that drops it (evidence).",
                     networks, containers, port.FilterEvidence);
