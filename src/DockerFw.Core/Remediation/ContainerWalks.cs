@@ -12,6 +12,13 @@ namespace DockerFw.Core.Remediation;
 /// </summary>
 internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
 {
+    /// <summary>
+    /// The same ESTABLISHED packets to the container walked as the other containers' requests' later
+    /// packets (the ORIGINAL direction): <see cref="Replies"/> itself unless a rule tells a connection's
+    /// direction or original tuple (<see cref="ToldConnection"/>), where the two are walked apart.
+    /// </summary>
+    public ReachResult Later { get; init; } = null!;
+
     /// <param name="containers">Every container address of the policy in this family.</param>
     /// <param name="bridges">The interfaces of every bridge the policy's containers are on.</param>
     public static ContainerWalks From(SymbolicRuleset rules, ContainerOnNetwork from, IpFamily family, IntervalSet containers, IntervalSet bridges)
@@ -31,9 +38,11 @@ internal sealed record ContainerWalks(ReachResult Requests, ReachResult Replies)
             ? IntervalSet.FromValues([.. Audit.Analysis.ConnectionNat.Every.Select(nat => (UInt128)(int)(ConntrackStates.Established | nat))])
             : IntervalSet.Single((UInt128)(int)ConntrackStates.Established);
         var answers = Audit.Analysis.Openings.Answers(new ReachQuery(PacketPath.Forward) { State = ConntrackStates.Established }.ToPacketSet(space));
-        var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, new PacketSet([.. answers.Boxes.Select(b => b.With(Dimension.State, established))])
-            .Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge).With(Dimension.Src, containers).With(Dimension.In, bridges)));
-        return new ContainerWalks(requests, replies);
+        var arriving = new PacketSet([.. answers.Boxes.Select(b => b.With(Dimension.State, established))])
+            .Intersect(whole.With(Dimension.Dst, address).With(Dimension.Out, fromBridge).With(Dimension.Src, containers).With(Dimension.In, bridges));
+        var replies = SymbolicEngine.Reach(rules, PacketPath.Forward, arriving, ToldConnection.Replies);
+        var later = ToldConnection.Tested(rules) ? SymbolicEngine.Reach(rules, PacketPath.Forward, arriving, ToldConnection.Original) : replies;
+        return new ContainerWalks(requests, replies) { Later = later };
     }
 
     /// <summary>The boxes that cut the walks down to one pair: requests to <paramref name="to"/>, replies from it.</summary>

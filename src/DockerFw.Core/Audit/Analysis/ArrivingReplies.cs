@@ -60,11 +60,15 @@ public static class ArrivingReplies
         // at or after it and cannot change what comes before): through every table, per network, it was
         // most of this fact's cost on a host with Docker 28's raw rules.
         var early = EarlyTables.GetValue(passes.Rules, rules => rules.WithTables(t => t is not ("filter" or "nat" or "security")));
-        if (!SymbolicEngine.Reach(early, PacketPath.Forward, quick).Regions.Any(r => BeforeDnat.Drops(r, inputs.Ruleset, BeforeDnat.Dstnat)))
+        // Replies to the NAT's address: their connection's source and port are the requests' (ToldConnection).
+        var told = ToldConnection.Replies
+            .Knowing(Dimension.Src, requests.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Src])))
+            .Knowing(Dimension.Sport, requests.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Sport])));
+        if (!SymbolicEngine.Reach(early, PacketPath.Forward, quick, told).Regions.Any(r => BeforeDnat.Drops(r, inputs.Ruleset, BeforeDnat.Dstnat)))
             return Fate.None;
         var arrivals = Arrivals(requests, sources, passes, inputs).ToList();
         if (arrivals.Count == 0) return Fate.None;
-        var (dead, evidence) = PortReplies.Dropped(new PacketSet([.. arrivals.Select(a => a.Packets)]), passes, inputs, beforeDnatOnly: true);
+        var (dead, evidence) = PortReplies.Dropped(new PacketSet([.. arrivals.Select(a => a.Packets)]), passes, inputs, beforeDnatOnly: true, told: told);
         if (dead.IsEmpty) return Fate.None;
         var (dying, uncertain, doubts) = (new List<Box>(), new List<Box>(), new List<string>());
         foreach (var a in arrivals)

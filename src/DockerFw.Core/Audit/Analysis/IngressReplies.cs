@@ -33,7 +33,11 @@ public static class IngressReplies
                     .With(Dimension.Dst, IntervalSet.Range(first, to.Last ?? first))
                     .With(Dimension.Dport, to.Ports is { } p ? IntervalSet.Range((UInt128)p.First, (UInt128)p.Last) : b[Dimension.Dport])), ConnectionNat.Of(region)))
                 .SelectMany(r => routes?.Routed(r, space) ?? [r])]);
-            var dropping = PortReplies.Dropping(replies, passes, inputs);
+            // Replies of connections to the host's ports (the original tuple's destination), DNATed on.
+            var told = ToldConnection.Replies
+                .Knowing(Dimension.Dst, mine.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dst])))
+                .Knowing(Dimension.Dport, mine.Boxes.Aggregate(IntervalSet.Empty, (s, b) => s.Union(b[Dimension.Dport])));
+            var dropping = PortReplies.Dropping(replies, passes, inputs, told: told);
             if (dropping.Count == 0) continue;
             // A DNAT that keeps the port answers each connection from its own port: judged per part of
             // the ports where the same drops meet the replies, so a drop of 8081's replies is not 8080's.

@@ -102,7 +102,7 @@ public sealed class LaterPackets
     {
         var asked = new PacketSet([.. later]);
         if (asked.IsEmpty) return Pass;
-        var (accepted, maybe) = passes.Fates(asked);
+        var (accepted, maybe) = passes.Fates(asked, told: ToldConnection.Original);
         return new(asked.Boxes, accepted, maybe, false);
     }
 
@@ -115,6 +115,9 @@ public sealed class LaterPackets
     {
         if (openings.Count == 0) return ([], [], Pass);
         var later = new PacketSet([.. openings.Select(p => Of(p, passes))]);
+        // A rule on the connection's direction or original tuple tells a reply from the other way's later
+        // packet though they are the same packets: each is walked as what it is (ToldConnection).
+        if (ToldConnection.Tested(passes.Rules)) return Apart(openings, later, passes);
         // A NATed connection's replies carry its virtual states (oracle F45): the accepted ones are given
         // as ESTABLISHED alone, as ReplyFate.Split asks them, where some rule tests the states.
         var nated = ConnectionNat.Tested(passes.Rules);
@@ -123,6 +126,15 @@ public sealed class LaterPackets
         IEnumerable<Box> Asked(IEnumerable<Box> boxes) => nated ? boxes.Select(ConnectionNat.AsMirrored) : boxes;
         return ([.. Asked(replies.SelectMany(refused.AcceptedOf))], [.. Asked(replies.SelectMany(refused.MaybeOf))],
             new(later.Boxes, [.. later.Boxes.SelectMany(refused.AcceptedOf)], [.. later.Boxes.SelectMany(refused.MaybeOf)], false));
+    }
+
+    /// <summary>The replies told as replies, the later packets as the requests' (<see cref="WithReplies"/>), by two verdict walks.</summary>
+    private static (IReadOnlyList<Box> AcceptedReplies, IReadOnlyList<Box> MaybeReplies, LaterPackets Later) Apart(IReadOnlyList<Piece> openings, PacketSet later, SymbolicPasses passes)
+    {
+        var replies = new PacketSet([.. openings.Select(p => ConnectionNat.Established(ReplyFate.Mirror(p.Box), ConnectionNat.Of(p.Region)))]);
+        var (accepted, maybe) = passes.Fates(replies, answers: true, told: ToldConnection.Replies);
+        var (laterAccepted, laterMaybe) = passes.Fates(later, answers: true, told: ToldConnection.Original);
+        return ([.. accepted.Select(ConnectionNat.AsMirrored)], [.. maybe.Select(ConnectionNat.AsMirrored)], new(later.Boxes, laterAccepted, laterMaybe, false));
     }
 
     /// <summary>The later packets of <paramref name="openings"/>, each with its connection's virtual states (<see cref="ConnectionNat"/>), judged by one verdict walk.</summary>

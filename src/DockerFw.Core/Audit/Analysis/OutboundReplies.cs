@@ -68,9 +68,13 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
         var nat = ConnectionNat.Cut(requests, passes);
         var replies = new PacketSet([.. nat.SelectMany(x => ConnectionNat.Replies(ReplyFate.Mirror(x.Box), x.Nat))]);
         // The replies and the requests' later packets asked in one verdict walk: most hosts accept both.
-        var accepted = passes.Accepted(replies.Union(new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))])), answers: true);
+        // Where a rule tells a connection's direction (ToldConnection), each is asked as what it is.
+        var laterPackets = new PacketSet([.. nat.Select(x => LaterPackets.Of(x.Box, x.Nat))]);
+        var apart = ToldConnection.Tested(passes.Rules);
+        var accepted = apart ? passes.Accepted(replies, answers: true, told: ToldConnection.Replies) : passes.Accepted(replies.Union(laterPackets), answers: true);
+        var laterAccepted = apart ? passes.Accepted(laterPackets, answers: true, told: ToldConnection.Original) : accepted;
         // Asked de-NATed for the chains after nat's PREROUTING; as they arrive for those before it.
-        var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true, accepted: accepted);
+        var (dead, evidence) = PortReplies.Dropped(replies, passes, inputs, deNatedInPrerouting: true, accepted: accepted, told: ToldConnection.Replies);
         var arrivals = ArrivingReplies.Of(requests, masquerade, passes, inputs);
         var (arriving, arrivingEvidence) = (arrivals.Dying, arrivals.Evidence);
         // Back to the connections: a dead reply names the container, the remote end and both ports.
@@ -93,7 +97,7 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
         // Only the connections whose replies surely come back are asked for their later packets.
         var returning = dying.IsEmpty ? requests : requests.Subtract(dying);
         if (!maybe.IsEmpty) returning = returning.Subtract(maybe);
-        var (laterDropped, laterEvidence) = Later(returning, nat, sources, outside, passes, inputs, accepted);
+        var (laterDropped, laterEvidence) = Later(returning, nat, sources, outside, passes, inputs, laterAccepted);
         if (dying.IsEmpty) return Returned with { LaterDropped = laterDropped, LaterEvidence = laterEvidence, Uncertain = uncertain, UncertainWhy = why };
         return new(all, all ? "all" : Words(dying, requests, sources, outside, space), evidence)
         {
@@ -111,7 +115,7 @@ public sealed record OutboundReplies(bool AllDie, string? Dropped, ImmutableArra
     {
         if (returning.IsEmpty) return (null, []);
         var later = new PacketSet([.. nat.SelectMany(x => returning.Boxes.Select(r => r.Intersect(x.Box)).OfType<Box>().Select(b => LaterPackets.Of(b, x.Nat)))]);
-        var (dead, evidence) = PortReplies.Dropped(later, passes, inputs, role: "drops the requests' later packets", accepted: accepted);
+        var (dead, evidence) = PortReplies.Dropped(later, passes, inputs, role: "drops the requests' later packets", accepted: accepted, told: ToldConnection.Original);
         if (dead.IsEmpty) return (null, []);
         var dying = new PacketSet([.. returning.Boxes.SelectMany(r => dead.Boxes.Select(d => r
                 .With(Dimension.Src, r[Dimension.Src].Intersect(d[Dimension.Src]))

@@ -112,7 +112,7 @@ public sealed record PairReach(
             .Select(p => (Reply: ReplyFate.Mirror(p.Box), Nat: ConnectionNat.Of(p.Region)))
             .Where(x => x.Nat != ConntrackStates.None).ToList();
         if (nated.Count == 0) return (plain, plainMaybe);
-        var (accepted, maybe) = passes.Fates(new PacketSet([.. nated.SelectMany(x => ConnectionNat.Replies(x.Reply, x.Nat))]), answers: true);
+        var (accepted, maybe) = passes.Fates(new PacketSet([.. nated.SelectMany(x => ConnectionNat.Replies(x.Reply, x.Nat))]), answers: true, told: ToldConnection.Replies);
         var renated = nated.Select(x => x.Reply).ToList();
         return ([.. new PacketSet([.. plain]).Subtract(renated).Boxes, .. accepted.Select(ConnectionNat.AsMirrored)],
             [.. new PacketSet([.. plainMaybe]).Subtract(renated).Boxes, .. maybe.Select(ConnectionNat.AsMirrored)]);

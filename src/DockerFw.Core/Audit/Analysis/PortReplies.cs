@@ -92,7 +92,9 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
                 .With(Dimension.Dst, IntervalSet.Single(address))
                 .With(Dimension.Dport, IntervalSet.Single((UInt128)port)), replyIn), x.Nat))
             .SelectMany(r => routes?.Routed(r, passes.Space) ?? [r])]);
-        var fates = ReplyFates.Of(arrived, Dropping(replies, passes, inputs), routes, passes.Space);
+        // Replies of the connections to the host's port: the original tuple's destination is the host's.
+        var told = Told(ToldConnection.Replies, nat);
+        var fates = ReplyFates.Of(arrived, Dropping(replies, passes, inputs, told: told), routes, passes.Space);
         var unrouted = routes is null ? PacketSet.Empty : Clients(arrived, routes.UnroutedClients);
         var settled = fates.Dying.Union(fates.Uncertain).Union(unrouted);
         var evidence = EvidenceOf(fates.Deciding, inputs);
@@ -155,8 +157,8 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
             .With(Dimension.Dst, IntervalSet.Single(address))
             .With(Dimension.Dport, IntervalSet.Single((UInt128)port)))]);
         const string role = "drops the requests' later packets";
-        var (early, earlyEvidence) = Dropped(arriving, passes, inputs, beforeDnatOnly: true, role: role);
-        var (late, lateEvidence) = Dropped(forwarded, passes, inputs, afterRouting: true, role: role);
+        var (early, earlyEvidence) = Dropped(arriving, passes, inputs, beforeDnatOnly: true, role: role, told: ToldConnection.Original);
+        var (late, lateEvidence) = Dropped(forwarded, passes, inputs, afterRouting: true, role: role, told: Told(ToldConnection.Original, nat));
         if (early.IsEmpty && late.IsEmpty) return replies;
         // Back to the connections as they arrived: a later packet dropped as it arrived names the host
         // address and port too; one dropped de-NATed names its client, source port and interface.
@@ -165,6 +167,14 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
             .Where(b => !b.IsEmpty)]);
         return replies with { LaterDying = dying, LaterEvidence = [.. earlyEvidence.Concat(lateEvidence).Distinct()] };
     }
+
+    /// <summary>
+    /// What the question knows of a published port's connections, whose packets FORWARD sees DNATed to
+    /// the container: their original tuple's destination and port are among the host's they arrived on.
+    /// </summary>
+    private static ToldConnection Told(ToldConnection way, List<(Box Box, ConntrackStates Nat)> arrived) => way
+        .Knowing(Dimension.Dst, arrived.Aggregate(IntervalSet.Empty, (s, x) => s.Union(x.Box[Dimension.Dst])))
+        .Knowing(Dimension.Dport, arrived.Aggregate(IntervalSet.Empty, (s, x) => s.Union(x.Box[Dimension.Dport])));
 
     /// <summary>Whether the region was decided in a prerouting chain that runs before nat's (raw -300, mangle -150, an nft chain below -100).</summary>
     private static bool BeforeDnat(ReachRegion region, Model.Ruleset ruleset)
@@ -200,24 +210,25 @@ public sealed record PortReplies(PacketSet Returning, PacketSet Dying, Immutable
     /// </param>
     /// <param name="role">What the evidence's rules do to the packets.</param>
     /// <param name="accepted">The packets a verdict walk already accepted, among others (null: walked here).</param>
+    /// <param name="told">What the question knows of the packets' connection (<see cref="ToldConnection"/>): replies, later packets.</param>
     internal static (PacketSet Dead, ImmutableArray<Evidence> Evidence) Dropped(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
         bool deNatedInPrerouting = false, bool afterRouting = false, string role = "drops the container's replies", IReadOnlyList<Box>? accepted = null,
-        bool beforeDnatOnly = false)
+        bool beforeDnatOnly = false, ToldConnection? told = null)
     {
-        var dropping = Dropping(replies, passes, inputs, deNatedInPrerouting, afterRouting, accepted, beforeDnatOnly);
+        var dropping = Dropping(replies, passes, inputs, deNatedInPrerouting, afterRouting, accepted, beforeDnatOnly, told);
         var dead = dropping.Aggregate(PacketSet.Empty, (s, r) => s.Union(r.Packets));
         return (dead, EvidenceOf(dropping, inputs, role));
     }
 
     /// <summary>The regions of <paramref name="replies"/> the filter surely drops or rejects (<see cref="Dropped"/>).</summary>
     internal static List<ReachRegion> Dropping(PacketSet replies, SymbolicPasses passes, AuditInputs inputs,
-        bool deNatedInPrerouting = false, bool afterRouting = false, IReadOnlyList<Box>? accepted = null, bool beforeDnatOnly = false)
+        bool deNatedInPrerouting = false, bool afterRouting = false, IReadOnlyList<Box>? accepted = null, bool beforeDnatOnly = false, ToldConnection? told = null)
     {
         // Only what a verdict walk does not accept is walked again with the rules recorded: a swarm node's
         // service rules cut every later packet of a published port once per service port.
-        var candidates = afterRouting || beforeDnatOnly ? passes.Refused(replies.Boxes, afterRouting, answers: true).Within(replies) : replies.Subtract(accepted ?? passes.Accepted(replies, answers: true));
+        var candidates = afterRouting || beforeDnatOnly ? passes.Refused(replies.Boxes, afterRouting, answers: true, told: told).Within(replies) : replies.Subtract(accepted ?? passes.Accepted(replies, answers: true, told: told));
         if (candidates.IsEmpty) return [];
-        var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates)).Regions;
+        var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(passes.Rules, candidates, told) : SymbolicEngine.Reach(passes.Rules, PacketPath.Forward, candidates, told)).Regions;
         // Replies raw or nat took from their connection (Untracking.Keeps) pass, but never reach the other end as its.
         return [.. regions.Where(r => r.Verdict is ReachVerdict.Accept or ReachVerdict.Maybe && !Untracking.Keeps(r, answers: true)), .. regions
             .Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject)

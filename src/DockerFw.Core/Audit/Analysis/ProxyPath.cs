@@ -125,7 +125,7 @@ public sealed record ProxyPath(ProxyListener Listener, ImmutableArray<ProxyReach
         var sent = IntervalSet.Single((UInt128)space.Interfaces.NoInterface);
         var replies = new PacketSet([.. reach.Packets.Boxes.Select(b => ReplyFate.Mirror(b, sent)).SelectMany(r => routes?.Routed(r, space) ?? [r])]);
         if (replies.IsEmpty) return reach;
-        var result = SymbolicEngine.Reach(rules, PacketPath.Output, replies);
+        var result = SymbolicEngine.Reach(rules, PacketPath.Output, replies, ToldConnection.Replies);
         var dropping = result.Regions.Where(r => r.Verdict is ReachVerdict.Drop or ReachVerdict.Reject && !r.Packets.IsEmpty).ToList();
         var fates = ReplyFates.Of(reach.Packets, dropping, routes, space);
         if (fates.Dying.IsEmpty && fates.Uncertain.IsEmpty) return reach;

@@ -171,17 +171,19 @@ public sealed class SymbolicPasses(AuditInputs inputs)
 
     /// <summary>The packets of the set accepted on the forward path, by a verdict-only walk of that set alone.</summary>
     /// <param name="answers">The packets are replies or later packets: one nat rewrote as a connection of its own is not accepted as its connection's (<see cref="Untracking.Keeps"/>).</param>
-    public IReadOnlyList<Box> Accepted(PacketSet packets, bool answers = false) => Fates(packets, answers).Accepted;
+    /// <param name="told">What the question knows of the packets' connection (<see cref="ToldConnection"/>: replies, later packets).</param>
+    public IReadOnlyList<Box> Accepted(PacketSet packets, bool answers = false, ToldConnection? told = null) => Fates(packets, answers, told).Accepted;
 
     /// <summary>
     /// The packets of the set accepted, and those only maybe accepted, on the forward path, by one
     /// verdict-only walk (<see cref="Refused"/>), each box of the set cut by what the walk refuses of it.
     /// </summary>
     /// <param name="answers">As <see cref="Accepted"/>'s.</param>
-    public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Fates(PacketSet packets, bool answers = false)
+    /// <param name="told">What the question knows of the packets' connection (<see cref="ToldConnection"/>: replies, later packets).</param>
+    public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Fates(PacketSet packets, bool answers = false, ToldConnection? told = null)
     {
         if (packets.IsEmpty) return ([], []);
-        var refused = Refused(packets.Boxes, answers: answers);
+        var refused = Refused(packets.Boxes, answers: answers, told: told);
         return ([.. packets.Boxes.SelectMany(refused.AcceptedOf)], [.. packets.Boxes.SelectMany(refused.MaybeOf)]);
     }
 
@@ -198,21 +200,26 @@ public sealed class SymbolicPasses(AuditInputs inputs)
     /// The boxes are replies or later packets: what raw or nat takes from its connection is refused,
     /// though the rules let it through (<see cref="Untracking.Lost"/>, oracle F61).
     /// </param>
-    public Refusals Refused(IEnumerable<Box> boxes, bool afterRouting = false, bool answers = false)
+    /// <param name="told">What the question knows of the packets' connection (<see cref="ToldConnection"/>), the same for every box.</param>
+    public Refusals Refused(IEnumerable<Box> boxes, bool afterRouting = false, bool answers = false, ToldConnection? told = null)
     {
         var union = BoxMerge.Merge(boxes).Aggregate(PacketSet.Empty, (s, b) => s.Union(PacketSet.Of(b)));
         if (union.IsEmpty) return Refusals.None;
-        var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(Verdicts, union) : SymbolicEngine.Reach(Verdicts, PacketPath.Forward, union)).Regions;
+        var regions = (afterRouting ? SymbolicEngine.ReachAfterRouting(Verdicts, union, told) : SymbolicEngine.Reach(Verdicts, PacketPath.Forward, union, told)).Regions;
         return new([.. regions.Where(r => r.Verdict != ReachVerdict.Accept).SelectMany(r => r.Packets.Boxes),
                 .. regions.Where(r => r.Verdict == ReachVerdict.Accept).SelectMany(r => Untracking.Lost(r, answers))],
             [.. regions.Where(r => r.Verdict == ReachVerdict.Maybe).SelectMany(r => Untracking.Kept(r, answers))]);
     }
 
-    /// <summary>Replies (ESTABLISHED) to a network's containers, by the bridge they come from.</summary>
+    /// <summary>
+    /// Replies (ESTABLISHED) to a network's containers, by the bridge they come from: told as replies to
+    /// the openings they mirror (<see cref="ToldConnection.Replies"/>), as their consumers take them.
+    /// </summary>
     public BridgePieces RepliesTo(AuditedNetwork a)
     {
         if (_repliesTo.TryGetValue(a.Bridge, out var cached)) return cached;
-        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(Verdicts, RepliesQuery(a)), Dimension.In, BridgeSymbols);
+        return _repliesTo[a.Bridge] = new BridgePieces(SymbolicEngine.Reach(Verdicts, PacketPath.Forward, RepliesQuery(a).ToPacketSet(Space), ToldConnection.Replies),
+            Dimension.In, BridgeSymbols);
     }
 
     private static ReachQuery RepliesQuery(AuditedNetwork a) =>

@@ -41,6 +41,7 @@ internal static class PairJudge
         // what the server's own reply walk holds (ESTABLISHED from every container to it).
         var walksOf = members.ToDictionary(m => m, m => ContainerWalks.From(rules, m, family, containers, bridges));
         var replyCuts = walksOf.ToDictionary(c => c.Key, c => new RegionCut(c.Value.Replies));
+        var laterCuts = walksOf.ToDictionary(c => c.Key, c => ReferenceEquals(c.Value.Later, c.Value.Replies) ? replyCuts[c.Key] : new RegionCut(c.Value.Later));
         foreach (var from in members)
         {
             var walks = walksOf[from];
@@ -66,7 +67,7 @@ internal static class PairJudge
                 var link = family == IpFamily.V6 && from.Network.Id == to.Network.Id;
                 var neighbours = link ? Neighbours(gates, members, from, to) : NeighbourFate.Passes;
                 var way = ServerWay(space, policy, gates, members, from, to, (replies, pair.Replies), view.SwitchesUnfiltered);
-                var later = new LaterFates(replyCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
+                var later = new LaterFates(laterCuts[to], ContainerWalks.PairWith(space, from, family).Replies);
                 // The server's own replies switched past the host's conntrack leave its connections unreplied (F46).
                 var laterOwn = way.OwnUnfiltered ? LaterFates.Unconfirmed(rules, from, to, family, view.HasTracker) : later;
                 verdicts.AddRange(Pair(space, from, to, expected, (requests, pair.Requests), way, (later, laterOwn), neighbours, r => SourceNated(rules.Source, r),
