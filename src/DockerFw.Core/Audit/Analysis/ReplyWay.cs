@@ -110,14 +110,17 @@ public sealed record ReplyWay(AuditedNetwork? Network, bool Asymmetric, bool Cer
     public IntervalSet? In(PacketSpace space) =>
         Asymmetric && Network is { } n ? space.Interfaces.Matching(new Model.Values.InterfacePattern(n.Bridge)) : null;
 
-    /// <summary>The replies to the client's network that the rules accept on this way.</summary>
-    public IReadOnlyList<Box> Accepted(AuditedNetwork asked, AuditedNetwork client, SymbolicPasses passes, AuditInputs inputs)
+    /// <summary>
+    /// The replies to the client's network that the rules accept on this way, and those they only may
+    /// (a rule the dump cannot decide: their connections are possible, never one-way; oracle F56).
+    /// </summary>
+    public (IReadOnlyList<Box> Accepted, IReadOnlyList<Box> Maybe) Accepted(AuditedNetwork asked, AuditedNetwork client, SymbolicPasses passes, AuditInputs inputs)
     {
         // The server never finds the client's link: its replies never leave it.
-        if (!Returns || Neighbours.Verdict == ReachVerdict.Drop) return [];
+        if (!Returns || Neighbours.Verdict == ReachVerdict.Drop) return ([], []);
         var network = Asymmetric && Network is not null ? Network : asked;
         // Switched inside the client's bridge without br_netfilter: no rule sees the reply.
-        if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) == false) return [passes.Whole()];
-        return PairReach.AcceptedReplies(client, network, passes).Accepted;
+        if (network == client && inputs.Host.BridgedTrafficFiltered(client.Bridge, client.Family) == false) return ([passes.Whole()], []);
+        return PairReach.AcceptedReplies(client, network, passes);
     }
 }

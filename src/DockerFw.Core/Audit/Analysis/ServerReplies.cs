@@ -62,11 +62,11 @@ public sealed record ServerReplies(ImmutableArray<ServerReply> Asymmetric)
         {
             var mine = Cut(open, d => d.Intersect(IntervalSet.Single(server.Address))).Select(p => (Piece: p, Answer: NatAnswer(p, to, server, inputs))).ToList();
             parts.AddRange(PairReach.Parts(mine.Where(x => x.Answer == Answer.RequestsWay).Select(x => x.Piece), back, later, maybeReplies: maybeBack));
-            var own = server.Way.Accepted(to, from, passes, inputs);
+            var (own, maybeOwn) = server.Way.Accepted(to, from, passes, inputs);
             var kept = mine.Where(x => x.Answer != Answer.RequestsWay).Select(x => x.Piece).ToList();
             // A request SNATed to an address the server routes by another way than to the client is answered there: not known which.
             var unsure = mine.Where(x => x.Answer == Answer.Unsure).Select(x => x.Piece.Box).ToList();
-            parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes, inputs.Host), server.Way.In(passes.Space))
+            parts.AddRange(PairReach.Parts(kept, own, LaterOf(server.Way, kept, later, passes, inputs.Host), server.Way.In(passes.Space), maybeOwn)
                 .Select(x => unsure.Any(b => b.Overlaps(x.Box)) || (!server.Way.Sure && x.Kind == ReplyFate.Connection) ? x with { Possible = true } : x));
         }
 

@@ -57,8 +57,12 @@ internal sealed record PairReplyFates(IpFamily Family, List<(ReachRegion Region,
         foreach (var (region, inPair) in Regions.Where(r => r.Region.Verdict != ReachVerdict.Accept))
         {
             var dropped = inPair.Intersect(connecting);
+            // A reply the rules only may drop makes its connection unsure, not one-way (oracle F56's class).
             if (!dropped.IsEmpty)
-                yield return new(from, to, PairJudge.RequestsOf(Family, dropped), Reachability.OneWay, Reachability.Reachable) { DecidedIn = (region, Walk), Reply = true };
+                yield return new(from, to, PairJudge.RequestsOf(Family, dropped), region.Verdict == ReachVerdict.Maybe ? null : Reachability.OneWay, Reachability.Reachable)
+                {
+                    DecidedIn = (region, Walk), Reply = true,
+                };
         }
     }
 }
