@@ -184,6 +184,8 @@ internal sealed partial class AuditJsonFormatter : IAuditFormatter
             // v2 addition (oracle F41): absent unless the answer differs by input interface.
             if (partial.Interfaces is { } via) json.WriteString("reached_via", via);
             if (partial.KeptOut is { } kept) json.WriteString("kept_out", kept);
+            // v2 addition (oracle F58): absent unless some of the connections named only may get in.
+            if (partial.Uncertain is { } maybe) json.WriteString("reached_uncertain", maybe);
         }
         else NullableBool(json, "filter_accepts", port.FilterAccepts);
         // Absent when every connection that gets in gets its replies (oracle F35).

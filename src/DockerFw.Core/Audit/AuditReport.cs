@@ -224,6 +224,12 @@ public sealed record PortClients(string? Sources, string? HostAddresses)
     /// (a rule that drops some clients on one address only, or some source ports); null when none.
     /// </summary>
     public string? KeptOut { get; init; }
+
+    /// <summary>
+    /// Those of the connections named that only may get in (a rule the dump cannot decide, as a recent
+    /// list no dump holds: DFW607), in words (<c>via eth1</c>); null when every one surely does (oracle F58).
+    /// </summary>
+    public string? Uncertain { get; init; }
 }
 
 /// <summary>

@@ -27,4 +27,17 @@ public sealed class UndecidedPortClientsTests
 
         Assert.NotNull(report.PublishedPorts.Single().Partial);
     }
+
+    [Fact]
+    public void Clients_surely_kept_out_on_one_interface_and_only_maybe_on_another_are_worded_apart()
+    {
+        // eth0's clients are dropped; eth1's only may be (the list is not in the dump): the port is
+        // partial by eth0 alone, and eth1's connections are said to be uncertain, not kept out.
+        var report = Report(new DockerHost(User: "-A DOCKER-USER -i eth0 -j DROP\n"
+            + "-A DOCKER-USER -i eth1 -m recent --rcheck --seconds 86400 --name scanners --rsource -j DROP").ToString(), view: EngineView.TwoBridges());
+        var partial = report.PublishedPorts.Single().Partial!;
+
+        Assert.Equal(("any interface but eth0", "via eth1"), (partial.Interfaces, partial.Uncertain));
+        Assert.Equal("via any interface but eth0; only maybe via eth1", DockerFw.Core.Audit.Checks.PublishedPortCheck.Clients(partial));
+    }
 }

@@ -18,7 +18,17 @@ public static class PortClientsOf
     private const int MaxPieces = 4;
 
     /// <param name="everyHost">Every address the host may have, when the port is bound to all of them; null when it is bound to one.</param>
-    public static PortClients Of(PortReach reach, PacketSpace space, IntervalSet? everyHost) => Of(reach.Passed, reach.Judged, space, everyHost);
+    /// <remarks>
+    /// The connections that only may get in (a rule the dump cannot decide, a recent list) are not
+    /// called kept out (oracle F58): the sides name the connections that get in or may, and
+    /// <see cref="PortClients.Uncertain"/> those that only may.
+    /// </remarks>
+    public static PortClients Of(PortReach reach, PacketSpace space, IntervalSet? everyHost)
+    {
+        if (reach.PassedMaybe.IsEmpty) return Of(reach.Passed, reach.Judged, space, everyHost);
+        var maybe = reach.PassedMaybe.Intersect(reach.Judged);
+        return Of(reach.Passed.Union(maybe), reach.Judged, space, everyHost) with { Uncertain = maybe.IsEmpty ? null : KeptOut(maybe, reach.Judged, space) };
+    }
 
     /// <param name="passed">The judged connections the filter lets in.</param>
     /// <param name="judged">Every connection the port was asked about that its DNAT sends on.</param>

@@ -108,12 +108,14 @@ public sealed class PublishedPortCheck : IAuditCheck
             clients.Sources is { } s ? $"from {s}" : null, clients.HostAddresses is { } h ? $"on {h}" : null,
             clients.Interfaces is { } i ? $"via {i}" : null,
         }.OfType<string>());
-        return (sides, clients.KeptOut) switch
+        var words = (sides, clients.KeptOut) switch
         {
             ("", { } kept) => $"except {kept}",
             (_, { } kept) => $"{sides}, except {kept}",
             _ => sides,
         };
+        // The part that only may get in is said to be uncertain (oracle F58), never read as in or out.
+        return clients.Uncertain is { } maybe ? $"{words}; only maybe {maybe}" : words;
     }
 
     /// <summary>
