@@ -51,15 +51,15 @@ public sealed class IpSetsOptionTests : IDisposable
     public void A_set_of_a_type_the_engine_does_not_model_is_named_with_why_its_rules_may_match()
     {
         File.AppendAllText(_sets, """
-            create pairs hash:ip,port family inet hashsize 1024 maxelem 65536
-            add pairs 192.0.2.9,udp:53
+            create pairs hash:net,iface family inet hashsize 1024 maxelem 65536
+            add pairs 192.0.2.0/24,eth0
 
             """);
 
         var run = Reach("192.0.2.9", "--ipsets", _sets);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("dockerfw: note: ipset pairs (hash:ip,port): only sets that test one address (hash:ip, hash:net, bitmap:ip, and lists of them) are modelled; the rules that match these may or may not match\n", run.Error);
+        Assert.Contains("dockerfw: note: ipset pairs (hash:net,iface): only sets of addresses (hash:ip, hash:net, bitmap:ip), of addresses and ports (hash:ip,port, hash:net,port, hash:ip,port,ip, hash:ip,port,net) and lists of them are modelled; the rules that match these may or may not match\n", run.Error);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ internal sealed class HostLoader(DumpLoader dumps, DockerViewLoader docker, Live
             notices = notices.Add($"ipset {string.Join(", ", timed)}: entries expire (timeout); answers hold for the members read now");
         // Read but not resolved: a rule on such a set "may match", and this says why (the set was given).
         if (!sets.Unread.IsEmpty)
-            notices = notices.Add($"ipset {string.Join(", ", sets.Unread.Select(u => $"{u.Name} ({u.Type})"))}: only sets that test one address (hash:ip, hash:net, bitmap:ip, and lists of them) are modelled; the rules that match these may or may not match");
+            notices = notices.Add($"ipset {string.Join(", ", sets.Unread.Select(u => $"{u.Name} ({u.Type})"))}: only sets of addresses (hash:ip, hash:net, bitmap:ip), of addresses and ports (hash:ip,port, hash:net,port, hash:ip,port,ip, hash:ip,port,net) and lists of them are modelled; the rules that match these may or may not match");
 
         var (flannel, flannelNotice) = Flannel(input, live?.FlannelEnv);
         if (flannelNotice is not null) notices = notices.Add(flannelNotice);
