@@ -15,7 +15,6 @@ public sealed class OracleFixtureTests
     /// <summary>Fixtures of wrong answers not fixed yet, and where they are written up.</summary>
     public static readonly IReadOnlyDictionary<string, string> Open = new Dictionary<string, string>
     {
-        ["seed-5537-container-matrix-possible-flow"] = "F62, docs/oracle-findings.md",
     };
 
     public static TheoryData<string> Names()
