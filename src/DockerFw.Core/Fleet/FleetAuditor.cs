@@ -80,7 +80,7 @@ public static class FleetAuditor
                     {
                         var last = Last();
                         var (inDev, outDev) = Devices(spec, last.Stage!.Value, Part().Nat is not null);
-                        return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -s {spec.SourceBlock} -d {spec.DestinationBlock} -j ACCEPT";
+                        return $"{spec.From} -> {spec.To}: {last.Host} turns away {Part().PacketsText} (decided by {last.Rule}); if the hosts' containers should talk, allow it on {last.Host}, e.g. {new RemedyCommand($"-i {inDev} -o {outDev} -s {spec.SourceBlock} -d {spec.DestinationBlock}", $"iifname \"{inDev}\" oifname \"{outDev}\" ip saddr {spec.SourceBlock} ip daddr {spec.DestinationBlock}").Accept(last.At, "DOCKER-USER")}";
                     }, () => [Last()]);
                     break;
                 case CellOutcome.Blocked when shape.LastStage is LegStage.ReceiverReply or LegStage.SenderReply or LegStage.SenderLater or LegStage.ReceiverLater:
@@ -96,7 +96,7 @@ public static class FleetAuditor
                             return $"{spec.From} -> {spec.To}: {last.Host} lets the connections of {Part().PacketsText} open but drops their later packets, so no connection is made (decided by {last.Rule}): "
                                 + $"{ReplySight.SenderWhy(spec.Sender, spec.Receiver, Back(spec, Part().Nat is not null)!, replied)}; let {last.Host}'s conntrack see the replies "
                                 + $"(sysctl net.bridge.bridge-nf-call-iptables=1 on {last.Host}), or route {spec.Receiver.Name}'s replies to {spec.SourceBlock} back through {last.Host} as the requests came";
-                        return $"{spec.From} -> {spec.To}: {last.Host} {what}, so no connection is made (decided by {last.Rule}); let {them} through on {last.Host}, e.g. iptables -I DOCKER-USER -i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT";
+                        return $"{spec.From} -> {spec.To}: {last.Host} {what}, so no connection is made (decided by {last.Rule}); let {them} through on {last.Host}, e.g. {new RemedyCommand($"-i {inDev} -o {outDev} -m conntrack --ctstate RELATED,ESTABLISHED", $"iifname \"{inDev}\" oifname \"{outDev}\" ct state related,established").Accept(last.At, "DOCKER-USER")}";
                     }, () => [Last()]);
                     break;
                 case CellOutcome.Blocked when shape.LastStage is LegStage.SenderOutput or LegStage.ReceiverInput or LegStage.ReceiverReplyOutput or LegStage.SenderReplyInput:

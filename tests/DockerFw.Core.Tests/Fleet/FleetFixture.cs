@@ -39,8 +39,11 @@ internal static class FleetFixture
         Assert.Null(problem);
         var settings = Text("sysctls.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2)
             .Aggregate(HostSettings.Unknown.With("net.ipv4.ip_forward", "1"), (s, kv) => s.With(kv[0].Trim(), kv[1]));
+        // The other iptables back end's dump, where a test gives one: the kernel runs both.
+        var legacy = Text("iptables-legacy-save.txt") is { Length: > 0 } other ? IptablesSaveReader.Read(other, $"{name}/iptables-legacy-save.txt").Value : null;
         var host = new LoadedHost([rules.Value!], null, docker.Value!, DockerViewOrigin.Engine, settings, [], [])
         {
+            OtherBackends = legacy is null ? [] : [legacy],
             Addresses = routes.Value!.LocalAddresses(),
             Routes = routes.Value!,
         };

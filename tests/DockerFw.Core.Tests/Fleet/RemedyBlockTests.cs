@@ -70,6 +70,24 @@ public sealed partial class RemedyBlockTests
         Assert.DoesNotContain(after.Findings, f => f.Code == FleetCodes.CrossHostBlocked && f.Message.StartsWith("a/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Where_the_drop_is_iptables_legacys_the_accept_goes_there_and_pasted_lets_every_packet_of_the_cell_through()
+    {
+        // b's Docker (iptables-nft) lets a in; a leftover in the legacy back end drops it (oracle F65).
+        Tamper[] legacyDrop = [.. FleetAsymmetricReplyTests.Asymmetric(Sysctl("a", BridgeNf, "1")),
+            new("b", "iptables-legacy-save.txt", _ => "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -s 10.103.100.0/24 -j DROP\nCOMMIT\n")];
+        var before = Run("routed", legacyDrop);
+        var remedy = Pasted(Finding(before, FleetCodes.CrossHostBlocked));
+
+        Assert.Equal("iptables-legacy -I FORWARD -i under0 -o docker0 -s 10.103.100.0/24 -d 10.103.200.0/24 -j ACCEPT", remedy);
+        Assert.Equal(CellOutcome.Blocked, Cell(before, "a").Outcome);
+        var after = Run("routed", [.. legacyDrop, Applied("b", remedy)]);
+        Assert.Equal(CellOutcome.Reachable, Cell(after, "a").Outcome);
+        // The same ACCEPT given to the default back end (what the remedy said before) leaves the cell blocked.
+        var elsewhere = Run("routed", [.. legacyDrop, Applied("b", remedy.Replace("iptables-legacy -I FORWARD", "iptables -I DOCKER-USER", StringComparison.Ordinal))]);
+        Assert.Equal(CellOutcome.Blocked, Cell(elsewhere, "a").Outcome);
+    }
+
     private static string Finding(FleetReport report, FindingCode code) =>
         Assert.Single(report.Findings, f => f.Code == code && f.Message.StartsWith("a/", StringComparison.Ordinal)).Message;
 
@@ -83,11 +101,11 @@ public sealed partial class RemedyBlockTests
         return match.Groups[1].Value;
     }
 
-    [GeneratedRegex(@"e\.g\. (iptables [^;]*? -j (?:RETURN|ACCEPT))")]
+    [GeneratedRegex(@"e\.g\. (iptables(?:-legacy)? [^;]*? -j (?:RETURN|ACCEPT))")]
     private static partial Regex Command();
 
     // `iptables [-t TABLE] -I CHAIN RULE` run on a host: RULE first in CHAIN of TABLE (filter by default).
-    private static Tamper Applied(string host, string command) => new(host, "iptables-save.txt", text =>
+    private static Tamper Applied(string host, string command) => new(host, command.StartsWith("iptables-legacy ", StringComparison.Ordinal) ? "iptables-legacy-save.txt" : "iptables-save.txt", text =>
     {
         var words = command.Split(' ').ToList();
         var table = words[1] == "-t" ? words[2] : "filter";
