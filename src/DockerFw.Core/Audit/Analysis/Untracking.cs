@@ -27,10 +27,12 @@ public static class Untracking
 
     /// <summary>
     /// The answers to untracked requests, mirrored (<see cref="ReplyFate.Mirror"/>), as conntrack meets
-    /// them, with no entry: a TCP answer with SYN set (the SYN,ACK) is INVALID (tcp_new refuses a
-    /// SYN,ACK from no state), one without SYN NEW (nf_conntrack_tcp_loose, 1 by default, picks up a
-    /// connection midstream); an ICMP or ICMPv6 reply (echo reply...) INVALID (no query seen); every
-    /// other protocol's NEW. A connection needs its SYN,ACK and its later answers both.
+    /// them, with no entry: a TCP answer by its flags as tcp_new reads them from no state (<see
+    /// cref="PickedUp"/>): only a SYN without ACK and a bare ACK make an entry (NEW; the ACK because
+    /// nf_conntrack_tcp_loose, 1 by default, picks up a connection midstream), the SYN,ACK, a FIN, a RST
+    /// and no flag at all are INVALID (seed 5545: the refusals, RSTs, came back by an ACCEPT where the data
+    /// answers, NEW, were masqueraded away); an ICMP or ICMPv6 reply (echo reply...) INVALID (no query
+    /// seen); every other protocol's NEW. A connection needs its SYN,ACK and its later answers both.
     /// </summary>
     public static IEnumerable<Box> Answers(Box mirror)
     {
@@ -41,10 +43,10 @@ public static class Untracking
         if (!tcp.IsEmpty)
         {
             var flags = mirror[Dimension.TcpFlags];
-            var (syn, other) = BySyn(flags);
+            var (fresh, invalid) = (flags.Intersect(PickedUp), flags.Subtract(PickedUp));
             var box = mirror.With(Dimension.Proto, tcp);
-            if (!syn.IsEmpty) yield return box.With(Dimension.TcpFlags, syn).With(Dimension.State, State(ConntrackStates.Invalid));
-            if (!other.IsEmpty) yield return box.With(Dimension.TcpFlags, other).With(Dimension.State, State(ConntrackStates.New));
+            if (!invalid.IsEmpty) yield return box.With(Dimension.TcpFlags, invalid).With(Dimension.State, State(ConntrackStates.Invalid));
+            if (!fresh.IsEmpty) yield return box.With(Dimension.TcpFlags, fresh).With(Dimension.State, State(ConntrackStates.New));
         }
 
         if (!icmp.IsEmpty) yield return mirror.With(Dimension.Proto, icmp).With(Dimension.State, State(ConntrackStates.Invalid));
@@ -102,9 +104,16 @@ public static class Untracking
     private static IntervalSet State(ConntrackStates state) => IntervalSet.Single((UInt128)(int)state);
 
     // SYN is the highest bit of the dimension's encoding (FlagsOrder): the values with it set are one interval.
-    private static (IntervalSet Syn, IntervalSet Other) BySyn(IntervalSet flags)
+    /// <summary>
+    /// The TCP flags from which conntrack makes an entry for a packet it has none for: nf_conntrack_proto_tcp's
+    /// tcp_conntrack_states[0][index][sNO], the index by get_conntrack_index (RST first, then SYN with or
+    /// without ACK, then FIN, then ACK): SYN -> sSS, ACK -> sES (loose pickup); SYN,ACK, FIN, RST and none -> sIV.
+    /// </summary>
+    public static IntervalSet PickedUp { get; } = FlagsOrder.Of(Enumerable.Range(0, 256).Where(header =>
     {
-        var syn = IntervalSet.Range((UInt128)FlagsOrder.Encode((int)TcpFlags.Syn), 255);
-        return (flags.Intersect(syn), flags.Subtract(syn));
-    }
+        bool Has(TcpFlags f) => (header & (int)f) != 0;
+        if (Has(TcpFlags.Rst)) return false;
+        if (Has(TcpFlags.Syn)) return !Has(TcpFlags.Ack);
+        return !Has(TcpFlags.Fin) && Has(TcpFlags.Ack);
+    }));
 }
