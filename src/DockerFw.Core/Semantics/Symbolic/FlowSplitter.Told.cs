@@ -11,15 +11,7 @@ internal static partial class FlowSplitter
     private static void SplitTold(Flow flow, CompiledRule rule, (RuleShape[] Sure, RuleShape[] Unsure) decided, RuleShape[] doubtful,
         List<Flow> matched, List<Flow> unmatched, bool trackRules, Dimension? hidden, int noInterface)
     {
-        if (hidden is { } h && rule.Tests(h)) doubtful = Hide(doubtful, h, (UInt128)noInterface);
-        var (open, rest) = (new List<Flow>(), new List<Flow> { flow });
-        foreach (var shape in doubtful)
-        {
-            var outside = new List<Flow>();
-            foreach (var piece in rest) Partition(piece, shape, open, outside);
-            rest = outside;
-        }
-
+        var (open, rest) = Open(flow, rule, doubtful, hidden, noInterface);
         foreach (var piece in rest) Split(piece, rule, false, matched, unmatched, trackRules, hidden, noInterface);
         if (open.Count == 0) return;
         // The sure and the unsure shapes are disjoint (each a part of one of the rule's disjoint shapes).

@@ -51,9 +51,8 @@ internal static partial class FlowSplitter
         Split(flow, rule, markDoubt || rule.OwnDoubt, matched, unmatched, trackRules, hidden, noInterface);
     }
 
-    /// <summary>A rule in doubt only inside <paramref name="doubtful"/>: the flow's pieces there may match, the rest is cut certainly.</summary>
-    private static void SplitByDoubtful(Flow flow, CompiledRule rule, RuleShape[] doubtful, bool markDoubt, List<Flow> matched, List<Flow> unmatched, bool trackRules,
-        Dimension? hidden, int noInterface)
+    /// <summary>The flow's pieces inside the rule's doubtful shapes (open) and outside them (rest), the hidden interface dimension as the rule reads it.</summary>
+    private static (List<Flow> Open, List<Flow> Outside) Open(Flow flow, CompiledRule rule, RuleShape[] doubtful, Dimension? hidden, int noInterface)
     {
         if (hidden is { } h && rule.Tests(h)) doubtful = Hide(doubtful, h, (UInt128)noInterface);
         var (open, rest) = (new List<Flow>(), new List<Flow> { flow });
@@ -64,6 +63,14 @@ internal static partial class FlowSplitter
             rest = outside;
         }
 
+        return (open, rest);
+    }
+
+    /// <summary>A rule in doubt only inside <paramref name="doubtful"/>: the flow's pieces there may match, the rest is cut certainly.</summary>
+    private static void SplitByDoubtful(Flow flow, CompiledRule rule, RuleShape[] doubtful, bool markDoubt, List<Flow> matched, List<Flow> unmatched, bool trackRules,
+        Dimension? hidden, int noInterface)
+    {
+        var (open, rest) = Open(flow, rule, doubtful, hidden, noInterface);
         foreach (var piece in open) Split(piece, rule, true, matched, unmatched, trackRules, hidden, noInterface);
         foreach (var piece in rest) Split(piece, rule, markDoubt, matched, unmatched, trackRules, hidden, noInterface);
     }
