@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace DockerFw.Lab.Tests.Oracle;
@@ -32,32 +31,8 @@ public static partial class AdminForwardPorts
         }
     }
 
-    private static IEnumerable<(int, IPAddress, int)> FromNft(string nftJson)
-    {
-        if (nftJson.Trim().Length == 0) yield break;
-        foreach (var o in JsonDocument.Parse(nftJson).RootElement.GetProperty("nftables").EnumerateArray())
-        {
-            if (!o.TryGetProperty("rule", out var rule) || IptablesOrFirewalld.Contains(rule.GetProperty("table").GetString()!)) continue;
-            int? port = null;
-            (IPAddress, int)? to = null;
-            var addressed = false;
-            foreach (var e in rule.GetProperty("expr").EnumerateArray())
-            {
-                if (e.TryGetProperty("match", out var m) && m.GetProperty("left").TryGetProperty("payload", out var p) && p.TryGetProperty("field", out var field))
-                {
-                    if (p.TryGetProperty("protocol", out var proto) && proto.GetString() == "tcp" && field.GetString() == "dport" && m.GetProperty("right").ValueKind == JsonValueKind.Number)
-                        port = m.GetProperty("right").GetInt32();
-                    if (field.GetString() == "daddr") addressed = true;
-                }
-
-                if (e.TryGetProperty("dnat", out var d) && d.TryGetProperty("addr", out var a) && a.ValueKind == JsonValueKind.String
-                    && d.TryGetProperty("port", out var q) && q.ValueKind == JsonValueKind.Number && IPAddress.TryParse(a.GetString(), out var address))
-                    to = (address, q.GetInt32());
-            }
-
-            if (port is { } from && to is var (ip, toPort) && !addressed) yield return (from, ip, toPort);
-        }
-    }
+    private static IEnumerable<(int, IPAddress, int)> FromNft(string nftJson) =>
+        NftDnatRules.Read(nftJson).Where(r => !IptablesOrFirewalld.Contains(r.Table) && !r.Addressed).Select(r => (r.Port, r.To, r.ToPort));
 
     private static readonly string[] IptablesOrFirewalld = ["nat", "filter", "raw", "mangle", "security", "firewalld"];
 
